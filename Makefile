@@ -1,0 +1,50 @@
+# The README's two commands are `make run` and `make test`; everything else is set up by them.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+PORT ?= 8501
+
+.PHONY: run test setup system-deps migrate bench lint format clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+## Serve the app on the embedded SQLite database, created, migrated and seeded on first run.
+run: setup
+	$(PY) -m employdash prepare
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts), then run them all.
+test: setup system-deps
+	$(PY) -m pytest
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Upgrade an existing database (DATABASE_URL or .streamlit/secrets.toml) in place.
+migrate: setup
+	$(PY) -m employdash migrate
+
+## Benchmarks; figures land in benchmarks/results/.
+bench: setup system-deps
+	$(PY) -m benchmarks
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) data/dashboard.db data/dashboard.db-*

@@ -1,0 +1,62 @@
+"""Entry point: configuration, language, login gate, locality picker, navigation per role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import auth, navigation, shell, style
+from components.context import PageContext, lang, set_current, tr
+from components.feedback import show_error
+from employdash.config import get_config
+from employdash.db import check_schema, get_database
+from employdash.errors import DomainError
+from employdash.services import localities
+
+st.set_page_config(page_title="Employment dashboard", page_icon=":material/work:", layout="wide")
+
+
+def main() -> None:
+    try:
+        config = get_config()
+    except DomainError as exc:
+        st.error(str(exc))
+        st.stop()
+    shell.init_language(config.DEFAULT_LANGUAGE)
+    db = get_database(config.DATABASE_URL)
+    try:
+        check_schema(db)
+        actor = auth.login_gate(db, config)
+    except DomainError as exc:
+        style.apply(lang())
+        show_error(exc)
+        st.stop()
+
+    if actor is None:
+        style.apply(lang())
+        st.title(tr("app.title"))
+        st.caption(tr("app.tagline"))
+        shell.language_switch(None, None)
+        login_page = st.Page(lambda: None, title=tr("login.title"), url_path="login", default=True)
+        st.navigation([login_page], position="hidden").run()
+        st.stop()
+
+    shell.adopt_user_language(actor)
+    style.apply(lang())
+    shell.language_switch(db, actor)
+    try:
+        scope = localities.in_scope(db, actor)
+    except DomainError as exc:
+        show_error(exc)
+        st.stop()
+    chosen = shell.locality_picker(scope)
+    shell.user_badge(actor)
+    auth.logout_button(db, actor)
+    set_current(PageContext(db=db, actor=actor, lang=lang(), locality=chosen, localities=tuple(scope)))
+    page = st.navigation(navigation.build(actor.role, lang()))
+    try:
+        page.run()
+    except DomainError as exc:
+        show_error(exc)
+
+
+main()

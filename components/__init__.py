@@ -1,0 +1,1 @@
+"""Reusable UI pieces. Pages use these and the domain services; never SQL."""

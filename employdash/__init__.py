@@ -1,0 +1,1 @@
+"""Domain package: no streamlit import here."""

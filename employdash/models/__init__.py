@@ -1,0 +1,28 @@
+"""All ORM models; importing this module registers every table on `Base.metadata`."""
+
+from employdash.models import forum, indicators, mentoring, stakeholders  # noqa: F401
+from employdash.models.base import Base
+from employdash.models.core import (
+    ROLES,
+    SECTORS,
+    AuditEntry,
+    Locality,
+    LoginThrottle,
+    Organisation,
+    Person,
+    User,
+    UserLocality,
+)
+
+__all__ = [
+    "ROLES",
+    "SECTORS",
+    "AuditEntry",
+    "Base",
+    "Locality",
+    "LoginThrottle",
+    "Organisation",
+    "Person",
+    "User",
+    "UserLocality",
+]

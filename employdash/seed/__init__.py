@@ -1,0 +1,41 @@
+"""Deterministic demo data: the same fixed seed always yields the same database.
+
+Each area has a module with `seed(session, rng, ctx)`; they run in order inside one transaction so
+a failure leaves no half-seeded database. History is anchored at `DEMO_AS_OF`, not at today, so
+two runs on different days produce identical data.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import func, select
+
+from employdash.db import Database
+from employdash.models import User
+from employdash.seed import core, forum, indicators, mentoring, stakeholders
+from employdash.seed.context import DEMO_AS_OF, DEMO_SEED, SeedContext
+
+__all__ = ["DEMO_AS_OF", "DEMO_SEED", "is_seeded", "seed_demo", "seed_reference"]
+
+AREAS = (indicators, forum, stakeholders, mentoring)
+
+
+def is_seeded(db: Database) -> bool:
+    with db.transaction() as s:
+        return bool(s.scalar(select(func.count()).select_from(User)))
+
+
+def seed_reference(db: Database) -> None:
+    """Only the locality catalogue: what a production database needs before its first user."""
+    with db.transaction() as s:
+        core.load_localities(s)
+
+
+def seed_demo(db: Database, seed: int = DEMO_SEED, password_rounds: int = 12) -> SeedContext:
+    rng = random.Random(seed)
+    with db.transaction() as s:
+        ctx = core.seed(s, rng, password_rounds=password_rounds)
+        for area in AREAS:
+            area.seed(s, rng, ctx)
+        return ctx

@@ -1,0 +1,28 @@
+"""What the core seed hands to the area seeds: localities, organisations, people, users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DEMO_SEED = 20261123
+DEMO_AS_OF = date(2026, 11, 1)  # the demo's "today": history runs up to the month before
+HISTORY_MONTHS = 48
+
+# WORKIT's 14 localities: 7 in the north, 7 in the south (CBS codes).
+NORTH = (2800, 1063, 8000, 9200, 874, 7500, 1061)
+SOUTH = (2200, 831, 31, 1031, 246, 1161, 2560)
+PROGRAM_LOCALITIES = NORTH + SOUTH
+
+DEMO_LOCALITY = 1031  # Sederot: the mayor's and the member's locality
+MANAGER_LOCALITIES = (1031, 246)  # Sederot and Netivot
+
+
+@dataclass
+class SeedContext:
+    localities: tuple[int, ...] = PROGRAM_LOCALITIES
+    organisations: dict[int, list[int]] = field(default_factory=dict)  # locality -> org ids
+    people: dict[int, list[int]] = field(default_factory=dict)  # locality -> person ids
+    users: dict[str, int] = field(default_factory=dict)  # username -> user id
+    member_person_id: int | None = None
+    manager_person_id: int | None = None

@@ -1,0 +1,157 @@
+"""Localities, organisations, people and the demo users."""
+
+from __future__ import annotations
+
+import csv
+import random
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from employdash.config import DATA_DIR, DEMO_PASSWORD
+from employdash.models import Locality, Organisation, Person, User, UserLocality
+from employdash.seed.context import (
+    DEMO_LOCALITY,
+    MANAGER_LOCALITIES,
+    NORTH,
+    PROGRAM_LOCALITIES,
+    SOUTH,
+    SeedContext,
+)
+
+FIRST_NAMES = (
+    "נועה", "יוסי", "מיכל", "אבי", "שירה", "דוד", "רונית", "משה", "חן", "עומר", "ליאת", "איתי",
+    "סיגל", "אמיר", "הילה", "יעקב", "מאיה", "אלון", "רחל", "נדב", "ענבל", "חיים", "אורית", "עידו",
+    "סמאח", "מוחמד", "רים", "חאלד", "יוליה", "דמיטרי", "אסתר", "טל", "שמעון", "ורד", "גלעד", "אייל",
+)
+LAST_NAMES = (
+    "כהן", "לוי", "מזרחי", "פרץ", "ביטון", "אברהם", "פרידמן", "אזולאי", "דהן", "אוחיון", "חדד",
+    "גבאי", "שפירא", "עמר", "אבוטבול", "אלמוג", "טייב", "אבו-ריא", "חלאילה", "סלאמה", "קוגן",
+    "וולך", "בן-דוד", "ששון", "מלכה", "יוסף", "נחום", "רוזן", "שטרן", "גולן",
+)
+EMPLOYERS = (
+    ("מפעלי {n} תעשיות", 180), ("רשת מזון {n}", 60), ("מרכז לוגיסטי {n}", 240),
+    ("מלון {n}", 90), ("חברת תוכנה {n} טק", 45), ("בית אבות {n}", 70),
+)
+COLLEGE = {"north": "המכללה האקדמית תל-חי", "south": "המכללה האקדמית ספיר"}
+CLUSTER = {"north": "אשכול רשויות גליל מזרחי", "south": "אשכול רשויות נגב מערבי"}
+
+
+def load_localities(s: Session) -> None:
+    """The CBS catalogue, all 1,227 localities, so imports can match any of them."""
+    if s.scalar(select(Locality.code).limit(1)) is not None:
+        return
+    with (DATA_DIR / "localities.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = int(row["code"])
+            aliases = ";".join(x for x in (row["previous_names"], row["merged_names"]) if x)
+            s.add(
+                Locality(
+                    code=code,
+                    name_he=row["name_he"],
+                    name_en=row["name_en"],
+                    district_id=int(row["district_id"]) if row["district_id"] else None,
+                    district_he=row["district_he"] or None,
+                    district_en=row["district_en"] or None,
+                    region="north" if code in NORTH else "south" if code in SOUTH else None,
+                    population=int(row["population"]) if row["population"] else None,
+                    latitude=float(row["latitude"]) if row["latitude"] else None,
+                    longitude=float(row["longitude"]) if row["longitude"] else None,
+                    municipal_status=row["municipal_status"] or None,
+                    aliases=aliases or None,
+                    is_program=code in PROGRAM_LOCALITIES,
+                )
+            )
+    s.flush()
+
+
+def random_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+
+def _organisations(s: Session, rng: random.Random, loc: Locality) -> list[Organisation]:
+    region = loc.region or "south"
+    orgs = [
+        Organisation(name=f"עיריית {loc.name_he}", sector="municipality"),
+        Organisation(name=f"לשכת התעסוקה {loc.name_he}", sector="employment_office"),
+        Organisation(name=f"ביטוח לאומי – סניף {loc.name_he}", sector="national_insurance"),
+        Organisation(name="משרד העבודה – מחוז " + ("צפון" if region == "north" else "דרום"),
+                     sector="government"),
+        Organisation(name=CLUSTER[region], sector="regional_cluster"),
+        Organisation(name=COLLEGE[region], sector="academia_training"),
+        Organisation(name=f"מרכז הכוון תעסוקתי {loc.name_he}", sector="ngo"),
+        Organisation(name="ג'וינט-תבת", sector="ngo"),
+        Organisation(name=f"מנהלת הקהילה {loc.name_he}", sector="residents"),
+    ]
+    for template, size in rng.sample(EMPLOYERS, 4):
+        orgs.append(Organisation(name=template.format(n=loc.name_he), sector="employer",
+                                 employee_count=int(size * rng.uniform(0.5, 1.8))))
+    for org in orgs:
+        org.locality_code = loc.code
+        s.add(org)
+    s.flush()
+    return orgs
+
+
+def _people(s: Session, rng: random.Random, loc: Locality, orgs: list[Organisation]) -> list[Person]:
+    titles = {
+        "municipality": ("ראש העירייה", "מנכ\"ל העירייה", "רפרנט/ית תעסוקה", "מנהל/ת רווחה"),
+        "employment_office": ("מנהל/ת הלשכה", "רכז/ת השמה"),
+        "employer": ("מנהל/ת משאבי אנוש", "מנכ\"ל/ית"),
+    }
+    people = []
+    for org in orgs:
+        for title in titles.get(org.sector, ("נציג/ה",)):
+            person = Person(
+                full_name=random_name(rng),
+                organisation_id=org.id,
+                locality_code=loc.code,
+                job_title=title,
+                email=f"contact{len(people) + 1}.{loc.code}@example.org",
+                phone=f"05{rng.randint(0, 9)}-{rng.randint(1000000, 9999999)}",
+            )
+            s.add(person)
+            people.append(person)
+    s.flush()
+    return people
+
+
+def _user(s: Session, username: str, full_name: str, role: str, scope: tuple[int, ...],
+          password_hash: str, person_id: int | None = None) -> User:
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=f"{username}@example.org",
+        role=role,
+        password_hash=password_hash,
+        person_id=person_id,
+        localities=[UserLocality(locality_code=c) for c in scope],
+    )
+    s.add(user)
+    s.flush()
+    return user
+
+
+def seed(s: Session, rng: random.Random, password_rounds: int = 12) -> SeedContext:
+    from employdash.services.users import hash_password
+
+    load_localities(s)
+    ctx = SeedContext()
+    for code in PROGRAM_LOCALITIES:
+        loc = s.get(Locality, code)
+        orgs = _organisations(s, rng, loc)
+        people = _people(s, rng, loc, orgs)
+        ctx.organisations[code] = [o.id for o in orgs]
+        ctx.people[code] = [p.id for p in people]
+    sederot_people = ctx.people[DEMO_LOCALITY]
+    ctx.manager_person_id = sederot_people[4]  # the employment office manager
+    ctx.member_person_id = sederot_people[9]  # a representative of the college
+    demo_hash = hash_password(DEMO_PASSWORD, rounds=password_rounds)
+    for username, name, role, scope, person in (
+        ("admin", "מנהלת המערכת", "admin", (), None),
+        ("mayor", "ראש העיר שדרות", "leadership", (DEMO_LOCALITY,), sederot_people[0]),
+        ("manager", "מנהל לשכת התעסוקה", "manager", MANAGER_LOCALITIES, ctx.manager_person_id),
+        ("member", "חברת הפורום", "member", (DEMO_LOCALITY,), ctx.member_person_id),
+    ):
+        ctx.users[username] = _user(s, username, name, role, scope, demo_hash, person).id
+    return ctx

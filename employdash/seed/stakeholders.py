@@ -1,0 +1,13 @@
+"""Demo data for the stakeholders area (filled by that work)."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy.orm import Session
+
+from employdash.seed.context import SeedContext
+
+
+def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
+    """Nothing yet."""

@@ -1,0 +1,26 @@
+"""indicators tables
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+from sqlalchemy import Text  # noqa: F401  (used by rendered JSONB types)
+
+import employdash.models.base  # noqa: F401  (custom column types)
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass  # filled by the indicators work
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,26 @@
+"""stakeholders tables
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+from sqlalchemy import Text  # noqa: F401  (used by rendered JSONB types)
+
+import employdash.models.base  # noqa: F401  (custom column types)
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass  # filled by the stakeholders work
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,53 @@
+"""Running the real app script in Streamlit's AppTest, logged in through the session seam."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from employdash.config import get_config
+from employdash.db import get_database
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def reset_caches() -> None:
+    """Config and engines are cached per process; a test points them at its own database."""
+    get_config.cache_clear()
+    get_database.cache_clear()
+
+
+def app_as(username: str | None, page: str | None = None, lang: str = "he",
+           locality: int | None = None, timeout: float = 60) -> AppTest:
+    """The app after a login as `username` (None: a visitor), optionally on `page`.
+
+    The seam sets what streamlit-authenticator sets after a successful login, so page tests skip
+    bcrypt; tests/app/test_login.py logs in through the real form.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state["lang"] = lang
+    if username:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+        at.session_state["name"] = username
+        at.session_state["roles"] = []
+        at.session_state["_lang_user"] = username
+    if locality is not None:
+        at.session_state["locality_code"] = locality
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text the run drew, to assert on what a user would read."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "text"):
+        parts.extend(str(el.value) for el in getattr(at, kind))
+    for metric in at.metric:
+        parts.append(f"{metric.label} {metric.value}")
+    return "\n".join(parts)
