@@ -1,0 +1,85 @@
+"""Timing, ratios and result files shared by every benchmark module."""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@dataclass
+class Figure:
+    """One measured operation against its baseline (the raw query or raw operation)."""
+
+    name: str
+    seconds: float
+    baseline: str
+    baseline_seconds: float
+    database: str = ""
+    aim: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.baseline_seconds if self.baseline_seconds else float("inf")
+
+
+def median_time(fn: Callable[[], Any], repeat: int = 5, warmup: int = 0) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def once(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+@contextmanager
+def peak_memory() -> Iterator[dict[str, float]]:
+    """Peak Python-allocated memory (MiB) inside the block."""
+    box: dict[str, float] = {}
+    tracemalloc.start()
+    try:
+        yield box
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        box["peak_mib"] = peak / 2**20
+
+
+def write(area: str, figures: list[Figure], notes: str = "") -> Path:
+    """Write `results/<area>.json` and a readable `results/<area>.md`."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    meta = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
+            "machine": platform.machine(), "notes": notes}
+    rows = [{**asdict(f), "ratio": round(f.ratio, 3)} for f in figures]
+    (RESULTS / f"{area}.json").write_text(json.dumps({"meta": meta, "figures": rows}, indent=2,
+                                                     ensure_ascii=False, default=str))
+    lines = [f"# {area}", "", f"Measured {meta['at']} (Python {meta['python']}, {meta['machine']}).",
+             "", notes, "", "| figure | db | seconds | baseline | baseline s | ratio | aim | extra |",
+             "|---|---|---|---|---|---|---|---|"]
+    for f in figures:
+        extra = ", ".join(f"{k}={v}" for k, v in f.extra.items())
+        lines.append(f"| {f.name} | {f.database} | {f.seconds:.4f} | {f.baseline} | "
+                     f"{f.baseline_seconds:.4f} | {f.ratio:.2f}× | {f.aim} | {extra} |")
+    path = RESULTS / f"{area}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return path

@@ -1,0 +1,1 @@
+"""Documents: the briefing PDF and meeting minutes (PDF and Word)."""

@@ -1,0 +1,60 @@
+"""Log in through the real form in real Chromium, switch Hebrew/English, screenshot both."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from tests.support.browser import login, open_page, screenshot, set_language, wait_idle
+
+
+def _direction(page: Page, selector: str) -> str:
+    return page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+
+
+def test_login_switch_language_and_direction(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    wait_idle(page)
+    assert page.get_by_text("כניסה").first.is_visible()
+    screenshot(page, "login_he")
+    login(page, server, "manager")
+    assert _direction(page, ".stMain") == "rtl"
+    assert _direction(page, '[data-testid="stSidebarContent"]') == "rtl"
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("תדריך").is_visible()
+    screenshot(page, "home_he")
+
+    set_language(page, "en")
+    assert _direction(page, ".stMain") == "ltr"
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Briefing").is_visible()
+    screenshot(page, "home_en")
+
+    # The choice is remembered per user: a reload (new session, cookie login) keeps English.
+    page.reload()
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stSidebarNav"]')
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Briefing").is_visible()
+    set_language(page, "he")
+
+
+def test_deep_link_reload_stays_and_logout_survives_reload(page: Page, server: str) -> None:
+    login(page, server, "manager")
+    open_page(page, server, "tasks")
+    page.reload()
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    wait_idle(page)
+    assert page.url.rstrip("/").endswith("/tasks")
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="יציאה").click()
+    wait_idle(page)
+    page.wait_for_selector('[data-testid="stForm"]', timeout=15_000)
+    page.wait_for_timeout(3000)  # the cookie is deleted asynchronously
+    page.reload()
+    wait_idle(page)
+    assert page.locator('[data-testid="stForm"]').is_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+
+def test_visitor_deep_link_shows_only_login(page: Page, server: str) -> None:
+    page.goto(server + "/audit")
+    wait_idle(page)
+    assert page.locator('[data-testid="stForm"]').is_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    screenshot(page, "visitor_deep_link")

@@ -1,0 +1,109 @@
+"""A real app server on a free port and real Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@contextmanager
+def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve app.py with streamlit against `database_url`; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"app server did not start:\n{out}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the script finished its run and no skeleton remains (as Streamlit's own tests)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           state="attached", timeout=timeout)
+    page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def login(page: Page, base: str, username: str, password: str = "demo", lang: str = "he") -> None:
+    page.goto(base + "/")
+    wait_idle(page)
+    if lang == "en":
+        set_language(page, "en")
+    page.locator('[data-testid="stForm"] input[type="text"]').fill(username)
+    page.locator('[data-testid="stForm"] input[type="password"]').fill(password)
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    wait_idle(page)
+
+
+def set_language(page: Page, lang: str) -> None:
+    label = "English" if lang == "en" else "עברית"
+    page.locator('[data-testid="stSidebar"] button', has_text=label).first.click()
+    wait_idle(page)
+
+
+def open_page(page: Page, base: str, url_path: str) -> None:
+    """Open a page by its URL path (the page file's name, e.g. 'tasks')."""
+    page.goto(f"{base}/{url_path}")
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    wait_idle(page)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
