@@ -23,9 +23,14 @@ def main() -> None:
         st.stop()
     shell.init_language(config.DEFAULT_LANGUAGE)
     db = get_database(config.DATABASE_URL)
+    header = st.container()
     try:
         check_schema(db)
-        actor = auth.login_gate(db, config)
+        if st.session_state.get("authentication_status"):
+            actor = auth.login_gate(db, config)
+        else:
+            with st.columns([1, 2, 1])[1]:
+                actor = auth.login_gate(db, config)
     except DomainError as exc:
         style.apply(lang())
         show_error(exc)
@@ -33,8 +38,9 @@ def main() -> None:
 
     if actor is None:
         style.apply(lang())
-        st.title(tr("app.title"))
-        st.caption(tr("app.tagline"))
+        with header:
+            st.title(tr("app.title"))
+            st.caption(tr("app.tagline"))
         shell.language_switch(None, None)
         login_page = st.Page(lambda: None, title=tr("login.title"), url_path="login", default=True)
         st.navigation([login_page], position="hidden").run()
@@ -51,7 +57,9 @@ def main() -> None:
     chosen = shell.locality_picker(scope)
     shell.user_badge(actor)
     auth.logout_button(db, actor)
-    set_current(PageContext(db=db, actor=actor, lang=lang(), locality=chosen, localities=tuple(scope)))
+    set_current(
+        PageContext(db=db, actor=actor, lang=lang(), locality=chosen, localities=tuple(scope))
+    )
     page = st.navigation(navigation.build(actor.role, lang()))
     try:
         page.run()

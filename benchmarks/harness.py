@@ -67,18 +67,32 @@ def peak_memory() -> Iterator[dict[str, float]]:
 def write(area: str, figures: list[Figure], notes: str = "") -> Path:
     """Write `results/<area>.json` and a readable `results/<area>.md`."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    meta = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "machine": platform.machine(), "notes": notes}
+    meta = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "notes": notes,
+    }
     rows = [{**asdict(f), "ratio": round(f.ratio, 3)} for f in figures]
-    (RESULTS / f"{area}.json").write_text(json.dumps({"meta": meta, "figures": rows}, indent=2,
-                                                     ensure_ascii=False, default=str))
-    lines = [f"# {area}", "", f"Measured {meta['at']} (Python {meta['python']}, {meta['machine']}).",
-             "", notes, "", "| figure | db | seconds | baseline | baseline s | ratio | aim | extra |",
-             "|---|---|---|---|---|---|---|---|"]
+    (RESULTS / f"{area}.json").write_text(
+        json.dumps({"meta": meta, "figures": rows}, indent=2, ensure_ascii=False, default=str)
+    )
+    lines = [
+        f"# {area}",
+        "",
+        f"Measured {meta['at']} (Python {meta['python']}, {meta['machine']}).",
+        "",
+        notes,
+        "",
+        "| figure | db | seconds | baseline | baseline s | ratio | aim | extra |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for f in figures:
         extra = ", ".join(f"{k}={v}" for k, v in f.extra.items())
-        lines.append(f"| {f.name} | {f.database} | {f.seconds:.4f} | {f.baseline} | "
-                     f"{f.baseline_seconds:.4f} | {f.ratio:.2f}× | {f.aim} | {extra} |")
+        lines.append(
+            f"| {f.name} | {f.database} | {f.seconds:.4f} | {f.baseline} | "
+            f"{f.baseline_seconds:.4f} | {f.ratio:.2f}× | {f.aim} | {extra} |"
+        )
     path = RESULTS / f"{area}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -64,7 +64,9 @@ def login_gate(db: Database, config: Config) -> Actor | None:
         users.record_login(db, username, succeeded=False)
     status = st.session_state.get("authentication_status")
     if status is False:
-        st.error(tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES))
+        st.error(
+            tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES)
+        )
     if not status:
         if config.DEMO_MODE:
             st.info(tr("login.demo_hint"))

@@ -19,7 +19,11 @@ def show_error(exc: DomainError) -> None:
             st.caption(f"• {tr('common.field')}: {field} — {tr(key)}")
     if isinstance(exc, StaleVersion):
         rows = [
-            {tr("common.field"): k, tr("common.theirs"): str(theirs), tr("common.yours"): str(yours)}
+            {
+                tr("common.field"): k,
+                tr("common.theirs"): str(theirs),
+                tr("common.yours"): str(yours),
+            }
             for k, (theirs, yours) in exc.changes.items()
         ]
         st.dataframe(rows, hide_index=True)

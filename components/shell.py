@@ -51,12 +51,13 @@ def locality_picker(localities: list[LocalityInfo]) -> LocalityInfo | None:
         st.sidebar.warning(tr("locality.none_in_scope"))
         return None
     by_code = {loc.code: loc for loc in localities}
+    language = lang()  # bound now: a format_func may be called outside this run
     if st.session_state.get(LOCALITY_KEY) not in by_code:
         st.session_state[LOCALITY_KEY] = localities[0].code
     code = st.sidebar.selectbox(
         tr("locality.picker"),
         options=list(by_code),
-        format_func=lambda c: by_code[c].name(lang()),
+        format_func=lambda c: by_code[c].name(language),
         key=LOCALITY_KEY,
     )
     return by_code[code]

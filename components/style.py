@@ -24,7 +24,9 @@ _RTL = """
 [data-baseweb="popover"], [data-testid="stForm"], [data-testid="stExpander"] {
   direction: rtl; text-align: right;
 }
-.stMain input, .stMain textarea, [data-testid="stSidebar"] input { direction: rtl; text-align: right; }
+.stMain input, .stMain textarea, [data-testid="stSidebar"] input {
+  direction: rtl; text-align: right;
+}
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }

@@ -18,6 +18,9 @@ def prepare(db: Database, config: Config) -> str:
         done = "demo data loaded"
     else:
         seed_reference(db)
-        done = "locality catalogue loaded; create the first admin with `python -m employdash create-admin`"
+        done = (
+            "locality catalogue loaded; "
+            "create the first admin with `python -m employdash create-admin`"
+        )
     check_production_safety(config, demo_credentials_in_use(db) if not config.DEMO_MODE else False)
     return done

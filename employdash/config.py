@@ -35,7 +35,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}", "SQLAlchemy URL of the shared database."),
+    Setting(
+        "DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}", "SQLAlchemy URL of the shared database."
+    ),
     Setting("DEMO_MODE", True, "Embedded demo: seeds demo data and the demo users.", bool),
     Setting("COOKIE_KEY", DEMO_COOKIE_KEY, "Secret that signs the login cookie (JWT)."),
     Setting("COOKIE_NAME", "employdash_auth", "Name of the login cookie."),

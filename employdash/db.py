@@ -111,7 +111,9 @@ def check_schema(db: Database) -> None:
     with db.engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current != head:
-        raise SchemaOutdated(f"database at {current}, code expects {head}", current=current, head=head)
+        raise SchemaOutdated(
+            f"database at {current}, code expects {head}", current=current, head=head
+        )
 
 
 @lru_cache(maxsize=4)

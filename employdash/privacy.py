@@ -18,7 +18,9 @@ def suppress_group(
     cells: Mapping[str, int | None], threshold: int, total_shown: bool = True
 ) -> dict[str, int | None]:
     """Return the cells with hidden ones as None."""
-    result: dict[str, int | None] = {k: (None if is_small(v, threshold) else v) for k, v in cells.items()}
+    result: dict[str, int | None] = {
+        k: (None if is_small(v, threshold) else v) for k, v in cells.items()
+    }
     hidden = [k for k, v in cells.items() if v is not None and result[k] is None]
     if total_shown and len(hidden) == 1:
         candidates = sorted(

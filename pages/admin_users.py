@@ -1,9 +1,124 @@
-"""Placeholder until its issue lands."""
+"""Administration of users: add, deactivate, reset a password, set role and locality scope."""
 
+import pandas as pd
 import streamlit as st
 
 from components.context import current
+from components.feedback import guarded
+from employdash.models.core import ROLES
+from employdash.services import users
 
 ctx = current()
-st.header(ctx.tr("page.admin_users"))
-st.info(ctx.tr("empty.no_data"))
+st.header(ctx.tr("admin.users.title"))
+names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+
+
+def _scope_label(codes: list[int], role: str) -> str:
+    if role == "admin":
+        return ctx.tr("admin.users.all_localities")
+    return ", ".join(names.get(c, str(c)) for c in codes)
+
+
+def _user_fields(prefix: str, current_user: dict | None = None) -> users.UserForm:
+    full_name = st.text_input(
+        ctx.tr("admin.users.full_name"),
+        value=(current_user or {}).get("full_name", ""),
+        key=f"{prefix}_name",
+    )
+    email = st.text_input(
+        ctx.tr("admin.users.email"),
+        value=(current_user or {}).get("email") or "",
+        key=f"{prefix}_email",
+    )
+    role = st.selectbox(
+        ctx.tr("admin.users.role"),
+        ROLES,
+        format_func=lambda r: ctx.tr(f"role.{r}"),
+        index=ROLES.index((current_user or {}).get("role", "member")),
+        key=f"{prefix}_role",
+    )
+    scope = st.multiselect(
+        ctx.tr("admin.users.localities"),
+        list(names),
+        default=[c for c in (current_user or {}).get("localities", []) if c in names],
+        format_func=names.get,
+        key=f"{prefix}_scope",
+    )
+    return users.UserForm(
+        (current_user or {}).get("username", ""), full_name, role, tuple(scope), email or None
+    )
+
+
+with guarded():
+    rows = users.list_users(ctx.db, ctx.actor)
+    table = pd.DataFrame(
+        {
+            ctx.tr("admin.users.username"): [r["username"] for r in rows],
+            ctx.tr("admin.users.full_name"): [r["full_name"] for r in rows],
+            ctx.tr("admin.users.role"): [ctx.tr(f"role.{r['role']}") for r in rows],
+            ctx.tr("admin.users.active"): [r["active"] for r in rows],
+            ctx.tr("admin.users.localities"): [
+                _scope_label(r["localities"], r["role"]) for r in rows
+            ],
+        }
+    )
+    st.subheader(ctx.tr("admin.users.list"))
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    create, edit, reset = st.tabs(
+        [ctx.tr("admin.users.create"), ctx.tr("admin.users.edit"), ctx.tr("admin.users.reset")]
+    )
+    with create, st.form("create_user", clear_on_submit=False):
+        username = st.text_input(ctx.tr("admin.users.username"), key="new_username")
+        form = _user_fields("new")
+        password = st.text_input(ctx.tr("admin.users.password"), type="password", key="new_pw")
+        if st.form_submit_button(ctx.tr("common.save")):
+            with guarded():
+                users.create_user(
+                    ctx.db,
+                    ctx.actor,
+                    users.UserForm(
+                        username.strip().lower(),
+                        form.full_name,
+                        form.role,
+                        form.localities,
+                        form.email,
+                        password,
+                    ),
+                )
+                st.success(ctx.tr("admin.users.created", username=username))
+
+    by_id = {r["id"]: r for r in rows}
+    with edit:
+        chosen = st.selectbox(
+            ctx.tr("admin.users.pick"),
+            list(by_id),
+            format_func=lambda i: by_id[i]["username"],
+            key="edit_pick",
+        )
+        with st.form("edit_user"):
+            form = _user_fields(f"edit_{chosen}", by_id[chosen])
+            active = st.checkbox(
+                ctx.tr("admin.users.active"),
+                value=by_id[chosen]["active"],
+                key=f"edit_{chosen}_active",
+            )
+            if st.form_submit_button(ctx.tr("common.save")):
+                with guarded():
+                    users.update_user(ctx.db, ctx.actor, chosen, form, active)
+                    st.success(ctx.tr("admin.users.updated"))
+    with reset:
+        chosen_reset = st.selectbox(
+            ctx.tr("admin.users.pick"),
+            list(by_id),
+            format_func=lambda i: by_id[i]["username"],
+            key="reset_pick",
+        )
+        with st.form("reset_password"):
+            new_password = st.text_input(
+                ctx.tr("admin.users.new_password"), type="password", key="reset_pw"
+            )
+            if st.form_submit_button(ctx.tr("common.save")):
+                with guarded():
+                    users.reset_password(ctx.db, ctx.actor, chosen_reset, new_password)
+                    st.success(ctx.tr("admin.users.password_reset"))

@@ -1,9 +1,69 @@
-"""Placeholder until its issue lands."""
+"""The audit log: who changed what and when, with the values before and after."""
 
+import json
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
 import streamlit as st
 
 from components.context import current
+from components.downloads import download_buttons
+from components.feedback import guarded
+from employdash.i18n import fmt_date
+from employdash.services import audit
 
 ctx = current()
-st.header(ctx.tr("page.audit"))
-st.info(ctx.tr("empty.no_data"))
+st.header(ctx.tr("audit.title"))
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+with guarded():
+    everyone = "—"
+    c1, c2, c3, c4 = st.columns(4)
+    user = c1.selectbox(
+        ctx.tr("audit.filter.user"),
+        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "username")],
+    )
+    entity = c2.selectbox(
+        ctx.tr("audit.filter.entity"),
+        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "entity")],
+    )
+    action = c3.selectbox(
+        ctx.tr("audit.filter.action"),
+        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "action")],
+    )
+    today = datetime.now(UTC).date()
+    dates = c4.date_input(ctx.tr("audit.filter.dates"), (today - timedelta(days=30), today))
+    since = until = None
+    if isinstance(dates, tuple) and len(dates) == 2:
+        since = datetime.combine(dates[0], time.min, tzinfo=UTC)
+        until = datetime.combine(dates[1] + timedelta(days=1), time.min, tzinfo=UTC)
+    entries = audit.list_entries(
+        ctx.db,
+        ctx.actor,
+        audit.AuditFilter(
+            username=None if user == everyone else user,
+            entity=None if entity == everyone else entity,
+            action=None if action == everyone else action,
+            since=since,
+            until=until,
+        ),
+    )
+    st.caption(ctx.tr("audit.count", count=len(entries)))
+    frame = pd.DataFrame(
+        {
+            ctx.tr("audit.col.at"): [fmt_date(e["at"], ctx.lang) for e in entries],
+            ctx.tr("audit.col.user"): [e["username"] for e in entries],
+            ctx.tr("audit.col.action"): [e["action"] for e in entries],
+            ctx.tr("audit.col.entity"): [e["entity"] for e in entries],
+            ctx.tr("audit.col.id"): [e["entity_id"] for e in entries],
+            ctx.tr("audit.col.locality"): [e["locality_code"] for e in entries],
+            ctx.tr("audit.col.before"): [_as_text(e["before"]) for e in entries],
+            ctx.tr("audit.col.after"): [_as_text(e["after"]) for e in entries],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_buttons(frame, "audit-log", "audit")

@@ -87,7 +87,9 @@ class Person(Base):
 
 class User(Base):
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint("role IN ('admin','leadership','manager','member')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin','leadership','manager','member')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
@@ -111,7 +113,9 @@ class UserLocality(Base):
 
     __tablename__ = "user_locality"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
     locality_code: Mapped[int] = mapped_column(ForeignKey("locality.code"), primary_key=True)
 
 

@@ -51,13 +51,17 @@ class Document(FPDF):
         for item in items:
             self.paragraph(f"• {item}", size)
 
-    def grid(self, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
+    def grid(
+        self, header: list[str], rows: list[list[str]], widths: list[float] | None = None
+    ) -> None:
         """A table of strings; in Hebrew the first column stands on the right."""
         self.set_font(FAMILY, "", 9)
         order = list(reversed(range(len(header)))) if self.rtl else list(range(len(header)))
         widths = widths or [(self.epw) / len(header)] * len(header)
         with self.table(
-            col_widths=[widths[i] for i in order], text_align=self.align, line_height=5.5,
+            col_widths=[widths[i] for i in order],
+            text_align=self.align,
+            line_height=5.5,
             first_row_as_headings=True,
         ) as table:
             for row in [header, *rows]:

@@ -20,18 +20,82 @@ from employdash.seed.context import (
 )
 
 FIRST_NAMES = (
-    "נועה", "יוסי", "מיכל", "אבי", "שירה", "דוד", "רונית", "משה", "חן", "עומר", "ליאת", "איתי",
-    "סיגל", "אמיר", "הילה", "יעקב", "מאיה", "אלון", "רחל", "נדב", "ענבל", "חיים", "אורית", "עידו",
-    "סמאח", "מוחמד", "רים", "חאלד", "יוליה", "דמיטרי", "אסתר", "טל", "שמעון", "ורד", "גלעד", "אייל",
+    "נועה",
+    "יוסי",
+    "מיכל",
+    "אבי",
+    "שירה",
+    "דוד",
+    "רונית",
+    "משה",
+    "חן",
+    "עומר",
+    "ליאת",
+    "איתי",
+    "סיגל",
+    "אמיר",
+    "הילה",
+    "יעקב",
+    "מאיה",
+    "אלון",
+    "רחל",
+    "נדב",
+    "ענבל",
+    "חיים",
+    "אורית",
+    "עידו",
+    "סמאח",
+    "מוחמד",
+    "רים",
+    "חאלד",
+    "יוליה",
+    "דמיטרי",
+    "אסתר",
+    "טל",
+    "שמעון",
+    "ורד",
+    "גלעד",
+    "אייל",
 )
 LAST_NAMES = (
-    "כהן", "לוי", "מזרחי", "פרץ", "ביטון", "אברהם", "פרידמן", "אזולאי", "דהן", "אוחיון", "חדד",
-    "גבאי", "שפירא", "עמר", "אבוטבול", "אלמוג", "טייב", "אבו-ריא", "חלאילה", "סלאמה", "קוגן",
-    "וולך", "בן-דוד", "ששון", "מלכה", "יוסף", "נחום", "רוזן", "שטרן", "גולן",
+    "כהן",
+    "לוי",
+    "מזרחי",
+    "פרץ",
+    "ביטון",
+    "אברהם",
+    "פרידמן",
+    "אזולאי",
+    "דהן",
+    "אוחיון",
+    "חדד",
+    "גבאי",
+    "שפירא",
+    "עמר",
+    "אבוטבול",
+    "אלמוג",
+    "טייב",
+    "אבו-ריא",
+    "חלאילה",
+    "סלאמה",
+    "קוגן",
+    "וולך",
+    "בן-דוד",
+    "ששון",
+    "מלכה",
+    "יוסף",
+    "נחום",
+    "רוזן",
+    "שטרן",
+    "גולן",
 )
 EMPLOYERS = (
-    ("מפעלי {n} תעשיות", 180), ("רשת מזון {n}", 60), ("מרכז לוגיסטי {n}", 240),
-    ("מלון {n}", 90), ("חברת תוכנה {n} טק", 45), ("בית אבות {n}", 70),
+    ("מפעלי {n} תעשיות", 180),
+    ("רשת מזון {n}", 60),
+    ("מרכז לוגיסטי {n}", 240),
+    ("מלון {n}", 90),
+    ("חברת תוכנה {n} טק", 45),
+    ("בית אבות {n}", 70),
 )
 COLLEGE = {"north": "המכללה האקדמית תל-חי", "south": "המכללה האקדמית ספיר"}
 CLUSTER = {"north": "אשכול רשויות גליל מזרחי", "south": "אשכול רשויות נגב מערבי"}
@@ -75,8 +139,10 @@ def _organisations(s: Session, rng: random.Random, loc: Locality) -> list[Organi
         Organisation(name=f"עיריית {loc.name_he}", sector="municipality"),
         Organisation(name=f"לשכת התעסוקה {loc.name_he}", sector="employment_office"),
         Organisation(name=f"ביטוח לאומי – סניף {loc.name_he}", sector="national_insurance"),
-        Organisation(name="משרד העבודה – מחוז " + ("צפון" if region == "north" else "דרום"),
-                     sector="government"),
+        Organisation(
+            name="משרד העבודה – מחוז " + ("צפון" if region == "north" else "דרום"),
+            sector="government",
+        ),
         Organisation(name=CLUSTER[region], sector="regional_cluster"),
         Organisation(name=COLLEGE[region], sector="academia_training"),
         Organisation(name=f"מרכז הכוון תעסוקתי {loc.name_he}", sector="ngo"),
@@ -84,8 +150,13 @@ def _organisations(s: Session, rng: random.Random, loc: Locality) -> list[Organi
         Organisation(name=f"מנהלת הקהילה {loc.name_he}", sector="residents"),
     ]
     for template, size in rng.sample(EMPLOYERS, 4):
-        orgs.append(Organisation(name=template.format(n=loc.name_he), sector="employer",
-                                 employee_count=int(size * rng.uniform(0.5, 1.8))))
+        orgs.append(
+            Organisation(
+                name=template.format(n=loc.name_he),
+                sector="employer",
+                employee_count=int(size * rng.uniform(0.5, 1.8)),
+            )
+        )
     for org in orgs:
         org.locality_code = loc.code
         s.add(org)
@@ -93,11 +164,13 @@ def _organisations(s: Session, rng: random.Random, loc: Locality) -> list[Organi
     return orgs
 
 
-def _people(s: Session, rng: random.Random, loc: Locality, orgs: list[Organisation]) -> list[Person]:
+def _people(
+    s: Session, rng: random.Random, loc: Locality, orgs: list[Organisation]
+) -> list[Person]:
     titles = {
-        "municipality": ("ראש העירייה", "מנכ\"ל העירייה", "רפרנט/ית תעסוקה", "מנהל/ת רווחה"),
+        "municipality": ("ראש העירייה", 'מנכ"ל העירייה', "רפרנט/ית תעסוקה", "מנהל/ת רווחה"),
         "employment_office": ("מנהל/ת הלשכה", "רכז/ת השמה"),
-        "employer": ("מנהל/ת משאבי אנוש", "מנכ\"ל/ית"),
+        "employer": ("מנהל/ת משאבי אנוש", 'מנכ"ל/ית'),
     }
     people = []
     for org in orgs:
@@ -116,8 +189,15 @@ def _people(s: Session, rng: random.Random, loc: Locality, orgs: list[Organisati
     return people
 
 
-def _user(s: Session, username: str, full_name: str, role: str, scope: tuple[int, ...],
-          password_hash: str, person_id: int | None = None) -> User:
+def _user(
+    s: Session,
+    username: str,
+    full_name: str,
+    role: str,
+    scope: tuple[int, ...],
+    password_hash: str,
+    person_id: int | None = None,
+) -> User:
     user = User(
         username=username,
         full_name=full_name,

@@ -34,8 +34,16 @@ class LocalityInfo:
 
 def _info(row: Locality) -> LocalityInfo:
     return LocalityInfo(
-        row.code, row.name_he, row.name_en, row.district_id, row.district_he, row.district_en,
-        row.region, row.population, row.latitude, row.longitude,
+        row.code,
+        row.name_he,
+        row.name_en,
+        row.district_id,
+        row.district_he,
+        row.district_en,
+        row.region,
+        row.population,
+        row.latitude,
+        row.longitude,
     )
 
 

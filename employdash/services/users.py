@@ -97,12 +97,20 @@ def record_login(db: Database, username: str, succeeded: bool) -> None:
             audit.record(s, username, "login", "user", username)
             return
         row.failures = (row.failures or 0) + 1
-        audit.record(s, username, "login_failed", "user", username, after={"failures": row.failures})
+        audit.record(
+            s, username, "login_failed", "user", username, after={"failures": row.failures}
+        )
         if row.failures >= cfg.LOCKOUT_ATTEMPTS:
             row.locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
             row.failures = 0
-            audit.record(s, username, "login_locked", "user", username,
-                         after={"locked_until": row.locked_until})
+            audit.record(
+                s,
+                username,
+                "login_locked",
+                "user",
+                username,
+                after={"locked_until": row.locked_until},
+            )
 
 
 def is_locked(db: Database, username: str) -> bool:

@@ -9,10 +9,17 @@ from tests.support.apptest import app_as
 
 EXPECTED = {
     "admin": {p.path for p in PAGES},
-    "leadership": {"pages/briefing.py", "pages/explorer.py", "pages/forum.py", "pages/tasks.py",
-                   "pages/stakeholders.py", "pages/surveys.py", "pages/mentoring.py"},
-    "manager": {p.path for p in PAGES} - {"pages/indicators_admin.py", "pages/admin_users.py",
-                                          "pages/audit.py"},
+    "leadership": {
+        "pages/briefing.py",
+        "pages/explorer.py",
+        "pages/forum.py",
+        "pages/tasks.py",
+        "pages/stakeholders.py",
+        "pages/surveys.py",
+        "pages/mentoring.py",
+    },
+    "manager": {p.path for p in PAGES}
+    - {"pages/indicators_admin.py", "pages/admin_users.py", "pages/audit.py"},
     "member": {"pages/forum.py", "pages/tasks.py"},
 }
 USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}

@@ -1,1 +1,1 @@
-"""Shared test machinery: real databases (SQLite file, throwaway PostgreSQL) and a real app server."""
+"""Shared test machinery: real databases (SQLite, throwaway PostgreSQL) and a real app server."""

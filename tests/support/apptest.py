@@ -19,8 +19,13 @@ def reset_caches() -> None:
     get_database.cache_clear()
 
 
-def app_as(username: str | None, page: str | None = None, lang: str = "he",
-           locality: int | None = None, timeout: float = 60) -> AppTest:
+def app_as(
+    username: str | None,
+    page: str | None = None,
+    lang: str = "he",
+    locality: int | None = None,
+    timeout: float = 60,
+) -> AppTest:
     """The app after a login as `username` (None: a visitor), optionally on `page`.
 
     The seam sets what streamlit-authenticator sets after a successful login, so page tests skip
@@ -45,8 +50,18 @@ def app_as(username: str | None, page: str | None = None, lang: str = "he",
 def texts(at: AppTest) -> str:
     """Every piece of text the run drew, to assert on what a user would read."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "text"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "text",
+    ):
         parts.extend(str(el.value) for el in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")

@@ -47,20 +47,47 @@ def running_server() -> Iterator[str]:
         shutil.chown(tmp, "postgres", "postgres")
     data, log, port = tmp / "data", tmp / "log", free_port()
     subprocess.run(
-        _as_postgres([str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                str(pg_bin / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     subprocess.run(
-        _as_postgres([str(pg_bin / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(log), "-o",
-                      f"-F -p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                str(pg_bin / "pg_ctl"),
+                "start",
+                "-w",
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-o",
+                f"-F -p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "stop", "-m", "fast", "-w", "-D",
-                                     str(data)]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(pg_bin / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(data)]),
+            capture_output=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 

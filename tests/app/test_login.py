@@ -1,0 +1,84 @@
+"""Logging in through the real streamlit-authenticator form, failures, outages, the demo hint."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from employdash.db import Database
+from employdash.models import AuditEntry
+from tests.support.apptest import APP, app_as, reset_caches, texts
+
+
+def _submit(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_real_form_login_lands_on_the_role_page_and_is_audited(app_db: str) -> None:
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "mayor", "demo")
+    assert at.session_state["authentication_status"] is True
+    at.run()  # the browser reruns at once after login; AppTest needs to be told
+    assert not at.exception
+    assert "תדריך" in texts(at)
+    db = Database(app_db)
+    with db.transaction() as s:
+        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == "mayor")))
+    db.dispose()
+    assert actions == ["login"]
+
+
+def test_wrong_password_is_refused_counted_and_explained(app_db: str) -> None:
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "wrong")
+    assert at.session_state["authentication_status"] is False
+    assert any("שגויים" in e.value for e in at.error)
+    db = Database(app_db)
+    with db.transaction() as s:
+        actions = list(
+            s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == "manager"))
+        )
+    db.dispose()
+    assert actions == ["login_failed"]
+
+
+def test_login_form_speaks_english_when_chosen(app_db: str) -> None:
+    at = app_as(None, lang="en")
+    assert [b.label for b in at.button] == ["Log in"]
+    assert at.text_input[0].label == "Username"
+    assert "Demo mode" in texts(at)
+
+
+def test_unreachable_database_is_a_message_not_a_trace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
+    reset_caches()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        reset_caches()
+    assert not at.exception
+    assert any("אין חיבור למסד הנתונים" in e.value for e in at.error)
+    assert len(at.text_input) == 0  # no login form over a dead database
+
+
+def test_database_behind_the_code_asks_for_migrate(app_db: str) -> None:
+    db = Database(app_db)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    db.dispose()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("make migrate" in e.value for e in at.error)
+
+
+def test_deactivated_user_session_ends(app_db: str) -> None:
+    db = Database(app_db)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE app_user SET active = false WHERE username = 'member'")
+    db.dispose()
+    at = app_as("member")
+    assert not at.exception
+    assert at.session_state["authentication_status"] is not True
+    assert len(at.text_input) == 2

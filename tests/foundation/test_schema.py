@@ -1,0 +1,30 @@
+"""The same migrations build the same schema on SQLite and PostgreSQL, and match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from employdash.db import Database, check_schema
+from employdash.models import Base
+
+
+def _shape(db: Database) -> dict[str, set[str]]:
+    inspector = inspect(db.engine)
+    return {
+        t: {c["name"] for c in inspector.get_columns(t)}
+        for t in inspector.get_table_names()
+        if t != "alembic_version"
+    }
+
+
+def test_migrations_match_the_models(db: Database) -> None:
+    check_schema(db)  # at head
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_and_postgresql_have_the_same_tables_and_columns(sqlite_db, pg_db) -> None:
+    assert _shape(sqlite_db) == _shape(pg_db)
