@@ -11,6 +11,7 @@ from employdash.config import get_config
 from employdash.db import check_schema, get_database
 from employdash.errors import DomainError
 from employdash.services import localities
+from employdash.services.users import ensure_safe_to_serve
 
 st.set_page_config(page_title="Employment dashboard", page_icon=":material/work:", layout="wide")
 
@@ -26,6 +27,7 @@ def main() -> None:
     header = st.container()
     try:
         check_schema(db)
+        ensure_safe_to_serve(db, config)
         if st.session_state.get("authentication_status"):
             actor = auth.login_gate(db, config)
         else:

@@ -15,7 +15,7 @@ import bcrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.config import DEMO_PASSWORD, get_config
+from employdash.config import DEMO_PASSWORD, Config, check_production_safety, get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality, LoginThrottle, User, UserLocality
@@ -246,3 +246,21 @@ def bootstrap_admin(db: Database, username: str, password: str) -> None:
     """The first administrator of a production database, created from the command line."""
     system = Actor(0, "system", "system", ADMIN, None)
     create_user(db, system, UserForm(username, username, ADMIN, (), None, password))
+
+
+_verified: set[tuple[str, str]] = set()
+
+
+def ensure_safe_to_serve(db: Database, config: Config) -> None:
+    """Outside demo mode, refuse to serve while the public demo secrets are in place.
+
+    The demo-password check costs a bcrypt round per user, so a passing check is remembered for
+    the process; a failing one is checked again on the next run, once someone has fixed it.
+    """
+    if config.DEMO_MODE:
+        return
+    key = (db.url, config.COOKIE_KEY)
+    if key in _verified:
+        return
+    check_production_safety(config, demo_credentials_in_use(db))
+    _verified.add(key)

@@ -82,3 +82,20 @@ def test_deactivated_user_session_ends(app_db: str) -> None:
     assert not at.exception
     assert at.session_state["authentication_status"] is not True
     assert len(at.text_input) == 2
+
+
+def test_production_mode_refuses_demo_secrets(app_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_MODE", "false")
+    reset_caches()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("COOKIE_KEY" in e.value and "demo password" in e.value for e in at.error)
+    assert len(at.text_input) == 0
+
+
+def test_chosen_locality_stays_chosen_across_pages(app_db: str) -> None:
+    at = app_as("manager", locality=246)
+    assert at.session_state["locality_code"] == 246
+    at.switch_page("pages/forum.py").run()
+    assert at.session_state["locality_code"] == 246
+    assert [s.value for s in at.sidebar.selectbox if s.key == "locality_code"] == [246]
