@@ -97,7 +97,9 @@ def create_database(server_url: str, name: str, template: str | None = None) -> 
     plain = server_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        suffix = f' TEMPLATE "{template}"' if template else ""
+        # FILE_COPY copies the template's files directly: about twice as fast as the default
+        # WAL_LOG strategy for a seeded template, and durability is irrelevant here.
+        suffix = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         conn.execute(f'CREATE DATABASE "{name}"{suffix}')
     return f"{server_url}/{name}"
 
