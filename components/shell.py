@@ -46,21 +46,33 @@ def language_switch(db: Database | None, actor: Actor | None) -> None:
 
 
 def locality_picker(localities: list[LocalityInfo]) -> LocalityInfo | None:
-    """The chosen locality stays chosen across pages (an entry-file widget keeps its state)."""
+    """The chosen locality stays chosen across pages and languages.
+
+    The choice lives under its own session key; the widget's key carries the language, because a
+    keyed selectbox keeps the option labels it was first drawn with (Hebrew names would stay after
+    switching to English).
+    """
     if not localities:
         st.sidebar.warning(tr("locality.none_in_scope"))
         return None
     by_code = {loc.code: loc for loc in localities}
-    language = lang()  # bound now: a format_func may be called outside this run
     if st.session_state.get(LOCALITY_KEY) not in by_code:
         st.session_state[LOCALITY_KEY] = localities[0].code
-    code = st.sidebar.selectbox(
+    language = lang()  # bound now: a format_func may be called outside this run
+    widget_key = f"{LOCALITY_KEY}_{language}"
+    st.session_state[widget_key] = st.session_state[LOCALITY_KEY]
+
+    def remember() -> None:
+        st.session_state[LOCALITY_KEY] = st.session_state[widget_key]
+
+    st.sidebar.selectbox(
         tr("locality.picker"),
         options=list(by_code),
         format_func=lambda c: by_code[c].name(language),
-        key=LOCALITY_KEY,
+        key=widget_key,
+        on_change=remember,
     )
-    return by_code[code]
+    return by_code[st.session_state[LOCALITY_KEY]]
 
 
 def user_badge(actor: Actor) -> None:

@@ -31,6 +31,7 @@ _RTL = """
   padding-right: 1.2em; padding-left: 0;
 }
 [data-testid="stSidebarNav"] a { direction: rtl; }
+.stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
 
 _FONT = """

@@ -98,4 +98,16 @@ def test_chosen_locality_stays_chosen_across_pages(app_db: str) -> None:
     assert at.session_state["locality_code"] == 246
     at.switch_page("pages/forum.py").run()
     assert at.session_state["locality_code"] == 246
-    assert [s.value for s in at.sidebar.selectbox if s.key == "locality_code"] == [246]
+    assert "נתיבות" in texts(at)
+
+
+def test_locality_picker_follows_the_language_and_keeps_the_choice(app_db: str) -> None:
+    # The switch itself, in one session, is checked in the browser (tests/e2e).
+    at = app_as("manager", locality=1031)
+    picker = next(s for s in at.sidebar.selectbox if s.key == "locality_code_he")
+    assert picker.options == ["נתיבות", "שדרות"]
+    picker.select(246).run()
+    assert at.session_state["locality_code"] == 246
+    fresh = app_as("manager", locality=246, lang="en")
+    picker = next(s for s in fresh.sidebar.selectbox if s.key == "locality_code_en")
+    assert sorted(picker.options) == ["Netivot", "Sederot"] and picker.value == 246

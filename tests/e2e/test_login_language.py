@@ -22,8 +22,13 @@ def test_login_switch_language_and_direction(page: Page, server: str) -> None:
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("תדריך").is_visible()
     screenshot(page, "home_he")
 
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    picker = sidebar.get_by_role("combobox")
+    assert picker.input_value() == "נתיבות"
     set_language(page, "en")
     assert _direction(page, ".stMain") == "ltr"
+    # The locality picker relabels in English and keeps the chosen locality.
+    assert sidebar.get_by_role("combobox").input_value() == "Netivot"
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Briefing").is_visible()
     screenshot(page, "home_en")
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.postgres import free_port
 
@@ -108,10 +109,25 @@ def login(page: Page, base: str, username: str, password: str = "demo", lang: st
     wait_idle(page)
     if lang == "en":
         set_language(page, "en")
-    page.locator('[data-testid="stForm"] input[type="text"]').fill(username)
-    page.locator('[data-testid="stForm"] input[type="password"]').fill(password)
-    page.locator('[data-testid="stFormSubmitButton"] button').click()
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    nav = '[data-testid="stSidebarNav"]'
+    for _ in range(3):
+        # `.first`: while a rerun replaces the page, a stale copy of the form may still be
+        # attached; and a late rerun can wipe what was typed, so check it before submitting.
+        form = page.locator('[data-testid="stForm"]').first
+        form.locator('input[type="text"]').fill(username)
+        form.locator('input[type="password"]').fill(password)
+        if form.locator('input[type="text"]').input_value() != username:
+            wait_idle(page)
+            continue
+        form.locator('[data-testid="stFormSubmitButton"] button').click()
+        try:
+            # Attached, not visible: on a phone-width screen the sidebar starts collapsed.
+            page.wait_for_selector(nav, state="attached", timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            wait_idle(page)
+    else:
+        raise AssertionError(f"could not log in as {username}")
     wait_idle(page)
 
 
