@@ -1,9 +1,60 @@
-"""Placeholder until its issue lands."""
+"""The leadership briefing: one locality on one screen, readable in under a minute."""
+
+from datetime import date
 
 import streamlit as st
 
+from components import briefing_sections as sections
+from components.briefing_data import briefing_for
 from components.context import current
+from components.feedback import guarded
+from employdash.config import get_config
+from employdash.i18n import fmt_month
+from employdash.reports.briefing_pdf import briefing_pdf
 
 ctx = current()
-st.header(ctx.tr("page.briefing"))
-st.info(ctx.tr("empty.no_data"))
+if ctx.locality is None:
+    st.info(ctx.tr("brief.no_locality"))
+    st.stop()
+
+briefing = None
+with guarded():
+    briefing = briefing_for(ctx.db, ctx.actor, ctx.locality.code)
+if briefing is None:
+    st.stop()
+
+title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title(ctx.tr("brief.title", name=briefing.name(ctx.lang)))
+if toggle_col.toggle(ctx.tr("brief.print_view"), key="brief_print_view"):
+    sections.print_view()
+    st.caption(ctx.tr("brief.print_hint"))
+if briefing.period is None:
+    st.info(ctx.tr("brief.no_data"))
+    st.stop()
+caption = ctx.tr(
+    "brief.caption",
+    month=fmt_month(briefing.period, ctx.lang),
+    district=briefing.district(ctx.lang),
+)
+if any(h.status == "preliminary" for h in briefing.headlines):
+    caption += f" ({ctx.tr('brief.card.preliminary')})"
+st.caption(caption)
+
+sections.headline_cards(briefing, ctx.lang)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    sections.summary(briefing, ctx.lang)
+    sections.attention(briefing, ctx.lang)
+with right:
+    sections.forum_panel(briefing, ctx.lang)
+    sections.mentoring_panel(briefing, ctx.lang)
+sections.trend_chart(briefing, ctx.lang)
+
+st.download_button(
+    ctx.tr("brief.download_pdf"),
+    data=lambda: briefing_pdf(briefing, ctx.lang, date.today(), get_config().SUPPRESSION_THRESHOLD),
+    file_name=f"briefing-{briefing.locality_code}-{briefing.period:%Y-%m}-{ctx.lang}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    key="brief_pdf",
+)

@@ -1,9 +1,88 @@
-"""Placeholder until its issue lands."""
+"""Indicator explorer: localities in scope, one indicator, a range of months."""
 
 import streamlit as st
 
+from components import indicator_data as data
+from components import indicator_explorer as views
 from components.context import current
+from employdash.i18n import fmt_month
+from employdash.services.indicators import add_months
 
 ctx = current()
-st.header(ctx.tr("page.explorer"))
-st.info(ctx.tr("empty.no_data"))
+if not ctx.localities or ctx.locality is None:
+    st.info(ctx.tr("brief.no_locality"))
+    st.stop()
+
+st.title(ctx.tr("page.explorer"))
+catalogue = {i.code: i for i in data.catalogue(ctx.db, ctx.db.url, ctx.actor)}
+headline = [code for code, info in catalogue.items() if info.headline]
+latest = data.latest_period(ctx.db, ctx.db.url, ctx.actor, ctx.locality.code)
+if latest is None:
+    st.info(ctx.tr("ind.explorer.no_data"))
+    st.stop()
+
+names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+pick_places, pick_indicator = st.columns([3, 2])
+codes = pick_places.multiselect(
+    ctx.tr("ind.explorer.localities"),
+    list(names),
+    default=[ctx.locality.code],
+    format_func=names.get,
+    key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
+    max_selections=8,
+)
+indicator = pick_indicator.selectbox(
+    ctx.tr("ind.explorer.indicator"),
+    headline,
+    format_func=lambda c: catalogue[c].name(ctx.lang),
+    key=f"explorer_indicator_{ctx.lang}",
+)
+months = [add_months(latest, -i) for i in range(47, -1, -1)]
+# Two pickers rather than a range slider: the slider does not mirror under right to left.
+pick_start, pick_end = st.columns(2)
+start = pick_start.selectbox(
+    ctx.tr("ind.explorer.from"),
+    months,
+    index=len(months) - 24,
+    format_func=lambda m: fmt_month(m, ctx.lang),
+    key=f"explorer_from_{ctx.lang}",
+)
+end = pick_end.selectbox(
+    ctx.tr("ind.explorer.to"),
+    [m for m in months if m >= start],
+    index=len([m for m in months if m >= start]) - 1,
+    format_func=lambda m: fmt_month(m, ctx.lang),
+    key=f"explorer_to_{ctx.lang}",
+)
+if not codes:
+    st.info(ctx.tr("ind.explorer.pick_locality"))
+    st.stop()
+
+selection = views.Selection(tuple(codes), catalogue[indicator], start, end)
+frame = data.series(
+    ctx.db, ctx.db.url, ctx.actor, selection.codes, indicator, add_months(start, -12), end
+)
+shown = frame[frame["period"] >= str(start)]
+if shown.empty:
+    st.info(ctx.tr("ind.explorer.no_data"))
+    st.stop()
+
+# One view at a time (not tabs): tabs would compute and draw all seven on every rerun.
+VIEWS = {
+    "trend": lambda: views.trend(ctx, selection, shown),
+    "change": lambda: views.changes(ctx, selection, frame),
+    "rank": lambda: views.ranking(ctx, selection),
+    "map": lambda: views.locality_map(ctx, selection),
+    "targets": lambda: views.targets(ctx, selection, catalogue),
+    "breakdown": lambda: views.breakdowns(ctx, selection),
+    "data": lambda: views.table(ctx, selection, shown),
+}
+view = st.segmented_control(
+    ctx.tr("ind.explorer.view"),
+    list(VIEWS),
+    default="trend",
+    format_func=lambda k: ctx.tr(f"ind.explorer.tab.{k}"),
+    key=f"explorer_view_{ctx.lang}",
+    label_visibility="collapsed",
+)
+VIEWS[view or "trend"]()

@@ -1,9 +1,57 @@
-"""Placeholder until its issue lands."""
+"""Indicators admin: import a CSV or Excel file, preview it, then commit it all or nothing."""
+
+import hashlib
 
 import streamlit as st
 
+from components import indicator_import as view
 from components.context import current
+from components.feedback import guarded
+from employdash.services.indicators_import import commit_import, list_batches, preview_import
 
 ctx = current()
-st.header(ctx.tr("page.indicators_admin"))
-st.info(ctx.tr("empty.no_data"))
+st.title(ctx.tr("page.indicators_admin"))
+st.caption(ctx.tr("ind.import.intro"))
+st.caption(ctx.tr("ind.import.formats"))
+
+uploaded = st.file_uploader(
+    ctx.tr("ind.import.file"), type=["csv", "txt", "xlsx"], key="ind_import_file"
+)
+source = st.text_input(
+    ctx.tr("ind.import.source"),
+    value=ctx.tr("ind.import.source_default"),
+    max_chars=120,
+    key="ind_import_source",
+)
+if uploaded is not None:
+    content = uploaded.getvalue()
+    digest = hashlib.sha256(content).hexdigest()
+    if st.button(ctx.tr("ind.import.preview"), key="ind_import_preview", type="secondary"):
+        with guarded():
+            st.session_state["ind_import_plan"] = (
+                digest,
+                preview_import(ctx.db, ctx.actor, uploaded.name, content),
+            )
+    stored = st.session_state.get("ind_import_plan")
+    if stored and stored[0] == digest:
+        plan = stored[1]
+        view.preview(plan, ctx.lang)
+        if not plan.changes:
+            st.info(ctx.tr("ind.import.nothing"))
+        elif st.button(ctx.tr("ind.import.commit"), key="ind_import_commit", type="primary"):
+            with guarded():
+                result = commit_import(ctx.db, ctx.actor, uploaded.name, content, source)
+                view.clear_read_caches()
+                del st.session_state["ind_import_plan"]
+                st.success(
+                    ctx.tr(
+                        "ind.import.done",
+                        added=result.added,
+                        revised=result.revised,
+                        unchanged=result.unchanged,
+                        rejected=result.rejected,
+                    )
+                )
+
+with guarded():
+    view.history(list_batches(ctx.db, ctx.actor), ctx.lang)

@@ -1,0 +1,479 @@
+"""Indicators at scale: 1,300 localities × 15 years × 12 months × 10 indicators (≈2.3M values),
+on SQLite and PostgreSQL.
+
+Figures (each against a baseline measured in the same run):
+- briefing and explorer rendered server-side with AppTest, cold (caches cleared) and warm,
+  against the raw SQL queries for the same figures plus an empty AppTest page;
+- importing 1M rows through the validating importer, against pandas.read_csv plus a bulk insert
+  with no validation, with peak Python memory of each.
+Data is generated with numpy and written with executemany (SQLite) or COPY (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, text
+
+from benchmarks.harness import Figure, median_time, once, peak_memory, write
+from employdash.db import Database, migrate
+from employdash.models.indicators import IndicatorValue
+from employdash.seed.core import load_localities
+from employdash.services.indicators_catalogue import ensure_catalogue
+from employdash.services.users import hash_password, load_actor
+
+LOCALITIES = 1300
+YEARS = 15
+END = date(2026, 10, 1)
+INDICATORS = (
+    "job_seekers",
+    "unemployment_rate",
+    "avg_wage",
+    "jobs",
+    "businesses",
+    "open_positions",
+    "job_seekers.gender.men",
+    "job_seekers.gender.women",
+    "job_seekers.age_group.18_24",
+    "job_seekers.age_group.55_plus",
+)
+IMPORT_ROWS = 1_000_000
+LOCALITY = 1031
+COLUMNS = ("locality_code", "period", "indicator_code", "value", "status", "source", "recorded_at")
+RECORDED = datetime(2026, 11, 15, 9, tzinfo=UTC)
+
+
+def months(count: int, end: date = END) -> list[date]:
+    last = end.year * 12 + end.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(last - count + 1, last + 1)]
+
+
+# --- schema and reference data ------------------------------------------------------------------
+
+
+def prepare_schema(db: Database) -> list[int]:
+    """Migrated schema, the CBS localities plus synthetic ones up to 1,300, the catalogue and
+    two users (an admin and a mayor of Sederot). Returns the locality codes."""
+    migrate(db)
+    with db.transaction() as s:
+        load_localities(s)
+        ensure_catalogue(s)
+        codes = [r[0] for r in s.execute(text("SELECT code FROM locality ORDER BY code"))]
+        extra = [
+            {
+                "code": 900000 + i,
+                "name_he": f"יישוב {i}",
+                "name_en": f"Locality {i}",
+                "district_id": 6,
+                "district_he": "הדרום",
+                "district_en": "Southern",
+                "population": 3000 + 137 * i,
+                "latitude": 31.0 + i / 500,
+                "longitude": 34.8,
+                "is_program": False,
+            }
+            for i in range(LOCALITIES - len(codes))
+        ]
+        if extra:
+            s.execute(
+                text(
+                    "INSERT INTO locality (code, name_he, name_en, district_id, district_he, "
+                    "district_en, population, latitude, longitude, is_program) VALUES (:code, "
+                    ":name_he, :name_en, :district_id, :district_he, :district_en, :population, "
+                    ":latitude, :longitude, :is_program)"
+                ),
+                extra,
+            )
+        s.execute(
+            text(
+                "UPDATE locality SET is_program = (code IN (2800, 1063, 8000, 9200, 874, "
+                "7500, 1061, 2200, 831, 31, 1031, 246, 1161, 2560))"
+            )
+        )
+        password = hash_password("bench", rounds=4)
+        # "nobody" has no locality: the shell plus an empty page, the renders' floor.
+        for username, role in (
+            ("admin", "admin"),
+            ("mayor", "leadership"),
+            ("nobody", "leadership"),
+        ):
+            user_id = s.execute(
+                text(
+                    "INSERT INTO app_user (username, full_name, password_hash, role, language, "
+                    "active, created_at, version) VALUES (:u, :u, :p, :r, 'he', :a, :c, 1) "
+                    "RETURNING id"
+                ),
+                {"u": username, "p": password, "r": role, "a": True, "c": RECORDED},
+            ).scalar_one()
+            if role == "leadership":
+                s.execute(
+                    text("INSERT INTO user_locality (user_id, locality_code) VALUES (:i, :c)"),
+                    {"i": user_id, "c": LOCALITY},
+                )
+        return codes + [e["code"] for e in extra]
+
+
+def value_rows(codes: list[int], periods: list[date], seed: int = 7):
+    """Yield rows per locality (plausible levels, seasonal, noisy), as tuples of COLUMNS."""
+    rng = np.random.default_rng(seed)
+    season = np.array([1.05, 1.06, 1.03, 1.0, 0.98, 0.96, 0.95, 0.96, 0.99, 1.02, 1.0, 1.02])
+    month_index = np.array([p.month - 1 for p in periods])
+    stamp = RECORDED
+    for code in codes:
+        pop = rng.uniform(2_000, 200_000)
+        rate = rng.uniform(0.03, 0.09) * season[month_index] * rng.uniform(0.97, 1.03, len(periods))
+        seekers = np.round(pop * 0.45 * rate)
+        series = {
+            "job_seekers": seekers,
+            "unemployment_rate": np.round(rate, 4),
+            "avg_wage": np.round(
+                rng.uniform(8000, 13000) * (1.03 ** (np.arange(len(periods)) / 12))
+            ),
+            "jobs": np.round(pop * rng.uniform(0.2, 0.4) * (2 - season[month_index])),
+            "businesses": np.round(np.full(len(periods), pop / rng.uniform(18, 30))),
+            "open_positions": np.round(pop * 0.005 * (2 - season[month_index])),
+            "job_seekers.gender.men": np.round(seekers * 0.46),
+            "job_seekers.gender.women": seekers - np.round(seekers * 0.46),
+            "job_seekers.age_group.18_24": np.round(seekers * 0.13),
+            "job_seekers.age_group.55_plus": np.round(seekers * 0.2),
+        }
+        for indicator in INDICATORS:
+            for period, value in zip(periods, series[indicator].tolist(), strict=True):
+                yield (code, period, indicator, value, "ok", "bench", stamp)
+
+
+def load_sqlite(path: Path, rows) -> None:  # type: ignore[no-untyped-def]
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    batch = []
+    sql = f"INSERT INTO indicator_value ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 7)})"
+    stamp = RECORDED.strftime("%Y-%m-%d %H:%M:%S.%f")
+    days: dict[date, str] = {}
+    for code, period, indicator, value, status, source, _ in rows:
+        day = days.get(period) or days.setdefault(period, period.isoformat())
+        batch.append((code, day, indicator, value, status, source, stamp))
+        if len(batch) >= 100_000:
+            con.executemany(sql, batch)
+            batch.clear()
+    con.executemany(sql, batch)
+    con.commit()
+    con.close()
+
+
+def load_postgres(url: str, rows) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as conn, conn.cursor() as cur:
+        with cur.copy(f"COPY indicator_value ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cur.execute("ANALYZE indicator_value")
+
+
+# --- page renders against raw SQL -------------------------------------------------------------
+
+RAW_BRIEFING = (
+    (
+        "SELECT period FROM indicator_value WHERE locality_code = :c AND indicator_code IN "
+        "('job_seekers','unemployment_rate','avg_wage','jobs','businesses','open_positions') "
+        "ORDER BY period DESC LIMIT 1"
+    ),
+    (
+        "SELECT locality_code, period, indicator_code, value, status FROM indicator_value "
+        "WHERE locality_code = :c AND indicator_code IN ('job_seekers','unemployment_rate',"
+        "'avg_wage','jobs','businesses','open_positions') AND period >= :start AND period <= :end"
+    ),
+    (
+        "SELECT v.period, v.indicator_code, SUM(v.value), COUNT(v.value) FROM indicator_value v "
+        "JOIN locality l ON l.code = v.locality_code WHERE l.district_id = 6 AND v.indicator_code "
+        "IN ('job_seekers','jobs','businesses','open_positions') AND v.period >= :start AND "
+        "v.period <= :end GROUP BY v.period, v.indicator_code"
+    ),
+    (
+        "SELECT v.period, v.indicator_code, SUM(v.value * l.population) / SUM(l.population) "
+        "FROM indicator_value v JOIN locality l ON l.code = v.locality_code WHERE "
+        "l.district_id = 6 AND v.indicator_code IN ('unemployment_rate','avg_wage') AND "
+        "v.period >= :start AND v.period <= :end GROUP BY v.period, v.indicator_code"
+    ),
+    (
+        "SELECT v.indicator_code, v.locality_code, v.value, l.district_id, l.population FROM "
+        "indicator_value v JOIN locality l ON l.code = v.locality_code WHERE v.indicator_code IN "
+        "('job_seekers','unemployment_rate','avg_wage','jobs','businesses','open_positions') AND "
+        "v.period = :end AND v.value IS NOT NULL AND l.population > 0"
+    ),
+)
+RAW_EXPLORER = (
+    (
+        "SELECT locality_code, period, indicator_code, value, status FROM indicator_value WHERE "
+        "locality_code = :c AND indicator_code = 'job_seekers' AND period >= :start12 AND "
+        "period <= :end"
+    ),
+    (
+        "SELECT v.period, SUM(v.value) FROM indicator_value v JOIN locality l ON "
+        "l.code = v.locality_code WHERE l.district_id = 6 AND v.indicator_code = 'job_seekers' "
+        "AND v.period >= :start AND v.period <= :end GROUP BY v.period"
+    ),
+    (
+        "SELECT l.code, l.population, v.value FROM indicator_value v JOIN locality l ON "
+        "l.code = v.locality_code WHERE v.indicator_code = 'job_seekers' AND v.period = :end"
+    ),
+    (
+        "SELECT l.code, l.latitude, l.longitude, l.population, v.value FROM locality l LEFT JOIN "
+        "indicator_value v ON v.locality_code = l.code AND v.indicator_code = 'job_seekers' AND "
+        "v.period = :end WHERE l.is_program"
+    ),
+    (
+        "SELECT indicator_code, value FROM indicator_value WHERE locality_code = :c AND "
+        "period = :end AND indicator_code LIKE 'job_seekers%'"
+    ),
+)
+
+
+def raw_seconds(db: Database, queries: tuple[str, ...]) -> float:
+    params = {"c": LOCALITY, "start": date(2024, 10, 1), "start12": date(2023, 10, 1), "end": END}
+
+    def run() -> None:
+        with db.engine.connect() as conn:
+            for sql in queries:
+                conn.execute(text(sql), params).all()
+
+    return median_time(run, repeat=5, warmup=1)
+
+
+@contextmanager
+def app_on(url: str):  # type: ignore[no-untyped-def]
+    from tests.support.apptest import reset_caches
+
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    reset_caches()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+        reset_caches()
+
+
+def render_seconds(page: str, username: str) -> tuple[float, float]:
+    """(cold, warm) seconds to render `page` server-side, after the shell's first run."""
+    import streamlit as st
+
+    from tests.support.apptest import app_as
+
+    colds, warms = [], []
+    for _ in range(3):
+        at = app_as(username, locality=LOCALITY)  # the shell's first run (and default page)
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.switch_page(page).run()
+        colds.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+        warms.append(median_time(lambda at=at: at.run(), repeat=3))
+    return float(np.median(colds)), float(np.median(warms))
+
+
+def empty_page_seconds() -> float:
+    """The app shell (login state, scope, navigation) drawing a page with nothing to show."""
+    from tests.support.apptest import app_as
+
+    at = app_as("nobody")
+    assert not at.exception, at.exception
+    return median_time(lambda: at.run(), repeat=5)
+
+
+def page_figures(db: Database, label: str) -> list[Figure]:
+    figures = []
+    with app_on(db.url):
+        empty = empty_page_seconds()
+        for name, page, queries in (
+            ("briefing", "pages/briefing.py", RAW_BRIEFING),
+            ("explorer", "pages/explorer.py", RAW_EXPLORER),
+        ):
+            raw = raw_seconds(db, queries)
+            cold, warm = render_seconds(page, "mayor")
+            figures.append(
+                Figure(
+                    f"{name} render, cold",
+                    cold,
+                    "raw SQL + empty page",
+                    raw + empty,
+                    label,
+                    "≤ 1.5×",
+                    {"raw_sql_s": round(raw, 4), "empty_page_s": round(empty, 4)},
+                )
+            )
+            figures.append(
+                Figure(
+                    f"{name} render, warm",
+                    warm,
+                    "raw SQL + empty page",
+                    raw + empty,
+                    label,
+                    "< 0.2 s",
+                )
+            )
+    return figures
+
+
+# --- import of 1M rows ------------------------------------------------------------------------
+
+
+def import_file(codes: list[int]) -> bytes:
+    periods = months(IMPORT_ROWS // (len(codes) * len(INDICATORS)) + 1, date(2011, 10, 1))
+    buffer = io.StringIO()
+    buffer.write("locality_code,period,indicator,value\n")
+    for code, period, indicator, value, *_ in islice(
+        value_rows(codes, periods, seed=11), IMPORT_ROWS
+    ):
+        buffer.write(f"{code},{period:%Y-%m},{indicator},{value:g}\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def baseline_import(db: Database, data: bytes) -> None:
+    """pandas read and bulk insert, no validation: the floor any importer stands on."""
+    frame = pd.read_csv(io.BytesIO(data))
+    frame["period"] = pd.to_datetime(frame["period"] + "-01").dt.date
+    rows = [
+        {
+            "locality_code": c,
+            "period": p,
+            "indicator_code": i,
+            "value": v,
+            "status": "ok",
+            "source": "bench",
+            "recorded_at": RECORDED,
+        }
+        for c, p, i, v in frame.itertuples(index=False, name=None)
+    ]
+    with db.transaction() as s:
+        for start in range(0, len(rows), 20_000):
+            s.execute(insert(IndicatorValue.__table__), rows[start : start + 20_000])
+
+
+def import_figures(fresh, label: str, data: bytes) -> list[Figure]:  # type: ignore[no-untyped-def]
+    from employdash.services.indicators_import import commit_import
+
+    measured = {}
+    for name, run in (
+        (
+            "importer",
+            lambda db: commit_import(
+                db, load_actor(db, "admin"), "bench.csv", data, "bench", date(2026, 11, 23)
+            ),
+        ),
+        ("baseline", lambda db: baseline_import(db, data)),
+    ):
+        db = fresh()
+        seconds, _ = once(lambda run=run, db=db: run(db))
+        db.dispose()
+        db = fresh()
+        with peak_memory() as memory:
+            run(db)
+        db.dispose()
+        measured[name] = (seconds, memory["peak_mib"])
+    return [
+        Figure(
+            "import 1M rows (long CSV)",
+            measured["importer"][0],
+            "pandas read + bulk insert",
+            measured["baseline"][0],
+            label,
+            "≤ 2×",
+            {
+                "peak_mib": round(measured["importer"][1]),
+                "baseline_peak_mib": round(measured["baseline"][1]),
+            },
+        )
+    ]
+
+
+# --- driver -----------------------------------------------------------------------------------
+
+
+def sqlite_figures(work: Path) -> list[Figure]:
+    template = work / "empty.db"
+    db = Database(f"sqlite:///{template}")
+    codes = prepare_schema(db)
+    db.dispose()
+    full = work / "full.db"
+    shutil.copyfile(template, full)
+    started = time.perf_counter()
+    load_sqlite(full, value_rows(codes, months(YEARS * 12)))
+    print(f"sqlite: generated in {time.perf_counter() - started:.0f} s", flush=True)
+    db = Database(f"sqlite:///{full}")
+    figures = page_figures(db, "sqlite")
+    db.dispose()
+
+    def fresh() -> Database:
+        target = work / "import.db"
+        shutil.copyfile(template, target)
+        return Database(f"sqlite:///{target}")
+
+    return figures + import_figures(fresh, "sqlite", import_file(codes))
+
+
+def postgres_figures() -> list[Figure]:
+    from tests.support.postgres import create_database, drop_database, running_server
+
+    with running_server() as server:
+        db = Database(create_database(server, "bench_ind_empty"))
+        codes = prepare_schema(db)
+        db.dispose()
+        full_url = create_database(server, "bench_ind_full", template="bench_ind_empty")
+        started = time.perf_counter()
+        load_postgres(full_url, value_rows(codes, months(YEARS * 12)))
+        print(f"postgres: generated in {time.perf_counter() - started:.0f} s", flush=True)
+        db = Database(full_url)
+        figures = page_figures(db, "postgresql")
+        db.dispose()
+
+        def fresh() -> Database:
+            drop_database(server, "bench_ind_import")
+            return Database(create_database(server, "bench_ind_import", template="bench_ind_empty"))
+
+        figures += import_figures(fresh, "postgresql", import_file(codes))
+        for name in ("bench_ind_full", "bench_ind_import", "bench_ind_empty"):
+            drop_database(server, name)
+        return figures
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-indicators-"))
+    try:
+        figures = sqlite_figures(work) + postgres_figures()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    values = LOCALITIES * YEARS * 12 * len(INDICATORS)
+    write(
+        "indicators",
+        figures,
+        f"{LOCALITIES} localities × {YEARS} years × 12 months × {len(INDICATORS)} indicators "
+        f"= {values:,} values. Renders are AppTest runs of the real app as the mayor of "
+        "Sederot (median of 3 cold runs after clearing st.cache_data; warm = rerun with caches "
+        "filled). Raw SQL = the same figures' queries run alone on one connection; empty "
+        "page = the app shell for a user with no locality (same login state, navigation and "
+        "sidebar, nothing to draw). The validating importer disables the cyclic GC while it "
+        "works (its rows hold no cycles); the baseline runs with defaults. Import: "
+        "the validating importer (parse, match, compare, insert) against pandas.read_csv + "
+        "executemany of the same rows; peak memory is Python's (tracemalloc), measured in a "
+        "separate run.",
+    )
+
+
+if __name__ == "__main__":
+    main()

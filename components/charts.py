@@ -1,0 +1,181 @@
+"""Generic Altair chart builders shared by pages (no page-specific logic here).
+
+Charts stay left to right inside (components/style.py); for Hebrew the time axis runs right to
+left (oldest on the right) and the value axis stands on the right, so a Hebrew reader's eye
+moves the way it reads. Builders return `alt.Chart` objects; pages draw them
+with `st.altair_chart(chart, width="stretch")`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
+PALETTE = ["#1f5fa8", "#e07b39", "#3a9a5b", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d"]
+GOOD, BAD, NEUTRAL, MUTED = "#2e8b57", "#c0392b", "#1f5fa8", "#b0b7c3"
+
+
+def _rtl(lang: str) -> bool:
+    return lang == "he"
+
+
+def configure(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
+    return (
+        chart.properties(height=height)
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_view(strokeWidth=0)
+    )
+
+
+def time_axis(field: str, title: str, lang: str) -> alt.X:
+    return alt.X(
+        f"{field}:T",
+        title=title,
+        scale=alt.Scale(reverse=_rtl(lang)),
+        axis=alt.Axis(format="%m/%y", labelAngle=0, tickCount=8),
+    )
+
+
+def value_axis(field: str, title: str, lang: str, fmt: str = ",.0f", zero: bool = False) -> alt.Y:
+    return alt.Y(
+        f"{field}:Q",
+        title=title or None,
+        scale=alt.Scale(zero=zero),
+        axis=alt.Axis(format=fmt, orient="right" if _rtl(lang) else "left"),
+    )
+
+
+def titled(chart: alt.Chart, title: str, lang: str) -> alt.Chart:
+    """A title above the plot, aligned with the reading direction. Used instead of a value-axis
+    title, which a right-hand axis in Hebrew would push out of the frame."""
+    if not title:
+        return chart
+    return chart.properties(
+        title=alt.TitleParams(title, anchor="end" if _rtl(lang) else "start", fontSize=13)
+    )
+
+
+def lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    lang: str,
+    *,
+    x_title: str = "",
+    y_title: str = "",
+    fmt: str = ",.0f",
+    dashed: str | None = None,
+    tooltip: list | None = None,
+) -> alt.Chart:
+    """One line per value of `series` over time; rows whose `series` equals `dashed` are
+    dashed (e.g. a district average next to the locality)."""
+    encoding = {
+        "x": time_axis(x, x_title, lang),
+        "y": value_axis(y, "", lang, fmt),
+        "color": alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=PALETTE)),
+        "tooltip": tooltip
+        or [
+            alt.Tooltip(f"{x}:T", format="%m/%Y"),
+            f"{series}:N",
+            alt.Tooltip(f"{y}:Q", format=fmt),
+        ],
+    }
+    if dashed is not None:
+        encoding["strokeDash"] = alt.condition(
+            alt.datum[series] == dashed, alt.value([5, 4]), alt.value([1, 0])
+        )
+    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=18)).encode(**encoding)
+    return titled(chart, y_title, lang)
+
+
+def bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    lang: str,
+    *,
+    value_title: str = "",
+    fmt: str = ",.0f",
+    highlight: str | None = None,
+    sort: str | None = "-x",
+    color_field: str | None = None,
+) -> alt.Chart:
+    """Horizontal bars; rows where `highlight` is true stand out."""
+    color = alt.value(NEUTRAL)
+    if highlight is not None:
+        color = alt.condition(alt.datum[highlight], alt.value(NEUTRAL), alt.value(MUTED))
+    elif color_field is not None:
+        color = alt.Color(f"{color_field}:N", title=None, scale=alt.Scale(range=PALETTE))
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                f"{category}:N",
+                title=None,
+                sort=sort,
+                axis=alt.Axis(orient="right" if _rtl(lang) else "left", labelLimit=220),
+            ),
+            x=alt.X(
+                f"{value}:Q",
+                title=value_title,
+                axis=alt.Axis(format=fmt),
+                scale=alt.Scale(reverse=_rtl(lang)),
+            ),
+            color=color,
+            tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=fmt)],
+        )
+    )
+
+
+def points_map(
+    frame: pd.DataFrame,
+    lat: str,
+    lon: str,
+    value: str,
+    label: str,
+    lang: str,
+    *,
+    value_title: str = "",
+    fmt: str = ",.0f",
+    size: str | None = None,
+    reverse_scheme: bool = False,
+    labelled: str | None = None,
+) -> alt.Chart:
+    """Localities as circles at their coordinates, coloured by `value` (grey when missing);
+    names are written next to the rows where the boolean column `labelled` is true (all rows
+    when None)."""
+    base = alt.Chart(frame).encode(
+        longitude=f"{lon}:Q",
+        latitude=f"{lat}:Q",
+        tooltip=[f"{label}:N", alt.Tooltip(f"{value}:Q", format=fmt, title=value_title)],
+    )
+    size_enc = (
+        alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[30, 500]))
+        if size
+        else alt.value(120)
+    )
+    colour = alt.Color(
+        f"{value}:Q",
+        title=value_title,
+        scale=alt.Scale(scheme="redyellowgreen", reverse=reverse_scheme),
+        legend=alt.Legend(format=fmt, orient="bottom"),
+    )
+    known = (
+        base.transform_filter(f"isValid(datum['{value}'])")
+        .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.7)
+        .encode(color=colour, size=size_enc)
+    )
+    missing = (
+        base.transform_filter(f"!isValid(datum['{value}'])")
+        .mark_circle(color=MUTED, opacity=0.5)
+        .encode(size=size_enc)
+    )
+    names = base.mark_text(dy=-11, fontSize=11, color="#222").encode(text=f"{label}:N")
+    if labelled:
+        names = names.transform_filter(f"datum['{labelled}']")
+    return alt.layer(missing, known, names).project(type="mercator")

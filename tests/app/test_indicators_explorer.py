@@ -1,0 +1,85 @@
+"""The indicator explorer and the import page in the real app (AppTest), per role and scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from employdash.db import Database
+from employdash.services import indicators
+from employdash.services.indicators_import import commit_import
+from employdash.services.users import load_actor
+from tests.support.apptest import app_as, texts
+
+PAGE = "pages/explorer.py"
+FILES = Path(__file__).parents[1] / "indicators" / "files"
+
+
+def frames(at) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def show(at, view: str, lang: str = "en"):
+    at.segmented_control(key=f"explorer_view_{lang}").set_value(view).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_manager_explores_both_localities(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en")
+    assert not at.exception, at.exception
+    chooser = at.multiselect(key="explorer_localities_en")
+    assert set(chooser.options) == {"Sederot", "Netivot"}
+    assert chooser.value == [1031] or chooser.value == [246]
+    chooser.set_value([1031, 246]).run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1  # the trend, the first view
+    table = frames(show(at, "data"))[-1]
+    assert set(table["Locality"]) == {"Sederot", "Netivot"}
+    assert len(table) == 2 * 24  # two localities × the default 24 months
+    ranks = texts(show(at, "rank"))
+    assert "in the district" in ranks and "among similar-sized localities" in ranks
+    show(at, "data")
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+
+
+def test_values_shown_are_the_stored_ones(app_db: str) -> None:
+    at = app_as("mayor", PAGE, lang="en")
+    at.selectbox(key="explorer_indicator_en").set_value("avg_wage").run()
+    table = frames(show(at, "data"))[-1].set_index("Month")
+    db = Database(app_db)
+    with db.transaction() as s:
+        period, value = indicators.latest_value(s, 1031, "avg_wage")
+    db.dispose()
+    assert table.loc[f"{period:%Y-%m}", "Value"] == value
+    assert set(at.multiselect(key="explorer_localities_en").options) == {"Sederot"}
+
+
+def test_breakdowns_hide_small_cells_in_hebrew(app_db: str) -> None:
+    at = app_as("admin", PAGE, lang="he", locality=7500)  # Sakhnin: few Jewish job seekers
+    assert not at.exception, at.exception
+    shown = texts(show(at, "breakdown", "he"))
+    assert "מוסתר" in shown and "תאים קטנים מ-5 מוסתרים" in shown
+
+
+def test_every_view_draws_for_the_mayor(app_db: str) -> None:
+    at = app_as("mayor", PAGE, lang="he")
+    for view in ("trend", "change", "rank", "map", "targets", "breakdown", "data"):
+        show(at, view, "he")
+
+
+def test_admin_import_page_lists_batches(app_db: str) -> None:
+    db = Database(app_db)
+    commit_import(
+        db,
+        load_actor(db, "admin"),
+        "long_codes.csv",
+        (FILES / "long_codes.csv").read_bytes(),
+        "IES",
+        date(2026, 11, 23),
+    )
+    db.dispose()
+    at = app_as("admin", "pages/indicators_admin.py", lang="en")
+    assert not at.exception, at.exception
+    assert "Previous imports" in texts(at)
+    assert frames(at)[0]["filename"].tolist() == ["long_codes.csv"]

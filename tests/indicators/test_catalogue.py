@@ -1,0 +1,54 @@
+"""Every catalogue key the indicators and briefing code uses exists in Hebrew and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from employdash.i18n import catalogue
+from employdash.models.indicators import STATUSES
+from employdash.services.indicators_catalogue import DIMENSIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = [
+    ROOT / "pages/briefing.py",
+    ROOT / "pages/explorer.py",
+    ROOT / "pages/indicators_admin.py",
+    *ROOT.glob("components/indicator_*.py"),
+    *ROOT.glob("components/briefing_*.py"),
+    *ROOT.glob("employdash/services/indicators*.py"),
+    *ROOT.glob("employdash/services/briefing*.py"),
+    ROOT / "employdash/services/attention.py",
+    *ROOT.glob("employdash/importers/*.py"),
+    ROOT / "employdash/reports/briefing_pdf.py",
+]
+LITERAL = re.compile(r"""["']((?:ind|brief)\.[a-z0-9_.]+)["']""")
+
+
+def test_every_literal_key_exists() -> None:
+    known = catalogue()
+    used = {key for f in FILES for key in LITERAL.findall(f.read_text(encoding="utf-8"))}
+    assert len(used) > 60
+    assert sorted(k for k in used if k not in known and not k.endswith(".")) == []
+
+
+def test_every_composed_key_exists() -> None:
+    known = catalogue()
+    composed = [f"ind.status.{s}" for s in STATUSES] + [f"ind.dim.{d}" for d in DIMENSIONS]
+    composed += [f"ind.import.layout.{k}" for k in ("long", "wide", "unknown")]
+    composed += [f"brief.verdict.{k}" for k in ("good", "bad", "flat")]
+    composed += [f"brief.s.year.{a}" for a in ("up", "down")]
+    composed += [f"brief.s.year.{a}.district_{b}" for a in ("up", "down") for b in ("up", "down")]
+    composed += [
+        f"ind.explorer.tab.{k}"
+        for k in ("trend", "change", "rank", "map", "targets", "breakdown", "data")
+    ]
+    composed += [f"ind.explorer.rank.{g}" for g in ("district", "size")]
+    assert [k for k in composed if k not in known] == []
+
+
+def test_placeholders_agree_between_languages() -> None:
+    field = re.compile(r"{(\w+)}")
+    for key, texts in catalogue().items():
+        if key.startswith(("ind.", "brief.")):
+            assert set(field.findall(texts["he"])) == set(field.findall(texts["en"])), key

@@ -1,0 +1,109 @@
+"""The contract other areas build on (`latest_value`, `value_at`) and the scoped reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from employdash.errors import PermissionDenied, ValidationError
+from employdash.models.indicators import IndicatorValue
+from employdash.services import indicators
+from employdash.services.indicators_catalogue import HEADLINE_CODES
+
+SEDEROT, NETIVOT = 1031, 246
+
+
+def test_latest_value_skips_suppressed_and_value_at_reads_one_month(db) -> None:
+    with db.transaction() as s:
+        newest = s.scalar(
+            select(IndicatorValue)
+            .where(
+                IndicatorValue.locality_code == SEDEROT,
+                IndicatorValue.indicator_code == "job_seekers",
+            )
+            .order_by(IndicatorValue.period.desc())
+            .limit(1)
+        )
+        period, value = indicators.latest_value(s, SEDEROT, "job_seekers")
+        assert (period, value) == (newest.period, newest.value)
+        assert indicators.value_at(s, SEDEROT, "job_seekers", date(2026, 10, 17)) == newest.value
+        s.execute(
+            update(IndicatorValue)
+            .where(IndicatorValue.id == newest.id)
+            .values(value=None, status="suppressed")
+        )
+        earlier, _ = indicators.latest_value(s, SEDEROT, "job_seekers")
+        assert earlier == indicators.add_months(newest.period, -1)
+        assert indicators.value_at(s, SEDEROT, "job_seekers", newest.period) is None
+        assert indicators.latest_value(s, SEDEROT, "no_such_indicator") is None
+
+
+def test_catalogue_has_the_agreed_codes(db, actors) -> None:
+    codes = {i.code for i in indicators.catalogue(db, actors["mayor"])}
+    assert set(HEADLINE_CODES) <= codes
+    assert {
+        "job_seekers",
+        "unemployment_rate",
+        "avg_wage",
+        "jobs",
+        "businesses",
+        "open_positions",
+    } <= codes
+    assert any(c.startswith("job_seekers.age_group.") for c in codes)
+
+
+def test_scope_and_role_are_enforced(db, actors) -> None:
+    start, end = date(2026, 1, 1), date(2026, 10, 1)
+    mine = indicators.series(db, actors["mayor"], [SEDEROT], ["job_seekers"], start, end)
+    assert len(mine) == 10 and set(mine.locality_code) == {SEDEROT}
+    with pytest.raises(PermissionDenied):
+        indicators.series(db, actors["mayor"], [NETIVOT], ["job_seekers"], start, end)
+    with pytest.raises(PermissionDenied):
+        indicators.district_series(db, actors["mayor"], NETIVOT, ["job_seekers"], start, end)
+    with pytest.raises(PermissionDenied):
+        indicators.rankings(db, actors["mayor"], NETIVOT, "job_seekers", end)
+    with pytest.raises(PermissionDenied):
+        indicators.catalogue(db, actors["member"])
+    both = indicators.series(db, actors["manager"], [SEDEROT, NETIVOT], ["avg_wage"], start, end)
+    assert set(both.locality_code) == {SEDEROT, NETIVOT}
+    with pytest.raises(ValidationError):
+        indicators.series(db, actors["admin"], [SEDEROT], ["nope"], start, end)
+
+
+def test_district_aggregate_and_rank_agree_with_the_values(db, actors) -> None:
+    period = date(2026, 10, 1)
+    with db.transaction() as s:
+        from employdash.models import Locality
+
+        south = s.scalars(
+            select(Locality.code).where(
+                Locality.district_id
+                == s.scalar(select(Locality.district_id).where(Locality.code == SEDEROT))
+            )
+        ).all()
+        rows = s.execute(
+            select(IndicatorValue.locality_code, IndicatorValue.value).where(
+                IndicatorValue.indicator_code == "job_seekers",
+                IndicatorValue.period == period,
+                IndicatorValue.locality_code.in_(south),
+            )
+        ).all()
+        pops = dict(
+            s.execute(
+                select(Locality.code, Locality.population).where(Locality.code.in_(south))
+            ).all()
+        )
+    district = indicators.district_series(
+        db, actors["mayor"], SEDEROT, ["job_seekers"], period, period
+    )
+    assert district.value.iloc[0] == pytest.approx(sum(v for _, v in rows))
+    assert district.localities.iloc[0] == len(rows)
+    per_capita = {c: v / pops[c] for c, v in rows}
+    expected = 1 + sum(1 for v in per_capita.values() if v < per_capita[SEDEROT])
+    ranks = {
+        r.group: r for r in indicators.rankings(db, actors["mayor"], SEDEROT, "job_seekers", period)
+    }
+    assert ranks["district"].rank == expected and ranks["district"].of == len(rows)
+    assert ranks["size"].of >= 2
