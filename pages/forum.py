@@ -1,9 +1,50 @@
-"""Placeholder until its issue lands."""
+"""Forum tracker: stage, health with its reasons, structure, milestones, focuses, attendance,
+quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
+from components import forum_views as fv
 from components.context import current
+from components.feedback import guarded
+from employdash.services import forum as forum_service
+from employdash.services import forum_health, forum_quarterly, forum_targets, meetings
 
 ctx = current()
 st.header(ctx.tr("page.forum"))
-st.info(ctx.tr("empty.no_data"))
+if ctx.locality is None:
+    st.stop()
+
+with guarded():
+    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    if view is None:
+        st.info(ctx.tr("forum.none"))
+        st.stop()
+    st.caption(view.name)
+    fv.stage_header(ctx, view)
+    fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
+    tabs = st.tabs(
+        [
+            ctx.tr(f"forum.tab.{k}")
+            for k in ("focuses", "structure", "stages", "attendance", "quarterly", "meetings")
+        ]
+    )
+    with tabs[0]:
+        fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
+        if ctx.actor.can_edit(ctx.locality_code):
+            fv.focus_forms(ctx, view)
+    with tabs[1]:
+        fv.structure(ctx, forum_service.members(ctx.db, ctx.actor, ctx.locality_code))
+        if ctx.actor.can_edit(ctx.locality_code):
+            fv.member_form(ctx, view)
+    with tabs[2]:
+        fv.milestones(ctx, view)
+    with tabs[3]:
+        fv.attendance(
+            ctx,
+            meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code),
+            meetings.member_attendance(ctx.db, ctx.actor, ctx.locality_code),
+        )
+    with tabs[4]:
+        fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
+    with tabs[5]:
+        fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))

@@ -1,9 +1,75 @@
-"""Placeholder until its issue lands."""
+"""Meeting outcomes, filled in live during the meeting; saved atomically; minutes to download."""
 
 import streamlit as st
 
+from components import forum_views as fv
+from components import meeting_form as mf
 from components.context import current
+from components.feedback import guarded, show_error
+from employdash.errors import DomainError
+from employdash.services import forum as forum_service
+from employdash.services import meetings
+from employdash.services.forum_stages import STAGE_KEYS
 
 ctx = current()
 st.header(ctx.tr("page.meeting"))
-st.info(ctx.tr("empty.no_data"))
+if ctx.locality is None:
+    st.stop()
+
+with guarded():
+    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    if view is None or not view.teams:
+        st.info(ctx.tr("forum.none"))
+        st.stop()
+    saved = mf.saved_notice(ctx)
+    if saved:
+        fv.minutes_downloads(ctx, saved, key="meet_minutes")
+        if st.button(ctx.tr("meet.new"), icon=":material/add:"):
+            st.session_state.pop(mf.SAVED, None)
+            st.rerun()
+        st.stop()
+
+    st.caption(
+        f"{view.name} · "
+        + ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+    )
+    mf.open_draft(ctx)
+    mf.restored_notice(ctx)
+    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+    labels = mf.people_labels(forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code))
+    team = mf.header(ctx, view.teams)
+    members = [r for r in rows if r["team_id"] == team["id"]]
+    mf.attendance(ctx, members)
+    left, right = st.columns(2)
+    left.text_area(ctx.tr("meet.guests"), key=mf.fkey("guests"), help=ctx.tr("meet.guests.help"))
+    right.text_area(
+        ctx.tr("meet.attachments"),
+        key=mf.fkey("attachments"),
+        help=ctx.tr("meet.attachments.help"),
+    )
+    st.text_area(ctx.tr("meet.issues"), key=mf.fkey("issues"), height=140)
+    st.text_area(
+        ctx.tr("meet.decisions"), key=mf.fkey("decisions"), help=ctx.tr("meet.decisions.help")
+    )
+    edited = mf.tasks_table(ctx, labels)
+    mf.next_dates(ctx)
+    mf.persist(ctx, edited)
+
+    save, discard = st.columns(2)
+    if save.button(ctx.tr("meet.save"), type="primary", icon=":material/save:", width="stretch"):
+        try:
+            mid = meetings.save_meeting(
+                ctx.db, ctx.actor, mf.build_input(ctx, team, members, edited, labels)
+            )
+        except DomainError as exc:
+            show_error(exc)
+        else:
+            mf.clear()
+            st.session_state.pop("_meet_last_draft", None)
+            st.session_state[mf.SAVED] = mid
+            st.rerun()
+    if discard.button(ctx.tr("meet.discard"), icon=":material/delete:", width="stretch"):
+        meetings.discard_draft(ctx.db, ctx.actor, ctx.locality_code)
+        mf.clear()
+        st.session_state.pop("_meet_last_draft", None)
+        st.rerun()

@@ -1,9 +1,70 @@
-"""Placeholder until its issue lands."""
+"""Work plan and tasks: "my tasks" first (a member's landing page), then board, timeline, lists."""
 
 import streamlit as st
 
+from components import task_widgets as tw
 from components.context import current
+from components.downloads import download_buttons
+from components.feedback import guarded
+from employdash.services import forum as forum_service
+from employdash.services import tasks as task_service
+from employdash.services.access import MEMBER
+from employdash.services.forum_stages import STAGE_KEYS
 
 ctx = current()
 st.header(ctx.tr("page.tasks"))
-st.info(ctx.tr("empty.no_data"))
+tw.flash(ctx)
+
+with guarded():
+    mine = task_service.my_tasks(ctx.db, ctx.actor)
+    if ctx.actor.person_id is not None:
+        open_mine = [r for r in mine if r["status"] != "done"]
+        done_mine = [r for r in mine if r["status"] == "done"]
+        # Members land here for their tasks; for managers the plan below matters more.
+        with st.expander(
+            ctx.tr("task.my.title", n=len(open_mine)),
+            expanded=ctx.actor.role == MEMBER,
+            icon=":material/person:",
+        ):
+            if not open_mine:
+                st.info(ctx.tr("task.my.none"))
+            for task in open_mine:
+                tw.quick_card(ctx, task)
+            if done_mine:
+                st.caption(ctx.tr("task.my.done", n=len(done_mine)))
+                for task in done_mine:
+                    tw.quick_card(ctx, task)
+
+    if ctx.locality is None:
+        st.stop()
+    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    if view is None:
+        st.info(ctx.tr("forum.none"))
+        st.stop()
+    rows = task_service.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
+    st.subheader(ctx.tr("task.plan.title", locality=ctx.locality.name(ctx.lang)))
+    st.caption(ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage])))
+    tabs = st.tabs(
+        [
+            ctx.tr("task.tab.board"),
+            ctx.tr("task.tab.timeline"),
+            ctx.tr("task.tab.due"),
+            ctx.tr("task.tab.all"),
+        ]
+    )
+    with tabs[0]:
+        tw.board(ctx, rows)
+    with tabs[1]:
+        tw.timeline(ctx, [r for r in rows if r["status"] != "done"])
+    with tabs[2]:
+        tw.due_lists(ctx, rows)
+    with tabs[3]:
+        table = tw.frame(ctx, rows)
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, "tasks", "tasks_all")
+        if ctx.actor.can_edit(ctx.locality_code):
+            people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+            with st.expander(ctx.tr("task.edit.title")):
+                tw.edit_form(ctx, rows, people, view.teams)
+            with st.expander(ctx.tr("task.create")):
+                tw.new_task_form(ctx, people, view.teams)

@@ -1,1 +1,232 @@
-"""Placeholder: filled by the forum work."""
+"""The locality forum: its teams and members, stage milestones, strategic focuses with success
+metrics, the work plan's tasks, meetings with their outcomes, quarterly snapshots and drafts.
+
+Tasks carry a `version` so two people editing the same task never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
+
+TEAM_KINDS = ("steering", "forum", "task", "adhoc")
+TASK_STATUSES = ("not_started", "in_progress", "blocked", "done")
+MEETING_KINDS = ("steering", "forum", "task")
+
+
+def _meeting_fk() -> ForeignKey:
+    return ForeignKey("meeting.id", ondelete="CASCADE")
+
+
+class Forum(Base):
+    """One forum per locality; `stage` is the model stage (1..3) its milestones have reached."""
+
+    __tablename__ = "forum"
+    __table_args__ = (CheckConstraint("stage BETWEEN 1 AND 3", name="stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    locality_code: Mapped[int] = mapped_column(ForeignKey("locality.code"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[int] = mapped_column(Integer, default=1)
+    stage_since: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class StrategicFocus(Base):
+    __tablename__ = "strategic_focus"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SuccessMetric(Base):
+    """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`."""
+
+    __tablename__ = "success_metric"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    focus_id: Mapped[int] = mapped_column(
+        ForeignKey("strategic_focus.id", ondelete="CASCADE"), index=True
+    )
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator_definition.code"))
+    baseline: Mapped[float] = mapped_column(Float)
+    baseline_date: Mapped[date | None] = mapped_column(Date)
+    target: Mapped[float] = mapped_column(Float)
+    target_date: Mapped[date] = mapped_column(Date)
+
+
+class Team(Base):
+    __tablename__ = "team"
+    __table_args__ = (CheckConstraint("kind IN ('steering','forum','task','adhoc')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    focus_id: Mapped[int | None] = mapped_column(ForeignKey("strategic_focus.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Membership(Base):
+    """A person in a team, with their role there; a person may sit in several teams."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("team_id", "person_id", name="uq_membership_team_person"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str | None] = mapped_column(String(120))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+
+
+class MilestoneCheck(Base):
+    """A stage milestone checked off: when, and by whom."""
+
+    __tablename__ = "milestone_check"
+    __table_args__ = (
+        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_check_forum_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    milestone_key: Mapped[str] = mapped_column(String(60))
+    checked_on: Mapped[date] = mapped_column(Date)
+    checked_by: Mapped[str] = mapped_column(String(60))
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint("kind IN ('steering','forum','task')", name="kind"),
+        Index("ix_meeting_forum_held", "forum_id", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int | None] = mapped_column(Integer, doc="1..7: the model's meeting outline")
+    held_on: Mapped[date] = mapped_column(Date)
+    agenda: Mapped[list[Any]] = mapped_column(JsonType, default=list)
+    issues: Mapped[str | None] = mapped_column(Text)
+    next_dates: Mapped[list[Any]] = mapped_column(JsonType, default=list)
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class MeetingGuest(Base):
+    __tablename__ = "meeting_guest"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(160))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+
+
+class MeetingAttachment(Base):
+    __tablename__ = "meeting_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+
+
+class Decision(Base):
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Task(Base):
+    __tablename__ = "task"
+    __table_args__ = (
+        CheckConstraint("status IN ('not_started','in_progress','blocked','done')", name="status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        Index("ix_task_forum_status", "forum_id", "status"),
+        Index("ix_task_owner", "owner_person_id"),
+        Index("ix_task_team", "team_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    focus_id: Mapped[int | None] = mapped_column(ForeignKey("strategic_focus.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class QuarterlyReview(Base):
+    """A frozen snapshot of one quarter: every metric against target, and plan vs done."""
+
+    __tablename__ = "quarterly_review"
+    __table_args__ = (UniqueConstraint("forum_id", "quarter", name="uq_quarterly_review_quarter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    quarter: Mapped[str] = mapped_column(String(7), doc="e.g. 2026Q3")
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    taken_by: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class MeetingDraft(Base):
+    """The meeting form as last typed, per user and forum, so a dropped connection loses nothing."""
+
+    __tablename__ = "meeting_draft"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    forum_id: Mapped[int] = mapped_column(
+        ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

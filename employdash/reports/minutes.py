@@ -1,0 +1,103 @@
+"""Meeting minutes in the source document's layout (forum-meeting-summary): title and date,
+participants, absentees, guests, attached documents, agenda and issues discussed, decisions, tasks
+with owners, next meeting dates. PDF through `pdf.Document`, Word through python-docx with
+right-to-left paragraphs in Hebrew.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from employdash.i18n import fmt_date, t
+from employdash.reports.pdf import Document
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _person(p: dict[str, Any]) -> str:
+    return " – ".join(x for x in (p["name"], p.get("role"), p.get("organisation")) if x)
+
+
+def sections(record: dict[str, Any], lang: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The title and (heading, lines) pairs both formats print, in the source's order."""
+    title = t(
+        "meet.minutes.title",
+        lang,
+        forum=record["forum"],
+        team=record["team"],
+        date=fmt_date(record["held_on"], lang),
+    )
+    number = record["number"]
+    agenda = [*([t("meet.minutes.number", lang, n=number)] if number else []), *record["agenda"]]
+    tasks = [
+        t(
+            "meet.minutes.task",
+            lang,
+            title=x["title"],
+            owner=x["owner"] or "—",
+            due=fmt_date(x["due_date"], lang),
+        )
+        for x in record["tasks"]
+    ]
+    attachments = [
+        f"{a['title']} ({a['url']})" if a["url"] else a["title"] for a in record["attachments"]
+    ]
+    parts = [
+        (t("meet.minutes.present", lang), [_person(p) for p in record["present"]]),
+        (t("meet.minutes.absent", lang), [_person(p) for p in record["absent"]]),
+        (t("meet.minutes.guests", lang), [_person(g) for g in record["guests"]]),
+        (t("meet.minutes.attachments", lang), attachments),
+        (t("meet.minutes.agenda", lang), agenda),
+        (t("meet.minutes.issues", lang), [x for x in record["issues"].splitlines() if x.strip()]),
+        (t("meet.minutes.decisions", lang), record["decisions"]),
+        (t("meet.minutes.tasks", lang), tasks),
+        (t("meet.minutes.next", lang), [fmt_date(d, lang) for d in record["next_dates"]]),
+    ]
+    return title, [(h, lines) for h, lines in parts if lines]
+
+
+def pdf(record: dict[str, Any], lang: str) -> bytes:
+    title, parts = sections(record, lang)
+    doc = Document(lang, title)
+    doc.heading(title, 15)
+    for heading, lines in parts:
+        doc.heading(heading, 12)
+        doc.bullets(lines)
+        doc.ln(2)
+    return doc.to_bytes()
+
+
+def _rtl(paragraph) -> None:  # type: ignore[no-untyped-def]
+    """Mark a Word paragraph and its runs right to left (bidi), aligned right."""
+    ppr = paragraph._p.get_or_add_pPr()
+    bidi = OxmlElement("w:bidi")
+    bidi.set(qn("w:val"), "1")
+    ppr.append(bidi)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in paragraph.runs:
+        rpr = run._r.get_or_add_rPr()
+        rtl = OxmlElement("w:rtl")
+        rtl.set(qn("w:val"), "1")
+        rpr.append(rtl)
+
+
+def docx(record: dict[str, Any], lang: str) -> bytes:
+    title, parts = sections(record, lang)
+    doc = WordDocument()
+    doc.core_properties.title = title
+    paragraphs = [doc.add_heading(title, level=1)]
+    for heading, lines in parts:
+        paragraphs.append(doc.add_heading(heading, level=2))
+        paragraphs.extend(doc.add_paragraph(line, style="List Bullet") for line in lines)
+    if lang == "he":
+        for p in paragraphs:
+            _rtl(p)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,41 @@
+"""Every catalogue key the forum code uses exists in Hebrew and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from employdash.i18n import catalogue
+from employdash.services.forum_stages import ALL_MILESTONES, MEETING_OUTLINE, STAGE_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = [
+    *ROOT.glob("pages/forum.py"),
+    *ROOT.glob("pages/tasks.py"),
+    *ROOT.glob("pages/meeting.py"),
+    *ROOT.glob("components/forum_*.py"),
+    *ROOT.glob("components/task_*.py"),
+    *ROOT.glob("components/meeting_*.py"),
+    *ROOT.glob("employdash/services/forum*.py"),
+    *ROOT.glob("employdash/services/tasks*.py"),
+    *ROOT.glob("employdash/reports/minutes*.py"),
+]
+LITERAL = re.compile(r"""["']((?:forum|task|meet|common|page|empty|sector)\.[a-z0-9_.]+)["']""")
+
+
+def test_every_literal_key_exists() -> None:
+    known = catalogue()
+    used = {key for f in FILES for key in LITERAL.findall(f.read_text(encoding="utf-8"))}
+    assert len(used) > 100
+    assert sorted(k for k in used if k not in known and not k.endswith(".")) == []
+
+
+def test_every_composed_key_exists() -> None:
+    known = catalogue()
+    composed = [f"forum.ms.{k}" for k in ALL_MILESTONES] + list(STAGE_KEYS.values())
+    composed += [k for keys in MEETING_OUTLINE.values() for k in keys]
+    composed += [f"forum.outline.{n}" for n in MEETING_OUTLINE]
+    composed += [f"task.status.{s}" for s in ("not_started", "in_progress", "blocked", "done")]
+    composed += [f"forum.kind.{k}" for k in ("steering", "forum", "task", "adhoc")]
+    composed += [f"meet.minutes.{k}_{lang}" for k in ("pdf", "docx") for lang in ("he", "en")]
+    assert [k for k in composed if k not in known] == []
