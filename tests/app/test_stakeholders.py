@@ -1,0 +1,89 @@
+"""The stakeholder map page per role and scope, editing through the grid table and the form."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from employdash.db import Database
+from employdash.models import AuditEntry
+from employdash.models.stakeholders import Stakeholder
+from employdash.services import stakeholders
+from employdash.services.users import load_actor
+from tests.support.apptest import app_as, texts
+
+PAGE = "pages/stakeholders.py"
+
+
+def _buttons(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("locality", [1031, 246])
+def test_manager_sees_the_map_of_the_chosen_locality(app_db: str, locality: int) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=locality)
+    assert not at.exception, at.exception
+    db = Database(app_db)
+    count = len(stakeholders.register(db, load_actor(db, "manager"), locality))
+    shown = texts(at)
+    assert f"{count} stakeholders in the register." in shown
+    assert f"{count} stakeholders shown" in shown
+    assert "Save map changes" in _buttons(at) and "Add" in _buttons(at)
+    assert len(at.get("vega_lite_chart")) >= 2 or len(at.get("arrow_vega_lite_chart")) >= 2
+
+
+def test_leadership_reads_without_editing(app_db: str) -> None:
+    at = app_as("mayor", PAGE, lang="he", locality=1031)
+    assert not at.exception
+    assert "צפייה בלבד." in texts(at)
+    assert "שמירת השינויים במפה" not in _buttons(at)
+    assert "הוספה" not in _buttons(at)
+
+
+def test_member_cannot_reach_the_page(app_db: str) -> None:
+    at = app_as("member")
+    with pytest.raises(Exception):  # noqa: B017 - not in the member's navigation
+        at.switch_page(PAGE).run()
+
+
+def test_grid_table_edit_moves_a_stakeholder_and_audits(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    db = Database(app_db)
+    first = stakeholders.register(db, load_actor(db, "manager"), 1031)
+    from employdash.services import stakeholders_map  # the editor lists the grid's order
+
+    grid = stakeholders_map.grid(db, load_actor(db, "manager"), 1031)
+    grid = grid.sort_values(["organisation", "id"], kind="stable")
+    target = int(grid.id.iloc[0])
+    new_power = 1 if int(grid.power.iloc[0]) != 1 else 5
+    at.session_state["stake_grid_editor_1031_0"] = {
+        "edited_rows": {0: {"power": new_power}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="stake_grid_save").click().run()
+    assert not at.exception, at.exception
+    assert "Saved: 1 stakeholders moved." in texts(at)
+    with db.transaction() as s:
+        row = s.get(Stakeholder, target)
+        entry = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "move", AuditEntry.entity_id == str(target)
+            )
+        ).one()
+    assert row.power == new_power and row.version == 2
+    assert entry.username == "manager" and entry.after["power"] == new_power
+    assert len(first) == len(stakeholders.register(db, load_actor(db, "manager"), 1031))
+
+
+def test_manager_adds_a_stakeholder_through_the_form(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at.text_input(key="stake_add_new_org").input("Negev makers hub")
+    at.selectbox(key="stake_add_sector").select("ngo")
+    at.button(key="FormSubmitter:stake_add-Add").click().run()
+    assert not at.exception, at.exception
+    assert "Stakeholder added." in texts(at)
+    db = Database(app_db)
+    frame = stakeholders.register(db, load_actor(db, "manager"), 1031)
+    assert "Negev makers hub" in set(frame.organisation)

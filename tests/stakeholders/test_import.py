@@ -1,0 +1,156 @@
+"""Employer survey import: preview with line numbers, all-or-nothing commit, re-import."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from employdash.errors import ValidationError
+from employdash.importers import surveys as survey_import
+from employdash.models import AuditEntry
+from employdash.models.stakeholders import EmployerSurveyResponse
+
+HEADER = (
+    "company,locality,survey_date,branch,employee_count,open_positions,hiring_horizon,"
+    "remote_work,offers_training,training_needs,service_contact,satisfaction,"
+    "community_interest,recruitment_areas,contact_name,contact_email"
+)
+GOOD = (
+    'הובלות הנגב,1031,2026-08-01,logistics,40,"נהגים:3; מחסנאים:2",1_2,no,yes,מלגזה,regular,4,'
+    "yes,שדרות;נתיבות,אבי כהן,avi@example.org",
+    "מסעדת הים,שדרות,15/07/2026,מלונאות והסעדה,12,מלצרות:4,3_6,no,no,,occasional,3,no,,,",
+)
+BAD = (
+    "מפעל פגום,1031,2026-08-01,magic,10,,1_2,no,no,,regular,9,no,,,",  # bad branch, satisfaction
+    "חברה רחוקה,עיר שאיננה,2026-08-01,logistics,10,,1_2,no,no,,regular,3,no,,,",
+    'הובלות הנגב,1031,2026-08-01,logistics,40,"נהגים:3",1_2,no,yes,,regular,4,yes,,,',  # repeat
+    "חברה בחיפה,4000,2026-08-01,logistics,10,,1_2,no,no,,regular,3,no,,,",  # outside scope
+)
+
+
+def csv_bytes(rows: tuple[str, ...], encoding: str = "utf-8-sig") -> bytes:
+    return ("\n".join((HEADER, *rows)) + "\n").encode(encoding)
+
+
+def _count(db, model, *where) -> int:  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_preview_reports_rows_to_add_and_rejections_with_line_numbers(db, actors) -> None:
+    preview = survey_import.preview(
+        db, actors["manager"], csv_bytes(GOOD + BAD), "survey.csv", 1031
+    )
+    assert preview.rows_read == 6
+    assert [p.company for p in preview.to_add] == ["הובלות הנגב", "מסעדת הים"]
+    assert [(r.line, r.reason) for r in preview.rejected] == [
+        (4, "survey.import.reason.invalid"),
+        (5, "survey.import.reason.locality"),
+        (6, "survey.import.reason.duplicate"),
+        (7, "survey.import.reason.scope"),
+    ]
+    assert "branch" in preview.rejected[0].detail and "satisfaction" in preview.rejected[0].detail
+    first = preview.to_add[0].data
+    assert first.positions == [("נהגים", 3), ("מחסנאים", 2)] and first.recruitment_areas == [
+        1031,
+        246,
+    ]
+    assert preview.to_add[1].data.branch == "hospitality"  # the Hebrew label was understood
+
+
+def test_commit_then_reimport_changes_nothing(db, actors) -> None:
+    manager = actors["manager"]
+    before = _count(db, EmployerSurveyResponse)
+    result = survey_import.commit(
+        db, manager, survey_import.preview(db, manager, csv_bytes(GOOD + BAD), "survey.csv", 1031)
+    )
+    assert (result.added, result.revised, result.rejected) == (2, 0, 4)
+    assert _count(db, EmployerSurveyResponse) == before + 2
+    audits = _count(db, AuditEntry, AuditEntry.action == "import")
+    assert audits == 1
+    again = survey_import.preview(db, manager, csv_bytes(GOOD), "survey.csv", 1031)
+    assert (len(again.to_add), len(again.to_revise), again.unchanged) == (0, 0, 2)
+    assert survey_import.commit(db, manager, again).added == 0
+    assert _count(db, EmployerSurveyResponse) == before + 2
+    assert _count(db, AuditEntry, AuditEntry.action == "import") == audits
+    changed = (GOOD[0].replace(",4,yes", ",2,yes"), GOOD[1])
+    revised = survey_import.preview(db, manager, csv_bytes(changed), "survey.csv", 1031)
+    assert (len(revised.to_add), len(revised.to_revise), revised.unchanged) == (0, 1, 1)
+    assert survey_import.commit(db, manager, revised).revised == 1
+    with db.transaction() as s:
+        scores = s.scalars(
+            select(EmployerSurveyResponse.satisfaction).where(
+                EmployerSurveyResponse.created_by == "manager"
+            )
+        ).all()
+    assert sorted(scores) == [2, 3]
+
+
+def test_commit_is_all_or_nothing(db, actors) -> None:
+    manager = actors["manager"]
+    preview = survey_import.preview(db, manager, csv_bytes(GOOD), "survey.csv", 1031)
+    broken = replace(preview.to_add[1], data=replace(preview.to_add[1].data, branch="magic"))
+    preview.to_add = [preview.to_add[0], broken]
+    before = _count(db, EmployerSurveyResponse)
+    with pytest.raises(ValidationError):
+        survey_import.commit(db, manager, preview)
+    assert _count(db, EmployerSurveyResponse) == before
+
+
+def test_windows_1255_with_hebrew_headers_and_excel(db, actors) -> None:
+    hebrew = (
+        "חברה,תאריך,ענף,תכנית גיוס,עבודה מרחוק,קשר עם שירות התעסוקה,משרות פנויות\n"
+        "מוקד שירות בדיקה,2026-06-01,מסחר ושירות,בעוד 1–2 חודשים,לא מתאפשרת,שוטף,"
+        "נציגי שירות:5\n"
+    )
+    vague = survey_import.preview(
+        db,
+        actors["manager"],
+        hebrew.replace("בעוד 1–2 חודשים", "בקרוב").encode("cp1255"),
+        "survey.csv",
+        1031,
+    )
+    assert [(r.line, r.detail) for r in vague.rejected] == [(2, "hiring_horizon")]
+    # cp1255 has no en dash: people write a hyphen, which matches the label too
+    preview = survey_import.preview(
+        db, actors["manager"], hebrew.replace("–", "-").encode("cp1255"), "survey.csv", 1031
+    )
+    assert [p.company for p in preview.to_add] == ["מוקד שירות בדיקה"]
+    assert preview.to_add[0].data.positions == [("נציגי שירות", 5)]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(
+        [
+            "מחסן אקסל",
+            246,
+            "2026-05-05",
+            "logistics",
+            30,
+            "מחסנאים:6",
+            "6_plus",
+            "no",
+            "no",
+            "",
+            "none",
+            None,
+            "no",
+            "",
+            "",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = survey_import.preview(db, actors["manager"], buffer.getvalue(), "survey.xlsx")
+    assert [(p.locality_code, p.company) for p in preview.to_add] == [(246, "מחסן אקסל")]
+
+
+def test_missing_required_columns_are_refused(db, actors) -> None:
+    with pytest.raises(ValidationError) as err:
+        survey_import.preview(db, actors["manager"], b"company,foo\nx,y\n", "bad.csv", 1031)
+    assert "survey_date" in err.value.fields

@@ -1,0 +1,82 @@
+"""The mapping questionnaire and the audience matrix (overlaps and gaps)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from employdash.errors import PermissionDenied, StaleVersion, ValidationError
+from employdash.models import AuditEntry
+from employdash.models.stakeholders import AUDIENCES
+from employdash.services import organisations
+from employdash.services.organisations import ProfileInput
+from tests.stakeholders.conftest import add_org, add_stakeholder
+
+
+def test_matrix_shows_who_serves_which_audience_with_overlaps_and_gaps(db, actors, empty_code):
+    admin = actors["admin"]
+    college = add_org(db, "מכללה", "academia_training")
+    ngo = add_org(db, "עמותה", "ngo")
+    organisations.save_profile(
+        db,
+        admin,
+        empty_code,
+        college,
+        ProfileInput(goals="הכשרה", programs=[("קורס תוכנה", ["youth", "graduates"])]),
+        None,
+    )
+    organisations.save_profile(
+        db,
+        admin,
+        empty_code,
+        ngo,
+        ProfileInput(audiences=["women"], programs=[("ליווי", ["youth"]), ("חונכות", ["youth"])]),
+        None,
+    )
+    matrix, summary = organisations.audience_matrix(db, admin, empty_code)
+    cells = matrix.set_index("audience")
+    assert cells.loc["youth", "מכללה"] == "קורס תוכנה"
+    assert cells.loc["youth", "עמותה"] == "ליווי; חונכות"
+    assert cells.loc["women", "עמותה"] == "•"
+    assert cells.loc["haredi", "עמותה"] == ""
+    status = dict(zip(summary.audience, summary.status, strict=True))
+    assert status["youth"] == "overlap" and status["graduates"] == "single"
+    assert {a for a, s in status.items() if s == "gap"} == set(AUDIENCES) - {
+        "youth",
+        "graduates",
+        "women",
+    }
+
+
+def test_profile_versions_audit_and_access(db, actors, empty_code) -> None:
+    admin = actors["admin"]
+    org = add_org(db, "ארגון", "ngo")
+    add_stakeholder(db, admin, "ארגון חבר", "ngo", 3, 3, engagement="forum_member")
+    v1 = organisations.save_profile(
+        db, admin, empty_code, org, ProfileInput(goals="א", audiences=["arab"]), None
+    )
+    v2 = organisations.save_profile(
+        db, admin, empty_code, org, ProfileInput(goals="ב", audiences=["arab"]), v1
+    )
+    with pytest.raises(StaleVersion) as err:
+        organisations.save_profile(db, admin, empty_code, org, ProfileInput(goals="ג"), v1)
+    assert err.value.changes["goals"] == ("ב", "ג")
+    assert organisations.get_profile(db, admin, empty_code, org)["goals"] == "ב"
+    assert v2 == 2
+    with pytest.raises(ValidationError):
+        organisations.save_profile(
+            db, admin, empty_code, org, ProfileInput(audiences=["martians"]), v2
+        )
+    with pytest.raises(PermissionDenied):
+        organisations.save_profile(db, actors["mayor"], 1031, org, ProfileInput(), None)
+    with pytest.raises(PermissionDenied):
+        organisations.member_organisations(db, actors["member"], 1031)
+    members = organisations.member_organisations(db, admin, empty_code)
+    assert set(members.name) == {"ארגון", "ארגון חבר"}
+    with db.transaction() as s:
+        actions = s.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity == "organisation_profile")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert actions == ["create", "update"]
