@@ -1,9 +1,57 @@
-"""Placeholder until its issue lands."""
+"""Mentoring funnels: pipelines as of any date, breakdowns, comparison, cohorts, waiting lists;
+entry, import and the participant list for the locality's managers."""
+
+from datetime import date
 
 import streamlit as st
 
+from components import mentoring_forms as forms
+from components import mentoring_views as views
 from components.context import current
+from components.feedback import guarded
+from employdash.config import get_config
 
 ctx = current()
-st.header(ctx.tr("page.mentoring"))
-st.info(ctx.tr("empty.no_data"))
+tr = ctx.tr
+st.header(tr("page.mentoring"))
+st.caption(tr("ment.caption", threshold=get_config().SUPPRESSION_THRESHOLD))
+
+forms.show_flash()
+with guarded():
+    labels = views.Labels(ctx)
+    top = st.columns([2, 1])
+    pipeline = (
+        top[0].segmented_control(
+            tr("ment.pipeline"),
+            views.PIPELINES,
+            format_func=lambda p: tr(f"ment.pipeline.{p}"),
+            default="mentee",
+            key="ment_pipeline",
+        )
+        or "mentee"
+    )
+    as_of = top[1].date_input(tr("ment.as_of"), value=date.today(), key="ment_as_of")
+    editor = ctx.locality is not None and ctx.actor.can_edit(ctx.locality_code)
+    keys = ["funnel", "compare", "cohorts", "waiting"] + (
+        ["entry", "import", "participants"] if editor else []
+    )
+    tabs = dict(zip(keys, st.tabs([tr(f"ment.tab.{k}") for k in keys]), strict=True))
+    with tabs["funnel"]:
+        views.funnel_tab(ctx, labels, pipeline, as_of)
+    with tabs["compare"]:
+        views.compare_tab(ctx, labels, pipeline, as_of)
+    with tabs["cohorts"]:
+        views.cohorts_tab(ctx, pipeline, as_of)
+    with tabs["waiting"]:
+        views.waiting_tab(ctx, labels, as_of)
+    if editor:
+        with tabs["entry"]:
+            forms.advance_form(ctx, labels, pipeline, as_of)
+            forms.add_form(ctx, labels, pipeline, as_of)
+            if pipeline == "mentee":
+                forms.match_form(ctx, labels, as_of)
+            forms.outcome_form(ctx, labels, pipeline, as_of)
+        with tabs["import"]:
+            forms.import_panel(ctx)
+        with tabs["participants"]:
+            views.participants_tab(ctx, labels, pipeline, as_of)
