@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
-from employdash.importers.mentoring_reading import read_rows
+from employdash.importers.reading import read_table, records
 from employdash.models.mentoring import (
     AGE_BANDS,
     EVENT_KINDS,
@@ -169,15 +169,15 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[st
 
 def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
     require_role(actor, "admin", "manager")
-    rows = read_rows(filename, data)
-    if not rows:
-        raise ValidationError({"file": "ment.import.error.empty"})
-    columns = _field_map(list(rows[0][1]))
+    table = read_table(filename, data)
+    if not table.rows:
+        raise ValidationError({"file": "import.error.empty"})
+    columns = _field_map(table.header)
     ref = _Reference(s, actor)
     plan = ImportPlan()
     # per code: (pipeline, last date, last kind, is new)
     state: dict[str, tuple[str, date | None, str | None]] = {}
-    for line, raw in rows:
+    for line, raw in records(table):
         plan.rows_read += 1
         row = {name: _text(raw.get(column)) for name, column in columns.items()}
         code = row["code"]

@@ -1,4 +1,5 @@
-"""Reading CSV and Excel files into rows of text with their line numbers.
+"""Reading CSV and Excel files into rows with their line numbers: the one reader every importer
+(indicators, employer surveys, mentoring) uses, so they all decode and find headers alike.
 
 Israeli spreadsheets arrive as UTF-8 (with or without the BOM Excel writes) or as Windows-1255
 from older systems. Decoding is explicit: UTF-8 first, then Windows-1255 when the result reads as
@@ -48,7 +49,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ValidationError({"file": "ind.import.error.encoding"})
+        raise ValidationError({"file": "import.error.encoding"})
     return str(best), best.encoding
 
 
@@ -74,7 +75,7 @@ def read_csv(data: bytes) -> Table:
         rows.append(row)
         lines.append(reader.line_num)
     if header is None:
-        raise ValidationError({"file": "ind.import.error.empty"})
+        raise ValidationError({"file": "import.error.empty"})
     return Table(header, rows, lines, encoding)
 
 
@@ -96,7 +97,7 @@ def read_excel(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError({"file": "ind.import.error.unreadable"}, str(exc)) from exc
+        raise ValidationError({"file": "import.error.unreadable"}, str(exc)) from exc
     sheet = book.worksheets[0]
     header: list[str] | None = None
     rows: list[list[object]] = []
@@ -113,13 +114,25 @@ def read_excel(data: bytes) -> Table:
         lines.append(number)
     book.close()
     if header is None:
-        raise ValidationError({"file": "ind.import.error.empty"})
+        raise ValidationError({"file": "import.error.empty"})
     return Table(header, rows, lines, "xlsx")
 
 
 def read_table(filename: str, data: bytes) -> Table:
+    """The header and data rows of an uploaded CSV or Excel file (told apart by name or by the
+    zip signature every .xlsx starts with)."""
     if not data:
-        raise ValidationError({"file": "ind.import.error.empty"})
+        raise ValidationError({"file": "import.error.empty"})
     if filename.lower().endswith(EXCEL_SUFFIXES) or data[:2] == b"PK":
         return read_excel(data)
     return read_csv(data)
+
+
+def records(table: Table) -> list[tuple[int, dict[str, object]]]:
+    """Each data row as (line, {header: cell}): short rows padded with None, cells past the
+    header dropped. Importers map these headers onto their own columns."""
+    width = len(table.header)
+    return [
+        (line, dict(zip(table.header, [*row[:width], *[None] * (width - len(row))], strict=True)))
+        for line, row in zip(table.lines, table.rows, strict=True)
+    ]

@@ -15,20 +15,18 @@ its Hebrew or English label.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from charset_normalizer import from_bytes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
+from employdash.importers.reading import read_table, records
 from employdash.models import Locality
 from employdash.models.stakeholders import (
     BRANCHES,
@@ -69,7 +67,6 @@ CHOICES = {
     "service_contact": ("survey.contact", SERVICE_CONTACTS),
 }
 TRUE, FALSE = {"yes", "true", "1", "כן", "y"}, {"no", "false", "0", "לא", "n", ""}
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -110,43 +107,18 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1255"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(raw).best()
-    return str(best) if best is not None else raw.decode("utf-8", errors="replace")
-
-
 def read_rows(raw: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     """(line number, {canonical column: cell}) for every data row of a CSV or Excel file."""
-    if raw.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        table = list(csv.reader(io.StringIO(_decode(raw))))
-    if not table:
-        return []
+    table = read_table(filename, raw)
     lookup = {_normal(alias): key for key, aliases in HEADERS.items() for alias in aliases}
-    columns = [lookup.get(_normal(h)) for h in table[0]]
-    missing = [k for k in REQUIRED if k not in columns]
+    columns = {header: lookup.get(_normal(header)) for header in table.header}
+    missing = [k for k in REQUIRED if k not in columns.values()]
     if missing:
         raise ValidationError({k: "validation.required" for k in missing}, "missing columns")
-    rows = []
-    for offset, cells in enumerate(table[1:], start=2):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        rows.append(
-            (
-                offset,
-                {col: cells[k] if k < len(cells) else None for k, col in enumerate(columns) if col},
-            )
-        )
-    return rows
+    return [
+        (line, {col: cells[header] for header, col in columns.items() if col})
+        for line, cells in records(table)
+    ]
 
 
 class _Cells:

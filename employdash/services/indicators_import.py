@@ -36,7 +36,7 @@ class ImportResult:
 def _check(filename: str, data: bytes, source: str) -> None:
     errors = {}
     if not data:
-        errors["file"] = "ind.import.error.empty"
+        errors["file"] = "import.error.empty"
     elif len(data) > MAX_BYTES:
         errors["file"] = "validation.too_long"
     if not (source or "").strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -15,6 +16,7 @@ from employdash.models import AuditEntry
 from employdash.models.mentoring import Participant, StageEvent
 from employdash.services import mentoring as svc
 from employdash.services.access import Actor
+from tests.importers.uploads import KINDS, first_line, upload
 from tests.mentoring.conftest import Scenario
 
 CSV = """code,role,program,population,age_band,stage,date,kind,reason
@@ -99,3 +101,18 @@ def test_failure_midway_writes_nothing(
     assert plan.rejected and plan.rejected[0][0] == 3
     commit_import(db, actors["manager"], "x.csv", data)
     assert counts(db) == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_preview_reads_every_kind_of_upload_through_the_shared_reader(
+    db: Database, actors: dict[str, Actor], scenario: Scenario, kind: str
+) -> None:
+    header = ("קוד", "תפקיד", "תוכנית", "אוכלוסייה", "שלב", "תאריך")
+    rows = [
+        ("K-1", "mentee", "Test program", "haredi", "referred", date(2025, 6, 1)),
+        ("K-1", None, None, None, "screened", date(2025, 6, 9)),
+        ("K-2", "mentee", "Test program", "martian", "referred", date(2025, 6, 1)),
+    ]
+    plan = plan_import(db, actors["manager"], *upload(kind, header, rows))
+    assert plan.rows_read == 3 and len(plan.events) == 2
+    assert plan.rejected == [(first_line(kind) + 2, "ment.import.error.population")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from employdash.errors import ValidationError
 from employdash.importers import surveys as survey_import
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import EmployerSurveyResponse
+from tests.importers.uploads import KINDS, first_line, upload
 
 HEADER = (
     "company,locality,survey_date,branch,employee_count,open_positions,hiring_horizon,"
@@ -154,3 +156,17 @@ def test_missing_required_columns_are_refused(db, actors) -> None:
     with pytest.raises(ValidationError) as err:
         survey_import.preview(db, actors["manager"], b"company,foo\nx,y\n", "bad.csv", 1031)
     assert "survey_date" in err.value.fields
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_preview_reads_every_kind_of_upload_through_the_shared_reader(db, actors, kind) -> None:
+    header = ("חברה", "תאריך", "ענף", "תכנית גיוס", "עבודה מרחוק", "קשר עם שירות התעסוקה")
+    rows = [
+        ("מוקד בדיקה", date(2026, 6, 1), "logistics", "1_2", "no", "regular"),
+        ("מחסן בדיקה", date(2026, 6, 2), "logistics", "6_plus", "no", "none"),
+        ("", date(2026, 6, 3), "magic", "1_2", "no", "regular"),
+    ]
+    filename, data = upload(kind, header, rows)
+    preview = survey_import.preview(db, actors["manager"], data, filename, 1031)
+    assert preview.rows_read == 3 and len(preview.to_add) == 2
+    assert [r.line for r in preview.rejected] == [first_line(kind) + 2]
