@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, navigation, shell, style
-from components.context import PageContext, lang, set_current, tr
-from components.feedback import show_error
+from components.shell import auth, navigation, style
+from components.shell import frame as shell
+from components.shell.context import PageContext, lang, set_current, tr
+from components.shell.feedback import show_error
+from employdash import localities
 from employdash.config import get_config
 from employdash.db import check_schema, get_database
 from employdash.errors import DomainError
-from employdash.services import localities
-from employdash.services.users import ensure_safe_to_serve
+from employdash.users import ensure_safe_to_serve
 
 st.set_page_config(page_title="Employment dashboard", page_icon=":material/work:", layout="wide")
 

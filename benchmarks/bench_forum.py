@@ -14,13 +14,13 @@ from sqlalchemy import Date, func, insert, select, text
 
 from benchmarks.harness import Figure, median_time, write
 from employdash.db import Database, migrate
+from employdash.forum import meetings, tasks
 from employdash.models import Locality, Person
 from employdash.models.base import UtcDateTime
 from employdash.models.forum import Attendance, Forum, Meeting, Membership, Task, Team
 from employdash.seed import core
 from employdash.seed.context import DEMO_LOCALITY
-from employdash.services import meetings, tasks
-from employdash.services.users import load_actor
+from employdash.users import load_actor
 
 LOCALITIES = 1300
 MEMBERS, TASKS, MEETINGS = 200, 5000, 300

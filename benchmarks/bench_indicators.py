@@ -28,10 +28,10 @@ from sqlalchemy import insert, text
 
 from benchmarks.harness import Figure, median_time, once, peak_memory, write
 from employdash.db import Database, migrate
+from employdash.indicators.catalogue import ensure_catalogue
 from employdash.models.indicators import IndicatorValue
 from employdash.seed.core import load_localities
-from employdash.services.indicators_catalogue import ensure_catalogue
-from employdash.services.users import hash_password, load_actor
+from employdash.users import hash_password, load_actor
 
 LOCALITIES = 1300
 YEARS = 15
@@ -366,7 +366,7 @@ def baseline_import(db: Database, data: bytes) -> None:
 
 
 def import_figures(fresh, label: str, data: bytes) -> list[Figure]:  # type: ignore[no-untyped-def]
-    from employdash.services.indicators_import import commit_import
+    from employdash.indicators.imports import commit_import
 
     measured = {}
     for name, run in (

@@ -20,11 +20,11 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 
 from benchmarks.harness import Figure, once, write
-from components.mentoring_charts import share_lines
+from components.mentoring.charts import share_lines
+from employdash.access import Actor
 from employdash.db import Database, migrate
+from employdash.mentoring.funnel import Selection, funnel
 from employdash.seed.core import load_localities
-from employdash.services.access import Actor
-from employdash.services.mentoring_funnel import Selection, funnel
 from tests.support.postgres import create_database, running_server
 
 PARTICIPANTS = 200_000

@@ -15,13 +15,14 @@ from sqlalchemy import insert, select
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from benchmarks.harness import Figure, median_time, write
-from components.stakeholder_charts import grid_chart, network_chart
-from components.survey_charts import (
+from components.stakeholders.charts import grid_chart, network_chart
+from components.stakeholders.survey_charts import (
     hiring_chart,
     professions_chart,
     satisfaction_chart,
     training_chart,
 )
+from employdash.access import Actor
 from employdash.db import Database, migrate
 from employdash.i18n import t
 from employdash.models import SECTORS, Organisation
@@ -37,10 +38,11 @@ from employdash.models.stakeholders import (
 )
 from employdash.seed import seed_reference
 from employdash.seed.context import PROGRAM_LOCALITIES
-from employdash.services import stakeholders_map, stakeholders_network, surveys
-from employdash.services.access import Actor
-from employdash.services.stakeholders_map import forum_member_ids, grid_query, previous_positions
-from employdash.services.stakeholders_network import nodes_query, relations_query
+from employdash.stakeholders import grid as stakeholders_map
+from employdash.stakeholders import network as stakeholders_network
+from employdash.stakeholders import surveys
+from employdash.stakeholders.grid import forum_member_ids, grid_query, previous_positions
+from employdash.stakeholders.network import nodes_query, relations_query
 
 CODE = 1031
 STAKEHOLDERS, RELATIONS, RESPONSES = 2_000, 10_000, 50_000

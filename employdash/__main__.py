@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             migrate(db)
             print("schema up to date")
         else:
-            from employdash.services.users import bootstrap_admin
+            from employdash.users import bootstrap_admin
 
             bootstrap_admin(db, args.username, getpass.getpass("Password: "))
             print(f"administrator {args.username} created")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from employdash.config import Config, check_production_safety
 from employdash.db import Database, migrate
 from employdash.seed import is_seeded, seed_demo, seed_reference
-from employdash.services.users import demo_credentials_in_use
+from employdash.users import demo_credentials_in_use
 
 
 def prepare(db: Database, config: Config) -> str:

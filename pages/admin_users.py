@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from components.context import current
-from components.feedback import guarded
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash import users
 from employdash.models.core import ROLES
-from employdash.services import users
 
 ctx = current()
 st.header(ctx.tr("admin.users.title"))

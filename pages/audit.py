@@ -6,11 +6,11 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.context import current
-from components.downloads import download_buttons
-from components.feedback import guarded
+from components.common.downloads import download_buttons
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash import audit
 from employdash.i18n import fmt_date
-from employdash.services import audit
 
 ctx = current()
 st.header(ctx.tr("audit.title"))

@@ -4,13 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from components import briefing_sections as sections
-from components.briefing_data import briefing_for
-from components.context import current
-from components.feedback import guarded
+from components.briefing import sections
+from components.briefing.data import briefing_for
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash.briefing.pdf import briefing_pdf
 from employdash.config import get_config
 from employdash.i18n import fmt_month
-from employdash.reports.briefing_pdf import briefing_pdf
 
 ctx = current()
 if ctx.locality is None:

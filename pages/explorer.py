@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components import indicator_data as data
-from components import indicator_explorer as views
-from components.context import current
+from components.indicators import data
+from components.indicators import explorer as views
+from components.shell.context import current
 from employdash.i18n import fmt_month
-from employdash.services.indicators import add_months
+from employdash.indicators.values import add_months
 
 ctx = current()
 if not ctx.localities or ctx.locality is None:

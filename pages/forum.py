@@ -3,11 +3,14 @@ quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
-from components import forum_views as fv
-from components.context import current
-from components.feedback import guarded
-from employdash.services import forum as forum_service
-from employdash.services import forum_health, forum_quarterly, forum_targets, meetings
+from components.forum import views as fv
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash.forum import health as forum_health
+from employdash.forum import meetings
+from employdash.forum import quarterly as forum_quarterly
+from employdash.forum import structure as forum_service
+from employdash.forum import targets as forum_targets
 
 ctx = current()
 st.header(ctx.tr("page.forum"))

@@ -4,10 +4,10 @@ import hashlib
 
 import streamlit as st
 
-from components import indicator_import as view
-from components.context import current
-from components.feedback import guarded
-from employdash.services.indicators_import import commit_import, list_batches, preview_import
+from components.indicators import imports as view
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash.indicators.imports import commit_import, list_batches, preview_import
 
 ctx = current()
 st.title(ctx.tr("page.indicators_admin"))

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from components import forum_views as fv
-from components import meeting_form as mf
-from components.context import current
-from components.feedback import guarded, show_error
+from components.forum import meeting_form as mf
+from components.forum import views as fv
+from components.shell.context import current
+from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError
-from employdash.services import forum as forum_service
-from employdash.services import meetings
-from employdash.services.forum_stages import STAGE_KEYS
+from employdash.forum import meetings
+from employdash.forum import structure as forum_service
+from employdash.forum.stages import STAGE_KEYS
 
 ctx = current()
 st.header(ctx.tr("page.meeting"))

@@ -5,10 +5,9 @@ from datetime import date
 
 import streamlit as st
 
-from components import mentoring_forms as forms
-from components import mentoring_views as views
-from components.context import current
-from components.feedback import guarded
+from components.mentoring import forms, views
+from components.shell.context import current
+from components.shell.feedback import guarded
 from employdash.config import get_config
 
 ctx = current()

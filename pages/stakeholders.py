@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from components import (
-    stakeholder_coverage,
-    stakeholder_grid,
-    stakeholder_network_view,
-    stakeholder_register,
-)
-from components.context import current
-from components.feedback import guarded
+from components.shell.context import current
+from components.shell.feedback import guarded
+from components.stakeholders import coverage as stakeholder_coverage
+from components.stakeholders import grid as stakeholder_grid
+from components.stakeholders import network as stakeholder_network_view
+from components.stakeholders import register as stakeholder_register
 
 ctx = current()
 st.header(ctx.tr("page.stakeholders"))

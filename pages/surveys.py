@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components import survey_entry, survey_import, survey_orgs, survey_summary
-from components.context import current
-from components.feedback import guarded
+from components.shell.context import current
+from components.shell.feedback import guarded
+from components.stakeholders import survey_entry, survey_import, survey_orgs, survey_summary
 
 ctx = current()
 st.header(ctx.tr("page.surveys"))

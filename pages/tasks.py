@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from components import task_widgets as tw
-from components.context import current
-from components.downloads import download_buttons
-from components.feedback import guarded
-from employdash.services import forum as forum_service
-from employdash.services import tasks as task_service
-from employdash.services.access import MEMBER
-from employdash.services.forum_stages import STAGE_KEYS
+from components.common.downloads import download_buttons
+from components.forum import tasks as tw
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash.access import MEMBER
+from employdash.forum import structure as forum_service
+from employdash.forum import tasks as task_service
+from employdash.forum.stages import STAGE_KEYS
 
 ctx = current()
 st.header(ctx.tr("page.tasks"))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from employdash.access import Actor
 from employdash.db import Database
-from employdash.services.access import Actor
-from employdash.services.users import load_actor
+from employdash.users import load_actor
 from tests.support.databases import build_pg_template, build_sqlite_template, copy_sqlite
 from tests.support.postgres import create_database, drop_database, running_server
 

@@ -12,9 +12,13 @@ import random
 from sqlalchemy import func, select
 
 from employdash.db import Database
+from employdash.forum import seed as forum
+from employdash.indicators import seed as indicators
+from employdash.mentoring import seed as mentoring
 from employdash.models import User
-from employdash.seed import core, forum, indicators, mentoring, stakeholders
+from employdash.seed import core
 from employdash.seed.context import DEMO_AS_OF, DEMO_SEED, SeedContext
+from employdash.stakeholders import seed as stakeholders
 
 __all__ = ["DEMO_AS_OF", "DEMO_SEED", "is_seeded", "seed_demo", "seed_reference"]
 

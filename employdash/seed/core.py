@@ -213,7 +213,7 @@ def _user(
 
 
 def seed(s: Session, rng: random.Random, password_rounds: int = 12) -> SeedContext:
-    from employdash.services.users import hash_password
+    from employdash.users import hash_password
 
     load_localities(s)
     ctx = SeedContext()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from employdash.db import Database
 from employdash.i18n import fmt_number
-from employdash.services import indicators
+from employdash.indicators import values as indicators
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/briefing.py"

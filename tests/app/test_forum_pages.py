@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from employdash.db import Database
+from employdash.forum import meetings
+from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
-from employdash.services import meetings
-from employdash.services import tasks as task_service
-from employdash.services.users import load_actor
+from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
 
 SEDEROT = 1031

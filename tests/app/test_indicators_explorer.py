@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from employdash.db import Database
-from employdash.services import indicators
-from employdash.services.indicators_import import commit_import
-from employdash.services.users import load_actor
+from employdash.indicators import values as indicators
+from employdash.indicators.imports import commit_import
+from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/explorer.py"

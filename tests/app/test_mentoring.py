@@ -12,10 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from employdash.db import Database
 from employdash.i18n import has_key
-from employdash.services.mentoring import participants
-from employdash.services.mentoring_funnel import Selection, funnel
-from employdash.services.users import load_actor
+from employdash.mentoring.funnel import Selection, funnel
+from employdash.mentoring.operations import participants
+from employdash.users import load_actor
 from tests.support.apptest import APP, app_as, texts
+from tests.support.sources import product_sources
 
 PAGE = "pages/mentoring.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +85,7 @@ def test_manager_advances_participants_through_the_form(app_db: str) -> None:
 
 def test_every_used_key_exists() -> None:
     used = set()
-    for path in [ROOT / "pages/mentoring.py", *ROOT.glob("components/mentoring_*.py")]:
+    for path in product_sources():
         used |= set(re.findall(r'tr\("(ment\.[a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if not has_key(k))
     assert not missing, missing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.navigation import PAGES, pages_for
+from components.shell.navigation import PAGES, pages_for
 from tests.support.apptest import app_as
 
 EXPECTED = {

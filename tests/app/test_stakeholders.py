@@ -8,8 +8,8 @@ from sqlalchemy import select
 from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import Stakeholder
-from employdash.services import stakeholders
-from employdash.services.users import load_actor
+from employdash.stakeholders import register as stakeholders
+from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/stakeholders.py"
@@ -50,7 +50,7 @@ def test_grid_table_edit_moves_a_stakeholder_and_audits(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     db = Database(app_db)
     first = stakeholders.register(db, load_actor(db, "manager"), 1031)
-    from employdash.services import stakeholders_map  # the editor lists the grid's order
+    from employdash.stakeholders import grid as stakeholders_map
 
     grid = stakeholders_map.grid(db, load_actor(db, "manager"), 1031)
     grid = grid.sort_values(["organisation", "id"], kind="stable")

@@ -6,8 +6,8 @@ import pytest
 
 from employdash.db import Database
 from employdash.i18n import fmt_number
-from employdash.services import surveys
-from employdash.services.users import load_actor
+from employdash.stakeholders import surveys
+from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/surveys.py"

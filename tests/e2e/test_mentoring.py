@@ -8,12 +8,12 @@ from datetime import date
 from playwright.sync_api import Page
 from sqlalchemy import select
 
+from employdash.access import Actor
 from employdash.db import Database
+from employdash.mentoring.funnel import Selection, funnel
+from employdash.mentoring.operations import participants, programs
 from employdash.models.mentoring import PipelineStage, StageEvent
-from employdash.services.access import Actor
-from employdash.services.mentoring import participants, programs
-from employdash.services.mentoring_funnel import Selection, funnel
-from employdash.services.users import load_actor
+from employdash.users import load_actor
 from tests.support.browser import login, screenshot, set_language, wait_idle
 
 

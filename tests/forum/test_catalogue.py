@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from employdash.forum.stages import ALL_MILESTONES, MEETING_OUTLINE, STAGE_KEYS
 from employdash.i18n import catalogue
-from employdash.services.forum_stages import ALL_MILESTONES, MEETING_OUTLINE, STAGE_KEYS
+from tests.support.sources import product_sources
 
-ROOT = Path(__file__).resolve().parents[2]
-FILES = [
-    *ROOT.glob("pages/forum.py"),
-    *ROOT.glob("pages/tasks.py"),
-    *ROOT.glob("pages/meeting.py"),
-    *ROOT.glob("components/forum_*.py"),
-    *ROOT.glob("components/task_*.py"),
-    *ROOT.glob("components/meeting_*.py"),
-    *ROOT.glob("employdash/services/forum*.py"),
-    *ROOT.glob("employdash/services/tasks*.py"),
-    *ROOT.glob("employdash/reports/minutes*.py"),
-]
+FILES = product_sources()
 LITERAL = re.compile(r"""["']((?:forum|task|meet|common|page|empty|sector)\.[a-z0-9_.]+)["']""")
 
 

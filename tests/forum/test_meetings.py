@@ -11,14 +11,14 @@ from docx import Document as WordDocument
 from pypdf import PdfReader
 from sqlalchemy import event, func, select
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
+from employdash.forum import meetings, minutes, tasks
+from employdash.forum import quarterly as forum_quarterly
+from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry
 from employdash.models.forum import Attendance, Decision, Meeting, MeetingDraft, Task
-from employdash.reports import minutes
-from employdash.services import forum as forum_service
-from employdash.services import forum_quarterly, meetings, tasks
-from employdash.services.access import Actor
 from tests.forum.helpers import SEDEROT
 
 HELD = date(2026, 11, 20)

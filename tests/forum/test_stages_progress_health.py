@@ -7,17 +7,19 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
+from employdash.forum import briefing as forum_briefing
+from employdash.forum import structure as forum_service
+from employdash.forum import targets as forum_targets
+from employdash.forum import tasks
+from employdash.forum.health import HealthFacts, evaluate
+from employdash.forum.stages import STAGES, stage_from
+from employdash.forum.targets import progress
 from employdash.models import AuditEntry
 from employdash.models.forum import Meeting, MilestoneCheck
 from employdash.models.indicators import IndicatorValue
-from employdash.services import forum as forum_service
-from employdash.services import forum_briefing, forum_targets, tasks
-from employdash.services.access import Actor
-from employdash.services.forum_health import HealthFacts, evaluate
-from employdash.services.forum_stages import STAGES, stage_from
-from employdash.services.forum_targets import progress
 from tests.forum.helpers import SEDEROT
 
 NETIVOT = 246

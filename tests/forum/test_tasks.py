@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, StaleVersion, ValidationError
+from employdash.forum import tasks
 from employdash.models import AuditEntry
-from employdash.services import tasks
-from employdash.services.access import Actor
 from tests.forum.helpers import SEDEROT, foreign_task, member_task
 
 

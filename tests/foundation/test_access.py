@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from employdash import localities
+from employdash.access import require_edit, visible_codes
 from employdash.errors import NotFound, PermissionDenied
-from employdash.services import localities
-from employdash.services.access import require_edit, visible_codes
 
 
 def test_scope_lists_only_the_users_localities(db, actors) -> None:

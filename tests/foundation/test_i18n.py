@@ -15,15 +15,11 @@ from employdash.i18n import (
     has_key,
     t,
 )
+from tests.support.sources import product_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CALL = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
-SOURCES = [
-    ROOT / "app.py",
-    *ROOT.glob("pages/*.py"),
-    *ROOT.glob("components/*.py"),
-    *ROOT.glob("employdash/**/*.py"),
-]
+SOURCES = product_sources()
 
 
 def test_catalogue_loads_with_both_languages() -> None:

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from employdash import users
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.models import AuditEntry, LoginThrottle
 from employdash.models.base import utcnow
-from employdash.services import users
-from employdash.services.access import Actor
 
 
 def _audit_actions(db: Database, username: str) -> list[str]:

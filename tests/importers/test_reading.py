@@ -8,7 +8,7 @@ import pytest
 
 from employdash.errors import ValidationError
 from employdash.i18n import has_key
-from employdash.importers.reading import read_table, records
+from employdash.reading import read_table, records
 from tests.importers.uploads import KINDS, first_line, upload
 
 HEADER = ("יישוב", "תאריך", "משרות פנויות")

@@ -10,13 +10,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import update
 
+from employdash.briefing.build import build_briefing
+from employdash.briefing.pdf import briefing_pdf
+from employdash.briefing.text import attention_text, sentences
 from employdash.errors import PermissionDenied
 from employdash.i18n import fmt_number
+from employdash.indicators import values as indicators
 from employdash.models.indicators import IndicatorValue
-from employdash.reports.briefing_pdf import briefing_pdf
-from employdash.services import indicators
-from employdash.services.briefing import build_briefing
-from employdash.services.briefing_text import attention_text, sentences
 
 SEDEROT, NETIVOT = 1031, 246
 AS_OF = date(2026, 11, 23)

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from employdash.i18n import catalogue
+from employdash.indicators.catalogue import DIMENSIONS
 from employdash.models.indicators import STATUSES
-from employdash.services.indicators_catalogue import DIMENSIONS
+from tests.support.sources import product_sources
 
-ROOT = Path(__file__).resolve().parents[2]
-FILES = [
-    ROOT / "pages/briefing.py",
-    ROOT / "pages/explorer.py",
-    ROOT / "pages/indicators_admin.py",
-    *ROOT.glob("components/indicator_*.py"),
-    *ROOT.glob("components/briefing_*.py"),
-    *ROOT.glob("employdash/services/indicators*.py"),
-    *ROOT.glob("employdash/services/briefing*.py"),
-    ROOT / "employdash/services/attention.py",
-    *ROOT.glob("employdash/importers/*.py"),
-    ROOT / "employdash/reports/briefing_pdf.py",
-]
+FILES = product_sources()
 LITERAL = re.compile(r"""["']((?:ind|brief)\.[a-z0-9_.]+)["']""")
 
 

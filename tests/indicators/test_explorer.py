@@ -9,15 +9,10 @@ import pytest
 from sqlalchemy import update
 
 from employdash.errors import PermissionDenied
+from employdash.indicators import values as indicators
+from employdash.indicators.catalogue import breakdown_code
+from employdash.indicators.explorer import against_targets, breakdown, seasonal, with_changes
 from employdash.models.indicators import IndicatorValue
-from employdash.services import indicators
-from employdash.services.indicators_catalogue import breakdown_code
-from employdash.services.indicators_explorer import (
-    against_targets,
-    breakdown,
-    seasonal,
-    with_changes,
-)
 
 SEDEROT, NETIVOT = 1031, 246
 PERIOD = date(2026, 10, 1)

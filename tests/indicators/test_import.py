@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from employdash.errors import PermissionDenied, ValidationError
-from employdash.importers.plan import Planned, apply_plan, build_plan
+from employdash.indicators import values as indicators
+from employdash.indicators.import_plan import Planned, apply_plan, build_plan
+from employdash.indicators.imports import commit_import, list_batches, preview_import
 from employdash.models import AuditEntry
 from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
-from employdash.services import indicators
-from employdash.services.indicators_import import commit_import, list_batches, preview_import
 
 FILES = Path(__file__).parent / "files"
 TODAY = date(2026, 11, 23)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from employdash.importers.layouts import Rejected, parse_period, parse_value
-from employdash.importers.localities import normalise, skeleton
-from employdash.importers.reading import decode
+from employdash.indicators.layouts import Rejected, parse_period, parse_value
+from employdash.indicators.matching import normalise, skeleton
+from employdash.reading import decode
 
 
 @pytest.mark.parametrize(

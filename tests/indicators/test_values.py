@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, update
 
 from employdash.errors import PermissionDenied, ValidationError
+from employdash.indicators import values as indicators
+from employdash.indicators.catalogue import HEADLINE_CODES
 from employdash.models.indicators import IndicatorValue
-from employdash.services import indicators
-from employdash.services.indicators_catalogue import HEADLINE_CODES
 
 SEDEROT, NETIVOT = 1031, 246
 

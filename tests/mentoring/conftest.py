@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from employdash.access import Actor
 from employdash.config import get_config
 from employdash.db import Database
-from employdash.services import mentoring as svc
-from employdash.services.access import Actor
+from employdash.mentoring import operations as svc
 
 D = date
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from employdash.i18n import has_key
+from employdash.mentoring.operations import DROP_REASONS
 from employdash.models.mentoring import (
     AGE_BANDS,
     EVENT_KINDS,
@@ -15,7 +16,6 @@ from employdash.models.mentoring import (
     POPULATIONS,
     ROLES,
 )
-from employdash.services.mentoring import DROP_REASONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {

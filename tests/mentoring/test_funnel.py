@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied
-from employdash.services import mentoring as svc
-from employdash.services.access import Actor
-from employdash.services.mentoring_funnel import (
+from employdash.mentoring import operations as svc
+from employdash.mentoring.funnel import (
     Selection,
     compute_funnel,
     dropoff,

@@ -9,13 +9,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied
-from employdash.importers.mentoring import commit_import, plan_import
+from employdash.mentoring import operations as svc
+from employdash.mentoring.imports import commit_import, plan_import
 from employdash.models import AuditEntry
 from employdash.models.mentoring import Participant, StageEvent
-from employdash.services import mentoring as svc
-from employdash.services.access import Actor
 from tests.importers.uploads import KINDS, first_line, upload
 from tests.mentoring.conftest import Scenario
 

@@ -9,14 +9,14 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import func, select
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
+from employdash.mentoring import operations as svc
+from employdash.mentoring.briefing import briefing_snapshot
+from employdash.mentoring.funnel import Selection, funnel, waiting_summary
 from employdash.models import AuditEntry
 from employdash.models.mentoring import StageEvent
-from employdash.services import mentoring as svc
-from employdash.services.access import Actor
-from employdash.services.mentoring_briefing import briefing_snapshot
-from employdash.services.mentoring_funnel import Selection, funnel, waiting_summary
 from tests.mentoring.conftest import Scenario
 
 

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
-from employdash.services import stakeholders
-from employdash.services.access import Actor
-from employdash.services.stakeholders import StakeholderInput
+from employdash.stakeholders import register as stakeholders
+from employdash.stakeholders.register import StakeholderInput
 
 EMPTY = 5000  # Tel Aviv: not a program locality, so the demo seeds nothing there
 

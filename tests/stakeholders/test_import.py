@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from employdash.errors import ValidationError
-from employdash.importers import surveys as survey_import
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import EmployerSurveyResponse
+from employdash.stakeholders import survey_import
 from tests.importers.uploads import KINDS, first_line, upload
 
 HEADER = (

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
-from employdash.services import stakeholders_map
-from employdash.services.stakeholders_map import GridFilter
+from employdash.stakeholders import grid as stakeholders_map
+from employdash.stakeholders.grid import GridFilter
 from tests.stakeholders.conftest import add_forum_members, add_org, add_person, add_stakeholder
 
 TODAY = date(2026, 11, 1)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from employdash.errors import NotFound, PermissionDenied, ValidationError
-from employdash.services import stakeholders_network as net
+from employdash.stakeholders import network as net
 from tests.stakeholders.conftest import add_stakeholder
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from employdash.errors import PermissionDenied, StaleVersion, ValidationError
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import AUDIENCES
-from employdash.services import organisations
-from employdash.services.organisations import ProfileInput
+from employdash.stakeholders import organisations
+from employdash.stakeholders.organisations import ProfileInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from employdash.errors import PermissionDenied, StaleVersion, ValidationError
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import Stakeholder, StakeholderPosition
-from employdash.services import stakeholders, stakeholders_map
-from employdash.services.stakeholders import PositionEdit, StakeholderInput
+from employdash.stakeholders import grid as stakeholders_map
+from employdash.stakeholders import register as stakeholders
+from employdash.stakeholders.register import PositionEdit, StakeholderInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
 
 SEDEROT, OUTSIDE = 1031, 2800

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from employdash.services.stakeholders_rules import (
+from employdash.stakeholders.rules import (
     BOUNDARY,
     RECOMMENDED_SECTORS,
     SPREAD,

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.models.stakeholders import EmployerSurveyResponse
-from employdash.services import surveys
-from employdash.services.surveys import SurveyInput
+from employdash.stakeholders import surveys
+from employdash.stakeholders.surveys import SurveyInput
 
 DAY = date(2026, 9, 1)
 

@@ -1,0 +1,160 @@
+"""The parts of the briefing page: headline cards, sentences, attention list, forum and
+mentoring panels, the trend chart and the print view. Text from users (decisions, team names)
+is escaped as plain text, never rendered as HTML or Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from components.common import charts
+from components.common.kpi import kpi
+from employdash.briefing.build import Briefing, Headline
+from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
+from employdash.config import get_config
+from employdash.i18n import fmt_date, fmt_number, t
+
+MAX_ATTENTION = 5
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+# Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
+PRINT_VIEW_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+.stMain .block-container { max-width: 1100px !important; padding-top: 0.5rem !important; }
+</style>"""
+
+
+def plain(text: str) -> str:
+    """User text made safe for st.markdown (shown literally)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def print_view() -> None:
+    st.html(PRINT_VIEW_CSS)
+
+
+def _card(h: Headline, lang: str) -> None:
+    rank = h.rank("district")
+    district = t(
+        "brief.card.district", lang, change=fmt_signed_change(h.unit, h.district_yoy, lang)
+    )
+    kpi(
+        h.name(lang),
+        fmt_value(h.unit, h.value, lang),
+        delta=fmt_signed_change(h.unit, h.yoy, lang) if h.yoy is not None else None,
+        direction=h.yoy,
+        verdict=h.verdict,
+        description=f"{t('brief.vs_year', lang)} · {district}",
+        # Newest on the left in Hebrew, as the time axes of the charts.
+        spark=[v for _, v in (reversed(h.spark) if lang == "he" else h.spark)],
+        help=" · ".join(
+            part
+            for part in (
+                t(f"brief.verdict.{h.verdict}", lang) if h.verdict else "",
+                t("brief.card.rank", lang, rank=rank.rank, of=rank.of) if rank else "",
+            )
+            if part
+        )
+        or None,
+    )
+
+
+def headline_cards(briefing: Briefing, lang: str, per_row: int = 3) -> None:
+    for start in range(0, len(briefing.headlines), per_row):
+        for column, h in zip(
+            st.columns(per_row), briefing.headlines[start : start + per_row], strict=False
+        ):
+            with column:
+                _card(h, lang)
+
+
+def summary(briefing: Briefing, lang: str) -> None:
+    st.subheader(t("brief.section.summary", lang))
+    st.markdown("\n".join(f"- {plain(s)}" for s in sentences(briefing, lang)))
+
+
+def attention(briefing: Briefing, lang: str) -> None:
+    st.subheader(t("brief.section.attention", lang))
+    if not briefing.attention:
+        st.success(t("brief.attention.none", lang))
+        return
+    lines = [
+        f"{i}. {plain(attention_text(item, briefing, lang))}"
+        for i, item in enumerate(briefing.attention[:MAX_ATTENTION], start=1)
+    ]
+    st.markdown("\n".join(lines))
+
+
+def forum_panel(briefing: Briefing, lang: str) -> None:
+    st.subheader(t("brief.section.forum", lang))
+    forum = briefing.forum
+    if forum is None:
+        key = "brief.forum.unavailable" if "forum" in briefing.unavailable else "brief.forum.none"
+        st.info(t(key, lang))
+        return
+    st.markdown(f"**{t('brief.forum.stage', lang)}:** {plain(t(forum.stage_key, lang))}")
+    done, overdue = st.columns(2)
+    done.metric(
+        t("brief.forum.tasks_done", lang),
+        t("brief.forum.tasks_of", lang, done=forum.tasks_done, total=forum.tasks_total),
+    )
+    overdue.metric(t("brief.forum.overdue", lang), fmt_number(forum.tasks_overdue, lang))
+    meeting = (
+        fmt_date(forum.next_meeting, lang)
+        if forum.next_meeting
+        else t("brief.forum.no_meeting", lang)
+    )
+    st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
+    st.markdown(f"**{t('brief.section.decisions', lang)}**")
+    if forum.open_decisions:
+        st.markdown("\n".join(f"- {plain(d)}" for d in dict.fromkeys(forum.open_decisions)))
+    else:
+        st.caption(t("brief.forum.no_decisions", lang))
+
+
+def _count(value: int | None, lang: str) -> str:
+    if value is None:
+        return t("brief.suppressed", lang, n=get_config().SUPPRESSION_THRESHOLD)
+    return fmt_number(value, lang)
+
+
+def mentoring_panel(briefing: Briefing, lang: str) -> None:
+    st.subheader(t("brief.section.mentoring", lang))
+    snap = briefing.mentoring
+    if snap is None:
+        key = (
+            "brief.mentoring.unavailable"
+            if "mentoring" in briefing.unavailable
+            else "brief.mentoring.none"
+        )
+        st.info(t(key, lang))
+        return
+    figures = (
+        ("brief.mentoring.mentees", snap.mentees_active),
+        ("brief.mentoring.matches", snap.matches_active),
+        ("brief.mentoring.outcomes", snap.outcomes_12m),
+        ("brief.mentoring.waiting", snap.waiting_for_mentor),
+    )
+    for start in (0, 2):  # two by two: four labels side by side would be cut short
+        for column, (key, value) in zip(st.columns(2), figures[start : start + 2], strict=True):
+            column.metric(t(key, lang), _count(value, lang))
+
+
+def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") -> None:
+    """The locality against its district over the last year, for one headline indicator."""
+    h = briefing.headline(code)
+    if h is None:
+        return
+    mine, district = t("brief.chart.locality", lang), t("brief.chart.district", lang)
+    frame = pd.DataFrame(
+        [{"period": p, "value": v, "series": briefing.name(lang)} for p, v in h.spark]
+        + [{"period": p, "value": v, "series": district} for p, v in h.district_spark]
+    ).dropna()
+    frame["period"] = pd.to_datetime(frame["period"])
+    fmt = ".1%" if h.unit == "fraction" else ",.0f"
+    chart = charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district)
+    st.markdown(f"**{h.name(lang)}: {plain(mine)} / {plain(district)}**")
+    st.altair_chart(charts.configure(chart, height=230), width="stretch")

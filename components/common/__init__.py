@@ -1,0 +1,1 @@
+"""UI pieces every area uses: chart helpers, KPI cards, downloads."""

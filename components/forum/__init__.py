@@ -1,0 +1,1 @@
+"""UI of the forum tracker: board, work plan, tasks and the live meeting form."""

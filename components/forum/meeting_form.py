@@ -1,0 +1,325 @@
+"""The live meeting form: team, date, number with the seven-meeting outline as agenda, attendance
+ticked per member, guests, issues, decisions, new tasks in a table, links and next dates.
+
+Every widget keeps its value in session state (reruns lose nothing) and, after each change, the
+whole form is written as a draft on the server (a dropped connection loses nothing either); the
+draft comes back when the page opens again and is removed by the atomic save.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import show_error
+from employdash.errors import DomainError
+from employdash.forum import meetings
+from employdash.forum.stages import MEETING_OUTLINE
+from employdash.i18n import fmt_date
+
+P = "meet_"  # session-state prefix of every field
+TEXT_FIELDS = ("agenda", "guests", "issues", "decisions", "attachments")
+TASK_COLUMNS = ("title", "owner", "due")
+SAVED = "_meet_saved_id"
+
+
+def fkey(name: str) -> str:
+    return P + name
+
+
+def outline_text(ctx: PageContext, number: int | None) -> str:
+    return "\n".join(ctx.tr(k) for k in MEETING_OUTLINE.get(number or 0, ()))
+
+
+def people_labels(people: list[dict]) -> dict[str, int]:
+    """Readable, unique labels for the owner column (a name repeats: add the organisation)."""
+    seen: dict[str, int] = {}
+    for p in people:
+        label = p["full_name"]
+        if label in seen:
+            label = f"{label} ({p['organisation'] or p['id']})"
+        seen[label] = p["id"]
+    return seen
+
+
+# --- draft -------------------------------------------------------------------------------------
+
+
+def _tasks_frame() -> pd.DataFrame:
+    base = st.session_state.get(fkey("tasks_base"))
+    return (
+        base
+        if isinstance(base, pd.DataFrame)
+        else pd.DataFrame(
+            {
+                "title": pd.Series(dtype="str"),
+                "owner": pd.Series(dtype="str"),
+                "due": pd.Series(dtype="object"),
+            }
+        )
+    )
+
+
+def collect(edited: pd.DataFrame | None) -> dict[str, Any]:
+    """The form as JSON-safe values, for the server-side draft."""
+    ss = st.session_state
+    rows = (
+        []
+        if edited is None
+        else [
+            {
+                "title": r.get("title") or "",
+                "owner": r.get("owner") or "",
+                "due": r["due"].isoformat() if isinstance(r.get("due"), date) else None,
+            }
+            for r in edited.to_dict("records")
+        ]
+    )
+    return {
+        "team_id": ss.get(fkey("team")),
+        "held_on": ss[fkey("date")].isoformat() if ss.get(fkey("date")) else None,
+        "number": ss.get(fkey("number")),
+        **{f: ss.get(fkey(f), "") for f in TEXT_FIELDS},
+        "attendance": {
+            k[len(fkey("att_")) :]: v for k, v in ss.items() if k.startswith(fkey("att_")) and v
+        },
+        "tasks": rows,
+        "next": [ss[fkey(f"next{i}")].isoformat() for i in (1, 2) if ss.get(fkey(f"next{i}"))],
+    }
+
+
+def restore(data: dict[str, Any]) -> None:
+    """Put a draft back into the widgets' state (before they are drawn)."""
+    ss = st.session_state
+    ss[fkey("team")] = data.get("team_id")
+    ss[fkey("date")] = date.fromisoformat(data["held_on"]) if data.get("held_on") else date.today()
+    ss[fkey("number")] = data.get("number") or 0
+    for f in TEXT_FIELDS:
+        ss[fkey(f)] = data.get(f, "")
+    for key, present in (data.get("attendance") or {}).items():
+        ss[fkey(f"att_{key}")] = bool(present)
+    ss[fkey("tasks_base")] = pd.DataFrame(
+        [
+            {
+                "title": r["title"],
+                "owner": r["owner"],
+                "due": date.fromisoformat(r["due"]) if r.get("due") else None,
+            }
+            for r in data.get("tasks") or []
+        ],
+        columns=list(TASK_COLUMNS),
+    )
+    for i, value in enumerate((data.get("next") or [])[:2], start=1):
+        ss[fkey(f"next{i}")] = date.fromisoformat(value)
+
+
+def clear() -> None:
+    for key in [k for k in st.session_state if k.startswith(P)]:
+        del st.session_state[key]
+
+
+def open_draft(ctx: PageContext) -> None:
+    """Once per session and locality: bring back the server-side draft, if any."""
+    flag = f"_meet_opened_{ctx.locality_code}"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    draft = meetings.load_draft(ctx.db, ctx.actor, ctx.locality_code)
+    if draft:
+        restore(draft)
+        st.session_state["_meet_last_draft"] = draft
+        st.session_state["_meet_restored"] = True
+
+
+def persist(ctx: PageContext, edited: pd.DataFrame | None) -> None:
+    """Write the draft when it changed since the last write (an untouched form is no draft)."""
+    data = collect(edited)
+    typed = any(data[f] for f in (*TEXT_FIELDS, "attendance", "tasks", "next", "number"))
+    last = st.session_state.get("_meet_last_draft")
+    if data != last and (typed or last is not None):
+        try:
+            meetings.save_draft(ctx.db, ctx.actor, ctx.locality_code, data)
+            st.session_state["_meet_last_draft"] = data
+        except DomainError as exc:  # the session state still holds everything
+            show_error(exc)
+
+
+# --- widgets -----------------------------------------------------------------------------------
+
+
+def _on_number(ctx: PageContext) -> None:
+    """Offer the outline as the agenda unless the user already wrote one of their own."""
+    current = st.session_state.get(fkey("agenda"), "").strip()
+    outlines = {outline_text(ctx, n) for n in MEETING_OUTLINE} | {""}
+    if current in outlines:
+        st.session_state[fkey("agenda")] = outline_text(ctx, st.session_state.get(fkey("number")))
+
+
+def header(ctx: PageContext, teams: list[dict]) -> dict:
+    by_id = {t["id"]: t for t in teams}
+    if st.session_state.get(fkey("team")) not in by_id:
+        st.session_state[fkey("team")] = next(
+            (t["id"] for t in teams if t["kind"] == "forum"), teams[0]["id"]
+        )
+    st.session_state.setdefault(fkey("date"), date.today())
+    c1, c2, c3 = st.columns([2, 1, 2])
+    team_id = c1.selectbox(
+        ctx.tr("meet.team"),
+        list(by_id),
+        key=fkey("team"),
+        format_func=lambda i: f"{ctx.tr('forum.kind.' + by_id[i]['kind'])}: {by_id[i]['name']}",
+    )
+    c2.date_input(ctx.tr("meet.date"), key=fkey("date"))
+    c3.selectbox(
+        ctx.tr("meet.number"),
+        [0, *MEETING_OUTLINE],  # 0: a regular meeting outside the outline
+        key=fkey("number"),
+        format_func=lambda n: (
+            ctx.tr("meet.number.none") if not n else f"{n}. {ctx.tr(f'forum.outline.{n}')}"
+        ),
+        on_change=_on_number,
+        args=(ctx,),
+    )
+    st.text_area(
+        ctx.tr("meet.agenda"), key=fkey("agenda"), height=110, help=ctx.tr("meet.agenda.help")
+    )
+    kind = meetings.TEAM_KIND_TO_MEETING[by_id[team_id]["kind"]]
+    st.caption(ctx.tr("meet.kind", kind=ctx.tr(f"forum.kind.{kind}")))
+    return by_id[team_id]
+
+
+def attendance(ctx: PageContext, members: list[dict]) -> None:
+    st.markdown(f"**{ctx.tr('meet.attendance')}**")
+    cols = st.columns(3)
+    for i, m in enumerate(members):
+        cols[i % 3].checkbox(m["full_name"], key=fkey(f"att_{m['person_id']}"))
+    present = sum(bool(st.session_state.get(fkey(f"att_{m['person_id']}"))) for m in members)
+    st.caption(
+        ctx.tr(
+            "meet.attendance.count",
+            present=present,
+            total=len(members),
+            absent=len(members) - present,
+        )
+    )
+
+
+def _quick_add(ctx: PageContext, labels: dict[str, int], edited: pd.DataFrame) -> None:
+    """A one-line add for phones and for speed; it merges the table's edits first."""
+    with st.form(fkey("quick_form"), clear_on_submit=True, border=False):
+        c1, c2, c3, c4 = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
+        title = c1.text_input(ctx.tr("task.title"), key=fkey("quick_title"))
+        owner = c2.selectbox(ctx.tr("task.owner"), ["", *labels], key=fkey("quick_owner"))
+        due = c3.date_input(
+            ctx.tr("task.due_date"), date.today() + timedelta(days=30), key=fkey("quick_due")
+        )
+        if c4.form_submit_button(ctx.tr("meet.task.add"), icon=":material/add:") and title:
+            row = pd.DataFrame([{"title": title, "owner": owner, "due": due}])
+            st.session_state[fkey("tasks_base")] = pd.concat([edited, row], ignore_index=True)
+            st.session_state.pop(fkey("tasks_editor"), None)
+            st.rerun()
+
+
+def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
+    st.markdown(f"**{ctx.tr('meet.tasks')}**")
+    edited = st.data_editor(
+        _tasks_frame(),
+        key=fkey("tasks_editor"),
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "title": st.column_config.TextColumn(
+                ctx.tr("task.title"), required=True, max_chars=300, width="large"
+            ),
+            "owner": st.column_config.SelectboxColumn(ctx.tr("task.owner"), options=list(labels)),
+            "due": st.column_config.DateColumn(ctx.tr("task.due_date")),
+        },
+        column_order=list(TASK_COLUMNS),
+    )
+    _quick_add(ctx, labels, edited)
+    return edited
+
+
+def _lines(name: str) -> list[str]:
+    return [x.strip() for x in st.session_state.get(fkey(name), "").splitlines() if x.strip()]
+
+
+def _split(line: str, sep: str) -> tuple[str, str]:
+    head, _, tail = line.partition(sep)
+    return head.strip(), tail.strip()
+
+
+def build_input(
+    ctx: PageContext, team: dict, members: list[dict], edited: pd.DataFrame, labels: dict[str, int]
+) -> meetings.MeetingInput:
+    ss = st.session_state
+    attachments = []
+    for line in _lines("attachments"):
+        title, url = _split(line, "|") if "|" in line else ("", line)
+        if not url.lower().startswith(("http://", "https://")):
+            title, url = line, ""
+        attachments.append({"title": title or url, "url": url})
+    tasks = [
+        {
+            "title": str(r["title"] or "").strip(),
+            "owner_person_id": labels.get(r["owner"] or ""),
+            "due_date": r["due"] if isinstance(r["due"], date) else None,
+            "focus_id": team.get("focus_id"),
+        }
+        for r in edited.to_dict("records")
+        if str(r.get("title") or "").strip()
+    ]
+    return meetings.MeetingInput(
+        locality_code=ctx.locality_code,
+        team_id=team["id"],
+        held_on=ss[fkey("date")],
+        number=ss.get(fkey("number")) or None,
+        agenda=_lines("agenda"),
+        attendance={m["person_id"]: bool(ss.get(fkey(f"att_{m['person_id']}"))) for m in members},
+        guests=[
+            dict(zip(("name", "organisation"), _split(g, ","), strict=True))
+            for g in _lines("guests")
+        ],
+        issues=ss.get(fkey("issues"), ""),
+        decisions=_lines("decisions"),
+        tasks=tasks,
+        attachments=attachments,
+        next_dates=[ss[fkey(f"next{i}")] for i in (1, 2) if ss.get(fkey(f"next{i}"))],
+    )
+
+
+def saved_notice(ctx: PageContext) -> int | None:
+    mid = st.session_state.get(SAVED)
+    if mid:
+        st.success(ctx.tr("meet.saved"), icon=":material/check_circle:")
+    return mid
+
+
+def next_dates(ctx: PageContext) -> None:
+    c1, c2 = st.columns(2)
+    for col, i in ((c1, 1), (c2, 2)):
+        st.session_state.setdefault(fkey(f"next{i}"), None)
+        col.date_input(
+            ctx.tr("meet.next", n=i),
+            key=fkey(f"next{i}"),
+            format="DD/MM/YYYY",
+            min_value=date.today() - timedelta(days=365),
+        )
+
+
+def restored_notice(ctx: PageContext) -> None:
+    if st.session_state.pop("_meet_restored", False):
+        draft = st.session_state.get("_meet_last_draft") or {}
+        when = draft.get("held_on")
+        st.info(
+            ctx.tr(
+                "meet.draft.restored",
+                date=fmt_date(date.fromisoformat(when), ctx.lang) if when else "—",
+            ),
+            icon=":material/restore:",
+        )

@@ -1,0 +1,335 @@
+"""Task UI: the quick status/progress card (one click from landing), the board, the timeline,
+the overdue and due-soon lists, and the manager's edit form.
+
+A save names the version the card was drawn from; a refusal (someone else saved meanwhile) keeps
+the user's value in session state with a button to apply it again over the new version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import guarded, show_error
+from employdash.errors import DomainError, StaleVersion
+from employdash.forum import tasks as task_service
+from employdash.i18n import fmt_date
+from employdash.models.forum import TASK_STATUSES
+
+STATUS_ICON = {
+    "not_started": ":material/radio_button_unchecked:",
+    "in_progress": ":material/pending:",
+    "blocked": ":material/block:",
+    "done": ":material/check_circle:",
+}
+TIMING_ICON = {"overdue": ":material/alarm: ", "due_soon": ":material/schedule: "}
+PROGRESS_STEPS = (0, 25, 50, 75, 100)
+CONFLICTS = "_task_conflicts"
+FLASH = "_task_flash"
+BOARD_LIMIT = 15
+
+
+def _status_label(ctx: PageContext, status: str, icon: bool = True) -> str:
+    """With a Material icon for widgets; plain text for tables (which show no icons)."""
+    text = ctx.tr(f"task.status.{status}")
+    return f"{STATUS_ICON[status]} {text}" if icon else text
+
+
+def _save(ctx: PageContext, task: dict, values: dict) -> None:
+    """Save and remember the outcome for the next run (callbacks run before the page)."""
+    conflicts = st.session_state.setdefault(CONFLICTS, {})
+    try:
+        task_service.update_task(
+            ctx.db,
+            ctx.actor,
+            task["id"],
+            task["version"],
+            values,
+            read={k: task[k] for k in values},
+        )
+        conflicts.pop(task["id"], None)
+        st.session_state[FLASH] = task["title"]
+    except StaleVersion as exc:
+        conflicts[task["id"]] = {
+            "values": values,
+            "changes": exc.changes,
+            "version": exc.current_version,
+        }
+    except DomainError as exc:
+        st.session_state[f"_task_error_{task['id']}"] = exc
+
+
+def _on_change(ctx: PageContext, task: dict, field: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None or value == task[field]:
+        return
+    _save(ctx, task, {field: value})
+
+
+def _conflict(ctx: PageContext, task: dict) -> None:
+    box = st.session_state.get(CONFLICTS, {}).get(task["id"])
+    if not box:
+        return
+    show_error(StaleVersion(box["changes"], box["version"]))
+    yours = ", ".join(f"{ctx.tr('task.' + k)}: {v}" for k, v in box["values"].items())
+    st.caption(ctx.tr("task.yours_kept", values=yours))
+    if st.button(
+        ctx.tr("task.reapply"),
+        key=f"reapply_{task['id']}_{task['version']}",
+        icon=":material/replay:",
+    ):
+        _save(ctx, task, box["values"])
+        st.rerun()
+
+
+def quick_card(ctx: PageContext, task: dict) -> None:
+    """One task with its status and progress controls; a change saves at once."""
+    with st.container(border=True):
+        badge = TIMING_ICON.get(task["timing"], "")
+        st.markdown(f"{badge}**{escape_md(task['title'])}**")
+        st.caption(
+            " · ".join(
+                x
+                for x in (
+                    ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
+                    task["team"] or "",
+                    task["owner"] or "",
+                    ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
+                )
+                if x
+            )
+        )
+        err = st.session_state.pop(f"_task_error_{task['id']}", None)
+        if err:
+            show_error(err)
+        if not task["editable"]:
+            st.progress(task["progress"] / 100, text=_status_label(ctx, task["status"]))
+            return
+        skey = f"task_status_{task['id']}_{task['version']}"
+        st.segmented_control(
+            ctx.tr("task.status"),
+            TASK_STATUSES,
+            default=task["status"],
+            key=skey,
+            format_func=lambda s: _status_label(ctx, s),
+            label_visibility="collapsed",
+            on_change=_on_change,
+            args=(ctx, task, "status", skey),
+        )
+        pkey = f"task_progress_{task['id']}_{task['version']}"
+        st.segmented_control(
+            ctx.tr("task.progress"),
+            PROGRESS_STEPS,
+            default=_step(task["progress"]),
+            key=pkey,
+            format_func=lambda v: f"{v}%",
+            on_change=_on_change,
+            args=(ctx, task, "progress", pkey),
+        )
+        _conflict(ctx, task)
+
+
+def _step(value: int) -> int:
+    return min(PROGRESS_STEPS, key=lambda s: abs(s - value))
+
+
+def escape_md(text: str) -> str:
+    """User text inside markdown: no HTML is rendered anyway; neutralise markdown markers."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
+
+
+def flash(ctx: PageContext) -> None:
+    title = st.session_state.pop(FLASH, None)
+    if title:
+        st.toast(ctx.tr("task.saved", title=title), icon=":material/check:")
+
+
+def frame(ctx: PageContext, rows: list[dict]) -> pd.DataFrame:
+    """Tasks as a table in the reader's language (for lists and downloads)."""
+    return pd.DataFrame(
+        [
+            {
+                ctx.tr("task.title"): r["title"],
+                ctx.tr("task.team"): r["team"] or "",
+                ctx.tr("task.owner"): r["owner"] or "",
+                ctx.tr("task.due_date"): r["due_date"],
+                ctx.tr("task.status"): _status_label(ctx, r["status"], icon=False),
+                ctx.tr("task.progress"): r["progress"],
+                ctx.tr("task.focus"): r["focus"] or "",
+            }
+            for r in rows
+        ]
+    )
+
+
+def board(ctx: PageContext, rows: list[dict]) -> None:
+    """Per team, one column per status."""
+    teams: dict[str, list[dict]] = {}
+    for r in rows:
+        teams.setdefault(r["team"] or ctx.tr("task.no_team"), []).append(r)
+    for team, items in teams.items():
+        with st.expander(f"{team} ({len(items)})", expanded=len(teams) <= 4):
+            cols = st.columns(len(TASK_STATUSES))
+            for col, status in zip(cols, TASK_STATUSES, strict=True):
+                in_status = [r for r in items if r["status"] == status]
+                col.markdown(f"**{_status_label(ctx, status)}** ({len(in_status)})")
+                for r in in_status[:BOARD_LIMIT]:
+                    flag = TIMING_ICON["overdue"] if r["timing"] == "overdue" else ""
+                    col.caption(f"{flag}{escape_md(r['title'])} — {escape_md(r['owner'] or '')}")
+                if len(in_status) > BOARD_LIMIT:
+                    col.caption(ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT))
+
+
+def timeline(ctx: PageContext, rows: list[dict]) -> None:
+    """A Gantt of open tasks from creation to due date; time runs right to left in Hebrew."""
+    data = pd.DataFrame(
+        [
+            {
+                "task": f"{r['title'][:45]} – {r['owner'] or ''}",
+                "start": (r["meeting_date"] or r["created_at"].date()),
+                "due": r["due_date"],
+                "status": ctx.tr(f"task.status.{r['status']}"),
+                "team": r["team"] or "",
+            }
+            for r in rows
+            if r["due_date"] is not None
+        ]
+    )
+    if data.empty:
+        st.info(ctx.tr("empty.no_data"))
+        return
+    rtl = ctx.lang == "he"
+    chart = (
+        alt.Chart(data)
+        .mark_bar(cornerRadius=3)
+        .encode(
+            x=alt.X(
+                "start:T",
+                title=ctx.tr("task.timeline.time"),
+                scale=alt.Scale(reverse=rtl),
+                axis=alt.Axis(format="%m/%Y" if rtl else "%b %Y"),
+            ),
+            x2="due:T",
+            y=alt.Y(
+                "task:N",
+                sort=alt.EncodingSortField("due"),
+                title=None,
+                axis=alt.Axis(orient="right" if rtl else "left", labelLimit=260),
+            ),
+            color=alt.Color(
+                "status:N",
+                title=ctx.tr("task.status"),
+                scale=alt.Scale(
+                    domain=[ctx.tr(f"task.status.{s}") for s in TASK_STATUSES],
+                    range=["#9e9e9e", "#1f77b4", "#d62728", "#2ca02c"],
+                ),
+            ),
+            tooltip=["task", "team", "status", "start:T", "due:T"],
+        )
+        .properties(height=max(200, 24 * len(data)))
+    )
+    today = alt.Chart(pd.DataFrame({"d": [date.today()]})).mark_rule(color="#333").encode(x="d:T")
+    st.altair_chart(chart + today, width="stretch")
+
+
+def due_lists(ctx: PageContext, rows: list[dict]) -> None:
+    overdue = [r for r in rows if r["timing"] == "overdue"]
+    soon = [r for r in rows if r["timing"] == "due_soon"]
+    left, right = st.columns(2)
+    with left:
+        st.subheader(ctx.tr("task.overdue", n=len(overdue)))
+        if overdue:
+            st.dataframe(frame(ctx, overdue), hide_index=True, width="stretch")
+    with right:
+        st.subheader(ctx.tr("task.due_soon", n=len(soon)))
+        if soon:
+            st.dataframe(frame(ctx, soon), hide_index=True, width="stretch")
+
+
+def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: list[dict]) -> None:
+    """Managers: pick a task and change any field (refused if someone saved it meanwhile)."""
+    if not rows:
+        return
+    by_id = {r["id"]: r for r in rows}
+    tid = st.selectbox(
+        ctx.tr("task.pick"),
+        list(by_id),
+        key="task_edit_pick",
+        format_func=lambda i: by_id[i]["title"],
+    )
+    task = by_id[tid]
+    names = {p["id"]: p["full_name"] for p in people}
+    team_names = {t["id"]: t["name"] for t in teams}
+    with st.form(f"task_edit_{tid}_{task['version']}"):
+        title = st.text_input(ctx.tr("task.title"), task["title"], max_chars=300)
+        owner = st.selectbox(
+            ctx.tr("task.owner"),
+            [None, *names],
+            format_func=lambda i: names.get(i, "—"),
+            index=[None, *names].index(task["owner_person_id"])
+            if task["owner_person_id"] in names
+            else 0,
+        )
+        team = st.selectbox(
+            ctx.tr("task.team"),
+            [None, *team_names],
+            format_func=lambda i: team_names.get(i, "—"),
+            index=[None, *team_names].index(task["team_id"])
+            if task["team_id"] in team_names
+            else 0,
+        )
+        due = st.date_input(ctx.tr("task.due_date"), task["due_date"])
+        status = st.selectbox(
+            ctx.tr("task.status"),
+            TASK_STATUSES,
+            index=TASK_STATUSES.index(task["status"]),
+            format_func=lambda s: _status_label(ctx, s),
+        )
+        progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
+        if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+            values = {
+                "title": title,
+                "owner_person_id": owner,
+                "team_id": team,
+                "due_date": due,
+                "status": status,
+                "progress": progress,
+            }
+            changed = {k: v for k, v in values.items() if v != task[k]}
+            if changed:
+                _save(ctx, task, changed)
+                st.rerun()
+    _conflict(ctx, task)
+
+
+def new_task_form(ctx: PageContext, people: list[dict], teams: list[dict]) -> None:
+    names = {p["id"]: p["full_name"] for p in people}
+    team_names = {t["id"]: t["name"] for t in teams}
+    with st.form("task_new", clear_on_submit=True):
+        title = st.text_input(ctx.tr("task.title"), max_chars=300)
+        owner = st.selectbox(
+            ctx.tr("task.owner"), [None, *names], format_func=lambda i: names.get(i, "—")
+        )
+        team = st.selectbox(
+            ctx.tr("task.team"), [None, *team_names], format_func=lambda i: team_names.get(i, "—")
+        )
+        due = st.date_input(ctx.tr("task.due_date"), date.today() + timedelta(days=30))
+        if st.form_submit_button(ctx.tr("task.create"), icon=":material/add:"):
+            with guarded():
+                task_service.create_task(
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    {
+                        "title": title,
+                        "owner_person_id": owner,
+                        "team_id": team,
+                        "due_date": due,
+                        "focus_id": next((t["focus_id"] for t in teams if t["id"] == team), None),
+                    },
+                )
+                st.success(ctx.tr("common.saved"))

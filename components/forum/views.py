@@ -1,0 +1,392 @@
+"""Forum tracker pieces: stage header, health warnings, structure, milestones, focuses,
+attendance against the 2/3 line, quarterly reviews and the meetings list with their minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.common.downloads import download_buttons
+from components.forum.tasks import escape_md
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.forum import meetings, minutes
+from employdash.forum import quarterly as forum_quarterly
+from employdash.forum import structure as forum_service
+from employdash.forum.health import ATTENDANCE_LINE, Warning
+from employdash.forum.stages import STAGE_KEYS, STAGES, progress_by_stage
+from employdash.forum.structure import Overview
+from employdash.i18n import fmt_date, fmt_number, fmt_percent
+
+
+def stage_header(ctx: PageContext, view: Overview) -> None:
+    st.subheader(
+        ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+    )
+    cols = st.columns(3)
+    for col, sp in zip(cols, progress_by_stage(set(view.checks)), strict=True):
+        col.progress(
+            sp.share, text=f"{sp.stage}. {ctx.tr(STAGE_KEYS[sp.stage])} ({sp.done}/{sp.total})"
+        )
+
+
+def health(ctx: PageContext, warnings: list[Warning]) -> None:
+    if not warnings:
+        st.success(ctx.tr("forum.healthy"), icon=":material/favorite:")
+    for w in warnings:
+        text = ctx.tr(w.key, **w.params)
+        (st.error if w.severity >= 3 else st.warning)(text, icon=":material/warning:")
+
+
+def structure(ctx: PageContext, rows: list[dict]) -> None:
+    table = pd.DataFrame(
+        [
+            {
+                ctx.tr("forum.col.team"): f"{ctx.tr('forum.kind.' + r['kind'])}: {r['team']}",
+                ctx.tr("forum.col.name"): r["full_name"],
+                ctx.tr("forum.col.organisation"): r["organisation"] or "",
+                ctx.tr("forum.col.sector"): ctx.tr(f"sector.{r['sector']}") if r["sector"] else "",
+                ctx.tr("forum.col.role"): r["role"] or "",
+                ctx.tr("forum.col.email"): r["email"] or "",
+                ctx.tr("forum.col.phone"): r["phone"] or "",
+            }
+            for r in rows
+        ]
+    )
+    people = len({r["person_id"] for r in rows})
+    st.caption(
+        ctx.tr("forum.members.count", people=people, teams=len({r["team_id"] for r in rows}))
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "forum_members", "forum_members")
+
+
+def milestones(ctx: PageContext, view: Overview) -> None:
+    editable = ctx.actor.can_edit(ctx.locality_code)
+    for stage, keys in STAGES.items():
+        st.markdown(f"**{stage}. {ctx.tr(STAGE_KEYS[stage])}**")
+        for key in keys:
+            done = view.checks.get(key)
+            label = ctx.tr(f"forum.ms.{key}")
+            if done:
+                label += "  ·  " + ctx.tr(
+                    "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=done[1]
+                )
+            if editable:
+                st.checkbox(
+                    label,
+                    value=bool(done),
+                    key=f"ms_{key}_{bool(done)}",
+                    on_change=_toggle,
+                    args=(ctx, key, not done),
+                )
+            else:
+                st.markdown(("✅ " if done else "⬜ ") + label)
+
+
+def _toggle(ctx: PageContext, key: str, checked: bool) -> None:
+    with guarded():
+        forum_service.set_milestone(
+            ctx.db, ctx.actor, ctx.locality_code, key, checked, date.today()
+        )
+
+
+def _value(unit: str | None, value: float | None, lang: str) -> str:
+    if unit == "fraction":
+        return fmt_percent(value, lang)
+    return fmt_number(value, lang)
+
+
+def _indicator(ctx: PageContext, row: dict, prefix: str = "name") -> str:
+    return row.get(f"{prefix}_{ctx.lang}") or row.get("indicator_code") or ""
+
+
+def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
+    if not view.focuses:
+        st.info(ctx.tr("forum.focus.none"))
+    for focus in view.focuses:
+        with st.container(border=True):
+            st.markdown(f"**{escape_md(focus['title'])}**")
+            if focus["description"]:
+                st.caption(focus["description"])
+            for m in (m for m in metrics if m["focus_id"] == focus["id"]):
+                share = m["progress"]
+                text = ctx.tr(
+                    "forum.metric.line",
+                    indicator=_indicator(ctx, m),
+                    baseline=_value(m["unit"], m["baseline"], ctx.lang),
+                    latest=_value(m["unit"], m["latest"], ctx.lang),
+                    target=_value(m["unit"], m["target"], ctx.lang),
+                    date=fmt_date(m["target_date"], ctx.lang),
+                    progress=fmt_percent(share, ctx.lang, 0),
+                )
+                st.progress(share or 0.0, text=text)
+
+
+def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
+    """Share present per meeting and per member, against the 2/3 line."""
+    data = pd.DataFrame(
+        [
+            {
+                "date": r["held_on"],
+                "rate": r["rate"],
+                "team": r["team"],
+            }
+            for r in rows
+            if r["rate"] is not None
+        ]
+    )
+    if data.empty:
+        st.info(ctx.tr("empty.no_data"))
+        return
+    rtl = ctx.lang == "he"
+    y = alt.Y(
+        "rate:Q",
+        title=None,
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%", orient="right" if rtl else "left"),
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "date:T",
+                title=None,
+                scale=alt.Scale(reverse=rtl),
+                axis=alt.Axis(format=month_format(ctx)),
+            ),
+            y=y,
+            color=alt.Color(
+                "team:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
+            ),
+            tooltip=["date:T", "team", alt.Tooltip("rate:Q", format=".0%")],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
+        .mark_rule(strokeDash=[6, 4], color="#d62728")
+        .encode(y="line:Q")
+    )
+    st.altair_chart((line + rule).properties(height=300), width="stretch")
+    st.caption(ctx.tr("forum.attendance.line_note"))
+    per = pd.DataFrame(
+        [
+            {"name": p["full_name"], "rate": p["rate"], "n": p["expected"]}
+            for p in people
+            if p["rate"] is not None
+        ]
+    )
+    if not per.empty:
+        bars = (
+            alt.Chart(per)
+            .mark_bar()
+            .encode(
+                x=alt.X(
+                    "rate:Q",
+                    title=ctx.tr("forum.attendance.rate"),
+                    scale=alt.Scale(domain=[0, 1], reverse=rtl),
+                    axis=alt.Axis(format="%"),
+                ),
+                y=alt.Y(
+                    "name:N",
+                    sort="-x",
+                    title=None,
+                    axis=alt.Axis(orient="right" if rtl else "left", labelLimit=200),
+                ),
+                color=alt.condition(
+                    alt.datum.rate < ATTENDANCE_LINE, alt.value("#d62728"), alt.value("#1f77b4")
+                ),
+                tooltip=["name", alt.Tooltip("rate:Q", format=".0%"), "n"],
+            )
+        )
+        rule_x = (
+            alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
+            .mark_rule(strokeDash=[6, 4], color="#333")
+            .encode(x="line:Q")
+        )
+        st.altair_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), width="stretch")
+
+
+def month_format(ctx: PageContext) -> str:
+    """Vega prints month names in English only: numeric months in Hebrew."""
+    return "%m/%Y" if ctx.lang == "he" else "%b %Y"
+
+
+def quarterly(ctx: PageContext, kept: list[dict]) -> None:
+    if ctx.actor.can_edit(ctx.locality_code):
+        today = date.today()
+        options = sorted(
+            {
+                forum_quarterly.quarter_of(date(today.year - (m > today.month), m, 1))
+                for m in (1, 4, 7, 10)
+            },
+            reverse=True,
+        )
+        left, right = st.columns([2, 1], vertical_alignment="bottom")
+        quarter = left.selectbox(ctx.tr("forum.quarterly.quarter"), options, key="q_pick")
+        if right.button(ctx.tr("forum.quarterly.take"), icon=":material/photo_camera:"):
+            with guarded():
+                forum_quarterly.take_snapshot(ctx.db, ctx.actor, ctx.locality_code, quarter)
+                st.rerun()
+    rows = forum_quarterly.comparison_rows(kept)
+    if not rows:
+        st.info(ctx.tr("forum.quarterly.none"))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                ctx.tr("forum.quarterly.quarter"): r["quarter"],
+                ctx.tr("forum.col.focus"): r["focus"] or "",
+                ctx.tr("forum.col.indicator"): _indicator(ctx, r, "indicator"),
+                ctx.tr("forum.col.value"): _value(r["unit"], r["value"], ctx.lang),
+                ctx.tr("forum.col.target"): _value(r["unit"], r["target"], ctx.lang),
+                ctx.tr("forum.col.progress"): round(100 * r["progress"])
+                if r["progress"] is not None
+                else None,
+                ctx.tr("forum.quarterly.planned"): r["planned"],
+                ctx.tr("forum.quarterly.done"): r["done"],
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "quarterly_reviews", "quarterly")
+    _plan_chart(ctx, kept)
+
+
+def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
+    """Planned vs done per kept quarter, side by side, to compare quarters at a glance."""
+    planned, done = ctx.tr("forum.quarterly.planned"), ctx.tr("forum.quarterly.done")
+    data = pd.DataFrame(
+        [{"quarter": r["quarter"], "what": planned, "n": r["plan"]["planned"]} for r in kept]
+        + [{"quarter": r["quarter"], "what": done, "n": r["plan"]["done"]} for r in kept]
+    )
+    rtl = ctx.lang == "he"
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("quarter:N", title=None, sort="descending" if rtl else "ascending"),
+            xOffset=alt.XOffset("what:N", sort=[planned, done]),
+            y=alt.Y("n:Q", title=None, axis=alt.Axis(orient="right" if rtl else "left")),
+            color=alt.Color(
+                "what:N", title=None, sort=[planned, done], legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=["quarter", "what", "n"],
+        )
+        .properties(height=220)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def meetings_list(ctx: PageContext, rows: list[dict]) -> None:
+    if not rows:
+        st.info(ctx.tr("empty.no_data"))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                ctx.tr("meet.date"): r["held_on"],
+                ctx.tr("meet.team"): r["team"],
+                ctx.tr("meet.number"): r["number"],
+                ctx.tr("forum.attendance.rate"): fmt_percent(r["rate"], ctx.lang, 0),
+            }
+            for r in reversed(rows)
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    by_id = {r["id"]: r for r in rows}
+    mid = st.selectbox(
+        ctx.tr("meet.pick"),
+        list(reversed(by_id)),
+        key="forum_meeting_pick",
+        format_func=lambda i: f"{fmt_date(by_id[i]['held_on'], ctx.lang)} · {by_id[i]['team']}",
+    )
+    minutes_downloads(ctx, mid, key="forum_minutes")
+
+
+def minutes_downloads(ctx: PageContext, meeting_id: int, key: str) -> None:
+    record = meetings.meeting_record(ctx.db, ctx.actor, meeting_id)
+    cols = st.columns(4)
+    for i, (lang, kind) in enumerate(
+        (("he", "pdf"), ("he", "docx"), ("en", "pdf"), ("en", "docx"))
+    ):
+        build = minutes.pdf if kind == "pdf" else minutes.docx
+        data = lambda build=build, lang=lang: build(record, lang)  # noqa: E731 - built on click
+        mime = "application/pdf" if kind == "pdf" else minutes.DOCX_MIME
+        cols[i].download_button(
+            ctx.tr(f"meet.minutes.{kind}_{lang}"),
+            data,
+            f"minutes_{record['held_on']}_{lang}.{kind}",
+            mime,
+            key=f"{key}_{kind}_{lang}",
+            icon=":material/download:",
+        )
+
+
+def focus_forms(ctx: PageContext, view: Overview) -> None:
+    """Editors: add a strategic focus, and a success metric on an outcome indicator."""
+    with (
+        st.expander(ctx.tr("forum.focus.add"), icon=":material/add:"),
+        st.form("focus_new", clear_on_submit=True),
+    ):
+        title = st.text_input(ctx.tr("forum.focus.title"), max_chars=200)
+        description = st.text_area(ctx.tr("forum.focus.description"))
+        if st.form_submit_button(ctx.tr("common.save")):
+            with guarded():
+                forum_service.create_focus(ctx.db, ctx.actor, ctx.locality_code, title, description)
+                st.rerun()
+    if not view.focuses:
+        return
+    choices = forum_service.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
+    names = {c["code"]: c[f"name_{ctx.lang}"] for c in choices}
+    focus_names = {f["id"]: f["title"] for f in view.focuses}
+    with (
+        st.expander(ctx.tr("forum.metric.add"), icon=":material/add_chart:"),
+        st.form("metric_new", clear_on_submit=True),
+    ):
+        focus_id = st.selectbox(
+            ctx.tr("forum.col.focus"), list(focus_names), format_func=focus_names.get
+        )
+        code = st.selectbox(ctx.tr("forum.col.indicator"), list(names), format_func=names.get)
+        left, mid, right = st.columns(3)
+        baseline = left.number_input(ctx.tr("forum.metric.baseline"), format="%.4f")
+        target = mid.number_input(ctx.tr("forum.col.target"), format="%.4f")
+        due = right.date_input(
+            ctx.tr("forum.metric.target_date"), date(date.today().year + 1, 12, 31)
+        )
+        if st.form_submit_button(ctx.tr("common.save")):
+            with guarded():
+                forum_service.add_metric(
+                    ctx.db, ctx.actor, ctx.locality_code, focus_id, code, baseline, target, due
+                )
+                st.rerun()
+
+
+def member_form(ctx: PageContext, view: Overview) -> None:
+    """Editors: put a person in a team with a role (a person may sit in several teams)."""
+    people = {p["id"]: p for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)}
+    teams = {t["id"]: t for t in view.teams}
+    with (
+        st.expander(ctx.tr("forum.members.add"), icon=":material/person_add:"),
+        st.form("member_new", clear_on_submit=True),
+    ):
+        team = st.selectbox(
+            ctx.tr("forum.col.team"),
+            list(teams),
+            format_func=lambda i: f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}",
+        )
+        person = st.selectbox(
+            ctx.tr("forum.col.name"),
+            list(people),
+            format_func=lambda i: f"{people[i]['full_name']} – {people[i]['organisation'] or ''}",
+        )
+        role = st.text_input(ctx.tr("forum.col.role"), max_chars=120)
+        if st.form_submit_button(ctx.tr("common.save")):
+            with guarded():
+                forum_service.add_member(ctx.db, ctx.actor, ctx.locality_code, team, person, role)
+                st.rerun()

@@ -1,0 +1,98 @@
+"""The import preview: counts, every rejected line with its reason, and the revisions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.briefing import data as briefing_data
+from components.indicators import data as indicator_data
+from employdash.i18n import fmt_number, t
+from employdash.indicators.import_plan import ImportPlan
+
+MAX_LISTED = 500
+
+
+def clear_read_caches() -> None:
+    """After an import, the explorer and the briefing must show the new figures at once."""
+    for loader in (
+        indicator_data.series,
+        indicator_data.district,
+        indicator_data.rankings,
+        indicator_data.map_values,
+        indicator_data.breakdown,
+        indicator_data.latest_period,
+        briefing_data.load_briefing,
+    ):
+        loader.clear()
+
+
+def preview(plan: ImportPlan, lang: str) -> None:
+    st.caption(
+        t(
+            "ind.import.summary",
+            lang,
+            layout=t(f"ind.import.layout.{plan.layout}", lang),
+            encoding=plan.encoding,
+        )
+    )
+    figures = (
+        ("ind.import.rows_read", plan.rows_read),
+        ("ind.import.to_add", len(plan.to_add)),
+        ("ind.import.to_revise", len(plan.to_revise)),
+        ("ind.import.unchanged", plan.unchanged),
+        ("ind.import.rejected", len(plan.rejected)),
+    )
+    for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
+        column.metric(t(key, lang), fmt_number(value, lang), border=True)
+    if plan.rejected:
+        st.markdown(f"**{t('ind.import.rejected_title', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("ind.import.col.line", lang): [r.line for r in plan.rejected[:MAX_LISTED]],
+                    t("ind.import.col.reason", lang): [
+                        t(r.reason, lang) for r in plan.rejected[:MAX_LISTED]
+                    ],
+                    t("ind.import.col.detail", lang): [
+                        r.detail for r in plan.rejected[:MAX_LISTED]
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if plan.to_revise:
+        st.markdown(f"**{t('ind.import.revisions_title', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("ind.import.col.line", lang): [
+                        r.new.line for r in plan.to_revise[:MAX_LISTED]
+                    ],
+                    t("ind.col.locality", lang): [
+                        r.new.locality_code for r in plan.to_revise[:MAX_LISTED]
+                    ],
+                    t("ind.col.period", lang): [
+                        f"{r.new.period:%Y-%m}" for r in plan.to_revise[:MAX_LISTED]
+                    ],
+                    t("ind.col.indicator", lang): [
+                        r.new.indicator_code for r in plan.to_revise[:MAX_LISTED]
+                    ],
+                    t("ind.col.old", lang): [r.old_value for r in plan.to_revise[:MAX_LISTED]],
+                    t("ind.col.new", lang): [r.new.value for r in plan.to_revise[:MAX_LISTED]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def history(batches: list[dict], lang: str) -> None:
+    st.subheader(t("ind.import.history", lang))
+    if not batches:
+        st.caption(t("ind.import.no_history", lang))
+        return
+    frame = pd.DataFrame(batches)
+    frame["created_at"] = frame["created_at"].map(lambda d: d.strftime("%Y-%m-%d %H:%M"))
+    st.dataframe(frame, hide_index=True, width="stretch")

@@ -1,0 +1,1 @@
+"""UI of the mentoring funnels, forms and lists."""

@@ -1,0 +1,214 @@
+"""Mentoring entry: move one or many participants, add a participant, record a match or an
+outcome, and import a file with its preview. Shown to managers of the locality and admins; the
+services check again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.mentoring.views import Labels, clear_caches, show_table
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.mentoring import operations as svc
+from employdash.mentoring.funnel import pipeline_stages
+from employdash.mentoring.imports import commit_import, plan_import
+from employdash.mentoring.operations import DROP_REASONS
+from employdash.models.mentoring import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
+
+FLASH = "ment_flash"
+
+
+def finish(message: str) -> None:
+    """After a write: rerun so every view shows the new figures, with the message on top."""
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
+
+
+def _local_programs(ctx: PageContext, labels: Labels, pipeline: str) -> list[int]:
+    kind = "certification" if pipeline == "certification" else "mentoring"
+    return [
+        p.id
+        for p in labels.programs.values()
+        if p.locality_code == ctx.locality_code and p.kind == kind
+    ]
+
+
+def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.entry.advance"))
+    programs = _local_programs(ctx, labels, pipeline)
+    if not programs:
+        st.info(tr("ment.entry.no_programs"))
+        return
+    program = st.selectbox(
+        tr("ment.entry.program"), programs, format_func=labels.program, key="ment_adv_program"
+    )
+    frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
+    names = {s.code: tr(s.name_key) for s in pipeline_stages(ctx.db, ctx.actor, pipeline)}
+    options = {
+        int(r.participant_id): f"{r.code} · "
+        + (tr("ment.kind.drop") if r.kind == "drop" else names.get(r.stage, r.stage))
+        for r in frame.itertuples()
+    }
+    with st.form("ment_advance", clear_on_submit=True):
+        chosen = st.multiselect(
+            tr("ment.entry.participants"),
+            list(options),
+            format_func=options.get,
+            key="ment_adv_ids",
+        )
+        c1, c2, c3 = st.columns(3)
+        kind = c1.selectbox(
+            tr("ment.entry.kind"),
+            EVENT_KINDS,
+            format_func=lambda k: tr(f"ment.kind.{k}"),
+            key="ment_adv_kind",
+        )
+        reason = c2.selectbox(
+            tr("ment.entry.reason"),
+            DROP_REASONS,
+            format_func=lambda r: tr(f"ment.reason.{r}"),
+            key="ment_adv_reason",
+        )
+        on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_adv_date")
+        if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
+            with guarded():
+                moved = svc.advance(
+                    ctx.db, ctx.actor, chosen, on, kind, reason if kind == "drop" else None
+                )
+                clear_caches()
+                finish(tr("ment.entry.moved", n=len(moved)))
+
+
+def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
+    tr = ctx.tr
+    programs = _local_programs(ctx, labels, pipeline)
+    if not programs:
+        return
+    role = {"mentee": "mentee", "mentor": "mentor", "certification": "trainee"}[pipeline]
+    with st.expander(tr("ment.entry.add")), st.form("ment_add", clear_on_submit=True):
+        c1, c2, c3, c4 = st.columns(4)
+        program = c1.selectbox(tr("ment.entry.program"), programs, format_func=labels.program)
+        population = c2.selectbox(
+            tr("ment.col.population"), POPULATIONS, format_func=lambda p: tr(f"ment.pop.{p}")
+        )
+        age = c3.selectbox(tr("ment.col.age"), AGE_BANDS, format_func=lambda a: tr(f"ment.age.{a}"))
+        on = c4.date_input(tr("ment.entry.date"), value=today)
+        if st.form_submit_button(tr("ment.entry.submit")):
+            with guarded():
+                pid = svc.add_participant(
+                    ctx.db,
+                    ctx.actor,
+                    program_id=program,
+                    role=role,
+                    population=population,
+                    age_band=age,
+                    entered_on=on,
+                )
+                clear_caches()
+                code = (
+                    svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, on, program)
+                    .set_index("participant_id")
+                    .at[pid, "code"]
+                )
+                finish(tr("ment.entry.added", code=code))
+
+
+def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.entry.match"))
+    waiting, idle = svc.waiting_lists(ctx.db, ctx.actor, ctx.locality_code, today)
+    if waiting.empty or idle.empty:
+        st.caption(tr("ment.entry.none"))
+        return
+    mentees = {
+        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
+        for r in waiting.itertuples()
+    }
+    mentors = {
+        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
+        for r in idle.itertuples()
+    }
+    with st.form("ment_match", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        mentee = c1.selectbox(tr("ment.entry.mentee"), list(mentees), format_func=mentees.get)
+        mentor = c2.selectbox(tr("ment.entry.mentor"), list(mentors), format_func=mentors.get)
+        on = c3.date_input(tr("ment.entry.date"), value=today)
+        if st.form_submit_button(tr("ment.entry.submit")):
+            with guarded():
+                svc.record_match(ctx.db, ctx.actor, mentor, mentee, on)
+                clear_caches()
+                finish(tr("ment.entry.matched"))
+
+
+def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.entry.outcome"))
+    frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today)
+    frame = frame[frame["kind"] != "drop"]
+    if frame.empty:
+        st.caption(tr("ment.entry.none"))
+        return
+    options = {
+        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
+        for r in frame.itertuples()
+    }
+    with st.form("ment_outcome", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        who = c1.selectbox(tr("ment.entry.participant"), list(options), format_func=options.get)
+        kind = c2.selectbox(
+            tr("ment.entry.outcome_kind"),
+            OUTCOME_KINDS,
+            format_func=lambda k: tr(f"ment.outcome.{k}"),
+        )
+        on = c3.date_input(tr("ment.entry.date"), value=today)
+        if st.form_submit_button(tr("ment.entry.submit")):
+            with guarded():
+                svc.record_outcome(ctx.db, ctx.actor, who, kind, on)
+                clear_caches()
+                finish(tr("ment.entry.outcome_saved"))
+
+
+def import_panel(ctx: PageContext) -> None:
+    tr = ctx.tr
+    st.caption(tr("ment.import.help"))
+    upload = st.file_uploader(tr("ment.import.file"), type=["csv", "xlsx"], key="ment_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    with guarded():
+        plan = plan_import(ctx.db, ctx.actor, upload.name, data)
+        c = st.columns(4)
+        c[0].metric(tr("ment.import.rows_read"), plan.rows_read)
+        c[1].metric(tr("ment.import.new"), len(plan.new_participants))
+        c[2].metric(tr("ment.import.events"), len(plan.events))
+        c[3].metric(tr("ment.import.rejected"), len(plan.rejected))
+        if plan.rejected:
+            show_table(
+                ctx,
+                pd.DataFrame(
+                    {
+                        tr("ment.col.line"): [line for line, _ in plan.rejected],
+                        tr("ment.col.reason"): [tr(key) for _, key in plan.rejected],
+                    }
+                ),
+            )
+        if plan.events and st.button(tr("ment.import.commit"), type="primary", key="ment_commit"):
+            done = commit_import(ctx.db, ctx.actor, upload.name, data)
+            clear_caches()
+            finish(
+                tr(
+                    "ment.import.done",
+                    events=len(done.events),
+                    participants=len(done.new_participants),
+                )
+            )

@@ -1,0 +1,432 @@
+"""Mentoring read views: filters, funnel, breakdowns, comparison, cohorts and waiting lists.
+
+Read models are cached per database, actor, selection and date (authorization stays in the
+services, which every cache miss calls). Hidden (suppressed) cells show as "—".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.common.downloads import download_buttons
+from components.mentoring import charts
+from components.shell.context import PageContext
+from employdash.access import Actor
+from employdash.config import get_config
+from employdash.db import get_database
+from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
+from employdash.mentoring import funnel as engine
+from employdash.mentoring import operations as svc
+from employdash.mentoring.funnel import Selection
+from employdash.models.mentoring import OPERATING_MODELS, POPULATIONS
+
+TTL = get_config().CACHE_TTL_SECONDS
+PIPELINES = ("mentee", "mentor", "certification")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached_funnel(
+    url: str, actor: Actor, sel: Selection, as_of: date, by: str | None
+) -> engine.Funnel:
+    return engine.funnel(get_database(url), actor, sel, as_of, by)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached_dropoff(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.dropoff(get_database(url), actor, sel, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached_durations(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.durations(get_database(url), actor, sel, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached_cohorts(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.time_to_outcome(get_database(url), actor, sel, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached_waiting(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.waiting_summary(get_database(url), actor, sel, as_of)
+
+
+def clear_caches() -> None:
+    """After a write every read model may have changed."""
+    for fn in (cached_funnel, cached_dropoff, cached_durations, cached_cohorts, cached_waiting):
+        fn.clear()
+
+
+class Labels:
+    """Display names for groups of each dimension, stages, reasons, in the user's language."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+        self.programs = {p.id: p for p in svc.programs(ctx.db, ctx.actor)}
+        self.cohorts = {c.id: c.name for c in svc.cohorts(ctx.db, ctx.actor)}
+        self.localities = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+
+    def group(self, by: str | None, value: Any) -> str:
+        tr = self.ctx.tr
+        if by == "program":
+            program = self.programs.get(value)
+            return program.name if program else str(value)
+        if by == "operating_model":
+            return tr(f"ment.model.{value}")
+        if by == "population":
+            return tr(f"ment.pop.{value}")
+        if by == "locality":
+            return self.localities.get(value, str(value))
+        if by == "cohort":
+            return self.cohorts.get(value, "—") if value is not None else "—"
+        return tr("ment.dim.none")
+
+    def program(self, program_id: int) -> str:
+        return self.group("program", program_id)
+
+
+def show_table(ctx: PageContext, frame: pd.DataFrame) -> None:
+    """st.dataframe is never mirrored: in Hebrew put the first column on the right."""
+    if ctx.lang == "he":
+        frame = frame[list(reversed(frame.columns))]
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def _count(value: Any, lang: str) -> str:
+    return "—" if value is None or pd.isna(value) else fmt_number(int(value), lang)
+
+
+def selection_widgets(
+    ctx: PageContext,
+    labels: Labels,
+    pipeline: str,
+    key: str,
+    per_row: int = 4,
+    models: tuple[str, ...] = (),
+) -> Selection:
+    """Filters of a selection (empty = everything in scope); `models` preselects models."""
+    tr = ctx.tr
+    cols = st.columns(per_row) * (4 // per_row)
+    localities = cols[0].multiselect(
+        tr("ment.filter.localities"),
+        list(labels.localities),
+        format_func=lambda c: labels.localities[c],
+        key=f"{key}_loc_{ctx.lang}",
+    )
+    kind = "certification" if pipeline == "certification" else "mentoring"
+    program_ids = [
+        p.id
+        for p in labels.programs.values()
+        if p.kind == kind and (not localities or p.locality_code in localities)
+    ]
+    programs = cols[1].multiselect(
+        tr("ment.filter.programs"),
+        program_ids,
+        format_func=labels.program,
+        key=f"{key}_prog_{ctx.lang}",
+    )
+    chosen_models = cols[2].multiselect(
+        tr("ment.filter.models"),
+        list(OPERATING_MODELS),
+        default=list(models),
+        format_func=lambda m: tr(f"ment.model.{m}"),
+        key=f"{key}_model_{ctx.lang}",
+    )
+    populations = cols[3].multiselect(
+        tr("ment.filter.populations"),
+        list(POPULATIONS),
+        format_func=lambda p: tr(f"ment.pop.{p}"),
+        key=f"{key}_pop_{ctx.lang}",
+    )
+    return Selection(
+        pipeline=pipeline,
+        locality_codes=tuple(localities) or None,
+        program_ids=tuple(programs) or None,
+        operating_models=tuple(chosen_models) or None,
+        populations=tuple(populations) or None,
+    )
+
+
+def funnel_table(ctx: PageContext, table: pd.DataFrame) -> pd.DataFrame:
+    tr, lang = ctx.tr, ctx.lang
+    return pd.DataFrame(
+        {
+            tr("ment.col.stage"): _labelled(ctx, table)["label"],
+            tr("ment.col.reached"): [_count(v, lang) for v in table["reached"]],
+            tr("ment.col.conversion"): [
+                fmt_percent(v, lang) if v is not None and not pd.isna(v) else "—"
+                for v in table["conversion"]
+            ],
+            tr("ment.col.in_stage"): [_count(v, lang) for v in table["in_stage"]],
+            tr("ment.col.dropped"): [_count(v, lang) for v in table["dropped"]],
+        }
+    )
+
+
+def stage_label(ctx: PageContext, name_key: str, code: str) -> str:
+    """A stage's name; stages of pipelines defined later show their code until translated."""
+    return ctx.tr(name_key) if has_key(name_key) else code
+
+
+def _labelled(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["label"] = [
+        stage_label(ctx, k, c) for k, c in zip(frame["name_key"], frame["stage"], strict=True)
+    ]
+    return frame
+
+
+def _shares(ctx: PageContext, fun: engine.Funnel, group_label) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Share of each group's entrants (reached stage 1) that reached each stage."""
+    frame = _labelled(ctx, fun.table)
+    shares = []
+    for row in frame.itertuples():
+        first = frame[(frame["group"] == row.group) & (frame["position"] == 1)]["reached"].iloc[0]
+        ok = (
+            first is not None
+            and not pd.isna(first)
+            and first
+            and row.reached is not None
+            and not pd.isna(row.reached)
+        )
+        shares.append(float(row.reached) / float(first) if ok else None)
+    frame["share"] = shares
+    frame["group"] = [group_label(g) for g in frame["group"]]
+    return frame
+
+
+def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
+    tr, lang, url = ctx.tr, ctx.lang, ctx.db.url
+    with st.expander(tr("ment.filters"), expanded=False):
+        sel = selection_widgets(ctx, labels, pipeline, "f")
+    fun = cached_funnel(url, ctx.actor, sel, as_of, None)
+    if fun.table.empty:
+        st.info(tr("empty.no_data"))
+        return
+    first = fun.table["reached"].iloc[0]
+    last = fun.table["reached"].iloc[-1]
+    m1, m2 = st.columns(2)
+    m1.metric(tr("ment.metric.participants"), _count(first, lang))
+    done = None if first in (None, 0) or last is None or pd.isna(last) else last / first
+    m2.metric(tr("ment.metric.completion"), fmt_percent(done, lang))
+    st.subheader(tr("ment.funnel.title"))
+    st.altair_chart(
+        charts.funnel_chart(_labelled(ctx, fun.table), lang, tr("ment.col.reached")),
+        width="stretch",
+    )
+    table = funnel_table(ctx, fun.table)
+    show_table(ctx, table)
+    download_buttons(table, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
+    dims = ("program", "operating_model", "population", "cohort", "locality")
+    by = st.selectbox(
+        tr("ment.breakdown"),
+        dims,
+        format_func=lambda d: tr(f"ment.dim.{d}"),
+        key=f"ment_by_{ctx.lang}",
+        index=2 if pipeline == "mentee" else 0,
+    )
+    st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
+    grouped = cached_funnel(url, ctx.actor, sel, as_of, by)
+    if grouped.groups:
+        shares = _shares(ctx, grouped, lambda g: labels.group(by, g))
+        st.altair_chart(
+            charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")),
+            width="stretch",
+        )
+        pivot = shares.pivot_table(
+            index="position", columns="group", values="reached", aggfunc="first", dropna=False
+        )
+        pivot = pivot.map(lambda v: _count(v, lang))
+        pivot.insert(
+            0,
+            tr("ment.col.stage"),
+            [
+                stage_label(ctx, fun.stages[p - 1].name_key, fun.stages[p - 1].code)
+                for p in pivot.index
+            ],
+        )
+        show_table(ctx, pivot)
+    dropoff_section(ctx, cached_dropoff(url, ctx.actor, sel, as_of))
+    durations_section(ctx, cached_durations(url, ctx.actor, sel, as_of))
+
+
+def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:
+    """Drop-off by stage and reason: stacked bars and a stage × reason table."""
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.dropoff.title"))
+    if drops.empty:
+        st.caption(tr("empty.no_data"))
+        return
+    drops = _labelled(ctx, drops)
+    drops["reason_label"] = [tr(f"ment.reason.{r}") for r in drops["reason"]]
+    stages = drops["position"].nunique()
+    st.altair_chart(  # an explicit height: Streamlit squeezes this single-view band chart
+        charts.dropoff_chart(drops, lang, tr("ment.col.count"), tr("ment.col.reason")),
+        width="stretch",
+        height=charts.HEIGHT_PER_STAGE * stages + 130,
+    )
+    pivot = drops.pivot_table(
+        index="position", columns="reason_label", values="count", aggfunc="first", dropna=False
+    ).map(lambda v: _count(v, lang))
+    names = drops.drop_duplicates("position").set_index("position")["label"]
+    pivot.insert(0, tr("ment.col.stage"), [names[p] for p in pivot.index])
+    show_table(ctx, pivot)
+
+
+def durations_section(ctx: PageContext, spans: pd.DataFrame) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.durations.title"))
+    st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
+    if spans.empty:
+        st.caption(tr("empty.no_data"))
+        return
+    spans = _labelled(ctx, spans)
+    st.altair_chart(
+        charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")),
+        width="stretch",
+    )
+    show_table(
+        ctx,
+        pd.DataFrame(
+            {
+                tr("ment.col.stage"): spans["label"],
+                tr("ment.col.stays"): [_count(v, lang) for v in spans["stays"]],
+                tr("ment.col.median"): [_count(v, lang) for v in spans["median_days"]],
+                tr("ment.col.p90"): [_count(v, lang) for v in spans["p90_days"]],
+            }
+        ),
+    )
+
+
+def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
+    tr, url = ctx.tr, ctx.db.url
+    funnels, names = [], []
+    columns = st.columns(2)
+    defaults = (("program_coordinator",), ("mentoring_coordinator",))
+    titles = ("ment.compare.left", "ment.compare.right")
+    for col, key, title, models in zip(columns, ("cmp_a", "cmp_b"), titles, defaults, strict=True):
+        with col:
+            st.subheader(tr(title))
+            preset = models if pipeline != "certification" else ()
+            sel = selection_widgets(ctx, labels, pipeline, key, per_row=2, models=preset)
+            fun = cached_funnel(url, ctx.actor, sel, as_of, None)
+            funnels.append(fun)
+            names.append(tr(title))
+            if fun.table.empty:
+                st.info(tr("empty.no_data"))
+            else:
+                show_table(ctx, funnel_table(ctx, fun.table))
+    frames = [
+        _shares(ctx, f, lambda _g, n=n: n)
+        for f, n in zip(funnels, names, strict=True)
+        if not f.table.empty
+    ]
+    if frames:
+        st.subheader(tr("ment.compare.title"))
+        st.altair_chart(
+            charts.share_lines(
+                pd.concat(frames), ctx.lang, tr("ment.col.reached"), tr("ment.col.group")
+            ),
+            width="stretch",
+        )
+
+
+def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.cohorts.title"))
+    st.caption(tr("ment.cohorts.help"))
+    frame = cached_cohorts(ctx.db.url, ctx.actor, Selection(pipeline=pipeline), as_of)
+    if frame.empty:
+        st.info(tr("empty.no_data"))
+        return
+    st.altair_chart(
+        charts.cohort_chart(
+            frame, ctx.lang, tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort")
+        ),
+        width="stretch",
+    )
+
+
+def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.waiting.title"))
+    summary = cached_waiting(ctx.db.url, ctx.actor, Selection(), as_of)
+    if summary.empty:
+        st.info(tr("empty.no_data"))
+    else:
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.col.program"): [
+                        tr("ment.total") if p is None or p != p else labels.program(p)
+                        for p in summary["program_id"]
+                    ],
+                    tr("ment.col.waiting"): [_count(v, lang) for v in summary["waiting_mentees"]],
+                    tr("ment.col.idle"): [
+                        _count(v, lang) for v in summary["mentors_without_mentee"]
+                    ],
+                }
+            ),
+        )
+    if ctx.locality is None or not ctx.actor.can_edit(ctx.locality_code):
+        st.caption(tr("ment.waiting.list_note"))
+        return
+    waiting, idle = svc.waiting_lists(ctx.db, ctx.actor, ctx.locality_code, as_of)
+    for title, frame in (("ment.waiting.mentees", waiting), ("ment.waiting.mentors", idle)):
+        st.markdown(f"**{tr(title)}**")
+        show_table(ctx, code_table(ctx, labels, frame))
+
+
+def code_table(ctx: PageContext, labels: Labels, frame: pd.DataFrame) -> pd.DataFrame:
+    tr, lang = ctx.tr, ctx.lang
+    return pd.DataFrame(
+        {
+            tr("ment.col.code"): frame["code"],
+            tr("ment.col.program"): [labels.program(p) for p in frame["program_id"]],
+            tr("ment.col.since"): [fmt_date(d, lang) for d in frame["since"]],
+            tr("ment.col.days"): frame["days"],
+        }
+    )
+
+
+def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    if ctx.locality is None:
+        st.info(tr("ment.no_locality"))
+        return
+    if not ctx.actor.can_edit(ctx.locality_code):
+        st.info(tr("ment.no_access"))
+        return
+    st.subheader(tr("ment.participants.title", locality=ctx.locality.name(lang)))
+    st.caption(tr("ment.participants.note"))
+    frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, as_of)
+    stage_names = {
+        s.code: tr(s.name_key) for s in engine.pipeline_stages(ctx.db, ctx.actor, pipeline)
+    }
+    status = [
+        tr("ment.kind.drop") + f" ({tr(f'ment.reason.{r}')})"
+        if k == "drop"
+        else stage_names.get(s, s)
+        for s, k, r in zip(frame["stage"], frame["kind"], frame["reason"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            tr("ment.col.code"): frame["code"],
+            tr("ment.col.program"): [labels.program(p) for p in frame["program_id"]],
+            tr("ment.col.population"): [tr(f"ment.pop.{p}") for p in frame["population"]],
+            tr("ment.col.age"): [tr(f"ment.age.{a}") if a else "—" for a in frame["age_band"]],
+            tr("ment.col.cohort"): [
+                labels.group("cohort", c) if c == c and c is not None else "—"
+                for c in frame["cohort_id"]
+            ],
+            tr("ment.col.status"): status,
+            tr("ment.col.since"): [fmt_date(d, lang) for d in frame["since"]],
+        }
+    )
+    show_table(ctx, table)
+    download_buttons(table, f"participants-{ctx.locality_code}-{as_of}", "ment_part_dl")

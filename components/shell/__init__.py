@@ -1,0 +1,2 @@
+"""The app frame: login gate, navigation, language and locality pickers, stylesheet, page context
+and error feedback."""

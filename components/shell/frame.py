@@ -1,0 +1,79 @@
+"""The sidebar every page shares: language, locality picker, who is signed in, logout."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.shell.context import lang, tr
+from employdash import users
+from employdash.access import Actor
+from employdash.db import Database
+from employdash.i18n import LANGUAGES, t
+from employdash.localities import LocalityInfo
+
+LANG_KEY = "lang"
+LOCALITY_KEY = "locality_code"
+
+
+def init_language(default: str) -> None:
+    if st.session_state.get(LANG_KEY) not in LANGUAGES:
+        st.session_state[LANG_KEY] = default
+
+
+def adopt_user_language(actor: Actor) -> None:
+    """Once per login, take the language the user chose last time."""
+    if st.session_state.get("_lang_user") != actor.username:
+        st.session_state["_lang_user"] = actor.username
+        st.session_state[LANG_KEY] = actor.language
+
+
+def language_switch(db: Database | None, actor: Actor | None) -> None:
+    def remember() -> None:
+        # Clicking the selected option clears a segmented control: keep the last language.
+        if st.session_state.get(LANG_KEY) not in LANGUAGES:
+            st.session_state[LANG_KEY] = st.session_state.get("_lang_last", "he")
+        st.session_state["_lang_last"] = st.session_state[LANG_KEY]
+        if db is not None and actor is not None:
+            users.set_language(db, actor, st.session_state[LANG_KEY])
+
+    st.sidebar.segmented_control(
+        t("lang.label", lang()),
+        options=list(LANGUAGES),
+        format_func=lambda code: t(f"lang.{code}", code),
+        key=LANG_KEY,
+        on_change=remember,
+    )
+
+
+def locality_picker(localities: list[LocalityInfo]) -> LocalityInfo | None:
+    """The chosen locality stays chosen across pages and languages.
+
+    The choice lives under its own session key; the widget's key carries the language, because a
+    keyed selectbox keeps the option labels it was first drawn with (Hebrew names would stay after
+    switching to English).
+    """
+    if not localities:
+        st.sidebar.warning(tr("locality.none_in_scope"))
+        return None
+    by_code = {loc.code: loc for loc in localities}
+    if st.session_state.get(LOCALITY_KEY) not in by_code:
+        st.session_state[LOCALITY_KEY] = localities[0].code
+    language = lang()  # bound now: a format_func may be called outside this run
+    widget_key = f"{LOCALITY_KEY}_{language}"
+    st.session_state[widget_key] = st.session_state[LOCALITY_KEY]
+
+    def remember() -> None:
+        st.session_state[LOCALITY_KEY] = st.session_state[widget_key]
+
+    st.sidebar.selectbox(
+        tr("locality.picker"),
+        options=list(by_code),
+        format_func=lambda c: by_code[c].name(language),
+        key=widget_key,
+        on_change=remember,
+    )
+    return by_code[st.session_state[LOCALITY_KEY]]
+
+
+def user_badge(actor: Actor) -> None:
+    st.sidebar.caption(tr("user.signed_in_as", name=actor.full_name, role=tr(f"role.{actor.role}")))

@@ -1,0 +1,1 @@
+"""UI of the stakeholder maps, organisation mapping and the employer survey."""

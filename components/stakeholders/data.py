@@ -1,0 +1,44 @@
+"""Cached read models for the mapping pages.
+
+Keys include the acting user (role and scope) and the database URL, so one user's cached answer
+never serves another; the services authorise every call. `clear()` runs after each write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from employdash.access import Actor
+from employdash.config import get_config
+from employdash.db import get_database
+from employdash.stakeholders import grid as stakeholders_map
+from employdash.stakeholders import network as stakeholders_network
+from employdash.stakeholders import surveys
+
+TTL = get_config().CACHE_TTL_SECONDS
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def grid(
+    url: str, actor: Actor, code: int, flt: stakeholders_map.GridFilter, as_of: date
+) -> pd.DataFrame:
+    return stakeholders_map.grid(get_database(url), actor, code, flt, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def network(url: str, actor: Actor, code: int) -> stakeholders_network.Network:
+    return stakeholders_network.network(get_database(url), actor, code)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def survey_summary(url: str, actor: Actor, codes: tuple[int, ...]) -> surveys.SurveySummary:
+    return surveys.summary(get_database(url), actor, list(codes))
+
+
+def clear() -> None:
+    grid.clear()
+    network.clear()
+    survey_summary.clear()

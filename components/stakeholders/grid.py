@@ -1,0 +1,135 @@
+"""The map tab: filters, the power x interest grid, and the side table that moves stakeholders.
+
+The side table is an `st.data_editor`; its deltas (`edited_rows`) are turned into position edits
+carrying the version each row was read at, and saved in one service call. After a save the
+editor gets a new key, so it never reads its own output back as input (Streamlit #7749).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from components.stakeholders import data as stakeholder_data
+from components.stakeholders.charts import grid_chart
+from employdash.models import SECTORS
+from employdash.models.stakeholders import ENGAGEMENTS, STANCES
+from employdash.stakeholders import register as stakeholders
+from employdash.stakeholders.grid import GridFilter
+from employdash.stakeholders.rules import QUADRANTS
+
+REVISION = "stake_grid_revision"
+
+
+def _filters(ctx: PageContext) -> GridFilter:
+    c1, c2, c3, c4 = st.columns(4)
+    sectors = c1.multiselect(
+        ctx.tr("stake.col.sector"),
+        SECTORS,
+        key="stake_f_sector",
+        placeholder=ctx.tr("common.all"),
+        format_func=lambda s: ctx.tr(f"sector.{s}"),
+    )
+    quadrants = c2.multiselect(
+        ctx.tr("stake.col.quadrant"),
+        QUADRANTS,
+        key="stake_f_quadrant",
+        placeholder=ctx.tr("common.all"),
+        format_func=lambda q: ctx.tr(
+            "stake.quadrant.label", letter=q, action=ctx.tr(f"stake.action.{q}")
+        ),
+    )
+    stances = c3.multiselect(
+        ctx.tr("stake.col.stance"),
+        STANCES,
+        key="stake_f_stance",
+        placeholder=ctx.tr("common.all"),
+        format_func=lambda s: ctx.tr(f"stake.stance.{s}"),
+    )
+    engagements = c4.multiselect(
+        ctx.tr("stake.col.engagement"),
+        ENGAGEMENTS,
+        key="stake_f_eng",
+        placeholder=ctx.tr("common.all"),
+        format_func=lambda s: ctx.tr(f"stake.engagement.{s}"),
+    )
+    return GridFilter(tuple(sectors), tuple(stances), tuple(engagements), tuple(quadrants))
+
+
+def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) -> None:
+    """Power and interest first (narrow, editable), then who it is; rows in name order."""
+    rows = frame.sort_values(["organisation", "id"], kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "power": rows.power.astype(int),
+            "interest": rows.interest.astype(int),
+            "quadrant": rows.quadrant,
+            "organisation": rows.organisation,
+        }
+    )
+    key = f"stake_grid_editor_{code}_{st.session_state.get(REVISION, 0)}"
+    scale = {"min_value": 1, "max_value": 5, "step": 1, "format": "%d", "width": 64}
+    st.data_editor(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=not can_edit,
+        height=min(560, 38 + 35 * len(table)),
+        column_config={
+            "power": st.column_config.NumberColumn(ctx.tr("stake.col.power"), **scale),
+            "interest": st.column_config.NumberColumn(ctx.tr("stake.col.interest"), **scale),
+            "quadrant": st.column_config.TextColumn(
+                ctx.tr("stake.col.quadrant"), disabled=True, width=56
+            ),
+            "organisation": st.column_config.TextColumn(
+                ctx.tr("stake.col.organisation"), disabled=True, width="medium"
+            ),
+        },
+    )
+    if not can_edit:
+        return
+    edited = st.session_state.get(key, {}).get("edited_rows", {})
+    if st.button(
+        ctx.tr("stake.grid.save"),
+        key="stake_grid_save",
+        type="primary",
+        disabled=not edited,
+        icon=":material/save:",
+    ):
+        edits = []
+        for row, change in edited.items():
+            current = rows.iloc[int(row)]
+            edits.append(
+                stakeholders.PositionEdit(
+                    stakeholder_id=int(current.id),
+                    version=int(current.version),
+                    power=int(change.get("power", current.power)),
+                    interest=int(change.get("interest", current.interest)),
+                )
+            )
+        with guarded():
+            moved = stakeholders.move(ctx.db, ctx.actor, code, edits)
+            stakeholder_data.clear()
+            st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
+            st.session_state["stake_flash"] = ctx.tr("stake.grid.saved", count=moved)
+            st.rerun()
+
+
+def section(ctx: PageContext, code: int, can_edit: bool) -> None:
+    flt = _filters(ctx)
+    frame = stakeholder_data.grid(ctx.db.url, ctx.actor, code, flt, date.today())
+    if frame.empty:
+        st.info(ctx.tr("stake.grid.none"))
+        return
+    left, right = st.columns([1, 1])
+    with left:
+        st.altair_chart(grid_chart(frame, ctx.tr), width="stretch")
+        st.caption(ctx.tr("stake.grid.caption", shown=len(frame), moved=int(frame.moved.sum())))
+    with right:
+        st.caption(ctx.tr("stake.grid.edit_caption") if can_edit else ctx.tr("stake.readonly"))
+        _editor(ctx, code, frame, can_edit)

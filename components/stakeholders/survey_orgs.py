@@ -1,0 +1,108 @@
+"""The organisation mapping tab: the questionnaire per member organisation and the matrix of
+who serves which audience with which program."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.common.downloads import download_buttons
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.models.stakeholders import AUDIENCES
+from employdash.stakeholders import organisations
+from employdash.stakeholders.organisations import ProfileInput
+
+
+def _matrix(ctx: PageContext, code: int) -> None:
+    matrix, summary = organisations.audience_matrix(ctx.db, ctx.actor, code)
+    st.subheader(ctx.tr("org.matrix.title"))
+    if matrix.shape[1] <= 1:
+        st.info(ctx.tr("org.none"))
+        return
+    st.caption(ctx.tr("org.matrix.caption"))
+    status = dict(zip(summary.audience, summary.status, strict=True))
+    gaps = [ctx.tr(f"org.audience.{a}") for a in AUDIENCES if status[a] == "gap"]
+    overlaps = [ctx.tr(f"org.audience.{a}") for a in AUDIENCES if status[a] == "overlap"]
+    if gaps:
+        st.warning(ctx.tr("org.matrix.gaps", audiences=", ".join(gaps)), icon=":material/warning:")
+    if overlaps:
+        st.info(ctx.tr("org.matrix.overlaps", audiences=", ".join(overlaps)))
+    counts = dict(zip(summary.audience, summary.organisations, strict=True))
+    shown = matrix.assign(
+        audience=[f"{ctx.tr(f'org.audience.{a}')} ({counts[a]})" for a in matrix.audience]
+    )
+    shown = shown.rename(columns={"audience": ctx.tr("org.col.audience")})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download_buttons(shown, f"organisation-matrix-{code}", "org_matrix")
+
+
+def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
+    tr = ctx.tr
+    answers = organisations.get_profile(ctx.db, ctx.actor, code, org_id) or {}
+    version = answers.get("version")
+    with st.form(f"org_profile_{org_id}_{version}"):
+        goals = st.text_area(tr("org.goals"), value=answers.get("goals") or "")
+        activities = st.text_area(tr("org.activities"), value=answers.get("activities") or "")
+        audiences = st.multiselect(
+            tr("org.audiences"),
+            AUDIENCES,
+            default=answers.get("audiences", []),
+            format_func=lambda a: tr(f"org.audience.{a}"),
+        )
+        collaborations = st.text_area(
+            tr("org.collaborations"), value=answers.get("collaborations") or ""
+        )
+        st.markdown(f"**{tr('org.programs')}**")
+        programs = st.data_editor(
+            pd.DataFrame(
+                {
+                    "name": [p[0] for p in answers.get("programs", [])],
+                    "audiences": [list(p[1]) for p in answers.get("programs", [])],
+                },
+                columns=["name", "audiences"],
+            ),
+            num_rows="dynamic",
+            width="stretch",
+            key=f"org_programs_{org_id}_{version}",
+            disabled=not can_edit,
+            column_config={
+                "name": st.column_config.TextColumn(tr("org.program_name")),
+                "audiences": st.column_config.MultiselectColumn(
+                    tr("org.program_audiences"),
+                    options=list(AUDIENCES),
+                    format_func=lambda a: tr(f"org.audience.{a}"),
+                ),
+            },
+        )
+        if st.form_submit_button(tr("common.save"), type="primary", disabled=not can_edit):
+            rows = programs.dropna(subset=["name"])
+            data = ProfileInput(
+                goals,
+                activities,
+                list(audiences),
+                collaborations,
+                [
+                    (str(n), list(a) if isinstance(a, list | tuple) else [])
+                    for n, a in zip(rows.name, rows.audiences, strict=True)
+                ],
+            )
+            with guarded():
+                organisations.save_profile(ctx.db, ctx.actor, code, org_id, data, version)
+                st.session_state["survey_flash"] = tr("common.saved")
+                st.rerun()
+
+
+def section(ctx: PageContext, code: int, can_edit: bool) -> None:
+    members = organisations.member_organisations(ctx.db, ctx.actor, code)
+    if members.empty:
+        st.info(ctx.tr("org.no_members"))
+    else:
+        done = int(members.answered.sum())
+        st.caption(ctx.tr("org.answered", done=done, total=len(members)))
+        names = {int(r.id): ("✓ " if r.answered else "○ ") + r.name for r in members.itertuples()}
+        org_id = st.selectbox(
+            ctx.tr("org.pick"), list(names), format_func=lambda i: names[i], key="org_pick"
+        )
+        _form(ctx, code, org_id, can_edit)
+    _matrix(ctx, code)

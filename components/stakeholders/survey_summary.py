@@ -1,0 +1,96 @@
+"""The survey summary tab: open positions by profession, hiring outlook, training needs and
+satisfaction, for the chosen locality or across every locality in the user's scope."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.common.downloads import download_buttons
+from components.shell.context import PageContext
+from components.stakeholders import data as stakeholder_data
+from components.stakeholders.survey_charts import (
+    hiring_chart,
+    professions_chart,
+    satisfaction_chart,
+    training_chart,
+)
+from employdash.config import get_config
+from employdash.i18n import fmt_number
+
+
+def _metrics(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped-def]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(ctx.tr("survey.metric.respondents"), fmt_number(summary.respondents, ctx.lang))
+    c2.metric(ctx.tr("survey.metric.open_positions"), fmt_number(summary.open_positions, ctx.lang))
+    c3.metric(
+        ctx.tr("survey.metric.satisfaction"),
+        fmt_number(summary.satisfaction_mean, ctx.lang, decimals=1),
+    )
+    c4.metric(ctx.tr("survey.metric.community"), fmt_number(summary.community_interest, ctx.lang))
+
+
+def _per_locality(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped-def]
+    names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+    frame = summary.per_locality
+    table = pd.DataFrame(
+        {
+            ctx.tr("survey.col.locality"): [names.get(c, str(c)) for c in frame.locality_code],
+            ctx.tr("survey.col.respondents"): [
+                fmt_number(None if pd.isna(v) else v, ctx.lang) for v in frame.respondents
+            ],
+            ctx.tr("survey.col.positions"): frame.open_positions,
+            ctx.tr("survey.metric.satisfaction"): [
+                fmt_number(None if pd.isna(v) else v, ctx.lang, 1) for v in frame.satisfaction_mean
+            ],
+        }
+    )
+    st.markdown(f"**{ctx.tr('survey.per_locality')}**")
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def section(ctx: PageContext) -> None:
+    scope = st.segmented_control(
+        ctx.tr("survey.scope.label"),
+        ["locality", "region"],
+        default="locality",
+        key="survey_scope",
+        format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=ctx.locality.name(ctx.lang)),
+    )
+    codes = (
+        (ctx.locality_code,)
+        if scope != "region"
+        else tuple(sorted(loc.code for loc in ctx.localities))
+    )
+    summary = stakeholder_data.survey_summary(ctx.db.url, ctx.actor, codes)
+    if not summary.respondents and not summary.open_positions:
+        st.info(ctx.tr("survey.none"))
+        return
+    _metrics(ctx, summary)
+    st.caption(ctx.tr("survey.suppressed_note", threshold=get_config().SUPPRESSION_THRESHOLD))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{ctx.tr('survey.chart.professions')}**")
+        st.altair_chart(professions_chart(summary.by_profession, ctx.tr), width="stretch")
+        st.markdown(f"**{ctx.tr('survey.chart.training')}**")
+        st.altair_chart(training_chart(summary.training, ctx.tr), width="stretch")
+    with right:
+        st.markdown(f"**{ctx.tr('survey.chart.hiring')}**")
+        st.altair_chart(hiring_chart(summary.hiring, ctx.tr), width="stretch")
+        st.markdown(f"**{ctx.tr('survey.chart.satisfaction')}**")
+        st.altair_chart(satisfaction_chart(summary.satisfaction, ctx.tr), width="stretch")
+    table = pd.DataFrame(
+        {
+            ctx.tr("survey.col.profession"): summary.by_profession.profession,
+            ctx.tr("survey.col.positions"): summary.by_profession.positions,
+            ctx.tr("survey.col.employers"): [
+                fmt_number(None if pd.isna(v) else v, ctx.lang)
+                for v in summary.by_profession.employers
+            ],
+        }
+    )
+    with st.expander(ctx.tr("survey.table.professions")):
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, "survey-professions", "survey_professions")
+    if scope == "region":
+        _per_locality(ctx, summary)

@@ -1,0 +1,106 @@
+"""The audit log: who changed what, when, with the values before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from employdash.access import ADMIN, Actor, require_role
+from employdash.db import Database
+from employdash.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def record(
+    session: Session,
+    actor: Actor | str,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    locality_code: int | None = None,
+) -> None:
+    """Add an entry in the caller's transaction, so the log and the change land together."""
+    username = actor if isinstance(actor, str) else actor.username
+    session.add(
+        AuditEntry(
+            username=username,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            locality_code=locality_code,
+            before=_jsonable(before) if before is not None else None,
+            after=_jsonable(after) if after is not None else None,
+        )
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that differ, so an entry shows the change and not the whole record."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str | None = None
+    entity: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 500
+
+
+def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -> list[dict]:
+    require_role(actor, ADMIN)
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if flt.username:
+        query = query.where(AuditEntry.username == flt.username)
+    if flt.entity:
+        query = query.where(AuditEntry.entity == flt.entity)
+    if flt.action:
+        query = query.where(AuditEntry.action == flt.action)
+    if flt.since:
+        query = query.where(AuditEntry.at >= flt.since)
+    if flt.until:
+        query = query.where(AuditEntry.at < flt.until)
+    with db.transaction() as s:
+        rows = s.scalars(query.limit(flt.limit)).all()
+        return [
+            {
+                "at": r.at,
+                "username": r.username,
+                "action": r.action,
+                "entity": r.entity,
+                "entity_id": r.entity_id,
+                "locality_code": r.locality_code,
+                "before": r.before,
+                "after": r.after,
+            }
+            for r in rows
+        ]
+
+
+def distinct_values(db: Database, actor: Actor, column: str) -> list[str]:
+    require_role(actor, ADMIN)
+    col = getattr(AuditEntry, column)
+    with db.transaction() as s:
+        return sorted(v for v in s.scalars(select(col).distinct()) if v)

@@ -1,0 +1,65 @@
+"""The forum's status on one screen, for the mayor's briefing (contract in CONTRACTS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from employdash.access import Actor, require_locality
+from employdash.db import Database
+from employdash.forum.health import evaluate, facts_for
+from employdash.forum.meetings import next_meeting
+from employdash.forum.stages import STAGE_KEYS
+from employdash.forum.structure import forum_row
+from employdash.forum.targets import focus_progress, metrics_with_progress
+from employdash.models.forum import Decision, Meeting, Task
+
+OPEN_DECISIONS = 5
+
+
+@dataclass(frozen=True)
+class ForumBriefing:
+    stage: int
+    stage_key: str
+    next_meeting: date | None
+    tasks_total: int
+    tasks_done: int
+    tasks_overdue: int
+    warnings: list[tuple[str, dict]]
+    open_decisions: list[str]
+    focus_progress: list[tuple[str, float | None]]
+
+
+def briefing_status(
+    db: Database, actor: Actor, locality_code: int, as_of: date | None = None
+) -> ForumBriefing | None:
+    """None when the locality has no forum; PermissionDenied outside the actor's scope."""
+    require_locality(actor, locality_code)
+    as_of = as_of or date.today()
+    with db.transaction() as s:
+        forum = forum_row(s, locality_code)
+        if forum is None:
+            return None
+        counts = select(func.count()).where(Task.forum_id == forum.id)
+        decisions = s.scalars(
+            select(Decision.text)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .where(
+                Meeting.forum_id == forum.id, Decision.is_open.is_(True), Meeting.held_on <= as_of
+            )
+            .order_by(Meeting.held_on.desc(), Decision.id.desc())
+            .limit(OPEN_DECISIONS)
+        )
+        return ForumBriefing(
+            stage=forum.stage,
+            stage_key=STAGE_KEYS[forum.stage],
+            next_meeting=next_meeting(s, forum.id, as_of),
+            tasks_total=s.scalar(counts) or 0,
+            tasks_done=s.scalar(counts.where(Task.status == "done")) or 0,
+            tasks_overdue=s.scalar(counts.where(Task.status != "done", Task.due_date < as_of)) or 0,
+            warnings=[(w.key, w.params) for w in evaluate(facts_for(s, forum, as_of))],
+            open_decisions=list(decisions),
+            focus_progress=focus_progress(metrics_with_progress(s, locality_code, forum.id)),
+        )

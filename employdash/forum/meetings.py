@@ -1,0 +1,380 @@
+"""Meeting outcomes: the atomic save, the server-side draft, the record and attendance over time.
+
+`SaveMeeting` validates everything first, then writes the meeting, its attendance, guests,
+attachments, decisions and new tasks in one transaction: all land or none do. The draft of the
+form is kept per user and forum, so a rerun or a dropped connection mid-meeting loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from employdash import audit
+from employdash.access import Actor, require_edit, require_locality
+from employdash.db import Database
+from employdash.errors import NotFound, ValidationError
+from employdash.forum.structure import require_forum
+from employdash.forum.tasks import new_task_row
+from employdash.models import Organisation, Person
+from employdash.models.base import utcnow
+from employdash.models.forum import (
+    MEETING_KINDS,
+    Attendance,
+    Decision,
+    Forum,
+    Meeting,
+    MeetingAttachment,
+    MeetingDraft,
+    MeetingGuest,
+    Task,
+    Team,
+)
+
+TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task", "adhoc": "task"}
+
+
+@dataclass
+class MeetingInput:
+    locality_code: int
+    team_id: int
+    held_on: date
+    kind: str = ""
+    number: int | None = None
+    agenda: list[str] = field(default_factory=list)
+    attendance: dict[int, bool] = field(default_factory=dict)  # person id -> present
+    guests: list[dict[str, str]] = field(default_factory=list)  # name, organisation
+    issues: str = ""
+    decisions: list[str] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)  # title, owner_person_id, due_date
+    attachments: list[dict[str, str]] = field(default_factory=list)  # title, url
+    next_dates: list[date] = field(default_factory=list)
+
+
+class SaveMeeting:
+    """validate() then run(): one meeting with everything decided in it, in one transaction."""
+
+    def __init__(self, db: Database, actor: Actor, data: MeetingInput) -> None:
+        self.db, self.actor, self.data = db, actor, data
+
+    def validate(self, s: Session) -> tuple[Forum, Team]:
+        d = self.data
+        require_edit(self.actor, d.locality_code)
+        forum = require_forum(s, d.locality_code)
+        team = s.get(Team, d.team_id)
+        errors: dict[str, str] = {}
+        if team is None or team.forum_id != forum.id:
+            raise ValidationError({"team": "validation.invalid"})
+        d.kind = d.kind or TEAM_KIND_TO_MEETING[team.kind]
+        if d.kind not in MEETING_KINDS:
+            errors["kind"] = "validation.invalid"
+        if d.held_on is None:
+            errors["held_on"] = "validation.required"
+        if d.number is not None and not 1 <= d.number <= 7:
+            errors["number"] = "validation.out_of_range"
+        people = set(d.attendance) | {t.get("owner_person_id") for t in d.tasks} - {None}
+        known = set(s.scalars(select(Person.id).where(Person.id.in_(sorted(people)))))
+        if set(d.attendance) - known:
+            errors["attendance"] = "validation.invalid"
+        for i, task in enumerate(d.tasks):
+            if not (task.get("title") or "").strip():
+                errors[f"tasks[{i}].title"] = "validation.required"
+            if task.get("owner_person_id") not in known | {None}:
+                errors[f"tasks[{i}].owner"] = "validation.invalid"
+        for i, link in enumerate(d.attachments):
+            url = (link.get("url") or "").strip()
+            if url and not url.lower().startswith(("https://", "http://")):
+                errors[f"attachments[{i}].url"] = "validation.invalid"
+        if any(not (g.get("name") or "").strip() for g in d.guests):
+            errors["guests"] = "validation.required"
+        if errors:
+            raise ValidationError(errors)
+        return forum, team
+
+    def run(self) -> int:
+        d = self.data
+        with self.db.transaction() as s:
+            forum, team = self.validate(s)
+            meeting = Meeting(
+                forum_id=forum.id,
+                team_id=team.id,
+                kind=d.kind,
+                number=d.number,
+                held_on=d.held_on,
+                agenda=[a for a in d.agenda if a.strip()],
+                issues=d.issues.strip() or None,
+                next_dates=sorted({x.isoformat() for x in d.next_dates}),
+                created_by=self.actor.username,
+            )
+            s.add(meeting)
+            s.flush()
+            mid = meeting.id
+            if d.attendance:
+                s.execute(
+                    insert(Attendance),
+                    [
+                        {"meeting_id": mid, "person_id": p, "present": bool(v)}
+                        for p, v in d.attendance.items()
+                    ],
+                )
+            for guest in d.guests:
+                s.add(
+                    MeetingGuest(
+                        meeting_id=mid,
+                        name=guest["name"].strip(),
+                        organisation=(guest.get("organisation") or "").strip() or None,
+                    )
+                )
+            for link in d.attachments:
+                if (link.get("title") or link.get("url") or "").strip():
+                    s.add(
+                        MeetingAttachment(
+                            meeting_id=mid,
+                            title=(link.get("title") or link["url"]).strip(),
+                            url=(link.get("url") or "").strip() or None,
+                        )
+                    )
+            for text in d.decisions:
+                if text.strip():
+                    s.add(Decision(meeting_id=mid, text=text.strip(), is_open=True))
+            s.flush()
+            new_tasks = [
+                Task(**new_task_row(forum.id, {"team_id": team.id, **values}, mid))
+                for values in d.tasks
+            ]
+            s.add_all(new_tasks)
+            s.flush()
+            for task in new_tasks:
+                audit.record(
+                    s,
+                    self.actor,
+                    "create",
+                    "task",
+                    task.id,
+                    after={
+                        "title": task.title,
+                        "owner_person_id": task.owner_person_id,
+                        "due_date": task.due_date,
+                        "meeting_id": mid,
+                    },
+                    locality_code=d.locality_code,
+                )
+            s.execute(
+                delete(MeetingDraft).where(
+                    MeetingDraft.user_id == self.actor.user_id, MeetingDraft.forum_id == forum.id
+                )
+            )
+            audit.record(
+                s,
+                self.actor,
+                "create",
+                "meeting",
+                mid,
+                after={
+                    "team_id": team.id,
+                    "kind": d.kind,
+                    "held_on": d.held_on,
+                    "number": d.number,
+                    "present": sum(1 for v in d.attendance.values() if v),
+                    "absent": sum(1 for v in d.attendance.values() if not v),
+                    "decisions": len([x for x in d.decisions if x.strip()]),
+                    "tasks": len(d.tasks),
+                },
+                locality_code=d.locality_code,
+            )
+            return mid
+
+
+def save_meeting(db: Database, actor: Actor, data: MeetingInput) -> int:
+    return SaveMeeting(db, actor, data).run()
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+
+def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, Any]) -> None:
+    """Keep the form as typed (JSON-safe values), replacing the previous draft."""
+    require_edit(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        row = s.get(MeetingDraft, (actor.user_id, forum.id))
+        if row is None:
+            s.add(MeetingDraft(user_id=actor.user_id, forum_id=forum.id, data=data))
+        else:
+            row.data = data
+            row.updated_at = utcnow()
+
+
+def load_draft(db: Database, actor: Actor, locality_code: int) -> dict[str, Any] | None:
+    require_edit(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        row = s.get(MeetingDraft, (actor.user_id, forum.id))
+        return dict(row.data) if row else None
+
+
+def discard_draft(db: Database, actor: Actor, locality_code: int) -> None:
+    require_edit(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        s.execute(
+            delete(MeetingDraft).where(
+                MeetingDraft.user_id == actor.user_id, MeetingDraft.forum_id == forum.id
+            )
+        )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def attendance_rows(s: Session, forum_id: int) -> list[dict]:
+    """Per meeting: who was expected (attendance rows), who came, and the share."""
+    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
+    rows = s.execute(
+        select(
+            Meeting.id,
+            Meeting.held_on,
+            Meeting.kind,
+            Meeting.number,
+            Team.name.label("team"),
+            Meeting.team_id,
+            func.count(Attendance.person_id).label("expected"),
+            present.label("present"),
+        )
+        .join(Team, Team.id == Meeting.team_id)
+        .outerjoin(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Meeting.forum_id == forum_id)
+        .group_by(
+            Meeting.id, Meeting.held_on, Meeting.kind, Meeting.number, Team.name, Meeting.team_id
+        )
+        .order_by(Meeting.held_on, Meeting.id)
+    )
+    out = []
+    for r in rows:
+        row = dict(r._mapping)
+        row["present"] = int(row["present"] or 0)
+        row["rate"] = row["present"] / row["expected"] if row["expected"] else None
+        out.append(row)
+    return out
+
+
+def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        return attendance_rows(s, require_forum(s, locality_code).id)
+
+
+def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """Per person: meetings they were expected at, how many they came to, and the share."""
+    require_locality(actor, locality_code)
+    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        rows = s.execute(
+            select(
+                Person.id.label("person_id"),
+                Person.full_name,
+                func.count().label("expected"),
+                present.label("present"),
+            )
+            .join(Attendance, Attendance.person_id == Person.id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Meeting.forum_id == forum.id)
+            .group_by(Person.id, Person.full_name)
+            .order_by(Person.full_name)
+        )
+        out = []
+        for r in rows:
+            row = dict(r._mapping)
+            row["present"] = int(row["present"] or 0)
+            row["rate"] = row["present"] / row["expected"] if row["expected"] else None
+            out.append(row)
+        return out
+
+
+def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
+    """The earliest next-meeting date set by any meeting that is still ahead of `as_of`."""
+    lists = s.scalars(select(Meeting.next_dates).where(Meeting.forum_id == forum_id))
+    upcoming = [date.fromisoformat(x) for dates in lists for x in (dates or [])]
+    return min((d for d in upcoming if d >= as_of), default=None)
+
+
+def meeting_record(db: Database, actor: Actor, meeting_id: int) -> dict[str, Any]:
+    """Everything the minutes show, in the source layout's order."""
+    with db.transaction() as s:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFound(f"meeting {meeting_id}")
+        forum = s.get(Forum, meeting.forum_id)
+        require_locality(actor, forum.locality_code)
+        team = s.get(Team, meeting.team_id)
+        people = s.execute(
+            select(
+                Person.full_name,
+                Organisation.name.label("organisation"),
+                Person.job_title,
+                Attendance.present,
+            )
+            .join(Attendance, Attendance.person_id == Person.id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(Attendance.meeting_id == meeting_id)
+            .order_by(Person.full_name)
+        ).all()
+        owner_names = dict(
+            s.execute(
+                select(Person.id, Person.full_name)
+                .join(Task, Task.owner_person_id == Person.id)
+                .where(Task.meeting_id == meeting_id)
+            ).all()
+        )
+        tasks = s.scalars(select(Task).where(Task.meeting_id == meeting_id).order_by(Task.id))
+        return {
+            "id": meeting.id,
+            "forum": forum.name,
+            "locality_code": forum.locality_code,
+            "team": team.name,
+            "team_kind": team.kind,
+            "kind": meeting.kind,
+            "number": meeting.number,
+            "held_on": meeting.held_on,
+            "agenda": meeting.agenda or [],
+            "issues": meeting.issues or "",
+            "present": [
+                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                for p in people
+                if p.present
+            ],
+            "absent": [
+                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                for p in people
+                if not p.present
+            ],
+            "guests": [
+                dict(name=g.name, organisation=g.organisation)
+                for g in s.scalars(
+                    select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
+                )
+            ],
+            "attachments": [
+                dict(title=a.title, url=a.url)
+                for a in s.scalars(
+                    select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
+                )
+            ],
+            "decisions": list(
+                s.scalars(
+                    select(Decision.text)
+                    .where(Decision.meeting_id == meeting_id)
+                    .order_by(Decision.id)
+                )
+            ),
+            "tasks": [
+                dict(title=t.title, owner=owner_names.get(t.owner_person_id), due_date=t.due_date)
+                for t in tasks
+            ],
+            "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
+        }

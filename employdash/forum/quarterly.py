@@ -1,0 +1,156 @@
+"""Quarterly control (model ch. 3, stage 3): a kept snapshot per quarter of every success metric
+against its target and of the work plan's planned vs done, so quarters can be compared.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from employdash import audit
+from employdash.access import Actor, require_edit, require_locality
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.forum.structure import metrics_of, require_forum
+from employdash.forum.targets import progress
+from employdash.models.base import utcnow
+from employdash.models.forum import QuarterlyReview, Task
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    """First and last day of '2026Q3'."""
+    try:
+        year, q = int(quarter[:4]), int(quarter[5:])
+        if quarter[4] != "Q" or not 1 <= q <= 4:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ValidationError({"quarter": "validation.invalid"}) from None
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def _value_in_quarter(s: Session, locality_code: int, code: str, start: date) -> float | None:
+    """The quarter's last published month (the "state cut" at quarter end)."""
+    from employdash.indicators.values import value_at
+
+    for month in (start.month + 2, start.month + 1, start.month):
+        value = value_at(s, locality_code, code, date(start.year, month, 1))
+        if value is not None:
+            return value
+    return None
+
+
+def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict:
+    """The quarter's figures: each metric at quarter end against its target, and plan vs done."""
+    start, end = quarter_bounds(quarter)
+    metrics = []
+    for m in metrics_of(s, forum_id):
+        value = _value_in_quarter(s, locality_code, m["indicator_code"], start)
+        metrics.append(
+            {
+                "focus": m["focus_title"],
+                "indicator_code": m["indicator_code"],
+                "indicator_he": m["name_he"],
+                "indicator_en": m["name_en"],
+                "unit": m["unit"],
+                "baseline": m["baseline"],
+                "target": m["target"],
+                "target_date": m["target_date"].isoformat(),
+                "value": value,
+                "progress": progress(m["baseline"], m["target"], value),
+            }
+        )
+    due = select(func.count()).where(Task.forum_id == forum_id)
+    in_q = due.where(Task.due_date >= start, Task.due_date <= end)
+    done = (Task.status == "done") & (Task.completed_on <= end)
+    plan = {
+        "planned": s.scalar(in_q) or 0,
+        "done": s.scalar(in_q.where(done)) or 0,
+        "planned_to_date": s.scalar(due.where(Task.due_date <= end)) or 0,
+        "done_to_date": s.scalar(due.where(Task.due_date <= end, done)) or 0,
+    }
+    return {"quarter": quarter, "metrics": metrics, "plan": plan}
+
+
+def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) -> int:
+    """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
+    require_edit(actor, locality_code)
+    quarter_bounds(quarter)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        data = snapshot_data(s, forum.id, locality_code, quarter)
+        row = s.scalar(
+            select(QuarterlyReview).where(
+                QuarterlyReview.forum_id == forum.id, QuarterlyReview.quarter == quarter
+            )
+        )
+        before = dict(row.data) if row else None
+        if row is None:
+            row = QuarterlyReview(
+                forum_id=forum.id, quarter=quarter, taken_by=actor.username, data=data
+            )
+            s.add(row)
+        else:
+            row.data, row.taken_by, row.taken_at = data, actor.username, utcnow()
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "snapshot",
+            "quarterly_review",
+            row.id,
+            before=before,
+            after=data,
+            locality_code=locality_code,
+        )
+        return row.id
+
+
+def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """Every kept snapshot, oldest quarter first."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        rows = s.scalars(
+            select(QuarterlyReview)
+            .where(QuarterlyReview.forum_id == forum.id)
+            .order_by(QuarterlyReview.quarter)
+        )
+        return [
+            {"quarter": r.quarter, "taken_at": r.taken_at, "taken_by": r.taken_by, **r.data}
+            for r in rows
+        ]
+
+
+def comparison_rows(kept: list[dict]) -> list[dict]:
+    """Flat rows (one per quarter and metric) for a table, a chart and the export."""
+    out = []
+    for review in kept:
+        plan = review["plan"]
+        for m in review["metrics"] or [{}]:
+            out.append(
+                {
+                    "quarter": review["quarter"],
+                    "focus": m.get("focus"),
+                    "indicator_code": m.get("indicator_code"),
+                    "indicator_he": m.get("indicator_he"),
+                    "indicator_en": m.get("indicator_en"),
+                    "unit": m.get("unit"),
+                    "value": m.get("value"),
+                    "baseline": m.get("baseline"),
+                    "target": m.get("target"),
+                    "progress": m.get("progress"),
+                    "planned": plan["planned"],
+                    "done": plan["done"],
+                    "planned_to_date": plan["planned_to_date"],
+                    "done_to_date": plan["done_to_date"],
+                }
+            )
+    return out

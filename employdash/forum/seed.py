@@ -1,0 +1,373 @@
+"""Demo forums for the 14 program localities at varied stages; Sederot's is the rich one.
+
+Sederot: steering team, a forum of every seeded person, three task teams tied to focuses, success
+metrics on real indicator codes, ~40 tasks (some overdue), ~10 meetings with attendance and
+decisions, and the `member` user's person owning several tasks and sitting in a task team.
+Everything is anchored at DEMO_AS_OF and drawn from its own seeded random generator.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from employdash.forum.quarterly import snapshot_data
+from employdash.forum.stages import STAGES
+from employdash.models import Locality
+from employdash.models.forum import (
+    Attendance,
+    Decision,
+    Forum,
+    Meeting,
+    Membership,
+    MilestoneCheck,
+    QuarterlyReview,
+    StrategicFocus,
+    SuccessMetric,
+    Task,
+    Team,
+)
+from employdash.seed.context import DEMO_AS_OF, DEMO_LOCALITY, DEMO_SEED, SeedContext
+
+# Stage per program locality (Sederot and Netivot, the manager's, are in implementation).
+STAGE = {
+    2800: 2,
+    1063: 1,
+    8000: 3,
+    9200: 2,
+    874: 2,
+    7500: 1,
+    1061: 3,
+    2200: 2,
+    831: 3,
+    31: 2,
+    1031: 3,
+    246: 3,
+    1161: 1,
+    2560: 2,
+}
+FOCUSES = (
+    ("תעסוקת צעירים", "צעירים בני 18–30 שאינם עובדים או לומדים", ("job_seekers", -0.12)),
+    (
+        "שילוב נשים ערביות וחרדיות בתעסוקה",
+        "הכשרות, הסעות ומעונות יום",
+        ("unemployment_rate", -0.15),
+    ),
+    ("קשר עם מעסיקים", "קהילת מעסיקים אזורית ומשרות פתוחות", ("avg_wage", 0.08)),
+)
+TEAM_OF_FOCUS = ("צוות משימה – צעירים", "צוות משימה – נשים בתעסוקה", "צוות משימה – מעסיקים")
+TASK_TITLES = (
+    "מיפוי צעירים שאינם עובדים ואינם לומדים",
+    "יריד תעסוקה לצעירים",
+    "סדנת כתיבת קורות חיים",
+    "שיתוף פעולה עם המכללה על קורס הסבה",
+    "פגישה עם מנהלי משאבי אנוש",
+    "סקר מעסיקים – הפצה",
+    "הקמת קבוצת וואטסאפ למעסיקים",
+    "תיאום הסעות לאזור התעשייה",
+    "איתור מעונות יום בשעות עבודה",
+    "קורס מחשבים לנשים",
+    "פרסום משרות בפורטל העירוני",
+    "מפגש מעסיקים רבעוני",
+    "חיבור ללשכה – הפניית מועמדים",
+    "הכנת דוח נתונים רבעוני",
+    "תוכנית חונכות לצעירים",
+    "יום פתוח במפעל",
+    "קמפיין ברשתות החברתיות",
+    "גיוס מנטורים מהתעשייה",
+    "בדיקת צורכי הכשרה של מעסיקים",
+    "הצגת התוכנית לראש העיר",
+)
+DECISIONS = (
+    "לאשר את מתווה המפגשים לשנה הקרובה",
+    "להקים שלושה צוותי משימה לפי המיקודים",
+    "לקיים סקר מעסיקים עד סוף הרבעון",
+    "להציג את תוכנית העבודה לראש העיר",
+    "לבחון תקציב להסעות לאזור התעשייה",
+    "לצרף נציג מעסיקים לצוות ההיגוי",
+    "לקיים יריד תעסוקה משותף עם נתיבות",
+    "לעדכן את מדדי ההצלחה ברבעון הבא",
+)
+STATUS_WEIGHTS = (("done", 0.35), ("in_progress", 0.35), ("not_started", 0.2), ("blocked", 0.1))
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def _team(
+    s: Session,
+    forum: Forum,
+    kind: str,
+    name: str,
+    people: list[tuple[int, str]],
+    focus_id: int | None = None,
+) -> Team:
+    team = Team(forum_id=forum.id, kind=kind, name=name, focus_id=focus_id)
+    s.add(team)
+    s.flush()
+    s.execute(
+        insert(Membership),
+        [
+            {"team_id": team.id, "person_id": p, "role": role, "joined_on": forum.stage_since}
+            for p, role in people
+        ],
+    )
+    return team
+
+
+def _milestones(
+    s: Session, forum: Forum, stage: int, start: date, rng: random.Random, rich: bool
+) -> None:
+    """Every milestone of the earlier stages, and part of the current one, over the years."""
+    day, rows, reached = start, [], start
+    for st, keys in STAGES.items():
+        if st > stage:
+            break
+        done = (
+            keys if st < stage else keys[: len(keys) - 1 if rich else rng.randint(0, len(keys) - 1)]
+        )
+        if st == stage:  # the current stage's checks spread up to the demo's today
+            gap = max(1, (DEMO_AS_OF - day).days // (len(done) + 1))
+        for key in done:
+            day += timedelta(days=rng.randint(15, 45) if st < stage else gap)
+            rows.append(
+                {
+                    "forum_id": forum.id,
+                    "milestone_key": key,
+                    "checked_on": min(day, DEMO_AS_OF - timedelta(days=3)),
+                    "checked_by": "manager",
+                }
+            )
+        if st < stage:
+            reached = min(day, DEMO_AS_OF - timedelta(days=3))
+    if rows:
+        s.execute(insert(MilestoneCheck), rows)
+    forum.stage = stage
+    forum.stage_since = reached
+
+
+def _meeting(
+    s: Session,
+    forum: Forum,
+    team: Team,
+    members: list[int],
+    held_on: date,
+    number: int | None,
+    presence: float,
+    rng: random.Random,
+    next_dates: list[date] | None = None,
+) -> Meeting:
+    meeting = Meeting(
+        forum_id=forum.id,
+        team_id=team.id,
+        held_on=held_on,
+        number=number,
+        kind={"adhoc": "task"}.get(team.kind, team.kind),
+        agenda=[],
+        issues="עדכונים, סקירת נתוני הלשכה ודיון בתוכנית העבודה",
+        next_dates=[d.isoformat() for d in next_dates or []],
+        created_by="manager",
+        created_at=_at(held_on),
+    )
+    s.add(meeting)
+    s.flush()
+    s.execute(
+        insert(Attendance),
+        [
+            {"meeting_id": meeting.id, "person_id": p, "present": rng.random() < presence}
+            for p in members
+        ],
+    )
+    for text in rng.sample(DECISIONS, rng.randint(1, 2)):
+        s.add(Decision(meeting_id=meeting.id, text=text, is_open=(DEMO_AS_OF - held_on).days < 120))
+    return meeting
+
+
+def _tasks(s: Session, forum: Forum, rows: list[dict]) -> None:
+    if rows:
+        s.execute(insert(Task), rows)
+
+
+def _task_row(
+    forum: Forum,
+    team: Team,
+    focus_id: int | None,
+    meeting: Meeting,
+    owner: int,
+    title: str,
+    rng: random.Random,
+) -> dict:
+    due = meeting.held_on + timedelta(days=rng.randint(20, 200))
+    status = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
+    if due > DEMO_AS_OF + timedelta(days=30) and status == "done":
+        status = "in_progress"
+    progress = {"done": 100, "not_started": 0}.get(status, rng.choice((25, 50, 75)))
+    completed = min(due, DEMO_AS_OF - timedelta(days=1)) if status == "done" else None
+    return dict(
+        forum_id=forum.id,
+        team_id=team.id,
+        focus_id=focus_id,
+        meeting_id=meeting.id,
+        title=title,
+        owner_person_id=owner,
+        due_date=due,
+        status=status,
+        progress=progress,
+        completed_on=completed,
+        created_at=_at(meeting.held_on),
+        updated_at=_at(meeting.held_on),
+        version=1,
+    )
+
+
+def _metrics(s: Session, loc: int, focus_ids: list[int], start: date) -> None:
+    from employdash.indicators.values import latest_value, value_at
+
+    for focus_id, (_, _, (code, change)) in zip(focus_ids, FOCUSES, strict=False):
+        baseline = value_at(s, loc, code, start) or (latest_value(s, loc, code) or (start, None))[1]
+        if baseline is None:
+            continue
+        target = baseline * (1 + change)
+        target = round(target, 4) if code == "unemployment_rate" else round(target)
+        s.add(
+            SuccessMetric(
+                focus_id=focus_id,
+                indicator_code=code,
+                baseline=baseline,
+                baseline_date=start,
+                target=target,
+                target_date=date(DEMO_AS_OF.year + 1, 12, 31),
+            )
+        )
+
+
+def _forum(
+    s: Session,
+    rng: random.Random,
+    code: int,
+    people: list[int],
+    rich: bool,
+    member_person: int | None,
+) -> None:
+    loc = s.get(Locality, code)
+    stage = STAGE[code]
+    start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 240 if stage > 1 else 600))
+    forum = Forum(
+        locality_code=code,
+        name=f"פורום התעסוקה {loc.name_he}",
+        stage=1,
+        stage_since=start,
+        created_at=_at(start),
+    )
+    s.add(forum)
+    s.flush()
+    _milestones(s, forum, stage, start, rng, rich)
+    steering = [
+        (people[0], 'יו"ר'),
+        (people[1], 'מנכ"ל/ית'),
+        (people[2], "רפרנט/ית"),
+        (people[4], "מנהל/ת הלשכה"),
+    ]
+    steer = _team(s, forum, "steering", "צוות היגוי", steering)
+    _meeting(s, forum, steer, [p for p, _ in steering], start + timedelta(days=20), None, 0.9, rng)
+    if stage == 1:
+        return
+    size = len(people) if rich else rng.randint(10, min(16, len(people)))
+    forum_people = people[:size]
+    roles = {people[0]: 'יו"ר הפורום', people[2]: "רכז/ת הפורום"}
+    plenary = _team(
+        s,
+        forum,
+        "forum",
+        "פורום התעסוקה היישובי",
+        [(p, roles.get(p, "חבר/ת פורום")) for p in forum_people],
+    )
+    n_forum = 7 if rich else (rng.randint(5, 7) if stage == 3 else rng.randint(2, 4))
+    first = max(forum.stage_since or start, start + timedelta(days=60))
+    step = max(30, min(62, (DEMO_AS_OF - first).days // (n_forum + 1)))
+    meetings = []
+    for i in range(n_forum):
+        held = first + timedelta(days=step * i)
+        presence = 0.85 - (0.25 * i / n_forum if rich else rng.uniform(0, 0.2))
+        meetings.append(
+            _meeting(s, forum, plenary, forum_people, held, min(i + 1, 7), presence, rng)
+        )
+    if rich:  # a recent plenary meeting, thinly attended
+        meetings.append(
+            _meeting(
+                s, forum, plenary, forum_people, DEMO_AS_OF - timedelta(days=25), None, 0.55, rng
+            )
+        )
+    if stage < 3:
+        return
+    focus_ids = []
+    for i, (title, desc, _) in enumerate(FOCUSES if rich else rng.sample(FOCUSES, 2)):
+        focus = StrategicFocus(forum_id=forum.id, title=title, description=desc, position=i)
+        s.add(focus)
+        s.flush()
+        focus_ids.append(focus.id)
+    _metrics(s, code, focus_ids, date(first.year, first.month, 1))
+    pool = [p for p in forum_people if p != member_person]
+    task_rows: list[dict] = []
+    plan_meeting = meetings[min(4, len(meetings) - 1)]
+    for i, focus_id in enumerate(focus_ids):
+        crew = rng.sample(pool, 5) + ([member_person] if member_person and i == 0 else [])
+        team = _team(
+            s,
+            forum,
+            "task",
+            TEAM_OF_FOCUS[i % 3],
+            [(p, "מוביל/ת" if j == 0 else "חבר/ת צוות") for j, p in enumerate(crew)],
+            focus_id,
+        )
+        last_gap = (20, 30, 75)[i % 3]  # the third team has gone quiet
+        team_meetings = [
+            _meeting(s, forum, team, crew, DEMO_AS_OF - timedelta(days=d), None, 0.8, rng)
+            for d in (last_gap + 60, last_gap + 30, last_gap)
+        ]
+        per_team = 13 if rich else rng.randint(4, 7)
+        for k in range(per_team):
+            source = plan_meeting if k < per_team // 2 else team_meetings[k % 3]
+            owner = (
+                crew[k % len(crew)]
+                if not (member_person and i == 0 and k % 3 == 0)
+                else member_person
+            )
+            task_rows.append(
+                _task_row(
+                    forum,
+                    team,
+                    focus_id,
+                    source,
+                    owner,
+                    TASK_TITLES[(i * 7 + k) % len(TASK_TITLES)],
+                    rng,
+                )
+            )
+    last = meetings[-1]
+    last.next_dates = [(DEMO_AS_OF + timedelta(days=d)).isoformat() for d in (15, 45)]
+    _tasks(s, forum, task_rows)
+    s.flush()
+    for quarter in ("2026Q2", "2026Q3"):
+        s.add(
+            QuarterlyReview(
+                forum_id=forum.id,
+                quarter=quarter,
+                taken_by="manager",
+                taken_at=_at(DEMO_AS_OF - timedelta(days=40 if quarter == "2026Q3" else 130)),
+                data=snapshot_data(s, forum.id, code, quarter),
+            )
+        )
+
+
+def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
+    """A forum in every program locality; the shared rng is left untouched for the next areas."""
+    own = random.Random(f"forum-{DEMO_SEED}")
+    for code in ctx.localities:
+        rich = code == DEMO_LOCALITY
+        _forum(session, own, code, ctx.people[code], rich, ctx.member_person_id if rich else None)
+    session.flush()

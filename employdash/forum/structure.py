@@ -1,0 +1,351 @@
+"""The forum's structure: teams, members, stage milestones and strategic focuses.
+
+Everyone in the locality's scope reads; managers and admins edit (members and leadership never edit
+the structure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from employdash import audit
+from employdash.access import Actor, require_edit, require_locality
+from employdash.db import Database
+from employdash.errors import NotFound, ValidationError
+from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
+from employdash.models import Organisation, Person
+from employdash.models.forum import (
+    TEAM_KINDS,
+    Forum,
+    Membership,
+    MilestoneCheck,
+    StrategicFocus,
+    SuccessMetric,
+    Team,
+)
+from employdash.models.indicators import IndicatorDefinition
+
+
+def forum_row(s: Session, locality_code: int) -> Forum | None:
+    return s.scalar(select(Forum).where(Forum.locality_code == locality_code))
+
+
+def require_forum(s: Session, locality_code: int) -> Forum:
+    forum = forum_row(s, locality_code)
+    if forum is None:
+        raise NotFound(f"no forum in locality {locality_code}")
+    return forum
+
+
+@dataclass(frozen=True)
+class Overview:
+    forum_id: int
+    name: str
+    stage: int
+    stage_since: date | None
+    checks: dict[str, tuple[date, str]] = field(default_factory=dict)
+    teams: list[dict] = field(default_factory=list)
+    focuses: list[dict] = field(default_factory=list)
+
+
+def teams_of(s: Session, forum_id: int) -> list[dict]:
+    rows = s.execute(
+        select(Team.id, Team.kind, Team.name, Team.focus_id)
+        .where(Team.forum_id == forum_id, Team.active.is_(True))
+        .order_by(Team.id)
+    )
+    order = {kind: i for i, kind in enumerate(TEAM_KINDS)}
+    teams = [dict(id=r.id, kind=r.kind, name=r.name, focus_id=r.focus_id) for r in rows]
+    return sorted(teams, key=lambda t: (order[t["kind"]], t["id"]))
+
+
+def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
+    """The forum of a locality, or None when it has none yet."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = forum_row(s, locality_code)
+        if forum is None:
+            return None
+        checks = {
+            c.milestone_key: (c.checked_on, c.checked_by)
+            for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
+        }
+        focuses = [
+            dict(id=f.id, title=f.title, description=f.description)
+            for f in s.scalars(
+                select(StrategicFocus)
+                .where(StrategicFocus.forum_id == forum.id)
+                .order_by(StrategicFocus.position, StrategicFocus.id)
+            )
+        ]
+        return Overview(
+            forum.id,
+            forum.name,
+            forum.stage,
+            forum.stage_since,
+            checks,
+            teams_of(s, forum.id),
+            focuses,
+        )
+
+
+def members(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """One row per (person, team): a person in three teams appears three times."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        rows = s.execute(
+            select(
+                Person.id.label("person_id"),
+                Person.full_name,
+                Person.email,
+                Person.phone,
+                Organisation.name.label("organisation"),
+                Organisation.sector,
+                Team.id.label("team_id"),
+                Team.name.label("team"),
+                Team.kind,
+                Membership.role,
+            )
+            .join(Membership, Membership.person_id == Person.id)
+            .join(Team, Team.id == Membership.team_id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(Team.forum_id == forum.id, Team.active.is_(True))
+            .order_by(Team.id, Person.full_name)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def team_people(s: Session, team_id: int) -> list[int]:
+    return list(s.scalars(select(Membership.person_id).where(Membership.team_id == team_id)))
+
+
+def people_of(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """Everyone the forum can add or assign: the locality's people and the forum's members."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = forum_row(s, locality_code)
+        member_ids = (
+            select(Membership.person_id)
+            .join(Team)
+            .where(Team.forum_id == (forum.id if forum else -1))
+        )
+        rows = s.execute(
+            select(Person.id, Person.full_name, Organisation.name.label("organisation"))
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where((Person.locality_code == locality_code) | Person.id.in_(member_ids))
+            .order_by(Person.full_name)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def set_milestone(
+    db: Database, actor: Actor, locality_code: int, key: str, checked: bool, on: date
+) -> int:
+    """Check (or uncheck) a milestone; the forum's stage follows. Returns the new stage."""
+    require_edit(actor, locality_code)
+    if key not in ALL_MILESTONES:
+        raise ValidationError({"milestone": "validation.invalid"})
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        row = s.scalar(
+            select(MilestoneCheck).where(
+                MilestoneCheck.forum_id == forum.id, MilestoneCheck.milestone_key == key
+            )
+        )
+        before = {"checked": row is not None, "stage": forum.stage}
+        if checked and row is None:
+            s.add(
+                MilestoneCheck(
+                    forum_id=forum.id, milestone_key=key, checked_on=on, checked_by=actor.username
+                )
+            )
+        elif not checked and row is not None:
+            s.delete(row)
+        s.flush()
+        checks = {
+            c.milestone_key: c.checked_on
+            for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
+        }
+        stage = stage_from(set(checks))
+        if stage != forum.stage:
+            forum.stage = stage
+            forum.stage_since = stage_started_on(checks, stage) or on
+        audit.record(
+            s,
+            actor,
+            "milestone",
+            "forum",
+            forum.id,
+            before=before,
+            after={"milestone": key, "checked": checked, "stage": stage},
+            locality_code=locality_code,
+        )
+        return stage
+
+
+def add_member(
+    db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
+) -> None:
+    require_edit(actor, locality_code)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        team = s.get(Team, team_id)
+        if team is None or team.forum_id != forum.id:
+            raise NotFound(f"team {team_id}")
+        if s.get(Person, person_id) is None:
+            raise ValidationError({"person": "validation.invalid"})
+        exists = s.scalar(
+            select(Membership.id).where(
+                Membership.team_id == team_id, Membership.person_id == person_id
+            )
+        )
+        if exists:
+            raise ValidationError({"person": "validation.duplicate"})
+        s.add(
+            Membership(
+                team_id=team_id,
+                person_id=person_id,
+                role=role.strip()[:120] or None,
+                joined_on=date.today(),
+            )
+        )
+        audit.record(
+            s,
+            actor,
+            "create",
+            "membership",
+            f"{team_id}:{person_id}",
+            after={"team_id": team_id, "person_id": person_id, "role": role},
+            locality_code=locality_code,
+        )
+
+
+def metrics_of(s: Session, forum_id: int) -> list[dict]:
+    rows = s.execute(
+        select(
+            SuccessMetric.id,
+            SuccessMetric.focus_id,
+            StrategicFocus.title.label("focus_title"),
+            SuccessMetric.indicator_code,
+            SuccessMetric.baseline,
+            SuccessMetric.baseline_date,
+            SuccessMetric.target,
+            SuccessMetric.target_date,
+            IndicatorDefinition.name_he,
+            IndicatorDefinition.name_en,
+            IndicatorDefinition.unit,
+        )
+        .join(StrategicFocus, StrategicFocus.id == SuccessMetric.focus_id)
+        .join(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
+        .where(StrategicFocus.forum_id == forum_id)
+        .order_by(StrategicFocus.position, StrategicFocus.id, SuccessMetric.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """Headline outcome indicators a success metric can follow."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        rows = s.execute(
+            select(
+                IndicatorDefinition.code,
+                IndicatorDefinition.name_he,
+                IndicatorDefinition.name_en,
+                IndicatorDefinition.unit,
+            )
+            .where(IndicatorDefinition.parent_code.is_(None))
+            .order_by(IndicatorDefinition.sort_order, IndicatorDefinition.code)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def create_focus(
+    db: Database, actor: Actor, locality_code: int, title: str, description: str = ""
+) -> int:
+    require_edit(actor, locality_code)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "validation.required"})
+    if len(title) > 200:
+        raise ValidationError({"title": "validation.too_long"})
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        position = s.scalar(select(func.count()).where(StrategicFocus.forum_id == forum.id)) or 0
+        focus = StrategicFocus(
+            forum_id=forum.id,
+            title=title,
+            description=description.strip() or None,
+            position=position,
+        )
+        s.add(focus)
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "create",
+            "strategic_focus",
+            focus.id,
+            after={"title": title, "description": focus.description},
+            locality_code=locality_code,
+        )
+        return focus.id
+
+
+def add_metric(
+    db: Database,
+    actor: Actor,
+    locality_code: int,
+    focus_id: int,
+    indicator_code: str,
+    baseline: float,
+    target: float,
+    target_date: date,
+) -> int:
+    """A success metric: an outcome indicator from `baseline` to `target` by `target_date`."""
+    require_edit(actor, locality_code)
+    errors: dict[str, str] = {}
+    if baseline == target:
+        errors["target"] = "validation.invalid"
+    if target_date is None:
+        errors["target_date"] = "validation.required"
+    if errors:
+        raise ValidationError(errors)
+    with db.transaction() as s:
+        forum = require_forum(s, locality_code)
+        focus = s.get(StrategicFocus, focus_id)
+        if focus is None or focus.forum_id != forum.id:
+            raise ValidationError({"focus": "validation.invalid"})
+        if s.get(IndicatorDefinition, indicator_code) is None:
+            raise ValidationError({"indicator": "validation.invalid"})
+        metric = SuccessMetric(
+            focus_id=focus_id,
+            indicator_code=indicator_code,
+            baseline=float(baseline),
+            baseline_date=date.today(),
+            target=float(target),
+            target_date=target_date,
+        )
+        s.add(metric)
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "create",
+            "success_metric",
+            metric.id,
+            after={
+                "focus_id": focus_id,
+                "indicator_code": indicator_code,
+                "baseline": baseline,
+                "target": target,
+                "target_date": target_date,
+            },
+            locality_code=locality_code,
+        )
+        return metric.id

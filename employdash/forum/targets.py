@@ -1,0 +1,76 @@
+"""Success metrics and their progress, computed from the latest indicator values (never typed in).
+
+progress = (latest - baseline) / (target - baseline), clamped to 0..1: a value that moved away from
+the target counts as no progress, one beyond the target as reached. A lower-is-better metric
+(unemployment) works the same way because target < baseline flips both signs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from employdash.access import Actor, require_locality
+from employdash.db import Database
+from employdash.forum.structure import forum_row, metrics_of
+
+
+def progress(baseline: float, target: float, latest: float | None) -> float | None:
+    if latest is None:
+        return None
+    span = target - baseline
+    if span == 0:
+        return 1.0 if latest == target else 0.0
+    return min(1.0, max(0.0, (latest - baseline) / span))
+
+
+def latest(s: Session, locality_code: int, indicator_code: str) -> tuple[date, float] | None:
+    from employdash.indicators.values import latest_value
+
+    return latest_value(s, locality_code, indicator_code)
+
+
+def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list[dict]:
+    """Every success metric of the forum with its latest value and computed progress."""
+    out = []
+    for metric in metrics_of(s, forum_id):
+        found = latest(s, locality_code, metric["indicator_code"])
+        value = found[1] if found else None
+        out.append(
+            {
+                **metric,
+                "latest": value,
+                "latest_period": found[0] if found else None,
+                "progress": progress(metric["baseline"], metric["target"], value),
+            }
+        )
+    return out
+
+
+def focus_progress(metrics: list[dict]) -> list[tuple[str, float | None]]:
+    """One figure per focus: the mean progress of its metrics that have a value."""
+    by_focus: dict[str, list[float]] = {}
+    for m in metrics:
+        bucket = by_focus.setdefault(m["focus_title"], [])
+        if m["progress"] is not None:
+            bucket.append(m["progress"])
+    return [(title, sum(v) / len(v) if v else None) for title, v in by_focus.items()]
+
+
+def metric_progress(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = forum_row(s, locality_code)
+        return metrics_with_progress(s, locality_code, forum.id) if forum else []
+
+
+def targets_for(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+    """For the indicator explorer's "value against targets" (see CONTRACTS.md)."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        forum = forum_row(s, locality_code)
+        if forum is None:
+            return []
+        keys = ("indicator_code", "baseline", "target", "target_date", "focus_title")
+        return [{k: m[k] for k in keys} for m in metrics_of(s, forum.id)]

@@ -1,0 +1,111 @@
+"""Importing indicator files (admin only): a preview that writes nothing, then an atomic commit.
+
+The commit validates the file again inside its own transaction rather than trusting the
+preview, so a value someone else changed in between is compared against what is stored now.
+One audit entry per committed batch carries the counts; the batch itself records the file's
+hash, so "which file did this value come from" is always answerable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from employdash import audit
+from employdash.access import ADMIN, Actor, require_role
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.indicators.catalogue import ensure_catalogue
+from employdash.indicators.import_plan import ImportPlan, apply_plan, build_plan, quiet_gc
+from employdash.models.indicators import ImportBatch
+
+MAX_BYTES = 200 * 2**20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    added: int
+    revised: int
+    unchanged: int
+    rejected: int
+
+
+def _check(filename: str, data: bytes, source: str) -> None:
+    errors = {}
+    if not data:
+        errors["file"] = "import.error.empty"
+    elif len(data) > MAX_BYTES:
+        errors["file"] = "validation.too_long"
+    if not (source or "").strip():
+        errors["source"] = "validation.required"
+    elif len(source) > 120:
+        errors["source"] = "validation.too_long"
+    if errors:
+        raise ValidationError(errors)
+
+
+def preview_import(
+    db: Database, actor: Actor, filename: str, data: bytes, today: date | None = None
+) -> ImportPlan:
+    require_role(actor, ADMIN)
+    _check(filename, data, "-")
+    with db.transaction() as s, quiet_gc():
+        ensure_catalogue(s)
+        return build_plan(s, filename, data, today or date.today())
+
+
+def commit_import(
+    db: Database, actor: Actor, filename: str, data: bytes, source: str, today: date | None = None
+) -> ImportResult:
+    require_role(actor, ADMIN)
+    _check(filename, data, source)
+    with db.transaction() as s, quiet_gc():
+        ensure_catalogue(s)
+        plan = build_plan(s, filename, data, today or date.today())
+        batch_id = apply_plan(s, plan, actor.username, source.strip())
+        result = ImportResult(
+            batch_id, len(plan.to_add), len(plan.to_revise), plan.unchanged, len(plan.rejected)
+        )
+        if batch_id is not None:
+            audit.record(
+                s,
+                actor,
+                "import",
+                "import_batch",
+                batch_id,
+                after={
+                    "filename": filename,
+                    "layout": plan.layout,
+                    "sha256": plan.sha256,
+                    "added": result.added,
+                    "revised": result.revised,
+                    "unchanged": result.unchanged,
+                    "rejected": result.rejected,
+                },
+            )
+        return result
+
+
+def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[dict]:
+    require_role(actor, ADMIN)
+    with db.transaction() as s:
+        rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+        return [
+            {
+                "id": b.id,
+                "created_at": b.created_at,
+                "username": b.username,
+                "filename": b.filename,
+                "layout": b.layout,
+                "source": b.source,
+                "rows_read": b.rows_read,
+                "added": b.rows_added,
+                "revised": b.rows_revised,
+                "unchanged": b.rows_unchanged,
+                "rejected": b.rows_rejected,
+            }
+            for b in rows
+        ]

@@ -1,0 +1,82 @@
+"""The mentoring snapshot the briefing page shows for one locality (contract in CONTRACTS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from employdash.access import Actor, require_locality
+from employdash.config import get_config
+from employdash.db import Database
+from employdash.mentoring.funnel import (
+    Selection,
+    compute_funnel,
+    count_current,
+    count_matches_active,
+    count_outcomes,
+    require_reader,
+    twelve_months_before,
+    waiting_query,
+)
+from employdash.models.mentoring import Program
+from employdash.privacy import suppress_total
+
+# "Active" means in the pipeline, not dropped and not yet at its closing stages.
+ACTIVE_MENTEE_STAGES = ("referred", "screened", "accepted", "matched", "in_sessions")
+ACTIVE_MENTOR_STAGES = ("recruited", "interviewed", "trained", "matched", "active")
+
+
+@dataclass(frozen=True)
+class MentoringSnapshot:
+    programs: int
+    mentees_active: int | None  # None when suppressed (below threshold)
+    mentors_active: int | None
+    matches_active: int | None
+    outcomes_12m: int | None  # outcomes reached in the 12 months before as_of
+    waiting_for_mentor: int | None
+    funnel: list[tuple[str, int | None]]  # (stage catalogue key, count) for the mentee pipeline
+
+
+def briefing_snapshot(
+    db: Database, actor: Actor, locality_code: int, as_of: date | None = None
+) -> MentoringSnapshot | None:
+    """The locality's mentoring figures as of a date; None when it has no mentoring program."""
+    require_reader(actor)
+    require_locality(actor, locality_code)
+    as_of = as_of or date.today()
+    threshold = int(get_config().SUPPRESSION_THRESHOLD)
+    mentees = Selection(pipeline="mentee", locality_codes=(locality_code,))
+    mentors = Selection(pipeline="mentor", locality_codes=(locality_code,))
+    with db.transaction() as s:
+        programs = int(
+            s.scalar(
+                select(func.count())
+                .select_from(Program)
+                .where(Program.locality_code == locality_code, Program.kind == "mentoring")
+            )
+            or 0
+        )
+        if not programs:
+            return None
+        fun = compute_funnel(s, actor, mentees, as_of)
+        waiting = s.scalar(
+            select(func.count()).select_from(waiting_query(actor, mentees, as_of).subquery())
+        )
+        figures = {
+            "mentees_active": count_current(s, actor, mentees, as_of, ACTIVE_MENTEE_STAGES),
+            "mentors_active": count_current(s, actor, mentors, as_of, ACTIVE_MENTOR_STAGES),
+            "matches_active": count_matches_active(s, actor, mentees, as_of),
+            "outcomes_12m": count_outcomes(s, actor, mentees, twelve_months_before(as_of), as_of),
+            "waiting_for_mentor": int(waiting or 0),
+        }
+    funnel = [
+        (row.name_key, suppress_total(int(row.reached), threshold))
+        for row in fun.table.itertuples()
+    ] or [(st.name_key, 0) for st in fun.stages]
+    return MentoringSnapshot(
+        programs=programs,
+        **{k: suppress_total(v, threshold) for k, v in figures.items()},
+        funnel=funnel,
+    )

@@ -1,0 +1,295 @@
+"""Importing mentoring participants and their stage events from CSV or Excel.
+
+One row is one stage event: code, stage, date (and kind, reason). A code not yet stored is a new
+participant, whose first row must also give role, program and population (age band and cohort
+are optional). `plan_import` is the preview: rows read, participants and events to add, and the
+rejected rows with their line number and reason; `commit_import` re-plans inside one transaction
+and writes every accepted row, or nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from employdash import audit
+from employdash.access import Actor, require_role
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.i18n import t
+from employdash.mentoring.operations import DROP_REASONS, PIPELINE_OF_ROLE, add_participant_in
+from employdash.models.mentoring import (
+    AGE_BANDS,
+    EVENT_KINDS,
+    POPULATIONS,
+    Cohort,
+    Participant,
+    PipelineStage,
+    Program,
+    StageEvent,
+)
+from employdash.reading import read_table, records
+
+# Accepted headers (English and Hebrew) for each field.
+HEADERS = {
+    "code": ("code", "קוד"),
+    "stage": ("stage", "שלב"),
+    "date": ("date", "תאריך"),
+    "kind": ("kind", "סוג"),
+    "reason": ("reason", "סיבה"),
+    "role": ("role", "תפקיד"),
+    "program": ("program", "תוכנית"),
+    "population": ("population", "אוכלוסייה"),
+    "age_band": ("age_band", "קבוצת גיל"),
+    "cohort": ("cohort", "מחזור"),
+}
+REQUIRED = ("code", "stage", "date")
+
+
+@dataclass
+class PlannedEvent:
+    line: int
+    code: str
+    stage_id: int
+    stage: str
+    on: date
+    kind: str
+    reason: str | None
+
+
+@dataclass
+class ImportPlan:
+    rows_read: int = 0
+    new_participants: list[dict[str, Any]] = field(default_factory=list)
+    events: list[PlannedEvent] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, catalogue key)
+
+
+def _field_map(header: list[str]) -> dict[str, str]:
+    lowered = {h.strip().lower(): h for h in header}
+    found = {}
+    for name, aliases in HEADERS.items():
+        for alias in aliases:
+            if alias in lowered:
+                found[name] = lowered[alias]
+                break
+    missing = [n for n in REQUIRED if n not in found]
+    if missing:
+        raise ValidationError({n: "ment.import.error.missing_column" for n in missing})
+    return found
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class _Reference:
+    """Stages, programs and stored participants, loaded once per plan."""
+
+    def __init__(self, s: Session, actor: Actor) -> None:
+        self.stages: dict[tuple[str, str], PipelineStage] = {}
+        for st in s.scalars(select(PipelineStage)):
+            for label in (st.code, t(st.name_key, "he"), t(st.name_key, "en")):
+                self.stages[(st.pipeline_code, label.strip().lower())] = st
+        self.programs: dict[str, Program] = {}
+        for p in s.scalars(select(Program)):
+            if actor.can_edit(p.locality_code):
+                self.programs[str(p.id)] = p
+                self.programs[p.name.strip().lower()] = p
+        self.cohorts = {
+            (c.program_id, c.name.strip().lower()): c for c in s.scalars(select(Cohort))
+        }
+        self.session = s
+
+    def participant(self, code: str) -> tuple[str, int, date | None, str | None] | None:
+        """(pipeline, program locality, last event date, last kind) of a stored code."""
+        row = self.session.execute(
+            select(Participant.pipeline_code, Program.locality_code, Participant.id)
+            .join(Program, Program.id == Participant.program_id)
+            .where(Participant.code == code)
+        ).first()
+        if row is None:
+            return None
+        last = self.session.execute(
+            select(StageEvent.occurred_on, StageEvent.kind)
+            .where(StageEvent.participant_id == row.id)
+            .order_by(StageEvent.occurred_on.desc(), StageEvent.id.desc())
+            .limit(1)
+        ).first()
+        return row.pipeline_code, row.locality_code, *(last or (None, None))
+
+
+def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[str, Any] | str:
+    role = row.get("role", "").lower()
+    program = ref.programs.get(row.get("program", "").lower())
+    population = row.get("population", "").lower()
+    age = row.get("age_band") or None
+    if role not in PIPELINE_OF_ROLE:
+        return "ment.import.error.role"
+    if program is None:
+        return "ment.import.error.program"
+    if population not in POPULATIONS:
+        return "ment.import.error.population"
+    if age is not None and age not in AGE_BANDS:
+        return "ment.import.error.age_band"
+    cohort = None
+    if row.get("cohort"):
+        found = ref.cohorts.get((program.id, row["cohort"].lower()))
+        if found is None:
+            return "ment.import.error.cohort"
+        cohort = found.id
+    return {
+        "code": code,
+        "role": role,
+        "program_id": program.id,
+        "population": population,
+        "age_band": age,
+        "cohort_id": cohort,
+        "pipeline": PIPELINE_OF_ROLE[role],
+    }
+
+
+def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
+    require_role(actor, "admin", "manager")
+    table = read_table(filename, data)
+    if not table.rows:
+        raise ValidationError({"file": "import.error.empty"})
+    columns = _field_map(table.header)
+    ref = _Reference(s, actor)
+    plan = ImportPlan()
+    # per code: (pipeline, last date, last kind, is new)
+    state: dict[str, tuple[str, date | None, str | None]] = {}
+    for line, raw in records(table):
+        plan.rows_read += 1
+        row = {name: _text(raw.get(column)) for name, column in columns.items()}
+        code = row["code"]
+        if not code:
+            plan.rejected.append((line, "ment.import.error.code"))
+            continue
+        if code not in state:
+            stored = ref.participant(code)
+            if stored is not None:
+                pipeline, locality, last_on, last_kind = stored
+                if not actor.can_edit(locality):
+                    plan.rejected.append((line, "ment.import.error.scope"))
+                    continue
+                state[code] = (pipeline, last_on, last_kind)
+            else:
+                created = _new_participant(ref, code, row)
+                if isinstance(created, str):
+                    plan.rejected.append((line, created))
+                    continue
+                plan.new_participants.append(created)
+                state[code] = (created["pipeline"], None, None)
+        pipeline, last_on, last_kind = state[code]
+        stage = ref.stages.get((pipeline, row["stage"].lower()))
+        on = _date(raw.get(columns["date"]))
+        kind = (row.get("kind") or "forward").lower()
+        reason = row.get("reason") or None
+        error = None
+        if stage is None:
+            error = "ment.import.error.stage"
+        elif on is None:
+            error = "ment.import.error.date"
+        elif kind not in EVENT_KINDS:
+            error = "ment.import.error.kind"
+        elif kind == "drop" and reason not in DROP_REASONS:
+            error = "ment.import.error.reason"
+        elif last_on is not None and on < last_on:
+            error = "ment.import.error.order"
+        elif last_on is None and (kind != "forward" or stage.position != 1):
+            error = "ment.import.error.first_stage"
+        if error:
+            plan.rejected.append((line, error))
+            continue
+        plan.events.append(
+            PlannedEvent(
+                line, code, stage.id, stage.code, on, kind, reason if kind == "drop" else None
+            )
+        )
+        state[code] = (pipeline, on, kind)
+    # a new participant whose every row was rejected is not added
+    with_events = {e.code for e in plan.events}
+    plan.new_participants = [p for p in plan.new_participants if p["code"] in with_events]
+    return plan
+
+
+def plan_import(db: Database, actor: Actor, filename: str, data: bytes) -> ImportPlan:
+    """The preview: nothing is written."""
+    with db.transaction() as s:
+        return _plan(s, actor, filename, data)
+
+
+def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> ImportPlan:
+    """Write every accepted row of the file in one transaction (re-validated inside it)."""
+    with db.transaction() as s:
+        plan = _plan(s, actor, filename, data)
+        if not plan.events:
+            raise ValidationError({"file": "ment.import.error.nothing"})
+        first_events = {}
+        for p in plan.new_participants:
+            first = next(e for e in plan.events if e.code == p["code"])
+            first_events[p["code"]] = first.line
+            add_participant_in(
+                s,
+                actor,
+                program_id=p["program_id"],
+                role=p["role"],
+                population=p["population"],
+                age_band=p["age_band"],
+                entered_on=first.on,
+                cohort_id=p["cohort_id"],
+                code=p["code"],
+            )
+        ids = dict(
+            s.execute(
+                select(Participant.code, Participant.id).where(
+                    Participant.code.in_({e.code for e in plan.events})
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "participant_id": ids[e.code],
+                "stage_id": e.stage_id,
+                "occurred_on": e.on,
+                "kind": e.kind,
+                "reason": e.reason,
+            }
+            for e in plan.events
+            if first_events.get(e.code) != e.line
+        ]
+        if rows:
+            s.execute(insert(StageEvent), rows)
+        audit.record(
+            s,
+            actor,
+            "import",
+            "ment_stage_event",
+            filename,
+            after={
+                "rows_read": plan.rows_read,
+                "participants": len(plan.new_participants),
+                "events": len(plan.events),
+                "rejected": len(plan.rejected),
+            },
+        )
+        return plan

@@ -1,0 +1,362 @@
+"""The stakeholder register of a locality: add, edit, move on the grid, remove.
+
+Every edit carries the version the user read; a save from a stale version is refused with what
+the other person changed (`StaleVersion`), never silently overwritten. Each change of position
+also updates this quarter's row in the position history, which is what "where was it last
+quarter" reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from employdash import audit
+from employdash.db import Database
+from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.models import SECTORS, Organisation, Person
+from employdash.models.base import utcnow
+from employdash.models.stakeholders import ENGAGEMENTS, STANCES, Stakeholder, StakeholderPosition
+from employdash.stakeholders.common import (
+    check_choice,
+    check_scale,
+    check_text,
+    quarter_start,
+    raise_if,
+    require_read,
+    require_write,
+)
+from employdash.stakeholders.rules import quadrant
+
+EDITABLE = (
+    "organisation_id",
+    "person_id",
+    "sector",
+    "role",
+    "power",
+    "interest",
+    "stance",
+    "engagement",
+    "owner_person_id",
+    "notes",
+    "last_contact",
+)
+
+
+@dataclass
+class StakeholderInput:
+    """What the register form sends; a new organisation is created when its name is given."""
+
+    organisation_id: int | None = None
+    new_organisation: str | None = None
+    person_id: int | None = None
+    sector: str = "municipality"
+    role: str | None = None
+    power: int = 3
+    interest: int = 3
+    stance: str = "neutral"
+    engagement: str = "not_contacted"
+    owner_person_id: int | None = None
+    notes: str | None = None
+    last_contact: date | None = None
+
+
+@dataclass(frozen=True)
+class PositionEdit:
+    """One row of the grid's side table: the new power and interest, with the version read."""
+
+    stakeholder_id: int
+    version: int
+    power: int
+    interest: int
+
+
+@dataclass
+class Options:
+    """Choices for the register form within one locality."""
+
+    organisations: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, sector
+    people: list[tuple[int, str, int | None]] = field(default_factory=list)  # id, name, org id
+
+
+def _state(row: Stakeholder) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in EDITABLE}
+
+
+def _validate(s: Session, code: int, values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    check_choice(errors, "sector", values["sector"], SECTORS)
+    check_scale(errors, "power", values["power"])
+    check_scale(errors, "interest", values["interest"])
+    check_choice(errors, "stance", values["stance"], STANCES)
+    check_choice(errors, "engagement", values["engagement"], ENGAGEMENTS)
+    values["role"] = check_text(errors, "role", values.get("role"), 160)
+    values["notes"] = check_text(errors, "notes", values.get("notes"), 4000)
+    org = s.get(Organisation, values["organisation_id"]) if values["organisation_id"] else None
+    if org is None or org.locality_code not in (code, None):
+        errors["organisation_id"] = "validation.required" if org is None else "validation.invalid"
+    for key in ("person_id", "owner_person_id"):
+        if values.get(key) is not None:
+            person = s.get(Person, values[key])
+            if person is None or person.locality_code not in (code, None):
+                errors[key] = "validation.invalid"
+    last = values.get("last_contact")
+    if last is not None and last > date.today():
+        errors["last_contact"] = "validation.out_of_range"
+    raise_if(errors)
+
+
+def _snapshot(s: Session, row: Stakeholder, as_of: date) -> None:
+    """Keep this quarter's review row equal to the latest position within the quarter."""
+    period = quarter_start(as_of)
+    snap = s.scalar(
+        select(StakeholderPosition).where(
+            StakeholderPosition.stakeholder_id == row.id,
+            StakeholderPosition.review_period == period,
+        )
+    )
+    if snap is None:
+        snap = StakeholderPosition(stakeholder_id=row.id, review_period=period)
+        s.add(snap)
+    snap.power, snap.interest = row.power, row.interest
+    snap.stance, snap.engagement = row.stance, row.engagement
+    snap.recorded_at = utcnow()
+
+
+def _load(s: Session, actor, stakeholder_id: int) -> Stakeholder:  # type: ignore[no-untyped-def]
+    row = s.get(Stakeholder, stakeholder_id)
+    if row is None:
+        raise NotFound(f"stakeholder {stakeholder_id}")
+    require_write(actor, row.locality_code)
+    return row
+
+
+def _check_version(
+    row: Stakeholder, version: int, mine: dict[str, Any], theirs: dict[str, Any] | None = None
+) -> None:
+    if row.version != version:
+        current = theirs or _state(row)
+        changes = {k: (current.get(k), v) for k, v in mine.items() if current.get(k) != v}
+        raise StaleVersion(changes, row.version)
+
+
+def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore[no-untyped-def]
+    require_read(actor, locality_code)
+    with db.transaction() as s:
+        orgs = s.execute(
+            select(Organisation.id, Organisation.name, Organisation.sector)
+            .where(Organisation.locality_code == locality_code)
+            .order_by(Organisation.name)
+        ).all()
+        people = s.execute(
+            select(Person.id, Person.full_name, Person.organisation_id)
+            .where(Person.locality_code == locality_code)
+            .order_by(Person.full_name)
+        ).all()
+    return Options([tuple(r) for r in orgs], [tuple(r) for r in people])  # type: ignore[misc]
+
+
+def register(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The register as a table: one row per stakeholder, with its quadrant."""
+    require_read(actor, locality_code)
+    contact, owner = aliased(Person), aliased(Person)
+    query = (
+        select(
+            Stakeholder.id,
+            Organisation.name.label("organisation"),
+            contact.full_name.label("person"),
+            Stakeholder.sector,
+            Stakeholder.role,
+            Stakeholder.power,
+            Stakeholder.interest,
+            Stakeholder.stance,
+            Stakeholder.engagement,
+            owner.full_name.label("owner"),
+            Stakeholder.notes,
+            Stakeholder.last_contact,
+            Stakeholder.version,
+            Stakeholder.organisation_id,
+            Stakeholder.person_id,
+            Stakeholder.owner_person_id,
+        )
+        .join(Organisation, Organisation.id == Stakeholder.organisation_id)
+        .outerjoin(contact, contact.id == Stakeholder.person_id)
+        .outerjoin(owner, owner.id == Stakeholder.owner_person_id)
+        .where(Stakeholder.locality_code == locality_code)
+        .order_by(Organisation.name, Stakeholder.id)
+    )
+    with db.transaction() as s:
+        result = s.execute(query)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    if frame.empty:
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "organisation",
+                "person",
+                "sector",
+                "role",
+                "power",
+                "interest",
+                "quadrant",
+                "stance",
+                "engagement",
+                "owner",
+                "notes",
+                "last_contact",
+                "version",
+            ]
+        )
+    frame.insert(
+        7, "quadrant", [quadrant(p, i) for p, i in zip(frame.power, frame.interest, strict=True)]
+    )
+    return frame
+
+
+def create(
+    db: Database,
+    actor,
+    locality_code: int,
+    data: StakeholderInput,  # type: ignore[no-untyped-def]
+    as_of: date | None = None,
+) -> int:
+    require_write(actor, locality_code)
+    values = asdict(data)
+    new_org = (values.pop("new_organisation") or "").strip()
+    with db.transaction() as s:
+        if new_org:
+            if len(new_org) > 200:
+                raise ValidationError({"new_organisation": "validation.too_long"})
+            org = Organisation(name=new_org, sector=values["sector"], locality_code=locality_code)
+            s.add(org)
+            s.flush()
+            values["organisation_id"] = org.id
+            audit.record(
+                s,
+                actor,
+                "create",
+                "organisation",
+                org.id,
+                after={"name": new_org, "sector": org.sector},
+                locality_code=locality_code,
+            )
+        _validate(s, locality_code, values)
+        row = Stakeholder(locality_code=locality_code, **values)
+        s.add(row)
+        s.flush()
+        _snapshot(s, row, as_of or date.today())
+        audit.record(
+            s,
+            actor,
+            "create",
+            "stakeholder",
+            row.id,
+            after=_state(row),
+            locality_code=locality_code,
+        )
+        return row.id
+
+
+def update(
+    db: Database,
+    actor,
+    stakeholder_id: int,
+    version: int,  # type: ignore[no-untyped-def]
+    changes: dict[str, Any],
+    as_of: date | None = None,
+) -> int:
+    """Apply `changes` (a subset of the editable fields) read at `version`; returns the new one."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({k: "validation.invalid" for k in sorted(unknown)})
+    with db.transaction() as s:
+        row = _load(s, actor, stakeholder_id)
+        _check_version(row, version, changes)
+        before = _state(row)
+        values = {**before, **changes}
+        _validate(s, row.locality_code, values)
+        for key in EDITABLE:
+            setattr(row, key, values[key])
+        old, new = audit.changed_fields(before, _state(row))
+        if not new:
+            return row.version
+        row.version += 1
+        row.updated_at = utcnow()
+        _snapshot(s, row, as_of or date.today())
+        audit.record(
+            s,
+            actor,
+            "update",
+            "stakeholder",
+            row.id,
+            before=old,
+            after=new,
+            locality_code=row.locality_code,
+        )
+        return row.version
+
+
+def move(
+    db: Database,
+    actor,
+    locality_code: int,
+    edits: list[PositionEdit],  # type: ignore[no-untyped-def]
+    as_of: date | None = None,
+) -> int:
+    """Save the grid table's power/interest edits together: all of them, or none when any row
+    was changed by someone else since it was read. Returns how many stakeholders moved."""
+    require_write(actor, locality_code)
+    errors: dict[str, str] = {}
+    for edit in edits:
+        check_scale(errors, f"{edit.stakeholder_id}.power", edit.power)
+        check_scale(errors, f"{edit.stakeholder_id}.interest", edit.interest)
+    raise_if(errors)
+    moved = 0
+    with db.transaction() as s:
+        for edit in edits:
+            row = s.get(Stakeholder, edit.stakeholder_id)
+            if row is None or row.locality_code != locality_code:
+                raise NotFound(f"stakeholder {edit.stakeholder_id}")
+            mine = {"power": edit.power, "interest": edit.interest}
+            _check_version(row, edit.version, mine)
+            before = {"power": row.power, "interest": row.interest}
+            if before == mine:
+                continue
+            row.power, row.interest = edit.power, edit.interest
+            row.version += 1
+            row.updated_at = utcnow()
+            _snapshot(s, row, as_of or date.today())
+            audit.record(
+                s,
+                actor,
+                "move",
+                "stakeholder",
+                row.id,
+                before=before,
+                after=mine,
+                locality_code=locality_code,
+            )
+            moved += 1
+    return moved
+
+
+def delete(db: Database, actor, stakeholder_id: int, version: int) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as s:
+        row = _load(s, actor, stakeholder_id)
+        _check_version(row, version, {})
+        before = _state(row)
+        s.delete(row)
+        audit.record(
+            s,
+            actor,
+            "delete",
+            "stakeholder",
+            stakeholder_id,
+            before=before,
+            locality_code=row.locality_code,
+        )

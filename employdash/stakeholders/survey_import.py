@@ -1,0 +1,362 @@
+"""Employer survey import from CSV or Excel: read → validate every row → preview → commit.
+
+The preview says how many rows were read, which would be added or revised, how many are already
+stored unchanged, and every rejected row with its line number and reason. The commit writes all
+accepted rows in one transaction (or nothing) and re-checks against the database, so importing
+the same file twice changes nothing the second time.
+
+Columns (English or Hebrew headers): company, locality (CBS code or name; defaults to the chosen
+locality), survey_date, location, branch, employee_count, recruitment_areas (';'-separated
+localities), open_positions ("profession:count; ..."), hiring_horizon, remote_work,
+offers_training, training_needs (';'-separated), service_contact, satisfaction (1-5),
+community_interest, contact_name, contact_phone, contact_email. Choice columns take the code or
+its Hebrew or English label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from employdash import audit
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.i18n import t
+from employdash.models import Locality
+from employdash.models.stakeholders import (
+    BRANCHES,
+    HIRING_HORIZONS,
+    REMOTE_STANCES,
+    SERVICE_CONTACTS,
+    EmployerSurveyResponse,
+)
+from employdash.reading import read_table, records
+from employdash.stakeholders.common import require_write
+from employdash.stakeholders.surveys import SurveyInput, clean_label, employer_id, validate, write
+
+HEADERS = {
+    "company": ("company", "חברה", "שם החברה", "שם העסק"),
+    "locality": ("locality", "locality_code", "יישוב", "ישוב", "סמל יישוב"),
+    "survey_date": ("survey_date", "date", "תאריך", "תאריך הסקר"),
+    "location": ("location", "מיקום", "מיקום העסק"),
+    "branch": ("branch", "sector", "ענף"),
+    "employee_count": ("employee_count", "employees", "מספר עובדים"),
+    "recruitment_areas": ("recruitment_areas", "אזורי גיוס"),
+    "open_positions": ("open_positions", "positions", "משרות פנויות"),
+    "hiring_horizon": ("hiring_horizon", "hiring_plans", "תכנית גיוס", "תוכנית גיוס"),
+    "remote_work": ("remote_work", "עבודה מרחוק"),
+    "offers_training": ("offers_training", "training_offered", "הכשרה בעסק", "מציע הכשרה"),
+    "training_needs": ("training_needs", "צורכי הכשרה", "צרכי הכשרה"),
+    "service_contact": ("service_contact", "קשר עם שירות התעסוקה"),
+    "satisfaction": ("satisfaction", "שביעות רצון"),
+    "community_interest": ("community_interest", "קהילת מעסיקים"),
+    "contact_name": ("contact_name", "contact", "איש קשר"),
+    "contact_phone": ("contact_phone", "phone", "טלפון"),
+    "contact_email": ("contact_email", "email", 'דוא"ל', "מייל"),
+}
+REQUIRED = ("company", "survey_date", "branch", "hiring_horizon", "remote_work", "service_contact")
+CHOICES = {
+    "branch": ("survey.branch", BRANCHES),
+    "hiring_horizon": ("survey.horizon", HIRING_HORIZONS),
+    "remote_work": ("survey.remote", REMOTE_STANCES),
+    "service_contact": ("survey.contact", SERVICE_CONTACTS),
+}
+TRUE, FALSE = {"yes", "true", "1", "כן", "y"}, {"no", "false", "0", "לא", "n", ""}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    locality_code: int
+    company: str
+    data: SurveyInput
+
+
+@dataclass
+class Rejection:
+    line: int
+    reason: str  # catalogue key
+    detail: str = ""
+
+
+@dataclass
+class SurveyPreview:
+    filename: str
+    rows_read: int = 0
+    to_add: list[ParsedRow] = field(default_factory=list)
+    to_revise: list[ParsedRow] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    revised: int
+    unchanged: int
+    rejected: int
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"[\"'״׳`\-–]", " ", str(text or "")).replace("קריית", "קרית")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def read_rows(raw: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, {canonical column: cell}) for every data row of a CSV or Excel file."""
+    table = read_table(filename, raw)
+    lookup = {_normal(alias): key for key, aliases in HEADERS.items() for alias in aliases}
+    columns = {header: lookup.get(_normal(header)) for header in table.header}
+    missing = [k for k in REQUIRED if k not in columns.values()]
+    if missing:
+        raise ValidationError({k: "validation.required" for k in missing}, "missing columns")
+    return [
+        (line, {col: cells[header] for header, col in columns.items() if col})
+        for line, cells in records(table)
+    ]
+
+
+class _Cells:
+    """Turns one row's cells into typed values, collecting what is wrong with them."""
+
+    def __init__(self, cells: dict[str, Any], places: dict[str, int]) -> None:
+        self.cells, self.places, self.errors = cells, places, {}
+
+    def text(self, key: str) -> str | None:
+        value = self.cells.get(key)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return clean_label(str(value)) if value not in (None, "") else None
+
+    def integer(self, key: str) -> int | None:
+        text = self.text(key)
+        if text is None:
+            return None
+        try:
+            return int(float(text.replace(",", "")))
+        except ValueError:
+            self.errors[key] = "validation.invalid"
+            return None
+
+    def flag(self, key: str) -> bool:
+        text = (self.text(key) or "").lower()
+        if text not in TRUE | FALSE:
+            self.errors[key] = "validation.invalid"
+        return text in TRUE
+
+    def day(self, key: str) -> date | None:
+        value = self.cells.get(key)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = self.text(key) or ""
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        self.errors[key] = "validation.invalid"
+        return None
+
+    def choice(self, key: str) -> str:
+        prefix, codes = CHOICES[key]
+        text = _normal(self.text(key) or "")
+        for code in codes:
+            names = {
+                code,
+                _normal(t(f"{prefix}.{code}", "he")),
+                _normal(t(f"{prefix}.{code}", "en")),
+            }
+            if text in names:
+                return code
+        self.errors[key] = "validation.invalid"
+        return ""
+
+    def places_list(self, key: str) -> list[int]:
+        found = []
+        for part in (self.text(key) or "").split(";"):
+            part = _normal(part)
+            if not part:
+                continue
+            code = self.places.get(part) or (int(part) if part.isdigit() else None)
+            if code is None:
+                self.errors[key] = "validation.invalid"
+            else:
+                found.append(code)
+        return found
+
+    def positions(self, key: str) -> list[tuple[str, int]]:
+        found = []
+        for part in (self.text(key) or "").split(";"):
+            if not part.strip():
+                continue
+            name, _, count = part.rpartition(":")
+            try:
+                found.append((clean_label(name), int(count.strip())))
+            except ValueError:
+                self.errors[key] = "validation.invalid"
+        return found
+
+
+def _places(s: Session) -> dict[str, int]:
+    places: dict[str, int] = {}
+    for code, he, en, aliases in s.execute(
+        select(Locality.code, Locality.name_he, Locality.name_en, Locality.aliases)
+    ):
+        for name in (he, en, *(aliases or "").split(";")):
+            if name:
+                places.setdefault(_normal(name), code)
+    return places
+
+
+def _parse(
+    s: Session,
+    actor,
+    line: int,
+    cells: dict[str, Any],
+    places: dict[str, int],  # type: ignore[no-untyped-def]
+    default_locality: int | None,
+) -> ParsedRow | Rejection:
+    row = _Cells(cells, places)
+    locality_text = row.text("locality")
+    if locality_text:
+        normal = _normal(locality_text)
+        code = places.get(normal) or (int(normal) if normal.isdigit() else None)
+    else:
+        code = default_locality
+    if code is None or s.get(Locality, code) is None:
+        return Rejection(line, "survey.import.reason.locality", locality_text or "")
+    if not actor.can_edit(code):
+        return Rejection(line, "survey.import.reason.scope", locality_text or str(code))
+    company = row.text("company") or ""
+    data = SurveyInput(
+        survey_date=row.day("survey_date"),  # type: ignore[arg-type]
+        branch=row.choice("branch"),
+        hiring_horizon=row.choice("hiring_horizon"),
+        remote_work=row.choice("remote_work"),
+        service_contact=row.choice("service_contact"),
+        company=company,
+        location=row.text("location"),
+        employee_count=row.integer("employee_count"),
+        recruitment_areas=row.places_list("recruitment_areas"),
+        positions=row.positions("open_positions"),
+        offers_training=row.flag("offers_training"),
+        training_needs=[n for n in (row.text("training_needs") or "").split(";")],
+        satisfaction=row.integer("satisfaction"),
+        community_interest=row.flag("community_interest"),
+        contact_name=row.text("contact_name"),
+        contact_phone=row.text("contact_phone"),
+        contact_email=row.text("contact_email"),
+    )
+    problems = dict(row.errors)
+    try:
+        validate(s, code, data)
+    except ValidationError as exc:
+        problems.update(exc.fields)
+    if problems:
+        return Rejection(line, "survey.import.reason.invalid", ", ".join(sorted(problems)))
+    return ParsedRow(line, code, company, data)
+
+
+def _existing(s: Session, parsed: ParsedRow) -> EmployerSurveyResponse | None:
+    org_id = employer_id(s, parsed.locality_code, parsed.company, create=False)
+    if org_id is None:
+        return None
+    return s.scalar(
+        select(EmployerSurveyResponse).where(
+            EmployerSurveyResponse.locality_code == parsed.locality_code,
+            EmployerSurveyResponse.organisation_id == org_id,
+            EmployerSurveyResponse.survey_date == parsed.data.survey_date,
+        )
+    )
+
+
+def _same(row: EmployerSurveyResponse, values: dict[str, Any]) -> bool:
+    mine = {k: v for k, v in values.items() if k != "survey_date"}
+    mine["positions"] = sorted(tuple(p) for p in mine["positions"])
+    return row.answers() == mine
+
+
+def preview(
+    db: Database,
+    actor,
+    raw: bytes,
+    filename: str,  # type: ignore[no-untyped-def]
+    default_locality: int | None = None,
+) -> SurveyPreview:
+    """Read and check the whole file without writing anything."""
+    rows = read_rows(raw, filename)
+    result = SurveyPreview(filename=filename, rows_read=len(rows))
+    seen: dict[tuple, int] = {}
+    with db.transaction() as s:
+        places = _places(s)
+        for line, cells in rows:
+            parsed = _parse(s, actor, line, cells, places, default_locality)
+            if isinstance(parsed, Rejection):
+                result.rejected.append(parsed)
+                continue
+            key = (parsed.locality_code, clean_label(parsed.company), parsed.data.survey_date)
+            if key in seen:
+                result.rejected.append(
+                    Rejection(line, "survey.import.reason.duplicate", str(seen[key]))
+                )
+                continue
+            seen[key] = line
+            stored = _existing(s, parsed)
+            if stored is None:
+                result.to_add.append(parsed)
+            elif _same(stored, validate(s, parsed.locality_code, parsed.data)):
+                result.unchanged += 1
+            else:
+                result.to_revise.append(parsed)
+        s.rollback()
+    return result
+
+
+def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type: ignore[no-untyped-def]
+    """Write every accepted row of a preview in one transaction (re-checked against the data)."""
+    for code in {p.locality_code for p in checked.to_add + checked.to_revise}:
+        require_write(actor, code)
+    added = revised = unchanged = 0
+    with db.transaction() as s:
+        for parsed in checked.to_add + checked.to_revise:
+            values = validate(s, parsed.locality_code, parsed.data)
+            stored = _existing(s, parsed)
+            if stored is not None and _same(stored, values):
+                unchanged += 1
+                continue
+            if stored is None:
+                org_id = employer_id(s, parsed.locality_code, parsed.company)
+                stored = EmployerSurveyResponse(
+                    locality_code=parsed.locality_code,
+                    organisation_id=org_id,
+                    created_by=actor.username,
+                )
+                s.add(stored)
+                added += 1
+            else:
+                revised += 1
+            write(s, stored, values)
+        if added or revised:
+            for code in sorted({p.locality_code for p in checked.to_add + checked.to_revise}):
+                audit.record(
+                    s,
+                    actor,
+                    "import",
+                    "employer_survey_response",
+                    None,
+                    after={
+                        "file": checked.filename,
+                        "added": added,
+                        "revised": revised,
+                        "rejected": len(checked.rejected),
+                    },
+                    locality_code=code,
+                )
+    return ImportResult(added, revised, unchanged + checked.unchanged, len(checked.rejected))
