@@ -1,16 +1,98 @@
-"""Who may do what, where: roles and locality scope, checked on the server for every call."""
+"""Who may do what, where: one policy table, read by every service check and by the navigation.
+
+The table says, per role, which areas it reads and writes and how its locality scope applies.
+Services call `require_read` / `require_write` with their area; the menu shows a page when the
+policy allows its area, so what a role sees and what it may call cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, true
 
 from employdash.errors import PermissionDenied
 
 ADMIN, LEADERSHIP, MANAGER, MEMBER = "admin", "leadership", "manager", "member"
-EDITORS = frozenset({ADMIN, MANAGER})
+ROLES = (ADMIN, LEADERSHIP, MANAGER, MEMBER)
+
+
+class Area(StrEnum):
+    """What a permission is about. Pages and services name exactly one area each."""
+
+    INDICATORS = "indicators"  # values, trends, explorer
+    BRIEFING = "briefing"  # the leadership briefing and its PDF
+    FORUM = "forum"  # forum structure, meetings, work plan (writing tasks too)
+    TASKS = "tasks"  # updating a task: members only their own or their team's
+    STAKEHOLDERS = "stakeholders"  # register, grid, network, organisation mapping, survey
+    MENTORING = "mentoring"  # programs, cohorts, funnels and the writes that move participants
+    PARTICIPANTS = "participants"  # lists of individual participants, not only aggregates
+    CATALOGUE = "catalogue"  # the indicator catalogue, imports, pipeline definitions
+    USERS = "users"
+    AUDIT = "audit"
+
+
+class Action(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class Scope(StrEnum):
+    ALL = "all"  # every locality
+    ASSIGNED = "assigned"  # the localities on the user's record
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    scope: Scope
+    reads: frozenset[Area]
+    writes: frozenset[Area]
+    own_only: frozenset[Area] = frozenset()  # writes limited to records assigned to the user
+
+    def allows(self, area: Area, action: Action) -> bool:
+        return area in (self.reads if action is Action.READ else self.writes)
+
+
+# Areas that have read services, and areas that have write services (TASKS is read as FORUM).
+READABLE = frozenset(Area) - {Area.TASKS}
+WRITABLE = frozenset(
+    {Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING, Area.CATALOGUE, Area.USERS}
+)
+_PRODUCT = frozenset(
+    {Area.INDICATORS, Area.BRIEFING, Area.FORUM, Area.STAKEHOLDERS, Area.MENTORING}
+)
+
+POLICY: Mapping[str, RolePolicy] = MappingProxyType(
+    {
+        ADMIN: RolePolicy(Scope.ALL, reads=READABLE, writes=WRITABLE),
+        LEADERSHIP: RolePolicy(Scope.ASSIGNED, reads=_PRODUCT, writes=frozenset()),
+        MANAGER: RolePolicy(
+            Scope.ASSIGNED,
+            reads=_PRODUCT | {Area.PARTICIPANTS},
+            writes=frozenset({Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING}),
+        ),
+        MEMBER: RolePolicy(
+            Scope.ASSIGNED,
+            reads=frozenset({Area.FORUM}),
+            writes=frozenset({Area.TASKS}),
+            own_only=frozenset({Area.TASKS}),
+        ),
+    }
+)
+
+
+def policy_of(role: str) -> RolePolicy:
+    try:
+        return POLICY[role]
+    except KeyError:
+        raise PermissionDenied(f"unknown role {role!r}") from None
+
+
+def allows(role: str, area: Area, action: Action) -> bool:
+    return role in POLICY and POLICY[role].allows(area, action)
 
 
 @dataclass(frozen=True)
@@ -21,7 +103,7 @@ class Actor:
     username: str
     full_name: str
     role: str
-    localities: frozenset[int] | None  # None: every locality (admin)
+    localities: frozenset[int] | None  # None: every locality (Scope.ALL)
     person_id: int | None = None
     language: str = "he"
 
@@ -32,13 +114,36 @@ class Actor:
     def can_see(self, locality_code: int | None) -> bool:
         return self.localities is None or locality_code in self.localities
 
-    def can_edit(self, locality_code: int | None) -> bool:
-        return self.role in EDITORS and self.can_see(locality_code)
+    def can_read(self, area: Area, locality_code: int | None = None) -> bool:
+        return allows(self.role, area, Action.READ) and (
+            locality_code is None or self.can_see(locality_code)
+        )
+
+    def can_write(self, area: Area, locality_code: int | None = None) -> bool:
+        return allows(self.role, area, Action.WRITE) and (
+            locality_code is None or self.can_see(locality_code)
+        )
+
+    def writes_own_only(self, area: Area) -> bool:
+        """True when this role's writes in `area` are limited to records assigned to it."""
+        return area in policy_of(self.role).own_only
 
 
-def require_role(actor: Actor, *roles: str) -> None:
-    if actor.role not in roles:
-        raise PermissionDenied(f"{actor.username} ({actor.role}) needs one of {roles}")
+def _require(actor: Actor, area: Area, action: Action, locality_code: int | None) -> None:
+    if not allows(actor.role, area, action):
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not {action} {area}")
+    if locality_code is not None:
+        require_locality(actor, locality_code)
+
+
+def require_read(actor: Actor, area: Area, locality_code: int | None = None) -> None:
+    """The role reads `area` (by the policy) and, when given, the locality is in its scope."""
+    _require(actor, area, Action.READ, locality_code)
+
+
+def require_write(actor: Actor, area: Area, locality_code: int | None = None) -> None:
+    """The role writes `area` (by the policy) and, when given, the locality is in its scope."""
+    _require(actor, area, Action.WRITE, locality_code)
 
 
 def require_locality(actor: Actor, locality_code: int | None) -> None:
@@ -46,10 +151,13 @@ def require_locality(actor: Actor, locality_code: int | None) -> None:
         raise PermissionDenied(f"{actor.username} has no access to locality {locality_code}")
 
 
-def require_edit(actor: Actor, locality_code: int | None) -> None:
-    """Managers and admins edit forums, meetings, stakeholders and mentoring in their scope."""
-    require_role(actor, *EDITORS)
-    require_locality(actor, locality_code)
+def require_read_all(actor: Actor, area: Area, requested: Iterable[int]) -> list[int]:
+    """The requested localities, refusing any outside the scope rather than silently dropping."""
+    require_read(actor, area)
+    codes = list(dict.fromkeys(int(c) for c in requested))
+    for code in codes:
+        require_locality(actor, code)
+    return codes
 
 
 def scope_clause(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool]:
@@ -57,11 +165,3 @@ def scope_clause(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool
     if actor.localities is None:
         return true()
     return column.in_(sorted(actor.localities))
-
-
-def visible_codes(actor: Actor, requested: Iterable[int]) -> list[int]:
-    """The requested localities, refusing any outside the scope rather than silently dropping."""
-    codes = list(dict.fromkeys(int(c) for c in requested))
-    for code in codes:
-        require_locality(actor, code)
-    return codes

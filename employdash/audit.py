@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import ADMIN, Actor, require_role
+from employdash.access import Actor, Area, require_read
 from employdash.db import Database
 from employdash.models import AuditEntry
 
@@ -70,7 +70,7 @@ class AuditFilter:
 
 
 def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -> list[dict]:
-    require_role(actor, ADMIN)
+    require_read(actor, Area.AUDIT)
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if flt.username:
         query = query.where(AuditEntry.username == flt.username)
@@ -100,7 +100,7 @@ def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -
 
 
 def distinct_values(db: Database, actor: Actor, column: str) -> list[str]:
-    require_role(actor, ADMIN)
+    require_read(actor, Area.AUDIT)
     col = getattr(AuditEntry, column)
     with db.transaction() as s:
         return sorted(v for v in s.scalars(select(col).distinct()) if v)

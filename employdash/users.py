@@ -16,13 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import ADMIN, Actor, require_role
+from employdash.access import (
+    ADMIN,
+    ROLES,
+    Actor,
+    Area,
+    Scope,
+    policy_of,
+    require_read,
+    require_write,
+)
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety, get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality, LoginThrottle, User, UserLocality
 from employdash.models.base import utcnow
-from employdash.models.core import ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
 MIN_PASSWORD = 10
@@ -40,7 +48,11 @@ def check_password(password: str, hashed: str) -> bool:
 
 
 def _actor_of(user: User) -> Actor:
-    scope = None if user.role == ADMIN else frozenset(ul.locality_code for ul in user.localities)
+    scope = (
+        None
+        if policy_of(user.role).scope is Scope.ALL
+        else frozenset(ul.locality_code for ul in user.localities)
+    )
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -156,7 +168,7 @@ def _validate(s: Session, form: UserForm, creating: bool) -> None:
         errors["full_name"] = "validation.required"
     if form.role not in ROLES:
         errors["role"] = "validation.invalid"
-    if form.role != ADMIN and not form.localities:
+    if form.role in ROLES and policy_of(form.role).scope is Scope.ASSIGNED and not form.localities:
         errors["localities"] = "validation.required"
     known = set(s.scalars(select(Locality.code).where(Locality.code.in_(form.localities))))
     if set(form.localities) - known:
@@ -179,14 +191,14 @@ def _snapshot(user: User) -> dict:
 
 
 def list_users(db: Database, actor: Actor) -> list[dict]:
-    require_role(actor, ADMIN)
+    require_read(actor, Area.USERS)
     with db.transaction() as s:
         users = s.scalars(select(User).order_by(User.username)).all()
         return [{"id": u.id, **_snapshot(u)} for u in users]
 
 
 def create_user(db: Database, actor: Actor, form: UserForm) -> int:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.USERS)
     with db.transaction() as s:
         _validate(s, form, creating=True)
         user = User(
@@ -204,7 +216,7 @@ def create_user(db: Database, actor: Actor, form: UserForm) -> int:
 
 
 def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active: bool) -> None:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.USERS)
     with db.transaction() as s:
         user = s.get(User, user_id)
         if user is None:
@@ -223,7 +235,7 @@ def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active
 
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.USERS)
     if len(new_password) < MIN_PASSWORD:
         raise ValidationError({"password": "validation.weak_password"})
     with db.transaction() as s:

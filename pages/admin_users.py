@@ -6,7 +6,7 @@ import streamlit as st
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
-from employdash.models.core import ROLES
+from employdash.access import ROLES
 
 ctx = current()
 st.header(ctx.tr("admin.users.title"))

@@ -6,6 +6,7 @@ import streamlit as st
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded
+from employdash.access import Area
 from employdash.forum import health as forum_health
 from employdash.forum import meetings
 from employdash.forum import quarterly as forum_quarterly
@@ -33,11 +34,11 @@ with guarded():
     )
     with tabs[0]:
         fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_edit(ctx.locality_code):
+        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             fv.focus_forms(ctx, view)
     with tabs[1]:
         fv.structure(ctx, forum_service.members(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_edit(ctx.locality_code):
+        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             fv.member_form(ctx, view)
     with tabs[2]:
         fv.milestones(ctx, view)

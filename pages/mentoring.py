@@ -8,6 +8,7 @@ import streamlit as st
 from components.mentoring import forms, views
 from components.shell.context import current
 from components.shell.feedback import guarded
+from employdash.access import Area
 from employdash.config import get_config
 
 ctx = current()
@@ -30,7 +31,7 @@ with guarded():
         or "mentee"
     )
     as_of = top[1].date_input(tr("ment.as_of"), value=date.today(), key="ment_as_of")
-    editor = ctx.locality is not None and ctx.actor.can_edit(ctx.locality_code)
+    editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
     keys = ["funnel", "compare", "cohorts", "waiting"] + (
         ["entry", "import", "participants"] if editor else []
     )

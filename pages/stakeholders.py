@@ -8,6 +8,7 @@ from components.stakeholders import coverage as stakeholder_coverage
 from components.stakeholders import grid as stakeholder_grid
 from components.stakeholders import network as stakeholder_network_view
 from components.stakeholders import register as stakeholder_register
+from employdash.access import Area
 
 ctx = current()
 st.header(ctx.tr("page.stakeholders"))
@@ -19,7 +20,7 @@ st.caption(ctx.tr("stake.intro", locality=ctx.locality.name(ctx.lang)))
 flash = st.session_state.pop("stake_flash", None)
 if flash:
     st.success(flash)
-can_edit = ctx.actor.can_edit(code)
+can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 grid_tab, register_tab, network_tab, coverage_tab = st.tabs(
     [
         ctx.tr("stake.tab.grid"),

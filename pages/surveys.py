@@ -5,6 +5,7 @@ import streamlit as st
 from components.shell.context import current
 from components.shell.feedback import guarded
 from components.stakeholders import survey_entry, survey_import, survey_orgs, survey_summary
+from employdash.access import Area
 
 ctx = current()
 st.header(ctx.tr("page.surveys"))
@@ -15,7 +16,7 @@ if code is None:
 flash = st.session_state.pop("survey_flash", None)
 if flash:
     st.success(flash)
-can_edit = ctx.actor.can_edit(code)
+can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 labels = [
     ctx.tr("survey.tab.summary"),
     ctx.tr("survey.tab.organisations"),

@@ -6,7 +6,7 @@ from components.common.downloads import download_buttons
 from components.forum import tasks as tw
 from components.shell.context import current
 from components.shell.feedback import guarded
-from employdash.access import MEMBER
+from employdash.access import Area
 from employdash.forum import structure as forum_service
 from employdash.forum import tasks as task_service
 from employdash.forum.stages import STAGE_KEYS
@@ -23,7 +23,7 @@ with guarded():
         # Members land here for their tasks; for managers the plan below matters more.
         with st.expander(
             ctx.tr("task.my.title", n=len(open_mine)),
-            expanded=ctx.actor.role == MEMBER,
+            expanded=ctx.actor.writes_own_only(Area.TASKS),
             icon=":material/person:",
         ):
             if not open_mine:
@@ -62,7 +62,7 @@ with guarded():
         table = tw.frame(ctx, rows)
         st.dataframe(table, hide_index=True, width="stretch")
         download_buttons(table, "tasks", "tasks_all")
-        if ctx.actor.can_edit(ctx.locality_code):
+        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
             with st.expander(ctx.tr("task.edit.title")):
                 tw.edit_form(ctx, rows, people, view.teams)

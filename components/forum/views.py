@@ -13,6 +13,7 @@ from components.common.downloads import download_buttons
 from components.forum.tasks import escape_md
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
+from employdash.access import Area
 from employdash.forum import meetings, minutes
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
@@ -65,7 +66,7 @@ def structure(ctx: PageContext, rows: list[dict]) -> None:
 
 
 def milestones(ctx: PageContext, view: Overview) -> None:
-    editable = ctx.actor.can_edit(ctx.locality_code)
+    editable = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     for stage, keys in STAGES.items():
         st.markdown(f"**{stage}. {ctx.tr(STAGE_KEYS[stage])}**")
         for key in keys:
@@ -217,7 +218,7 @@ def month_format(ctx: PageContext) -> str:
 
 
 def quarterly(ctx: PageContext, kept: list[dict]) -> None:
-    if ctx.actor.can_edit(ctx.locality_code):
+    if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
         today = date.today()
         options = sorted(
             {

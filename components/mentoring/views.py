@@ -15,7 +15,7 @@ import streamlit as st
 from components.common.downloads import download_buttons
 from components.mentoring import charts
 from components.shell.context import PageContext
-from employdash.access import Actor
+from employdash.access import Actor, Area
 from employdash.config import get_config
 from employdash.db import get_database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
@@ -373,7 +373,7 @@ def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
                 }
             ),
         )
-    if ctx.locality is None or not ctx.actor.can_edit(ctx.locality_code):
+    if ctx.locality is None or not ctx.actor.can_write(Area.MENTORING, ctx.locality_code):
         st.caption(tr("ment.waiting.list_note"))
         return
     waiting, idle = svc.waiting_lists(ctx.db, ctx.actor, ctx.locality_code, as_of)
@@ -399,7 +399,7 @@ def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: dat
     if ctx.locality is None:
         st.info(tr("ment.no_locality"))
         return
-    if not ctx.actor.can_edit(ctx.locality_code):
+    if not ctx.actor.can_write(Area.MENTORING, ctx.locality_code):
         st.info(tr("ment.no_access"))
         return
     st.subheader(tr("ment.participants.title", locality=ctx.locality.name(lang)))

@@ -10,20 +10,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from employdash.access import ADMIN, LEADERSHIP, MANAGER, MEMBER
+from employdash.access import ADMIN, LEADERSHIP, MANAGER, MEMBER, Action, Area, allows
 from employdash.i18n import t
-
-ALL = (ADMIN, LEADERSHIP, MANAGER, MEMBER)
-READERS = (ADMIN, LEADERSHIP, MANAGER)
 
 
 @dataclass(frozen=True)
 class PageSpec:
+    """A page and the permission it needs: shown exactly when the access policy allows it."""
+
     path: str
     title_key: str
     icon: str
     section_key: str
-    roles: tuple[str, ...]
+    area: Area
+    action: Action = Action.READ
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -32,56 +32,65 @@ PAGES: tuple[PageSpec, ...] = (
         "page.briefing",
         ":material/dashboard:",
         "nav.section.overview",
-        READERS,
+        Area.BRIEFING,
     ),
     PageSpec(
         "pages/explorer.py",
         "page.explorer",
         ":material/monitoring:",
         "nav.section.overview",
-        READERS,
+        Area.INDICATORS,
     ),
-    PageSpec("pages/forum.py", "page.forum", ":material/groups:", "nav.section.forum", ALL),
-    PageSpec("pages/tasks.py", "page.tasks", ":material/task_alt:", "nav.section.forum", ALL),
+    PageSpec("pages/forum.py", "page.forum", ":material/groups:", "nav.section.forum", Area.FORUM),
+    PageSpec(
+        "pages/tasks.py", "page.tasks", ":material/task_alt:", "nav.section.forum", Area.FORUM
+    ),
     PageSpec(
         "pages/meeting.py",
         "page.meeting",
         ":material/edit_note:",
         "nav.section.forum",
-        (ADMIN, MANAGER),
+        Area.FORUM,
+        Action.WRITE,
     ),
     PageSpec(
         "pages/stakeholders.py",
         "page.stakeholders",
         ":material/hub:",
         "nav.section.mapping",
-        READERS,
+        Area.STAKEHOLDERS,
     ),
     PageSpec(
-        "pages/surveys.py", "page.surveys", ":material/fact_check:", "nav.section.mapping", READERS
+        "pages/surveys.py",
+        "page.surveys",
+        ":material/fact_check:",
+        "nav.section.mapping",
+        Area.STAKEHOLDERS,
     ),
     PageSpec(
         "pages/mentoring.py",
         "page.mentoring",
         ":material/filter_alt:",
         "nav.section.mentoring",
-        READERS,
+        Area.MENTORING,
     ),
     PageSpec(
         "pages/indicators_admin.py",
         "page.indicators_admin",
         ":material/upload_file:",
         "nav.section.admin",
-        (ADMIN,),
+        Area.CATALOGUE,
+        Action.WRITE,
     ),
     PageSpec(
         "pages/admin_users.py",
         "page.admin_users",
         ":material/manage_accounts:",
         "nav.section.admin",
-        (ADMIN,),
+        Area.USERS,
+        Action.WRITE,
     ),
-    PageSpec("pages/audit.py", "page.audit", ":material/history:", "nav.section.admin", (ADMIN,)),
+    PageSpec("pages/audit.py", "page.audit", ":material/history:", "nav.section.admin", Area.AUDIT),
 )
 
 # The landing page per role: the briefing for leadership, "my tasks" for forum members.
@@ -94,7 +103,7 @@ DEFAULT_PAGE = {
 
 
 def pages_for(role: str) -> list[PageSpec]:
-    return [p for p in PAGES if role in p.roles]
+    return [p for p in PAGES if allows(role, p.area, p.action)]
 
 
 def build(role: str, lang: str) -> dict[str, list[st.Page]]:

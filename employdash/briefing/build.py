@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from employdash.access import Actor, require_locality, require_role
+from employdash.access import Actor, Area, require_locality, require_read
 from employdash.briefing.attention import AttentionItem, rank_attention
 from employdash.db import Database
 from employdash.indicators import values as indicators
-from employdash.indicators.values import READERS, Rank, add_months
+from employdash.indicators.values import Rank, add_months
 from employdash.models import Locality
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue
 
@@ -225,7 +225,7 @@ def build_briefing(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> Briefing:
     """The briefing as of `as_of` (default today): indicators up to the newest month published."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.BRIEFING)
     require_locality(actor, locality_code)
     as_of = as_of or date.today()
     with db.transaction() as s:

@@ -15,7 +15,7 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Actor, require_edit, require_locality
+from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.structure import require_forum
@@ -63,7 +63,7 @@ class SaveMeeting:
 
     def validate(self, s: Session) -> tuple[Forum, Team]:
         d = self.data
-        require_edit(self.actor, d.locality_code)
+        require_write(self.actor, Area.FORUM, d.locality_code)
         forum = require_forum(s, d.locality_code)
         team = s.get(Team, d.team_id)
         errors: dict[str, str] = {}
@@ -198,7 +198,7 @@ def save_meeting(db: Database, actor: Actor, data: MeetingInput) -> int:
 
 def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, Any]) -> None:
     """Keep the form as typed (JSON-safe values), replacing the previous draft."""
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         row = s.get(MeetingDraft, (actor.user_id, forum.id))
@@ -210,7 +210,7 @@ def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, A
 
 
 def load_draft(db: Database, actor: Actor, locality_code: int) -> dict[str, Any] | None:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         row = s.get(MeetingDraft, (actor.user_id, forum.id))
@@ -218,7 +218,7 @@ def load_draft(db: Database, actor: Actor, locality_code: int) -> dict[str, Any]
 
 
 def discard_draft(db: Database, actor: Actor, locality_code: int) -> None:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         s.execute(

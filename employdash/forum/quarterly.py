@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Actor, require_edit, require_locality
+from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.structure import metrics_of, require_forum
@@ -81,7 +81,7 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
 
 def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) -> int:
     """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     quarter_bounds(quarter)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Actor, require_edit, require_locality
+from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
@@ -147,7 +147,7 @@ def set_milestone(
     db: Database, actor: Actor, locality_code: int, key: str, checked: bool, on: date
 ) -> int:
     """Check (or uncheck) a milestone; the forum's stage follows. Returns the new stage."""
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     if key not in ALL_MILESTONES:
         raise ValidationError({"milestone": "validation.invalid"})
     with db.transaction() as s:
@@ -191,7 +191,7 @@ def set_milestone(
 def add_member(
     db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
 ) -> None:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         team = s.get(Team, team_id)
@@ -268,7 +268,7 @@ def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[di
 def create_focus(
     db: Database, actor: Actor, locality_code: int, title: str, description: str = ""
 ) -> int:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     title = title.strip()
     if not title:
         raise ValidationError({"title": "validation.required"})
@@ -308,7 +308,7 @@ def add_metric(
     target_date: date,
 ) -> int:
     """A success metric: an outcome indicator from `baseline` to `target` by `target_date`."""
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     errors: dict[str, str] = {}
     if baseline == target:
         errors["target"] = "validation.invalid"

@@ -15,7 +15,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
-from employdash.access import EDITORS, MEMBER, Actor, require_edit, require_locality
+from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
@@ -50,10 +50,10 @@ def own_team_ids(s: Session, person_id: int | None) -> set[int]:
 
 
 def may_edit(actor: Actor, locality_code: int, task: Task | dict, team_ids: set[int]) -> bool:
-    if actor.role in EDITORS:
-        return actor.can_edit(locality_code)
-    if actor.role != MEMBER or not actor.can_see(locality_code):
+    if not actor.can_write(Area.TASKS, locality_code):
         return False
+    if not actor.writes_own_only(Area.TASKS):
+        return True
     owner, team = (
         (task["owner_person_id"], task["team_id"])
         if isinstance(task, dict)
@@ -202,6 +202,7 @@ def update_task(
     `read` (the values as the user saw them) lets a refusal name exactly the fields the other
     person changed; without it every field of `values` that differs is named.
     """
+    require_write(actor, Area.TASKS)  # the role first: a refused role learns nothing more
     values = {k: v for k, v in values.items() if k in MANAGER_FIELDS}
     _validate(values)
     today = date.today()
@@ -213,7 +214,7 @@ def update_task(
         require_locality(actor, locality_code)
         if not may_edit(actor, locality_code, task, own_team_ids(s, actor.person_id)):
             raise PermissionDenied(f"{actor.username} may not edit task {task_id}")
-        if actor.role not in EDITORS and set(values) - set(MEMBER_FIELDS):
+        if actor.writes_own_only(Area.TASKS) and set(values) - set(MEMBER_FIELDS):
             raise PermissionDenied(f"{actor.username} may only update status and progress")
         before = _snapshot(task)
         if task.version != version:
@@ -277,7 +278,7 @@ def new_task_row(
 
 
 def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str, Any]) -> int:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         task = Task(**new_task_row(forum.id, values))

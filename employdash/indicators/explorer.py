@@ -15,10 +15,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from employdash.access import Actor, require_locality, require_role
+from employdash.access import Actor, Area, require_locality, require_read
 from employdash.db import Database
 from employdash.indicators.catalogue import CATEGORY_NAMES
-from employdash.indicators.values import READERS, month_start
+from employdash.indicators.values import month_start
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue
 from employdash.privacy import suppress_group, suppress_total
 
@@ -77,7 +77,7 @@ def breakdown(
     db: Database, actor: Actor, locality_code: int, period: date, threshold: int
 ) -> tuple[int | None, list[BreakdownCell]]:
     """The job-seeker total and its breakdown cells for one locality and month, made safe."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     require_locality(actor, locality_code)
     with db.transaction() as s:
         defs = list(
@@ -112,7 +112,7 @@ def breakdown(
 def against_targets(db: Database, actor: Actor, locality_code: int) -> list[dict] | None:
     """The forum's targets for the locality with the latest value of each indicator; None when
     the forum area is not installed."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     require_locality(actor, locality_code)
     try:
         from employdash.forum.targets import targets_for

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from employdash import audit
-from employdash.access import ADMIN, Actor, require_role
+from employdash.access import Actor, Area, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.indicators.catalogue import ensure_catalogue
@@ -50,7 +50,7 @@ def _check(filename: str, data: bytes, source: str) -> None:
 def preview_import(
     db: Database, actor: Actor, filename: str, data: bytes, today: date | None = None
 ) -> ImportPlan:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.CATALOGUE)
     _check(filename, data, "-")
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
@@ -60,7 +60,7 @@ def preview_import(
 def commit_import(
     db: Database, actor: Actor, filename: str, data: bytes, source: str, today: date | None = None
 ) -> ImportResult:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.CATALOGUE)
     _check(filename, data, source)
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
@@ -90,7 +90,7 @@ def commit_import(
 
 
 def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[dict]:
-    require_role(actor, ADMIN)
+    require_write(actor, Area.CATALOGUE)
     with db.transaction() as s:
         rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
         return [

@@ -16,21 +16,12 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from employdash.access import (
-    ADMIN,
-    LEADERSHIP,
-    MANAGER,
-    Actor,
-    require_locality,
-    require_role,
-    visible_codes,
-)
+from employdash.access import Actor, Area, require_locality, require_read, require_read_all
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue, IndicatorValueHistory
 
-READERS = (ADMIN, LEADERSHIP, MANAGER)
 SHOWN = ("ok", "preliminary", "revised")
 SIZE_BAND = (2 / 3, 3 / 2)  # "similar-sized": population within this factor of the locality's
 
@@ -145,7 +136,7 @@ def _info(row: IndicatorDefinition) -> IndicatorInfo:
 
 
 def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     with db.transaction() as s:
         rows = s.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.sort_order))
         return [_info(r) for r in rows]
@@ -153,7 +144,7 @@ def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
 
 def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None:
     """The newest month with any headline value for the locality."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     require_locality(actor, locality_code)
     with db.transaction() as s:
         return s.scalar(
@@ -186,8 +177,8 @@ def series(
 ) -> pd.DataFrame:
     """Values of the given localities (all in scope) and indicators from `start` to `end`
     inclusive; suppressed cells come back with value NaN and status 'suppressed'."""
-    require_role(actor, *READERS)
-    codes = visible_codes(actor, locality_codes)
+    require_read(actor, Area.INDICATORS)
+    codes = require_read_all(actor, Area.INDICATORS, locality_codes)
     if start > end:
         raise ValidationError({"period": "validation.out_of_range"})
     with db.transaction() as s:
@@ -235,7 +226,7 @@ def district_series(
 ) -> pd.DataFrame:
     """The locality's district as one aggregate series per indicator (period, indicator_code,
     value, localities). Only the aggregate leaves this function."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     require_locality(actor, locality_code)
     with db.transaction() as s:
         _check_codes(s, indicator_codes)
@@ -304,7 +295,7 @@ def rankings(
     db: Database, actor: Actor, locality_code: int, indicator_code: str, period: date
 ) -> list[Rank]:
     """The locality's rank in its district and among similar-sized localities that month."""
-    require_role(actor, *READERS)
+    require_read(actor, Area.INDICATORS)
     require_locality(actor, locality_code)
     with db.transaction() as s:
         definition = s.get(IndicatorDefinition, indicator_code)
@@ -352,8 +343,8 @@ def latest_in_scope(
     """One row per requested locality (all in scope) and, for context on a map, the other
     localities of their districts that have data: name, coordinates, population, value. A
     locality outside the actor's scope comes back without its value (`in_scope` False)."""
-    require_role(actor, *READERS)
-    codes = visible_codes(actor, locality_codes)
+    require_read(actor, Area.INDICATORS)
+    codes = require_read_all(actor, Area.INDICATORS, locality_codes)
     with db.transaction() as s:
         _check_codes(s, [indicator_code])
         districts = select(Locality.district_id).where(Locality.code.in_(codes))

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from employdash.access import Actor, require_locality
+from employdash.access import Actor, Area, require_locality, require_read
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.mentoring.funnel import (
@@ -16,7 +16,6 @@ from employdash.mentoring.funnel import (
     count_current,
     count_matches_active,
     count_outcomes,
-    require_reader,
     twelve_months_before,
     waiting_query,
 )
@@ -43,7 +42,7 @@ def briefing_snapshot(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> MentoringSnapshot | None:
     """The locality's mentoring figures as of a date; None when it has no mentoring program."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     require_locality(actor, locality_code)
     as_of = as_of or date.today()
     threshold = int(get_config().SUPPRESSION_THRESHOLD)

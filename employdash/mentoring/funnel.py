@@ -24,15 +24,7 @@ import pandas as pd
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from employdash.access import (
-    ADMIN,
-    LEADERSHIP,
-    MANAGER,
-    Actor,
-    require_role,
-    scope_clause,
-    visible_codes,
-)
+from employdash.access import Actor, Area, require_read, require_read_all, scope_clause
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.models.mentoring import (
@@ -106,11 +98,6 @@ def _threshold() -> int:
     return int(get_config().SUPPRESSION_THRESHOLD)
 
 
-def require_reader(actor: Actor) -> None:
-    """Aggregates: admins, leadership and managers (members have no access to mentoring)."""
-    require_role(actor, ADMIN, LEADERSHIP, MANAGER)
-
-
 def stages(session: Session, pipeline: str) -> list[Stage]:
     rows = session.execute(
         select(S.c.id, S.c.position, S.c.code, S.c.name_key)
@@ -122,7 +109,7 @@ def stages(session: Session, pipeline: str) -> list[Stage]:
 
 def pipeline_stages(db: Database, actor: Actor, pipeline: str) -> list[Stage]:
     """The pipeline's ordered stages (configuration, not personal data)."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     with db.transaction() as s:
         return stages(s, pipeline)
 
@@ -158,7 +145,9 @@ def conditions(actor: Actor, sel: Selection, with_program: bool = True) -> list:
     if with_program:
         conds.append(scope_clause(actor, G.c.locality_code))
     if sel.locality_codes is not None:
-        conds.append(G.c.locality_code.in_(visible_codes(actor, sel.locality_codes)))
+        conds.append(
+            G.c.locality_code.in_(require_read_all(actor, Area.MENTORING, sel.locality_codes))
+        )
     if sel.program_ids is not None:
         conds.append(P.c.program_id.in_(sel.program_ids))
     if sel.operating_models is not None:
@@ -346,7 +335,7 @@ def funnel(
     db: Database, actor: Actor, sel: Selection, as_of: date | None = None, by: str | None = None
 ) -> Funnel:
     """Counts reached, conversion from the previous stage, in stage and dropped, as of a date."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     as_of = as_of or date.today()
     with db.transaction() as s:
         fun = compute_funnel(s, actor, sel, as_of, by)
@@ -355,7 +344,7 @@ def funnel(
 
 def dropoff(db: Database, actor: Actor, sel: Selection, as_of: date | None = None) -> pd.DataFrame:
     """Participants whose latest event is a drop, by stage and reason (suppressed per stage)."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     as_of = as_of or date.today()
     threshold = _threshold()
     with db.transaction() as s:
@@ -393,7 +382,7 @@ def durations(
     db: Database, actor: Actor, sel: Selection, as_of: date | None = None, by: str | None = None
 ) -> pd.DataFrame:
     """Median and 90th-percentile days in each stage; hidden when fewer stays than the threshold."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     as_of = as_of or date.today()
     threshold = _threshold()
     with db.transaction() as s:
@@ -429,7 +418,7 @@ def time_to_outcome(
     smaller than the threshold are left out, and a point is shown only once at least
     `threshold` participants reached an outcome (or none did), so no small count is derivable.
     """
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     as_of = as_of or date.today()
     threshold = _threshold()
     first_outcome = (
@@ -560,7 +549,7 @@ def waiting_summary(
 ) -> pd.DataFrame:
     """Per program (and a last row, program None, for the total): mentees waiting for a mentor
     and mentors without a mentee, suppressed."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     as_of = as_of or date.today()
     threshold = _threshold()
     with db.transaction() as s:

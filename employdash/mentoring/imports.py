@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Actor, require_role
+from employdash.access import Actor, Area, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
@@ -111,7 +111,7 @@ class _Reference:
                 self.stages[(st.pipeline_code, label.strip().lower())] = st
         self.programs: dict[str, Program] = {}
         for p in s.scalars(select(Program)):
-            if actor.can_edit(p.locality_code):
+            if actor.can_write(Area.MENTORING, p.locality_code):
                 self.programs[str(p.id)] = p
                 self.programs[p.name.strip().lower()] = p
         self.cohorts = {
@@ -168,7 +168,7 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[st
 
 
 def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
-    require_role(actor, "admin", "manager")
+    require_write(actor, Area.MENTORING)
     table = read_table(filename, data)
     if not table.rows:
         raise ValidationError({"file": "import.error.empty"})
@@ -188,7 +188,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
             stored = ref.participant(code)
             if stored is not None:
                 pipeline, locality, last_on, last_kind = stored
-                if not actor.can_edit(locality):
+                if not actor.can_write(Area.MENTORING, locality):
                     plan.rejected.append((line, "ment.import.error.scope"))
                     continue
                 state[code] = (pipeline, last_on, last_kind)

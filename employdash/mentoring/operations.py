@@ -18,21 +18,18 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import (
-    ADMIN,
-    MANAGER,
     Actor,
-    require_edit,
-    require_locality,
-    require_role,
+    Area,
+    require_read,
+    require_write,
     scope_clause,
 )
 from employdash.db import Database
-from employdash.errors import NotFound, PermissionDenied, ValidationError
+from employdash.errors import NotFound, ValidationError
 from employdash.mentoring.funnel import (
     Selection,
     current_state,
     idle_mentors_query,
-    require_reader,
     waiting_query,
 )
 from employdash.models.mentoring import (
@@ -88,7 +85,7 @@ class CohortInfo:
 
 def programs(db: Database, actor: Actor, kind: str | None = None) -> list[ProgramInfo]:
     """Programs in the actor's scope (names of programs are not personal data)."""
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     query = (
         select(Program)
         .where(scope_clause(actor, Program.locality_code))
@@ -113,7 +110,7 @@ def programs(db: Database, actor: Actor, kind: str | None = None) -> list[Progra
 
 
 def cohorts(db: Database, actor: Actor) -> list[CohortInfo]:
-    require_reader(actor)
+    require_read(actor, Area.MENTORING)
     query = (
         select(Cohort)
         .join(Program, Program.id == Cohort.program_id)
@@ -137,7 +134,7 @@ def create_program(  # type: ignore[no-untyped-def]
     coordinator_person_id: int | None = None,
     started_on: date | None = None,
 ) -> int:
-    require_edit(actor, locality_code)
+    require_write(actor, Area.MENTORING, locality_code)
     errors = {}
     if not name.strip():
         errors["name"] = "validation.required"
@@ -203,7 +200,7 @@ def create_cohort(
 
 def define_pipeline(db: Database, actor: Actor, code: str, role: str, stages: list[str]) -> None:
     """A new pipeline with its ordered stages (admins): the engine handles any pipeline."""
-    require_role(actor, ADMIN)
+    require_write(actor, Area.CATALOGUE)
     errors = {}
     if not code or not code.isidentifier():
         errors["code"] = "validation.required"
@@ -233,7 +230,7 @@ def _program_for_edit(s: Session, actor: Actor, program_id: int) -> Program:
     program = s.get(Program, program_id)
     if program is None:
         raise NotFound(f"program {program_id}")
-    require_edit(actor, program.locality_code)
+    require_write(actor, Area.MENTORING, program.locality_code)
     return program
 
 
@@ -533,13 +530,6 @@ def record_outcome(
         return outcome.id
 
 
-def _require_list_access(actor: Actor, locality_code: int) -> None:
-    """Participant lists: managers of that locality and admins only."""
-    if actor.role not in (ADMIN, MANAGER):
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not list participants")
-    require_locality(actor, locality_code)
-
-
 def participants(
     db: Database,
     actor: Actor,
@@ -549,7 +539,7 @@ def participants(
     program_id: int | None = None,
 ) -> pd.DataFrame:
     """The locality's participants under their codes, with their stage as of the date."""
-    _require_list_access(actor, locality_code)
+    require_read(actor, Area.PARTICIPANTS, locality_code)
     as_of = as_of or date.today()
     sel = Selection(
         pipeline=pipeline,
@@ -595,7 +585,7 @@ def waiting_lists(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentees waiting for a mentor and mentors without a mentee (codes, days waiting)."""
-    _require_list_access(actor, locality_code)
+    require_read(actor, Area.PARTICIPANTS, locality_code)
     as_of = as_of or date.today()
     sel = Selection(locality_codes=(locality_code,))
     frames = []

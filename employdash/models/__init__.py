@@ -3,7 +3,6 @@
 from employdash.models import forum, indicators, mentoring, stakeholders  # noqa: F401
 from employdash.models.base import Base
 from employdash.models.core import (
-    ROLES,
     SECTORS,
     AuditEntry,
     Locality,
@@ -15,7 +14,6 @@ from employdash.models.core import (
 )
 
 __all__ = [
-    "ROLES",
     "SECTORS",
     "AuditEntry",
     "Base",

@@ -23,8 +23,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
 
-ROLES = ("admin", "leadership", "manager", "member")
-
 # Sectors of organisations, as the model names the forum's players (annex 9).
 SECTORS = (
     "municipality",

@@ -1,40 +1,12 @@
-"""Rules shared by the stakeholder, organisation and survey services: who may read or edit these
-pages, review quarters, and the field checks every form repeats."""
+"""Rules shared by the stakeholder, organisation and survey services: review quarters and the field
+checks every form repeats. Who may read or edit is the access policy's `Area.STAKEHOLDERS`."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from employdash.access import (
-    ADMIN,
-    LEADERSHIP,
-    MANAGER,
-    Actor,
-    require_edit,
-    require_locality,
-    require_role,
-)
 from employdash.errors import ValidationError
-
-READERS = (ADMIN, LEADERSHIP, MANAGER)
-
-
-def require_read(actor: Actor, locality_code: int | None) -> None:
-    """Mapping pages are for leadership, managers and admins; forum members have no access."""
-    require_role(actor, *READERS)
-    require_locality(actor, locality_code)
-
-
-def require_read_all(actor: Actor, locality_codes: list[int]) -> list[int]:
-    require_role(actor, *READERS)
-    for code in locality_codes:
-        require_locality(actor, code)
-    return list(dict.fromkeys(locality_codes))
-
-
-def require_write(actor: Actor, locality_code: int | None) -> None:
-    require_edit(actor, locality_code)
 
 
 def quarter_start(day: date) -> date:

@@ -11,11 +11,12 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from employdash.access import Area, require_read
 from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
 from employdash.models.stakeholders import Stakeholder, StakeholderPosition
-from employdash.stakeholders.common import quarter_start, require_read
+from employdash.stakeholders.common import quarter_start
 from employdash.stakeholders.rules import (
     RECOMMENDED_SECTORS,
     coverage_gaps,
@@ -142,7 +143,7 @@ def grid(
     as_of: date | None = None,
 ) -> pd.DataFrame:
     """Every stakeholder placed on the grid, with where it stood at the previous review."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()
     with db.transaction() as s:
         result = s.execute(grid_query(locality_code))
@@ -215,7 +216,7 @@ def forum_member_ids(s: Session, locality_code: int) -> set[int]:
 
 def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: ignore[no-untyped-def]
     """Which sectors the forum's members represent against the model's recommended composition."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         members = forum_member_people(s, locality_code)
         source = "forum"
@@ -278,7 +279,7 @@ def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: igno
 
 def follow_ups(db: Database, actor, locality_code: int, as_of: date | None = None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Quadrant-A stakeholders with no contact in 60 days, the longest-neglected first."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()
     contact, owner = aliased(Person), aliased(Person)
     with db.transaction() as s:

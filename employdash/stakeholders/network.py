@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import select
 
 from employdash import audit
+from employdash.access import Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import SECTORS, Organisation
 from employdash.models.stakeholders import RELATION_KINDS, Stakeholder, StakeholderRelation
-from employdash.stakeholders.common import check_text, require_read, require_write
+from employdash.stakeholders.common import check_text
 from employdash.stakeholders.grid import forum_member_ids
 
 OUTER_RING = 3  # distances of 3 and more, and the unreachable, share the outer ring
@@ -99,7 +100,7 @@ def ring_layout(nodes: pd.DataFrame) -> tuple[list[float], list[float]]:
 
 
 def network(db: Database, actor, locality_code: int) -> Network:  # type: ignore[no-untyped-def]
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         nodes = pd.DataFrame(
             s.execute(nodes_query(locality_code)).all(),
@@ -165,7 +166,7 @@ def drawable_edges(model: Network, limit: int = MAX_DRAWN) -> pd.DataFrame:
 
 def relations(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The ties as a readable table (source and target organisation names)."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         rows = s.execute(relations_query(locality_code)).mappings().all()
         names = dict(
@@ -196,7 +197,7 @@ def add_relation(
     kind: str,
     note: str | None = None,
 ) -> int:
-    require_write(actor, locality_code)
+    require_write(actor, Area.STAKEHOLDERS, locality_code)
     errors: dict[str, str] = {}
     if kind not in RELATION_KINDS:
         errors["kind"] = "validation.invalid"
@@ -245,7 +246,7 @@ def delete_relation(db: Database, actor, relation_id: int) -> None:  # type: ign
         rel = s.get(StakeholderRelation, relation_id)
         if rel is None:
             raise NotFound(f"relation {relation_id}")
-        require_write(actor, rel.locality_code)
+        require_write(actor, Area.STAKEHOLDERS, rel.locality_code)
         before = {"source_id": rel.source_id, "target_id": rel.target_id, "kind": rel.kind}
         s.delete(rel)
         audit.record(

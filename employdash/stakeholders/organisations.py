@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from employdash import audit
+from employdash.access import Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, StaleVersion
 from employdash.models import Organisation
@@ -24,7 +25,7 @@ from employdash.models.stakeholders import (
     OrganisationProgram,
     Stakeholder,
 )
-from employdash.stakeholders.common import check_text, raise_if, require_read, require_write
+from employdash.stakeholders.common import check_text, raise_if
 from employdash.stakeholders.grid import forum_member_people
 
 
@@ -40,7 +41,7 @@ class ProfileInput:
 def member_organisations(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Organisations the questionnaire is for: those of forum members (forum teams, or marked as
     forum members in the stakeholder register) and any that already answered."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         ids = {m[1] for m in forum_member_people(s, locality_code) if m[1] is not None}
         ids |= set(
@@ -82,7 +83,7 @@ def _as_dict(profile: OrganisationProfile) -> dict:
 
 
 def get_profile(db: Database, actor, locality_code: int, organisation_id: int) -> dict | None:  # type: ignore[no-untyped-def]
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         profile = s.scalar(
             select(OrganisationProfile).where(
@@ -124,7 +125,7 @@ def save_profile(
     version: int | None,
 ) -> int:
     """Create (version None) or update the answers read at `version`; returns the new version."""
-    require_write(actor, locality_code)
+    require_write(actor, Area.STAKEHOLDERS, locality_code)
     clean = _validate(data)
     with db.transaction() as s:
         if s.get(Organisation, organisation_id) is None:
@@ -180,7 +181,7 @@ def audience_matrix(db: Database, actor, locality_code: int) -> tuple[pd.DataFra
     """(matrix, summary): the matrix has one row per audience and one column per organisation,
     cells listing the programs serving it ("•" when the organisation names the audience without
     a program); the summary counts organisations per audience and flags overlaps and gaps."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         profiles = s.execute(
             select(OrganisationProfile, Organisation.name)

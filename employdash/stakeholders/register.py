@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
+from employdash.access import Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.models import SECTORS, Organisation, Person
@@ -28,8 +29,6 @@ from employdash.stakeholders.common import (
     check_text,
     quarter_start,
     raise_if,
-    require_read,
-    require_write,
 )
 from employdash.stakeholders.rules import quadrant
 
@@ -132,7 +131,7 @@ def _load(s: Session, actor, stakeholder_id: int) -> Stakeholder:  # type: ignor
     row = s.get(Stakeholder, stakeholder_id)
     if row is None:
         raise NotFound(f"stakeholder {stakeholder_id}")
-    require_write(actor, row.locality_code)
+    require_write(actor, Area.STAKEHOLDERS, row.locality_code)
     return row
 
 
@@ -146,7 +145,7 @@ def _check_version(
 
 
 def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore[no-untyped-def]
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         orgs = s.execute(
             select(Organisation.id, Organisation.name, Organisation.sector)
@@ -163,7 +162,7 @@ def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore
 
 def register(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The register as a table: one row per stakeholder, with its quadrant."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     contact, owner = aliased(Person), aliased(Person)
     query = (
         select(
@@ -225,7 +224,7 @@ def create(
     data: StakeholderInput,  # type: ignore[no-untyped-def]
     as_of: date | None = None,
 ) -> int:
-    require_write(actor, locality_code)
+    require_write(actor, Area.STAKEHOLDERS, locality_code)
     values = asdict(data)
     new_org = (values.pop("new_organisation") or "").strip()
     with db.transaction() as s:
@@ -310,7 +309,7 @@ def move(
 ) -> int:
     """Save the grid table's power/interest edits together: all of them, or none when any row
     was changed by someone else since it was read. Returns how many stakeholders moved."""
-    require_write(actor, locality_code)
+    require_write(actor, Area.STAKEHOLDERS, locality_code)
     errors: dict[str, str] = {}
     for edit in edits:
         check_scale(errors, f"{edit.stakeholder_id}.power", edit.power)

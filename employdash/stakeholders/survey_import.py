@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash import audit
+from employdash.access import Area, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
@@ -36,7 +37,6 @@ from employdash.models.stakeholders import (
     EmployerSurveyResponse,
 )
 from employdash.reading import read_table, records
-from employdash.stakeholders.common import require_write
 from employdash.stakeholders.surveys import SurveyInput, clean_label, employer_id, validate, write
 
 HEADERS = {
@@ -232,7 +232,7 @@ def _parse(
         code = default_locality
     if code is None or s.get(Locality, code) is None:
         return Rejection(line, "survey.import.reason.locality", locality_text or "")
-    if not actor.can_edit(code):
+    if not actor.can_write(Area.STAKEHOLDERS, code):
         return Rejection(line, "survey.import.reason.scope", locality_text or str(code))
     company = row.text("company") or ""
     data = SurveyInput(
@@ -322,7 +322,7 @@ def preview(
 def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type: ignore[no-untyped-def]
     """Write every accepted row of a preview in one transaction (re-checked against the data)."""
     for code in {p.locality_code for p in checked.to_add + checked.to_revise}:
-        require_write(actor, code)
+        require_write(actor, Area.STAKEHOLDERS, code)
     added = revised = unchanged = 0
     with db.transaction() as s:
         for parsed in checked.to_add + checked.to_revise:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import EDITORS
+from employdash.access import Area, require_read, require_read_all, require_write
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
@@ -33,14 +33,7 @@ from employdash.models.stakeholders import (
     EmployerSurveyResponse,
 )
 from employdash.privacy import is_small, suppress_group, suppress_total
-from employdash.stakeholders.common import (
-    check_choice,
-    check_scale,
-    check_text,
-    require_read,
-    require_read_all,
-    require_write,
-)
+from employdash.stakeholders.common import check_choice, check_scale, check_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -175,7 +168,7 @@ def write(s: Session, row: EmployerSurveyResponse, values: dict[str, Any]) -> No
 
 
 def create_response(db: Database, actor, locality_code: int, data: SurveyInput) -> int:  # type: ignore[no-untyped-def]
-    require_write(actor, locality_code)
+    require_write(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         values = validate(s, locality_code, data)
         org_id = data.organisation_id or employer_id(s, locality_code, data.company or "")
@@ -211,7 +204,7 @@ def delete_response(db: Database, actor, response_id: int) -> None:  # type: ign
         row = s.get(EmployerSurveyResponse, response_id)
         if row is None:
             raise NotFound(f"survey response {response_id}")
-        require_write(actor, row.locality_code)
+        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
         before = {
             "organisation_id": row.organisation_id,
             "survey_date": row.survey_date,
@@ -231,7 +224,7 @@ def delete_response(db: Database, actor, response_id: int) -> None:  # type: ign
 
 def responses(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The responses of a locality; contact details only for those who may edit."""
-    require_read(actor, locality_code)
+    require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(EmployerSurveyResponse, Organisation.name)
@@ -257,7 +250,7 @@ def responses(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type:
                 "satisfaction": row.satisfaction,
                 "community_interest": row.community_interest,
             }
-            if actor.role in EDITORS:
+            if actor.can_write(Area.STAKEHOLDERS):
                 record.update(
                     contact_name=row.contact_name,
                     contact_phone=row.contact_phone,
@@ -318,7 +311,7 @@ def summary_queries(s: Session, codes: list[int]) -> dict[str, list]:
 def summary(db: Database, actor, locality_codes: list[int]) -> SurveySummary:  # type: ignore[no-untyped-def]
     """Open positions by profession, hiring outlook, training needs and satisfaction over the
     given localities (one locality, or the region: every locality in the user's scope)."""
-    codes = require_read_all(actor, locality_codes)
+    codes = require_read_all(actor, Area.STAKEHOLDERS, locality_codes)
     threshold = get_config().SUPPRESSION_THRESHOLD
     with db.transaction() as s:
         raw = summary_queries(s, codes)

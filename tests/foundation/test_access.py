@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from employdash import localities
-from employdash.access import require_edit, visible_codes
+from employdash.access import Area, require_read_all, require_write
 from employdash.errors import NotFound, PermissionDenied
 
 
@@ -20,7 +20,7 @@ def test_reading_another_locality_is_refused(db, actors) -> None:
     with pytest.raises(PermissionDenied):
         localities.get(db, actors["member"], 246)
     with pytest.raises(PermissionDenied):
-        visible_codes(actors["manager"], [1031, 31])
+        require_read_all(actors["manager"], Area.INDICATORS, [1031, 31])
     with pytest.raises(NotFound):
         localities.get(db, actors["admin"], 424242)
 
@@ -37,7 +37,7 @@ def test_reading_another_locality_is_refused(db, actors) -> None:
 )
 def test_who_may_edit_where(actors, who, code, allowed) -> None:
     if allowed:
-        require_edit(actors[who], code)
+        require_write(actors[who], Area.FORUM, code)
     else:
         with pytest.raises(PermissionDenied):
-            require_edit(actors[who], code)
+            require_write(actors[who], Area.FORUM, code)
