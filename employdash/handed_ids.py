@@ -9,7 +9,7 @@ outside the scope gets the same `NotFound` as a missing one, so probing reveals 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from employdash.models.mentoring import Cohort, Match, Participant, Pipeline, Pi
 from employdash.models.stakeholders import Stakeholder, StakeholderRelation
 
 T = TypeVar("T", bound=Base)
-LocalityQuery = Callable[[int], Select[tuple[int | None]]]
+LocalityQuery = Callable[[int], Select[Any]]
 
 
 def _forum_child(model: type[Team | StrategicFocus | Meeting | Task]) -> LocalityQuery:

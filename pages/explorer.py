@@ -14,9 +14,9 @@ if not ctx.localities or ctx.locality is None:
     st.stop()
 
 st.title(ctx.tr("page.explorer"))
-catalogue = {i.code: i for i in data.catalogue(ctx.db, ctx.db.url, ctx.actor)}
+catalogue = {i.code: i for i in data.catalogue(ctx.db, ctx.actor)}
 headline = [code for code, info in catalogue.items() if info.headline]
-latest = data.latest_period(ctx.db, ctx.db.url, ctx.actor, ctx.locality.code)
+latest = data.latest_period(ctx.db, ctx.actor, ctx.locality.code)
 if latest is None:
     st.info(ctx.tr("ind.explorer.no_data"))
     st.stop()
@@ -59,9 +59,7 @@ if not codes:
     st.stop()
 
 selection = views.Selection(tuple(codes), catalogue[indicator], start, end)
-frame = data.series(
-    ctx.db, ctx.db.url, ctx.actor, selection.codes, indicator, add_months(start, -12), end
-)
+frame = data.series(ctx.db, ctx.actor, selection.codes, indicator, add_months(start, -12), end)
 shown = frame[frame["period"] >= str(start)]
 if shown.empty:
     st.info(ctx.tr("ind.explorer.no_data"))

@@ -1,23 +1,16 @@
-"""Cached read models of the briefing page (per actor and locality; the service authorizes)."""
+"""Cached read model of the briefing page (per actor, locality and day; the service authorizes)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import streamlit as st
-
-from employdash.access import Actor
+from components.common.cache import read_model
+from employdash.access import Actor, Area
 from employdash.briefing.build import Briefing, build_briefing
-from employdash.config import get_config
 from employdash.db import Database
 
-
-@st.cache_data(ttl=get_config().CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
-def load_briefing(
-    _db: Database, db_url: str, actor: Actor, locality_code: int, as_of: date
-) -> Briefing:
-    return build_briefing(_db, actor, locality_code, as_of)
+cached_briefing = read_model(Area.BRIEFING, max_entries=256)(build_briefing)
 
 
 def briefing_for(db: Database, actor: Actor, locality_code: int) -> Briefing:
-    return load_briefing(db, db.url, actor, locality_code, date.today())
+    return cached_briefing(db, actor, locality_code, date.today())

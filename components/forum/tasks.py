@@ -17,8 +17,8 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, StaleVersion
 from employdash.forum import tasks as task_service
+from employdash.forum.vocabulary import TASK_STATUSES
 from employdash.i18n import fmt_date
-from employdash.models.forum import TASK_STATUSES
 
 STATUS_ICON = {
     "not_started": ":material/radio_button_unchecked:",

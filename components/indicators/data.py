@@ -6,63 +6,59 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
-from employdash.access import Actor
-from employdash.config import get_config
+from components.common.cache import read_model
+from employdash.access import Actor, Area
 from employdash.db import Database
 from employdash.indicators import explorer as indicators_explorer
 from employdash.indicators import values as indicators
 
-TTL = get_config().CACHE_TTL_SECONDS
+
+@read_model(Area.INDICATORS)
+def catalogue(db: Database, actor: Actor) -> list[indicators.IndicatorInfo]:
+    return indicators.catalogue(db, actor)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def catalogue(_db: Database, url: str, actor: Actor) -> list[indicators.IndicatorInfo]:
-    return indicators.catalogue(_db, actor)
+@read_model(Area.INDICATORS)
+def latest_period(db: Database, actor: Actor, code: int) -> date | None:
+    return indicators.latest_period(db, actor, code)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def latest_period(_db: Database, url: str, actor: Actor, code: int) -> date | None:
-    return indicators.latest_period(_db, actor, code)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+@read_model(Area.INDICATORS, max_entries=256)
 def series(
-    _db: Database,
-    url: str,
+    db: Database,
     actor: Actor,
     codes: tuple[int, ...],
     indicator: str,
     start: date,
     end: date,
 ) -> pd.DataFrame:
-    return indicators.series(_db, actor, list(codes), [indicator], start, end)
+    return indicators.series(db, actor, list(codes), [indicator], start, end)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+@read_model(Area.INDICATORS, max_entries=256)
 def district(
-    _db: Database, url: str, actor: Actor, code: int, indicator: str, start: date, end: date
+    db: Database, actor: Actor, code: int, indicator: str, start: date, end: date
 ) -> pd.DataFrame:
-    return indicators.district_series(_db, actor, code, [indicator], start, end)
+    return indicators.district_series(db, actor, code, [indicator], start, end)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+@read_model(Area.INDICATORS, max_entries=256)
 def rankings(
-    _db: Database, url: str, actor: Actor, code: int, indicator: str, period: date
+    db: Database, actor: Actor, code: int, indicator: str, period: date
 ) -> list[indicators.Rank]:
-    return indicators.rankings(_db, actor, code, indicator, period)
+    return indicators.rankings(db, actor, code, indicator, period)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+@read_model(Area.INDICATORS, max_entries=64)
 def map_values(
-    _db: Database, url: str, actor: Actor, indicator: str, period: date, codes: tuple[int, ...]
+    db: Database, actor: Actor, indicator: str, period: date, codes: tuple[int, ...]
 ) -> pd.DataFrame:
-    return indicators.latest_in_scope(_db, actor, indicator, period, list(codes))
+    return indicators.latest_in_scope(db, actor, indicator, period, list(codes))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+@read_model(Area.INDICATORS, max_entries=256)
 def breakdown(
-    _db: Database, url: str, actor: Actor, code: int, period: date, threshold: int
-) -> tuple:
-    return indicators_explorer.breakdown(_db, actor, code, period, threshold)
+    db: Database, actor: Actor, code: int, period: date, threshold: int
+) -> tuple[int | None, list[indicators_explorer.BreakdownCell]]:
+    return indicators_explorer.breakdown(db, actor, code, period, threshold)

@@ -44,7 +44,7 @@ def trend(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
     district_label = None
     if len(sel.codes) == 1:
         district = data.district(
-            ctx.db, ctx.db.url, ctx.actor, sel.codes[0], sel.indicator.code, sel.start, sel.end
+            ctx.db, ctx.actor, sel.codes[0], sel.indicator.code, sel.start, sel.end
         )
         if sel.indicator.unit != "count" and not district.empty:
             district_label = t("brief.chart.district", ctx.lang)
@@ -115,7 +115,7 @@ def _signed(unit: str, value: float | None, lang: str) -> str:
 def ranking(ctx: PageContext, sel: Selection) -> None:
     names = _names(ctx)
     for code in sel.codes:
-        ranks = data.rankings(ctx.db, ctx.db.url, ctx.actor, code, sel.indicator.code, sel.end)
+        ranks = data.rankings(ctx.db, ctx.actor, code, sel.indicator.code, sel.end)
         st.markdown(f"**{names.get(code, code)}** · {fmt_month(sel.end, ctx.lang)}")
         if not ranks:
             st.caption(t("ind.explorer.rank.none", ctx.lang))
@@ -131,7 +131,7 @@ def ranking(ctx: PageContext, sel: Selection) -> None:
 
 def locality_map(ctx: PageContext, sel: Selection) -> None:
     codes = tuple(loc.code for loc in ctx.localities)
-    frame = data.map_values(ctx.db, ctx.db.url, ctx.actor, sel.indicator.code, sel.end, codes)
+    frame = data.map_values(ctx.db, ctx.actor, sel.indicator.code, sel.end, codes)
     unit, lang = sel.indicator.unit, ctx.lang
     title = sel.indicator.name(lang)
     if unit == "count":
@@ -199,7 +199,7 @@ def targets(ctx: PageContext, sel: Selection, catalogue: dict[str, IndicatorInfo
 def breakdowns(ctx: PageContext, sel: Selection) -> None:
     lang, threshold = ctx.lang, get_config().SUPPRESSION_THRESHOLD
     code = sel.codes[0]
-    total, cells = data.breakdown(ctx.db, ctx.db.url, ctx.actor, code, sel.end, threshold)
+    total, cells = data.breakdown(ctx.db, ctx.actor, code, sel.end, threshold)
     st.markdown(
         f"**{_names(ctx).get(code, code)} · {fmt_month(sel.end, lang)}** · "
         f"{t('brief.col.value', lang)}: {fmt_number(total, lang)}"

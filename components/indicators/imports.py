@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.briefing import data as briefing_data
-from components.indicators import data as indicator_data
+from components.common.cache import clear_area
+from employdash.access import Area
 from employdash.i18n import fmt_number, t
 from employdash.indicators.import_plan import ImportPlan
 
@@ -15,16 +15,7 @@ MAX_LISTED = 500
 
 def clear_read_caches() -> None:
     """After an import, the explorer and the briefing must show the new figures at once."""
-    for loader in (
-        indicator_data.series,
-        indicator_data.district,
-        indicator_data.rankings,
-        indicator_data.map_values,
-        indicator_data.breakdown,
-        indicator_data.latest_period,
-        briefing_data.load_briefing,
-    ):
-        loader.clear()
+    clear_area(Area.INDICATORS, Area.BRIEFING)
 
 
 def preview(plan: ImportPlan, lang: str) -> None:

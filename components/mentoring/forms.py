@@ -16,7 +16,7 @@ from employdash.mentoring import operations as svc
 from employdash.mentoring.funnel import pipeline_stages
 from employdash.mentoring.imports import commit_import, plan_import
 from employdash.mentoring.operations import DROP_REASONS
-from employdash.models.mentoring import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
+from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
 FLASH = "ment_flash"
 

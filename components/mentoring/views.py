@@ -12,53 +12,52 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.cache import clear_area, read_model
 from components.common.downloads import download_buttons
 from components.mentoring import charts
 from components.shell.context import PageContext
 from employdash.access import Actor, Area
 from employdash.config import get_config
-from employdash.db import get_database
+from employdash.db import Database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
 from employdash.mentoring import funnel as engine
 from employdash.mentoring import operations as svc
 from employdash.mentoring.funnel import Selection
-from employdash.models.mentoring import OPERATING_MODELS, POPULATIONS
+from employdash.mentoring.vocabulary import OPERATING_MODELS, POPULATIONS
 
-TTL = get_config().CACHE_TTL_SECONDS
 PIPELINES = ("mentee", "mentor", "certification")
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@read_model(Area.MENTORING)
 def cached_funnel(
-    url: str, actor: Actor, sel: Selection, as_of: date, by: str | None
+    db: Database, actor: Actor, sel: Selection, as_of: date, by: str | None
 ) -> engine.Funnel:
-    return engine.funnel(get_database(url), actor, sel, as_of, by)
+    return engine.funnel(db, actor, sel, as_of, by)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def cached_dropoff(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.dropoff(get_database(url), actor, sel, as_of)
+@read_model(Area.MENTORING)
+def cached_dropoff(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.dropoff(db, actor, sel, as_of)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def cached_durations(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.durations(get_database(url), actor, sel, as_of)
+@read_model(Area.MENTORING)
+def cached_durations(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.durations(db, actor, sel, as_of)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def cached_cohorts(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.time_to_outcome(get_database(url), actor, sel, as_of)
+@read_model(Area.MENTORING)
+def cached_cohorts(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.time_to_outcome(db, actor, sel, as_of)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def cached_waiting(url: str, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.waiting_summary(get_database(url), actor, sel, as_of)
+@read_model(Area.MENTORING)
+def cached_waiting(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
+    return engine.waiting_summary(db, actor, sel, as_of)
 
 
 def clear_caches() -> None:
     """After a write every read model may have changed."""
-    for fn in (cached_funnel, cached_dropoff, cached_durations, cached_cohorts, cached_waiting):
-        fn.clear()
+    clear_area(Area.MENTORING, Area.BRIEFING)
 
 
 class Labels:
@@ -200,10 +199,10 @@ def _shares(ctx: PageContext, fun: engine.Funnel, group_label) -> pd.DataFrame: 
 
 
 def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
-    tr, lang, url = ctx.tr, ctx.lang, ctx.db.url
+    tr, lang = ctx.tr, ctx.lang
     with st.expander(tr("ment.filters"), expanded=False):
         sel = selection_widgets(ctx, labels, pipeline, "f")
-    fun = cached_funnel(url, ctx.actor, sel, as_of, None)
+    fun = cached_funnel(ctx.db, ctx.actor, sel, as_of, None)
     if fun.table.empty:
         st.info(tr("empty.no_data"))
         return
@@ -230,7 +229,7 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
         index=2 if pipeline == "mentee" else 0,
     )
     st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
-    grouped = cached_funnel(url, ctx.actor, sel, as_of, by)
+    grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)
     if grouped.groups:
         shares = _shares(ctx, grouped, lambda g: labels.group(by, g))
         st.altair_chart(
@@ -250,8 +249,8 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
             ],
         )
         show_table(ctx, pivot)
-    dropoff_section(ctx, cached_dropoff(url, ctx.actor, sel, as_of))
-    durations_section(ctx, cached_durations(url, ctx.actor, sel, as_of))
+    dropoff_section(ctx, cached_dropoff(ctx.db, ctx.actor, sel, as_of))
+    durations_section(ctx, cached_durations(ctx.db, ctx.actor, sel, as_of))
 
 
 def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:
@@ -303,7 +302,7 @@ def durations_section(ctx: PageContext, spans: pd.DataFrame) -> None:
 
 
 def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
-    tr, url = ctx.tr, ctx.db.url
+    tr = ctx.tr
     funnels, names = [], []
     columns = st.columns(2)
     defaults = (("program_coordinator",), ("mentoring_coordinator",))
@@ -313,7 +312,7 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
             st.subheader(tr(title))
             preset = models if pipeline != "certification" else ()
             sel = selection_widgets(ctx, labels, pipeline, key, per_row=2, models=preset)
-            fun = cached_funnel(url, ctx.actor, sel, as_of, None)
+            fun = cached_funnel(ctx.db, ctx.actor, sel, as_of, None)
             funnels.append(fun)
             names.append(tr(title))
             if fun.table.empty:
@@ -339,7 +338,7 @@ def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.cohorts.title"))
     st.caption(tr("ment.cohorts.help"))
-    frame = cached_cohorts(ctx.db.url, ctx.actor, Selection(pipeline=pipeline), as_of)
+    frame = cached_cohorts(ctx.db, ctx.actor, Selection(pipeline=pipeline), as_of)
     if frame.empty:
         st.info(tr("empty.no_data"))
         return
@@ -354,7 +353,7 @@ def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
 def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.waiting.title"))
-    summary = cached_waiting(ctx.db.url, ctx.actor, Selection(), as_of)
+    summary = cached_waiting(ctx.db, ctx.actor, Selection(), as_of)
     if summary.empty:
         st.info(tr("empty.no_data"))
     else:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from employdash.models import SECTORS
 from employdash.stakeholders.rules import BOUNDARY
+from employdash.stakeholders.vocabulary import SECTORS
 
 PALETTE = (
     "#1f77b4",

@@ -9,36 +9,31 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
-from employdash.access import Actor
-from employdash.config import get_config
-from employdash.db import get_database
+from components.common.cache import clear_area, read_model
+from employdash.access import Actor, Area
+from employdash.db import Database
 from employdash.stakeholders import grid as stakeholders_map
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders import surveys
 
-TTL = get_config().CACHE_TTL_SECONDS
 
-
-@st.cache_data(ttl=TTL, show_spinner=False)
+@read_model(Area.STAKEHOLDERS)
 def grid(
-    url: str, actor: Actor, code: int, flt: stakeholders_map.GridFilter, as_of: date
+    db: Database, actor: Actor, code: int, flt: stakeholders_map.GridFilter, as_of: date
 ) -> pd.DataFrame:
-    return stakeholders_map.grid(get_database(url), actor, code, flt, as_of)
+    return stakeholders_map.grid(db, actor, code, flt, as_of)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def network(url: str, actor: Actor, code: int) -> stakeholders_network.Network:
-    return stakeholders_network.network(get_database(url), actor, code)
+@read_model(Area.STAKEHOLDERS)
+def network(db: Database, actor: Actor, code: int) -> stakeholders_network.Network:
+    return stakeholders_network.network(db, actor, code)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def survey_summary(url: str, actor: Actor, codes: tuple[int, ...]) -> surveys.SurveySummary:
-    return surveys.summary(get_database(url), actor, list(codes))
+@read_model(Area.STAKEHOLDERS)
+def survey_summary(db: Database, actor: Actor, codes: tuple[int, ...]) -> surveys.SurveySummary:
+    return surveys.summary(db, actor, list(codes))
 
 
 def clear() -> None:
-    grid.clear()
-    network.clear()
-    survey_summary.clear()
+    clear_area(Area.STAKEHOLDERS)

@@ -16,11 +16,10 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import grid_chart
-from employdash.models import SECTORS
-from employdash.models.stakeholders import ENGAGEMENTS, STANCES
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.grid import GridFilter
 from employdash.stakeholders.rules import QUADRANTS
+from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 REVISION = "stake_grid_revision"
 
@@ -122,7 +121,7 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
 
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     flt = _filters(ctx)
-    frame = stakeholder_data.grid(ctx.db.url, ctx.actor, code, flt, date.today())
+    frame = stakeholder_data.grid(ctx.db, ctx.actor, code, flt, date.today())
     if frame.empty:
         st.info(ctx.tr("stake.grid.none"))
         return

@@ -10,8 +10,8 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
-from employdash.models.stakeholders import RELATION_KINDS
 from employdash.stakeholders import network as stakeholders_network
+from employdash.stakeholders.vocabulary import RELATION_KINDS
 
 
 def _bridges(ctx: PageContext, nodes: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def _relations(ctx: PageContext, code: int, can_edit: bool) -> None:
 
 
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
-    net = stakeholder_data.network(ctx.db.url, ctx.actor, code)
+    net = stakeholder_data.network(ctx.db, ctx.actor, code)
     if net.nodes.empty:
         st.info(ctx.tr("stake.grid.none"))
         return

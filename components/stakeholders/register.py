@@ -12,10 +12,9 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date
-from employdash.models import SECTORS
-from employdash.models.stakeholders import ENGAGEMENTS, STANCES
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import Options, StakeholderInput
+from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 NEW = -1
 

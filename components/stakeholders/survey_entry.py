@@ -12,14 +12,14 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date
-from employdash.models.stakeholders import (
+from employdash.stakeholders import register as stakeholders
+from employdash.stakeholders import surveys
+from employdash.stakeholders.vocabulary import (
     BRANCHES,
     HIRING_HORIZONS,
     REMOTE_STANCES,
     SERVICE_CONTACTS,
 )
-from employdash.stakeholders import register as stakeholders
-from employdash.stakeholders import surveys
 
 NEW = -1
 

@@ -9,9 +9,9 @@ import streamlit as st
 from components.common.downloads import download_buttons
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from employdash.models.stakeholders import AUDIENCES
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileInput
+from employdash.stakeholders.vocabulary import AUDIENCES
 
 
 def _matrix(ctx: PageContext, code: int) -> None:

@@ -62,7 +62,7 @@ def section(ctx: PageContext) -> None:
         if scope != "region"
         else tuple(sorted(loc.code for loc in ctx.localities))
     )
-    summary = stakeholder_data.survey_summary(ctx.db.url, ctx.actor, codes)
+    summary = stakeholder_data.survey_summary(ctx.db, ctx.actor, codes)
     if not summary.respondents and not summary.open_positions:
         st.info(ctx.tr("survey.none"))
         return
