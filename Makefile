@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 PORT ?= 8501
 
-.PHONY: run test setup system-deps migrate bench lint format clean
+.PHONY: run test setup system-deps migrate bench screenshots lint format clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,6 +39,10 @@ migrate: setup
 ## Benchmarks; figures land in benchmarks/results/.
 bench: setup system-deps
 	$(PY) -m benchmarks
+
+## Screenshots of every page per role, Hebrew and English, desktop and phone (to look at).
+screenshots: setup system-deps
+	$(PY) -m tests.support.screenshots $(ROLES)
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -28,19 +28,27 @@ def adopt_user_language(actor: Actor) -> None:
 
 
 def language_switch(db: Database | None, actor: Actor | None) -> None:
+    """The language buttons. The chosen language lives under LANG_KEY; the widget's own key
+    carries the language it was drawn in, so a late widget update from a page drawn before the
+    user's saved language was adopted (the login cookie's extra reruns) is a different widget
+    and cannot switch the language back, nor save the stale choice as the user's preference."""
+    current = lang()
+    widget_key = f"{LANG_KEY}_switch_{current}"
+    st.session_state[widget_key] = current
+
     def remember() -> None:
-        # Clicking the selected option clears a segmented control: keep the last language.
-        if st.session_state.get(LANG_KEY) not in LANGUAGES:
-            st.session_state[LANG_KEY] = st.session_state.get("_lang_last", "he")
-        st.session_state["_lang_last"] = st.session_state[LANG_KEY]
+        chosen = st.session_state.get(widget_key)
+        if chosen not in LANGUAGES or chosen == current:
+            return  # clicking the selected option clears a segmented control: keep the language
+        st.session_state[LANG_KEY] = chosen
         if db is not None and actor is not None:
-            users.set_language(db, actor, st.session_state[LANG_KEY])
+            users.set_language(db, actor, chosen)
 
     st.sidebar.segmented_control(
-        t("lang.label", lang()),
+        t("lang.label", current),
         options=list(LANGUAGES),
         format_func=lambda code: t(f"lang.{code}", code),
-        key=LANG_KEY,
+        key=widget_key,
         on_change=remember,
     )
 

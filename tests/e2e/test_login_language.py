@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page
+from sqlalchemy import select
 
+from employdash.db import Database
+from employdash.models import User
 from tests.support.browser import login, open_page, screenshot, set_language, wait_idle
 
 
@@ -63,3 +66,19 @@ def test_visitor_deep_link_shows_only_login(page: Page, server: str) -> None:
     assert page.locator('[data-testid="stForm"]').is_visible()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     screenshot(page, "visitor_deep_link")
+
+
+def test_english_survives_fresh_page_loads(page: Page, server: str, e2e_db: Database) -> None:
+    """A page opened by URL is a new session that logs in by cookie with extra reruns; a late
+    update from the language buttons drawn before the saved language was adopted once switched
+    the language back to Hebrew and saved that (the flaky forum flow of issue 9)."""
+    login(page, server, "member")
+    set_language(page, "en")
+    for path in ("forum", "tasks", "forum", "tasks"):
+        open_page(page, server, path)
+        page.wait_for_timeout(1500)  # let the cookie component's late reruns arrive
+        wait_idle(page)
+        assert _direction(page, ".stMain") == "ltr", path
+        with e2e_db.transaction() as s:
+            saved = s.scalar(select(User.language).where(User.username == "member"))
+        assert saved == "en", path

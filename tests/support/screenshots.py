@@ -1,0 +1,45 @@
+"""`make screenshots`: every page each demo role sees, in Hebrew and English, at desktop and phone
+width, saved under tests/artifacts/screenshots/pages/ to be looked at.
+
+Kept out of the tests on purpose: a test fails only for what it asserts, and looking at pages is a
+person's job, not a timeout's.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from components.shell.navigation import pages_for
+from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open_page, wait_idle
+from tests.support.databases import build_sqlite_template, copy_sqlite
+
+USERS = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+WIDTHS = {"desktop": (1400, 1000), "phone": (390, 844)}
+
+
+def main(roles: list[str]) -> None:
+    out = SCREENSHOTS / "pages"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = copy_sqlite(build_sqlite_template(Path(tmp)), Path(tmp) / "shots.db")
+        with app_server(url) as server, chromium() as browser:
+            for role in roles:
+                for lang in ("he", "en"):
+                    for width, (w, h) in WIDTHS.items():
+                        context = browser.new_context(viewport={"width": w, "height": h})
+                        page = context.new_page()
+                        login(page, server, USERS[role], lang=lang)
+                        for spec in pages_for(role):
+                            name = Path(spec.path).stem
+                            open_page(page, server, name)
+                            wait_idle(page)
+                            target = out / f"{role}_{name}_{lang}_{width}.png"
+                            page.screenshot(path=str(target), full_page=True)
+                            print(target.relative_to(SCREENSHOTS.parents[1]))
+                        context.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or list(USERS))
