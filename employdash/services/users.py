@@ -252,15 +252,13 @@ _verified: set[tuple[str, str]] = set()
 
 
 def ensure_safe_to_serve(db: Database, config: Config) -> None:
-    """Outside demo mode, refuse to serve while the public demo secrets are in place.
+    """Refuse to serve with a published or weak cookie key, or (outside demo mode) a demo password.
 
     The demo-password check costs a bcrypt round per user, so a passing check is remembered for
     the process; a failing one is checked again on the next run, once someone has fixed it.
     """
-    if config.DEMO_MODE:
-        return
-    key = (db.url, config.COOKIE_KEY)
+    key = (db.url, config.COOKIE_KEY, config.DEMO_MODE)
     if key in _verified:
         return
-    check_production_safety(config, demo_credentials_in_use(db))
+    check_production_safety(config, False if config.DEMO_MODE else demo_credentials_in_use(db))
     _verified.add(key)
