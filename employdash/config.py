@@ -2,13 +2,17 @@
 
 Values come from the environment first, then from `.streamlit/secrets.toml` (read as plain TOML so
 that this package never imports streamlit), then from the default. Secrets such as the cookie key
-and the database URL are never in the repository: the default cookie key is a public demo value
-that `check_production_safety` refuses outside demo mode.
+and the database URL are never in the repository. Safe by default: demo mode signs its cookies with
+a random key made once per installation (kept in the git-ignored `data/cookie.key`), never a public
+one, and runs only on the embedded SQLite file; outside demo mode `check_production_safety` refuses
+a cookie key weaker than 32 random bytes.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +26,10 @@ DATA_DIR = ROOT / "data"
 DEFAULT_SQLITE = DATA_DIR / "dashboard.db"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 
-DEMO_COOKIE_KEY = "demo-cookie-key-not-secret-change-me"
+COOKIE_KEY_FILE = DATA_DIR / "cookie.key"
+# Keys that were ever published (an old default, the example file's text): never accepted.
+PUBLIC_COOKIE_KEYS = frozenset({"demo-cookie-key-not-secret-change-me", "CHANGE-ME", "change-me"})
+MIN_KEY_BITS = 256  # 32 random bytes
 DEMO_PASSWORD = "demo"
 
 
@@ -39,7 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         "DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}", "SQLAlchemy URL of the shared database."
     ),
     Setting("DEMO_MODE", True, "Embedded demo: seeds demo data and the demo users.", bool),
-    Setting("COOKIE_KEY", DEMO_COOKIE_KEY, "Secret that signs the login cookie (JWT)."),
+    Setting(
+        "COOKIE_KEY",
+        "",
+        "Secret that signs the login cookie (JWT), at least 32 random bytes; demo mode makes one "
+        "per installation in data/cookie.key when unset.",
+    ),
     Setting("COOKIE_NAME", "employdash_auth", "Name of the login cookie."),
     Setting("COOKIE_EXPIRY_DAYS", 7.0, "Days a login cookie stays valid.", float),
     Setting("DEFAULT_LANGUAGE", "he", "Language before a user chooses one (he or en)."),
@@ -87,7 +99,57 @@ class Config:
             raise AttributeError(name) from exc
 
 
-def load_config(env: dict[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Config:
+def installation_key(path: Path = COOKIE_KEY_FILE) -> str:
+    """The demo cookie key of this installation, made at random the first time it is needed.
+
+    Several processes may start at once (replicas, test workers): the key is written to a private
+    temporary file and linked into place, so exactly one key wins and nobody reads a half-written
+    file.
+    """
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(32) + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
+def key_strength_bits(key: str) -> float:
+    """A conservative estimate of the randomness in a key, in bits.
+
+    Each character counts for the smallest usual alphabet that holds all of the key's characters
+    (hex 16, base64 64, printable ASCII 95). A key that repeats a few characters ("xxxx…",
+    "abcabc…") counts for nothing however long: random keys use a good part of their alphabet.
+    """
+    if not key:
+        return 0.0
+    chars = set(key)
+    if chars <= set("0123456789abcdef") or chars <= set("0123456789ABCDEF"):
+        alphabet = 16
+    elif all(c.isascii() and (c.isalnum() or c in "-_+/=") for c in chars):
+        alphabet = 64
+    else:
+        alphabet = 95
+    if len(chars) < min(alphabet, len(key)) / 3:
+        return 0.0
+    return len(key) * math.log2(alphabet)
+
+
+def load_config(
+    env: dict[str, str] | None = None,
+    secrets_file: Path = SECRETS_FILE,
+    key_file: Path = COOKIE_KEY_FILE,
+) -> Config:
     env = dict(os.environ) if env is None else env
     secrets = _read_secrets(secrets_file)
     values = {}
@@ -103,6 +165,14 @@ def load_config(env: dict[str, str] | None = None, secrets_file: Path = SECRETS_
         raise ConfigError("DEFAULT_LANGUAGE must be 'he' or 'en'")
     if values["SUPPRESSION_THRESHOLD"] < 1:
         raise ConfigError("SUPPRESSION_THRESHOLD must be at least 1")
+    if values["DEMO_MODE"]:
+        if not str(values["DATABASE_URL"]).startswith("sqlite"):
+            raise ConfigError(
+                "DEMO_MODE runs only on the embedded SQLite database (its demo users share one "
+                "public password): set DEMO_MODE=false for another database"
+            )
+        if not values["COOKIE_KEY"]:
+            values["COOKIE_KEY"] = installation_key(key_file)
     return Config(values)
 
 
@@ -112,12 +182,21 @@ def get_config() -> Config:
 
 
 def check_production_safety(config: Config, demo_credentials_in_use: bool) -> None:
-    """Refuse to serve real users with the public demo secrets still in place."""
-    if config.DEMO_MODE:
-        return
+    """Refuse to serve real users with public or weak secrets in place."""
     problems = []
-    if config.COOKIE_KEY == DEMO_COOKIE_KEY or len(config.COOKIE_KEY) < 16:
-        problems.append("COOKIE_KEY is the public example key (or shorter than 16 characters)")
+    if config.COOKIE_KEY in PUBLIC_COOKIE_KEYS:
+        problems.append("COOKIE_KEY is a published example key")
+    if config.DEMO_MODE:
+        if problems:
+            raise ConfigError("Refusing to start: " + "; ".join(problems))
+        return
+    if not config.COOKIE_KEY:
+        problems.append("COOKIE_KEY is not set")
+    elif key_strength_bits(config.COOKIE_KEY) < MIN_KEY_BITS:
+        problems.append(
+            "COOKIE_KEY is weaker than 32 random bytes (make one with: python -c "
+            "'import secrets; print(secrets.token_urlsafe(32))')"
+        )
     if demo_credentials_in_use:
         problems.append("a user still has the demo password; reset it or deactivate the user")
     if problems:

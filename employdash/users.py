@@ -1,8 +1,11 @@
-"""Users, login throttling and the credentials streamlit-authenticator checks against.
+"""Users, login throttling, revocable sessions and the credentials streamlit-authenticator checks.
 
 Credentials live in the database as bcrypt hashes. The authenticator gets a fresh dictionary built
 from the active, unlocked users on every run, so a deactivation or a lock takes effect at once on
-every replica.
+every replica. Failed logins are counted by the database itself (one atomic upsert), so parallel
+attempts on several replicas cannot outrun the lock-out. Each user has a session version that is
+signed into the login cookie and checked on every run; logout, a password reset, a role change and
+a deactivation bump it, so every older cookie and open session of that user ends at once.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import bcrypt
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -34,10 +38,24 @@ from employdash.models.base import utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD_BYTES = 72  # bcrypt reads no further (and bcrypt 5 refuses longer input)
+
+
+def password_problem(password: str | None) -> str | None:
+    """The catalogue key of what is wrong with a new password, or None when it is acceptable.
+
+    The login form strips surrounding spaces, so the same is done before measuring and hashing.
+    """
+    text = (password or "").strip()
+    if len(text) < MIN_PASSWORD:
+        return "validation.weak_password"
+    if len(text.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        return "validation.password_too_long"
+    return None
 
 
 def hash_password(password: str, rounds: int = 12) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+    return bcrypt.hashpw(password.strip().encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
 def check_password(password: str, hashed: str) -> bool:
@@ -71,6 +89,42 @@ def load_actor(db: Database, username: str) -> Actor | None:
         return _actor_of(user) if user else None
 
 
+def session_version(db: Database, username: str) -> int | None:
+    """The current session version of an active user (None: no such active user)."""
+    with db.transaction() as s:
+        return s.scalar(
+            select(User.session_version).where(User.username == username, User.active.is_(True))
+        )
+
+
+def resume_session(db: Database, username: str, version: object) -> Actor | None:
+    """The acting user for a session started at `version`, or None once that session is revoked.
+
+    Called on every run, so a logout elsewhere, a password reset, a role change or a deactivation
+    ends the session on its next click, on whichever replica it lives.
+    """
+    if not isinstance(version, int) or isinstance(version, bool):
+        return None
+    with db.transaction() as s:
+        user = s.scalar(
+            select(User).where(
+                User.username == username,
+                User.active.is_(True),
+                User.session_version == version,
+            )
+        )
+        return _actor_of(user) if user else None
+
+
+def _bump_session(s: Session, user_id: int) -> None:
+    s.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _locked_usernames(s: Session) -> set[str]:
     now = utcnow()
     rows = s.scalars(select(LoginThrottle.username).where(LoginThrottle.locked_until > now))
@@ -97,32 +151,64 @@ def authenticator_credentials(db: Database) -> dict:
         }
 
 
-def record_login(db: Database, username: str, succeeded: bool) -> None:
-    """Count a failure (locking the username after too many) or clear the count on success."""
+def _count_failure(s: Session, username: str) -> int:
+    """Add one failure in a single statement and return the new count.
+
+    `INSERT ... ON CONFLICT DO UPDATE SET failures = failures + 1` is atomic on both databases:
+    PostgreSQL locks the row for the rest of the transaction, SQLite takes its write lock. Two
+    replicas counting at once therefore never both read 4 and write 5.
+    """
+    dialect = s.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(LoginThrottle).values(username=username, failures=1, locked_until=None)
+    statement = statement.on_conflict_do_update(
+        index_elements=[LoginThrottle.username],
+        set_={"failures": LoginThrottle.failures + 1},
+    ).returning(LoginThrottle.failures)
+    return int(s.execute(statement).scalar_one())
+
+
+def record_login(db: Database, username: str, succeeded: bool) -> int | None:
+    """Count a failure (locking the username after too many) or clear the count on success.
+
+    On success, returns the user's session version, which the login cookie then carries.
+    """
     cfg = get_config()
     with db.transaction() as s:
-        row = s.get(LoginThrottle, username) or LoginThrottle(username=username, failures=0)
-        s.add(row)
         if succeeded:
-            row.failures = 0
-            row.locked_until = None
-            audit.record(s, username, "login", "user", username)
-            return
-        row.failures = (row.failures or 0) + 1
-        audit.record(
-            s, username, "login_failed", "user", username, after={"failures": row.failures}
-        )
-        if row.failures >= cfg.LOCKOUT_ATTEMPTS:
-            row.locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
-            row.failures = 0
-            audit.record(
-                s,
-                username,
-                "login_locked",
-                "user",
-                username,
-                after={"locked_until": row.locked_until},
+            s.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.username == username)
+                .values(failures=0, locked_until=None)
             )
+            audit.record(s, username, "login", "user", username)
+            return s.scalar(
+                select(User.session_version).where(User.username == username, User.active.is_(True))
+            )
+        failures = _count_failure(s, username)
+        audit.record(s, username, "login_failed", "user", username, after={"failures": failures})
+        if failures >= cfg.LOCKOUT_ATTEMPTS:
+            locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
+            # Only the attempt that reached the limit locks (and resets the count): the row is
+            # ours until commit, so a parallel attempt sees the reset count, not a second lock.
+            locked = s.execute(
+                update(LoginThrottle)
+                .where(
+                    LoginThrottle.username == username,
+                    LoginThrottle.failures >= cfg.LOCKOUT_ATTEMPTS,
+                )
+                .values(failures=0, locked_until=locked_until)
+            ).rowcount
+            if locked:
+                audit.record(
+                    s,
+                    username,
+                    "login_locked",
+                    "user",
+                    username,
+                    after={"locked_until": locked_until},
+                )
+        return None
 
 
 def is_locked(db: Database, username: str) -> bool:
@@ -131,7 +217,9 @@ def is_locked(db: Database, username: str) -> bool:
 
 
 def record_logout(db: Database, actor: Actor) -> None:
+    """Log out everywhere: the user's session version moves on, so every cookie of theirs dies."""
     with db.transaction() as s:
+        _bump_session(s, actor.user_id)
         audit.record(s, actor, "logout", "user", actor.username)
 
 
@@ -173,8 +261,8 @@ def _validate(s: Session, form: UserForm, creating: bool) -> None:
     known = set(s.scalars(select(Locality.code).where(Locality.code.in_(form.localities))))
     if set(form.localities) - known:
         errors["localities"] = "validation.invalid"
-    if creating and len(form.password or "") < MIN_PASSWORD:
-        errors["password"] = "validation.weak_password"
+    if creating and (problem := password_problem(form.password)):
+        errors["password"] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -229,6 +317,8 @@ def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active
         user.active = active
         user.localities = [UserLocality(locality_code=c) for c in form.localities]
         user.version += 1
+        if user.role != before["role"] or not active:
+            user.session_version += 1  # the old role's (or a deactivated user's) sessions end
         s.flush()
         old, new = audit.changed_fields(before, _snapshot(user))
         audit.record(s, actor, "update", "user", user.id, before=old, after=new)
@@ -236,13 +326,14 @@ def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
     require_write(actor, Area.USERS)
-    if len(new_password) < MIN_PASSWORD:
-        raise ValidationError({"password": "validation.weak_password"})
+    if problem := password_problem(new_password):
+        raise ValidationError({"password": problem})
     with db.transaction() as s:
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("user")
         user.password_hash = hash_password(new_password)
+        user.session_version += 1  # whoever knew the old password is logged out everywhere
         s.merge(LoginThrottle(username=user.username, failures=0, locked_until=None))
         audit.record(s, actor, "reset_password", "user", user.id)
 
@@ -264,15 +355,13 @@ _verified: set[tuple[str, str]] = set()
 
 
 def ensure_safe_to_serve(db: Database, config: Config) -> None:
-    """Outside demo mode, refuse to serve while the public demo secrets are in place.
+    """Refuse to serve with a published or weak cookie key, or (outside demo mode) a demo password.
 
     The demo-password check costs a bcrypt round per user, so a passing check is remembered for
     the process; a failing one is checked again on the next run, once someone has fixed it.
     """
-    if config.DEMO_MODE:
-        return
-    key = (db.url, config.COOKIE_KEY)
+    key = (db.url, config.COOKIE_KEY, config.DEMO_MODE)
     if key in _verified:
         return
-    check_production_safety(config, demo_credentials_in_use(db))
+    check_production_safety(config, False if config.DEMO_MODE else demo_credentials_in_use(db))
     _verified.add(key)

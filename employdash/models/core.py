@@ -100,6 +100,9 @@ class User(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Signed into the login cookie and bumped on logout, password reset, role change and
+    # deactivation: every older cookie (and open session) of the user stops working at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     localities: Mapped[list[UserLocality]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

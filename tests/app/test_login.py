@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -53,6 +55,8 @@ def test_login_form_speaks_english_when_chosen(app_db: str) -> None:
 
 def test_unreachable_database_is_a_message_not_a_trace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nowhere")
+    monkeypatch.setenv("DEMO_MODE", "false")  # demo mode runs on SQLite only
+    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
     reset_caches()
     try:
         at = AppTest.from_file(APP, default_timeout=60).run()

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from employdash.config import DEMO_COOKIE_KEY, SETTINGS, check_production_safety, load_config
+from employdash.config import (
+    PUBLIC_COOKIE_KEYS,
+    SETTINGS,
+    check_production_safety,
+    key_strength_bits,
+    load_config,
+)
 from employdash.errors import ConfigError
 
 
@@ -17,7 +26,7 @@ def test_environment_wins_over_secrets_over_defaults(tmp_path: Path) -> None:
     assert cfg.DATABASE_URL == "sqlite:///from-secrets.db"
     assert cfg.SUPPRESSION_THRESHOLD == 10
     assert cfg.LOCKOUT_ATTEMPTS == 5
-    assert load_config({}, tmp_path / "missing.toml").DEMO_MODE is True
+    assert load_config({}, tmp_path / "missing.toml", tmp_path / "k").DEMO_MODE is True
 
 
 def test_every_setting_has_help_text() -> None:
@@ -35,7 +44,7 @@ def test_every_setting_has_help_text() -> None:
 )
 def test_bad_values_are_clear_errors(tmp_path: Path, env: dict) -> None:
     with pytest.raises(ConfigError):
-        load_config(env, tmp_path / "none.toml")
+        load_config(env, tmp_path / "none.toml", tmp_path / "k")
 
 
 def test_broken_secrets_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -47,11 +56,86 @@ def test_broken_secrets_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_production_refuses_demo_secrets(tmp_path: Path) -> None:
     none = tmp_path / "none.toml"
-    prod = load_config({"DEMO_MODE": "false"}, none)
-    with pytest.raises(ConfigError, match="COOKIE_KEY"):
+    prod = load_config({"DEMO_MODE": "false"}, none, tmp_path / "k")
+    with pytest.raises(ConfigError, match="COOKIE_KEY is not set"):
         check_production_safety(prod, demo_credentials_in_use=False)
-    strong = load_config({"DEMO_MODE": "false", "COOKIE_KEY": "x" * 40}, none)
+    assert not (tmp_path / "k").exists()  # production never invents a key
+    strong = load_config(
+        {"DEMO_MODE": "false", "COOKIE_KEY": secrets.token_urlsafe(32)}, none, tmp_path / "k"
+    )
     with pytest.raises(ConfigError, match="demo password"):
         check_production_safety(strong, demo_credentials_in_use=True)
     check_production_safety(strong, demo_credentials_in_use=False)
-    check_production_safety(load_config({"COOKIE_KEY": DEMO_COOKIE_KEY}, none), True)  # demo mode
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x" * 80,  # long but not random
+        "abc" * 30,
+        secrets.token_hex(16),  # 16 random bytes
+        secrets.token_urlsafe(24),  # 24 random bytes
+        "correct horse battery staple",
+        *sorted(PUBLIC_COOKIE_KEYS),
+    ],
+)
+def test_production_refuses_a_key_under_32_random_bytes(tmp_path: Path, key: str) -> None:
+    cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
+    with pytest.raises(ConfigError, match="COOKIE_KEY"):
+        check_production_safety(cfg, demo_credentials_in_use=False)
+
+
+@pytest.mark.parametrize(
+    "key", [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(48)]
+)
+def test_production_accepts_32_random_bytes(key: str) -> None:
+    assert key_strength_bits(key) >= 256
+
+
+def test_demo_mode_makes_one_random_key_per_installation(tmp_path: Path) -> None:
+    key_file = tmp_path / "data" / "cookie.key"
+    first = load_config({}, tmp_path / "n", key_file)
+    second = load_config({}, tmp_path / "n", key_file)
+    assert first.COOKIE_KEY == second.COOKIE_KEY == key_file.read_text().strip()
+    assert first.COOKIE_KEY not in PUBLIC_COOKIE_KEYS
+    assert key_strength_bits(first.COOKIE_KEY) >= 256
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by the owner only
+    other = load_config({}, tmp_path / "n", tmp_path / "elsewhere" / "cookie.key")
+    assert other.COOKIE_KEY != first.COOKIE_KEY  # another installation, another key
+    check_production_safety(first, demo_credentials_in_use=True)  # demo mode: demo users fine
+
+
+def test_many_processes_starting_at_once_agree_on_one_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "cookie.key"
+    code = (
+        "import sys; from pathlib import Path; from employdash.config import load_config; "
+        "print(load_config({}, Path('/nonexistent'), Path(sys.argv[1])).COOKIE_KEY)"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(key_file)], stdout=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    keys = {p.communicate(timeout=60)[0].decode().strip() for p in procs}
+    assert len(keys) == 1 and keys == {key_file.read_text().strip()}
+    assert [f.name for f in tmp_path.iterdir()] == ["cookie.key"]  # no temporary files left
+
+
+def test_the_key_file_is_ignored_by_git() -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(["git", "check-ignore", "-q", "data/cookie.key"], cwd=root, check=False)
+    assert result.returncode == 0
+
+
+def test_demo_mode_refuses_a_shared_database(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": "postgresql+psycopg://u@db.example/x"}
+    with pytest.raises(ConfigError, match="SQLite"):
+        load_config(env, tmp_path / "n", tmp_path / "k")
+    assert load_config({**env, "DEMO_MODE": "false"}, tmp_path / "n", tmp_path / "k")
+
+
+def test_demo_mode_refuses_a_published_key(tmp_path: Path) -> None:
+    cfg = load_config(
+        {"COOKIE_KEY": "demo-cookie-key-not-secret-change-me"}, tmp_path / "n", tmp_path / "k"
+    )
+    with pytest.raises(ConfigError, match="published"):
+        check_production_safety(cfg, demo_credentials_in_use=True)

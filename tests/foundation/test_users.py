@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +18,8 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.models import AuditEntry, LoginThrottle
 from employdash.models.base import utcnow
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _audit_actions(db: Database, username: str) -> list[str]:
@@ -151,3 +158,125 @@ def test_language_is_remembered_per_user(db: Database, actors) -> None:
     assert users.load_actor(db, "manager").language == "he"
     with pytest.raises(ValidationError):
         users.set_language(db, actors["member"], "fr")
+
+
+# --- passwords beyond bcrypt's 72 bytes -----------------------------------------------------
+
+HEBREW_40 = "ש" * 40  # 80 bytes in UTF-8
+HEBREW_36 = "ש" * 36  # exactly 72 bytes
+
+
+def test_a_password_over_72_bytes_is_a_clear_validation_error(db: Database, actors) -> None:
+    admin = actors["admin"]
+    form = users.UserForm("long.pw", "x", "member", (1031,), None, HEBREW_40)
+    with pytest.raises(ValidationError) as err:
+        users.create_user(db, admin, form)
+    assert err.value.fields == {"password": "validation.password_too_long"}
+    assert users.load_actor(db, "long.pw") is None
+    with pytest.raises(ValidationError) as err:
+        users.reset_password(db, admin, actors["member"].user_id, "a" * 73)
+    assert err.value.fields == {"password": "validation.password_too_long"}
+
+
+def test_a_72_byte_hebrew_password_works(db: Database, actors) -> None:
+    admin = actors["admin"]
+    form = users.UserForm("hebrew.pw", "x", "member", (1031,), None, HEBREW_36)
+    users.create_user(db, admin, form)
+    hashed = users.authenticator_credentials(db)["usernames"]["hebrew.pw"]["password"]
+    assert users.check_password(HEBREW_36, hashed)
+    assert not users.check_password(HEBREW_40, hashed)  # no crash on a long attempt either
+
+
+# --- the lock-out is counted by the database, atomically -------------------------------------
+
+_HAMMER = """
+import sys, time
+from employdash.db import Database
+from employdash import users
+url, start, n = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+db = Database(url)
+while time.time() < start:
+    time.sleep(0.001)
+for _ in range(n):
+    users.record_login(db, "manager", succeeded=False)
+db.dispose()
+"""
+
+
+def test_parallel_failures_on_several_processes_cannot_outrun_the_lock(db: Database) -> None:
+    processes, each, limit = 4, 25, 5
+    env = {**os.environ, "LOCKOUT_ATTEMPTS": str(limit), "DEMO_MODE": "false"}
+    start = time.time() + 3  # every process waits for the same instant, then fires at once
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _HAMMER, db.url, str(start), str(each)],
+            env=env,
+            cwd=os.environ.get("HAMMER_CODE", ROOT),
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(processes)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    with db.transaction() as s:
+        entries = s.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_id == "manager", AuditEntry.action.like("login_%"))
+            .order_by(AuditEntry.id)
+        ).all()
+    failed = [e.after["failures"] for e in entries if e.action == "login_failed"]
+    # Every one of the 20 failures was counted once: the counts 1..5 each appear 4 times, and
+    # exactly 4 locks were taken (a read-modify-write counter loses increments here).
+    assert len(failed) == processes * each
+    assert sorted(failed) == sorted(list(range(1, limit + 1)) * (processes * each // limit))
+    assert sum(e.action == "login_locked" for e in entries) == processes * each // limit
+    assert users.is_locked(db, "manager")
+
+
+# --- revocable sessions ---------------------------------------------------------------------
+
+
+def _version(db: Database, username: str) -> int:
+    version = users.session_version(db, username)
+    assert version is not None
+    return version
+
+
+def test_a_session_lives_only_at_the_current_version(db: Database, actors) -> None:
+    v = _version(db, "member")
+    assert users.resume_session(db, "member", v) == actors["member"]
+    assert users.resume_session(db, "member", v - 1) is None
+    assert users.resume_session(db, "member", None) is None
+    assert users.resume_session(db, "member", "1") is None
+    assert users.resume_session(db, "nobody", v) is None
+    assert users.record_login(db, "member", succeeded=True) == v  # a login does not revoke
+
+
+def test_logout_ends_every_session_of_the_user(db: Database, actors) -> None:
+    v = _version(db, "member")
+    users.record_logout(db, actors["member"])
+    assert users.resume_session(db, "member", v) is None
+    assert users.resume_session(db, "member", v + 1) is not None
+    assert _version(db, "manager") == v  # others are untouched
+    other = Database(db.url)  # another replica sees it at once
+    assert users.resume_session(other, "member", v) is None
+    other.dispose()
+
+
+def test_reset_role_change_and_deactivation_revoke_sessions(db: Database, actors) -> None:
+    admin, member = actors["admin"], actors["member"]
+    v = _version(db, "member")
+    users.reset_password(db, admin, member.user_id, "a-new-long-password")
+    assert users.resume_session(db, "member", v) is None
+    v = _version(db, "member")
+    same = users.UserForm("member", "חבר חדש", "member", (1031,), "m@example.org")
+    users.update_user(db, admin, member.user_id, same, active=True)
+    assert _version(db, "member") == v  # a new name does not log anyone out
+    promoted = users.UserForm("member", "חבר חדש", "manager", (1031,), "m@example.org")
+    users.update_user(db, admin, member.user_id, promoted, active=True)
+    assert users.resume_session(db, "member", v) is None
+    v = _version(db, "member")
+    users.update_user(db, admin, member.user_id, promoted, active=False)
+    assert users.resume_session(db, "member", v) is None
+    assert users.session_version(db, "member") is None  # inactive: no session at all
