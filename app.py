@@ -7,6 +7,7 @@ import streamlit as st
 from components import auth, navigation, shell, style
 from components.context import PageContext, lang, set_current, tr
 from components.feedback import show_error
+from components.text import plain
 from employdash.config import get_config
 from employdash.db import check_schema, get_database
 from employdash.errors import DomainError
@@ -20,7 +21,7 @@ def main() -> None:
     try:
         config = get_config()
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     shell.init_language(config.DEFAULT_LANGUAGE)
     db = get_database(config.DATABASE_URL)

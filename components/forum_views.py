@@ -12,7 +12,7 @@ import streamlit as st
 from components.context import PageContext
 from components.downloads import download_buttons
 from components.feedback import guarded
-from components.task_widgets import escape_md
+from components.text import plain
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 from employdash.reports import minutes
 from employdash.services import forum as forum_service
@@ -24,7 +24,7 @@ from employdash.services.forum_stages import STAGE_KEYS, STAGES, progress_by_sta
 
 def stage_header(ctx: PageContext, view: Overview) -> None:
     st.subheader(
-        ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+        ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
     cols = st.columns(3)
     for col, sp in zip(cols, progress_by_stage(set(view.checks)), strict=True):
@@ -67,13 +67,13 @@ def structure(ctx: PageContext, rows: list[dict]) -> None:
 def milestones(ctx: PageContext, view: Overview) -> None:
     editable = ctx.actor.can_edit(ctx.locality_code)
     for stage, keys in STAGES.items():
-        st.markdown(f"**{stage}. {ctx.tr(STAGE_KEYS[stage])}**")
+        st.markdown(f"**{int(stage)}. {ctx.tr(STAGE_KEYS[stage])}**")
         for key in keys:
             done = view.checks.get(key)
             label = ctx.tr(f"forum.ms.{key}")
             if done:
                 label += "  ·  " + ctx.tr(
-                    "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=done[1]
+                    "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=plain(done[1])
                 )
             if editable:
                 st.checkbox(
@@ -109,9 +109,9 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
         st.info(ctx.tr("forum.focus.none"))
     for focus in view.focuses:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(focus['title'])}**")
+            st.markdown(f"**{plain(focus['title'])}**")
             if focus["description"]:
-                st.caption(focus["description"])
+                st.caption(plain(focus["description"]))
             for m in (m for m in metrics if m["focus_id"] == focus["id"]):
                 share = m["progress"]
                 text = ctx.tr(

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import briefing_data, indicator_data
+from components.text import plain
 from employdash.i18n import fmt_number, t
 from employdash.importers.plan import ImportPlan
 
@@ -32,7 +33,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
             "ind.import.summary",
             lang,
             layout=t(f"ind.import.layout.{plan.layout}", lang),
-            encoding=plan.encoding,
+            encoding=plain(plan.encoding),
         )
     )
     figures = (

@@ -12,6 +12,7 @@ import streamlit as st
 from components.context import PageContext
 from components.feedback import guarded
 from components.mentoring_views import Labels, clear_caches, show_table
+from components.text import plain
 from employdash.importers.mentoring import commit_import, plan_import
 from employdash.models.mentoring import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 from employdash.services import mentoring as svc
@@ -30,7 +31,7 @@ def finish(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(plain(message))
 
 
 def _local_programs(ctx: PageContext, labels: Labels, pipeline: str) -> list[int]:

@@ -15,6 +15,7 @@ import streamlit as st
 from components import mentoring_charts as charts
 from components.context import PageContext
 from components.downloads import download_buttons
+from components.text import plain
 from employdash.config import get_config
 from employdash.db import get_database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
@@ -402,7 +403,7 @@ def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: dat
     if not ctx.actor.can_edit(ctx.locality_code):
         st.info(tr("ment.no_access"))
         return
-    st.subheader(tr("ment.participants.title", locality=ctx.locality.name(lang)))
+    st.subheader(tr("ment.participants.title", locality=plain(ctx.locality.name(lang))))
     st.caption(tr("ment.participants.note"))
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, as_of)
     stage_names = {

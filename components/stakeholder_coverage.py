@@ -10,6 +10,7 @@ import streamlit as st
 from components.context import PageContext
 from components.downloads import download_buttons
 from components.stakeholder_charts import coverage_chart
+from components.text import plain
 from employdash.i18n import fmt_date
 from employdash.services import stakeholders_map
 from employdash.services.stakeholders_rules import FOLLOW_UP_DAYS
@@ -28,7 +29,7 @@ def _coverage(ctx: PageContext, code: int) -> None:
                     ctx.tr(
                         "stake.coverage.candidates",
                         sector=ctx.tr(f"sector.{gap}"),
-                        names=", ".join(cov.candidates[gap]),
+                        names=", ".join(plain(n) for n in cov.candidates[gap]),
                     )
                 )
     else:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.context import current
 from components.feedback import guarded
+from components.text import plain
 from employdash.models.core import ROLES
 from employdash.services import users
 
@@ -86,7 +87,7 @@ with guarded():
                         password,
                     ),
                 )
-                st.success(ctx.tr("admin.users.created", username=username))
+                st.success(ctx.tr("admin.users.created", username=plain(username)))
 
     by_id = {r["id"]: r for r in rows}
     with edit:

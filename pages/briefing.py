@@ -8,6 +8,7 @@ from components import briefing_sections as sections
 from components.briefing_data import briefing_for
 from components.context import current
 from components.feedback import guarded
+from components.text import plain
 from employdash.config import get_config
 from employdash.i18n import fmt_month
 from employdash.reports.briefing_pdf import briefing_pdf
@@ -24,7 +25,7 @@ if briefing is None:
     st.stop()
 
 title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
-title_col.title(ctx.tr("brief.title", name=briefing.name(ctx.lang)))
+title_col.title(ctx.tr("brief.title", name=plain(briefing.name(ctx.lang))))
 if toggle_col.toggle(ctx.tr("brief.print_view"), key="brief_print_view"):
     sections.print_view()
     st.caption(ctx.tr("brief.print_hint"))
@@ -34,7 +35,7 @@ if briefing.period is None:
 caption = ctx.tr(
     "brief.caption",
     month=fmt_month(briefing.period, ctx.lang),
-    district=briefing.district(ctx.lang),
+    district=plain(briefing.district(ctx.lang)),
 )
 if any(h.status == "preliminary" for h in briefing.headlines):
     caption += f" ({ctx.tr('brief.card.preliminary')})"

@@ -6,6 +6,7 @@ import streamlit as st
 from components import forum_views as fv
 from components.context import current
 from components.feedback import guarded
+from components.text import plain
 from employdash.services import forum as forum_service
 from employdash.services import forum_health, forum_quarterly, forum_targets, meetings
 
@@ -19,7 +20,7 @@ with guarded():
     if view is None:
         st.info(ctx.tr("forum.none"))
         st.stop()
-    st.caption(view.name)
+    st.caption(plain(view.name))
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
     tabs = st.tabs(

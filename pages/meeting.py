@@ -6,6 +6,7 @@ from components import forum_views as fv
 from components import meeting_form as mf
 from components.context import current
 from components.feedback import guarded, show_error
+from components.text import plain
 from employdash.errors import DomainError
 from employdash.services import forum as forum_service
 from employdash.services import meetings
@@ -30,8 +31,8 @@ with guarded():
         st.stop()
 
     st.caption(
-        f"{view.name} · "
-        + ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+        f"{plain(view.name)} · "
+        + ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
     mf.open_draft(ctx)
     mf.restored_notice(ctx)

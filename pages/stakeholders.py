@@ -10,6 +10,7 @@ from components import (
 )
 from components.context import current
 from components.feedback import guarded
+from components.text import plain
 
 ctx = current()
 st.header(ctx.tr("page.stakeholders"))
@@ -17,10 +18,10 @@ code = ctx.locality_code
 if code is None:
     st.info(ctx.tr("empty.no_data"))
     st.stop()
-st.caption(ctx.tr("stake.intro", locality=ctx.locality.name(ctx.lang)))
+st.caption(ctx.tr("stake.intro", locality=plain(ctx.locality.name(ctx.lang))))
 flash = st.session_state.pop("stake_flash", None)
 if flash:
-    st.success(flash)
+    st.success(plain(flash))
 can_edit = ctx.actor.can_edit(code)
 grid_tab, register_tab, network_tab, coverage_tab = st.tabs(
     [

@@ -5,6 +5,7 @@ import streamlit as st
 from components import survey_entry, survey_import, survey_orgs, survey_summary
 from components.context import current
 from components.feedback import guarded
+from components.text import plain
 
 ctx = current()
 st.header(ctx.tr("page.surveys"))
@@ -14,7 +15,7 @@ if code is None:
     st.stop()
 flash = st.session_state.pop("survey_flash", None)
 if flash:
-    st.success(flash)
+    st.success(plain(flash))
 can_edit = ctx.actor.can_edit(code)
 labels = [
     ctx.tr("survey.tab.summary"),

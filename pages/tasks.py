@@ -6,6 +6,7 @@ from components import task_widgets as tw
 from components.context import current
 from components.downloads import download_buttons
 from components.feedback import guarded
+from components.text import plain
 from employdash.services import forum as forum_service
 from employdash.services import tasks as task_service
 from employdash.services.access import MEMBER
@@ -42,8 +43,10 @@ with guarded():
         st.info(ctx.tr("forum.none"))
         st.stop()
     rows = task_service.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
-    st.subheader(ctx.tr("task.plan.title", locality=ctx.locality.name(ctx.lang)))
-    st.caption(ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage])))
+    st.subheader(ctx.tr("task.plan.title", locality=plain(ctx.locality.name(ctx.lang))))
+    st.caption(
+        ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
+    )
     tabs = st.tabs(
         [
             ctx.tr("task.tab.board"),
