@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell import auth, navigation, style
 from components.shell import frame as shell
 from components.shell.context import PageContext, lang, set_current, tr
@@ -21,7 +22,7 @@ def main() -> None:
     try:
         config = get_config()
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     shell.init_language(config.DEFAULT_LANGUAGE)
     db = get_database(config.DATABASE_URL)

@@ -30,13 +30,20 @@ class NotFound(DomainError):
 
 
 class ValidationError(DomainError):
-    """Bad input; `fields` maps a field name to a catalogue key describing what is wrong."""
+    """Bad input; `fields` maps a field name to a catalogue key describing what is wrong, and
+    `field_params` a field name to that key's placeholders (e.g. the length limit)."""
 
     message_key = "error.validation"
 
-    def __init__(self, fields: dict[str, str], detail: str = "") -> None:
+    def __init__(
+        self,
+        fields: dict[str, str],
+        detail: str = "",
+        field_params: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(detail or "; ".join(f"{k}: {v}" for k, v in fields.items()))
         self.fields = fields
+        self.field_params = field_params or {}
 
 
 class StaleVersion(DomainError):

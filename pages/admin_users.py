@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
@@ -86,7 +87,7 @@ with guarded():
                         password,
                     ),
                 )
-                st.success(ctx.tr("admin.users.created", username=username))
+                st.success(ctx.tr("admin.users.created", username=plain(username)))
 
     by_id = {r["id"]: r for r in rows}
     with edit:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.briefing import sections
 from components.briefing.data import briefing_for
+from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.briefing.pdf import briefing_pdf
@@ -24,7 +25,7 @@ if briefing is None:
     st.stop()
 
 title_col, toggle_col = st.columns([4, 1], vertical_alignment="bottom")
-title_col.title(ctx.tr("brief.title", name=briefing.name(ctx.lang)))
+title_col.title(ctx.tr("brief.title", name=plain(briefing.name(ctx.lang))))
 if toggle_col.toggle(ctx.tr("brief.print_view"), key="brief_print_view"):
     sections.print_view()
     st.caption(ctx.tr("brief.print_hint"))
@@ -34,7 +35,7 @@ if briefing.period is None:
 caption = ctx.tr(
     "brief.caption",
     month=fmt_month(briefing.period, ctx.lang),
-    district=briefing.district(ctx.lang),
+    district=plain(briefing.district(ctx.lang)),
 )
 if any(h.status == "preliminary" for h in briefing.headlines):
     caption += f" ({ctx.tr('brief.card.preliminary')})"

@@ -3,6 +3,7 @@ quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
+from components.common.text import plain
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -23,7 +24,7 @@ with guarded():
     if view is None:
         st.info(ctx.tr("forum.none"))
         st.stop()
-    st.caption(view.name)
+    st.caption(plain(view.name))
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
     tabs = st.tabs(

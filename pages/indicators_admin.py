@@ -46,10 +46,10 @@ if uploaded is not None:
                 st.success(
                     ctx.tr(
                         "ind.import.done",
-                        added=result.added,
-                        revised=result.revised,
-                        unchanged=result.unchanged,
-                        rejected=result.rejected,
+                        added=int(result.added),
+                        revised=int(result.revised),
+                        unchanged=int(result.unchanged),
+                        rejected=int(result.rejected),
                     )
                 )
 

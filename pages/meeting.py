@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.common.text import plain
 from components.forum import meeting_form as mf
 from components.forum import views as fv
 from components.shell.context import current
@@ -30,8 +31,8 @@ with guarded():
         st.stop()
 
     st.caption(
-        f"{view.name} · "
-        + ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+        f"{plain(view.name)} · "
+        + ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
     mf.open_draft(ctx)
     mf.restored_notice(ctx)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from components.stakeholders import coverage as stakeholder_coverage
@@ -16,10 +17,10 @@ code = ctx.locality_code
 if code is None:
     st.info(ctx.tr("empty.no_data"))
     st.stop()
-st.caption(ctx.tr("stake.intro", locality=ctx.locality.name(ctx.lang)))
+st.caption(ctx.tr("stake.intro", locality=plain(ctx.locality.name(ctx.lang))))
 flash = st.session_state.pop("stake_flash", None)
 if flash:
-    st.success(flash)
+    st.success(plain(flash))
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 grid_tab, register_tab, network_tab, coverage_tab = st.tabs(
     [

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from components.stakeholders import survey_entry, survey_import, survey_orgs, survey_summary
@@ -15,7 +16,7 @@ if code is None:
     st.stop()
 flash = st.session_state.pop("survey_flash", None)
 if flash:
-    st.success(flash)
+    st.success(plain(flash))
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 labels = [
     ctx.tr("survey.tab.summary"),

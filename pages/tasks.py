@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.forum import tasks as tw
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -42,8 +43,10 @@ with guarded():
         st.info(ctx.tr("forum.none"))
         st.stop()
     rows = task_service.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
-    st.subheader(ctx.tr("task.plan.title", locality=ctx.locality.name(ctx.lang)))
-    st.caption(ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage])))
+    st.subheader(ctx.tr("task.plan.title", locality=plain(ctx.locality.name(ctx.lang))))
+    st.caption(
+        ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
+    )
     tabs = st.tabs(
         [
             ctx.tr("task.tab.board"),

@@ -4,32 +4,24 @@ is escaped as plain text, never rendered as HTML or Markdown."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from components.common import charts
 from components.common.kpi import kpi
+from components.common.text import plain
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
 from employdash.config import get_config
 from employdash.i18n import fmt_date, fmt_number, t
 
 MAX_ATTENTION = 5
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
 # Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
 PRINT_VIEW_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stSidebarCollapsedControl"] { display: none !important; }
 .stMain .block-container { max-width: 1100px !important; padding-top: 0.5rem !important; }
 </style>"""
-
-
-def plain(text: str) -> str:
-    """User text made safe for st.markdown (shown literally)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def print_view() -> None:
@@ -81,11 +73,12 @@ def attention(briefing: Briefing, lang: str) -> None:
     if not briefing.attention:
         st.success(t("brief.attention.none", lang))
         return
-    lines = [
-        f"{i}. {plain(attention_text(item, briefing, lang))}"
-        for i, item in enumerate(briefing.attention[:MAX_ATTENTION], start=1)
-    ]
-    st.markdown("\n".join(lines))
+    st.markdown(
+        "\n".join(
+            f"{int(i)}. {plain(attention_text(item, briefing, lang))}"
+            for i, item in enumerate(briefing.attention[:MAX_ATTENTION], start=1)
+        )
+    )
 
 
 def forum_panel(briefing: Briefing, lang: str) -> None:
@@ -156,5 +149,5 @@ def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") 
     frame["period"] = pd.to_datetime(frame["period"])
     fmt = ".1%" if h.unit == "fraction" else ",.0f"
     chart = charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district)
-    st.markdown(f"**{h.name(lang)}: {plain(mine)} / {plain(district)}**")
+    st.markdown(f"**{plain(h.name(lang))}: {plain(mine)} / {plain(district)}**")
     st.altair_chart(charts.configure(chart, height=230), width="stretch")

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, StaleVersion
@@ -75,7 +76,7 @@ def _conflict(ctx: PageContext, task: dict) -> None:
     if not box:
         return
     show_error(StaleVersion(box["changes"], box["version"]))
-    yours = ", ".join(f"{ctx.tr('task.' + k)}: {v}" for k, v in box["values"].items())
+    yours = ", ".join(f"{ctx.tr('task.' + k)}: {plain(v)}" for k, v in box["values"].items())
     st.caption(ctx.tr("task.yours_kept", values=yours))
     if st.button(
         ctx.tr("task.reapply"),
@@ -90,14 +91,14 @@ def quick_card(ctx: PageContext, task: dict) -> None:
     """One task with its status and progress controls; a change saves at once."""
     with st.container(border=True):
         badge = TIMING_ICON.get(task["timing"], "")
-        st.markdown(f"{badge}**{escape_md(task['title'])}**")
+        st.markdown(f"{badge}**{plain(task['title'])}**")
         st.caption(
             " · ".join(
                 x
                 for x in (
                     ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
-                    task["team"] or "",
-                    task["owner"] or "",
+                    plain(task["team"]),
+                    plain(task["owner"]),
                     ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
                 )
                 if x
@@ -137,15 +138,10 @@ def _step(value: int) -> int:
     return min(PROGRESS_STEPS, key=lambda s: abs(s - value))
 
 
-def escape_md(text: str) -> str:
-    """User text inside markdown: no HTML is rendered anyway; neutralise markdown markers."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
-
-
 def flash(ctx: PageContext) -> None:
     title = st.session_state.pop(FLASH, None)
     if title:
-        st.toast(ctx.tr("task.saved", title=title), icon=":material/check:")
+        st.toast(ctx.tr("task.saved", title=plain(title)), icon=":material/check:")
 
 
 def frame(ctx: PageContext, rows: list[dict]) -> pd.DataFrame:
@@ -172,14 +168,15 @@ def board(ctx: PageContext, rows: list[dict]) -> None:
     for r in rows:
         teams.setdefault(r["team"] or ctx.tr("task.no_team"), []).append(r)
     for team, items in teams.items():
-        with st.expander(f"{team} ({len(items)})", expanded=len(teams) <= 4):
+        with st.expander(f"{plain(team)} ({len(items)})", expanded=len(teams) <= 4):
             cols = st.columns(len(TASK_STATUSES))
             for col, status in zip(cols, TASK_STATUSES, strict=True):
                 in_status = [r for r in items if r["status"] == status]
-                col.markdown(f"**{_status_label(ctx, status)}** ({len(in_status)})")
+                label = f"{STATUS_ICON[status]} {ctx.tr(f'task.status.{status}')}"
+                col.markdown(f"**{label}** ({len(in_status)})")
                 for r in in_status[:BOARD_LIMIT]:
                     flag = TIMING_ICON["overdue"] if r["timing"] == "overdue" else ""
-                    col.caption(f"{flag}{escape_md(r['title'])} — {escape_md(r['owner'] or '')}")
+                    col.caption(f"{flag}{plain(r['title'])} — {plain(r['owner'])}")
                 if len(in_status) > BOARD_LIMIT:
                     col.caption(ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT))
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.downloads import download_buttons
-from components.forum.tasks import escape_md
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -25,7 +25,7 @@ from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
 def stage_header(ctx: PageContext, view: Overview) -> None:
     st.subheader(
-        ctx.tr("forum.current_stage", stage=view.stage, name=ctx.tr(STAGE_KEYS[view.stage]))
+        ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
     cols = st.columns(3)
     for col, sp in zip(cols, progress_by_stage(set(view.checks)), strict=True):
@@ -68,13 +68,13 @@ def structure(ctx: PageContext, rows: list[dict]) -> None:
 def milestones(ctx: PageContext, view: Overview) -> None:
     editable = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     for stage, keys in STAGES.items():
-        st.markdown(f"**{stage}. {ctx.tr(STAGE_KEYS[stage])}**")
+        st.markdown(f"**{int(stage)}. {ctx.tr(STAGE_KEYS[stage])}**")
         for key in keys:
             done = view.checks.get(key)
             label = ctx.tr(f"forum.ms.{key}")
             if done:
                 label += "  ·  " + ctx.tr(
-                    "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=done[1]
+                    "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=plain(done[1])
                 )
             if editable:
                 st.checkbox(
@@ -110,9 +110,9 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
         st.info(ctx.tr("forum.focus.none"))
     for focus in view.focuses:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(focus['title'])}**")
+            st.markdown(f"**{plain(focus['title'])}**")
             if focus["description"]:
-                st.caption(focus["description"])
+                st.caption(plain(focus["description"]))
             for m in (m for m in metrics if m["focus_id"] == focus["id"]):
                 share = m["progress"]
                 text = ctx.tr(

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.common import charts
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.indicators import data
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -79,8 +80,8 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
                 border=True,
             )
             st.caption(
-                f"{t('ind.col.mom', lang)}: {_signed(unit, row.mom, lang)} · "
-                f"{t('ind.col.yoy', lang)}: {_signed(unit, row.yoy, lang)}"
+                f"{t('ind.col.mom', lang)}: {plain(_signed(unit, row.mom, lang))} · "
+                f"{t('ind.col.yoy', lang)}: {plain(_signed(unit, row.yoy, lang))}"
             )
             st.caption(
                 f"{t('ind.explorer.seasonal', lang)}: "
@@ -89,7 +90,9 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
     first = frame[frame["locality_code"] == sel.codes[0]]
     season = seasonal(first)
     if not season.empty:
-        st.markdown(f"**{t('ind.explorer.seasonal', lang)} · {names.get(sel.codes[0], '')}**")
+        st.markdown(
+            f"**{t('ind.explorer.seasonal', lang)} · {plain(names.get(sel.codes[0], ''))}**"
+        )
         season["year"] = season["year"].astype(str)
         chart = (
             alt.Chart(season)
@@ -116,7 +119,7 @@ def ranking(ctx: PageContext, sel: Selection) -> None:
     names = _names(ctx)
     for code in sel.codes:
         ranks = data.rankings(ctx.db, ctx.actor, code, sel.indicator.code, sel.end)
-        st.markdown(f"**{names.get(code, code)}** · {fmt_month(sel.end, ctx.lang)}")
+        st.markdown(f"**{plain(names.get(code, code))}** · {fmt_month(sel.end, ctx.lang)}")
         if not ranks:
             st.caption(t("ind.explorer.rank.none", ctx.lang))
             continue
@@ -158,7 +161,7 @@ def locality_map(ctx: PageContext, sel: Selection) -> None:
         t(
             "ind.explorer.map.note",
             lang,
-            name=sel.indicator.name(lang),
+            name=plain(sel.indicator.name(lang)),
             month=fmt_month(sel.end, lang),
         )
     )
@@ -170,7 +173,7 @@ def targets(ctx: PageContext, sel: Selection, catalogue: dict[str, IndicatorInfo
         found = None
         with guarded():
             found = against_targets(ctx.db, ctx.actor, code)
-        st.markdown(f"**{_names(ctx).get(code, code)}**")
+        st.markdown(f"**{plain(_names(ctx).get(code, code))}**")
         if found is None:
             st.info(t("ind.explorer.targets.unavailable", lang))
             continue
@@ -201,7 +204,7 @@ def breakdowns(ctx: PageContext, sel: Selection) -> None:
     code = sel.codes[0]
     total, cells = data.breakdown(ctx.db, ctx.actor, code, sel.end, threshold)
     st.markdown(
-        f"**{_names(ctx).get(code, code)} · {fmt_month(sel.end, lang)}** · "
+        f"**{plain(_names(ctx).get(code, code))} · {fmt_month(sel.end, lang)}** · "
         f"{t('brief.col.value', lang)}: {fmt_number(total, lang)}"
     )
     if not cells:
@@ -230,10 +233,11 @@ def breakdowns(ctx: PageContext, sel: Selection) -> None:
             st.altair_chart(charts.configure(chart, height=36 * len(group) + 30), width="stretch")
             st.caption(
                 " · ".join(
-                    f"{c}: {v}" for c, v in zip(frame["category"], frame["label"], strict=True)
+                    f"{plain(c)}: {plain(v)}"
+                    for c, v in zip(frame["category"], frame["label"], strict=True)
                 )
             )
-    st.caption(t("ind.explorer.breakdown.note", lang, n=threshold))
+    st.caption(t("ind.explorer.breakdown.note", lang, n=int(threshold)))
 
 
 def table(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:

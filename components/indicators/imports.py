@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.cache import clear_area
+from components.common.text import plain
 from employdash.access import Area
 from employdash.i18n import fmt_number, t
 from employdash.indicators.import_plan import ImportPlan
@@ -24,7 +25,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
             "ind.import.summary",
             lang,
             layout=t(f"ind.import.layout.{plan.layout}", lang),
-            encoding=plan.encoding,
+            encoding=plain(plan.encoding),
         )
     )
     figures = (

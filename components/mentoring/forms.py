@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.text import plain
 from components.mentoring.views import Labels, clear_caches, show_table
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -30,7 +31,7 @@ def finish(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(plain(message))
 
 
 def _local_programs(ctx: PageContext, labels: Labels, pipeline: str) -> list[int]:

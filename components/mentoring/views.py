@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.common.cache import clear_area, read_model
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.mentoring import charts
 from components.shell.context import PageContext
 from employdash.access import Actor, Area
@@ -401,7 +402,7 @@ def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: dat
     if not ctx.actor.can_write(Area.MENTORING, ctx.locality_code):
         st.info(tr("ment.no_access"))
         return
-    st.subheader(tr("ment.participants.title", locality=ctx.locality.name(lang)))
+    st.subheader(tr("ment.participants.title", locality=plain(ctx.locality.name(lang))))
     st.caption(tr("ment.participants.note"))
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, as_of)
     stage_names = {

@@ -7,16 +7,19 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import tr
 from employdash.errors import DomainError, StaleVersion, ValidationError
 
 
 def show_error(exc: DomainError) -> None:
     params = {"detail": exc.detail, **exc.params}
-    st.error(tr(exc.message_key, **params))
+    st.error(tr(exc.message_key, **{k: plain(v) for k, v in params.items()}))
     if isinstance(exc, ValidationError):
         for field, key in exc.fields.items():
-            st.caption(f"• {tr('common.field')}: {field} — {tr(key)}")
+            limits = exc.field_params.get(field, {})
+            message = tr(key, **{k: plain(v) for k, v in limits.items()})
+            st.caption(f"• {tr('common.field')}: {plain(field)} — {message}")
     if isinstance(exc, StaleVersion):
         rows = [
             {

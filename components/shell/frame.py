@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import lang, tr
 from employdash import users
 from employdash.access import Actor
@@ -84,4 +85,6 @@ def locality_picker(localities: list[LocalityInfo]) -> LocalityInfo | None:
 
 
 def user_badge(actor: Actor) -> None:
-    st.sidebar.caption(tr("user.signed_in_as", name=actor.full_name, role=tr(f"role.{actor.role}")))
+    st.sidebar.caption(
+        tr("user.signed_in_as", name=plain(actor.full_name), role=tr(f"role.{actor.role}"))
+    )

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.charts import coverage_chart
 from employdash.i18n import fmt_date
@@ -28,7 +29,7 @@ def _coverage(ctx: PageContext, code: int) -> None:
                     ctx.tr(
                         "stake.coverage.candidates",
                         sector=ctx.tr(f"sector.{gap}"),
-                        names=", ".join(cov.candidates[gap]),
+                        names=", ".join(plain(n) for n in cov.candidates[gap]),
                     )
                 )
     else:

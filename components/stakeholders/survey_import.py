@@ -81,9 +81,9 @@ def section(ctx: PageContext, code: int) -> None:
             st.success(
                 ctx.tr(
                     "survey.import.done",
-                    added=result.added,
-                    revised=result.revised,
-                    unchanged=result.unchanged,
-                    rejected=result.rejected,
+                    added=int(result.added),
+                    revised=int(result.revised),
+                    unchanged=int(result.unchanged),
+                    rejected=int(result.rejected),
                 )
             )

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.stakeholders import organisations
@@ -22,12 +23,15 @@ def _matrix(ctx: PageContext, code: int) -> None:
         return
     st.caption(ctx.tr("org.matrix.caption"))
     status = dict(zip(summary.audience, summary.status, strict=True))
-    gaps = [ctx.tr(f"org.audience.{a}") for a in AUDIENCES if status[a] == "gap"]
-    overlaps = [ctx.tr(f"org.audience.{a}") for a in AUDIENCES if status[a] == "overlap"]
+    gaps = [plain(ctx.tr(f"org.audience.{a}")) for a in AUDIENCES if status[a] == "gap"]
+    overlaps = [plain(ctx.tr(f"org.audience.{a}")) for a in AUDIENCES if status[a] == "overlap"]
     if gaps:
-        st.warning(ctx.tr("org.matrix.gaps", audiences=", ".join(gaps)), icon=":material/warning:")
+        st.warning(
+            ctx.tr("org.matrix.gaps", audiences=", ".join(plain(g) for g in gaps)),
+            icon=":material/warning:",
+        )
     if overlaps:
-        st.info(ctx.tr("org.matrix.overlaps", audiences=", ".join(overlaps)))
+        st.info(ctx.tr("org.matrix.overlaps", audiences=", ".join(plain(o) for o in overlaps)))
     counts = dict(zip(summary.audience, summary.organisations, strict=True))
     shown = matrix.assign(
         audience=[f"{ctx.tr(f'org.audience.{a}')} ({counts[a]})" for a in matrix.audience]

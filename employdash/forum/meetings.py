@@ -20,6 +20,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.structure import require_forum
 from employdash.forum.tasks import new_task_row
+from employdash.limits import MAX_MEETING_ITEMS, check_count, clean_text
 from employdash.models import Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
@@ -61,9 +62,36 @@ class SaveMeeting:
     def __init__(self, db: Database, actor: Actor, data: MeetingInput) -> None:
         self.db, self.actor, self.data = db, actor, data
 
+    def clean(self) -> None:
+        """Control characters out and every text and list within its limit, before the rest
+        is checked (the form and any other caller alike)."""
+        d = self.data
+        for name in ("agenda", "decisions", "guests", "attachments", "tasks", "next_dates"):
+            check_count(getattr(d, name), name, MAX_MEETING_ITEMS)
+        check_count(d.attendance, "attendance", MAX_MEETING_ITEMS)
+        d.agenda = [clean_text(a, "meeting.agenda_item") for a in d.agenda]
+        d.issues = clean_text(d.issues, "meeting.issues")
+        d.decisions = [clean_text(x, "meeting.decision") for x in d.decisions]
+        d.guests = [
+            {
+                "name": clean_text(g.get("name"), "meeting.guest_name"),
+                "organisation": clean_text(g.get("organisation"), "meeting.guest_organisation"),
+            }
+            for g in d.guests
+        ]
+        d.attachments = [
+            {
+                "title": clean_text(a.get("title"), "meeting.attachment_title"),
+                "url": clean_text(a.get("url"), "meeting.attachment_url"),
+            }
+            for a in d.attachments
+        ]
+        d.tasks = [{**t, "title": clean_text(t.get("title"), "task.title")} for t in d.tasks]
+
     def validate(self, s: Session) -> tuple[Forum, Team]:
         d = self.data
         require_write(self.actor, Area.FORUM, d.locality_code)
+        self.clean()
         forum = require_forum(s, d.locality_code)
         team = s.get(Team, d.team_id)
         errors: dict[str, str] = {}

@@ -15,6 +15,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from employdash.i18n import fmt_date, t
+from employdash.limits import (
+    MAX_DOCUMENT_CHARS,
+    MAX_DOCUMENT_LINES,
+    document_line,
+    strip_controls,
+)
 from employdash.reports.pdf import Document
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,6 +28,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _person(p: dict[str, Any]) -> str:
     return " – ".join(x for x in (p["name"], p.get("role"), p.get("organisation")) if x)
+
+
+def _lines(text: str) -> list[str]:
+    """The non-blank lines of a multi-line text, split only at real line breaks (str.splitlines
+    also splits at \x0b, \x1c..\x1e and \x85, which are control characters here)."""
+    return [x for x in strip_controls(text, multiline=True).split("\n") if x.strip()]
 
 
 def sections(record: dict[str, Any], lang: str) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -54,12 +66,30 @@ def sections(record: dict[str, Any], lang: str) -> tuple[str, list[tuple[str, li
         (t("meet.minutes.guests", lang), [_person(g) for g in record["guests"]]),
         (t("meet.minutes.attachments", lang), attachments),
         (t("meet.minutes.agenda", lang), agenda),
-        (t("meet.minutes.issues", lang), [x for x in record["issues"].splitlines() if x.strip()]),
+        (t("meet.minutes.issues", lang), _lines(record["issues"])),
         (t("meet.minutes.decisions", lang), record["decisions"]),
         (t("meet.minutes.tasks", lang), tasks),
         (t("meet.minutes.next", lang), [fmt_date(d, lang) for d in record["next_dates"]]),
     ]
-    return title, [(h, lines) for h, lines in parts if lines]
+    return document_line(title), _bounded([(h, lines) for h, lines in parts if lines], lang)
+
+
+def _bounded(parts: list[tuple[str, list[str]]], lang: str) -> list[tuple[str, list[str]]]:
+    """Every line cleaned and cut to a paragraph's limit; the document cut, with a note saying
+    so, once it holds MAX_DOCUMENT_CHARS characters or MAX_DOCUMENT_LINES lines."""
+    budget, room = MAX_DOCUMENT_CHARS, MAX_DOCUMENT_LINES
+    out: list[tuple[str, list[str]]] = []
+    for heading, lines in parts:
+        kept: list[str] = []
+        out.append((heading, kept))
+        for line in lines:
+            text = document_line(line)
+            if len(text) > budget or room == 0:
+                kept.append(t("meet.minutes.truncated", lang))
+                return out
+            budget, room = budget - len(text), room - 1
+            kept.append(text)
+    return out
 
 
 def pdf(record: dict[str, Any], lang: str) -> bytes:

@@ -17,6 +17,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
+from employdash.limits import clean_text
 from employdash.models import Organisation, Person
 from employdash.models.forum import (
     TEAM_KINDS,
@@ -192,6 +193,7 @@ def add_member(
     db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
 ) -> None:
     require_write(actor, Area.FORUM, locality_code)
+    role = clean_text(role, "forum.member_role")
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         team = s.get(Team, team_id)
@@ -210,7 +212,7 @@ def add_member(
             Membership(
                 team_id=team_id,
                 person_id=person_id,
-                role=role.strip()[:120] or None,
+                role=role or None,
                 joined_on=date.today(),
             )
         )
@@ -269,18 +271,17 @@ def create_focus(
     db: Database, actor: Actor, locality_code: int, title: str, description: str = ""
 ) -> int:
     require_write(actor, Area.FORUM, locality_code)
-    title = title.strip()
+    title = clean_text(title, "forum.focus_title")
+    description = clean_text(description, "forum.focus_description")
     if not title:
         raise ValidationError({"title": "validation.required"})
-    if len(title) > 200:
-        raise ValidationError({"title": "validation.too_long"})
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         position = s.scalar(select(func.count()).where(StrategicFocus.forum_id == forum.id)) or 0
         focus = StrategicFocus(
             forum_id=forum.id,
             title=title,
-            description=description.strip() or None,
+            description=description or None,
             position=position,
         )
         s.add(focus)

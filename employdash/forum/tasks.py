@@ -19,6 +19,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
+from employdash.limits import clean_text
 from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
@@ -173,11 +174,9 @@ def _validate(values: dict[str, Any]) -> None:
         if not isinstance(p, int) or not 0 <= p <= 100:
             errors["progress"] = "validation.out_of_range"
     if "title" in values:
-        title = (values["title"] or "").strip()
+        values["title"] = title = clean_text(values["title"], "task.title")
         if not title:
             errors["title"] = "validation.required"
-        elif len(title) > 300:
-            errors["title"] = "validation.too_long"
     if errors:
         raise ValidationError(errors)
 
@@ -262,10 +261,11 @@ def new_task_row(
     forum_id: int, values: dict[str, Any], meeting_id: int | None = None
 ) -> dict[str, Any]:
     """A validated task row (for `create_task` and the meeting save's bulk insert)."""
-    _validate({"title": values.get("title")})
+    checked = {"title": values.get("title")}
+    _validate(checked)
     return dict(
         forum_id=forum_id,
-        title=values["title"].strip(),
+        title=checked["title"],
         meeting_id=meeting_id,
         owner_person_id=values.get("owner_person_id"),
         due_date=values.get("due_date"),

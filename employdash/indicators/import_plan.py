@@ -28,6 +28,7 @@ from employdash.indicators.layouts import (
     parse_value,
 )
 from employdash.indicators.matching import LocalityMatcher
+from employdash.limits import INDICATOR_UPLOAD
 from employdash.models.base import utcnow
 from employdash.models.indicators import (
     STATUSES,
@@ -195,7 +196,7 @@ def quiet_gc() -> Iterator[None]:
 
 
 def build_plan(session: Session, filename: str, data: bytes, today: date) -> ImportPlan:
-    table: Table = read_table(filename, data)
+    table: Table = read_table(filename, data, INDICATOR_UPLOAD)
     layout = detect(table)
     plan = ImportPlan(
         filename,

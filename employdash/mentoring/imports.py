@@ -21,6 +21,7 @@ from employdash.access import Actor, Area, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
+from employdash.limits import FIELDS, strip_controls
 from employdash.mentoring.operations import DROP_REASONS, PIPELINE_OF_ROLE, add_participant_in
 from employdash.models.mentoring import (
     AGE_BANDS,
@@ -84,7 +85,7 @@ def _field_map(header: list[str]) -> dict[str, str]:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else strip_controls(str(value)).strip()
 
 
 def _date(value: object) -> date | None:
@@ -181,7 +182,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
         plan.rows_read += 1
         row = {name: _text(raw.get(column)) for name, column in columns.items()}
         code = row["code"]
-        if not code:
+        if not code or len(code) > FIELDS["mentoring.participant_code"].max_len:
             plan.rejected.append((line, "ment.import.error.code"))
             continue
         if code not in state:

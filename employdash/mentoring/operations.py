@@ -26,6 +26,7 @@ from employdash.access import (
 )
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
+from employdash.limits import clean_text
 from employdash.mentoring.funnel import (
     Selection,
     current_state,
@@ -135,8 +136,9 @@ def create_program(  # type: ignore[no-untyped-def]
     started_on: date | None = None,
 ) -> int:
     require_write(actor, Area.MENTORING, locality_code)
+    name = clean_text(name, "mentoring.program_name")
     errors = {}
-    if not name.strip():
+    if not name:
         errors["name"] = "validation.required"
     if operating_model not in OPERATING_MODELS:
         errors["operating_model"] = "validation.invalid"
@@ -179,7 +181,8 @@ def create_program(  # type: ignore[no-untyped-def]
 def create_cohort(
     db: Database, actor: Actor, program_id: int, name: str, starts_on: date | None = None
 ) -> int:
-    if not name.strip():
+    name = clean_text(name, "mentoring.cohort_name")
+    if not name:
         raise ValidationError({"name": "validation.required"})
     with db.transaction() as s:
         program = _program_for_edit(s, actor, program_id)
@@ -201,6 +204,9 @@ def create_cohort(
 def define_pipeline(db: Database, actor: Actor, code: str, role: str, stages: list[str]) -> None:
     """A new pipeline with its ordered stages (admins): the engine handles any pipeline."""
     require_write(actor, Area.CATALOGUE)
+    code = clean_text(code, "mentoring.pipeline_code")
+    for stage in stages:
+        clean_text(stage, "mentoring.pipeline_code", multiline=False)
     errors = {}
     if not code or not code.isidentifier():
         errors["code"] = "validation.required"

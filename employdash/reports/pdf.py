@@ -12,6 +12,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from employdash.limits import document_line
+
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVu"
 
@@ -38,12 +40,15 @@ class Document(FPDF):
         return "R" if self.rtl else "L"
 
     def heading(self, text: str, size: int = 16) -> None:
+        text = document_line(text)
         self.set_font(FAMILY, "B", size)
         self.multi_cell(0, size * 0.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FAMILY, "", 10)
         self.ln(1)
 
     def paragraph(self, text: str, size: int = 10) -> None:
+        """One paragraph, bounded (`employdash.limits.document_line`)."""
+        text = document_line(text)
         self.set_font(FAMILY, "", size)
         self.multi_cell(0, size * 0.5, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from employdash.errors import ValidationError
+from employdash.limits import FIELDS, strip_controls
 
 
 def quarter_start(day: date) -> date:
@@ -35,10 +36,18 @@ def check_scale(
 
 
 def check_text(
-    errors: dict[str, str], field: str, value: str | None, max_len: int, required: bool = False
+    errors: dict[str, str],
+    field: str,
+    value: str | None,
+    limit: str | int,
+    required: bool = False,
 ) -> str | None:
-    """Strip the text; flag it when required and empty or when too long."""
-    text = (value or "").strip()
+    """Clean the text (control characters out, spaces stripped); flag it when required and
+    empty or when longer than `limit`: a key of `employdash.limits.FIELDS` or a length."""
+    declared = FIELDS[limit] if isinstance(limit, str) else None
+    max_len = declared.max_len if declared else int(limit)
+    multiline = bool(declared and declared.multiline)
+    text = strip_controls(value or "", multiline=multiline).strip()
     if not text:
         if required:
             errors[field] = "validation.required"

@@ -20,6 +20,7 @@ from employdash import audit
 from employdash.access import Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.limits import clean_text
 from employdash.models import SECTORS, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.stakeholders import ENGAGEMENTS, STANCES, Stakeholder, StakeholderPosition
@@ -94,8 +95,8 @@ def _validate(s: Session, code: int, values: dict[str, Any]) -> None:
     check_scale(errors, "interest", values["interest"])
     check_choice(errors, "stance", values["stance"], STANCES)
     check_choice(errors, "engagement", values["engagement"], ENGAGEMENTS)
-    values["role"] = check_text(errors, "role", values.get("role"), 160)
-    values["notes"] = check_text(errors, "notes", values.get("notes"), 4000)
+    values["role"] = check_text(errors, "role", values.get("role"), "stakeholder.role")
+    values["notes"] = check_text(errors, "notes", values.get("notes"), "stakeholder.notes")
     org = s.get(Organisation, values["organisation_id"]) if values["organisation_id"] else None
     if org is None or org.locality_code not in (code, None):
         errors["organisation_id"] = "validation.required" if org is None else "validation.invalid"
@@ -226,11 +227,9 @@ def create(
 ) -> int:
     require_write(actor, Area.STAKEHOLDERS, locality_code)
     values = asdict(data)
-    new_org = (values.pop("new_organisation") or "").strip()
+    new_org = clean_text(values.pop("new_organisation"), "organisation.name")
     with db.transaction() as s:
         if new_org:
-            if len(new_org) > 200:
-                raise ValidationError({"new_organisation": "validation.too_long"})
             org = Organisation(name=new_org, sector=values["sector"], locality_code=locality_code)
             s.add(org)
             s.flush()

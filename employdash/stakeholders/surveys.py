@@ -23,6 +23,7 @@ from employdash.access import Area, require_read, require_read_all, require_writ
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
+from employdash.limits import FIELDS, strip_controls
 from employdash.models import Locality, Organisation
 from employdash.models.stakeholders import (
     BRANCHES,
@@ -76,7 +77,7 @@ class SurveySummary:
 
 
 def clean_label(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").strip())
+    return re.sub(r"\s+", " ", strip_controls(text or "").strip())
 
 
 def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any]:
@@ -94,14 +95,15 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     positions: dict[str, int] = {}
     for profession, count in data.positions:
         name = clean_label(profession)
-        if not name or len(name) > 120 or not isinstance(count, int) or not 0 < count < 100_000:
+        too_long = len(name) > FIELDS["survey.profession"].max_len
+        if not name or too_long or not isinstance(count, int) or not 0 < count < 100_000:
             errors["positions"] = "validation.invalid"
             continue
         if name in positions:
             errors["positions"] = "validation.duplicate"
         positions[name] = count
     needs = sorted({clean_label(n) for n in data.training_needs if clean_label(n)})
-    if any(len(n) > 120 for n in needs):
+    if any(len(n) > FIELDS["survey.training_need"].max_len for n in needs):
         errors["training_needs"] = "validation.too_long"
     areas = sorted(set(data.recruitment_areas))
     if areas and len(s.scalars(select(Locality.code).where(Locality.code.in_(areas))).all()) != len(
@@ -110,7 +112,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         errors["recruitment_areas"] = "validation.invalid"
     values = {
         "survey_date": data.survey_date,
-        "location": check_text(errors, "location", data.location, 200),
+        "location": check_text(errors, "location", data.location, "survey.location"),
         "branch": data.branch,
         "employee_count": data.employee_count,
         "recruitment_areas": areas,
@@ -121,15 +123,23 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         "service_contact": data.service_contact,
         "satisfaction": data.satisfaction,
         "community_interest": bool(data.community_interest),
-        "contact_name": check_text(errors, "contact_name", data.contact_name, 160),
-        "contact_phone": check_text(errors, "contact_phone", data.contact_phone, 40),
-        "contact_email": check_text(errors, "contact_email", data.contact_email, 200),
+        "contact_name": check_text(
+            errors, "contact_name", data.contact_name, "survey.contact_name"
+        ),
+        "contact_phone": check_text(
+            errors, "contact_phone", data.contact_phone, "survey.contact_phone"
+        ),
+        "contact_email": check_text(
+            errors, "contact_email", data.contact_email, "survey.contact_email"
+        ),
         "positions": sorted(positions.items()),
     }
     if values["contact_email"] and not EMAIL_RE.match(values["contact_email"]):
         errors["contact_email"] = "validation.invalid"
     if data.organisation_id is None and not clean_label(data.company):
         errors["company"] = "validation.required"
+    elif len(clean_label(data.company)) > FIELDS["survey.company"].max_len:
+        errors["company"] = "validation.too_long"
     if data.organisation_id is not None:
         org = s.get(Organisation, data.organisation_id)
         if org is None or org.locality_code != locality_code:

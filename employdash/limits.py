@@ -1,0 +1,154 @@
+"""Bounds on everything a user can hand the app: text fields, uploaded files, generated documents.
+
+One place declares them so forms and imports refuse the same things: `clean_text` is the
+boundary every write service passes user text through. It removes control characters (they break
+the Word export and hide text on screen), keeps line breaks and tabs only where a field is
+multi-line, strips surrounding space, and refuses text over the field's limit with a
+`ValidationError` whose message names the limit in the user's language. The limits sit at or
+below the database columns' lengths (a test checks that), so no database ever truncates or fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sized
+from dataclasses import dataclass
+
+from employdash.errors import ValidationError
+
+TOO_LONG = "validation.too_long_max"
+TOO_MANY = "validation.too_many_max"
+# Items of one list in a form (agenda items, decisions, guests, tasks, attendance rows).
+MAX_MEETING_ITEMS = 500
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    max_len: int
+    multiline: bool = False
+
+
+# entity.field -> limit. Column lengths in employdash/models bound the single-line ones.
+FIELDS: dict[str, TextLimit] = {
+    "organisation.name": TextLimit(200),
+    "person.full_name": TextLimit(160),
+    "forum.focus_title": TextLimit(200),
+    "forum.focus_description": TextLimit(4_000, multiline=True),
+    "forum.member_role": TextLimit(120),
+    "task.title": TextLimit(300),
+    "meeting.agenda_item": TextLimit(500),
+    "meeting.issues": TextLimit(20_000, multiline=True),
+    "meeting.decision": TextLimit(4_000, multiline=True),
+    "meeting.guest_name": TextLimit(160),
+    "meeting.guest_organisation": TextLimit(200),
+    "meeting.attachment_title": TextLimit(200),
+    "meeting.attachment_url": TextLimit(500),
+    "stakeholder.role": TextLimit(160),
+    "stakeholder.notes": TextLimit(4_000, multiline=True),
+    "profile.text": TextLimit(4_000, multiline=True),
+    "profile.program": TextLimit(200),
+    "survey.company": TextLimit(200),
+    "survey.location": TextLimit(200),
+    "survey.profession": TextLimit(120),
+    "survey.training_need": TextLimit(120),
+    "survey.contact_name": TextLimit(160),
+    "survey.contact_phone": TextLimit(40),
+    "survey.contact_email": TextLimit(200),
+    "mentoring.program_name": TextLimit(200),
+    "mentoring.cohort_name": TextLimit(120),
+    "mentoring.participant_code": TextLimit(20),
+    "mentoring.pipeline_code": TextLimit(30),
+}
+
+# C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+)
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+_SINGLE_LINE_SPACE = re.compile("[\t\n\r\u2028\u2029]+")
+
+
+def strip_controls(text: str, *, multiline: bool = False) -> str:
+    """`text` without control characters; line breaks and tabs stay only when `multiline`
+    (as `\\n`), elsewhere they become one space."""
+    if multiline:
+        return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+    return _CONTROLS.sub("", _SINGLE_LINE_SPACE.sub(" ", text))
+
+
+def too_long(field: str, max_len: int) -> ValidationError:
+    return ValidationError(
+        {field: TOO_LONG}, f"{field}: over {max_len} characters", {field: {"max": max_len}}
+    )
+
+
+def clean_text(
+    value: object, field: str, max_len: int | None = None, *, multiline: bool | None = None
+) -> str:
+    """The text of `value` cleaned for storage ("" for None), or a `ValidationError` naming
+    `field` when it is longer than `max_len`. `field` may be a key of FIELDS ("task.title"),
+    which gives the limit and whether line breaks stay; explicit arguments win."""
+    declared = FIELDS.get(field)
+    limit = max_len if max_len is not None else declared.max_len if declared else None
+    if limit is None:
+        raise KeyError(f"no length limit declared for {field!r}")
+    lines = multiline if multiline is not None else bool(declared and declared.multiline)
+    text = strip_controls("" if value is None else str(value), multiline=lines).strip()
+    if len(text) > limit:
+        raise too_long(field.rsplit(".", 1)[-1] if declared else field, limit)
+    return text
+
+
+def check_count(items: Sized, field: str, max_items: int) -> None:
+    """Refuse a list (agenda items, decisions, ...) longer than `max_items`."""
+    if len(items) > max_items:
+        raise ValidationError(
+            {field: TOO_MANY}, f"{field}: over {max_items} items", {field: {"max": max_items}}
+        )
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one uploaded file may hold. Excel files are zip archives whose contents can expand a
+    thousandfold, so the expanded size is checked before anything is parsed, and rows are
+    counted while the sheet is streamed."""
+
+    max_bytes: int
+    max_rows: int
+    max_unzipped_bytes: int
+    max_columns: int = 200
+    max_cell_chars: int = 10_000
+
+
+MIB = 1024 * 1024
+# Employer surveys and mentoring files: a few thousand rows at most.
+FORM_UPLOAD = UploadLimits(max_bytes=10 * MIB, max_rows=20_000, max_unzipped_bytes=64 * MIB)
+# Indicator files: the benchmark imports a million-row CSV; Excel itself stops at 1,048,576 rows
+# but the published wide tables are a row per locality and month (tens of thousands).
+INDICATOR_UPLOAD = UploadLimits(
+    max_bytes=200 * MIB, max_rows=2_500_000, max_unzipped_bytes=128 * MIB
+)
+# Rows an Excel sheet may hold (streaming it costs about 40 µs a row).
+MAX_EXCEL_ROWS = 150_000
+
+
+# --- generated documents ------------------------------------------------------------------------
+
+# A PDF lays out about 5,000 characters a second (HarfBuzz shaping, line breaking), so a
+# document holds at most this many characters and paragraphs, and a paragraph at most this many
+# characters: a meeting of 2 MB of text (or one saved before these limits) prints in seconds.
+MAX_DOCUMENT_LINE = 2_000
+MAX_DOCUMENT_CHARS = 24_000
+MAX_DOCUMENT_LINES = 400
+ELLIPSIS = "…"
+
+
+def document_line(text: object) -> str:
+    """One paragraph of a generated document: no control characters (they are not allowed in
+    a Word document's XML) and at most MAX_DOCUMENT_LINE characters."""
+    line = strip_controls("" if text is None else str(text)).strip()
+    return line if len(line) <= MAX_DOCUMENT_LINE else line[:MAX_DOCUMENT_LINE] + ELLIPSIS

@@ -1,0 +1,265 @@
+"""User text is never read as Markdown: every value interpolated into a Streamlit call that
+renders Markdown goes through `components.common.text.plain`.
+
+The scan reads every module under components/ and pages/ (recursively, so it follows files into
+subfolders) and app.py. The text handed to st.markdown, st.caption, st.toast, st.info, st.success,
+st.warning, st.error, st.write, st.subheader, st.title or st.header must be built only from:
+literals, catalogue texts (`tr`/`t`, whose parameters obey the same rule), numbers and dates
+formatted by `fmt_*`, counts (`len`, `int`, ...) and `plain(...)`. A name counts when every
+assignment to it in its function (or module) obeys the rule. Anything else (an attribute, an
+item of a record, a parameter, a loop variable) is user text until proven otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from components.common.text import plain
+
+ROOT = Path(__file__).resolve().parents[2]
+MARKDOWN_CALLS = {
+    "markdown",
+    "caption",
+    "toast",
+    "info",
+    "success",
+    "warning",
+    "error",
+    "write",
+    "subheader",
+    "title",
+    "header",
+}
+CATALOGUE = {"tr", "t"}
+NUMBERS = {"len", "int", "float", "round", "abs", "sum", "min", "max", "bool"}
+ESCAPE = "plain"
+
+
+def _sources() -> list[Path]:
+    files = [ROOT / "app.py"]
+    for folder in ("components", "pages"):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+class _Scope:
+    """Assignments by name within one function (or the module), to judge a variable."""
+
+    def __init__(self, node: ast.AST, parent: _Scope | None = None) -> None:
+        self.parent = parent
+        self.assigned: dict[str, list[ast.expr | None]] = {}
+        for child in _walk_scope(node):
+            if isinstance(child, ast.Assign):
+                for target in child.targets:
+                    self._bind(target, child.value)
+            elif isinstance(child, ast.AnnAssign | ast.AugAssign):
+                self._bind(child.target, child.value)
+            elif isinstance(child, ast.For | ast.comprehension):
+                self._bind(child.target, None)
+            elif isinstance(child, ast.With):
+                for item in child.items:
+                    if item.optional_vars is not None:
+                        self._bind(item.optional_vars, None)
+            elif isinstance(child, ast.NamedExpr):
+                self._bind(child.target, child.value)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            args = node.args
+            for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+                self.assigned.setdefault(arg.arg, []).append(None)
+
+    def _bind(self, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            self.assigned.setdefault(target.id, []).append(value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._bind(element, None)
+
+    def values(self, name: str) -> list[ast.expr | None] | None:
+        if name in self.assigned:
+            return self.assigned[name]
+        return self.parent.values(name) if self.parent else None
+
+
+def _walk_scope(node: ast.AST):  # type: ignore[no-untyped-def]
+    """The nodes of one scope, not descending into nested functions."""
+    for child in ast.iter_child_nodes(node):
+        yield child
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            yield from _walk_scope(child)
+
+
+def _safe(expr: ast.expr | None, scope: _Scope, seen: frozenset[str] = frozenset()) -> bool:
+    if expr is None:
+        return False
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.JoinedStr):
+        return all(
+            _safe(v.value, scope, seen) for v in expr.values if isinstance(v, ast.FormattedValue)
+        )
+    if isinstance(expr, ast.BinOp):
+        return _safe(expr.left, scope, seen) and _safe(expr.right, scope, seen)
+    if isinstance(expr, ast.IfExp):
+        return _safe(expr.body, scope, seen) and _safe(expr.orelse, scope, seen)
+    if isinstance(expr, ast.BoolOp):
+        return all(_safe(v, scope, seen) for v in expr.values)
+    if isinstance(expr, ast.Compare | ast.UnaryOp):
+        return True  # a bool or a number
+    if _constant(expr):
+        return True
+    if isinstance(expr, ast.Name):
+        if expr.id in seen:
+            return True
+        values = scope.values(expr.id)
+        return bool(values) and all(_safe(v, scope, seen | {expr.id}) for v in values)
+    if isinstance(expr, ast.Call):
+        return _safe_call(expr, scope, seen)
+    return False
+
+
+def _constant(expr: ast.expr) -> bool:
+    """A module constant (UPPER_CASE) or a setting (`config.X`, `get_config().X`)."""
+    if isinstance(expr, ast.Name):
+        return expr.id.isupper()
+    if isinstance(expr, ast.Subscript):  # an entry of a constant table
+        return _constant(expr.value)
+    if isinstance(expr, ast.Call) and _name(expr.func) == "get":
+        return isinstance(expr.func, ast.Attribute) and _constant(expr.func.value)
+    if isinstance(expr, ast.Attribute):
+        root = expr.value
+        if isinstance(root, ast.Call) and _name(root.func) == "get_config":
+            return True
+        return isinstance(root, ast.Name) and root.id == "config"
+    return False
+
+
+def _safe_kwargs(call: ast.Call, scope: _Scope, seen: frozenset[str]) -> bool:
+    """Named parameters safe; `**{k: plain(v) ...}` counts by its values."""
+    for kw in call.keywords:
+        if kw.arg is None:
+            if not (isinstance(kw.value, ast.DictComp) and _safe(kw.value.value, scope, seen)):
+                return False
+        elif not _safe(kw.value, scope, seen):
+            return False
+    return True
+
+
+def _safe_call(call: ast.Call, scope: _Scope, seen: frozenset[str]) -> bool:
+    name = _name(call.func)
+    if name == ESCAPE or name in NUMBERS or name.startswith("fmt_"):
+        return True
+    if name in CATALOGUE:
+        return _safe_kwargs(call, scope, seen)
+    if name == "format" and isinstance(call.func, ast.Attribute):
+        parts = [call.func.value, *call.args, *(kw.value for kw in call.keywords)]
+        return all(_safe(p, scope, seen) for p in parts)
+    if name == "join" and isinstance(call.func, ast.Attribute) and call.args:
+        items = call.args[0]
+        if isinstance(items, ast.GeneratorExp | ast.ListComp):
+            loop = items.generators[0]
+            picks = (
+                isinstance(items.elt, ast.Name)
+                and isinstance(loop.target, ast.Name)
+                and items.elt.id == loop.target.id
+                and isinstance(loop.iter, ast.List | ast.Tuple)
+            )
+            if picks:  # "x for x in (a, b, c) if x": the items themselves
+                return all(_safe(e, scope, seen) for e in loop.iter.elts)  # type: ignore[attr-defined]
+            return _safe(items.elt, scope, seen)
+        if isinstance(items, ast.List | ast.Tuple):
+            return all(_safe(e, scope, seen) for e in items.elts)
+        return _safe(items, scope, seen)
+    return False
+
+
+def _findings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+
+    modules = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    } - {"st"}
+
+    def visit(node: ast.AST, scope: _Scope) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                inner = _Scope(child, scope)
+            if (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Attribute)
+                and child.func.attr in MARKDOWN_CALLS
+                and not (isinstance(child.func.value, ast.Name) and child.func.value.id in modules)
+            ):
+                texts = [*child.args[:1], *(kw.value for kw in child.keywords if kw.arg == "body")]
+                for text in texts:
+                    if not _safe(text, scope):
+                        where = f"{path.relative_to(path.parents[1])}:{child.lineno}"
+                        found.append(f"{where}: {ast.unparse(text)[:90]}")
+            visit(child, inner)
+
+    visit(tree, _Scope(tree))
+    return found
+
+
+def test_no_user_text_reaches_markdown_unescaped() -> None:
+    findings = [f for path in _sources() for f in _findings(path)]
+    assert not findings, "interpolation into Markdown without plain():\n" + "\n".join(findings)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "st.caption(focus['description'])",
+        "st.toast(ctx.tr('task.saved', title=title))",
+        "st.markdown(f'**{row.name}**')",
+        "st.info('{}'.format(name))",
+        "st.caption(ctx.tr('x', names=', '.join(cov.candidates[gap])))",
+        "def f(message):\n    st.success(message)",
+    ],
+)
+def test_the_scan_catches_unescaped_text(source: str, tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(source + "\n", encoding="utf-8")
+    assert _findings(probe), source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "st.caption(plain(focus['description']))",
+        "st.toast(ctx.tr('task.saved', title=plain(title)))",
+        "st.markdown(f'**{plain(row.name)}** · {fmt_month(end, lang)}')",
+        "st.caption(ctx.tr('x', names=', '.join(plain(n) for n in names), n=len(rows)))",
+        "msg = ctx.tr('y', name=plain(x))\nst.success(msg)",
+    ],
+)
+def test_the_scan_accepts_escaped_text(source: str, tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(source + "\n", encoding="utf-8")
+    assert not _findings(probe), source
+
+
+def test_plain_shows_markdown_and_html_literally() -> None:
+    hostile = "![x](https://evil.example/p.png) [link](http://x) <img src=x> **b** # h\n- item"
+    escaped = plain(hostile)
+    for special in "![]()<>*#":
+        assert f"\\{special}" in escaped
+    assert "\n" not in escaped
+    assert "evil\\.example" in escaped
+    assert plain(None) == ""
+    assert plain(42) == "42"
