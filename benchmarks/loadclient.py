@@ -135,6 +135,9 @@ class Session:
         return [e.body for kind, e in self.elements if kind == "markdown"]
 
     def _client_state(self, extra: list[WidgetState]) -> ClientState:
+        """Like the browser: the values of widgets on the page now, plus this action's."""
+        on_page = {getattr(e, "id", None) for _, e in self.elements}
+        self.states = {k: v for k, v in self.states.items() if k in on_page}
         state = ClientState(query_string="", page_script_hash=self.page_hash)
         for w in extra:
             if not w.HasField("trigger_value"):
