@@ -65,7 +65,7 @@ class Session:
 
     async def open(self) -> None:
         """GET the page (a load balancer may set its sticky cookie) and open the websocket."""
-        self.cookies.update(await asyncio.to_thread(_get_cookies, self.base + "/"))
+        self.cookies.update(await asyncio.to_thread(_get_cookies, self.base + "/", self.cookies))
         ws_url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
         headers = {"Origin": self.base}
         if self.cookies:
@@ -100,6 +100,18 @@ class Session:
         return seconds
 
     async def login(self, username: str, password: str, labels: dict[str, str]) -> float:
+        seconds = await self.attempt_login(username, password, labels)
+        if not self.logged_in:
+            raise ActionFailed(f"login as {username} did not open the app")
+        return seconds
+
+    @property
+    def logged_in(self) -> bool:
+        """The app's menu has more than the login page once someone is logged in."""
+        return len(self.pages) >= 2
+
+    async def attempt_login(self, username: str, password: str, labels: dict[str, str]) -> float:
+        """Fill in the login form and submit it, whatever the outcome."""
         user = self._find("text_input", labels["username"])
         pwd = self._find("text_input", labels["password"])
         submit = self._find("button", labels["submit"])
@@ -108,10 +120,7 @@ class Session:
             WidgetState(id=pwd.id, string_value=password),
             WidgetState(id=submit.id, trigger_value=True),
         ]
-        seconds = await self._rerun("login", self._client_state(states))
-        if len(self.pages) < 2:
-            raise ActionFailed(f"login as {username} did not open the app")
-        return seconds
+        return await self._rerun("login", self._client_state(states))
 
     async def open_page(self, title: str, action: str) -> float:
         """Follow the sidebar link with this title (the menu shows titles; the default page's URL
@@ -131,8 +140,9 @@ class Session:
         state.string_array_value.data.append(value)
         return await self._rerun(action, self._client_state([state]))
 
-    def texts(self) -> list[str]:
-        return [e.body for kind, e in self.elements if kind == "markdown"]
+    def widgets(self, kind: str, label: str) -> list[Any]:
+        """The widgets of this kind and label drawn by the last run."""
+        return [e for k, e in self.elements if k == kind and e.label == label]
 
     def _client_state(self, extra: list[WidgetState]) -> ClientState:
         """Like the browser: the values of widgets on the page now, plus this action's."""
@@ -199,8 +209,11 @@ class Session:
         self.elements.append((kind, proto))
 
 
-def _get_cookies(url: str) -> dict[str, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def _get_cookies(url: str, cookies: dict[str, str]) -> dict[str, str]:
+    request = urllib.request.Request(url)
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
         jar: dict[str, str] = {}
         for header in response.headers.get_all("Set-Cookie") or []:

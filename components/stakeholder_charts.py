@@ -82,9 +82,11 @@ def build_grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.Laye
 
 
 def _labels(tr: Tr, prefix: str, values: pd.Series) -> list[str]:
-    """One label per row, translating each distinct value once."""
-    names = {v: tr(f"{prefix}{v}") for v in set(values)}
-    return [names[v] for v in values]
+    """One label per row, translating each distinct value once (over a plain list: iterating an
+    Arrow-backed column value by value costs more than the translations)."""
+    plain = values.tolist()
+    names = {v: tr(f"{prefix}{v}") for v in set(plain)}
+    return [names[v] for v in plain]
 
 
 def _grid_frames(frame: pd.DataFrame, tr: Tr) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -201,7 +203,7 @@ def _network_frames(
         sector_label=_labels(tr, "sector.", nodes.sector),
         ring_label=_labels(tr, "stake.network.ring.", nodes.ring),
         distance=nodes.distance.astype("float64"),
-        role=[member if f else "" for f in nodes.forum],
+        role=[member if f else "" for f in nodes.forum.tolist()],
     )
     rings = _ring_guides(int(nodes.ring.max()) if len(nodes) else 0)
     return rings, lines, data
