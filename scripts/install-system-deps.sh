@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use: a PostgreSQL server (started by the tests
-# themselves), Chromium for the browser tests, and fonts with Hebrew glyphs for screenshots.
+# themselves), Chromium for the browser tests, fonts with Hebrew glyphs for screenshots, and nginx
+# (the load balancer in front of two app replicas in the replica test and the load benchmark).
 # Installs only what is missing; needs root (or sudo) on a Debian machine.
 set -euo pipefail
 need=()
@@ -8,6 +9,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf ] || need+=(fonts-noto-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

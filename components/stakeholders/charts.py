@@ -7,11 +7,12 @@ user's language. Sector colours are fixed per sector so a sector keeps its colou
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import pandas as pd
 
+from components.common.chart_specs import SpecChart
 from employdash.stakeholders.rules import BOUNDARY
 from employdash.stakeholders.vocabulary import SECTORS
 
@@ -63,10 +64,48 @@ def _quadrants(tr: Tr) -> pd.DataFrame:
 
 def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart:
     """Every stakeholder on the grid, last quarter's position as a hollow ring with a line to
-    today's, the four quadrants shaded and labelled with the model's action."""
+    today's, the four quadrants shaded and labelled with the model's action. The spec is built
+    once per language and height (components/chart_specs.py); each render only adds its data."""
+    return SpecChart(
+        "stakeholder_grid",
+        height,
+        lambda frames, tr: _grid_layers(frames, tr, height),
+        _grid_frames(frame, tr),
+        tr,
+    )
+
+
+def build_grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart:
+    """The grid as a plain Altair chart, built and validated in full (what `grid_chart`
+    converts like)."""
+    return _grid_layers(_grid_frames(frame, tr), tr, height)
+
+
+def _labels(tr: Tr, prefix: str, values: pd.Series) -> list[str]:
+    """One label per row, translating each distinct value once (over a plain list: iterating an
+    Arrow-backed column value by value costs more than the translations)."""
+    plain = values.tolist()
+    names = {v: tr(f"{prefix}{v}") for v in set(plain)}
+    return [names[v] for v in plain]
+
+
+def _grid_frames(frame: pd.DataFrame, tr: Tr) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    data = frame.assign(
+        sector_label=_labels(tr, "sector.", frame.sector),
+        stance_label=_labels(tr, "stake.stance.", frame.stance),
+        engagement_label=_labels(tr, "stake.engagement.", frame.engagement),
+        prev_x=frame.prev_x.astype("float64"),
+        prev_y=frame.prev_y.astype("float64"),
+        prev_power=frame.prev_power.astype("float64"),
+        prev_interest=frame.prev_interest.astype("float64"),
+    )
+    return _quadrants(tr), data[data.moved], data
+
+
+def _grid_layers(frames: Sequence[pd.DataFrame], tr: Tr, height: int) -> alt.LayerChart:
+    quads, moved, data = frames
     scale_x = alt.Scale(domain=[LOW, HIGH], nice=False)
     scale_y = alt.Scale(domain=[LOW, HIGH], nice=False)
-    quads = _quadrants(tr)
     base_q = alt.Chart(quads)
     rects = base_q.mark_rect(opacity=0.55).encode(
         x=alt.X("x:Q", scale=scale_x),
@@ -81,16 +120,6 @@ def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart
     actions = base_q.mark_text(fontSize=12, fontWeight="bold", color="#444", baseline="top").encode(
         x="cx:Q", y="ly:Q", text="action:N"
     )
-    data = frame.assign(
-        sector_label=[tr(f"sector.{s}") for s in frame.sector],
-        stance_label=[tr(f"stake.stance.{s}") for s in frame.stance],
-        engagement_label=[tr(f"stake.engagement.{s}") for s in frame.engagement],
-        prev_x=frame.prev_x.astype("float64"),
-        prev_y=frame.prev_y.astype("float64"),
-        prev_power=frame.prev_power.astype("float64"),
-        prev_interest=frame.prev_interest.astype("float64"),
-    )
-    moved = data[data.moved]
     color = alt.Color(
         "sector_label:N",
         title=tr("stake.col.sector"),
@@ -141,18 +170,54 @@ def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart
     return alt.layer(rects, letters, actions, trails, previous, points).properties(height=height)
 
 
+KINDS = ("works_with", "funds", "competes_with", "reports_to")
+
+
 def network_chart(
     nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr, height: int = 560
 ) -> alt.LayerChart:
-    """Ties as lines, stakeholders as dots on rings by their distance from the forum."""
+    """Ties as lines, stakeholders as dots on rings by their distance from the forum. The spec is
+    built once per language and height (components/chart_specs.py); each render adds its data."""
+    return SpecChart(
+        "stakeholder_network",
+        height,
+        lambda frames, tr: _network_layers(frames, tr, height),
+        _network_frames(nodes, edges, tr),
+        tr,
+    )
+
+
+def build_network_chart(
+    nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr, height: int = 560
+) -> alt.LayerChart:
+    """The network as a plain Altair chart, built and validated in full."""
+    return _network_layers(_network_frames(nodes, edges, tr), tr, height)
+
+
+def _network_frames(
+    nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    lines = edges.assign(kind_label=_labels(tr, "stake.relation.", edges.kind))
+    member = tr("stake.network.member")
+    data = nodes.assign(
+        sector_label=_labels(tr, "sector.", nodes.sector),
+        ring_label=_labels(tr, "stake.network.ring.", nodes.ring),
+        distance=nodes.distance.astype("float64"),
+        role=[member if f else "" for f in nodes.forum.tolist()],
+    )
+    rings = _ring_guides(int(nodes.ring.max()) if len(nodes) else 0)
+    return rings, lines, data
+
+
+def _network_layers(frames: Sequence[pd.DataFrame], tr: Tr, height: int) -> alt.LayerChart:
+    rings_data, lines_data, data = frames
     axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
-    kinds = ["works_with", "funds", "competes_with", "reports_to"]
     kind_scale = alt.Scale(
-        domain=[tr(f"stake.relation.{k}") for k in kinds],
+        domain=[tr(f"stake.relation.{k}") for k in KINDS],
         range=["#9e9e9e", "#2e7d32", "#c62828", "#1565c0"],
     )
     lines = (
-        alt.Chart(edges.assign(kind_label=[tr(f"stake.relation.{k}") for k in edges.kind]))
+        alt.Chart(lines_data)
         .mark_rule(opacity=0.45, strokeWidth=1)
         .encode(
             x=alt.X("x:Q", axis=axis),
@@ -172,12 +237,6 @@ def network_chart(
                 legend=alt.Legend(orient="bottom"),
             ),
         )
-    )
-    data = nodes.assign(
-        sector_label=[tr(f"sector.{s}") for s in nodes.sector],
-        ring_label=[tr(f"stake.network.ring.{r}") for r in nodes.ring],
-        distance=nodes.distance.astype("float64"),
-        role=[tr("stake.network.member") if f else "" for f in nodes.forum],
     )
     dots = (
         alt.Chart(data)
@@ -204,7 +263,7 @@ def network_chart(
         )
     )
     rings = (
-        alt.Chart(_ring_guides(int(nodes.ring.max()) if len(nodes) else 0))
+        alt.Chart(rings_data)
         .mark_line(color="#bbb", strokeWidth=0.8, strokeDash=[2, 3])
         .encode(x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), detail="ring:N", order="k:Q")
     )

@@ -1,0 +1,482 @@
+"""Many people at once: 10, 25 and 50 concurrent sessions against one app server, on SQLite and
+PostgreSQL, and 50 sessions against two replicas behind nginx on one PostgreSQL.
+
+Each session is a protocol-level client (benchmarks/loadclient.py) that opens the app, logs in
+through the real login form and then works its role's mix with a think time between actions:
+members open "my tasks" and update a task's progress, managers open the forum board and the
+stakeholder map, leadership opens the briefing. Sessions start spread over a short ramp.
+
+Reported per run: p50, p95 and maximum time from an action to the end of the rerun it caused
+(page opens and task updates; logins separately), errors (exceptions drawn by the app, error
+messages, actions that did not finish), the server's CPU seconds per script run, and its memory per
+session. Each latency is a ratio to the same actions done by one session alone on the same server
+in the same run. Throughput (script runs per second with no think time) of two replicas behind
+nginx is a ratio to one server behind the same nginx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks.harness import Figure, write
+from benchmarks.load_users import add_users, role_of, username_of
+from benchmarks.loadclient import ActionFailed, Session
+from employdash.db import Database, migrate
+from employdash.i18n import t
+from employdash.seed import seed_demo
+from tests.support.replicas import app_server, nginx
+
+SESSIONS = (10, 25, 50)
+ROUNDS = 3
+THINK = (0.5, 1.5)  # seconds between a session's actions
+RAMP = 5.0  # seconds over which sessions start
+THROUGHPUT_ROUNDS = 3
+PASSWORD = "demo"
+LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
+PAGES = {k: t(f"page.{k}", "he") for k in ("tasks", "forum", "stakeholders", "briefing")}
+PROGRESS = t("task.progress", "he")
+STALE = t("error.stale", "he")
+
+
+def _other_progress(options: list[str], current: str | None) -> str:
+    """A progress step other than the current one, below 100% (100% asks for the done status)."""
+    choices = [o for o in options[:-1] if o != current]
+    return choices[0] if current != choices[0] else choices[-1]
+
+
+async def _actions(session: Session, role: str) -> None:
+    """One round of the role's mix."""
+    if role == "member":
+        await session.open_page(PAGES["tasks"], "open my tasks")
+        await session.choose("button_group", PROGRESS, _other_progress, "update a task")
+    elif role == "manager":
+        await session.open_page(PAGES["forum"], "open forum board")
+        await session.open_page(PAGES["stakeholders"], "open stakeholder map")
+    else:
+        await session.open_page(PAGES["briefing"], "open briefing")
+
+
+@dataclass
+class SessionResult:
+    session: Session
+    failures: list[str] = field(default_factory=list)
+
+
+async def _session(
+    base: str, index: int, start_delay: float, rounds: int, think: tuple[float, float]
+) -> SessionResult:
+    await asyncio.sleep(start_delay)
+    session = Session(base)
+    result = SessionResult(session)
+    rng = random.Random(index)
+    try:
+        await session.open()
+        await session.load()
+        await session.login(username_of(index), PASSWORD, LABELS)
+        for _ in range(rounds):
+            if think[1]:
+                await asyncio.sleep(rng.uniform(*think))
+            await _actions(session, role_of(index))
+    except (ActionFailed, OSError) as exc:
+        result.failures.append(f"{username_of(index)}: {exc}")
+    return result
+
+
+async def _run_sessions(
+    bases: list[str],
+    count: int,
+    rounds: int,
+    think: tuple[float, float],
+    ramp: float,
+    before_close: Any = None,
+) -> list[SessionResult]:
+    tasks = [
+        _session(bases[i % len(bases)], i, ramp * i / max(count, 1), rounds, think)
+        for i in range(count)
+    ]
+    results = await asyncio.gather(*tasks)
+    if before_close is not None:
+        before_close()
+    for r in results:
+        with contextlib.suppress(Exception):
+            await r.session.close()
+    return list(results)
+
+
+class ServerMeter:
+    """CPU seconds and resident memory of the app server processes, sampled in a thread."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.procs = [psutil.Process(p) for p in pids]
+        self.peak_rss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def rss_mib(self) -> float:
+        return sum(p.memory_info().rss for p in self.procs) / 2**20
+
+    def cpu_seconds(self) -> float:
+        return sum(p.cpu_times().user + p.cpu_times().system for p in self.procs)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_rss = max(self.peak_rss, self.rss_mib())
+            self._stop.wait(0.25)
+
+    def __enter__(self) -> ServerMeter:
+        self.peak_rss = self.rss_mib()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+@dataclass
+class LoadRun:
+    label: str
+    database: str
+    sessions: int
+    action_seconds: list[float]
+    login_seconds: list[float]
+    runs: int
+    wall_seconds: float
+    cpu_seconds: float
+    rss_before_mib: float
+    rss_open_mib: float
+    rss_peak_mib: float
+    errors: list[str]
+    messages: list[str]
+
+    @property
+    def cpu_per_run(self) -> float:
+        return self.cpu_seconds / self.runs if self.runs else float("nan")
+
+    @property
+    def mib_per_session(self) -> float:
+        return (self.rss_open_mib - self.rss_before_mib) / self.sessions
+
+    @property
+    def runs_per_second(self) -> float:
+        return self.runs / self.wall_seconds
+
+
+def _errors(results: list[SessionResult]) -> list[str]:
+    """Actions that did not finish and exceptions the app drew. (Error-styled messages are
+    counted apart: the briefing shows some as content, e.g. a forum that has not met.)"""
+    errors: list[str] = []
+    for r in results:
+        errors += r.failures
+        errors += [f"exception: {e}" for e in r.session.exceptions]
+        errors += [f"conflict: {e}" for e in r.session.error_alerts if e == STALE]
+    return errors
+
+
+def _error_messages(results: list[SessionResult]) -> list[str]:
+    return sorted({e for r in results for e in r.session.error_alerts})
+
+
+def measure(
+    label: str,
+    database: str,
+    bases: list[str],
+    pids: list[int],
+    sessions: int,
+    rounds: int = ROUNDS,
+    think: tuple[float, float] = THINK,
+    ramp: float = RAMP,
+) -> LoadRun:
+    with ServerMeter(pids) as meter:
+        rss_before = meter.rss_mib()
+        cpu_before = meter.cpu_seconds()
+        box: dict[str, float] = {}
+
+        def before_close() -> None:
+            box["rss_open"] = meter.rss_mib()
+            box["cpu"] = meter.cpu_seconds() - cpu_before
+
+        start = time.perf_counter()
+        results = asyncio.run(_run_sessions(bases, sessions, rounds, think, ramp, before_close))
+        wall = time.perf_counter() - start
+    timings = [x for r in results for x in r.session.timings]
+    run = LoadRun(
+        label=label,
+        database=database,
+        sessions=sessions,
+        action_seconds=[x.seconds for x in timings if x.kind not in ("load", "login")],
+        login_seconds=[x.seconds for x in timings if x.kind == "login"],
+        runs=sum(r.session.runs for r in results),
+        wall_seconds=wall,
+        cpu_seconds=box["cpu"],
+        rss_before_mib=rss_before,
+        rss_open_mib=box["rss_open"],
+        rss_peak_mib=meter.peak_rss,
+        errors=_errors(results),
+        messages=_error_messages(results),
+    )
+    print(
+        f"{label}: {sessions} sessions: p50 {_percentile(run.action_seconds, 0.5):.3f}s "
+        f"p95 {_percentile(run.action_seconds, 0.95):.3f}s "
+        f"max {max(run.action_seconds or [0]):.3f}s "
+        f"errors {len(run.errors)} cpu/run {run.cpu_per_run:.3f}s "
+        f"MiB/session {run.mib_per_session:.1f} runs/s {run.runs_per_second:.2f}",
+        flush=True,
+    )
+    for e in run.errors[:5]:
+        print("   ", e, flush=True)
+    return run
+
+
+def _alone(base: str, pids: list[int], database: str, index: int) -> LoadRun:
+    with ServerMeter(pids) as meter:
+        cpu_before = meter.cpu_seconds()
+        rss_before = meter.rss_mib()
+        start = time.perf_counter()
+        result = asyncio.run(_one(base, index))
+        wall = time.perf_counter() - start
+        cpu = meter.cpu_seconds() - cpu_before
+    timings = result.session.timings
+    return LoadRun(
+        label="alone",
+        database=database,
+        sessions=1,
+        action_seconds=[x.seconds for x in timings if x.kind not in ("load", "login")],
+        login_seconds=[x.seconds for x in timings if x.kind == "login"],
+        runs=result.session.runs,
+        wall_seconds=wall,
+        cpu_seconds=cpu,
+        rss_before_mib=rss_before,
+        rss_open_mib=rss_before,
+        rss_peak_mib=meter.peak_rss,
+        errors=_errors([result]),
+        messages=_error_messages([result]),
+    )
+
+
+async def _one(base: str, index: int) -> SessionResult:
+    result = await _session(base, index, 0, ROUNDS, (0, 0))
+    with contextlib.suppress(Exception):
+        await result.session.close()
+    return result
+
+
+def _warm(base: str) -> None:
+    """Each role once (imports, first queries, caches) before anything is measured."""
+
+    async def go() -> None:
+        for index in (0, 5, 8):
+            result = await _session(base, index, 0, 1, (0, 0))
+            with contextlib.suppress(Exception):
+                await result.session.close()
+
+    asyncio.run(go())
+
+
+def _figures(run: LoadRun, alone: LoadRun, aim_p95: str) -> list[Figure]:
+    base_p50 = statistics.median(alone.action_seconds)
+    extra = {
+        "sessions": run.sessions,
+        "actions": len(run.action_seconds),
+        "script_runs": run.runs,
+        "errors": len(run.errors),
+        "login_p95_s": round(_percentile(run.login_seconds, 0.95), 3),
+        "cpu_s_per_run": round(run.cpu_per_run, 4),
+        "cpu_s_per_run_alone": round(alone.cpu_per_run, 4),
+        "mib_per_session": round(run.mib_per_session, 2),
+        "rss_before_mib": round(run.rss_before_mib, 1),
+        "rss_peak_mib": round(run.rss_peak_mib, 1),
+        "runs_per_s": round(run.runs_per_second, 2),
+        "first_errors": run.errors[:3],
+        "error_styled_messages_seen": run.messages,
+    }
+    baseline = "the same actions by one session alone (p50)"
+    name = f"{run.label}, {run.sessions} sessions"
+    return [
+        Figure(
+            f"{name}: p50 action→rerun",
+            _percentile(run.action_seconds, 0.5),
+            baseline,
+            base_p50,
+            run.database,
+            "",
+            extra,
+        ),
+        Figure(
+            f"{name}: p95 action→rerun",
+            _percentile(run.action_seconds, 0.95),
+            baseline,
+            base_p50,
+            run.database,
+            aim_p95,
+        ),
+        Figure(
+            f"{name}: max action→rerun",
+            max(run.action_seconds or [float("nan")]),
+            baseline,
+            base_p50,
+            run.database,
+        ),
+    ]
+
+
+@contextlib.contextmanager
+def _database(kind: str, tmp: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp / 'load.db'}"
+        _prepare(url)
+        yield url
+        return
+    from tests.support.postgres import create_database, drop_database, running_server
+
+    with running_server() as server:
+        url = create_database(server, "bench_load")
+        _prepare(url)
+        yield url
+        drop_database(server, "bench_load")
+
+
+def _prepare(url: str) -> None:
+    db = Database(url)
+    migrate(db)
+    seed_demo(db)  # the app's own bcrypt cost: a login costs what it costs in production
+    add_users(db, max(SESSIONS))
+    db.dispose()
+
+
+def _single(kind: str, url: str) -> list[Figure]:
+    figures: list[Figure] = []
+    for count in SESSIONS:
+        with app_server(url) as server:
+            pids = [server.process.pid]
+            _warm(server.base)
+            alone = _alone_all(server.base, pids, kind)
+            run = measure("one server", kind, [server.base], pids, count)
+            aim = "under 1 s at 25 sessions, no errors" if count == 25 else ""
+            figures += _figures(run, alone, aim)
+    return figures
+
+
+def _alone_all(base: str, pids: list[int], kind: str) -> LoadRun:
+    runs = [_alone(base, pids, kind, index) for index in (0, 5, 8)]
+    merged = runs[0]
+    for r in runs[1:]:
+        merged.action_seconds += r.action_seconds
+        merged.login_seconds += r.login_seconds
+        merged.runs += r.runs
+        merged.cpu_seconds += r.cpu_seconds
+        merged.errors += r.errors
+    return merged
+
+
+def _replicas(url: str) -> list[Figure]:
+    """50 sessions through nginx: to one server, then to two replicas; the same with no think
+    time for throughput."""
+    count = max(SESSIONS)
+    figures: list[Figure] = []
+    with app_server(url) as one, nginx([one.base]) as lb:
+        pids = [one.process.pid]
+        _warm(lb)
+        alone = _alone_all(lb, pids, "postgresql")
+        single = measure("nginx → one server", "postgresql", [lb], pids, count)
+        single_tp = measure(
+            "nginx → one server, no think time",
+            "postgresql",
+            [lb],
+            pids,
+            count,
+            THROUGHPUT_ROUNDS,
+            (0, 0),
+            RAMP,
+        )
+    with app_server(url) as a, app_server(url) as b, nginx([a.base, b.base]) as lb:
+        pids = [a.process.pid, b.process.pid]
+        _warm(a.base)
+        _warm(b.base)
+        pair = measure("nginx → two replicas", "postgresql", [lb], pids, count)
+        pair_tp = measure(
+            "nginx → two replicas, no think time",
+            "postgresql",
+            [lb],
+            pids,
+            count,
+            THROUGHPUT_ROUNDS,
+            (0, 0),
+            RAMP,
+        )
+    figures += _figures(single, alone, "")
+    figures += _figures(pair, alone, "")
+    figures.append(
+        Figure(
+            "two replicas, 50 sessions, no think time: seconds per script run (1 / throughput)",
+            1 / pair_tp.runs_per_second,
+            "one server behind the same nginx, same load",
+            1 / single_tp.runs_per_second,
+            "postgresql",
+            "ratio near 0.5 (twice the throughput)",
+            {
+                "runs_per_s_two": round(pair_tp.runs_per_second, 2),
+                "runs_per_s_one": round(single_tp.runs_per_second, 2),
+                "throughput_ratio": round(pair_tp.runs_per_second / single_tp.runs_per_second, 2),
+                "p95_two_s": round(_percentile(pair_tp.action_seconds, 0.95), 3),
+                "p95_one_s": round(_percentile(single_tp.action_seconds, 0.95), 3),
+                "errors_two": len(pair_tp.errors),
+                "errors_one": len(single_tp.errors),
+            },
+        )
+    )
+    return figures
+
+
+def main() -> None:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        with _database("sqlite", Path(tmp)) as url:
+            figures += _single("sqlite", url)
+        with _database("postgresql", Path(tmp)) as url:
+            figures += _single("postgresql", url)
+            figures += _replicas(url)
+    write(
+        "load",
+        figures,
+        notes=(
+            f"Concurrent sessions ({', '.join(map(str, SESSIONS))}) of a protocol-level client "
+            "(the browser's websocket messages, no browser), each logging in through the real "
+            "form (bcrypt cost 12) and doing its role's mix "
+            f"{ROUNDS} times with {THINK[0]}-{THINK[1]} s think time, sessions starting over "
+            f"{RAMP:.0f} s: members open my tasks and update a task's progress, managers open "
+            "the forum board and the stakeholder map, leadership opens the briefing (5:3:2). "
+            "Latency is action → end of the rerun it caused (logins separately, as login_p95_s); "
+            "the baseline is the same actions by one session alone on the same warmed server in "
+            "the same run. cpu_s_per_run is the server's CPU seconds over its script runs; "
+            "mib_per_session is its resident memory with every session open minus before they "
+            "connected, over the sessions. Replicas: nginx (deploy/nginx/employdash.conf) with "
+            "cookie-sticky sessions in front of one server and then two, on one PostgreSQL; "
+            "throughput is script runs per second with no think time. The machine has 2 cores "
+            "shared by the client, the server(s), nginx and PostgreSQL."
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Altair charts whose Vega-Lite spec is built and validated once per shape, then refilled with
+each render's data.
+
+Why: building an Altair chart and converting it (`st.altair_chart` calls `to_dict()`) validates
+every encoding against the Vega-Lite JSON schema, a roughly fixed 0.05-0.3 s per chart that was
+most of the stakeholder grid's and network's render time, while only the data changes between
+renders of the same chart. A `SpecChart` stands in for the Altair chart: the first time a shape
+is converted it builds the real chart, converts it as Altair does (validated) and keeps that spec
+with the datasets' places marked; after that, converting it only turns the frames into datasets
+through the data transformer Streamlit has active, so the spec Streamlit receives is the one the
+real chart would give (tests/stakeholders/test_chart_specs.py compares them).
+
+A shape is the chart kind, its height and every translation its builder asked for: a change of
+language (or of any label) builds and caches another template.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+Tr = Callable[..., str]
+_LOCK = threading.Lock()
+_MAX_TEMPLATES = 32  # per chart kind: a few languages x heights; bounded whatever happens
+_SLOT = "__employdash_dataset_{}__"
+
+
+class RecordingTr:
+    """A translator that remembers what it was asked, to key a template by its labels."""
+
+    def __init__(self, tr: Tr) -> None:
+        self.tr = tr
+        self.calls: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+
+    def __call__(self, key: str, **params: Any) -> str:
+        text = self.tr(key, **params)
+        self.calls[(key, tuple(sorted(params.items())))] = text
+        return text
+
+
+@dataclass(frozen=True)
+class _Template:
+    spec: dict[str, Any]
+    labels: dict[tuple[str, tuple[tuple[str, Any], ...]], str]
+
+    def matches(self, tr: Tr) -> bool:
+        return all(tr(key, **dict(params)) == text for (key, params), text in self.labels.items())
+
+
+_TEMPLATES: dict[tuple[str, int], list[_Template]] = {}
+
+Builder = Callable[[Sequence[pd.DataFrame], Tr], alt.TopLevelMixin]
+
+
+class SpecChart(alt.LayerChart):
+    """Converts like the chart `build(frames, tr)` returns, without rebuilding or revalidating it
+    once its shape is known. Only `to_dict()` with no arguments (what Streamlit calls, with its
+    data transformer active) takes the short path; anything else converts the real chart."""
+
+    def __init__(
+        self, kind: str, height: int, build: Builder, frames: Sequence[pd.DataFrame], tr: Tr
+    ) -> None:
+        super().__init__(layer=[])
+        object.__setattr__(self, "_spec_args", (kind, height, build, tuple(frames), tr))
+
+    def real_chart(self) -> alt.TopLevelMixin:
+        _kind, _height, build, frames, tr = self._spec_args
+        return build(frames, tr)
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:
+            return self.real_chart().to_dict(*args, **kwargs)
+        kind, height, build, frames, tr = self._spec_args
+        transform = alt.data_transformers.get()
+        named = [transform(f) if transform else None for f in frames]
+        if not all(isinstance(n, dict) and set(n) == {"name"} for n in named):
+            return self.real_chart().to_dict()  # a transformer that inlines data: no templates
+        names = [str(n["name"]) for n in named if isinstance(n, dict)]
+        with _LOCK:
+            template = next((t for t in _TEMPLATES.get((kind, height), []) if t.matches(tr)), None)
+        if template is None:
+            recorder = RecordingTr(tr)
+            spec = build(frames, recorder).to_dict()
+            if len(set(names)) == len(names):  # each dataset's place is known
+                marked = _replace_names(spec, dict(zip(names, _slots(len(names)), strict=True)))
+                with _LOCK:
+                    bucket = _TEMPLATES.setdefault((kind, height), [])
+                    bucket.append(_Template(marked, recorder.calls))
+                    del bucket[:-_MAX_TEMPLATES]
+            return spec
+        # _replace_names copies every dict and list on its way, so the template stays intact.
+        return _replace_names(template.spec, dict(zip(_slots(len(names)), names, strict=True)))
+
+
+def _slots(n: int) -> list[str]:
+    return [_SLOT.format(i) for i in range(n)]
+
+
+def _replace_names(node: Any, names: dict[str, str]) -> Any:
+    """Swap dataset names wherever a spec refers to data by name ({"data": {"name": ...}})."""
+    if isinstance(node, dict):
+        if set(node) == {"name"} and node["name"] in names:
+            return {"name": names[node["name"]]}
+        return {k: _replace_names(v, names) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_names(v, names) for v in node]
+    return node
+
+
+def clear_templates() -> None:
+    """Forget every template (tests)."""
+    with _LOCK:
+        _TEMPLATES.clear()

@@ -1,0 +1,165 @@
+"""Two app replicas on one PostgreSQL behind nginx, configured by the deploy template
+(deploy/nginx/employdash.conf): a login made on one replica holds on the other, a write on one is
+seen on the other within the cache TTL, a lock-out on one holds on the other, and nginx spreads
+sessions over both while keeping each on its replica (websocket included).
+
+The sessions are the load benchmark's protocol-level client (the browser's websocket messages);
+the login cookie, which only a browser's JavaScript sets, is checked in real Chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psutil
+import pytest
+from playwright.sync_api import Browser
+
+from benchmarks.loadclient import Session
+from employdash import users
+from employdash.db import Database
+from employdash.i18n import t
+from tests.support.browser import chromium, login, wait_idle
+from tests.support.postgres import create_database, drop_database
+from tests.support.replicas import AppServer, app_server, nginx
+
+pytestmark = pytest.mark.pg
+
+TTL = 3
+LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
+PROGRESS = t("task.progress", "he")
+TASKS = t("page.tasks", "he")
+_names = itertools.count()
+
+
+@dataclass
+class Cluster:
+    a: AppServer
+    b: AppServer
+    balancer: str
+    db: Database
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_server: str, pg_template: str) -> Iterator[Cluster]:
+    name = f"employdash_replicas_{next(_names)}"
+    url = create_database(pg_server, name, template=pg_template)
+    env = {"CACHE_TTL_SECONDS": str(TTL)}
+    db = Database(url)
+    try:
+        with (
+            app_server(url, env) as a,
+            app_server(url, env) as b,
+            nginx([a.base, b.base]) as balancer,
+        ):
+            yield Cluster(a, b, balancer, db)
+    finally:
+        db.dispose()
+        drop_database(pg_server, name)
+
+
+async def _logged_in(base: str, username: str, password: str = "demo") -> Session:
+    session = Session(base)
+    await session.open()
+    await session.load()
+    await session.attempt_login(username, password, LABELS)
+    return session
+
+
+def _progress_of(session: Session, task_id: int) -> str:
+    for widget in session.widgets("button_group", PROGRESS):
+        if f"-task_progress_{task_id}_" in widget.id:
+            return widget.options[widget.default[0]].content
+    raise AssertionError(f"task {task_id} is not on the page")
+
+
+def test_a_write_on_one_replica_is_seen_on_the_other_within_the_ttl(cluster: Cluster) -> None:
+    async def scenario() -> float:
+        on_a = await _logged_in(cluster.a.base, "member")
+        on_b = await _logged_in(cluster.b.base, "member")
+        assert on_a.logged_in and on_b.logged_in
+        widget = on_a.widgets("button_group", PROGRESS)[0]
+        task_id = int(widget.id.rsplit("task_progress_", 1)[1].split("_")[0])
+        before = _progress_of(on_b, task_id)
+        new = next(o.content for o in widget.options[:-1] if o.content != before)
+        await on_a.choose("button_group", PROGRESS, lambda _o, _c: new, "update a task")
+        assert not on_a.error_alerts and not on_a.exceptions
+        assert _progress_of(on_a, task_id) == new
+        written = time.monotonic()
+        while True:
+            await on_b.open_page(TASKS, "open my tasks")
+            if _progress_of(on_b, task_id) == new:
+                return time.monotonic() - written
+            assert time.monotonic() - written < TTL + 5, "replica b never saw the write"
+            await asyncio.sleep(0.5)
+
+    seen_after = asyncio.run(scenario())
+    assert seen_after <= TTL + 2
+
+
+def test_a_lock_out_on_one_replica_holds_on_the_other(cluster: Cluster) -> None:
+    async def scenario() -> tuple[bool, bool, list[str]]:
+        for _ in range(5):  # LOCKOUT_ATTEMPTS, each from a new browser session on replica a
+            failed = await _logged_in(cluster.a.base, "mayor", "wrong password")
+            assert not failed.logged_in
+            await failed.close()
+        right_on_b = await _logged_in(cluster.b.base, "mayor", "demo")
+        other_on_b = await _logged_in(cluster.b.base, "manager", "demo")
+        return right_on_b.logged_in, other_on_b.logged_in, right_on_b.error_alerts
+
+    mayor_in, manager_in, alerts = asyncio.run(scenario())
+    assert users.is_locked(cluster.db, "mayor")
+    assert not mayor_in, "the right password must not open a locked account on another replica"
+    assert alerts, "the refused login says so"
+    assert manager_in, "other users still log in on that replica"
+
+
+def test_nginx_spreads_sessions_and_keeps_each_on_its_replica(cluster: Cluster) -> None:
+    def connections(server: AppServer) -> int:
+        port = int(server.base.rsplit(":", 1)[1])
+        return sum(
+            1
+            for c in psutil.Process(server.process.pid).net_connections()
+            if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port
+        )
+
+    async def scenario() -> tuple[list[int], list[int], str]:
+        sessions = [await _logged_in(cluster.balancer, "manager") for _ in range(8)]
+        spread = [connections(cluster.a), connections(cluster.b)]
+        assert all(s.logged_in for s in sessions), "websocket sessions work through nginx"
+        # a second tab with the same sticky cookie lands on the same replica as the first
+        first = sessions[0]
+        twin = Session(cluster.balancer, cookies=dict(first.cookies))
+        await twin.open()
+        await twin.load()
+        after = [connections(cluster.a), connections(cluster.b)]
+        for s in [*sessions, twin]:
+            await s.close()
+        return spread, after, first.cookies.get("employdash_lb", "")
+
+    spread, after, cookie = asyncio.run(scenario())
+    assert cookie, "nginx sets the sticky-session cookie"
+    assert min(spread) >= 1, f"both replicas serve sessions: {spread}"
+    grew = [x - y for x, y in zip(after, spread, strict=True)]
+    assert sorted(grew) == [0, 1], f"the twin tab joined one replica: {grew}"
+
+
+@pytest.mark.e2e
+def test_a_login_on_one_replica_holds_on_the_other_and_through_nginx(cluster: Cluster) -> None:
+    """The login cookie (set by the browser) is honoured by the replica that did not log in."""
+    nav = '[data-testid="stSidebarNav"]'
+    browser: Browser
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+        page = context.new_page()
+        login(page, cluster.a.base, "manager")
+        for base in (cluster.b.base, cluster.balancer):
+            page.goto(base + "/")
+            page.wait_for_selector(nav, state="attached", timeout=30_000)
+            wait_idle(page)
+            assert page.locator('[data-testid="stForm"] input[type="password"]').count() == 0
+        context.close()
