@@ -1,0 +1,154 @@
+"""The authorization matrix, generated from the access policy: every service that names a locality,
+as every role, on a locality inside its scope and on one outside, is allowed or refused exactly as
+`employdash.access.POLICY` says.
+
+Services are found by introspection (public functions of the area packages whose parameters start
+with `db, actor` and that take a locality), so a new service is in the matrix without anyone adding
+it. Arguments other than the locality are placeholders: a call that gets past the permission check
+may then fail on them (a validation error, a missing record) and writes nothing that matters; only
+`PermissionDenied` counts as a refusal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from employdash import users
+from employdash.access import Action, Area, allows
+from employdash.db import Database
+from employdash.errors import PermissionDenied
+from employdash.mentoring.funnel import Selection
+
+AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring")
+USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+OWN, FOREIGN = 1031, 31  # Sederot is in every demo user's scope; Tel Aviv in none but the admin's
+
+WRITE_VERBS = (
+    "add", "advance", "approve", "cancel", "close", "commit", "create", "deactivate", "define",
+    "delete", "discard", "end", "link", "move", "record", "rename", "reorder", "reset", "retire",
+    "save", "set", "take", "update", "correct", "assign", "log", "import", "enter",
+)  # fmt: skip
+
+# The area a module's services belong to, where it is not the package's own.
+AREA_OF_MODULE = {
+    "employdash.mentoring.briefing": Area.MENTORING,
+    "employdash.indicators.imports": Area.CATALOGUE,
+}
+# Single services whose area differs from their module's.
+AREA_OF_SERVICE = {
+    "employdash.mentoring.operations.participants": Area.PARTICIPANTS,
+    "employdash.mentoring.operations.waiting_lists": Area.PARTICIPANTS,
+    "employdash.mentoring.operations.define_pipeline": Area.CATALOGUE,
+}
+PACKAGE_AREA = {
+    "indicators": Area.INDICATORS,
+    "briefing": Area.BRIEFING,
+    "forum": Area.FORUM,
+    "stakeholders": Area.STAKEHOLDERS,
+    "mentoring": Area.MENTORING,
+}
+
+
+def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
+    for area in AREAS:
+        package = importlib.import_module(f"employdash.{area}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name in ("seed", "vocabulary"):
+                continue
+            module = importlib.import_module(f"employdash.{area}.{info.name}")
+            for name, fn in inspect.getmembers(module, inspect.isfunction):
+                if fn.__module__ != module.__name__ or name.startswith("_"):
+                    continue
+                params = list(inspect.signature(fn).parameters)
+                takes_locality = {"locality_code", "locality_codes", "sel"} & set(params)
+                if params[:2] == ["db", "actor"] and takes_locality:
+                    yield f"{module.__name__}.{name}", fn
+
+
+SERVICES = dict(_services())
+
+
+# Reads that only writers may make.
+WRITERS_ONLY = {
+    "employdash.forum.meetings.load_draft",  # a meeting draft is part of writing the meeting
+}
+
+
+def _action(qualified: str) -> Action:
+    name = qualified.rsplit(".", 1)[1]
+    if qualified in WRITERS_ONLY or name.split("_")[0] in WRITE_VERBS:
+        return Action.WRITE
+    return Action.READ
+
+
+def _area(qualified: str) -> Area:
+    module = qualified.rsplit(".", 1)[0]
+    return AREA_OF_SERVICE.get(
+        qualified, AREA_OF_MODULE.get(module, PACKAGE_AREA[module.split(".")[1]])
+    )
+
+
+def _placeholder(param: inspect.Parameter, code: int) -> Any:
+    if param.name == "locality_code":
+        return code
+    if param.name == "locality_codes":
+        return [code]
+    if param.name == "sel":
+        return Selection(locality_codes=(code,))
+    annotation = str(param.annotation)
+    if "date" in annotation or param.name in ("on", "as_of"):
+        return date.today()
+    if annotation.startswith("int") or param.name.endswith(("_id", "version")):
+        return 10**9
+    if annotation.startswith(("list", "tuple")):
+        return []
+    if annotation.startswith("str"):
+        return ""
+    if annotation.startswith("bool"):
+        return False
+    return None
+
+
+def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
+    """True when the call got past the permission check."""
+    required = [
+        p
+        for p in list(inspect.signature(fn).parameters.values())[2:]
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    args = [_placeholder(p, code) for p in required if p.kind is not p.KEYWORD_ONLY]
+    kwargs = {p.name: _placeholder(p, code) for p in required if p.kind is p.KEYWORD_ONLY}
+    try:
+        fn(db, actor, *args, **kwargs)
+    except PermissionDenied:
+        return False
+    except Exception:
+        return True
+    return True
+    return True
+
+
+def test_the_matrix_covers_every_area() -> None:
+    assert {_area(q) for q in SERVICES} >= set(PACKAGE_AREA.values())
+    assert len(SERVICES) >= 40
+
+
+@pytest.mark.parametrize("role", sorted(USER_OF_ROLE))
+def test_every_service_every_role_own_and_other_locality(db: Database, role: str) -> None:
+    actor = users.load_actor(db, USER_OF_ROLE[role])
+    assert actor is not None
+    wrong: list[str] = []
+    for qualified, fn in SERVICES.items():
+        permitted = allows(role, _area(qualified), _action(qualified))
+        for code in (OWN, FOREIGN):
+            expected = permitted and actor.can_see(code)
+            if _call(fn, db, actor, code) != expected:
+                wrong.append(f"{qualified} on {code}: expected {'allow' if expected else 'deny'}")
+    assert not wrong, "\n".join(wrong)
