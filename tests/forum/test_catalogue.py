@@ -6,10 +6,12 @@ import re
 
 from employdash.forum.stages import ALL_MILESTONES, MEETING_OUTLINE, STAGE_KEYS
 from employdash.i18n import catalogue
-from tests.support.sources import product_sources
+from tests.support.sources import ROOT, product_sources
 
-# Table names in the models (ForeignKey("forum.id")) look like keys but are not.
-FILES = [path for path in product_sources() if "models" not in path.parts]
+FILES = [
+    *product_sources("employdash/forum", "components/forum"),
+    *(ROOT / "pages" / name for name in ("forum.py", "tasks.py", "meeting.py")),
+]
 LITERAL = re.compile(r"""["']((?:forum|task|meet|common|page|empty|sector)\.[a-z0-9_.]+)["']""")
 
 
