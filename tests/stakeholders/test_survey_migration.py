@@ -59,6 +59,9 @@ def test_survey_migration_up_and_down_keeps_every_answer(empty_db: Database) -> 
     db = empty_db
     _migrate(db, "upgrade", "0005")
     is_pg = db.dialect == "postgresql"
+    areas_sql, needs_sql = (
+        ("CAST(:areas AS JSONB)", "CAST(:needs AS JSONB)") if is_pg else (":areas", ":needs")
+    )
     with db.engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -79,9 +82,9 @@ def test_survey_migration_up_and_down_keeps_every_answer(empty_db: Database) -> 
                     "survey_date, branch, recruitment_areas, hiring_horizon, remote_work, "
                     "offers_training, training_needs, service_contact, satisfaction, "
                     "community_interest, created_by, created_at) VALUES (:id, 1031, 1, "
-                    f"'2026-0{rid}-01', 'industry', {'CAST(:areas AS JSONB)' if is_pg else ':areas'}, "
+                    f"'2026-0{rid}-01', 'industry', {areas_sql}, "
                     "'3_6', :remote, :offers, "
-                    f"{'CAST(:needs AS JSONB)' if is_pg else ':needs'}, :contact, 4, false, "
+                    f"{needs_sql}, :contact, 4, false, "
                     "'admin', '2026-01-01 00:00:00')"
                 ),
                 dict(
