@@ -2,6 +2,9 @@
 on SQLite and PostgreSQL.
 
 Figures (each against a baseline measured in the same run):
+- the national views (issue 14 item 3): the indicator services an admin calls over all 1,300
+  localities (series, the map's month, ranks, district aggregates), against the same SQL run
+  alone; aim under 1 s on both databases (`results/indicators_national.*`);
 - briefing and explorer rendered server-side with AppTest, cold (caches cleared) and warm,
   against the raw SQL queries for the same figures plus an empty AppTest page;
 - importing 1M rows through the validating importer, against pandas.read_csv plus a bulk insert
@@ -330,6 +333,97 @@ def page_figures(db: Database, label: str) -> list[Figure]:
     return figures
 
 
+# --- national views: every locality at once ------------------------------------------------------
+
+HEADLINES = ["job_seekers", "unemployment_rate", "avg_wage", "jobs", "businesses", "open_positions"]
+
+
+def _raw_series(codes: list[int], indicators: list[str], start: date) -> tuple[str, dict]:
+    marks = ", ".join(f"'{i}'" for i in indicators)
+    places = ", ".join(str(c) for c in codes)
+    return (
+        "SELECT locality_code, period, indicator_code, value, status FROM indicator_value WHERE "
+        f"locality_code IN ({places}) AND indicator_code IN ({marks}) AND period >= :start AND "
+        "period <= :end ORDER BY locality_code, indicator_code, period",
+        {"start": start, "end": END},
+    )
+
+
+RAW_MAP = (
+    "SELECT l.code, l.name_he, l.name_en, l.latitude, l.longitude, l.population, v.value, "
+    "v.status FROM locality l LEFT JOIN indicator_value v ON v.locality_code = l.code AND "
+    "v.indicator_code = 'job_seekers' AND v.period = :end"
+)
+RAW_RANKS = (
+    "SELECT l.code, l.district_id, l.population, v.value * 1000.0 / l.population FROM "
+    "indicator_value v JOIN locality l ON l.code = v.locality_code WHERE v.indicator_code = "
+    "'job_seekers' AND v.period = :end AND v.value IS NOT NULL AND l.population > 0"
+)
+RAW_DISTRICT = (
+    "SELECT v.period, v.indicator_code, SUM(v.value), COUNT(v.value) FROM indicator_value v "
+    "JOIN locality l ON l.code = v.locality_code WHERE l.district_id = 6 AND v.indicator_code "
+    "IN ('job_seekers','jobs','businesses','open_positions') AND v.period >= :start AND "
+    "v.period <= :end GROUP BY v.period, v.indicator_code"
+)
+
+
+def _raw(db: Database, sql: str, params: dict, repeat: int = 2) -> float:
+    def run() -> None:
+        with db.engine.connect() as conn:
+            conn.execute(text(sql), params).all()
+
+    return median_time(run, repeat=repeat, warmup=1)
+
+
+def national_figures(db: Database, label: str) -> list[Figure]:
+    """The indicator services over all localities, as an admin (national scope) calls them."""
+    from employdash.indicators import values as indicators
+
+    admin = load_actor(db, "admin")
+    assert admin is not None
+    with db.engine.connect() as conn:
+        codes = [r[0] for r in conn.execute(text("SELECT code FROM locality ORDER BY code"))]
+    start12, start24 = date(2025, 11, 1), date(2024, 11, 1)
+    cases = (
+        (
+            "national series, job seekers × 12 months",
+            lambda: indicators.series(db, admin, codes, ["job_seekers"], start12, END),
+            _raw_series(codes, ["job_seekers"], start12),
+        ),
+        (
+            "national series, 6 headlines × 24 months",
+            lambda: indicators.series(db, admin, codes, HEADLINES, start24, END),
+            _raw_series(codes, HEADLINES, start24),
+        ),
+        (
+            "national map, one month",
+            lambda: indicators.latest_in_scope(db, admin, "job_seekers", END, codes),
+            (RAW_MAP, {"end": END}),
+        ),
+        (
+            "ranks in district and size band",
+            lambda: indicators.rankings(db, admin, LOCALITY, "job_seekers", END),
+            (RAW_RANKS, {"end": END}),
+        ),
+        (
+            "district aggregates, 6 headlines × 24 months",
+            lambda: indicators.district_series(db, admin, LOCALITY, HEADLINES, start24, END),
+            (RAW_DISTRICT, {"start": start24, "end": END}),
+        ),
+    )
+    figures = []
+    for name, call, (sql, params) in cases:
+        seconds = median_time(call, repeat=3, warmup=1)
+        raw = _raw(db, sql, params)
+        figures.append(
+            Figure(
+                name, seconds, "the same SQL alone", raw, label, "< 1 s", {"localities": len(codes)}
+            )
+        )
+        print(f"{label}: {name}: {seconds:.3f} s (raw {raw:.3f} s)", flush=True)
+    return figures
+
+
 # --- import of 1M rows ------------------------------------------------------------------------
 
 
@@ -416,6 +510,10 @@ def sqlite_figures(work: Path) -> list[Figure]:
     load_sqlite(full, value_rows(codes, months(YEARS * 12)))
     print(f"sqlite: generated in {time.perf_counter() - started:.0f} s", flush=True)
     db = Database(f"sqlite:///{full}")
+    NATIONAL.extend(national_figures(db, "sqlite"))
+    if ONLY_NATIONAL:
+        db.dispose()
+        return []
     figures = page_figures(db, "sqlite")
     db.dispose()
 
@@ -439,6 +537,12 @@ def postgres_figures() -> list[Figure]:
         load_postgres(full_url, value_rows(codes, months(YEARS * 12)))
         print(f"postgres: generated in {time.perf_counter() - started:.0f} s", flush=True)
         db = Database(full_url)
+        NATIONAL.extend(national_figures(db, "postgresql"))
+        if ONLY_NATIONAL:
+            db.dispose()
+            for name in ("bench_ind_full", "bench_ind_empty"):
+                drop_database(server, name)
+            return []
         figures = page_figures(db, "postgresql")
         db.dispose()
 
@@ -452,6 +556,11 @@ def postgres_figures() -> list[Figure]:
         return figures
 
 
+# Set BENCH_INDICATORS=national to measure only the national views (no renders, no import).
+ONLY_NATIONAL = os.environ.get("BENCH_INDICATORS") == "national"
+NATIONAL: list[Figure] = []
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-indicators-"))
     try:
@@ -459,6 +568,16 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     values = LOCALITIES * YEARS * 12 * len(INDICATORS)
+    write(
+        "indicators_national",
+        NATIONAL,
+        f"{LOCALITIES} localities × {YEARS} years × 12 months × {len(INDICATORS)} indicators "
+        f"= {values:,} values. Each figure is an indicator service called as an admin (national "
+        "scope) over every locality, median of 3 after one warm-up, against the same SQL run "
+        "alone on one connection (median of 2). Aim: under 1 s on both databases.",
+    )
+    if ONLY_NATIONAL:
+        return
     write(
         "indicators",
         figures,

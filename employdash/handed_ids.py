@@ -20,7 +20,11 @@ from employdash.models import Organisation, Person
 from employdash.models.base import Base
 from employdash.models.forum import Forum, Meeting, StrategicFocus, SuccessMetric, Task, Team
 from employdash.models.mentoring import Cohort, Match, Participant, Pipeline, PipelineStage, Program
-from employdash.models.stakeholders import Stakeholder, StakeholderRelation
+from employdash.models.stakeholders import (
+    EmployerSurveyResponse,
+    Stakeholder,
+    StakeholderRelation,
+)
 
 T = TypeVar("T", bound=Base)
 LocalityQuery = Callable[[int], Select[Any]]
@@ -57,6 +61,9 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Stakeholder: lambda i: select(Stakeholder.locality_code).where(Stakeholder.id == i),
     StakeholderRelation: lambda i: select(StakeholderRelation.locality_code).where(
         StakeholderRelation.id == i
+    ),
+    EmployerSurveyResponse: lambda i: select(EmployerSurveyResponse.locality_code).where(
+        EmployerSurveyResponse.id == i
     ),
     Program: lambda i: select(Program.locality_code).where(Program.id == i),
     Cohort: _program_child(Cohort),

@@ -5,12 +5,16 @@ import hashlib
 import streamlit as st
 
 from components.indicators import imports as view
+from components.indicators import local as local_forms
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.indicators.imports import commit_import, list_batches, preview_import
 
 ctx = current()
 st.title(ctx.tr("page.indicators_admin"))
+flash = st.session_state.pop("ind_local_flash", None)
+if flash:
+    st.success(flash)
 st.caption(ctx.tr("ind.import.intro"))
 st.caption(ctx.tr("ind.import.formats"))
 
@@ -55,3 +59,9 @@ if uploaded is not None:
 
 with guarded():
     view.history(list_batches(ctx.db, ctx.actor), ctx.lang)
+
+st.divider()
+with guarded():
+    local_forms.add_form(ctx)
+with guarded():
+    local_forms.value_form(ctx)

@@ -33,10 +33,32 @@ def preview(plan: ImportPlan, lang: str) -> None:
         ("ind.import.to_add", len(plan.to_add)),
         ("ind.import.to_revise", len(plan.to_revise)),
         ("ind.import.unchanged", plan.unchanged),
+        ("ind.import.duplicates", len(plan.duplicates)),
         ("ind.import.rejected", len(plan.rejected)),
     )
     for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(t(key, lang), fmt_number(value, lang), border=True)
+    if plan.ignored_columns:  # never dropped silently: each column named, with why
+        st.markdown(f"**{t('ind.import.ignored_title', lang)}**")
+        for header, reason in plan.ignored_columns:
+            st.text(t("ind.import.ignored_column", lang, column=header, reason=t(reason, lang)))
+    if plan.totals_skipped:
+        lines = ", ".join(str(n) for n in plan.totals_skipped[:MAX_LISTED])
+        st.text(t("ind.import.totals_skipped", lang, lines=lines))
+    if plan.duplicates:
+        st.markdown(f"**{t('ind.import.duplicates_title', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("ind.import.col.line", lang): [d.line for d in plan.duplicates[:MAX_LISTED]],
+                    t("ind.import.col.reason", lang): [
+                        f"{t(d.reason, lang)} {d.detail}" for d in plan.duplicates[:MAX_LISTED]
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if plan.rejected:
         st.markdown(f"**{t('ind.import.rejected_title', lang)}**")
         st.dataframe(

@@ -1,11 +1,14 @@
-"""The survey responses tab: the stored responses and the form to enter one (annex 2)."""
+"""The survey responses tab: the stored responses, the form to enter one, and the form to correct
+one (annex 2 of the locality model, question by question)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
 from components.shell.context import PageContext
@@ -14,14 +17,29 @@ from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
+from employdash.stakeholders.surveys import SurveyInput
 from employdash.stakeholders.vocabulary import (
     BRANCHES,
     HIRING_HORIZONS,
     REMOTE_STANCES,
-    SERVICE_CONTACTS,
+    TRAINING_NEEDS,
+    TRAINING_OFFERED,
 )
 
 NEW = -1
+ANSWERS: tuple[bool | None, ...] = (None, True, False)
+
+
+def _answer(tr: Callable[[str], str], value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return tr("survey.answer.unasked")
+    return tr("survey.answer.yes") if value else tr("survey.answer.no")
+
+
+def _label(tr: Callable[[str], str], prefix: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return tr("survey.answer.unasked")
+    return tr(f"{prefix}.{value}")
 
 
 def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,22 +49,231 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
         tr("survey.field.survey_date"): [fmt_date(d, ctx.lang) for d in frame.survey_date],
         tr("survey.field.branch"): [tr(f"survey.branch.{b}") for b in frame.branch],
         tr("survey.field.employee_count"): frame.employee_count,
-        tr("survey.col.positions"): frame.open_positions,
+        tr("survey.field.has_vacancies"): [_answer(tr, v) for v in frame.has_vacancies],
+        tr("survey.field.vacancies"): frame.vacancies,
         tr("survey.field.open_positions"): frame.professions,
         tr("survey.field.hiring_horizon"): [
             tr(f"survey.horizon.{h}") for h in frame.hiring_horizon
         ],
-        tr("survey.field.remote_work"): [tr(f"survey.remote.{r}") for r in frame.remote_work],
-        tr("survey.field.training_needs"): frame.training_needs,
-        tr("survey.field.service_contact"): [
-            tr(f"survey.contact.{c}") for c in frame.service_contact
+        tr("survey.field.recruiting_help"): [_answer(tr, v) for v in frame.recruiting_help],
+        tr("survey.field.remote_work"): [_label(tr, "survey.remote", r) for r in frame.remote_work],
+        tr("survey.field.training_offered"): [
+            _label(tr, "survey.training_offered", v) for v in frame.training_offered
         ],
+        tr("survey.field.training_need"): [
+            _label(tr, "survey.training_need", v) for v in frame.training_need
+        ],
+        tr("survey.field.training_needs"): frame.training_needs,
+        tr("survey.field.has_service_contact"): [_answer(tr, v) for v in frame.has_service_contact],
         tr("survey.field.satisfaction"): frame.satisfaction,
+        tr("survey.field.contact_consent"): [_answer(tr, v) for v in frame.contact_consent],
+        tr("survey.field.community_interest"): [_answer(tr, v) for v in frame.community_interest],
     }
     if "contact_name" in frame:
         columns[tr("survey.field.contact_name")] = frame.contact_name
         columns[tr("survey.field.contact_phone")] = frame.contact_phone
     return pd.DataFrame(columns)
+
+
+def _yes_no(
+    ctx: PageContext, where: DeltaGenerator, key: str, value: bool | None, form_key: str
+) -> bool | None:
+    tr = ctx.tr
+    return where.radio(
+        tr(f"survey.field.{key}"),
+        ANSWERS,
+        index=ANSWERS.index(value),
+        horizontal=True,
+        format_func=lambda v: _answer(tr, v),
+        key=f"{form_key}_{key}_{ctx.lang}",
+    )
+
+
+def _choice(
+    ctx: PageContext,
+    where: DeltaGenerator,
+    key: str,
+    options: tuple[str, ...],
+    prefix: str,
+    value: str | None,
+    form_key: str,
+) -> str | None:
+    tr = ctx.tr
+    choices: tuple[str | None, ...] = (None, *options)
+    if value is not None and value not in options:  # an older answer (level not recorded)
+        choices = (*choices, value)
+    return where.radio(
+        tr(f"survey.field.{key}"),
+        choices,
+        index=choices.index(value),
+        format_func=lambda v: _label(tr, prefix, v),
+        key=f"{form_key}_{key}_{ctx.lang}",
+    )
+
+
+def _questions(
+    ctx: PageContext, code: int, initial: SurveyInput | None, form_key: str
+) -> SurveyInput:
+    """Annex 2's questions in its order, prefilled from `initial` (a correction) or empty."""
+    tr = ctx.tr
+    places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+    start = initial or SurveyInput(
+        survey_date=date.today(), branch=BRANCHES[0], hiring_horizon=HIRING_HORIZONS[0]
+    )
+    c1, c2 = st.columns(2)
+    survey_date = c1.date_input(
+        tr("survey.field.survey_date"),
+        value=start.survey_date,
+        max_value=date.today(),
+        format="DD/MM/YYYY",
+        key=f"{form_key}_date",
+    )
+    location = c2.text_input(
+        tr("survey.field.location"), value=start.location or "", key=f"{form_key}_location"
+    )
+    branch = c1.selectbox(
+        tr("survey.field.branch"),
+        BRANCHES,
+        index=BRANCHES.index(start.branch),
+        format_func=lambda b: tr(f"survey.branch.{b}"),
+        key=f"{form_key}_branch_{ctx.lang}",
+    )
+    employees = c2.number_input(
+        tr("survey.field.employee_count"),
+        min_value=0,
+        step=1,
+        value=start.employee_count or 0,
+        key=f"{form_key}_employees",
+    )
+    areas = st.multiselect(
+        tr("survey.field.recruitment_areas"),
+        list(places),
+        default=[a for a in (start.recruitment_areas or [code]) if a in places],
+        format_func=lambda c: places[c],
+        key=f"{form_key}_areas_{ctx.lang}",
+    )
+    c1, c2 = st.columns(2)
+    has_vacancies = _yes_no(ctx, c1, "has_vacancies", start.has_vacancies, form_key)
+    vacancies = c2.number_input(
+        tr("survey.field.vacancies"),
+        min_value=0,
+        step=1,
+        value=start.vacancies or 0,
+        key=f"{form_key}_vacancies",
+    )
+    st.caption(tr("survey.form.positions_help"))
+    positions = st.data_editor(
+        pd.DataFrame(
+            {
+                "profession": pd.Series([p[0] for p in start.positions], dtype="str"),
+                "count": pd.Series([p[1] for p in start.positions], dtype="int"),
+                "code": pd.Series(
+                    [(p[2] if len(p) > 2 else None) or "" for p in start.positions], dtype="str"
+                ),
+            }
+        ),
+        num_rows="dynamic",
+        key=f"{form_key}_positions",
+        width="stretch",
+        column_config={
+            "profession": st.column_config.TextColumn(tr("survey.col.profession")),
+            "count": st.column_config.NumberColumn(tr("survey.col.positions"), min_value=1, step=1),
+            "code": st.column_config.TextColumn(tr("survey.col.profession_code")),
+        },
+    )
+    c1, c2 = st.columns(2)
+    horizon = c1.radio(
+        tr("survey.field.hiring_horizon"),
+        HIRING_HORIZONS,
+        index=HIRING_HORIZONS.index(start.hiring_horizon),
+        format_func=lambda h: tr(f"survey.horizon.{h}"),
+        key=f"{form_key}_horizon_{ctx.lang}",
+    )
+    recruiting_help = _yes_no(ctx, c2, "recruiting_help", start.recruiting_help, form_key)
+    remote = _choice(
+        ctx, c2, "remote_work", REMOTE_STANCES, "survey.remote", start.remote_work, form_key
+    )
+    c1, c2 = st.columns(2)
+    offered = _choice(
+        ctx,
+        c1,
+        "training_offered",
+        TRAINING_OFFERED,
+        "survey.training_offered",
+        start.training_offered,
+        form_key,
+    )
+    need = _choice(
+        ctx,
+        c2,
+        "training_need",
+        TRAINING_NEEDS,
+        "survey.training_need",
+        start.training_need,
+        form_key,
+    )
+    needs = st.text_input(
+        tr("survey.field.training_needs"),
+        value="; ".join(start.training_needs),
+        help=tr("survey.form.needs_help"),
+        key=f"{form_key}_needs",
+    )
+    c1, c2 = st.columns(2)
+    has_contact = _yes_no(ctx, c1, "has_service_contact", start.has_service_contact, form_key)
+    satisfaction = c2.select_slider(
+        tr("survey.field.satisfaction_scale"),
+        [None, 1, 2, 3, 4, 5],
+        value=start.satisfaction,
+        format_func=lambda v: "—" if v is None else str(v),
+        key=f"{form_key}_satisfaction",
+    )
+    c1, c2 = st.columns(2)
+    consent = _yes_no(ctx, c1, "contact_consent", start.contact_consent, form_key)
+    community = c2.checkbox(
+        tr("survey.field.community_interest"),
+        value=start.community_interest,
+        key=f"{form_key}_community",
+    )
+    c1, c2, c3 = st.columns(3)
+    contact_name = c1.text_input(
+        tr("survey.field.contact_name"), value=start.contact_name or "", key=f"{form_key}_cname"
+    )
+    phone = c2.text_input(
+        tr("survey.field.contact_phone"), value=start.contact_phone or "", key=f"{form_key}_phone"
+    )
+    email = c3.text_input(
+        tr("survey.field.contact_email"), value=start.contact_email or "", key=f"{form_key}_email"
+    )
+    rows = positions.dropna(subset=["profession"])
+    return SurveyInput(
+        survey_date=survey_date,
+        branch=branch,
+        hiring_horizon=horizon,
+        organisation_id=start.organisation_id,
+        location=location,
+        employee_count=int(employees) or None,
+        recruitment_areas=[int(a) for a in areas],
+        has_vacancies=has_vacancies,
+        vacancies=int(vacancies) or None,
+        positions=[
+            (str(p), int(c), (str(k).strip() or None) if isinstance(k, str) else None)
+            for p, c, k in zip(rows.profession, rows["count"], rows["code"], strict=True)
+            if isinstance(p, str) and p.strip() and pd.notna(c)
+        ],
+        recruiting_help=recruiting_help,
+        remote_work=remote,
+        training_offered=offered,
+        training_need=need,
+        training_needs=needs.split(";"),
+        has_service_contact=has_contact,
+        service_contact=start.service_contact,
+        satisfaction=satisfaction,
+        contact_consent=consent,
+        community_interest=community,
+        contact_name=contact_name,
+        contact_phone=phone,
+        contact_email=email,
+    )
 
 
 def _form(ctx: PageContext, code: int) -> None:
@@ -56,7 +283,6 @@ def _form(ctx: PageContext, code: int) -> None:
         for o in stakeholders.options(ctx.db, ctx.actor, code).organisations
         if o[2] == "employer"
     }
-    places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     with (
         st.expander(tr("survey.form.title"), icon=":material/add_business:"),
         st.form("survey_add", clear_on_submit=True),
@@ -66,99 +292,50 @@ def _form(ctx: PageContext, code: int) -> None:
             tr("survey.field.company"),
             [NEW, *employers],
             format_func=lambda i: tr("survey.form.new_company") if i == NEW else employers[i],
+            key=f"survey_add_org_{ctx.lang}",
         )
-        company = c2.text_input(tr("survey.form.new_company_name"))
-        survey_date = c1.date_input(
-            tr("survey.field.survey_date"),
-            value=date.today(),
-            max_value=date.today(),
-            format="DD/MM/YYYY",
-        )
-        location = c2.text_input(tr("survey.field.location"))
-        branch = c1.selectbox(
-            tr("survey.field.branch"), BRANCHES, format_func=lambda b: tr(f"survey.branch.{b}")
-        )
-        employees = c2.number_input(tr("survey.field.employee_count"), min_value=0, step=1, value=0)
-        areas = st.multiselect(
-            tr("survey.field.recruitment_areas"),
-            list(places),
-            default=[code],
-            format_func=lambda c: places[c],
-        )
-        st.caption(tr("survey.form.positions_help"))
-        positions = st.data_editor(
-            pd.DataFrame(
-                {"profession": pd.Series([], dtype="str"), "count": pd.Series([], dtype="int")}
-            ),
-            num_rows="dynamic",
-            key="survey_positions",
-            width="stretch",
-            column_config={
-                "profession": st.column_config.TextColumn(tr("survey.col.profession")),
-                "count": st.column_config.NumberColumn(
-                    tr("survey.col.positions"), min_value=1, step=1
-                ),
-            },
-        )
-        c1, c2 = st.columns(2)
-        horizon = c1.radio(
-            tr("survey.field.hiring_horizon"),
-            HIRING_HORIZONS,
-            format_func=lambda h: tr(f"survey.horizon.{h}"),
-        )
-        remote = c2.radio(
-            tr("survey.field.remote_work"),
-            REMOTE_STANCES,
-            format_func=lambda r: tr(f"survey.remote.{r}"),
-        )
-        offers = c1.checkbox(tr("survey.field.offers_training"))
-        needs = c2.text_input(tr("survey.field.training_needs"), help=tr("survey.form.needs_help"))
-        contact = c1.radio(
-            tr("survey.field.service_contact"),
-            SERVICE_CONTACTS,
-            format_func=lambda c: tr(f"survey.contact.{c}"),
-        )
-        satisfaction = c2.select_slider(
-            tr("survey.field.satisfaction"),
-            [None, 1, 2, 3, 4, 5],
-            format_func=lambda v: "—" if v is None else str(v),
-        )
-        community = st.checkbox(tr("survey.field.community_interest"))
-        c1, c2, c3 = st.columns(3)
-        contact_name = c1.text_input(tr("survey.field.contact_name"))
-        phone = c2.text_input(tr("survey.field.contact_phone"))
-        email = c3.text_input(tr("survey.field.contact_email"))
+        company = c2.text_input(tr("survey.form.new_company_name"), key="survey_add_company")
+        data = _questions(ctx, code, None, "survey_add")
         if st.form_submit_button(tr("survey.form.submit"), type="primary"):
-            rows = positions.dropna(how="all")
-            data = surveys.SurveyInput(
-                survey_date=survey_date,
-                branch=branch,
-                hiring_horizon=horizon,
-                remote_work=remote,
-                service_contact=contact,
-                organisation_id=None if org == NEW else int(org),
-                company=company,
-                location=location,
-                employee_count=int(employees) or None,
-                recruitment_areas=[int(a) for a in areas],
-                positions=[
-                    (str(p), int(c))
-                    for p, c in zip(rows.profession, rows["count"], strict=True)
-                    if isinstance(p, str) and pd.notna(c)
-                ],
-                offers_training=offers,
-                training_needs=needs.split(";"),
-                satisfaction=satisfaction,
-                community_interest=community,
-                contact_name=contact_name,
-                contact_phone=phone,
-                contact_email=email,
-            )
+            data.organisation_id = None if org == NEW else int(org)
+            data.company = company
             with guarded():
                 surveys.create_response(ctx.db, ctx.actor, code, data)
                 stakeholder_data.clear()
                 st.session_state["survey_flash"] = tr("survey.form.created")
                 st.rerun()
+
+
+def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
+    """Correct a stored response: the form opens with its answers and saves over the version
+    it was read at, so a correction saved meanwhile by someone else is never overwritten."""
+    tr = ctx.tr
+    labels = {
+        int(r.id): f"{r.company} · {fmt_date(r.survey_date, ctx.lang)}" for r in frame.itertuples()
+    }
+    with st.expander(tr("survey.edit.title"), icon=":material/edit_note:"):
+        picked = st.selectbox(
+            tr("survey.edit.pick"),
+            list(labels),
+            format_func=lambda i: labels[i],
+            key=f"survey_edit_pick_{ctx.lang}",
+        )
+        if picked is None:
+            return
+        with guarded():
+            initial, version = surveys.get_response(ctx.db, ctx.actor, int(picked))
+            with st.form(f"survey_edit_{picked}_{version}"):
+                data = _questions(ctx, code, initial, f"survey_edit_{picked}_{version}")
+                if st.form_submit_button(tr("survey.edit.submit"), type="primary"):
+                    with guarded():
+                        saved = surveys.update_response(
+                            ctx.db, ctx.actor, int(picked), version, data
+                        )
+                        stakeholder_data.clear()
+                        st.session_state["survey_flash"] = tr(
+                            "survey.edit.saved" if saved != version else "survey.edit.unchanged"
+                        )
+                        st.rerun()
 
 
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
@@ -170,3 +347,5 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         download_buttons(table, f"employer-survey-{code}", "survey_responses")
     if can_edit:
         _form(ctx, code)
+        if len(frame):
+            _edit(ctx, code, frame)

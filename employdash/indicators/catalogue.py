@@ -80,6 +80,42 @@ BREAKDOWNS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 
 
+# Measures of the Employment Service's table beyond the demo's breakdowns: its education split is
+# academic / non-academic (non-academic = up to 12 years + post-secondary), and two subsets of the
+# job seekers (income-support recipients, those not employed), each a one-cell dimension.
+IES_BREAKDOWNS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("education", (("non_academic", "ללא תואר אקדמי", "without an academic degree"),)),
+    ("income_support", (("recipients", "מקבלי הבטחת הכנסה", "income-support recipients"),)),
+    ("employment_status", (("not_employed", "שאינם עובדים", "not employed"),)),
+)
+# A coarser cell is left out of a breakdown when the finer cells it sums are there, so one
+# chart never counts the same people twice.
+COARSER_THAN = {
+    "job_seekers.education.non_academic": (
+        "job_seekers.education.up_to_12",
+        "job_seekers.education.post_secondary",
+    ),
+}
+PLACEMENTS = Definition(
+    "placements",
+    "השמות מתוך הפניות",
+    "Placements from referrals",
+    "count",
+    True,
+    IES,
+    sort_order=90,
+)
+IES_RATE = Definition(
+    "ies_unemployment_estimate",
+    "שיעור אבטלה מוערך (שירות התעסוקה)",
+    "Estimated unemployment rate (Employment Service)",
+    "fraction",
+    False,
+    IES,
+    sort_order=91,
+)
+
+
 def breakdown_code(dimension: str, category: str) -> str:
     return f"job_seekers.{dimension}.{category}"
 
@@ -87,7 +123,7 @@ def breakdown_code(dimension: str, category: str) -> str:
 def _breakdowns() -> tuple[Definition, ...]:
     found = []
     order = 100
-    for dimension, cells in BREAKDOWNS:
+    for dimension, cells in BREAKDOWNS + IES_BREAKDOWNS:
         for category, he, en in cells:
             order += 1
             found.append(
@@ -109,14 +145,18 @@ def _breakdowns() -> tuple[Definition, ...]:
 
 
 DEFINITIONS: tuple[Definition, ...] = (
-    tuple(Definition(**{**asdict(d), "sort_order": i}) for i, d in enumerate(HEADLINE))
-    + _breakdowns()
+    *(Definition(**{**asdict(d), "sort_order": i}) for i, d in enumerate(HEADLINE)),
+    PLACEMENTS,
+    IES_RATE,
+    *_breakdowns(),
 )
 BY_CODE = {d.code: d for d in DEFINITIONS}
 HEADLINE_CODES = tuple(d.code for d in HEADLINE)
-DIMENSIONS = tuple(dimension for dimension, _ in BREAKDOWNS)
+DIMENSIONS = tuple(dict.fromkeys(dimension for dimension, _ in BREAKDOWNS + IES_BREAKDOWNS))
 CATEGORY_NAMES = {
-    (dimension, category): (he, en) for dimension, cells in BREAKDOWNS for category, he, en in cells
+    (dimension, category): (he, en)
+    for dimension, cells in BREAKDOWNS + IES_BREAKDOWNS
+    for category, he, en in cells
 }
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from employdash.access import Actor, Area, require_locality, require_read
 from employdash.db import Database
-from employdash.indicators.catalogue import CATEGORY_NAMES
+from employdash.indicators.catalogue import CATEGORY_NAMES, COARSER_THAN
 from employdash.indicators.values import month_start
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue
 from employdash.privacy import suppress_group, suppress_total
@@ -96,6 +96,9 @@ def breakdown(
                 )
             ).all()
         )
+    for coarse, finer in COARSER_THAN.items():
+        if coarse in rows and all(f in rows for f in finer):
+            del rows[coarse]
     total = rows.get("job_seekers")
     total = suppress_total(int(total), threshold) if total is not None else None
     cells: list[BreakdownCell] = []

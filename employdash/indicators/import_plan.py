@@ -24,6 +24,8 @@ from employdash.indicators.layouts import (
     RawValue,
     Rejected,
     detect,
+    ignored_columns,
+    is_totals_row,
     parse_period,
     parse_value,
 )
@@ -77,6 +79,12 @@ class ImportPlan:
     to_revise: list[Revision] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    # Every column not read, with why (a known context column, or not recognised).
+    ignored_columns: list[tuple[str, str]] = field(default_factory=list)
+    # The same locality, month, indicator and figure again (a name written two ways): one value.
+    duplicates: list[Rejection] = field(default_factory=list)
+    # Lines of totals rows (סה"כ), skipped: they name no locality.
+    totals_skipped: list[int] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -175,11 +183,16 @@ def _same(new: Planned, old_value: float | None, old_status: str) -> bool:
 def _reject(plan: ImportPlan, line: int, reason: str, detail: str) -> None:
     """One rejection per line and reason: a wide row with an unknown locality is one problem,
     not ten."""
-    last = plan.rejected[-1] if plan.rejected else None
+    _note(plan.rejected, line, reason, detail)
+
+
+def _note(found: list[Rejection], line: int, reason: str, detail: str) -> None:
+    last = found[-1] if found else None
     if last is not None and last.line == line and last.reason == reason:
-        plan.rejected[-1] = Rejection(line, reason, f"{last.detail}, {detail}")
+        if detail not in last.detail.split(", "):
+            found[-1] = Rejection(line, reason, f"{last.detail}, {detail}")
     else:
-        plan.rejected.append(Rejection(line, reason, detail))
+        found.append(Rejection(line, reason, detail))
 
 
 @contextmanager
@@ -210,22 +223,31 @@ def build_plan(session: Session, filename: str, data: bytes, today: date) -> Imp
             Rejection(0, "ind.import.reason.unknown_layout", ", ".join(table.header))
         )
         return plan
+    plan.ignored_columns = ignored_columns(table, layout)
     validator = _Validator(session, today)
-    seen: dict[Key, int] = {}
+    seen: dict[Key, Planned] = {}
     accepted: list[Planned] = []
     for raw in READERS[layout](table):
+        if is_totals_row(raw.locality_code, raw.locality_name):
+            if not plan.totals_skipped or plan.totals_skipped[-1] != raw.line:
+                plan.totals_skipped.append(raw.line)
+            continue
         try:
             item = validator.planned(raw)
         except Rejected as exc:
             _reject(plan, raw.line, exc.reason, raw.indicator)
             continue
         key = (item.locality_code, item.period, item.indicator_code)
-        if key in seen:
-            plan.rejected.append(
-                Rejection(raw.line, "ind.import.reason.duplicate", f"{raw.indicator} · {seen[key]}")
-            )
+        first = seen.get(key)
+        if first is not None:
+            if _same(item, first.value, first.status):  # the same figure again: one value
+                _note(plan.duplicates, raw.line, "ind.import.duplicate.same", f"{first.line}")
+            else:
+                _reject(
+                    plan, raw.line, "ind.import.reason.duplicate", f"{raw.indicator} · {first.line}"
+                )
             continue
-        seen[key] = raw.line
+        seen[key] = item
         accepted.append(item)
     existing = _existing(session, seen)
     for item in accepted:

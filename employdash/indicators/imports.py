@@ -84,6 +84,9 @@ def commit_import(
                     "revised": result.revised,
                     "unchanged": result.unchanged,
                     "rejected": result.rejected,
+                    "duplicates": len(plan.duplicates),
+                    "totals_skipped": plan.totals_skipped,
+                    "ignored_columns": [h for h, _ in plan.ignored_columns],
                 },
             )
         return result

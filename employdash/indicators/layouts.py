@@ -87,11 +87,31 @@ WIDE_COLUMNS = {
     "על תיכוני": breakdown_code("education", "post_secondary"),
     "אקדמאים": breakdown_code("education", "academic"),
     "אקדמית": breakdown_code("education", "academic"),
+    "אינם אקדמאים": breakdown_code("education", "non_academic"),
+    "לא אקדמאים": breakdown_code("education", "non_academic"),
+    "הבטחת הכנסה": breakdown_code("income_support", "recipients"),
+    "מקבלי הבטחת הכנסה": breakdown_code("income_support", "recipients"),
+    "דורשי עבודה שאינם עובדים": breakdown_code("employment_status", "not_employed"),
+    "שאינם עובדים": breakdown_code("employment_status", "not_employed"),
+    "השמות מתוך הפניות": "placements",
+    "השמות": "placements",
+    "שיעור אבטלה מוערך": "ies_unemployment_estimate",
+    "אחוז אבטלה מוערך": "ies_unemployment_estimate",
+    "שיעור אבטלה משוער": "ies_unemployment_estimate",
     "יהודים ואחרים": breakdown_code("population_group", "general"),
     "כללי": breakdown_code("population_group", "general"),
     "חרדים": breakdown_code("population_group", "haredi"),
     "ערבים": breakdown_code("population_group", "arab"),
 }
+# Columns the Employment Service's table carries that describe the row, not a measure: known, read
+# for nothing, and named in the preview as such.
+CONTEXT_COLUMNS = {
+    normalise(h)
+    for h in ('מחוז למ"ס', "מחוז", "נפה", "יישוב / מועצה איזורית", "מועצה אזורית", "מועצה איזורית")
+}
+# What a totals row says instead of a locality: skipped and reported, not an unknown locality.
+_TOTALS = re.compile(r"^(סהכ|סך הכל|סך הכול|כל הארץ|ארצי|total|grand total|national)\b")
+
 WIDE_KEYS = {
     "locality_code": LONG_FIELDS["locality_code"],
     "locality": LONG_FIELDS["locality"],
@@ -139,6 +159,33 @@ def _indexes(table: Table, spec: dict[str, tuple[str, ...]]) -> dict[str, int | 
     """Position of each field's column, or None when the file lacks it."""
     found = {key: _find(table.header, names) for key, names in spec.items()}
     return {key: (None if h is None else table.header.index(h)) for key, h in found.items()}
+
+
+def ignored_columns(table: Table, layout: str) -> list[tuple[str, str]]:
+    """(header, reason key) of every column the import does not read, so none is dropped
+    silently: a context column the table is known to carry, or one not recognised at all."""
+    if layout == "long":
+        used = {i for i in _indexes(table, LONG_FIELDS).values() if i is not None}
+    else:
+        used = {i for i in _indexes(table, WIDE_KEYS).values() if i is not None}
+        used |= {i for i, h in enumerate(table.header) if normalise(h) in WIDE_COLUMNS}
+    return [
+        (
+            h,
+            "ind.import.column.context"
+            if normalise(h) in CONTEXT_COLUMNS
+            else "ind.import.column.unknown",
+        )
+        for i, h in enumerate(table.header)
+        if i not in used and str(h).strip()
+    ]
+
+
+def is_totals_row(code: object, name: object) -> bool:
+    """A row of national or district totals (`סה"כ`), which names no locality."""
+    if code not in (None, "") and str(code).strip() not in ("0", "0.0"):
+        return False
+    return bool(_TOTALS.match(normalise(str(name or ""))))
 
 
 def _cell(row: list[object], index: int | None) -> object:

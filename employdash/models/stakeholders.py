@@ -56,8 +56,16 @@ BRANCHES = (
     "public",
     "other",
 )
-HIRING_HORIZONS = ("1_2", "3_6", "6_plus", "none")
-REMOTE_STANCES = ("no", "partial", "yes")
+# The employer survey's answer scales, as annex 2 of the locality model gives them.
+HIRING_HORIZONS = ("1_2", "3_6", "6_plus", "none")  # Q8: within 1-2 / 3-6 / 6+ months, no need
+REMOTE_STANCES = ("hybrid", "considering", "not_relevant")  # Q9 (asked where the branch fits)
+TRAINING_OFFERED = ("program", "regular", "occasional", "none")  # Q10: four levels
+# Answers given before the annex-2 form said only "offers training", not at which level: kept as
+# such (migration 0008) rather than guessed; the form asks for one of the four levels.
+TRAINING_OFFERED_LEGACY = "offered"
+TRAINING_NEEDS = ("none", "onboarding", "training")  # Q11: three levels
+# How often the employer was in touch with the Employment Service, asked before the annex-2 form
+# (which asks yes/no, Q12); kept for the answers that have it.
 SERVICE_CONTACTS = ("none", "occasional", "regular")
 
 
@@ -180,8 +188,23 @@ class EmployerSurveyResponse(Base):
             "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"
         ),
         CheckConstraint(f"hiring_horizon IN {_in(HIRING_HORIZONS)}", name="hiring_horizon"),
-        CheckConstraint(f"remote_work IN {_in(REMOTE_STANCES)}", name="remote_work"),
-        CheckConstraint(f"service_contact IN {_in(SERVICE_CONTACTS)}", name="service_contact"),
+        CheckConstraint(
+            f"remote_work IS NULL OR remote_work IN {_in(REMOTE_STANCES)}", name="remote_work"
+        ),
+        CheckConstraint(
+            f"service_contact IS NULL OR service_contact IN {_in(SERVICE_CONTACTS)}",
+            name="service_contact",
+        ),
+        CheckConstraint(
+            "training_offered IS NULL OR training_offered IN "
+            + _in((*TRAINING_OFFERED, TRAINING_OFFERED_LEGACY)),
+            name="training_offered",
+        ),
+        CheckConstraint(
+            f"training_need IS NULL OR training_need IN {_in(TRAINING_NEEDS)}",
+            name="training_need",
+        ),
+        CheckConstraint("vacancies IS NULL OR vacancies >= 0", name="vacancies"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -192,16 +215,23 @@ class EmployerSurveyResponse(Base):
     branch: Mapped[str] = mapped_column(String(20))
     employee_count: Mapped[int | None] = mapped_column(Integer)
     recruitment_areas: Mapped[list[int]] = mapped_column(JsonType, default=list)
+    has_vacancies: Mapped[bool | None] = mapped_column(Boolean, doc="Q6")
+    vacancies: Mapped[int | None] = mapped_column(Integer, doc="Q7: how many open positions")
     hiring_horizon: Mapped[str] = mapped_column(String(8))
-    remote_work: Mapped[str] = mapped_column(String(8))
-    offers_training: Mapped[bool] = mapped_column(Boolean, default=False)
+    recruiting_help: Mapped[bool | None] = mapped_column(Boolean, doc="Q8: wants the ES's help")
+    remote_work: Mapped[str | None] = mapped_column(String(12))
+    training_offered: Mapped[str | None] = mapped_column(String(12))
+    training_need: Mapped[str | None] = mapped_column(String(12))
     training_needs: Mapped[list[str]] = mapped_column(JsonType, default=list)
-    service_contact: Mapped[str] = mapped_column(String(12))
+    has_service_contact: Mapped[bool | None] = mapped_column(Boolean, doc="Q12")
+    service_contact: Mapped[str | None] = mapped_column(String(12))
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    contact_consent: Mapped[bool | None] = mapped_column(Boolean, doc="Q14: may the ES call")
     community_interest: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_name: Mapped[str | None] = mapped_column(String(160))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
@@ -216,17 +246,23 @@ class EmployerSurveyResponse(Base):
             "branch": self.branch,
             "employee_count": self.employee_count,
             "recruitment_areas": sorted(self.recruitment_areas or []),
+            "has_vacancies": self.has_vacancies,
+            "vacancies": self.vacancies,
             "hiring_horizon": self.hiring_horizon,
+            "recruiting_help": self.recruiting_help,
             "remote_work": self.remote_work,
-            "offers_training": bool(self.offers_training),
+            "training_offered": self.training_offered,
+            "training_need": self.training_need,
             "training_needs": sorted(self.training_needs or []),
+            "has_service_contact": self.has_service_contact,
             "service_contact": self.service_contact,
             "satisfaction": self.satisfaction,
+            "contact_consent": self.contact_consent,
             "community_interest": bool(self.community_interest),
             "contact_name": self.contact_name,
             "contact_phone": self.contact_phone,
             "contact_email": self.contact_email,
-            "positions": sorted((p.profession, p.count) for p in self.positions),
+            "positions": sorted((p.profession, p.count, p.profession_code) for p in self.positions),
         }
 
 
@@ -245,3 +281,4 @@ class EmployerSurveyPosition(Base):
     )
     profession: Mapped[str] = mapped_column(String(120))
     count: Mapped[int] = mapped_column(Integer)
+    profession_code: Mapped[str | None] = mapped_column(String(20), doc="the ES profession code")

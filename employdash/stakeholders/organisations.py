@@ -9,14 +9,18 @@ stands out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Area, require_read, require_write
+from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, StaleVersion
+from employdash.handed_ids import in_locality
 from employdash.models import Organisation
 from employdash.models.base import utcnow
 from employdash.models.stakeholders import (
@@ -118,63 +122,103 @@ def _validate(data: ProfileInput) -> ProfileInput:
 
 def save_profile(
     db: Database,
-    actor,
+    actor: Actor,
     locality_code: int,
-    organisation_id: int,  # type: ignore[no-untyped-def]
+    organisation_id: int,
     data: ProfileInput,
     version: int | None,
 ) -> int:
-    """Create (version None) or update the answers read at `version`; returns the new version."""
+    """Create (version None) or update the answers read at `version`; returns the new version.
+
+    The version is checked in the UPDATE's WHERE clause (and the row count read), so two managers
+    saving the same profile on two replicas cannot both win; two first saves meet the unique key.
+    """
     require_write(actor, Area.STAKEHOLDERS, locality_code)
     clean = _validate(data)
-    with db.transaction() as s:
-        if s.get(Organisation, organisation_id) is None:
-            raise NotFound(f"organisation {organisation_id}")
-        profile = s.scalar(
-            select(OrganisationProfile).where(
-                OrganisationProfile.locality_code == locality_code,
-                OrganisationProfile.organisation_id == organisation_id,
+    after = {
+        "goals": clean.goals,
+        "activities": clean.activities,
+        "audiences": clean.audiences,
+        "collaborations": clean.collaborations,
+        "programs": [[n, a] for n, a in clean.programs],
+    }
+    try:
+        with db.transaction() as s:
+            in_locality(s, actor, Organisation, organisation_id, locality_code)
+            return _save(s, actor, locality_code, organisation_id, clean, after, version)
+    except IntegrityError as exc:  # someone else created the profile first
+        with db.transaction() as s:
+            current = s.scalar(
+                select(OrganisationProfile.version).where(
+                    OrganisationProfile.locality_code == locality_code,
+                    OrganisationProfile.organisation_id == organisation_id,
+                )
             )
+        raise StaleVersion({}, current or 1) from exc
+
+
+def _save(
+    s: Session,
+    actor: Actor,
+    locality_code: int,
+    organisation_id: int,
+    clean: ProfileInput,
+    after: dict[str, Any],
+    version: int | None,
+) -> int:
+    profile = s.scalar(
+        select(OrganisationProfile).where(
+            OrganisationProfile.locality_code == locality_code,
+            OrganisationProfile.organisation_id == organisation_id,
         )
-        after = {
-            "goals": clean.goals,
-            "activities": clean.activities,
-            "audiences": clean.audiences,
-            "collaborations": clean.collaborations,
-            "programs": [[n, a] for n, a in clean.programs],
-        }
-        if profile is None:
-            if version is not None:
-                raise NotFound(f"profile of organisation {organisation_id}")
-            profile = OrganisationProfile(
-                organisation_id=organisation_id, locality_code=locality_code, version=0
-            )
-            s.add(profile)
-            before: dict = {}
-        else:
-            before = _as_dict(profile)
-            before.pop("version")
-            if version != profile.version:
-                changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-                raise StaleVersion(changes, profile.version)
-        profile.goals, profile.activities = clean.goals, clean.activities
-        profile.audiences, profile.collaborations = clean.audiences, clean.collaborations
-        profile.programs = [OrganisationProgram(name=n, audiences=a) for n, a in clean.programs]
-        profile.version += 1
-        profile.updated_at = utcnow()
+    )
+    fields = {
+        "goals": clean.goals,
+        "activities": clean.activities,
+        "audiences": clean.audiences,
+        "collaborations": clean.collaborations,
+    }
+    if profile is None:
+        if version is not None:
+            raise NotFound(f"profile of organisation {organisation_id}")
+        profile = OrganisationProfile(
+            organisation_id=organisation_id, locality_code=locality_code, version=1, **fields
+        )
+        s.add(profile)
         s.flush()
-        old, new = audit.changed_fields(before, after)
-        audit.record(
-            s,
-            actor,
-            "update" if before else "create",
-            "organisation_profile",
-            profile.id,
-            before=old or None,
-            after=new,
-            locality_code=locality_code,
+        before: dict[str, Any] = {}
+        new_version = 1
+    else:
+        before = _as_dict(profile)
+        before.pop("version")
+        if version != profile.version:
+            changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+            raise StaleVersion(changes, profile.version)
+        result = s.execute(
+            update(OrganisationProfile)
+            .where(OrganisationProfile.id == profile.id, OrganisationProfile.version == version)
+            .values(**fields, version=version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
-        return profile.version
+        if result.rowcount != 1:  # a save on another replica slipped in after our read
+            s.rollback()
+            raise StaleVersion({}, version + 1)
+        s.refresh(profile)
+        new_version = version + 1
+    profile.programs = [OrganisationProgram(name=n, audiences=a) for n, a in clean.programs]
+    s.flush()
+    old, new = audit.changed_fields(before, after)
+    audit.record(
+        s,
+        actor,
+        "update" if before else "create",
+        "organisation_profile",
+        profile.id,
+        before=old or None,
+        after=new,
+        locality_code=locality_code,
+    )
+    return new_version
 
 
 def audience_matrix(db: Database, actor, locality_code: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[no-untyped-def]

@@ -13,13 +13,16 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
-from employdash.access import Area, require_read, require_write
+from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database
-from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.errors import StaleVersion, ValidationError
+from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import clean_text
 from employdash.models import SECTORS, Organisation, Person
 from employdash.models.base import utcnow
@@ -97,14 +100,8 @@ def _validate(s: Session, code: int, values: dict[str, Any]) -> None:
     check_choice(errors, "engagement", values["engagement"], ENGAGEMENTS)
     values["role"] = check_text(errors, "role", values.get("role"), "stakeholder.role")
     values["notes"] = check_text(errors, "notes", values.get("notes"), "stakeholder.notes")
-    org = s.get(Organisation, values["organisation_id"]) if values["organisation_id"] else None
-    if org is None or org.locality_code not in (code, None):
-        errors["organisation_id"] = "validation.required" if org is None else "validation.invalid"
-    for key in ("person_id", "owner_person_id"):
-        if values.get(key) is not None:
-            person = s.get(Person, values[key])
-            if person is None or person.locality_code not in (code, None):
-                errors[key] = "validation.invalid"
+    if values.get("organisation_id") is None:
+        errors["organisation_id"] = "validation.required"
     last = values.get("last_contact")
     if last is not None and last > date.today():
         errors["last_contact"] = "validation.out_of_range"
@@ -128,12 +125,39 @@ def _snapshot(s: Session, row: Stakeholder, as_of: date) -> None:
     snap.recorded_at = utcnow()
 
 
-def _load(s: Session, actor, stakeholder_id: int) -> Stakeholder:  # type: ignore[no-untyped-def]
-    row = s.get(Stakeholder, stakeholder_id)
-    if row is None:
-        raise NotFound(f"stakeholder {stakeholder_id}")
+def _handed(s: Session, actor: Actor, code: int, values: dict[str, Any]) -> None:
+    """Every ID the form hands in must belong to this very locality (or be a national body):
+    another locality's person or organisation gets the same `NotFound` as a missing one."""
+    if values.get("organisation_id") is not None:
+        in_locality(s, actor, Organisation, values["organisation_id"], code)
+    for key in ("person_id", "owner_person_id"):
+        if values.get(key) is not None:
+            in_locality(s, actor, Person, values[key], code)
+
+
+def _load(s: Session, actor: Actor, stakeholder_id: int) -> Stakeholder:
+    require_write(actor, Area.STAKEHOLDERS)  # the role first: a refused role learns nothing more
+    row = in_scope(s, actor, Stakeholder, stakeholder_id)
     require_write(actor, Area.STAKEHOLDERS, row.locality_code)
     return row
+
+
+def _guarded_update(s: Session, row: Stakeholder, version: int, values: dict[str, Any]) -> int:
+    """Write `values` only if the row is still at `version` (the check and the write are one
+    statement, so a concurrent save on another replica cannot slip in between); returns the new
+    version and refreshes `row`."""
+    result = s.execute(
+        sql_update(Stakeholder)
+        .where(Stakeholder.id == row.id, Stakeholder.version == version)
+        .values(**values, version=version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        s.rollback()
+        current = s.scalar(select(Stakeholder.version).where(Stakeholder.id == row.id))
+        raise StaleVersion({}, current or version)
+    s.refresh(row)
+    return version + 1
 
 
 def _check_version(
@@ -220,9 +244,9 @@ def register(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: 
 
 def create(
     db: Database,
-    actor,
+    actor: Actor,
     locality_code: int,
-    data: StakeholderInput,  # type: ignore[no-untyped-def]
+    data: StakeholderInput,
     as_of: date | None = None,
 ) -> int:
     require_write(actor, Area.STAKEHOLDERS, locality_code)
@@ -243,6 +267,7 @@ def create(
                 after={"name": new_org, "sector": org.sector},
                 locality_code=locality_code,
             )
+        _handed(s, actor, locality_code, values)
         _validate(s, locality_code, values)
         row = Stakeholder(locality_code=locality_code, **values)
         s.add(row)
@@ -262,9 +287,9 @@ def create(
 
 def update(
     db: Database,
-    actor,
+    actor: Actor,
     stakeholder_id: int,
-    version: int,  # type: ignore[no-untyped-def]
+    version: int,
     changes: dict[str, Any],
     as_of: date | None = None,
 ) -> int:
@@ -277,14 +302,12 @@ def update(
         _check_version(row, version, changes)
         before = _state(row)
         values = {**before, **changes}
+        _handed(s, actor, row.locality_code, changes)
         _validate(s, row.locality_code, values)
-        for key in EDITABLE:
-            setattr(row, key, values[key])
-        old, new = audit.changed_fields(before, _state(row))
+        old, new = audit.changed_fields(before, {k: values[k] for k in EDITABLE})
         if not new:
             return row.version
-        row.version += 1
-        row.updated_at = utcnow()
+        new_version = _guarded_update(s, row, version, new)
         _snapshot(s, row, as_of or date.today())
         audit.record(
             s,
@@ -296,14 +319,14 @@ def update(
             after=new,
             locality_code=row.locality_code,
         )
-        return row.version
+        return new_version
 
 
 def move(
     db: Database,
-    actor,
+    actor: Actor,
     locality_code: int,
-    edits: list[PositionEdit],  # type: ignore[no-untyped-def]
+    edits: list[PositionEdit],
     as_of: date | None = None,
 ) -> int:
     """Save the grid table's power/interest edits together: all of them, or none when any row
@@ -317,17 +340,13 @@ def move(
     moved = 0
     with db.transaction() as s:
         for edit in edits:
-            row = s.get(Stakeholder, edit.stakeholder_id)
-            if row is None or row.locality_code != locality_code:
-                raise NotFound(f"stakeholder {edit.stakeholder_id}")
+            row = in_locality(s, actor, Stakeholder, edit.stakeholder_id, locality_code)
             mine = {"power": edit.power, "interest": edit.interest}
             _check_version(row, edit.version, mine)
             before = {"power": row.power, "interest": row.interest}
             if before == mine:
                 continue
-            row.power, row.interest = edit.power, edit.interest
-            row.version += 1
-            row.updated_at = utcnow()
+            _guarded_update(s, row, edit.version, mine)
             _snapshot(s, row, as_of or date.today())
             audit.record(
                 s,
@@ -343,12 +362,20 @@ def move(
     return moved
 
 
-def delete(db: Database, actor, stakeholder_id: int, version: int) -> None:  # type: ignore[no-untyped-def]
+def delete(db: Database, actor: Actor, stakeholder_id: int, version: int) -> None:
     with db.transaction() as s:
         row = _load(s, actor, stakeholder_id)
         _check_version(row, version, {})
         before = _state(row)
-        s.delete(row)
+        result = s.execute(
+            sql_delete(Stakeholder).where(
+                Stakeholder.id == stakeholder_id, Stakeholder.version == version
+            )
+        )
+        if result.rowcount != 1:
+            s.rollback()
+            raise StaleVersion({}, version)
+        s.expunge(row)
         audit.record(
             s,
             actor,

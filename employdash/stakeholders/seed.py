@@ -330,20 +330,44 @@ def _survey(s: Session, rng: random.Random, loc: Locality, ctx: SeedContext) -> 
     for org in list(existing) + made:
         _, branch, professions = plans[org.id]
         contact = rng.choice(("none", "occasional", "occasional", "regular"))
+        # Drawn in the order the pre-annex-2 seed drew them, so the demo figures stay the same.
+        day = DEMO_AS_OF - timedelta(days=rng.randint(10, 240))
+        location = rng.choice(("אזור התעשייה", "מרכז העיר", "הפארק העסקי", "שכונת הוותיקים"))
+        employees = org.employee_count or rng.randint(8, 400)
+        areas = sorted({loc.code, *rng.sample(nearby, rng.randint(0, 2))})
+        horizon = rng.choices(("1_2", "3_6", "6_plus", "none"), (4, 3, 2, 2))[0]
+        remote = (
+            "not_relevant"
+            if branch not in ("technology", "commerce")
+            else {"partial": "considering", "yes": "hybrid", "no": "not_relevant"}[
+                rng.choice(("partial", "yes", "no"))
+            ]
+        )
+        offers = rng.random()
+        needs = sorted(set(rng.sample(TRAINING, rng.randint(0, 3))))
         response = EmployerSurveyResponse(
             locality_code=loc.code,
             organisation_id=org.id,
-            survey_date=DEMO_AS_OF - timedelta(days=rng.randint(10, 240)),
-            location=rng.choice(("אזור התעשייה", "מרכז העיר", "הפארק העסקי", "שכונת הוותיקים")),
+            survey_date=day,
+            location=location,
             branch=branch,
-            employee_count=org.employee_count or rng.randint(8, 400),
-            recruitment_areas=sorted({loc.code, *rng.sample(nearby, rng.randint(0, 2))}),
-            hiring_horizon=rng.choices(("1_2", "3_6", "6_plus", "none"), (4, 3, 2, 2))[0],
-            remote_work="no"
-            if branch not in ("technology", "commerce")
-            else rng.choice(("partial", "yes", "no")),
-            offers_training=rng.random() < 0.45,
-            training_needs=sorted(set(rng.sample(TRAINING, rng.randint(0, 3)))),
+            employee_count=employees,
+            recruitment_areas=areas,
+            hiring_horizon=horizon,
+            recruiting_help=horizon in ("1_2", "3_6") and contact != "regular",
+            remote_work=remote,
+            training_offered=(
+                "program"
+                if offers < 0.1
+                else "regular"
+                if offers < 0.25
+                else "occasional"
+                if offers < 0.45
+                else "none"
+            ),
+            training_need="training" if needs else ("onboarding" if offers < 0.5 else "none"),
+            training_needs=needs,
+            has_service_contact=contact != "none",
             service_contact=contact,
             satisfaction=None
             if contact == "none"
@@ -359,6 +383,9 @@ def _survey(s: Session, rng: random.Random, loc: Locality, ctx: SeedContext) -> 
                 for p in rng.sample(professions, rng.randint(0, len(professions)))
             ],
         )
+        response.has_vacancies = bool(response.positions)
+        response.vacancies = sum(p.count for p in response.positions) or None
+        response.contact_consent = response.community_interest or contact != "none"
         s.add(response)
 
 

@@ -5,12 +5,20 @@ stored unchanged, and every rejected row with its line number and reason. The co
 accepted rows in one transaction (or nothing) and re-checks against the database, so importing
 the same file twice changes nothing the second time.
 
-Columns (English or Hebrew headers): company, locality (CBS code or name; defaults to the chosen
-locality), survey_date, location, branch, employee_count, recruitment_areas (';'-separated
-localities), open_positions ("profession:count; ..."), hiring_horizon, remote_work,
-offers_training, training_needs (';'-separated), service_contact, satisfaction (1-5),
-community_interest, contact_name, contact_phone, contact_email. Choice columns take the code or
-its Hebrew or English label.
+The columns follow annex 2's questions, as the form does (English or Hebrew headers): company
+(Q1), locality (CBS code or name; defaults to the chosen locality), survey_date, location (Q2),
+branch (Q3), employee_count (Q4), recruitment_areas (Q5, ';'-separated localities),
+has_vacancies (Q6), vacancies (Q7), open_positions (Q7's detail, "profession:count" or
+"profession:count:ES code", ';'-separated), hiring_horizon (Q8), recruiting_help (Q8),
+remote_work (Q9), training_offered (Q10, four levels), training_need (Q11, three levels),
+training_needs (Q11's detail), service_contact (Q12: yes/no, or the older frequency none /
+occasional / regular), satisfaction (Q13, 1-5), contact_consent (Q14), community_interest (Q15),
+contact_name, contact_phone, contact_email (Q16). Choice columns take the code or its Hebrew or
+English label; yes/no columns left empty mean "not asked". Files made for the older form still
+import: `offers_training` yes/no and the older remote-work answers are read into the new scales.
+
+A revision keeps the answers it overwrote: each revised response gets an audit row with the
+fields before and after, and each employer the import creates gets one too.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Area, require_write
+from employdash.access import Actor, Area, require_write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
@@ -34,10 +42,21 @@ from employdash.models.stakeholders import (
     HIRING_HORIZONS,
     REMOTE_STANCES,
     SERVICE_CONTACTS,
+    TRAINING_NEEDS,
+    TRAINING_OFFERED,
     EmployerSurveyResponse,
 )
+from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
 from employdash.reading import read_table, records
-from employdash.stakeholders.surveys import SurveyInput, clean_label, employer_id, validate, write
+from employdash.stakeholders.surveys import (
+    SurveyInput,
+    clean_label,
+    employer_id,
+    rewrite,
+    snapshot,
+    validate,
+    write,
+)
 
 HEADERS = {
     "company": ("company", "חברה", "שם החברה", "שם העסק"),
@@ -48,25 +67,34 @@ HEADERS = {
     "employee_count": ("employee_count", "employees", "מספר עובדים"),
     "recruitment_areas": ("recruitment_areas", "אזורי גיוס"),
     "open_positions": ("open_positions", "positions", "משרות פנויות"),
+    "has_vacancies": ("has_vacancies", "יש משרות פנויות", "קיימות משרות פנויות"),
+    "vacancies": ("vacancies", "מספר משרות פנויות", "מספר המשרות הפנויות"),
     "hiring_horizon": ("hiring_horizon", "hiring_plans", "תכנית גיוס", "תוכנית גיוס"),
+    "recruiting_help": ("recruiting_help", "סיוע בגיוס", "צריך סיוע בגיוס"),
     "remote_work": ("remote_work", "עבודה מרחוק"),
-    "offers_training": ("offers_training", "training_offered", "הכשרה בעסק", "מציע הכשרה"),
+    "training_offered": ("training_offered", "offers_training", "הכשרה בעסק", "מציע הכשרה"),
+    "training_need": ("training_need", "צורך בהכשרה"),
     "training_needs": ("training_needs", "צורכי הכשרה", "צרכי הכשרה"),
     "service_contact": ("service_contact", "קשר עם שירות התעסוקה"),
     "satisfaction": ("satisfaction", "שביעות רצון"),
+    "contact_consent": ("contact_consent", "הסכמה ליצירת קשר", "מעוניין ביצירת קשר"),
     "community_interest": ("community_interest", "קהילת מעסיקים"),
     "contact_name": ("contact_name", "contact", "איש קשר"),
     "contact_phone": ("contact_phone", "phone", "טלפון"),
     "contact_email": ("contact_email", "email", 'דוא"ל', "מייל"),
 }
-REQUIRED = ("company", "survey_date", "branch", "hiring_horizon", "remote_work", "service_contact")
+REQUIRED = ("company", "survey_date", "branch", "hiring_horizon")
 CHOICES = {
     "branch": ("survey.branch", BRANCHES),
     "hiring_horizon": ("survey.horizon", HIRING_HORIZONS),
     "remote_work": ("survey.remote", REMOTE_STANCES),
     "service_contact": ("survey.contact", SERVICE_CONTACTS),
+    "training_offered": ("survey.training_offered", TRAINING_OFFERED),
+    "training_need": ("survey.training_need", TRAINING_NEEDS),
 }
-TRUE, FALSE = {"yes", "true", "1", "כן", "y"}, {"no", "false", "0", "לא", "n", ""}
+# The older form's remote-work answers, read into annex 2's scale (as migration 0008 does).
+OLD_REMOTE = {"no": "not_relevant", "partial": "considering", "yes": "hybrid"}
+TRUE, FALSE = {"yes", "true", "1", "כן", "y"}, {"no", "false", "0", "לא", "n"}
 
 
 @dataclass
@@ -144,10 +172,47 @@ class _Cells:
             return None
 
     def flag(self, key: str) -> bool:
+        return bool(self.maybe(key))
+
+    def maybe(self, key: str) -> bool | None:
+        """Yes, no, or None when the cell is empty (the question was not asked)."""
         text = (self.text(key) or "").lower()
+        if not text:
+            return None
         if text not in TRUE | FALSE:
             self.errors[key] = "validation.invalid"
         return text in TRUE
+
+    def optional_choice(self, key: str) -> str | None:
+        return self.choice(key) if self.text(key) else None
+
+    def remote(self, key: str) -> str | None:
+        text = _normal(self.text(key) or "")
+        for old, new in OLD_REMOTE.items():
+            names = {old, _normal(t(f"survey.remote_old.{old}", "he"))}
+            names.add(_normal(t(f"survey.remote_old.{old}", "en")))
+            if text in names:
+                return new
+        return self.optional_choice(key)
+
+    def training_offered(self, key: str) -> str | None:
+        """A level of Q10, or the older form's yes/no (yes: training offered, level unknown)."""
+        text = (self.text(key) or "").lower()
+        if text in TRUE:
+            return TRAINING_LEGACY
+        if text in FALSE:
+            return "none"
+        return self.optional_choice(key)
+
+    def contact(self, key: str) -> tuple[bool | None, str | None]:
+        """Q12 as yes/no, or the older frequency (which also answers yes/no)."""
+        text = (self.text(key) or "").lower()
+        if not text:
+            return None, None
+        if text in TRUE | FALSE:
+            return text in TRUE, None
+        frequency = self.choice(key)
+        return (frequency != "none" if frequency else None), frequency or None
 
     def day(self, key: str) -> date | None:
         value = self.cells.get(key)
@@ -191,16 +256,25 @@ class _Cells:
                 found.append(code)
         return found
 
-    def positions(self, key: str) -> list[tuple[str, int]]:
+    def positions(self, key: str) -> list[tuple[str, int] | tuple[str, int, str | None]]:
         found = []
         for part in (self.text(key) or "").split(";"):
             if not part.strip():
                 continue
-            name, _, count = part.rpartition(":")
+            pieces = part.split(":")
+            code = None
+            if len(pieces) >= 3 and pieces[-2].strip().isdigit():  # profession:count:code
+                name, count, code = ":".join(pieces[:-2]), pieces[-2], pieces[-1].strip() or None
+            else:
+                name, _, count = part.rpartition(":")
             try:
-                found.append((clean_label(name), int(count.strip())))
+                number = int(count.strip())
             except ValueError:
                 self.errors[key] = "validation.invalid"
+                continue
+            found.append(
+                (clean_label(name), number) if code is None else (clean_label(name), number, code)
+            )
         return found
 
 
@@ -235,20 +309,27 @@ def _parse(
     if not actor.can_write(Area.STAKEHOLDERS, code):
         return Rejection(line, "survey.import.reason.scope", locality_text or str(code))
     company = row.text("company") or ""
+    has_contact, frequency = row.contact("service_contact")
     data = SurveyInput(
         survey_date=row.day("survey_date"),  # type: ignore[arg-type]
         branch=row.choice("branch"),
         hiring_horizon=row.choice("hiring_horizon"),
-        remote_work=row.choice("remote_work"),
-        service_contact=row.choice("service_contact"),
         company=company,
         location=row.text("location"),
         employee_count=row.integer("employee_count"),
         recruitment_areas=row.places_list("recruitment_areas"),
+        has_vacancies=row.maybe("has_vacancies"),
+        vacancies=row.integer("vacancies"),
         positions=row.positions("open_positions"),
-        offers_training=row.flag("offers_training"),
+        recruiting_help=row.maybe("recruiting_help"),
+        remote_work=row.remote("remote_work"),
+        training_offered=row.training_offered("training_offered"),
+        training_need=row.optional_choice("training_need"),
         training_needs=[n for n in (row.text("training_needs") or "").split(";")],
+        has_service_contact=has_contact,
+        service_contact=frequency,
         satisfaction=row.integer("satisfaction"),
+        contact_consent=row.maybe("contact_consent"),
         community_interest=row.flag("community_interest"),
         contact_name=row.text("contact_name"),
         contact_phone=row.text("contact_phone"),
@@ -277,10 +358,14 @@ def _existing(s: Session, parsed: ParsedRow) -> EmployerSurveyResponse | None:
     )
 
 
-def _same(row: EmployerSurveyResponse, values: dict[str, Any]) -> bool:
+def _answers(values: dict[str, Any]) -> dict[str, Any]:
     mine = {k: v for k, v in values.items() if k != "survey_date"}
     mine["positions"] = sorted(tuple(p) for p in mine["positions"])
-    return row.answers() == mine
+    return mine
+
+
+def _same(row: EmployerSurveyResponse, values: dict[str, Any]) -> bool:
+    return row.answers() == _answers(values)
 
 
 def preview(
@@ -319,8 +404,11 @@ def preview(
     return result
 
 
-def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type: ignore[no-untyped-def]
-    """Write every accepted row of a preview in one transaction (re-checked against the data)."""
+def commit(db: Database, actor: Actor, checked: SurveyPreview) -> ImportResult:
+    """Write every accepted row of a preview in one transaction (re-checked against the data).
+
+    Each response added or revised gets its own audit row (a revision with the answers before and
+    after, so overwritten contact details are not lost), and the file one with the counts."""
     for code in {p.locality_code for p in checked.to_add + checked.to_revise}:
         require_write(actor, Area.STAKEHOLDERS, code)
     added = revised = unchanged = 0
@@ -332,17 +420,34 @@ def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type
                 unchanged += 1
                 continue
             if stored is None:
-                org_id = employer_id(s, parsed.locality_code, parsed.company)
+                org_id = employer_id(s, parsed.locality_code, parsed.company, actor=actor)
                 stored = EmployerSurveyResponse(
                     locality_code=parsed.locality_code,
                     organisation_id=org_id,
                     created_by=actor.username,
                 )
+                write(s, stored, values)
                 s.add(stored)
+                s.flush()
                 added += 1
+                action, before, after = "create", None, snapshot(stored)
             else:
+                old = snapshot(stored)
+                rewrite(s, stored, stored.version, values)
+                new = snapshot(stored)  # reloaded: `rewrite` expired it
+                before, after = audit.changed_fields(old, new)
                 revised += 1
-            write(s, stored, values)
+                action = "import_revise"
+            audit.record(
+                s,
+                actor,
+                action,
+                "employer_survey_response",
+                stored.id,
+                before=before,
+                after={**after, "file": checked.filename, "line": parsed.line},
+                locality_code=parsed.locality_code,
+            )
         if added or revised:
             for code in sorted({p.locality_code for p in checked.to_add + checked.to_revise}):
                 audit.record(

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Area, require_read, require_read_all, require_write
+from employdash.access import Actor, Area, require_read, require_read_all, require_write
 from employdash.config import get_config
 from employdash.db import Database
-from employdash.errors import NotFound, ValidationError
+from employdash.errors import StaleVersion, ValidationError
+from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import FIELDS, strip_controls
 from employdash.models import Locality, Organisation
 from employdash.models.stakeholders import (
@@ -30,9 +31,12 @@ from employdash.models.stakeholders import (
     HIRING_HORIZONS,
     REMOTE_STANCES,
     SERVICE_CONTACTS,
+    TRAINING_NEEDS,
+    TRAINING_OFFERED,
     EmployerSurveyPosition,
     EmployerSurveyResponse,
 )
+from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
 from employdash.privacy import is_small, suppress_group, suppress_total
 from employdash.stakeholders.common import check_choice, check_scale, check_text
 
@@ -41,26 +45,36 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass
 class SurveyInput:
-    """One employer's answers. `company` names a new employer when `organisation_id` is None."""
+    """One employer's answers to annex 2. `company` names a new employer when `organisation_id`
+    is None. Questions the surveyor did not ask (the annex says to skip what does not fit the
+    business, or what is already known) stay None."""
 
     survey_date: date
-    branch: str
-    hiring_horizon: str
-    remote_work: str
-    service_contact: str
-    organisation_id: int | None = None
-    company: str | None = None
-    location: str | None = None
-    employee_count: int | None = None
-    recruitment_areas: list[int] = field(default_factory=list)
-    positions: list[tuple[str, int]] = field(default_factory=list)
-    offers_training: bool = False
-    training_needs: list[str] = field(default_factory=list)
-    satisfaction: int | None = None
-    community_interest: bool = False
-    contact_name: str | None = None
+    branch: str  # Q3
+    hiring_horizon: str  # Q8
+    organisation_id: int | None = None  # Q1
+    company: str | None = None  # Q1, a new employer
+    location: str | None = None  # Q2
+    employee_count: int | None = None  # Q4
+    recruitment_areas: list[int] = field(default_factory=list)  # Q5
+    has_vacancies: bool | None = None  # Q6
+    vacancies: int | None = None  # Q7: how many
+    # Q7's detail: (profession, count) or (profession, count, ES profession code)
+    positions: list[tuple[str, int] | tuple[str, int, str | None]] = field(default_factory=list)
+    recruiting_help: bool | None = None  # Q8: needs the Employment Service's help recruiting
+    remote_work: str | None = None  # Q9
+    training_offered: str | None = None  # Q10
+    training_need: str | None = None  # Q11
+    training_needs: list[str] = field(default_factory=list)  # Q11: which training, free text
+    has_service_contact: bool | None = None  # Q12
+    satisfaction: int | None = None  # Q13, only when Q12 is yes
+    contact_consent: bool | None = None  # Q14
+    community_interest: bool = False  # Q15
+    contact_name: str | None = None  # Q16
     contact_phone: str | None = None
     contact_email: str | None = None
+    # Asked before the annex-2 form (how often in touch); kept for answers that have it.
+    service_contact: str | None = None
 
 
 @dataclass
@@ -80,28 +94,76 @@ def clean_label(text: str | None) -> str:
     return re.sub(r"\s+", " ", strip_controls(text or "").strip())
 
 
+def _check_flag(errors: dict[str, str], name: str, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        errors[name] = "validation.invalid"
+
+
+def _check_optional(
+    errors: dict[str, str], name: str, value: str | None, allowed: tuple[str, ...]
+) -> None:
+    if value is not None:
+        check_choice(errors, name, value, allowed)
+
+
+def _positions(
+    errors: dict[str, str], given: list[tuple[str, int] | tuple[str, int, str | None]]
+) -> list[tuple[str, int, str | None]]:
+    positions: dict[str, tuple[str, int, str | None]] = {}
+    for item in given:
+        profession, count, extra = item[0], item[1], item[2:]
+        code = clean_label(str(extra[0])) if extra and extra[0] else None
+        name = clean_label(profession)
+        if (
+            not name
+            or len(name) > FIELDS["survey.profession"].max_len
+            or (code is not None and len(code) > 20)
+            or not isinstance(count, int)
+            or not 0 < count < 100_000
+        ):
+            errors["positions"] = "validation.invalid"
+            continue
+        if name in positions:
+            errors["positions"] = "validation.duplicate"
+        positions[name] = (name, count, code or None)
+    return sorted(positions.values())
+
+
 def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any]:
     """Check a response and return the cleaned column values (raises ValidationError)."""
     errors: dict[str, str] = {}
     check_choice(errors, "branch", data.branch, BRANCHES)
     check_choice(errors, "hiring_horizon", data.hiring_horizon, HIRING_HORIZONS)
-    check_choice(errors, "remote_work", data.remote_work, REMOTE_STANCES)
-    check_choice(errors, "service_contact", data.service_contact, SERVICE_CONTACTS)
+    _check_optional(errors, "remote_work", data.remote_work, REMOTE_STANCES)
+    _check_optional(
+        errors, "training_offered", data.training_offered, (*TRAINING_OFFERED, TRAINING_LEGACY)
+    )
+    _check_optional(errors, "training_need", data.training_need, TRAINING_NEEDS)
+    _check_optional(errors, "service_contact", data.service_contact, SERVICE_CONTACTS)
+    for name in ("has_vacancies", "recruiting_help", "has_service_contact", "contact_consent"):
+        _check_flag(errors, name, getattr(data, name))
     check_scale(errors, "satisfaction", data.satisfaction, required=False)
     if data.employee_count is not None and not 0 < data.employee_count < 1_000_000:
         errors["employee_count"] = "validation.out_of_range"
+    if data.vacancies is not None and (
+        isinstance(data.vacancies, bool)
+        or not isinstance(data.vacancies, int)
+        or not 0 <= data.vacancies < 100_000
+    ):
+        errors["vacancies"] = "validation.out_of_range"
     if not isinstance(data.survey_date, date) or data.survey_date > date.today():
         errors["survey_date"] = "validation.out_of_range"
-    positions: dict[str, int] = {}
-    for profession, count in data.positions:
-        name = clean_label(profession)
-        too_long = len(name) > FIELDS["survey.profession"].max_len
-        if not name or too_long or not isinstance(count, int) or not 0 < count < 100_000:
-            errors["positions"] = "validation.invalid"
-            continue
-        if name in positions:
-            errors["positions"] = "validation.duplicate"
-        positions[name] = count
+    positions = _positions(errors, data.positions)
+    has_vacancies = data.has_vacancies
+    if has_vacancies is None and (positions or data.vacancies):
+        has_vacancies = True  # open positions were listed: Q6 was a yes
+    if has_vacancies is False and (positions or data.vacancies):
+        errors["has_vacancies"] = "validation.invalid"  # Q6 "no" skips Q7
+    has_contact = data.has_service_contact
+    if has_contact is None and data.service_contact is not None:
+        has_contact = data.service_contact != "none"
+    if data.satisfaction is not None and has_contact is False:
+        errors["satisfaction"] = "validation.invalid"  # Q13 is asked only after a yes to Q12
     needs = sorted({clean_label(n) for n in data.training_needs if clean_label(n)})
     if any(len(n) > FIELDS["survey.training_need"].max_len for n in needs):
         errors["training_needs"] = "validation.too_long"
@@ -116,12 +178,18 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         "branch": data.branch,
         "employee_count": data.employee_count,
         "recruitment_areas": areas,
+        "has_vacancies": has_vacancies,
+        "vacancies": data.vacancies,
         "hiring_horizon": data.hiring_horizon,
+        "recruiting_help": data.recruiting_help,
         "remote_work": data.remote_work,
-        "offers_training": bool(data.offers_training),
+        "training_offered": data.training_offered,
+        "training_need": data.training_need,
         "training_needs": needs,
+        "has_service_contact": has_contact,
         "service_contact": data.service_contact,
         "satisfaction": data.satisfaction,
+        "contact_consent": data.contact_consent,
         "community_interest": bool(data.community_interest),
         "contact_name": check_text(
             errors, "contact_name", data.contact_name, "survey.contact_name"
@@ -132,7 +200,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         "contact_email": check_text(
             errors, "contact_email", data.contact_email, "survey.contact_email"
         ),
-        "positions": sorted(positions.items()),
+        "positions": positions,
     }
     if values["contact_email"] and not EMAIL_RE.match(values["contact_email"]):
         errors["contact_email"] = "validation.invalid"
@@ -149,8 +217,15 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     return values
 
 
-def employer_id(s: Session, locality_code: int, company: str, create: bool = True) -> int | None:
-    """The locality's organisation with this name (any sector), or a new employer."""
+def employer_id(
+    s: Session,
+    locality_code: int,
+    company: str,
+    create: bool = True,
+    actor: Actor | None = None,
+) -> int | None:
+    """The locality's organisation with this name (any sector), or a new employer (audited when
+    the acting user is given, as every write that creates one does)."""
     name = clean_label(company)
     found = s.scalar(
         select(Organisation.id)
@@ -163,33 +238,106 @@ def employer_id(s: Session, locality_code: int, company: str, create: bool = Tru
     org = Organisation(name=name, sector="employer", locality_code=locality_code)
     s.add(org)
     s.flush()
+    if actor is not None:
+        audit.record(
+            s,
+            actor,
+            "create",
+            "organisation",
+            org.id,
+            after={"name": name, "sector": "employer", "via": "employer_survey"},
+            locality_code=locality_code,
+        )
     return org.id
 
 
+COLUMNS = (
+    "survey_date",
+    "location",
+    "branch",
+    "employee_count",
+    "recruitment_areas",
+    "has_vacancies",
+    "vacancies",
+    "hiring_horizon",
+    "recruiting_help",
+    "remote_work",
+    "training_offered",
+    "training_need",
+    "training_needs",
+    "has_service_contact",
+    "service_contact",
+    "satisfaction",
+    "contact_consent",
+    "community_interest",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
 def write(s: Session, row: EmployerSurveyResponse, values: dict[str, Any]) -> None:
-    """Set a response's answers and replace its positions."""
-    for key, value in values.items():
-        if key != "positions":
-            setattr(row, key, value)
-    if row.id is not None:  # delete the old positions first: (response, profession) is unique
-        row.positions = []
-        s.flush()
-    row.positions = [EmployerSurveyPosition(profession=p, count=c) for p, c in values["positions"]]
+    """Set a new response's answers and positions (an existing one goes through `rewrite`)."""
+    for key in COLUMNS:
+        setattr(row, key, values[key])
+    row.positions = [
+        EmployerSurveyPosition(profession=p, count=c, profession_code=code)
+        for p, c, code in values["positions"]
+    ]
 
 
-def create_response(db: Database, actor, locality_code: int, data: SurveyInput) -> int:  # type: ignore[no-untyped-def]
+def rewrite(s: Session, row: EmployerSurveyResponse, version: int, values: dict[str, Any]) -> int:
+    """Overwrite a stored response read at `version`: the version is in the UPDATE's WHERE and
+    the row count is checked, so of two corrections saved at once only one lands."""
+    result = s.execute(
+        update(EmployerSurveyResponse)
+        .where(EmployerSurveyResponse.id == row.id, EmployerSurveyResponse.version == version)
+        .values(**{k: values[k] for k in COLUMNS}, version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        s.rollback()
+        current = s.scalar(
+            select(EmployerSurveyResponse.version).where(EmployerSurveyResponse.id == row.id)
+        )
+        raise StaleVersion({}, current or version)
+    s.execute(delete(EmployerSurveyPosition).where(EmployerSurveyPosition.response_id == row.id))
+    s.add_all(
+        EmployerSurveyPosition(response_id=row.id, profession=p, count=c, profession_code=code)
+        for p, c, code in values["positions"]
+    )
+    s.flush()
+    s.expire(row)
+    return version + 1
+
+
+def _duplicate(s: Session, locality_code: int, org_id: int, day: date, own: int | None) -> bool:
+    found = s.scalar(
+        select(EmployerSurveyResponse.id).where(
+            EmployerSurveyResponse.locality_code == locality_code,
+            EmployerSurveyResponse.organisation_id == org_id,
+            EmployerSurveyResponse.survey_date == day,
+        )
+    )
+    return found is not None and found != own
+
+
+def snapshot(row: EmployerSurveyResponse) -> dict[str, Any]:
+    """Every answer of a stored response, for the audit log's before and after."""
+    return {"organisation_id": row.organisation_id, "survey_date": row.survey_date, **row.answers()}
+
+
+def create_response(db: Database, actor: Actor, locality_code: int, data: SurveyInput) -> int:
     require_write(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
+        if data.organisation_id is not None:
+            in_locality(s, actor, Organisation, data.organisation_id, locality_code)
         values = validate(s, locality_code, data)
-        org_id = data.organisation_id or employer_id(s, locality_code, data.company or "")
-        exists = s.scalar(
-            select(EmployerSurveyResponse.id).where(
-                EmployerSurveyResponse.locality_code == locality_code,
-                EmployerSurveyResponse.organisation_id == org_id,
-                EmployerSurveyResponse.survey_date == values["survey_date"],
-            )
+        org_id = data.organisation_id or employer_id(
+            s, locality_code, data.company or "", actor=actor
         )
-        if exists:
+        assert org_id is not None
+        if _duplicate(s, locality_code, org_id, values["survey_date"], None):
             raise ValidationError({"survey_date": "validation.duplicate"})
         row = EmployerSurveyResponse(
             locality_code=locality_code, organisation_id=org_id, created_by=actor.username
@@ -203,23 +351,78 @@ def create_response(db: Database, actor, locality_code: int, data: SurveyInput) 
             "create",
             "employer_survey_response",
             row.id,
-            after={"organisation_id": org_id, **row.answers()},
+            after=snapshot(row),
             locality_code=locality_code,
         )
         return row.id
 
 
-def delete_response(db: Database, actor, response_id: int) -> None:  # type: ignore[no-untyped-def]
+def update_response(
+    db: Database,
+    actor: Actor,
+    response_id: int,
+    version: int,
+    data: SurveyInput,
+) -> int:
+    """Correct a stored response (instead of deleting and typing it again): every answer as in
+    `data`, read at `version`; returns the new version. The employer stays the same."""
+    require_write(actor, Area.STAKEHOLDERS)
     with db.transaction() as s:
-        row = s.get(EmployerSurveyResponse, response_id)
-        if row is None:
-            raise NotFound(f"survey response {response_id}")
+        row = in_scope(s, actor, EmployerSurveyResponse, response_id)
         require_write(actor, Area.STAKEHOLDERS, row.locality_code)
-        before = {
+        data = replace(data, organisation_id=row.organisation_id, company=None)
+        values = validate(s, row.locality_code, data)
+        before = snapshot(row)
+        after = {
             "organisation_id": row.organisation_id,
-            "survey_date": row.survey_date,
-            **row.answers(),
+            **{k: values[k] for k in COLUMNS},
+            "recruitment_areas": sorted(values["recruitment_areas"]),
+            "training_needs": sorted(values["training_needs"]),
+            "positions": sorted(values["positions"]),
         }
+        if row.version != version:
+            changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+            raise StaleVersion(changes, row.version)
+        if _duplicate(s, row.locality_code, row.organisation_id, values["survey_date"], row.id):
+            raise ValidationError({"survey_date": "validation.duplicate"})
+        old, new = audit.changed_fields(before, after)
+        if not new:
+            return version
+        locality_code = row.locality_code
+        new_version = rewrite(s, row, version, values)
+        audit.record(
+            s,
+            actor,
+            "update",
+            "employer_survey_response",
+            response_id,
+            before=old,
+            after=new,
+            locality_code=locality_code,
+        )
+        return new_version
+
+
+def get_response(db: Database, actor: Actor, response_id: int) -> tuple[SurveyInput, int]:
+    """A stored response as the form edits it, with the version it was read at."""
+    require_write(actor, Area.STAKEHOLDERS)
+    with db.transaction() as s:
+        row = in_scope(s, actor, EmployerSurveyResponse, response_id)
+        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
+        data = SurveyInput(
+            organisation_id=row.organisation_id,
+            positions=[(p.profession, p.count, p.profession_code) for p in row.positions],
+            **{k: getattr(row, k) for k in COLUMNS},
+        )
+        return data, row.version
+
+
+def delete_response(db: Database, actor: Actor, response_id: int) -> None:
+    require_write(actor, Area.STAKEHOLDERS)
+    with db.transaction() as s:
+        row = in_scope(s, actor, EmployerSurveyResponse, response_id)
+        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
+        before = snapshot(row)
         s.delete(row)
         audit.record(
             s,
@@ -232,9 +435,16 @@ def delete_response(db: Database, actor, response_id: int) -> None:  # type: ign
         )
 
 
-def responses(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """The responses of a locality; contact details only for those who may edit."""
+def _position_text(p: EmployerSurveyPosition) -> str:
+    code = f" [{p.profession_code}]" if p.profession_code else ""
+    return f"{p.profession} ({p.count}){code}"
+
+
+def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
+    """The responses of a locality, one row per response with every answer; the contact details
+    (Q16) only for those who may edit."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
+    may_edit = actor.can_write(Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(EmployerSurveyResponse, Organisation.name)
@@ -246,21 +456,31 @@ def responses(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type:
         for row, name in rows:
             record = {
                 "id": row.id,
+                "version": row.version,
                 "company": name,
                 "survey_date": row.survey_date,
                 "branch": row.branch,
                 "employee_count": row.employee_count,
+                "has_vacancies": row.has_vacancies,
+                "vacancies": row.vacancies,
                 "open_positions": sum(p.count for p in row.positions),
-                "professions": "; ".join(f"{p.profession} ({p.count})" for p in row.positions),
+                "professions": "; ".join(
+                    f"{p.profession} ({p.count})"
+                    + (f" [{p.profession_code}]" if p.profession_code else "")
+                    for p in row.positions
+                ),
                 "hiring_horizon": row.hiring_horizon,
+                "recruiting_help": row.recruiting_help,
                 "remote_work": row.remote_work,
-                "offers_training": row.offers_training,
+                "training_offered": row.training_offered,
+                "training_need": row.training_need,
                 "training_needs": "; ".join(row.training_needs or []),
-                "service_contact": row.service_contact,
+                "has_service_contact": row.has_service_contact,
                 "satisfaction": row.satisfaction,
+                "contact_consent": row.contact_consent,
                 "community_interest": row.community_interest,
             }
-            if actor.can_write(Area.STAKEHOLDERS):
+            if may_edit:
                 record.update(
                     contact_name=row.contact_name,
                     contact_phone=row.contact_phone,

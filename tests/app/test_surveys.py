@@ -48,3 +48,52 @@ def test_member_cannot_reach_the_page(app_db: str) -> None:
     at = app_as("member")
     with pytest.raises(Exception):  # noqa: B017 - not in the member's navigation
         at.switch_page(PAGE).run()
+
+
+def _button(at, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_manager_enters_a_response_with_the_annex_questions(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at.text_input(key="survey_add_company").input("Annex Works")
+    at.radio(key="survey_add_contact_consent_en").set_value(True)
+    at.radio(key="survey_add_recruiting_help_en").set_value(True)
+    at.radio(key="survey_add_training_offered_en").set_value("program")
+    at.radio(key="survey_add_training_need_en").set_value("onboarding")
+    at.radio(key="survey_add_remote_work_en").set_value("considering")
+    _button(at, "Save the response").click().run()
+    assert not at.exception, at.exception
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    frame = surveys.responses(db, manager, 1031)
+    row = frame[frame.company == "Annex Works"].iloc[0]
+    assert (row.contact_consent, row.recruiting_help, row.training_offered) == (
+        True,
+        True,
+        "program",
+    )
+    assert (row.training_need, row.remote_work) == ("onboarding", "considering")
+
+
+def test_manager_corrects_a_response_in_place(app_db: str) -> None:
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    assert "Correct a response" in [e.label for e in at.expander]
+    picked = at.selectbox(key="survey_edit_pick_en").value
+    before, version = surveys.get_response(db, manager, picked)
+    prefix = f"survey_edit_{picked}_{version}"
+    assert at.text_input(key=f"{prefix}_phone").value == (before.contact_phone or "")
+    at.text_input(key=f"{prefix}_phone").input("050-7654321")
+    at.number_input(key=f"{prefix}_employees").set_value(321)
+    _button(at, "Save the correction").click().run()
+    assert not at.exception, at.exception
+    after, new_version = surveys.get_response(db, manager, picked)
+    assert (after.contact_phone, after.employee_count, new_version) == (
+        "050-7654321",
+        321,
+        version + 1,
+    )
+    assert after.positions == before.positions and after.survey_date == before.survey_date
+    assert "Correction saved." in texts(at)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from employdash.errors import PermissionDenied, StaleVersion, ValidationError
+from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.models import AuditEntry
-from employdash.models.stakeholders import AUDIENCES
+from employdash.models.stakeholders import AUDIENCES, OrganisationProfile
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
@@ -80,3 +80,21 @@ def test_profile_versions_audit_and_access(db, actors, empty_code) -> None:
             .order_by(AuditEntry.id)
         ).all()
     assert actions == ["create", "update"]
+
+
+def test_save_profile_refuses_another_localitys_organisation(db, actors) -> None:
+    """Issue 12: a handed organisation ID of another locality is refused like a missing one."""
+    foreign = add_org(db, "ארגון בקריית שמונה", "ngo", 2800)
+    with pytest.raises(NotFound):
+        organisations.save_profile(
+            db, actors["manager"], 1031, foreign, ProfileInput(goals="x"), None
+        )
+    with db.transaction() as s:
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(OrganisationProfile)
+                .where(OrganisationProfile.organisation_id == foreign)
+            )
+            == 0
+        )

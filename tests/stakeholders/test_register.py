@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from employdash.errors import PermissionDenied, StaleVersion, ValidationError
-from employdash.models import AuditEntry
+from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from employdash.models import AuditEntry, Person
 from employdash.models.stakeholders import Stakeholder, StakeholderPosition
 from employdash.stakeholders import grid as stakeholders_map
 from employdash.stakeholders import register as stakeholders
@@ -64,8 +64,10 @@ def test_roles_and_scope_are_enforced_by_the_service(db, actors) -> None:
         stakeholders_map.grid(db, actors["manager"], OUTSIDE)
     assert len(stakeholders.register(db, actors["mayor"], SEDEROT)) > 0
     row_id = int(stakeholders.register(db, actors["admin"], OUTSIDE).id.iloc[0])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another locality's record: the same answer as a missing one
         stakeholders.update(db, actors["manager"], row_id, 1, {"power": 1})
+    with pytest.raises(NotFound):
+        stakeholders.move(db, actors["manager"], SEDEROT, [PositionEdit(row_id, 1, 2, 2)])
 
 
 def test_validation_refuses_out_of_range_and_foreign_organisations(db, actors) -> None:
@@ -80,11 +82,32 @@ def test_validation_refuses_out_of_range_and_foreign_organisations(db, actors) -
         )
     assert {"sector", "power", "interest", "stance"} <= set(err.value.fields)
     foreign = add_org(db, "ארגון מתל אביב", "ngo", 5000)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(NotFound):  # another locality's organisation, even for the admin
         stakeholders.create(
             db, actors["admin"], SEDEROT, StakeholderInput(organisation_id=foreign, sector="ngo")
         )
-    assert "organisation_id" in err.value.fields
+
+
+def test_handed_ids_of_another_locality_are_refused_like_missing_ones(db, actors) -> None:
+    """Issue 12: a manager may not point a stakeholder at another locality's person or
+    organisation (and then read their contact details back)."""
+    manager = actors["manager"]
+    foreign_org = add_org(db, "ארגון בקריית שמונה", "ngo", OUTSIDE)
+    with db.transaction() as s:
+        foreign_person = Person(full_name="אדם זר", locality_code=OUTSIDE)
+        s.add(foreign_person)
+        s.flush()
+        person_id = foreign_person.id
+    sid = add_stakeholder(db, actors["admin"], "מעסיק", "employer", 2, 2, code=SEDEROT)
+    for change in ({"organisation_id": foreign_org}, {"person_id": person_id}):
+        with pytest.raises(NotFound):
+            stakeholders.update(db, manager, sid, 1, change)
+    with pytest.raises(NotFound):
+        stakeholders.create(
+            db, manager, SEDEROT, StakeholderInput(new_organisation="x", owner_person_id=person_id)
+        )
+    with db.transaction() as s:
+        assert s.get(Stakeholder, sid).version == 1
 
 
 def test_stale_version_is_refused_and_nothing_is_overwritten(db, actors) -> None:

@@ -1,0 +1,120 @@
+"""The admin's forms for local indicators: add one to the catalogue, and enter a value of any
+indicator for a locality and month (the entry is checked against the value shown)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.indicators.imports import clear_read_caches
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.indicators import local
+from employdash.indicators import values as indicators
+from employdash.indicators.vocabulary import UNITS
+
+NO_PARENT = ""
+
+
+def add_form(ctx: PageContext) -> None:
+    tr = ctx.tr
+    headlines = {
+        c: (he if ctx.lang == "he" else en)
+        for c, he, en in local.headline_choices(ctx.db, ctx.actor)
+    }
+    st.subheader(tr("ind.local.add_title"))
+    st.caption(tr("ind.local.add_help"))
+    with st.form("ind_local_add", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        code = c1.text_input(tr("ind.local.code"), max_chars=40, key="ind_local_code")
+        unit = c2.selectbox(
+            tr("ind.local.unit"),
+            UNITS,
+            format_func=lambda u: tr(f"ind.unit.{u}"),
+            key=f"ind_local_unit_{ctx.lang}",
+        )
+        name_he = c1.text_input(tr("ind.local.name_he"), max_chars=160, key="ind_local_name_he")
+        name_en = c2.text_input(tr("ind.local.name_en"), max_chars=160, key="ind_local_name_en")
+        better = c1.radio(
+            tr("ind.local.direction"),
+            (True, False),
+            format_func=lambda b: tr("ind.local.higher_better" if b else "ind.local.lower_better"),
+            horizontal=True,
+            key=f"ind_local_better_{ctx.lang}",
+        )
+        parent = c2.selectbox(
+            tr("ind.local.parent"),
+            [NO_PARENT, *headlines],
+            format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
+            key=f"ind_local_parent_{ctx.lang}",
+        )
+        if st.form_submit_button(tr("ind.local.add"), type="primary"):
+            data = local.LocalIndicatorInput(
+                code=code,
+                name_he=name_he,
+                name_en=name_en,
+                unit=unit,
+                higher_is_better=bool(better),
+                parent_code=parent or None,
+            )
+            with guarded():
+                added = local.add_indicator(ctx.db, ctx.actor, data)
+                clear_read_caches()
+                st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
+                st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
+                st.rerun()
+
+
+def value_form(ctx: PageContext) -> None:
+    tr = ctx.tr
+    catalogue = {i.code: i for i in indicators.catalogue(ctx.db, ctx.actor)}
+    places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+    st.subheader(tr("ind.local.value_title"))
+    c1, c2, c3 = st.columns(3)
+    indicator = c1.selectbox(
+        tr("ind.col.indicator"),
+        list(catalogue),
+        index=len(catalogue) - 1,
+        format_func=lambda c: catalogue[c].name(ctx.lang),
+        key=f"ind_value_indicator_{ctx.lang}",
+    )
+    place = c2.selectbox(
+        tr("ind.col.locality"),
+        list(places),
+        index=list(places).index(ctx.locality_code) if ctx.locality_code in places else 0,
+        format_func=lambda c: places[c],
+        key=f"ind_value_locality_{ctx.lang}",
+    )
+    month = c3.date_input(
+        tr("ind.col.period"), value=date.today(), max_value=date.today(), key="ind_value_month"
+    )
+    if indicator is None or place is None:
+        return
+    period = date(month.year, month.month, 1)
+    with guarded():
+        seen = local.stored_value(ctx.db, ctx.actor, int(place), indicator, period)
+        if seen is None:
+            shown = tr("ind.local.no_value")
+        else:
+            number = "—" if seen.value is None else f"{seen.value:g}"
+            shown = f"{number} · {tr(f'ind.status.{seen.status}')}"
+        st.text(tr("ind.local.current", value=shown))
+        with st.form(f"ind_value_{place}_{indicator}_{period:%Y%m}"):
+            raw = st.text_input(tr("ind.col.value"), key="ind_value_raw")
+            preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
+            if st.form_submit_button(tr("ind.local.enter"), type="primary"):
+                with guarded():
+                    local.enter_value(
+                        ctx.db,
+                        ctx.actor,
+                        int(place),
+                        indicator,
+                        period,
+                        raw,
+                        seen,
+                        status="preliminary" if preliminary else "ok",
+                    )
+                    clear_read_caches()
+                    st.session_state["ind_local_flash"] = tr("ind.local.entered")
+                    st.rerun()
