@@ -12,7 +12,7 @@ kept); the contact frequency stays in `service_contact` and yes/no is derived fr
 downgrade restores the old columns from these.
 
 Revision ID: 0008_survey_annex2
-Revises: 0005
+Revises: 0006
 """
 
 from collections.abc import Iterator, Sequence
