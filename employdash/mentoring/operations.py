@@ -461,6 +461,8 @@ def add_participant_in(
 
     The pipeline defaults to the role's shipped one; a defined pipeline must serve the role."""
     program = _program_for_edit(s, actor, program_id)
+    if program.closed_on is not None:
+        raise ValidationError({"program": "ment.validation.program_closed"})
     if cohort_id is not None:
         cohort = in_scope(s, actor, Cohort, cohort_id)
         if cohort.program_id != program.id:
@@ -841,6 +843,7 @@ def participants(
             cur.c.kind,
             cur.c.reason,
             cur.c.occurred_on,
+            cur.c.version,
         )
         .where(cur.c.rn == 1)
         .order_by(cur.c.code)
@@ -857,6 +860,7 @@ def participants(
         "kind",
         "reason",
         "since",
+        "version",
     ]
     with db.transaction() as s:
         return pd.DataFrame(s.execute(query).all(), columns=columns)
