@@ -36,7 +36,7 @@ def test_manager_sees_funnel_entry_and_participant_codes(app_db: str, lang: str)
     at = app_as("manager", PAGE, lang=lang, locality=1031)
     assert not at.exception, at.exception
     labels = tab_labels(at)
-    assert len(labels) == 7
+    assert len(labels) == 10
     shown = texts(at)
     assert ("Funnel: reached each stage" if lang == "en" else "משפך: הגיעו לכל שלב") in shown
     assert CODE.search(frames_text(at))  # the participant list, by code
