@@ -127,7 +127,7 @@ def set_target(
         return row.id
 
 
-def _actuals(s: Session, program_id: int, start: date, end: date) -> dict[str, int]:
+def actuals(s: Session, program_id: int, start: date, end: date) -> dict[str, int]:
     mentee = aliased(Participant)
     in_program = (mentee.id == Match.mentee_id, mentee.program_id == program_id)
     started = s.scalar(
@@ -183,7 +183,7 @@ def progress(
     rows = []
     with db.transaction() as s:
         for target, name, locality in s.execute(query):
-            got = _actuals(s, target.program_id, target.period_start, min(target.period_end, as_of))
+            got = actuals(s, target.program_id, target.period_start, min(target.period_end, as_of))
             exact = actor.can_read(Area.PARTICIPANTS, locality)
             rows.append(
                 TargetProgress(

@@ -17,6 +17,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.mentoring import certification, matches, programs, state, targets
 from employdash.mentoring import operations as svc
+from employdash.mentoring.briefing import briefing_snapshot
 from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.imports import commit_import
 from employdash.models import AuditEntry, Person
@@ -294,6 +295,12 @@ def test_targets_and_progress(db: Database, actors: dict[str, Actor], scenario: 
     assert row.id == tid and row.goals == {"matches": 4, "completions": None, "outcomes": 2}
     assert row.actual == {"matches": 1, "completions": 1, "outcomes": 1}
     assert row.share("matches") == 0.25
+    snap = briefing_snapshot(db, manager, 246, D(2025, 10, 1))
+    assert snap is not None
+    assert [(x.metric, x.actual, x.goal) for x in snap.targets] == [
+        ("matches", 1, 4),
+        ("outcomes", 1, 2),
+    ]
     leader = Actor(0, "lead246", "Leader", "leadership", frozenset({246}))
     [seen] = targets.progress(db, leader, (246,), D(2025, 10, 1), (scenario.program_id,))
     assert seen.actual == {"matches": None, "completions": None, "outcomes": None}  # aggregates
