@@ -10,6 +10,7 @@ bulk-inserted (executemany on SQLite, COPY on PostgreSQL), then the state spans 
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -214,33 +215,43 @@ def render(db: Database, by: str) -> dict:
     return share_lines(frame, "he", "reached", by).to_dict()
 
 
-def interleaved(fns: dict[str, Callable[[], object]], rounds: int = 5) -> dict[str, float]:
-    """Median seconds of each operation, run in alternation so load on the machine (other jobs)
-    weighs on the service and its baseline alike."""
+def interleaved(
+    fns: dict[str, Callable[[], object]], rounds: int = 3, warm: tuple[str, ...] = ()
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median wall seconds and median CPU seconds of this process for each operation, run in
+    alternation so load on the machine (other jobs) weighs on the service and its baseline alike.
+    On SQLite the query runs in this process, so CPU seconds are the work itself even when a
+    shared machine stretches the wall clock; on PostgreSQL the server's CPU is not counted."""
     samples: dict[str, list[float]] = {name: [] for name in fns}
-    for fn in fns.values():
-        fn()  # warm-up: caches, plans
+    cpu: dict[str, list[float]] = {name: [] for name in fns}
+    for name in warm:
+        fns[name]()  # warm-up: caches, plans
     for _ in range(rounds):
         for name, fn in fns.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
             samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in samples.items()}
+            cpu[name].append(time.process_time() - start_cpu)
+    return (
+        {name: statistics.median(values) for name, values in samples.items()},
+        {name: statistics.median(values) for name, values in cpu.items()},
+    )
 
 
 def measure(db: Database, label: str) -> list[Figure]:
     figures = []
     for when, as_of in DATES.items():
         for by in ("program", "population"):
-            same_counts(db, by, as_of)
-            fun = funnel(db, ADMIN, Selection(), as_of, by=by)
+            same_counts(db, by, as_of)  # also the raw SQL's warm-up
+            fun = funnel(db, ADMIN, Selection(), as_of, by=by)  # the service's warm-up
             fns: dict[str, Callable[[], object]] = {
                 "raw": lambda b=by, d=as_of: raw_counts(db, b, d),
                 "service": lambda b=by, d=as_of: funnel(db, ADMIN, Selection(), d, by=b),
             }
             if when == "past date":
                 fns["render"] = lambda b=by: render(db, b)
-            times = interleaved(fns, rounds=5 if when == "past date" else 3)
+            times, cpu = interleaved(fns, warm=("render",) if "render" in fns else ())
+            load = round(os.getloadavg()[0], 1)
             figures.append(
                 Figure(
                     f"funnel by {by} as of {when} ({as_of})",
@@ -249,7 +260,12 @@ def measure(db: Database, label: str) -> list[Figure]:
                     times["raw"],
                     label,
                     "< 1 s",
-                    {"groups": len(fun.groups)},
+                    {
+                        "groups": len(fun.groups),
+                        "cpu_s": round(cpu["service"], 3),
+                        "raw_cpu_s": round(cpu["raw"], 3),
+                        "loadavg": load,
+                    },
                 )
             )
             if "render" in times:
@@ -261,6 +277,7 @@ def measure(db: Database, label: str) -> list[Figure]:
                         times["raw"],
                         label,
                         "< 1 s",
+                        {"cpu_s": round(cpu["render"], 3), "loadavg": load},
                     )
                 )
     return figures
@@ -286,8 +303,10 @@ def main() -> None:
         f"as of {AS_OF}, today and 2024-12-31. Service = reached + in-stage + dropped counts with "
         "suppression and conversion, read from the state spans; baseline = the two hand-written "
         "SQL queries over the raw events for the same counts (checked cell by cell). Render = "
-        "service + the breakdown's Altair chart spec. Medians of 5 interleaved rounds (the "
-        "machine is shared with other jobs: absolute seconds vary, ratios less)."
+        "service + the breakdown's Altair chart spec. Medians of 3 interleaved rounds (the "
+        "machine is shared with other jobs: absolute seconds vary, ratios less); cpu_s = CPU "
+        "seconds of this process (the whole query on SQLite, the client only on PostgreSQL), "
+        "loadavg = the 1-minute load average of the 2-core machine during the figure."
     )
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
