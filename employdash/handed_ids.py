@@ -19,7 +19,15 @@ from employdash.errors import NotFound
 from employdash.models import Organisation, Person
 from employdash.models.base import Base
 from employdash.models.forum import Forum, Meeting, StrategicFocus, SuccessMetric, Task, Team
-from employdash.models.mentoring import Cohort, Match, Participant, Pipeline, PipelineStage, Program
+from employdash.models.mentoring import (
+    Cohort,
+    Match,
+    Participant,
+    Pipeline,
+    PipelineStage,
+    Program,
+    Standard,
+)
 from employdash.models.stakeholders import (
     EmployerSurveyResponse,
     Stakeholder,
@@ -75,9 +83,10 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
         .where(Match.id == i)
     ),
 }
-# National by design: one pipeline definition every program follows; an organisation without a
-# locality is a national body (the Employment Service, National Insurance) any forum may name.
-SHARED_MODELS: frozenset[type[Base]] = frozenset({Pipeline, PipelineStage})
+# National by design: one pipeline definition every program follows, one list of certification
+# standards; an organisation without a locality is a national body (the Employment Service,
+# National Insurance) any forum may name.
+SHARED_MODELS: frozenset[type[Base]] = frozenset({Pipeline, PipelineStage, Standard})
 SHARED_WHEN_NATIONAL: frozenset[type[Base]] = frozenset({Organisation})
 
 

@@ -1,11 +1,12 @@
-"""Mentoring funnels: pipelines as of any date, breakdowns, comparison, cohorts, waiting lists;
-entry, import and the participant list for the locality's managers."""
+"""Mentoring funnels: pipelines as of any date, breakdowns, comparison, cohorts, waiting lists and
+targets; entry, matches and sessions, programs, certification, import and the participant list
+for the locality's managers; pipeline definitions for admins."""
 
 from datetime import date
 
 import streamlit as st
 
-from components.mentoring import forms, views
+from components.mentoring import certify, forms, manage, matches, views
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -19,12 +20,13 @@ st.caption(tr("ment.caption", threshold=get_config().SUPPRESSION_THRESHOLD))
 forms.show_flash()
 with guarded():
     labels = views.Labels(ctx)
+    choices = views.pipeline_choices(ctx)
     top = st.columns([2, 1])
     pipeline = (
         top[0].segmented_control(
             tr("ment.pipeline"),
-            views.PIPELINES,
-            format_func=lambda p: tr(f"ment.pipeline.{p}"),
+            list(choices),
+            format_func=lambda p: views.pipeline_label(ctx, choices[p]),
             default="mentee",
             key="ment_pipeline",
         )
@@ -32,9 +34,12 @@ with guarded():
     )
     as_of = top[1].date_input(tr("ment.as_of"), value=date.today(), key="ment_as_of")
     editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
-    keys = ["funnel", "compare", "cohorts", "waiting"] + (
-        ["entry", "import", "participants"] if editor else []
-    )
+    designer = ctx.actor.can_write(Area.CATALOGUE)
+    keys = ["funnel", "compare", "cohorts", "waiting"]
+    if editor:
+        keys += ["entry", "matches", "programs", "certification", "import", "participants"]
+    if designer:
+        keys += ["pipelines"]
     tabs = dict(zip(keys, st.tabs([tr(f"ment.tab.{k}") for k in keys]), strict=True))
     with tabs["funnel"]:
         views.funnel_tab(ctx, labels, pipeline, as_of)
@@ -48,10 +53,19 @@ with guarded():
         with tabs["entry"]:
             forms.advance_form(ctx, labels, pipeline, as_of)
             forms.add_form(ctx, labels, pipeline, as_of)
-            if pipeline == "mentee":
+            if choices[pipeline].role == "mentee":
                 forms.match_form(ctx, labels, as_of)
             forms.outcome_form(ctx, labels, pipeline, as_of)
+        with tabs["matches"]:
+            matches.matches_tab(ctx, labels, as_of)
+        with tabs["programs"]:
+            manage.programs_tab(ctx, labels, as_of)
+        with tabs["certification"]:
+            certify.certification_tab(ctx, labels, as_of)
         with tabs["import"]:
             forms.import_panel(ctx)
         with tabs["participants"]:
             views.participants_tab(ctx, labels, pipeline, as_of)
+    if designer:
+        with tabs["pipelines"]:
+            manage.pipelines_tab(ctx)

@@ -134,6 +134,20 @@ def mentoring_panel(briefing: Briefing, lang: str) -> None:
     for start in (0, 2):  # two by two: four labels side by side would be cut short
         for column, (key, value) in zip(st.columns(2), figures[start : start + 2], strict=True):
             column.metric(t(key, lang), _count(value, lang))
+    targets = getattr(snap, "targets", ())
+    if targets:
+        st.caption(t("ment.targets.title", lang))
+        for line in targets:  # plain text labels, then the bar
+            st.text(
+                t(
+                    "ment.targets.brief_line",
+                    lang,
+                    metric=t(f"ment.targets.{line.metric}", lang),
+                    done=_count(line.actual, lang),
+                    goal=fmt_number(line.goal, lang),
+                )
+            )
+            st.progress(min(line.share or 0.0, 1.0))
 
 
 def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") -> None:

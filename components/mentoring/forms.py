@@ -10,16 +10,29 @@ import pandas as pd
 import streamlit as st
 
 from components.common.text import plain
-from components.mentoring.views import Labels, clear_caches, show_table
+from components.mentoring.views import (
+    Labels,
+    clear_caches,
+    pipeline_choices,
+    program_kind,
+    show_table,
+    stage_label,
+)
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
+from employdash.i18n import has_key
 from employdash.mentoring import operations as svc
 from employdash.mentoring.funnel import pipeline_stages
 from employdash.mentoring.imports import commit_import, plan_import
-from employdash.mentoring.operations import DROP_REASONS
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
 FLASH = "ment_flash"
+
+
+def reason_label(ctx: PageContext, reason: str) -> str:
+    """A drop reason's name; reasons of pipelines defined later show their code."""
+    key = f"ment.reason.{reason}"
+    return ctx.tr(key) if has_key(key) else reason
 
 
 def finish(message: str) -> None:
@@ -34,12 +47,20 @@ def show_flash() -> None:
         st.success(plain(message))
 
 
-def _local_programs(ctx: PageContext, labels: Labels, pipeline: str) -> list[int]:
-    kind = "certification" if pipeline == "certification" else "mentoring"
+def _role(ctx: PageContext, pipeline: str) -> str:
+    return pipeline_choices(ctx)[pipeline].role
+
+
+def _local_programs(
+    ctx: PageContext, labels: Labels, pipeline: str, open_only: bool = False
+) -> list[int]:
+    kind = program_kind(_role(ctx, pipeline))
     return [
         p.id
         for p in labels.programs.values()
-        if p.locality_code == ctx.locality_code and p.kind == kind
+        if p.locality_code == ctx.locality_code
+        and p.kind == kind
+        and not (open_only and p.closed_on is not None)
     ]
 
 
@@ -54,7 +75,15 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         tr("ment.entry.program"), programs, format_func=labels.program, key="ment_adv_program"
     )
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
-    names = {s.code: tr(s.name_key) for s in pipeline_stages(ctx.db, ctx.actor, pipeline)}
+    names = {
+        s.code: stage_label(ctx, s.name_key, s.code)
+        for s in pipeline_stages(ctx.db, ctx.actor, pipeline)
+    }
+    # The versions the user saw: a second click on "save" is refused, not a second move.
+    seen_key = f"ment_adv_seen_{program}_{pipeline}"
+    seen: dict[int, int] = st.session_state.get(seen_key, {})
+    st.session_state[seen_key] = {int(r.participant_id): int(r.version) for r in frame.itertuples()}
+    reasons = pipeline_choices(ctx)[pipeline].drop_reasons
     options = {
         int(r.participant_id): f"{r.code} · "
         + (tr("ment.kind.drop") if r.kind == "drop" else names.get(r.stage, r.stage))
@@ -76,15 +105,21 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         )
         reason = c2.selectbox(
             tr("ment.entry.reason"),
-            DROP_REASONS,
-            format_func=lambda r: tr(f"ment.reason.{r}"),
+            reasons,
+            format_func=lambda r: reason_label(ctx, r),
             key="ment_adv_reason",
         )
         on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_adv_date")
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
             with guarded():
                 moved = svc.advance(
-                    ctx.db, ctx.actor, chosen, on, kind, reason if kind == "drop" else None
+                    ctx.db,
+                    ctx.actor,
+                    chosen,
+                    on,
+                    kind,
+                    reason if kind == "drop" else None,
+                    versions={pid: seen[pid] for pid in chosen if pid in seen},
                 )
                 clear_caches()
                 finish(tr("ment.entry.moved", n=len(moved)))
@@ -92,19 +127,32 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
 
 def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
     tr = ctx.tr
-    programs = _local_programs(ctx, labels, pipeline)
+    programs = _local_programs(ctx, labels, pipeline, open_only=True)
     if not programs:
         return
-    role = {"mentee": "mentee", "mentor": "mentor", "certification": "trainee"}[pipeline]
-    with st.expander(tr("ment.entry.add")), st.form("ment_add", clear_on_submit=True):
-        c1, c2, c3, c4 = st.columns(4)
-        program = c1.selectbox(tr("ment.entry.program"), programs, format_func=labels.program)
-        population = c2.selectbox(
-            tr("ment.col.population"), POPULATIONS, format_func=lambda p: tr(f"ment.pop.{p}")
+    role = _role(ctx, pipeline)
+    with st.expander(tr("ment.entry.add")):
+        program = st.selectbox(
+            tr("ment.entry.program"), programs, format_func=labels.program, key="ment_add_program"
         )
-        age = c3.selectbox(tr("ment.col.age"), AGE_BANDS, format_func=lambda a: tr(f"ment.age.{a}"))
-        on = c4.date_input(tr("ment.entry.date"), value=today)
-        if st.form_submit_button(tr("ment.entry.submit")):
+        cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
+        with st.form("ment_add", clear_on_submit=True):
+            c1, c2, c3, c4 = st.columns(4)
+            population = c1.selectbox(
+                tr("ment.col.population"), POPULATIONS, format_func=lambda p: tr(f"ment.pop.{p}")
+            )
+            age = c2.selectbox(
+                tr("ment.col.age"), AGE_BANDS, format_func=lambda a: tr(f"ment.age.{a}")
+            )
+            cohort = c3.selectbox(
+                tr("ment.col.cohort"),
+                [None, *cohorts],
+                format_func=lambda c: "—" if c is None else labels.cohorts[c],
+                key="ment_add_cohort",
+            )
+            on = c4.date_input(tr("ment.entry.date"), value=today)
+            submitted = st.form_submit_button(tr("ment.entry.submit"))
+        if submitted:
             with guarded():
                 pid = svc.add_participant(
                     ctx.db,
@@ -114,6 +162,8 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
                     population=population,
                     age_band=age,
                     entered_on=on,
+                    cohort_id=cohort,
+                    pipeline=pipeline,
                 )
                 clear_caches()
                 code = (

@@ -23,10 +23,25 @@ from employdash.db import Database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
 from employdash.mentoring import funnel as engine
 from employdash.mentoring import operations as svc
+from employdash.mentoring import targets
 from employdash.mentoring.funnel import Selection
 from employdash.mentoring.vocabulary import OPERATING_MODELS, POPULATIONS
 
-PIPELINES = ("mentee", "mentor", "certification")
+
+def pipeline_choices(ctx: PageContext) -> dict[str, svc.PipelineInfo]:
+    """The pipelines stored in the database (shipped ones first), by code."""
+    return {p.code: p for p in svc.pipelines(ctx.db, ctx.actor)}
+
+
+def pipeline_label(ctx: PageContext, info: svc.PipelineInfo) -> str:
+    if info.label:
+        return info.label
+    return ctx.tr(info.name_key) if has_key(info.name_key) else info.code
+
+
+def program_kind(role: str) -> str:
+    """Trainees follow certification programs; mentors and mentees mentoring programs."""
+    return "certification" if role == "trainee" else "mentoring"
 
 
 @read_model(Area.MENTORING)
@@ -67,7 +82,9 @@ class Labels:
     def __init__(self, ctx: PageContext) -> None:
         self.ctx = ctx
         self.programs = {p.id: p for p in svc.programs(ctx.db, ctx.actor)}
-        self.cohorts = {c.id: c.name for c in svc.cohorts(ctx.db, ctx.actor)}
+        cohorts = svc.cohorts(ctx.db, ctx.actor)
+        self.cohorts = {c.id: c.name for c in cohorts}
+        self.cohort_programs = {c.id: c.program_id for c in cohorts}
         self.localities = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
 
     def group(self, by: str | None, value: Any) -> str:
@@ -117,7 +134,7 @@ def selection_widgets(
         format_func=lambda c: labels.localities[c],
         key=f"{key}_loc_{ctx.lang}",
     )
-    kind = "certification" if pipeline == "certification" else "mentoring"
+    kind = program_kind(pipeline_choices(ctx)[pipeline].role)
     program_ids = [
         p.id
         for p in labels.programs.values()
@@ -252,6 +269,53 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
         show_table(ctx, pivot)
     dropoff_section(ctx, cached_dropoff(ctx.db, ctx.actor, sel, as_of))
     durations_section(ctx, cached_durations(ctx.db, ctx.actor, sel, as_of))
+    targets_section(ctx, labels, sel, as_of)
+
+
+def targets_section(ctx: PageContext, labels: Labels, sel: Selection, as_of: date) -> None:
+    """Progress against the program managers' goals for the periods running on the date."""
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.targets.title"))
+    rows = targets.progress(
+        ctx.db, ctx.actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
+    )
+    if not rows:
+        st.caption(tr("ment.targets.none"))
+        return
+    show_table(ctx, progress_table(ctx, rows))
+    for row in rows[:6]:
+        for metric in targets.METRICS:
+            share = row.share(metric)
+            if share is not None:  # the label is plain text: a program name is user text
+                st.text(
+                    tr(
+                        "ment.targets.bar",
+                        program=row.program_name,
+                        metric=tr(f"ment.targets.{metric}"),
+                        done=_count(row.actual[metric], lang),
+                        goal=fmt_number(row.goals[metric] or 0, lang),
+                    )
+                )
+                st.progress(min(share, 1.0))
+
+
+def progress_table(ctx: PageContext, rows: list[targets.TargetProgress]) -> pd.DataFrame:
+    tr, lang = ctx.tr, ctx.lang
+    data: dict[str, list[str]] = {
+        tr("ment.col.program"): [r.program_name for r in rows],
+        tr("ment.targets.period"): [
+            f"{fmt_date(r.period_start, lang)} – {fmt_date(r.period_end, lang)}" for r in rows
+        ],
+    }
+    for metric in targets.METRICS:
+        data[tr(f"ment.targets.{metric}")] = [
+            "—"
+            if r.goals[metric] is None
+            else f"{_count(r.actual[metric], lang)} / {fmt_number(r.goals[metric] or 0, lang)}"
+            + ("" if r.share(metric) is None else f" ({fmt_percent(r.share(metric), lang)})")
+            for r in rows
+        ]
+    return pd.DataFrame(data)
 
 
 def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_locality, require_read
 from employdash.config import get_config
@@ -19,12 +20,26 @@ from employdash.mentoring.funnel import (
     twelve_months_before,
     waiting_query,
 )
-from employdash.models.mentoring import Program
+from employdash.mentoring.targets import METRICS, actuals
+from employdash.models.mentoring import Program, Target
 from employdash.privacy import suppress_total
 
 # "Active" means in the pipeline, not dropped and not yet at its closing stages.
 ACTIVE_MENTEE_STAGES = ("referred", "screened", "accepted", "matched", "in_sessions")
 ACTIVE_MENTOR_STAGES = ("recruited", "interviewed", "trained", "matched", "active")
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One goal metric summed over the locality's programs with a target running on the date."""
+
+    metric: str  # matches | completions | outcomes
+    actual: int | None  # None when suppressed
+    goal: int
+
+    @property
+    def share(self) -> float | None:
+        return None if self.actual is None or not self.goal else self.actual / self.goal
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ class MentoringSnapshot:
     outcomes_12m: int | None  # outcomes reached in the 12 months before as_of
     waiting_for_mentor: int | None
     funnel: list[tuple[str, int | None]]  # (stage catalogue key, count) for the mentee pipeline
+    targets: tuple[TargetLine, ...] = ()  # progress against the running targets
 
 
 def briefing_snapshot(
@@ -70,6 +86,7 @@ def briefing_snapshot(
             "outcomes_12m": count_outcomes(s, actor, mentees, twelve_months_before(as_of), as_of),
             "waiting_for_mentor": int(waiting or 0),
         }
+        lines = target_lines(s, actor, locality_code, as_of, threshold)
     funnel = [
         (row.name_key, suppress_total(int(row.reached), threshold))
         for row in fun.table.itertuples()
@@ -78,4 +95,35 @@ def briefing_snapshot(
         programs=programs,
         **{k: suppress_total(v, threshold) for k, v in figures.items()},
         funnel=funnel,
+        targets=lines,
+    )
+
+
+def target_lines(
+    s: Session, actor: Actor, locality_code: int, as_of: date, threshold: int
+) -> tuple[TargetLine, ...]:
+    """Goals and reached counts per metric over the locality's targets running on the date."""
+    goals: dict[str, int] = {}
+    reached: dict[str, int] = {}
+    running = s.scalars(
+        select(Target)
+        .join(Program, Program.id == Target.program_id)
+        .where(
+            Program.locality_code == locality_code,
+            Target.period_start <= as_of,
+            Target.period_end >= as_of,
+        )
+    )
+    for target in running:
+        got = actuals(s, target.program_id, target.period_start, as_of)
+        for metric in METRICS:
+            goal = getattr(target, metric)
+            if goal is not None:
+                goals[metric] = goals.get(metric, 0) + goal
+                reached[metric] = reached.get(metric, 0) + got[metric]
+    exact = actor.can_read(Area.PARTICIPANTS, locality_code)
+    return tuple(
+        TargetLine(m, reached[m] if exact else suppress_total(reached[m], threshold), goals[m])
+        for m in METRICS
+        if m in goals
     )

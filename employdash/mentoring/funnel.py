@@ -1,8 +1,11 @@
-"""The pipeline engine: every funnel figure recomputed AS OF a date from the dated stage events.
+"""The pipeline engine: every funnel figure AS OF a date, from the dated stage events.
 
-All figures are set-based SQL (GROUP BY over events, window functions for "latest event" and
-"time to the next event"), the same on SQLite and PostgreSQL; Python only reshapes the few
-resulting rows and applies small-count suppression (employdash.privacy) before anything leaves.
+The figures read the state spans derived from the events (employdash.mentoring.state, kept in
+step in the same transaction as each event): the state as of D is the one span per participant
+with from_on <= D < to_on, so "now" and any past date are one range scan of the span index
+instead of a window over every event. All figures are set-based SQL, the same on SQLite and
+PostgreSQL; Python only reshapes the few resulting rows and applies small-count suppression
+(employdash.privacy) before anything leaves.
 
 Semantics, for a date D:
 - reached(k): participants with a `forward` event into a stage at position >= k on or before D
@@ -35,6 +38,7 @@ from employdash.models.mentoring import (
     PipelineStage,
     Program,
     StageEvent,
+    StateSpan,
 )
 from employdash.privacy import is_small, suppress_group, suppress_total
 
@@ -45,6 +49,7 @@ S = PipelineStage.__table__
 M = Match.__table__
 O = Outcome.__table__  # noqa: E741 - the outcome table
 C = Cohort.__table__
+X = StateSpan.__table__
 
 DIMENSIONS = ("program", "operating_model", "population", "cohort", "locality")
 ALL = "all"
@@ -114,12 +119,12 @@ def pipeline_stages(db: Database, actor: Actor, pipeline: str) -> list[Stage]:
         return stages(s, pipeline)
 
 
-def _group_column(by: str | None):  # type: ignore[no-untyped-def]
+def _group_column(by: str | None, src=P):  # type: ignore[no-untyped-def]
     columns = {
-        "program": P.c.program_id,
+        "program": src.c.program_id,
         "operating_model": G.c.operating_model,
-        "population": P.c.population,
-        "cohort": P.c.cohort_id,
+        "population": src.c.population,
+        "cohort": src.c.cohort_id,
         "locality": G.c.locality_code,
     }
     if by is None:
@@ -139,9 +144,9 @@ def needs_program(actor: Actor, sel: Selection, by: str | None) -> bool:
     )
 
 
-def conditions(actor: Actor, sel: Selection, with_program: bool = True) -> list:  # type: ignore[type-arg]
-    """WHERE clauses over participant P and program G for the selection within the scope."""
-    conds = [P.c.pipeline_code == sel.pipeline]
+def conditions(actor: Actor, sel: Selection, with_program: bool = True, src=P) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """WHERE clauses over participant P (or the spans X) and program G for the selection."""
+    conds = [src.c.pipeline_code == sel.pipeline]
     if with_program:
         conds.append(scope_clause(actor, G.c.locality_code))
     if sel.locality_codes is not None:
@@ -149,58 +154,46 @@ def conditions(actor: Actor, sel: Selection, with_program: bool = True) -> list:
             G.c.locality_code.in_(require_read_all(actor, Area.MENTORING, sel.locality_codes))
         )
     if sel.program_ids is not None:
-        conds.append(P.c.program_id.in_(sel.program_ids))
+        conds.append(src.c.program_id.in_(sel.program_ids))
     if sel.operating_models is not None:
         conds.append(G.c.operating_model.in_(sel.operating_models))
     if sel.populations is not None:
-        conds.append(P.c.population.in_(sel.populations))
+        conds.append(src.c.population.in_(sel.populations))
     if sel.cohort_ids is not None:
-        conds.append(P.c.cohort_id.in_(sel.cohort_ids))
+        conds.append(src.c.cohort_id.in_(sel.cohort_ids))
     return conds
 
 
-def _events_joined(with_program: bool = True):  # type: ignore[no-untyped-def]
-    joined = E.join(P, P.c.id == E.c.participant_id)
-    if with_program:
-        joined = joined.join(G, G.c.id == P.c.program_id)
-    return joined.join(S, S.c.id == E.c.stage_id)
+def _spans(with_program: bool):  # type: ignore[no-untyped-def]
+    return X.join(G, G.c.id == X.c.program_id) if with_program else X
+
+
+def as_of_clauses(as_of: date) -> list:  # type: ignore[type-arg]
+    """The one span per participant holding on the date (an index range on to_on, from_on)."""
+    return [X.c.to_on > as_of, X.c.from_on <= as_of]
 
 
 def reached_query(actor: Actor, sel: Selection, as_of: date, by: str | None):  # type: ignore[no-untyped-def]
-    """(group, furthest position, participants) as of the date: one GROUP BY over events."""
-    grp = _group_column(by).label("grp")
+    """(group, furthest position, participants) as of the date: one GROUP BY over the spans."""
+    grp = _group_column(by, X).label("grp")
     joined = needs_program(actor, sel, by)
-    furthest = (
-        select(grp, func.max(S.c.position).label("maxpos"))
-        .select_from(_events_joined(joined))
-        .where(E.c.kind == "forward", E.c.occurred_on <= as_of, *conditions(actor, sel, joined))
-        .group_by(E.c.participant_id, grp)
-        .subquery()
-    )
-    return select(furthest.c.grp, furthest.c.maxpos, func.count().label("n")).group_by(
-        furthest.c.grp, furthest.c.maxpos
+    return (
+        select(grp, X.c.furthest.label("maxpos"), func.count().label("n"))
+        .select_from(_spans(joined))
+        .where(X.c.furthest.is_not(None), *as_of_clauses(as_of), *conditions(actor, sel, joined, X))
+        .group_by(grp, X.c.furthest)
     )
 
 
 def latest_event_query(actor: Actor, sel: Selection, as_of: date, by: str | None):  # type: ignore[no-untyped-def]
     """(group, position, kind, reason, participants) of each participant's latest event."""
-    grp = _group_column(by).label("grp")
-    rn = func.row_number().over(
-        partition_by=E.c.participant_id, order_by=(E.c.occurred_on.desc(), E.c.id.desc())
-    )
+    grp = _group_column(by, X).label("grp")
     joined = needs_program(actor, sel, by)
-    latest = (
-        select(grp, S.c.position, E.c.kind, E.c.reason, rn.label("rn"))
-        .select_from(_events_joined(joined))
-        .where(E.c.occurred_on <= as_of, *conditions(actor, sel, joined))
-        .subquery()
-    )
     return (
-        select(
-            latest.c.grp, latest.c.position, latest.c.kind, latest.c.reason, func.count().label("n")
-        )
-        .where(latest.c.rn == 1)
-        .group_by(latest.c.grp, latest.c.position, latest.c.kind, latest.c.reason)
+        select(grp, X.c.position, X.c.kind, X.c.reason, func.count().label("n"))
+        .select_from(_spans(joined))
+        .where(*as_of_clauses(as_of), *conditions(actor, sel, joined, X))
+        .group_by(grp, X.c.position, X.c.kind, X.c.reason)
     )
 
 
@@ -213,19 +206,17 @@ def days_between(later, earlier, dialect: str):  # type: ignore[no-untyped-def]
 
 def durations_query(actor: Actor, sel: Selection, as_of: date, by: str | None, dialect: str):  # type: ignore[no-untyped-def]
     """(group, position, stays, median days, p90 days), nearest-rank percentiles in SQL."""
-    grp = _group_column(by).label("grp")
-    nxt = func.lead(E.c.occurred_on).over(
-        partition_by=E.c.participant_id, order_by=(E.c.occurred_on, E.c.id)
-    )
-    seq = (
-        select(grp, S.c.position, E.c.kind, E.c.occurred_on.label("d0"), nxt.label("d1"))
-        .select_from(_events_joined())
-        .where(E.c.occurred_on <= as_of, *conditions(actor, sel))
-        .subquery()
-    )
+    grp = _group_column(by, X).label("grp")
+    # A stay is a span closed on or before the date (its end is the next event's date).
     stays = (
-        select(seq.c.grp, seq.c.position, days_between(seq.c.d1, seq.c.d0, dialect).label("days"))
-        .where(seq.c.kind != "drop", seq.c.d1.is_not(None))
+        select(grp, X.c.position, days_between(X.c.to_on, X.c.from_on, dialect).label("days"))
+        .select_from(_spans(True))
+        .where(
+            X.c.kind != "drop",
+            X.c.to_on <= as_of,
+            X.c.from_on <= as_of,
+            *conditions(actor, sel, True, X),
+        )
         .subquery()
     )
     part = (stays.c.grp, stays.c.position)
@@ -469,10 +460,10 @@ def time_to_outcome(
 
 
 def current_state(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no-untyped-def]
-    """Per participant of the selection: latest event's stage code, kind and date (as of)."""
-    rn = func.row_number().over(
-        partition_by=E.c.participant_id, order_by=(E.c.occurred_on.desc(), E.c.id.desc())
-    )
+    """Per participant of the selection: latest event's stage code, kind and date (as of).
+
+    One row per participant (the span holding on the date); `rn` is always 1, kept for callers.
+    """
     return (
         select(
             P.c.id.label("participant_id"),
@@ -481,16 +472,21 @@ def current_state(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no
             P.c.population,
             P.c.age_band,
             P.c.cohort_id,
+            P.c.version,
             G.c.locality_code,
             S.c.code.label("stage"),
-            S.c.position,
-            E.c.kind,
-            E.c.reason,
-            E.c.occurred_on,
-            rn.label("rn"),
+            X.c.position,
+            X.c.kind,
+            X.c.reason,
+            X.c.from_on.label("occurred_on"),
+            literal(1).label("rn"),
         )
-        .select_from(_events_joined())
-        .where(E.c.occurred_on <= as_of, *conditions(actor, sel))
+        .select_from(
+            X.join(P, P.c.id == X.c.participant_id)
+            .join(G, G.c.id == X.c.program_id)
+            .join(S, S.c.id == X.c.stage_id)
+        )
+        .where(*as_of_clauses(as_of), *conditions(actor, sel, True, X))
         .subquery()
     )
 

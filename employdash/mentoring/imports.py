@@ -9,6 +9,7 @@ and writes every accepted row, or nothing at all.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +23,13 @@ from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
 from employdash.limits import FIELDS, strip_controls
-from employdash.mentoring.operations import DROP_REASONS, PIPELINE_OF_ROLE, add_participant_in
+from employdash.mentoring import state as spans
+from employdash.mentoring.operations import (
+    DROP_REASONS,
+    PIPELINE_OF_ROLE,
+    add_participant_in,
+    assign_cohort_in,
+)
 from employdash.models.mentoring import (
     AGE_BANDS,
     EVENT_KINDS,
@@ -68,6 +75,7 @@ class ImportPlan:
     new_participants: list[dict[str, Any]] = field(default_factory=list)
     events: list[PlannedEvent] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, catalogue key)
+    cohort_assignments: dict[str, int] = field(default_factory=dict)  # stored code → cohort
 
 
 def _field_map(header: list[str]) -> dict[str, str]:
@@ -119,11 +127,18 @@ class _Reference:
             (c.program_id, c.name.strip().lower()): c for c in s.scalars(select(Cohort))
         }
         self.session = s
+        self.stored: dict[str, tuple[int, int | None]] = {}  # code → (program, cohort)
 
     def participant(self, code: str) -> tuple[str, int, date | None, str | None] | None:
         """(pipeline, program locality, last event date, last kind) of a stored code."""
         row = self.session.execute(
-            select(Participant.pipeline_code, Program.locality_code, Participant.id)
+            select(
+                Participant.pipeline_code,
+                Program.locality_code,
+                Participant.id,
+                Participant.program_id,
+                Participant.cohort_id,
+            )
             .join(Program, Program.id == Participant.program_id)
             .where(Participant.code == code)
         ).first()
@@ -135,6 +150,7 @@ class _Reference:
             .order_by(StageEvent.occurred_on.desc(), StageEvent.id.desc())
             .limit(1)
         ).first()
+        self.stored[code] = (row.program_id, row.cohort_id)
         return row.pipeline_code, row.locality_code, *(last or (None, None))
 
 
@@ -193,6 +209,15 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     plan.rejected.append((line, "ment.import.error.scope"))
                     continue
                 state[code] = (pipeline, last_on, last_kind)
+                if row.get("cohort"):
+                    program_id, cohort_id = ref.stored[code]
+                    found = ref.cohorts.get((program_id, row["cohort"].lower()))
+                    if found is None:
+                        plan.rejected.append((line, "ment.import.error.cohort"))
+                        del state[code]
+                        continue
+                    if found.id != cohort_id:
+                        plan.cohort_assignments[code] = found.id
             else:
                 created = _new_participant(ref, code, row)
                 if isinstance(created, str):
@@ -280,17 +305,39 @@ def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> Imp
         ]
         if rows:
             s.execute(insert(StageEvent), rows)
-        audit.record(
-            s,
-            actor,
-            "import",
-            "ment_stage_event",
-            filename,
-            after={
-                "rows_read": plan.rows_read,
-                "participants": len(plan.new_participants),
-                "events": len(plan.events),
-                "rejected": len(plan.rejected),
-            },
-        )
+        by_cohort: dict[int, list[int]] = {}
+        for code, cohort_id in plan.cohort_assignments.items():
+            by_cohort.setdefault(cohort_id, []).append(ids[code])
+        for cohort_id, members in by_cohort.items():
+            assign_cohort_in(s, actor, cohort_id, members)
+        spans.refresh(s, ids.values())
+        # One audit row per locality the file touched, each carrying its locality.
+        localities: dict[int, dict[str, int]] = {}
+        code_of = {i: c for c, i in ids.items()}
+        events_of = Counter(e.code for e in plan.events)
+        new_codes = {p["code"] for p in plan.new_participants}
+        for pid, locality in s.execute(
+            select(Participant.id, Program.locality_code)
+            .join(Program, Program.id == Participant.program_id)
+            .where(Participant.id.in_(list(ids.values())))
+        ):
+            counts = localities.setdefault(locality, {"participants": 0, "events": 0})
+            counts["events"] += events_of[code_of[pid]]
+            counts["participants"] += code_of[pid] in new_codes
+        for locality, counts in sorted(localities.items()):
+            audit.record(
+                s,
+                actor,
+                "import",
+                "ment_stage_event",
+                filename,
+                after={
+                    "rows_read": plan.rows_read,
+                    "participants": counts["participants"],
+                    "events": counts["events"],
+                    "cohort_assignments": len(plan.cohort_assignments),
+                    "rejected": len(plan.rejected),
+                },
+                locality_code=locality,
+            )
         return plan

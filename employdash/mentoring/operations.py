@@ -1,4 +1,5 @@
-"""Programs, participants and the writes of the mentoring area: advance, match, outcome.
+"""Programs, cohorts, pipelines, participants and the writes that move them: advance, match,
+end a match, outcome.
 
 Writes need a manager (or admin) of the program's locality; each runs in one transaction with its
 audit entry. The participant list (pseudonymous codes) is shown only to managers of the program's
@@ -8,12 +9,13 @@ locality and admins: leadership sees aggregates only, members nothing.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -25,14 +27,17 @@ from employdash.access import (
     scope_clause,
 )
 from employdash.db import Database
-from employdash.errors import NotFound, ValidationError
+from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import clean_text
+from employdash.mentoring import state
 from employdash.mentoring.funnel import (
     Selection,
     current_state,
     idle_mentors_query,
     waiting_query,
 )
+from employdash.models import Organisation, Person
 from employdash.models.mentoring import (
     AGE_BANDS,
     OPERATING_MODELS,
@@ -74,6 +79,12 @@ class ProgramInfo:
     locality_code: int
     host_organisation_id: int | None
     coordinator_person_id: int | None
+    contact_person_id: int | None = None
+    sponsor_person_id: int | None = None
+    tevet_manager_person_id: int | None = None
+    started_on: date | None = None
+    closed_on: date | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,12 @@ def programs(db: Database, actor: Actor, kind: str | None = None) -> list[Progra
                 p.locality_code,
                 p.host_organisation_id,
                 p.coordinator_person_id,
+                p.contact_person_id,
+                p.sponsor_person_id,
+                p.tevet_manager_person_id,
+                p.started_on,
+                p.closed_on,
+                p.version,
             )
             for p in s.scalars(query)
         ]
@@ -122,7 +139,48 @@ def cohorts(db: Database, actor: Actor) -> list[CohortInfo]:
         return [CohortInfo(c.id, c.program_id, c.name, c.starts_on) for c in s.scalars(query)]
 
 
-def create_program(  # type: ignore[no-untyped-def]
+PROGRAM_PEOPLE = (
+    "coordinator_person_id",
+    "contact_person_id",
+    "sponsor_person_id",
+    "tevet_manager_person_id",
+)
+
+
+def check_program_links(
+    s: Session,
+    actor: Actor,
+    locality_code: int,
+    host_organisation_id: int | None,
+    people: dict[str, int | None],
+) -> None:
+    """Every person and organisation a program names belongs to the program's own locality (a
+    national organisation is shared by design): the same NotFound as a missing ID otherwise."""
+    if host_organisation_id is not None:
+        in_locality(s, actor, Organisation, host_organisation_id, locality_code)
+    for person_id in people.values():
+        if person_id is not None:
+            in_locality(s, actor, Person, person_id, locality_code)
+
+
+def validate_program(name: str, operating_model: str, target_population: str, kind: str) -> str:
+    """The cleaned name, or ValidationError naming every bad field."""
+    errors = {}
+    cleaned = clean_text(name, "mentoring.program_name")
+    if not cleaned:
+        errors["name"] = "validation.required"
+    if operating_model not in OPERATING_MODELS:
+        errors["operating_model"] = "validation.invalid"
+    if target_population not in (*POPULATIONS, "mixed"):
+        errors["target_population"] = "validation.invalid"
+    if kind not in PROGRAM_KINDS:
+        errors["kind"] = "validation.invalid"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def create_program(
     db: Database,
     actor: Actor,
     *,
@@ -133,31 +191,30 @@ def create_program(  # type: ignore[no-untyped-def]
     kind: str = "mentoring",
     host_organisation_id: int | None = None,
     coordinator_person_id: int | None = None,
+    contact_person_id: int | None = None,
+    sponsor_person_id: int | None = None,
+    tevet_manager_person_id: int | None = None,
     started_on: date | None = None,
 ) -> int:
     require_write(actor, Area.MENTORING, locality_code)
-    name = clean_text(name, "mentoring.program_name")
-    errors = {}
-    if not name:
-        errors["name"] = "validation.required"
-    if operating_model not in OPERATING_MODELS:
-        errors["operating_model"] = "validation.invalid"
-    if target_population not in (*POPULATIONS, "mixed"):
-        errors["target_population"] = "validation.invalid"
-    if kind not in PROGRAM_KINDS:
-        errors["kind"] = "validation.invalid"
-    if errors:
-        raise ValidationError(errors)
+    people = {
+        "coordinator_person_id": coordinator_person_id,
+        "contact_person_id": contact_person_id,
+        "sponsor_person_id": sponsor_person_id,
+        "tevet_manager_person_id": tevet_manager_person_id,
+    }
     with db.transaction() as s:
+        check_program_links(s, actor, locality_code, host_organisation_id, people)
+        cleaned = validate_program(name, operating_model, target_population, kind)
         program = Program(
-            name=name.strip(),
+            name=cleaned,
             kind=kind,
             operating_model=operating_model,
             target_population=target_population,
             locality_code=locality_code,
             host_organisation_id=host_organisation_id,
-            coordinator_person_id=coordinator_person_id,
             started_on=started_on,
+            **people,
         )
         s.add(program)
         s.flush()
@@ -172,6 +229,9 @@ def create_program(  # type: ignore[no-untyped-def]
                 "operating_model": operating_model,
                 "target_population": target_population,
                 "kind": kind,
+                "host_organisation_id": host_organisation_id,
+                "started_on": started_on,
+                **people,
             },
             locality_code=locality_code,
         )
@@ -179,14 +239,21 @@ def create_program(  # type: ignore[no-untyped-def]
 
 
 def create_cohort(
-    db: Database, actor: Actor, program_id: int, name: str, starts_on: date | None = None
+    db: Database,
+    actor: Actor,
+    program_id: int,
+    name: str,
+    starts_on: date | None = None,
+    participant_ids: Iterable[int] = (),
 ) -> int:
-    name = clean_text(name, "mentoring.cohort_name")
-    if not name:
-        raise ValidationError({"name": "validation.required"})
+    """A cohort of a program, optionally with participants assigned to it at once."""
+    require_write(actor, Area.MENTORING)
+    cleaned = clean_text(name, "mentoring.cohort_name")
     with db.transaction() as s:
         program = _program_for_edit(s, actor, program_id)
-        cohort = Cohort(program_id=program.id, name=name.strip(), starts_on=starts_on)
+        if not cleaned:
+            raise ValidationError({"name": "validation.required"})
+        cohort = Cohort(program_id=program.id, name=cleaned, starts_on=starts_on)
         s.add(cohort)
         s.flush()
         audit.record(
@@ -195,55 +262,165 @@ def create_cohort(
             "create",
             "ment_cohort",
             cohort.id,
-            after={"name": cohort.name, "program_id": program.id},
+            after={"name": cohort.name, "program_id": program.id, "starts_on": starts_on},
             locality_code=program.locality_code,
         )
+        ids = list(dict.fromkeys(participant_ids))
+        if ids:
+            assign_cohort_in(s, actor, cohort.id, ids)
         return cohort.id
 
 
-def define_pipeline(db: Database, actor: Actor, code: str, role: str, stages: list[str]) -> None:
-    """A new pipeline with its ordered stages (admins): the engine handles any pipeline."""
+def assign_cohort_in(s: Session, actor: Actor, cohort_id: int, participant_ids: list[int]) -> int:
+    """Put participants of the cohort's program into the cohort (caller's transaction)."""
+    cohort = in_scope(s, actor, Cohort, cohort_id)
+    program = _program_for_edit(s, actor, cohort.program_id)
+    before: dict[str, int | None] = {}
+    for pid in dict.fromkeys(participant_ids):
+        participant = _participant_for_edit(s, actor, pid)
+        if participant.program_id != cohort.program_id:
+            raise ValidationError({"participants": "ment.validation.same_program"})
+        before[participant.code] = participant.cohort_id
+        participant.cohort_id = cohort.id
+    if not before:
+        raise ValidationError({"participants": "validation.required"})
+    s.flush()
+    state.refresh(s, participant_ids)
+    audit.record(
+        s,
+        actor,
+        "assign",
+        "ment_cohort",
+        cohort.id,
+        before={"participants": before},
+        after={"participants": {code: cohort.id for code in before}},
+        locality_code=program.locality_code,
+    )
+    return len(before)
+
+
+def assign_cohort(
+    db: Database, actor: Actor, cohort_id: int, participant_ids: Iterable[int]
+) -> int:
+    """Bulk assignment: every participant joins the cohort, or none does."""
+    require_write(actor, Area.MENTORING)
+    with db.transaction() as s:
+        return assign_cohort_in(s, actor, cohort_id, list(participant_ids))
+
+
+def pipeline_drop_reasons(s: Session, pipeline: str) -> tuple[str, ...]:
+    """The drop reasons a pipeline offers: its own list, or the shipped one."""
+    own = s.scalar(select(Pipeline.drop_reasons).where(Pipeline.code == pipeline))
+    return tuple(r for r in (own or "").split(",") if r) or DROP_REASONS
+
+
+def define_pipeline(
+    db: Database,
+    actor: Actor,
+    code: str,
+    role: str,
+    stages: list[str],
+    *,
+    terminal: Iterable[str] = (),
+    drop_reasons: Iterable[str] = (),
+    label: str | None = None,
+    stage_labels: dict[str, str] | None = None,
+) -> None:
+    """A new pipeline with its ordered stages, closing stages and drop reasons (admins): the
+    engine computes any pipeline's funnel."""
     require_write(actor, Area.CATALOGUE)
     code = clean_text(code, "mentoring.pipeline_code")
     for stage in stages:
         clean_text(stage, "mentoring.pipeline_code", multiline=False)
     errors = {}
-    if not code or not code.isidentifier():
+    terminal = set(terminal)
+    reasons = list(dict.fromkeys(drop_reasons))
+    if not code or not code.isidentifier() or len(code) > 30:
         errors["code"] = "validation.required"
     if (
         role not in PIPELINE_OF_ROLE
         or len(stages) < 2
         or len(set(stages)) != len(stages)
-        or not all(st.isidentifier() for st in stages)
+        or not all(st.isidentifier() and len(st) <= 30 for st in stages)
+        or not terminal <= set(stages)
     ):
         errors["stages"] = "validation.invalid"
+    if not all(r.isidentifier() and len(r) <= 40 for r in reasons) or len(",".join(reasons)) > 400:
+        errors["drop_reasons"] = "validation.invalid"
     if errors:
         raise ValidationError(errors)
+    labels = stage_labels or {}
     with db.transaction() as s:
         if s.get(Pipeline, code):
             raise ValidationError({"code": "validation.duplicate"})
-        s.add(Pipeline(code=code, role=role, name_key=f"ment.pipeline.{code}"))
+        s.add(
+            Pipeline(
+                code=code,
+                role=role,
+                name_key=f"ment.pipeline.{code}",
+                label=clean_text(label, "label", 120) or None,
+                drop_reasons=",".join(reasons) or None,
+            )
+        )
         s.add_all(
             PipelineStage(
-                pipeline_code=code, position=i, code=st, name_key=f"ment.stage.{code}.{st}"
+                pipeline_code=code,
+                position=i,
+                code=st,
+                name_key=f"ment.stage.{code}.{st}",
+                label=clean_text(labels.get(st), "label", 120) or None,
+                terminal=st in terminal,
             )
             for i, st in enumerate(stages, 1)
         )
-        audit.record(s, actor, "create", "ment_pipeline", code, after={"stages": stages})
+        audit.record(
+            s,
+            actor,
+            "create",
+            "ment_pipeline",
+            code,
+            after={
+                "role": role,
+                "label": label,
+                "stages": stages,
+                "terminal": sorted(terminal),
+                "drop_reasons": reasons,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    code: str
+    role: str
+    name_key: str
+    label: str | None
+    drop_reasons: tuple[str, ...]
+
+
+def pipelines(db: Database, actor: Actor) -> list[PipelineInfo]:
+    """Every pipeline in the database (configuration shared nationally), shipped ones first."""
+    require_read(actor, Area.MENTORING)
+    shipped = {"mentee": 0, "mentor": 1, "certification": 2}
+    with db.transaction() as s:
+        rows = list(s.scalars(select(Pipeline)))
+        return [
+            PipelineInfo(p.code, p.role, p.name_key, p.label, pipeline_drop_reasons(s, p.code))
+            for p in sorted(rows, key=lambda p: (shipped.get(p.code, 9), p.code))
+        ]
 
 
 def _program_for_edit(s: Session, actor: Actor, program_id: int) -> Program:
-    program = s.get(Program, program_id)
-    if program is None:
-        raise NotFound(f"program {program_id}")
+    """The program, if it exists in the actor's scope (else NotFound) and they may write it."""
+    require_write(actor, Area.MENTORING)
+    program = in_scope(s, actor, Program, program_id)
     require_write(actor, Area.MENTORING, program.locality_code)
     return program
 
 
 def _participant_for_edit(s: Session, actor: Actor, participant_id: int) -> Participant:
-    participant = s.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound(f"participant {participant_id}")
+    require_write(actor, Area.MENTORING)
+    participant = in_scope(s, actor, Participant, participant_id)
     _program_for_edit(s, actor, participant.program_id)
     return participant
 
@@ -281,12 +458,14 @@ def add_participant_in(
     """Insert a participant and their first-stage event inside the caller's transaction.
 
     The pipeline defaults to the role's shipped one; a defined pipeline must serve the role."""
-    _validate_participant(role, population, age_band)
     program = _program_for_edit(s, actor, program_id)
+    if program.closed_on is not None:
+        raise ValidationError({"program": "ment.validation.program_closed"})
     if cohort_id is not None:
-        cohort = s.get(Cohort, cohort_id)
-        if cohort is None or cohort.program_id != program.id:
+        cohort = in_scope(s, actor, Cohort, cohort_id)
+        if cohort.program_id != program.id:
             raise ValidationError({"cohort": "validation.invalid"})
+    _validate_participant(role, population, age_band)
     code = code or new_code(role)
     if s.scalar(select(Participant.id).where(Participant.code == code)):
         raise ValidationError({"code": "validation.duplicate"})
@@ -311,6 +490,7 @@ def add_participant_in(
     s.add(row)
     s.flush()
     s.add(StageEvent(participant_id=row.id, stage_id=first, occurred_on=entered_on, kind="forward"))
+    state.refresh(s, [row.id])
     audit.record(
         s,
         actor,
@@ -321,6 +501,7 @@ def add_participant_in(
             "code": code,
             "role": role,
             "program_id": program.id,
+            "cohort_id": cohort_id,
             "population": population,
             "age_band": age_band,
             "entered_on": entered_on,
@@ -330,9 +511,32 @@ def add_participant_in(
     return row.id
 
 
-def add_participant(db: Database, actor: Actor, **fields) -> int:  # type: ignore[no-untyped-def]
+def add_participant(
+    db: Database,
+    actor: Actor,
+    *,
+    program_id: int,
+    role: str,
+    population: str,
+    age_band: str | None,
+    entered_on: date,
+    cohort_id: int | None = None,
+    code: str | None = None,
+    pipeline: str | None = None,
+) -> int:
     with db.transaction() as s:
-        return add_participant_in(s, actor, **fields)
+        return add_participant_in(
+            s,
+            actor,
+            program_id=program_id,
+            role=role,
+            population=population,
+            age_band=age_band,
+            entered_on=entered_on,
+            cohort_id=cohort_id,
+            code=code,
+            pipeline=pipeline,
+        )
 
 
 def _state(s: Session, participant_id: int) -> tuple[PipelineStage, StageEvent]:
@@ -345,7 +549,29 @@ def _state(s: Session, participant_id: int) -> tuple[PipelineStage, StageEvent]:
     ).first()
     if last is None:
         raise NotFound(f"events of participant {participant_id}")
-    return s.get(PipelineStage, last.stage_id), last  # type: ignore[return-value]
+    stage = s.get(PipelineStage, last.stage_id)
+    if stage is None:
+        raise NotFound(f"stage {last.stage_id}")
+    return stage, last
+
+
+def claim(s: Session, participant: Participant, expected_version: int | None) -> None:
+    """Compare-and-set the participant's version: the move is based on the state the user saw.
+
+    A second click on "advance" (or a concurrent move) finds the version already bumped and is
+    refused, so the same move is never written twice. The UPDATE also locks the row until commit.
+    """
+    seen = participant.version if expected_version is None else expected_version
+    result = s.execute(
+        update(Participant)
+        .where(Participant.id == participant.id, Participant.version == seen)
+        .values(version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        current = s.scalar(select(Participant.version).where(Participant.id == participant.id))
+        raise StaleVersion({"stage": (seen, current)}, int(current or seen))
+    participant.version = seen + 1
 
 
 def move_in(
@@ -356,13 +582,16 @@ def move_in(
     on: date,
     reason: str | None = None,
     stage_code: str | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """Record one stage change in the caller's transaction; returns the new event id.
 
     forward: to the next stage (or `stage_code` further on); back: to `stage_code` or the
     previous stage; drop: out of the current stage with a reason. Dates may not go backwards.
+    `expected_version` is the participant's version the user saw: a stale one is refused.
     """
     participant = _participant_for_edit(s, actor, participant_id)
+    claim(s, participant, expected_version)
     stage, last = _state(s, participant_id)
     if on < last.occurred_on:
         raise ValidationError({"date": "ment.validation.date_before_last"})
@@ -376,7 +605,7 @@ def move_in(
     }
     by_position = {st.position: st for st in all_stages.values()}
     if kind == "drop":
-        if reason not in DROP_REASONS:
+        if reason not in pipeline_drop_reasons(s, participant.pipeline_code):
             raise ValidationError({"reason": "validation.required"})
         target = stage
     elif kind == "forward":
@@ -406,6 +635,7 @@ def move_in(
     )
     s.add(event)
     s.flush()
+    state.refresh(s, [participant_id])
     program = s.get(Program, participant.program_id)
     audit.record(
         s,
@@ -433,13 +663,18 @@ def advance(
     kind: str = "forward",
     reason: str | None = None,
     stage_code: str | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> list[int]:
-    """Move one or many participants in ONE transaction: all move, or none does."""
+    """Move one or many participants in ONE transaction: all move, or none does.
+
+    `versions` (participant id → version the user saw) makes a repeated submission a refusal
+    instead of a second move."""
     ids = list(dict.fromkeys(participant_ids))
     if not ids:
         raise ValidationError({"participants": "validation.required"})
+    seen = versions or {}
     with db.transaction() as s:
-        return [move_in(s, actor, pid, kind, on, reason, stage_code) for pid in ids]
+        return [move_in(s, actor, pid, kind, on, reason, stage_code, seen.get(pid)) for pid in ids]
 
 
 def record_match(
@@ -450,7 +685,10 @@ def record_match(
     started_on: date,
     advance_stages: bool = True,
 ) -> int:
-    """Pair a mentor and a mentee of the same program; optionally move both to 'matched'."""
+    """Pair a mentor and a mentee of the same program; optionally move both to 'matched'.
+
+    One active match per mentee is a partial unique index: of two concurrent calls for the same
+    mentee, the second fails at the database and is refused here."""
     with db.transaction() as s:
         mentor = _participant_for_edit(s, actor, mentor_id)
         mentee = _participant_for_edit(s, actor, mentee_id)
@@ -469,7 +707,10 @@ def record_match(
             mentor_id=mentor_id, mentee_id=mentee_id, started_on=started_on, status="active"
         )
         s.add(match)
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError as exc:
+            raise ValidationError({"mentee": "ment.validation.already_matched"}) from exc
         if advance_stages:
             for pid in (mentee_id, mentor_id):
                 stage, last = _state(s, pid)
@@ -488,18 +729,51 @@ def record_match(
         return match.id
 
 
-def end_match(db: Database, actor: Actor, match_id: int, ended_on: date, status: str) -> None:
+MATCH_END_REASONS = (
+    "goals_met",
+    "mentee_found_job",
+    "mentee_withdrew",
+    "mentor_withdrew",
+    "no_contact",
+    "not_a_fit",
+    "other",
+)
+
+
+def end_match(
+    db: Database,
+    actor: Actor,
+    match_id: int,
+    ended_on: date,
+    status: str,
+    reason: str | None = None,
+    version: int | None = None,
+) -> None:
+    """End a running match on a date with a reason: the mentor is available again from then.
+
+    `version` is the match's version the user saw; a match changed meanwhile is refused."""
+    require_write(actor, Area.MENTORING)
     if status not in ("completed", "ended_early"):
         raise ValidationError({"status": "validation.invalid"})
+    if reason is not None and reason not in MATCH_END_REASONS:
+        raise ValidationError({"reason": "validation.invalid"})
     with db.transaction() as s:
-        match = s.get(Match, match_id)
-        if match is None:
-            raise NotFound(f"match {match_id}")
+        match = in_scope(s, actor, Match, match_id)
         mentee = _participant_for_edit(s, actor, match.mentee_id)
+        if match.status != "active":
+            raise ValidationError({"match": "ment.validation.match_ended"})
         if ended_on < match.started_on:
             raise ValidationError({"date": "ment.validation.date_before_last"})
-        before = {"status": match.status, "ended_on": match.ended_on}
-        match.status, match.ended_on = status, ended_on
+        seen = match.version if version is None else version
+        before = {"status": match.status, "ended_on": match.ended_on, "reason": match.end_reason}
+        result = s.execute(
+            update(Match)
+            .where(Match.id == match_id, Match.version == seen)
+            .values(status=status, ended_on=ended_on, end_reason=reason, version=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion({"status": (before["status"], status)}, match.version)
         program = s.get(Program, mentee.program_id)
         audit.record(
             s,
@@ -508,7 +782,7 @@ def end_match(db: Database, actor: Actor, match_id: int, ended_on: date, status:
             "ment_match",
             match.id,
             before=before,
-            after={"status": status, "ended_on": ended_on},
+            after={"status": status, "ended_on": ended_on, "reason": reason},
             locality_code=program.locality_code if program else None,
         )
 
@@ -516,10 +790,11 @@ def end_match(db: Database, actor: Actor, match_id: int, ended_on: date, status:
 def record_outcome(
     db: Database, actor: Actor, participant_id: int, kind: str, reached_on: date
 ) -> int:
-    if kind not in OUTCOME_KINDS:
-        raise ValidationError({"kind": "validation.invalid"})
+    require_write(actor, Area.MENTORING)
     with db.transaction() as s:
         participant = _participant_for_edit(s, actor, participant_id)
+        if kind not in OUTCOME_KINDS:
+            raise ValidationError({"kind": "validation.invalid"})
         outcome = Outcome(participant_id=participant_id, kind=kind, reached_on=reached_on)
         s.add(outcome)
         s.flush()
@@ -566,6 +841,7 @@ def participants(
             cur.c.kind,
             cur.c.reason,
             cur.c.occurred_on,
+            cur.c.version,
         )
         .where(cur.c.rn == 1)
         .order_by(cur.c.code)
@@ -582,6 +858,7 @@ def participants(
         "kind",
         "reason",
         "since",
+        "version",
     ]
     with db.transaction() as s:
         return pd.DataFrame(s.execute(query).all(), columns=columns)

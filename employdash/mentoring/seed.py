@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from employdash.mentoring import state
 from employdash.models import Organisation
 from employdash.models.mentoring import (
     Cohort,
@@ -329,6 +330,7 @@ def _store(session: Session, people: list[Person], matches) -> None:  # type: ig
         for s, d, k, r in sorted(p.events, key=lambda e: e[1])
     ]
     session.execute(insert(StageEvent), events)
+    state.rebuild_all(session)
     if matches:
         session.execute(
             insert(Match),

@@ -6,6 +6,14 @@ from employdash.models.mentoring import (
     OPERATING_MODELS,
     OUTCOME_KINDS,
     POPULATIONS,
+    PROGRAM_KINDS,
 )
 
-__all__ = ["AGE_BANDS", "EVENT_KINDS", "OPERATING_MODELS", "OUTCOME_KINDS", "POPULATIONS"]
+__all__ = [
+    "AGE_BANDS",
+    "EVENT_KINDS",
+    "OPERATING_MODELS",
+    "OUTCOME_KINDS",
+    "POPULATIONS",
+    "PROGRAM_KINDS",
+]

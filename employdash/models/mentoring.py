@@ -1,7 +1,8 @@
 """Mentoring pipelines: programs, pseudonymous participants and their dated stage events.
 
-Nothing here stores a participant's current stage: every figure is recomputed from the dated
-`ment_stage_event` rows, so the same query answers "now" and "as of" any past date.
+The dated `ment_stage_event` rows are the record. `ment_state_span` is derived from them in the
+same transaction as each event (one row per event: the state it opened and until when it held),
+so "now" and "as of" any past date are one index range scan rather than a window over every event.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +43,12 @@ class Pipeline(Base):
     code: Mapped[str] = mapped_column(String(30), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), doc="participant role it serves")
     name_key: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str | None] = mapped_column(
+        String(120), doc="name of a pipeline defined in the UI"
+    )
+    drop_reasons: Mapped[str | None] = mapped_column(
+        String(400), doc="comma-separated reason codes; empty = the shipped list"
+    )
 
 
 class PipelineStage(Base):
@@ -55,6 +63,10 @@ class PipelineStage(Base):
     position: Mapped[int] = mapped_column(Integer, doc="1 = first stage")
     code: Mapped[str] = mapped_column(String(30))
     name_key: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str | None] = mapped_column(String(120), doc="name of a stage defined in the UI")
+    terminal: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false"), doc="a closing stage"
+    )
 
 
 class Program(Base):
@@ -79,6 +91,12 @@ class Program(Base):
     started_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # People of the operating model (source ch. 4), each a link to a person of the locality.
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    sponsor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    tevet_manager_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Cohort(Base):
@@ -109,6 +127,8 @@ class Participant(Base):
     population: Mapped[str] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Bumped by every stage move (compare-and-set): a repeated or concurrent move is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class StageEvent(Base):
@@ -132,12 +152,23 @@ class StageEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+ACTIVE_MATCH = "status = 'active'"
+
+
 class Match(Base):
     __tablename__ = "ment_match"
     __table_args__ = (
         CheckConstraint("status IN ('active','completed','ended_early')", name="status"),
         Index("ix_ment_match_mentor", "mentor_id"),
         Index("ix_ment_match_mentee", "mentee_id"),
+        # One active match per mentee, enforced by the database for concurrent writers too.
+        Index(
+            "uq_ment_match_active_mentee",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_MATCH),
+            postgresql_where=text(ACTIVE_MATCH),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,6 +177,8 @@ class Match(Base):
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(15), default="active")
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Outcome(Base):
@@ -159,3 +192,117 @@ class Outcome(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("ment_participant.id"))
     kind: Mapped[str] = mapped_column(String(15))
     reached_on: Mapped[date] = mapped_column(Date)
+
+
+class Target(Base):
+    """A program manager's goals for one program and period."""
+
+    __tablename__ = "ment_target"
+    __table_args__ = (
+        UniqueConstraint("program_id", "period_start", name="uq_ment_target_period"),
+        CheckConstraint("period_end >= period_start", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("ment_program.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    matches: Mapped[int | None] = mapped_column(Integer)
+    completions: Mapped[int | None] = mapped_column(Integer)
+    outcomes: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+class MentoringSession(Base):
+    """One mentoring meeting of a match (the mentor and mentee are the match's)."""
+
+    __tablename__ = "ment_session"
+    __table_args__ = (
+        Index("ix_ment_session_match", "match_id", "held_on"),
+        CheckConstraint("minutes > 0 AND minutes <= 600", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("ment_match.id", ondelete="CASCADE"))
+    held_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Standard(Base):
+    """A professional standard employment promoters are certified against (configurable)."""
+
+    __tablename__ = "ment_standard"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+
+class Assessment(Base):
+    """Pass or fail of one trainee on one standard, with a skill-gap note."""
+
+    __tablename__ = "ment_assessment"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "standard_id", name="uq_ment_assessment_standard"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("ment_participant.id", ondelete="CASCADE")
+    )
+    standard_id: Mapped[int] = mapped_column(ForeignKey("ment_standard.id"))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    gap_note: Mapped[str | None] = mapped_column(String(500))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+OPEN_END = date(9999, 12, 31)
+
+
+class StateSpan(Base):
+    """Derived from the events: the state one event opened, from its date until the next event's
+    (OPEN_END while it is the latest). `furthest` is the furthest stage reached by a forward move
+    up to and including this event. The state as of D is the one span with from_on <= D < to_on.
+    Rebuilt per participant in the same transaction as every event write
+    (employdash.mentoring.state)."""
+
+    __tablename__ = "ment_state_span"
+    __table_args__ = (
+        Index(
+            "ix_ment_state_span_asof",
+            "pipeline_code",
+            "to_on",
+            "from_on",
+            "program_id",
+            "population",
+            "position",
+            "kind",
+            "furthest",
+            "reason",
+            "cohort_id",
+        ),
+        Index("ix_ment_state_span_participant", "participant_id"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("ment_stage_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("ment_participant.id", ondelete="CASCADE")
+    )
+    pipeline_code: Mapped[str] = mapped_column(String(30))
+    program_id: Mapped[int] = mapped_column(Integer)
+    population: Mapped[str] = mapped_column(String(20))
+    cohort_id: Mapped[int | None] = mapped_column(Integer)
+    stage_id: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    furthest: Mapped[int | None] = mapped_column(Integer)
+    from_on: Mapped[date] = mapped_column(Date)
+    to_on: Mapped[date] = mapped_column(Date)

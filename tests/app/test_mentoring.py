@@ -36,7 +36,7 @@ def test_manager_sees_funnel_entry_and_participant_codes(app_db: str, lang: str)
     at = app_as("manager", PAGE, lang=lang, locality=1031)
     assert not at.exception, at.exception
     labels = tab_labels(at)
-    assert len(labels) == 7
+    assert len(labels) == 10
     shown = texts(at)
     assert ("Funnel: reached each stage" if lang == "en" else "משפך: הגיעו לכל שלב") in shown
     assert CODE.search(frames_text(at))  # the participant list, by code
@@ -119,3 +119,122 @@ def test_other_pipelines_and_a_past_date(app_db: str, pipeline: str) -> None:
     db.dispose()
     assert at.metric[0].value == f"{int(past.table['reached'].iloc[0]):,}"
     assert past.table["reached"].iloc[0] < now.table["reached"].iloc[0]
+
+
+# ---- the forms that run mentoring from the UI (issue 11) ----
+
+
+def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_manager_creates_edits_and_closes_a_program_with_people(app_db: str) -> None:
+    from employdash.mentoring import programs as progsvc
+    from employdash.mentoring.operations import programs as list_programs
+
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    person = progsvc.people_choices(db, manager, 246)[0]
+    at = app_as("manager", PAGE, lang="en", locality=246)
+    at.text_input(key="ment_prog_new_name").input("Evening mentoring")
+    at.selectbox(key="ment_prog_new_sponsor_person_id").set_value(person.id)
+    at.selectbox(key="ment_prog_new_tevet_manager_person_id").set_value(person.id)
+    button(at, "Create program").click().run()
+    assert not at.exception, at.exception
+    assert "Program Evening mentoring created." in texts(at)
+    created = next(p for p in list_programs(db, manager) if p.name == "Evening mentoring")
+    assert created.sponsor_person_id == person.id == created.tevet_manager_person_id
+    at.selectbox(key="ment_prog_edit").set_value(created.id).run()
+    at.text_input(key=f"ment_prog_edit_{created.id}_name").input("Evening mentoring 2")
+    button(at, "Save program").click().run()
+    assert "Program saved." in texts(at), texts(at)
+    at.selectbox(key="ment_prog_edit").set_value(created.id).run()
+    button(at, "Close the program").click().run()
+    assert "The program is closed." in texts(at)
+    closed = next(p for p in list_programs(db, manager) if p.id == created.id)
+    assert closed.name == "Evening mentoring 2" and closed.closed_on is not None
+    db.dispose()
+
+
+def test_manager_creates_a_cohort_with_participants_and_sets_targets(app_db: str) -> None:
+    from employdash.mentoring import targets
+    from employdash.mentoring.operations import cohorts
+
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", PAGE, lang="en", locality=246)
+    program = at.selectbox(key="ment_coh_program").value
+    assert len(at.multiselect(key="ment_coh_members").options) >= 3
+    at.text_input(key="ment_coh_name").input("Winter group")
+    at.multiselect(key="ment_coh_members").set_value(
+        [int(p) for p in participants(db, manager, 246, program_id=program)["participant_id"][:3]]
+    )
+    button(at, "Create cohort").click().run()
+    assert not at.exception, at.exception
+    assert "Cohort Winter group created with 3 participants." in texts(at)
+    assert any(c.name == "Winter group" for c in cohorts(db, manager))
+    at.selectbox(key="ment_tgt_prog").set_value(program)
+    at.number_input(key="ment_tgt_matches").set_value(40)
+    button(at, "Save targets").click().run()
+    assert "Targets saved." in texts(at)
+    rows = targets.progress(db, manager, (246,), date.today(), (program,))
+    assert rows and rows[0].goals["matches"] == 40
+    assert "Targets and progress" in texts(at)
+    db.dispose()
+
+
+def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
+    from employdash.mentoring import matches
+
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    running = [m for m in matches.matches(db, manager, 1031) if m.status == "active"]
+    assert running
+    at.selectbox(key="ment_ses_match").set_value(running[0].id)
+    at.number_input(key="ment_ses_min").set_value(45)
+    at.text_input(key="ment_ses_note").input("**bold** <b>x</b>")
+    button(at, "Log session").click().run()
+    assert not at.exception, at.exception
+    assert "Session logged." in texts(at)
+    at.selectbox(key="ment_ses_show").set_value(running[0].id).run()
+    assert "**bold** <b>x</b>" in frames_text(at)  # shown as data, never as Markdown
+    at.selectbox(key="ment_end_pick").set_value(running[0].id)
+    at.selectbox(key="ment_end_reason").set_value("goals_met")
+    button(at, "End the match").click().run()
+    assert "The match has ended; the mentor is free for a new match." in texts(at)
+    ended = next(m for m in matches.matches(db, manager, 1031) if m.id == running[0].id)
+    assert ended.status == "completed" and ended.end_reason == "goals_met"
+    db.dispose()
+
+
+def test_admin_defines_a_pipeline_that_the_funnel_offers(app_db: str) -> None:
+    at = app_as("admin", PAGE, lang="en", locality=246)
+    at.text_input(key="ment_pl_code").input("job_club")
+    at.text_input(key="ment_pl_label").input("Job club")
+    at.text_area(key="ment_pl_stages").input("joined | Joined\ncoached\nplaced | Placed")
+    at.text_input(key="ment_pl_terminal").input("placed")
+    at.text_input(key="ment_pl_reasons").input("moved_away, other")
+    button(at, "Define pipeline").click().run()
+    assert not at.exception, at.exception
+    assert "Pipeline job_club defined." in texts(at)
+    control = at.get("segmented_control")[0]
+    assert "Job club" in str(control.proto)
+
+
+def test_manager_records_a_certification_result(app_db: str) -> None:
+    from employdash.mentoring import certification
+
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    who = at.selectbox(key="ment_cert_who").value
+    at.radio(key="ment_cert_passed").set_value(False)
+    at.text_input(key="ment_cert_note").input("needs practice with employers")
+    button(at, "Save result").click().run()
+    assert not at.exception, at.exception
+    assert "Result saved." in texts(at)
+    [result] = certification.assessments(db, manager, who)
+    assert not result.passed and result.gap_note == "needs practice with employers"
+    assert "Cohort skill-gap summary" in texts(at)
+    db.dispose()

@@ -3,7 +3,8 @@ screenshots in Hebrew and English."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page
 from sqlalchemy import select
@@ -111,3 +112,169 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     wait_idle(page)
     screenshot(page, "mentoring_compare_en")
     set_language(page, "he")
+
+
+# ---- the journey of issue 11: program → cohort → participants → match → sessions → end match
+# ---- → the mentor matched again → funnel and target progress, all through the browser ----
+
+
+def visible(page: Page, selector: str, text: str):  # type: ignore[no-untyped-def]
+    return page.locator(f"{selector}:visible").filter(has_text=text).first
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the visible selectbox labelled exactly `label` (typing filters the list)."""
+    box = (
+        page.locator('[data-testid="stSelectbox"]:visible')
+        .filter(has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$")))
+        .first
+    )
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+    wait_idle(page)
+
+
+def submit(page: Page, label: str, expect: str) -> None:
+    page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label).first.click()
+    wait_idle(page)
+    page.get_by_text(expect).first.wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+def open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def journey_file(program: str, cohort: str, start: date) -> bytes:
+    """Two mentees accepted and one mentor trained, all in the cohort."""
+    d = [(start + timedelta(days=i)).isoformat() for i in range(3)]
+    rows = ["code,stage,date,kind,role,program,population,cohort"]
+    for code in ("J-ME-1", "J-ME-2"):
+        rows.append(f"{code},referred,{d[0]},forward,mentee,{program},haredi,{cohort}")
+        rows.append(f"{code},screened,{d[1]},forward,,,,")
+        rows.append(f"{code},accepted,{d[2]},forward,,,,")
+    rows.append(f"J-MR-1,recruited,{d[0]},forward,mentor,{program},other,{cohort}")
+    rows.append(f"J-MR-1,interviewed,{d[1]},forward,,,,")
+    rows.append(f"J-MR-1,trained,{d[2]},forward,,,,")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_program_to_target_progress_journey(page: Page, server: str, e2e_db: Database) -> None:
+    from employdash.mentoring import matches as matchsvc
+    from employdash.mentoring import targets
+
+    manager = load_actor(e2e_db, "manager")
+    login(page, server, "manager")
+    set_language(page, "en")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Mentoring funnels").click()
+    page.wait_for_url("**/mentoring")
+    wait_idle(page)
+
+    # 1. a program, with a person link
+    open_tab(page, "Programs")
+    visible(page, '[data-testid="stExpander"]', "New program").locator("summary").click()
+    visible(page, '[data-testid="stTextInput"]', "Program name").locator("input").fill(
+        "Journey program"
+    )
+    submit(page, "Create program", "Program Journey program created.")
+    program = next(p for p in programs(e2e_db, manager) if p.name == "Journey program")
+
+    # 2. a cohort of it
+    open_tab(page, "Programs")
+    choose(page, "Program", "Journey program")
+    visible(page, '[data-testid="stExpander"]', "New cohort").locator("summary").click()
+    visible(page, '[data-testid="stTextInput"]', "Cohort name").locator("input").fill(
+        "Journey cohort"
+    )
+    submit(page, "Create cohort", "Cohort Journey cohort created")
+    screenshot(page, "mentoring_journey_programs_en")
+
+    # 3. participants, in the cohort, through the import
+    open_tab(page, "Import")
+    upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    start = date.today() - timedelta(days=30)
+    upload.set_input_files(
+        files=[
+            {
+                "name": "journey.csv",
+                "mimeType": "text/csv",
+                "buffer": journey_file("Journey program", "Journey cohort", start),
+            }
+        ]
+    )
+    wait_idle(page)
+    page.locator("button:visible", has_text="Import the valid rows").first.click()
+    wait_idle(page)
+    frame = participants(e2e_db, manager, 246, "mentee", date.today(), program.id)
+    assert sorted(frame["code"]) == ["J-ME-1", "J-ME-2"]
+    assert frame["cohort_id"].notna().all()
+
+    # 4. a match
+    open_tab(page, "Update")
+    choose(page, "Mentee", "J-ME-1")
+    choose(page, "Mentor", "J-MR-1")
+    visible(page, '[data-testid="stForm"]', "Mentee").locator(
+        '[data-testid="stFormSubmitButton"] button'
+    ).click()
+    wait_idle(page)
+    [first] = [m for m in matchsvc.matches(e2e_db, manager, 246) if m.mentee_code == "J-ME-1"]
+    assert first.status == "active"
+
+    # 5. a session
+    open_tab(page, "Matches and sessions")
+    choose(page, "Match", "J-MR-1 ↔ J-ME-1")
+    visible(page, '[data-testid="stTextInput"]', "Short note").locator("input").fill(
+        "First meeting"
+    )
+    submit(page, "Log session", "Session logged.")
+    screenshot(page, "mentoring_journey_sessions_en")
+
+    # 6. end the match: the mentor is free again
+    open_tab(page, "Matches and sessions")
+    form = visible(page, '[data-testid="stForm"]', "End the match")
+    box = form.locator('[data-testid="stSelectbox"]').first
+    box.locator("input").click()
+    box.locator("input").fill("J-ME-1")
+    page.get_by_role("option").filter(has_text="J-ME-1").first.click()
+    wait_idle(page)
+    submit(page, "End the match", "the mentor is free for a new match")
+
+    # 7. the same mentor matched again, with the other mentee
+    open_tab(page, "Update")
+    choose(page, "Mentee", "J-ME-2")
+    choose(page, "Mentor", "J-MR-1")
+    visible(page, '[data-testid="stForm"]', "Mentee").locator(
+        '[data-testid="stFormSubmitButton"] button'
+    ).click()
+    wait_idle(page)
+    mine = {m.mentee_code: m for m in matchsvc.matches(e2e_db, manager, 246)}
+    assert mine["J-ME-1"].status == "completed" and mine["J-ME-2"].status == "active"
+    assert mine["J-ME-2"].mentor_code == "J-MR-1"
+
+    # 8. a target for the program, and its progress on the funnel tab
+    open_tab(page, "Programs")
+    visible(page, '[data-testid="stExpander"]', "Set a program's targets").locator(
+        "summary"
+    ).click()
+    form = visible(page, '[data-testid="stForm"]', "Save targets")
+    box = form.locator('[data-testid="stSelectbox"]').first
+    box.locator("input").click()
+    box.locator("input").fill("Journey program")
+    page.get_by_role("option").filter(has_text="Journey program").first.click()
+    form.locator('[data-testid="stNumberInput"]').first.locator("input").fill("4")
+    submit(page, "Save targets", "Targets saved.")
+    [progress] = targets.progress(e2e_db, manager, (246,), date.today(), (program.id,))
+    assert progress.actual["matches"] == 2 and progress.goals["matches"] == 4
+    open_tab(page, "Funnel")
+    page.get_by_text("Journey program · Matches: 2 of 4").first.wait_for(timeout=30_000)
+    page.set_viewport_size({"width": 1400, "height": 3600})
+    wait_idle(page)
+    screenshot(page, "mentoring_journey_funnel_en")
+    set_language(page, "he")
+    wait_idle(page)
+    screenshot(page, "mentoring_journey_funnel_he")
+    page.get_by_role("tab", name="הצמדות ומפגשים", exact=True).click()
+    wait_idle(page)
+    screenshot(page, "mentoring_journey_sessions_he")

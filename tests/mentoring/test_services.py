@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from employdash.access import Actor
 from employdash.db import Database
-from employdash.errors import PermissionDenied, ValidationError
+from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.mentoring import operations as svc
 from employdash.mentoring.briefing import briefing_snapshot
 from employdash.mentoring.funnel import Selection, funnel, waiting_summary
@@ -77,7 +77,8 @@ def test_writes_outside_scope_or_by_readers_are_refused(
             target_population="arab",
         )
     other = next(p for p in svc.programs(db, actors["admin"]) if p.locality_code == 2800)
-    with pytest.raises(PermissionDenied):
+    # another locality's program is "not found", exactly like a missing one (issue 12)
+    with pytest.raises(NotFound):
         svc.add_participant(
             db,
             actors["manager"],

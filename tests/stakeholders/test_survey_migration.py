@@ -23,6 +23,10 @@ OLD = [  # id, remote_work, offers_training, training_needs, service_contact
 ]
 
 
+SURVEY = "0009_survey_annex2"
+BEFORE = "0008_mentoring_current_state"  # the revision the survey migration follows
+
+
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
 def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
@@ -57,7 +61,7 @@ def _rows(db: Database, columns: str) -> list[tuple]:
 
 def test_survey_migration_up_and_down_keeps_every_answer(empty_db: Database) -> None:
     db = empty_db
-    _migrate(db, "upgrade", "0005")
+    _migrate(db, "upgrade", BEFORE)
     is_pg = db.dialect == "postgresql"
     areas_sql, needs_sql = (
         ("CAST(:areas AS JSONB)", "CAST(:needs AS JSONB)") if is_pg else (":areas", ":needs")
@@ -105,7 +109,7 @@ def test_survey_migration_up_and_down_keeps_every_answer(empty_db: Database) -> 
             )
     before = _rows(db, "id, remote_work, offers_training, service_contact, satisfaction")
 
-    _migrate(db, "upgrade", "0008_survey_annex2")
+    _migrate(db, "upgrade", SURVEY)
     assert _rows(
         db,
         "id, remote_work, training_offered, training_need, has_service_contact, service_contact, "
@@ -120,6 +124,6 @@ def test_survey_migration_up_and_down_keeps_every_answer(empty_db: Database) -> 
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # the new scales hold
         conn.execute(sa.text("UPDATE employer_survey_response SET remote_work = 'yes'"))
 
-    _migrate(db, "downgrade", "0005")
+    _migrate(db, "downgrade", BEFORE)
     assert _rows(db, "id, remote_work, offers_training, service_contact, satisfaction") == before
     _migrate(db, "upgrade", "head")

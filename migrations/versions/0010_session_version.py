@@ -1,7 +1,7 @@
 """revocable sessions: a per-user session version signed into the login cookie
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0010_session_version
+Revises: 0009_survey_annex2
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0010_session_version"
+down_revision: str | None = "0009_survey_annex2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

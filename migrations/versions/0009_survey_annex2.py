@@ -11,8 +11,8 @@ recorded: not guessed); training needs listed → `training`, none listed → `n
 kept); the contact frequency stays in `service_contact` and yes/no is derived from it. The
 downgrade restores the old columns from these.
 
-Revision ID: 0008_survey_annex2
-Revises: 0006
+Revision ID: 0009_survey_annex2
+Revises: 0008_mentoring_current_state
 """
 
 from collections.abc import Iterator, Sequence
@@ -21,8 +21,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_survey_annex2"
-down_revision: str | None = "0006"
+revision: str = "0009_survey_annex2"
+down_revision: str | None = "0008_mentoring_current_state"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,149 @@
+"""Certification of employment promoters: results per trainee and professional standard, the
+cohort's skill-gap summary for the training centre's management, and (admins) the standards
+list. Trainees appear under their codes only; the summary is small-count suppressed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.mentoring.forms import finish
+from components.mentoring.views import Labels, show_table
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.access import Area
+from employdash.i18n import fmt_date, fmt_number
+from employdash.mentoring import certification as certsvc
+from employdash.mentoring import operations as svc
+
+
+def _count(value: int | None, lang: str) -> str:
+    return "—" if value is None else fmt_number(value, lang)
+
+
+def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    code = ctx.locality_code
+    if code is None:
+        return
+    standards = certsvc.standards(ctx.db, ctx.actor)
+    names = {s.id: s.name for s in standards}
+    programs = [
+        p.id
+        for p in labels.programs.values()
+        if p.locality_code == code and p.kind == "certification"
+    ]
+    if ctx.actor.can_write(Area.CATALOGUE):
+        standards_form(ctx)
+    if not programs:
+        st.info(tr("ment.entry.no_programs"))
+        return
+    st.subheader(tr("ment.cert.gaps"))
+    cohorts = [c for c, p in labels.cohort_programs.items() if p in programs]
+    if cohorts:
+        cohort = st.selectbox(
+            tr("ment.col.cohort"), cohorts, format_func=labels.cohorts.get, key="ment_cert_cohort"
+        )
+        gaps = certsvc.cohort_gaps(ctx.db, ctx.actor, cohort)
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.cert.standard"): [g.standard for g in gaps],
+                    tr("ment.cert.assessed"): [_count(g.assessed, lang) for g in gaps],
+                    tr("ment.cert.passed"): [_count(g.passed, lang) for g in gaps],
+                    tr("ment.cert.failed"): [_count(g.failed, lang) for g in gaps],
+                    tr("ment.cert.notes"): [fmt_number(g.notes, lang) for g in gaps],
+                }
+            ),
+        )
+    else:
+        st.caption(tr("ment.cert.no_cohorts"))
+    st.subheader(tr("ment.cert.record"))
+    frame = pd.concat(
+        [
+            svc.participants(ctx.db, ctx.actor, code, p.code, today)
+            for p in svc.pipelines(ctx.db, ctx.actor)
+            if p.role == "trainee"
+        ]
+    )
+    trainees = {int(r.participant_id): str(r.code) for r in frame.itertuples()}
+    if not trainees or not standards:
+        st.caption(tr("ment.entry.none"))
+        return
+    who = st.selectbox(
+        tr("ment.entry.participant"), list(trainees), format_func=trainees.get, key="ment_cert_who"
+    )
+    results = certsvc.assessments(ctx.db, ctx.actor, who)
+    if results:
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.cert.standard"): [names.get(r.standard_id, "—") for r in results],
+                    tr("ment.cert.result"): [
+                        tr("ment.cert.pass") if r.passed else tr("ment.cert.fail") for r in results
+                    ],
+                    tr("ment.cert.gap_note"): [r.gap_note or "" for r in results],
+                    tr("ment.entry.date"): [fmt_date(r.assessed_on, lang) for r in results],
+                }
+            ),
+        )
+    versions = {r.standard_id: r.version for r in results}
+    with st.form("ment_cert_form", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        standard = c1.selectbox(
+            tr("ment.cert.standard"), list(names), format_func=names.get, key="ment_cert_std"
+        )
+        passed = c2.radio(
+            tr("ment.cert.result"),
+            (True, False),
+            format_func=lambda p: tr("ment.cert.pass") if p else tr("ment.cert.fail"),
+            horizontal=True,
+            key="ment_cert_passed",
+        )
+        on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_cert_date")
+        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key="ment_cert_note")
+        if st.form_submit_button(tr("ment.cert.submit")):
+            with guarded():
+                certsvc.record_assessment(
+                    ctx.db,
+                    ctx.actor,
+                    who,
+                    standard,
+                    bool(passed),
+                    on,
+                    note,
+                    version=versions.get(standard),
+                )
+                finish(tr("ment.cert.saved"))
+
+
+def standards_form(ctx: PageContext) -> None:
+    """Admins add a standard, rename one or retire it (by its code)."""
+    tr = ctx.tr
+    with st.expander(tr("ment.cert.standards")):
+        listed = certsvc.standards(ctx.db, ctx.actor, include_inactive=True)
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.pipelines.code"): [s.code for s in listed],
+                    tr("ment.cert.standard"): [s.name for s in listed],
+                    tr("ment.cert.active"): [
+                        tr("common.yes") if s.active else tr("common.no") for s in listed
+                    ],
+                }
+            ),
+        )
+        with st.form("ment_std_form", clear_on_submit=True):
+            c1, c2, c3 = st.columns([1, 2, 1])
+            code = c1.text_input(tr("ment.pipelines.code"), max_chars=30, key="ment_std_code")
+            name = c2.text_input(tr("ment.cert.standard"), max_chars=200, key="ment_std_name")
+            active = c3.checkbox(tr("ment.cert.active"), value=True, key="ment_std_active")
+            if st.form_submit_button(tr("ment.cert.std_submit")):
+                with guarded():
+                    certsvc.save_standard(ctx.db, ctx.actor, code, name, active)
+                    finish(tr("ment.cert.std_saved"))

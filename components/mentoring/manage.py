@@ -1,0 +1,326 @@
+"""Program management for the locality's managers: create, edit and close a program with its
+people, cohorts with participants (on creation and in bulk), and targets per program and period;
+pipeline definitions for admins. The services check role, scope and every handed ID again."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.mentoring.forms import finish
+from components.mentoring.views import (
+    Labels,
+    clear_caches,
+    pipeline_label,
+    progress_table,
+    show_table,
+)
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.mentoring import operations as svc
+from employdash.mentoring import programs as progsvc
+from employdash.mentoring import targets
+from employdash.mentoring.vocabulary import OPERATING_MODELS, POPULATIONS, PROGRAM_KINDS
+
+PEOPLE_FIELDS = (
+    ("coordinator_person_id", "ment.program.coordinator"),
+    ("contact_person_id", "ment.program.contact"),
+    ("sponsor_person_id", "ment.program.sponsor"),
+    ("tevet_manager_person_id", "ment.program.tevet_manager"),
+)
+
+
+def _picker(label: str, choices: dict[int, str], value: int | None, key: str) -> int | None:
+    """A selectbox over people or organisations with an empty first choice."""
+    options: list[int | None] = [None, *choices]
+    return st.selectbox(
+        label,
+        options,
+        index=options.index(value) if value in options else 0,
+        format_func=lambda i: "—" if i is None else choices[i],
+        key=key,
+    )
+
+
+def _program_fields(ctx: PageContext, values: dict[str, Any], key: str) -> dict[str, Any]:
+    """The widgets of a program form (inside the caller's st.form); the values chosen."""
+    tr = ctx.tr
+    code = ctx.locality_code
+    assert code is not None
+    people = {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
+    orgs = {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
+    c1, c2 = st.columns(2)
+    name = c1.text_input(
+        tr("ment.program.name"), value=values.get("name", ""), max_chars=200, key=f"{key}_name"
+    )
+    started = c2.date_input(
+        tr("ment.program.started"), value=values.get("started_on"), key=f"{key}_started"
+    )
+    c3, c4 = st.columns(2)
+    models = list(OPERATING_MODELS)
+    model = c3.selectbox(
+        tr("ment.program.model"),
+        models,
+        index=models.index(values.get("operating_model", models[0])),
+        format_func=lambda m: tr(f"ment.model.{m}"),
+        key=f"{key}_model",
+    )
+    pops = [*POPULATIONS, "mixed"]
+    population = c4.selectbox(
+        tr("ment.program.population"),
+        pops,
+        index=pops.index(values.get("target_population", "mixed")),
+        format_func=lambda p: tr(f"ment.pop.{p}"),
+        key=f"{key}_pop",
+    )
+    chosen: dict[str, Any] = {
+        "name": name,
+        "started_on": started,
+        "operating_model": model,
+        "target_population": population,
+        "host_organisation_id": _picker(
+            tr("ment.program.host"), orgs, values.get("host_organisation_id"), f"{key}_host"
+        ),
+    }
+    cols = st.columns(2)
+    for i, (field, label) in enumerate(PEOPLE_FIELDS):
+        with cols[i % 2]:
+            chosen[field] = _picker(tr(label), people, values.get(field), f"{key}_{field}")
+    return chosen
+
+
+def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
+    tr = ctx.tr
+    local = [p for p in labels.programs.values() if p.locality_code == ctx.locality_code]
+    st.subheader(tr("ment.program.list"))
+    if local:
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.col.program"): [p.name for p in local],
+                    tr("ment.program.model"): [
+                        tr(f"ment.model.{p.operating_model}") for p in local
+                    ],
+                    tr("ment.program.status"): [
+                        tr("ment.program.open")
+                        if p.closed_on is None
+                        else tr("ment.program.closed_on", date=str(p.closed_on))
+                        for p in local
+                    ],
+                }
+            ),
+        )
+    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=True):
+        kind = st.selectbox(
+            tr("ment.program.kind"),
+            PROGRAM_KINDS,
+            format_func=lambda k: tr(f"ment.program.kind.{k}"),
+            key="ment_prog_new_kind",
+        )
+        values = _program_fields(ctx, {}, "ment_prog_new")
+        if st.form_submit_button(tr("ment.program.create_submit")):
+            with guarded():
+                svc.create_program(
+                    ctx.db,
+                    ctx.actor,
+                    locality_code=ctx.locality_code or 0,
+                    kind=kind,
+                    **values,
+                )
+                clear_caches()
+                finish(tr("ment.program.created", name=values["name"].strip()))
+    if local:
+        edit_program(ctx, labels, [p.id for p in local], today)
+        cohorts_section(ctx, labels, [p.id for p in local if p.closed_on is None])
+        targets_form(ctx, labels, [p.id for p in local], today)
+
+
+def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
+    tr = ctx.tr
+    with st.expander(tr("ment.program.edit")):
+        pid = st.selectbox(
+            tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_prog_edit"
+        )
+        detail = progsvc.program_detail(ctx.db, ctx.actor, pid)
+        # The version as first shown: a save over someone else's newer save is refused.
+        seen_key = f"ment_prog_seen_{pid}"
+        seen = st.session_state.setdefault(seen_key, detail["version"])
+        if detail["closed_on"] is not None:
+            st.info(tr("ment.program.closed_on", date=str(detail["closed_on"])))
+            return
+        with st.form("ment_prog_edit_form"):
+            values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}")
+            if st.form_submit_button(tr("ment.program.save")):
+                with guarded():
+                    progsvc.update_program(ctx.db, ctx.actor, pid, seen, values)
+                    st.session_state.pop(seen_key, None)
+                    clear_caches()
+                    finish(tr("ment.program.saved"))
+        with st.form("ment_prog_close"):
+            closed = st.date_input(tr("ment.program.close_on"), value=today, key="ment_close_on")
+            if st.form_submit_button(tr("ment.program.close")):
+                with guarded():
+                    progsvc.close_program(ctx.db, ctx.actor, pid, seen, closed)
+                    st.session_state.pop(seen_key, None)
+                    clear_caches()
+                    finish(tr("ment.program.closed"))
+
+
+def _participant_options(ctx: PageContext, program_id: int) -> dict[int, str]:
+    """Codes of the program's participants (every pipeline), with their cohort if any."""
+    code = ctx.locality_code
+    assert code is not None
+    options: dict[int, str] = {}
+    for info in svc.pipelines(ctx.db, ctx.actor):
+        frame = svc.participants(ctx.db, ctx.actor, code, info.code, date.today(), program_id)
+        for r in frame.itertuples():
+            options[int(r.participant_id)] = str(r.code)
+    return options
+
+
+def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.cohort.title"))
+    if not program_ids:
+        return
+    program = st.selectbox(
+        tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_coh_program"
+    )
+    options = _participant_options(ctx, program)
+    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(tr("ment.cohort.name"), max_chars=120, key="ment_coh_name")
+        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key="ment_coh_starts")
+        chosen = st.multiselect(
+            tr("ment.cohort.participants"),
+            list(options),
+            format_func=options.get,
+            key="ment_coh_members",
+        )
+        if st.form_submit_button(tr("ment.cohort.create_submit")):
+            with guarded():
+                svc.create_cohort(ctx.db, ctx.actor, program, name, starts, chosen)
+                clear_caches()
+                finish(tr("ment.cohort.created", name=name.strip(), n=len(chosen)))
+    cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
+    if not cohorts:
+        return
+    with st.expander(tr("ment.cohort.assign")), st.form("ment_coh_assign", clear_on_submit=True):
+        cohort = st.selectbox(
+            tr("ment.col.cohort"), cohorts, format_func=labels.cohorts.get, key="ment_coh_pick"
+        )
+        chosen = st.multiselect(
+            tr("ment.cohort.participants"),
+            list(options),
+            format_func=options.get,
+            key="ment_coh_bulk",
+        )
+        if st.form_submit_button(tr("ment.cohort.assign_submit")):
+            with guarded():
+                n = svc.assign_cohort(ctx.db, ctx.actor, cohort, chosen)
+                clear_caches()
+                finish(tr("ment.cohort.assigned", n=n))
+
+
+def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
+    tr = ctx.tr
+    st.subheader(tr("ment.targets.title"))
+    rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code or 0,), today)
+    if rows:
+        show_table(ctx, progress_table(ctx, rows))
+    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=True):
+        program = st.selectbox(
+            tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_tgt_prog"
+        )
+        c1, c2 = st.columns(2)
+        start = c1.date_input(
+            tr("ment.targets.start"), value=date(today.year, 1, 1), key="ment_tgt_start"
+        )
+        end = c2.date_input(
+            tr("ment.targets.end"), value=date(today.year, 12, 31), key="ment_tgt_end"
+        )
+        cols = st.columns(3)
+        goals = {
+            metric: col.number_input(
+                tr(f"ment.targets.{metric}"),
+                min_value=0,
+                max_value=targets.GOAL_LIMIT,
+                value=None,
+                step=1,
+                key=f"ment_tgt_{metric}",
+            )
+            for col, metric in zip(cols, targets.METRICS, strict=True)
+        }
+        if st.form_submit_button(tr("ment.targets.save")):
+            with guarded():
+                current = next(
+                    (r for r in rows if r.program_id == program and r.period_start == start), None
+                )
+                targets.set_target(
+                    ctx.db,
+                    ctx.actor,
+                    program,
+                    start,
+                    end,
+                    {k: None if v is None else int(v) for k, v in goals.items()},
+                    version=current.version if current else None,
+                )
+                finish(tr("ment.targets.saved"))
+
+
+def pipelines_tab(ctx: PageContext) -> None:
+    """Admins define a pipeline: ordered stages, closing stages and drop reasons."""
+    tr = ctx.tr
+    st.subheader(tr("ment.pipelines.title"))
+    st.caption(tr("ment.pipelines.help"))
+    with st.form("ment_pipeline_new", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        code = c1.text_input(tr("ment.pipelines.code"), max_chars=30, key="ment_pl_code")
+        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key="ment_pl_label")
+        role = c3.selectbox(
+            tr("ment.entry.role"),
+            list(svc.PIPELINE_OF_ROLE),
+            format_func=lambda r: tr(f"ment.role.{r}"),
+            key="ment_pl_role",
+        )
+        stages_text = st.text_area(tr("ment.pipelines.stages"), key="ment_pl_stages")
+        c4, c5 = st.columns(2)
+        terminal = c4.text_input(tr("ment.pipelines.terminal"), key="ment_pl_terminal")
+        reasons = c5.text_input(tr("ment.pipelines.reasons"), key="ment_pl_reasons")
+        if st.form_submit_button(tr("ment.pipelines.submit")):
+            with guarded():
+                stages, stage_labels = [], {}
+                for line in stages_text.splitlines():
+                    stage, _, name = line.partition("|")
+                    if stage.strip():
+                        stages.append(stage.strip())
+                        if name.strip():
+                            stage_labels[stage.strip()] = name.strip()
+                svc.define_pipeline(
+                    ctx.db,
+                    ctx.actor,
+                    code.strip(),
+                    role,
+                    stages,
+                    terminal=[s.strip() for s in terminal.split(",") if s.strip()],
+                    drop_reasons=[r.strip() for r in reasons.split(",") if r.strip()],
+                    label=label,
+                    stage_labels=stage_labels,
+                )
+                clear_caches()
+                finish(tr("ment.pipelines.saved", code=code.strip()))
+    defined = svc.pipelines(ctx.db, ctx.actor)
+    show_table(
+        ctx,
+        pd.DataFrame(
+            {
+                tr("ment.pipelines.code"): [p.code for p in defined],
+                tr("ment.pipelines.label"): [pipeline_label(ctx, p) for p in defined],
+                tr("ment.pipelines.reasons"): [", ".join(p.drop_reasons) for p in defined],
+            }
+        ),
+    )

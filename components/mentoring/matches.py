@@ -1,0 +1,133 @@
+"""Matches and sessions for the locality's managers: the running matches with their sessions and
+the time since the last one (quiet ones flagged), the session log, and ending a match with a date
+and reason so the mentor is free again. The services check role, scope and handed IDs again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.mentoring.forms import finish
+from components.mentoring.views import Labels, clear_caches, show_table
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.i18n import fmt_date
+from employdash.mentoring import matches as matchsvc
+from employdash.mentoring import operations as svc
+
+
+def _label(labels: Labels, m: matchsvc.MatchRow) -> str:
+    return f"{m.mentor_code} ↔ {m.mentee_code} · {labels.program(m.program_id)}"
+
+
+def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    code = ctx.locality_code
+    if code is None:
+        return
+    st.subheader(tr("ment.matches.title"))
+    weeks = st.number_input(
+        tr("ment.matches.weeks"),
+        min_value=1,
+        max_value=52,
+        value=matchsvc.QUIET_WEEKS,
+        key="ment_quiet_weeks",
+    )
+    rows = matchsvc.matches(ctx.db, ctx.actor, code, today, int(weeks))
+    running = [m for m in rows if m.status == "active"]
+    quiet = [m for m in running if m.quiet]
+    if quiet:
+        st.warning(tr("ment.matches.quiet_count", n=len(quiet), weeks=int(weeks)))
+    if not rows:
+        st.info(tr("ment.matches.none"))
+        return
+    show_table(
+        ctx,
+        pd.DataFrame(
+            {
+                tr("ment.entry.mentor"): [m.mentor_code for m in rows],
+                tr("ment.entry.mentee"): [m.mentee_code for m in rows],
+                tr("ment.col.program"): [labels.program(m.program_id) for m in rows],
+                tr("ment.matches.started"): [fmt_date(m.started_on, lang) for m in rows],
+                tr("ment.matches.status"): [
+                    tr(f"ment.match.{m.status}")
+                    + ("" if m.end_reason is None else f" ({tr(f'ment.match_end.{m.end_reason}')})")
+                    for m in rows
+                ],
+                tr("ment.matches.sessions"): [m.sessions for m in rows],
+                tr("ment.matches.last"): [
+                    "—" if m.last_session is None else fmt_date(m.last_session, lang) for m in rows
+                ],
+                tr("ment.matches.days_since"): [
+                    "—" if m.days_since is None else str(m.days_since) for m in rows
+                ],
+                tr("ment.matches.flag"): [
+                    tr("ment.matches.quiet") if m.quiet else "" for m in rows
+                ],
+            }
+        ),
+    )
+    if not running:
+        return
+    options = {m.id: _label(labels, m) for m in running}
+    versions = {m.id: m.version for m in running}
+    st.subheader(tr("ment.sessions.title"))
+    with st.form("ment_session", clear_on_submit=True):
+        match = st.selectbox(
+            tr("ment.sessions.match"), list(options), format_func=options.get, key="ment_ses_match"
+        )
+        c1, c2 = st.columns(2)
+        held = c1.date_input(tr("ment.sessions.date"), value=today, key="ment_ses_date")
+        minutes = c2.number_input(
+            tr("ment.sessions.minutes"), min_value=1, max_value=600, value=60, key="ment_ses_min"
+        )
+        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key="ment_ses_note")
+        if st.form_submit_button(tr("ment.sessions.submit")):
+            with guarded():
+                matchsvc.log_session(ctx.db, ctx.actor, match, held, int(minutes), note)
+                finish(tr("ment.sessions.saved"))
+    shown = st.selectbox(
+        tr("ment.sessions.of"), list(options), format_func=options.get, key="ment_ses_show"
+    )
+    logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
+    if logged:
+        show_table(
+            ctx,
+            pd.DataFrame(
+                {
+                    tr("ment.sessions.date"): [fmt_date(s.held_on, lang) for s in logged],
+                    tr("ment.sessions.minutes"): [s.minutes for s in logged],
+                    tr("ment.sessions.note"): [s.note or "" for s in logged],
+                }
+            ),
+        )
+    else:
+        st.caption(tr("ment.sessions.none"))
+    st.subheader(tr("ment.matches.end"))
+    with st.form("ment_end_match", clear_on_submit=True):
+        match = st.selectbox(
+            tr("ment.sessions.match"), list(options), format_func=options.get, key="ment_end_pick"
+        )
+        c1, c2, c3 = st.columns(3)
+        ended = c1.date_input(tr("ment.entry.date"), value=today, key="ment_end_date")
+        status = c2.selectbox(
+            tr("ment.matches.status"),
+            ("completed", "ended_early"),
+            format_func=lambda s: tr(f"ment.match.{s}"),
+            key="ment_end_status",
+        )
+        reason = c3.selectbox(
+            tr("ment.entry.reason"),
+            svc.MATCH_END_REASONS,
+            format_func=lambda r: tr(f"ment.match_end.{r}"),
+            key="ment_end_reason",
+        )
+        if st.form_submit_button(tr("ment.matches.end_submit")):
+            with guarded():
+                svc.end_match(
+                    ctx.db, ctx.actor, match, ended, status, reason, version=versions[match]
+                )
+                clear_caches()
+                finish(tr("ment.matches.ended"))

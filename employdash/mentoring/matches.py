@@ -1,0 +1,181 @@
+"""Matches and their mentoring sessions: the list a coordinator works from, the session log,
+the time since the last session and the flag for matches gone quiet for a set number of weeks.
+
+Sessions hold the date, the duration and a short note; the mentor and mentee are the match's.
+Listing names pseudonymous codes only, so it needs the participants permission of the locality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from employdash import audit
+from employdash.access import Actor, Area, require_read, require_write
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.handed_ids import in_scope
+from employdash.limits import clean_text
+from employdash.models.mentoring import Match, MentoringSession, Participant, Program
+
+QUIET_WEEKS = 4  # default: a running match with no session for this long is flagged
+NOTE_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    id: int
+    version: int
+    program_id: int
+    mentor_id: int
+    mentor_code: str
+    mentee_id: int
+    mentee_code: str
+    started_on: date
+    ended_on: date | None
+    status: str
+    end_reason: str | None
+    sessions: int
+    last_session: date | None
+    days_since: int | None  # days since the last session (or the start) for a running match
+    quiet: bool  # running, and no session for `weeks` weeks
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    held_on: date
+    minutes: int
+    note: str | None
+
+
+def matches(
+    db: Database,
+    actor: Actor,
+    locality_code: int,
+    as_of: date | None = None,
+    weeks: int = QUIET_WEEKS,
+    active_only: bool = False,
+) -> list[MatchRow]:
+    """The locality's matches with their session count, last session and quiet flag."""
+    require_read(actor, Area.PARTICIPANTS, locality_code)
+    as_of = as_of or date.today()
+    mentor, mentee = aliased(Participant), aliased(Participant)
+    last = (
+        select(
+            MentoringSession.match_id,
+            func.count().label("n"),
+            func.max(MentoringSession.held_on).label("last"),
+        )
+        .where(MentoringSession.held_on <= as_of)
+        .group_by(MentoringSession.match_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Match,
+            mentee.program_id,
+            mentor.code,
+            mentee.code,
+            last.c.n,
+            last.c.last,
+        )
+        .join(mentor, mentor.id == Match.mentor_id)
+        .join(mentee, mentee.id == Match.mentee_id)
+        .join(Program, Program.id == mentee.program_id)
+        .outerjoin(last, last.c.match_id == Match.id)
+        .where(Program.locality_code == locality_code, Match.started_on <= as_of)
+        .order_by(Match.started_on.desc(), Match.id.desc())
+    )
+    if active_only:
+        query = query.where(Match.status == "active")
+    rows = []
+    with db.transaction() as s:
+        for m, program_id, mentor_code, mentee_code, n, last_on in s.execute(query):
+            running = m.status == "active"
+            since = (as_of - (last_on or m.started_on)).days if running else None
+            rows.append(
+                MatchRow(
+                    m.id,
+                    m.version,
+                    program_id,
+                    m.mentor_id,
+                    mentor_code,
+                    m.mentee_id,
+                    mentee_code,
+                    m.started_on,
+                    m.ended_on,
+                    m.status,
+                    m.end_reason,
+                    int(n or 0),
+                    last_on,
+                    since,
+                    running and since is not None and since > weeks * 7,
+                )
+            )
+    return rows
+
+
+def log_session(
+    db: Database,
+    actor: Actor,
+    match_id: int,
+    held_on: date,
+    minutes: int,
+    note: str | None = None,
+) -> int:
+    """Log one session of a match (on or after its start, not after its end, not in the future)."""
+    require_write(actor, Area.MENTORING)
+    with db.transaction() as s:
+        match = in_scope(s, actor, Match, match_id)
+        mentee = in_scope(s, actor, Participant, match.mentee_id)
+        program = in_scope(s, actor, Program, mentee.program_id)
+        require_write(actor, Area.MENTORING, program.locality_code)
+        errors = {}
+        if not isinstance(minutes, int) or not 0 < minutes <= 600:
+            errors["minutes"] = "validation.invalid"
+        if held_on < match.started_on or (match.ended_on and held_on > match.ended_on):
+            errors["date"] = "ment.validation.session_date"
+        if held_on > date.today() + timedelta(days=1):
+            errors["date"] = "ment.validation.session_date"
+        if errors:
+            raise ValidationError(errors)
+        row = MentoringSession(
+            match_id=match.id,
+            held_on=held_on,
+            minutes=minutes,
+            note=clean_text(note, "note", NOTE_LIMIT, multiline=True) or None,
+        )
+        s.add(row)
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "create",
+            "ment_session",
+            row.id,
+            after={"match": match.id, "held_on": held_on, "minutes": minutes, "note": row.note},
+            locality_code=program.locality_code,
+        )
+        return row.id
+
+
+def sessions(db: Database, actor: Actor, match_id: int) -> list[SessionRow]:
+    """A match's sessions, latest first."""
+    require_read(actor, Area.PARTICIPANTS)
+    with db.transaction() as s:
+        match = in_scope(s, actor, Match, match_id)
+        mentee = in_scope(s, actor, Participant, match.mentee_id)
+        program = in_scope(s, actor, Program, mentee.program_id)
+        require_read(actor, Area.PARTICIPANTS, program.locality_code)
+        return [
+            SessionRow(r.id, r.held_on, r.minutes, r.note)
+            for r in s.scalars(
+                select(MentoringSession)
+                .where(MentoringSession.match_id == match_id)
+                .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
+            )
+        ]

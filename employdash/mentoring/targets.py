@@ -1,0 +1,201 @@
+"""Goals per program and period (matches started, matches completed, participants with an
+outcome) and the progress against them, for the funnel page and the briefing's mentoring panel.
+
+Progress counts are exact for those who may see the participant list of the locality; for
+everyone else (leadership) they are small-count suppressed like every other aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from employdash import audit
+from employdash.access import Actor, Area, require_read, require_write, scope_clause
+from employdash.config import get_config
+from employdash.db import Database
+from employdash.errors import StaleVersion, ValidationError
+from employdash.handed_ids import in_scope
+from employdash.models.mentoring import Match, Outcome, Participant, Program, Target
+from employdash.privacy import suppress_total
+
+METRICS = ("matches", "completions", "outcomes")
+GOAL_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    id: int
+    version: int
+    program_id: int
+    program_name: str
+    locality_code: int
+    period_start: date
+    period_end: date
+    goals: dict[str, int | None]  # metric → goal (None: no goal set)
+    actual: dict[str, int | None]  # metric → reached so far (None: suppressed)
+
+    def share(self, metric: str) -> float | None:
+        goal, got = self.goals.get(metric), self.actual.get(metric)
+        return None if not goal or got is None else got / goal
+
+
+def _validate(period_start: date, period_end: date, goals: dict[str, Any]) -> dict[str, int | None]:
+    errors = {}
+    if period_end < period_start:
+        errors["period"] = "validation.invalid"
+    clean: dict[str, int | None] = {}
+    for metric in METRICS:
+        value = goals.get(metric)
+        if value is None:
+            clean[metric] = None
+        elif not isinstance(value, int) or not 0 <= value <= GOAL_LIMIT:
+            errors[metric] = "validation.invalid"
+        else:
+            clean[metric] = value
+    if all(v is None for v in clean.values()):
+        errors["goals"] = "validation.required"
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def set_target(
+    db: Database,
+    actor: Actor,
+    program_id: int,
+    period_start: date,
+    period_end: date,
+    goals: dict[str, Any],
+    version: int | None = None,
+) -> int:
+    """Create the program's target for the period, or update it (version-checked); its id."""
+    require_write(actor, Area.MENTORING)
+    with db.transaction() as s:
+        program = in_scope(s, actor, Program, program_id)
+        require_write(actor, Area.MENTORING, program.locality_code)
+        clean = _validate(period_start, period_end, goals)
+        row = s.scalar(
+            select(Target).where(
+                Target.program_id == program.id, Target.period_start == period_start
+            )
+        )
+        values = {"period_end": period_end, **clean}
+        if row is None:
+            row = Target(program_id=program.id, period_start=period_start, **values)
+            s.add(row)
+            s.flush()
+            audit.record(
+                s,
+                actor,
+                "create",
+                "ment_target",
+                row.id,
+                after={"program_id": program.id, "period_start": period_start, **values},
+                locality_code=program.locality_code,
+            )
+            return row.id
+        before = {k: getattr(row, k) for k in values}
+        seen = row.version if version is None else version
+        if row.version != seen:
+            raise StaleVersion(
+                {k: (before[k], values[k]) for k in values if before[k] != values[k]}, row.version
+            )
+        result = s.execute(
+            update(Target)
+            .where(Target.id == row.id, Target.version == seen)
+            .values(**values, version=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion({}, row.version)
+        old, new = audit.changed_fields(before, values)
+        audit.record(
+            s,
+            actor,
+            "update",
+            "ment_target",
+            row.id,
+            before=old,
+            after=new,
+            locality_code=program.locality_code,
+        )
+        return row.id
+
+
+def actuals(s: Session, program_id: int, start: date, end: date) -> dict[str, int]:
+    mentee = aliased(Participant)
+    in_program = (mentee.id == Match.mentee_id, mentee.program_id == program_id)
+    started = s.scalar(
+        select(func.count())
+        .select_from(Match)
+        .join(mentee, and_(*in_program))
+        .where(Match.started_on >= start, Match.started_on <= end)
+    )
+    completed = s.scalar(
+        select(func.count())
+        .select_from(Match)
+        .join(mentee, and_(*in_program))
+        .where(Match.status == "completed", Match.ended_on >= start, Match.ended_on <= end)
+    )
+    outcomes = s.scalar(
+        select(func.count(func.distinct(Outcome.participant_id)))
+        .join(Participant, Participant.id == Outcome.participant_id)
+        .where(
+            Participant.program_id == program_id,
+            Outcome.reached_on >= start,
+            Outcome.reached_on <= end,
+        )
+    )
+    return {"matches": started or 0, "completions": completed or 0, "outcomes": outcomes or 0}
+
+
+def progress(
+    db: Database,
+    actor: Actor,
+    locality_codes: tuple[int, ...] | None = None,
+    as_of: date | None = None,
+    program_ids: tuple[int, ...] | None = None,
+    current_only: bool = False,
+) -> list[TargetProgress]:
+    """Targets in scope with what was reached in their period up to the date."""
+    require_read(actor, Area.MENTORING)
+    as_of = as_of or date.today()
+    threshold = int(get_config().SUPPRESSION_THRESHOLD)
+    query = (
+        select(Target, Program.name, Program.locality_code)
+        .join(Program, Program.id == Target.program_id)
+        .where(scope_clause(actor, Program.locality_code), Target.period_start <= as_of)
+        .order_by(Target.period_start.desc(), Program.name)
+    )
+    if locality_codes is not None:
+        for code in locality_codes:
+            require_read(actor, Area.MENTORING, code)
+        query = query.where(Program.locality_code.in_(locality_codes))
+    if program_ids is not None:
+        query = query.where(Target.program_id.in_(program_ids))
+    if current_only:
+        query = query.where(Target.period_end >= as_of)
+    rows = []
+    with db.transaction() as s:
+        for target, name, locality in s.execute(query):
+            got = actuals(s, target.program_id, target.period_start, min(target.period_end, as_of))
+            exact = actor.can_read(Area.PARTICIPANTS, locality)
+            rows.append(
+                TargetProgress(
+                    target.id,
+                    target.version,
+                    target.program_id,
+                    name,
+                    locality,
+                    target.period_start,
+                    target.period_end,
+                    {m: getattr(target, m) for m in METRICS},
+                    {m: v if exact else suppress_total(v, threshold) for m, v in got.items()},
+                )
+            )
+    return rows
