@@ -27,6 +27,10 @@ from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
 
 TEAM_KINDS = ("steering", "forum", "task", "adhoc")
 TASK_STATUSES = ("not_started", "in_progress", "blocked", "done")
+# A cancelled task stays in the history but leaves every count; only a manager sets it.
+TASK_CANCELLED = "cancelled"
+ALL_TASK_STATUSES = (*TASK_STATUSES, TASK_CANCELLED)
+FORUM_ROLES = ("chair", "referent", "team_lead", "member")
 MEETING_KINDS = ("steering", "forum", "task")
 
 
@@ -83,11 +87,17 @@ class Team(Base):
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     focus_id: Mapped[int | None] = mapped_column(ForeignKey("strategic_focus.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Membership(Base):
-    """A person in a team, with their role there; a person may sit in several teams."""
+    """A person in a team, with their role there; a person may sit in several teams.
+
+    An ended membership (`ended_on`) stays for the history; from that day the person is no longer
+    expected at the team's meetings.
+    """
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("team_id", "person_id", name="uq_membership_team_person"),)
@@ -97,6 +107,8 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(120))
     joined_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MilestoneCheck(Base):
@@ -132,6 +144,9 @@ class Meeting(Base):
     next_dates: Mapped[list[Any]] = mapped_column(JsonType, default=list)
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The form instance that saved it: a second save of the same form finds this meeting.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Attendance(Base):
@@ -175,12 +190,18 @@ class Decision(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
-        CheckConstraint("status IN ('not_started','in_progress','blocked','done')", name="status"),
+        CheckConstraint(
+            "status IN ('not_started','in_progress','blocked','done','cancelled')", name="status"
+        ),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
         Index("ix_task_forum_status", "forum_id", "status"),
         Index("ix_task_owner", "owner_person_id"),
@@ -201,6 +222,31 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TaskNote(Base):
+    """A note on a task (and the reason given when it is marked blocked), listed on the task."""
+
+    __tablename__ = "task_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class PlanApproval(Base):
+    """The mayor's approval of the work plan: dated, by whom, with an optional note."""
+
+    __tablename__ = "plan_approval"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    approved_on: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class QuarterlyReview(Base):

@@ -1,0 +1,112 @@
+"""forum set-up and a correct record: versions, ended memberships, closed decisions, cancelled
+tasks and their notes, team leads, people deactivated, the mayor's plan approval
+
+Revision ID: 0006_forum_setup
+Revises: 0005
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import employdash.models.base  # noqa: F401  (custom column types)
+
+revision: str = "0006_forum_setup"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OLD_STATUS = "status IN ('not_started','in_progress','blocked','done')"
+NEW_STATUS = "status IN ('not_started','in_progress','blocked','done','cancelled')"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "task_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("author", sa.String(length=60), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", employdash.models.base.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_task_note_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_note")),
+    )
+    op.create_index(op.f("ix_task_note_task_id"), "task_note", ["task_id"], unique=False)
+    op.create_table(
+        "plan_approval",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("forum_id", sa.Integer(), nullable=False),
+        sa.Column("approved_on", sa.Date(), nullable=False),
+        sa.Column("approved_by", sa.String(length=60), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", employdash.models.base.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["forum_id"],
+            ["forum.id"],
+            name=op.f("fk_plan_approval_forum_id_forum"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_approval")),
+    )
+    op.create_index(op.f("ix_plan_approval_forum_id"), "plan_approval", ["forum_id"], unique=False)
+    with op.batch_alter_table("person") as b:
+        b.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
+        b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+    with op.batch_alter_table("team") as b:
+        b.add_column(sa.Column("lead_person_id", sa.Integer(), nullable=True))
+        b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        b.create_foreign_key(
+            op.f("fk_team_lead_person_id_person"), "person", ["lead_person_id"], ["id"]
+        )
+    with op.batch_alter_table("membership") as b:
+        b.add_column(sa.Column("ended_on", sa.Date(), nullable=True))
+        b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+    with op.batch_alter_table("meeting") as b:
+        b.add_column(sa.Column("form_token", sa.String(length=64), nullable=True))
+        b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        b.create_unique_constraint(op.f("uq_meeting_form_token"), ["form_token"])
+    with op.batch_alter_table("decision") as b:
+        b.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
+        b.add_column(sa.Column("outcome", sa.Text(), nullable=True))
+        b.add_column(sa.Column("task_id", sa.Integer(), nullable=True))
+        b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        b.create_foreign_key(
+            op.f("fk_decision_task_id_task"), "task", ["task_id"], ["id"], ondelete="SET NULL"
+        )
+    with op.batch_alter_table("task") as b:
+        b.drop_constraint(op.f("ck_task_status"), type_="check")
+        b.create_check_constraint(op.f("ck_task_status"), NEW_STATUS)
+
+
+def downgrade() -> None:
+    op.execute("UPDATE task SET status = 'done' WHERE status = 'cancelled'")
+    with op.batch_alter_table("task") as b:
+        b.drop_constraint(op.f("ck_task_status"), type_="check")
+        b.create_check_constraint(op.f("ck_task_status"), OLD_STATUS)
+    with op.batch_alter_table("decision") as b:
+        b.drop_constraint(op.f("fk_decision_task_id_task"), type_="foreignkey")
+        b.drop_column("version")
+        b.drop_column("task_id")
+        b.drop_column("outcome")
+        b.drop_column("closed_on")
+    with op.batch_alter_table("meeting") as b:
+        b.drop_constraint(op.f("uq_meeting_form_token"), type_="unique")
+        b.drop_column("version")
+        b.drop_column("form_token")
+    with op.batch_alter_table("membership") as b:
+        b.drop_column("version")
+        b.drop_column("ended_on")
+    with op.batch_alter_table("team") as b:
+        b.drop_constraint(op.f("fk_team_lead_person_id_person"), type_="foreignkey")
+        b.drop_column("version")
+        b.drop_column("lead_person_id")
+    with op.batch_alter_table("person") as b:
+        b.drop_column("version")
+        b.drop_column("active")
+    op.drop_index(op.f("ix_plan_approval_forum_id"), table_name="plan_approval")
+    op.drop_table("plan_approval")
+    op.drop_index(op.f("ix_task_note_task_id"), table_name="task_note")
+    op.drop_table("task_note")
