@@ -25,6 +25,7 @@ STATUS_ICON = {
     "in_progress": ":material/pending:",
     "blocked": ":material/block:",
     "done": ":material/check_circle:",
+    "cancelled": ":material/cancel:",
 }
 TIMING_ICON = {"overdue": ":material/alarm: ", "due_soon": ":material/schedule: "}
 PROGRESS_STEPS = (0, 25, 50, 75, 100)

@@ -14,7 +14,7 @@ from employdash.forum.meetings import next_meeting
 from employdash.forum.stages import STAGE_KEYS
 from employdash.forum.structure import forum_row
 from employdash.forum.targets import focus_progress, metrics_with_progress
-from employdash.models.forum import Decision, Meeting, Task
+from employdash.models.forum import TASK_CANCELLED, Decision, Meeting, Task
 
 OPEN_DECISIONS = 5
 
@@ -42,7 +42,9 @@ def briefing_status(
         forum = forum_row(s, locality_code)
         if forum is None:
             return None
-        counts = select(func.count()).where(Task.forum_id == forum.id)
+        counts = select(func.count()).where(
+            Task.forum_id == forum.id, Task.status != TASK_CANCELLED
+        )
         decisions = s.scalars(
             select(Decision.text)
             .join(Meeting, Meeting.id == Decision.meeting_id)

@@ -67,7 +67,7 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
                 "progress": progress(m["baseline"], m["target"], value),
             }
         )
-    due = select(func.count()).where(Task.forum_id == forum_id)
+    due = select(func.count()).where(Task.forum_id == forum_id, Task.status != "cancelled")
     in_q = due.where(Task.due_date >= start, Task.due_date <= end)
     done = (Task.status == "done") & (Task.completed_on <= end)
     plan = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -17,6 +17,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
+from employdash.handed_ids import in_scope
 from employdash.models import Organisation, Person
 from employdash.models.forum import (
     TEAM_KINDS,
@@ -93,9 +94,17 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
         )
 
 
-def members(db: Database, actor: Actor, locality_code: int) -> list[dict]:
-    """One row per (person, team): a person in three teams appears three times."""
+def current_membership(as_of: date) -> ColumnElement[bool]:
+    """A membership that has not ended by `as_of` (an ended member is no longer expected)."""
+    return Membership.ended_on.is_(None) | (Membership.ended_on > as_of)
+
+
+def members(
+    db: Database, actor: Actor, locality_code: int, as_of: date | None = None
+) -> list[dict]:
+    """One row per current (person, team): a person in three teams appears three times."""
     require_locality(actor, locality_code)
+    as_of = as_of or date.today()
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         rows = s.execute(
@@ -110,11 +119,14 @@ def members(db: Database, actor: Actor, locality_code: int) -> list[dict]:
                 Team.name.label("team"),
                 Team.kind,
                 Membership.role,
+                Membership.id.label("membership_id"),
+                Membership.version.label("membership_version"),
+                Membership.joined_on,
             )
             .join(Membership, Membership.person_id == Person.id)
             .join(Team, Team.id == Membership.team_id)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Team.forum_id == forum.id, Team.active.is_(True))
+            .where(Team.forum_id == forum.id, Team.active.is_(True), current_membership(as_of))
             .order_by(Team.id, Person.full_name)
         )
         return [dict(r._mapping) for r in rows]
@@ -197,23 +209,28 @@ def add_member(
         team = s.get(Team, team_id)
         if team is None or team.forum_id != forum.id:
             raise NotFound(f"team {team_id}")
-        if s.get(Person, person_id) is None:
-            raise ValidationError({"person": "validation.invalid"})
+        in_scope(s, actor, Person, person_id)  # a person may sit in two forums of the scope
         exists = s.scalar(
-            select(Membership.id).where(
+            select(Membership).where(
                 Membership.team_id == team_id, Membership.person_id == person_id
             )
         )
-        if exists:
+        if exists is not None and exists.ended_on is None:
             raise ValidationError({"person": "validation.duplicate"})
-        s.add(
-            Membership(
-                team_id=team_id,
-                person_id=person_id,
-                role=role.strip()[:120] or None,
-                joined_on=date.today(),
+        if exists is not None:  # came back: the same seat again, from today
+            exists.ended_on = None
+            exists.role = role.strip()[:120] or None
+            exists.joined_on = date.today()
+            exists.version += 1
+        else:
+            s.add(
+                Membership(
+                    team_id=team_id,
+                    person_id=person_id,
+                    role=role.strip()[:120] or None,
+                    joined_on=date.today(),
+                )
             )
-        )
         audit.record(
             s,
             actor,
