@@ -3,10 +3,12 @@ quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
+from components.forum import record as fr
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
+from employdash.forum import decisions as forum_decisions
 from employdash.forum import health as forum_health
 from employdash.forum import meetings
 from employdash.forum import quarterly as forum_quarterly
@@ -23,13 +25,23 @@ with guarded():
     if view is None:
         st.info(ctx.tr("forum.none"))
         st.stop()
+    fr.flash(ctx)
+    editor = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     st.caption(view.name)
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
     tabs = st.tabs(
         [
             ctx.tr(f"forum.tab.{k}")
-            for k in ("focuses", "structure", "stages", "attendance", "quarterly", "meetings")
+            for k in (
+                "focuses",
+                "structure",
+                "stages",
+                "attendance",
+                "quarterly",
+                "meetings",
+                "decisions",
+            )
         ]
     )
     with tabs[0]:
@@ -37,9 +49,11 @@ with guarded():
         if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             fv.focus_forms(ctx, view)
     with tabs[1]:
-        fv.structure(ctx, forum_service.members(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        current = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+        fv.structure(ctx, current)
+        if editor:
             fv.member_form(ctx, view)
+            fr.end_membership_form(ctx, current)
     with tabs[2]:
         fv.milestones(ctx, view)
     with tabs[3]:
@@ -51,4 +65,13 @@ with guarded():
     with tabs[4]:
         fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[5]:
-        fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
+        mid = fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
+        if mid is not None:
+            fr.read_minutes(ctx, mid)
+            if editor:
+                fr.correct_form(ctx, mid)
+                fr.delete_form(ctx, mid)
+    with tabs[6]:
+        fr.decisions(
+            ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
+        )

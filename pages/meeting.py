@@ -35,9 +35,11 @@ with guarded():
     )
     mf.open_draft(ctx)
     mf.restored_notice(ctx)
-    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
     labels = mf.people_labels(forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code))
     team = mf.header(ctx, view.teams)
+    # Expected: the team's members on the meeting's day (an ended membership no longer counts).
+    held_on = st.session_state.get(mf.fkey("date"))
+    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code, as_of=held_on)
     members = [r for r in rows if r["team_id"] == team["id"]]
     mf.attendance(ctx, members)
     left, right = st.columns(2)

@@ -18,7 +18,7 @@ tw.flash(ctx)
 with guarded():
     mine = task_service.my_tasks(ctx.db, ctx.actor)
     if ctx.actor.person_id is not None:
-        open_mine = [r for r in mine if r["status"] != "done"]
+        open_mine = [r for r in mine if r["status"] not in ("done", "cancelled")]
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
         with st.expander(
@@ -55,7 +55,7 @@ with guarded():
     with tabs[0]:
         tw.board(ctx, rows)
     with tabs[1]:
-        tw.timeline(ctx, [r for r in rows if r["status"] != "done"])
+        tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
     with tabs[2]:
         tw.due_lists(ctx, rows)
     with tabs[3]:

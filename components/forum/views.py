@@ -284,10 +284,11 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def meetings_list(ctx: PageContext, rows: list[dict]) -> None:
+def meetings_list(ctx: PageContext, rows: list[dict]) -> int | None:
+    """The meetings table and a picker; returns the meeting picked (None when there are none)."""
     if not rows:
-        st.info(ctx.tr("empty.no_data"))
-        return
+        st.info(ctx.tr("forum.meetings.none"), icon=":material/groups:")
+        return None
     table = pd.DataFrame(
         [
             {
@@ -308,6 +309,7 @@ def meetings_list(ctx: PageContext, rows: list[dict]) -> None:
         format_func=lambda i: f"{fmt_date(by_id[i]['held_on'], ctx.lang)} · {by_id[i]['team']}",
     )
     minutes_downloads(ctx, mid, key="forum_minutes")
+    return mid
 
 
 def minutes_downloads(ctx: PageContext, meeting_id: int, key: str) -> None:
