@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from employdash.access import Actor, require_locality
 from employdash.db import Database
+from employdash.forum.approval import Approval, latest_approval
 from employdash.forum.health import evaluate, facts_for
 from employdash.forum.meetings import next_meeting
 from employdash.forum.stages import STAGE_KEYS
@@ -30,6 +31,7 @@ class ForumBriefing:
     warnings: list[tuple[str, dict]]
     open_decisions: list[str]
     focus_progress: list[tuple[str, float | None]]
+    approval: Approval | None = None  # the mayor's latest approval of the work plan
 
 
 def briefing_status(
@@ -64,4 +66,5 @@ def briefing_status(
             warnings=[(w.key, w.params) for w in evaluate(facts_for(s, forum, as_of))],
             open_decisions=list(decisions),
             focus_progress=focus_progress(metrics_with_progress(s, locality_code, forum.id)),
+            approval=latest_approval(s, forum.id),
         )

@@ -76,10 +76,10 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
             for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
         }
         focuses = [
-            dict(id=f.id, title=f.title, description=f.description)
+            dict(id=f.id, title=f.title, description=f.description, version=f.version)
             for f in s.scalars(
                 select(StrategicFocus)
-                .where(StrategicFocus.forum_id == forum.id)
+                .where(StrategicFocus.forum_id == forum.id, StrategicFocus.retired.is_(False))
                 .order_by(StrategicFocus.position, StrategicFocus.id)
             )
         ]
@@ -243,6 +243,8 @@ def add_member(
 
 
 def metrics_of(s: Session, forum_id: int) -> list[dict]:
+    """The forum's current metrics (of current focuses): a catalogue indicator's names and unit,
+    or a manual metric's own name (in both languages) and unit."""
     rows = s.execute(
         select(
             SuccessMetric.id,
@@ -253,13 +255,19 @@ def metrics_of(s: Session, forum_id: int) -> list[dict]:
             SuccessMetric.baseline_date,
             SuccessMetric.target,
             SuccessMetric.target_date,
-            IndicatorDefinition.name_he,
-            IndicatorDefinition.name_en,
-            IndicatorDefinition.unit,
+            SuccessMetric.direction,
+            SuccessMetric.version,
+            func.coalesce(IndicatorDefinition.name_he, SuccessMetric.name).label("name_he"),
+            func.coalesce(IndicatorDefinition.name_en, SuccessMetric.name).label("name_en"),
+            func.coalesce(IndicatorDefinition.unit, SuccessMetric.unit).label("unit"),
         )
         .join(StrategicFocus, StrategicFocus.id == SuccessMetric.focus_id)
-        .join(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
-        .where(StrategicFocus.forum_id == forum_id)
+        .outerjoin(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
+        .where(
+            StrategicFocus.forum_id == forum_id,
+            StrategicFocus.retired.is_(False),
+            SuccessMetric.retired.is_(False),
+        )
         .order_by(StrategicFocus.position, StrategicFocus.id, SuccessMetric.id)
     )
     return [dict(r._mapping) for r in rows]
@@ -323,8 +331,10 @@ def add_metric(
     baseline: float,
     target: float,
     target_date: date,
+    baseline_date: date | None = None,
 ) -> int:
-    """A success metric: an outcome indicator from `baseline` to `target` by `target_date`."""
+    """A success metric: an outcome indicator from `baseline` (on `baseline_date`, today if not
+    given) to `target` by `target_date`."""
     require_write(actor, Area.FORUM, locality_code)
     errors: dict[str, str] = {}
     if baseline == target:
@@ -344,7 +354,7 @@ def add_metric(
             focus_id=focus_id,
             indicator_code=indicator_code,
             baseline=float(baseline),
-            baseline_date=date.today(),
+            baseline_date=baseline_date or date.today(),
             target=float(target),
             target_date=target_date,
         )

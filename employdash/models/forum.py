@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
@@ -50,6 +51,7 @@ class Forum(Base):
     stage: Mapped[int] = mapped_column(Integer, default=1)
     stage_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class StrategicFocus(Base):
@@ -60,10 +62,16 @@ class StrategicFocus(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class SuccessMetric(Base):
-    """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`."""
+    """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`.
+
+    Either a catalogue indicator (`indicator_code`, its values come from the imports) or a manual
+    metric (`name`, `unit`, `direction`; the manager enters its values per period, MetricValue).
+    """
 
     __tablename__ = "success_metric"
 
@@ -71,11 +79,32 @@ class SuccessMetric(Base):
     focus_id: Mapped[int] = mapped_column(
         ForeignKey("strategic_focus.id", ondelete="CASCADE"), index=True
     )
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator_definition.code"))
+    indicator_code: Mapped[str | None] = mapped_column(ForeignKey("indicator_definition.code"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    direction: Mapped[str | None] = mapped_column(String(4), doc="up or down: manual metrics")
     baseline: Mapped[float] = mapped_column(Float)
     baseline_date: Mapped[date | None] = mapped_column(Date)
     target: Mapped[float] = mapped_column(Float)
     target_date: Mapped[date] = mapped_column(Date)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class MetricValue(Base):
+    """A value of a manual metric for one period, as the manager entered it."""
+
+    __tablename__ = "metric_value"
+    __table_args__ = (UniqueConstraint("metric_id", "period", name="uq_metric_value_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric_id: Mapped[int] = mapped_column(
+        ForeignKey("success_metric.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    entered_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Team(Base):
