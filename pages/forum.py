@@ -3,7 +3,9 @@ quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
+from components.forum import plan as fp
 from components.forum import record as fr
+from components.forum import setup as fs
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -22,8 +24,9 @@ if ctx.locality is None:
 
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    fs.flash(ctx)
     if view is None:
-        st.info(ctx.tr("forum.none"))
+        fs.no_forum(ctx)
         st.stop()
     fr.flash(ctx)
     editor = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
@@ -41,13 +44,17 @@ with guarded():
                 "quarterly",
                 "meetings",
                 "decisions",
+                *(("setup",) if editor else ()),
             )
         ]
     )
     with tabs[0]:
         fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        if editor:
             fv.focus_forms(ctx, view)
+            fp.manual_metric_form(ctx, view)
+            fp.focus_edit(ctx, view)
+            fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[1]:
         current = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
         fv.structure(ctx, current)
@@ -75,3 +82,6 @@ with guarded():
         fr.decisions(
             ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
         )
+    if editor:
+        with tabs[7]:
+            fs.setup_tab(ctx, view)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.forum import meeting_form as mf
+from components.forum import setup as fs
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded, show_error
@@ -19,7 +20,7 @@ if ctx.locality is None:
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None or not view.teams:
-        st.info(ctx.tr("forum.none"))
+        fs.lead_to_setup(ctx)
         st.stop()
     saved = mf.saved_notice(ctx)
     if saved:

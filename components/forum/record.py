@@ -31,6 +31,11 @@ def flash(ctx: PageContext) -> None:
         st.success(ctx.tr(key), icon=":material/check_circle:")
 
 
+def done(key: str) -> None:
+    """Remember a success message for the next run, then rerun."""
+    _done(key)
+
+
 def _done(key: str) -> None:
     st.session_state[FLASH] = key
     st.rerun()

@@ -149,7 +149,10 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[dict]:
         rows = s.execute(
             select(Person.id, Person.full_name, Organisation.name.label("organisation"))
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where((Person.locality_code == locality_code) | Person.id.in_(member_ids))
+            .where(
+                (Person.locality_code == locality_code) | Person.id.in_(member_ids),
+                Person.active.is_(True),
+            )
             .order_by(Person.full_name)
         )
         return [dict(r._mapping) for r in rows]
