@@ -31,6 +31,8 @@ class Area(StrEnum):
     MENTORING = "mentoring"  # programs, cohorts, funnels and the writes that move participants
     PARTICIPANTS = "participants"  # lists of individual participants, not only aggregates
     CATALOGUE = "catalogue"  # the indicator catalogue, imports, pipeline definitions
+    PEOPLE = "people"  # the one register of people the forum, stakeholders and mentoring share
+    PLAN_APPROVAL = "plan_approval"  # the mayor approves the work plan (shown on the briefing)
     USERS = "users"
     AUDIT = "audit"
 
@@ -56,10 +58,20 @@ class RolePolicy:
         return area in (self.reads if action is Action.READ else self.writes)
 
 
-# Areas that have read services, and areas that have write services (TASKS is read as FORUM).
-READABLE = frozenset(Area) - {Area.TASKS}
+# Areas that have read services, and areas that have write services (TASKS is read as FORUM,
+# the plan approval as part of the briefing).
+READABLE = frozenset(Area) - {Area.TASKS, Area.PLAN_APPROVAL}
 WRITABLE = frozenset(
-    {Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING, Area.CATALOGUE, Area.USERS}
+    {
+        Area.FORUM,
+        Area.TASKS,
+        Area.STAKEHOLDERS,
+        Area.MENTORING,
+        Area.CATALOGUE,
+        Area.USERS,
+        Area.PEOPLE,
+        Area.PLAN_APPROVAL,
+    }
 )
 _PRODUCT = frozenset(
     {Area.INDICATORS, Area.BRIEFING, Area.FORUM, Area.STAKEHOLDERS, Area.MENTORING}
@@ -68,11 +80,16 @@ _PRODUCT = frozenset(
 POLICY: Mapping[str, RolePolicy] = MappingProxyType(
     {
         ADMIN: RolePolicy(Scope.ALL, reads=READABLE, writes=WRITABLE),
-        LEADERSHIP: RolePolicy(Scope.ASSIGNED, reads=_PRODUCT, writes=frozenset()),
+        # Leadership's only write: approving the work plan.
+        LEADERSHIP: RolePolicy(
+            Scope.ASSIGNED, reads=_PRODUCT, writes=frozenset({Area.PLAN_APPROVAL})
+        ),
         MANAGER: RolePolicy(
             Scope.ASSIGNED,
-            reads=_PRODUCT | {Area.PARTICIPANTS},
-            writes=frozenset({Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING}),
+            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE},
+            writes=frozenset(
+                {Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING, Area.PEOPLE}
+            ),
         ),
         MEMBER: RolePolicy(
             Scope.ASSIGNED,

@@ -32,8 +32,8 @@ from employdash.access import (
 )
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety, get_config
 from employdash.db import Database
-from employdash.errors import NotFound, ValidationError
-from employdash.models import Locality, LoginThrottle, User, UserLocality
+from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.models import Locality, LoginThrottle, Person, User, UserLocality
 from employdash.models.base import utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
@@ -244,6 +244,7 @@ class UserForm:
     localities: tuple[int, ...]
     email: str | None = None
     password: str | None = None
+    person_id: int | None = None  # the person this account is (their tasks, their teams)
 
 
 def _validate(s: Session, form: UserForm, creating: bool) -> None:
@@ -261,6 +262,14 @@ def _validate(s: Session, form: UserForm, creating: bool) -> None:
     known = set(s.scalars(select(Locality.code).where(Locality.code.in_(form.localities))))
     if set(form.localities) - known:
         errors["localities"] = "validation.invalid"
+    if form.person_id is not None:
+        person_locality = s.scalar(select(Person.locality_code).where(Person.id == form.person_id))
+        if person_locality is None or (
+            form.role in ROLES
+            and policy_of(form.role).scope is Scope.ASSIGNED
+            and person_locality not in form.localities
+        ):
+            errors["person"] = "admin.users.person_outside"
     if creating and (problem := password_problem(form.password)):
         errors["password"] = problem
     if errors:
@@ -275,6 +284,7 @@ def _snapshot(user: User) -> dict:
         "active": user.active,
         "email": user.email,
         "localities": sorted(ul.locality_code for ul in user.localities),
+        "person_id": user.person_id,
     }
 
 
@@ -282,7 +292,7 @@ def list_users(db: Database, actor: Actor) -> list[dict]:
     require_read(actor, Area.USERS)
     with db.transaction() as s:
         users = s.scalars(select(User).order_by(User.username)).all()
-        return [{"id": u.id, **_snapshot(u)} for u in users]
+        return [{"id": u.id, "version": u.version, **_snapshot(u)} for u in users]
 
 
 def create_user(db: Database, actor: Actor, form: UserForm) -> int:
@@ -295,6 +305,7 @@ def create_user(db: Database, actor: Actor, form: UserForm) -> int:
             email=form.email,
             role=form.role,
             password_hash=hash_password(form.password or ""),
+            person_id=form.person_id,
             localities=[UserLocality(locality_code=c) for c in form.localities],
         )
         s.add(user)
@@ -322,6 +333,46 @@ def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active
         s.flush()
         old, new = audit.changed_fields(before, _snapshot(user))
         audit.record(s, actor, "update", "user", user.id, before=old, after=new)
+
+
+def link_person(
+    db: Database, actor: Actor, user_id: int, version: int, person_id: int | None
+) -> int:
+    """Link an account to the person it is (or unlink it): a member then sees their tasks.
+
+    The person must be of one of the account's localities (any, for an admin account)."""
+    require_write(actor, Area.USERS)
+    with db.transaction() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound("user")
+        if person_id is not None:
+            locality = s.scalar(select(Person.locality_code).where(Person.id == person_id))
+            scoped = policy_of(user.role).scope is Scope.ASSIGNED
+            codes = {ul.locality_code for ul in user.localities}
+            if locality is None or (scoped and locality not in codes):
+                raise ValidationError({"person": "admin.users.person_outside"})
+        before = user.person_id
+        result = s.execute(
+            update(User)
+            .where(User.id == user_id, User.version == version)
+            .values(person_id=person_id, version=version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            s.rollback()
+            raise StaleVersion({}, s.scalar(select(User.version).where(User.id == user_id)) or 0)
+        audit.record(
+            s,
+            actor,
+            "update",
+            "user",
+            user_id,
+            before={"person_id": before},
+            after={"person_id": person_id},
+            locality_code=locality if person_id is not None else None,
+        )
+        return version + 1
 
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.common import people as pw
 from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -61,13 +62,22 @@ with guarded():
             ctx.tr("admin.users.localities"): [
                 _scope_label(r["localities"], r["role"]) for r in rows
             ],
+            ctx.tr("admin.users.person"): [
+                ctx.tr("admin.users.linked") if r["person_id"] else "—" for r in rows
+            ],
         }
     )
     st.subheader(ctx.tr("admin.users.list"))
     st.dataframe(table, hide_index=True, width="stretch")
 
-    create, edit, reset = st.tabs(
-        [ctx.tr("admin.users.create"), ctx.tr("admin.users.edit"), ctx.tr("admin.users.reset")]
+    pw.flash(ctx)
+    create, edit, link, reset = st.tabs(
+        [
+            ctx.tr("admin.users.create"),
+            ctx.tr("admin.users.edit"),
+            ctx.tr("admin.users.link_tab"),
+            ctx.tr("admin.users.reset"),
+        ]
     )
     with create, st.form("create_user", clear_on_submit=False):
         username = st.text_input(ctx.tr("admin.users.username"), key="new_username")
@@ -108,6 +118,8 @@ with guarded():
                 with guarded():
                     users.update_user(ctx.db, ctx.actor, chosen, form, active)
                     st.success(ctx.tr("admin.users.updated"))
+    with link:
+        pw.link_account_form(ctx, rows)
     with reset:
         chosen_reset = st.selectbox(
             ctx.tr("admin.users.pick"),

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.briefing import sections
+from components.briefing import approval, sections
 from components.briefing.data import briefing_for
 from components.common.text import plain
 from components.shell.context import current
@@ -31,6 +31,9 @@ if toggle_col.toggle(ctx.tr("brief.print_view"), key="brief_print_view"):
     st.caption(ctx.tr("brief.print_hint"))
 if briefing.period is None:
     st.info(ctx.tr("brief.no_data"))
+    # No indicator data yet (a new database): the forum's status and the plan approval still show.
+    sections.forum_panel(briefing, ctx.lang)
+    approval.approval_form(ctx, briefing)
     st.stop()
 caption = ctx.tr(
     "brief.caption",
@@ -48,6 +51,7 @@ with left:
     sections.attention(briefing, ctx.lang)
 with right:
     sections.forum_panel(briefing, ctx.lang)
+    approval.approval_form(ctx, briefing)
     sections.mentoring_panel(briefing, ctx.lang)
 sections.trend_chart(briefing, ctx.lang)
 

@@ -4,10 +4,14 @@ quarterly reviews and meetings with their minutes."""
 import streamlit as st
 
 from components.common.text import plain
+from components.forum import plan as fp
+from components.forum import record as fr
+from components.forum import setup as fs
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
+from employdash.forum import decisions as forum_decisions
 from employdash.forum import health as forum_health
 from employdash.forum import meetings
 from employdash.forum import quarterly as forum_quarterly
@@ -21,26 +25,43 @@ if ctx.locality is None:
 
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    fs.flash(ctx)
     if view is None:
-        st.info(ctx.tr("forum.none"))
+        fs.no_forum(ctx)
         st.stop()
+    fr.flash(ctx)
+    editor = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     st.caption(plain(view.name))
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
     tabs = st.tabs(
         [
             ctx.tr(f"forum.tab.{k}")
-            for k in ("focuses", "structure", "stages", "attendance", "quarterly", "meetings")
+            for k in (
+                "focuses",
+                "structure",
+                "stages",
+                "attendance",
+                "quarterly",
+                "meetings",
+                "decisions",
+                *(("setup",) if editor else ()),
+            )
         ]
     )
     with tabs[0]:
         fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        if editor:
             fv.focus_forms(ctx, view)
+            fp.manual_metric_form(ctx, view)
+            fp.focus_edit(ctx, view)
+            fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[1]:
-        fv.structure(ctx, forum_service.members(ctx.db, ctx.actor, ctx.locality_code))
-        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        current = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+        fv.structure(ctx, current)
+        if editor:
             fv.member_form(ctx, view)
+            fr.end_membership_form(ctx, current)
     with tabs[2]:
         fv.milestones(ctx, view)
     with tabs[3]:
@@ -52,4 +73,16 @@ with guarded():
     with tabs[4]:
         fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[5]:
-        fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
+        mid = fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
+        if mid is not None:
+            fr.read_minutes(ctx, mid)
+            if editor:
+                fr.correct_form(ctx, mid)
+                fr.delete_form(ctx, mid)
+    with tabs[6]:
+        fr.decisions(
+            ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
+        )
+    if editor:
+        with tabs[7]:
+            fs.setup_tab(ctx, view)

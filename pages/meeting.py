@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.common.text import plain
 from components.forum import meeting_form as mf
+from components.forum import setup as fs
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded, show_error
@@ -20,7 +21,7 @@ if ctx.locality is None:
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None or not view.teams:
-        st.info(ctx.tr("forum.none"))
+        fs.lead_to_setup(ctx)
         st.stop()
     saved = mf.saved_notice(ctx)
     if saved:
@@ -36,9 +37,11 @@ with guarded():
     )
     mf.open_draft(ctx)
     mf.restored_notice(ctx)
-    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
     labels = mf.people_labels(forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code))
     team = mf.header(ctx, view.teams)
+    # Expected: the team's members on the meeting's day (an ended membership no longer counts).
+    held_on = st.session_state.get(mf.fkey("date"))
+    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code, as_of=held_on)
     members = [r for r in rows if r["team_id"] == team["id"]]
     mf.attendance(ctx, members)
     left, right = st.columns(2)

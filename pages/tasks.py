@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.common.downloads import download_buttons
 from components.common.text import plain
+from components.forum import setup as fs
 from components.forum import tasks as tw
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -18,8 +19,10 @@ tw.flash(ctx)
 
 with guarded():
     mine = task_service.my_tasks(ctx.db, ctx.actor)
+    if ctx.actor.person_id is None and ctx.actor.writes_own_only(Area.TASKS):
+        fs.unlinked_account(ctx)
     if ctx.actor.person_id is not None:
-        open_mine = [r for r in mine if r["status"] != "done"]
+        open_mine = [r for r in mine if r["status"] not in ("done", "cancelled")]
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
         with st.expander(
@@ -40,7 +43,7 @@ with guarded():
         st.stop()
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None:
-        st.info(ctx.tr("forum.none"))
+        fs.lead_to_setup(ctx)
         st.stop()
     rows = task_service.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
     st.subheader(ctx.tr("task.plan.title", locality=plain(ctx.locality.name(ctx.lang))))
@@ -58,7 +61,7 @@ with guarded():
     with tabs[0]:
         tw.board(ctx, rows)
     with tabs[1]:
-        tw.timeline(ctx, [r for r in rows if r["status"] != "done"])
+        tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
     with tabs[2]:
         tw.due_lists(ctx, rows)
     with tabs[3]:

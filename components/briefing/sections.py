@@ -13,7 +13,7 @@ from components.common.text import plain
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
 from employdash.config import get_config
-from employdash.i18n import fmt_date, fmt_number, t
+from employdash.i18n import fmt_date, fmt_number, fmt_percent, t
 
 MAX_ATTENTION = 5
 # Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
@@ -101,6 +101,29 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
         else t("brief.forum.no_meeting", lang)
     )
     st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
+    if forum.approval is not None:
+        approved = t(
+            "brief.forum.approved",
+            lang,
+            date=fmt_date(forum.approval.approved_on, lang),
+            who=forum.approval.approved_by,
+        )
+        st.success(plain(approved), icon=":material/verified:")
+        if forum.approval.note:
+            st.text(forum.approval.note)
+    else:
+        st.caption(t("brief.forum.not_approved", lang))
+    st.markdown(f"**{t('brief.forum.targets', lang)}**")
+    if forum.focus_progress:
+        for title, share in forum.focus_progress:
+            text = f"{title}: " + (
+                fmt_percent(share, lang, 0)
+                if share is not None
+                else t("brief.forum.no_value", lang)
+            )
+            st.progress(share or 0.0, text=plain(text))
+    else:
+        st.caption(t("brief.forum.no_targets", lang))
     st.markdown(f"**{t('brief.section.decisions', lang)}**")
     if forum.open_decisions:
         st.markdown("\n".join(f"- {plain(d)}" for d in dict.fromkeys(forum.open_decisions)))

@@ -8,6 +8,7 @@ draft comes back when the page opens again and is removed by the atomic save.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ P = "meet_"  # session-state prefix of every field
 TEXT_FIELDS = ("agenda", "guests", "issues", "decisions", "attachments")
 TASK_COLUMNS = ("title", "owner", "due")
 SAVED = "_meet_saved_id"
+NEXT = (1, 2, 3)  # up to three next-meeting dates
 
 
 def fkey(name: str) -> str:
@@ -88,7 +90,8 @@ def collect(edited: pd.DataFrame | None) -> dict[str, Any]:
             k[len(fkey("att_")) :]: v for k, v in ss.items() if k.startswith(fkey("att_")) and v
         },
         "tasks": rows,
-        "next": [ss[fkey(f"next{i}")].isoformat() for i in (1, 2) if ss.get(fkey(f"next{i}"))],
+        "token": form_token(),  # a second tab restoring this draft saves the same meeting
+        "next": [ss[fkey(f"next{i}")].isoformat() for i in NEXT if ss.get(fkey(f"next{i}"))],
     }
 
 
@@ -96,6 +99,8 @@ def restore(data: dict[str, Any]) -> None:
     """Put a draft back into the widgets' state (before they are drawn)."""
     ss = st.session_state
     ss[fkey("team")] = data.get("team_id")
+    if data.get("token"):
+        ss[fkey("token")] = data["token"]
     ss[fkey("date")] = date.fromisoformat(data["held_on"]) if data.get("held_on") else date.today()
     ss[fkey("number")] = data.get("number") or 0
     for f in TEXT_FIELDS:
@@ -113,7 +118,7 @@ def restore(data: dict[str, Any]) -> None:
         ],
         columns=list(TASK_COLUMNS),
     )
-    for i, value in enumerate((data.get("next") or [])[:2], start=1):
+    for i, value in enumerate((data.get("next") or [])[: len(NEXT)], start=1):
         ss[fkey(f"next{i}")] = date.fromisoformat(value)
 
 
@@ -289,8 +294,14 @@ def build_input(
         decisions=_lines("decisions"),
         tasks=tasks,
         attachments=attachments,
-        next_dates=[ss[fkey(f"next{i}")] for i in (1, 2) if ss.get(fkey(f"next{i}"))],
+        next_dates=[ss[fkey(f"next{i}")] for i in NEXT if ss.get(fkey(f"next{i}"))],
+        form_token=form_token(),
     )
+
+
+def form_token() -> str:
+    """One token per opened form (cleared with it): a second save of it finds the first."""
+    return str(st.session_state.setdefault(fkey("token"), uuid.uuid4().hex))
 
 
 def saved_notice(ctx: PageContext) -> int | None:
@@ -301,8 +312,7 @@ def saved_notice(ctx: PageContext) -> int | None:
 
 
 def next_dates(ctx: PageContext) -> None:
-    c1, c2 = st.columns(2)
-    for col, i in ((c1, 1), (c2, 2)):
+    for col, i in zip(st.columns(len(NEXT)), NEXT, strict=True):
         st.session_state.setdefault(fkey(f"next{i}"), None)
         col.date_input(
             ctx.tr("meet.next", n=i),

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.text import plain
+from components.forum import task_notes
 from components.shell.context import PageContext
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, StaleVersion
@@ -26,6 +27,7 @@ STATUS_ICON = {
     "in_progress": ":material/pending:",
     "blocked": ":material/block:",
     "done": ":material/check_circle:",
+    "cancelled": ":material/cancel:",
 }
 TIMING_ICON = {"overdue": ":material/alarm: ", "due_soon": ":material/schedule: "}
 PROGRESS_STEPS = (0, 25, 50, 75, 100)
@@ -40,10 +42,18 @@ def _status_label(ctx: PageContext, status: str, icon: bool = True) -> str:
     return f"{STATUS_ICON[status]} {text}" if icon else text
 
 
-def _save(ctx: PageContext, task: dict, values: dict) -> None:
-    """Save and remember the outcome for the next run (callbacks run before the page)."""
+def _save(ctx: PageContext, task: dict, values: dict, note: str | None = None) -> None:
+    """Save and remember the outcome for the next run (callbacks run before the page).
+
+    The note (the reason, when marking blocked) is the card's note field unless one is given."""
     conflicts = st.session_state.setdefault(CONFLICTS, {})
+    from_card = note is None
+    note = task_notes.pending_note(task["id"]) if note is None else note
     try:
+        if not values:  # only a note
+            task_service.add_note(ctx.db, ctx.actor, task["id"], note)
+            st.session_state[FLASH] = task["title"]
+            return
         task_service.update_task(
             ctx.db,
             ctx.actor,
@@ -51,7 +61,10 @@ def _save(ctx: PageContext, task: dict, values: dict) -> None:
             task["version"],
             values,
             read={k: task[k] for k in values},
+            note=note,
         )
+        if note and from_card:
+            st.session_state[task_notes.note_key(task["id"])] = ""
         conflicts.pop(task["id"], None)
         st.session_state[FLASH] = task["title"]
     except StaleVersion as exc:
@@ -131,6 +144,7 @@ def quick_card(ctx: PageContext, task: dict) -> None:
             on_change=_on_change,
             args=(ctx, task, "progress", pkey),
         )
+        task_notes.notes(ctx, task)
         _conflict(ctx, task)
 
 
@@ -249,14 +263,17 @@ def due_lists(ctx: PageContext, rows: list[dict]) -> None:
 
 def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: list[dict]) -> None:
     """Managers: pick a task and change any field (refused if someone saved it meanwhile)."""
-    if not rows:
+    by_id = {r["id"]: r for r in rows if r["status"] != "cancelled"}  # a cancelled task is closed
+    if not by_id:
         return
-    by_id = {r["id"]: r for r in rows}
     tid = st.selectbox(
         ctx.tr("task.pick"),
         list(by_id),
         key="task_edit_pick",
-        format_func=lambda i: by_id[i]["title"],
+        # Titles repeat across teams; the label must be unique or the pick jumps to the twin.
+        format_func=lambda i: " · ".join(
+            x for x in (by_id[i]["title"], by_id[i]["team"] or "", f"#{i}") if x
+        ),
     )
     task = by_id[tid]
     names = {p["id"]: p["full_name"] for p in people}
@@ -287,6 +304,7 @@ def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: lis
             format_func=lambda s: _status_label(ctx, s),
         )
         progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
+        note = st.text_input(ctx.tr("task.note"), max_chars=4000)
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             values = {
                 "title": title,
@@ -297,10 +315,15 @@ def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: lis
                 "progress": progress,
             }
             changed = {k: v for k, v in values.items() if v != task[k]}
-            if changed:
-                _save(ctx, task, changed)
+            if changed or note.strip():
+                _save(ctx, task, changed, note=note)
                 st.rerun()
+    err = st.session_state.pop(f"_task_error_{task['id']}", None)
+    if err:
+        show_error(err)
     _conflict(ctx, task)
+    task_notes.notes(ctx, task, with_input=False)
+    task_notes.manage(ctx, task)
 
 
 def new_task_form(ctx: PageContext, people: list[dict], teams: list[dict]) -> None:

@@ -20,6 +20,7 @@ from employdash.forum import structure as forum_service
 from employdash.forum.health import ATTENDANCE_LINE, Warning
 from employdash.forum.stages import STAGE_KEYS, STAGES, progress_by_stage
 from employdash.forum.structure import Overview
+from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
 
@@ -50,7 +51,11 @@ def structure(ctx: PageContext, rows: list[dict]) -> None:
                 ctx.tr("forum.col.name"): r["full_name"],
                 ctx.tr("forum.col.organisation"): r["organisation"] or "",
                 ctx.tr("forum.col.sector"): ctx.tr(f"sector.{r['sector']}") if r["sector"] else "",
-                ctx.tr("forum.col.role"): r["role"] or "",
+                ctx.tr("forum.col.role"): (
+                    ctx.tr(f"forum.role.{r['role']}")
+                    if r["role"] in FORUM_ROLES
+                    else r["role"] or ""
+                ),
                 ctx.tr("forum.col.email"): r["email"] or "",
                 ctx.tr("forum.col.phone"): r["phone"] or "",
             }
@@ -117,7 +122,7 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
                 share = m["progress"]
                 text = ctx.tr(
                     "forum.metric.line",
-                    indicator=_indicator(ctx, m),
+                    indicator=plain(_indicator(ctx, m)),
                     baseline=_value(m["unit"], m["baseline"], ctx.lang),
                     latest=_value(m["unit"], m["latest"], ctx.lang),
                     target=_value(m["unit"], m["target"], ctx.lang),
@@ -284,10 +289,11 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def meetings_list(ctx: PageContext, rows: list[dict]) -> None:
+def meetings_list(ctx: PageContext, rows: list[dict]) -> int | None:
+    """The meetings table and a picker; returns the meeting picked (None when there are none)."""
     if not rows:
-        st.info(ctx.tr("empty.no_data"))
-        return
+        st.info(ctx.tr("forum.meetings.none"), icon=":material/groups:")
+        return None
     table = pd.DataFrame(
         [
             {
@@ -308,6 +314,7 @@ def meetings_list(ctx: PageContext, rows: list[dict]) -> None:
         format_func=lambda i: f"{fmt_date(by_id[i]['held_on'], ctx.lang)} · {by_id[i]['team']}",
     )
     minutes_downloads(ctx, mid, key="forum_minutes")
+    return mid
 
 
 def minutes_downloads(ctx: PageContext, meeting_id: int, key: str) -> None:
@@ -354,16 +361,28 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
             ctx.tr("forum.col.focus"), list(focus_names), format_func=focus_names.get
         )
         code = st.selectbox(ctx.tr("forum.col.indicator"), list(names), format_func=names.get)
-        left, mid, right = st.columns(3)
+        left, right = st.columns(2)
         baseline = left.number_input(ctx.tr("forum.metric.baseline"), format="%.4f")
-        target = mid.number_input(ctx.tr("forum.col.target"), format="%.4f")
+        since = right.date_input(
+            ctx.tr("forum.metric.baseline_date"), date.today(), format="DD/MM/YYYY"
+        )
+        left, right = st.columns(2)
+        target = left.number_input(ctx.tr("forum.col.target"), format="%.4f")
         due = right.date_input(
             ctx.tr("forum.metric.target_date"), date(date.today().year + 1, 12, 31)
         )
         if st.form_submit_button(ctx.tr("common.save")):
             with guarded():
                 forum_service.add_metric(
-                    ctx.db, ctx.actor, ctx.locality_code, focus_id, code, baseline, target, due
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    focus_id,
+                    code,
+                    baseline,
+                    target,
+                    due,
+                    baseline_date=since,
                 )
                 st.rerun()
 
@@ -386,7 +405,13 @@ def member_form(ctx: PageContext, view: Overview) -> None:
             list(people),
             format_func=lambda i: f"{people[i]['full_name']} – {people[i]['organisation'] or ''}",
         )
-        role = st.text_input(ctx.tr("forum.col.role"), max_chars=120)
+        role = st.selectbox(
+            ctx.tr("forum.col.role"),
+            FORUM_ROLES,
+            index=FORUM_ROLES.index("member"),
+            format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+        )
+        st.caption(ctx.tr("forum.members.not_listed"))
         if st.form_submit_button(ctx.tr("common.save")):
             with guarded():
                 forum_service.add_member(ctx.db, ctx.actor, ctx.locality_code, team, person, role)

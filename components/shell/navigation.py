@@ -54,6 +54,9 @@ PAGES: tuple[PageSpec, ...] = (
         Action.WRITE,
     ),
     PageSpec(
+        "pages/people.py", "page.people", ":material/contacts:", "nav.section.forum", Area.PEOPLE
+    ),
+    PageSpec(
         "pages/stakeholders.py",
         "page.stakeholders",
         ":material/hub:",

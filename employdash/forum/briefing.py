@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from employdash.access import Actor, require_locality
 from employdash.db import Database
+from employdash.forum.approval import Approval, latest_approval
 from employdash.forum.health import evaluate, facts_for
 from employdash.forum.meetings import next_meeting
 from employdash.forum.stages import STAGE_KEYS
 from employdash.forum.structure import forum_row
 from employdash.forum.targets import focus_progress, metrics_with_progress
-from employdash.models.forum import Decision, Meeting, Task
+from employdash.models.forum import TASK_CANCELLED, Decision, Meeting, Task
 
 OPEN_DECISIONS = 5
 
@@ -30,6 +31,7 @@ class ForumBriefing:
     warnings: list[tuple[str, dict]]
     open_decisions: list[str]
     focus_progress: list[tuple[str, float | None]]
+    approval: Approval | None = None  # the mayor's latest approval of the work plan
 
 
 def briefing_status(
@@ -42,7 +44,9 @@ def briefing_status(
         forum = forum_row(s, locality_code)
         if forum is None:
             return None
-        counts = select(func.count()).where(Task.forum_id == forum.id)
+        counts = select(func.count()).where(
+            Task.forum_id == forum.id, Task.status != TASK_CANCELLED
+        )
         decisions = s.scalars(
             select(Decision.text)
             .join(Meeting, Meeting.id == Decision.meeting_id)
@@ -62,4 +66,5 @@ def briefing_status(
             warnings=[(w.key, w.params) for w in evaluate(facts_for(s, forum, as_of))],
             open_decisions=list(decisions),
             focus_progress=focus_progress(metrics_with_progress(s, locality_code, forum.id)),
+            approval=latest_approval(s, forum.id),
         )

@@ -16,7 +16,7 @@ from employdash.access import Actor, require_locality
 from employdash.db import Database
 from employdash.forum.meetings import attendance_rows
 from employdash.forum.stages import STAGES
-from employdash.forum.structure import forum_row
+from employdash.forum.structure import current_membership, forum_row
 from employdash.models.forum import Forum, Membership, MilestoneCheck, Task, Team
 
 ATTENDANCE_LINE = 2 / 3
@@ -112,13 +112,15 @@ def facts_for(s: Session, forum: Forum, as_of: date) -> HealthFacts:
         s.scalars(
             select(Membership.team_id)
             .distinct()
-            .where(Membership.team_id.in_([t.id for t in teams]))
+            .where(Membership.team_id.in_([t.id for t in teams]), current_membership(as_of))
         )
     )
     last_by_team: dict[int, date] = {}
     for r in rows:
         last_by_team[r["team_id"]] = r["held_on"]
-    open_q = select(func.count()).where(Task.forum_id == forum.id, Task.status != "done")
+    open_q = select(func.count()).where(
+        Task.forum_id == forum.id, Task.status.not_in(("done", "cancelled"))
+    )
     return HealthFacts(
         as_of=as_of,
         stage=forum.stage,

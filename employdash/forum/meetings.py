@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -32,10 +33,12 @@ from employdash.models.forum import (
     MeetingAttachment,
     MeetingDraft,
     MeetingGuest,
+    Membership,
     Task,
     Team,
 )
 
+MAX_NEXT_DATES = 3
 TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task", "adhoc": "task"}
 
 
@@ -53,7 +56,8 @@ class MeetingInput:
     decisions: list[str] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)  # title, owner_person_id, due_date
     attachments: list[dict[str, str]] = field(default_factory=list)  # title, url
-    next_dates: list[date] = field(default_factory=list)
+    next_dates: list[date] = field(default_factory=list)  # up to MAX_NEXT_DATES
+    form_token: str | None = None  # one per opened form: a second save returns the first meeting
 
 
 class SaveMeeting:
@@ -104,8 +108,19 @@ class SaveMeeting:
             errors["held_on"] = "validation.required"
         if d.number is not None and not 1 <= d.number <= 7:
             errors["number"] = "validation.out_of_range"
+        if len(set(d.next_dates)) > MAX_NEXT_DATES:
+            errors["next_dates"] = "validation.out_of_range"
         people = set(d.attendance) | {t.get("owner_person_id") for t in d.tasks} - {None}
-        known = set(s.scalars(select(Person.id).where(Person.id.in_(sorted(people)))))
+        # A person of another locality is refused like an unknown one (handed IDs are checked).
+        members = select(Membership.person_id).join(Team).where(Team.forum_id == forum.id)
+        known = set(
+            s.scalars(
+                select(Person.id).where(
+                    Person.id.in_(sorted(people)),
+                    (Person.locality_code == d.locality_code) | Person.id.in_(members),
+                )
+            )
+        )
         if set(d.attendance) - known:
             errors["attendance"] = "validation.invalid"
         for i, task in enumerate(d.tasks):
@@ -123,10 +138,30 @@ class SaveMeeting:
             raise ValidationError(errors)
         return forum, team
 
+    def already_saved(self, s: Session) -> int | None:
+        """The meeting this very form saved before (double click, second tab, a retry)."""
+        if not self.data.form_token:
+            return None
+        return s.scalar(select(Meeting.id).where(Meeting.form_token == self.data.form_token))
+
     def run(self) -> int:
+        try:
+            return self._run()
+        except IntegrityError:
+            # Two saves of one form raced; the unique token let exactly one of them land.
+            with self.db.transaction() as s:
+                mid = self.already_saved(s)
+            if mid is None:
+                raise
+            return mid
+
+    def _run(self) -> int:
         d = self.data
         with self.db.transaction() as s:
             forum, team = self.validate(s)
+            earlier = self.already_saved(s)
+            if earlier is not None:
+                return earlier
             meeting = Meeting(
                 forum_id=forum.id,
                 team_id=team.id,
@@ -137,6 +172,7 @@ class SaveMeeting:
                 issues=d.issues.strip() or None,
                 next_dates=sorted({x.isoformat() for x in d.next_dates}),
                 created_by=self.actor.username,
+                form_token=d.form_token or None,
             )
             s.add(meeting)
             s.flush()

@@ -16,7 +16,7 @@ from employdash.errors import ValidationError
 from employdash.forum.structure import metrics_of, require_forum
 from employdash.forum.targets import progress
 from employdash.models.base import utcnow
-from employdash.models.forum import QuarterlyReview, Task
+from employdash.models.forum import MetricValue, QuarterlyReview, Task
 
 
 def quarter_of(day: date) -> str:
@@ -47,12 +47,26 @@ def _value_in_quarter(s: Session, locality_code: int, code: str, start: date) ->
     return None
 
 
+def _manual_in_quarter(s: Session, metric_id: int, end: date) -> float | None:
+    """A manual metric's latest value entered for a period up to the quarter's end."""
+    return s.scalar(
+        select(MetricValue.value)
+        .where(MetricValue.metric_id == metric_id, MetricValue.period <= end)
+        .order_by(MetricValue.period.desc())
+        .limit(1)
+    )
+
+
 def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict:
     """The quarter's figures: each metric at quarter end against its target, and plan vs done."""
     start, end = quarter_bounds(quarter)
     metrics = []
     for m in metrics_of(s, forum_id):
-        value = _value_in_quarter(s, locality_code, m["indicator_code"], start)
+        value = (
+            _value_in_quarter(s, locality_code, m["indicator_code"], start)
+            if m["indicator_code"]
+            else _manual_in_quarter(s, m["id"], end)
+        )
         metrics.append(
             {
                 "focus": m["focus_title"],
@@ -67,7 +81,7 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
                 "progress": progress(m["baseline"], m["target"], value),
             }
         )
-    due = select(func.count()).where(Task.forum_id == forum_id)
+    due = select(func.count()).where(Task.forum_id == forum_id, Task.status != "cancelled")
     in_q = due.where(Task.due_date >= start, Task.due_date <= end)
     done = (Task.status == "done") & (Task.completed_on <= end)
     plan = {

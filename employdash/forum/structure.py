@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -17,6 +17,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
+from employdash.handed_ids import in_scope
 from employdash.limits import clean_text
 from employdash.models import Organisation, Person
 from employdash.models.forum import (
@@ -76,10 +77,10 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
             for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
         }
         focuses = [
-            dict(id=f.id, title=f.title, description=f.description)
+            dict(id=f.id, title=f.title, description=f.description, version=f.version)
             for f in s.scalars(
                 select(StrategicFocus)
-                .where(StrategicFocus.forum_id == forum.id)
+                .where(StrategicFocus.forum_id == forum.id, StrategicFocus.retired.is_(False))
                 .order_by(StrategicFocus.position, StrategicFocus.id)
             )
         ]
@@ -94,9 +95,17 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
         )
 
 
-def members(db: Database, actor: Actor, locality_code: int) -> list[dict]:
-    """One row per (person, team): a person in three teams appears three times."""
+def current_membership(as_of: date) -> ColumnElement[bool]:
+    """A membership that has not ended by `as_of` (an ended member is no longer expected)."""
+    return Membership.ended_on.is_(None) | (Membership.ended_on > as_of)
+
+
+def members(
+    db: Database, actor: Actor, locality_code: int, as_of: date | None = None
+) -> list[dict]:
+    """One row per current (person, team): a person in three teams appears three times."""
     require_locality(actor, locality_code)
+    as_of = as_of or date.today()
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         rows = s.execute(
@@ -111,11 +120,14 @@ def members(db: Database, actor: Actor, locality_code: int) -> list[dict]:
                 Team.name.label("team"),
                 Team.kind,
                 Membership.role,
+                Membership.id.label("membership_id"),
+                Membership.version.label("membership_version"),
+                Membership.joined_on,
             )
             .join(Membership, Membership.person_id == Person.id)
             .join(Team, Team.id == Membership.team_id)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Team.forum_id == forum.id, Team.active.is_(True))
+            .where(Team.forum_id == forum.id, Team.active.is_(True), current_membership(as_of))
             .order_by(Team.id, Person.full_name)
         )
         return [dict(r._mapping) for r in rows]
@@ -138,7 +150,10 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[dict]:
         rows = s.execute(
             select(Person.id, Person.full_name, Organisation.name.label("organisation"))
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where((Person.locality_code == locality_code) | Person.id.in_(member_ids))
+            .where(
+                (Person.locality_code == locality_code) | Person.id.in_(member_ids),
+                Person.active.is_(True),
+            )
             .order_by(Person.full_name)
         )
         return [dict(r._mapping) for r in rows]
@@ -199,23 +214,28 @@ def add_member(
         team = s.get(Team, team_id)
         if team is None or team.forum_id != forum.id:
             raise NotFound(f"team {team_id}")
-        if s.get(Person, person_id) is None:
-            raise ValidationError({"person": "validation.invalid"})
+        in_scope(s, actor, Person, person_id)  # a person may sit in two forums of the scope
         exists = s.scalar(
-            select(Membership.id).where(
+            select(Membership).where(
                 Membership.team_id == team_id, Membership.person_id == person_id
             )
         )
-        if exists:
+        if exists is not None and exists.ended_on is None:
             raise ValidationError({"person": "validation.duplicate"})
-        s.add(
-            Membership(
-                team_id=team_id,
-                person_id=person_id,
-                role=role or None,
-                joined_on=date.today(),
+        if exists is not None:  # came back: the same seat again, from today
+            exists.ended_on = None
+            exists.role = role or None
+            exists.joined_on = date.today()
+            exists.version += 1
+        else:
+            s.add(
+                Membership(
+                    team_id=team_id,
+                    person_id=person_id,
+                    role=role or None,
+                    joined_on=date.today(),
+                )
             )
-        )
         audit.record(
             s,
             actor,
@@ -228,6 +248,8 @@ def add_member(
 
 
 def metrics_of(s: Session, forum_id: int) -> list[dict]:
+    """The forum's current metrics (of current focuses): a catalogue indicator's names and unit,
+    or a manual metric's own name (in both languages) and unit."""
     rows = s.execute(
         select(
             SuccessMetric.id,
@@ -238,13 +260,19 @@ def metrics_of(s: Session, forum_id: int) -> list[dict]:
             SuccessMetric.baseline_date,
             SuccessMetric.target,
             SuccessMetric.target_date,
-            IndicatorDefinition.name_he,
-            IndicatorDefinition.name_en,
-            IndicatorDefinition.unit,
+            SuccessMetric.direction,
+            SuccessMetric.version,
+            func.coalesce(IndicatorDefinition.name_he, SuccessMetric.name).label("name_he"),
+            func.coalesce(IndicatorDefinition.name_en, SuccessMetric.name).label("name_en"),
+            func.coalesce(IndicatorDefinition.unit, SuccessMetric.unit).label("unit"),
         )
         .join(StrategicFocus, StrategicFocus.id == SuccessMetric.focus_id)
-        .join(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
-        .where(StrategicFocus.forum_id == forum_id)
+        .outerjoin(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
+        .where(
+            StrategicFocus.forum_id == forum_id,
+            StrategicFocus.retired.is_(False),
+            SuccessMetric.retired.is_(False),
+        )
         .order_by(StrategicFocus.position, StrategicFocus.id, SuccessMetric.id)
     )
     return [dict(r._mapping) for r in rows]
@@ -307,8 +335,10 @@ def add_metric(
     baseline: float,
     target: float,
     target_date: date,
+    baseline_date: date | None = None,
 ) -> int:
-    """A success metric: an outcome indicator from `baseline` to `target` by `target_date`."""
+    """A success metric: an outcome indicator from `baseline` (on `baseline_date`, today if not
+    given) to `target` by `target_date`."""
     require_write(actor, Area.FORUM, locality_code)
     errors: dict[str, str] = {}
     if baseline == target:
@@ -328,7 +358,7 @@ def add_metric(
             focus_id=focus_id,
             indicator_code=indicator_code,
             baseline=float(baseline),
-            baseline_date=date.today(),
+            baseline_date=baseline_date or date.today(),
             target=float(target),
             target_date=target_date,
         )

@@ -1,4 +1,5 @@
-"""Success metrics and their progress, computed from the latest indicator values (never typed in).
+"""Success metrics and their progress, computed from the latest indicator values (for a manual
+metric: the latest value the manager entered).
 
 progress = (latest - baseline) / (target - baseline), clamped to 0..1: a value that moved away from
 the target counts as no progress, one beyond the target as reached. A lower-is-better metric
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, require_locality
 from employdash.db import Database
 from employdash.forum.structure import forum_row, metrics_of
+from employdash.models.forum import MetricValue
 
 
 def progress(baseline: float, target: float, latest: float | None) -> float | None:
@@ -31,11 +34,26 @@ def latest(s: Session, locality_code: int, indicator_code: str) -> tuple[date, f
     return latest_value(s, locality_code, indicator_code)
 
 
+def latest_manual(s: Session, metric_id: int) -> tuple[date, float] | None:
+    """The newest value the manager entered for a manual metric."""
+    row = s.execute(
+        select(MetricValue.period, MetricValue.value)
+        .where(MetricValue.metric_id == metric_id)
+        .order_by(MetricValue.period.desc())
+        .limit(1)
+    ).first()
+    return (row.period, row.value) if row else None
+
+
 def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list[dict]:
     """Every success metric of the forum with its latest value and computed progress."""
     out = []
     for metric in metrics_of(s, forum_id):
-        found = latest(s, locality_code, metric["indicator_code"])
+        found = (
+            latest(s, locality_code, metric["indicator_code"])
+            if metric["indicator_code"]
+            else latest_manual(s, metric["id"])
+        )
         value = found[1] if found else None
         out.append(
             {
@@ -73,4 +91,5 @@ def targets_for(db: Database, actor: Actor, locality_code: int) -> list[dict]:
         if forum is None:
             return []
         keys = ("indicator_code", "baseline", "target", "target_date", "focus_title")
-        return [{k: m[k] for k in keys} for m in metrics_of(s, forum.id)]
+        # Catalogue indicators only: a manual metric has no series in the explorer.
+        return [{k: m[k] for k in keys} for m in metrics_of(s, forum.id) if m["indicator_code"]]

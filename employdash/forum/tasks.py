@@ -8,10 +8,11 @@ saved meanwhile, and the save is refused with what they changed (`StaleVersion`)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
@@ -19,16 +20,20 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
+from employdash.handed_ids import in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
+    TASK_CANCELLED,
     TASK_STATUSES,
+    Decision,
     Forum,
     Meeting,
     Membership,
     StrategicFocus,
     Task,
+    TaskNote,
     Team,
 )
 
@@ -99,7 +104,7 @@ TASK_QUERY = _build_task_query()
 
 def timing(due: date | None, status: str, as_of: date) -> str:
     """'overdue', 'due_soon' or '' for a task on a given day."""
-    if due is None or status == "done":
+    if due is None or status in ("done", TASK_CANCELLED):
         return ""
     if due < as_of:
         return "overdue"
@@ -153,7 +158,7 @@ def my_tasks(db: Database, actor: Actor, as_of: date | None = None) -> list[dict
     return sorted(
         rows,
         key=lambda r: (
-            r["status"] == "done",
+            r["status"] in ("done", "cancelled"),
             r["owner_person_id"] != actor.person_id,
             r["due_date"] or far,
             r["id"],
@@ -195,15 +200,18 @@ def update_task(
     version: int,
     values: dict[str, Any],
     read: dict[str, Any] | None = None,
+    note: str = "",
 ) -> int:
     """Save `values` over the task read at `version`; returns the new version.
 
     `read` (the values as the user saw them) lets a refusal name exactly the fields the other
-    person changed; without it every field of `values` that differs is named.
+    person changed; without it every field of `values` that differs is named. `note` is kept on
+    the task; marking a task blocked needs one (the reason it is blocked).
     """
     require_write(actor, Area.TASKS)  # the role first: a refused role learns nothing more
     values = {k: v for k, v in values.items() if k in MANAGER_FIELDS}
     _validate(values)
+    note = (note or "").strip()
     today = date.today()
     with db.transaction() as s:
         task = s.get(Task, task_id)
@@ -225,6 +233,17 @@ def update_task(
                 or (not base and f in values and before[f] != values[f])
             }
             raise StaleVersion(changes, task.version)
+        if task.status == TASK_CANCELLED:
+            raise ValidationError({"status": "task.cancelled_locked"})
+        if values.get("status") == "blocked" and before["status"] != "blocked" and not note:
+            raise ValidationError({"note": "task.blocked_reason"})
+        if values.get("owner_person_id") is not None:
+            in_scope(s, actor, Person, values["owner_person_id"])
+        for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
+            if values.get(key) is not None and (
+                s.scalar(select(model.forum_id).where(model.id == values[key])) != task.forum_id
+            ):
+                raise NotFound(f"{model.__name__} {values[key]}")
         values = _apply_status_rules(values)
         after = {**before, **values}
         completed = today if after["status"] == "done" else None
@@ -242,6 +261,9 @@ def update_task(
             current = s.scalar(select(Task.version).where(Task.id == task_id))
             raise StaleVersion({}, current or version)
         old, new = audit.changed_fields(before, after)
+        if note:
+            _add_note(s, actor, task_id, note, locality_code)
+            new["note"] = note
         audit.record(
             s, actor, "update", "task", task_id, before=old, after=new, locality_code=locality_code
         )
@@ -288,3 +310,129 @@ def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str
             s, actor, "create", "task", task.id, after=_snapshot(task), locality_code=locality_code
         )
         return task.id
+
+
+def _checked_task(s: Session, actor: Actor, task_id: int) -> tuple[Task, int]:
+    task = in_scope(s, actor, Task, task_id)
+    locality_code = s.scalar(select(Forum.locality_code).where(Forum.id == task.forum_id))
+    return task, int(locality_code)
+
+
+def _add_note(s: Session, actor: Actor, task_id: int, body: str, locality_code: int) -> int:
+    if len(body) > 4000:
+        raise ValidationError({"note": "validation.too_long"})
+    row = TaskNote(task_id=task_id, author=actor.username, body=body)
+    s.add(row)
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        "create",
+        "task_note",
+        row.id,
+        after={"task_id": task_id, "body": body},
+        locality_code=locality_code,
+    )
+    return row.id
+
+
+def add_note(db: Database, actor: Actor, task_id: int, body: str) -> int:
+    """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
+    require_write(actor, Area.TASKS)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"note": "validation.required"})
+    with db.transaction() as s:
+        task, locality_code = _checked_task(s, actor, task_id)
+        if not may_edit(actor, locality_code, task, own_team_ids(s, actor.person_id)):
+            raise PermissionDenied(f"{actor.username} may not add a note to task {task_id}")
+        return _add_note(s, actor, task_id, body, locality_code)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
+    """The notes on a task, oldest first."""
+    with db.transaction() as s:
+        _checked_task(s, actor, task_id)
+        return [
+            Note(n.id, n.author, n.body, n.created_at)
+            for n in s.scalars(
+                select(TaskNote).where(TaskNote.task_id == task_id).order_by(TaskNote.id)
+            )
+        ]
+
+
+def cancel_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> int:
+    """A manager cancels a task: it stays in the history with the reason, out of every count."""
+    require_write(actor, Area.FORUM)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "validation.required"})
+    with db.transaction() as s:
+        task, locality_code = _checked_task(s, actor, task_id)
+        require_write(actor, Area.FORUM, locality_code)
+        before = task.status
+        result = s.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.version == version)
+            .values(status=TASK_CANCELLED, version=version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            s.rollback()
+            raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
+        _add_note(s, actor, task_id, reason, locality_code)
+        audit.record(
+            s,
+            actor,
+            "cancel",
+            "task",
+            task_id,
+            before={"status": before},
+            after={"status": TASK_CANCELLED, "reason": reason},
+            locality_code=locality_code,
+        )
+        return version + 1
+
+
+def delete_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> None:
+    """A manager deletes a task entered by mistake; the audit row keeps what it was and why."""
+    require_write(actor, Area.FORUM)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "validation.required"})
+    with db.transaction() as s:
+        task, locality_code = _checked_task(s, actor, task_id)
+        require_write(actor, Area.FORUM, locality_code)
+        before = {**_snapshot(task), "meeting_id": task.meeting_id}
+        s.execute(
+            update(Decision)
+            .where(Decision.task_id == task_id)
+            .values(task_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        result = s.execute(
+            delete(Task)
+            .where(Task.id == task_id, Task.version == version)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            s.rollback()
+            raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
+        audit.record(
+            s,
+            actor,
+            "delete",
+            "task",
+            task_id,
+            before=before,
+            after={"reason": reason},
+            locality_code=locality_code,
+        )

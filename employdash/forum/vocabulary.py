@@ -1,5 +1,5 @@
 """The forum's fixed vocabularies, for the UI (the models keep them as check constraints)."""
 
-from employdash.models.forum import TASK_STATUSES
+from employdash.models.forum import FORUM_ROLES, TASK_STATUSES, TEAM_KINDS
 
-__all__ = ["TASK_STATUSES"]
+__all__ = ["FORUM_ROLES", "TASK_STATUSES", "TEAM_KINDS"]

@@ -21,12 +21,17 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
 
 TEAM_KINDS = ("steering", "forum", "task", "adhoc")
 TASK_STATUSES = ("not_started", "in_progress", "blocked", "done")
+# A cancelled task stays in the history but leaves every count; only a manager sets it.
+TASK_CANCELLED = "cancelled"
+ALL_TASK_STATUSES = (*TASK_STATUSES, TASK_CANCELLED)
+FORUM_ROLES = ("chair", "referent", "team_lead", "member")
 MEETING_KINDS = ("steering", "forum", "task")
 
 
@@ -46,6 +51,7 @@ class Forum(Base):
     stage: Mapped[int] = mapped_column(Integer, default=1)
     stage_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class StrategicFocus(Base):
@@ -56,10 +62,16 @@ class StrategicFocus(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class SuccessMetric(Base):
-    """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`."""
+    """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`.
+
+    Either a catalogue indicator (`indicator_code`, its values come from the imports) or a manual
+    metric (`name`, `unit`, `direction`; the manager enters its values per period, MetricValue).
+    """
 
     __tablename__ = "success_metric"
 
@@ -67,11 +79,32 @@ class SuccessMetric(Base):
     focus_id: Mapped[int] = mapped_column(
         ForeignKey("strategic_focus.id", ondelete="CASCADE"), index=True
     )
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator_definition.code"))
+    indicator_code: Mapped[str | None] = mapped_column(ForeignKey("indicator_definition.code"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    direction: Mapped[str | None] = mapped_column(String(4), doc="up or down: manual metrics")
     baseline: Mapped[float] = mapped_column(Float)
     baseline_date: Mapped[date | None] = mapped_column(Date)
     target: Mapped[float] = mapped_column(Float)
     target_date: Mapped[date] = mapped_column(Date)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class MetricValue(Base):
+    """A value of a manual metric for one period, as the manager entered it."""
+
+    __tablename__ = "metric_value"
+    __table_args__ = (UniqueConstraint("metric_id", "period", name="uq_metric_value_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric_id: Mapped[int] = mapped_column(
+        ForeignKey("success_metric.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    entered_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Team(Base):
@@ -83,11 +116,17 @@ class Team(Base):
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     focus_id: Mapped[int | None] = mapped_column(ForeignKey("strategic_focus.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Membership(Base):
-    """A person in a team, with their role there; a person may sit in several teams."""
+    """A person in a team, with their role there; a person may sit in several teams.
+
+    An ended membership (`ended_on`) stays for the history; from that day the person is no longer
+    expected at the team's meetings.
+    """
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("team_id", "person_id", name="uq_membership_team_person"),)
@@ -97,6 +136,8 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(120))
     joined_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MilestoneCheck(Base):
@@ -132,6 +173,9 @@ class Meeting(Base):
     next_dates: Mapped[list[Any]] = mapped_column(JsonType, default=list)
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The form instance that saved it: a second save of the same form finds this meeting.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Attendance(Base):
@@ -175,12 +219,18 @@ class Decision(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
-        CheckConstraint("status IN ('not_started','in_progress','blocked','done')", name="status"),
+        CheckConstraint(
+            "status IN ('not_started','in_progress','blocked','done','cancelled')", name="status"
+        ),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
         Index("ix_task_forum_status", "forum_id", "status"),
         Index("ix_task_owner", "owner_person_id"),
@@ -201,6 +251,31 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TaskNote(Base):
+    """A note on a task (and the reason given when it is marked blocked), listed on the task."""
+
+    __tablename__ = "task_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class PlanApproval(Base):
+    """The mayor's approval of the work plan: dated, by whom, with an optional note."""
+
+    __tablename__ = "plan_approval"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    approved_on: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class QuarterlyReview(Base):

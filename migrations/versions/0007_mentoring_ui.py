@@ -2,7 +2,7 @@
 closing stages and drop reasons, targets, sessions, certification standards and assessments
 
 Revision ID: 0007_mentoring_ui
-Revises: 0005 (the lead chains it after 0006_forum_setup)
+Revises: 0006_forum_setup
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import employdash.models.base
 
 revision: str = "0007_mentoring_ui"
 # lead: chain after 0006_forum_setup
-down_revision: str | None = "0005"
+down_revision: str | None = "0006_forum_setup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -54,6 +54,7 @@ def test_a_stale_save_is_refused_and_the_input_kept(app_db: str) -> None:
     task_id, version = int(control.key.split("_")[2]), int(control.key.split("_")[3])
     db = Database(app_db)
     task_service.update_task(db, load_actor(db, "manager"), task_id, version, {"progress": 50})
+    at.text_input(key=f"task_note_{task_id}").set_value("No hall yet")  # the reason blocked
     control.set_value("blocked").run()  # drawn from the old version
     assert not at.exception, at.exception
     assert "Someone else saved this record" in texts(at)
@@ -61,6 +62,20 @@ def test_a_stale_save_is_refused_and_the_input_kept(app_db: str) -> None:
     reapply.click().run()
     row = task_service.get_task(db, load_actor(db, "member"), task_id)
     assert (row["status"], row["progress"], row["version"]) == ("blocked", 50, version + 2)
+    assert [n.body for n in task_service.notes(db, load_actor(db, "member"), task_id)] == [
+        "No hall yet"
+    ]
+
+
+def test_marking_blocked_without_a_reason_is_refused_on_the_card(app_db: str) -> None:
+    at = app_as("member", lang="en")
+    control = _status_controls(at)[0]
+    task_id = int(control.key.split("_")[2])
+    control.set_value("blocked").run()
+    assert not at.exception, at.exception
+    assert "Give a reason when marking a task blocked" in texts(at)
+    db = Database(app_db)
+    assert task_service.get_task(db, load_actor(db, "member"), task_id)["status"] != "blocked"
 
 
 def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) -> None:

@@ -28,6 +28,7 @@ def test_second_of_two_concurrent_saves_is_refused_with_what_changed(
         task.id,
         first["version"],
         {"status": "blocked", "progress": 30},
+        note="Waiting for the hall",
         read={"status": first["status"], "progress": first["progress"]},
     )
     with pytest.raises(StaleVersion) as refused:

@@ -6,16 +6,17 @@ stopped by the permission check first."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from components.shell.navigation import PAGES, pages_for
-from employdash import audit, users
+from employdash import audit, people, users
 from employdash.access import POLICY, READABLE, ROLES, WRITABLE, Action, Actor, Area, allows
 from employdash.briefing.build import build_briefing
 from employdash.db import Database
 from employdash.errors import DomainError, PermissionDenied
-from employdash.forum import structure, tasks
+from employdash.forum import approval, structure, tasks
 from employdash.indicators import imports, values
 from employdash.mentoring import operations
 from employdash.stakeholders import grid
@@ -33,6 +34,7 @@ READ_PROBES: dict[Area, Probe] = {
     Area.PARTICIPANTS: lambda db, a: operations.participants(db, a, SEDEROT, "mentee"),
     Area.CATALOGUE: lambda db, a: imports.list_batches(db, a),
     Area.USERS: lambda db, a: users.list_users(db, a),
+    Area.PEOPLE: lambda db, a: people.search_people(db, a, SEDEROT),
     Area.AUDIT: lambda db, a: audit.list_entries(db, a),
 }
 
@@ -53,6 +55,8 @@ WRITE_PROBES: dict[Area, Probe] = {
     ),
     Area.CATALOGUE: lambda db, a: operations.define_pipeline(db, a, "", "mentee", []),
     Area.USERS: lambda db, a: users.create_user(db, a, users.UserForm("?", "", "nobody", ())),
+    Area.PEOPLE: lambda db, a: people.create_person(db, a, SEDEROT, people.PersonInput("  ")),
+    Area.PLAN_APPROVAL: lambda db, a: approval.approve_plan(db, a, SEDEROT, date.max),
 }
 
 USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}

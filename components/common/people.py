@@ -1,0 +1,224 @@
+"""The people register's UI: search, a person's form (with the likely-duplicate confirmation),
+edit and deactivate. One record per person serves the forum, the stakeholder map and mentoring.
+
+Names and other user text go into tables and text widgets, never into Markdown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import show_error
+from employdash import people, users
+from employdash.errors import DomainError
+from employdash.people import SECTORS
+
+NEW_ORG = -1  # the organisation picker's "a new organisation" choice
+
+
+def table(ctx: PageContext, rows: list[people.PersonRow]) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                ctx.tr("people.col.name"): r.full_name,
+                ctx.tr("people.col.job_title"): r.job_title or "",
+                ctx.tr("people.col.organisation"): r.organisation or "",
+                ctx.tr("people.col.email"): r.email or "",
+                ctx.tr("people.col.phone"): r.phone or "",
+                ctx.tr("people.col.user"): ", ".join(r.users),
+                ctx.tr("people.col.active"): r.active,
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def person_fields(
+    ctx: PageContext, key: str, current: people.PersonRow | None = None
+) -> people.PersonInput:
+    """The person's fields (inside a form); an organisation is picked or named new."""
+    orgs = {o.id: o.name for o in people.organisations(ctx.db, ctx.actor, ctx.locality_code)}
+    full_name = st.text_input(
+        ctx.tr("people.col.name"),
+        current.full_name if current else "",
+        max_chars=160,
+        key=f"{key}_name",
+    )
+    job = st.text_input(
+        ctx.tr("people.col.job_title"),
+        (current.job_title or "") if current else "",
+        max_chars=160,
+        key=f"{key}_job",
+    )
+    choices = [None, NEW_ORG, *orgs]
+    org = st.selectbox(
+        ctx.tr("people.col.organisation"),
+        choices,
+        index=choices.index(current.organisation_id)
+        if current and current.organisation_id in orgs
+        else 0,
+        format_func=lambda i: (
+            "—" if i is None else ctx.tr("people.org.new") if i == NEW_ORG else orgs[i]
+        ),
+        key=f"{key}_org",
+    )
+    left, right = st.columns(2)
+    new_org = left.text_input(ctx.tr("people.org.new_name"), max_chars=200, key=f"{key}_org_name")
+    sector = right.selectbox(
+        ctx.tr("people.org.sector"),
+        SECTORS,
+        format_func=lambda s: ctx.tr(f"sector.{s}"),
+        key=f"{key}_sector",
+    )
+    left, right = st.columns(2)
+    email = left.text_input(
+        ctx.tr("people.col.email"), (current.email or "") if current else "", key=f"{key}_email"
+    )
+    phone = right.text_input(
+        ctx.tr("people.col.phone"), (current.phone or "") if current else "", key=f"{key}_phone"
+    )
+    return people.PersonInput(
+        full_name,
+        job,
+        email,
+        phone,
+        org if org not in (None, NEW_ORG) else None,
+        new_org if org == NEW_ORG else "",
+        sector,
+    )
+
+
+def _duplicate_box(ctx: PageContext, key: str) -> bool:
+    """After a likely-duplicate refusal: say so, and let the user confirm a different person."""
+    if not st.session_state.get(f"{key}_dup"):
+        return False
+    st.warning(ctx.tr("people.duplicate"), icon=":material/group:")
+    return st.checkbox(ctx.tr("people.duplicate.confirm"), key=f"{key}_dup_ok")
+
+
+def create_form(ctx: PageContext, key: str = "person_new") -> None:
+    """A new person of the chosen locality (a likely duplicate needs a confirmation)."""
+    with st.form(key, clear_on_submit=False):
+        data = person_fields(ctx, key)
+        confirmed = _duplicate_box(ctx, key)
+        if st.form_submit_button(
+            ctx.tr("people.create"), type="primary", icon=":material/person_add:"
+        ):
+            try:
+                people.create_person(
+                    ctx.db, ctx.actor, ctx.locality_code, data, allow_duplicate=confirmed
+                )
+            except people.LikelyDuplicate:
+                st.session_state[f"{key}_dup"] = True
+                st.rerun()
+            except DomainError as exc:
+                show_error(exc)
+            else:
+                for k in [k for k in st.session_state if str(k).startswith(key)]:
+                    del st.session_state[k]
+                st.session_state["_people_flash"] = data.full_name
+                st.rerun()
+
+
+def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
+    if not rows:
+        return
+    by_id = {r.id: r for r in rows}
+    pid = st.selectbox(
+        ctx.tr("people.pick"),
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].full_name} · {by_id[i].organisation or ''} · #{i}",
+        key="person_edit_pick",
+    )
+    row = by_id[pid]
+    key = f"person_edit_{pid}_{row.version}"
+    with st.form(key):
+        data = person_fields(ctx, key, row)
+        active = st.checkbox(ctx.tr("people.col.active"), row.active, key=f"{key}_active")
+        confirmed = _duplicate_box(ctx, key)
+        if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+            try:
+                people.update_person(
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    pid,
+                    row.version,
+                    data,
+                    active=active,
+                    allow_duplicate=confirmed,
+                )
+            except people.LikelyDuplicate:
+                st.session_state[f"{key}_dup"] = True
+                st.rerun()
+            except DomainError as exc:
+                show_error(exc)
+            else:
+                st.session_state["_people_flash"] = data.full_name
+                st.rerun()
+
+
+def flash(ctx: PageContext) -> None:
+    name = st.session_state.pop("_people_flash", None)
+    if name:
+        st.success(ctx.tr("people.saved", name=name), icon=":material/check_circle:")
+
+
+def link_account_form(ctx: PageContext, accounts: list[dict]) -> None:
+    """Users page: link an account to the person it is, picking one or creating them here."""
+    by_id = {a["id"]: a for a in accounts}
+    if not by_id:
+        return
+    uid = st.selectbox(
+        ctx.tr("admin.users.pick"),
+        list(by_id),
+        format_func=lambda i: f"{by_id[i]['username']} · {by_id[i]['full_name']}",
+        key="link_pick",
+    )
+    account = by_id[uid]
+    names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+    codes = [c for c in account["localities"] if c in names] or list(names)
+    code = st.selectbox(
+        ctx.tr("admin.users.person_locality"), codes, format_func=names.get, key=f"link_loc_{uid}"
+    )
+    found = people.search_people(ctx.db, ctx.actor, code)
+    choices = {p.id: f"{p.full_name} · {p.organisation or ''}" for p in found}
+    current = account.get("person_id")
+    with st.form(f"link_{uid}_{account['version']}"):
+        options = [None, NEW_ORG, *choices]
+        person = st.selectbox(
+            ctx.tr("admin.users.person"),
+            options,
+            index=options.index(current) if current in choices else 0,
+            format_func=lambda i: (
+                "—"
+                if i is None
+                else ctx.tr("admin.users.person_new")
+                if i == NEW_ORG
+                else choices[i]
+            ),
+        )
+        new_name = st.text_input(
+            ctx.tr("admin.users.person_new_name"), account["full_name"], max_chars=160
+        )
+        new_job = st.text_input(ctx.tr("people.col.job_title"), max_chars=160)
+        if st.form_submit_button(
+            ctx.tr("admin.users.link"), type="primary", icon=":material/link:"
+        ):
+            try:
+                if person == NEW_ORG:
+                    person = people.create_person(
+                        ctx.db,
+                        ctx.actor,
+                        code,
+                        people.PersonInput(new_name, new_job, account.get("email") or ""),
+                    )
+                users.link_person(ctx.db, ctx.actor, uid, account["version"], person)
+            except DomainError as exc:
+                show_error(exc)
+            else:
+                st.session_state["_people_flash"] = account["username"]
+                st.rerun()

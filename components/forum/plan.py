@@ -1,0 +1,178 @@
+"""Editing the plan's focuses and metrics: a focus edited, moved or retired; a manual metric added
+(name, unit, direction, baseline and target on dates the user chooses); a metric's target or dates
+changed or the metric retired; a manual metric's value entered for a month.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.forum.record import done as _done
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.forum import focuses as focus_service
+from employdash.forum.structure import Overview
+
+
+def _metric_label(ctx: PageContext, m: dict) -> str:
+    name = m.get(f"name_{ctx.lang}") or m.get("indicator_code") or ""
+    return f"{m['focus_title']} · {name} · #{m['id']}"
+
+
+def focus_edit(ctx: PageContext, view: Overview) -> None:
+    if not view.focuses:
+        return
+    by_id = {f["id"]: f for f in view.focuses}
+    with st.expander(ctx.tr("forum.focus.edit"), icon=":material/edit:"):
+        fid = st.selectbox(
+            ctx.tr("forum.col.focus"),
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['title']} · #{i}",
+            key="focus_edit_pick",
+        )
+        focus = by_id[fid]
+        up, down = st.columns(2)
+        if up.button(ctx.tr("forum.focus.up"), icon=":material/arrow_upward:", key="focus_up"):
+            with guarded():
+                focus_service.move_focus(ctx.db, ctx.actor, ctx.locality_code, fid, -1)
+                _done("common.saved")
+        if down.button(
+            ctx.tr("forum.focus.down"), icon=":material/arrow_downward:", key="focus_down"
+        ):
+            with guarded():
+                focus_service.move_focus(ctx.db, ctx.actor, ctx.locality_code, fid, 1)
+                _done("common.saved")
+        with st.form(f"focus_edit_{fid}_{focus['version']}"):
+            title = st.text_input(ctx.tr("forum.focus.title"), focus["title"], max_chars=200)
+            description = st.text_area(
+                ctx.tr("forum.focus.description"), focus["description"] or ""
+            )
+            retire = st.checkbox(ctx.tr("forum.focus.retire"))
+            if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+                with guarded():
+                    focus_service.update_focus(
+                        ctx.db,
+                        ctx.actor,
+                        ctx.locality_code,
+                        fid,
+                        focus["version"],
+                        {"title": title, "description": description, "retired": retire},
+                    )
+                    _done("common.saved")
+
+
+def manual_metric_form(ctx: PageContext, view: Overview) -> None:
+    if not view.focuses:
+        return
+    names = {f["id"]: f["title"] for f in view.focuses}
+    with (
+        st.expander(ctx.tr("forum.metric.manual"), icon=":material/edit_note:"),
+        st.form("metric_manual", clear_on_submit=True),
+    ):
+        focus_id = st.selectbox(ctx.tr("forum.col.focus"), list(names), format_func=names.get)
+        left, mid, right = st.columns([3, 1, 1])
+        name = left.text_input(ctx.tr("forum.metric.name"), max_chars=200)
+        unit = mid.text_input(ctx.tr("forum.metric.unit"), max_chars=20)
+        direction = right.selectbox(
+            ctx.tr("forum.metric.direction"),
+            focus_service.DIRECTIONS,
+            format_func=lambda d: ctx.tr(f"forum.metric.direction.{d}"),
+        )
+        left, right = st.columns(2)
+        baseline = left.number_input(ctx.tr("forum.metric.baseline"), value=0.0)
+        baseline_date = right.date_input(
+            ctx.tr("forum.metric.baseline_date"), date.today(), format="DD/MM/YYYY"
+        )
+        left, right = st.columns(2)
+        target = left.number_input(ctx.tr("forum.col.target"), value=0.0)
+        target_date = right.date_input(
+            ctx.tr("forum.metric.target_date"),
+            date(date.today().year + 1, 12, 31),
+            format="DD/MM/YYYY",
+        )
+        if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+            with guarded():
+                focus_service.add_manual_metric(
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    focus_id,
+                    name,
+                    unit,
+                    direction,
+                    baseline,
+                    baseline_date,
+                    target,
+                    target_date,
+                )
+                _done("common.saved")
+
+
+def metric_edit(ctx: PageContext, metrics: list[dict]) -> None:
+    """A metric's target and dates, retiring it; a manual metric's value for a month."""
+    if not metrics:
+        return
+    by_id = {m["id"]: m for m in metrics}
+    manual = {i: m for i, m in by_id.items() if not m["indicator_code"]}
+    if manual:
+        with (
+            st.expander(ctx.tr("forum.metric.enter"), icon=":material/add_chart:"),
+            st.form("metric_value", clear_on_submit=True),
+        ):
+            mid = st.selectbox(
+                ctx.tr("forum.metric.pick"),
+                list(manual),
+                format_func=lambda i: _metric_label(ctx, manual[i]),
+            )
+            left, right = st.columns(2)
+            period = left.date_input(
+                ctx.tr("forum.metric.period"), date.today().replace(day=1), format="DD/MM/YYYY"
+            )
+            value = right.number_input(ctx.tr("forum.metric.value"), value=0.0)
+            if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+                with guarded():
+                    focus_service.enter_value(
+                        ctx.db, ctx.actor, ctx.locality_code, mid, period.replace(day=1), value
+                    )
+                    _done("common.saved")
+    with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):
+        mid = st.selectbox(
+            ctx.tr("forum.metric.pick"),
+            list(by_id),
+            format_func=lambda i: _metric_label(ctx, by_id[i]),
+            key="metric_edit_pick",
+        )
+        m = by_id[mid]
+        with st.form(f"metric_edit_{mid}_{m['version']}"):
+            left, right = st.columns(2)
+            baseline = left.number_input(
+                ctx.tr("forum.metric.baseline"), value=float(m["baseline"])
+            )
+            baseline_date = right.date_input(
+                ctx.tr("forum.metric.baseline_date"), m["baseline_date"], format="DD/MM/YYYY"
+            )
+            left, right = st.columns(2)
+            target = left.number_input(ctx.tr("forum.col.target"), value=float(m["target"]))
+            target_date = right.date_input(
+                ctx.tr("forum.metric.target_date"), m["target_date"], format="DD/MM/YYYY"
+            )
+            retire = st.checkbox(ctx.tr("forum.metric.retire"))
+            if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+                with guarded():
+                    focus_service.update_metric(
+                        ctx.db,
+                        ctx.actor,
+                        ctx.locality_code,
+                        mid,
+                        m["version"],
+                        {
+                            "baseline": baseline,
+                            "baseline_date": baseline_date,
+                            "target": target,
+                            "target_date": target_date,
+                            "retired": retire,
+                        },
+                    )
+                    _done("common.saved")

@@ -1,0 +1,251 @@
+"""Keeping the forum's record right: a saved meeting read on screen, corrected or deleted with a
+reason; the decisions listed, closed with an outcome or turned into a task; a membership ended.
+
+User text is shown with st.text / st.caption of plain strings (never Markdown or HTML).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.forum import decisions as decision_service
+from employdash.forum import meeting_edits, minutes
+from employdash.forum import meetings as meeting_service
+from employdash.forum import membership as membership_service
+from employdash.forum import structure as forum_service
+from employdash.forum.decisions import DecisionRow
+from employdash.forum.meetings import MeetingInput
+from employdash.i18n import fmt_date
+
+FLASH = "_record_flash"
+
+
+def flash(ctx: PageContext) -> None:
+    """The outcome of the last write, shown once after the rerun it caused."""
+    key = st.session_state.pop(FLASH, None)
+    if key:
+        st.success(ctx.tr(key), icon=":material/check_circle:")
+
+
+def done(key: str) -> None:
+    """Remember a success message for the next run, then rerun."""
+    _done(key)
+
+
+def _done(key: str) -> None:
+    st.session_state[FLASH] = key
+    st.rerun()
+
+
+def read_minutes(ctx: PageContext, meeting_id: int) -> None:
+    """The minutes on screen, in the order the PDF and Word files print them."""
+    record = meeting_service.meeting_record(ctx.db, ctx.actor, meeting_id)
+    title, parts = minutes.sections(record, ctx.lang)
+    with st.expander(ctx.tr("forum.meeting.read"), icon=":material/article:"):
+        st.text(title)
+        for heading, lines in parts:
+            st.caption(heading)
+            st.text("\n".join(f"• {line}" for line in lines))
+
+
+def _lines(text: str) -> list[str]:
+    return [x.strip() for x in (text or "").splitlines() if x.strip()]
+
+
+def _guests(data: MeetingInput) -> str:
+    return "\n".join(
+        f"{g['name']}, {g['organisation']}" if g.get("organisation") else g["name"]
+        for g in data.guests
+    )
+
+
+def correct_form(ctx: PageContext, meeting_id: int) -> None:
+    """Open a saved meeting and correct it; the save names the version it was opened at."""
+    data, version = meeting_edits.meeting_input(ctx.db, ctx.actor, meeting_id)
+    people = {
+        p["id"]: p["full_name"]
+        for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+    }
+    team_members = [
+        r["person_id"]
+        for r in forum_service.members(ctx.db, ctx.actor, ctx.locality_code, as_of=data.held_on)
+        if r["team_id"] == data.team_id
+    ]
+    expected = list(dict.fromkeys([*data.attendance, *team_members]))
+    with (
+        st.expander(ctx.tr("forum.meeting.correct"), icon=":material/edit:"),
+        st.form(f"meeting_fix_{meeting_id}_{version}"),
+    ):
+        held_on = st.date_input(ctx.tr("meet.date"), data.held_on, format="DD/MM/YYYY")
+        present = st.multiselect(
+            ctx.tr("forum.meeting.present"),
+            expected,
+            default=[p for p, v in data.attendance.items() if v],
+            format_func=lambda i: people.get(i, str(i)),
+        )
+        guests = st.text_area(ctx.tr("meet.guests"), _guests(data), help=ctx.tr("meet.guests.help"))
+        agenda = st.text_area(ctx.tr("meet.agenda"), "\n".join(data.agenda))
+        issues = st.text_area(ctx.tr("meet.issues"), data.issues)
+        decided = st.text_area(
+            ctx.tr("meet.decisions"), "\n".join(data.decisions), help=ctx.tr("meet.decisions.help")
+        )
+        cols = st.columns(3)
+        nexts = [
+            col.date_input(
+                ctx.tr("meet.next", n=i + 1),
+                data.next_dates[i] if i < len(data.next_dates) else None,
+                format="DD/MM/YYYY",
+                key=f"meeting_fix_next_{meeting_id}_{version}_{i}",
+            )
+            for i, col in enumerate(cols)
+        ]
+        if st.form_submit_button(ctx.tr("common.save"), type="primary", icon=":material/save:"):
+            data.held_on = held_on
+            data.attendance = {p: p in present for p in expected}
+            data.guests = [
+                dict(zip(("name", "organisation"), (a.strip(), b.strip()), strict=True))
+                for a, _, b in (g.partition(",") for g in _lines(guests))
+            ]
+            data.agenda = _lines(agenda)
+            data.issues = issues
+            data.decisions = _lines(decided)
+            data.next_dates = [d for d in nexts if isinstance(d, date)]
+            with guarded():
+                meeting_edits.correct_meeting(ctx.db, ctx.actor, meeting_id, version, data)
+                _done("forum.meeting.corrected")
+
+
+def delete_form(ctx: PageContext, meeting_id: int) -> None:
+    _, version = meeting_edits.meeting_input(ctx.db, ctx.actor, meeting_id)
+    with (
+        st.expander(ctx.tr("forum.meeting.delete"), icon=":material/delete:"),
+        st.form(f"meeting_delete_{meeting_id}_{version}"),
+    ):
+        reason = st.text_input(ctx.tr("forum.meeting.delete_reason"), max_chars=300)
+        if st.form_submit_button(ctx.tr("forum.meeting.delete"), icon=":material/delete:"):
+            with guarded():
+                meeting_edits.delete_meeting(
+                    ctx.db, ctx.actor, ctx.locality_code, meeting_id, version, reason
+                )
+                st.session_state.pop("forum_meeting_pick", None)
+                _done("forum.meeting.deleted")
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+def _decision_label(ctx: PageContext, d: DecisionRow) -> str:
+    return f"{fmt_date(d.held_on, ctx.lang)} · {d.text[:80]} · #{d.id}"
+
+
+def decisions(ctx: PageContext, rows: list[DecisionRow], editable: bool) -> None:
+    """Open decisions first; closed ones with their date and outcome."""
+    if not rows:
+        st.info(ctx.tr("forum.decisions.none"), icon=":material/gavel:")
+        return
+    open_rows = [d for d in rows if d.is_open]
+    closed = [d for d in rows if not d.is_open]
+    st.subheader(ctx.tr("forum.decisions.open", n=len(open_rows)))
+    for d in open_rows:
+        st.text(f"• {d.text}")
+        st.caption(ctx.tr("forum.decision.meeting", date=fmt_date(d.held_on, ctx.lang)))
+    if closed:
+        with st.expander(ctx.tr("forum.decisions.closed", n=len(closed))):
+            for d in closed:
+                st.text(f"• {d.text}")
+                note = (
+                    ctx.tr("forum.decision.to_task")
+                    if d.task_id
+                    else ctx.tr("forum.decision.closed_on", date=fmt_date(d.closed_on, ctx.lang))
+                )
+                st.caption(" · ".join(x for x in (note, d.outcome or "") if x))
+    if editable and open_rows:
+        _decision_forms(ctx, open_rows)
+
+
+def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
+    by_id = {d.id: d for d in open_rows}
+    with (
+        st.expander(ctx.tr("forum.decision.close"), icon=":material/task_alt:"),
+        st.form("decision_close", clear_on_submit=True),
+    ):
+        picked = st.selectbox(
+            ctx.tr("forum.decision.pick"),
+            list(by_id),
+            format_func=lambda i: _decision_label(ctx, by_id[i]),
+        )
+        on = st.date_input(ctx.tr("forum.decision.close_on"), date.today(), format="DD/MM/YYYY")
+        outcome = st.text_area(ctx.tr("forum.decision.outcome"))
+        if st.form_submit_button(ctx.tr("forum.decision.close"), type="primary"):
+            d = by_id[picked]
+            with guarded():
+                decision_service.close_decision(
+                    ctx.db, ctx.actor, ctx.locality_code, d.id, d.version, on, outcome
+                )
+                _done("common.saved")
+    people = {
+        p["id"]: p["full_name"]
+        for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+    }
+    with (
+        st.expander(ctx.tr("forum.decision.make_task"), icon=":material/add_task:"),
+        st.form("decision_task", clear_on_submit=True),
+    ):
+        picked = st.selectbox(
+            ctx.tr("forum.decision.pick"),
+            list(by_id),
+            format_func=lambda i: _decision_label(ctx, by_id[i]),
+            key="decision_task_pick",
+        )
+        owner = st.selectbox(
+            ctx.tr("task.owner"), [None, *people], format_func=lambda i: people.get(i, "—")
+        )
+        due = st.date_input(ctx.tr("task.due_date"), None, format="DD/MM/YYYY")
+        if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
+            d = by_id[picked]
+            with guarded():
+                decision_service.decision_to_task(
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    d.id,
+                    d.version,
+                    {"owner_person_id": owner, "due_date": due},
+                )
+                _done("common.saved")
+
+
+# --- membership ---------------------------------------------------------------------------------
+
+
+def end_membership_form(ctx: PageContext, rows: list[dict]) -> None:
+    """Editors: end a membership on a date (history and past attendance stay)."""
+    if not rows:
+        return
+    by_id = {r["membership_id"]: r for r in rows}
+    with (
+        st.expander(ctx.tr("forum.members.end"), icon=":material/person_remove:"),
+        st.form("member_end", clear_on_submit=True),
+    ):
+        picked = st.selectbox(
+            ctx.tr("forum.members.pick"),
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
+        )
+        on = st.date_input(ctx.tr("forum.members.end_on"), date.today(), format="DD/MM/YYYY")
+        if st.form_submit_button(ctx.tr("forum.members.end"), icon=":material/person_remove:"):
+            row = by_id[picked]
+            with guarded():
+                membership_service.end_membership(
+                    ctx.db,
+                    ctx.actor,
+                    ctx.locality_code,
+                    row["membership_id"],
+                    row["membership_version"],
+                    on,
+                )
+                _done("forum.members.ended")

@@ -1,0 +1,180 @@
+"""Setting the forum up in the UI: the empty state that creates the forum (or says whom to ask),
+the forum's name, its teams (kind, name, lead, focus; renamed or deactivated) and the fixed
+vocabulary of forum roles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.access import Area
+from employdash.forum import setup as setup_service
+from employdash.forum import structure as forum_service
+from employdash.forum.structure import Overview
+from employdash.forum.vocabulary import FORUM_ROLES, TEAM_KINDS
+
+FLASH = "_setup_flash"
+
+
+def role_label(ctx: PageContext, role: str | None) -> str:
+    """A role of the fixed vocabulary in the reader's language; older free text as written."""
+    if not role:
+        return ""
+    return ctx.tr(f"forum.role.{role}") if role in FORUM_ROLES else role
+
+
+def flash(ctx: PageContext) -> None:
+    key = st.session_state.pop(FLASH, None)
+    if key:
+        st.success(ctx.tr(key), icon=":material/check_circle:")
+
+
+def _done(key: str) -> None:
+    st.session_state[FLASH] = key
+    st.rerun()
+
+
+def no_forum(ctx: PageContext) -> None:
+    """The empty state: a user who may set the forum up gets the form; others are told whom to
+    ask."""
+    if not ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        st.info(ctx.tr("forum.none.readonly"), icon=":material/groups:")
+        return
+    st.info(ctx.tr("forum.none.setup"), icon=":material/groups:")
+    with st.form("forum_create"):
+        name = st.text_input(
+            ctx.tr("forum.setup.name"),
+            ctx.tr("forum.setup.default_name", locality=ctx.locality.name(ctx.lang))
+            if ctx.locality
+            else "",
+            max_chars=200,
+        )
+        left, right = st.columns(2)
+        started = left.date_input(
+            ctx.tr("forum.setup.started_on"), date.today(), format="DD/MM/YYYY"
+        )
+        stage = right.selectbox(
+            ctx.tr("forum.setup.stage"),
+            (1, 2, 3),
+            format_func=lambda n: f"{n}. {ctx.tr(f'forum.stage.{n}')}",
+        )
+        if st.form_submit_button(
+            ctx.tr("forum.setup.create"), type="primary", icon=":material/add:"
+        ):
+            with guarded():
+                setup_service.create_forum(
+                    ctx.db, ctx.actor, ctx.locality_code, name, started, stage
+                )
+                _done("forum.setup.created")
+
+
+def _team_label(ctx: PageContext, kind: str, name: str) -> str:
+    return f"{ctx.tr('forum.kind.' + kind)}: {name}"
+
+
+def setup_tab(ctx: PageContext, view: Overview) -> None:
+    """Editors: the forum's name, a new team, and a team renamed, re-led or deactivated."""
+    people = {
+        p["id"]: p["full_name"]
+        for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+    }
+    focuses = {f["id"]: f["title"] for f in view.focuses}
+    if not people:
+        st.info(ctx.tr("forum.setup.no_people"), icon=":material/contacts:")
+        st.page_link("pages/people.py", label=ctx.tr("page.people"), icon=":material/contacts:")
+    with st.form("team_new", clear_on_submit=True):
+        st.markdown(f"**{ctx.tr('forum.setup.team_new')}**")
+        left, right = st.columns(2)
+        kind = left.selectbox(
+            ctx.tr("forum.setup.kind"),
+            TEAM_KINDS,
+            format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
+        )
+        name = right.text_input(ctx.tr("forum.setup.team_name"), max_chars=200)
+        left, right = st.columns(2)
+        lead = left.selectbox(
+            ctx.tr("forum.setup.lead"), [None, *people], format_func=lambda i: people.get(i, "—")
+        )
+        focus = right.selectbox(
+            ctx.tr("forum.col.focus"), [None, *focuses], format_func=lambda i: focuses.get(i, "—")
+        )
+        if st.form_submit_button(ctx.tr("forum.setup.team_create"), icon=":material/group_add:"):
+            with guarded():
+                setup_service.create_team(
+                    ctx.db, ctx.actor, ctx.locality_code, kind, name, lead, focus
+                )
+                _done("forum.setup.team_created")
+    teams = {t.id: t for t in setup_service.list_teams(ctx.db, ctx.actor, ctx.locality_code)}
+    if teams:
+        with st.expander(ctx.tr("forum.setup.team_edit"), icon=":material/edit:"):
+            tid = st.selectbox(
+                ctx.tr("forum.col.team"),
+                list(teams),
+                format_func=lambda i: (
+                    _team_label(ctx, teams[i].kind, teams[i].name)
+                    + ("" if teams[i].active else f" ({ctx.tr('forum.setup.inactive')})")
+                ),
+                key="team_edit_pick",
+            )
+            team = teams[tid]
+            with st.form(f"team_edit_{tid}_{team.version}"):
+                name = st.text_input(ctx.tr("forum.setup.team_name"), team.name, max_chars=200)
+                lead_opts = [None, *people]
+                lead = st.selectbox(
+                    ctx.tr("forum.setup.lead"),
+                    lead_opts,
+                    index=lead_opts.index(team.lead_person_id)
+                    if team.lead_person_id in people
+                    else 0,
+                    format_func=lambda i: people.get(i, "—"),
+                )
+                focus_opts = [None, *focuses]
+                focus = st.selectbox(
+                    ctx.tr("forum.col.focus"),
+                    focus_opts,
+                    index=focus_opts.index(team.focus_id) if team.focus_id in focuses else 0,
+                    format_func=lambda i: focuses.get(i, "—"),
+                )
+                active = st.checkbox(ctx.tr("forum.setup.active"), team.active)
+                if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+                    with guarded():
+                        setup_service.update_team(
+                            ctx.db,
+                            ctx.actor,
+                            ctx.locality_code,
+                            tid,
+                            team.version,
+                            {
+                                "name": name,
+                                "lead_person_id": lead,
+                                "focus_id": focus,
+                                "active": active,
+                            },
+                        )
+                        _done("common.saved")
+    with st.expander(ctx.tr("forum.setup.rename"), icon=":material/edit:"):
+        version = setup_service.forum_version(ctx.db, ctx.actor, ctx.locality_code)
+        with st.form(f"forum_rename_{version}"):
+            name = st.text_input(ctx.tr("forum.setup.name"), view.name, max_chars=200)
+            if st.form_submit_button(ctx.tr("common.save")):
+                with guarded():
+                    setup_service.rename_forum(ctx.db, ctx.actor, ctx.locality_code, version, name)
+                    _done("common.saved")
+
+
+def lead_to_setup(ctx: PageContext) -> None:
+    """The empty state of the forum's other pages: where the forum is set up, or whom to ask."""
+    if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+        st.info(ctx.tr("forum.none.go_setup"), icon=":material/groups:")
+        st.page_link("pages/forum.py", label=ctx.tr("page.forum"), icon=":material/groups:")
+    else:
+        st.info(ctx.tr("forum.none.readonly"), icon=":material/groups:")
+
+
+def unlinked_account(ctx: PageContext) -> None:
+    """A member whose account is not yet linked to a person sees no tasks: say whom to ask."""
+    st.info(ctx.tr("task.my.unlinked"), icon=":material/link_off:")

@@ -1,0 +1,88 @@
+"""Notes on a task (listed on it, added by anyone who may update it, the reason when blocked) and
+the manager's cancel or delete with a reason.
+
+Note text is the user's: shown with st.text, never as Markdown.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.shell.context import PageContext
+from components.shell.feedback import guarded
+from employdash.errors import DomainError
+from employdash.forum import tasks as task_service
+from employdash.i18n import fmt_date
+
+NOTE = "task_note_{id}"
+
+
+def note_key(task_id: int) -> str:
+    return NOTE.format(id=task_id)
+
+
+def pending_note(task_id: int) -> str:
+    """What the user typed in the task's note field (the reason, when they mark it blocked)."""
+    return str(st.session_state.get(note_key(task_id)) or "")
+
+
+def _add(ctx: PageContext, task: dict) -> None:
+    body = pending_note(task["id"])
+    try:
+        task_service.add_note(ctx.db, ctx.actor, task["id"], body)
+    except DomainError as exc:  # shown on the next run by the card
+        st.session_state[f"_task_error_{task['id']}"] = exc
+    else:
+        st.session_state[note_key(task["id"])] = ""
+
+
+def notes(ctx: PageContext, task: dict, with_input: bool = True) -> None:
+    """The task's notes, oldest first, and (if the user may update it) a field to add one."""
+    listed = task_service.notes(ctx.db, ctx.actor, task["id"])
+    if with_input and task["editable"]:
+        st.text_input(
+            ctx.tr("task.note"),
+            key=note_key(task["id"]),
+            max_chars=4000,
+            placeholder=ctx.tr("task.note"),
+            label_visibility="collapsed",
+        )
+        st.button(
+            ctx.tr("task.note.add"),
+            key=f"task_note_add_{task['id']}",
+            icon=":material/note_add:",
+            on_click=_add,
+            args=(ctx, task),
+        )
+    if listed:
+        with st.expander(ctx.tr("task.notes", n=len(listed)), icon=":material/notes:"):
+            for n in listed:
+                st.caption(
+                    ctx.tr(
+                        "task.note.by",
+                        author=n.author,
+                        when=fmt_date(n.created_at.date(), ctx.lang),
+                    )
+                )
+                st.text(n.body)
+
+
+def manage(ctx: PageContext, task: dict) -> None:
+    """Managers: cancel a task (it stays in the history, out of the counts) or delete it."""
+    with (
+        st.expander(ctx.tr("task.manage"), icon=":material/cancel:"),
+        st.form(f"task_manage_{task['id']}_{task['version']}", clear_on_submit=True),
+    ):
+        reason = st.text_input(ctx.tr("task.reason"), max_chars=1000)
+        left, right = st.columns(2)
+        cancel = left.form_submit_button(ctx.tr("task.cancel"), icon=":material/cancel:")
+        remove = right.form_submit_button(ctx.tr("task.delete"), icon=":material/delete:")
+        if cancel or remove:
+            with guarded():
+                if cancel:
+                    task_service.cancel_task(ctx.db, ctx.actor, task["id"], task["version"], reason)
+                else:
+                    task_service.delete_task(ctx.db, ctx.actor, task["id"], task["version"], reason)
+                st.session_state.pop("task_edit_pick", None)
+                st.success(ctx.tr("task.cancelled_done" if cancel else "task.deleted_done"))
+                st.rerun()

@@ -1,0 +1,38 @@
+"""People of the locality: one register the forum, the stakeholder map and mentoring share."""
+
+import streamlit as st
+
+from components.common import people as pw
+from components.shell.context import current
+from components.shell.feedback import guarded
+from employdash import people
+from employdash.access import Area
+
+ctx = current()
+st.header(ctx.tr("page.people"))
+if ctx.locality is None:
+    st.info(ctx.tr("people.pick_locality"))
+    st.stop()
+
+with guarded():
+    pw.flash(ctx)
+    st.caption(ctx.tr("people.intro", locality=ctx.locality.name(ctx.lang)))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    text = left.text_input(ctx.tr("people.search"), key="people_search")
+    inactive = right.checkbox(ctx.tr("people.show_inactive"), key="people_inactive")
+    rows = people.search_people(ctx.db, ctx.actor, ctx.locality_code, text, inactive)
+    editor = ctx.actor.can_write(Area.PEOPLE, ctx.locality_code)
+    if rows:
+        pw.table(ctx, rows)
+    elif not text:
+        st.info(
+            ctx.tr("people.none" if editor else "people.none.readonly"), icon=":material/group:"
+        )
+    else:
+        st.info(ctx.tr("people.no_match"))
+    if editor:
+        with st.expander(ctx.tr("people.create"), icon=":material/person_add:", expanded=not rows):
+            pw.create_form(ctx)
+        if rows:
+            with st.expander(ctx.tr("people.edit"), icon=":material/edit:"):
+                pw.edit_form(ctx, rows)
