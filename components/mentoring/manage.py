@@ -127,7 +127,7 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 svc.create_program(
                     ctx.db,
                     ctx.actor,
-                    locality_code=ctx.locality_code or 0,
+                    locality_code=ctx.locality_code,
                     kind=kind,
                     **values,
                 )
@@ -229,7 +229,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
 def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.targets.title"))
-    rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code or 0,), today)
+    rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code,), today)
     if rows:
         show_table(ctx, progress_table(ctx, rows))
     with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=True):

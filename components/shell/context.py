@@ -12,6 +12,7 @@ import streamlit as st
 
 from employdash.access import Actor
 from employdash.db import Database
+from employdash.errors import NotFound
 from employdash.i18n import t
 from employdash.localities import LocalityInfo
 
@@ -30,8 +31,12 @@ class PageContext:
         return t(key, self.lang, **params)
 
     @property
-    def locality_code(self) -> int | None:
-        return self.locality.code if self.locality else None
+    def locality_code(self) -> int:
+        """The chosen locality's code. A user with no locality in scope has none; pages check
+        `locality` first, and a page that does not is refused with a message, not a trace."""
+        if self.locality is None:
+            raise NotFound("no locality chosen")
+        return self.locality.code
 
 
 def set_current(ctx: PageContext) -> None:
@@ -39,7 +44,8 @@ def set_current(ctx: PageContext) -> None:
 
 
 def current() -> PageContext:
-    return st.session_state[_KEY]
+    ctx: PageContext = st.session_state[_KEY]
+    return ctx
 
 
 def lang() -> str:
