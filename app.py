@@ -8,7 +8,7 @@ from components import auth, navigation, shell, style
 from components.context import PageContext, lang, set_current, tr
 from components.feedback import show_error
 from employdash.config import get_config
-from employdash.db import check_schema, get_database
+from employdash.db import check_schema, get_database, outage
 from employdash.errors import DomainError
 from employdash.services import localities
 from employdash.services.users import ensure_safe_to_serve
@@ -69,4 +69,16 @@ def main() -> None:
         show_error(exc)
 
 
-main()
+def guarded_main() -> None:
+    """The last line of defence: a database outage anywhere is a message, never a trace."""
+    try:
+        main()
+    except Exception as exc:  # Streamlit's rerun and stop are BaseException: they pass through
+        unavailable = outage(exc)
+        if unavailable is None:
+            raise
+        style.apply(lang())
+        show_error(unavailable)
+
+
+guarded_main()
