@@ -11,7 +11,7 @@ from components.shell.context import PageContext, lang, set_current, tr
 from components.shell.feedback import show_error
 from employdash import localities
 from employdash.config import get_config
-from employdash.db import check_schema, get_database
+from employdash.db import check_schema, get_database, outage
 from employdash.errors import DomainError
 from employdash.users import ensure_safe_to_serve
 
@@ -71,4 +71,16 @@ def main() -> None:
         show_error(exc)
 
 
-main()
+def guarded_main() -> None:
+    """The last line of defence: a database outage anywhere is a message, never a trace."""
+    try:
+        main()
+    except Exception as exc:  # Streamlit's rerun and stop are BaseException: they pass through
+        unavailable = outage(exc)
+        if unavailable is None:
+            raise
+        style.apply(lang())
+        show_error(unavailable)
+
+
+guarded_main()

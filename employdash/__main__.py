@@ -1,12 +1,12 @@
-"""Command line: `python -m employdash prepare|migrate|create-admin`."""
+"""Command line: `python -m employdash prepare|migrate|create-admin|backup|restore`."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
-from employdash.bootstrap import prepare
 from employdash.config import get_config
 from employdash.db import get_database, migrate
 from employdash.errors import DomainError
@@ -19,16 +19,34 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="upgrade the schema to the newest revision")
     admin = sub.add_parser("create-admin", help="create an administrator (production set-up)")
     admin.add_argument("username")
+    dump = sub.add_parser("backup", help="write a consistent backup, also while the app runs")
+    dump.add_argument("file", type=Path)
+    load = sub.add_parser("restore", help="restore a backup into an empty database")
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--force", action="store_true", help="replace the contents of a database that is not empty"
+    )
     args = parser.parse_args(argv)
 
-    config = get_config()
-    db = get_database(config.DATABASE_URL)
     try:
+        config = get_config()
+        db = get_database(config.DATABASE_URL)
         if args.command == "prepare":
+            from employdash.bootstrap import prepare  # the seed's imports only when needed
+
             print(prepare(db, config))
         elif args.command == "migrate":
             migrate(db)
             print("schema up to date")
+        elif args.command == "backup":
+            from employdash.backup import backup
+
+            print(f"backup written to {backup(db, args.file)}")
+        elif args.command == "restore":
+            from employdash.backup import restore
+
+            restore(db, args.file, force=args.force)
+            print(f"restored {args.file}")
         else:
             from employdash.users import bootstrap_admin
 

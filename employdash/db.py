@@ -2,18 +2,20 @@
 
 Services receive a `Database` and run each operation in one `transaction()`, so a failure midway
 rolls everything back. Connection failures surface as `DatabaseUnavailable`, which the UI shows as
-a message instead of a stack trace.
+a message instead of a stack trace. On PostgreSQL the pool checks each connection before use
+(`pool_pre_ping`), so after an outage the app recovers by itself once the server is back: the dead
+connections are dropped and new ones made, with no restart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from employdash.errors import DatabaseUnavailable, SchemaOutdated
@@ -38,7 +40,32 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        # A server that does not answer is an outage message after 5 s, not a frozen page.
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def outage(exc: BaseException) -> DatabaseUnavailable | None:
+    """The outage an exception means, if it means one (a lost or refused connection)."""
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return DatabaseUnavailable(str(getattr(exc, "orig", exc)))
+    return None
+
+
+def _quietly(step: Callable[[], None]) -> None:
+    """Roll back or close a session whose connection may be dead: the server has already dropped
+    the transaction, and the error that matters is the one being raised."""
+    with suppress(DBAPIError):
+        step()
 
 
 class Database:
@@ -60,22 +87,23 @@ class Database:
         try:
             yield session
             session.commit()
-        except (OperationalError, DBAPIError) as exc:
-            session.rollback()
-            if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                raise DatabaseUnavailable(str(exc.orig)) from exc
+        except DBAPIError as exc:
+            _quietly(session.rollback)
+            unavailable = outage(exc)
+            if unavailable is not None:
+                raise unavailable from exc
             raise
         except BaseException:
-            session.rollback()
+            _quietly(session.rollback)
             raise
         finally:
-            session.close()
+            _quietly(session.close)
 
     def ping(self) -> None:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except (OperationalError, DBAPIError) as exc:
+        except DBAPIError as exc:
             raise DatabaseUnavailable(str(getattr(exc, "orig", exc))) from exc
 
     def dispose(self) -> None:
@@ -101,15 +129,28 @@ def migrate(db: Database) -> None:
         command.upgrade(cfg, "head")
 
 
-def check_schema(db: Database) -> None:
-    """Raise `SchemaOutdated` when the database is behind the code's migrations."""
-    from alembic.runtime.migration import MigrationContext
+@lru_cache(maxsize=1)
+def code_head() -> str | None:
+    """The newest migration the code ships (read once per process: the files do not change)."""
     from alembic.script import ScriptDirectory
 
-    db.ping()
-    head = ScriptDirectory.from_config(alembic_config(db.url)).get_current_head()
-    with db.engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+
+
+def check_schema(db: Database) -> None:
+    """Raise `SchemaOutdated` when the database is behind the code's migrations.
+
+    Runs on every page load, so it costs one small query: the revision read doubles as the
+    connection check (`DatabaseUnavailable` when the server cannot be reached).
+    """
+    from alembic.runtime.migration import MigrationContext
+
+    head = code_head()
+    try:
+        with db.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(str(getattr(exc, "orig", exc))) from exc
     if current != head:
         raise SchemaOutdated(
             f"database at {current}, code expects {head}", current=current, head=head

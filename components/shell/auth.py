@@ -1,17 +1,39 @@
-"""The login gate around streamlit-authenticator.
+"""The login gate around streamlit-authenticator, with revocable sessions and a quick login.
 
-The authenticator draws the form, checks the bcrypt hash and keeps the signed session cookie. What
-it keeps only in memory is moved to the database here: failed attempts (a lock that holds across
-restarts and replicas) and the audit of logins. It is built on every run from the database's
-active, unlocked users, so a deactivation or a lock applies at once.
+The authenticator draws the form and checks the bcrypt hash. What it keeps only in memory is moved
+to the database here: failed attempts (a lock that holds across restarts and replicas) and the
+audit of logins. It is built on every run from the database's active, unlocked users, so a
+deactivation or a lock applies at once.
+
+Sessions are revocable: the login cookie carries the user's session version (signed with the rest)
+and every run checks the session's version against the database. Logout, a password reset, a role
+change or a deactivation moves the version on, so older cookies and open sessions of that user end
+on their next run, on every replica. A stale, forged, malformed or expired cookie is ignored and
+the login form is shown; it never reaches the app as an exception.
+
+The cookie is this module's, not the library's. The library reads the login cookie from the HTTP
+request (`st.context.cookies`) but also draws a cookie component on every run whose answer, and
+the answer of the component that writes the cookie after a login, each trigger one more rerun of
+the whole app from the browser: a login took three runs and two browser round trips, and every new
+session one extra run (profiled in benchmarks/results/foundation.md). Here the cookie is read from
+the request the same way and written or deleted by a small script in a zero-height HTML frame,
+which answers nothing, so a login is one run plus an immediate server-side rerun.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import jwt
 import streamlit as st
+import streamlit.components.v1 as components
 import streamlit_authenticator as stauth
+from streamlit_authenticator.controllers import AuthenticationController, CookieController
+from streamlit_authenticator.utilities import Encryptor
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from components.shell.context import tr
@@ -21,18 +43,100 @@ from employdash.config import Config
 from employdash.db import Database
 
 _AUTH_KEY = "_authenticator"
+SESSION_VERSION_KEY = "_session_version"
+_PENDING_KEY = "_cookie_pending"  # a cookie write or delete waiting for the next run to draw it
+_JUST_LOGGED_IN = "_just_logged_in"
+
+
+class _SignedCookie:
+    """The login cookie: a JWT with the username, expiry and session version."""
+
+    def __init__(self, config: Config, db: Database) -> None:
+        self.cookie_name: str = config.COOKIE_NAME
+        self.cookie_key: str = config.COOKIE_KEY
+        self.cookie_expiry_days: float = config.COOKIE_EXPIRY_DAYS
+        self.db = db
+
+    def get_cookie(self) -> dict[str, Any] | None:
+        if st.session_state.get("logout"):
+            return None
+        raw = st.context.cookies.get(self.cookie_name)
+        if not raw:
+            return None
+        try:
+            claims = jwt.decode(raw, self.cookie_key, algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return None
+        username, expires, version = (
+            claims.get("username"),
+            claims.get("exp_date"),
+            claims.get("sv"),
+        )
+        if not isinstance(username, str) or not isinstance(expires, int | float):
+            return None
+        if expires <= time.time() or users.resume_session(self.db, username, version) is None:
+            return None
+        st.session_state[SESSION_VERSION_KEY] = version
+        return claims
+
+    def set_cookie(self) -> None:
+        if not self.cookie_expiry_days:
+            return
+        expires = datetime.now(UTC) + timedelta(days=self.cookie_expiry_days)
+        claims = {
+            "username": st.session_state["username"],
+            "exp_date": expires.timestamp(),
+            "sv": st.session_state.get(SESSION_VERSION_KEY),
+        }
+        token = jwt.encode(claims, self.cookie_key, algorithm="HS256")
+        st.session_state[_PENDING_KEY] = (token, expires)
+
+    def delete_cookie(self) -> None:
+        st.session_state[_PENDING_KEY] = ("", datetime(1970, 1, 1, tzinfo=UTC))
+
+
+class _CookieController(CookieController):
+    def __init__(self, config: Config, db: Database) -> None:  # no library cookie component
+        self.cookie_model = _SignedCookie(config, db)
+
+
+class _Authenticator(stauth.Authenticate):
+    """The library's login and logout views over this module's cookie.
+
+    `Authenticate.__init__` would build the library's cookie controller (and draw its component),
+    so its few assignments are made here instead, with the same values it would make.
+    """
+
+    def __init__(self, credentials: dict, config: Config, db: Database) -> None:
+        self.api_key = None
+        self.attrs = {"login_sleep_time": config.LOGIN_SLEEP_SECONDS}
+        self.secret_key = config.COOKIE_KEY
+        self.path = None
+        self.cookie_controller = _CookieController(config, db)
+        self.authentication_controller = AuthenticationController(
+            credentials, None, False, None, None, config.COOKIE_KEY, None
+        )
+        self.encryptor = Encryptor(config.COOKIE_KEY)
+
+
+def _write_pending_cookie(config: Config) -> None:
+    """Draw the pending cookie write or delete: a script in a frame that sends nothing back."""
+    pending = st.session_state.pop(_PENDING_KEY, None)
+    if pending is None:
+        return
+    value, expires = pending
+    cookie = (
+        f"{config.COOKIE_NAME}={value}; path=/; SameSite=Strict; "
+        f"expires={expires.strftime('%a, %d %b %Y %H:%M:%S GMT')}"
+    )
+    st.html("<style>.element-container:has(iframe[height='0']){display:none}</style>")
+    script = f"<script>window.parent.document.cookie = {json.dumps(cookie)};</script>"
+    components.html(script, height=0)
 
 
 def _authenticator(db: Database, config: Config) -> tuple[stauth.Authenticate, dict]:
-    credentials = users.authenticator_credentials(db)
-    authenticator = stauth.Authenticate(
-        copy.deepcopy(credentials),
-        config.COOKIE_NAME,
-        config.COOKIE_KEY,
-        config.COOKIE_EXPIRY_DAYS,
-        auto_hash=False,
-        login_sleep_time=config.LOGIN_SLEEP_SECONDS,
-    )
+    credentials = copy.deepcopy(users.authenticator_credentials(db))
+    authenticator = _Authenticator(credentials, config, db)
     return authenticator, authenticator.authentication_controller.authentication_model.credentials
 
 
@@ -40,8 +144,14 @@ def _failed_usernames(credentials: dict) -> list[str]:
     return [u for u, c in credentials["usernames"].items() if c.get("failed_login_attempts")]
 
 
+def _logged_in(db: Database, username: str) -> None:
+    st.session_state[SESSION_VERSION_KEY] = users.record_login(db, username, succeeded=True)
+    st.session_state[_JUST_LOGGED_IN] = True
+
+
 def login_gate(db: Database, config: Config) -> Actor | None:
     """Draw the login form when needed; return the acting user once logged in."""
+    _write_pending_cookie(config)
     authenticator, credentials = _authenticator(db, config)
     st.session_state[_AUTH_KEY] = authenticator
     fields = {
@@ -55,7 +165,7 @@ def login_gate(db: Database, config: Config) -> Actor | None:
         authenticator.login(
             location="main",
             fields=fields,
-            callback=lambda info: users.record_login(db, info["username"], succeeded=True),
+            callback=lambda info: _logged_in(db, info["username"]),
         )
     except LoginError:
         # A cookie for a user who is now inactive or locked: drop it and ask for a login.
@@ -63,6 +173,8 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     for username in _failed_usernames(credentials):
         users.record_login(db, username, succeeded=False)
     status = st.session_state.get("authentication_status")
+    if st.session_state.pop(_JUST_LOGGED_IN, False):
+        st.rerun()  # at once, on the server: the page without the form, and the cookie written
     if status is False:
         st.error(
             tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES)
@@ -70,9 +182,13 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     if not status:
         if config.DEMO_MODE:
             st.info(tr("login.demo_hint"))
+        _write_pending_cookie(config)  # a dropped cookie is deleted in this run already
         return None
-    actor = users.load_actor(db, st.session_state["username"])
+    actor = users.resume_session(
+        db, st.session_state["username"], st.session_state.get(SESSION_VERSION_KEY)
+    )
     if actor is None:
+        # Revoked (logout elsewhere, password reset, role change) or deactivated: back to login.
         authenticator.logout(location="unrendered")
         st.rerun()
     return actor
@@ -86,3 +202,5 @@ def logout_button(db: Database, actor: Actor) -> None:
         key="logout_button",
         callback=lambda _info: users.record_logout(db, actor),
     )
+    if not st.session_state.get("authentication_status"):
+        st.rerun()  # the login form, and the cookie deleted, in the next run

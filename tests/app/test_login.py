@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from employdash import users
 from employdash.db import Database
 from employdash.models import AuditEntry
 from tests.support.apptest import APP, app_as, reset_caches, texts
@@ -116,3 +117,49 @@ def test_locality_picker_follows_the_language_and_keeps_the_choice(app_db: str) 
     fresh = app_as("manager", locality=246, lang="en")
     picker = next(s for s in fresh.sidebar.selectbox if s.key == "locality_code_en")
     assert sorted(picker.options) == ["Netivot", "Sederot"] and picker.value == 246
+
+
+def _session_at(username: str, version: int | None) -> AppTest:
+    """A session as the login left it, at `version` (AppTest cannot carry a cookie)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+    if version is not None:
+        at.session_state["_session_version"] = version
+    return at.run()
+
+
+@pytest.mark.parametrize("revoke", ["reset_password", "logout", "role_change"])
+def test_a_revoked_session_lands_on_the_login_form(app_db: str, revoke: str) -> None:
+    db = Database(app_db)
+    admin, manager = users.load_actor(db, "admin"), users.load_actor(db, "manager")
+    assert admin and manager
+    version = users.session_version(db, "manager")
+    assert _session_at("manager", version).session_state["authentication_status"] is True
+    if revoke == "reset_password":
+        users.reset_password(db, admin, manager.user_id, "a-brand-new-password")
+    elif revoke == "logout":
+        users.record_logout(db, manager)  # in another tab, or on another replica
+    else:
+        form = users.UserForm("manager", manager.full_name, "member", (1031,), None)
+        users.update_user(db, admin, manager.user_id, form, active=True)
+    db.dispose()
+    at = _session_at("manager", version)  # the same session's next run
+    assert not at.exception
+    assert at.session_state["authentication_status"] is not True
+    assert len(at.text_input) == 2
+    assert "יציאה" not in [b.label for b in at.button]  # no logout button: not signed in
+
+
+def test_a_session_without_a_version_is_not_trusted(app_db: str) -> None:
+    at = _session_at("admin", None)
+    assert not at.exception
+    assert at.session_state["authentication_status"] is not True
+    assert len(at.text_input) == 2
+
+
+def test_a_password_over_72_bytes_at_login_is_refused_not_a_crash(app_db: str) -> None:
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "ש" * 40)
+    assert not at.exception
+    assert at.session_state["authentication_status"] is not True

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from employdash.config import get_config
 from employdash.db import get_database
+from employdash.users import session_version
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -39,6 +40,9 @@ def app_as(
         at.session_state["name"] = username
         at.session_state["roles"] = []
         at.session_state["_lang_user"] = username
+        # What the login (form or cookie) records: the session's version, checked every run.
+        db = get_database(get_config().DATABASE_URL)
+        at.session_state["_session_version"] = session_version(db, username)
     if locality is not None:
         at.session_state["locality_code"] = locality
     at.run()

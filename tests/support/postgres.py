@@ -110,3 +110,64 @@ def drop_database(server_url: str, name: str) -> None:
     plain = server_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class OwnServer:
+    """A PostgreSQL server of one test's own, which the test may stop and start again (an outage)
+    without disturbing the run's shared server."""
+
+    def __init__(self) -> None:
+        self.pg_bin = _pg_bin()
+        self.tmp = Path(tempfile.mkdtemp(prefix="employdash-own-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.tmp, "postgres", "postgres")
+        self.data, self.log, self.port = self.tmp / "data", self.tmp / "log", free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(self.pg_bin / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        options = f"-F -p {self.port} -k {self.tmp} -c listen_addresses=127.0.0.1"
+        command = [str(self.pg_bin / "pg_ctl"), "start", "-w", "-D", str(self.data)]
+        subprocess.run(
+            _as_postgres([*command, "-l", str(self.log), "-o", options]),
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        command = [str(self.pg_bin / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(self.data)]
+        subprocess.run(_as_postgres(command), check=True, capture_output=True)
+
+
+@contextmanager
+def own_server() -> Iterator[OwnServer]:
+    """A started server that belongs to the caller alone (never TEST_POSTGRES_URL's)."""
+    server = OwnServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        subprocess.run(
+            _as_postgres(
+                [str(server.pg_bin / "pg_ctl"), "stop", "-m", "immediate", "-D", str(server.data)]
+            ),
+            capture_output=True,
+        )
+        shutil.rmtree(server.tmp, ignore_errors=True)
