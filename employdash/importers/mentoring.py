@@ -60,6 +60,7 @@ class PlannedEvent:
     on: date
     kind: str
     reason: str | None
+    locality_code: int | None = None  # the program's locality: where the audit entry goes
 
 
 @dataclass
@@ -165,6 +166,7 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[st
         "age_band": age,
         "cohort_id": cohort,
         "pipeline": PIPELINE_OF_ROLE[role],
+        "locality_code": program.locality_code,
     }
 
 
@@ -178,11 +180,12 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
     plan = ImportPlan()
     # per code: (pipeline, last date, last kind, is new)
     state: dict[str, tuple[str, date | None, str | None]] = {}
+    localities: dict[str, int] = {}
     for line, raw in records(table):
         plan.rows_read += 1
         row = {name: _text(raw.get(column)) for name, column in columns.items()}
         code = row["code"]
-        if not code or len(code) > FIELDS["mentoring.participant_code"].max_len:
+        if not code or len(code) > FIELDS["mentoring/participant_code"].max_len:
             plan.rejected.append((line, "ment.import.error.code"))
             continue
         if code not in state:
@@ -193,6 +196,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     plan.rejected.append((line, "ment.import.error.scope"))
                     continue
                 state[code] = (pipeline, last_on, last_kind)
+                localities[code] = locality
             else:
                 created = _new_participant(ref, code, row)
                 if isinstance(created, str):
@@ -200,6 +204,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     continue
                 plan.new_participants.append(created)
                 state[code] = (created["pipeline"], None, None)
+                localities[code] = created["locality_code"]
         pipeline, last_on, last_kind = state[code]
         stage = ref.stages.get((pipeline, row["stage"].lower()))
         on = _date(raw.get(columns["date"]))
@@ -223,7 +228,14 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
             continue
         plan.events.append(
             PlannedEvent(
-                line, code, stage.id, stage.code, on, kind, reason if kind == "drop" else None
+                line,
+                code,
+                stage.id,
+                stage.code,
+                on,
+                kind,
+                reason if kind == "drop" else None,
+                localities[code],
             )
         )
         state[code] = (pipeline, on, kind)
@@ -280,6 +292,16 @@ def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> Imp
         ]
         if rows:
             s.execute(insert(StageEvent), rows)
+        _audit(s, actor, filename, plan)
+        return plan
+
+
+def _audit(s: Session, actor: Actor, filename: str, plan: ImportPlan) -> None:
+    """One entry per locality the file touched, listing the stage events written there (new
+    participants also have their own entries, from `add_participant_in`)."""
+    new_codes = {p["code"] for p in plan.new_participants}
+    for code in sorted({e.locality_code for e in plan.events if e.locality_code is not None}):
+        events = [e for e in plan.events if e.locality_code == code]
         audit.record(
             s,
             actor,
@@ -288,9 +310,19 @@ def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> Imp
             filename,
             after={
                 "rows_read": plan.rows_read,
-                "participants": len(plan.new_participants),
-                "events": len(plan.events),
+                "participants": len({e.code for e in events} & new_codes),
+                "events": len(events),
                 "rejected": len(plan.rejected),
+                "written": [
+                    {
+                        "code": e.code,
+                        "stage": e.stage,
+                        "on": e.on,
+                        "kind": e.kind,
+                        "reason": e.reason,
+                    }
+                    for e in events
+                ],
             },
+            locality_code=code,
         )
-        return plan

@@ -319,6 +319,29 @@ def preview(
     return result
 
 
+def _audit_row(s: Session, actor, row: EmployerSurveyResponse, before: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """One entry per imported response: everything it holds when new, and for a revision the
+    values it replaced beside the new ones (overwritten contact details stay in the log)."""
+    after = row.answers()
+    if before:
+        old, new = audit.changed_fields(before, after)
+        action = "update"
+    else:
+        old, new = None, {"organisation_id": row.organisation_id, **after}
+        new["survey_date"] = row.survey_date
+        action = "create"
+    audit.record(
+        s,
+        actor,
+        action,
+        "employer_survey_response",
+        row.id,
+        before=old,
+        after=new,
+        locality_code=row.locality_code,
+    )
+
+
 def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type: ignore[no-untyped-def]
     """Write every accepted row of a preview in one transaction (re-checked against the data)."""
     for code in {p.locality_code for p in checked.to_add + checked.to_revise}:
@@ -332,7 +355,7 @@ def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type
                 unchanged += 1
                 continue
             if stored is None:
-                org_id = employer_id(s, parsed.locality_code, parsed.company)
+                org_id = employer_id(s, parsed.locality_code, parsed.company, actor=actor)
                 stored = EmployerSurveyResponse(
                     locality_code=parsed.locality_code,
                     organisation_id=org_id,
@@ -340,9 +363,13 @@ def commit(db: Database, actor, checked: SurveyPreview) -> ImportResult:  # type
                 )
                 s.add(stored)
                 added += 1
+                before: dict[str, Any] = {}
             else:
                 revised += 1
+                before = stored.answers()
             write(s, stored, values)
+            s.flush()
+            _audit_row(s, actor, stored, before)
         if added or revised:
             for code in sorted({p.locality_code for p in checked.to_add + checked.to_revise}):
                 audit.record(

@@ -139,7 +139,7 @@ def create_program(  # type: ignore[no-untyped-def]
     started_on: date | None = None,
 ) -> int:
     require_edit(actor, locality_code)
-    name = clean_text(name, "mentoring.program_name")
+    name = clean_text(name, "mentoring/program_name")
     errors = {}
     if not name:
         errors["name"] = "validation.required"
@@ -184,7 +184,7 @@ def create_program(  # type: ignore[no-untyped-def]
 def create_cohort(
     db: Database, actor: Actor, program_id: int, name: str, starts_on: date | None = None
 ) -> int:
-    name = clean_text(name, "mentoring.cohort_name")
+    name = clean_text(name, "mentoring/cohort_name")
     if not name:
         raise ValidationError({"name": "validation.required"})
     with db.transaction() as s:
@@ -207,9 +207,9 @@ def create_cohort(
 def define_pipeline(db: Database, actor: Actor, code: str, role: str, stages: list[str]) -> None:
     """A new pipeline with its ordered stages (admins): the engine handles any pipeline."""
     require_role(actor, ADMIN)
-    code = clean_text(code, "mentoring.pipeline_code")
+    code = clean_text(code, "mentoring/pipeline_code")
     for stage in stages:
-        clean_text(stage, "mentoring.pipeline_code", multiline=False)
+        clean_text(stage, "mentoring/pipeline_code", multiline=False)
     errors = {}
     if not code or not code.isidentifier():
         errors["code"] = "validation.required"

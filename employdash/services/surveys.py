@@ -33,7 +33,7 @@ from employdash.models.stakeholders import (
 )
 from employdash.privacy import is_small, suppress_group, suppress_total
 from employdash.services import audit
-from employdash.services.access import EDITORS
+from employdash.services.access import EDITORS, Actor
 from employdash.services.stakeholders_common import (
     check_choice,
     check_scale,
@@ -102,7 +102,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     positions: dict[str, int] = {}
     for profession, count in data.positions:
         name = clean_label(profession)
-        too_long = len(name) > FIELDS["survey.profession"].max_len
+        too_long = len(name) > FIELDS["survey/profession"].max_len
         if not name or too_long or not isinstance(count, int) or not 0 < count < 100_000:
             errors["positions"] = "validation.invalid"
             continue
@@ -110,7 +110,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
             errors["positions"] = "validation.duplicate"
         positions[name] = count
     needs = sorted({clean_label(n) for n in data.training_needs if clean_label(n)})
-    if any(len(n) > FIELDS["survey.training_need"].max_len for n in needs):
+    if any(len(n) > FIELDS["survey/training_need"].max_len for n in needs):
         errors["training_needs"] = "validation.too_long"
     areas = sorted(set(data.recruitment_areas))
     if areas and len(s.scalars(select(Locality.code).where(Locality.code.in_(areas))).all()) != len(
@@ -119,7 +119,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         errors["recruitment_areas"] = "validation.invalid"
     values = {
         "survey_date": data.survey_date,
-        "location": check_text(errors, "location", data.location, "survey.location"),
+        "location": check_text(errors, "location", data.location, "survey/location"),
         "branch": data.branch,
         "employee_count": data.employee_count,
         "recruitment_areas": areas,
@@ -131,13 +131,13 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         "satisfaction": data.satisfaction,
         "community_interest": bool(data.community_interest),
         "contact_name": check_text(
-            errors, "contact_name", data.contact_name, "survey.contact_name"
+            errors, "contact_name", data.contact_name, "survey/contact_name"
         ),
         "contact_phone": check_text(
-            errors, "contact_phone", data.contact_phone, "survey.contact_phone"
+            errors, "contact_phone", data.contact_phone, "survey/contact_phone"
         ),
         "contact_email": check_text(
-            errors, "contact_email", data.contact_email, "survey.contact_email"
+            errors, "contact_email", data.contact_email, "survey/contact_email"
         ),
         "positions": sorted(positions.items()),
     }
@@ -145,7 +145,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         errors["contact_email"] = "validation.invalid"
     if data.organisation_id is None and not clean_label(data.company):
         errors["company"] = "validation.required"
-    elif len(clean_label(data.company)) > FIELDS["survey.company"].max_len:
+    elif len(clean_label(data.company)) > FIELDS["survey/company"].max_len:
         errors["company"] = "validation.too_long"
     if data.organisation_id is not None:
         org = s.get(Organisation, data.organisation_id)
@@ -156,8 +156,15 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     return values
 
 
-def employer_id(s: Session, locality_code: int, company: str, create: bool = True) -> int | None:
-    """The locality's organisation with this name (any sector), or a new employer."""
+def employer_id(
+    s: Session,
+    locality_code: int,
+    company: str,
+    create: bool = True,
+    actor: Actor | None = None,
+) -> int | None:
+    """The locality's organisation with this name (any sector), or a new employer (created by
+    `actor`, in the audit log like every organisation)."""
     name = clean_label(company)
     found = s.scalar(
         select(Organisation.id)
@@ -167,9 +174,20 @@ def employer_id(s: Session, locality_code: int, company: str, create: bool = Tru
     )
     if found is not None or not create:
         return found
+    if actor is None:
+        raise ValueError("creating an employer needs the acting user")
     org = Organisation(name=name, sector="employer", locality_code=locality_code)
     s.add(org)
     s.flush()
+    audit.record(
+        s,
+        actor,
+        "create",
+        "organisation",
+        org.id,
+        after={"name": name, "sector": org.sector, "created_from": "employer_survey"},
+        locality_code=locality_code,
+    )
     return org.id
 
 
@@ -188,7 +206,9 @@ def create_response(db: Database, actor, locality_code: int, data: SurveyInput) 
     require_write(actor, locality_code)
     with db.transaction() as s:
         values = validate(s, locality_code, data)
-        org_id = data.organisation_id or employer_id(s, locality_code, data.company or "")
+        org_id = data.organisation_id or employer_id(
+            s, locality_code, data.company or "", actor=actor
+        )
         exists = s.scalar(
             select(EmployerSurveyResponse.id).where(
                 EmployerSurveyResponse.locality_code == locality_code,

@@ -34,6 +34,7 @@ from employdash.models.stakeholders import (
     EmployerSurveyResponse,
     OrganisationProgram,
     Stakeholder,
+    StakeholderRelation,
 )
 from employdash.reports import minutes
 from employdash.services import forum as forum_service
@@ -46,41 +47,42 @@ SEDEROT = 1031
 HOSTILE = "a\x00b\x0bc\x1bd\uffffe"  # the characters that broke the Word export
 # Columns whose length bounds each declared limit (Text columns have none).
 COLUMNS = {
-    "organisation.name": Organisation.name,
-    "person.full_name": Person.full_name,
-    "forum.focus_title": StrategicFocus.title,
-    "task.title": Task.title,
-    "meeting.guest_name": MeetingGuest.name,
-    "meeting.guest_organisation": MeetingGuest.organisation,
-    "stakeholder.role": Stakeholder.role,
-    "profile.program": OrganisationProgram.name,
-    "survey.location": EmployerSurveyResponse.location,
-    "survey.profession": EmployerSurveyPosition.profession,
-    "survey.contact_name": EmployerSurveyResponse.contact_name,
-    "survey.contact_phone": EmployerSurveyResponse.contact_phone,
-    "survey.contact_email": EmployerSurveyResponse.contact_email,
-    "survey.company": Organisation.name,
-    "mentoring.program_name": Program.name,
-    "mentoring.cohort_name": Cohort.name,
-    "mentoring.participant_code": Participant.code,
+    "organisation/name": Organisation.name,
+    "person/full_name": Person.full_name,
+    "forum/focus_title": StrategicFocus.title,
+    "task/title": Task.title,
+    "meeting/guest_name": MeetingGuest.name,
+    "meeting/guest_organisation": MeetingGuest.organisation,
+    "stakeholder/role": Stakeholder.role,
+    "stakeholder/relation_note": StakeholderRelation.note,
+    "profile/program": OrganisationProgram.name,
+    "survey/location": EmployerSurveyResponse.location,
+    "survey/profession": EmployerSurveyPosition.profession,
+    "survey/contact_name": EmployerSurveyResponse.contact_name,
+    "survey/contact_phone": EmployerSurveyResponse.contact_phone,
+    "survey/contact_email": EmployerSurveyResponse.contact_email,
+    "survey/company": Organisation.name,
+    "mentoring/program_name": Program.name,
+    "mentoring/cohort_name": Cohort.name,
+    "mentoring/participant_code": Participant.code,
 }
 
 
 def test_control_characters_are_removed_and_line_breaks_kept_where_a_field_is_multiline() -> None:
-    assert clean_text(HOSTILE, "task.title") == "abcde"
-    assert clean_text(" a\r\nb\tc ", "task.title") == "a b c"
-    assert clean_text("a\r\nb\tc\x00", "meeting.issues") == "a\nb\tc"
+    assert clean_text(HOSTILE, "task/title") == "abcde"
+    assert clean_text(" a\r\nb\tc ", "task/title") == "a b c"
+    assert clean_text("a\r\nb\tc\x00", "meeting/issues") == "a\nb\tc"
     assert strip_controls("\u200fשלום\u202a") == "\u200fשלום\u202a"  # bidi marks are text
 
 
 def test_too_long_is_refused_naming_the_limit_in_the_users_language() -> None:
     with pytest.raises(ValidationError) as err:
-        clean_text("x" * 301, "task.title")
+        clean_text("x" * 301, "task/title")
     assert err.value.fields == {"title": "validation.too_long_max"}
     params = err.value.field_params["title"]
     assert t("validation.too_long_max", "en", **params) == "Too long: at most 300 characters"
     assert "300" in t("validation.too_long_max", "he", **params)
-    assert clean_text("x" * 300, "task.title") == "x" * 300
+    assert clean_text("x" * 300, "task/title") == "x" * 300
 
 
 @pytest.mark.parametrize("field", sorted(COLUMNS))
@@ -121,7 +123,7 @@ def test_the_meeting_form_stores_clean_text_and_refuses_oversized_input(
         guest = s.scalar(select(MeetingGuest.name).where(MeetingGuest.meeting_id == mid))
         assert guest == "Guest abcde"
         assert s.scalar(select(Task.title).where(Task.meeting_id == mid)) == "Task abcde"
-    limit = FIELDS["meeting.issues"].max_len
+    limit = FIELDS["meeting/issues"].max_len
     with pytest.raises(ValidationError) as err:
         meetings.save_meeting(db, manager, meeting(issues="x" * (limit + 1)))
     assert err.value.fields == {"issues": "validation.too_long_max"}
