@@ -307,8 +307,9 @@ def _audit(s: Session, actor: Actor, filename: str, plan: ImportPlan) -> None:
             actor,
             "import",
             "ment_stage_event",
-            filename,
+            None,  # a file name may be longer than an entity id
             after={
+                "file": filename,
                 "rows_read": plan.rows_read,
                 "participants": len({e.code for e in events} & new_codes),
                 "events": len(events),

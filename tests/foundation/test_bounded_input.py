@@ -18,7 +18,7 @@ from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.i18n import t
 from employdash.importers import surveys as survey_import
-from employdash.importers.mentoring import plan_import
+from employdash.importers.mentoring import commit_import, plan_import
 from employdash.limits import (
     FIELDS,
     MAX_DOCUMENT_CHARS,
@@ -227,6 +227,24 @@ def test_imports_clean_text_and_refuse_oversized_values(
     )
     plan = plan_import(db, manager, "m.csv", codes.encode())
     assert plan.rejected == [(2, "ment.import.error.code")]
+
+
+def test_a_long_file_name_does_not_break_an_import(db: Database, actors: dict[str, Actor]) -> None:
+    # the audit entry's id column holds 60 characters; PostgreSQL refused a longer file name
+    manager = actors["manager"]
+    mentoring.create_program(
+        db,
+        manager,
+        name="Long name program",
+        locality_code=246,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    data = "code,role,program,population,stage,date\n"
+    data += "LONG-1,mentee,Long name program,haredi,referred,2025-01-01\n"
+    name = "participants exported from the municipal system " * 3 + ".csv"
+    plan = commit_import(db, manager, name, data.encode())
+    assert len(plan.events) == 1
 
 
 def _record(**changes: object) -> dict:
