@@ -28,36 +28,38 @@ class TextLimit:
     multiline: bool = False
 
 
-# entity.field -> limit. Column lengths in employdash/models bound the single-line ones.
+# "entity/field" -> limit ("entity.field" would read as a catalogue key). Column lengths in
+# employdash/models bound the single-line ones.
 FIELDS: dict[str, TextLimit] = {
-    "organisation.name": TextLimit(200),
-    "person.full_name": TextLimit(160),
-    "forum.focus_title": TextLimit(200),
-    "forum.focus_description": TextLimit(4_000, multiline=True),
-    "forum.member_role": TextLimit(120),
-    "task.title": TextLimit(300),
-    "meeting.agenda_item": TextLimit(500),
-    "meeting.issues": TextLimit(20_000, multiline=True),
-    "meeting.decision": TextLimit(4_000, multiline=True),
-    "meeting.guest_name": TextLimit(160),
-    "meeting.guest_organisation": TextLimit(200),
-    "meeting.attachment_title": TextLimit(200),
-    "meeting.attachment_url": TextLimit(500),
-    "stakeholder.role": TextLimit(160),
-    "stakeholder.notes": TextLimit(4_000, multiline=True),
-    "profile.text": TextLimit(4_000, multiline=True),
-    "profile.program": TextLimit(200),
-    "survey.company": TextLimit(200),
-    "survey.location": TextLimit(200),
-    "survey.profession": TextLimit(120),
-    "survey.training_need": TextLimit(120),
-    "survey.contact_name": TextLimit(160),
-    "survey.contact_phone": TextLimit(40),
-    "survey.contact_email": TextLimit(200),
-    "mentoring.program_name": TextLimit(200),
-    "mentoring.cohort_name": TextLimit(120),
-    "mentoring.participant_code": TextLimit(20),
-    "mentoring.pipeline_code": TextLimit(30),
+    "organisation/name": TextLimit(200),
+    "person/full_name": TextLimit(160),
+    "forum/focus_title": TextLimit(200),
+    "forum/focus_description": TextLimit(4_000, multiline=True),
+    "forum/member_role": TextLimit(120),
+    "task/title": TextLimit(300),
+    "meeting/agenda_item": TextLimit(500),
+    "meeting/issues": TextLimit(20_000, multiline=True),
+    "meeting/decision": TextLimit(4_000, multiline=True),
+    "meeting/guest_name": TextLimit(160),
+    "meeting/guest_organisation": TextLimit(200),
+    "meeting/attachment_title": TextLimit(200),
+    "meeting/attachment_url": TextLimit(500),
+    "stakeholder/role": TextLimit(160),
+    "stakeholder/notes": TextLimit(4_000, multiline=True),
+    "stakeholder/relation_note": TextLimit(300),
+    "profile/text": TextLimit(4_000, multiline=True),
+    "profile/program": TextLimit(200),
+    "survey/company": TextLimit(200),
+    "survey/location": TextLimit(200),
+    "survey/profession": TextLimit(120),
+    "survey/training_need": TextLimit(120),
+    "survey/contact_name": TextLimit(160),
+    "survey/contact_phone": TextLimit(40),
+    "survey/contact_email": TextLimit(200),
+    "mentoring/program_name": TextLimit(200),
+    "mentoring/cohort_name": TextLimit(120),
+    "mentoring/participant_code": TextLimit(20),
+    "mentoring/pipeline_code": TextLimit(30),
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
@@ -87,7 +89,7 @@ def clean_text(
     value: object, field: str, max_len: int | None = None, *, multiline: bool | None = None
 ) -> str:
     """The text of `value` cleaned for storage ("" for None), or a `ValidationError` naming
-    `field` when it is longer than `max_len`. `field` may be a key of FIELDS ("task.title"),
+    `field` when it is longer than `max_len`. `field` may be a key of FIELDS ("task/title"),
     which gives the limit and whether line breaks stay; explicit arguments win."""
     declared = FIELDS.get(field)
     limit = max_len if max_len is not None else declared.max_len if declared else None
@@ -96,7 +98,7 @@ def clean_text(
     lines = multiline if multiline is not None else bool(declared and declared.multiline)
     text = strip_controls("" if value is None else str(value), multiline=lines).strip()
     if len(text) > limit:
-        raise too_long(field.rsplit(".", 1)[-1] if declared else field, limit)
+        raise too_long(field.rsplit("/", 1)[-1] if declared else field, limit)
     return text
 
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import re
 
-# Markdown's specials, the HTML angle brackets and '$' (Streamlit's LaTeX). Escaping '[' and the
-# dots inside a word also stops Streamlit's :color[...] directives and bare-URL autolinks (a
-# link's domain needs a dot); a sentence's final dot stays as it is.
+# Markdown's specials, the HTML angle brackets and '$' (Streamlit's LaTeX); a dot is escaped
+# inside a word (1.5, a domain) and at the start (an ordered list), a sentence's final dot stays.
 _SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$]|\.(?=\S))")
 _ORDERED_LIST = re.compile(r"^(\d+)\.")
+# Streamlit turns bare URLs, www. addresses and e-mail addresses into links after escapes are
+# resolved (GFM autolink literals), so backslashes cannot stop them; an invisible WORD JOINER
+# inside "://", "www." and before "@" does (checked in Chromium: tests/e2e/test_user_text.py);
+# one after ':' before a letter also stops the :red[...] and :material/icon: directives.
+_AUTOLINK = re.compile(r"(?i)(?=://)|(?<=www)(?=\\?\.)|(?=@)|(?<=:)(?=[a-z])")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
@@ -24,4 +29,5 @@ def plain(text: object) -> str:
     if text is None:
         return ""
     flat = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
-    return _ORDERED_LIST.sub(r"\1\\.", _SPECIALS.sub(r"\\\1", flat))
+    escaped = _ORDERED_LIST.sub(r"\1\\.", _SPECIALS.sub(r"\\\1", flat))
+    return _AUTOLINK.sub(WORD_JOINER, escaped)

@@ -217,7 +217,7 @@ def _quick_add(ctx: PageContext, labels: dict[str, int], edited: pd.DataFrame) -
     """A one-line add for phones and for speed; it merges the table's edits first."""
     with st.form(fkey("quick_form"), clear_on_submit=True, border=False):
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
-        title = c1.text_input(ctx.tr("task.title"), key=fkey("quick_title"))
+        title = c1.text_input(ctx.tr("task/title"), key=fkey("quick_title"))
         owner = c2.selectbox(ctx.tr("task.owner"), ["", *labels], key=fkey("quick_owner"))
         due = c3.date_input(
             ctx.tr("task.due_date"), date.today() + timedelta(days=30), key=fkey("quick_due")
@@ -239,7 +239,7 @@ def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
         hide_index=True,
         column_config={
             "title": st.column_config.TextColumn(
-                ctx.tr("task.title"), required=True, max_chars=300, width="large"
+                ctx.tr("task/title"), required=True, max_chars=300, width="large"
             ),
             "owner": st.column_config.SelectboxColumn(ctx.tr("task.owner"), options=list(labels)),
             "due": st.column_config.DateColumn(ctx.tr("task.due_date")),

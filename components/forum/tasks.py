@@ -163,7 +163,7 @@ def frame(ctx: PageContext, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                ctx.tr("task.title"): r["title"],
+                ctx.tr("task/title"): r["title"],
                 ctx.tr("task.team"): r["team"] or "",
                 ctx.tr("task.owner"): r["owner"] or "",
                 ctx.tr("task.due_date"): r["due_date"],
@@ -279,7 +279,7 @@ def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: lis
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
     with st.form(f"task_edit_{tid}_{task['version']}"):
-        title = st.text_input(ctx.tr("task.title"), task["title"], max_chars=300)
+        title = st.text_input(ctx.tr("task/title"), task["title"], max_chars=300)
         owner = st.selectbox(
             ctx.tr("task.owner"),
             [None, *names],
@@ -330,7 +330,7 @@ def new_task_form(ctx: PageContext, people: list[dict], teams: list[dict]) -> No
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
     with st.form("task_new", clear_on_submit=True):
-        title = st.text_input(ctx.tr("task.title"), max_chars=300)
+        title = st.text_input(ctx.tr("task/title"), max_chars=300)
         owner = st.selectbox(
             ctx.tr("task.owner"), [None, *names], format_func=lambda i: names.get(i, "—")
         )

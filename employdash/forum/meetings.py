@@ -73,24 +73,24 @@ class SaveMeeting:
         for name in ("agenda", "decisions", "guests", "attachments", "tasks", "next_dates"):
             check_count(getattr(d, name), name, MAX_MEETING_ITEMS)
         check_count(d.attendance, "attendance", MAX_MEETING_ITEMS)
-        d.agenda = [clean_text(a, "meeting.agenda_item") for a in d.agenda]
-        d.issues = clean_text(d.issues, "meeting.issues")
-        d.decisions = [clean_text(x, "meeting.decision") for x in d.decisions]
+        d.agenda = [clean_text(a, "meeting/agenda_item") for a in d.agenda]
+        d.issues = clean_text(d.issues, "meeting/issues")
+        d.decisions = [clean_text(x, "meeting/decision") for x in d.decisions]
         d.guests = [
             {
-                "name": clean_text(g.get("name"), "meeting.guest_name"),
-                "organisation": clean_text(g.get("organisation"), "meeting.guest_organisation"),
+                "name": clean_text(g.get("name"), "meeting/guest_name"),
+                "organisation": clean_text(g.get("organisation"), "meeting/guest_organisation"),
             }
             for g in d.guests
         ]
         d.attachments = [
             {
-                "title": clean_text(a.get("title"), "meeting.attachment_title"),
-                "url": clean_text(a.get("url"), "meeting.attachment_url"),
+                "title": clean_text(a.get("title"), "meeting/attachment_title"),
+                "url": clean_text(a.get("url"), "meeting/attachment_url"),
             }
             for a in d.attachments
         ]
-        d.tasks = [{**t, "title": clean_text(t.get("title"), "task.title")} for t in d.tasks]
+        d.tasks = [{**t, "title": clean_text(t.get("title"), "task/title")} for t in d.tasks]
 
     def validate(self, s: Session) -> tuple[Forum, Team]:
         d = self.data

@@ -208,7 +208,7 @@ def add_member(
     db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
 ) -> None:
     require_write(actor, Area.FORUM, locality_code)
-    role = clean_text(role, "forum.member_role")
+    role = clean_text(role, "forum/member_role")
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         team = s.get(Team, team_id)
@@ -299,8 +299,8 @@ def create_focus(
     db: Database, actor: Actor, locality_code: int, title: str, description: str = ""
 ) -> int:
     require_write(actor, Area.FORUM, locality_code)
-    title = clean_text(title, "forum.focus_title")
-    description = clean_text(description, "forum.focus_description")
+    title = clean_text(title, "forum/focus_title")
+    description = clean_text(description, "forum/focus_description")
     if not title:
         raise ValidationError({"title": "validation.required"})
     with db.transaction() as s:

@@ -179,7 +179,7 @@ def _validate(values: dict[str, Any]) -> None:
         if not isinstance(p, int) or not 0 <= p <= 100:
             errors["progress"] = "validation.out_of_range"
     if "title" in values:
-        values["title"] = title = clean_text(values["title"], "task.title")
+        values["title"] = title = clean_text(values["title"], "task/title")
         if not title:
             errors["title"] = "validation.required"
     if errors:

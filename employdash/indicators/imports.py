@@ -19,9 +19,11 @@ from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.indicators.catalogue import ensure_catalogue
 from employdash.indicators.import_plan import ImportPlan, apply_plan, build_plan, quiet_gc
+from employdash.limits import INDICATOR_UPLOAD, strip_controls
 from employdash.models.indicators import ImportBatch
 
-MAX_BYTES = 200 * 2**20
+MAX_BYTES = INDICATOR_UPLOAD.max_bytes
+MAX_FILENAME = 255  # import_batch.filename
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,12 @@ def _check(filename: str, data: bytes, source: str) -> None:
     errors = {}
     if not data:
         errors["file"] = "import.error.empty"
-    elif len(data) > MAX_BYTES:
+    elif len(data) > MAX_BYTES or len(filename) > MAX_FILENAME:
         errors["file"] = "validation.too_long"
-    if not (source or "").strip():
+    source = strip_controls(source or "")
+    if not source.strip():
         errors["source"] = "validation.required"
-    elif len(source) > 120:
+    elif len(source.strip()) > 120:
         errors["source"] = "validation.too_long"
     if errors:
         raise ValidationError(errors)
@@ -65,7 +68,7 @@ def commit_import(
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
         plan = build_plan(s, filename, data, today or date.today())
-        batch_id = apply_plan(s, plan, actor.username, source.strip())
+        batch_id = apply_plan(s, plan, actor.username, strip_controls(source).strip())
         result = ImportResult(
             batch_id, len(plan.to_add), len(plan.to_revise), plan.unchanged, len(plan.rejected)
         )

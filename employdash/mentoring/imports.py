@@ -67,6 +67,7 @@ class PlannedEvent:
     on: date
     kind: str
     reason: str | None
+    locality_code: int | None = None  # the program's locality: where the audit entry goes
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[st
         "age_band": age,
         "cohort_id": cohort,
         "pipeline": PIPELINE_OF_ROLE[role],
+        "locality_code": program.locality_code,
     }
 
 
@@ -194,11 +196,12 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
     plan = ImportPlan()
     # per code: (pipeline, last date, last kind, is new)
     state: dict[str, tuple[str, date | None, str | None]] = {}
+    localities: dict[str, int] = {}
     for line, raw in records(table):
         plan.rows_read += 1
         row = {name: _text(raw.get(column)) for name, column in columns.items()}
         code = row["code"]
-        if not code or len(code) > FIELDS["mentoring.participant_code"].max_len:
+        if not code or len(code) > FIELDS["mentoring/participant_code"].max_len:
             plan.rejected.append((line, "ment.import.error.code"))
             continue
         if code not in state:
@@ -225,6 +228,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     continue
                 plan.new_participants.append(created)
                 state[code] = (created["pipeline"], None, None)
+                localities[code] = created["locality_code"]
         pipeline, last_on, last_kind = state[code]
         stage = ref.stages.get((pipeline, row["stage"].lower()))
         on = _date(raw.get(columns["date"]))
@@ -248,7 +252,14 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
             continue
         plan.events.append(
             PlannedEvent(
-                line, code, stage.id, stage.code, on, kind, reason if kind == "drop" else None
+                line,
+                code,
+                stage.id,
+                stage.code,
+                on,
+                kind,
+                reason if kind == "drop" else None,
+                localities[code],
             )
         )
         state[code] = (pipeline, on, kind)

@@ -166,7 +166,7 @@ def check_program_links(
 def validate_program(name: str, operating_model: str, target_population: str, kind: str) -> str:
     """The cleaned name, or ValidationError naming every bad field."""
     errors = {}
-    cleaned = clean_text(name, "mentoring.program_name")
+    cleaned = clean_text(name, "mentoring/program_name")
     if not cleaned:
         errors["name"] = "validation.required"
     if operating_model not in OPERATING_MODELS:
@@ -248,7 +248,7 @@ def create_cohort(
 ) -> int:
     """A cohort of a program, optionally with participants assigned to it at once."""
     require_write(actor, Area.MENTORING)
-    cleaned = clean_text(name, "mentoring.cohort_name")
+    cleaned = clean_text(name, "mentoring/cohort_name")
     with db.transaction() as s:
         program = _program_for_edit(s, actor, program_id)
         if not cleaned:
@@ -329,9 +329,9 @@ def define_pipeline(
     """A new pipeline with its ordered stages, closing stages and drop reasons (admins): the
     engine computes any pipeline's funnel."""
     require_write(actor, Area.CATALOGUE)
-    code = clean_text(code, "mentoring.pipeline_code")
+    code = clean_text(code, "mentoring/pipeline_code")
     for stage in stages:
-        clean_text(stage, "mentoring.pipeline_code", multiline=False)
+        clean_text(stage, "mentoring/pipeline_code", multiline=False)
     errors = {}
     terminal = set(terminal)
     reasons = list(dict.fromkeys(drop_reasons))

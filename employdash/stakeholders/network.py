@@ -203,7 +203,7 @@ def add_relation(
         errors["kind"] = "validation.invalid"
     if source_id == target_id:
         errors["target_id"] = "validation.invalid"
-    note = check_text(errors, "note", note, 300)
+    note = check_text(errors, "note", note, "stakeholder/relation_note")
     if errors:
         raise ValidationError(errors)
     with db.transaction() as s:

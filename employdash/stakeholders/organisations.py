@@ -100,14 +100,14 @@ def get_profile(db: Database, actor, locality_code: int, organisation_id: int) -
 
 def _validate(data: ProfileInput) -> ProfileInput:
     errors: dict[str, str] = {}
-    goals = check_text(errors, "goals", data.goals, "profile.text")
-    activities = check_text(errors, "activities", data.activities, "profile.text")
-    collaborations = check_text(errors, "collaborations", data.collaborations, "profile.text")
+    goals = check_text(errors, "goals", data.goals, "profile/text")
+    activities = check_text(errors, "activities", data.activities, "profile/text")
+    collaborations = check_text(errors, "collaborations", data.collaborations, "profile/text")
     if any(a not in AUDIENCES for a in data.audiences):
         errors["audiences"] = "validation.invalid"
     programs = []
     for k, (name, audiences) in enumerate(data.programs):
-        clean = check_text(errors, f"programs.{k}", name, "profile.program", required=True)
+        clean = check_text(errors, f"programs.{k}", name, "profile/program", required=True)
         if any(a not in AUDIENCES for a in audiences):
             errors[f"programs.{k}"] = "validation.invalid"
         programs.append((clean or "", sorted(set(audiences), key=AUDIENCES.index)))

@@ -98,8 +98,8 @@ def _validate(s: Session, code: int, values: dict[str, Any]) -> None:
     check_scale(errors, "interest", values["interest"])
     check_choice(errors, "stance", values["stance"], STANCES)
     check_choice(errors, "engagement", values["engagement"], ENGAGEMENTS)
-    values["role"] = check_text(errors, "role", values.get("role"), "stakeholder.role")
-    values["notes"] = check_text(errors, "notes", values.get("notes"), "stakeholder.notes")
+    values["role"] = check_text(errors, "role", values.get("role"), "stakeholder/role")
+    values["notes"] = check_text(errors, "notes", values.get("notes"), "stakeholder/notes")
     if values.get("organisation_id") is None:
         errors["organisation_id"] = "validation.required"
     last = values.get("last_contact")
@@ -251,7 +251,7 @@ def create(
 ) -> int:
     require_write(actor, Area.STAKEHOLDERS, locality_code)
     values = asdict(data)
-    new_org = clean_text(values.pop("new_organisation"), "organisation.name")
+    new_org = clean_text(values.pop("new_organisation"), "organisation/name")
     with db.transaction() as s:
         if new_org:
             org = Organisation(name=new_org, sector=values["sector"], locality_code=locality_code)

@@ -116,7 +116,7 @@ def _positions(
         name = clean_label(profession)
         if (
             not name
-            or len(name) > FIELDS["survey.profession"].max_len
+            or len(name) > FIELDS["survey/profession"].max_len
             or (code is not None and len(code) > 20)
             or not isinstance(count, int)
             or not 0 < count < 100_000
@@ -165,7 +165,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     if data.satisfaction is not None and has_contact is False:
         errors["satisfaction"] = "validation.invalid"  # Q13 is asked only after a yes to Q12
     needs = sorted({clean_label(n) for n in data.training_needs if clean_label(n)})
-    if any(len(n) > FIELDS["survey.training_need"].max_len for n in needs):
+    if any(len(n) > FIELDS["survey/training_need"].max_len for n in needs):
         errors["training_needs"] = "validation.too_long"
     areas = sorted(set(data.recruitment_areas))
     if areas and len(s.scalars(select(Locality.code).where(Locality.code.in_(areas))).all()) != len(
@@ -174,7 +174,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         errors["recruitment_areas"] = "validation.invalid"
     values = {
         "survey_date": data.survey_date,
-        "location": check_text(errors, "location", data.location, "survey.location"),
+        "location": check_text(errors, "location", data.location, "survey/location"),
         "branch": data.branch,
         "employee_count": data.employee_count,
         "recruitment_areas": areas,
@@ -192,13 +192,13 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         "contact_consent": data.contact_consent,
         "community_interest": bool(data.community_interest),
         "contact_name": check_text(
-            errors, "contact_name", data.contact_name, "survey.contact_name"
+            errors, "contact_name", data.contact_name, "survey/contact_name"
         ),
         "contact_phone": check_text(
-            errors, "contact_phone", data.contact_phone, "survey.contact_phone"
+            errors, "contact_phone", data.contact_phone, "survey/contact_phone"
         ),
         "contact_email": check_text(
-            errors, "contact_email", data.contact_email, "survey.contact_email"
+            errors, "contact_email", data.contact_email, "survey/contact_email"
         ),
         "positions": positions,
     }
@@ -206,7 +206,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         errors["contact_email"] = "validation.invalid"
     if data.organisation_id is None and not clean_label(data.company):
         errors["company"] = "validation.required"
-    elif len(clean_label(data.company)) > FIELDS["survey.company"].max_len:
+    elif len(clean_label(data.company)) > FIELDS["survey/company"].max_len:
         errors["company"] = "validation.too_long"
     if data.organisation_id is not None:
         org = s.get(Organisation, data.organisation_id)

@@ -260,6 +260,8 @@ def test_plain_shows_markdown_and_html_literally() -> None:
     for special in "![]()<>*#":
         assert f"\\{special}" in escaped
     assert "\n" not in escaped
-    assert "evil\\.example" in escaped
+    assert "https\u2060://" in escaped  # Streamlit links bare URLs whatever the escapes
+    assert plain("a@b.org www.x.org :red[x]").count("\u2060") == 3
+    assert plain("Saved: 1 stakeholders moved.") == "Saved: 1 stakeholders moved."
     assert plain(None) == ""
     assert plain(42) == "42"
