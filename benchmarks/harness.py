@@ -45,6 +45,23 @@ def median_time(fn: Callable[[], Any], repeat: int = 5, warmup: int = 0) -> floa
     return statistics.median(samples)
 
 
+def paired_median_times(
+    fn: Callable[[], Any], baseline: Callable[[], Any], repeat: int = 7, warmup: int = 1
+) -> tuple[float, float]:
+    """Medians of `fn` and its `baseline`, timed alternately so that both see the same machine
+    (on a shared machine the load shifts between two separate series of samples)."""
+    for _ in range(warmup):
+        baseline()
+        fn()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for series, call in zip(samples, (fn, baseline), strict=True):
+            start = time.perf_counter()
+            call()
+            series.append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def once(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
