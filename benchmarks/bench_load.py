@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import websockets
 
 from benchmarks.harness import Figure, write
 from benchmarks.load_users import add_users, role_of, username_of
@@ -88,8 +89,8 @@ async def _session(
             if think[1]:
                 await asyncio.sleep(rng.uniform(*think))
             await _actions(session, role_of(index))
-    except (ActionFailed, OSError) as exc:
-        result.failures.append(f"{username_of(index)}: {exc}")
+    except (ActionFailed, OSError, websockets.WebSocketException) as exc:
+        result.failures.append(f"{username_of(index)}: {type(exc).__name__}: {exc}")
     return result
 
 
