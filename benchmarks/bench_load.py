@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import websockets
 
 from benchmarks.harness import Figure, write
 from benchmarks.load_users import add_users, role_of, username_of
@@ -39,10 +40,9 @@ from employdash.seed import seed_demo
 from tests.support.replicas import app_server, nginx
 
 SESSIONS = (10, 25, 50)
-ROUNDS = 3
+ROUNDS = 1
 THINK = (0.5, 1.5)  # seconds between a session's actions
 RAMP = 5.0  # seconds over which sessions start
-THROUGHPUT_ROUNDS = 3
 PASSWORD = "demo"
 LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
 PAGES = {k: t(f"page.{k}", "he") for k in ("tasks", "forum", "stakeholders", "briefing")}
@@ -89,8 +89,8 @@ async def _session(
             if think[1]:
                 await asyncio.sleep(rng.uniform(*think))
             await _actions(session, role_of(index))
-    except (ActionFailed, OSError) as exc:
-        result.failures.append(f"{username_of(index)}: {exc}")
+    except (ActionFailed, OSError, websockets.WebSocketException) as exc:
+        result.failures.append(f"{username_of(index)}: {type(exc).__name__}: {exc}")
     return result
 
 
@@ -390,22 +390,18 @@ def _alone_all(base: str, pids: list[int], kind: str) -> LoadRun:
 
 
 def _replicas(url: str) -> list[Figure]:
-    """50 sessions through nginx: to one server, then to two replicas; the same with no think
-    time for throughput."""
+    """50 sessions through nginx with no think time, to one server and then to two replicas:
+    throughput, and the two replicas' latencies against one session alone."""
     count = max(SESSIONS)
-    figures: list[Figure] = []
     with app_server(url) as one, nginx([one.base]) as lb:
-        pids = [one.process.pid]
         _warm(lb)
-        alone = _alone_all(lb, pids, "postgresql")
-        single = measure("nginx → one server", "postgresql", [lb], pids, count)
         single_tp = measure(
             "nginx → one server, no think time",
             "postgresql",
             [lb],
-            pids,
+            [one.process.pid],
             count,
-            THROUGHPUT_ROUNDS,
+            ROUNDS,
             (0, 0),
             RAMP,
         )
@@ -413,19 +409,18 @@ def _replicas(url: str) -> list[Figure]:
         pids = [a.process.pid, b.process.pid]
         _warm(a.base)
         _warm(b.base)
-        pair = measure("nginx → two replicas", "postgresql", [lb], pids, count)
+        alone = _alone_all(lb, pids, "postgresql")
         pair_tp = measure(
             "nginx → two replicas, no think time",
             "postgresql",
             [lb],
             pids,
             count,
-            THROUGHPUT_ROUNDS,
+            ROUNDS,
             (0, 0),
             RAMP,
         )
-    figures += _figures(single, alone, "")
-    figures += _figures(pair, alone, "")
+    figures = _figures(pair_tp, alone, "")
     figures.append(
         Figure(
             "two replicas, 50 sessions, no think time: seconds per script run (1 / throughput)",
@@ -440,6 +435,8 @@ def _replicas(url: str) -> list[Figure]:
                 "throughput_ratio": round(pair_tp.runs_per_second / single_tp.runs_per_second, 2),
                 "p95_two_s": round(_percentile(pair_tp.action_seconds, 0.95), 3),
                 "p95_one_s": round(_percentile(single_tp.action_seconds, 0.95), 3),
+                "cpu_s_per_run_two": round(pair_tp.cpu_per_run, 4),
+                "cpu_s_per_run_one": round(single_tp.cpu_per_run, 4),
                 "errors_two": len(pair_tp.errors),
                 "errors_one": len(single_tp.errors),
             },

@@ -17,6 +17,9 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from benchmarks.harness import Figure, median_time, write
 from components.stakeholders.charts import grid_chart, network_chart
 from components.stakeholders.survey_charts import (
+from benchmarks.harness import Figure, paired_median_times, write
+from components.stakeholder_charts import grid_chart, network_chart
+from components.survey_charts import (
     hiring_chart,
     professions_chart,
     satisfaction_chart,
@@ -63,7 +66,7 @@ PROFESSIONS = (
 )
 NEEDS = ("מלגזה", "שירות לקוחות", "עברית לעבודה", "אקסל", "בטיחות בעבודה", "ניהול צוות")
 ADMIN = Actor(user_id=0, username="bench", full_name="bench", role="admin", localities=None)
-REPEAT = 5
+REPEAT = 7
 
 
 def render(chart) -> None:  # type: ignore[no-untyped-def]
@@ -313,8 +316,7 @@ def measure(db: Database, label: str) -> list[Figure]:
     )
     figures = []
     for name, fn, raw, baseline, aim in cases:
-        raw_s = median_time(lambda raw=raw: raw(db), repeat=REPEAT, warmup=1)
-        full_s = median_time(fn, repeat=REPEAT, warmup=1)
+        full_s, raw_s = paired_median_times(fn, lambda raw=raw: raw(db), REPEAT, warmup=1)
         figures.append(Figure(name, full_s, baseline, raw_s, label, aim))
         print(f"{label}: {name}: {full_s:.3f}s vs {raw_s:.3f}s", flush=True)
     return figures
@@ -345,7 +347,8 @@ def main() -> None:
             "service's read model plus converting its Altair charts the way st.altair_chart does "
             "(Vega-Lite spec and Arrow datasets); the read model alone is measured too. Each "
             "figure is against the raw SQL queries the service runs (but the two against their "
-            "read model), median of 5 after a warm-up. The grid's and network's chart specs "
+            "read model), median of 7 after a warm-up, each figure and its baseline timed "
+            "alternately. The grid's and network's chart specs "
             "are built and validated once per language and height and refilled with each "
             'render\'s data (components/chart_specs.py); "rendered, against its read model" is '
             "the render over the read model alone, measured in the same run."

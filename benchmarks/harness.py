@@ -45,6 +45,23 @@ def median_time(fn: Callable[[], Any], repeat: int = 5, warmup: int = 0) -> floa
     return statistics.median(samples)
 
 
+def paired_median_times(
+    fn: Callable[[], Any], baseline: Callable[[], Any], repeat: int = 7, warmup: int = 1
+) -> tuple[float, float]:
+    """Medians of `fn` and its `baseline`, timed alternately so that both see the same machine
+    (on a shared machine the load shifts between two separate series of samples)."""
+    for _ in range(warmup):
+        baseline()
+        fn()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for series, call in zip(samples, (fn, baseline), strict=True):
+            start = time.perf_counter()
+            call()
+            series.append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def once(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
@@ -65,7 +82,11 @@ def peak_memory() -> Iterator[dict[str, float]]:
 
 
 def write(area: str, figures: list[Figure], notes: str = "") -> Path:
-    """Write `results/<area>.json` and a readable `results/<area>.md`."""
+    """Write `results/<area>.json` and a readable `results/<area>.md` rendered from it.
+
+    These files are only ever written here: tests/test_benchmark_results.py parses every one and
+    checks each .md is what this renders from its .json, so a hand edit shows.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
     meta = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -77,23 +98,31 @@ def write(area: str, figures: list[Figure], notes: str = "") -> Path:
     (RESULTS / f"{area}.json").write_text(
         json.dumps({"meta": meta, "figures": rows}, indent=2, ensure_ascii=False, default=str)
     )
+    text = render_markdown(area, json.loads((RESULTS / f"{area}.json").read_text()))
+    path = RESULTS / f"{area}.md"
+    path.write_text(text, encoding="utf-8")
+    print(text)
+    return path
+
+
+def render_markdown(area: str, result: dict[str, Any]) -> str:
+    """The readable table of one results file, from its parsed JSON."""
+    meta = result["meta"]
     lines = [
         f"# {area}",
         "",
         f"Measured {meta['at']} (Python {meta['python']}, {meta['machine']}).",
         "",
-        notes,
+        meta["notes"],
         "",
         "| figure | db | seconds | baseline | baseline s | ratio | aim | extra |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for f in figures:
+    for row in result["figures"]:
+        f = Figure(**{k: v for k, v in row.items() if k != "ratio"})
         extra = ", ".join(f"{k}={v}" for k, v in f.extra.items())
         lines.append(
             f"| {f.name} | {f.database} | {f.seconds:.4f} | {f.baseline} | "
             f"{f.baseline_seconds:.4f} | {f.ratio:.2f}× | {f.aim} | {extra} |"
         )
-    path = RESULTS / f"{area}.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    return path
+    return "\n".join(lines) + "\n"

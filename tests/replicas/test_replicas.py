@@ -127,25 +127,39 @@ def test_nginx_spreads_sessions_and_keeps_each_on_its_replica(cluster: Cluster) 
             if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port
         )
 
-    async def scenario() -> tuple[list[int], list[int], str]:
-        sessions = [await _logged_in(cluster.balancer, "manager") for _ in range(8)]
-        spread = [connections(cluster.a), connections(cluster.b)]
-        assert all(s.logged_in for s in sessions), "websocket sessions work through nginx"
-        # a second tab with the same sticky cookie lands on the same replica as the first
-        first = sessions[0]
-        twin = Session(cluster.balancer, cookies=dict(first.cookies))
-        await twin.open()
-        await twin.load()
-        after = [connections(cluster.a), connections(cluster.b)]
+    async def connect(cookie: str | None) -> Session:
+        session = Session(cluster.balancer, cookies={"employdash_lb": cookie} if cookie else {})
+        await session.open()
+        return session
+
+    async def counts() -> list[int]:
+        await asyncio.sleep(0.5)  # the page's plain HTTP request has closed by then
+        return [connections(cluster.a), connections(cluster.b)]
+
+    def grown(before: list[int], after: list[int]) -> list[int]:
+        return [x - y for x, y in zip(after, before, strict=True)]
+
+    async def scenario() -> tuple[str, list[int], list[int], list[int]]:
+        fresh = await connect(None)  # nginx hands out a sticky cookie of its own
+        await fresh.load()
+        handed = fresh.cookies.get("employdash_lb", "")
+        before = await counts()
+        first = await connect("key-0")
+        landed = grown(before, await counts())
+        # Fixed sticky keys, so where each lands is decided by nginx's hash, not by chance.
+        sessions = [fresh, first, *[await connect(f"key-{i}") for i in range(1, 12)]]
+        spread = await counts()
+        twin = await connect("key-0")  # a second tab of the same browser
+        again = grown(spread, await counts())
         for s in [*sessions, twin]:
             await s.close()
-        return spread, after, first.cookies.get("employdash_lb", "")
+        return handed, spread, landed, again
 
-    spread, after, cookie = asyncio.run(scenario())
-    assert cookie, "nginx sets the sticky-session cookie"
+    handed, spread, landed, again = asyncio.run(scenario())
+    assert handed, "nginx sets the sticky-session cookie"
     assert min(spread) >= 1, f"both replicas serve sessions: {spread}"
-    grew = [x - y for x, y in zip(after, spread, strict=True)]
-    assert sorted(grew) == [0, 1], f"the twin tab joined one replica: {grew}"
+    assert sorted(landed) == [0, 1]
+    assert again == landed, "the same sticky cookie lands on the same replica"
 
 
 @pytest.mark.e2e
