@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
+from components.charts import show as show_chart
 from components.kpi import kpi
 from employdash.config import get_config
 from employdash.i18n import fmt_date, fmt_number, t
@@ -162,4 +163,4 @@ def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") 
     fmt = ".1%" if h.unit == "fraction" else ",.0f"
     chart = charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district)
     st.markdown(f"**{h.name(lang)}: {plain(mine)} / {plain(district)}**")
-    st.altair_chart(charts.configure(chart, height=230), width="stretch")
+    show_chart(charts.configure(chart, height=230), lang)

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.charts import show as show_chart
 from components.context import PageContext
 from components.downloads import download_buttons
 from components.feedback import guarded
@@ -171,7 +172,7 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
         .mark_rule(strokeDash=[6, 4], color="#d62728")
         .encode(y="line:Q")
     )
-    st.altair_chart((line + rule).properties(height=300), width="stretch")
+    show_chart((line + rule).properties(height=300), ctx.lang)
     st.caption(ctx.tr("forum.attendance.line_note"))
     per = pd.DataFrame(
         [
@@ -208,7 +209,7 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
             .mark_rule(strokeDash=[6, 4], color="#333")
             .encode(x="line:Q")
         )
-        st.altair_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), width="stretch")
+        show_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), ctx.lang)
 
 
 def month_format(ctx: PageContext) -> str:
@@ -280,7 +281,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
         )
         .properties(height=220)
     )
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, ctx.lang)
 
 
 def meetings_list(ctx: PageContext, rows: list[dict]) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import stakeholder_data
+from components.charts import show as show_chart
 from components.context import PageContext
 from components.feedback import guarded
 from components.stakeholder_charts import grid_chart
@@ -128,7 +129,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         return
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(grid_chart(frame, ctx.tr), width="stretch")
+        show_chart(grid_chart(frame, ctx.tr), ctx.lang)
         st.caption(ctx.tr("stake.grid.caption", shown=len(frame), moved=int(frame.moved.sum())))
     with right:
         st.caption(ctx.tr("stake.grid.edit_caption") if can_edit else ctx.tr("stake.readonly"))
