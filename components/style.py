@@ -6,8 +6,9 @@ browser already carries the direction (no left-to-right flash while a page loads
 place on every rerun and page switch.
 
 A small static script (catalogue strings only, no user text) does what CSS cannot: it sets the
-document's `lang`, adds a skip link before everything else, names the sidebar menu as a navigation
-landmark and marks the current page with `aria-current`. It watches the DOM so this stays true
+document's `lang`, puts Streamlit's skip link (English only) into the user's language, names the
+sidebar menu as a navigation landmark, marks the current page with `aria-current` and names the KPI
+sparklines. It watches the DOM so this stays true
 after Streamlit redraws the sidebar.
 """
 
@@ -41,12 +42,6 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
 [data-baseweb="input"]:focus-within, [data-baseweb="textarea"]:focus-within {{
   outline: 3px solid {FOCUS} !important; outline-offset: 2px !important;
 }}
-.ed-skip {{
-  position: fixed; top: 0.5rem; inset-inline-start: 0.5rem; z-index: 1000100;
-  padding: 0.6rem 1rem; background: #fff; color: {FOCUS}; border: 2px solid {FOCUS};
-  border-radius: 0.4rem; font-weight: 600; transform: translateY(-200%);
-}}
-.ed-skip:focus {{ transform: none; outline: 3px solid {FOCUS}; }}
 .st-key-nav h2 {{
   font-size: 0.8rem; font-weight: 700; color: {MUTED}; margin: 0.9rem 0 0.1rem 0; padding: 0;
   text-transform: none; letter-spacing: 0.02em;
@@ -56,7 +51,7 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
 }}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  .stDownloadButton, .stButton, .ed-skip {{ display: none !important; }}
+  .stDownloadButton, .stButton {{ display: none !important; }}
   .stMain .block-container {{ padding: 0 !important; max-width: 100% !important; }}
 }}
 """
@@ -89,22 +84,10 @@ _SCRIPT = """
   const update = () => {
     const root = document.documentElement;
     if (root.lang !== ed.lang) root.lang = ed.lang;
-    let skip = document.getElementById("ed-skip");
-    if (!skip) {
-      skip = document.createElement("a");
-      skip.id = "ed-skip";
-      skip.className = "ed-skip";
-      skip.href = "#ed-main";
-      skip.addEventListener("click", (event) => {
-        event.preventDefault();
-        const main = document.querySelector('[data-testid="stMain"]');
-        if (main) { main.focus(); main.scrollTop = 0; }
-      });
-      document.body.prepend(skip);
-    }
-    if (skip.textContent !== ed.skip) skip.textContent = ed.skip;
-    const main = document.querySelector('[data-testid="stMain"]');
-    if (main && main.id !== "ed-main") main.id = "ed-main";
+    // Streamlit's own skip link (to #stMain) speaks English only: give it the user's language.
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== ed.skip) skip.textContent = ed.skip;
+    const main = document.getElementById("stMain");
     if (main && main.getAttribute("aria-label") !== ed.main) {
       main.setAttribute("aria-label", ed.main);
     }
