@@ -25,9 +25,15 @@ run: setup
 	$(PY) -m employdash prepare
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts), then run them all.
-test: setup system-deps
+## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts, Node.js) and npm
+## (axe-core, the accessibility checker the browser tests inject), then run them all.
+test: setup system-deps node_modules/.installed
 	$(PY) -m pytest
+
+# axe-core pinned by package-lock.json; npm ci installs exactly that, once per lock change.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 system-deps:
 	bash scripts/install-system-deps.sh
@@ -51,4 +57,4 @@ format: setup
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(TOOLS) data/dashboard.db data/dashboard.db-*
+	rm -rf $(VENV) $(TOOLS) node_modules data/dashboard.db data/dashboard.db-*

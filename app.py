@@ -25,6 +25,11 @@ def main() -> None:
         st.error(plain(exc))
         st.stop()
     shell.init_language(config.DEFAULT_LANGUAGE)
+    # The stylesheet is the first thing drawn, so the first paint is already right to left; the
+    # slot lets a user's own language (known after the login gate) replace it, not stack on it.
+    head = st.empty()
+    first_lang = lang()
+    style.apply(first_lang, head)
     db = get_database(config.DATABASE_URL)
     header = st.container()
     try:
@@ -36,22 +41,30 @@ def main() -> None:
             with st.columns([1, 2, 1])[1]:
                 actor = auth.login_gate(db, config)
     except DomainError as exc:
-        style.apply(lang())
         show_error(exc)
         st.stop()
 
     if actor is None:
-        style.apply(lang())
         with header:
             st.title(tr("app.title"))
             st.caption(tr("app.tagline"))
         shell.language_switch(None, None)
         login_page = st.Page(lambda: None, title=tr("login.title"), url_path="login", default=True)
-        st.navigation([login_page], position="hidden").run()
+        statement = navigation.statement_page(lang())
+        current = st.navigation([login_page, statement], position="hidden")
+        navigation.statement_link(lang(), statement, current=current.url_path == statement.url_path)
+        with st.columns([1, 2, 1])[1]:
+            navigation.statement_link(lang(), statement, st.container())
+        current.run()
         st.stop()
 
     shell.adopt_user_language(actor)
-    style.apply(lang())
+    if lang() != first_lang:
+        style.apply(lang(), head)
+    pages = navigation.build(actor.role, lang())
+    # Only chooses the page (its script runs at the end); the menu needs to know which one.
+    page = st.navigation(list(pages.values()), position="hidden")
+    navigation.menu(actor.role, lang(), pages, page)
     shell.language_switch(db, actor)
     try:
         scope = localities.in_scope(db, actor)
@@ -61,10 +74,11 @@ def main() -> None:
     chosen = shell.locality_picker(scope)
     shell.user_badge(actor)
     auth.logout_button(db, actor)
+    statement = pages[navigation.STATEMENT.path]
+    navigation.statement_link(lang(), statement, current=page.url_path == statement.url_path)
     set_current(
         PageContext(db=db, actor=actor, lang=lang(), locality=chosen, localities=tuple(scope))
     )
-    page = st.navigation(navigation.build(actor.role, lang()))
     try:
         page.run()
     except DomainError as exc:

@@ -92,7 +92,7 @@ def _login_round_trip(browser, port: int) -> float:
     page.locator('[data-testid="stForm"] input[type="password"]').fill("demo")
     start = time.perf_counter()
     page.locator('[data-testid="stFormSubmitButton"] button').click()
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+    page.wait_for_selector(".st-key-nav", timeout=60_000)
     wait_idle(page)
     elapsed = time.perf_counter() - start
     page.context.clear_cookies()

@@ -14,12 +14,9 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-from benchmarks.harness import Figure, median_time, write
+from benchmarks.harness import Figure, paired_median_times, write
 from components.stakeholders.charts import grid_chart, network_chart
 from components.stakeholders.survey_charts import (
-from benchmarks.harness import Figure, paired_median_times, write
-from components.stakeholder_charts import grid_chart, network_chart
-from components.survey_charts import (
     hiring_chart,
     professions_chart,
     satisfaction_chart,

@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOCKOUT_MINUTES", 15, "How long a locked username stays locked.", int),
     Setting("CACHE_TTL_SECONDS", 60, "Lifetime of cached read models (per app replica).", int),
     Setting("LOGIN_SLEEP_SECONDS", 0.0, "Delay streamlit-authenticator adds before login.", float),
+    Setting(
+        "ACCESSIBILITY_CONTACT",
+        "accessibility@municipality.example",
+        "Who the accessibility statement names for accessibility requests (IS 5568).",
+    ),
 )
 
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common import people as pw
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -21,12 +22,16 @@ def _scope_label(codes: list[int], role: str) -> str:
     return ", ".join(names.get(c, str(c)) for c in codes)
 
 
-def _user_fields(prefix: str, current_user: dict | None = None) -> users.UserForm:
+def _user_fields(
+    prefix: str, current_user: dict | None = None, feedback: FormFeedback | None = None
+) -> users.UserForm:
     full_name = st.text_input(
-        ctx.tr("admin.users.full_name"),
+        required(ctx.tr("admin.users.full_name")),
         value=(current_user or {}).get("full_name", ""),
         key=f"{prefix}_name",
     )
+    if feedback:
+        feedback.field("full_name", ctx.tr("admin.users.full_name"))
     email = st.text_input(
         ctx.tr("admin.users.email"),
         value=(current_user or {}).get("email") or "",
@@ -39,6 +44,8 @@ def _user_fields(prefix: str, current_user: dict | None = None) -> users.UserFor
         index=ROLES.index((current_user or {}).get("role", "member")),
         key=f"{prefix}_role",
     )
+    if feedback:
+        feedback.field("role", ctx.tr("admin.users.role"))
     scope = st.multiselect(
         ctx.tr("admin.users.localities"),
         list(names),
@@ -46,6 +53,8 @@ def _user_fields(prefix: str, current_user: dict | None = None) -> users.UserFor
         format_func=names.get,
         key=f"{prefix}_scope",
     )
+    if feedback:
+        feedback.field("localities", ctx.tr("admin.users.localities"))
     return users.UserForm(
         (current_user or {}).get("username", ""), full_name, role, tuple(scope), email or None
     )
@@ -80,11 +89,17 @@ with guarded():
         ]
     )
     with create, st.form("create_user", clear_on_submit=False):
-        username = st.text_input(ctx.tr("admin.users.username"), key="new_username")
-        form = _user_fields("new")
-        password = st.text_input(ctx.tr("admin.users.password"), type="password", key="new_pw")
+        feedback = FormFeedback()
+        feedback.note()
+        username = st.text_input(required(ctx.tr("admin.users.username")), key="new_username")
+        feedback.field("username", ctx.tr("admin.users.username"))
+        form = _user_fields("new", feedback=feedback)
+        password = st.text_input(
+            required(ctx.tr("admin.users.password")), type="password", key="new_pw"
+        )
+        feedback.field("password", ctx.tr("admin.users.password"))
         if st.form_submit_button(ctx.tr("common.save")):
-            with guarded():
+            with handled(feedback):
                 users.create_user(
                     ctx.db,
                     ctx.actor,

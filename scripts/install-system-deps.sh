@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use: a PostgreSQL server (started by the tests
-# themselves), Chromium for the browser tests, fonts with Hebrew glyphs for screenshots, and nginx
-# (the load balancer in front of two app replicas in the replica test and the load benchmark).
+# themselves), Chromium for the browser tests, fonts with Hebrew glyphs for screenshots, nginx
+# (the load balancer in front of two app replicas in the replica test and the load benchmark) and npm.
 # Installs only what is missing; needs root (or sudo) on a Debian machine.
 set -euo pipefail
 need=()
@@ -10,6 +10,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -f /usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf ] || need+=(fonts-noto-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+# npm installs axe-core (package-lock.json), the accessibility checker of the browser tests.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

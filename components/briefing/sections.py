@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common import charts
+from components.common.charts import show as show_chart
 from components.common.kpi import kpi
 from components.common.text import plain
 from employdash.briefing.build import Briefing, Headline
@@ -187,4 +188,4 @@ def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") 
     fmt = ".1%" if h.unit == "fraction" else ",.0f"
     chart = charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district)
     st.markdown(f"**{plain(h.name(lang))}: {plain(mine)} / {plain(district)}**")
-    st.altair_chart(charts.configure(chart, height=230), width="stretch")
+    show_chart(charts.configure(chart, height=230), lang)

@@ -2,14 +2,21 @@
 
 Charts stay left to right inside (components/style.py); for Hebrew the time axis runs right to
 left (oldest on the right) and the value axis stands on the right, so a Hebrew reader's eye
-moves the way it reads. Builders return `alt.Chart` objects; pages draw them
-with `st.altair_chart(chart, width="stretch")`.
+moves the way it reads. Builders return `alt.Chart` objects; every call site draws them with
+`show(chart, lang)`, which gives the chart its text alternative (title and one sentence, set as
+the Vega-Lite `description`, read out by screen readers) and a "show as table" expander with the
+same numbers in a real HTML table.
 """
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.common import chart_a11y
+from employdash.i18n import t
 
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
 PALETTE = ["#1f5fa8", "#e07b39", "#3a9a5b", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d"]
@@ -179,3 +186,34 @@ def points_map(
     if labelled:
         names = names.transform_filter(f"datum['{labelled}']")
     return alt.layer(missing, known, names).project(type="mercator")
+
+
+def show(
+    chart: alt.TopLevelMixin,
+    lang: str,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    table: pd.DataFrame | None = None,
+    where: DeltaGenerator | None = None,
+    width: str = "stretch",
+    height: int | str = "content",
+) -> None:
+    """Draw a chart with its text alternative and a "show as table" option.
+
+    `title` defaults to the chart's own title; `description` to a sentence made from the spec;
+    `table` to the chart's encoded data.
+    """
+    target = where or st
+    spec = chart_a11y.spec_of(chart)
+    data = table if table is not None else chart_a11y.table_of(chart, spec)
+    name = title or chart_a11y.chart_title(spec)
+    sentence = description or chart_a11y.describe(
+        spec, lang, len(data) if data is not None else None
+    )
+    text = t("chart.described", lang, title=name, description=sentence) if name else sentence
+    target.altair_chart(chart.properties(description=text), width=width, height=height)
+    if data is not None:
+        label = t("chart.show_table", lang) + (f": {name}" if name else "")
+        with target.expander(label, icon=":material/table:"):
+            st.table(data)

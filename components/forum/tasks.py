@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.common.text import plain
 from components.forum import task_notes
 from components.shell.context import PageContext
@@ -244,7 +245,7 @@ def timeline(ctx: PageContext, rows: list[dict]) -> None:
         .properties(height=max(200, 24 * len(data)))
     )
     today = alt.Chart(pd.DataFrame({"d": [date.today()]})).mark_rule(color="#333").encode(x="d:T")
-    st.altair_chart(chart + today, width="stretch")
+    show_chart(chart + today, ctx.lang)
 
 
 def due_lists(ctx: PageContext, rows: list[dict]) -> None:

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -177,7 +178,7 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
         .mark_rule(strokeDash=[6, 4], color="#d62728")
         .encode(y="line:Q")
     )
-    st.altair_chart((line + rule).properties(height=300), width="stretch")
+    show_chart((line + rule).properties(height=300), ctx.lang)
     st.caption(ctx.tr("forum.attendance.line_note"))
     per = pd.DataFrame(
         [
@@ -214,7 +215,7 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
             .mark_rule(strokeDash=[6, 4], color="#333")
             .encode(x="line:Q")
         )
-        st.altair_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), width="stretch")
+        show_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), ctx.lang)
 
 
 def month_format(ctx: PageContext) -> str:
@@ -286,7 +287,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
         )
         .properties(height=220)
     )
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, ctx.lang)
 
 
 def meetings_list(ctx: PageContext, rows: list[dict]) -> int | None:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common import charts
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
 from components.indicators import data
@@ -63,7 +64,7 @@ def trend(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
         fmt=axis_format(sel.indicator.unit),
         dashed=district_label,
     )
-    st.altair_chart(charts.configure(chart), width="stretch")
+    show_chart(charts.configure(chart), ctx.lang)
 
 
 def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
@@ -108,7 +109,7 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
             )
         )
         chart = charts.titled(chart, sel.indicator.name(lang), lang)
-        st.altair_chart(charts.configure(chart, height=240), width="stretch")
+        show_chart(charts.configure(chart, height=240), lang)
 
 
 def _signed(unit: str, value: float | None, lang: str) -> str:
@@ -156,7 +157,7 @@ def locality_map(ctx: PageContext, sel: Selection) -> None:
         reverse_scheme=not sel.indicator.higher_is_better,
         labelled="labelled",
     )
-    st.altair_chart(charts.configure(chart, height=520), width="stretch")
+    show_chart(charts.configure(chart, height=520), lang)
     st.caption(
         t(
             "ind.explorer.map.note",
@@ -230,7 +231,7 @@ def breakdowns(ctx: PageContext, sel: Selection) -> None:
         with column:
             st.markdown(f"**{t(f'ind.dim.{dimension}', lang)}**")
             chart = charts.bars(frame, "category", "value", lang, sort=None)
-            st.altair_chart(charts.configure(chart, height=36 * len(group) + 30), width="stretch")
+            show_chart(charts.configure(chart, height=36 * len(group) + 30), ctx.lang)
             st.caption(
                 " · ".join(
                     f"{plain(c)}: {plain(v)}"

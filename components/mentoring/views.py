@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.cache import clear_area, read_model
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
 from components.mentoring import charts
@@ -231,9 +232,8 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     done = None if first in (None, 0) or last is None or pd.isna(last) else last / first
     m2.metric(tr("ment.metric.completion"), fmt_percent(done, lang))
     st.subheader(tr("ment.funnel.title"))
-    st.altair_chart(
-        charts.funnel_chart(_labelled(ctx, fun.table), lang, tr("ment.col.reached")),
-        width="stretch",
+    show_chart(
+        charts.funnel_chart(_labelled(ctx, fun.table), lang, tr("ment.col.reached")), ctx.lang
     )
     table = funnel_table(ctx, fun.table)
     show_table(ctx, table)
@@ -250,9 +250,8 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)
     if grouped.groups:
         shares = _shares(ctx, grouped, lambda g: labels.group(by, g))
-        st.altair_chart(
-            charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")),
-            width="stretch",
+        show_chart(
+            charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")), ctx.lang
         )
         pivot = shares.pivot_table(
             index="position", columns="group", values="reached", aggfunc="first", dropna=False
@@ -328,9 +327,9 @@ def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:
     drops = _labelled(ctx, drops)
     drops["reason_label"] = [tr(f"ment.reason.{r}") for r in drops["reason"]]
     stages = drops["position"].nunique()
-    st.altair_chart(  # an explicit height: Streamlit squeezes this single-view band chart
+    show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
         charts.dropoff_chart(drops, lang, tr("ment.col.count"), tr("ment.col.reason")),
-        width="stretch",
+        lang,
         height=charts.HEIGHT_PER_STAGE * stages + 130,
     )
     pivot = drops.pivot_table(
@@ -349,10 +348,7 @@ def durations_section(ctx: PageContext, spans: pd.DataFrame) -> None:
         st.caption(tr("empty.no_data"))
         return
     spans = _labelled(ctx, spans)
-    st.altair_chart(
-        charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")),
-        width="stretch",
-    )
+    show_chart(charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")), lang)
     show_table(
         ctx,
         pd.DataFrame(
@@ -391,11 +387,11 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))
-        st.altair_chart(
+        show_chart(
             charts.share_lines(
                 pd.concat(frames), ctx.lang, tr("ment.col.reached"), tr("ment.col.group")
             ),
-            width="stretch",
+            ctx.lang,
         )
 
 
@@ -407,11 +403,11 @@ def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
     if frame.empty:
         st.info(tr("empty.no_data"))
         return
-    st.altair_chart(
+    show_chart(
         charts.cohort_chart(
             frame, ctx.lang, tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort")
         ),
-        width="stretch",
+        ctx.lang,
     )
 
 

@@ -1,14 +1,21 @@
-"""The page registry: which page scripts exist and which roles see them.
+"""The page registry: which page scripts exist and which roles see them, and the sidebar menu.
 
 A page left out of `st.navigation` cannot be reached by menu, URL or `switch_page`, so building the
 list per role is the UI half of authorization; the services check again on every call.
+
+The menu is drawn here, not by `st.navigation`: its sectioned sidebar menu puts `div`s directly
+inside a `ul` (invalid list markup, flagged by axe-core on every page). Navigation is hidden and the
+sidebar gets headings with `st.page_link`s under them; `components/style.py` names the block as a
+navigation landmark and marks the current page with `aria-current`. URLs stay the page file names.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from employdash.access import ADMIN, LEADERSHIP, MANAGER, MEMBER, Action, Area, allows
 from employdash.i18n import t
@@ -109,14 +116,64 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if allows(role, p.area, p.action)]
 
 
-def build(role: str, lang: str) -> dict[str, list[st.Page]]:
-    sections: dict[str, list[st.Page]] = {}
-    for spec in pages_for(role):
-        page = st.Page(
+@dataclass(frozen=True)
+class PublicPage:
+    """A page outside the access policy: open to every role and to visitors."""
+
+    path: str
+    title_key: str
+    icon: str
+
+
+# The accessibility statement: every role, and visitors on the login page (IS 5568 asks for it).
+STATEMENT = PublicPage(
+    "pages/accessibility.py", "page.accessibility", ":material/accessibility_new:"
+)
+
+
+def statement_page(lang: str) -> st.Page:
+    return st.Page(STATEMENT.path, title=t(STATEMENT.title_key, lang), icon=STATEMENT.icon)
+
+
+def build(role: str, lang: str) -> dict[str, st.Page]:
+    """The role's pages by script path, the statement included, for a hidden `st.navigation`."""
+    pages = {
+        spec.path: st.Page(
             spec.path,
             title=t(spec.title_key, lang),
             icon=spec.icon,
             default=spec.path == DEFAULT_PAGE[role],
         )
-        sections.setdefault(t(spec.section_key, lang), []).append(page)
-    return sections
+        for spec in pages_for(role)
+    }
+    pages[STATEMENT.path] = statement_page(lang)
+    return pages
+
+
+def menu(role: str, lang: str, pages: dict[str, st.Page], current: st.Page) -> None:
+    """The sidebar menu: a heading per section, a link per page, in the registry's order.
+
+    The current page's link sits in a container keyed `nav_current`, where the document script
+    of `components/style.py` gives it `aria-current="page"`.
+    """
+    sections: dict[str, list[PageSpec]] = {}
+    for spec in pages_for(role):
+        sections.setdefault(spec.section_key, []).append(spec)
+    with st.sidebar.container(key="nav"):
+        for section_key, specs in sections.items():
+            # A catalogue string, escaped anyway: only static text goes through st.html.
+            st.html(f"<h2>{html.escape(t(section_key, lang))}</h2>")
+            for spec in specs:
+                page = pages[spec.path]
+                where = st.container(key="nav_current") if page.url_path == current.url_path else st
+                where.page_link(page, label=t(spec.title_key, lang), icon=spec.icon)
+
+
+def statement_link(
+    lang: str, page: st.Page, where: DeltaGenerator | None = None, current: bool = False
+) -> None:
+    """The link to the accessibility statement (sidebar by default; the login page adds one)."""
+    where = where or st.sidebar
+    if current:
+        where = where.container(key="nav_current_statement")
+    where.page_link(page, label=t(STATEMENT.title_key, lang), icon=STATEMENT.icon)

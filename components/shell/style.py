@@ -1,22 +1,59 @@
-"""The one global stylesheet: right to left for Hebrew, charts kept left to right inside.
+"""The one global stylesheet and document set-up: direction, contrast, focus ring, skip link.
 
 Streamlit has no RTL mode, so direction is set on the main area, sidebar, widgets and tables here
-and nowhere else. Only static CSS goes through `st.html`; no user text ever does.
+and nowhere else. `app.py` draws this before anything else, so the first element that reaches the
+browser already carries the direction (no left-to-right flash while a page loads), and it keeps its
+place on every rerun and page switch.
+
+A small static script (catalogue strings only, no user text) does what CSS cannot: it sets the
+document's `lang`, puts Streamlit's skip link (English only) into the user's language, names the
+sidebar menu as a navigation landmark, marks the current page with `aria-current` and names the KPI
+sparklines. It watches the DOM so this stays true
+after Streamlit redraws the sidebar.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+import json
 
-_COMMON = """
-[data-testid="stVegaLiteChart"], .vega-embed { direction: ltr; }
-[data-testid="stMetricDelta"] { unicode-bidi: isolate; }
-.stMain .block-container { padding-top: 2.2rem; }
-@media print {
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from employdash.i18n import t
+
+# Contrast (WCAG AA 1.4.3): .streamlit/config.toml darkens the text colour Streamlit derives its
+# muted shades from; captions (drawn at 60% opacity, about 2.9:1) and metric labels get a solid
+# shade of at least 4.5:1 on white and on the grey sidebar.
+MUTED = "#50525c"
+FOCUS = "#1f5fa8"
+
+_COMMON = f"""
+.stElementContainer:has(.ed-head), .stElementContainer:has(.ed-spark-name) {{ display: none; }}
+[data-testid="stVegaLiteChart"], .vega-embed {{ direction: ltr; }}
+[data-testid="stMetricDelta"] {{ unicode-bidi: isolate; }}
+.stMain .block-container {{ padding-top: 2.2rem; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"] p, small {{ color: {MUTED}; }}
+[data-testid="stCaptionContainer"] {{ opacity: 1; }}
+a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible,
+summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visible,
+[role="option"]:focus-visible, [role="radio"]:focus-visible, [role="checkbox"]:focus-visible,
+[tabindex]:focus-visible, [data-baseweb="select"] > div:focus-within,
+[data-baseweb="input"]:focus-within, [data-baseweb="textarea"]:focus-within {{
+  outline: 3px solid {FOCUS} !important; outline-offset: 2px !important;
+}}
+.st-key-nav h2 {{
+  font-size: 0.8rem; font-weight: 700; color: {MUTED}; margin: 0.9rem 0 0.1rem 0; padding: 0;
+  text-transform: none; letter-spacing: 0.02em;
+}}
+[data-testid="stSidebar"] [data-testid="stPageLink"] a[aria-current="page"] {{
+  background: #e3ecf7; font-weight: 700;
+}}
+@media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  .stDownloadButton, .stButton { display: none !important; }
-  .stMain .block-container { padding: 0 !important; max-width: 100% !important; }
-}
+  .stDownloadButton, .stButton {{ display: none !important; }}
+  .stMain .block-container {{ padding: 0 !important; max-width: 100% !important; }}
+}}
 """
 
 _RTL = """
@@ -30,7 +67,7 @@ _RTL = """
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }
-[data-testid="stSidebarNav"] a { direction: rtl; }
+[data-testid="stSidebar"] [data-testid="stPageLink"] a { direction: rtl; }
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
 
@@ -40,7 +77,77 @@ html, body, .stApp, .stMain, [data-testid="stSidebar"], button, input, textarea 
 }
 """
 
+_SCRIPT = """
+(() => {
+  const ed = (window.__ed = window.__ed || {});
+  Object.assign(ed, __SETTINGS__);
+  const update = () => {
+    const root = document.documentElement;
+    if (root.lang !== ed.lang) root.lang = ed.lang;
+    // Streamlit's own skip link (to #stMain) speaks English only: give it the user's language.
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== ed.skip) skip.textContent = ed.skip;
+    const main = document.getElementById("stMain");
+    if (main && main.getAttribute("aria-label") !== ed.main) {
+      main.setAttribute("aria-label", ed.main);
+    }
+    const nav = document.querySelector(".st-key-nav");
+    if (nav) {
+      if (nav.getAttribute("role") !== "navigation") nav.setAttribute("role", "navigation");
+      if (nav.getAttribute("aria-label") !== ed.nav) nav.setAttribute("aria-label", ed.nav);
+    }
+    document.querySelectorAll('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+      .forEach((a) => {
+        const current = !!a.closest('[class*="st-key-nav_current"]');
+        if (current && a.getAttribute("aria-current") !== "page") {
+          a.setAttribute("aria-current", "page");
+        } else if (!current && a.hasAttribute("aria-current")) {
+          a.removeAttribute("aria-current");
+        }
+      });
+    document.querySelectorAll(".ed-spark-name").forEach((span) => {
+      const holder = span.closest(".stElementContainer");
+      const card = holder && holder.nextElementSibling;
+      const svg = card && card.querySelector('[data-testid="stMetric"] svg.marks');
+      if (!svg) return;
+      if (svg.getAttribute("aria-label") !== span.textContent) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", span.textContent);
+        svg.removeAttribute("aria-roledescription");
+      }
+      svg.querySelectorAll("[role]:not([aria-hidden])").forEach((el) => {
+        el.setAttribute("aria-hidden", "true");
+      });
+    });
+  };
+  if (!ed.observer) {
+    ed.observer = new MutationObserver(update);
+    ed.observer.observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("popstate", update);
+  }
+  update();
+})();
+"""
 
-def apply(lang: str) -> None:
+
+def _document_setup(lang: str) -> str:
+    settings = {
+        "lang": lang,
+        "skip": t("a11y.skip_to_content", lang),
+        "nav": t("a11y.nav_label", lang),
+        "main": t("a11y.main_label", lang),
+    }
+    # json.dumps escapes quotes; "</" is escaped too so a string can never close the script tag.
+    literal = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
+    return _SCRIPT.replace("__SETTINGS__", literal)
+
+
+def apply(lang: str, slot: DeltaGenerator | None = None) -> None:
+    """Draw the stylesheet and document set-up, into `slot` when given (so a later call with
+    another language replaces it instead of stacking a second stylesheet)."""
     css = _COMMON + _FONT + (_RTL if lang == "he" else "")
-    st.html(f"<style>{css}</style>")
+    body = (
+        f'<div class="ed-head" hidden></div><style>{css}</style>'
+        f"<script>{_document_setup(lang)}</script>"
+    )
+    (slot or st).html(body, unsafe_allow_javascript=True)

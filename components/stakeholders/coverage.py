@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -35,7 +36,7 @@ def _coverage(ctx: PageContext, code: int) -> None:
     else:
         st.success(ctx.tr("stake.coverage.no_gaps"), icon=":material/check_circle:")
     left, right = st.columns([2, 3])
-    left.altair_chart(coverage_chart(cov.by_sector, ctx.tr), width="stretch")
+    show_chart(coverage_chart(cov.by_sector, ctx.tr), ctx.lang, where=left)
     right.dataframe(
         pd.DataFrame(
             {

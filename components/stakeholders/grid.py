@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -127,7 +128,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         return
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(grid_chart(frame, ctx.tr), width="stretch")
+        show_chart(grid_chart(frame, ctx.tr), ctx.lang)
         st.caption(ctx.tr("stake.grid.caption", shown=len(frame), moved=int(frame.moved.sum())))
     with right:
         st.caption(ctx.tr("stake.grid.edit_caption") if can_edit else ctx.tr("stake.readonly"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -94,7 +95,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     left, right = st.columns([3, 2])
     with left:
         drawn = stakeholders_network.drawable_edges(net)
-        st.altair_chart(network_chart(net.nodes, drawn, ctx.tr), width="stretch")
+        show_chart(network_chart(net.nodes, drawn, ctx.tr), ctx.lang)
         if len(drawn) < len(net.edges):
             st.caption(ctx.tr("stake.network.drawn", drawn=len(drawn), total=len(net.edges)))
     with right:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.shell.context import PageContext
 from components.stakeholders import data as stakeholder_data
@@ -71,14 +72,14 @@ def section(ctx: PageContext) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{ctx.tr('survey.chart.professions')}**")
-        st.altair_chart(professions_chart(summary.by_profession, ctx.tr), width="stretch")
+        show_chart(professions_chart(summary.by_profession, ctx.tr), ctx.lang)
         st.markdown(f"**{ctx.tr('survey.chart.training')}**")
-        st.altair_chart(training_chart(summary.training, ctx.tr), width="stretch")
+        show_chart(training_chart(summary.training, ctx.tr), ctx.lang)
     with right:
         st.markdown(f"**{ctx.tr('survey.chart.hiring')}**")
-        st.altair_chart(hiring_chart(summary.hiring, ctx.tr), width="stretch")
+        show_chart(hiring_chart(summary.hiring, ctx.tr), ctx.lang)
         st.markdown(f"**{ctx.tr('survey.chart.satisfaction')}**")
-        st.altair_chart(satisfaction_chart(summary.satisfaction, ctx.tr), width="stretch")
+        show_chart(satisfaction_chart(summary.satisfaction, ctx.tr), ctx.lang)
     table = pd.DataFrame(
         {
             ctx.tr("survey.col.profession"): summary.by_profession.profession,

@@ -25,7 +25,16 @@ def test_bad_user_input_shows_the_field(app_db: str) -> None:
     at = app_as("admin", page="pages/admin_users.py", lang="en")
     at.text_input(key="new_username").input("x")
     at.button[0].click().run()
-    assert "Please correct the highlighted fields." in texts(at)
+    errors = [e.value for e in at.error]
+    # A summary at the top of the form, then each field's own message under the field.
+    assert errors[0].startswith("**The form was not saved: 4 fields need fixing**")
+    assert "- Username: Invalid value" in errors[0]
+    assert errors[1:] == [
+        "Username: Invalid value",
+        "Full name: Required",
+        "Localities: Required",
+        "Initial password: At least 10 characters",
+    ]
 
 
 def test_audit_log_lists_logins_in_hebrew(app_db: str) -> None:

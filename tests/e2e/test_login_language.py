@@ -22,7 +22,7 @@ def test_login_switch_language_and_direction(page: Page, server: str) -> None:
     login(page, server, "manager")
     assert _direction(page, ".stMain") == "rtl"
     assert _direction(page, '[data-testid="stSidebarContent"]') == "rtl"
-    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("תדריך").is_visible()
+    assert page.locator(".st-key-nav").get_by_text("תדריך").is_visible()
     screenshot(page, "home_he")
 
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -32,14 +32,14 @@ def test_login_switch_language_and_direction(page: Page, server: str) -> None:
     assert _direction(page, ".stMain") == "ltr"
     # The locality picker relabels in English and keeps the chosen locality.
     assert sidebar.get_by_role("combobox").input_value() == "Netivot"
-    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Briefing").is_visible()
+    assert page.locator(".st-key-nav").get_by_text("Briefing").is_visible()
     screenshot(page, "home_en")
 
     # The choice is remembered per user: a reload (new session, cookie login) keeps English.
     page.reload()
     wait_idle(page)
-    page.wait_for_selector('[data-testid="stSidebarNav"]')
-    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Briefing").is_visible()
+    page.wait_for_selector(".st-key-nav")
+    assert page.locator(".st-key-nav").get_by_text("Briefing").is_visible()
     set_language(page, "he")
 
 
@@ -47,7 +47,7 @@ def test_deep_link_reload_stays_and_logout_survives_reload(page: Page, server: s
     login(page, server, "manager")
     open_page(page, server, "tasks")
     page.reload()
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    page.wait_for_selector(".st-key-nav", timeout=30_000)
     wait_idle(page)
     assert page.url.rstrip("/").endswith("/tasks")
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="יציאה").click()
@@ -57,14 +57,14 @@ def test_deep_link_reload_stays_and_logout_survives_reload(page: Page, server: s
     page.reload()
     wait_idle(page)
     assert page.locator('[data-testid="stForm"]').is_visible()
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator(".st-key-nav").count() == 0
 
 
 def test_visitor_deep_link_shows_only_login(page: Page, server: str) -> None:
     page.goto(server + "/audit")
     wait_idle(page)
     assert page.locator('[data-testid="stForm"]').is_visible()
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator(".st-key-nav").count() == 0
     screenshot(page, "visitor_deep_link")
 
 

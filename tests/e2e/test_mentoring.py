@@ -56,7 +56,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     manager = load_actor(e2e_db, "manager")
     login(page, server, "manager")
     # through the menu: a deep link right after login can race the login cookie
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("משפך חונכות").click()
+    page.locator(".st-key-nav").get_by_text("משפך חונכות").click()
     page.wait_for_url("**/mentoring")
     page.get_by_text("משפך: הגיעו לכל שלב").wait_for(timeout=30_000)
     wait_idle(page)

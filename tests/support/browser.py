@@ -109,14 +109,14 @@ def login(page: Page, base: str, username: str, password: str = "demo", lang: st
     wait_idle(page)
     if lang == "en":
         set_language(page, "en")
-    nav = '[data-testid="stSidebarNav"]'
+    nav = ".st-key-nav"
     for _ in range(3):
         # `.first`: while a rerun replaces the page, a stale copy of the form may still be
         # attached; and a late rerun can wipe what was typed, so check it before submitting.
         form = page.locator('[data-testid="stForm"]').first
-        form.locator('input[type="text"]').fill(username)
-        form.locator('input[type="password"]').fill(password)
-        if form.locator('input[type="text"]').input_value() != username:
+        form.locator('input[type="text"]').first.fill(username)
+        form.locator('input[type="password"]').first.fill(password)
+        if form.locator('input[type="text"]').first.input_value() != username:
             wait_idle(page)
             continue
         form.locator('[data-testid="stFormSubmitButton"] button').click()
@@ -140,7 +140,7 @@ def set_language(page: Page, lang: str) -> None:
 def open_page(page: Page, base: str, url_path: str) -> None:
     """Open a page by its URL path (the page file's name, e.g. 'tasks')."""
     page.goto(f"{base}/{url_path}")
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
+    page.wait_for_selector(".st-key-nav", timeout=30_000)
     wait_idle(page)
 
 

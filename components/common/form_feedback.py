@@ -1,0 +1,71 @@
+"""Form errors where a reader finds them: a summary at the top of the form, and each field's
+message right under that field, in the user's language. Required fields carry a visible mark.
+
+A form is drawn before its submit is handled, so the top and each field get an empty slot while
+the form is drawn; a refused save fills them in the same run. Shared by every form that saves
+through a service raising `ValidationError` (its `fields` name the form's fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.shell.context import tr
+from components.shell.feedback import show_error
+from employdash.errors import DomainError, ValidationError
+
+REQUIRED_MARK = " *"
+
+
+def required(label: str) -> str:
+    """A field label with the visible required mark (explained by `FormFeedback.note`)."""
+    return label + REQUIRED_MARK
+
+
+class FormFeedback:
+    """Slots for one form's error summary and per-field errors."""
+
+    def __init__(self) -> None:
+        self.top: DeltaGenerator = st.empty()
+        self.slots: dict[str, DeltaGenerator] = {}
+        self.labels: dict[str, str] = {}
+
+    def note(self) -> None:
+        st.caption(tr("a11y.required_note"))
+
+    def field(self, name: str, label: str) -> None:
+        """Call right after drawing the widget for `name`: its error will appear here."""
+        self.slots[name] = st.empty()
+        self.labels[name] = label
+
+    def show(self, exc: ValidationError) -> None:
+        items = [(self.labels.get(f, f), tr(key)) for f, key in exc.fields.items()]
+        title = (
+            tr("a11y.errors.summary_one")
+            if len(items) == 1
+            else tr("a11y.errors.summary", n=len(items))
+        )
+        # Catalogue strings only (labels and messages): safe as Markdown.
+        lines = "\n".join(f"- {tr('a11y.errors.item', field=f, message=m)}" for f, m in items)
+        self.top.error(f"**{title}**\n\n{lines}", icon=":material/error:")
+        for name, key in exc.fields.items():
+            if name in self.slots:
+                self.slots[name].error(
+                    tr("a11y.errors.item", field=self.labels[name], message=tr(key)),
+                    icon=":material/error:",
+                )
+
+
+@contextmanager
+def handled(feedback: FormFeedback) -> Iterator[None]:
+    """Like `feedback.guarded`, but a refused form shows its errors in the form's own slots."""
+    try:
+        yield
+    except ValidationError as exc:
+        feedback.show(exc)
+    except DomainError as exc:
+        show_error(exc)

@@ -1,0 +1,142 @@
+"""axe-core on every page each demo role sees, in Hebrew and English, in real Chromium.
+
+One app server and one browser for the module; one logged-in browser context per role, reused for
+both languages (navigation goes through the sidebar links, as a user would, so no page load repeats
+the login). Each page is scanned as it opens and again with its expanders open (the forms inside
+them), plus the login page, a failed login and a refused form. Any serious or critical finding fails
+its test; every finding is also written to tests/artifacts/axe/ to read after a run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from components.shell.navigation import pages_for
+from employdash.i18n import t
+from tests.support import axe
+from tests.support.browser import ROOT, login, set_language, wait_idle
+
+ROLES = ("admin", "leadership", "manager", "member")
+USERNAME = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+ARTIFACTS = ROOT / "tests" / "artifacts" / "axe"
+
+pytestmark = pytest.mark.skipif(not axe.available(), reason="axe-core missing: run `npm ci`")
+
+
+@pytest.fixture(scope="module")
+def role_pages(browser: Browser, server: str) -> Iterator[dict[str, Page]]:
+    """One logged-in page per role, opened lazily and kept for the module."""
+    contexts: list[BrowserContext] = []
+    pages: dict[str, Page] = {}
+
+    class Lazy(dict[str, Page]):
+        def __missing__(self, role: str) -> Page:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            contexts.append(context)
+            page = context.new_page()
+            login(page, server, USERNAME[role])
+            self[role] = page
+            return page
+
+    lazy = Lazy(pages)
+    yield lazy
+    for context in contexts:
+        context.close()
+
+
+def _record(name: str, findings: list[axe.Finding], seconds: float) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    rows = [
+        {"where": f.where, "rule": f.rule, "impact": f.impact, "nodes": len(f.nodes)}
+        for f in findings
+    ]
+    payload = {"seconds": round(seconds, 1), "findings": rows}
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1))
+
+
+def _open_expanders(page: Page) -> int:
+    """Open every visible closed expander (those in hidden tabs stay as they are)."""
+    return page.evaluate(
+        """() => {
+      const closed = [...document.querySelectorAll('.stMain details:not([open]) > summary')]
+        .filter(s => s.offsetParent !== null);
+      closed.forEach(s => s.click());
+      return closed.length;
+    }"""
+    )
+
+
+def _scan_page(page: Page, where: str) -> list[axe.Finding]:
+    findings = axe.scan(page, where)
+    if _open_expanders(page):
+        page.wait_for_timeout(200)
+        findings += axe.scan(page, f"{where} (expanders open)")
+    return findings
+
+
+def _goto(page: Page, title: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("link", name=title, exact=True).first.click()
+    wait_idle(page)
+
+
+def _assert_clean(findings: list[axe.Finding]) -> None:
+    assert not findings, "\n" + "\n".join(f.describe() for f in findings)
+
+
+@pytest.mark.parametrize("lang", ["he", "en"])
+def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -> None:
+    started = time.monotonic()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        wait_idle(page)
+        if lang == "en":
+            set_language(page, "en")
+        findings = axe.scan(page, f"login/{lang}")
+        form = page.locator('[data-testid="stForm"]').first
+        form.locator('input[type="text"]').fill("nobody")
+        form.locator('input[type="password"]').fill("wrong")
+        form.locator('[data-testid="stFormSubmitButton"] button').click()
+        wait_idle(page)
+        page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=15_000)
+        findings += axe.scan(page, f"login failed/{lang}")
+    finally:
+        context.close()
+    _record(f"login-{lang}", findings, time.monotonic() - started)
+    _assert_clean(findings)
+
+
+@pytest.mark.parametrize(("role", "lang"), [(r, lang) for r in ROLES for lang in ("he", "en")])
+def test_every_page_of_role(role_pages: dict[str, Page], role: str, lang: str) -> None:
+    started = time.monotonic()
+    page = role_pages[role]
+    set_language(page, lang)
+    findings: list[axe.Finding] = []
+    for spec in pages_for(role):
+        _goto(page, t(spec.title_key, lang))
+        findings += _scan_page(page, f"{role}/{lang}/{Path(spec.path).stem}")
+    _record(f"{role}-{lang}", findings, time.monotonic() - started)
+    _assert_clean(findings)
+
+
+@pytest.mark.parametrize("lang", ["he", "en"])
+def test_refused_form_shows_accessible_errors(role_pages: dict[str, Page], lang: str) -> None:
+    """An error state: the admin's new-user form submitted empty is refused with field errors."""
+    page = role_pages["admin"]
+    set_language(page, lang)
+    _goto(page, t("page.admin_users", lang))
+    form = page.locator('[data-testid="stForm"]').first
+    form.locator('[data-testid="stFormSubmitButton"] button').click()
+    wait_idle(page)
+    page.wait_for_selector('.stMain [data-testid="stAlertContentError"]', timeout=15_000)
+    findings = axe.scan(page, f"admin/{lang}/admin_users refused")
+    _record(f"refused-form-{lang}", findings, 0)
+    _assert_clean(findings)
