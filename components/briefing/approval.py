@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.briefing.data import load_briefing
+from components.common.cache import clear_area
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -34,6 +34,6 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
         if st.form_submit_button(ctx.tr("brief.approve.button"), type="primary"):
             with guarded():
                 approval.approve_plan(ctx.db, ctx.actor, ctx.locality_code, on, note)
-                load_briefing.clear()  # the cached briefing must show the new approval
+                clear_area(Area.BRIEFING)  # the cached briefing must show the new approval
                 st.session_state[FLASH] = True
                 st.rerun()

@@ -11,6 +11,8 @@ from employdash.models.stakeholders import (
     REMOTE_STANCES,
     SERVICE_CONTACTS,
     STANCES,
+    TRAINING_NEEDS,
+    TRAINING_OFFERED,
 )
 
 __all__ = [
@@ -23,4 +25,6 @@ __all__ = [
     "SECTORS",
     "SERVICE_CONTACTS",
     "STANCES",
+    "TRAINING_NEEDS",
+    "TRAINING_OFFERED",
 ]
