@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from employdash.errors import PermissionDenied
 
@@ -177,7 +178,9 @@ def require_read_all(actor: Actor, area: Area, requested: Iterable[int]) -> list
     return codes
 
 
-def scope_clause(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool]:
+def scope_clause(
+    actor: Actor, column: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
     """A WHERE clause limiting `column` (a locality code) to the actor's scope."""
     if actor.localities is None:
         return true()

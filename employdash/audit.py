@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,7 +53,9 @@ def record(
     )
 
 
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields that differ, so an entry shows the change and not the whole record."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
@@ -69,7 +71,20 @@ class AuditFilter:
     limit: int = 500
 
 
-def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -> list[dict]:
+class AuditRow(TypedDict):
+    """An audit entry as the Audit page lists it."""
+
+    at: datetime
+    username: str
+    action: str
+    entity: str
+    entity_id: str | None
+    locality_code: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -> list[AuditRow]:
     require_read(actor, Area.AUDIT)
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if flt.username:
@@ -85,16 +100,16 @@ def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -
     with db.transaction() as s:
         rows = s.scalars(query.limit(flt.limit)).all()
         return [
-            {
-                "at": r.at,
-                "username": r.username,
-                "action": r.action,
-                "entity": r.entity,
-                "entity_id": r.entity_id,
-                "locality_code": r.locality_code,
-                "before": r.before,
-                "after": r.after,
-            }
+            AuditRow(
+                at=r.at,
+                username=r.username,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                locality_code=r.locality_code,
+                before=r.before,
+                after=r.after,
+            )
             for r in rows
         ]
 

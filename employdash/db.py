@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -160,3 +161,9 @@ def check_schema(db: Database) -> None:
 @lru_cache(maxsize=4)
 def get_database(url: str) -> Database:
     return Database(url)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched: the optimistic version check reads it (0 means someone
+    else saved first). `Session.execute` is typed as returning a plain `Result`."""
+    return cast("CursorResult[Any]", result).rowcount

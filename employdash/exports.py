@@ -40,7 +40,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_ALL)
+    text: str = safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_ALL)
     return text.encode("utf-8-sig")
 
 

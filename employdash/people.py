@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.handed_ids import in_locality
 from employdash.models import Organisation, Person, User
@@ -211,7 +211,7 @@ def update_person(
             .values(**after, version=version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             current = s.scalar(select(Person.version).where(Person.id == person_id))
             raise StaleVersion({}, current or version)
@@ -259,7 +259,8 @@ def _rows(s: Session, query: Any) -> list[PersonRow]:
     for pid, username in s.execute(
         select(User.person_id, User.username).where(User.person_id.in_(ids))
     ):
-        logins.setdefault(pid, []).append(username)
+        if pid is not None:
+            logins.setdefault(pid, []).append(username)
     return [
         PersonRow(
             p.Person.id,

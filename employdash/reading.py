@@ -71,10 +71,10 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _check_row(row: list, line: int, limits: UploadLimits) -> None:
+def _check_row(row: list[str], line: int, limits: UploadLimits) -> None:
     if len(row) > limits.max_columns and any(
         c not in (None, "") for c in row[limits.max_columns :]
     ):
@@ -110,14 +110,14 @@ def read_csv(data: bytes, limits: UploadLimits = FORM_UPLOAD) -> Table:
             continue
         if len(rows) >= limits.max_rows:
             raise _refuse("import.error.too_many_rows", max_rows=limits.max_rows)
-        rows.append(row)
+        rows.append(list(row))
         lines.append(reader.line_num)
     if header is None:
         raise ValidationError({"file": "import.error.empty"})
     return Table(header, rows, lines, encoding)
 
 
-def _is_header(row: list) -> bool:
+def _is_header(row: list[str] | list[object]) -> bool:
     """Published sheets often open with a title line: the header is the first row with at
     least two filled cells."""
     return sum(1 for c in row if c is not None and str(c).strip()) >= 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypedDict
 
 import bcrypt
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ from employdash.access import (
     require_write,
 )
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety, get_config
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.models import Locality, LoginThrottle, Person, User, UserLocality
 from employdash.models.base import utcnow
@@ -131,7 +132,7 @@ def _locked_usernames(s: Session) -> set[str]:
     return set(rows)
 
 
-def authenticator_credentials(db: Database) -> dict:
+def authenticator_credentials(db: Database) -> dict[str, Any]:
     """The credentials dictionary streamlit-authenticator expects, for active unlocked users."""
     with db.transaction() as s:
         locked = _locked_usernames(s)
@@ -160,12 +161,16 @@ def _count_failure(s: Session, username: str) -> int:
     """
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(LoginThrottle).values(username=username, failures=1, locked_until=None)
-    statement = statement.on_conflict_do_update(
-        index_elements=[LoginThrottle.username],
-        set_={"failures": LoginThrottle.failures + 1},
-    ).returning(LoginThrottle.failures)
-    return int(s.execute(statement).scalar_one())
+    upsert = (
+        insert(LoginThrottle)
+        .values(username=username, failures=1, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.username],
+            set_={"failures": LoginThrottle.failures + 1},
+        )
+        .returning(LoginThrottle.failures)
+    )
+    return int(s.execute(upsert).scalar_one())
 
 
 def record_login(db: Database, username: str, succeeded: bool) -> int | None:
@@ -191,14 +196,16 @@ def record_login(db: Database, username: str, succeeded: bool) -> int | None:
             locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
             # Only the attempt that reached the limit locks (and resets the count): the row is
             # ours until commit, so a parallel attempt sees the reset count, not a second lock.
-            locked = s.execute(
-                update(LoginThrottle)
-                .where(
-                    LoginThrottle.username == username,
-                    LoginThrottle.failures >= cfg.LOCKOUT_ATTEMPTS,
+            locked = rowcount(
+                s.execute(
+                    update(LoginThrottle)
+                    .where(
+                        LoginThrottle.username == username,
+                        LoginThrottle.failures >= cfg.LOCKOUT_ATTEMPTS,
+                    )
+                    .values(failures=0, locked_until=locked_until)
                 )
-                .values(failures=0, locked_until=locked_until)
-            ).rowcount
+            )
             if locked:
                 audit.record(
                     s,
@@ -276,7 +283,7 @@ def _validate(s: Session, form: UserForm, creating: bool) -> None:
         raise ValidationError(errors)
 
 
-def _snapshot(user: User) -> dict:
+def _snapshot(user: User) -> dict[str, Any]:
     return {
         "username": user.username,
         "full_name": user.full_name,
@@ -288,11 +295,38 @@ def _snapshot(user: User) -> dict:
     }
 
 
-def list_users(db: Database, actor: Actor) -> list[dict]:
+class UserRow(TypedDict):
+    """A user as the Users page lists it."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    email: str | None
+    localities: list[int]
+    person_id: int | None
+    version: int
+
+
+def list_users(db: Database, actor: Actor) -> list[UserRow]:
     require_read(actor, Area.USERS)
     with db.transaction() as s:
         users = s.scalars(select(User).order_by(User.username)).all()
-        return [{"id": u.id, "version": u.version, **_snapshot(u)} for u in users]
+        return [
+            UserRow(
+                id=u.id,
+                username=u.username,
+                full_name=u.full_name,
+                role=u.role,
+                active=u.active,
+                email=u.email,
+                localities=sorted(ul.locality_code for ul in u.localities),
+                person_id=u.person_id,
+                version=u.version,
+            )
+            for u in users
+        ]
 
 
 def create_user(db: Database, actor: Actor, form: UserForm) -> int:
@@ -359,7 +393,7 @@ def link_person(
             .values(person_id=person_id, version=version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             raise StaleVersion({}, s.scalar(select(User.version).where(User.id == user_id)) or 0)
         audit.record(
@@ -402,7 +436,7 @@ def bootstrap_admin(db: Database, username: str, password: str) -> None:
     create_user(db, system, UserForm(username, username, ADMIN, (), None, password))
 
 
-_verified: set[tuple[str, str]] = set()
+_verified: set[tuple[str, str, bool]] = set()
 
 
 def ensure_safe_to_serve(db: Database, config: Config) -> None:

@@ -13,7 +13,10 @@ Items carry a catalogue key and parameters; the page renders them in the reader'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from employdash.briefing.build import Headline
 
 STREAK_MONTHS = 3
 
@@ -27,7 +30,7 @@ class AttentionItem:
     indicator_code: str | None = None
 
 
-def _indicator_items(headlines: list) -> list[AttentionItem]:  # list[briefing.Headline]
+def _indicator_items(headlines: list[Headline]) -> list[AttentionItem]:
     items = []
     for h in headlines:
         size = abs(h.yoy or 0) * (100 if h.unit == "fraction" else 10)
@@ -89,6 +92,6 @@ def _mentoring_items(mentoring: Any) -> list[AttentionItem]:
     ]
 
 
-def rank_attention(headlines: list, forum: Any, mentoring: Any) -> list[AttentionItem]:
+def rank_attention(headlines: list[Headline], forum: Any, mentoring: Any) -> list[AttentionItem]:
     items = _indicator_items(headlines) + _forum_items(forum) + _mentoring_items(mentoring)
     return sorted(items, key=lambda i: i.severity, reverse=True)

@@ -14,10 +14,12 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_locality, require_read
 from employdash.briefing.attention import AttentionItem, rank_attention
 from employdash.db import Database
+from employdash.errors import NotFound
 from employdash.indicators import values as indicators
 from employdash.indicators.values import Rank, add_months
 from employdash.models import Locality
@@ -118,7 +120,9 @@ def _bad_streak(values: dict[date, float | None], unit: str, higher: bool, lates
     return months
 
 
-def _peer_ranks(s, codes: dict[str, IndicatorDefinition], period: date, me: Locality) -> dict:
+def _peer_ranks(
+    s: Session, codes: dict[str, IndicatorDefinition], period: date, me: Locality
+) -> dict[str, list[Rank]]:
     """Ranks in district and among similar-sized localities for every headline, from one query."""
     rows = s.execute(
         select(
@@ -230,6 +234,8 @@ def build_briefing(
     as_of = as_of or date.today()
     with db.transaction() as s:
         me = s.get(Locality, locality_code)
+        if me is None:
+            raise NotFound(f"locality {locality_code}")
         defs = list(
             s.scalars(
                 select(IndicatorDefinition)

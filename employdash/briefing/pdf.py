@@ -4,6 +4,7 @@ page, with the trend chart as an image, in Hebrew (right to left) or English."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -38,7 +39,7 @@ def _rows(briefing: Briefing, lang: str) -> list[list[str]]:
     return [[_clean(c) for c in row] for row in rows]
 
 
-def trend_spec(h: Headline, briefing: Briefing, lang: str) -> dict:
+def trend_spec(h: Headline, briefing: Briefing, lang: str) -> dict[str, Any]:
     """A small line chart of the locality against its district (Vega-Lite, for vl-convert)."""
     district = t("brief.chart.district", lang)
     frame = pd.DataFrame(
@@ -74,7 +75,10 @@ def trend_spec(h: Headline, briefing: Briefing, lang: str) -> dict:
         )
         .properties(width=520, height=120, title=h.name(lang))
     )
-    return chart.configure(font="DejaVu Sans").configure_view(strokeWidth=0).to_dict()
+    spec: dict[str, Any] = (
+        chart.configure(font="DejaVu Sans").configure_view(strokeWidth=0).to_dict()
+    )
+    return spec
 
 
 def _section(doc: Document, title: str, lines: list[str]) -> None:

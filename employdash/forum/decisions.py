@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.forum.structure import forum_row
 from employdash.forum.tasks import new_task_row
@@ -85,7 +85,7 @@ def _close(s: Session, decision_id: int, version: int, values: dict[str, Any]) -
         .values(**values, is_open=False, version=version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         s.rollback()
         current = s.scalar(select(Decision.version).where(Decision.id == decision_id))
         raise StaleVersion({}, current or version)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
 from employdash.handed_ids import in_locality
@@ -37,7 +37,7 @@ def _versioned(
         .values(**values, version=version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         s.rollback()
         current = s.scalar(select(table.version).where(table.id == row_id))
         raise StaleVersion({}, current or version)

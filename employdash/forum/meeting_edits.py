@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.meetings import MeetingInput, SaveMeeting
 from employdash.forum.tasks import new_task_row
@@ -96,7 +96,7 @@ def correct_meeting(
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise _stale(s, meeting_id, version)
         for model in (Attendance, MeetingGuest, MeetingAttachment):
             s.execute(delete(model).where(model.meeting_id == meeting_id))
@@ -180,7 +180,7 @@ def delete_meeting(
             .where(Meeting.id == meeting_id, Meeting.version == version)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise _stale(s, meeting_id, version)
         audit.record(
             s,

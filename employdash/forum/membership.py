@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.handed_ids import in_locality
 from employdash.models.forum import Membership, Team
@@ -64,7 +64,7 @@ def update_membership(
             .values(**values, version=version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             current = s.scalar(select(Membership.version).where(Membership.id == membership_id))
             raise StaleVersion({}, current or version)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.structure import forum_row, require_forum
 from employdash.handed_ids import in_locality
@@ -86,7 +86,7 @@ def rename_forum(db: Database, actor: Actor, locality_code: int, version: int, n
             .values(name=name, version=version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             raise StaleVersion({}, forum.version)
         audit.record(
@@ -185,7 +185,7 @@ def update_team(
             .values(**values, version=version + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             current = s.scalar(select(Team.version).where(Team.id == team_id))
             raise StaleVersion({}, current or version)

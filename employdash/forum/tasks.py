@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
 from employdash.access import Actor, Area, require_locality, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
 from employdash.handed_ids import in_scope
@@ -256,7 +256,7 @@ def update_task(
             .values(**values, completed_on=completed, version=version + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # a writer slipped in between our read and this update
+        if rowcount(result) != 1:  # a writer slipped in between our read and this update
             s.rollback()
             current = s.scalar(select(Task.version).where(Task.id == task_id))
             raise StaleVersion({}, current or version)
@@ -385,7 +385,7 @@ def cancel_task(db: Database, actor: Actor, task_id: int, version: int, reason: 
             .values(status=TASK_CANCELLED, version=version + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
         _add_note(s, actor, task_id, reason, locality_code)
@@ -423,7 +423,7 @@ def delete_task(db: Database, actor: Actor, task_id: int, version: int, reason: 
             .where(Task.id == task_id, Task.version == version)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
         audit.record(

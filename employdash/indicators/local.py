@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from employdash import audit
 from employdash.access import Actor, Area, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.indicators.catalogue import BY_CODE
 from employdash.indicators.layouts import Rejected, parse_value
@@ -274,7 +274,7 @@ def enter_value(
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 s.rollback()
                 raise StaleVersion({"value": (current.value, value)}, 0)
         audit.record(

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select, update
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
 from employdash.config import get_config
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.limits import clean_text
@@ -158,7 +158,7 @@ def record_assessment(
             .values(**values, version=seen + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise StaleVersion(
                 {k: (before[k], values[k]) for k in values if before[k] != values[k]}, row.version
             )

@@ -26,7 +26,7 @@ from employdash.access import (
     require_write,
     scope_clause,
 )
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import clean_text
@@ -568,7 +568,7 @@ def claim(s: Session, participant: Participant, expected_version: int | None) ->
         .values(version=seen + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         current = s.scalar(select(Participant.version).where(Participant.id == participant.id))
         raise StaleVersion({"stage": (seen, current)}, int(current or seen))
     participant.version = seen + 1
@@ -772,7 +772,7 @@ def end_match(
             .values(status=status, ended_on=ended_on, end_reason=reason, version=seen + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise StaleVersion({"status": (before["status"], status)}, match.version)
         program = s.get(Program, mentee.program_id)
         audit.record(

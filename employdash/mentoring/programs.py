@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
@@ -100,7 +100,7 @@ def _save(
         .values(**values, version=version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # a writer slipped in between the read and this update
+    if rowcount(result) != 1:  # a writer slipped in between the read and this update
         current = s.scalar(select(Program.version).where(Program.id == program.id))
         raise StaleVersion({}, int(current or version))
     old, new = audit.changed_fields(before, {**before, **values})

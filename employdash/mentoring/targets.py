@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write, scope_clause
 from employdash.config import get_config
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.models.mentoring import Match, Outcome, Participant, Program, Target
@@ -111,7 +111,7 @@ def set_target(
             .values(**values, version=seen + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise StaleVersion({}, row.version)
         old, new = audit.changed_fields(before, values)
         audit.record(

@@ -8,6 +8,7 @@ fonts. Charts come in as PNG bytes (see `chart_png`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -83,7 +84,7 @@ class Document(FPDF):
         return bytes(self.output())
 
 
-def chart_png(spec: dict, scale: float = 2.0) -> bytes:
+def chart_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     """Render a Vega-Lite spec (e.g. `altair.Chart.to_dict()`) to PNG with a Hebrew-capable font."""
     import vl_convert as vlc
 

@@ -172,7 +172,7 @@ def _people(
         "employment_office": ("מנהל/ת הלשכה", "רכז/ת השמה"),
         "employer": ("מנהל/ת משאבי אנוש", 'מנכ"ל/ית'),
     }
-    people = []
+    people: list[Person] = []
     for org in orgs:
         for title in titles.get(org.sector, ("נציג/ה",)):
             person = Person(
@@ -218,7 +218,7 @@ def seed(s: Session, rng: random.Random, password_rounds: int = 12) -> SeedConte
     load_localities(s)
     ctx = SeedContext()
     for code in PROGRAM_LOCALITIES:
-        loc = s.get(Locality, code)
+        loc = s.get_one(Locality, code)
         orgs = _organisations(s, rng, loc)
         people = _people(s, rng, loc, orgs)
         ctx.organisations[code] = [o.id for o in orgs]

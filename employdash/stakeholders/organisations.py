@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion
 from employdash.handed_ids import in_locality
 from employdash.models import Organisation
@@ -200,7 +200,7 @@ def _save(
             .values(**fields, version=version + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # a save on another replica slipped in after our read
+        if rowcount(result) != 1:  # a save on another replica slipped in after our read
             s.rollback()
             raise StaleVersion({}, version + 1)
         s.refresh(profile)

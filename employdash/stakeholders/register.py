@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import clean_text
@@ -152,7 +152,7 @@ def _guarded_update(s: Session, row: Stakeholder, version: int, values: dict[str
         .values(**values, version=version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         s.rollback()
         current = s.scalar(select(Stakeholder.version).where(Stakeholder.id == row.id))
         raise StaleVersion({}, current or version)
@@ -372,7 +372,7 @@ def delete(db: Database, actor: Actor, stakeholder_id: int, version: int) -> Non
                 Stakeholder.id == stakeholder_id, Stakeholder.version == version
             )
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             s.rollback()
             raise StaleVersion({}, version)
         s.expunge(row)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_read_all, require_write
 from employdash.config import get_config
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import FIELDS, strip_controls
@@ -295,7 +295,7 @@ def rewrite(s: Session, row: EmployerSurveyResponse, version: int, values: dict[
         .values(**{k: values[k] for k in COLUMNS}, version=version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         s.rollback()
         current = s.scalar(
             select(EmployerSurveyResponse.version).where(EmployerSurveyResponse.id == row.id)
