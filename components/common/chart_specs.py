@@ -70,22 +70,25 @@ class SpecChart(alt.LayerChart):
 
     def real_chart(self) -> alt.TopLevelMixin:
         _kind, _height, build, frames, tr = self._spec_args
-        return build(frames, tr)
+        chart: alt.TopLevelMixin = build(frames, tr)
+        return chart
 
     def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         if args or kwargs:
-            return self.real_chart().to_dict(*args, **kwargs)
+            asked: dict[str, Any] = self.real_chart().to_dict(*args, **kwargs)
+            return asked
         kind, height, build, frames, tr = self._spec_args
         transform = alt.data_transformers.get()
         named = [transform(f) if transform else None for f in frames]
         if not all(isinstance(n, dict) and set(n) == {"name"} for n in named):
-            return self.real_chart().to_dict()  # a transformer that inlines data: no templates
+            inline: dict[str, Any] = self.real_chart().to_dict()  # data inlined: no templates
+            return inline
         names = [str(n["name"]) for n in named if isinstance(n, dict)]
         with _LOCK:
             template = next((t for t in _TEMPLATES.get((kind, height), []) if t.matches(tr)), None)
         if template is None:
             recorder = RecordingTr(tr)
-            spec = build(frames, recorder).to_dict()
+            spec: dict[str, Any] = build(frames, recorder).to_dict()
             if len(set(names)) == len(names):  # each dataset's place is known
                 marked = _replace_names(spec, dict(zip(names, _slots(len(names)), strict=True)))
                 with _LOCK:
@@ -94,7 +97,10 @@ class SpecChart(alt.LayerChart):
                     del bucket[:-_MAX_TEMPLATES]
             return spec
         # _replace_names copies every dict and list on its way, so the template stays intact.
-        return _replace_names(template.spec, dict(zip(_slots(len(names)), names, strict=True)))
+        filled: dict[str, Any] = _replace_names(
+            template.spec, dict(zip(_slots(len(names)), names, strict=True))
+        )
+        return filled
 
 
 def _slots(n: int) -> list[str]:

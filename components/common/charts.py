@@ -10,6 +10,8 @@ same numbers in a real HTML table.
 
 from __future__ import annotations
 
+from typing import Any, Literal, TypeAlias
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -27,14 +29,26 @@ def _rtl(lang: str) -> bool:
     return lang == "he"
 
 
-def configure(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
-    return (
+AnyChart: TypeAlias = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+)
+Size: TypeAlias = Literal["stretch", "content"] | int
+
+
+def configure(chart: alt.Chart | alt.LayerChart | alt.FacetChart, height: int = 280) -> alt.Chart:
+    configured: alt.Chart = (
         chart.properties(height=height)
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
         .configure_view(strokeWidth=0)
     )
+    return configured
 
 
 def time_axis(field: str, title: str, lang: str) -> alt.X:
@@ -76,7 +90,7 @@ def lines(
     y_title: str = "",
     fmt: str = ",.0f",
     dashed: str | None = None,
-    tooltip: list | None = None,
+    tooltip: list[Any] | None = None,
 ) -> alt.Chart:
     """One line per value of `series` over time; rows whose `series` equals `dashed` are
     dashed (e.g. a district average next to the locality)."""
@@ -112,12 +126,12 @@ def bars(
     color_field: str | None = None,
 ) -> alt.Chart:
     """Horizontal bars; rows where `highlight` is true stand out."""
-    color = alt.value(NEUTRAL)
+    color: Any = alt.value(NEUTRAL)
     if highlight is not None:
         color = alt.condition(alt.datum[highlight], alt.value(NEUTRAL), alt.value(MUTED))
     elif color_field is not None:
         color = alt.Color(f"{color_field}:N", title=None, scale=alt.Scale(range=PALETTE))
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -137,6 +151,7 @@ def bars(
             tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=fmt)],
         )
     )
+    return chart
 
 
 def points_map(
@@ -152,7 +167,7 @@ def points_map(
     size: str | None = None,
     reverse_scheme: bool = False,
     labelled: str | None = None,
-) -> alt.Chart:
+) -> alt.LayerChart | alt.FacetChart:
     """Localities as circles at their coordinates, coloured by `value` (grey when missing);
     names are written next to the rows where the boolean column `labelled` is true (all rows
     when None)."""
@@ -185,19 +200,22 @@ def points_map(
     names = base.mark_text(dy=-11, fontSize=11, color="#222").encode(text=f"{label}:N")
     if labelled:
         names = names.transform_filter(f"datum['{labelled}']")
-    return alt.layer(missing, known, names).project(type="mercator")
+    layered: alt.LayerChart | alt.FacetChart = alt.layer(missing, known, names).project(
+        type="mercator"
+    )
+    return layered
 
 
 def show(
-    chart: alt.TopLevelMixin,
+    chart: AnyChart,
     lang: str,
     *,
     title: str | None = None,
     description: str | None = None,
     table: pd.DataFrame | None = None,
     where: DeltaGenerator | None = None,
-    width: str = "stretch",
-    height: int | str = "content",
+    width: Size = "stretch",
+    height: Size = "content",
 ) -> None:
     """Draw a chart with its text alternative and a "show as table" option.
 

@@ -8,12 +8,14 @@ script of `components/style.py` sets it as the sparkline's `aria-label`.
 from __future__ import annotations
 
 import html
+from typing import Literal
 
 import streamlit as st
 
 from components.shell.context import tr
 
-VERDICT_COLOURS = {"good": "green", "bad": "red", "flat": "gray"}
+DeltaColour = Literal["green", "red", "gray"]
+VERDICT_COLOURS: dict[str, DeltaColour] = {"good": "green", "bad": "red", "flat": "gray"}
 
 
 def sparkline_name(label: str, points: list[float]) -> str:
@@ -33,7 +35,9 @@ def kpi(
 ) -> None:
     """`direction` is the signed change (its sign draws the arrow); `verdict` ('good', 'bad',
     'flat') the colour, so a fall in job seekers is green and a fall in wages red."""
-    arrow = "off" if not direction else ("up" if direction > 0 else "down")
+    arrow: Literal["off", "up", "down"] = (
+        "off" if not direction else ("up" if direction > 0 else "down")
+    )
     points = [v for v in (spark or []) if v is not None]
     if delta and verdict in VERDICT_COLOURS:
         word = tr(f"a11y.status.{verdict}")

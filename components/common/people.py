@@ -14,6 +14,7 @@ from components.shell.feedback import show_error
 from employdash import people, users
 from employdash.errors import DomainError
 from employdash.people import SECTORS
+from employdash.users import UserRow
 
 NEW_ORG = -1  # the organisation picker's "a new organisation" choice
 
@@ -167,7 +168,7 @@ def flash(ctx: PageContext) -> None:
         st.success(ctx.tr("people.saved", name=name), icon=":material/check_circle:")
 
 
-def link_account_form(ctx: PageContext, accounts: list[dict]) -> None:
+def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
     """Users page: link an account to the person it is, picking one or creating them here."""
     by_id = {a["id"]: a for a in accounts}
     if not by_id:
@@ -182,7 +183,10 @@ def link_account_form(ctx: PageContext, accounts: list[dict]) -> None:
     names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     codes = [c for c in account["localities"] if c in names] or list(names)
     code = st.selectbox(
-        ctx.tr("admin.users.person_locality"), codes, format_func=names.get, key=f"link_loc_{uid}"
+        ctx.tr("admin.users.person_locality"),
+        codes,
+        format_func=lambda c: names[c],
+        key=f"link_loc_{uid}",
     )
     found = people.search_people(ctx.db, ctx.actor, code)
     choices = {p.id: f"{p.full_name} · {p.organisation or ''}" for p in found}

@@ -10,6 +10,7 @@ from components.common.text import plain
 from employdash.access import Area
 from employdash.i18n import fmt_number, t
 from employdash.indicators.import_plan import ImportPlan
+from employdash.indicators.imports import BatchRow
 
 MAX_LISTED = 500
 
@@ -102,7 +103,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
         )
 
 
-def history(batches: list[dict], lang: str) -> None:
+def history(batches: list[BatchRow], lang: str) -> None:
     st.subheader(t("ind.import.history", lang))
     if not batches:
         st.caption(t("ind.import.no_history", lang))

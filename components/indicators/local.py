@@ -71,6 +71,8 @@ def value_form(ctx: PageContext) -> None:
     catalogue = {i.code: i for i in indicators.catalogue(ctx.db, ctx.actor)}
     places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     st.subheader(tr("ind.local.value_title"))
+    if not catalogue or not places:  # an empty select box would answer None
+        return
     c1, c2, c3 = st.columns(3)
     indicator = c1.selectbox(
         tr("ind.col.indicator"),
@@ -89,8 +91,6 @@ def value_form(ctx: PageContext) -> None:
     month = c3.date_input(
         tr("ind.col.period"), value=date.today(), max_value=date.today(), key="ind_value_month"
     )
-    if indicator is None or place is None:
-        return
     period = date(month.year, month.month, 1)
     with guarded():
         seen = local.stored_value(ctx.db, ctx.actor, int(place), indicator, period)

@@ -9,7 +9,8 @@ hash, so "which file did this value come from" is always answerable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 
@@ -95,23 +96,39 @@ def commit_import(
         return result
 
 
-def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[dict]:
+class BatchRow(TypedDict):
+    """An import as the history lists it."""
+
+    id: int
+    created_at: datetime
+    username: str
+    filename: str
+    layout: str
+    source: str
+    rows_read: int
+    added: int
+    revised: int
+    unchanged: int
+    rejected: int
+
+
+def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[BatchRow]:
     require_write(actor, Area.CATALOGUE)
     with db.transaction() as s:
         rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
         return [
-            {
-                "id": b.id,
-                "created_at": b.created_at,
-                "username": b.username,
-                "filename": b.filename,
-                "layout": b.layout,
-                "source": b.source,
-                "rows_read": b.rows_read,
-                "added": b.rows_added,
-                "revised": b.rows_revised,
-                "unchanged": b.rows_unchanged,
-                "rejected": b.rows_rejected,
-            }
+            BatchRow(
+                id=b.id,
+                created_at=b.created_at,
+                username=b.username,
+                filename=b.filename,
+                layout=b.layout,
+                source=b.source,
+                rows_read=b.rows_read,
+                added=b.rows_added,
+                revised=b.rows_revised,
+                unchanged=b.rows_unchanged,
+                rejected=b.rows_rejected,
+            )
             for b in rows
         ]
