@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
+
 from employdash.errors import ValidationError
 from employdash.limits import FIELDS, strip_controls
+from employdash.models import Organisation, Person
+from employdash.models.stakeholders import Stakeholder
 
 
 def quarter_start(day: date) -> date:
@@ -60,3 +65,22 @@ def check_text(
 def raise_if(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def stakeholders_named(locality_code: int, *columns: Any) -> Select[Any]:
+    """The locality's stakeholders with their organisation's, contact's and owner's names, and
+    any further columns: the join the grid, the register and the follow-ups all read."""
+    contact, owner = aliased(Person), aliased(Person)
+    return (
+        select(
+            Stakeholder.id,
+            Organisation.name.label("organisation"),
+            contact.full_name.label("person"),
+            owner.full_name.label("owner"),
+            *columns,
+        )
+        .join(Organisation, Organisation.id == Stakeholder.organisation_id)
+        .outerjoin(contact, contact.id == Stakeholder.person_id)
+        .outerjoin(owner, owner.id == Stakeholder.owner_person_id)
+        .where(Stakeholder.locality_code == locality_code)
+    )

@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
 
 from employdash.access import Area, require_read
 from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
 from employdash.models.stakeholders import Stakeholder, StakeholderPosition
-from employdash.stakeholders.common import quarter_start
+from employdash.stakeholders.common import quarter_start, stakeholders_named
 from employdash.stakeholders.rules import (
     RECOMMENDED_SECTORS,
     coverage_gaps,
@@ -67,26 +68,17 @@ class Coverage:
     candidates: dict[str, list[str]] = field(default_factory=dict)  # gap sector -> organisations
 
 
-def grid_query(locality_code: int):  # type: ignore[no-untyped-def]
+def grid_query(locality_code: int) -> Select[Any]:
     """The raw query behind the grid (also the benchmark's baseline)."""
-    contact = aliased(Person)
-    return (
-        select(
-            Stakeholder.id,
-            Organisation.name.label("organisation"),
-            contact.full_name.label("person"),
-            Stakeholder.sector,
-            Stakeholder.power,
-            Stakeholder.interest,
-            Stakeholder.stance,
-            Stakeholder.engagement,
-            Stakeholder.version,
-        )
-        .join(Organisation, Organisation.id == Stakeholder.organisation_id)
-        .outerjoin(contact, contact.id == Stakeholder.person_id)
-        .where(Stakeholder.locality_code == locality_code)
-        .order_by(Stakeholder.id)
-    )
+    return stakeholders_named(
+        locality_code,
+        Stakeholder.sector,
+        Stakeholder.power,
+        Stakeholder.interest,
+        Stakeholder.stance,
+        Stakeholder.engagement,
+        Stakeholder.version,
+    ).order_by(Stakeholder.id)
 
 
 def previous_positions(s: Session, locality_code: int, as_of: date) -> dict[int, tuple[int, int]]:
@@ -281,28 +273,15 @@ def follow_ups(db: Database, actor, locality_code: int, as_of: date | None = Non
     """Quadrant-A stakeholders with no contact in 60 days, the longest-neglected first."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()
-    contact, owner = aliased(Person), aliased(Person)
+    query = stakeholders_named(
+        locality_code,
+        Stakeholder.sector,
+        Stakeholder.power,
+        Stakeholder.interest,
+        Stakeholder.last_contact,
+    )
     with db.transaction() as s:
-        rows = (
-            s.execute(
-                select(
-                    Stakeholder.id,
-                    Organisation.name.label("organisation"),
-                    contact.full_name.label("person"),
-                    owner.full_name.label("owner"),
-                    Stakeholder.sector,
-                    Stakeholder.power,
-                    Stakeholder.interest,
-                    Stakeholder.last_contact,
-                )
-                .join(Organisation, Organisation.id == Stakeholder.organisation_id)
-                .outerjoin(contact, contact.id == Stakeholder.person_id)
-                .outerjoin(owner, owner.id == Stakeholder.owner_person_id)
-                .where(Stakeholder.locality_code == locality_code)
-            )
-            .mappings()
-            .all()
-        )
+        rows = s.execute(query).mappings().all()
     due = [
         dict(r)
         for r in rows

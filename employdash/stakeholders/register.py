@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
@@ -33,6 +33,7 @@ from employdash.stakeholders.common import (
     check_text,
     quarter_start,
     raise_if,
+    stakeholders_named,
 )
 from employdash.stakeholders.rules import quadrant
 
@@ -188,32 +189,21 @@ def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore
 def register(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The register as a table: one row per stakeholder, with its quadrant."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
-    contact, owner = aliased(Person), aliased(Person)
-    query = (
-        select(
-            Stakeholder.id,
-            Organisation.name.label("organisation"),
-            contact.full_name.label("person"),
-            Stakeholder.sector,
-            Stakeholder.role,
-            Stakeholder.power,
-            Stakeholder.interest,
-            Stakeholder.stance,
-            Stakeholder.engagement,
-            owner.full_name.label("owner"),
-            Stakeholder.notes,
-            Stakeholder.last_contact,
-            Stakeholder.version,
-            Stakeholder.organisation_id,
-            Stakeholder.person_id,
-            Stakeholder.owner_person_id,
-        )
-        .join(Organisation, Organisation.id == Stakeholder.organisation_id)
-        .outerjoin(contact, contact.id == Stakeholder.person_id)
-        .outerjoin(owner, owner.id == Stakeholder.owner_person_id)
-        .where(Stakeholder.locality_code == locality_code)
-        .order_by(Organisation.name, Stakeholder.id)
-    )
+    query = stakeholders_named(
+        locality_code,
+        Stakeholder.sector,
+        Stakeholder.role,
+        Stakeholder.power,
+        Stakeholder.interest,
+        Stakeholder.stance,
+        Stakeholder.engagement,
+        Stakeholder.notes,
+        Stakeholder.last_contact,
+        Stakeholder.version,
+        Stakeholder.organisation_id,
+        Stakeholder.person_id,
+        Stakeholder.owner_person_id,
+    ).order_by(Organisation.name, Stakeholder.id)
     with db.transaction() as s:
         result = s.execute(query)
         frame = pd.DataFrame(result.all(), columns=list(result.keys()))
