@@ -29,6 +29,18 @@ def _rtl(lang: str) -> bool:
     return lang == "he"
 
 
+def reading_axis(lang: str, **options: Any) -> alt.Axis:
+    """An axis on the side where reading starts: the right in Hebrew. Charts stay left to right
+    inside (see components/shell/style.py); this and `reading_scale` make them read right to
+    left where that matters."""
+    return reading_axis(lang, **options)
+
+
+def reading_scale(lang: str, **options: Any) -> alt.Scale:
+    """A scale that runs from the reading start: reversed in Hebrew, so time flows right to left."""
+    return alt.Scale(reverse=_rtl(lang), **options)
+
+
 AnyChart: TypeAlias = (
     alt.Chart
     | alt.LayerChart
@@ -55,7 +67,7 @@ def time_axis(field: str, title: str, lang: str) -> alt.X:
     return alt.X(
         f"{field}:T",
         title=title,
-        scale=alt.Scale(reverse=_rtl(lang)),
+        scale=reading_scale(lang),
         axis=alt.Axis(format="%m/%y", labelAngle=0, tickCount=8),
     )
 
@@ -65,7 +77,7 @@ def value_axis(field: str, title: str, lang: str, fmt: str = ",.0f", zero: bool 
         f"{field}:Q",
         title=title or None,
         scale=alt.Scale(zero=zero),
-        axis=alt.Axis(format=fmt, orient="right" if _rtl(lang) else "left"),
+        axis=reading_axis(lang, format=fmt),
     )
 
 
@@ -139,13 +151,13 @@ def bars(
                 f"{category}:N",
                 title=None,
                 sort=sort,
-                axis=alt.Axis(orient="right" if _rtl(lang) else "left", labelLimit=220),
+                axis=reading_axis(lang, labelLimit=220),
             ),
             x=alt.X(
                 f"{value}:Q",
                 title=value_title,
                 axis=alt.Axis(format=fmt),
-                scale=alt.Scale(reverse=_rtl(lang)),
+                scale=reading_scale(lang),
             ),
             color=color,
             tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=fmt)],

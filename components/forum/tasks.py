@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.text import plain
 from components.forum import task_notes
@@ -222,7 +223,7 @@ def timeline(ctx: PageContext, rows: list[dict]) -> None:
             x=alt.X(
                 "start:T",
                 title=ctx.tr("task.timeline.time"),
-                scale=alt.Scale(reverse=rtl),
+                scale=reading_scale(ctx.lang),
                 axis=alt.Axis(format="%m/%Y" if rtl else "%b %Y"),
             ),
             x2="due:T",
@@ -230,7 +231,7 @@ def timeline(ctx: PageContext, rows: list[dict]) -> None:
                 "task:N",
                 sort=alt.EncodingSortField("due"),
                 title=None,
-                axis=alt.Axis(orient="right" if rtl else "left", labelLimit=260),
+                axis=reading_axis(ctx.lang, labelLimit=260),
             ),
             color=alt.Color(
                 "status:N",

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
@@ -149,12 +150,11 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
     if data.empty:
         st.info(ctx.tr("empty.no_data"))
         return
-    rtl = ctx.lang == "he"
     y = alt.Y(
         "rate:Q",
         title=None,
         scale=alt.Scale(domain=[0, 1]),
-        axis=alt.Axis(format="%", orient="right" if rtl else "left"),
+        axis=reading_axis(ctx.lang, format="%"),
     )
     line = (
         alt.Chart(data)
@@ -163,7 +163,7 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
             x=alt.X(
                 "date:T",
                 title=None,
-                scale=alt.Scale(reverse=rtl),
+                scale=reading_scale(ctx.lang),
                 axis=alt.Axis(format=month_format(ctx)),
             ),
             y=y,
@@ -195,14 +195,14 @@ def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
                 x=alt.X(
                     "rate:Q",
                     title=ctx.tr("forum.attendance.rate"),
-                    scale=alt.Scale(domain=[0, 1], reverse=rtl),
+                    scale=reading_scale(ctx.lang, domain=[0, 1]),
                     axis=alt.Axis(format="%"),
                 ),
                 y=alt.Y(
                     "name:N",
                     sort="-x",
                     title=None,
-                    axis=alt.Axis(orient="right" if rtl else "left", labelLimit=200),
+                    axis=reading_axis(ctx.lang, labelLimit=200),
                 ),
                 color=alt.condition(
                     alt.datum.rate < ATTENDANCE_LINE, alt.value("#d62728"), alt.value("#1f77b4")
@@ -279,7 +279,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
         .encode(
             x=alt.X("quarter:N", title=None, sort="descending" if rtl else "ascending"),
             xOffset=alt.XOffset("what:N", sort=[planned, done]),
-            y=alt.Y("n:Q", title=None, axis=alt.Axis(orient="right" if rtl else "left")),
+            y=alt.Y("n:Q", title=None, axis=reading_axis(ctx.lang)),
             color=alt.Color(
                 "what:N", title=None, sort=[planned, done], legend=alt.Legend(orient="bottom")
             ),

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common import charts
+from components.common.charts import reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
@@ -102,7 +103,7 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
                 x=alt.X(
                     "month:O",
                     title=t("ind.col.period", lang),
-                    scale=alt.Scale(reverse=lang == "he"),
+                    scale=reading_scale(lang),
                 ),
                 y=charts.value_axis("value", "", lang, axis_format(unit)),
                 color=alt.Color("year:N", title=None, scale=alt.Scale(range=charts.PALETTE)),

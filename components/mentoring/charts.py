@@ -9,6 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from components.common.charts import reading_axis, reading_scale
+
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
 HEIGHT_PER_STAGE = 34
 
@@ -27,9 +29,9 @@ def funnel_chart(frame: pd.DataFrame, lang: str, x_title: str) -> alt.Chart:
         "label:N",
         sort=order,
         title=None,
-        axis=alt.Axis(orient="right" if rtl else "left", labelLimit=220),
+        axis=reading_axis(lang, labelLimit=220),
     )
-    x = alt.X("reached:Q", title=x_title, scale=alt.Scale(reverse=rtl))
+    x = alt.X("reached:Q", title=x_title, scale=reading_scale(lang))
     bars = (
         alt.Chart(data)
         .mark_bar(color="#2f6f9f", cornerRadius=2)
@@ -58,7 +60,7 @@ def share_lines(frame: pd.DataFrame, lang: str, y_title: str, color_title: str) 
                 "label:N",
                 sort=order,
                 title=None,
-                scale=alt.Scale(reverse=lang == "he"),
+                scale=reading_scale(lang),
                 axis=alt.Axis(labelAngle=0, labelLimit=120),
             ),
             y=alt.Y(
@@ -80,7 +82,6 @@ def dropoff_chart(frame: pd.DataFrame, lang: str, x_title: str, color_title: str
     data = frame.dropna(subset=["count"]).copy()
     data["count"] = data["count"].astype(int)
     order = list(frame.sort_values("position")["label"].drop_duplicates())
-    rtl = lang == "he"
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -89,9 +90,9 @@ def dropoff_chart(frame: pd.DataFrame, lang: str, x_title: str, color_title: str
                 "label:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(orient="right" if rtl else "left", labelLimit=220),
+                axis=reading_axis(lang, labelLimit=220),
             ),
-            x=alt.X("count:Q", title=x_title, scale=alt.Scale(reverse=rtl), stack="zero"),
+            x=alt.X("count:Q", title=x_title, scale=reading_scale(lang), stack="zero"),
             color=alt.Color(
                 "reason_label:N", title=color_title, legend=alt.Legend(orient="bottom")
             ),
@@ -110,19 +111,18 @@ def durations_chart(frame: pd.DataFrame, lang: str, median_title: str, p90_title
     """Median days as bars and the 90th percentile as a tick, per stage (`label`, `position`)."""
     data = frame.dropna(subset=["median_days"]).copy()
     order = list(frame.sort_values("position")["label"])
-    rtl = lang == "he"
     y = alt.Y(
         "label:N",
         sort=order,
         title=None,
-        axis=alt.Axis(orient="right" if rtl else "left", labelLimit=220),
+        axis=reading_axis(lang, labelLimit=220),
     )
     bars = (
         alt.Chart(data)
         .mark_bar(color="#7aa6c2")
         .encode(
             y=y,
-            x=alt.X("median_days:Q", title=median_title, scale=alt.Scale(reverse=rtl)),
+            x=alt.X("median_days:Q", title=median_title, scale=reading_scale(lang)),
             tooltip=[
                 alt.Tooltip("label:N", title=""),
                 alt.Tooltip("median_days:Q", title=median_title),
@@ -148,7 +148,7 @@ def cohort_chart(
         alt.Chart(frame)
         .mark_line(point=True, interpolate="step-after")
         .encode(
-            x=alt.X("month:Q", title=x_title, scale=alt.Scale(reverse=lang == "he")),
+            x=alt.X("month:Q", title=x_title, scale=reading_scale(lang)),
             y=alt.Y("share:Q", title=y_title, axis=alt.Axis(format="%")),
             color=alt.Color("cohort:N", title=color_title, legend=alt.Legend(orient="bottom")),
             tooltip=[
