@@ -12,6 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from components.common.chart_specs import SpecChart
 from employdash.i18n import t
 
 _MARKS = {
@@ -67,7 +68,11 @@ def chart_title(spec: dict[str, Any]) -> str:
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    return chart.to_dict(validate=False)
+    """The chart's spec; a `SpecChart` answers from its cached template (no rebuild)."""
+    if isinstance(chart, SpecChart):
+        return chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    return spec
 
 
 def describe(spec: dict[str, Any], lang: str, rows: int | None) -> str:

@@ -67,10 +67,21 @@ class SpecChart(alt.LayerChart):
     ) -> None:
         super().__init__(layer=[])
         object.__setattr__(self, "_spec_args", (kind, height, build, tuple(frames), tr))
+        object.__setattr__(self, "_extra", {})
+
+    def properties(self, **extra: Any) -> SpecChart:
+        """Top-level properties (a chart's description, say) kept beside the template: they are
+        laid over the spec after it is filled, and over the real chart when that is built."""
+        kind, height, build, frames, tr = self._spec_args
+        copy = SpecChart(kind, height, build, frames, tr)
+        object.__setattr__(copy, "_extra", {**self._extra, **extra})
+        return copy
 
     def real_chart(self) -> alt.TopLevelMixin:
         _kind, _height, build, frames, tr = self._spec_args
         chart: alt.TopLevelMixin = build(frames, tr)
+        if self._extra:
+            chart = chart.properties(**self._extra)
         return chart
 
     def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -95,12 +106,12 @@ class SpecChart(alt.LayerChart):
                     bucket = _TEMPLATES.setdefault((kind, height), [])
                     bucket.append(_Template(marked, recorder.calls))
                     del bucket[:-_MAX_TEMPLATES]
-            return spec
+            return {**spec, **self._extra}
         # _replace_names copies every dict and list on its way, so the template stays intact.
         filled: dict[str, Any] = _replace_names(
             template.spec, dict(zip(_slots(len(names)), names, strict=True))
         )
-        return filled
+        return {**filled, **self._extra}
 
 
 def _slots(n: int) -> list[str]:

@@ -33,7 +33,7 @@ def reading_axis(lang: str, **options: Any) -> alt.Axis:
     """An axis on the side where reading starts: the right in Hebrew. Charts stay left to right
     inside (see components/shell/style.py); this and `reading_scale` make them read right to
     left where that matters."""
-    return reading_axis(lang, **options)
+    return alt.Axis(orient="right" if _rtl(lang) else "left", **options)
 
 
 def reading_scale(lang: str, **options: Any) -> alt.Scale:
