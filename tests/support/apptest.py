@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -69,4 +70,13 @@ def texts(at: AppTest) -> str:
         parts.extend(str(el.value) for el in getattr(at, kind))
     for metric in at.metric:
         parts.append(f"{metric.label} {metric.value}")
-    return "\n".join(parts)
+    return rendered("\n".join(parts))
+
+
+def rendered(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes resolved, invisible word joiners gone
+    (user text is escaped with `components.common.text.plain`)."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
+
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-!|<>~$.])")
