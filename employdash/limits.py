@@ -123,7 +123,7 @@ class UploadLimits:
     max_rows: int
     max_unzipped_bytes: int
     max_columns: int = 200
-    max_cell_chars: int = 10_000
+    max_cell_chars: int = 10_000  # an Excel cell; a CSV cell stops at the csv module's limit
 
 
 MIB = 1024 * 1024

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 # Markdown's specials, the HTML angle brackets and '$' (Streamlit's LaTeX); a dot is escaped
-# inside a word (1.5, a domain) and at the start (an ordered list), a sentence's final dot stays.
-_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$]|\.(?=\S))")
+# inside a word (1.5, a domain) and at the start (an ordered list), a sentence's final dot stays;
+# an underscore between two letters or digits cannot start emphasis (COOKIE_KEY stays as it is).
+_SPECIALS = re.compile(r"([\\`*{}\[\]()#+\-!|<>~$]|\.(?=\S)|(?<![^\W_])_|_(?![^\W_]))")
 _ORDERED_LIST = re.compile(r"^(\d+)\.")
 # Streamlit turns bare URLs, www. addresses and e-mail addresses into links after escapes are
 # resolved (GFM autolink literals), so backslashes cannot stop them; an invisible WORD JOINER

@@ -263,5 +263,6 @@ def test_plain_shows_markdown_and_html_literally() -> None:
     assert "https\u2060://" in escaped  # Streamlit links bare URLs whatever the escapes
     assert plain("a@b.org www.x.org :red[x]").count("\u2060") == 3
     assert plain("Saved: 1 stakeholders moved.") == "Saved: 1 stakeholders moved."
+    assert plain("COOKIE_KEY _x_") == "COOKIE_KEY \\_x\\_"  # intraword _ is no emphasis
     assert plain(None) == ""
     assert plain(42) == "42"
