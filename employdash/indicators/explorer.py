@@ -99,16 +99,19 @@ def breakdown(
     for coarse, finer in COARSER_THAN.items():
         if coarse in rows and all(f in rows for f in finer):
             del rows[coarse]
-    total = rows.get("job_seekers")
-    total = suppress_total(int(total), threshold) if total is not None else None
+    seekers = rows.get("job_seekers")
+    total = suppress_total(int(seekers), threshold) if seekers is not None else None
     cells: list[BreakdownCell] = []
     for dimension in dict.fromkeys(d.dimension for d in defs):
         group = [d for d in defs if d.dimension == dimension and d.code in rows]
-        raw = {
-            d.code: (SOURCE_HIDDEN if rows[d.code] is None else int(rows[d.code])) for d in group
-        }
+        raw: dict[str, int | None] = {}
+        for d in group:
+            value = rows[d.code]
+            raw[d.code] = SOURCE_HIDDEN if value is None else int(value)
         safe = suppress_group(raw, threshold, total_shown=total is not None)
-        cells += [BreakdownCell(dimension, d.category or "", d.code, safe[d.code]) for d in group]
+        cells += [
+            BreakdownCell(dimension or "", d.category or "", d.code, safe[d.code]) for d in group
+        ]
     return total, cells
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -37,7 +37,8 @@ from employdash.models.indicators import (
     ImportBatch,
     IndicatorDefinition,
     IndicatorValue,
-    IndicatorValueHistory,
+    indicator_value_history_table,
+    indicator_value_table,
 )
 from employdash.reading import Table, read_table
 
@@ -116,16 +117,16 @@ class _Validator:
         key = (raw.period, raw.year)
         if key not in self._periods:
             try:
-                found = parse_period(*key)
+                parsed = parse_period(*key)
                 self._periods[key] = (
-                    found if found <= self.latest else "ind.import.reason.future_period"
+                    parsed if parsed <= self.latest else "ind.import.reason.future_period"
                 )
             except Rejected as exc:
                 self._periods[key] = exc.reason
-        found = self._periods[key]
-        if isinstance(found, str):
-            raise Rejected(found)
-        return found
+        known = self._periods[key]
+        if isinstance(known, str):
+            raise Rejected(known)
+        return known
 
     def planned(self, raw: RawValue) -> Planned:
         unit = self.units.get(raw.indicator)
@@ -174,7 +175,11 @@ def _existing(session: Session, keys: Iterable[Key]) -> dict[Key, tuple[int, flo
 def _same(new: Planned, old_value: float | None, old_status: str) -> bool:
     if (new.value is None) != (old_value is None):
         return False
-    if new.value is not None and abs(new.value - old_value) > 1e-9 * max(1.0, abs(new.value)):
+    if (
+        new.value is not None
+        and old_value is not None
+        and abs(new.value - old_value) > 1e-9 * max(1.0, abs(new.value))
+    ):
         return False
     # A value stored as 'revised' was imported as 'ok' and then corrected: same thing.
     return new.status == old_status or (new.status == "ok" and old_status == "revised")
@@ -261,7 +266,7 @@ def build_plan(session: Session, filename: str, data: bytes, today: date) -> Imp
     return plan
 
 
-def _chunks(rows: list[dict]) -> Iterable[list[dict]]:
+def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
     for start in range(0, len(rows), CHUNK):
         yield rows[start : start + CHUNK]
 
@@ -300,7 +305,7 @@ def apply_plan(session: Session, plan: ImportPlan, username: str, source: str) -
         for p in plan.to_add
     ]
     for chunk in _chunks(added):
-        session.execute(insert(IndicatorValue.__table__), chunk)
+        session.execute(insert(indicator_value_table), chunk)
     if plan.to_revise:
         ids = [r.id for r in plan.to_revise]
         olds = {}
@@ -325,7 +330,7 @@ def apply_plan(session: Session, plan: ImportPlan, username: str, source: str) -
             for o in olds.values()
         ]
         for chunk in _chunks(history):
-            session.execute(insert(IndicatorValueHistory.__table__), chunk)
+            session.execute(insert(indicator_value_history_table), chunk)
         changes = [
             {
                 "id": r.id,

@@ -267,7 +267,7 @@ def parse_value(raw: object, unit: str) -> float | None:
         percent = False
     else:
         try:  # the common case: a plain number
-            return _checked(float(raw), unit, percent=False)
+            return _checked(float(str(raw)), unit, percent=False)
         except ValueError:
             pass
         text = str(raw).strip().replace("\u200f", "").replace("\u200e", "").replace(" ", "")

@@ -94,8 +94,6 @@ def add_indicator(db: Database, actor: Actor, data: LocalIndicatorInput) -> str:
         errors["source"] = "validation.too_long"
     if data.unit not in UNITS:
         errors["unit"] = "validation.invalid"
-    if not isinstance(data.higher_is_better, bool):
-        errors["higher_is_better"] = "validation.invalid"
     with db.transaction() as s:
         if data.parent_code is not None:
             parent = s.get(IndicatorDefinition, data.parent_code)

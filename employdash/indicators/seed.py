@@ -14,13 +14,16 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from employdash.indicators.catalogue import BREAKDOWNS, breakdown_code, ensure_catalogue
 from employdash.models import Locality
-from employdash.models.indicators import IndicatorValue
+from employdash.models.indicators import (
+    indicator_value_table,
+)
 from employdash.seed.context import DEMO_AS_OF, DEMO_SEED, HISTORY_MONTHS, SeedContext
 
 PEER_MIN_POPULATION = 5000
@@ -110,7 +113,9 @@ def _series(loc: Locality, rng: random.Random, periods: list[date]) -> dict[str,
     return out
 
 
-def _breakdown_rows(code: int, period: date, seekers: int, rng: random.Random) -> list[dict]:
+def _breakdown_rows(
+    code: int, period: date, seekers: int, rng: random.Random
+) -> list[dict[str, Any]]:
     shares_by_dimension = {
         "age_group": AGE_SHARES,
         "gender": GENDER_SHARES,
@@ -155,7 +160,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     rng = random.Random(f"indicators-{DEMO_SEED}")
     periods = months()
     latest = periods[-1]
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for loc in demo_localities(session, ctx.localities):
         series = _series(loc, rng, periods)
         for indicator, values in series.items():
@@ -177,4 +182,4 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
         row["recorded_at"] = _recorded(row["period"])
         if row["period"] == latest and row["status"] == "ok":
             row["status"] = "preliminary"
-    session.execute(insert(IndicatorValue.__table__), rows)
+    session.execute(insert(indicator_value_table), rows)

@@ -76,7 +76,8 @@ def value_known_at(
         select(IndicatorValue.value, IndicatorValue.recorded_at).where(*key)
     ).first()
     if current is not None and current.recorded_at <= when:
-        return current.value
+        value: float | None = current.value
+        return value
     old = session.execute(
         select(IndicatorValueHistory.value).where(
             IndicatorValueHistory.locality_code == locality_code,

@@ -8,6 +8,7 @@ so "what did the briefing say in March" can be answered without storing figures 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -117,3 +119,8 @@ class IndicatorValueHistory(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     replaced_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     replaced_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+# Typed handles on the tables, for bulk inserts (declarative classes type __table__ loosely).
+indicator_value_table = cast(Table, IndicatorValue.__table__)
+indicator_value_history_table = cast(Table, IndicatorValueHistory.__table__)
