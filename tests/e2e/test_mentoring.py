@@ -16,7 +16,7 @@ from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.operations import participants, programs
 from employdash.models.mentoring import PipelineStage, StageEvent
 from employdash.users import load_actor
-from tests.support.browser import login, screenshot, set_language, wait_idle
+from tests.support.browser import screenshot, set_language, wait_idle
 
 
 def reached(db: Database, actor: Actor) -> list[int]:
@@ -55,18 +55,18 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     page: Page, server: str, e2e_db: Database
 ) -> None:
     manager = load_actor(e2e_db, "manager")
-    login(page, server, "manager")
+    patient_login(page, server, "manager")
     # through the menu: a deep link right after login can race the login cookie
     page.locator('[data-testid="stSidebarNav"]').get_by_text("משפך חונכות").click()
     page.wait_for_url("**/mentoring")
     page.get_by_text("משפך: הגיעו לכל שלב").wait_for(timeout=30_000)
-    wait_idle(page)
+    idle(page)
     before = reached(e2e_db, manager)
     assert f"{before[3]:,}" in chart_text(page)
     screenshot(page, "mentoring_funnel_he")
 
     page.get_by_role("tab", name="עדכון").click()
-    wait_idle(page)
+    idle(page)
     picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="משתתפים (קוד")
     for code in never_matched(e2e_db, manager)[:2]:
         picker.locator("input").click()
@@ -76,41 +76,41 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     page.get_by_text("קידום משתתפים").click()  # close the option list
     screenshot(page, "mentoring_entry_he")
     page.locator('[data-testid="stFormSubmitButton"] button', has_text="שמירה").first.click()
-    wait_idle(page)
+    idle(page)
     page.get_by_text("עודכנו 2 משתתפים.").wait_for(timeout=20_000)
-    wait_idle(page)
+    idle(page)
 
     after = reached(e2e_db, manager)
     assert after[3] == before[3] + 2 and after[:3] == before[:3]
     page.get_by_role("tab", name="משפך").click()
-    wait_idle(page)
+    idle(page)
     assert f"{after[3]:,}" in chart_text(page)
     screenshot(page, "mentoring_after_he")
 
     page.get_by_role("tab", name="משתתפים").click()
-    wait_idle(page)
+    idle(page)
     assert page.get_by_text("בקודים בלבד").first.is_visible()
     screenshot(page, "mentoring_participants_he")
     page.get_by_role("tab", name="המתנה להצמדה").click()
-    wait_idle(page)
+    idle(page)
     screenshot(page, "mentoring_waiting_he")
     page.get_by_role("tab", name="משפך").click()
-    wait_idle(page)
+    idle(page)
     page.set_viewport_size({"width": 1400, "height": 3400})  # the whole funnel tab
-    wait_idle(page)
+    idle(page)
     screenshot(page, "mentoring_funnel_full_he")
 
     set_language(page, "en")
-    wait_idle(page)
+    idle(page)
     screenshot(page, "mentoring_funnel_full_en")
     page.set_viewport_size({"width": 1400, "height": 1000})
     assert page.get_by_text("Funnel: reached each stage").is_visible()
     screenshot(page, "mentoring_funnel_en")
     page.get_by_role("tab", name="Cohorts").click()
-    wait_idle(page)
+    idle(page)
     screenshot(page, "mentoring_cohorts_en")
     page.get_by_role("tab", name="Compare").click()
-    wait_idle(page)
+    idle(page)
     screenshot(page, "mentoring_compare_en")
     set_language(page, "he")
 
