@@ -42,9 +42,12 @@ def finish(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The message of the last write, in a slot that is always there: the tabs below keep their
+    place in the page, so the tab the user was on stays open after the write's rerun."""
+    slot = st.container()
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(plain(message))
+        slot.success(plain(message))
 
 
 def _role(ctx: PageContext, pipeline: str) -> str:
