@@ -21,6 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from employdash.errors import ValidationError
 from employdash.limits import FORM_UPLOAD, MAX_EXCEL_ROWS, MIB, UploadLimits
@@ -186,7 +187,7 @@ def read_excel(data: bytes, limits: UploadLimits = FORM_UPLOAD) -> Table:
         book.close()
 
 
-def _read_sheet(sheet, limits: UploadLimits, max_rows: int) -> Table:  # type: ignore[no-untyped-def]
+def _read_sheet(sheet: Any, limits: UploadLimits, max_rows: int) -> Table:
     """Stream the rows of a read-only sheet, refusing it at the first limit passed."""
     declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
     if declared_rows > max_rows + 1:

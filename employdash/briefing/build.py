@@ -8,9 +8,10 @@ stays quick on 2 million values. Sentences are rendered per language in `briefin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import select
@@ -204,7 +205,14 @@ def _headlines(
     return result
 
 
-def _optional(name: str, call, unavailable: list[str]):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
+    from employdash.forum.briefing import ForumBriefing
+    from employdash.mentoring.briefing import MentoringSnapshot
+
+T = TypeVar("T")
+
+
+def _optional(name: str, call: Callable[[], T | None], unavailable: list[str]) -> T | None:
     """Forum and mentoring are other areas: a missing module or table is an empty state."""
     try:
         return call()
@@ -213,13 +221,13 @@ def _optional(name: str, call, unavailable: list[str]):  # type: ignore[no-untyp
         return None
 
 
-def _forum(db: Database, actor: Actor, code: int, as_of: date):  # type: ignore[no-untyped-def]
+def _forum(db: Database, actor: Actor, code: int, as_of: date) -> ForumBriefing | None:
     from employdash.forum.briefing import briefing_status
 
     return briefing_status(db, actor, code, as_of)
 
 
-def _mentoring(db: Database, actor: Actor, code: int, as_of: date):  # type: ignore[no-untyped-def]
+def _mentoring(db: Database, actor: Actor, code: int, as_of: date) -> MentoringSnapshot | None:
     from employdash.mentoring.briefing import briefing_snapshot
 
     return briefing_snapshot(db, actor, code, as_of)

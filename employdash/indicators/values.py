@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from employdash.access import Actor, Area, require_locality, require_read, require_read_all
 from employdash.db import Database
@@ -208,7 +209,7 @@ def series(
     return frame
 
 
-def _aggregate(unit: str):  # type: ignore[no-untyped-def]
+def _aggregate(unit: str) -> ColumnElement[Any]:
     """Counts add up over a district; rates and wages average, weighted by population."""
     if unit == "count":
         return func.sum(IndicatorValue.value)
@@ -286,7 +287,7 @@ class Rank:
     of: int
 
 
-def _comparable(unit: str):  # type: ignore[no-untyped-def]
+def _comparable(unit: str) -> ColumnElement[Any] | InstrumentedAttribute[float | None]:
     if unit == "count":
         return IndicatorValue.value * 1000.0 / Locality.population
     return IndicatorValue.value

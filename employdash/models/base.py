@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, Dialect, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
@@ -33,15 +35,18 @@ class UtcDateTime(DateTime):
     def __init__(self) -> None:
         super().__init__(timezone=True)
 
-    def result_processor(self, dialect, coltype):  # type: ignore[no-untyped-def]
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None]:
         parent = super().result_processor(dialect, coltype)
 
-        def process(value):  # type: ignore[no-untyped-def]
+        def process(value: Any) -> datetime | None:
             if parent is not None:
                 value = parent(value)
-            if isinstance(value, datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=UTC)
-            return value
+            when: datetime | None = value
+            if when is not None and when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return when
 
         return process
 
