@@ -20,9 +20,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 setup: $(VENV)/.synced
 
-## Serve the app on the embedded SQLite database, created, migrated and seeded on first run.
+## Serve the app on the embedded SQLite database, created, migrated and seeded on first run
+## (by the app itself in demo mode: no second Python process before Streamlit starts).
 run: setup
-	$(PY) -m employdash prepare
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 ## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts, Node.js) and npm

@@ -10,12 +10,34 @@ from components.shell import frame as shell
 from components.shell.context import PageContext, lang, set_current, tr
 from components.shell.feedback import show_error
 from employdash import localities
-from employdash.config import get_config
-from employdash.db import check_schema, get_database, outage
-from employdash.errors import DomainError
+from employdash.config import Config, get_config
+from employdash.db import Database, check_schema, get_database, outage
+from employdash.errors import DomainError, SchemaOutdated
 from employdash.users import ensure_safe_to_serve
 
 st.set_page_config(page_title="Employment dashboard", page_icon=":material/work:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_prepared(url: str) -> str:
+    """Demo mode migrates and seeds its own SQLite file, once per process.
+
+    `make run` used to start a separate Python process for this before Streamlit: a second
+    interpreter start and the same imports again on every start, even with nothing to do.
+    """
+    from employdash.bootstrap import prepare
+
+    return prepare(get_database(url), get_config())
+
+
+def _check_schema(db: Database, config: Config) -> None:
+    try:
+        check_schema(db)
+    except SchemaOutdated:
+        if not config.DEMO_MODE:
+            raise  # production: `make migrate` is a deliberate step
+        with st.spinner():
+            _demo_prepared(config.DATABASE_URL)
 
 
 def main() -> None:
@@ -33,7 +55,7 @@ def main() -> None:
     db = get_database(config.DATABASE_URL)
     header = st.container()
     try:
-        check_schema(db)
+        _check_schema(db, config)
         ensure_safe_to_serve(db, config)
         if st.session_state.get("authentication_status"):
             actor = auth.login_gate(db, config)

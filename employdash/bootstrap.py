@@ -1,22 +1,42 @@
-"""First-run preparation: migrate, then load demo or reference data when the database is empty."""
+"""First-run preparation: migrate, then load demo or reference data when the database is empty.
+
+`make run` calls this before every start, so on a database that is already up to date it must be
+quick: it then costs one revision read and one count, and imports neither Alembic's migration
+machinery nor the seed modules (pandas and the demo data builders) it does not need.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from employdash.config import Config, check_production_safety
-from employdash.db import Database, migrate
-from employdash.seed import is_seeded, seed_demo, seed_reference
+from employdash.db import Database, check_schema, migrate
+from employdash.errors import SchemaOutdated
+from employdash.models import User
 from employdash.users import demo_credentials_in_use
+
+
+def _has_users(db: Database) -> bool:
+    with db.transaction() as s:
+        return bool(s.scalar(select(func.count()).select_from(User)))
 
 
 def prepare(db: Database, config: Config) -> str:
     """Return what was done, for the command line to print."""
-    migrate(db)
-    if is_seeded(db):
+    try:
+        check_schema(db)
+    except SchemaOutdated:
+        migrate(db)
+    if _has_users(db):
         done = "database up to date"
     elif config.DEMO_MODE:
+        from employdash.seed import seed_demo
+
         seed_demo(db)
         done = "demo data loaded"
     else:
+        from employdash.seed import seed_reference
+
         seed_reference(db)
         done = (
             "locality catalogue loaded; "

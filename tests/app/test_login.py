@@ -68,7 +68,12 @@ def test_unreachable_database_is_a_message_not_a_trace(monkeypatch: pytest.Monke
     assert len(at.text_input) == 0  # no login form over a dead database
 
 
-def test_database_behind_the_code_asks_for_migrate(app_db: str) -> None:
+def test_database_behind_the_code_asks_for_migrate(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEMO_MODE", "false")  # demo mode migrates its own file (make run)
+    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
+    reset_caches()
     db = Database(app_db)
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
@@ -76,6 +81,24 @@ def test_database_behind_the_code_asks_for_migrate(app_db: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("make migrate" in e.value for e in at.error)
+
+
+def test_demo_mode_migrates_and_seeds_an_empty_database_itself(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DEMO_MODE", "true")
+    reset_caches()
+    try:
+        at = AppTest.from_file(APP, default_timeout=300).run()
+    finally:
+        reset_caches()
+    assert not at.exception and not at.error
+    assert len(at.text_input) == 2  # the login form, over a migrated and seeded database
+    db = Database(url)
+    assert users.load_actor(db, "manager") is not None
+    db.dispose()
 
 
 def test_deactivated_user_session_ends(app_db: str) -> None:
