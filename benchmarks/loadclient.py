@@ -28,6 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.typing import Subprotocol
 
 FINISHED = (
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
@@ -72,7 +73,7 @@ class Session:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self._ws = await websockets.connect(
             ws_url,
-            subprotocols=["streamlit"],  # type: ignore[list-item]
+            subprotocols=[Subprotocol("streamlit")],
             additional_headers=headers,
             max_size=None,
             open_timeout=self.timeout,

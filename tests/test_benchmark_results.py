@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 
@@ -52,8 +51,3 @@ def test_results_file_is_as_measured(area: str) -> None:
             ), row["name"]
     markdown = (RESULTS / f"{area}.md").read_text(encoding="utf-8")
     assert markdown == render_markdown(area, result), f"{area}.md differs from its .json"
-
-
-def test_every_benchmark_module_has_its_results() -> None:
-    modules = sorted(p.stem.removeprefix("bench_") for p in Path(RESULTS.parent).glob("bench_*.py"))
-    assert sorted(set(modules) - set(AREAS)) == [], "run `make bench` for the missing areas"
