@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -158,7 +157,6 @@ def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None
 # --- series -----------------------------------------------------------------------------------
 
 SERIES_COLUMNS = ["locality_code", "period", "indicator_code", "value", "status"]
-NATIONAL_IN_LIMIT = 200  # from this many localities on, filter them after the query
 
 
 def _check_codes(s: Session, codes: list[str]) -> None:
@@ -183,45 +181,30 @@ def series(
     codes = require_read_all(actor, Area.INDICATORS, locality_codes)
     if start > end:
         raise ValidationError({"period": "validation.out_of_range"})
-    # Many localities (a national view): leave the long IN list out of the SQL, which would
-    # otherwise steer the planner to scan the whole table, and keep only the asked-for localities
-    # afterwards; the (indicator, period) index then reads just the months asked for.
-    national = len(codes) >= NATIONAL_IN_LIMIT
-    conditions = [
-        IndicatorValue.indicator_code.in_(indicator_codes),
-        IndicatorValue.period >= month_start(start),
-        IndicatorValue.period <= end,
-    ]
-    if not national:
-        conditions.append(IndicatorValue.locality_code.in_(codes))
     with db.transaction() as s:
         _check_codes(s, indicator_codes)
-        result = s.execute(
+        rows = s.execute(
             select(
                 IndicatorValue.locality_code,
                 IndicatorValue.period,
                 IndicatorValue.indicator_code,
                 IndicatorValue.value,
                 IndicatorValue.status,
-            ).where(*conditions)
-        )
-        columns = list(zip(*result, strict=True)) or [()] * len(SERIES_COLUMNS)
-    frame = pd.DataFrame(
-        {
-            "locality_code": pd.array(columns[0], dtype="int64"),
-            "period": pd.to_datetime(np.array(columns[1], dtype="datetime64[D]")),
-            "indicator_code": pd.array(columns[2], dtype=object),
-            "value": pd.array(columns[3], dtype=object),
-            "status": pd.array(columns[4], dtype=object),
-        },
-        columns=SERIES_COLUMNS,
-    )
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    if national:
-        frame = frame[frame["locality_code"].isin(codes)]
-    return frame.sort_values(
-        ["locality_code", "indicator_code", "period"], ignore_index=True, kind="stable"
-    )
+            )
+            .where(
+                IndicatorValue.locality_code.in_(codes),
+                IndicatorValue.indicator_code.in_(indicator_codes),
+                IndicatorValue.period >= month_start(start),
+                IndicatorValue.period <= end,
+            )
+            .order_by(
+                IndicatorValue.locality_code, IndicatorValue.indicator_code, IndicatorValue.period
+            )
+        ).all()
+    frame = pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    frame["period"] = pd.to_datetime(frame["period"])
+    frame["value"] = frame["value"].astype(float)
+    return frame
 
 
 def _aggregate(unit: str):  # type: ignore[no-untyped-def]
