@@ -42,15 +42,23 @@ def _label(tr: Callable[[str], str], prefix: str, value: object) -> str:
     return tr(f"{prefix}.{value}")
 
 
+def _numbers(column: pd.Series) -> pd.Series:
+    """Whole numbers with blanks for questions not asked (not the text "None")."""
+    return pd.Series(
+        pd.array([None if pd.isna(v) else int(v) for v in column], dtype="Int64"),
+        index=column.index,
+    )
+
+
 def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     tr = ctx.tr
     columns = {
         tr("survey.field.company"): frame.company,
         tr("survey.field.survey_date"): [fmt_date(d, ctx.lang) for d in frame.survey_date],
         tr("survey.field.branch"): [tr(f"survey.branch.{b}") for b in frame.branch],
-        tr("survey.field.employee_count"): frame.employee_count,
+        tr("survey.field.employee_count"): _numbers(frame.employee_count),
         tr("survey.field.has_vacancies"): [_answer(tr, v) for v in frame.has_vacancies],
-        tr("survey.field.vacancies"): frame.vacancies,
+        tr("survey.field.vacancies"): _numbers(frame.vacancies),
         tr("survey.field.open_positions"): frame.professions,
         tr("survey.field.hiring_horizon"): [
             tr(f"survey.horizon.{h}") for h in frame.hiring_horizon
@@ -65,7 +73,7 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
         ],
         tr("survey.field.training_needs"): frame.training_needs,
         tr("survey.field.has_service_contact"): [_answer(tr, v) for v in frame.has_service_contact],
-        tr("survey.field.satisfaction"): frame.satisfaction,
+        tr("survey.field.satisfaction"): _numbers(frame.satisfaction),
         tr("survey.field.contact_consent"): [_answer(tr, v) for v in frame.contact_consent],
         tr("survey.field.community_interest"): [_answer(tr, v) for v in frame.community_interest],
     }

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from employdash.db import Database
 from employdash.indicators import local
@@ -16,7 +18,7 @@ from tests.support.apptest import app_as, texts
 PAGE = "pages/indicators_admin.py"
 
 
-def _button(at, label: str):  # type: ignore[no-untyped-def]
+def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from employdash.db import Database
 from employdash.i18n import fmt_number
@@ -50,7 +52,7 @@ def test_member_cannot_reach_the_page(app_db: str) -> None:
         at.switch_page(PAGE).run()
 
 
-def _button(at, label: str):  # type: ignore[no-untyped-def]
+def _button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
 
 
