@@ -142,12 +142,34 @@ def _document_setup(lang: str) -> str:
     return _SCRIPT.replace("__SETTINGS__", literal)
 
 
-def apply(lang: str, slot: DeltaGenerator | None = None) -> None:
-    """Draw the stylesheet and document set-up, into `slot` when given (so a later call with
-    another language replaces it instead of stacking a second stylesheet)."""
-    css = _COMMON + _FONT + (_RTL if lang == "he" else "")
-    body = (
-        f'<div class="ed-head" hidden></div><style>{css}</style>'
-        f"<script>{_document_setup(lang)}</script>"
-    )
-    (slot or st).html(body, unsafe_allow_javascript=True)
+class Head:
+    """Two slots at the very top of the page: the stylesheet and the document script.
+
+    The stylesheet goes through Markdown, not `st.html`: Streamlit loads the code of its HTML
+    element lazily, after widget labels (which need the Markdown code anyway) may already be on
+    screen, so a stylesheet in `st.html` arrives a few frames after the first text and the page
+    flashes left to right. The script needs `st.html`; what it sets can come a moment later.
+    Drawing again into the same slots (another language) replaces, never stacks.
+    """
+
+    def __init__(self) -> None:
+        self.css: DeltaGenerator = st.empty()
+        self.script: DeltaGenerator = st.empty()
+
+    def apply(self, lang: str) -> None:
+        css = _COMMON + _FONT + (_RTL if lang == "he" else "")
+        # A blank line would end Markdown's HTML block and cut the stylesheet short.
+        css = "\n".join(line for line in css.splitlines() if line.strip())
+        # Static CSS only (no user text): the one place Markdown is allowed to carry HTML.
+        self.css.markdown(
+            f'<div class="ed-head"></div><style>{css}</style>', unsafe_allow_html=True
+        )
+        self.script.html(
+            f'<div class="ed-head" hidden></div><script>{_document_setup(lang)}</script>',
+            unsafe_allow_javascript=True,
+        )
+
+
+def apply(lang: str) -> None:
+    """Stylesheet and script for pages that draw them once (tests, a standalone page)."""
+    Head().apply(lang)
