@@ -105,6 +105,18 @@ _SCRIPT = """
           a.removeAttribute("aria-current");
         }
       });
+    // A table wider or taller than its box scrolls: keyboard users must be able to focus it.
+    document.querySelectorAll('.stMain [data-testid="stTable"]').forEach((table) => {
+      [table, ...table.querySelectorAll("div")].forEach((box) => {
+        const style = getComputedStyle(box);
+        const scrolls = /(auto|scroll)/.test(style.overflowX + style.overflowY);
+        if (scrolls && box.getAttribute("tabindex") !== "0") {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", ed.table);
+        }
+      });
+    });
     document.querySelectorAll(".ed-spark-name").forEach((span) => {
       const holder = span.closest(".stElementContainer");
       const card = holder && holder.nextElementSibling;
@@ -136,6 +148,7 @@ def _document_setup(lang: str) -> str:
         "skip": t("a11y.skip_to_content", lang),
         "nav": t("a11y.nav_label", lang),
         "main": t("a11y.main_label", lang),
+        "table": t("a11y.table_label", lang),
     }
     # json.dumps escapes quotes; "</" is escaped too so a string can never close the script tag.
     literal = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
