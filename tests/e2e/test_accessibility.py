@@ -97,7 +97,7 @@ def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -
     page = context.new_page()
     try:
         page.goto(server + "/")
-        wait_idle(page)
+        wait_idle(page, timeout=90_000)  # the first page of a fresh server may be slow
         if lang == "en":
             set_language(page, "en")
         findings = axe.scan(page, f"login/{lang}")
