@@ -67,6 +67,7 @@ _RTL = """
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }
+[data-testid="stMarkdownContainer"] li { text-align: right; }
 [data-testid="stSidebar"] [data-testid="stPageLink"] a { direction: rtl; }
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
