@@ -101,10 +101,11 @@ def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -
         if lang == "en":
             set_language(page, "en")
         findings = axe.scan(page, f"login/{lang}")
+        # `.first`: while a rerun replaces the form, a stale copy may still be attached.
         form = page.locator('[data-testid="stForm"]').first
-        form.locator('input[type="text"]').fill("nobody")
-        form.locator('input[type="password"]').fill("wrong")
-        form.locator('[data-testid="stFormSubmitButton"] button').click()
+        form.locator('input[type="text"]').first.fill("nobody")
+        form.locator('input[type="password"]').first.fill("wrong")
+        form.locator('[data-testid="stFormSubmitButton"] button').first.click()
         wait_idle(page)
         page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=15_000)
         findings += axe.scan(page, f"login failed/{lang}")
