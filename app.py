@@ -49,9 +49,9 @@ def main() -> None:
     shell.init_language(config.DEFAULT_LANGUAGE)
     # The stylesheet is the first thing drawn, so the first paint is already right to left; the
     # slot lets a user's own language (known after the login gate) replace it, not stack on it.
-    head = st.empty()
+    head = style.Head()
     first_lang = lang()
-    style.apply(first_lang, head)
+    head.apply(first_lang)
     db = get_database(config.DATABASE_URL)
     header = st.container()
     try:
@@ -82,7 +82,7 @@ def main() -> None:
 
     shell.adopt_user_language(actor)
     if lang() != first_lang:
-        style.apply(lang(), head)
+        head.apply(lang())
     pages = navigation.build(actor.role, lang())
     # Only chooses the page (its script runs at the end); the menu needs to know which one.
     page = st.navigation(list(pages.values()), position="hidden")

@@ -22,12 +22,10 @@ st.subheader(tr("a11y.statement.standard_title"))
 st.write(tr("a11y.statement.standard"))
 
 st.subheader(tr("a11y.statement.done_title"))
-for i in range(1, 7):
-    st.write(f"- {tr(f'a11y.statement.done.{i}')}")
+st.markdown("\n".join(f"- {tr(f'a11y.statement.done.{i}')}" for i in range(1, 7)))
 
 st.subheader(tr("a11y.statement.limits_title"))
-for i in range(1, 4):
-    st.write(f"- {tr(f'a11y.statement.limits.{i}')}")
+st.markdown("\n".join(f"- {tr(f'a11y.statement.limits.{i}')}" for i in range(1, 4)))
 
 st.subheader(tr("a11y.statement.contact_title"))
 st.write(tr("a11y.statement.contact", contact=get_config().ACCESSIBILITY_CONTACT))

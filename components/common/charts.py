@@ -21,8 +21,9 @@ from components.common import chart_a11y
 from employdash.i18n import t
 
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
-PALETTE = ["#1f5fa8", "#e07b39", "#3a9a5b", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d"]
-GOOD, BAD, NEUTRAL, MUTED = "#2e8b57", "#c0392b", "#1f5fa8", "#b0b7c3"
+# Every mark colour reaches 3:1 against the white background (WCAG non-text contrast).
+PALETTE = ["#1f5fa8", "#c8631f", "#3a9a5b", "#9b59b6", "#c0392b", "#13917a", "#7f8c8d", "#a67c00"]
+GOOD, BAD, NEUTRAL, MUTED = "#2e8b57", "#c0392b", "#1f5fa8", "#858e9e"
 
 
 def _rtl(lang: str) -> bool:

@@ -67,6 +67,7 @@ _RTL = """
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }
+[data-testid="stMarkdownContainer"] li { text-align: right; }
 [data-testid="stSidebar"] [data-testid="stPageLink"] a { direction: rtl; }
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
@@ -105,6 +106,18 @@ _SCRIPT = """
           a.removeAttribute("aria-current");
         }
       });
+    // A table wider or taller than its box scrolls: keyboard users must be able to focus it.
+    document.querySelectorAll('.stMain [data-testid="stTable"]').forEach((table) => {
+      [table, ...table.querySelectorAll("div")].forEach((box) => {
+        const style = getComputedStyle(box);
+        const scrolls = /(auto|scroll)/.test(style.overflowX + style.overflowY);
+        if (scrolls && box.getAttribute("tabindex") !== "0") {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", ed.table);
+        }
+      });
+    });
     document.querySelectorAll(".ed-spark-name").forEach((span) => {
       const holder = span.closest(".stElementContainer");
       const card = holder && holder.nextElementSibling;
@@ -136,18 +149,41 @@ def _document_setup(lang: str) -> str:
         "skip": t("a11y.skip_to_content", lang),
         "nav": t("a11y.nav_label", lang),
         "main": t("a11y.main_label", lang),
+        "table": t("a11y.table_label", lang),
     }
     # json.dumps escapes quotes; "</" is escaped too so a string can never close the script tag.
     literal = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
     return _SCRIPT.replace("__SETTINGS__", literal)
 
 
-def apply(lang: str, slot: DeltaGenerator | None = None) -> None:
-    """Draw the stylesheet and document set-up, into `slot` when given (so a later call with
-    another language replaces it instead of stacking a second stylesheet)."""
-    css = _COMMON + _FONT + (_RTL if lang == "he" else "")
-    body = (
-        f'<div class="ed-head" hidden></div><style>{css}</style>'
-        f"<script>{_document_setup(lang)}</script>"
-    )
-    (slot or st).html(body, unsafe_allow_javascript=True)
+class Head:
+    """Two slots at the very top of the page: the stylesheet and the document script.
+
+    The stylesheet goes through Markdown, not `st.html`: Streamlit loads the code of its HTML
+    element lazily, after widget labels (which need the Markdown code anyway) may already be on
+    screen, so a stylesheet in `st.html` arrives a few frames after the first text and the page
+    flashes left to right. The script needs `st.html`; what it sets can come a moment later.
+    Drawing again into the same slots (another language) replaces, never stacks.
+    """
+
+    def __init__(self) -> None:
+        self.css: DeltaGenerator = st.empty()
+        self.script: DeltaGenerator = st.empty()
+
+    def apply(self, lang: str) -> None:
+        css = _COMMON + _FONT + (_RTL if lang == "he" else "")
+        # A blank line would end Markdown's HTML block and cut the stylesheet short.
+        css = "\n".join(line for line in css.splitlines() if line.strip())
+        # Static CSS only (no user text): the one place Markdown is allowed to carry HTML.
+        self.css.markdown(
+            f'<div class="ed-head"></div><style>{css}</style>', unsafe_allow_html=True
+        )
+        self.script.html(
+            f'<div class="ed-head" hidden></div><script>{_document_setup(lang)}</script>',
+            unsafe_allow_javascript=True,
+        )
+
+
+def apply(lang: str) -> None:
+    """Stylesheet and script for pages that draw them once (tests, a standalone page)."""
+    Head().apply(lang)

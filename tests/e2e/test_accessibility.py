@@ -97,14 +97,15 @@ def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -
     page = context.new_page()
     try:
         page.goto(server + "/")
-        wait_idle(page)
+        wait_idle(page, timeout=90_000)  # the first page of a fresh server may be slow
         if lang == "en":
             set_language(page, "en")
         findings = axe.scan(page, f"login/{lang}")
+        # `.first`: while a rerun replaces the form, a stale copy may still be attached.
         form = page.locator('[data-testid="stForm"]').first
-        form.locator('input[type="text"]').fill("nobody")
-        form.locator('input[type="password"]').fill("wrong")
-        form.locator('[data-testid="stFormSubmitButton"] button').click()
+        form.locator('input[type="text"]').first.fill("nobody")
+        form.locator('input[type="password"]').first.fill("wrong")
+        form.locator('[data-testid="stFormSubmitButton"] button').first.click()
         wait_idle(page)
         page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=15_000)
         findings += axe.scan(page, f"login failed/{lang}")
