@@ -15,11 +15,13 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from employdash.db import Database
 from employdash.models import Person, User
+from employdash.models.forum import Attendance, Decision, Meeting, PlanApproval, Task, TaskNote
 from tests.support.browser import (
     ROOT,
     app_server,
@@ -63,6 +65,18 @@ def empty_server(empty_url: str) -> Iterator[str]:
         yield base
 
 
+def _login(page: Page, base: str, username: str) -> None:
+    """Log in, trying again when a loaded machine lets the first page time out."""
+    for attempt in range(3):
+        try:
+            login(page, base, username, PASSWORD)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(3000)
+
+
 def _nav(page: Page, base: str, path: str, pick: bool = False) -> None:
     """Open a page by its URL (a new session: an admin picks the locality again)."""
     open_page(page, base, path)
@@ -70,11 +84,16 @@ def _nav(page: Page, base: str, path: str, pick: bool = False) -> None:
         _pick_locality(page)
 
 
+def _label(page: Page, label: str) -> Locator:
+    return page.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)
+
+
 def _choose(page: Page, label: str, option: str) -> None:
     """Pick `option` in the visible selectbox labelled `label` (typing filters the list)."""
     box = (
-        page.locator('[data-testid="stSelectbox"]:visible')
-        .filter(has=page.locator("label", has_text=label))
+        page.locator('[data-testid="stSelectbox"]')
+        .filter(visible=True)
+        .filter(has=_label(page, label))
         .first
     )
     box.click()
@@ -84,13 +103,20 @@ def _choose(page: Page, label: str, option: str) -> None:
 
 
 def _fill(page: Page, label: str, value: str) -> None:
-    field = page.get_by_role("textbox", name=label, exact=True).filter(visible=True).first
+    field = (
+        page.locator('[data-testid="stTextInput"], [data-testid="stTextArea"]')
+        .filter(visible=True)
+        .filter(has=_label(page, label))
+        .locator("input, textarea")
+        .first
+    )
     field.fill(value)
     field.press("Tab")
 
 
 def _submit(page: Page, label: str) -> None:
-    page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label).first.click()
+    button = page.locator('[data-testid="stFormSubmitButton"] button', has_text=label)
+    button.filter(visible=True).first.click()
     wait_idle(page)
 
 
@@ -135,7 +161,8 @@ def _add_account(page: Page, username: str, full_name: str, role: str) -> None:
     _fill(page, "Username", username)
     _fill(page, "Full name", full_name)
     _choose(page, "Role", role)
-    box = page.locator('[data-testid="stMultiSelect"]:visible').filter(has_text="Localities").first
+    box = page.locator('[data-testid="stMultiSelect"]').filter(visible=True)
+    box = box.filter(has=_label(page, "Localities")).first
     box.click()
     page.keyboard.type(LOCALITY_EN)
     page.keyboard.press("Enter")
@@ -160,7 +187,7 @@ def test_from_an_empty_database_to_a_working_forum(
     page = context.new_page()
 
     # --- the administrator: people and accounts ----------------------------------------------
-    login(page, empty_server, "boss", PASSWORD)
+    _login(page, empty_server, "boss")
     screenshot(page, "empty_admin_landing_he")
     set_language(page, "en")  # kept on the account from now on
     _nav(page, empty_server, "forum", pick=True)
@@ -188,3 +215,121 @@ def test_from_an_empty_database_to_a_working_forum(
         )
     assert linked == {"noa": "Noa Manager", "avi": "Avi Member"}
     context.close()
+
+    # --- the manager: forum, teams, members, a focus with a manual metric, a meeting ----------
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    page = context.new_page()
+    _login(page, empty_server, "noa")
+    set_language(page, "en")
+    _nav(page, empty_server, "forum")
+    _submit(page, "Set up the forum")
+    page.get_by_text("The forum was set up").wait_for()
+    _tab(page, "Set-up")
+    _fill(page, "Team name", "Youth employment team")
+    _choose(page, "Kind of team", "Task team")
+    _choose(page, "Team lead", "Noa Manager")
+    _submit(page, "Add the team")
+    page.get_by_text("The team was added").wait_for()
+    _tab(page, "Teams and members")
+    for person in ("Noa Manager", "Avi Member", "Rina Mayor"):
+        _expand(page, "Add a member to a team")
+        _choose(page, "Name", person)
+        _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "New strategic focus")
+    _fill(page, "Focus title", "Youth into work")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "A manual metric (values entered per period)")
+    _fill(page, "Metric name", "Young people placed")
+    _fill(page, "Baseline", "0")
+    _fill(page, "Target", "100")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "Enter a manual metric's value")
+    _fill(page, "Value", "40")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _both_languages(page, "forum_focuses")
+
+    _nav(page, empty_server, "meeting")
+    for name in ("Noa Manager", "Avi Member"):  # Rina is absent
+        page.locator('[data-testid="stCheckbox"]', has_text=name).click()
+        wait_idle(page)
+    _fill(page, "Decisions and outputs", "Hold a youth job fair in the spring")
+    for title in TASKS:
+        _fill(page, "Task", title)
+        _choose(page, "Owner", "Avi Member")
+        _submit(page, "Add")
+    _both_languages(page, "meeting_form")
+    page.get_by_role("button", name="Save the meeting record").click()
+    wait_idle(page)
+    page.get_by_text("The meeting is saved").wait_for()
+    with db.transaction() as s:
+        meeting_id = s.scalar(select(Meeting.id))
+        tasks = s.scalars(select(Task).where(Task.meeting_id == meeting_id)).all()
+        absent = s.scalars(
+            select(Person.full_name)
+            .join(Attendance, Attendance.person_id == Person.id)
+            .where(Attendance.present.is_(False))
+        ).all()
+    assert sorted(t.title for t in tasks) == sorted(TASKS) and absent == ["Rina Mayor"]
+
+    # the attendance was wrong: Rina came after all
+    _nav(page, empty_server, "forum")
+    _tab(page, "Meetings and minutes")
+    _expand(page, "Correct the meeting")
+    present = page.locator('[data-testid="stMultiSelect"]').filter(visible=True)
+    present = present.filter(has=_label(page, "Present")).first
+    present.click()
+    page.keyboard.type("Rina")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _submit(page, "Save")
+    page.get_by_text("The meeting was corrected").wait_for()
+    _tab(page, "Meetings and minutes")
+    _expand(page, "Read the minutes")
+    _both_languages(page, "meeting_corrected")
+    with db.transaction() as s:
+        assert all(a.present for a in s.scalars(select(Attendance)))
+    context.close()
+
+    # --- the member, on a phone: marks a task done with a note --------------------------------
+    phone = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    mobile = phone.new_page()
+    _login(mobile, empty_server, "avi")  # lands on "my tasks", in Hebrew
+    mobile.set_viewport_size({"width": 390, "height": 844})
+    wait_idle(mobile)
+    card = mobile.get_by_text(TASKS[0]).first.locator(
+        'xpath=ancestor::div[@data-testid="stVerticalBlock"][1]'
+    )
+    card.scroll_into_view_if_needed()
+    screenshot(mobile, "empty_member_phone_he")
+    card.locator("input").first.fill("The hall is booked for 3 March")
+    card.get_by_text("הושלמה").click()
+    wait_idle(mobile)
+    screenshot(mobile, "empty_member_done_phone_he")
+    phone.close()
+    with db.transaction() as s:
+        done = s.scalars(select(Task).where(Task.title == TASKS[0])).one()
+        notes = s.scalars(select(TaskNote.body).where(TaskNote.task_id == done.id)).all()
+    assert (done.status, done.progress) == ("done", 100)
+    assert notes == ["The hall is booked for 3 March"]
+
+    # --- the mayor: approves the plan, sees target progress and the open decision -------------
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    page = context.new_page()
+    _login(page, empty_server, "rina")
+    set_language(page, "en")
+    _expand(page, "Approve the work plan")
+    _fill(page, "Note (optional)", "Approved at the council meeting")
+    _submit(page, "Approve the plan")
+    page.get_by_text("Work plan approved on").wait_for()
+    page.get_by_text("Youth into work: 40%").wait_for()
+    page.get_by_text("Hold a youth job fair in the spring").wait_for()
+    _both_languages(page, "briefing_mayor")
+    with db.transaction() as s:
+        assert s.scalar(select(PlanApproval.approved_by)) == "Rina Mayor"
+        assert s.scalar(select(Decision.is_open)) is True
+    context.close()
+    db.dispose()
