@@ -10,6 +10,7 @@ Screenshots in Hebrew and English land in tests/artifacts/screenshots/ (names st
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -85,7 +86,8 @@ def _nav(page: Page, base: str, path: str, pick: bool = False) -> None:
 
 
 def _label(page: Page, label: str) -> Locator:
-    return page.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)
+    exact = re.compile(rf"{re.escape(label)}(?![a-z])")  # case-sensitive, whole label
+    return page.locator('[data-testid="stWidgetLabel"]', has_text=exact)
 
 
 def _choose(page: Page, label: str, option: str) -> None:
