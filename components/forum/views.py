@@ -13,10 +13,12 @@ from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
+from components.forum import milestone_notes
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import meetings, minutes
+from employdash.forum import milestones as ms_service
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
 from employdash.forum.health import ATTENDANCE_LINE, Warning
@@ -74,6 +76,8 @@ def structure(ctx: PageContext, rows: list[dict]) -> None:
 
 def milestones(ctx: PageContext, view: Overview) -> None:
     editable = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
+    notes = ms_service.notes(ctx.db, ctx.actor, ctx.locality_code)
+    responses = ms_service.survey_responses(ctx.db, ctx.actor, ctx.locality_code)
     for stage, keys in STAGES.items():
         st.markdown(f"**{int(stage)}. {ctx.tr(STAGE_KEYS[stage])}**")
         for key in keys:
@@ -93,6 +97,9 @@ def milestones(ctx: PageContext, view: Overview) -> None:
                 )
             else:
                 st.markdown(("✅ " if done else "⬜ ") + label)
+            milestone_notes.show(ctx, key, notes, responses)
+    if editable:
+        milestone_notes.form(ctx, notes)
 
 
 def _toggle(ctx: PageContext, key: str, checked: bool) -> None:

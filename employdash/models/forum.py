@@ -155,6 +155,23 @@ class MilestoneCheck(Base):
     checked_by: Mapped[str] = mapped_column(String(60))
 
 
+class MilestoneNote(Base):
+    """A note on a stage milestone and an optional link to its document (title and URL)."""
+
+    __tablename__ = "milestone_note"
+    __table_args__ = (
+        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_note_forum_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    milestone_key: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    link_title: Mapped[str | None] = mapped_column(String(200))
+    link_url: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
 class Meeting(Base):
     __tablename__ = "meeting"
     __table_args__ = (

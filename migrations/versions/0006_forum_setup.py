@@ -77,6 +77,24 @@ def upgrade() -> None:
         b.add_column(sa.Column("retired", sa.Boolean(), server_default=sa.false(), nullable=False))
         b.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
     op.create_table(
+        "milestone_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("forum_id", sa.Integer(), nullable=False),
+        sa.Column("milestone_key", sa.String(length=60), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("link_title", sa.String(length=200), nullable=True),
+        sa.Column("link_url", sa.String(length=500), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["forum_id"],
+            ["forum.id"],
+            name=op.f("fk_milestone_note_forum_id_forum"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_milestone_note")),
+        sa.UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_note_forum_key"),
+    )
+    op.create_table(
         "metric_value",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("metric_id", sa.Integer(), nullable=False),
@@ -142,6 +160,7 @@ def downgrade() -> None:
         b.drop_column("ended_on")
     with op.batch_alter_table("forum") as b:
         b.drop_column("version")
+    op.drop_table("milestone_note")
     op.drop_index(op.f("ix_metric_value_metric_id"), table_name="metric_value")
     op.drop_table("metric_value")
     op.execute("DELETE FROM success_metric WHERE indicator_code IS NULL")

@@ -192,3 +192,23 @@ def test_a_new_person_in_another_locality_is_refused_as_a_meeting_guest_of_recor
     )
     with pytest.raises(ValidationError):
         meetings.save_meeting(db, actors["manager"], data)
+
+
+def test_a_milestone_keeps_a_note_and_a_link(db: Database, actors: dict[str, Actor]) -> None:
+    from employdash.forum import milestones
+
+    manager = actors["manager"]
+    with pytest.raises(ValidationError):
+        milestones.set_note(db, manager, SEDEROT, "employer_survey", None, "x", "Doc", "ftp://x")
+    v = milestones.set_note(
+        db, manager, SEDEROT, "employer_survey", None, "Sent in May", "Report", "https://x.org/r"
+    )
+    with pytest.raises(StaleVersion):
+        milestones.set_note(db, manager, SEDEROT, "employer_survey", None, "again")
+    milestones.set_note(db, manager, SEDEROT, "employer_survey", v, "Sent in May and June")
+    row = milestones.notes(db, actors["mayor"], SEDEROT)["employer_survey"]
+    assert (row.note, row.link_url) == ("Sent in May and June", None)
+    assert milestones.survey_responses(db, manager, SEDEROT) > 0  # the seed has responses
+    with pytest.raises(PermissionDenied):
+        milestones.set_note(db, actors["member"], SEDEROT, "employer_survey", v + 1, "no")
+    assert _last_audit(db, "milestone_note").after["note"] == "Sent in May and June"

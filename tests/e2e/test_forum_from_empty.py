@@ -1,0 +1,336 @@
+"""From an empty production database to a working forum, in the real app and real Chromium.
+
+`create-admin` by the CLI; the admin adds people and accounts linked to them; the manager sets the
+forum up (teams, members, a focus with a manual metric), records a meeting with a decision and two
+tasks and corrects its attendance; a member at phone width marks a task done with a note; the mayor
+approves the plan and sees target progress and the open decision on the briefing.
+Screenshots in Hebrew and English land in tests/artifacts/screenshots/ (names start "empty_").
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import select
+
+from employdash.db import Database
+from employdash.models import Person, User
+from employdash.models.forum import Attendance, Decision, Meeting, PlanApproval, Task, TaskNote
+from tests.support.browser import (
+    ROOT,
+    app_server,
+    login,
+    open_page,
+    screenshot,
+    set_language,
+    wait_idle,
+)
+
+PASSWORD = "Strong-pass-2026"
+SECRET = "a-long-cookie-signing-key-for-the-e2e-run"
+LOCALITY_EN, LOCALITY_HE = "Sederot", "שדרות"
+TASKS = ("Book the hall for the job fair", "Draft the employer survey")
+
+
+@pytest.fixture(scope="module")
+def empty_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty production database: reference data only, one admin made by the CLI."""
+    path = tmp_path_factory.mktemp("empty") / "prod.db"
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "false", "COOKIE_KEY": SECRET}
+    run = lambda *args, stdin=None: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "employdash", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run("prepare")
+    made = run("create-admin", "boss", stdin=PASSWORD + "\n")
+    assert "administrator boss created" in made.stdout
+    return url
+
+
+@pytest.fixture(scope="module")
+def empty_server(empty_url: str) -> Iterator[str]:
+    with app_server(empty_url, {"DEMO_MODE": "false", "COOKIE_KEY": SECRET}) as base:
+        yield base
+
+
+def _login(page: Page, base: str, username: str) -> None:
+    """Log in, trying again when a loaded machine lets the first page time out."""
+    for attempt in range(3):
+        try:
+            login(page, base, username, PASSWORD)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(3000)
+
+
+def _nav(page: Page, base: str, path: str, pick: bool = False) -> None:
+    """Open a page by its URL (a new session: an admin picks the locality again)."""
+    open_page(page, base, path)
+    if pick:
+        _pick_locality(page)
+
+
+def _label(page: Page, label: str) -> Locator:
+    """A widget's label containing `label` (a regular expression here matched nothing)."""
+    return page.locator('[data-testid="stWidgetLabel"]', has_text=label)
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the visible selectbox labelled `label` (typing filters the list)."""
+    box = (
+        page.locator('[data-testid="stSelectbox"]')
+        .filter(visible=True)
+        .filter(has=_label(page, label))
+        .first
+    )
+    box.click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def _fill(page: Page, label: str, value: str) -> None:
+    field = (
+        page.locator('[data-testid="stTextInput"], [data-testid="stTextArea"]')
+        .filter(visible=True)
+        .filter(has=_label(page, label))
+        .locator("input, textarea")
+        .first
+    )
+    field.fill(value)
+    field.press("Tab")
+
+
+def _submit(page: Page, label: str) -> None:
+    button = page.locator('[data-testid="stFormSubmitButton"] button', has_text=label)
+    button.filter(visible=True).first.click()
+    wait_idle(page)
+
+
+def _expand(page: Page, label: str) -> None:
+    page.locator('[data-testid="stExpander"] summary', has_text=label).last.click()
+    wait_idle(page)
+
+
+def _tab(page: Page, label: str) -> None:
+    page.get_by_role("tab", name=label).click()
+    wait_idle(page)
+
+
+def _pick_locality(page: Page) -> None:
+    rtl = page.locator(".stMain").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    sidebar.click()
+    page.keyboard.type(LOCALITY_HE if rtl else LOCALITY_EN)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def _both_languages(page: Page, name: str) -> None:
+    """A screenshot in English, then in Hebrew, then back to English."""
+    screenshot(page, f"empty_{name}_en")
+    set_language(page, "he")
+    screenshot(page, f"empty_{name}_he")
+    set_language(page, "en")
+
+
+def _add_person(page: Page, name: str, organisation: str, job: str) -> None:
+    _fill(page, "Full name", name)
+    # (the job title is left out: the search box's label also contains "job title")
+    _choose(page, "Organisation", "A new organisation")
+    _fill(page, "New organisation's name", organisation)
+    _submit(page, "Add a person")
+    page.get_by_text(f"Saved: {name}").wait_for()
+
+
+def _add_account(page: Page, username: str, full_name: str, role: str) -> None:
+    _tab(page, "Add a user")
+    _fill(page, "Username", username)
+    _fill(page, "Full name", full_name)
+    _choose(page, "Role", role)
+    box = page.locator('[data-testid="stMultiSelect"]').filter(visible=True)
+    box = box.filter(has=_label(page, "Localities")).first
+    box.click()
+    page.keyboard.type(LOCALITY_EN)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _fill(page, "Initial password", PASSWORD)
+    _submit(page, "Save")
+    page.get_by_text(username).first.wait_for()
+
+
+def _link(page: Page, username: str, person: str) -> None:
+    _tab(page, "Link to a person")
+    _choose(page, "User", username)
+    _choose(page, "The person this account is", person)
+    _submit(page, "Link")
+
+
+def test_from_an_empty_database_to_a_working_forum(
+    browser: Browser, empty_server: str, empty_url: str
+) -> None:
+    db = Database(empty_url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    page = context.new_page()
+
+    # --- the administrator: people and accounts ----------------------------------------------
+    _login(page, empty_server, "boss")
+    screenshot(page, "empty_admin_landing_he")
+    set_language(page, "en")  # kept on the account from now on
+    _nav(page, empty_server, "forum", pick=True)
+    page.get_by_text("This locality has no employment forum yet").first.wait_for()
+    _both_languages(page, "forum_admin")
+    _nav(page, empty_server, "people", pick=True)
+    page.get_by_text("No people in this locality yet").first.wait_for()
+    screenshot(page, "empty_people_none_en")
+    _add_person(page, "Noa Manager", "Employment office", "Office manager")
+    _add_person(page, "Avi Member", "Sapir College", "Coordinator")
+    _add_person(page, "Rina Mayor", "Municipality", "Mayor")
+    _both_languages(page, "people")
+    _nav(page, empty_server, "admin_users")
+    _add_account(page, "noa", "Noa Manager", "Office manager")
+    _add_account(page, "avi", "Avi Member", "Forum member")
+    _add_account(page, "rina", "Rina Mayor", "Leadership")
+    _link(page, "noa", "Noa Manager")
+    _link(page, "avi", "Avi Member")
+    _both_languages(page, "users_link")
+    with db.transaction() as s:
+        linked = dict(
+            s.execute(
+                select(User.username, Person.full_name).join(Person, Person.id == User.person_id)
+            ).all()
+        )
+    assert linked == {"noa": "Noa Manager", "avi": "Avi Member"}
+    context.close()
+
+    # --- the manager: forum, teams, members, a focus with a manual metric, a meeting ----------
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    page = context.new_page()
+    _login(page, empty_server, "noa")
+    set_language(page, "en")
+    _nav(page, empty_server, "forum")
+    _submit(page, "Set up the forum")
+    page.get_by_text("The forum was set up").wait_for()
+    _tab(page, "Set-up")
+    _fill(page, "Team name", "Youth employment team")
+    _choose(page, "Kind of team", "Task team")
+    _choose(page, "Team lead", "Noa Manager")
+    _submit(page, "Add the team")
+    page.get_by_text("The team was added").wait_for()
+    _tab(page, "Teams and members")
+    for person in ("Noa Manager", "Avi Member", "Rina Mayor"):
+        _expand(page, "Add a member to a team")
+        _choose(page, "Name", person)
+        _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "New strategic focus")
+    _fill(page, "Focus title", "Youth into work")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "A manual metric (values entered per period)")
+    _fill(page, "Metric name", "Young people placed")
+    _fill(page, "Baseline", "0")
+    _fill(page, "Target", "100")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _expand(page, "Enter a manual metric's value")
+    _fill(page, "Value", "40")
+    _submit(page, "Save")
+    _tab(page, "Focuses and metrics")
+    _both_languages(page, "forum_focuses")
+
+    _nav(page, empty_server, "meeting")
+    for name in ("Noa Manager", "Avi Member"):  # Rina is absent
+        page.locator('[data-testid="stCheckbox"]', has_text=name).click()
+        wait_idle(page)
+    _fill(page, "Decisions and outputs", "Hold a youth job fair in the spring")
+    for title in TASKS:
+        _fill(page, "Task", title)
+        _choose(page, "Owner", "Avi Member")
+        _submit(page, "Add")
+    _both_languages(page, "meeting_form")
+    page.get_by_role("button", name="Save the meeting record").click()
+    wait_idle(page)
+    page.get_by_text("The meeting is saved").wait_for()
+    with db.transaction() as s:
+        meeting_id = s.scalar(select(Meeting.id))
+        tasks = s.scalars(select(Task).where(Task.meeting_id == meeting_id)).all()
+        absent = s.scalars(
+            select(Person.full_name)
+            .join(Attendance, Attendance.person_id == Person.id)
+            .where(Attendance.present.is_(False))
+        ).all()
+    assert sorted(t.title for t in tasks) == sorted(TASKS) and absent == ["Rina Mayor"]
+
+    # the attendance was wrong: Rina came after all
+    _nav(page, empty_server, "forum")
+    _tab(page, "Meetings and minutes")
+    _expand(page, "Correct the meeting")
+    present = page.locator('[data-testid="stMultiSelect"]').filter(visible=True)
+    present = present.filter(has=_label(page, "Present")).first
+    present.click()
+    page.keyboard.type("Rina")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _submit(page, "Save")
+    page.get_by_text("The meeting was corrected").wait_for()
+    _tab(page, "Meetings and minutes")
+    _expand(page, "Read the minutes")
+    _both_languages(page, "meeting_corrected")
+    with db.transaction() as s:
+        assert all(a.present for a in s.scalars(select(Attendance)))
+    context.close()
+
+    # --- the member, on a phone: marks a task done with a note --------------------------------
+    phone = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    mobile = phone.new_page()
+    _login(mobile, empty_server, "avi")  # lands on "my tasks", in Hebrew
+    mobile.set_viewport_size({"width": 390, "height": 844})
+    wait_idle(mobile)
+    card = mobile.get_by_text(TASKS[0]).first.locator(
+        'xpath=ancestor::div[@data-testid="stVerticalBlock"][1]'
+    )
+    card.scroll_into_view_if_needed()
+    screenshot(mobile, "empty_member_phone_he")
+    card.locator("input").first.fill("The hall is booked for 3 March")
+    card.get_by_text("הושלמה").click()
+    wait_idle(mobile)
+    screenshot(mobile, "empty_member_done_phone_he")
+    phone.close()
+    with db.transaction() as s:
+        done = s.scalars(select(Task).where(Task.title == TASKS[0])).one()
+        notes = s.scalars(select(TaskNote.body).where(TaskNote.task_id == done.id)).all()
+    assert (done.status, done.progress) == ("done", 100)
+    assert notes == ["The hall is booked for 3 March"]
+
+    # --- the mayor: approves the plan, sees target progress and the open decision -------------
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    page = context.new_page()
+    _login(page, empty_server, "rina")
+    set_language(page, "en")
+    _expand(page, "Approve the work plan")
+    _fill(page, "Note (optional)", "Approved at the council meeting")
+    _submit(page, "Approve the plan")
+    page.get_by_text("Work plan approved on").wait_for()
+    page.get_by_text("Youth into work: 40%").wait_for()
+    page.get_by_text("Hold a youth job fair in the spring").wait_for()
+    _both_languages(page, "briefing_mayor")
+    with db.transaction() as s:
+        assert s.scalar(select(PlanApproval.approved_by)) == "Rina Mayor"
+        assert s.scalar(select(Decision.is_open)) is True
+    context.close()
+    db.dispose()
