@@ -15,7 +15,7 @@ from employdash.i18n import has_key
 from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.operations import participants
 from employdash.users import load_actor
-from tests.support.apptest import APP, app_as, texts
+from tests.support.apptest import app_as, texts
 from tests.support.sources import product_sources
 
 PAGE = "pages/mentoring.py"
@@ -95,21 +95,8 @@ def test_every_used_key_exists() -> None:
 
 @pytest.mark.parametrize("pipeline", ["mentor", "certification"])
 def test_other_pipelines_and_a_past_date(app_db: str, pipeline: str) -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    state = {
-        "lang": "en",
-        "authentication_status": True,
-        "username": "manager",
-        "name": "manager",
-        "roles": [],
-        "_lang_user": "manager",
-        "locality_code": 1031,
-        "ment_pipeline": pipeline,
-        "ment_as_of": date(2025, 6, 30),
-    }
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run().switch_page(PAGE).run()
+    state = {"ment_pipeline": pipeline, "ment_as_of": date(2025, 6, 30)}
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=state)
     assert not at.exception, at.exception
     first_stage = {"mentor": "Recruited", "certification": "Enrolled"}[pipeline]
     assert first_stage in frames_text(at)

@@ -27,6 +27,7 @@ def app_as(
     lang: str = "he",
     locality: int | None = None,
     timeout: float = 60,
+    state: dict[str, object] | None = None,
 ) -> AppTest:
     """The app after a login as `username` (None: a visitor), optionally on `page`.
 
@@ -46,6 +47,8 @@ def app_as(
         at.session_state["_session_version"] = session_version(db, username)
     if locality is not None:
         at.session_state["locality_code"] = locality
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page).run()
