@@ -149,6 +149,9 @@ def _both_languages(page: Page, name: str) -> None:
 
 
 def _add_person(page: Page, name: str, organisation: str, job: str) -> None:
+    # The form starts open on an empty register and folded once someone is listed.
+    if not page.get_by_role("button", name="Add a person").filter(visible=True).count():
+        _expand(page, "Add a person")
     _fill(page, "Full name", name)
     # (the job title is left out: the search box's label also contains "job title")
     _choose(page, "Organisation", "A new organisation")
