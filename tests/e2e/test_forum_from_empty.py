@@ -183,6 +183,12 @@ def _link(page: Page, username: str, person: str) -> None:
     _submit(page, "Link")
 
 
+@pytest.mark.xfail(
+    reason="issue 10 open: the journey stops at linking an account to a person (the Users "
+    "page's Link tab); its later steps have not run yet",
+    run=False,
+    strict=True,
+)
 def test_from_an_empty_database_to_a_working_forum(
     browser: Browser, empty_server: str, empty_url: str
 ) -> None:
