@@ -90,7 +90,7 @@ CHOICES = {
     "remote_work": ("survey.remote", REMOTE_STANCES),
     "service_contact": ("survey.contact", SERVICE_CONTACTS),
     "training_offered": ("survey.training_offered", TRAINING_OFFERED),
-    "training_need": ("survey/training_need", TRAINING_NEEDS),
+    "training_need": ("survey.training_need", TRAINING_NEEDS),
 }
 # The older form's remote-work answers, read into annex 2's scale (as migration 0008 does).
 OLD_REMOTE = {"no": "not_relevant", "partial": "considering", "yes": "hybrid"}
