@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from components.common.chart_specs import SpecChart
+from employdash.stakeholders.grid import SectorCoverage
 from employdash.stakeholders.rules import BOUNDARY
 from employdash.stakeholders.vocabulary import SECTORS
 
@@ -62,7 +63,7 @@ def _quadrants(tr: Tr) -> pd.DataFrame:
     )
 
 
-def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart:
+def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart | alt.FacetChart:
     """Every stakeholder on the grid, last quarter's position as a hollow ring with a line to
     today's, the four quadrants shaded and labelled with the model's action. The spec is built
     once per language and height (components/chart_specs.py); each render only adds its data."""
@@ -75,7 +76,9 @@ def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart
     )
 
 
-def build_grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart:
+def build_grid_chart(
+    frame: pd.DataFrame, tr: Tr, height: int = 560
+) -> alt.LayerChart | alt.FacetChart:
     """The grid as a plain Altair chart, built and validated in full (what `grid_chart`
     converts like)."""
     return _grid_layers(_grid_frames(frame, tr), tr, height)
@@ -102,7 +105,9 @@ def _grid_frames(frame: pd.DataFrame, tr: Tr) -> tuple[pd.DataFrame, pd.DataFram
     return _quadrants(tr), data[data.moved], data
 
 
-def _grid_layers(frames: Sequence[pd.DataFrame], tr: Tr, height: int) -> alt.LayerChart:
+def _grid_layers(
+    frames: Sequence[pd.DataFrame], tr: Tr, height: int
+) -> alt.LayerChart | alt.FacetChart:
     quads, moved, data = frames
     scale_x = alt.Scale(domain=[LOW, HIGH], nice=False)
     scale_y = alt.Scale(domain=[LOW, HIGH], nice=False)
@@ -175,7 +180,7 @@ KINDS = ("works_with", "funds", "competes_with", "reports_to")
 
 def network_chart(
     nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr, height: int = 560
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Ties as lines, stakeholders as dots on rings by their distance from the forum. The spec is
     built once per language and height (components/chart_specs.py); each render adds its data."""
     return SpecChart(
@@ -189,7 +194,7 @@ def network_chart(
 
 def build_network_chart(
     nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr, height: int = 560
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """The network as a plain Altair chart, built and validated in full."""
     return _network_layers(_network_frames(nodes, edges, tr), tr, height)
 
@@ -209,7 +214,9 @@ def _network_frames(
     return rings, lines, data
 
 
-def _network_layers(frames: Sequence[pd.DataFrame], tr: Tr, height: int) -> alt.LayerChart:
+def _network_layers(
+    frames: Sequence[pd.DataFrame], tr: Tr, height: int
+) -> alt.LayerChart | alt.FacetChart:
     rings_data, lines_data, data = frames
     axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
     kind_scale = alt.Scale(
@@ -267,9 +274,10 @@ def _network_layers(frames: Sequence[pd.DataFrame], tr: Tr, height: int) -> alt.
         .mark_line(color="#bbb", strokeWidth=0.8, strokeDash=[2, 3])
         .encode(x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), detail="ring:N", order="k:Q")
     )
-    return (
+    layered: alt.LayerChart | alt.FacetChart = (
         alt.layer(rings, lines, dots).resolve_scale(color="independent").properties(height=height)
     )
+    return layered
 
 
 def _ring_guides(outer: int) -> pd.DataFrame:
@@ -289,7 +297,7 @@ def _ring_guides(outer: int) -> pd.DataFrame:
     )
 
 
-def coverage_chart(rows: list[dict], tr: Tr) -> alt.LayerChart:
+def coverage_chart(rows: list[SectorCoverage], tr: Tr) -> alt.LayerChart | alt.FacetChart:
     """Forum members per sector; recommended sectors with nobody are drawn as gaps."""
     data = pd.DataFrame(
         [

@@ -72,7 +72,6 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
         }
     )
     key = f"stake_grid_editor_{code}_{st.session_state.get(REVISION, 0)}"
-    scale = {"min_value": 1, "max_value": 5, "step": 1, "format": "%d", "width": 64}
     st.data_editor(
         table,
         key=key,
@@ -81,8 +80,18 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
         disabled=not can_edit,
         height=min(560, 38 + 35 * len(table)),
         column_config={
-            "power": st.column_config.NumberColumn(ctx.tr("stake.col.power"), **scale),
-            "interest": st.column_config.NumberColumn(ctx.tr("stake.col.interest"), **scale),
+            # power and interest: narrow whole numbers from 1 to 5
+            "power": st.column_config.NumberColumn(
+                ctx.tr("stake.col.power"), min_value=1, max_value=5, step=1, format="%d", width=64
+            ),
+            "interest": st.column_config.NumberColumn(
+                ctx.tr("stake.col.interest"),
+                min_value=1,
+                max_value=5,
+                step=1,
+                format="%d",
+                width=64,
+            ),
             "quadrant": st.column_config.TextColumn(
                 ctx.tr("stake.col.quadrant"), disabled=True, width=56
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -41,10 +42,12 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _fields(ctx: PageContext, opts: Options, key: str, current: dict | None) -> StakeholderInput:
+def _fields(
+    ctx: PageContext, opts: Options, key: str, current: dict[str, Any] | None
+) -> StakeholderInput:
     """The form's widgets; `current` pre-fills them when editing."""
     tr, cur = ctx.tr, current or {}
-    org_names = {o[0]: o[1] for o in opts.organisations}
+    org_names = {o.id: o.name for o in opts.organisations}
     org_ids = ([] if current else [NEW]) + list(org_names)
     c1, c2 = st.columns(2)
     org_id = c1.selectbox(
@@ -57,7 +60,7 @@ def _fields(ctx: PageContext, opts: Options, key: str, current: dict | None) -> 
     new_org = (
         None if current else c2.text_input(tr("stake.form.new_org_name"), key=f"{key}_new_org")
     )
-    people = {p[0]: p[1] for p in opts.people}
+    people = {p.id: p.name for p in opts.people}
     person_ids = [None, *people]
     person = c1.selectbox(
         tr("stake.col.person"),
@@ -155,7 +158,9 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
             format_func=lambda i: names[i],
         )
         row = frame[frame.id == chosen].iloc[0]
-        current = {k: (None if pd.isna(row[k]) else row[k]) for k in stakeholders.EDITABLE}
+        current: dict[str, Any] = {
+            k: (None if pd.isna(row[k]) else row[k]) for k in stakeholders.EDITABLE
+        }
         for k in ("person_id", "owner_person_id"):
             current[k] = None if current[k] is None else int(current[k])
         with st.form(f"stake_edit_{chosen}_{row.version}"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -18,9 +19,9 @@ def _bars(
     label_title: str,
     value_title: str,
     color: str,
-    sort: object = "-x",
+    sort: Literal["-x"] | list[str] = "-x",
 ) -> alt.Chart:
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar(color=color)
         .encode(
@@ -33,6 +34,7 @@ def _bars(
         )
         .properties(height=max(120, 26 * len(data)))
     )
+    return chart
 
 
 def professions_chart(frame: pd.DataFrame, tr: Tr) -> alt.Chart:
@@ -73,7 +75,7 @@ def training_chart(frame: pd.DataFrame, tr: Tr) -> alt.Chart:
 
 def satisfaction_chart(frame: pd.DataFrame, tr: Tr) -> alt.Chart:
     data = frame.dropna().assign(score=lambda f: f.score.astype(str))
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar(color="#6a1b9a")
         .encode(
@@ -93,3 +95,4 @@ def satisfaction_chart(frame: pd.DataFrame, tr: Tr) -> alt.Chart:
         )
         .properties(height=220)
     )
+    return chart

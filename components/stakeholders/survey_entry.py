@@ -287,9 +287,9 @@ def _questions(
 def _form(ctx: PageContext, code: int) -> None:
     tr = ctx.tr
     employers = {
-        o[0]: o[1]
+        o.id: o.name
         for o in stakeholders.options(ctx.db, ctx.actor, code).organisations
-        if o[2] == "employer"
+        if o.sector == "employer"
     }
     with (
         st.expander(tr("survey.form.title"), icon=":material/add_business:"),
@@ -321,6 +321,8 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
     labels = {
         int(r.id): f"{r.company} · {fmt_date(r.survey_date, ctx.lang)}" for r in frame.itertuples()
     }
+    if not labels:
+        return
     with st.expander(tr("survey.edit.title"), icon=":material/edit_note:"):
         picked = st.selectbox(
             tr("survey.edit.pick"),
@@ -328,8 +330,6 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
             format_func=lambda i: labels[i],
             key=f"survey_edit_pick_{ctx.lang}",
         )
-        if picked is None:
-            return
         with guarded():
             initial, version = surveys.get_response(ctx.db, ctx.actor, int(picked))
             with st.form(f"survey_edit_{picked}_{version}"):

@@ -11,8 +11,18 @@ from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.stakeholders import organisations
-from employdash.stakeholders.organisations import ProfileInput
+from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput
 from employdash.stakeholders.vocabulary import AUDIENCES
+
+# what the form starts from for an organisation that has not answered yet
+BLANK_PROFILE: ProfileAnswers = {
+    "goals": None,
+    "activities": None,
+    "audiences": [],
+    "collaborations": None,
+    "programs": [],
+    "version": 0,
+}
 
 
 def _matrix(ctx: PageContext, code: int) -> None:
@@ -43,26 +53,27 @@ def _matrix(ctx: PageContext, code: int) -> None:
 
 def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
     tr = ctx.tr
-    answers = organisations.get_profile(ctx.db, ctx.actor, code, org_id) or {}
-    version = answers.get("version")
+    saved = organisations.get_profile(ctx.db, ctx.actor, code, org_id)
+    version = saved["version"] if saved else None  # None: no profile yet, the save creates it
+    answers = saved or BLANK_PROFILE
     with st.form(f"org_profile_{org_id}_{version}"):
-        goals = st.text_area(tr("org.goals"), value=answers.get("goals") or "")
-        activities = st.text_area(tr("org.activities"), value=answers.get("activities") or "")
+        goals = st.text_area(tr("org.goals"), value=answers["goals"] or "")
+        activities = st.text_area(tr("org.activities"), value=answers["activities"] or "")
         audiences = st.multiselect(
             tr("org.audiences"),
             AUDIENCES,
-            default=answers.get("audiences", []),
+            default=answers["audiences"],
             format_func=lambda a: tr(f"org.audience.{a}"),
         )
         collaborations = st.text_area(
-            tr("org.collaborations"), value=answers.get("collaborations") or ""
+            tr("org.collaborations"), value=answers["collaborations"] or ""
         )
         st.markdown(f"**{tr('org.programs')}**")
         programs = st.data_editor(
             pd.DataFrame(
                 {
-                    "name": [p[0] for p in answers.get("programs", [])],
-                    "audiences": [list(p[1]) for p in answers.get("programs", [])],
+                    "name": [p[0] for p in answers["programs"]],
+                    "audiences": [list(p[1]) for p in answers["programs"]],
                 },
                 columns=["name", "audiences"],
             ),

@@ -18,9 +18,10 @@ from components.stakeholders.survey_charts import (
 )
 from employdash.config import get_config
 from employdash.i18n import fmt_number
+from employdash.stakeholders.surveys import SurveySummary
 
 
-def _metrics(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped-def]
+def _metrics(ctx: PageContext, summary: SurveySummary) -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(ctx.tr("survey.metric.respondents"), fmt_number(summary.respondents, ctx.lang))
     c2.metric(ctx.tr("survey.metric.open_positions"), fmt_number(summary.open_positions, ctx.lang))
@@ -31,7 +32,7 @@ def _metrics(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped-def]
     c4.metric(ctx.tr("survey.metric.community"), fmt_number(summary.community_interest, ctx.lang))
 
 
-def _per_locality(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped-def]
+def _per_locality(ctx: PageContext, summary: SurveySummary) -> None:
     names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     frame = summary.per_locality
     table = pd.DataFrame(
@@ -51,18 +52,16 @@ def _per_locality(ctx: PageContext, summary) -> None:  # type: ignore[no-untyped
 
 
 def section(ctx: PageContext) -> None:
+    here = ctx.locality_code  # refuses, with a message, a page with no locality chosen
+    here_name = ctx.locality.name(ctx.lang) if ctx.locality else str(here)
     scope = st.segmented_control(
         ctx.tr("survey.scope.label"),
         ["locality", "region"],
         default="locality",
         key="survey_scope",
-        format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=ctx.locality.name(ctx.lang)),
+        format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=here_name),
     )
-    codes = (
-        (ctx.locality_code,)
-        if scope != "region"
-        else tuple(sorted(loc.code for loc in ctx.localities))
-    )
+    codes = (here,) if scope != "region" else tuple(sorted(loc.code for loc in ctx.localities))
     summary = stakeholder_data.survey_summary(ctx.db, ctx.actor, codes)
     if not summary.respondents and not summary.open_positions:
         st.info(ctx.tr("survey.none"))

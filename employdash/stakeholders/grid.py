@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
 import pandas as pd
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Area, require_read
+from employdash.access import Actor, Area, require_read
 from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
@@ -57,13 +57,29 @@ class GridFilter:
     quadrants: tuple[str, ...] = ()
 
 
+class SectorCoverage(TypedDict):
+    """One sector's row in the coverage table (what `Coverage.by_sector` holds)."""
+
+    sector: str
+    recommended: bool
+    members: int
+    organisations: list[str]
+
+
+class MemberPerson(NamedTuple):
+    """A forum member with their organisation; a tuple at runtime (positional readers work)."""
+
+    person_id: int | None
+    organisation_id: int | None
+    organisation_name: str | None
+    sector: str | None
+
+
 @dataclass
 class Coverage:
     # "forum": the forum's steering and forum teams; "register": stakeholders marked as members
     source: str
-    by_sector: list[dict] = field(
-        default_factory=list
-    )  # sector, recommended, members, organisations
+    by_sector: list[SectorCoverage] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     candidates: dict[str, list[str]] = field(default_factory=dict)  # gap sector -> organisations
 
@@ -129,9 +145,9 @@ def _place(frame: pd.DataFrame) -> None:
 
 def grid(
     db: Database,
-    actor,
+    actor: Actor,
     locality_code: int,
-    flt: GridFilter = GridFilter(),  # type: ignore[no-untyped-def]
+    flt: GridFilter = GridFilter(),
     as_of: date | None = None,
 ) -> pd.DataFrame:
     """Every stakeholder placed on the grid, with where it stood at the previous review."""
@@ -165,14 +181,12 @@ def grid(
     return frame.loc[keep, GRID_COLUMNS].reset_index(drop=True)
 
 
-def forum_member_people(
-    s: Session, locality_code: int
-) -> list[tuple[int, int | None, str | None, str | None]]:
+def forum_member_people(s: Session, locality_code: int) -> list[MemberPerson]:
     """People in the steering and forum teams of the locality's forum, with their organisation
     (person id, organisation id, organisation name, sector)."""
     return [
-        tuple(r)
-        for r in s.execute(  # type: ignore[misc]
+        MemberPerson(*r)
+        for r in s.execute(
             select(Person.id, Organisation.id, Organisation.name, Organisation.sector)
             .select_from(Membership)
             .join(Team, Team.id == Membership.team_id)
@@ -206,7 +220,7 @@ def forum_member_ids(s: Session, locality_code: int) -> set[int]:
     }
 
 
-def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: ignore[no-untyped-def]
+def coverage(db: Database, actor: Actor, locality_code: int) -> Coverage:
     """Which sectors the forum's members represent against the model's recommended composition."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
@@ -215,8 +229,8 @@ def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: igno
         if not members:
             source = "register"
             members = [
-                tuple(r)
-                for r in s.execute(  # type: ignore[misc]
+                MemberPerson(*r)
+                for r in s.execute(
                     select(
                         Stakeholder.person_id,
                         Organisation.id,
@@ -237,7 +251,7 @@ def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: igno
                 Stakeholder.locality_code == locality_code, Stakeholder.engagement != "forum_member"
             )
         ).all()
-    people: dict[str, set] = defaultdict(set)
+    people: dict[str, set[int | str | None]] = defaultdict(set)
     orgs: dict[str, set[str]] = defaultdict(set)
     for person, _org_id, org_name, sector in members:
         key = sector or "unknown"
@@ -269,7 +283,9 @@ def coverage(db: Database, actor, locality_code: int) -> Coverage:  # type: igno
     return result
 
 
-def follow_ups(db: Database, actor, locality_code: int, as_of: date | None = None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def follow_ups(
+    db: Database, actor: Actor, locality_code: int, as_of: date | None = None
+) -> pd.DataFrame:
     """Quadrant-A stakeholders with no contact in 60 days, the longest-neglected first."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()

@@ -13,10 +13,10 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from employdash import audit
-from employdash.access import Area, require_read, require_write
+from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import SECTORS, Organisation
@@ -35,7 +35,7 @@ class Network:
     connectors: pd.DataFrame  # id, organisation, reaches: stakeholders they bring to the forum
 
 
-def relations_query(locality_code: int):  # type: ignore[no-untyped-def]
+def relations_query(locality_code: int) -> Select[int, int, int, str]:
     """The raw query behind the network (also the benchmark's baseline)."""
     return (
         select(
@@ -49,7 +49,7 @@ def relations_query(locality_code: int):  # type: ignore[no-untyped-def]
     )
 
 
-def nodes_query(locality_code: int):  # type: ignore[no-untyped-def]
+def nodes_query(locality_code: int) -> Select[int, str, str]:
     return (
         select(Stakeholder.id, Organisation.name.label("organisation"), Stakeholder.sector)
         .join(Organisation, Organisation.id == Stakeholder.organisation_id)
@@ -68,16 +68,17 @@ def reach_forum(
     for a, b in edges:
         adjacent[a].append(b)
         adjacent[b].append(a)
-    found: dict[int, tuple[int | None, int | None]] = {m: (0, None) for m in members}
+    distance: dict[int, int] = {m: 0 for m in members}
+    via: dict[int, int | None] = {m: None for m in members}
     queue = deque(sorted(members))
     while queue:
         node = queue.popleft()
-        distance = found[node][0]
         for other in sorted(adjacent[node]):
-            if other not in found:
-                found[other] = (distance + 1, node)  # type: ignore[operator]
+            if other not in distance:
+                distance[other] = distance[node] + 1
+                via[other] = node
                 queue.append(other)
-    return {i: found.get(i, (None, None)) for i in ids}
+    return {i: (distance[i], via[i]) if i in distance else (None, None) for i in ids}
 
 
 def ring_layout(nodes: pd.DataFrame) -> tuple[list[float], list[float]]:
@@ -99,7 +100,7 @@ def ring_layout(nodes: pd.DataFrame) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-def network(db: Database, actor, locality_code: int) -> Network:  # type: ignore[no-untyped-def]
+def network(db: Database, actor: Actor, locality_code: int) -> Network:
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         nodes = pd.DataFrame(
@@ -164,7 +165,7 @@ def drawable_edges(model: Network, limit: int = MAX_DRAWN) -> pd.DataFrame:
     return ranked.head(limit).drop(columns="_path").sort_index()
 
 
-def relations(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def relations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The ties as a readable table (source and target organisation names)."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
@@ -190,10 +191,10 @@ def relations(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type:
 
 def add_relation(
     db: Database,
-    actor,
+    actor: Actor,
     locality_code: int,
     source_id: int,
-    target_id: int,  # type: ignore[no-untyped-def]
+    target_id: int,
     kind: str,
     note: str | None = None,
 ) -> int:
@@ -241,7 +242,7 @@ def add_relation(
         return rel.id
 
 
-def delete_relation(db: Database, actor, relation_id: int) -> None:  # type: ignore[no-untyped-def]
+def delete_relation(db: Database, actor: Actor, relation_id: int) -> None:
     with db.transaction() as s:
         rel = s.get(StakeholderRelation, relation_id)
         if rel is None:

@@ -9,7 +9,7 @@ stands out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -42,7 +42,7 @@ class ProfileInput:
     programs: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, audiences)
 
 
-def member_organisations(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """Organisations the questionnaire is for: those of forum members (forum teams, or marked as
     forum members in the stakeholder register) and any that already answered."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
@@ -75,7 +75,19 @@ def member_organisations(db: Database, actor, locality_code: int) -> pd.DataFram
     )
 
 
-def _as_dict(profile: OrganisationProfile) -> dict:
+class ProfileAnswers(TypedDict):
+    """A saved profile as the form reads it (and as the audit row records it). Programs stay
+    `[name, audiences]` lists so the audit JSON is unchanged."""
+
+    goals: str | None
+    activities: str | None
+    audiences: list[str]
+    collaborations: str | None
+    programs: list[list[str | list[str]]]
+    version: int
+
+
+def _as_dict(profile: OrganisationProfile) -> ProfileAnswers:
     return {
         "goals": profile.goals,
         "activities": profile.activities,
@@ -86,7 +98,9 @@ def _as_dict(profile: OrganisationProfile) -> dict:
     }
 
 
-def get_profile(db: Database, actor, locality_code: int, organisation_id: int) -> dict | None:  # type: ignore[no-untyped-def]
+def get_profile(
+    db: Database, actor: Actor, locality_code: int, organisation_id: int
+) -> ProfileAnswers | None:
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         profile = s.scalar(
@@ -189,8 +203,7 @@ def _save(
         before: dict[str, Any] = {}
         new_version = 1
     else:
-        before = _as_dict(profile)
-        before.pop("version")
+        before = {k: v for k, v in _as_dict(profile).items() if k != "version"}
         if version != profile.version:
             changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
             raise StaleVersion(changes, profile.version)
@@ -221,7 +234,9 @@ def _save(
     return new_version
 
 
-def audience_matrix(db: Database, actor, locality_code: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[no-untyped-def]
+def audience_matrix(
+    db: Database, actor: Actor, locality_code: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(matrix, summary): the matrix has one row per audience and one column per organisation,
     cells listing the programs serving it ("•" when the organisation names the audience without
     a program); the summary counts organisations per audience and flags overlaps and gaps."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import delete as sql_delete
@@ -80,12 +80,28 @@ class PositionEdit:
     interest: int
 
 
+class OrganisationOption(NamedTuple):
+    """One organisation the form can pick; a tuple at runtime, so positional readers still work."""
+
+    id: int
+    name: str
+    sector: str
+
+
+class PersonOption(NamedTuple):
+    """One person the form can pick, with the organisation they belong to (if any)."""
+
+    id: int
+    name: str
+    organisation_id: int | None
+
+
 @dataclass
 class Options:
     """Choices for the register form within one locality."""
 
-    organisations: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, sector
-    people: list[tuple[int, str, int | None]] = field(default_factory=list)  # id, name, org id
+    organisations: list[OrganisationOption] = field(default_factory=list)
+    people: list[PersonOption] = field(default_factory=list)
 
 
 def _state(row: Stakeholder) -> dict[str, Any]:
@@ -170,7 +186,7 @@ def _check_version(
         raise StaleVersion(changes, row.version)
 
 
-def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore[no-untyped-def]
+def options(db: Database, actor: Actor, locality_code: int) -> Options:
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         orgs = s.execute(
@@ -183,10 +199,10 @@ def options(db: Database, actor, locality_code: int) -> Options:  # type: ignore
             .where(Person.locality_code == locality_code)
             .order_by(Person.full_name)
         ).all()
-    return Options([tuple(r) for r in orgs], [tuple(r) for r in people])  # type: ignore[misc]
+    return Options([OrganisationOption(*r) for r in orgs], [PersonOption(*r) for r in people])
 
 
-def register(db: Database, actor, locality_code: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def register(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The register as a table: one row per stakeholder, with its quadrant."""
     require_read(actor, Area.STAKEHOLDERS, locality_code)
     query = stakeholders_named(

@@ -158,7 +158,7 @@ def _stakeholders(
     people = s.scalars(
         select(Person).where(Person.locality_code == loc.code).order_by(Person.id)
     ).all()
-    by_org: dict[int, list[Person]] = {}
+    by_org: dict[int | None, list[Person]] = {}  # None: people with no organisation
     for person in people:
         by_org.setdefault(person.organisation_id, []).append(person)
     core = s.scalars(
@@ -243,7 +243,7 @@ def _stakeholders(
 def _relations(s: Session, rng: random.Random, code: int, rows: list[Stakeholder]) -> None:
     wanted = 2 * len(rows)
     seen: set[tuple[int, int, str]] = set()
-    relations = []
+    relations: list[StakeholderRelation] = []
     for _ in range(wanted * 4):
         if len(relations) >= wanted:
             break
@@ -393,7 +393,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     """Maps, questionnaires and surveys for every program locality (own generator)."""
     own = random.Random(f"stakeholders-{DEMO_SEED}")
     for code in ctx.localities:
-        loc = session.get(Locality, code)
+        loc = session.get_one(Locality, code)
         members = {m[1] for m in forum_member_people(session, code) if m[1] is not None}
         rows = _stakeholders(session, own, loc, ctx, members)
         session.flush()

@@ -90,7 +90,7 @@ CHOICES = {
     "remote_work": ("survey.remote", REMOTE_STANCES),
     "service_contact": ("survey.contact", SERVICE_CONTACTS),
     "training_offered": ("survey.training_offered", TRAINING_OFFERED),
-    "training_need": ("survey/training_need", TRAINING_NEEDS),
+    "training_need": ("survey.training_need", TRAINING_NEEDS),
 }
 # The older form's remote-work answers, read into annex 2's scale (as migration 0008 does).
 OLD_REMOTE = {"no": "not_relevant", "partial": "considering", "yes": "hybrid"}
@@ -153,7 +153,8 @@ class _Cells:
     """Turns one row's cells into typed values, collecting what is wrong with them."""
 
     def __init__(self, cells: dict[str, Any], places: dict[str, int]) -> None:
-        self.cells, self.places, self.errors = cells, places, {}
+        self.cells, self.places = cells, places
+        self.errors: dict[str, str] = {}
 
     def text(self, key: str) -> str | None:
         value = self.cells.get(key)
@@ -244,7 +245,7 @@ class _Cells:
         return ""
 
     def places_list(self, key: str) -> list[int]:
-        found = []
+        found: list[int] = []
         for part in (self.text(key) or "").split(";"):
             part = _normal(part)
             if not part:
@@ -257,7 +258,7 @@ class _Cells:
         return found
 
     def positions(self, key: str) -> list[tuple[str, int] | tuple[str, int, str | None]]:
-        found = []
+        found: list[tuple[str, int] | tuple[str, int, str | None]] = []
         for part in (self.text(key) or "").split(";"):
             if not part.strip():
                 continue
@@ -291,10 +292,10 @@ def _places(s: Session) -> dict[str, int]:
 
 def _parse(
     s: Session,
-    actor,
+    actor: Actor,
     line: int,
     cells: dict[str, Any],
-    places: dict[str, int],  # type: ignore[no-untyped-def]
+    places: dict[str, int],
     default_locality: int | None,
 ) -> ParsedRow | Rejection:
     row = _Cells(cells, places)
@@ -311,7 +312,7 @@ def _parse(
     company = row.text("company") or ""
     has_contact, frequency = row.contact("service_contact")
     data = SurveyInput(
-        survey_date=row.day("survey_date"),  # type: ignore[arg-type]
+        survey_date=row.day("survey_date"),
         branch=row.choice("branch"),
         hiring_horizon=row.choice("hiring_horizon"),
         company=company,
@@ -370,15 +371,15 @@ def _same(row: EmployerSurveyResponse, values: dict[str, Any]) -> bool:
 
 def preview(
     db: Database,
-    actor,
+    actor: Actor,
     raw: bytes,
-    filename: str,  # type: ignore[no-untyped-def]
+    filename: str,
     default_locality: int | None = None,
 ) -> SurveyPreview:
     """Read and check the whole file without writing anything."""
     rows = read_rows(raw, filename)
     result = SurveyPreview(filename=filename, rows_read=len(rows))
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[int, str, date | None], int] = {}
     with db.transaction() as s:
         places = _places(s)
         for line, cells in rows:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -49,7 +50,7 @@ class SurveyInput:
     is None. Questions the surveyor did not ask (the annex says to skip what does not fit the
     business, or what is already known) stay None."""
 
-    survey_date: date
+    survey_date: date | None  # None when a file row has no readable date; validate refuses it
     branch: str  # Q3
     hiring_horizon: str  # Q8
     organisation_id: int | None = None  # Q1
@@ -172,7 +173,7 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         areas
     ):
         errors["recruitment_areas"] = "validation.invalid"
-    values = {
+    values: dict[str, Any] = {
         "survey_date": data.survey_date,
         "location": check_text(errors, "location", data.location, "survey/location"),
         "branch": data.branch,
@@ -202,7 +203,8 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         ),
         "positions": positions,
     }
-    if values["contact_email"] and not EMAIL_RE.match(values["contact_email"]):
+    email: str | None = values["contact_email"]
+    if email and not EMAIL_RE.match(email):
         errors["contact_email"] = "validation.invalid"
     if data.organisation_id is None and not clean_label(data.company):
         errors["company"] = "validation.required"
@@ -490,11 +492,23 @@ def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _in(codes: list[int]):  # type: ignore[no-untyped-def]
+def _in(codes: list[int]) -> ColumnElement[bool]:
     return EmployerSurveyResponse.locality_code.in_(codes)
 
 
-def summary_queries(s: Session, codes: list[int]) -> dict[str, list]:
+class SummaryRows(TypedDict):
+    """The rows each aggregate query of the survey summary returns."""
+
+    professions: Sequence[Row[str, int, int]]  # profession, open positions, employers
+    hiring: Sequence[Row[str, int]]  # horizon, respondents
+    satisfaction: Sequence[Row[int | None, int]]  # score, respondents
+    training: Sequence[Row[list[str]]]  # one row of needs per response
+    community: Sequence[Row[int]]  # one row: respondents interested
+    # locality, respondents, mean satisfaction, rated, open positions
+    localities: Sequence[Row[int, int, Any, int, Any]]
+
+
+def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
     """The raw aggregate queries behind the summary (also the benchmark's baseline)."""
     r, p = EmployerSurveyResponse, EmployerSurveyPosition
     positions = (
@@ -538,7 +552,7 @@ def summary_queries(s: Session, codes: list[int]) -> dict[str, list]:
     }
 
 
-def summary(db: Database, actor, locality_codes: list[int]) -> SurveySummary:  # type: ignore[no-untyped-def]
+def summary(db: Database, actor: Actor, locality_codes: list[int]) -> SurveySummary:
     """Open positions by profession, hiring outlook, training needs and satisfaction over the
     given localities (one locality, or the region: every locality in the user's scope)."""
     codes = require_read_all(actor, Area.STAKEHOLDERS, locality_codes)
@@ -570,7 +584,7 @@ def summary(db: Database, actor, locality_codes: list[int]) -> SurveySummary:  #
         ],
         columns=["need", "respondents"],
     )
-    scores = dict(raw["satisfaction"])
+    scores = {k: n for k, n in raw["satisfaction"] if k is not None}  # the query drops None
     score_cells = suppress_group({str(k): scores.get(k, 0) for k in range(1, 6)}, threshold)
     satisfaction = pd.DataFrame(
         {"score": list(range(1, 6)), "respondents": list(score_cells.values())}
