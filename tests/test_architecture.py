@@ -4,6 +4,7 @@ and the UI pieces."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,12 +35,13 @@ def test_tool_passes(command: tuple[str, ...]) -> None:
 
 
 def test_no_type_ignore_without_a_reason() -> None:
-    """An ignore must name its error code and say why on the same line."""
+    """An ignore must name its error code and say why in a comment after it on the same line
+    (`# type: ignore[misc]  # the library ships no types`)."""
     bare = [
         f"{path.relative_to(ROOT)}:{n}"
         for folder in ("employdash", "components", "pages")
         for path in (ROOT / folder).rglob("*.py")
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if "type: ignore" in line and ("type: ignore[" not in line or " - " not in line)
+        if "type: ignore" in line and not re.search(r"type: ignore\[[a-z, -]+\]\s+#\s*\S", line)
     ]
     assert bare == []

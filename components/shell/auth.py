@@ -95,19 +95,19 @@ class _SignedCookie:
         st.session_state[_PENDING_KEY] = ("", datetime(1970, 1, 1, tzinfo=UTC))
 
 
-class _CookieController(CookieController):
+class _CookieController(CookieController):  # type: ignore[misc]  # the library ships no types
     def __init__(self, config: Config, db: Database) -> None:  # no library cookie component
         self.cookie_model = _SignedCookie(config, db)
 
 
-class _Authenticator(stauth.Authenticate):
+class _Authenticator(stauth.Authenticate):  # type: ignore[misc]  # the library ships no types
     """The library's login and logout views over this module's cookie.
 
     `Authenticate.__init__` would build the library's cookie controller (and draw its component),
     so its few assignments are made here instead, with the same values it would make.
     """
 
-    def __init__(self, credentials: dict, config: Config, db: Database) -> None:
+    def __init__(self, credentials: dict[str, Any], config: Config, db: Database) -> None:
         self.api_key = None
         self.attrs = {"login_sleep_time": config.LOGIN_SLEEP_SECONDS}
         self.secret_key = config.COOKIE_KEY
@@ -134,13 +134,13 @@ def _write_pending_cookie(config: Config) -> None:
     components.html(script, height=0)
 
 
-def _authenticator(db: Database, config: Config) -> tuple[stauth.Authenticate, dict]:
+def _authenticator(db: Database, config: Config) -> tuple[stauth.Authenticate, dict[str, Any]]:
     credentials = copy.deepcopy(users.authenticator_credentials(db))
     authenticator = _Authenticator(credentials, config, db)
     return authenticator, authenticator.authentication_controller.authentication_model.credentials
 
 
-def _failed_usernames(credentials: dict) -> list[str]:
+def _failed_usernames(credentials: dict[str, Any]) -> list[str]:
     return [u for u, c in credentials["usernames"].items() if c.get("failed_login_attempts")]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 import pandas as pd
 from sqlalchemy import select
@@ -115,7 +116,19 @@ def breakdown(
     return total, cells
 
 
-def against_targets(db: Database, actor: Actor, locality_code: int) -> list[dict] | None:
+class TargetAgainst(TypedDict):
+    """A forum target for an indicator, beside the indicator's latest value."""
+
+    indicator_code: str
+    focus_title: str
+    baseline: float | None
+    target: float | None
+    target_date: date | None
+    latest_period: date | None
+    latest: float | None
+
+
+def against_targets(db: Database, actor: Actor, locality_code: int) -> list[TargetAgainst] | None:
     """The forum's targets for the locality with the latest value of each indicator; None when
     the forum area is not installed."""
     require_read(actor, Area.INDICATORS)
@@ -126,9 +139,19 @@ def against_targets(db: Database, actor: Actor, locality_code: int) -> list[dict
         return None
     from employdash.indicators.values import latest_value
 
-    targets = targets_for(db, actor, locality_code)
+    rows: list[TargetAgainst] = []
     with db.transaction() as s:
-        for target in targets:
+        for target in targets_for(db, actor, locality_code):
             found = latest_value(s, locality_code, target["indicator_code"])
-            target["latest_period"], target["latest"] = found if found else (None, None)
-    return targets
+            rows.append(
+                TargetAgainst(
+                    indicator_code=target["indicator_code"],
+                    focus_title=target["focus_title"],
+                    baseline=target["baseline"],
+                    target=target["target"],
+                    target_date=target["target_date"],
+                    latest_period=found[0] if found else None,
+                    latest=found[1] if found else None,
+                )
+            )
+    return rows
