@@ -103,7 +103,7 @@ def pdf(record: dict[str, Any], lang: str) -> bytes:
     return doc.to_bytes()
 
 
-def _rtl(paragraph) -> None:  # type: ignore[no-untyped-def]
+def _rtl(paragraph: Any) -> None:  # python-docx ships no types: a docx Paragraph
     """Mark a Word paragraph and its runs right to left (bidi), aligned right."""
     ppr = paragraph._p.get_or_add_pPr()
     bidi = OxmlElement("w:bidi")

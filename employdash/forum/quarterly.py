@@ -5,6 +5,7 @@ against its target and of the work plan's planned vs done, so quarters can be co
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def _manual_in_quarter(s: Session, metric_id: int, end: date) -> float | None:
     )
 
 
-def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict:
+def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict[str, Any]:
     """The quarter's figures: each metric at quarter end against its target, and plan vs done."""
     start, end = quarter_bounds(quarter)
     metrics = []
@@ -127,7 +128,7 @@ def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) 
         return row.id
 
 
-def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:
     """Every kept snapshot, oldest quarter first."""
     require_locality(actor, locality_code)
     with db.transaction() as s:
@@ -143,7 +144,7 @@ def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict]:
         ]
 
 
-def comparison_rows(kept: list[dict]) -> list[dict]:
+def comparison_rows(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Flat rows (one per quarter and metric) for a table, a chart and the export."""
     out = []
     for review in kept:
