@@ -94,7 +94,7 @@ def may_edit(actor: Actor, locality_code: int, task: Task | TaskRow, team_ids: s
     return (actor.person_id is not None and owner == actor.person_id) or team in team_ids
 
 
-def _build_task_query() -> Select[Any]:
+def _build_task_query() -> Select[*tuple[Any, ...]]:
     owner = aliased(Person)
     return (
         select(
@@ -138,7 +138,11 @@ def timing(due: date | None, status: str, as_of: date) -> str:
 
 
 def _rows(
-    s: Session, actor: Actor, query: Select[Any], as_of: date, team_ids: set[int] | None = None
+    s: Session,
+    actor: Actor,
+    query: Select[*tuple[Any, ...]],
+    as_of: date,
+    team_ids: set[int] | None = None,
 ) -> list[TaskRow]:
     if team_ids is None:
         team_ids = own_team_ids(s, actor.person_id)
