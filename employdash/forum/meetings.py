@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -309,6 +309,47 @@ class MeetingAttendance(TypedDict):
     rate: float | None
 
 
+class MinutesPerson(TypedDict):
+    """Someone named in the minutes: an attendee (with their job title) or a guest."""
+
+    name: str
+    organisation: str | None
+    role: NotRequired[str | None]
+
+
+class MinutesLink(TypedDict):
+    title: str
+    url: str | None
+
+
+class MinutesTask(TypedDict):
+    title: str
+    owner: str | None
+    due_date: date | None
+
+
+class MeetingRecord(TypedDict):
+    """Everything the minutes show, in the source layout's order."""
+
+    id: int
+    forum: str
+    locality_code: int
+    team: str
+    team_kind: str
+    kind: str
+    number: int | None
+    held_on: date
+    agenda: list[str]
+    issues: str
+    present: list[MinutesPerson]
+    absent: list[MinutesPerson]
+    guests: list[MinutesPerson]
+    attachments: list[MinutesLink]
+    decisions: list[str]
+    tasks: list[MinutesTask]
+    next_dates: list[date]
+
+
 class MemberAttendance(TypedDict):
     """A person's attendance over the forum's meetings."""
 
@@ -391,7 +432,7 @@ def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
     return min((d for d in upcoming if d >= as_of), default=None)
 
 
-def meeting_record(db: Database, actor: Actor, meeting_id: int) -> dict[str, Any]:
+def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord:
     """Everything the minutes show, in the source layout's order."""
     with db.transaction() as s:
         meeting = s.get(Meeting, meeting_id)
@@ -420,53 +461,57 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> dict[str, Any
             ).all()
         )
         tasks = s.scalars(select(Task).where(Task.meeting_id == meeting_id).order_by(Task.id))
-        return {
-            "id": meeting.id,
-            "forum": forum.name,
-            "locality_code": forum.locality_code,
-            "team": team.name,
-            "team_kind": team.kind,
-            "kind": meeting.kind,
-            "number": meeting.number,
-            "held_on": meeting.held_on,
-            "agenda": meeting.agenda or [],
-            "issues": meeting.issues or "",
-            "present": [
-                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
-                for p in people
-                if p.present
-            ],
-            "absent": [
-                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
-                for p in people
-                if not p.present
-            ],
-            "guests": [
-                dict(name=g.name, organisation=g.organisation)
-                for g in s.scalars(
-                    select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
-                )
-            ],
-            "attachments": [
-                dict(title=a.title, url=a.url)
-                for a in s.scalars(
-                    select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
-                )
-            ],
-            "decisions": list(
-                s.scalars(
-                    select(Decision.text)
-                    .where(Decision.meeting_id == meeting_id)
-                    .order_by(Decision.id)
-                )
-            ),
-            "tasks": [
-                dict(
-                    title=t.title,
-                    owner=None if t.owner_person_id is None else owner_names.get(t.owner_person_id),
-                    due_date=t.due_date,
-                )
-                for t in tasks
-            ],
-            "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
-        }
+        return MeetingRecord(
+            {
+                "id": meeting.id,
+                "forum": forum.name,
+                "locality_code": forum.locality_code,
+                "team": team.name,
+                "team_kind": team.kind,
+                "kind": meeting.kind,
+                "number": meeting.number,
+                "held_on": meeting.held_on,
+                "agenda": meeting.agenda or [],
+                "issues": meeting.issues or "",
+                "present": [
+                    MinutesPerson(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                    for p in people
+                    if p.present
+                ],
+                "absent": [
+                    MinutesPerson(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                    for p in people
+                    if not p.present
+                ],
+                "guests": [
+                    MinutesPerson(name=g.name, organisation=g.organisation)
+                    for g in s.scalars(
+                        select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
+                    )
+                ],
+                "attachments": [
+                    MinutesLink(title=a.title, url=a.url)
+                    for a in s.scalars(
+                        select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
+                    )
+                ],
+                "decisions": list(
+                    s.scalars(
+                        select(Decision.text)
+                        .where(Decision.meeting_id == meeting_id)
+                        .order_by(Decision.id)
+                    )
+                ),
+                "tasks": [
+                    MinutesTask(
+                        title=t.title,
+                        owner=None
+                        if t.owner_person_id is None
+                        else owner_names.get(t.owner_person_id),
+                        due_date=t.due_date,
+                    )
+                    for t in tasks
+                ],
+                "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
+            }
+        )
