@@ -5,7 +5,7 @@ against its target and of the work plan's planned vs done, so quarters can be co
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -144,9 +144,30 @@ def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict[str, An
         ]
 
 
-def comparison_rows(kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+class QuarterRow(TypedDict):
+    """One kept quarter and metric (a quarter without metrics gives one row of None figures).
+
+    The kept snapshot is JSON, so its figures are read back as stored."""
+
+    quarter: str
+    focus: str | None
+    indicator_code: str | None
+    indicator_he: str | None
+    indicator_en: str | None
+    unit: str | None
+    value: float | None
+    baseline: float | None
+    target: float | None
+    progress: float | None
+    planned: int
+    done: int
+    planned_to_date: int
+    done_to_date: int
+
+
+def comparison_rows(kept: list[dict[str, Any]]) -> list[QuarterRow]:
     """Flat rows (one per quarter and metric) for a table, a chart and the export."""
-    out = []
+    out: list[QuarterRow] = []
     for review in kept:
         plan = review["plan"]
         for m in review["metrics"] or [{}]:
