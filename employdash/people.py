@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -252,7 +252,7 @@ def deactivate_person(
     )
 
 
-def _rows(s: Session, query: Any) -> list[PersonRow]:
+def _rows(s: Session, query: Select[Person, str]) -> list[PersonRow]:
     people = s.execute(query).all()
     ids = [p.Person.id for p in people]
     logins: dict[int, list[str]] = {}
@@ -279,7 +279,8 @@ def _rows(s: Session, query: Any) -> list[PersonRow]:
     ]
 
 
-def _base() -> Any:
+def _base() -> Select[Person, str]:
+    """People with their organisation's name (None when they have none: an outer join)."""
     return select(Person, Organisation.name.label("organisation")).outerjoin(
         Organisation, Organisation.id == Person.organisation_id
     )

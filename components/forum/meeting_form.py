@@ -20,6 +20,7 @@ from components.shell.feedback import show_error
 from employdash.errors import DomainError
 from employdash.forum import meetings
 from employdash.forum.stages import MEETING_OUTLINE
+from employdash.forum.structure import MemberRow, PersonChoice, TeamRow
 from employdash.i18n import fmt_date
 
 P = "meet_"  # session-state prefix of every field
@@ -37,7 +38,7 @@ def outline_text(ctx: PageContext, number: int | None) -> str:
     return "\n".join(ctx.tr(k) for k in MEETING_OUTLINE.get(number or 0, ()))
 
 
-def people_labels(people: list[dict]) -> dict[str, int]:
+def people_labels(people: list[PersonChoice]) -> dict[str, int]:
     """Readable, unique labels for the owner column (a name repeats: add the organisation)."""
     seen: dict[str, int] = {}
     for p in people:
@@ -87,7 +88,9 @@ def collect(edited: pd.DataFrame | None) -> dict[str, Any]:
         "number": ss.get(fkey("number")),
         **{f: ss.get(fkey(f), "") for f in TEXT_FIELDS},
         "attendance": {
-            k[len(fkey("att_")) :]: v for k, v in ss.items() if k.startswith(fkey("att_")) and v
+            k[len(fkey("att_")) :]: v
+            for k, v in ss.items()
+            if isinstance(k, str) and k.startswith(fkey("att_")) and v
         },
         "tasks": rows,
         "token": form_token(),  # a second tab restoring this draft saves the same meeting
@@ -164,7 +167,7 @@ def _on_number(ctx: PageContext) -> None:
         st.session_state[fkey("agenda")] = outline_text(ctx, st.session_state.get(fkey("number")))
 
 
-def header(ctx: PageContext, teams: list[dict]) -> dict:
+def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
     by_id = {t["id"]: t for t in teams}
     if st.session_state.get(fkey("team")) not in by_id:
         st.session_state[fkey("team")] = next(
@@ -197,7 +200,7 @@ def header(ctx: PageContext, teams: list[dict]) -> dict:
     return by_id[team_id]
 
 
-def attendance(ctx: PageContext, members: list[dict]) -> None:
+def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
     st.markdown(f"**{ctx.tr('meet.attendance')}**")
     cols = st.columns(3)
     for i, m in enumerate(members):
@@ -260,7 +263,11 @@ def _split(line: str, sep: str) -> tuple[str, str]:
 
 
 def build_input(
-    ctx: PageContext, team: dict, members: list[dict], edited: pd.DataFrame, labels: dict[str, int]
+    ctx: PageContext,
+    team: TeamRow,
+    members: list[MemberRow],
+    edited: pd.DataFrame,
+    labels: dict[str, int],
 ) -> meetings.MeetingInput:
     ss = st.session_state
     attachments = []

@@ -14,10 +14,11 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.forum import focuses as focus_service
 from employdash.forum.structure import Overview
+from employdash.forum.targets import MetricProgress
 
 
-def _metric_label(ctx: PageContext, m: dict) -> str:
-    name = m.get(f"name_{ctx.lang}") or m.get("indicator_code") or ""
+def _metric_label(ctx: PageContext, m: MetricProgress) -> str:
+    name = (m["name_he"] if ctx.lang == "he" else m["name_en"]) or m["indicator_code"] or ""
     return f"{m['focus_title']} · {name} · #{m['id']}"
 
 
@@ -71,7 +72,9 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
         st.expander(ctx.tr("forum.metric.manual"), icon=":material/edit_note:"),
         st.form("metric_manual", clear_on_submit=True),
     ):
-        focus_id = st.selectbox(ctx.tr("forum.col.focus"), list(names), format_func=names.get)
+        focus_id = st.selectbox(
+            ctx.tr("forum.col.focus"), list(names), format_func=lambda i: names[i]
+        )
         left, mid, right = st.columns([3, 1, 1])
         name = left.text_input(ctx.tr("forum.metric.name"), max_chars=200)
         unit = mid.text_input(ctx.tr("forum.metric.unit"), max_chars=20)
@@ -110,7 +113,7 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
                 _done("common.saved")
 
 
-def metric_edit(ctx: PageContext, metrics: list[dict]) -> None:
+def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     """A metric's target and dates, retiring it; a manual metric's value for a month."""
     if not metrics:
         return

@@ -19,6 +19,7 @@ from employdash.forum import membership as membership_service
 from employdash.forum import structure as forum_service
 from employdash.forum.decisions import DecisionRow
 from employdash.forum.meetings import MeetingInput
+from employdash.forum.structure import MemberRow
 from employdash.i18n import fmt_date
 
 FLASH = "_record_flash"
@@ -222,7 +223,7 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
 # --- membership ---------------------------------------------------------------------------------
 
 
-def end_membership_form(ctx: PageContext, rows: list[dict]) -> None:
+def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
     """Editors: end a membership on a date (history and past attendance stay)."""
     if not rows:
         return

@@ -12,6 +12,7 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
+from employdash.forum.tasks import TaskRow
 from employdash.i18n import fmt_date
 
 NOTE = "task_note_{id}"
@@ -26,7 +27,7 @@ def pending_note(task_id: int) -> str:
     return str(st.session_state.get(note_key(task_id)) or "")
 
 
-def _add(ctx: PageContext, task: dict) -> None:
+def _add(ctx: PageContext, task: TaskRow) -> None:
     body = pending_note(task["id"])
     try:
         task_service.add_note(ctx.db, ctx.actor, task["id"], body)
@@ -36,7 +37,7 @@ def _add(ctx: PageContext, task: dict) -> None:
         st.session_state[note_key(task["id"])] = ""
 
 
-def notes(ctx: PageContext, task: dict, with_input: bool = True) -> None:
+def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
     """The task's notes, oldest first, and (if the user may update it) a field to add one."""
     listed = task_service.notes(ctx.db, ctx.actor, task["id"])
     if with_input and task["editable"]:
@@ -67,7 +68,7 @@ def notes(ctx: PageContext, task: dict, with_input: bool = True) -> None:
                 st.text(n.body)
 
 
-def manage(ctx: PageContext, task: dict) -> None:
+def manage(ctx: PageContext, task: TaskRow) -> None:
     """Managers: cancel a task (it stays in the history, out of the counts) or delete it."""
     with (
         st.expander(ctx.tr("task.manage"), icon=":material/cancel:"),

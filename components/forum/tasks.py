@@ -7,7 +7,9 @@ the user's value in session state with a button to apply it again over the new v
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -21,6 +23,8 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, StaleVersion
 from employdash.forum import tasks as task_service
+from employdash.forum.structure import PersonChoice, TeamRow
+from employdash.forum.tasks import TaskRow
 from employdash.forum.vocabulary import TASK_STATUSES
 from employdash.i18n import fmt_date
 
@@ -44,7 +48,13 @@ def _status_label(ctx: PageContext, status: str, icon: bool = True) -> str:
     return f"{STATUS_ICON[status]} {text}" if icon else text
 
 
-def _save(ctx: PageContext, task: dict, values: dict, note: str | None = None) -> None:
+def _field(task: TaskRow, name: str) -> object:
+    """A task field named at run time (a widget's field, a changed value's key)."""
+    fields: Mapping[str, object] = task
+    return fields[name]
+
+
+def _save(ctx: PageContext, task: TaskRow, values: dict[str, Any], note: str | None = None) -> None:
     """Save and remember the outcome for the next run (callbacks run before the page).
 
     The note (the reason, when marking blocked) is the card's note field unless one is given."""
@@ -62,7 +72,7 @@ def _save(ctx: PageContext, task: dict, values: dict, note: str | None = None) -
             task["id"],
             task["version"],
             values,
-            read={k: task[k] for k in values},
+            read={k: _field(task, k) for k in values},
             note=note,
         )
         if note and from_card:
@@ -79,14 +89,14 @@ def _save(ctx: PageContext, task: dict, values: dict, note: str | None = None) -
         st.session_state[f"_task_error_{task['id']}"] = exc
 
 
-def _on_change(ctx: PageContext, task: dict, field: str, key: str) -> None:
+def _on_change(ctx: PageContext, task: TaskRow, field: str, key: str) -> None:
     value = st.session_state.get(key)
-    if value is None or value == task[field]:
+    if value is None or value == _field(task, field):
         return
     _save(ctx, task, {field: value})
 
 
-def _conflict(ctx: PageContext, task: dict) -> None:
+def _conflict(ctx: PageContext, task: TaskRow) -> None:
     box = st.session_state.get(CONFLICTS, {}).get(task["id"])
     if not box:
         return
@@ -102,7 +112,7 @@ def _conflict(ctx: PageContext, task: dict) -> None:
         st.rerun()
 
 
-def quick_card(ctx: PageContext, task: dict) -> None:
+def quick_card(ctx: PageContext, task: TaskRow) -> None:
     """One task with its status and progress controls; a change saves at once."""
     with st.container(border=True):
         badge = TIMING_ICON.get(task["timing"], "")
@@ -160,7 +170,7 @@ def flash(ctx: PageContext) -> None:
         st.toast(ctx.tr("task.saved", title=plain(title)), icon=":material/check:")
 
 
-def frame(ctx: PageContext, rows: list[dict]) -> pd.DataFrame:
+def frame(ctx: PageContext, rows: list[TaskRow]) -> pd.DataFrame:
     """Tasks as a table in the reader's language (for lists and downloads)."""
     return pd.DataFrame(
         [
@@ -178,9 +188,9 @@ def frame(ctx: PageContext, rows: list[dict]) -> pd.DataFrame:
     )
 
 
-def board(ctx: PageContext, rows: list[dict]) -> None:
+def board(ctx: PageContext, rows: list[TaskRow]) -> None:
     """Per team, one column per status."""
-    teams: dict[str, list[dict]] = {}
+    teams: dict[str, list[TaskRow]] = {}
     for r in rows:
         teams.setdefault(r["team"] or ctx.tr("task.no_team"), []).append(r)
     for team, items in teams.items():
@@ -197,7 +207,7 @@ def board(ctx: PageContext, rows: list[dict]) -> None:
                     col.caption(ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT))
 
 
-def timeline(ctx: PageContext, rows: list[dict]) -> None:
+def timeline(ctx: PageContext, rows: list[TaskRow]) -> None:
     """A Gantt of open tasks from creation to due date; time runs right to left in Hebrew."""
     data = pd.DataFrame(
         [
@@ -249,7 +259,7 @@ def timeline(ctx: PageContext, rows: list[dict]) -> None:
     show_chart(chart + today, ctx.lang)
 
 
-def due_lists(ctx: PageContext, rows: list[dict]) -> None:
+def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:
     overdue = [r for r in rows if r["timing"] == "overdue"]
     soon = [r for r in rows if r["timing"] == "due_soon"]
     left, right = st.columns(2)
@@ -263,7 +273,9 @@ def due_lists(ctx: PageContext, rows: list[dict]) -> None:
             st.dataframe(frame(ctx, soon), hide_index=True, width="stretch")
 
 
-def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: list[dict]) -> None:
+def edit_form(
+    ctx: PageContext, rows: list[TaskRow], people: list[PersonChoice], teams: list[TeamRow]
+) -> None:
     """Managers: pick a task and change any field (refused if someone saved it meanwhile)."""
     by_id = {r["id"]: r for r in rows if r["status"] != "cancelled"}  # a cancelled task is closed
     if not by_id:
@@ -316,7 +328,7 @@ def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: lis
                 "status": status,
                 "progress": progress,
             }
-            changed = {k: v for k, v in values.items() if v != task[k]}
+            changed = {k: v for k, v in values.items() if v != _field(task, k)}
             if changed or note.strip():
                 _save(ctx, task, changed, note=note)
                 st.rerun()
@@ -328,7 +340,7 @@ def edit_form(ctx: PageContext, rows: list[dict], people: list[dict], teams: lis
     task_notes.manage(ctx, task)
 
 
-def new_task_form(ctx: PageContext, people: list[dict], teams: list[dict]) -> None:
+def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow]) -> None:
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
     with st.form("task_new", clear_on_submit=True):

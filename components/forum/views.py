@@ -3,7 +3,9 @@ attendance against the 2/3 line, quarterly reviews and the meetings list with th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -22,8 +24,10 @@ from employdash.forum import milestones as ms_service
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
 from employdash.forum.health import ATTENDANCE_LINE, Warning
+from employdash.forum.meetings import MeetingAttendance, MemberAttendance
 from employdash.forum.stages import STAGE_KEYS, STAGES, progress_by_stage
-from employdash.forum.structure import Overview
+from employdash.forum.structure import MemberRow, Overview
+from employdash.forum.targets import MetricProgress
 from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
@@ -47,7 +51,7 @@ def health(ctx: PageContext, warnings: list[Warning]) -> None:
         (st.error if w.severity >= 3 else st.warning)(text, icon=":material/warning:")
 
 
-def structure(ctx: PageContext, rows: list[dict]) -> None:
+def structure(ctx: PageContext, rows: list[MemberRow]) -> None:
     table = pd.DataFrame(
         [
             {
@@ -115,11 +119,12 @@ def _value(unit: str | None, value: float | None, lang: str) -> str:
     return fmt_number(value, lang)
 
 
-def _indicator(ctx: PageContext, row: dict, prefix: str = "name") -> str:
-    return row.get(f"{prefix}_{ctx.lang}") or row.get("indicator_code") or ""
+def _indicator(ctx: PageContext, row: Mapping[str, Any], prefix: str = "name") -> str:
+    """The indicator's name in the page's language (a metric row or a kept quarter's row)."""
+    return str(row.get(f"{prefix}_{ctx.lang}") or row.get("indicator_code") or "")
 
 
-def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
+def focuses(ctx: PageContext, view: Overview, metrics: list[MetricProgress]) -> None:
     if not view.focuses:
         st.info(ctx.tr("forum.focus.none"))
     for focus in view.focuses:
@@ -141,7 +146,9 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[dict]) -> None:
                 st.progress(share or 0.0, text=text)
 
 
-def attendance(ctx: PageContext, rows: list[dict], people: list[dict]) -> None:
+def attendance(
+    ctx: PageContext, rows: list[MeetingAttendance], people: list[MemberAttendance]
+) -> None:
     """Share present per meeting and per member, against the 2/3 line."""
     data = pd.DataFrame(
         [
@@ -230,7 +237,7 @@ def month_format(ctx: PageContext) -> str:
     return "%m/%Y" if ctx.lang == "he" else "%b %Y"
 
 
-def quarterly(ctx: PageContext, kept: list[dict]) -> None:
+def quarterly(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
     if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
         today = date.today()
         options = sorted(
@@ -272,7 +279,7 @@ def quarterly(ctx: PageContext, kept: list[dict]) -> None:
     _plan_chart(ctx, kept)
 
 
-def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
+def _plan_chart(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
     """Planned vs done per kept quarter, side by side, to compare quarters at a glance."""
     planned, done = ctx.tr("forum.quarterly.planned"), ctx.tr("forum.quarterly.done")
     data = pd.DataFrame(
@@ -297,7 +304,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict]) -> None:
     show_chart(chart, ctx.lang)
 
 
-def meetings_list(ctx: PageContext, rows: list[dict]) -> int | None:
+def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None:
     """The meetings table and a picker; returns the meeting picked (None when there are none)."""
     if not rows:
         st.info(ctx.tr("forum.meetings.none"), icon=":material/groups:")
@@ -359,16 +366,18 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
     if not view.focuses:
         return
     choices = forum_service.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
-    names = {c["code"]: c[f"name_{ctx.lang}"] for c in choices}
+    names = {c["code"]: c["name_he"] if ctx.lang == "he" else c["name_en"] for c in choices}
     focus_names = {f["id"]: f["title"] for f in view.focuses}
     with (
         st.expander(ctx.tr("forum.metric.add"), icon=":material/add_chart:"),
         st.form("metric_new", clear_on_submit=True),
     ):
         focus_id = st.selectbox(
-            ctx.tr("forum.col.focus"), list(focus_names), format_func=focus_names.get
+            ctx.tr("forum.col.focus"), list(focus_names), format_func=lambda i: focus_names[i]
         )
-        code = st.selectbox(ctx.tr("forum.col.indicator"), list(names), format_func=names.get)
+        code = st.selectbox(
+            ctx.tr("forum.col.indicator"), list(names), format_func=lambda c: names[c]
+        )
         left, right = st.columns(2)
         baseline = left.number_input(ctx.tr("forum.metric.baseline"), format="%.4f")
         since = right.date_input(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -28,7 +29,7 @@ class ForumBriefing:
     tasks_total: int
     tasks_done: int
     tasks_overdue: int
-    warnings: list[tuple[str, dict]]
+    warnings: list[tuple[str, dict[str, Any]]]
     open_decisions: list[str]
     focus_progress: list[tuple[str, float | None]]
     approval: Approval | None = None  # the mayor's latest approval of the work plan

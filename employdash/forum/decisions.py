@@ -97,7 +97,7 @@ def close_decision(
     locality_code: int,
     decision_id: int,
     version: int,
-    closed_on: date,
+    closed_on: date | None,
     outcome: str,
 ) -> int:
     """Close a decision on `closed_on` with what came of it; returns the new version."""
@@ -110,7 +110,7 @@ def close_decision(
         errors["closed_on"] = "validation.out_of_range"
     if not outcome:
         errors["outcome"] = "validation.required"
-    if errors:
+    if errors or closed_on is None:
         raise ValidationError(errors)
     with db.transaction() as s:
         decision = _decision(s, actor, decision_id, locality_code)
@@ -141,7 +141,7 @@ def decision_to_task(
     require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         decision = _decision(s, actor, decision_id, locality_code)
-        meeting = s.get(Meeting, decision.meeting_id)
+        meeting = s.get_one(Meeting, decision.meeting_id)
         values = {"title": decision.text[:300], **{k: v for k, v in task.items() if v}}
         if values.get("owner_person_id") is not None:
             in_locality(s, actor, Person, values["owner_person_id"], locality_code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ class HealthFacts:
 @dataclass(frozen=True)
 class Warning:
     key: str
-    params: dict
+    params: dict[str, Any]
     severity: int  # 3 worst
 
 

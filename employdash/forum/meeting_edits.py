@@ -137,7 +137,7 @@ def correct_meeting(
         for values in data.tasks:
             s.add(Task(**new_task_row(forum.id, {"team_id": team.id, **values}, meeting_id)))
         s.flush()
-        meeting_after = s.get(Meeting, meeting_id)
+        meeting_after = s.get_one(Meeting, meeting_id)
         s.refresh(meeting_after)
         old, new = audit.changed_fields(before, _snapshot(s, meeting_after))
         if data.tasks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -46,7 +46,7 @@ TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task"
 class MeetingInput:
     locality_code: int
     team_id: int
-    held_on: date
+    held_on: date | None  # None until the form's date is filled: refused by `validate`
     kind: str = ""
     number: int | None = None
     agenda: list[str] = field(default_factory=list)
@@ -295,7 +295,72 @@ def discard_draft(db: Database, actor: Actor, locality_code: int) -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def attendance_rows(s: Session, forum_id: int) -> list[dict]:
+class MeetingAttendance(TypedDict):
+    """A meeting with who was expected, who came and the share."""
+
+    id: int
+    held_on: date
+    kind: str
+    number: int | None
+    team: str
+    team_id: int
+    expected: int
+    present: int
+    rate: float | None
+
+
+class MinutesPerson(TypedDict):
+    """Someone named in the minutes: an attendee (with their job title) or a guest."""
+
+    name: str
+    organisation: str | None
+    role: NotRequired[str | None]
+
+
+class MinutesLink(TypedDict):
+    title: str
+    url: str | None
+
+
+class MinutesTask(TypedDict):
+    title: str
+    owner: str | None
+    due_date: date | None
+
+
+class MeetingRecord(TypedDict):
+    """Everything the minutes show, in the source layout's order."""
+
+    id: int
+    forum: str
+    locality_code: int
+    team: str
+    team_kind: str
+    kind: str
+    number: int | None
+    held_on: date
+    agenda: list[str]
+    issues: str
+    present: list[MinutesPerson]
+    absent: list[MinutesPerson]
+    guests: list[MinutesPerson]
+    attachments: list[MinutesLink]
+    decisions: list[str]
+    tasks: list[MinutesTask]
+    next_dates: list[date]
+
+
+class MemberAttendance(TypedDict):
+    """A person's attendance over the forum's meetings."""
+
+    person_id: int
+    full_name: str
+    expected: int
+    present: int
+    rate: float | None
+
+
+def attendance_rows(s: Session, forum_id: int) -> list[MeetingAttendance]:
     """Per meeting: who was expected (attendance rows), who came, and the share."""
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
     rows = s.execute(
@@ -317,22 +382,22 @@ def attendance_rows(s: Session, forum_id: int) -> list[dict]:
         )
         .order_by(Meeting.held_on, Meeting.id)
     )
-    out = []
+    out: list[MeetingAttendance] = []
     for r in rows:
-        row = dict(r._mapping)
+        row = cast(MeetingAttendance, dict(r._mapping))
         row["present"] = int(row["present"] or 0)
         row["rate"] = row["present"] / row["expected"] if row["expected"] else None
         out.append(row)
     return out
 
 
-def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[MeetingAttendance]:
     require_locality(actor, locality_code)
     with db.transaction() as s:
         return attendance_rows(s, require_forum(s, locality_code).id)
 
 
-def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[MemberAttendance]:
     """Per person: meetings they were expected at, how many they came to, and the share."""
     require_locality(actor, locality_code)
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
@@ -351,9 +416,9 @@ def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[di
             .group_by(Person.id, Person.full_name)
             .order_by(Person.full_name)
         )
-        out = []
+        out: list[MemberAttendance] = []
         for r in rows:
-            row = dict(r._mapping)
+            row = cast(MemberAttendance, dict(r._mapping))
             row["present"] = int(row["present"] or 0)
             row["rate"] = row["present"] / row["expected"] if row["expected"] else None
             out.append(row)
@@ -367,15 +432,15 @@ def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
     return min((d for d in upcoming if d >= as_of), default=None)
 
 
-def meeting_record(db: Database, actor: Actor, meeting_id: int) -> dict[str, Any]:
+def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord:
     """Everything the minutes show, in the source layout's order."""
     with db.transaction() as s:
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
             raise NotFound(f"meeting {meeting_id}")
-        forum = s.get(Forum, meeting.forum_id)
+        forum = s.get_one(Forum, meeting.forum_id)
         require_locality(actor, forum.locality_code)
-        team = s.get(Team, meeting.team_id)
+        team = s.get_one(Team, meeting.team_id)
         people = s.execute(
             select(
                 Person.full_name,
@@ -396,49 +461,57 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> dict[str, Any
             ).all()
         )
         tasks = s.scalars(select(Task).where(Task.meeting_id == meeting_id).order_by(Task.id))
-        return {
-            "id": meeting.id,
-            "forum": forum.name,
-            "locality_code": forum.locality_code,
-            "team": team.name,
-            "team_kind": team.kind,
-            "kind": meeting.kind,
-            "number": meeting.number,
-            "held_on": meeting.held_on,
-            "agenda": meeting.agenda or [],
-            "issues": meeting.issues or "",
-            "present": [
-                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
-                for p in people
-                if p.present
-            ],
-            "absent": [
-                dict(name=p.full_name, organisation=p.organisation, role=p.job_title)
-                for p in people
-                if not p.present
-            ],
-            "guests": [
-                dict(name=g.name, organisation=g.organisation)
-                for g in s.scalars(
-                    select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
-                )
-            ],
-            "attachments": [
-                dict(title=a.title, url=a.url)
-                for a in s.scalars(
-                    select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
-                )
-            ],
-            "decisions": list(
-                s.scalars(
-                    select(Decision.text)
-                    .where(Decision.meeting_id == meeting_id)
-                    .order_by(Decision.id)
-                )
-            ),
-            "tasks": [
-                dict(title=t.title, owner=owner_names.get(t.owner_person_id), due_date=t.due_date)
-                for t in tasks
-            ],
-            "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
-        }
+        return MeetingRecord(
+            {
+                "id": meeting.id,
+                "forum": forum.name,
+                "locality_code": forum.locality_code,
+                "team": team.name,
+                "team_kind": team.kind,
+                "kind": meeting.kind,
+                "number": meeting.number,
+                "held_on": meeting.held_on,
+                "agenda": meeting.agenda or [],
+                "issues": meeting.issues or "",
+                "present": [
+                    MinutesPerson(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                    for p in people
+                    if p.present
+                ],
+                "absent": [
+                    MinutesPerson(name=p.full_name, organisation=p.organisation, role=p.job_title)
+                    for p in people
+                    if not p.present
+                ],
+                "guests": [
+                    MinutesPerson(name=g.name, organisation=g.organisation)
+                    for g in s.scalars(
+                        select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
+                    )
+                ],
+                "attachments": [
+                    MinutesLink(title=a.title, url=a.url)
+                    for a in s.scalars(
+                        select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
+                    )
+                ],
+                "decisions": list(
+                    s.scalars(
+                        select(Decision.text)
+                        .where(Decision.meeting_id == meeting_id)
+                        .order_by(Decision.id)
+                    )
+                ),
+                "tasks": [
+                    MinutesTask(
+                        title=t.title,
+                        owner=None
+                        if t.owner_person_id is None
+                        else owner_names.get(t.owner_person_id),
+                        due_date=t.due_date,
+                    )
+                    for t in tasks
+                ],
+                "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
+            }
+        )

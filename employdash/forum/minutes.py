@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from employdash.forum.meetings import MeetingRecord, MinutesPerson
 from employdash.i18n import fmt_date, t
 from employdash.limits import (
     MAX_DOCUMENT_CHARS,
@@ -26,7 +27,7 @@ from employdash.reports.pdf import Document
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _person(p: dict[str, Any]) -> str:
+def _person(p: MinutesPerson) -> str:
     return " – ".join(x for x in (p["name"], p.get("role"), p.get("organisation")) if x)
 
 
@@ -36,7 +37,7 @@ def _lines(text: str) -> list[str]:
     return [x for x in strip_controls(text, multiline=True).split("\n") if x.strip()]
 
 
-def sections(record: dict[str, Any], lang: str) -> tuple[str, list[tuple[str, list[str]]]]:
+def sections(record: MeetingRecord, lang: str) -> tuple[str, list[tuple[str, list[str]]]]:
     """The title and (heading, lines) pairs both formats print, in the source's order."""
     title = t(
         "meet.minutes.title",
@@ -92,7 +93,7 @@ def _bounded(parts: list[tuple[str, list[str]]], lang: str) -> list[tuple[str, l
     return out
 
 
-def pdf(record: dict[str, Any], lang: str) -> bytes:
+def pdf(record: MeetingRecord, lang: str) -> bytes:
     title, parts = sections(record, lang)
     doc = Document(lang, title)
     doc.heading(title, 15)
@@ -103,7 +104,7 @@ def pdf(record: dict[str, Any], lang: str) -> bytes:
     return doc.to_bytes()
 
 
-def _rtl(paragraph) -> None:  # type: ignore[no-untyped-def]
+def _rtl(paragraph: Any) -> None:  # python-docx ships no types: a docx Paragraph
     """Mark a Word paragraph and its runs right to left (bidi), aligned right."""
     ppr = paragraph._p.get_or_add_pPr()
     bidi = OxmlElement("w:bidi")
@@ -117,7 +118,7 @@ def _rtl(paragraph) -> None:  # type: ignore[no-untyped-def]
         rpr.append(rtl)
 
 
-def docx(record: dict[str, Any], lang: str) -> bytes:
+def docx(record: MeetingRecord, lang: str) -> bytes:
     title, parts = sections(record, lang)
     doc = WordDocument()
     doc.core_properties.title = title

@@ -5,6 +5,7 @@ against its target and of the work plan's planned vs done, so quarters can be co
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def _manual_in_quarter(s: Session, metric_id: int, end: date) -> float | None:
     )
 
 
-def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict:
+def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict[str, Any]:
     """The quarter's figures: each metric at quarter end against its target, and plan vs done."""
     start, end = quarter_bounds(quarter)
     metrics = []
@@ -127,7 +128,7 @@ def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) 
         return row.id
 
 
-def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:
     """Every kept snapshot, oldest quarter first."""
     require_locality(actor, locality_code)
     with db.transaction() as s:
@@ -143,9 +144,30 @@ def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict]:
         ]
 
 
-def comparison_rows(kept: list[dict]) -> list[dict]:
+class QuarterRow(TypedDict):
+    """One kept quarter and metric (a quarter without metrics gives one row of None figures).
+
+    The kept snapshot is JSON, so its figures are read back as stored."""
+
+    quarter: str
+    focus: str | None
+    indicator_code: str | None
+    indicator_he: str | None
+    indicator_en: str | None
+    unit: str | None
+    value: float | None
+    baseline: float | None
+    target: float | None
+    progress: float | None
+    planned: int
+    done: int
+    planned_to_date: int
+    done_to_date: int
+
+
+def comparison_rows(kept: list[dict[str, Any]]) -> list[QuarterRow]:
     """Flat rows (one per quarter and metric) for a table, a chart and the export."""
-    out = []
+    out: list[QuarterRow] = []
     for review in kept:
         plan = review["plan"]
         for m in review["metrics"] or [{}]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -187,7 +188,7 @@ def _meeting(
     return meeting
 
 
-def _tasks(s: Session, forum: Forum, rows: list[dict]) -> None:
+def _tasks(s: Session, forum: Forum, rows: list[dict[str, Any]]) -> None:
     if rows:
         s.execute(insert(Task), rows)
 
@@ -200,7 +201,7 @@ def _task_row(
     owner: int,
     title: str,
     rng: random.Random,
-) -> dict:
+) -> dict[str, Any]:
     due = meeting.held_on + timedelta(days=rng.randint(20, 200))
     status = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
     if due > DEMO_AS_OF + timedelta(days=30) and status == "done":
@@ -253,7 +254,7 @@ def _forum(
     rich: bool,
     member_person: int | None,
 ) -> None:
-    loc = s.get(Locality, code)
+    loc = s.get_one(Locality, code)
     stage = STAGE[code]
     start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 240 if stage > 1 else 600))
     forum = Forum(
@@ -312,7 +313,7 @@ def _forum(
         focus_ids.append(focus.id)
     _metrics(s, code, focus_ids, date(first.year, first.month, 1))
     pool = [p for p in forum_people if p != member_person]
-    task_rows: list[dict] = []
+    task_rows: list[dict[str, Any]] = []
     plan_meeting = meetings[min(4, len(meetings) - 1)]
     for i, focus_id in enumerate(focus_ids):
         crew = rng.sample(pool, 5) + ([member_person] if member_person and i == 0 else [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict, cast
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,77 @@ from employdash.models.forum import (
 from employdash.models.indicators import IndicatorDefinition
 
 
+class TeamRow(TypedDict):
+    """A forum team as the pages list it."""
+
+    id: int
+    kind: str
+    name: str
+    focus_id: int | None
+
+
+class FocusRow(TypedDict):
+    """A current strategic focus."""
+
+    id: int
+    title: str
+    description: str | None
+    version: int
+
+
+class MemberRow(TypedDict):
+    """One current (person, team) membership of the forum."""
+
+    person_id: int
+    full_name: str
+    email: str | None
+    phone: str | None
+    organisation: str | None
+    sector: str | None
+    team_id: int
+    team: str
+    kind: str
+    role: str | None
+    membership_id: int
+    membership_version: int
+    joined_on: date | None
+
+
+class PersonChoice(TypedDict):
+    """A person the forum can add or assign."""
+
+    id: int
+    full_name: str
+    organisation: str | None
+
+
+class MetricRow(TypedDict):
+    """A current success metric, named from the catalogue or by its own name."""
+
+    id: int
+    focus_id: int
+    focus_title: str
+    indicator_code: str | None
+    baseline: float
+    baseline_date: date | None
+    target: float
+    target_date: date
+    direction: str | None
+    version: int
+    name_he: str | None
+    name_en: str | None
+    unit: str | None
+
+
+class IndicatorChoice(TypedDict):
+    """A headline outcome indicator a success metric can follow."""
+
+    code: str
+    name_he: str
+    name_en: str
+    unit: str
+
+
 def forum_row(s: Session, locality_code: int) -> Forum | None:
     return s.scalar(select(Forum).where(Forum.locality_code == locality_code))
 
@@ -50,18 +122,18 @@ class Overview:
     stage: int
     stage_since: date | None
     checks: dict[str, tuple[date, str]] = field(default_factory=dict)
-    teams: list[dict] = field(default_factory=list)
-    focuses: list[dict] = field(default_factory=list)
+    teams: list[TeamRow] = field(default_factory=list)
+    focuses: list[FocusRow] = field(default_factory=list)
 
 
-def teams_of(s: Session, forum_id: int) -> list[dict]:
+def teams_of(s: Session, forum_id: int) -> list[TeamRow]:
     rows = s.execute(
         select(Team.id, Team.kind, Team.name, Team.focus_id)
         .where(Team.forum_id == forum_id, Team.active.is_(True))
         .order_by(Team.id)
     )
     order = {kind: i for i, kind in enumerate(TEAM_KINDS)}
-    teams = [dict(id=r.id, kind=r.kind, name=r.name, focus_id=r.focus_id) for r in rows]
+    teams = [TeamRow(id=r.id, kind=r.kind, name=r.name, focus_id=r.focus_id) for r in rows]
     return sorted(teams, key=lambda t: (order[t["kind"]], t["id"]))
 
 
@@ -77,7 +149,7 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
             for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
         }
         focuses = [
-            dict(id=f.id, title=f.title, description=f.description, version=f.version)
+            FocusRow(id=f.id, title=f.title, description=f.description, version=f.version)
             for f in s.scalars(
                 select(StrategicFocus)
                 .where(StrategicFocus.forum_id == forum.id, StrategicFocus.retired.is_(False))
@@ -102,7 +174,7 @@ def current_membership(as_of: date) -> ColumnElement[bool]:
 
 def members(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
-) -> list[dict]:
+) -> list[MemberRow]:
     """One row per current (person, team): a person in three teams appears three times."""
     require_locality(actor, locality_code)
     as_of = as_of or date.today()
@@ -130,14 +202,14 @@ def members(
             .where(Team.forum_id == forum.id, Team.active.is_(True), current_membership(as_of))
             .order_by(Team.id, Person.full_name)
         )
-        return [dict(r._mapping) for r in rows]
+        return [cast(MemberRow, dict(r._mapping)) for r in rows]
 
 
 def team_people(s: Session, team_id: int) -> list[int]:
     return list(s.scalars(select(Membership.person_id).where(Membership.team_id == team_id)))
 
 
-def people_of(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoice]:
     """Everyone the forum can add or assign: the locality's people and the forum's members."""
     require_locality(actor, locality_code)
     with db.transaction() as s:
@@ -156,7 +228,7 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[dict]:
             )
             .order_by(Person.full_name)
         )
-        return [dict(r._mapping) for r in rows]
+        return [cast(PersonChoice, dict(r._mapping)) for r in rows]
 
 
 def set_milestone(
@@ -247,7 +319,7 @@ def add_member(
         )
 
 
-def metrics_of(s: Session, forum_id: int) -> list[dict]:
+def metrics_of(s: Session, forum_id: int) -> list[MetricRow]:
     """The forum's current metrics (of current focuses): a catalogue indicator's names and unit,
     or a manual metric's own name (in both languages) and unit."""
     rows = s.execute(
@@ -275,10 +347,10 @@ def metrics_of(s: Session, forum_id: int) -> list[dict]:
         )
         .order_by(StrategicFocus.position, StrategicFocus.id, SuccessMetric.id)
     )
-    return [dict(r._mapping) for r in rows]
+    return [cast(MetricRow, dict(r._mapping)) for r in rows]
 
 
-def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[IndicatorChoice]:
     """Headline outcome indicators a success metric can follow."""
     require_locality(actor, locality_code)
     with db.transaction() as s:
@@ -292,7 +364,7 @@ def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[di
             .where(IndicatorDefinition.parent_code.is_(None))
             .order_by(IndicatorDefinition.sort_order, IndicatorDefinition.code)
         )
-        return [dict(r._mapping) for r in rows]
+        return [cast(IndicatorChoice, dict(r._mapping)) for r in rows]
 
 
 def create_focus(
@@ -334,7 +406,7 @@ def add_metric(
     indicator_code: str,
     baseline: float,
     target: float,
-    target_date: date,
+    target_date: date | None,
     baseline_date: date | None = None,
 ) -> int:
     """A success metric: an outcome indicator from `baseline` (on `baseline_date`, today if not
@@ -345,7 +417,7 @@ def add_metric(
         errors["target"] = "validation.invalid"
     if target_date is None:
         errors["target_date"] = "validation.required"
-    if errors:
+    if errors or target_date is None:
         raise ValidationError(errors)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)

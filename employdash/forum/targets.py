@@ -9,14 +9,23 @@ the target counts as no progress, one beyond the target as reached. A lower-is-b
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, require_locality
 from employdash.db import Database
-from employdash.forum.structure import forum_row, metrics_of
+from employdash.forum.structure import MetricRow, forum_row, metrics_of
 from employdash.models.forum import MetricValue
+
+
+class MetricProgress(MetricRow):
+    """A success metric with its latest value and how far it has come from baseline to target."""
+
+    latest: float | None
+    latest_period: date | None
+    progress: float | None
 
 
 def progress(baseline: float, target: float, latest: float | None) -> float | None:
@@ -45,9 +54,9 @@ def latest_manual(s: Session, metric_id: int) -> tuple[date, float] | None:
     return (row.period, row.value) if row else None
 
 
-def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list[dict]:
+def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list[MetricProgress]:
     """Every success metric of the forum with its latest value and computed progress."""
-    out = []
+    out: list[MetricProgress] = []
     for metric in metrics_of(s, forum_id):
         found = (
             latest(s, locality_code, metric["indicator_code"])
@@ -56,17 +65,17 @@ def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list
         )
         value = found[1] if found else None
         out.append(
-            {
+            MetricProgress(
                 **metric,
-                "latest": value,
-                "latest_period": found[0] if found else None,
-                "progress": progress(metric["baseline"], metric["target"], value),
-            }
+                latest=value,
+                latest_period=found[0] if found else None,
+                progress=progress(metric["baseline"], metric["target"], value),
+            )
         )
     return out
 
 
-def focus_progress(metrics: list[dict]) -> list[tuple[str, float | None]]:
+def focus_progress(metrics: list[MetricProgress]) -> list[tuple[str, float | None]]:
     """One figure per focus: the mean progress of its metrics that have a value."""
     by_focus: dict[str, list[float]] = {}
     for m in metrics:
@@ -76,20 +85,30 @@ def focus_progress(metrics: list[dict]) -> list[tuple[str, float | None]]:
     return [(title, sum(v) / len(v) if v else None) for title, v in by_focus.items()]
 
 
-def metric_progress(db: Database, actor: Actor, locality_code: int) -> list[dict]:
+def metric_progress(db: Database, actor: Actor, locality_code: int) -> list[MetricProgress]:
     require_locality(actor, locality_code)
     with db.transaction() as s:
         forum = forum_row(s, locality_code)
         return metrics_with_progress(s, locality_code, forum.id) if forum else []
 
 
-def targets_for(db: Database, actor: Actor, locality_code: int) -> list[dict]:
-    """For the indicator explorer's "value against targets" (see CONTRACTS.md)."""
+def targets_for(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:
+    """For the indicator explorer's "value against targets" (see CONTRACTS.md): plain dicts, as
+    the explorer adds each one's latest value to it."""
     require_locality(actor, locality_code)
     with db.transaction() as s:
         forum = forum_row(s, locality_code)
         if forum is None:
             return []
-        keys = ("indicator_code", "baseline", "target", "target_date", "focus_title")
         # Catalogue indicators only: a manual metric has no series in the explorer.
-        return [{k: m[k] for k in keys} for m in metrics_of(s, forum.id) if m["indicator_code"]]
+        return [
+            {
+                "indicator_code": m["indicator_code"],
+                "baseline": m["baseline"],
+                "target": m["target"],
+                "target_date": m["target_date"],
+                "focus_title": m["focus_title"],
+            }
+            for m in metrics_of(s, forum.id)
+            if m["indicator_code"]
+        ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session, aliased
@@ -38,6 +38,32 @@ from employdash.models.forum import (
 )
 
 MEMBER_FIELDS = ("status", "progress")
+
+
+class TaskRow(TypedDict):
+    """A task as the board, the lists and "my tasks" show it, with who may edit it."""
+
+    id: int
+    title: str
+    status: str
+    progress: int
+    due_date: date | None
+    version: int
+    owner_person_id: int | None
+    team_id: int | None
+    focus_id: int | None
+    meeting_id: int | None
+    completed_on: date | None
+    created_at: datetime
+    locality_code: int
+    owner: str | None
+    team: str | None
+    focus: str | None
+    meeting_date: date | None
+    timing: str
+    editable: bool
+
+
 MANAGER_FIELDS = ("title", "owner_person_id", "due_date", "team_id", "focus_id", *MEMBER_FIELDS)
 DUE_SOON_DAYS = 14
 
@@ -55,20 +81,20 @@ def own_team_ids(s: Session, person_id: int | None) -> set[int]:
     )
 
 
-def may_edit(actor: Actor, locality_code: int, task: Task | dict, team_ids: set[int]) -> bool:
+def may_edit(actor: Actor, locality_code: int, task: Task | TaskRow, team_ids: set[int]) -> bool:
     if not actor.can_write(Area.TASKS, locality_code):
         return False
     if not actor.writes_own_only(Area.TASKS):
         return True
     owner, team = (
-        (task["owner_person_id"], task["team_id"])
-        if isinstance(task, dict)
-        else (task.owner_person_id, task.team_id)
+        (task.owner_person_id, task.team_id)
+        if isinstance(task, Task)
+        else (task["owner_person_id"], task["team_id"])
     )
     return (actor.person_id is not None and owner == actor.person_id) or team in team_ids
 
 
-def _build_task_query() -> Select:
+def _build_task_query() -> Select[*tuple[Any, ...]]:
     owner = aliased(Person)
     return (
         select(
@@ -112,15 +138,19 @@ def timing(due: date | None, status: str, as_of: date) -> str:
 
 
 def _rows(
-    s: Session, actor: Actor, query: Select, as_of: date, team_ids: set[int] | None = None
-) -> list[dict]:
+    s: Session,
+    actor: Actor,
+    query: Select[*tuple[Any, ...]],
+    as_of: date,
+    team_ids: set[int] | None = None,
+) -> list[TaskRow]:
     if team_ids is None:
         team_ids = own_team_ids(s, actor.person_id)
-    out = []
+    out: list[TaskRow] = []
     result = s.execute(query)
     keys = list(result.keys())
     for values in result:
-        row = dict(zip(keys, values, strict=True))
+        row = cast(TaskRow, dict(zip(keys, values, strict=True)))
         row["timing"] = timing(row["due_date"], row["status"], as_of)
         row["editable"] = may_edit(actor, row["locality_code"], row, team_ids)
         out.append(row)
@@ -129,7 +159,7 @@ def _rows(
 
 def list_tasks(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
-) -> list[dict]:
+) -> list[TaskRow]:
     """Every task of the locality's forum, for the board, the timeline and the lists."""
     require_locality(actor, locality_code)
     as_of = as_of or date.today()
@@ -139,7 +169,7 @@ def list_tasks(
         return _rows(s, actor, query, as_of)
 
 
-def my_tasks(db: Database, actor: Actor, as_of: date | None = None) -> list[dict]:
+def my_tasks(db: Database, actor: Actor, as_of: date | None = None) -> list[TaskRow]:
     """Tasks owned by the user's person or by their teams, open ones first, soonest due first."""
     as_of = as_of or date.today()
     if actor.person_id is None:
@@ -217,7 +247,9 @@ def update_task(
         task = s.get(Task, task_id)
         if task is None:
             raise NotFound(f"task {task_id}")
-        locality_code = s.scalar(select(Forum.locality_code).where(Forum.id == task.forum_id))
+        locality_code = s.execute(
+            select(Forum.locality_code).where(Forum.id == task.forum_id)
+        ).scalar_one()
         require_locality(actor, locality_code)
         if not may_edit(actor, locality_code, task, own_team_ids(s, actor.person_id)):
             raise PermissionDenied(f"{actor.username} may not edit task {task_id}")
@@ -270,7 +302,7 @@ def update_task(
         return version + 1
 
 
-def get_task(db: Database, actor: Actor, task_id: int) -> dict:
+def get_task(db: Database, actor: Actor, task_id: int) -> TaskRow:
     with db.transaction() as s:
         rows = _rows(s, actor, TASK_QUERY.where(Task.id == task_id), date.today())
     if not rows:
@@ -314,8 +346,10 @@ def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str
 
 def _checked_task(s: Session, actor: Actor, task_id: int) -> tuple[Task, int]:
     task = in_scope(s, actor, Task, task_id)
-    locality_code = s.scalar(select(Forum.locality_code).where(Forum.id == task.forum_id))
-    return task, int(locality_code)
+    locality_code = s.execute(
+        select(Forum.locality_code).where(Forum.id == task.forum_id)
+    ).scalar_one()
+    return task, locality_code
 
 
 def _add_note(s: Session, actor: Actor, task_id: int, body: str, locality_code: int) -> int:
