@@ -198,7 +198,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             key="ment_coh_members",
         )
         if st.form_submit_button(tr("ment.cohort.create_submit")):
@@ -211,12 +211,15 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         return
     with st.expander(tr("ment.cohort.assign")), st.form("ment_coh_assign", clear_on_submit=True):
         cohort = st.selectbox(
-            tr("ment.col.cohort"), cohorts, format_func=labels.cohorts.get, key="ment_coh_pick"
+            tr("ment.col.cohort"),
+            cohorts,
+            format_func=labels.cohorts.__getitem__,
+            key="ment_coh_pick",
         )
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             key="ment_coh_bulk",
         )
         if st.form_submit_button(tr("ment.cohort.assign_submit")):

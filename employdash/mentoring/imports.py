@@ -250,6 +250,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
         if error:
             plan.rejected.append((line, error))
             continue
+        assert stage is not None and on is not None  # an error was set above when either is None
         plan.events.append(
             PlannedEvent(
                 line,
