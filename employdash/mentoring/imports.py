@@ -212,6 +212,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     plan.rejected.append((line, "ment.import.error.scope"))
                     continue
                 state[code] = (pipeline, last_on, last_kind)
+                localities[code] = locality
                 if row.get("cohort"):
                     program_id, cohort_id = ref.stored[code]
                     found = ref.cohorts.get((program_id, row["cohort"].lower()))
