@@ -4,6 +4,7 @@ pipeline definitions for admins. The services check role, scope and every handed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ def _picker(label: str, choices: dict[int, str], value: int | None, key: str) ->
     )
 
 
-def _program_fields(ctx: PageContext, values: dict[str, Any], key: str) -> dict[str, Any]:
+def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> dict[str, Any]:
     """The widgets of a program form (inside the caller's st.form); the values chosen."""
     tr = ctx.tr
     code = ctx.locality_code
