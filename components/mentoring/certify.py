@@ -26,8 +26,6 @@ def _count(value: int | None, lang: str) -> str:
 def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     tr, lang = ctx.tr, ctx.lang
     code = ctx.locality_code
-    if code is None:
-        return
     standards = certsvc.standards(ctx.db, ctx.actor)
     names = {s.id: s.name for s in standards}
     programs = [
@@ -44,7 +42,10 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     cohorts = [c for c, p in labels.cohort_programs.items() if p in programs]
     if cohorts:
         cohort = st.selectbox(
-            tr("ment.col.cohort"), cohorts, format_func=labels.cohorts.get, key="ment_cert_cohort"
+            tr("ment.col.cohort"),
+            cohorts,
+            format_func=labels.cohorts.__getitem__,
+            key="ment_cert_cohort",
         )
         gaps = certsvc.cohort_gaps(ctx.db, ctx.actor, cohort)
         show_table(
@@ -74,7 +75,10 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         st.caption(tr("ment.entry.none"))
         return
     who = st.selectbox(
-        tr("ment.entry.participant"), list(trainees), format_func=trainees.get, key="ment_cert_who"
+        tr("ment.entry.participant"),
+        list(trainees),
+        format_func=trainees.__getitem__,
+        key="ment_cert_who",
     )
     results = certsvc.assessments(ctx.db, ctx.actor, who)
     if results:
@@ -95,7 +99,10 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     with st.form("ment_cert_form", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
         standard = c1.selectbox(
-            tr("ment.cert.standard"), list(names), format_func=names.get, key="ment_cert_std"
+            tr("ment.cert.standard"),
+            list(names),
+            format_func=names.__getitem__,
+            key="ment_cert_std",
         )
         passed = c2.radio(
             tr("ment.cert.result"),

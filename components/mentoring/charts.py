@@ -16,7 +16,8 @@ HEIGHT_PER_STAGE = 34
 
 
 def _configure(chart: alt.Chart) -> alt.Chart:
-    return chart.configure(font=FONT).configure_view(stroke=None)
+    configured: alt.Chart = chart.configure(font=FONT).configure_view(stroke=None)
+    return configured
 
 
 def funnel_chart(frame: pd.DataFrame, lang: str, x_title: str) -> alt.Chart:

@@ -96,7 +96,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         chosen = st.multiselect(
             tr("ment.entry.participants"),
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             key="ment_adv_ids",
         )
         c1, c2, c3 = st.columns(3)
@@ -194,8 +194,12 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
     }
     with st.form("ment_match", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
-        mentee = c1.selectbox(tr("ment.entry.mentee"), list(mentees), format_func=mentees.get)
-        mentor = c2.selectbox(tr("ment.entry.mentor"), list(mentors), format_func=mentors.get)
+        mentee = c1.selectbox(
+            tr("ment.entry.mentee"), list(mentees), format_func=mentees.__getitem__
+        )
+        mentor = c2.selectbox(
+            tr("ment.entry.mentor"), list(mentors), format_func=mentors.__getitem__
+        )
         on = c3.date_input(tr("ment.entry.date"), value=today)
         if st.form_submit_button(tr("ment.entry.submit")):
             with guarded():
@@ -218,7 +222,9 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
     }
     with st.form("ment_outcome", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
-        who = c1.selectbox(tr("ment.entry.participant"), list(options), format_func=options.get)
+        who = c1.selectbox(
+            tr("ment.entry.participant"), list(options), format_func=options.__getitem__
+        )
         kind = c2.selectbox(
             tr("ment.entry.outcome_kind"),
             OUTCOME_KINDS,

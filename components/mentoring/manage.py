@@ -4,6 +4,7 @@ pipeline definitions for admins. The services check role, scope and every handed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -45,7 +46,7 @@ def _picker(label: str, choices: dict[int, str], value: int | None, key: str) ->
     )
 
 
-def _program_fields(ctx: PageContext, values: dict[str, Any], key: str) -> dict[str, Any]:
+def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> dict[str, Any]:
     """The widgets of a program form (inside the caller's st.form); the values chosen."""
     tr = ctx.tr
     code = ctx.locality_code
@@ -198,7 +199,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             key="ment_coh_members",
         )
         if st.form_submit_button(tr("ment.cohort.create_submit")):
@@ -211,12 +212,15 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         return
     with st.expander(tr("ment.cohort.assign")), st.form("ment_coh_assign", clear_on_submit=True):
         cohort = st.selectbox(
-            tr("ment.col.cohort"), cohorts, format_func=labels.cohorts.get, key="ment_coh_pick"
+            tr("ment.col.cohort"),
+            cohorts,
+            format_func=labels.cohorts.__getitem__,
+            key="ment_coh_pick",
         )
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
-            format_func=options.get,
+            format_func=options.__getitem__,
             key="ment_coh_bulk",
         )
         if st.form_submit_button(tr("ment.cohort.assign_submit")):

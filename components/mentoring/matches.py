@@ -25,8 +25,6 @@ def _label(labels: Labels, m: matchsvc.MatchRow) -> str:
 def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     tr, lang = ctx.tr, ctx.lang
     code = ctx.locality_code
-    if code is None:
-        return
     st.subheader(tr("ment.matches.title"))
     weeks = st.number_input(
         tr("ment.matches.weeks"),
@@ -76,7 +74,10 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     st.subheader(tr("ment.sessions.title"))
     with st.form("ment_session", clear_on_submit=True):
         match = st.selectbox(
-            tr("ment.sessions.match"), list(options), format_func=options.get, key="ment_ses_match"
+            tr("ment.sessions.match"),
+            list(options),
+            format_func=options.__getitem__,
+            key="ment_ses_match",
         )
         c1, c2 = st.columns(2)
         held = c1.date_input(tr("ment.sessions.date"), value=today, key="ment_ses_date")
@@ -89,7 +90,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 matchsvc.log_session(ctx.db, ctx.actor, match, held, int(minutes), note)
                 finish(tr("ment.sessions.saved"))
     shown = st.selectbox(
-        tr("ment.sessions.of"), list(options), format_func=options.get, key="ment_ses_show"
+        tr("ment.sessions.of"), list(options), format_func=options.__getitem__, key="ment_ses_show"
     )
     logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
     if logged:
@@ -108,7 +109,10 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     st.subheader(tr("ment.matches.end"))
     with st.form("ment_end_match", clear_on_submit=True):
         match = st.selectbox(
-            tr("ment.sessions.match"), list(options), format_func=options.get, key="ment_end_pick"
+            tr("ment.sessions.match"),
+            list(options),
+            format_func=options.__getitem__,
+            key="ment_end_pick",
         )
         c1, c2, c3 = st.columns(3)
         ended = c1.date_input(tr("ment.entry.date"), value=today, key="ment_end_date")

@@ -6,6 +6,7 @@ services, which every cache miss calls). Hidden (suppressed) cells show as "—"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -198,7 +199,9 @@ def _labelled(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _shares(ctx: PageContext, fun: engine.Funnel, group_label) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _shares(
+    ctx: PageContext, fun: engine.Funnel, group_label: Callable[[Any], str]
+) -> pd.DataFrame:
     """Share of each group's entrants (reached stage 1) that reached each stage."""
     frame = _labelled(ctx, fun.table)
     shares = []
@@ -215,6 +218,11 @@ def _shares(ctx: PageContext, fun: engine.Funnel, group_label) -> pd.DataFrame: 
     frame["share"] = shares
     frame["group"] = [group_label(g) for g in frame["group"]]
     return frame
+
+
+def _named(name: str) -> Callable[[Any], str]:
+    """A group label that names every group the same (one side of the comparison)."""
+    return lambda _group: name
 
 
 def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
@@ -381,9 +389,7 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
             else:
                 show_table(ctx, funnel_table(ctx, fun.table))
     frames = [
-        _shares(ctx, f, lambda _g, n=n: n)
-        for f, n in zip(funnels, names, strict=True)
-        if not f.table.empty
+        _shares(ctx, f, _named(n)) for f, n in zip(funnels, names, strict=True) if not f.table.empty
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))

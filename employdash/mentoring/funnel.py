@@ -24,7 +24,21 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    FromClause,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_read, require_read_all, scope_clause
@@ -91,7 +105,9 @@ class Funnel:
     groups: list[Any] = field(default_factory=list)
 
 
-def frame_of(records: list[dict], columns: list[str], nullable: tuple[str, ...]) -> pd.DataFrame:
+def frame_of(
+    records: list[dict[str, Any]], columns: list[str], nullable: tuple[str, ...]
+) -> pd.DataFrame:
     """A DataFrame whose suppressed cells stay None (pandas would turn them into NaN floats)."""
     frame = pd.DataFrame.from_records(records, columns=columns)
     for name in nullable:
@@ -119,7 +135,7 @@ def pipeline_stages(db: Database, actor: Actor, pipeline: str) -> list[Stage]:
         return stages(s, pipeline)
 
 
-def _group_column(by: str | None, src=P):  # type: ignore[no-untyped-def]
+def _group_column(by: str | None, src: FromClause = P) -> ColumnElement[Any]:
     columns = {
         "program": src.c.program_id,
         "operating_model": G.c.operating_model,
@@ -144,7 +160,9 @@ def needs_program(actor: Actor, sel: Selection, by: str | None) -> bool:
     )
 
 
-def conditions(actor: Actor, sel: Selection, with_program: bool = True, src=P) -> list:  # type: ignore[no-untyped-def,type-arg]
+def conditions(
+    actor: Actor, sel: Selection, with_program: bool = True, src: FromClause = P
+) -> list[ColumnElement[bool]]:
     """WHERE clauses over participant P (or the spans X) and program G for the selection."""
     conds = [src.c.pipeline_code == sel.pipeline]
     if with_program:
@@ -164,16 +182,16 @@ def conditions(actor: Actor, sel: Selection, with_program: bool = True, src=P) -
     return conds
 
 
-def _spans(with_program: bool):  # type: ignore[no-untyped-def]
+def _spans(with_program: bool) -> FromClause:
     return X.join(G, G.c.id == X.c.program_id) if with_program else X
 
 
-def as_of_clauses(as_of: date) -> list:  # type: ignore[type-arg]
+def as_of_clauses(as_of: date) -> list[ColumnElement[bool]]:
     """The one span per participant holding on the date (an index range on to_on, from_on)."""
     return [X.c.to_on > as_of, X.c.from_on <= as_of]
 
 
-def reached_query(actor: Actor, sel: Selection, as_of: date, by: str | None):  # type: ignore[no-untyped-def]
+def reached_query(actor: Actor, sel: Selection, as_of: date, by: str | None) -> Select[Any]:
     """(group, furthest position, participants) as of the date: one GROUP BY over the spans."""
     grp = _group_column(by, X).label("grp")
     joined = needs_program(actor, sel, by)
@@ -185,7 +203,7 @@ def reached_query(actor: Actor, sel: Selection, as_of: date, by: str | None):  #
     )
 
 
-def latest_event_query(actor: Actor, sel: Selection, as_of: date, by: str | None):  # type: ignore[no-untyped-def]
+def latest_event_query(actor: Actor, sel: Selection, as_of: date, by: str | None) -> Select[Any]:
     """(group, position, kind, reason, participants) of each participant's latest event."""
     grp = _group_column(by, X).label("grp")
     joined = needs_program(actor, sel, by)
@@ -197,14 +215,18 @@ def latest_event_query(actor: Actor, sel: Selection, as_of: date, by: str | None
     )
 
 
-def days_between(later, earlier, dialect: str):  # type: ignore[no-untyped-def]
+def days_between(
+    later: ColumnElement[Any], earlier: ColumnElement[Any], dialect: str
+) -> ColumnElement[Any]:
     """Whole days between two DATE expressions, on either database."""
     if dialect == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
     return later - earlier
 
 
-def durations_query(actor: Actor, sel: Selection, as_of: date, by: str | None, dialect: str):  # type: ignore[no-untyped-def]
+def durations_query(
+    actor: Actor, sel: Selection, as_of: date, by: str | None, dialect: str
+) -> Select[Any]:
     """(group, position, stays, median days, p90 days), nearest-rank percentiles in SQL."""
     grp = _group_column(by, X).label("grp")
     # A stay is a span closed on or before the date (its end is the next event's date).
@@ -228,7 +250,7 @@ def durations_query(actor: Actor, sel: Selection, as_of: date, by: str | None, d
         func.count().over(partition_by=part).label("n"),
     ).subquery()
 
-    def rank(pct: int):  # type: ignore[no-untyped-def]
+    def rank(pct: int) -> ColumnElement[Any]:
         # ceil(pct% of n) with integer arithmetic, identical on both databases
         return (ranked.c.n * pct + 99) // 100
 
@@ -298,7 +320,11 @@ def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:
     for row in table.itertuples():
         before = previous.get(row.group)
         ok = before not in (None, 0) and row.reached is not None and not pd.isna(row.reached)
-        conversions.append(float(row.reached) / float(before) if ok and row.position > 1 else None)
+        conversions.append(
+            float(row.reached) / float(before)
+            if ok and before is not None and row.position > 1
+            else None
+        )
         previous[row.group] = None if pd.isna(row.reached) else row.reached
     table = table.copy()
     table["conversion"] = conversions
@@ -459,7 +485,7 @@ def time_to_outcome(
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def current_state(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no-untyped-def]
+def current_state(actor: Actor, sel: Selection, as_of: date) -> Subquery:
     """Per participant of the selection: latest event's stage code, kind and date (as of).
 
     One row per participant (the span holding on the date); `rn` is always 1, kept for callers.
@@ -491,7 +517,9 @@ def current_state(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no
     )
 
 
-def active_match_exists(participant_id_column, side: str, as_of: date):  # type: ignore[no-untyped-def]
+def active_match_exists(
+    participant_id_column: ColumnElement[Any], side: str, as_of: date
+) -> Exists:
     """EXISTS: a match of this participant (as mentor or mentee) is running on the date."""
     column = M.c.mentor_id if side == "mentor" else M.c.mentee_id
     return (
@@ -505,7 +533,7 @@ def active_match_exists(participant_id_column, side: str, as_of: date):  # type:
     )
 
 
-def waiting_query(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no-untyped-def]
+def waiting_query(actor: Actor, sel: Selection, as_of: date) -> Select[Any]:
     """Mentees accepted (not yet matched) and without a running match, as of the date."""
     cur = current_state(actor, replace(sel, pipeline="mentee"), as_of)
     return select(cur).where(
@@ -516,7 +544,7 @@ def waiting_query(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no
     )
 
 
-def idle_mentors_query(actor: Actor, sel: Selection, as_of: date):  # type: ignore[no-untyped-def]
+def idle_mentors_query(actor: Actor, sel: Selection, as_of: date) -> Select[Any]:
     """Mentors trained or active but with no running match, as of the date."""
     cur = current_state(actor, replace(sel, pipeline="mentor", populations=None), as_of)
     return select(cur).where(
@@ -527,7 +555,9 @@ def idle_mentors_query(actor: Actor, sel: Selection, as_of: date):  # type: igno
     )
 
 
-def _program_counts(session: Session, query, threshold: int) -> dict[int | None, int | None]:  # type: ignore[no-untyped-def]
+def _program_counts(
+    session: Session, query: Select[Any], threshold: int
+) -> dict[int | None, int | None]:
     """Rows of `query` counted per program plus the total (key None); small counts and the
     complements that would reveal them are hidden."""
     sub = query.subquery()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -70,10 +70,23 @@ class PlannedEvent:
     locality_code: int | None = None  # the program's locality: where the audit entry goes
 
 
+class NewParticipant(TypedDict):
+    """A participant the file introduces, as planned (added on commit before its events)."""
+
+    code: str
+    role: str
+    program_id: int
+    population: str
+    age_band: str | None
+    cohort_id: int | None
+    pipeline: str
+    locality_code: int
+
+
 @dataclass
 class ImportPlan:
     rows_read: int = 0
-    new_participants: list[dict[str, Any]] = field(default_factory=list)
+    new_participants: list[NewParticipant] = field(default_factory=list)
     events: list[PlannedEvent] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, catalogue key)
     cohort_assignments: dict[str, int] = field(default_factory=dict)  # stored code → cohort
@@ -155,7 +168,7 @@ class _Reference:
         return row.pipeline_code, row.locality_code, *(last or (None, None))
 
 
-def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[str, Any] | str:
+def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> NewParticipant | str:
     role = row.get("role", "").lower()
     program = ref.programs.get(row.get("program", "").lower())
     population = row.get("population", "").lower()
@@ -174,16 +187,16 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> dict[st
         if found is None:
             return "ment.import.error.cohort"
         cohort = found.id
-    return {
-        "code": code,
-        "role": role,
-        "program_id": program.id,
-        "population": population,
-        "age_band": age,
-        "cohort_id": cohort,
-        "pipeline": PIPELINE_OF_ROLE[role],
-        "locality_code": program.locality_code,
-    }
+    return NewParticipant(
+        code=code,
+        role=role,
+        program_id=program.id,
+        population=population,
+        age_band=age,
+        cohort_id=cohort,
+        pipeline=PIPELINE_OF_ROLE[role],
+        locality_code=program.locality_code,
+    )
 
 
 def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
@@ -212,6 +225,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     plan.rejected.append((line, "ment.import.error.scope"))
                     continue
                 state[code] = (pipeline, last_on, last_kind)
+                localities[code] = locality
                 if row.get("cohort"):
                     program_id, cohort_id = ref.stored[code]
                     found = ref.cohorts.get((program_id, row["cohort"].lower()))
@@ -250,6 +264,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
         if error:
             plan.rejected.append((line, error))
             continue
+        assert stage is not None and on is not None  # an error was set above when either is None
         plan.events.append(
             PlannedEvent(
                 line,

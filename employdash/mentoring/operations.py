@@ -604,6 +604,7 @@ def move_in(
         )
     }
     by_position = {st.position: st for st in all_stages.values()}
+    target: PipelineStage | None
     if kind == "drop":
         if reason not in pipeline_drop_reasons(s, participant.pipeline_code):
             raise ValidationError({"reason": "validation.required"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -74,6 +74,25 @@ def organisation_choices(db: Database, actor: Actor, locality_code: int) -> list
             .order_by(Organisation.name)
         )
         return [Choice(i, n) for i, n in rows]
+
+
+class ProgramDetail(TypedDict):
+    """A program as the edit form reads it: its editable values, where it is, and its version."""
+
+    id: int
+    version: int
+    locality_code: int
+    kind: str
+    name: str
+    operating_model: str
+    target_population: str
+    host_organisation_id: int | None
+    coordinator_person_id: int | None
+    contact_person_id: int | None
+    sponsor_person_id: int | None
+    tevet_manager_person_id: int | None
+    started_on: date | None
+    closed_on: date | None
 
 
 def _snapshot(p: Program) -> dict[str, Any]:
@@ -153,14 +172,24 @@ def close_program(
         return _save(s, actor, program, version, {"closed_on": closed_on, "active": False}, "close")
 
 
-def program_detail(db: Database, actor: Actor, program_id: int) -> dict[str, Any]:
+def program_detail(db: Database, actor: Actor, program_id: int) -> ProgramDetail:
     """The program's editable values and version, for the edit form."""
     require_read(actor, Area.MENTORING)
     with db.transaction() as s:
-        program = in_scope(s, actor, Program, program_id)
-        return _snapshot(program) | {
-            "id": program.id,
-            "version": program.version,
-            "locality_code": program.locality_code,
-            "kind": program.kind,
-        }
+        p = in_scope(s, actor, Program, program_id)
+        return ProgramDetail(
+            id=p.id,
+            version=p.version,
+            locality_code=p.locality_code,
+            kind=p.kind,
+            name=p.name,
+            operating_model=p.operating_model,
+            target_population=p.target_population,
+            host_organisation_id=p.host_organisation_id,
+            coordinator_person_id=p.coordinator_person_id,
+            contact_person_id=p.contact_person_id,
+            sponsor_person_id=p.sponsor_person_id,
+            tevet_manager_person_id=p.tevet_manager_person_id,
+            started_on=p.started_on,
+            closed_on=p.closed_on,
+        )

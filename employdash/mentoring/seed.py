@@ -84,13 +84,20 @@ class Person:
         return self.events[-1][1]
 
 
+# A seeded match: mentor, mentee, started, ended (None while running), status.
+SeedMatch = tuple[Person, Person, date, date | None, str]
+# A pipeline step: stage, chance of moving on, and the wait before it (lowest, highest days).
+Step = tuple[str, float, int, int]
+
+
 class Codes:
     """Unique pseudonymous codes (no information about the person in them)."""
 
     ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.used = rng, set()
+        self.rng = rng
+        self.used: set[str] = set()
 
     def new(self, prefix: str) -> str:
         while True:
@@ -100,7 +107,9 @@ class Codes:
                 return code
 
 
-def _walk(rng: random.Random, person: Person, steps, reasons) -> None:  # type: ignore[no-untyped-def]
+def _walk(
+    rng: random.Random, person: Person, steps: tuple[Step, ...], reasons: tuple[str, ...]
+) -> None:
     """Advance through `steps` while dates stay before the demo's today; drop on the way."""
     for stage, p_move, low, high in steps:
         when = person.last() + timedelta(days=rng.randint(low, high))
@@ -144,7 +153,7 @@ def _mentee(
     program: int,
     population: str,
     mentors: list[Person],
-    matches: list[tuple[Person, Person, date, date | None, str]],
+    matches: list[SeedMatch],
 ) -> Person:
     pop = population if population != "mixed" else rng.choice(MIXED)
     me = Person(codes.new("ME"), "mentee", program, pop, _age(rng, pop))
@@ -193,7 +202,7 @@ def _mentee(
     return me
 
 
-def _mentor_events(rng: random.Random, m: Person, matches) -> None:  # type: ignore[no-untyped-def]
+def _mentor_events(rng: random.Random, m: Person, matches: list[SeedMatch]) -> None:
     """A mentor's pipeline follows their matches: matched, active, and completed at the end."""
     mine = sorted((s, e) for mentor, _, s, e, _ in matches if mentor is m)
     if not mine:
@@ -244,9 +253,9 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     rng = random.Random(f"mentoring-{DEMO_SEED}")
     codes = Codes(rng)
     people: list[Person] = []
-    matches: list[tuple[Person, Person, date, date | None, str]] = []
+    matches: list[SeedMatch] = []
     for locality, name, model, population, sector, n_mentees, n_mentors in PROGRAMS:
-        staff = ctx.people.get(locality) or [None]
+        staff: list[int | None] = [*ctx.people.get(locality, [])] or [None]
         program = Program(
             name=name,
             kind="mentoring",
@@ -279,7 +288,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
         kind="certification",
         operating_model="program_coordinator",
         target_population="other",
-        coordinator_person_id=(ctx.people.get(1031) or [None])[0],
+        coordinator_person_id=next(iter(ctx.people.get(1031, [])), None),
         host_organisation_id=_host(session, ctx, 1031, "employment_office"),
         locality_code=1031,
         started_on=date(2025, 1, 5),
@@ -294,7 +303,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     _store(session, people, matches)
 
 
-def _store(session: Session, people: list[Person], matches) -> None:  # type: ignore[no-untyped-def]
+def _store(session: Session, people: list[Person], matches: list[SeedMatch]) -> None:
     pipeline = {"mentee": "mentee", "mentor": "mentor", "trainee": "certification"}
     rows = [
         Participant(

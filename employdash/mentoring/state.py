@@ -14,8 +14,9 @@ events. A bulk load (the benchmark, a restore) calls `rebuild_all`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import Date, case, delete, func, insert, literal, select
+from sqlalchemy import Date, Select, Table, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from employdash.models.mentoring import (
@@ -29,7 +30,8 @@ from employdash.models.mentoring import (
 E = StageEvent.__table__
 P = Participant.__table__
 S = PipelineStage.__table__
-SPAN = StateSpan.__table__
+# A mapped class's __table__ is typed as any FromClause; this one is a plain Table (delete/insert).
+SPAN = cast(Table, StateSpan.__table__)
 CHUNK = 500
 
 COLUMNS = (
@@ -49,7 +51,7 @@ COLUMNS = (
 )
 
 
-def spans_select(participant_ids: list[int] | None = None):  # type: ignore[no-untyped-def]
+def spans_select(participant_ids: list[int] | None = None) -> Select[Any]:
     """SELECT producing the spans of the given participants (all when None), both databases."""
     order = (E.c.occurred_on, E.c.id)
     furthest = func.max(case((E.c.kind == "forward", S.c.position))).over(

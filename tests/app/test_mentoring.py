@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from employdash.db import Database
 from employdash.i18n import has_key
@@ -23,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b(?:ME|MR|TR)-[A-Z0-9]{6}\b")
 
 
-def tab_labels(at) -> list[str]:  # type: ignore[no-untyped-def]
+def tab_labels(at: AppTest) -> list[str]:
     return [t.label for t in at.tabs]
 
 
-def frames_text(at) -> str:  # type: ignore[no-untyped-def]
+def frames_text(at: AppTest) -> str:
     return "\n".join(df.value.to_csv() for df in at.dataframe)
 
 
@@ -111,7 +112,7 @@ def test_other_pipelines_and_a_past_date(app_db: str, pipeline: str) -> None:
 # ---- the forms that run mentoring from the UI (issue 11) ----
 
 
-def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+def button(at: AppTest, label: str) -> Button:
     return next(b for b in at.button if b.label == label)
 
 

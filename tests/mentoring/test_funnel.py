@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from employdash.access import Actor
@@ -21,7 +23,7 @@ from employdash.mentoring.funnel import (
 from tests.mentoring.conftest import Scenario
 
 
-def column(frame, name: str, group=None) -> list:  # type: ignore[no-untyped-def]
+def column(frame: pd.DataFrame, name: str, group: Any = None) -> list[int | None]:
     if group is not None:
         frame = frame[frame["group"] == group]
     return [None if v is None or v != v else int(v) for v in frame[name]]

@@ -83,6 +83,15 @@ def test_program_people_edit_close_and_foreign_ids(db: Database, actors: dict[st
     )
     detail = programs.program_detail(db, manager, pid)
     assert detail["name"] == "Netivot mentoring" and detail["sponsor_person_id"] == local
+    # The typed read model carries every editable field the form reads, and its identity.
+    assert set(detail) == {
+        *programs.EDITABLE,
+        "closed_on",
+        "id",
+        "version",
+        "locality_code",
+        "kind",
+    }
     v2 = programs.update_program(
         db, manager, pid, 1, {"name": "Renamed", "contact_person_id": None}
     )
