@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database
+from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.stages import ALL_MILESTONES
 from employdash.forum.structure import forum_row, require_forum
@@ -93,7 +93,7 @@ def set_note(
                 .values(**values, version=MilestoneNote.version + 1)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 s.rollback()
                 raise StaleVersion({}, current or 0)
         s.flush()
