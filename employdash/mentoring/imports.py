@@ -356,8 +356,9 @@ def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> Imp
                 actor,
                 "import",
                 "ment_stage_event",
-                filename,
+                None,  # a file name can be longer than an entity id: it is kept in the values
                 after={
+                    "file": filename,
                     "rows_read": plan.rows_read,
                     "participants": counts["participants"],
                     "events": counts["events"],

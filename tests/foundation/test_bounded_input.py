@@ -164,7 +164,7 @@ def test_every_write_service_cleans_its_text(db: Database, actors: dict[str, Act
             survey_date=date(2026, 9, 1),
             branch="logistics",
             hiring_horizon="1_2",
-            remote_work="no",
+            remote_work="not_relevant",
             service_contact="regular",
             company=f"Co {HOSTILE}",
             positions=[(f"Driver {HOSTILE}", 2)],
