@@ -26,10 +26,27 @@ def run_migrations() -> None:
         return
     url = config.attributes.get("database_url") or get_config().DATABASE_URL
     engine = make_engine(url)
-    with engine.begin() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a constraint by rebuilding the table; with foreign keys on, dropping
+            # the old copy of a table other rows point at fails. The pragma only takes effect
+            # outside a transaction, so it is set before the migrations' one transaction, and the
+            # keys are checked once they are all done.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        with conn.begin():
+            context.configure(
+                connection=conn, target_metadata=target_metadata, render_as_batch=True
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+            if broken:
+                raise SystemExit(f"migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()
 
 
