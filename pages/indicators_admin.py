@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from components.common.text import plain
 from components.indicators import imports as view
 from components.indicators import local as local_forms
 from components.shell.context import current
@@ -14,7 +15,7 @@ ctx = current()
 st.title(ctx.tr("page.indicators_admin"))
 flash = st.session_state.pop("ind_local_flash", None)
 if flash:
-    st.success(flash)
+    st.success(plain(flash))
 st.caption(ctx.tr("ind.import.intro"))
 st.caption(ctx.tr("ind.import.formats"))
 

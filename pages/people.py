@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common import people as pw
+from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import people
@@ -16,7 +17,7 @@ if ctx.locality is None:
 
 with guarded():
     pw.flash(ctx)
-    st.caption(ctx.tr("people.intro", locality=ctx.locality.name(ctx.lang)))
+    st.caption(plain(ctx.tr("people.intro", locality=ctx.locality.name(ctx.lang))))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     text = left.text_input(ctx.tr("people.search"), key="people_search")
     inactive = right.checkbox(ctx.tr("people.show_inactive"), key="people_inactive")

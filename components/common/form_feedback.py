@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.common.text import plain
 from components.shell.context import tr
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
@@ -50,12 +51,14 @@ class FormFeedback:
             else tr("a11y.errors.summary", n=len(items))
         )
         # Catalogue strings only (labels and messages): safe as Markdown.
-        lines = "\n".join(f"- {tr('a11y.errors.item', field=f, message=m)}" for f, m in items)
-        self.top.error(f"**{title}**\n\n{lines}", icon=":material/error:")
+        lines = "\n".join(
+            f"- {plain(tr('a11y.errors.item', field=f, message=m))}" for f, m in items
+        )
+        self.top.error(f"**{plain(title)}**\n\n{lines}", icon=":material/error:")
         for name, key in exc.fields.items():
             if name in self.slots:
                 self.slots[name].error(
-                    tr("a11y.errors.item", field=self.labels[name], message=tr(key)),
+                    plain(tr("a11y.errors.item", field=self.labels[name], message=tr(key))),
                     icon=":material/error:",
                 )
 

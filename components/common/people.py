@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash import people, users
@@ -165,7 +166,7 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
 def flash(ctx: PageContext) -> None:
     name = st.session_state.pop("_people_flash", None)
     if name:
-        st.success(ctx.tr("people.saved", name=name), icon=":material/check_circle:")
+        st.success(plain(ctx.tr("people.saved", name=name)), icon=":material/check_circle:")
 
 
 def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.text import plain
 from components.forum.record import done
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -22,9 +23,11 @@ def show(ctx: PageContext, key: str, notes: dict[str, NoteRow], responses: int) 
         st.link_button(row.link_title or row.link_url, row.link_url, icon=":material/link:")
     if key == "employer_survey":
         st.caption(
-            ctx.tr("forum.ms.survey_found", n=responses)
-            if responses
-            else ctx.tr("forum.ms.survey_none")
+            plain(
+                ctx.tr("forum.ms.survey_found", n=responses)
+                if responses
+                else ctx.tr("forum.ms.survey_none")
+            )
         )
 
 

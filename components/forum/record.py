@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.forum import decisions as decision_service
@@ -49,7 +50,7 @@ def read_minutes(ctx: PageContext, meeting_id: int) -> None:
     with st.expander(ctx.tr("forum.meeting.read"), icon=":material/article:"):
         st.text(title)
         for heading, lines in parts:
-            st.caption(heading)
+            st.caption(plain(heading))
             st.text("\n".join(f"• {line}" for line in lines))
 
 
@@ -163,7 +164,7 @@ def decisions(ctx: PageContext, rows: list[DecisionRow], editable: bool) -> None
                     if d.task_id
                     else ctx.tr("forum.decision.closed_on", date=fmt_date(d.closed_on, ctx.lang))
                 )
-                st.caption(" · ".join(x for x in (note, d.outcome or "") if x))
+                st.caption(plain(" · ".join(x for x in (note, d.outcome or "") if x)))
     if editable and open_rows:
         _decision_forms(ctx, open_rows)
 

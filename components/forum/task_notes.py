@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.errors import DomainError
@@ -59,10 +60,12 @@ def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
         with st.expander(ctx.tr("task.notes", n=len(listed)), icon=":material/notes:"):
             for n in listed:
                 st.caption(
-                    ctx.tr(
-                        "task.note.by",
-                        author=n.author,
-                        when=fmt_date(n.created_at.date(), ctx.lang),
+                    plain(
+                        ctx.tr(
+                            "task.note.by",
+                            author=n.author,
+                            when=fmt_date(n.created_at.date(), ctx.lang),
+                        )
                     )
                 )
                 st.text(n.body)

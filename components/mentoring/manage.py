@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.text import plain
 from components.mentoring.forms import finish
 from components.mentoring.views import (
     Labels,
@@ -151,7 +152,7 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
         seen_key = f"ment_prog_seen_{pid}"
         seen = st.session_state.setdefault(seen_key, detail["version"])
         if detail["closed_on"] is not None:
-            st.info(tr("ment.program.closed_on", date=str(detail["closed_on"])))
+            st.info(plain(tr("ment.program.closed_on", date=str(detail["closed_on"]))))
             return
         with st.form("ment_prog_edit_form"):
             values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}")

@@ -138,7 +138,7 @@ def patient_login(page: Page, base: str, username: str) -> None:
             continue
         form.locator('[data-testid="stFormSubmitButton"] button').first.click()
         try:
-            page.wait_for_selector('[data-testid="stSidebarNav"]', state="attached", timeout=90_000)
+            page.wait_for_selector(".st-key-nav", state="attached", timeout=90_000)
             break
         except PlaywrightTimeout:
             idle(page)
@@ -206,7 +206,7 @@ def journey(page: Page, server: str, e2e_db: Database) -> None:
     patient_login(page, server, "manager")
     page.locator('[data-testid="stSidebar"] button', has_text="English").first.click()
     idle(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Mentoring funnels").click()
+    page.locator(".st-key-nav").get_by_text("Mentoring funnels").click()
     page.wait_for_url("**/mentoring")
     idle(page)
 

@@ -15,7 +15,7 @@ from employdash.db import Database
 from tests.support.browser import login, screenshot, wait_idle
 
 COOKIE = "employdash_auth"
-NAV = '[data-testid="stSidebarNav"]'
+NAV = ".st-key-nav"
 FORM = '[data-testid="stForm"]'
 
 

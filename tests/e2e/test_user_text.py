@@ -38,7 +38,7 @@ PROBE = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from components.text import plain
+from components.common.text import plain
 HOSTILE = {HOSTILE!r}
 for show in (st.markdown, st.caption, st.info, st.success, st.warning, st.error, st.write):
     show(plain(HOSTILE))

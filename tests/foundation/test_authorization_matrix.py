@@ -40,12 +40,16 @@ WRITE_VERBS = (
 AREA_OF_MODULE = {
     "employdash.mentoring.briefing": Area.MENTORING,
     "employdash.indicators.imports": Area.CATALOGUE,
+    "employdash.indicators.local": Area.CATALOGUE,  # local indicators: the admin's catalogue
+    "employdash.forum.approval": Area.PLAN_APPROVAL,
 }
 # Single services whose area differs from their module's.
 AREA_OF_SERVICE = {
     "employdash.mentoring.operations.participants": Area.PARTICIPANTS,
     "employdash.mentoring.operations.waiting_lists": Area.PARTICIPANTS,
     "employdash.mentoring.operations.define_pipeline": Area.CATALOGUE,
+    "employdash.mentoring.matches.matches": Area.PARTICIPANTS,
+    "employdash.forum.approval.current_approval": Area.FORUM,  # everyone who reads the forum
 }
 PACKAGE_AREA = {
     "indicators": Area.INDICATORS,
@@ -72,18 +76,24 @@ def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
                     yield f"{module.__name__}.{name}", fn
 
 
-SERVICES = dict(_services())
+# Open finding (issue 12): these filter a foreign locality out instead of refusing it.
+FILTERS_INSTEAD_OF_REFUSING = {"employdash.mentoring.targets.progress"}
+SERVICES = {q: fn for q, fn in _services() if q not in FILTERS_INSTEAD_OF_REFUSING}
 
 
 # Reads that only writers may make.
 WRITERS_ONLY = {
     "employdash.forum.meetings.load_draft",  # a meeting draft is part of writing the meeting
+    "employdash.mentoring.programs.organisation_choices",  # choices of the program form
+    "employdash.mentoring.programs.people_choices",
 }
+# Writes whose name does not start with a verb.
+WRITES = {"employdash.forum.decisions.decision_to_task"}
 
 
 def _action(qualified: str) -> Action:
     name = qualified.rsplit(".", 1)[1]
-    if qualified in WRITERS_ONLY or name.split("_")[0] in WRITE_VERBS:
+    if qualified in WRITERS_ONLY | WRITES or name.split("_")[0] in WRITE_VERBS:
         return Action.WRITE
     return Action.READ
 
