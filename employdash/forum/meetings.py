@@ -360,6 +360,13 @@ class MemberAttendance(TypedDict):
     rate: float | None
 
 
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
+    """Attendance counts as read (present may be NULL when nobody came) with the share present."""
+    row["present"] = int(row["present"] or 0)
+    row["rate"] = row["present"] / row["expected"] if row["expected"] else None
+    return row
+
+
 def attendance_rows(s: Session, forum_id: int) -> list[MeetingAttendance]:
     """Per meeting: who was expected (attendance rows), who came, and the share."""
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
@@ -382,13 +389,7 @@ def attendance_rows(s: Session, forum_id: int) -> list[MeetingAttendance]:
         )
         .order_by(Meeting.held_on, Meeting.id)
     )
-    out: list[MeetingAttendance] = []
-    for r in rows:
-        row = cast(MeetingAttendance, dict(r._mapping))
-        row["present"] = int(row["present"] or 0)
-        row["rate"] = row["present"] / row["expected"] if row["expected"] else None
-        out.append(row)
-    return out
+    return [cast(MeetingAttendance, _with_rate(dict(r._mapping))) for r in rows]
 
 
 def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[MeetingAttendance]:
@@ -416,13 +417,7 @@ def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[Me
             .group_by(Person.id, Person.full_name)
             .order_by(Person.full_name)
         )
-        out: list[MemberAttendance] = []
-        for r in rows:
-            row = cast(MemberAttendance, dict(r._mapping))
-            row["present"] = int(row["present"] or 0)
-            row["rate"] = row["present"] / row["expected"] if row["expected"] else None
-            out.append(row)
-        return out
+        return [cast(MemberAttendance, _with_rate(dict(r._mapping))) for r in rows]
 
 
 def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
