@@ -79,14 +79,20 @@ with guarded():
     st.subheader(ctx.tr("admin.users.list"))
     st.dataframe(table, hide_index=True, width="stretch")
 
-    pw.flash(ctx)
+    # The confirmation sits in a container drawn on every run, and the tabs are keyed: a
+    # confirmation appearing or going must not move the tabs (a moved, unkeyed tab bar opens
+    # its first tab again, in the middle of the admin's work).
+    with st.container():
+        pw.flash(ctx)
     create, edit, link, reset = st.tabs(
         [
             ctx.tr("admin.users.create"),
             ctx.tr("admin.users.edit"),
             ctx.tr("admin.users.link_tab"),
             ctx.tr("admin.users.reset"),
-        ]
+        ],
+        key="users_tabs",
+        on_change="rerun",
     )
     with create, st.form("create_user", clear_on_submit=False):
         feedback = FormFeedback()

@@ -25,11 +25,16 @@ if ctx.locality is None:
 
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
-    fs.flash(ctx)
+    # Confirmations go in containers drawn on every run, and the tabs are keyed: a confirmation
+    # coming or going must not move the tabs, or a save would throw the editor back to the
+    # first tab (and fold the form they were working in).
+    with st.container():
+        fs.flash(ctx)
     if view is None:
         fs.no_forum(ctx)
         st.stop()
-    fr.flash(ctx)
+    with st.container():
+        fr.flash(ctx)
     editor = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     st.caption(plain(view.name))
     fv.stage_header(ctx, view)
@@ -47,7 +52,9 @@ with guarded():
                 "decisions",
                 *(("setup",) if editor else ()),
             )
-        ]
+        ],
+        key="forum_tabs",
+        on_change="rerun",
     )
     with tabs[0]:
         fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))

@@ -16,7 +16,8 @@ if ctx.locality is None:
     st.stop()
 
 with guarded():
-    pw.flash(ctx)
+    with st.container():  # drawn every run: a confirmation coming or going moves nothing below
+        pw.flash(ctx)
     st.caption(plain(ctx.tr("people.intro", locality=ctx.locality.name(ctx.lang))))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     text = left.text_input(ctx.tr("people.search"), key="people_search")

@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.shell.context import PageContext
-from components.shell.feedback import show_error
 from employdash import people, users
-from employdash.errors import DomainError
 from employdash.people import SECTORS
 from employdash.users import UserRow
 
@@ -39,22 +38,29 @@ def table(ctx: PageContext, rows: list[people.PersonRow]) -> None:
 
 
 def person_fields(
-    ctx: PageContext, key: str, current: people.PersonRow | None = None
+    ctx: PageContext,
+    key: str,
+    current: people.PersonRow | None = None,
+    feedback: FormFeedback | None = None,
 ) -> people.PersonInput:
-    """The person's fields (inside a form); an organisation is picked or named new."""
+    """The person's fields (inside a form); an organisation is picked or named new. With
+    `feedback`, each field gets its slot for an error message right under it."""
+    fb = feedback or FormFeedback()
     orgs = {o.id: o.name for o in people.organisations(ctx.db, ctx.actor, ctx.locality_code)}
     full_name = st.text_input(
-        ctx.tr("people.col.name"),
+        required(ctx.tr("people.col.name")),
         current.full_name if current else "",
         max_chars=160,
         key=f"{key}_name",
     )
+    fb.field("full_name", ctx.tr("people.col.name"))
     job = st.text_input(
         ctx.tr("people.col.job_title"),
         (current.job_title or "") if current else "",
         max_chars=160,
         key=f"{key}_job",
     )
+    fb.field("job_title", ctx.tr("people.col.job_title"))
     choices = [None, NEW_ORG, *orgs]
     org = st.selectbox(
         ctx.tr("people.col.organisation"),
@@ -75,13 +81,15 @@ def person_fields(
         format_func=lambda s: ctx.tr(f"sector.{s}"),
         key=f"{key}_sector",
     )
-    left, right = st.columns(2)
-    email = left.text_input(
+    fb.field("sector", ctx.tr("people.org.sector"))
+    email = st.text_input(
         ctx.tr("people.col.email"), (current.email or "") if current else "", key=f"{key}_email"
     )
-    phone = right.text_input(
+    fb.field("email", ctx.tr("people.col.email"))
+    phone = st.text_input(
         ctx.tr("people.col.phone"), (current.phone or "") if current else "", key=f"{key}_phone"
     )
+    fb.field("phone", ctx.tr("people.col.phone"))
     return people.PersonInput(
         full_name,
         job,
@@ -102,25 +110,35 @@ def _duplicate_box(ctx: PageContext, key: str) -> bool:
 
 
 def create_form(ctx: PageContext, key: str = "person_new") -> None:
-    """A new person of the chosen locality (a likely duplicate needs a confirmation)."""
-    with st.form(key, clear_on_submit=False):
-        data = person_fields(ctx, key)
-        confirmed = _duplicate_box(ctx, key)
+    """A new person of the chosen locality (a likely duplicate needs a confirmation).
+
+    After a save the form starts empty for the next person: its widgets get new keys (a
+    browser keeps the values of widgets whose state was merely deleted). A refused save keeps
+    everything typed and shows the errors at the top and under each field."""
+    generation = int(st.session_state.get(f"{key}_gen", 0))
+    form_key = f"{key}_{generation}" if generation else key
+    with st.form(form_key, clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
+        data = person_fields(ctx, form_key, feedback=feedback)
+        confirmed = _duplicate_box(ctx, form_key)
         if st.form_submit_button(
             ctx.tr("people.create"), type="primary", icon=":material/person_add:"
         ):
-            try:
-                people.create_person(
-                    ctx.db, ctx.actor, ctx.locality_code, data, allow_duplicate=confirmed
-                )
-            except people.LikelyDuplicate:
-                st.session_state[f"{key}_dup"] = True
-                st.rerun()
-            except DomainError as exc:
-                show_error(exc)
-            else:
-                for k in [k for k in st.session_state if str(k).startswith(key)]:
+            saved = False
+            with handled(feedback):
+                try:
+                    people.create_person(
+                        ctx.db, ctx.actor, ctx.locality_code, data, allow_duplicate=confirmed
+                    )
+                    saved = True
+                except people.LikelyDuplicate:
+                    st.session_state[f"{form_key}_dup"] = True
+                    st.rerun()
+            if saved:
+                for k in [k for k in st.session_state if str(k).startswith(form_key)]:
                     del st.session_state[k]
+                st.session_state[f"{key}_gen"] = generation + 1
                 st.session_state["_people_flash"] = data.full_name
                 st.rerun()
 
@@ -138,27 +156,30 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
     row = by_id[pid]
     key = f"person_edit_{pid}_{row.version}"
     with st.form(key):
-        data = person_fields(ctx, key, row)
+        feedback = FormFeedback()
+        feedback.note()
+        data = person_fields(ctx, key, row, feedback)
         active = st.checkbox(ctx.tr("people.col.active"), row.active, key=f"{key}_active")
         confirmed = _duplicate_box(ctx, key)
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-            try:
-                people.update_person(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
-                    pid,
-                    row.version,
-                    data,
-                    active=active,
-                    allow_duplicate=confirmed,
-                )
-            except people.LikelyDuplicate:
-                st.session_state[f"{key}_dup"] = True
-                st.rerun()
-            except DomainError as exc:
-                show_error(exc)
-            else:
+            saved = False
+            with handled(feedback):
+                try:
+                    people.update_person(
+                        ctx.db,
+                        ctx.actor,
+                        ctx.locality_code,
+                        pid,
+                        row.version,
+                        data,
+                        active=active,
+                        allow_duplicate=confirmed,
+                    )
+                    saved = True
+                except people.LikelyDuplicate:
+                    st.session_state[f"{key}_dup"] = True
+                    st.rerun()
+            if saved:
                 st.session_state["_people_flash"] = data.full_name
                 st.rerun()
 
@@ -193,6 +214,8 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
     choices = {p.id: f"{p.full_name} · {p.organisation or ''}" for p in found}
     current = account.get("person_id")
     with st.form(f"link_{uid}_{account['version']}"):
+        feedback = FormFeedback()
+        feedback.note()
         options = [None, NEW_ORG, *choices]
         person = st.selectbox(
             ctx.tr("admin.users.person"),
@@ -206,14 +229,18 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
                 else choices[i]
             ),
         )
+        feedback.field("person", ctx.tr("admin.users.person"))
         new_name = st.text_input(
             ctx.tr("admin.users.person_new_name"), account["full_name"], max_chars=160
         )
+        feedback.field("full_name", ctx.tr("admin.users.person_new_name"))
         new_job = st.text_input(ctx.tr("people.col.job_title"), max_chars=160)
+        feedback.field("job_title", ctx.tr("people.col.job_title"))
         if st.form_submit_button(
             ctx.tr("admin.users.link"), type="primary", icon=":material/link:"
         ):
-            try:
+            saved = False
+            with handled(feedback):
                 if person == NEW_ORG:
                     person = people.create_person(
                         ctx.db,
@@ -222,8 +249,7 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
                         people.PersonInput(new_name, new_job, account.get("email") or ""),
                     )
                 users.link_person(ctx.db, ctx.actor, uid, account["version"], person)
-            except DomainError as exc:
-                show_error(exc)
-            else:
+                saved = True
+            if saved:
                 st.session_state["_people_flash"] = account["username"]
                 st.rerun()

@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -78,23 +79,34 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
         if r["team_id"] == data.team_id
     ]
     expected = list(dict.fromkeys([*data.attendance, *team_members]))
+    tasks = meeting_edits.meeting_tasks(ctx.db, ctx.actor, meeting_id)
     with (
         st.expander(ctx.tr("forum.meeting.correct"), icon=":material/edit:"),
         st.form(f"meeting_fix_{meeting_id}_{version}"),
     ):
-        held_on = st.date_input(ctx.tr("meet.date"), data.held_on, format="DD/MM/YYYY")
+        feedback = FormFeedback()
+        feedback.note()
+        held_on = st.date_input(required(ctx.tr("meet.date")), data.held_on, format="DD/MM/YYYY")
+        feedback.field("held_on", ctx.tr("meet.date"))
         present = st.multiselect(
             ctx.tr("forum.meeting.present"),
             expected,
             default=[p for p, v in data.attendance.items() if v],
             format_func=lambda i: people.get(i, str(i)),
         )
+        feedback.field("attendance", ctx.tr("forum.meeting.present"))
         guests = st.text_area(ctx.tr("meet.guests"), _guests(data), help=ctx.tr("meet.guests.help"))
+        feedback.field("guests", ctx.tr("meet.guests"))
         agenda = st.text_area(ctx.tr("meet.agenda"), "\n".join(data.agenda))
+        feedback.field("agenda", ctx.tr("meet.agenda"))
         issues = st.text_area(ctx.tr("meet.issues"), data.issues)
+        feedback.field("issues", ctx.tr("meet.issues"))
         decided = st.text_area(
             ctx.tr("meet.decisions"), "\n".join(data.decisions), help=ctx.tr("meet.decisions.help")
         )
+        feedback.field("decisions", ctx.tr("meet.decisions"))
+        edits = _task_fields(ctx, meeting_id, tasks, people)
+        feedback.field("tasks", ctx.tr("forum.meeting.tasks"))
         cols = st.columns(3)
         nexts = [
             col.date_input(
@@ -116,9 +128,59 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             data.issues = issues
             data.decisions = _lines(decided)
             data.next_dates = [d for d in nexts if isinstance(d, date)]
-            with guarded():
-                meeting_edits.correct_meeting(ctx.db, ctx.actor, meeting_id, version, data)
+            with handled(feedback):
+                meeting_edits.correct_meeting(
+                    ctx.db, ctx.actor, meeting_id, version, data, task_edits=edits
+                )
                 _done("forum.meeting.corrected")
+
+
+def _task_fields(
+    ctx: PageContext,
+    meeting_id: int,
+    tasks: list[meeting_edits.TaskCorrection],
+    people: dict[int, str],
+) -> list[meeting_edits.TaskCorrection]:
+    """The tasks the meeting created, each correctable (title, owner, due date) or cancelled.
+    Keys carry the task's version: a task saved elsewhere meanwhile comes back fresh."""
+    if not tasks:
+        return []
+    st.caption(ctx.tr("forum.meeting.tasks"))
+    owners: list[int | None] = [None, *people]
+    edits: list[meeting_edits.TaskCorrection] = []
+    for task in tasks:
+        key = f"meeting_fix_task_{meeting_id}_{task.task_id}_{task.version}"
+        if task.status == "cancelled":
+            st.text(f"{task.title} – {ctx.tr('task.status.cancelled')}")
+            continue
+        with st.container(border=True):
+            title = st.text_input(
+                required(ctx.tr("task.title")), task.title, max_chars=300, key=f"{key}_title"
+            )
+            left, mid, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+            owner = left.selectbox(
+                ctx.tr("task.owner"),
+                owners,
+                index=owners.index(task.owner_person_id) if task.owner_person_id in owners else 0,
+                format_func=lambda i: "—" if i is None else people.get(i, str(i)),
+                key=f"{key}_owner",
+            )
+            due = mid.date_input(
+                ctx.tr("task.due_date"), task.due_date, format="DD/MM/YYYY", key=f"{key}_due"
+            )
+            cancel = right.checkbox(ctx.tr("forum.meeting.task_cancel"), key=f"{key}_cancel")
+        edits.append(
+            meeting_edits.TaskCorrection(
+                task.task_id,
+                task.version,
+                title,
+                owner,
+                due if isinstance(due, date) else None,
+                task.status,
+                cancel,
+            )
+        )
+    return edits
 
 
 def delete_form(ctx: PageContext, meeting_id: int) -> None:

@@ -8,6 +8,8 @@ record as it was and as it became. The minutes are built from the record, so the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,10 +19,12 @@ from sqlalchemy.orm import Session
 from employdash import audit
 from employdash.access import Actor, Area, require_write
 from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.forum.meetings import MeetingInput, SaveMeeting
-from employdash.forum.tasks import new_task_row
+from employdash.forum.tasks import TASK_CANCELLED, new_task_row
 from employdash.handed_ids import in_locality, in_scope, locality_of
+from employdash.limits import clean_text
+from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
     Attendance,
@@ -30,6 +34,112 @@ from employdash.models.forum import (
     MeetingGuest,
     Task,
 )
+
+
+@dataclass
+class TaskCorrection:
+    """One task the meeting created, as the correction form shows it and saves it back.
+
+    `version` is the task's version when the form was opened: the task's UPDATE names it, so a
+    task changed meanwhile on the task page is refused, not overwritten. `cancel` cancels the
+    task (kept in the history, out of the counts), as a task decided by mistake is undone."""
+
+    task_id: int
+    version: int
+    title: str
+    owner_person_id: int | None = None
+    due_date: date | None = None
+    status: str = ""
+    cancel: bool = False
+
+
+TASK_FIELDS = ("title", "owner_person_id", "due_date", "status")
+
+
+def meeting_tasks(db: Database, actor: Actor, meeting_id: int) -> list[TaskCorrection]:
+    """The tasks a meeting created, oldest first, to be corrected with the meeting."""
+    with db.transaction() as s:
+        in_scope(s, actor, Meeting, meeting_id)
+        return [
+            TaskCorrection(t.id, t.version, t.title, t.owner_person_id, t.due_date, t.status)
+            for t in s.scalars(select(Task).where(Task.meeting_id == meeting_id).order_by(Task.id))
+        ]
+
+
+def _correct_tasks(
+    s: Session,
+    actor: Actor,
+    meeting_id: int,
+    locality_code: int,
+    edits: Sequence[TaskCorrection],
+) -> list[int]:
+    """Apply the corrections of the meeting's own tasks; returns the ids changed.
+
+    Each task must be one this meeting created; an owner must be a person of the meeting's
+    locality; each UPDATE names the version the form read. One audit row per changed task."""
+    changed: list[int] = []
+    for edit in edits:
+        task = s.get(Task, edit.task_id)
+        if task is None or task.meeting_id != meeting_id:
+            raise NotFound(f"task {edit.task_id}")
+        title = clean_text(edit.title, "task/title")
+        if not title:
+            raise ValidationError({"tasks": "validation.required"})
+        if edit.owner_person_id is not None:
+            in_locality(s, actor, Person, edit.owner_person_id, locality_code)
+        before = {f: getattr(task, f) for f in TASK_FIELDS}
+        after = {
+            **before,
+            "title": title,
+            "owner_person_id": edit.owner_person_id,
+            "due_date": edit.due_date,
+        }
+        if edit.cancel:
+            after["status"] = TASK_CANCELLED
+        if after == before:
+            continue
+        if task.version != edit.version:
+            raise StaleVersion(
+                {f: (before[f], after[f]) for f in TASK_FIELDS if before[f] != after[f]},
+                task.version,
+            )
+        if before["status"] == TASK_CANCELLED:
+            raise ValidationError({"tasks": "task.cancelled_locked"})
+        result = s.execute(
+            update(Task)
+            .where(
+                Task.id == edit.task_id,
+                Task.meeting_id == meeting_id,
+                Task.version == edit.version,
+            )
+            .values(
+                title=title,
+                owner_person_id=edit.owner_person_id,
+                due_date=edit.due_date,
+                status=after["status"],
+                version=edit.version + 1,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(result) != 1:
+            s.rollback()
+            current = s.scalar(select(Task.version).where(Task.id == edit.task_id))
+            raise StaleVersion({}, current or edit.version)
+        old, new = audit.changed_fields(before, after)
+        new["meeting_id"] = meeting_id
+        audit.record(
+            s,
+            actor,
+            "update",
+            "task",
+            edit.task_id,
+            before=old,
+            after=new,
+            locality_code=locality_code,
+        )
+        changed.append(edit.task_id)
+    return changed
 
 
 def _snapshot(s: Session, meeting: Meeting) -> dict[str, Any]:
@@ -67,14 +177,20 @@ def _stale(s: Session, meeting_id: int, version: int) -> StaleVersion:
 
 
 def correct_meeting(
-    db: Database, actor: Actor, meeting_id: int, version: int, data: MeetingInput
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    version: int,
+    data: MeetingInput,
+    task_edits: Sequence[TaskCorrection] = (),
 ) -> int:
     """Replace the meeting's record with `data` (as read at `version`); returns the new version.
 
     Attendance, guests, links and the agenda are replaced. Decisions are matched by text: one
     still listed keeps its state (closed stays closed), one removed is deleted, a new one is added.
-    `data.tasks` are tasks added by the correction; the tasks the meeting created are corrected on
-    the task page, where their own versions guard them.
+    `data.tasks` are tasks added by the correction. `task_edits` correct the tasks the meeting
+    created (title, owner, due date, or cancelled), each guarded by its own version and audited
+    as a task update; a task changed meanwhile refuses the whole correction.
     """
     require_write(actor, Area.FORUM, data.locality_code)
     with db.transaction() as s:
@@ -134,6 +250,7 @@ def correct_meeting(
         for text in dict.fromkeys(wanted):
             if text not in kept:
                 s.add(Decision(meeting_id=meeting_id, text=text, is_open=True))
+        corrected = _correct_tasks(s, actor, meeting_id, data.locality_code, task_edits)
         for values in data.tasks:
             s.add(Task(**new_task_row(forum.id, {"team_id": team.id, **values}, meeting_id)))
         s.flush()
@@ -142,6 +259,8 @@ def correct_meeting(
         old, new = audit.changed_fields(before, _snapshot(s, meeting_after))
         if data.tasks:
             new["tasks_added"] = [t["title"] for t in data.tasks]
+        if corrected:
+            new["tasks_corrected"] = corrected
         audit.record(
             s,
             actor,

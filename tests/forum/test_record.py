@@ -117,6 +117,68 @@ def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[st
         assert kept is not None and kept.is_open is False and kept.outcome == "Done"
 
 
+def test_correcting_the_tasks_a_meeting_created(db: Database, actors: dict[str, Actor]) -> None:
+    """Item 7: the correction edits the meeting's own tasks (title, owner, due date) or cancels
+    one; each task's version is checked and each change audited as a task update."""
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    data, version = meeting_edits.meeting_input(db, manager, mid)
+    first, second = meeting_edits.meeting_tasks(db, manager, mid)
+    owner = _person_of(db, SEDEROT)
+    first.title, first.owner_person_id = "Book the big hall", owner
+    first.due_date = HELD + timedelta(days=30)
+    second.cancel = True
+    meeting_edits.correct_meeting(db, manager, mid, version, data, task_edits=[first, second])
+    with db.transaction() as s:
+        fixed, cancelled = s.get_one(Task, first.task_id), s.get_one(Task, second.task_id)
+        assert (fixed.title, fixed.owner_person_id) == ("Book the big hall", owner)
+        assert fixed.due_date == HELD + timedelta(days=30)
+        assert fixed.version == first.version + 1
+        assert cancelled.status == "cancelled"
+    entry = _audits(db, "task", first.task_id)[-1]
+    assert entry.action == "update" and entry.after["title"] == "Book the big hall"
+    assert entry.locality_code == SEDEROT
+    assert _audits(db, "meeting", mid)[-1].after["tasks_corrected"] == [
+        first.task_id,
+        second.task_id,
+    ]
+
+
+def test_a_task_correction_checks_version_ownership_and_locality(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    data, version = meeting_edits.meeting_input(db, manager, mid)
+    task = meeting_edits.meeting_tasks(db, manager, mid)[0]
+    # the task changed on the task page since the form was opened: the whole correction refused
+    tasks.update_task(db, manager, task.task_id, task.version, {"progress": 50})
+    task.title = "Renamed in a stale form"
+    with pytest.raises(StaleVersion):
+        meeting_edits.correct_meeting(db, manager, mid, version, data, task_edits=[task])
+    task = meeting_edits.meeting_tasks(db, manager, mid)[0]
+    # an owner of the manager's other locality is refused
+    task.owner_person_id = _person_of(db, NETIVOT)
+    with pytest.raises(NotFound):
+        meeting_edits.correct_meeting(db, manager, mid, version, data, task_edits=[task])
+    # a task this meeting did not create is not this form's to correct
+    with db.transaction() as s:
+        other = s.scalars(
+            select(Task).where(Task.meeting_id.is_not(None), Task.meeting_id != mid)
+        ).first()
+    assert other is not None
+    foreign = meeting_edits.TaskCorrection(other.id, other.version, "Hijacked")
+    with pytest.raises(NotFound):
+        meeting_edits.correct_meeting(db, manager, mid, version, data, task_edits=[foreign])
+    task = meeting_edits.meeting_tasks(db, manager, mid)[0]
+    task.title = "  "
+    with pytest.raises(ValidationError):
+        meeting_edits.correct_meeting(db, manager, mid, version, data, task_edits=[task])
+    with db.transaction() as s:  # nothing of the refused corrections was kept
+        assert s.scalar(select(Meeting.version).where(Meeting.id == mid)) == version
+        assert s.get_one(Task, task.task_id).title != "Hijacked"
+
+
 def test_deleting_a_meeting_needs_a_reason_keeps_its_tasks_and_is_audited(
     db: Database, actors: dict[str, Actor]
 ) -> None:
