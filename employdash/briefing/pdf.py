@@ -11,7 +11,7 @@ import pandas as pd
 
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
-from employdash.i18n import fmt_date, fmt_month, t
+from employdash.i18n import fmt_date, fmt_month, fmt_percent, t
 from employdash.reports.pdf import FAMILY, Document, chart_png
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
@@ -110,6 +110,26 @@ def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
         f" · {t('brief.forum.overdue', lang)}: {forum.tasks_overdue} · "
         f"{t('brief.forum.next_meeting', lang)}: {meeting}"
     ]
+    # As on the screen: the mayor's approval of the work plan, then progress against the focus
+    # targets (one line, to keep the page to one A4 sheet), then the truly open decisions.
+    if forum.approval is not None:
+        approved = t(
+            "brief.forum.approved",
+            lang,
+            date=fmt_date(forum.approval.approved_on, lang),
+            who=forum.approval.approved_by,
+        )
+        lines.append(approved + (f" · {forum.approval.note}" if forum.approval.note else ""))
+    else:
+        lines.append(t("brief.forum.not_approved", lang))
+    targets = " · ".join(
+        f"{title}: "
+        + (fmt_percent(share, lang, 0) if share is not None else t("brief.forum.no_value", lang))
+        for title, share in forum.focus_progress
+    )
+    lines.append(
+        f"{t('brief.forum.targets', lang)}: {targets or t('brief.forum.no_targets', lang)}"
+    )
     lines += [
         f"{t('brief.section.decisions', lang)}: {d}"
         for d in list(dict.fromkeys(forum.open_decisions))[:3]

@@ -110,7 +110,9 @@ def _choose(page: Page, label: str, option: str) -> None:
 
 def _fill(page: Page, label: str, value: str) -> None:
     field = (
-        page.locator('[data-testid="stTextInput"], [data-testid="stTextArea"]')
+        page.locator(
+            '[data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stNumberInput"]'
+        )
         .filter(visible=True)
         .filter(has=_label(page, label))
         .locator("input, textarea")
