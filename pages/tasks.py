@@ -56,7 +56,9 @@ with guarded():
             ctx.tr("task.tab.timeline"),
             ctx.tr("task.tab.due"),
             ctx.tr("task.tab.all"),
-        ]
+        ],
+        key="tasks_tabs",  # a save's rerun keeps the manager on the tab they work in
+        on_change="rerun",
     )
     with tabs[0]:
         tw.board(ctx, rows)

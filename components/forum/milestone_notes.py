@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled
 from components.common.text import plain
 from components.forum.record import done
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.forum import milestones as ms_service
 from employdash.forum.milestones import NoteRow
 from employdash.forum.stages import ALL_MILESTONES
@@ -41,16 +41,19 @@ def form(ctx: PageContext, notes: dict[str, NoteRow]) -> None:
         )
         row = notes.get(key)
         with st.form(f"ms_note_{key}_{row.version if row else 0}"):
+            feedback = FormFeedback()
             note = st.text_area(ctx.tr("forum.ms.note"), (row.note or "") if row else "")
-            left, right = st.columns(2)
-            title = left.text_input(
+            feedback.field("note", ctx.tr("forum.ms.note"))
+            title = st.text_input(
                 ctx.tr("forum.ms.link_title"), (row.link_title or "") if row else "", max_chars=200
             )
-            url = right.text_input(
+            feedback.field("link_title", ctx.tr("forum.ms.link_title"))
+            url = st.text_input(
                 ctx.tr("forum.ms.link_url"), (row.link_url or "") if row else "", max_chars=500
             )
+            feedback.field("link_url", ctx.tr("forum.ms.link_url"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-                with guarded():
+                with handled(feedback):
                     ms_service.set_note(
                         ctx.db,
                         ctx.actor,

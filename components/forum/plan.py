@@ -9,6 +9,8 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
+from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -46,13 +48,19 @@ def focus_edit(ctx: PageContext, view: Overview) -> None:
                 focus_service.move_focus(ctx.db, ctx.actor, ctx.locality_code, fid, 1)
                 _done("common.saved")
         with st.form(f"focus_edit_{fid}_{focus['version']}"):
-            title = st.text_input(ctx.tr("forum.focus.title"), focus["title"], max_chars=200)
+            feedback = FormFeedback()
+            feedback.note()
+            title = st.text_input(
+                required(ctx.tr("forum.focus.title")), focus["title"], max_chars=200
+            )
+            feedback.field("title", ctx.tr("forum.focus.title"))
             description = st.text_area(
                 ctx.tr("forum.focus.description"), focus["description"] or ""
             )
+            feedback.field("description", ctx.tr("forum.focus.description"))
             retire = st.checkbox(ctx.tr("forum.focus.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-                with guarded():
+                with handled(feedback):
                     focus_service.update_focus(
                         ctx.db,
                         ctx.actor,
@@ -70,33 +78,40 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
     names = {f["id"]: f["title"] for f in view.focuses}
     with (
         st.expander(ctx.tr("forum.metric.manual"), icon=":material/edit_note:"),
-        st.form("metric_manual", clear_on_submit=True),
+        st.form(form_key("metric_manual")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         focus_id = st.selectbox(
-            ctx.tr("forum.col.focus"), list(names), format_func=lambda i: names[i]
+            required(ctx.tr("forum.col.focus")), list(names), format_func=lambda i: names[i]
         )
-        left, mid, right = st.columns([3, 1, 1])
-        name = left.text_input(ctx.tr("forum.metric.name"), max_chars=200)
-        unit = mid.text_input(ctx.tr("forum.metric.unit"), max_chars=20)
+        feedback.field("focus", ctx.tr("forum.col.focus"))
+        name = st.text_input(required(ctx.tr("forum.metric.name")), max_chars=200)
+        feedback.field("name", ctx.tr("forum.metric.name"))
+        left, right = st.columns(2)
+        unit = left.text_input(ctx.tr("forum.metric.unit"), max_chars=20)
         direction = right.selectbox(
-            ctx.tr("forum.metric.direction"),
+            required(ctx.tr("forum.metric.direction")),
             focus_service.DIRECTIONS,
             format_func=lambda d: ctx.tr(f"forum.metric.direction.{d}"),
         )
-        left, right = st.columns(2)
-        baseline = left.number_input(ctx.tr("forum.metric.baseline"), value=0.0)
-        baseline_date = right.date_input(
-            ctx.tr("forum.metric.baseline_date"), date.today(), format="DD/MM/YYYY"
+        feedback.field("direction", ctx.tr("forum.metric.direction"))
+        baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), value=0.0)
+        feedback.field("baseline", ctx.tr("forum.metric.baseline"))
+        baseline_date = st.date_input(
+            required(ctx.tr("forum.metric.baseline_date")), date.today(), format="DD/MM/YYYY"
         )
-        left, right = st.columns(2)
-        target = left.number_input(ctx.tr("forum.col.target"), value=0.0)
-        target_date = right.date_input(
-            ctx.tr("forum.metric.target_date"),
+        feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
+        target = st.number_input(required(ctx.tr("forum.col.target")), value=0.0)
+        feedback.field("target", ctx.tr("forum.col.target"))
+        target_date = st.date_input(
+            required(ctx.tr("forum.metric.target_date")),
             date(date.today().year + 1, 12, 31),
             format="DD/MM/YYYY",
         )
+        feedback.field("target_date", ctx.tr("forum.metric.target_date"))
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-            with guarded():
+            with handled(feedback):
                 focus_service.add_manual_metric(
                     ctx.db,
                     ctx.actor,
@@ -110,6 +125,7 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
                     target,
                     target_date,
                 )
+                renew("metric_manual")
                 _done("common.saved")
 
 
@@ -122,23 +138,39 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     if manual:
         with (
             st.expander(ctx.tr("forum.metric.enter"), icon=":material/add_chart:"),
-            st.form("metric_value", clear_on_submit=True),
+            st.form(form_key("metric_value")),
         ):
+            feedback = FormFeedback()
+            feedback.note()
             mid = st.selectbox(
-                ctx.tr("forum.metric.pick"),
+                required(ctx.tr("forum.metric.pick")),
                 list(manual),
                 format_func=lambda i: _metric_label(ctx, manual[i]),
             )
+            feedback.field("metric", ctx.tr("forum.metric.pick"))
             left, right = st.columns(2)
             period = left.date_input(
-                ctx.tr("forum.metric.period"), date.today().replace(day=1), format="DD/MM/YYYY"
+                required(ctx.tr("forum.metric.period")),
+                date.today().replace(day=1),
+                format="DD/MM/YYYY",
             )
-            value = right.number_input(ctx.tr("forum.metric.value"), value=0.0)
+            value = right.number_input(required(ctx.tr("forum.metric.value")), value=0.0)
+            left, right = st.columns(2)
+            with left:
+                feedback.field("period", ctx.tr("forum.metric.period"))
+            with right:
+                feedback.field("value", ctx.tr("forum.metric.value"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-                with guarded():
+                with handled(feedback):
                     focus_service.enter_value(
-                        ctx.db, ctx.actor, ctx.locality_code, mid, period.replace(day=1), value
+                        ctx.db,
+                        ctx.actor,
+                        ctx.locality_code,
+                        mid,
+                        period.replace(day=1) if isinstance(period, date) else period,
+                        value,
                     )
+                    renew("metric_value")
                     _done("common.saved")
     with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):
         mid = st.selectbox(
@@ -149,21 +181,27 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
         )
         m = by_id[mid]
         with st.form(f"metric_edit_{mid}_{m['version']}"):
-            left, right = st.columns(2)
-            baseline = left.number_input(
-                ctx.tr("forum.metric.baseline"), value=float(m["baseline"])
+            feedback = FormFeedback()
+            feedback.note()
+            baseline = st.number_input(
+                required(ctx.tr("forum.metric.baseline")), value=float(m["baseline"])
             )
-            baseline_date = right.date_input(
+            feedback.field("baseline", ctx.tr("forum.metric.baseline"))
+            baseline_date = st.date_input(
                 ctx.tr("forum.metric.baseline_date"), m["baseline_date"], format="DD/MM/YYYY"
             )
-            left, right = st.columns(2)
-            target = left.number_input(ctx.tr("forum.col.target"), value=float(m["target"]))
-            target_date = right.date_input(
-                ctx.tr("forum.metric.target_date"), m["target_date"], format="DD/MM/YYYY"
+            feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
+            target = st.number_input(required(ctx.tr("forum.col.target")), value=float(m["target"]))
+            feedback.field("target", ctx.tr("forum.col.target"))
+            target_date = st.date_input(
+                required(ctx.tr("forum.metric.target_date")),
+                m["target_date"],
+                format="DD/MM/YYYY",
             )
+            feedback.field("target_date", ctx.tr("forum.metric.target_date"))
             retire = st.checkbox(ctx.tr("forum.metric.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-                with guarded():
+                with handled(feedback):
                     focus_service.update_metric(
                         ctx.db,
                         ctx.actor,

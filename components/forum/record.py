@@ -12,8 +12,8 @@ import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
+from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.forum import decisions as decision_service
 from employdash.forum import meeting_edits, minutes
 from employdash.forum import meetings as meeting_service
@@ -189,9 +189,12 @@ def delete_form(ctx: PageContext, meeting_id: int) -> None:
         st.expander(ctx.tr("forum.meeting.delete"), icon=":material/delete:"),
         st.form(f"meeting_delete_{meeting_id}_{version}"),
     ):
-        reason = st.text_input(ctx.tr("forum.meeting.delete_reason"), max_chars=300)
+        feedback = FormFeedback()
+        feedback.note()
+        reason = st.text_input(required(ctx.tr("forum.meeting.delete_reason")), max_chars=300)
+        feedback.field("reason", ctx.tr("forum.meeting.delete_reason"))
         if st.form_submit_button(ctx.tr("forum.meeting.delete"), icon=":material/delete:"):
-            with guarded():
+            with handled(feedback):
                 meeting_edits.delete_meeting(
                     ctx.db, ctx.actor, ctx.locality_code, meeting_id, version, reason
                 )
@@ -235,21 +238,28 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
     by_id = {d.id: d for d in open_rows}
     with (
         st.expander(ctx.tr("forum.decision.close"), icon=":material/task_alt:"),
-        st.form("decision_close", clear_on_submit=True),
+        st.form(form_key("decision_close")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         picked = st.selectbox(
-            ctx.tr("forum.decision.pick"),
+            required(ctx.tr("forum.decision.pick")),
             list(by_id),
             format_func=lambda i: _decision_label(ctx, by_id[i]),
         )
-        on = st.date_input(ctx.tr("forum.decision.close_on"), date.today(), format="DD/MM/YYYY")
-        outcome = st.text_area(ctx.tr("forum.decision.outcome"))
+        on = st.date_input(
+            required(ctx.tr("forum.decision.close_on")), date.today(), format="DD/MM/YYYY"
+        )
+        feedback.field("closed_on", ctx.tr("forum.decision.close_on"))
+        outcome = st.text_area(required(ctx.tr("forum.decision.outcome")))
+        feedback.field("outcome", ctx.tr("forum.decision.outcome"))
         if st.form_submit_button(ctx.tr("forum.decision.close"), type="primary"):
             d = by_id[picked]
-            with guarded():
+            with handled(feedback):
                 decision_service.close_decision(
                     ctx.db, ctx.actor, ctx.locality_code, d.id, d.version, on, outcome
                 )
+                renew("decision_close")
                 _done("common.saved")
     people = {
         p["id"]: p["full_name"]
@@ -257,10 +267,12 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
     }
     with (
         st.expander(ctx.tr("forum.decision.make_task"), icon=":material/add_task:"),
-        st.form("decision_task", clear_on_submit=True),
+        st.form(form_key("decision_task")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         picked = st.selectbox(
-            ctx.tr("forum.decision.pick"),
+            required(ctx.tr("forum.decision.pick")),
             list(by_id),
             format_func=lambda i: _decision_label(ctx, by_id[i]),
             key="decision_task_pick",
@@ -268,10 +280,12 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         owner = st.selectbox(
             ctx.tr("task.owner"), [None, *people], format_func=lambda i: people.get(i, "—")
         )
+        feedback.field("owner_person_id", ctx.tr("task.owner"))
         due = st.date_input(ctx.tr("task.due_date"), None, format="DD/MM/YYYY")
+        feedback.field("due_date", ctx.tr("task.due_date"))
         if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
             d = by_id[picked]
-            with guarded():
+            with handled(feedback):
                 decision_service.decision_to_task(
                     ctx.db,
                     ctx.actor,
@@ -280,6 +294,7 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
                     d.version,
                     {"owner_person_id": owner, "due_date": due},
                 )
+                renew("decision_task")
                 _done("common.saved")
 
 
@@ -293,17 +308,22 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
     by_id = {r["membership_id"]: r for r in rows}
     with (
         st.expander(ctx.tr("forum.members.end"), icon=":material/person_remove:"),
-        st.form("member_end", clear_on_submit=True),
+        st.form(form_key("member_end")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         picked = st.selectbox(
-            ctx.tr("forum.members.pick"),
+            required(ctx.tr("forum.members.pick")),
             list(by_id),
             format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
         )
-        on = st.date_input(ctx.tr("forum.members.end_on"), date.today(), format="DD/MM/YYYY")
+        on = st.date_input(
+            required(ctx.tr("forum.members.end_on")), date.today(), format="DD/MM/YYYY"
+        )
+        feedback.field("ended_on", ctx.tr("forum.members.end_on"))
         if st.form_submit_button(ctx.tr("forum.members.end"), icon=":material/person_remove:"):
             row = by_id[picked]
-            with guarded():
+            with handled(feedback):
                 membership_service.end_membership(
                     ctx.db,
                     ctx.actor,
@@ -312,4 +332,5 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
                     row["membership_version"],
                     on,
                 )
+                renew("member_end")
                 _done("forum.members.ended")

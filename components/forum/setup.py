@@ -9,8 +9,9 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
+from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import setup as setup_service
 from employdash.forum import structure as forum_service
@@ -46,26 +47,30 @@ def no_forum(ctx: PageContext) -> None:
         return
     st.info(ctx.tr("forum.none.setup"), icon=":material/groups:")
     with st.form("forum_create"):
+        feedback = FormFeedback()
+        feedback.note()
         name = st.text_input(
-            ctx.tr("forum.setup.name"),
+            required(ctx.tr("forum.setup.name")),
             ctx.tr("forum.setup.default_name", locality=ctx.locality.name(ctx.lang))
             if ctx.locality
             else "",
             max_chars=200,
         )
-        left, right = st.columns(2)
-        started = left.date_input(
-            ctx.tr("forum.setup.started_on"), date.today(), format="DD/MM/YYYY"
+        feedback.field("name", ctx.tr("forum.setup.name"))
+        started = st.date_input(
+            required(ctx.tr("forum.setup.started_on")), date.today(), format="DD/MM/YYYY"
         )
-        stage = right.selectbox(
-            ctx.tr("forum.setup.stage"),
+        feedback.field("started_on", ctx.tr("forum.setup.started_on"))
+        stage = st.selectbox(
+            required(ctx.tr("forum.setup.stage")),
             (1, 2, 3),
             format_func=lambda n: f"{n}. {ctx.tr(f'forum.stage.{n}')}",
         )
+        feedback.field("stage", ctx.tr("forum.setup.stage"))
         if st.form_submit_button(
             ctx.tr("forum.setup.create"), type="primary", icon=":material/add:"
         ):
-            with guarded():
+            with handled(feedback):
                 setup_service.create_forum(
                     ctx.db, ctx.actor, ctx.locality_code, name, started, stage
                 )
@@ -86,27 +91,32 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
     if not people:
         st.info(ctx.tr("forum.setup.no_people"), icon=":material/contacts:")
         st.page_link("pages/people.py", label=ctx.tr("page.people"), icon=":material/contacts:")
-    with st.form("team_new", clear_on_submit=True):
+    with st.form(form_key("team_new")):
         st.markdown(f"**{ctx.tr('forum.setup.team_new')}**")
-        left, right = st.columns(2)
-        kind = left.selectbox(
-            ctx.tr("forum.setup.kind"),
+        feedback = FormFeedback()
+        feedback.note()
+        name = st.text_input(required(ctx.tr("forum.setup.team_name")), max_chars=200)
+        feedback.field("name", ctx.tr("forum.setup.team_name"))
+        kind = st.selectbox(
+            required(ctx.tr("forum.setup.kind")),
             TEAM_KINDS,
             format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
         )
-        name = right.text_input(ctx.tr("forum.setup.team_name"), max_chars=200)
-        left, right = st.columns(2)
-        lead = left.selectbox(
+        feedback.field("kind", ctx.tr("forum.setup.kind"))
+        lead = st.selectbox(
             ctx.tr("forum.setup.lead"), [None, *people], format_func=lambda i: people.get(i, "—")
         )
-        focus = right.selectbox(
+        feedback.field("lead", ctx.tr("forum.setup.lead"))
+        focus = st.selectbox(
             ctx.tr("forum.col.focus"), [None, *focuses], format_func=lambda i: focuses.get(i, "—")
         )
+        feedback.field("focus", ctx.tr("forum.col.focus"))
         if st.form_submit_button(ctx.tr("forum.setup.team_create"), icon=":material/group_add:"):
-            with guarded():
+            with handled(feedback):
                 setup_service.create_team(
                     ctx.db, ctx.actor, ctx.locality_code, kind, name, lead, focus
                 )
+                renew("team_new")
                 _done("forum.setup.team_created")
     teams = {t.id: t for t in setup_service.list_teams(ctx.db, ctx.actor, ctx.locality_code)}
     if teams:
@@ -122,7 +132,12 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             )
             team = teams[tid]
             with st.form(f"team_edit_{tid}_{team.version}"):
-                name = st.text_input(ctx.tr("forum.setup.team_name"), team.name, max_chars=200)
+                feedback = FormFeedback()
+                feedback.note()
+                name = st.text_input(
+                    required(ctx.tr("forum.setup.team_name")), team.name, max_chars=200
+                )
+                feedback.field("name", ctx.tr("forum.setup.team_name"))
                 lead_opts = [None, *people]
                 lead = st.selectbox(
                     ctx.tr("forum.setup.lead"),
@@ -141,7 +156,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                 )
                 active = st.checkbox(ctx.tr("forum.setup.active"), team.active)
                 if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-                    with guarded():
+                    with handled(feedback):
                         setup_service.update_team(
                             ctx.db,
                             ctx.actor,
@@ -159,9 +174,12 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
     with st.expander(ctx.tr("forum.setup.rename"), icon=":material/edit:"):
         version = setup_service.forum_version(ctx.db, ctx.actor, ctx.locality_code)
         with st.form(f"forum_rename_{version}"):
-            name = st.text_input(ctx.tr("forum.setup.name"), view.name, max_chars=200)
+            feedback = FormFeedback()
+            feedback.note()
+            name = st.text_input(required(ctx.tr("forum.setup.name")), view.name, max_chars=200)
+            feedback.field("name", ctx.tr("forum.setup.name"))
             if st.form_submit_button(ctx.tr("common.save")):
-                with guarded():
+                with handled(feedback):
                     setup_service.rename_forum(ctx.db, ctx.actor, ctx.locality_code, version, name)
                     _done("common.saved")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
 from employdash.forum.tasks import TaskRow
@@ -75,14 +75,17 @@ def manage(ctx: PageContext, task: TaskRow) -> None:
     """Managers: cancel a task (it stays in the history, out of the counts) or delete it."""
     with (
         st.expander(ctx.tr("task.manage"), icon=":material/cancel:"),
-        st.form(f"task_manage_{task['id']}_{task['version']}", clear_on_submit=True),
+        st.form(f"task_manage_{task['id']}_{task['version']}"),
     ):
-        reason = st.text_input(ctx.tr("task.reason"), max_chars=1000)
+        feedback = FormFeedback()
+        feedback.note()
+        reason = st.text_input(required(ctx.tr("task.reason")), max_chars=1000)
+        feedback.field("reason", ctx.tr("task.reason"))
         left, right = st.columns(2)
         cancel = left.form_submit_button(ctx.tr("task.cancel"), icon=":material/cancel:")
         remove = right.form_submit_button(ctx.tr("task.delete"), icon=":material/delete:")
         if cancel or remove:
-            with guarded():
+            with handled(feedback):
                 if cancel:
                     task_service.cancel_task(ctx.db, ctx.actor, task["id"], task["version"], reason)
                 else:

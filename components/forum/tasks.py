@@ -17,11 +17,13 @@ import streamlit as st
 
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.forum import task_notes
+from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
-from components.shell.feedback import guarded, show_error
-from employdash.errors import DomainError, StaleVersion
+from components.shell.feedback import show_error
+from employdash.errors import DomainError, StaleVersion, ValidationError
 from employdash.forum import tasks as task_service
 from employdash.forum.structure import PersonChoice, TeamRow
 from employdash.forum.tasks import TaskRow
@@ -175,7 +177,7 @@ def frame(ctx: PageContext, rows: list[TaskRow]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                ctx.tr("task/title"): r["title"],
+                ctx.tr("task.title"): r["title"],
                 ctx.tr("task.team"): r["team"] or "",
                 ctx.tr("task.owner"): r["owner"] or "",
                 ctx.tr("task.due_date"): r["due_date"],
@@ -293,7 +295,10 @@ def edit_form(
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
     with st.form(f"task_edit_{tid}_{task['version']}"):
-        title = st.text_input(ctx.tr("task/title"), task["title"], max_chars=300)
+        feedback = FormFeedback()
+        feedback.note()
+        title = st.text_input(required(ctx.tr("task.title")), task["title"], max_chars=300)
+        feedback.field("title", ctx.tr("task.title"))
         owner = st.selectbox(
             ctx.tr("task.owner"),
             [None, *names],
@@ -310,15 +315,18 @@ def edit_form(
             if task["team_id"] in team_names
             else 0,
         )
-        due = st.date_input(ctx.tr("task.due_date"), task["due_date"])
+        due = st.date_input(ctx.tr("task.due_date"), task["due_date"], format="DD/MM/YYYY")
         status = st.selectbox(
-            ctx.tr("task.status"),
+            required(ctx.tr("task.status")),
             TASK_STATUSES,
             index=TASK_STATUSES.index(task["status"]),
             format_func=lambda s: _status_label(ctx, s),
         )
+        feedback.field("status", ctx.tr("task.status"))
         progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
+        feedback.field("progress", ctx.tr("task.progress"))
         note = st.text_input(ctx.tr("task.note"), max_chars=4000)
+        feedback.field("note", ctx.tr("task.note"))
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             values = {
                 "title": title,
@@ -331,7 +339,13 @@ def edit_form(
             changed = {k: v for k, v in values.items() if v != _field(task, k)}
             if changed or note.strip():
                 _save(ctx, task, changed, note=note)
-                st.rerun()
+                refused = st.session_state.get(f"_task_error_{task['id']}")
+                if isinstance(refused, ValidationError):
+                    # Shown here, at the top and under the field, with everything typed kept.
+                    del st.session_state[f"_task_error_{task['id']}"]
+                    feedback.show(refused)
+                else:
+                    st.rerun()
     err = st.session_state.pop(f"_task_error_{task['id']}", None)
     if err:
         show_error(err)
@@ -343,17 +357,22 @@ def edit_form(
 def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow]) -> None:
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
-    with st.form("task_new", clear_on_submit=True):
-        title = st.text_input(ctx.tr("task/title"), max_chars=300)
+    with st.form(form_key("task_new")):
+        feedback = FormFeedback()
+        feedback.note()
+        title = st.text_input(required(ctx.tr("task.title")), max_chars=300)
+        feedback.field("title", ctx.tr("task.title"))
         owner = st.selectbox(
             ctx.tr("task.owner"), [None, *names], format_func=lambda i: names.get(i, "—")
         )
         team = st.selectbox(
             ctx.tr("task.team"), [None, *team_names], format_func=lambda i: team_names.get(i, "—")
         )
-        due = st.date_input(ctx.tr("task.due_date"), date.today() + timedelta(days=30))
+        due = st.date_input(
+            ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"
+        )
         if st.form_submit_button(ctx.tr("task.create"), icon=":material/add:"):
-            with guarded():
+            with handled(feedback):
                 task_service.create_task(
                     ctx.db,
                     ctx.actor,
@@ -366,4 +385,6 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
                         "focus_id": next((t["focus_id"] for t in teams if t["id"] == team), None),
                     },
                 )
-                st.success(ctx.tr("common.saved"))
+                renew("task_new")
+                st.session_state[FLASH] = title
+                st.rerun()

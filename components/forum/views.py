@@ -14,8 +14,11 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.forum import milestone_notes
+from components.forum.forms import form_key, renew
+from components.forum.record import done as saved
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -355,14 +358,19 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
     """Editors: add a strategic focus, and a success metric on an outcome indicator."""
     with (
         st.expander(ctx.tr("forum.focus.add"), icon=":material/add:"),
-        st.form("focus_new", clear_on_submit=True),
+        st.form(form_key("focus_new")),
     ):
-        title = st.text_input(ctx.tr("forum.focus.title"), max_chars=200)
+        feedback = FormFeedback()
+        feedback.note()
+        title = st.text_input(required(ctx.tr("forum.focus.title")), max_chars=200)
+        feedback.field("title", ctx.tr("forum.focus.title"))
         description = st.text_area(ctx.tr("forum.focus.description"))
+        feedback.field("description", ctx.tr("forum.focus.description"))
         if st.form_submit_button(ctx.tr("common.save")):
-            with guarded():
+            with handled(feedback):
                 forum_service.create_focus(ctx.db, ctx.actor, ctx.locality_code, title, description)
-                st.rerun()
+                renew("focus_new")
+                saved("common.saved")
     if not view.focuses:
         return
     choices = forum_service.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
@@ -370,26 +378,36 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
     focus_names = {f["id"]: f["title"] for f in view.focuses}
     with (
         st.expander(ctx.tr("forum.metric.add"), icon=":material/add_chart:"),
-        st.form("metric_new", clear_on_submit=True),
+        st.form(form_key("metric_new")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         focus_id = st.selectbox(
-            ctx.tr("forum.col.focus"), list(focus_names), format_func=lambda i: focus_names[i]
+            required(ctx.tr("forum.col.focus")),
+            list(focus_names),
+            format_func=lambda i: focus_names[i],
         )
+        feedback.field("focus", ctx.tr("forum.col.focus"))
         code = st.selectbox(
-            ctx.tr("forum.col.indicator"), list(names), format_func=lambda c: names[c]
+            required(ctx.tr("forum.col.indicator")), list(names), format_func=lambda c: names[c]
         )
-        left, right = st.columns(2)
-        baseline = left.number_input(ctx.tr("forum.metric.baseline"), format="%.4f")
-        since = right.date_input(
-            ctx.tr("forum.metric.baseline_date"), date.today(), format="DD/MM/YYYY"
+        feedback.field("indicator", ctx.tr("forum.col.indicator"))
+        baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), format="%.4f")
+        feedback.field("baseline", ctx.tr("forum.metric.baseline"))
+        since = st.date_input(
+            required(ctx.tr("forum.metric.baseline_date")), date.today(), format="DD/MM/YYYY"
         )
-        left, right = st.columns(2)
-        target = left.number_input(ctx.tr("forum.col.target"), format="%.4f")
-        due = right.date_input(
-            ctx.tr("forum.metric.target_date"), date(date.today().year + 1, 12, 31)
+        feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
+        target = st.number_input(required(ctx.tr("forum.col.target")), format="%.4f")
+        feedback.field("target", ctx.tr("forum.col.target"))
+        due = st.date_input(
+            required(ctx.tr("forum.metric.target_date")),
+            date(date.today().year + 1, 12, 31),
+            format="DD/MM/YYYY",
         )
+        feedback.field("target_date", ctx.tr("forum.metric.target_date"))
         if st.form_submit_button(ctx.tr("common.save")):
-            with guarded():
+            with handled(feedback):
                 forum_service.add_metric(
                     ctx.db,
                     ctx.actor,
@@ -401,7 +419,8 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
                     due,
                     baseline_date=since,
                 )
-                st.rerun()
+                renew("metric_new")
+                saved("common.saved")
 
 
 def member_form(ctx: PageContext, view: Overview) -> None:
@@ -410,26 +429,32 @@ def member_form(ctx: PageContext, view: Overview) -> None:
     teams = {t["id"]: t for t in view.teams}
     with (
         st.expander(ctx.tr("forum.members.add"), icon=":material/person_add:"),
-        st.form("member_new", clear_on_submit=True),
+        st.form(form_key("member_new")),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         team = st.selectbox(
-            ctx.tr("forum.col.team"),
+            required(ctx.tr("forum.col.team")),
             list(teams),
             format_func=lambda i: f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}",
         )
+        feedback.field("team", ctx.tr("forum.col.team"))
         person = st.selectbox(
-            ctx.tr("forum.col.name"),
+            required(ctx.tr("forum.col.name")),
             list(people),
             format_func=lambda i: f"{people[i]['full_name']} – {people[i]['organisation'] or ''}",
         )
+        feedback.field("person", ctx.tr("forum.col.name"))
         role = st.selectbox(
-            ctx.tr("forum.col.role"),
+            required(ctx.tr("forum.col.role")),
             FORUM_ROLES,
             index=FORUM_ROLES.index("member"),
             format_func=lambda r: ctx.tr(f"forum.role.{r}"),
         )
+        feedback.field("role", ctx.tr("forum.col.role"))
         st.caption(ctx.tr("forum.members.not_listed"))
         if st.form_submit_button(ctx.tr("common.save")):
-            with guarded():
+            with handled(feedback):
                 forum_service.add_member(ctx.db, ctx.actor, ctx.locality_code, team, person, role)
-                st.rerun()
+                renew("member_new")
+                saved("forum.members.added")
