@@ -129,14 +129,16 @@ with guarded():
             key="edit_pick",
         )
         with st.form("edit_user"):
-            form = _user_fields(f"edit_{chosen}", by_id[chosen])
+            edit_feedback = FormFeedback()
+            edit_feedback.note()
+            form = _user_fields(f"edit_{chosen}", by_id[chosen], edit_feedback)
             active = st.checkbox(
                 ctx.tr("admin.users.active"),
                 value=by_id[chosen]["active"],
                 key=f"edit_{chosen}_active",
             )
             if st.form_submit_button(ctx.tr("common.save")):
-                with guarded():
+                with handled(edit_feedback):
                     users.update_user(ctx.db, ctx.actor, chosen, form, active)
                     st.success(ctx.tr("admin.users.updated"))
     with link:
@@ -149,10 +151,13 @@ with guarded():
             key="reset_pick",
         )
         with st.form("reset_password"):
+            reset_feedback = FormFeedback()
+            reset_feedback.note()
             new_password = st.text_input(
-                ctx.tr("admin.users.new_password"), type="password", key="reset_pw"
+                required(ctx.tr("admin.users.new_password")), type="password", key="reset_pw"
             )
+            reset_feedback.field("password", ctx.tr("admin.users.new_password"))
             if st.form_submit_button(ctx.tr("common.save")):
-                with guarded():
+                with handled(reset_feedback):
                     users.reset_password(ctx.db, ctx.actor, chosen_reset, new_password)
                     st.success(ctx.tr("admin.users.password_reset"))

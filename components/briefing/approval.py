@@ -11,8 +11,8 @@ from datetime import date
 import streamlit as st
 
 from components.common.cache import clear_area
+from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.briefing.build import Briefing
 from employdash.forum import approval
@@ -27,13 +27,19 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
         return
     with (
         st.expander(ctx.tr("brief.approve.title"), icon=":material/verified:"),
-        st.form("plan_approve", clear_on_submit=True),
+        st.form(f"plan_approve_{st.session_state.get(FLASH + '_n', 0)}"),
     ):
-        on = st.date_input(ctx.tr("brief.approve.on"), date.today(), format="DD/MM/YYYY")
+        feedback = FormFeedback()
+        feedback.note()
+        on = st.date_input(required(ctx.tr("brief.approve.on")), date.today(), format="DD/MM/YYYY")
+        feedback.field("approved_on", ctx.tr("brief.approve.on"))
         note = st.text_area(ctx.tr("brief.approve.note"), max_chars=2000)
+        feedback.field("note", ctx.tr("brief.approve.note"))
         if st.form_submit_button(ctx.tr("brief.approve.button"), type="primary"):
-            with guarded():
+            with handled(feedback):
                 approval.approve_plan(ctx.db, ctx.actor, ctx.locality_code, on, note)
                 clear_area(Area.BRIEFING)  # the cached briefing must show the new approval
                 st.session_state[FLASH] = True
+                # a new form key: the next approval starts empty
+                st.session_state[FLASH + "_n"] = st.session_state.get(FLASH + "_n", 0) + 1
                 st.rerun()

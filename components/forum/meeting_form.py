@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, required
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
-from employdash.errors import DomainError
+from employdash.errors import DomainError, ValidationError
 from employdash.forum import meetings
 from employdash.forum.stages import MEETING_OUTLINE
 from employdash.forum.structure import MemberRow, PersonChoice, TeamRow
@@ -218,18 +219,29 @@ def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
 
 def _quick_add(ctx: PageContext, labels: dict[str, int], edited: pd.DataFrame) -> None:
     """A one-line add for phones and for speed; it merges the table's edits first."""
-    with st.form(fkey("quick_form"), clear_on_submit=True, border=False):
+    # A new key after each add empties the row; a refused add (no title) keeps what was typed.
+    gen = int(st.session_state.get(fkey("quick_gen"), 0))
+    with st.form(fkey(f"quick_form_{gen}"), border=False):
+        feedback = FormFeedback()
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
-        title = c1.text_input(ctx.tr("task/title"), key=fkey("quick_title"))
-        owner = c2.selectbox(ctx.tr("task.owner"), ["", *labels], key=fkey("quick_owner"))
+        title = c1.text_input(required(ctx.tr("task.title")), key=fkey(f"quick_title_{gen}"))
+        owner = c2.selectbox(ctx.tr("task.owner"), ["", *labels], key=fkey(f"quick_owner_{gen}"))
         due = c3.date_input(
-            ctx.tr("task.due_date"), date.today() + timedelta(days=30), key=fkey("quick_due")
+            ctx.tr("task.due_date"),
+            date.today() + timedelta(days=30),
+            format="DD/MM/YYYY",
+            key=fkey(f"quick_due_{gen}"),
         )
-        if c4.form_submit_button(ctx.tr("meet.task.add"), icon=":material/add:") and title:
-            row = pd.DataFrame([{"title": title, "owner": owner, "due": due}])
-            st.session_state[fkey("tasks_base")] = pd.concat([edited, row], ignore_index=True)
-            st.session_state.pop(fkey("tasks_editor"), None)
-            st.rerun()
+        feedback.field("title", ctx.tr("task.title"))
+        if c4.form_submit_button(ctx.tr("meet.task.add"), icon=":material/add:"):
+            if not title.strip():
+                feedback.show(ValidationError({"title": "validation.required"}))
+            else:
+                row = pd.DataFrame([{"title": title, "owner": owner, "due": due}])
+                st.session_state[fkey("tasks_base")] = pd.concat([edited, row], ignore_index=True)
+                st.session_state.pop(fkey("tasks_editor"), None)
+                st.session_state[fkey("quick_gen")] = gen + 1
+                st.rerun()
 
 
 def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
@@ -242,7 +254,7 @@ def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
         hide_index=True,
         column_config={
             "title": st.column_config.TextColumn(
-                ctx.tr("task/title"), required=True, max_chars=300, width="large"
+                ctx.tr("task.title"), required=True, max_chars=300, width="large"
             ),
             "owner": st.column_config.SelectboxColumn(ctx.tr("task.owner"), options=list(labels)),
             "due": st.column_config.DateColumn(ctx.tr("task.due_date")),
