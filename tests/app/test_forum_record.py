@@ -13,7 +13,7 @@ from employdash.forum import decisions
 from employdash.forum import structure as forum_service
 from employdash.forum import tasks as task_service
 from employdash.models import AuditEntry
-from employdash.models.forum import Attendance, Meeting
+from employdash.models.forum import Attendance, Meeting, Task
 from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
 
@@ -57,7 +57,7 @@ def test_manager_deletes_a_meeting_with_a_reason(app_db: str) -> None:
     with db.transaction() as s:
         version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
     form = f"meeting_delete_{mid}_{version}"
-    next(t for t in at.text_input if t.label == "סיבת המחיקה").set_value("נרשם פעמיים")
+    next(t for t in at.text_input if t.label == "סיבת המחיקה *").set_value("נרשם פעמיים")
     _submit(at, form, "מחיקת המפגש")
     with db.transaction() as s:
         assert s.get(Meeting, mid) is None
@@ -85,9 +85,10 @@ def test_manager_closes_a_decision_with_an_outcome(app_db: str) -> None:
     before = decisions.list_decisions(db, manager, SEDEROT, open_only=True)
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
     assert f"Open decisions ({len(before)})" in texts(at)
-    picked = int(next(s for s in at.selectbox if s.label == "Decision").value)
-    next(t for t in at.text_area if t.label == "Outcome").set_value("The youth team met")
+    picked = int(next(s for s in at.selectbox if s.label == "Decision *").value)
+    next(t for t in at.text_area if t.label == "Outcome *").set_value("The youth team met")
     _submit(at, "decision_close", "Close the decision")
+    assert "Saved" in texts(at)
     after = decisions.list_decisions(db, manager, SEDEROT, open_only=True)
     assert picked not in {d.id for d in after} and len(after) == len(before) - 1
 
@@ -96,7 +97,7 @@ def test_manager_ends_a_membership(app_db: str) -> None:
     db = Database(app_db)
     manager = load_actor(db, "manager")
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
-    picked = int(next(s for s in at.selectbox if s.label == "Team member").value)
+    picked = int(next(s for s in at.selectbox if s.label == "Team member *").value)
     _submit(at, "member_end", "End a team membership")
     assert "Membership ended" in texts(at)
     ids = {r["membership_id"] for r in forum_service.members(db, manager, SEDEROT, date.today())}
@@ -109,7 +110,131 @@ def test_manager_cancels_a_task_with_a_reason(app_db: str) -> None:
     task_id = int(at.selectbox(key="task_edit_pick").value)
     db = Database(app_db)
     version = task_service.get_task(db, load_actor(db, "manager"), task_id)["version"]
-    next(t for t in at.text_input if t.label == "Reason").set_value("No longer needed")
+    next(t for t in at.text_input if t.label == "Reason *").set_value("No longer needed")
     _submit(at, f"task_manage_{task_id}_{version}", "Cancel the task (kept in history)")
     row = task_service.get_task(db, load_actor(db, "manager"), task_id)
     assert row["status"] == "cancelled", texts(at)
+
+
+# --- correcting the tasks a meeting created (issue 10, item 7) ----------------------------------
+
+
+def test_manager_corrects_a_task_the_meeting_created(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    mid = _picked_meeting(at)
+    db = Database(app_db)
+    with db.transaction() as s:
+        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        task = s.scalars(select(Task).where(Task.meeting_id == mid).order_by(Task.id)).first()
+    assert task is not None, "the seeded meeting created tasks"
+    key = f"meeting_fix_task_{mid}_{task.id}_{task.version}"
+    at.text_input(key=f"{key}_title").set_value("Book the big hall")
+    _submit(at, f"meeting_fix_{mid}_{version}", "Save")
+    assert "The meeting was corrected" in texts(at)
+    with db.transaction() as s:
+        fixed = s.get_one(Task, task.id)
+        assert (fixed.title, fixed.version) == ("Book the big hall", task.version + 1)
+
+
+# --- form feedback: a refused save is summarised on top, shown at the field, nothing lost ---------
+
+
+def _refused(at: AppTest, field: str) -> None:
+    errors = [str(e.value) for e in at.error]
+    summaries = [i for i, e in enumerate(errors) if e.startswith("**The form was not saved")]
+    assert len(summaries) == 1, errors  # (other errors on the page are the health warnings)
+    first = summaries[0]
+    assert f"- {field}: " in errors[first]
+    assert any(e.startswith(f"{field}: ") for e in errors[first + 1 :]), errors
+
+
+def test_a_team_without_a_name_is_refused_at_the_field(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    # the name is left empty
+    _submit(at, "team_new", "Add the team")
+    _refused(at, "Team name")
+
+
+def test_a_focus_without_a_title_keeps_its_description(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    description = next(t for t in at.text_area if t.form_id == "focus_new")
+    description.set_value("Young people into first jobs")
+    _submit(at, "focus_new", "Save")
+    _refused(at, "Focus title")
+    assert next(t for t in at.text_area if t.form_id == "focus_new").value == (
+        "Young people into first jobs"
+    )
+
+
+def test_a_manual_metric_without_a_name_keeps_its_unit(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    unit = next(t for t in at.text_input if t.form_id == "metric_manual" and t.label == "Unit")
+    unit.set_value("people")
+    _submit(at, "metric_manual", "Save")
+    _refused(at, "Metric name")
+    unit = next(t for t in at.text_input if t.form_id == "metric_manual" and t.label == "Unit")
+    assert unit.value == "people"
+
+
+def test_closing_a_decision_without_an_outcome_is_refused_at_the_field(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT)
+    _submit(at, "decision_close", "סגירת החלטה")
+    errors = [str(e.value) for e in at.error]
+    assert any(e.startswith("**הטופס לא נשמר") for e in errors), errors
+
+
+def test_deleting_a_meeting_without_a_reason_is_refused_at_the_field(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    mid = _picked_meeting(at)
+    db = Database(app_db)
+    with db.transaction() as s:
+        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+    _submit(at, f"meeting_delete_{mid}_{version}", "Delete the meeting")
+    _refused(at, "Reason for deleting")
+    with db.transaction() as s:
+        assert s.get(Meeting, mid) is not None
+
+
+def test_a_meeting_correction_with_an_empty_task_title_keeps_the_rest(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    mid = _picked_meeting(at)
+    db = Database(app_db)
+    with db.transaction() as s:
+        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        task = s.scalars(select(Task).where(Task.meeting_id == mid).order_by(Task.id)).first()
+    assert task is not None
+    form = f"meeting_fix_{mid}_{version}"
+    at.text_input(key=f"meeting_fix_task_{mid}_{task.id}_{task.version}_title").set_value(" ")
+    issues = next(t for t in at.text_area if t.form_id == form and t.label == "Issues discussed")
+    issues.set_value("Typed before the refusal")
+    _submit(at, form, "Save")
+    _refused(at, "Tasks decided in the meeting")
+    issues = next(t for t in at.text_area if t.form_id == form and t.label == "Issues discussed")
+    assert issues.value == "Typed before the refusal"
+    with db.transaction() as s:
+        assert s.scalar(select(Meeting.version).where(Meeting.id == mid)) == version
+
+
+def test_a_new_task_without_a_title_is_refused_and_a_cancel_needs_a_reason(app_db: str) -> None:
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    _submit(at, "task_new", "New task")
+    _refused(at, "Task")
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    task_id = int(at.selectbox(key="task_edit_pick").value)
+    db = Database(app_db)
+    version = task_service.get_task(db, load_actor(db, "manager"), task_id)["version"]
+    _submit(at, f"task_manage_{task_id}_{version}", "Cancel the task (kept in history)")
+    _refused(at, "Reason")
+
+
+def test_the_mayors_approval_in_the_future_is_refused_at_the_date(app_db: str) -> None:
+    at = app_as("mayor", page="pages/briefing.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    on = next(d for d in at.date_input if d.form_id.startswith("plan_approve"))
+    on.set_value(date.today().replace(year=date.today().year + 1))
+    note = next(t for t in at.text_area if t.form_id.startswith("plan_approve"))
+    note.set_value("Approved at the council")
+    _submit(at, "plan_approve", "Approve the plan")
+    _refused(at, "Approved on")
+    note = next(t for t in at.text_area if t.form_id.startswith("plan_approve"))
+    assert note.value == "Approved at the council"

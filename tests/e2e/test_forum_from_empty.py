@@ -132,6 +132,11 @@ def _expand(page: Page, label: str) -> None:
     """Open the expander `label` (left as it is when a save kept it open)."""
     expander = page.locator('[data-testid="stExpander"] details').filter(visible=True)
     expander = expander.filter(has=page.locator("summary", has_text=label)).last
+    try:
+        expander.wait_for(timeout=15_000)
+    except PlaywrightTimeout:
+        screenshot(page, "debug_expand")
+        raise
     if expander.get_attribute("open") is None:
         expander.locator("summary").first.click()
         wait_idle(page)
