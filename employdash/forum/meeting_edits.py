@@ -21,12 +21,13 @@ from employdash.access import Actor, Area, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.forum.meetings import MeetingInput, SaveMeeting
-from employdash.forum.tasks import TASK_CANCELLED, new_task_row
+from employdash.forum.tasks import new_task_row
 from employdash.handed_ids import in_locality, in_scope, locality_of
 from employdash.limits import clean_text
 from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
+    TASK_CANCELLED,
     Attendance,
     Decision,
     Meeting,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from tests.support.apptest import app_as, texts
 
 
@@ -41,3 +43,55 @@ def test_audit_log_lists_logins_in_hebrew(app_db: str) -> None:
     at = app_as("admin", page="pages/audit.py")
     assert not at.exception
     assert "יומן ביקורת" in texts(at)
+
+
+# --- the people register's form (issue 10, item 1; issue 13, item 7) ------------------------------
+
+
+def _refused(at: AppTest, field: str) -> None:
+    errors = [str(e.value) for e in at.error]
+    summaries = [i for i, e in enumerate(errors) if e.startswith("**The form was not saved")]
+    assert len(summaries) == 1, errors
+    assert f"- {field}: " in errors[summaries[0]]
+    assert any(e.startswith(f"{field}: ") for e in errors[summaries[0] + 1 :]), errors
+
+
+def test_the_people_form_starts_empty_for_the_next_person(app_db: str) -> None:
+    at = app_as("manager", page="pages/people.py", lang="en", locality=1031)
+    assert not at.exception, at.exception
+    at.text_input(key="person_new_name").input("Dana Levi")
+    at.text_input(key="person_new_job").input("Coordinator")
+    at.text_input(key="person_new_phone").input("050-1234567")
+    next(b for b in at.button if b.label == "Add a person").click().run()
+    assert not at.exception, at.exception
+    assert "Saved: Dana Levi" in texts(at)
+    # the form is drawn anew (new keys): every field empty, ready for the next person
+    form = [t for t in at.text_input if t.key and t.key.startswith("person_new_")]
+    assert form and all(t.value == "" for t in form), [(t.key, t.value) for t in form]
+    assert not any(t.key in ("person_new_name", "person_new_job") for t in form)
+    assert "Dana Levi" in " ".join(at.dataframe[0].value.iloc[:, 0].astype(str))
+
+
+def test_a_refused_person_keeps_what_was_typed(app_db: str) -> None:
+    at = app_as("manager", page="pages/people.py", lang="en", locality=1031)
+    at.text_input(key="person_new_name").input("Dana Levi")
+    at.text_input(key="person_new_email").input("not-an-address")
+    next(b for b in at.button if b.label == "Add a person").click().run()
+    assert not at.exception, at.exception
+    _refused(at, "Email")
+    assert at.text_input(key="person_new_name").value == "Dana Levi"
+    assert at.text_input(key="person_new_email").value == "not-an-address"
+    assert "Full name *" in [t.label for t in at.text_input]  # the required mark
+
+
+def test_editing_a_user_or_a_password_is_refused_at_the_field(app_db: str) -> None:
+    at = app_as("admin", page="pages/admin_users.py", lang="en")
+    chosen = at.selectbox(key="edit_pick").value
+    at.text_input(key=f"edit_{chosen}_name").set_value("")
+    next(b for b in at.button if b.form_id == "edit_user").click().run()
+    assert not at.exception, at.exception
+    _refused(at, "Full name")
+    at = app_as("admin", page="pages/admin_users.py", lang="en")
+    at.text_input(key="reset_pw").set_value("short")
+    next(b for b in at.button if b.form_id == "reset_password").click().run()
+    _refused(at, "New password")
