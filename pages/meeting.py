@@ -21,7 +21,7 @@ if ctx.locality is None:
 with guarded():
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None or not view.teams:
-        fs.lead_to_setup(ctx)
+        fs.lead_to_setup(ctx, no_teams=view is not None)
         st.stop()
     saved = mf.saved_notice(ctx)
     if saved:

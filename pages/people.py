@@ -33,7 +33,10 @@ with guarded():
     else:
         st.info(ctx.tr("people.no_match"))
     if editor:
-        with st.expander(ctx.tr("people.create"), icon=":material/person_add:", expanded=not rows):
+        # Open on an empty register, and kept open once someone was added in this session
+        # (the form is cleared and waits for the next person).
+        adding = not rows or "person_new_gen" in st.session_state
+        with st.expander(ctx.tr("people.create"), icon=":material/person_add:", expanded=adding):
             pw.create_form(ctx)
         if rows:
             with st.expander(ctx.tr("people.edit"), icon=":material/edit:"):

@@ -184,13 +184,20 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                     _done("common.saved")
 
 
-def lead_to_setup(ctx: PageContext) -> None:
-    """The empty state of the forum's other pages: where the forum is set up, or whom to ask."""
+def lead_to_setup(ctx: PageContext, no_teams: bool = False) -> None:
+    """The empty state of the forum's other pages: where the forum is set up, or whom to ask.
+    `no_teams`: the forum exists but has no team yet (a meeting is a team's meeting)."""
     if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
-        st.info(ctx.tr("forum.none.go_setup"), icon=":material/groups:")
+        st.info(
+            ctx.tr("forum.none.go_teams" if no_teams else "forum.none.go_setup"),
+            icon=":material/groups:",
+        )
         st.page_link("pages/forum.py", label=ctx.tr("page.forum"), icon=":material/groups:")
     else:
-        st.info(ctx.tr("forum.none.readonly"), icon=":material/groups:")
+        st.info(
+            ctx.tr("forum.none.teams_readonly" if no_teams else "forum.none.readonly"),
+            icon=":material/groups:",
+        )
 
 
 def unlinked_account(ctx: PageContext) -> None:

@@ -118,7 +118,11 @@ def _fill(page: Page, label: str, value: str) -> None:
         .locator("input, textarea")
         .first
     )
-    field.fill(value)
+    try:
+        field.fill(value, timeout=15_000)
+    except PlaywrightTimeout:
+        screenshot(page, "debug_fill")
+        raise
     field.press("Tab")
 
 
@@ -165,9 +169,8 @@ def _both_languages(page: Page, name: str) -> None:
 
 
 def _add_person(page: Page, name: str, organisation: str, job: str) -> None:
-    # The form starts open on an empty register and folded once someone is listed.
-    if not page.get_by_role("button", name="Add a person").filter(visible=True).count():
-        _expand(page, "Add a person")
+    # The form starts open on an empty register and stays open while people are being added.
+    _expand(page, "Add a person")
     _fill(page, "Full name", name)
     # (the job title is left out: the search box's label also contains "job title")
     _choose(page, "Organisation", "A new organisation")
