@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
-from employdash.db import Database
+from employdash import users
+from employdash.db import Database, get_database, migrate
 from employdash.forum import meetings
 from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
+from employdash.seed import seed_reference
 from employdash.users import load_actor
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, reset_caches, texts
 
 SEDEROT = 1031
 SNAPSHOT = ("צילום מצב לרבעון", "Take the quarter's snapshot")
@@ -168,3 +174,60 @@ def test_opening_the_form_without_typing_leaves_no_draft(app_db: str) -> None:
     assert meetings.load_draft(db, load_actor(db, "manager"), SEDEROT) is None
     at.text_area(key="meet_issues").input("נפתח הדיון").run()
     assert meetings.load_draft(db, load_actor(db, "manager"), SEDEROT)["issues"] == "נפתח הדיון"
+
+
+# --- an empty production database (issue 10, item 11): every page says what to do next ----------
+
+
+@pytest.fixture
+def empty_prod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """DEMO_MODE=false: reference data, an administrator, a mayor and a member (not linked)."""
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DEMO_MODE", "false")
+    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
+    reset_caches()
+    db = get_database(url)
+    migrate(db)
+    seed_reference(db)
+    users.bootstrap_admin(db, "boss", "Strong-pass-2026")
+    boss = load_actor(db, "boss")
+    assert boss is not None
+    for name, role in (("rina", "leadership"), ("avi", "member")):
+        users.create_user(
+            db, boss, users.UserForm(name, name.title(), role, (SEDEROT,), None, "Strong-pass-2026")
+        )
+    yield url
+    reset_caches()
+
+
+def test_an_empty_database_leads_the_admin_to_each_next_step(empty_prod: str) -> None:
+    at = app_as("boss", page="pages/forum.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    assert "This locality has no employment forum yet. Set it up here" in texts(at)
+    assert "Set up the forum" in [b.label for b in at.button]
+    at = app_as("boss", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    assert "Set it up on the forum tracker page" in texts(at)
+    at = app_as("boss", page="pages/meeting.py", lang="en", locality=SEDEROT)
+    assert "Set it up on the forum tracker page" in texts(at)
+    at = app_as("boss", page="pages/people.py", lang="en", locality=SEDEROT)
+    assert "No people in this locality yet. Add the first person" in texts(at)
+    assert "Add a person" in [b.label for b in at.button]
+    at = app_as("boss", page="pages/briefing.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("lang", ["he", "en"])
+def test_an_empty_database_tells_a_reader_whom_to_ask(empty_prod: str, lang: str) -> None:
+    ask = {"he": "מנהל/ת הפורום ביישוב או מנהל/ת המערכת", "en": "forum manager or an administrator"}
+    at = app_as("rina", page="pages/forum.py", lang=lang)
+    assert not at.exception, at.exception
+    assert ask[lang] in texts(at)
+    assert not [b for b in at.button if b.label in ("Set up the forum", "הקמת הפורום")]
+    at = app_as("rina", page="pages/tasks.py", lang=lang)
+    assert not at.exception, at.exception
+    assert ask[lang] in texts(at)
+    # a member whose account is not linked yet is told to ask for the link
+    at = app_as("avi", lang=lang)
+    assert not at.exception, at.exception
+    assert ("Ask t" if lang == "en" else "פנו למנהל/ת המערכת") in texts(at)
