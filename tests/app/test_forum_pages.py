@@ -111,8 +111,14 @@ def test_editor_records_a_meeting_with_the_outline_as_agenda(app_db: str, user: 
     for c in ticks[:3]:
         c.check()
     at.text_area(key="meet_decisions").input("Open a second employer round table").run()
-    at.text_input(key="meet_quick_title").input("Call the college")  # a form: sent on submit
+    # a task row without a title is refused on the spot (summary and field), the rest kept
     next(b for b in at.button if b.label == "Add").click().run()
+    assert any(str(e.value).startswith("**The form was not saved") for e in at.error)
+    assert any(str(e.value) == "Task: Required" for e in at.error)
+    assert at.text_area(key="meet_decisions").value == "Open a second employer round table"
+    at.text_input(key="meet_quick_title_0").input("Call the college")  # a form: sent on submit
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert at.text_input(key="meet_quick_title_1").value == ""  # emptied for the next task
     db = Database(app_db)
     editor = load_actor(db, user)
     draft = meetings.load_draft(db, editor, SEDEROT)  # kept on the server as it is typed

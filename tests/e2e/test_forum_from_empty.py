@@ -126,8 +126,13 @@ def _fill(page: Page, label: str, value: str) -> None:
     field.press("Tab")
 
 
-def _submit(page: Page, label: str) -> None:
-    button = page.locator('[data-testid="stFormSubmitButton"] button', has_text=label)
+def _submit(page: Page, label: str, form_of: str | None = None) -> None:
+    """Click the submit button `label`; with `form_of`, the one of the form holding the field
+    labelled `form_of` (forms stay open after a save, so several "Save" buttons show)."""
+    scope = page.locator('[data-testid="stForm"]').filter(visible=True)
+    if form_of:
+        scope = scope.filter(has=_label(page, form_of))
+    button = scope.locator('[data-testid="stFormSubmitButton"] button', has_text=label)
     button.filter(visible=True).first.click()
     wait_idle(page)
 
@@ -257,21 +262,21 @@ def test_from_an_empty_database_to_a_working_forum(
     for person in ("Noa Manager", "Avi Member", "Rina Mayor"):
         _expand(page, "Add a member to a team")
         _choose(page, "Name", person)
-        _submit(page, "Save")
+        _submit(page, "Save", form_of="Role")
     _tab(page, "Focuses and metrics")
     _expand(page, "New strategic focus")
     _fill(page, "Focus title", "Youth into work")
-    _submit(page, "Save")
+    _submit(page, "Save", form_of="Focus title")
     _tab(page, "Focuses and metrics")
     _expand(page, "A manual metric (values entered per period)")
     _fill(page, "Metric name", "Young people placed")
     _fill(page, "Baseline", "0")
     _fill(page, "Target", "100")
-    _submit(page, "Save")
+    _submit(page, "Save", form_of="Metric name")
     _tab(page, "Focuses and metrics")
     _expand(page, "Enter a manual metric's value")
     _fill(page, "Value", "40")
-    _submit(page, "Save")
+    _submit(page, "Save", form_of="Value")
     _tab(page, "Focuses and metrics")
     _both_languages(page, "forum_focuses")
 
@@ -308,7 +313,7 @@ def test_from_an_empty_database_to_a_working_forum(
     page.keyboard.type("Rina")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    _submit(page, "Save")
+    _submit(page, "Save", form_of="Present")
     page.get_by_text("The meeting was corrected").wait_for()
     _tab(page, "Meetings and minutes")
     _expand(page, "Read the minutes")
