@@ -68,6 +68,11 @@ with guarded():
         fv.structure(ctx, current)
         if editor:
             fv.member_form(ctx, view)
+            fr.change_membership_form(
+                ctx,
+                current,
+                {t["id"]: f"{ctx.tr('forum.kind.' + t['kind'])}: {t['name']}" for t in view.teams},
+            )
             fr.end_membership_form(ctx, current)
     with tabs[2]:
         fv.milestones(ctx, view)

@@ -22,6 +22,7 @@ from employdash.forum import structure as forum_service
 from employdash.forum.decisions import DecisionRow
 from employdash.forum.meetings import MeetingInput
 from employdash.forum.structure import MemberRow
+from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date
 
 FLASH = "_record_flash"
@@ -299,6 +300,57 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
 
 
 # --- membership ---------------------------------------------------------------------------------
+
+
+def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[int, str]) -> None:
+    """Editors: move a member to another team or give them another forum role."""
+    if not rows:
+        return
+    by_id = {r["membership_id"]: r for r in rows}
+    with st.expander(ctx.tr("forum.members.change"), icon=":material/swap_horiz:"):
+        picked = st.selectbox(
+            ctx.tr("forum.members.pick"),
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
+            key="member_change_pick",
+        )
+        row = by_id[picked]
+        with st.form(f"member_change_{picked}_{row['membership_version']}"):
+            feedback = FormFeedback()
+            feedback.note()
+            team_ids = list(teams)
+            team = st.selectbox(
+                required(ctx.tr("forum.col.team")),
+                team_ids,
+                index=team_ids.index(row["team_id"]) if row["team_id"] in teams else 0,
+                format_func=lambda i: teams[i],
+            )
+            feedback.field("team", ctx.tr("forum.col.team"))
+            roles = list(FORUM_ROLES)
+            role = st.selectbox(
+                required(ctx.tr("forum.col.role")),
+                roles,
+                index=roles.index(row["role"]) if row["role"] in roles else roles.index("member"),
+                format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+            )
+            feedback.field("role", ctx.tr("forum.col.role"))
+            if st.form_submit_button(ctx.tr("common.save"), icon=":material/swap_horiz:"):
+                values: dict[str, object] = {}
+                if team != row["team_id"]:
+                    values["team_id"] = team
+                if role != row["role"]:
+                    values["role"] = role
+                with handled(feedback):
+                    if values:
+                        membership_service.update_membership(
+                            ctx.db,
+                            ctx.actor,
+                            ctx.locality_code,
+                            picked,
+                            row["membership_version"],
+                            values,
+                        )
+                    _done("common.saved")
 
 
 def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:

@@ -17,7 +17,7 @@ from employdash.access import Actor, Area, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.handed_ids import in_locality
-from employdash.models.forum import Membership, Team
+from employdash.models.forum import FORUM_ROLES, Membership, Team
 
 
 def _membership(s: Session, actor: Actor, membership_id: int, locality_code: int) -> Membership:
@@ -41,6 +41,9 @@ def update_membership(
     values = {k: v for k, v in values.items() if k in ("role", "team_id", "ended_on")}
     if "role" in values:
         values["role"] = (values["role"] or "").strip()[:120] or None
+        if values["role"] is not None and values["role"] not in FORUM_ROLES:
+            # the fixed vocabulary (shown in both languages), not free text
+            raise ValidationError({"role": "validation.invalid"})
     with db.transaction() as s:
         row = _membership(s, actor, membership_id, locality_code)
         if "team_id" in values:

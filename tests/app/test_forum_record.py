@@ -238,3 +238,24 @@ def test_the_mayors_approval_in_the_future_is_refused_at_the_date(app_db: str) -
     _refused(at, "Approved on")
     note = next(t for t in at.text_area if t.form_id.startswith("plan_approve"))
     assert note.value == "Approved at the council"
+
+
+def test_manager_changes_a_members_role(app_db: str) -> None:
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    picked = int(at.selectbox(key="member_change_pick").value)
+    row = next(
+        r for r in forum_service.members(db, manager, SEDEROT) if r["membership_id"] == picked
+    )
+    form = f"member_change_{picked}_{row['membership_version']}"
+    new_role = "chair" if row["role"] != "chair" else "member"
+    next(
+        s for s in at.selectbox if s.form_id == form and s.label == "Role in the forum *"
+    ).set_value(new_role)
+    _submit(at, form, "Save")
+    assert "Saved" in texts(at)
+    after = next(
+        r for r in forum_service.members(db, manager, SEDEROT) if r["membership_id"] == picked
+    )
+    assert after["role"] == new_role

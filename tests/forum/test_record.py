@@ -18,7 +18,7 @@ from employdash.forum import briefing as forum_briefing
 from employdash.forum import decisions, meeting_edits, meetings, membership, minutes, tasks
 from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry, Person
-from employdash.models.forum import Attendance, Decision, Meeting, Task, TaskNote
+from employdash.models.forum import Attendance, Decision, Forum, Meeting, Task, TaskNote, Team
 from tests.forum.helpers import SEDEROT
 from tests.forum.test_meetings import HELD, _input
 
@@ -359,3 +359,30 @@ def test_an_ended_membership_keeps_history_and_leaves_expected_attendance(
     forum_service.add_member(db, manager, SEDEROT, data.team_id, row["person_id"], "member")
     again = forum_service.members(db, manager, SEDEROT)
     assert (row["person_id"], data.team_id) in {(r["person_id"], r["team_id"]) for r in again}
+
+
+def test_a_members_role_and_team_change_in_the_fixed_vocabulary(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Item 4: change role or team; the role is one of the fixed forum roles, the team one of
+    this locality's; version checked and audited."""
+    manager = actors["manager"]
+    rows = forum_service.members(db, manager, SEDEROT)
+    row = rows[0]
+    mid, version = row["membership_id"], row["membership_version"]
+    with pytest.raises(ValidationError):
+        membership.update_membership(db, manager, SEDEROT, mid, version, {"role": "observer"})
+    with db.transaction() as s:
+        foreign = s.scalar(
+            select(Team.id)
+            .join(Forum, Forum.id == Team.forum_id)
+            .where(Forum.locality_code == NETIVOT)
+        )
+    with pytest.raises(NotFound):
+        membership.update_membership(db, manager, SEDEROT, mid, version, {"team_id": foreign})
+    new_role = "chair" if row["role"] != "chair" else "member"
+    membership.update_membership(db, manager, SEDEROT, mid, version, {"role": new_role})
+    with pytest.raises(StaleVersion):
+        membership.update_membership(db, manager, SEDEROT, mid, version, {"role": "member"})
+    entry = _audits(db, "membership", mid)[-1]
+    assert entry.after == {"role": new_role} and entry.locality_code == SEDEROT
