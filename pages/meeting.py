@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback
 from components.common.text import plain
 from components.forum import meeting_form as mf
 from components.forum import setup as fs
 from components.forum import views as fv
 from components.shell.context import current
 from components.shell.feedback import guarded, show_error
-from employdash.errors import DomainError
+from employdash.errors import DomainError, ValidationError
 from employdash.forum import meetings
 from employdash.forum import structure as forum_service
 from employdash.forum.stages import STAGE_KEYS
@@ -37,13 +38,20 @@ with guarded():
     )
     mf.open_draft(ctx)
     mf.restored_notice(ctx)
+    # A refused save: the summary here at the top, each message under its part of the form.
+    feedback = FormFeedback()
+    feedback.note()
     labels = mf.people_labels(forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code))
     team = mf.header(ctx, view.teams)
+    feedback.field("team", ctx.tr("meet.team"))
+    feedback.field("held_on", ctx.tr("meet.date"))
+    feedback.field("number", ctx.tr("meet.number"))
     # Expected: the team's members on the meeting's day (an ended membership no longer counts).
     held_on = st.session_state.get(mf.fkey("date"))
     rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code, as_of=held_on)
     members = [r for r in rows if r["team_id"] == team["id"]]
     mf.attendance(ctx, members)
+    feedback.field("attendance", ctx.tr("meet.attendance"))
     left, right = st.columns(2)
     left.text_area(ctx.tr("meet.guests"), key=mf.fkey("guests"), help=ctx.tr("meet.guests.help"))
     right.text_area(
@@ -51,12 +59,19 @@ with guarded():
         key=mf.fkey("attachments"),
         help=ctx.tr("meet.attachments.help"),
     )
+    left, right = st.columns(2)
+    with left:
+        feedback.field("guests", ctx.tr("meet.guests"))
+    with right:
+        feedback.field("attachments", ctx.tr("meet.attachments"))
     st.text_area(ctx.tr("meet.issues"), key=mf.fkey("issues"), height=140)
     st.text_area(
         ctx.tr("meet.decisions"), key=mf.fkey("decisions"), help=ctx.tr("meet.decisions.help")
     )
     edited = mf.tasks_table(ctx, labels)
+    feedback.field("tasks", ctx.tr("meet.tasks"))
     mf.next_dates(ctx)
+    feedback.field("next_dates", ctx.tr("meet.next_dates"))
     mf.persist(ctx, edited)
 
     save, discard = st.columns(2)
@@ -65,6 +80,8 @@ with guarded():
             mid = meetings.save_meeting(
                 ctx.db, ctx.actor, mf.build_input(ctx, team, members, edited, labels)
             )
+        except ValidationError as exc:
+            feedback.show(mf.by_part(exc))
         except DomainError as exc:
             show_error(exc)
         else:

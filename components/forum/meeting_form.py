@@ -177,12 +177,12 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
     st.session_state.setdefault(fkey("date"), date.today())
     c1, c2, c3 = st.columns([2, 1, 2])
     team_id = c1.selectbox(
-        ctx.tr("meet.team"),
+        required(ctx.tr("meet.team")),
         list(by_id),
         key=fkey("team"),
         format_func=lambda i: f"{ctx.tr('forum.kind.' + by_id[i]['kind'])}: {by_id[i]['name']}",
     )
-    c2.date_input(ctx.tr("meet.date"), key=fkey("date"))
+    c2.date_input(required(ctx.tr("meet.date")), key=fkey("date"), format="DD/MM/YYYY")
     c3.selectbox(
         ctx.tr("meet.number"),
         [0, *MEETING_OUTLINE],  # 0: a regular meeting outside the outline
@@ -316,6 +316,15 @@ def build_input(
         next_dates=[ss[fkey(f"next{i}")] for i in NEXT if ss.get(fkey(f"next{i}"))],
         form_token=form_token(),
     )
+
+
+def by_part(exc: ValidationError) -> ValidationError:
+    """The save's refusal by part of the form: every task row's problem is the task table's,
+    every link's the links' (the rows have no field of their own to show a message under)."""
+    fields: dict[str, str] = {}
+    for name, key in exc.fields.items():
+        fields.setdefault(name.split("[", 1)[0], key)
+    return ValidationError(fields)
 
 
 def form_token() -> str:

@@ -237,3 +237,21 @@ def test_an_empty_database_tells_a_reader_whom_to_ask(empty_prod: str, lang: str
     at = app_as("avi", lang=lang)
     assert not at.exception, at.exception
     assert ("Ask t" if lang == "en" else "פנו למנהל/ת המערכת") in texts(at)
+
+
+def test_a_refused_meeting_shows_the_part_to_fix_and_keeps_the_form(app_db: str) -> None:
+    at = app_as("manager", page="pages/meeting.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    at.text_area(key="meet_decisions").input("Open a second employer round table")
+    at.text_area(key="meet_guests").input(", Sapir College").run()  # a guest with no name
+    next(b for b in at.button if b.label == "Save the meeting record").click().run()
+    assert not at.exception, at.exception
+    errors = [str(e.value) for e in at.error]
+    summary = next(e for e in errors if e.startswith("**The form was not saved"))
+    assert "- Guests" in summary, summary
+    assert any(e.startswith("Guests") for e in errors if e != summary), errors
+    assert at.text_area(key="meet_guests").value == ", Sapir College"
+    assert at.text_area(key="meet_decisions").value == "Open a second employer round table"
+    db = Database(app_db)
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).where(Meeting.held_on.is_(None))) == 0
