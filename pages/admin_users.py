@@ -91,7 +91,7 @@ with guarded():
             ctx.tr("admin.users.link_tab"),
             ctx.tr("admin.users.reset"),
         ],
-        key="users_tabs",
+        key=f"users_tabs_{ctx.lang}",  # labels change with the language: a widget per language
         on_change="rerun",
     )
     with create, st.form("create_user", clear_on_submit=False):

@@ -53,7 +53,7 @@ with guarded():
                 *(("setup",) if editor else ()),
             )
         ],
-        key="forum_tabs",
+        key=f"forum_tabs_{ctx.lang}",  # labels change with the language: a widget per language
         on_change="rerun",
     )
     with tabs[0]:

@@ -57,7 +57,7 @@ with guarded():
             ctx.tr("task.tab.due"),
             ctx.tr("task.tab.all"),
         ],
-        key="tasks_tabs",  # a save's rerun keeps the manager on the tab they work in
+        key=f"tasks_tabs_{ctx.lang}",  # kept across a save; one widget per language (labels)
         on_change="rerun",
     )
     with tabs[0]:

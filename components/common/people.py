@@ -71,7 +71,7 @@ def person_fields(
         format_func=lambda i: (
             "—" if i is None else ctx.tr("people.org.new") if i == NEW_ORG else orgs[i]
         ),
-        key=f"{key}_org",
+        key=f"{key}_org_{ctx.lang}",  # a keyed selectbox keeps the labels it was drawn with
     )
     left, right = st.columns(2)
     new_org = left.text_input(ctx.tr("people.org.new_name"), max_chars=200, key=f"{key}_org_name")
@@ -79,7 +79,7 @@ def person_fields(
         ctx.tr("people.org.sector"),
         SECTORS,
         format_func=lambda s: ctx.tr(f"sector.{s}"),
-        key=f"{key}_sector",
+        key=f"{key}_sector_{ctx.lang}",
     )
     fb.field("sector", ctx.tr("people.org.sector"))
     email = st.text_input(
