@@ -429,7 +429,8 @@ def member_form(ctx: PageContext, view: Overview) -> None:
     teams = {t["id"]: t for t in view.teams}
     with (
         st.expander(ctx.tr("forum.members.add"), icon=":material/person_add:"),
-        st.form(form_key("member_new")),
+        # Choices only, nothing typed: the form keeps its key (and its choices) after a save.
+        st.form("member_new"),
     ):
         feedback = FormFeedback()
         feedback.note()
@@ -456,5 +457,4 @@ def member_form(ctx: PageContext, view: Overview) -> None:
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
                 forum_service.add_member(ctx.db, ctx.actor, ctx.locality_code, team, person, role)
-                renew("member_new")
                 saved("forum.members.added")

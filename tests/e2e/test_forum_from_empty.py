@@ -273,7 +273,11 @@ def test_from_an_empty_database_to_a_working_forum(
         _expand(page, "Add a member to a team")
         _choose(page, "Name", person)
         _submit(page, "Save", form_of="Role")
-        page.get_by_text("The member was added to the team").wait_for()
+        try:
+            page.get_by_text("The member was added to the team").wait_for()
+        except PlaywrightTimeout:
+            screenshot(page, "debug_member")
+            raise
     _tab(page, "Focuses and metrics")
     _expand(page, "New strategic focus")
     _fill(page, "Focus title", "Youth into work")
