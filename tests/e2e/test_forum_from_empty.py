@@ -108,6 +108,18 @@ def _choose(page: Page, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def _field_of(page: Page, label: str) -> Locator:
+    return (
+        page.locator(
+            '[data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stNumberInput"]'
+        )
+        .filter(visible=True)
+        .filter(has=_label(page, label))
+        .locator("input, textarea")
+        .first
+    )
+
+
 def _field(page: Page, label: str) -> Locator:
     return (
         page.locator('[data-testid="stTextInput"], [data-testid="stTextArea"]')
@@ -116,6 +128,14 @@ def _field(page: Page, label: str) -> Locator:
         .locator("input, textarea")
         .first
     )
+
+
+def _same(shown: str, typed: str) -> bool:
+    """The field shows what was typed (a number field shows 40 as "40.00")."""
+    try:
+        return shown == typed or float(shown) == float(typed)
+    except ValueError:
+        return False
 
 
 def _fill(page: Page, label: str, value: str) -> None:
@@ -128,12 +148,17 @@ def _fill(page: Page, label: str, value: str) -> None:
         .locator("input, textarea")
         .first
     )
-    try:
-        field.fill(value, timeout=15_000)
-    except PlaywrightTimeout:
-        screenshot(page, "debug_fill")
-        raise
-    field.press("Tab")
+    for _ in range(3):
+        try:
+            field.fill(value, timeout=15_000)
+        except PlaywrightTimeout:
+            screenshot(page, "debug_fill")
+            raise
+        field.press("Tab")
+        wait_idle(page)
+        if _same(_field_of(page, label).input_value(), value):
+            return  # still there after any rerun under way
+    raise AssertionError(f"{label!r} did not keep {value!r}")
 
 
 def _submit(page: Page, label: str, form_of: str | None = None) -> None:
@@ -144,6 +169,10 @@ def _submit(page: Page, label: str, form_of: str | None = None) -> None:
         scope = scope.filter(has=_label(page, form_of))
     button = scope.locator('[data-testid="stFormSubmitButton"] button', has_text=label)
     button.filter(visible=True).first.click()
+    wait_idle(page)
+    # A save reruns the page (st.rerun) and draws the form anew for the next entry: let that
+    # second run finish too, or the next field typed in may be the old form's.
+    page.wait_for_timeout(700)
     wait_idle(page)
 
 
