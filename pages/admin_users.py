@@ -42,7 +42,7 @@ def _user_fields(
         ROLES,
         format_func=lambda r: ctx.tr(f"role.{r}"),
         index=ROLES.index((current_user or {}).get("role", "member")),
-        key=f"{prefix}_role",
+        key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
     )
     if feedback:
         feedback.field("role", ctx.tr("admin.users.role"))
@@ -51,7 +51,7 @@ def _user_fields(
         list(names),
         default=[c for c in (current_user or {}).get("localities", []) if c in names],
         format_func=names.get,
-        key=f"{prefix}_scope",
+        key=f"{prefix}_scope_{ctx.lang}",
     )
     if feedback:
         feedback.field("localities", ctx.tr("admin.users.localities"))

@@ -12,8 +12,8 @@ def test_admin_adds_a_user_through_the_form(app_db: str) -> None:
     assert not at.exception
     at.text_input(key="new_username").input("coordinator")
     at.text_input(key="new_name").input("Regional coordinator")
-    at.selectbox(key="new_role").select("manager")
-    at.session_state["new_scope"] = [1031]
+    at.selectbox(key="new_role_en").select("manager")
+    at.session_state["new_scope_en"] = [1031]
     at.text_input(key="new_pw").input("a-long-password")
     at.button[0].click().run()
     assert not at.exception
