@@ -204,10 +204,16 @@ def _pick_locality(page: Page) -> None:
     wait_idle(page)
 
 
-def _both_languages(page: Page, name: str) -> None:
-    """A screenshot in English, then in Hebrew, then back to English."""
+def _both_languages(page: Page, name: str, tab_he: str = "", expand_he: str = "") -> None:
+    """A screenshot in English, then in Hebrew, then back to English. A switch of language
+    opens the first tab again: `tab_he` and `expand_he` bring the Hebrew view back to the same
+    place."""
     screenshot(page, f"empty_{name}_en")
     set_language(page, "he")
+    if tab_he:
+        _tab(page, tab_he)
+    if expand_he:
+        _expand(page, expand_he)
     screenshot(page, f"empty_{name}_he")
     set_language(page, "en")
 
@@ -368,7 +374,7 @@ def test_from_an_empty_database_to_a_working_forum(
     page.get_by_text("The meeting was corrected").wait_for()
     _tab(page, "Meetings and minutes")
     _expand(page, "Read the minutes")
-    _both_languages(page, "meeting_corrected")
+    _both_languages(page, "meeting_corrected", "מפגשים וסיכומים", "הצגת הסיכום")
     with db.transaction() as s:
         assert all(a.present for a in s.scalars(select(Attendance)))
     context.close()
