@@ -317,7 +317,9 @@ def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None
             {
                 ctx.tr("meet.date"): r["held_on"],
                 ctx.tr("meet.team"): r["team"],
-                ctx.tr("meet.number"): r["number"],
+                ctx.tr("meet.number"): str(r["number"])
+                if r["number"]
+                else "—",  # a regular meeting: no outline number
                 ctx.tr("forum.attendance.rate"): fmt_percent(r["rate"], ctx.lang, 0),
             }
             for r in reversed(rows)
