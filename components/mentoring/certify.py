@@ -109,7 +109,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             (True, False),
             format_func=lambda p: tr("ment.cert.pass") if p else tr("ment.cert.fail"),
             horizontal=True,
-            key="ment_cert_passed",
+            key=f"ment_cert_passed_{ctx.lang}",
         )
         on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_cert_date")
         note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key="ment_cert_note")

@@ -4,6 +4,7 @@ services check again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -15,28 +16,25 @@ from components.mentoring.views import (
     clear_caches,
     pipeline_choices,
     program_kind,
+    reason_label,
     show_table,
-    stage_label,
+    stage_names,
 )
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from employdash.i18n import has_key
 from employdash.mentoring import operations as svc
-from employdash.mentoring.funnel import pipeline_stages
 from employdash.mentoring.imports import commit_import, plan_import
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
 FLASH = "ment_flash"
 
 
-def reason_label(ctx: PageContext, reason: str) -> str:
-    """A drop reason's name; reasons of pipelines defined later show their code."""
-    key = f"ment.reason.{reason}"
-    return ctx.tr(key) if has_key(key) else reason
-
-
-def finish(message: str) -> None:
-    """After a write: rerun so every view shows the new figures, with the message on top."""
+def finish(message: str, clear: Iterable[str] = ()) -> None:
+    """After a write: rerun so every view shows the new figures, with the message on top.
+    `clear` names the widgets of a form kept on a refused submit (nothing typed is lost) that
+    start empty again once it is saved."""
+    for key in clear:
+        st.session_state.pop(key, None)
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -78,10 +76,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         tr("ment.entry.program"), programs, format_func=labels.program, key="ment_adv_program"
     )
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
-    names = {
-        s.code: stage_label(ctx, s.name_key, s.code)
-        for s in pipeline_stages(ctx.db, ctx.actor, pipeline)
-    }
+    names = stage_names(ctx, pipeline)
     # The versions the user saw: a second click on "save" is refused, not a second move.
     seen_key = f"ment_adv_seen_{program}_{pipeline}"
     seen: dict[int, int] = st.session_state.get(seen_key, {})
@@ -97,20 +92,20 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             tr("ment.entry.participants"),
             list(options),
             format_func=options.__getitem__,
-            key="ment_adv_ids",
+            key=f"ment_adv_ids_{ctx.lang}",
         )
         c1, c2, c3 = st.columns(3)
         kind = c1.selectbox(
             tr("ment.entry.kind"),
             EVENT_KINDS,
             format_func=lambda k: tr(f"ment.kind.{k}"),
-            key="ment_adv_kind",
+            key=f"ment_adv_kind_{ctx.lang}",
         )
         reason = c2.selectbox(
             tr("ment.entry.reason"),
             reasons,
             format_func=lambda r: reason_label(ctx, r),
-            key="ment_adv_reason",
+            key=f"ment_adv_reason_{ctx.lang}",
         )
         on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_adv_date")
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):

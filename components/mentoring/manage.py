@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.mentoring.forms import finish
 from components.mentoring.views import (
@@ -68,7 +69,7 @@ def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> di
         models,
         index=models.index(values.get("operating_model", models[0])),
         format_func=lambda m: tr(f"ment.model.{m}"),
-        key=f"{key}_model",
+        key=f"{key}_model_{ctx.lang}",
     )
     pops = [*POPULATIONS, "mixed"]
     population = c4.selectbox(
@@ -76,7 +77,7 @@ def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> di
         pops,
         index=pops.index(values.get("target_population", "mixed")),
         format_func=lambda p: tr(f"ment.pop.{p}"),
-        key=f"{key}_pop",
+        key=f"{key}_pop_{ctx.lang}",
     )
     chosen: dict[str, Any] = {
         "name": name,
@@ -121,7 +122,7 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             tr("ment.program.kind"),
             PROGRAM_KINDS,
             format_func=lambda k: tr(f"ment.program.kind.{k}"),
-            key="ment_prog_new_kind",
+            key=f"ment_prog_new_kind_{ctx.lang}",
         )
         values = _program_fields(ctx, {}, "ment_prog_new")
         if st.form_submit_button(tr("ment.program.create_submit")):
@@ -277,34 +278,57 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
                 finish(tr("ment.targets.saved"))
 
 
+def parse_stages(text: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """`code | Hebrew name | English name` per line (names optional): the codes in order and the
+    names given in each language."""
+    stages: list[str] = []
+    names: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    for line in text.splitlines():
+        code, name, name_en = [*(p.strip() for p in line.split("|")), "", ""][:3]
+        if code:
+            stages.append(code)
+            if name:
+                names[code] = name
+            if name_en:
+                names_en[code] = name_en
+    return stages, names, names_en
+
+
 def pipelines_tab(ctx: PageContext) -> None:
     """Admins define a pipeline: ordered stages, closing stages and drop reasons."""
     tr = ctx.tr
     st.subheader(tr("ment.pipelines.title"))
     st.caption(tr("ment.pipelines.help"))
-    with st.form("ment_pipeline_new", clear_on_submit=True):
+    with st.form("ment_pipeline_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2, c3 = st.columns(3)
-        code = c1.text_input(tr("ment.pipelines.code"), max_chars=30, key="ment_pl_code")
+        with c1:
+            code = st.text_input(
+                required(tr("ment.pipelines.code")), max_chars=30, key="ment_pl_code"
+            )
+            feedback.field("code", tr("ment.pipelines.code"))
         label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key="ment_pl_label")
-        role = c3.selectbox(
-            tr("ment.entry.role"),
+        label_en = c3.text_input(
+            tr("ment.pipelines.label_en"), max_chars=120, key="ment_pl_label_en"
+        )
+        role = st.selectbox(
+            required(tr("ment.entry.role")),
             list(svc.PIPELINE_OF_ROLE),
             format_func=lambda r: tr(f"ment.role.{r}"),
-            key="ment_pl_role",
+            key=f"ment_pl_role_{ctx.lang}",
         )
-        stages_text = st.text_area(tr("ment.pipelines.stages"), key="ment_pl_stages")
+        stages_text = st.text_area(required(tr("ment.pipelines.stages")), key="ment_pl_stages")
+        feedback.field("stages", tr("ment.pipelines.stages"))
         c4, c5 = st.columns(2)
         terminal = c4.text_input(tr("ment.pipelines.terminal"), key="ment_pl_terminal")
-        reasons = c5.text_input(tr("ment.pipelines.reasons"), key="ment_pl_reasons")
+        with c5:
+            reasons = st.text_input(tr("ment.pipelines.reasons"), key="ment_pl_reasons")
+            feedback.field("drop_reasons", tr("ment.pipelines.reasons"))
         if st.form_submit_button(tr("ment.pipelines.submit")):
-            with guarded():
-                stages, stage_labels = [], {}
-                for line in stages_text.splitlines():
-                    stage, _, name = line.partition("|")
-                    if stage.strip():
-                        stages.append(stage.strip())
-                        if name.strip():
-                            stage_labels[stage.strip()] = name.strip()
+            with handled(feedback):
+                stages, stage_labels, stage_labels_en = parse_stages(stages_text)
                 svc.define_pipeline(
                     ctx.db,
                     ctx.actor,
@@ -315,9 +339,21 @@ def pipelines_tab(ctx: PageContext) -> None:
                     drop_reasons=[r.strip() for r in reasons.split(",") if r.strip()],
                     label=label,
                     stage_labels=stage_labels,
+                    label_en=label_en,
+                    stage_labels_en=stage_labels_en,
                 )
                 clear_caches()
-                finish(tr("ment.pipelines.saved", code=code.strip()))
+                finish(
+                    tr("ment.pipelines.saved", code=code.strip()),
+                    clear=(
+                        "ment_pl_code",
+                        "ment_pl_label",
+                        "ment_pl_label_en",
+                        "ment_pl_stages",
+                        "ment_pl_terminal",
+                        "ment_pl_reasons",
+                    ),
+                )
     defined = svc.pipelines(ctx.db, ctx.actor)
     show_table(
         ctx,

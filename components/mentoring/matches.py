@@ -120,13 +120,13 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             tr("ment.matches.status"),
             ("completed", "ended_early"),
             format_func=lambda s: tr(f"ment.match.{s}"),
-            key="ment_end_status",
+            key=f"ment_end_status_{ctx.lang}",
         )
         reason = c3.selectbox(
             tr("ment.entry.reason"),
             svc.MATCH_END_REASONS,
             format_func=lambda r: tr(f"ment.match_end.{r}"),
-            key="ment_end_reason",
+            key=f"ment_end_reason_{ctx.lang}",
         )
         if st.form_submit_button(tr("ment.matches.end_submit")):
             with guarded():

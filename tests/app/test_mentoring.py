@@ -67,7 +67,7 @@ def test_member_cannot_open_the_page(app_db: str) -> None:
 
 def test_manager_advances_participants_through_the_form(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
-    picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids")
+    picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids_en")
     db = Database(app_db)
     frame = participants(db, load_actor(db, "manager"), 1031, "mentee", date.today())
     id_of = dict(zip(frame["code"], frame["participant_id"], strict=True))
@@ -188,7 +188,7 @@ def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
     at.selectbox(key="ment_ses_show").set_value(running[0].id).run()
     assert "**bold** <b>x</b>" in frames_text(at)  # shown as data, never as Markdown
     at.selectbox(key="ment_end_pick").set_value(running[0].id)
-    at.selectbox(key="ment_end_reason").set_value("goals_met")
+    at.selectbox(key="ment_end_reason_en").set_value("goals_met")
     button(at, "End the match").click().run()
     assert "The match has ended; the mentor is free for a new match." in texts(at)
     ended = next(m for m in matches.matches(db, manager, 1031) if m.id == running[0].id)
@@ -217,7 +217,7 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
     manager = load_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=1031)
     who = at.selectbox(key="ment_cert_who").value
-    at.radio(key="ment_cert_passed").set_value(False)
+    at.radio(key="ment_cert_passed_en").set_value(False)
     at.text_input(key="ment_cert_note").input("needs practice with employers")
     button(at, "Save result").click().run()
     assert not at.exception, at.exception

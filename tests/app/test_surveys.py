@@ -29,7 +29,7 @@ def test_manager_sees_the_locality_summary_and_can_import(app_db: str) -> None:
 
 def test_region_scope_sums_the_managers_localities(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
-    at.session_state["survey_scope"] = "region"
+    at.session_state["survey_scope_en"] = "region"
     at.run()
     assert not at.exception, at.exception
     db = Database(app_db)
