@@ -408,7 +408,9 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
             else:
                 show_table(ctx, funnel_table(ctx, fun.table, stages))
     frames = [
-        _shares(f, stages, _named(n)) for f, n in zip(funnels, names, strict=True) if not f.table.empty
+        _shares(f, stages, _named(n))
+        for f, n in zip(funnels, names, strict=True)
+        if not f.table.empty
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))
@@ -492,9 +494,7 @@ def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: dat
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, as_of)
     names = stage_names(ctx, pipeline)
     status = [
-        tr("ment.kind.drop") + f" ({reason_label(ctx, r)})"
-        if k == "drop"
-        else names.get(s, s)
+        tr("ment.kind.drop") + f" ({reason_label(ctx, r)})" if k == "drop" else names.get(s, s)
         for s, k, r in zip(frame["stage"], frame["kind"], frame["reason"], strict=True)
     ]
     table = pd.DataFrame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -226,3 +227,98 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
     assert not result.passed and result.gap_note == "needs practice with employers"
     assert "Cohort skill-gap summary" in texts(at)
     db.dispose()
+
+
+def choice_widgets(at: AppTest) -> list[tuple[str | None, str, list[str]]]:
+    """Every choice widget drawn: its key, label and option labels."""
+    return [
+        (w.key, w.label, [str(o) for o in w.options])
+        for kind in ("selectbox", "multiselect", "radio", "segmented_control")
+        for w in at.get(kind)
+    ]
+
+
+def catalogue_texts(lang: str) -> set[str]:
+    """Catalogue texts that differ between the languages (the ones a switch must change)."""
+    from employdash.i18n import catalogue
+
+    return {t[lang] for t in catalogue().values() if t["en"] != t["he"]} - {"—"}
+
+
+def translated(option: str, texts: set[str]) -> bool:
+    return any(part in texts for part in option.split(" · "))
+
+
+def switch_language(at: AppTest, lang: str) -> None:
+    """What the language buttons do in one session: the language, and app.py's page context
+    rebuilt in it (AppTest reruns only the page script once it has navigated)."""
+    at.session_state["lang"] = lang
+    at.session_state["_page_context"] = dataclasses.replace(
+        at.session_state["_page_context"], lang=lang
+    )
+    at.run()
+
+
+def test_choice_labels_follow_a_language_switch(app_db: str) -> None:
+    """A keyed widget keeps the option labels it was first drawn with in the browser, so every
+    mentoring and survey choice widget whose labels come from the catalogue is keyed by the
+    language: after a switch its labels are Hebrew and its key is new."""
+    english, hebrew = catalogue_texts("en"), catalogue_texts("he")
+    for page in (PAGE, "pages/surveys.py"):
+        at = app_as("admin", page, lang="en", locality=1031)
+        assert any(translated(o, english) for *_, opts in choice_widgets(at) for o in opts)
+        switch_language(at, "he")
+        assert not at.exception, at.exception
+        for key, label, opts in choice_widgets(at):
+            stale = [o for o in opts if translated(o, english)]
+            assert not stale, (key, label, stale)
+            if key is not None and any(translated(o, hebrew) for o in opts):
+                assert key.endswith("_he"), (key, label, opts)
+
+
+def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -> None:
+    from employdash.mentoring import operations as svc
+
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at.text_input(key="ment_pl_code").input("job_club")
+    at.text_input(key="ment_pl_label").input("מועדון תעסוקה")
+    at.text_input(key="ment_pl_label_en").input("Job club")
+    at.text_area(key="ment_pl_stages").input("joined | הצטרפו | Joined\nplaced | הושמו | Placed")
+    at.text_input(key="ment_pl_terminal").input("placed")
+    button(at, "Define pipeline").click().run()
+    assert not at.exception, at.exception
+    assert "Pipeline job_club defined." in texts(at)
+    assert at.text_area(key="ment_pl_stages").value == ""  # saved: the form starts empty again
+    db = Database(app_db)
+    admin = load_actor(db, "admin")
+    program = next(
+        p.id
+        for p in svc.programs(db, admin, "mentoring")
+        if p.locality_code == 1031 and p.closed_on is None
+    )
+    for _ in range(6):
+        svc.add_participant(
+            db,
+            admin,
+            program_id=program,
+            role="mentee",
+            population="arab",
+            age_band=None,
+            entered_on=date(2025, 1, 1),
+            pipeline="job_club",
+        )
+    db.dispose()
+    for lang, joined, placed, club in (
+        ("en", "Joined", "Placed", "Job club"),
+        ("he", "הצטרפו", "הושמו", "מועדון תעסוקה"),
+    ):
+        at = app_as("admin", PAGE, lang=lang, locality=1031, state={"ment_pipeline": "job_club"})
+        assert not at.exception, at.exception
+        assert club in str(at.get("segmented_control")[0].proto)
+        funnel_frame = at.dataframe[0].value
+        stage_column = next(c for c in funnel_frame.columns if c in ("Stage", "שלב"))
+        assert list(funnel_frame[stage_column]) == [joined, placed]
+        picker = next(ms for ms in at.multiselect if ms.key == f"ment_adv_ids_{lang}")
+        assert picker.options and all(o.endswith(f" · {joined}") for o in picker.options)
+        assert joined in frames_text(at)  # the participant list's status column
+        assert "joined" not in frames_text(at)
