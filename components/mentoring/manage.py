@@ -22,7 +22,6 @@ from components.mentoring.views import (
     show_table,
 )
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.mentoring import operations as svc
 from employdash.mentoring import programs as progsvc
 from employdash.mentoring import targets
@@ -48,37 +47,52 @@ def _picker(label: str, choices: dict[int, str], value: int | None, key: str) ->
     )
 
 
-def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """The widgets of a program form (inside the caller's st.form); the values chosen."""
+PROGRAM_KEYS = ("name", "started")
+
+
+def _program_fields(
+    ctx: PageContext, values: Mapping[str, Any], key: str, feedback: FormFeedback
+) -> dict[str, Any]:
+    """The widgets of a program form (inside the caller's st.form); the values chosen. Each
+    field's error appears under it through `feedback`."""
     tr = ctx.tr
     code = ctx.locality_code
     assert code is not None
     people = {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
     orgs = {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
     c1, c2 = st.columns(2)
-    name = c1.text_input(
-        tr("ment.program.name"), value=values.get("name", ""), max_chars=200, key=f"{key}_name"
-    )
+    with c1:
+        name = st.text_input(
+            required(tr("ment.program.name")),
+            value=values.get("name", ""),
+            max_chars=200,
+            key=f"{key}_name",
+        )
+        feedback.field("name", tr("ment.program.name"))
     started = c2.date_input(
         tr("ment.program.started"), value=values.get("started_on"), key=f"{key}_started"
     )
     c3, c4 = st.columns(2)
     models = list(OPERATING_MODELS)
-    model = c3.selectbox(
-        tr("ment.program.model"),
-        models,
-        index=models.index(values.get("operating_model", models[0])),
-        format_func=lambda m: tr(f"ment.model.{m}"),
-        key=f"{key}_model_{ctx.lang}",
-    )
+    with c3:
+        model = st.selectbox(
+            required(tr("ment.program.model")),
+            models,
+            index=models.index(values.get("operating_model", models[0])),
+            format_func=lambda m: tr(f"ment.model.{m}"),
+            key=f"{key}_model_{ctx.lang}",
+        )
+        feedback.field("operating_model", tr("ment.program.model"))
     pops = [*POPULATIONS, "mixed"]
-    population = c4.selectbox(
-        tr("ment.program.population"),
-        pops,
-        index=pops.index(values.get("target_population", "mixed")),
-        format_func=lambda p: tr(f"ment.pop.{p}"),
-        key=f"{key}_pop_{ctx.lang}",
-    )
+    with c4:
+        population = st.selectbox(
+            required(tr("ment.program.population")),
+            pops,
+            index=pops.index(values.get("target_population", "mixed")),
+            format_func=lambda p: tr(f"ment.pop.{p}"),
+            key=f"{key}_pop_{ctx.lang}",
+        )
+        feedback.field("target_population", tr("ment.program.population"))
     chosen: dict[str, Any] = {
         "name": name,
         "started_on": started,
@@ -117,16 +131,19 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
-    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=True):
+    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         kind = st.selectbox(
-            tr("ment.program.kind"),
+            required(tr("ment.program.kind")),
             PROGRAM_KINDS,
             format_func=lambda k: tr(f"ment.program.kind.{k}"),
             key=f"ment_prog_new_kind_{ctx.lang}",
         )
-        values = _program_fields(ctx, {}, "ment_prog_new")
+        feedback.field("kind", tr("ment.program.kind"))
+        values = _program_fields(ctx, {}, "ment_prog_new", feedback)
         if st.form_submit_button(tr("ment.program.create_submit")):
-            with guarded():
+            with handled(feedback):
                 svc.create_program(
                     ctx.db,
                     ctx.actor,
@@ -135,7 +152,10 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     **values,
                 )
                 clear_caches()
-                finish(tr("ment.program.created", name=values["name"].strip()))
+                finish(
+                    tr("ment.program.created", name=values["name"].strip()),
+                    clear=[f"ment_prog_new_{k}" for k in PROGRAM_KEYS],
+                )
     if local:
         edit_program(ctx, labels, [p.id for p in local], today)
         cohorts_section(ctx, labels, [p.id for p in local if p.closed_on is None])
@@ -156,17 +176,23 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
             st.info(plain(tr("ment.program.closed_on", date=str(detail["closed_on"]))))
             return
         with st.form("ment_prog_edit_form"):
-            values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}")
+            feedback = FormFeedback()
+            feedback.note()
+            values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}", feedback)
             if st.form_submit_button(tr("ment.program.save")):
-                with guarded():
+                with handled(feedback):
                     progsvc.update_program(ctx.db, ctx.actor, pid, seen, values)
                     st.session_state.pop(seen_key, None)
                     clear_caches()
                     finish(tr("ment.program.saved"))
         with st.form("ment_prog_close"):
-            closed = st.date_input(tr("ment.program.close_on"), value=today, key="ment_close_on")
+            closing = FormFeedback()
+            closed = st.date_input(
+                required(tr("ment.program.close_on")), value=today, key="ment_close_on"
+            )
+            closing.field("date", tr("ment.program.close_on"))
             if st.form_submit_button(tr("ment.program.close")):
-                with guarded():
+                with handled(closing):
                     progsvc.close_program(ctx.db, ctx.actor, pid, seen, closed)
                     st.session_state.pop(seen_key, None)
                     clear_caches()
@@ -194,9 +220,15 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_coh_program"
     )
     options = _participant_options(ctx, program)
-    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=True):
+    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2 = st.columns(2)
-        name = c1.text_input(tr("ment.cohort.name"), max_chars=120, key="ment_coh_name")
+        with c1:
+            name = st.text_input(
+                required(tr("ment.cohort.name")), max_chars=120, key="ment_coh_name"
+            )
+            feedback.field("name", tr("ment.cohort.name"))
         starts = c2.date_input(tr("ment.cohort.starts"), value=None, key="ment_coh_starts")
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
@@ -204,32 +236,42 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
             format_func=options.__getitem__,
             key="ment_coh_members",
         )
+        feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
-            with guarded():
+            with handled(feedback):
                 svc.create_cohort(ctx.db, ctx.actor, program, name, starts, chosen)
                 clear_caches()
-                finish(tr("ment.cohort.created", name=name.strip(), n=len(chosen)))
+                finish(
+                    tr("ment.cohort.created", name=name.strip(), n=len(chosen)),
+                    clear=("ment_coh_name", "ment_coh_starts", "ment_coh_members"),
+                )
     cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
     if not cohorts:
         return
-    with st.expander(tr("ment.cohort.assign")), st.form("ment_coh_assign", clear_on_submit=True):
+    with (
+        st.expander(tr("ment.cohort.assign")),
+        st.form("ment_coh_assign", clear_on_submit=False),
+    ):
+        feedback = FormFeedback()
+        feedback.note()
         cohort = st.selectbox(
-            tr("ment.col.cohort"),
+            required(tr("ment.col.cohort")),
             cohorts,
             format_func=labels.cohorts.__getitem__,
             key="ment_coh_pick",
         )
         chosen = st.multiselect(
-            tr("ment.cohort.participants"),
+            required(tr("ment.cohort.participants")),
             list(options),
             format_func=options.__getitem__,
             key="ment_coh_bulk",
         )
+        feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
-            with guarded():
+            with handled(feedback):
                 n = svc.assign_cohort(ctx.db, ctx.actor, cohort, chosen)
                 clear_caches()
-                finish(tr("ment.cohort.assigned", n=n))
+                finish(tr("ment.cohort.assigned", n=n), clear=("ment_coh_bulk",))
 
 
 def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
@@ -238,31 +280,43 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
     rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code,), today)
     if rows:
         show_table(ctx, progress_table(ctx, rows))
-    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=True):
+    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         program = st.selectbox(
-            tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_tgt_prog"
+            required(tr("ment.entry.program")),
+            program_ids,
+            format_func=labels.program,
+            key="ment_tgt_prog",
         )
         c1, c2 = st.columns(2)
         start = c1.date_input(
-            tr("ment.targets.start"), value=date(today.year, 1, 1), key="ment_tgt_start"
+            required(tr("ment.targets.start")), value=date(today.year, 1, 1), key="ment_tgt_start"
         )
-        end = c2.date_input(
-            tr("ment.targets.end"), value=date(today.year, 12, 31), key="ment_tgt_end"
-        )
-        cols = st.columns(3)
-        goals = {
-            metric: col.number_input(
-                tr(f"ment.targets.{metric}"),
-                min_value=0,
-                max_value=targets.GOAL_LIMIT,
-                value=None,
-                step=1,
-                key=f"ment_tgt_{metric}",
+        with c2:
+            end = st.date_input(
+                required(tr("ment.targets.end")),
+                value=date(today.year, 12, 31),
+                key="ment_tgt_end",
             )
-            for col, metric in zip(cols, targets.METRICS, strict=True)
-        }
+            feedback.field("period", tr("ment.targets.end"))
+        st.caption(tr("ment.targets.goals_note"))
+        feedback.field("goals", tr("ment.targets.goals"))
+        cols = st.columns(3)
+        goals: dict[str, Any] = {}
+        for col, metric in zip(cols, targets.METRICS, strict=True):
+            with col:
+                goals[metric] = st.number_input(
+                    tr(f"ment.targets.{metric}"),
+                    min_value=0,
+                    max_value=targets.GOAL_LIMIT,
+                    value=None,
+                    step=1,
+                    key=f"ment_tgt_{metric}",
+                )
+                feedback.field(metric, tr(f"ment.targets.{metric}"))
         if st.form_submit_button(tr("ment.targets.save")):
-            with guarded():
+            with handled(feedback):
                 current = next(
                     (r for r in rows if r.program_id == program and r.period_start == start), None
                 )
@@ -275,7 +329,7 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
                     {k: None if v is None else int(v) for k, v in goals.items()},
                     version=current.version if current else None,
                 )
-                finish(tr("ment.targets.saved"))
+                finish(tr("ment.targets.saved"), clear=[f"ment_tgt_{m}" for m in targets.METRICS])
 
 
 def parse_stages(text: str) -> tuple[list[str], dict[str, str], dict[str, str]]:

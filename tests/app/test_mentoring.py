@@ -322,3 +322,97 @@ def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -
         assert picker.options and all(o.endswith(f" · {joined}") for o in picker.options)
         assert joined in frames_text(at)  # the participant list's status column
         assert "joined" not in frames_text(at)
+
+
+# --- Accessible forms: a refused submit is summarised on top and explained under each field,
+# in the user's language, and nothing typed is lost.
+
+
+def refused(at: AppTest, *items: str) -> None:
+    """The form's summary names every item ("Field: message") and each item also stands
+    under its field (so each appears at least twice among the errors)."""
+    from tests.support.apptest import rendered
+
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
+    summary = "one field needs fixing" if len(items) == 1 else f"{len(items)} fields need fixing"
+    assert any(summary in e for e in errors), errors
+    for item in items:
+        assert sum(item in e for e in errors) >= 2, (item, errors)
+
+
+def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> None:
+    db = Database(app_db)
+    person = __import__("employdash.mentoring.programs", fromlist=["x"]).people_choices(
+        db, load_actor(db, "manager"), 246
+    )[0]
+    db.dispose()
+    at = app_as("manager", PAGE, lang="en", locality=246)
+    at.selectbox(key="ment_prog_new_sponsor_person_id").set_value(person.id)
+    at.date_input(key="ment_prog_new_started").set_value(date(2025, 3, 1))
+    button(at, "Create program").click().run()  # no name
+    refused(at, "Program name: Required")
+    assert at.selectbox(key="ment_prog_new_sponsor_person_id").value == person.id
+    assert at.date_input(key="ment_prog_new_started").value == date(2025, 3, 1)
+    assert any("Fields marked * are required" in c.value for c in at.caption)
+
+    members = at.multiselect(key="ment_coh_members").options[:2]
+    assert members
+    at.multiselect(key="ment_coh_members").select(members[0])
+    at.date_input(key="ment_coh_starts").set_value(date(2025, 9, 1))
+    button(at, "Create cohort").click().run()  # no name
+    refused(at, "Cohort name: Required")
+    assert at.multiselect(key="ment_coh_members").value
+    assert at.date_input(key="ment_coh_starts").value == date(2025, 9, 1)
+
+
+def test_refused_targets_pipeline_and_standard_forms_keep_what_was_typed(app_db: str) -> None:
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at.date_input(key="ment_tgt_start").set_value(date(2025, 12, 31))
+    at.date_input(key="ment_tgt_end").set_value(date(2025, 1, 1))
+    at.number_input(key="ment_tgt_matches").set_value(12)
+    button(at, "Save targets").click().run()
+    refused(at, "Period end: Invalid value")
+    assert at.number_input(key="ment_tgt_matches").value == 12
+
+    at.text_input(key="ment_pl_code").input("job club")
+    at.text_input(key="ment_pl_label_en").input("Job club")
+    at.text_area(key="ment_pl_stages").input("only | רק | Only")
+    button(at, "Define pipeline").click().run()
+    refused(at, "Code: Required", "Stages: Invalid value")
+    assert at.text_area(key="ment_pl_stages").value == "only | רק | Only"
+    assert at.text_input(key="ment_pl_label_en").value == "Job club"
+
+    at.text_input(key="ment_std_code").input("not a code")
+    at.text_input(key="ment_std_name").input("Working with families")
+    button(at, "Save standard").click().run()
+    refused(at, "Code: Invalid value")
+    assert at.text_input(key="ment_std_name").value == "Working with families"
+
+
+def test_refused_entry_session_and_end_forms_in_hebrew(app_db: str) -> None:
+    """In Hebrew: the summary and the field messages are Hebrew too."""
+    from employdash.i18n import t
+    from tests.support.apptest import rendered
+
+    at = app_as("manager", PAGE, lang="he", locality=1031)
+    at.date_input(key="ment_adv_date").set_value(date(2025, 5, 5))
+    button(at, t("ment.entry.submit", "he")).click().run()  # nobody chosen
+    item = t("a11y.errors.item", "he", field=t("ment.entry.participants", "he"), message="שדה חובה")
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert sum(item in e for e in errors) >= 2, errors
+    assert at.date_input(key="ment_adv_date").value == date(2025, 5, 5)
+
+    at.text_input(key="ment_ses_note").input("שיחה טובה")
+    at.date_input(key="ment_ses_date").set_value(date(2017, 1, 1))  # before the match began
+    button(at, t("ment.sessions.submit", "he")).click().run()
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert at.text_input(key="ment_ses_note").value == "שיחה טובה"
+
+    at.date_input(key="ment_end_date").set_value(date(2017, 1, 1))
+    button(at, t("ment.matches.end_submit", "he")).click().run()
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert at.date_input(key="ment_end_date").value == date(2017, 1, 1)
