@@ -70,7 +70,7 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
             _label(tr, "survey.training_offered", v) for v in frame.training_offered
         ],
         tr("survey.field.training_need"): [
-            _label(tr, "survey/training_need", v) for v in frame.training_need
+            _label(tr, "survey.training_need", v) for v in frame.training_need
         ],
         tr("survey.field.training_needs"): frame.training_needs,
         tr("survey.field.has_service_contact"): [_answer(tr, v) for v in frame.has_service_contact],
@@ -239,7 +239,7 @@ def _questions(
         c2,
         "training_need",
         TRAINING_NEEDS,
-        "survey/training_need",
+        "survey.training_need",
         start.training_need,
         form_key,
     )

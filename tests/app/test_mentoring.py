@@ -22,6 +22,7 @@ from tests.support.sources import product_sources
 
 PAGE = "pages/mentoring.py"
 ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE_KEY = re.compile(r"[a-z_]+[./][a-z0-9_./]+")
 CODE = re.compile(r"\b(?:ME|MR|TR)-[A-Z0-9]{6}\b")
 
 
@@ -272,6 +273,8 @@ def test_choice_labels_follow_a_language_switch(app_db: str) -> None:
         for key, label, opts in choice_widgets(at):
             stale = [o for o in opts if translated(o, english)]
             assert not stale, (key, label, stale)
+            raw = [o for o in opts if CATALOGUE_KEY.fullmatch(o)]  # a key shown as itself
+            assert not raw, (key, label, raw)
             if key is not None and any(translated(o, hebrew) for o in opts):
                 assert key.endswith("_he"), (key, label, opts)
 
