@@ -128,7 +128,8 @@ def test_manager_enters_corrects_and_sees_a_survey_response(
     scale = t("survey.field.satisfaction_scale", he)
     slider = form.locator(f'[aria-label="{scale}"]').first
     slider.click()
-    for _ in range(4):  # from "—" up to 4 (up, whatever the reading direction)
+    page.keyboard.press("Home")  # "—" (the click may have moved it)
+    for _ in range(4):  # then up to 4 (up, whatever the reading direction)
         page.keyboard.press("ArrowUp")
     _radio(form, t("survey.field.contact_consent", he), yes)  # Q14
     form.get_by_text(t("survey.field.community_interest", he)).click()
@@ -191,7 +192,7 @@ def test_manager_enters_corrects_and_sees_a_survey_response(
     frame = surveys.responses(e2e_db, manager, NETIVOT)
     corrected = frame[frame.company == COMPANY]
     assert len(corrected) == 1  # corrected in place, not a second response
-    assert corrected.iloc[0].employee_count == 45 and corrected.iloc[0].contact_consent is False
+    assert corrected.iloc[0].employee_count == 45 and corrected.iloc[0].contact_consent in (False,)
     assert corrected.iloc[0].vacancies == 7  # what was not changed stays
 
     page.get_by_role("tab", name=t("survey.tab.summary", en)).click()
