@@ -16,6 +16,8 @@ from employdash.indicators import values as indicators
 from employdash.indicators.vocabulary import UNITS
 
 NO_PARENT = ""
+# Bumped by each save of the form: the saved form's text fields start empty.
+ROUND, VALUE_ROUND = "_ind_local_round", "_ind_value_round"
 
 
 def add_form(ctx: PageContext) -> None:
@@ -26,12 +28,18 @@ def add_form(ctx: PageContext) -> None:
     }
     st.subheader(tr("ind.local.add_title"))
     st.caption(tr("ind.local.add_help"))
+    # A saved form's text fields get new keys (a new round), so the browser draws them empty;
+    # a refused one keeps its keys and what was typed.
+    rounds = st.session_state.get(ROUND, 0)
+    suffix = "" if not rounds else f"_{rounds}"
     with st.form("ind_local_add", clear_on_submit=False):
         feedback = FormFeedback()
         feedback.note()
         c1, c2 = st.columns(2)
         with c1:
-            code = st.text_input(required(tr("ind.local.code")), max_chars=40, key="ind_local_code")
+            code = st.text_input(
+                required(tr("ind.local.code")), max_chars=40, key=f"ind_local_code{suffix}"
+            )
             feedback.field("code", tr("ind.local.code"))
         with c2:
             unit = st.selectbox(
@@ -43,12 +51,12 @@ def add_form(ctx: PageContext) -> None:
             feedback.field("unit", tr("ind.local.unit"))
         with c1:
             name_he = st.text_input(
-                required(tr("ind.local.name_he")), max_chars=160, key="ind_local_name_he"
+                required(tr("ind.local.name_he")), max_chars=160, key=f"ind_local_name_he{suffix}"
             )
             feedback.field("name_he", tr("ind.local.name_he"))
         with c2:
             name_en = st.text_input(
-                required(tr("ind.local.name_en")), max_chars=160, key="ind_local_name_en"
+                required(tr("ind.local.name_en")), max_chars=160, key=f"ind_local_name_en{suffix}"
             )
             feedback.field("name_en", tr("ind.local.name_en"))
         better = c1.radio(
@@ -79,9 +87,7 @@ def add_form(ctx: PageContext) -> None:
                 added = local.add_indicator(ctx.db, ctx.actor, data)
                 clear_read_caches()
                 st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
-                # Saved: the form starts empty again (a refused one keeps what was typed).
-                for name in ("ind_local_code", "ind_local_name_he", "ind_local_name_en"):
-                    st.session_state.pop(name, None)
+                st.session_state[ROUND] = rounds + 1
                 st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
                 st.rerun()
 
@@ -130,7 +136,11 @@ def value_form(ctx: PageContext) -> None:
                 ("period", "ind.col.period"),
             ):
                 feedback.field(name, tr(label))
-            raw = st.text_input(required(tr("ind.col.value")), key="ind_value_raw")
+            rounds = st.session_state.get(VALUE_ROUND, 0)
+            raw = st.text_input(
+                required(tr("ind.col.value")),
+                key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
+            )
             feedback.field("value", tr("ind.col.value"))
             preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
             if st.form_submit_button(tr("ind.local.enter"), type="primary"):
@@ -147,5 +157,5 @@ def value_form(ctx: PageContext) -> None:
                     )
                     clear_read_caches()
                     st.session_state["ind_local_flash"] = tr("ind.local.entered")
-                    st.session_state.pop("ind_value_raw", None)
+                    st.session_state[VALUE_ROUND] = rounds + 1
                     st.rerun()

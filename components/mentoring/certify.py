@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
-from components.mentoring.forms import finish
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.access import Area
@@ -119,7 +119,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         with c3:
             on = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_cert_date")
             feedback.field("date", tr("ment.entry.date"))
-        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key="ment_cert_note")
+        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key=fresh("ment_cert_note"))
         feedback.field("gap_note", tr("ment.cert.gap_note"))
         if st.form_submit_button(tr("ment.cert.submit")):
             with handled(feedback):
@@ -159,15 +159,15 @@ def standards_form(ctx: PageContext) -> None:
             c1, c2, c3 = st.columns([1, 2, 1])
             with c1:
                 code = st.text_input(
-                    required(tr("ment.pipelines.code")), max_chars=30, key="ment_std_code"
+                    required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_std_code")
                 )
                 feedback.field("code", tr("ment.pipelines.code"))
             with c2:
                 name = st.text_input(
-                    required(tr("ment.cert.standard")), max_chars=200, key="ment_std_name"
+                    required(tr("ment.cert.standard")), max_chars=200, key=fresh("ment_std_name")
                 )
                 feedback.field("name", tr("ment.cert.standard"))
-            active = c3.checkbox(tr("ment.cert.active"), value=True, key="ment_std_active")
+            active = c3.checkbox(tr("ment.cert.active"), value=True, key=fresh("ment_std_active"))
             if st.form_submit_button(tr("ment.cert.std_submit")):
                 with handled(feedback):
                     certsvc.save_standard(ctx.db, ctx.actor, code, name, active)

@@ -30,12 +30,24 @@ from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KIND
 FLASH = "ment_flash"
 
 
+ROUNDS = "_ment_form_rounds"
+
+
+def fresh(key: str) -> str:
+    """The widget key of `key` in its current round. A saved form's typed-in widgets get new
+    keys, so the browser draws them empty again (deleting their state would leave the browser
+    showing, and sending, the old text); a refused form keeps its keys and what was typed."""
+    n = st.session_state.get(ROUNDS, {}).get(key, 0)
+    return key if n == 0 else f"{key}__{n}"
+
+
 def finish(message: str, clear: Iterable[str] = ()) -> None:
     """After a write: rerun so every view shows the new figures, with the message on top.
-    `clear` names the widgets of a form kept on a refused submit (nothing typed is lost) that
-    start empty again once it is saved."""
+    `clear` names the (base) keys of the saved form's widgets to start empty again."""
+    rounds = dict(st.session_state.get(ROUNDS, {}))
     for key in clear:
-        st.session_state.pop(key, None)
+        rounds[key] = rounds.get(key, 0) + 1
+    st.session_state[ROUNDS] = rounds
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -96,7 +108,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             required(tr("ment.entry.participants")),
             list(options),
             format_func=options.__getitem__,
-            key=ids_key,
+            key=fresh(ids_key),
         )
         feedback.field("participants", tr("ment.entry.participants"))
         feedback.field("stage", tr("ment.col.stage"))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
-from components.mentoring.forms import finish
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
     Labels,
     clear_caches,
@@ -66,11 +66,11 @@ def _program_fields(
             required(tr("ment.program.name")),
             value=values.get("name", ""),
             max_chars=200,
-            key=f"{key}_name",
+            key=fresh(f"{key}_name"),
         )
         feedback.field("name", tr("ment.program.name"))
     started = c2.date_input(
-        tr("ment.program.started"), value=values.get("started_on"), key=f"{key}_started"
+        tr("ment.program.started"), value=values.get("started_on"), key=fresh(f"{key}_started")
     )
     c3, c4 = st.columns(2)
     models = list(OPERATING_MODELS)
@@ -226,15 +226,15 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         c1, c2 = st.columns(2)
         with c1:
             name = st.text_input(
-                required(tr("ment.cohort.name")), max_chars=120, key="ment_coh_name"
+                required(tr("ment.cohort.name")), max_chars=120, key=fresh("ment_coh_name")
             )
             feedback.field("name", tr("ment.cohort.name"))
-        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key="ment_coh_starts")
+        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"))
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
             format_func=options.__getitem__,
-            key="ment_coh_members",
+            key=fresh("ment_coh_members"),
         )
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
@@ -264,7 +264,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
             required(tr("ment.cohort.participants")),
             list(options),
             format_func=options.__getitem__,
-            key="ment_coh_bulk",
+            key=fresh("ment_coh_bulk"),
         )
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
@@ -312,7 +312,7 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
                     max_value=targets.GOAL_LIMIT,
                     value=None,
                     step=1,
-                    key=f"ment_tgt_{metric}",
+                    key=fresh(f"ment_tgt_{metric}"),
                 )
                 feedback.field(metric, tr(f"ment.targets.{metric}"))
         if st.form_submit_button(tr("ment.targets.save")):
@@ -360,12 +360,12 @@ def pipelines_tab(ctx: PageContext) -> None:
         c1, c2, c3 = st.columns(3)
         with c1:
             code = st.text_input(
-                required(tr("ment.pipelines.code")), max_chars=30, key="ment_pl_code"
+                required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_pl_code")
             )
             feedback.field("code", tr("ment.pipelines.code"))
-        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key="ment_pl_label")
+        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key=fresh("ment_pl_label"))
         label_en = c3.text_input(
-            tr("ment.pipelines.label_en"), max_chars=120, key="ment_pl_label_en"
+            tr("ment.pipelines.label_en"), max_chars=120, key=fresh("ment_pl_label_en")
         )
         role = st.selectbox(
             required(tr("ment.entry.role")),
@@ -373,12 +373,14 @@ def pipelines_tab(ctx: PageContext) -> None:
             format_func=lambda r: tr(f"ment.role.{r}"),
             key=f"ment_pl_role_{ctx.lang}",
         )
-        stages_text = st.text_area(required(tr("ment.pipelines.stages")), key="ment_pl_stages")
+        stages_text = st.text_area(
+            required(tr("ment.pipelines.stages")), key=fresh("ment_pl_stages")
+        )
         feedback.field("stages", tr("ment.pipelines.stages"))
         c4, c5 = st.columns(2)
-        terminal = c4.text_input(tr("ment.pipelines.terminal"), key="ment_pl_terminal")
+        terminal = c4.text_input(tr("ment.pipelines.terminal"), key=fresh("ment_pl_terminal"))
         with c5:
-            reasons = st.text_input(tr("ment.pipelines.reasons"), key="ment_pl_reasons")
+            reasons = st.text_input(tr("ment.pipelines.reasons"), key=fresh("ment_pl_reasons"))
             feedback.field("drop_reasons", tr("ment.pipelines.reasons"))
         if st.form_submit_button(tr("ment.pipelines.submit")):
             with handled(feedback):

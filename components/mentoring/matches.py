@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
-from components.mentoring.forms import finish
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, clear_caches, show_table
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date
@@ -84,7 +84,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         c1, c2 = st.columns(2)
         with c1:
             held = st.date_input(
-                required(tr("ment.sessions.date")), value=today, key="ment_ses_date"
+                required(tr("ment.sessions.date")), value=today, key=fresh("ment_ses_date")
             )
             feedback.field("date", tr("ment.sessions.date"))
         with c2:
@@ -93,10 +93,10 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 min_value=1,
                 max_value=600,
                 value=60,
-                key="ment_ses_min",
+                key=fresh("ment_ses_min"),
             )
             feedback.field("minutes", tr("ment.sessions.minutes"))
-        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key="ment_ses_note")
+        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key=fresh("ment_ses_note"))
         feedback.field("note", tr("ment.sessions.note"))
         if st.form_submit_button(tr("ment.sessions.submit")):
             with handled(feedback):

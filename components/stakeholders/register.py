@@ -19,6 +19,7 @@ from employdash.stakeholders.register import Options, StakeholderInput
 from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 NEW = -1
+ADD_ROUND = "_stake_add_round"
 
 
 def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -153,15 +154,18 @@ def _add(ctx: PageContext, code: int, opts: Options) -> None:
         st.form("stake_add", clear_on_submit=False),
     ):
         feedback = FormFeedback()
-        data = _fields(ctx, opts, "stake_add", None, feedback)
+        # A saved form's widgets get new keys (a new round), so the browser draws them empty;
+        # a refused one keeps its keys and everything typed.
+        rounds = st.session_state.get(ADD_ROUND, 0)
+        data = _fields(
+            ctx, opts, "stake_add" if not rounds else f"stake_add{rounds}", None, feedback
+        )
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
                 stakeholders.create(ctx.db, ctx.actor, code, data)
                 stakeholder_data.clear()
                 st.session_state["stake_flash"] = ctx.tr("stake.form.created")
-                # Saved: the form starts empty again (a refused one keeps what was typed).
-                for name in [k for k in st.session_state if str(k).startswith("stake_add_")]:
-                    del st.session_state[name]
+                st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
 

@@ -28,6 +28,7 @@ from employdash.stakeholders.vocabulary import (
 )
 
 NEW = -1
+ADD_ROUND = "_survey_add_round"
 ANSWERS: tuple[bool | None, ...] = (None, True, False)
 
 
@@ -335,10 +336,14 @@ def _form(ctx: PageContext, code: int) -> None:
             format_func=lambda i: tr("survey.form.new_company") if i == NEW else employers[i],
             key=f"survey_add_org_{ctx.lang}",
         )
+        # A saved form's widgets get new keys (a new round), so the browser draws them empty;
+        # a refused one keeps its keys and every answer typed.
+        rounds = st.session_state.get(ADD_ROUND, 0)
+        prefix = "survey_add" if not rounds else f"survey_add{rounds}"
         with c2:
-            company = st.text_input(tr("survey.form.new_company_name"), key="survey_add_company")
+            company = st.text_input(tr("survey.form.new_company_name"), key=f"{prefix}_company")
             feedback.field("company", tr("survey.field.company"))
-        data = _questions(ctx, code, None, "survey_add", feedback)
+        data = _questions(ctx, code, None, prefix, feedback)
         if st.form_submit_button(tr("survey.form.submit"), type="primary"):
             data.organisation_id = None if org == NEW else int(org)
             data.company = company
@@ -346,9 +351,7 @@ def _form(ctx: PageContext, code: int) -> None:
                 surveys.create_response(ctx.db, ctx.actor, code, data)
                 stakeholder_data.clear()
                 st.session_state["survey_flash"] = tr("survey.form.created")
-                # Saved: the form starts empty again (a refused one keeps what was typed).
-                for name in [k for k in st.session_state if str(k).startswith("survey_add_")]:
-                    del st.session_state[name]
+                st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
 

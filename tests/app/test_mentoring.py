@@ -291,7 +291,7 @@ def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -
     button(at, "Define pipeline").click().run()
     assert not at.exception, at.exception
     assert "Pipeline job_club defined." in texts(at)
-    assert at.text_area(key="ment_pl_stages").value == ""  # saved: the form starts empty again
+    assert at.text_area(key="ment_pl_stages__1").value == ""  # saved: a new, empty field
     db = Database(app_db)
     admin = load_actor(db, "admin")
     program = next(
