@@ -359,6 +359,12 @@ def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> No
     assert at.date_input(key="ment_prog_new_started").value == date(2025, 3, 1)
     assert any("Fields marked * are required" in c.value for c in at.caption)
 
+    program = at.selectbox(key="ment_prog_edit").value
+    at.text_input(key=f"ment_prog_edit_{program}_name").input(" ")
+    button(at, "Save program").click().run()  # the name emptied
+    refused(at, "Program name: Required")
+    assert at.text_input(key=f"ment_prog_edit_{program}_name").value == " "
+
     members = at.multiselect(key="ment_coh_members").options[:2]
     assert members
     at.multiselect(key="ment_coh_members").select(members[0])
