@@ -27,11 +27,13 @@ with guarded():
             tr("ment.pipeline"),
             list(choices),
             format_func=lambda p: views.pipeline_label(ctx, choices[p]),
-            default="mentee",
-            key="ment_pipeline",
+            # The key holds the language (the labels change with it); the choice outlives it.
+            default=st.session_state.get("ment_pipeline", "mentee"),
+            key=f"ment_pipeline_{ctx.lang}",
         )
         or "mentee"
     )
+    st.session_state["ment_pipeline"] = pipeline
     as_of = top[1].date_input(tr("ment.as_of"), value=date.today(), key="ment_as_of")
     editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
     designer = ctx.actor.can_write(Area.CATALOGUE)

@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.indicators.imports import clear_read_caches
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -15,6 +16,8 @@ from employdash.indicators import values as indicators
 from employdash.indicators.vocabulary import UNITS
 
 NO_PARENT = ""
+# Bumped by each save of the form: the saved form's text fields start empty.
+ROUND, VALUE_ROUND = "_ind_local_round", "_ind_value_round"
 
 
 def add_form(ctx: PageContext) -> None:
@@ -25,19 +28,39 @@ def add_form(ctx: PageContext) -> None:
     }
     st.subheader(tr("ind.local.add_title"))
     st.caption(tr("ind.local.add_help"))
-    with st.form("ind_local_add", clear_on_submit=True):
+    # A saved form's text fields get new keys (a new round), so the browser draws them empty;
+    # a refused one keeps its keys and what was typed.
+    rounds = st.session_state.get(ROUND, 0)
+    suffix = "" if not rounds else f"_{rounds}"
+    with st.form("ind_local_add", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2 = st.columns(2)
-        code = c1.text_input(tr("ind.local.code"), max_chars=40, key="ind_local_code")
-        unit = c2.selectbox(
-            tr("ind.local.unit"),
-            UNITS,
-            format_func=lambda u: tr(f"ind.unit.{u}"),
-            key=f"ind_local_unit_{ctx.lang}",
-        )
-        name_he = c1.text_input(tr("ind.local.name_he"), max_chars=160, key="ind_local_name_he")
-        name_en = c2.text_input(tr("ind.local.name_en"), max_chars=160, key="ind_local_name_en")
+        with c1:
+            code = st.text_input(
+                required(tr("ind.local.code")), max_chars=40, key=f"ind_local_code{suffix}"
+            )
+            feedback.field("code", tr("ind.local.code"))
+        with c2:
+            unit = st.selectbox(
+                required(tr("ind.local.unit")),
+                UNITS,
+                format_func=lambda u: tr(f"ind.unit.{u}"),
+                key=f"ind_local_unit_{ctx.lang}",
+            )
+            feedback.field("unit", tr("ind.local.unit"))
+        with c1:
+            name_he = st.text_input(
+                required(tr("ind.local.name_he")), max_chars=160, key=f"ind_local_name_he{suffix}"
+            )
+            feedback.field("name_he", tr("ind.local.name_he"))
+        with c2:
+            name_en = st.text_input(
+                required(tr("ind.local.name_en")), max_chars=160, key=f"ind_local_name_en{suffix}"
+            )
+            feedback.field("name_en", tr("ind.local.name_en"))
         better = c1.radio(
-            tr("ind.local.direction"),
+            required(tr("ind.local.direction")),
             (True, False),
             format_func=lambda b: tr("ind.local.higher_better" if b else "ind.local.lower_better"),
             horizontal=True,
@@ -49,6 +72,8 @@ def add_form(ctx: PageContext) -> None:
             format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
             key=f"ind_local_parent_{ctx.lang}",
         )
+        with c2:
+            feedback.field("parent_code", tr("ind.local.parent"))
         if st.form_submit_button(tr("ind.local.add"), type="primary"):
             data = local.LocalIndicatorInput(
                 code=code,
@@ -58,10 +83,11 @@ def add_form(ctx: PageContext) -> None:
                 higher_is_better=bool(better),
                 parent_code=parent or None,
             )
-            with guarded():
+            with handled(feedback):
                 added = local.add_indicator(ctx.db, ctx.actor, data)
                 clear_read_caches()
                 st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
+                st.session_state[ROUND] = rounds + 1
                 st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
                 st.rerun()
 
@@ -101,10 +127,24 @@ def value_form(ctx: PageContext) -> None:
             shown = f"{number} · {tr(f'ind.status.{seen.status}')}"
         st.text(tr("ind.local.current", value=shown))
         with st.form(f"ind_value_{place}_{indicator}_{period:%Y%m}"):
-            raw = st.text_input(tr("ind.col.value"), key="ind_value_raw")
+            feedback = FormFeedback()
+            feedback.note()
+            # The indicator, locality and month are chosen above the form: their errors here.
+            for name, label in (
+                ("indicator_code", "ind.col.indicator"),
+                ("locality_code", "ind.col.locality"),
+                ("period", "ind.col.period"),
+            ):
+                feedback.field(name, tr(label))
+            rounds = st.session_state.get(VALUE_ROUND, 0)
+            raw = st.text_input(
+                required(tr("ind.col.value")),
+                key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
+            )
+            feedback.field("value", tr("ind.col.value"))
             preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
             if st.form_submit_button(tr("ind.local.enter"), type="primary"):
-                with guarded():
+                with handled(feedback):
                     local.enter_value(
                         ctx.db,
                         ctx.actor,
@@ -117,4 +157,5 @@ def value_form(ctx: PageContext) -> None:
                     )
                     clear_read_caches()
                     st.session_state["ind_local_flash"] = tr("ind.local.entered")
+                    st.session_state[VALUE_ROUND] = rounds + 1
                     st.rerun()

@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.mentoring.forms import finish
+from components.common.form_feedback import FormFeedback, handled, required
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.i18n import fmt_date, fmt_number
 from employdash.mentoring import certification as certsvc
@@ -96,25 +96,33 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             ),
         )
     versions = {r.standard_id: r.version for r in results}
-    with st.form("ment_cert_form", clear_on_submit=True):
+    with st.form("ment_cert_form", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
+        feedback.field("participant", tr("ment.entry.participant"))
         c1, c2, c3 = st.columns(3)
-        standard = c1.selectbox(
-            tr("ment.cert.standard"),
-            list(names),
-            format_func=names.__getitem__,
-            key="ment_cert_std",
-        )
+        with c1:
+            standard = st.selectbox(
+                required(tr("ment.cert.standard")),
+                list(names),
+                format_func=names.__getitem__,
+                key="ment_cert_std",
+            )
+            feedback.field("standard", tr("ment.cert.standard"))
         passed = c2.radio(
-            tr("ment.cert.result"),
+            required(tr("ment.cert.result")),
             (True, False),
             format_func=lambda p: tr("ment.cert.pass") if p else tr("ment.cert.fail"),
             horizontal=True,
-            key="ment_cert_passed",
+            key=f"ment_cert_passed_{ctx.lang}",
         )
-        on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_cert_date")
-        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key="ment_cert_note")
+        with c3:
+            on = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_cert_date")
+            feedback.field("date", tr("ment.entry.date"))
+        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key=fresh("ment_cert_note"))
+        feedback.field("gap_note", tr("ment.cert.gap_note"))
         if st.form_submit_button(tr("ment.cert.submit")):
-            with guarded():
+            with handled(feedback):
                 certsvc.record_assessment(
                     ctx.db,
                     ctx.actor,
@@ -125,7 +133,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     note,
                     version=versions.get(standard),
                 )
-                finish(tr("ment.cert.saved"))
+                finish(tr("ment.cert.saved"), clear=("ment_cert_note",))
 
 
 def standards_form(ctx: PageContext) -> None:
@@ -145,12 +153,25 @@ def standards_form(ctx: PageContext) -> None:
                 }
             ),
         )
-        with st.form("ment_std_form", clear_on_submit=True):
+        with st.form("ment_std_form", clear_on_submit=False):
+            feedback = FormFeedback()
+            feedback.note()
             c1, c2, c3 = st.columns([1, 2, 1])
-            code = c1.text_input(tr("ment.pipelines.code"), max_chars=30, key="ment_std_code")
-            name = c2.text_input(tr("ment.cert.standard"), max_chars=200, key="ment_std_name")
-            active = c3.checkbox(tr("ment.cert.active"), value=True, key="ment_std_active")
+            with c1:
+                code = st.text_input(
+                    required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_std_code")
+                )
+                feedback.field("code", tr("ment.pipelines.code"))
+            with c2:
+                name = st.text_input(
+                    required(tr("ment.cert.standard")), max_chars=200, key=fresh("ment_std_name")
+                )
+                feedback.field("name", tr("ment.cert.standard"))
+            active = c3.checkbox(tr("ment.cert.active"), value=True, key=fresh("ment_std_active"))
             if st.form_submit_button(tr("ment.cert.std_submit")):
-                with guarded():
+                with handled(feedback):
                     certsvc.save_standard(ctx.db, ctx.actor, code, name, active)
-                    finish(tr("ment.cert.std_saved"))
+                    finish(
+                        tr("ment.cert.std_saved"),
+                        clear=("ment_std_code", "ment_std_name", "ment_std_active"),
+                    )

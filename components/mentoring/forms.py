@@ -4,39 +4,50 @@ services check again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.mentoring.views import (
     Labels,
     clear_caches,
     pipeline_choices,
     program_kind,
+    reason_label,
     show_table,
-    stage_label,
+    stage_names,
 )
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from employdash.i18n import has_key
 from employdash.mentoring import operations as svc
-from employdash.mentoring.funnel import pipeline_stages
 from employdash.mentoring.imports import commit_import, plan_import
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
 FLASH = "ment_flash"
 
 
-def reason_label(ctx: PageContext, reason: str) -> str:
-    """A drop reason's name; reasons of pipelines defined later show their code."""
-    key = f"ment.reason.{reason}"
-    return ctx.tr(key) if has_key(key) else reason
+ROUNDS = "_ment_form_rounds"
 
 
-def finish(message: str) -> None:
-    """After a write: rerun so every view shows the new figures, with the message on top."""
+def fresh(key: str) -> str:
+    """The widget key of `key` in its current round. A saved form's typed-in widgets get new
+    keys, so the browser draws them empty again (deleting their state would leave the browser
+    showing, and sending, the old text); a refused form keeps its keys and what was typed."""
+    n = st.session_state.get(ROUNDS, {}).get(key, 0)
+    return key if n == 0 else f"{key}__{n}"
+
+
+def finish(message: str, clear: Iterable[str] = ()) -> None:
+    """After a write: rerun so every view shows the new figures, with the message on top.
+    `clear` names the (base) keys of the saved form's widgets to start empty again."""
+    rounds = dict(st.session_state.get(ROUNDS, {}))
+    for key in clear:
+        rounds[key] = rounds.get(key, 0) + 1
+    st.session_state[ROUNDS] = rounds
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -78,10 +89,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         tr("ment.entry.program"), programs, format_func=labels.program, key="ment_adv_program"
     )
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
-    names = {
-        s.code: stage_label(ctx, s.name_key, s.code)
-        for s in pipeline_stages(ctx.db, ctx.actor, pipeline)
-    }
+    names = stage_names(ctx, pipeline)
     # The versions the user saw: a second click on "save" is refused, not a second move.
     seen_key = f"ment_adv_seen_{program}_{pipeline}"
     seen: dict[int, int] = st.session_state.get(seen_key, {})
@@ -92,29 +100,40 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         + (tr("ment.kind.drop") if r.kind == "drop" else names.get(r.stage, r.stage))
         for r in frame.itertuples()
     }
-    with st.form("ment_advance", clear_on_submit=True):
+    with st.form("ment_advance", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
+        ids_key = f"ment_adv_ids_{ctx.lang}"
         chosen = st.multiselect(
-            tr("ment.entry.participants"),
+            required(tr("ment.entry.participants")),
             list(options),
             format_func=options.__getitem__,
-            key="ment_adv_ids",
+            key=fresh(ids_key),
         )
+        feedback.field("participants", tr("ment.entry.participants"))
+        feedback.field("stage", tr("ment.col.stage"))
         c1, c2, c3 = st.columns(3)
-        kind = c1.selectbox(
-            tr("ment.entry.kind"),
-            EVENT_KINDS,
-            format_func=lambda k: tr(f"ment.kind.{k}"),
-            key="ment_adv_kind",
-        )
-        reason = c2.selectbox(
-            tr("ment.entry.reason"),
-            reasons,
-            format_func=lambda r: reason_label(ctx, r),
-            key="ment_adv_reason",
-        )
-        on = c3.date_input(tr("ment.entry.date"), value=today, key="ment_adv_date")
+        with c1:
+            kind = st.selectbox(
+                required(tr("ment.entry.kind")),
+                EVENT_KINDS,
+                format_func=lambda k: tr(f"ment.kind.{k}"),
+                key=f"ment_adv_kind_{ctx.lang}",
+            )
+            feedback.field("kind", tr("ment.entry.kind"))
+        with c2:
+            reason = st.selectbox(
+                tr("ment.entry.reason"),
+                reasons,
+                format_func=lambda r: reason_label(ctx, r),
+                key=f"ment_adv_reason_{ctx.lang}",
+            )
+            feedback.field("reason", tr("ment.entry.reason"))
+        with c3:
+            on = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_adv_date")
+            feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
-            with guarded():
+            with handled(feedback):
                 moved = svc.advance(
                     ctx.db,
                     ctx.actor,
@@ -125,7 +144,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                     versions={pid: seen[pid] for pid in chosen if pid in seen},
                 )
                 clear_caches()
-                finish(tr("ment.entry.moved", n=len(moved)))
+                finish(tr("ment.entry.moved", n=len(moved)), clear=(ids_key,))
 
 
 def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
@@ -139,42 +158,59 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
             tr("ment.entry.program"), programs, format_func=labels.program, key="ment_add_program"
         )
         cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
-        with st.form("ment_add", clear_on_submit=True):
+        with st.form("ment_add", clear_on_submit=False):
+            feedback = FormFeedback()
+            feedback.note()
+            feedback.field("program", tr("ment.entry.program"))
             c1, c2, c3, c4 = st.columns(4)
-            population = c1.selectbox(
-                tr("ment.col.population"), POPULATIONS, format_func=lambda p: tr(f"ment.pop.{p}")
-            )
-            age = c2.selectbox(
-                tr("ment.col.age"), AGE_BANDS, format_func=lambda a: tr(f"ment.age.{a}")
-            )
-            cohort = c3.selectbox(
-                tr("ment.col.cohort"),
-                [None, *cohorts],
-                format_func=lambda c: "—" if c is None else labels.cohorts[c],
-                key="ment_add_cohort",
-            )
-            on = c4.date_input(tr("ment.entry.date"), value=today)
+            with c1:
+                population = st.selectbox(
+                    required(tr("ment.col.population")),
+                    POPULATIONS,
+                    format_func=lambda p: tr(f"ment.pop.{p}"),
+                    key=f"ment_add_pop_{ctx.lang}",
+                )
+                feedback.field("population", tr("ment.col.population"))
+            with c2:
+                age = st.selectbox(
+                    tr("ment.col.age"),
+                    AGE_BANDS,
+                    format_func=lambda a: tr(f"ment.age.{a}"),
+                    key=f"ment_add_age_{ctx.lang}",
+                )
+                feedback.field("age_band", tr("ment.col.age"))
+            with c3:
+                cohort = st.selectbox(
+                    tr("ment.col.cohort"),
+                    [None, *cohorts],
+                    format_func=lambda c: "—" if c is None else labels.cohorts[c],
+                    key="ment_add_cohort",
+                )
+                feedback.field("cohort", tr("ment.col.cohort"))
+            on = c4.date_input(required(tr("ment.entry.date")), value=today, key="ment_add_date")
             submitted = st.form_submit_button(tr("ment.entry.submit"))
-        if submitted:
-            with guarded():
-                pid = svc.add_participant(
-                    ctx.db,
-                    ctx.actor,
-                    program_id=program,
-                    role=role,
-                    population=population,
-                    age_band=age,
-                    entered_on=on,
-                    cohort_id=cohort,
-                    pipeline=pipeline,
-                )
-                clear_caches()
-                code = (
-                    svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, on, program)
-                    .set_index("participant_id")
-                    .at[pid, "code"]
-                )
-                finish(tr("ment.entry.added", code=code))
+            if submitted:
+                with handled(feedback):
+                    pid = svc.add_participant(
+                        ctx.db,
+                        ctx.actor,
+                        program_id=program,
+                        role=role,
+                        population=population,
+                        age_band=age,
+                        entered_on=on,
+                        cohort_id=cohort,
+                        pipeline=pipeline,
+                    )
+                    clear_caches()
+                    code = (
+                        svc.participants(
+                            ctx.db, ctx.actor, ctx.locality_code, pipeline, on, program
+                        )
+                        .set_index("participant_id")
+                        .at[pid, "code"]
+                    )
+                    finish(tr("ment.entry.added", code=code))
 
 
 def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
@@ -192,17 +228,24 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
         int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
         for r in idle.itertuples()
     }
-    with st.form("ment_match", clear_on_submit=True):
+    with st.form("ment_match", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
+        feedback.field("match", tr("ment.entry.match"))
         c1, c2, c3 = st.columns(3)
-        mentee = c1.selectbox(
-            tr("ment.entry.mentee"), list(mentees), format_func=mentees.__getitem__
-        )
+        with c1:
+            mentee = st.selectbox(
+                required(tr("ment.entry.mentee")), list(mentees), format_func=mentees.__getitem__
+            )
+            feedback.field("mentee", tr("ment.entry.mentee"))
         mentor = c2.selectbox(
-            tr("ment.entry.mentor"), list(mentors), format_func=mentors.__getitem__
+            required(tr("ment.entry.mentor")), list(mentors), format_func=mentors.__getitem__
         )
-        on = c3.date_input(tr("ment.entry.date"), value=today)
+        with c3:
+            on = st.date_input(required(tr("ment.entry.date")), value=today)
+            feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
-            with guarded():
+            with handled(feedback):
                 svc.record_match(ctx.db, ctx.actor, mentor, mentee, on)
                 clear_caches()
                 finish(tr("ment.entry.matched"))
@@ -220,19 +263,26 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
         for r in frame.itertuples()
     }
-    with st.form("ment_outcome", clear_on_submit=True):
+    with st.form("ment_outcome", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2, c3 = st.columns(3)
         who = c1.selectbox(
-            tr("ment.entry.participant"), list(options), format_func=options.__getitem__
+            required(tr("ment.entry.participant")), list(options), format_func=options.__getitem__
         )
-        kind = c2.selectbox(
-            tr("ment.entry.outcome_kind"),
-            OUTCOME_KINDS,
-            format_func=lambda k: tr(f"ment.outcome.{k}"),
-        )
-        on = c3.date_input(tr("ment.entry.date"), value=today)
+        with c2:
+            kind = st.selectbox(
+                required(tr("ment.entry.outcome_kind")),
+                OUTCOME_KINDS,
+                format_func=lambda k: tr(f"ment.outcome.{k}"),
+                key=f"ment_out_kind_{ctx.lang}",
+            )
+            feedback.field("kind", tr("ment.entry.outcome_kind"))
+        with c3:
+            on = st.date_input(required(tr("ment.entry.date")), value=today)
+            feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
-            with guarded():
+            with handled(feedback):
                 svc.record_outcome(ctx.db, ctx.actor, who, kind, on)
                 clear_caches()
                 finish(tr("ment.entry.outcome_saved"))

@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
-from components.mentoring.forms import finish
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
     Labels,
     clear_caches,
@@ -21,7 +22,6 @@ from components.mentoring.views import (
     show_table,
 )
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.mentoring import operations as svc
 from employdash.mentoring import programs as progsvc
 from employdash.mentoring import targets
@@ -47,37 +47,52 @@ def _picker(label: str, choices: dict[int, str], value: int | None, key: str) ->
     )
 
 
-def _program_fields(ctx: PageContext, values: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """The widgets of a program form (inside the caller's st.form); the values chosen."""
+PROGRAM_KEYS = ("name", "started")
+
+
+def _program_fields(
+    ctx: PageContext, values: Mapping[str, Any], key: str, feedback: FormFeedback
+) -> dict[str, Any]:
+    """The widgets of a program form (inside the caller's st.form); the values chosen. Each
+    field's error appears under it through `feedback`."""
     tr = ctx.tr
     code = ctx.locality_code
     assert code is not None
     people = {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
     orgs = {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
     c1, c2 = st.columns(2)
-    name = c1.text_input(
-        tr("ment.program.name"), value=values.get("name", ""), max_chars=200, key=f"{key}_name"
-    )
+    with c1:
+        name = st.text_input(
+            required(tr("ment.program.name")),
+            value=values.get("name", ""),
+            max_chars=200,
+            key=fresh(f"{key}_name"),
+        )
+        feedback.field("name", tr("ment.program.name"))
     started = c2.date_input(
-        tr("ment.program.started"), value=values.get("started_on"), key=f"{key}_started"
+        tr("ment.program.started"), value=values.get("started_on"), key=fresh(f"{key}_started")
     )
     c3, c4 = st.columns(2)
     models = list(OPERATING_MODELS)
-    model = c3.selectbox(
-        tr("ment.program.model"),
-        models,
-        index=models.index(values.get("operating_model", models[0])),
-        format_func=lambda m: tr(f"ment.model.{m}"),
-        key=f"{key}_model",
-    )
+    with c3:
+        model = st.selectbox(
+            required(tr("ment.program.model")),
+            models,
+            index=models.index(values.get("operating_model", models[0])),
+            format_func=lambda m: tr(f"ment.model.{m}"),
+            key=f"{key}_model_{ctx.lang}",
+        )
+        feedback.field("operating_model", tr("ment.program.model"))
     pops = [*POPULATIONS, "mixed"]
-    population = c4.selectbox(
-        tr("ment.program.population"),
-        pops,
-        index=pops.index(values.get("target_population", "mixed")),
-        format_func=lambda p: tr(f"ment.pop.{p}"),
-        key=f"{key}_pop",
-    )
+    with c4:
+        population = st.selectbox(
+            required(tr("ment.program.population")),
+            pops,
+            index=pops.index(values.get("target_population", "mixed")),
+            format_func=lambda p: tr(f"ment.pop.{p}"),
+            key=f"{key}_pop_{ctx.lang}",
+        )
+        feedback.field("target_population", tr("ment.program.population"))
     chosen: dict[str, Any] = {
         "name": name,
         "started_on": started,
@@ -116,16 +131,19 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
-    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=True):
+    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         kind = st.selectbox(
-            tr("ment.program.kind"),
+            required(tr("ment.program.kind")),
             PROGRAM_KINDS,
             format_func=lambda k: tr(f"ment.program.kind.{k}"),
-            key="ment_prog_new_kind",
+            key=f"ment_prog_new_kind_{ctx.lang}",
         )
-        values = _program_fields(ctx, {}, "ment_prog_new")
+        feedback.field("kind", tr("ment.program.kind"))
+        values = _program_fields(ctx, {}, "ment_prog_new", feedback)
         if st.form_submit_button(tr("ment.program.create_submit")):
-            with guarded():
+            with handled(feedback):
                 svc.create_program(
                     ctx.db,
                     ctx.actor,
@@ -134,7 +152,10 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     **values,
                 )
                 clear_caches()
-                finish(tr("ment.program.created", name=values["name"].strip()))
+                finish(
+                    tr("ment.program.created", name=values["name"].strip()),
+                    clear=[f"ment_prog_new_{k}" for k in PROGRAM_KEYS],
+                )
     if local:
         edit_program(ctx, labels, [p.id for p in local], today)
         cohorts_section(ctx, labels, [p.id for p in local if p.closed_on is None])
@@ -155,17 +176,23 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
             st.info(plain(tr("ment.program.closed_on", date=str(detail["closed_on"]))))
             return
         with st.form("ment_prog_edit_form"):
-            values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}")
+            feedback = FormFeedback()
+            feedback.note()
+            values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}", feedback)
             if st.form_submit_button(tr("ment.program.save")):
-                with guarded():
+                with handled(feedback):
                     progsvc.update_program(ctx.db, ctx.actor, pid, seen, values)
                     st.session_state.pop(seen_key, None)
                     clear_caches()
                     finish(tr("ment.program.saved"))
         with st.form("ment_prog_close"):
-            closed = st.date_input(tr("ment.program.close_on"), value=today, key="ment_close_on")
+            closing = FormFeedback()
+            closed = st.date_input(
+                required(tr("ment.program.close_on")), value=today, key="ment_close_on"
+            )
+            closing.field("date", tr("ment.program.close_on"))
             if st.form_submit_button(tr("ment.program.close")):
-                with guarded():
+                with handled(closing):
                     progsvc.close_program(ctx.db, ctx.actor, pid, seen, closed)
                     st.session_state.pop(seen_key, None)
                     clear_caches()
@@ -193,42 +220,58 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_coh_program"
     )
     options = _participant_options(ctx, program)
-    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=True):
+    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2 = st.columns(2)
-        name = c1.text_input(tr("ment.cohort.name"), max_chars=120, key="ment_coh_name")
-        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key="ment_coh_starts")
+        with c1:
+            name = st.text_input(
+                required(tr("ment.cohort.name")), max_chars=120, key=fresh("ment_coh_name")
+            )
+            feedback.field("name", tr("ment.cohort.name"))
+        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"))
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
             format_func=options.__getitem__,
-            key="ment_coh_members",
+            key=fresh("ment_coh_members"),
         )
+        feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
-            with guarded():
+            with handled(feedback):
                 svc.create_cohort(ctx.db, ctx.actor, program, name, starts, chosen)
                 clear_caches()
-                finish(tr("ment.cohort.created", name=name.strip(), n=len(chosen)))
+                finish(
+                    tr("ment.cohort.created", name=name.strip(), n=len(chosen)),
+                    clear=("ment_coh_name", "ment_coh_starts", "ment_coh_members"),
+                )
     cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
     if not cohorts:
         return
-    with st.expander(tr("ment.cohort.assign")), st.form("ment_coh_assign", clear_on_submit=True):
+    with (
+        st.expander(tr("ment.cohort.assign")),
+        st.form("ment_coh_assign", clear_on_submit=False),
+    ):
+        feedback = FormFeedback()
+        feedback.note()
         cohort = st.selectbox(
-            tr("ment.col.cohort"),
+            required(tr("ment.col.cohort")),
             cohorts,
             format_func=labels.cohorts.__getitem__,
             key="ment_coh_pick",
         )
         chosen = st.multiselect(
-            tr("ment.cohort.participants"),
+            required(tr("ment.cohort.participants")),
             list(options),
             format_func=options.__getitem__,
-            key="ment_coh_bulk",
+            key=fresh("ment_coh_bulk"),
         )
+        feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
-            with guarded():
+            with handled(feedback):
                 n = svc.assign_cohort(ctx.db, ctx.actor, cohort, chosen)
                 clear_caches()
-                finish(tr("ment.cohort.assigned", n=n))
+                finish(tr("ment.cohort.assigned", n=n), clear=("ment_coh_bulk",))
 
 
 def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
@@ -237,31 +280,43 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
     rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code,), today)
     if rows:
         show_table(ctx, progress_table(ctx, rows))
-    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=True):
+    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         program = st.selectbox(
-            tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_tgt_prog"
+            required(tr("ment.entry.program")),
+            program_ids,
+            format_func=labels.program,
+            key="ment_tgt_prog",
         )
         c1, c2 = st.columns(2)
         start = c1.date_input(
-            tr("ment.targets.start"), value=date(today.year, 1, 1), key="ment_tgt_start"
+            required(tr("ment.targets.start")), value=date(today.year, 1, 1), key="ment_tgt_start"
         )
-        end = c2.date_input(
-            tr("ment.targets.end"), value=date(today.year, 12, 31), key="ment_tgt_end"
-        )
-        cols = st.columns(3)
-        goals = {
-            metric: col.number_input(
-                tr(f"ment.targets.{metric}"),
-                min_value=0,
-                max_value=targets.GOAL_LIMIT,
-                value=None,
-                step=1,
-                key=f"ment_tgt_{metric}",
+        with c2:
+            end = st.date_input(
+                required(tr("ment.targets.end")),
+                value=date(today.year, 12, 31),
+                key="ment_tgt_end",
             )
-            for col, metric in zip(cols, targets.METRICS, strict=True)
-        }
+            feedback.field("period", tr("ment.targets.end"))
+        st.caption(tr("ment.targets.goals_note"))
+        feedback.field("goals", tr("ment.targets.goals"))
+        cols = st.columns(3)
+        goals: dict[str, Any] = {}
+        for col, metric in zip(cols, targets.METRICS, strict=True):
+            with col:
+                goals[metric] = st.number_input(
+                    tr(f"ment.targets.{metric}"),
+                    min_value=0,
+                    max_value=targets.GOAL_LIMIT,
+                    value=None,
+                    step=1,
+                    key=fresh(f"ment_tgt_{metric}"),
+                )
+                feedback.field(metric, tr(f"ment.targets.{metric}"))
         if st.form_submit_button(tr("ment.targets.save")):
-            with guarded():
+            with handled(feedback):
                 current = next(
                     (r for r in rows if r.program_id == program and r.period_start == start), None
                 )
@@ -274,7 +329,24 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
                     {k: None if v is None else int(v) for k, v in goals.items()},
                     version=current.version if current else None,
                 )
-                finish(tr("ment.targets.saved"))
+                finish(tr("ment.targets.saved"), clear=[f"ment_tgt_{m}" for m in targets.METRICS])
+
+
+def parse_stages(text: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """`code | Hebrew name | English name` per line (names optional): the codes in order and the
+    names given in each language."""
+    stages: list[str] = []
+    names: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    for line in text.splitlines():
+        code, name, name_en = [*(p.strip() for p in line.split("|")), "", ""][:3]
+        if code:
+            stages.append(code)
+            if name:
+                names[code] = name
+            if name_en:
+                names_en[code] = name_en
+    return stages, names, names_en
 
 
 def pipelines_tab(ctx: PageContext) -> None:
@@ -282,29 +354,37 @@ def pipelines_tab(ctx: PageContext) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.pipelines.title"))
     st.caption(tr("ment.pipelines.help"))
-    with st.form("ment_pipeline_new", clear_on_submit=True):
+    with st.form("ment_pipeline_new", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2, c3 = st.columns(3)
-        code = c1.text_input(tr("ment.pipelines.code"), max_chars=30, key="ment_pl_code")
-        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key="ment_pl_label")
-        role = c3.selectbox(
-            tr("ment.entry.role"),
+        with c1:
+            code = st.text_input(
+                required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_pl_code")
+            )
+            feedback.field("code", tr("ment.pipelines.code"))
+        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key=fresh("ment_pl_label"))
+        label_en = c3.text_input(
+            tr("ment.pipelines.label_en"), max_chars=120, key=fresh("ment_pl_label_en")
+        )
+        role = st.selectbox(
+            required(tr("ment.entry.role")),
             list(svc.PIPELINE_OF_ROLE),
             format_func=lambda r: tr(f"ment.role.{r}"),
-            key="ment_pl_role",
+            key=f"ment_pl_role_{ctx.lang}",
         )
-        stages_text = st.text_area(tr("ment.pipelines.stages"), key="ment_pl_stages")
+        stages_text = st.text_area(
+            required(tr("ment.pipelines.stages")), key=fresh("ment_pl_stages")
+        )
+        feedback.field("stages", tr("ment.pipelines.stages"))
         c4, c5 = st.columns(2)
-        terminal = c4.text_input(tr("ment.pipelines.terminal"), key="ment_pl_terminal")
-        reasons = c5.text_input(tr("ment.pipelines.reasons"), key="ment_pl_reasons")
+        terminal = c4.text_input(tr("ment.pipelines.terminal"), key=fresh("ment_pl_terminal"))
+        with c5:
+            reasons = st.text_input(tr("ment.pipelines.reasons"), key=fresh("ment_pl_reasons"))
+            feedback.field("drop_reasons", tr("ment.pipelines.reasons"))
         if st.form_submit_button(tr("ment.pipelines.submit")):
-            with guarded():
-                stages, stage_labels = [], {}
-                for line in stages_text.splitlines():
-                    stage, _, name = line.partition("|")
-                    if stage.strip():
-                        stages.append(stage.strip())
-                        if name.strip():
-                            stage_labels[stage.strip()] = name.strip()
+            with handled(feedback):
+                stages, stage_labels, stage_labels_en = parse_stages(stages_text)
                 svc.define_pipeline(
                     ctx.db,
                     ctx.actor,
@@ -315,9 +395,21 @@ def pipelines_tab(ctx: PageContext) -> None:
                     drop_reasons=[r.strip() for r in reasons.split(",") if r.strip()],
                     label=label,
                     stage_labels=stage_labels,
+                    label_en=label_en,
+                    stage_labels_en=stage_labels_en,
                 )
                 clear_caches()
-                finish(tr("ment.pipelines.saved", code=code.strip()))
+                finish(
+                    tr("ment.pipelines.saved", code=code.strip()),
+                    clear=(
+                        "ment_pl_code",
+                        "ment_pl_label",
+                        "ment_pl_label_en",
+                        "ment_pl_stages",
+                        "ment_pl_terminal",
+                        "ment_pl_reasons",
+                    ),
+                )
     defined = svc.pipelines(ctx.db, ctx.actor)
     show_table(
         ctx,

@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.mentoring.forms import finish
+from components.common.form_feedback import FormFeedback, handled, required
+from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, clear_caches, show_table
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.i18n import fmt_date
 from employdash.mentoring import matches as matchsvc
 from employdash.mentoring import operations as svc
@@ -72,23 +72,39 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     options = {m.id: _label(labels, m) for m in running}
     versions = {m.id: m.version for m in running}
     st.subheader(tr("ment.sessions.title"))
-    with st.form("ment_session", clear_on_submit=True):
+    with st.form("ment_session", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         match = st.selectbox(
-            tr("ment.sessions.match"),
+            required(tr("ment.sessions.match")),
             list(options),
             format_func=options.__getitem__,
             key="ment_ses_match",
         )
         c1, c2 = st.columns(2)
-        held = c1.date_input(tr("ment.sessions.date"), value=today, key="ment_ses_date")
-        minutes = c2.number_input(
-            tr("ment.sessions.minutes"), min_value=1, max_value=600, value=60, key="ment_ses_min"
-        )
-        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key="ment_ses_note")
+        with c1:
+            held = st.date_input(
+                required(tr("ment.sessions.date")), value=today, key=fresh("ment_ses_date")
+            )
+            feedback.field("date", tr("ment.sessions.date"))
+        with c2:
+            minutes = st.number_input(
+                required(tr("ment.sessions.minutes")),
+                min_value=1,
+                max_value=600,
+                value=60,
+                key=fresh("ment_ses_min"),
+            )
+            feedback.field("minutes", tr("ment.sessions.minutes"))
+        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key=fresh("ment_ses_note"))
+        feedback.field("note", tr("ment.sessions.note"))
         if st.form_submit_button(tr("ment.sessions.submit")):
-            with guarded():
+            with handled(feedback):
                 matchsvc.log_session(ctx.db, ctx.actor, match, held, int(minutes), note)
-                finish(tr("ment.sessions.saved"))
+                finish(
+                    tr("ment.sessions.saved"),
+                    clear=("ment_ses_date", "ment_ses_min", "ment_ses_note"),
+                )
     shown = st.selectbox(
         tr("ment.sessions.of"), list(options), format_func=options.__getitem__, key="ment_ses_show"
     )
@@ -107,29 +123,38 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     else:
         st.caption(tr("ment.sessions.none"))
     st.subheader(tr("ment.matches.end"))
-    with st.form("ment_end_match", clear_on_submit=True):
+    with st.form("ment_end_match", clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
         match = st.selectbox(
-            tr("ment.sessions.match"),
+            required(tr("ment.sessions.match")),
             list(options),
             format_func=options.__getitem__,
             key="ment_end_pick",
         )
+        feedback.field("match", tr("ment.sessions.match"))
         c1, c2, c3 = st.columns(3)
-        ended = c1.date_input(tr("ment.entry.date"), value=today, key="ment_end_date")
-        status = c2.selectbox(
-            tr("ment.matches.status"),
-            ("completed", "ended_early"),
-            format_func=lambda s: tr(f"ment.match.{s}"),
-            key="ment_end_status",
-        )
-        reason = c3.selectbox(
-            tr("ment.entry.reason"),
-            svc.MATCH_END_REASONS,
-            format_func=lambda r: tr(f"ment.match_end.{r}"),
-            key="ment_end_reason",
-        )
+        with c1:
+            ended = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_end_date")
+            feedback.field("date", tr("ment.entry.date"))
+        with c2:
+            status = st.selectbox(
+                required(tr("ment.matches.status")),
+                ("completed", "ended_early"),
+                format_func=lambda s: tr(f"ment.match.{s}"),
+                key=f"ment_end_status_{ctx.lang}",
+            )
+            feedback.field("status", tr("ment.matches.status"))
+        with c3:
+            reason = st.selectbox(
+                required(tr("ment.entry.reason")),
+                svc.MATCH_END_REASONS,
+                format_func=lambda r: tr(f"ment.match_end.{r}"),
+                key=f"ment_end_reason_{ctx.lang}",
+            )
+            feedback.field("reason", tr("ment.entry.reason"))
         if st.form_submit_button(tr("ment.matches.end_submit")):
-            with guarded():
+            with handled(feedback):
                 svc.end_match(
                     ctx.db, ctx.actor, match, ended, status, reason, version=versions[match]
                 )

@@ -35,10 +35,36 @@ def pipeline_choices(ctx: PageContext) -> dict[str, svc.PipelineInfo]:
     return {p.code: p for p in svc.pipelines(ctx.db, ctx.actor)}
 
 
+def defined_name(
+    ctx: PageContext, label: str | None, label_en: str | None, name_key: str, code: str
+) -> str:
+    """The name of a pipeline or stage in the reader's language: the names given when it was
+    defined in the UI (the English one in English, when given), else the catalogue's, else the
+    code."""
+    if ctx.lang == "en" and label_en:
+        return label_en
+    if label or label_en:
+        return label or label_en or code
+    return ctx.tr(name_key) if has_key(name_key) else code
+
+
 def pipeline_label(ctx: PageContext, info: svc.PipelineInfo) -> str:
-    if info.label:
-        return info.label
-    return ctx.tr(info.name_key) if has_key(info.name_key) else info.code
+    return defined_name(ctx, info.label, info.label_en, info.name_key, info.code)
+
+
+def stage_name(ctx: PageContext, stage: engine.Stage) -> str:
+    return defined_name(ctx, stage.label, stage.label_en, stage.name_key, stage.code)
+
+
+def stage_names(ctx: PageContext, pipeline: str) -> dict[str, str]:
+    """Every stage of the pipeline by code, named in the reader's language."""
+    return {s.code: stage_name(ctx, s) for s in engine.pipeline_stages(ctx.db, ctx.actor, pipeline)}
+
+
+def reason_label(ctx: PageContext, reason: str) -> str:
+    """A drop reason's name; reasons of pipelines defined later show their code."""
+    key = f"ment.reason.{reason}"
+    return ctx.tr(key) if has_key(key) else reason
 
 
 def program_kind(role: str) -> str:
@@ -170,11 +196,11 @@ def selection_widgets(
     )
 
 
-def funnel_table(ctx: PageContext, table: pd.DataFrame) -> pd.DataFrame:
+def funnel_table(ctx: PageContext, table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     tr, lang = ctx.tr, ctx.lang
     return pd.DataFrame(
         {
-            tr("ment.col.stage"): _labelled(ctx, table)["label"],
+            tr("ment.col.stage"): _labelled(table, names)["label"],
             tr("ment.col.reached"): [_count(v, lang) for v in table["reached"]],
             tr("ment.col.conversion"): [
                 fmt_percent(v, lang) if v is not None and not pd.isna(v) else "—"
@@ -186,24 +212,18 @@ def funnel_table(ctx: PageContext, table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def stage_label(ctx: PageContext, name_key: str, code: str) -> str:
-    """A stage's name; stages of pipelines defined later show their code until translated."""
-    return ctx.tr(name_key) if has_key(name_key) else code
-
-
-def _labelled(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
+def _labelled(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The frame with a `label` column: each row's stage named in the reader's language."""
     frame = frame.copy()
-    frame["label"] = [
-        stage_label(ctx, k, c) for k, c in zip(frame["name_key"], frame["stage"], strict=True)
-    ]
+    frame["label"] = [names.get(c, c) for c in frame["stage"]]
     return frame
 
 
 def _shares(
-    ctx: PageContext, fun: engine.Funnel, group_label: Callable[[Any], str]
+    fun: engine.Funnel, names: dict[str, str], group_label: Callable[[Any], str]
 ) -> pd.DataFrame:
     """Share of each group's entrants (reached stage 1) that reached each stage."""
-    frame = _labelled(ctx, fun.table)
+    frame = _labelled(fun.table, names)
     shares = []
     for row in frame.itertuples():
         first = frame[(frame["group"] == row.group) & (frame["position"] == 1)]["reached"].iloc[0]
@@ -233,6 +253,7 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     if fun.table.empty:
         st.info(tr("empty.no_data"))
         return
+    names = stage_names(ctx, pipeline)
     first = fun.table["reached"].iloc[0]
     last = fun.table["reached"].iloc[-1]
     m1, m2 = st.columns(2)
@@ -241,9 +262,9 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     m2.metric(tr("ment.metric.completion"), fmt_percent(done, lang))
     st.subheader(tr("ment.funnel.title"))
     show_chart(
-        charts.funnel_chart(_labelled(ctx, fun.table), lang, tr("ment.col.reached")), ctx.lang
+        charts.funnel_chart(_labelled(fun.table, names), lang, tr("ment.col.reached")), ctx.lang
     )
-    table = funnel_table(ctx, fun.table)
+    table = funnel_table(ctx, fun.table, names)
     show_table(ctx, table)
     download_buttons(table, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
     dims = ("program", "operating_model", "population", "cohort", "locality")
@@ -257,7 +278,7 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
     grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)
     if grouped.groups:
-        shares = _shares(ctx, grouped, lambda g: labels.group(by, g))
+        shares = _shares(grouped, names, lambda g: labels.group(by, g))
         show_chart(
             charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")), ctx.lang
         )
@@ -268,14 +289,11 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
         pivot.insert(
             0,
             tr("ment.col.stage"),
-            [
-                stage_label(ctx, fun.stages[p - 1].name_key, fun.stages[p - 1].code)
-                for p in pivot.index
-            ],
+            [names.get(fun.stages[p - 1].code, fun.stages[p - 1].code) for p in pivot.index],
         )
         show_table(ctx, pivot)
-    dropoff_section(ctx, cached_dropoff(ctx.db, ctx.actor, sel, as_of))
-    durations_section(ctx, cached_durations(ctx.db, ctx.actor, sel, as_of))
+    dropoff_section(ctx, cached_dropoff(ctx.db, ctx.actor, sel, as_of), names)
+    durations_section(ctx, cached_durations(ctx.db, ctx.actor, sel, as_of), names)
     targets_section(ctx, labels, sel, as_of)
 
 
@@ -325,15 +343,15 @@ def progress_table(ctx: PageContext, rows: list[targets.TargetProgress]) -> pd.D
     return pd.DataFrame(data)
 
 
-def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:
+def dropoff_section(ctx: PageContext, drops: pd.DataFrame, names: dict[str, str]) -> None:
     """Drop-off by stage and reason: stacked bars and a stage × reason table."""
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.dropoff.title"))
     if drops.empty:
         st.caption(tr("empty.no_data"))
         return
-    drops = _labelled(ctx, drops)
-    drops["reason_label"] = [tr(f"ment.reason.{r}") for r in drops["reason"]]
+    drops = _labelled(drops, names)
+    drops["reason_label"] = [reason_label(ctx, r) for r in drops["reason"]]
     stages = drops["position"].nunique()
     show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
         charts.dropoff_chart(drops, lang, tr("ment.col.count"), tr("ment.col.reason")),
@@ -348,14 +366,14 @@ def dropoff_section(ctx: PageContext, drops: pd.DataFrame) -> None:
     show_table(ctx, pivot)
 
 
-def durations_section(ctx: PageContext, spans: pd.DataFrame) -> None:
+def durations_section(ctx: PageContext, spans: pd.DataFrame, names: dict[str, str]) -> None:
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.durations.title"))
     st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
     if spans.empty:
         st.caption(tr("empty.no_data"))
         return
-    spans = _labelled(ctx, spans)
+    spans = _labelled(spans, names)
     show_chart(charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")), lang)
     show_table(
         ctx,
@@ -373,6 +391,7 @@ def durations_section(ctx: PageContext, spans: pd.DataFrame) -> None:
 def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
     tr = ctx.tr
     funnels, names = [], []
+    stages = stage_names(ctx, pipeline)
     columns = st.columns(2)
     defaults = (("program_coordinator",), ("mentoring_coordinator",))
     titles = ("ment.compare.left", "ment.compare.right")
@@ -387,9 +406,11 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
             if fun.table.empty:
                 st.info(tr("empty.no_data"))
             else:
-                show_table(ctx, funnel_table(ctx, fun.table))
+                show_table(ctx, funnel_table(ctx, fun.table, stages))
     frames = [
-        _shares(ctx, f, _named(n)) for f, n in zip(funnels, names, strict=True) if not f.table.empty
+        _shares(f, stages, _named(n))
+        for f, n in zip(funnels, names, strict=True)
+        if not f.table.empty
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))
@@ -471,13 +492,9 @@ def participants_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: dat
     st.subheader(tr("ment.participants.title", locality=plain(ctx.locality.name(lang))))
     st.caption(tr("ment.participants.note"))
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, as_of)
-    stage_names = {
-        s.code: tr(s.name_key) for s in engine.pipeline_stages(ctx.db, ctx.actor, pipeline)
-    }
+    names = stage_names(ctx, pipeline)
     status = [
-        tr("ment.kind.drop") + f" ({tr(f'ment.reason.{r}')})"
-        if k == "drop"
-        else stage_names.get(s, s)
+        tr("ment.kind.drop") + f" ({reason_label(ctx, r)})" if k == "drop" else names.get(s, s)
         for s, k, r in zip(frame["stage"], frame["kind"], frame["reason"], strict=True)
     ]
     table = pd.DataFrame(

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -32,22 +33,35 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
     names = dict(zip(nodes.id, nodes.organisation, strict=True))
     with (
         st.expander(ctx.tr("stake.network.add_relation"), icon=":material/add_link:"),
-        st.form("stake_relation_add", clear_on_submit=True),
+        st.form("stake_relation_add", clear_on_submit=False),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2, c3 = st.columns(3)
         source = c1.selectbox(
-            ctx.tr("stake.col.source"), list(names), format_func=lambda i: names[i]
+            required(ctx.tr("stake.col.source")),
+            list(names),
+            format_func=lambda i: names[i],
+            key="stake_rel_source",
         )
-        kind = c2.selectbox(
-            ctx.tr("stake.col.kind"),
-            RELATION_KINDS,
-            format_func=lambda k: ctx.tr(f"stake.relation.{k}"),
-        )
-        target = c3.selectbox(
-            ctx.tr("stake.col.target"), list(names), format_func=lambda i: names[i]
-        )
+        with c2:
+            kind = st.selectbox(
+                required(ctx.tr("stake.col.kind")),
+                RELATION_KINDS,
+                format_func=lambda k: ctx.tr(f"stake.relation.{k}"),
+                key=f"stake_rel_kind_{ctx.lang}",
+            )
+            feedback.field("kind", ctx.tr("stake.col.kind"))
+        with c3:
+            target = st.selectbox(
+                required(ctx.tr("stake.col.target")),
+                list(names),
+                format_func=lambda i: names[i],
+                key="stake_rel_target",
+            )
+            feedback.field("target_id", ctx.tr("stake.col.target"))
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
-            with guarded():
+            with handled(feedback):
                 stakeholders_network.add_relation(
                     ctx.db, ctx.actor, code, int(source), int(target), kind
                 )

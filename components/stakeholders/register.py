@@ -7,10 +7,11 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
+from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date
 from employdash.stakeholders import register as stakeholders
@@ -18,6 +19,7 @@ from employdash.stakeholders.register import Options, StakeholderInput
 from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 NEW = -1
+ADD_ROUND = "_stake_add_round"
 
 
 def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,24 +44,39 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _slot(where: DeltaGenerator, feedback: FormFeedback, name: str, label: str) -> None:
+    """The error slot of field `name`, right under its widget in the same column."""
+    with where:
+        feedback.field(name, label)
+
+
 def _fields(
-    ctx: PageContext, opts: Options, key: str, current: dict[str, Any] | None
+    ctx: PageContext,
+    opts: Options,
+    key: str,
+    current: dict[str, Any] | None,
+    feedback: FormFeedback,
 ) -> StakeholderInput:
-    """The form's widgets; `current` pre-fills them when editing."""
+    """The form's widgets; `current` pre-fills them when editing. Field errors appear under
+    their widgets through `feedback`."""
     tr, cur = ctx.tr, current or {}
+    feedback.note()
     org_names = {o.id: o.name for o in opts.organisations}
     org_ids = ([] if current else [NEW]) + list(org_names)
     c1, c2 = st.columns(2)
     org_id = c1.selectbox(
-        tr("stake.col.organisation"),
+        required(tr("stake.col.organisation")),
         org_ids,
-        key=f"{key}_org",
+        key=f"{key}_org_{ctx.lang}",
         index=org_ids.index(cur["organisation_id"]) if current else 0,
         format_func=lambda i: tr("stake.form.new_org") if i == NEW else org_names[i],
     )
+    _slot(c1, feedback, "organisation_id", tr("stake.col.organisation"))
     new_org = (
         None if current else c2.text_input(tr("stake.form.new_org_name"), key=f"{key}_new_org")
     )
+    if not current:
+        _slot(c2, feedback, "new_organisation", tr("stake.form.new_org_name"))
     people = {p.id: p.name for p in opts.people}
     person_ids = [None, *people]
     person = c1.selectbox(
@@ -72,11 +89,12 @@ def _fields(
     sector = c2.selectbox(
         tr("stake.col.sector"),
         SECTORS,
-        key=f"{key}_sector",
+        key=f"{key}_sector_{ctx.lang}",
         index=SECTORS.index(cur.get("sector", "municipality")),
         format_func=lambda s: tr(f"sector.{s}"),
     )
     role = c1.text_input(tr("stake.col.role"), value=cur.get("role") or "", key=f"{key}_role")
+    _slot(c1, feedback, "role", tr("stake.col.role"))
     owner = c2.selectbox(
         tr("stake.col.owner"),
         person_ids,
@@ -93,14 +111,14 @@ def _fields(
     stance = c1.selectbox(
         tr("stake.col.stance"),
         STANCES,
-        key=f"{key}_stance",
+        key=f"{key}_stance_{ctx.lang}",
         index=STANCES.index(cur.get("stance", "neutral")),
         format_func=lambda s: tr(f"stake.stance.{s}"),
     )
     engagement = c2.selectbox(
         tr("stake.col.engagement"),
         ENGAGEMENTS,
-        key=f"{key}_eng",
+        key=f"{key}_eng_{ctx.lang}",
         index=ENGAGEMENTS.index(cur.get("engagement", "not_contacted")),
         format_func=lambda s: tr(f"stake.engagement.{s}"),
     )
@@ -111,7 +129,9 @@ def _fields(
         key=f"{key}_last",
         format="DD/MM/YYYY",
     )
+    _slot(c1, feedback, "last_contact", tr("stake.col.last_contact"))
     notes = st.text_area(tr("stake.col.notes"), value=cur.get("notes") or "", key=f"{key}_notes")
+    feedback.field("notes", tr("stake.col.notes"))
     return StakeholderInput(
         organisation_id=None if org_id == NEW else org_id,
         new_organisation=new_org or None,
@@ -131,14 +151,21 @@ def _fields(
 def _add(ctx: PageContext, code: int, opts: Options) -> None:
     with (
         st.expander(ctx.tr("stake.form.add"), icon=":material/person_add:"),
-        st.form("stake_add", clear_on_submit=True),
+        st.form("stake_add", clear_on_submit=False),
     ):
-        data = _fields(ctx, opts, "stake_add", None)
+        feedback = FormFeedback()
+        # A saved form's widgets get new keys (a new round), so the browser draws them empty;
+        # a refused one keeps its keys and everything typed.
+        rounds = st.session_state.get(ADD_ROUND, 0)
+        data = _fields(
+            ctx, opts, "stake_add" if not rounds else f"stake_add{rounds}", None, feedback
+        )
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
-            with guarded():
+            with handled(feedback):
                 stakeholders.create(ctx.db, ctx.actor, code, data)
                 stakeholder_data.clear()
                 st.session_state["stake_flash"] = ctx.tr("stake.form.created")
+                st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
 
@@ -164,17 +191,18 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
         for k in ("person_id", "owner_person_id"):
             current[k] = None if current[k] is None else int(current[k])
         with st.form(f"stake_edit_{chosen}_{row.version}"):
-            data = _fields(ctx, opts, f"stake_edit_{chosen}_{row.version}", current)
+            feedback = FormFeedback()
+            data = _fields(ctx, opts, f"stake_edit_{chosen}_{row.version}", current, feedback)
             save, remove = st.columns(2)
             if save.form_submit_button(ctx.tr("common.save"), type="primary"):
                 changes = {k: getattr(data, k) for k in stakeholders.EDITABLE}
-                with guarded():
+                with handled(feedback):
                     stakeholders.update(ctx.db, ctx.actor, int(chosen), int(row.version), changes)
                     stakeholder_data.clear()
                     st.session_state["stake_flash"] = ctx.tr("common.saved")
                     st.rerun()
             if remove.form_submit_button(ctx.tr("stake.form.delete")):
-                with guarded():
+                with handled(feedback):
                     stakeholders.delete(ctx.db, ctx.actor, int(chosen), int(row.version))
                     stakeholder_data.clear()
                     st.session_state["stake_flash"] = ctx.tr("stake.form.deleted")

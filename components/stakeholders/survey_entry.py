@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
+from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -27,6 +28,7 @@ from employdash.stakeholders.vocabulary import (
 )
 
 NEW = -1
+ADD_ROUND = "_survey_add_round"
 ANSWERS: tuple[bool | None, ...] = (None, True, False)
 
 
@@ -69,7 +71,7 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
             _label(tr, "survey.training_offered", v) for v in frame.training_offered
         ],
         tr("survey.field.training_need"): [
-            _label(tr, "survey/training_need", v) for v in frame.training_need
+            _label(tr, "survey.training_need", v) for v in frame.training_need
         ],
         tr("survey.field.training_needs"): frame.training_needs,
         tr("survey.field.has_service_contact"): [_answer(tr, v) for v in frame.has_service_contact],
@@ -120,32 +122,45 @@ def _choice(
 
 
 def _questions(
-    ctx: PageContext, code: int, initial: SurveyInput | None, form_key: str
+    ctx: PageContext,
+    code: int,
+    initial: SurveyInput | None,
+    form_key: str,
+    feedback: FormFeedback,
 ) -> SurveyInput:
-    """Annex 2's questions in its order, prefilled from `initial` (a correction) or empty."""
+    """Annex 2's questions in its order, prefilled from `initial` (a correction) or empty.
+    Each question's error appears under it through `feedback`."""
     tr = ctx.tr
+
+    def slot(where: DeltaGenerator, name: str, label_key: str | None = None) -> None:
+        with where:
+            feedback.field(name, tr(label_key or f"survey.field.{name}"))
+
     places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     start = initial or SurveyInput(
         survey_date=date.today(), branch=BRANCHES[0], hiring_horizon=HIRING_HORIZONS[0]
     )
     c1, c2 = st.columns(2)
     survey_date = c1.date_input(
-        tr("survey.field.survey_date"),
+        required(tr("survey.field.survey_date")),
         value=start.survey_date,
         max_value=date.today(),
         format="DD/MM/YYYY",
         key=f"{form_key}_date",
     )
+    slot(c1, "survey_date")
     location = c2.text_input(
         tr("survey.field.location"), value=start.location or "", key=f"{form_key}_location"
     )
+    slot(c2, "location")
     branch = c1.selectbox(
-        tr("survey.field.branch"),
+        required(tr("survey.field.branch")),
         BRANCHES,
         index=BRANCHES.index(start.branch),
         format_func=lambda b: tr(f"survey.branch.{b}"),
         key=f"{form_key}_branch_{ctx.lang}",
     )
+    slot(c1, "branch")
     employees = c2.number_input(
         tr("survey.field.employee_count"),
         min_value=0,
@@ -153,6 +168,7 @@ def _questions(
         value=start.employee_count or 0,
         key=f"{form_key}_employees",
     )
+    slot(c2, "employee_count")
     areas = st.multiselect(
         tr("survey.field.recruitment_areas"),
         list(places),
@@ -160,8 +176,10 @@ def _questions(
         format_func=lambda c: places[c],
         key=f"{form_key}_areas_{ctx.lang}",
     )
+    feedback.field("recruitment_areas", tr("survey.field.recruitment_areas"))
     c1, c2 = st.columns(2)
     has_vacancies = _yes_no(ctx, c1, "has_vacancies", start.has_vacancies, form_key)
+    slot(c1, "has_vacancies")
     vacancies = c2.number_input(
         tr("survey.field.vacancies"),
         min_value=0,
@@ -169,6 +187,7 @@ def _questions(
         value=start.vacancies or 0,
         key=f"{form_key}_vacancies",
     )
+    slot(c2, "vacancies")
     st.caption(tr("survey.form.positions_help"))
     positions = st.data_editor(
         pd.DataFrame(
@@ -189,18 +208,22 @@ def _questions(
             "code": st.column_config.TextColumn(tr("survey.col.profession_code")),
         },
     )
+    feedback.field("positions", tr("survey.field.open_positions"))
     c1, c2 = st.columns(2)
     horizon = c1.radio(
-        tr("survey.field.hiring_horizon"),
+        required(tr("survey.field.hiring_horizon")),
         HIRING_HORIZONS,
         index=HIRING_HORIZONS.index(start.hiring_horizon),
         format_func=lambda h: tr(f"survey.horizon.{h}"),
         key=f"{form_key}_horizon_{ctx.lang}",
     )
+    slot(c1, "hiring_horizon")
     recruiting_help = _yes_no(ctx, c2, "recruiting_help", start.recruiting_help, form_key)
+    slot(c2, "recruiting_help")
     remote = _choice(
         ctx, c2, "remote_work", REMOTE_STANCES, "survey.remote", start.remote_work, form_key
     )
+    slot(c2, "remote_work")
     c1, c2 = st.columns(2)
     offered = _choice(
         ctx,
@@ -211,23 +234,27 @@ def _questions(
         start.training_offered,
         form_key,
     )
+    slot(c1, "training_offered")
     need = _choice(
         ctx,
         c2,
         "training_need",
         TRAINING_NEEDS,
-        "survey/training_need",
+        "survey.training_need",
         start.training_need,
         form_key,
     )
+    slot(c2, "training_need")
     needs = st.text_input(
         tr("survey.field.training_needs"),
         value="; ".join(start.training_needs),
         help=tr("survey.form.needs_help"),
         key=f"{form_key}_needs",
     )
+    feedback.field("training_needs", tr("survey.field.training_needs"))
     c1, c2 = st.columns(2)
     has_contact = _yes_no(ctx, c1, "has_service_contact", start.has_service_contact, form_key)
+    slot(c1, "has_service_contact")
     satisfaction = c2.select_slider(
         tr("survey.field.satisfaction_scale"),
         [None, 1, 2, 3, 4, 5],
@@ -235,8 +262,10 @@ def _questions(
         format_func=lambda v: "—" if v is None else str(v),
         key=f"{form_key}_satisfaction",
     )
+    slot(c2, "satisfaction", "survey.field.satisfaction")
     c1, c2 = st.columns(2)
     consent = _yes_no(ctx, c1, "contact_consent", start.contact_consent, form_key)
+    slot(c1, "contact_consent")
     community = c2.checkbox(
         tr("survey.field.community_interest"),
         value=start.community_interest,
@@ -246,12 +275,15 @@ def _questions(
     contact_name = c1.text_input(
         tr("survey.field.contact_name"), value=start.contact_name or "", key=f"{form_key}_cname"
     )
+    slot(c1, "contact_name")
     phone = c2.text_input(
         tr("survey.field.contact_phone"), value=start.contact_phone or "", key=f"{form_key}_phone"
     )
+    slot(c2, "contact_phone")
     email = c3.text_input(
         tr("survey.field.contact_email"), value=start.contact_email or "", key=f"{form_key}_email"
     )
+    slot(c3, "contact_email")
     rows = positions.dropna(subset=["profession"])
     return SurveyInput(
         survey_date=survey_date,
@@ -293,24 +325,33 @@ def _form(ctx: PageContext, code: int) -> None:
     }
     with (
         st.expander(tr("survey.form.title"), icon=":material/add_business:"),
-        st.form("survey_add", clear_on_submit=True),
+        st.form("survey_add", clear_on_submit=False),
     ):
+        feedback = FormFeedback()
+        feedback.note()
         c1, c2 = st.columns(2)
         org = c1.selectbox(
-            tr("survey.field.company"),
+            required(tr("survey.field.company")),
             [NEW, *employers],
             format_func=lambda i: tr("survey.form.new_company") if i == NEW else employers[i],
             key=f"survey_add_org_{ctx.lang}",
         )
-        company = c2.text_input(tr("survey.form.new_company_name"), key="survey_add_company")
-        data = _questions(ctx, code, None, "survey_add")
+        # A saved form's widgets get new keys (a new round), so the browser draws them empty;
+        # a refused one keeps its keys and every answer typed.
+        rounds = st.session_state.get(ADD_ROUND, 0)
+        prefix = "survey_add" if not rounds else f"survey_add{rounds}"
+        with c2:
+            company = st.text_input(tr("survey.form.new_company_name"), key=f"{prefix}_company")
+            feedback.field("company", tr("survey.field.company"))
+        data = _questions(ctx, code, None, prefix, feedback)
         if st.form_submit_button(tr("survey.form.submit"), type="primary"):
             data.organisation_id = None if org == NEW else int(org)
             data.company = company
-            with guarded():
+            with handled(feedback):
                 surveys.create_response(ctx.db, ctx.actor, code, data)
                 stakeholder_data.clear()
                 st.session_state["survey_flash"] = tr("survey.form.created")
+                st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
 
@@ -333,9 +374,11 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
         with guarded():
             initial, version = surveys.get_response(ctx.db, ctx.actor, int(picked))
             with st.form(f"survey_edit_{picked}_{version}"):
-                data = _questions(ctx, code, initial, f"survey_edit_{picked}_{version}")
+                feedback = FormFeedback()
+                feedback.note()
+                data = _questions(ctx, code, initial, f"survey_edit_{picked}_{version}", feedback)
                 if st.form_submit_button(tr("survey.edit.submit"), type="primary"):
-                    with guarded():
+                    with handled(feedback):
                         saved = surveys.update_response(
                             ctx.db, ctx.actor, int(picked), version, data
                         )

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.form_feedback import FormFeedback, handled
 from components.common.text import plain
 from components.shell.context import PageContext
-from components.shell.feedback import guarded
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput
 from employdash.stakeholders.vocabulary import AUDIENCES
@@ -57,17 +57,23 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
     version = saved["version"] if saved else None  # None: no profile yet, the save creates it
     answers = saved or BLANK_PROFILE
     with st.form(f"org_profile_{org_id}_{version}"):
+        feedback = FormFeedback()
         goals = st.text_area(tr("org.goals"), value=answers["goals"] or "")
+        feedback.field("goals", tr("org.goals"))
         activities = st.text_area(tr("org.activities"), value=answers["activities"] or "")
+        feedback.field("activities", tr("org.activities"))
         audiences = st.multiselect(
             tr("org.audiences"),
             AUDIENCES,
             default=answers["audiences"],
             format_func=lambda a: tr(f"org.audience.{a}"),
+            key=f"org_audiences_{org_id}_{version}_{ctx.lang}",
         )
+        feedback.field("audiences", tr("org.audiences"))
         collaborations = st.text_area(
             tr("org.collaborations"), value=answers["collaborations"] or ""
         )
+        feedback.field("collaborations", tr("org.collaborations"))
         st.markdown(f"**{tr('org.programs')}**")
         programs = st.data_editor(
             pd.DataFrame(
@@ -90,6 +96,10 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
                 ),
             },
         )
+        feedback.field("programs", tr("org.programs"))
+        # Each program row's error names its row ("Program name 2: Required"), under the table.
+        for k in range(len(programs) + 1):
+            feedback.field(f"programs.{k}", f"{tr('org.program_name')} {k + 1}")
         if st.form_submit_button(tr("common.save"), type="primary", disabled=not can_edit):
             rows = programs.dropna(subset=["name"])
             data = ProfileInput(
@@ -102,7 +112,7 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
                     for n, a in zip(rows.name, rows.audiences, strict=True)
                 ],
             )
-            with guarded():
+            with handled(feedback):
                 organisations.save_profile(ctx.db, ctx.actor, code, org_id, data, version)
                 st.session_state["survey_flash"] = tr("common.saved")
                 st.rerun()

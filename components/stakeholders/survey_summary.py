@@ -58,7 +58,7 @@ def section(ctx: PageContext) -> None:
         ctx.tr("survey.scope.label"),
         ["locality", "region"],
         default="locality",
-        key="survey_scope",
+        key=f"survey_scope_{ctx.lang}",
         format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=here_name),
     )
     codes = (here,) if scope != "region" else tuple(sorted(loc.code for loc in ctx.localities))

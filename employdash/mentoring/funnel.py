@@ -89,6 +89,8 @@ class Stage:
     position: int
     code: str
     name_key: str
+    label: str | None = None
+    label_en: str | None = None
 
 
 @dataclass
@@ -121,7 +123,7 @@ def _threshold() -> int:
 
 def stages(session: Session, pipeline: str) -> list[Stage]:
     rows = session.execute(
-        select(S.c.id, S.c.position, S.c.code, S.c.name_key)
+        select(S.c.id, S.c.position, S.c.code, S.c.name_key, S.c.label, S.c.label_en)
         .where(S.c.pipeline_code == pipeline)
         .order_by(S.c.position)
     )

@@ -130,7 +130,8 @@ class _Reference:
     def __init__(self, s: Session, actor: Actor) -> None:
         self.stages: dict[tuple[str, str], PipelineStage] = {}
         for st in s.scalars(select(PipelineStage)):
-            for label in (st.code, t(st.name_key, "he"), t(st.name_key, "en")):
+            names = (st.code, t(st.name_key, "he"), t(st.name_key, "en"), st.label, st.label_en)
+            for label in filter(None, names):
                 self.stages[(st.pipeline_code, label.strip().lower())] = st
         self.programs: dict[str, Program] = {}
         for p in s.scalars(select(Program)):

@@ -325,9 +325,12 @@ def define_pipeline(
     drop_reasons: Iterable[str] = (),
     label: str | None = None,
     stage_labels: dict[str, str] | None = None,
+    label_en: str | None = None,
+    stage_labels_en: dict[str, str] | None = None,
 ) -> None:
     """A new pipeline with its ordered stages, closing stages and drop reasons (admins): the
-    engine computes any pipeline's funnel."""
+    engine computes any pipeline's funnel. `label`/`stage_labels` name the pipeline and its
+    stages (Hebrew, or the only name given); `label_en`/`stage_labels_en` their English names."""
     require_write(actor, Area.CATALOGUE)
     code = clean_text(code, "mentoring/pipeline_code")
     for stage in stages:
@@ -350,6 +353,7 @@ def define_pipeline(
     if errors:
         raise ValidationError(errors)
     labels = stage_labels or {}
+    labels_en = stage_labels_en or {}
     with db.transaction() as s:
         if s.get(Pipeline, code):
             raise ValidationError({"code": "validation.duplicate"})
@@ -359,6 +363,7 @@ def define_pipeline(
                 role=role,
                 name_key=f"ment.pipeline.{code}",
                 label=clean_text(label, "label", 120) or None,
+                label_en=clean_text(label_en, "label", 120) or None,
                 drop_reasons=",".join(reasons) or None,
             )
         )
@@ -369,6 +374,7 @@ def define_pipeline(
                 code=st,
                 name_key=f"ment.stage.{code}.{st}",
                 label=clean_text(labels.get(st), "label", 120) or None,
+                label_en=clean_text(labels_en.get(st), "label", 120) or None,
                 terminal=st in terminal,
             )
             for i, st in enumerate(stages, 1)
@@ -382,7 +388,10 @@ def define_pipeline(
             after={
                 "role": role,
                 "label": label,
+                "label_en": label_en,
                 "stages": stages,
+                "stage_labels": labels,
+                "stage_labels_en": labels_en,
                 "terminal": sorted(terminal),
                 "drop_reasons": reasons,
             },
@@ -396,6 +405,7 @@ class PipelineInfo:
     name_key: str
     label: str | None
     drop_reasons: tuple[str, ...]
+    label_en: str | None = None
 
 
 def pipelines(db: Database, actor: Actor) -> list[PipelineInfo]:
@@ -405,7 +415,14 @@ def pipelines(db: Database, actor: Actor) -> list[PipelineInfo]:
     with db.transaction() as s:
         rows = list(s.scalars(select(Pipeline)))
         return [
-            PipelineInfo(p.code, p.role, p.name_key, p.label, pipeline_drop_reasons(s, p.code))
+            PipelineInfo(
+                p.code,
+                p.role,
+                p.name_key,
+                p.label,
+                pipeline_drop_reasons(s, p.code),
+                p.label_en,
+            )
             for p in sorted(rows, key=lambda p: (shipped.get(p.code, 9), p.code))
         ]
 

@@ -46,6 +46,7 @@ class Pipeline(Base):
     label: Mapped[str | None] = mapped_column(
         String(120), doc="name of a pipeline defined in the UI"
     )
+    label_en: Mapped[str | None] = mapped_column(String(120), doc="its English name, if given")
     drop_reasons: Mapped[str | None] = mapped_column(
         String(400), doc="comma-separated reason codes; empty = the shipped list"
     )
@@ -64,6 +65,7 @@ class PipelineStage(Base):
     code: Mapped[str] = mapped_column(String(30))
     name_key: Mapped[str] = mapped_column(String(80))
     label: Mapped[str | None] = mapped_column(String(120), doc="name of a stage defined in the UI")
+    label_en: Mapped[str | None] = mapped_column(String(120), doc="its English name, if given")
     terminal: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false"), doc="a closing stage"
     )

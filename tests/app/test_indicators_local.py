@@ -68,3 +68,44 @@ def test_a_bad_definition_is_refused_with_a_message(app_db: str) -> None:
             == []
         )
     assert at.error  # the validation message, in Hebrew
+
+
+def _refused(at: AppTest, summary: str, *items: str) -> None:
+    """The summary on top names every item, and each item also stands under its field."""
+    from tests.support.apptest import rendered
+
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(summary in e for e in errors), errors
+    for item in items:
+        assert sum(item in e for e in errors) >= 2, (item, errors)
+
+
+def test_refused_indicator_forms_explain_and_keep_what_was_typed(app_db: str) -> None:
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at.text_input(key="ind_local_code").input("job_diversity")
+    at.text_input(key="ind_local_name_en").input("Diversity of jobs offered")
+    _button(at, "Add the indicator").click().run()  # no Hebrew name
+    _refused(at, "one field needs fixing", "Hebrew name: Required")
+    assert at.text_input(key="ind_local_code").value == "job_diversity"
+    assert at.text_input(key="ind_local_name_en").value == "Diversity of jobs offered"
+    assert any("Fields marked * are required" in c.value for c in at.caption)
+
+    at.text_input(key="ind_value_raw").input("many")
+    _button(at, "Save the value").click().run()
+    _refused(at, "one field needs fixing", "Value: Invalid value")
+    assert at.text_input(key="ind_value_raw").value == "many"
+
+
+def test_refused_indicator_form_in_hebrew(app_db: str) -> None:
+    from employdash.i18n import t
+
+    at = app_as("admin", PAGE, lang="he", locality=1031)
+    at.text_input(key="ind_local_name_en").input("Diversity of jobs offered")
+    _button(at, t("ind.local.add", "he")).click().run()  # neither a code nor a Hebrew name
+    _refused(
+        at,
+        t("a11y.errors.summary", "he", n=2),
+        t("a11y.errors.item", "he", field=t("ind.local.name_he", "he"), message="שדה חובה"),
+    )
+    assert at.text_input(key="ind_local_name_en").value == "Diversity of jobs offered"

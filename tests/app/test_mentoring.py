@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -21,6 +22,7 @@ from tests.support.sources import product_sources
 
 PAGE = "pages/mentoring.py"
 ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE_KEY = re.compile(r"[a-z_]+[./][a-z0-9_./]+")
 CODE = re.compile(r"\b(?:ME|MR|TR)-[A-Z0-9]{6}\b")
 
 
@@ -67,7 +69,7 @@ def test_member_cannot_open_the_page(app_db: str) -> None:
 
 def test_manager_advances_participants_through_the_form(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
-    picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids")
+    picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids_en")
     db = Database(app_db)
     frame = participants(db, load_actor(db, "manager"), 1031, "mentee", date.today())
     id_of = dict(zip(frame["code"], frame["participant_id"], strict=True))
@@ -188,7 +190,7 @@ def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
     at.selectbox(key="ment_ses_show").set_value(running[0].id).run()
     assert "**bold** <b>x</b>" in frames_text(at)  # shown as data, never as Markdown
     at.selectbox(key="ment_end_pick").set_value(running[0].id)
-    at.selectbox(key="ment_end_reason").set_value("goals_met")
+    at.selectbox(key="ment_end_reason_en").set_value("goals_met")
     button(at, "End the match").click().run()
     assert "The match has ended; the mentor is free for a new match." in texts(at)
     ended = next(m for m in matches.matches(db, manager, 1031) if m.id == running[0].id)
@@ -217,7 +219,7 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
     manager = load_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=1031)
     who = at.selectbox(key="ment_cert_who").value
-    at.radio(key="ment_cert_passed").set_value(False)
+    at.radio(key="ment_cert_passed_en").set_value(False)
     at.text_input(key="ment_cert_note").input("needs practice with employers")
     button(at, "Save result").click().run()
     assert not at.exception, at.exception
@@ -226,3 +228,200 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
     assert not result.passed and result.gap_note == "needs practice with employers"
     assert "Cohort skill-gap summary" in texts(at)
     db.dispose()
+
+
+def choice_widgets(at: AppTest) -> list[tuple[str | None, str, list[str]]]:
+    """Every choice widget drawn: its key, label and option labels."""
+    return [
+        (w.key, w.label, [str(o) for o in w.options])
+        for kind in ("selectbox", "multiselect", "radio", "segmented_control")
+        for w in at.get(kind)
+    ]
+
+
+def catalogue_texts(lang: str) -> set[str]:
+    """Catalogue texts that differ between the languages (the ones a switch must change)."""
+    from employdash.i18n import catalogue
+
+    return {t[lang] for t in catalogue().values() if t["en"] != t["he"]} - {"—"}
+
+
+def translated(option: str, texts: set[str]) -> bool:
+    return any(part in texts for part in option.split(" · "))
+
+
+def switch_language(at: AppTest, lang: str) -> None:
+    """What the language buttons do in one session: the language, and app.py's page context
+    rebuilt in it (AppTest reruns only the page script once it has navigated)."""
+    at.session_state["lang"] = lang
+    at.session_state["_page_context"] = dataclasses.replace(
+        at.session_state["_page_context"], lang=lang
+    )
+    at.run()
+
+
+def test_choice_labels_follow_a_language_switch(app_db: str) -> None:
+    """A keyed widget keeps the option labels it was first drawn with in the browser, so every
+    mentoring and survey choice widget whose labels come from the catalogue is keyed by the
+    language: after a switch its labels are Hebrew and its key is new."""
+    english, hebrew = catalogue_texts("en"), catalogue_texts("he")
+    for page in (PAGE, "pages/surveys.py"):
+        at = app_as("admin", page, lang="en", locality=1031)
+        assert any(translated(o, english) for *_, opts in choice_widgets(at) for o in opts)
+        switch_language(at, "he")
+        assert not at.exception, at.exception
+        for key, label, opts in choice_widgets(at):
+            stale = [o for o in opts if translated(o, english)]
+            assert not stale, (key, label, stale)
+            raw = [o for o in opts if CATALOGUE_KEY.fullmatch(o)]  # a key shown as itself
+            assert not raw, (key, label, raw)
+            if key is not None and any(translated(o, hebrew) for o in opts):
+                assert key.endswith("_he"), (key, label, opts)
+
+
+def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -> None:
+    from employdash.mentoring import operations as svc
+
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at.text_input(key="ment_pl_code").input("job_club")
+    at.text_input(key="ment_pl_label").input("מועדון תעסוקה")
+    at.text_input(key="ment_pl_label_en").input("Job club")
+    at.text_area(key="ment_pl_stages").input("joined | הצטרפו | Joined\nplaced | הושמו | Placed")
+    at.text_input(key="ment_pl_terminal").input("placed")
+    button(at, "Define pipeline").click().run()
+    assert not at.exception, at.exception
+    assert "Pipeline job_club defined." in texts(at)
+    assert at.text_area(key="ment_pl_stages__1").value == ""  # saved: a new, empty field
+    db = Database(app_db)
+    admin = load_actor(db, "admin")
+    program = next(
+        p.id
+        for p in svc.programs(db, admin, "mentoring")
+        if p.locality_code == 1031 and p.closed_on is None
+    )
+    for _ in range(6):
+        svc.add_participant(
+            db,
+            admin,
+            program_id=program,
+            role="mentee",
+            population="arab",
+            age_band=None,
+            entered_on=date(2025, 1, 1),
+            pipeline="job_club",
+        )
+    db.dispose()
+    for lang, joined, placed, club in (
+        ("en", "Joined", "Placed", "Job club"),
+        ("he", "הצטרפו", "הושמו", "מועדון תעסוקה"),
+    ):
+        at = app_as("admin", PAGE, lang=lang, locality=1031, state={"ment_pipeline": "job_club"})
+        assert not at.exception, at.exception
+        assert club in str(at.get("segmented_control")[0].proto)
+        funnel_frame = at.dataframe[0].value
+        stage_column = next(c for c in funnel_frame.columns if c in ("Stage", "שלב"))
+        assert list(funnel_frame[stage_column]) == [joined, placed]
+        picker = next(ms for ms in at.multiselect if ms.key == f"ment_adv_ids_{lang}")
+        assert picker.options and all(o.endswith(f" · {joined}") for o in picker.options)
+        assert joined in frames_text(at)  # the participant list's status column
+        assert "joined" not in frames_text(at)
+
+
+# --- Accessible forms: a refused submit is summarised on top and explained under each field,
+# in the user's language, and nothing typed is lost.
+
+
+def refused(at: AppTest, *items: str) -> None:
+    """The form's summary names every item ("Field: message") and each item also stands
+    under its field (so each appears at least twice among the errors)."""
+    from tests.support.apptest import rendered
+
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
+    summary = "one field needs fixing" if len(items) == 1 else f"{len(items)} fields need fixing"
+    assert any(summary in e for e in errors), errors
+    for item in items:
+        assert sum(item in e for e in errors) >= 2, (item, errors)
+
+
+def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> None:
+    db = Database(app_db)
+    person = __import__("employdash.mentoring.programs", fromlist=["x"]).people_choices(
+        db, load_actor(db, "manager"), 246
+    )[0]
+    db.dispose()
+    at = app_as("manager", PAGE, lang="en", locality=246)
+    at.selectbox(key="ment_prog_new_sponsor_person_id").set_value(person.id)
+    at.date_input(key="ment_prog_new_started").set_value(date(2025, 3, 1))
+    button(at, "Create program").click().run()  # no name
+    refused(at, "Program name: Required")
+    assert at.selectbox(key="ment_prog_new_sponsor_person_id").value == person.id
+    assert at.date_input(key="ment_prog_new_started").value == date(2025, 3, 1)
+    assert any("Fields marked * are required" in c.value for c in at.caption)
+
+    program = at.selectbox(key="ment_prog_edit").value
+    at.text_input(key=f"ment_prog_edit_{program}_name").input(" ")
+    button(at, "Save program").click().run()  # the name emptied
+    refused(at, "Program name: Required")
+    assert at.text_input(key=f"ment_prog_edit_{program}_name").value == " "
+
+    members = at.multiselect(key="ment_coh_members").options[:2]
+    assert members
+    at.multiselect(key="ment_coh_members").select(members[0])
+    at.date_input(key="ment_coh_starts").set_value(date(2025, 9, 1))
+    button(at, "Create cohort").click().run()  # no name
+    refused(at, "Cohort name: Required")
+    assert at.multiselect(key="ment_coh_members").value
+    assert at.date_input(key="ment_coh_starts").value == date(2025, 9, 1)
+
+
+def test_refused_targets_pipeline_and_standard_forms_keep_what_was_typed(app_db: str) -> None:
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at.date_input(key="ment_tgt_start").set_value(date(2025, 12, 31))
+    at.date_input(key="ment_tgt_end").set_value(date(2025, 1, 1))
+    at.number_input(key="ment_tgt_matches").set_value(12)
+    button(at, "Save targets").click().run()
+    refused(at, "Period end: Invalid value")
+    assert at.number_input(key="ment_tgt_matches").value == 12
+
+    at.text_input(key="ment_pl_code").input("job club")
+    at.text_input(key="ment_pl_label_en").input("Job club")
+    at.text_area(key="ment_pl_stages").input("only | רק | Only")
+    button(at, "Define pipeline").click().run()
+    refused(at, "Code: Required", "Stages: Invalid value")
+    assert at.text_area(key="ment_pl_stages").value == "only | רק | Only"
+    assert at.text_input(key="ment_pl_label_en").value == "Job club"
+
+    at.text_input(key="ment_std_code").input("not a code")
+    at.text_input(key="ment_std_name").input("Working with families")
+    button(at, "Save standard").click().run()
+    refused(at, "Code: Invalid value")
+    assert at.text_input(key="ment_std_name").value == "Working with families"
+
+
+def test_refused_entry_session_and_end_forms_in_hebrew(app_db: str) -> None:
+    """In Hebrew: the summary and the field messages are Hebrew too."""
+    from employdash.i18n import t
+    from tests.support.apptest import rendered
+
+    at = app_as("manager", PAGE, lang="he", locality=1031)
+    at.date_input(key="ment_adv_date").set_value(date(2025, 5, 5))
+    button(at, t("ment.entry.submit", "he")).click().run()  # nobody chosen
+    item = t("a11y.errors.item", "he", field=t("ment.entry.participants", "he"), message="שדה חובה")
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert sum(item in e for e in errors) >= 2, errors
+    assert at.date_input(key="ment_adv_date").value == date(2025, 5, 5)
+
+    at.text_input(key="ment_ses_note").input("שיחה טובה")
+    at.date_input(key="ment_ses_date").set_value(date(2017, 1, 1))  # before the match began
+    button(at, t("ment.sessions.submit", "he")).click().run()
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert at.text_input(key="ment_ses_note").value == "שיחה טובה"
+
+    at.date_input(key="ment_end_date").set_value(date(2017, 1, 1))
+    button(at, t("ment.matches.end_submit", "he")).click().run()
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(t("a11y.errors.summary_one", "he") in e for e in errors), errors
+    assert at.date_input(key="ment_end_date").value == date(2017, 1, 1)

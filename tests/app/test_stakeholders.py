@@ -80,10 +80,52 @@ def test_grid_table_edit_moves_a_stakeholder_and_audits(app_db: str) -> None:
 def test_manager_adds_a_stakeholder_through_the_form(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     at.text_input(key="stake_add_new_org").input("Negev makers hub")
-    at.selectbox(key="stake_add_sector").select("ngo")
+    at.selectbox(key="stake_add_sector_en").select("ngo")
     at.button(key="FormSubmitter:stake_add-Add").click().run()
     assert not at.exception, at.exception
     assert "Stakeholder added." in texts(at)
     db = Database(app_db)
     frame = stakeholders.register(db, load_actor(db, "manager"), 1031)
     assert "Negev makers hub" in set(frame.organisation)
+
+
+def _refused(at: object, summary: str, *items: str) -> None:
+    """The summary on top names every item, and each item also stands under its field."""
+    from tests.support.apptest import rendered
+
+    assert not at.exception, at.exception  # type: ignore[attr-defined]
+    errors = [rendered(str(e.value)) for e in at.error]  # type: ignore[attr-defined]
+    assert any(summary in e for e in errors), errors
+    for item in items:
+        assert sum(item in e for e in errors) >= 2, (item, errors)
+
+
+def test_refused_stakeholder_and_relation_forms_keep_what_was_typed(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at.text_input(key="stake_add_role").input("Head of HR")
+    at.text_area(key="stake_add_notes").input("Met at the fair")
+    at.button(key="FormSubmitter:stake_add-Add").click().run()  # no organisation named
+    _refused(at, "one field needs fixing", "Organisation: Required")
+    assert at.text_input(key="stake_add_role").value == "Head of HR"
+    assert at.text_area(key="stake_add_notes").value == "Met at the fair"
+    assert any("Fields marked * are required" in c.value for c in at.caption)
+
+    source = at.selectbox(key="stake_rel_source")
+    at.selectbox(key="stake_rel_target").set_value(source.value)
+    next(b for b in at.button if b.key == "FormSubmitter:stake_relation_add-Add").click().run()
+    _refused(at, "one field needs fixing", "To: Invalid value")
+
+
+def test_refused_stakeholder_form_in_hebrew(app_db: str) -> None:
+    from employdash.i18n import t
+
+    at = app_as("manager", PAGE, lang="he", locality=1031)
+    at.text_input(key="stake_add_role").input("מנהלת משאבי אנוש")
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:stake_add-")).click()
+    at.run()
+    _refused(
+        at,
+        t("a11y.errors.summary_one", "he"),
+        t("a11y.errors.item", "he", field=t("stake.col.organisation", "he"), message="שדה חובה"),
+    )
+    assert at.text_input(key="stake_add_role").value == "מנהלת משאבי אנוש"

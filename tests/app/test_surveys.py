@@ -29,7 +29,7 @@ def test_manager_sees_the_locality_summary_and_can_import(app_db: str) -> None:
 
 def test_region_scope_sums_the_managers_localities(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
-    at.session_state["survey_scope"] = "region"
+    at.session_state["survey_scope_en"] = "region"
     at.run()
     assert not at.exception, at.exception
     db = Database(app_db)
@@ -99,3 +99,49 @@ def test_manager_corrects_a_response_in_place(app_db: str) -> None:
     )
     assert after.positions == before.positions and after.survey_date == before.survey_date
     assert "Correction saved." in texts(at)
+
+
+def _refused(at: AppTest, summary: str, *items: str) -> None:
+    """The summary on top names every item, and each item also stands under its field."""
+    from tests.support.apptest import rendered
+
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
+    assert any(summary in e for e in errors), errors
+    for item in items:
+        assert sum(item in e for e in errors) >= 2, (item, errors)
+
+
+def test_refused_survey_response_keeps_every_answer(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at.text_input(key="survey_add_company").input("Refused Works")
+    at.radio(key="survey_add_has_vacancies_en").set_value(False)
+    at.number_input(key="survey_add_vacancies").set_value(5)  # Q7 after a "no" to Q6
+    at.radio(key="survey_add_recruiting_help_en").set_value(True)
+    at.text_input(key="survey_add_phone").input("050-1112223")
+    _button(at, "Save the response").click().run()
+    _refused(at, "one field needs fixing", "Are there open positions? (Q6): Invalid value")
+    assert at.text_input(key="survey_add_company").value == "Refused Works"
+    assert at.number_input(key="survey_add_vacancies").value == 5
+    assert at.radio(key="survey_add_recruiting_help_en").value is True
+    assert at.text_input(key="survey_add_phone").value == "050-1112223"
+    assert any("Fields marked * are required" in c.value for c in at.caption)
+
+
+def test_refused_correction_and_profile_forms(app_db: str) -> None:
+    at = app_as("manager", PAGE, lang="en", locality=1031)
+    picked = at.selectbox(key="survey_edit_pick_en").value
+    db = Database(app_db)
+    _, version = surveys.get_response(db, load_actor(db, "manager"), picked)
+    db.dispose()
+    prefix = f"survey_edit_{picked}_{version}"
+    at.text_input(key=f"{prefix}_email").input("not an address")
+    _button(at, "Save the correction").click().run()
+    _refused(at, "one field needs fixing", "Email: Invalid value")
+    assert at.text_input(key=f"{prefix}_email").value == "not an address"
+
+    goals = next(a for a in at.text_area if a.label == "Goals")
+    goals.input("x" * 4_001)
+    next(b for b in at.button if b.label == "Save" and "org_profile" in str(b.key)).click().run()
+    _refused(at, "one field needs fixing", "Goals: Too long")
+    assert next(a for a in at.text_area if a.label == "Goals").value == "x" * 4_001

@@ -152,10 +152,12 @@ def visible(page: Page, selector: str, text: str):  # type: ignore[no-untyped-de
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick `option` in the visible selectbox labelled exactly `label` (typing filters the list)."""
+    """Pick `option` in the visible selectbox labelled exactly `label`, with or without the
+    required mark (typing filters the list)."""
+    exact = re.compile(f"^{re.escape(label)}( \\*)?$")
     box = (
         page.locator('[data-testid="stSelectbox"]:visible')
-        .filter(has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$")))
+        .filter(has=page.locator("label", has_text=exact))
         .first
     )
     box.locator("input").click()

@@ -18,7 +18,7 @@ from employdash.errors import NotFound, PermissionDenied, StaleVersion, Validati
 from employdash.mentoring import certification, matches, programs, state, targets
 from employdash.mentoring import operations as svc
 from employdash.mentoring.briefing import briefing_snapshot
-from employdash.mentoring.funnel import Selection, funnel
+from employdash.mentoring.funnel import Selection, funnel, pipeline_stages
 from employdash.mentoring.imports import commit_import
 from employdash.models import AuditEntry, Person
 from employdash.models.mentoring import Match, StageEvent, StateSpan
@@ -276,6 +276,33 @@ def test_a_pipeline_defined_with_closing_stages_and_drop_reasons(
     with pytest.raises(ValidationError):  # a shipped reason is not in this pipeline's list
         svc.advance(db, manager, [pid], D(2025, 2, 1), kind="drop", reason="health")
     svc.advance(db, manager, [pid], D(2025, 2, 1), kind="drop", reason="moved_away")
+
+
+def test_a_defined_pipeline_keeps_its_names_in_both_languages(
+    db: Database, actors: dict[str, Actor], scenario: Scenario
+) -> None:
+    """Names given in the UI reach the engine's stages (the funnel names them, not codes), and
+    the import recognises a stage by either name."""
+    svc.define_pipeline(
+        db,
+        actors["admin"],
+        "club",
+        "mentee",
+        ["joined", "placed"],
+        label="מועדון תעסוקה",
+        label_en="Job club",
+        stage_labels={"joined": "הצטרפו", "placed": "הושמו"},
+        stage_labels_en={"joined": "Joined"},
+    )
+    info = {p.code: p for p in svc.pipelines(db, actors["manager"])}["club"]
+    assert (info.label, info.label_en) == ("מועדון תעסוקה", "Job club")
+    stages = pipeline_stages(db, actors["manager"], "club")
+    assert [(s.code, s.label, s.label_en) for s in stages] == [
+        ("joined", "הצטרפו", "Joined"),
+        ("placed", "הושמו", None),
+    ]
+    fun = funnel(db, actors["manager"], Selection(pipeline="club"), D(2025, 1, 1))
+    assert [s.label for s in fun.stages] == ["הצטרפו", "הושמו"]
 
 
 def test_targets_and_progress(db: Database, actors: dict[str, Actor], scenario: Scenario) -> None:
