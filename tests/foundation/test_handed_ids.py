@@ -58,3 +58,33 @@ def test_national_organisations_and_pipelines_are_shared_by_design(db: Database,
 
 def test_every_guarded_model_has_a_locality_rule() -> None:
     assert SHARED_MODELS.isdisjoint(LOCALITY_OF)
+
+
+def test_target_progress_refuses_a_foreign_locality_or_program(db: Database, actors) -> None:
+    """It used to filter them out quietly (an empty list), unlike every other read."""
+    from datetime import date
+
+    from employdash.errors import PermissionDenied
+    from employdash.mentoring import operations, targets
+
+    admin, manager = actors["admin"], actors["manager"]
+    program = operations.create_program(
+        db,
+        admin,
+        name="Foreign program",
+        locality_code=FOREIGN,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    targets.set_target(db, admin, program, date(2025, 1, 1), date(2025, 12, 31), {"matches": 3})
+    assert [r.program_id for r in targets.progress(db, admin, program_ids=(program,))] == [
+        program
+    ]
+    with pytest.raises(PermissionDenied):
+        targets.progress(db, manager, (FOREIGN,))
+    with pytest.raises(NotFound) as refused:
+        targets.progress(db, manager, program_ids=(program,))
+    with pytest.raises(NotFound) as missing:
+        targets.progress(db, manager, program_ids=(10**9,))
+    assert type(refused.value) is type(missing.value)
+    assert targets.progress(db, manager, (SEDEROT, OTHER_OWN)) is not None
