@@ -20,7 +20,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
-from employdash.handed_ids import in_scope
+from employdash.handed_ids import in_locality, in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
 from employdash.models.base import utcnow
@@ -335,6 +335,13 @@ def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str
     require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
+        for model, key in (
+            (Person, "owner_person_id"),
+            (Team, "team_id"),
+            (StrategicFocus, "focus_id"),
+        ):
+            if values.get(key) is not None:  # a handed ID of another locality: as if missing
+                in_locality(s, actor, model, values[key], locality_code)
         task = Task(**new_task_row(forum.id, values))
         s.add(task)
         s.flush()
