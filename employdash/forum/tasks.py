@@ -335,12 +335,13 @@ def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str
     require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
-        for model, key in (
-            (Person, "owner_person_id"),
-            (Team, "team_id"),
-            (StrategicFocus, "focus_id"),
-        ):
-            if values.get(key) is not None:  # a handed ID of another locality: as if missing
+        # Handed IDs outside the scope are refused as if missing: the owner may be anyone in the
+        # actor's scope (as in update_task: a person may sit in two forums), a team or focus
+        # only of this forum.
+        if values.get("owner_person_id") is not None:
+            in_scope(s, actor, Person, values["owner_person_id"])
+        for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
+            if values.get(key) is not None:
                 in_locality(s, actor, model, values[key], locality_code)
         task = Task(**new_task_row(forum.id, values))
         s.add(task)

@@ -197,6 +197,10 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
             "person",
             lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "owner_person_id": i}),
         ),
+        "create_task team": (
+            "team",
+            lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "team_id": i}),
+        ),
         "update_task owner": (
             "person",
             lambda i: tasks.update_task(db, manager, task, 1, {"owner_person_id": i}),
