@@ -181,17 +181,37 @@ def record_login(db: Database, username: str, succeeded: bool) -> int | None:
     cfg = get_config()
     with db.transaction() as s:
         if succeeded:
+            before = s.scalar(
+                select(LoginThrottle.failures).where(LoginThrottle.username == username)
+            )
             s.execute(
                 update(LoginThrottle)
                 .where(LoginThrottle.username == username)
                 .values(failures=0, locked_until=None)
             )
-            audit.record(s, username, "login", "user", username)
-            return s.scalar(
+            version = s.scalar(
                 select(User.session_version).where(User.username == username, User.active.is_(True))
             )
+            audit.record(
+                s,
+                username,
+                "login",
+                "user",
+                username,
+                before={"failures": before or 0},
+                after={"failures": 0, "session_version": version},
+            )
+            return version
         failures = _count_failure(s, username)
-        audit.record(s, username, "login_failed", "user", username, after={"failures": failures})
+        audit.record(
+            s,
+            username,
+            "login_failed",
+            "user",
+            username,
+            before={"failures": failures - 1},
+            after={"failures": failures},
+        )
         if failures >= cfg.LOCKOUT_ATTEMPTS:
             locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
             # Only the attempt that reached the limit locks (and resets the count): the row is
@@ -226,8 +246,17 @@ def is_locked(db: Database, username: str) -> bool:
 def record_logout(db: Database, actor: Actor) -> None:
     """Log out everywhere: the user's session version moves on, so every cookie of theirs dies."""
     with db.transaction() as s:
+        before = s.scalar(select(User.session_version).where(User.id == actor.user_id))
         _bump_session(s, actor.user_id)
-        audit.record(s, actor, "logout", "user", actor.username)
+        audit.record(
+            s,
+            actor,
+            "logout",
+            "user",
+            actor.username,
+            before={"session_version": before},
+            after={"session_version": (before or 0) + 1},
+        )
 
 
 def set_language(db: Database, actor: Actor, language: str) -> None:
@@ -237,7 +266,17 @@ def set_language(db: Database, actor: Actor, language: str) -> None:
         user = s.get(User, actor.user_id)
         if user is None:
             raise NotFound("user")
+        before = user.language
         user.language = language
+        audit.record(
+            s,
+            actor,
+            "update",
+            "user",
+            user.id,
+            before={"language": before},
+            after={"language": language},
+        )
 
 
 # --- administration -------------------------------------------------------------------------
@@ -348,7 +387,16 @@ def create_user(db: Database, actor: Actor, form: UserForm) -> int:
         return user.id
 
 
-def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active: bool) -> None:
+def update_user(
+    db: Database,
+    actor: Actor,
+    user_id: int,
+    form: UserForm,
+    active: bool,
+    version: int | None = None,
+) -> None:
+    """Change an account read at `version` (None: as it is now). The version is compared and
+    bumped in one UPDATE, so of two admins saving the same account one is refused."""
     require_write(actor, Area.USERS)
     with db.transaction() as s:
         user = s.get(User, user_id)
@@ -356,12 +404,22 @@ def update_user(db: Database, actor: Actor, user_id: int, form: UserForm, active
             raise NotFound("user")
         _validate(s, form, creating=False)
         before = _snapshot(user)
+        seen = user.version if version is None else version
+        claimed = s.execute(
+            update(User)
+            .where(User.id == user_id, User.version == seen)
+            .values(version=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(claimed) != 1:
+            s.rollback()
+            raise StaleVersion({}, s.scalar(select(User.version).where(User.id == user_id)) or 0)
+        s.expire(user, ["version"])
         user.full_name = form.full_name.strip()
         user.email = form.email
         user.role = form.role
         user.active = active
         user.localities = [UserLocality(locality_code=c) for c in form.localities]
-        user.version += 1
         if user.role != before["role"] or not active:
             user.session_version += 1  # the old role's (or a deactivated user's) sessions end
         s.flush()
@@ -417,10 +475,19 @@ def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) 
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("user")
+        before = user.session_version
         user.password_hash = hash_password(new_password)
         user.session_version += 1  # whoever knew the old password is logged out everywhere
         s.merge(LoginThrottle(username=user.username, failures=0, locked_until=None))
-        audit.record(s, actor, "reset_password", "user", user.id)
+        audit.record(  # the hash itself is never logged
+            s,
+            actor,
+            "reset_password",
+            "user",
+            user.id,
+            before={"session_version": before},
+            after={"session_version": before + 1, "password": "changed"},
+        )
 
 
 def demo_credentials_in_use(db: Database) -> bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from employdash import audit
 from employdash.access import Actor, Area, require_write
@@ -93,7 +94,32 @@ def commit_import(
                     "ignored_columns": [h for h, _ in plan.ignored_columns],
                 },
             )
+            _audit_values_by_locality(s, actor, batch_id, plan)
         return result
+
+
+def _audit_values_by_locality(s: Session, actor: Actor, batch_id: int, plan: ImportPlan) -> None:
+    """One audit row per locality the import touched, with the values it replaced (before) and
+    the values it wrote (after), keyed `indicator/YYYY-MM`, so each locality's log is whole."""
+    before: dict[int, dict[str, Any]] = {}
+    after: dict[int, dict[str, Any]] = {}
+    for old in plan.to_revise:
+        key = f"{old.new.indicator_code}/{old.new.period:%Y-%m}"
+        before.setdefault(old.new.locality_code, {})[key] = [old.old_value, old.old_status]
+    for new in [*plan.to_add, *(r.new for r in plan.to_revise)]:
+        key = f"{new.indicator_code}/{new.period:%Y-%m}"
+        after.setdefault(new.locality_code, {})[key] = [new.value, new.status]
+    for code in sorted(after):
+        audit.record(
+            s,
+            actor,
+            "import_values",
+            "indicator_value",
+            f"{batch_id}/{code}",
+            before=before.get(code),
+            after=after[code],
+            locality_code=code,
+        )
 
 
 class BatchRow(TypedDict):

@@ -15,7 +15,14 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write, scope_clause
+from employdash.access import (
+    Actor,
+    Area,
+    require_read,
+    require_read_all,
+    require_write,
+    scope_clause,
+)
 from employdash.config import get_config
 from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
@@ -162,8 +169,13 @@ def progress(
     program_ids: tuple[int, ...] | None = None,
     current_only: bool = False,
 ) -> list[TargetProgress]:
-    """Targets in scope with what was reached in their period up to the date."""
+    """Targets in scope with what was reached in their period up to the date.
+
+    A locality outside the actor's scope is refused (PermissionDenied) and a program outside it
+    is reported missing (NotFound), as every other read does, rather than quietly left out."""
     require_read(actor, Area.MENTORING)
+    if locality_codes is not None:
+        locality_codes = tuple(require_read_all(actor, Area.MENTORING, locality_codes))
     as_of = as_of or date.today()
     threshold = int(get_config().SUPPRESSION_THRESHOLD)
     query = (
@@ -173,8 +185,6 @@ def progress(
         .order_by(Target.period_start.desc(), Program.name)
     )
     if locality_codes is not None:
-        for code in locality_codes:
-            require_read(actor, Area.MENTORING, code)
         query = query.where(Program.locality_code.in_(locality_codes))
     if program_ids is not None:
         query = query.where(Target.program_id.in_(program_ids))
@@ -182,6 +192,8 @@ def progress(
         query = query.where(Target.period_end >= as_of)
     rows = []
     with db.transaction() as s:
+        for program_id in program_ids or ():
+            in_scope(s, actor, Program, program_id)
         for target, name, locality in s.execute(query):
             got = actuals(s, target.program_id, target.period_start, min(target.period_end, as_of))
             exact = actor.can_read(Area.PARTICIPANTS, locality)

@@ -60,6 +60,9 @@ PACKAGE_AREA = {
 }
 
 
+LOCALITY_PARAMS = {"locality_code", "locality_codes", "sel"}
+
+
 def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
     for area in AREAS:
         package = importlib.import_module(f"employdash.{area}")
@@ -71,14 +74,12 @@ def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
                 if fn.__module__ != module.__name__ or name.startswith("_"):
                     continue
                 params = list(inspect.signature(fn).parameters)
-                takes_locality = {"locality_code", "locality_codes", "sel"} & set(params)
+                takes_locality = LOCALITY_PARAMS & set(params)
                 if params[:2] == ["db", "actor"] and takes_locality:
                     yield f"{module.__name__}.{name}", fn
 
 
-# Open finding (issue 12): these filter a foreign locality out instead of refusing it.
-FILTERS_INSTEAD_OF_REFUSING = {"employdash.mentoring.targets.progress"}
-SERVICES = {q: fn for q, fn in _services() if q not in FILTERS_INSTEAD_OF_REFUSING}
+SERVICES = dict(_services())
 
 
 # Reads that only writers may make.
@@ -131,7 +132,9 @@ def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
     required = [
         p
         for p in list(inspect.signature(fn).parameters.values())[2:]
-        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        # an optional locality is named too: a service must refuse it, not filter it out
+        and (p.default is inspect.Parameter.empty or p.name in LOCALITY_PARAMS)
     ]
     args = [_placeholder(p, code) for p in required if p.kind is not p.KEYWORD_ONLY]
     kwargs = {p.name: _placeholder(p, code) for p in required if p.kind is p.KEYWORD_ONLY}
@@ -141,7 +144,6 @@ def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
         return False
     except Exception:
         return True
-    return True
     return True
 
 

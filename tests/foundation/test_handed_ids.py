@@ -58,3 +58,239 @@ def test_national_organisations_and_pipelines_are_shared_by_design(db: Database,
 
 def test_every_guarded_model_has_a_locality_rule() -> None:
     assert SHARED_MODELS.isdisjoint(LOCALITY_OF)
+
+
+def test_target_progress_refuses_a_foreign_locality_or_program(db: Database, actors) -> None:
+    """It used to filter them out quietly (an empty list), unlike every other read."""
+    from datetime import date
+
+    from employdash.errors import PermissionDenied
+    from employdash.mentoring import operations, targets
+
+    admin, manager = actors["admin"], actors["manager"]
+    program = operations.create_program(
+        db,
+        admin,
+        name="Foreign program",
+        locality_code=FOREIGN,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    targets.set_target(db, admin, program, date(2025, 1, 1), date(2025, 12, 31), {"matches": 3})
+    assert [r.program_id for r in targets.progress(db, admin, program_ids=(program,))] == [program]
+    with pytest.raises(PermissionDenied):
+        targets.progress(db, manager, (FOREIGN,))
+    with pytest.raises(NotFound) as refused:
+        targets.progress(db, manager, program_ids=(program,))
+    with pytest.raises(NotFound) as missing:
+        targets.progress(db, manager, program_ids=(10**9,))
+    assert type(refused.value) is type(missing.value)
+    assert targets.progress(db, manager, (SEDEROT, OTHER_OWN)) is not None
+
+
+# --- every write that takes a handed ID refuses one outside the write's locality ----------------
+
+
+def _foreign_ids(db: Database, actors) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """A person and an organisation of a locality outside the manager's scope, a mentee in a
+    program there, and a team of the manager's other locality (outside the write's locality)."""
+    from datetime import date
+
+    from employdash.mentoring import operations
+
+    admin = actors["admin"]
+    program = operations.create_program(
+        db,
+        admin,
+        name="Foreign program",
+        locality_code=FOREIGN,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    mentee = operations.add_participant(
+        db,
+        admin,
+        program_id=program,
+        role="mentee",
+        population="haredi",
+        age_band=None,
+        entered_on=date(2025, 1, 1),
+    )
+    with db.transaction() as s:
+        org = Organisation(name="Foreign org", sector="ngo", locality_code=FOREIGN)
+        person = Person(full_name="Foreign person", locality_code=FOREIGN)
+        s.add_all([org, person])
+        s.flush()
+        ids = {"person": person.id, "organisation": org.id, "mentee": mentee}
+    ids["team"] = _first(db, Team, Team.forum_id.is_not(None))
+    with db.transaction() as s:
+        if locality_of(s, Team, ids["team"]) == SEDEROT:
+            other = s.scalar(
+                select(Team.id).where(Team.id.not_in([ids["team"]])).order_by(Team.id.desc())
+            )
+            assert other is not None and locality_of(s, Team, other) != SEDEROT
+            ids["team"] = other
+    return ids
+
+
+def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from employdash import people
+    from employdash.forum import decisions, meetings, setup, tasks
+    from employdash.forum import structure as forum
+    from employdash.mentoring import operations
+    from employdash.stakeholders import organisations
+
+    manager = actors["manager"]
+    plenary = next(t for t in forum.overview(db, manager, SEDEROT).teams if t["kind"] == "forum")
+    task = tasks.create_task(db, manager, SEDEROT, {"title": "Own task"})
+    meeting = meetings.save_meeting(
+        db,
+        manager,
+        meetings.MeetingInput(
+            locality_code=SEDEROT, team_id=plenary["id"], held_on=date(2026, 11, 1), decisions=["D"]
+        ),
+    )
+    decision = next(
+        d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == meeting
+    )
+    own_program = operations.create_program(
+        db,
+        manager,
+        name="Own program",
+        locality_code=OTHER_OWN,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    mentor = operations.add_participant(
+        db,
+        manager,
+        program_id=own_program,
+        role="mentor",
+        population="haredi",
+        age_band=None,
+        entered_on=date(2025, 1, 1),
+    )
+    own_person = people.create_person(db, manager, SEDEROT, people.PersonInput("Own person"))
+
+    def meeting_with(**changes):  # type: ignore[no-untyped-def]
+        values = {"locality_code": SEDEROT, "team_id": plenary["id"], "held_on": date(2026, 11, 2)}
+        return meetings.MeetingInput(**{**values, **changes})
+
+    program_args = {
+        "name": "Linked program",
+        "locality_code": OTHER_OWN,
+        "operating_model": "freelancer",
+        "target_population": "haredi",
+    }
+    return {
+        "add_member person": (
+            "person",
+            lambda i: forum.add_member(db, manager, SEDEROT, plenary["id"], i, "member"),
+        ),
+        "add_member team": (
+            "team",
+            lambda i: forum.add_member(db, manager, SEDEROT, i, own_person, "member"),
+        ),
+        "create_task owner": (
+            "person",
+            lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "owner_person_id": i}),
+        ),
+        "create_task team": (
+            "team",
+            lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "team_id": i}),
+        ),
+        "update_task owner": (
+            "person",
+            lambda i: tasks.update_task(db, manager, task, 1, {"owner_person_id": i}),
+        ),
+        "meeting attendance": (
+            "person",
+            lambda i: meetings.save_meeting(db, manager, meeting_with(attendance={i: True})),
+        ),
+        "meeting team": (
+            "team",
+            lambda i: meetings.save_meeting(db, manager, meeting_with(team_id=i)),
+        ),
+        "meeting task owner": (
+            "person",
+            lambda i: meetings.save_meeting(
+                db,
+                manager,
+                meeting_with(tasks=[{"title": "X", "owner_person_id": i, "due_date": None}]),
+            ),
+        ),
+        "decision_to_task owner": (
+            "person",
+            lambda i: decisions.decision_to_task(
+                db, manager, SEDEROT, decision.id, decision.version, {"owner_person_id": i}
+            ),
+        ),
+        "create_team lead": (
+            "person",
+            lambda i: setup.create_team(db, manager, SEDEROT, "task", "Team", lead_person_id=i),
+        ),
+        "save_profile organisation": (
+            "organisation",
+            lambda i: organisations.save_profile(
+                db, manager, SEDEROT, i, organisations.ProfileInput(goals="x"), None
+            ),
+        ),
+        "create_person organisation": (
+            "organisation",
+            lambda i: people.create_person(
+                db, manager, SEDEROT, people.PersonInput("New", organisation_id=i)
+            ),
+        ),
+        "create_program host": (
+            "organisation",
+            lambda i: operations.create_program(
+                db, manager, **program_args, host_organisation_id=i
+            ),
+        ),
+        "create_program coordinator": (
+            "person",
+            lambda i: operations.create_program(
+                db, manager, **program_args, coordinator_person_id=i
+            ),
+        ),
+        "record_match mentee": (
+            "mentee",
+            lambda i: operations.record_match(db, manager, mentor, i, date(2025, 3, 1), False),
+        ),
+        "create_cohort participants": (
+            "mentee",
+            lambda i: operations.create_cohort(
+                db, manager, own_program, "Cohort", participant_ids=[i]
+            ),
+        ),
+    }
+
+
+def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one(
+    db: Database, actors
+) -> None:
+    """Issue 12, item 2: a manager handing another locality's person, team, organisation or
+    participant to their own write gets the error a missing ID gets, and nothing is written."""
+    from sqlalchemy import func
+
+    from employdash.models import AuditEntry
+
+    foreign = _foreign_ids(db, actors)
+    wrong = []
+    for name, (kind, write) in _handed_writes(db, actors).items():
+        with db.transaction() as s:
+            mark = s.scalar(select(func.max(AuditEntry.id)))
+        errors = []
+        for handed in (foreign[kind], 10**9):
+            try:
+                write(handed)
+                errors.append(None)
+            except Exception as exc:
+                errors.append(type(exc))
+        with db.transaction() as s:
+            written = s.scalar(select(func.count()).where(AuditEntry.id > mark))
+        if errors[0] is None or errors[0] is not errors[1] or written:
+            wrong.append(f"{name}: foreign {errors[0]}, missing {errors[1]}, {written} written")
+    assert not wrong, "\n".join(wrong)

@@ -280,3 +280,24 @@ def test_reset_role_change_and_deactivation_revoke_sessions(db: Database, actors
     users.update_user(db, admin, member.user_id, promoted, active=False)
     assert users.resume_session(db, "member", v) is None
     assert users.session_version(db, "member") is None  # inactive: no session at all
+
+
+def test_update_user_refuses_a_save_over_a_stale_version(db: Database, actors) -> None:
+    """Two admins edit the same account: the second save, read at the old version, is refused
+    and changes nothing (it used to overwrite the first silently)."""
+    from employdash.errors import StaleVersion
+
+    admin, member = actors["admin"], actors["member"]
+    row = next(u for u in users.list_users(db, admin) if u["id"] == member.user_id)
+    seen = row["version"]
+    first = users.UserForm("member", "First admin's name", "member", (1031,), "m@example.org")
+    users.update_user(db, admin, member.user_id, first, active=True, version=seen)
+    second = users.UserForm("member", "Second admin's name", "member", (1031,), "x@example.org")
+    with pytest.raises(StaleVersion):
+        users.update_user(db, admin, member.user_id, second, active=True, version=seen)
+    row = next(u for u in users.list_users(db, admin) if u["id"] == member.user_id)
+    assert (row["full_name"], row["email"], row["version"]) == (
+        "First admin's name",
+        "m@example.org",
+        seen + 1,
+    )

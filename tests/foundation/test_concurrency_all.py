@@ -1,0 +1,688 @@
+"""Every editable entity under a real race (issue 12, items 3 and 12): several processes save the
+same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
+accepted, every other is refused (never silently lost, never a crash), the stored record equals
+the accepted save, and the audit log holds exactly one row for it.
+
+One case per editable entity: every service that takes the version the user read, stage moves and
+match creation. Entities raced elsewhere with the same helper are listed in RACED_ELSEWHERE, and
+`test_every_versioned_service_is_raced` fails when a new versioned service appears unlisted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from employdash import people, users
+from employdash.access import Actor
+from employdash.db import Database
+from employdash.forum import (
+    decisions,
+    focuses,
+    meeting_edits,
+    meetings,
+    membership,
+    milestones,
+    setup,
+    tasks,
+)
+from employdash.forum import structure as forum
+from employdash.mentoring import certification, programs, targets
+from employdash.mentoring import operations as mentoring
+from employdash.models import AuditEntry, Person
+from employdash.models.forum import (
+    Decision,
+    Forum,
+    Meeting,
+    MilestoneNote,
+    StrategicFocus,
+    SuccessMetric,
+    Task,
+    Team,
+)
+from employdash.models.forum import Membership as MembershipRow
+from employdash.models.mentoring import Assessment, Match, Participant, Program, StageEvent, Target
+from employdash.models.stakeholders import Stakeholder
+from employdash.stakeholders import register as stakeholders
+from employdash.stakeholders.register import StakeholderInput
+from tests.support.concurrency import race
+
+SEDEROT, NETIVOT = 1031, 246
+WORKERS = [1, 2, 3]
+
+Work = Callable[[Database, Actor, int], object]
+Check = Callable[[Database, int], None]
+
+
+@dataclass(frozen=True)
+class Race:
+    """What a case hands the helper: the save each worker makes (worker n saves its own values),
+    who saves, the check that the stored record is worker n's save, and the audit row (entity,
+    action) each accepted save leaves."""
+
+    work: Work
+    check: Check
+    audit: tuple[str, str]
+    username: str = "manager"
+
+
+Case = Callable[[Database, dict[str, Actor]], Race]
+CASES: dict[str, Case] = {}
+
+
+def case(*services: str) -> Callable[[Case], Case]:
+    def register(fn: Case) -> Case:
+        for service in services:
+            CASES[service] = fn
+        return fn
+
+    return register
+
+
+# Raced by processes on both databases in another file (with tests.support.concurrency.race).
+RACED_ELSEWHERE = {
+    "employdash.stakeholders.register.update": "tests/stakeholders/test_concurrency.py",
+    "employdash.stakeholders.register.move": "tests/stakeholders/test_concurrency.py",
+    "employdash.stakeholders.organisations.save_profile": "tests/stakeholders/test_concurrency.py",
+    "employdash.stakeholders.surveys.update_response": "tests/stakeholders/test_survey_annex2.py",
+    "employdash.indicators.local.enter_value": "tests/indicators/test_local.py",
+}
+# Take a version but edit nothing on their own.
+NOT_EDITS = {
+    "employdash.users.resume_session": "checks a session's version, writes nothing",
+    "employdash.stakeholders.surveys.rewrite": "inside update_response (raced there)",
+    "employdash.mentoring.operations.claim": "inside advance and record_match",
+    "employdash.mentoring.operations.move_in": "inside advance",
+    "employdash.people.deactivate_person": "update_person with active=False",
+    "employdash.forum.membership.end_membership": "update_membership with an end date",
+}
+
+
+def run_race(db: Database, race_: Race) -> int:
+    """Race every worker's save against the others in its own process; the one accepted.
+
+    Refusals are a stale version, a busy database, or a validation error from a check made after
+    the winner committed (a match already running, a decision already closed); anything else
+    (an integrity error, a crash) fails the test."""
+    entity, action = race_.audit
+    mark = _last_audit(db)
+    results = race(db.url, race_.username, race_.work, WORKERS)
+    refused = ("stale", "busy", "error: ValidationError")
+    assert all(r == "ok" or r.startswith(refused) for r in results.values()), results
+    accepted = [n for n, r in results.items() if r == "ok"]
+    assert len(accepted) == 1, results  # exactly one save per version wins
+    (winner,) = accepted
+    race_.check(db, winner)
+    with db.transaction() as s:
+        audited = s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.id > mark, AuditEntry.entity == entity, AuditEntry.action == action)
+        )
+    assert audited == 1, (entity, action, audited)
+    return winner
+
+
+def _last_audit(db: Database) -> int:
+    with db.transaction() as s:
+        return s.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _get(db: Database, model: type[Any], row_id: int) -> Any:
+    with db.transaction() as s:
+        row = s.get(model, row_id)
+        if row is not None:
+            s.expunge(row)
+        return row
+
+
+# --- forum -----------------------------------------------------------------------------------
+
+
+def _plenary(db: Database, actor: Actor) -> int:
+    return int(
+        next(t for t in forum.overview(db, actor, SEDEROT).teams if t["kind"] == "forum")["id"]
+    )
+
+
+@case("employdash.forum.tasks.update_task")
+def _task_update(db, actors):  # type: ignore[no-untyped-def]
+    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced task"})
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Task, tid)
+        assert (row.progress, row.version) == (n * 10, 2)
+
+    return Race(
+        lambda db, a, n: tasks.update_task(db, a, tid, 1, {"progress": n * 10}),
+        check,
+        ("task", "update"),
+    )
+
+
+@case("employdash.forum.tasks.cancel_task")
+def _task_cancel(db, actors):  # type: ignore[no-untyped-def]
+    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced cancel"})
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Task, tid)
+        assert (row.status, row.version) == ("cancelled", 2)
+        assert tasks.notes(db, actors["manager"], tid)[-1].body == f"reason {n}"
+
+    return Race(
+        lambda db, a, n: tasks.cancel_task(db, a, tid, 1, f"reason {n}"),
+        check,
+        ("task", "cancel"),
+    )
+
+
+@case("employdash.forum.tasks.delete_task")
+def _task_delete(db, actors):  # type: ignore[no-untyped-def]
+    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced delete"})
+
+    def check(db: Database, n: int) -> None:
+        assert _get(db, Task, tid) is None
+
+    return Race(
+        lambda db, a, n: tasks.delete_task(db, a, tid, 1, f"reason {n}"),
+        check,
+        ("task", "delete"),
+    )
+
+
+def _decision(db: Database, manager: Actor, text: str) -> int:
+    data = meetings.MeetingInput(
+        locality_code=SEDEROT,
+        team_id=_plenary(db, manager),
+        held_on=date(2026, 11, 21),
+        decisions=[text],
+    )
+    meeting = meetings.save_meeting(db, manager, data)
+    with db.transaction() as s:
+        found = s.scalar(select(Decision.id).where(Decision.meeting_id == meeting))
+    assert found is not None
+    return found
+
+
+@case("employdash.forum.decisions.close_decision")
+def _decision_close(db, actors):  # type: ignore[no-untyped-def]
+    did = _decision(db, actors["manager"], "Raced decision")
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Decision, did)
+        assert (row.is_open, row.outcome, row.version) == (False, f"outcome {n}", 2)
+
+    return Race(
+        lambda db, a, n: decisions.close_decision(
+            db, a, SEDEROT, did, 1, date(2026, 11, 22), f"outcome {n}"
+        ),
+        check,
+        ("decision", "close"),
+    )
+
+
+@case("employdash.forum.decisions.decision_to_task")
+def _decision_task(db, actors):  # type: ignore[no-untyped-def]
+    did = _decision(db, actors["manager"], "Raced into a task")
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Decision, did)
+        assert row.task_id is not None and not row.is_open
+        with db.transaction() as s:
+            titles = s.scalars(select(Task.title).where(Task.title.like("task from %"))).all()
+        assert titles == [f"task from {n}"]  # the refused saves left no task behind
+
+    return Race(
+        lambda db, a, n: decisions.decision_to_task(
+            db, a, SEDEROT, did, 1, {"title": f"task from {n}"}
+        ),
+        check,
+        ("decision", "close"),
+    )
+
+
+@case("employdash.forum.focuses.update_focus")
+def _focus_update(db, actors):  # type: ignore[no-untyped-def]
+    fid = forum.create_focus(db, actors["manager"], SEDEROT, "Raced focus")
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, StrategicFocus, fid)
+        assert (row.title, row.version) == (f"Focus {n}", 2)
+
+    return Race(
+        lambda db, a, n: focuses.update_focus(db, a, SEDEROT, fid, 1, {"title": f"Focus {n}"}),
+        check,
+        ("strategic_focus", "update"),
+    )
+
+
+@case("employdash.forum.focuses.update_metric")
+def _metric_update(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    fid = forum.create_focus(db, manager, SEDEROT, "Metric focus")
+    mid = focuses.add_manual_metric(
+        db, manager, SEDEROT, fid, "Jobs", "", "up", 1.0, date(2026, 1, 1), 5.0, date(2027, 1, 1)
+    )
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, SuccessMetric, mid)
+        assert (row.target, row.version) == (10.0 + n, 2)
+
+    return Race(
+        lambda db, a, n: focuses.update_metric(db, a, SEDEROT, mid, 1, {"target": 10.0 + n}),
+        check,
+        ("success_metric", "update"),
+    )
+
+
+def _meeting(db: Database, manager: Actor) -> int:
+    data = meetings.MeetingInput(
+        locality_code=SEDEROT, team_id=_plenary(db, manager), held_on=date(2026, 11, 23)
+    )
+    return meetings.save_meeting(db, manager, data)
+
+
+@case("employdash.forum.meeting_edits.correct_meeting")
+def _meeting_correct(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    mid = _meeting(db, manager)
+    data, version = meeting_edits.meeting_input(db, manager, mid)
+
+    def work(db: Database, a: Actor, n: int) -> object:
+        changed = meetings.MeetingInput(**{**data.__dict__, "issues": f"issues {n}"})
+        return meeting_edits.correct_meeting(db, a, mid, version, changed)
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Meeting, mid)
+        assert (row.issues, row.version) == (f"issues {n}", version + 1)
+
+    return Race(work, check, ("meeting", "update"))
+
+
+@case("employdash.forum.meeting_edits.delete_meeting")
+def _meeting_delete(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    mid = _meeting(db, manager)
+    _, version = meeting_edits.meeting_input(db, manager, mid)
+
+    def check(db: Database, n: int) -> None:
+        assert _get(db, Meeting, mid) is None
+
+    return Race(
+        lambda db, a, n: meeting_edits.delete_meeting(db, a, SEDEROT, mid, version, f"r{n}"),
+        check,
+        ("meeting", "delete"),
+    )
+
+
+@case("employdash.forum.membership.update_membership")
+def _membership_update(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    team = _plenary(db, manager)
+    with db.transaction() as s:
+        person = Person(full_name="Raced member", locality_code=SEDEROT)
+        s.add(person)
+        s.flush()
+        pid = person.id
+    forum.add_member(db, manager, SEDEROT, team, pid, "member")
+    with db.transaction() as s:
+        mid = s.scalar(
+            select(MembershipRow.id).where(
+                MembershipRow.team_id == team, MembershipRow.person_id == pid
+            )
+        )
+    assert mid is not None
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, MembershipRow, mid)
+        assert (row.role, row.version) == (f"role {n}", 2)
+
+    return Race(
+        lambda db, a, n: membership.update_membership(
+            db, a, SEDEROT, mid, 1, {"role": f"role {n}"}
+        ),
+        check,
+        ("membership", "update"),
+    )
+
+
+@case("employdash.forum.milestones.set_note")
+def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
+    from employdash.forum.stages import ALL_MILESTONES
+
+    manager = actors["manager"]
+    key = next(iter(ALL_MILESTONES))
+    current = milestones.notes(db, manager, SEDEROT).get(key)
+    version = milestones.set_note(
+        db, manager, SEDEROT, key, current.version if current else None, "first"
+    )
+
+    def check(db: Database, n: int) -> None:
+        with db.transaction() as s:
+            row = s.scalar(select(MilestoneNote).where(MilestoneNote.milestone_key == key))
+            assert (row.note, row.version) == (f"note {n}", version + 1)
+
+    return Race(
+        lambda db, a, n: milestones.set_note(db, a, SEDEROT, key, version, f"note {n}"),
+        check,
+        ("milestone_note", "update"),
+    )
+
+
+@case("employdash.forum.setup.rename_forum")
+def _forum_rename(db, actors):  # type: ignore[no-untyped-def]
+    version = setup.forum_version(db, actors["manager"], SEDEROT)
+
+    def check(db: Database, n: int) -> None:
+        with db.transaction() as s:
+            row = s.scalar(select(Forum).where(Forum.locality_code == SEDEROT))
+            assert (row.name, row.version) == (f"Forum {n}", version + 1)
+
+    return Race(
+        lambda db, a, n: setup.rename_forum(db, a, SEDEROT, version, f"Forum {n}"),
+        check,
+        ("forum", "update"),
+    )
+
+
+@case("employdash.forum.setup.update_team")
+def _team_update(db, actors):  # type: ignore[no-untyped-def]
+    tid = setup.create_team(db, actors["manager"], SEDEROT, "task", "Raced team")
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Team, tid)
+        assert (row.name, row.version) == (f"Team {n}", 2)
+
+    return Race(
+        lambda db, a, n: setup.update_team(db, a, SEDEROT, tid, 1, {"name": f"Team {n}"}),
+        check,
+        ("team", "update"),
+    )
+
+
+# --- people, users, stakeholders -----------------------------------------------------------------
+
+
+@case("employdash.people.update_person")
+def _person_update(db, actors):  # type: ignore[no-untyped-def]
+    pid = people.create_person(db, actors["manager"], SEDEROT, people.PersonInput("Raced person"))
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Person, pid)
+        assert (row.job_title, row.version) == (f"job {n}", 2)
+
+    return Race(
+        lambda db, a, n: people.update_person(
+            db, a, SEDEROT, pid, 1, people.PersonInput("Raced person", job_title=f"job {n}")
+        ),
+        check,
+        ("person", "update"),
+    )
+
+
+def _account(db: Database, admin: Actor) -> int:
+    form = users.UserForm(
+        "raced_user", "Raced User", "manager", (SEDEROT,), password="long enough pass 1"
+    )
+    return users.create_user(db, admin, form)
+
+
+@case("employdash.users.update_user")
+def _user_update(db, actors):  # type: ignore[no-untyped-def]
+    uid = _account(db, actors["admin"])
+
+    def work(db: Database, a: Actor, n: int) -> object:
+        form = users.UserForm("raced_user", f"Name {n}", "manager", (SEDEROT,))
+        return users.update_user(db, a, uid, form, active=True, version=1)
+
+    def check(db: Database, n: int) -> None:
+        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
+        assert (row["full_name"], row["version"]) == (f"Name {n}", 2)
+
+    return Race(work, check, ("user", "update"), username="admin")
+
+
+@case("employdash.users.link_person")
+def _user_link(db, actors):  # type: ignore[no-untyped-def]
+    uid = _account(db, actors["admin"])
+    persons = {
+        n: people.create_person(db, actors["manager"], SEDEROT, people.PersonInput(f"P {n}"))
+        for n in WORKERS
+    }
+
+    def check(db: Database, n: int) -> None:
+        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
+        assert (row["person_id"], row["version"]) == (persons[n], 2)
+
+    return Race(
+        lambda db, a, n: users.link_person(db, a, uid, 1, persons[n]),
+        check,
+        ("user", "update"),
+        username="admin",
+    )
+
+
+@case("employdash.stakeholders.register.delete")
+def _stakeholder_delete(db, actors):  # type: ignore[no-untyped-def]
+    sid = stakeholders.create(
+        db, actors["manager"], SEDEROT, StakeholderInput(new_organisation="Raced", sector="ngo")
+    )
+
+    def check(db: Database, n: int) -> None:
+        assert _get(db, Stakeholder, sid) is None
+
+    return Race(
+        lambda db, a, n: stakeholders.delete(db, a, sid, 1),
+        check,
+        ("stakeholder", "delete"),
+    )
+
+
+# --- mentoring -----------------------------------------------------------------------------------
+
+
+def _program(db: Database, actor: Actor, name: str = "Raced program") -> int:
+    return mentoring.create_program(
+        db,
+        actor,
+        name=name,
+        locality_code=NETIVOT,
+        operating_model="freelancer",
+        target_population="haredi",
+        started_on=date(2025, 1, 1),
+    )
+
+
+def _participant(db: Database, actor: Actor, program: int, role: str = "mentee") -> int:
+    return mentoring.add_participant(
+        db,
+        actor,
+        program_id=program,
+        role=role,
+        population="haredi",
+        age_band=None,
+        entered_on=date(2025, 1, 1),
+    )
+
+
+@case("employdash.mentoring.operations.advance")
+def _stage_move(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    pid = _participant(db, manager, _program(db, manager))
+    seen = _get(db, Participant, pid).version
+
+    def events() -> int:
+        with db.transaction() as s:
+            return int(s.scalar(select(func.count()).where(StageEvent.participant_id == pid)))
+
+    before = events()
+
+    def check(db: Database, n: int) -> None:
+        assert events() == before + 1  # one move, however many clicks raced
+        with db.transaction() as s:
+            on = s.scalar(
+                select(func.max(StageEvent.occurred_on)).where(StageEvent.participant_id == pid)
+            )
+        assert on == date(2025, 2, n)
+        assert _get(db, Participant, pid).version == seen + 1
+
+    return Race(
+        lambda db, a, n: mentoring.advance(db, a, [pid], date(2025, 2, n), versions={pid: seen}),
+        check,
+        ("ment_stage_event", "forward"),
+    )
+
+
+@case("employdash.mentoring.operations.record_match")
+def _match_create(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    program = _program(db, manager)
+    mentee = _participant(db, manager, program)
+    mentors = {n: _participant(db, manager, program, "mentor") for n in WORKERS}
+
+    def check(db: Database, n: int) -> None:
+        with db.transaction() as s:
+            active = s.scalars(
+                select(Match.mentor_id).where(Match.mentee_id == mentee, Match.status == "active")
+            ).all()
+        assert active == [mentors[n]]  # one active match per mentee
+
+    return Race(
+        lambda db, a, n: mentoring.record_match(
+            db, a, mentors[n], mentee, date(2025, 3, 1), advance_stages=False
+        ),
+        check,
+        ("ment_match", "create"),
+    )
+
+
+@case("employdash.mentoring.operations.end_match")
+def _match_end(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    program = _program(db, manager)
+    mentor = _participant(db, manager, program, "mentor")
+    mentee = _participant(db, manager, program)
+    mid = mentoring.record_match(db, manager, mentor, mentee, date(2025, 3, 1), False)
+    reasons = dict(zip(WORKERS, mentoring.MATCH_END_REASONS, strict=False))
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Match, mid)
+        assert (row.status, row.end_reason, row.version) == ("ended_early", reasons[n], 2)
+
+    return Race(
+        lambda db, a, n: mentoring.end_match(
+            db, a, mid, date(2025, 6, 1), "ended_early", reasons[n], version=1
+        ),
+        check,
+        ("ment_match", "update"),
+    )
+
+
+@case("employdash.mentoring.programs.update_program")
+def _program_update(db, actors):  # type: ignore[no-untyped-def]
+    pid = _program(db, actors["manager"])
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Program, pid)
+        assert (row.name, row.version) == (f"Program {n}", 2)
+
+    return Race(
+        lambda db, a, n: programs.update_program(db, a, pid, 1, {"name": f"Program {n}"}),
+        check,
+        ("ment_program", "update"),
+    )
+
+
+@case("employdash.mentoring.programs.close_program")
+def _program_close(db, actors):  # type: ignore[no-untyped-def]
+    pid = _program(db, actors["manager"])
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Program, pid)
+        assert (row.closed_on, row.active, row.version) == (date(2025, 6, n), False, 2)
+
+    return Race(
+        lambda db, a, n: programs.close_program(db, a, pid, 1, date(2025, 6, n)),
+        check,
+        ("ment_program", "close"),
+    )
+
+
+@case("employdash.mentoring.targets.set_target")
+def _target(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    pid = _program(db, manager)
+    tid = targets.set_target(db, manager, pid, date(2025, 1, 1), date(2025, 12, 31), {"matches": 1})
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Target, tid)
+        assert (row.matches, row.version) == (10 * n, 2)
+
+    return Race(
+        lambda db, a, n: targets.set_target(
+            db, a, pid, date(2025, 1, 1), date(2025, 12, 31), {"matches": 10 * n}, version=1
+        ),
+        check,
+        ("ment_target", "update"),
+    )
+
+
+@case("employdash.mentoring.certification.record_assessment")
+def _assessment(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    standard = certification.save_standard(db, actors["admin"], "raced_std", "Safety")
+    trainee = _participant(db, manager, _program(db, manager), "trainee")
+    aid = certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Assessment, aid)
+        assert (row.gap_note, row.version) == (f"gap {n}", 2)
+
+    return Race(
+        lambda db, a, n: certification.record_assessment(
+            db, a, trainee, standard, False, date(2025, 5, 1), f"gap {n}", version=1
+        ),
+        check,
+        ("ment_assessment", "update"),
+    )
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def _versioned_services() -> set[str]:
+    modules = ["employdash.users", "employdash.people"]
+    for area in ("indicators", "briefing", "forum", "stakeholders", "mentoring"):
+        package = importlib.import_module(f"employdash.{area}")
+        modules += [f"employdash.{area}.{i.name}" for i in pkgutil.iter_modules(package.__path__)]
+    found = set()
+    for name in modules:
+        module = importlib.import_module(name)
+        for fn_name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != name or fn_name.startswith("_"):
+                continue
+            params = inspect.signature(fn).parameters
+            if any("version" in p or p == "seen" for p in params):
+                found.add(f"{name}.{fn_name}")
+    return found
+
+
+def test_every_versioned_service_is_raced() -> None:
+    listed = set(CASES) | set(RACED_ELSEWHERE) | set(NOT_EDITS)
+    assert _versioned_services() - listed == set()
+    assert {"employdash.mentoring.operations.record_match"} <= set(CASES)  # match creation
+
+
+@pytest.mark.parametrize("service", sorted(CASES))
+def test_concurrent_saves_keep_exactly_the_accepted_one(
+    db: Database, actors: dict[str, Actor], service: str
+) -> None:
+    run_race(db, CASES[service](db, actors))
