@@ -1,5 +1,8 @@
-"""`make screenshots`: every page each demo role sees, in Hebrew and English, at desktop and phone
-width, saved under tests/artifacts/screenshots/pages/ to be looked at.
+"""`make screenshots`: every page each demo role sees, in Hebrew and English, at desktop width,
+phone width (390 px) and 200% zoom, saved under tests/artifacts/screenshots/pages/ to be looked at.
+
+200% zoom is a 1280x1000 window zoomed in: 640x500 CSS pixels drawn at two device pixels each,
+which is what the browser lays out when a user zooms (WCAG 1.4.4).
 
 Kept out of the tests on purpose: a test fails only for what it asserts, and looking at pages is a
 person's job, not a timeout's.
@@ -16,10 +19,11 @@ from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open
 from tests.support.databases import build_sqlite_template, copy_sqlite
 
 USERS = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
-WIDTHS = {"desktop": (1400, 1000), "phone": (390, 844)}
+# name: (width, height, device pixels per CSS pixel)
+WIDTHS = {"desktop": (1400, 1000, 1), "phone": (390, 844, 1), "zoom200": (640, 500, 2)}
 
 
-def main(roles: list[str]) -> None:
+def main(roles: list[str], widths: list[str] | None = None) -> None:
     out = SCREENSHOTS / "pages"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -27,8 +31,12 @@ def main(roles: list[str]) -> None:
         with app_server(url) as server, chromium() as browser:
             for role in roles:
                 for lang in ("he", "en"):
-                    for width, (w, h) in WIDTHS.items():
-                        context = browser.new_context(viewport={"width": w, "height": h})
+                    for width, (w, h, scale) in WIDTHS.items():
+                        if widths and width not in widths:
+                            continue
+                        context = browser.new_context(
+                            viewport={"width": w, "height": h}, device_scale_factor=scale
+                        )
                         page = context.new_page()
                         login(page, server, USERS[role], lang=lang)
                         for spec in pages_for(role):
@@ -42,4 +50,6 @@ def main(roles: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or list(USERS))
+    # `make screenshots ROLES="manager zoom200"`: roles and, optionally, which sizes.
+    args = sys.argv[1:]
+    main([a for a in args if a in USERS] or list(USERS), [a for a in args if a in WIDTHS])
