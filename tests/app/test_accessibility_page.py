@@ -41,3 +41,27 @@ def test_every_role_reaches_the_statement(app_db: str, user: str, lang: str) -> 
     assert ("Accessibility statement" if lang == "en" else "הצהרת נגישות") in shown
     assert ("Known limitations" if lang == "en" else "מה ידוע שעדיין אינו נגיש במלואו") in shown
     assert ("Accessibility contact" if lang == "en" else "פנייה בנושא נגישות") in shown
+
+
+def test_form_errors_fill_in_a_limit_in_the_users_language(app_db: str) -> None:
+    """A field message with a placeholder (a length limit) is shown with the limit filled in."""
+    from streamlit.testing.v1 import AppTest
+
+    def form() -> None:
+        import streamlit as st
+
+        from components.common.form_feedback import FormFeedback
+        from employdash.errors import ValidationError
+
+        st.session_state["lang"] = "en"
+        feedback = FormFeedback()
+        st.text_input("Name")
+        feedback.field("name", "Name")
+        feedback.show(
+            ValidationError({"name": "validation.too_long_max"}, field_params={"name": {"max": 80}})
+        )
+
+    at = AppTest.from_function(form).run()
+    assert not at.exception, at.exception
+    shown = [str(e.value) for e in at.error]
+    assert "80" in shown[1] and "{" not in "".join(shown), shown
