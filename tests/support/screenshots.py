@@ -29,6 +29,10 @@ def main(roles: list[str], widths: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = copy_sqlite(build_sqlite_template(Path(tmp)), Path(tmp) / "shots.db")
         with app_server(url) as server, chromium() as browser:
+            warm = browser.new_page()  # the first run of a fresh server is slow: not a timeout
+            warm.goto(server + "/")
+            wait_idle(warm, timeout=180_000)
+            warm.close()
             for role in roles:
                 for lang in ("he", "en"):
                     for width, (w, h, scale) in WIDTHS.items():
@@ -45,7 +49,7 @@ def main(roles: list[str], widths: list[str] | None = None) -> None:
                             wait_idle(page)
                             target = out / f"{role}_{name}_{lang}_{width}.png"
                             page.screenshot(path=str(target), full_page=True)
-                            print(target.relative_to(SCREENSHOTS.parents[1]))
+                            print(target.relative_to(SCREENSHOTS.parents[1]), flush=True)
                         context.close()
 
 
