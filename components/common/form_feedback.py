@@ -53,9 +53,7 @@ class FormFeedback:
     def show(self, exc: ValidationError) -> None:
         items = [(self.labels.get(f, f), self.message(exc, f)) for f in exc.fields]
         title = (
-            tr(f"{self.summary_key}_one")
-            if len(items) == 1
-            else tr(self.summary_key, n=len(items))
+            tr(f"{self.summary_key}_one") if len(items) == 1 else tr(self.summary_key, n=len(items))
         )
         # Catalogue strings only (labels and messages): safe as Markdown.
         lines = "\n".join(

@@ -21,6 +21,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from employdash.i18n import t
 
+# Streamlit 1.67 gives every element an explicit `text-align: left` (its `text_alignment`
+# default), which beats the inherited right alignment: _RTL puts elements back to the right
+# (headings and paragraphs sat on the left in Hebrew). The app sets no other alignment.
 # Contrast (WCAG AA 1.4.3): .streamlit/config.toml darkens the text colour Streamlit derives its
 # muted shades from; captions (drawn at 60% opacity, about 2.9:1) and metric labels get a solid
 # shade of at least 4.5:1 on white and on the grey sidebar.
@@ -68,6 +71,8 @@ _RTL = """
   padding-right: 1.2em; padding-left: 0;
 }
 [data-testid="stMarkdownContainer"] li { text-align: right; }
+.stMain .stElementContainer, [data-testid="stSidebar"] .stElementContainer,
+[role="dialog"] .stElementContainer { text-align: right; }
 [data-testid="stSidebar"] [data-testid="stPageLink"] a { direction: rtl; }
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
@@ -117,6 +122,11 @@ _SCRIPT = """
           box.setAttribute("aria-label", ed.table);
         }
       });
+    });
+    // An error (a refused form, a field's message) is an alert: read out when it appears.
+    document.querySelectorAll('[data-testid="stAlertContentError"]').forEach((content) => {
+      const box = content.closest('[data-testid="stAlert"]') || content;
+      if (box.getAttribute("role") !== "alert") box.setAttribute("role", "alert");
     });
     document.querySelectorAll(".ed-spark-name").forEach((span) => {
       const holder = span.closest(".stElementContainer");

@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import Page
+
 from components.shell.navigation import pages_for
 from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open_page, wait_idle
 from tests.support.databases import build_sqlite_template, copy_sqlite
@@ -21,6 +23,15 @@ from tests.support.databases import build_sqlite_template, copy_sqlite
 USERS = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
 # name: (width, height, device pixels per CSS pixel)
 WIDTHS = {"desktop": (1400, 1000, 1), "phone": (390, 844, 1), "zoom200": (640, 500, 2)}
+
+
+def choose_english(page: Page) -> None:
+    """The language buttons are in the sidebar, which a small screen starts with collapsed."""
+    button = page.locator('[data-testid="stSidebar"] button', has_text="English").first
+    if not button.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+    button.click()
+    wait_idle(page)
 
 
 def main(roles: list[str], widths: list[str] | None = None) -> None:
@@ -42,7 +53,11 @@ def main(roles: list[str], widths: list[str] | None = None) -> None:
                             viewport={"width": w, "height": h}, device_scale_factor=scale
                         )
                         page = context.new_page()
-                        login(page, server, USERS[role], lang=lang)
+                        login(page, server, USERS[role])
+                        if lang == "en":
+                            choose_english(page)
+                        # Pages are opened by URL: only once the login cookie is written.
+                        page.wait_for_function("() => document.cookie.includes('employdash_auth=')")
                         for spec in pages_for(role):
                             name = Path(spec.path).stem
                             open_page(page, server, name)
