@@ -49,6 +49,10 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
   font-size: 0.8rem; font-weight: 700; color: {MUTED}; margin: 0.9rem 0 0.1rem 0; padding: 0;
   text-transform: none; letter-spacing: 0.02em;
 }}
+[data-testid="stSidebar"] [data-testid="stPageLink"] a,
+[data-testid="stSidebar"] [data-testid="stPageLink"] a * {{
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto;
+}}
 [data-testid="stSidebar"] [data-testid="stPageLink"] a[aria-current="page"] {{
   background: #e3ecf7; font-weight: 700;
 }}
@@ -77,6 +81,15 @@ _RTL = """
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 """
 
+# What must hold before the first paint, served inside the HTML page (first_paint.py, serve.py)
+# for a document whose language is Hebrew; the full stylesheet above follows with the page.
+FIRST_PAINT_CSS = """
+html:lang(he) .stMain, html:lang(he) [data-testid="stSidebar"],
+html:lang(he) [data-testid="stSidebarContent"] { direction: rtl; text-align: right; }
+html:lang(he) .stMain .stElementContainer,
+html:lang(he) [data-testid="stSidebar"] .stElementContainer { text-align: right; }
+"""
+
 _FONT = """
 html, body, .stApp, .stMain, [data-testid="stSidebar"], button, input, textarea {
   font-family: "Noto Sans Hebrew", "Noto Sans", "DejaVu Sans", "Source Sans Pro", sans-serif;
@@ -90,6 +103,11 @@ _SCRIPT = """
   const update = () => {
     const root = document.documentElement;
     if (root.lang !== ed.lang) root.lang = ed.lang;
+    // The server reads this to put the direction into the next page it serves (first_paint.py).
+    const cookie = `employdash_lang=${ed.lang}`;
+    if (!document.cookie.split("; ").includes(cookie)) {
+      document.cookie = `${cookie}; path=/; max-age=31536000; SameSite=Strict`;
+    }
     // Streamlit's own skip link (to #stMain) speaks English only: give it the user's language.
     const skip = document.querySelector('[data-testid="stSkipToContent"]');
     if (skip && skip.textContent !== ed.skip) skip.textContent = ed.skip;

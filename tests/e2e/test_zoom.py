@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from components.shell.navigation import STATEMENT, pages_for
 from tests.support.browser import login, open_page, wait_idle
+from tests.support.screenshots import open_sidebar
 
 SIZES = {"phone": (390, 844, 1), "zoom200": (640, 400, 2)}
 PAGES = [Path(spec.path).stem for spec in pages_for("admin")] + [Path(STATEMENT.path).stem]
@@ -52,6 +53,18 @@ _OVERFLOW = """() => {
         (el.innerText || '').slice(0, 40)}`);
     }
   }
+  // Text cut off inside its own box (a menu label clipped without wrapping).
+  for (const el of document.querySelectorAll('.stMain *, [data-testid="stSidebar"] *')) {
+    if (!sidebarOpen && sidebar && sidebar.contains(el)) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const skip = 'input, textarea, [data-baseweb="select"], [data-testid="stDataFrame"]';
+    if (!own || el.closest(skip)) continue;
+    const s = getComputedStyle(el);
+    if (/(hidden|clip)/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`cut off: ${el.getAttribute('data-testid') || el.tagName} "${
+        el.textContent.trim().slice(0, 40)}"`);
+    }
+  }
   return found.slice(0, 8);
 }"""
 
@@ -74,11 +87,9 @@ def sized(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iter
 def _language(page: Page, server: str, lang: str) -> None:
     """Choose the language from the sidebar (opened first when a small screen collapsed it)."""
     open_page(page, server, "briefing")
+    open_sidebar(page)
     label = "English" if lang == "en" else "עברית"
-    button = page.locator('[data-testid="stSidebar"] button', has_text=label).first
-    if not button.is_visible():
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-    button.click()
+    page.locator('[data-testid="stSidebar"] button', has_text=label).first.click()
     wait_idle(page)
 
 

@@ -27,14 +27,20 @@ WIDTHS = {"desktop": (1400, 1000, 1), "phone": (390, 844, 1), "zoom200": (640, 5
 
 def choose_english(page: Page) -> None:
     """The language buttons are in the sidebar, which a small screen starts with collapsed."""
-    button = page.locator('[data-testid="stSidebar"] button', has_text="English").first
-    if not button.is_visible():
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-    button.click()
+    open_sidebar(page)
+    page.locator('[data-testid="stSidebar"] button', has_text="English").first.click()
     wait_idle(page)
 
 
-def main(roles: list[str], widths: list[str] | None = None) -> None:
+def open_sidebar(page: Page) -> None:
+    """Expand the sidebar when it is off screen (collapsed); it is never hidden, only moved."""
+    off_screen = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect()"
+    if page.evaluate(off_screen + ".right <= 1"):
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.wait_for_function(off_screen + ".left >= 0")
+
+
+def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | None = None) -> None:
     out = SCREENSHOTS / "pages"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,7 +51,7 @@ def main(roles: list[str], widths: list[str] | None = None) -> None:
             wait_idle(warm, timeout=180_000)
             warm.close()
             for role in roles:
-                for lang in ("he", "en"):
+                for lang in langs or ("he", "en"):
                     for width, (w, h, scale) in WIDTHS.items():
                         if widths and width not in widths:
                             continue
@@ -63,12 +69,25 @@ def main(roles: list[str], widths: list[str] | None = None) -> None:
                             open_page(page, server, name)
                             wait_idle(page)
                             target = out / f"{role}_{name}_{lang}_{width}.png"
+                            # Streamlit scrolls inside its main area, so a "full page" shot is
+                            # the viewport: grow it to the content's height (same width, same
+                            # layout) for the shot, then back.
+                            tall = page.evaluate(
+                                "() => document.querySelector('[data-testid=stMain]').scrollHeight"
+                            )
+                            page.set_viewport_size({"width": w, "height": min(max(h, tall), 8000)})
+                            page.wait_for_timeout(300)
                             page.screenshot(path=str(target), full_page=True)
+                            page.set_viewport_size({"width": w, "height": h})
                             print(target.relative_to(SCREENSHOTS.parents[1]), flush=True)
                         context.close()
 
 
 if __name__ == "__main__":
-    # `make screenshots ROLES="manager zoom200"`: roles and, optionally, which sizes.
+    # `make screenshots ROLES="manager zoom200 en"`: roles and, optionally, sizes and languages.
     args = sys.argv[1:]
-    main([a for a in args if a in USERS] or list(USERS), [a for a in args if a in WIDTHS])
+    main(
+        [a for a in args if a in USERS] or list(USERS),
+        [a for a in args if a in WIDTHS],
+        [a for a in args if a in ("he", "en")],
+    )
