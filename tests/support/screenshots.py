@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from components.shell.navigation import pages_for
+from components.shell.navigation import DEFAULT_PAGE, pages_for
 from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open_page, wait_idle
 from tests.support.databases import build_sqlite_template, copy_sqlite
 
@@ -66,7 +66,9 @@ def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | N
                         page.wait_for_function("() => document.cookie.includes('employdash_auth=')")
                         for spec in pages_for(role):
                             name = Path(spec.path).stem
-                            open_page(page, server, name)
+                            # The default page is served at "/"; its own name finds no page.
+                            default = spec.path == DEFAULT_PAGE[role]
+                            open_page(page, server, "" if default else name)
                             wait_idle(page)
                             target = out / f"{role}_{name}_{lang}_{width}.png"
                             # Streamlit scrolls inside its main area, so a "full page" shot is
