@@ -23,7 +23,7 @@ setup: $(VENV)/.synced
 ## Serve the app on the embedded SQLite database, created, migrated and seeded on first run
 ## (by the app itself in demo mode: no second Python process before Streamlit starts).
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 ## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts, Node.js) and npm
 ## (axe-core, the accessibility checker the browser tests inject), then run them all.

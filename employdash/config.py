@@ -62,8 +62,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_SLEEP_SECONDS", 0.0, "Delay streamlit-authenticator adds before login.", float),
     Setting(
         "ACCESSIBILITY_CONTACT",
-        "accessibility@municipality.example",
-        "Who the accessibility statement names for accessibility requests (IS 5568).",
+        "",
+        "The accessibility coordinator the accessibility statement names (IS 5568 asks for one): "
+        "name, phone and e-mail, shown as written. Empty: the statement refers readers to the "
+        "local authority's accessibility coordinator through its municipal hotline (106).",
     ),
 )
 

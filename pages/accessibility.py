@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import lang, tr
 from employdash.config import get_config
 from employdash.i18n import fmt_date
@@ -28,5 +29,9 @@ st.subheader(tr("a11y.statement.limits_title"))
 st.markdown("\n".join(f"- {tr(f'a11y.statement.limits.{i}')}" for i in range(1, 4)))
 
 st.subheader(tr("a11y.statement.contact_title"))
-st.write(tr("a11y.statement.contact", contact=get_config().ACCESSIBILITY_CONTACT))
+# The operator's setting is shown as written (never as Markdown); unset, the catalogue's default.
+contact = get_config().ACCESSIBILITY_CONTACT.strip()
+st.markdown(
+    plain(tr("a11y.statement.contact", contact=contact or tr("a11y.statement.contact_default")))
+)
 st.caption(tr("a11y.statement.updated", date=fmt_date(REVIEWED, lang())))

@@ -55,6 +55,8 @@ with right:
     sections.mentoring_panel(briefing, ctx.lang)
 sections.trend_chart(briefing, ctx.lang)
 
+# on_click="ignore": a click that also reran the page raced the PDF request (the rerun can drop
+# the deferred file before the browser fetches it); the download needs no rerun.
 st.download_button(
     ctx.tr("brief.download_pdf"),
     data=lambda: briefing_pdf(briefing, ctx.lang, date.today(), get_config().SUPPRESSION_THRESHOLD),
@@ -62,4 +64,5 @@ st.download_button(
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     key="brief_pdf",
+    on_click="ignore",
 )

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from components.common.form_feedback import FormFeedback, required
 from components.indicators import data
 from components.indicators import explorer as views
 from components.shell.context import current
+from employdash.errors import ValidationError
 from employdash.i18n import fmt_month
 from employdash.indicators.values import add_months
 
@@ -22,15 +24,21 @@ if latest is None:
     st.stop()
 
 names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+# The pickers follow the form rules (IS 5568): visible labels, the required one marked, an error
+# under its field and summarised above the pickers.
+feedback = FormFeedback(summary_key="a11y.errors.show")
+feedback.note()
 pick_places, pick_indicator = st.columns([3, 2])
 codes = pick_places.multiselect(
-    ctx.tr("ind.explorer.localities"),
+    required(ctx.tr("ind.explorer.localities")),
     list(names),
     default=[ctx.locality.code],
     format_func=names.get,
     key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
     max_selections=8,
 )
+with pick_places:
+    feedback.field("localities", ctx.tr("ind.explorer.localities"))
 indicator = pick_indicator.selectbox(
     ctx.tr("ind.explorer.indicator"),
     headline,
@@ -55,7 +63,7 @@ end = pick_end.selectbox(
     key=f"explorer_to_{ctx.lang}",
 )
 if not codes:
-    st.info(ctx.tr("ind.explorer.pick_locality"))
+    feedback.show(ValidationError({"localities": "ind.explorer.pick_locality"}))
     st.stop()
 
 selection = views.Selection(tuple(codes), catalogue[indicator], start, end)
@@ -81,6 +89,5 @@ view = st.segmented_control(
     default="trend",
     format_func=lambda k: ctx.tr(f"ind.explorer.tab.{k}"),
     key=f"explorer_view_{ctx.lang}",
-    label_visibility="collapsed",
 )
 VIEWS[view or "trend"]()

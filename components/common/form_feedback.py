@@ -3,7 +3,9 @@ message right under that field, in the user's language. Required fields carry a 
 
 A form is drawn before its submit is handled, so the top and each field get an empty slot while
 the form is drawn; a refused save fills them in the same run. Shared by every form that saves
-through a service raising `ValidationError` (its `fields` name the form's fields).
+through a service raising `ValidationError` (its `fields` name the form's fields), and by input
+that is not a form (the indicator explorer's pickers: `summary_key` words the summary for it).
+Streamlit draws each error as an alert, so a screen reader announces it when it appears.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ def required(label: str) -> str:
 class FormFeedback:
     """Slots for one form's error summary and per-field errors."""
 
-    def __init__(self) -> None:
+    def __init__(self, summary_key: str = "a11y.errors.summary") -> None:
         self.top: DeltaGenerator = st.empty()
         self.slots: dict[str, DeltaGenerator] = {}
         self.labels: dict[str, str] = {}
+        self.summary_key = summary_key
 
     def note(self) -> None:
         st.caption(tr("a11y.required_note"))
@@ -43,22 +46,30 @@ class FormFeedback:
         self.slots[name] = st.empty()
         self.labels[name] = label
 
+    def message(self, exc: ValidationError, name: str) -> str:
+        """The field's message in the user's language, its placeholders (a limit) filled in."""
+        return tr(exc.fields[name], **exc.field_params.get(name, {}))
+
     def show(self, exc: ValidationError) -> None:
-        items = [(self.labels.get(f, f), tr(key)) for f, key in exc.fields.items()]
+        items = [(self.labels.get(f, f), self.message(exc, f)) for f in exc.fields]
         title = (
-            tr("a11y.errors.summary_one")
-            if len(items) == 1
-            else tr("a11y.errors.summary", n=len(items))
+            tr(f"{self.summary_key}_one") if len(items) == 1 else tr(self.summary_key, n=len(items))
         )
         # Catalogue strings only (labels and messages): safe as Markdown.
         lines = "\n".join(
             f"- {plain(tr('a11y.errors.item', field=f, message=m))}" for f, m in items
         )
         self.top.error(f"**{plain(title)}**\n\n{lines}", icon=":material/error:")
-        for name, key in exc.fields.items():
+        for name in exc.fields:
             if name in self.slots:
                 self.slots[name].error(
-                    plain(tr("a11y.errors.item", field=self.labels[name], message=tr(key))),
+                    plain(
+                        tr(
+                            "a11y.errors.item",
+                            field=self.labels[name],
+                            message=self.message(exc, name),
+                        )
+                    ),
                     icon=":material/error:",
                 )
 

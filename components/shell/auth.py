@@ -154,10 +154,13 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     _write_pending_cookie(config)
     authenticator, credentials = _authenticator(db, config)
     st.session_state[_AUTH_KEY] = authenticator
+    # Form rules (IS 5568): required fields marked (" *", as components.common.form_feedback),
+    # a refused login announced above the form.
+    refused = st.empty()
     fields = {
         "Form name": tr("login.title"),
-        "Username": tr("login.username"),
-        "Password": tr("login.password"),
+        "Username": tr("login.username") + " *",
+        "Password": tr("login.password") + " *",
         "Login": tr("login.submit"),
         "Captcha": tr("login.captcha"),
     }
@@ -176,10 +179,12 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     if st.session_state.pop(_JUST_LOGGED_IN, False):
         st.rerun()  # at once, on the server: the page without the form, and the cookie written
     if status is False:
-        st.error(
-            tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES)
+        refused.error(
+            tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES),
+            icon=":material/error:",
         )
     if not status:
+        st.caption(tr("a11y.required_note"))
         if config.DEMO_MODE:
             st.info(tr("login.demo_hint"))
         _write_pending_cookie(config)  # a dropped cookie is deleted in this run already

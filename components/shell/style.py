@@ -21,6 +21,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from employdash.i18n import t
 
+# Streamlit 1.67 gives every element an explicit `text-align: left` (its `text_alignment`
+# default), which beats the inherited right alignment: _RTL puts elements back to the right
+# (headings and paragraphs sat on the left in Hebrew). The app sets no other alignment.
 # Contrast (WCAG AA 1.4.3): .streamlit/config.toml darkens the text colour Streamlit derives its
 # muted shades from; captions (drawn at 60% opacity, about 2.9:1) and metric labels get a solid
 # shade of at least 4.5:1 on white and on the grey sidebar.
@@ -46,6 +49,10 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
   font-size: 0.8rem; font-weight: 700; color: {MUTED}; margin: 0.9rem 0 0.1rem 0; padding: 0;
   text-transform: none; letter-spacing: 0.02em;
 }}
+[data-testid="stSidebar"] [data-testid="stPageLink"] a,
+[data-testid="stSidebar"] [data-testid="stPageLink"] a * {{
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto;
+}}
 [data-testid="stSidebar"] [data-testid="stPageLink"] a[aria-current="page"] {{
   background: #e3ecf7; font-weight: 700;
 }}
@@ -68,8 +75,19 @@ _RTL = """
   padding-right: 1.2em; padding-left: 0;
 }
 [data-testid="stMarkdownContainer"] li { text-align: right; }
+.stMain .stElementContainer, [data-testid="stSidebar"] .stElementContainer,
+[role="dialog"] .stElementContainer { text-align: right; }
 [data-testid="stSidebar"] [data-testid="stPageLink"] a { direction: rtl; }
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
+"""
+
+# What must hold before the first paint, served inside the HTML page (first_paint.py, serve.py)
+# for a document whose language is Hebrew; the full stylesheet above follows with the page.
+FIRST_PAINT_CSS = """
+html:lang(he) .stMain, html:lang(he) [data-testid="stSidebar"],
+html:lang(he) [data-testid="stSidebarContent"] { direction: rtl; text-align: right; }
+html:lang(he) .stMain .stElementContainer,
+html:lang(he) [data-testid="stSidebar"] .stElementContainer { text-align: right; }
 """
 
 _FONT = """
@@ -85,6 +103,11 @@ _SCRIPT = """
   const update = () => {
     const root = document.documentElement;
     if (root.lang !== ed.lang) root.lang = ed.lang;
+    // The server reads this to put the direction into the next page it serves (first_paint.py).
+    const cookie = `employdash_lang=${ed.lang}`;
+    if (!document.cookie.split("; ").includes(cookie)) {
+      document.cookie = `${cookie}; path=/; max-age=31536000; SameSite=Strict`;
+    }
     // Streamlit's own skip link (to #stMain) speaks English only: give it the user's language.
     const skip = document.querySelector('[data-testid="stSkipToContent"]');
     if (skip && skip.textContent !== ed.skip) skip.textContent = ed.skip;
@@ -117,6 +140,11 @@ _SCRIPT = """
           box.setAttribute("aria-label", ed.table);
         }
       });
+    });
+    // An error (a refused form, a field's message) is an alert: read out when it appears.
+    document.querySelectorAll('[data-testid="stAlertContentError"]').forEach((content) => {
+      const box = content.closest('[data-testid="stAlert"]') || content;
+      if (box.getAttribute("role") !== "alert") box.setAttribute("role", "alert");
     });
     document.querySelectorAll(".ed-spark-name").forEach((span) => {
       const holder = span.closest(".stElementContainer");

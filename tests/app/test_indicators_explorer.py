@@ -83,3 +83,24 @@ def test_admin_import_page_lists_batches(app_db: str) -> None:
     assert not at.exception, at.exception
     assert "Previous imports" in texts(at)
     assert frames(at)[0]["filename"].tolist() == ["long_codes.csv"]
+
+
+def test_pickers_follow_the_form_rules_in_both_languages(app_db: str) -> None:
+    """Visible labels, the required one marked; no locality is an error under the field and a
+    summary above the pickers, in the user's language (item 7 of issue 13)."""
+    for lang, label, summary, message in (
+        ("en", "Localities", "Nothing to show: one field needs fixing", "Choose at least one"),
+        ("he", "יישובים", "אין מה להציג: יש לתקן שדה אחד", "בחרו לפחות יישוב אחד"),
+    ):
+        at = app_as("manager", PAGE, lang=lang)
+        chooser = at.multiselect(key=f"explorer_localities_{lang}")
+        assert chooser.label == f"{label} *"
+        assert at.segmented_control(key=f"explorer_view_{lang}").label  # visible, not collapsed
+        assert not at.error
+        chooser.set_value([]).run()
+        assert not at.exception, at.exception
+        errors = [str(e.value) for e in at.error]
+        assert len(errors) == 2
+        assert summary in errors[0] and message in errors[0]
+        assert errors[1].startswith(label) and message in errors[1]
+        assert not at.get("vega_lite_chart")

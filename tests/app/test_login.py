@@ -50,8 +50,9 @@ def test_wrong_password_is_refused_counted_and_explained(app_db: str) -> None:
 def test_login_form_speaks_english_when_chosen(app_db: str) -> None:
     at = app_as(None, lang="en")
     assert [b.label for b in at.button] == ["Log in"]
-    assert at.text_input[0].label == "Username"
-    assert "Demo mode" in texts(at)
+    # Both fields are required: marked, and the mark explained (IS 5568 form rules).
+    assert [i.label for i in at.text_input] == ["Username *", "Password *"]
+    assert "Demo mode" in texts(at) and "Fields marked * are required" in texts(at)
 
 
 def test_unreachable_database_is_a_message_not_a_trace(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -101,6 +101,9 @@ def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -
         if lang == "en":
             set_language(page, "en")
         findings = axe.scan(page, f"login/{lang}")
+        # The accessibility statement is one link away from the login page.
+        statement = page.locator(".stMain").get_by_role("link", name=t("page.accessibility", lang))
+        assert statement.count() >= 1
         # `.first`: while a rerun replaces the form, a stale copy may still be attached. The first
         # submit of a fresh page can arrive empty (a known bug, see the login helper), so the
         # wrong password is submitted until the refusal shows, as a person would.
@@ -114,6 +117,7 @@ def test_login_page_and_failed_login(browser: Browser, server: str, lang: str) -
             if error.count():
                 break
         error.first.wait_for(timeout=15_000)
+        assert page.locator('[role="alert"] [data-testid="stAlertContentError"]').count()
         findings += axe.scan(page, f"login failed/{lang}")
     finally:
         context.close()
@@ -146,4 +150,26 @@ def test_refused_form_shows_accessible_errors(role_pages: dict[str, Page], lang:
     page.wait_for_selector('.stMain [data-testid="stAlertContentError"]', timeout=15_000)
     findings = axe.scan(page, f"admin/{lang}/admin_users refused")
     _record(f"refused-form-{lang}", findings, 0)
+    _assert_clean(findings)
+
+
+@pytest.mark.parametrize("lang", ["he", "en"])
+def test_explorer_without_a_locality_shows_accessible_errors(
+    role_pages: dict[str, Page], lang: str
+) -> None:
+    """An error state outside a form: the explorer's required localities picker left empty shows
+    the error under the field and a summary above, both announced as alerts, and axe is clean."""
+    page = role_pages["manager"]
+    set_language(page, lang)
+    _goto(page, t("page.explorer", lang))
+    picker = page.locator('.stMain [data-testid="stMultiSelect"]').first
+    picker.locator("input").first.focus()
+    page.keyboard.press("Backspace")  # removes the one chosen locality
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    alerts = page.locator('.stMain [role="alert"] [data-testid="stAlertContentError"]')
+    alerts.first.wait_for(timeout=15_000)
+    assert alerts.count() == 2
+    findings = axe.scan(page, f"manager/{lang}/explorer refused")
+    _record(f"explorer-error-{lang}", findings, 0)
     _assert_clean(findings)

@@ -3,12 +3,13 @@
 A script installed before any page script samples, on every animation frame, the computed direction
 of the main area and the sidebar as soon as they hold any text. Every sample taken in Hebrew must be
 right to left: on the login page, on a page opened by URL (a new session that logs in again from
-the cookie) and across page switches from the menu.
+the cookie and sends the whole page in its first run) and across page switches from the menu.
+The server puts the direction into the HTML page itself (components/shell/first_paint.py), since
+the app's own stylesheet needs a script file Streamlit loads on demand.
 """
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page
 
 from tests.support.browser import login, wait_idle
@@ -40,11 +41,6 @@ def _assert_all_rtl(samples: list[str], where: str) -> None:
     assert not ltr, f"{where}: {len(ltr)} of {len(samples)} frames left to right: {ltr[:3]}"
 
 
-@pytest.mark.xfail(
-    reason="open (issue 13): since the merge of the cookie login without extra reruns, a page "
-    "opened by URL shows a few left-to-right frames before the stylesheet",
-    strict=False,
-)
 def test_hebrew_is_right_to_left_from_the_first_frame(page: Page, server: str) -> None:
     page.add_init_script(_SAMPLER)
     page.goto(server + "/")

@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
 
 @contextmanager
 def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve app.py with streamlit against `database_url`; yield its base URL."""
+    """Serve the app (serve.py: app.py behind its first-paint middleware) against
+    `database_url`; yield its base URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
     proc = subprocess.Popen(
@@ -42,7 +43,7 @@ def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> It
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.headless",
             "true",
             "--server.port",
