@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from contextlib import AbstractContextManager, nullcontext
 
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from components.common.cache import settle_heap
 from components.common.text import plain
 from components.shell import auth, navigation, style
 from components.shell import frame as shell
@@ -107,16 +111,34 @@ def main() -> None:
         show_error(exc)
 
 
+def _as_main_script() -> AbstractContextManager[None]:
+    """Run as the main script, whoever runs it.
+
+    The project has a `pages/` folder, so until the first `st.navigation` of the process Streamlit
+    runs this script inside its old multipage shim, as a page named "app". A widget's id includes
+    the running script's hash, so in that one run (a fresh server's first visitor) the login form
+    had ids that the next run no longer drew: the first submit's username and password went to
+    widgets that no longer existed and arrived empty (a second submit worked).
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return nullcontext()
+    return ctx.run_with_active_hash(ctx.pages_manager.main_script_hash)
+
+
 def guarded_main() -> None:
     """The last line of defence: a database outage anywhere is a message, never a trace."""
     try:
-        main()
+        with _as_main_script():
+            main()
     except Exception as exc:  # Streamlit's rerun and stop are BaseException: they pass through
         unavailable = outage(exc)
         if unavailable is None:
             raise
         style.apply(lang())
         show_error(unavailable)
+    finally:
+        settle_heap()
 
 
 guarded_main()

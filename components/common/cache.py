@@ -10,6 +10,9 @@ another; the service itself still authorizes every miss. Entries expire after CA
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -56,3 +59,30 @@ def clear_area(*areas: Area) -> None:
     for area in areas:
         for clear in _BY_AREA.get(area, ()):
             clear()
+
+
+_heap_lock = threading.Lock()
+_modules_at_freeze = 0
+
+
+def settle_heap() -> None:
+    """Keep the objects of imported modules out of the garbage collector's full passes.
+
+    Streamlit runs `gc.collect()` after every script run (`runner.postScriptGC`), holding the GIL.
+    With pandas, Altair's schema, SQLAlchemy and the app imported that full pass walked some 180k
+    long-lived objects: 0.3-0.8 s of CPU per run on this machine, most of a warm page's cost, and
+    every other session waits for it. After a run that imported new modules (a few times per
+    process: the first run of each page), this collects once and freezes what is alive (the
+    modules, their schemas and caches), so later passes see only the objects a run created.
+    Frozen objects are still freed by reference counting; only cycles among them stay until exit,
+    and they are at most what was alive at those few freezes.
+    """
+    global _modules_at_freeze
+    if len(sys.modules) == _modules_at_freeze:
+        return
+    with _heap_lock:
+        if len(sys.modules) == _modules_at_freeze:
+            return
+        gc.collect()
+        gc.freeze()
+        _modules_at_freeze = len(sys.modules)
