@@ -34,9 +34,21 @@ def _demo_prepared(url: str) -> str:
     return prepare(get_database(url), get_config())
 
 
+SCHEMA_RECHECK_SECONDS = 30
+
+
+@st.cache_resource(ttl=SCHEMA_RECHECK_SECONDS, max_entries=4, show_spinner=False)
+def _schema_current(url: str) -> bool:
+    """The database is at the code's migration head, checked once per SCHEMA_RECHECK_SECONDS per
+    process (a database upgraded under a running replica is noticed within that time) instead of
+    an Alembic query on every run. A failed check raises, and is not cached."""
+    check_schema(get_database(url))
+    return True
+
+
 def _check_schema(db: Database, config: Config) -> None:
     try:
-        check_schema(db)
+        _schema_current(db.url)
     except SchemaOutdated:
         if not config.DEMO_MODE:
             raise  # production: `make migrate` is a deliberate step
