@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components.common.cache import settle_heap
+from components.common.cache import preload_pages, settle_heap
 from components.common.text import plain
 from components.shell import auth, navigation, style
 from components.shell import frame as shell
@@ -94,6 +94,7 @@ def main() -> None:
         with st.columns([1, 2, 1])[1]:
             navigation.statement_link(lang(), statement, st.container())
         current.run()
+        preload_pages()  # the form is drawn: the pages' imports are paid now, not at the login
         st.stop()
 
     shell.adopt_user_language(actor)
