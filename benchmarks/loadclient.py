@@ -89,7 +89,10 @@ class Session:
     async def login(self, username: str, password: str, labels: dict[str, str]) -> float:
         seconds = await self.attempt_login(username, password, labels)
         if not self.logged_in:
-            raise ActionFailed(f"login as {username} did not open the app")
+            said = [e.body for kind, e in self.elements if kind == "alert"]
+            raise ActionFailed(
+                f"login as {username} did not open the app: {said or self.exceptions}"
+            )
         return seconds
 
     @property
