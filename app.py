@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from contextlib import AbstractContextManager, nullcontext
 
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from components.common.cache import preload_pages, settle_heap
 from components.common.text import plain
 from components.shell import auth, navigation, style
 from components.shell import frame as shell
@@ -30,9 +34,21 @@ def _demo_prepared(url: str) -> str:
     return prepare(get_database(url), get_config())
 
 
+SCHEMA_RECHECK_SECONDS = 30
+
+
+@st.cache_resource(ttl=SCHEMA_RECHECK_SECONDS, max_entries=4, show_spinner=False)
+def _schema_current(url: str) -> bool:
+    """The database is at the code's migration head, checked once per SCHEMA_RECHECK_SECONDS per
+    process (a database upgraded under a running replica is noticed within that time) instead of
+    an Alembic query on every run. A failed check raises, and is not cached."""
+    check_schema(get_database(url))
+    return True
+
+
 def _check_schema(db: Database, config: Config) -> None:
     try:
-        check_schema(db)
+        _schema_current(db.url)
     except SchemaOutdated:
         if not config.DEMO_MODE:
             raise  # production: `make migrate` is a deliberate step
@@ -78,6 +94,7 @@ def main() -> None:
         with st.columns([1, 2, 1])[1]:
             navigation.statement_link(lang(), statement, st.container())
         current.run()
+        preload_pages()  # the form is drawn: the pages' imports are paid now, not at the login
         st.stop()
 
     shell.adopt_user_language(actor)
@@ -107,16 +124,34 @@ def main() -> None:
         show_error(exc)
 
 
+def _as_main_script() -> AbstractContextManager[None]:
+    """Run as the main script, whoever runs it.
+
+    The project has a `pages/` folder, so until the first `st.navigation` of the process Streamlit
+    runs this script inside its old multipage shim, as a page named "app". A widget's id includes
+    the running script's hash, so in that one run (a fresh server's first visitor) the login form
+    had ids that the next run no longer drew: the first submit's username and password went to
+    widgets that no longer existed and arrived empty (a second submit worked).
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return nullcontext()
+    return ctx.run_with_active_hash(ctx.pages_manager.main_script_hash)
+
+
 def guarded_main() -> None:
     """The last line of defence: a database outage anywhere is a message, never a trace."""
     try:
-        main()
+        with _as_main_script():
+            main()
     except Exception as exc:  # Streamlit's rerun and stop are BaseException: they pass through
         unavailable = outage(exc)
         if unavailable is None:
             raise
         style.apply(lang())
         show_error(unavailable)
+    finally:
+        settle_heap()
 
 
 guarded_main()

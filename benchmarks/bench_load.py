@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -33,7 +36,14 @@ import psutil
 import websockets
 
 from benchmarks.harness import Figure, write
-from benchmarks.load_users import add_users, role_of, username_of
+from benchmarks.load_users import (
+    LOAD_PASSWORD,
+    add_users,
+    production_env,
+    role_of,
+    set_password,
+    username_of,
+)
 from benchmarks.loadclient import ActionFailed, Session
 from employdash.db import Database, migrate
 from employdash.i18n import t
@@ -45,9 +55,12 @@ from tests.support.replicas import app_server, nginx
 SESSIONS = tuple(int(n) for n in os.environ.get("BENCH_LOAD_SESSIONS", "10,25,50").split(","))
 REPLICA_SESSIONS = 50
 ROUNDS = 1
-THINK = (0.5, 1.5)  # seconds between a session's actions
-RAMP = 5.0  # seconds over which sessions start
-PASSWORD = "demo"
+# Seconds a person spends on a page before the next action (uniform): reading a dashboard page,
+# a task card or a chart takes several seconds, rarely under five and seldom over a quarter of a
+# minute. (Before 2026-11-30 it was 0.5-1.5 s, closer to a script clicking than to people.)
+THINK = (5.0, 15.0)
+RAMP_PER_SESSION = 0.4  # people arrive over time: 25 sessions start over 10 s, 50 over 20 s
+PASSWORD = LOAD_PASSWORD
 LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
 PAGES = {k: t(f"page.{k}", "he") for k in ("tasks", "forum", "stakeholders", "briefing")}
 PROGRESS = t("task.progress", "he")
@@ -60,15 +73,25 @@ def _other_progress(options: list[str], current: str | None) -> str:
     return choices[0] if current != choices[0] else choices[-1]
 
 
-async def _actions(session: Session, role: str) -> None:
-    """One round of the role's mix."""
+async def _actions(session: Session, role: str, think: Any = None) -> None:
+    """One round of the role's mix, `await think()` before each action."""
+
+    async def pause() -> None:
+        if think is not None:
+            await think()
+
     if role == "member":
+        await pause()
         await session.open_page(PAGES["tasks"], "open my tasks")
+        await pause()
         await session.choose("button_group", PROGRESS, _other_progress, "update a task")
     elif role == "manager":
+        await pause()
         await session.open_page(PAGES["forum"], "open forum board")
+        await pause()
         await session.open_page(PAGES["stakeholders"], "open stakeholder map")
     else:
+        await pause()
         await session.open_page(PAGES["briefing"], "open briefing")
 
 
@@ -79,20 +102,28 @@ class SessionResult:
 
 
 async def _session(
-    base: str, index: int, start_delay: float, rounds: int, think: tuple[float, float]
+    base: str,
+    index: int,
+    start_delay: float,
+    rounds: int,
+    think: tuple[float, float],
+    timeout: float = 60.0,
 ) -> SessionResult:
     await asyncio.sleep(start_delay)
-    session = Session(base)
+    session = Session(base, timeout=timeout)
     result = SessionResult(session)
     rng = random.Random(index)
+
+    async def pause() -> None:
+        if think[1]:
+            await asyncio.sleep(rng.uniform(*think))
+
     try:
         await session.open()
         await session.load()
         await session.login(username_of(index), PASSWORD, LABELS)
         for _ in range(rounds):
-            if think[1]:
-                await asyncio.sleep(rng.uniform(*think))
-            await _actions(session, role_of(index))
+            await _actions(session, role_of(index), pause)
     except (ActionFailed, OSError, websockets.WebSocketException) as exc:
         result.failures.append(f"{username_of(index)}: {type(exc).__name__}: {exc}")
     return result
@@ -165,6 +196,7 @@ class LoadRun:
     action_seconds: list[float]
     login_seconds: list[float]
     runs: int
+    action_runs: int
     wall_seconds: float
     cpu_seconds: float
     rss_before_mib: float
@@ -209,8 +241,9 @@ def measure(
     sessions: int,
     rounds: int = ROUNDS,
     think: tuple[float, float] = THINK,
-    ramp: float = RAMP,
+    ramp: float | None = None,
 ) -> LoadRun:
+    ramp = RAMP_PER_SESSION * sessions if ramp is None else ramp
     with ServerMeter(pids) as meter:
         rss_before = meter.rss_mib()
         cpu_before = meter.cpu_seconds()
@@ -231,6 +264,7 @@ def measure(
         action_seconds=[x.seconds for x in timings if x.kind not in ("load", "login")],
         login_seconds=[x.seconds for x in timings if x.kind == "login"],
         runs=sum(r.session.runs for r in results),
+        action_runs=sum(x.runs for x in timings if x.kind not in ("load", "login")),
         wall_seconds=wall,
         cpu_seconds=box["cpu"],
         rss_before_mib=rss_before,
@@ -268,6 +302,7 @@ def _alone(base: str, pids: list[int], database: str, index: int) -> LoadRun:
         action_seconds=[x.seconds for x in timings if x.kind not in ("load", "login")],
         login_seconds=[x.seconds for x in timings if x.kind == "login"],
         runs=result.session.runs,
+        action_runs=sum(x.runs for x in timings if x.kind not in ("load", "login")),
         wall_seconds=wall,
         cpu_seconds=cpu,
         rss_before_mib=rss_before,
@@ -286,11 +321,13 @@ async def _one(base: str, index: int) -> SessionResult:
 
 
 def _warm(base: str) -> None:
-    """Each role once (imports, first queries, caches) before anything is measured."""
+    """Each role once (imports, first queries, caches) before anything is measured. Outside demo
+    mode a server's first run checks every user's password against the demo one (a bcrypt round
+    each, once per process), hence the long timeout."""
 
     async def go() -> None:
         for index in (0, 5, 8):
-            result = await _session(base, index, 0, 1, (0, 0))
+            result = await _session(base, index, 0, 1, (0, 0), timeout=300)
             with contextlib.suppress(Exception):
                 await result.session.close()
 
@@ -303,6 +340,7 @@ def _figures(run: LoadRun, alone: LoadRun, aim_p95: str) -> list[Figure]:
         "sessions": run.sessions,
         "actions": len(run.action_seconds),
         "script_runs": run.runs,
+        "runs_per_action": round(run.action_runs / max(len(run.action_seconds), 1), 2),
         "errors": len(run.errors),
         "login_p95_s": round(_percentile(run.login_seconds, 0.95), 3),
         "cpu_s_per_run": round(run.cpu_per_run, 4),
@@ -365,13 +403,19 @@ def _prepare(url: str) -> None:
     migrate(db)
     seed_demo(db)  # the app's own bcrypt cost: a login costs what it costs in production
     add_users(db, max(*SESSIONS, REPLICA_SESSIONS))
+    set_password(db)  # not the demo password: PostgreSQL is served outside demo mode
     db.dispose()
+
+
+def _env(kind: str) -> dict[str, str] | None:
+    """Demo mode is SQLite-only: on PostgreSQL the servers run as in production."""
+    return production_env() if kind == "postgresql" else None
 
 
 def _single(kind: str, url: str) -> list[Figure]:
     figures: list[Figure] = []
     for count in SESSIONS:
-        with app_server(url) as server:
+        with app_server(url, _env(kind)) as server:
             pids = [server.process.pid]
             _warm(server.base)
             alone = _alone_all(server.base, pids, kind)
@@ -388,6 +432,7 @@ def _alone_all(base: str, pids: list[int], kind: str) -> LoadRun:
         merged.action_seconds += r.action_seconds
         merged.login_seconds += r.login_seconds
         merged.runs += r.runs
+        merged.action_runs += r.action_runs
         merged.cpu_seconds += r.cpu_seconds
         merged.errors += r.errors
     return merged
@@ -397,7 +442,8 @@ def _replicas(url: str) -> list[Figure]:
     """50 sessions through nginx with no think time, to one server and then to two replicas:
     throughput, and the two replicas' latencies against one session alone."""
     count = REPLICA_SESSIONS
-    with app_server(url) as one, nginx([one.base]) as lb:
+    env = _env("postgresql")
+    with app_server(url, env) as one, nginx([one.base]) as lb:
         _warm(lb)
         single_tp = measure(
             "nginx → one server, no think time",
@@ -407,9 +453,8 @@ def _replicas(url: str) -> list[Figure]:
             count,
             ROUNDS,
             (0, 0),
-            RAMP,
         )
-    with app_server(url) as a, app_server(url) as b, nginx([a.base, b.base]) as lb:
+    with app_server(url, env) as a, app_server(url, env) as b, nginx([a.base, b.base]) as lb:
         pids = [a.process.pid, b.process.pid]
         _warm(a.base)
         _warm(b.base)
@@ -422,7 +467,6 @@ def _replicas(url: str) -> list[Figure]:
             count,
             ROUNDS,
             (0, 0),
-            RAMP,
         )
     figures = _figures(pair_tp, alone, "")
     figures.append(
@@ -449,8 +493,46 @@ def _replicas(url: str) -> list[Figure]:
     return figures
 
 
+_HEAP_PROBE = (
+    "import gc, json, time\n"
+    "import pandas, altair, sqlalchemy, streamlit\n"
+    "import components.forum.tasks, components.forum.views, components.stakeholders.grid\n"
+    "import components.stakeholders.network, components.briefing.sections\n"
+    "import components.common.charts, components.shell.auth\n"
+    "def best():\n"
+    "    times = []\n"
+    "    for _ in range(3):\n"
+    "        t = time.process_time(); gc.collect(); times.append(time.process_time() - t)\n"
+    "    return min(times)\n"
+    "n = len(gc.get_objects()); full = best(); gc.freeze(); frozen = best()\n"
+    "print(json.dumps({'objects': n, 'full': full, 'frozen': frozen}))\n"
+)
+
+
+def _heap_figure() -> Figure:
+    """What Streamlit's gc.collect() after every script run costs over the app's imported modules,
+    before and after `components.common.cache.settle_heap` freezes them (CPU seconds, best of 3)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _HEAP_PROBE],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    probe = json.loads(out.strip().splitlines()[-1])
+    return Figure(
+        "gc.collect() after a script run, imported modules frozen (settle_heap)",
+        probe["frozen"],
+        "the same pass over the same heap unfrozen (as every run paid before)",
+        probe["full"],
+        "",
+        "",
+        {"tracked_objects_after_imports": probe["objects"]},
+    )
+
+
 def main() -> None:
-    figures: list[Figure] = []
+    figures: list[Figure] = [_heap_figure()]
     with tempfile.TemporaryDirectory() as tmp:
         with _database("sqlite", Path(tmp)) as url:
             figures += _single("sqlite", url)
@@ -463,18 +545,39 @@ def main() -> None:
         notes=(
             f"Concurrent sessions ({', '.join(map(str, SESSIONS))}) of a protocol-level client "
             "(the browser's websocket messages, no browser), each logging in through the real "
-            "form (bcrypt cost 12) and doing its role's mix "
-            f"{ROUNDS} times with {THINK[0]}-{THINK[1]} s think time, sessions starting over "
-            f"{RAMP:.0f} s: members open my tasks and update a task's progress, managers open "
-            "the forum board and the stakeholder map, leadership opens the briefing (5:3:2). "
-            "Latency is action → end of the rerun it caused (logins separately, as login_p95_s); "
-            "the baseline is the same actions by one session alone on the same warmed server in "
-            "the same run. cpu_s_per_run is the server's CPU seconds over its script runs; "
-            "mib_per_session is its resident memory with every session open minus before they "
-            "connected, over the sessions. Replicas: nginx (deploy/nginx/employdash.conf) with "
-            "cookie-sticky sessions in front of one server and then two, on one PostgreSQL; "
-            "throughput is script runs per second with no think time. The machine has 2 cores "
-            "shared by the client, the server(s), nginx and PostgreSQL."
+            f"form (bcrypt cost 12) and doing its role's mix {ROUNDS} time(s) with a think time "
+            f"of {THINK[0]:.0f}-{THINK[1]:.0f} s before each action (people read a dashboard "
+            "page, a task card or a chart for several seconds, rarely under five, seldom over a "
+            "quarter of a minute; before 2026-11-30 it was 0.5-1.5 s, a script clicking), "
+            f"sessions arriving {RAMP_PER_SESSION} s apart: members open my tasks and update a "
+            "task's progress, managers open the forum board and the stakeholder map, leadership "
+            "opens the briefing (5:3:2). Latency is action → end of the rerun it caused (logins "
+            "separately, as login_p95_s); the baseline is the same actions by one session alone "
+            "on the same warmed server in the same run. cpu_s_per_run is the server's CPU seconds "
+            "over its script runs (logins' bcrypt included); runs_per_action counts the script "
+            "runs an action caused; mib_per_session is resident memory with every session open "
+            "minus before they connected, over the sessions. SQLite runs in demo mode; "
+            "PostgreSQL as in production (demo mode is SQLite-only): a shared strong cookie key, "
+            "no demo passwords. Replicas: nginx (deploy/nginx/employdash.conf) with cookie-sticky "
+            "sessions in front of one server and then two, on one PostgreSQL; throughput is "
+            "script runs per second with no think time. The machine has 2 cores shared by the "
+            "client, the server(s), nginx, PostgreSQL and other work. "
+            "Profile (cProfile per script run, 2026-11-30), and what changed: (1) Streamlit runs "
+            "gc.collect() after every script run, holding the GIL; over the heap the app's "
+            "imports leave (pandas, Altair's schema, SQLAlchemy) that pass cost 0.3-0.8 s, most "
+            "of a warm run's CPU (0.43 s per run measured before), and stalled every other "
+            "session; app.py now freezes the imported heap after runs that import new modules "
+            "(components/common/cache.py settle_heap; the first figure measures the pass before "
+            "and after). (2) An action is one script run: no sleeps, no cookie-component round "
+            "trips (gone since the login rework); a login is one run that restarts itself on the "
+            "server (st.rerun) once, counted as 2. (3) Every logged-in run read and deep-copied "
+            "all users' credentials for the authenticator and ran an Alembic revision query: "
+            "now only the login form reads credentials, and the schema is checked once per 30 s "
+            "per process. (4) What remains per run is mostly the pages' own work, led by Altair: "
+            "building charts and converting them to Vega-Lite (schema validation, data "
+            "sanitising), twice per chart where charts.show asks chart_a11y.spec_of for the spec "
+            "before st.altair_chart converts it again; the stakeholder page is the heaviest "
+            "(three charts, Excel downloads built on every run)."
         ),
     )
 

@@ -8,6 +8,8 @@ conflicts between people editing the same task (the conflict path has its own te
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -16,10 +18,27 @@ from employdash.forum.tasks import own_team_ids
 from employdash.models import Person
 from employdash.models.core import User, UserLocality
 from employdash.models.forum import Forum, Task
+from employdash.users import hash_password
 
 ROLES = ("member", "manager", "leadership")
 TEMPLATE_USER = {"member": "member", "manager": "manager", "leadership": "mayor"}
 TASKS_PER_MEMBER = 2
+# Not the demo password: on PostgreSQL the app runs outside demo mode, where it refuses to serve
+# while any active user can still log in with the public demo password.
+LOAD_PASSWORD = "load-benchmark-password"
+
+
+def production_env() -> dict[str, str]:
+    """What an app server on PostgreSQL needs (demo mode is SQLite-only): production mode and one
+    strong cookie key shared by every replica, so a login cookie from one is honoured by another."""
+    return {"DEMO_MODE": "false", "COOKIE_KEY": secrets.token_urlsafe(48)}
+
+
+def set_password(db: Database, password: str = LOAD_PASSWORD) -> None:
+    """Every active user logs in with `password` (one hash at the app's bcrypt cost)."""
+    hashed = hash_password(password)
+    with db.transaction() as s:
+        s.execute(update(User).where(User.active.is_(True)).values(password_hash=hashed))
 
 
 def role_of(index: int) -> str:

@@ -15,7 +15,6 @@ script restarts with `st.rerun` counts until the restarted run ends).
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -84,32 +83,26 @@ class Session:
             await self._ws.close()
 
     async def load(self) -> float:
-        """The first run, as when a browser opens the app, and the rerun a browser then causes:
-        the cookie manager component reports the page's cookies as its value once it is mounted
-        (widgets drawn before `st.navigation` get their final ids only in that second run)."""
-        seconds = await self._rerun("load", ClientState(query_string=""))
-        cookie_managers = [
-            e
-            for kind, e in self.elements
-            if kind == "component_instance"
-            and e.component_name.endswith("CookieManager.cookie_manager")
-            and json.loads(e.json_args).get("method") == "getAll"
-        ]
-        if cookie_managers:
-            reply = WidgetState(id=cookie_managers[0].id, json_value=json.dumps(self.cookies))
-            seconds += await self._rerun("load", self._client_state([reply]))
-        return seconds
+        """The first run, as when a browser opens the app."""
+        return await self._rerun("load", ClientState(query_string=""))
 
     async def login(self, username: str, password: str, labels: dict[str, str]) -> float:
         seconds = await self.attempt_login(username, password, labels)
         if not self.logged_in:
-            raise ActionFailed(f"login as {username} did not open the app")
+            said = [e.body for kind, e in self.elements if kind == "alert"]
+            raise ActionFailed(
+                f"login as {username} did not open the app: {said or self.exceptions}"
+            )
         return seconds
 
     @property
     def logged_in(self) -> bool:
-        """The app's menu has more than the login page once someone is logged in."""
-        return len(self.pages) >= 2
+        """The last run drew the app for someone: the logout button (the login page has the menu's
+        login and accessibility statement pages too, so counting pages cannot tell)."""
+        return any(
+            kind == "button" and element.id.endswith("-logout_button")
+            for kind, element in self.elements
+        )
 
     async def attempt_login(self, username: str, password: str, labels: dict[str, str]) -> float:
         """Fill in the login form and submit it, whatever the outcome."""

@@ -10,6 +10,9 @@ another; the service itself still authorizes every miss. Entries expire after CA
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -56,3 +59,50 @@ def clear_area(*areas: Area) -> None:
     for area in areas:
         for clear in _BY_AREA.get(area, ()):
             clear()
+
+
+_heap_lock = threading.Lock()
+_modules_at_freeze = 0
+_preloaded = False
+
+
+def settle_heap() -> None:
+    """Keep the objects of imported modules out of the garbage collector's full passes.
+
+    Streamlit runs `gc.collect()` after every script run (`runner.postScriptGC`), holding the GIL.
+    With pandas, Altair's schema, SQLAlchemy and the app imported that full pass walked some 200k
+    long-lived objects: 0.3-0.8 s of CPU per run on this machine, most of a warm page's cost, and
+    every other session waited for it. After a run that imported new modules (a few times per
+    process: the first run of each page), what is alive is frozen (the modules, their schemas and
+    caches), so later passes see only the objects a run created. Frozen objects are still freed
+    by reference counting; only cycles among them stay until exit, and they are at most what was
+    alive or garbage at those few freezes (no collection first: that full pass is what this saves).
+    """
+    global _modules_at_freeze
+    if len(sys.modules) == _modules_at_freeze:
+        return
+    with _heap_lock:
+        if len(sys.modules) != _modules_at_freeze:
+            gc.freeze()
+            _modules_at_freeze = len(sys.modules)
+
+
+def preload_pages() -> None:
+    """Import every UI module once per process, after the login form has been sent.
+
+    A fresh server's first login otherwise imported the landing page's modules (pandas, Altair,
+    the area's services) inside the login's round trip: seconds on this machine. Called at the
+    end of the login page's run, so the form is already in the browser while this runs; later
+    calls return at once.
+    """
+    global _preloaded
+    if _preloaded:
+        return
+    _preloaded = True
+    import importlib
+    import pkgutil
+
+    import components
+
+    for module in pkgutil.walk_packages(components.__path__, "components."):
+        importlib.import_module(module.name)

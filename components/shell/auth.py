@@ -135,7 +135,15 @@ def _write_pending_cookie(config: Config) -> None:
 
 
 def _authenticator(db: Database, config: Config) -> tuple[stauth.Authenticate, dict[str, Any]]:
-    credentials = copy.deepcopy(users.authenticator_credentials(db))
+    """The authenticator for this run. Only a run that may log someone in (the login form, or a
+    cookie to honour) needs every active user's credentials; a logged-in run's authenticator only
+    draws the logout button, and its session is checked against the database in `login_gate`
+    (`users.resume_session`). Reading and copying all users on each of those runs was most of the
+    login gate's cost, and grows with the number of users."""
+    if st.session_state.get("authentication_status"):
+        credentials: dict[str, Any] = {"usernames": {}}
+    else:
+        credentials = copy.deepcopy(users.authenticator_credentials(db))
     authenticator = _Authenticator(credentials, config, db)
     return authenticator, authenticator.authentication_controller.authentication_model.credentials
 

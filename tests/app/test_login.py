@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from streamlit.testing.v1 import AppTest
 
+from components.common import cache
 from employdash import users
-from employdash.db import Database
+from employdash.db import Database, get_database
 from employdash.models import AuditEntry
 from tests.support.apptest import APP, app_as, reset_caches, texts
 
@@ -187,3 +190,48 @@ def test_a_password_over_72_bytes_at_login_is_refused_not_a_crash(app_db: str) -
     at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "ש" * 40)
     assert not at.exception
     assert at.session_state["authentication_status"] is not True
+
+
+def _statements(db: Database, run: Callable[[], object]) -> list[str]:
+    """The SQL the app sent to `db` while `run` ran (the engine the app uses: same URL)."""
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_logged_in_run_reads_no_credentials_and_no_schema_revision(app_db: str) -> None:
+    """Each run of a logged-in session checks its session version, nothing more of the login:
+    every user's credentials (and the lock-out table) are read only by runs that may log someone
+    in, and the schema revision once per SCHEMA_RECHECK_SECONDS per process. (A new AppTest per
+    run: AppTest reruns only the page script, and what is measured here is app.py's own run.)"""
+    db = get_database(app_db)
+    app_as("manager")  # the process's first run checks the schema
+    statements = " ".join(_statements(db, lambda: app_as("manager"))).lower()
+    assert "login_throttle" not in statements
+    assert "alembic_version" not in statements
+    assert "session_version" in statements  # the revocation check still runs every time
+    visitor = AppTest.from_file(APP, default_timeout=60)
+    assert "login_throttle" in " ".join(_statements(db, visitor.run)).lower()
+
+
+def test_the_imported_heap_is_frozen_out_of_the_per_run_collection(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit collects garbage after every run; what a run that imported modules leaves alive
+    is frozen first, so that pass does not walk it again (0.3-0.8 s per run before). Runs that
+    import nothing new freeze nothing more (a frozen object's cycles are never collected)."""
+    gc.unfreeze()
+    monkeypatch.setattr(cache, "_modules_at_freeze", 0)  # as in a fresh process
+    app_as("manager")
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    cache.settle_heap()  # nothing imported since
+    assert gc.get_freeze_count() == frozen

@@ -21,6 +21,7 @@ import psutil
 import pytest
 from playwright.sync_api import Browser
 
+from benchmarks.load_users import LOAD_PASSWORD, production_env, set_password
 from benchmarks.loadclient import Session
 from employdash import users
 from employdash.db import Database
@@ -53,8 +54,11 @@ class Cluster:
 def cluster(pg_server: str, pg_template: str) -> Iterator[Cluster]:
     name = f"employdash_replicas_{next(_names)}"
     url = create_database(pg_server, name, template=pg_template)
-    env = {"CACHE_TTL_SECONDS": str(TTL)}
+    # PostgreSQL is served outside demo mode: the users get a password that is not the public
+    # demo one, and both replicas share one strong cookie key.
+    env = {"CACHE_TTL_SECONDS": str(TTL), **production_env()}
     db = Database(url)
+    set_password(db)
     try:
         with (
             app_server(url, env) as a,
@@ -67,7 +71,7 @@ def cluster(pg_server: str, pg_template: str) -> Iterator[Cluster]:
         drop_database(pg_server, name)
 
 
-async def _logged_in(base: str, username: str, password: str = "demo") -> Session:
+async def _logged_in(base: str, username: str, password: str = LOAD_PASSWORD) -> Session:
     session = Session(base)
     await session.open()
     await session.load()
@@ -89,11 +93,6 @@ def _in_own_thread(fn: Callable[..., T], *args: Any) -> T:
         return pool.submit(fn, *args).result()
 
 
-@pytest.mark.xfail(
-    reason="open (issue 14): since the merge of the new login and menu, the protocol client "
-    "does not find the login form's fields, and the browser login times out behind nginx",
-    strict=False,
-)
 def test_a_write_on_one_replica_is_seen_on_the_other_within_the_ttl(cluster: Cluster) -> None:
     async def scenario() -> float:
         on_a = await _logged_in(cluster.a.base, "member")
@@ -118,19 +117,14 @@ def test_a_write_on_one_replica_is_seen_on_the_other_within_the_ttl(cluster: Clu
     assert seen_after <= TTL + 2
 
 
-@pytest.mark.xfail(
-    reason="open (issue 14): since the merge of the new login and menu, the protocol client "
-    "does not find the login form's fields, and the browser login times out behind nginx",
-    strict=False,
-)
 def test_a_lock_out_on_one_replica_holds_on_the_other(cluster: Cluster) -> None:
     async def scenario() -> tuple[bool, bool, list[str]]:
         for _ in range(5):  # LOCKOUT_ATTEMPTS, each from a new browser session on replica a
             failed = await _logged_in(cluster.a.base, "mayor", "wrong password")
             assert not failed.logged_in
             await failed.close()
-        right_on_b = await _logged_in(cluster.b.base, "mayor", "demo")
-        other_on_b = await _logged_in(cluster.b.base, "manager", "demo")
+        right_on_b = await _logged_in(cluster.b.base, "mayor")
+        other_on_b = await _logged_in(cluster.b.base, "manager")
         return right_on_b.logged_in, other_on_b.logged_in, right_on_b.error_alerts
 
     mayor_in, manager_in, alerts = _in_own_thread(asyncio.run, scenario())
@@ -185,11 +179,6 @@ def test_nginx_spreads_sessions_and_keeps_each_on_its_replica(cluster: Cluster) 
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    reason="open (issue 14): since the merge of the new login and menu, the protocol client "
-    "does not find the login form's fields, and the browser login times out behind nginx",
-    strict=False,
-)
 def test_a_login_on_one_replica_holds_on_the_other_and_through_nginx(cluster: Cluster) -> None:
     """The login cookie (set by the browser) is honoured by the replica that did not log in."""
     _in_own_thread(_login_holds_on_both, cluster)
@@ -201,7 +190,7 @@ def _login_holds_on_both(cluster: Cluster) -> None:
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
         page = context.new_page()
-        login(page, cluster.a.base, "manager")
+        login(page, cluster.a.base, "manager", LOAD_PASSWORD)
         for base in (cluster.b.base, cluster.balancer):
             page.goto(base + "/")
             page.wait_for_selector(nav, state="attached", timeout=30_000)

@@ -106,29 +106,29 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
 
 
 def login(page: Page, base: str, username: str, password: str = "demo", lang: str = "he") -> None:
+    """Log in with one submit of the form (tests/e2e/test_login_fast.py: one is enough, also for
+    a fresh server's first visitor)."""
     page.goto(base + "/")
     wait_idle(page)
     if lang == "en":
         set_language(page, "en")
-    nav = ".st-key-nav"
     for _ in range(3):
         # `.first`: while a rerun replaces the page, a stale copy of the form may still be
         # attached; and a late rerun can wipe what was typed, so check it before submitting.
         form = page.locator('[data-testid="stForm"]').first
         form.locator('input[type="text"]').first.fill(username)
         form.locator('input[type="password"]').first.fill(password)
-        if form.locator('input[type="text"]').first.input_value() != username:
-            wait_idle(page)
-            continue
-        form.locator('[data-testid="stFormSubmitButton"] button').click()
-        try:
-            # Attached, not visible: on a phone-width screen the sidebar starts collapsed.
-            page.wait_for_selector(nav, state="attached", timeout=20_000)
+        if form.locator('input[type="text"]').first.input_value() == username:
             break
-        except PlaywrightTimeout:
-            wait_idle(page)
+        wait_idle(page)
     else:
-        raise AssertionError(f"could not log in as {username}")
+        raise AssertionError(f"the login form kept losing what was typed for {username}")
+    form.locator('[data-testid="stFormSubmitButton"] button').click()
+    try:
+        # Attached, not visible: on a phone-width screen the sidebar starts collapsed.
+        page.wait_for_selector(".st-key-nav", state="attached", timeout=60_000)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"one submit did not log in {username}") from exc
     wait_idle(page)
 
 
