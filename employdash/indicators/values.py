@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from employdash.access import Actor, Area, require_locality, require_read, require_read_all
@@ -208,7 +208,7 @@ def series(
     return frame.sort_values(["locality_code", "indicator_code", "period"], ignore_index=True)
 
 
-def _driver_frame(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+def _driver_frame(session: Session, query: Executable, columns: list[str]) -> pd.DataFrame:
     """The query's rows straight from the database driver into a frame.
 
     A national series is ~200,000 rows: building a SQLAlchemy `Row` for each, then pandas
