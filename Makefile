@@ -26,9 +26,12 @@ run: setup
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 ## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts, Node.js) and npm
-## (axe-core, the accessibility checker the browser tests inject), then run them all.
+## (axe-core, the accessibility checker the browser tests inject), then run them all on
+## TEST_WORKERS pytest-xdist workers (one per core by default; each has its own PostgreSQL server
+## and Chromium, and runs whole files: tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: setup system-deps node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # axe-core pinned by package-lock.json; npm ci installs exactly that, once per lock change.
 node_modules/.installed: package.json package-lock.json | system-deps

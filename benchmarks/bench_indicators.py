@@ -339,12 +339,13 @@ HEADLINES = ["job_seekers", "unemployment_rate", "avg_wage", "jobs", "businesses
 
 
 def _raw_series(codes: list[int], indicators: list[str], start: date) -> tuple[str, dict]:
+    """The series' SQL as the service sends it (it sorts in pandas, not in SQL)."""
     marks = ", ".join(f"'{i}'" for i in indicators)
     places = ", ".join(str(c) for c in codes)
     return (
         "SELECT locality_code, period, indicator_code, value, status FROM indicator_value WHERE "
         f"locality_code IN ({places}) AND indicator_code IN ({marks}) AND period >= :start AND "
-        "period <= :end ORDER BY locality_code, indicator_code, period",
+        "period <= :end",
         {"start": start, "end": END},
     )
 
@@ -574,7 +575,8 @@ def main() -> None:
         f"{LOCALITIES} localities × {YEARS} years × 12 months × {len(INDICATORS)} indicators "
         f"= {values:,} values. Each figure is an indicator service called as an admin (national "
         "scope) over every locality, median of 3 after one warm-up, against the same SQL run "
-        "alone on one connection (median of 2). Aim: under 1 s on both databases.",
+        "alone on one connection (median of 2). The series reads the driver's rows straight "
+        "into pandas and sorts there (no ORDER BY). Aim: under 1 s on both databases.",
     )
     if ONLY_NATIONAL:
         return

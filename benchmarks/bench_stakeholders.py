@@ -345,10 +345,10 @@ def main() -> None:
             "(Vega-Lite spec and Arrow datasets); the read model alone is measured too. Each "
             "figure is against the raw SQL queries the service runs (but the two against their "
             "read model), median of 7 after a warm-up, each figure and its baseline timed "
-            "alternately. The grid's and network's chart specs "
-            "are built and validated once per language and height and refilled with each "
-            'render\'s data (components/chart_specs.py); "rendered, against its read model" is '
-            "the render over the read model alone, measured in the same run."
+            "alternately. The grid's and network's chart specs are built and validated once per "
+            "language and height and refilled with each render's data "
+            '(components/common/chart_specs.py); "rendered, against its read model" is the '
+            "render over the read model alone, measured in the same run."
         ),
     )
 

@@ -2,6 +2,12 @@
 
 `db` runs each test twice: on a SQLite file and on the PostgreSQL server the run starts. In CI a
 PostgreSQL test never skips: if the server cannot start, the tests fail.
+
+`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadfile`). Each worker is
+a process of its own with its own session fixtures: its own PostgreSQL server, templates and
+Chromium. A file's tests all run on one worker, so its app server and module-scoped fixtures are
+built once; database names carry the worker's id so that workers sharing one server
+(TEST_POSTGRES_URL) never collide.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from tests.support.databases import build_pg_template, build_sqlite_template, co
 from tests.support.postgres import create_database, drop_database, running_server
 
 _counter = itertools.count()
+# "gw0", "gw1", ... under pytest-xdist; "main" when the run has no workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +43,7 @@ def pg_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> str:
-    return build_pg_template(pg_server)
+    return build_pg_template(pg_server, name=f"employdash_template_{WORKER}")
 
 
 @pytest.fixture
@@ -47,7 +55,7 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def pg_db(pg_server: str, pg_template: str) -> Iterator[Database]:
-    name = f"employdash_test_{next(_counter)}"
+    name = f"employdash_test_{WORKER}_{next(_counter)}"
     db = Database(create_database(pg_server, name, template=pg_template))
     yield db
     db.dispose()

@@ -66,7 +66,8 @@ def _quadrants(tr: Tr) -> pd.DataFrame:
 def grid_chart(frame: pd.DataFrame, tr: Tr, height: int = 560) -> alt.LayerChart | alt.FacetChart:
     """Every stakeholder on the grid, last quarter's position as a hollow ring with a line to
     today's, the four quadrants shaded and labelled with the model's action. The spec is built
-    once per language and height (components/chart_specs.py); each render only adds its data."""
+    once per language and height (components/common/chart_specs.py); each render only adds its
+    data."""
     return SpecChart(
         "stakeholder_grid",
         height,
@@ -182,7 +183,8 @@ def network_chart(
     nodes: pd.DataFrame, edges: pd.DataFrame, tr: Tr, height: int = 560
 ) -> alt.LayerChart | alt.FacetChart:
     """Ties as lines, stakeholders as dots on rings by their distance from the forum. The spec is
-    built once per language and height (components/chart_specs.py); each render adds its data."""
+    built once per language and height (components/common/chart_specs.py); each render adds its
+    data."""
     return SpecChart(
         "stakeholder_network",
         height,

@@ -107,3 +107,58 @@ def test_district_aggregate_and_rank_agree_with_the_values(db, actors) -> None:
     }
     assert ranks["district"].rank == expected and ranks["district"].of == len(rows)
     assert ranks["size"].of >= 2
+
+
+def test_series_frame_matches_the_stored_rows_in_order_and_types(db, actors) -> None:
+    """The national series reads driver tuples straight into pandas (issue 14): the frame
+    must still hold exactly the stored rows, sorted by locality, indicator and month, with
+    months as datetime64[s] and a suppressed cell as NaN, on both databases."""
+    start, end = date(2025, 11, 1), date(2026, 10, 1)
+    codes = ["unemployment_rate", "job_seekers", "avg_wage"]
+    with db.transaction() as s:
+        target = s.scalar(
+            select(IndicatorValue.id).where(
+                IndicatorValue.locality_code == NETIVOT,
+                IndicatorValue.indicator_code == "job_seekers",
+                IndicatorValue.period == date(2026, 3, 1),
+            )
+        )
+        s.execute(
+            update(IndicatorValue)
+            .where(IndicatorValue.id == target)
+            .values(value=None, status="suppressed")
+        )
+        stored = s.execute(
+            select(
+                IndicatorValue.locality_code,
+                IndicatorValue.period,
+                IndicatorValue.indicator_code,
+                IndicatorValue.value,
+                IndicatorValue.status,
+            ).where(
+                IndicatorValue.locality_code.in_([SEDEROT, NETIVOT]),
+                IndicatorValue.indicator_code.in_(codes),
+                IndicatorValue.period.between(start, end),
+            )
+        ).all()
+    frame = indicators.series(db, actors["admin"], [NETIVOT, SEDEROT], codes, start, end)
+    assert [str(t) for t in frame.dtypes] == ["int64", "datetime64[s]", "str", "float64", "str"]
+    expected = sorted((r[0], r[2], r[1]) for r in stored)
+    got = [
+        (code, indicator, period.date())
+        for code, indicator, period in zip(
+            frame.locality_code, frame.indicator_code, frame.period, strict=True
+        )
+    ]
+    assert got == expected and len(got) == 2 * 3 * 12
+    by_key = {(r[0], r[2], r[1]): (r[3], r[4]) for r in stored}
+    for row in frame.itertuples(index=False):
+        value, status = by_key[(row.locality_code, row.indicator_code, row.period.date())]
+        assert row.status == status
+        assert (value is None and row.value != row.value) or row.value == value
+    suppressed = frame[frame.status == "suppressed"]
+    assert len(suppressed) == 1 and suppressed.value.isna().all()
+    empty = indicators.series(
+        db, actors["admin"], [SEDEROT], ["job_seekers"], date(2040, 1, 1), date(2040, 5, 1)
+    )
+    assert empty.empty and str(empty.period.dtype) == "datetime64[s]"
