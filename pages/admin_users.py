@@ -10,6 +10,7 @@ from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
 from employdash.access import ROLES
+from employdash.errors import StaleVersion
 
 ctx = current()
 st.header(ctx.tr("admin.users.title"))
@@ -128,6 +129,10 @@ with guarded():
             format_func=lambda i: by_id[i]["username"],
             key="edit_pick",
         )
+        # The version the form was first drawn from, kept across the submit's rerun: reading it
+        # again then would compare a save against a change it never saw.
+        seen_key = f"edit_user_seen_{chosen}"
+        seen = st.session_state.setdefault(seen_key, by_id[chosen]["version"])
         with st.form("edit_user"):
             edit_feedback = FormFeedback()
             edit_feedback.note()
@@ -139,7 +144,12 @@ with guarded():
             )
             if st.form_submit_button(ctx.tr("common.save")):
                 with handled(edit_feedback):
-                    users.update_user(ctx.db, ctx.actor, chosen, form, active)
+                    try:
+                        users.update_user(ctx.db, ctx.actor, chosen, form, active, version=seen)
+                    except StaleVersion:  # shown as a refusal; the next draw starts from now
+                        del st.session_state[seen_key]
+                        raise
+                    del st.session_state[seen_key]
                     st.success(ctx.tr("admin.users.updated"))
     with link:
         pw.link_account_form(ctx, rows)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from employdash import users
+from employdash.access import Actor
+from employdash.db import Database
 from tests.support.apptest import app_as, texts
 
 
@@ -95,3 +98,25 @@ def test_editing_a_user_or_a_password_is_refused_at_the_field(app_db: str) -> No
     at.text_input(key="reset_pw").set_value("short")
     next(b for b in at.button if b.form_id == "reset_password").click().run()
     _refused(at, "New password")
+
+
+def test_two_admins_editing_one_account_do_not_overwrite_each_other(app_db: str) -> None:
+    """The edit form saves against the version it was drawn from, not the one read at submit."""
+    at = app_as("admin", page="pages/admin_users.py", lang="en")
+    chosen = at.selectbox(key="edit_pick").value
+    db = Database(app_db)
+    reader = Actor(user_id=0, username="", full_name="", role="admin", localities=None)
+    boss = next(r for r in users.list_users(db, reader) if r["username"] == "admin")
+    admin = Actor(boss["id"], "admin", boss["full_name"], "admin", localities=None)
+    row = next(r for r in users.list_users(db, admin) if r["id"] == chosen)
+    theirs = users.UserForm(
+        row["username"], "Renamed by the other admin", row["role"], tuple(row["localities"])
+    )
+    users.update_user(db, admin, chosen, theirs, row["active"], version=row["version"])
+
+    at.text_input(key=f"edit_{chosen}_name").set_value("Renamed here")
+    next(b for b in at.button if b.form_id == "edit_user").click().run()
+    assert not at.exception, at.exception
+    assert any("Someone else saved this record meanwhile" in e.value for e in at.error)
+    stored = next(r for r in users.list_users(db, admin) if r["id"] == chosen)
+    assert stored["full_name"] == "Renamed by the other admin"
