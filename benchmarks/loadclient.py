@@ -29,6 +29,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.typing import Subprotocol
 
+from components.common.form_feedback import REQUIRED_MARK
+
 FINISHED = (
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
@@ -152,7 +154,9 @@ class Session:
 
     def _find(self, kind: str, label: str, enabled: bool = False) -> Any:
         for k, element in self.elements:
-            if k == kind and element.label == label and not (enabled and element.disabled):
+            if k != kind or (enabled and element.disabled):
+                continue
+            if element.label.removesuffix(REQUIRED_MARK) == label:  # "Username *" is "Username"
                 return element
         raise ActionFailed(f"no {kind} labelled {label!r} on the page")
 

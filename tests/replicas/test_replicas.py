@@ -149,8 +149,16 @@ def test_nginx_spreads_sessions_and_keeps_each_on_its_replica(cluster: Cluster) 
         return session
 
     async def counts() -> list[int]:
-        await asyncio.sleep(0.5)  # the page's plain HTTP request has closed by then
-        return [connections(cluster.a), connections(cluster.b)]
+        """Connections once they stop changing: the page's plain HTTP requests and the previous
+        test's sessions close a moment after they are done, and would count as a session gone."""
+        seen: list[int] = []
+        for _ in range(20):
+            await asyncio.sleep(0.5)
+            now = [connections(cluster.a), connections(cluster.b)]
+            if now == seen:
+                break
+            seen = now
+        return seen
 
     def grown(before: list[int], after: list[int]) -> list[int]:
         return [x - y for x, y in zip(after, before, strict=True)]

@@ -50,7 +50,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -
 
 @contextmanager
 def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Serve app.py against `database_url` on a free loopback port."""
+    """Serve the app (serve.py, as `make run` and the README's replicas do) against `database_url` on a free loopback port."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix=f"employdash-app-{port}-", suffix=".log")[1])
     env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
@@ -61,7 +61,7 @@ def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> It
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "serve.py",
                 "--server.headless",
                 "true",
                 "--server.port",
