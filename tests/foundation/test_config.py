@@ -78,6 +78,9 @@ def test_production_refuses_demo_secrets(tmp_path: Path) -> None:
         "correct horse battery staple",
         *sorted(PUBLIC_COOKIE_KEYS),
     ],
+    # Named, not shown: random keys would give each pytest-xdist worker different test ids.
+    ids=["x*80", "abc*30", "16-random-bytes", "24-random-bytes", "passphrase"]
+    + [f"public-{i}" for i in range(len(PUBLIC_COOKIE_KEYS))],
 )
 def test_production_refuses_a_key_under_32_random_bytes(tmp_path: Path, key: str) -> None:
     cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
@@ -86,7 +89,9 @@ def test_production_refuses_a_key_under_32_random_bytes(tmp_path: Path, key: str
 
 
 @pytest.mark.parametrize(
-    "key", [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(48)]
+    "key",
+    [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(48)],
+    ids=["32-bytes-urlsafe", "32-bytes-hex", "48-bytes-urlsafe"],
 )
 def test_production_accepts_32_random_bytes(key: str) -> None:
     assert key_strength_bits(key) >= 256
