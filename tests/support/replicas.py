@@ -50,7 +50,7 @@ def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -
 
 @contextmanager
 def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Serve the app (serve.py, as `make run` and the README's replicas do) against `database_url` on a free loopback port."""
+    """Serve the app (serve.py, as `make run` does) against `database_url` on a free port."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix=f"employdash-app-{port}-", suffix=".log")[1])
     env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
