@@ -35,7 +35,6 @@ FIELDS: dict[str, TextLimit] = {
     "person/full_name": TextLimit(160),
     "forum/focus_title": TextLimit(200),
     "forum/focus_description": TextLimit(4_000, multiline=True),
-    "forum/member_role": TextLimit(120),
     "task/title": TextLimit(300),
     "meeting/agenda_item": TextLimit(500),
     "meeting/issues": TextLimit(20_000, multiline=True),

@@ -28,6 +28,15 @@ def _membership(s: Session, actor: Actor, membership_id: int, locality_code: int
     return row
 
 
+def forum_role(role: str | None) -> str | None:
+    """A member's role from the fixed vocabulary (shown in both languages), never free text;
+    empty means none given."""
+    role = (role or "").strip() or None
+    if role is not None and role not in FORUM_ROLES:
+        raise ValidationError({"role": "validation.invalid"})
+    return role
+
+
 def update_membership(
     db: Database,
     actor: Actor,
@@ -40,10 +49,7 @@ def update_membership(
     require_write(actor, Area.FORUM, locality_code)
     values = {k: v for k, v in values.items() if k in ("role", "team_id", "ended_on")}
     if "role" in values:
-        values["role"] = (values["role"] or "").strip()[:120] or None
-        if values["role"] is not None and values["role"] not in FORUM_ROLES:
-            # the fixed vocabulary (shown in both languages), not free text
-            raise ValidationError({"role": "validation.invalid"})
+        values["role"] = forum_role(values["role"])
     with db.transaction() as s:
         row = _membership(s, actor, membership_id, locality_code)
         if "team_id" in values:

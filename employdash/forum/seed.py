@@ -267,11 +267,12 @@ def _forum(
     s.add(forum)
     s.flush()
     _milestones(s, forum, stage, start, rng, rich)
+    # Forum roles from the fixed vocabulary; what each does for a living is the person's job title.
     steering = [
-        (people[0], 'יו"ר'),
-        (people[1], 'מנכ"ל/ית'),
-        (people[2], "רפרנט/ית"),
-        (people[4], "מנהל/ת הלשכה"),
+        (people[0], "chair"),
+        (people[1], "member"),
+        (people[2], "referent"),
+        (people[4], "member"),
     ]
     steer = _team(s, forum, "steering", "צוות היגוי", steering)
     _meeting(s, forum, steer, [p for p, _ in steering], start + timedelta(days=20), None, 0.9, rng)
@@ -279,13 +280,13 @@ def _forum(
         return
     size = len(people) if rich else rng.randint(10, min(16, len(people)))
     forum_people = people[:size]
-    roles = {people[0]: 'יו"ר הפורום', people[2]: "רכז/ת הפורום"}
+    roles = {people[0]: "chair", people[2]: "referent"}  # the fixed vocabulary, as the UI gives
     plenary = _team(
         s,
         forum,
         "forum",
         "פורום התעסוקה היישובי",
-        [(p, roles.get(p, "חבר/ת פורום")) for p in forum_people],
+        [(p, roles.get(p, "member")) for p in forum_people],
     )
     n_forum = 7 if rich else (rng.randint(5, 7) if stage == 3 else rng.randint(2, 4))
     first = max(forum.stage_since or start, start + timedelta(days=60))
@@ -322,7 +323,7 @@ def _forum(
             forum,
             "task",
             TEAM_OF_FOCUS[i % 3],
-            [(p, "מוביל/ת" if j == 0 else "חבר/ת צוות") for j, p in enumerate(crew)],
+            [(p, "team_lead" if j == 0 else "member") for j, p in enumerate(crew)],
             focus_id,
         )
         last_gap = (20, 30, 75)[i % 3]  # the third team has gone quiet

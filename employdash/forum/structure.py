@@ -17,6 +17,7 @@ from employdash import audit
 from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
+from employdash.forum.membership import forum_role
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
 from employdash.handed_ids import in_scope
 from employdash.limits import clean_text
@@ -280,7 +281,7 @@ def add_member(
     db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
 ) -> None:
     require_write(actor, Area.FORUM, locality_code)
-    role = clean_text(role, "forum/member_role")
+    role = forum_role(role)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         team = s.get(Team, team_id)

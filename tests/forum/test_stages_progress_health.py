@@ -207,13 +207,16 @@ def test_editors_add_focuses_metrics_and_members(db: Database, actors: dict[str,
         )
     view = forum_service.overview(db, manager, NETIVOT)
     team = next(t for t in view.teams if t["kind"] == "steering")
-    forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "observer")
+    forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "referent")
     rows = [
         r for r in forum_service.members(db, manager, NETIVOT) if r["person_id"] == member.person_id
     ]
-    assert [(r["team_id"], r["role"]) for r in rows] == [(team["id"], "observer")]
+    assert [(r["team_id"], r["role"]) for r in rows] == [(team["id"], "referent")]
     with pytest.raises(ValidationError):  # already in that team
-        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "x")
+        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "member")
+    with pytest.raises(ValidationError) as refused:  # a role outside the fixed vocabulary
+        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "observer")
+    assert set(refused.value.fields) == {"role"}
     for user in ("member", "mayor"):
         with pytest.raises(PermissionDenied):
             forum_service.create_focus(db, actors[user], SEDEROT, "x")

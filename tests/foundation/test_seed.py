@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from employdash.db import Database, migrate
 from employdash.models import Locality, Organisation, Person
+from employdash.models.forum import FORUM_ROLES, Membership
 from employdash.seed import seed_demo
 from employdash.seed.context import NORTH, SOUTH
 
@@ -42,3 +43,10 @@ def test_same_seed_same_data(tmp_path: Path, sqlite_db: Database) -> None:
     seed_demo(fresh, password_rounds=4)
     assert _fingerprint(fresh) == _fingerprint(sqlite_db)
     fresh.dispose()
+
+
+def test_demo_forum_roles_come_from_the_fixed_vocabulary(sqlite_db: Database) -> None:
+    """The UI offers only these roles, in both languages; the demo must not show others."""
+    with sqlite_db.transaction() as s:
+        roles = set(s.scalars(select(Membership.role).distinct()))
+    assert roles and roles <= {*FORUM_ROLES, None}
