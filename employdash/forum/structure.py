@@ -278,7 +278,7 @@ def set_milestone(
 
 
 def add_member(
-    db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str
+    db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str | None
 ) -> None:
     require_write(actor, Area.FORUM, locality_code)
     role = forum_role(role)
