@@ -14,9 +14,12 @@ from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
+from employdash.errors import StaleVersion
 from employdash.forum import focuses as focus_service
 from employdash.forum.structure import Overview
 from employdash.forum.targets import MetricProgress
+
+VALUES_SEEN = "metric_value_seen"
 
 
 def _metric_label(ctx: PageContext, m: MetricProgress) -> str:
@@ -136,6 +139,13 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     by_id = {m["id"]: m for m in metrics}
     manual = {i: m for i, m in by_id.items() if not m["indicator_code"]}
     if manual:
+        # The versions of the values this form was first drawn with, kept across the submit's
+        # rerun: reading them again then would compare a save against a value it never showed.
+        seen_key = f"{VALUES_SEEN}_{ctx.locality_code}"
+        seen = st.session_state.setdefault(
+            seen_key,
+            focus_service.value_versions(ctx.db, ctx.actor, ctx.locality_code, list(manual)),
+        )
         with (
             st.expander(ctx.tr("forum.metric.enter"), icon=":material/add_chart:"),
             st.form(form_key("metric_value")),
@@ -161,15 +171,22 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
             with right:
                 feedback.field("value", ctx.tr("forum.metric.value"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
+                month = period.replace(day=1) if isinstance(period, date) else period
                 with handled(feedback):
-                    focus_service.enter_value(
-                        ctx.db,
-                        ctx.actor,
-                        ctx.locality_code,
-                        mid,
-                        period.replace(day=1) if isinstance(period, date) else period,
-                        value,
-                    )
+                    try:
+                        focus_service.enter_value(
+                            ctx.db,
+                            ctx.actor,
+                            ctx.locality_code,
+                            mid,
+                            month,
+                            value,
+                            seen.get(mid, {}).get(month),
+                        )
+                    except StaleVersion:  # shown as a refusal; the next draw starts from now
+                        st.session_state.pop(seen_key, None)
+                        raise
+                    st.session_state.pop(seen_key, None)
                     renew("metric_value")
                     _done("common.saved")
     with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):

@@ -14,9 +14,12 @@ from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.access import Area
+from employdash.errors import StaleVersion
 from employdash.i18n import fmt_date, fmt_number
 from employdash.mentoring import certification as certsvc
 from employdash.mentoring import operations as svc
+
+STANDARDS_SEEN = "ment_std_seen"
 
 
 def _count(value: int | None, lang: str) -> str:
@@ -153,6 +156,11 @@ def standards_form(ctx: PageContext) -> None:
                 }
             ),
         )
+        # The versions this form was first drawn with, kept across the submit's rerun: reading
+        # them again then would compare a save against a change the admin never saw.
+        seen = st.session_state.setdefault(
+            STANDARDS_SEEN, certsvc.standard_versions(ctx.db, ctx.actor)
+        )
         with st.form("ment_std_form", clear_on_submit=False):
             feedback = FormFeedback()
             feedback.note()
@@ -170,7 +178,14 @@ def standards_form(ctx: PageContext) -> None:
             active = c3.checkbox(tr("ment.cert.active"), value=True, key=fresh("ment_std_active"))
             if st.form_submit_button(tr("ment.cert.std_submit")):
                 with handled(feedback):
-                    certsvc.save_standard(ctx.db, ctx.actor, code, name, active)
+                    try:
+                        certsvc.save_standard(
+                            ctx.db, ctx.actor, code, name, active, version=seen.get(code.strip())
+                        )
+                    except StaleVersion:  # shown as a refusal; the next draw starts from now
+                        st.session_state.pop(STANDARDS_SEEN, None)
+                        raise
+                    st.session_state.pop(STANDARDS_SEEN, None)
                     finish(
                         tr("ment.cert.std_saved"),
                         clear=("ment_std_code", "ment_std_name", "ment_std_active"),

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash import audit
@@ -20,7 +21,7 @@ from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
 from employdash.handed_ids import in_locality
-from employdash.models.base import Base
+from employdash.models.base import Base, utcnow
 from employdash.models.forum import MetricValue, StrategicFocus, SuccessMetric
 
 DIRECTIONS = ("up", "down")
@@ -222,9 +223,20 @@ def update_metric(
 
 
 def enter_value(
-    db: Database, actor: Actor, locality_code: int, metric_id: int, period: date, value: float
-) -> None:
-    """A manual metric's value for a period (the month it describes); entered again, replaced."""
+    db: Database,
+    actor: Actor,
+    locality_code: int,
+    metric_id: int,
+    period: date,
+    value: float,
+    version: int | None,
+) -> int:
+    """A manual metric's value for a period (the month it describes); entered again, replaced.
+
+    `version` is the version of the period's value the manager saw (None: there was none). A value
+    saved by someone else meanwhile refuses the save with theirs against yours (`StaleVersion`),
+    and so does a first value for a period entered by someone else at the same moment (the unique
+    constraint on the metric and period). Returns the new version."""
     require_write(actor, Area.FORUM, locality_code)
     if period is None or period > date.today():
         raise ValidationError({"period": "validation.out_of_range"})
@@ -241,26 +253,70 @@ def enter_value(
                 MetricValue.metric_id == metric_id, MetricValue.period == period
             )
         )
-        before = {"value": row.value} if row else None
+        theirs = row.value if row else None
+        if (row.version if row else None) != version:
+            raise StaleVersion({"value": (theirs, value)}, row.version if row else 0)
         if row is None:
-            s.add(
-                MetricValue(
-                    metric_id=metric_id, period=period, value=value, entered_by=actor.username
+            try:
+                s.execute(
+                    insert(MetricValue).values(
+                        metric_id=metric_id,
+                        period=period,
+                        value=value,
+                        entered_by=actor.username,
+                        created_at=utcnow(),
+                        version=1,
+                    )
                 )
-            )
+            except IntegrityError as exc:  # a first value entered by someone else just now
+                raise StaleVersion({"value": (None, value)}, 1) from exc
+            new_version = 1
         else:
-            row.value = value
-            row.entered_by = actor.username
+            result = s.execute(
+                update(MetricValue)
+                .where(MetricValue.id == row.id, MetricValue.version == version)
+                .values(value=value, entered_by=actor.username, version=row.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(result) != 1:  # a writer slipped in between our read and this update
+                s.rollback()
+                current = s.execute(
+                    select(MetricValue.value, MetricValue.version).where(MetricValue.id == row.id)
+                ).first()
+                raise StaleVersion(
+                    {"value": (current[0] if current else None, value)},
+                    current[1] if current else 0,
+                )
+            new_version = row.version + 1
         audit.record(
             s,
             actor,
             "update" if row else "create",
             "metric_value",
             f"{metric_id}:{period.isoformat()}",
-            before=before,
+            before={"value": theirs} if row else None,
             after={"value": value},
             locality_code=locality_code,
         )
+        return new_version
+
+
+def value_versions(
+    db: Database, actor: Actor, locality_code: int, metric_ids: list[int]
+) -> dict[int, dict[date, int]]:
+    """Per manual metric, the version of each period's value: what a form drawn now has seen."""
+    require_read(actor, Area.FORUM, locality_code)
+    out: dict[int, dict[date, int]] = {m: {} for m in metric_ids}
+    with db.transaction() as s:
+        for metric_id in metric_ids:
+            in_locality(s, actor, SuccessMetric, metric_id, locality_code)
+        for metric_id, period, version in s.execute(
+            select(MetricValue.metric_id, MetricValue.period, MetricValue.version).where(
+                MetricValue.metric_id.in_(metric_ids)
+            )
+        ):
+            out[metric_id][period] = version
+    return out
 
 
 def manual_values(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
@@ -71,8 +72,14 @@ def save_standard(
     name: str,
     active: bool = True,
     position: int | None = None,
+    *,
+    version: int | None,
 ) -> int:
-    """Add a standard or rename / retire one by its code (the list is national: admins)."""
+    """Add a standard or rename / retire one by its code (the list is national: admins).
+
+    `version` is the version of the standard with this code the admin saw (None: there was
+    none, so this adds it). A save over a version someone else has changed meanwhile, or adding
+    a code someone else has just added, is refused with what they changed (`StaleVersion`)."""
     require_write(actor, Area.CATALOGUE)
     code = code.strip()
     cleaned = clean_text(name, "name", 200)
@@ -85,23 +92,57 @@ def save_standard(
         raise ValidationError(errors)
     with db.transaction() as s:
         row = s.scalar(select(Standard).where(Standard.code == code))
-        if row is None:
+        yours = {"name": cleaned, "active": active}
+        if row is None and version is None:
             last = s.scalar(select(func.max(Standard.position))) or 0
-            row = Standard(code=code, name=cleaned, active=active, position=position or last + 1)
-            s.add(row)
-            s.flush()
-            audit.record(
-                s, actor, "create", "ment_standard", row.id, after={"code": code, "name": cleaned}
+            new = Standard(
+                code=code, name=cleaned, active=active, position=position or last + 1, version=1
             )
-            return row.id
+            s.add(new)
+            try:
+                s.flush()
+            except IntegrityError as exc:  # the same code added by someone else just now
+                raise StaleVersion({"code": (code, code)}, 1) from exc
+            audit.record(
+                s, actor, "create", "ment_standard", new.id, after={"code": code, "name": cleaned}
+            )
+            return new.id
+        if row is None:
+            raise NotFound(f"standard {code}")
         before = {"name": row.name, "active": row.active, "position": row.position}
-        row.name, row.active = cleaned, active
-        if position is not None:
-            row.position = position
-        after = {"name": row.name, "active": row.active, "position": row.position}
-        old, new = audit.changed_fields(before, after)
-        audit.record(s, actor, "update", "ment_standard", row.id, before=old, after=new)
+        if row.version != version:
+            changes = {k: (before[k], v) for k, v in yours.items() if before[k] != v}
+            raise StaleVersion(changes or {"name": (row.name, cleaned)}, row.version)
+        values = {**yours, "position": row.position if position is None else position}
+        result = s.execute(
+            update(Standard)
+            .where(Standard.id == row.id, Standard.version == version)
+            .values(**values, version=version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(result) != 1:  # a writer slipped in between our read and this update
+            s.rollback()
+            current = s.execute(
+                select(Standard.name, Standard.active, Standard.version).where(
+                    Standard.id == row.id
+                )
+            ).first()
+            theirs = {"name": current[0], "active": current[1]} if current else before
+            raise StaleVersion(
+                {k: (theirs[k], v) for k, v in yours.items()}, current[2] if current else 0
+            )
+        old, new_values = audit.changed_fields(before, values)
+        audit.record(s, actor, "update", "ment_standard", row.id, before=old, after=new_values)
         return row.id
+
+
+def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
+    """The version of every standard by its code (retired ones too): what a form drawn now saw."""
+    require_read(actor, Area.MENTORING)
+    with db.transaction() as s:
+        return {
+            code: version for code, version in s.execute(select(Standard.code, Standard.version))
+        }
 
 
 def record_assessment(

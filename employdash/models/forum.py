@@ -92,7 +92,9 @@ class SuccessMetric(Base):
 
 
 class MetricValue(Base):
-    """A value of a manual metric for one period, as the manager entered it."""
+    """A value of a manual metric for one period, as the manager entered it; entered again, it is
+    replaced over the `version` the manager saw (one row per period: a second first entry is
+    refused by the unique constraint)."""
 
     __tablename__ = "metric_value"
     __table_args__ = (UniqueConstraint("metric_id", "period", name="uq_metric_value_period"),)
@@ -105,6 +107,7 @@ class MetricValue(Base):
     value: Mapped[float] = mapped_column(Float)
     entered_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Team(Base):

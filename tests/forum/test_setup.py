@@ -141,7 +141,7 @@ def test_focuses_reorder_and_retire_and_a_manual_metric_shows_progress(
     mid = focuses.add_manual_metric(
         db, manager, SEDEROT, first, "Placements", "#", "up", 10, start, 50, date(2027, 12, 31)
     )
-    focuses.enter_value(db, manager, SEDEROT, mid, date.today().replace(day=1), 30)
+    focuses.enter_value(db, manager, SEDEROT, mid, date.today().replace(day=1), 30, None)
     row = next(m for m in targets.metric_progress(db, manager, SEDEROT) if m["id"] == mid)
     assert row["latest"] == 30 and row["progress"] == pytest.approx(0.5)
     assert row["baseline_date"] == start
@@ -159,9 +159,9 @@ def test_focuses_reorder_and_retire_and_a_manual_metric_shows_progress(
     focuses.update_focus(db, manager, SEDEROT, first, focus_row["version"], {"retired": True})
     assert first not in {f["id"] for f in forum_service.overview(db, manager, SEDEROT).focuses}
     with pytest.raises(NotFound):  # the Netivot forum may not touch a Sederot metric
-        focuses.enter_value(db, manager, NETIVOT, mid, date.today(), 1)
+        focuses.enter_value(db, manager, NETIVOT, mid, date.today(), 1, None)
     with pytest.raises(PermissionDenied):
-        focuses.enter_value(db, actors["member"], SEDEROT, mid, date.today(), 1)
+        focuses.enter_value(db, actors["member"], SEDEROT, mid, date.today(), 1, None)
 
 
 def test_leadership_approves_the_plan_and_the_briefing_shows_it(

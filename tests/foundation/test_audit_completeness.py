@@ -654,9 +654,9 @@ def _update_metric(db, actors):  # type: ignore[no-untyped-def]
 def _enter_metric_value(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
     metric = _manual_metric(db, manager)
-    focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 2.0)
+    version = focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 2.0, None)
     return (
-        lambda: focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 3.0),
+        lambda: focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 3.0, version),
         [Expect("metric_value", "update", SEDEROT, before=True)],
     )
 
@@ -924,9 +924,9 @@ def _close_program(db, actors):  # type: ignore[no-untyped-def]
 @audited("employdash.mentoring.certification.save_standard")
 def _save_standard(db, actors):  # type: ignore[no-untyped-def]
     admin = actors["admin"]
-    certification.save_standard(db, admin, "audited_std", "Safety")
+    certification.save_standard(db, admin, "audited_std", "Safety", version=None)
     return (
-        lambda: certification.save_standard(db, admin, "audited_std", "Safety first"),
+        lambda: certification.save_standard(db, admin, "audited_std", "Safety first", version=1),
         # the standards are national by design
         [Expect("ment_standard", "update", None, before=True)],
     )
@@ -935,7 +935,9 @@ def _save_standard(db, actors):  # type: ignore[no-untyped-def]
 @audited("employdash.mentoring.certification.record_assessment")
 def _record_assessment(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
-    standard = certification.save_standard(db, actors["admin"], "assessed_std", "Hygiene")
+    standard = certification.save_standard(
+        db, actors["admin"], "assessed_std", "Hygiene", version=None
+    )
     program = _program(db, manager, "Certification program")
     trainee = _participant(db, manager, program, "trainee")
     certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))

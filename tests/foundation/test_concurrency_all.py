@@ -42,6 +42,7 @@ from employdash.models.forum import (
     Decision,
     Forum,
     Meeting,
+    MetricValue,
     MilestoneNote,
     StrategicFocus,
     SuccessMetric,
@@ -49,7 +50,15 @@ from employdash.models.forum import (
     Team,
 )
 from employdash.models.forum import Membership as MembershipRow
-from employdash.models.mentoring import Assessment, Match, Participant, Program, StageEvent, Target
+from employdash.models.mentoring import (
+    Assessment,
+    Match,
+    Participant,
+    Program,
+    StageEvent,
+    Standard,
+    Target,
+)
 from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import StakeholderInput
@@ -283,6 +292,53 @@ def _metric_update(db, actors):  # type: ignore[no-untyped-def]
         lambda db, a, n: focuses.update_metric(db, a, SEDEROT, mid, 1, {"target": 10.0 + n}),
         check,
         ("success_metric", "update"),
+    )
+
+
+def _manual_metric(db: Database, manager: Actor, name: str) -> int:
+    fid = forum.create_focus(db, manager, SEDEROT, f"{name} focus")
+    return focuses.add_manual_metric(
+        db, manager, SEDEROT, fid, name, "", "up", 1.0, date(2026, 1, 1), 5.0, date(2027, 1, 1)
+    )
+
+
+def _metric_value(db: Database, mid: int) -> tuple[float, int]:
+    with db.transaction() as s:
+        rows = s.execute(
+            select(MetricValue.value, MetricValue.version).where(MetricValue.metric_id == mid)
+        ).all()
+    assert len(rows) == 1, rows  # one value per period, however many raced
+    return rows[0][0], rows[0][1]
+
+
+@case("employdash.forum.focuses.enter_value")
+def _metric_value_replace(db, actors):  # type: ignore[no-untyped-def]
+    mid = _manual_metric(db, actors["manager"], "Replaced value")
+    month = date(2026, 3, 1)
+    version = focuses.enter_value(db, actors["manager"], SEDEROT, mid, month, 1.0, None)
+
+    def check(db: Database, n: int) -> None:
+        assert _metric_value(db, mid) == (10.0 + n, version + 1)
+
+    return Race(
+        lambda db, a, n: focuses.enter_value(db, a, SEDEROT, mid, month, 10.0 + n, version),
+        check,
+        ("metric_value", "update"),
+    )
+
+
+@case("employdash.forum.focuses.enter_value (first value of a period)")
+def _metric_value_first(db, actors):  # type: ignore[no-untyped-def]
+    mid = _manual_metric(db, actors["manager"], "First value")
+    month = date(2026, 4, 1)
+
+    def check(db: Database, n: int) -> None:
+        assert _metric_value(db, mid) == (20.0 + n, 1)
+
+    return Race(
+        lambda db, a, n: focuses.enter_value(db, a, SEDEROT, mid, month, 20.0 + n, None),
+        check,
+        ("metric_value", "create"),
     )
 
 
@@ -642,10 +698,47 @@ def _target(db, actors):  # type: ignore[no-untyped-def]
     )
 
 
+@case("employdash.mentoring.certification.save_standard")
+def _standard_rename(db, actors):  # type: ignore[no-untyped-def]
+    sid = certification.save_standard(db, actors["admin"], "renamed_std", "Safety", version=None)
+
+    def check(db: Database, n: int) -> None:
+        row = _get(db, Standard, sid)
+        assert (row.name, row.version) == (f"Standard {n}", 2)
+
+    return Race(
+        lambda db, a, n: certification.save_standard(
+            db, a, "renamed_std", f"Standard {n}", version=1
+        ),
+        check,
+        ("ment_standard", "update"),
+        username="admin",
+    )
+
+
+@case("employdash.mentoring.certification.save_standard (a new code)")
+def _standard_add(db, actors):  # type: ignore[no-untyped-def]
+    def check(db: Database, n: int) -> None:
+        with db.transaction() as s:
+            rows = s.execute(
+                select(Standard.name, Standard.version).where(Standard.code == "added_std")
+            ).all()
+        assert [tuple(r) for r in rows] == [(f"Added {n}", 1)]
+
+    return Race(
+        lambda db, a, n: certification.save_standard(
+            db, a, "added_std", f"Added {n}", version=None
+        ),
+        check,
+        ("ment_standard", "create"),
+        username="admin",
+    )
+
+
 @case("employdash.mentoring.certification.record_assessment")
 def _assessment(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
-    standard = certification.save_standard(db, actors["admin"], "raced_std", "Safety")
+    standard = certification.save_standard(db, actors["admin"], "raced_std", "Safety", version=None)
     trainee = _participant(db, manager, _program(db, manager), "trainee")
     aid = certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))
 
