@@ -8,7 +8,7 @@ outside the scope gets the same `NotFound` as a missing one, so probing reveals 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -18,7 +18,15 @@ from employdash.access import Actor
 from employdash.errors import NotFound
 from employdash.models import Organisation, Person
 from employdash.models.base import Base
-from employdash.models.forum import Forum, Meeting, StrategicFocus, SuccessMetric, Task, Team
+from employdash.models.forum import (
+    Forum,
+    Meeting,
+    Membership,
+    StrategicFocus,
+    SuccessMetric,
+    Task,
+    Team,
+)
 from employdash.models.mentoring import (
     Cohort,
     Match,
@@ -123,3 +131,41 @@ def in_locality(s: Session, actor: Actor, model: type[T], record_id: int, locali
         if not (locality is None and model in SHARED_WHEN_NATIONAL) and locality != locality_code:
             raise NotFound(f"{model.__name__} {record_id}")
     return row
+
+
+def forum_people(s: Session, person_ids: Iterable[int], locality_code: int) -> set[int]:
+    """Of `person_ids`, those who belong to the locality a forum write is for: the locality's own
+    people, and anyone who already sits (or sat) in a team of its forum.
+
+    The one rule for a person handed to a forum write (a member, a team lead, a task owner, a
+    meeting's attendance and task owners, a decision's task owner): the person belongs to the
+    locality the write is for. A person of the actor's other locality is refused like a missing
+    one; a forum's existing member from elsewhere stays usable in that forum (the forum's people
+    lists offer them), but no forum write can seat a person of another locality in the first
+    place."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return set()
+    members = (
+        select(Membership.person_id)
+        .join(Team, Team.id == Membership.team_id)
+        .join(Forum, Forum.id == Team.forum_id)
+        .where(Forum.locality_code == locality_code)
+    )
+    return set(
+        s.scalars(
+            select(Person.id).where(
+                Person.id.in_(wanted),
+                (Person.locality_code == locality_code) | Person.id.in_(members),
+            )
+        )
+    )
+
+
+def forum_person(s: Session, actor: Actor, person_id: int, locality_code: int) -> Person:
+    """The person handed to a forum write for `locality_code` (see `forum_people`); `NotFound`,
+    as for a missing one, otherwise. The actor's right to write for the locality is checked by
+    the write itself."""
+    if person_id not in forum_people(s, [person_id], locality_code):
+        raise NotFound(f"Person {person_id}")
+    return s.get_one(Person, person_id)

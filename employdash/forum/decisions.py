@@ -19,8 +19,7 @@ from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.forum.structure import forum_row
 from employdash.forum.tasks import new_task_row
-from employdash.handed_ids import in_locality
-from employdash.models import Person
+from employdash.handed_ids import forum_person, in_locality
 from employdash.models.forum import Decision, Meeting, Task
 
 
@@ -144,7 +143,7 @@ def decision_to_task(
         meeting = s.get_one(Meeting, decision.meeting_id)
         values = {"title": decision.text[:300], **{k: v for k, v in task.items() if v}}
         if values.get("owner_person_id") is not None:
-            in_locality(s, actor, Person, values["owner_person_id"], locality_code)
+            forum_person(s, actor, values["owner_person_id"], locality_code)
         row = Task(**new_task_row(meeting.forum_id, values, meeting.id))
         s.add(row)
         s.flush()

@@ -22,9 +22,8 @@ from employdash.db import Database, rowcount
 from employdash.errors import NotFound, StaleVersion, ValidationError
 from employdash.forum.meetings import MeetingInput, SaveMeeting
 from employdash.forum.tasks import new_task_row
-from employdash.handed_ids import in_locality, in_scope, locality_of
+from employdash.handed_ids import forum_person, in_locality, in_scope, locality_of
 from employdash.limits import clean_text
-from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
     TASK_CANCELLED,
@@ -87,7 +86,7 @@ def _correct_tasks(
         if not title:
             raise ValidationError({"tasks": "validation.required"})
         if edit.owner_person_id is not None:
-            in_locality(s, actor, Person, edit.owner_person_id, locality_code)
+            forum_person(s, actor, edit.owner_person_id, locality_code)
         before = {f: getattr(task, f) for f in TASK_FIELDS}
         after = {
             **before,

@@ -21,6 +21,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.structure import require_forum
 from employdash.forum.tasks import new_task_row
+from employdash.handed_ids import forum_people
 from employdash.limits import MAX_MEETING_ITEMS, check_count, clean_text
 from employdash.models import Organisation, Person
 from employdash.models.base import utcnow
@@ -33,7 +34,6 @@ from employdash.models.forum import (
     MeetingAttachment,
     MeetingDraft,
     MeetingGuest,
-    Membership,
     Task,
     Team,
 )
@@ -110,17 +110,10 @@ class SaveMeeting:
             errors["number"] = "validation.out_of_range"
         if len(set(d.next_dates)) > MAX_NEXT_DATES:
             errors["next_dates"] = "validation.out_of_range"
-        people = set(d.attendance) | {t.get("owner_person_id") for t in d.tasks} - {None}
+        owners = {t.get("owner_person_id") for t in d.tasks}
+        people = set(d.attendance) | {o for o in owners if isinstance(o, int)}
         # A person of another locality is refused like an unknown one (handed IDs are checked).
-        members = select(Membership.person_id).join(Team).where(Team.forum_id == forum.id)
-        known = set(
-            s.scalars(
-                select(Person.id).where(
-                    Person.id.in_(sorted(people)),
-                    (Person.locality_code == d.locality_code) | Person.id.in_(members),
-                )
-            )
-        )
+        known = forum_people(s, people, d.locality_code)
         if set(d.attendance) - known:
             errors["attendance"] = "validation.invalid"
         for i, task in enumerate(d.tasks):

@@ -19,8 +19,7 @@ from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
 from employdash.forum.structure import forum_row, require_forum
-from employdash.handed_ids import in_locality
-from employdash.models import Person
+from employdash.handed_ids import forum_person, in_locality
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
 
 
@@ -127,7 +126,7 @@ def list_teams(
 
 def _refs(s: Session, actor: Actor, locality_code: int, values: dict[str, Any]) -> None:
     if values.get("lead_person_id") is not None:
-        in_locality(s, actor, Person, values["lead_person_id"], locality_code)
+        forum_person(s, actor, values["lead_person_id"], locality_code)
     if values.get("focus_id") is not None:
         in_locality(s, actor, StrategicFocus, values["focus_id"], locality_code)
 

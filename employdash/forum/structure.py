@@ -19,7 +19,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.membership import forum_role
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
-from employdash.handed_ids import in_scope
+from employdash.handed_ids import forum_person
 from employdash.limits import clean_text
 from employdash.models import Organisation, Person
 from employdash.models.forum import (
@@ -287,7 +287,7 @@ def add_member(
         team = s.get(Team, team_id)
         if team is None or team.forum_id != forum.id:
             raise NotFound(f"team {team_id}")
-        in_scope(s, actor, Person, person_id)  # a person may sit in two forums of the scope
+        forum_person(s, actor, person_id, locality_code)
         exists = s.scalar(
             select(Membership).where(
                 Membership.team_id == team_id, Membership.person_id == person_id

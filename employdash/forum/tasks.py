@@ -20,7 +20,7 @@ from employdash.access import Actor, Area, require_locality, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import require_forum
-from employdash.handed_ids import in_locality, in_scope
+from employdash.handed_ids import forum_person, in_locality, in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
 from employdash.models.base import utcnow
@@ -270,7 +270,7 @@ def update_task(
         if values.get("status") == "blocked" and before["status"] != "blocked" and not note:
             raise ValidationError({"note": "task.blocked_reason"})
         if values.get("owner_person_id") is not None:
-            in_scope(s, actor, Person, values["owner_person_id"])
+            forum_person(s, actor, values["owner_person_id"], locality_code)
         for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
             if values.get(key) is not None and (
                 s.scalar(select(model.forum_id).where(model.id == values[key])) != task.forum_id
@@ -335,11 +335,10 @@ def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str
     require_write(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
-        # Handed IDs outside the scope are refused as if missing: the owner may be anyone in the
-        # actor's scope (as in update_task: a person may sit in two forums), a team or focus
-        # only of this forum.
+        # Handed IDs outside the locality are refused as if missing: the owner a person of the
+        # locality (or already sitting in its forum), a team or focus only of this forum.
         if values.get("owner_person_id") is not None:
-            in_scope(s, actor, Person, values["owner_person_id"])
+            forum_person(s, actor, values["owner_person_id"], locality_code)
         for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
             if values.get(key) is not None:
                 in_locality(s, actor, model, values[key], locality_code)

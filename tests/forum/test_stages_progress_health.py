@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from employdash.access import Actor
 from employdash.db import Database
-from employdash.errors import PermissionDenied, ValidationError
+from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.forum import briefing as forum_briefing
 from employdash.forum import structure as forum_service
 from employdash.forum import targets as forum_targets
@@ -17,8 +17,8 @@ from employdash.forum import tasks
 from employdash.forum.health import HealthFacts, evaluate
 from employdash.forum.stages import STAGES, stage_from
 from employdash.forum.targets import progress
-from employdash.models import AuditEntry
-from employdash.models.forum import Meeting, MilestoneCheck
+from employdash.models import AuditEntry, Person
+from employdash.models.forum import Meeting, Membership, MilestoneCheck
 from employdash.models.indicators import IndicatorValue
 from tests.forum.helpers import SEDEROT
 
@@ -207,15 +207,25 @@ def test_editors_add_focuses_metrics_and_members(db: Database, actors: dict[str,
         )
     view = forum_service.overview(db, manager, NETIVOT)
     team = next(t for t in view.teams if t["kind"] == "steering")
-    forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "referent")
-    rows = [
-        r for r in forum_service.members(db, manager, NETIVOT) if r["person_id"] == member.person_id
+    with pytest.raises(NotFound):  # the member is a Sederot person: not Netivot's to seat
+        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "referent")
+    with db.transaction() as s:
+        seated = select(Membership.person_id).where(Membership.team_id == team["id"])
+        person = s.scalar(
+            select(Person.id)
+            .where(Person.locality_code == NETIVOT, Person.id.not_in(seated))
+            .order_by(Person.id)
+        )
+    assert person is not None
+    forum_service.add_member(db, manager, NETIVOT, team["id"], person, "referent")
+    rows = [r for r in forum_service.members(db, manager, NETIVOT) if r["person_id"] == person]
+    assert [(r["team_id"], r["role"]) for r in rows if r["team_id"] == team["id"]] == [
+        (team["id"], "referent")
     ]
-    assert [(r["team_id"], r["role"]) for r in rows] == [(team["id"], "referent")]
     with pytest.raises(ValidationError):  # already in that team
-        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "member")
+        forum_service.add_member(db, manager, NETIVOT, team["id"], person, "member")
     with pytest.raises(ValidationError) as refused:  # a role outside the fixed vocabulary
-        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "observer")
+        forum_service.add_member(db, manager, NETIVOT, team["id"], person, "observer")
     assert set(refused.value.fields) == {"role"}
     for user in ("member", "mayor"):
         with pytest.raises(PermissionDenied):

@@ -294,3 +294,111 @@ def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one
         if errors[0] is None or errors[0] is not errors[1] or written:
             wrong.append(f"{name}: foreign {errors[0]}, missing {errors[1]}, {written} written")
     assert not wrong, "\n".join(wrong)
+
+
+# Writes for the manager's other locality (the program's): a person of Sederot is the "other".
+WRITES_FOR_OTHER_OWN = {"create_program coordinator"}
+
+
+def _person_of(db: Database, locality: int, name: str) -> int:
+    with db.transaction() as s:
+        person = Person(full_name=name, locality_code=locality)
+        s.add(person)
+        s.flush()
+        return person.id
+
+
+def test_every_write_refuses_a_person_of_the_actors_other_locality(db: Database, actors) -> None:
+    """Issue 12, item 2, one rule for every write handed a person: the person belongs to the
+    locality the write is for. A person of the manager's *other* locality (one they may see and
+    write for) is refused like a missing one, and nothing is written."""
+    from sqlalchemy import func
+
+    from employdash.models import AuditEntry
+
+    of_other = _person_of(db, OTHER_OWN, "Person of the other own locality")
+    of_sederot = _person_of(db, SEDEROT, "Person of Sederot")
+    wrong = []
+    writes = _handed_writes(db, actors)
+    person_writes = {n: w for n, (kind, w) in writes.items() if kind == "person"}
+    assert {
+        "add_member person",
+        "create_task owner",
+        "update_task owner",
+        "meeting attendance",
+        "meeting task owner",
+        "decision_to_task owner",
+        "create_team lead",
+    } <= set(person_writes)
+    for name, write in person_writes.items():
+        handed = of_sederot if name in WRITES_FOR_OTHER_OWN else of_other
+        with db.transaction() as s:
+            mark = s.scalar(select(func.max(AuditEntry.id)))
+        errors = []
+        for person in (handed, 10**9):
+            try:
+                write(person)
+                errors.append(None)
+            except Exception as exc:
+                errors.append(type(exc))
+        with db.transaction() as s:
+            written = s.scalar(select(func.count()).where(AuditEntry.id > mark))
+        if errors[0] is None or errors[0] is not errors[1] or written:
+            wrong.append(f"{name}: other own {errors[0]}, missing {errors[1]}, {written} written")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(db: Database, actors) -> None:
+    """The other side of the same rule: the locality's own people, and a member of its forum
+    who comes from elsewhere (the forum's people lists offer them), are accepted by every forum
+    write handed a person."""
+    from employdash.handed_ids import forum_people
+    from employdash.models.forum import Forum, Membership
+
+    own = _person_of(db, SEDEROT, "Sederot person")
+    guest = _person_of(db, OTHER_OWN, "Sits in the Sederot forum")
+    outsider = _person_of(db, OTHER_OWN, "Sits in no Sederot team")
+    with db.transaction() as s:
+        team = s.scalar(
+            select(Team.id)
+            .join(Forum, Forum.id == Team.forum_id)
+            .where(Forum.locality_code == SEDEROT, Team.kind == "forum")
+        )
+        assert team is not None
+        s.add(Membership(team_id=team, person_id=guest, role="member"))
+    with db.transaction() as s:
+        assert forum_people(s, [own, guest, outsider, 10**9], SEDEROT) == {own, guest}
+        assert forum_people(s, [own, guest, outsider], OTHER_OWN) == {guest, outsider}
+    from datetime import date
+
+    from employdash.forum import decisions, meetings, setup, tasks
+    from employdash.forum import structure as forum
+
+    manager = actors["manager"]
+    other_team = setup.create_team(db, manager, SEDEROT, "task", "Second team")
+    for n, person in enumerate((own, guest)):
+        if person == own:
+            forum.add_member(db, manager, SEDEROT, team, person, "member")
+        forum.add_member(db, manager, SEDEROT, other_team, person, "member")
+        setup.create_team(db, manager, SEDEROT, "task", f"Led {n}", lead_person_id=person)
+        task = tasks.create_task(db, manager, SEDEROT, {"title": "T", "owner_person_id": person})
+        tasks.update_task(db, manager, task, 1, {"owner_person_id": None})
+        tasks.update_task(db, manager, task, 2, {"owner_person_id": person})
+        meeting = meetings.save_meeting(
+            db,
+            manager,
+            meetings.MeetingInput(
+                locality_code=SEDEROT,
+                team_id=team,
+                held_on=date(2026, 11, 1 + n),
+                attendance={person: True},
+                tasks=[{"title": "X", "owner_person_id": person, "due_date": None}],
+                decisions=["D"],
+            ),
+        )
+        decision = next(
+            d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == meeting
+        )
+        decisions.decision_to_task(
+            db, manager, SEDEROT, decision.id, decision.version, {"owner_person_id": person}
+        )
