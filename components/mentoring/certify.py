@@ -20,6 +20,7 @@ from employdash.mentoring import certification as certsvc
 from employdash.mentoring import operations as svc
 
 STANDARDS_SEEN = "ment_std_seen"
+RESULTS_SEEN = "ment_cert_seen"
 
 
 def _count(value: int | None, lang: str) -> str:
@@ -98,7 +99,10 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
-    versions = {r.standard_id: r.version for r in results}
+    # The result versions this form was first drawn with, kept across the submit's rerun:
+    # reading them again then would compare a save against a result the user never saw.
+    seen_key = f"{RESULTS_SEEN}_{who}"
+    versions = st.session_state.setdefault(seen_key, {r.standard_id: r.version for r in results})
     with st.form("ment_cert_form", clear_on_submit=False):
         feedback = FormFeedback()
         feedback.note()
@@ -126,16 +130,21 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         feedback.field("gap_note", tr("ment.cert.gap_note"))
         if st.form_submit_button(tr("ment.cert.submit")):
             with handled(feedback):
-                certsvc.record_assessment(
-                    ctx.db,
-                    ctx.actor,
-                    who,
-                    standard,
-                    bool(passed),
-                    on,
-                    note,
-                    version=versions.get(standard),
-                )
+                try:
+                    certsvc.record_assessment(
+                        ctx.db,
+                        ctx.actor,
+                        who,
+                        standard,
+                        bool(passed),
+                        on,
+                        note,
+                        version=versions.get(standard),
+                    )
+                except StaleVersion:  # shown as a refusal; the next draw starts from now
+                    st.session_state.pop(seen_key, None)
+                    raise
+                st.session_state.pop(seen_key, None)
                 finish(tr("ment.cert.saved"), clear=("ment_cert_note",))
 
 

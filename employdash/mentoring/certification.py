@@ -155,9 +155,15 @@ def record_assessment(
     gap_note: str | None = None,
     version: int | None = None,
 ) -> int:
-    """A trainee's result on one standard; a second result on it replaces the first
-    (version-checked against the one the user saw)."""
+    """A trainee's result on one standard; a second result on it replaces the first.
+
+    `version` is the version of the result the user saw (None: there was none). A result saved
+    by someone else meanwhile, or a first result on the standard entered by someone else at the
+    same moment (one result per trainee and standard), refuses the save (`StaleVersion`). A
+    result dated after today is refused."""
     require_write(actor, Area.MENTORING)
+    if assessed_on is None or assessed_on > date.today():
+        raise ValidationError({"date": "validation.out_of_range"})
     with db.transaction() as s:
         trainee = in_scope(s, actor, Participant, participant_id)
         program = in_scope(s, actor, Program, trainee.program_id)
@@ -177,10 +183,15 @@ def record_assessment(
                 Assessment.participant_id == trainee.id, Assessment.standard_id == standard.id
             )
         )
+        if row is None and version is not None:  # the result the user saw is gone
+            raise StaleVersion({"passed": (None, values["passed"])}, 0)
         if row is None:
             row = Assessment(participant_id=trainee.id, standard_id=standard.id, **values)
             s.add(row)
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError as exc:  # a first result entered by someone else just now
+                raise StaleVersion({"passed": (None, values["passed"])}, 1) from exc
             audit.record(
                 s,
                 actor,
@@ -192,17 +203,17 @@ def record_assessment(
             )
             return row.id
         before = {k: getattr(row, k) for k in values}
-        seen = row.version if version is None else version
+        changes = {k: (before[k], values[k]) for k in values if before[k] != values[k]}
+        if version is None:  # a result was entered since the user looked
+            raise StaleVersion(changes, row.version)
         result = s.execute(
             update(Assessment)
-            .where(Assessment.id == row.id, Assessment.version == seen)
-            .values(**values, version=seen + 1)
+            .where(Assessment.id == row.id, Assessment.version == version)
+            .values(**values, version=version + 1)
             .execution_options(synchronize_session=False)
         )
         if rowcount(result) != 1:
-            raise StaleVersion(
-                {k: (before[k], values[k]) for k in values if before[k] != values[k]}, row.version
-            )
+            raise StaleVersion(changes, row.version)
         old, new = audit.changed_fields(before, values)
         audit.record(
             s,

@@ -943,7 +943,7 @@ def _record_assessment(db, actors):  # type: ignore[no-untyped-def]
     certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))
     return (
         lambda: certification.record_assessment(
-            db, manager, trainee, standard, True, date(2025, 5, 1)
+            db, manager, trainee, standard, True, date(2025, 5, 1), version=1
         ),
         [Expect("ment_assessment", "update", NETIVOT, before=True)],
     )

@@ -755,6 +755,32 @@ def _assessment(db, actors):  # type: ignore[no-untyped-def]
     )
 
 
+@case("employdash.mentoring.certification.record_assessment (first result)")
+def _assessment_first(db, actors):  # type: ignore[no-untyped-def]
+    manager = actors["manager"]
+    standard = certification.save_standard(
+        db, actors["admin"], "first_result_std", "Safety", version=None
+    )
+    trainee = _participant(db, manager, _program(db, manager), "trainee")
+
+    def check(db: Database, n: int) -> None:
+        with db.transaction() as s:
+            rows = s.execute(
+                select(Assessment.gap_note, Assessment.version).where(
+                    Assessment.participant_id == trainee
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [(f"gap {n}", 1)]  # one result, never replaced
+
+    return Race(
+        lambda db, a, n: certification.record_assessment(
+            db, a, trainee, standard, False, date(2025, 5, 1), f"gap {n}"
+        ),
+        check,
+        ("ment_assessment", "create"),
+    )
+
+
 # --- the tests ---------------------------------------------------------------------------------
 
 

@@ -67,3 +67,81 @@ def test_adding_a_code_someone_else_just_added_is_refused(
     assert refused.value.changes == {"name": ("Theirs", "Mine")}
     assert _row(db, "twice_std") == ("Theirs", True, 1)
     assert [a[0] for a in _audits(db, sid)] == ["create"]
+
+
+def _trainee(db: Database, actors: dict[str, Actor]) -> tuple[int, int]:
+    from datetime import date
+
+    from employdash.mentoring import operations
+
+    manager = actors["manager"]
+    program = operations.create_program(
+        db,
+        manager,
+        name="Locked results",
+        locality_code=246,
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    trainee = operations.add_participant(
+        db,
+        manager,
+        program_id=program,
+        role="trainee",
+        population="haredi",
+        age_band=None,
+        entered_on=date(2025, 1, 1),
+    )
+    standard = certification.save_standard(
+        db, actors["admin"], "result_std", "Safety", version=None
+    )
+    return trainee, standard
+
+
+def _results(db: Database, trainee: int) -> list[tuple[bool, str | None, int]]:
+    from employdash.models.mentoring import Assessment
+
+    with db.transaction() as s:
+        return [
+            (r.passed, r.gap_note, r.version)
+            for r in s.scalars(select(Assessment).where(Assessment.participant_id == trainee))
+        ]
+
+
+def test_a_result_entered_meanwhile_is_not_silently_replaced(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """A save naming no version (the user saw no result) over a result someone else entered is
+    refused, as is one over a newer version; nothing is written either time."""
+    from datetime import date
+
+    manager = actors["manager"]
+    trainee, standard = _trainee(db, actors)
+    certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1), "gap")
+    with pytest.raises(StaleVersion) as refused:
+        certification.record_assessment(db, manager, trainee, standard, True, date(2025, 4, 2))
+    assert refused.value.changes["passed"] == (False, True)
+    certification.record_assessment(
+        db, manager, trainee, standard, False, date(2025, 4, 3), "retake", version=1
+    )
+    with pytest.raises(StaleVersion):
+        certification.record_assessment(
+            db, manager, trainee, standard, True, date(2025, 4, 4), version=1
+        )
+    assert _results(db, trainee) == [(False, "retake", 2)]
+
+
+def test_a_result_dated_after_today_is_refused_at_the_date(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    from datetime import date, timedelta
+
+    from employdash.errors import ValidationError
+
+    trainee, standard = _trainee(db, actors)
+    with pytest.raises(ValidationError) as refused:
+        certification.record_assessment(
+            db, actors["manager"], trainee, standard, True, date.today() + timedelta(days=1)
+        )
+    assert refused.value.fields == {"date": "validation.out_of_range"}
+    assert _results(db, trainee) == []
