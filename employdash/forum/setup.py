@@ -124,8 +124,11 @@ def list_teams(
         ]
 
 
-def _refs(s: Session, actor: Actor, locality_code: int, values: dict[str, Any]) -> None:
-    if values.get("lead_person_id") is not None:
+def _refs(
+    s: Session, actor: Actor, locality_code: int, values: dict[str, Any], lead: int | None = None
+) -> None:
+    """The handed lead and focus belong to the locality (a lead kept as it was is not re-judged)."""
+    if values.get("lead_person_id") not in (None, lead):
         forum_person(s, actor, values["lead_person_id"], locality_code)
     if values.get("focus_id") is not None:
         in_locality(s, actor, StrategicFocus, values["focus_id"], locality_code)
@@ -176,7 +179,7 @@ def update_team(
         values["name"] = _name(values["name"])
     with db.transaction() as s:
         team = in_locality(s, actor, Team, team_id, locality_code)
-        _refs(s, actor, locality_code, values)
+        _refs(s, actor, locality_code, values, team.lead_person_id)
         before = {k: getattr(team, k) for k in values}
         result = s.execute(
             update(Team)

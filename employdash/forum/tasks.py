@@ -269,8 +269,9 @@ def update_task(
             raise ValidationError({"status": "task.cancelled_locked"})
         if values.get("status") == "blocked" and before["status"] != "blocked" and not note:
             raise ValidationError({"note": "task.blocked_reason"})
-        if values.get("owner_person_id") is not None:
-            forum_person(s, actor, values["owner_person_id"], locality_code)
+        owner = values.get("owner_person_id")
+        if owner is not None and owner != task.owner_person_id:  # an owner kept is not re-judged
+            forum_person(s, actor, owner, locality_code)
         for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
             if values.get(key) is not None and (
                 s.scalar(select(model.forum_id).where(model.id == values[key])) != task.forum_id

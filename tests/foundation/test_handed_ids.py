@@ -402,3 +402,27 @@ def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(db: Databa
         decisions.decision_to_task(
             db, manager, SEDEROT, decision.id, decision.version, {"owner_person_id": person}
         )
+
+
+def test_an_owner_or_lead_kept_from_before_the_rule_does_not_block_an_edit(db, actors) -> None:
+    """A task owner or team lead of another locality stored before the rule (older data) is
+    not re-judged when the record is edited with it unchanged; choosing one anew is refused."""
+    from sqlalchemy import update
+
+    from employdash.forum import setup, tasks
+    from employdash.models.forum import Task
+
+    manager = actors["manager"]
+    legacy = _person_of(db, OTHER_OWN, "Owner from before the rule")
+    another = _person_of(db, OTHER_OWN, "Another of the other locality")
+    task = tasks.create_task(db, manager, SEDEROT, {"title": "Old task"})
+    team = setup.create_team(db, manager, SEDEROT, "task", "Old team")
+    with db.transaction() as s:
+        s.execute(update(Task).where(Task.id == task).values(owner_person_id=legacy))
+        s.execute(update(Team).where(Team.id == team).values(lead_person_id=legacy))
+    tasks.update_task(db, manager, task, 1, {"title": "Renamed", "owner_person_id": legacy})
+    setup.update_team(db, manager, SEDEROT, team, 1, {"name": "Renamed", "lead_person_id": legacy})
+    with pytest.raises(NotFound):
+        tasks.update_task(db, manager, task, 2, {"owner_person_id": another})
+    with pytest.raises(NotFound):
+        setup.update_team(db, manager, SEDEROT, team, 2, {"lead_person_id": another})
