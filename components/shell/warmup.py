@@ -10,16 +10,17 @@ benchmarks/results/foundation.md).
 
 Now a daemon thread imports them once the login form has been sent: the landing pages' modules
 first, then every other page's, then the rest of the UI. Before each module it waits while any
-script run is under way, so a submit (or any other session's run) never shares the interpreter
-with this work; whatever a run needs and this thread did not reach yet, the run imports itself,
-as without a warm-up. After each module the imported heap is frozen out of the garbage
-collector's full passes (components.common.cache.settle_heap), so the collections that imports
-trigger stay short.
+script run is under way, so a submit (or any other session's run) shares the interpreter with at
+most the one module being imported; whatever a run needs and this thread did not reach yet, the
+run imports itself, as without a warm-up. The garbage collector is off while a module is imported
+(imports allocate what stays alive; collections only walked it again) and the imported heap is
+frozen after each (components.common.cache.settle_heap), so later collections stay short.
 """
 
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import logging
 import pkgutil
@@ -107,7 +108,13 @@ def warm(names: list[str], poll: float = POLL_SECONDS) -> None:
     for name in names:
         while busy():
             time.sleep(poll)
-        _import(name)
+        collecting = gc.isenabled()
+        gc.disable()  # imports allocate only what stays: collections would walk it for nothing
+        try:
+            _import(name)
+        finally:
+            if collecting:
+                gc.enable()
         settle_heap()
     done.set()
 
