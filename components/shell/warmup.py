@@ -101,11 +101,12 @@ def _import(name: str) -> None:
         _LOG.warning("warm-up could not import %s", name, exc_info=exc)
 
 
-def warm(names: list[str], poll: float = POLL_SECONDS) -> None:
-    """Import `names` one by one, each only while no script run is under way."""
+def warm(names: list[str] | None = None, poll: float = POLL_SECONDS) -> None:
+    """Import `names` (by default the `plan`) one by one, each only while no script run is under
+    way."""
     from components.common.cache import settle_heap
 
-    for name in names:
+    for name in plan() if names is None else names:
         while busy():
             time.sleep(poll)
         collecting = gc.isenabled()
@@ -126,4 +127,4 @@ def start() -> None:
         if _started or not _enabled:
             return
         _started = True
-    threading.Thread(target=warm, args=(plan(),), name="employdash-warmup", daemon=True).start()
+    threading.Thread(target=warm, name="employdash-warmup", daemon=True).start()
