@@ -7,9 +7,9 @@ from contextlib import AbstractContextManager, nullcontext
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components.common.cache import preload_pages, settle_heap
+from components.common.cache import settle_heap
 from components.common.text import plain
-from components.shell import auth, navigation, style
+from components.shell import auth, navigation, style, warmup
 from components.shell import frame as shell
 from components.shell.context import PageContext, lang, set_current, tr
 from components.shell.feedback import show_error
@@ -94,7 +94,7 @@ def main() -> None:
         with st.columns([1, 2, 1])[1]:
             navigation.statement_link(lang(), statement, st.container())
         current.run()
-        preload_pages()  # the form is drawn: the pages' imports are paid now, not at the login
+        warmup.start()  # the form is drawn: the pages' imports are paid while the user types
         st.stop()
 
     shell.adopt_user_language(actor)
@@ -142,7 +142,7 @@ def _as_main_script() -> AbstractContextManager[None]:
 def guarded_main() -> None:
     """The last line of defence: a database outage anywhere is a message, never a trace."""
     try:
-        with _as_main_script():
+        with warmup.script_run(), _as_main_script():
             main()
     except Exception as exc:  # Streamlit's rerun and stop are BaseException: they pass through
         unavailable = outage(exc)

@@ -4,6 +4,10 @@ The bug: the project has a `pages/` folder, so a fresh server ran app.py's first
 Streamlit's old multipage shim, under another script hash. The login form's widget ids include
 that hash, so the form the first visitor filled in had ids the next run no longer drew: the submit
 reached the server with an empty username and password, and only a second submit logged in.
+
+And the form's run ends with the form: it used to import every page's modules after drawing it,
+in the script thread, running on for seconds; a submit in that time ran the login beside those
+imports (components/shell/warmup.py now does them in the background, stepping aside for runs).
 """
 
 from __future__ import annotations
@@ -19,9 +23,15 @@ NAV = ".st-key-nav"
 FORM = '[data-testid="stForm"]'
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+FORM_RUN_ENDS_WITHIN_MS = 3_000  # the pages' imports took 3-10 s of it on this machine
+
+
 def _submit_once(page: Page, base: str, username: str) -> None:
     page.goto(base + "/")
-    wait_idle(page, timeout=60_000)
+    page.wait_for_selector(f'{FORM} input[type="password"]', timeout=60_000)
+    page.wait_for_timeout(300)  # the run's state attribute follows the form's first paint
+    page.wait_for_selector(IDLE, state="attached", timeout=FORM_RUN_ENDS_WITHIN_MS)
     form = page.locator(FORM).first
     form.locator('input[type="text"]').first.fill(username)
     form.locator('input[type="password"]').first.fill("demo")
