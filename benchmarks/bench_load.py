@@ -48,7 +48,7 @@ from benchmarks.loadclient import ActionFailed, Session
 from employdash.db import Database, migrate
 from employdash.i18n import t
 from employdash.seed import seed_demo
-from tests.support.replicas import app_server, nginx
+from tests.support.replicas import AppServer, app_server, nginx
 
 # BENCH_LOAD_SESSIONS=10,25 runs fewer single-server sizes (the replicas always get 50 sessions);
 # the notes of the results say which sizes ran.
@@ -204,6 +204,7 @@ class LoadRun:
     rss_peak_mib: float
     errors: list[str]
     messages: list[str]
+    server_errors: list[str] = field(default_factory=list)
 
     @property
     def cpu_per_run(self) -> float:
@@ -286,6 +287,18 @@ def measure(
     return run
 
 
+def _server_errors(run: LoadRun, servers: list[AppServer], seen: dict[str, int]) -> None:
+    """Attach (and print in full) the tracebacks the servers logged since `seen` was last updated:
+    the user sees only a redacted message, the server's log says what went wrong."""
+    for server in servers:
+        found = server.tracebacks()
+        new = found[seen.get(server.base, 0) :]
+        seen[server.base] = len(found)
+        for tb in new:
+            print(f"    traceback on {server.base}:\n{tb}", flush=True)
+        run.server_errors += new
+
+
 def _alone(base: str, pids: list[int], database: str, index: int) -> LoadRun:
     with ServerMeter(pids) as meter:
         cpu_before = meter.cpu_seconds()
@@ -350,6 +363,8 @@ def _figures(run: LoadRun, alone: LoadRun, aim_p95: str) -> list[Figure]:
         "rss_peak_mib": round(run.rss_peak_mib, 1),
         "runs_per_s": round(run.runs_per_second, 2),
         "first_errors": run.errors[:3],
+        "server_tracebacks": len(run.server_errors),
+        "server_errors": [tb.splitlines()[-1] for tb in run.server_errors[:3]],
         "error_styled_messages_seen": run.messages,
     }
     baseline = "the same actions by one session alone (p50)"
@@ -417,9 +432,11 @@ def _single(kind: str, url: str) -> list[Figure]:
     for count in SESSIONS:
         with app_server(url, _env(kind)) as server:
             pids = [server.process.pid]
+            seen: dict[str, int] = {}
             _warm(server.base)
             alone = _alone_all(server.base, pids, kind)
             run = measure("one server", kind, [server.base], pids, count)
+            _server_errors(run, [server], seen)
             aim = "under 1 s at 25 sessions, no errors" if count == 25 else ""
             figures += _figures(run, alone, aim)
     return figures
@@ -443,6 +460,7 @@ def _replicas(url: str) -> list[Figure]:
     throughput, and the two replicas' latencies against one session alone."""
     count = REPLICA_SESSIONS
     env = _env("postgresql")
+    seen: dict[str, int] = {}
     with app_server(url, env) as one, nginx([one.base]) as lb:
         _warm(lb)
         single_tp = measure(
@@ -454,6 +472,7 @@ def _replicas(url: str) -> list[Figure]:
             ROUNDS,
             (0, 0),
         )
+        _server_errors(single_tp, [one], seen)
     with app_server(url, env) as a, app_server(url, env) as b, nginx([a.base, b.base]) as lb:
         pids = [a.process.pid, b.process.pid]
         _warm(a.base)
@@ -468,6 +487,7 @@ def _replicas(url: str) -> list[Figure]:
             ROUNDS,
             (0, 0),
         )
+        _server_errors(pair_tp, [a, b], seen)
     figures = _figures(pair_tp, alone, "")
     figures.append(
         Figure(
