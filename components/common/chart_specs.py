@@ -16,6 +16,7 @@ language (or of any label) builds and caches another template.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 import threading
@@ -143,8 +144,8 @@ def inputs_key(builder: Callable[..., object], *inputs: object) -> str:
     """A digest of a chart builder and everything it draws from (`components.common.charts.show`
     caches finished specs by it): the builder's code (its module, name and line: a lambda at
     another call site is another chart) and each input: data frames by their columns, types,
-    index and values, and plain values (text, numbers, dates, None, and tuples, lists and dicts
-    of them) by their repr. Anything else is refused: its repr may not say what it holds."""
+    index and values, and plain values (text, numbers, dates, None, and tuples, lists, dicts and
+    dataclasses of them) by their repr. Anything else is refused: its repr may not say all."""
     digest = hashlib.blake2b(digest_size=20)
     code = getattr(builder, "__code__", None)
     where = (
@@ -179,6 +180,11 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"{type(value).__name__}[{len(items)}]".encode())
         for item in items:
             _feed(digest, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(f"{type(value).__qualname__}".encode())
+        for f in dataclasses.fields(value):
+            _feed(digest, f.name)
+            _feed(digest, getattr(value, f.name))
     elif isinstance(value, dict):
         digest.update(f"dict[{len(value)}]".encode())
         for k, v in value.items():
