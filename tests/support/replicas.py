@@ -126,6 +126,8 @@ def _nginx_conf(work: Path, port: int, upstreams: list[str]) -> Path:
     site.write_text(render_template(f"127.0.0.1:{port}", upstreams))
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / sub).mkdir()
+    # One worker: its event loop relays thousands of connections, and on a 2-core machine a
+    # second worker would only be one more process competing with the replicas for the cores.
     user = "user root;\n" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
     conf.write_text(
