@@ -78,10 +78,6 @@ class Session:
             additional_headers=headers,
             max_size=None,
             open_timeout=self.timeout,
-            # As light as the client can be: no permessage-deflate (Streamlit's server does not
-            # compress by default either) and no keepalive pings of its own during long runs.
-            compression=None,
-            ping_interval=None,
         )
 
     async def close(self) -> None:
