@@ -48,7 +48,7 @@ from benchmarks.loadclient import ActionFailed, Session
 from employdash.db import Database, migrate
 from employdash.i18n import t
 from employdash.seed import seed_demo
-from tests.support.replicas import app_server, nginx
+from tests.support.replicas import AppServer, app_server, nginx
 
 # BENCH_LOAD_SESSIONS=10,25 runs fewer single-server sizes (the replicas always get 50 sessions);
 # the notes of the results say which sizes ran.
@@ -180,6 +180,77 @@ class ServerMeter:
         self._thread.join()
 
 
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _cpu_of(procs: list[psutil.Process]) -> dict[int, float]:
+    seen: dict[int, float] = {}
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = p.cpu_times()
+            seen[p.pid] = times.user + times.system
+    return seen
+
+
+def _postmaster(url: str) -> int | None:
+    """The PostgreSQL server process listening on the URL's port (its backends are children)."""
+    port = url.rsplit(":", 1)[-1].split("/", 1)[0]
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        cmd = proc.info.get("cmdline") or []
+        if proc.info.get("name") == "postgres" and "-p" in cmd and port in cmd:
+            return proc.pid
+    return None
+
+
+class CpuBreakdown:
+    """CPU seconds per process group over a run (processes and their children, e.g. nginx's
+    workers and PostgreSQL's backends), and the whole machine's busy CPU: on 2 cores the client,
+    nginx, PostgreSQL and the servers share what the machine has, and other work takes its part."""
+
+    def __init__(self, groups: dict[str, list[int]], alone: tuple[str, ...] = ("client",)) -> None:
+        self.groups = groups
+        self.alone = alone  # groups counted without their children (the client's are the rest)
+        self.start: dict[str, dict[int, float]] = {}
+        self.seconds: dict[str, float] = {}
+
+    def _procs(self, name: str) -> list[psutil.Process]:
+        if name in self.alone:
+            return [psutil.Process(pid) for pid in self.groups[name]]
+        return [p for pid in self.groups[name] for p in _tree(pid)]
+
+    def __enter__(self) -> CpuBreakdown:
+        self.start = {name: _cpu_of(self._procs(name)) for name in self.groups}
+        self._machine = psutil.cpu_times()
+        self._wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for name in self.groups:
+            end = _cpu_of(self._procs(name))
+            before = self.start[name]
+            self.seconds[name] = sum(v - before.get(pid, 0.0) for pid, v in end.items())
+        now = psutil.cpu_times()
+        idle = (now.idle - self._machine.idle) + (
+            getattr(now, "iowait", 0.0) - getattr(self._machine, "iowait", 0.0)
+        )
+        total = sum(now) - sum(self._machine)
+        self.seconds["machine_busy"] = total - idle
+        self.seconds["machine_capacity"] = (time.perf_counter() - self._wall) * (
+            psutil.cpu_count() or 1
+        )
+
+    def extra(self) -> dict[str, float]:
+        ours = sum(v for k, v in self.seconds.items() if not k.startswith("machine"))
+        out = {f"cpu_s_{k}": round(v, 1) for k, v in self.seconds.items()}
+        out["cpu_s_other_work"] = round(self.seconds["machine_busy"] - ours, 1)
+        return out
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -204,6 +275,8 @@ class LoadRun:
     rss_peak_mib: float
     errors: list[str]
     messages: list[str]
+    server_errors: list[str] = field(default_factory=list)
+    cpu_breakdown: dict[str, float] = field(default_factory=dict)
 
     @property
     def cpu_per_run(self) -> float:
@@ -242,9 +315,11 @@ def measure(
     rounds: int = ROUNDS,
     think: tuple[float, float] = THINK,
     ramp: float | None = None,
+    groups: dict[str, list[int]] | None = None,
 ) -> LoadRun:
     ramp = RAMP_PER_SESSION * sessions if ramp is None else ramp
-    with ServerMeter(pids) as meter:
+    breakdown = CpuBreakdown(groups or {"app": pids, "client": [os.getpid()]})
+    with ServerMeter(pids) as meter, breakdown:
         rss_before = meter.rss_mib()
         cpu_before = meter.cpu_seconds()
         box: dict[str, float] = {}
@@ -272,6 +347,7 @@ def measure(
         rss_peak_mib=meter.peak_rss,
         errors=_errors(results),
         messages=_error_messages(results),
+        cpu_breakdown=breakdown.extra(),
     )
     print(
         f"{label}: {sessions} sessions: p50 {_percentile(run.action_seconds, 0.5):.3f}s "
@@ -281,9 +357,22 @@ def measure(
         f"MiB/session {run.mib_per_session:.1f} runs/s {run.runs_per_second:.2f}",
         flush=True,
     )
+    print(f"    CPU seconds by process: {run.cpu_breakdown}", flush=True)
     for e in run.errors[:5]:
         print("   ", e, flush=True)
     return run
+
+
+def _server_errors(run: LoadRun, servers: list[AppServer], seen: dict[str, int]) -> None:
+    """Attach (and print in full) the tracebacks the servers logged since `seen` was last updated:
+    the user sees only a redacted message, the server's log says what went wrong."""
+    for server in servers:
+        found = server.tracebacks()
+        new = found[seen.get(server.base, 0) :]
+        seen[server.base] = len(found)
+        for tb in new:
+            print(f"    traceback on {server.base}:\n{tb}", flush=True)
+        run.server_errors += new
 
 
 def _alone(base: str, pids: list[int], database: str, index: int) -> LoadRun:
@@ -350,6 +439,9 @@ def _figures(run: LoadRun, alone: LoadRun, aim_p95: str) -> list[Figure]:
         "rss_peak_mib": round(run.rss_peak_mib, 1),
         "runs_per_s": round(run.runs_per_second, 2),
         "first_errors": run.errors[:3],
+        "server_tracebacks": len(run.server_errors),
+        "server_errors": [tb.splitlines()[-1] for tb in run.server_errors[:3]],
+        "cpu_by_process": run.cpu_breakdown,
         "error_styled_messages_seen": run.messages,
     }
     baseline = "the same actions by one session alone (p50)"
@@ -417,9 +509,11 @@ def _single(kind: str, url: str) -> list[Figure]:
     for count in SESSIONS:
         with app_server(url, _env(kind)) as server:
             pids = [server.process.pid]
+            seen: dict[str, int] = {}
             _warm(server.base)
             alone = _alone_all(server.base, pids, kind)
             run = measure("one server", kind, [server.base], pids, count)
+            _server_errors(run, [server], seen)
             aim = "under 1 s at 25 sessions, no errors" if count == 25 else ""
             figures += _figures(run, alone, aim)
     return figures
@@ -438,11 +532,25 @@ def _alone_all(base: str, pids: list[int], kind: str) -> LoadRun:
     return merged
 
 
+def _groups(app_pids: list[int], url: str) -> dict[str, list[int]]:
+    """The processes of a replica run: app servers, nginx (master and workers: children of this
+    process), PostgreSQL (postmaster and backends) and the load client (this process alone)."""
+    nginx_pids = [c.pid for c in psutil.Process().children() if c.name() == "nginx"]
+    postmaster = _postmaster(url)
+    return {
+        "app": app_pids,
+        "nginx": nginx_pids,
+        "postgresql": [postmaster] if postmaster else [],
+        "client": [os.getpid()],
+    }
+
+
 def _replicas(url: str) -> list[Figure]:
     """50 sessions through nginx with no think time, to one server and then to two replicas:
     throughput, and the two replicas' latencies against one session alone."""
     count = REPLICA_SESSIONS
     env = _env("postgresql")
+    seen: dict[str, int] = {}
     with app_server(url, env) as one, nginx([one.base]) as lb:
         _warm(lb)
         single_tp = measure(
@@ -453,7 +561,9 @@ def _replicas(url: str) -> list[Figure]:
             count,
             ROUNDS,
             (0, 0),
+            groups=_groups([one.process.pid], url),
         )
+        _server_errors(single_tp, [one], seen)
     with app_server(url, env) as a, app_server(url, env) as b, nginx([a.base, b.base]) as lb:
         pids = [a.process.pid, b.process.pid]
         _warm(a.base)
@@ -467,7 +577,9 @@ def _replicas(url: str) -> list[Figure]:
             count,
             ROUNDS,
             (0, 0),
+            groups=_groups(pids, url),
         )
+        _server_errors(pair_tp, [a, b], seen)
     figures = _figures(pair_tp, alone, "")
     figures.append(
         Figure(
@@ -487,6 +599,8 @@ def _replicas(url: str) -> list[Figure]:
                 "cpu_s_per_run_one": round(single_tp.cpu_per_run, 4),
                 "errors_two": len(pair_tp.errors),
                 "errors_one": len(single_tp.errors),
+                "cpu_two": pair_tp.cpu_breakdown,
+                "cpu_one": single_tp.cpu_breakdown,
             },
         )
     )
@@ -573,11 +687,25 @@ def main() -> None:
             "server (st.rerun) once, counted as 2. (3) Every logged-in run read and deep-copied "
             "all users' credentials for the authenticator and ran an Alembic revision query: "
             "now only the login form reads credentials, and the schema is checked once per 30 s "
-            "per process. (4) What remains per run is mostly the pages' own work, led by Altair: "
-            "building charts and converting them to Vega-Lite (schema validation, data "
-            "sanitising), twice per chart where charts.show asks chart_a11y.spec_of for the spec "
-            "before st.altair_chart converts it again; the stakeholder page is the heaviest "
-            "(three charts, Excel downloads built on every run)."
+            "per process. (4) Then the pages' own work, led by Altair: each chart was built "
+            "(encoding validation) and converted to Vega-Lite twice (chart_a11y.spec_of for its "
+            "text alternative, then st.altair_chart), and the stakeholder page built its Excel "
+            "downloads on every run. Now (2026-11-30, second round) a chart is converted once, "
+            "through Streamlit, and the pages in the mix hand charts.show a builder with its "
+            "inputs: the finished spec is cached per inputs (bounded, with a TTL), so an "
+            "unchanged chart is neither built nor converted; downloads are built when asked for. "
+            "CPU per script run (AppTest, the script thread, median of 7 warm runs) went from "
+            "0.20 to 0.10 s (my tasks), 0.37 to 0.17 s (forum board), 0.50 to 0.11 s (stakeholder "
+            "map) and 0.06 to 0.03 s (briefing). (5) The one error of the earlier two-replica "
+            "run: spec_of converted outside Streamlit's lock over Altair's global data "
+            "transformer, so while another session's chart was being converted it could call "
+            "Streamlit's half-switched transformer without its datasets (TypeError); fixed, and "
+            "the servers' tracebacks are now kept (server_tracebacks, server_errors). "
+            "cpu_by_process (cpu_one and cpu_two for the replica runs) splits a run's CPU seconds "
+            "between the app server(s), nginx (master and worker), PostgreSQL (postmaster and "
+            "backends), the load client and other work (machine_busy minus those; "
+            "machine_capacity is wall time x cores): two replicas reach twice one server's "
+            "throughput only if the machine has a core left for the second one."
         ),
     )
 

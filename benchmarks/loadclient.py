@@ -176,7 +176,7 @@ class Session:
             fwd.ParseFromString(raw)
             which = fwd.WhichOneof("type")
             if which == "delta":
-                self._on_delta(fwd)
+                self._on_delta(fwd, kind)
             elif which == "navigation":
                 self.pages = {p.page_name: p.page_script_hash for p in fwd.navigation.app_pages}
                 self.page_hash = fwd.navigation.page_script_hash
@@ -192,7 +192,7 @@ class Session:
         self.timings.append(Timing(kind, seconds, runs))
         return seconds
 
-    def _on_delta(self, fwd: ForwardMsg) -> None:
+    def _on_delta(self, fwd: ForwardMsg, action: str = "") -> None:
         if fwd.delta.WhichOneof("type") != "new_element":
             return
         element = fwd.delta.new_element
@@ -201,7 +201,7 @@ class Session:
             return
         proto = getattr(element, kind)
         if kind == "exception":
-            self.exceptions.append(f"{proto.type}: {proto.message}")
+            self.exceptions.append(f"{action}: {proto.type}: {proto.message}")
         elif kind == "alert" and proto.format == Alert.ERROR:
             self.error_alerts.append(proto.body)
         self.elements.append((kind, proto))

@@ -186,6 +186,12 @@ def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") 
     ).dropna()
     frame["period"] = pd.to_datetime(frame["period"])
     fmt = ".1%" if h.unit == "fraction" else ",.0f"
-    chart = charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district)
     st.markdown(f"**{plain(h.name(lang))}: {plain(mine)} / {plain(district)}**")
-    show_chart(charts.configure(chart, height=230), lang)
+    show_chart(
+        lambda: charts.configure(
+            charts.lines(frame, "period", "value", "series", lang, fmt=fmt, dashed=district),
+            height=230,
+        ),
+        lang,
+        inputs=(frame, fmt, district),
+    )

@@ -16,9 +16,14 @@ language (or of any label) builds and caches another template.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import altair as alt
@@ -133,3 +138,57 @@ def clear_templates() -> None:
     """Forget every template (tests)."""
     with _LOCK:
         _TEMPLATES.clear()
+
+
+def inputs_key(builder: Callable[..., object], *inputs: object) -> str:
+    """A digest of a chart builder and everything it draws from (`components.common.charts.show`
+    caches finished specs by it): the builder's code (its module, name and line: a lambda at
+    another call site is another chart) and each input: data frames by their columns, types,
+    index and values, and plain values (text, numbers, dates, None, and tuples, lists, dicts and
+    dataclasses of them) by their repr. Anything else is refused: its repr may not say all."""
+    digest = hashlib.blake2b(digest_size=20)
+    code = getattr(builder, "__code__", None)
+    where = (
+        f"{code.co_filename}:{code.co_firstlineno}" if code is not None else type(builder).__name__
+    )
+    digest.update(f"{getattr(builder, '__module__', '')}.{builder.__qualname__}@{where}".encode())
+    for value in inputs:
+        _feed(digest, value)
+    return digest.hexdigest()
+
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, Decimal)
+
+
+def _feed(digest: Any, value: object) -> None:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        digest.update(b"frame")
+        digest.update(repr(value.shape).encode())
+        if isinstance(value, pd.DataFrame):
+            digest.update(repr(list(value.columns)).encode())
+            digest.update(repr([str(t) for t in value.dtypes]).encode())
+        else:
+            digest.update(repr((value.name, str(value.dtype))).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists, dicts): their pickled form says it all
+            digest.update(pickle.dumps(value, protocol=5))
+    elif isinstance(value, _PLAIN):
+        digest.update(f"{type(value).__name__}:{value!r}".encode())
+    elif isinstance(value, tuple | list | frozenset | set):
+        items = sorted(value, key=repr) if isinstance(value, frozenset | set) else value
+        digest.update(f"{type(value).__name__}[{len(items)}]".encode())
+        for item in items:
+            _feed(digest, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(f"{type(value).__qualname__}".encode())
+        for f in dataclasses.fields(value):
+            _feed(digest, f.name)
+            _feed(digest, getattr(value, f.name))
+    elif isinstance(value, dict):
+        digest.update(f"dict[{len(value)}]".encode())
+        for k, v in value.items():
+            _feed(digest, k)
+            _feed(digest, v)
+    else:
+        raise TypeError(f"a chart input must be data or a plain value, not {type(value).__name__}")

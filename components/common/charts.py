@@ -10,19 +10,25 @@ same numbers in a real HTML table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, TypeAlias
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements import vega_charts
 
-from components.common import chart_a11y
+from components.common import chart_a11y, chart_specs
 from employdash.i18n import t
 
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
 # Every mark colour reaches 3:1 against the white background (WCAG non-text contrast).
 PALETTE = ["#1f5fa8", "#c8631f", "#3a9a5b", "#9b59b6", "#c0392b", "#13917a", "#7f8c8d", "#a67c00"]
+# Finished chart specs kept per inputs (components/common/chart_specs.py inputs_key): a spec
+# depends only on its inputs, so the TTL only bounds how long an unused one stays.
+SPEC_TTL_SECONDS = 600
+SPEC_MAX_ENTRIES = 256
 GOOD, BAD, NEUTRAL, MUTED = "#2e8b57", "#c0392b", "#1f5fa8", "#858e9e"
 
 
@@ -51,6 +57,14 @@ AnyChart: TypeAlias = (
     | alt.VConcatChart
 )
 Size: TypeAlias = Literal["stretch", "content"] | int
+CHART_TYPES = (
+    alt.Chart,
+    alt.LayerChart,
+    alt.FacetChart,
+    alt.ConcatChart,
+    alt.HConcatChart,
+    alt.VConcatChart,
+)
 
 
 def configure(chart: alt.Chart | alt.LayerChart | alt.FacetChart, height: int = 280) -> alt.Chart:
@@ -220,7 +234,7 @@ def points_map(
 
 
 def show(
-    chart: AnyChart,
+    chart: AnyChart | Callable[[], AnyChart],
     lang: str,
     *,
     title: str | None = None,
@@ -229,22 +243,78 @@ def show(
     where: DeltaGenerator | None = None,
     width: Size = "stretch",
     height: Size = "content",
+    inputs: tuple[object, ...] | None = None,
 ) -> None:
     """Draw a chart with its text alternative and a "show as table" option.
 
     `title` defaults to the chart's own title; `description` to a sentence made from the spec;
     `table` to the chart's encoded data.
+
+    The chart is converted to Vega-Lite once (the text alternative is read from that spec, which
+    is then drawn as it is). `chart` may be a builder with no arguments, with `inputs` naming
+    everything it reads (its data frames and any value that changes what it draws): the finished
+    spec, text and table are then cached per inputs (bounded, with a TTL), so an unchanged chart
+    is neither rebuilt nor converted again.
     """
     target = where or st
-    spec = chart_a11y.spec_of(chart)
+    if inputs is not None and not isinstance(chart, CHART_TYPES):
+        key = chart_specs.inputs_key(chart, lang, title, description, table, inputs)
+        drawn = _cached_drawing(key, _Drawing(chart, lang, title, description, table))
+    else:
+        built = chart if isinstance(chart, CHART_TYPES) else chart()
+        drawn = _drawing(built, lang, title, description, table)
+    spec, data, name = drawn
+    target.vega_lite_chart(spec=dict(spec), width=width, height=height)
+    if data is not None:
+        label = t("chart.show_table", lang) + (f": {name}" if name else "")
+        with target.expander(label, icon=":material/table:"):
+            st.table(data)
+
+
+Drawn: TypeAlias = tuple[dict[str, Any], pd.DataFrame | None, str]
+
+
+def _drawing(
+    chart: AnyChart,
+    lang: str,
+    title: str | None,
+    description: str | None,
+    table: pd.DataFrame | None,
+) -> Drawn:
+    """The chart's Vega-Lite spec (converted once, as st.altair_chart converts it: Streamlit's
+    theme handling and Arrow datasets), its text alternative set as the spec's description, the
+    table it draws, and its title."""
+    spec = vega_charts._convert_altair_to_vega_lite_spec(chart)
     data = table if table is not None else chart_a11y.table_of(chart, spec)
     name = title or chart_a11y.chart_title(spec)
     sentence = description or chart_a11y.describe(
         spec, lang, len(data) if data is not None else None
     )
     text = t("chart.described", lang, title=name, description=sentence) if name else sentence
-    target.altair_chart(chart.properties(description=text), width=width, height=height)
-    if data is not None:
-        label = t("chart.show_table", lang) + (f": {name}" if name else "")
-        with target.expander(label, icon=":material/table:"):
-            st.table(data)
+    spec["description"] = text
+    return spec, data, name
+
+
+class _Drawing:
+    """A chart still to be built (not hashed by Streamlit's cache: the key says what it draws)."""
+
+    def __init__(
+        self,
+        build: Callable[[], AnyChart],
+        lang: str,
+        title: str | None,
+        description: str | None,
+        table: pd.DataFrame | None,
+    ) -> None:
+        self.args = (build, lang, title, description, table)
+
+    def __call__(self) -> Drawn:
+        build, lang, title, description, table = self.args
+        return _drawing(build(), lang, title, description, table)
+
+
+@st.cache_data(ttl=SPEC_TTL_SECONDS, max_entries=SPEC_MAX_ENTRIES, show_spinner=False)
+def _cached_drawing(key: str, _drawing: _Drawing) -> Drawn:
+    """One drawing per inputs key: returned as a copy (Streamlit's data cache unpickles it), so
+    Streamlit may take the spec's datasets apart without touching the cached one."""
+    return _drawing()

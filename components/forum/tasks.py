@@ -227,6 +227,11 @@ def timeline(ctx: PageContext, rows: list[TaskRow]) -> None:
     if data.empty:
         st.info(ctx.tr("empty.no_data"))
         return
+    today = date.today()
+    show_chart(lambda: _timeline_chart(ctx, data, today), ctx.lang, inputs=(data, today))
+
+
+def _timeline_chart(ctx: PageContext, data: pd.DataFrame, today: date) -> alt.LayerChart:
     rtl = ctx.lang == "he"
     chart = (
         alt.Chart(data)
@@ -257,8 +262,9 @@ def timeline(ctx: PageContext, rows: list[TaskRow]) -> None:
         )
         .properties(height=max(200, 24 * len(data)))
     )
-    today = alt.Chart(pd.DataFrame({"d": [date.today()]})).mark_rule(color="#333").encode(x="d:T")
-    show_chart(chart + today, ctx.lang)
+    rule = alt.Chart(pd.DataFrame({"d": [today]})).mark_rule(color="#333").encode(x="d:T")
+    layered: alt.LayerChart = chart + rule
+    return layered
 
 
 def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:

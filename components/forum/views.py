@@ -167,6 +167,21 @@ def attendance(
     if data.empty:
         st.info(ctx.tr("empty.no_data"))
         return
+    # Built only when these inputs were not drawn lately (charts.show caches by inputs).
+    show_chart(lambda: _attendance_chart(ctx, data), ctx.lang, inputs=(data,))
+    st.caption(ctx.tr("forum.attendance.line_note"))
+    per = pd.DataFrame(
+        [
+            {"name": p["full_name"], "rate": p["rate"], "n": p["expected"]}
+            for p in people
+            if p["rate"] is not None
+        ]
+    )
+    if not per.empty:
+        show_chart(lambda: _members_chart(ctx, per), ctx.lang, inputs=(per,))
+
+
+def _attendance_chart(ctx: PageContext, data: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y(
         "rate:Q",
         title=None,
@@ -195,44 +210,40 @@ def attendance(
         .mark_rule(strokeDash=[6, 4], color="#d62728")
         .encode(y="line:Q")
     )
-    show_chart((line + rule).properties(height=300), ctx.lang)
-    st.caption(ctx.tr("forum.attendance.line_note"))
-    per = pd.DataFrame(
-        [
-            {"name": p["full_name"], "rate": p["rate"], "n": p["expected"]}
-            for p in people
-            if p["rate"] is not None
-        ]
+    layered: alt.LayerChart = (line + rule).properties(height=300)
+    return layered
+
+
+def _members_chart(ctx: PageContext, per: pd.DataFrame) -> alt.LayerChart:
+    bars = (
+        alt.Chart(per)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "rate:Q",
+                title=ctx.tr("forum.attendance.rate"),
+                scale=reading_scale(ctx.lang, domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y(
+                "name:N",
+                sort="-x",
+                title=None,
+                axis=reading_axis(ctx.lang, labelLimit=200),
+            ),
+            color=alt.condition(
+                alt.datum.rate < ATTENDANCE_LINE, alt.value("#d62728"), alt.value("#1f77b4")
+            ),
+            tooltip=["name", alt.Tooltip("rate:Q", format=".0%"), "n"],
+        )
     )
-    if not per.empty:
-        bars = (
-            alt.Chart(per)
-            .mark_bar()
-            .encode(
-                x=alt.X(
-                    "rate:Q",
-                    title=ctx.tr("forum.attendance.rate"),
-                    scale=reading_scale(ctx.lang, domain=[0, 1]),
-                    axis=alt.Axis(format="%"),
-                ),
-                y=alt.Y(
-                    "name:N",
-                    sort="-x",
-                    title=None,
-                    axis=reading_axis(ctx.lang, labelLimit=200),
-                ),
-                color=alt.condition(
-                    alt.datum.rate < ATTENDANCE_LINE, alt.value("#d62728"), alt.value("#1f77b4")
-                ),
-                tooltip=["name", alt.Tooltip("rate:Q", format=".0%"), "n"],
-            )
-        )
-        rule_x = (
-            alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
-            .mark_rule(strokeDash=[6, 4], color="#333")
-            .encode(x="line:Q")
-        )
-        show_chart((bars + rule_x).properties(height=max(200, 16 * len(per))), ctx.lang)
+    rule_x = (
+        alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
+        .mark_rule(strokeDash=[6, 4], color="#333")
+        .encode(x="line:Q")
+    )
+    layered: alt.LayerChart = (bars + rule_x).properties(height=max(200, 16 * len(per)))
+    return layered
 
 
 def month_format(ctx: PageContext) -> str:
@@ -289,8 +300,12 @@ def _plan_chart(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
         [{"quarter": r["quarter"], "what": planned, "n": r["plan"]["planned"]} for r in kept]
         + [{"quarter": r["quarter"], "what": done, "n": r["plan"]["done"]} for r in kept]
     )
+    show_chart(lambda: _plan_bars(ctx, data, planned, done), ctx.lang, inputs=(data,))
+
+
+def _plan_bars(ctx: PageContext, data: pd.DataFrame, planned: str, done: str) -> alt.Chart:
     rtl = ctx.lang == "he"
-    chart = (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -304,7 +319,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
         )
         .properties(height=220)
     )
-    show_chart(chart, ctx.lang)
+    return chart
 
 
 def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None:

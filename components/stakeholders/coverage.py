@@ -36,7 +36,12 @@ def _coverage(ctx: PageContext, code: int) -> None:
     else:
         st.success(ctx.tr("stake.coverage.no_gaps"), icon=":material/check_circle:")
     left, right = st.columns([2, 3])
-    show_chart(coverage_chart(cov.by_sector, ctx.tr), ctx.lang, where=left)
+    show_chart(
+        lambda: coverage_chart(cov.by_sector, ctx.tr),
+        ctx.lang,
+        where=left,
+        inputs=(cov.by_sector,),
+    )
     right.dataframe(
         pd.DataFrame(
             {

@@ -137,7 +137,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         return
     left, right = st.columns([1, 1])
     with left:
-        show_chart(grid_chart(frame, ctx.tr), ctx.lang)
+        show_chart(lambda: grid_chart(frame, ctx.tr), ctx.lang, inputs=(frame,))
         st.caption(ctx.tr("stake.grid.caption", shown=len(frame), moved=int(frame.moved.sum())))
     with right:
         st.caption(ctx.tr("stake.grid.edit_caption") if can_edit else ctx.tr("stake.readonly"))

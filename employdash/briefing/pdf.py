@@ -4,7 +4,7 @@ page, with the trend chart as an image, in Hebrew (right to left) or English."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
@@ -12,7 +12,9 @@ import pandas as pd
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
 from employdash.i18n import fmt_date, fmt_month, fmt_percent, t
-from employdash.reports.pdf import FAMILY, Document, chart_png
+
+if TYPE_CHECKING:  # fpdf is imported when a PDF is made, not with every page that offers one
+    from employdash.reports.pdf import Document
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 MAX_ATTENTION = 5
@@ -47,8 +49,11 @@ def trend_spec(h: Headline, briefing: Briefing, lang: str) -> dict[str, Any]:
         + [{"period": p.isoformat(), "value": v, "series": district} for p, v in h.district_spark]
     ).dropna()
     fmt = ".1%" if h.unit == "fraction" else ",.0f"
+    # The rows inline, not a data frame: a frame goes through Altair's global data transformer,
+    # which Streamlit switches under its own lock while it converts another session's chart (this
+    # runs on a download request, outside that lock); inline values never touch it.
     chart = (
-        alt.Chart(frame)
+        alt.Chart(alt.InlineData(values=frame.to_dict("records")))
         .mark_line(point=True)
         .encode(
             x=alt.X(
@@ -166,6 +171,8 @@ def _mentoring_lines(briefing: Briefing, lang: str, threshold: int) -> list[str]
 
 
 def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int = 5) -> bytes:
+    from employdash.reports.pdf import FAMILY, Document, chart_png
+
     title = t("brief.title", lang, name=briefing.name(lang))
     doc = Document(lang, title)
     doc.heading(title, 17)

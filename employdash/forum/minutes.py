@@ -9,11 +9,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from employdash.forum.meetings import MeetingRecord, MinutesPerson
 from employdash.i18n import fmt_date, t
 from employdash.limits import (
@@ -22,7 +17,6 @@ from employdash.limits import (
     document_line,
     strip_controls,
 )
-from employdash.reports.pdf import Document
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -94,6 +88,8 @@ def _bounded(parts: list[tuple[str, list[str]]], lang: str) -> list[tuple[str, l
 
 
 def pdf(record: MeetingRecord, lang: str) -> bytes:
+    from employdash.reports.pdf import Document  # fpdf: loaded when minutes are made
+
     title, parts = sections(record, lang)
     doc = Document(lang, title)
     doc.heading(title, 15)
@@ -106,6 +102,10 @@ def pdf(record: MeetingRecord, lang: str) -> bytes:
 
 def _rtl(paragraph: Any) -> None:  # python-docx ships no types: a docx Paragraph
     """Mark a Word paragraph and its runs right to left (bidi), aligned right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     ppr = paragraph._p.get_or_add_pPr()
     bidi = OxmlElement("w:bidi")
     bidi.set(qn("w:val"), "1")
@@ -119,6 +119,8 @@ def _rtl(paragraph: Any) -> None:  # python-docx ships no types: a docx Paragrap
 
 
 def docx(record: MeetingRecord, lang: str) -> bytes:
+    from docx import Document as WordDocument  # python-docx: loaded when minutes are made
+
     title, parts = sections(record, lang)
     doc = WordDocument()
     doc.core_properties.title = title

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
+import altair as alt
 import pandas as pd
+import pytest
+from streamlit.elements import vega_charts
 
-from components.common import chart_a11y, charts
+from components.common import chart_a11y, chart_specs, charts
 
 
 def _series() -> pd.DataFrame:
@@ -59,3 +63,88 @@ def test_bar_chart_table_keeps_category_and_value() -> None:
     assert chart_a11y.describe(chart_a11y.spec_of(chart), "en", 2).startswith(
         "Bar chart of Organisations, 2 data rows"
     )
+
+
+def _bars() -> pd.DataFrame:
+    return pd.DataFrame({"name": ["a", "b"], "n": [3, 5]})
+
+
+def test_chart_drawn_while_another_session_converts_waits_for_it() -> None:
+    """The crash of the two-replica load run: Streamlit switches Altair's global data transformer
+    under its lock while it converts one session's chart; a chart converted outside that lock in
+    the meantime called the half-switched transformer without its datasets (TypeError: the user
+    saw "This app has encountered an error"). Here another session's conversion is held midway
+    (its transformer active, its options not yet set); drawing a chart must wait for it, then
+    draw with its own data."""
+    registry = alt.data_transformers
+    chart = charts.bars(_bars(), "name", "n", "en", value_title="People")
+    failures: list[BaseException] = []
+
+    def draw() -> None:
+        try:
+            charts.show(chart, "en")
+        except BaseException as exc:  # the thread's error is the test's finding
+            failures.append(exc)
+
+    # As Streamlit does before taking its lock (a state saved without it would drop it again).
+    registry.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    with vega_charts._altair_globals_lock:
+        saved = registry._get_state()
+        registry._active_name = "to_arrow_dataset"
+        registry._active = registry._plugins["to_arrow_dataset"]
+        registry._options = {}
+        drawer = threading.Thread(target=draw)
+        drawer.start()
+        drawer.join(timeout=1.0)  # a drawing that does not wait fails within this second
+        registry._set_state(saved)
+    drawer.join(timeout=60)
+    assert not drawer.is_alive()
+    assert failures == []
+
+
+def test_spec_of_waits_for_another_sessions_conversion_too() -> None:
+    registry = alt.data_transformers
+    chart = charts.bars(_bars(), "name", "n", "en")
+    specs: list[dict[str, object]] = []
+    registry.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    with vega_charts._altair_globals_lock:
+        saved = registry._get_state()
+        registry._active_name = "to_arrow_dataset"
+        registry._active = registry._plugins["to_arrow_dataset"]
+        registry._options = {}
+        reader = threading.Thread(target=lambda: specs.append(chart_a11y.spec_of(chart)))
+        reader.start()
+        reader.join(timeout=1.0)
+        registry._set_state(saved)
+    reader.join(timeout=60)
+    assert len(specs) == 1 and chart_a11y.describe(specs[0], "en", 2).startswith("Bar chart")
+
+
+def test_a_chart_with_named_inputs_is_built_once_per_inputs() -> None:
+    """An unchanged chart is neither rebuilt nor converted again; changed data draws anew."""
+    built: list[int] = []
+
+    def build(frame: pd.DataFrame) -> alt.Chart:
+        built.append(len(frame))
+        return charts.bars(frame, "name", "n", "en", value_title="People")
+
+    def draw(frame: pd.DataFrame) -> None:  # one call site, as on a page
+        charts.show(lambda: build(frame), "en", inputs=(frame,))
+
+    first = _bars()
+    charts._cached_drawing.clear()
+    draw(first)
+    draw(first.copy())
+    assert built == [2]
+    draw(_bars().assign(n=[3, 6]))
+    assert built == [2, 2]
+
+
+def test_inputs_key_refuses_what_it_cannot_tell_apart() -> None:
+    with pytest.raises(TypeError):
+        chart_specs.inputs_key(lambda: None, object())
+    frame = _bars()
+    assert chart_specs.inputs_key(len, frame) == chart_specs.inputs_key(len, frame.copy())
+    changed = frame.assign(n=[3, 4])
+    assert chart_specs.inputs_key(len, frame) != chart_specs.inputs_key(len, changed)
+    assert chart_specs.inputs_key(len, "he") != chart_specs.inputs_key(len, "en")

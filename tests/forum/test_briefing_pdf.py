@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import altair as alt
 import pytest
 from pypdf import PdfReader
+from streamlit.elements import vega_charts
 
 from employdash.access import Actor
 from employdash.briefing.build import build_briefing
-from employdash.briefing.pdf import briefing_pdf
+from employdash.briefing.pdf import briefing_pdf, trend_spec
 from employdash.db import Database
 from employdash.forum import approval
 from employdash.i18n import fmt_date, fmt_percent
@@ -59,3 +61,28 @@ def test_the_hebrew_pdf_names_the_approval(
     text, pages = _text(db, actors["mayor"], lang)
     assert pages == 1
     assert "אושרה" in text and "יעדי" in text
+
+
+def test_the_pdf_chart_does_not_read_the_data_transformer_streamlit_switches(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """The PDF is made on a download request, outside Streamlit's lock over Altair's globals;
+    while another session's chart is converted the global data transformer may be Streamlit's,
+    half switched (no datasets to put the data in). The PDF's chart must not depend on it."""
+    briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
+    headline = next(h for h in briefing.headlines if h.spark)
+    registry = alt.data_transformers
+    registry.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    saved = registry._get_state()
+    try:
+        registry._active_name = "to_arrow_dataset"
+        registry._active = registry._plugins["to_arrow_dataset"]
+        registry._options = {}
+        spec = trend_spec(headline, briefing, "en")
+    finally:
+        registry._set_state(saved)
+    assert len(spec["datasets"]) == 1
+    (rows,) = spec["datasets"].values()
+    assert len(rows) == len([v for _, v in headline.spark if v is not None]) + len(
+        [v for _, v in headline.district_spark if v is not None]
+    )

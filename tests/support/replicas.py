@@ -33,6 +33,28 @@ class AppServer:
     process: subprocess.Popen
     log: Path
 
+    def tracebacks(self) -> list[str]:
+        """The tracebacks the server has logged so far (Streamlit logs a script's exception with
+        its traceback and shows the user only a redacted message)."""
+        return tracebacks_in(self.log.read_text(errors="replace") if self.log.exists() else "")
+
+
+def tracebacks_in(text: str) -> list[str]:
+    """Each `Traceback (most recent call last):` block of a log, up to the line naming the error
+    (the first unindented line after it)."""
+    found: list[str] = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith("Traceback (most recent call last):"):
+            continue
+        block = [line]
+        for following in lines[i + 1 :]:
+            block.append(following)
+            if following and not following.startswith((" ", "\t")):
+                break
+        found.append("\n".join(block))
+    return found
+
 
 def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
@@ -104,6 +126,8 @@ def _nginx_conf(work: Path, port: int, upstreams: list[str]) -> Path:
     site.write_text(render_template(f"127.0.0.1:{port}", upstreams))
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / sub).mkdir()
+    # One worker: its event loop relays thousands of connections, and on a 2-core machine a
+    # second worker would only be one more process competing with the replicas for the cores.
     user = "user root;\n" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
     conf.write_text(
