@@ -20,6 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements import vega_charts
 
 from components.common import chart_a11y, chart_specs
+from components.shell.context import PageContext
 from employdash.i18n import t
 
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
@@ -258,7 +259,8 @@ def show(
     """
     target = where or st
     if inputs is not None and not isinstance(chart, CHART_TYPES):
-        key = chart_specs.inputs_key(chart, lang, title, description, table, inputs)
+        context = _page_context_read(chart, lang, inputs)
+        key = chart_specs.inputs_key(chart, lang, title, description, table, inputs, context)
         drawn = _cached_drawing(key, _Drawing(chart, lang, title, description, table))
     else:
         built = chart if isinstance(chart, CHART_TYPES) else chart()
@@ -272,6 +274,29 @@ def show(
 
 
 Drawn: TypeAlias = tuple[dict[str, Any], pd.DataFrame | None, str]
+
+
+def _page_context_read(
+    build: Callable[[], AnyChart], lang: str, inputs: tuple[object, ...]
+) -> tuple[object, ...]:
+    """What the builder reads from the page besides its inputs, for the cache key; refuses a
+    builder that reads anything else it does not name in `inputs`.
+
+    A cached spec is served while its key stays the same: a value the builder reads but the key
+    leaves out (a label, a threshold) would draw a stale chart for up to SPEC_TTL_SECONDS, so
+    such a builder fails at once, in the page's tests, instead. The page context may be read for
+    its translations and locality, which join the key.
+    """
+    listed = {id(value) for value in inputs}
+    read: list[object] = []
+    cells = zip(build.__code__.co_freevars, build.__closure__ or (), strict=True)
+    for name, cell in cells:
+        value = cell.cell_contents
+        if isinstance(value, PageContext):
+            read.extend((value.lang, value.locality.code if value.locality else None))
+        elif id(value) not in listed and value is not lang:
+            raise TypeError(f"chart builder reads {name!r}: name it in inputs")
+    return tuple(read)
 
 
 def _drawing(

@@ -300,7 +300,7 @@ def _plan_chart(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
         [{"quarter": r["quarter"], "what": planned, "n": r["plan"]["planned"]} for r in kept]
         + [{"quarter": r["quarter"], "what": done, "n": r["plan"]["done"]} for r in kept]
     )
-    show_chart(lambda: _plan_bars(ctx, data, planned, done), ctx.lang, inputs=(data,))
+    show_chart(lambda: _plan_bars(ctx, data, planned, done), ctx.lang, inputs=(data, planned, done))
 
 
 def _plan_bars(ctx: PageContext, data: pd.DataFrame, planned: str, done: str) -> alt.Chart:

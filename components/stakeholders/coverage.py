@@ -36,12 +36,8 @@ def _coverage(ctx: PageContext, code: int) -> None:
     else:
         st.success(ctx.tr("stake.coverage.no_gaps"), icon=":material/check_circle:")
     left, right = st.columns([2, 3])
-    show_chart(
-        lambda: coverage_chart(cov.by_sector, ctx.tr),
-        ctx.lang,
-        where=left,
-        inputs=(cov.by_sector,),
-    )
+    by_sector = cov.by_sector
+    show_chart(lambda: coverage_chart(by_sector, ctx.tr), ctx.lang, where=left, inputs=(by_sector,))
     right.dataframe(
         pd.DataFrame(
             {

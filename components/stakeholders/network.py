@@ -109,9 +109,8 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     left, right = st.columns([3, 2])
     with left:
         drawn = stakeholders_network.drawable_edges(net)
-        show_chart(
-            lambda: network_chart(net.nodes, drawn, ctx.tr), ctx.lang, inputs=(net.nodes, drawn)
-        )
+        nodes = net.nodes
+        show_chart(lambda: network_chart(nodes, drawn, ctx.tr), ctx.lang, inputs=(nodes, drawn))
         if len(drawn) < len(net.edges):
             st.caption(ctx.tr("stake.network.drawn", drawn=len(drawn), total=len(net.edges)))
     with right:

@@ -120,24 +120,46 @@ def test_spec_of_waits_for_another_sessions_conversion_too() -> None:
     assert len(specs) == 1 and chart_a11y.describe(specs[0], "en", 2).startswith("Bar chart")
 
 
+_BUILT: list[int] = []
+
+
+def _counted_bars(frame: pd.DataFrame) -> alt.Chart:
+    _BUILT.append(len(frame))
+    return charts.bars(frame, "name", "n", "en", value_title="People")
+
+
 def test_a_chart_with_named_inputs_is_built_once_per_inputs() -> None:
     """An unchanged chart is neither rebuilt nor converted again; changed data draws anew."""
-    built: list[int] = []
-
-    def build(frame: pd.DataFrame) -> alt.Chart:
-        built.append(len(frame))
-        return charts.bars(frame, "name", "n", "en", value_title="People")
 
     def draw(frame: pd.DataFrame) -> None:  # one call site, as on a page
-        charts.show(lambda: build(frame), "en", inputs=(frame,))
+        charts.show(lambda: _counted_bars(frame), "en", inputs=(frame,))
 
     first = _bars()
     charts._cached_drawing.clear()
+    _BUILT.clear()
     draw(first)
     draw(first.copy())
-    assert built == [2]
+    assert _BUILT == [2]
     draw(_bars().assign(n=[3, 6]))
-    assert built == [2, 2]
+    assert _BUILT == [2, 2]
+
+
+def test_a_cached_chart_builder_must_name_what_it_reads() -> None:
+    """A value the builder reads but its inputs leave out would be served stale from the cache
+    (here: the same data under another title), so such a builder is refused at once."""
+    frame = _bars()
+    title = "People"
+    with pytest.raises(TypeError, match="'title'"):
+        charts.show(
+            lambda: charts.bars(frame, "name", "n", "en", value_title=title),
+            "en",
+            inputs=(frame,),
+        )
+    charts._cached_drawing.clear()
+    _BUILT.clear()
+    for title in ("People", "Mentors", "People"):
+        charts.show(lambda: _counted_bars(frame), "en", title=title, inputs=(frame,))
+    assert _BUILT == [2, 2]  # a title passed to show joins the key by itself
 
 
 def test_inputs_key_refuses_what_it_cannot_tell_apart() -> None:
