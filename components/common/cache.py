@@ -63,7 +63,6 @@ def clear_area(*areas: Area) -> None:
 
 _heap_lock = threading.Lock()
 _modules_at_freeze = 0
-_preloaded = False
 
 
 def settle_heap() -> None:
@@ -85,24 +84,3 @@ def settle_heap() -> None:
         if len(sys.modules) != _modules_at_freeze:
             gc.freeze()
             _modules_at_freeze = len(sys.modules)
-
-
-def preload_pages() -> None:
-    """Import every UI module once per process, after the login form has been sent.
-
-    A fresh server's first login otherwise imported the landing page's modules (pandas, Altair,
-    the area's services) inside the login's round trip: seconds on this machine. Called at the
-    end of the login page's run, so the form is already in the browser while this runs; later
-    calls return at once.
-    """
-    global _preloaded
-    if _preloaded:
-        return
-    _preloaded = True
-    import importlib
-    import pkgutil
-
-    import components
-
-    for module in pkgutil.walk_packages(components.__path__, "components."):
-        importlib.import_module(module.name)
