@@ -12,7 +12,6 @@ built once; database names carry the worker's id so that workers sharing one ser
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +21,11 @@ import pytest
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.users import load_actor
+from tests.support.balance import order_by_cost
 from tests.support.databases import build_pg_template, build_sqlite_template, copy_sqlite
-from tests.support.postgres import create_database, drop_database, running_server
+from tests.support.pool import DatabasePool
+from tests.support.postgres import running_server
 
-_counter = itertools.count()
 # "gw0", "gw1", ... under pytest-xdist; "main" when the run has no workers.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -53,13 +53,21 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_pool(pg_server: str, pg_template: str) -> Iterator[DatabasePool]:
+    """Copies of the template, each made while the test before runs (tests/support/pool.py)."""
+    pool = DatabasePool(pg_server, pg_template, prefix=f"employdash_test_{WORKER}")
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def pg_db(pg_server: str, pg_template: str) -> Iterator[Database]:
-    name = f"employdash_test_{WORKER}_{next(_counter)}"
-    db = Database(create_database(pg_server, name, template=pg_template))
+def pg_db(pg_pool: DatabasePool) -> Iterator[Database]:
+    name, url = pg_pool.take()
+    db = Database(url)
     yield db
     db.dispose()
-    drop_database(pg_server, name)
+    pg_pool.give_back(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
@@ -84,3 +92,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `--dist loadfile` xdist would hand out files by their number of tests; ordering
+    them by cost instead (pytest_collection_modifyitems) needs its own reordering off."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Costliest files first, so that under xdist the small ones fill the gaps at the end instead
+    of one worker running a long browser file alone (tests/support/balance.py). Each file's
+    tests keep their order; only the order of files changes."""
+    order_by_cost(items)

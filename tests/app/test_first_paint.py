@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -58,7 +59,10 @@ def _serve(content_type: bytes, body: bytes, headers: list[tuple[bytes, bytes]])
 
     middleware = FirstPaintDirection(app, css=FIRST_PAINT_CSS, default_lang="he")
     scope = {"type": "http", "method": "GET", "path": "/tasks", "headers": headers}
-    asyncio.run(middleware(scope, receive, send))
+    # In a thread of its own: once a browser file ran on this worker, its session Chromium
+    # (Playwright's sync API) keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, middleware(scope, receive, send)).result()
     return seen, sent
 
 
