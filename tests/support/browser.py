@@ -94,15 +94,17 @@ def chromium() -> Iterator[Browser]:
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the script finished its run and no skeleton remains (as Streamlit's own tests)."""
-    page.wait_for_timeout(300)
+    """Wait until the script finished its run and no skeleton remains, with the pauses Streamlit's
+    own browser tests use (`wait_for_app_run`: 210 ms for a rerun to start, 100 ms to settle);
+    it is called hundreds of times a run, so longer pauses cost minutes of suite time."""
+    page.wait_for_timeout(210)
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]',
         state="attached",
         timeout=timeout,
     )
     page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=timeout)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(100)
 
 
 def login(page: Page, base: str, username: str, password: str = "demo", lang: str = "he") -> None:
