@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common import people as pw
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -129,10 +129,8 @@ with guarded():
             format_func=lambda i: by_id[i]["username"],
             key="edit_pick",
         )
-        # The version the form was first drawn from, kept across the submit's rerun: reading it
-        # again then would compare a save against a change it never saw.
         seen_key = f"edit_user_seen_{chosen}"
-        seen = st.session_state.setdefault(seen_key, by_id[chosen]["version"])
+        seen = drawn_with(seen_key, lambda: by_id[chosen]["version"])
         with st.form("edit_user"):
             edit_feedback = FormFeedback()
             edit_feedback.note()

@@ -10,8 +10,9 @@ Streamlit draws each error as an alert, so a screen reader announces it when it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -22,6 +23,20 @@ from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
 
 REQUIRED_MARK = " *"
+T = TypeVar("T")
+
+
+def drawn_with(key: str, read: Callable[[], T]) -> T:
+    """The versions a form was first drawn from, kept in the session across the submit's rerun.
+
+    Reading them again at submit would compare a save against a change the user never saw (a lost
+    update); `read` runs only when the form is drawn anew (the caller pops `key` after a save or
+    a refusal), not on every rerun.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = read()
+    value: T = st.session_state[key]
+    return value
 
 
 def required(label: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
@@ -139,12 +139,12 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     by_id = {m["id"]: m for m in metrics}
     manual = {i: m for i, m in by_id.items() if not m["indicator_code"]}
     if manual:
-        # The versions of the values this form was first drawn with, kept across the submit's
-        # rerun: reading them again then would compare a save against a value it never showed.
         seen_key = f"{VALUES_SEEN}_{ctx.locality_code}"
-        seen = st.session_state.setdefault(
+        seen = drawn_with(
             seen_key,
-            focus_service.value_versions(ctx.db, ctx.actor, ctx.locality_code, list(manual)),
+            lambda: focus_service.value_versions(
+                ctx.db, ctx.actor, ctx.locality_code, list(manual)
+            ),
         )
         with (
             st.expander(ctx.tr("forum.metric.enter"), icon=":material/add_chart:"),

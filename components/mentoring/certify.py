@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
@@ -165,11 +165,7 @@ def standards_form(ctx: PageContext) -> None:
                 }
             ),
         )
-        # The versions this form was first drawn with, kept across the submit's rerun: reading
-        # them again then would compare a save against a change the admin never saw.
-        seen = st.session_state.setdefault(
-            STANDARDS_SEEN, certsvc.standard_versions(ctx.db, ctx.actor)
-        )
+        seen = drawn_with(STANDARDS_SEEN, lambda: certsvc.standard_versions(ctx.db, ctx.actor))
         with st.form("ment_std_form", clear_on_submit=False):
             feedback = FormFeedback()
             feedback.note()
