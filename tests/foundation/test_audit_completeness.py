@@ -55,6 +55,7 @@ from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.organisations import ProfileInput
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
 from employdash.stakeholders.surveys import SurveyInput
+from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
 
@@ -77,13 +78,7 @@ Scenario = Callable[[Database, dict[str, Actor]], tuple[Write, list[Expect]]]
 AUDITED: dict[str, Scenario] = {}
 
 
-def audited(*names: str) -> Callable[[Scenario], Scenario]:
-    def register(scenario: Scenario) -> Scenario:
-        for name in names:
-            AUDITED[name] = scenario
-        return scenario
-
-    return register
+audited = registrar(AUDITED)
 
 
 # Writers this test does not prove: only the log itself.

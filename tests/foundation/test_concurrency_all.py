@@ -63,6 +63,7 @@ from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import StakeholderInput
 from tests.support.concurrency import race
+from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
 WORKERS = [1, 2, 3]
@@ -87,13 +88,7 @@ Case = Callable[[Database, dict[str, Actor]], Race]
 CASES: dict[str, Case] = {}
 
 
-def case(*services: str) -> Callable[[Case], Case]:
-    def register(fn: Case) -> Case:
-        for service in services:
-            CASES[service] = fn
-        return fn
-
-    return register
+case = registrar(CASES)
 
 
 # Raced by processes on both databases in another file (with tests.support.concurrency.race).
