@@ -20,7 +20,7 @@ from employdash.models.base import UtcDateTime
 from employdash.models.forum import Attendance, Forum, Meeting, Membership, Task, Team
 from employdash.seed import core
 from employdash.seed.context import DEMO_LOCALITY
-from employdash.users import load_actor
+from employdash.users import CHEAP, load_actor
 
 LOCALITIES = 1300
 MEMBERS, TASKS, MEETINGS = 200, 5000, 300
@@ -46,7 +46,7 @@ def build(db: Database) -> dict:
     migrate(db)
     rng = random.Random(4)
     with db.transaction() as s:
-        ctx = core.seed(s, rng, password_rounds=4)
+        ctx = core.seed(s, rng, CHEAP)
         codes = _localities(s)
         s.execute(
             insert(Forum), [{"locality_code": c, "name": f"forum {c}", "stage": 2} for c in codes]

@@ -34,7 +34,7 @@ from employdash.db import Database, migrate
 from employdash.indicators.catalogue import ensure_catalogue
 from employdash.models.indicators import IndicatorValue
 from employdash.seed.core import load_localities
-from employdash.users import hash_password, load_actor
+from employdash.users import CHEAP, hash_password, load_actor
 
 LOCALITIES = 1300
 YEARS = 15
@@ -104,7 +104,7 @@ def prepare_schema(db: Database) -> list[int]:
                 "7500, 1061, 2200, 831, 31, 1031, 246, 1161, 2560))"
             )
         )
-        password = hash_password("bench", rounds=4)
+        password = hash_password("bench", CHEAP)
         # "nobody" has no locality: the shell plus an empty page, the renders' floor.
         for username, role in (
             ("admin", "admin"),

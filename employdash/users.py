@@ -1,6 +1,8 @@
 """Users, login throttling, revocable sessions and the credentials streamlit-authenticator checks.
 
-Credentials live in the database as bcrypt hashes. The authenticator gets a fresh dictionary built
+Credentials live in the database as Argon2id hashes at OWASP's parameters; a bcrypt hash from a
+database made before them still logs in and is replaced on that login. The authenticator gets a
+fresh dictionary built
 from the active, unlocked users on every run, so a deactivation or a lock takes effect at once on
 every replica. Failed logins are counted by the database itself (one atomic upsert), so parallel
 attempts on several replicas cannot outrun the lock-out. Each user has a session version that is
@@ -13,9 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any, TypedDict
 
 import bcrypt
+from argon2 import PasswordHasher, Type, extract_parameters
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -39,7 +44,11 @@ from employdash.models.base import utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
 MIN_PASSWORD = 10
-MAX_PASSWORD_BYTES = 72  # bcrypt reads no further (and bcrypt 5 refuses longer input)
+# The bound stays with Argon2id (which reads any length): the bcrypt hashes of databases made
+# before it are checked by bcrypt, which reads 72 bytes at most (bcrypt 5 refuses longer input),
+# and a release rolled back to bcrypt must still be able to hash every password in use. It also
+# caps what an anonymous login attempt makes the server hash. 72 bytes: 36 Hebrew letters.
+MAX_PASSWORD_BYTES = 72
 
 
 def password_problem(password: str | None) -> str | None:
@@ -55,15 +64,96 @@ def password_problem(password: str | None) -> str | None:
     return None
 
 
-def hash_password(password: str, rounds: int = 12) -> str:
-    return bcrypt.hashpw(password.strip().encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+@dataclass(frozen=True)
+class PasswordHashing:
+    """Argon2id's cost. The app hashes at OWASP's recommended parameters (the defaults: 19 MiB,
+    two passes, one lane; OWASP's Password Storage Cheat Sheet), always: only test and benchmark
+    seeding pass CHEAP, so that building their databases costs nothing. A hash made at other
+    parameters (CHEAP's included) is replaced by an OWASP one at its user's next login."""
+
+    memory_kib: int = 19456
+    time_cost: int = 2
+    parallelism: int = 1
+
+    def describe(self) -> str:
+        return f"argon2id m={self.memory_kib},t={self.time_cost},p={self.parallelism}"
+
+
+OWASP = PasswordHashing()
+CHEAP = PasswordHashing(memory_kib=8, time_cost=1, parallelism=1)  # seeding tests only
+_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+
+
+@cache
+def _hasher(hashing: PasswordHashing) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=hashing.time_cost,
+        memory_cost=hashing.memory_kib,
+        parallelism=hashing.parallelism,
+        type=Type.ID,
+    )
+
+
+def hash_password(password: str, hashing: PasswordHashing = OWASP) -> str:
+    return _hasher(hashing).hash(password.strip())
 
 
 def check_password(password: str, hashed: str) -> bool:
-    try:
-        return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
-    except ValueError:
+    """Whether `password` is the one `hashed` was made from: an Argon2 hash (at whatever
+    parameters it records) or a bcrypt hash from before Argon2id. Never raises on a malformed
+    hash or an over-long password (no password over MAX_PASSWORD_BYTES was ever accepted)."""
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         return False
+    if hashed.startswith(_BCRYPT_PREFIXES):
+        try:
+            return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+        except ValueError:
+            return False
+    try:
+        return _hasher(OWASP).verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(hashed: str) -> bool:
+    """Whether a hash that just matched should be replaced: bcrypt, or Argon2 at parameters other
+    than the current ones (argon2's own check_needs_rehash)."""
+    if hashed.startswith(_BCRYPT_PREFIXES):
+        return True
+    try:
+        return _hasher(OWASP).check_needs_rehash(hashed)
+    except InvalidHashError:
+        return False
+
+
+def hash_scheme(hashed: str) -> str:
+    """What a hash is, for the audit log (never the hash itself): "bcrypt" or the Argon2 type
+    and parameters."""
+    if hashed.startswith(_BCRYPT_PREFIXES):
+        return "bcrypt"
+    try:
+        p = extract_parameters(hashed)
+    except InvalidHashError:
+        return "unknown"
+    return f"argon2{p.type.name.lower()} m={p.memory_cost},t={p.time_cost},p={p.parallelism}"
+
+
+@dataclass(frozen=True)
+class Rehash:
+    """A successful login's hash upgrade: the stored hash that was checked, and its replacement
+    at the current parameters. `record_login` stores it with the login, only over that hash."""
+
+    checked: str
+    new: str
+
+    def __repr__(self) -> str:  # never a hash in a log or a traceback
+        return f"Rehash({hash_scheme(self.checked)} -> {hash_scheme(self.new)})"
+
+
+def rehash_for(password: str, hashed: str) -> Rehash | None:
+    """After `check_password(password, hashed)` succeeded: the replacement of an outdated hash
+    (bcrypt, or other Argon2 parameters), or None when `hashed` is current."""
+    return Rehash(hashed, hash_password(password)) if needs_rehash(hashed) else None
 
 
 def _actor_of(user: User) -> Actor:
@@ -173,10 +263,15 @@ def _count_failure(s: Session, username: str) -> int:
     return int(s.execute(upsert).scalar_one())
 
 
-def record_login(db: Database, username: str, succeeded: bool) -> int | None:
+def record_login(
+    db: Database, username: str, succeeded: bool, rehash: Rehash | None = None
+) -> int | None:
     """Count a failure (locking the username after too many) or clear the count on success.
 
-    On success, returns the user's session version, which the login cookie then carries.
+    On success, returns the user's session version, which the login cookie then carries, and
+    stores `rehash` (the checked password's hash at the current parameters) in the same
+    transaction, audited. It replaces only the hash that was checked: if the password was reset
+    meanwhile, the new password stays and the upgrade is dropped.
     """
     cfg = get_config()
     with db.transaction() as s:
@@ -201,6 +296,8 @@ def record_login(db: Database, username: str, succeeded: bool) -> int | None:
                 before={"failures": before or 0},
                 after={"failures": 0, "session_version": version},
             )
+            if rehash is not None:
+                _store_rehash(s, username, rehash)
             return version
         failures = _count_failure(s, username)
         audit.record(
@@ -236,6 +333,27 @@ def record_login(db: Database, username: str, succeeded: bool) -> int | None:
                     after={"locked_until": locked_until},
                 )
         return None
+
+
+def _store_rehash(s: Session, username: str, rehash: Rehash) -> None:
+    replaced = rowcount(
+        s.execute(
+            update(User)
+            .where(User.username == username, User.password_hash == rehash.checked)
+            .values(password_hash=rehash.new)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if replaced:
+        audit.record(  # the scheme and its parameters, never the hash
+            s,
+            username,
+            "rehash_password",
+            "user",
+            username,
+            before={"password": hash_scheme(rehash.checked)},
+            after={"password": hash_scheme(rehash.new)},
+        )
 
 
 def is_locked(db: Database, username: str) -> bool:
@@ -509,7 +627,8 @@ _verified: set[tuple[str, str, bool]] = set()
 def ensure_safe_to_serve(db: Database, config: Config) -> None:
     """Refuse to serve with a published or weak cookie key, or (outside demo mode) a demo password.
 
-    The demo-password check costs a bcrypt round per user, so a passing check is remembered for
+    The demo-password check costs a password check per user (Argon2id, or bcrypt for hashes from
+    before it), so a passing check is remembered for
     the process; a failing one is checked again on the next run, once someone has fixed it.
     """
     key = (db.url, config.COOKIE_KEY, config.DEMO_MODE)

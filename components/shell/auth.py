@@ -1,6 +1,8 @@
 """The login gate around streamlit-authenticator, with revocable sessions and a quick login.
 
-The authenticator draws the form and checks the bcrypt hash. What it keeps only in memory is moved
+The authenticator draws the form and keeps its failed-attempt count; its password check goes through
+`users.check_password` (Argon2id, and the bcrypt hashes of databases made before it), and a login
+whose hash is outdated stores its replacement with the login. What it keeps only in memory is moved
 to the database here: failed attempts (a lock that holds across restarts and replicas) and the
 audit of logins. It is built on every run from the database's active, unlocked users, so a
 deactivation or a lock applies at once.
@@ -33,7 +35,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 import streamlit_authenticator as stauth
 from streamlit_authenticator.controllers import AuthenticationController, CookieController
-from streamlit_authenticator.utilities import Encryptor
+from streamlit_authenticator.models import AuthenticationModel
+from streamlit_authenticator.utilities import Encryptor, Validator
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from components.shell.context import tr
@@ -100,6 +103,43 @@ class _CookieController(CookieController):  # type: ignore[misc]  # the library 
         self.cookie_model = _SignedCookie(config, db)
 
 
+class _AuthenticationModel(AuthenticationModel):  # type: ignore[misc]  # no library types
+    """The library's model with its one password check through `users.check_password`.
+
+    The library's `check_credentials` calls its bcrypt-only `Hasher.check_pw`; this one checks
+    Argon2id and bcrypt hashes and keeps the rest as the library has it: an unknown username is
+    refused, a wrong password counts a failed attempt (`_record_failed_login_attempts`, which
+    login_gate then records in the database). A match over an outdated hash leaves its
+    replacement in `rehash`, for the login's callback to store with the login.
+    """
+
+    rehash: users.Rehash | None = None
+
+    def check_credentials(self, username: str, password: str) -> bool:
+        entry = self.credentials["usernames"].get(username)
+        if entry is None:
+            return False
+        hashed = entry["password"]
+        if users.check_password(password, hashed):
+            self.rehash = users.rehash_for(password, hashed)
+            return True
+        self._record_failed_login_attempts(username)
+        return False
+
+
+class _AuthenticationController(AuthenticationController):  # type: ignore[misc]  # no types
+    """The library's controller over `_AuthenticationModel`: its `__init__`'s assignments, made
+    here with that model (and, as the library's with auto_hash=False, no path and no API key)."""
+
+    def __init__(self, credentials: dict[str, Any], secret_key: str) -> None:
+        self.secret_key = secret_key
+        self.validator = Validator()
+        self.authentication_model = _AuthenticationModel(
+            credentials, False, None, None, secret_key, None, self.validator
+        )
+        self.encryptor = Encryptor(secret_key)
+
+
 class _Authenticator(stauth.Authenticate):  # type: ignore[misc]  # the library ships no types
     """The library's login and logout views over this module's cookie.
 
@@ -113,9 +153,7 @@ class _Authenticator(stauth.Authenticate):  # type: ignore[misc]  # the library 
         self.secret_key = config.COOKIE_KEY
         self.path = None
         self.cookie_controller = _CookieController(config, db)
-        self.authentication_controller = AuthenticationController(
-            credentials, None, False, None, None, config.COOKIE_KEY, None
-        )
+        self.authentication_controller = _AuthenticationController(credentials, config.COOKIE_KEY)
         self.encryptor = Encryptor(config.COOKIE_KEY)
 
 
@@ -152,8 +190,11 @@ def _failed_usernames(credentials: dict[str, Any]) -> list[str]:
     return [u for u, c in credentials["usernames"].items() if c.get("failed_login_attempts")]
 
 
-def _logged_in(db: Database, username: str) -> None:
-    st.session_state[SESSION_VERSION_KEY] = users.record_login(db, username, succeeded=True)
+def _logged_in(db: Database, username: str, model: _AuthenticationModel) -> None:
+    rehash, model.rehash = model.rehash, None
+    st.session_state[SESSION_VERSION_KEY] = users.record_login(
+        db, username, succeeded=True, rehash=rehash
+    )
     st.session_state[_JUST_LOGGED_IN] = True
 
 
@@ -161,6 +202,7 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     """Draw the login form when needed; return the acting user once logged in."""
     _write_pending_cookie(config)
     authenticator, credentials = _authenticator(db, config)
+    model: _AuthenticationModel = authenticator.authentication_controller.authentication_model
     st.session_state[_AUTH_KEY] = authenticator
     # Form rules (IS 5568): required fields marked (" *", as components.common.form_feedback),
     # a refused login announced above the form.
@@ -176,7 +218,7 @@ def login_gate(db: Database, config: Config) -> Actor | None:
         authenticator.login(
             location="main",
             fields=fields,
-            callback=lambda info: _logged_in(db, info["username"]),
+            callback=lambda info: _logged_in(db, info["username"], model),
         )
     except LoginError:
         # A cookie for a user who is now inactive or locked: drop it and ask for a login.

@@ -19,6 +19,7 @@ from employdash.models import User
 from employdash.seed import core
 from employdash.seed.context import DEMO_AS_OF, DEMO_SEED, SeedContext
 from employdash.stakeholders import seed as stakeholders
+from employdash.users import OWASP, PasswordHashing
 
 __all__ = ["DEMO_AS_OF", "DEMO_SEED", "is_seeded", "seed_demo", "seed_reference"]
 
@@ -36,10 +37,11 @@ def seed_reference(db: Database) -> None:
         core.load_localities(s)
 
 
-def seed_demo(db: Database, seed: int = DEMO_SEED, password_rounds: int = 12) -> SeedContext:
+def seed_demo(db: Database, seed: int = DEMO_SEED, hashing: PasswordHashing = OWASP) -> SeedContext:
+    """The demo data set; the users' password hash at `hashing` (see `core.seed`)."""
     rng = random.Random(seed)
     with db.transaction() as s:
-        ctx = core.seed(s, rng, password_rounds=password_rounds)
+        ctx = core.seed(s, rng, hashing)
         for area in AREAS:
             area.seed(s, rng, ctx)
         return ctx

@@ -18,6 +18,7 @@ from employdash.seed.context import (
     SOUTH,
     SeedContext,
 )
+from employdash.users import OWASP, PasswordHashing, hash_password
 
 FIRST_NAMES = (
     "נועה",
@@ -212,9 +213,10 @@ def _user(
     return user
 
 
-def seed(s: Session, rng: random.Random, password_rounds: int = 12) -> SeedContext:
-    from employdash.users import hash_password
-
+def seed(s: Session, rng: random.Random, hashing: PasswordHashing = OWASP) -> SeedContext:
+    """The localities, organisations, people and the four demo users. Their password hash is made
+    at `hashing`: OWASP's for the app (demo mode and `make run`), CHEAP only for test and benchmark
+    databases, whose users' hashes are then upgraded at their first login, like any outdated one."""
     load_localities(s)
     ctx = SeedContext()
     for code in PROGRAM_LOCALITIES:
@@ -226,7 +228,7 @@ def seed(s: Session, rng: random.Random, password_rounds: int = 12) -> SeedConte
     sederot_people = ctx.people[DEMO_LOCALITY]
     ctx.manager_person_id = sederot_people[4]  # the employment office manager
     ctx.member_person_id = sederot_people[9]  # a representative of the college
-    demo_hash = hash_password(DEMO_PASSWORD, rounds=password_rounds)
+    demo_hash = hash_password(DEMO_PASSWORD, hashing)
     for username, name, role, scope, person in (
         ("admin", "מנהלת המערכת", "admin", (), None),
         ("mayor", "ראש העיר שדרות", "leadership", (DEMO_LOCALITY,), sederot_people[0]),

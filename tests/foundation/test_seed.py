@@ -11,6 +11,7 @@ from employdash.models import Locality, Organisation, Person
 from employdash.models.forum import FORUM_ROLES, Membership
 from employdash.seed import seed_demo
 from employdash.seed.context import NORTH, SOUTH
+from employdash.users import CHEAP
 
 
 def _fingerprint(db: Database) -> list:
@@ -40,7 +41,7 @@ def test_program_localities_are_real_cbs_localities(sqlite_db: Database) -> None
 def test_same_seed_same_data(tmp_path: Path, sqlite_db: Database) -> None:
     fresh = Database(f"sqlite:///{tmp_path / 'again.db'}")
     migrate(fresh)
-    seed_demo(fresh, password_rounds=4)
+    seed_demo(fresh, hashing=CHEAP)
     assert _fingerprint(fresh) == _fingerprint(sqlite_db)
     fresh.dispose()
 

@@ -9,14 +9,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import bcrypt
 import pytest
-from sqlalchemy import select
+from argon2 import Type, extract_parameters
+from sqlalchemy import select, update
 
 from employdash import users
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
-from employdash.models import AuditEntry, LoginThrottle
+from employdash.models import AuditEntry, LoginThrottle, User
 from employdash.models.base import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +42,135 @@ def test_demo_users_have_their_roles_and_scope(actors: dict[str, Actor]) -> None
     assert actors["member"].role == "member" and actors["member"].person_id is not None
 
 
-def test_passwords_are_bcrypt_hashes(db: Database) -> None:
+# --- password hashing: Argon2id at OWASP's parameters, bcrypt hashes from before still work ---
+
+OWASP_PREFIX = "$argon2id$v=19$m=19456,t=2,p=1$"
+
+
+def _bcrypt(password: str) -> str:
+    """A hash as the app made them before Argon2id (cost 4 here only to keep the test quick)."""
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(4)).decode("ascii")
+
+
+def _stored_hash(db: Database, username: str) -> str:
+    with db.transaction() as s:
+        hashed = s.scalar(select(User.password_hash).where(User.username == username))
+    assert hashed is not None
+    return hashed
+
+
+def _set_hash(db: Database, username: str, hashed: str) -> None:
+    with db.transaction() as s:
+        s.execute(update(User).where(User.username == username).values(password_hash=hashed))
+
+
+def test_a_new_hash_is_argon2id_at_owasps_parameters(db: Database, actors) -> None:
+    hashed = users.hash_password("  long-enough-pw ")  # the form strips spaces: so does hashing
+    params = extract_parameters(hashed)
+    assert (params.type, params.memory_cost, params.time_cost, params.parallelism) == (
+        Type.ID,
+        19456,
+        2,
+        1,
+    )
+    assert hashed.startswith(OWASP_PREFIX)
+    assert users.check_password("long-enough-pw", hashed)
+    assert not users.needs_rehash(hashed)
+    assert users.rehash_for("long-enough-pw", hashed) is None
+    # What the services store: a created user and a reset password.
+    form = users.UserForm("new.hash", "x", "member", (1031,), None, "long-enough-pw")
+    uid = users.create_user(db, actors["admin"], form)
+    assert _stored_hash(db, "new.hash").startswith(OWASP_PREFIX)
+    users.reset_password(db, actors["admin"], uid, "another-long-pw")
+    assert _stored_hash(db, "new.hash").startswith(OWASP_PREFIX)
+    assert users.check_password("another-long-pw", _stored_hash(db, "new.hash"))
+
+
+def test_seeded_test_users_have_cheap_argon2id_hashes(db: Database) -> None:
     creds = users.authenticator_credentials(db)["usernames"]
     assert set(creds) >= {"admin", "mayor", "manager", "member"}
     for entry in creds.values():
-        assert entry["password"].startswith("$2b$")
+        assert entry["password"].startswith("$argon2id$v=19$m=8,t=1,p=1$")
         assert users.check_password("demo", entry["password"])
         assert not users.check_password("Demo", entry["password"])
+        assert users.needs_rehash(entry["password"])  # upgraded at the first login
+
+
+@pytest.mark.parametrize("scheme", ["argon2id", "argon2id-cheap", "bcrypt"])
+def test_right_and_wrong_passwords_for_each_hash_format(scheme: str) -> None:
+    hashed = {
+        "argon2id": lambda: users.hash_password("the right one"),
+        "argon2id-cheap": lambda: users.hash_password("the right one", users.CHEAP),
+        "bcrypt": lambda: _bcrypt("the right one"),
+    }[scheme]()
+    assert users.check_password("the right one", hashed)
+    for wrong in ("the wrong one", "The right one", "", "ש" * 40):
+        assert not users.check_password(wrong, hashed)
+    assert users.needs_rehash(hashed) is (scheme != "argon2id")
+
+
+def test_a_malformed_hash_refuses_every_password() -> None:
+    for hashed in ("", "demo", "$2b$12$short", "$argon2id$v=19$m=8,t=1,p=1$broken"):
+        assert not users.check_password("demo", hashed)
+        assert users.hash_scheme(hashed) in ("unknown", "bcrypt")
+
+
+def test_demo_password_check_sees_both_formats(db: Database) -> None:
+    assert users.demo_credentials_in_use(db)  # the seeded Argon2id hashes
+    for name in ("admin", "mayor", "manager", "member"):
+        _set_hash(db, name, users.hash_password("not the demo one", users.CHEAP))
+    assert not users.demo_credentials_in_use(db)
+    _set_hash(db, "member", _bcrypt("demo"))  # an old database's demo password
+    assert users.demo_credentials_in_use(db)
+
+
+@pytest.mark.parametrize("old", ["bcrypt", "argon2id-cheap"])
+def test_a_login_over_an_outdated_hash_stores_an_owasp_one_with_its_audit_row(
+    db: Database, old: str
+) -> None:
+    before = _bcrypt("demo") if old == "bcrypt" else users.hash_password("demo", users.CHEAP)
+    _set_hash(db, "member", before)
+    rehash = users.rehash_for("demo", before)
+    assert rehash is not None and "$" not in repr(rehash)  # no hash in a log line either
+    version = users.record_login(db, "member", succeeded=True, rehash=rehash)
+    assert version == users.session_version(db, "member")  # the login itself as before
+    after = _stored_hash(db, "member")
+    assert after.startswith(OWASP_PREFIX) and after == rehash.new
+    assert users.check_password("demo", after) and not users.check_password("Demo", after)
+    with db.transaction() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == "member").order_by(AuditEntry.id)
+        ).all()
+    assert [e.action for e in entries] == ["login", "rehash_password"]
+    scheme = "bcrypt" if old == "bcrypt" else "argon2id m=8,t=1,p=1"
+    assert entries[1].before == {"password": scheme}
+    assert entries[1].after == {"password": "argon2id m=19456,t=2,p=1"}
+    assert entries[1].username == "member"
+    logged = repr([(e.before, e.after) for e in entries])
+    assert before not in logged and after not in logged and "$2b$" not in logged
+    # Current now: the next login replaces nothing.
+    assert users.rehash_for("demo", after) is None
+
+
+def test_a_rehash_never_overwrites_a_password_reset_meanwhile(db: Database, actors) -> None:
+    """The login checked the old hash; an admin resets the password before the login is
+    recorded: the new password stays, the old one's upgrade is dropped, nothing is audited."""
+    old = _stored_hash(db, "member")
+    rehash = users.rehash_for("demo", old)
+    assert rehash is not None
+    users.reset_password(db, actors["admin"], actors["member"].user_id, "the-new-password")
+    users.record_login(db, "member", succeeded=True, rehash=rehash)
+    assert users.check_password("the-new-password", _stored_hash(db, "member"))
+    assert not users.check_password("demo", _stored_hash(db, "member"))
+    assert "rehash_password" not in _audit_actions(db, "member")
+
+
+def test_a_failed_login_stores_no_rehash(db: Database) -> None:
+    old = _stored_hash(db, "member")
+    rehash = users.rehash_for("demo", old)
+    users.record_login(db, "member", succeeded=False, rehash=rehash)
+    assert _stored_hash(db, "member") == old
+    assert _audit_actions(db, "member") == ["login_failed"]
 
 
 def test_failures_lock_the_username_in_the_database(db: Database, monkeypatch) -> None:
@@ -160,7 +284,7 @@ def test_language_is_remembered_per_user(db: Database, actors) -> None:
         users.set_language(db, actors["member"], "fr")
 
 
-# --- passwords beyond bcrypt's 72 bytes -----------------------------------------------------
+# --- passwords beyond 72 bytes (bcrypt's limit, kept: see users.MAX_PASSWORD_BYTES) ---------
 
 HEBREW_40 = "ש" * 40  # 80 bytes in UTF-8
 HEBREW_36 = "ש" * 36  # exactly 72 bytes

@@ -12,15 +12,19 @@ from pathlib import Path
 
 from employdash.db import Database, migrate
 from employdash.seed import seed_demo
+from employdash.users import CHEAP
 
-TEST_PASSWORD_ROUNDS = 4  # bcrypt cost for seeded test users; the app uses 12
+# Seeded test users' password hashes are Argon2id at CHEAP parameters (8 KiB, one pass): building
+# a template costs nothing. The app hashes at OWASP's; a test that logs in through the form
+# upgrades its copy's hash to OWASP's on that login, as the app does with any outdated hash.
+TEST_PASSWORD_HASHING = CHEAP
 
 
 def build_sqlite_template(directory: Path) -> Path:
     path = directory / "template.db"
     db = Database(f"sqlite:///{path}")
     migrate(db)
-    seed_demo(db, password_rounds=TEST_PASSWORD_ROUNDS)
+    seed_demo(db, hashing=TEST_PASSWORD_HASHING)
     db.dispose()
     return path
 
@@ -36,6 +40,6 @@ def build_pg_template(server_url: str, name: str = "employdash_template") -> str
     url = create_database(server_url, name)
     db = Database(url)
     migrate(db)
-    seed_demo(db, password_rounds=TEST_PASSWORD_ROUNDS)
+    seed_demo(db, hashing=TEST_PASSWORD_HASHING)
     db.dispose()
     return name
