@@ -6,14 +6,15 @@ import gc
 import secrets
 from collections.abc import Callable
 
+import bcrypt
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from streamlit.testing.v1 import AppTest
 
 from components.common import cache
 from employdash import users
 from employdash.db import Database, get_database
-from employdash.models import AuditEntry
+from employdash.models import AuditEntry, User
 from tests.support.apptest import APP, app_as, reset_caches, texts
 
 
@@ -24,30 +25,103 @@ def _submit(at: AppTest, username: str, password: str) -> AppTest:
     return at
 
 
+OWASP_PREFIX = "$argon2id$v=19$m=19456,t=2,p=1$"
+
+
+def _actions(url: str, username: str) -> list[str]:
+    db = Database(url)
+    with db.transaction() as s:
+        actions = list(
+            s.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.entity_id == username)
+                .order_by(AuditEntry.id)
+            )
+        )
+    db.dispose()
+    return actions
+
+
+def _stored_hash(url: str, username: str) -> str:
+    db = Database(url)
+    with db.transaction() as s:
+        hashed = s.scalar(select(User.password_hash).where(User.username == username))
+    db.dispose()
+    assert hashed is not None
+    return hashed
+
+
+def _set_bcrypt(url: str, username: str, password: str) -> str:
+    """The user's hash as a database made before Argon2id has it."""
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode("ascii")
+    db = Database(url)
+    with db.transaction() as s:
+        s.execute(update(User).where(User.username == username).values(password_hash=hashed))
+    db.dispose()
+    return hashed
+
+
 def test_real_form_login_lands_on_the_role_page_and_is_audited(app_db: str) -> None:
     at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "mayor", "demo")
     assert at.session_state["authentication_status"] is True
     at.run()  # the browser reruns at once after login; AppTest needs to be told
     assert not at.exception
     assert "תדריך" in texts(at)
-    db = Database(app_db)
-    with db.transaction() as s:
-        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == "mayor")))
-    db.dispose()
-    assert actions == ["login"]
+    # The seeded test hash (Argon2id at CHEAP parameters) is outdated: upgraded on this login.
+    assert _actions(app_db, "mayor") == ["login", "rehash_password"]
+    assert _stored_hash(app_db, "mayor").startswith(OWASP_PREFIX)
 
 
-def test_wrong_password_is_refused_counted_and_explained(app_db: str) -> None:
+def test_a_bcrypt_hash_logs_in_through_the_form_and_is_replaced(app_db: str) -> None:
+    old = _set_bcrypt(app_db, "manager", "demo")
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "demo")
+    assert at.session_state["authentication_status"] is True
+    at.run()
+    assert not at.exception
+    new = _stored_hash(app_db, "manager")
+    assert new != old and new.startswith(OWASP_PREFIX)
+    assert users.check_password("demo", new)
+    assert _actions(app_db, "manager") == ["login", "rehash_password"]
+    # The next login checks the Argon2id hash and replaces nothing.
+    again = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "demo")
+    assert again.session_state["authentication_status"] is True
+    assert _stored_hash(app_db, "manager") == new
+    assert _actions(app_db, "manager") == ["login", "rehash_password", "login"]
+
+
+@pytest.mark.parametrize("scheme", ["argon2id", "bcrypt"])
+def test_wrong_password_is_refused_counted_and_explained(app_db: str, scheme: str) -> None:
+    old = _set_bcrypt(app_db, "manager", "demo") if scheme == "bcrypt" else None
     at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "wrong")
     assert at.session_state["authentication_status"] is False
     assert any("שגויים" in e.value for e in at.error)
+    assert _actions(app_db, "manager") == ["login_failed"]
+    if old is not None:
+        assert _stored_hash(app_db, "manager") == old  # a refused login upgrades nothing
+
+
+@pytest.mark.parametrize("scheme", ["argon2id", "bcrypt"])
+def test_failures_through_the_form_lock_the_username(
+    app_db: str, monkeypatch: pytest.MonkeyPatch, scheme: str
+) -> None:
+    """The library counts a failed attempt in its check (the one overridden here); login_gate
+    records those counts in the database, which locks the username: then even the right
+    password is refused."""
+    monkeypatch.setenv("LOCKOUT_ATTEMPTS", "2")
+    reset_caches()
+    if scheme == "bcrypt":
+        _set_bcrypt(app_db, "member", "demo")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for _ in range(2):
+        _submit(at, "member", "wrong")
+        assert at.session_state["authentication_status"] is False
+    assert _actions(app_db, "member") == ["login_failed", "login_failed", "login_locked"]
     db = Database(app_db)
-    with db.transaction() as s:
-        actions = list(
-            s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == "manager"))
-        )
+    assert users.is_locked(db, "member")
     db.dispose()
-    assert actions == ["login_failed"]
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "member", "demo")
+    assert at.session_state["authentication_status"] is not True
+    assert "rehash_password" not in _actions(app_db, "member")
 
 
 def test_login_form_speaks_english_when_chosen(app_db: str) -> None:
