@@ -76,8 +76,15 @@ def main() -> None:
         if st.session_state.get("authentication_status"):
             actor = auth.login_gate(db, config)
         else:
-            with st.columns([1, 2, 1])[1]:
+            # The form's narrow column, in a slot: when this run logs in (a submit, or a login
+            # cookie) the slot is cleared and the same run goes on to draw the navigation and
+            # the page at full width, with the login cookie written (no second run).
+            gate = st.empty()
+            with gate.container(), st.columns([1, 2, 1])[1]:
                 actor = auth.login_gate(db, config)
+            if actor is not None:
+                gate.empty()
+                auth.write_pending_cookie(config)
     except DomainError as exc:
         show_error(exc)
         st.stop()

@@ -19,7 +19,8 @@ the answer of the component that writes the cookie after a login, each trigger o
 the whole app from the browser: a login took three runs and two browser round trips, and every new
 session one extra run (profiled in benchmarks/results/foundation.md). Here the cookie is read from
 the request the same way and written or deleted by a small script in a zero-height HTML frame,
-which answers nothing, so a login is one run plus an immediate server-side rerun.
+which answers nothing. A login is one script run: the run that checks the password returns the
+user, and app.py clears the form, draws the cookie's frame, the navigation and the page.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from employdash.db import Database
 _AUTH_KEY = "_authenticator"
 SESSION_VERSION_KEY = "_session_version"
 _PENDING_KEY = "_cookie_pending"  # a cookie write or delete waiting for the next run to draw it
-_JUST_LOGGED_IN = "_just_logged_in"
 
 
 class _SignedCookie:
@@ -157,7 +157,7 @@ class _Authenticator(stauth.Authenticate):  # type: ignore[misc]  # the library 
         self.encryptor = Encryptor(config.COOKIE_KEY)
 
 
-def _write_pending_cookie(config: Config) -> None:
+def write_pending_cookie(config: Config) -> None:
     """Draw the pending cookie write or delete: a script in a frame that sends nothing back."""
     pending = st.session_state.pop(_PENDING_KEY, None)
     if pending is None:
@@ -195,12 +195,11 @@ def _logged_in(db: Database, username: str, model: _AuthenticationModel) -> None
     st.session_state[SESSION_VERSION_KEY] = users.record_login(
         db, username, succeeded=True, rehash=rehash
     )
-    st.session_state[_JUST_LOGGED_IN] = True
 
 
 def login_gate(db: Database, config: Config) -> Actor | None:
     """Draw the login form when needed; return the acting user once logged in."""
-    _write_pending_cookie(config)
+    write_pending_cookie(config)
     authenticator, credentials = _authenticator(db, config)
     model: _AuthenticationModel = authenticator.authentication_controller.authentication_model
     st.session_state[_AUTH_KEY] = authenticator
@@ -226,8 +225,9 @@ def login_gate(db: Database, config: Config) -> Actor | None:
     for username in _failed_usernames(credentials):
         users.record_login(db, username, succeeded=False)
     status = st.session_state.get("authentication_status")
-    if st.session_state.pop(_JUST_LOGGED_IN, False):
-        st.rerun()  # at once, on the server: the page without the form, and the cookie written
+    # A submit that logged in goes on in this run: app.py clears the form's slot and draws the
+    # pending cookie write, then the navigation and the page (it used to st.rerun() here: a
+    # second script run before the navigation was drawn).
     if status is False:
         refused.error(
             tr("login.failed", attempts=config.LOCKOUT_ATTEMPTS, minutes=config.LOCKOUT_MINUTES),
@@ -237,7 +237,7 @@ def login_gate(db: Database, config: Config) -> Actor | None:
         st.caption(tr("a11y.required_note"))
         if config.DEMO_MODE:
             st.info(tr("login.demo_hint"))
-        _write_pending_cookie(config)  # a dropped cookie is deleted in this run already
+        write_pending_cookie(config)  # a dropped cookie is deleted in this run already
         return None
     actor = users.resume_session(
         db, st.session_state["username"], st.session_state.get(SESSION_VERSION_KEY)

@@ -64,12 +64,26 @@ def _set_bcrypt(url: str, username: str, password: str) -> str:
 def test_real_form_login_lands_on_the_role_page_and_is_audited(app_db: str) -> None:
     at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "mayor", "demo")
     assert at.session_state["authentication_status"] is True
-    at.run()  # the browser reruns at once after login; AppTest needs to be told
     assert not at.exception
     assert "תדריך" in texts(at)
     # The seeded test hash (Argon2id at CHEAP parameters) is outdated: upgraded on this login.
     assert _actions(app_db, "mayor") == ["login", "rehash_password"]
     assert _stored_hash(app_db, "mayor").startswith(OWASP_PREFIX)
+
+
+def test_a_login_draws_the_page_and_not_the_form(app_db: str) -> None:
+    """After the submit: the navigation, the page and the logout button, no form, the cookie's
+    frame drawn. (That the browser sees this as one script run, not two, is checked in the
+    browser: tests/e2e/test_login_fast.py; AppTest follows an st.rerun() by itself.)"""
+    at = _submit(AppTest.from_file(APP, default_timeout=60).run(), "manager", "demo")
+    assert not at.exception
+    assert at.session_state["authentication_status"] is True
+    labels = [i.label for i in at.text_input]
+    assert "סיסמה *" not in labels and "שם משתמש *" not in labels  # the form is gone
+    assert not any(b.label == "כניסה" for b in at.button)
+    assert "יציאה" in [b.label for b in at.sidebar.button]
+    assert "_cookie_pending" not in at.session_state  # drawn in this run, not left for the next
+    assert "לוח המשימות" in texts(at) or "פורום" in texts(at)
 
 
 def test_a_bcrypt_hash_logs_in_through_the_form_and_is_replaced(app_db: str) -> None:

@@ -8,6 +8,10 @@ reached the server with an empty username and password, and only a second submit
 And the form's run ends with the form: it used to import every page's modules after drawing it,
 in the script thread, running on for seconds; a submit in that time ran the login beside those
 imports (components/shell/warmup.py now does them in the background, stepping aside for runs).
+
+And a login is one script run: the submit's run clears the form and draws the navigation and the
+page (it used to st.rerun() first, which the browser saw as a second run), and the seeded test
+hash (Argon2id at cheap parameters) is replaced by one at OWASP's on that login.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
+from sqlalchemy import select
 
+from employdash.db import Database
+from employdash.models import User
 from tests.support.browser import app_server, wait_idle
 from tests.support.databases import copy_sqlite
 
@@ -25,6 +32,21 @@ FORM = '[data-testid="stForm"]'
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 FORM_RUN_ENDS_WITHIN_MS = 3_000  # the pages' imports took 3-10 s of it on this machine
+# From the click on: each change of the script-state attribute, and whether the form was still
+# in the page when the navigation first was.
+WATCH = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__login = {states: [], formWithNav: null};
+    new MutationObserver(() => {
+        window.__login.states.push(app.getAttribute('data-test-script-state'));
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    new MutationObserver(() => {
+        if (window.__login.formWithNav === null && document.querySelector('.st-key-nav')) {
+            window.__login.formWithNav =
+                document.querySelector('[data-testid="stForm"] input[type="password"]') !== null;
+        }
+    }).observe(document, {childList: true, subtree: true});
+}"""
 
 
 def _submit_once(page: Page, base: str, username: str) -> None:
@@ -35,11 +57,20 @@ def _submit_once(page: Page, base: str, username: str) -> None:
     form = page.locator(FORM).first
     form.locator('input[type="text"]').first.fill(username)
     form.locator('input[type="password"]').first.fill("demo")
+    page.evaluate(WATCH)
     form.locator('[data-testid="stFormSubmitButton"] button').click()
     # Attached, not visible: the menu is in the sidebar. One submit, no retry.
     page.wait_for_selector(NAV, state="attached", timeout=30_000)
     wait_idle(page)
     assert page.locator(f'{FORM} input[type="password"]').count() == 0
+    seen = page.evaluate("window.__login")
+    assert seen["formWithNav"] is False  # the form was gone when the navigation appeared
+    runs = sum(
+        1
+        for before, now in zip(["notRunning", *seen["states"]], seen["states"], strict=False)
+        if now == "running" and before != "running"
+    )
+    assert runs == 1, seen["states"]  # the login's own run, no second one
 
 
 def test_a_single_submit_logs_in_on_a_fresh_server(
@@ -53,3 +84,11 @@ def test_a_single_submit_logs_in_on_a_fresh_server(
                 _submit_once(context.new_page(), base, username)
             finally:
                 context.close()
+    db = Database(url)
+    with db.transaction() as s:
+        rows = s.execute(select(User.username, User.password_hash)).all()
+    hashes = {username: hashed for username, hashed in rows}
+    db.dispose()
+    owasp = "$argon2id$v=19$m=19456,t=2,p=1$"
+    assert hashes["manager"].startswith(owasp) and hashes["member"].startswith(owasp)
+    assert hashes["mayor"].startswith("$argon2id$v=19$m=8,t=1,p=1$")  # no login: unchanged
