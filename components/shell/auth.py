@@ -48,7 +48,7 @@ from employdash.db import Database
 
 _AUTH_KEY = "_authenticator"
 SESSION_VERSION_KEY = "_session_version"
-_PENDING_KEY = "_cookie_pending"  # a cookie write or delete waiting for the next run to draw it
+_PENDING_KEY = "_cookie_pending"  # a cookie write or delete not drawn yet (write_pending_cookie)
 
 
 class _SignedCookie:
