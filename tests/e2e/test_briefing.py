@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Error, Page
+from playwright.sync_api import Error, Page, expect
 
 from tests.support.browser import login, open_page, screenshot, set_language, wait_idle
 
@@ -38,8 +38,8 @@ def test_mayor_briefing_in_hebrew_then_english(page: Page, server: str) -> None:
         timeout=30_000,
     )
     wait_idle(page)
-    assert page.get_by_role("heading", name="תדריך: שדרות").is_visible()
-    assert page.get_by_text("דורש את תשומת לבך").is_visible()
+    expect(page.get_by_role("heading", name="תדריך: שדרות")).to_be_visible()
+    expect(page.get_by_text("דורש את תשומת לבך")).to_be_visible()
     assert len(_metric_values(page)) >= 6
     direction = page.eval_on_selector(".stMain", "el => getComputedStyle(el).direction")
     assert direction == "rtl"
@@ -48,8 +48,8 @@ def test_mayor_briefing_in_hebrew_then_english(page: Page, server: str) -> None:
     set_language(page, "en")
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     wait_idle(page)
-    assert page.get_by_role("heading", name="Briefing: Sederot").is_visible()
-    assert page.get_by_text("Needs your attention").is_visible()
+    expect(page.get_by_role("heading", name="Briefing: Sederot")).to_be_visible()
+    expect(page.get_by_text("Needs your attention")).to_be_visible()
     screenshot(page, "briefing_en")
 
     page.get_by_text("Print view", exact=True).click()

@@ -92,7 +92,7 @@ def test_skip_link_is_first_in_the_users_language_and_moves_focus(
         focused = page.evaluate("() => document.activeElement.textContent")
         assert focused == "דילוג לתוכן הראשי"
         assert page.evaluate(_FOCUS_RING)
-        assert page.locator('[data-testid="stSkipToContent"]').is_visible()
+        expect(page.locator('[data-testid="stSkipToContent"]')).to_be_visible()
         page.keyboard.press("Enter")
         assert page.evaluate("() => document.activeElement.id") == "stMain"
         assert page.evaluate("() => document.documentElement.lang") == "he"
@@ -118,8 +118,7 @@ def test_keyboard_login_briefing_locality_pdf(browser: Browser, server: str) -> 
         wait_idle(page)
         picker = page.locator('[data-testid="stSidebar"] input[role="combobox"]')
         assert picker.input_value() == "שדרות"
-        assert page.locator(".stMain").get_by_text("שדרות").first.is_visible()
-
+        expect(page.locator(".stMain").get_by_text("שדרות").first).to_be_visible()
         # The button is drawn (and enabled) once the run that switched the locality finished.
         button = page.locator('[data-testid="stDownloadButton"] button')
         expect(button).to_be_enabled(timeout=30_000)

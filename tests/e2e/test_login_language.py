@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from employdash.db import Database
@@ -17,12 +17,12 @@ def _direction(page: Page, selector: str) -> str:
 def test_login_switch_language_and_direction(page: Page, server: str) -> None:
     page.goto(server + "/")
     wait_idle(page)
-    assert page.get_by_text("כניסה").first.is_visible()
+    expect(page.get_by_text("כניסה").first).to_be_visible()
     screenshot(page, "login_he")
     login(page, server, "manager")
     assert _direction(page, ".stMain") == "rtl"
     assert _direction(page, '[data-testid="stSidebarContent"]') == "rtl"
-    assert page.locator(".st-key-nav").get_by_text("תדריך").is_visible()
+    expect(page.locator(".st-key-nav").get_by_text("תדריך")).to_be_visible()
     screenshot(page, "home_he")
 
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -32,14 +32,14 @@ def test_login_switch_language_and_direction(page: Page, server: str) -> None:
     assert _direction(page, ".stMain") == "ltr"
     # The locality picker relabels in English and keeps the chosen locality.
     assert sidebar.get_by_role("combobox").input_value() == "Netivot"
-    assert page.locator(".st-key-nav").get_by_text("Briefing").is_visible()
+    expect(page.locator(".st-key-nav").get_by_text("Briefing")).to_be_visible()
     screenshot(page, "home_en")
 
     # The choice is remembered per user: a reload (new session, cookie login) keeps English.
     page.reload()
     wait_idle(page)
     page.wait_for_selector(".st-key-nav")
-    assert page.locator(".st-key-nav").get_by_text("Briefing").is_visible()
+    expect(page.locator(".st-key-nav").get_by_text("Briefing")).to_be_visible()
     set_language(page, "he")
 
 
@@ -56,14 +56,14 @@ def test_deep_link_reload_stays_and_logout_survives_reload(page: Page, server: s
     page.wait_for_timeout(3000)  # the cookie is deleted asynchronously
     page.reload()
     wait_idle(page)
-    assert page.locator('[data-testid="stForm"]').is_visible()
+    expect(page.locator('[data-testid="stForm"]')).to_be_visible()
     assert page.locator(".st-key-nav").count() == 0
 
 
 def test_visitor_deep_link_shows_only_login(page: Page, server: str) -> None:
     page.goto(server + "/audit")
     wait_idle(page)
-    assert page.locator('[data-testid="stForm"]').is_visible()
+    expect(page.locator('[data-testid="stForm"]')).to_be_visible()
     assert page.locator(".st-key-nav").count() == 0
     screenshot(page, "visitor_deep_link")
 

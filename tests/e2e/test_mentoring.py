@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
@@ -89,7 +89,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
 
     page.get_by_role("tab", name="משתתפים").click()
     idle(page)
-    assert page.get_by_text("בקודים בלבד").first.is_visible()
+    expect(page.get_by_text("בקודים בלבד").first).to_be_visible()
     screenshot(page, "mentoring_participants_he")
     page.get_by_role("tab", name="המתנה להצמדה").click()
     idle(page)
@@ -104,7 +104,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     idle(page)
     screenshot(page, "mentoring_funnel_full_en")
     page.set_viewport_size({"width": 1400, "height": 1000})
-    assert page.get_by_text("Funnel: reached each stage").is_visible()
+    expect(page.get_by_text("Funnel: reached each stage")).to_be_visible()
     screenshot(page, "mentoring_funnel_en")
     page.get_by_role("tab", name="Cohorts").click()
     idle(page)

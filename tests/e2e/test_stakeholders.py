@@ -3,7 +3,7 @@ table, and the grid, the database and the audit log show it; screenshots in Hebr
 
 from __future__ import annotations
 
-from playwright.sync_api import Error, Page
+from playwright.sync_api import Error, Page, expect
 from sqlalchemy import select
 
 from employdash.db import Database
@@ -55,7 +55,7 @@ def _set_first_power(page: Page, canvas: dict, power: str) -> None:
 def test_manager_adds_and_moves_a_stakeholder(page: Page, server: str, e2e_db: Database) -> None:
     _login(page, server, "manager")
     open_page(page, server, "stakeholders")
-    assert page.get_by_text("נתיבות").first.is_visible()
+    expect(page.get_by_text("נתיבות").first).to_be_visible()
     page.get_by_role("tab", name="מרשם בעלי עניין").click()
     page.get_by_text("הוספת בעל עניין").click()
     page.get_by_label("שם הארגון החדש").fill(NAME)
@@ -101,7 +101,7 @@ def test_manager_adds_and_moves_a_stakeholder(page: Page, server: str, e2e_db: D
             s.scalars(select(Stakeholder.id).where(Stakeholder.locality_code == NETIVOT)).all()
         )
     assert page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).count() >= 1
-    assert page.get_by_text(f"מוצגים {count} בעלי עניין").is_visible()
+    expect(page.get_by_text(f"מוצגים {count} בעלי עניין")).to_be_visible()
     screenshot(page, "stakeholders_grid_he")
 
     set_language(page, "en")
@@ -120,7 +120,7 @@ def test_survey_and_network_pages_in_both_languages(page: Page, server: str) -> 
     _login(page, server, "manager")
     set_language(page, "he")  # the language is remembered per user: the other test left English
     open_page(page, server, "surveys")
-    assert page.get_by_text("מעסיקים שהשיבו").first.is_visible()
+    expect(page.get_by_text("מעסיקים שהשיבו").first).to_be_visible()
     screenshot(page, "surveys_summary_he")
     page.get_by_role("tab", name="מיפוי ארגונים").click()
     wait_idle(page)
@@ -131,5 +131,5 @@ def test_survey_and_network_pages_in_both_languages(page: Page, server: str) -> 
     screenshot(page, "stakeholders_network_he")
     set_language(page, "en")
     open_page(page, server, "surveys")
-    assert page.get_by_text("Employers responding").first.is_visible()
+    expect(page.get_by_text("Employers responding").first).to_be_visible()
     screenshot(page, "surveys_summary_en")

@@ -93,16 +93,25 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+RERUN_START_MS = 210
+_SCRIPT_STATE = '[data-testid="stApp"][data-test-script-state="{}"]'
+
+
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the script finished its run and no skeleton remains, with the pauses Streamlit's
-    own browser tests use (`wait_for_app_run`: 210 ms for a rerun to start, 100 ms to settle);
-    it is called hundreds of times a run, so longer pauses cost minutes of suite time."""
-    page.wait_for_timeout(210)
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]',
-        state="attached",
-        timeout=timeout,
-    )
+    """Wait until the script finished its run and no skeleton remains.
+
+    The pauses are those of Streamlit's own browser tests (`wait_for_app_run`: up to 210 ms for a
+    rerun to start, 100 ms to settle), but the first ends as soon as the run is seen to start: it
+    follows nearly every action of every browser test, and a fixed 210 ms there cost minutes.
+    An action that starts no run still waits the whole 210 ms before the page counts as idle.
+    """
+    try:
+        page.wait_for_selector(
+            _SCRIPT_STATE.format("running"), state="attached", timeout=RERUN_START_MS
+        )
+    except PlaywrightTimeout:
+        pass  # no run started (or it was over before it could be seen)
+    page.wait_for_selector(_SCRIPT_STATE.format("notRunning"), state="attached", timeout=timeout)
     page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=timeout)
     page.wait_for_timeout(100)
 
