@@ -411,7 +411,7 @@ async def _one(base: str, index: int) -> SessionResult:
 
 def _warm(base: str) -> None:
     """Each role once (imports, first queries, caches) before anything is measured. Outside demo
-    mode a server's first run checks every user's password against the demo one (a bcrypt round
+    mode a server's first run checks every user's password against the demo one (an Argon2id check
     each, once per process), hence the long timeout."""
 
     async def go() -> None:
@@ -493,7 +493,7 @@ def _database(kind: str, tmp: Path) -> Iterator[str]:
 def _prepare(url: str) -> None:
     db = Database(url)
     migrate(db)
-    seed_demo(db)  # the app's own bcrypt cost: a login costs what it costs in production
+    seed_demo(db)  # the app's own password hashing: a login costs what it costs in production
     add_users(db, max(*SESSIONS, REPLICA_SESSIONS))
     set_password(db)  # not the demo password: PostgreSQL is served outside demo mode
     db.dispose()
@@ -659,23 +659,23 @@ def main() -> None:
         notes=(
             f"Concurrent sessions ({', '.join(map(str, SESSIONS))}) of a protocol-level client "
             "(the browser's websocket messages, no browser), each logging in through the real "
-            f"form (bcrypt cost 12) and doing its role's mix {ROUNDS} time(s) with a think time "
-            f"of {THINK[0]:.0f}-{THINK[1]:.0f} s before each action (people read a dashboard "
-            "page, a task card or a chart for several seconds, rarely under five, seldom over a "
-            "quarter of a minute; before 2026-11-30 it was 0.5-1.5 s, a script clicking), "
-            f"sessions arriving {RAMP_PER_SESSION} s apart: members open my tasks and update a "
-            "task's progress, managers open the forum board and the stakeholder map, leadership "
-            "opens the briefing (5:3:2). Latency is action → end of the rerun it caused (logins "
-            "separately, as login_p95_s); the baseline is the same actions by one session alone "
-            "on the same warmed server in the same run. cpu_s_per_run is the server's CPU seconds "
-            "over its script runs (logins' bcrypt included); runs_per_action counts the script "
-            "runs an action caused; mib_per_session is resident memory with every session open "
-            "minus before they connected, over the sessions. SQLite runs in demo mode; "
-            "PostgreSQL as in production (demo mode is SQLite-only): a shared strong cookie key, "
-            "no demo passwords. Replicas: nginx (deploy/nginx/employdash.conf) with cookie-sticky "
-            "sessions in front of one server and then two, on one PostgreSQL; throughput is "
-            "script runs per second with no think time. The machine has 2 cores shared by the "
-            "client, the server(s), nginx, PostgreSQL and other work. "
+            f"form (Argon2id at OWASP's parameters) and doing its role's mix {ROUNDS} time(s) "
+            f"with a think time of {THINK[0]:.0f}-{THINK[1]:.0f} s before each action (people "
+            "read a dashboard page, a task card or a chart for several seconds, rarely under five, "
+            "seldom over a quarter of a minute; before 2026-11-30 it was 0.5-1.5 s, a script "
+            f"clicking), sessions arriving {RAMP_PER_SESSION} s apart: members open my tasks and "
+            "update a task's progress, managers open the forum board and the stakeholder map, "
+            "leadership opens the briefing (5:3:2). Latency is action → end of the rerun it caused "
+            "(logins separately, as login_p95_s); the baseline is the same actions by one session "
+            "alone on the same warmed server in the same run. cpu_s_per_run is the server's CPU "
+            "seconds over its script runs (logins' password checks included); runs_per_action "
+            "counts the script runs an action caused; mib_per_session is resident memory with "
+            "every session open minus before they connected, over the sessions. SQLite runs in "
+            "demo mode; PostgreSQL as in production (demo mode is SQLite-only): a shared strong "
+            "cookie key, no demo passwords. Replicas: nginx (deploy/nginx/employdash.conf) with "
+            "cookie-sticky sessions in front of one server and then two, on one PostgreSQL; "
+            "throughput is script runs per second with no think time. The machine has 2 cores "
+            "shared by the client, the server(s), nginx, PostgreSQL and other work. "
             "Profile (cProfile per script run, 2026-11-30), and what changed: (1) Streamlit runs "
             "gc.collect() after every script run, holding the GIL; over the heap the app's "
             "imports leave (pandas, Altair's schema, SQLAlchemy) that pass cost 0.3-0.8 s, most "
@@ -683,9 +683,10 @@ def main() -> None:
             "session; app.py now freezes the imported heap after runs that import new modules "
             "(components/common/cache.py settle_heap; the first figure measures the pass before "
             "and after). (2) An action is one script run: no sleeps, no cookie-component round "
-            "trips (gone since the login rework); a login is one run that restarts itself on the "
-            "server (st.rerun) once, counted as 2. (3) Every logged-in run read and deep-copied "
-            "all users' credentials for the authenticator and ran an Alembic revision query: "
+            "trips (gone since the login rework); a login is one script run (until 2026-11-30 it "
+            "restarted itself on the server once, counted as 2). (3) Every logged-in run read "
+            "and deep-copied all users' credentials for the authenticator and ran an Alembic "
+            "revision query: "
             "now only the login form reads credentials, and the schema is checked once per 30 s "
             "per process. (4) Then the pages' own work, led by Altair: each chart was built "
             "(encoding validation) and converted to Vega-Lite twice (chart_a11y.spec_of for its "

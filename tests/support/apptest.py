@@ -32,7 +32,7 @@ def app_as(
     """The app after a login as `username` (None: a visitor), optionally on `page`.
 
     The seam sets what streamlit-authenticator sets after a successful login, so page tests skip
-    bcrypt; tests/app/test_login.py logs in through the real form.
+    the password check; tests/app/test_login.py logs in through the real form.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["lang"] = lang

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -105,12 +106,10 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
     follows nearly every action of every browser test, and a fixed 210 ms there cost minutes.
     An action that starts no run still waits the whole 210 ms before the page counts as idle.
     """
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # no run started, or it ended unseen
         page.wait_for_selector(
             _SCRIPT_STATE.format("running"), state="attached", timeout=RERUN_START_MS
         )
-    except PlaywrightTimeout:
-        pass  # no run started (or it was over before it could be seen)
     page.wait_for_selector(_SCRIPT_STATE.format("notRunning"), state="attached", timeout=timeout)
     page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=timeout)
     page.wait_for_timeout(100)
