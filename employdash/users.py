@@ -2,12 +2,12 @@
 
 Credentials live in the database as Argon2id hashes at OWASP's parameters; a bcrypt hash from a
 database made before them still logs in and is replaced on that login. The authenticator gets a
-fresh dictionary built
-from the active, unlocked users on every run, so a deactivation or a lock takes effect at once on
-every replica. Failed logins are counted by the database itself (one atomic upsert), so parallel
-attempts on several replicas cannot outrun the lock-out. Each user has a session version that is
-signed into the login cookie and checked on every run; logout, a password reset, a role change and
-a deactivation bump it, so every older cookie and open session of that user ends at once.
+fresh dictionary built from the active, unlocked users on every run, so a deactivation or a lock
+takes effect at once on every replica. Failed logins are counted by the database itself (one atomic
+upsert), so parallel attempts on several replicas cannot outrun the lock-out. Each user has a
+session version that is signed into the login cookie and checked on every run; logout, a password
+reset, a role change and a deactivation bump it, so every older cookie and open session of that user
+ends at once.
 """
 
 from __future__ import annotations
@@ -628,8 +628,8 @@ def ensure_safe_to_serve(db: Database, config: Config) -> None:
     """Refuse to serve with a published or weak cookie key, or (outside demo mode) a demo password.
 
     The demo-password check costs a password check per user (Argon2id, or bcrypt for hashes from
-    before it), so a passing check is remembered for
-    the process; a failing one is checked again on the next run, once someone has fixed it.
+    before it), so a passing check is remembered for the process; a failing one is checked again
+    on the next run, once someone has fixed it.
     """
     key = (db.url, config.COOKIE_KEY, config.DEMO_MODE)
     if key in _verified:
