@@ -8,6 +8,7 @@ import streamlit as st
 from components.common.text import plain
 from components.indicators import imports as view
 from components.indicators import local as local_forms
+from components.indicators import span
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -62,6 +63,7 @@ if uploaded is not None:
                 result = commit_import(ctx.db, ctx.actor, uploaded.name, content, source)
                 view.clear_read_caches()
                 del st.session_state["ind_import_plan"]
+                span.hand_over(plan)
                 # Drawn by the next run, above the form, without the preview of what is done.
                 st.session_state[DONE] = ctx.tr(
                     "ind.import.done",

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.indicators.span import HANDED, Imported
 from employdash.db import Database
+from employdash.i18n import fmt_month
 from employdash.indicators.imports import commit_import
 from employdash.users import load_actor
 from tests.support.apptest import app_as, texts
@@ -105,3 +107,38 @@ def test_the_preview_says_what_the_import_will_do(
     rejected: pd.DataFrame = next(f.value for f in at.dataframe)
     assert rejected.iloc[0].tolist()[:2] == [4, refused]
     assert "job_seekers" not in " ".join(str(v) for v in rejected.iloc[0].tolist())
+
+
+HISTORY = "locality_code,period,indicator,value\n" + "\n".join(
+    f"1031,{year}-{month:02d},job_seekers,{800 + month}"
+    for year in range(2015, 2021)
+    for month in range(1, 13)
+)
+
+
+def _import_history(url: str) -> None:
+    db = Database(url)
+    commit_import(db, load_actor(db, "manager"), "history.csv", HISTORY.encode(), "IES", TODAY)
+    db.dispose()
+
+
+def test_after_an_import_the_explorer_opens_on_the_range_the_file_covered(app_db: str) -> None:
+    _import_history(app_db)
+    handed = Imported((1031,), ("job_seekers",), date(2015, 1, 1), date(2020, 12, 1))
+    at = app_as("manager", "pages/explorer.py", lang="en", locality=246, state={HANDED: handed})
+    assert not at.exception, at.exception
+    assert at.multiselect(key="explorer_localities_en").value == [1031]
+    assert at.selectbox(key="explorer_indicator_en").value == "job_seekers"
+    assert at.selectbox(key="explorer_from_en").value == date(2015, 1, 1)
+    assert at.selectbox(key="explorer_to_en").value == date(2020, 12, 1)
+    [chart] = at.get("vega_lite_chart")
+    assert chart  # the whole range drawn, not a single month
+
+
+def test_the_explorer_offers_every_month_of_a_long_history(app_db: str) -> None:
+    _import_history(app_db)
+    at = app_as("manager", "pages/explorer.py", lang="en", locality=1031)
+    assert not at.exception, at.exception
+    offered = at.selectbox(key="explorer_from_en").options
+    assert offered[0] == fmt_month(date(2015, 1, 1), "en")  # not only the last four years
+    assert len(offered) > 48

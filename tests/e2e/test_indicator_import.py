@@ -5,9 +5,12 @@ other locality. Screenshots in both languages."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from datetime import date
+
+from playwright.sync_api import Page, expect
 
 from employdash.db import Database
+from employdash.i18n import fmt_month
 from tests.indicators.test_import_scope import values_before_2021
 from tests.support.browser import login, screenshot, set_language, wait_idle
 
@@ -67,4 +70,10 @@ def test_the_manager_previews_and_imports_their_locality_only(
     page.get_by_text("The imported values in the indicator explorer").click()
     page.wait_for_url("**/explorer")
     idle(page)
+    # the explorer opens on what was imported: Sederot, the six years, not the latest months
+    start, end = (page.get_by_role("combobox", name=n, exact=True) for n in ("From", "To"))
+    expect(start).to_have_value(fmt_month(date(2015, 1, 1), "en"))
+    expect(end).to_have_value(fmt_month(date(2020, 12, 1), "en"))
+    expect(page.locator('[data-testid="stMultiSelect"]')).to_contain_text("Sederot")
+    page.locator('[data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=60_000)
     screenshot(page, "indicator_import_manager_explorer_en")
