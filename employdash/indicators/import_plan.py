@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
@@ -260,18 +262,6 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _lines(values: Iterable[RawValue]) -> Iterator[list[RawValue]]:
-    """The cells of each line together (readers give a line's cells one after another)."""
-    line: list[RawValue] = []
-    for raw in values:
-        if line and raw.line != line[0].line:
-            yield line
-            line = []
-        line.append(raw)
-    if line:
-        yield line
-
-
 def _rejections(line: int, problems: list[tuple[Rejected, str]]) -> list[Rejection]:
     """One rejection per reason on a line, naming every indicator it hit: a wide row with an
     unknown locality is one problem, not ten."""
@@ -354,8 +344,9 @@ def build_plan(
     plan.ignored_columns = ignored_columns(table, layout)
     validator = _Validator(session, today, scope)
     planner = _Planner(plan, validator)
-    for cells in _lines(READERS[layout](table)):
-        planner.take(cells)
+    # Readers give a line's cells one after another: take them a line at a time.
+    for _, cells in groupby(READERS[layout](table), key=attrgetter("line")):
+        planner.take(list(cells))
     existing = _existing(session, planner.seen)
     for item in planner.accepted:
         old = existing.get((item.locality_code, item.period, item.indicator_code))
