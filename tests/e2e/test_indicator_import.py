@@ -77,3 +77,10 @@ def test_the_manager_previews_and_imports_their_locality_only(
     expect(page.locator('[data-testid="stMultiSelect"]')).to_contain_text("Sederot")
     page.locator('[data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=60_000)
     screenshot(page, "indicator_import_manager_explorer_en")
+
+    set_language(page, "he")
+    page.locator(".st-key-nav").get_by_text("ייבוא מדדים").click()
+    page.wait_for_url("**/indicators_admin")
+    idle(page)
+    page.get_by_text("ייבואים קודמים").wait_for(timeout=60_000)
+    screenshot(page, "indicator_import_manager_history_he")
