@@ -31,7 +31,10 @@ class Area(StrEnum):
     STAKEHOLDERS = "stakeholders"  # register, grid, network, organisation mapping, survey
     MENTORING = "mentoring"  # programs, cohorts, funnels and the writes that move participants
     PARTICIPANTS = "participants"  # lists of individual participants, not only aggregates
-    CATALOGUE = "catalogue"  # the indicator catalogue, imports, pipeline definitions
+    CATALOGUE = "catalogue"  # the indicator catalogue, local indicators, pipeline definitions
+    # Importing monthly indicator values: every locality for a scope of all, the user's own
+    # localities otherwise (each row a file writes is checked against the scope).
+    INDICATOR_IMPORTS = "indicator_imports"
     PEOPLE = "people"  # the one register of people the forum, stakeholders and mentoring share
     PLAN_APPROVAL = "plan_approval"  # the mayor approves the work plan (shown on the briefing)
     USERS = "users"
@@ -69,6 +72,7 @@ WRITABLE = frozenset(
         Area.STAKEHOLDERS,
         Area.MENTORING,
         Area.CATALOGUE,
+        Area.INDICATOR_IMPORTS,
         Area.USERS,
         Area.PEOPLE,
         Area.PLAN_APPROVAL,
@@ -87,9 +91,16 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
         ),
         MANAGER: RolePolicy(
             Scope.ASSIGNED,
-            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE},
+            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE, Area.INDICATOR_IMPORTS},
             writes=frozenset(
-                {Area.FORUM, Area.TASKS, Area.STAKEHOLDERS, Area.MENTORING, Area.PEOPLE}
+                {
+                    Area.FORUM,
+                    Area.TASKS,
+                    Area.STAKEHOLDERS,
+                    Area.MENTORING,
+                    Area.PEOPLE,
+                    Area.INDICATOR_IMPORTS,
+                }
             ),
         ),
         MEMBER: RolePolicy(

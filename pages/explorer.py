@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, required
-from components.indicators import data
+from components.indicators import data, span
 from components.indicators import explorer as views
 from components.shell.context import current
 from employdash.errors import ValidationError
@@ -19,6 +19,9 @@ st.title(ctx.tr("page.explorer"))
 catalogue = {i.code: i for i in data.catalogue(ctx.db, ctx.actor)}
 headline = [code for code, info in catalogue.items() if info.headline]
 latest = data.latest_period(ctx.db, ctx.actor, ctx.locality.code)
+imported = span.take_over(ctx, headline)  # an import just made: open on what it wrote
+if imported is not None:
+    latest = max(latest, imported.last) if latest else imported.last
 if latest is None:
     st.info(ctx.tr("ind.explorer.no_data"))
     st.stop()
@@ -45,13 +48,13 @@ indicator = pick_indicator.selectbox(
     format_func=lambda c: catalogue[c].name(ctx.lang),
     key=f"explorer_indicator_{ctx.lang}",
 )
-months = [add_months(latest, -i) for i in range(47, -1, -1)]
+months = span.months(ctx, codes, indicator, latest, imported)
 # Two pickers rather than a range slider: the slider does not mirror under right to left.
 pick_start, pick_end = st.columns(2)
 start = pick_start.selectbox(
     ctx.tr("ind.explorer.from"),
     months,
-    index=len(months) - 24,
+    index=max(0, len(months) - span.OPENS_ON),
     format_func=lambda m: fmt_month(m, ctx.lang),
     key=f"explorer_from_{ctx.lang}",
 )

@@ -1,4 +1,5 @@
-"""Indicators admin: import a CSV or Excel file, preview it, then commit it all or nothing."""
+"""Indicator import: a CSV or Excel file, previewed, then committed all or nothing. Admins import
+for every locality and also keep the catalogue's local indicators; managers import for theirs."""
 
 import hashlib
 
@@ -7,17 +8,31 @@ import streamlit as st
 from components.common.text import plain
 from components.indicators import imports as view
 from components.indicators import local as local_forms
+from components.indicators import span
 from components.shell.context import current
 from components.shell.feedback import guarded
+from employdash.access import Area
 from employdash.indicators.imports import commit_import, list_batches, preview_import
+
+DONE = "ind_import_done"
 
 ctx = current()
 st.title(ctx.tr("page.indicators_admin"))
 flash = st.session_state.pop("ind_local_flash", None)
 if flash:
     st.success(plain(flash))
+done = st.session_state.pop(DONE, None)
+if done:
+    st.success(plain(done))
+    st.page_link(
+        "pages/explorer.py", label=ctx.tr("ind.import.explore"), icon=":material/monitoring:"
+    )
 st.caption(ctx.tr("ind.import.intro"))
 st.caption(ctx.tr("ind.import.formats"))
+view.scope_note(
+    None if ctx.actor.localities is None else [loc.name(ctx.lang) for loc in ctx.localities],
+    ctx.lang,
+)
 
 uploaded = st.file_uploader(
     ctx.tr("ind.import.file"), type=["csv", "txt", "xlsx"], key="ind_import_file"
@@ -48,21 +63,23 @@ if uploaded is not None:
                 result = commit_import(ctx.db, ctx.actor, uploaded.name, content, source)
                 view.clear_read_caches()
                 del st.session_state["ind_import_plan"]
-                st.success(
-                    ctx.tr(
-                        "ind.import.done",
-                        added=int(result.added),
-                        revised=int(result.revised),
-                        unchanged=int(result.unchanged),
-                        rejected=int(result.rejected),
-                    )
+                span.hand_over(plan)
+                # Drawn by the next run, above the form, without the preview of what is done.
+                st.session_state[DONE] = ctx.tr(
+                    "ind.import.done",
+                    added=int(result.added),
+                    revised=int(result.revised),
+                    unchanged=int(result.unchanged),
+                    rejected=int(result.rejected),
                 )
+                st.rerun()
 
 with guarded():
     view.history(list_batches(ctx.db, ctx.actor), ctx.lang)
 
-st.divider()
-with guarded():
-    local_forms.add_form(ctx)
-with guarded():
-    local_forms.value_form(ctx)
+if ctx.actor.can_write(Area.CATALOGUE):  # the catalogue stays the admin's
+    st.divider()
+    with guarded():
+        local_forms.add_form(ctx)
+    with guarded():
+        local_forms.value_form(ctx)

@@ -89,7 +89,7 @@ PAGES: tuple[PageSpec, ...] = (
         "page.indicators_admin",
         ":material/upload_file:",
         "nav.section.admin",
-        Area.CATALOGUE,
+        Area.INDICATOR_IMPORTS,
         Action.WRITE,
     ),
     PageSpec(

@@ -1,9 +1,13 @@
 """Validating an import and comparing it with what is stored: the preview and its commit.
 
 `build_plan` reads the file, validates every value and sorts it into add / revise / unchanged /
-rejected without writing anything. `apply_plan` writes a plan inside the caller's transaction:
-new values are inserted, revised ones move their old value to the history table first, and
-unchanged ones are left alone, so importing the same file twice changes nothing.
+rejected without writing anything. A line is the unit: one bad cell, a locality outside the
+importer's scope or a clashing duplicate rejects the whole line, so a line the preview lists as
+rejected contributes no value at all. `apply_plan` writes a plan inside the caller's
+transaction: new values are inserted, revised ones move their old value to the history table
+first, and unchanged ones are left alone, so importing the same file twice changes nothing. It
+checks the locality of every row it writes against the importer's scope again, whoever built the
+plan.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from employdash.access import Actor, require_locality
 from employdash.indicators.layouts import (
     READERS,
     RawValue,
@@ -66,7 +73,9 @@ class Revision(NamedTuple):
 class Rejection:
     line: int
     reason: str  # catalogue key
-    detail: str = ""
+    detail: str = ""  # text of the file (headers, an earlier line), shown as written
+    indicators: tuple[str, ...] = ()  # the cells' indicators, shown by their names
+    locality: int | None = None  # the locality the line named, when the reason is about it
 
 
 @dataclass
@@ -86,20 +95,63 @@ class ImportPlan:
     duplicates: list[Rejection] = field(default_factory=list)
     # Lines of totals rows (סה"כ), skipped: they name no locality.
     totals_skipped: list[int] = field(default_factory=list)
+    # The months, localities and indicators of the values accepted (new, revised or unchanged).
+    months: set[date] = field(default_factory=set)
+    localities: set[int] = field(default_factory=set)
+    indicators: set[str] = field(default_factory=set)
+    # (Hebrew, English) names of every locality and indicator the plan mentions.
+    locality_names: dict[int, tuple[str, str]] = field(default_factory=dict)
+    indicator_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def changes(self) -> int:
         return len(self.to_add) + len(self.to_revise)
 
+    @property
+    def rejected_lines(self) -> int:
+        """Lines rejected (a line may be rejected for more than one reason)."""
+        return len({r.line for r in self.rejected})
+
+    @property
+    def suppressed(self) -> int:
+        """Values written as suppressed (no figure): kept as the source hid them."""
+        return sum(p.status == "suppressed" for p in self.to_add) + sum(
+            r.new.status == "suppressed" for r in self.to_revise
+        )
+
+
+class OutsideScope(Rejected):
+    """A line naming a locality the importer may not write."""
+
+    def __init__(self, locality: int) -> None:
+        super().__init__("ind.import.reason.outside_scope")
+        self.locality = locality
+
+
+class Clash(Rejected):
+    """A cell the file gave earlier, on `first_line`, with another figure."""
+
+    def __init__(self, first_line: int) -> None:
+        super().__init__("ind.import.reason.duplicate")
+        self.first_line = first_line
+
 
 class _Validator:
     """Turns raw cells into planned values, caching the slow parts (names, months) per text."""
 
-    def __init__(self, session: Session, today: date) -> None:
+    def __init__(self, session: Session, today: date, scope: frozenset[int] | None) -> None:
         self.matcher = LocalityMatcher.load(session)
-        self.units = dict(
-            session.execute(select(IndicatorDefinition.code, IndicatorDefinition.unit)).all()
-        )
+        definitions = session.execute(
+            select(
+                IndicatorDefinition.code,
+                IndicatorDefinition.unit,
+                IndicatorDefinition.name_he,
+                IndicatorDefinition.name_en,
+            )
+        ).all()
+        self.units = {d.code: d.unit for d in definitions}
+        self.names = {d.code: (d.name_he, d.name_en) for d in definitions}
+        self.scope = scope
         self.latest = date(today.year, today.month, 1)
         self._places: dict[tuple[object, object], tuple[int | None, str | None]] = {}
         self._periods: dict[tuple[object, object], date | str] = {}
@@ -111,6 +163,8 @@ class _Validator:
         code, reason = self._places[key]
         if code is None:
             raise Rejected(reason or "ind.import.reason.unknown_locality")
+        if self.scope is not None and code not in self.scope:
+            raise OutsideScope(code)
         return code
 
     def period(self, raw: RawValue) -> date:
@@ -185,13 +239,8 @@ def _same(new: Planned, old_value: float | None, old_status: str) -> bool:
     return new.status == old_status or (new.status == "ok" and old_status == "revised")
 
 
-def _reject(plan: ImportPlan, line: int, reason: str, detail: str) -> None:
-    """One rejection per line and reason: a wide row with an unknown locality is one problem,
-    not ten."""
-    _note(plan.rejected, line, reason, detail)
-
-
 def _note(found: list[Rejection], line: int, reason: str, detail: str) -> None:
+    """One note per line and reason: a line seen twice is one duplicate, not two."""
     last = found[-1] if found else None
     if last is not None and last.line == line and last.reason == reason:
         if detail not in last.detail.split(", "):
@@ -213,7 +262,71 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build_plan(session: Session, filename: str, data: bytes, today: date) -> ImportPlan:
+def _rejections(line: int, problems: list[tuple[Rejected, str]]) -> list[Rejection]:
+    """One rejection per reason on a line, naming every indicator it hit: a wide row with an
+    unknown locality is one problem, not ten."""
+    found: dict[str, Rejection] = {}
+    for exc, indicator in problems:
+        known = found.get(exc.reason)
+        locality = exc.locality if isinstance(exc, OutsideScope) else None
+        earlier = str(exc.first_line) if isinstance(exc, Clash) else ""
+        if known is None:
+            found[exc.reason] = Rejection(line, exc.reason, earlier, (indicator,), locality)
+        elif indicator not in known.indicators:
+            found[exc.reason] = Rejection(
+                line, exc.reason, known.detail, (*known.indicators, indicator), locality
+            )
+    return list(found.values())
+
+
+class _Planner:
+    """Sorts a file's lines into accepted values, rejections and duplicates, a line at a time."""
+
+    def __init__(self, plan: ImportPlan, validator: _Validator) -> None:
+        self.plan, self.validator = plan, validator
+        self.seen: dict[Key, Planned] = {}
+        self.accepted: list[Planned] = []
+
+    def take(self, cells: list[RawValue]) -> None:
+        line = cells[0].line
+        if is_totals_row(cells[0].locality_code, cells[0].locality_name):
+            self.plan.totals_skipped.append(line)
+            return
+        items: list[Planned] = []
+        problems: list[tuple[Rejected, str]] = []
+        for raw in cells:
+            try:
+                items.append(self.validator.planned(raw))
+            except Rejected as exc:
+                problems.append((exc, raw.indicator))
+        if problems:
+            self.plan.rejected += _rejections(line, problems)
+            return
+        fresh: list[Planned] = []
+        again: list[Planned] = []  # the same figure as an earlier line: one value
+        clashes: list[tuple[Rejected, str]] = []
+        for item in items:
+            first = self.seen.get((item.locality_code, item.period, item.indicator_code))
+            if first is None:
+                fresh.append(item)
+            elif _same(item, first.value, first.status):
+                again.append(first)
+            else:
+                clashes.append((Clash(first.line), item.indicator_code))
+        if clashes:
+            self.plan.rejected += _rejections(line, clashes)
+            return
+        for first in again:
+            _note(self.plan.duplicates, line, "ind.import.duplicate.same", f"{first.line}")
+        for item in fresh:
+            self.seen[(item.locality_code, item.period, item.indicator_code)] = item
+        self.accepted += fresh
+
+
+def build_plan(
+    session: Session, filename: str, data: bytes, today: date, scope: frozenset[int] | None
+) -> ImportPlan:
+    """The preview of importing `data` for an importer whose localities are `scope` (None: all)."""
     table: Table = read_table(filename, data, INDICATOR_UPLOAD)
     layout = detect(table)
     plan = ImportPlan(
@@ -229,33 +342,13 @@ def build_plan(session: Session, filename: str, data: bytes, today: date) -> Imp
         )
         return plan
     plan.ignored_columns = ignored_columns(table, layout)
-    validator = _Validator(session, today)
-    seen: dict[Key, Planned] = {}
-    accepted: list[Planned] = []
-    for raw in READERS[layout](table):
-        if is_totals_row(raw.locality_code, raw.locality_name):
-            if not plan.totals_skipped or plan.totals_skipped[-1] != raw.line:
-                plan.totals_skipped.append(raw.line)
-            continue
-        try:
-            item = validator.planned(raw)
-        except Rejected as exc:
-            _reject(plan, raw.line, exc.reason, raw.indicator)
-            continue
-        key = (item.locality_code, item.period, item.indicator_code)
-        first = seen.get(key)
-        if first is not None:
-            if _same(item, first.value, first.status):  # the same figure again: one value
-                _note(plan.duplicates, raw.line, "ind.import.duplicate.same", f"{first.line}")
-            else:
-                _reject(
-                    plan, raw.line, "ind.import.reason.duplicate", f"{raw.indicator} · {first.line}"
-                )
-            continue
-        seen[key] = item
-        accepted.append(item)
-    existing = _existing(session, seen)
-    for item in accepted:
+    validator = _Validator(session, today, scope)
+    planner = _Planner(plan, validator)
+    # Readers give a line's cells one after another: take them a line at a time.
+    for _, cells in groupby(READERS[layout](table), key=attrgetter("line")):
+        planner.take(list(cells))
+    existing = _existing(session, planner.seen)
+    for item in planner.accepted:
         old = existing.get((item.locality_code, item.period, item.indicator_code))
         if old is None:
             plan.to_add.append(item)
@@ -263,7 +356,20 @@ def build_plan(session: Session, filename: str, data: bytes, today: date) -> Imp
             plan.unchanged += 1
         else:
             plan.to_revise.append(Revision(item, *old))
+        plan.months.add(item.period)
+        plan.localities.add(item.locality_code)
+        plan.indicators.add(item.indicator_code)
+    _name(plan, validator)
     return plan
+
+
+def _name(plan: ImportPlan, validator: _Validator) -> None:
+    mentioned = plan.localities | {r.locality for r in plan.rejected if r.locality is not None}
+    plan.locality_names = {
+        c: validator.matcher.names[c] for c in mentioned if c in validator.matcher.names
+    }
+    codes = plan.indicators | {c for r in plan.rejected for c in r.indicators}
+    plan.indicator_names = {c: validator.names[c] for c in codes if c in validator.names}
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
@@ -271,13 +377,21 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start : start + CHUNK]
 
 
-def apply_plan(session: Session, plan: ImportPlan, username: str, source: str) -> int | None:
-    """Write the plan; return the new batch id, or None when there was nothing to change."""
+def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) -> int | None:
+    """Write the plan; return the new batch id, or None when there was nothing to change.
+
+    Every row's locality, and every stored row a revision replaces, must be in the actor's scope:
+    the scope is checked here, where the values are written, not only where the plan was made.
+    """
     if not plan.changes:
         return None
+    for code in {p.locality_code for p in plan.to_add} | {
+        r.new.locality_code for r in plan.to_revise
+    }:
+        require_locality(actor, code)
     now = utcnow()
     batch = ImportBatch(
-        username=username,
+        username=actor.username,
         filename=plan.filename[:255],
         file_sha256=plan.sha256,
         layout=plan.layout,
@@ -286,7 +400,7 @@ def apply_plan(session: Session, plan: ImportPlan, username: str, source: str) -
         rows_added=len(plan.to_add),
         rows_revised=len(plan.to_revise),
         rows_unchanged=plan.unchanged,
-        rows_rejected=len(plan.rejected),
+        rows_rejected=plan.rejected_lines,
         created_at=now,
     )
     session.add(batch)
@@ -313,6 +427,7 @@ def apply_plan(session: Session, plan: ImportPlan, username: str, source: str) -
             for row in session.execute(
                 select(IndicatorValue).where(IndicatorValue.id.in_(ids[start : start + 1000]))
             ).scalars():
+                require_locality(actor, row.locality_code)
                 olds[row.id] = row
         history = [
             {

@@ -1,7 +1,10 @@
-"""Importing indicator files (admin only): a preview that writes nothing, then an atomic commit.
+"""Importing indicator files: a preview that writes nothing, then an atomic commit.
 
-The commit validates the file again inside its own transaction rather than trusting the
-preview, so a value someone else changed in between is compared against what is stored now.
+Admins import for every locality, managers for the localities on their record: a line naming
+another locality is rejected with that reason, and the commit checks each row it writes against
+the importer's scope again. The commit validates the file again inside its own transaction
+rather than trusting the preview, so a value someone else changed in between is compared
+against what is stored now.
 One audit entry per committed batch carries the counts; the batch itself records the file's
 hash, so "which file did this value come from" is always answerable.
 """
@@ -12,17 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, union
 from sqlalchemy.orm import Session
 
 from employdash import audit
-from employdash.access import Actor, Area, require_write
+from employdash.access import Actor, Area, require_read, require_write, scope_clause
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.indicators.catalogue import ensure_catalogue
 from employdash.indicators.import_plan import ImportPlan, apply_plan, build_plan, quiet_gc
 from employdash.limits import INDICATOR_UPLOAD, strip_controls
-from employdash.models.indicators import ImportBatch
+from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
 
 MAX_BYTES = INDICATOR_UPLOAD.max_bytes
 MAX_FILENAME = 255  # import_batch.filename
@@ -55,24 +58,24 @@ def _check(filename: str, data: bytes, source: str) -> None:
 def preview_import(
     db: Database, actor: Actor, filename: str, data: bytes, today: date | None = None
 ) -> ImportPlan:
-    require_write(actor, Area.CATALOGUE)
+    require_write(actor, Area.INDICATOR_IMPORTS)
     _check(filename, data, "-")
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
-        return build_plan(s, filename, data, today or date.today())
+        return build_plan(s, filename, data, today or date.today(), actor.localities)
 
 
 def commit_import(
     db: Database, actor: Actor, filename: str, data: bytes, source: str, today: date | None = None
 ) -> ImportResult:
-    require_write(actor, Area.CATALOGUE)
+    require_write(actor, Area.INDICATOR_IMPORTS)
     _check(filename, data, source)
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
-        plan = build_plan(s, filename, data, today or date.today())
-        batch_id = apply_plan(s, plan, actor.username, strip_controls(source).strip())
+        plan = build_plan(s, filename, data, today or date.today(), actor.localities)
+        batch_id = apply_plan(s, plan, actor, strip_controls(source).strip())
         result = ImportResult(
-            batch_id, len(plan.to_add), len(plan.to_revise), plan.unchanged, len(plan.rejected)
+            batch_id, len(plan.to_add), len(plan.to_revise), plan.unchanged, plan.rejected_lines
         )
         if batch_id is not None:
             audit.record(
@@ -139,9 +142,24 @@ class BatchRow(TypedDict):
 
 
 def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[BatchRow]:
-    require_write(actor, Area.CATALOGUE)
+    """The latest imports; for a scoped importer, those that wrote a value of one of their
+    localities (shown now or since replaced) and their own."""
+    require_read(actor, Area.INDICATOR_IMPORTS)
     with db.transaction() as s:
-        rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+        query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+        if actor.localities is not None:
+            touched = union(
+                select(IndicatorValue.batch_id).where(
+                    scope_clause(actor, IndicatorValue.locality_code)
+                ),
+                select(IndicatorValueHistory.batch_id).where(
+                    scope_clause(actor, IndicatorValueHistory.locality_code)
+                ),
+            )
+            query = query.where(
+                or_(ImportBatch.id.in_(touched), ImportBatch.username == actor.username)
+            )
+        rows = s.scalars(query)
         return [
             BatchRow(
                 id=b.id,

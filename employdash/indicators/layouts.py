@@ -19,6 +19,8 @@ from employdash.indicators.matching import normalise
 from employdash.reading import Table
 
 SUPPRESSED_MARKS = {"", "-", "*", "**", "..", "x", "n/a", "na", "חסוי"}
+# How the Employment Service's published tables write a count too small to show.
+SUPPRESSED_NUMBER = -1.0
 _SMALL = re.compile(r"^<\s*=?\s*\d+$")
 MONTHS = {
     "ינואר": 1,
@@ -259,17 +261,13 @@ def _month(year: int, month: int) -> date:
 
 
 def parse_value(raw: object, unit: str) -> float | None:
-    """The number in a cell; None for a suppressed cell ('<5', '*', blank...)."""
+    """The number in a cell; None for a suppressed cell ('<5', '-1', '*', blank...)."""
     if raw is None:
         return None
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        number = float(raw)
-        percent = False
-    else:
-        try:  # the common case: a plain number
-            return _checked(float(str(raw)), unit, percent=False)
-        except ValueError:
-            pass
+    percent = False
+    try:  # the common case: a plain number
+        number = float(raw) if isinstance(raw, int | float) else float(str(raw))
+    except ValueError:
         text = str(raw).strip().replace("\u200f", "").replace("\u200e", "").replace(" ", "")
         if text.lower() in SUPPRESSED_MARKS or _SMALL.match(text):
             return None
@@ -281,6 +279,8 @@ def parse_value(raw: object, unit: str) -> float | None:
             number = float(text)
         except ValueError as exc:
             raise Rejected("ind.import.reason.bad_value") from exc
+    if number == SUPPRESSED_NUMBER and not percent:
+        return None
     return _checked(number, unit, percent)
 
 

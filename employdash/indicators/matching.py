@@ -65,13 +65,17 @@ class LocalityMatcher:
     codes: set[int]
     exact: dict[str, int] = field(default_factory=dict)
     loose: dict[str, set[int]] = field(default_factory=dict)
+    # Each locality's (Hebrew, English) name, for telling the user which locality a row named.
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> LocalityMatcher:
         rows = session.execute(
             select(Locality.code, Locality.name_he, Locality.name_en, Locality.aliases)
         ).all()
-        matcher = cls(codes={r.code for r in rows})
+        matcher = cls(
+            codes={r.code for r in rows}, names={r.code: (r.name_he, r.name_en) for r in rows}
+        )
         # Aliases first so that a current name always wins over someone's old name.
         for row in rows:
             for alias in (row.aliases or "").replace(",", ";").split(";"):

@@ -82,7 +82,7 @@ def test_admin_import_page_lists_batches(app_db: str) -> None:
     at = app_as("admin", "pages/indicators_admin.py", lang="en")
     assert not at.exception, at.exception
     assert "Previous imports" in texts(at)
-    assert frames(at)[0]["filename"].tolist() == ["long_codes.csv"]
+    assert frames(at)[0]["File"].tolist() == ["long_codes.csv"]
 
 
 def test_pickers_follow_the_form_rules_in_both_languages(app_db: str) -> None:

@@ -39,7 +39,7 @@ WRITE_VERBS = (
 # The area a module's services belong to, where it is not the package's own.
 AREA_OF_MODULE = {
     "employdash.mentoring.briefing": Area.MENTORING,
-    "employdash.indicators.imports": Area.CATALOGUE,
+    "employdash.indicators.imports": Area.INDICATOR_IMPORTS,
     "employdash.indicators.local": Area.CATALOGUE,  # local indicators: the admin's catalogue
     "employdash.forum.approval": Area.PLAN_APPROVAL,
 }

@@ -17,7 +17,7 @@ from employdash.briefing.build import build_briefing
 from employdash.db import Database
 from employdash.errors import DomainError, PermissionDenied
 from employdash.forum import approval, structure, tasks
-from employdash.indicators import imports, values
+from employdash.indicators import imports, local, values
 from employdash.mentoring import operations
 from employdash.stakeholders import grid
 from employdash.stakeholders.network import add_relation
@@ -32,7 +32,8 @@ READ_PROBES: dict[Area, Probe] = {
     Area.STAKEHOLDERS: lambda db, a: grid.grid(db, a, SEDEROT),
     Area.MENTORING: lambda db, a: operations.programs(db, a),
     Area.PARTICIPANTS: lambda db, a: operations.participants(db, a, SEDEROT, "mentee"),
-    Area.CATALOGUE: lambda db, a: imports.list_batches(db, a),
+    Area.CATALOGUE: lambda db, a: local.headline_choices(db, a),
+    Area.INDICATOR_IMPORTS: lambda db, a: imports.list_batches(db, a),
     Area.USERS: lambda db, a: users.list_users(db, a),
     Area.PEOPLE: lambda db, a: people.search_people(db, a, SEDEROT),
     Area.AUDIT: lambda db, a: audit.list_entries(db, a),
@@ -54,6 +55,7 @@ WRITE_PROBES: dict[Area, Probe] = {
         db, a, name=" ", locality_code=SEDEROT, operating_model="?", target_population="?"
     ),
     Area.CATALOGUE: lambda db, a: operations.define_pipeline(db, a, "", "mentee", []),
+    Area.INDICATOR_IMPORTS: lambda db, a: imports.preview_import(db, a, "empty.csv", b""),
     Area.USERS: lambda db, a: users.create_user(db, a, users.UserForm("?", "", "nobody", ())),
     Area.PEOPLE: lambda db, a: people.create_person(db, a, SEDEROT, people.PersonInput("  ")),
     Area.PLAN_APPROVAL: lambda db, a: approval.approve_plan(db, a, SEDEROT, date.max),
@@ -112,3 +114,15 @@ def test_every_page_a_role_sees_can_be_served(db: Database, role: str) -> None:
 def test_a_write_outside_the_scope_is_refused_even_where_the_area_is_allowed(db, actors) -> None:
     with pytest.raises(PermissionDenied):
         structure.create_focus(db, actors["manager"], 31, title="Tel Aviv focus")
+
+
+def test_managers_import_indicator_values_but_do_not_edit_the_catalogue() -> None:
+    """Importing monthly values is its own area: managers write it in their scope, while the
+    catalogue (local indicators, pipelines) stays the admin's."""
+    manager = POLICY["manager"]
+    assert manager.allows(Area.INDICATOR_IMPORTS, Action.WRITE)
+    assert manager.scope.value == "assigned"
+    assert not manager.allows(Area.CATALOGUE, Action.WRITE)
+    assert not manager.allows(Area.CATALOGUE, Action.READ)
+    for role in ("leadership", "member"):
+        assert not allows(role, Area.INDICATOR_IMPORTS, Action.WRITE)

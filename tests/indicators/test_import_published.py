@@ -69,16 +69,16 @@ def test_published_table_preview_and_commit(db, actors, name: str, encoding: str
     ]
     assert len(plan.to_add) == 3 * 8  # three locality-months, eight measures each
     # line 5: קרית שמונה written another way, the same figures: one value, a duplicate
-    # line 6: once more, with one differing figure: that figure alone is rejected
+    # line 6: once more, with one differing figure: the whole line is rejected
     assert [(d.line, d.reason, d.detail) for d in plan.duplicates] == [
         (5, "ind.import.duplicate.same", "4"),
-        (6, "ind.import.duplicate.same", "4"),
     ]
     assert [(r.line, r.reason.rsplit(".", 1)[-1]) for r in plan.rejected] == [
         (6, "duplicate"),
         (8, "unknown_locality"),
     ]
-    assert "income_support" in plan.rejected[0].detail and "4" in plan.rejected[0].detail
+    assert plan.rejected[0].indicators == ("job_seekers.income_support.recipients",)
+    assert plan.rejected[0].detail == "4"  # the earlier line
     assert plan.totals_skipped == [7]  # סה"כ: skipped, not an unknown locality
 
     result = commit_import(db, admin, name, data, "IES", TODAY)
@@ -99,5 +99,5 @@ def test_published_table_preview_and_commit(db, actors, name: str, encoding: str
             .where(AuditEntry.entity == "import_batch")
             .order_by(AuditEntry.id.desc())
         ).first()
-        assert entry.after["totals_skipped"] == [7] and entry.after["duplicates"] == 2
+        assert entry.after["totals_skipped"] == [7] and entry.after["duplicates"] == 1
         assert entry.after["ignored_columns"] == ['מחוז למ"ס', "יישוב / מועצה איזורית", "הערות"]
