@@ -53,8 +53,8 @@ def checklist(ctx: PageContext, progress: SetupProgress, expanded: bool) -> None
         for number, step in enumerate(steps, start=1):
             label = f"{number}. {ctx.tr('next.step.' + step.key)}"
             spec = _spec(STEP_PAGES[step.key])
-            if step.done:
-                st.markdown(f":material/check_circle: {plain(ctx.tr('next.done', step=label))}")
+            if step.done:  # muted: what is left matters more
+                st.caption(f":material/check_circle: {plain(ctx.tr('next.done', step=label))}")
             elif _can_do(ctx.actor.role, spec):
                 st.page_link(spec.path, label=label, icon=":material/radio_button_unchecked:")
             else:
