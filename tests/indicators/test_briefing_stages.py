@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from sqlalchemy import ColumnElement, delete
 
 from employdash.access import Actor
-from employdash.briefing import pdf as briefing_pdf_module
 from employdash.briefing.build import Briefing, build_briefing
 from employdash.briefing.pdf import briefing_download, trend_spec
 from employdash.briefing.text import sentences
@@ -166,45 +165,40 @@ def test_stale_figures_say_how_old_they_are(
     assert _stale_words(briefing, lang) in _pdf(briefing, lang)[0]
 
 
+def _refuse(message: str) -> object:
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise ValueError(message)
+
+    return refuse
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_chart_that_cannot_be_drawn_leaves_the_rest_of_the_page(
+@pytest.mark.parametrize(
+    ("broken", "said", "kept"),
+    [
+        # the chart converter failing for any other reason: the page without the chart
+        ("employdash.reports.pdf.chart_png", "brief.pdf.chart_failed", "brief.section.attention"),
+        # anything else: a page saying the briefing could not be made
+        ("employdash.briefing.pdf.briefing_pdf", "brief.pdf.failed", None),
+    ],
+)
+def test_a_failure_is_said_in_the_readers_language_and_logged(
     db: Database,
     actors: dict[str, Actor],
     lang: str,
+    broken: str,
+    said: str,
+    kept: str | None,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Any other failure of the chart converter: the page without the chart, saying so."""
-
-    def refuse(spec: dict[str, object], scale: float = 2.0) -> bytes:
-        raise ValueError("Vega-Lite to PNG conversion failed")
-
-    monkeypatch.setattr("employdash.reports.pdf.chart_png", refuse)
+    monkeypatch.setattr(broken, _refuse("conversion failed: out of fonts"))
     briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
     with caplog.at_level(logging.ERROR):
         text, reader = _pdf(briefing, lang)
-    assert t("brief.pdf.chart_failed", lang) in text
-    assert not reader.pages[0].images
-    assert t("brief.section.attention", lang) in text  # what follows the chart is there
-    assert "conversion failed" in caplog.text  # the trace is in the log, not the document
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_a_briefing_that_cannot_be_made_downloads_a_page_saying_so(
-    db: Database,
-    actors: dict[str, Actor],
-    lang: str,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    def broken(*args: object, **kwargs: object) -> bytes:
-        raise RuntimeError("out of fonts")
-
-    monkeypatch.setattr(briefing_pdf_module, "briefing_pdf", broken)
-    briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
-    with caplog.at_level(logging.ERROR):
-        text, _ = _pdf(briefing, lang)
     assert briefing.name(lang) in text
-    assert " ".join(t("brief.pdf.failed", lang).split()[:5]) in text
+    assert " ".join(t(said, lang).split()[:5]) in text
+    assert kept is None or t(kept, lang) in text  # what follows the chart is still there
+    assert not reader.pages[0].images
     assert "out of fonts" not in text and "Traceback" not in text
-    assert "out of fonts" in caplog.text
+    assert "out of fonts" in caplog.text  # the trace is in the server's log
