@@ -3,6 +3,7 @@ quarterly reviews and meetings with their minutes."""
 
 import streamlit as st
 
+from components.briefing import next_steps
 from components.common.text import plain
 from components.forum import plan as fp
 from components.forum import record as fr
@@ -21,6 +22,7 @@ from employdash.forum import targets as forum_targets
 ctx = current()
 st.header(ctx.tr("page.forum"))
 if ctx.locality is None:
+    next_steps.show(ctx, None, expanded=True)  # a new installation: enabling one comes first
     st.stop()
 
 with guarded():
@@ -30,6 +32,7 @@ with guarded():
     # first tab (and fold the form they were working in).
     with st.container():
         fs.flash(ctx)
+    next_steps.show(ctx, ctx.locality_code, expanded=view is None)
     if view is None:
         fs.no_forum(ctx)
         st.stop()

@@ -11,7 +11,7 @@ from components.common import charts
 from components.common.charts import show as show_chart
 from components.common.kpi import kpi
 from components.common.text import plain
-from employdash.briefing.build import Briefing, Headline
+from employdash.briefing.build import TREND_MIN_MONTHS, Briefing, Headline
 from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
 from employdash.config import get_config
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, t
@@ -29,20 +29,31 @@ def print_view() -> None:
     st.html(PRINT_VIEW_CSS)
 
 
-def _card(h: Headline, lang: str) -> None:
-    rank = h.rank("district")
+def _comparison(h: Headline, lang: str) -> str | None:
+    """What the card's change is against; nothing when there is no change (a single month)."""
+    if h.yoy is None:
+        return None
+    if h.district_yoy is None:
+        return t("brief.vs_year", lang)
     district = t(
         "brief.card.district", lang, change=fmt_signed_change(h.unit, h.district_yoy, lang)
     )
+    return f"{t('brief.vs_year', lang)} · {district}"
+
+
+def _card(h: Headline, lang: str) -> None:
+    rank = h.rank("district")
     kpi(
         h.name(lang),
         fmt_value(h.unit, h.value, lang),
         delta=fmt_signed_change(h.unit, h.yoy, lang) if h.yoy is not None else None,
         direction=h.yoy,
         verdict=h.verdict,
-        description=f"{t('brief.vs_year', lang)} · {district}",
-        # Newest on the left in Hebrew, as the time axes of the charts.
-        spark=[v for _, v in (reversed(h.spark) if lang == "he" else h.spark)],
+        description=_comparison(h, lang),
+        # Newest on the left in Hebrew, as the time axes of the charts; one month is no line.
+        spark=[v for _, v in (reversed(h.spark) if lang == "he" else h.spark)]
+        if h.trend_months >= TREND_MIN_MONTHS
+        else None,
         help=" · ".join(
             part
             for part in (
@@ -174,9 +185,10 @@ def mentoring_panel(briefing: Briefing, lang: str) -> None:
             st.progress(min(line.share or 0.0, 1.0))
 
 
-def trend_chart(briefing: Briefing, lang: str, code: str = "unemployment_rate") -> None:
-    """The locality against its district over the last year, for one headline indicator."""
-    h = briefing.headline(code)
+def trend_chart(briefing: Briefing, lang: str) -> None:
+    """The locality against its district over the last year, for one headline indicator; none
+    when no headline has two months to draw."""
+    h = briefing.trend()
     if h is None:
         return
     mine, district = t("brief.chart.locality", lang), t("brief.chart.district", lang)

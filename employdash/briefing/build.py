@@ -30,6 +30,10 @@ SPARK_MONTHS = 13
 HISTORY_MONTHS = 24  # enough for a year-on-year streak over the last year
 MAX_STREAK = 12
 FLAT = {"count": 0.005, "ils": 0.005, "fraction": 0.0005}  # changes below these are "flat"
+# Monthly files come a month or two after the month they describe; a newest month further behind
+# than this means newer files were not imported, and the briefing says how old its figures are.
+STALE_AFTER_MONTHS = 2
+TREND_MIN_MONTHS = 2  # a trend needs two months: one point is not a line
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,11 @@ class Headline:
     def rank(self, group: str) -> Rank | None:
         return next((r for r in self.ranks if r.group == group), None)
 
+    @property
+    def trend_months(self) -> int:
+        """Months of the locality's own line in the trend (a suppressed month is a gap)."""
+        return sum(1 for _, v in self.spark if v is not None)
+
 
 @dataclass(frozen=True)
 class Briefing:
@@ -75,6 +84,19 @@ class Briefing:
     forum: Any | None  # forum_briefing.ForumBriefing
     mentoring: Any | None  # mentoring_briefing.MentoringSnapshot
     unavailable: list[str] = field(default_factory=list)  # parts that could not be loaded
+    months_behind: int | None = None  # from the newest month to the month of `as_of`
+
+    @property
+    def stale(self) -> bool:
+        return self.months_behind is not None and self.months_behind > STALE_AFTER_MONTHS
+
+    def trend(self, preferred: str = "unemployment_rate") -> Headline | None:
+        """The headline whose trend is drawn: `preferred` when it has one, else the first that
+        has; None when no headline has two months (a single month or nothing: no chart)."""
+        drawable = [h for h in self.headlines if h.trend_months >= TREND_MIN_MONTHS]
+        return next((h for h in drawable if h.code == preferred), None) or next(
+            iter(drawable), None
+        )
 
     def name(self, lang: str) -> str:
         return self.name_he if lang == "he" else self.name_en
@@ -100,6 +122,10 @@ def verdict(unit: str, higher_is_better: bool, delta: float | None) -> str | Non
     if abs(delta) < FLAT[unit]:
         return "flat"
     return "good" if (delta > 0) == higher_is_better else "bad"
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def _lookup(frame: pd.DataFrame) -> dict[date, float | None]:
@@ -175,6 +201,8 @@ def _headlines(
     result = []
     for d in defs:
         mine = own[own.indicator_code == d.code]
+        if mine.empty:  # a measure never imported for this locality: nothing to show for it
+            continue
         values = _lookup(mine)
         statuses = dict(zip((p.date() for p in mine["period"]), mine["status"], strict=True))
         dist = _lookup(district[district.indicator_code == d.code])
@@ -279,4 +307,5 @@ def build_briefing(
         forum=forum,
         mentoring=mentoring,
         unavailable=unavailable,
+        months_behind=_months_between(latest, as_of) if latest else None,
     )

@@ -3,6 +3,7 @@ page, with the trend chart as an image, in Hebrew (right to left) or English."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -10,12 +11,19 @@ import altair as alt
 import pandas as pd
 
 from employdash.briefing.build import Briefing, Headline
-from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
+from employdash.briefing.text import (
+    attention_text,
+    fmt_signed_change,
+    fmt_value,
+    sentences,
+    stale_text,
+)
 from employdash.i18n import fmt_date, fmt_month, fmt_percent, t
 
 if TYPE_CHECKING:  # fpdf is imported when a PDF is made, not with every page that offers one
     from employdash.reports.pdf import Document
 
+LOG = logging.getLogger(__name__)
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 MAX_ATTENTION = 5
 
@@ -23,6 +31,17 @@ MAX_ATTENTION = 5
 def _clean(text: str) -> str:
     """fpdf2 runs its own bidi algorithm; the isolates meant for browsers only get in its way."""
     return text.translate(BIDI_CONTROLS)
+
+
+COLUMNS = (
+    ("brief.col.indicator", 62),
+    ("brief.col.value", 34),
+    ("brief.col.year", 32),
+    ("brief.col.district", 32),
+    ("brief.col.rank", 26),
+)
+FIXED_COLUMNS = 2  # the indicator and its value; the comparisons may all be empty
+EMPTY = "—"
 
 
 def _rows(briefing: Briefing, lang: str) -> list[list[str]]:
@@ -35,10 +54,24 @@ def _rows(briefing: Briefing, lang: str) -> list[list[str]]:
                 fmt_value(h.unit, h.value, lang),
                 fmt_signed_change(h.unit, h.yoy, lang),
                 fmt_signed_change(h.unit, h.district_yoy, lang),
-                t("brief.rank", lang, rank=rank.rank, of=rank.of) if rank else "—",
+                t("brief.rank", lang, rank=rank.rank, of=rank.of) if rank else EMPTY,
             ]
         )
     return [[_clean(c) for c in row] for row in rows]
+
+
+def _table(doc: Document, briefing: Briefing, lang: str) -> None:
+    """The headline table, without the comparison columns no row has a figure for (a single
+    month has no change in a year: a column of dashes says nothing)."""
+    rows = _rows(briefing, lang)
+    kept = [
+        i for i in range(len(COLUMNS)) if i < FIXED_COLUMNS or any(row[i] != EMPTY for row in rows)
+    ]
+    doc.grid(
+        [t(COLUMNS[i][0], lang) for i in kept],
+        [[row[i] for i in kept] for row in rows],
+        widths=[COLUMNS[i][1] for i in kept],
+    )
 
 
 def trend_spec(h: Headline, briefing: Briefing, lang: str) -> dict[str, Any]:
@@ -170,12 +203,25 @@ def _mentoring_lines(briefing: Briefing, lang: str, threshold: int) -> list[str]
     ]
 
 
-def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int = 5) -> bytes:
-    from employdash.reports.pdf import FAMILY, Document, chart_png
+def _chart(doc: Document, briefing: Briefing, lang: str) -> None:
+    """The trend as an image; left out when there is none to draw (fewer than two months), and
+    replaced by a line saying so when it cannot be drawn: the rest of the page still stands."""
+    from employdash.reports.pdf import chart_png
 
-    title = t("brief.title", lang, name=briefing.name(lang))
-    doc = Document(lang, title)
-    doc.heading(title, 17)
+    headline = briefing.trend()
+    if headline is None:
+        return
+    doc.ln(1)
+    try:
+        png = chart_png(trend_spec(headline, briefing, lang))
+    except Exception:  # vl-convert raises plain ValueErrors (and Rust panics) for a bad chart
+        LOG.exception("briefing chart of locality %s not drawn", briefing.locality_code)
+        doc.paragraph(t("brief.pdf.chart_failed", lang), 8)
+        return
+    doc.image_png(png, width=doc.epw)
+
+
+def _indicators(doc: Document, briefing: Briefing, lang: str) -> None:
     doc.paragraph(
         t(
             "brief.caption",
@@ -185,27 +231,29 @@ def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int 
         ),
         9,
     )
-    if not briefing.headlines:
-        doc.paragraph(t("brief.no_data", lang))
-        return doc.to_bytes()
+    stale = stale_text(briefing, lang)
+    if stale:
+        doc.paragraph(_clean(stale), 9)
     doc.ln(2)
-    header = [
-        t(k, lang)
-        for k in (
-            "brief.col.indicator",
-            "brief.col.value",
-            "brief.col.year",
-            "brief.col.district",
-            "brief.col.rank",
-        )
-    ]
-    doc.grid(header, _rows(briefing, lang), widths=[62, 34, 32, 32, 26])
+    _table(doc, briefing, lang)
     _section(doc, t("brief.section.summary", lang), sentences(briefing, lang))
-    chart = briefing.headline("unemployment_rate") or briefing.headlines[0]
-    doc.ln(1)
-    doc.image_png(chart_png(trend_spec(chart, briefing, lang)), width=doc.epw)
+    _chart(doc, briefing, lang)
     items = [attention_text(i, briefing, lang) for i in briefing.attention[:MAX_ATTENTION]]
     _section(doc, t("brief.section.attention", lang), items or [t("brief.attention.none", lang)])
+
+
+def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int = 5) -> bytes:
+    """The briefing on one A4 page. With no indicators imported yet it says so and carries the
+    forum and mentoring sections, which do not depend on them."""
+    from employdash.reports.pdf import FAMILY, Document
+
+    title = t("brief.title", lang, name=briefing.name(lang))
+    doc = Document(lang, title)
+    doc.heading(title, 17)
+    if briefing.headlines:
+        _indicators(doc, briefing, lang)
+    else:
+        doc.paragraph(t("brief.no_data", lang))
     _section(doc, t("brief.section.forum", lang), _forum_lines(briefing, lang))
     _section(doc, t("brief.section.mentoring", lang), _mentoring_lines(briefing, lang, threshold))
     doc.set_font(FAMILY, "", 7)
@@ -220,3 +268,25 @@ def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int 
         7,
     )
     return doc.to_bytes()
+
+
+def failure_pdf(briefing: Briefing, lang: str) -> bytes:
+    """A page saying, in the reader's language, that the briefing could not be made."""
+    from employdash.reports.pdf import Document
+
+    title = t("brief.title", lang, name=briefing.name(lang))
+    doc = Document(lang, title)
+    doc.heading(title, 17)
+    doc.paragraph(t("brief.pdf.failed", lang))
+    return doc.to_bytes()
+
+
+def briefing_download(briefing: Briefing, lang: str, generated: date, threshold: int = 5) -> bytes:
+    """What the download button gives. It runs on the download request, where an exception
+    reaches nobody (the click would do nothing): a briefing that cannot be made becomes a page
+    saying so, and the trace goes to the server's log."""
+    try:
+        return briefing_pdf(briefing, lang, generated, threshold)
+    except Exception:
+        LOG.exception("briefing PDF of locality %s not made", briefing.locality_code)
+        return failure_pdf(briefing, lang)

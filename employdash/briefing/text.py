@@ -91,6 +91,18 @@ def _forum(briefing: Briefing, lang: str) -> str | None:
     )
 
 
+def stale_text(briefing: Briefing, lang: str) -> str | None:
+    """How old the newest month is, when it is older than monthly files usually are."""
+    if not briefing.stale or briefing.period is None:
+        return None
+    return t(
+        "brief.stale",
+        lang,
+        month=fmt_month(briefing.period, lang),
+        months=briefing.months_behind,
+    )
+
+
 def sentences(briefing: Briefing, lang: str) -> list[str]:
     """Three to five sentences, most important first."""
     if not briefing.headlines:
