@@ -35,6 +35,7 @@ class Area(StrEnum):
     PEOPLE = "people"  # the one register of people the forum, stakeholders and mentoring share
     PLAN_APPROVAL = "plan_approval"  # the mayor approves the work plan (shown on the briefing)
     USERS = "users"
+    LOCALITIES = "localities"  # which catalogue localities the installation serves
     AUDIT = "audit"
 
 
@@ -70,6 +71,7 @@ WRITABLE = frozenset(
         Area.MENTORING,
         Area.CATALOGUE,
         Area.USERS,
+        Area.LOCALITIES,
         Area.PEOPLE,
         Area.PLAN_APPROVAL,
     }

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from employdash import users
-from employdash.db import Database, get_database, migrate
+from employdash import localities, users
+from employdash.bootstrap import upgrade
+from employdash.db import Database, get_database
 from employdash.forum import meetings
 from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
-from employdash.seed import seed_reference
 from employdash.users import load_actor
 from tests.support.apptest import app_as, reset_caches, texts
 
@@ -194,8 +194,8 @@ def empty_prod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
     reset_caches()
     db = get_database(url)
-    migrate(db)
-    seed_reference(db)
+    upgrade(db)  # the README's `migrate`
+    localities.enable(db, localities.COMMAND_LINE, [SEDEROT])
     users.bootstrap_admin(db, "boss", "Strong-pass-2026")
     boss = load_actor(db, "boss")
     assert boss is not None
