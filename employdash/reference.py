@@ -91,19 +91,24 @@ def sub_districts() -> dict[int, str]:
     return {int(r["code"]): r["sub_district_he"] for r in _catalogue_rows() if r["sub_district_he"]}
 
 
+def _refresh(current: Any, fields: dict[str, Any]) -> bool:
+    """Give an existing row the catalogue's values; True when any changed."""
+    changed = any(getattr(current, k) != v for k, v in fields.items())
+    for k, v in fields.items():
+        setattr(current, k, v)
+    return changed
+
+
 def _load_localities(s: Session) -> tuple[int, int]:
     existing = {row.code: row for row in s.scalars(select(Locality))}
     added = refreshed = 0
     for row in _catalogue_rows():
         code, fields = int(row["code"]), _locality_fields(row)
-        current = existing.get(code)
-        if current is None:
+        if code not in existing:
             s.add(Locality(code=code, is_program=False, **fields))
             added += 1
-        elif any(getattr(current, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(current, k, v)
-            refreshed += 1
+        else:
+            refreshed += _refresh(existing[code], fields)
     s.flush()
     return added, refreshed
 
@@ -113,16 +118,12 @@ def _load_definitions(s: Session) -> tuple[int, int]:
     added = refreshed = 0
     # Headline definitions first: breakdowns refer to them.
     for d in sorted(DEFINITIONS, key=lambda d: d.parent_code is not None):
-        fields = asdict(d)
-        current = existing.get(d.code)
-        if current is None:
-            s.add(IndicatorDefinition(**fields))
+        if d.code not in existing:
+            s.add(IndicatorDefinition(**asdict(d)))
             s.flush()
             added += 1
-        elif any(getattr(current, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(current, k, v)
-            refreshed += 1
+        else:
+            refreshed += _refresh(existing[d.code], asdict(d))
     s.flush()
     return added, refreshed
 

@@ -4,6 +4,8 @@ similar-size peer group (population within the briefing's size band)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -63,24 +65,35 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _act_on_one(ctx: PageContext, offered: list[LocalityInfo], action: str) -> None:
+    """A choice among `offered` and the button that enables or disables the chosen one."""
+    if not offered:
+        return
+    by_code = {loc.code: loc for loc in offered}
+    language = ctx.lang  # bound now: a format_func may be called outside this run
+    chosen = st.selectbox(
+        ctx.tr(f"localities.pick.{action}"),
+        list(by_code),
+        format_func=lambda c: by_code[c].name(language),
+        key=f"localities_{action}_pick_{language}",
+    )
+    name = plain(by_code[chosen].name(ctx.lang))
+    kind: Literal["primary", "secondary"] = "primary" if action == "enable" else "secondary"
+    if st.button(ctx.tr(f"localities.{action}", name=name), key=f"localities_{action}", type=kind):
+        if action == "enable":
+            localities.enable(ctx.db, ctx.actor, [chosen])
+        else:
+            localities.disable(ctx.db, ctx.actor, chosen)
+        _done(ctx.tr(f"localities.{action}d.done", name=name))
+
+
 def enabled_section(ctx: PageContext, served: list[LocalityInfo]) -> None:
     st.subheader(ctx.tr("localities.enabled.heading", count=fmt_number(len(served), ctx.lang)))
     if not served:
         st.info(ctx.tr("localities.enabled.none"))
         return
     table(ctx, served)
-    by_code = {loc.code: loc for loc in served}
-    language = ctx.lang  # bound now: a format_func may be called outside this run
-    chosen = st.selectbox(
-        ctx.tr("localities.pick.disable"),
-        list(by_code),
-        format_func=lambda c: by_code[c].name(language),
-        key=f"localities_disable_pick_{language}",
-    )
-    name = plain(by_code[chosen].name(ctx.lang))
-    if st.button(ctx.tr("localities.disable", name=name), key="localities_disable"):
-        localities.disable(ctx.db, ctx.actor, chosen)
-        _done(ctx.tr("localities.disabled.done", name=name))
+    _act_on_one(ctx, served, "disable")
 
 
 def search_section(ctx: PageContext) -> None:
@@ -99,17 +112,4 @@ def search_section(ctx: PageContext) -> None:
     if len(found) == localities.SEARCH_LIMIT:
         st.caption(ctx.tr("localities.search.more", count=localities.SEARCH_LIMIT))
     table(ctx, found, status=True)
-    available = {loc.code: loc for loc in found if not loc.enabled}
-    if not available:
-        return
-    language = ctx.lang
-    chosen = st.selectbox(
-        ctx.tr("localities.pick.enable"),
-        list(available),
-        format_func=lambda c: available[c].name(language),
-        key=f"localities_enable_pick_{language}",
-    )
-    name = plain(available[chosen].name(ctx.lang))
-    if st.button(ctx.tr("localities.enable", name=name), key="localities_enable", type="primary"):
-        localities.enable(ctx.db, ctx.actor, [chosen])
-        _done(ctx.tr("localities.enabled.done", name=name))
+    _act_on_one(ctx, [loc for loc in found if not loc.enabled], "enable")

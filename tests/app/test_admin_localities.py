@@ -5,16 +5,12 @@ first screen leads to this page."""
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from employdash import users
-from employdash.bootstrap import upgrade
-from employdash.db import get_database
-from tests.support.apptest import app_as, reset_caches, texts
+from tests.support.apptest import app_as, production_install, reset_caches, texts
 
 PAGE = "pages/admin_localities.py"
 ELAT = 2600
@@ -74,17 +70,9 @@ def test_the_page_in_hebrew_and_a_refused_disable(app_db: str) -> None:
 
 
 @pytest.fixture
-def empty_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """What the README's first two commands leave: the schema, the reference data, one admin."""
-    url = f"sqlite:///{tmp_path / 'prod.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DEMO_MODE", "false")
-    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
-    reset_caches()
-    db = get_database(url)
-    upgrade(db)
-    users.bootstrap_admin(db, "boss", "Strong-pass-2026")
-    yield url
+def empty_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    production_install(tmp_path, monkeypatch, "boss", "Strong-pass-2026")
+    yield
     reset_caches()
 
 
@@ -96,7 +84,7 @@ def empty_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     ],
 )
 def test_the_admins_first_screen_leads_to_the_localities_page(
-    empty_install: str, lang: str, message: str
+    empty_install: None, lang: str, message: str
 ) -> None:
     at = app_as("boss", lang=lang)
     assert not at.exception, at.exception

@@ -14,8 +14,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import app_server, login, open_page, screenshot, set_language, wait_idle
-from tests.support.install import Install, environment, readme_install, run_setup
-from tests.support.postgres import create_database, drop_database
+from tests.support.install import (
+    Install,
+    empty_database,
+    environment,
+    readme_install,
+    run_setup,
+)
 
 PASSWORD = "Strong-pass-2026"
 PORT = "8501"  # the README's port; the test serves on a free one
@@ -23,13 +28,7 @@ PORT = "8501"  # the README's port; the test serves on a free one
 
 @pytest.fixture(params=["sqlite", "pg"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'production.db'}"
-        return
-    server: str = request.getfixturevalue("pg_server")
-    name = f"readme_install_{tmp_path.name[-12:].lower().replace('-', '_')}"
-    yield create_database(server, name)
-    drop_database(server, name)
+    yield from empty_database(request, tmp_path)
 
 
 def _start_command(install: Install) -> list[str]:

@@ -16,21 +16,14 @@ from sqlalchemy import func, select
 
 from employdash.db import Database
 from employdash.models import AuditEntry, User
-from tests.support.install import ROOT
-from tests.support.postgres import create_database, drop_database
+from tests.support.install import ROOT, empty_database
 
 PASSWORD = "Strong-pass-2026"
 
 
 @pytest.fixture(params=["sqlite", "pg"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cli.db'}"
-        return
-    server: str = request.getfixturevalue("pg_server")
-    name = f"cli_{tmp_path.name[-12:].lower().replace('-', '_')}"
-    yield create_database(server, name)
-    drop_database(server, name)
+    yield from empty_database(request, tmp_path)
 
 
 def _cli(url: str, *args: str, typed: str | None = None) -> subprocess.CompletedProcess[str]:

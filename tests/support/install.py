@@ -8,8 +8,13 @@ import os
 import re
 import shlex
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Installing for production"
@@ -78,3 +83,15 @@ def run_setup(install: Install, env: dict[str, str], password: str) -> list[str]
         assert done.returncode == 0, (command, done.stdout, done.stderr)
         printed.append(done.stdout)
     return printed
+
+
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The body of a fixture parametrized ["sqlite", "pg"]: an empty SQLite file, or an empty
+    database on the run's PostgreSQL server (dropped after the test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'production.db'}"
+        return
+    server: str = request.getfixturevalue("pg_server")
+    name = f"install_{tmp_path.name[-12:].lower().replace('-', '_')}"
+    yield create_database(server, name)
+    drop_database(server, name)
