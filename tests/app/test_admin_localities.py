@@ -5,6 +5,7 @@ first screen leads to this page."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,25 @@ def test_the_admins_first_screen_leads_to_the_localities_page(
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert not any(message in i.value for i in at.main.info)  # not on the page it leads to
+
+
+def test_production_start_on_an_empty_database_says_to_run_migrate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside demo mode the app never migrates by itself: on a database nobody migrated it says
+    what to run, in the user's language, and draws no login form."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never-migrated.db'}")
+    monkeypatch.setenv("DEMO_MODE", "false")
+    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
+    reset_caches()
+    try:
+        for lang, message in (
+            ("en", "The database is behind this version of the app. Run make migrate."),
+            ("he", "מסד הנתונים אינו מעודכן לגרסה זו של המערכת. יש להריץ make migrate."),
+        ):
+            at = app_as(None, lang=lang)
+            assert not at.exception, at.exception
+            assert message in [e.value for e in at.error]
+            assert len(at.text_input) == 0
+    finally:
+        reset_caches()
