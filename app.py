@@ -117,7 +117,8 @@ def main() -> None:
     except DomainError as exc:
         show_error(exc)
         st.stop()
-    chosen = shell.locality_picker(scope)
+    setup = pages.get(navigation.LOCALITIES_PAGE)  # only for a role that enables localities
+    chosen = shell.locality_picker(scope, setup)
     shell.user_badge(actor)
     auth.logout_button(db, actor)
     statement = pages[navigation.STATEMENT.path]
@@ -125,6 +126,8 @@ def main() -> None:
     set_current(
         PageContext(db=db, actor=actor, lang=lang(), locality=chosen, localities=tuple(scope))
     )
+    if not scope and setup is not None and page.url_path != setup.url_path:
+        shell.first_run_notice(setup)
     try:
         page.run()
     except DomainError as exc:

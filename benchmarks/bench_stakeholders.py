@@ -36,7 +36,7 @@ from employdash.models.stakeholders import (
     StakeholderPosition,
     StakeholderRelation,
 )
-from employdash.seed import seed_reference
+from employdash.reference import load as load_reference
 from employdash.seed.context import PROGRAM_LOCALITIES
 from employdash.stakeholders import grid as stakeholders_map
 from employdash.stakeholders import network as stakeholders_network
@@ -87,7 +87,7 @@ def _bulk(s, model, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
 
 def build(db: Database) -> None:
     migrate(db)
-    seed_reference(db)
+    load_reference(db)
     rng = random.Random(5)
     with db.transaction() as s:
         _bulk(

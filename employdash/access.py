@@ -38,6 +38,7 @@ class Area(StrEnum):
     PEOPLE = "people"  # the one register of people the forum, stakeholders and mentoring share
     PLAN_APPROVAL = "plan_approval"  # the mayor approves the work plan (shown on the briefing)
     USERS = "users"
+    LOCALITIES = "localities"  # which catalogue localities the installation serves
     AUDIT = "audit"
 
 
@@ -74,6 +75,7 @@ WRITABLE = frozenset(
         Area.CATALOGUE,
         Area.INDICATOR_IMPORTS,
         Area.USERS,
+        Area.LOCALITIES,
         Area.PEOPLE,
         Area.PLAN_APPROVAL,
     }

@@ -1,15 +1,44 @@
-"""Localities the acting user may see, for pickers, maps and peer comparisons."""
+"""Localities: the ones the acting user may see (pickers, maps, peer comparisons), and the ones
+the installation serves, which an administrator enables from the CBS catalogue.
+
+Every locality of the catalogue is in the database (imports match any of them); `is_program`
+marks the ones this installation serves, and pickers offer only those.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
-from employdash.access import Actor, require_locality, scope_clause
+from employdash import audit
+from employdash.access import (
+    ADMIN,
+    Actor,
+    Area,
+    require_locality,
+    require_read,
+    require_write,
+    scope_clause,
+)
 from employdash.db import Database
-from employdash.errors import NotFound
-from employdash.models import Locality
+from employdash.errors import DomainError, NotFound
+from employdash.limits import clean_text
+from employdash.models import Locality, UserLocality
+from employdash.models.forum import Forum
+
+# Who the command line acts as: an administrator, named so in the audit log.
+COMMAND_LINE = Actor(0, "command-line", "command line", ADMIN, None)
+SEARCH_LIMIT = 50
+SEARCH_MAX_CHARS = 120  # the longest catalogue name is under 60
+
+
+class LocalityInUse(DomainError):
+    """Disabling a locality that people work in would take it from their pickers: refused."""
+
+    message_key = "localities.error.in_use"
 
 
 @dataclass(frozen=True)
@@ -24,6 +53,7 @@ class LocalityInfo:
     population: int | None
     latitude: float | None
     longitude: float | None
+    enabled: bool = False
 
     def name(self, lang: str) -> str:
         return self.name_he if lang == "he" else self.name_en
@@ -44,6 +74,7 @@ def _info(row: Locality) -> LocalityInfo:
         row.population,
         row.latitude,
         row.longitude,
+        row.is_program,
     )
 
 
@@ -63,3 +94,120 @@ def get(db: Database, actor: Actor, code: int) -> LocalityInfo:
         if row is None:
             raise NotFound(f"locality {code}")
         return _info(row)
+
+
+def search(db: Database, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> list[LocalityInfo]:
+    """Catalogue localities whose Hebrew or English name contains `text`, or whose CBS code is it;
+    enabled ones first, then by population (the larger towns a search most likely means)."""
+    require_read(actor, Area.LOCALITIES)
+    text = clean_text(text, "search", SEARCH_MAX_CHARS)
+    if not text:
+        return []
+    pattern = f"%{text.lower()}%"
+    matches = or_(
+        func.lower(Locality.name_he).like(pattern),
+        func.lower(Locality.name_en).like(pattern),
+        func.lower(func.coalesce(Locality.aliases, "")).like(pattern),
+    )
+    if text.isdigit():
+        matches = or_(matches, Locality.code == int(text))
+    query = (
+        select(Locality)
+        .where(matches)
+        .order_by(
+            Locality.is_program.desc(),
+            func.coalesce(Locality.population, 0).desc(),
+            Locality.code,
+        )
+        .limit(limit)
+    )
+    with db.transaction() as s:
+        return [_info(r) for r in s.scalars(query)]
+
+
+def enabled(db: Database, actor: Actor) -> list[LocalityInfo]:
+    """The localities this installation serves."""
+    require_read(actor, Area.LOCALITIES)
+    return in_scope(db, actor)
+
+
+def peer_counts(
+    db: Database, actor: Actor, codes: Iterable[int], band: tuple[float, float]
+) -> dict[int, int]:
+    """Per locality, how many other catalogue localities have a population within `band` (the
+    factors of its own that the briefing's similar-size comparison uses)."""
+    require_read(actor, Area.LOCALITIES)
+    with db.transaction() as s:
+        rows = s.execute(select(Locality.code, Locality.population).where(Locality.population > 0))
+        populations = {code: pop for code, pop in rows if pop is not None}
+    ranked = sorted(populations.values())
+    found = {}
+    for code in codes:
+        pop = populations.get(code)
+        if pop is None:
+            continue
+        low, high = pop * band[0], pop * band[1]
+        found[code] = sum(1 for p in ranked if low <= p <= high) - 1
+    return found
+
+
+def _catalogue_row(s: Session, code: int) -> Locality:
+    row = s.get(Locality, code)
+    if row is None:
+        raise NotFound(f"locality {code} is not in the CBS catalogue", code=code)
+    return row
+
+
+def enable(db: Database, actor: Actor, codes: Iterable[int]) -> list[LocalityInfo]:
+    """Serve these localities; returns the ones that were not served before (an unknown code
+    refuses the whole call: nothing is enabled)."""
+    require_write(actor, Area.LOCALITIES)
+    changed = []
+    with db.transaction() as s:
+        rows = [_catalogue_row(s, int(code)) for code in dict.fromkeys(codes)]
+        for row in rows:
+            if row.is_program:
+                continue
+            row.is_program = True
+            audit.record(
+                s,
+                actor,
+                "enable_locality",
+                "locality",
+                row.code,
+                before={"enabled": False},
+                after={"enabled": True},
+                locality_code=row.code,
+            )
+            changed.append(_info(row))
+    return changed
+
+
+def disable(db: Database, actor: Actor, code: int) -> bool:
+    """Stop serving a locality; False when it was not served. Refused while users have it in their
+    scope or it has a forum: their pickers would lose it. Nothing is ever deleted."""
+    require_write(actor, Area.LOCALITIES)
+    with db.transaction() as s:
+        row = _catalogue_row(s, code)
+        if not row.is_program:
+            return False
+        users = s.scalar(
+            select(func.count()).select_from(UserLocality).where(UserLocality.locality_code == code)
+        )
+        forum = s.scalar(select(func.count()).select_from(Forum).where(Forum.locality_code == code))
+        if users or forum:
+            raise LocalityInUse(
+                f"locality {code}: {users} users, {forum} forum", users=users, forum=forum
+            )
+        row.is_program = False
+        audit.record(
+            s,
+            actor,
+            "disable_locality",
+            "locality",
+            code,
+            before={"enabled": True},
+            after={"enabled": False},
+            locality_code=code,
+        )
+    return True

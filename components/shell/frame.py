@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.text import plain
 from components.shell.context import lang, tr
@@ -54,15 +55,28 @@ def language_switch(db: Database | None, actor: Actor | None) -> None:
     )
 
 
-def locality_picker(localities: list[LocalityInfo]) -> LocalityInfo | None:
+def first_run_notice(setup: st.Page, where: DeltaGenerator | None = None) -> None:
+    """No locality is enabled yet: the administrator is told so and led to the localities page."""
+    where = where or st.container()
+    where.info(tr("localities.first_run.admin"))
+    where.page_link(setup, label=tr("localities.first_run.link"), icon=":material/location_city:")
+
+
+def locality_picker(
+    localities: list[LocalityInfo], setup: st.Page | None = None
+) -> LocalityInfo | None:
     """The chosen locality stays chosen across pages and languages.
 
     The choice lives under its own session key; the widget's key carries the language, because a
     keyed selectbox keeps the option labels it was first drawn with (Hebrew names would stay after
-    switching to English).
+    switching to English). With none to choose, `setup` (the localities page, for the one who may
+    enable localities) is offered instead of the advice to ask an administrator.
     """
     if not localities:
-        st.sidebar.warning(tr("locality.none_in_scope"))
+        if setup is None:
+            st.sidebar.warning(tr("locality.none_in_scope"))
+        else:
+            first_run_notice(setup, st.sidebar)
         return None
     by_code = {loc.code: loc for loc in localities}
     if st.session_state.get(LOCALITY_KEY) not in by_code:

@@ -33,6 +33,8 @@ class PageSpec:
     action: Action = Action.READ
 
 
+LOCALITIES_PAGE = "pages/admin_localities.py"  # where an administrator enables localities
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/briefing.py",
@@ -90,6 +92,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/upload_file:",
         "nav.section.admin",
         Area.INDICATOR_IMPORTS,
+        Action.WRITE,
+    ),
+    PageSpec(
+        LOCALITIES_PAGE,
+        "page.admin_localities",
+        ":material/location_city:",
+        "nav.section.admin",
+        Area.LOCALITIES,
         Action.WRITE,
     ),
     PageSpec(

@@ -21,7 +21,7 @@ from employdash.seed.context import DEMO_AS_OF, DEMO_SEED, SeedContext
 from employdash.stakeholders import seed as stakeholders
 from employdash.users import OWASP, PasswordHashing
 
-__all__ = ["DEMO_AS_OF", "DEMO_SEED", "is_seeded", "seed_demo", "seed_reference"]
+__all__ = ["DEMO_AS_OF", "DEMO_SEED", "is_seeded", "seed_demo"]
 
 AREAS = (indicators, forum, stakeholders, mentoring)
 
@@ -29,12 +29,6 @@ AREAS = (indicators, forum, stakeholders, mentoring)
 def is_seeded(db: Database) -> bool:
     with db.transaction() as s:
         return bool(s.scalar(select(func.count()).select_from(User)))
-
-
-def seed_reference(db: Database) -> None:
-    """Only the locality catalogue: what a production database needs before its first user."""
-    with db.transaction() as s:
-        core.load_localities(s)
 
 
 def seed_demo(db: Database, seed: int = DEMO_SEED, hashing: PasswordHashing = OWASP) -> SeedContext:

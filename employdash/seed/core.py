@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import random
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.config import DATA_DIR, DEMO_PASSWORD
+from employdash.config import DEMO_PASSWORD
 from employdash.models import Locality, Organisation, Person, User, UserLocality
+from employdash.reference import load_reference
 from employdash.seed.context import (
     DEMO_LOCALITY,
     MANAGER_LOCALITIES,
     NORTH,
     PROGRAM_LOCALITIES,
-    SOUTH,
     SeedContext,
 )
 from employdash.users import OWASP, PasswordHashing, hash_password
@@ -103,30 +102,12 @@ CLUSTER = {"north": "אשכול רשויות גליל מזרחי", "south": "א�
 
 
 def load_localities(s: Session) -> None:
-    """The CBS catalogue, all 1,227 localities, so imports can match any of them."""
-    if s.scalar(select(Locality.code).limit(1)) is not None:
-        return
-    with (DATA_DIR / "localities.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            code = int(row["code"])
-            aliases = ";".join(x for x in (row["previous_names"], row["merged_names"]) if x)
-            s.add(
-                Locality(
-                    code=code,
-                    name_he=row["name_he"],
-                    name_en=row["name_en"],
-                    district_id=int(row["district_id"]) if row["district_id"] else None,
-                    district_he=row["district_he"] or None,
-                    district_en=row["district_en"] or None,
-                    region="north" if code in NORTH else "south" if code in SOUTH else None,
-                    population=int(row["population"]) if row["population"] else None,
-                    latitude=float(row["latitude"]) if row["latitude"] else None,
-                    longitude=float(row["longitude"]) if row["longitude"] else None,
-                    municipal_status=row["municipal_status"] or None,
-                    aliases=aliases or None,
-                    is_program=code in PROGRAM_LOCALITIES,
-                )
-            )
+    """The reference data (all 1,227 CBS localities, so imports can match any of them, and the
+    indicator catalogue), then the demo's programme localities enabled, with their region."""
+    load_reference(s)
+    for loc in s.scalars(select(Locality).where(Locality.code.in_(PROGRAM_LOCALITIES))):
+        loc.is_program = True
+        loc.region = "north" if loc.code in NORTH else "south"
     s.flush()
 
 

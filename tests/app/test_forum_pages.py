@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from employdash import users
-from employdash.db import Database, get_database, migrate
+from employdash import localities, users
+from employdash.db import Database
 from employdash.forum import meetings
 from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
-from employdash.seed import seed_reference
 from employdash.users import load_actor
-from tests.support.apptest import app_as, reset_caches, texts
+from tests.support.apptest import app_as, production_install, reset_caches, texts
 
 SEDEROT = 1031
 SNAPSHOT = ("צילום מצב לרבעון", "Take the quarter's snapshot")
@@ -188,22 +186,15 @@ def test_opening_the_form_without_typing_leaves_no_draft(app_db: str) -> None:
 @pytest.fixture
 def empty_prod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """DEMO_MODE=false: reference data, an administrator, a mayor and a member (not linked)."""
-    url = f"sqlite:///{tmp_path / 'prod.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DEMO_MODE", "false")
-    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
-    reset_caches()
-    db = get_database(url)
-    migrate(db)
-    seed_reference(db)
-    users.bootstrap_admin(db, "boss", "Strong-pass-2026")
+    db = production_install(tmp_path, monkeypatch, "boss", "Strong-pass-2026")
+    localities.enable(db, localities.COMMAND_LINE, [SEDEROT])
     boss = load_actor(db, "boss")
     assert boss is not None
     for name, role in (("rina", "leadership"), ("avi", "member")):
         users.create_user(
             db, boss, users.UserForm(name, name.title(), role, (SEDEROT,), None, "Strong-pass-2026")
         )
-    yield url
+    yield db.url
     reset_caches()
 
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from employdash import users
-from employdash.db import Database, migrate
+from employdash import localities, users
+from employdash.bootstrap import upgrade
+from employdash.db import Database
 from employdash.errors import DatabaseUnavailable
 from employdash.models import AuditEntry
-from employdash.seed import seed_reference
 from tests.support.apptest import APP, app_as, reset_caches, texts
 from tests.support.postgres import OwnServer, create_database, own_server
 
@@ -32,8 +32,8 @@ def outage_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[OwnServer, 
     with own_server() as server:
         url = create_database(server.url, "outage")
         db = Database(url)
-        migrate(db)
-        seed_reference(db)
+        upgrade(db)  # the README's `migrate`
+        localities.enable(db, localities.COMMAND_LINE, [1031])
         users.bootstrap_admin(db, "chief", "a-long-production-password")
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("DEMO_MODE", "false")

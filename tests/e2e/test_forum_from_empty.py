@@ -1,18 +1,16 @@
 """From an empty production database to a working forum, in the real app and real Chromium.
 
-`create-admin` by the CLI; the admin adds people and accounts linked to them; the manager sets the
-forum up (teams, members, a focus with a manual metric), records a meeting with a decision and two
-tasks and corrects its attendance; a member at phone width marks a task done with a note; the mayor
-approves the plan and sees target progress and the open decision on the briefing.
+The README's install (migrate, `create-admin` with the password typed twice, Sederot enabled); the
+admin adds people and accounts linked to them; the manager sets the forum up (teams, members, a
+focus with a manual metric), records a meeting with a decision and two tasks and corrects its
+attendance; a member at phone width marks a task done with a note; the mayor approves the plan and
+sees target progress and the open decision on the briefing.
 Screenshots in Hebrew and English land in tests/artifacts/screenshots/ (names start "empty_").
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -24,7 +22,6 @@ from employdash.db import Database
 from employdash.models import Person, User
 from employdash.models.forum import Attendance, Decision, Meeting, PlanApproval, Task, TaskNote
 from tests.support.browser import (
-    ROOT,
     app_server,
     login,
     open_page,
@@ -32,8 +29,10 @@ from tests.support.browser import (
     set_language,
     wait_idle,
 )
+from tests.support.install import environment, readme_install, run_setup
 
 PASSWORD = "Strong-pass-2026"
+ADMIN = "admin"  # the username the README's create-admin makes
 SECRET = secrets.token_urlsafe(32)  # outside demo mode a weak key is refused
 LOCALITY_EN, LOCALITY_HE = "Sederot", "שדרות"
 TASKS = ("Book the hall for the job fair", "Draft the employer survey")
@@ -41,22 +40,14 @@ TASKS = ("Book the hall for the job fair", "Draft the employer survey")
 
 @pytest.fixture(scope="module")
 def empty_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An empty production database: reference data only, one admin made by the CLI."""
-    path = tmp_path_factory.mktemp("empty") / "prod.db"
-    url = f"sqlite:///{path}"
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "false", "COOKIE_KEY": SECRET}
-    run = lambda *args, stdin=None: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "employdash", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    run("prepare")
-    made = run("create-admin", "boss", stdin=PASSWORD + "\n")
-    assert "administrator boss created" in made.stdout
+    """An empty production database set up as the README says (tests/support/install.py): the
+    schema and reference data, the admin made by the CLI, Sederot enabled."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('empty') / 'prod.db'}"
+    install = readme_install()
+    assert install.admin() == ADMIN
+    env = {**environment(install, url), "COOKIE_KEY": SECRET}
+    printed = "".join(run_setup(install, env, PASSWORD))
+    assert f"administrator {ADMIN} created" in printed and "1031: enabled" in printed
     return url
 
 
@@ -260,7 +251,7 @@ def test_from_an_empty_database_to_a_working_forum(
     page = context.new_page()
 
     # --- the administrator: people and accounts ----------------------------------------------
-    _login(page, empty_server, "boss")
+    _login(page, empty_server, ADMIN)
     screenshot(page, "empty_admin_landing_he")
     set_language(page, "en")  # kept on the account from now on
     _nav(page, empty_server, "forum", pick=True)

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from components.shell.navigation import PAGES, pages_for
-from employdash import audit, people, users
+from employdash import audit, localities, people, users
 from employdash.access import POLICY, READABLE, ROLES, WRITABLE, Action, Actor, Area, allows
 from employdash.briefing.build import build_briefing
 from employdash.db import Database
@@ -37,6 +37,7 @@ READ_PROBES: dict[Area, Probe] = {
     Area.USERS: lambda db, a: users.list_users(db, a),
     Area.PEOPLE: lambda db, a: people.search_people(db, a, SEDEROT),
     Area.AUDIT: lambda db, a: audit.list_entries(db, a),
+    Area.LOCALITIES: lambda db, a: localities.search(db, a, "Sederot"),
 }
 
 
@@ -58,6 +59,7 @@ WRITE_PROBES: dict[Area, Probe] = {
     Area.INDICATOR_IMPORTS: lambda db, a: imports.preview_import(db, a, "empty.csv", b""),
     Area.USERS: lambda db, a: users.create_user(db, a, users.UserForm("?", "", "nobody", ())),
     Area.PEOPLE: lambda db, a: people.create_person(db, a, SEDEROT, people.PersonInput("  ")),
+    Area.LOCALITIES: lambda db, a: localities.enable(db, a, [-1]),  # not in the catalogue
     Area.PLAN_APPROVAL: lambda db, a: approval.approve_plan(db, a, SEDEROT, date.max),
 }
 

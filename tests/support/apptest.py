@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from employdash.bootstrap import upgrade
 from employdash.config import get_config
-from employdash.db import get_database
-from employdash.users import session_version
+from employdash.db import Database, get_database
+from employdash.users import bootstrap_admin, session_version
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -19,6 +22,22 @@ def reset_caches() -> None:
     """Config and engines are cached per process; a test points them at its own database."""
     get_config.cache_clear()
     get_database.cache_clear()
+
+
+def production_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin: str, password: str
+) -> Database:
+    """What the README's `migrate` and `create-admin` leave, outside demo mode, with the app
+    pointed at it: the schema, the reference data, one administrator, no locality enabled."""
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DEMO_MODE", "false")
+    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
+    reset_caches()
+    db = get_database(url)
+    upgrade(db)
+    bootstrap_admin(db, admin, password)
+    return db
 
 
 def app_as(

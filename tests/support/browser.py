@@ -33,13 +33,18 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def app_server(
+    database_url: str, extra_env: dict[str, str] | None = None, command: list[str] | None = None
+) -> Iterator[str]:
     """Serve the app (serve.py: app.py behind its first-paint middleware) against
-    `database_url`; yield its base URL."""
+    `database_url`; yield its base URL. `command` replaces the test's own command line (the
+    README's start command), with "{port}" where the port goes."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
     proc = subprocess.Popen(
-        [
+        [arg.replace("{port}", str(port)) for arg in command]
+        if command
+        else [
             sys.executable,
             "-m",
             "streamlit",
