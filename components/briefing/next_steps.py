@@ -12,13 +12,13 @@ import streamlit as st
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from components.shell.navigation import PAGES, PageSpec, pages_for
+from components.shell.navigation import LOCALITIES_PAGE, PAGES, PageSpec, pages_for
 from employdash.access import ADMIN, MANAGER, Action, allows
 from employdash.briefing.next_steps import SetupProgress, setup_progress
 
 # The page each step is done on.
 STEP_PAGES = {
-    "locality": "pages/admin_users.py",
+    "locality": LOCALITIES_PAGE,
     "accounts": "pages/admin_users.py",
     "people": "pages/people.py",
     "forum": "pages/forum.py",
