@@ -73,7 +73,8 @@ def _norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def _validate(data: PersonInput) -> dict[str, Any]:
+def validated(data: PersonInput) -> dict[str, Any]:
+    """The person's cleaned values, or `ValidationError` naming every field that is wrong."""
     errors: dict[str, str] = {}
     values = {
         "full_name": " ".join((data.full_name or "").split()),
@@ -149,35 +150,48 @@ def create_person(
 ) -> int:
     """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
     require_write(actor, Area.PEOPLE, locality_code)
-    values = _validate(data)
+    values = validated(data)
     with db.transaction() as s:
-        org_id, new_org = _organisation(s, actor, locality_code, data)
-        twins = _duplicates(s, locality_code, values["full_name"], org_id, None)
-        if twins and not allow_duplicate:
-            raise LikelyDuplicate(twins)
-        person = Person(**values, organisation_id=org_id, locality_code=locality_code)
-        s.add(person)
-        s.flush()
-        if new_org:
-            audit.record(
-                s,
-                actor,
-                "create",
-                "organisation",
-                org_id,
-                after=new_org,
-                locality_code=locality_code,
-            )
+        return add_person(s, actor, locality_code, data, values, allow_duplicate)
+
+
+def add_person(
+    s: Session,
+    actor: Actor,
+    locality_code: int,
+    data: PersonInput,
+    values: dict[str, Any],
+    allow_duplicate: bool = False,
+) -> int:
+    """`create_person` inside a caller's transaction (the Users page makes a person and their
+    account in one): `values` are `validated(data)`, the caller has checked the actor's right."""
+    org_id, new_org = _organisation(s, actor, locality_code, data)
+    twins = _duplicates(s, locality_code, values["full_name"], org_id, None)
+    if twins and not allow_duplicate:
+        raise LikelyDuplicate(twins)
+    person = Person(**values, organisation_id=org_id, locality_code=locality_code)
+    s.add(person)
+    s.flush()
+    if new_org:
         audit.record(
             s,
             actor,
             "create",
-            "person",
-            person.id,
-            after=_snapshot(person),
+            "organisation",
+            org_id,
+            after=new_org,
             locality_code=locality_code,
         )
-        return person.id
+    audit.record(
+        s,
+        actor,
+        "create",
+        "person",
+        person.id,
+        after=_snapshot(person),
+        locality_code=locality_code,
+    )
+    return person.id
 
 
 def update_person(
@@ -192,7 +206,7 @@ def update_person(
 ) -> int:
     """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
     require_write(actor, Area.PEOPLE, locality_code)
-    values = _validate(data)
+    values = validated(data)
     with db.transaction() as s:
         person = in_locality(s, actor, Person, person_id, locality_code)
         org_id, new_org = _organisation(s, actor, locality_code, data)
