@@ -95,7 +95,7 @@ def create_account_form(ctx: PageContext) -> None:
             codes,
             index=codes.index(ctx.locality_code) if ctx.locality_code in names else 0,
             format_func=lambda c: names[c],
-            key=f"{keys['form']}_locality",
+            key=f"{keys['form']}_locality_{ctx.locality_code}",  # follows the sidebar's locality
         )
         or codes[0]
     )

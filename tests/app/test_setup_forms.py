@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 from employdash import people, users
 from employdash.db import Database
-from employdash.forum import meetings, setup
+from employdash.forum import focuses, meetings, setup, targets
+from employdash.forum import structure as forum_service
 from employdash.models import Locality
 from employdash.models.forum import Forum
 from employdash.users import load_actor
@@ -60,7 +61,7 @@ def test_deleting_the_draft_is_confirmed_in_hebrew(app_db: str) -> None:
 
 
 def _submit(at, form: str = "new_account_0"):  # type: ignore[no-untyped-def]
-    next(b for b in at.button if b.form_id == form).click().run()
+    next(b for b in at.button if b.form_id.startswith(form)).click().run()
     assert not at.exception, at.exception
 
 
@@ -181,3 +182,55 @@ def test_a_new_forum_lists_what_it_lacks(app_db: str) -> None:
         assert len([w for w in warnings if '"' in w]) == 3, warnings  # members, focus, meeting
         assert warnings[0].startswith(missing)
         assert healthy not in texts(at)
+
+
+# --- the forum's set-up forms: a duplicate metric name, a team's lead --------------------------
+
+
+def _in_form(widgets, form: str, label: str):  # type: ignore[no-untyped-def]
+    return next(w for w in widgets if w.form_id.startswith(form) and w.label.startswith(label))
+
+
+def test_a_second_metric_of_one_name_on_a_focus_is_refused_at_the_field(app_db: str) -> None:
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    focus = forum_service.create_focus(db, manager, SEDEROT, "Names focus")
+    focuses.add_manual_metric(
+        db,
+        manager,
+        SEDEROT,
+        focus,
+        "Placements",
+        "#",
+        "up",
+        1,
+        date(2026, 1, 1),
+        5,
+        date(2027, 12, 31),
+    )
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    _in_form(at.selectbox, "metric_manual", "Focus").set_value(focus)
+    _in_form(at.text_input, "metric_manual", "Metric name").set_value(" placements ")
+    _in_form(at.number_input, "metric_manual", "Target").set_value(9.0)
+    _submit(at, "metric_manual")
+    message = "This focus already has a metric with this name."
+    errors = [str(e.value) for e in at.error]
+    assert any(e.startswith(f"Metric name: {message}") for e in errors), errors
+    assert _in_form(at.text_input, "metric_manual", "Metric name").value == " placements "
+    metrics = targets.metric_progress(db, manager, SEDEROT)
+    assert [m["name_en"] for m in metrics if m["focus_id"] == focus] == ["Placements"]
+
+
+def test_a_team_made_with_its_lead_has_the_lead_as_a_member(app_db: str) -> None:
+    db = Database(app_db)
+    manager = load_actor(db, "manager")
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    assert "The lead joins the team (as team lead) if not a member yet." in texts(at)
+    person = forum_service.people_of(db, manager, SEDEROT)[0]["id"]
+    _in_form(at.selectbox, "team_new", "Team lead").set_value(person)
+    _in_form(at.text_input, "team_new", "Team name").set_value("Led from the start")
+    _submit(at, "team_new")
+    team = next(t for t in setup.list_teams(db, manager, SEDEROT) if t.name == "Led from the start")
+    seated = [r for r in forum_service.members(db, manager, SEDEROT) if r["team_id"] == team.id]
+    assert team.lead_person_id == person
+    assert [(r["person_id"], r["role"]) for r in seated] == [(person, "team_lead")]
