@@ -109,15 +109,21 @@ def test_a_refused_account_keeps_what_was_typed_but_never_the_password(app_db: s
     assert "new_account_0_pw_0" not in list(at.session_state)
 
 
-def test_a_namesake_is_confirmed_or_the_existing_person_picked(app_db: str) -> None:
+def _namesake_refused(app_db: str, username: str):  # type: ignore[no-untyped-def]
+    """The add form refused for a person of the locality with the same name: nothing made."""
     db = Database(app_db)
     admin = load_actor(db, "admin")
     twin = people.create_person(db, admin, SEDEROT, people.PersonInput("Dana Twin"))
     at = app_as("admin", page="pages/admin_users.py", lang="en", locality=SEDEROT)
-    _fill_account(at, "dana", "Dana Twin")
+    _fill_account(at, username, "Dana Twin")
     _submit(at)
     assert "This locality already has a person of this name." in texts(at)
-    assert not [u for u in users.list_users(db, admin) if u["username"] == "dana"]
+    assert not [u for u in users.list_users(db, admin) if u["username"] == username]
+    return at, db, admin, twin
+
+
+def test_a_namesake_is_refused_and_the_existing_person_picked(app_db: str) -> None:
+    at, db, admin, twin = _namesake_refused(app_db, "dana")
 
     # it is her: pick the existing person (typing the password again)
     at.selectbox(key="new_account_0_person_1031_en").set_value(twin)
@@ -131,12 +137,7 @@ def test_a_namesake_is_confirmed_or_the_existing_person_picked(app_db: str) -> N
 
 
 def test_a_namesake_confirmed_as_someone_else_is_made(app_db: str) -> None:
-    db = Database(app_db)
-    admin = load_actor(db, "admin")
-    twin = people.create_person(db, admin, SEDEROT, people.PersonInput("Dana Twin"))
-    at = app_as("admin", page="pages/admin_users.py", lang="en", locality=SEDEROT)
-    _fill_account(at, "dana2", "Dana Twin")
-    _submit(at)
+    at, db, admin, twin = _namesake_refused(app_db, "dana2")
     at.checkbox(key="new_account_0_dup_ok").check()
     at.text_input(key="new_account_0_pw_1").input("a-long-password")
     _submit(at)
