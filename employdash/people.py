@@ -137,6 +137,15 @@ def _duplicates(
     return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
 
 
+def namesakes(s: Session, locality_code: int, name: str) -> list[int]:
+    """People of the locality with this name in any organisation (or none): an account made
+    with a new person names no organisation, so any of them may be the same person."""
+    rows = s.execute(
+        select(Person.id, Person.full_name).where(Person.locality_code == locality_code)
+    )
+    return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
+
+
 def _snapshot(p: Person) -> dict[str, Any]:
     return {f: getattr(p, f) for f in FIELDS}
 

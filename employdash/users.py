@@ -510,8 +510,9 @@ def create_user_with_person(
     and a refusal of either leaves neither. Only admins manage accounts (USERS), and the person
     needs the PEOPLE write for the locality, as on the People page. Returns (user, person) ids.
 
-    Every field's problem is reported at once; a likely namesake in the locality is refused with
-    `LikelyDuplicate` unless confirmed (the existing person can be picked instead)."""
+    Every field's problem is reported at once; a person of the same name in the locality (in any
+    organisation) is refused with `LikelyDuplicate` unless confirmed as someone else (if it is
+    them, the existing person is picked instead: `create_user` with their `person_id`)."""
     require_write(actor, Area.USERS)
     require_write(actor, Area.PEOPLE, locality_code)
     person_errors: dict[str, str] = {}
@@ -540,7 +541,10 @@ def create_user_with_person(
             errors.setdefault("person", "admin.users.person_outside")
         if errors:
             raise ValidationError(errors, field_params=params)
-        person_id = people.add_person(s, actor, locality_code, person, values, allow_duplicate)
+        twins = people.namesakes(s, locality_code, values["full_name"])
+        if twins and not allow_duplicate:
+            raise people.LikelyDuplicate(twins)
+        person_id = people.add_person(s, actor, locality_code, person, values, True)
         user_id = _add_user(s, actor, replace(form, person_id=person_id))
         return user_id, person_id
 

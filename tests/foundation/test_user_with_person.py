@@ -88,7 +88,9 @@ def test_a_likely_namesake_is_refused_unless_confirmed(
     db: Database, actors: dict[str, Actor]
 ) -> None:
     admin = actors["admin"]
-    existing = people.create_person(db, admin, SEDEROT, people.PersonInput("Dana Twin"))
+    existing = people.create_person(  # in an organisation: the new person names none
+        db, admin, SEDEROT, people.PersonInput("Dana Twin", new_organisation="Sapir College")
+    )
     before = _counts(db)
     with pytest.raises(people.LikelyDuplicate) as twin:
         users.create_user_with_person(
