@@ -137,7 +137,6 @@ def create_account_form(ctx: PageContext) -> None:
         with right:
             feedback.field("phone", ctx.tr("people.col.phone"))
         if ss.get(f"{keys['form']}_dup"):
-            st.warning(ctx.tr("admin.users.person_duplicate"), icon=":material/group:")
             st.checkbox(ctx.tr("people.duplicate.confirm"), key=f"{keys['form']}_dup_ok")
         st.form_submit_button(
             ctx.tr("common.save"),
@@ -186,9 +185,9 @@ def _save(ctx: PageContext, code: int, keys: dict[str, str]) -> None:
             )
         else:
             users.create_user(ctx.db, ctx.actor, account)
-    except people.LikelyDuplicate as exc:
+    except people.LikelyDuplicate:  # said at the person picker, where the choice is made
         ss[f"{form}_dup"] = True
-        ss[f"{K}_refused"] = exc
+        ss[f"{K}_refused"] = ValidationError({"person": "admin.users.person_duplicate"})
         return
     except DomainError as exc:
         ss[f"{K}_refused"] = exc
