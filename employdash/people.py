@@ -73,7 +73,8 @@ def _norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def _validate(data: PersonInput) -> dict[str, Any]:
+def validated(data: PersonInput) -> dict[str, Any]:
+    """The person's cleaned values, or `ValidationError` naming every field that is wrong."""
     errors: dict[str, str] = {}
     values = {
         "full_name": " ".join((data.full_name or "").split()),
@@ -136,6 +137,15 @@ def _duplicates(
     return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
 
 
+def namesakes(s: Session, locality_code: int, name: str) -> list[int]:
+    """People of the locality with this name in any organisation (or none): an account made
+    with a new person names no organisation, so any of them may be the same person."""
+    rows = s.execute(
+        select(Person.id, Person.full_name).where(Person.locality_code == locality_code)
+    )
+    return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
+
+
 def _snapshot(p: Person) -> dict[str, Any]:
     return {f: getattr(p, f) for f in FIELDS}
 
@@ -149,35 +159,48 @@ def create_person(
 ) -> int:
     """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
     require_write(actor, Area.PEOPLE, locality_code)
-    values = _validate(data)
+    values = validated(data)
     with db.transaction() as s:
-        org_id, new_org = _organisation(s, actor, locality_code, data)
-        twins = _duplicates(s, locality_code, values["full_name"], org_id, None)
-        if twins and not allow_duplicate:
-            raise LikelyDuplicate(twins)
-        person = Person(**values, organisation_id=org_id, locality_code=locality_code)
-        s.add(person)
-        s.flush()
-        if new_org:
-            audit.record(
-                s,
-                actor,
-                "create",
-                "organisation",
-                org_id,
-                after=new_org,
-                locality_code=locality_code,
-            )
+        return add_person(s, actor, locality_code, data, values, allow_duplicate)
+
+
+def add_person(
+    s: Session,
+    actor: Actor,
+    locality_code: int,
+    data: PersonInput,
+    values: dict[str, Any],
+    allow_duplicate: bool = False,
+) -> int:
+    """`create_person` inside a caller's transaction (the Users page makes a person and their
+    account in one): `values` are `validated(data)`, the caller has checked the actor's right."""
+    org_id, new_org = _organisation(s, actor, locality_code, data)
+    twins = _duplicates(s, locality_code, values["full_name"], org_id, None)
+    if twins and not allow_duplicate:
+        raise LikelyDuplicate(twins)
+    person = Person(**values, organisation_id=org_id, locality_code=locality_code)
+    s.add(person)
+    s.flush()
+    if new_org:
         audit.record(
             s,
             actor,
             "create",
-            "person",
-            person.id,
-            after=_snapshot(person),
+            "organisation",
+            org_id,
+            after=new_org,
             locality_code=locality_code,
         )
-        return person.id
+    audit.record(
+        s,
+        actor,
+        "create",
+        "person",
+        person.id,
+        after=_snapshot(person),
+        locality_code=locality_code,
+    )
+    return person.id
 
 
 def update_person(
@@ -192,7 +215,7 @@ def update_person(
 ) -> int:
     """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
     require_write(actor, Area.PEOPLE, locality_code)
-    values = _validate(data)
+    values = validated(data)
     with db.transaction() as s:
         person = in_locality(s, actor, Person, person_id, locality_code)
         org_id, new_org = _organisation(s, actor, locality_code, data)

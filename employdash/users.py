@@ -13,7 +13,7 @@ ends at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
 from typing import Any, TypedDict
@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from employdash import audit
+from employdash import audit, people
 from employdash.access import (
     ADMIN,
     ROLES,
@@ -413,10 +413,11 @@ class UserForm:
 
 def _validate(s: Session, form: UserForm, creating: bool) -> None:
     errors: dict[str, str] = {}
+    params: dict[str, dict[str, Any]] = {}
     if creating and not USERNAME_RE.match(form.username or ""):
         errors["username"] = "validation.invalid"
     if creating and s.scalar(select(User.id).where(User.username == form.username)):
-        errors["username"] = "validation.duplicate"
+        errors["username"] = "admin.users.username_taken"
     if not (form.full_name or "").strip():
         errors["full_name"] = "validation.required"
     if form.role not in ROLES:
@@ -434,10 +435,14 @@ def _validate(s: Session, form: UserForm, creating: bool) -> None:
             and person_locality not in form.localities
         ):
             errors["person"] = "admin.users.person_outside"
+        taken = s.scalar(select(User.username).where(User.person_id == form.person_id))
+        if creating and taken is not None:  # one person, one account: their tasks, their login
+            errors["person"] = "admin.users.person_taken"
+            params["person"] = {"username": taken}
     if creating and (problem := password_problem(form.password)):
         errors["password"] = problem
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, field_params=params)
 
 
 def _snapshot(user: User) -> dict[str, Any]:
@@ -489,20 +494,76 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
 def create_user(db: Database, actor: Actor, form: UserForm) -> int:
     require_write(actor, Area.USERS)
     with db.transaction() as s:
-        _validate(s, form, creating=True)
-        user = User(
-            username=form.username,
-            full_name=form.full_name.strip(),
-            email=form.email,
-            role=form.role,
-            password_hash=hash_password(form.password or ""),
-            person_id=form.person_id,
-            localities=[UserLocality(locality_code=c) for c in form.localities],
-        )
-        s.add(user)
-        s.flush()
-        audit.record(s, actor, "create", "user", user.id, after=_snapshot(user))
-        return user.id
+        return _add_user(s, actor, form)
+
+
+def create_user_with_person(
+    db: Database,
+    actor: Actor,
+    form: UserForm,
+    locality_code: int,
+    person: people.PersonInput,
+    allow_duplicate: bool = False,
+) -> tuple[int, int]:
+    """A new account and the new person it is, of `locality_code`, made and linked in one
+    transaction (both audited): an admin adding a forum member who logs in does it in one step,
+    and a refusal of either leaves neither. Only admins manage accounts (USERS), and the person
+    needs the PEOPLE write for the locality, as on the People page. Returns (user, person) ids.
+
+    Every field's problem is reported at once; a person of the same name in the locality (in any
+    organisation) is refused with `LikelyDuplicate` unless confirmed as someone else (if it is
+    them, the existing person is picked instead: `create_user` with their `person_id`)."""
+    require_write(actor, Area.USERS)
+    require_write(actor, Area.PEOPLE, locality_code)
+    person_errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values = people.validated(person)
+    except ValidationError as exc:
+        person_errors = exc.fields
+    with db.transaction() as s:
+        errors: dict[str, str] = {}
+        params: dict[str, dict[str, Any]] = {}
+        try:
+            _validate(s, form, creating=True)
+        except ValidationError as exc:
+            errors, params = dict(exc.fields), dict(exc.field_params)
+        for name, problem in person_errors.items():  # in the form's order: the account first
+            errors.setdefault(name, problem)
+        if s.get(Locality, locality_code) is None:
+            errors.setdefault("person", "validation.invalid")
+        elif (
+            form.role in ROLES
+            and policy_of(form.role).scope is Scope.ASSIGNED
+            and form.localities
+            and locality_code not in form.localities
+        ):
+            errors.setdefault("person", "admin.users.person_outside")
+        if errors:
+            raise ValidationError(errors, field_params=params)
+        twins = people.namesakes(s, locality_code, values["full_name"])
+        if twins and not allow_duplicate:
+            raise people.LikelyDuplicate(twins)
+        person_id = people.add_person(s, actor, locality_code, person, values, True)
+        user_id = _add_user(s, actor, replace(form, person_id=person_id))
+        return user_id, person_id
+
+
+def _add_user(s: Session, actor: Actor, form: UserForm) -> int:
+    _validate(s, form, creating=True)
+    user = User(
+        username=form.username,
+        full_name=form.full_name.strip(),
+        email=form.email,
+        role=form.role,
+        password_hash=hash_password(form.password or ""),
+        person_id=form.person_id,
+        localities=[UserLocality(locality_code=c) for c in form.localities],
+    )
+    s.add(user)
+    s.flush()
+    audit.record(s, actor, "create", "user", user.id, after=_snapshot(user))
+    return user.id
 
 
 def update_user(

@@ -36,6 +36,7 @@ with guarded():
         f"{plain(view.name)} · "
         + ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
+    mf.discarded_notice(ctx)
     mf.open_draft(ctx)
     mf.restored_notice(ctx)
     # A refused save: the summary here at the top, each message under its part of the form.
@@ -89,8 +90,4 @@ with guarded():
             st.session_state.pop("_meet_last_draft", None)
             st.session_state[mf.SAVED] = mid
             st.rerun()
-    if discard.button(ctx.tr("meet.discard"), icon=":material/delete:", width="stretch"):
-        meetings.discard_draft(ctx.db, ctx.actor, ctx.locality_code)
-        mf.clear()
-        st.session_state.pop("_meet_last_draft", None)
-        st.rerun()
+    mf.discard(ctx, discard)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.form_feedback import FormFeedback, required
 from components.shell.context import PageContext
@@ -361,3 +362,35 @@ def restored_notice(ctx: PageContext) -> None:
             ),
             icon=":material/restore:",
         )
+
+
+# --- discarding the draft ----------------------------------------------------------------------
+
+DISCARD_ASKED = "_meet_discard_asked"
+DISCARDED = "_meet_discarded"
+
+
+def discard(ctx: PageContext, where: DeltaGenerator) -> None:
+    """The draft's delete button (in `where`), then a confirmation under it: deleting throws away
+    everything typed in the meeting, so one stray click must not do it."""
+    if where.button(ctx.tr("meet.discard"), icon=":material/delete:", width="stretch"):
+        st.session_state[DISCARD_ASKED] = True
+    if not st.session_state.get(DISCARD_ASKED):
+        return
+    st.warning(ctx.tr("meet.discard.confirm"), icon=":material/warning:")
+    yes, no = st.columns(2)
+    if yes.button(ctx.tr("meet.discard.yes"), type="primary", icon=":material/delete:"):
+        meetings.discard_draft(ctx.db, ctx.actor, ctx.locality_code)
+        clear()
+        st.session_state.pop("_meet_last_draft", None)
+        st.session_state.pop(DISCARD_ASKED, None)
+        st.session_state[DISCARDED] = True
+        st.rerun()
+    if no.button(ctx.tr("meet.discard.no"), icon=":material/undo:"):
+        st.session_state.pop(DISCARD_ASKED, None)
+        st.rerun()
+
+
+def discarded_notice(ctx: PageContext) -> None:
+    if st.session_state.pop(DISCARDED, False):
+        st.success(ctx.tr("meet.discard.done"), icon=":material/check_circle:")

@@ -107,6 +107,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             ctx.tr("forum.setup.lead"), [None, *people], format_func=lambda i: people.get(i, "—")
         )
         feedback.field("lead", ctx.tr("forum.setup.lead"))
+        st.caption(ctx.tr("forum.setup.lead_seated"))
         focus = st.selectbox(
             ctx.tr("forum.col.focus"), [None, *focuses], format_func=lambda i: focuses.get(i, "—")
         )
@@ -147,6 +148,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                     else 0,
                     format_func=lambda i: people.get(i, "—"),
                 )
+                st.caption(ctx.tr("forum.setup.lead_seated"))
                 focus_opts = [None, *focuses]
                 focus = st.selectbox(
                     ctx.tr("forum.col.focus"),

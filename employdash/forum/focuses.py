@@ -19,7 +19,7 @@ from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
-from employdash.forum.structure import require_forum
+from employdash.forum.structure import refuse_duplicate_metric, require_forum
 from employdash.handed_ids import in_locality
 from employdash.models.base import Base, utcnow
 from employdash.models.forum import MetricValue, StrategicFocus, SuccessMetric
@@ -175,6 +175,7 @@ def add_manual_metric(
         raise ValidationError({"target": "forum.metric.direction_mismatch"})
     with db.transaction() as s:
         in_locality(s, actor, StrategicFocus, focus_id, locality_code)
+        refuse_duplicate_metric(s, focus_id, name=values["name"])
         metric = SuccessMetric(focus_id=focus_id, direction=direction, **values)
         s.add(metric)
         s.flush()
@@ -206,6 +207,8 @@ def update_metric(
         metric = in_locality(s, actor, SuccessMetric, metric_id, locality_code)
         if metric.indicator_code and ({"name", "unit"} & set(values)):
             raise ValidationError({"name": "validation.invalid"})  # a catalogue indicator's own
+        if "name" in values:
+            refuse_duplicate_metric(s, metric.focus_id, name=values["name"], skip=metric_id)
         before = {k: getattr(metric, k) for k in values}
         _versioned(s, SuccessMetric, metric_id, version, values)
         old, new = audit.changed_fields(before, {**before, **values})

@@ -1,4 +1,6 @@
-"""Forum health: early signs of a forum coming apart (model annex 4), each with its reason.
+"""Forum health: early signs of a forum coming apart (model annex 4), each with its reason, and
+before those what a new forum still lacks (members, a focus, a first meeting): a forum with
+nothing in it is not reported healthy.
 
 The rules are pure functions of `HealthFacts`, so they are tested on known facts; `facts_for`
 gathers those facts from the database for one forum as of a day.
@@ -18,7 +20,15 @@ from employdash.db import Database
 from employdash.forum.meetings import attendance_rows
 from employdash.forum.stages import STAGES
 from employdash.forum.structure import current_membership, forum_row
-from employdash.models.forum import Forum, Membership, MilestoneCheck, Task, Team
+from employdash.models.forum import (
+    Forum,
+    Meeting,
+    Membership,
+    MilestoneCheck,
+    StrategicFocus,
+    Task,
+    Team,
+)
 
 ATTENDANCE_LINE = 2 / 3
 FORUM_GAP_DAYS = 92  # "more than a quarter"
@@ -40,6 +50,10 @@ class HealthFacts:
     task_teams: list[tuple[str, date | None]] = field(default_factory=list)  # name, last meeting
     open_tasks: int = 0
     overdue_tasks: int = 0
+    missing: tuple[str, ...] = ()  # of SETUP_PARTS: what the forum has not got yet
+
+
+SETUP_PARTS = ("members", "focus", "meeting")  # in the order they are set up
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,7 @@ class Warning:
 
 def evaluate(f: HealthFacts) -> list[Warning]:
     """Every rule that fires, worst first."""
-    out: list[Warning] = []
+    out = [Warning(f"forum.health.missing.{part}", {}, 2) for part in f.missing]
     recent = f.forum_rates[-RECENT_MEETINGS:]
     if recent and sum(recent) / len(recent) < ATTENDANCE_LINE:
         out.append(
@@ -61,7 +75,7 @@ def evaluate(f: HealthFacts) -> list[Warning]:
                 3,
             )
         )
-    if f.stage >= 2 and f.has_forum_team:
+    if f.stage >= 2 and f.has_forum_team and "meeting" not in f.missing:
         if f.last_forum_meeting is None:
             out.append(Warning("forum.health.forum_never_met", {}, 3))
         elif (f.as_of - f.last_forum_meeting).days > FORUM_GAP_DAYS:
@@ -89,7 +103,7 @@ def evaluate(f: HealthFacts) -> list[Warning]:
             out.append(
                 Warning("forum.health.team_idle", {"team": name, "days": (f.as_of - last).days}, 1)
             )
-    return sorted(out, key=lambda w: -w.severity)
+    return sorted(out, key=lambda w: -w.severity)  # stable: the missing parts keep their order
 
 
 def facts_for(s: Session, forum: Forum, as_of: date) -> HealthFacts:
@@ -119,6 +133,21 @@ def facts_for(s: Session, forum: Forum, as_of: date) -> HealthFacts:
     last_by_team: dict[int, date] = {}
     for r in rows:
         last_by_team[r["team_id"]] = r["held_on"]
+    has = {
+        "members": bool(staffed),
+        "focus": s.scalar(
+            select(StrategicFocus.id)
+            .where(StrategicFocus.forum_id == forum.id, StrategicFocus.retired.is_(False))
+            .limit(1)
+        )
+        is not None,
+        "meeting": s.scalar(
+            select(Meeting.id)
+            .where(Meeting.forum_id == forum.id, Meeting.held_on <= as_of)
+            .limit(1)
+        )
+        is not None,
+    }
     open_q = select(func.count()).where(
         Task.forum_id == forum.id, Task.status.not_in(("done", "cancelled"))
     )
@@ -135,6 +164,7 @@ def facts_for(s: Session, forum: Forum, as_of: date) -> HealthFacts:
         ],
         open_tasks=s.scalar(open_q) or 0,
         overdue_tasks=s.scalar(open_q.where(Task.due_date < as_of)) or 0,
+        missing=tuple(part for part in SETUP_PARTS if not has[part]),
     )
 
 

@@ -1,6 +1,10 @@
 """Setting a forum up from nothing: the forum of a locality, its teams (steering, the plenary forum,
 task and ad-hoc teams, each with a lead and a focus), renamed or deactivated later.
 
+A team's lead sits in the team: naming a lead who is not a member seats them (role "team_lead"),
+in the same transaction. Refusing instead would make a new team impossible to create with its
+lead (a new team has no members yet) and cost the manager three steps for what they meant in one.
+
 Admins, and managers for their localities (the FORUM write of the policy). Every person or focus a
 team is handed must belong to the same locality.
 """
@@ -18,7 +22,7 @@ from employdash import audit
 from employdash.access import Actor, Area, require_read, require_write
 from employdash.db import Database, rowcount
 from employdash.errors import StaleVersion, ValidationError
-from employdash.forum.structure import forum_row, require_forum
+from employdash.forum.structure import forum_row, require_forum, seat_member
 from employdash.handed_ids import forum_person, in_locality
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
 
@@ -159,6 +163,8 @@ def create_team(
         s.add(team)
         s.flush()
         audit.record(s, actor, "create", "team", team.id, after=values, locality_code=locality_code)
+        if lead_person_id is not None:
+            seat_member(s, actor, locality_code, team.id, lead_person_id, "team_lead")
         return team.id
 
 
@@ -195,4 +201,6 @@ def update_team(
         audit.record(
             s, actor, "update", "team", team_id, before=old, after=new, locality_code=locality_code
         )
+        if values.get("lead_person_id") not in (None, before.get("lead_person_id")):
+            seat_member(s, actor, locality_code, team_id, values["lead_person_id"], "team_lead")
         return version + 1

@@ -288,36 +288,93 @@ def add_member(
         if team is None or team.forum_id != forum.id:
             raise NotFound(f"team {team_id}")
         forum_person(s, actor, person_id, locality_code)
-        exists = s.scalar(
-            select(Membership).where(
-                Membership.team_id == team_id, Membership.person_id == person_id
-            )
-        )
-        if exists is not None and exists.ended_on is None:
+        if not seat_member(s, actor, locality_code, team_id, person_id, role):
             raise ValidationError({"person": "validation.duplicate"})
-        if exists is not None:  # came back: the same seat again, from today
-            exists.ended_on = None
-            exists.role = role or None
-            exists.joined_on = date.today()
-            exists.version += 1
-        else:
-            s.add(
-                Membership(
-                    team_id=team_id,
-                    person_id=person_id,
-                    role=role or None,
-                    joined_on=date.today(),
-                )
+
+
+def seat_member(
+    s: Session, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str | None
+) -> bool:
+    """Seat a person (already checked for the locality) in a team from today, audited; False when
+    they sit there already. One who left comes back to the same seat (one row per team and
+    person keeps their history)."""
+    exists = s.scalar(
+        select(Membership).where(Membership.team_id == team_id, Membership.person_id == person_id)
+    )
+    if exists is not None and exists.ended_on is None:
+        return False
+    if exists is not None:  # came back: the same seat again, from today
+        exists.ended_on = None
+        exists.role = role or None
+        exists.joined_on = date.today()
+        exists.version += 1
+    else:
+        s.add(
+            Membership(
+                team_id=team_id,
+                person_id=person_id,
+                role=role or None,
+                joined_on=date.today(),
             )
-        audit.record(
-            s,
-            actor,
-            "create",
-            "membership",
-            f"{team_id}:{person_id}",
-            after={"team_id": team_id, "person_id": person_id, "role": role},
-            locality_code=locality_code,
         )
+    audit.record(
+        s,
+        actor,
+        "create",
+        "membership",
+        f"{team_id}:{person_id}",
+        after={"team_id": team_id, "person_id": person_id, "role": role},
+        locality_code=locality_code,
+    )
+    return True
+
+
+def _same_name(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def refuse_duplicate_metric(
+    s: Session,
+    focus_id: int,
+    name: str | None = None,
+    indicator_code: str | None = None,
+    skip: int | None = None,
+) -> None:
+    """Refuse a second current metric of one focus under one name (in either language): the
+    same catalogue indicator twice, or a manual metric named as another metric of the focus.
+    Two lines that read alike on the plan and the briefing cannot be told apart."""
+    rows = s.execute(
+        select(
+            SuccessMetric.indicator_code,
+            SuccessMetric.name,
+            IndicatorDefinition.name_he,
+            IndicatorDefinition.name_en,
+        )
+        .outerjoin(IndicatorDefinition, IndicatorDefinition.code == SuccessMetric.indicator_code)
+        .where(
+            SuccessMetric.focus_id == focus_id,
+            SuccessMetric.retired.is_(False),
+            SuccessMetric.id != (skip if skip is not None else -1),
+        )
+    ).all()
+    wanted = {_same_name(name)} if name else set()
+    if indicator_code is not None:
+        wanted |= {
+            _same_name(n)
+            for n in s.execute(
+                select(IndicatorDefinition.name_he, IndicatorDefinition.name_en).where(
+                    IndicatorDefinition.code == indicator_code
+                )
+            ).one_or_none()
+            or ()
+        }
+    for row in rows:
+        taken = {_same_name(n) for n in (row.name, row.name_he, row.name_en) if n}
+        if (indicator_code is not None and row.indicator_code == indicator_code) or (
+            wanted & taken
+        ):
+            field = "name" if name else "indicator"
+            raise ValidationError({field: "forum.metric.duplicate"})
 
 
 def metrics_of(s: Session, forum_id: int) -> list[MetricRow]:
@@ -427,6 +484,7 @@ def add_metric(
             raise ValidationError({"focus": "validation.invalid"})
         if s.get(IndicatorDefinition, indicator_code) is None:
             raise ValidationError({"indicator": "validation.invalid"})
+        refuse_duplicate_metric(s, focus_id, indicator_code=indicator_code)
         metric = SuccessMetric(
             focus_id=focus_id,
             indicator_code=indicator_code,

@@ -11,14 +11,15 @@ from tests.support.apptest import app_as, texts
 
 
 def test_admin_adds_a_user_through_the_form(app_db: str) -> None:
-    at = app_as("admin", page="pages/admin_users.py", lang="en")
+    at = app_as("admin", page="pages/admin_users.py", lang="en", locality=1031)
     assert not at.exception
-    at.text_input(key="new_username").input("coordinator")
-    at.text_input(key="new_name").input("Regional coordinator")
-    at.selectbox(key="new_role_en").select("manager")
-    at.session_state["new_scope_en"] = [1031]
-    at.text_input(key="new_pw").input("a-long-password")
-    at.button[0].click().run()
+    at.text_input(key="new_account_0_username").input("coordinator")
+    at.text_input(key="new_account_0_name").input("Regional coordinator")
+    at.selectbox(key="new_account_0_role_en").select("manager")
+    at.session_state["new_account_0_scope_en"] = [1031]
+    at.selectbox(key="new_account_0_person_1031_en").set_value(0)  # no person record
+    at.text_input(key="new_account_0_pw_0").input("a-long-password")
+    next(b for b in at.button if b.form_id == "new_account_0").click().run()
     assert not at.exception
     assert "User coordinator added." in texts(at)
     at = app_as("admin", page="pages/audit.py", lang="en")
@@ -28,8 +29,8 @@ def test_admin_adds_a_user_through_the_form(app_db: str) -> None:
 
 def test_bad_user_input_shows_the_field(app_db: str) -> None:
     at = app_as("admin", page="pages/admin_users.py", lang="en")
-    at.text_input(key="new_username").input("x")
-    at.button[0].click().run()
+    at.text_input(key="new_account_0_username").input("x")
+    next(b for b in at.button if b.form_id == "new_account_0").click().run()
     errors = [e.value for e in at.error]
     # A summary at the top of the form, then each field's own message under the field.
     assert errors[0].startswith("**The form was not saved: 4 fields need fixing**")
@@ -95,7 +96,7 @@ def test_editing_a_user_or_a_password_is_refused_at_the_field(app_db: str) -> No
     assert not at.exception, at.exception
     _refused(at, "Full name")
     at = app_as("admin", page="pages/admin_users.py", lang="en")
-    at.text_input(key="reset_pw").set_value("short")
+    at.text_input(key="reset_pw_0").set_value("short")
     next(b for b in at.button if b.form_id == "reset_password").click().run()
     _refused(at, "New password")
 

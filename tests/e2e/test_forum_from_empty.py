@@ -221,6 +221,7 @@ def _add_person(page: Page, name: str, organisation: str, job: str) -> None:
 
 
 def _add_account(page: Page, username: str, full_name: str, role: str) -> None:
+    """An account for a person already in the register, picked in the same form."""
     _tab(page, "Add a user")
     _fill(page, "Username", username)
     _fill(page, "Full name", full_name)
@@ -232,15 +233,9 @@ def _add_account(page: Page, username: str, full_name: str, role: str) -> None:
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     _fill(page, "Initial password", PASSWORD)
+    _choose(page, "The person this account is", full_name)
     _submit(page, "Save")
-    page.get_by_text(username).first.wait_for()
-
-
-def _link(page: Page, username: str, person: str) -> None:
-    _tab(page, "Link to a person")
-    _choose(page, "User", username)
-    _choose(page, "The person this account is", person)
-    _submit(page, "Link")
+    page.get_by_text(f"User {username} added.").first.wait_for()
 
 
 def test_from_an_empty_database_to_a_working_forum(
@@ -264,12 +259,10 @@ def test_from_an_empty_database_to_a_working_forum(
     _add_person(page, "Avi Member", "Sapir College", "Coordinator")
     _add_person(page, "Rina Mayor", "Municipality", "Mayor")
     _both_languages(page, "people")
-    _nav(page, empty_server, "admin_users")
+    _nav(page, empty_server, "admin_users", pick=True)  # the people of the forum's locality
     _add_account(page, "noa", "Noa Manager", "Office manager")
     _add_account(page, "avi", "Avi Member", "Forum member")
     _add_account(page, "rina", "Rina Mayor", "Leadership")
-    _link(page, "noa", "Noa Manager")
-    _link(page, "avi", "Avi Member")
     _both_languages(page, "users_link")
     with db.transaction() as s:
         linked = dict(
@@ -277,7 +270,7 @@ def test_from_an_empty_database_to_a_working_forum(
                 select(User.username, Person.full_name).join(Person, Person.id == User.person_id)
             ).all()
         )
-    assert linked == {"noa": "Noa Manager", "avi": "Avi Member"}
+    assert linked == {"noa": "Noa Manager", "avi": "Avi Member", "rina": "Rina Mayor"}
     context.close()
 
     # --- the manager: forum, teams, members, a focus with a manual metric, a meeting ----------

@@ -103,7 +103,8 @@ def test_a_forum_is_set_up_from_nothing(db: Database, actors: dict[str, Actor]) 
     other = people.search_people(db, admin, SEDEROT)[0].id
     with pytest.raises(NotFound):  # another locality's person may not lead this team
         setup.create_team(db, admin, code, "task", "Bad", other)
-    forum_service.add_member(db, admin, code, team, lead, "team_lead")
+    with pytest.raises(ValidationError):  # naming them lead seated them in the team
+        forum_service.add_member(db, admin, code, team, lead, "team_lead")
     row = next(t for t in setup.list_teams(db, admin, code) if t.id == team)
     version = setup.update_team(db, admin, code, team, row.version, {"name": "Youth employment"})
     setup.update_team(db, admin, code, team, version, {"active": False})

@@ -112,6 +112,8 @@ HELPERS = {
     "employdash.mentoring.operations.move_in": "mentoring.advance",
     "employdash.stakeholders.surveys.employer_id": "surveys.create_response",
     "employdash.stakeholders.surveys.write": "surveys.create_response",
+    "employdash.people.add_person": "people.create_person",
+    "employdash.forum.structure.seat_member": "forum.add_member",
 }
 
 
@@ -986,6 +988,16 @@ def _create_user(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: users.create_user(db, actors["admin"], _user_form()),
         [Expect("user", "create", None)],
+    )
+
+
+@audited("employdash.users.create_user_with_person")
+def _create_user_with_person(db, actors):  # type: ignore[no-untyped-def]
+    return (
+        lambda: users.create_user_with_person(
+            db, actors["admin"], _user_form(), SEDEROT, people.PersonInput("Audited User")
+        ),
+        [Expect("user", "create", None), Expect("person", "create", SEDEROT)],
     )
 
 

@@ -1,0 +1,243 @@
+"""The Users page's account forms: an account's fields, and adding an account together with the
+person it is (new, or picked from the register) in one form and one save.
+
+The add form saves in its submit button's callback, before the page is drawn again: a save
+clears the whole form for the next user, and every try (saved or refused) empties the password,
+by giving the widgets new keys (a browser keeps the value of a widget whose state was merely
+deleted). A refused save keeps everything else and shows its errors at the top and under each
+field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components.common.form_feedback import FormFeedback, required
+from components.common.text import plain
+from components.shell.context import PageContext
+from components.shell.feedback import show_error
+from employdash import people, users
+from employdash.access import ROLES
+from employdash.errors import DomainError, ValidationError
+
+NEW_PERSON, NO_PERSON = -1, 0  # the person picker's choices besides the register's people
+K = "new_account"  # session-state prefix of the add form
+
+
+def user_fields(
+    ctx: PageContext,
+    prefix: str,
+    current_user: dict[str, Any] | None = None,
+    feedback: FormFeedback | None = None,
+) -> users.UserForm:
+    """An account's name, email, role and localities (inside a form); the username and password
+    are the add form's own."""
+    names = names_of(ctx)
+    fb = feedback or FormFeedback()
+    full_name = st.text_input(
+        required(ctx.tr("admin.users.full_name")),
+        value=(current_user or {}).get("full_name", ""),
+        key=f"{prefix}_name",
+    )
+    fb.field("full_name", ctx.tr("admin.users.full_name"))
+    email = st.text_input(
+        ctx.tr("admin.users.email"),
+        value=(current_user or {}).get("email") or "",
+        key=f"{prefix}_email",
+    )
+    fb.field("email", ctx.tr("admin.users.email"))
+    role = st.selectbox(
+        ctx.tr("admin.users.role"),
+        ROLES,
+        format_func=lambda r: ctx.tr(f"role.{r}"),
+        index=ROLES.index((current_user or {}).get("role", "member")),
+        key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
+    )
+    fb.field("role", ctx.tr("admin.users.role"))
+    scope = st.multiselect(
+        ctx.tr("admin.users.localities"),
+        list(names),
+        default=[c for c in (current_user or {}).get("localities", []) if c in names],
+        format_func=lambda c: names[c],
+        key=f"{prefix}_scope_{ctx.lang}",
+    )
+    fb.field("localities", ctx.tr("admin.users.localities"))
+    return users.UserForm(
+        (current_user or {}).get("username", ""), full_name, role, tuple(scope), email or None
+    )
+
+
+def names_of(ctx: PageContext) -> dict[int, str]:
+    return {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
+
+
+def _keys(generation: int, tries: int) -> dict[str, str]:
+    """This draw's widget keys: all new after a save, the password's new after every try."""
+    form = f"{K}_{generation}"
+    return {"form": form, "username": f"{form}_username", "password": f"{form}_pw_{tries}"}
+
+
+def create_account_form(ctx: PageContext) -> None:
+    """Add a user, and with them the person they are: a new person of a chosen locality (the
+    default: a forum member who logs in), one already in the register, or none."""
+    ss = st.session_state
+    generation, tries = int(ss.get(f"{K}_gen", 0)), int(ss.get(f"{K}_tries", 0))
+    keys = _keys(generation, tries)
+    names = names_of(ctx)
+    if not names:
+        return
+    codes = list(names)
+    code: int = (
+        st.selectbox(
+            ctx.tr("admin.users.person_locality"),
+            codes,
+            index=codes.index(ctx.locality_code) if ctx.locality_code in names else 0,
+            format_func=lambda c: names[c],
+            key=f"{keys['form']}_locality_{ctx.locality_code}",  # follows the sidebar's locality
+        )
+        or codes[0]
+    )
+    unlinked = {
+        p.id: f"{p.full_name} · {p.organisation or '—'}"
+        for p in people.search_people(ctx.db, ctx.actor, code)
+        if not p.users
+    }
+    with st.form(keys["form"], clear_on_submit=False):
+        feedback = FormFeedback()
+        feedback.note()
+        st.text_input(required(ctx.tr("admin.users.username")), key=keys["username"])
+        feedback.field("username", ctx.tr("admin.users.username"))
+        user_fields(ctx, keys["form"], feedback=feedback)
+        st.text_input(
+            required(ctx.tr("admin.users.password")), type="password", key=keys["password"]
+        )
+        feedback.field("password", ctx.tr("admin.users.password"))
+        choices = [NEW_PERSON, NO_PERSON, *unlinked]
+        st.selectbox(
+            ctx.tr("admin.users.person"),
+            choices,
+            format_func=lambda i: (
+                ctx.tr("admin.users.person_new")
+                if i == NEW_PERSON
+                else ctx.tr("admin.users.person_none")
+                if i == NO_PERSON
+                else unlinked[i]
+            ),
+            key=f"{keys['form']}_person_{code}_{ctx.lang}",
+            help=ctx.tr("admin.users.person_help"),
+        )
+        feedback.field("person", ctx.tr("admin.users.person"))
+        left, right = st.columns(2)
+        left.text_input(ctx.tr("people.col.job_title"), max_chars=160, key=f"{keys['form']}_job")
+        right.text_input(ctx.tr("people.col.phone"), key=f"{keys['form']}_phone")
+        with left:
+            feedback.field("job_title", ctx.tr("people.col.job_title"))
+        with right:
+            feedback.field("phone", ctx.tr("people.col.phone"))
+        if ss.get(f"{keys['form']}_dup"):
+            st.checkbox(ctx.tr("people.duplicate.confirm"), key=f"{keys['form']}_dup_ok")
+        st.form_submit_button(
+            ctx.tr("common.save"),
+            type="primary",
+            icon=":material/person_add:",
+            on_click=_save,
+            args=(ctx, code, keys),
+        )
+    refused = ss.pop(f"{K}_refused", None)
+    if isinstance(refused, ValidationError):
+        feedback.show(refused)
+    elif isinstance(refused, DomainError):
+        show_error(refused)
+
+
+def _save(ctx: PageContext, code: int, keys: dict[str, str]) -> None:
+    """The add form's submit (run before the page is drawn again; values read from the state)."""
+    ss = st.session_state
+    form, lang = keys["form"], ctx.lang
+    person = ss.get(f"{form}_person_{code}_{lang}", NEW_PERSON)
+    account = users.UserForm(
+        (ss.get(keys["username"]) or "").strip().lower(),
+        ss.get(f"{form}_name") or "",
+        ss.get(f"{form}_role_{lang}") or "member",
+        tuple(ss.get(f"{form}_scope_{lang}") or ()),
+        (ss.get(f"{form}_email") or "").strip() or None,
+        ss.get(keys["password"]) or "",
+        person_id=person if person not in (NEW_PERSON, NO_PERSON) else None,
+    )
+    ss.pop(keys["password"], None)  # never kept: the next draw has a new, empty password field
+    ss[f"{K}_tries"] = int(ss.get(f"{K}_tries", 0)) + 1
+    try:
+        if person == NEW_PERSON:
+            users.create_user_with_person(
+                ctx.db,
+                ctx.actor,
+                account,
+                code,
+                people.PersonInput(
+                    account.full_name,
+                    ss.get(f"{form}_job") or "",
+                    account.email or "",
+                    ss.get(f"{form}_phone") or "",
+                ),
+                allow_duplicate=bool(ss.get(f"{form}_dup_ok")),
+            )
+        else:
+            users.create_user(ctx.db, ctx.actor, account)
+    except people.LikelyDuplicate:  # said at the person picker, where the choice is made
+        ss[f"{form}_dup"] = True
+        ss[f"{K}_refused"] = ValidationError({"person": "admin.users.person_duplicate"})
+        return
+    except DomainError as exc:
+        ss[f"{K}_refused"] = exc
+        return
+    for key in [k for k in ss if str(k).startswith(form)]:
+        del ss[key]
+    ss[f"{K}_gen"] = int(ss.get(f"{K}_gen", 0)) + 1
+    ss[f"{K}_flash"] = (account.username, names_of(ctx).get(code) if person == NEW_PERSON else None)
+
+
+def created_notice(ctx: PageContext) -> None:
+    """Once, after an account was added: who, and where their person record was made."""
+    done = st.session_state.pop(f"{K}_flash", None)
+    if not done:
+        return
+    username, locality = done
+    key = "admin.users.created_with_person" if locality else "admin.users.created"
+    st.success(
+        plain(ctx.tr(key, username=username, locality=locality or "")),
+        icon=":material/check_circle:",
+    )
+
+
+def reset_password_form(ctx: PageContext, user_id: int) -> None:
+    """A new password for an account. Saved in the submit's callback, so the field is a new,
+    empty one on the next draw whether the password was taken or refused."""
+    ss = st.session_state
+    key = f"reset_pw_{int(ss.get('reset_tries', 0))}"
+    with st.form("reset_password"):
+        feedback = FormFeedback()
+        feedback.note()
+        st.text_input(required(ctx.tr("admin.users.new_password")), type="password", key=key)
+        feedback.field("password", ctx.tr("admin.users.new_password"))
+        st.form_submit_button(ctx.tr("common.save"), on_click=_reset, args=(ctx, user_id, key))
+    outcome = ss.pop("_reset_outcome", None)
+    if isinstance(outcome, ValidationError):
+        feedback.show(outcome)
+    elif isinstance(outcome, DomainError):
+        show_error(outcome)
+    elif outcome:
+        st.success(ctx.tr("admin.users.password_reset"))
+
+
+def _reset(ctx: PageContext, user_id: int, key: str) -> None:
+    ss = st.session_state
+    password = ss.pop(key, None) or ""
+    ss["reset_tries"] = int(ss.get("reset_tries", 0)) + 1
+    try:
+        users.reset_password(ctx.db, ctx.actor, user_id, password)
+    except DomainError as exc:
+        ss["_reset_outcome"] = exc
+        return
+    ss["_reset_outcome"] = True
