@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -56,17 +56,24 @@ class Versioned(Protocol):
 COMMANDS: dict[str, type[Command[Any]]] = {}
 
 
+# How a reference is resolved when the plain rule (the record belongs to the command's locality)
+# is not the domain's: (session, actor, id, locality) -> the record, or NotFound.
+Resolver = Callable[[Session, Actor, int, int], Base]
+
+
 @dataclass(frozen=True)
 class Ref(Generic[T]):
-    """An ID a command is handed, typed by the record it names."""
+    """An ID a command is handed, typed by the record it names; `within` resolves it where the
+    domain's rule differs (a forum write may name the forum's member from another locality)."""
 
     model: type[T]
     id: int
+    within: Resolver | None = None
 
 
-def ref(model: type[T], record_id: int | None) -> Ref[T] | None:
+def ref(model: type[T], record_id: int | None, within: Resolver | None = None) -> Ref[T] | None:
     """A reference to an optional record (an owner or contact left empty stays None)."""
-    return None if record_id is None else Ref(model, int(record_id))
+    return None if record_id is None else Ref(model, int(record_id), within)
 
 
 @dataclass(frozen=True)
@@ -262,14 +269,18 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
         require_write(actor, kind.area, locality)
         w = Write(s, actor, command, locality)
         for reference in command.refs().values():
-            w._resolved[_key(reference)] = (
-                in_scope(s, actor, reference.model, reference.id)
-                if locality is None
-                else in_locality(s, actor, reference.model, reference.id, locality)
-            )
+            w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
         command.validate(w)
         value = command.run(w)
     return Outcome(value, kind.invalidates, tuple(w.events))
+
+
+def _resolve(s: Session, actor: Actor, reference: Ref[Base], locality: int | None) -> Base:
+    if locality is None:
+        return in_scope(s, actor, reference.model, reference.id)
+    if reference.within is not None:
+        return reference.within(s, actor, reference.id, locality)
+    return in_locality(s, actor, reference.model, reference.id, locality)
 
 
 def _key(reference: Ref[Any]) -> str:

@@ -39,6 +39,7 @@ FIELDS: dict[str, TextLimit] = {
     "meeting/agenda_item": TextLimit(500),
     "meeting/issues": TextLimit(20_000, multiline=True),
     "meeting/decision": TextLimit(4_000, multiline=True),
+    "decision/outcome": TextLimit(4_000, multiline=True),
     "meeting/guest_name": TextLimit(160),
     "meeting/guest_organisation": TextLimit(200),
     "meeting/attachment_title": TextLimit(200),

@@ -244,6 +244,9 @@ class Decision(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Task(Base):
     __tablename__ = "task"

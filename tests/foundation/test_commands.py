@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,10 +23,12 @@ from employdash.access import Actor, Area
 from employdash.commands import COMMANDS, Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from employdash.forum import decisions
 from employdash.handed_ids import locality_of
 from employdash.limits import FIELDS, TOO_LONG
 from employdash.models import AuditEntry, Event, Organisation, Person
 from employdash.models.base import Base
+from employdash.models.forum import Decision, Forum, Meeting, StrategicFocus, Team
 from employdash.models.stakeholders import Stakeholder, StakeholderRelation
 from employdash.stakeholders import network, register
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
@@ -105,6 +108,40 @@ def _relate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
 def _unrelate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     relation = _first(db, StakeholderRelation, StakeholderRelation.locality_code == SEDEROT)
     return network.DeleteRelation.of(relation)
+
+
+def _open_decision(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        row = s.execute(
+            select(Decision.id, Decision.version)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .join(Forum, Forum.id == Meeting.forum_id)
+            .where(Forum.locality_code == SEDEROT, Decision.is_open.is_(True))
+            .order_by(Decision.id)
+        ).first()
+    assert row is not None, "the demo data has no open decision in Sederot"
+    return int(row.id), int(row.version)
+
+
+def _of_forum(db: Database, model: type[Team] | type[StrategicFocus]) -> int:
+    return _first(
+        db, model, model.forum_id.in_(select(Forum.id).where(Forum.locality_code == SEDEROT))
+    )
+
+
+@sample("employdash.forum.decisions.CloseDecision")
+def _close(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return decisions.CloseDecision.of(SEDEROT, *_open_decision(db), date.today(), "Fair held")
+
+
+@sample("employdash.forum.decisions.DecisionToTask")
+def _to_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    task = {
+        "owner_person_id": actors["member"].person_id,
+        "team_id": _of_forum(db, Team),
+        "focus_id": _of_forum(db, StrategicFocus),
+    }
+    return decisions.DecisionToTask.of(SEDEROT, *_open_decision(db), task)
 
 
 PRODUCT = sorted(name for name in COMMANDS if name.startswith("employdash."))
@@ -197,7 +234,7 @@ def test_a_reference_outside_the_scope_is_not_found(
     assert command.refs(), f"{name} is handed no reference"
     before = _counts(db)
     for path, reference in command.refs().items():
-        foreign = Ref(reference.model, _foreign(db, manager, reference.model))
+        foreign = dataclasses.replace(reference, id=_foreign(db, manager, reference.model))
         with pytest.raises(NotFound):
             execute(db, manager, _with_ref(command, path, foreign))
     assert _counts(db) == before
