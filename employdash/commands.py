@@ -22,6 +22,7 @@ what to refresh, so that is done in one place too.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from employdash import audit
 from employdash.access import Actor, Area, require_write
 from employdash.db import Database
 from employdash.errors import StaleVersion, ValidationError
-from employdash.events import record_event
+from employdash.events import EventName, record_event
 from employdash.handed_ids import in_locality, in_scope, locality_of
 from employdash.limits import FIELDS, TOO_LONG, strip_controls
 from employdash.models.base import Base
@@ -49,11 +50,6 @@ class Versioned(Protocol):
 
     id: int
     version: int
-
-
-# Every concrete command, by name: the generic tests drive each one, and a command that is not
-# here cannot be run by `execute`.
-COMMANDS: dict[str, type[Command[Any]]] = {}
 
 
 # How a reference is resolved when the plain rule (the record belongs to the command's locality)
@@ -120,20 +116,26 @@ class Write:
         version: int,
         values: Mapping[str, Any],
         *,
+        read: Mapping[str, Any] | None = None,
         action: str = "update",
         entity: str | None = None,
     ) -> dict[str, Any]:
         """Set `values` on `row` read at `version`; returns the fields that changed.
 
-        A row saved by someone else since `version` was read is refused with the fields where
-        what is stored differs from what this save brings. The check is repeated by the UPDATE
-        itself (the mapper's `version_id_col`), so a save on another replica between the read
-        and the write is refused too.
+        A row saved by someone else since `version` was read is refused with what they changed:
+        the fields whose stored value differs from `read` (the values as the editor saw them),
+        or without `read` from what this save brings. The check is repeated by the UPDATE itself
+        (the mapper's `version_id_col`), so a save on another replica between the read and the
+        write is refused too.
         """
         current = {k: getattr(row, k) for k in values}
         stored = row.version
         if stored != version:
-            theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
+            if read:
+                seen = {k: getattr(row, k) for k in read}
+                theirs = {k: (seen[k], values.get(k, v)) for k, v in read.items() if seen[k] != v}
+            else:
+                theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
             raise StaleVersion(theirs, stored)
         before, after = audit.changed_fields(current, dict(values))
         if not after:
@@ -150,9 +152,11 @@ class Write:
         before: Mapping[str, Any],
         *,
         version: int | None = None,
+        after: Mapping[str, Any] | None = None,
         entity: str | None = None,
     ) -> None:
-        """Delete `row`, auditing the values it had; a versioned record names the version read."""
+        """Delete `row`, auditing the values it had (and `after`, say the reason it went); a
+        versioned record names the version read."""
         stored = getattr(row, "version", None)
         if stored is not None and version is None:
             raise TypeError(f"{type(row).__name__} is versioned: a delete names the version read")
@@ -161,7 +165,7 @@ class Write:
         record_id = getattr(row, "id", None)
         self.session.delete(row)
         self._flush_versioned(version or 0)
-        self.audit("delete", record_id, before=before, entity=entity)
+        self.audit("delete", record_id, before=before, after=after, entity=entity)
 
     def audit(
         self,
@@ -210,26 +214,35 @@ class Command(ABC, Generic[R]):
 
     area: ClassVar[Area]
     entity: ClassVar[str]
-    texts: ClassVar[Mapping[str, str]] = {}
+    texts: ClassVar[Mapping[str, str]] = MappingProxyType({})
     invalidates: ClassVar[frozenset[Area]] = frozenset()
     emits: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(
         cls,
         *,
-        area: Area,
-        entity: str,
+        area: Area | None = None,
+        entity: str | None = None,
         texts: Mapping[str, str] | None = None,
-        invalidates: frozenset[Area] = frozenset(),
-        emits: frozenset[str] = frozenset(),
+        invalidates: frozenset[Area] | None = None,
+        emits: frozenset[EventName] | frozenset[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        """The declaration, given in the class statement:
+        """The declaration, given in the class statement (what is not given is inherited):
         `class SaveX(Command[int], area=Area.FORUM, entity="x", texts={...}, ...)`."""
         super().__init_subclass__(**kwargs)
-        cls.area, cls.entity, cls.invalidates, cls.emits = area, entity, invalidates, emits
-        cls.texts = MappingProxyType(dict(texts or {}))
-        COMMANDS[f"{cls.__module__}.{cls.__qualname__}"] = cls
+        if area is not None:
+            cls.area = area
+        if entity is not None:
+            cls.entity = entity
+        if texts is not None:
+            cls.texts = MappingProxyType(dict(texts))
+        if invalidates is not None:
+            cls.invalidates = invalidates
+        if emits is not None:
+            cls.emits = emits
+        if not hasattr(cls, "area") or not hasattr(cls, "entity"):
+            raise TypeError(f"{cls.__name__} declares no area or entity")
 
     @abstractmethod
     def where(self) -> int | Ref[Any]:
@@ -260,19 +273,31 @@ class Command(ABC, Generic[R]):
 def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
     """Run `command` with every declared step, in one transaction (see the module's docstring)."""
     kind = type(command)
-    if COMMANDS.get(f"{kind.__module__}.{kind.__qualname__}") is not kind:
-        raise TypeError(f"{kind.__name__} is not a registered command")
     require_write(actor, kind.area)  # the role first: a refused role learns nothing more
     _clean_texts(command)
     with db.transaction() as s:
         locality = _locality(s, actor, command)
         require_write(actor, kind.area, locality)
         w = Write(s, actor, command, locality)
-        for reference in command.refs().values():
-            w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
+        target = command.where()
+        for path, reference in command.refs().items():
+            if _kept(s, target, path, reference):
+                w._resolved[_key(reference)] = s.get_one(reference.model, reference.id)
+            else:
+                w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
         command.validate(w)
         value = command.run(w)
     return Outcome(value, kind.invalidates, tuple(w.events))
+
+
+def _kept(s: Session, target: int | Ref[Any], path: str, reference: Ref[Any]) -> bool:
+    """An update that leaves a reference as it is stored is not judged on it again: a record
+    kept from before a rule (a task owner of another locality) does not block other edits."""
+    _, _, field = path.partition(".")
+    if not field or not isinstance(target, Ref) or target is reference:
+        return False
+    row = s.get(target.model, target.id)
+    return row is not None and getattr(row, field, None) == reference.id
 
 
 def _resolve(s: Session, actor: Actor, reference: Ref[Base], locality: int | None) -> Base:
@@ -281,6 +306,19 @@ def _resolve(s: Session, actor: Actor, reference: Ref[Base], locality: int | Non
     if reference.within is not None:
         return reference.within(s, actor, reference.id, locality)
     return in_locality(s, actor, reference.model, reference.id, locality)
+
+
+def registered() -> dict[str, type[Command[Any]]]:
+    """Every concrete command class defined so far, by its dotted name (the generic tests drive
+    each one)."""
+    found: dict[str, type[Command[Any]]] = {}
+    pending: list[type[Command[Any]]] = list(Command.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not inspect.isabstract(cls):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return found
 
 
 def _key(reference: Ref[Any]) -> str:

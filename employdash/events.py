@@ -7,12 +7,21 @@ inside the writer, so a slow or failing consumer cannot hold up or undo a change
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from employdash.audit import jsonable
 from employdash.models import Event
+
+
+class EventName(StrEnum):
+    """Every event the product emits: the vocabulary its consumers (mail, calendar) read."""
+
+    DECISION_CLOSED = "decision.closed"
+    TASK_ASSIGNED = "task.assigned"  # a task has a new owner (made with one, or handed over)
+    TASK_UPDATED = "task.updated"
 
 
 def record_event(

@@ -36,6 +36,7 @@ FIELDS: dict[str, TextLimit] = {
     "forum/focus_title": TextLimit(200),
     "forum/focus_description": TextLimit(4_000, multiline=True),
     "task/title": TextLimit(300),
+    "task/note": TextLimit(4_000, multiline=True),
     "meeting/agenda_item": TextLimit(500),
     "meeting/issues": TextLimit(20_000, multiline=True),
     "meeting/decision": TextLimit(4_000, multiline=True),

@@ -60,7 +60,6 @@ NOT_YET_COMMANDS = frozenset(
         "forum/quarterly.py",
         "forum/setup.py",
         "forum/structure.py",
-        "forum/tasks.py",
         "indicators/imports.py",
         "indicators/local.py",
         "mentoring/certification.py",

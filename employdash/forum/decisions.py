@@ -16,6 +16,7 @@ from employdash.access import Actor, Area, require_read
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
+from employdash.events import EventName
 from employdash.forum.structure import forum_row
 from employdash.forum.tasks import new_task_row
 from employdash.handed_ids import forum_person
@@ -82,7 +83,7 @@ class CloseDecision(
     entity="decision",
     texts={"outcome": "decision/outcome"},
     invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
-    emits=frozenset({"decision.closed"}),
+    emits=frozenset({EventName.DECISION_CLOSED}),
 ):
     """Close a decision on `closed_on` with what came of it; returns the new version."""
 
@@ -122,7 +123,9 @@ class CloseDecision(
         decision = w.get(self.decision)
         values = {"is_open": False, "closed_on": self.closed_on, "outcome": self.outcome}
         w.update(decision, self.version, values, action="close")
-        w.emit("decision.closed", decision.id, outcome=self.outcome, closed_on=self.closed_on)
+        w.emit(
+            EventName.DECISION_CLOSED, decision.id, outcome=self.outcome, closed_on=self.closed_on
+        )
         return decision.version
 
 
@@ -133,7 +136,7 @@ class DecisionToTask(
     entity="decision",
     texts={"title": "task/title"},
     invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
-    emits=frozenset({"decision.closed", "task.assigned"}),
+    emits=frozenset({EventName.DECISION_CLOSED, EventName.TASK_ASSIGNED}),
 ):
     """Turn an open decision into a task of the work plan, with its owner, team, focus and due
     date (the decision closes); returns the task id. The task is titled by the decision unless
@@ -190,9 +193,9 @@ class DecisionToTask(
             {"is_open": False, "closed_on": date.today(), "task_id": task.id},
             action="close",
         )
-        w.emit("decision.closed", decision.id, task_id=task.id)
+        w.emit(EventName.DECISION_CLOSED, decision.id, task_id=task.id)
         if task.owner_person_id is not None:
-            w.emit("task.assigned", task.id, owner_person_id=task.owner_person_id)
+            w.emit(EventName.TASK_ASSIGNED, task.id, owner_person_id=task.owner_person_id)
         return task.id
 
 

@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, event, func, select, update
 
-from employdash.access import Actor, Area
-from employdash.commands import COMMANDS, Command, Ref, Write, execute
+from employdash.access import Action, Actor, Area, allows
+from employdash.commands import Command, Ref, Write, execute, registered
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
-from employdash.forum import decisions
+from employdash.forum import decisions, tasks
 from employdash.handed_ids import locality_of
 from employdash.limits import FIELDS, TOO_LONG
 from employdash.models import AuditEntry, Event, Organisation, Person
 from employdash.models.base import Base
-from employdash.models.forum import Decision, Forum, Meeting, StrategicFocus, Team
+from employdash.models.forum import Decision, Forum, Meeting, StrategicFocus, Task, Team
 from employdash.models.stakeholders import Stakeholder, StakeholderRelation
 from employdash.stakeholders import network, register
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
@@ -144,6 +144,54 @@ def _to_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     return decisions.DecisionToTask.of(SEDEROT, *_open_decision(db), task)
 
 
+def _task(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        row = s.execute(
+            select(Task.id, Task.version)
+            .join(Forum, Forum.id == Task.forum_id)
+            .where(Forum.locality_code == SEDEROT, Task.status != "cancelled")
+            .order_by(Task.id)
+        ).first()
+    assert row is not None
+    return int(row.id), int(row.version)
+
+
+def _task_values(db: Database, actors: dict[str, Actor]) -> dict[str, Any]:
+    return {
+        "title": "Book the hall",
+        "owner_person_id": actors["member"].person_id,
+        "team_id": _of_forum(db, Team),
+        "focus_id": _of_forum(db, StrategicFocus),
+    }
+
+
+@sample("employdash.forum.tasks.CreateTask")
+def _create_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.CreateTask.of(SEDEROT, _task_values(db, actors))
+
+
+@sample("employdash.forum.tasks.UpdateTask")
+def _update_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    values = {**_task_values(db, actors), "status": "blocked"}
+    return tasks.UpdateTask.of(*_task(db), values, note="Waiting for the hall")
+
+
+@sample("employdash.forum.tasks.AddNote")
+def _note(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.AddNote.of(_task(db)[0], "Called the hall")
+
+
+@sample("employdash.forum.tasks.CancelTask")
+def _cancel(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.CancelTask.of(*_task(db), "No longer needed")
+
+
+@sample("employdash.forum.tasks.DeleteTask")
+def _delete_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.DeleteTask.of(*_task(db), "Entered twice")
+
+
+COMMANDS = registered()
 PRODUCT = sorted(name for name in COMMANDS if name.startswith("employdash."))
 
 
@@ -191,10 +239,29 @@ def test_a_forbidden_role_changes_nothing(
     db: Database, actors: dict[str, Actor], name: str
 ) -> None:
     command = _command(db, actors, name)
+    refused = [a for a in actors.values() if not allows(a.role, type(command).area, Action.WRITE)]
+    assert refused, f"every role may write {type(command).area}"
     before = _counts(db)
-    for role in ("member", "mayor"):
+    for actor in refused:
         with pytest.raises(PermissionDenied):
-            execute(db, actors[role], command)
+            execute(db, actor, command)
+    assert _counts(db) == before
+
+
+TEL_AVIV = 31  # in no demo user's scope but the admin's
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in PRODUCT if "locality_code" in {f.name for f in dataclasses.fields(COMMANDS[n])}],  # type: ignore[arg-type]  # commands are dataclasses
+)
+def test_a_locality_outside_the_scope_is_refused(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    command = dataclasses.replace(_command(db, actors, name), locality_code=TEL_AVIV)  # type: ignore[type-var]  # commands are dataclasses
+    before = _counts(db)
+    with pytest.raises(PermissionDenied):
+        execute(db, actors["manager"], command)
     assert _counts(db) == before
 
 
@@ -265,7 +332,7 @@ def _versioned_targets(command: Command[Any]) -> list[Ref[Any]]:
 READS_A_VERSION = [
     n
     for n in PRODUCT
-    if {"version", "edits"} & {f.name for f in dataclasses.fields(COMMANDS[n])}  # type: ignore[arg-type]
+    if {"version", "edits"} & {f.name for f in dataclasses.fields(COMMANDS[n])}  # type: ignore[arg-type]  # commands are dataclasses
 ]
 
 
