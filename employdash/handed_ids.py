@@ -19,6 +19,7 @@ from employdash.errors import NotFound
 from employdash.models import Organisation, Person
 from employdash.models.base import Base
 from employdash.models.forum import (
+    Decision,
     Forum,
     Meeting,
     Membership,
@@ -68,6 +69,12 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     StrategicFocus: _forum_child(StrategicFocus),
     Meeting: _forum_child(Meeting),
     Task: _forum_child(Task),
+    Decision: lambda i: (
+        select(Forum.locality_code)
+        .join(Meeting, Meeting.forum_id == Forum.id)
+        .join(Decision, Decision.meeting_id == Meeting.id)
+        .where(Decision.id == i)
+    ),
     SuccessMetric: lambda i: (
         select(Forum.locality_code)
         .join(StrategicFocus, StrategicFocus.forum_id == Forum.id)

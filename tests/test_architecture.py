@@ -45,3 +45,48 @@ def test_no_type_ignore_without_a_reason() -> None:
         if "type: ignore" in line and not re.search(r"type: ignore\[[a-z, -]+\]\s+#\s*\S", line)
     ]
     assert bare == []
+
+
+# Modules whose writers still check, audit and lock by hand: each moves to `employdash.commands`
+# area by area and leaves this list; a module that is not listed may not write around it.
+NOT_YET_COMMANDS = frozenset(
+    {
+        "forum/approval.py",
+        "forum/focuses.py",
+        "forum/meeting_edits.py",
+        "forum/meetings.py",
+        "forum/membership.py",
+        "forum/milestones.py",
+        "forum/quarterly.py",
+        "forum/setup.py",
+        "forum/structure.py",
+        "indicators/imports.py",
+        "indicators/local.py",
+        "mentoring/certification.py",
+        "mentoring/imports.py",
+        "mentoring/matches.py",
+        "mentoring/operations.py",
+        "mentoring/programs.py",
+        "mentoring/targets.py",
+        "people.py",
+        "stakeholders/organisations.py",
+        "stakeholders/survey_import.py",
+        "stakeholders/surveys.py",
+        "users.py",
+    }
+)
+# The pipeline itself, and the modules that define the steps it takes.
+PIPELINE = frozenset({"commands.py", "access.py", "audit.py", "errors.py"})
+WRITES_BY_HAND = re.compile(r"\baudit\.record\(|\brequire_write\(|\bStaleVersion\(")
+
+
+def test_no_writer_bypasses_the_command_pipeline() -> None:
+    """A write checks its role, audits and refuses stale versions only through `execute`."""
+    domain = ROOT / "employdash"
+    by_hand = {
+        str(path.relative_to(domain))
+        for path in domain.rglob("*.py")
+        if WRITES_BY_HAND.search(path.read_text(encoding="utf-8"))
+    }
+    assert sorted(by_hand - NOT_YET_COMMANDS - PIPELINE) == []
+    assert sorted(NOT_YET_COMMANDS - by_hand) == [], "moved to the pipeline: take it off the list"

@@ -10,16 +10,16 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
-from employdash.forum import decisions as decision_service
 from employdash.forum import meeting_edits, minutes
 from employdash.forum import meetings as meeting_service
 from employdash.forum import membership as membership_service
 from employdash.forum import structure as forum_service
-from employdash.forum.decisions import DecisionRow
+from employdash.forum.decisions import CloseDecision, DecisionRow, DecisionToTask
 from employdash.forum.meetings import MeetingInput
 from employdash.forum.structure import MemberRow
 from employdash.forum.vocabulary import FORUM_ROLES
@@ -257,9 +257,8 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         if st.form_submit_button(ctx.tr("forum.decision.close"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
-                decision_service.close_decision(
-                    ctx.db, ctx.actor, ctx.locality_code, d.id, d.version, on, outcome
-                )
+                command = CloseDecision.of(ctx.locality_code, d.id, d.version, on, outcome)
+                perform(ctx.db, ctx.actor, command)
                 renew("decision_close")
                 _done("common.saved")
     people = {
@@ -287,13 +286,9 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
-                decision_service.decision_to_task(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
-                    d.id,
-                    d.version,
-                    {"owner_person_id": owner, "due_date": due},
+                task = {"owner_person_id": owner, "due_date": due}
+                perform(
+                    ctx.db, ctx.actor, DecisionToTask.of(ctx.locality_code, d.id, d.version, task)
                 )
                 renew("decision_task")
                 _done("common.saved")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
-from employdash.forum.tasks import TaskRow
+from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, TaskRow
 from employdash.i18n import fmt_date
 
 NOTE = "task_note_{id}"
@@ -31,7 +32,7 @@ def pending_note(task_id: int) -> str:
 def _add(ctx: PageContext, task: TaskRow) -> None:
     body = pending_note(task["id"])
     try:
-        task_service.add_note(ctx.db, ctx.actor, task["id"], body)
+        perform(ctx.db, ctx.actor, AddNote.of(task["id"], body))
     except DomainError as exc:  # shown on the next run by the card
         st.session_state[f"_task_error_{task['id']}"] = exc
     else:
@@ -87,9 +88,9 @@ def manage(ctx: PageContext, task: TaskRow) -> None:
         if cancel or remove:
             with handled(feedback):
                 if cancel:
-                    task_service.cancel_task(ctx.db, ctx.actor, task["id"], task["version"], reason)
+                    perform(ctx.db, ctx.actor, CancelTask.of(task["id"], task["version"], reason))
                 else:
-                    task_service.delete_task(ctx.db, ctx.actor, task["id"], task["version"], reason)
+                    perform(ctx.db, ctx.actor, DeleteTask.of(task["id"], task["version"], reason))
                 st.session_state.pop("task_edit_pick", None)
                 st.success(ctx.tr("task.cancelled_done" if cancel else "task.deleted_done"))
                 st.rerun()

@@ -17,6 +17,7 @@ import streamlit as st
 
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.text import plain
 from components.forum import task_notes
@@ -24,9 +25,8 @@ from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, StaleVersion, ValidationError
-from employdash.forum import tasks as task_service
 from employdash.forum.structure import PersonChoice, TeamRow
-from employdash.forum.tasks import TaskRow
+from employdash.forum.tasks import AddNote, CreateTask, TaskRow, UpdateTask
 from employdash.forum.vocabulary import TASK_STATUSES
 from employdash.i18n import fmt_date
 
@@ -65,18 +65,12 @@ def _save(ctx: PageContext, task: TaskRow, values: dict[str, Any], note: str | N
     note = task_notes.pending_note(task["id"]) if note is None else note
     try:
         if not values:  # only a note
-            task_service.add_note(ctx.db, ctx.actor, task["id"], note)
+            perform(ctx.db, ctx.actor, AddNote.of(task["id"], note))
             st.session_state[FLASH] = task["title"]
             return
-        task_service.update_task(
-            ctx.db,
-            ctx.actor,
-            task["id"],
-            task["version"],
-            values,
-            read={k: _field(task, k) for k in values},
-            note=note,
-        )
+        read = {k: _field(task, k) for k in values}
+        command = UpdateTask.of(task["id"], task["version"], values, read, note)
+        perform(ctx.db, ctx.actor, command)
         if note and from_card:
             st.session_state[task_notes.note_key(task["id"])] = ""
         conflicts.pop(task["id"], None)
@@ -379,18 +373,14 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
         )
         if st.form_submit_button(ctx.tr("task.create"), icon=":material/add:"):
             with handled(feedback):
-                task_service.create_task(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
-                    {
-                        "title": title,
-                        "owner_person_id": owner,
-                        "team_id": team,
-                        "due_date": due,
-                        "focus_id": next((t["focus_id"] for t in teams if t["id"] == team), None),
-                    },
-                )
+                values = {
+                    "title": title,
+                    "owner_person_id": owner,
+                    "team_id": team,
+                    "due_date": due,
+                    "focus_id": next((t["focus_id"] for t in teams if t["id"] == team), None),
+                }
+                perform(ctx.db, ctx.actor, CreateTask.of(ctx.locality_code, values))
                 renew("task_new")
                 st.session_state[FLASH] = title
                 st.rerun()

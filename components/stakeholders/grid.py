@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.charts import show as show_chart
+from components.common.commands import perform
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -122,8 +123,7 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
                 )
             )
         with guarded():
-            moved = stakeholders.move(ctx.db, ctx.actor, code, edits)
-            stakeholder_data.clear()
+            moved = perform(ctx.db, ctx.actor, stakeholders.MoveStakeholders.of(code, edits))
             st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
             st.session_state["stake_flash"] = ctx.tr("stake.grid.saved", count=moved)
             st.rerun()

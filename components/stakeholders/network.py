@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.charts import show as show_chart
+from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
@@ -13,6 +14,7 @@ from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
 from employdash.stakeholders import network as stakeholders_network
+from employdash.stakeholders.network import AddRelation, DeleteRelation
 from employdash.stakeholders.vocabulary import RELATION_KINDS
 
 
@@ -62,10 +64,8 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
             feedback.field("target_id", ctx.tr("stake.col.target"))
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
-                stakeholders_network.add_relation(
-                    ctx.db, ctx.actor, code, int(source), int(target), kind
-                )
-                stakeholder_data.clear()
+                command = AddRelation.of(code, int(source), int(target), kind)
+                perform(ctx.db, ctx.actor, command)
                 st.session_state["stake_flash"] = ctx.tr("common.saved")
                 st.rerun()
 
@@ -95,8 +95,7 @@ def _relations(ctx: PageContext, code: int, can_edit: bool) -> None:
             )
             if st.button(ctx.tr("stake.network.remove"), key="stake_rel_remove_btn"):
                 with guarded():
-                    stakeholders_network.delete_relation(ctx.db, ctx.actor, chosen)
-                    stakeholder_data.clear()
+                    perform(ctx.db, ctx.actor, DeleteRelation.of(chosen))
                     st.rerun()
 
 

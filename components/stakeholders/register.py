@@ -9,13 +9,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
-from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date
 from employdash.stakeholders import register as stakeholders
-from employdash.stakeholders.register import Options, StakeholderInput
+from employdash.stakeholders.register import (
+    CreateStakeholder,
+    DeleteStakeholder,
+    Options,
+    StakeholderInput,
+    UpdateStakeholder,
+)
 from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 NEW = -1
@@ -162,8 +168,7 @@ def _add(ctx: PageContext, code: int, opts: Options) -> None:
         )
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
-                stakeholders.create(ctx.db, ctx.actor, code, data)
-                stakeholder_data.clear()
+                perform(ctx.db, ctx.actor, CreateStakeholder.of(code, data))
                 st.session_state["stake_flash"] = ctx.tr("stake.form.created")
                 st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
@@ -197,14 +202,13 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
             if save.form_submit_button(ctx.tr("common.save"), type="primary"):
                 changes = {k: getattr(data, k) for k in stakeholders.EDITABLE}
                 with handled(feedback):
-                    stakeholders.update(ctx.db, ctx.actor, int(chosen), int(row.version), changes)
-                    stakeholder_data.clear()
+                    command = UpdateStakeholder.of(int(chosen), int(row.version), changes)
+                    perform(ctx.db, ctx.actor, command)
                     st.session_state["stake_flash"] = ctx.tr("common.saved")
                     st.rerun()
             if remove.form_submit_button(ctx.tr("stake.form.delete")):
                 with handled(feedback):
-                    stakeholders.delete(ctx.db, ctx.actor, int(chosen), int(row.version))
-                    stakeholder_data.clear()
+                    perform(ctx.db, ctx.actor, DeleteStakeholder.of(int(chosen), int(row.version)))
                     st.session_state["stake_flash"] = ctx.tr("stake.form.deleted")
                     st.rerun()
 

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.events import EventName
 from employdash.forum.structure import forum_row
 from employdash.forum.tasks import new_task_row
-from employdash.handed_ids import forum_person, in_locality
-from employdash.models.forum import Decision, Meeting, Task
+from employdash.handed_ids import forum_person
+from employdash.models import Person
+from employdash.models.forum import Decision, Meeting, StrategicFocus, Task, Team
 
 
 @dataclass(frozen=True)
@@ -69,25 +70,133 @@ def list_decisions(
         ]
 
 
-def _decision(s: Session, actor: Actor, decision_id: int, locality_code: int) -> Decision:
-    decision = s.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"decision {decision_id}")
-    in_locality(s, actor, Meeting, decision.meeting_id, locality_code)
-    return decision
+def _still_open(decision: Decision) -> None:
+    """A decision is closed once: closing it again would overwrite what came of it."""
+    if not decision.is_open:
+        raise ValidationError({"decision": "validation.already_closed"})
 
 
-def _close(s: Session, decision_id: int, version: int, values: dict[str, Any]) -> None:
-    result = s.execute(
-        update(Decision)
-        .where(Decision.id == decision_id, Decision.version == version)
-        .values(**values, is_open=False, version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(result) != 1:
-        s.rollback()
-        current = s.scalar(select(Decision.version).where(Decision.id == decision_id))
-        raise StaleVersion({}, current or version)
+@dataclass
+class CloseDecision(
+    Command[int],
+    area=Area.FORUM,
+    entity="decision",
+    texts={"outcome": "decision/outcome"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=frozenset({EventName.DECISION_CLOSED}),
+):
+    """Close a decision on `closed_on` with what came of it; returns the new version."""
+
+    locality_code: int
+    decision: Ref[Decision]
+    version: int
+    closed_on: date | None
+    outcome: str | None
+
+    @classmethod
+    def of(
+        cls,
+        locality_code: int,
+        decision_id: int,
+        version: int,
+        closed_on: date | None,
+        outcome: str | None,
+    ) -> CloseDecision:
+        return cls(locality_code, Ref(Decision, decision_id), version, closed_on, outcome)
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        errors: dict[str, str] = {}
+        if self.closed_on is None:
+            errors["closed_on"] = "validation.required"
+        elif self.closed_on > date.today():
+            errors["closed_on"] = "validation.out_of_range"
+        if not self.outcome:
+            errors["outcome"] = "validation.required"
+        if errors:
+            raise ValidationError(errors)
+        _still_open(w.get(self.decision))
+
+    def run(self, w: Write) -> int:
+        decision = w.get(self.decision)
+        values = {"is_open": False, "closed_on": self.closed_on, "outcome": self.outcome}
+        w.update(decision, self.version, values, action="close")
+        w.emit(
+            EventName.DECISION_CLOSED, decision.id, outcome=self.outcome, closed_on=self.closed_on
+        )
+        return decision.version
+
+
+@dataclass
+class DecisionToTask(
+    Command[int],
+    area=Area.FORUM,
+    entity="decision",
+    texts={"title": "task/title"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=frozenset({EventName.DECISION_CLOSED, EventName.TASK_ASSIGNED}),
+):
+    """Turn an open decision into a task of the work plan, with its owner, team, focus and due
+    date (the decision closes); returns the task id. The task is titled by the decision unless
+    given a title of its own."""
+
+    locality_code: int
+    decision: Ref[Decision]
+    version: int
+    owner: Ref[Person] | None = None
+    team: Ref[Team] | None = None
+    focus: Ref[StrategicFocus] | None = None
+    due_date: date | None = None
+    title: str | None = None
+
+    @classmethod
+    def of(
+        cls, locality_code: int, decision_id: int, version: int, task: dict[str, Any]
+    ) -> DecisionToTask:
+        return cls(
+            locality_code,
+            Ref(Decision, decision_id),
+            version,
+            ref(Person, task.get("owner_person_id"), within=forum_person),
+            ref(Team, task.get("team_id")),
+            ref(StrategicFocus, task.get("focus_id")),
+            task.get("due_date"),
+            task.get("title"),
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        _still_open(w.get(self.decision))
+
+    def run(self, w: Write) -> int:
+        decision = w.get(self.decision)
+        meeting = w.session.get_one(Meeting, decision.meeting_id)
+        values = {
+            "title": self.title or decision.text[:300],
+            "owner_person_id": self.owner.id if self.owner else None,
+            "team_id": self.team.id if self.team else None,
+            "focus_id": self.focus.id if self.focus else None,
+            "due_date": self.due_date,
+        }
+        task = w.create(
+            Task(**new_task_row(meeting.forum_id, values, meeting.id)),
+            {**values, "decision_id": decision.id},
+            entity="task",
+        )
+        w.update(
+            decision,
+            self.version,
+            {"is_open": False, "closed_on": date.today(), "task_id": task.id},
+            action="close",
+        )
+        w.emit(EventName.DECISION_CLOSED, decision.id, task_id=task.id)
+        if task.owner_person_id is not None:
+            w.emit(EventName.TASK_ASSIGNED, task.id, owner_person_id=task.owner_person_id)
+        return task.id
 
 
 def close_decision(
@@ -99,33 +208,8 @@ def close_decision(
     closed_on: date | None,
     outcome: str,
 ) -> int:
-    """Close a decision on `closed_on` with what came of it; returns the new version."""
-    require_write(actor, Area.FORUM, locality_code)
-    outcome = (outcome or "").strip()
-    errors: dict[str, str] = {}
-    if closed_on is None:
-        errors["closed_on"] = "validation.required"
-    elif closed_on > date.today():
-        errors["closed_on"] = "validation.out_of_range"
-    if not outcome:
-        errors["outcome"] = "validation.required"
-    if errors or closed_on is None:
-        raise ValidationError(errors)
-    with db.transaction() as s:
-        decision = _decision(s, actor, decision_id, locality_code)
-        before = {"is_open": decision.is_open, "closed_on": decision.closed_on, "outcome": None}
-        _close(s, decision_id, version, {"closed_on": closed_on, "outcome": outcome})
-        audit.record(
-            s,
-            actor,
-            "close",
-            "decision",
-            decision_id,
-            before=before,
-            after={"is_open": False, "closed_on": closed_on, "outcome": outcome},
-            locality_code=locality_code,
-        )
-        return version + 1
+    command = CloseDecision.of(locality_code, decision_id, version, closed_on, outcome)
+    return execute(db, actor, command).value
 
 
 def decision_to_task(
@@ -136,40 +220,5 @@ def decision_to_task(
     version: int,
     task: dict[str, Any],
 ) -> int:
-    """Turn a decision into a task of the work plan (the decision closes); returns the task id."""
-    require_write(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        decision = _decision(s, actor, decision_id, locality_code)
-        meeting = s.get_one(Meeting, decision.meeting_id)
-        values = {"title": decision.text[:300], **{k: v for k, v in task.items() if v}}
-        if values.get("owner_person_id") is not None:
-            forum_person(s, actor, values["owner_person_id"], locality_code)
-        row = Task(**new_task_row(meeting.forum_id, values, meeting.id))
-        s.add(row)
-        s.flush()
-        _close(
-            s,
-            decision_id,
-            version,
-            {"closed_on": date.today(), "outcome": None, "task_id": row.id},
-        )
-        audit.record(
-            s,
-            actor,
-            "create",
-            "task",
-            row.id,
-            after={"title": row.title, "decision_id": decision_id, "due_date": row.due_date},
-            locality_code=locality_code,
-        )
-        audit.record(
-            s,
-            actor,
-            "close",
-            "decision",
-            decision_id,
-            before={"is_open": True},
-            after={"is_open": False, "task_id": row.id},
-            locality_code=locality_code,
-        )
-        return row.id
+    command = DecisionToTask.of(locality_code, decision_id, version, task)
+    return execute(db, actor, command).value

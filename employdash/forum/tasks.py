@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from employdash import audit
-from employdash.access import Actor, Area, require_locality, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from employdash.access import Actor, Area, require_locality
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import NotFound, PermissionDenied, ValidationError
+from employdash.events import EventName
 from employdash.forum.structure import require_forum
-from employdash.handed_ids import forum_person, in_locality, in_scope
+from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
-from employdash.models.base import utcnow
 from employdash.models.forum import (
     TASK_CANCELLED,
     TASK_STATUSES,
@@ -38,6 +38,7 @@ from employdash.models.forum import (
 )
 
 MEMBER_FIELDS = ("status", "progress")
+R = TypeVar("R")
 
 
 class TaskRow(TypedDict):
@@ -223,84 +224,103 @@ def _apply_status_rules(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def update_task(
-    db: Database,
-    actor: Actor,
-    task_id: int,
-    version: int,
-    values: dict[str, Any],
-    read: dict[str, Any] | None = None,
-    note: str = "",
-) -> int:
+_TASK_REFS: dict[str, type[Person | Team | StrategicFocus]] = {
+    "owner_person_id": Person,
+    "team_id": Team,
+    "focus_id": StrategicFocus,
+}
+TASK_EVENTS = frozenset({EventName.TASK_ASSIGNED, EventName.TASK_UPDATED})
+
+
+def _task_refs(values: dict[str, Any]) -> dict[str, Any]:
+    """The IDs a task write is handed, as references: the owner a person of the locality (or
+    already sitting in its forum), a team or focus only of this forum."""
+    return {
+        k: ref(_TASK_REFS[k], v, within=forum_person if k == "owner_person_id" else None)
+        if k in _TASK_REFS
+        else v
+        for k, v in values.items()
+    }
+
+
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
+
+
+def _assigned(w: Write, task: Task, owner_before: int | None) -> None:
+    if task.owner_person_id is not None and task.owner_person_id != owner_before:
+        w.emit(
+            EventName.TASK_ASSIGNED, task.id, owner_person_id=task.owner_person_id, title=task.title
+        )
+
+
+@dataclass
+class UpdateTask(
+    Command[int],
+    area=Area.TASKS,
+    entity="task",
+    texts={"values.title": "task/title", "note": "task/note"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=TASK_EVENTS,
+):
     """Save `values` over the task read at `version`; returns the new version.
 
     `read` (the values as the user saw them) lets a refusal name exactly the fields the other
-    person changed; without it every field of `values` that differs is named. `note` is kept on
-    the task; marking a task blocked needs one (the reason it is blocked).
+    person changed. `note` is kept on the task; marking a task blocked needs one (the reason it
+    is blocked). A member changes only the status and progress of their own or their team's
+    tasks.
     """
-    require_write(actor, Area.TASKS)  # the role first: a refused role learns nothing more
-    values = {k: v for k, v in values.items() if k in MANAGER_FIELDS}
-    _validate(values)
-    note = (note or "").strip()
-    today = date.today()
-    with db.transaction() as s:
-        task = s.get(Task, task_id)
-        if task is None:
-            raise NotFound(f"task {task_id}")
-        locality_code = s.execute(
-            select(Forum.locality_code).where(Forum.id == task.forum_id)
-        ).scalar_one()
-        require_locality(actor, locality_code)
-        if not may_edit(actor, locality_code, task, own_team_ids(s, actor.person_id)):
-            raise PermissionDenied(f"{actor.username} may not edit task {task_id}")
-        if actor.writes_own_only(Area.TASKS) and set(values) - set(MEMBER_FIELDS):
-            raise PermissionDenied(f"{actor.username} may only update status and progress")
-        before = _snapshot(task)
-        if task.version != version:
-            base = read or {}
-            changes = {
-                f: (before[f], values.get(f, base.get(f)))
-                for f in MANAGER_FIELDS
-                if (f in base and before[f] != base[f])
-                or (not base and f in values and before[f] != values[f])
-            }
-            raise StaleVersion(changes, task.version)
-        if task.status == TASK_CANCELLED:
+
+    task: Ref[Task]
+    version: int
+    values: dict[str, Any]
+    read: dict[str, Any] | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        task_id: int,
+        version: int,
+        values: dict[str, Any],
+        read: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> UpdateTask:
+        kept = _task_refs({k: v for k, v in values.items() if k in MANAGER_FIELDS})
+        return cls(Ref(Task, task_id), version, kept, read, note)
+
+    def where(self) -> Ref[Task]:
+        return self.task
+
+    def validate(self, w: Write) -> None:
+        task, values = w.get(self.task), _ids(self.values)
+        if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
+            raise PermissionDenied(f"{w.actor.username} may not edit task {task.id}")
+        if w.actor.writes_own_only(Area.TASKS) and set(values) - set(MEMBER_FIELDS):
+            raise PermissionDenied(f"{w.actor.username} may only update status and progress")
+        _validate(values)
+        # (a stale version is refused as such first, by the update, with what changed)
+        if task.status == TASK_CANCELLED and task.version == self.version:
             raise ValidationError({"status": "task.cancelled_locked"})
-        if values.get("status") == "blocked" and before["status"] != "blocked" and not note:
+        if values.get("status") == "blocked" and task.status != "blocked" and not self.note:
             raise ValidationError({"note": "task.blocked_reason"})
-        owner = values.get("owner_person_id")
-        if owner is not None and owner != task.owner_person_id:  # an owner kept is not re-judged
-            forum_person(s, actor, owner, locality_code)
-        for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
-            if values.get(key) is not None and (
-                s.scalar(select(model.forum_id).where(model.id == values[key])) != task.forum_id
-            ):
-                raise NotFound(f"{model.__name__} {values[key]}")
-        values = _apply_status_rules(values)
-        after = {**before, **values}
-        completed = today if after["status"] == "done" else None
-        if before["status"] == "done" and after["status"] == "done":
+
+    def run(self, w: Write) -> int:
+        task, values = w.get(self.task), _apply_status_rules(_ids(self.values))
+        owner_before, status_before = task.owner_person_id, task.status
+        status = values.get("status", task.status)
+        completed = date.today() if status == "done" else None
+        if status_before == "done" and status == "done":
             completed = task.completed_on
-        # The version in the WHERE clause makes the check atomic against a concurrent writer.
-        result = s.execute(
-            update(Task)
-            .where(Task.id == task_id, Task.version == version)
-            .values(**values, completed_on=completed, version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
+        changed = w.update(
+            task, self.version, {**values, "completed_on": completed}, read=self.read
         )
-        if rowcount(result) != 1:  # a writer slipped in between our read and this update
-            s.rollback()
-            current = s.scalar(select(Task.version).where(Task.id == task_id))
-            raise StaleVersion({}, current or version)
-        old, new = audit.changed_fields(before, after)
-        if note:
-            _add_note(s, actor, task_id, note, locality_code)
-            new["note"] = note
-        audit.record(
-            s, actor, "update", "task", task_id, before=old, after=new, locality_code=locality_code
-        )
-        return version + 1
+        if self.note:
+            _add_note(w, task, self.note)
+        if changed:
+            w.emit(EventName.TASK_UPDATED, task.id, changed=sorted(changed), status=task.status)
+            _assigned(w, task, owner_before)
+        return task.version
 
 
 def get_task(db: Database, actor: Actor, task_id: int) -> TaskRow:
@@ -332,24 +352,39 @@ def new_task_row(
     )
 
 
-def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str, Any]) -> int:
-    require_write(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        # Handed IDs outside the locality are refused as if missing: the owner a person of the
-        # locality (or already sitting in its forum), a team or focus only of this forum.
-        if values.get("owner_person_id") is not None:
-            forum_person(s, actor, values["owner_person_id"], locality_code)
-        for model, key in ((Team, "team_id"), (StrategicFocus, "focus_id")):
-            if values.get(key) is not None:
-                in_locality(s, actor, model, values[key], locality_code)
-        task = Task(**new_task_row(forum.id, values))
-        s.add(task)
-        s.flush()
-        audit.record(
-            s, actor, "create", "task", task.id, after=_snapshot(task), locality_code=locality_code
-        )
+@dataclass
+class CreateTask(
+    Command[int],
+    area=Area.FORUM,
+    entity="task",
+    texts={"values.title": "task/title"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=TASK_EVENTS,
+):
+    """A task of the locality's work plan, outside any meeting."""
+
+    locality_code: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, locality_code: int, values: dict[str, Any]) -> CreateTask:
+        return cls(locality_code, _task_refs(values))
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def run(self, w: Write) -> int:
+        forum = require_forum(w.session, self.locality_code)
+        task = Task(**new_task_row(forum.id, _ids(self.values)))
+        w.session.add(task)
+        w.session.flush()
+        w.audit("create", task.id, after=_snapshot(task))
+        _assigned(w, task, None)
         return task.id
+
+
+def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str, Any]) -> int:
+    return execute(db, actor, CreateTask.of(locality_code, values)).value
 
 
 def _checked_task(s: Session, actor: Actor, task_id: int) -> tuple[Task, int]:
@@ -360,35 +395,44 @@ def _checked_task(s: Session, actor: Actor, task_id: int) -> tuple[Task, int]:
     return task, locality_code
 
 
-def _add_note(s: Session, actor: Actor, task_id: int, body: str, locality_code: int) -> int:
-    if len(body) > 4000:
-        raise ValidationError({"note": "validation.too_long"})
-    row = TaskNote(task_id=task_id, author=actor.username, body=body)
-    s.add(row)
-    s.flush()
-    audit.record(
-        s,
-        actor,
-        "create",
-        "task_note",
-        row.id,
-        after={"task_id": task_id, "body": body},
-        locality_code=locality_code,
-    )
-    return row.id
+def _add_note(w: Write, task: Task, body: str) -> int:
+    row = TaskNote(task_id=task.id, author=w.actor.username, body=body)
+    return w.create(row, {"task_id": task.id, "body": body}, entity="task_note").id
+
+
+@dataclass
+class AddNote(
+    Command[int],
+    area=Area.TASKS,
+    entity="task_note",
+    texts={"body": "task/note"},
+    invalidates=frozenset({Area.FORUM}),
+):
+    """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
+
+    task: Ref[Task]
+    body: str | None
+
+    @classmethod
+    def of(cls, task_id: int, body: str) -> AddNote:
+        return cls(Ref(Task, task_id), body)
+
+    def where(self) -> Ref[Task]:
+        return self.task
+
+    def validate(self, w: Write) -> None:
+        if not self.body:
+            raise ValidationError({"note": "validation.required"})
+        task = w.get(self.task)
+        if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
+            raise PermissionDenied(f"{w.actor.username} may not add a note to task {task.id}")
+
+    def run(self, w: Write) -> int:
+        return _add_note(w, w.get(self.task), self.body or "")
 
 
 def add_note(db: Database, actor: Actor, task_id: int, body: str) -> int:
-    """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
-    require_write(actor, Area.TASKS)
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"note": "validation.required"})
-    with db.transaction() as s:
-        task, locality_code = _checked_task(s, actor, task_id)
-        if not may_edit(actor, locality_code, task, own_team_ids(s, actor.person_id)):
-            raise PermissionDenied(f"{actor.username} may not add a note to task {task_id}")
-        return _add_note(s, actor, task_id, body, locality_code)
+    return execute(db, actor, AddNote.of(task_id, body)).value
 
 
 @dataclass(frozen=True)
@@ -411,70 +455,79 @@ def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
         ]
 
 
-def cancel_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> int:
+@dataclass
+class _ManagerTaskChange(Command[R], area=Area.FORUM, entity="task"):
+    """What cancelling and deleting share: a manager's change, with a reason, of a task read at
+    `version`."""
+
+    task: Ref[Task]
+    version: int
+    reason: str | None
+
+    def where(self) -> Ref[Task]:
+        return self.task
+
+    def validate(self, w: Write) -> None:
+        if not self.reason:
+            raise ValidationError({"reason": "validation.required"})
+
+
+@dataclass
+class CancelTask(
+    _ManagerTaskChange[int],
+    texts={"reason": "task/note"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=frozenset({EventName.TASK_UPDATED}),
+):
     """A manager cancels a task: it stays in the history with the reason, out of every count."""
-    require_write(actor, Area.FORUM)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "validation.required"})
-    with db.transaction() as s:
-        task, locality_code = _checked_task(s, actor, task_id)
-        require_write(actor, Area.FORUM, locality_code)
-        before = task.status
-        result = s.execute(
-            update(Task)
-            .where(Task.id == task_id, Task.version == version)
-            .values(status=TASK_CANCELLED, version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
-        _add_note(s, actor, task_id, reason, locality_code)
-        audit.record(
-            s,
-            actor,
-            "cancel",
-            "task",
-            task_id,
-            before={"status": before},
-            after={"status": TASK_CANCELLED, "reason": reason},
-            locality_code=locality_code,
-        )
-        return version + 1
+
+    @classmethod
+    def of(cls, task_id: int, version: int, reason: str) -> CancelTask:
+        return cls(Ref(Task, task_id), version, reason)
+
+    def run(self, w: Write) -> int:
+        task = w.get(self.task)
+        w.update(task, self.version, {"status": TASK_CANCELLED}, action="cancel")
+        _add_note(w, task, self.reason or "")
+        w.emit(EventName.TASK_UPDATED, task.id, changed=["status"], status=TASK_CANCELLED)
+        return task.version
+
+
+@dataclass
+class DeleteTask(
+    _ManagerTaskChange[None],
+    texts={"reason": "task/note"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+):
+    """A manager deletes a task entered by mistake; the audit row keeps what it was and why."""
+
+    @classmethod
+    def of(cls, task_id: int, version: int, reason: str) -> DeleteTask:
+        return cls(Ref(Task, task_id), version, reason)
+
+    def run(self, w: Write) -> None:
+        task = w.get(self.task)
+        before = {**_snapshot(task), "meeting_id": task.meeting_id}
+        for decision in w.session.scalars(select(Decision).where(Decision.task_id == task.id)):
+            decision.task_id = None
+        w.delete(task, before, version=self.version, after={"reason": self.reason})
+
+
+def update_task(
+    db: Database,
+    actor: Actor,
+    task_id: int,
+    version: int,
+    values: dict[str, Any],
+    read: dict[str, Any] | None = None,
+    note: str = "",
+) -> int:
+    return execute(db, actor, UpdateTask.of(task_id, version, values, read, note)).value
+
+
+def cancel_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> int:
+    return execute(db, actor, CancelTask.of(task_id, version, reason)).value
 
 
 def delete_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> None:
-    """A manager deletes a task entered by mistake; the audit row keeps what it was and why."""
-    require_write(actor, Area.FORUM)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "validation.required"})
-    with db.transaction() as s:
-        task, locality_code = _checked_task(s, actor, task_id)
-        require_write(actor, Area.FORUM, locality_code)
-        before = {**_snapshot(task), "meeting_id": task.meeting_id}
-        s.execute(
-            update(Decision)
-            .where(Decision.task_id == task_id)
-            .values(task_id=None)
-            .execution_options(synchronize_session=False)
-        )
-        result = s.execute(
-            delete(Task)
-            .where(Task.id == task_id, Task.version == version)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            raise StaleVersion({}, s.scalar(select(Task.version).where(Task.id == task_id)) or 0)
-        audit.record(
-            s,
-            actor,
-            "delete",
-            "task",
-            task_id,
-            before=before,
-            after={"reason": reason},
-            locality_code=locality_code,
-        )
+    execute(db, actor, DeleteTask.of(task_id, version, reason))

@@ -5,6 +5,7 @@ from employdash.models.base import Base
 from employdash.models.core import (
     SECTORS,
     AuditEntry,
+    Event,
     Locality,
     LoginThrottle,
     Organisation,
@@ -17,6 +18,7 @@ __all__ = [
     "SECTORS",
     "AuditEntry",
     "Base",
+    "Event",
     "Locality",
     "LoginThrottle",
     "Organisation",

@@ -150,3 +150,21 @@ class AuditEntry(Base):
     locality_code: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+
+class Event(Base):
+    """Something that happened, written in the transaction of the change that caused it, for
+    whatever must follow the change (mail, calendar): nothing is lost if a process dies after the
+    commit, and nothing is emitted for a change that rolled back."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_name", "name", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    name: Mapped[str] = mapped_column(String(60), doc="area.what_happened, e.g. meeting.saved")
+    username: Mapped[str] = mapped_column(String(60))
+    locality_code: Mapped[int | None] = mapped_column(Integer)
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonType)

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Select, select
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
-from employdash.errors import NotFound, ValidationError
+from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation
 from employdash.models.stakeholders import RELATION_KINDS, Stakeholder, StakeholderRelation
-from employdash.stakeholders.common import check_text
 from employdash.stakeholders.grid import forum_member_ids
 
 OUTER_RING = 3  # distances of 3 and more, and the unreachable, share the outer ring
@@ -189,6 +188,77 @@ def relations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     )
 
 
+@dataclass
+class AddRelation(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder_relation",
+    texts={"note": "stakeholder/relation_note"},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """A directed tie between two stakeholders of the same locality."""
+
+    locality_code: int
+    source: Ref[Stakeholder]
+    target: Ref[Stakeholder]
+    kind: str
+    note: str | None = None
+
+    @classmethod
+    def of(
+        cls, locality_code: int, source_id: int, target_id: int, kind: str, note: str | None = None
+    ) -> AddRelation:
+        return cls(
+            locality_code, Ref(Stakeholder, source_id), Ref(Stakeholder, target_id), kind, note
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        errors: dict[str, str] = {}
+        if self.kind not in RELATION_KINDS:
+            errors["kind"] = "validation.invalid"
+        if self.source.id == self.target.id:
+            errors["target_id"] = "validation.invalid"
+        elif w.session.scalar(
+            select(StakeholderRelation.id).where(
+                StakeholderRelation.source_id == self.source.id,
+                StakeholderRelation.target_id == self.target.id,
+                StakeholderRelation.kind == self.kind,
+            )
+        ):
+            errors["kind"] = "validation.duplicate"
+        if errors:
+            raise ValidationError(errors)
+
+    def run(self, w: Write) -> int:
+        values = {"source_id": self.source.id, "target_id": self.target.id, "kind": self.kind}
+        rel = StakeholderRelation(locality_code=self.locality_code, note=self.note, **values)
+        return w.create(rel, values).id
+
+
+@dataclass
+class DeleteRelation(
+    Command[None],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder_relation",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    relation: Ref[StakeholderRelation]
+
+    @classmethod
+    def of(cls, relation_id: int) -> DeleteRelation:
+        return cls(Ref(StakeholderRelation, relation_id))
+
+    def where(self) -> Ref[StakeholderRelation]:
+        return self.relation
+
+    def run(self, w: Write) -> None:
+        rel = w.get(self.relation)
+        w.delete(rel, {"source_id": rel.source_id, "target_id": rel.target_id, "kind": rel.kind})
+
+
 def add_relation(
     db: Database,
     actor: Actor,
@@ -198,64 +268,9 @@ def add_relation(
     kind: str,
     note: str | None = None,
 ) -> int:
-    require_write(actor, Area.STAKEHOLDERS, locality_code)
-    errors: dict[str, str] = {}
-    if kind not in RELATION_KINDS:
-        errors["kind"] = "validation.invalid"
-    if source_id == target_id:
-        errors["target_id"] = "validation.invalid"
-    note = check_text(errors, "note", note, "stakeholder/relation_note")
-    if errors:
-        raise ValidationError(errors)
-    with db.transaction() as s:
-        for sid in (source_id, target_id):
-            row = s.get(Stakeholder, sid)
-            if row is None or row.locality_code != locality_code:
-                raise NotFound(f"stakeholder {sid}")
-        exists = s.scalar(
-            select(StakeholderRelation.id).where(
-                StakeholderRelation.source_id == source_id,
-                StakeholderRelation.target_id == target_id,
-                StakeholderRelation.kind == kind,
-            )
-        )
-        if exists:
-            raise ValidationError({"kind": "validation.duplicate"})
-        rel = StakeholderRelation(
-            locality_code=locality_code,
-            source_id=source_id,
-            target_id=target_id,
-            kind=kind,
-            note=note,
-        )
-        s.add(rel)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "stakeholder_relation",
-            rel.id,
-            after={"source_id": source_id, "target_id": target_id, "kind": kind},
-            locality_code=locality_code,
-        )
-        return rel.id
+    command = AddRelation.of(locality_code, source_id, target_id, kind, note)
+    return execute(db, actor, command).value
 
 
 def delete_relation(db: Database, actor: Actor, relation_id: int) -> None:
-    with db.transaction() as s:
-        rel = s.get(StakeholderRelation, relation_id)
-        if rel is None:
-            raise NotFound(f"relation {relation_id}")
-        require_write(actor, Area.STAKEHOLDERS, rel.locality_code)
-        before = {"source_id": rel.source_id, "target_id": rel.target_id, "kind": rel.kind}
-        s.delete(rel)
-        audit.record(
-            s,
-            actor,
-            "delete",
-            "stakeholder_relation",
-            relation_id,
-            before=before,
-            locality_code=rel.locality_code,
-        )
+    execute(db, actor, DeleteRelation.of(relation_id))

@@ -13,24 +13,19 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
-from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
-from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
-from employdash.handed_ids import in_locality, in_scope
-from employdash.limits import clean_text
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.stakeholders import ENGAGEMENTS, STANCES, Stakeholder, StakeholderPosition
 from employdash.stakeholders.common import (
     check_choice,
     check_scale,
-    check_text,
     quarter_start,
     raise_if,
     stakeholders_named,
@@ -108,15 +103,13 @@ def _state(row: Stakeholder) -> dict[str, Any]:
     return {k: getattr(row, k) for k in EDITABLE}
 
 
-def _validate(s: Session, code: int, values: dict[str, Any]) -> None:
+def _validate(values: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     check_choice(errors, "sector", values["sector"], SECTORS)
     check_scale(errors, "power", values["power"])
     check_scale(errors, "interest", values["interest"])
     check_choice(errors, "stance", values["stance"], STANCES)
     check_choice(errors, "engagement", values["engagement"], ENGAGEMENTS)
-    values["role"] = check_text(errors, "role", values.get("role"), "stakeholder/role")
-    values["notes"] = check_text(errors, "notes", values.get("notes"), "stakeholder/notes")
     if values.get("organisation_id") is None:
         errors["organisation_id"] = "validation.required"
     last = values.get("last_contact")
@@ -142,48 +135,168 @@ def _snapshot(s: Session, row: Stakeholder, as_of: date) -> None:
     snap.recorded_at = utcnow()
 
 
-def _handed(s: Session, actor: Actor, code: int, values: dict[str, Any]) -> None:
-    """Every ID the form hands in must belong to this very locality (or be a national body):
-    another locality's person or organisation gets the same `NotFound` as a missing one."""
-    if values.get("organisation_id") is not None:
-        in_locality(s, actor, Organisation, values["organisation_id"], code)
-    for key in ("person_id", "owner_person_id"):
-        if values.get(key) is not None:
-            in_locality(s, actor, Person, values[key], code)
+# The fields that hold another record's ID, and the record each names: handed to the pipeline as
+# references, so another locality's person or organisation is refused like a missing one.
+_REFERENCES: dict[str, type[Organisation | Person]] = {
+    "organisation_id": Organisation,
+    "person_id": Person,
+    "owner_person_id": Person,
+}
+_TEXTS = {"role": "stakeholder/role", "notes": "stakeholder/notes"}
 
 
-def _load(s: Session, actor: Actor, stakeholder_id: int) -> Stakeholder:
-    require_write(actor, Area.STAKEHOLDERS)  # the role first: a refused role learns nothing more
-    row = in_scope(s, actor, Stakeholder, stakeholder_id)
-    require_write(actor, Area.STAKEHOLDERS, row.locality_code)
-    return row
+def _as_refs(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: ref(_REFERENCES[k], v) if k in _REFERENCES else v for k, v in values.items()}
 
 
-def _guarded_update(s: Session, row: Stakeholder, version: int, values: dict[str, Any]) -> int:
-    """Write `values` only if the row is still at `version` (the check and the write are one
-    statement, so a concurrent save on another replica cannot slip in between); returns the new
-    version and refreshes `row`."""
-    result = s.execute(
-        sql_update(Stakeholder)
-        .where(Stakeholder.id == row.id, Stakeholder.version == version)
-        .values(**values, version=version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(result) != 1:
-        s.rollback()
-        current = s.scalar(select(Stakeholder.version).where(Stakeholder.id == row.id))
-        raise StaleVersion({}, current or version)
-    s.refresh(row)
-    return version + 1
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
 
 
-def _check_version(
-    row: Stakeholder, version: int, mine: dict[str, Any], theirs: dict[str, Any] | None = None
-) -> None:
-    if row.version != version:
-        current = theirs or _state(row)
-        changes = {k: (current.get(k), v) for k, v in mine.items() if current.get(k) != v}
-        raise StaleVersion(changes, row.version)
+@dataclass
+class CreateStakeholder(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    texts={"new_organisation": "organisation/name"} | {f"values.{k}": v for k, v in _TEXTS.items()},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """A new player on the map; a new organisation is created when its name is given."""
+
+    locality_code: int
+    values: dict[str, Any]
+    new_organisation: str | None = None
+    as_of: date | None = None
+
+    @classmethod
+    def of(
+        cls, locality_code: int, data: StakeholderInput, as_of: date | None = None
+    ) -> CreateStakeholder:
+        values = asdict(data)
+        new_organisation = values.pop("new_organisation")
+        return cls(locality_code, _as_refs(values), new_organisation, as_of)
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def run(self, w: Write) -> int:
+        values = _ids(self.values)
+        if self.new_organisation:
+            org = w.create(
+                Organisation(
+                    name=self.new_organisation,
+                    sector=values["sector"],
+                    locality_code=self.locality_code,
+                ),
+                {"name": self.new_organisation, "sector": values["sector"]},
+                entity="organisation",
+            )
+            values["organisation_id"] = org.id
+        _validate(values)
+        row = w.create(Stakeholder(locality_code=self.locality_code, **values), values)
+        _snapshot(w.session, row, self.as_of or date.today())
+        return row.id
+
+
+@dataclass
+class UpdateStakeholder(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    texts={f"changes.{k}": v for k, v in _TEXTS.items()},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """Some of the editable fields, read at `version`; returns the new version."""
+
+    stakeholder: Ref[Stakeholder]
+    version: int
+    changes: dict[str, Any]
+    as_of: date | None = None
+
+    @classmethod
+    def of(
+        cls, stakeholder_id: int, version: int, changes: dict[str, Any], as_of: date | None = None
+    ) -> UpdateStakeholder:
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValidationError({k: "validation.invalid" for k in sorted(unknown)})
+        return cls(Ref(Stakeholder, stakeholder_id), version, _as_refs(dict(changes)), as_of)
+
+    def where(self) -> Ref[Stakeholder]:
+        return self.stakeholder
+
+    def run(self, w: Write) -> int:
+        row = w.get(self.stakeholder)
+        changes = _ids(self.changes)
+        _validate({**_state(row), **changes})
+        if w.update(row, self.version, changes):
+            _snapshot(w.session, row, self.as_of or date.today())
+        return row.version
+
+
+@dataclass
+class MoveStakeholders(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """The grid table's power/interest edits together: all of them, or none when any row was
+    changed by someone else since it was read. Returns how many stakeholders moved."""
+
+    locality_code: int
+    targets: list[Ref[Stakeholder]]
+    edits: list[PositionEdit]
+    as_of: date | None = None
+
+    @classmethod
+    def of(
+        cls, locality_code: int, edits: list[PositionEdit], as_of: date | None = None
+    ) -> MoveStakeholders:
+        targets = [Ref(Stakeholder, e.stakeholder_id) for e in edits]
+        return cls(locality_code, targets, edits, as_of)
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        errors: dict[str, str] = {}
+        for edit in self.edits:
+            check_scale(errors, f"{edit.stakeholder_id}.power", edit.power)
+            check_scale(errors, f"{edit.stakeholder_id}.interest", edit.interest)
+        raise_if(errors)
+
+    def run(self, w: Write) -> int:
+        moved = 0
+        for target, edit in zip(self.targets, self.edits, strict=True):
+            row = w.get(target)
+            mine = {"power": edit.power, "interest": edit.interest}
+            if w.update(row, edit.version, mine, action="move"):
+                _snapshot(w.session, row, self.as_of or date.today())
+                moved += 1
+        return moved
+
+
+@dataclass
+class DeleteStakeholder(
+    Command[None],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    stakeholder: Ref[Stakeholder]
+    version: int
+
+    @classmethod
+    def of(cls, stakeholder_id: int, version: int) -> DeleteStakeholder:
+        return cls(Ref(Stakeholder, stakeholder_id), version)
+
+    def where(self) -> Ref[Stakeholder]:
+        return self.stakeholder
+
+    def run(self, w: Write) -> None:
+        row = w.get(self.stakeholder)
+        w.delete(row, _state(row), version=self.version)
 
 
 def options(db: Database, actor: Actor, locality_code: int) -> Options:
@@ -255,40 +368,7 @@ def create(
     data: StakeholderInput,
     as_of: date | None = None,
 ) -> int:
-    require_write(actor, Area.STAKEHOLDERS, locality_code)
-    values = asdict(data)
-    new_org = clean_text(values.pop("new_organisation"), "organisation/name")
-    with db.transaction() as s:
-        if new_org:
-            org = Organisation(name=new_org, sector=values["sector"], locality_code=locality_code)
-            s.add(org)
-            s.flush()
-            values["organisation_id"] = org.id
-            audit.record(
-                s,
-                actor,
-                "create",
-                "organisation",
-                org.id,
-                after={"name": new_org, "sector": org.sector},
-                locality_code=locality_code,
-            )
-        _handed(s, actor, locality_code, values)
-        _validate(s, locality_code, values)
-        row = Stakeholder(locality_code=locality_code, **values)
-        s.add(row)
-        s.flush()
-        _snapshot(s, row, as_of or date.today())
-        audit.record(
-            s,
-            actor,
-            "create",
-            "stakeholder",
-            row.id,
-            after=_state(row),
-            locality_code=locality_code,
-        )
-        return row.id
+    return execute(db, actor, CreateStakeholder.of(locality_code, data, as_of)).value
 
 
 def update(
@@ -300,32 +380,7 @@ def update(
     as_of: date | None = None,
 ) -> int:
     """Apply `changes` (a subset of the editable fields) read at `version`; returns the new one."""
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValidationError({k: "validation.invalid" for k in sorted(unknown)})
-    with db.transaction() as s:
-        row = _load(s, actor, stakeholder_id)
-        _check_version(row, version, changes)
-        before = _state(row)
-        values = {**before, **changes}
-        _handed(s, actor, row.locality_code, changes)
-        _validate(s, row.locality_code, values)
-        old, new = audit.changed_fields(before, {k: values[k] for k in EDITABLE})
-        if not new:
-            return row.version
-        new_version = _guarded_update(s, row, version, new)
-        _snapshot(s, row, as_of or date.today())
-        audit.record(
-            s,
-            actor,
-            "update",
-            "stakeholder",
-            row.id,
-            before=old,
-            after=new,
-            locality_code=row.locality_code,
-        )
-        return new_version
+    return execute(db, actor, UpdateStakeholder.of(stakeholder_id, version, changes, as_of)).value
 
 
 def move(
@@ -335,59 +390,8 @@ def move(
     edits: list[PositionEdit],
     as_of: date | None = None,
 ) -> int:
-    """Save the grid table's power/interest edits together: all of them, or none when any row
-    was changed by someone else since it was read. Returns how many stakeholders moved."""
-    require_write(actor, Area.STAKEHOLDERS, locality_code)
-    errors: dict[str, str] = {}
-    for edit in edits:
-        check_scale(errors, f"{edit.stakeholder_id}.power", edit.power)
-        check_scale(errors, f"{edit.stakeholder_id}.interest", edit.interest)
-    raise_if(errors)
-    moved = 0
-    with db.transaction() as s:
-        for edit in edits:
-            row = in_locality(s, actor, Stakeholder, edit.stakeholder_id, locality_code)
-            mine = {"power": edit.power, "interest": edit.interest}
-            _check_version(row, edit.version, mine)
-            before = {"power": row.power, "interest": row.interest}
-            if before == mine:
-                continue
-            _guarded_update(s, row, edit.version, mine)
-            _snapshot(s, row, as_of or date.today())
-            audit.record(
-                s,
-                actor,
-                "move",
-                "stakeholder",
-                row.id,
-                before=before,
-                after=mine,
-                locality_code=locality_code,
-            )
-            moved += 1
-    return moved
+    return execute(db, actor, MoveStakeholders.of(locality_code, edits, as_of)).value
 
 
 def delete(db: Database, actor: Actor, stakeholder_id: int, version: int) -> None:
-    with db.transaction() as s:
-        row = _load(s, actor, stakeholder_id)
-        _check_version(row, version, {})
-        before = _state(row)
-        result = s.execute(
-            sql_delete(Stakeholder).where(
-                Stakeholder.id == stakeholder_id, Stakeholder.version == version
-            )
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            raise StaleVersion({}, version)
-        s.expunge(row)
-        audit.record(
-            s,
-            actor,
-            "delete",
-            "stakeholder",
-            stakeholder_id,
-            before=before,
-            locality_code=row.locality_code,
-        )
+    execute(db, actor, DeleteStakeholder.of(stakeholder_id, version))

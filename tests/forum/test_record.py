@@ -18,7 +18,16 @@ from employdash.forum import briefing as forum_briefing
 from employdash.forum import decisions, meeting_edits, meetings, membership, minutes, tasks
 from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry, Person
-from employdash.models.forum import Attendance, Decision, Forum, Meeting, Task, TaskNote, Team
+from employdash.models.forum import (
+    Attendance,
+    Decision,
+    Forum,
+    Meeting,
+    StrategicFocus,
+    Task,
+    TaskNote,
+    Team,
+)
 from tests.forum.helpers import SEDEROT
 from tests.forum.test_meetings import HELD, _input
 
@@ -228,7 +237,7 @@ def test_closing_a_decision_takes_it_off_the_open_lists(
     decisions.close_decision(
         db, manager, SEDEROT, first.id, first.version, date.today(), "Team started"
     )
-    with pytest.raises(StaleVersion):
+    with pytest.raises(ValidationError):  # already closed, which says more than "stale"
         decisions.close_decision(
             db, manager, SEDEROT, first.id, first.version, date.today(), "Again"
         )
@@ -256,6 +265,58 @@ def test_closing_a_decision_takes_it_off_the_open_lists(
         )
     with pytest.raises(PermissionDenied):
         decisions.close_decision(db, actors["member"], SEDEROT, row.id, row.version, HELD, "x")
+
+
+def test_a_closed_decision_is_neither_closed_again_nor_turned_into_a_task(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Closing again would overwrite what came of it, and a task from it would erase that."""
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    first = next(d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == mid)
+    version = decisions.close_decision(
+        db, manager, SEDEROT, first.id, first.version, date.today(), "Team started"
+    )
+    with pytest.raises(ValidationError) as again:
+        decisions.close_decision(db, manager, SEDEROT, first.id, version, date.today(), "Other")
+    assert again.value.fields == {"decision": "validation.already_closed"}
+    with pytest.raises(ValidationError):
+        decisions.decision_to_task(db, manager, SEDEROT, first.id, version, {})
+    with db.transaction() as s:
+        closed = s.get_one(Decision, first.id)
+        assert (closed.outcome, closed.task_id, closed.version) == ("Team started", None, version)
+
+
+def test_a_task_from_a_decision_takes_a_team_and_a_focus_of_this_forum_only(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    row = next(d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == mid)
+
+    def first_of(model: type[Team] | type[StrategicFocus], code: int) -> int | None:
+        with db.transaction() as s:
+            return s.scalars(
+                select(model.id)
+                .join(Forum, Forum.id == model.forum_id)
+                .where(Forum.locality_code == code)
+                .order_by(model.id)
+            ).first()
+
+    team, focus = first_of(Team, SEDEROT), first_of(StrategicFocus, SEDEROT)
+    other_team = first_of(Team, NETIVOT)
+    assert team and focus
+    assert other_team is not None
+    with pytest.raises(NotFound):  # the manager's other locality: not this forum's team
+        decisions.decision_to_task(
+            db, manager, SEDEROT, row.id, row.version, {"team_id": other_team}
+        )
+    task_id = decisions.decision_to_task(
+        db, manager, SEDEROT, row.id, row.version, {"team_id": team, "focus_id": focus}
+    )
+    with db.transaction() as s:
+        task = s.get_one(Task, task_id)
+        assert (task.team_id, task.focus_id, task.title) == (team, focus, row.text)
 
 
 def test_a_cancelled_task_stays_in_history_and_leaves_the_counts(

@@ -11,9 +11,12 @@ may then fail on them (a validation error, a missing record) and writes nothing 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import importlib
 import inspect
 import pkgutil
+import typing
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -106,13 +109,18 @@ def _area(qualified: str) -> Area:
     )
 
 
-def _placeholder(param: inspect.Parameter, code: int) -> Any:
+def _placeholder(param: inspect.Parameter, code: int, hint: Any = None) -> Any:
+    """A value of the parameter's type where one can be made empty (a form's input object, a
+    dict of values), so a service that builds a command from it reaches the permission check."""
     if param.name == "locality_code":
         return code
     if param.name == "locality_codes":
         return [code]
     if param.name == "sel":
         return Selection(locality_codes=(code,))
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        with contextlib.suppress(TypeError):
+            return hint()
     annotation = str(param.annotation)
     if "date" in annotation or param.name in ("on", "as_of"):
         return date.today()
@@ -124,6 +132,8 @@ def _placeholder(param: inspect.Parameter, code: int) -> Any:
         return ""
     if annotation.startswith("bool"):
         return False
+    if annotation.startswith("dict"):
+        return {}
     return None
 
 
@@ -136,8 +146,15 @@ def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
         # an optional locality is named too: a service must refuse it, not filter it out
         and (p.default is inspect.Parameter.empty or p.name in LOCALITY_PARAMS)
     ]
-    args = [_placeholder(p, code) for p in required if p.kind is not p.KEYWORD_ONLY]
-    kwargs = {p.name: _placeholder(p, code) for p in required if p.kind is p.KEYWORD_ONLY}
+    hints = typing.get_type_hints(fn)
+    args = [
+        _placeholder(p, code, hints.get(p.name)) for p in required if p.kind is not p.KEYWORD_ONLY
+    ]
+    kwargs = {
+        p.name: _placeholder(p, code, hints.get(p.name))
+        for p in required
+        if p.kind is p.KEYWORD_ONLY
+    }
     try:
         fn(db, actor, *args, **kwargs)
     except PermissionDenied:

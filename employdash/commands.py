@@ -1,0 +1,360 @@
+"""One way to write: every change is a `Command`, and `execute` takes each safety step once.
+
+A command declares what it is about and implements only the change itself:
+- `area`: the access policy's area it writes (the role and the locality are checked against it);
+- `entity`: the record kind its audit rows name;
+- `texts`: which of its text fields are bounded by which limit of `employdash.limits.FIELDS`
+  ("changes.notes" for a text inside an update's changes);
+- handed IDs as `Ref` fields: each is resolved in the command's locality before the change runs
+  (another locality's record is refused like a missing one);
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is;
+- `invalidates`: the areas whose cached read models the change makes stale;
+- `emits`: the events it may write.
+
+`execute(db, actor, command)` runs, in one transaction: the role check, the resolution of the
+locality and the locality check, the cleaning and bounds of every declared text, the resolution of
+every handed reference, the command's own rules (`validate`), and the change (`run`), which goes
+through a `Write` that refuses stale versions, writes the audit row of each change and the events.
+A failure anywhere leaves nothing: no change, no audit row, no event. The `Outcome` tells the UI
+what to refresh, so that is done in one place too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from employdash import audit
+from employdash.access import Actor, Area, require_write
+from employdash.db import Database
+from employdash.errors import StaleVersion, ValidationError
+from employdash.events import EventName, record_event
+from employdash.handed_ids import in_locality, in_scope, locality_of
+from employdash.limits import FIELDS, TOO_LONG, strip_controls
+from employdash.models.base import Base
+
+T = TypeVar("T", bound=Base)
+R = TypeVar("R")
+
+
+class Versioned(Protocol):
+    """A record saved from the version its editor read (its mapper's `version_id_col`)."""
+
+    id: int
+    version: int
+
+
+# How a reference is resolved when the plain rule (the record belongs to the command's locality)
+# is not the domain's: (session, actor, id, locality) -> the record, or NotFound.
+Resolver = Callable[[Session, Actor, int, int], Base]
+
+
+@dataclass(frozen=True)
+class Ref(Generic[T]):
+    """An ID a command is handed, typed by the record it names; `within` resolves it where the
+    domain's rule differs (a forum write may name the forum's member from another locality)."""
+
+    model: type[T]
+    id: int
+    within: Resolver | None = None
+
+
+def ref(model: type[T], record_id: int | None, within: Resolver | None = None) -> Ref[T] | None:
+    """A reference to an optional record (an owner or contact left empty stays None)."""
+    return None if record_id is None else Ref(model, int(record_id), within)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """What a command returned, and what the UI must refresh after it."""
+
+    value: R
+    invalidates: frozenset[Area]
+    events: tuple[str, ...]
+
+
+class Write:
+    """What a running command changes records through: each change is version-checked where the
+    record is versioned, audited, and may emit events, all in the command's transaction."""
+
+    def __init__(
+        self, session: Session, actor: Actor, command: Command[Any], locality: int | None
+    ) -> None:
+        self.session, self.actor, self.locality = session, actor, locality
+        self._command = command
+        self._resolved: dict[str, Base] = {}
+        self.events: list[str] = []
+
+    def get(self, reference: Ref[T]) -> T:
+        """The record a handed reference names (resolved in scope before the command ran)."""
+        row = self._resolved.get(_key(reference))
+        if row is None:
+            raise KeyError(f"{reference} was not handed to {type(self._command).__name__}")
+        return row  # type: ignore[return-value]  # stored under the reference that typed it
+
+    def get_optional(self, reference: Ref[T] | None) -> T | None:
+        return None if reference is None else self.get(reference)
+
+    def create(self, row: T, after: Mapping[str, Any], *, entity: str | None = None) -> T:
+        """Add `row` and audit its creation with the values `after`."""
+        self.session.add(row)
+        self.session.flush()
+        self.audit("create", getattr(row, "id", None), after=after, entity=entity)
+        return row
+
+    def update(
+        self,
+        row: Versioned,
+        version: int,
+        values: Mapping[str, Any],
+        *,
+        read: Mapping[str, Any] | None = None,
+        action: str = "update",
+        entity: str | None = None,
+    ) -> dict[str, Any]:
+        """Set `values` on `row` read at `version`; returns the fields that changed.
+
+        A row saved by someone else since `version` was read is refused with what they changed:
+        the fields whose stored value differs from `read` (the values as the editor saw them),
+        or without `read` from what this save brings. The check is repeated by the UPDATE itself
+        (the mapper's `version_id_col`), so a save on another replica between the read and the
+        write is refused too.
+        """
+        current = {k: getattr(row, k) for k in values}
+        stored = row.version
+        if stored != version:
+            if read:
+                seen = {k: getattr(row, k) for k in read}
+                theirs = {k: (seen[k], values.get(k, v)) for k, v in read.items() if seen[k] != v}
+            else:
+                theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
+            raise StaleVersion(theirs, stored)
+        before, after = audit.changed_fields(current, dict(values))
+        if not after:
+            return {}
+        for name, value in after.items():
+            setattr(row, name, value)
+        self._flush_versioned(version)
+        self.audit(action, row.id, before=before, after=after, entity=entity)
+        return after
+
+    def delete(
+        self,
+        row: Base,
+        before: Mapping[str, Any],
+        *,
+        version: int | None = None,
+        after: Mapping[str, Any] | None = None,
+        entity: str | None = None,
+    ) -> None:
+        """Delete `row`, auditing the values it had (and `after`, say the reason it went); a
+        versioned record names the version read."""
+        stored = getattr(row, "version", None)
+        if stored is not None and version is None:
+            raise TypeError(f"{type(row).__name__} is versioned: a delete names the version read")
+        if stored != version:
+            raise StaleVersion({}, stored or 0)
+        record_id = getattr(row, "id", None)
+        self.session.delete(row)
+        self._flush_versioned(version or 0)
+        self.audit("delete", record_id, before=before, after=after, entity=entity)
+
+    def audit(
+        self,
+        action: str,
+        record_id: Any,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        entity: str | None = None,
+    ) -> None:
+        audit.record(
+            self.session,
+            self.actor,
+            action,
+            entity or self._command.entity,
+            record_id,
+            before=None if before is None else dict(before),
+            after=None if after is None else dict(after),
+            locality_code=self.locality,
+        )
+
+    def emit(self, name: str, record_id: Any, **payload: Any) -> None:
+        """Write the event `name` (one the command declares) in the command's transaction."""
+        if name not in self._command.emits:
+            raise ValueError(f"{type(self._command).__name__} does not declare the event {name!r}")
+        record_event(
+            self.session,
+            name,
+            self.actor.username,
+            self.locality,
+            self._command.entity,
+            record_id,
+            payload,
+        )
+        self.events.append(name)
+
+    def _flush_versioned(self, version: int) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise StaleVersion({}, version + 1) from None
+
+
+class Command(ABC, Generic[R]):
+    """A change, declared (see the module's docstring); subclasses are dataclasses."""
+
+    area: ClassVar[Area]
+    entity: ClassVar[str]
+    texts: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    invalidates: ClassVar[frozenset[Area]] = frozenset()
+    emits: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(
+        cls,
+        *,
+        area: Area | None = None,
+        entity: str | None = None,
+        texts: Mapping[str, str] | None = None,
+        invalidates: frozenset[Area] | None = None,
+        emits: frozenset[EventName] | frozenset[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """The declaration, given in the class statement (what is not given is inherited):
+        `class SaveX(Command[int], area=Area.FORUM, entity="x", texts={...}, ...)`."""
+        super().__init_subclass__(**kwargs)
+        if area is not None:
+            cls.area = area
+        if entity is not None:
+            cls.entity = entity
+        if texts is not None:
+            cls.texts = MappingProxyType(dict(texts))
+        if invalidates is not None:
+            cls.invalidates = invalidates
+        if emits is not None:
+            cls.emits = emits
+        if not hasattr(cls, "area") or not hasattr(cls, "entity"):
+            raise TypeError(f"{cls.__name__} declares no area or entity")
+
+    @abstractmethod
+    def where(self) -> int | Ref[Any]:
+        """The locality the change is in: its code, or the record whose locality it is."""
+
+    def validate(self, w: Write) -> None:
+        """The command's own rules, once the declared steps have passed."""
+
+    @abstractmethod
+    def run(self, w: Write) -> R:
+        """The change itself."""
+
+    def refs(self) -> dict[str, Ref[Any]]:
+        """The references this command is handed, by field name: "changes.person_id" for one
+        inside a field that maps names to values (an update's changes), "targets[2]" in a list."""
+        found: dict[str, Ref[Any]] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+            value = getattr(self, f.name)
+            if isinstance(value, Ref):
+                found[f.name] = value
+            elif isinstance(value, Mapping):
+                found |= {f"{f.name}.{k}": v for k, v in value.items() if isinstance(v, Ref)}
+            elif isinstance(value, list | tuple):
+                found |= {f"{f.name}[{i}]": v for i, v in enumerate(value) if isinstance(v, Ref)}
+        return found
+
+
+def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
+    """Run `command` with every declared step, in one transaction (see the module's docstring)."""
+    kind = type(command)
+    require_write(actor, kind.area)  # the role first: a refused role learns nothing more
+    _clean_texts(command)
+    with db.transaction() as s:
+        locality = _locality(s, actor, command)
+        require_write(actor, kind.area, locality)
+        w = Write(s, actor, command, locality)
+        target = command.where()
+        for path, reference in command.refs().items():
+            if _kept(s, target, path, reference):
+                w._resolved[_key(reference)] = s.get_one(reference.model, reference.id)
+            else:
+                w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
+        command.validate(w)
+        value = command.run(w)
+    return Outcome(value, kind.invalidates, tuple(w.events))
+
+
+def _kept(s: Session, target: int | Ref[Any], path: str, reference: Ref[Any]) -> bool:
+    """An update that leaves a reference as it is stored is not judged on it again: a record
+    kept from before a rule (a task owner of another locality) does not block other edits."""
+    _, _, field = path.partition(".")
+    if not field or not isinstance(target, Ref) or target is reference:
+        return False
+    row = s.get(target.model, target.id)
+    return row is not None and getattr(row, field, None) == reference.id
+
+
+def _resolve(s: Session, actor: Actor, reference: Ref[Base], locality: int | None) -> Base:
+    if locality is None:
+        return in_scope(s, actor, reference.model, reference.id)
+    if reference.within is not None:
+        return reference.within(s, actor, reference.id, locality)
+    return in_locality(s, actor, reference.model, reference.id, locality)
+
+
+def registered() -> dict[str, type[Command[Any]]]:
+    """Every concrete command class defined so far, by its dotted name (the generic tests drive
+    each one)."""
+    found: dict[str, type[Command[Any]]] = {}
+    pending: list[type[Command[Any]]] = list(Command.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not inspect.isabstract(cls):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return found
+
+
+def _key(reference: Ref[Any]) -> str:
+    return f"{reference.model.__name__}:{reference.id}"
+
+
+def _locality(s: Session, actor: Actor, command: Command[Any]) -> int | None:
+    where = command.where()
+    if isinstance(where, Ref):
+        in_scope(s, actor, where.model, where.id)  # a record out of scope is NotFound
+        return locality_of(s, where.model, where.id)
+    return where
+
+
+def _clean_texts(command: Command[Any]) -> None:
+    """Control characters out and spaces trimmed in every declared text field (an empty text
+    becomes None); every field over its bound is named in one `ValidationError`."""
+    errors: dict[str, str] = {}
+    limits: dict[str, dict[str, Any]] = {}
+    for name, limit in type(command).texts.items():
+        declared = FIELDS[limit]
+        holder, _, key = name.partition(".")
+        values = getattr(command, holder) if key else None
+        if key and (not isinstance(values, dict) or key not in values):
+            continue  # a field an update leaves as it is
+        value = values[key] if values is not None else getattr(command, name)
+        if value is None:
+            continue
+        text = strip_controls(str(value), multiline=declared.multiline).strip()
+        if len(text) > declared.max_len:
+            field = key or name
+            errors[field] = TOO_LONG
+            limits[field] = {"max": declared.max_len}
+        if values is not None:
+            values[key] = text or None
+        else:
+            setattr(command, name, text or None)
+    if errors:
+        raise ValidationError(errors, f"over the limit: {sorted(errors)}", limits)

@@ -1,0 +1,472 @@
+"""The write pipeline's properties, proven once for every command on SQLite and PostgreSQL.
+
+Every command the product registers is driven through `execute` with a forbidden role, with each
+handed reference swapped for a record of a locality outside the actor's scope, with each declared
+text over its bound, with its version stale, and with its audit row failing to insert: each is
+refused (or rolled back) and leaves the database exactly as it was. A valid run leaves an audit
+row per change in the command's locality and returns what to invalidate. `SAMPLES` holds one
+valid command per registered command; a command without one fails `test_every_command_has_a_sample`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, event, func, select, update
+
+from employdash.access import Action, Actor, Area, allows
+from employdash.commands import Command, Ref, Write, execute, registered
+from employdash.db import Database
+from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from employdash.forum import decisions, tasks
+from employdash.handed_ids import locality_of
+from employdash.limits import FIELDS, TOO_LONG
+from employdash.models import AuditEntry, Event, Organisation, Person
+from employdash.models.base import Base
+from employdash.models.forum import Decision, Forum, Meeting, StrategicFocus, Task, Team
+from employdash.models.stakeholders import Stakeholder, StakeholderRelation
+from employdash.stakeholders import network, register
+from employdash.stakeholders.register import PositionEdit, StakeholderInput
+from tests.support.registry import registrar
+
+SEDEROT = 1031
+Sample = Callable[[Database, dict[str, Actor]], Command[Any]]
+SAMPLES: dict[str, Sample] = {}
+sample = registrar(SAMPLES)
+
+
+def _first(db: Database, model: type[Base], *where: Any) -> int:
+    with db.transaction() as s:
+        found = s.scalar(select(model.id).where(*where).order_by(model.id).limit(1))  # type: ignore[attr-defined]
+    assert found is not None, f"the demo data has no {model.__name__} for this sample"
+    return int(found)
+
+
+def _stakeholder(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        row = s.scalars(
+            select(Stakeholder).where(Stakeholder.locality_code == SEDEROT).order_by(Stakeholder.id)
+        ).first()
+        assert row is not None
+        return row.id, row.version
+
+
+@sample("employdash.stakeholders.register.CreateStakeholder")
+def _create(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    person = _first(db, Person, Person.locality_code == SEDEROT)
+    org = _first(db, Organisation, Organisation.locality_code == SEDEROT)
+    data = StakeholderInput(organisation_id=org, person_id=person, role="Head", notes="Met twice")
+    return register.CreateStakeholder.of(SEDEROT, data)
+
+
+@sample("employdash.stakeholders.register.UpdateStakeholder")
+def _update(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    sid, version = _stakeholder(db)
+    person = _first(db, Person, Person.locality_code == SEDEROT)
+    changes = {"power": 5, "notes": "Keen", "owner_person_id": person}
+    return register.UpdateStakeholder.of(sid, version, changes)
+
+
+@sample("employdash.stakeholders.register.MoveStakeholders")
+def _move(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    sid, version = _stakeholder(db)
+    with db.transaction() as s:
+        power = s.get_one(Stakeholder, sid).power
+    return register.MoveStakeholders.of(SEDEROT, [PositionEdit(sid, version, power % 5 + 1, 3)])
+
+
+@sample("employdash.stakeholders.register.DeleteStakeholder")
+def _delete(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return register.DeleteStakeholder.of(*_stakeholder(db))
+
+
+def _two_stakeholders(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        first, second = s.scalars(
+            select(Stakeholder.id)
+            .where(Stakeholder.locality_code == SEDEROT)
+            .order_by(Stakeholder.id)
+            .limit(2)
+        ).all()
+    return first, second
+
+
+@sample("employdash.stakeholders.network.AddRelation")
+def _relate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    source, target = _two_stakeholders(db)
+    with db.transaction() as s:
+        s.execute(delete(StakeholderRelation).where(StakeholderRelation.source_id == source))
+    return network.AddRelation.of(SEDEROT, source, target, "funds", "Pays the hall")
+
+
+@sample("employdash.stakeholders.network.DeleteRelation")
+def _unrelate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    relation = _first(db, StakeholderRelation, StakeholderRelation.locality_code == SEDEROT)
+    return network.DeleteRelation.of(relation)
+
+
+def _open_decision(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        row = s.execute(
+            select(Decision.id, Decision.version)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .join(Forum, Forum.id == Meeting.forum_id)
+            .where(Forum.locality_code == SEDEROT, Decision.is_open.is_(True))
+            .order_by(Decision.id)
+        ).first()
+    assert row is not None, "the demo data has no open decision in Sederot"
+    return int(row.id), int(row.version)
+
+
+def _of_forum(db: Database, model: type[Team] | type[StrategicFocus]) -> int:
+    return _first(
+        db, model, model.forum_id.in_(select(Forum.id).where(Forum.locality_code == SEDEROT))
+    )
+
+
+@sample("employdash.forum.decisions.CloseDecision")
+def _close(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return decisions.CloseDecision.of(SEDEROT, *_open_decision(db), date.today(), "Fair held")
+
+
+@sample("employdash.forum.decisions.DecisionToTask")
+def _to_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    task = {
+        "owner_person_id": actors["member"].person_id,
+        "team_id": _of_forum(db, Team),
+        "focus_id": _of_forum(db, StrategicFocus),
+    }
+    return decisions.DecisionToTask.of(SEDEROT, *_open_decision(db), task)
+
+
+def _task(db: Database) -> tuple[int, int]:
+    with db.transaction() as s:
+        row = s.execute(
+            select(Task.id, Task.version)
+            .join(Forum, Forum.id == Task.forum_id)
+            .where(Forum.locality_code == SEDEROT, Task.status != "cancelled")
+            .order_by(Task.id)
+        ).first()
+    assert row is not None
+    return int(row.id), int(row.version)
+
+
+def _task_values(db: Database, actors: dict[str, Actor]) -> dict[str, Any]:
+    return {
+        "title": "Book the hall",
+        "owner_person_id": actors["member"].person_id,
+        "team_id": _of_forum(db, Team),
+        "focus_id": _of_forum(db, StrategicFocus),
+    }
+
+
+@sample("employdash.forum.tasks.CreateTask")
+def _create_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.CreateTask.of(SEDEROT, _task_values(db, actors))
+
+
+@sample("employdash.forum.tasks.UpdateTask")
+def _update_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    values = {**_task_values(db, actors), "status": "blocked"}
+    return tasks.UpdateTask.of(*_task(db), values, note="Waiting for the hall")
+
+
+@sample("employdash.forum.tasks.AddNote")
+def _note(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.AddNote.of(_task(db)[0], "Called the hall")
+
+
+@sample("employdash.forum.tasks.CancelTask")
+def _cancel(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.CancelTask.of(*_task(db), "No longer needed")
+
+
+@sample("employdash.forum.tasks.DeleteTask")
+def _delete_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return tasks.DeleteTask.of(*_task(db), "Entered twice")
+
+
+COMMANDS = registered()
+PRODUCT = sorted(name for name in COMMANDS if name.startswith("employdash."))
+
+
+def test_every_command_has_a_sample() -> None:
+    assert PRODUCT, "no command registered: the area modules were not imported"
+    assert sorted(set(PRODUCT) - set(SAMPLES)) == []
+
+
+def _counts(db: Database) -> tuple[int, ...]:
+    """Rows of every table and the sum of its versions: a refused or failed command changes
+    none of them (an update shows in the versions)."""
+    found: list[int] = []
+    with db.transaction() as s:
+        for table in Base.metadata.sorted_tables:
+            found.append(int(s.scalar(select(func.count()).select_from(table)) or 0))
+            if "version" in table.c:
+                found.append(int(s.scalar(select(func.sum(table.c.version))) or 0))
+    return tuple(found)
+
+
+def _command(db: Database, actors: dict[str, Actor], name: str) -> Command[Any]:
+    return SAMPLES[name](db, actors)
+
+
+@pytest.mark.parametrize("name", PRODUCT)
+def test_a_valid_command_is_audited_in_its_locality(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    command = _command(db, actors, name)
+    with db.transaction() as s:
+        last = s.scalar(select(func.max(AuditEntry.id))) or 0
+    outcome = execute(db, actors["manager"], command)
+    with db.transaction() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.id > last)).all()
+        events = s.scalars(select(Event.name)).all()
+    assert rows and {r.username for r in rows} == {"manager"}
+    assert {r.locality_code for r in rows} == {SEDEROT}
+    assert type(command).entity in {r.entity for r in rows}
+    assert outcome.invalidates == type(command).invalidates and outcome.invalidates
+    assert sorted(events) == sorted(outcome.events)
+
+
+@pytest.mark.parametrize("name", PRODUCT)
+def test_a_forbidden_role_changes_nothing(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    command = _command(db, actors, name)
+    refused = [a for a in actors.values() if not allows(a.role, type(command).area, Action.WRITE)]
+    assert refused, f"every role may write {type(command).area}"
+    before = _counts(db)
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            execute(db, actor, command)
+    assert _counts(db) == before
+
+
+TEL_AVIV = 31  # in no demo user's scope but the admin's
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in PRODUCT if "locality_code" in {f.name for f in dataclasses.fields(COMMANDS[n])}],  # type: ignore[arg-type]  # commands are dataclasses
+)
+def test_a_locality_outside_the_scope_is_refused(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    command = dataclasses.replace(_command(db, actors, name), locality_code=TEL_AVIV)  # type: ignore[type-var]  # commands are dataclasses
+    before = _counts(db)
+    with pytest.raises(PermissionDenied):
+        execute(db, actors["manager"], command)
+    assert _counts(db) == before
+
+
+def _foreign(db: Database, actor: Actor, model: type[Base]) -> int:
+    """A record of `model` in a locality outside the actor's scope."""
+    with db.transaction() as s:
+        for record_id in s.scalars(select(model.id).order_by(model.id)):  # type: ignore[attr-defined]
+            code = locality_of(s, model, record_id)
+            if code is not None and not actor.can_see(code):
+                return int(record_id)
+    raise AssertionError(f"the demo data has no {model.__name__} outside {actor.username}'s scope")
+
+
+def _with_ref(command: Command[Any], path: str, replacement: Ref[Any]) -> Command[Any]:
+    """A copy of `command` with the reference at `path` ("owner", "changes.x", "targets[0]")
+    replaced."""
+    copy = dataclasses.replace(command)  # type: ignore[type-var]
+    if "[" in path:
+        name, index = path[:-1].split("[")
+        items = list(getattr(copy, name))
+        items[int(index)] = replacement
+        setattr(copy, name, items)
+    elif "." in path:
+        name, key = path.split(".", 1)
+        setattr(copy, name, {**getattr(copy, name), key: replacement})
+    else:
+        setattr(copy, path, replacement)
+    return copy
+
+
+@pytest.mark.parametrize("name", PRODUCT)
+def test_a_reference_outside_the_scope_is_not_found(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    manager = actors["manager"]
+    command = _command(db, actors, name)
+    assert command.refs(), f"{name} is handed no reference"
+    before = _counts(db)
+    for path, reference in command.refs().items():
+        foreign = dataclasses.replace(reference, id=_foreign(db, manager, reference.model))
+        with pytest.raises(NotFound):
+            execute(db, manager, _with_ref(command, path, foreign))
+    assert _counts(db) == before
+
+
+@pytest.mark.parametrize("name", [n for n in PRODUCT if COMMANDS[n].texts])
+def test_every_declared_text_is_bounded(db: Database, actors: dict[str, Actor], name: str) -> None:
+    command = _command(db, actors, name)
+    before = _counts(db)
+    for path, limit in type(command).texts.items():
+        long = "x" * (FIELDS[limit].max_len + 1)
+        copy = dataclasses.replace(command)  # type: ignore[type-var]
+        holder, _, key = path.partition(".")
+        if key:
+            setattr(copy, holder, {**getattr(copy, holder), key: long})
+        else:
+            setattr(copy, path, long)
+        with pytest.raises(ValidationError) as refused:
+            execute(db, actors["manager"], copy)
+        assert refused.value.fields == {key or path: TOO_LONG}
+    assert _counts(db) == before
+
+
+def _versioned_targets(command: Command[Any]) -> list[Ref[Any]]:
+    return [r for r in command.refs().values() if r.model.__mapper__.version_id_col is not None]
+
+
+READS_A_VERSION = [
+    n
+    for n in PRODUCT
+    if {"version", "edits"} & {f.name for f in dataclasses.fields(COMMANDS[n])}  # type: ignore[arg-type]  # commands are dataclasses
+]
+
+
+@pytest.mark.parametrize("name", READS_A_VERSION)
+def test_a_stale_version_is_refused(db: Database, actors: dict[str, Actor], name: str) -> None:
+    command = _command(db, actors, name)
+    targets = _versioned_targets(command)
+    assert targets
+    with db.transaction() as s:  # someone else saved each record since it was read
+        for target in targets:
+            s.execute(
+                update(target.model)
+                .where(target.model.id == target.id)
+                .values(version=target.model.version + 1)
+            )
+    before = _counts(db)
+    with pytest.raises(StaleVersion):
+        execute(db, actors["manager"], command)
+    assert _counts(db) == before
+
+
+@contextmanager
+def _audit_fails() -> Iterator[None]:
+    def boom(*_args: object) -> None:
+        raise RuntimeError("injected: the audit row cannot be written")
+
+    event.listen(AuditEntry, "before_insert", boom)
+    try:
+        yield
+    finally:
+        event.remove(AuditEntry, "before_insert", boom)
+
+
+@pytest.mark.parametrize("name", PRODUCT)
+def test_a_failure_at_the_last_step_leaves_nothing(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    command = _command(db, actors, name)
+    before = _counts(db)
+    with _audit_fails(), pytest.raises(RuntimeError, match="injected"):
+        execute(db, actors["manager"], command)
+    assert _counts(db) == before
+
+
+@dataclasses.dataclass
+class _RenameAndTell(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    texts={"notes": "stakeholder/notes"},
+    emits=frozenset({"stakeholder.noted"}),
+):
+    """A command of this test only: it emits a declared event, and then one it did not declare."""
+
+    stakeholder: Ref[Stakeholder]
+    version: int
+    notes: str
+    undeclared: bool = False
+
+    def where(self) -> Ref[Stakeholder]:
+        return self.stakeholder
+
+    def run(self, w: Write) -> int:
+        row = w.get(self.stakeholder)
+        w.update(row, self.version, {"notes": self.notes})
+        w.emit("stakeholder.noted", row.id, notes=self.notes)
+        if self.undeclared:
+            w.emit("stakeholder.gossip", row.id)
+        return row.version
+
+
+def test_events_are_written_with_the_change_and_only_when_declared(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    sid, version = _stakeholder(db)
+    manager = actors["manager"]
+    outcome = execute(db, manager, _RenameAndTell(Ref(Stakeholder, sid), version, " Keen\x07 "))
+    assert outcome.events == ("stakeholder.noted",)
+    with db.transaction() as s:
+        written = s.scalars(select(Event)).one()
+        notes = s.get_one(Stakeholder, sid).notes
+    assert notes == "Keen"  # cleaned by the pipeline before the command ran
+    assert (written.name, written.entity, written.entity_id) == (
+        "stakeholder.noted",
+        "stakeholder",
+        str(sid),
+    )
+    assert (written.username, written.locality_code, written.payload) == (
+        "manager",
+        SEDEROT,
+        {"notes": "Keen"},
+    )
+    before = _counts(db)
+    with pytest.raises(ValueError, match="does not declare"):
+        execute(db, manager, _RenameAndTell(Ref(Stakeholder, sid), version + 1, "x", True))
+    with _audit_fails(), pytest.raises(RuntimeError):
+        execute(db, manager, _RenameAndTell(Ref(Stakeholder, sid), version + 1, "y"))
+    assert _counts(db) == before  # neither the change nor its event
+
+
+@dataclasses.dataclass
+class _Interleaved(
+    Command[int], area=Area.STAKEHOLDERS, entity="stakeholder", texts={"notes": "stakeholder/notes"}
+):
+    """A command of this test only: another connection saves the row after this one loaded it."""
+
+    stakeholder: Ref[Stakeholder]
+    version: int
+    notes: str
+    db: Database
+
+    def where(self) -> Ref[Stakeholder]:
+        return self.stakeholder
+
+    def run(self, w: Write) -> int:
+        row = w.get(self.stakeholder)  # loaded at `version`
+        with self.db.engine.begin() as other:
+            other.execute(
+                update(Stakeholder)
+                .where(Stakeholder.id == row.id)
+                .values(version=self.version + 1, notes="Theirs")
+            )
+        w.update(row, self.version, {"notes": self.notes})
+        return row.version
+
+
+def test_a_save_between_the_read_and_the_write_is_refused(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """The version check is in the UPDATE itself: a save that lands after the command loaded the
+    row (on another replica) still refuses this one instead of being overwritten."""
+    sid, version = _stakeholder(db)
+    with pytest.raises(StaleVersion):
+        execute(db, actors["manager"], _Interleaved(Ref(Stakeholder, sid), version, "Mine", db))
+    with db.transaction() as s:
+        row = s.get_one(Stakeholder, sid)
+        assert (row.notes, row.version) == ("Theirs", version + 1)
