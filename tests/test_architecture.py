@@ -62,6 +62,7 @@ NOT_YET_COMMANDS = frozenset(
         "forum/structure.py",
         "indicators/imports.py",
         "indicators/local.py",
+        "localities.py",
         "mentoring/certification.py",
         "mentoring/imports.py",
         "mentoring/matches.py",
