@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.common import people as pw
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
+from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -44,6 +45,7 @@ def _user_fields(
         format_func=lambda r: ctx.tr(f"role.{r}"),
         index=ROLES.index((current_user or {}).get("role", "member")),
         key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
+        placeholder=choose(ROLES),
     )
     if feedback:
         feedback.field("role", ctx.tr("admin.users.role"))
@@ -53,6 +55,7 @@ def _user_fields(
         default=[c for c in (current_user or {}).get("localities", []) if c in names],
         format_func=names.get,
         key=f"{prefix}_scope_{ctx.lang}",
+        placeholder=choose_many(),
     )
     if feedback:
         feedback.field("localities", ctx.tr("admin.users.localities"))
@@ -128,6 +131,7 @@ with guarded():
             list(by_id),
             format_func=lambda i: by_id[i]["username"],
             key="edit_pick",
+            placeholder=choose(),
         )
         seen_key = f"edit_user_seen_{chosen}"
         seen = drawn_with(seen_key, lambda: by_id[chosen]["version"])
@@ -157,6 +161,7 @@ with guarded():
             list(by_id),
             format_func=lambda i: by_id[i]["username"],
             key="reset_pick",
+            placeholder=choose(),
         )
         with st.form("reset_password"):
             reset_feedback = FormFeedback()

@@ -12,6 +12,7 @@ from employdash.access import Area
 from employdash.forum import structure as forum_service
 from employdash.forum import tasks as task_service
 from employdash.forum.stages import STAGE_KEYS
+from employdash.i18n import plural
 
 ctx = current()
 st.header(ctx.tr("page.tasks"))
@@ -26,7 +27,7 @@ with guarded():
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
         with st.expander(
-            ctx.tr("task.my.title", n=len(open_mine)),
+            plural(len(open_mine), "task.my.title", ctx.lang),
             expanded=ctx.actor.writes_own_only(Area.TASKS),
             icon=":material/person:",
         ):

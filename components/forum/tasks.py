@@ -18,6 +18,7 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose
 from components.common.text import plain
 from components.forum import task_notes
 from components.forum.forms import form_key, renew
@@ -296,6 +297,7 @@ def edit_form(
         format_func=lambda i: " · ".join(
             x for x in (by_id[i]["title"], by_id[i]["team"] or "", f"#{i}") if x
         ),
+        placeholder=choose(),
     )
     task = by_id[tid]
     names = {p["id"]: p["full_name"] for p in people}
@@ -312,6 +314,7 @@ def edit_form(
             index=[None, *names].index(task["owner_person_id"])
             if task["owner_person_id"] in names
             else 0,
+            placeholder=choose(),
         )
         team = st.selectbox(
             ctx.tr("task.team"),
@@ -320,6 +323,7 @@ def edit_form(
             index=[None, *team_names].index(task["team_id"])
             if task["team_id"] in team_names
             else 0,
+            placeholder=choose(),
         )
         due = st.date_input(ctx.tr("task.due_date"), task["due_date"], format="DD/MM/YYYY")
         status = st.selectbox(
@@ -327,6 +331,7 @@ def edit_form(
             TASK_STATUSES,
             index=TASK_STATUSES.index(task["status"]),
             format_func=lambda s: _status_label(ctx, s),
+            placeholder=choose(TASK_STATUSES),
         )
         feedback.field("status", ctx.tr("task.status"))
         progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
@@ -369,10 +374,16 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
         title = st.text_input(required(ctx.tr("task.title")), max_chars=300)
         feedback.field("title", ctx.tr("task.title"))
         owner = st.selectbox(
-            ctx.tr("task.owner"), [None, *names], format_func=lambda i: names.get(i, "—")
+            ctx.tr("task.owner"),
+            [None, *names],
+            format_func=lambda i: names.get(i, "—"),
+            placeholder=choose(),
         )
         team = st.selectbox(
-            ctx.tr("task.team"), [None, *team_names], format_func=lambda i: team_names.get(i, "—")
+            ctx.tr("task.team"),
+            [None, *team_names],
+            format_func=lambda i: team_names.get(i, "—"),
+            placeholder=choose(),
         )
         due = st.date_input(
             ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"

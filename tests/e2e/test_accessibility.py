@@ -174,3 +174,39 @@ def test_explorer_without_a_locality_shows_accessible_errors(
     findings = axe.scan(page, f"manager/{lang}/explorer refused")
     _record(f"explorer-error-{lang}", findings, 0)
     _assert_clean(findings)
+
+
+_SIDEBAR = """() => { const s = document.querySelector('[data-testid="stSidebarContent"]');
+  return s ? {scrolls: s.scrollHeight > s.clientHeight, tabindex: s.getAttribute('tabindex'),
+              links: s.querySelectorAll('a').length} : null; }"""
+
+
+@pytest.mark.parametrize("lang", ["he", "en"])
+def test_meeting_page_as_the_admin_opens_it(
+    role_pages: dict[str, Page], server: str, lang: str
+) -> None:
+    """The meeting outcome page opened by its address, as the administrator sees it on the demo
+    data: the admin's menu is taller than the window, so the sidebar scrolls. While its links
+    load it holds only placeholders, which a keyboard cannot reach (axe
+    `scrollable-region-focusable`); the page is scanned all through the load, not only once idle.
+    Help buttons are named in the user's language."""
+    page = role_pages["admin"]
+    set_language(page, lang)
+    findings: list[axe.Finding] = []
+    page.goto(server + "/meeting")
+    for i in range(12):  # about three seconds of the load, scanned as it happens
+        page.wait_for_timeout(150)
+        findings += axe.scan(page, f"admin/{lang}/meeting loading {i}")
+    page.wait_for_selector(".st-key-nav", state="attached", timeout=30_000)
+    wait_idle(page)
+    findings += _scan_page(page, f"admin/{lang}/meeting")
+    sidebar = page.evaluate(_SIDEBAR)
+    assert sidebar["links"] > 10 and sidebar["scrolls"], "the admin's menu no longer scrolls"
+    assert sidebar["tabindex"] == "0"
+    names = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stTooltipIcon"] button')]
+           .map(b => b.getAttribute('aria-label'))"""
+    )
+    assert names and all(n.startswith(t("a11y.help", lang)) for n in names), names
+    _record(f"meeting-admin-{lang}", findings, 0)
+    _assert_clean(findings)
