@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.localized import date_columns
 from components.common.text import plain
 from components.forum import setup as fs
 from components.forum import tasks as tw
@@ -69,7 +70,7 @@ with guarded():
         tw.due_lists(ctx, rows)
     with tabs[3]:
         table = tw.frame(ctx, rows)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
         download_buttons(table, "tasks", "tasks_all")
         if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)

@@ -18,7 +18,7 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose
+from components.common.localized import choose, date_columns
 from components.common.text import plain
 from components.forum import task_notes
 from components.forum.forms import form_key, renew
@@ -275,11 +275,13 @@ def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:
     with left:
         st.subheader(ctx.tr("task.overdue", n=len(overdue)))
         if overdue:
-            st.dataframe(frame(ctx, overdue), hide_index=True, width="stretch")
+            shown = frame(ctx, overdue)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
     with right:
         st.subheader(ctx.tr("task.due_soon", n=len(soon)))
         if soon:
-            st.dataframe(frame(ctx, soon), hide_index=True, width="stretch")
+            shown = frame(ctx, soon)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
 
 
 def edit_form(

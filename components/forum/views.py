@@ -15,7 +15,7 @@ from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose
+from components.common.localized import choose, date_columns
 from components.common.text import plain
 from components.forum import milestone_notes
 from components.forum.forms import form_key, renew
@@ -343,7 +343,7 @@ def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None
             for r in reversed(rows)
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
     by_id = {r["id"]: r for r in rows}
     mid = st.selectbox(
         ctx.tr("meet.pick"),

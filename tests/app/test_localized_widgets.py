@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 from components.common.localized import DATE_FORMAT
@@ -58,7 +59,6 @@ def test_the_scan_sees_the_widgets() -> None:
 
 def test_date_formats_are_one_and_day_first() -> None:
     """The inputs' format and the shown dates agree: 7 December 2026 reads 07/12/2026."""
-    from datetime import date
 
     assert DATE_FORMAT == "DD/MM/YYYY"
     for lang in ("he", "en"):
@@ -92,3 +92,22 @@ def test_the_page_script_survives_streamlits_html_sanitizer() -> None:
     for lang in ("he", "en"):
         assert not re.search(r"<[/\w!]", _document_setup(lang))
         assert t("a11y.help_for", lang, label="X").endswith("X")
+
+
+def test_tables_show_their_dates_day_first() -> None:
+    """A table keeps real dates (it sorts by them) and shows them as the date inputs take them."""
+    import pandas as pd
+
+    from components.common.localized import date_columns
+
+    frame = pd.DataFrame(
+        {
+            "due": [None, date(2026, 12, 7)],
+            "at": [datetime(2026, 12, 7, 14, 5), None],
+            "title": ["a", "b"],
+        }
+    )
+    config = date_columns(frame)
+    assert set(config) == {"due", "at"}
+    assert config["due"]["type_config"]["format"] == "DD/MM/YYYY"
+    assert config["at"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"

@@ -200,6 +200,8 @@ def test_meeting_page_as_the_admin_opens_it(
     page.wait_for_selector(".st-key-nav", state="attached", timeout=30_000)
     wait_idle(page)
     findings += _scan_page(page, f"admin/{lang}/meeting")
+    _record(f"meeting-admin-{lang}", findings, 0)
+    _assert_clean(findings)
     sidebar = page.evaluate(_SIDEBAR)
     assert sidebar["links"] > 10 and sidebar["scrolls"], "the admin's menu no longer scrolls"
     assert sidebar["tabindex"] == "0"
@@ -208,5 +210,3 @@ def test_meeting_page_as_the_admin_opens_it(
            .map(b => b.getAttribute('aria-label'))"""
     )
     assert names and all(n.startswith(t("a11y.help", lang)) for n in names), names
-    _record(f"meeting-admin-{lang}", findings, 0)
-    _assert_clean(findings)
