@@ -6,6 +6,7 @@ import streamlit as st
 from components.common import accounts
 from components.common import people as pw
 from components.common.form_feedback import FormFeedback, drawn_with, handled
+from components.common.localized import choose
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
@@ -67,6 +68,7 @@ with guarded():
             list(by_id),
             format_func=lambda i: by_id[i]["username"],
             key="edit_pick",
+            placeholder=choose(),
         )
         seen_key = f"edit_user_seen_{chosen}"
         seen = drawn_with(seen_key, lambda: by_id[chosen]["version"])
@@ -96,5 +98,6 @@ with guarded():
             list(by_id),
             format_func=lambda i: by_id[i]["username"],
             key="reset_pick",
+            placeholder=choose(),
         )
         accounts.reset_password_form(ctx, chosen_reset)

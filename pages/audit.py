@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.localized import DATE_FORMAT, choose
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import audit
@@ -26,17 +27,22 @@ with guarded():
     user = c1.selectbox(
         ctx.tr("audit.filter.user"),
         [everyone, *audit.distinct_values(ctx.db, ctx.actor, "username")],
+        placeholder=choose(),
     )
     entity = c2.selectbox(
         ctx.tr("audit.filter.entity"),
         [everyone, *audit.distinct_values(ctx.db, ctx.actor, "entity")],
+        placeholder=choose(),
     )
     action = c3.selectbox(
         ctx.tr("audit.filter.action"),
         [everyone, *audit.distinct_values(ctx.db, ctx.actor, "action")],
+        placeholder=choose(),
     )
     today = datetime.now(UTC).date()
-    dates = c4.date_input(ctx.tr("audit.filter.dates"), (today - timedelta(days=30), today))
+    dates = c4.date_input(
+        ctx.tr("audit.filter.dates"), (today - timedelta(days=30), today), format=DATE_FORMAT
+    )
     since = until = None
     if isinstance(dates, tuple) and len(dates) == 2:
         since = datetime.combine(dates[0], time.min, tzinfo=UTC)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, required
+from components.common.localized import choose, choose_many
 from components.indicators import data, span
 from components.indicators import explorer as views
 from components.shell.context import current
@@ -39,6 +40,7 @@ codes = pick_places.multiselect(
     format_func=names.get,
     key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
     max_selections=8,
+    placeholder=choose_many(),
 )
 with pick_places:
     feedback.field("localities", ctx.tr("ind.explorer.localities"))
@@ -47,6 +49,7 @@ indicator = pick_indicator.selectbox(
     headline,
     format_func=lambda c: catalogue[c].name(ctx.lang),
     key=f"explorer_indicator_{ctx.lang}",
+    placeholder=choose(headline),
 )
 months = span.months(ctx, codes, indicator, latest, imported)
 # Two pickers rather than a range slider: the slider does not mirror under right to left.
@@ -57,6 +60,7 @@ start = pick_start.selectbox(
     index=max(0, len(months) - span.OPENS_ON),
     format_func=lambda m: fmt_month(m, ctx.lang),
     key=f"explorer_from_{ctx.lang}",
+    placeholder=choose(months),
 )
 end = pick_end.selectbox(
     ctx.tr("ind.explorer.to"),
@@ -64,6 +68,7 @@ end = pick_end.selectbox(
     index=len([m for m in months if m >= start]) - 1,
     format_func=lambda m: fmt_month(m, ctx.lang),
     key=f"explorer_to_{ctx.lang}",
+    placeholder=choose(),
 )
 if not codes:
     feedback.show(ValidationError({"localities": "ind.explorer.pick_locality"}))

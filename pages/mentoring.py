@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.localized import DATE_FORMAT
 from components.mentoring import certify, forms, manage, matches, views
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -34,7 +35,9 @@ with guarded():
         or "mentee"
     )
     st.session_state["ment_pipeline"] = pipeline
-    as_of = top[1].date_input(tr("ment.as_of"), value=date.today(), key="ment_as_of")
+    as_of = top[1].date_input(
+        tr("ment.as_of"), value=date.today(), key="ment_as_of", format=DATE_FORMAT
+    )
     editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
     designer = ctx.actor.can_write(Area.CATALOGUE)
     keys = ["funnel", "compare", "cohorts", "waiting"]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common.downloads import download_buttons
+from components.common.localized import date_columns
 from components.common.text import plain
 from components.forum import setup as fs
 from components.forum import tasks as tw
@@ -12,6 +13,7 @@ from employdash.access import Area
 from employdash.forum import structure as forum_service
 from employdash.forum import tasks as task_service
 from employdash.forum.stages import STAGE_KEYS
+from employdash.i18n import plural
 
 ctx = current()
 st.header(ctx.tr("page.tasks"))
@@ -26,7 +28,7 @@ with guarded():
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
         with st.expander(
-            ctx.tr("task.my.title", n=len(open_mine)),
+            plural(len(open_mine), "task.my.title", ctx.lang),
             expanded=ctx.actor.writes_own_only(Area.TASKS),
             icon=":material/person:",
         ):
@@ -68,7 +70,7 @@ with guarded():
         tw.due_lists(ctx, rows)
     with tabs[3]:
         table = tw.frame(ctx, rows)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
         download_buttons(table, "tasks", "tasks_all")
         if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)

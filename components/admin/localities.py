@@ -9,6 +9,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import localities
@@ -76,6 +77,7 @@ def _act_on_one(ctx: PageContext, offered: list[LocalityInfo], action: str) -> N
         list(by_code),
         format_func=lambda c: by_code[c].name(language),
         key=f"localities_{action}_pick_{language}",
+        placeholder=choose(by_code),
     )
     name = plain(by_code[chosen].name(ctx.lang))
     kind: Literal["primary", "secondary"] = "primary" if action == "enable" else "secondary"

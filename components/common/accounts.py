@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, required
+from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
@@ -54,6 +55,7 @@ def user_fields(
         format_func=lambda r: ctx.tr(f"role.{r}"),
         index=ROLES.index((current_user or {}).get("role", "member")),
         key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
+        placeholder=choose(ROLES),
     )
     fb.field("role", ctx.tr("admin.users.role"))
     scope = st.multiselect(
@@ -62,6 +64,7 @@ def user_fields(
         default=[c for c in (current_user or {}).get("localities", []) if c in names],
         format_func=lambda c: names[c],
         key=f"{prefix}_scope_{ctx.lang}",
+        placeholder=choose_many(names),
     )
     fb.field("localities", ctx.tr("admin.users.localities"))
     return users.UserForm(
@@ -96,6 +99,7 @@ def create_account_form(ctx: PageContext) -> None:
             index=codes.index(ctx.locality_code) if ctx.locality_code in names else 0,
             format_func=lambda c: names[c],
             key=f"{keys['form']}_locality_{ctx.locality_code}",  # follows the sidebar's locality
+            placeholder=choose(codes),
         )
         or codes[0]
     )
@@ -127,6 +131,7 @@ def create_account_form(ctx: PageContext) -> None:
             ),
             key=f"{keys['form']}_person_{code}_{ctx.lang}",
             help=ctx.tr("admin.users.person_help"),
+            placeholder=choose(choices),
         )
         feedback.field("person", ctx.tr("admin.users.person"))
         left, right = st.columns(2)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import people, users
@@ -72,6 +73,7 @@ def person_fields(
             "—" if i is None else ctx.tr("people.org.new") if i == NEW_ORG else orgs[i]
         ),
         key=f"{key}_org_{ctx.lang}",  # a keyed selectbox keeps the labels it was drawn with
+        placeholder=choose(choices),
     )
     left, right = st.columns(2)
     new_org = left.text_input(ctx.tr("people.org.new_name"), max_chars=200, key=f"{key}_org_name")
@@ -80,6 +82,7 @@ def person_fields(
         SECTORS,
         format_func=lambda s: ctx.tr(f"sector.{s}"),
         key=f"{key}_sector_{ctx.lang}",
+        placeholder=choose(SECTORS),
     )
     fb.field("sector", ctx.tr("people.org.sector"))
     email = st.text_input(
@@ -152,6 +155,7 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
         list(by_id),
         format_func=lambda i: f"{by_id[i].full_name} · {by_id[i].organisation or ''} · #{i}",
         key="person_edit_pick",
+        placeholder=choose(),
     )
     row = by_id[pid]
     key = f"person_edit_{pid}_{row.version}"
@@ -200,6 +204,7 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
         list(by_id),
         format_func=lambda i: f"{by_id[i]['username']} · {by_id[i]['full_name']}",
         key="link_pick",
+        placeholder=choose(),
     )
     account = by_id[uid]
     names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
@@ -209,6 +214,7 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
         codes,
         format_func=lambda c: names[c],
         key=f"link_loc_{uid}",
+        placeholder=choose(codes),
     )
     found = people.search_people(ctx.db, ctx.actor, code)
     choices = {p.id: f"{p.full_name} · {p.organisation or ''}" for p in found}
@@ -228,6 +234,7 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
                 if i == NEW_ORG
                 else choices[i]
             ),
+            placeholder=choose(options),
         )
         feedback.field("person", ctx.tr("admin.users.person"))
         new_name = st.text_input(

@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.common.form_feedback import FormFeedback, required
+from components.common.localized import DATE_FORMAT, choose
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
@@ -182,6 +183,7 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
         list(by_id),
         key=fkey("team"),
         format_func=lambda i: f"{ctx.tr('forum.kind.' + by_id[i]['kind'])}: {by_id[i]['name']}",
+        placeholder=choose(),
     )
     c2.date_input(required(ctx.tr("meet.date")), key=fkey("date"), format="DD/MM/YYYY")
     c3.selectbox(
@@ -193,6 +195,7 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
         ),
         on_change=_on_number,
         args=(ctx,),
+        placeholder=choose(),
     )
     st.text_area(
         ctx.tr("meet.agenda"), key=fkey("agenda"), height=110, help=ctx.tr("meet.agenda.help")
@@ -226,7 +229,12 @@ def _quick_add(ctx: PageContext, labels: dict[str, int], edited: pd.DataFrame) -
         feedback = FormFeedback()
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
         title = c1.text_input(required(ctx.tr("task.title")), key=fkey(f"quick_title_{gen}"))
-        owner = c2.selectbox(ctx.tr("task.owner"), ["", *labels], key=fkey(f"quick_owner_{gen}"))
+        owner = c2.selectbox(
+            ctx.tr("task.owner"),
+            ["", *labels],
+            key=fkey(f"quick_owner_{gen}"),
+            placeholder=choose(),
+        )
         due = c3.date_input(
             ctx.tr("task.due_date"),
             date.today() + timedelta(days=30),
@@ -258,7 +266,7 @@ def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
                 ctx.tr("task.title"), required=True, max_chars=300, width="large"
             ),
             "owner": st.column_config.SelectboxColumn(ctx.tr("task.owner"), options=list(labels)),
-            "due": st.column_config.DateColumn(ctx.tr("task.due_date")),
+            "due": st.column_config.DateColumn(ctx.tr("task.due_date"), format=DATE_FORMAT),
         },
         column_order=list(TASK_COLUMNS),
     )

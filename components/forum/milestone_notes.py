@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled
+from components.common.localized import choose
 from components.common.text import plain
 from components.forum.record import done
 from components.shell.context import PageContext
@@ -38,6 +39,7 @@ def form(ctx: PageContext, notes: dict[str, NoteRow]) -> None:
             list(ALL_MILESTONES),
             format_func=lambda k: ctx.tr(f"forum.ms.{k}"),
             key="ms_note_pick",
+            placeholder=choose(),
         )
         row = notes.get(key)
         with st.form(f"ms_note_{key}_{row.version if row else 0}"):

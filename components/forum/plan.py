@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
+from components.common.localized import choose
 from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
@@ -37,6 +38,7 @@ def focus_edit(ctx: PageContext, view: Overview) -> None:
             list(by_id),
             format_func=lambda i: f"{by_id[i]['title']} · #{i}",
             key="focus_edit_pick",
+            placeholder=choose(),
         )
         focus = by_id[fid]
         up, down = st.columns(2)
@@ -86,7 +88,10 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
         feedback = FormFeedback()
         feedback.note()
         focus_id = st.selectbox(
-            required(ctx.tr("forum.col.focus")), list(names), format_func=lambda i: names[i]
+            required(ctx.tr("forum.col.focus")),
+            list(names),
+            format_func=lambda i: names[i],
+            placeholder=choose(),
         )
         feedback.field("focus", ctx.tr("forum.col.focus"))
         name = st.text_input(required(ctx.tr("forum.metric.name")), max_chars=200)
@@ -97,6 +102,7 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
             required(ctx.tr("forum.metric.direction")),
             focus_service.DIRECTIONS,
             format_func=lambda d: ctx.tr(f"forum.metric.direction.{d}"),
+            placeholder=choose(focus_service.DIRECTIONS),
         )
         feedback.field("direction", ctx.tr("forum.metric.direction"))
         baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), value=0.0)
@@ -156,6 +162,7 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
                 required(ctx.tr("forum.metric.pick")),
                 list(manual),
                 format_func=lambda i: _metric_label(ctx, manual[i]),
+                placeholder=choose(),
             )
             feedback.field("metric", ctx.tr("forum.metric.pick"))
             left, right = st.columns(2)
@@ -195,6 +202,7 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
             list(by_id),
             format_func=lambda i: _metric_label(ctx, by_id[i]),
             key="metric_edit_pick",
+            placeholder=choose(),
         )
         m = by_id[mid]
         with st.form(f"metric_edit_{mid}_{m['version']}"):

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
@@ -94,6 +95,7 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             expected,
             default=[p for p, v in data.attendance.items() if v],
             format_func=lambda i: people.get(i, str(i)),
+            placeholder=choose_many(expected),
         )
         feedback.field("attendance", ctx.tr("forum.meeting.present"))
         guests = st.text_area(ctx.tr("meet.guests"), _guests(data), help=ctx.tr("meet.guests.help"))
@@ -165,6 +167,7 @@ def _task_fields(
                 index=owners.index(task.owner_person_id) if task.owner_person_id in owners else 0,
                 format_func=lambda i: "—" if i is None else people.get(i, str(i)),
                 key=f"{key}_owner",
+                placeholder=choose(owners),
             )
             due = mid.date_input(
                 ctx.tr("task.due_date"), task.due_date, format="DD/MM/YYYY", key=f"{key}_due"
@@ -247,6 +250,7 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
             required(ctx.tr("forum.decision.pick")),
             list(by_id),
             format_func=lambda i: _decision_label(ctx, by_id[i]),
+            placeholder=choose(),
         )
         on = st.date_input(
             required(ctx.tr("forum.decision.close_on")), date.today(), format="DD/MM/YYYY"
@@ -276,9 +280,13 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
             list(by_id),
             format_func=lambda i: _decision_label(ctx, by_id[i]),
             key="decision_task_pick",
+            placeholder=choose(),
         )
         owner = st.selectbox(
-            ctx.tr("task.owner"), [None, *people], format_func=lambda i: people.get(i, "—")
+            ctx.tr("task.owner"),
+            [None, *people],
+            format_func=lambda i: people.get(i, "—"),
+            placeholder=choose(),
         )
         feedback.field("owner_person_id", ctx.tr("task.owner"))
         due = st.date_input(ctx.tr("task.due_date"), None, format="DD/MM/YYYY")
@@ -308,6 +316,7 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
             list(by_id),
             format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
             key="member_change_pick",
+            placeholder=choose(),
         )
         row = by_id[picked]
         with st.form(f"member_change_{picked}_{row['membership_version']}"):
@@ -319,6 +328,7 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
                 team_ids,
                 index=team_ids.index(row["team_id"]) if row["team_id"] in teams else 0,
                 format_func=lambda i: teams[i],
+                placeholder=choose(team_ids),
             )
             feedback.field("team", ctx.tr("forum.col.team"))
             roles = list(FORUM_ROLES)
@@ -327,6 +337,7 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
                 roles,
                 index=roles.index(row["role"]) if row["role"] in roles else roles.index("member"),
                 format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+                placeholder=choose(roles),
             )
             feedback.field("role", ctx.tr("forum.col.role"))
             if st.form_submit_button(ctx.tr("common.save"), icon=":material/swap_horiz:"):
@@ -363,6 +374,7 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
             required(ctx.tr("forum.members.pick")),
             list(by_id),
             format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
+            placeholder=choose(),
         )
         on = st.date_input(
             required(ctx.tr("forum.members.end_on")), date.today(), format="DD/MM/YYYY"

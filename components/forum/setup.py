@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose
 from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
 from employdash.access import Area
@@ -65,6 +66,7 @@ def no_forum(ctx: PageContext) -> None:
             required(ctx.tr("forum.setup.stage")),
             (1, 2, 3),
             format_func=lambda n: f"{n}. {ctx.tr(f'forum.stage.{n}')}",
+            placeholder=choose(),
         )
         feedback.field("stage", ctx.tr("forum.setup.stage"))
         if st.form_submit_button(
@@ -101,15 +103,22 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             required(ctx.tr("forum.setup.kind")),
             TEAM_KINDS,
             format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
+            placeholder=choose(TEAM_KINDS),
         )
         feedback.field("kind", ctx.tr("forum.setup.kind"))
         lead = st.selectbox(
-            ctx.tr("forum.setup.lead"), [None, *people], format_func=lambda i: people.get(i, "—")
+            ctx.tr("forum.setup.lead"),
+            [None, *people],
+            format_func=lambda i: people.get(i, "—"),
+            placeholder=choose(),
         )
         feedback.field("lead", ctx.tr("forum.setup.lead"))
         st.caption(ctx.tr("forum.setup.lead_seated"))
         focus = st.selectbox(
-            ctx.tr("forum.col.focus"), [None, *focuses], format_func=lambda i: focuses.get(i, "—")
+            ctx.tr("forum.col.focus"),
+            [None, *focuses],
+            format_func=lambda i: focuses.get(i, "—"),
+            placeholder=choose(),
         )
         feedback.field("focus", ctx.tr("forum.col.focus"))
         if st.form_submit_button(ctx.tr("forum.setup.team_create"), icon=":material/group_add:"):
@@ -130,6 +139,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                     + ("" if teams[i].active else f" ({ctx.tr('forum.setup.inactive')})")
                 ),
                 key="team_edit_pick",
+                placeholder=choose(),
             )
             team = teams[tid]
             with st.form(f"team_edit_{tid}_{team.version}"):
@@ -147,6 +157,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                     if team.lead_person_id in people
                     else 0,
                     format_func=lambda i: people.get(i, "—"),
+                    placeholder=choose(lead_opts),
                 )
                 st.caption(ctx.tr("forum.setup.lead_seated"))
                 focus_opts = [None, *focuses]
@@ -155,6 +166,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                     focus_opts,
                     index=focus_opts.index(team.focus_id) if team.focus_id in focuses else 0,
                     format_func=lambda i: focuses.get(i, "—"),
+                    placeholder=choose(focus_opts),
                 )
                 active = st.checkbox(ctx.tr("forum.setup.active"), team.active)
                 if st.form_submit_button(ctx.tr("common.save"), type="primary"):

@@ -19,6 +19,7 @@ from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose, date_columns
 from components.common.text import plain
 from components.forum import task_notes
 from components.forum.forms import form_key, renew
@@ -268,11 +269,13 @@ def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:
     with left:
         st.subheader(ctx.tr("task.overdue", n=len(overdue)))
         if overdue:
-            st.dataframe(frame(ctx, overdue), hide_index=True, width="stretch")
+            shown = frame(ctx, overdue)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
     with right:
         st.subheader(ctx.tr("task.due_soon", n=len(soon)))
         if soon:
-            st.dataframe(frame(ctx, soon), hide_index=True, width="stretch")
+            shown = frame(ctx, soon)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
 
 
 def edit_form(
@@ -290,6 +293,7 @@ def edit_form(
         format_func=lambda i: " · ".join(
             x for x in (by_id[i]["title"], by_id[i]["team"] or "", f"#{i}") if x
         ),
+        placeholder=choose(),
     )
     task = by_id[tid]
     names = {p["id"]: p["full_name"] for p in people}
@@ -306,6 +310,7 @@ def edit_form(
             index=[None, *names].index(task["owner_person_id"])
             if task["owner_person_id"] in names
             else 0,
+            placeholder=choose(),
         )
         team = st.selectbox(
             ctx.tr("task.team"),
@@ -314,6 +319,7 @@ def edit_form(
             index=[None, *team_names].index(task["team_id"])
             if task["team_id"] in team_names
             else 0,
+            placeholder=choose(),
         )
         due = st.date_input(ctx.tr("task.due_date"), task["due_date"], format="DD/MM/YYYY")
         status = st.selectbox(
@@ -321,6 +327,7 @@ def edit_form(
             TASK_STATUSES,
             index=TASK_STATUSES.index(task["status"]),
             format_func=lambda s: _status_label(ctx, s),
+            placeholder=choose(TASK_STATUSES),
         )
         feedback.field("status", ctx.tr("task.status"))
         progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
@@ -363,10 +370,16 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
         title = st.text_input(required(ctx.tr("task.title")), max_chars=300)
         feedback.field("title", ctx.tr("task.title"))
         owner = st.selectbox(
-            ctx.tr("task.owner"), [None, *names], format_func=lambda i: names.get(i, "—")
+            ctx.tr("task.owner"),
+            [None, *names],
+            format_func=lambda i: names.get(i, "—"),
+            placeholder=choose(),
         )
         team = st.selectbox(
-            ctx.tr("task.team"), [None, *team_names], format_func=lambda i: team_names.get(i, "—")
+            ctx.tr("task.team"),
+            [None, *team_names],
+            format_func=lambda i: team_names.get(i, "—"),
+            placeholder=choose(),
         )
         due = st.date_input(
             ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"

@@ -15,6 +15,7 @@ from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose, date_columns
 from components.common.text import plain
 from components.forum import milestone_notes
 from components.forum.forms import form_key, renew
@@ -262,7 +263,9 @@ def quarterly(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
             reverse=True,
         )
         left, right = st.columns([2, 1], vertical_alignment="bottom")
-        quarter = left.selectbox(ctx.tr("forum.quarterly.quarter"), options, key="q_pick")
+        quarter = left.selectbox(
+            ctx.tr("forum.quarterly.quarter"), options, key="q_pick", placeholder=choose(options)
+        )
         if right.button(ctx.tr("forum.quarterly.take"), icon=":material/photo_camera:"):
             with guarded():
                 forum_quarterly.take_snapshot(ctx.db, ctx.actor, ctx.locality_code, quarter)
@@ -340,13 +343,14 @@ def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None
             for r in reversed(rows)
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
     by_id = {r["id"]: r for r in rows}
     mid = st.selectbox(
         ctx.tr("meet.pick"),
         list(reversed(by_id)),
         key="forum_meeting_pick",
         format_func=lambda i: f"{fmt_date(by_id[i]['held_on'], ctx.lang)} · {by_id[i]['team']}",
+        placeholder=choose(),
     )
     minutes_downloads(ctx, mid, key="forum_minutes")
     return mid
@@ -403,10 +407,14 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
             required(ctx.tr("forum.col.focus")),
             list(focus_names),
             format_func=lambda i: focus_names[i],
+            placeholder=choose(),
         )
         feedback.field("focus", ctx.tr("forum.col.focus"))
         code = st.selectbox(
-            required(ctx.tr("forum.col.indicator")), list(names), format_func=lambda c: names[c]
+            required(ctx.tr("forum.col.indicator")),
+            list(names),
+            format_func=lambda c: names[c],
+            placeholder=choose(),
         )
         feedback.field("indicator", ctx.tr("forum.col.indicator"))
         baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), format="%.4f")
@@ -455,12 +463,14 @@ def member_form(ctx: PageContext, view: Overview) -> None:
             required(ctx.tr("forum.col.team")),
             list(teams),
             format_func=lambda i: f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}",
+            placeholder=choose(),
         )
         feedback.field("team", ctx.tr("forum.col.team"))
         person = st.selectbox(
             required(ctx.tr("forum.col.name")),
             list(people),
             format_func=lambda i: f"{people[i]['full_name']} – {people[i]['organisation'] or ''}",
+            placeholder=choose(),
         )
         feedback.field("person", ctx.tr("forum.col.name"))
         role = st.selectbox(
@@ -468,6 +478,7 @@ def member_form(ctx: PageContext, view: Overview) -> None:
             FORUM_ROLES,
             index=FORUM_ROLES.index("member"),
             format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+            placeholder=choose(FORUM_ROLES),
         )
         feedback.field("role", ctx.tr("forum.col.role"))
         st.caption(ctx.tr("forum.members.not_listed"))

@@ -10,7 +10,7 @@ import streamlit as st
 from components.common.cache import clear_area
 from components.common.text import plain
 from employdash.access import Area
-from employdash.i18n import fmt_month, fmt_number, t
+from employdash.i18n import fmt_date, fmt_month, fmt_number, t
 from employdash.indicators.import_plan import ImportPlan, Rejection
 from employdash.indicators.imports import BatchRow
 
@@ -179,7 +179,7 @@ def history(batches: list[BatchRow], lang: str) -> None:
         st.caption(t("ind.import.no_history", lang))
         return
     frame = pd.DataFrame(batches)
-    frame["created_at"] = frame["created_at"].map(lambda d: d.strftime("%Y-%m-%d %H:%M"))
+    frame["created_at"] = frame["created_at"].map(lambda d: fmt_date(d, lang))
     frame["layout"] = frame["layout"].map(lambda k: t(f"ind.import.layout.{k}", lang))
     headers = {column: t(f"ind.import.history.{column}", lang) for column in HISTORY_COLUMNS}
     st.dataframe(

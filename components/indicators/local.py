@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import DATE_FORMAT, choose
 from components.indicators.imports import clear_read_caches
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -47,6 +48,7 @@ def add_form(ctx: PageContext) -> None:
                 UNITS,
                 format_func=lambda u: tr(f"ind.unit.{u}"),
                 key=f"ind_local_unit_{ctx.lang}",
+                placeholder=choose(UNITS),
             )
             feedback.field("unit", tr("ind.local.unit"))
         with c1:
@@ -71,6 +73,7 @@ def add_form(ctx: PageContext) -> None:
             [NO_PARENT, *headlines],
             format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
             key=f"ind_local_parent_{ctx.lang}",
+            placeholder=choose(),
         )
         with c2:
             feedback.field("parent_code", tr("ind.local.parent"))
@@ -106,6 +109,7 @@ def value_form(ctx: PageContext) -> None:
         index=len(catalogue) - 1,
         format_func=lambda c: catalogue[c].name(ctx.lang),
         key=f"ind_value_indicator_{ctx.lang}",
+        placeholder=choose(),
     )
     place = c2.selectbox(
         tr("ind.col.locality"),
@@ -113,9 +117,14 @@ def value_form(ctx: PageContext) -> None:
         index=list(places).index(ctx.locality_code) if ctx.locality_code in places else 0,
         format_func=lambda c: places[c],
         key=f"ind_value_locality_{ctx.lang}",
+        placeholder=choose(),
     )
     month = c3.date_input(
-        tr("ind.col.period"), value=date.today(), max_value=date.today(), key="ind_value_month"
+        tr("ind.col.period"),
+        value=date.today(),
+        max_value=date.today(),
+        key="ind_value_month",
+        format=DATE_FORMAT,
     )
     period = date(month.year, month.month, 1)
     with guarded():

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
+from components.common.localized import DATE_FORMAT, choose
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
@@ -50,6 +51,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             cohorts,
             format_func=labels.cohorts.__getitem__,
             key="ment_cert_cohort",
+            placeholder=choose(cohorts),
         )
         gaps = certsvc.cohort_gaps(ctx.db, ctx.actor, cohort)
         show_table(
@@ -83,6 +85,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         list(trainees),
         format_func=trainees.__getitem__,
         key="ment_cert_who",
+        placeholder=choose(),
     )
     results = certsvc.assessments(ctx.db, ctx.actor, who)
     if results:
@@ -114,6 +117,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 list(names),
                 format_func=names.__getitem__,
                 key="ment_cert_std",
+                placeholder=choose(),
             )
             feedback.field("standard", tr("ment.cert.standard"))
         passed = c2.radio(
@@ -124,7 +128,12 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             key=f"ment_cert_passed_{ctx.lang}",
         )
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_cert_date")
+            on = st.date_input(
+                required(tr("ment.entry.date")),
+                value=today,
+                key="ment_cert_date",
+                format=DATE_FORMAT,
+            )
             feedback.field("date", tr("ment.entry.date"))
         note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key=fresh("ment_cert_note"))
         feedback.field("gap_note", tr("ment.cert.gap_note"))

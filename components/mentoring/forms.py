@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import DATE_FORMAT, choose, choose_many
 from components.common.text import plain
 from components.mentoring.views import (
     Labels,
@@ -86,7 +87,11 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         st.info(tr("ment.entry.no_programs"))
         return
     program = st.selectbox(
-        tr("ment.entry.program"), programs, format_func=labels.program, key="ment_adv_program"
+        tr("ment.entry.program"),
+        programs,
+        format_func=labels.program,
+        key="ment_adv_program",
+        placeholder=choose(programs),
     )
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
     names = stage_names(ctx, pipeline)
@@ -109,6 +114,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             list(options),
             format_func=options.__getitem__,
             key=fresh(ids_key),
+            placeholder=choose_many(),
         )
         feedback.field("participants", tr("ment.entry.participants"))
         feedback.field("stage", tr("ment.col.stage"))
@@ -119,6 +125,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                 EVENT_KINDS,
                 format_func=lambda k: tr(f"ment.kind.{k}"),
                 key=f"ment_adv_kind_{ctx.lang}",
+                placeholder=choose(EVENT_KINDS),
             )
             feedback.field("kind", tr("ment.entry.kind"))
         with c2:
@@ -127,10 +134,16 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                 reasons,
                 format_func=lambda r: reason_label(ctx, r),
                 key=f"ment_adv_reason_{ctx.lang}",
+                placeholder=choose(reasons),
             )
             feedback.field("reason", tr("ment.entry.reason"))
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_adv_date")
+            on = st.date_input(
+                required(tr("ment.entry.date")),
+                value=today,
+                key="ment_adv_date",
+                format=DATE_FORMAT,
+            )
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
             with handled(feedback):
@@ -155,7 +168,11 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
     role = _role(ctx, pipeline)
     with st.expander(tr("ment.entry.add")):
         program = st.selectbox(
-            tr("ment.entry.program"), programs, format_func=labels.program, key="ment_add_program"
+            tr("ment.entry.program"),
+            programs,
+            format_func=labels.program,
+            key="ment_add_program",
+            placeholder=choose(programs),
         )
         cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
         with st.form("ment_add", clear_on_submit=False):
@@ -169,6 +186,7 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
                     POPULATIONS,
                     format_func=lambda p: tr(f"ment.pop.{p}"),
                     key=f"ment_add_pop_{ctx.lang}",
+                    placeholder=choose(POPULATIONS),
                 )
                 feedback.field("population", tr("ment.col.population"))
             with c2:
@@ -177,6 +195,7 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
                     AGE_BANDS,
                     format_func=lambda a: tr(f"ment.age.{a}"),
                     key=f"ment_add_age_{ctx.lang}",
+                    placeholder=choose(AGE_BANDS),
                 )
                 feedback.field("age_band", tr("ment.col.age"))
             with c3:
@@ -185,9 +204,15 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
                     [None, *cohorts],
                     format_func=lambda c: "—" if c is None else labels.cohorts[c],
                     key="ment_add_cohort",
+                    placeholder=choose(),
                 )
                 feedback.field("cohort", tr("ment.col.cohort"))
-            on = c4.date_input(required(tr("ment.entry.date")), value=today, key="ment_add_date")
+            on = c4.date_input(
+                required(tr("ment.entry.date")),
+                value=today,
+                key="ment_add_date",
+                format=DATE_FORMAT,
+            )
             submitted = st.form_submit_button(tr("ment.entry.submit"))
             if submitted:
                 with handled(feedback):
@@ -235,14 +260,20 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
         c1, c2, c3 = st.columns(3)
         with c1:
             mentee = st.selectbox(
-                required(tr("ment.entry.mentee")), list(mentees), format_func=mentees.__getitem__
+                required(tr("ment.entry.mentee")),
+                list(mentees),
+                format_func=mentees.__getitem__,
+                placeholder=choose(),
             )
             feedback.field("mentee", tr("ment.entry.mentee"))
         mentor = c2.selectbox(
-            required(tr("ment.entry.mentor")), list(mentors), format_func=mentors.__getitem__
+            required(tr("ment.entry.mentor")),
+            list(mentors),
+            format_func=mentors.__getitem__,
+            placeholder=choose(),
         )
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today)
+            on = st.date_input(required(tr("ment.entry.date")), value=today, format=DATE_FORMAT)
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
@@ -268,7 +299,10 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         feedback.note()
         c1, c2, c3 = st.columns(3)
         who = c1.selectbox(
-            required(tr("ment.entry.participant")), list(options), format_func=options.__getitem__
+            required(tr("ment.entry.participant")),
+            list(options),
+            format_func=options.__getitem__,
+            placeholder=choose(),
         )
         with c2:
             kind = st.selectbox(
@@ -276,10 +310,11 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                 OUTCOME_KINDS,
                 format_func=lambda k: tr(f"ment.outcome.{k}"),
                 key=f"ment_out_kind_{ctx.lang}",
+                placeholder=choose(OUTCOME_KINDS),
             )
             feedback.field("kind", tr("ment.entry.outcome_kind"))
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today)
+            on = st.date_input(required(tr("ment.entry.date")), value=today, format=DATE_FORMAT)
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):

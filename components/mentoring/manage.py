@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import DATE_FORMAT, choose, choose_many
 from components.common.text import plain
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
@@ -44,6 +45,7 @@ def _picker(label: str, choices: dict[int, str], value: int | None, key: str) ->
         index=options.index(value) if value in options else 0,
         format_func=lambda i: "—" if i is None else choices[i],
         key=key,
+        placeholder=choose(options),
     )
 
 
@@ -70,7 +72,10 @@ def _program_fields(
         )
         feedback.field("name", tr("ment.program.name"))
     started = c2.date_input(
-        tr("ment.program.started"), value=values.get("started_on"), key=fresh(f"{key}_started")
+        tr("ment.program.started"),
+        value=values.get("started_on"),
+        key=fresh(f"{key}_started"),
+        format=DATE_FORMAT,
     )
     c3, c4 = st.columns(2)
     models = list(OPERATING_MODELS)
@@ -81,6 +86,7 @@ def _program_fields(
             index=models.index(values.get("operating_model", models[0])),
             format_func=lambda m: tr(f"ment.model.{m}"),
             key=f"{key}_model_{ctx.lang}",
+            placeholder=choose(models),
         )
         feedback.field("operating_model", tr("ment.program.model"))
     pops = [*POPULATIONS, "mixed"]
@@ -91,6 +97,7 @@ def _program_fields(
             index=pops.index(values.get("target_population", "mixed")),
             format_func=lambda p: tr(f"ment.pop.{p}"),
             key=f"{key}_pop_{ctx.lang}",
+            placeholder=choose(pops),
         )
         feedback.field("target_population", tr("ment.program.population"))
     chosen: dict[str, Any] = {
@@ -139,6 +146,7 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             PROGRAM_KINDS,
             format_func=lambda k: tr(f"ment.program.kind.{k}"),
             key=f"ment_prog_new_kind_{ctx.lang}",
+            placeholder=choose(PROGRAM_KINDS),
         )
         feedback.field("kind", tr("ment.program.kind"))
         values = _program_fields(ctx, {}, "ment_prog_new", feedback)
@@ -166,7 +174,11 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
     tr = ctx.tr
     with st.expander(tr("ment.program.edit")):
         pid = st.selectbox(
-            tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_prog_edit"
+            tr("ment.entry.program"),
+            program_ids,
+            format_func=labels.program,
+            key="ment_prog_edit",
+            placeholder=choose(program_ids),
         )
         detail = progsvc.program_detail(ctx.db, ctx.actor, pid)
         # The version as first shown: a save over someone else's newer save is refused.
@@ -188,7 +200,10 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
         with st.form("ment_prog_close"):
             closing = FormFeedback()
             closed = st.date_input(
-                required(tr("ment.program.close_on")), value=today, key="ment_close_on"
+                required(tr("ment.program.close_on")),
+                value=today,
+                key="ment_close_on",
+                format=DATE_FORMAT,
             )
             closing.field("date", tr("ment.program.close_on"))
             if st.form_submit_button(tr("ment.program.close")):
@@ -217,7 +232,11 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
     if not program_ids:
         return
     program = st.selectbox(
-        tr("ment.entry.program"), program_ids, format_func=labels.program, key="ment_coh_program"
+        tr("ment.entry.program"),
+        program_ids,
+        format_func=labels.program,
+        key="ment_coh_program",
+        placeholder=choose(program_ids),
     )
     options = _participant_options(ctx, program)
     with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=False):
@@ -229,12 +248,15 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
                 required(tr("ment.cohort.name")), max_chars=120, key=fresh("ment_coh_name")
             )
             feedback.field("name", tr("ment.cohort.name"))
-        starts = c2.date_input(tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"))
+        starts = c2.date_input(
+            tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"), format=DATE_FORMAT
+        )
         chosen = st.multiselect(
             tr("ment.cohort.participants"),
             list(options),
             format_func=options.__getitem__,
             key=fresh("ment_coh_members"),
+            placeholder=choose_many(),
         )
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
@@ -259,12 +281,14 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
             cohorts,
             format_func=labels.cohorts.__getitem__,
             key="ment_coh_pick",
+            placeholder=choose(cohorts),
         )
         chosen = st.multiselect(
             required(tr("ment.cohort.participants")),
             list(options),
             format_func=options.__getitem__,
             key=fresh("ment_coh_bulk"),
+            placeholder=choose_many(),
         )
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
@@ -288,16 +312,21 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
             program_ids,
             format_func=labels.program,
             key="ment_tgt_prog",
+            placeholder=choose(program_ids),
         )
         c1, c2 = st.columns(2)
         start = c1.date_input(
-            required(tr("ment.targets.start")), value=date(today.year, 1, 1), key="ment_tgt_start"
+            required(tr("ment.targets.start")),
+            value=date(today.year, 1, 1),
+            key="ment_tgt_start",
+            format=DATE_FORMAT,
         )
         with c2:
             end = st.date_input(
                 required(tr("ment.targets.end")),
                 value=date(today.year, 12, 31),
                 key="ment_tgt_end",
+                format=DATE_FORMAT,
             )
             feedback.field("period", tr("ment.targets.end"))
         st.caption(tr("ment.targets.goals_note"))
@@ -372,6 +401,7 @@ def pipelines_tab(ctx: PageContext) -> None:
             list(svc.PIPELINE_OF_ROLE),
             format_func=lambda r: tr(f"ment.role.{r}"),
             key=f"ment_pl_role_{ctx.lang}",
+            placeholder=choose(),
         )
         stages_text = st.text_area(
             required(tr("ment.pipelines.stages")), key=fresh("ment_pl_stages")

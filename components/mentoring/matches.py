@@ -10,10 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import DATE_FORMAT, choose
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import Labels, clear_caches, show_table
 from components.shell.context import PageContext
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, plural
 from employdash.mentoring import matches as matchsvc
 from employdash.mentoring import operations as svc
 
@@ -37,7 +38,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     running = [m for m in rows if m.status == "active"]
     quiet = [m for m in running if m.quiet]
     if quiet:
-        st.warning(tr("ment.matches.quiet_count", n=len(quiet), weeks=int(weeks)))
+        st.warning(plural(len(quiet), "ment.matches.quiet_count", lang, weeks=int(weeks)))
     if not rows:
         st.info(tr("ment.matches.none"))
         return
@@ -80,11 +81,15 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             list(options),
             format_func=options.__getitem__,
             key="ment_ses_match",
+            placeholder=choose(),
         )
         c1, c2 = st.columns(2)
         with c1:
             held = st.date_input(
-                required(tr("ment.sessions.date")), value=today, key=fresh("ment_ses_date")
+                required(tr("ment.sessions.date")),
+                value=today,
+                key=fresh("ment_ses_date"),
+                format=DATE_FORMAT,
             )
             feedback.field("date", tr("ment.sessions.date"))
         with c2:
@@ -106,7 +111,11 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     clear=("ment_ses_date", "ment_ses_min", "ment_ses_note"),
                 )
     shown = st.selectbox(
-        tr("ment.sessions.of"), list(options), format_func=options.__getitem__, key="ment_ses_show"
+        tr("ment.sessions.of"),
+        list(options),
+        format_func=options.__getitem__,
+        key="ment_ses_show",
+        placeholder=choose(),
     )
     logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
     if logged:
@@ -131,11 +140,17 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             list(options),
             format_func=options.__getitem__,
             key="ment_end_pick",
+            placeholder=choose(),
         )
         feedback.field("match", tr("ment.sessions.match"))
         c1, c2, c3 = st.columns(3)
         with c1:
-            ended = st.date_input(required(tr("ment.entry.date")), value=today, key="ment_end_date")
+            ended = st.date_input(
+                required(tr("ment.entry.date")),
+                value=today,
+                key="ment_end_date",
+                format=DATE_FORMAT,
+            )
             feedback.field("date", tr("ment.entry.date"))
         with c2:
             status = st.selectbox(
@@ -143,6 +158,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 ("completed", "ended_early"),
                 format_func=lambda s: tr(f"ment.match.{s}"),
                 key=f"ment_end_status_{ctx.lang}",
+                placeholder=choose(),
             )
             feedback.field("status", tr("ment.matches.status"))
         with c3:
@@ -151,6 +167,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 svc.MATCH_END_REASONS,
                 format_func=lambda r: tr(f"ment.match_end.{r}"),
                 key=f"ment_end_reason_{ctx.lang}",
+                placeholder=choose(svc.MATCH_END_REASONS),
             )
             feedback.field("reason", tr("ment.entry.reason"))
         if st.form_submit_button(tr("ment.matches.end_submit")):

@@ -16,6 +16,7 @@ import streamlit as st
 from components.common.cache import clear_area, read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.mentoring import charts
 from components.shell.context import PageContext
@@ -161,6 +162,7 @@ def selection_widgets(
         list(labels.localities),
         format_func=lambda c: labels.localities[c],
         key=f"{key}_loc_{ctx.lang}",
+        placeholder=choose_many(),
     )
     kind = program_kind(pipeline_choices(ctx)[pipeline].role)
     program_ids = [
@@ -173,6 +175,7 @@ def selection_widgets(
         program_ids,
         format_func=labels.program,
         key=f"{key}_prog_{ctx.lang}",
+        placeholder=choose_many(program_ids),
     )
     chosen_models = cols[2].multiselect(
         tr("ment.filter.models"),
@@ -180,12 +183,14 @@ def selection_widgets(
         default=list(models),
         format_func=lambda m: tr(f"ment.model.{m}"),
         key=f"{key}_model_{ctx.lang}",
+        placeholder=choose_many(),
     )
     populations = cols[3].multiselect(
         tr("ment.filter.populations"),
         list(POPULATIONS),
         format_func=lambda p: tr(f"ment.pop.{p}"),
         key=f"{key}_pop_{ctx.lang}",
+        placeholder=choose_many(),
     )
     return Selection(
         pipeline=pipeline,
@@ -274,6 +279,7 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
         format_func=lambda d: tr(f"ment.dim.{d}"),
         key=f"ment_by_{ctx.lang}",
         index=2 if pipeline == "mentee" else 0,
+        placeholder=choose(dims),
     )
     st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
     grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)

@@ -94,6 +94,7 @@ def locality_picker(
         format_func=lambda c: by_code[c].name(language),
         key=widget_key,
         on_change=remember,
+        placeholder=tr("common.choose"),
     )
     return by_code[st.session_state[LOCALITY_KEY]]
 

@@ -7,9 +7,10 @@ place on every rerun and page switch.
 
 A small static script (catalogue strings only, no user text) does what CSS cannot: it sets the
 document's `lang`, puts Streamlit's skip link (English only) into the user's language, names the
-sidebar menu as a navigation landmark, marks the current page with `aria-current` and names the KPI
-sparklines. It watches the DOM so this stays true
-after Streamlit redraws the sidebar.
+sidebar menu as a navigation landmark, marks the current page with `aria-current`, names the KPI
+sparklines and the help buttons (Streamlit names them "Help for <label>" in English) and lets the
+keyboard reach the sidebar panel when it scrolls. It watches the DOM so this stays true after
+Streamlit redraws the sidebar.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ from employdash.i18n import t
 MUTED = "#50525c"
 FOCUS = "#1f5fa8"
 
+# Keyboard (WCAG 2.1.1): a sidebar taller than the window scrolls; while its links are still
+# loading it holds only placeholders, nothing a keyboard could reach, so it does not scroll then
+# (the page script makes the loaded panel itself focusable). In the served page too, because the
+# placeholders show before this stylesheet arrives.
+_LOADING_SIDEBAR = (
+    '[data-testid="stSidebarContent"]:has([data-testid="stSkeleton"]) { overflow: hidden; }'
+)
 _COMMON = f"""
 .stElementContainer:has(.ed-head), .stElementContainer:has(.ed-spark-name) {{ display: none; }}
 [data-testid="stVegaLiteChart"], .vega-embed {{ direction: ltr; }}
@@ -38,6 +46,7 @@ _COMMON = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMetricLabel"] p, small {{ color: {MUTED}; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; }}
+{_LOADING_SIDEBAR}
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible,
 summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visible,
 [role="option"]:focus-visible, [role="radio"]:focus-visible, [role="checkbox"]:focus-visible,
@@ -63,6 +72,8 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
 }}
 """
 
+# A typed date ("07 / 12 / 2026") is numbers split by spaces: under RTL its parts would run
+# backwards (2026 / 12 / 07), so date fields stay left to right, aligned right.
 _RTL = """
 .stMain, [data-testid="stSidebar"], [data-testid="stSidebarContent"], [role="dialog"],
 [data-baseweb="popover"], [data-testid="stForm"], [data-testid="stExpander"] {
@@ -71,6 +82,7 @@ _RTL = """
 .stMain input, .stMain textarea, [data-testid="stSidebar"] input {
   direction: rtl; text-align: right;
 }
+.stMain [data-testid="stDateInputField"] { direction: ltr; }
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }
@@ -83,12 +95,15 @@ _RTL = """
 
 # What must hold before the first paint, served inside the HTML page (first_paint.py, serve.py)
 # for a document whose language is Hebrew; the full stylesheet above follows with the page.
-FIRST_PAINT_CSS = """
+FIRST_PAINT_CSS = (
+    """
 html:lang(he) .stMain, html:lang(he) [data-testid="stSidebar"],
 html:lang(he) [data-testid="stSidebarContent"] { direction: rtl; text-align: right; }
 html:lang(he) .stMain .stElementContainer,
 html:lang(he) [data-testid="stSidebar"] .stElementContainer { text-align: right; }
 """
+    + _LOADING_SIDEBAR
+)
 
 _FONT = """
 html, body, .stApp, .stMain, [data-testid="stSidebar"], button, input, textarea {
@@ -141,6 +156,24 @@ _SCRIPT = """
         }
       });
     });
+    // The sidebar scrolls when its menu is taller than the window (the administrator's is), and
+    // while its links load it holds only placeholders: the panel itself takes focus, so the
+    // keyboard can always reach and scroll it.
+    const panel = document.querySelector('[data-testid="stSidebarContent"]');
+    if (panel && panel.getAttribute("aria-label") !== ed.sidebar) {
+      panel.setAttribute("tabindex", "0");
+      panel.setAttribute("role", "region");
+      panel.setAttribute("aria-label", ed.sidebar);
+    }
+    // A help button is named in English ("Help for" and the label): name it in the user's language.
+    document.querySelectorAll('[data-testid="stTooltipHoverTarget"] button[aria-label^="Help"]')
+      .forEach((button) => {
+        const label = button.getAttribute("aria-label");
+        if (label !== "Help" && !label.startsWith("Help for ")) return;
+        const field = label.slice(9);
+        const name = field ? ed.helpFor.replace("{label}", field) : ed.help;
+        if (label !== name) button.setAttribute("aria-label", name);
+      });
     // An error (a refused form, a field's message) is an alert: read out when it appears.
     document.querySelectorAll('[data-testid="stAlertContentError"]').forEach((content) => {
       const box = content.closest('[data-testid="stAlert"]') || content;
@@ -178,6 +211,9 @@ def _document_setup(lang: str) -> str:
         "nav": t("a11y.nav_label", lang),
         "main": t("a11y.main_label", lang),
         "table": t("a11y.table_label", lang),
+        "sidebar": t("a11y.sidebar_label", lang),
+        "help": t("a11y.help", lang),
+        "helpFor": t("a11y.help_for", lang),
     }
     # json.dumps escapes quotes; "</" is escaped too so a string can never close the script tag.
     literal = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")

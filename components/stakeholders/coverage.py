@@ -12,7 +12,7 @@ from components.common.downloads import download_buttons
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.charts import coverage_chart
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import grid as stakeholders_map
 from employdash.stakeholders.rules import FOLLOW_UP_DAYS
 
@@ -79,7 +79,7 @@ def _follow_ups(ctx: PageContext, code: int) -> None:
             ],
         }
     )
-    st.caption(ctx.tr("stake.followups.count", count=len(due)))
+    st.caption(plural(len(due), "stake.followups.count", ctx.lang))
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, f"stakeholder-follow-ups-{code}", "stake_followups")
 

@@ -9,6 +9,7 @@ from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -45,6 +46,7 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
             list(names),
             format_func=lambda i: names[i],
             key="stake_rel_source",
+            placeholder=choose(),
         )
         with c2:
             kind = st.selectbox(
@@ -52,6 +54,7 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
                 RELATION_KINDS,
                 format_func=lambda k: ctx.tr(f"stake.relation.{k}"),
                 key=f"stake_rel_kind_{ctx.lang}",
+                placeholder=choose(RELATION_KINDS),
             )
             feedback.field("kind", ctx.tr("stake.col.kind"))
         with c3:
@@ -60,6 +63,7 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
                 list(names),
                 format_func=lambda i: names[i],
                 key="stake_rel_target",
+                placeholder=choose(),
             )
             feedback.field("target_id", ctx.tr("stake.col.target"))
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
@@ -92,6 +96,7 @@ def _relations(ctx: PageContext, code: int, can_edit: bool) -> None:
                 list(labels),
                 format_func=lambda i: labels[i],
                 key="stake_rel_remove",
+                placeholder=choose(),
             )
             if st.button(ctx.tr("stake.network.remove"), key="stake_rel_remove_btn"):
                 with guarded():

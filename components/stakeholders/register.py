@@ -12,8 +12,9 @@ from streamlit.delta_generator import DeltaGenerator
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose
 from components.shell.context import PageContext
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import (
     CreateStakeholder,
@@ -76,6 +77,7 @@ def _fields(
         key=f"{key}_org_{ctx.lang}",
         index=org_ids.index(cur["organisation_id"]) if current else 0,
         format_func=lambda i: tr("stake.form.new_org") if i == NEW else org_names[i],
+        placeholder=choose(org_ids),
     )
     _slot(c1, feedback, "organisation_id", tr("stake.col.organisation"))
     new_org = (
@@ -91,6 +93,7 @@ def _fields(
         key=f"{key}_person",
         index=person_ids.index(cur.get("person_id")) if cur.get("person_id") in person_ids else 0,
         format_func=lambda i: "—" if i is None else people[i],
+        placeholder=choose(person_ids),
     )
     sector = c2.selectbox(
         tr("stake.col.sector"),
@@ -98,6 +101,7 @@ def _fields(
         key=f"{key}_sector_{ctx.lang}",
         index=SECTORS.index(cur.get("sector", "municipality")),
         format_func=lambda s: tr(f"sector.{s}"),
+        placeholder=choose(SECTORS),
     )
     role = c1.text_input(tr("stake.col.role"), value=cur.get("role") or "", key=f"{key}_role")
     _slot(c1, feedback, "role", tr("stake.col.role"))
@@ -109,6 +113,7 @@ def _fields(
         if cur.get("owner_person_id") in person_ids
         else 0,
         format_func=lambda i: "—" if i is None else people[i],
+        placeholder=choose(person_ids),
     )
     power = c1.slider(tr("stake.col.power"), 1, 5, int(cur.get("power", 3)), key=f"{key}_power")
     interest = c2.slider(
@@ -120,6 +125,7 @@ def _fields(
         key=f"{key}_stance_{ctx.lang}",
         index=STANCES.index(cur.get("stance", "neutral")),
         format_func=lambda s: tr(f"stake.stance.{s}"),
+        placeholder=choose(STANCES),
     )
     engagement = c2.selectbox(
         tr("stake.col.engagement"),
@@ -127,6 +133,7 @@ def _fields(
         key=f"{key}_eng_{ctx.lang}",
         index=ENGAGEMENTS.index(cur.get("engagement", "not_contacted")),
         format_func=lambda s: tr(f"stake.engagement.{s}"),
+        placeholder=choose(ENGAGEMENTS),
     )
     last = c1.date_input(
         tr("stake.col.last_contact"),
@@ -188,6 +195,7 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
             list(names),
             key="stake_edit_pick",
             format_func=lambda i: names[i],
+            placeholder=choose(),
         )
         row = frame[frame.id == chosen].iloc[0]
         current: dict[str, Any] = {
@@ -215,7 +223,7 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
 
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     frame = stakeholders.register(ctx.db, ctx.actor, code)
-    st.caption(ctx.tr("stake.register.count", count=len(frame)))
+    st.caption(plural(len(frame), "stake.register.count", ctx.lang))
     table = _table(ctx, frame)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, f"stakeholders-{code}", "stake_register")

@@ -12,10 +12,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.localized import choose, choose_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
 from employdash.stakeholders.surveys import SurveyInput
@@ -159,6 +160,7 @@ def _questions(
         index=BRANCHES.index(start.branch),
         format_func=lambda b: tr(f"survey.branch.{b}"),
         key=f"{form_key}_branch_{ctx.lang}",
+        placeholder=choose(BRANCHES),
     )
     slot(c1, "branch")
     employees = c2.number_input(
@@ -175,6 +177,7 @@ def _questions(
         default=[a for a in (start.recruitment_areas or [code]) if a in places],
         format_func=lambda c: places[c],
         key=f"{form_key}_areas_{ctx.lang}",
+        placeholder=choose_many(),
     )
     feedback.field("recruitment_areas", tr("survey.field.recruitment_areas"))
     c1, c2 = st.columns(2)
@@ -335,6 +338,7 @@ def _form(ctx: PageContext, code: int) -> None:
             [NEW, *employers],
             format_func=lambda i: tr("survey.form.new_company") if i == NEW else employers[i],
             key=f"survey_add_org_{ctx.lang}",
+            placeholder=choose(),
         )
         # A saved form's widgets get new keys (a new round), so the browser draws them empty;
         # a refused one keeps its keys and every answer typed.
@@ -370,6 +374,7 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
             list(labels),
             format_func=lambda i: labels[i],
             key=f"survey_edit_pick_{ctx.lang}",
+            placeholder=choose(),
         )
         with guarded():
             initial, version = surveys.get_response(ctx.db, ctx.actor, int(picked))
@@ -391,7 +396,7 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
 
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     frame = surveys.responses(ctx.db, ctx.actor, code)
-    st.caption(ctx.tr("survey.responses.count", count=len(frame)))
+    st.caption(plural(len(frame), "survey.responses.count", ctx.lang))
     if len(frame):
         table = _table(ctx, frame)
         st.dataframe(table, hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
+from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.stakeholders import organisations
@@ -68,6 +69,7 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
             default=answers["audiences"],
             format_func=lambda a: tr(f"org.audience.{a}"),
             key=f"org_audiences_{org_id}_{version}_{ctx.lang}",
+            placeholder=choose_many(AUDIENCES),
         )
         feedback.field("audiences", tr("org.audiences"))
         collaborations = st.text_area(
@@ -127,7 +129,11 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         st.caption(ctx.tr("org.answered", done=done, total=len(members)))
         names = {int(r.id): ("✓ " if r.answered else "○ ") + r.name for r in members.itertuples()}
         org_id = st.selectbox(
-            ctx.tr("org.pick"), list(names), format_func=lambda i: names[i], key="org_pick"
+            ctx.tr("org.pick"),
+            list(names),
+            format_func=lambda i: names[i],
+            key="org_pick",
+            placeholder=choose(),
         )
         _form(ctx, code, org_id, can_edit)
     _matrix(ctx, code)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from employdash.i18n import plural_key
+
 if TYPE_CHECKING:
     from employdash.briefing.build import Headline
 
@@ -69,7 +71,7 @@ def _forum_items(forum: Any) -> list[AttentionItem]:
     if forum.tasks_overdue and not any("overdue" in key for key, _ in forum.warnings):
         items.append(
             AttentionItem(
-                "brief.attention.overdue_tasks",
+                plural_key(forum.tasks_overdue, "brief.attention.overdue_tasks"),
                 1.5 + min(forum.tasks_overdue, 10) / 10,
                 "forum",
                 {"count": forum.tasks_overdue},
@@ -84,7 +86,7 @@ def _mentoring_items(mentoring: Any) -> list[AttentionItem]:
         return []
     return [
         AttentionItem(
-            "brief.attention.waiting_mentees",
+            plural_key(waiting, "brief.attention.waiting_mentees"),
             1 + min(waiting, 20) / 40,
             "mentoring",
             {"count": waiting},

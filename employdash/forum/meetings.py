@@ -23,7 +23,7 @@ from employdash.forum.structure import require_forum
 from employdash.forum.tasks import new_task_row
 from employdash.handed_ids import forum_people
 from employdash.limits import MAX_MEETING_ITEMS, check_count, clean_text
-from employdash.models import Organisation, Person
+from employdash.models import AuditEntry, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
     MEETING_KINDS,
@@ -341,6 +341,7 @@ class MeetingRecord(TypedDict):
     decisions: list[str]
     tasks: list[MinutesTask]
     next_dates: list[date]
+    corrected_on: date | None  # the day of the latest correction (its audit row), if any
 
 
 class MemberAttendance(TypedDict):
@@ -418,6 +419,19 @@ def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
     lists = s.scalars(select(Meeting.next_dates).where(Meeting.forum_id == forum_id))
     upcoming = [date.fromisoformat(x) for dates in lists for x in (dates or [])]
     return min((d for d in upcoming if d >= as_of), default=None)
+
+
+def _corrected_on(s: Session, meeting_id: int) -> date | None:
+    """A correction (meeting_edits.correct_meeting) leaves an "update" audit row on the meeting;
+    the minutes say when the latest was made."""
+    at = s.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.entity == "meeting",
+            AuditEntry.entity_id == str(meeting_id),
+            AuditEntry.action == "update",
+        )
+    )
+    return None if at is None else at.date()
 
 
 def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord:
@@ -501,5 +515,6 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord
                     for t in tasks
                 ],
                 "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
+                "corrected_on": _corrected_on(s, meeting_id),
             }
         )

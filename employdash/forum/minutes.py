@@ -40,6 +40,9 @@ def sections(record: MeetingRecord, lang: str) -> tuple[str, list[tuple[str, lis
         team=record["team"],
         date=fmt_date(record["held_on"], lang),
     )
+    corrected_on = record.get("corrected_on")  # a record built by hand may leave it out
+    if corrected_on is not None:
+        title = t("meet.minutes.corrected", lang, title=title, date=fmt_date(corrected_on, lang))
     number = record["number"]
     agenda = [*([t("meet.minutes.number", lang, n=number)] if number else []), *record["agenda"]]
     tasks = [

@@ -81,12 +81,33 @@ def fmt_signed_percent(fraction: float | None, lang: str, decimals: int = 1) -> 
     return "\u2066" + sign + fmt_percent(abs(fraction), lang, decimals) + "\u2069"
 
 
-def fmt_date(value: date | datetime | None, lang: str, style: str = "medium") -> str:
+DATE_PATTERN = "dd/MM/yyyy"
+DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
+
+
+def fmt_date(value: date | datetime | None, lang: str) -> str:
+    """A date as Israelis write it, day first and numeric ("07/12/2026"), in both languages, so
+    tables, text and the date inputs (format "DD/MM/YYYY") all read the same; a datetime adds the
+    24-hour time. Babel's own styles differ by language (the English "Dec 7, 2026" and "12/7/26"
+    put the month first), so one pattern serves both."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, format="short", locale=BABEL_LOCALE[lang])
-    return format_date(value, format=style, locale=BABEL_LOCALE[lang])
+        return format_datetime(value, format=DATETIME_PATTERN, locale=BABEL_LOCALE[lang])
+    return format_date(value, format=DATE_PATTERN, locale=BABEL_LOCALE[lang])
+
+
+def plural_key(count: int, key: str) -> str:
+    """The catalogue key of `key`'s form for `count`: `key.one` or `key.many`. For texts built
+    later from a key and its parameters (the briefing's attention list)."""
+    return f"{key}.{'one' if count == 1 else 'many'}"
+
+
+def plural(count: int, key: str, lang: str, **params: Any) -> str:
+    """A count with its noun, as the language says it. The catalogue holds `key.one` and
+    `key.many` (with `{n}`): Hebrew puts "אחת" / "אחד" after the noun ("משימה אחת", never
+    "1 משימות"), so the one form is a phrase of its own, not the number with a singular noun."""
+    return t(plural_key(count, key), lang, n=fmt_number(count, lang), **params)
 
 
 def fmt_month(period: date | str | None, lang: str) -> str:

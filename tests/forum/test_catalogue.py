@@ -19,7 +19,9 @@ def test_every_literal_key_exists() -> None:
     known = catalogue()
     used = {key for f in FILES for key in LITERAL.findall(f.read_text(encoding="utf-8"))}
     assert len(used) > 100
-    assert sorted(k for k in used if k not in known and not k.endswith(".")) == []
+    # A counted text is a key with its ".one" and ".many" forms (employdash.i18n.plural).
+    counted = {k for k in used if f"{k}.one" in known and f"{k}.many" in known}
+    assert sorted(k for k in used - counted if k not in known and not k.endswith(".")) == []
 
 
 def test_every_composed_key_exists() -> None:
