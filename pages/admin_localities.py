@@ -10,7 +10,7 @@ from employdash import localities, reference
 ctx = current()
 st.header(ctx.tr("localities.title"))
 st.caption(ctx.tr("localities.intro"))
-view.flash()
+view.flash(ctx)
 if reference.is_missing(ctx.db):  # a database migrated before `migrate` loaded the catalogue
     st.warning(ctx.tr("localities.catalogue_missing"))
 with guarded():

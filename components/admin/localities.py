@@ -54,15 +54,17 @@ def table(ctx: PageContext, rows: list[LocalityInfo], status: bool = False) -> N
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
-def flash() -> None:
+def flash(ctx: PageContext) -> None:
     """The outcome of the last enable or disable, shown once after the page is drawn again."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
+    done = st.session_state.pop(FLASH_KEY, None)
+    if done:
+        key, name = done
+        st.success(ctx.tr(key, name=plain(name)))
 
 
-def _done(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
+def _done(key: str, name: str) -> None:
+    """Remember the outcome (its catalogue key and the locality's name) for the next run."""
+    st.session_state[FLASH_KEY] = (key, name)
     st.rerun()
 
 
@@ -79,14 +81,15 @@ def _act_on_one(ctx: PageContext, offered: list[LocalityInfo], action: str) -> N
         key=f"localities_{action}_pick_{language}",
         placeholder=choose(by_code),
     )
-    name = plain(by_code[chosen].name(ctx.lang))
+    name = by_code[chosen].name(ctx.lang)
     kind: Literal["primary", "secondary"] = "primary" if action == "enable" else "secondary"
-    if st.button(ctx.tr(f"localities.{action}", name=name), key=f"localities_{action}", type=kind):
+    label = ctx.tr(f"localities.{action}", name=plain(name))
+    if st.button(label, key=f"localities_{action}", type=kind):
         if action == "enable":
             localities.enable(ctx.db, ctx.actor, [chosen])
         else:
             localities.disable(ctx.db, ctx.actor, chosen)
-        _done(ctx.tr(f"localities.{action}d.done", name=name))
+        _done(f"localities.{action}d.done", name)
 
 
 def enabled_section(ctx: PageContext, served: list[LocalityInfo]) -> None:
@@ -112,6 +115,8 @@ def search_section(ctx: PageContext) -> None:
         st.info(ctx.tr("localities.search.none"))
         return
     if len(found) == localities.SEARCH_LIMIT:
-        st.caption(ctx.tr("localities.search.more", count=localities.SEARCH_LIMIT))
+        st.caption(
+            ctx.tr("localities.search.more", count=fmt_number(localities.SEARCH_LIMIT, ctx.lang))
+        )
     table(ctx, found, status=True)
     _act_on_one(ctx, [loc for loc in found if not loc.enabled], "enable")

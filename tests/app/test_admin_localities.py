@@ -37,7 +37,7 @@ def test_admin_enables_a_locality_found_by_name_and_users_are_offered_it(app_db:
     assert (
         "Elat"
         not in app_as("admin", page="pages/admin_users.py", lang="en")
-        .multiselect(key="new_scope_en")
+        .multiselect(key="new_account_0_scope_en")
         .options
     )
     at = app_as("admin", page=PAGE, lang="en")
@@ -52,7 +52,7 @@ def test_admin_enables_a_locality_found_by_name_and_users_are_offered_it(app_db:
 
     at = app_as("admin", page="pages/admin_users.py", lang="en")
     assert not at.exception, at.exception
-    assert "Elat" in at.multiselect(key="new_scope_en").options
+    assert "Elat" in at.multiselect(key="new_account_0_scope_en").options
     at = app_as("admin", page="pages/audit.py", lang="en")
     assert "enable_locality" in " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())
 

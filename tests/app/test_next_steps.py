@@ -3,7 +3,6 @@ reader may do and who does the others; on the demo's Sederot, where everything i
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +15,11 @@ from components.shell.navigation import PAGES
 from employdash import users
 from employdash.access import ADMIN, MANAGER, Action, allows
 from employdash.briefing.next_steps import STEPS
-from employdash.db import get_database, migrate
+from employdash.db import get_database
 from employdash.i18n import t
 from employdash.models import Locality
-from employdash.seed import seed_reference
 from employdash.users import load_actor
-from tests.support.apptest import app_as, reset_caches, texts
+from tests.support.apptest import app_as, production_install, reset_caches, texts
 
 SEDEROT = 1031
 BRIEFING, FORUM = "pages/briefing.py", "pages/forum.py"
@@ -32,23 +30,15 @@ PASSWORD = "Strong-pass-2026"
 def new_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A production database on its first day: the catalogue, Sederot enabled, the administrator
     `boss` and the mayor `rina`; nothing else."""
-    url = f"sqlite:///{tmp_path / 'prod.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DEMO_MODE", "false")
-    monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
-    reset_caches()
-    db = get_database(url)
-    migrate(db)
-    seed_reference(db)
+    db = production_install(tmp_path, monkeypatch, "boss", PASSWORD)
     with db.transaction() as s:
         s.execute(update(Locality).values(is_program=Locality.code == SEDEROT))
-    users.bootstrap_admin(db, "boss", PASSWORD)
     boss = load_actor(db, "boss")
     assert boss is not None
     users.create_user(
         db, boss, users.UserForm("rina", "Rina", "leadership", (SEDEROT,), None, PASSWORD)
     )
-    yield url
+    yield db.url
     reset_caches()
 
 

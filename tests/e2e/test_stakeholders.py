@@ -94,7 +94,7 @@ def test_manager_adds_and_moves_a_stakeholder(page: Page, server: str, e2e_db: D
             )
         ).one()
     assert entry.username == "manager" and entry.locality_code == NETIVOT
-    assert (entry.before, entry.after) == ({"power": 3, "interest": 3}, {"power": 1, "interest": 3})
+    assert (entry.before, entry.after) == ({"power": 3}, {"power": 1})  # what changed
     # the grid is redrawn from the saved data: every stakeholder, this one now in quadrant C
     with e2e_db.transaction() as s:
         count = len(

@@ -26,7 +26,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from employdash import people, users
+from employdash import localities, people, users
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum import (
@@ -970,6 +970,28 @@ def _set_target(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: targets.set_target(db, manager, program, start, end, {"matches": 8}, 1),
         [Expect("ment_target", "update", NETIVOT, before=True)],
+    )
+
+
+# --- the localities the installation serves ------------------------------------------------------
+
+ELAT = 2600  # in the CBS catalogue, not served by the demo
+
+
+@audited("employdash.localities.enable")
+def _enable_locality(db, actors):  # type: ignore[no-untyped-def]
+    return (
+        lambda: localities.enable(db, actors["admin"], [ELAT]),
+        [Expect("locality", "enable_locality", ELAT, before=True)],
+    )
+
+
+@audited("employdash.localities.disable")
+def _disable_locality(db, actors):  # type: ignore[no-untyped-def]
+    localities.enable(db, actors["admin"], [ELAT])
+    return (
+        lambda: localities.disable(db, actors["admin"], ELAT),
+        [Expect("locality", "disable_locality", ELAT, before=True)],
     )
 
 

@@ -53,6 +53,8 @@ AREA_OF_SERVICE = {
     "employdash.mentoring.operations.define_pipeline": Area.CATALOGUE,
     "employdash.mentoring.matches.matches": Area.PARTICIPANTS,
     "employdash.forum.approval.current_approval": Area.FORUM,  # everyone who reads the forum
+    # the getting-started steps: shown on the forum page too, to everyone who reads the forum
+    "employdash.briefing.next_steps.setup_progress": Area.FORUM,
 }
 PACKAGE_AREA = {
     "indicators": Area.INDICATORS,

@@ -33,7 +33,7 @@ MARKDOWN_CALLS = {
     "title",
     "header",
 }
-CATALOGUE = {"tr", "t"}
+CATALOGUE = {"tr", "t", "plural"}  # a catalogue text; its named parameters are judged
 NUMBERS = {"len", "int", "float", "round", "abs", "sum", "min", "max", "bool"}
 ESCAPE = "plain"
 
