@@ -11,7 +11,7 @@ from components.common.localized import DATE_FORMAT, choose
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import audit
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, plural
 
 ctx = current()
 st.header(ctx.tr("audit.title"))
@@ -58,7 +58,7 @@ with guarded():
             until=until,
         ),
     )
-    st.caption(ctx.tr("audit.count", count=len(entries)))
+    st.caption(plural(len(entries), "audit.count", ctx.lang))
     frame = pd.DataFrame(
         {
             ctx.tr("audit.col.at"): [fmt_date(e["at"], ctx.lang) for e in entries],

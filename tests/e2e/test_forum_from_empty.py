@@ -3,22 +3,27 @@
 The README's install (migrate, `create-admin` with the password typed twice, Sederot enabled); the
 admin adds people and accounts linked to them; the manager sets the forum up (teams, members, a
 focus with a manual metric), records a meeting with a decision and two tasks and corrects its
-attendance; a member at phone width marks a task done with a note; the mayor approves the plan and
-sees target progress and the open decision on the briefing.
+attendance and downloads the minutes, which say they were corrected; a member at phone width marks
+a task done with a note; the mayor approves the plan, sees target progress and the open decision on
+the briefing and downloads its PDF, which says no indicators have been imported yet.
 Screenshots in Hebrew and English land in tests/artifacts/screenshots/ (names start "empty_").
 """
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from employdash.db import Database
+from employdash.i18n import fmt_date, t
 from employdash.models import Person, User
 from employdash.models.forum import Attendance, Decision, Meeting, PlanApproval, Task, TaskNote
 from tests.support.browser import (
@@ -238,6 +243,16 @@ def _add_account(page: Page, username: str, full_name: str, role: str) -> None:
     page.get_by_text(f"User {username} added.").first.wait_for()
 
 
+def _download(page: Page, label: str) -> str:
+    """Click the download button `label` and return the text of the PDF it gives."""
+    button = page.get_by_role("button", name=label).first
+    expect(button).to_be_enabled(timeout=30_000)
+    with page.expect_download(timeout=90_000) as download:
+        button.click()
+    path = download.value.path()
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
 def test_from_an_empty_database_to_a_working_forum(
     browser: Browser, empty_server: str, empty_url: str
 ) -> None:
@@ -274,7 +289,9 @@ def test_from_an_empty_database_to_a_working_forum(
     context.close()
 
     # --- the manager: forum, teams, members, a focus with a manual metric, a meeting ----------
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="he-IL", accept_downloads=True
+    )
     page = context.new_page()
     _login(page, empty_server, "noa")
     set_language(page, "en")
@@ -361,6 +378,11 @@ def test_from_an_empty_database_to_a_working_forum(
     _both_languages(page, "meeting_corrected", "מפגשים וסיכומים", "הצגת הסיכום")
     with db.transaction() as s:
         assert all(a.present for a in s.scalars(select(Attendance)))
+    today = fmt_date(datetime.now(UTC).date(), "en")
+    minutes = _download(page, t("meet.minutes.pdf_en", "en"))
+    assert f"corrected on {today}" in minutes and "Rina Mayor" in minutes
+    assert "Hold a youth job fair in the spring" in minutes and TASKS[0] in minutes
+    assert today in _download(page, t("meet.minutes.pdf_he", "en"))
     context.close()
 
     # --- the member, on a phone: marks a task done with a note --------------------------------
@@ -386,7 +408,9 @@ def test_from_an_empty_database_to_a_working_forum(
     assert notes == ["The hall is booked for 3 March"]
 
     # --- the mayor: approves the plan, sees target progress and the open decision -------------
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="he-IL", accept_downloads=True
+    )
     page = context.new_page()
     _login(page, empty_server, "rina")
     set_language(page, "en")
@@ -400,5 +424,8 @@ def test_from_an_empty_database_to_a_working_forum(
     with db.transaction() as s:
         assert s.scalar(select(PlanApproval.approved_by)) == "Rina Mayor"
         assert s.scalar(select(Decision.is_open)) is True
+    briefing = _download(page, t("brief.download_pdf", "en"))
+    assert t("brief.no_data", "en") in " ".join(briefing.split())
+    assert "Hold a youth job fair in the spring" in briefing
     context.close()
     db.dispose()
