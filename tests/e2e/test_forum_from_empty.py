@@ -379,6 +379,7 @@ def test_from_an_empty_database_to_a_working_forum(
     with db.transaction() as s:
         assert all(a.present for a in s.scalars(select(Attendance)))
     today = fmt_date(datetime.now(UTC).date(), "en")
+    _tab(page, "Meetings and minutes")  # a switch of language opened the first tab
     minutes = _download(page, t("meet.minutes.pdf_en", "en"))
     assert f"corrected on {today}" in minutes and "Rina Mayor" in minutes
     assert "Hold a youth job fair in the spring" in minutes and TASKS[0] in minutes
