@@ -19,6 +19,10 @@ from employdash.models import Event
 class EventName(StrEnum):
     """Every event the product emits: the vocabulary its consumers (mail, calendar) read."""
 
+    MEETING_SCHEDULED = "meeting.scheduled"  # a meeting's date, time or place is set or moved
+    MEETING_SAVED = "meeting.saved"  # the outcomes entered: attendance, decisions, tasks
+    MEETING_CORRECTED = "meeting.corrected"  # saved outcomes corrected afterwards
+    PLAN_APPROVED = "plan.approved"  # the work plan approved (or its approval withdrawn)
     DECISION_CLOSED = "decision.closed"
     TASK_ASSIGNED = "task.assigned"  # a task has a new owner (made with one, or handed over)
     TASK_UPDATED = "task.updated"

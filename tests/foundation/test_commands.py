@@ -5,192 +5,38 @@ handed reference swapped for a record of a locality outside the actor's scope, w
 text over its bound, with its version stale, and with its audit row failing to insert: each is
 refused (or rolled back) and leaves the database exactly as it was. A valid run leaves an audit
 row per change in the command's locality and returns what to invalidate. `SAMPLES` holds one
-valid command per registered command; a command without one fails `test_every_command_has_a_sample`.
+valid command per registered command (`tests/foundation/command_samples/`, one module per
+area); a command without one fails `test_every_command_has_a_sample`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import importlib
+import pkgutil
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import event, func, select, update
 
+import employdash
 from employdash.access import Action, Actor, Area, allows
 from employdash.commands import Command, Ref, Write, execute, registered
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
-from employdash.forum import decisions, tasks
 from employdash.handed_ids import locality_of
 from employdash.limits import FIELDS, TOO_LONG
-from employdash.models import AuditEntry, Event, Organisation, Person
+from employdash.models import AuditEntry, Event
 from employdash.models.base import Base
-from employdash.models.forum import Decision, Forum, Meeting, StrategicFocus, Task, Team
-from employdash.models.stakeholders import Stakeholder, StakeholderRelation
-from employdash.stakeholders import network, register
-from employdash.stakeholders.register import PositionEdit, StakeholderInput
-from tests.support.registry import registrar
+from employdash.models.stakeholders import Stakeholder
+from tests.foundation.command_samples import SEDEROT, load
+from tests.foundation.command_samples.stakeholders import stakeholder
 
-SEDEROT = 1031
-Sample = Callable[[Database, dict[str, Actor]], Command[Any]]
-SAMPLES: dict[str, Sample] = {}
-sample = registrar(SAMPLES)
-
-
-def _first(db: Database, model: type[Base], *where: Any) -> int:
-    with db.transaction() as s:
-        found = s.scalar(select(model.id).where(*where).order_by(model.id).limit(1))  # type: ignore[attr-defined]
-    assert found is not None, f"the demo data has no {model.__name__} for this sample"
-    return int(found)
-
-
-def _stakeholder(db: Database) -> tuple[int, int]:
-    with db.transaction() as s:
-        row = s.scalars(
-            select(Stakeholder).where(Stakeholder.locality_code == SEDEROT).order_by(Stakeholder.id)
-        ).first()
-        assert row is not None
-        return row.id, row.version
-
-
-@sample("employdash.stakeholders.register.CreateStakeholder")
-def _create(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    person = _first(db, Person, Person.locality_code == SEDEROT)
-    org = _first(db, Organisation, Organisation.locality_code == SEDEROT)
-    data = StakeholderInput(organisation_id=org, person_id=person, role="Head", notes="Met twice")
-    return register.CreateStakeholder.of(SEDEROT, data)
-
-
-@sample("employdash.stakeholders.register.UpdateStakeholder")
-def _update(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    sid, version = _stakeholder(db)
-    person = _first(db, Person, Person.locality_code == SEDEROT)
-    changes = {"power": 5, "notes": "Keen", "owner_person_id": person}
-    return register.UpdateStakeholder.of(sid, version, changes)
-
-
-@sample("employdash.stakeholders.register.MoveStakeholders")
-def _move(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    sid, version = _stakeholder(db)
-    with db.transaction() as s:
-        power = s.get_one(Stakeholder, sid).power
-    return register.MoveStakeholders.of(SEDEROT, [PositionEdit(sid, version, power % 5 + 1, 3)])
-
-
-@sample("employdash.stakeholders.register.DeleteStakeholder")
-def _delete(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return register.DeleteStakeholder.of(*_stakeholder(db))
-
-
-def _two_stakeholders(db: Database) -> tuple[int, int]:
-    with db.transaction() as s:
-        first, second = s.scalars(
-            select(Stakeholder.id)
-            .where(Stakeholder.locality_code == SEDEROT)
-            .order_by(Stakeholder.id)
-            .limit(2)
-        ).all()
-    return first, second
-
-
-@sample("employdash.stakeholders.network.AddRelation")
-def _relate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    source, target = _two_stakeholders(db)
-    with db.transaction() as s:
-        s.execute(delete(StakeholderRelation).where(StakeholderRelation.source_id == source))
-    return network.AddRelation.of(SEDEROT, source, target, "funds", "Pays the hall")
-
-
-@sample("employdash.stakeholders.network.DeleteRelation")
-def _unrelate(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    relation = _first(db, StakeholderRelation, StakeholderRelation.locality_code == SEDEROT)
-    return network.DeleteRelation.of(relation)
-
-
-def _open_decision(db: Database) -> tuple[int, int]:
-    with db.transaction() as s:
-        row = s.execute(
-            select(Decision.id, Decision.version)
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .join(Forum, Forum.id == Meeting.forum_id)
-            .where(Forum.locality_code == SEDEROT, Decision.is_open.is_(True))
-            .order_by(Decision.id)
-        ).first()
-    assert row is not None, "the demo data has no open decision in Sederot"
-    return int(row.id), int(row.version)
-
-
-def _of_forum(db: Database, model: type[Team] | type[StrategicFocus]) -> int:
-    return _first(
-        db, model, model.forum_id.in_(select(Forum.id).where(Forum.locality_code == SEDEROT))
-    )
-
-
-@sample("employdash.forum.decisions.CloseDecision")
-def _close(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return decisions.CloseDecision.of(SEDEROT, *_open_decision(db), date.today(), "Fair held")
-
-
-@sample("employdash.forum.decisions.DecisionToTask")
-def _to_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    task = {
-        "owner_person_id": actors["member"].person_id,
-        "team_id": _of_forum(db, Team),
-        "focus_id": _of_forum(db, StrategicFocus),
-    }
-    return decisions.DecisionToTask.of(SEDEROT, *_open_decision(db), task)
-
-
-def _task(db: Database) -> tuple[int, int]:
-    with db.transaction() as s:
-        row = s.execute(
-            select(Task.id, Task.version)
-            .join(Forum, Forum.id == Task.forum_id)
-            .where(Forum.locality_code == SEDEROT, Task.status != "cancelled")
-            .order_by(Task.id)
-        ).first()
-    assert row is not None
-    return int(row.id), int(row.version)
-
-
-def _task_values(db: Database, actors: dict[str, Actor]) -> dict[str, Any]:
-    return {
-        "title": "Book the hall",
-        "owner_person_id": actors["member"].person_id,
-        "team_id": _of_forum(db, Team),
-        "focus_id": _of_forum(db, StrategicFocus),
-    }
-
-
-@sample("employdash.forum.tasks.CreateTask")
-def _create_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return tasks.CreateTask.of(SEDEROT, _task_values(db, actors))
-
-
-@sample("employdash.forum.tasks.UpdateTask")
-def _update_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    values = {**_task_values(db, actors), "status": "blocked"}
-    return tasks.UpdateTask.of(*_task(db), values, note="Waiting for the hall")
-
-
-@sample("employdash.forum.tasks.AddNote")
-def _note(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return tasks.AddNote.of(_task(db)[0], "Called the hall")
-
-
-@sample("employdash.forum.tasks.CancelTask")
-def _cancel(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return tasks.CancelTask.of(*_task(db), "No longer needed")
-
-
-@sample("employdash.forum.tasks.DeleteTask")
-def _delete_task(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    return tasks.DeleteTask.of(*_task(db), "Entered twice")
-
-
+SAMPLES = load()
+for _module in pkgutil.walk_packages(employdash.__path__, "employdash."):
+    importlib.import_module(_module.name)  # every command is registered, sampled or not
 COMMANDS = registered()
 PRODUCT = sorted(name for name in COMMANDS if name.startswith("employdash."))
 
@@ -407,7 +253,7 @@ class _RenameAndTell(
 def test_events_are_written_with_the_change_and_only_when_declared(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    sid, version = _stakeholder(db)
+    sid, version = stakeholder(db)
     manager = actors["manager"]
     outcome = execute(db, manager, _RenameAndTell(Ref(Stakeholder, sid), version, " Keen\x07 "))
     assert outcome.events == ("stakeholder.noted",)
@@ -464,7 +310,7 @@ def test_a_save_between_the_read_and_the_write_is_refused(
 ) -> None:
     """The version check is in the UPDATE itself: a save that lands after the command loaded the
     row (on another replica) still refuses this one instead of being overwritten."""
-    sid, version = _stakeholder(db)
+    sid, version = stakeholder(db)
     with pytest.raises(StaleVersion):
         execute(db, actors["manager"], _Interleaved(Ref(Stakeholder, sid), version, "Mine", db))
     with db.transaction() as s:
