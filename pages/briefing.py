@@ -1,6 +1,7 @@
 """The leadership briefing: one locality on one screen, readable in under a minute."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -70,8 +71,8 @@ else:
 month = briefing.period or date.today()
 st.download_button(
     ctx.tr("brief.download_pdf"),
-    data=lambda: briefing_download(
-        briefing, ctx.lang, date.today(), get_config().SUPPRESSION_THRESHOLD
+    data=partial(
+        briefing_download, briefing, ctx.lang, date.today(), get_config().SUPPRESSION_THRESHOLD
     ),
     file_name=f"briefing-{briefing.locality_code}-{month:%Y-%m}-{ctx.lang}.pdf",
     mime="application/pdf",

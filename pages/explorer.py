@@ -37,7 +37,7 @@ codes = pick_places.multiselect(
     required(ctx.tr("ind.explorer.localities")),
     list(names),
     default=[ctx.locality.code],
-    format_func=names.get,
+    format_func=names.__getitem__,
     key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
     max_selections=8,
     placeholder=choose_many(),

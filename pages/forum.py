@@ -67,16 +67,16 @@ with guarded():
             fp.focus_edit(ctx, view)
             fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[1]:
-        current = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
-        fv.structure(ctx, current)
+        members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+        fv.structure(ctx, members)
         if editor:
             fv.member_form(ctx, view)
             fr.change_membership_form(
                 ctx,
-                current,
+                members,
                 {t["id"]: f"{ctx.tr('forum.kind.' + t['kind'])}: {t['name']}" for t in view.teams},
             )
-            fr.end_membership_form(ctx, current)
+            fr.end_membership_form(ctx, members)
     with tabs[2]:
         fv.milestones(ctx, view)
     with tabs[3]:

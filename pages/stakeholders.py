@@ -13,10 +13,10 @@ from employdash.access import Area
 
 ctx = current()
 st.header(ctx.tr("page.stakeholders"))
-code = ctx.locality_code
-if code is None:
+if ctx.locality is None:
     st.info(ctx.tr("empty.no_data"))
     st.stop()
+code = ctx.locality_code
 st.caption(ctx.tr("stake.intro", locality=plain(ctx.locality.name(ctx.lang))))
 flash = st.session_state.pop("stake_flash", None)
 if flash:

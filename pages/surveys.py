@@ -10,10 +10,10 @@ from employdash.access import Area
 
 ctx = current()
 st.header(ctx.tr("page.surveys"))
-code = ctx.locality_code
-if code is None:
+if ctx.locality is None:
     st.info(ctx.tr("empty.no_data"))
     st.stop()
+code = ctx.locality_code
 flash = st.session_state.pop("survey_flash", None)
 if flash:
     st.success(plain(flash))

@@ -123,3 +123,14 @@ def test_nothing_to_do_on_the_demo_locality(app_db: str, user: str, page: str) -
     assert not at.exception, at.exception
     assert checklist_title(at) == [] and step_links(at) == []
     assert "Getting started" not in texts(at)
+
+
+@pytest.mark.parametrize("page", sorted(str(p) for p in Path("pages").glob("*.py")))
+def test_with_no_locality_enabled_every_page_says_so_or_works(new_install: str, page: str) -> None:
+    """Before the first locality is enabled, a page that needs one says there is none."""
+    db = get_database(new_install)
+    with db.transaction() as s:
+        s.execute(update(Locality).values(is_program=False))
+    at = app_as("boss", page, lang="en")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
