@@ -56,6 +56,18 @@ class FormFeedback:
     def note(self) -> None:
         st.caption(tr("a11y.required_note"))
 
+    @contextmanager
+    def labelled(self, name: str, label: str, *, mandatory: bool = False) -> Iterator[str]:
+        """The label to draw the field `name`'s widget with (marked when `mandatory`); its error
+        slot goes right under the widget drawn inside the block. One label for both, so the
+        widget and the error that names it cannot drift apart:
+
+            with feedback.labelled("title", tr("forum.focus.title"), mandatory=True) as label:
+                title = st.text_input(label, max_chars=200)
+        """
+        yield required(label) if mandatory else label
+        self.field(name, label)
+
     def field(self, name: str, label: str) -> None:
         """Call right after drawing the widget for `name`: its error will appear here."""
         self.slots[name] = st.empty()
