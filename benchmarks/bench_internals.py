@@ -21,21 +21,16 @@ login form arrives empty (tests/e2e/test_login_fast.py fails).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from benchmarks.bench_load import _heap_figure
-from benchmarks.harness import Figure, paired_median_times, write
+from benchmarks.harness import Figure, paired_median_times, probe, write
 from components.common import chart_a11y, charts
 
-ROOT = Path(__file__).resolve().parents[1]
 REPEAT = 15
 
 # After the login form's run: what that run has imported (the shell), then every page's modules.
@@ -98,20 +93,13 @@ def _chart_figure() -> Figure:
 
 
 def _warmup_figure() -> Figure:
-    out = subprocess.run(
-        [sys.executable, "-c", _WARMUP_PROBE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    probe = json.loads(out.strip().splitlines()[-1])
+    imports = probe(_WARMUP_PROBE)
     return Figure(
         "first login's page imports after the warm-up imported them",
-        probe["warm"],
+        imports["warm"],
         "the same imports inside the first login's round trip (no warm-up)",
-        probe["cold"],
-        extra={"modules": probe["modules"]},
+        imports["cold"],
+        extra={"modules": imports["modules"]},
     )
 
 
