@@ -142,6 +142,11 @@ def _as_main_script() -> AbstractContextManager[None]:
     the running script's hash, so in that one run (a fresh server's first visitor) the login form
     had ids that the next run no longer drew: the first submit's username and password went to
     widgets that no longer existed and arrived empty (a second submit worked).
+
+    `get_script_run_ctx`, `pages_manager.main_script_hash` and `run_with_active_hash` are
+    Streamlit internals, kept for that correctness (tests/e2e/test_login_fast.py logs a fresh
+    server's first visitor in with one submit); tests/test_streamlit_internals.py fails with this
+    module's name if an upgrade changes them.
     """
     ctx = get_script_run_ctx()
     if ctx is None:

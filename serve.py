@@ -6,18 +6,18 @@ components/shell/first_paint.py). `streamlit run app.py` still works, without th
 Served this way, the process also
 - imports the pages' modules in the background once the first login form is out
   (components/shell/warmup.py), so a fresh server's first login does not pay them;
-- watches no source files unless `server.fileWatcherType` is set: Streamlit's watcher re-read the
-  path of every imported module (some 2,400) on the event loop after each run that imported
-  anything new, the landing page's run after a login among them: 0.3-0.8 s in which no session's
-  messages went out (profiled in benchmarks/results/foundation.md). A server has no source edits
-  to follow; `--server.fileWatcherType auto` brings it back for development.
+- watches no source files (`fileWatcherType = "none"` in .streamlit/config.toml, a public
+  setting): Streamlit's watcher re-read the path of every imported module (some 2,400) on the
+  event loop after each run that imported anything new, the landing page's run after a login
+  among them: 0.3-0.8 s in which no session's messages went out (profiled in
+  benchmarks/results/foundation.md). A server has no source edits to follow;
+  `--server.fileWatcherType auto` brings it back for development.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 from starlette.middleware import Middleware
-from streamlit import config as st_config
 
 from components.shell import warmup
 from components.shell.first_paint import FirstPaintDirection
@@ -33,8 +33,6 @@ def _default_language() -> str:
         return "he"  # app.py shows the configuration error itself
 
 
-if not st_config.is_manually_set("server.fileWatcherType"):
-    st_config.set_option("server.fileWatcherType", "none")
 warmup.enable()
 
 app = st.App(

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -35,7 +32,7 @@ from typing import Any
 import psutil
 import websockets
 
-from benchmarks.harness import Figure, write
+from benchmarks.harness import Figure, probe, write
 from benchmarks.load_users import (
     LOAD_PASSWORD,
     add_users,
@@ -626,22 +623,15 @@ _HEAP_PROBE = (
 def _heap_figure() -> Figure:
     """What Streamlit's gc.collect() after every script run costs over the app's imported modules,
     before and after `components.common.cache.settle_heap` freezes them (CPU seconds, best of 3)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _HEAP_PROBE],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    probe = json.loads(out.strip().splitlines()[-1])
+    heap = probe(_HEAP_PROBE)
     return Figure(
         "gc.collect() after a script run, imported modules frozen (settle_heap)",
-        probe["frozen"],
+        heap["frozen"],
         "the same pass over the same heap unfrozen (as every run paid before)",
-        probe["full"],
+        heap["full"],
         "",
         "",
-        {"tracked_objects_after_imports": probe["objects"]},
+        {"tracked_objects_after_imports": heap["objects"]},
     )
 
 

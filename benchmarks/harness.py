@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import platform
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -60,6 +62,20 @@ def paired_median_times(
             call()
             series.append(time.perf_counter() - start)
     return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def probe(code: str) -> dict[str, Any]:
+    """Run `code` in a fresh interpreter at the repository's root and return the JSON object it
+    prints last (for what only a new process shows: import costs, the heap after imports)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return found
 
 
 def once(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -22,6 +22,7 @@ from employdash.access import Actor
 from employdash.db import Database
 from employdash.users import load_actor
 from tests.support.balance import order_by_cost
+from tests.support.components_scan import scan_components_once
 from tests.support.databases import build_pg_template, build_sqlite_template, copy_sqlite
 from tests.support.pool import DatabasePool
 from tests.support.postgres import running_server
@@ -96,9 +97,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under `--dist loadfile` xdist would hand out files by their number of tests; ordering
-    them by cost instead (pytest_collection_modifyitems) needs its own reordering off."""
+    them by cost instead (pytest_collection_modifyitems) needs its own reordering off. Every
+    AppTest shares one scan of the installed packages (tests/support/components_scan.py)."""
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    scan_components_once()
 
 
 @pytest.hookimpl(trylast=True)

@@ -76,6 +76,10 @@ def settle_heap() -> None:
     caches), so later passes see only the objects a run created. Frozen objects are still freed
     by reference counting; only cycles among them stay until exit, and they are at most what was
     alive or garbage at those few freezes (no collection first: that full pass is what this saves).
+
+    Measured (benchmarks/results/internals.md): that pass over the imported heap (some 200k
+    objects) took 0.134 s of CPU unfrozen and 0.000 s frozen. tests/test_streamlit_internals.py
+    fails when Streamlit stops collecting after runs, and this has nothing left to save.
     """
     global _modules_at_freeze
     if len(sys.modules) == _modules_at_freeze:

@@ -11,9 +11,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-from streamlit.elements import vega_charts
 
-from components.common.chart_specs import SpecChart
 from employdash.i18n import t
 
 _MARKS = {
@@ -66,21 +64,6 @@ def chart_title(spec: dict[str, Any]) -> str:
         if found:
             return found
     return ""
-
-
-def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's spec; a `SpecChart` answers from its cached template (no rebuild).
-
-    Converting reads Altair's global data transformer and theme, which Streamlit switches (for
-    one session's chart at a time) under its own lock while it converts: read outside that lock,
-    another session's half-switched transformer was called without its datasets (a TypeError, the
-    "app has encountered an error" of the two-replica load run). So this converts under that lock
-    too. (`charts.show` does not call this: it converts once, through Streamlit.)"""
-    with vega_charts._altair_globals_lock:
-        if isinstance(chart, SpecChart):
-            return chart.to_dict()
-        spec: dict[str, Any] = chart.to_dict(validate=False)
-        return spec
 
 
 def describe(spec: dict[str, Any], lang: str, rows: int | None) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,18 +28,32 @@ def reset_caches() -> None:
     get_database.cache_clear()
 
 
+@functools.cache
+def _migrated_template() -> Path:
+    """An empty SQLite file after the README's `migrate` (`upgrade`: the schema and the reference
+    data), made once per process: each test copies it instead of migrating again."""
+    directory = Path(tempfile.mkdtemp(prefix="employdash-migrated-"))
+    atexit.register(shutil.rmtree, directory, True)
+    path = directory / "migrated.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
 def production_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin: str, password: str
 ) -> Database:
     """What the README's `migrate` and `create-admin` leave, outside demo mode, with the app
     pointed at it: the schema, the reference data, one administrator, no locality enabled."""
-    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    path = tmp_path / "prod.db"
+    shutil.copyfile(_migrated_template(), path)
+    url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DEMO_MODE", "false")
     monkeypatch.setenv("COOKIE_KEY", secrets.token_urlsafe(32))
     reset_caches()
     db = get_database(url)
-    upgrade(db)
     bootstrap_admin(db, admin, password)
     return db
 
