@@ -132,9 +132,8 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             data.decisions = _lines(decided)
             data.next_dates = [d for d in nexts if isinstance(d, date)]
             with handled(feedback):
-                meeting_edits.correct_meeting(
-                    ctx.db, ctx.actor, meeting_id, version, data, task_edits=edits
-                )
+                command = meeting_edits.CorrectMeeting.of(meeting_id, version, data, edits)
+                perform(ctx.db, ctx.actor, command)
                 _done("forum.meeting.corrected")
 
 
@@ -199,9 +198,10 @@ def delete_form(ctx: PageContext, meeting_id: int) -> None:
         feedback.field("reason", ctx.tr("forum.meeting.delete_reason"))
         if st.form_submit_button(ctx.tr("forum.meeting.delete"), icon=":material/delete:"):
             with handled(feedback):
-                meeting_edits.delete_meeting(
-                    ctx.db, ctx.actor, ctx.locality_code, meeting_id, version, reason
+                command = meeting_edits.DeleteMeeting.of(
+                    ctx.locality_code, meeting_id, version, reason
                 )
+                perform(ctx.db, ctx.actor, command)
                 st.session_state.pop("forum_meeting_pick", None)
                 _done("forum.meeting.deleted")
 

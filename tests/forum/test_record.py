@@ -81,7 +81,7 @@ def test_a_person_of_another_locality_is_refused_in_attendance(
 ) -> None:
     data = _input(db, actors["manager"], actors["member"].person_id)
     data.attendance[_person_of(db, NETIVOT)] = True  # in the manager's scope, not this forum's
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotFound):  # refused like a missing one
         meetings.save_meeting(db, actors["manager"], data)
 
 
