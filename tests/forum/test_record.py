@@ -319,6 +319,37 @@ def test_a_task_from_a_decision_takes_a_team_and_a_focus_of_this_forum_only(
         assert (task.team_id, task.focus_id, task.title) == (team, focus, row.text)
 
 
+def test_a_meetings_tasks_take_a_team_and_a_focus_of_this_forum_only(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Saving a meeting or correcting one: a task's team or focus of the manager's other
+    locality is refused like a missing one, and nothing is written."""
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    with db.transaction() as s:
+        elsewhere = {
+            key: s.scalars(
+                select(model.id)
+                .join(Forum, Forum.id == model.forum_id)
+                .where(Forum.locality_code == NETIVOT)
+            ).first()
+            for key, model in (("team_id", Team), ("focus_id", StrategicFocus))
+        }
+        tasks_before = s.scalar(select(func.count()).select_from(Task))
+    assert all(elsewhere.values()), "the demo data has no team or focus in Netivot"
+    for key, foreign in elsewhere.items():
+        data = _input(db, manager, actors["member"].person_id)
+        data.tasks[0][key] = foreign
+        with pytest.raises(NotFound):
+            meetings.save_meeting(db, manager, data)
+        fixed, version = meeting_edits.meeting_input(db, manager, mid)
+        fixed.tasks = [{"title": "Added in the correction", key: foreign}]
+        with pytest.raises(NotFound):
+            meeting_edits.correct_meeting(db, manager, mid, version, fixed)
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Task)) == tasks_before
+
+
 def test_a_cancelled_task_stays_in_history_and_leaves_the_counts(
     db: Database, actors: dict[str, Actor]
 ) -> None:
