@@ -28,6 +28,7 @@ from employdash.forum.meetings import (
     MeetingContent,
     MeetingInput,
     announce_schedule,
+    meeting_columns,
 )
 from employdash.forum.tasks import announce_owner
 from employdash.handed_ids import forum_person, in_scope, locality_of
@@ -155,6 +156,7 @@ class CorrectMeeting(
     meeting: Ref[Meeting]
     version: int
     edits: list[TaskEdit] = field(default_factory=list)
+    read: dict[str, Any] | None = None  # the meeting's columns as the form opened them
 
     @classmethod
     def of(
@@ -163,12 +165,22 @@ class CorrectMeeting(
         version: int,
         data: MeetingInput,
         task_edits: Sequence[TaskCorrection] = (),
+        opened: MeetingInput | None = None,
     ) -> CorrectMeeting:
+        """`opened`, the meeting as the form was opened, lets a stale refusal name exactly the
+        fields the other person changed."""
+        read = None
+        if opened is not None:
+            read = meeting_columns(
+                opened.team_id, opened.kind, opened.number, opened.held_on, opened.agenda,
+                opened.issues, opened.next_dates,
+            )  # fmt: skip
         return cls(
             **cls.content(data),
             meeting=Ref(Meeting, meeting_id),
             version=version,
             edits=[TaskEdit.of(e) for e in task_edits],
+            read=read,
         )
 
     def validate(self, w: Write) -> None:
@@ -202,7 +214,9 @@ class CorrectMeeting(
             after["tasks_added"] = [t.id for t in added]
         if corrected:
             after["tasks_corrected"] = corrected
-        changed = w.update(meeting, self.version, self.columns(), owned=(before, after))
+        changed = w.update(
+            meeting, self.version, self.columns(), read=self.read, owned=(before, after)
+        )
         if changed:
             w.emit(
                 EventName.MEETING_CORRECTED,
@@ -251,8 +265,10 @@ def correct_meeting(
     version: int,
     data: MeetingInput,
     task_edits: Sequence[TaskCorrection] = (),
+    opened: MeetingInput | None = None,
 ) -> int:
-    return execute(db, actor, CorrectMeeting.of(meeting_id, version, data, task_edits)).value
+    command = CorrectMeeting.of(meeting_id, version, data, task_edits, opened)
+    return execute(db, actor, command).value
 
 
 @dataclass

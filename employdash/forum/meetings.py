@@ -110,6 +110,27 @@ MEETING_EVENTS = frozenset(
 )
 
 
+def meeting_columns(
+    team_id: int,
+    kind: str,
+    number: int | None,
+    held_on: date | None,
+    agenda: list[str | None] | list[str],
+    issues: str | None,
+    next_dates: list[date],
+) -> dict[str, Any]:
+    """A meeting's own columns as stored (what a stale correction compares)."""
+    return {
+        "team_id": team_id,
+        "kind": kind,
+        "number": number,
+        "held_on": held_on,
+        "agenda": [a for a in agenda if a],
+        "issues": issues or None,
+        "next_dates": sorted({x.isoformat() for x in next_dates}),
+    }
+
+
 @dataclass(kw_only=True)
 class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEETING_TEXTS):
     """What a meeting's form holds, and its rules, for saving a meeting and for correcting one."""
@@ -184,15 +205,10 @@ class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEET
 
     def columns(self) -> dict[str, Any]:
         """The meeting's own columns as this command sets them."""
-        return {
-            "team_id": self.team.id,
-            "kind": self.kind,
-            "number": self.number,
-            "held_on": self.held_on,
-            "agenda": [a for a in self.agenda if a],
-            "issues": self.issues,
-            "next_dates": sorted({x.isoformat() for x in self.next_dates}),
-        }
+        return meeting_columns(
+            self.team.id, self.kind, self.number, self.held_on, self.agenda, self.issues,
+            self.next_dates,
+        )  # fmt: skip
 
     def write_owned(self, w: Write, meeting_id: int) -> None:
         """The meeting's attendance, guests and links, as this command holds them."""

@@ -6,6 +6,7 @@ Every write: the role and the locality first, foreign IDs refused, the version c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -111,6 +112,21 @@ def test_correcting_attendance_and_date_follows_into_the_minutes_and_the_audit(
 
     with pytest.raises(StaleVersion):  # a second tab still holding the old version
         meeting_edits.correct_meeting(db, manager, mid, version, data)
+
+
+def test_a_stale_correction_names_what_the_other_person_changed(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    opened, version = meeting_edits.meeting_input(db, manager, mid)
+    theirs = replace(opened, issues="Their issues")
+    meeting_edits.correct_meeting(db, manager, mid, version, theirs, opened=opened)
+    mine = replace(opened, held_on=HELD - timedelta(days=2))
+    with pytest.raises(StaleVersion) as refused:
+        meeting_edits.correct_meeting(db, manager, mid, version, mine, opened=opened)
+    assert refused.value.changes == {"issues": ("Their issues", opened.issues)}
+    assert refused.value.current_version == version + 1
 
 
 def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[str, Actor]) -> None:
