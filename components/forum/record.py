@@ -134,7 +134,9 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             data.decisions = _lines(decided)
             data.next_dates = [d for d in nexts if isinstance(d, date)]
             with handled(feedback):
-                command = meeting_edits.CorrectMeeting.of(meeting_id, version, data, edits, opened)
+                command = meeting_edits.CorrectMeeting.of(
+                    meeting_id, version, data, edits, opened, tasks
+                )
                 perform(ctx.db, ctx.actor, command)
                 _done("forum.meeting.corrected")
 

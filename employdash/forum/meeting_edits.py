@@ -62,6 +62,9 @@ class TaskCorrection:
     cancel: bool = False
 
 
+TASK_FIELDS = ("title", "owner_person_id", "due_date", "status")
+
+
 @dataclass
 class TaskEdit:
     """A `TaskCorrection` as the command holds it: the task and its new owner as references."""
@@ -72,9 +75,11 @@ class TaskEdit:
     owner: Ref[Person] | None = None
     due_date: date | None = None
     cancel: bool = False
+    read: dict[str, Any] | None = None  # the task as the form opened it
 
     @classmethod
-    def of(cls, edit: TaskCorrection) -> TaskEdit:
+    def of(cls, edit: TaskCorrection, opened: TaskCorrection | None = None) -> TaskEdit:
+        read = None if opened is None else {f: getattr(opened, f) for f in TASK_FIELDS}
         return cls(
             Ref(Task, edit.task_id),
             edit.version,
@@ -82,6 +87,7 @@ class TaskEdit:
             ref(Person, edit.owner_person_id, within=forum_person),
             edit.due_date,
             edit.cancel,
+            read,
         )
 
 
@@ -134,9 +140,6 @@ def _snapshot(s: Session, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-TASK_FIELDS = ("title", "owner_person_id", "due_date", "status")
-
-
 @dataclass(kw_only=True)
 class CorrectMeeting(
     MeetingContent,
@@ -166,9 +169,11 @@ class CorrectMeeting(
         data: MeetingInput,
         task_edits: Sequence[TaskCorrection] = (),
         opened: MeetingInput | None = None,
+        opened_tasks: Sequence[TaskCorrection] = (),
     ) -> CorrectMeeting:
-        """`opened`, the meeting as the form was opened, lets a stale refusal name exactly the
-        fields the other person changed."""
+        """`opened` and `opened_tasks`, the meeting and its tasks as the form opened them, let a
+        stale refusal name exactly the fields the other person changed."""
+        tasks_read = {t.task_id: t for t in opened_tasks}
         read = None
         if opened is not None:
             read = meeting_columns(
@@ -179,7 +184,7 @@ class CorrectMeeting(
             **cls.content(data),
             meeting=Ref(Meeting, meeting_id),
             version=version,
-            edits=[TaskEdit.of(e) for e in task_edits],
+            edits=[TaskEdit.of(e, tasks_read.get(e.task_id)) for e in task_edits],
             read=read,
         )
 
@@ -245,7 +250,7 @@ class CorrectMeeting(
                 continue
             if status == TASK_CANCELLED and task.version == edit.version:
                 raise ValidationError({"tasks": "task.cancelled_locked"})
-            fields = w.update(task, edit.version, values, entity="task")
+            fields = w.update(task, edit.version, values, read=edit.read, entity="task")
             w.emit(
                 EventName.TASK_UPDATED,
                 task.id,

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from employdash.access import Actor
+from employdash.commands import execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum import briefing as forum_briefing
@@ -127,6 +128,17 @@ def test_a_stale_correction_names_what_the_other_person_changed(
         meeting_edits.correct_meeting(db, manager, mid, version, mine, opened=opened)
     assert refused.value.changes == {"issues": ("Their issues", opened.issues)}
     assert refused.value.current_version == version + 1
+
+    opened, version = meeting_edits.meeting_input(db, manager, mid)
+    read = meeting_edits.meeting_tasks(db, manager, mid)
+    task = read[0]
+    tasks.update_task(db, manager, task.task_id, task.version, {"title": "Renamed on the board"})
+    edit = replace(task, due_date=HELD + timedelta(days=60))
+    with pytest.raises(StaleVersion) as refused:
+        execute(
+            db, manager, meeting_edits.CorrectMeeting.of(mid, version, opened, [edit], opened, read)
+        )
+    assert refused.value.changes == {"title": ("Renamed on the board", task.title)}
 
 
 def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[str, Actor]) -> None:
