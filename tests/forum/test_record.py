@@ -155,7 +155,7 @@ def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[st
 
 
 def test_correcting_the_tasks_a_meeting_created(db: Database, actors: dict[str, Actor]) -> None:
-    """Item 7: the correction edits the meeting's own tasks (title, owner, due date) or cancels
+    """The correction edits the meeting's own tasks (title, owner, due date) or cancels
     one; each task's version is checked and each change audited as a task update."""
     manager = actors["manager"]
     mid, _ = _saved(db, actors)
