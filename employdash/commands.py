@@ -4,8 +4,10 @@ A command declares what it is about and implements only the change itself:
 - `area`: the access policy's area it writes (the role and the locality are checked against it);
 - `entity`: the record kind its audit rows name;
 - `texts`: which of its text fields are bounded by which limit of `employdash.limits.FIELDS`
-  ("changes.notes" for a text inside an update's changes);
-- handed IDs as `Ref` fields: each is resolved in the command's locality before the change runs
+  ("changes.notes" for a text inside an update's changes, "agenda[]" for each text of a list,
+  "tasks[].title" for one in each row of a list);
+- handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
+  resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
 - `where()`: the locality it writes in, or the `Ref` of the record whose locality that is;
 - `invalidates`: the areas whose cached read models the change makes stale;
@@ -30,6 +32,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from employdash import audit
@@ -38,7 +41,7 @@ from employdash.db import Database
 from employdash.errors import StaleVersion, ValidationError
 from employdash.events import EventName, record_event
 from employdash.handed_ids import in_locality, in_scope, locality_of
-from employdash.limits import FIELDS, TOO_LONG, strip_controls
+from employdash.limits import FIELDS, TOO_LONG, TextLimit, strip_controls
 from employdash.models.base import Base
 
 T = TypeVar("T", bound=Base)
@@ -119,8 +122,13 @@ class Write:
         read: Mapping[str, Any] | None = None,
         action: str = "update",
         entity: str | None = None,
+        owned: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Set `values` on `row` read at `version`; returns the fields that changed.
+
+        `owned` is the record's own rows (a meeting's attendance, guests...) as they were and as
+        the command left them: their changes join the audit row, and a change there alone moves
+        the version on too.
 
         A row saved by someone else since `version` was read is refused with what they changed:
         the fields whose stored value differs from `read` (the values as the editor saw them),
@@ -138,10 +146,16 @@ class Write:
                 theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
             raise StaleVersion(theirs, stored)
         before, after = audit.changed_fields(current, dict(values))
+        if owned is not None:
+            was, now = audit.changed_fields(dict(owned[0]), dict(owned[1]))
+            before, after = {**before, **was}, {**after, **now}
         if not after:
             return {}
         for name, value in after.items():
-            setattr(row, name, value)
+            if name in values:
+                setattr(row, name, value)
+        if not set(after) & set(values):  # an UPDATE all the same: it moves the version on
+            flag_modified(row, next(iter(values)))
         self._flush_versioned(version)
         self.audit(action, row.id, before=before, after=after, entity=entity)
         return after
@@ -187,8 +201,9 @@ class Write:
             locality_code=self.locality,
         )
 
-    def emit(self, name: str, record_id: Any, **payload: Any) -> None:
-        """Write the event `name` (one the command declares) in the command's transaction."""
+    def emit(self, name: str, record_id: Any, *, entity: str | None = None, **payload: Any) -> None:
+        """Write the event `name` (one the command declares) in the command's transaction, about
+        the record `record_id` of `entity` (the command's own by default)."""
         if name not in self._command.emits:
             raise ValueError(f"{type(self._command).__name__} does not declare the event {name!r}")
         record_event(
@@ -196,7 +211,7 @@ class Write:
             name,
             self.actor.username,
             self.locality,
-            self._command.entity,
+            entity or self._command.entity,
             record_id,
             payload,
         )
@@ -266,7 +281,15 @@ class Command(ABC, Generic[R]):
             elif isinstance(value, Mapping):
                 found |= {f"{f.name}.{k}": v for k, v in value.items() if isinstance(v, Ref)}
             elif isinstance(value, list | tuple):
-                found |= {f"{f.name}[{i}]": v for i, v in enumerate(value) if isinstance(v, Ref)}
+                for i, item in enumerate(value):
+                    if isinstance(item, Ref):
+                        found[f"{f.name}[{i}]"] = item
+                    elif dataclasses.is_dataclass(item):  # a row of the input (a new task)
+                        found |= {
+                            f"{f.name}[{i}].{k}": v
+                            for k, v in vars(item).items()
+                            if isinstance(v, Ref)
+                        }
         return found
 
 
@@ -340,6 +363,9 @@ def _clean_texts(command: Command[Any]) -> None:
     limits: dict[str, dict[str, Any]] = {}
     for name, limit in type(command).texts.items():
         declared = FIELDS[limit]
+        if "[]" in name:
+            _clean_items(command, name, declared, errors, limits)
+            continue
         holder, _, key = name.partition(".")
         values = getattr(command, holder) if key else None
         if key and (not isinstance(values, dict) or key not in values):
@@ -358,3 +384,34 @@ def _clean_texts(command: Command[Any]) -> None:
             setattr(command, name, text or None)
     if errors:
         raise ValidationError(errors, f"over the limit: {sorted(errors)}", limits)
+
+
+def _clean_items(
+    command: Command[Any],
+    name: str,
+    declared: TextLimit,
+    errors: dict[str, str],
+    limits: dict[str, dict[str, Any]],
+) -> None:
+    """`_clean_texts` for a text in every row of a list: "agenda[]" (the rows are the texts) or
+    "tasks[].title" (a key or field of each row); a row over the bound is named "tasks[2].title".
+    The list is replaced, not changed in place: the caller's input stays as it was handed."""
+    holder, _, key = name.partition("[]")
+    key = key.removeprefix(".")
+    rows: list[Any] = []
+    for i, row in enumerate(getattr(command, holder)):
+        value = (row.get(key) if isinstance(row, Mapping) else getattr(row, key)) if key else row
+        text = None
+        if value is not None:
+            text = strip_controls(str(value), multiline=declared.multiline).strip() or None
+            if len(text or "") > declared.max_len:
+                field = f"{holder}[{i}]" + (f".{key}" if key else "")
+                errors[field] = TOO_LONG
+                limits[field] = {"max": declared.max_len}
+        if not key:
+            rows.append(text)
+        elif isinstance(row, Mapping):
+            rows.append({**row, key: text})
+        else:
+            rows.append(dataclasses.replace(row, **{key: text}))
+    setattr(command, holder, rows)

@@ -45,6 +45,7 @@ FIELDS: dict[str, TextLimit] = {
     "meeting/guest_organisation": TextLimit(200),
     "meeting/attachment_title": TextLimit(200),
     "meeting/attachment_url": TextLimit(500),
+    "meeting/delete_reason": TextLimit(300),
     "stakeholder/role": TextLimit(160),
     "stakeholder/notes": TextLimit(4_000, multiline=True),
     "stakeholder/relation_note": TextLimit(300),

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback
 from components.common.text import plain
 from components.forum import meeting_form as mf
@@ -78,9 +79,8 @@ with guarded():
     save, discard = st.columns(2)
     if save.button(ctx.tr("meet.save"), type="primary", icon=":material/save:", width="stretch"):
         try:
-            mid = meetings.save_meeting(
-                ctx.db, ctx.actor, mf.build_input(ctx, team, members, edited, labels)
-            )
+            data = mf.build_input(ctx, team, members, edited, labels)
+            mid = meetings.save_meeting(ctx.db, ctx.actor, data, run=perform)
         except ValidationError as exc:
             feedback.show(mf.by_part(exc))
         except DomainError as exc:

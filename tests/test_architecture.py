@@ -53,8 +53,6 @@ NOT_YET_COMMANDS = frozenset(
     {
         "forum/approval.py",
         "forum/focuses.py",
-        "forum/meeting_edits.py",
-        "forum/meetings.py",
         "forum/membership.py",
         "forum/milestones.py",
         "forum/quarterly.py",

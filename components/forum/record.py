@@ -6,6 +6,7 @@ User text is shown with st.text / st.caption of plain strings (never Markdown or
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -71,6 +72,7 @@ def _guests(data: MeetingInput) -> str:
 def correct_form(ctx: PageContext, meeting_id: int) -> None:
     """Open a saved meeting and correct it; the save names the version it was opened at."""
     data, version = meeting_edits.meeting_input(ctx.db, ctx.actor, meeting_id)
+    opened = replace(data)  # as read: a refusal names what the other person changed
     people = {
         p["id"]: p["full_name"]
         for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
@@ -132,9 +134,10 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             data.decisions = _lines(decided)
             data.next_dates = [d for d in nexts if isinstance(d, date)]
             with handled(feedback):
-                meeting_edits.correct_meeting(
-                    ctx.db, ctx.actor, meeting_id, version, data, task_edits=edits
+                command = meeting_edits.CorrectMeeting.of(
+                    meeting_id, version, data, edits, opened, tasks
                 )
+                perform(ctx.db, ctx.actor, command)
                 _done("forum.meeting.corrected")
 
 
@@ -199,9 +202,10 @@ def delete_form(ctx: PageContext, meeting_id: int) -> None:
         feedback.field("reason", ctx.tr("forum.meeting.delete_reason"))
         if st.form_submit_button(ctx.tr("forum.meeting.delete"), icon=":material/delete:"):
             with handled(feedback):
-                meeting_edits.delete_meeting(
-                    ctx.db, ctx.actor, ctx.locality_code, meeting_id, version, reason
+                command = meeting_edits.DeleteMeeting.of(
+                    ctx.locality_code, meeting_id, version, reason
                 )
+                perform(ctx.db, ctx.actor, command)
                 st.session_state.pop("forum_meeting_pick", None)
                 _done("forum.meeting.deleted")
 

@@ -1,29 +1,38 @@
 """Correcting a saved meeting and deleting one with a reason.
 
 A meeting is the forum's record: a mistaken date or attendance must be put right, not kept. Both
-writes name the version the user opened (the version is in the UPDATE's or DELETE's WHERE clause,
-so a concurrent correction is refused rather than overwritten) and leave an audit row with the
-record as it was and as it became. The minutes are built from the record, so they follow.
+commands name the version the user opened (the mapper puts it in the UPDATE's or DELETE's WHERE
+clause, so a concurrent correction is refused with what it changed rather than overwritten) and
+leave an audit row with the record as it was and as it became. The minutes are built from the
+record, so they follow. A correction tells `meeting.corrected` (and `meeting.scheduled` when the
+next meetings moved, `task.assigned` / `task.updated` for the tasks it changed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion, ValidationError
-from employdash.forum.meetings import MeetingInput, SaveMeeting
-from employdash.forum.tasks import new_task_row
-from employdash.handed_ids import forum_person, in_locality, in_scope, locality_of
-from employdash.limits import clean_text
+from employdash.access import Actor, Area
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import NotFound, ValidationError
+from employdash.events import EventName
+from employdash.forum.meetings import (
+    MEETING_EVENTS,
+    MeetingContent,
+    MeetingInput,
+    announce_schedule,
+    meeting_columns,
+)
+from employdash.forum.tasks import announce_owner
+from employdash.handed_ids import forum_person, in_scope, locality_of
+from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
     TASK_CANCELLED,
@@ -56,6 +65,32 @@ class TaskCorrection:
 TASK_FIELDS = ("title", "owner_person_id", "due_date", "status")
 
 
+@dataclass
+class TaskEdit:
+    """A `TaskCorrection` as the command holds it: the task and its new owner as references."""
+
+    task: Ref[Task]
+    version: int
+    title: str | None
+    owner: Ref[Person] | None = None
+    due_date: date | None = None
+    cancel: bool = False
+    read: dict[str, Any] | None = None  # the task as the form opened it
+
+    @classmethod
+    def of(cls, edit: TaskCorrection, opened: TaskCorrection | None = None) -> TaskEdit:
+        read = None if opened is None else {f: getattr(opened, f) for f in TASK_FIELDS}
+        return cls(
+            Ref(Task, edit.task_id),
+            edit.version,
+            edit.title,
+            ref(Person, edit.owner_person_id, within=forum_person),
+            edit.due_date,
+            edit.cancel,
+            read,
+        )
+
+
 def meeting_tasks(db: Database, actor: Actor, meeting_id: int) -> list[TaskCorrection]:
     """The tasks a meeting created, oldest first, to be corrected with the meeting."""
     with db.transaction() as s:
@@ -66,85 +101,33 @@ def meeting_tasks(db: Database, actor: Actor, meeting_id: int) -> list[TaskCorre
         ]
 
 
-def _correct_tasks(
-    s: Session,
-    actor: Actor,
-    meeting_id: int,
-    locality_code: int,
-    edits: Sequence[TaskCorrection],
-) -> list[int]:
-    """Apply the corrections of the meeting's own tasks; returns the ids changed.
-
-    Each task must be one this meeting created; an owner must be a person of the meeting's
-    locality; each UPDATE names the version the form read. One audit row per changed task."""
-    changed: list[int] = []
-    for edit in edits:
-        task = s.get(Task, edit.task_id)
-        if task is None or task.meeting_id != meeting_id:
-            raise NotFound(f"task {edit.task_id}")
-        title = clean_text(edit.title, "task/title")
-        if not title:
-            raise ValidationError({"tasks": "validation.required"})
-        if edit.owner_person_id is not None:
-            forum_person(s, actor, edit.owner_person_id, locality_code)
-        before = {f: getattr(task, f) for f in TASK_FIELDS}
-        after = {
-            **before,
-            "title": title,
-            "owner_person_id": edit.owner_person_id,
-            "due_date": edit.due_date,
-        }
-        if edit.cancel:
-            after["status"] = TASK_CANCELLED
-        if after == before:
-            continue
-        if task.version != edit.version:
-            raise StaleVersion(
-                {f: (before[f], after[f]) for f in TASK_FIELDS if before[f] != after[f]},
-                task.version,
+def _owned(s: Session, meeting_id: int) -> dict[str, Any]:
+    """The rows a meeting owns, as the audit keeps them: who came, guests, links and decisions."""
+    return {
+        "attendance": {
+            str(a.person_id): a.present
+            for a in s.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))
+        },
+        "guests": [
+            g.name
+            for g in s.scalars(select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id))
+        ],
+        "attachments": [
+            a.url or a.title
+            for a in s.scalars(
+                select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting_id)
             )
-        if before["status"] == TASK_CANCELLED:
-            raise ValidationError({"tasks": "task.cancelled_locked"})
-        result = s.execute(
-            update(Task)
-            .where(
-                Task.id == edit.task_id,
-                Task.meeting_id == meeting_id,
-                Task.version == edit.version,
+        ],
+        "decisions": list(
+            s.scalars(
+                select(Decision.text).where(Decision.meeting_id == meeting_id).order_by(Decision.id)
             )
-            .values(
-                title=title,
-                owner_person_id=edit.owner_person_id,
-                due_date=edit.due_date,
-                status=after["status"],
-                version=edit.version + 1,
-                updated_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            current = s.scalar(select(Task.version).where(Task.id == edit.task_id))
-            raise StaleVersion({}, current or edit.version)
-        old, new = audit.changed_fields(before, after)
-        new["meeting_id"] = meeting_id
-        audit.record(
-            s,
-            actor,
-            "update",
-            "task",
-            edit.task_id,
-            before=old,
-            after=new,
-            locality_code=locality_code,
-        )
-        changed.append(edit.task_id)
-    return changed
+        ),
+    }
 
 
 def _snapshot(s: Session, meeting: Meeting) -> dict[str, Any]:
-    """The meeting as the audit keeps it: its fields, who came, guests, links and decisions."""
-    mid = meeting.id
+    """The meeting as the audit keeps it: its fields and the rows it owns."""
     return {
         "team_id": meeting.team_id,
         "kind": meeting.kind,
@@ -153,27 +136,131 @@ def _snapshot(s: Session, meeting: Meeting) -> dict[str, Any]:
         "agenda": list(meeting.agenda or []),
         "issues": meeting.issues,
         "next_dates": list(meeting.next_dates or []),
-        "attendance": {
-            str(a.person_id): a.present
-            for a in s.scalars(select(Attendance).where(Attendance.meeting_id == mid))
-        },
-        "guests": [
-            g.name for g in s.scalars(select(MeetingGuest).where(MeetingGuest.meeting_id == mid))
-        ],
-        "attachments": [
-            a.url or a.title
-            for a in s.scalars(select(MeetingAttachment).where(MeetingAttachment.meeting_id == mid))
-        ],
-        "decisions": list(
-            s.scalars(select(Decision.text).where(Decision.meeting_id == mid).order_by(Decision.id))
-        ),
+        **_owned(s, meeting.id),
     }
 
 
-def _stale(s: Session, meeting_id: int, version: int) -> StaleVersion:
-    s.rollback()
-    current = s.scalar(select(Meeting.version).where(Meeting.id == meeting_id))
-    return StaleVersion({}, current or version)
+@dataclass(kw_only=True)
+class CorrectMeeting(
+    MeetingContent,
+    texts={**MeetingContent.texts, "edits[].title": "task/title"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=MEETING_EVENTS | {EventName.MEETING_CORRECTED, EventName.TASK_UPDATED},
+):
+    """Replace the meeting's record (as read at `version`); returns the new version.
+
+    Attendance, guests, links and the agenda are replaced. Decisions are matched by text: one
+    still listed keeps its state (closed stays closed), one removed is deleted, a new one is added.
+    `tasks` are tasks added by the correction. `edits` correct the tasks the meeting created
+    (title, owner, due date, or cancelled), each guarded by its own version and audited as a task
+    update; a task changed meanwhile refuses the whole correction.
+    """
+
+    meeting: Ref[Meeting]
+    version: int
+    edits: list[TaskEdit] = field(default_factory=list)
+    read: dict[str, Any] | None = None  # the meeting's columns as the form opened them
+
+    @classmethod
+    def of(
+        cls,
+        meeting_id: int,
+        version: int,
+        data: MeetingInput,
+        task_edits: Sequence[TaskCorrection] = (),
+        opened: MeetingInput | None = None,
+        opened_tasks: Sequence[TaskCorrection] = (),
+    ) -> CorrectMeeting:
+        """`opened` and `opened_tasks`, the meeting and its tasks as the form opened them, let a
+        stale refusal name exactly the fields the other person changed."""
+        tasks_read = {t.task_id: t for t in opened_tasks}
+        read = None
+        if opened is not None:
+            read = meeting_columns(
+                opened.team_id, opened.kind, opened.number, opened.held_on, opened.agenda,
+                opened.issues, opened.next_dates,
+            )  # fmt: skip
+        return cls(
+            **cls.content(data),
+            meeting=Ref(Meeting, meeting_id),
+            version=version,
+            edits=[TaskEdit.of(e, tasks_read.get(e.task_id)) for e in task_edits],
+            read=read,
+        )
+
+    def validate(self, w: Write) -> None:
+        super().validate(w)
+        for edit in self.edits:
+            task = w.get(edit.task)
+            if task.meeting_id != self.meeting.id:
+                raise NotFound(f"task {task.id}")  # not a task this meeting created
+            if not edit.title:
+                raise ValidationError({"tasks": "validation.required"})
+
+    def run(self, w: Write) -> int:
+        s, meeting = w.session, w.get(self.meeting)
+        mid, previous = meeting.id, list(meeting.next_dates or [])
+        before = _owned(s, mid)
+        for model in (Attendance, MeetingGuest, MeetingAttachment):
+            s.execute(delete(model).where(model.meeting_id == mid))
+        self.write_owned(w, mid)
+        wanted = list(dict.fromkeys(t for t in self.decisions if t))
+        existing = list(s.scalars(select(Decision).where(Decision.meeting_id == mid)))
+        for d in existing:
+            if d.text not in wanted:
+                s.delete(d)
+        kept = {d.text for d in existing}
+        s.add_all(Decision(meeting_id=mid, text=t, is_open=True) for t in wanted if t not in kept)
+        corrected = self._correct_tasks(w)
+        added = self.add_tasks(w, meeting.forum_id, mid)
+        s.flush()
+        after = _owned(s, mid)
+        if added:
+            after["tasks_added"] = [t.id for t in added]
+        if corrected:
+            after["tasks_corrected"] = corrected
+        changed = w.update(
+            meeting, self.version, self.columns(), read=self.read, owned=(before, after)
+        )
+        if changed:
+            w.emit(
+                EventName.MEETING_CORRECTED,
+                mid,
+                forum_id=meeting.forum_id,
+                team_id=meeting.team_id,
+                held_on=meeting.held_on,
+                changed=sorted(changed),
+            )
+            announce_schedule(w, meeting, previous)
+        return meeting.version
+
+    def _correct_tasks(self, w: Write) -> list[int]:
+        """Apply the corrections of the meeting's own tasks; returns the ids changed."""
+        changed: list[int] = []
+        for edit in self.edits:
+            task = w.get(edit.task)
+            owner_before, status = task.owner_person_id, task.status
+            values = {
+                "title": edit.title,
+                "owner_person_id": edit.owner.id if edit.owner else None,
+                "due_date": edit.due_date,
+                "status": TASK_CANCELLED if edit.cancel else status,
+            }
+            if all(getattr(task, k) == v for k, v in values.items()):
+                continue
+            if status == TASK_CANCELLED and task.version == edit.version:
+                raise ValidationError({"tasks": "task.cancelled_locked"})
+            fields = w.update(task, edit.version, values, read=edit.read, entity="task")
+            w.emit(
+                EventName.TASK_UPDATED,
+                task.id,
+                entity="task",
+                changed=sorted(fields),
+                status=task.status,
+            )
+            announce_owner(w, task, owner_before)
+            changed.append(task.id)
+        return changed
 
 
 def correct_meeting(
@@ -183,134 +270,60 @@ def correct_meeting(
     version: int,
     data: MeetingInput,
     task_edits: Sequence[TaskCorrection] = (),
+    opened: MeetingInput | None = None,
 ) -> int:
-    """Replace the meeting's record with `data` (as read at `version`); returns the new version.
+    command = CorrectMeeting.of(meeting_id, version, data, task_edits, opened)
+    return execute(db, actor, command).value
 
-    Attendance, guests, links and the agenda are replaced. Decisions are matched by text: one
-    still listed keeps its state (closed stays closed), one removed is deleted, a new one is added.
-    `data.tasks` are tasks added by the correction. `task_edits` correct the tasks the meeting
-    created (title, owner, due date, or cancelled), each guarded by its own version and audited
-    as a task update; a task changed meanwhile refuses the whole correction.
-    """
-    require_write(actor, Area.FORUM, data.locality_code)
-    with db.transaction() as s:
-        meeting = in_locality(s, actor, Meeting, meeting_id, data.locality_code)
-        forum, team = SaveMeeting(db, actor, data).validate(s)
+
+@dataclass
+class DeleteMeeting(
+    Command[None],
+    area=Area.FORUM,
+    entity="meeting",
+    texts={"reason": "meeting/delete_reason"},
+    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
+    emits=frozenset({EventName.MEETING_SCHEDULED}),
+):
+    """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
+    work plan (they no longer name the meeting); its attendance and decisions go with it, and
+    the next meetings it set are withdrawn (`meeting.scheduled` with no dates)."""
+
+    locality_code: int
+    meeting: Ref[Meeting]
+    version: int
+    reason: str | None
+
+    @classmethod
+    def of(cls, locality_code: int, meeting_id: int, version: int, reason: str) -> DeleteMeeting:
+        return cls(locality_code, Ref(Meeting, meeting_id), version, reason)
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        if not self.reason:
+            raise ValidationError({"reason": "validation.required"})
+
+    def run(self, w: Write) -> None:
+        s, meeting = w.session, w.get(self.meeting)
+        mid, dates = meeting.id, list(meeting.next_dates or [])
         before = _snapshot(s, meeting)
-        result = s.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting_id, Meeting.version == version)
-            .values(
-                team_id=team.id,
-                kind=data.kind,
-                number=data.number,
-                held_on=data.held_on,
-                agenda=[a for a in data.agenda if a.strip()],
-                issues=data.issues.strip() or None,
-                next_dates=sorted({x.isoformat() for x in data.next_dates}),
-                version=version + 1,
-            )
+        before["tasks"] = list(s.scalars(select(Task.id).where(Task.meeting_id == mid)))
+        s.execute(
+            update(Task)
+            .where(Task.meeting_id == mid)
+            .values(meeting_id=None, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if rowcount(result) != 1:
-            raise _stale(s, meeting_id, version)
-        for model in (Attendance, MeetingGuest, MeetingAttachment):
-            s.execute(delete(model).where(model.meeting_id == meeting_id))
-        if data.attendance:
-            s.execute(
-                insert(Attendance),
-                [
-                    {"meeting_id": meeting_id, "person_id": p, "present": bool(v)}
-                    for p, v in data.attendance.items()
-                ],
-            )
-        for guest in data.guests:
-            s.add(
-                MeetingGuest(
-                    meeting_id=meeting_id,
-                    name=guest["name"].strip(),
-                    organisation=(guest.get("organisation") or "").strip() or None,
-                )
-            )
-        for link in data.attachments:
-            if (link.get("title") or link.get("url") or "").strip():
-                s.add(
-                    MeetingAttachment(
-                        meeting_id=meeting_id,
-                        title=(link.get("title") or link["url"]).strip(),
-                        url=(link.get("url") or "").strip() or None,
-                    )
-                )
-        wanted = [t.strip() for t in data.decisions if t.strip()]
-        existing = list(s.scalars(select(Decision).where(Decision.meeting_id == meeting_id)))
-        kept = {d.text for d in existing if d.text in wanted}
-        for d in existing:
-            if d.text not in wanted:
-                s.delete(d)
-        for text in dict.fromkeys(wanted):
-            if text not in kept:
-                s.add(Decision(meeting_id=meeting_id, text=text, is_open=True))
-        corrected = _correct_tasks(s, actor, meeting_id, data.locality_code, task_edits)
-        for values in data.tasks:
-            s.add(Task(**new_task_row(forum.id, {"team_id": team.id, **values}, meeting_id)))
-        s.flush()
-        meeting_after = s.get_one(Meeting, meeting_id)
-        s.refresh(meeting_after)
-        old, new = audit.changed_fields(before, _snapshot(s, meeting_after))
-        if data.tasks:
-            new["tasks_added"] = [t["title"] for t in data.tasks]
-        if corrected:
-            new["tasks_corrected"] = corrected
-        audit.record(
-            s,
-            actor,
-            "update",
-            "meeting",
-            meeting_id,
-            before=old,
-            after=new,
-            locality_code=data.locality_code,
-        )
-        return version + 1
+        announce_schedule(w, meeting, dates, dates=[])
+        w.delete(meeting, before, version=self.version, after={"reason": self.reason})
 
 
 def delete_meeting(
     db: Database, actor: Actor, locality_code: int, meeting_id: int, version: int, reason: str
 ) -> None:
-    """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
-    work plan (they no longer name the meeting); its attendance and decisions go with it."""
-    require_write(actor, Area.FORUM, locality_code)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "validation.required"})
-    with db.transaction() as s:
-        meeting = in_locality(s, actor, Meeting, meeting_id, locality_code)
-        before = _snapshot(s, meeting)
-        before["tasks"] = list(s.scalars(select(Task.id).where(Task.meeting_id == meeting_id)))
-        s.execute(
-            update(Task)
-            .where(Task.meeting_id == meeting_id)
-            .values(meeting_id=None, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        s.expunge(meeting)
-        result = s.execute(
-            delete(Meeting)
-            .where(Meeting.id == meeting_id, Meeting.version == version)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            raise _stale(s, meeting_id, version)
-        audit.record(
-            s,
-            actor,
-            "delete",
-            "meeting",
-            meeting_id,
-            before=before,
-            after={"reason": reason},
-            locality_code=locality_code,
-        )
+    execute(db, actor, DeleteMeeting.of(locality_code, meeting_id, version, reason))
 
 
 def meeting_input(db: Database, actor: Actor, meeting_id: int) -> tuple[MeetingInput, int]:

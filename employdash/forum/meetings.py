@@ -1,28 +1,32 @@
 """Meeting outcomes: the atomic save, the server-side draft, the record and attendance over time.
 
-`SaveMeeting` validates everything first, then writes the meeting, its attendance, guests,
-attachments, decisions and new tasks in one transaction: all land or none do. The draft of the
-form is kept per user and forum, so a rerun or a dropped connection mid-meeting loses nothing.
+`SaveMeeting` writes the meeting, its attendance, guests, attachments, decisions and new tasks in
+one command: all land or none do. It tells what happened as events: `meeting.saved` (who came, the
+decisions, the tasks), `meeting.scheduled` (the next meetings it set, and who is invited) and
+`task.assigned` for each task with an owner. The draft of the form is kept per user and forum, so
+a rerun or a dropped connection mid-meeting loses nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NotRequired, TypedDict, cast
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_locality, require_write
+from employdash.access import Actor, Area, require_locality
+from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
-from employdash.errors import NotFound, ValidationError
+from employdash.errors import NotFound, PermissionDenied, ValidationError
+from employdash.events import EventName
 from employdash.forum.structure import require_forum
-from employdash.forum.tasks import new_task_row
-from employdash.handed_ids import forum_people
-from employdash.limits import MAX_MEETING_ITEMS, check_count, clean_text
+from employdash.forum.tasks import announce_owner, new_task_row
+from employdash.handed_ids import forum_person
+from employdash.limits import MAX_MEETING_ITEMS, check_count
 from employdash.models import AuditEntry, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
@@ -34,6 +38,8 @@ from employdash.models.forum import (
     MeetingAttachment,
     MeetingDraft,
     MeetingGuest,
+    Membership,
+    StrategicFocus,
     Task,
     Team,
 )
@@ -44,6 +50,8 @@ TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task"
 
 @dataclass
 class MeetingInput:
+    """The meeting form as typed: plain values and IDs (`SaveMeeting.of` makes the command)."""
+
     locality_code: int
     team_id: int
     held_on: date | None  # None until the form's date is filled: refused by `validate`
@@ -60,202 +68,326 @@ class MeetingInput:
     form_token: str | None = None  # one per opened form: a second save returns the first meeting
 
 
-class SaveMeeting:
-    """validate() then run(): one meeting with everything decided in it, in one transaction."""
+@dataclass
+class NewTask:
+    """A task the meeting decides: its owner a person of the forum's locality (or sitting in its
+    forum), its team (the meeting's by default) and focus of this forum."""
 
-    def __init__(self, db: Database, actor: Actor, data: MeetingInput) -> None:
-        self.db, self.actor, self.data = db, actor, data
+    title: str | None
+    owner: Ref[Person] | None = None
+    team: Ref[Team] | None = None
+    focus: Ref[StrategicFocus] | None = None
+    due_date: date | None = None
 
-    def clean(self) -> None:
-        """Control characters out and every text and list within its limit, before the rest
-        is checked (the form and any other caller alike)."""
-        d = self.data
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> NewTask:
+        return cls(
+            values.get("title"),
+            ref(Person, values.get("owner_person_id"), within=forum_person),
+            ref(Team, values.get("team_id")),
+            ref(StrategicFocus, values.get("focus_id")),
+            values.get("due_date"),
+        )
+
+
+def attendee(person_id: int) -> Ref[Person]:
+    """A person handed to the attendance: one the forum's locality may name."""
+    return Ref(Person, int(person_id), forum_person)
+
+
+MEETING_TEXTS = {
+    "agenda[]": "meeting/agenda_item",
+    "issues": "meeting/issues",
+    "decisions[]": "meeting/decision",
+    "guests[].name": "meeting/guest_name",
+    "guests[].organisation": "meeting/guest_organisation",
+    "attachments[].title": "meeting/attachment_title",
+    "attachments[].url": "meeting/attachment_url",
+    "tasks[].title": "task/title",
+}
+MEETING_EVENTS = frozenset(
+    {EventName.MEETING_SAVED, EventName.MEETING_SCHEDULED, EventName.TASK_ASSIGNED}
+)
+
+
+def meeting_columns(
+    team_id: int,
+    kind: str,
+    number: int | None,
+    held_on: date | None,
+    agenda: list[str | None] | list[str],
+    issues: str | None,
+    next_dates: list[date],
+) -> dict[str, Any]:
+    """A meeting's own columns as stored (what a stale correction compares)."""
+    return {
+        "team_id": team_id,
+        "kind": kind,
+        "number": number,
+        "held_on": held_on,
+        "agenda": [a for a in agenda if a],
+        "issues": issues or None,
+        "next_dates": sorted({x.isoformat() for x in next_dates}),
+    }
+
+
+@dataclass(kw_only=True)
+class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEETING_TEXTS):
+    """What a meeting's form holds, and its rules, for saving a meeting and for correcting one."""
+
+    locality_code: int
+    team: Ref[Team]
+    held_on: date | None
+    kind: str = ""
+    number: int | None = None
+    agenda: list[str | None] = field(default_factory=list)
+    present: list[Ref[Person]] = field(default_factory=list)
+    absent: list[Ref[Person]] = field(default_factory=list)
+    guests: list[dict[str, str | None]] = field(default_factory=list)
+    issues: str | None = None
+    decisions: list[str | None] = field(default_factory=list)
+    tasks: list[NewTask] = field(default_factory=list)
+    attachments: list[dict[str, str | None]] = field(default_factory=list)
+    next_dates: list[date] = field(default_factory=list)
+
+    @staticmethod
+    def content(data: MeetingInput) -> dict[str, Any]:
+        """The command's fields from the form's input."""
+        return dict(
+            locality_code=data.locality_code,
+            team=Ref(Team, data.team_id),
+            held_on=data.held_on,
+            kind=data.kind,
+            number=data.number,
+            agenda=list(data.agenda),
+            present=[attendee(p) for p, here in data.attendance.items() if here],
+            absent=[attendee(p) for p, here in data.attendance.items() if not here],
+            guests=[dict(g) for g in data.guests],
+            issues=data.issues,
+            decisions=list(data.decisions),
+            tasks=[NewTask.of(t) for t in data.tasks],
+            attachments=[dict(a) for a in data.attachments],
+            next_dates=list(data.next_dates),
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
         for name in ("agenda", "decisions", "guests", "attachments", "tasks", "next_dates"):
-            check_count(getattr(d, name), name, MAX_MEETING_ITEMS)
-        check_count(d.attendance, "attendance", MAX_MEETING_ITEMS)
-        d.agenda = [clean_text(a, "meeting/agenda_item") for a in d.agenda]
-        d.issues = clean_text(d.issues, "meeting/issues")
-        d.decisions = [clean_text(x, "meeting/decision") for x in d.decisions]
-        d.guests = [
-            {
-                "name": clean_text(g.get("name"), "meeting/guest_name"),
-                "organisation": clean_text(g.get("organisation"), "meeting/guest_organisation"),
-            }
-            for g in d.guests
-        ]
-        d.attachments = [
-            {
-                "title": clean_text(a.get("title"), "meeting/attachment_title"),
-                "url": clean_text(a.get("url"), "meeting/attachment_url"),
-            }
-            for a in d.attachments
-        ]
-        d.tasks = [{**t, "title": clean_text(t.get("title"), "task/title")} for t in d.tasks]
-
-    def validate(self, s: Session) -> tuple[Forum, Team]:
-        d = self.data
-        require_write(self.actor, Area.FORUM, d.locality_code)
-        self.clean()
-        forum = require_forum(s, d.locality_code)
-        team = s.get(Team, d.team_id)
-        errors: dict[str, str] = {}
-        if team is None or team.forum_id != forum.id:
+            check_count(getattr(self, name), name, MAX_MEETING_ITEMS)
+        check_count([*self.present, *self.absent], "attendance", MAX_MEETING_ITEMS)
+        forum = require_forum(w.session, self.locality_code)
+        team = w.get(self.team)
+        if team.forum_id != forum.id:
             raise ValidationError({"team": "validation.invalid"})
-        d.kind = d.kind or TEAM_KIND_TO_MEETING[team.kind]
-        if d.kind not in MEETING_KINDS:
+        self.kind = self.kind or TEAM_KIND_TO_MEETING[team.kind]
+        errors: dict[str, str] = {}
+        if self.kind not in MEETING_KINDS:
             errors["kind"] = "validation.invalid"
-        if d.held_on is None:
+        if self.held_on is None:
             errors["held_on"] = "validation.required"
-        if d.number is not None and not 1 <= d.number <= 7:
+        if self.number is not None and not 1 <= self.number <= 7:
             errors["number"] = "validation.out_of_range"
-        if len(set(d.next_dates)) > MAX_NEXT_DATES:
+        if len(set(self.next_dates)) > MAX_NEXT_DATES:
             errors["next_dates"] = "validation.out_of_range"
-        owners = {t.get("owner_person_id") for t in d.tasks}
-        people = set(d.attendance) | {o for o in owners if isinstance(o, int)}
-        # A person of another locality is refused like an unknown one (handed IDs are checked).
-        known = forum_people(s, people, d.locality_code)
-        if set(d.attendance) - known:
-            errors["attendance"] = "validation.invalid"
-        for i, task in enumerate(d.tasks):
-            if not (task.get("title") or "").strip():
+        for i, task in enumerate(self.tasks):
+            if not task.title:
                 errors[f"tasks[{i}].title"] = "validation.required"
-            if task.get("owner_person_id") not in known | {None}:
-                errors[f"tasks[{i}].owner"] = "validation.invalid"
-        for i, link in enumerate(d.attachments):
-            url = (link.get("url") or "").strip()
+        for i, link in enumerate(self.attachments):
+            url = link.get("url") or ""
             if url and not url.lower().startswith(("https://", "http://")):
                 errors[f"attachments[{i}].url"] = "validation.invalid"
-        if any(not (g.get("name") or "").strip() for g in d.guests):
+        if any(not g.get("name") for g in self.guests):
             errors["guests"] = "validation.required"
         if errors:
             raise ValidationError(errors)
-        return forum, team
 
-    def already_saved(self, s: Session) -> int | None:
-        """The meeting this very form saved before (double click, second tab, a retry)."""
-        if not self.data.form_token:
-            return None
-        return s.scalar(select(Meeting.id).where(Meeting.form_token == self.data.form_token))
+    def columns(self) -> dict[str, Any]:
+        """The meeting's own columns as this command sets them."""
+        return meeting_columns(
+            self.team.id, self.kind, self.number, self.held_on, self.agenda, self.issues,
+            self.next_dates,
+        )  # fmt: skip
 
-    def run(self) -> int:
-        try:
-            return self._run()
-        except IntegrityError:
-            # Two saves of one form raced; the unique token let exactly one of them land.
-            with self.db.transaction() as s:
-                mid = self.already_saved(s)
-            if mid is None:
-                raise
-            return mid
-
-    def _run(self) -> int:
-        d = self.data
-        with self.db.transaction() as s:
-            forum, team = self.validate(s)
-            earlier = self.already_saved(s)
-            if earlier is not None:
-                return earlier
-            meeting = Meeting(
-                forum_id=forum.id,
-                team_id=team.id,
-                kind=d.kind,
-                number=d.number,
-                held_on=d.held_on,
-                agenda=[a for a in d.agenda if a.strip()],
-                issues=d.issues.strip() or None,
-                next_dates=sorted({x.isoformat() for x in d.next_dates}),
-                created_by=self.actor.username,
-                form_token=d.form_token or None,
+    def write_owned(self, w: Write, meeting_id: int) -> None:
+        """The meeting's attendance, guests and links, as this command holds them."""
+        seats = [(p.id, True) for p in self.present] + [(p.id, False) for p in self.absent]
+        if seats:
+            w.session.execute(
+                insert(Attendance),
+                [{"meeting_id": meeting_id, "person_id": p, "present": v} for p, v in seats],
             )
-            s.add(meeting)
-            s.flush()
-            mid = meeting.id
-            if d.attendance:
-                s.execute(
-                    insert(Attendance),
-                    [
-                        {"meeting_id": mid, "person_id": p, "present": bool(v)}
-                        for p, v in d.attendance.items()
-                    ],
-                )
-            for guest in d.guests:
-                s.add(
-                    MeetingGuest(
-                        meeting_id=mid,
-                        name=guest["name"].strip(),
-                        organisation=(guest.get("organisation") or "").strip() or None,
-                    )
-                )
-            for link in d.attachments:
-                if (link.get("title") or link.get("url") or "").strip():
-                    s.add(
-                        MeetingAttachment(
-                            meeting_id=mid,
-                            title=(link.get("title") or link["url"]).strip(),
-                            url=(link.get("url") or "").strip() or None,
-                        )
-                    )
-            for text in d.decisions:
-                if text.strip():
-                    s.add(Decision(meeting_id=mid, text=text.strip(), is_open=True))
-            s.flush()
-            new_tasks = [
-                Task(**new_task_row(forum.id, {"team_id": team.id, **values}, mid))
-                for values in d.tasks
-            ]
-            s.add_all(new_tasks)
-            s.flush()
-            for task in new_tasks:
-                audit.record(
-                    s,
-                    self.actor,
-                    "create",
-                    "task",
-                    task.id,
-                    after={
-                        "title": task.title,
-                        "owner_person_id": task.owner_person_id,
-                        "due_date": task.due_date,
-                        "meeting_id": mid,
-                    },
-                    locality_code=d.locality_code,
-                )
-            s.execute(
-                delete(MeetingDraft).where(
-                    MeetingDraft.user_id == self.actor.user_id, MeetingDraft.forum_id == forum.id
+        for guest in self.guests:
+            name = guest.get("name") or ""
+            w.session.add(
+                MeetingGuest(
+                    meeting_id=meeting_id, name=name, organisation=guest.get("organisation")
                 )
             )
-            audit.record(
-                s,
-                self.actor,
-                "create",
-                "meeting",
-                mid,
-                after={
-                    "team_id": team.id,
-                    "kind": d.kind,
-                    "held_on": d.held_on,
-                    "number": d.number,
-                    "present": sum(1 for v in d.attendance.values() if v),
-                    "absent": sum(1 for v in d.attendance.values() if not v),
-                    "decisions": len([x for x in d.decisions if x.strip()]),
-                    "tasks": len(d.tasks),
-                },
-                locality_code=d.locality_code,
+        for link in self.attachments:
+            title, url = link.get("title"), link.get("url")
+            if title or url:
+                w.session.add(MeetingAttachment(meeting_id=meeting_id, title=title or url, url=url))
+
+    def add_tasks(self, w: Write, forum_id: int, meeting_id: int) -> list[Task]:
+        """The tasks this command decides, each audited and its owner told."""
+        made = []
+        for new in self.tasks:
+            values = {
+                "title": new.title,
+                "owner_person_id": new.owner.id if new.owner else None,
+                "team_id": new.team.id if new.team else self.team.id,
+                "focus_id": new.focus.id if new.focus else None,
+                "due_date": new.due_date,
+            }
+            task = Task(**new_task_row(forum_id, values, meeting_id))
+            w.create(task, {**values, "meeting_id": meeting_id}, entity="task")
+            announce_owner(w, task, None)
+            made.append(task)
+        return made
+
+
+def announce_schedule(
+    w: Write, meeting: Meeting, previous: list[str], dates: list[str] | None = None
+) -> None:
+    """`meeting.scheduled` when the next meetings a meeting sets are new or moved: the dates now
+    and before (a calendar adds the new ones and withdraws the others), and who is invited (the
+    team's members on the first new date). `dates` when the meeting itself is gone."""
+    dates = list(meeting.next_dates or []) if dates is None else dates
+    if dates == previous:
+        return
+    first = min((date.fromisoformat(d) for d in dates), default=date.today())
+    invited = w.session.scalars(
+        select(Membership.person_id)
+        .where(
+            Membership.team_id == meeting.team_id,
+            or_(Membership.ended_on.is_(None), Membership.ended_on >= first),
+        )
+        .order_by(Membership.person_id)
+    )
+    w.emit(
+        EventName.MEETING_SCHEDULED,
+        meeting.id,
+        forum_id=meeting.forum_id,
+        team_id=meeting.team_id,
+        dates=dates,
+        previous_dates=previous,
+        invited_person_ids=sorted(set(invited)),
+    )
+
+
+def already_saved(s: Session, form_token: str | None) -> int | None:
+    """The meeting a form saved before (double click, second tab, a retry)."""
+    if not form_token:
+        return None
+    return s.scalar(select(Meeting.id).where(Meeting.form_token == form_token))
+
+
+@dataclass(kw_only=True)
+class SaveMeeting(
+    MeetingContent, invalidates=frozenset({Area.FORUM, Area.BRIEFING}), emits=MEETING_EVENTS
+):
+    """One meeting with everything decided in it; returns its id. A second save of the same form
+    (its `form_token`) returns the meeting the first saved and writes nothing."""
+
+    form_token: str | None = None
+
+    @classmethod
+    def of(cls, data: MeetingInput) -> SaveMeeting:
+        return cls(**cls.content(data), form_token=data.form_token or None)
+
+    def run(self, w: Write) -> int:
+        earlier = already_saved(w.session, self.form_token)
+        if earlier is not None:
+            return earlier
+        forum = require_forum(w.session, self.locality_code)
+        meeting = Meeting(
+            forum_id=forum.id,
+            **self.columns(),
+            created_by=w.actor.username,
+            form_token=self.form_token,
+        )
+        w.session.add(meeting)
+        w.session.flush()
+        mid = meeting.id
+        self.write_owned(w, mid)
+        decided = [
+            Decision(meeting_id=mid, text=text, is_open=True) for text in self.decisions if text
+        ]
+        w.session.add_all(decided)
+        w.session.flush()
+        made = self.add_tasks(w, forum.id, mid)
+        w.session.execute(
+            delete(MeetingDraft).where(
+                MeetingDraft.user_id == w.actor.user_id, MeetingDraft.forum_id == forum.id
             )
-            return mid
+        )
+        w.audit(
+            "create",
+            mid,
+            after={
+                "team_id": meeting.team_id,
+                "kind": meeting.kind,
+                "held_on": meeting.held_on,
+                "number": meeting.number,
+                "present": len(self.present),
+                "absent": len(self.absent),
+                "decisions": len(decided),
+                "tasks": len(made),
+            },
+        )
+        w.emit(
+            EventName.MEETING_SAVED,
+            mid,
+            forum_id=forum.id,
+            team_id=meeting.team_id,
+            kind=meeting.kind,
+            number=meeting.number,
+            held_on=meeting.held_on,
+            present_person_ids=[p.id for p in self.present],
+            absent_person_ids=[p.id for p in self.absent],
+            decision_ids=[d.id for d in decided],
+            task_ids=[t.id for t in made],
+            next_dates=meeting.next_dates,
+        )
+        announce_schedule(w, meeting, [])
+        return mid
 
 
-def save_meeting(db: Database, actor: Actor, data: MeetingInput) -> int:
-    return SaveMeeting(db, actor, data).run()
+Run = Callable[[Database, Actor, Command[int]], int]
+
+
+def _value(db: Database, actor: Actor, command: Command[int]) -> int:
+    return execute(db, actor, command).value
+
+
+def save_meeting(db: Database, actor: Actor, data: MeetingInput, run: Run = _value) -> int:
+    """Save the form's meeting through `run` (the UI's runs the command and clears what it made
+    stale). Two saves of one form racing: the unique token lets one land, the other returns it."""
+    try:
+        return run(db, actor, SaveMeeting.of(data))
+    except IntegrityError:
+        with db.transaction() as s:
+            mid = already_saved(s, data.form_token)
+        if mid is None:
+            raise
+        return mid
 
 
 # --- drafts -------------------------------------------------------------------------------------
 
 
+def _may_draft(actor: Actor, locality_code: int) -> None:
+    """A draft is the writer's own unsaved form, not a record (no audit, no version, no event):
+    only someone who may save the meeting keeps one."""
+    if not actor.can_write(Area.FORUM, locality_code):
+        raise PermissionDenied(f"{actor.username} may not record meetings in {locality_code}")
+
+
 def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, Any]) -> None:
     """Keep the form as typed (JSON-safe values), replacing the previous draft."""
-    require_write(actor, Area.FORUM, locality_code)
+    _may_draft(actor, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         row = s.get(MeetingDraft, (actor.user_id, forum.id))
@@ -267,7 +399,7 @@ def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, A
 
 
 def load_draft(db: Database, actor: Actor, locality_code: int) -> dict[str, Any] | None:
-    require_write(actor, Area.FORUM, locality_code)
+    _may_draft(actor, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         row = s.get(MeetingDraft, (actor.user_id, forum.id))
@@ -275,7 +407,7 @@ def load_draft(db: Database, actor: Actor, locality_code: int) -> dict[str, Any]
 
 
 def discard_draft(db: Database, actor: Actor, locality_code: int) -> None:
-    require_write(actor, Area.FORUM, locality_code)
+    _may_draft(actor, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         s.execute(

@@ -247,10 +247,18 @@ def _ids(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
 
 
-def _assigned(w: Write, task: Task, owner_before: int | None) -> None:
+def announce_owner(w: Write, task: Task, owner_before: int | None) -> None:
+    """`task.assigned` when the task has an owner it did not have (made with one, or handed
+    over): what the owner's mail needs, without reading the task again."""
     if task.owner_person_id is not None and task.owner_person_id != owner_before:
         w.emit(
-            EventName.TASK_ASSIGNED, task.id, owner_person_id=task.owner_person_id, title=task.title
+            EventName.TASK_ASSIGNED,
+            task.id,
+            entity="task",
+            owner_person_id=task.owner_person_id,
+            title=task.title,
+            due_date=task.due_date,
+            meeting_id=task.meeting_id,
         )
 
 
@@ -319,7 +327,7 @@ class UpdateTask(
             _add_note(w, task, self.note)
         if changed:
             w.emit(EventName.TASK_UPDATED, task.id, changed=sorted(changed), status=task.status)
-            _assigned(w, task, owner_before)
+            announce_owner(w, task, owner_before)
         return task.version
 
 
@@ -379,7 +387,7 @@ class CreateTask(
         w.session.add(task)
         w.session.flush()
         w.audit("create", task.id, after=_snapshot(task))
-        _assigned(w, task, None)
+        announce_owner(w, task, None)
         return task.id
 
 

@@ -197,6 +197,9 @@ class Meeting(Base):
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Attendance(Base):
     __tablename__ = "attendance"

@@ -6,12 +6,14 @@ Every write: the role and the locality first, foreign IDs refused, the version c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from employdash.access import Actor
+from employdash.commands import execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum import briefing as forum_briefing
@@ -81,7 +83,7 @@ def test_a_person_of_another_locality_is_refused_in_attendance(
 ) -> None:
     data = _input(db, actors["manager"], actors["member"].person_id)
     data.attendance[_person_of(db, NETIVOT)] = True  # in the manager's scope, not this forum's
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotFound):  # refused like a missing one
         meetings.save_meeting(db, actors["manager"], data)
 
 
@@ -113,6 +115,32 @@ def test_correcting_attendance_and_date_follows_into_the_minutes_and_the_audit(
         meeting_edits.correct_meeting(db, manager, mid, version, data)
 
 
+def test_a_stale_correction_names_what_the_other_person_changed(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    opened, version = meeting_edits.meeting_input(db, manager, mid)
+    theirs = replace(opened, issues="Their issues")
+    meeting_edits.correct_meeting(db, manager, mid, version, theirs, opened=opened)
+    mine = replace(opened, held_on=HELD - timedelta(days=2))
+    with pytest.raises(StaleVersion) as refused:
+        meeting_edits.correct_meeting(db, manager, mid, version, mine, opened=opened)
+    assert refused.value.changes == {"issues": ("Their issues", opened.issues)}
+    assert refused.value.current_version == version + 1
+
+    opened, version = meeting_edits.meeting_input(db, manager, mid)
+    read = meeting_edits.meeting_tasks(db, manager, mid)
+    task = read[0]
+    tasks.update_task(db, manager, task.task_id, task.version, {"title": "Renamed on the board"})
+    edit = replace(task, due_date=HELD + timedelta(days=60))
+    with pytest.raises(StaleVersion) as refused:
+        execute(
+            db, manager, meeting_edits.CorrectMeeting.of(mid, version, opened, [edit], opened, read)
+        )
+    assert refused.value.changes == {"title": ("Renamed on the board", task.title)}
+
+
 def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[str, Actor]) -> None:
     manager = actors["manager"]
     mid, _ = _saved(db, actors)
@@ -127,7 +155,7 @@ def test_correction_keeps_a_closed_decision_closed(db: Database, actors: dict[st
 
 
 def test_correcting_the_tasks_a_meeting_created(db: Database, actors: dict[str, Actor]) -> None:
-    """Item 7: the correction edits the meeting's own tasks (title, owner, due date) or cancels
+    """The correction edits the meeting's own tasks (title, owner, due date) or cancels
     one; each task's version is checked and each change audited as a task update."""
     manager = actors["manager"]
     mid, _ = _saved(db, actors)
@@ -317,6 +345,37 @@ def test_a_task_from_a_decision_takes_a_team_and_a_focus_of_this_forum_only(
     with db.transaction() as s:
         task = s.get_one(Task, task_id)
         assert (task.team_id, task.focus_id, task.title) == (team, focus, row.text)
+
+
+def test_a_meetings_tasks_take_a_team_and_a_focus_of_this_forum_only(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Saving a meeting or correcting one: a task's team or focus of the manager's other
+    locality is refused like a missing one, and nothing is written."""
+    manager = actors["manager"]
+    mid, _ = _saved(db, actors)
+    with db.transaction() as s:
+        elsewhere = {
+            key: s.scalars(
+                select(model.id)
+                .join(Forum, Forum.id == model.forum_id)
+                .where(Forum.locality_code == NETIVOT)
+            ).first()
+            for key, model in (("team_id", Team), ("focus_id", StrategicFocus))
+        }
+        tasks_before = s.scalar(select(func.count()).select_from(Task))
+    assert all(elsewhere.values()), "the demo data has no team or focus in Netivot"
+    for key, foreign in elsewhere.items():
+        data = _input(db, manager, actors["member"].person_id)
+        data.tasks[0][key] = foreign
+        with pytest.raises(NotFound):
+            meetings.save_meeting(db, manager, data)
+        fixed, version = meeting_edits.meeting_input(db, manager, mid)
+        fixed.tasks = [{"title": "Added in the correction", key: foreign}]
+        with pytest.raises(NotFound):
+            meeting_edits.correct_meeting(db, manager, mid, version, fixed)
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Task)) == tasks_before
 
 
 def test_a_cancelled_task_stays_in_history_and_leaves_the_counts(

@@ -33,7 +33,6 @@ from employdash.forum import (
     approval,
     decisions,
     focuses,
-    meeting_edits,
     meetings,
     membership,
     milestones,
@@ -281,22 +280,6 @@ def _update_task(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: tasks.update_task(db, manager, task_id, 1, {"progress": 50}),
         [Expect("task", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.meetings.save_meeting")
-def _save_meeting(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    data = meetings.MeetingInput(
-        locality_code=SEDEROT,
-        team_id=_team(db, manager)["id"],
-        held_on=date(2026, 11, 20),
-        decisions=["Start"],
-        tasks=[{"title": "Draft", "owner_person_id": None, "due_date": None}],
-    )
-    return (
-        lambda: meetings.save_meeting(db, manager, data),
-        [Expect("meeting", "create", SEDEROT), Expect("task", "create", SEDEROT)],
     )
 
 
@@ -748,29 +731,6 @@ def _set_note(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: milestones.set_note(db, manager, SEDEROT, key, version, "Second note"),
         [Expect("milestone_note", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.meeting_edits.correct_meeting")
-def _correct_meeting(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    meeting = _meeting(db, manager, ["Before"])
-    data, version = meeting_edits.meeting_input(db, manager, meeting)
-    changed = replace(data, decisions=["After"], issues="Corrected")
-    return (
-        lambda: meeting_edits.correct_meeting(db, manager, meeting, version, changed),
-        [Expect("meeting", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.meeting_edits.delete_meeting")
-def _delete_meeting(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    meeting = _meeting(db, manager, ["Gone"])
-    _, version = meeting_edits.meeting_input(db, manager, meeting)
-    return (
-        lambda: meeting_edits.delete_meeting(db, manager, SEDEROT, meeting, version, "Mistake"),
-        [Expect("meeting", "delete", SEDEROT, before=True)],
     )
 
 
