@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import NotFound
@@ -37,13 +37,13 @@ class ProfileInput:
 def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """Organisations the questionnaire is for: those of forum members (forum teams, or marked as
     forum members in the stakeholder register) and any that already answered."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        ids = {m[1] for m in forum_member_people(s, locality_code) if m[1] is not None}
+        ids = {m[1] for m in forum_member_people(s, scope) if m[1] is not None}
         ids |= set(
             s.scalars(
                 select(Stakeholder.organisation_id).where(
-                    Stakeholder.locality_code == locality_code,
+                    scope.of(Stakeholder.locality_code),
                     Stakeholder.engagement == "forum_member",
                 )
             )
@@ -51,14 +51,14 @@ def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.D
         answered = dict(
             s.execute(
                 select(OrganisationProfile.organisation_id, OrganisationProfile.version).where(
-                    OrganisationProfile.locality_code == locality_code
+                    scope.of(OrganisationProfile.locality_code)
                 )
             ).all()
         )
         ids |= set(answered)
         rows = s.execute(
             select(Organisation.id, Organisation.name, Organisation.sector)
-            .where(Organisation.id.in_(sorted(ids)))
+            .where(Organisation.id.in_(sorted(ids)), scope.of(Organisation.locality_code))
             .order_by(Organisation.name)
         ).all()
     return pd.DataFrame(
@@ -94,9 +94,9 @@ def _as_dict(profile: OrganisationProfile) -> ProfileAnswers:
 def get_profile(
     db: Database, actor: Actor, locality_code: int, organisation_id: int
 ) -> ProfileAnswers | None:
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        profile = _stored(s, locality_code, organisation_id)
+        profile = _stored(s, scope, organisation_id)
         return _as_dict(profile) if profile else None
 
 
@@ -120,10 +120,10 @@ def _validate(data: ProfileInput) -> ProfileInput:
     return ProfileInput(data.goals, data.activities, audiences, data.collaborations, programs)
 
 
-def _stored(s: Session, locality_code: int, organisation_id: int) -> OrganisationProfile | None:
+def _stored(s: Session, scope: ReadScope, organisation_id: int) -> OrganisationProfile | None:
     return s.scalar(
         select(OrganisationProfile).where(
-            OrganisationProfile.locality_code == locality_code,
+            scope.of(OrganisationProfile.locality_code),
             OrganisationProfile.organisation_id == organisation_id,
         )
     )
@@ -212,7 +212,7 @@ class SaveProfile(
                 .where(Organisation.id == self.organisation.id)
                 .values(name=Organisation.name)
             )
-            profile = _stored(w.session, self.locality_code, self.organisation.id)
+            profile = _stored(w.session, only(self.locality_code), self.organisation.id)
             if profile is None and self.version is not None:
                 raise NotFound(f"profile of organisation {self.organisation.id}")
             if profile is None:
@@ -252,12 +252,12 @@ def audience_matrix(
     """(matrix, summary): the matrix has one row per audience and one column per organisation,
     cells listing the programs serving it ("•" when the organisation names the audience without
     a program); the summary counts organisations per audience and flags overlaps and gaps."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         profiles = s.execute(
             select(OrganisationProfile, Organisation.name)
             .join(Organisation, Organisation.id == OrganisationProfile.organisation_id)
-            .where(OrganisationProfile.locality_code == locality_code)
+            .where(scope.of(OrganisationProfile.locality_code))
             .order_by(Organisation.name)
         ).all()
         data = [

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality
+from employdash.access import Actor, Area, only, require_locality
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
@@ -353,12 +353,13 @@ def _parse(
 
 
 def _existing(s: Session, parsed: ParsedRow) -> EmployerSurveyResponse | None:
-    org_id = find_employer(s, parsed.locality_code, parsed.company)
+    scope = only(parsed.locality_code)  # a row's locality is checked against the scope first
+    org_id = find_employer(s, scope, parsed.company)
     if org_id is None:
         return None
     return s.scalar(
         select(EmployerSurveyResponse).where(
-            EmployerSurveyResponse.locality_code == parsed.locality_code,
+            scope.of(EmployerSurveyResponse.locality_code),
             EmployerSurveyResponse.organisation_id == org_id,
             EmployerSurveyResponse.survey_date == parsed.data.survey_date,
         )

@@ -16,10 +16,10 @@ from datetime import date
 from typing import Any, TypedDict
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read, require_read_all
+from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import get_config
 from employdash.db import Database
@@ -219,13 +219,11 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     return values
 
 
-def find_employer(s: Session, locality_code: int, company: str) -> int | None:
+def find_employer(s: Session, scope: ReadScope, company: str) -> int | None:
     """The locality's organisation with this name (any sector), if there is one."""
     return s.scalar(
         select(Organisation.id)
-        .where(
-            Organisation.locality_code == locality_code, Organisation.name == clean_label(company)
-        )
+        .where(scope.of(Organisation.locality_code), Organisation.name == clean_label(company))
         .order_by(Organisation.id)
         .limit(1)
     )
@@ -233,7 +231,7 @@ def find_employer(s: Session, locality_code: int, company: str) -> int | None:
 
 def employer(w: Write, locality_code: int, company: str) -> int:
     """The locality's organisation with this name, or a new employer (audited as created)."""
-    found = find_employer(w.session, locality_code, company)
+    found = find_employer(w.session, only(locality_code), company)
     if found is not None:
         return found
     name = clean_label(company)
@@ -293,10 +291,10 @@ def changes(values: dict[str, Any]) -> dict[str, Any]:
     return {**{k: values[k] for k in COLUMNS}, "position_list": values["positions"]}
 
 
-def _duplicate(s: Session, locality_code: int, org_id: int, day: date, own: int | None) -> bool:
+def _duplicate(s: Session, scope: ReadScope, org_id: int, day: date, own: int | None) -> bool:
     found = s.scalar(
         select(EmployerSurveyResponse.id).where(
-            EmployerSurveyResponse.locality_code == locality_code,
+            scope.of(EmployerSurveyResponse.locality_code),
             EmployerSurveyResponse.organisation_id == org_id,
             EmployerSurveyResponse.survey_date == day,
         )
@@ -339,7 +337,7 @@ class CreateResponse(
         data = SurveyInput(**self.answers, organisation_id=None if org is None else org.id)
         values = validate(w.session, self.locality_code, data)
         org_id = org.id if org else employer(w, self.locality_code, data.company or "")
-        if _duplicate(w.session, self.locality_code, org_id, values["survey_date"], None):
+        if _duplicate(w.session, only(self.locality_code), org_id, values["survey_date"], None):
             raise ValidationError({"survey_date": "validation.duplicate"})
         row = new_response(w, self.locality_code, org_id, values)
         return w.create(row, snapshot(row)).id
@@ -372,7 +370,7 @@ class UpdateResponse(
         data = SurveyInput(**self.answers, organisation_id=row.organisation_id)
         values = validate(w.session, row.locality_code, data)
         day = values["survey_date"]
-        if _duplicate(w.session, row.locality_code, row.organisation_id, day, row.id):
+        if _duplicate(w.session, only(row.locality_code), row.organisation_id, day, row.id):
             raise ValidationError({"survey_date": "validation.duplicate"})
         w.update(row, self.version, changes(values))
         return row.version
@@ -417,7 +415,7 @@ def delete_response(db: Database, actor: Actor, response_id: int, version: int) 
 def get_response(db: Database, actor: Actor, response_id: int) -> tuple[SurveyInput, int]:
     """A stored response as the correction form edits it (contact details included, so only for
     those who may correct it), with the version it was read at."""
-    require_read(actor, Area.STAKEHOLDERS)
+    read_scope(actor, Area.STAKEHOLDERS)
     with db.transaction() as s:
         row = in_scope(s, actor, EmployerSurveyResponse, response_id)
         if not actor.can_write(Area.STAKEHOLDERS, row.locality_code):
@@ -438,13 +436,13 @@ def _position_text(p: EmployerSurveyPosition) -> str:
 def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The responses of a locality, one row per response with every answer; the contact details
     (Q16) only for those who may edit."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     may_edit = actor.can_write(Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(EmployerSurveyResponse, Organisation.name)
             .join(Organisation, Organisation.id == EmployerSurveyResponse.organisation_id)
-            .where(EmployerSurveyResponse.locality_code == locality_code)
+            .where(scope.of(EmployerSurveyResponse.locality_code))
             .order_by(EmployerSurveyResponse.survey_date.desc(), Organisation.name)
         ).all()
         records = []
@@ -485,10 +483,6 @@ def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _in(codes: list[int]) -> ColumnElement[bool]:
-    return EmployerSurveyResponse.locality_code.in_(codes)
-
-
 class SummaryRows(TypedDict):
     """The rows each aggregate query of the survey summary returns."""
 
@@ -501,13 +495,14 @@ class SummaryRows(TypedDict):
     localities: Sequence[Row[int, int, Any, int, Any]]
 
 
-def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
+def summary_queries(s: Session, scope: ReadScope) -> SummaryRows:
     """The raw aggregate queries behind the summary (also the benchmark's baseline)."""
     r, p = EmployerSurveyResponse, EmployerSurveyPosition
+    within = scope.of(r.locality_code)
     positions = (
         select(p.response_id, func.sum(p.count).label("n"))
         .join(r, r.id == p.response_id)
-        .where(_in(codes))
+        .where(within)
         .group_by(p.response_id)
         .subquery()
     )
@@ -515,20 +510,20 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
         "professions": s.execute(
             select(p.profession, func.sum(p.count), func.count(func.distinct(p.response_id)))
             .join(r, r.id == p.response_id)
-            .where(_in(codes))
+            .where(within)
             .group_by(p.profession)
         ).all(),
         "hiring": s.execute(
-            select(r.hiring_horizon, func.count()).where(_in(codes)).group_by(r.hiring_horizon)
+            select(r.hiring_horizon, func.count()).where(within).group_by(r.hiring_horizon)
         ).all(),
         "satisfaction": s.execute(
             select(r.satisfaction, func.count())
-            .where(_in(codes), r.satisfaction.is_not(None))
+            .where(within, r.satisfaction.is_not(None))
             .group_by(r.satisfaction)
         ).all(),
-        "training": s.execute(select(r.training_needs).where(_in(codes))).all(),
+        "training": s.execute(select(r.training_needs).where(within)).all(),
         "community": s.execute(
-            select(func.count()).where(_in(codes), r.community_interest.is_(True))
+            select(func.count()).where(within, r.community_interest.is_(True))
         ).all(),
         "localities": s.execute(
             select(
@@ -539,7 +534,7 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
                 func.coalesce(func.sum(positions.c.n), 0),
             )
             .outerjoin(positions, positions.c.response_id == r.id)
-            .where(_in(codes))
+            .where(within)
             .group_by(r.locality_code)
         ).all(),
     }
@@ -548,10 +543,10 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
 def summary(db: Database, actor: Actor, locality_codes: list[int]) -> SurveySummary:
     """Open positions by profession, hiring outlook, training needs and satisfaction over the
     given localities (one locality, or the region: every locality in the user's scope)."""
-    codes = require_read_all(actor, Area.STAKEHOLDERS, locality_codes)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_codes)
     threshold = get_config().SUPPRESSION_THRESHOLD
     with db.transaction() as s:
-        raw = summary_queries(s, codes)
+        raw = summary_queries(s, scope)
     professions = sorted(raw["professions"], key=lambda t: (-t[1], t[0]))
     by_profession = pd.DataFrame(
         [

@@ -18,16 +18,23 @@ from employdash.stakeholders.surveys import SurveyInput
 from tests.foundation.command_samples import SEDEROT, first, sample
 
 
+def _first(db: Database, model: type[EmployerSurveyResponse | OrganisationProfile]) -> Any:
+    """The first record of `model` in Sederot: its id, version and organisation."""
+    with db.transaction() as s:
+        found = s.execute(
+            select(model.id, model.version, model.organisation_id)
+            .where(model.locality_code == SEDEROT)
+            .order_by(model.id)
+            .limit(1)
+        ).first()
+    assert found is not None, f"the demo data has no {model.__name__} in Sederot"
+    return found
+
+
 def _response(db: Database) -> tuple[int, int]:
     """The first survey response of Sederot and its version."""
-    with db.transaction() as s:
-        row = s.scalars(
-            select(EmployerSurveyResponse)
-            .where(EmployerSurveyResponse.locality_code == SEDEROT)
-            .order_by(EmployerSurveyResponse.id)
-        ).first()
-        assert row is not None, "the demo data has no survey response in Sederot"
-        return row.id, row.version
+    rid, version, _ = _first(db, EmployerSurveyResponse)
+    return rid, version
 
 
 def _answers(company: str | None = None, organisation_id: int | None = None) -> SurveyInput:
@@ -49,14 +56,7 @@ def _answers(company: str | None = None, organisation_id: int | None = None) -> 
 
 @sample("employdash.stakeholders.organisations.SaveProfile")
 def _save_profile(db: Database, actors: dict[str, Actor]) -> Command[Any]:
-    with db.transaction() as s:
-        profile = s.scalars(
-            select(OrganisationProfile)
-            .where(OrganisationProfile.locality_code == SEDEROT)
-            .order_by(OrganisationProfile.id)
-        ).first()
-        assert profile is not None, "the demo data has no organisation profile in Sederot"
-        org, pid, version = profile.organisation_id, profile.id, profile.version
+    pid, version, org = _first(db, OrganisationProfile)
     data = ProfileInput("Jobs", "Training", ["youth"], "The college", [("Bridge", ["youth"])])
     return organisations.SaveProfile.of(SEDEROT, org, data, version, pid)
 
