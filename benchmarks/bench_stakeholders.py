@@ -22,7 +22,7 @@ from components.stakeholders.survey_charts import (
     satisfaction_chart,
     training_chart,
 )
-from employdash.access import Actor
+from employdash.access import Actor, ReadScope, only
 from employdash.db import Database, migrate
 from employdash.i18n import t
 from employdash.models import SECTORS, Organisation
@@ -207,20 +207,20 @@ def build(db: Database) -> None:
 
 def _raw_grid(db: Database) -> None:
     with db.transaction() as s:
-        s.execute(grid_query(CODE)).all()
-        previous_positions(s, CODE, AS_OF)
+        s.execute(grid_query(only(CODE))).all()
+        previous_positions(s, only(CODE), AS_OF)
 
 
 def _raw_network(db: Database) -> None:
     with db.transaction() as s:
-        s.execute(nodes_query(CODE)).all()
-        s.execute(relations_query(CODE)).all()
-        forum_member_ids(s, CODE)
+        s.execute(nodes_query(only(CODE))).all()
+        s.execute(relations_query(only(CODE))).all()
+        forum_member_ids(s, only(CODE))
 
 
 def _raw_survey(db: Database) -> None:
     with db.transaction() as s:
-        surveys.summary_queries(s, list(PROGRAM_LOCALITIES))
+        surveys.summary_queries(s, ReadScope(frozenset(PROGRAM_LOCALITIES)))
 
 
 def _grid(db: Database) -> None:

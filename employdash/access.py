@@ -198,3 +198,43 @@ def scope_clause(
     if actor.localities is None:
         return true()
     return column.in_(sorted(actor.localities))
+
+
+LocalityColumn = ColumnElement[int] | InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """The localities one read may return, checked against the actor's scope when it was made
+    (`read_scope`): every query of a read limits its locality columns with `of`, so a read
+    cannot forget the scope nor widen it."""
+
+    codes: frozenset[int] | None  # None: every locality (a scope of all, nothing asked)
+
+    def of(self, column: LocalityColumn) -> ColumnElement[bool]:
+        """A WHERE clause limiting `column` (a locality code) to this read's localities."""
+        if self.codes is None:
+            return true()
+        if len(self.codes) == 1:
+            return column == next(iter(self.codes))
+        return column.in_(sorted(self.codes))
+
+
+def read_scope(
+    actor: Actor, area: Area, localities: int | Iterable[int] | None = None
+) -> ReadScope:
+    """The scope of a read of `area`: the locality (or localities) asked for, each refused when
+    outside the actor's scope, or every locality the actor sees when none is asked."""
+    require_read(actor, area)
+    if localities is None:
+        return ReadScope(actor.localities)
+    codes = list(localities) if isinstance(localities, Iterable) else [localities]
+    for code in codes:
+        require_locality(actor, code)
+    return ReadScope(frozenset(int(c) for c in codes))
+
+
+def only(locality_code: int) -> ReadScope:
+    """The scope of one locality already authorised by the caller (a query a benchmark or a
+    write's rule reuses); a read service makes its scope with `read_scope`."""
+    return ReadScope(frozenset({locality_code}))

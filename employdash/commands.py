@@ -106,11 +106,19 @@ class Write:
     def get_optional(self, reference: Ref[T] | None) -> T | None:
         return None if reference is None else self.get(reference)
 
-    def create(self, row: T, after: Mapping[str, Any], *, entity: str | None = None) -> T:
+    def create(
+        self,
+        row: T,
+        after: Mapping[str, Any],
+        *,
+        entity: str | None = None,
+        locality_code: int | None = None,
+    ) -> T:
         """Add `row` and audit its creation with the values `after`."""
         self.session.add(row)
         self.session.flush()
-        self.audit("create", getattr(row, "id", None), after=after, entity=entity)
+        record_id = getattr(row, "id", None)
+        self.audit("create", record_id, after=after, entity=entity, locality_code=locality_code)
         return row
 
     def update(
@@ -123,8 +131,11 @@ class Write:
         action: str = "update",
         entity: str | None = None,
         owned: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
+        note: Mapping[str, Any] | None = None,
+        locality_code: int | None = None,
     ) -> dict[str, Any]:
-        """Set `values` on `row` read at `version`; returns the fields that changed.
+        """Set `values` on `row` read at `version`; returns the fields that changed (`note` adds
+        to the audit row's after what the change came from, say an import's file and line).
 
         `owned` is the record's own rows (a meeting's attendance, guests...) as they were and as
         the command left them: their changes join the audit row, and a change there alone moves
@@ -157,7 +168,10 @@ class Write:
         if not set(after) & set(values):  # an UPDATE all the same: it moves the version on
             flag_modified(row, next(iter(values)))
         self._flush_versioned(version)
-        self.audit(action, row.id, before=before, after=after, entity=entity)
+        audited = after if note is None else {**after, **note}
+        self.audit(
+            action, row.id, before=before, after=audited, entity=entity, locality_code=locality_code
+        )
         return after
 
     def delete(
@@ -189,7 +203,10 @@ class Write:
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         entity: str | None = None,
+        locality_code: int | None = None,
     ) -> None:
+        """An audit row in the command's locality, or in `locality_code` for a change of a batch
+        that spans several (an import)."""
         audit.record(
             self.session,
             self.actor,
@@ -198,7 +215,7 @@ class Write:
             record_id,
             before=None if before is None else dict(before),
             after=None if after is None else dict(after),
-            locality_code=self.locality,
+            locality_code=self.locality if locality_code is None else locality_code,
         )
 
     def emit(self, name: str, record_id: Any, *, entity: str | None = None, **payload: Any) -> None:

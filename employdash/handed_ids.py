@@ -39,6 +39,7 @@ from employdash.models.mentoring import (
 )
 from employdash.models.stakeholders import (
     EmployerSurveyResponse,
+    OrganisationProfile,
     Stakeholder,
     StakeholderRelation,
 )
@@ -87,6 +88,9 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     ),
     EmployerSurveyResponse: lambda i: select(EmployerSurveyResponse.locality_code).where(
         EmployerSurveyResponse.id == i
+    ),
+    OrganisationProfile: lambda i: select(OrganisationProfile.locality_code).where(
+        OrganisationProfile.id == i
     ),
     Program: lambda i: select(Program.locality_code).where(Program.id == i),
     Cohort: _program_child(Cohort),

@@ -68,9 +68,6 @@ NOT_YET_COMMANDS = frozenset(
         "mentoring/programs.py",
         "mentoring/targets.py",
         "people.py",
-        "stakeholders/organisations.py",
-        "stakeholders/survey_import.py",
-        "stakeholders/surveys.py",
         "users.py",
     }
 )

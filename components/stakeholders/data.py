@@ -1,7 +1,8 @@
 """Cached read models for the mapping pages.
 
 Keys include the acting user (role and scope) and the database URL, so one user's cached answer
-never serves another; the services authorise every call. `clear()` runs after each write.
+never serves another; the services authorise every call. A write clears them through
+`components.common.commands.perform`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.common.cache import clear_area, read_model
+from components.common.cache import read_model
 from employdash.access import Actor, Area
 from employdash.db import Database
 from employdash.stakeholders import grid as stakeholders_map
@@ -33,7 +34,3 @@ def network(db: Database, actor: Actor, code: int) -> stakeholders_network.Netwo
 @read_model(Area.STAKEHOLDERS)
 def survey_summary(db: Database, actor: Actor, codes: tuple[int, ...]) -> surveys.SurveySummary:
     return surveys.summary(db, actor, list(codes))
-
-
-def clear() -> None:
-    clear_area(Area.STAKEHOLDERS)

@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose, choose_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
@@ -352,8 +352,7 @@ def _form(ctx: PageContext, code: int) -> None:
             data.organisation_id = None if org == NEW else int(org)
             data.company = company
             with handled(feedback):
-                surveys.create_response(ctx.db, ctx.actor, code, data)
-                stakeholder_data.clear()
+                perform(ctx.db, ctx.actor, surveys.CreateResponse.of(code, data))
                 st.session_state["survey_flash"] = tr("survey.form.created")
                 st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
@@ -384,10 +383,8 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
                 data = _questions(ctx, code, initial, f"survey_edit_{picked}_{version}", feedback)
                 if st.form_submit_button(tr("survey.edit.submit"), type="primary"):
                     with handled(feedback):
-                        saved = surveys.update_response(
-                            ctx.db, ctx.actor, int(picked), version, data
-                        )
-                        stakeholder_data.clear()
+                        command = surveys.UpdateResponse.of(int(picked), version, data)
+                        saved = perform(ctx.db, ctx.actor, command)
                         st.session_state["survey_flash"] = tr(
                             "survey.edit.saved" if saved != version else "survey.edit.unchanged"
                         )

@@ -7,9 +7,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
-from components.stakeholders import data as stakeholder_data
 from employdash.i18n import fmt_number
 from employdash.stakeholders import survey_import
 
@@ -75,8 +75,7 @@ def section(ctx: PageContext, code: int) -> None:
         key="survey_import_commit",
     ):
         with guarded():
-            result = survey_import.commit(ctx.db, ctx.actor, preview)
-            stakeholder_data.clear()
+            result = perform(ctx.db, ctx.actor, survey_import.ImportSurveys.of(preview))
             st.session_state.pop(PREVIEW, None)
             st.success(
                 ctx.tr(

@@ -6,17 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.stakeholders import organisations
-from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput
+from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput, SaveProfile
 from employdash.stakeholders.vocabulary import AUDIENCES
 
 # what the form starts from for an organisation that has not answered yet
 BLANK_PROFILE: ProfileAnswers = {
+    "id": 0,
     "goals": None,
     "activities": None,
     "audiences": [],
@@ -55,7 +57,8 @@ def _matrix(ctx: PageContext, code: int) -> None:
 def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
     tr = ctx.tr
     saved = organisations.get_profile(ctx.db, ctx.actor, code, org_id)
-    version = saved["version"] if saved else None  # None: no profile yet, the save creates it
+    # None: no profile yet, the save creates it
+    version, profile_id = (saved["version"], saved["id"]) if saved else (None, None)
     answers = saved or BLANK_PROFILE
     with st.form(f"org_profile_{org_id}_{version}"):
         feedback = FormFeedback()
@@ -115,7 +118,8 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
                 ],
             )
             with handled(feedback):
-                organisations.save_profile(ctx.db, ctx.actor, code, org_id, data, version)
+                command = SaveProfile.of(code, org_id, data, version, profile_id)
+                perform(ctx.db, ctx.actor, command)
                 st.session_state["survey_flash"] = tr("common.saved")
                 st.rerun()
 

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality, require_read
+from employdash.access import Actor, Area, read_scope
 from employdash.briefing.attention import AttentionItem, rank_attention
 from employdash.db import Database
 from employdash.errors import NotFound
@@ -265,8 +265,7 @@ def build_briefing(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> Briefing:
     """The briefing as of `as_of` (default today): indicators up to the newest month published."""
-    require_read(actor, Area.BRIEFING)
-    require_locality(actor, locality_code)
+    scope = read_scope(actor, Area.BRIEFING, locality_code)
     as_of = as_of or date.today()
     with db.transaction() as s:
         me = s.get(Locality, locality_code)
@@ -282,7 +281,7 @@ def build_briefing(
         latest = s.scalar(
             select(IndicatorValue.period)
             .where(
-                IndicatorValue.locality_code == locality_code,
+                scope.of(IndicatorValue.locality_code),
                 IndicatorValue.indicator_code.in_([d.code for d in defs]),
                 IndicatorValue.period <= as_of,
             )

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from employdash.access import MANAGER, Action, Actor, Area, allows, require_read
+from employdash.access import MANAGER, Action, Actor, Area, ReadScope, allows, read_scope
 from employdash.db import Database
 from employdash.forum.structure import current_membership, forum_row
 from employdash.models import Locality, Person, User, UserLocality
@@ -46,7 +46,7 @@ def _exists(s: Session, query: Select[int]) -> bool:
     return s.scalar(query.limit(1)) is not None
 
 
-def _done(s: Session, code: int, today: date) -> dict[str, bool]:
+def _done(s: Session, scope: ReadScope, code: int, today: date) -> dict[str, bool]:
     locality = s.get(Locality, code)
     forum = forum_row(s, code)
     done = {
@@ -55,11 +55,13 @@ def _done(s: Session, code: int, today: date) -> dict[str, bool]:
             s,
             select(User.id)
             .join(UserLocality, UserLocality.user_id == User.id)
-            .where(UserLocality.locality_code == code, User.role == MANAGER, User.active),
+            .where(scope.of(UserLocality.locality_code), User.role == MANAGER, User.active),
         ),
-        "people": _exists(s, select(Person.id).where(Person.locality_code == code, Person.active)),
+        "people": _exists(
+            s, select(Person.id).where(scope.of(Person.locality_code), Person.active)
+        ),
         "indicators": _exists(
-            s, select(IndicatorValue.id).where(IndicatorValue.locality_code == code)
+            s, select(IndicatorValue.id).where(scope.of(IndicatorValue.locality_code))
         ),
         "forum": False,
         "focus": False,
@@ -92,9 +94,10 @@ def setup_progress(
     """Every step with whether it is done; with no locality (none enabled or in the reader's
     scope yet) nothing is. Readers of the briefing or of the forum may ask: both pages show it."""
     area = Area.BRIEFING if allows(actor.role, Area.BRIEFING, Action.READ) else Area.FORUM
-    require_read(actor, area, locality_code)
     if locality_code is None:
+        read_scope(actor, area)
         return SetupProgress(tuple(Step(key, False) for key in STEPS))
+    scope = read_scope(actor, area, locality_code)
     with db.transaction() as s:
-        done = _done(s, locality_code, today or date.today())
+        done = _done(s, scope, locality_code, today or date.today())
     return SetupProgress(tuple(Step(key, done[key]) for key in STEPS))

@@ -16,7 +16,7 @@ from typing import TypedDict
 import pandas as pd
 from sqlalchemy import select
 
-from employdash.access import Actor, Area, require_locality, require_read
+from employdash.access import Actor, Area, read_scope
 from employdash.db import Database
 from employdash.indicators.catalogue import CATEGORY_NAMES, COARSER_THAN
 from employdash.indicators.values import month_start
@@ -78,8 +78,7 @@ def breakdown(
     db: Database, actor: Actor, locality_code: int, period: date, threshold: int
 ) -> tuple[int | None, list[BreakdownCell]]:
     """The job-seeker total and its breakdown cells for one locality and month, made safe."""
-    require_read(actor, Area.INDICATORS)
-    require_locality(actor, locality_code)
+    scope = read_scope(actor, Area.INDICATORS, locality_code)
     with db.transaction() as s:
         defs = list(
             s.scalars(
@@ -91,7 +90,7 @@ def breakdown(
         rows = dict(
             s.execute(
                 select(IndicatorValue.indicator_code, IndicatorValue.value).where(
-                    IndicatorValue.locality_code == locality_code,
+                    scope.of(IndicatorValue.locality_code),
                     IndicatorValue.period == month_start(period),
                     IndicatorValue.indicator_code.in_([d.code for d in defs] + ["job_seekers"]),
                 )
@@ -131,8 +130,7 @@ class TargetAgainst(TypedDict):
 def against_targets(db: Database, actor: Actor, locality_code: int) -> list[TargetAgainst] | None:
     """The forum's targets for the locality with the latest value of each indicator; None when
     the forum area is not installed."""
-    require_read(actor, Area.INDICATORS)
-    require_locality(actor, locality_code)
+    read_scope(actor, Area.INDICATORS, locality_code)
     try:
         from employdash.forum.targets import targets_for
     except ImportError:

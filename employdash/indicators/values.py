@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from employdash.access import Actor, Area, require_locality, require_read, require_read_all
+from employdash.access import Actor, Area, only, read_scope, require_read
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality
@@ -37,7 +37,7 @@ def latest_value(
     row = session.execute(
         select(IndicatorValue.period, IndicatorValue.value)
         .where(
-            IndicatorValue.locality_code == locality_code,
+            only(locality_code).of(IndicatorValue.locality_code),
             IndicatorValue.indicator_code == indicator_code,
             IndicatorValue.value.is_not(None),
             IndicatorValue.status != "suppressed",
@@ -54,7 +54,7 @@ def value_at(
     """The current value for that month (None when missing or suppressed)."""
     row = session.execute(
         select(IndicatorValue.value, IndicatorValue.status).where(
-            IndicatorValue.locality_code == locality_code,
+            only(locality_code).of(IndicatorValue.locality_code),
             IndicatorValue.indicator_code == indicator_code,
             IndicatorValue.period == month_start(period),
         )
@@ -68,8 +68,9 @@ def value_known_at(
     session: Session, locality_code: int, indicator_code: str, period: date, when: datetime
 ) -> float | None:
     """The value that was shown for that month at `when` (before later revisions)."""
+    scope = only(locality_code)
     key = (
-        IndicatorValue.locality_code == locality_code,
+        scope.of(IndicatorValue.locality_code),
         IndicatorValue.indicator_code == indicator_code,
         IndicatorValue.period == month_start(period),
     )
@@ -81,7 +82,7 @@ def value_known_at(
         return value
     old = session.execute(
         select(IndicatorValueHistory.value).where(
-            IndicatorValueHistory.locality_code == locality_code,
+            scope.of(IndicatorValueHistory.locality_code),
             IndicatorValueHistory.indicator_code == indicator_code,
             IndicatorValueHistory.period == month_start(period),
             IndicatorValueHistory.recorded_at <= when,
@@ -146,13 +147,12 @@ def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
 
 def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None:
     """The newest month with any headline value for the locality."""
-    require_read(actor, Area.INDICATORS)
-    require_locality(actor, locality_code)
+    scope = read_scope(actor, Area.INDICATORS, locality_code)
     with db.transaction() as s:
         return s.scalar(
             select(func.max(IndicatorValue.period))
             .join(IndicatorDefinition, IndicatorDefinition.code == IndicatorValue.indicator_code)
-            .where(IndicatorValue.locality_code == locality_code, IndicatorDefinition.headline)
+            .where(scope.of(IndicatorValue.locality_code), IndicatorDefinition.headline)
         )
 
 
@@ -179,8 +179,7 @@ def series(
 ) -> pd.DataFrame:
     """Values of the given localities (all in scope) and indicators from `start` to `end`
     inclusive; suppressed cells come back with value NaN and status 'suppressed'."""
-    require_read(actor, Area.INDICATORS)
-    codes = require_read_all(actor, Area.INDICATORS, locality_codes)
+    scope = read_scope(actor, Area.INDICATORS, locality_codes)
     if start > end:
         raise ValidationError({"period": "validation.out_of_range"})
     with db.transaction() as s:
@@ -194,7 +193,7 @@ def series(
                 IndicatorValue.value,
                 IndicatorValue.status,
             ).where(
-                IndicatorValue.locality_code.in_(codes),
+                scope.of(IndicatorValue.locality_code),
                 IndicatorValue.indicator_code.in_(indicator_codes),
                 IndicatorValue.period >= month_start(start),
                 IndicatorValue.period <= end,
@@ -248,8 +247,7 @@ def district_series(
 ) -> pd.DataFrame:
     """The locality's district as one aggregate series per indicator (period, indicator_code,
     value, localities). Only the aggregate leaves this function."""
-    require_read(actor, Area.INDICATORS)
-    require_locality(actor, locality_code)
+    read_scope(actor, Area.INDICATORS, locality_code)  # its district's values, as one aggregate
     with db.transaction() as s:
         _check_codes(s, indicator_codes)
         district = s.scalar(select(Locality.district_id).where(Locality.code == locality_code))
@@ -317,8 +315,7 @@ def rankings(
     db: Database, actor: Actor, locality_code: int, indicator_code: str, period: date
 ) -> list[Rank]:
     """The locality's rank in its district and among similar-sized localities that month."""
-    require_read(actor, Area.INDICATORS)
-    require_locality(actor, locality_code)
+    read_scope(actor, Area.INDICATORS, locality_code)  # its peers' values, as a rank only
     with db.transaction() as s:
         definition = s.get(IndicatorDefinition, indicator_code)
         me = s.get(Locality, locality_code)
@@ -365,11 +362,10 @@ def latest_in_scope(
     """One row per requested locality (all in scope) and, for context on a map, the other
     localities of their districts that have data: name, coordinates, population, value. A
     locality outside the actor's scope comes back without its value (`in_scope` False)."""
-    require_read(actor, Area.INDICATORS)
-    codes = require_read_all(actor, Area.INDICATORS, locality_codes)
+    scope = read_scope(actor, Area.INDICATORS, locality_codes)
     with db.transaction() as s:
         _check_codes(s, [indicator_code])
-        districts = select(Locality.district_id).where(Locality.code.in_(codes))
+        districts = select(Locality.district_id).where(scope.of(Locality.code))
         rows = s.execute(
             select(
                 Locality.code,
@@ -391,7 +387,7 @@ def latest_in_scope(
             )
             .where(
                 or_(
-                    Locality.code.in_(codes),
+                    scope.of(Locality.code),
                     Locality.district_id.in_(districts) & IndicatorValue.id.is_not(None),
                 )
             )

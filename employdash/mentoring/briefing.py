@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality, require_read
+from employdash.access import Actor, Area, ReadScope, read_scope
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.mentoring.funnel import (
@@ -58,8 +58,7 @@ def briefing_snapshot(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> MentoringSnapshot | None:
     """The locality's mentoring figures as of a date; None when it has no mentoring program."""
-    require_read(actor, Area.MENTORING)
-    require_locality(actor, locality_code)
+    scope = read_scope(actor, Area.MENTORING, locality_code)
     as_of = as_of or date.today()
     threshold = int(get_config().SUPPRESSION_THRESHOLD)
     mentees = Selection(pipeline="mentee", locality_codes=(locality_code,))
@@ -69,7 +68,7 @@ def briefing_snapshot(
             s.scalar(
                 select(func.count())
                 .select_from(Program)
-                .where(Program.locality_code == locality_code, Program.kind == "mentoring")
+                .where(scope.of(Program.locality_code), Program.kind == "mentoring")
             )
             or 0
         )
@@ -86,7 +85,7 @@ def briefing_snapshot(
             "outcomes_12m": count_outcomes(s, actor, mentees, twelve_months_before(as_of), as_of),
             "waiting_for_mentor": int(waiting or 0),
         }
-        lines = target_lines(s, actor, locality_code, as_of, threshold)
+        lines = target_lines(s, actor, scope, locality_code, as_of, threshold)
     funnel = [
         (row.name_key, suppress_total(int(row.reached), threshold))
         for row in fun.table.itertuples()
@@ -100,7 +99,7 @@ def briefing_snapshot(
 
 
 def target_lines(
-    s: Session, actor: Actor, locality_code: int, as_of: date, threshold: int
+    s: Session, actor: Actor, scope: ReadScope, locality_code: int, as_of: date, threshold: int
 ) -> tuple[TargetLine, ...]:
     """Goals and reached counts per metric over the locality's targets running on the date."""
     goals: dict[str, int] = {}
@@ -109,7 +108,7 @@ def target_lines(
         select(Target)
         .join(Program, Program.id == Target.program_id)
         .where(
-            Program.locality_code == locality_code,
+            scope.of(Program.locality_code),
             Target.period_start <= as_of,
             Target.period_end >= as_of,
         )

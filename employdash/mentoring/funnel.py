@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read, require_read_all, scope_clause
+from employdash.access import Actor, Area, read_scope, require_read
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.models.mentoring import (
@@ -167,12 +167,9 @@ def conditions(
 ) -> list[ColumnElement[bool]]:
     """WHERE clauses over participant P (or the spans X) and program G for the selection."""
     conds = [src.c.pipeline_code == sel.pipeline]
-    if with_program:
-        conds.append(scope_clause(actor, G.c.locality_code))
-    if sel.locality_codes is not None:
-        conds.append(
-            G.c.locality_code.in_(require_read_all(actor, Area.MENTORING, sel.locality_codes))
-        )
+    scope = read_scope(actor, Area.MENTORING, sel.locality_codes)
+    if with_program or sel.locality_codes is not None:
+        conds.append(scope.of(G.c.locality_code))
     if sel.program_ids is not None:
         conds.append(src.c.program_id.in_(sel.program_ids))
     if sel.operating_models is not None:
@@ -606,9 +603,7 @@ def count_current(
 def count_matches_active(session: Session, actor: Actor, sel: Selection, as_of: date) -> int:
     mentee = P.alias("mentee")
     program = G.alias("program")
-    conds = [scope_clause(actor, program.c.locality_code)]
-    if sel.locality_codes is not None:
-        conds.append(program.c.locality_code.in_(sel.locality_codes))
+    conds = [read_scope(actor, Area.MENTORING, sel.locality_codes).of(program.c.locality_code)]
     return int(
         session.scalar(
             select(func.count())

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
 
@@ -166,6 +167,28 @@ class OrganisationProfile(Base):
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationProgram.id"
     )
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
+    @property
+    def program_list(self) -> list[tuple[str, list[str]]]:
+        """The programs as (name, audiences), as a save compares and audits them."""
+        return [(p.name, list(p.audiences or [])) for p in self.programs]
+
+    @program_list.setter
+    def program_list(self, value: list[tuple[str, list[str]]]) -> None:
+        """Replace the programs; the profile's row is saved too, so its version moves."""
+        kept = {p.name: p for p in self.programs}
+        self.programs = [_program(kept.pop(name, None), name, aud) for name, aud in value]
+        self.updated_at = utcnow()
+
+
+def _program(
+    row: OrganisationProgram | None, name: str, audiences: list[str]
+) -> OrganisationProgram:
+    row = row or OrganisationProgram(name=name)
+    row.audiences = list(audiences)
+    return row
+
 
 class OrganisationProgram(Base):
     """A program an organisation runs, and the audiences it serves."""
@@ -242,6 +265,27 @@ class EmployerSurveyResponse(Base):
         cascade="all, delete-orphan", lazy="selectin", order_by="EmployerSurveyPosition.id"
     )
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
+    @property
+    def position_list(self) -> list[tuple[str, int, str | None]]:
+        """The open positions as sorted (profession, count, ES code), as a save compares them."""
+        return sorted((p.profession, p.count, p.profession_code) for p in self.positions)
+
+    @position_list.setter
+    def position_list(self, value: list[tuple[str, int, str | None]]) -> None:
+        """Replace the positions, keeping the row of a profession still listed (a profession is
+        unique per response); the response's row is saved too, so its version moves."""
+        kept = {p.profession: p for p in self.positions}
+        rows = []
+        for profession, count, code in value:
+            row = kept.pop(profession, None) or EmployerSurveyPosition(profession=profession)
+            row.count, row.profession_code = count, code
+            rows.append(row)
+        self.positions = rows
+        if self.id is not None:
+            flag_modified(self, "survey_date")
+
     def answers(self) -> dict[str, Any]:
         """The comparable content, for re-import detection and the audit log."""
         return {
@@ -265,7 +309,7 @@ class EmployerSurveyResponse(Base):
             "contact_name": self.contact_name,
             "contact_phone": self.contact_phone,
             "contact_email": self.contact_email,
-            "positions": sorted((p.profession, p.count, p.profession_code) for p in self.positions),
+            "positions": self.position_list,
         }
 
 

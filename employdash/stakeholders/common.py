@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
+from employdash.access import ReadScope
 from employdash.errors import ValidationError
 from employdash.limits import FIELDS, strip_controls
 from employdash.models import Organisation, Person
@@ -67,7 +68,7 @@ def raise_if(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def stakeholders_named(locality_code: int, *columns: Any) -> Select[Any]:
+def stakeholders_named(scope: ReadScope, *columns: Any) -> Select[Any]:
     """The locality's stakeholders with their organisation's, contact's and owner's names, and
     any further columns: the join the grid, the register and the follow-ups all read."""
     contact, owner = aliased(Person), aliased(Person)
@@ -82,5 +83,5 @@ def stakeholders_named(locality_code: int, *columns: Any) -> Select[Any]:
         .join(Organisation, Organisation.id == Stakeholder.organisation_id)
         .outerjoin(contact, contact.id == Stakeholder.person_id)
         .outerjoin(owner, owner.id == Stakeholder.owner_person_id)
-        .where(Stakeholder.locality_code == locality_code)
+        .where(scope.of(Stakeholder.locality_code))
     )

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, ReadScope, read_scope
 from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
@@ -84,10 +84,10 @@ class Coverage:
     candidates: dict[str, list[str]] = field(default_factory=dict)  # gap sector -> organisations
 
 
-def grid_query(locality_code: int) -> Select[Any]:
+def grid_query(scope: ReadScope) -> Select[Any]:
     """The raw query behind the grid (also the benchmark's baseline)."""
     return stakeholders_named(
-        locality_code,
+        scope,
         Stakeholder.sector,
         Stakeholder.power,
         Stakeholder.interest,
@@ -97,7 +97,7 @@ def grid_query(locality_code: int) -> Select[Any]:
     ).order_by(Stakeholder.id)
 
 
-def previous_positions(s: Session, locality_code: int, as_of: date) -> dict[int, tuple[int, int]]:
+def previous_positions(s: Session, scope: ReadScope, as_of: date) -> dict[int, tuple[int, int]]:
     """Each stakeholder's position at its latest review before the current quarter."""
     period = quarter_start(as_of)
     latest = (
@@ -106,9 +106,7 @@ def previous_positions(s: Session, locality_code: int, as_of: date) -> dict[int,
             func.max(StakeholderPosition.review_period).label("period"),
         )
         .join(Stakeholder, Stakeholder.id == StakeholderPosition.stakeholder_id)
-        .where(
-            Stakeholder.locality_code == locality_code, StakeholderPosition.review_period < period
-        )
+        .where(scope.of(Stakeholder.locality_code), StakeholderPosition.review_period < period)
         .group_by(StakeholderPosition.stakeholder_id)
         .subquery()
     )
@@ -151,12 +149,12 @@ def grid(
     as_of: date | None = None,
 ) -> pd.DataFrame:
     """Every stakeholder placed on the grid, with where it stood at the previous review."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()
     with db.transaction() as s:
-        result = s.execute(grid_query(locality_code))
+        result = s.execute(grid_query(scope))
         frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-        previous = previous_positions(s, locality_code, as_of)
+        previous = previous_positions(s, scope, as_of)
     if frame.empty:
         return pd.DataFrame(columns=GRID_COLUMNS)
     frame["quadrant"] = [quadrant(p, i) for p, i in zip(frame.power, frame.interest, strict=True)]
@@ -181,7 +179,7 @@ def grid(
     return frame.loc[keep, GRID_COLUMNS].reset_index(drop=True)
 
 
-def forum_member_people(s: Session, locality_code: int) -> list[MemberPerson]:
+def forum_member_people(s: Session, scope: ReadScope) -> list[MemberPerson]:
     """People in the steering and forum teams of the locality's forum, with their organisation
     (person id, organisation id, organisation name, sector)."""
     return [
@@ -193,16 +191,16 @@ def forum_member_people(s: Session, locality_code: int) -> list[MemberPerson]:
             .join(Forum, Forum.id == Team.forum_id)
             .join(Person, Person.id == Membership.person_id)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Forum.locality_code == locality_code, Team.kind.in_(("steering", "forum")))
+            .where(scope.of(Forum.locality_code), Team.kind.in_(("steering", "forum")))
             .distinct()
         ).all()
     ]
 
 
-def forum_member_ids(s: Session, locality_code: int) -> set[int]:
+def forum_member_ids(s: Session, scope: ReadScope) -> set[int]:
     """Stakeholders who sit in the forum: marked as forum members in the register, or whose
     contact person or organisation is in the forum's steering or forum team."""
-    members = forum_member_people(s, locality_code)
+    members = forum_member_people(s, scope)
     people = {m[0] for m in members}
     orgs = {m[1] for m in members if m[1] is not None}
     rows = s.execute(
@@ -211,7 +209,7 @@ def forum_member_ids(s: Session, locality_code: int) -> set[int]:
             Stakeholder.person_id,
             Stakeholder.organisation_id,
             Stakeholder.engagement,
-        ).where(Stakeholder.locality_code == locality_code)
+        ).where(scope.of(Stakeholder.locality_code))
     ).all()
     return {
         sid
@@ -222,9 +220,9 @@ def forum_member_ids(s: Session, locality_code: int) -> set[int]:
 
 def coverage(db: Database, actor: Actor, locality_code: int) -> Coverage:
     """Which sectors the forum's members represent against the model's recommended composition."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        members = forum_member_people(s, locality_code)
+        members = forum_member_people(s, scope)
         source = "forum"
         if not members:
             source = "register"
@@ -239,7 +237,7 @@ def coverage(db: Database, actor: Actor, locality_code: int) -> Coverage:
                     )
                     .join(Organisation, Organisation.id == Stakeholder.organisation_id)
                     .where(
-                        Stakeholder.locality_code == locality_code,
+                        scope.of(Stakeholder.locality_code),
                         Stakeholder.engagement == "forum_member",
                     )
                 )
@@ -247,9 +245,7 @@ def coverage(db: Database, actor: Actor, locality_code: int) -> Coverage:
         outside = s.execute(
             select(Stakeholder.sector, Organisation.name, Stakeholder.power + Stakeholder.interest)
             .join(Organisation, Organisation.id == Stakeholder.organisation_id)
-            .where(
-                Stakeholder.locality_code == locality_code, Stakeholder.engagement != "forum_member"
-            )
+            .where(scope.of(Stakeholder.locality_code), Stakeholder.engagement != "forum_member")
         ).all()
     people: dict[str, set[int | str | None]] = defaultdict(set)
     orgs: dict[str, set[str]] = defaultdict(set)
@@ -287,10 +283,10 @@ def follow_ups(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> pd.DataFrame:
     """Quadrant-A stakeholders with no contact in 60 days, the longest-neglected first."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     as_of = as_of or date.today()
     query = stakeholders_named(
-        locality_code,
+        scope,
         Stakeholder.sector,
         Stakeholder.power,
         Stakeholder.interest,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Select, select
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -34,7 +34,7 @@ class Network:
     connectors: pd.DataFrame  # id, organisation, reaches: stakeholders they bring to the forum
 
 
-def relations_query(locality_code: int) -> Select[int, int, int, str]:
+def relations_query(scope: ReadScope) -> Select[int, int, int, str]:
     """The raw query behind the network (also the benchmark's baseline)."""
     return (
         select(
@@ -43,16 +43,16 @@ def relations_query(locality_code: int) -> Select[int, int, int, str]:
             StakeholderRelation.target_id,
             StakeholderRelation.kind,
         )
-        .where(StakeholderRelation.locality_code == locality_code)
+        .where(scope.of(StakeholderRelation.locality_code))
         .order_by(StakeholderRelation.id)
     )
 
 
-def nodes_query(locality_code: int) -> Select[int, str, str]:
+def nodes_query(scope: ReadScope) -> Select[int, str, str]:
     return (
         select(Stakeholder.id, Organisation.name.label("organisation"), Stakeholder.sector)
         .join(Organisation, Organisation.id == Stakeholder.organisation_id)
-        .where(Stakeholder.locality_code == locality_code)
+        .where(scope.of(Stakeholder.locality_code))
         .order_by(Stakeholder.id)
     )
 
@@ -100,17 +100,17 @@ def ring_layout(nodes: pd.DataFrame) -> tuple[list[float], list[float]]:
 
 
 def network(db: Database, actor: Actor, locality_code: int) -> Network:
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         nodes = pd.DataFrame(
-            s.execute(nodes_query(locality_code)).all(),
+            s.execute(nodes_query(scope)).all(),
             columns=["id", "organisation", "sector"],
         )
         edges = pd.DataFrame(
-            s.execute(relations_query(locality_code)).all(),
+            s.execute(relations_query(scope)).all(),
             columns=["id", "source_id", "target_id", "kind"],
         )
-        members = forum_member_ids(s, locality_code)
+        members = forum_member_ids(s, scope)
     reach = reach_forum(
         nodes.id.tolist(), list(zip(edges.source_id, edges.target_id, strict=True)), members
     )
@@ -166,13 +166,11 @@ def drawable_edges(model: Network, limit: int = MAX_DRAWN) -> pd.DataFrame:
 
 def relations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The ties as a readable table (source and target organisation names)."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        rows = s.execute(relations_query(locality_code)).mappings().all()
+        rows = s.execute(relations_query(scope)).mappings().all()
         names = dict(
-            s.execute(
-                nodes_query(locality_code).with_only_columns(Stakeholder.id, Organisation.name)
-            ).all()
+            s.execute(nodes_query(scope).with_only_columns(Stakeholder.id, Organisation.name)).all()
         )
     return pd.DataFrame(
         [
@@ -223,6 +221,7 @@ class AddRelation(
             errors["target_id"] = "validation.invalid"
         elif w.session.scalar(
             select(StakeholderRelation.id).where(
+                only(self.locality_code).of(StakeholderRelation.locality_code),
                 StakeholderRelation.source_id == self.source.id,
                 StakeholderRelation.target_id == self.target.id,
                 StakeholderRelation.kind == self.kind,

@@ -13,22 +13,14 @@ from typing import Any, TypedDict
 
 import pandas as pd
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion
-from employdash.handed_ids import in_locality
+from employdash.access import Actor, Area, ReadScope, only, read_scope
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import NotFound
 from employdash.models import Organisation
-from employdash.models.base import utcnow
-from employdash.models.stakeholders import (
-    AUDIENCES,
-    OrganisationProfile,
-    OrganisationProgram,
-    Stakeholder,
-)
+from employdash.models.stakeholders import AUDIENCES, OrganisationProfile, Stakeholder
 from employdash.stakeholders.common import check_text, raise_if
 from employdash.stakeholders.grid import forum_member_people
 
@@ -45,13 +37,13 @@ class ProfileInput:
 def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """Organisations the questionnaire is for: those of forum members (forum teams, or marked as
     forum members in the stakeholder register) and any that already answered."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        ids = {m[1] for m in forum_member_people(s, locality_code) if m[1] is not None}
+        ids = {m[1] for m in forum_member_people(s, scope) if m[1] is not None}
         ids |= set(
             s.scalars(
                 select(Stakeholder.organisation_id).where(
-                    Stakeholder.locality_code == locality_code,
+                    scope.of(Stakeholder.locality_code),
                     Stakeholder.engagement == "forum_member",
                 )
             )
@@ -59,14 +51,14 @@ def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.D
         answered = dict(
             s.execute(
                 select(OrganisationProfile.organisation_id, OrganisationProfile.version).where(
-                    OrganisationProfile.locality_code == locality_code
+                    scope.of(OrganisationProfile.locality_code)
                 )
             ).all()
         )
         ids |= set(answered)
         rows = s.execute(
             select(Organisation.id, Organisation.name, Organisation.sector)
-            .where(Organisation.id.in_(sorted(ids)))
+            .where(Organisation.id.in_(sorted(ids)), scope.of(Organisation.locality_code))
             .order_by(Organisation.name)
         ).all()
     return pd.DataFrame(
@@ -76,9 +68,9 @@ def member_organisations(db: Database, actor: Actor, locality_code: int) -> pd.D
 
 
 class ProfileAnswers(TypedDict):
-    """A saved profile as the form reads it (and as the audit row records it). Programs stay
-    `[name, audiences]` lists so the audit JSON is unchanged."""
+    """A saved profile as the form reads it, with the ID and version its save names."""
 
+    id: int
     goals: str | None
     activities: str | None
     audiences: list[str]
@@ -89,6 +81,7 @@ class ProfileAnswers(TypedDict):
 
 def _as_dict(profile: OrganisationProfile) -> ProfileAnswers:
     return {
+        "id": profile.id,
         "goals": profile.goals,
         "activities": profile.activities,
         "audiences": list(profile.audiences or []),
@@ -101,22 +94,15 @@ def _as_dict(profile: OrganisationProfile) -> ProfileAnswers:
 def get_profile(
     db: Database, actor: Actor, locality_code: int, organisation_id: int
 ) -> ProfileAnswers | None:
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
-        profile = s.scalar(
-            select(OrganisationProfile).where(
-                OrganisationProfile.locality_code == locality_code,
-                OrganisationProfile.organisation_id == organisation_id,
-            )
-        )
+        profile = _stored(s, scope, organisation_id)
         return _as_dict(profile) if profile else None
 
 
 def _validate(data: ProfileInput) -> ProfileInput:
+    """The audiences and programs checked (the free texts are the pipeline's)."""
     errors: dict[str, str] = {}
-    goals = check_text(errors, "goals", data.goals, "profile/text")
-    activities = check_text(errors, "activities", data.activities, "profile/text")
-    collaborations = check_text(errors, "collaborations", data.collaborations, "profile/text")
     if any(a not in AUDIENCES for a in data.audiences):
         errors["audiences"] = "validation.invalid"
     programs = []
@@ -131,7 +117,119 @@ def _validate(data: ProfileInput) -> ProfileInput:
     audiences = sorted(
         set(data.audiences) | {a for _, aud in programs for a in aud}, key=AUDIENCES.index
     )
-    return ProfileInput(goals, activities, audiences, collaborations, programs)
+    return ProfileInput(data.goals, data.activities, audiences, data.collaborations, programs)
+
+
+def _stored(s: Session, scope: ReadScope, organisation_id: int) -> OrganisationProfile | None:
+    return s.scalar(
+        select(OrganisationProfile).where(
+            scope.of(OrganisationProfile.locality_code),
+            OrganisationProfile.organisation_id == organisation_id,
+        )
+    )
+
+
+_NOTHING_READ: dict[str, Any] = {
+    "goals": None,
+    "activities": None,
+    "audiences": [],
+    "collaborations": None,
+    "program_list": [],
+}
+
+
+@dataclass
+class SaveProfile(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="organisation_profile",
+    texts={"goals": "profile/text", "activities": "profile/text", "collaborations": "profile/text"},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """An organisation's answers: the first save creates its profile (no `version`), a later one
+    saves over the profile read at `version` (the organisation's profile, which the form names
+    as `profile`). Returns the new version."""
+
+    locality_code: int
+    organisation: Ref[Organisation]
+    goals: str | None
+    activities: str | None
+    collaborations: str | None
+    audiences: list[str]
+    programs: list[tuple[str, list[str]]]
+    profile: Ref[OrganisationProfile] | None = None
+    version: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        locality_code: int,
+        organisation_id: int,
+        data: ProfileInput,
+        version: int | None = None,
+        profile_id: int | None = None,
+    ) -> SaveProfile:
+        return cls(
+            locality_code,
+            Ref(Organisation, organisation_id),
+            data.goals,
+            data.activities,
+            data.collaborations,
+            list(data.audiences),
+            [(name, list(aud)) for name, aud in data.programs],
+            ref(OrganisationProfile, profile_id),
+            version,
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        profile = w.get_optional(self.profile)
+        if profile is not None and profile.organisation_id != self.organisation.id:
+            raise NotFound(f"profile {profile.id} of organisation {self.organisation.id}")
+
+    def run(self, w: Write) -> int:
+        clean = _validate(
+            ProfileInput(
+                self.goals, self.activities, self.audiences, self.collaborations, self.programs
+            )
+        )
+        values: dict[str, Any] = {
+            "goals": clean.goals,
+            "activities": clean.activities,
+            "audiences": clean.audiences,
+            "collaborations": clean.collaborations,
+            "program_list": clean.programs,
+        }
+        profile = w.get_optional(self.profile)
+        if profile is None:
+            # A first save locks its organisation's row (an UPDATE that changes nothing: SQLite
+            # has no SELECT ... FOR UPDATE), so of two first saves at once the second finds the
+            # first one's profile and is refused as stale below.
+            w.session.execute(
+                update(Organisation)
+                .where(Organisation.id == self.organisation.id)
+                .values(name=Organisation.name)
+            )
+            profile = _stored(w.session, only(self.locality_code), self.organisation.id)
+            if profile is None and self.version is not None:
+                raise NotFound(f"profile of organisation {self.organisation.id}")
+            if profile is None:
+                return self._create(w, values).version
+        # Saved over the version read (0: the form read no answers, someone saved some since).
+        read = None if self.version else _NOTHING_READ
+        w.update(profile, self.version or 0, values, read=read)
+        return profile.version
+
+    def _create(self, w: Write, values: dict[str, Any]) -> OrganisationProfile:
+        profile = OrganisationProfile(
+            organisation_id=self.organisation.id,
+            locality_code=self.locality_code,
+            **{k: v for k, v in values.items() if k != "program_list"},
+        )
+        profile.program_list = values["program_list"]
+        return w.create(profile, values)
 
 
 def save_profile(
@@ -141,97 +239,11 @@ def save_profile(
     organisation_id: int,
     data: ProfileInput,
     version: int | None,
+    profile_id: int | None = None,
 ) -> int:
-    """Create (version None) or update the answers read at `version`; returns the new version.
-
-    The version is checked in the UPDATE's WHERE clause (and the row count read), so two managers
-    saving the same profile on two replicas cannot both win; two first saves meet the unique key.
-    """
-    require_write(actor, Area.STAKEHOLDERS, locality_code)
-    clean = _validate(data)
-    after = {
-        "goals": clean.goals,
-        "activities": clean.activities,
-        "audiences": clean.audiences,
-        "collaborations": clean.collaborations,
-        "programs": [[n, a] for n, a in clean.programs],
-    }
-    try:
-        with db.transaction() as s:
-            in_locality(s, actor, Organisation, organisation_id, locality_code)
-            return _save(s, actor, locality_code, organisation_id, clean, after, version)
-    except IntegrityError as exc:  # someone else created the profile first
-        with db.transaction() as s:
-            current = s.scalar(
-                select(OrganisationProfile.version).where(
-                    OrganisationProfile.locality_code == locality_code,
-                    OrganisationProfile.organisation_id == organisation_id,
-                )
-            )
-        raise StaleVersion({}, current or 1) from exc
-
-
-def _save(
-    s: Session,
-    actor: Actor,
-    locality_code: int,
-    organisation_id: int,
-    clean: ProfileInput,
-    after: dict[str, Any],
-    version: int | None,
-) -> int:
-    profile = s.scalar(
-        select(OrganisationProfile).where(
-            OrganisationProfile.locality_code == locality_code,
-            OrganisationProfile.organisation_id == organisation_id,
-        )
-    )
-    fields = {
-        "goals": clean.goals,
-        "activities": clean.activities,
-        "audiences": clean.audiences,
-        "collaborations": clean.collaborations,
-    }
-    if profile is None:
-        if version is not None:
-            raise NotFound(f"profile of organisation {organisation_id}")
-        profile = OrganisationProfile(
-            organisation_id=organisation_id, locality_code=locality_code, version=1, **fields
-        )
-        s.add(profile)
-        s.flush()
-        before: dict[str, Any] = {}
-        new_version = 1
-    else:
-        before = {k: v for k, v in _as_dict(profile).items() if k != "version"}
-        if version != profile.version:
-            changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-            raise StaleVersion(changes, profile.version)
-        result = s.execute(
-            update(OrganisationProfile)
-            .where(OrganisationProfile.id == profile.id, OrganisationProfile.version == version)
-            .values(**fields, version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:  # a save on another replica slipped in after our read
-            s.rollback()
-            raise StaleVersion({}, version + 1)
-        s.refresh(profile)
-        new_version = version + 1
-    profile.programs = [OrganisationProgram(name=n, audiences=a) for n, a in clean.programs]
-    s.flush()
-    old, new = audit.changed_fields(before, after)
-    audit.record(
-        s,
-        actor,
-        "update" if before else "create",
-        "organisation_profile",
-        profile.id,
-        before=old or None,
-        after=new,
-        locality_code=locality_code,
-    )
-    return new_version
+    """Create (version None) or update the answers read at `version`; returns the new version."""
+    command = SaveProfile.of(locality_code, organisation_id, data, version, profile_id)
+    return execute(db, actor, command).value
 
 
 def audience_matrix(
@@ -240,12 +252,12 @@ def audience_matrix(
     """(matrix, summary): the matrix has one row per audience and one column per organisation,
     cells listing the programs serving it ("•" when the organisation names the audience without
     a program); the summary counts organisations per audience and flags overlaps and gaps."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         profiles = s.execute(
             select(OrganisationProfile, Organisation.name)
             .join(Organisation, Organisation.id == OrganisationProfile.organisation_id)
-            .where(OrganisationProfile.locality_code == locality_code)
+            .where(scope.of(OrganisationProfile.locality_code))
             .order_by(Organisation.name)
         ).all()
         data = [

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, read_scope
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -300,16 +300,16 @@ class DeleteStakeholder(
 
 
 def options(db: Database, actor: Actor, locality_code: int) -> Options:
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         orgs = s.execute(
             select(Organisation.id, Organisation.name, Organisation.sector)
-            .where(Organisation.locality_code == locality_code)
+            .where(scope.of(Organisation.locality_code))
             .order_by(Organisation.name)
         ).all()
         people = s.execute(
             select(Person.id, Person.full_name, Person.organisation_id)
-            .where(Person.locality_code == locality_code)
+            .where(scope.of(Person.locality_code))
             .order_by(Person.full_name)
         ).all()
     return Options([OrganisationOption(*r) for r in orgs], [PersonOption(*r) for r in people])
@@ -317,9 +317,9 @@ def options(db: Database, actor: Actor, locality_code: int) -> Options:
 
 def register(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The register as a table: one row per stakeholder, with its quadrant."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     query = stakeholders_named(
-        locality_code,
+        scope,
         Stakeholder.sector,
         Stakeholder.role,
         Stakeholder.power,

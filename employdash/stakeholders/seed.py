@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from employdash.access import only
 from employdash.models import Locality, Organisation, Person
 from employdash.models.stakeholders import (
     AUDIENCES,
@@ -394,7 +395,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     own = random.Random(f"stakeholders-{DEMO_SEED}")
     for code in ctx.localities:
         loc = session.get_one(Locality, code)
-        members = {m[1] for m in forum_member_people(session, code) if m[1] is not None}
+        members = {m[1] for m in forum_member_people(session, only(code)) if m[1] is not None}
         rows = _stakeholders(session, own, loc, ctx, members)
         session.flush()
         _relations(session, own, code, rows)

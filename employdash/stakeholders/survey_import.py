@@ -31,10 +31,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_write
+from employdash.access import Actor, Area, only, require_locality
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
-from employdash.errors import ValidationError
+from employdash.errors import NotFound, ValidationError
+from employdash.handed_ids import in_scope
 from employdash.i18n import t
 from employdash.models import Locality
 from employdash.models.stakeholders import (
@@ -50,12 +51,13 @@ from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_L
 from employdash.reading import read_table, records
 from employdash.stakeholders.surveys import (
     SurveyInput,
+    changes,
     clean_label,
-    employer_id,
-    rewrite,
+    employer,
+    find_employer,
+    new_response,
     snapshot,
     validate,
-    write,
 )
 
 HEADERS = {
@@ -103,6 +105,9 @@ class ParsedRow:
     locality_code: int
     company: str
     data: SurveyInput
+    # A revision: the stored response the preview compared the row with, and its version then.
+    revises: int | None = None
+    version: int | None = None
 
 
 @dataclass
@@ -115,6 +120,7 @@ class Rejection:
 @dataclass
 class SurveyPreview:
     filename: str
+    locality_code: int | None = None  # the locality a row without one is for
     rows_read: int = 0
     to_add: list[ParsedRow] = field(default_factory=list)
     to_revise: list[ParsedRow] = field(default_factory=list)
@@ -347,12 +353,13 @@ def _parse(
 
 
 def _existing(s: Session, parsed: ParsedRow) -> EmployerSurveyResponse | None:
-    org_id = employer_id(s, parsed.locality_code, parsed.company, create=False)
+    scope = only(parsed.locality_code)  # a row's locality is checked against the scope first
+    org_id = find_employer(s, scope, parsed.company)
     if org_id is None:
         return None
     return s.scalar(
         select(EmployerSurveyResponse).where(
-            EmployerSurveyResponse.locality_code == parsed.locality_code,
+            scope.of(EmployerSurveyResponse.locality_code),
             EmployerSurveyResponse.organisation_id == org_id,
             EmployerSurveyResponse.survey_date == parsed.data.survey_date,
         )
@@ -378,7 +385,7 @@ def preview(
 ) -> SurveyPreview:
     """Read and check the whole file without writing anything."""
     rows = read_rows(raw, filename)
-    result = SurveyPreview(filename=filename, rows_read=len(rows))
+    result = SurveyPreview(filename, default_locality, rows_read=len(rows))
     seen: dict[tuple[int, str, date | None], int] = {}
     with db.transaction() as s:
         places = _places(s)
@@ -400,69 +407,116 @@ def preview(
             elif _same(stored, validate(s, parsed.locality_code, parsed.data)):
                 result.unchanged += 1
             else:
+                parsed.revises, parsed.version = stored.id, stored.version
                 result.to_revise.append(parsed)
         s.rollback()
     return result
 
 
-def commit(db: Database, actor: Actor, checked: SurveyPreview) -> ImportResult:
-    """Write every accepted row of a preview in one transaction (re-checked against the data).
+def _response_in_scope(
+    s: Session, actor: Actor, response_id: int, locality_code: int
+) -> EmployerSurveyResponse:
+    """A revised response may be of any locality the actor writes (a file may span several);
+    `ImportSurveys.validate` holds it to its row's locality."""
+    return in_scope(s, actor, EmployerSurveyResponse, response_id)
 
-    Each response added or revised gets its own audit row (a revision with the answers before and
-    after, so overwritten contact details are not lost), and the file one with the counts."""
-    for code in {p.locality_code for p in checked.to_add + checked.to_revise}:
-        require_write(actor, Area.STAKEHOLDERS, code)
-    added = revised = unchanged = 0
-    with db.transaction() as s:
-        for parsed in checked.to_add + checked.to_revise:
-            values = validate(s, parsed.locality_code, parsed.data)
-            stored = _existing(s, parsed)
+
+@dataclass
+class ImportSurveys(
+    Command[ImportResult],
+    area=Area.STAKEHOLDERS,
+    entity="employer_survey_response",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """The accepted rows of a preview, written all or nothing and re-checked against the data:
+    a row stored meanwhile as the file says counts as unchanged, a response revised meanwhile
+    refuses the whole import as stale. Each response added or revised gets its own audit row (a
+    revision with the answers before and after, so overwritten contact details are not lost),
+    and each locality of the file one with the counts. Every row's answers are checked and
+    bounded by `surveys.validate`, as in the preview."""
+
+    locality_code: int
+    filename: str
+    adds: list[ParsedRow]
+    targets: list[Ref[EmployerSurveyResponse]]  # the stored responses the edits revise
+    edits: list[ParsedRow]
+    unchanged: int = 0
+    rejected: int = 0
+
+    @classmethod
+    def of(cls, checked: SurveyPreview) -> ImportSurveys:
+        rows = checked.to_add + checked.to_revise
+        code = checked.locality_code or (rows[0].locality_code if rows else None)
+        if code is None:
+            raise ValidationError({"locality": "validation.required"}, "no row to import")
+        return cls(
+            code,
+            checked.filename,
+            list(checked.to_add),
+            [
+                Ref(EmployerSurveyResponse, int(p.revises or 0), _response_in_scope)
+                for p in checked.to_revise
+            ],
+            list(checked.to_revise),
+            checked.unchanged,
+            len(checked.rejected),
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        for code in {p.locality_code for p in self.adds + self.edits}:
+            require_locality(w.actor, code)
+        for target, parsed in zip(self.targets, self.edits, strict=True):
+            if w.get(target).locality_code != parsed.locality_code:
+                raise NotFound(f"EmployerSurveyResponse {target.id}")
+
+    def run(self, w: Write) -> ImportResult:
+        added = revised = unchanged = 0
+        for parsed in self.adds:
+            values = validate(w.session, parsed.locality_code, parsed.data)
+            stored = _existing(w.session, parsed)
             if stored is not None and _same(stored, values):
                 unchanged += 1
                 continue
-            if stored is None:
-                org_id = employer_id(s, parsed.locality_code, parsed.company, actor=actor)
-                stored = EmployerSurveyResponse(
-                    locality_code=parsed.locality_code,
-                    organisation_id=org_id,
-                    created_by=actor.username,
+            if stored is not None:
+                raise ValidationError(
+                    {"survey_date": "validation.duplicate"}, f"line {parsed.line} stored since"
                 )
-                write(s, stored, values)
-                s.add(stored)
-                s.flush()
-                added += 1
-                action, before, after = "create", None, snapshot(stored)
-            else:
-                old = snapshot(stored)
-                rewrite(s, stored, stored.version, values)
-                new = snapshot(stored)  # reloaded: `rewrite` expired it
-                before, after = audit.changed_fields(old, new)
-                revised += 1
-                action = "import_revise"
-            audit.record(
-                s,
-                actor,
-                action,
-                "employer_survey_response",
-                stored.id,
-                before=before,
-                after={**after, "file": checked.filename, "line": parsed.line},
+            org_id = employer(w, parsed.locality_code, parsed.company)
+            row = new_response(w, parsed.locality_code, org_id, values)
+            after = {**snapshot(row), **self._source(parsed)}
+            w.create(row, after, locality_code=parsed.locality_code)
+            added += 1
+        for target, parsed in zip(self.targets, self.edits, strict=True):
+            values = validate(w.session, parsed.locality_code, parsed.data)
+            stored = w.get(target)
+            if _same(stored, values):
+                unchanged += 1
+                continue
+            w.update(
+                stored,
+                parsed.version or 0,
+                changes(values),
+                action="import_revise",
+                note=self._source(parsed),
                 locality_code=parsed.locality_code,
             )
+            revised += 1
         if added or revised:
-            for code in sorted({p.locality_code for p in checked.to_add + checked.to_revise}):
-                audit.record(
-                    s,
-                    actor,
-                    "import",
-                    "employer_survey_response",
-                    None,
-                    after={
-                        "file": checked.filename,
-                        "added": added,
-                        "revised": revised,
-                        "rejected": len(checked.rejected),
-                    },
-                    locality_code=code,
-                )
-    return ImportResult(added, revised, unchanged + checked.unchanged, len(checked.rejected))
+            counts = {"added": added, "revised": revised, "rejected": self.rejected}
+            for code in sorted({p.locality_code for p in self.adds + self.edits}):
+                after = {"file": self.filename, **counts}
+                w.audit("import", None, after=after, locality_code=code)
+        return ImportResult(added, revised, unchanged + self.unchanged, self.rejected)
+
+    def _source(self, parsed: ParsedRow) -> dict[str, Any]:
+        return {"file": self.filename, "line": parsed.line}
+
+
+def commit(db: Database, actor: Actor, checked: SurveyPreview) -> ImportResult:
+    """Write every accepted row of a preview (see `ImportSurveys`)."""
+    if not checked.to_add and not checked.to_revise:
+        return ImportResult(0, 0, checked.unchanged, len(checked.rejected))
+    return execute(db, actor, ImportSurveys.of(checked)).value

@@ -11,20 +11,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypedDict
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Row, delete, func, select, update
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_read_all, require_write
+from employdash.access import Actor, Area, ReadScope, only, read_scope
+from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import get_config
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
-from employdash.handed_ids import in_locality, in_scope
+from employdash.db import Database
+from employdash.errors import PermissionDenied, ValidationError
+from employdash.handed_ids import in_scope
 from employdash.limits import FIELDS, strip_controls
 from employdash.models import Locality, Organisation
 from employdash.models.stakeholders import (
@@ -50,9 +50,9 @@ class SurveyInput:
     is None. Questions the surveyor did not ask (the annex says to skip what does not fit the
     business, or what is already known) stay None."""
 
-    survey_date: date | None  # None when a file row has no readable date; validate refuses it
-    branch: str  # Q3
-    hiring_horizon: str  # Q8
+    survey_date: date | None = None  # None when a row has no readable date; validate refuses it
+    branch: str = ""  # Q3
+    hiring_horizon: str = ""  # Q8
     organisation_id: int | None = None  # Q1
     company: str | None = None  # Q1, a new employer
     location: str | None = None  # Q2
@@ -219,38 +219,25 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
     return values
 
 
-def employer_id(
-    s: Session,
-    locality_code: int,
-    company: str,
-    create: bool = True,
-    actor: Actor | None = None,
-) -> int | None:
-    """The locality's organisation with this name (any sector), or a new employer (audited when
-    the acting user is given, as every write that creates one does)."""
-    name = clean_label(company)
-    found = s.scalar(
+def find_employer(s: Session, scope: ReadScope, company: str) -> int | None:
+    """The locality's organisation with this name (any sector), if there is one."""
+    return s.scalar(
         select(Organisation.id)
-        .where(Organisation.locality_code == locality_code, Organisation.name == name)
+        .where(scope.of(Organisation.locality_code), Organisation.name == clean_label(company))
         .order_by(Organisation.id)
         .limit(1)
     )
-    if found is not None or not create:
+
+
+def employer(w: Write, locality_code: int, company: str) -> int:
+    """The locality's organisation with this name, or a new employer (audited as created)."""
+    found = find_employer(w.session, only(locality_code), company)
+    if found is not None:
         return found
+    name = clean_label(company)
     org = Organisation(name=name, sector="employer", locality_code=locality_code)
-    s.add(org)
-    s.flush()
-    if actor is not None:
-        audit.record(
-            s,
-            actor,
-            "create",
-            "organisation",
-            org.id,
-            after={"name": name, "sector": "employer", "via": "employer_survey"},
-            locality_code=locality_code,
-        )
-    return org.id
+    after = {"name": name, "sector": "employer", "via": "employer_survey"}
+    return w.create(org, after, entity="organisation", locality_code=locality_code).id
 
 
 COLUMNS = (
@@ -276,47 +263,38 @@ COLUMNS = (
     "contact_phone",
     "contact_email",
 )
+# The free texts of a response, bounded by the pipeline (the company names a new employer).
+TEXTS = {
+    "company": "survey/company",
+    "location": "survey/location",
+    "contact_name": "survey/contact_name",
+    "contact_phone": "survey/contact_phone",
+    "contact_email": "survey/contact_email",
+}
 
 
-def write(s: Session, row: EmployerSurveyResponse, values: dict[str, Any]) -> None:
-    """Set a new response's answers and positions (an existing one goes through `rewrite`)."""
-    for key in COLUMNS:
-        setattr(row, key, values[key])
-    row.positions = [
-        EmployerSurveyPosition(profession=p, count=c, profession_code=code)
-        for p, c, code in values["positions"]
-    ]
-
-
-def rewrite(s: Session, row: EmployerSurveyResponse, version: int, values: dict[str, Any]) -> int:
-    """Overwrite a stored response read at `version`: the version is in the UPDATE's WHERE and
-    the row count is checked, so of two corrections saved at once only one lands."""
-    result = s.execute(
-        update(EmployerSurveyResponse)
-        .where(EmployerSurveyResponse.id == row.id, EmployerSurveyResponse.version == version)
-        .values(**{k: values[k] for k in COLUMNS}, version=version + 1)
-        .execution_options(synchronize_session=False)
+def new_response(
+    w: Write, locality_code: int, organisation_id: int, values: dict[str, Any]
+) -> EmployerSurveyResponse:
+    """A response with the checked `values` (from `validate`), not yet added."""
+    return EmployerSurveyResponse(
+        locality_code=locality_code,
+        organisation_id=organisation_id,
+        created_by=w.actor.username,
+        position_list=values["positions"],
+        **{k: values[k] for k in COLUMNS},
     )
-    if rowcount(result) != 1:
-        s.rollback()
-        current = s.scalar(
-            select(EmployerSurveyResponse.version).where(EmployerSurveyResponse.id == row.id)
-        )
-        raise StaleVersion({}, current or version)
-    s.execute(delete(EmployerSurveyPosition).where(EmployerSurveyPosition.response_id == row.id))
-    s.add_all(
-        EmployerSurveyPosition(response_id=row.id, profession=p, count=c, profession_code=code)
-        for p, c, code in values["positions"]
-    )
-    s.flush()
-    s.expire(row)
-    return version + 1
 
 
-def _duplicate(s: Session, locality_code: int, org_id: int, day: date, own: int | None) -> bool:
+def changes(values: dict[str, Any]) -> dict[str, Any]:
+    """The checked `values` as a stored response's attributes, to save over it."""
+    return {**{k: values[k] for k in COLUMNS}, "position_list": values["positions"]}
+
+
+def _duplicate(s: Session, scope: ReadScope, org_id: int, day: date, own: int | None) -> bool:
     found = s.scalar(
         select(EmployerSurveyResponse.id).where(
-            EmployerSurveyResponse.locality_code == locality_code,
+            scope.of(EmployerSurveyResponse.locality_code),
             EmployerSurveyResponse.organisation_id == org_id,
             EmployerSurveyResponse.survey_date == day,
         )
@@ -329,112 +307,125 @@ def snapshot(row: EmployerSurveyResponse) -> dict[str, Any]:
     return {"organisation_id": row.organisation_id, "survey_date": row.survey_date, **row.answers()}
 
 
-def create_response(db: Database, actor: Actor, locality_code: int, data: SurveyInput) -> int:
-    require_write(actor, Area.STAKEHOLDERS, locality_code)
-    with db.transaction() as s:
-        if data.organisation_id is not None:
-            in_locality(s, actor, Organisation, data.organisation_id, locality_code)
-        values = validate(s, locality_code, data)
-        org_id = data.organisation_id or employer_id(
-            s, locality_code, data.company or "", actor=actor
-        )
-        assert org_id is not None
-        if _duplicate(s, locality_code, org_id, values["survey_date"], None):
+def _answers(data: SurveyInput, *leave: str) -> dict[str, Any]:
+    return {k: v for k, v in asdict(data).items() if k not in ("organisation_id", *leave)}
+
+
+@dataclass
+class CreateResponse(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="employer_survey_response",
+    texts={f"answers.{k}": v for k, v in TEXTS.items()},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """One employer's answers; a new employer is created when `organisation` is None."""
+
+    locality_code: int
+    organisation: Ref[Organisation] | None
+    answers: dict[str, Any]
+
+    @classmethod
+    def of(cls, locality_code: int, data: SurveyInput) -> CreateResponse:
+        return cls(locality_code, ref(Organisation, data.organisation_id), _answers(data))
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def run(self, w: Write) -> int:
+        org = self.organisation
+        data = SurveyInput(**self.answers, organisation_id=None if org is None else org.id)
+        values = validate(w.session, self.locality_code, data)
+        org_id = org.id if org else employer(w, self.locality_code, data.company or "")
+        if _duplicate(w.session, only(self.locality_code), org_id, values["survey_date"], None):
             raise ValidationError({"survey_date": "validation.duplicate"})
-        row = EmployerSurveyResponse(
-            locality_code=locality_code, organisation_id=org_id, created_by=actor.username
-        )
-        write(s, row, values)
-        s.add(row)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "employer_survey_response",
-            row.id,
-            after=snapshot(row),
-            locality_code=locality_code,
-        )
-        return row.id
+        row = new_response(w, self.locality_code, org_id, values)
+        return w.create(row, snapshot(row)).id
+
+
+@dataclass
+class UpdateResponse(
+    Command[int],
+    area=Area.STAKEHOLDERS,
+    entity="employer_survey_response",
+    texts={f"answers.{k}": v for k, v in TEXTS.items() if k != "company"},
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """A correction of a stored response (instead of deleting and typing it again): every answer
+    as in `answers`, read at `version`; returns the new version. The employer stays the same."""
+
+    response: Ref[EmployerSurveyResponse]
+    version: int
+    answers: dict[str, Any]
+
+    @classmethod
+    def of(cls, response_id: int, version: int, data: SurveyInput) -> UpdateResponse:
+        return cls(Ref(EmployerSurveyResponse, response_id), version, _answers(data, "company"))
+
+    def where(self) -> Ref[EmployerSurveyResponse]:
+        return self.response
+
+    def run(self, w: Write) -> int:
+        row = w.get(self.response)
+        data = SurveyInput(**self.answers, organisation_id=row.organisation_id)
+        values = validate(w.session, row.locality_code, data)
+        day = values["survey_date"]
+        if _duplicate(w.session, only(row.locality_code), row.organisation_id, day, row.id):
+            raise ValidationError({"survey_date": "validation.duplicate"})
+        w.update(row, self.version, changes(values))
+        return row.version
+
+
+@dataclass
+class DeleteResponse(
+    Command[None],
+    area=Area.STAKEHOLDERS,
+    entity="employer_survey_response",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    response: Ref[EmployerSurveyResponse]
+    version: int
+
+    @classmethod
+    def of(cls, response_id: int, version: int) -> DeleteResponse:
+        return cls(Ref(EmployerSurveyResponse, response_id), version)
+
+    def where(self) -> Ref[EmployerSurveyResponse]:
+        return self.response
+
+    def run(self, w: Write) -> None:
+        row = w.get(self.response)
+        w.delete(row, snapshot(row), version=self.version)
+
+
+def create_response(db: Database, actor: Actor, locality_code: int, data: SurveyInput) -> int:
+    return execute(db, actor, CreateResponse.of(locality_code, data)).value
 
 
 def update_response(
-    db: Database,
-    actor: Actor,
-    response_id: int,
-    version: int,
-    data: SurveyInput,
+    db: Database, actor: Actor, response_id: int, version: int, data: SurveyInput
 ) -> int:
-    """Correct a stored response (instead of deleting and typing it again): every answer as in
-    `data`, read at `version`; returns the new version. The employer stays the same."""
-    require_write(actor, Area.STAKEHOLDERS)
-    with db.transaction() as s:
-        row = in_scope(s, actor, EmployerSurveyResponse, response_id)
-        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
-        data = replace(data, organisation_id=row.organisation_id, company=None)
-        values = validate(s, row.locality_code, data)
-        before = snapshot(row)
-        after = {
-            "organisation_id": row.organisation_id,
-            **{k: values[k] for k in COLUMNS},
-            "recruitment_areas": sorted(values["recruitment_areas"]),
-            "training_needs": sorted(values["training_needs"]),
-            "positions": sorted(values["positions"]),
-        }
-        if row.version != version:
-            changes = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-            raise StaleVersion(changes, row.version)
-        if _duplicate(s, row.locality_code, row.organisation_id, values["survey_date"], row.id):
-            raise ValidationError({"survey_date": "validation.duplicate"})
-        old, new = audit.changed_fields(before, after)
-        if not new:
-            return version
-        locality_code = row.locality_code
-        new_version = rewrite(s, row, version, values)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "employer_survey_response",
-            response_id,
-            before=old,
-            after=new,
-            locality_code=locality_code,
-        )
-        return new_version
+    return execute(db, actor, UpdateResponse.of(response_id, version, data)).value
+
+
+def delete_response(db: Database, actor: Actor, response_id: int, version: int) -> None:
+    execute(db, actor, DeleteResponse.of(response_id, version))
 
 
 def get_response(db: Database, actor: Actor, response_id: int) -> tuple[SurveyInput, int]:
-    """A stored response as the form edits it, with the version it was read at."""
-    require_write(actor, Area.STAKEHOLDERS)
+    """A stored response as the correction form edits it (contact details included, so only for
+    those who may correct it), with the version it was read at."""
+    read_scope(actor, Area.STAKEHOLDERS)
     with db.transaction() as s:
         row = in_scope(s, actor, EmployerSurveyResponse, response_id)
-        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
+        if not actor.can_write(Area.STAKEHOLDERS, row.locality_code):
+            raise PermissionDenied(f"{actor.username} may not correct survey responses")
         data = SurveyInput(
             organisation_id=row.organisation_id,
-            positions=[(p.profession, p.count, p.profession_code) for p in row.positions],
+            positions=list(row.position_list),
             **{k: getattr(row, k) for k in COLUMNS},
         )
         return data, row.version
-
-
-def delete_response(db: Database, actor: Actor, response_id: int) -> None:
-    require_write(actor, Area.STAKEHOLDERS)
-    with db.transaction() as s:
-        row = in_scope(s, actor, EmployerSurveyResponse, response_id)
-        require_write(actor, Area.STAKEHOLDERS, row.locality_code)
-        before = snapshot(row)
-        s.delete(row)
-        audit.record(
-            s,
-            actor,
-            "delete",
-            "employer_survey_response",
-            response_id,
-            before=before,
-            locality_code=row.locality_code,
-        )
 
 
 def _position_text(p: EmployerSurveyPosition) -> str:
@@ -445,13 +436,13 @@ def _position_text(p: EmployerSurveyPosition) -> str:
 def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     """The responses of a locality, one row per response with every answer; the contact details
     (Q16) only for those who may edit."""
-    require_read(actor, Area.STAKEHOLDERS, locality_code)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_code)
     may_edit = actor.can_write(Area.STAKEHOLDERS, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(EmployerSurveyResponse, Organisation.name)
             .join(Organisation, Organisation.id == EmployerSurveyResponse.organisation_id)
-            .where(EmployerSurveyResponse.locality_code == locality_code)
+            .where(scope.of(EmployerSurveyResponse.locality_code))
             .order_by(EmployerSurveyResponse.survey_date.desc(), Organisation.name)
         ).all()
         records = []
@@ -492,10 +483,6 @@ def responses(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _in(codes: list[int]) -> ColumnElement[bool]:
-    return EmployerSurveyResponse.locality_code.in_(codes)
-
-
 class SummaryRows(TypedDict):
     """The rows each aggregate query of the survey summary returns."""
 
@@ -508,13 +495,14 @@ class SummaryRows(TypedDict):
     localities: Sequence[Row[int, int, Any, int, Any]]
 
 
-def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
+def summary_queries(s: Session, scope: ReadScope) -> SummaryRows:
     """The raw aggregate queries behind the summary (also the benchmark's baseline)."""
     r, p = EmployerSurveyResponse, EmployerSurveyPosition
+    within = scope.of(r.locality_code)
     positions = (
         select(p.response_id, func.sum(p.count).label("n"))
         .join(r, r.id == p.response_id)
-        .where(_in(codes))
+        .where(within)
         .group_by(p.response_id)
         .subquery()
     )
@@ -522,20 +510,20 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
         "professions": s.execute(
             select(p.profession, func.sum(p.count), func.count(func.distinct(p.response_id)))
             .join(r, r.id == p.response_id)
-            .where(_in(codes))
+            .where(within)
             .group_by(p.profession)
         ).all(),
         "hiring": s.execute(
-            select(r.hiring_horizon, func.count()).where(_in(codes)).group_by(r.hiring_horizon)
+            select(r.hiring_horizon, func.count()).where(within).group_by(r.hiring_horizon)
         ).all(),
         "satisfaction": s.execute(
             select(r.satisfaction, func.count())
-            .where(_in(codes), r.satisfaction.is_not(None))
+            .where(within, r.satisfaction.is_not(None))
             .group_by(r.satisfaction)
         ).all(),
-        "training": s.execute(select(r.training_needs).where(_in(codes))).all(),
+        "training": s.execute(select(r.training_needs).where(within)).all(),
         "community": s.execute(
-            select(func.count()).where(_in(codes), r.community_interest.is_(True))
+            select(func.count()).where(within, r.community_interest.is_(True))
         ).all(),
         "localities": s.execute(
             select(
@@ -546,7 +534,7 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
                 func.coalesce(func.sum(positions.c.n), 0),
             )
             .outerjoin(positions, positions.c.response_id == r.id)
-            .where(_in(codes))
+            .where(within)
             .group_by(r.locality_code)
         ).all(),
     }
@@ -555,10 +543,10 @@ def summary_queries(s: Session, codes: list[int]) -> SummaryRows:
 def summary(db: Database, actor: Actor, locality_codes: list[int]) -> SurveySummary:
     """Open positions by profession, hiring outlook, training needs and satisfaction over the
     given localities (one locality, or the region: every locality in the user's scope)."""
-    codes = require_read_all(actor, Area.STAKEHOLDERS, locality_codes)
+    scope = read_scope(actor, Area.STAKEHOLDERS, locality_codes)
     threshold = get_config().SUPPRESSION_THRESHOLD
     with db.transaction() as s:
-        raw = summary_queries(s, codes)
+        raw = summary_queries(s, scope)
     professions = sorted(raw["professions"], key=lambda t: (-t[1], t[0]))
     by_profession = pd.DataFrame(
         [

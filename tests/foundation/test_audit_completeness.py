@@ -49,11 +49,8 @@ from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry, Locality, Person
 from employdash.models.forum import Forum, Membership
 from employdash.stakeholders import network as stakeholders_network
-from employdash.stakeholders import organisations, survey_import, surveys
 from employdash.stakeholders import register as stakeholders
-from employdash.stakeholders.organisations import ProfileInput
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
-from employdash.stakeholders.surveys import SurveyInput
 from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
@@ -104,13 +101,10 @@ NOT_WRITES = {
 # Session-level helpers, proven through the public function that calls them.
 HELPERS = {
     "employdash.indicators.import_plan.apply_plan": "indicators_import.commit_import",
-    "employdash.stakeholders.surveys.rewrite": "surveys.update_response",
     "employdash.mentoring.operations.claim": "mentoring.advance",
     "employdash.mentoring.operations.assign_cohort_in": "mentoring.assign_cohort",
     "employdash.mentoring.operations.add_participant_in": "mentoring.add_participant",
     "employdash.mentoring.operations.move_in": "mentoring.advance",
-    "employdash.stakeholders.surveys.employer_id": "surveys.create_response",
-    "employdash.stakeholders.surveys.write": "surveys.create_response",
     "employdash.people.add_person": "people.create_person",
     "employdash.forum.structure.seat_member": "forum.add_member",
 }
@@ -345,84 +339,6 @@ def _delete_relation(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: stakeholders_network.delete_relation(db, actors["manager"], rid),
         [Expect("stakeholder_relation", "delete", SEDEROT, before=True, after=False)],
-    )
-
-
-@audited("employdash.stakeholders.organisations.save_profile")
-def _save_profile(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    sid = _stakeholder(db, manager, "Profiled org")
-    org = stakeholders.register(db, manager, SEDEROT).set_index("id").at[sid, "organisation_id"]
-    first = organisations.save_profile(
-        db, manager, SEDEROT, int(org), ProfileInput(goals="Jobs"), None
-    )
-    return (
-        lambda: organisations.save_profile(
-            db, manager, SEDEROT, int(org), ProfileInput(goals="More jobs"), first
-        ),
-        [Expect("organisation_profile", "update", SEDEROT, before=True)],
-    )
-
-
-def _survey(company: str, satisfaction: int = 4) -> SurveyInput:
-    return SurveyInput(
-        survey_date=date(2026, 9, 1),
-        branch="logistics",
-        hiring_horizon="1_2",
-        remote_work="not_relevant",
-        service_contact="regular",
-        company=company,
-        satisfaction=satisfaction,
-        contact_name="Avi",
-    )
-
-
-@audited("employdash.stakeholders.surveys.create_response")
-def _create_response(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: surveys.create_response(db, actors["manager"], SEDEROT, _survey("Survey Co")),
-        [
-            Expect("employer_survey_response", "create", SEDEROT),
-            Expect("organisation", "create", SEDEROT),  # the new employer
-        ],
-    )
-
-
-@audited("employdash.stakeholders.surveys.delete_response")
-def _delete_response(db, actors):  # type: ignore[no-untyped-def]
-    rid = surveys.create_response(db, actors["manager"], SEDEROT, _survey("Gone Co"))
-    return (
-        lambda: surveys.delete_response(db, actors["manager"], rid),
-        [Expect("employer_survey_response", "delete", SEDEROT, before=True, after=False)],
-    )
-
-
-SURVEY_HEADER = "company,survey_date,branch,hiring_horizon,remote_work,service_contact,"
-SURVEY_HEADER += "satisfaction,contact_name,contact_phone"
-
-
-def _survey_file(*rows: str) -> bytes:
-    return "\n".join([SURVEY_HEADER, *rows]).encode()
-
-
-@audited("employdash.stakeholders.survey_import.commit")
-def _survey_import(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    first = _survey_file("Imported Co,2026-08-01,logistics,1_2,no,regular,4,Avi,050-1")
-    survey_import.commit(db, manager, survey_import.preview(db, manager, first, "a.csv", SEDEROT))
-    again = _survey_file(
-        "Imported Co,2026-08-01,logistics,1_2,no,regular,2,Dana,050-2",
-        "Brand New Co,2026-08-01,logistics,1_2,no,regular,3,,",
-    )
-    preview = survey_import.preview(db, manager, again, "b.csv", SEDEROT)
-    return (
-        lambda: survey_import.commit(db, manager, preview),
-        [
-            Expect("employer_survey_response", "import_revise", SEDEROT, before=True),
-            Expect("employer_survey_response", "create", SEDEROT),
-            Expect("organisation", "create", SEDEROT),
-            Expect("employer_survey_response", "import", SEDEROT),
-        ],
     )
 
 
@@ -787,16 +703,6 @@ def _update_person(db, actors):  # type: ignore[no-untyped-def]
     )
 
 
-@audited("employdash.stakeholders.surveys.update_response")
-def _update_response(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    rid = surveys.create_response(db, manager, SEDEROT, _survey("Corrected Co"))
-    return (
-        lambda: surveys.update_response(db, manager, rid, 1, _survey("Corrected Co", 2)),
-        [Expect("employer_survey_response", "update", SEDEROT, before=True)],
-    )
-
-
 # --- indicators (the national catalogue) --------------------------------------------------------
 
 
@@ -1065,26 +971,6 @@ def test_a_write_leaves_a_complete_audit_row(
                 assert row.after, (name, want)
             if want.before:
                 assert row.before, (name, want)
-
-
-def test_a_survey_revision_keeps_the_overwritten_contact_details(
-    db: Database, actors: dict[str, Actor]
-) -> None:
-    write, _ = _survey_import(db, actors)
-    mark = _last_id(db)
-    write()
-    with db.transaction() as s:
-        row = s.scalar(
-            select(AuditEntry).where(
-                AuditEntry.id > mark,
-                AuditEntry.entity == "employer_survey_response",
-                AuditEntry.action == "import_revise",
-            )
-        )
-    old = {"satisfaction": 4, "contact_name": "Avi", "contact_phone": "050-1"}
-    new = {"satisfaction": 2, "contact_name": "Dana", "contact_phone": "050-2"}
-    assert {k: row.before[k] for k in old} == old
-    assert {k: row.after[k] for k in new} == new
 
 
 def test_the_mentoring_import_row_counts_what_it_wrote_in_its_locality(

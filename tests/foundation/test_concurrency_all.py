@@ -103,7 +103,7 @@ RACED_ELSEWHERE = {
 # Take a version but edit nothing on their own.
 NOT_EDITS = {
     "employdash.users.resume_session": "checks a session's version, writes nothing",
-    "employdash.stakeholders.surveys.rewrite": "inside update_response (raced there)",
+    "employdash.stakeholders.surveys.delete_response": "a delete, refused stale by the pipeline",
     "employdash.mentoring.operations.claim": "inside advance and record_match",
     "employdash.mentoring.operations.move_in": "inside advance",
     "employdash.people.deactivate_person": "update_person with active=False",

@@ -140,7 +140,6 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
     from employdash.forum import decisions, meetings, setup, tasks
     from employdash.forum import structure as forum
     from employdash.mentoring import operations
-    from employdash.stakeholders import organisations
 
     manager = actors["manager"]
     plenary = next(t for t in forum.overview(db, manager, SEDEROT).teams if t["kind"] == "forum")
@@ -230,12 +229,6 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
         "create_team lead": (
             "person",
             lambda i: setup.create_team(db, manager, SEDEROT, "task", "Team", lead_person_id=i),
-        ),
-        "save_profile organisation": (
-            "organisation",
-            lambda i: organisations.save_profile(
-                db, manager, SEDEROT, i, organisations.ProfileInput(goals="x"), None
-            ),
         ),
         "create_person organisation": (
             "organisation",

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from employdash.errors import ValidationError
-from employdash.models import AuditEntry
+from employdash.errors import StaleVersion, ValidationError
+from employdash.models import AuditEntry, Organisation
 from employdash.models.stakeholders import EmployerSurveyResponse
-from employdash.stakeholders import survey_import
+from employdash.stakeholders import survey_import, surveys
 from tests.importers.uploads import KINDS, first_line, upload
 
 HEADER = (
@@ -170,3 +170,90 @@ def test_preview_reads_every_kind_of_upload_through_the_shared_reader(db, actors
     preview = survey_import.preview(db, actors["manager"], data, filename, 1031)
     assert preview.rows_read == 3 and len(preview.to_add) == 2
     assert [r.line for r in preview.rejected] == [first_line(kind) + 2]
+
+
+SURVEY_HEADER = "company,survey_date,branch,hiring_horizon,remote_work,service_contact,"
+SURVEY_HEADER += "satisfaction,contact_name,contact_phone"
+
+
+def _survey_file(*rows: str) -> bytes:
+    return "\n".join([SURVEY_HEADER, *rows]).encode()
+
+
+def test_a_survey_revision_keeps_the_overwritten_contact_details(db, actors) -> None:
+    """A revision's audit row keeps the answers it overwrote (and says which file and line);
+    the new employer, its response and the file's counts are audited in the locality too."""
+    manager = actors["manager"]
+    first = _survey_file("Imported Co,2026-08-01,logistics,1_2,no,regular,4,Avi,050-1")
+    survey_import.commit(db, manager, survey_import.preview(db, manager, first, "a.csv", 1031))
+    again = _survey_file(
+        "Imported Co,2026-08-01,logistics,1_2,no,regular,2,Dana,050-2",
+        "Brand New Co,2026-08-01,logistics,1_2,no,regular,3,,",
+    )
+    preview = survey_import.preview(db, manager, again, "b.csv", 1031)
+    with db.transaction() as s:
+        mark = s.scalar(select(func.max(AuditEntry.id)))
+    result = survey_import.commit(db, manager, preview)
+    assert (result.added, result.revised) == (1, 1)
+    with db.transaction() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.id > mark)).all()
+    assert sorted((r.entity, r.action) for r in rows) == [
+        ("employer_survey_response", "create"),
+        ("employer_survey_response", "import"),
+        ("employer_survey_response", "import_revise"),
+        ("organisation", "create"),
+    ]
+    assert {r.locality_code for r in rows} == {1031} and {r.username for r in rows} == {"manager"}
+    (revision,) = [r for r in rows if r.action == "import_revise"]
+    old = {"satisfaction": 4, "contact_name": "Avi", "contact_phone": "050-1"}
+    new = {"satisfaction": 2, "contact_name": "Dana", "contact_phone": "050-2"}
+    assert {k: revision.before[k] for k in old} == old
+    assert {k: revision.after[k] for k in new} == new
+    assert (revision.after["file"], revision.after["line"]) == ("b.csv", 2)
+    (summary,) = [r for r in rows if r.action == "import"]
+    assert summary.after == {"file": "b.csv", "added": 1, "revised": 1, "rejected": 0}
+
+
+def test_a_response_revised_since_the_preview_refuses_the_whole_import(db, actors) -> None:
+    """Nobody's correction is overwritten by an older file: the commit is refused as stale and
+    writes nothing (the manager previews again)."""
+    manager = actors["manager"]
+    first = _survey_file("Stale Co,2026-08-01,logistics,1_2,no,regular,4,Avi,050-1")
+    survey_import.commit(db, manager, survey_import.preview(db, manager, first, "a.csv", 1031))
+    again = _survey_file(
+        "Stale Co,2026-08-01,logistics,1_2,no,regular,2,Dana,050-2",
+        "Fresh Co,2026-08-01,logistics,1_2,no,regular,3,,",
+    )
+    preview = survey_import.preview(db, manager, again, "b.csv", 1031)
+    (revised,) = preview.to_revise
+    assert revised.revises is not None
+    data, version = surveys.get_response(db, manager, revised.revises)
+    surveys.update_response(db, manager, revised.revises, version, replace(data, satisfaction=5))
+    before = _count(db, EmployerSurveyResponse)
+    with pytest.raises(StaleVersion):
+        survey_import.commit(db, manager, preview)
+    assert _count(db, EmployerSurveyResponse) == before
+    assert surveys.get_response(db, manager, revised.revises)[0].satisfaction == 5
+
+
+def test_a_file_spanning_two_localities_is_imported_in_each(db, actors) -> None:
+    """Rows may name any locality the manager writes; each is audited in its own locality."""
+    manager = actors["manager"]
+    rows = (
+        b"company,locality,survey_date,branch,hiring_horizon\n"
+        b"Two Co,1031,2026-08-01,logistics,1_2\n"
+        b"Two Co,246,2026-08-01,logistics,1_2\n"
+    )
+    preview = survey_import.preview(db, manager, rows, "two.csv", 1031)
+    assert [p.locality_code for p in preview.to_add] == [1031, 246]
+    assert survey_import.commit(db, manager, preview).added == 2
+    with db.transaction() as s:
+        imports = s.scalars(
+            select(AuditEntry.locality_code).where(AuditEntry.action == "import")
+        ).all()
+        created = s.scalars(
+            select(EmployerSurveyResponse.locality_code)
+            .join(Organisation, Organisation.id == EmployerSurveyResponse.organisation_id)
+            .where(Organisation.name == "Two Co")
+        ).all()
+    assert sorted(imports) == [246, 1031] and sorted(created) == [246, 1031]

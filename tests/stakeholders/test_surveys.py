@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from employdash.errors import PermissionDenied, ValidationError
+from employdash.errors import PermissionDenied, StaleVersion, ValidationError
+from employdash.models import Organisation
 from employdash.models.stakeholders import EmployerSurveyResponse
 from employdash.stakeholders import surveys
 from employdash.stakeholders.surveys import SurveyInput
@@ -116,5 +118,34 @@ def test_response_validation_duplicates_and_roles(db, actors, empty_code) -> Non
     frame = surveys.responses(db, admin, empty_code)
     assert frame.open_positions.tolist() == [3] and "contact_name" in frame
     assert "contact_name" not in surveys.responses(db, actors["mayor"], 1031)
-    surveys.delete_response(db, admin, rid)
+    surveys.delete_response(db, admin, rid, 1)
     assert surveys.responses(db, admin, empty_code).empty
+
+
+def test_a_response_stores_its_texts_cleaned(db, actors, empty_code) -> None:
+    """Control characters go from every text a response holds: the declared ones (the company,
+    the contact) and those inside its lists (professions, training needs)."""
+    hostile = "a\x00b\x0bc\x1bd\uffffe"
+    data = response(f"Co {hostile}", positions=[(f"Driver {hostile}", 2)], needs=[hostile])
+    data.contact_name = f"Avi {hostile}"
+    rid = surveys.create_response(db, actors["admin"], empty_code, data)
+    with db.transaction() as s:
+        answer = s.get_one(EmployerSurveyResponse, rid)
+        company = s.get_one(Organisation, answer.organisation_id).name
+        stored = (company, answer.contact_name, answer.training_needs)
+        professions = [p.profession for p in answer.positions]
+    assert stored == ("Co abcde", "Avi abcde", ["abcde"])
+    assert professions == ["Driver abcde"]
+
+
+def test_a_correction_of_the_positions_alone_moves_the_version(db, actors, empty_code) -> None:
+    admin = actors["admin"]
+    rid = surveys.create_response(db, admin, empty_code, response("חברה", positions=[("נהגים", 3)]))
+    data, version = surveys.get_response(db, admin, rid)
+    data.positions = [("נהגים", 4), ("מחסנאים", 1)]
+    assert surveys.update_response(db, admin, rid, version, data) == version + 1
+    stored, _ = surveys.get_response(db, admin, rid)
+    assert sorted(stored.positions) == [("מחסנאים", 1, None), ("נהגים", 4, None)]
+    with pytest.raises(StaleVersion) as stale:  # the other editor read the old positions
+        surveys.update_response(db, admin, rid, version, replace(data, positions=[("נהגים", 9)]))
+    assert stale.value.current_version == version + 1
