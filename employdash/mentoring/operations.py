@@ -1,8 +1,11 @@
 """Programs, cohorts, pipelines, participants and the writes that move them: advance, match,
 end a match, outcome.
 
-Writes need a manager (or admin) of the program's locality; each runs in one transaction with its
-audit entry. The participant list (pseudonymous codes) is shown only to managers of the program's
+Each write is a command (`employdash.commands`) of a manager (or admin) of the program's
+locality: the pipeline checks the role and locality, resolves the handed programs, cohorts,
+participants and matches in that locality, and audits; `MentoringChange` declares what they share
+(the mentoring figures and the mayor's briefing go stale). Pipelines are national: the admin
+defines them. The participant list (pseudonymous codes) is shown only to managers of the program's
 locality and admins: leadership sees aggregates only, members nothing.
 """
 

@@ -143,15 +143,7 @@ def test_cohort_assignment_on_create_in_bulk_and_its_limits(
         operating_model="freelancer",
         target_population="haredi",
     )
-    nearby = svc.add_participant(
-        db,
-        manager,
-        program_id=neighbour,
-        role="mentee",
-        population="haredi",
-        age_band=None,
-        entered_on=D(2025, 1, 1),
-    )
+    nearby = mentor_in(db, manager, neighbour, D(2025, 1, 10))
     with pytest.raises(ValidationError):  # a participant of another program of the locality
         svc.assign_cohort(db, manager, cohort, [scenario.ids[6], nearby])
     foreign = next(
