@@ -75,7 +75,9 @@ def first_of_its_kind(
 ) -> int:
     """Add `row`, the one record of its kind (a standard per code, a result per trainee and
     standard). When someone else added that record just now, the database refuses the second
-    and so does this save, naming what they saved (`find` reads their record)."""
+    and so does this save, naming what they saved (`find` reads their record). The row and its
+    audit are written in a savepoint, so it must be the command's only write: with SQLite's
+    driver the savepoint is the transaction itself."""
     try:
         with w.session.begin_nested():
             w.create(row, after)

@@ -341,9 +341,9 @@ def plan_import(db: Database, actor: Actor, filename: str, data: bytes) -> Impor
 class ImportParticipants(MentoringChange[ImportPlan], entity="ment_stage_event"):
     """Write every accepted row of a previewed file, re-judged inside the transaction, or none.
 
-    The programs its rows name are handed references (of one locality); a row of any other
-    program is rejected on commit as it would be in the preview. The import's audit row carries
-    its counts."""
+    The programs its rows name are handed references, all of one locality (a file naming two
+    localities is refused: one file per locality); a row of any other program refuses the commit.
+    The import's audit row carries its counts."""
 
     batch: Batch
     programs: list[Ref[Program]]
@@ -352,6 +352,8 @@ class ImportParticipants(MentoringChange[ImportPlan], entity="ment_stage_event")
     def of(cls, batch: Batch, plan: ImportPlan) -> ImportParticipants:
         if not plan.events:
             raise ValidationError({"file": "ment.import.error.nothing"})
+        if len({e.locality_code for e in plan.events}) > 1:  # one locality's write, one audit row
+            raise ValidationError({"file": "ment.import.error.localities"})
         return cls(batch, [Ref(Program, i) for i in sorted(plan.program_ids)])
 
     def where(self) -> Ref[Program]:
