@@ -9,7 +9,8 @@ A command declares what it is about and implements only the change itself:
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
-- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is;
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is (None
+  for a national record, such as a pipeline definition: then only the role is checked);
 - `invalidates`: the areas whose cached read models the change makes stale;
 - `emits`: the events it may write.
 
@@ -174,6 +175,15 @@ class Write:
         )
         return after
 
+    def claim(self, row: Versioned, version: int) -> None:
+        """Take the next version of `row` read at `version` without changing its fields: a change
+        recorded in other rows (a participant's stage move) is refused when made twice or from a
+        stale screen. The change's own rows carry its audit."""
+        if row.version != version:
+            raise StaleVersion({"version": (row.version, version + 1)}, row.version)
+        row.version = version + 1
+        self._flush_versioned(version)
+
     def delete(
         self,
         row: Base,
@@ -277,8 +287,9 @@ class Command(ABC, Generic[R]):
             raise TypeError(f"{cls.__name__} declares no area or entity")
 
     @abstractmethod
-    def where(self) -> int | Ref[Any]:
-        """The locality the change is in: its code, or the record whose locality it is."""
+    def where(self) -> int | Ref[Any] | None:
+        """The locality the change is in: its code, or the record whose locality it is (None:
+        a national change)."""
 
     def validate(self, w: Write) -> None:
         """The command's own rules, once the declared steps have passed."""
@@ -330,7 +341,7 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
     return Outcome(value, kind.invalidates, tuple(w.events))
 
 
-def _kept(s: Session, target: int | Ref[Any], path: str, reference: Ref[Any]) -> bool:
+def _kept(s: Session, target: int | Ref[Any] | None, path: str, reference: Ref[Any]) -> bool:
     """An update that leaves a reference as it is stored is not judged on it again: a record
     kept from before a rule (a task owner of another locality) does not block other edits."""
     _, _, field = path.partition(".")

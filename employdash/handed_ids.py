@@ -29,6 +29,7 @@ from employdash.models.forum import (
     Team,
 )
 from employdash.models.mentoring import (
+    Assessment,
     Cohort,
     Match,
     Participant,
@@ -36,6 +37,7 @@ from employdash.models.mentoring import (
     PipelineStage,
     Program,
     Standard,
+    Target,
 )
 from employdash.models.stakeholders import (
     EmployerSurveyResponse,
@@ -100,6 +102,17 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
         .join(Participant, Participant.program_id == Program.id)
         .join(Match, Match.mentee_id == Participant.id)
         .where(Match.id == i)
+    ),
+    Target: lambda i: (
+        select(Program.locality_code)
+        .join(Target, Target.program_id == Program.id)
+        .where(Target.id == i)
+    ),
+    Assessment: lambda i: (
+        select(Program.locality_code)
+        .join(Participant, Participant.program_id == Program.id)
+        .join(Assessment, Assessment.participant_id == Participant.id)
+        .where(Assessment.id == i)
     ),
 }
 # National by design: one pipeline definition every program follows, one list of certification

@@ -62,6 +62,11 @@ FIELDS: dict[str, TextLimit] = {
     "mentoring/cohort_name": TextLimit(120),
     "mentoring/participant_code": TextLimit(20),
     "mentoring/pipeline_code": TextLimit(30),
+    "mentoring/pipeline_label": TextLimit(120),
+    "mentoring/session_note": TextLimit(500, multiline=True),
+    "mentoring/standard_code": TextLimit(30),
+    "mentoring/standard_name": TextLimit(200),
+    "mentoring/gap_note": TextLimit(500, multiline=True),
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).

@@ -61,12 +61,6 @@ NOT_YET_COMMANDS = frozenset(
         "indicators/imports.py",
         "indicators/local.py",
         "localities.py",
-        "mentoring/certification.py",
-        "mentoring/imports.py",
-        "mentoring/matches.py",
-        "mentoring/operations.py",
-        "mentoring/programs.py",
-        "mentoring/targets.py",
         "people.py",
         "users.py",
     }

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.common.localized import DATE_FORMAT, choose
 from components.mentoring.forms import finish, fresh
@@ -140,9 +141,8 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         if st.form_submit_button(tr("ment.cert.submit")):
             with handled(feedback):
                 try:
-                    certsvc.record_assessment(
+                    command = certsvc.RecordAssessment.of(
                         ctx.db,
-                        ctx.actor,
                         who,
                         standard,
                         bool(passed),
@@ -150,6 +150,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                         note,
                         version=versions.get(standard),
                     )
+                    perform(ctx.db, ctx.actor, command)
                 except StaleVersion:  # shown as a refusal; the next draw starts from now
                     st.session_state.pop(seen_key, None)
                     raise
@@ -193,9 +194,10 @@ def standards_form(ctx: PageContext) -> None:
             if st.form_submit_button(tr("ment.cert.std_submit")):
                 with handled(feedback):
                     try:
-                        certsvc.save_standard(
-                            ctx.db, ctx.actor, code, name, active, version=seen.get(code.strip())
+                        command = certsvc.SaveStandard.of(
+                            ctx.db, code, name, active, version=seen.get(code.strip())
                         )
+                        perform(ctx.db, ctx.actor, command)
                     except StaleVersion:  # shown as a refusal; the next draw starts from now
                         st.session_state.pop(STANDARDS_SEEN, None)
                         raise

@@ -10,12 +10,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose, choose_many
 from components.common.text import plain
 from components.mentoring.views import (
     Labels,
-    clear_caches,
     pipeline_choices,
     program_kind,
     reason_label,
@@ -25,7 +25,7 @@ from components.mentoring.views import (
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.mentoring import operations as svc
-from employdash.mentoring.imports import commit_import, plan_import
+from employdash.mentoring.imports import ImportParticipants, plan_batch, read_batch
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
 FLASH = "ment_flash"
@@ -147,16 +147,17 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
             with handled(feedback):
-                moved = svc.advance(
+                moved = perform(
                     ctx.db,
                     ctx.actor,
-                    chosen,
-                    on,
-                    kind,
-                    reason if kind == "drop" else None,
-                    versions={pid: seen[pid] for pid in chosen if pid in seen},
+                    svc.Advance.of(
+                        chosen,
+                        on,
+                        kind,
+                        reason if kind == "drop" else None,
+                        versions={pid: seen[pid] for pid in chosen if pid in seen},
+                    ),
                 )
-                clear_caches()
                 finish(tr("ment.entry.moved", n=len(moved)), clear=(ids_key,))
 
 
@@ -216,18 +217,19 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
             submitted = st.form_submit_button(tr("ment.entry.submit"))
             if submitted:
                 with handled(feedback):
-                    pid = svc.add_participant(
+                    pid = perform(
                         ctx.db,
                         ctx.actor,
-                        program_id=program,
-                        role=role,
-                        population=population,
-                        age_band=age,
-                        entered_on=on,
-                        cohort_id=cohort,
-                        pipeline=pipeline,
+                        svc.AddParticipant.of(
+                            program_id=program,
+                            role=role,
+                            population=population,
+                            age_band=age,
+                            entered_on=on,
+                            cohort_id=cohort,
+                            pipeline=pipeline,
+                        ),
                     )
-                    clear_caches()
                     code = (
                         svc.participants(
                             ctx.db, ctx.actor, ctx.locality_code, pipeline, on, program
@@ -277,8 +279,7 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
-                svc.record_match(ctx.db, ctx.actor, mentor, mentee, on)
-                clear_caches()
+                perform(ctx.db, ctx.actor, svc.RecordMatch.of(mentor, mentee, on))
                 finish(tr("ment.entry.matched"))
 
 
@@ -318,8 +319,7 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             feedback.field("date", tr("ment.entry.date"))
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
-                svc.record_outcome(ctx.db, ctx.actor, who, kind, on)
-                clear_caches()
+                perform(ctx.db, ctx.actor, svc.RecordOutcome.of(who, kind, on))
                 finish(tr("ment.entry.outcome_saved"))
 
 
@@ -331,7 +331,8 @@ def import_panel(ctx: PageContext) -> None:
         return
     data = upload.getvalue()
     with guarded():
-        plan = plan_import(ctx.db, ctx.actor, upload.name, data)
+        batch = read_batch(upload.name, data)
+        plan = plan_batch(ctx.db, ctx.actor, batch)
         c = st.columns(4)
         c[0].metric(tr("ment.import.rows_read"), plan.rows_read)
         c[1].metric(tr("ment.import.new"), len(plan.new_participants))
@@ -348,8 +349,7 @@ def import_panel(ctx: PageContext) -> None:
                 ),
             )
         if plan.events and st.button(tr("ment.import.commit"), type="primary", key="ment_commit"):
-            done = commit_import(ctx.db, ctx.actor, upload.name, data)
-            clear_caches()
+            done = perform(ctx.db, ctx.actor, ImportParticipants.of(batch, plan))
             finish(
                 tr(
                     "ment.import.done",

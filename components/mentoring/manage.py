@@ -11,13 +11,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose, choose_many
 from components.common.text import plain
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
     Labels,
-    clear_caches,
     pipeline_label,
     progress_table,
     show_table,
@@ -152,14 +152,11 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         values = _program_fields(ctx, {}, "ment_prog_new", feedback)
         if st.form_submit_button(tr("ment.program.create_submit")):
             with handled(feedback):
-                svc.create_program(
+                perform(
                     ctx.db,
                     ctx.actor,
-                    locality_code=ctx.locality_code,
-                    kind=kind,
-                    **values,
+                    svc.CreateProgram.of(ctx.locality_code, kind=kind, **values),
                 )
-                clear_caches()
                 finish(
                     tr("ment.program.created", name=values["name"].strip()),
                     clear=[f"ment_prog_new_{k}" for k in PROGRAM_KEYS],
@@ -193,9 +190,8 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
             values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}", feedback)
             if st.form_submit_button(tr("ment.program.save")):
                 with handled(feedback):
-                    progsvc.update_program(ctx.db, ctx.actor, pid, seen, values)
+                    perform(ctx.db, ctx.actor, progsvc.UpdateProgram.of(pid, seen, values))
                     st.session_state.pop(seen_key, None)
-                    clear_caches()
                     finish(tr("ment.program.saved"))
         with st.form("ment_prog_close"):
             closing = FormFeedback()
@@ -208,9 +204,8 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
             closing.field("date", tr("ment.program.close_on"))
             if st.form_submit_button(tr("ment.program.close")):
                 with handled(closing):
-                    progsvc.close_program(ctx.db, ctx.actor, pid, seen, closed)
+                    perform(ctx.db, ctx.actor, progsvc.CloseProgram.of(pid, seen, closed))
                     st.session_state.pop(seen_key, None)
-                    clear_caches()
                     finish(tr("ment.program.closed"))
 
 
@@ -261,8 +256,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
             with handled(feedback):
-                svc.create_cohort(ctx.db, ctx.actor, program, name, starts, chosen)
-                clear_caches()
+                perform(ctx.db, ctx.actor, svc.CreateCohort.of(program, name, starts, chosen))
                 finish(
                     tr("ment.cohort.created", name=name.strip(), n=len(chosen)),
                     clear=("ment_coh_name", "ment_coh_starts", "ment_coh_members"),
@@ -293,8 +287,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         feedback.field("participants", tr("ment.cohort.participants"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
             with handled(feedback):
-                n = svc.assign_cohort(ctx.db, ctx.actor, cohort, chosen)
-                clear_caches()
+                n = perform(ctx.db, ctx.actor, svc.AssignCohort.of(cohort, chosen))
                 finish(tr("ment.cohort.assigned", n=n), clear=("ment_coh_bulk",))
 
 
@@ -349,15 +342,15 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
                 current = next(
                     (r for r in rows if r.program_id == program and r.period_start == start), None
                 )
-                targets.set_target(
+                command = targets.SetTarget.of(
                     ctx.db,
-                    ctx.actor,
                     program,
                     start,
                     end,
                     {k: None if v is None else int(v) for k, v in goals.items()},
                     version=current.version if current else None,
                 )
+                perform(ctx.db, ctx.actor, command)
                 finish(tr("ment.targets.saved"), clear=[f"ment_tgt_{m}" for m in targets.METRICS])
 
 
@@ -415,20 +408,18 @@ def pipelines_tab(ctx: PageContext) -> None:
         if st.form_submit_button(tr("ment.pipelines.submit")):
             with handled(feedback):
                 stages, stage_labels, stage_labels_en = parse_stages(stages_text)
-                svc.define_pipeline(
-                    ctx.db,
-                    ctx.actor,
-                    code.strip(),
+                command = svc.DefinePipeline(
+                    code,
                     role,
                     stages,
-                    terminal=[s.strip() for s in terminal.split(",") if s.strip()],
-                    drop_reasons=[r.strip() for r in reasons.split(",") if r.strip()],
-                    label=label,
-                    stage_labels=stage_labels,
-                    label_en=label_en,
-                    stage_labels_en=stage_labels_en,
+                    frozenset(s.strip() for s in terminal.split(",") if s.strip()),
+                    list(dict.fromkeys(r.strip() for r in reasons.split(",") if r.strip())),
+                    label,
+                    stage_labels,
+                    label_en,
+                    stage_labels_en,
                 )
-                clear_caches()
+                perform(ctx.db, ctx.actor, command)
                 finish(
                     tr("ment.pipelines.saved", code=code.strip()),
                     clear=(

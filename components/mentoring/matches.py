@@ -9,10 +9,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose
 from components.mentoring.forms import finish, fresh
-from components.mentoring.views import Labels, clear_caches, show_table
+from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, plural
 from employdash.mentoring import matches as matchsvc
@@ -105,7 +106,8 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         feedback.field("note", tr("ment.sessions.note"))
         if st.form_submit_button(tr("ment.sessions.submit")):
             with handled(feedback):
-                matchsvc.log_session(ctx.db, ctx.actor, match, held, int(minutes), note)
+                command = matchsvc.LogSession.of(match, held, int(minutes), note)
+                perform(ctx.db, ctx.actor, command)
                 finish(
                     tr("ment.sessions.saved"),
                     clear=("ment_ses_date", "ment_ses_min", "ment_ses_note"),
@@ -172,8 +174,6 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             feedback.field("reason", tr("ment.entry.reason"))
         if st.form_submit_button(tr("ment.matches.end_submit")):
             with handled(feedback):
-                svc.end_match(
-                    ctx.db, ctx.actor, match, ended, status, reason, version=versions[match]
-                )
-                clear_caches()
+                ending = svc.EndMatch.of(match, ended, status, reason, version=versions[match])
+                perform(ctx.db, ctx.actor, ending)
                 finish(tr("ment.matches.ended"))

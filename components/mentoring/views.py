@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.common.cache import clear_area, read_model
+from components.common.cache import read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.localized import choose, choose_many
@@ -98,11 +98,6 @@ def cached_cohorts(db: Database, actor: Actor, sel: Selection, as_of: date) -> p
 @read_model(Area.MENTORING)
 def cached_waiting(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
     return engine.waiting_summary(db, actor, sel, as_of)
-
-
-def clear_caches() -> None:
-    """After a write every read model may have changed."""
-    clear_area(Area.MENTORING, Area.BRIEFING)
 
 
 class Labels:

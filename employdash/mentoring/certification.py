@@ -8,19 +8,21 @@ the per-trainee results are shown only under pseudonymous codes to managers of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import get_config
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.db import Database
+from employdash.errors import NotFound, ValidationError
 from employdash.handed_ids import in_scope
-from employdash.limits import clean_text
+from employdash.mentoring.operations import MentoringChange
 from employdash.models.mentoring import Assessment, Cohort, Participant, Program, Standard
 from employdash.privacy import suppress_group, suppress_total
 
@@ -65,6 +67,98 @@ def standards(db: Database, actor: Actor, include_inactive: bool = False) -> lis
         return [StandardInfo(r.id, r.code, r.name, r.position, r.active) for r in s.scalars(query)]
 
 
+def first_of_its_kind(
+    w: Write,
+    row: Standard | Assessment,
+    after: dict[str, Any],
+    find: Callable[[], Standard | Assessment | None],
+) -> int:
+    """Add `row`, the one record of its kind (a standard per code, a result per trainee and
+    standard). When someone else added that record just now, the database refuses the second
+    and so does this save, naming what they saved (`find` reads their record). The row and its
+    audit are written in a savepoint, so it must be the command's only write: with SQLite's
+    driver the savepoint is the transaction itself."""
+    try:
+        with w.session.begin_nested():
+            w.create(row, after)
+    except IntegrityError:
+        theirs = find()
+        if theirs is None:
+            raise
+        # A save "over version 0": every stored version is newer, so this is refused as stale.
+        w.update(theirs, 0, {k: v for k, v in after.items() if hasattr(theirs, k)})
+        raise
+    return row.id
+
+
+@dataclass
+class SaveStandard(
+    Command[int],
+    area=Area.CATALOGUE,
+    entity="ment_standard",
+    texts={"code": "mentoring/standard_code", "name": "mentoring/standard_name"},
+    invalidates=frozenset({Area.MENTORING}),
+):
+    """Add a standard or rename / retire one by its code (the list is national: admins).
+
+    `version` is the version of the standard the admin saw (None: there was none, so this adds
+    it). A save over a version someone else has changed meanwhile, or adding a code someone else
+    has just added, is refused with what they changed (`StaleVersion`)."""
+
+    code: str | None
+    name: str | None
+    active: bool = True
+    position: int | None = None
+    standard: Ref[Standard] | None = None
+    version: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        db: Database,
+        code: str,
+        name: str,
+        active: bool = True,
+        position: int | None = None,
+        version: int | None = None,
+    ) -> SaveStandard:
+        """The command for the standard with this code, if there is one."""
+        with db.transaction() as s:
+            found = s.scalar(select(Standard.id).where(Standard.code == code.strip()))
+        return cls(code, name, active, position, ref(Standard, found), version)
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        errors = {}
+        if not self.code or not self.code.isidentifier():
+            errors["code"] = "validation.invalid"
+        if not self.name:
+            errors["name"] = "validation.required"
+        if errors:
+            raise ValidationError(errors)
+        if self.standard is None and self.version is not None:  # the one the admin saw is gone
+            raise NotFound(f"standard {self.code}")
+
+    def run(self, w: Write) -> int:
+        values: dict[str, Any] = {"name": self.name, "active": self.active}
+        if self.position is not None:
+            values["position"] = self.position
+        row = w.get_optional(self.standard)
+        if row is not None:
+            w.update(row, self.version or 0, values)
+            return row.id
+        last = w.session.scalar(select(func.max(Standard.position))) or 0
+        new = Standard(code=self.code, **{"position": last + 1, **values})
+        return first_of_its_kind(
+            w,
+            new,
+            {"code": self.code, **values},
+            lambda: w.session.scalar(select(Standard).where(Standard.code == self.code)),
+        )
+
+
 def save_standard(
     db: Database,
     actor: Actor,
@@ -75,65 +169,7 @@ def save_standard(
     *,
     version: int | None,
 ) -> int:
-    """Add a standard or rename / retire one by its code (the list is national: admins).
-
-    `version` is the version of the standard with this code the admin saw (None: there was
-    none, so this adds it). A save over a version someone else has changed meanwhile, or adding
-    a code someone else has just added, is refused with what they changed (`StaleVersion`)."""
-    require_write(actor, Area.CATALOGUE)
-    code = code.strip()
-    cleaned = clean_text(name, "name", 200)
-    errors = {}
-    if not code.isidentifier() or len(code) > 30:
-        errors["code"] = "validation.invalid"
-    if not cleaned:
-        errors["name"] = "validation.required"
-    if errors:
-        raise ValidationError(errors)
-    with db.transaction() as s:
-        row = s.scalar(select(Standard).where(Standard.code == code))
-        yours = {"name": cleaned, "active": active}
-        if row is None and version is None:
-            last = s.scalar(select(func.max(Standard.position))) or 0
-            new = Standard(
-                code=code, name=cleaned, active=active, position=position or last + 1, version=1
-            )
-            s.add(new)
-            try:
-                s.flush()
-            except IntegrityError as exc:  # the same code added by someone else just now
-                raise StaleVersion({"code": (code, code)}, 1) from exc
-            audit.record(
-                s, actor, "create", "ment_standard", new.id, after={"code": code, "name": cleaned}
-            )
-            return new.id
-        if row is None:
-            raise NotFound(f"standard {code}")
-        before = {"name": row.name, "active": row.active, "position": row.position}
-        if row.version != version:
-            changes = {k: (before[k], v) for k, v in yours.items() if before[k] != v}
-            raise StaleVersion(changes or {"name": (row.name, cleaned)}, row.version)
-        values = {**yours, "position": row.position if position is None else position}
-        result = s.execute(
-            update(Standard)
-            .where(Standard.id == row.id, Standard.version == version)
-            .values(**values, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:  # a writer slipped in between our read and this update
-            s.rollback()
-            current = s.execute(
-                select(Standard.name, Standard.active, Standard.version).where(
-                    Standard.id == row.id
-                )
-            ).first()
-            theirs = {"name": current[0], "active": current[1]} if current else before
-            raise StaleVersion(
-                {k: (theirs[k], v) for k, v in yours.items()}, current[2] if current else 0
-            )
-        old, new_values = audit.changed_fields(before, values)
-        audit.record(s, actor, "update", "ment_standard", row.id, before=old, after=new_values)
-        return row.id
+    return execute(db, actor, SaveStandard.of(db, code, name, active, position, version)).value
 
 
 def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
@@ -143,6 +179,100 @@ def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
         return {
             code: version for code, version in s.execute(select(Standard.code, Standard.version))
         }
+
+
+@dataclass
+class RecordAssessment(
+    MentoringChange[int], entity="ment_assessment", texts={"gap_note": "mentoring/gap_note"}
+):
+    """A trainee's result on one standard; a second result on it replaces the first.
+
+    `version` is the version of the result the user saw (None: there was none). A result saved by
+    someone else meanwhile, or a first result on the standard entered by someone else at the same
+    moment (one result per trainee and standard), refuses the save (`StaleVersion`). A result
+    dated after today is refused. The standards are national: any active one may be named."""
+
+    participant: Ref[Participant]
+    standard_id: int
+    passed: bool
+    assessed_on: date
+    gap_note: str | None = None
+    assessment: Ref[Assessment] | None = None
+    version: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        db: Database,
+        participant_id: int,
+        standard_id: int,
+        passed: bool,
+        assessed_on: date,
+        gap_note: str | None = None,
+        version: int | None = None,
+    ) -> RecordAssessment:
+        """The command over the trainee's result on the standard, if there is one."""
+        with db.transaction() as s:
+            found = s.scalar(
+                select(Assessment.id).where(
+                    Assessment.participant_id == participant_id,
+                    Assessment.standard_id == standard_id,
+                )
+            )
+        return cls(
+            Ref(Participant, participant_id),
+            standard_id,
+            passed,
+            assessed_on,
+            gap_note,
+            ref(Assessment, found),
+            version,
+        )
+
+    def where(self) -> Ref[Participant]:
+        return self.participant
+
+    def validate(self, w: Write) -> None:
+        if self.assessed_on is None or self.assessed_on > date.today():
+            raise ValidationError({"date": "validation.out_of_range"})
+        if w.get(self.participant).role != "trainee":
+            raise ValidationError({"participant": "ment.validation.trainee_only"})
+        standard = w.session.get(Standard, self.standard_id)
+        if standard is None or not standard.active:
+            raise NotFound(f"standard {self.standard_id}")
+        assessment = w.get_optional(self.assessment)
+        if assessment is not None and (
+            assessment.participant_id,
+            assessment.standard_id,
+        ) != (self.participant.id, self.standard_id):
+            raise ValidationError({"assessment": "validation.invalid"})
+        if self.assessment is None and self.version is not None:  # the result seen is gone
+            raise NotFound(f"assessment of {self.participant.id} on {self.standard_id}")
+
+    def run(self, w: Write) -> int:
+        values = {
+            "passed": bool(self.passed),
+            "gap_note": self.gap_note,
+            "assessed_on": self.assessed_on,
+        }
+        row = w.get_optional(self.assessment)
+        if row is not None:
+            w.update(row, self.version or 0, values)
+            return row.id
+        trainee, standard = w.get(self.participant), w.session.get_one(Standard, self.standard_id)
+        new = Assessment(participant_id=trainee.id, standard_id=standard.id, **values)
+        after = {"participant": trainee.code, "standard": standard.code, **values}
+        return first_of_its_kind(
+            w,
+            new,
+            after,
+            lambda: w.session.scalar(
+                select(Assessment).where(
+                    Assessment.participant_id == trainee.id,
+                    Assessment.standard_id == standard.id,
+                )
+            ),
+        )
 
 
 def record_assessment(
@@ -155,77 +285,10 @@ def record_assessment(
     gap_note: str | None = None,
     version: int | None = None,
 ) -> int:
-    """A trainee's result on one standard; a second result on it replaces the first.
-
-    `version` is the version of the result the user saw (None: there was none). A result saved
-    by someone else meanwhile, or a first result on the standard entered by someone else at the
-    same moment (one result per trainee and standard), refuses the save (`StaleVersion`). A
-    result dated after today is refused."""
-    require_write(actor, Area.MENTORING)
-    if assessed_on is None or assessed_on > date.today():
-        raise ValidationError({"date": "validation.out_of_range"})
-    with db.transaction() as s:
-        trainee = in_scope(s, actor, Participant, participant_id)
-        program = in_scope(s, actor, Program, trainee.program_id)
-        require_write(actor, Area.MENTORING, program.locality_code)
-        standard = in_scope(s, actor, Standard, standard_id)
-        if trainee.role != "trainee":
-            raise ValidationError({"participant": "ment.validation.trainee_only"})
-        if not standard.active:
-            raise NotFound(f"standard {standard_id}")
-        values = {
-            "passed": bool(passed),
-            "gap_note": clean_text(gap_note, "gap_note", 500, multiline=True) or None,
-            "assessed_on": assessed_on,
-        }
-        row = s.scalar(
-            select(Assessment).where(
-                Assessment.participant_id == trainee.id, Assessment.standard_id == standard.id
-            )
-        )
-        if row is None and version is not None:  # the result the user saw is gone
-            raise StaleVersion({"passed": (None, values["passed"])}, 0)
-        if row is None:
-            row = Assessment(participant_id=trainee.id, standard_id=standard.id, **values)
-            s.add(row)
-            try:
-                s.flush()
-            except IntegrityError as exc:  # a first result entered by someone else just now
-                raise StaleVersion({"passed": (None, values["passed"])}, 1) from exc
-            audit.record(
-                s,
-                actor,
-                "create",
-                "ment_assessment",
-                row.id,
-                after={"participant": trainee.code, "standard": standard.code, **values},
-                locality_code=program.locality_code,
-            )
-            return row.id
-        before = {k: getattr(row, k) for k in values}
-        changes = {k: (before[k], values[k]) for k in values if before[k] != values[k]}
-        if version is None:  # a result was entered since the user looked
-            raise StaleVersion(changes, row.version)
-        result = s.execute(
-            update(Assessment)
-            .where(Assessment.id == row.id, Assessment.version == version)
-            .values(**values, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            raise StaleVersion(changes, row.version)
-        old, new = audit.changed_fields(before, values)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "ment_assessment",
-            row.id,
-            before={"participant": trainee.code, "standard": standard.code, **old},
-            after=new,
-            locality_code=program.locality_code,
-        )
-        return row.id
+    command = RecordAssessment.of(
+        db, participant_id, standard_id, passed, assessed_on, gap_note, version
+    )
+    return execute(db, actor, command).value
 
 
 def assessments(db: Database, actor: Actor, participant_id: int) -> list[AssessmentRow]:

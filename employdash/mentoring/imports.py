@@ -3,13 +3,12 @@
 One row is one stage event: code, stage, date (and kind, reason). A code not yet stored is a new
 participant, whose first row must also give role, program and population (age band and cohort
 are optional). `plan_import` is the preview: rows read, participants and events to add, and the
-rejected rows with their line number and reason; `commit_import` re-plans inside one transaction
-and writes every accepted row, or nothing at all.
+rejected rows with their line number and reason; `ImportParticipants` (through `commit_import`)
+re-plans the read file inside one transaction and writes every accepted row, or nothing at all.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
@@ -17,18 +16,20 @@ from typing import TypedDict
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_write
+from employdash.access import Actor, Area
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
-from employdash.errors import ValidationError
+from employdash.errors import PermissionDenied, ValidationError
 from employdash.i18n import t
 from employdash.limits import FIELDS, strip_controls
 from employdash.mentoring import state as spans
 from employdash.mentoring.operations import (
     DROP_REASONS,
     PIPELINE_OF_ROLE,
-    add_participant_in,
-    assign_cohort_in,
+    MentoringChange,
+    NewParticipant,
+    add,
+    assign,
 )
 from employdash.models.mentoring import (
     AGE_BANDS,
@@ -70,7 +71,7 @@ class PlannedEvent:
     locality_code: int | None = None  # the program's locality: where the audit entry goes
 
 
-class NewParticipant(TypedDict):
+class PlannedParticipant(TypedDict):
     """A participant the file introduces, as planned (added on commit before its events)."""
 
     code: str
@@ -86,10 +87,46 @@ class NewParticipant(TypedDict):
 @dataclass
 class ImportPlan:
     rows_read: int = 0
-    new_participants: list[NewParticipant] = field(default_factory=list)
+    new_participants: list[PlannedParticipant] = field(default_factory=list)
     events: list[PlannedEvent] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, catalogue key)
     cohort_assignments: dict[str, int] = field(default_factory=dict)  # stored code → cohort
+    program_ids: set[int] = field(default_factory=set)  # the programs the accepted rows touch
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    line: int
+    values: dict[str, str]  # field → cleaned text
+    on: date | None  # the row's date, read from text or a spreadsheet's date cell
+
+
+@dataclass(frozen=True)
+class Batch:
+    """An uploaded file, read: its rows by field, before any of them is judged."""
+
+    filename: str
+    rows: tuple[BatchRow, ...]
+
+
+def read_batch(filename: str, data: bytes) -> Batch:
+    """The file's rows by field (English or Hebrew headers), or ValidationError when it has no
+    rows or lacks a required column."""
+    table = read_table(filename, data)
+    if not table.rows:
+        raise ValidationError({"file": "import.error.empty"})
+    columns = _field_map(table.header)
+    return Batch(
+        filename,
+        tuple(
+            BatchRow(
+                line,
+                {name: _text(raw.get(column)) for name, column in columns.items()},
+                _date(raw.get(columns["date"])),
+            )
+            for line, raw in records(table)
+        ),
+    )
 
 
 def _field_map(header: list[str]) -> dict[str, str]:
@@ -169,7 +206,7 @@ class _Reference:
         return row.pipeline_code, row.locality_code, *(last or (None, None))
 
 
-def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> NewParticipant | str:
+def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> PlannedParticipant | str:
     role = row.get("role", "").lower()
     program = ref.programs.get(row.get("program", "").lower())
     population = row.get("population", "").lower()
@@ -188,7 +225,7 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> NewPart
         if found is None:
             return "ment.import.error.cohort"
         cohort = found.id
-    return NewParticipant(
+    return PlannedParticipant(
         code=code,
         role=role,
         program_id=program.id,
@@ -200,20 +237,15 @@ def _new_participant(ref: _Reference, code: str, row: dict[str, str]) -> NewPart
     )
 
 
-def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
-    require_write(actor, Area.MENTORING)
-    table = read_table(filename, data)
-    if not table.rows:
-        raise ValidationError({"file": "import.error.empty"})
-    columns = _field_map(table.header)
+def _plan(s: Session, actor: Actor, batch: Batch) -> ImportPlan:
     ref = _Reference(s, actor)
     plan = ImportPlan()
     # per code: (pipeline, last date, last kind, is new)
     state: dict[str, tuple[str, date | None, str | None]] = {}
     localities: dict[str, int] = {}
-    for line, raw in records(table):
+    programs: dict[str, int] = {}  # code → its program
+    for line, row, on in ((r.line, r.values, r.on) for r in batch.rows):
         plan.rows_read += 1
-        row = {name: _text(raw.get(column)) for name, column in columns.items()}
         code = row["code"]
         if not code or len(code) > FIELDS["mentoring/participant_code"].max_len:
             plan.rejected.append((line, "ment.import.error.code"))
@@ -227,6 +259,7 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                     continue
                 state[code] = (pipeline, last_on, last_kind)
                 localities[code] = locality
+                programs[code] = ref.stored[code][0]
                 if row.get("cohort"):
                     program_id, cohort_id = ref.stored[code]
                     found = ref.cohorts.get((program_id, row["cohort"].lower()))
@@ -244,9 +277,9 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
                 plan.new_participants.append(created)
                 state[code] = (created["pipeline"], None, None)
                 localities[code] = created["locality_code"]
+                programs[code] = created["program_id"]
         pipeline, last_on, last_kind = state[code]
         stage = ref.stages.get((pipeline, row["stage"].lower()))
-        on = _date(raw.get(columns["date"]))
         kind = (row.get("kind") or "forward").lower()
         reason = row.get("reason") or None
         error = None
@@ -282,36 +315,65 @@ def _plan(s: Session, actor: Actor, filename: str, data: bytes) -> ImportPlan:
     # a new participant whose every row was rejected is not added
     with_events = {e.code for e in plan.events}
     plan.new_participants = [p for p in plan.new_participants if p["code"] in with_events]
+    plan.program_ids = {programs[code] for code in with_events}
     return plan
 
 
+def _require_importer(actor: Actor) -> None:
+    if not actor.can_write(Area.MENTORING):
+        raise PermissionDenied(f"{actor.username} may not import mentoring files")
+
+
+def plan_batch(db: Database, actor: Actor, batch: Batch) -> ImportPlan:
+    """The preview of a read file: nothing is written."""
+    _require_importer(actor)
+    with db.transaction() as s:
+        return _plan(s, actor, batch)
+
+
 def plan_import(db: Database, actor: Actor, filename: str, data: bytes) -> ImportPlan:
-    """The preview: nothing is written."""
-    with db.transaction() as s:
-        return _plan(s, actor, filename, data)
+    """The preview of an uploaded file: nothing is written."""
+    _require_importer(actor)
+    return plan_batch(db, actor, read_batch(filename, data))
 
 
-def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> ImportPlan:
-    """Write every accepted row of the file in one transaction (re-validated inside it)."""
-    with db.transaction() as s:
-        plan = _plan(s, actor, filename, data)
+@dataclass
+class ImportParticipants(MentoringChange[ImportPlan], entity="ment_stage_event"):
+    """Write every accepted row of a previewed file, re-judged inside the transaction, or none.
+
+    The programs its rows name are handed references, all of one locality (a file naming two
+    localities is refused: one file per locality); a row of any other program refuses the commit.
+    The import's audit row carries its counts."""
+
+    batch: Batch
+    programs: list[Ref[Program]]
+
+    @classmethod
+    def of(cls, batch: Batch, plan: ImportPlan) -> ImportParticipants:
         if not plan.events:
+            raise ValidationError({"file": "ment.import.error.nothing"})
+        if len({e.locality_code for e in plan.events}) > 1:  # one locality's write, one audit row
+            raise ValidationError({"file": "ment.import.error.localities"})
+        return cls(batch, [Ref(Program, i) for i in sorted(plan.program_ids)])
+
+    def where(self) -> Ref[Program]:
+        return self.programs[0]
+
+    def run(self, w: Write) -> ImportPlan:
+        s = w.session
+        plan = _plan(s, w.actor, self.batch)
+        handed = {p.id: w.get(p) for p in self.programs}
+        if not plan.events or not plan.program_ids <= set(handed):
             raise ValidationError({"file": "ment.import.error.nothing"})
         first_events = {}
         for p in plan.new_participants:
             first = next(e for e in plan.events if e.code == p["code"])
             first_events[p["code"]] = first.line
-            add_participant_in(
-                s,
-                actor,
-                program_id=p["program_id"],
-                role=p["role"],
-                population=p["population"],
-                age_band=p["age_band"],
-                entered_on=first.on,
-                cohort_id=p["cohort_id"],
-                code=p["code"],
+            cohort = s.get(Cohort, p["cohort_id"]) if p["cohort_id"] else None
+            new = NewParticipant(
+                p["role"], p["population"], p["age_band"], first.on, p["code"], p["pipeline"]
             )
+            add(w, handed[p["program_id"]], cohort, new)
         ids = dict(
             s.execute(
                 select(Participant.code, Participant.id).where(
@@ -336,36 +398,26 @@ def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> Imp
         for code, cohort_id in plan.cohort_assignments.items():
             by_cohort.setdefault(cohort_id, []).append(ids[code])
         for cohort_id, members in by_cohort.items():
-            assign_cohort_in(s, actor, cohort_id, members)
+            participants = s.scalars(select(Participant).where(Participant.id.in_(members)))
+            assign(w, s.get_one(Cohort, cohort_id), list(participants))
         spans.refresh(s, ids.values())
-        # One audit row per locality the file touched, each carrying its locality.
-        localities: dict[int, dict[str, int]] = {}
-        code_of = {i: c for c, i in ids.items()}
-        events_of = Counter(e.code for e in plan.events)
-        new_codes = {p["code"] for p in plan.new_participants}
-        for pid, locality in s.execute(
-            select(Participant.id, Program.locality_code)
-            .join(Program, Program.id == Participant.program_id)
-            .where(Participant.id.in_(list(ids.values())))
-        ):
-            counts = localities.setdefault(locality, {"participants": 0, "events": 0})
-            counts["events"] += events_of[code_of[pid]]
-            counts["participants"] += code_of[pid] in new_codes
-        for locality, counts in sorted(localities.items()):
-            audit.record(
-                s,
-                actor,
-                "import",
-                "ment_stage_event",
-                None,  # a file name can be longer than an entity id: it is kept in the values
-                after={
-                    "file": filename,
-                    "rows_read": plan.rows_read,
-                    "participants": counts["participants"],
-                    "events": counts["events"],
-                    "cohort_assignments": len(plan.cohort_assignments),
-                    "rejected": len(plan.rejected),
-                },
-                locality_code=locality,
-            )
+        w.audit(
+            "import",
+            None,  # a file name can be longer than an entity id: it is kept in the values
+            after={
+                "file": self.batch.filename,
+                "rows_read": plan.rows_read,
+                "participants": len(plan.new_participants),
+                "events": len(plan.events),
+                "cohort_assignments": len(plan.cohort_assignments),
+                "rejected": len(plan.rejected),
+            },
+        )
         return plan
+
+
+def commit_import(db: Database, actor: Actor, filename: str, data: bytes) -> ImportPlan:
+    """Preview the file, then write every accepted row in one transaction (re-judged inside)."""
+    batch = read_batch(filename, data)
+    command = ImportParticipants.of(batch, plan_batch(db, actor, batch))
+    return execute(db, actor, command).value

@@ -13,16 +13,15 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.handed_ids import in_scope
-from employdash.limits import clean_text
+from employdash.mentoring.operations import MentoringChange
 from employdash.models.mentoring import Match, MentoringSession, Participant, Program
 
 QUIET_WEEKS = 4  # default: a running match with no session for this long is flagged
-NOTE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,43 @@ def matches(
     return rows
 
 
+@dataclass
+class LogSession(
+    MentoringChange[int], entity="ment_session", texts={"note": "mentoring/session_note"}
+):
+    """One session of a match: on or after its start, not after its end, not in the future."""
+
+    match: Ref[Match]
+    held_on: date
+    minutes: int
+    note: str | None = None
+
+    @classmethod
+    def of(cls, match_id: int, held_on: date, minutes: int, note: str | None = None) -> LogSession:
+        return cls(Ref(Match, match_id), held_on, minutes, note)
+
+    def where(self) -> Ref[Match]:
+        return self.match
+
+    def validate(self, w: Write) -> None:
+        match = w.get(self.match)
+        errors = {}
+        if not isinstance(self.minutes, int) or not 0 < self.minutes <= 600:
+            errors["minutes"] = "validation.invalid"
+        held = self.held_on
+        if held < match.started_on or (match.ended_on and held > match.ended_on):
+            errors["date"] = "ment.validation.session_date"
+        if held > date.today() + timedelta(days=1):
+            errors["date"] = "ment.validation.session_date"
+        if errors:
+            raise ValidationError(errors)
+
+    def run(self, w: Write) -> int:
+        values = {"held_on": self.held_on, "minutes": self.minutes, "note": self.note}
+        row = MentoringSession(match_id=self.match.id, **values)
+        return w.create(row, {"match": self.match.id, **values}).id
+
+
 def log_session(
     db: Database,
     actor: Actor,
@@ -127,40 +163,7 @@ def log_session(
     minutes: int,
     note: str | None = None,
 ) -> int:
-    """Log one session of a match (on or after its start, not after its end, not in the future)."""
-    require_write(actor, Area.MENTORING)
-    with db.transaction() as s:
-        match = in_scope(s, actor, Match, match_id)
-        mentee = in_scope(s, actor, Participant, match.mentee_id)
-        program = in_scope(s, actor, Program, mentee.program_id)
-        require_write(actor, Area.MENTORING, program.locality_code)
-        errors = {}
-        if not isinstance(minutes, int) or not 0 < minutes <= 600:
-            errors["minutes"] = "validation.invalid"
-        if held_on < match.started_on or (match.ended_on and held_on > match.ended_on):
-            errors["date"] = "ment.validation.session_date"
-        if held_on > date.today() + timedelta(days=1):
-            errors["date"] = "ment.validation.session_date"
-        if errors:
-            raise ValidationError(errors)
-        row = MentoringSession(
-            match_id=match.id,
-            held_on=held_on,
-            minutes=minutes,
-            note=clean_text(note, "note", NOTE_LIMIT, multiline=True) or None,
-        )
-        s.add(row)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_session",
-            row.id,
-            after={"match": match.id, "held_on": held_on, "minutes": minutes, "note": row.note},
-            locality_code=program.locality_code,
-        )
-        return row.id
+    return execute(db, actor, LogSession.of(match_id, held_on, minutes, note)).value
 
 
 def sessions(db: Database, actor: Actor, match_id: int) -> list[SessionRow]:

@@ -1,8 +1,11 @@
 """Programs, cohorts, pipelines, participants and the writes that move them: advance, match,
 end a match, outcome.
 
-Writes need a manager (or admin) of the program's locality; each runs in one transaction with its
-audit entry. The participant list (pseudonymous codes) is shown only to managers of the program's
+Each write is a command (`employdash.commands`) of a manager (or admin) of the program's
+locality: the pipeline checks the role and locality, resolves the handed programs, cohorts,
+participants and matches in that locality, and audits; `MentoringChange` declares what they share
+(the mentoring figures and the mayor's briefing go stale). Pipelines are national: the admin
+defines them. The participant list (pseudonymous codes) is shown only to managers of the program's
 locality and admins: leadership sees aggregates only, members nothing.
 """
 
@@ -10,26 +13,20 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import (
-    Actor,
-    Area,
-    require_read,
-    require_write,
-    scope_clause,
-)
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion, ValidationError
-from employdash.handed_ids import in_locality, in_scope
-from employdash.limits import clean_text
+from employdash.access import Actor, Area, require_read, scope_clause
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import NotFound, ValidationError
+from employdash.limits import FIELDS, clean_text
 from employdash.mentoring import state
 from employdash.mentoring.funnel import (
     Selection,
@@ -54,6 +51,7 @@ from employdash.models.mentoring import (
     StageEvent,
 )
 
+R = TypeVar("R")
 DROP_REASONS = (
     "lost_contact",
     "found_job",
@@ -145,29 +143,42 @@ PROGRAM_PEOPLE = (
     "sponsor_person_id",
     "tevet_manager_person_id",
 )
+# A change to programs, cohorts, participants or matches makes every mentoring figure stale, and
+# the mayor's briefing shows the mentoring panel.
+MENTORING_VIEWS = frozenset({Area.MENTORING, Area.BRIEFING})
 
 
-def check_program_links(
-    s: Session,
-    actor: Actor,
-    locality_code: int,
-    host_organisation_id: int | None,
-    people: dict[str, int | None],
+@dataclass
+class MentoringChange(
+    Command[R], area=Area.MENTORING, entity="ment_program", invalidates=MENTORING_VIEWS
+):
+    """What every mentoring write shares: a manager (or admin) of the program's locality, and the
+    mentoring read models and briefing refreshed after it."""
+
+
+def program_refs(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A program's handed IDs as references: the host organisation (a national one is shared by
+    design) and the people, each of the program's own locality."""
+    found = dict(values)
+    if "host_organisation_id" in found:
+        found["host_organisation_id"] = ref(Organisation, found["host_organisation_id"])
+    for key in PROGRAM_PEOPLE:
+        if key in found:
+            found[key] = ref(Person, found[key])
+    return found
+
+
+def ids(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values with each reference back to its plain ID."""
+    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
+
+
+def validate_program(
+    name: str | None, operating_model: str, target_population: str, kind: str
 ) -> None:
-    """Every person and organisation a program names belongs to the program's own locality (a
-    national organisation is shared by design): the same NotFound as a missing ID otherwise."""
-    if host_organisation_id is not None:
-        in_locality(s, actor, Organisation, host_organisation_id, locality_code)
-    for person_id in people.values():
-        if person_id is not None:
-            in_locality(s, actor, Person, person_id, locality_code)
-
-
-def validate_program(name: str, operating_model: str, target_population: str, kind: str) -> str:
-    """The cleaned name, or ValidationError naming every bad field."""
+    """ValidationError naming every bad field of a program (its name already cleaned)."""
     errors = {}
-    cleaned = clean_text(name, "mentoring/program_name")
-    if not cleaned:
+    if not name:
         errors["name"] = "validation.required"
     if operating_model not in OPERATING_MODELS:
         errors["operating_model"] = "validation.invalid"
@@ -177,65 +188,102 @@ def validate_program(name: str, operating_model: str, target_population: str, ki
         errors["kind"] = "validation.invalid"
     if errors:
         raise ValidationError(errors)
-    return cleaned
 
 
-def create_program(
-    db: Database,
-    actor: Actor,
-    *,
-    name: str,
-    locality_code: int,
-    operating_model: str,
-    target_population: str,
-    kind: str = "mentoring",
-    host_organisation_id: int | None = None,
-    coordinator_person_id: int | None = None,
-    contact_person_id: int | None = None,
-    sponsor_person_id: int | None = None,
-    tevet_manager_person_id: int | None = None,
-    started_on: date | None = None,
-) -> int:
-    require_write(actor, Area.MENTORING, locality_code)
-    people = {
-        "coordinator_person_id": coordinator_person_id,
-        "contact_person_id": contact_person_id,
-        "sponsor_person_id": sponsor_person_id,
-        "tevet_manager_person_id": tevet_manager_person_id,
-    }
-    with db.transaction() as s:
-        check_program_links(s, actor, locality_code, host_organisation_id, people)
-        cleaned = validate_program(name, operating_model, target_population, kind)
-        program = Program(
-            name=cleaned,
-            kind=kind,
-            operating_model=operating_model,
-            target_population=target_population,
-            locality_code=locality_code,
-            host_organisation_id=host_organisation_id,
-            started_on=started_on,
-            **people,
+@dataclass
+class CreateProgram(
+    MentoringChange[int], entity="ment_program", texts={"values.name": "mentoring/program_name"}
+):
+    """A program of the locality, with the people and host organisation it names."""
+
+    locality_code: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, locality_code: int, **values: Any) -> CreateProgram:
+        values.setdefault("kind", "mentoring")
+        return cls(locality_code, program_refs(values))
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        v = self.values
+        validate_program(
+            v.get("name"), v.get("operating_model", ""), v.get("target_population", ""), v["kind"]
         )
-        s.add(program)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_program",
-            program.id,
-            after={
-                "name": program.name,
-                "operating_model": operating_model,
-                "target_population": target_population,
-                "kind": kind,
-                "host_organisation_id": host_organisation_id,
-                "started_on": started_on,
-                **people,
-            },
-            locality_code=locality_code,
-        )
-        return program.id
+
+    def run(self, w: Write) -> int:
+        values = ids(self.values)
+        program = Program(locality_code=self.locality_code, **values)
+        return w.create(program, values).id
+
+
+def create_program(db: Database, actor: Actor, *, locality_code: int, **values: Any) -> int:
+    return execute(db, actor, CreateProgram.of(locality_code, **values)).value
+
+
+def assign(w: Write, cohort: Cohort, participants: Iterable[Participant]) -> int:
+    """Put participants of the cohort's program into the cohort, audited as one assignment."""
+    before: dict[str, int | None] = {}
+    for participant in participants:
+        if participant.program_id != cohort.program_id:
+            raise ValidationError({"participants": "ment.validation.same_program"})
+        before[participant.code] = participant.cohort_id
+        participant.cohort_id = cohort.id
+    if not before:
+        raise ValidationError({"participants": "validation.required"})
+    w.session.flush()
+    state.refresh(w.session, [p.id for p in participants])
+    w.audit(
+        "assign",
+        cohort.id,
+        before={"participants": before},
+        after={"participants": {code: cohort.id for code in before}},
+        entity="ment_cohort",
+    )
+    return len(before)
+
+
+def _participant_refs(participant_ids: Iterable[int]) -> list[Ref[Participant]]:
+    return [Ref(Participant, int(i)) for i in dict.fromkeys(participant_ids)]
+
+
+@dataclass
+class CreateCohort(
+    MentoringChange[int], entity="ment_cohort", texts={"name": "mentoring/cohort_name"}
+):
+    """A cohort of a program, optionally with participants assigned to it at once."""
+
+    program: Ref[Program]
+    name: str | None
+    starts_on: date | None = None
+    participants: list[Ref[Participant]] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        program_id: int,
+        name: str,
+        starts_on: date | None = None,
+        participant_ids: Iterable[int] = (),
+    ) -> CreateCohort:
+        return cls(Ref(Program, program_id), name, starts_on, _participant_refs(participant_ids))
+
+    def where(self) -> Ref[Program]:
+        return self.program
+
+    def validate(self, w: Write) -> None:
+        if not self.name:
+            raise ValidationError({"name": "validation.required"})
+
+    def run(self, w: Write) -> int:
+        program = w.get(self.program)
+        cohort = Cohort(program_id=program.id, name=self.name, starts_on=self.starts_on)
+        w.create(cohort, {"name": self.name, "program_id": program.id, "starts_on": self.starts_on})
+        if self.participants:
+            assign(w, cohort, [w.get(p) for p in self.participants])
+        return cohort.id
 
 
 def create_cohort(
@@ -246,72 +294,145 @@ def create_cohort(
     starts_on: date | None = None,
     participant_ids: Iterable[int] = (),
 ) -> int:
-    """A cohort of a program, optionally with participants assigned to it at once."""
-    require_write(actor, Area.MENTORING)
-    cleaned = clean_text(name, "mentoring/cohort_name")
-    with db.transaction() as s:
-        program = _program_for_edit(s, actor, program_id)
-        if not cleaned:
-            raise ValidationError({"name": "validation.required"})
-        cohort = Cohort(program_id=program.id, name=cleaned, starts_on=starts_on)
-        s.add(cohort)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_cohort",
-            cohort.id,
-            after={"name": cohort.name, "program_id": program.id, "starts_on": starts_on},
-            locality_code=program.locality_code,
-        )
-        ids = list(dict.fromkeys(participant_ids))
-        if ids:
-            assign_cohort_in(s, actor, cohort.id, ids)
-        return cohort.id
+    return execute(db, actor, CreateCohort.of(program_id, name, starts_on, participant_ids)).value
 
 
-def assign_cohort_in(s: Session, actor: Actor, cohort_id: int, participant_ids: list[int]) -> int:
-    """Put participants of the cohort's program into the cohort (caller's transaction)."""
-    cohort = in_scope(s, actor, Cohort, cohort_id)
-    program = _program_for_edit(s, actor, cohort.program_id)
-    before: dict[str, int | None] = {}
-    for pid in dict.fromkeys(participant_ids):
-        participant = _participant_for_edit(s, actor, pid)
-        if participant.program_id != cohort.program_id:
-            raise ValidationError({"participants": "ment.validation.same_program"})
-        before[participant.code] = participant.cohort_id
-        participant.cohort_id = cohort.id
-    if not before:
-        raise ValidationError({"participants": "validation.required"})
-    s.flush()
-    state.refresh(s, participant_ids)
-    audit.record(
-        s,
-        actor,
-        "assign",
-        "ment_cohort",
-        cohort.id,
-        before={"participants": before},
-        after={"participants": {code: cohort.id for code in before}},
-        locality_code=program.locality_code,
-    )
-    return len(before)
+@dataclass
+class AssignCohort(MentoringChange[int], entity="ment_cohort"):
+    """Bulk assignment: every participant joins the cohort, or none does."""
+
+    cohort: Ref[Cohort]
+    participants: list[Ref[Participant]]
+
+    @classmethod
+    def of(cls, cohort_id: int, participant_ids: Iterable[int]) -> AssignCohort:
+        return cls(Ref(Cohort, cohort_id), _participant_refs(participant_ids))
+
+    def where(self) -> Ref[Cohort]:
+        return self.cohort
+
+    def run(self, w: Write) -> int:
+        return assign(w, w.get(self.cohort), [w.get(p) for p in self.participants])
 
 
 def assign_cohort(
     db: Database, actor: Actor, cohort_id: int, participant_ids: Iterable[int]
 ) -> int:
-    """Bulk assignment: every participant joins the cohort, or none does."""
-    require_write(actor, Area.MENTORING)
-    with db.transaction() as s:
-        return assign_cohort_in(s, actor, cohort_id, list(participant_ids))
+    return execute(db, actor, AssignCohort.of(cohort_id, participant_ids)).value
 
 
 def pipeline_drop_reasons(s: Session, pipeline: str) -> tuple[str, ...]:
     """The drop reasons a pipeline offers: its own list, or the shipped one."""
     own = s.scalar(select(Pipeline.drop_reasons).where(Pipeline.code == pipeline))
     return tuple(r for r in (own or "").split(",") if r) or DROP_REASONS
+
+
+def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    """Stage names, each bounded like a pipeline's name (their keys are the stages, so they are
+    cleaned here rather than declared one by one)."""
+    cleaned = {
+        k: clean_text(v, "stage_labels", FIELDS["mentoring/pipeline_label"].max_len)
+        for k, v in (labels or {}).items()
+    }
+    return {k: v for k, v in cleaned.items() if v}
+
+
+@dataclass
+class DefinePipeline(
+    Command[str],
+    area=Area.CATALOGUE,
+    entity="ment_pipeline",
+    texts={
+        "code": "mentoring/pipeline_code",
+        "label": "mentoring/pipeline_label",
+        "label_en": "mentoring/pipeline_label",
+    },
+    invalidates=MENTORING_VIEWS,
+):
+    """A new pipeline with its ordered stages, closing stages and drop reasons (admins: pipelines
+    are national): the engine computes any pipeline's funnel. `label`/`stage_labels` name the
+    pipeline and its stages (Hebrew, or the only name given); `label_en`/`stage_labels_en` their
+    English names."""
+
+    code: str | None
+    role: str
+    stages: list[str]
+    terminal: frozenset[str] = frozenset()
+    drop_reasons: list[str] = field(default_factory=list)
+    label: str | None = None
+    stage_labels: dict[str, str] = field(default_factory=dict)
+    label_en: str | None = None
+    stage_labels_en: dict[str, str] = field(default_factory=dict)
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        errors = {}
+        reasons, stages = self.drop_reasons, self.stages
+        if not self.code or not self.code.isidentifier():
+            errors["code"] = "validation.required"
+        if (
+            self.role not in PIPELINE_OF_ROLE
+            or len(stages) < 2
+            or len(set(stages)) != len(stages)
+            or not all(st.isidentifier() and len(st) <= 30 for st in stages)
+            or not self.terminal <= set(stages)
+        ):
+            errors["stages"] = "validation.invalid"
+        if (
+            not all(r.isidentifier() and len(r) <= 40 for r in reasons)
+            or len(",".join(reasons)) > 400
+        ):
+            errors["drop_reasons"] = "validation.invalid"
+        if errors:
+            raise ValidationError(errors)
+        self.stage_labels, self.stage_labels_en = (
+            _labels(self.stage_labels),
+            _labels(self.stage_labels_en),
+        )
+        if w.session.get(Pipeline, self.code):
+            raise ValidationError({"code": "validation.duplicate"})
+
+    def run(self, w: Write) -> str:
+        code = str(self.code)
+        pipeline = Pipeline(
+            code=code,
+            role=self.role,
+            name_key=f"ment.pipeline.{code}",
+            label=self.label,
+            label_en=self.label_en,
+            drop_reasons=",".join(self.drop_reasons) or None,
+        )
+        w.session.add(pipeline)
+        w.session.add_all(
+            PipelineStage(
+                pipeline_code=code,
+                position=i,
+                code=st,
+                name_key=f"ment.stage.{code}.{st}",
+                label=self.stage_labels.get(st),
+                label_en=self.stage_labels_en.get(st),
+                terminal=st in self.terminal,
+            )
+            for i, st in enumerate(self.stages, 1)
+        )
+        w.session.flush()
+        w.audit(
+            "create",
+            code,
+            after={
+                "role": self.role,
+                "label": self.label,
+                "label_en": self.label_en,
+                "stages": self.stages,
+                "stage_labels": self.stage_labels,
+                "stage_labels_en": self.stage_labels_en,
+                "terminal": sorted(self.terminal),
+                "drop_reasons": self.drop_reasons,
+            },
+        )
+        return code
 
 
 def define_pipeline(
@@ -327,75 +448,19 @@ def define_pipeline(
     stage_labels: dict[str, str] | None = None,
     label_en: str | None = None,
     stage_labels_en: dict[str, str] | None = None,
-) -> None:
-    """A new pipeline with its ordered stages, closing stages and drop reasons (admins): the
-    engine computes any pipeline's funnel. `label`/`stage_labels` name the pipeline and its
-    stages (Hebrew, or the only name given); `label_en`/`stage_labels_en` their English names."""
-    require_write(actor, Area.CATALOGUE)
-    code = clean_text(code, "mentoring/pipeline_code")
-    for stage in stages:
-        clean_text(stage, "mentoring/pipeline_code", multiline=False)
-    errors = {}
-    terminal = set(terminal)
-    reasons = list(dict.fromkeys(drop_reasons))
-    if not code or not code.isidentifier() or len(code) > 30:
-        errors["code"] = "validation.required"
-    if (
-        role not in PIPELINE_OF_ROLE
-        or len(stages) < 2
-        or len(set(stages)) != len(stages)
-        or not all(st.isidentifier() and len(st) <= 30 for st in stages)
-        or not terminal <= set(stages)
-    ):
-        errors["stages"] = "validation.invalid"
-    if not all(r.isidentifier() and len(r) <= 40 for r in reasons) or len(",".join(reasons)) > 400:
-        errors["drop_reasons"] = "validation.invalid"
-    if errors:
-        raise ValidationError(errors)
-    labels = stage_labels or {}
-    labels_en = stage_labels_en or {}
-    with db.transaction() as s:
-        if s.get(Pipeline, code):
-            raise ValidationError({"code": "validation.duplicate"})
-        s.add(
-            Pipeline(
-                code=code,
-                role=role,
-                name_key=f"ment.pipeline.{code}",
-                label=clean_text(label, "label", 120) or None,
-                label_en=clean_text(label_en, "label", 120) or None,
-                drop_reasons=",".join(reasons) or None,
-            )
-        )
-        s.add_all(
-            PipelineStage(
-                pipeline_code=code,
-                position=i,
-                code=st,
-                name_key=f"ment.stage.{code}.{st}",
-                label=clean_text(labels.get(st), "label", 120) or None,
-                label_en=clean_text(labels_en.get(st), "label", 120) or None,
-                terminal=st in terminal,
-            )
-            for i, st in enumerate(stages, 1)
-        )
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_pipeline",
-            code,
-            after={
-                "role": role,
-                "label": label,
-                "label_en": label_en,
-                "stages": stages,
-                "stage_labels": labels,
-                "stage_labels_en": labels_en,
-                "terminal": sorted(terminal),
-                "drop_reasons": reasons,
-            },
-        )
+) -> str:
+    command = DefinePipeline(
+        code,
+        role,
+        list(stages),
+        frozenset(terminal),
+        list(dict.fromkeys(drop_reasons)),
+        label,
+        dict(stage_labels or {}),
+        label_en,
+        dict(stage_labels_en or {}),
+    )
+    return execute(db, actor, command).value
 
 
 @dataclass(frozen=True)
@@ -427,133 +492,145 @@ def pipelines(db: Database, actor: Actor) -> list[PipelineInfo]:
         ]
 
 
-def _program_for_edit(s: Session, actor: Actor, program_id: int) -> Program:
-    """The program, if it exists in the actor's scope (else NotFound) and they may write it."""
-    require_write(actor, Area.MENTORING)
-    program = in_scope(s, actor, Program, program_id)
-    require_write(actor, Area.MENTORING, program.locality_code)
-    return program
-
-
-def _participant_for_edit(s: Session, actor: Actor, participant_id: int) -> Participant:
-    require_write(actor, Area.MENTORING)
-    participant = in_scope(s, actor, Participant, participant_id)
-    _program_for_edit(s, actor, participant.program_id)
-    return participant
-
-
 def new_code(role: str) -> str:
     prefix = {"mentee": "ME", "mentor": "MR", "trainee": "TR"}[role]
     return f"{prefix}-{secrets.token_hex(3).upper()}"
 
 
-def _validate_participant(role: str, population: str, age_band: str | None) -> None:
+@dataclass(frozen=True)
+class NewParticipant:
+    """A participant to add: who they are (under a code) and the day they entered."""
+
+    role: str
+    population: str
+    age_band: str | None
+    entered_on: date
+    code: str | None = None
+    pipeline: str | None = None
+
+
+def _validate_participant(new: NewParticipant) -> None:
     errors = {}
-    if role not in PIPELINE_OF_ROLE:
+    if new.role not in PIPELINE_OF_ROLE:
         errors["role"] = "validation.invalid"
-    if population not in POPULATIONS:
+    if new.population not in POPULATIONS:
         errors["population"] = "validation.invalid"
-    if age_band is not None and age_band not in AGE_BANDS:
+    if new.age_band is not None and new.age_band not in AGE_BANDS:
         errors["age_band"] = "validation.invalid"
     if errors:
         raise ValidationError(errors)
 
 
-def add_participant_in(
-    s: Session,
-    actor: Actor,
-    *,
-    program_id: int,
-    role: str,
-    population: str,
-    age_band: str | None,
-    entered_on: date,
-    cohort_id: int | None = None,
-    code: str | None = None,
-    pipeline: str | None = None,
-) -> int:
-    """Insert a participant and their first-stage event inside the caller's transaction.
+def add(w: Write, program: Program, cohort: Cohort | None, new: NewParticipant) -> int:
+    """Add a participant and their first-stage event in the running command.
 
     The pipeline defaults to the role's shipped one; a defined pipeline must serve the role."""
-    program = _program_for_edit(s, actor, program_id)
+    s = w.session
     if program.closed_on is not None:
         raise ValidationError({"program": "ment.validation.program_closed"})
-    if cohort_id is not None:
-        cohort = in_scope(s, actor, Cohort, cohort_id)
-        if cohort.program_id != program.id:
-            raise ValidationError({"cohort": "validation.invalid"})
-    _validate_participant(role, population, age_band)
-    code = code or new_code(role)
+    if cohort is not None and cohort.program_id != program.id:
+        raise ValidationError({"cohort": "validation.invalid"})
+    _validate_participant(new)
+    code = new.code or new_code(new.role)
     if s.scalar(select(Participant.id).where(Participant.code == code)):
         raise ValidationError({"code": "validation.duplicate"})
-    pipeline = pipeline or PIPELINE_OF_ROLE[role]
+    pipeline = new.pipeline or PIPELINE_OF_ROLE[new.role]
     defined = s.get(Pipeline, pipeline)
-    if defined is None or defined.role != role:
+    if defined is None or defined.role != new.role:
         raise ValidationError({"pipeline": "validation.invalid"})
     first = s.scalar(
         select(PipelineStage.id).where(
             PipelineStage.pipeline_code == pipeline, PipelineStage.position == 1
         )
     )
+    cohort_id = cohort.id if cohort else None
     row = Participant(
         code=code,
-        role=role,
+        role=new.role,
         pipeline_code=pipeline,
         program_id=program.id,
         cohort_id=cohort_id,
-        population=population,
-        age_band=age_band,
+        population=new.population,
+        age_band=new.age_band,
     )
     s.add(row)
     s.flush()
-    s.add(StageEvent(participant_id=row.id, stage_id=first, occurred_on=entered_on, kind="forward"))
+    s.add(
+        StageEvent(
+            participant_id=row.id, stage_id=first, occurred_on=new.entered_on, kind="forward"
+        )
+    )
     state.refresh(s, [row.id])
-    audit.record(
-        s,
-        actor,
+    w.audit(
         "create",
-        "ment_participant",
         row.id,
         after={
             "code": code,
-            "role": role,
+            "role": new.role,
             "program_id": program.id,
             "cohort_id": cohort_id,
-            "population": population,
-            "age_band": age_band,
-            "entered_on": entered_on,
+            "population": new.population,
+            "age_band": new.age_band,
+            "entered_on": new.entered_on,
         },
-        locality_code=program.locality_code,
+        entity="ment_participant",
     )
     return row.id
 
 
-def add_participant(
-    db: Database,
-    actor: Actor,
-    *,
-    program_id: int,
-    role: str,
-    population: str,
-    age_band: str | None,
-    entered_on: date,
-    cohort_id: int | None = None,
-    code: str | None = None,
-    pipeline: str | None = None,
-) -> int:
-    with db.transaction() as s:
-        return add_participant_in(
-            s,
-            actor,
-            program_id=program_id,
-            role=role,
-            population=population,
-            age_band=age_band,
-            entered_on=entered_on,
-            cohort_id=cohort_id,
-            code=code,
-            pipeline=pipeline,
+@dataclass
+class AddParticipant(
+    MentoringChange[int],
+    entity="ment_participant",
+    texts={"code": "mentoring/participant_code"},
+):
+    """A participant of a program (and optionally a cohort of it), at the pipeline's first stage."""
+
+    program: Ref[Program]
+    cohort: Ref[Cohort] | None
+    role: str
+    population: str
+    age_band: str | None
+    entered_on: date
+    code: str | None = None
+    pipeline: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        program_id: int,
+        role: str,
+        population: str,
+        age_band: str | None,
+        entered_on: date,
+        cohort_id: int | None = None,
+        code: str | None = None,
+        pipeline: str | None = None,
+    ) -> AddParticipant:
+        return cls(
+            Ref(Program, program_id),
+            ref(Cohort, cohort_id),
+            role,
+            population,
+            age_band,
+            entered_on,
+            code,
+            pipeline,
         )
+
+    def where(self) -> Ref[Program]:
+        return self.program
+
+    def run(self, w: Write) -> int:
+        new = NewParticipant(
+            self.role, self.population, self.age_band, self.entered_on, self.code, self.pipeline
+        )
+        return add(w, w.get(self.program), w.get_optional(self.cohort), new)
+
+
+def add_participant(db: Database, actor: Actor, **values: Any) -> int:
+    return execute(db, actor, AddParticipant.of(**values)).value
 
 
 def _state(s: Session, participant_id: int) -> tuple[PipelineStage, StageEvent]:
@@ -572,47 +649,25 @@ def _state(s: Session, participant_id: int) -> tuple[PipelineStage, StageEvent]:
     return stage, last
 
 
-def claim(s: Session, participant: Participant, expected_version: int | None) -> None:
-    """Compare-and-set the participant's version: the move is based on the state the user saw.
+@dataclass(frozen=True)
+class Move:
+    """One stage change: forward to the next stage (or `stage_code` further on), back to
+    `stage_code` or the previous stage, or a drop out of the current stage with a reason."""
 
-    A second click on "advance" (or a concurrent move) finds the version already bumped and is
-    refused, so the same move is never written twice. The UPDATE also locks the row until commit.
-    """
-    seen = participant.version if expected_version is None else expected_version
-    result = s.execute(
-        update(Participant)
-        .where(Participant.id == participant.id, Participant.version == seen)
-        .values(version=seen + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(result) != 1:
-        current = s.scalar(select(Participant.version).where(Participant.id == participant.id))
-        raise StaleVersion({"stage": (seen, current)}, int(current or seen))
-    participant.version = seen + 1
+    kind: str
+    on: date
+    reason: str | None = None
+    stage_code: str | None = None
 
 
-def move_in(
-    s: Session,
-    actor: Actor,
-    participant_id: int,
-    kind: str,
-    on: date,
-    reason: str | None = None,
-    stage_code: str | None = None,
-    expected_version: int | None = None,
-) -> int:
-    """Record one stage change in the caller's transaction; returns the new event id.
-
-    forward: to the next stage (or `stage_code` further on); back: to `stage_code` or the
-    previous stage; drop: out of the current stage with a reason. Dates may not go backwards.
-    `expected_version` is the participant's version the user saw: a stale one is refused.
-    """
-    participant = _participant_for_edit(s, actor, participant_id)
-    claim(s, participant, expected_version)
-    stage, last = _state(s, participant_id)
-    if on < last.occurred_on:
+def _target(
+    s: Session, participant: Participant, move: Move
+) -> tuple[PipelineStage, PipelineStage, StageEvent]:
+    """(the stage now, the stage the move goes to, the latest event), or ValidationError."""
+    stage, last = _state(s, participant.id)
+    if move.on < last.occurred_on:
         raise ValidationError({"date": "ment.validation.date_before_last"})
-    if last.kind == "drop" and kind != "forward":
+    if last.kind == "drop" and move.kind != "forward":
         raise ValidationError({"kind": "ment.validation.dropped"})
     all_stages = {
         st.code: st
@@ -622,14 +677,14 @@ def move_in(
     }
     by_position = {st.position: st for st in all_stages.values()}
     target: PipelineStage | None
-    if kind == "drop":
-        if reason not in pipeline_drop_reasons(s, participant.pipeline_code):
+    if move.kind == "drop":
+        if move.reason not in pipeline_drop_reasons(s, participant.pipeline_code):
             raise ValidationError({"reason": "validation.required"})
         target = stage
-    elif kind == "forward":
+    elif move.kind == "forward":
         target = (
-            all_stages.get(stage_code)
-            if stage_code
+            all_stages.get(move.stage_code)
+            if move.stage_code
             else by_position.get(stage.position + (0 if last.kind == "drop" else 1))
         )
         if (
@@ -638,39 +693,82 @@ def move_in(
             or (target.position == stage.position and last.kind != "drop")
         ):
             raise ValidationError({"stage": "ment.validation.no_next_stage"})
-    elif kind == "back":
-        target = all_stages.get(stage_code) if stage_code else by_position.get(stage.position - 1)
+    elif move.kind == "back":
+        target = (
+            all_stages.get(move.stage_code)
+            if move.stage_code
+            else by_position.get(stage.position - 1)
+        )
         if target is None or target.position >= stage.position:
             raise ValidationError({"stage": "ment.validation.no_previous_stage"})
     else:
         raise ValidationError({"kind": "validation.invalid"})
+    return stage, target, last
+
+
+def move(w: Write, participant: Participant, change: Move, version: int | None = None) -> int:
+    """Record one stage change in the running command; returns the new event's ID.
+
+    `version` is the participant's version the user saw: a repeated or concurrent move finds it
+    taken and is refused, so the same move is never written twice. Dates may not go backwards."""
+    w.claim(participant, participant.version if version is None else version)
+    stage, target, last = _target(w.session, participant, change)
     event = StageEvent(
-        participant_id=participant_id,
+        participant_id=participant.id,
         stage_id=target.id,
-        occurred_on=on,
-        kind=kind,
-        reason=reason if kind == "drop" else None,
+        occurred_on=change.on,
+        kind=change.kind,
+        reason=change.reason if change.kind == "drop" else None,
     )
-    s.add(event)
-    s.flush()
-    state.refresh(s, [participant_id])
-    program = s.get(Program, participant.program_id)
-    audit.record(
-        s,
-        actor,
-        kind,
-        "ment_stage_event",
+    w.session.add(event)
+    w.session.flush()
+    state.refresh(w.session, [participant.id])
+    w.audit(
+        change.kind,
         event.id,
         before={"participant": participant.code, "stage": stage.code, "kind": last.kind},
         after={
             "participant": participant.code,
             "stage": target.code,
-            "on": on,
+            "on": change.on,
             "reason": event.reason,
         },
-        locality_code=program.locality_code if program else None,
+        entity="ment_stage_event",
     )
     return event.id
+
+
+@dataclass
+class Advance(MentoringChange[list[int]], entity="ment_stage_event"):
+    """Move one or many participants of a locality: all move, or none does.
+
+    `versions` (participant ID → the version the user saw) makes a repeated submission a refusal
+    instead of a second move."""
+
+    participants: list[Ref[Participant]]
+    change: Move
+    versions: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        participant_ids: Iterable[int],
+        on: date,
+        kind: str = "forward",
+        reason: str | None = None,
+        stage_code: str | None = None,
+        versions: Mapping[int, int] | None = None,
+    ) -> Advance:
+        refs = _participant_refs(participant_ids)
+        if not refs:
+            raise ValidationError({"participants": "validation.required"})
+        return cls(refs, Move(kind, on, reason, stage_code), dict(versions or {}))
+
+    def where(self) -> Ref[Participant]:
+        return self.participants[0]
+
+    def run(self, w: Write) -> list[int]:
+        return [move(w, w.get(p), self.change, self.versions.get(p.id)) for p in self.participants]
 
 
 def advance(
@@ -683,16 +781,65 @@ def advance(
     stage_code: str | None = None,
     versions: Mapping[int, int] | None = None,
 ) -> list[int]:
-    """Move one or many participants in ONE transaction: all move, or none does.
+    command = Advance.of(participant_ids, on, kind, reason, stage_code, versions)
+    return execute(db, actor, command).value
 
-    `versions` (participant id → version the user saw) makes a repeated submission a refusal
-    instead of a second move."""
-    ids = list(dict.fromkeys(participant_ids))
-    if not ids:
-        raise ValidationError({"participants": "validation.required"})
-    seen = versions or {}
-    with db.transaction() as s:
-        return [move_in(s, actor, pid, kind, on, reason, stage_code, seen.get(pid)) for pid in ids]
+
+@dataclass
+class RecordMatch(MentoringChange[int], entity="ment_match"):
+    """Pair a mentor and a mentee of the same program; optionally move both to 'matched'.
+
+    One active match per mentee is a partial unique index: of two concurrent matches of the same
+    mentee, the second fails at the database and is refused here."""
+
+    mentor: Ref[Participant]
+    mentee: Ref[Participant]
+    started_on: date
+    advance_stages: bool = True
+
+    @classmethod
+    def of(
+        cls, mentor_id: int, mentee_id: int, started_on: date, advance_stages: bool = True
+    ) -> RecordMatch:
+        return cls(
+            Ref(Participant, mentor_id), Ref(Participant, mentee_id), started_on, advance_stages
+        )
+
+    def where(self) -> Ref[Participant]:
+        return self.mentee
+
+    def validate(self, w: Write) -> None:
+        mentor, mentee = w.get(self.mentor), w.get(self.mentee)
+        if mentor.role != "mentor" or mentee.role != "mentee":
+            raise ValidationError({"match": "ment.validation.roles"})
+        if mentor.program_id != mentee.program_id:
+            raise ValidationError({"match": "ment.validation.same_program"})
+        running = w.session.scalar(
+            select(func.count())
+            .select_from(Match)
+            .where(Match.mentee_id == mentee.id, Match.status == "active")
+        )
+        if running:
+            raise ValidationError({"mentee": "ment.validation.already_matched"})
+
+    def run(self, w: Write) -> int:
+        mentor, mentee = w.get(self.mentor), w.get(self.mentee)
+        match = Match(
+            mentor_id=mentor.id, mentee_id=mentee.id, started_on=self.started_on, status="active"
+        )
+        try:
+            w.create(
+                match,
+                {"mentor": mentor.code, "mentee": mentee.code, "started_on": self.started_on},
+            )
+        except IntegrityError as exc:
+            raise ValidationError({"mentee": "ment.validation.already_matched"}) from exc
+        if self.advance_stages:
+            for participant in (mentee, mentor):
+                stage, last = _state(w.session, participant.id)
+                if stage.code in ("accepted", "trained") and last.kind != "drop":
+                    move(w, participant, Move("forward", self.started_on, stage_code="matched"))
+        return match.id
 
 
 def record_match(
@@ -703,48 +850,8 @@ def record_match(
     started_on: date,
     advance_stages: bool = True,
 ) -> int:
-    """Pair a mentor and a mentee of the same program; optionally move both to 'matched'.
-
-    One active match per mentee is a partial unique index: of two concurrent calls for the same
-    mentee, the second fails at the database and is refused here."""
-    with db.transaction() as s:
-        mentor = _participant_for_edit(s, actor, mentor_id)
-        mentee = _participant_for_edit(s, actor, mentee_id)
-        if mentor.role != "mentor" or mentee.role != "mentee":
-            raise ValidationError({"match": "ment.validation.roles"})
-        if mentor.program_id != mentee.program_id:
-            raise ValidationError({"match": "ment.validation.same_program"})
-        running = s.scalar(
-            select(func.count())
-            .select_from(Match)
-            .where(Match.mentee_id == mentee_id, Match.status == "active")
-        )
-        if running:
-            raise ValidationError({"mentee": "ment.validation.already_matched"})
-        match = Match(
-            mentor_id=mentor_id, mentee_id=mentee_id, started_on=started_on, status="active"
-        )
-        s.add(match)
-        try:
-            s.flush()
-        except IntegrityError as exc:
-            raise ValidationError({"mentee": "ment.validation.already_matched"}) from exc
-        if advance_stages:
-            for pid in (mentee_id, mentor_id):
-                stage, last = _state(s, pid)
-                if stage.code in ("accepted", "trained") and last.kind != "drop":
-                    move_in(s, actor, pid, "forward", started_on, stage_code="matched")
-        program = s.get(Program, mentee.program_id)
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_match",
-            match.id,
-            after={"mentor": mentor.code, "mentee": mentee.code, "started_on": started_on},
-            locality_code=program.locality_code if program else None,
-        )
-        return match.id
+    command = RecordMatch.of(mentor_id, mentee_id, started_on, advance_stages)
+    return execute(db, actor, command).value
 
 
 MATCH_END_REASONS = (
@@ -758,6 +865,52 @@ MATCH_END_REASONS = (
 )
 
 
+@dataclass
+class EndMatch(MentoringChange[None], entity="ment_match"):
+    """End a running match on a date with a reason: the mentor is available again from then.
+
+    `version` is the match's version the user saw (None: the current one)."""
+
+    match: Ref[Match]
+    ended_on: date
+    status: str
+    reason: str | None = None
+    version: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        match_id: int,
+        ended_on: date,
+        status: str,
+        reason: str | None = None,
+        version: int | None = None,
+    ) -> EndMatch:
+        return cls(Ref(Match, match_id), ended_on, status, reason, version)
+
+    def where(self) -> Ref[Match]:
+        return self.match
+
+    def validate(self, w: Write) -> None:
+        if self.status not in ("completed", "ended_early"):
+            raise ValidationError({"status": "validation.invalid"})
+        if self.reason is not None and self.reason not in MATCH_END_REASONS:
+            raise ValidationError({"reason": "validation.invalid"})
+        match = w.get(self.match)
+        stale = self.version is not None and self.version != match.version
+        if (
+            match.status != "active" and not stale
+        ):  # (a stale save is refused as such, by the update)
+            raise ValidationError({"match": "ment.validation.match_ended"})
+        if self.ended_on < match.started_on:
+            raise ValidationError({"date": "ment.validation.date_before_last"})
+
+    def run(self, w: Write) -> None:
+        match = w.get(self.match)
+        values = {"status": self.status, "ended_on": self.ended_on, "end_reason": self.reason}
+        w.update(match, match.version if self.version is None else self.version, values)
+
+
 def end_match(
     db: Database,
     actor: Actor,
@@ -767,66 +920,39 @@ def end_match(
     reason: str | None = None,
     version: int | None = None,
 ) -> None:
-    """End a running match on a date with a reason: the mentor is available again from then.
+    execute(db, actor, EndMatch.of(match_id, ended_on, status, reason, version))
 
-    `version` is the match's version the user saw; a match changed meanwhile is refused."""
-    require_write(actor, Area.MENTORING)
-    if status not in ("completed", "ended_early"):
-        raise ValidationError({"status": "validation.invalid"})
-    if reason is not None and reason not in MATCH_END_REASONS:
-        raise ValidationError({"reason": "validation.invalid"})
-    with db.transaction() as s:
-        match = in_scope(s, actor, Match, match_id)
-        mentee = _participant_for_edit(s, actor, match.mentee_id)
-        if match.status != "active":
-            raise ValidationError({"match": "ment.validation.match_ended"})
-        if ended_on < match.started_on:
-            raise ValidationError({"date": "ment.validation.date_before_last"})
-        seen = match.version if version is None else version
-        before = {"status": match.status, "ended_on": match.ended_on, "reason": match.end_reason}
-        result = s.execute(
-            update(Match)
-            .where(Match.id == match_id, Match.version == seen)
-            .values(status=status, ended_on=ended_on, end_reason=reason, version=seen + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            raise StaleVersion({"status": (before["status"], status)}, match.version)
-        program = s.get(Program, mentee.program_id)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "ment_match",
-            match.id,
-            before=before,
-            after={"status": status, "ended_on": ended_on, "reason": reason},
-            locality_code=program.locality_code if program else None,
-        )
+
+@dataclass
+class RecordOutcome(MentoringChange[int], entity="ment_outcome"):
+    """An outcome a participant reached (a job, a promotion, ...) on a day."""
+
+    participant: Ref[Participant]
+    kind: str
+    reached_on: date
+
+    @classmethod
+    def of(cls, participant_id: int, kind: str, reached_on: date) -> RecordOutcome:
+        return cls(Ref(Participant, participant_id), kind, reached_on)
+
+    def where(self) -> Ref[Participant]:
+        return self.participant
+
+    def validate(self, w: Write) -> None:
+        if self.kind not in OUTCOME_KINDS:
+            raise ValidationError({"kind": "validation.invalid"})
+
+    def run(self, w: Write) -> int:
+        participant = w.get(self.participant)
+        outcome = Outcome(participant_id=participant.id, kind=self.kind, reached_on=self.reached_on)
+        after = {"participant": participant.code, "kind": self.kind, "reached_on": self.reached_on}
+        return w.create(outcome, after).id
 
 
 def record_outcome(
     db: Database, actor: Actor, participant_id: int, kind: str, reached_on: date
 ) -> int:
-    require_write(actor, Area.MENTORING)
-    with db.transaction() as s:
-        participant = _participant_for_edit(s, actor, participant_id)
-        if kind not in OUTCOME_KINDS:
-            raise ValidationError({"kind": "validation.invalid"})
-        outcome = Outcome(participant_id=participant_id, kind=kind, reached_on=reached_on)
-        s.add(outcome)
-        s.flush()
-        program = s.get(Program, participant.program_id)
-        audit.record(
-            s,
-            actor,
-            "create",
-            "ment_outcome",
-            outcome.id,
-            after={"participant": participant.code, "kind": kind, "reached_on": reached_on},
-            locality_code=program.locality_code if program else None,
-        )
-        return outcome.id
+    return execute(db, actor, RecordOutcome.of(participant_id, kind, reached_on)).value
 
 
 def participants(

@@ -2,28 +2,29 @@
 
 A program links to people of its own locality (coordinator, organisation contact, senior sponsor,
 TEVET program manager) and a host organisation; the choices offered come from here, and every
-save checks the handed IDs again (employdash.handed_ids), so a form cannot reach another locality.
-Saves are version-checked in the UPDATE itself: two managers editing one program never silently
-overwrite each other.
+save is a command whose handed IDs the pipeline resolves again, so a form cannot reach another
+locality. Saves name the version read: two managers editing one program never silently overwrite
+each other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Ref, Write, execute
+from employdash.db import Database
+from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
     PROGRAM_PEOPLE,
-    check_program_links,
+    MentoringChange,
+    ids,
+    program_refs,
     validate_program,
 )
 from employdash.models import Organisation, Person
@@ -47,9 +48,15 @@ class Choice:
     label: str
 
 
+def _require_program_writer(actor: Actor, locality_code: int) -> None:
+    """The pickers are part of the program form: only who may save it reads their names."""
+    if not actor.can_write(Area.MENTORING, locality_code):
+        raise PermissionDenied(f"{actor.username} may not edit programs of {locality_code}")
+
+
 def people_choices(db: Database, actor: Actor, locality_code: int) -> list[Choice]:
     """People of the locality a program may name (names only, for managers of the locality)."""
-    require_write(actor, Area.MENTORING, locality_code)
+    _require_program_writer(actor, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(Person.id, Person.full_name)
@@ -61,7 +68,7 @@ def people_choices(db: Database, actor: Actor, locality_code: int) -> list[Choic
 
 def organisation_choices(db: Database, actor: Actor, locality_code: int) -> list[Choice]:
     """Organisations of the locality, and national ones (shared by design)."""
-    require_write(actor, Area.MENTORING, locality_code)
+    _require_program_writer(actor, locality_code)
     with db.transaction() as s:
         rows = s.execute(
             select(Organisation.id, Organisation.name)
@@ -99,77 +106,80 @@ def _snapshot(p: Program) -> dict[str, Any]:
     return {f: getattr(p, f) for f in EDITABLE} | {"closed_on": p.closed_on}
 
 
-def _program(s: Session, actor: Actor, program_id: int) -> Program:
-    require_write(actor, Area.MENTORING)
-    program = in_scope(s, actor, Program, program_id)
-    require_write(actor, Area.MENTORING, program.locality_code)
-    return program
+@dataclass
+class _ProgramChange(MentoringChange[int], entity="ment_program"):
+    """A change of an open program read at `version`; returns the new version."""
+
+    program: Ref[Program]
+    version: int
+
+    def where(self) -> Ref[Program]:
+        return self.program
+
+    def validate(self, w: Write) -> None:
+        if w.get(self.program).closed_on is not None:
+            raise ValidationError({"program": "ment.validation.program_closed"})
 
 
-def _save(
-    s: Session, actor: Actor, program: Program, version: int, values: dict[str, Any], action: str
-) -> int:
-    before = _snapshot(program)
-    if program.version != version:
-        changes = {k: (before[k], values.get(k)) for k in values if before.get(k) != values.get(k)}
-        raise StaleVersion(changes, program.version)
-    result = s.execute(
-        update(Program)
-        .where(Program.id == program.id, Program.version == version)
-        .values(**values, version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(result) != 1:  # a writer slipped in between the read and this update
-        current = s.scalar(select(Program.version).where(Program.id == program.id))
-        raise StaleVersion({}, int(current or version))
-    old, new = audit.changed_fields(before, {**before, **values})
-    audit.record(
-        s,
-        actor,
-        action,
-        "ment_program",
-        program.id,
-        before=old,
-        after=new,
-        locality_code=program.locality_code,
-    )
-    return version + 1
+@dataclass
+class UpdateProgram(_ProgramChange, texts={"values.name": "mentoring/program_name"}):
+    """Save the program's editable fields; the people and organisation it names are of its own
+    locality (a national organisation is shared by design)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, program_id: int, version: int, values: dict[str, Any]) -> UpdateProgram:
+        kept = program_refs({k: v for k, v in values.items() if k in EDITABLE})
+        return cls(Ref(Program, program_id), version, kept)
+
+    def validate(self, w: Write) -> None:
+        super().validate(w)
+        program = w.get(self.program)
+        merged = {**_snapshot(program), **self.values}
+        validate_program(
+            merged["name"], merged["operating_model"], merged["target_population"], program.kind
+        )
+
+    def run(self, w: Write) -> int:
+        program = w.get(self.program)
+        w.update(program, self.version, ids(self.values))
+        return program.version
+
+
+@dataclass
+class CloseProgram(_ProgramChange):
+    """Close a program on a date: it stays in every figure but takes no new participants."""
+
+    closed_on: date = field(default_factory=date.today)
+
+    @classmethod
+    def of(cls, program_id: int, version: int, closed_on: date) -> CloseProgram:
+        return cls(Ref(Program, program_id), version, closed_on)
+
+    def validate(self, w: Write) -> None:
+        super().validate(w)
+        started = w.get(self.program).started_on
+        if started is not None and self.closed_on < started:
+            raise ValidationError({"date": "ment.validation.date_before_last"})
+
+    def run(self, w: Write) -> int:
+        program = w.get(self.program)
+        values = {"closed_on": self.closed_on, "active": False}
+        w.update(program, self.version, values, action="close")
+        return program.version
 
 
 def update_program(
     db: Database, actor: Actor, program_id: int, version: int, values: dict[str, Any]
 ) -> int:
-    """Save the program's editable fields read at `version`; returns the new version."""
-    values = {k: v for k, v in values.items() if k in EDITABLE}
-    with db.transaction() as s:
-        program = _program(s, actor, program_id)
-        if program.closed_on is not None:
-            raise ValidationError({"program": "ment.validation.program_closed"})
-        merged = {**_snapshot(program), **values}
-        values["name"] = validate_program(
-            merged["name"], merged["operating_model"], merged["target_population"], program.kind
-        )
-        check_program_links(
-            s,
-            actor,
-            program.locality_code,
-            merged["host_organisation_id"],
-            {k: merged[k] for k in PROGRAM_PEOPLE},
-        )
-        return _save(s, actor, program, version, values, "update")
+    return execute(db, actor, UpdateProgram.of(program_id, version, values)).value
 
 
 def close_program(
     db: Database, actor: Actor, program_id: int, version: int, closed_on: date
 ) -> int:
-    """Close a program on a date: it stays in every figure but takes no new participants."""
-    with db.transaction() as s:
-        program = _program(s, actor, program_id)
-        if program.closed_on is not None:
-            raise ValidationError({"program": "ment.validation.program_closed"})
-        if program.started_on is not None and closed_on < program.started_on:
-            raise ValidationError({"date": "ment.validation.date_before_last"})
-        return _save(s, actor, program, version, {"closed_on": closed_on, "active": False}, "close")
+    return execute(db, actor, CloseProgram.of(program_id, version, closed_on)).value
 
 
 def program_detail(db: Database, actor: Actor, program_id: int) -> ProgramDetail:

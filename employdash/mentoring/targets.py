@@ -11,22 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from employdash import audit
-from employdash.access import (
-    Actor,
-    Area,
-    require_read,
-    require_read_all,
-    require_write,
-    scope_clause,
-)
+from employdash.access import Actor, Area, require_read, require_read_all, scope_clause
+from employdash.commands import Ref, Write, execute, ref
 from employdash.config import get_config
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.db import Database
+from employdash.errors import ValidationError
 from employdash.handed_ids import in_scope
+from employdash.mentoring.operations import MentoringChange
 from employdash.models.mentoring import Match, Outcome, Participant, Program, Target
 from employdash.privacy import suppress_total
 
@@ -71,6 +65,63 @@ def _validate(period_start: date, period_end: date, goals: dict[str, Any]) -> di
     return clean
 
 
+@dataclass
+class SetTarget(MentoringChange[int], entity="ment_target"):
+    """Create the program's target for the period, or update the one it has (read at `version`);
+    returns its ID."""
+
+    program: Ref[Program]
+    period_start: date
+    period_end: date
+    goals: dict[str, Any]
+    target: Ref[Target] | None = None
+    version: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        db: Database,
+        program_id: int,
+        period_start: date,
+        period_end: date,
+        goals: dict[str, Any],
+        version: int | None = None,
+    ) -> SetTarget:
+        """The command for the program's period: `version` is that of the target the user saw
+        (the target is found by its program and start, and resolved in scope by the pipeline)."""
+        with db.transaction() as s:
+            found = s.scalar(
+                select(Target.id).where(
+                    Target.program_id == program_id, Target.period_start == period_start
+                )
+            )
+        target = None if version is None else ref(Target, found)
+        return cls(Ref(Program, program_id), period_start, period_end, goals, target, version)
+
+    def where(self) -> Ref[Program]:
+        return self.program
+
+    def validate(self, w: Write) -> None:
+        target = w.get_optional(self.target)
+        if target is not None and target.program_id != self.program.id:
+            raise ValidationError({"target": "validation.invalid"})
+        self.goals = _validate(self.period_start, self.period_end, self.goals)
+
+    def run(self, w: Write) -> int:
+        values = {"period_end": self.period_end, **self.goals}
+        row = w.get_optional(self.target) or w.session.scalar(
+            select(Target).where(
+                Target.program_id == self.program.id, Target.period_start == self.period_start
+            )
+        )
+        if row is None:
+            row = Target(program_id=self.program.id, period_start=self.period_start, **values)
+            after = {"program_id": self.program.id, "period_start": self.period_start, **values}
+            return w.create(row, after).id
+        w.update(row, row.version if self.version is None else self.version, values)
+        return row.id
+
+
 def set_target(
     db: Database,
     actor: Actor,
@@ -80,58 +131,8 @@ def set_target(
     goals: dict[str, Any],
     version: int | None = None,
 ) -> int:
-    """Create the program's target for the period, or update it (version-checked); its id."""
-    require_write(actor, Area.MENTORING)
-    with db.transaction() as s:
-        program = in_scope(s, actor, Program, program_id)
-        require_write(actor, Area.MENTORING, program.locality_code)
-        clean = _validate(period_start, period_end, goals)
-        row = s.scalar(
-            select(Target).where(
-                Target.program_id == program.id, Target.period_start == period_start
-            )
-        )
-        values = {"period_end": period_end, **clean}
-        if row is None:
-            row = Target(program_id=program.id, period_start=period_start, **values)
-            s.add(row)
-            s.flush()
-            audit.record(
-                s,
-                actor,
-                "create",
-                "ment_target",
-                row.id,
-                after={"program_id": program.id, "period_start": period_start, **values},
-                locality_code=program.locality_code,
-            )
-            return row.id
-        before = {k: getattr(row, k) for k in values}
-        seen = row.version if version is None else version
-        if row.version != seen:
-            raise StaleVersion(
-                {k: (before[k], values[k]) for k in values if before[k] != values[k]}, row.version
-            )
-        result = s.execute(
-            update(Target)
-            .where(Target.id == row.id, Target.version == seen)
-            .values(**values, version=seen + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            raise StaleVersion({}, row.version)
-        old, new = audit.changed_fields(before, values)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "ment_target",
-            row.id,
-            before=old,
-            after=new,
-            locality_code=program.locality_code,
-        )
-        return row.id
+    command = SetTarget.of(db, program_id, period_start, period_end, goals, version)
+    return execute(db, actor, command).value
 
 
 def actuals(s: Session, program_id: int, start: date, end: date) -> dict[str, int]:

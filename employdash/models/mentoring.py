@@ -100,6 +100,9 @@ class Program(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Cohort(Base):
     __tablename__ = "ment_cohort"
@@ -131,6 +134,9 @@ class Participant(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Bumped by every stage move (compare-and-set): a repeated or concurrent move is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class StageEvent(Base):
@@ -182,6 +188,9 @@ class Match(Base):
     end_reason: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Outcome(Base):
     __tablename__ = "ment_outcome"
@@ -214,6 +223,9 @@ class Target(Base):
     outcomes: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class MentoringSession(Base):
     """One mentoring meeting of a match (the mentor and mentee are the match's)."""
@@ -244,6 +256,9 @@ class Standard(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Assessment(Base):
     """Pass or fail of one trainee on one standard, with a skill-gap note."""
@@ -262,6 +277,9 @@ class Assessment(Base):
     gap_note: Mapped[str | None] = mapped_column(String(500))
     assessed_on: Mapped[date] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    # Every UPDATE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 OPEN_END = date(9999, 12, 31)

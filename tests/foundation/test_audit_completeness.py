@@ -43,7 +43,6 @@ from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum
 from employdash.indicators import imports as indicators_import
 from employdash.indicators import local
-from employdash.mentoring import certification, matches, programs, targets
 from employdash.mentoring import imports as mentoring_import
 from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry, Locality, Person
@@ -93,7 +92,7 @@ NOT_AUDITED = {
 # Flagged by the scan (they set attributes of in-memory results), but write nothing.
 NOT_WRITES = {
     "employdash.forum.minutes.docx",  # builds a Word document in memory
-    "employdash.mentoring.imports.plan_import",  # the preview
+    "employdash.mentoring.imports.plan_batch",  # the preview
     "employdash.indicators.import_plan.build_plan",
     "employdash.stakeholders.survey_import.preview",
     "employdash.stakeholders.grid.coverage",
@@ -101,10 +100,8 @@ NOT_WRITES = {
 # Session-level helpers, proven through the public function that calls them.
 HELPERS = {
     "employdash.indicators.import_plan.apply_plan": "indicators_import.commit_import",
-    "employdash.mentoring.operations.claim": "mentoring.advance",
-    "employdash.mentoring.operations.assign_cohort_in": "mentoring.assign_cohort",
-    "employdash.mentoring.operations.add_participant_in": "mentoring.add_participant",
-    "employdash.mentoring.operations.move_in": "mentoring.advance",
+    "employdash.mentoring.operations.add": "operations.AddParticipant, imports.ImportParticipants",
+    "employdash.mentoring.operations.assign": "operations.AssignCohort, operations.CreateCohort",
     "employdash.people.add_person": "people.create_person",
     "employdash.forum.structure.seat_member": "forum.add_member",
 }
@@ -353,95 +350,6 @@ def _program(db: Database, actor: Actor, name: str = "Audit program") -> int:
     )
 
 
-def _participant(db: Database, actor: Actor, program: int, role: str = "mentee") -> int:
-    return mentoring.add_participant(
-        db,
-        actor,
-        program_id=program,
-        role=role,
-        population="haredi",
-        age_band=None,
-        entered_on=date(2025, 1, 1),
-    )
-
-
-@audited("employdash.mentoring.operations.create_program")
-def _create_program(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: _program(db, actors["manager"]),
-        [Expect("ment_program", "create", NETIVOT)],
-    )
-
-
-@audited("employdash.mentoring.operations.create_cohort")
-def _create_cohort(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"])
-    return (
-        lambda: mentoring.create_cohort(db, actors["manager"], program, "Spring"),
-        [Expect("ment_cohort", "create", NETIVOT)],
-    )
-
-
-@audited("employdash.mentoring.operations.define_pipeline")
-def _define_pipeline(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: mentoring.define_pipeline(db, actors["admin"], "short", "mentee", ["a", "b"]),
-        # pipelines are shared by every locality by design
-        [Expect("ment_pipeline", "create", None)],
-    )
-
-
-@audited("employdash.mentoring.operations.add_participant")
-def _add_participant(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"])
-    return (
-        lambda: _participant(db, actors["manager"], program),
-        [Expect("ment_participant", "create", NETIVOT)],
-    )
-
-
-@audited("employdash.mentoring.operations.advance")
-def _advance(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"])
-    pid = _participant(db, actors["manager"], program)
-    return (
-        lambda: mentoring.advance(db, actors["manager"], [pid], date(2025, 2, 1)),
-        [Expect("ment_stage_event", "forward", NETIVOT, before=True)],
-    )
-
-
-@audited(
-    "employdash.mentoring.operations.record_match", "employdash.mentoring.operations.end_match"
-)
-def _matches(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    program = _program(db, manager)
-    mentor = _participant(db, manager, program, "mentor")
-    mentee = _participant(db, manager, program)
-
-    def write() -> None:
-        match = mentoring.record_match(
-            db, manager, mentor, mentee, date(2025, 3, 1), advance_stages=False
-        )
-        mentoring.end_match(db, manager, match, date(2025, 6, 1), "completed")
-
-    return write, [
-        Expect("ment_match", "create", NETIVOT),
-        Expect("ment_match", "update", NETIVOT, before=True),
-    ]
-
-
-@audited("employdash.mentoring.operations.record_outcome")
-def _record_outcome(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"])
-    pid = _participant(db, actors["manager"], program)
-    return (
-        lambda: mentoring.record_outcome(db, actors["manager"], pid, "job", date(2025, 5, 1)),
-        [Expect("ment_outcome", "create", NETIVOT)],
-    )
-
-
-@audited("employdash.mentoring.imports.commit_import")
 def _mentoring_import(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
     _program(db, manager, "Import program")
@@ -748,94 +656,6 @@ def _indicators_import(db, actors):  # type: ignore[no-untyped-def]
             Expect("import_batch", "import", None),  # the batch spans localities by design
             Expect("indicator_value", "import_values", SEDEROT, before=True),
         ],
-    )
-
-
-# --- mentoring -----------------------------------------------------------------------------------
-
-
-@audited("employdash.mentoring.operations.assign_cohort")
-def _assign_cohort(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    program = _program(db, manager)
-    pid = _participant(db, manager, program)
-    cohort = mentoring.create_cohort(db, manager, program, "Autumn")
-    return (
-        lambda: mentoring.assign_cohort(db, manager, cohort, [pid]),
-        [Expect("ment_cohort", "assign", NETIVOT, before=True)],
-    )
-
-
-@audited("employdash.mentoring.programs.update_program")
-def _update_program(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"], "Before rename")
-    return (
-        lambda: programs.update_program(db, actors["manager"], program, 1, {"name": "Renamed"}),
-        [Expect("ment_program", "update", NETIVOT, before=True)],
-    )
-
-
-@audited("employdash.mentoring.programs.close_program")
-def _close_program(db, actors):  # type: ignore[no-untyped-def]
-    program = _program(db, actors["manager"], "To close")
-    return (
-        lambda: programs.close_program(db, actors["manager"], program, 1, date(2025, 12, 31)),
-        [Expect("ment_program", "close", NETIVOT, before=True)],
-    )
-
-
-@audited("employdash.mentoring.certification.save_standard")
-def _save_standard(db, actors):  # type: ignore[no-untyped-def]
-    admin = actors["admin"]
-    certification.save_standard(db, admin, "audited_std", "Safety", version=None)
-    return (
-        lambda: certification.save_standard(db, admin, "audited_std", "Safety first", version=1),
-        # the standards are national by design
-        [Expect("ment_standard", "update", None, before=True)],
-    )
-
-
-@audited("employdash.mentoring.certification.record_assessment")
-def _record_assessment(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    standard = certification.save_standard(
-        db, actors["admin"], "assessed_std", "Hygiene", version=None
-    )
-    program = _program(db, manager, "Certification program")
-    trainee = _participant(db, manager, program, "trainee")
-    certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))
-    return (
-        lambda: certification.record_assessment(
-            db, manager, trainee, standard, True, date(2025, 5, 1), version=1
-        ),
-        [Expect("ment_assessment", "update", NETIVOT, before=True)],
-    )
-
-
-@audited("employdash.mentoring.matches.log_session")
-def _log_session(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    program = _program(db, manager)
-    mentor = _participant(db, manager, program, "mentor")
-    mentee = _participant(db, manager, program)
-    match = mentoring.record_match(
-        db, manager, mentor, mentee, date(2025, 3, 1), advance_stages=False
-    )
-    return (
-        lambda: matches.log_session(db, manager, match, date(2025, 3, 8), 60, "First talk"),
-        [Expect("ment_session", "create", NETIVOT)],
-    )
-
-
-@audited("employdash.mentoring.targets.set_target")
-def _set_target(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    program = _program(db, manager)
-    start, end = date(2025, 1, 1), date(2025, 12, 31)
-    targets.set_target(db, manager, program, start, end, {"matches": 5})
-    return (
-        lambda: targets.set_target(db, manager, program, start, end, {"matches": 8}, 1),
-        [Expect("ment_target", "update", NETIVOT, before=True)],
     )
 
 

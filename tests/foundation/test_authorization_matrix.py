@@ -50,7 +50,6 @@ AREA_OF_MODULE = {
 AREA_OF_SERVICE = {
     "employdash.mentoring.operations.participants": Area.PARTICIPANTS,
     "employdash.mentoring.operations.waiting_lists": Area.PARTICIPANTS,
-    "employdash.mentoring.operations.define_pipeline": Area.CATALOGUE,
     "employdash.mentoring.matches.matches": Area.PARTICIPANTS,
     "employdash.forum.approval.current_approval": Area.FORUM,  # everyone who reads the forum
     # the getting-started steps: shown on the forum page too, to everyone who reads the forum

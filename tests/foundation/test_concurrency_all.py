@@ -34,7 +34,7 @@ from employdash.forum import (
     tasks,
 )
 from employdash.forum import structure as forum
-from employdash.mentoring import certification, programs, targets
+from employdash.mentoring import certification
 from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry, Person
 from employdash.models.forum import (
@@ -52,10 +52,8 @@ from employdash.models.mentoring import (
     Assessment,
     Match,
     Participant,
-    Program,
     StageEvent,
     Standard,
-    Target,
 )
 from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
@@ -99,13 +97,16 @@ RACED_ELSEWHERE = {
     # commands: the pipeline's version check (mapper's version_id_col), for every command
     "employdash.forum.meeting_edits.correct_meeting": "tests/foundation/test_commands.py",
     "employdash.forum.meeting_edits.delete_meeting": "tests/foundation/test_commands.py",
+    "employdash.mentoring.operations.end_match": "tests/foundation/test_commands.py",
+    "employdash.mentoring.programs.update_program": "tests/foundation/test_commands.py",
+    "employdash.mentoring.programs.close_program": "tests/foundation/test_commands.py",
+    "employdash.mentoring.targets.set_target": "tests/foundation/test_commands.py",
 }
 # Take a version but edit nothing on their own.
 NOT_EDITS = {
     "employdash.users.resume_session": "checks a session's version, writes nothing",
     "employdash.stakeholders.surveys.delete_response": "a delete, refused stale by the pipeline",
-    "employdash.mentoring.operations.claim": "inside advance and record_match",
-    "employdash.mentoring.operations.move_in": "inside advance",
+    "employdash.mentoring.operations.move": "inside advance and record_match (raced there)",
     "employdash.people.deactivate_person": "update_person with active=False",
     "employdash.forum.membership.end_membership": "update_membership with an end date",
 }
@@ -580,77 +581,6 @@ def _match_create(db, actors):  # type: ignore[no-untyped-def]
         ),
         check,
         ("ment_match", "create"),
-    )
-
-
-@case("employdash.mentoring.operations.end_match")
-def _match_end(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    program = _program(db, manager)
-    mentor = _participant(db, manager, program, "mentor")
-    mentee = _participant(db, manager, program)
-    mid = mentoring.record_match(db, manager, mentor, mentee, date(2025, 3, 1), False)
-    reasons = dict(zip(WORKERS, mentoring.MATCH_END_REASONS, strict=False))
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Match, mid)
-        assert (row.status, row.end_reason, row.version) == ("ended_early", reasons[n], 2)
-
-    return Race(
-        lambda db, a, n: mentoring.end_match(
-            db, a, mid, date(2025, 6, 1), "ended_early", reasons[n], version=1
-        ),
-        check,
-        ("ment_match", "update"),
-    )
-
-
-@case("employdash.mentoring.programs.update_program")
-def _program_update(db, actors):  # type: ignore[no-untyped-def]
-    pid = _program(db, actors["manager"])
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Program, pid)
-        assert (row.name, row.version) == (f"Program {n}", 2)
-
-    return Race(
-        lambda db, a, n: programs.update_program(db, a, pid, 1, {"name": f"Program {n}"}),
-        check,
-        ("ment_program", "update"),
-    )
-
-
-@case("employdash.mentoring.programs.close_program")
-def _program_close(db, actors):  # type: ignore[no-untyped-def]
-    pid = _program(db, actors["manager"])
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Program, pid)
-        assert (row.closed_on, row.active, row.version) == (date(2025, 6, n), False, 2)
-
-    return Race(
-        lambda db, a, n: programs.close_program(db, a, pid, 1, date(2025, 6, n)),
-        check,
-        ("ment_program", "close"),
-    )
-
-
-@case("employdash.mentoring.targets.set_target")
-def _target(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    pid = _program(db, manager)
-    tid = targets.set_target(db, manager, pid, date(2025, 1, 1), date(2025, 12, 31), {"matches": 1})
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Target, tid)
-        assert (row.matches, row.version) == (10 * n, 2)
-
-    return Race(
-        lambda db, a, n: targets.set_target(
-            db, a, pid, date(2025, 1, 1), date(2025, 12, 31), {"matches": 10 * n}, version=1
-        ),
-        check,
-        ("ment_target", "update"),
     )
 
 

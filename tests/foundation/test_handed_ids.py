@@ -92,36 +92,14 @@ def test_target_progress_refuses_a_foreign_locality_or_program(db: Database, act
 
 
 def _foreign_ids(db: Database, actors) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """A person and an organisation of a locality outside the manager's scope, a mentee in a
-    program there, and a team of the manager's other locality (outside the write's locality)."""
-    from datetime import date
-
-    from employdash.mentoring import operations
-
-    admin = actors["admin"]
-    program = operations.create_program(
-        db,
-        admin,
-        name="Foreign program",
-        locality_code=FOREIGN,
-        operating_model="freelancer",
-        target_population="haredi",
-    )
-    mentee = operations.add_participant(
-        db,
-        admin,
-        program_id=program,
-        role="mentee",
-        population="haredi",
-        age_band=None,
-        entered_on=date(2025, 1, 1),
-    )
+    """A person and an organisation of a locality outside the manager's scope, and a team of the
+    manager's other locality (outside the write's locality)."""
     with db.transaction() as s:
         org = Organisation(name="Foreign org", sector="ngo", locality_code=FOREIGN)
         person = Person(full_name="Foreign person", locality_code=FOREIGN)
         s.add_all([org, person])
         s.flush()
-        ids = {"person": person.id, "organisation": org.id, "mentee": mentee}
+        ids = {"person": person.id, "organisation": org.id}
     ids["team"] = _first(db, Team, Team.forum_id.is_not(None))
     with db.transaction() as s:
         if locality_of(s, Team, ids["team"]) == SEDEROT:
@@ -153,23 +131,6 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
     )
     decision = next(
         d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == meeting
-    )
-    own_program = operations.create_program(
-        db,
-        manager,
-        name="Own program",
-        locality_code=OTHER_OWN,
-        operating_model="freelancer",
-        target_population="haredi",
-    )
-    mentor = operations.add_participant(
-        db,
-        manager,
-        program_id=own_program,
-        role="mentor",
-        population="haredi",
-        age_band=None,
-        entered_on=date(2025, 1, 1),
     )
     own_person = people.create_person(db, manager, SEDEROT, people.PersonInput("Own person"))
 
@@ -236,26 +197,10 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
                 db, manager, SEDEROT, people.PersonInput("New", organisation_id=i)
             ),
         ),
-        "create_program host": (
-            "organisation",
-            lambda i: operations.create_program(
-                db, manager, **program_args, host_organisation_id=i
-            ),
-        ),
         "create_program coordinator": (
             "person",
             lambda i: operations.create_program(
                 db, manager, **program_args, coordinator_person_id=i
-            ),
-        ),
-        "record_match mentee": (
-            "mentee",
-            lambda i: operations.record_match(db, manager, mentor, i, date(2025, 3, 1), False),
-        ),
-        "create_cohort participants": (
-            "mentee",
-            lambda i: operations.create_cohort(
-                db, manager, own_program, "Cohort", participant_ids=[i]
             ),
         ),
     }

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from employdash.access import Actor
 from employdash.db import Database
-from employdash.errors import PermissionDenied
+from employdash.errors import PermissionDenied, ValidationError
 from employdash.mentoring import operations as svc
 from employdash.mentoring.imports import commit_import, plan_import
 from employdash.models import AuditEntry
@@ -116,3 +116,23 @@ def test_preview_reads_every_kind_of_upload_through_the_shared_reader(
     plan = plan_import(db, actors["manager"], *upload(kind, header, rows))
     assert plan.rows_read == 3 and len(plan.events) == 2
     assert plan.rejected == [(first_line(kind) + 2, "ment.import.error.population")]
+
+
+def test_a_file_naming_two_localities_is_refused_whole(
+    db: Database, actors: dict[str, Actor], scenario: Scenario
+) -> None:
+    """An import is one locality's write (its audit row is that locality's): a file naming a
+    program of each of the manager's two localities is refused, and nothing is written."""
+    manager = actors["manager"]
+    other = next(p for p in svc.programs(db, manager) if p.locality_code == 1031)
+    data = (
+        "code,role,program,population,stage,date\n"
+        "TWO-1,mentee,Test program,haredi,referred,2025-05-01\n"
+        f"TWO-2,mentee,{other.id},haredi,referred,2025-05-01\n"
+    ).encode()
+    assert len(plan_import(db, manager, "two.csv", data).events) == 2  # the preview shows both
+    before = counts(db)
+    with pytest.raises(ValidationError) as refused:
+        commit_import(db, manager, "two.csv", data)
+    assert refused.value.fields == {"file": "ment.import.error.localities"}
+    assert counts(db) == before

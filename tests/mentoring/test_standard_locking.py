@@ -49,7 +49,7 @@ def test_a_rename_over_a_changed_standard_is_refused_with_what_changed(
     assert refused.value.current_version == 2
     assert _row(db, "locked_std") == ("Safety", False, 2)
     assert _audits(db, sid) == [
-        ("create", None, {"code": "locked_std", "name": "Safety"}),
+        ("create", None, {"code": "locked_std", "name": "Safety", "active": True}),
         ("update", {"active": True}, {"active": False}),
     ]
     certification.save_standard(db, admin, "locked_std", "Site safety", version=2)

@@ -133,8 +133,19 @@ def test_cohort_assignment_on_create_in_bulk_and_its_limits(
     assert svc.assign_cohort(db, manager, cohort, scenario.by_index(2, 3, 4, 5)) == 4
     other = next(p for p in svc.programs(db, manager) if p.locality_code == 1031)
     stranger = svc.participants(db, manager, 1031, program_id=other.id)["participant_id"].iloc[0]
-    with pytest.raises(ValidationError):  # a participant of another program
+    with pytest.raises(NotFound):  # a participant of another locality
         svc.assign_cohort(db, manager, cohort, [scenario.ids[6], int(stranger)])
+    neighbour = svc.create_program(
+        db,
+        manager,
+        locality_code=246,
+        name="Next door",
+        operating_model="freelancer",
+        target_population="haredi",
+    )
+    nearby = mentor_in(db, manager, neighbour, D(2025, 1, 10))
+    with pytest.raises(ValidationError):  # a participant of another program of the locality
+        svc.assign_cohort(db, manager, cohort, [scenario.ids[6], nearby])
     foreign = next(
         c for c in svc.cohorts(db, actors["admin"]) if c.program_id != scenario.program_id
     )
