@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from employdash.access import Actor, Area, require_read
 from employdash.commands import Command, Ref, Write, execute
@@ -325,18 +324,18 @@ class EnterValue(
         )
 
     def run(self, w: Write) -> int:
+        # Two first values for one period at the same moment: the metric's row lock makes the
+        # second wait and then meet the first, refused as stale (the unique period is the guard
+        # behind it).
+        w.session.get(SuccessMetric, self.metric.id, with_for_update=True, populate_existing=True)
         values = {"value": self.value, "entered_by": w.actor.username}
         row = self._stored(w)
         if row is None and self.value_version is None:
             row = MetricValue(metric_id=self.metric.id, period=self.period, **values)
-            try:
-                with w.session.begin_nested():
-                    w.session.add(row)
-            except IntegrityError:  # a first value entered by someone else just now
-                row = self._stored(w)
-            else:
-                w.audit("create", row.id, after={"period": self.period, "value": self.value})
-                return row.version
+            w.session.add(row)
+            w.session.flush()
+            w.audit("create", row.id, after={"period": self.period, "value": self.value})
+            return row.version
         if row is None:  # read with a version, gone since: nothing to save over
             raise ValidationError({"value": "validation.invalid"})
         # A refusal names the value stored now against this one (what the manager saw was
