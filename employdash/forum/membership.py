@@ -44,6 +44,14 @@ class UpdateMembership(
             kept["team_id"] = ref(Team, kept["team_id"])
         return cls(Ref(Membership, membership_id), version, kept)
 
+    @classmethod
+    def ending(cls, membership_id: int, version: int, on: date | None) -> UpdateMembership:
+        """End a membership on `on`: kept for the history, out of the expected attendance
+        after."""
+        if on is None:
+            raise ValidationError({"ended_on": "validation.required"})
+        return cls.of(membership_id, version, {"ended_on": on})
+
     def where(self) -> Ref[Membership]:
         return self.membership
 
@@ -88,7 +96,5 @@ def update_membership(
 def end_membership(
     db: Database, actor: Actor, locality_code: int, membership_id: int, version: int, on: date
 ) -> int:
-    """End a membership on `on`: kept for the history, out of the expected attendance after."""
-    if on is None:
-        raise ValidationError({"ended_on": "validation.required"})
-    return update_membership(db, actor, locality_code, membership_id, version, {"ended_on": on})
+    check_locality(db, actor, locality_code, Membership, membership_id)
+    return execute(db, actor, UpdateMembership.ending(membership_id, version, on)).value
