@@ -128,9 +128,12 @@ def forum_id_of(db: Database, actor: Actor, locality_code: int) -> int:
 def check_locality(
     db: Database, actor: Actor, locality_code: int, model: type[Base], record_id: int
 ) -> None:
-    """For a write named by its locality and a record: the record is of that very locality
-    (otherwise `NotFound`, as for a missing one); the command then checks the rest."""
+    """For a forum write named by its locality and a record: the record is of that very
+    locality (otherwise `NotFound`, as for a missing one). A role that may not write learns
+    nothing here: the command refuses it first."""
     require_locality(actor, locality_code)
+    if not actor.can_write(Area.FORUM, locality_code):
+        return
     with db.transaction() as s:
         in_locality(s, actor, model, record_id, locality_code)
 
