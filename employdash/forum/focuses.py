@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from employdash.access import Actor, Area, require_read
 from employdash.commands import Command, Ref, Write, execute
@@ -24,6 +25,7 @@ from employdash.forum.structure import (
     refuse_duplicate_metric,
 )
 from employdash.handed_ids import in_locality
+from employdash.models.base import utcnow
 from employdash.models.forum import MetricValue, StrategicFocus, SuccessMetric
 
 DIRECTIONS = ("up", "down")
@@ -316,6 +318,30 @@ class EnterValue(
         if w.get(self.metric).indicator_code:  # catalogue values come from the imports
             raise ValidationError({"metric": "validation.invalid"})
 
+    def _insert_first(self, w: Write) -> int | None:
+        """Insert the period's first value; None when another one landed first. The unique
+        period decides in one statement on both databases (a second first value waits for the
+        first's commit, then inserts nothing), so the loser is refused as stale, not crashed."""
+        insert = (
+            postgresql.insert
+            if w.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        statement = (
+            insert(MetricValue)
+            .values(
+                metric_id=self.metric.id,
+                period=self.period,
+                value=self.value,
+                entered_by=w.actor.username,
+                created_at=utcnow(),
+                version=1,
+            )
+            .on_conflict_do_nothing(index_elements=[MetricValue.metric_id, MetricValue.period])
+            .returning(MetricValue.id)
+        )
+        return w.session.execute(statement).scalar()
+
     def _stored(self, w: Write) -> MetricValue | None:
         return w.session.scalar(
             select(MetricValue).where(
@@ -324,18 +350,14 @@ class EnterValue(
         )
 
     def run(self, w: Write) -> int:
-        # Two first values for one period at the same moment: the metric's row lock makes the
-        # second wait and then meet the first, refused as stale (the unique period is the guard
-        # behind it).
-        w.session.get(SuccessMetric, self.metric.id, with_for_update=True, populate_existing=True)
         values = {"value": self.value, "entered_by": w.actor.username}
         row = self._stored(w)
         if row is None and self.value_version is None:
-            row = MetricValue(metric_id=self.metric.id, period=self.period, **values)
-            w.session.add(row)
-            w.session.flush()
-            w.audit("create", row.id, after={"period": self.period, "value": self.value})
-            return row.version
+            created = self._insert_first(w)
+            if created is not None:
+                w.audit("create", created, after={"period": self.period, "value": self.value})
+                return 1
+            row = self._stored(w)  # a first value entered by someone else just now
         if row is None:  # read with a version, gone since: nothing to save over
             raise ValidationError({"value": "validation.invalid"})
         # A refusal names the value stored now against this one (what the manager saw was
