@@ -223,6 +223,6 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
                         "target_date": target_date,
                         "retired": retire,
                     }
-                    command = focus_service.UpdateMetric.of(mid, m["version"], values)
-                    perform(ctx.db, ctx.actor, command)
+                    change = focus_service.UpdateMetric.of(mid, m["version"], values)
+                    perform(ctx.db, ctx.actor, change)
                     _done("common.saved")

@@ -191,8 +191,8 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             feedback.field("name", ctx.tr("forum.setup.name"))
             if st.form_submit_button(ctx.tr("common.save")):
                 with handled(feedback):
-                    command = setup_service.RenameForum.of(view.forum_id, version, name)
-                    perform(ctx.db, ctx.actor, command)
+                    rename = setup_service.RenameForum.of(view.forum_id, version, name)
+                    perform(ctx.db, ctx.actor, rename)
                     _done("common.saved")
 
 

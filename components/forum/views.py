@@ -435,8 +435,8 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
         feedback.field("target_date", ctx.tr("forum.metric.target_date"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
-                command = forum_service.AddMetric.of(focus_id, code, baseline, target, due, since)
-                perform(ctx.db, ctx.actor, command)
+                add = forum_service.AddMetric.of(focus_id, code, baseline, target, due, since)
+                perform(ctx.db, ctx.actor, add)
                 renew("metric_new")
                 saved("common.saved")
 
