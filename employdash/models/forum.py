@@ -1,7 +1,8 @@
 """The locality forum: its teams and members, stage milestones, strategic focuses with success
 metrics, the work plan's tasks, meetings with their outcomes, quarterly snapshots and drafts.
 
-Tasks carry a `version` so two people editing the same task never silently overwrite each other.
+Editable records carry a `version` (the mapper's `version_id_col`) so two people editing the same
+record never silently overwrite each other.
 """
 
 from __future__ import annotations
