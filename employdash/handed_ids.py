@@ -78,6 +78,12 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
         .join(Decision, Decision.meeting_id == Meeting.id)
         .where(Decision.id == i)
     ),
+    Membership: lambda i: (
+        select(Forum.locality_code)
+        .join(Team, Team.forum_id == Forum.id)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.id == i)
+    ),
     SuccessMetric: lambda i: (
         select(Forum.locality_code)
         .join(StrategicFocus, StrategicFocus.forum_id == Forum.id)

@@ -10,12 +10,13 @@ from datetime import date
 
 import streamlit as st
 
-from components.common.cache import clear_area
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.briefing.build import Briefing
 from employdash.forum import approval
+from employdash.forum.structure import forum_id_of
 
 FLASH = "_approval_flash"
 
@@ -37,8 +38,8 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
         feedback.field("note", ctx.tr("brief.approve.note"))
         if st.form_submit_button(ctx.tr("brief.approve.button"), type="primary"):
             with handled(feedback):
-                approval.approve_plan(ctx.db, ctx.actor, ctx.locality_code, on, note)
-                clear_area(Area.BRIEFING)  # the cached briefing must show the new approval
+                forum_id = forum_id_of(ctx.db, ctx.actor, ctx.locality_code)
+                perform(ctx.db, ctx.actor, approval.ApprovePlan.of(forum_id, on, note))
                 st.session_state[FLASH] = True
                 # a new form key: the next approval starts empty
                 st.session_state[FLASH + "_n"] = st.session_state.get(FLASH + "_n", 0) + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose
 from components.common.text import plain
@@ -32,7 +33,7 @@ def show(ctx: PageContext, key: str, notes: dict[str, NoteRow], responses: int) 
         )
 
 
-def form(ctx: PageContext, notes: dict[str, NoteRow]) -> None:
+def form(ctx: PageContext, notes: dict[str, NoteRow], forum_id: int) -> None:
     with st.expander(ctx.tr("forum.ms.note_edit"), icon=":material/sticky_note_2:"):
         key = st.selectbox(
             ctx.tr("forum.ms.pick"),
@@ -56,14 +57,7 @@ def form(ctx: PageContext, notes: dict[str, NoteRow]) -> None:
             feedback.field("link_url", ctx.tr("forum.ms.link_url"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):
-                    ms_service.set_note(
-                        ctx.db,
-                        ctx.actor,
-                        ctx.locality_code,
-                        key,
-                        row.version if row else None,
-                        note,
-                        title,
-                        url,
-                    )
+                    version = row.version if row else None
+                    command = ms_service.SetNote.of(forum_id, key, version, note, title, url)
+                    perform(ctx.db, ctx.actor, command)
                     done("common.saved")

@@ -9,6 +9,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.common.localized import choose
 from components.forum.forms import form_key, renew
@@ -44,13 +45,13 @@ def focus_edit(ctx: PageContext, view: Overview) -> None:
         up, down = st.columns(2)
         if up.button(ctx.tr("forum.focus.up"), icon=":material/arrow_upward:", key="focus_up"):
             with guarded():
-                focus_service.move_focus(ctx.db, ctx.actor, ctx.locality_code, fid, -1)
+                perform(ctx.db, ctx.actor, focus_service.MoveFocus.of(fid, -1))
                 _done("common.saved")
         if down.button(
             ctx.tr("forum.focus.down"), icon=":material/arrow_downward:", key="focus_down"
         ):
             with guarded():
-                focus_service.move_focus(ctx.db, ctx.actor, ctx.locality_code, fid, 1)
+                perform(ctx.db, ctx.actor, focus_service.MoveFocus.of(fid, 1))
                 _done("common.saved")
         with st.form(f"focus_edit_{fid}_{focus['version']}"):
             feedback = FormFeedback()
@@ -66,14 +67,9 @@ def focus_edit(ctx: PageContext, view: Overview) -> None:
             retire = st.checkbox(ctx.tr("forum.focus.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):
-                    focus_service.update_focus(
-                        ctx.db,
-                        ctx.actor,
-                        ctx.locality_code,
-                        fid,
-                        focus["version"],
-                        {"title": title, "description": description, "retired": retire},
-                    )
+                    values = {"title": title, "description": description, "retired": retire}
+                    command = focus_service.UpdateFocus.of(fid, focus["version"], values)
+                    perform(ctx.db, ctx.actor, command)
                     _done("common.saved")
 
 
@@ -121,10 +117,7 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
         feedback.field("target_date", ctx.tr("forum.metric.target_date"))
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             with handled(feedback):
-                focus_service.add_manual_metric(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
+                add = focus_service.AddManualMetric.of(
                     focus_id,
                     name,
                     unit,
@@ -134,6 +127,7 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
                     target,
                     target_date,
                 )
+                perform(ctx.db, ctx.actor, add)
                 renew("metric_manual")
                 _done("common.saved")
 
@@ -181,15 +175,10 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
                 month = period.replace(day=1) if isinstance(period, date) else period
                 with handled(feedback):
                     try:
-                        focus_service.enter_value(
-                            ctx.db,
-                            ctx.actor,
-                            ctx.locality_code,
-                            mid,
-                            month,
-                            value,
-                            seen.get(mid, {}).get(month),
+                        command = focus_service.EnterValue.of(
+                            mid, month, value, seen.get(mid, {}).get(month)
                         )
+                        perform(ctx.db, ctx.actor, command)
                     except StaleVersion:  # shown as a refusal; the next draw starts from now
                         st.session_state.pop(seen_key, None)
                         raise
@@ -227,18 +216,13 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
             retire = st.checkbox(ctx.tr("forum.metric.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):
-                    focus_service.update_metric(
-                        ctx.db,
-                        ctx.actor,
-                        ctx.locality_code,
-                        mid,
-                        m["version"],
-                        {
-                            "baseline": baseline,
-                            "baseline_date": baseline_date,
-                            "target": target,
-                            "target_date": target_date,
-                            "retired": retire,
-                        },
-                    )
+                    values = {
+                        "baseline": baseline,
+                        "baseline_date": baseline_date,
+                        "target": target,
+                        "target_date": target_date,
+                        "retired": retire,
+                    }
+                    change = focus_service.UpdateMetric.of(mid, m["version"], values)
+                    perform(ctx.db, ctx.actor, change)
                     _done("common.saved")

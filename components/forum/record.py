@@ -352,14 +352,10 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
                     values["role"] = role
                 with handled(feedback):
                     if values:
-                        membership_service.update_membership(
-                            ctx.db,
-                            ctx.actor,
-                            ctx.locality_code,
-                            picked,
-                            row["membership_version"],
-                            values,
+                        command = membership_service.UpdateMembership.of(
+                            picked, row["membership_version"], values
                         )
+                        perform(ctx.db, ctx.actor, command)
                     _done("common.saved")
 
 
@@ -387,13 +383,9 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
         if st.form_submit_button(ctx.tr("forum.members.end"), icon=":material/person_remove:"):
             row = by_id[picked]
             with handled(feedback):
-                membership_service.end_membership(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
-                    row["membership_id"],
-                    row["membership_version"],
-                    on,
+                command = membership_service.UpdateMembership.ending(
+                    row["membership_id"], row["membership_version"], on
                 )
+                perform(ctx.db, ctx.actor, command)
                 renew("member_end")
                 _done("forum.members.ended")

@@ -9,6 +9,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose
 from components.forum.forms import form_key, renew
@@ -73,9 +74,8 @@ def no_forum(ctx: PageContext) -> None:
             ctx.tr("forum.setup.create"), type="primary", icon=":material/add:"
         ):
             with handled(feedback):
-                setup_service.create_forum(
-                    ctx.db, ctx.actor, ctx.locality_code, name, started, stage
-                )
+                command = setup_service.CreateForum(ctx.locality_code, name, started, stage)
+                perform(ctx.db, ctx.actor, command)
                 _done("forum.setup.created")
 
 
@@ -123,9 +123,8 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
         feedback.field("focus", ctx.tr("forum.col.focus"))
         if st.form_submit_button(ctx.tr("forum.setup.team_create"), icon=":material/group_add:"):
             with handled(feedback):
-                setup_service.create_team(
-                    ctx.db, ctx.actor, ctx.locality_code, kind, name, lead, focus
-                )
+                command = setup_service.CreateTeam.of(ctx.locality_code, kind, name, lead, focus)
+                perform(ctx.db, ctx.actor, command)
                 renew("team_new")
                 _done("forum.setup.team_created")
     teams = {t.id: t for t in setup_service.list_teams(ctx.db, ctx.actor, ctx.locality_code)}
@@ -171,18 +170,16 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                 active = st.checkbox(ctx.tr("forum.setup.active"), team.active)
                 if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                     with handled(feedback):
-                        setup_service.update_team(
+                        values = {
+                            "name": name,
+                            "lead_person_id": lead,
+                            "focus_id": focus,
+                            "active": active,
+                        }
+                        perform(
                             ctx.db,
                             ctx.actor,
-                            ctx.locality_code,
-                            tid,
-                            team.version,
-                            {
-                                "name": name,
-                                "lead_person_id": lead,
-                                "focus_id": focus,
-                                "active": active,
-                            },
+                            setup_service.UpdateTeam.of(tid, team.version, values),
                         )
                         _done("common.saved")
     with st.expander(ctx.tr("forum.setup.rename"), icon=":material/edit:"):
@@ -194,7 +191,8 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             feedback.field("name", ctx.tr("forum.setup.name"))
             if st.form_submit_button(ctx.tr("common.save")):
                 with handled(feedback):
-                    setup_service.rename_forum(ctx.db, ctx.actor, ctx.locality_code, version, name)
+                    rename = setup_service.RenameForum.of(view.forum_id, version, name)
+                    perform(ctx.db, ctx.actor, rename)
                     _done("common.saved")
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
+from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose, date_columns
@@ -101,20 +102,19 @@ def milestones(ctx: PageContext, view: Overview) -> None:
                     value=bool(done),
                     key=f"ms_{key}_{bool(done)}",
                     on_change=_toggle,
-                    args=(ctx, key, not done),
+                    args=(ctx, view.forum_id, key, not done),
                 )
             else:
                 st.markdown(("✅ " if done else "⬜ ") + label)
             milestone_notes.show(ctx, key, notes, responses)
     if editable:
-        milestone_notes.form(ctx, notes)
+        milestone_notes.form(ctx, notes, view.forum_id)
 
 
-def _toggle(ctx: PageContext, key: str, checked: bool) -> None:
+def _toggle(ctx: PageContext, forum_id: int, key: str, checked: bool) -> None:
     with guarded():
-        forum_service.set_milestone(
-            ctx.db, ctx.actor, ctx.locality_code, key, checked, date.today()
-        )
+        command = forum_service.SetMilestone.of(forum_id, key, checked, date.today())
+        perform(ctx.db, ctx.actor, command)
 
 
 def _value(unit: str | None, value: float | None, lang: str) -> str:
@@ -268,7 +268,8 @@ def quarterly(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
         )
         if right.button(ctx.tr("forum.quarterly.take"), icon=":material/photo_camera:"):
             with guarded():
-                forum_quarterly.take_snapshot(ctx.db, ctx.actor, ctx.locality_code, quarter)
+                forum_id = forum_service.forum_id_of(ctx.db, ctx.actor, ctx.locality_code)
+                perform(ctx.db, ctx.actor, forum_quarterly.TakeSnapshot.of(forum_id, quarter))
                 st.rerun()
     rows = forum_quarterly.comparison_rows(kept)
     if not rows:
@@ -389,7 +390,8 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
         feedback.field("description", ctx.tr("forum.focus.description"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
-                forum_service.create_focus(ctx.db, ctx.actor, ctx.locality_code, title, description)
+                command = forum_service.CreateFocus.of(view.forum_id, title, description)
+                perform(ctx.db, ctx.actor, command)
                 renew("focus_new")
                 saved("common.saved")
     if not view.focuses:
@@ -433,17 +435,8 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
         feedback.field("target_date", ctx.tr("forum.metric.target_date"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
-                forum_service.add_metric(
-                    ctx.db,
-                    ctx.actor,
-                    ctx.locality_code,
-                    focus_id,
-                    code,
-                    baseline,
-                    target,
-                    due,
-                    baseline_date=since,
-                )
+                add = forum_service.AddMetric.of(focus_id, code, baseline, target, due, since)
+                perform(ctx.db, ctx.actor, add)
                 renew("metric_new")
                 saved("common.saved")
 
@@ -484,5 +477,5 @@ def member_form(ctx: PageContext, view: Overview) -> None:
         st.caption(ctx.tr("forum.members.not_listed"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
-                forum_service.add_member(ctx.db, ctx.actor, ctx.locality_code, team, person, role)
+                perform(ctx.db, ctx.actor, forum_service.AddMember.of(team, person, role))
                 saved("forum.members.added")

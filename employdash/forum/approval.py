@@ -11,12 +11,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_locality, require_write
+from employdash.access import Actor, Area, require_locality
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
-from employdash.forum.structure import forum_row, require_forum
-from employdash.models.forum import PlanApproval
+from employdash.events import EventName
+from employdash.forum.structure import FORUM_READ_MODELS, forum_row, require_forum
+from employdash.models.forum import Forum, PlanApproval
 
 
 @dataclass(frozen=True)
@@ -36,34 +37,68 @@ def latest_approval(s: Session, forum_id: int) -> Approval | None:
     return Approval(row.approved_on, row.approved_by, row.note) if row else None
 
 
+@dataclass
+class ApprovePlan(
+    Command[int],
+    area=Area.PLAN_APPROVAL,
+    entity="work_plan",
+    texts={"note": "forum/approval_note"},
+    invalidates=FORUM_READ_MODELS,
+    emits=frozenset({EventName.PLAN_APPROVED}),
+):
+    """Record that the forum's plan was approved on `approved_on` (not in the future) by the
+    actor. The event names the forum, the approver and the day, so a consumer (the mail to the
+    forum's manager) needs nothing else."""
+
+    forum: Ref[Forum]
+    approved_on: date
+    note: str | None = None
+
+    @classmethod
+    def of(cls, forum_id: int, approved_on: date, note: str = "") -> ApprovePlan:
+        return cls(Ref(Forum, forum_id), approved_on, note)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        if self.approved_on is None or self.approved_on > date.today():
+            raise ValidationError({"approved_on": "validation.out_of_range"})
+
+    def run(self, w: Write) -> int:
+        forum = w.get(self.forum)
+        approver = w.actor.full_name or w.actor.username
+        row = PlanApproval(
+            forum_id=forum.id, approved_on=self.approved_on, approved_by=approver, note=self.note
+        )
+        w.session.add(row)
+        w.session.flush()
+        w.audit(
+            "approve",
+            row.id,
+            after={"forum_id": forum.id, "approved_on": self.approved_on, "note": self.note},
+        )
+        w.emit(
+            EventName.PLAN_APPROVED,
+            row.id,
+            forum_id=forum.id,
+            approved=True,
+            approved_on=self.approved_on.isoformat(),
+            approved_by=approver,
+            approver_username=w.actor.username,
+            approver_person_id=w.actor.person_id,
+        )
+        return row.id
+
+
 def approve_plan(
     db: Database, actor: Actor, locality_code: int, approved_on: date, note: str = ""
 ) -> int:
-    """Record that the plan was approved on `approved_on` (not in the future)."""
-    require_write(actor, Area.PLAN_APPROVAL, locality_code)
-    if approved_on is None or approved_on > date.today():
-        raise ValidationError({"approved_on": "validation.out_of_range"})
-    note = (note or "").strip()[:2000]
+    """`ApprovePlan` for the forum of `locality_code`."""
+    require_locality(actor, locality_code)
     with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        row = PlanApproval(
-            forum_id=forum.id,
-            approved_on=approved_on,
-            approved_by=actor.full_name or actor.username,
-            note=note or None,
-        )
-        s.add(row)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "approve",
-            "work_plan",
-            row.id,
-            after={"forum_id": forum.id, "approved_on": approved_on, "note": note or None},
-            locality_code=locality_code,
-        )
-        return row.id
+        forum_id = require_forum(s, locality_code).id
+    return execute(db, actor, ApprovePlan.of(forum_id, approved_on, note)).value
 
 
 def current_approval(db: Database, actor: Actor, locality_code: int) -> Approval | None:

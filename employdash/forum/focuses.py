@@ -8,40 +8,65 @@ snapshots keep what they showed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
-from employdash.forum.structure import refuse_duplicate_metric, require_forum
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.forum.structure import (
+    FORUM_READ_MODELS,
+    check_locality,
+    refuse_duplicate_metric,
+)
 from employdash.handed_ids import in_locality
-from employdash.models.base import Base, utcnow
+from employdash.models.base import utcnow
 from employdash.models.forum import MetricValue, StrategicFocus, SuccessMetric
 
 DIRECTIONS = ("up", "down")
+FOCUS_FIELDS = ("title", "description", "retired")
 METRIC_FIELDS = ("name", "unit", "baseline", "baseline_date", "target", "target_date", "retired")
+METRIC_TEXTS = {"values.name": "forum/metric_name", "values.unit": "forum/metric_unit"}
 
 
-def _versioned(
-    s: Session, model: type[Base], row_id: int, version: int, values: dict[str, Any]
-) -> None:
-    table: Any = model
-    result = s.execute(
-        update(table)
-        .where(table.id == row_id, table.version == version)
-        .values(**values, version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(result) != 1:
-        s.rollback()
-        current = s.scalar(select(table.version).where(table.id == row_id))
-        raise StaleVersion({}, current or version)
+@dataclass
+class UpdateFocus(
+    Command[int],
+    area=Area.FORUM,
+    entity="strategic_focus",
+    texts={"values.title": "forum/focus_title", "values.description": "forum/focus_description"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """Change `title`, `description` or `retired` of a focus read at `version`; returns the new
+    version."""
+
+    focus: Ref[StrategicFocus]
+    version: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, focus_id: int, version: int, values: dict[str, Any]) -> UpdateFocus:
+        kept = {k: v for k, v in values.items() if k in FOCUS_FIELDS}
+        return cls(Ref(StrategicFocus, focus_id), version, kept)
+
+    def where(self) -> Ref[StrategicFocus]:
+        return self.focus
+
+    def validate(self, w: Write) -> None:
+        if "title" in self.values:
+            self.values["title"] = " ".join((self.values["title"] or "").split())
+            if not self.values["title"]:
+                raise ValidationError({"title": "validation.required"})
+
+    def run(self, w: Write) -> int:
+        focus = w.get(self.focus)
+        w.update(focus, self.version, self.values)
+        return focus.version
 
 
 def update_focus(
@@ -52,68 +77,57 @@ def update_focus(
     version: int,
     values: dict[str, Any],
 ) -> int:
-    """Change `title`, `description` or `retired` of a focus read at `version`."""
-    require_write(actor, Area.FORUM, locality_code)
-    values = {k: v for k, v in values.items() if k in ("title", "description", "retired")}
-    if "title" in values:
-        values["title"] = " ".join((values["title"] or "").split())
-        if not values["title"]:
-            raise ValidationError({"title": "validation.required"})
-        if len(values["title"]) > 200:
-            raise ValidationError({"title": "validation.too_long"})
-    if "description" in values:
-        values["description"] = (values["description"] or "").strip() or None
-    with db.transaction() as s:
-        focus = in_locality(s, actor, StrategicFocus, focus_id, locality_code)
-        before = {k: getattr(focus, k) for k in values}
-        _versioned(s, StrategicFocus, focus_id, version, values)
-        old, new = audit.changed_fields(before, {**before, **values})
-        audit.record(
-            s,
-            actor,
-            "update",
-            "strategic_focus",
-            focus_id,
-            before=old,
-            after=new,
-            locality_code=locality_code,
-        )
-        return version + 1
+    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
+    return execute(db, actor, UpdateFocus.of(focus_id, version, values)).value
 
 
-def move_focus(db: Database, actor: Actor, locality_code: int, focus_id: int, step: int) -> None:
-    """Move a focus one place up (-1) or down (+1) in the plan's order."""
-    require_write(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        in_locality(s, actor, StrategicFocus, focus_id, locality_code)
-        forum = require_forum(s, locality_code)
+@dataclass
+class MoveFocus(
+    Command[None],
+    area=Area.FORUM,
+    entity="forum",
+    invalidates=FORUM_READ_MODELS,
+):
+    """Move a focus one place up (-1) or down (+1) in the plan's order (audited on the forum:
+    the order is the forum's)."""
+
+    focus: Ref[StrategicFocus]
+    step: int
+
+    @classmethod
+    def of(cls, focus_id: int, step: int) -> MoveFocus:
+        return cls(Ref(StrategicFocus, focus_id), step)
+
+    def where(self) -> Ref[StrategicFocus]:
+        return self.focus
+
+    def run(self, w: Write) -> None:
+        forum_id = w.get(self.focus).forum_id
         order = list(
-            s.scalars(
+            w.session.scalars(
                 select(StrategicFocus)
-                .where(StrategicFocus.forum_id == forum.id, StrategicFocus.retired.is_(False))
+                .where(StrategicFocus.forum_id == forum_id, StrategicFocus.retired.is_(False))
                 .order_by(StrategicFocus.position, StrategicFocus.id)
             )
         )
         ids = [f.id for f in order]
-        i = ids.index(focus_id)
-        j = i + (1 if step > 0 else -1)
+        if self.focus.id not in ids:
+            return
+        i = ids.index(self.focus.id)
+        j = i + (1 if self.step > 0 else -1)
         if not 0 <= j < len(ids):
             return
+        before = list(ids)
         ids[i], ids[j] = ids[j], ids[i]
-        before = [f.id for f in order]
         for position, f in enumerate(sorted(order, key=lambda f: ids.index(f.id))):
             f.position = position
-            f.version += 1
-        audit.record(
-            s,
-            actor,
-            "reorder",
-            "forum",
-            forum.id,
-            before={"focuses": before},
-            after={"focuses": ids},
-            locality_code=locality_code,
-        )
+        w.session.flush()
+        w.audit("reorder", forum_id, before={"focuses": before}, after={"focuses": ids})
+
+
+def move_focus(db: Database, actor: Actor, locality_code: int, focus_id: int, step: int) -> None:
+    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
+    execute(db, actor, MoveFocus.of(focus_id, step))
 
 
 def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -123,8 +137,6 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
         out["name"] = " ".join((out["name"] or "").split())
         if not out["name"]:
             errors["name"] = "validation.required"
-    if "unit" in out:
-        out["unit"] = (out["unit"] or "").strip()[:20] or None
     for key in ("baseline", "target"):
         if key in out:
             try:
@@ -144,6 +156,61 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass
+class AddManualMetric(
+    Command[int],
+    area=Area.FORUM,
+    entity="success_metric",
+    texts=METRIC_TEXTS,
+    invalidates=FORUM_READ_MODELS,
+):
+    """A metric of a focus with no catalogue indicator: the manager enters its values per
+    period. `values`: name, unit, baseline, baseline_date, target, target_date."""
+
+    focus: Ref[StrategicFocus]
+    direction: str
+    values: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        focus_id: int,
+        name: str,
+        unit: str,
+        direction: str,
+        baseline: float,
+        baseline_date: date,
+        target: float,
+        target_date: date,
+    ) -> AddManualMetric:
+        values = {
+            "name": name,
+            "unit": unit,
+            "baseline": baseline,
+            "baseline_date": baseline_date,
+            "target": target,
+            "target_date": target_date,
+        }
+        return cls(Ref(StrategicFocus, focus_id), direction, values)
+
+    def where(self) -> Ref[StrategicFocus]:
+        return self.focus
+
+    def validate(self, w: Write) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ValidationError({"direction": "validation.invalid"})
+        self.values = values = _metric_values(self.values)
+        rise = values["target"] - values["baseline"]
+        if rise * (1 if self.direction == "up" else -1) <= 0:
+            raise ValidationError({"target": "forum.metric.direction_mismatch"})
+        refuse_duplicate_metric(w.session, self.focus.id, name=values["name"])
+
+    def run(self, w: Write) -> int:
+        after = {"focus_id": self.focus.id, "direction": self.direction, **self.values}
+        metric = SuccessMetric(focus_id=self.focus.id, direction=self.direction, **self.values)
+        return w.create(metric, after).id
+
+
 def add_manual_metric(
     db: Database,
     actor: Actor,
@@ -157,38 +224,48 @@ def add_manual_metric(
     target: float,
     target_date: date,
 ) -> int:
-    """A metric with no catalogue indicator: the manager enters its values per period."""
-    require_write(actor, Area.FORUM, locality_code)
-    if direction not in DIRECTIONS:
-        raise ValidationError({"direction": "validation.invalid"})
-    values = _metric_values(
-        {
-            "name": name,
-            "unit": unit,
-            "baseline": baseline,
-            "baseline_date": baseline_date,
-            "target": target,
-            "target_date": target_date,
-        }
+    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
+    command = AddManualMetric.of(
+        focus_id, name, unit, direction, baseline, baseline_date, target, target_date
     )
-    if (values["target"] - values["baseline"]) * (1 if direction == "up" else -1) <= 0:
-        raise ValidationError({"target": "forum.metric.direction_mismatch"})
-    with db.transaction() as s:
-        in_locality(s, actor, StrategicFocus, focus_id, locality_code)
-        refuse_duplicate_metric(s, focus_id, name=values["name"])
-        metric = SuccessMetric(focus_id=focus_id, direction=direction, **values)
-        s.add(metric)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "success_metric",
-            metric.id,
-            after={"focus_id": focus_id, "direction": direction, **values},
-            locality_code=locality_code,
-        )
-        return metric.id
+    return execute(db, actor, command).value
+
+
+@dataclass
+class UpdateMetric(
+    Command[int],
+    area=Area.FORUM,
+    entity="success_metric",
+    texts=METRIC_TEXTS,
+    invalidates=FORUM_READ_MODELS,
+):
+    """Change a metric's baseline, target, their dates, a manual metric's name or unit, or
+    retire it (`retired=True`), read at `version`; returns the new version."""
+
+    metric: Ref[SuccessMetric]
+    version: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, metric_id: int, version: int, values: dict[str, Any]) -> UpdateMetric:
+        kept = {k: v for k, v in values.items() if k in METRIC_FIELDS}
+        return cls(Ref(SuccessMetric, metric_id), version, kept)
+
+    def where(self) -> Ref[SuccessMetric]:
+        return self.metric
+
+    def validate(self, w: Write) -> None:
+        metric = w.get(self.metric)
+        self.values = values = _metric_values(self.values)
+        if metric.indicator_code and ({"name", "unit"} & set(values)):
+            raise ValidationError({"name": "validation.invalid"})  # a catalogue indicator's own
+        if "name" in values:
+            refuse_duplicate_metric(w.session, metric.focus_id, name=values["name"], skip=metric.id)
+
+    def run(self, w: Write) -> int:
+        metric = w.get(self.metric)
+        w.update(metric, self.version, self.values)
+        return metric.version
 
 
 def update_metric(
@@ -199,30 +276,94 @@ def update_metric(
     version: int,
     values: dict[str, Any],
 ) -> int:
-    """Change a metric's baseline, target, their dates, a manual metric's name or unit, or retire
-    it (`retired=True`)."""
-    require_write(actor, Area.FORUM, locality_code)
-    values = _metric_values(values)
-    with db.transaction() as s:
-        metric = in_locality(s, actor, SuccessMetric, metric_id, locality_code)
-        if metric.indicator_code and ({"name", "unit"} & set(values)):
-            raise ValidationError({"name": "validation.invalid"})  # a catalogue indicator's own
-        if "name" in values:
-            refuse_duplicate_metric(s, metric.focus_id, name=values["name"], skip=metric_id)
-        before = {k: getattr(metric, k) for k in values}
-        _versioned(s, SuccessMetric, metric_id, version, values)
-        old, new = audit.changed_fields(before, {**before, **values})
-        audit.record(
-            s,
-            actor,
-            "update",
-            "success_metric",
-            metric_id,
-            before=old,
-            after=new,
-            locality_code=locality_code,
+    check_locality(db, actor, locality_code, SuccessMetric, metric_id)
+    return execute(db, actor, UpdateMetric.of(metric_id, version, values)).value
+
+
+@dataclass
+class EnterValue(
+    Command[int],
+    area=Area.FORUM,
+    entity="metric_value",
+    invalidates=FORUM_READ_MODELS,
+):
+    """A manual metric's value for a period (the month it describes); entered again, replaced.
+
+    `value_version` is the version of the period's value the manager saw (None: there was none).
+    A value saved by someone else meanwhile refuses the save with theirs against yours
+    (`StaleVersion`), and so does a first value for the period entered by someone else at the
+    same moment (the unique constraint on the metric and period). Returns the new version."""
+
+    metric: Ref[SuccessMetric]
+    period: date
+    value: float
+    value_version: int | None
+
+    @classmethod
+    def of(
+        cls, metric_id: int, period: date, value: float, value_version: int | None
+    ) -> EnterValue:
+        return cls(Ref(SuccessMetric, metric_id), period, value, value_version)
+
+    def where(self) -> Ref[SuccessMetric]:
+        return self.metric
+
+    def validate(self, w: Write) -> None:
+        if self.period is None or self.period > date.today():
+            raise ValidationError({"period": "validation.out_of_range"})
+        try:
+            self.value = float(self.value)
+        except (TypeError, ValueError):
+            raise ValidationError({"value": "validation.invalid"}) from None
+        if w.get(self.metric).indicator_code:  # catalogue values come from the imports
+            raise ValidationError({"metric": "validation.invalid"})
+
+    def _insert_first(self, w: Write) -> int | None:
+        """Insert the period's first value; None when another one landed first. The unique
+        period decides in one statement on both databases (a second first value waits for the
+        first's commit, then inserts nothing), so the loser is refused as stale, not crashed."""
+        insert = (
+            postgresql.insert
+            if w.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
         )
-        return version + 1
+        statement = (
+            insert(MetricValue)
+            .values(
+                metric_id=self.metric.id,
+                period=self.period,
+                value=self.value,
+                entered_by=w.actor.username,
+                created_at=utcnow(),
+                version=1,
+            )
+            .on_conflict_do_nothing(index_elements=[MetricValue.metric_id, MetricValue.period])
+            .returning(MetricValue.id)
+        )
+        return w.session.execute(statement).scalar()
+
+    def _stored(self, w: Write) -> MetricValue | None:
+        return w.session.scalar(
+            select(MetricValue).where(
+                MetricValue.metric_id == self.metric.id, MetricValue.period == self.period
+            )
+        )
+
+    def run(self, w: Write) -> int:
+        values = {"value": self.value, "entered_by": w.actor.username}
+        row = self._stored(w)
+        if row is None and self.value_version is None:
+            created = self._insert_first(w)
+            if created is not None:
+                w.audit("create", created, after={"period": self.period, "value": self.value})
+                return 1
+            row = self._stored(w)  # a first value entered by someone else just now
+        if row is None:  # read with a version, gone since: nothing to save over
+            raise ValidationError({"value": "validation.invalid"})
+        # A refusal names the value stored now against this one (what the manager saw was
+        # either nothing or an older value).
+        w.update(row, self.value_version or 0, values, read={"value": None})
+        return row.version
 
 
 def enter_value(
@@ -234,74 +375,8 @@ def enter_value(
     value: float,
     version: int | None,
 ) -> int:
-    """A manual metric's value for a period (the month it describes); entered again, replaced.
-
-    `version` is the version of the period's value the manager saw (None: there was none). A value
-    saved by someone else meanwhile refuses the save with theirs against yours (`StaleVersion`),
-    and so does a first value for a period entered by someone else at the same moment (the unique
-    constraint on the metric and period). Returns the new version."""
-    require_write(actor, Area.FORUM, locality_code)
-    if period is None or period > date.today():
-        raise ValidationError({"period": "validation.out_of_range"})
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError({"value": "validation.invalid"}) from None
-    with db.transaction() as s:
-        metric = in_locality(s, actor, SuccessMetric, metric_id, locality_code)
-        if metric.indicator_code:  # catalogue values come from the imports, never typed in
-            raise ValidationError({"metric": "validation.invalid"})
-        row = s.scalar(
-            select(MetricValue).where(
-                MetricValue.metric_id == metric_id, MetricValue.period == period
-            )
-        )
-        theirs = row.value if row else None
-        if (row.version if row else None) != version:
-            raise StaleVersion({"value": (theirs, value)}, row.version if row else 0)
-        if row is None:
-            try:
-                s.execute(
-                    insert(MetricValue).values(
-                        metric_id=metric_id,
-                        period=period,
-                        value=value,
-                        entered_by=actor.username,
-                        created_at=utcnow(),
-                        version=1,
-                    )
-                )
-            except IntegrityError as exc:  # a first value entered by someone else just now
-                raise StaleVersion({"value": (None, value)}, 1) from exc
-            new_version = 1
-        else:
-            result = s.execute(
-                update(MetricValue)
-                .where(MetricValue.id == row.id, MetricValue.version == version)
-                .values(value=value, entered_by=actor.username, version=row.version + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(result) != 1:  # a writer slipped in between our read and this update
-                s.rollback()
-                current = s.execute(
-                    select(MetricValue.value, MetricValue.version).where(MetricValue.id == row.id)
-                ).first()
-                raise StaleVersion(
-                    {"value": (current[0] if current else None, value)},
-                    current[1] if current else 0,
-                )
-            new_version = row.version + 1
-        audit.record(
-            s,
-            actor,
-            "update" if row else "create",
-            "metric_value",
-            f"{metric_id}:{period.isoformat()}",
-            before={"value": theirs} if row else None,
-            after={"value": value},
-            locality_code=locality_code,
-        )
-        return new_version
+    check_locality(db, actor, locality_code, SuccessMetric, metric_id)
+    return execute(db, actor, EnterValue.of(metric_id, period, value, version)).value
 
 
 def value_versions(

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute
+from employdash.db import Database
+from employdash.errors import ValidationError
 from employdash.forum.stages import ALL_MILESTONES
-from employdash.forum.structure import forum_row, require_forum
-from employdash.models.forum import MilestoneNote
+from employdash.forum.structure import FORUM_READ_MODELS, forum_id_of, forum_row
+from employdash.models.forum import Forum, MilestoneNote
 from employdash.models.stakeholders import EmployerSurveyResponse
 
 
@@ -50,6 +50,73 @@ def survey_responses(db: Database, actor: Actor, locality_code: int) -> int:
         )
 
 
+NOTE_FIELDS = ("note", "link_title", "link_url")
+
+
+@dataclass
+class SetNote(
+    Command[int],
+    area=Area.FORUM,
+    entity="milestone_note",
+    texts={
+        "note": "forum/milestone_note",
+        "link_title": "forum/milestone_link_title",
+        "link_url": "forum/milestone_link_url",
+    },
+    invalidates=FORUM_READ_MODELS,
+):
+    """Write a milestone's note and link over the note read at `note_version` (None: there was
+    none yet); returns the new version. Audited under "forum:milestone"."""
+
+    forum: Ref[Forum]
+    key: str
+    note_version: int | None
+    note: str | None
+    link_title: str | None = None
+    link_url: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        forum_id: int,
+        key: str,
+        note_version: int | None,
+        note: str,
+        link_title: str = "",
+        link_url: str = "",
+    ) -> SetNote:
+        return cls(Ref(Forum, forum_id), key, note_version, note, link_title, link_url)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        if self.key not in ALL_MILESTONES:
+            raise ValidationError({"milestone": "validation.invalid"})
+        url = self.link_url
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise ValidationError({"link_url": "validation.invalid"})
+
+    def run(self, w: Write) -> int:
+        values = {"note": self.note, "link_title": self.link_title, "link_url": self.link_url}
+        record_id = f"{self.forum.id}:{self.key}"
+        row = w.session.scalar(
+            select(MilestoneNote).where(
+                MilestoneNote.forum_id == self.forum.id, MilestoneNote.milestone_key == self.key
+            )
+        )
+        if row is None and self.note_version is None:
+            row = MilestoneNote(forum_id=self.forum.id, milestone_key=self.key, **values)
+            w.session.add(row)
+            w.session.flush()
+            w.audit("create", record_id, after=values)
+            return row.version
+        if row is None:  # read with a version, gone since
+            raise ValidationError({"milestone": "validation.invalid"})
+        w.update(row, self.note_version or 0, values)
+        return row.version
+
+
 def set_note(
     db: Database,
     actor: Actor,
@@ -60,51 +127,6 @@ def set_note(
     link_title: str = "",
     link_url: str = "",
 ) -> int:
-    """Write the milestone's note and link (`version` None: there was none yet)."""
-    require_write(actor, Area.FORUM, locality_code)
-    if key not in ALL_MILESTONES:
-        raise ValidationError({"milestone": "validation.invalid"})
-    link_url = (link_url or "").strip()
-    if link_url and not link_url.lower().startswith(("https://", "http://")):
-        raise ValidationError({"link_url": "validation.invalid"})
-    values = {
-        "note": (note or "").strip() or None,
-        "link_title": (link_title or "").strip()[:200] or None,
-        "link_url": link_url[:500] or None,
-    }
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        row = s.scalar(
-            select(MilestoneNote).where(
-                MilestoneNote.forum_id == forum.id, MilestoneNote.milestone_key == key
-            )
-        )
-        current = row.version if row else None
-        if current != version:
-            raise StaleVersion({}, current or 0)
-        before = {k: getattr(row, k) for k in values} if row else None
-        if row is None:
-            row = MilestoneNote(forum_id=forum.id, milestone_key=key, **values)
-            s.add(row)
-        else:  # the version in the WHERE clause: a concurrent writer makes this touch no row
-            result = s.execute(
-                update(MilestoneNote)
-                .where(MilestoneNote.id == row.id, MilestoneNote.version == version)
-                .values(**values, version=MilestoneNote.version + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(result) != 1:
-                s.rollback()
-                raise StaleVersion({}, current or 0)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "update" if before else "create",
-            "milestone_note",
-            f"{forum.id}:{key}",
-            before=before,
-            after=values,
-            locality_code=locality_code,
-        )
-        return (version or 0) + 1
+    forum_id = forum_id_of(db, actor, locality_code)
+    command = SetNote.of(forum_id, key, version, note, link_title, link_url)
+    return execute(db, actor, command).value

@@ -4,20 +4,21 @@ against its target and of the work plan's planned vs done, so quarters can be co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_locality, require_write
+from employdash.access import Actor, Area, require_locality
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
-from employdash.forum.structure import metrics_of, require_forum
+from employdash.forum.structure import FORUM_READ_MODELS, forum_id_of, metrics_of, require_forum
 from employdash.forum.targets import progress
 from employdash.models.base import utcnow
-from employdash.models.forum import MetricValue, QuarterlyReview, Task
+from employdash.models.forum import Forum, MetricValue, QuarterlyReview, Task
 
 
 def quarter_of(day: date) -> str:
@@ -94,38 +95,52 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
     return {"quarter": quarter, "metrics": metrics, "plan": plan}
 
 
-def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) -> int:
+@dataclass
+class TakeSnapshot(
+    Command[int],
+    area=Area.FORUM,
+    entity="quarterly_review",
+    invalidates=FORUM_READ_MODELS,
+):
     """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
-    require_write(actor, Area.FORUM, locality_code)
-    quarter_bounds(quarter)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        data = snapshot_data(s, forum.id, locality_code, quarter)
+
+    forum: Ref[Forum]
+    quarter: str
+
+    @classmethod
+    def of(cls, forum_id: int, quarter: str) -> TakeSnapshot:
+        return cls(Ref(Forum, forum_id), quarter)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        quarter_bounds(self.quarter)
+
+    def run(self, w: Write) -> int:
+        s, forum = w.session, w.get(self.forum)
+        data = snapshot_data(s, forum.id, forum.locality_code, self.quarter)
         row = s.scalar(
             select(QuarterlyReview).where(
-                QuarterlyReview.forum_id == forum.id, QuarterlyReview.quarter == quarter
+                QuarterlyReview.forum_id == forum.id, QuarterlyReview.quarter == self.quarter
             )
         )
         before = dict(row.data) if row else None
         if row is None:
             row = QuarterlyReview(
-                forum_id=forum.id, quarter=quarter, taken_by=actor.username, data=data
+                forum_id=forum.id, quarter=self.quarter, taken_by=w.actor.username, data=data
             )
             s.add(row)
         else:
-            row.data, row.taken_by, row.taken_at = data, actor.username, utcnow()
+            row.data, row.taken_by, row.taken_at = data, w.actor.username, utcnow()
         s.flush()
-        audit.record(
-            s,
-            actor,
-            "snapshot",
-            "quarterly_review",
-            row.id,
-            before=before,
-            after=data,
-            locality_code=locality_code,
-        )
+        w.audit("snapshot", row.id, before=before, after=data)
         return row.id
+
+
+def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) -> int:
+    forum_id = forum_id_of(db, actor, locality_code)
+    return execute(db, actor, TakeSnapshot.of(forum_id, quarter)).value
 
 
 def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:

@@ -15,16 +15,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
-from employdash.forum.structure import forum_row, require_forum, seat_member
-from employdash.handed_ids import forum_person, in_locality
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import ValidationError
+from employdash.forum.structure import (
+    FORUM_READ_MODELS,
+    check_locality,
+    forum_id_of,
+    forum_row,
+    require_forum,
+    seat_member,
+)
+from employdash.handed_ids import forum_person
+from employdash.models import Person
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
+
+TEAM_FIELDS = ("name", "lead_person_id", "focus_id", "active")
 
 
 @dataclass(frozen=True)
@@ -38,71 +47,94 @@ class TeamRow:
     version: int
 
 
-def _name(name: str, limit: int = 200) -> str:
+def _name(name: str | None) -> str:
+    """A name on one line, spaces collapsed; required."""
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "validation.required"})
-    if len(name) > limit:
-        raise ValidationError({"name": "validation.too_long"})
     return name
+
+
+@dataclass
+class CreateForum(
+    Command[int],
+    area=Area.FORUM,
+    entity="forum",
+    texts={"name": "forum/name"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """The locality's forum (one per locality), with the plenary forum as its first team."""
+
+    locality_code: int
+    name: str | None
+    started_on: date
+    stage: int = 1
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        self.name = _name(self.name)
+        if self.stage not in (1, 2, 3):
+            raise ValidationError({"stage": "validation.out_of_range"})
+        if self.started_on is None or self.started_on > date.today():
+            raise ValidationError({"started_on": "validation.out_of_range"})
+        if forum_row(w.session, self.locality_code) is not None:
+            raise ValidationError({"forum": "validation.duplicate"})
+
+    def run(self, w: Write) -> int:
+        name = self.name or ""
+        forum = Forum(
+            locality_code=self.locality_code,
+            name=name,
+            stage=self.stage,
+            stage_since=self.started_on,
+        )
+        w.create(forum, {"name": name, "stage": self.stage, "stage_since": self.started_on})
+        # The plenary forum is a team too: meetings and members need it from the first day.
+        w.session.add(Team(forum_id=forum.id, kind="forum", name=name, active=True))
+        return forum.id
 
 
 def create_forum(
     db: Database, actor: Actor, locality_code: int, name: str, started_on: date, stage: int = 1
 ) -> int:
-    """The locality's forum (one per locality), with the plenary forum as its first team."""
-    require_write(actor, Area.FORUM, locality_code)
-    name = _name(name)
-    if stage not in (1, 2, 3):
-        raise ValidationError({"stage": "validation.out_of_range"})
-    if started_on is None or started_on > date.today():
-        raise ValidationError({"started_on": "validation.out_of_range"})
-    with db.transaction() as s:
-        if forum_row(s, locality_code) is not None:
-            raise ValidationError({"forum": "validation.duplicate"})
-        forum = Forum(locality_code=locality_code, name=name, stage=stage, stage_since=started_on)
-        s.add(forum)
-        s.flush()
-        # The plenary forum is a team too: meetings and members need it from the first day.
-        s.add(Team(forum_id=forum.id, kind="forum", name=name, active=True))
-        audit.record(
-            s,
-            actor,
-            "create",
-            "forum",
-            forum.id,
-            after={"name": name, "stage": stage, "stage_since": started_on},
-            locality_code=locality_code,
-        )
-        return forum.id
+    return execute(db, actor, CreateForum(locality_code, name, started_on, stage)).value
+
+
+@dataclass
+class RenameForum(
+    Command[int],
+    area=Area.FORUM,
+    entity="forum",
+    texts={"name": "forum/name"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """A new name for the forum read at `version`; returns the new version."""
+
+    forum: Ref[Forum]
+    version: int
+    name: str | None
+
+    @classmethod
+    def of(cls, forum_id: int, version: int, name: str) -> RenameForum:
+        return cls(Ref(Forum, forum_id), version, name)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        self.name = _name(self.name)
+
+    def run(self, w: Write) -> int:
+        forum = w.get(self.forum)
+        w.update(forum, self.version, {"name": self.name})
+        return forum.version
 
 
 def rename_forum(db: Database, actor: Actor, locality_code: int, version: int, name: str) -> int:
-    require_write(actor, Area.FORUM, locality_code)
-    name = _name(name)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        before = forum.name
-        result = s.execute(
-            update(Forum)
-            .where(Forum.id == forum.id, Forum.version == version)
-            .values(name=name, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            raise StaleVersion({}, forum.version)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "forum",
-            forum.id,
-            before={"name": before},
-            after={"name": name},
-            locality_code=locality_code,
-        )
-        return version + 1
+    forum_id = forum_id_of(db, actor, locality_code)
+    return execute(db, actor, RenameForum.of(forum_id, version, name)).value
 
 
 def forum_version(db: Database, actor: Actor, locality_code: int) -> int:
@@ -128,14 +160,70 @@ def list_teams(
         ]
 
 
-def _refs(
-    s: Session, actor: Actor, locality_code: int, values: dict[str, Any], lead: int | None = None
-) -> None:
-    """The handed lead and focus belong to the locality (a lead kept as it was is not re-judged)."""
-    if values.get("lead_person_id") not in (None, lead):
-        forum_person(s, actor, values["lead_person_id"], locality_code)
-    if values.get("focus_id") is not None:
-        in_locality(s, actor, StrategicFocus, values["focus_id"], locality_code)
+def _team_refs(values: dict[str, Any]) -> dict[str, Any]:
+    """A team's lead (a person of the locality or already in its forum) and focus, as references."""
+    out = dict(values)
+    if "lead_person_id" in out:
+        out["lead_person_id"] = ref(Person, out["lead_person_id"], within=forum_person)
+    if "focus_id" in out:
+        out["focus_id"] = ref(StrategicFocus, out["focus_id"])
+    return out
+
+
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
+
+
+def _seat_lead(w: Write, team: Team, lead_before: int | None) -> None:
+    """A team's lead sits in the team: a new lead not yet seated is seated as its lead."""
+    if team.lead_person_id not in (None, lead_before):
+        seat_member(w, team.id, team.lead_person_id, "team_lead")
+
+
+@dataclass
+class CreateTeam(
+    Command[int],
+    area=Area.FORUM,
+    entity="team",
+    texts={"values.name": "forum/team_name"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """A team of the locality's forum, with an optional lead and focus."""
+
+    locality_code: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        locality_code: int,
+        kind: str,
+        name: str,
+        lead_person_id: int | None = None,
+        focus_id: int | None = None,
+    ) -> CreateTeam:
+        values = {
+            "kind": kind,
+            "name": name,
+            "lead_person_id": lead_person_id,
+            "focus_id": focus_id,
+        }
+        return cls(locality_code, _team_refs(values))
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        if self.values["kind"] not in TEAM_KINDS:
+            raise ValidationError({"kind": "validation.invalid"})
+        self.values["name"] = _name(self.values["name"])
+
+    def run(self, w: Write) -> int:
+        forum = require_forum(w.session, self.locality_code)
+        values = _ids(self.values)
+        team = w.create(Team(forum_id=forum.id, active=True, **values), values)
+        _seat_lead(w, team, None)
+        return team.id
 
 
 def create_team(
@@ -147,25 +235,43 @@ def create_team(
     lead_person_id: int | None = None,
     focus_id: int | None = None,
 ) -> int:
-    require_write(actor, Area.FORUM, locality_code)
-    if kind not in TEAM_KINDS:
-        raise ValidationError({"kind": "validation.invalid"})
-    values = {
-        "kind": kind,
-        "name": _name(name),
-        "lead_person_id": lead_person_id,
-        "focus_id": focus_id,
-    }
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        _refs(s, actor, locality_code, values)
-        team = Team(forum_id=forum.id, active=True, **values)
-        s.add(team)
-        s.flush()
-        audit.record(s, actor, "create", "team", team.id, after=values, locality_code=locality_code)
-        if lead_person_id is not None:
-            seat_member(s, actor, locality_code, team.id, lead_person_id, "team_lead")
-        return team.id
+    command = CreateTeam.of(locality_code, kind, name, lead_person_id, focus_id)
+    return execute(db, actor, command).value
+
+
+@dataclass
+class UpdateTeam(
+    Command[int],
+    area=Area.FORUM,
+    entity="team",
+    texts={"values.name": "forum/team_name"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """Rename, change the lead or focus, or deactivate (`active=False`) a team read at
+    `version`; returns the new version. A lead kept as it was is not judged again."""
+
+    team: Ref[Team]
+    version: int
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, team_id: int, version: int, values: dict[str, Any]) -> UpdateTeam:
+        kept = {k: v for k, v in values.items() if k in TEAM_FIELDS}
+        return cls(Ref(Team, team_id), version, _team_refs(kept))
+
+    def where(self) -> Ref[Team]:
+        return self.team
+
+    def validate(self, w: Write) -> None:
+        if "name" in self.values:
+            self.values["name"] = _name(self.values["name"])
+
+    def run(self, w: Write) -> int:
+        team = w.get(self.team)
+        lead_before = team.lead_person_id
+        w.update(team, self.version, _ids(self.values))
+        _seat_lead(w, team, lead_before)
+        return team.version
 
 
 def update_team(
@@ -176,31 +282,5 @@ def update_team(
     version: int,
     values: dict[str, Any],
 ) -> int:
-    """Rename, change lead or focus, or deactivate (`active=False`) a team read at `version`."""
-    require_write(actor, Area.FORUM, locality_code)
-    values = {
-        k: v for k, v in values.items() if k in ("name", "lead_person_id", "focus_id", "active")
-    }
-    if "name" in values:
-        values["name"] = _name(values["name"])
-    with db.transaction() as s:
-        team = in_locality(s, actor, Team, team_id, locality_code)
-        _refs(s, actor, locality_code, values, team.lead_person_id)
-        before = {k: getattr(team, k) for k in values}
-        result = s.execute(
-            update(Team)
-            .where(Team.id == team_id, Team.version == version)
-            .values(**values, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            current = s.scalar(select(Team.version).where(Team.id == team_id))
-            raise StaleVersion({}, current or version)
-        old, new = audit.changed_fields(before, {**before, **values})
-        audit.record(
-            s, actor, "update", "team", team_id, before=old, after=new, locality_code=locality_code
-        )
-        if values.get("lead_person_id") not in (None, before.get("lead_person_id")):
-            seat_member(s, actor, locality_code, team_id, values["lead_person_id"], "team_lead")
-        return version + 1
+    check_locality(db, actor, locality_code, Team, team_id)
+    return execute(db, actor, UpdateTeam.of(team_id, version, values)).value

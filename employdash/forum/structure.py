@@ -13,16 +13,16 @@ from typing import TypedDict, cast
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_locality, require_write
+from employdash.access import Actor, Area, require_locality
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
-from employdash.forum.membership import forum_role
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
-from employdash.handed_ids import forum_person
-from employdash.limits import clean_text
+from employdash.handed_ids import forum_person, in_locality
 from employdash.models import Organisation, Person
+from employdash.models.base import Base
 from employdash.models.forum import (
+    FORUM_ROLES,
     TEAM_KINDS,
     Forum,
     Membership,
@@ -32,6 +32,10 @@ from employdash.models.forum import (
     Team,
 )
 from employdash.models.indicators import IndicatorDefinition
+
+# What a change of the forum's set-up makes stale: the forum's pages (overview, health, the plan
+# against its targets) and the mayor's briefing, which reads focuses, metrics and the approval.
+FORUM_READ_MODELS = frozenset({Area.FORUM, Area.BRIEFING})
 
 
 class TeamRow(TypedDict):
@@ -103,6 +107,35 @@ class IndicatorChoice(TypedDict):
     name_he: str
     name_en: str
     unit: str
+
+
+def forum_role(role: str | None) -> str | None:
+    """A member's role from the fixed vocabulary (shown in both languages), never free text;
+    empty means none given."""
+    role = (role or "").strip() or None
+    if role is not None and role not in FORUM_ROLES:
+        raise ValidationError({"role": "validation.invalid"})
+    return role
+
+
+def forum_id_of(db: Database, actor: Actor, locality_code: int) -> int:
+    """The ID of the locality's forum, for a command about the forum itself."""
+    require_locality(actor, locality_code)
+    with db.transaction() as s:
+        return require_forum(s, locality_code).id
+
+
+def check_locality(
+    db: Database, actor: Actor, locality_code: int, model: type[Base], record_id: int
+) -> None:
+    """For a forum write named by its locality and a record: the record is of that very
+    locality (otherwise `NotFound`, as for a missing one). A role that may not write learns
+    nothing here: the command refuses it first."""
+    require_locality(actor, locality_code)
+    if not actor.can_write(Area.FORUM, locality_code):
+        return
+    with db.transaction() as s:
+        in_locality(s, actor, model, record_id, locality_code)
 
 
 def forum_row(s: Session, locality_code: int) -> Forum | None:
@@ -232,28 +265,49 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
         return [cast(PersonChoice, dict(r._mapping)) for r in rows]
 
 
-def set_milestone(
-    db: Database, actor: Actor, locality_code: int, key: str, checked: bool, on: date
-) -> int:
-    """Check (or uncheck) a milestone; the forum's stage follows. Returns the new stage."""
-    require_write(actor, Area.FORUM, locality_code)
-    if key not in ALL_MILESTONES:
-        raise ValidationError({"milestone": "validation.invalid"})
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+@dataclass
+class SetMilestone(
+    Command[int],
+    area=Area.FORUM,
+    entity="forum",
+    invalidates=FORUM_READ_MODELS,
+):
+    """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage."""
+
+    forum: Ref[Forum]
+    key: str
+    checked: bool
+    on: date
+
+    @classmethod
+    def of(cls, forum_id: int, key: str, checked: bool, on: date) -> SetMilestone:
+        return cls(Ref(Forum, forum_id), key, checked, on)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        if self.key not in ALL_MILESTONES:
+            raise ValidationError({"milestone": "validation.invalid"})
+
+    def run(self, w: Write) -> int:
+        s, forum = w.session, w.get(self.forum)
         row = s.scalar(
             select(MilestoneCheck).where(
-                MilestoneCheck.forum_id == forum.id, MilestoneCheck.milestone_key == key
+                MilestoneCheck.forum_id == forum.id, MilestoneCheck.milestone_key == self.key
             )
         )
         before = {"checked": row is not None, "stage": forum.stage}
-        if checked and row is None:
+        if self.checked and row is None:
             s.add(
                 MilestoneCheck(
-                    forum_id=forum.id, milestone_key=key, checked_on=on, checked_by=actor.username
+                    forum_id=forum.id,
+                    milestone_key=self.key,
+                    checked_on=self.on,
+                    checked_by=w.actor.username,
                 )
             )
-        elif not checked and row is not None:
+        elif not self.checked and row is not None:
             s.delete(row)
         s.flush()
         checks = {
@@ -263,41 +317,64 @@ def set_milestone(
         stage = stage_from(set(checks))
         if stage != forum.stage:
             forum.stage = stage
-            forum.stage_since = stage_started_on(checks, stage) or on
-        audit.record(
-            s,
-            actor,
+            forum.stage_since = stage_started_on(checks, stage) or self.on
+            s.flush()
+        w.audit(
             "milestone",
-            "forum",
             forum.id,
             before=before,
-            after={"milestone": key, "checked": checked, "stage": stage},
-            locality_code=locality_code,
+            after={"milestone": self.key, "checked": self.checked, "stage": stage},
         )
         return stage
+
+
+def set_milestone(
+    db: Database, actor: Actor, locality_code: int, key: str, checked: bool, on: date
+) -> int:
+    forum_id = forum_id_of(db, actor, locality_code)
+    return execute(db, actor, SetMilestone.of(forum_id, key, checked, on)).value
+
+
+@dataclass
+class AddMember(
+    Command[None],
+    area=Area.FORUM,
+    entity="membership",
+    invalidates=FORUM_READ_MODELS,
+):
+    """Seat a person of the forum's locality (or already in its forum) in one of its teams."""
+
+    team: Ref[Team]
+    person: Ref[Person]
+    role: str | None
+
+    @classmethod
+    def of(cls, team_id: int, person_id: int, role: str | None) -> AddMember:
+        return cls(Ref(Team, team_id), Ref(Person, person_id, within=forum_person), role)
+
+    def where(self) -> Ref[Team]:
+        return self.team
+
+    def validate(self, w: Write) -> None:
+        self.role = forum_role(self.role)
+
+    def run(self, w: Write) -> None:
+        if not seat_member(w, self.team.id, self.person.id, self.role):
+            raise ValidationError({"person": "validation.duplicate"})
 
 
 def add_member(
     db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str | None
 ) -> None:
-    require_write(actor, Area.FORUM, locality_code)
-    role = forum_role(role)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        team = s.get(Team, team_id)
-        if team is None or team.forum_id != forum.id:
-            raise NotFound(f"team {team_id}")
-        forum_person(s, actor, person_id, locality_code)
-        if not seat_member(s, actor, locality_code, team_id, person_id, role):
-            raise ValidationError({"person": "validation.duplicate"})
+    check_locality(db, actor, locality_code, Team, team_id)
+    execute(db, actor, AddMember.of(team_id, person_id, role))
 
 
-def seat_member(
-    s: Session, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str | None
-) -> bool:
+def seat_member(w: Write, team_id: int, person_id: int, role: str | None) -> bool:
     """Seat a person (already checked for the locality) in a team from today, audited; False when
     they sit there already. One who left comes back to the same seat (one row per team and
     person keeps their history)."""
+    s = w.session
     exists = s.scalar(
         select(Membership).where(Membership.team_id == team_id, Membership.person_id == person_id)
     )
@@ -307,7 +384,6 @@ def seat_member(
         exists.ended_on = None
         exists.role = role or None
         exists.joined_on = date.today()
-        exists.version += 1
     else:
         s.add(
             Membership(
@@ -317,14 +393,12 @@ def seat_member(
                 joined_on=date.today(),
             )
         )
-    audit.record(
-        s,
-        actor,
+    s.flush()
+    w.audit(
         "create",
-        "membership",
         f"{team_id}:{person_id}",
         after={"team_id": team_id, "person_id": person_id, "role": role},
-        locality_code=locality_code,
+        entity="membership",
     )
     return True
 
@@ -425,35 +499,120 @@ def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[In
         return [cast(IndicatorChoice, dict(r._mapping)) for r in rows]
 
 
+@dataclass
+class CreateFocus(
+    Command[int],
+    area=Area.FORUM,
+    entity="strategic_focus",
+    texts={"title": "forum/focus_title", "description": "forum/focus_description"},
+    invalidates=FORUM_READ_MODELS,
+):
+    """A strategic focus, last in the plan's order."""
+
+    forum: Ref[Forum]
+    title: str | None
+    description: str | None = None
+
+    @classmethod
+    def of(cls, forum_id: int, title: str, description: str = "") -> CreateFocus:
+        return cls(Ref(Forum, forum_id), title, description)
+
+    def where(self) -> Ref[Forum]:
+        return self.forum
+
+    def validate(self, w: Write) -> None:
+        if not self.title:
+            raise ValidationError({"title": "validation.required"})
+
+    def run(self, w: Write) -> int:
+        forum = w.get(self.forum)
+        position = (
+            w.session.scalar(select(func.count()).where(StrategicFocus.forum_id == forum.id)) or 0
+        )
+        focus = StrategicFocus(
+            forum_id=forum.id,
+            title=self.title or "",
+            description=self.description,
+            position=position,
+        )
+        return w.create(focus, {"title": focus.title, "description": focus.description}).id
+
+
 def create_focus(
     db: Database, actor: Actor, locality_code: int, title: str, description: str = ""
 ) -> int:
-    require_write(actor, Area.FORUM, locality_code)
-    title = clean_text(title, "forum/focus_title")
-    description = clean_text(description, "forum/focus_description")
-    if not title:
-        raise ValidationError({"title": "validation.required"})
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        position = s.scalar(select(func.count()).where(StrategicFocus.forum_id == forum.id)) or 0
-        focus = StrategicFocus(
-            forum_id=forum.id,
-            title=title,
-            description=description or None,
-            position=position,
+    forum_id = forum_id_of(db, actor, locality_code)
+    return execute(db, actor, CreateFocus.of(forum_id, title, description)).value
+
+
+@dataclass
+class AddMetric(
+    Command[int],
+    area=Area.FORUM,
+    entity="success_metric",
+    invalidates=FORUM_READ_MODELS,
+):
+    """A success metric of a focus: an outcome indicator from `baseline` (on `baseline_date`,
+    today if not given) to `target` by `target_date`."""
+
+    focus: Ref[StrategicFocus]
+    indicator_code: str
+    baseline: float
+    target: float
+    target_date: date | None
+    baseline_date: date | None = None
+
+    @classmethod
+    def of(
+        cls,
+        focus_id: int,
+        indicator_code: str,
+        baseline: float,
+        target: float,
+        target_date: date | None,
+        baseline_date: date | None = None,
+    ) -> AddMetric:
+        return cls(
+            Ref(StrategicFocus, focus_id),
+            indicator_code,
+            baseline,
+            target,
+            target_date,
+            baseline_date,
         )
-        s.add(focus)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "strategic_focus",
-            focus.id,
-            after={"title": title, "description": focus.description},
-            locality_code=locality_code,
+
+    def where(self) -> Ref[StrategicFocus]:
+        return self.focus
+
+    def validate(self, w: Write) -> None:
+        errors: dict[str, str] = {}
+        if self.baseline == self.target:
+            errors["target"] = "validation.invalid"
+        if self.target_date is None:
+            errors["target_date"] = "validation.required"
+        if errors:
+            raise ValidationError(errors)
+        if w.session.get(IndicatorDefinition, self.indicator_code) is None:
+            raise ValidationError({"indicator": "validation.invalid"})
+        refuse_duplicate_metric(w.session, self.focus.id, indicator_code=self.indicator_code)
+
+    def run(self, w: Write) -> int:
+        metric = SuccessMetric(
+            focus_id=self.focus.id,
+            indicator_code=self.indicator_code,
+            baseline=float(self.baseline),
+            baseline_date=self.baseline_date or date.today(),
+            target=float(self.target),
+            target_date=self.target_date,
         )
-        return focus.id
+        after = {
+            "focus_id": self.focus.id,
+            "indicator_code": self.indicator_code,
+            "baseline": self.baseline,
+            "target": self.target,
+            "target_date": self.target_date,
+        }
+        return w.create(metric, after).id
 
 
 def add_metric(
@@ -467,47 +626,6 @@ def add_metric(
     target_date: date | None,
     baseline_date: date | None = None,
 ) -> int:
-    """A success metric: an outcome indicator from `baseline` (on `baseline_date`, today if not
-    given) to `target` by `target_date`."""
-    require_write(actor, Area.FORUM, locality_code)
-    errors: dict[str, str] = {}
-    if baseline == target:
-        errors["target"] = "validation.invalid"
-    if target_date is None:
-        errors["target_date"] = "validation.required"
-    if errors or target_date is None:
-        raise ValidationError(errors)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
-        focus = s.get(StrategicFocus, focus_id)
-        if focus is None or focus.forum_id != forum.id:
-            raise ValidationError({"focus": "validation.invalid"})
-        if s.get(IndicatorDefinition, indicator_code) is None:
-            raise ValidationError({"indicator": "validation.invalid"})
-        refuse_duplicate_metric(s, focus_id, indicator_code=indicator_code)
-        metric = SuccessMetric(
-            focus_id=focus_id,
-            indicator_code=indicator_code,
-            baseline=float(baseline),
-            baseline_date=baseline_date or date.today(),
-            target=float(target),
-            target_date=target_date,
-        )
-        s.add(metric)
-        s.flush()
-        audit.record(
-            s,
-            actor,
-            "create",
-            "success_metric",
-            metric.id,
-            after={
-                "focus_id": focus_id,
-                "indicator_code": indicator_code,
-                "baseline": baseline,
-                "target": target,
-                "target_date": target_date,
-            },
-            locality_code=locality_code,
-        )
-        return metric.id
+    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
+    command = AddMetric.of(focus_id, indicator_code, baseline, target, target_date, baseline_date)
+    return execute(db, actor, command).value

@@ -1,7 +1,8 @@
 """The locality forum: its teams and members, stage milestones, strategic focuses with success
 metrics, the work plan's tasks, meetings with their outcomes, quarterly snapshots and drafts.
 
-Tasks carry a `version` so two people editing the same task never silently overwrite each other.
+Editable records carry a `version` (the mapper's `version_id_col`) so two people editing the same
+record never silently overwrite each other.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Forum(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class StrategicFocus(Base):
     __tablename__ = "strategic_focus"
@@ -64,6 +68,9 @@ class StrategicFocus(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class SuccessMetric(Base):
@@ -90,6 +97,9 @@ class SuccessMetric(Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class MetricValue(Base):
     """A value of a manual metric for one period, as the manager entered it; entered again, it is
@@ -109,6 +119,9 @@ class MetricValue(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+
 
 class Team(Base):
     __tablename__ = "team"
@@ -122,6 +135,9 @@ class Team(Base):
     lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class Membership(Base):
@@ -141,6 +157,9 @@ class Membership(Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class MilestoneCheck(Base):
@@ -173,6 +192,9 @@ class MilestoneNote(Base):
     link_title: Mapped[str | None] = mapped_column(String(200))
     link_url: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class Meeting(Base):

@@ -1,17 +1,17 @@
-"""A manual metric's value per period is saved over the version the manager saw (issue 12, item
-3): a value saved by someone else meanwhile, or a first value for the period entered by someone
-else, refuses the save with theirs against yours, writes nothing and leaves no audit row."""
+"""A manual metric's value per period is saved over the version the manager saw: a value saved
+by someone else meanwhile, or a first value for the period entered by someone else, refuses the
+save with theirs against yours, writes nothing and leaves no audit row."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from employdash.access import Actor
 from employdash.db import Database
-from employdash.errors import StaleVersion
+from employdash.errors import StaleVersion, ValidationError
 from employdash.forum import focuses
 from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry
@@ -48,7 +48,11 @@ def _audits(db: Database, mid: int) -> list[tuple[str, object, object]]:
                 select(AuditEntry)
                 .where(
                     AuditEntry.entity == "metric_value",
-                    AuditEntry.entity_id == f"{mid}:{MONTH.isoformat()}",
+                    AuditEntry.entity_id.in_(
+                        select(func.cast(MetricValue.id, String)).where(
+                            MetricValue.metric_id == mid, MetricValue.period == MONTH
+                        )
+                    ),
                 )
                 .order_by(AuditEntry.id)
             )
@@ -71,8 +75,8 @@ def test_a_value_replaced_meanwhile_refuses_the_save_and_writes_nothing(
     assert refused.value.current_version == 2
     assert _stored(db, mid) == [(4.0, 2, "admin")]
     assert _audits(db, mid) == [
-        ("create", None, {"value": 3.0}),
-        ("update", {"value": 3.0}, {"value": 4.0}),
+        ("create", None, {"period": MONTH.isoformat(), "value": 3.0}),
+        ("update", {"value": 3.0, "entered_by": "manager"}, {"value": 4.0, "entered_by": "admin"}),
     ]
     # Seen again, the save goes through.
     assert focuses.enter_value(db, manager, SEDEROT, mid, MONTH, 5.0, 2) == 3
@@ -90,7 +94,7 @@ def test_a_first_value_entered_meanwhile_is_not_silently_replaced(
         focuses.enter_value(db, manager, SEDEROT, mid, MONTH, 8.0, None)
     assert refused.value.changes == {"value": (7.0, 8.0)}
     assert _stored(db, mid) == [(7.0, 1, "admin")]
-    with pytest.raises(StaleVersion):  # nor a version for a month that has no value
+    with pytest.raises(ValidationError):  # nor a version for a month that has no value
         focuses.enter_value(db, manager, SEDEROT, mid, date(2026, 5, 1), 8.0, 1)
     with db.transaction() as s:
         count = s.scalar(

@@ -34,9 +34,7 @@ from employdash.forum import (
     decisions,
     focuses,
     meetings,
-    membership,
     milestones,
-    setup,
     tasks,
 )
 from employdash.forum import quarterly as forum_quarterly
@@ -45,8 +43,7 @@ from employdash.indicators import imports as indicators_import
 from employdash.indicators import local
 from employdash.mentoring import imports as mentoring_import
 from employdash.mentoring import operations as mentoring
-from employdash.models import AuditEntry, Locality, Person
-from employdash.models.forum import Forum, Membership
+from employdash.models import AuditEntry
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
@@ -199,40 +196,6 @@ def test_every_writer_is_listed() -> None:
 
 def _team(db: Database, actor: Actor) -> dict:
     return next(t for t in forum.overview(db, actor, SEDEROT).teams if t["kind"] == "forum")
-
-
-@audited("employdash.forum.structure.add_member")
-def _add_member(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    team = _team(db, manager)
-    with db.transaction() as s:
-        newcomer = Person(full_name="Newcomer", locality_code=SEDEROT)
-        s.add(newcomer)
-        s.flush()
-        person = newcomer.id
-    return (
-        lambda: forum.add_member(db, manager, SEDEROT, team["id"], person, "member"),
-        [Expect("membership", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.forum.structure.create_focus")
-def _create_focus(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: forum.create_focus(db, actors["manager"], SEDEROT, "Youth", "More youth at work"),
-        [Expect("strategic_focus", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.forum.structure.add_metric")
-def _add_metric(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    focus = forum.create_focus(db, manager, SEDEROT, "Metric focus")
-    code = forum.indicator_choices(db, manager, SEDEROT)[0]["code"]
-    return (
-        lambda: forum.add_metric(db, manager, SEDEROT, focus, code, 1.0, 2.0, date(2027, 1, 1)),
-        [Expect("success_metric", "create", SEDEROT)],
-    )
 
 
 @audited("employdash.forum.structure.set_milestone")
@@ -409,16 +372,6 @@ def _decision_to_task(db, actors):  # type: ignore[no-untyped-def]
     )
 
 
-@audited("employdash.forum.focuses.update_focus")
-def _update_focus(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    focus = forum.create_focus(db, manager, SEDEROT, "Old title")
-    return (
-        lambda: focuses.update_focus(db, manager, SEDEROT, focus, 1, {"title": "New title"}),
-        [Expect("strategic_focus", "update", SEDEROT, before=True)],
-    )
-
-
 @audited("employdash.forum.focuses.move_focus")
 def _move_focus(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
@@ -427,111 +380,6 @@ def _move_focus(db, actors):  # type: ignore[no-untyped-def]
     return (
         lambda: focuses.move_focus(db, manager, SEDEROT, second, -1),
         [Expect("forum", "reorder", SEDEROT, before=True)],
-    )
-
-
-def _manual_metric(db: Database, manager: Actor) -> int:
-    focus = forum.create_focus(db, manager, SEDEROT, "Manual focus")
-    return focuses.add_manual_metric(
-        db, manager, SEDEROT, focus, "Jobs", "", "up", 1.0, date(2026, 1, 1), 5.0, date(2027, 1, 1)
-    )
-
-
-@audited("employdash.forum.focuses.add_manual_metric")
-def _add_manual_metric(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: _manual_metric(db, actors["manager"]),
-        [Expect("success_metric", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.forum.focuses.update_metric")
-def _update_metric(db, actors):  # type: ignore[no-untyped-def]
-    metric = _manual_metric(db, actors["manager"])
-    return (
-        lambda: focuses.update_metric(db, actors["manager"], SEDEROT, metric, 1, {"target": 9.0}),
-        [Expect("success_metric", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.focuses.enter_value")
-def _enter_metric_value(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    metric = _manual_metric(db, manager)
-    version = focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 2.0, None)
-    return (
-        lambda: focuses.enter_value(db, manager, SEDEROT, metric, date(2026, 3, 1), 3.0, version),
-        [Expect("metric_value", "update", SEDEROT, before=True)],
-    )
-
-
-def _membership(db: Database, manager: Actor) -> int:
-    team = _team(db, manager)["id"]
-    with db.transaction() as s:
-        newcomer = Person(full_name="Member to change", locality_code=SEDEROT)
-        s.add(newcomer)
-        s.flush()
-        person = newcomer.id
-    forum.add_member(db, manager, SEDEROT, team, person, "member")
-    with db.transaction() as s:
-        found = s.scalar(
-            select(Membership.id).where(Membership.team_id == team, Membership.person_id == person)
-        )
-    assert found is not None
-    return found
-
-
-@audited("employdash.forum.membership.update_membership")
-def _update_membership(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    membership_id = _membership(db, manager)
-    return (
-        lambda: membership.update_membership(
-            db, manager, SEDEROT, membership_id, 1, {"role": "chair"}
-        ),
-        [Expect("membership", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.setup.create_forum")
-def _create_forum(db, actors):  # type: ignore[no-untyped-def]
-    with db.transaction() as s:
-        code = s.scalar(
-            select(Locality.code)
-            .where(Locality.code.not_in(select(Forum.locality_code)))
-            .order_by(Locality.code)
-        )
-    assert code is not None
-    return (
-        lambda: setup.create_forum(db, actors["admin"], code, "New forum", date(2026, 1, 1)),
-        [Expect("forum", "create", code)],
-    )
-
-
-@audited("employdash.forum.setup.rename_forum")
-def _rename_forum(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    version = setup.forum_version(db, manager, SEDEROT)
-    return (
-        lambda: setup.rename_forum(db, manager, SEDEROT, version, "Renamed forum"),
-        [Expect("forum", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.forum.setup.create_team")
-def _create_team(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: setup.create_team(db, actors["manager"], SEDEROT, "task", "New team"),
-        [Expect("team", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.forum.setup.update_team")
-def _update_team(db, actors):  # type: ignore[no-untyped-def]
-    team = setup.create_team(db, actors["manager"], SEDEROT, "task", "Team to rename")
-    return (
-        lambda: setup.update_team(db, actors["manager"], SEDEROT, team, 1, {"name": "Renamed"}),
-        [Expect("team", "update", SEDEROT, before=True)],
     )
 
 
