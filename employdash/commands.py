@@ -7,7 +7,9 @@ A command declares what it is about and implements only the change itself:
   ("changes.notes" for a text inside an update's changes);
 - handed IDs as `Ref` fields: each is resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
-- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is;
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is, or
+  None for a change of no one locality (an account, a file of many localities): its references
+  are then resolved in the actor's whole scope, and each audit row names its own locality;
 - `invalidates`: the areas whose cached read models the change makes stale;
 - `emits`: the events it may write.
 
@@ -26,6 +28,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -46,10 +49,13 @@ R = TypeVar("R")
 
 
 class Versioned(Protocol):
-    """A record saved from the version its editor read (its mapper's `version_id_col`)."""
+    """A record saved from the version its editor read (its mapper's `version_id_col`: a
+    counter, or the time of the save where a table has no counter)."""
 
     id: int
-    version: int
+
+    @property
+    def version(self) -> int | datetime: ...
 
 
 # How a reference is resolved when the plain rule (the record belongs to the command's locality)
@@ -103,22 +109,32 @@ class Write:
     def get_optional(self, reference: Ref[T] | None) -> T | None:
         return None if reference is None else self.get(reference)
 
-    def create(self, row: T, after: Mapping[str, Any], *, entity: str | None = None) -> T:
+    def create(
+        self,
+        row: T,
+        after: Mapping[str, Any],
+        *,
+        entity: str | None = None,
+        locality: int | None = None,
+    ) -> T:
         """Add `row` and audit its creation with the values `after`."""
         self.session.add(row)
         self.session.flush()
-        self.audit("create", getattr(row, "id", None), after=after, entity=entity)
+        self.audit(
+            "create", getattr(row, "id", None), after=after, entity=entity, locality=locality
+        )
         return row
 
     def update(
         self,
         row: Versioned,
-        version: int,
+        version: int | datetime,
         values: Mapping[str, Any],
         *,
         read: Mapping[str, Any] | None = None,
         action: str = "update",
         entity: str | None = None,
+        locality: int | None = None,
     ) -> dict[str, Any]:
         """Set `values` on `row` read at `version`; returns the fields that changed.
 
@@ -136,14 +152,14 @@ class Write:
                 theirs = {k: (seen[k], values.get(k, v)) for k, v in read.items() if seen[k] != v}
             else:
                 theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
-            raise StaleVersion(theirs, stored)
+            raise StaleVersion(theirs, _counter(stored))
         before, after = audit.changed_fields(current, dict(values))
         if not after:
             return {}
         for name, value in after.items():
             setattr(row, name, value)
         self._flush_versioned(version)
-        self.audit(action, row.id, before=before, after=after, entity=entity)
+        self.audit(action, row.id, before=before, after=after, entity=entity, locality=locality)
         return after
 
     def delete(
@@ -175,7 +191,10 @@ class Write:
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         entity: str | None = None,
+        locality: int | None = None,
     ) -> None:
+        """An audit row of this command; `locality` where the row is about another locality than
+        the command's (a command of no one locality writes rows of several)."""
         audit.record(
             self.session,
             self.actor,
@@ -184,7 +203,7 @@ class Write:
             record_id,
             before=None if before is None else dict(before),
             after=None if after is None else dict(after),
-            locality_code=self.locality,
+            locality_code=self.locality if locality is None else locality,
         )
 
     def emit(self, name: str, record_id: Any, **payload: Any) -> None:
@@ -202,11 +221,16 @@ class Write:
         )
         self.events.append(name)
 
-    def _flush_versioned(self, version: int) -> None:
+    def _flush_versioned(self, version: int | datetime) -> None:
         try:
             self.session.flush()
         except StaleDataError:
-            raise StaleVersion({}, version + 1) from None
+            raise StaleVersion({}, _counter(version) + 1) from None
+
+
+def _counter(version: int | datetime) -> int:
+    """The version a refusal reports (a time version reports none)."""
+    return version if isinstance(version, int) else 0
 
 
 class Command(ABC, Generic[R]):
@@ -245,8 +269,9 @@ class Command(ABC, Generic[R]):
             raise TypeError(f"{cls.__name__} declares no area or entity")
 
     @abstractmethod
-    def where(self) -> int | Ref[Any]:
-        """The locality the change is in: its code, or the record whose locality it is."""
+    def where(self) -> int | Ref[Any] | None:
+        """The locality the change is in: its code, or the record whose locality it is, or None
+        when the change is of no one locality (see the module's docstring)."""
 
     def validate(self, w: Write) -> None:
         """The command's own rules, once the declared steps have passed."""
@@ -290,7 +315,7 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
     return Outcome(value, kind.invalidates, tuple(w.events))
 
 
-def _kept(s: Session, target: int | Ref[Any], path: str, reference: Ref[Any]) -> bool:
+def _kept(s: Session, target: int | Ref[Any] | None, path: str, reference: Ref[Any]) -> bool:
     """An update that leaves a reference as it is stored is not judged on it again: a record
     kept from before a rule (a task owner of another locality) does not block other edits."""
     _, _, field = path.partition(".")

@@ -60,24 +60,22 @@ NOT_YET_COMMANDS = frozenset(
         "forum/quarterly.py",
         "forum/setup.py",
         "forum/structure.py",
-        "indicators/imports.py",
-        "indicators/local.py",
-        "localities.py",
         "mentoring/certification.py",
         "mentoring/imports.py",
         "mentoring/matches.py",
         "mentoring/operations.py",
         "mentoring/programs.py",
         "mentoring/targets.py",
-        "people.py",
         "stakeholders/organisations.py",
         "stakeholders/survey_import.py",
         "stakeholders/surveys.py",
-        "users.py",
     }
 )
 # The pipeline itself, and the modules that define the steps it takes.
 PIPELINE = frozenset({"commands.py", "access.py", "audit.py", "errors.py"})
+# A user's own session (a login counted, a hash upgraded, logout, the language): writes of no
+# area, some before there is an actor, audited by hand.
+OWN_SESSION = frozenset({"logins.py"})
 WRITES_BY_HAND = re.compile(r"\baudit\.record\(|\brequire_write\(|\bStaleVersion\(")
 
 
@@ -89,5 +87,5 @@ def test_no_writer_bypasses_the_command_pipeline() -> None:
         for path in domain.rglob("*.py")
         if WRITES_BY_HAND.search(path.read_text(encoding="utf-8"))
     }
-    assert sorted(by_hand - NOT_YET_COMMANDS - PIPELINE) == []
+    assert sorted(by_hand - NOT_YET_COMMANDS - PIPELINE - OWN_SESSION) == []
     assert sorted(NOT_YET_COMMANDS - by_hand) == [], "moved to the pipeline: take it off the list"
