@@ -40,7 +40,6 @@ FIELDS: dict[str, TextLimit] = {
     "user/email": TextLimit(200),
     "indicator/name": TextLimit(160),
     "indicator/source": TextLimit(120),
-    "import/filename": TextLimit(255),
     "forum/focus_title": TextLimit(200),
     "forum/focus_description": TextLimit(4_000, multiline=True),
     "task/title": TextLimit(300),

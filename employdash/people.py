@@ -119,6 +119,11 @@ class PersonDetails:
             errors["sector"] = "validation.invalid"
         return errors
 
+    def validate(self, w: Write) -> None:
+        """The command's rule (a command carrying more than a person checks more)."""
+        if errors := self.person_errors():
+            raise ValidationError(errors)
+
     def values(self, w: Write, locality_code: int) -> dict[str, Any]:
         """The person's stored values, creating a named new organisation (audited)."""
         return {
@@ -213,10 +218,6 @@ class CreatePerson(
     def where(self) -> int:
         return self.locality_code
 
-    def validate(self, w: Write) -> None:
-        if errors := self.person_errors():
-            raise ValidationError(errors)
-
     def run(self, w: Write) -> int:
         return add_person(w, self, self.locality_code, namesake_ids=False)
 
@@ -250,10 +251,6 @@ class UpdatePerson(
 
     def where(self) -> Ref[Person]:
         return self.person
-
-    def validate(self, w: Write) -> None:
-        if errors := self.person_errors():
-            raise ValidationError(errors)
 
     def run(self, w: Write) -> int:
         person = w.get(self.person)

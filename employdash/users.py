@@ -1,13 +1,13 @@
-"""Users, login throttling, revocable sessions and the credentials streamlit-authenticator checks.
+"""Accounts: their credentials, the sessions they may resume, and the admin's commands on them.
 
 Credentials live in the database as Argon2id hashes at OWASP's parameters; a bcrypt hash from a
-database made before them still logs in and is replaced on that login. The authenticator gets a
-fresh dictionary built from the active, unlocked users on every run, so a deactivation or a lock
-takes effect at once on every replica. Failed logins are counted by the database itself (one atomic
-upsert), so parallel attempts on several replicas cannot outrun the lock-out. Each user has a
-session version that is signed into the login cookie and checked on every run; logout, a password
-reset, a role change and a deactivation bump it, so every older cookie and open session of that user
-ends at once.
+database made before them still logs in and is replaced on that login (`logins.py`). The
+authenticator gets a fresh dictionary built from the active, unlocked users on every run, so a
+deactivation or a lock takes effect at once on every replica. Each user has a session version that
+is signed into the login cookie and checked on every run; logout, a password reset, a role change
+and a deactivation bump it, so every older cookie and open session of that user ends at once.
+Accounts are managed by administrators only, through the commands below: an account spans
+localities (an admin's none), so its commands are of no one locality.
 """
 
 from __future__ import annotations

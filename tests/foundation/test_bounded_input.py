@@ -29,8 +29,9 @@ from employdash.limits import (
 )
 from employdash.mentoring import operations as mentoring
 from employdash.mentoring.imports import commit_import, plan_import
-from employdash.models import Organisation, Person
+from employdash.models import Organisation, Person, User
 from employdash.models.forum import Meeting, MeetingGuest, StrategicFocus, Task
+from employdash.models.indicators import ImportBatch, IndicatorDefinition
 from employdash.models.mentoring import Cohort, Participant, Program
 from employdash.models.stakeholders import (
     EmployerSurveyPosition,
@@ -50,6 +51,13 @@ HOSTILE = "a\x00b\x0bc\x1bd\uffffe"  # the characters that broke the Word export
 COLUMNS = {
     "organisation/name": Organisation.name,
     "person/full_name": Person.full_name,
+    "person/job_title": Person.job_title,
+    "person/email": Person.email,
+    "person/phone": Person.phone,
+    "user/full_name": User.full_name,
+    "user/email": User.email,
+    "indicator/name": IndicatorDefinition.name_en,
+    "indicator/source": ImportBatch.source,
     "forum/focus_title": StrategicFocus.title,
     "task/title": Task.title,
     "meeting/guest_name": MeetingGuest.name,

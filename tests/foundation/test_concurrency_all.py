@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from employdash import people, users
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum import (
@@ -97,7 +96,6 @@ RACED_ELSEWHERE = {
     "employdash.stakeholders.register.move": "tests/stakeholders/test_concurrency.py",
     "employdash.stakeholders.organisations.save_profile": "tests/stakeholders/test_concurrency.py",
     "employdash.stakeholders.surveys.update_response": "tests/stakeholders/test_survey_annex2.py",
-    "employdash.indicators.local.enter_value": "tests/indicators/test_local.py",
 }
 # Take a version but edit nothing on their own.
 NOT_EDITS = {
@@ -105,7 +103,6 @@ NOT_EDITS = {
     "employdash.stakeholders.surveys.rewrite": "inside update_response (raced there)",
     "employdash.mentoring.operations.claim": "inside advance and record_match",
     "employdash.mentoring.operations.move_in": "inside advance",
-    "employdash.people.deactivate_person": "update_person with active=False",
     "employdash.forum.membership.end_membership": "update_membership with an end date",
 }
 
@@ -469,65 +466,6 @@ def _team_update(db, actors):  # type: ignore[no-untyped-def]
 # --- people, users, stakeholders -----------------------------------------------------------------
 
 
-@case("employdash.people.update_person")
-def _person_update(db, actors):  # type: ignore[no-untyped-def]
-    pid = people.create_person(db, actors["manager"], SEDEROT, people.PersonInput("Raced person"))
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Person, pid)
-        assert (row.job_title, row.version) == (f"job {n}", 2)
-
-    return Race(
-        lambda db, a, n: people.update_person(
-            db, a, SEDEROT, pid, 1, people.PersonInput("Raced person", job_title=f"job {n}")
-        ),
-        check,
-        ("person", "update"),
-    )
-
-
-def _account(db: Database, admin: Actor) -> int:
-    form = users.UserForm(
-        "raced_user", "Raced User", "manager", (SEDEROT,), password="long enough pass 1"
-    )
-    return users.create_user(db, admin, form)
-
-
-@case("employdash.users.update_user")
-def _user_update(db, actors):  # type: ignore[no-untyped-def]
-    uid = _account(db, actors["admin"])
-
-    def work(db: Database, a: Actor, n: int) -> object:
-        form = users.UserForm("raced_user", f"Name {n}", "manager", (SEDEROT,))
-        return users.update_user(db, a, uid, form, active=True, version=1)
-
-    def check(db: Database, n: int) -> None:
-        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
-        assert (row["full_name"], row["version"]) == (f"Name {n}", 2)
-
-    return Race(work, check, ("user", "update"), username="admin")
-
-
-@case("employdash.users.link_person")
-def _user_link(db, actors):  # type: ignore[no-untyped-def]
-    uid = _account(db, actors["admin"])
-    persons = {
-        n: people.create_person(db, actors["manager"], SEDEROT, people.PersonInput(f"P {n}"))
-        for n in WORKERS
-    }
-
-    def check(db: Database, n: int) -> None:
-        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
-        assert (row["person_id"], row["version"]) == (persons[n], 2)
-
-    return Race(
-        lambda db, a, n: users.link_person(db, a, uid, 1, persons[n]),
-        check,
-        ("user", "update"),
-        username="admin",
-    )
-
-
 @case("employdash.stakeholders.register.delete")
 def _stakeholder_delete(db, actors):  # type: ignore[no-untyped-def]
     sid = stakeholders.create(
@@ -790,6 +728,8 @@ def _versioned_services() -> set[str]:
         for fn_name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != name or fn_name.startswith("_"):
                 continue
+            if "execute(" in inspect.getsource(fn):
+                continue  # a command's: refused by the pipeline's version check (test_commands)
             params = inspect.signature(fn).parameters
             if any("version" in p or p == "seen" for p in params):
                 found.add(f"{name}.{fn_name}")

@@ -237,12 +237,6 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
                 db, manager, SEDEROT, i, organisations.ProfileInput(goals="x"), None
             ),
         ),
-        "create_person organisation": (
-            "organisation",
-            lambda i: people.create_person(
-                db, manager, SEDEROT, people.PersonInput("New", organisation_id=i)
-            ),
-        ),
         "create_program host": (
             "organisation",
             lambda i: operations.create_program(
