@@ -9,8 +9,10 @@ A command declares what it is about and implements only the change itself:
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
-- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is (None
-  for a national record, such as a pipeline definition: then only the role is checked);
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is, or
+  None for a change of no one locality: a national record (a pipeline definition), an account,
+  a file of many localities; its references are then resolved in the actor's whole scope, and
+  each audit row names its own locality, or none for a national record;
 - `invalidates`: the areas whose cached read models the change makes stale;
 - `emits`: the events it may write.
 
@@ -29,6 +31,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -50,7 +53,17 @@ R = TypeVar("R")
 
 
 class Versioned(Protocol):
-    """A record saved from the version its editor read (its mapper's `version_id_col`)."""
+    """A record saved from the version its editor read (its mapper's `version_id_col`: a
+    counter, or the time of the save where a table has no counter)."""
+
+    id: int
+
+    @property
+    def version(self) -> int | datetime: ...
+
+
+class Counted(Protocol):
+    """A record whose version is a counter the command may move on itself (`Write.claim`)."""
 
     id: int
     version: int
@@ -125,7 +138,7 @@ class Write:
     def update(
         self,
         row: Versioned,
-        version: int,
+        version: int | datetime,
         values: Mapping[str, Any],
         *,
         read: Mapping[str, Any] | None = None,
@@ -156,7 +169,7 @@ class Write:
                 theirs = {k: (seen[k], values.get(k, v)) for k, v in read.items() if seen[k] != v}
             else:
                 theirs = {k: (current[k], v) for k, v in values.items() if current[k] != v}
-            raise StaleVersion(theirs, stored)
+            raise StaleVersion(theirs, _counter(stored))
         before, after = audit.changed_fields(current, dict(values))
         if owned is not None:
             was, now = audit.changed_fields(dict(owned[0]), dict(owned[1]))
@@ -175,7 +188,7 @@ class Write:
         )
         return after
 
-    def claim(self, row: Versioned, version: int) -> None:
+    def claim(self, row: Counted, version: int) -> None:
         """Take the next version of `row` read at `version` without changing its fields: a change
         recorded in other rows (a participant's stage move) is refused when made twice or from a
         stale screen. The change's own rows carry its audit."""
@@ -244,11 +257,16 @@ class Write:
         )
         self.events.append(name)
 
-    def _flush_versioned(self, version: int) -> None:
+    def _flush_versioned(self, version: int | datetime) -> None:
         try:
             self.session.flush()
         except StaleDataError:
-            raise StaleVersion({}, version + 1) from None
+            raise StaleVersion({}, _counter(version) + 1) from None
+
+
+def _counter(version: int | datetime) -> int:
+    """The version a refusal reports (a time version reports none)."""
+    return version if isinstance(version, int) else 0
 
 
 class Command(ABC, Generic[R]):
@@ -288,8 +306,8 @@ class Command(ABC, Generic[R]):
 
     @abstractmethod
     def where(self) -> int | Ref[Any] | None:
-        """The locality the change is in: its code, or the record whose locality it is (None:
-        a national change)."""
+        """The locality the change is in: its code, or the record whose locality it is, or None
+        when the change is of no one locality (see the module's docstring)."""
 
     def validate(self, w: Write) -> None:
         """The command's own rules, once the declared steps have passed."""

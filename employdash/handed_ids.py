@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from employdash.access import Actor
 from employdash.errors import NotFound
-from employdash.models import Organisation, Person
+from employdash.models import Locality, Organisation, Person, User
 from employdash.models.base import Base
 from employdash.models.forum import (
     Decision,
@@ -65,6 +65,7 @@ def _program_child(model: type[Cohort | Participant]) -> LocalityQuery:
 
 
 LOCALITY_OF: dict[type[Base], LocalityQuery] = {
+    Locality: lambda i: select(Locality.code).where(Locality.code == i),
     Person: lambda i: select(Person.locality_code).where(Person.id == i),
     Organisation: lambda i: select(Organisation.locality_code).where(Organisation.id == i),
     Forum: lambda i: select(Forum.locality_code).where(Forum.id == i),
@@ -122,9 +123,9 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     ),
 }
 # National by design: one pipeline definition every program follows, one list of certification
-# standards; an organisation without a locality is a national body (the Employment Service,
-# National Insurance) any forum may name.
-SHARED_MODELS: frozenset[type[Base]] = frozenset({Pipeline, PipelineStage, Standard})
+# standards, the accounts (only administrators manage them); an organisation without a locality
+# is a national body (the Employment Service, National Insurance) any forum may name.
+SHARED_MODELS: frozenset[type[Base]] = frozenset({Pipeline, PipelineStage, Standard, User})
 SHARED_WHEN_NATIONAL: frozenset[type[Base]] = frozenset({Organisation})
 
 

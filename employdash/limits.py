@@ -33,6 +33,13 @@ class TextLimit:
 FIELDS: dict[str, TextLimit] = {
     "organisation/name": TextLimit(200),
     "person/full_name": TextLimit(160),
+    "person/job_title": TextLimit(160),
+    "person/email": TextLimit(200),
+    "person/phone": TextLimit(40),
+    "user/full_name": TextLimit(160),
+    "user/email": TextLimit(200),
+    "indicator/name": TextLimit(160),
+    "indicator/source": TextLimit(120),
     "forum/focus_title": TextLimit(200),
     "forum/focus_description": TextLimit(4_000, multiline=True),
     "forum/name": TextLimit(200),

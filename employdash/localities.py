@@ -11,18 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import (
-    ADMIN,
-    Actor,
-    Area,
-    require_locality,
-    require_read,
-    require_write,
-    scope_clause,
-)
+from employdash.access import ADMIN, Actor, Area, require_locality, require_read, scope_clause
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import DomainError, NotFound
 from employdash.limits import clean_text
@@ -151,63 +142,91 @@ def peer_counts(
     return found
 
 
-def _catalogue_row(s: Session, code: int) -> Locality:
-    row = s.get(Locality, code)
-    if row is None:
-        raise NotFound(f"locality {code} is not in the CBS catalogue", code=code)
-    return row
+def _catalogue(codes: Iterable[int]) -> tuple[Ref[Locality], ...]:
+    return tuple(Ref(Locality, int(code)) for code in dict.fromkeys(codes))
 
 
-def enable(db: Database, actor: Actor, codes: Iterable[int]) -> list[LocalityInfo]:
-    """Serve these localities; returns the ones that were not served before (an unknown code
-    refuses the whole call: nothing is enabled)."""
-    require_write(actor, Area.LOCALITIES)
-    changed = []
-    with db.transaction() as s:
-        rows = [_catalogue_row(s, int(code)) for code in dict.fromkeys(codes)]
-        for row in rows:
-            if row.is_program:
-                continue
-            row.is_program = True
-            audit.record(
-                s,
-                actor,
-                "enable_locality",
-                "locality",
-                row.code,
-                before={"enabled": False},
-                after={"enabled": True},
-                locality_code=row.code,
-            )
-            changed.append(_info(row))
-    return changed
+@dataclass
+class EnableLocalities(
+    Command[list[LocalityInfo]],
+    area=Area.LOCALITIES,
+    entity="locality",
+    invalidates=frozenset({Area.LOCALITIES, Area.INDICATORS}),
+):
+    """Serve these localities; returns the ones that were not served before (a code not in the
+    catalogue refuses the whole command: nothing is enabled). Each enabled locality's audit row
+    is filed under it."""
+
+    localities: tuple[Ref[Locality], ...]
+
+    @classmethod
+    def of(cls, codes: Iterable[int]) -> EnableLocalities:
+        return cls(_catalogue(codes))
+
+    def where(self) -> None:
+        return None  # of as many localities as it names, each resolved in the catalogue
+
+    def run(self, w: Write) -> list[LocalityInfo]:
+        changed = []
+        for reference in self.localities:
+            row = w.get(reference)
+            if not row.is_program:
+                row.is_program = True
+                w.audit(
+                    "enable_locality",
+                    row.code,
+                    before={"enabled": False},
+                    after={"enabled": True},
+                    locality_code=row.code,
+                )
+                changed.append(_info(row))
+        return changed
 
 
-def disable(db: Database, actor: Actor, code: int) -> bool:
-    """Stop serving a locality; False when it was not served. Refused while users have it in their
-    scope or it has a forum: their pickers would lose it. Nothing is ever deleted."""
-    require_write(actor, Area.LOCALITIES)
-    with db.transaction() as s:
-        row = _catalogue_row(s, code)
-        if not row.is_program:
-            return False
-        users = s.scalar(
+@dataclass
+class DisableLocality(
+    Command[bool],
+    area=Area.LOCALITIES,
+    entity="locality",
+    invalidates=frozenset({Area.LOCALITIES, Area.INDICATORS}),
+):
+    """Stop serving a locality; False when it was not served. Refused while users have it in
+    their scope or it has a forum: their pickers would lose it. Nothing is ever deleted."""
+
+    locality: Ref[Locality]
+
+    @classmethod
+    def of(cls, code: int) -> DisableLocality:
+        return cls(Ref(Locality, int(code)))
+
+    def where(self) -> Ref[Locality]:
+        return self.locality
+
+    def validate(self, w: Write) -> None:
+        code = self.locality.id
+        users = w.session.scalar(
             select(func.count()).select_from(UserLocality).where(UserLocality.locality_code == code)
         )
-        forum = s.scalar(select(func.count()).select_from(Forum).where(Forum.locality_code == code))
-        if users or forum:
+        forum = w.session.scalar(
+            select(func.count()).select_from(Forum).where(Forum.locality_code == code)
+        )
+        if w.get(self.locality).is_program and (users or forum):
             raise LocalityInUse(
                 f"locality {code}: {users} users, {forum} forum", users=users, forum=forum
             )
+
+    def run(self, w: Write) -> bool:
+        row = w.get(self.locality)
+        if not row.is_program:
+            return False
         row.is_program = False
-        audit.record(
-            s,
-            actor,
-            "disable_locality",
-            "locality",
-            code,
-            before={"enabled": True},
-            after={"enabled": False},
-            locality_code=code,
-        )
-    return True
+        w.audit("disable_locality", row.code, before={"enabled": True}, after={"enabled": False})
+        return True
+
+
+def enable(db: Database, actor: Actor, codes: Iterable[int]) -> list[LocalityInfo]:
+    return execute(db, actor, EnableLocalities.of(codes)).value
+
+
+def disable(db: Database, actor: Actor, code: int) -> bool:
+    return execute(db, actor, DisableLocality.of(code)).value

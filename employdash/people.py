@@ -12,18 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.access import Actor, Area, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.db import Database
+from employdash.errors import ValidationError
 from employdash.handed_ids import in_locality
 from employdash.models import Organisation, Person, User
 from employdash.models.core import SECTORS as SECTORS  # the form offers these
 
 FIELDS = ("full_name", "job_title", "email", "phone", "organisation_id", "active")
+TEXTS = {
+    "full_name": "person/full_name",
+    "job_title": "person/job_title",
+    "email": "person/email",
+    "phone": "person/phone",
+    "new_organisation": "organisation/name",
+}
 
 
 class LikelyDuplicate(ValidationError):
@@ -73,53 +80,80 @@ def _norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def validated(data: PersonInput) -> dict[str, Any]:
-    """The person's cleaned values, or `ValidationError` naming every field that is wrong."""
-    errors: dict[str, str] = {}
-    values = {
-        "full_name": " ".join((data.full_name or "").split()),
-        "job_title": (data.job_title or "").strip() or None,
-        "email": (data.email or "").strip() or None,
-        "phone": (data.phone or "").strip() or None,
-    }
-    if not values["full_name"]:
-        errors["full_name"] = "validation.required"
-    elif len(values["full_name"]) > 160:
-        errors["full_name"] = "validation.too_long"
-    if values["email"] and ("@" not in values["email"] or len(values["email"]) > 200):
-        errors["email"] = "validation.invalid"
-    if values["phone"] and len(values["phone"]) > 40:
-        errors["phone"] = "validation.too_long"
-    if values["job_title"] and len(values["job_title"]) > 160:
-        errors["job_title"] = "validation.too_long"
-    if data.new_organisation.strip() and data.new_sector not in SECTORS:
-        errors["sector"] = "validation.invalid"
-    if errors:
-        raise ValidationError(errors)
-    return values
+@dataclass
+class PersonDetails:
+    """What a person form enters (its texts bounded by `TEXTS` in the command that carries it)."""
 
+    full_name: str
+    job_title: str | None
+    email: str | None
+    phone: str | None
+    organisation: Ref[Organisation] | None
+    new_organisation: str | None
+    new_sector: str
+    allow_duplicate: bool
 
-def _organisation(
-    s: Session, actor: Actor, locality_code: int, data: PersonInput
-) -> tuple[int | None, dict[str, Any] | None]:
-    """The organisation id to store, creating a named new one (returned for the audit)."""
-    name = " ".join(data.new_organisation.split())
-    if name:
-        existing = s.scalar(
+    @staticmethod
+    def details(data: PersonInput, allow_duplicate: bool) -> dict[str, Any]:
+        """The fields of a command carrying a person, from the form's input."""
+        return {
+            "full_name": data.full_name,
+            "job_title": data.job_title,
+            "email": data.email,
+            "phone": data.phone,
+            "organisation": ref(Organisation, data.organisation_id),
+            "new_organisation": data.new_organisation,
+            "new_sector": data.new_sector,
+            "allow_duplicate": allow_duplicate,
+        }
+
+    def person_errors(self) -> dict[str, str]:
+        """What is wrong with the person's fields beyond their length (checked by the pipeline)."""
+        self.full_name = " ".join((self.full_name or "").split())
+        errors: dict[str, str] = {}
+        if not self.full_name:
+            errors["full_name"] = "validation.required"
+        if self.email and "@" not in self.email:
+            errors["email"] = "validation.invalid"
+        if self.new_organisation and self.new_sector not in SECTORS:
+            errors["sector"] = "validation.invalid"
+        return errors
+
+    def validate(self, w: Write) -> None:
+        """The command's rule (a command carrying more than a person checks more)."""
+        if errors := self.person_errors():
+            raise ValidationError(errors)
+
+    def values(self, w: Write, locality_code: int) -> dict[str, Any]:
+        """The person's stored values, creating a named new organisation (audited)."""
+        return {
+            "full_name": self.full_name,
+            "job_title": self.job_title,
+            "email": self.email,
+            "phone": self.phone,
+            "organisation_id": self._organisation_id(w, locality_code),
+        }
+
+    def _organisation_id(self, w: Write, locality_code: int) -> int | None:
+        name = " ".join((self.new_organisation or "").split())
+        if not name:
+            chosen = w.get_optional(self.organisation)
+            return None if chosen is None else chosen.id
+        existing = w.session.scalar(
             select(Organisation.id).where(
                 Organisation.locality_code == locality_code,
                 func.lower(Organisation.name) == name.lower(),
             )
         )
         if existing is not None:
-            return existing, None
-        org = Organisation(name=name[:200], sector=data.new_sector, locality_code=locality_code)
-        s.add(org)
-        s.flush()
-        return org.id, {"id": org.id, "name": org.name, "sector": org.sector}
-    if data.organisation_id is not None:
-        in_locality(s, actor, Organisation, data.organisation_id, locality_code)
-    return data.organisation_id, None
+            return existing
+        org = Organisation(name=name, sector=self.new_sector, locality_code=locality_code)
+        w.create(org, {"name": name, "sector": self.new_sector}, entity="organisation")
+        return org.id
+
+    def refuse_namesakes(self, twins: list[int]) -> None:
+        if twins and not self.allow_duplicate:
+            raise LikelyDuplicate(twins)
 
 
 def _duplicates(
@@ -146,8 +180,90 @@ def namesakes(s: Session, locality_code: int, name: str) -> list[int]:
     return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
 
 
-def _snapshot(p: Person) -> dict[str, Any]:
-    return {f: getattr(p, f) for f in FIELDS}
+def add_person(w: Write, details: PersonDetails, locality_code: int, namesake_ids: bool) -> int:
+    """A new person of the locality, audited; a namesake (in the same organisation, or in any
+    with `namesake_ids`) is refused unless confirmed as someone else."""
+    values = details.values(w, locality_code)
+    if namesake_ids:
+        twins = namesakes(w.session, locality_code, details.full_name)
+    else:
+        twins = _duplicates(
+            w.session, locality_code, details.full_name, values["organisation_id"], None
+        )
+    details.refuse_namesakes(twins)
+    person = Person(**values, locality_code=locality_code)
+    w.create(person, {f: getattr(person, f) for f in FIELDS}, entity="person")
+    return person.id
+
+
+@dataclass
+class CreatePerson(
+    PersonDetails,
+    Command[int],
+    area=Area.PEOPLE,
+    entity="person",
+    texts=TEXTS,
+    invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS}),
+):
+    """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
+
+    locality_code: int
+
+    @classmethod
+    def of(
+        cls, locality_code: int, data: PersonInput, allow_duplicate: bool = False
+    ) -> CreatePerson:
+        return cls(**PersonDetails.details(data, allow_duplicate), locality_code=locality_code)
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def run(self, w: Write) -> int:
+        return add_person(w, self, self.locality_code, namesake_ids=False)
+
+
+@dataclass
+class UpdatePerson(
+    PersonDetails,
+    Command[int],
+    area=Area.PEOPLE,
+    entity="person",
+    texts=TEXTS,
+    invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS}),
+):
+    """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
+
+    person: Ref[Person]
+    version: int
+    active: bool
+
+    @classmethod
+    def of(
+        cls,
+        person_id: int,
+        version: int,
+        data: PersonInput,
+        active: bool = True,
+        allow_duplicate: bool = False,
+    ) -> UpdatePerson:
+        details = PersonDetails.details(data, allow_duplicate)
+        return cls(**details, person=Ref(Person, person_id), version=version, active=active)
+
+    def where(self) -> Ref[Person]:
+        return self.person
+
+    def run(self, w: Write) -> int:
+        person = w.get(self.person)
+        code = int(person.locality_code or 0)
+        values = self.values(w, code) | {"active": bool(self.active)}
+        renamed = _norm(self.full_name) != _norm(person.full_name)
+        if renamed or values["organisation_id"] != person.organisation_id:
+            twins = _duplicates(
+                w.session, code, self.full_name, values["organisation_id"], person.id
+            )
+            self.refuse_namesakes(twins)
+        w.update(person, self.version, values)
+        return person.version
 
 
 def create_person(
@@ -157,50 +273,7 @@ def create_person(
     data: PersonInput,
     allow_duplicate: bool = False,
 ) -> int:
-    """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
-    require_write(actor, Area.PEOPLE, locality_code)
-    values = validated(data)
-    with db.transaction() as s:
-        return add_person(s, actor, locality_code, data, values, allow_duplicate)
-
-
-def add_person(
-    s: Session,
-    actor: Actor,
-    locality_code: int,
-    data: PersonInput,
-    values: dict[str, Any],
-    allow_duplicate: bool = False,
-) -> int:
-    """`create_person` inside a caller's transaction (the Users page makes a person and their
-    account in one): `values` are `validated(data)`, the caller has checked the actor's right."""
-    org_id, new_org = _organisation(s, actor, locality_code, data)
-    twins = _duplicates(s, locality_code, values["full_name"], org_id, None)
-    if twins and not allow_duplicate:
-        raise LikelyDuplicate(twins)
-    person = Person(**values, organisation_id=org_id, locality_code=locality_code)
-    s.add(person)
-    s.flush()
-    if new_org:
-        audit.record(
-            s,
-            actor,
-            "create",
-            "organisation",
-            org_id,
-            after=new_org,
-            locality_code=locality_code,
-        )
-    audit.record(
-        s,
-        actor,
-        "create",
-        "person",
-        person.id,
-        after=_snapshot(person),
-        locality_code=locality_code,
-    )
-    return person.id
+    return execute(db, actor, CreatePerson.of(locality_code, data, allow_duplicate)).value
 
 
 def update_person(
@@ -213,53 +286,10 @@ def update_person(
     active: bool = True,
     allow_duplicate: bool = False,
 ) -> int:
-    """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
-    require_write(actor, Area.PEOPLE, locality_code)
-    values = validated(data)
-    with db.transaction() as s:
-        person = in_locality(s, actor, Person, person_id, locality_code)
-        org_id, new_org = _organisation(s, actor, locality_code, data)
-        before = _snapshot(person)
-        if (
-            _norm(values["full_name"]) != _norm(person.full_name)
-            or org_id != person.organisation_id
-        ):
-            twins = _duplicates(s, locality_code, values["full_name"], org_id, person_id)
-            if twins and not allow_duplicate:
-                raise LikelyDuplicate(twins)
-        after = {**values, "organisation_id": org_id, "active": bool(active)}
-        result = s.execute(
-            update(Person)
-            .where(Person.id == person_id, Person.version == version)
-            .values(**after, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            current = s.scalar(select(Person.version).where(Person.id == person_id))
-            raise StaleVersion({}, current or version)
-        if new_org:
-            audit.record(
-                s,
-                actor,
-                "create",
-                "organisation",
-                org_id,
-                after=new_org,
-                locality_code=locality_code,
-            )
-        old, new = audit.changed_fields(before, after)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "person",
-            person_id,
-            before=old,
-            after=new,
-            locality_code=locality_code,
-        )
-        return version + 1
+    """`UpdatePerson` of a person of `locality_code` (another locality's is not found)."""
+    get_person(db, actor, locality_code, person_id)
+    command = UpdatePerson.of(person_id, version, data, active, allow_duplicate)
+    return execute(db, actor, command).value
 
 
 def deactivate_person(
@@ -270,9 +300,8 @@ def deactivate_person(
     data = PersonInput(
         row.full_name, row.job_title or "", row.email or "", row.phone or "", row.organisation_id
     )
-    return update_person(
-        db, actor, locality_code, person_id, version, data, active=False, allow_duplicate=True
-    )
+    command = UpdatePerson.of(person_id, version, data, active=False, allow_duplicate=True)
+    return execute(db, actor, command).value
 
 
 def _rows(s: Session, query: Select[Person, str]) -> list[PersonRow]:

@@ -1,45 +1,39 @@
-"""Users, login throttling, revocable sessions and the credentials streamlit-authenticator checks.
+"""Accounts: their credentials, the sessions they may resume, and the admin's commands on them.
 
 Credentials live in the database as Argon2id hashes at OWASP's parameters; a bcrypt hash from a
-database made before them still logs in and is replaced on that login. The authenticator gets a
-fresh dictionary built from the active, unlocked users on every run, so a deactivation or a lock
-takes effect at once on every replica. Failed logins are counted by the database itself (one atomic
-upsert), so parallel attempts on several replicas cannot outrun the lock-out. Each user has a
-session version that is signed into the login cookie and checked on every run; logout, a password
-reset, a role change and a deactivation bump it, so every older cookie and open session of that user
-ends at once.
+database made before them still logs in and is replaced on that login (`logins.py`). The
+authenticator gets a fresh dictionary built from the active, unlocked users on every run, so a
+deactivation or a lock takes effect at once on every replica. Each user has a session version that
+is signed into the login cookie and checked on every run; logout, a password reset, a role change
+and a deactivation bump it, so every older cookie and open session of that user ends at once.
+Accounts are managed by administrators only, through the commands below: an account spans
+localities (an admin's none), so its commands are of no one locality.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypedDict
 
 import bcrypt
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
-from employdash import audit, people
-from employdash.access import (
-    ADMIN,
-    ROLES,
-    Actor,
-    Area,
-    Scope,
-    policy_of,
-    require_read,
-    require_write,
-)
-from employdash.config import DEMO_PASSWORD, Config, check_production_safety, get_config
-from employdash.db import Database, rowcount
-from employdash.errors import NotFound, StaleVersion, ValidationError
-from employdash.models import Locality, LoginThrottle, Person, User, UserLocality
+from employdash import people
+from employdash.access import ADMIN, ROLES, Actor, Area, Scope, policy_of, require_read
+from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.config import DEMO_PASSWORD, Config, check_production_safety
+from employdash.db import Database
+from employdash.errors import PermissionDenied, ValidationError
+from employdash.handed_ids import in_scope
+from employdash.models import Locality, LoginThrottle, Person, User
 from employdash.models.base import utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
@@ -207,15 +201,6 @@ def resume_session(db: Database, username: str, version: object) -> Actor | None
         return _actor_of(user) if user else None
 
 
-def _bump_session(s: Session, user_id: int) -> None:
-    s.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(session_version=User.session_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _locked_usernames(s: Session) -> set[str]:
     now = utcnow()
     rows = s.scalars(select(LoginThrottle.username).where(LoginThrottle.locked_until > now))
@@ -242,159 +227,9 @@ def authenticator_credentials(db: Database) -> dict[str, Any]:
         }
 
 
-def _count_failure(s: Session, username: str) -> int:
-    """Add one failure in a single statement and return the new count.
-
-    `INSERT ... ON CONFLICT DO UPDATE SET failures = failures + 1` is atomic on both databases:
-    PostgreSQL locks the row for the rest of the transaction, SQLite takes its write lock. Two
-    replicas counting at once therefore never both read 4 and write 5.
-    """
-    dialect = s.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    upsert = (
-        insert(LoginThrottle)
-        .values(username=username, failures=1, locked_until=None)
-        .on_conflict_do_update(
-            index_elements=[LoginThrottle.username],
-            set_={"failures": LoginThrottle.failures + 1},
-        )
-        .returning(LoginThrottle.failures)
-    )
-    return int(s.execute(upsert).scalar_one())
-
-
-def record_login(
-    db: Database, username: str, succeeded: bool, rehash: Rehash | None = None
-) -> int | None:
-    """Count a failure (locking the username after too many) or clear the count on success.
-
-    On success, returns the user's session version, which the login cookie then carries, and
-    stores `rehash` (the checked password's hash at the current parameters) in the same
-    transaction, audited. It replaces only the hash that was checked: if the password was reset
-    meanwhile, the new password stays and the upgrade is dropped.
-    """
-    cfg = get_config()
-    with db.transaction() as s:
-        if succeeded:
-            before = s.scalar(
-                select(LoginThrottle.failures).where(LoginThrottle.username == username)
-            )
-            s.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.username == username)
-                .values(failures=0, locked_until=None)
-            )
-            version = s.scalar(
-                select(User.session_version).where(User.username == username, User.active.is_(True))
-            )
-            audit.record(
-                s,
-                username,
-                "login",
-                "user",
-                username,
-                before={"failures": before or 0},
-                after={"failures": 0, "session_version": version},
-            )
-            if rehash is not None:
-                _store_rehash(s, username, rehash)
-            return version
-        failures = _count_failure(s, username)
-        audit.record(
-            s,
-            username,
-            "login_failed",
-            "user",
-            username,
-            before={"failures": failures - 1},
-            after={"failures": failures},
-        )
-        if failures >= cfg.LOCKOUT_ATTEMPTS:
-            locked_until = utcnow() + timedelta(minutes=cfg.LOCKOUT_MINUTES)
-            # Only the attempt that reached the limit locks (and resets the count): the row is
-            # ours until commit, so a parallel attempt sees the reset count, not a second lock.
-            locked = rowcount(
-                s.execute(
-                    update(LoginThrottle)
-                    .where(
-                        LoginThrottle.username == username,
-                        LoginThrottle.failures >= cfg.LOCKOUT_ATTEMPTS,
-                    )
-                    .values(failures=0, locked_until=locked_until)
-                )
-            )
-            if locked:
-                audit.record(
-                    s,
-                    username,
-                    "login_locked",
-                    "user",
-                    username,
-                    after={"locked_until": locked_until},
-                )
-        return None
-
-
-def _store_rehash(s: Session, username: str, rehash: Rehash) -> None:
-    replaced = rowcount(
-        s.execute(
-            update(User)
-            .where(User.username == username, User.password_hash == rehash.checked)
-            .values(password_hash=rehash.new)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if replaced:
-        audit.record(  # the scheme and its parameters, never the hash
-            s,
-            username,
-            "rehash_password",
-            "user",
-            username,
-            before={"password": hash_scheme(rehash.checked)},
-            after={"password": hash_scheme(rehash.new)},
-        )
-
-
 def is_locked(db: Database, username: str) -> bool:
     with db.transaction() as s:
         return username in _locked_usernames(s)
-
-
-def record_logout(db: Database, actor: Actor) -> None:
-    """Log out everywhere: the user's session version moves on, so every cookie of theirs dies."""
-    with db.transaction() as s:
-        before = s.scalar(select(User.session_version).where(User.id == actor.user_id))
-        _bump_session(s, actor.user_id)
-        audit.record(
-            s,
-            actor,
-            "logout",
-            "user",
-            actor.username,
-            before={"session_version": before},
-            after={"session_version": (before or 0) + 1},
-        )
-
-
-def set_language(db: Database, actor: Actor, language: str) -> None:
-    if language not in ("he", "en"):
-        raise ValidationError({"language": "validation.invalid"})
-    with db.transaction() as s:
-        user = s.get(User, actor.user_id)
-        if user is None:
-            raise NotFound("user")
-        before = user.language
-        user.language = language
-        audit.record(
-            s,
-            actor,
-            "update",
-            "user",
-            user.id,
-            before={"language": before},
-            after={"language": language},
-        )
 
 
 # --- administration -------------------------------------------------------------------------
@@ -409,52 +244,6 @@ class UserForm:
     email: str | None = None
     password: str | None = None
     person_id: int | None = None  # the person this account is (their tasks, their teams)
-
-
-def _validate(s: Session, form: UserForm, creating: bool) -> None:
-    errors: dict[str, str] = {}
-    params: dict[str, dict[str, Any]] = {}
-    if creating and not USERNAME_RE.match(form.username or ""):
-        errors["username"] = "validation.invalid"
-    if creating and s.scalar(select(User.id).where(User.username == form.username)):
-        errors["username"] = "admin.users.username_taken"
-    if not (form.full_name or "").strip():
-        errors["full_name"] = "validation.required"
-    if form.role not in ROLES:
-        errors["role"] = "validation.invalid"
-    if form.role in ROLES and policy_of(form.role).scope is Scope.ASSIGNED and not form.localities:
-        errors["localities"] = "validation.required"
-    known = set(s.scalars(select(Locality.code).where(Locality.code.in_(form.localities))))
-    if set(form.localities) - known:
-        errors["localities"] = "validation.invalid"
-    if form.person_id is not None:
-        person_locality = s.scalar(select(Person.locality_code).where(Person.id == form.person_id))
-        if person_locality is None or (
-            form.role in ROLES
-            and policy_of(form.role).scope is Scope.ASSIGNED
-            and person_locality not in form.localities
-        ):
-            errors["person"] = "admin.users.person_outside"
-        taken = s.scalar(select(User.username).where(User.person_id == form.person_id))
-        if creating and taken is not None:  # one person, one account: their tasks, their login
-            errors["person"] = "admin.users.person_taken"
-            params["person"] = {"username": taken}
-    if creating and (problem := password_problem(form.password)):
-        errors["password"] = problem
-    if errors:
-        raise ValidationError(errors, field_params=params)
-
-
-def _snapshot(user: User) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "full_name": user.full_name,
-        "role": user.role,
-        "active": user.active,
-        "email": user.email,
-        "localities": sorted(ul.locality_code for ul in user.localities),
-        "person_id": user.person_id,
-    }
 
 
 class UserRow(TypedDict):
@@ -483,7 +272,7 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
                 role=u.role,
                 active=u.active,
                 email=u.email,
-                localities=sorted(ul.locality_code for ul in u.localities),
+                localities=u.locality_codes,
                 person_id=u.person_id,
                 version=u.version,
             )
@@ -491,10 +280,340 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
         ]
 
 
+def _scoped(role: str) -> bool:
+    """Whether accounts of `role` see only their own localities."""
+    return role in ROLES and policy_of(role).scope is Scope.ASSIGNED
+
+
+def _anywhere(s: Session, actor: Actor, code: int, _locality: int) -> Locality:
+    """An account's localities are any of the actor's scope, whatever the command's locality."""
+    return in_scope(s, actor, Locality, code)
+
+
+def _localities(codes: Iterable[int]) -> tuple[Ref[Locality], ...]:
+    return tuple(Ref(Locality, int(c), _anywhere) for c in dict.fromkeys(codes))
+
+
+def _person_outside(role: str, person: Person | None, codes: list[int]) -> bool:
+    """A linked person must be of one of a scoped account's localities."""
+    return person is not None and (
+        person.locality_code is None or (_scoped(role) and person.locality_code not in codes)
+    )
+
+
+def _audit_locality(person: Person | None, codes: list[int]) -> int | None:
+    """Where an account's audit rows are filed: its person's locality, else its only one."""
+    if person is not None:
+        return person.locality_code
+    return codes[0] if len(codes) == 1 else None
+
+
+ACCOUNT_TEXTS = {"full_name": "user/full_name", "email": "user/email"}
+
+
+@dataclass
+class Account:
+    """The fields an account form enters (bounded by `ACCOUNT_TEXTS`)."""
+
+    full_name: str
+    email: str | None
+    role: str
+    localities: tuple[Ref[Locality], ...]
+
+    @property
+    def codes(self) -> list[int]:
+        return sorted(r.id for r in self.localities)
+
+    def account_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not self.full_name:
+            errors["full_name"] = "validation.required"
+        if self.role not in ROLES:
+            errors["role"] = "validation.invalid"
+        elif _scoped(self.role) and not self.localities:
+            errors["localities"] = "validation.required"
+        return errors
+
+
+@dataclass
+class NewAccount(Account):
+    """An account being created: its login name and first password (hashed, never audited)."""
+
+    username: str
+    password: str = dataclasses.field(repr=False)
+
+    def new_account_errors(self, w: Write) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        errors = self.account_errors()
+        if not USERNAME_RE.match(self.username or ""):
+            errors["username"] = "validation.invalid"
+        elif w.session.scalar(select(User.id).where(User.username == self.username)):
+            errors["username"] = "admin.users.username_taken"
+        if problem := password_problem(self.password):
+            errors["password"] = problem
+        return errors, {}
+
+    def add(self, w: Write, person: Person | None) -> int:
+        user = User(
+            username=self.username,
+            full_name=self.full_name,
+            email=self.email,
+            role=self.role,
+            password_hash=hash_password(self.password),
+            person_id=None if person is None else person.id,
+            locality_codes=self.codes,
+        )
+        w.create(user, _snapshot(user), locality_code=_audit_locality(person, self.codes))
+        return user.id
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "active": user.active if user.active is not None else True,
+        "email": user.email,
+        "locality_codes": user.locality_codes,
+        "person_id": user.person_id,
+    }
+
+
+def _person_taken(w: Write, person: Person) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """One person, one account: their tasks, their login."""
+    taken = w.session.scalar(select(User.username).where(User.person_id == person.id))
+    if taken is None:
+        return {}, {}
+    return {"person": "admin.users.person_taken"}, {"person": {"username": taken}}
+
+
+@dataclass
+class CreateUser(
+    NewAccount,
+    Command[int],
+    area=Area.USERS,
+    entity="user",
+    texts=ACCOUNT_TEXTS,
+    invalidates=frozenset({Area.USERS}),
+):
+    """A new account, linked to an existing person when `person` is given."""
+
+    person: Ref[Person] | None = None
+
+    @classmethod
+    def of(cls, form: UserForm) -> CreateUser:
+        return cls(
+            full_name=form.full_name,
+            email=form.email,
+            role=form.role,
+            localities=_localities(form.localities),
+            username=form.username,
+            password=form.password or "",
+            person=ref(Person, form.person_id),
+        )
+
+    def where(self) -> None:
+        return None  # an account spans localities (an admin's none): each is checked in scope
+
+    def validate(self, w: Write) -> None:
+        errors, params = self.new_account_errors(w)
+        person = w.get_optional(self.person)
+        if person is not None:
+            if _person_outside(self.role, person, self.codes):
+                errors["person"] = "admin.users.person_outside"
+            else:
+                taken, taken_params = _person_taken(w, person)
+                errors |= taken
+                params |= taken_params
+        if errors:
+            raise ValidationError(errors, field_params=params)
+
+    def run(self, w: Write) -> int:
+        return self.add(w, w.get_optional(self.person))
+
+
+@dataclass
+class CreateUserWithPerson(
+    NewAccount,
+    people.PersonDetails,
+    Command[tuple[int, int]],
+    area=Area.USERS,
+    entity="user",
+    texts=ACCOUNT_TEXTS | {k: v for k, v in people.TEXTS.items() if k != "full_name"},
+    invalidates=frozenset({Area.USERS, Area.PEOPLE, Area.STAKEHOLDERS}),
+):
+    """A new account and the new person it is, of `locality_code`, made and linked at once: an
+    admin adding a forum member who logs in does it in one step, and a refusal of either leaves
+    neither. Returns (user, person) ids.
+
+    Every field's problem is reported at once; a person of the same name in the locality (in any
+    organisation) is refused with `LikelyDuplicate` unless confirmed as someone else (if it is
+    them, the existing person is picked instead: `CreateUser` with their `person`)."""
+
+    locality_code: int
+
+    @classmethod
+    def of(
+        cls,
+        form: UserForm,
+        locality_code: int,
+        person: people.PersonInput,
+        allow_duplicate: bool = False,
+    ) -> CreateUserWithPerson:
+        details = people.PersonDetails.details(person, allow_duplicate)
+        return cls(
+            **details
+            | {
+                "full_name": form.full_name,
+                "email": person.email or form.email,  # one address: the account's and the person's
+                "role": form.role,
+                "localities": _localities(form.localities),
+                "username": form.username,
+                "password": form.password or "",
+                "locality_code": locality_code,
+            }
+        )
+
+    def where(self) -> int:
+        return self.locality_code
+
+    def validate(self, w: Write) -> None:
+        if not w.actor.can_write(Area.PEOPLE, self.locality_code):
+            raise PermissionDenied(f"{w.actor.username} may not add people here")
+        errors, params = self.new_account_errors(w)
+        for name, problem in self.person_errors().items():  # the account's first, as on the form
+            errors.setdefault(name, problem)
+        if w.session.get(Locality, self.locality_code) is None:
+            errors.setdefault("person", "validation.invalid")
+        elif _scoped(self.role) and self.localities and self.locality_code not in self.codes:
+            errors.setdefault("person", "admin.users.person_outside")
+        if errors:
+            raise ValidationError(errors, field_params=params)
+
+    def run(self, w: Write) -> tuple[int, int]:
+        person_id = people.add_person(w, self, self.locality_code, namesake_ids=True)
+        return self.add(w, w.session.get_one(Person, person_id)), person_id
+
+
+@dataclass
+class UpdateUser(
+    Account,
+    Command[int],
+    area=Area.USERS,
+    entity="user",
+    texts=ACCOUNT_TEXTS,
+    invalidates=frozenset({Area.USERS}),
+):
+    """Change an account read at `version`; returns its new version. A role change or a
+    deactivation ends the account's open sessions (the old role's rights go at once)."""
+
+    user: Ref[User]
+    version: int
+    active: bool
+
+    @classmethod
+    def of(cls, user_id: int, version: int, form: UserForm, active: bool) -> UpdateUser:
+        return cls(
+            form.full_name, form.email, form.role, _localities(form.localities),
+            Ref(User, user_id), version, active,
+        )  # fmt: skip
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        if errors := self.account_errors():
+            raise ValidationError(errors)
+
+    def run(self, w: Write) -> int:
+        user = w.get(self.user)
+        values: dict[str, Any] = {
+            "full_name": self.full_name,
+            "email": self.email,
+            "role": self.role,
+            "active": self.active,
+            "locality_codes": self.codes,
+        }
+        if self.role != user.role or (user.active and not self.active):
+            values["session_version"] = user.session_version + 1
+        person = None if user.person_id is None else w.session.get(Person, user.person_id)
+        locality = _audit_locality(person, self.codes)
+        changed = w.update(user, self.version, values, entity="user", locality_code=locality)
+        if changed.keys() == {"locality_codes"}:  # only the scope's rows changed: the account
+            flag_modified(user, "role")  # row is saved too, so its version moves on
+            w.session.flush()
+        return user.version
+
+
+@dataclass
+class LinkPerson(Command[int], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})):
+    """Link an account read at `version` to the person it is (or unlink it): a member then sees
+    their tasks. The person must be of one of the account's localities (any, for an admin's).
+    Returns the account's new version."""
+
+    user: Ref[User]
+    version: int
+    person: Ref[Person] | None
+
+    @classmethod
+    def of(cls, user_id: int, version: int, person_id: int | None) -> LinkPerson:
+        return cls(Ref(User, user_id), version, ref(Person, person_id))
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        user = w.get(self.user)
+        if _person_outside(user.role, w.get_optional(self.person), user.locality_codes):
+            raise ValidationError({"person": "admin.users.person_outside"})
+
+    def run(self, w: Write) -> int:
+        user, person = w.get(self.user), w.get_optional(self.person)
+        locality = None if person is None else person.locality_code
+        values = {"person_id": None if person is None else person.id}
+        w.update(user, self.version, values, locality_code=locality)
+        return user.version
+
+
+@dataclass
+class ResetPassword(
+    Command[None], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})
+):
+    """A new password for an account; whoever knew the old one is logged out everywhere. The
+    audit row says the password changed, never the password or its hash."""
+
+    user: Ref[User]
+    password: str = dataclasses.field(repr=False)
+
+    @classmethod
+    def of(cls, user_id: int, password: str) -> ResetPassword:
+        return cls(Ref(User, user_id), password)
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        if problem := password_problem(self.password):
+            raise ValidationError({"password": problem})
+
+    def run(self, w: Write) -> None:
+        user = w.get(self.user)
+        before = user.session_version
+        user.password_hash = hash_password(self.password)
+        user.session_version = before + 1
+        w.session.merge(LoginThrottle(username=user.username, failures=0, locked_until=None))
+        w.session.flush()
+        person = None if user.person_id is None else w.session.get(Person, user.person_id)
+        w.audit(
+            "reset_password",
+            user.id,
+            before={"session_version": before},
+            after={"session_version": before + 1, "password": "changed"},
+            locality_code=_audit_locality(person, user.locality_codes),
+        )
+
+
 def create_user(db: Database, actor: Actor, form: UserForm) -> int:
-    require_write(actor, Area.USERS)
-    with db.transaction() as s:
-        return _add_user(s, actor, form)
+    return execute(db, actor, CreateUser.of(form)).value
 
 
 def create_user_with_person(
@@ -505,168 +624,24 @@ def create_user_with_person(
     person: people.PersonInput,
     allow_duplicate: bool = False,
 ) -> tuple[int, int]:
-    """A new account and the new person it is, of `locality_code`, made and linked in one
-    transaction (both audited): an admin adding a forum member who logs in does it in one step,
-    and a refusal of either leaves neither. Only admins manage accounts (USERS), and the person
-    needs the PEOPLE write for the locality, as on the People page. Returns (user, person) ids.
-
-    Every field's problem is reported at once; a person of the same name in the locality (in any
-    organisation) is refused with `LikelyDuplicate` unless confirmed as someone else (if it is
-    them, the existing person is picked instead: `create_user` with their `person_id`)."""
-    require_write(actor, Area.USERS)
-    require_write(actor, Area.PEOPLE, locality_code)
-    person_errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    try:
-        values = people.validated(person)
-    except ValidationError as exc:
-        person_errors = exc.fields
-    with db.transaction() as s:
-        errors: dict[str, str] = {}
-        params: dict[str, dict[str, Any]] = {}
-        try:
-            _validate(s, form, creating=True)
-        except ValidationError as exc:
-            errors, params = dict(exc.fields), dict(exc.field_params)
-        for name, problem in person_errors.items():  # in the form's order: the account first
-            errors.setdefault(name, problem)
-        if s.get(Locality, locality_code) is None:
-            errors.setdefault("person", "validation.invalid")
-        elif (
-            form.role in ROLES
-            and policy_of(form.role).scope is Scope.ASSIGNED
-            and form.localities
-            and locality_code not in form.localities
-        ):
-            errors.setdefault("person", "admin.users.person_outside")
-        if errors:
-            raise ValidationError(errors, field_params=params)
-        twins = people.namesakes(s, locality_code, values["full_name"])
-        if twins and not allow_duplicate:
-            raise people.LikelyDuplicate(twins)
-        person_id = people.add_person(s, actor, locality_code, person, values, True)
-        user_id = _add_user(s, actor, replace(form, person_id=person_id))
-        return user_id, person_id
-
-
-def _add_user(s: Session, actor: Actor, form: UserForm) -> int:
-    _validate(s, form, creating=True)
-    user = User(
-        username=form.username,
-        full_name=form.full_name.strip(),
-        email=form.email,
-        role=form.role,
-        password_hash=hash_password(form.password or ""),
-        person_id=form.person_id,
-        localities=[UserLocality(locality_code=c) for c in form.localities],
-    )
-    s.add(user)
-    s.flush()
-    audit.record(s, actor, "create", "user", user.id, after=_snapshot(user))
-    return user.id
+    command = CreateUserWithPerson.of(form, locality_code, person, allow_duplicate)
+    return execute(db, actor, command).value
 
 
 def update_user(
-    db: Database,
-    actor: Actor,
-    user_id: int,
-    form: UserForm,
-    active: bool,
-    version: int | None = None,
-) -> None:
-    """Change an account read at `version` (None: as it is now). The version is compared and
-    bumped in one UPDATE, so of two admins saving the same account one is refused."""
-    require_write(actor, Area.USERS)
-    with db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise NotFound("user")
-        _validate(s, form, creating=False)
-        before = _snapshot(user)
-        seen = user.version if version is None else version
-        claimed = s.execute(
-            update(User)
-            .where(User.id == user_id, User.version == seen)
-            .values(version=seen + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(claimed) != 1:
-            s.rollback()
-            raise StaleVersion({}, s.scalar(select(User.version).where(User.id == user_id)) or 0)
-        s.expire(user, ["version"])
-        user.full_name = form.full_name.strip()
-        user.email = form.email
-        user.role = form.role
-        user.active = active
-        user.localities = [UserLocality(locality_code=c) for c in form.localities]
-        if user.role != before["role"] or not active:
-            user.session_version += 1  # the old role's (or a deactivated user's) sessions end
-        s.flush()
-        old, new = audit.changed_fields(before, _snapshot(user))
-        audit.record(s, actor, "update", "user", user.id, before=old, after=new)
+    db: Database, actor: Actor, user_id: int, form: UserForm, active: bool, version: int
+) -> int:
+    return execute(db, actor, UpdateUser.of(user_id, version, form, active)).value
 
 
 def link_person(
     db: Database, actor: Actor, user_id: int, version: int, person_id: int | None
 ) -> int:
-    """Link an account to the person it is (or unlink it): a member then sees their tasks.
-
-    The person must be of one of the account's localities (any, for an admin account)."""
-    require_write(actor, Area.USERS)
-    with db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise NotFound("user")
-        if person_id is not None:
-            locality = s.scalar(select(Person.locality_code).where(Person.id == person_id))
-            scoped = policy_of(user.role).scope is Scope.ASSIGNED
-            codes = {ul.locality_code for ul in user.localities}
-            if locality is None or (scoped and locality not in codes):
-                raise ValidationError({"person": "admin.users.person_outside"})
-        before = user.person_id
-        result = s.execute(
-            update(User)
-            .where(User.id == user_id, User.version == version)
-            .values(person_id=person_id, version=version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            s.rollback()
-            raise StaleVersion({}, s.scalar(select(User.version).where(User.id == user_id)) or 0)
-        audit.record(
-            s,
-            actor,
-            "update",
-            "user",
-            user_id,
-            before={"person_id": before},
-            after={"person_id": person_id},
-            locality_code=locality if person_id is not None else None,
-        )
-        return version + 1
+    return execute(db, actor, LinkPerson.of(user_id, version, person_id)).value
 
 
 def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
-    require_write(actor, Area.USERS)
-    if problem := password_problem(new_password):
-        raise ValidationError({"password": problem})
-    with db.transaction() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise NotFound("user")
-        before = user.session_version
-        user.password_hash = hash_password(new_password)
-        user.session_version += 1  # whoever knew the old password is logged out everywhere
-        s.merge(LoginThrottle(username=user.username, failures=0, locked_until=None))
-        audit.record(  # the hash itself is never logged
-            s,
-            actor,
-            "reset_password",
-            "user",
-            user.id,
-            before={"session_version": before},
-            after={"session_version": before + 1, "password": "changed"},
-        )
+    execute(db, actor, ResetPassword.of(user_id, new_password))
 
 
 def demo_credentials_in_use(db: Database) -> bool:

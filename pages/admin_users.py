@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.common import accounts
 from components.common import people as pw
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled
 from components.common.localized import choose
 from components.shell.context import current
@@ -84,7 +85,8 @@ with guarded():
             if st.form_submit_button(ctx.tr("common.save")):
                 with handled(edit_feedback):
                     try:
-                        users.update_user(ctx.db, ctx.actor, chosen, form, active, version=seen)
+                        command = users.UpdateUser.of(chosen, seen, form, active)
+                        perform(ctx.db, ctx.actor, command)
                     except StaleVersion:  # shown as a refusal; the next draw starts from now
                         del st.session_state[seen_key]
                         raise

@@ -5,6 +5,7 @@ import hashlib
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.text import plain
 from components.indicators import imports as view
 from components.indicators import local as local_forms
@@ -12,7 +13,7 @@ from components.indicators import span
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
-from employdash.indicators.imports import commit_import, list_batches, preview_import
+from employdash.indicators.imports import ImportIndicators, list_batches, preview_import
 
 DONE = "ind_import_done"
 
@@ -60,8 +61,7 @@ if uploaded is not None:
             st.info(ctx.tr("ind.import.nothing"))
         elif st.button(ctx.tr("ind.import.commit"), key="ind_import_commit", type="primary"):
             with guarded():
-                result = commit_import(ctx.db, ctx.actor, uploaded.name, content, source)
-                view.clear_read_caches()
+                result = perform(ctx.db, ctx.actor, ImportIndicators.of(plan, source))
                 del st.session_state["ind_import_plan"]
                 span.hand_over(plan)
                 # Drawn by the next run, above the form, without the preview of what is done.

@@ -49,17 +49,12 @@ def test_no_type_ignore_without_a_reason() -> None:
 
 # Modules whose writers still check, audit and lock by hand: each moves to `employdash.commands`
 # area by area and leaves this list; a module that is not listed may not write around it.
-NOT_YET_COMMANDS = frozenset(
-    {
-        "indicators/imports.py",
-        "indicators/local.py",
-        "localities.py",
-        "people.py",
-        "users.py",
-    }
-)
+NOT_YET_COMMANDS = frozenset({})
 # The pipeline itself, and the modules that define the steps it takes.
 PIPELINE = frozenset({"commands.py", "access.py", "audit.py", "errors.py"})
+# A user's own session (a login counted, a hash upgraded, logout, the language): writes of no
+# area, some before there is an actor, audited by hand.
+OWN_SESSION = frozenset({"logins.py"})
 WRITES_BY_HAND = re.compile(r"\baudit\.record\(|\brequire_write\(|\bStaleVersion\(")
 
 
@@ -71,5 +66,5 @@ def test_no_writer_bypasses_the_command_pipeline() -> None:
         for path in domain.rglob("*.py")
         if WRITES_BY_HAND.search(path.read_text(encoding="utf-8"))
     }
-    assert sorted(by_hand - NOT_YET_COMMANDS - PIPELINE) == []
+    assert sorted(by_hand - NOT_YET_COMMANDS - PIPELINE - OWN_SESSION) == []
     assert sorted(NOT_YET_COMMANDS - by_hand) == [], "moved to the pipeline: take it off the list"

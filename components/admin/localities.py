@@ -9,6 +9,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -86,9 +87,9 @@ def _act_on_one(ctx: PageContext, offered: list[LocalityInfo], action: str) -> N
     label = ctx.tr(f"localities.{action}", name=plain(name))
     if st.button(label, key=f"localities_{action}", type=kind):
         if action == "enable":
-            localities.enable(ctx.db, ctx.actor, [chosen])
+            perform(ctx.db, ctx.actor, localities.EnableLocalities.of([chosen]))
         else:
-            localities.disable(ctx.db, ctx.actor, chosen)
+            perform(ctx.db, ctx.actor, localities.DisableLocality.of(chosen))
         _done(f"localities.{action}d.done", name)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, required
 from components.common.localized import choose, choose_many
 from components.common.text import plain
@@ -175,21 +176,20 @@ def _save(ctx: PageContext, code: int, keys: dict[str, str]) -> None:
     ss[f"{K}_tries"] = int(ss.get(f"{K}_tries", 0)) + 1
     try:
         if person == NEW_PERSON:
-            users.create_user_with_person(
+            details = people.PersonInput(
+                account.full_name,
+                ss.get(f"{form}_job") or "",
+                account.email or "",
+                ss.get(f"{form}_phone") or "",
+            )
+            allow = bool(ss.get(f"{form}_dup_ok"))
+            perform(
                 ctx.db,
                 ctx.actor,
-                account,
-                code,
-                people.PersonInput(
-                    account.full_name,
-                    ss.get(f"{form}_job") or "",
-                    account.email or "",
-                    ss.get(f"{form}_phone") or "",
-                ),
-                allow_duplicate=bool(ss.get(f"{form}_dup_ok")),
+                users.CreateUserWithPerson.of(account, code, details, allow_duplicate=allow),
             )
         else:
-            users.create_user(ctx.db, ctx.actor, account)
+            perform(ctx.db, ctx.actor, users.CreateUser.of(account))
     except people.LikelyDuplicate:  # said at the person picker, where the choice is made
         ss[f"{form}_dup"] = True
         ss[f"{K}_refused"] = ValidationError({"person": "admin.users.person_duplicate"})
@@ -241,7 +241,7 @@ def _reset(ctx: PageContext, user_id: int, key: str) -> None:
     password = ss.pop(key, None) or ""
     ss["reset_tries"] = int(ss.get("reset_tries", 0)) + 1
     try:
-        users.reset_password(ctx.db, ctx.actor, user_id, password)
+        perform(ctx.db, ctx.actor, users.ResetPassword.of(user_id, password))
     except DomainError as exc:
         ss["_reset_outcome"] = exc
         return

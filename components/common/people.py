@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose
 from components.common.text import plain
@@ -131,9 +132,8 @@ def create_form(ctx: PageContext, key: str = "person_new") -> None:
             saved = False
             with handled(feedback):
                 try:
-                    people.create_person(
-                        ctx.db, ctx.actor, ctx.locality_code, data, allow_duplicate=confirmed
-                    )
+                    command = people.CreatePerson.of(ctx.locality_code, data, confirmed)
+                    perform(ctx.db, ctx.actor, command)
                     saved = True
                 except people.LikelyDuplicate:
                     st.session_state[f"{form_key}_dup"] = True
@@ -169,16 +169,8 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
             saved = False
             with handled(feedback):
                 try:
-                    people.update_person(
-                        ctx.db,
-                        ctx.actor,
-                        ctx.locality_code,
-                        pid,
-                        row.version,
-                        data,
-                        active=active,
-                        allow_duplicate=confirmed,
-                    )
+                    edit = people.UpdatePerson.of(pid, row.version, data, active, confirmed)
+                    perform(ctx.db, ctx.actor, edit)
                     saved = True
                 except people.LikelyDuplicate:
                     st.session_state[f"{key}_dup"] = True
@@ -249,13 +241,10 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
             saved = False
             with handled(feedback):
                 if person == NEW_ORG:
-                    person = people.create_person(
-                        ctx.db,
-                        ctx.actor,
-                        code,
-                        people.PersonInput(new_name, new_job, account.get("email") or ""),
-                    )
-                users.link_person(ctx.db, ctx.actor, uid, account["version"], person)
+                    details = people.PersonInput(new_name, new_job, account.get("email") or "")
+                    person = perform(ctx.db, ctx.actor, people.CreatePerson.of(code, details))
+                link = users.LinkPerson.of(uid, account["version"], person)
+                perform(ctx.db, ctx.actor, link)
                 saved = True
             if saved:
                 st.session_state["_people_flash"] = account["username"]

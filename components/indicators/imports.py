@@ -7,9 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.common.cache import clear_area
 from components.common.text import plain
-from employdash.access import Area
 from employdash.i18n import fmt_date, fmt_month, fmt_number, t
 from employdash.indicators.import_plan import ImportPlan, Rejection
 from employdash.indicators.imports import BatchRow
@@ -28,11 +26,6 @@ HISTORY_COLUMNS = (
     "unchanged",
     "rejected",
 )
-
-
-def clear_read_caches() -> None:
-    """After an import, the explorer and the briefing must show the new figures at once."""
-    clear_area(Area.INDICATORS, Area.BRIEFING)
 
 
 def _name(names: dict[Any, tuple[str, str]], code: Any, lang: str) -> str:

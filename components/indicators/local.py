@@ -7,9 +7,9 @@ from datetime import date
 
 import streamlit as st
 
+from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose
-from components.indicators.imports import clear_read_caches
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.indicators import local
@@ -87,8 +87,7 @@ def add_form(ctx: PageContext) -> None:
                 parent_code=parent or None,
             )
             with handled(feedback):
-                added = local.add_indicator(ctx.db, ctx.actor, data)
-                clear_read_caches()
+                added = perform(ctx.db, ctx.actor, local.AddLocalIndicator.of(data))
                 st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
                 st.session_state[ROUND] = rounds + 1
                 st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
@@ -154,17 +153,9 @@ def value_form(ctx: PageContext) -> None:
             preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
             if st.form_submit_button(tr("ind.local.enter"), type="primary"):
                 with handled(feedback):
-                    local.enter_value(
-                        ctx.db,
-                        ctx.actor,
-                        int(place),
-                        indicator,
-                        period,
-                        raw,
-                        seen,
-                        status="preliminary" if preliminary else "ok",
-                    )
-                    clear_read_caches()
+                    status = "preliminary" if preliminary else "ok"
+                    entry = local.EnterValue.of(int(place), indicator, period, raw, seen, status)
+                    perform(ctx.db, ctx.actor, entry)
                     st.session_state["ind_local_flash"] = tr("ind.local.entered")
                     st.session_state[VALUE_ROUND] = rounds + 1
                     st.rerun()

@@ -41,7 +41,7 @@ from streamlit_authenticator.utilities import Encryptor, Validator
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from components.shell.context import tr
-from employdash import users
+from employdash import logins, users
 from employdash.access import Actor
 from employdash.config import Config
 from employdash.db import Database
@@ -192,7 +192,7 @@ def _failed_usernames(credentials: dict[str, Any]) -> list[str]:
 
 def _logged_in(db: Database, username: str, model: _AuthenticationModel) -> None:
     rehash, model.rehash = model.rehash, None
-    st.session_state[SESSION_VERSION_KEY] = users.record_login(
+    st.session_state[SESSION_VERSION_KEY] = logins.record_login(
         db, username, succeeded=True, rehash=rehash
     )
 
@@ -223,7 +223,7 @@ def login_gate(db: Database, config: Config) -> Actor | None:
         # A cookie for a user who is now inactive or locked: drop it and ask for a login.
         authenticator.logout(location="unrendered")
     for username in _failed_usernames(credentials):
-        users.record_login(db, username, succeeded=False)
+        logins.record_login(db, username, succeeded=False)
     status = st.session_state.get("authentication_status")
     # A submit that logged in goes on in this run: app.py clears the form's slot and draws the
     # pending cookie write, then the navigation and the page (it used to st.rerun() here: a
@@ -255,7 +255,7 @@ def logout_button(db: Database, actor: Actor) -> None:
         button_name=tr("logout"),
         location="sidebar",
         key="logout_button",
-        callback=lambda _info: users.record_logout(db, actor),
+        callback=lambda _info: logins.record_logout(db, actor),
     )
     if not st.session_state.get("authentication_status"):
         st.rerun()  # the login form, and the cookie deleted, in the next run

@@ -7,7 +7,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.common.text import plain
 from components.shell.context import lang, tr
-from employdash import users
+from employdash import logins
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.i18n import LANGUAGES, t
@@ -44,7 +44,7 @@ def language_switch(db: Database | None, actor: Actor | None) -> None:
             return  # clicking the selected option clears a segmented control: keep the language
         st.session_state[LANG_KEY] = chosen
         if db is not None and actor is not None:
-            users.set_language(db, actor, chosen)
+            logins.set_language(db, actor, chosen)
 
     st.sidebar.segmented_control(
         t("lang.label", current),

@@ -12,6 +12,7 @@ plan.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, require_locality
@@ -85,6 +86,8 @@ class ImportPlan:
     layout: str
     encoding: str
     rows_read: int
+    # Every value accepted, sorted below into new, revised or unchanged (again at the commit).
+    accepted: list[Planned] = field(default_factory=list)
     to_add: list[Planned] = field(default_factory=list)
     to_revise: list[Revision] = field(default_factory=list)
     unchanged: int = 0
@@ -347,8 +350,22 @@ def build_plan(
     # Readers give a line's cells one after another: take them a line at a time.
     for _, cells in groupby(READERS[layout](table), key=attrgetter("line")):
         planner.take(list(cells))
-    existing = _existing(session, planner.seen)
-    for item in planner.accepted:
+    plan.accepted = planner.accepted
+    _sort(session, plan)
+    for item in plan.accepted:
+        plan.months.add(item.period)
+        plan.localities.add(item.locality_code)
+        plan.indicators.add(item.indicator_code)
+    _name(plan, validator)
+    return plan
+
+
+def _sort(session: Session, plan: ImportPlan) -> None:
+    """Each accepted value into new, revision or unchanged, against what is stored now."""
+    existing = _existing(
+        session, ((i.locality_code, i.period, i.indicator_code) for i in plan.accepted)
+    )
+    for item in plan.accepted:
         old = existing.get((item.locality_code, item.period, item.indicator_code))
         if old is None:
             plan.to_add.append(item)
@@ -356,11 +373,14 @@ def build_plan(
             plan.unchanged += 1
         else:
             plan.to_revise.append(Revision(item, *old))
-        plan.months.add(item.period)
-        plan.localities.add(item.locality_code)
-        plan.indicators.add(item.indicator_code)
-    _name(plan, validator)
-    return plan
+
+
+def refreshed(session: Session, plan: ImportPlan) -> ImportPlan:
+    """A previewed plan sorted again against what is stored now: a value someone else changed
+    since the preview is compared with its new value, not the one the preview saw."""
+    fresh = dataclasses.replace(plan, to_add=[], to_revise=[], unchanged=0)
+    _sort(session, fresh)
+    return fresh
 
 
 def _name(plan: ImportPlan, validator: _Validator) -> None:
@@ -448,7 +468,7 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) ->
             session.execute(insert(indicator_value_history_table), chunk)
         changes = [
             {
-                "id": r.id,
+                "replaced": r.id,
                 "value": r.new.value,
                 "status": "revised" if r.new.status == "ok" else r.new.status,
                 "source": source,
@@ -458,6 +478,15 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) ->
             for r in plan.to_revise
         ]
         session.expire_all()
+        # By the table, not the mapper: the mapper would take each row's new batch for the one
+        # it replaces (its version), and the rows were checked against the store just above.
+        revise = (
+            update(indicator_value_table)
+            .where(indicator_value_table.c.id == bindparam("replaced"))
+            .values(
+                {k: bindparam(k) for k in ("value", "status", "source", "batch_id", "recorded_at")}
+            )
+        )
         for chunk in _chunks(changes):
-            session.execute(update(IndicatorValue), chunk)
+            session.execute(revise, chunk)
     return batch.id

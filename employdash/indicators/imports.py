@@ -1,30 +1,36 @@
 """Importing indicator files: a preview that writes nothing, then an atomic commit.
 
 Admins import for every locality, managers for the localities on their record: a line naming
-another locality is rejected with that reason, and the commit checks each row it writes against
-the importer's scope again. The commit validates the file again inside its own transaction
-rather than trusting the preview, so a value someone else changed in between is compared
-against what is stored now.
-One audit entry per committed batch carries the counts; the batch itself records the file's
-hash, so "which file did this value come from" is always answerable.
+another locality is rejected with that reason, and the commit (`ImportIndicators`, whose input
+is the previewed plan) checks each row it writes against the importer's scope again and sorts
+the values again against what is stored then, so a value someone else changed in between is
+compared with its new value. One audit entry per committed batch carries the counts; the batch
+itself records the file's hash, so "which file did this value come from" is always answerable.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
 
 from sqlalchemy import or_, select, union
-from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_read, require_write, scope_clause
+from employdash.access import Actor, Area, require_read, scope_clause
+from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
-from employdash.errors import ValidationError
+from employdash.errors import PermissionDenied, ValidationError
 from employdash.indicators.catalogue import ensure_catalogue
-from employdash.indicators.import_plan import ImportPlan, apply_plan, build_plan, quiet_gc
-from employdash.limits import INDICATOR_UPLOAD, strip_controls
+from employdash.indicators.import_plan import (
+    ImportPlan,
+    apply_plan,
+    build_plan,
+    quiet_gc,
+    refreshed,
+)
+from employdash.limits import INDICATOR_UPLOAD
+from employdash.models import Locality
 from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
 
 MAX_BYTES = INDICATOR_UPLOAD.max_bytes
@@ -40,89 +46,120 @@ class ImportResult:
     rejected: int
 
 
-def _check(filename: str, data: bytes, source: str) -> None:
-    errors = {}
+def _check(filename: str, data: bytes) -> None:
     if not data:
-        errors["file"] = "import.error.empty"
-    elif len(data) > MAX_BYTES or len(filename) > MAX_FILENAME:
-        errors["file"] = "validation.too_long"
-    source = strip_controls(source or "")
-    if not source.strip():
-        errors["source"] = "validation.required"
-    elif len(source.strip()) > 120:
-        errors["source"] = "validation.too_long"
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"file": "import.error.empty"})
+    if len(data) > MAX_BYTES or len(filename) > MAX_FILENAME:
+        raise ValidationError({"file": "validation.too_long"})
 
 
 def preview_import(
     db: Database, actor: Actor, filename: str, data: bytes, today: date | None = None
 ) -> ImportPlan:
-    require_write(actor, Area.INDICATOR_IMPORTS)
-    _check(filename, data, "-")
+    """What importing the file would do, for the importer's scope; writes nothing."""
+    if not actor.can_write(Area.INDICATOR_IMPORTS):
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not import indicators")
+    _check(filename, data)
     with db.transaction() as s, quiet_gc():
         ensure_catalogue(s)
         return build_plan(s, filename, data, today or date.today(), actor.localities)
 
 
-def commit_import(
-    db: Database, actor: Actor, filename: str, data: bytes, source: str, today: date | None = None
-) -> ImportResult:
-    require_write(actor, Area.INDICATOR_IMPORTS)
-    _check(filename, data, source)
-    with db.transaction() as s, quiet_gc():
-        ensure_catalogue(s)
-        plan = build_plan(s, filename, data, today or date.today(), actor.localities)
-        batch_id = apply_plan(s, plan, actor, strip_controls(source).strip())
+@dataclass
+class ImportIndicators(
+    Command[ImportResult],
+    area=Area.INDICATOR_IMPORTS,
+    entity="import_batch",
+    texts={"source": "indicator/source"},
+    invalidates=frozenset({Area.INDICATORS, Area.BRIEFING}),
+):
+    """Commit a previewed file, all or nothing. Its values are sorted again against what is
+    stored now (a value changed since the preview is compared with its new value), and every
+    value's locality is checked against the importer's scope where it is written. One audit row
+    for the batch carries the counts and the file's hash, and one per locality its values."""
+
+    plan: ImportPlan = dataclasses.field(repr=False)
+    source: str
+    localities: tuple[Ref[Locality], ...]
+
+    @classmethod
+    def of(cls, plan: ImportPlan, source: str) -> ImportIndicators:
+        codes = sorted({p.locality_code for p in plan.accepted})
+        return cls(plan, source, tuple(Ref(Locality, c) for c in codes))
+
+    def where(self) -> None:
+        return None  # a file of many localities: each is resolved in the importer's scope
+
+    def validate(self, w: Write) -> None:
+        if not self.source:
+            raise ValidationError({"source": "validation.required"})
+        if {p.locality_code for p in self.plan.accepted} != {r.id for r in self.localities}:
+            raise ValidationError({"file": "validation.invalid"})
+
+    def run(self, w: Write) -> ImportResult:
+        plan = refreshed(w.session, self.plan)
+        batch_id = apply_plan(w.session, plan, w.actor, self.source)
         result = ImportResult(
             batch_id, len(plan.to_add), len(plan.to_revise), plan.unchanged, plan.rejected_lines
         )
-        if batch_id is not None:
-            audit.record(
-                s,
-                actor,
-                "import",
-                "import_batch",
-                batch_id,
-                after={
-                    "filename": filename,
-                    "layout": plan.layout,
-                    "sha256": plan.sha256,
-                    "added": result.added,
-                    "revised": result.revised,
-                    "unchanged": result.unchanged,
-                    "rejected": result.rejected,
-                    "duplicates": len(plan.duplicates),
-                    "totals_skipped": plan.totals_skipped,
-                    "ignored_columns": [h for h, _ in plan.ignored_columns],
-                },
+        if batch_id is None:
+            return result
+        touched = _values_by_locality(plan)
+        w.audit(
+            "import",
+            batch_id,
+            after={
+                "filename": plan.filename,
+                "layout": plan.layout,
+                "sha256": plan.sha256,
+                "added": result.added,
+                "revised": result.revised,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected,
+                "duplicates": len(plan.duplicates),
+                "totals_skipped": plan.totals_skipped,
+                "ignored_columns": [h for h, _ in plan.ignored_columns],
+            },
+            locality_code=next(iter(touched)) if len(touched) == 1 else None,
+        )
+        for code, (before, after) in sorted(touched.items()):
+            w.audit(
+                "import_values",
+                f"{batch_id}/{code}",
+                before=before or None,
+                after=after,
+                entity="indicator_value",
+                locality_code=code,
             )
-            _audit_values_by_locality(s, actor, batch_id, plan)
         return result
 
 
-def _audit_values_by_locality(s: Session, actor: Actor, batch_id: int, plan: ImportPlan) -> None:
-    """One audit row per locality the import touched, with the values it replaced (before) and
-    the values it wrote (after), keyed `indicator/YYYY-MM`, so each locality's log is whole."""
-    before: dict[int, dict[str, Any]] = {}
-    after: dict[int, dict[str, Any]] = {}
+def commit_import(
+    db: Database, actor: Actor, filename: str, data: bytes, source: str, today: date | None = None
+) -> ImportResult:
+    """Preview `data` and commit it at once (the command line's and the tests' import)."""
+    plan = preview_import(db, actor, filename, data, today)
+    with quiet_gc():
+        return execute(db, actor, ImportIndicators.of(plan, source)).value
+
+
+Values = dict[str, list[Any]]
+
+
+def _values_by_locality(plan: ImportPlan) -> dict[int, tuple[Values, Values]]:
+    """Per locality the import touched, the values it replaced (before) and the values it wrote
+    (after), keyed `indicator/YYYY-MM`, so each locality's log is whole."""
+    found: dict[int, tuple[Values, Values]] = {}
     for old in plan.to_revise:
         key = f"{old.new.indicator_code}/{old.new.period:%Y-%m}"
-        before.setdefault(old.new.locality_code, {})[key] = [old.old_value, old.old_status]
+        found.setdefault(old.new.locality_code, ({}, {}))[0][key] = [
+            old.old_value,
+            old.old_status,
+        ]
     for new in [*plan.to_add, *(r.new for r in plan.to_revise)]:
         key = f"{new.indicator_code}/{new.period:%Y-%m}"
-        after.setdefault(new.locality_code, {})[key] = [new.value, new.status]
-    for code in sorted(after):
-        audit.record(
-            s,
-            actor,
-            "import_values",
-            "indicator_value",
-            f"{batch_id}/{code}",
-            before=before.get(code),
-            after=after[code],
-            locality_code=code,
-        )
+        found.setdefault(new.locality_code, ({}, {}))[1][key] = [new.value, new.status]
+    return found
 
 
 class BatchRow(TypedDict):

@@ -5,23 +5,28 @@ An admin adds one to the catalogue (code, Hebrew and English names, unit, whethe
 better, and the headline it breaks down, if any); its values then arrive by the ordinary import
 (the long layout takes any catalogue code) or are entered one at a time here. An entered value is
 a revision like any imported one: the value it replaces moves to the history table. Entering is
-checked against the value the admin saw, inside the UPDATE's WHERE clause, so two admins
-correcting the same month at once cannot silently overwrite each other.
+checked against the value the admin saw, and the UPDATE itself names the batch it replaces (the
+value's version), so two admins correcting the same month at once cannot silently overwrite
+each other.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from employdash import audit
-from employdash.access import Actor, Area, require_write
-from employdash.db import Database, rowcount
-from employdash.errors import StaleVersion, ValidationError
+from employdash.access import Actor, Area
+from employdash.commands import Command, Ref, Write, execute
+from employdash.db import Database
+from employdash.errors import PermissionDenied, ValidationError
 from employdash.indicators.catalogue import BY_CODE
 from employdash.indicators.layouts import Rejected, parse_value
 from employdash.models import Locality
@@ -38,6 +43,7 @@ from employdash.models.indicators import (
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 LOCAL_PREFIX = "local."
 LOCAL_SOURCE = "מקומי / Local"
+NEVER_STORED = datetime.min.replace(tzinfo=UTC)  # no value's version: a save over it is stale
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,15 @@ class StoredValue:
     status: str
 
 
+def _require_catalogue_writer(actor: Actor) -> None:
+    """The catalogue's forms (and what they show) are for those who may change it."""
+    if not actor.can_write(Area.CATALOGUE):
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not change the catalogue")
+
+
 def headline_choices(db: Database, actor: Actor) -> list[tuple[str, str, str]]:
     """(code, Hebrew, English) of the headline indicators a local indicator may break down."""
-    require_write(actor, Area.CATALOGUE)
+    _require_catalogue_writer(actor)
     with db.transaction() as s:
         rows = s.execute(
             select(
@@ -73,87 +85,257 @@ def headline_choices(db: Database, actor: Actor) -> list[tuple[str, str, str]]:
     return [(c, he, en) for c, he, en in rows]
 
 
-def add_indicator(db: Database, actor: Actor, data: LocalIndicatorInput) -> str:
-    """Add a local indicator to the catalogue; returns its code (`local.<code>`)."""
-    require_write(actor, Area.CATALOGUE)
-    errors: dict[str, str] = {}
-    short = (data.code or "").strip().lower()
-    if not CODE.match(short):
-        errors["code"] = "validation.invalid"
-    code = LOCAL_PREFIX + short
-    names = {}
-    for key in ("name_he", "name_en"):
-        text = re.sub(r"\s+", " ", getattr(data, key) or "").strip()
-        if not text:
-            errors[key] = "validation.required"
-        elif len(text) > 160:
-            errors[key] = "validation.too_long"
-        names[key] = text
-    source = (data.source or "").strip() or LOCAL_SOURCE
-    if len(source) > 120:
-        errors["source"] = "validation.too_long"
-    if data.unit not in UNITS:
-        errors["unit"] = "validation.invalid"
-    with db.transaction() as s:
-        if data.parent_code is not None:
-            parent = s.get(IndicatorDefinition, data.parent_code)
+@dataclass
+class AddLocalIndicator(
+    Command[str],
+    area=Area.CATALOGUE,
+    entity="indicator_definition",
+    texts={"name_he": "indicator/name", "name_en": "indicator/name", "source": "indicator/source"},
+    invalidates=frozenset({Area.INDICATORS}),
+):
+    """Add a local indicator to the catalogue; returns its code (`local.<code>`). A catalogue
+    entry is of no locality: its audit row names none."""
+
+    code: str  # without the "local." prefix the catalogue adds
+    name_he: str
+    name_en: str
+    unit: str
+    higher_is_better: bool
+    parent_code: str | None
+    source: str | None
+
+    @classmethod
+    def of(cls, data: LocalIndicatorInput) -> AddLocalIndicator:
+        return cls(**dataclasses.asdict(data))
+
+    @property
+    def full_code(self) -> str:
+        return LOCAL_PREFIX + (self.code or "").strip().lower()
+
+    def where(self) -> None:
+        return None
+
+    def validate(self, w: Write) -> None:
+        errors: dict[str, str] = {}
+        if not CODE.match(self.full_code.removeprefix(LOCAL_PREFIX)):
+            errors["code"] = "validation.invalid"
+        elif (
+            self.full_code in BY_CODE
+            or w.session.get(IndicatorDefinition, self.full_code) is not None
+        ):
+            errors["code"] = "validation.duplicate"
+        for key in ("name_he", "name_en"):
+            if not getattr(self, key):
+                errors[key] = "validation.required"
+        if self.unit not in UNITS:
+            errors["unit"] = "validation.invalid"
+        if self.parent_code is not None:
+            parent = w.session.get(IndicatorDefinition, self.parent_code)
             if parent is None or not parent.headline:
                 errors["parent_code"] = "validation.invalid"
-        if code in BY_CODE or s.get(IndicatorDefinition, code) is not None:
-            errors["code"] = "validation.duplicate"
         if errors:
             raise ValidationError(errors)
-        order = (s.scalar(select(func.max(IndicatorDefinition.sort_order))) or 0) + 1
+
+    def run(self, w: Write) -> str:
+        short = self.full_code.removeprefix(LOCAL_PREFIX)
+        order = w.session.scalar(select(func.max(IndicatorDefinition.sort_order))) or 0
         row = IndicatorDefinition(
-            code=code,
-            name_he=names["name_he"],
-            name_en=names["name_en"],
-            unit=data.unit,
-            higher_is_better=data.higher_is_better,
-            source=source,
+            code=self.full_code,
+            name_he=" ".join(self.name_he.split()),
+            name_en=" ".join(self.name_en.split()),
+            unit=self.unit,
+            higher_is_better=self.higher_is_better,
+            source=self.source or LOCAL_SOURCE,
             frequency="monthly",
-            parent_code=data.parent_code,
-            dimension="local" if data.parent_code else None,
-            category=short if data.parent_code else None,
+            parent_code=self.parent_code,
+            dimension="local" if self.parent_code else None,
+            category=short if self.parent_code else None,
             headline=False,
-            sort_order=max(order, 1000),
+            sort_order=max(order + 1, 1000),
         )
-        s.add(row)
+        w.session.add(row)
         try:
-            s.flush()
+            w.session.flush()
         except IntegrityError as exc:  # added by someone else a moment ago
             raise ValidationError({"code": "validation.duplicate"}) from exc
-        audit.record(
-            s,
-            actor,
-            "create",
-            "indicator_definition",
-            code,
-            after={
-                "name_he": row.name_he,
-                "name_en": row.name_en,
-                "unit": row.unit,
-                "higher_is_better": row.higher_is_better,
-                "parent_code": row.parent_code,
-                "source": row.source,
-            },
-        )
-    return code
+        w.audit("create", row.code, after={k: getattr(row, k) for k in AUDITED})
+        return row.code
+
+
+AUDITED = ("name_he", "name_en", "unit", "higher_is_better", "parent_code", "source")
+
+
+def add_indicator(db: Database, actor: Actor, data: LocalIndicatorInput) -> str:
+    return execute(db, actor, AddLocalIndicator.of(data)).value
 
 
 def stored_value(
     db: Database, actor: Actor, locality_code: int, indicator_code: str, period: date
 ) -> StoredValue | None:
-    require_write(actor, Area.CATALOGUE)
+    _require_catalogue_writer(actor)
     with db.transaction() as s:
-        row = s.execute(
-            select(IndicatorValue.value, IndicatorValue.status).where(
-                IndicatorValue.locality_code == locality_code,
-                IndicatorValue.indicator_code == indicator_code,
-                IndicatorValue.period == date(period.year, period.month, 1),
-            )
-        ).first()
+        row = _stored(s, locality_code, indicator_code, period)
     return StoredValue(row.value, row.status) if row else None
+
+
+def _stored_query(locality_code: int, indicator_code: str, month: date) -> Select[IndicatorValue]:
+    return select(IndicatorValue).where(
+        IndicatorValue.locality_code == locality_code,
+        IndicatorValue.indicator_code == indicator_code,
+        IndicatorValue.period == date(month.year, month.month, 1),
+    )
+
+
+def _stored(
+    s: Session, locality_code: int, indicator_code: str, month: date
+) -> IndicatorValue | None:
+    return s.scalar(_stored_query(locality_code, indicator_code, month))
+
+
+def _insert(s: Session) -> Any:
+    """An INSERT of a value that may meet a conflict, in the session's dialect."""
+    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(IndicatorValue)
+
+
+@dataclass
+class EnterValue(
+    Command[int],
+    area=Area.CATALOGUE,
+    entity="indicator_value",
+    invalidates=frozenset({Area.INDICATORS, Area.BRIEFING}),
+):
+    """Store one value of any catalogue indicator for a locality and month, over `seen` (what
+    the admin was shown: None when there was no value). Returns the batch that recorded it.
+
+    An entered value is a revision like an imported one: the value it replaces moves to the
+    history. A value stored since the admin saw `seen` (entered or imported meanwhile) refuses
+    the save, as a stale version does anywhere."""
+
+    locality: Ref[Locality]
+    indicator_code: str
+    period: date
+    raw: str | float | None
+    seen: StoredValue | None
+    status: str = "ok"
+    today: date | None = None
+
+    @classmethod
+    def of(
+        cls,
+        locality_code: int,
+        indicator_code: str,
+        period: date,
+        raw: str | float | None,
+        seen: StoredValue | None,
+        status: str = "ok",
+        today: date | None = None,
+    ) -> EnterValue:
+        month = date(period.year, period.month, 1)
+        return cls(Ref(Locality, locality_code), indicator_code, month, raw, seen, status, today)
+
+    def where(self) -> Ref[Locality]:
+        return self.locality
+
+    def value(self, w: Write) -> float | None:
+        """The entered value in the indicator's unit; every problem named at once."""
+        errors: dict[str, str] = {}
+        if self.period > (self.today or date.today()).replace(day=1):
+            errors["period"] = "validation.out_of_range"
+        if self.status not in STATUSES or self.status == "revised":
+            errors["status"] = "validation.invalid"
+        definition = w.session.get(IndicatorDefinition, self.indicator_code)
+        value = None
+        if definition is None:
+            errors["indicator_code"] = "validation.invalid"
+        else:
+            try:
+                value = parse_value(self.raw, definition.unit)
+            except Rejected:
+                errors["value"] = "validation.invalid"
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+    def validate(self, w: Write) -> None:
+        self.value(w)
+
+    def run(self, w: Write) -> int:
+        value = self.value(w)
+        status = self.status if value is not None else "suppressed"
+        code = self.locality.id
+        current = _stored(w.session, code, self.indicator_code, self.period)
+        batch = _entry_batch(w, self.indicator_code, revising=current is not None)
+        values = {
+            "value": value,
+            "status": status,
+            "source": batch.source,
+            "batch_id": batch.id,
+            "recorded_at": batch.created_at,
+        }
+        if current is None:
+            key = {
+                "locality_code": code,
+                "period": self.period,
+                "indicator_code": self.indicator_code,
+            }
+            added = w.session.scalar(
+                _insert(w.session)
+                .values(**key, **values)
+                .on_conflict_do_nothing(index_elements=list(key))
+                .returning(IndicatorValue.id)
+            )
+            if added is not None:
+                w.audit("create", added, after={"value": value, "status": status})
+                return batch.id
+            # Entered by someone else at the same moment: refused as stale below.
+            current = w.session.scalars(_stored_query(code, self.indicator_code, self.period)).one()
+        w.session.add(_history(current, batch))
+        values["status"] = "revised" if status == "ok" else status
+        w.update(current, self._version_seen(current), values, read=self._shown(), action="enter")
+        return batch.id
+
+    def _version_seen(self, current: IndicatorValue) -> datetime:
+        """The version the admin saw: the stored one if it still shows what they were shown."""
+        same = self.seen == StoredValue(current.value, current.status)
+        return current.version if same else NEVER_STORED
+
+    def _shown(self) -> dict[str, Any] | None:
+        return None if self.seen is None else dataclasses.asdict(self.seen)
+
+
+def _entry_batch(w: Write, indicator_code: str, revising: bool) -> ImportBatch:
+    """The batch an entered value is recorded by (so its history reads like an import's)."""
+    batch = ImportBatch(
+        username=w.actor.username,
+        filename="(entered)",
+        file_sha256="-",
+        layout="manual",
+        source=w.session.get_one(IndicatorDefinition, indicator_code).source[:120],
+        rows_read=1,
+        rows_added=0 if revising else 1,
+        rows_revised=1 if revising else 0,
+        created_at=utcnow(),
+    )
+    w.session.add(batch)
+    w.session.flush()
+    return batch
+
+
+def _history(current: IndicatorValue, batch: ImportBatch) -> IndicatorValueHistory:
+    """The value an entry replaces, kept with the interval it was shown."""
+    return IndicatorValueHistory(
+        locality_code=current.locality_code,
+        period=current.period,
+        indicator_code=current.indicator_code,
+        value=current.value,
+        status=current.status,
+        source=current.source,
+        batch_id=current.batch_id,
+        recorded_at=current.recorded_at,
+        replaced_at=batch.created_at,
+        replaced_by_batch_id=batch.id,
+    )
 
 
 def enter_value(
@@ -167,122 +349,5 @@ def enter_value(
     status: str = "ok",
     today: date | None = None,
 ) -> int:
-    """Store one value of any catalogue indicator for a locality and month, over `seen` (what
-    the admin was shown: None when there was no value). Returns the batch that recorded it."""
-    require_write(actor, Area.CATALOGUE)
-    month = date(period.year, period.month, 1)
-    now_month = (today or date.today()).replace(day=1)
-    errors: dict[str, str] = {}
-    if month > now_month:
-        errors["period"] = "validation.out_of_range"
-    if status not in STATUSES or status == "revised":
-        errors["status"] = "validation.invalid"
-    with db.transaction() as s:
-        definition = s.get(IndicatorDefinition, indicator_code)
-        if definition is None:
-            errors["indicator_code"] = "validation.invalid"
-        if s.get(Locality, locality_code) is None:
-            errors["locality_code"] = "validation.invalid"
-        value: float | None = None
-        if definition is not None:
-            try:
-                value = parse_value(raw, definition.unit)
-            except Rejected:
-                errors["value"] = "validation.invalid"
-        if errors:
-            raise ValidationError(errors)
-        if value is None:
-            status = "suppressed"
-        current = s.scalar(
-            select(IndicatorValue).where(
-                IndicatorValue.locality_code == locality_code,
-                IndicatorValue.indicator_code == indicator_code,
-                IndicatorValue.period == month,
-            )
-        )
-        shown = StoredValue(current.value, current.status) if current else None
-        if shown != seen:
-            changes = {"value": (shown.value if shown else None, value)}
-            raise StaleVersion(changes, 0)
-        now = utcnow()
-        batch = ImportBatch(
-            username=actor.username,
-            filename="(entered)",
-            file_sha256="-",
-            layout="manual",
-            source=definition.source[:120] if definition else LOCAL_SOURCE,
-            rows_read=1,
-            rows_added=0 if current else 1,
-            rows_revised=1 if current else 0,
-            created_at=now,
-        )
-        s.add(batch)
-        s.flush()
-        if current is None:
-            try:
-                s.execute(
-                    insert(IndicatorValue).values(
-                        locality_code=locality_code,
-                        period=month,
-                        indicator_code=indicator_code,
-                        value=value,
-                        status=status,
-                        source=batch.source,
-                        batch_id=batch.id,
-                        recorded_at=now,
-                    )
-                )
-            except IntegrityError as exc:  # entered by someone else at the same moment
-                raise StaleVersion({"value": (None, value)}, 0) from exc
-        else:
-            s.execute(
-                insert(IndicatorValueHistory).values(
-                    locality_code=locality_code,
-                    period=month,
-                    indicator_code=indicator_code,
-                    value=current.value,
-                    status=current.status,
-                    source=current.source,
-                    batch_id=current.batch_id,
-                    recorded_at=current.recorded_at,
-                    replaced_at=now,
-                    replaced_by_batch_id=batch.id,
-                )
-            )
-            same_value = (
-                IndicatorValue.value.is_(None)
-                if current.value is None
-                else IndicatorValue.value == current.value
-            )
-            result = s.execute(
-                update(IndicatorValue)
-                .where(
-                    IndicatorValue.id == current.id,
-                    IndicatorValue.batch_id == current.batch_id
-                    if current.batch_id is not None
-                    else IndicatorValue.batch_id.is_(None),
-                    same_value,
-                )
-                .values(
-                    value=value,
-                    status="revised" if status == "ok" else status,
-                    source=batch.source,
-                    batch_id=batch.id,
-                    recorded_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(result) != 1:
-                s.rollback()
-                raise StaleVersion({"value": (current.value, value)}, 0)
-        audit.record(
-            s,
-            actor,
-            "enter",
-            "indicator_value",
-            f"{locality_code}/{indicator_code}/{month:%Y-%m}",
-            before={"value": current.value, "status": current.status} if current else None,
-            after={"value": value, "status": status, "batch_id": batch.id},
-            locality_code=locality_code,
-        )
-        return batch.id
+    command = EnterValue.of(locality_code, indicator_code, period, raw, seen, status, today)
+    return execute(db, actor, command).value

@@ -82,6 +82,7 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
@@ -103,6 +104,7 @@ class User(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
     # Signed into the login cookie and bumped on logout, password reset, role change and
     # deactivation: every older cookie (and open session) of the user stops working at once.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -110,6 +112,15 @@ class User(Base):
     localities: Mapped[list[UserLocality]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def locality_codes(self) -> list[int]:
+        """The codes of the account's localities, sorted (as an edit sets and audits them)."""
+        return sorted(ul.locality_code for ul in self.localities)
+
+    @locality_codes.setter
+    def locality_codes(self, codes: list[int]) -> None:
+        self.localities = [UserLocality(locality_code=c) for c in codes]
 
 
 class UserLocality(Base):

@@ -22,7 +22,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from employdash.models.base import Base, UtcDateTime, utcnow
 
@@ -98,6 +98,13 @@ class IndicatorValue(Base):
     source: Mapped[str | None] = mapped_column(String(120))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # A value's version is when it was recorded: a save names the time of the value it replaces
+    # and sets its own, and an UPDATE of a value recorded again meanwhile is refused.
+    version: Mapped[datetime] = synonym("recorded_at")
+    __mapper_args__ = {  # noqa: RUF012 (read once by the mapper)
+        "version_id_col": recorded_at,
+        "version_id_generator": False,
+    }
 
 
 class IndicatorValueHistory(Base):

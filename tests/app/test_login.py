@@ -12,7 +12,7 @@ from sqlalchemy import event, select, update
 from streamlit.testing.v1 import AppTest
 
 from components.common import cache
-from employdash import users
+from employdash import logins, users
 from employdash.db import Database, get_database
 from employdash.models import AuditEntry, User
 from tests.support.apptest import APP, app_as, reset_caches, texts
@@ -255,10 +255,11 @@ def test_a_revoked_session_lands_on_the_login_form(app_db: str, revoke: str) -> 
     if revoke == "reset_password":
         users.reset_password(db, admin, manager.user_id, "a-brand-new-password")
     elif revoke == "logout":
-        users.record_logout(db, manager)  # in another tab, or on another replica
+        logins.record_logout(db, manager)  # in another tab, or on another replica
     else:
         form = users.UserForm("manager", manager.full_name, "member", (1031,), None)
-        users.update_user(db, admin, manager.user_id, form, active=True)
+        row = next(u for u in users.list_users(db, admin) if u["id"] == manager.user_id)
+        users.update_user(db, admin, manager.user_id, form, active=True, version=row["version"])
     db.dispose()
     at = _session_at("manager", version)  # the same session's next run
     assert not at.exception

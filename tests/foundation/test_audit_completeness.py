@@ -18,7 +18,7 @@ import io
 import pkgutil
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,7 +26,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from employdash import localities, people, users
+from employdash import logins
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum import (
@@ -39,8 +39,6 @@ from employdash.forum import (
 )
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum
-from employdash.indicators import imports as indicators_import
-from employdash.indicators import local
 from employdash.mentoring import imports as mentoring_import
 from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry
@@ -91,15 +89,15 @@ NOT_WRITES = {
     "employdash.forum.minutes.docx",  # builds a Word document in memory
     "employdash.mentoring.imports.plan_batch",  # the preview
     "employdash.indicators.import_plan.build_plan",
+    "employdash.indicators.import_plan.refreshed",  # the preview sorted again, in memory
     "employdash.stakeholders.survey_import.preview",
     "employdash.stakeholders.grid.coverage",
 }
 # Session-level helpers, proven through the public function that calls them.
 HELPERS = {
-    "employdash.indicators.import_plan.apply_plan": "indicators_import.commit_import",
+    "employdash.indicators.import_plan.apply_plan": "the ImportIndicators command",
     "employdash.mentoring.operations.add": "operations.AddParticipant, imports.ImportParticipants",
     "employdash.mentoring.operations.assign": "operations.AssignCohort, operations.CreateCohort",
-    "employdash.people.add_person": "people.create_person",
     "employdash.forum.structure.seat_member": "forum.add_member",
 }
 
@@ -130,7 +128,7 @@ def _writes(fn: Callable[..., Any]) -> bool:
 
 
 AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring")
-FOUNDATION = ("employdash.users", "employdash.people", "employdash.localities")
+FOUNDATION = ("employdash.users", "employdash.people", "employdash.localities", "employdash.logins")
 
 
 def _write_modules() -> list[Any]:
@@ -436,163 +434,14 @@ def _add_note(db, actors):  # type: ignore[no-untyped-def]
     )
 
 
-# --- people and stakeholders ---------------------------------------------------------------------
+# --- a user's own session ------------------------------------------------------------------------
 
 
-@audited("employdash.people.create_person")
-def _create_person(db, actors):  # type: ignore[no-untyped-def]
-    data = people.PersonInput("Ruth Levi", new_organisation="Fresh org")
-    return (
-        lambda: people.create_person(db, actors["manager"], SEDEROT, data),
-        [Expect("person", "create", SEDEROT), Expect("organisation", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.people.update_person")
-def _update_person(db, actors):  # type: ignore[no-untyped-def]
-    manager = actors["manager"]
-    pid = people.create_person(db, manager, SEDEROT, people.PersonInput("Dan Cohen"))
-    data = people.PersonInput("Dan Cohen", job_title="Director")
-    return (
-        lambda: people.update_person(db, manager, SEDEROT, pid, 1, data),
-        [Expect("person", "update", SEDEROT, before=True)],
-    )
-
-
-# --- indicators (the national catalogue) --------------------------------------------------------
-
-
-def _local_indicator(db: Database, admin: Actor, code: str) -> str:
-    data = local.LocalIndicatorInput(code, "מדד", "Measure", "count", True)
-    return local.add_indicator(db, admin, data)
-
-
-@audited("employdash.indicators.local.add_indicator")
-def _add_indicator(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: _local_indicator(db, actors["admin"], "audited_measure"),
-        # the catalogue is national by design
-        [Expect("indicator_definition", "create", None)],
-    )
-
-
-@audited("employdash.indicators.local.enter_value")
-def _enter_indicator_value(db, actors):  # type: ignore[no-untyped-def]
-    admin = actors["admin"]
-    code = _local_indicator(db, admin, "entered_measure")
-    month = date(2026, 1, 1)
-    local.enter_value(db, admin, SEDEROT, code, month, 5, None)
-    seen = local.stored_value(db, admin, SEDEROT, code, month)
-    return (
-        lambda: local.enter_value(db, admin, SEDEROT, code, month, 7, seen),
-        [Expect("indicator_value", "enter", SEDEROT, before=True)],
-    )
-
-
-INDICATORS_FILE = "locality_code,period,indicator,value,status\n1031,2022-01,job_seekers,{},\n"
-
-
-@audited("employdash.indicators.imports.commit_import")
-def _indicators_import(db, actors):  # type: ignore[no-untyped-def]
-    admin, today = actors["admin"], date(2022, 6, 1)
-    first = INDICATORS_FILE.format(812).encode()
-    indicators_import.commit_import(db, admin, "a.csv", first, "IES", today)
-    again = INDICATORS_FILE.format(815).encode()
-    return (
-        lambda: indicators_import.commit_import(db, admin, "b.csv", again, "IES", today),
-        [
-            Expect("import_batch", "import", None),  # the batch spans localities by design
-            Expect("indicator_value", "import_values", SEDEROT, before=True),
-        ],
-    )
-
-
-# --- the localities the installation serves ------------------------------------------------------
-
-ELAT = 2600  # in the CBS catalogue, not served by the demo
-
-
-@audited("employdash.localities.enable")
-def _enable_locality(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: localities.enable(db, actors["admin"], [ELAT]),
-        [Expect("locality", "enable_locality", ELAT, before=True)],
-    )
-
-
-@audited("employdash.localities.disable")
-def _disable_locality(db, actors):  # type: ignore[no-untyped-def]
-    localities.enable(db, actors["admin"], [ELAT])
-    return (
-        lambda: localities.disable(db, actors["admin"], ELAT),
-        [Expect("locality", "disable_locality", ELAT, before=True)],
-    )
-
-
-# --- users: accounts are national (an account may span localities) ------------------------------
-
-
-def _user_form(**changes: Any) -> users.UserForm:
-    form = users.UserForm(
-        "audited_user", "Audited User", "manager", (SEDEROT,), password="long enough pass 1"
-    )
-    return replace(form, **changes)
-
-
-@audited("employdash.users.create_user")
-def _create_user(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: users.create_user(db, actors["admin"], _user_form()),
-        [Expect("user", "create", None)],
-    )
-
-
-@audited("employdash.users.create_user_with_person")
-def _create_user_with_person(db, actors):  # type: ignore[no-untyped-def]
-    return (
-        lambda: users.create_user_with_person(
-            db, actors["admin"], _user_form(), SEDEROT, people.PersonInput("Audited User")
-        ),
-        [Expect("user", "create", None), Expect("person", "create", SEDEROT)],
-    )
-
-
-@audited("employdash.users.update_user")
-def _update_user(db, actors):  # type: ignore[no-untyped-def]
-    uid = users.create_user(db, actors["admin"], _user_form())
-    return (
-        lambda: users.update_user(
-            db, actors["admin"], uid, _user_form(full_name="Renamed"), active=True
-        ),
-        [Expect("user", "update", None, before=True)],
-    )
-
-
-@audited("employdash.users.link_person")
-def _link_person(db, actors):  # type: ignore[no-untyped-def]
-    uid = users.create_user(db, actors["admin"], _user_form())
-    person = people.create_person(db, actors["manager"], SEDEROT, people.PersonInput("Linked"))
-    return (
-        lambda: users.link_person(db, actors["admin"], uid, 1, person),
-        # linked to a person: the person's locality
-        [Expect("user", "update", SEDEROT, before=True)],
-    )
-
-
-@audited("employdash.users.reset_password")
-def _reset_password(db, actors):  # type: ignore[no-untyped-def]
-    uid = users.create_user(db, actors["admin"], _user_form())
-    return (
-        lambda: users.reset_password(db, actors["admin"], uid, "another long pass 2"),
-        [Expect("user", "reset_password", None, before=True)],
-    )
-
-
-@audited("employdash.users.record_login")
+@audited("employdash.logins.record_login")
 def _record_login(db, actors):  # type: ignore[no-untyped-def]
     def write() -> None:
-        users.record_login(db, "member", False)
-        users.record_login(db, "member", True)
+        logins.record_login(db, "member", False)
+        logins.record_login(db, "member", True)
 
     return write, [
         Expect("user", "login_failed", None, before=True),
@@ -600,18 +449,18 @@ def _record_login(db, actors):  # type: ignore[no-untyped-def]
     ]
 
 
-@audited("employdash.users.record_logout")
+@audited("employdash.logins.record_logout")
 def _record_logout(db, actors):  # type: ignore[no-untyped-def]
     return (
-        lambda: users.record_logout(db, actors["member"]),
+        lambda: logins.record_logout(db, actors["member"]),
         [Expect("user", "logout", None, before=True)],
     )
 
 
-@audited("employdash.users.set_language")
+@audited("employdash.logins.set_language")
 def _set_language(db, actors):  # type: ignore[no-untyped-def]
     return (
-        lambda: users.set_language(db, actors["member"], "en"),
+        lambda: logins.set_language(db, actors["member"], "en"),
         [Expect("user", "update", None, before=True)],
     )
 

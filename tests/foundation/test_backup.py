@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, select
 
-from employdash import users
+from employdash import logins, users
 from employdash.backup import BackupError, backup, pg_tool, restore
 from employdash.db import Database
 from employdash.models import AuditEntry
@@ -64,7 +64,7 @@ def _contents(db: Database) -> dict[str, list[tuple]]:
 
 
 def test_backup_and_restore_give_back_every_table(db: Database, empty: Database, actors, tmp_path):
-    users.set_language(db, actors["member"], "en")  # a write after the seed
+    logins.set_language(db, actors["member"], "en")  # a write after the seed
     file = tmp_path / "backup.dump"
     done = _cli(db.url, "backup", str(file))
     assert done.returncode == 0, done.stderr
@@ -81,7 +81,7 @@ def test_backup_and_restore_give_back_every_table(db: Database, empty: Database,
 
 def test_restore_refuses_a_database_that_is_not_empty(db: Database, actors, tmp_path):
     file = backup(db, tmp_path / "b.dump")
-    users.set_language(db, actors["mayor"], "en")  # a change after the backup
+    logins.set_language(db, actors["mayor"], "en")  # a change after the backup
     done = _cli(db.url, "restore", str(file))
     assert done.returncode == 1 and "not empty" in done.stderr and "Traceback" not in done.stderr
     assert users.load_actor(db, "mayor").language == "en"  # refused: nothing was touched

@@ -29,7 +29,7 @@ from employdash.limits import (
 )
 from employdash.mentoring import operations as mentoring
 from employdash.mentoring.imports import commit_import, plan_import
-from employdash.models import Organisation, Person
+from employdash.models import Organisation, Person, User
 from employdash.models.forum import (
     Forum,
     Meeting,
@@ -40,6 +40,7 @@ from employdash.models.forum import (
     Task,
     Team,
 )
+from employdash.models.indicators import ImportBatch, IndicatorDefinition
 from employdash.models.mentoring import Cohort, Participant, Program
 from employdash.models.stakeholders import (
     EmployerSurveyPosition,
@@ -58,6 +59,13 @@ HOSTILE = "a\x00b\x0bc\x1bd\uffffe"  # the characters that broke the Word export
 COLUMNS = {
     "organisation/name": Organisation.name,
     "person/full_name": Person.full_name,
+    "person/job_title": Person.job_title,
+    "person/email": Person.email,
+    "person/phone": Person.phone,
+    "user/full_name": User.full_name,
+    "user/email": User.email,
+    "indicator/name": IndicatorDefinition.name_en,
+    "indicator/source": ImportBatch.source,
     "forum/focus_title": StrategicFocus.title,
     "forum/name": Forum.name,
     "forum/team_name": Team.name,

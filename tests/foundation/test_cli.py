@@ -97,5 +97,5 @@ def test_an_unknown_locality_code_is_a_clear_error(empty_url: str) -> None:
     _cli(empty_url, "migrate")
     unknown = _cli(empty_url, "localities", "enable", "1031", "99999")
     assert unknown.returncode == 1
-    assert "locality 99999 is not in the CBS catalogue" in unknown.stderr
+    assert "not found" in unknown.stderr and "Locality 99999" in unknown.stderr
     assert "no locality is served yet" in _cli(empty_url, "localities", "list").stdout

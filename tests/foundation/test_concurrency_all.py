@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from employdash import people, users
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum import (
@@ -34,7 +33,7 @@ from employdash.forum import (
 from employdash.forum import structure as forum
 from employdash.mentoring import certification
 from employdash.mentoring import operations as mentoring
-from employdash.models import AuditEntry, Person
+from employdash.models import AuditEntry
 from employdash.models.forum import (
     Decision,
     MetricValue,
@@ -86,7 +85,6 @@ RACED_ELSEWHERE = {
     "employdash.stakeholders.register.move": "tests/stakeholders/test_concurrency.py",
     "employdash.stakeholders.organisations.save_profile": "tests/stakeholders/test_concurrency.py",
     "employdash.stakeholders.surveys.update_response": "tests/stakeholders/test_survey_annex2.py",
-    "employdash.indicators.local.enter_value": "tests/indicators/test_local.py",
     # commands: the pipeline's version check (mapper's version_id_col), for every command
     "employdash.forum.meeting_edits.correct_meeting": "tests/foundation/test_commands.py",
     "employdash.forum.meeting_edits.delete_meeting": "tests/foundation/test_commands.py",
@@ -100,7 +98,6 @@ NOT_EDITS = {
     "employdash.users.resume_session": "checks a session's version, writes nothing",
     "employdash.stakeholders.surveys.delete_response": "a delete, refused stale by the pipeline",
     "employdash.mentoring.operations.move": "inside advance and record_match (raced there)",
-    "employdash.people.deactivate_person": "update_person with active=False",
 }
 
 
@@ -325,65 +322,6 @@ def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
 
 
 # --- people, users, stakeholders -----------------------------------------------------------------
-
-
-@case("employdash.people.update_person")
-def _person_update(db, actors):  # type: ignore[no-untyped-def]
-    pid = people.create_person(db, actors["manager"], SEDEROT, people.PersonInput("Raced person"))
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Person, pid)
-        assert (row.job_title, row.version) == (f"job {n}", 2)
-
-    return Race(
-        lambda db, a, n: people.update_person(
-            db, a, SEDEROT, pid, 1, people.PersonInput("Raced person", job_title=f"job {n}")
-        ),
-        check,
-        ("person", "update"),
-    )
-
-
-def _account(db: Database, admin: Actor) -> int:
-    form = users.UserForm(
-        "raced_user", "Raced User", "manager", (SEDEROT,), password="long enough pass 1"
-    )
-    return users.create_user(db, admin, form)
-
-
-@case("employdash.users.update_user")
-def _user_update(db, actors):  # type: ignore[no-untyped-def]
-    uid = _account(db, actors["admin"])
-
-    def work(db: Database, a: Actor, n: int) -> object:
-        form = users.UserForm("raced_user", f"Name {n}", "manager", (SEDEROT,))
-        return users.update_user(db, a, uid, form, active=True, version=1)
-
-    def check(db: Database, n: int) -> None:
-        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
-        assert (row["full_name"], row["version"]) == (f"Name {n}", 2)
-
-    return Race(work, check, ("user", "update"), username="admin")
-
-
-@case("employdash.users.link_person")
-def _user_link(db, actors):  # type: ignore[no-untyped-def]
-    uid = _account(db, actors["admin"])
-    persons = {
-        n: people.create_person(db, actors["manager"], SEDEROT, people.PersonInput(f"P {n}"))
-        for n in WORKERS
-    }
-
-    def check(db: Database, n: int) -> None:
-        row = next(u for u in users.list_users(db, actors["admin"]) if u["id"] == uid)
-        assert (row["person_id"], row["version"]) == (persons[n], 2)
-
-    return Race(
-        lambda db, a, n: users.link_person(db, a, uid, 1, persons[n]),
-        check,
-        ("user", "update"),
-        username="admin",
-    )
 
 
 @case("employdash.stakeholders.register.delete")

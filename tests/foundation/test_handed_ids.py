@@ -191,12 +191,6 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
             "person",
             lambda i: setup.create_team(db, manager, SEDEROT, "task", "Team", lead_person_id=i),
         ),
-        "create_person organisation": (
-            "organisation",
-            lambda i: people.create_person(
-                db, manager, SEDEROT, people.PersonInput("New", organisation_id=i)
-            ),
-        ),
         "create_program coordinator": (
             "person",
             lambda i: operations.create_program(

@@ -10,10 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from employdash.commands import execute
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.indicators import values as indicators
 from employdash.indicators.import_plan import Planned, apply_plan, build_plan
-from employdash.indicators.imports import commit_import, list_batches, preview_import
+from employdash.indicators.imports import (
+    ImportIndicators,
+    commit_import,
+    list_batches,
+    preview_import,
+)
 from employdash.models import AuditEntry
 from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
 
@@ -204,3 +210,58 @@ def test_unreadable_and_unknown_files(db, actors) -> None:
         commit_import(db, admin, "x.csv", load("long_codes.csv"), " ", TODAY)
     with pytest.raises(ValidationError):
         preview_import(db, admin, "x.xlsx", b"PK\x03\x04 not really a workbook", TODAY)
+
+
+ONE_VALUE = "locality_code,period,indicator,value,status\n1031,2022-01,job_seekers,{},\n"
+
+
+def test_a_revision_is_audited_with_the_values_it_replaced_under_its_locality(db, actors) -> None:
+    admin = actors["admin"]
+    commit_import(db, admin, "a.csv", ONE_VALUE.format(812).encode(), "IES", TODAY)
+    result = commit_import(db, admin, "b.csv", ONE_VALUE.format(815).encode(), "IES", TODAY)
+    with db.transaction() as s:
+        batch = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "import", AuditEntry.entity_id == str(result.batch_id)
+            )
+        ).one()
+        values = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "import_values",
+                AuditEntry.entity_id == f"{result.batch_id}/1031",
+            )
+        ).one()
+    assert (batch.locality_code, batch.after["revised"], batch.after["filename"]) == (
+        1031,
+        1,
+        "b.csv",
+    )
+    assert (values.locality_code, values.before, values.after) == (
+        1031,
+        {"job_seekers/2022-01": [812.0, "ok"]},
+        {"job_seekers/2022-01": [815.0, "ok"]},
+    )
+
+
+def test_the_commit_compares_with_what_is_stored_then_not_with_the_preview(db, actors) -> None:
+    """The command's input is the previewed plan: a value someone else stored in between is
+    revised from its new value, and one already equal to the file's is left unchanged."""
+    admin = actors["admin"]
+    header = "locality_code,period,indicator,value\n"
+    data = header + "1031,2022-01,job_seekers,812\n1031,2022-02,job_seekers,820\n"
+    plan = preview_import(db, admin, "late.csv", data.encode(), TODAY)
+    assert (len(plan.to_add), len(plan.to_revise)) == (2, 0)
+    meanwhile = header + "1031,2022-01,job_seekers,700\n1031,2022-02,job_seekers,820\n"
+    commit_import(db, admin, "meanwhile.csv", meanwhile.encode(), "IES", TODAY)
+    result = execute(db, admin, ImportIndicators.of(plan, "IES")).value
+    assert (result.added, result.revised, result.unchanged) == (0, 1, 1)
+    assert stored(db, 1031, "job_seekers", date(2022, 1, 1)) == (812.0, "revised")
+    with db.transaction() as s:
+        replaced = s.scalars(
+            select(IndicatorValueHistory.value).where(
+                IndicatorValueHistory.locality_code == 1031,
+                IndicatorValueHistory.period == date(2022, 1, 1),
+                IndicatorValueHistory.indicator_code == "job_seekers",
+            )
+        ).all()
+    assert replaced == [700.0]
