@@ -102,7 +102,10 @@ def test_a_valid_command_is_audited_in_its_locality(
     db: Database, actors: dict[str, Actor], name: str
 ) -> None:
     command = _command(db, actors, name)
-    writer = _writer(actors, command)
+    writer, filed_under = (
+        _writer(actors, command),
+        _filed_under(db, name, command),
+    )  # before a delete
     with db.transaction() as s:
         last = s.scalar(select(func.max(AuditEntry.id))) or 0
         last_event = s.scalar(select(func.max(Event.id))) or 0  # a sample's own set-up
@@ -111,7 +114,7 @@ def test_a_valid_command_is_audited_in_its_locality(
         rows = s.scalars(select(AuditEntry).where(AuditEntry.id > last)).all()
         events = s.scalars(select(Event.name).where(Event.id > last_event)).all()
     assert rows and {r.username for r in rows} == {writer.username}
-    assert {r.locality_code for r in rows} == {_filed_under(db, name, command)}
+    assert {r.locality_code for r in rows} == {filed_under}
     assert type(command).entity in {r.entity for r in rows}
     assert outcome.invalidates == type(command).invalidates and outcome.invalidates
     assert sorted(events) == sorted(outcome.events)
