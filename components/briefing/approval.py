@@ -11,7 +11,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.briefing.build import Briefing
@@ -32,10 +32,10 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        on = st.date_input(required(ctx.tr("brief.approve.on")), date.today(), format="DD/MM/YYYY")
-        feedback.field("approved_on", ctx.tr("brief.approve.on"))
-        note = st.text_area(ctx.tr("brief.approve.note"), max_chars=2000)
-        feedback.field("note", ctx.tr("brief.approve.note"))
+        with feedback.labelled("approved_on", ctx.tr("brief.approve.on"), mandatory=True) as label:
+            on = st.date_input(label, date.today(), format="DD/MM/YYYY")
+        with feedback.labelled("note", ctx.tr("brief.approve.note")) as label:
+            note = st.text_area(label, max_chars=2000)
         if st.form_submit_button(ctx.tr("brief.approve.button"), type="primary"):
             with handled(feedback):
                 forum_id = forum_id_of(ctx.db, ctx.actor, ctx.locality_code)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -49,20 +49,20 @@ def person_fields(
     `feedback`, each field gets its slot for an error message right under it."""
     fb = feedback or FormFeedback()
     orgs = {o.id: o.name for o in people.organisations(ctx.db, ctx.actor, ctx.locality_code)}
-    full_name = st.text_input(
-        required(ctx.tr("people.col.name")),
-        current.full_name if current else "",
-        max_chars=160,
-        key=f"{key}_name",
-    )
-    fb.field("full_name", ctx.tr("people.col.name"))
-    job = st.text_input(
-        ctx.tr("people.col.job_title"),
-        (current.job_title or "") if current else "",
-        max_chars=160,
-        key=f"{key}_job",
-    )
-    fb.field("job_title", ctx.tr("people.col.job_title"))
+    with fb.labelled("full_name", ctx.tr("people.col.name"), mandatory=True) as label:
+        full_name = st.text_input(
+            label,
+            current.full_name if current else "",
+            max_chars=160,
+            key=f"{key}_name",
+        )
+    with fb.labelled("job_title", ctx.tr("people.col.job_title")) as label:
+        job = st.text_input(
+            label,
+            (current.job_title or "") if current else "",
+            max_chars=160,
+            key=f"{key}_job",
+        )
     choices = [None, NEW_ORG, *orgs]
     org = st.selectbox(
         ctx.tr("people.col.organisation"),
@@ -86,14 +86,10 @@ def person_fields(
         placeholder=choose(SECTORS),
     )
     fb.field("sector", ctx.tr("people.org.sector"))
-    email = st.text_input(
-        ctx.tr("people.col.email"), (current.email or "") if current else "", key=f"{key}_email"
-    )
-    fb.field("email", ctx.tr("people.col.email"))
-    phone = st.text_input(
-        ctx.tr("people.col.phone"), (current.phone or "") if current else "", key=f"{key}_phone"
-    )
-    fb.field("phone", ctx.tr("people.col.phone"))
+    with fb.labelled("email", ctx.tr("people.col.email")) as label:
+        email = st.text_input(label, (current.email or "") if current else "", key=f"{key}_email")
+    with fb.labelled("phone", ctx.tr("people.col.phone")) as label:
+        phone = st.text_input(label, (current.phone or "") if current else "", key=f"{key}_phone")
     return people.PersonInput(
         full_name,
         job,
@@ -215,26 +211,24 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
         feedback = FormFeedback()
         feedback.note()
         options = [None, NEW_ORG, *choices]
-        person = st.selectbox(
-            ctx.tr("admin.users.person"),
-            options,
-            index=options.index(current) if current in choices else 0,
-            format_func=lambda i: (
-                "—"
-                if i is None
-                else ctx.tr("admin.users.person_new")
-                if i == NEW_ORG
-                else choices[i]
-            ),
-            placeholder=choose(options),
-        )
-        feedback.field("person", ctx.tr("admin.users.person"))
-        new_name = st.text_input(
-            ctx.tr("admin.users.person_new_name"), account["full_name"], max_chars=160
-        )
-        feedback.field("full_name", ctx.tr("admin.users.person_new_name"))
-        new_job = st.text_input(ctx.tr("people.col.job_title"), max_chars=160)
-        feedback.field("job_title", ctx.tr("people.col.job_title"))
+        with feedback.labelled("person", ctx.tr("admin.users.person")) as label:
+            person = st.selectbox(
+                label,
+                options,
+                index=options.index(current) if current in choices else 0,
+                format_func=lambda i: (
+                    "—"
+                    if i is None
+                    else ctx.tr("admin.users.person_new")
+                    if i == NEW_ORG
+                    else choices[i]
+                ),
+                placeholder=choose(options),
+            )
+        with feedback.labelled("full_name", ctx.tr("admin.users.person_new_name")) as label:
+            new_name = st.text_input(label, account["full_name"], max_chars=160)
+        with feedback.labelled("job_title", ctx.tr("people.col.job_title")) as label:
+            new_job = st.text_input(label, max_chars=160)
         if st.form_submit_button(
             ctx.tr("admin.users.link"), type="primary", icon=":material/link:"
         ):

@@ -37,30 +37,20 @@ def add_form(ctx: PageContext) -> None:
         feedback = FormFeedback()
         feedback.note()
         c1, c2 = st.columns(2)
-        with c1:
-            code = st.text_input(
-                required(tr("ind.local.code")), max_chars=40, key=f"ind_local_code{suffix}"
-            )
-            feedback.field("code", tr("ind.local.code"))
-        with c2:
+        with c1, feedback.labelled("code", tr("ind.local.code"), mandatory=True) as label:
+            code = st.text_input(label, max_chars=40, key=f"ind_local_code{suffix}")
+        with c2, feedback.labelled("unit", tr("ind.local.unit"), mandatory=True) as label:
             unit = st.selectbox(
-                required(tr("ind.local.unit")),
+                label,
                 UNITS,
                 format_func=lambda u: tr(f"ind.unit.{u}"),
                 key=f"ind_local_unit_{ctx.lang}",
                 placeholder=choose(UNITS),
             )
-            feedback.field("unit", tr("ind.local.unit"))
-        with c1:
-            name_he = st.text_input(
-                required(tr("ind.local.name_he")), max_chars=160, key=f"ind_local_name_he{suffix}"
-            )
-            feedback.field("name_he", tr("ind.local.name_he"))
-        with c2:
-            name_en = st.text_input(
-                required(tr("ind.local.name_en")), max_chars=160, key=f"ind_local_name_en{suffix}"
-            )
-            feedback.field("name_en", tr("ind.local.name_en"))
+        with c1, feedback.labelled("name_he", tr("ind.local.name_he"), mandatory=True) as label:
+            name_he = st.text_input(label, max_chars=160, key=f"ind_local_name_he{suffix}")
+        with c2, feedback.labelled("name_en", tr("ind.local.name_en"), mandatory=True) as label:
+            name_en = st.text_input(label, max_chars=160, key=f"ind_local_name_en{suffix}")
         better = c1.radio(
             required(tr("ind.local.direction")),
             (True, False),
@@ -68,15 +58,14 @@ def add_form(ctx: PageContext) -> None:
             horizontal=True,
             key=f"ind_local_better_{ctx.lang}",
         )
-        parent = c2.selectbox(
-            tr("ind.local.parent"),
-            [NO_PARENT, *headlines],
-            format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
-            key=f"ind_local_parent_{ctx.lang}",
-            placeholder=choose(),
-        )
-        with c2:
-            feedback.field("parent_code", tr("ind.local.parent"))
+        with c2, feedback.labelled("parent_code", tr("ind.local.parent")) as label:
+            parent = st.selectbox(
+                label,
+                [NO_PARENT, *headlines],
+                format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
+                key=f"ind_local_parent_{ctx.lang}",
+                placeholder=choose(),
+            )
         if st.form_submit_button(tr("ind.local.add"), type="primary"):
             data = local.LocalIndicatorInput(
                 code=code,
@@ -145,11 +134,11 @@ def value_form(ctx: PageContext) -> None:
             ):
                 feedback.field(name, tr(label))
             rounds = st.session_state.get(VALUE_ROUND, 0)
-            raw = st.text_input(
-                required(tr("ind.col.value")),
-                key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
-            )
-            feedback.field("value", tr("ind.col.value"))
+            with feedback.labelled("value", tr("ind.col.value"), mandatory=True) as label:
+                raw = st.text_input(
+                    label,
+                    key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
+                )
             preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
             if st.form_submit_button(tr("ind.local.enter"), type="primary"):
                 with handled(feedback):

@@ -143,8 +143,8 @@ def _fields(
         format="DD/MM/YYYY",
     )
     _slot(c1, feedback, "last_contact", tr("stake.col.last_contact"))
-    notes = st.text_area(tr("stake.col.notes"), value=cur.get("notes") or "", key=f"{key}_notes")
-    feedback.field("notes", tr("stake.col.notes"))
+    with feedback.labelled("notes", tr("stake.col.notes")) as label:
+        notes = st.text_area(label, value=cur.get("notes") or "", key=f"{key}_notes")
     return StakeholderInput(
         organisation_id=None if org_id == NEW else org_id,
         new_organisation=new_org or None,

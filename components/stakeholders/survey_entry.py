@@ -171,15 +171,15 @@ def _questions(
         key=f"{form_key}_employees",
     )
     slot(c2, "employee_count")
-    areas = st.multiselect(
-        tr("survey.field.recruitment_areas"),
-        list(places),
-        default=[a for a in (start.recruitment_areas or [code]) if a in places],
-        format_func=lambda c: places[c],
-        key=f"{form_key}_areas_{ctx.lang}",
-        placeholder=choose_many(),
-    )
-    feedback.field("recruitment_areas", tr("survey.field.recruitment_areas"))
+    with feedback.labelled("recruitment_areas", tr("survey.field.recruitment_areas")) as label:
+        areas = st.multiselect(
+            label,
+            list(places),
+            default=[a for a in (start.recruitment_areas or [code]) if a in places],
+            format_func=lambda c: places[c],
+            key=f"{form_key}_areas_{ctx.lang}",
+            placeholder=choose_many(),
+        )
     c1, c2 = st.columns(2)
     has_vacancies = _yes_no(ctx, c1, "has_vacancies", start.has_vacancies, form_key)
     slot(c1, "has_vacancies")
@@ -248,13 +248,13 @@ def _questions(
         form_key,
     )
     slot(c2, "training_need")
-    needs = st.text_input(
-        tr("survey.field.training_needs"),
-        value="; ".join(start.training_needs),
-        help=tr("survey.form.needs_help"),
-        key=f"{form_key}_needs",
-    )
-    feedback.field("training_needs", tr("survey.field.training_needs"))
+    with feedback.labelled("training_needs", tr("survey.field.training_needs")) as label:
+        needs = st.text_input(
+            label,
+            value="; ".join(start.training_needs),
+            help=tr("survey.form.needs_help"),
+            key=f"{form_key}_needs",
+        )
     c1, c2 = st.columns(2)
     has_contact = _yes_no(ctx, c1, "has_service_contact", start.has_service_contact, form_key)
     slot(c1, "has_service_contact")
