@@ -12,23 +12,27 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled
+from components.common.state import Kept
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.briefing.build import Briefing
 from employdash.forum import approval
 from employdash.forum.structure import forum_id_of
 
-FLASH = "_approval_flash"
+# Set by an approval, shown once after the rerun.
+APPROVED: Kept[bool] = Kept("_approval_flash")
+# Bumped by each approval: the next form has a new key, so it starts empty.
+ROUND: Kept[int] = Kept("_approval_flash_n")
 
 
 def approval_form(ctx: PageContext, briefing: Briefing) -> None:
-    if st.session_state.pop(FLASH, False):
+    if APPROVED.take():
         st.success(ctx.tr("brief.approve.done"), icon=":material/verified:")
     if briefing.forum is None or not ctx.actor.can_write(Area.PLAN_APPROVAL, ctx.locality_code):
         return
     with (
         st.expander(ctx.tr("brief.approve.title"), icon=":material/verified:"),
-        st.form(f"plan_approve_{st.session_state.get(FLASH + '_n', 0)}"),
+        st.form(f"plan_approve_{ROUND.get() or 0}"),
     ):
         feedback = FormFeedback()
         feedback.note()
@@ -40,7 +44,6 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
             with handled(feedback):
                 forum_id = forum_id_of(ctx.db, ctx.actor, ctx.locality_code)
                 perform(ctx.db, ctx.actor, approval.ApprovePlan.of(forum_id, on, note))
-                st.session_state[FLASH] = True
-                # a new form key: the next approval starts empty
-                st.session_state[FLASH + "_n"] = st.session_state.get(FLASH + "_n", 0) + 1
+                APPROVED.put(True)
+                ROUND.put((ROUND.get() or 0) + 1)
                 st.rerun()

@@ -17,6 +17,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback
 from components.common.localized import choose, choose_many
+from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
@@ -26,6 +27,8 @@ from employdash.errors import DomainError, ValidationError
 
 NEW_PERSON, NO_PERSON = -1, 0  # the person picker's choices besides the register's people
 K = "new_account"  # session-state prefix of the add form
+# The account just added and the locality its person record was made in, shown once.
+CREATED: Kept[tuple[str, str | None]] = Kept(f"{K}_flash")
 
 
 def user_fields(
@@ -196,12 +199,12 @@ def _save(ctx: PageContext, code: int, keys: dict[str, str]) -> None:
     for key in [k for k in ss if str(k).startswith(form)]:
         del ss[key]
     ss[f"{K}_gen"] = int(ss.get(f"{K}_gen", 0)) + 1
-    ss[f"{K}_flash"] = (account.username, names_of(ctx).get(code) if person == NEW_PERSON else None)
+    CREATED.put((account.username, names_of(ctx).get(code) if person == NEW_PERSON else None))
 
 
 def created_notice(ctx: PageContext) -> None:
     """Once, after an account was added: who, and where their person record was made."""
-    done = st.session_state.pop(f"{K}_flash", None)
+    done = CREATED.take()
     if not done:
         return
     username, locality = done

@@ -12,12 +12,15 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose
+from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import people, users
 from employdash.people import SECTORS
 from employdash.users import UserRow
 
+# Whose record the last save wrote, named once by `flash` after the rerun.
+SAVED: Kept[str] = Kept("_people_flash")
 NEW_ORG = -1  # the organisation picker's "a new organisation" choice
 
 
@@ -138,7 +141,7 @@ def create_form(ctx: PageContext, key: str = "person_new") -> None:
                 for k in [k for k in st.session_state if str(k).startswith(form_key)]:
                     del st.session_state[k]
                 st.session_state[f"{key}_gen"] = generation + 1
-                st.session_state["_people_flash"] = data.full_name
+                SAVED.put(data.full_name)
                 st.rerun()
 
 
@@ -172,12 +175,12 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
                     st.session_state[f"{key}_dup"] = True
                     st.rerun()
             if saved:
-                st.session_state["_people_flash"] = data.full_name
+                SAVED.put(data.full_name)
                 st.rerun()
 
 
 def flash(ctx: PageContext) -> None:
-    name = st.session_state.pop("_people_flash", None)
+    name = SAVED.take()
     if name:
         st.success(plain(ctx.tr("people.saved", name=name)), icon=":material/check_circle:")
 
@@ -241,5 +244,5 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
                 perform(ctx.db, ctx.actor, link)
                 saved = True
             if saved:
-                st.session_state["_people_flash"] = account["username"]
+                SAVED.put(account["username"])
                 st.rerun()

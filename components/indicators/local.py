@@ -10,12 +10,15 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose
+from components.common.state import Kept
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.indicators import local
 from employdash.indicators import values as indicators
 from employdash.indicators.vocabulary import UNITS
 
+# The message of the last save, shown once at the page's top after the rerun.
+FLASH: Kept[str] = Kept("ind_local_flash")
 NO_PARENT = ""
 # Bumped by each save of the form: the saved form's text fields start empty.
 ROUND, VALUE_ROUND = "_ind_local_round", "_ind_value_round"
@@ -77,7 +80,7 @@ def add_form(ctx: PageContext) -> None:
             )
             with handled(feedback):
                 added = perform(ctx.db, ctx.actor, local.AddLocalIndicator.of(data))
-                st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
+                FLASH.put(tr("ind.local.added", code=added))
                 st.session_state[ROUND] = rounds + 1
                 st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
                 st.rerun()
@@ -145,6 +148,6 @@ def value_form(ctx: PageContext) -> None:
                     status = "preliminary" if preliminary else "ok"
                     entry = local.EnterValue.of(int(place), indicator, period, raw, seen, status)
                     perform(ctx.db, ctx.actor, entry)
-                    st.session_state["ind_local_flash"] = tr("ind.local.entered")
+                    FLASH.put(tr("ind.local.entered"))
                     st.session_state[VALUE_ROUND] = rounds + 1
                     st.rerun()

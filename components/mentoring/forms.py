@@ -13,6 +13,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose, choose_many
+from components.common.state import Kept
 from components.common.text import plain
 from components.mentoring.views import (
     Labels,
@@ -28,7 +29,10 @@ from employdash.mentoring import operations as svc
 from employdash.mentoring.imports import ImportParticipants, plan_batch, read_batch
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
-FLASH = "ment_flash"
+# The message of the last write, shown once by `show_flash` after the rerun.
+FLASH: Kept[str] = Kept("ment_flash")
+# The pipeline the page shows; it outlives the language-keyed picker.
+PIPELINE: Kept[str] = Kept("ment_pipeline")
 
 
 ROUNDS = "_ment_form_rounds"
@@ -49,7 +53,7 @@ def finish(message: str, clear: Iterable[str] = ()) -> None:
     for key in clear:
         rounds[key] = rounds.get(key, 0) + 1
     st.session_state[ROUNDS] = rounds
-    st.session_state[FLASH] = message
+    FLASH.put(message)
     st.rerun()
 
 
@@ -57,7 +61,7 @@ def show_flash() -> None:
     """The message of the last write, in a slot that is always there: the tabs below keep their
     place in the page, so the tab the user was on stays open after the write's rerun."""
     slot = st.container()
-    message = st.session_state.pop(FLASH, None)
+    message = FLASH.take()
     if message:
         slot.success(plain(message))
 

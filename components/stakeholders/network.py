@@ -14,6 +14,7 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
+from components.stakeholders.page import STAKE_FLASH
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders.network import AddRelation, DeleteRelation
 from employdash.stakeholders.vocabulary import RELATION_KINDS
@@ -71,7 +72,7 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
             with handled(feedback):
                 command = AddRelation.of(code, int(source), int(target), kind)
                 perform(ctx.db, ctx.actor, command)
-                st.session_state["stake_flash"] = ctx.tr("common.saved")
+                STAKE_FLASH.put(ctx.tr("common.saved"))
                 st.rerun()
 
 

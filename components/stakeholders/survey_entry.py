@@ -16,6 +16,7 @@ from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose, choose_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
+from components.stakeholders.page import SURVEY_FLASH
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
@@ -353,7 +354,7 @@ def _form(ctx: PageContext, code: int) -> None:
             data.company = company
             with handled(feedback):
                 perform(ctx.db, ctx.actor, surveys.CreateResponse.of(code, data))
-                st.session_state["survey_flash"] = tr("survey.form.created")
+                SURVEY_FLASH.put(tr("survey.form.created"))
                 st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
@@ -385,8 +386,8 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
                     with handled(feedback):
                         command = surveys.UpdateResponse.of(int(picked), version, data)
                         saved = perform(ctx.db, ctx.actor, command)
-                        st.session_state["survey_flash"] = tr(
-                            "survey.edit.saved" if saved != version else "survey.edit.unchanged"
+                        SURVEY_FLASH.put(
+                            tr("survey.edit.saved" if saved != version else "survey.edit.unchanged")
                         )
                         st.rerun()
 

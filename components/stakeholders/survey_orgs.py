@@ -12,6 +12,7 @@ from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
+from components.stakeholders.page import SURVEY_FLASH
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput, SaveProfile
 from employdash.stakeholders.vocabulary import AUDIENCES
@@ -118,7 +119,7 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
             with handled(feedback):
                 command = SaveProfile.of(code, org_id, data, version, profile_id)
                 perform(ctx.db, ctx.actor, command)
-                st.session_state["survey_flash"] = tr("common.saved")
+                SURVEY_FLASH.put(tr("common.saved"))
                 st.rerun()
 
 
