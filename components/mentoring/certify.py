@@ -11,8 +11,8 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
-from components.common.localized import DATE_FORMAT, choose
-from components.mentoring.forms import finish, fresh
+from components.common.localized import choose
+from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.access import Area
@@ -127,13 +127,8 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             horizontal=True,
             key=f"ment_cert_passed_{ctx.lang}",
         )
-        with c3, feedback.labelled("date", tr("ment.entry.date"), mandatory=True) as label:
-            on = st.date_input(
-                label,
-                value=today,
-                key="ment_cert_date",
-                format=DATE_FORMAT,
-            )
+        with c3:
+            on = date_field(feedback, tr("ment.entry.date"), today, "ment_cert_date")
         with feedback.labelled("gap_note", tr("ment.cert.gap_note")) as label:
             note = st.text_input(label, max_chars=500, key=fresh("ment_cert_note"))
         if st.form_submit_button(tr("ment.cert.submit")):

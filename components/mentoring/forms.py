@@ -57,6 +57,12 @@ def finish(message: str, clear: Iterable[str] = ()) -> None:
     st.rerun()
 
 
+def date_field(feedback: FormFeedback, label: str, today: date, key: str | None = None) -> date:
+    """A required date (field "date"), today unless changed, with its error slot under it."""
+    with feedback.labelled("date", label, mandatory=True) as marked:
+        return st.date_input(marked, value=today, key=key, format=DATE_FORMAT)
+
+
 def show_flash() -> None:
     """The message of the last write, in a slot that is always there: the tabs below keep their
     place in the page, so the tab the user was on stays open after the write's rerun."""
@@ -141,13 +147,8 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                 key=f"ment_adv_reason_{ctx.lang}",
                 placeholder=choose(reasons),
             )
-        with c3, feedback.labelled("date", tr("ment.entry.date"), mandatory=True) as label:
-            on = st.date_input(
-                label,
-                value=today,
-                key="ment_adv_date",
-                format=DATE_FORMAT,
-            )
+        with c3:
+            on = date_field(feedback, tr("ment.entry.date"), today, "ment_adv_date")
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
             with handled(feedback):
                 moved = perform(
@@ -276,8 +277,8 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
             format_func=mentors.__getitem__,
             placeholder=choose(),
         )
-        with c3, feedback.labelled("date", tr("ment.entry.date"), mandatory=True) as label:
-            on = st.date_input(label, value=today, format=DATE_FORMAT)
+        with c3:
+            on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.RecordMatch.of(mentor, mentee, on))
@@ -314,8 +315,8 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
                 key=f"ment_out_kind_{ctx.lang}",
                 placeholder=choose(OUTCOME_KINDS),
             )
-        with c3, feedback.labelled("date", tr("ment.entry.date"), mandatory=True) as label:
-            on = st.date_input(label, value=today, format=DATE_FORMAT)
+        with c3:
+            on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.RecordOutcome.of(who, kind, on))

@@ -11,8 +11,8 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import DATE_FORMAT, choose
-from components.mentoring.forms import finish, fresh
+from components.common.localized import choose
+from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, plural
@@ -85,13 +85,8 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             placeholder=choose(),
         )
         c1, c2 = st.columns(2)
-        with c1, feedback.labelled("date", tr("ment.sessions.date"), mandatory=True) as label:
-            held = st.date_input(
-                label,
-                value=today,
-                key=fresh("ment_ses_date"),
-                format=DATE_FORMAT,
-            )
+        with c1:
+            held = date_field(feedback, tr("ment.sessions.date"), today, fresh("ment_ses_date"))
         with c2, feedback.labelled("minutes", tr("ment.sessions.minutes"), mandatory=True) as label:
             minutes = st.number_input(
                 label,
@@ -144,13 +139,8 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 placeholder=choose(),
             )
         c1, c2, c3 = st.columns(3)
-        with c1, feedback.labelled("date", tr("ment.entry.date"), mandatory=True) as label:
-            ended = st.date_input(
-                label,
-                value=today,
-                key="ment_end_date",
-                format=DATE_FORMAT,
-            )
+        with c1:
+            ended = date_field(feedback, tr("ment.entry.date"), today, "ment_end_date")
         with c2, feedback.labelled("status", tr("ment.matches.status"), mandatory=True) as label:
             status = st.selectbox(
                 label,
