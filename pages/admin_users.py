@@ -63,14 +63,19 @@ with guarded():
         accounts.create_account_form(ctx)
 
     by_id = {r["id"]: r for r in rows}
-    with edit:
-        chosen = st.selectbox(
+
+    def pick_user(key: str) -> int:
+        """An account picked by its username (the edit and reset tabs each keep their own)."""
+        return st.selectbox(
             ctx.tr("admin.users.pick"),
             list(by_id),
             format_func=lambda i: by_id[i]["username"],
-            key="edit_pick",
+            key=key,
             placeholder=choose(),
         )
+
+    with edit:
+        chosen = pick_user("edit_pick")
         seen_key = f"edit_user_seen_{chosen}"
         seen = drawn_with(seen_key, lambda: by_id[chosen]["version"])
         with st.form("edit_user"):
@@ -95,11 +100,5 @@ with guarded():
     with link:
         pw.link_account_form(ctx, rows)
     with reset:
-        chosen_reset = st.selectbox(
-            ctx.tr("admin.users.pick"),
-            list(by_id),
-            format_func=lambda i: by_id[i]["username"],
-            key="reset_pick",
-            placeholder=choose(),
-        )
+        chosen_reset = pick_user("reset_pick")
         accounts.reset_password_form(ctx, chosen_reset)

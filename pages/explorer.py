@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.common.form_feedback import FormFeedback, required
+from components.common.form_feedback import FormFeedback
 from components.common.localized import choose, choose_many
 from components.indicators import data, span
 from components.indicators import explorer as views
@@ -33,17 +33,19 @@ names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
 feedback = FormFeedback(summary_key="a11y.errors.show")
 feedback.note()
 pick_places, pick_indicator = st.columns([3, 2])
-codes = pick_places.multiselect(
-    required(ctx.tr("ind.explorer.localities")),
-    list(names),
-    default=[ctx.locality.code],
-    format_func=names.__getitem__,
-    key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
-    max_selections=8,
-    placeholder=choose_many(),
-)
-with pick_places:
-    feedback.field("localities", ctx.tr("ind.explorer.localities"))
+with (
+    pick_places,
+    feedback.labelled("localities", ctx.tr("ind.explorer.localities"), mandatory=True) as label,
+):
+    codes = st.multiselect(
+        label,
+        list(names),
+        default=[ctx.locality.code],
+        format_func=names.__getitem__,
+        key=f"explorer_localities_{ctx.lang}",  # per language: option labels are kept per key
+        max_selections=8,
+        placeholder=choose_many(),
+    )
 indicator = pick_indicator.selectbox(
     ctx.tr("ind.explorer.indicator"),
     headline,

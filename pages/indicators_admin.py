@@ -15,14 +15,12 @@ from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.indicators.imports import ImportIndicators, list_batches, preview_import
 
-DONE = "ind_import_done"
-
 ctx = current()
 st.title(ctx.tr("page.indicators_admin"))
-flash = st.session_state.pop("ind_local_flash", None)
+flash = local_forms.FLASH.take()
 if flash:
     st.success(plain(flash))
-done = st.session_state.pop(DONE, None)
+done = view.DONE.take()
 if done:
     st.success(plain(done))
     st.page_link(
@@ -49,11 +47,8 @@ if uploaded is not None:
     digest = hashlib.sha256(content).hexdigest()
     if st.button(ctx.tr("ind.import.preview"), key="ind_import_preview", type="secondary"):
         with guarded():
-            st.session_state["ind_import_plan"] = (
-                digest,
-                preview_import(ctx.db, ctx.actor, uploaded.name, content),
-            )
-    stored = st.session_state.get("ind_import_plan")
+            view.PLAN.put((digest, preview_import(ctx.db, ctx.actor, uploaded.name, content)))
+    stored = view.PLAN.get()
     if stored and stored[0] == digest:
         plan = stored[1]
         view.preview(plan, ctx.lang)
@@ -62,15 +57,17 @@ if uploaded is not None:
         elif st.button(ctx.tr("ind.import.commit"), key="ind_import_commit", type="primary"):
             with guarded():
                 result = perform(ctx.db, ctx.actor, ImportIndicators.of(plan, source))
-                del st.session_state["ind_import_plan"]
+                view.PLAN.forget()
                 span.hand_over(plan)
                 # Drawn by the next run, above the form, without the preview of what is done.
-                st.session_state[DONE] = ctx.tr(
-                    "ind.import.done",
-                    added=int(result.added),
-                    revised=int(result.revised),
-                    unchanged=int(result.unchanged),
-                    rejected=int(result.rejected),
+                view.DONE.put(
+                    ctx.tr(
+                        "ind.import.done",
+                        added=int(result.added),
+                        revised=int(result.revised),
+                        unchanged=int(result.unchanged),
+                        rejected=int(result.rejected),
+                    )
                 )
                 st.rerun()
 

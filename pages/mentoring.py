@@ -29,12 +29,12 @@ with guarded():
             list(choices),
             format_func=lambda p: views.pipeline_label(ctx, choices[p]),
             # The key holds the language (the labels change with it); the choice outlives it.
-            default=st.session_state.get("ment_pipeline", "mentee"),
+            default=forms.PIPELINE.get() or "mentee",
             key=f"ment_pipeline_{ctx.lang}",
         )
         or "mentee"
     )
-    st.session_state["ment_pipeline"] = pipeline
+    forms.PIPELINE.put(pipeline)
     as_of = top[1].date_input(
         tr("ment.as_of"), value=date.today(), key="ment_as_of", format=DATE_FORMAT
     )

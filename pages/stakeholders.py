@@ -2,25 +2,17 @@
 
 import streamlit as st
 
-from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
 from components.stakeholders import coverage as stakeholder_coverage
 from components.stakeholders import grid as stakeholder_grid
 from components.stakeholders import network as stakeholder_network_view
+from components.stakeholders import page
 from components.stakeholders import register as stakeholder_register
 from employdash.access import Area
 
 ctx = current()
-st.header(ctx.tr("page.stakeholders"))
-if ctx.locality is None:
-    st.info(ctx.tr("empty.no_data"))
-    st.stop()
-code = ctx.locality_code
-st.caption(ctx.tr("stake.intro", locality=plain(ctx.locality.name(ctx.lang))))
-flash = st.session_state.pop("stake_flash", None)
-if flash:
-    st.success(plain(flash))
+code = page.top(ctx, "page.stakeholders", page.STAKE_FLASH, intro_key="stake.intro")
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 grid_tab, register_tab, network_tab, coverage_tab = st.tabs(
     [

@@ -2,21 +2,13 @@
 
 import streamlit as st
 
-from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
-from components.stakeholders import survey_entry, survey_import, survey_orgs, survey_summary
+from components.stakeholders import page, survey_entry, survey_import, survey_orgs, survey_summary
 from employdash.access import Area
 
 ctx = current()
-st.header(ctx.tr("page.surveys"))
-if ctx.locality is None:
-    st.info(ctx.tr("empty.no_data"))
-    st.stop()
-code = ctx.locality_code
-flash = st.session_state.pop("survey_flash", None)
-if flash:
-    st.success(plain(flash))
+code = page.top(ctx, "page.surveys", page.SURVEY_FLASH)
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 labels = [
     ctx.tr("survey.tab.summary"),

@@ -15,8 +15,9 @@ from typing import Any
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, required
+from components.common.form_feedback import FormFeedback
 from components.common.localized import choose, choose_many
+from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
@@ -26,6 +27,8 @@ from employdash.errors import DomainError, ValidationError
 
 NEW_PERSON, NO_PERSON = -1, 0  # the person picker's choices besides the register's people
 K = "new_account"  # session-state prefix of the add form
+# The account just added and the locality its person record was made in, shown once.
+CREATED: Kept[tuple[str, str | None]] = Kept(f"{K}_flash")
 
 
 def user_fields(
@@ -38,36 +41,36 @@ def user_fields(
     are the add form's own."""
     names = names_of(ctx)
     fb = feedback or FormFeedback()
-    full_name = st.text_input(
-        required(ctx.tr("admin.users.full_name")),
-        value=(current_user or {}).get("full_name", ""),
-        key=f"{prefix}_name",
-    )
-    fb.field("full_name", ctx.tr("admin.users.full_name"))
-    email = st.text_input(
-        ctx.tr("admin.users.email"),
-        value=(current_user or {}).get("email") or "",
-        key=f"{prefix}_email",
-    )
-    fb.field("email", ctx.tr("admin.users.email"))
-    role = st.selectbox(
-        ctx.tr("admin.users.role"),
-        ROLES,
-        format_func=lambda r: ctx.tr(f"role.{r}"),
-        index=ROLES.index((current_user or {}).get("role", "member")),
-        key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
-        placeholder=choose(ROLES),
-    )
-    fb.field("role", ctx.tr("admin.users.role"))
-    scope = st.multiselect(
-        ctx.tr("admin.users.localities"),
-        list(names),
-        default=[c for c in (current_user or {}).get("localities", []) if c in names],
-        format_func=lambda c: names[c],
-        key=f"{prefix}_scope_{ctx.lang}",
-        placeholder=choose_many(names),
-    )
-    fb.field("localities", ctx.tr("admin.users.localities"))
+    with fb.labelled("full_name", ctx.tr("admin.users.full_name"), mandatory=True) as label:
+        full_name = st.text_input(
+            label,
+            value=(current_user or {}).get("full_name", ""),
+            key=f"{prefix}_name",
+        )
+    with fb.labelled("email", ctx.tr("admin.users.email")) as label:
+        email = st.text_input(
+            label,
+            value=(current_user or {}).get("email") or "",
+            key=f"{prefix}_email",
+        )
+    with fb.labelled("role", ctx.tr("admin.users.role")) as label:
+        role = st.selectbox(
+            label,
+            ROLES,
+            format_func=lambda r: ctx.tr(f"role.{r}"),
+            index=ROLES.index((current_user or {}).get("role", "member")),
+            key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
+            placeholder=choose(ROLES),
+        )
+    with fb.labelled("localities", ctx.tr("admin.users.localities")) as label:
+        scope = st.multiselect(
+            label,
+            list(names),
+            default=[c for c in (current_user or {}).get("localities", []) if c in names],
+            format_func=lambda c: names[c],
+            key=f"{prefix}_scope_{ctx.lang}",
+            placeholder=choose_many(names),
+        )
     return users.UserForm(
         (current_user or {}).get("username", ""), full_name, role, tuple(scope), email or None
     )
@@ -112,36 +115,32 @@ def create_account_form(ctx: PageContext) -> None:
     with st.form(keys["form"], clear_on_submit=False):
         feedback = FormFeedback()
         feedback.note()
-        st.text_input(required(ctx.tr("admin.users.username")), key=keys["username"])
-        feedback.field("username", ctx.tr("admin.users.username"))
+        with feedback.labelled("username", ctx.tr("admin.users.username"), mandatory=True) as label:
+            st.text_input(label, key=keys["username"])
         user_fields(ctx, keys["form"], feedback=feedback)
-        st.text_input(
-            required(ctx.tr("admin.users.password")), type="password", key=keys["password"]
-        )
-        feedback.field("password", ctx.tr("admin.users.password"))
+        with feedback.labelled("password", ctx.tr("admin.users.password"), mandatory=True) as label:
+            st.text_input(label, type="password", key=keys["password"])
         choices = [NEW_PERSON, NO_PERSON, *unlinked]
-        st.selectbox(
-            ctx.tr("admin.users.person"),
-            choices,
-            format_func=lambda i: (
-                ctx.tr("admin.users.person_new")
-                if i == NEW_PERSON
-                else ctx.tr("admin.users.person_none")
-                if i == NO_PERSON
-                else unlinked[i]
-            ),
-            key=f"{keys['form']}_person_{code}_{ctx.lang}",
-            help=ctx.tr("admin.users.person_help"),
-            placeholder=choose(choices),
-        )
-        feedback.field("person", ctx.tr("admin.users.person"))
+        with feedback.labelled("person", ctx.tr("admin.users.person")) as label:
+            st.selectbox(
+                label,
+                choices,
+                format_func=lambda i: (
+                    ctx.tr("admin.users.person_new")
+                    if i == NEW_PERSON
+                    else ctx.tr("admin.users.person_none")
+                    if i == NO_PERSON
+                    else unlinked[i]
+                ),
+                key=f"{keys['form']}_person_{code}_{ctx.lang}",
+                help=ctx.tr("admin.users.person_help"),
+                placeholder=choose(choices),
+            )
         left, right = st.columns(2)
-        left.text_input(ctx.tr("people.col.job_title"), max_chars=160, key=f"{keys['form']}_job")
-        right.text_input(ctx.tr("people.col.phone"), key=f"{keys['form']}_phone")
-        with left:
-            feedback.field("job_title", ctx.tr("people.col.job_title"))
-        with right:
-            feedback.field("phone", ctx.tr("people.col.phone"))
+        with left, feedback.labelled("job_title", ctx.tr("people.col.job_title")) as label:
+            st.text_input(label, max_chars=160, key=f"{keys['form']}_job")
+        with right, feedback.labelled("phone", ctx.tr("people.col.phone")) as label:
+            st.text_input(label, key=f"{keys['form']}_phone")
         if ss.get(f"{keys['form']}_dup"):
             st.checkbox(ctx.tr("people.duplicate.confirm"), key=f"{keys['form']}_dup_ok")
         st.form_submit_button(
@@ -200,12 +199,12 @@ def _save(ctx: PageContext, code: int, keys: dict[str, str]) -> None:
     for key in [k for k in ss if str(k).startswith(form)]:
         del ss[key]
     ss[f"{K}_gen"] = int(ss.get(f"{K}_gen", 0)) + 1
-    ss[f"{K}_flash"] = (account.username, names_of(ctx).get(code) if person == NEW_PERSON else None)
+    CREATED.put((account.username, names_of(ctx).get(code) if person == NEW_PERSON else None))
 
 
 def created_notice(ctx: PageContext) -> None:
     """Once, after an account was added: who, and where their person record was made."""
-    done = st.session_state.pop(f"{K}_flash", None)
+    done = CREATED.take()
     if not done:
         return
     username, locality = done
@@ -224,8 +223,10 @@ def reset_password_form(ctx: PageContext, user_id: int) -> None:
     with st.form("reset_password"):
         feedback = FormFeedback()
         feedback.note()
-        st.text_input(required(ctx.tr("admin.users.new_password")), type="password", key=key)
-        feedback.field("password", ctx.tr("admin.users.new_password"))
+        with feedback.labelled(
+            "password", ctx.tr("admin.users.new_password"), mandatory=True
+        ) as label:
+            st.text_input(label, type="password", key=key)
         st.form_submit_button(ctx.tr("common.save"), on_click=_reset, args=(ctx, user_id, key))
     outcome = ss.pop("_reset_outcome", None)
     if isinstance(outcome, ValidationError):

@@ -10,14 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose
+from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import people, users
 from employdash.people import SECTORS
 from employdash.users import UserRow
 
+# Whose record the last save wrote, named once by `flash` after the rerun.
+SAVED: Kept[str] = Kept("_people_flash")
 NEW_ORG = -1  # the organisation picker's "a new organisation" choice
 
 
@@ -49,20 +52,20 @@ def person_fields(
     `feedback`, each field gets its slot for an error message right under it."""
     fb = feedback or FormFeedback()
     orgs = {o.id: o.name for o in people.organisations(ctx.db, ctx.actor, ctx.locality_code)}
-    full_name = st.text_input(
-        required(ctx.tr("people.col.name")),
-        current.full_name if current else "",
-        max_chars=160,
-        key=f"{key}_name",
-    )
-    fb.field("full_name", ctx.tr("people.col.name"))
-    job = st.text_input(
-        ctx.tr("people.col.job_title"),
-        (current.job_title or "") if current else "",
-        max_chars=160,
-        key=f"{key}_job",
-    )
-    fb.field("job_title", ctx.tr("people.col.job_title"))
+    with fb.labelled("full_name", ctx.tr("people.col.name"), mandatory=True) as label:
+        full_name = st.text_input(
+            label,
+            current.full_name if current else "",
+            max_chars=160,
+            key=f"{key}_name",
+        )
+    with fb.labelled("job_title", ctx.tr("people.col.job_title")) as label:
+        job = st.text_input(
+            label,
+            (current.job_title or "") if current else "",
+            max_chars=160,
+            key=f"{key}_job",
+        )
     choices = [None, NEW_ORG, *orgs]
     org = st.selectbox(
         ctx.tr("people.col.organisation"),
@@ -86,14 +89,10 @@ def person_fields(
         placeholder=choose(SECTORS),
     )
     fb.field("sector", ctx.tr("people.org.sector"))
-    email = st.text_input(
-        ctx.tr("people.col.email"), (current.email or "") if current else "", key=f"{key}_email"
-    )
-    fb.field("email", ctx.tr("people.col.email"))
-    phone = st.text_input(
-        ctx.tr("people.col.phone"), (current.phone or "") if current else "", key=f"{key}_phone"
-    )
-    fb.field("phone", ctx.tr("people.col.phone"))
+    with fb.labelled("email", ctx.tr("people.col.email")) as label:
+        email = st.text_input(label, (current.email or "") if current else "", key=f"{key}_email")
+    with fb.labelled("phone", ctx.tr("people.col.phone")) as label:
+        phone = st.text_input(label, (current.phone or "") if current else "", key=f"{key}_phone")
     return people.PersonInput(
         full_name,
         job,
@@ -142,7 +141,7 @@ def create_form(ctx: PageContext, key: str = "person_new") -> None:
                 for k in [k for k in st.session_state if str(k).startswith(form_key)]:
                     del st.session_state[k]
                 st.session_state[f"{key}_gen"] = generation + 1
-                st.session_state["_people_flash"] = data.full_name
+                SAVED.put(data.full_name)
                 st.rerun()
 
 
@@ -176,12 +175,12 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
                     st.session_state[f"{key}_dup"] = True
                     st.rerun()
             if saved:
-                st.session_state["_people_flash"] = data.full_name
+                SAVED.put(data.full_name)
                 st.rerun()
 
 
 def flash(ctx: PageContext) -> None:
-    name = st.session_state.pop("_people_flash", None)
+    name = SAVED.take()
     if name:
         st.success(plain(ctx.tr("people.saved", name=name)), icon=":material/check_circle:")
 
@@ -215,26 +214,24 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
         feedback = FormFeedback()
         feedback.note()
         options = [None, NEW_ORG, *choices]
-        person = st.selectbox(
-            ctx.tr("admin.users.person"),
-            options,
-            index=options.index(current) if current in choices else 0,
-            format_func=lambda i: (
-                "—"
-                if i is None
-                else ctx.tr("admin.users.person_new")
-                if i == NEW_ORG
-                else choices[i]
-            ),
-            placeholder=choose(options),
-        )
-        feedback.field("person", ctx.tr("admin.users.person"))
-        new_name = st.text_input(
-            ctx.tr("admin.users.person_new_name"), account["full_name"], max_chars=160
-        )
-        feedback.field("full_name", ctx.tr("admin.users.person_new_name"))
-        new_job = st.text_input(ctx.tr("people.col.job_title"), max_chars=160)
-        feedback.field("job_title", ctx.tr("people.col.job_title"))
+        with feedback.labelled("person", ctx.tr("admin.users.person")) as label:
+            person = st.selectbox(
+                label,
+                options,
+                index=options.index(current) if current in choices else 0,
+                format_func=lambda i: (
+                    "—"
+                    if i is None
+                    else ctx.tr("admin.users.person_new")
+                    if i == NEW_ORG
+                    else choices[i]
+                ),
+                placeholder=choose(options),
+            )
+        with feedback.labelled("full_name", ctx.tr("admin.users.person_new_name")) as label:
+            new_name = st.text_input(label, account["full_name"], max_chars=160)
+        with feedback.labelled("job_title", ctx.tr("people.col.job_title")) as label:
+            new_job = st.text_input(label, max_chars=160)
         if st.form_submit_button(
             ctx.tr("admin.users.link"), type="primary", icon=":material/link:"
         ):
@@ -247,5 +244,5 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
                 perform(ctx.db, ctx.actor, link)
                 saved = True
             if saved:
-                st.session_state["_people_flash"] = account["username"]
+                SAVED.put(account["username"])
                 st.rerun()

@@ -7,10 +7,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.common.state import Kept
 from components.common.text import plain
 from employdash.i18n import fmt_date, fmt_month, fmt_number, t
 from employdash.indicators.import_plan import ImportPlan, Rejection
 from employdash.indicators.imports import BatchRow
+
+# The file previewed (its digest and plan), kept until it is committed or another file replaces it.
+PLAN: Kept[tuple[str, ImportPlan]] = Kept("ind_import_plan")
+# The committed import's outcome, shown once above the form by the next run.
+DONE: Kept[str] = Kept("ind_import_done")
 
 MAX_LISTED = 500
 PER_ROW = 4

@@ -10,12 +10,15 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose
+from components.common.state import Kept
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.indicators import local
 from employdash.indicators import values as indicators
 from employdash.indicators.vocabulary import UNITS
 
+# The message of the last save, shown once at the page's top after the rerun.
+FLASH: Kept[str] = Kept("ind_local_flash")
 NO_PARENT = ""
 # Bumped by each save of the form: the saved form's text fields start empty.
 ROUND, VALUE_ROUND = "_ind_local_round", "_ind_value_round"
@@ -37,30 +40,20 @@ def add_form(ctx: PageContext) -> None:
         feedback = FormFeedback()
         feedback.note()
         c1, c2 = st.columns(2)
-        with c1:
-            code = st.text_input(
-                required(tr("ind.local.code")), max_chars=40, key=f"ind_local_code{suffix}"
-            )
-            feedback.field("code", tr("ind.local.code"))
-        with c2:
+        with c1, feedback.labelled("code", tr("ind.local.code"), mandatory=True) as label:
+            code = st.text_input(label, max_chars=40, key=f"ind_local_code{suffix}")
+        with c2, feedback.labelled("unit", tr("ind.local.unit"), mandatory=True) as label:
             unit = st.selectbox(
-                required(tr("ind.local.unit")),
+                label,
                 UNITS,
                 format_func=lambda u: tr(f"ind.unit.{u}"),
                 key=f"ind_local_unit_{ctx.lang}",
                 placeholder=choose(UNITS),
             )
-            feedback.field("unit", tr("ind.local.unit"))
-        with c1:
-            name_he = st.text_input(
-                required(tr("ind.local.name_he")), max_chars=160, key=f"ind_local_name_he{suffix}"
-            )
-            feedback.field("name_he", tr("ind.local.name_he"))
-        with c2:
-            name_en = st.text_input(
-                required(tr("ind.local.name_en")), max_chars=160, key=f"ind_local_name_en{suffix}"
-            )
-            feedback.field("name_en", tr("ind.local.name_en"))
+        with c1, feedback.labelled("name_he", tr("ind.local.name_he"), mandatory=True) as label:
+            name_he = st.text_input(label, max_chars=160, key=f"ind_local_name_he{suffix}")
+        with c2, feedback.labelled("name_en", tr("ind.local.name_en"), mandatory=True) as label:
+            name_en = st.text_input(label, max_chars=160, key=f"ind_local_name_en{suffix}")
         better = c1.radio(
             required(tr("ind.local.direction")),
             (True, False),
@@ -68,15 +61,14 @@ def add_form(ctx: PageContext) -> None:
             horizontal=True,
             key=f"ind_local_better_{ctx.lang}",
         )
-        parent = c2.selectbox(
-            tr("ind.local.parent"),
-            [NO_PARENT, *headlines],
-            format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
-            key=f"ind_local_parent_{ctx.lang}",
-            placeholder=choose(),
-        )
-        with c2:
-            feedback.field("parent_code", tr("ind.local.parent"))
+        with c2, feedback.labelled("parent_code", tr("ind.local.parent")) as label:
+            parent = st.selectbox(
+                label,
+                [NO_PARENT, *headlines],
+                format_func=lambda c: tr("ind.local.no_parent") if c == NO_PARENT else headlines[c],
+                key=f"ind_local_parent_{ctx.lang}",
+                placeholder=choose(),
+            )
         if st.form_submit_button(tr("ind.local.add"), type="primary"):
             data = local.LocalIndicatorInput(
                 code=code,
@@ -88,7 +80,7 @@ def add_form(ctx: PageContext) -> None:
             )
             with handled(feedback):
                 added = perform(ctx.db, ctx.actor, local.AddLocalIndicator.of(data))
-                st.session_state["ind_local_flash"] = tr("ind.local.added", code=added)
+                FLASH.put(tr("ind.local.added", code=added))
                 st.session_state[ROUND] = rounds + 1
                 st.session_state[f"ind_value_indicator_{ctx.lang}"] = added  # enter its values next
                 st.rerun()
@@ -145,17 +137,17 @@ def value_form(ctx: PageContext) -> None:
             ):
                 feedback.field(name, tr(label))
             rounds = st.session_state.get(VALUE_ROUND, 0)
-            raw = st.text_input(
-                required(tr("ind.col.value")),
-                key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
-            )
-            feedback.field("value", tr("ind.col.value"))
+            with feedback.labelled("value", tr("ind.col.value"), mandatory=True) as label:
+                raw = st.text_input(
+                    label,
+                    key="ind_value_raw" if not rounds else f"ind_value_raw_{rounds}",
+                )
             preliminary = st.checkbox(tr("ind.local.preliminary"), key="ind_value_preliminary")
             if st.form_submit_button(tr("ind.local.enter"), type="primary"):
                 with handled(feedback):
                     status = "preliminary" if preliminary else "ok"
                     entry = local.EnterValue.of(int(place), indicator, period, raw, seen, status)
                     perform(ctx.db, ctx.actor, entry)
-                    st.session_state["ind_local_flash"] = tr("ind.local.entered")
+                    FLASH.put(tr("ind.local.entered"))
                     st.session_state[VALUE_ROUND] = rounds + 1
                     st.rerun()

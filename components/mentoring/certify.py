@@ -11,8 +11,8 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
-from components.common.localized import DATE_FORMAT, choose
-from components.mentoring.forms import finish, fresh
+from components.common.localized import choose
+from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.access import Area
@@ -112,15 +112,14 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         feedback.note()
         feedback.field("participant", tr("ment.entry.participant"))
         c1, c2, c3 = st.columns(3)
-        with c1:
+        with c1, feedback.labelled("standard", tr("ment.cert.standard"), mandatory=True) as label:
             standard = st.selectbox(
-                required(tr("ment.cert.standard")),
+                label,
                 list(names),
                 format_func=names.__getitem__,
                 key="ment_cert_std",
                 placeholder=choose(),
             )
-            feedback.field("standard", tr("ment.cert.standard"))
         passed = c2.radio(
             required(tr("ment.cert.result")),
             (True, False),
@@ -129,15 +128,9 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
             key=f"ment_cert_passed_{ctx.lang}",
         )
         with c3:
-            on = st.date_input(
-                required(tr("ment.entry.date")),
-                value=today,
-                key="ment_cert_date",
-                format=DATE_FORMAT,
-            )
-            feedback.field("date", tr("ment.entry.date"))
-        note = st.text_input(tr("ment.cert.gap_note"), max_chars=500, key=fresh("ment_cert_note"))
-        feedback.field("gap_note", tr("ment.cert.gap_note"))
+            on = date_field(feedback, tr("ment.entry.date"), today, "ment_cert_date")
+        with feedback.labelled("gap_note", tr("ment.cert.gap_note")) as label:
+            note = st.text_input(label, max_chars=500, key=fresh("ment_cert_note"))
         if st.form_submit_button(tr("ment.cert.submit")):
             with handled(feedback):
                 try:
@@ -180,16 +173,10 @@ def standards_form(ctx: PageContext) -> None:
             feedback = FormFeedback()
             feedback.note()
             c1, c2, c3 = st.columns([1, 2, 1])
-            with c1:
-                code = st.text_input(
-                    required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_std_code")
-                )
-                feedback.field("code", tr("ment.pipelines.code"))
-            with c2:
-                name = st.text_input(
-                    required(tr("ment.cert.standard")), max_chars=200, key=fresh("ment_std_name")
-                )
-                feedback.field("name", tr("ment.cert.standard"))
+            with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
+                code = st.text_input(label, max_chars=30, key=fresh("ment_std_code"))
+            with c2, feedback.labelled("name", tr("ment.cert.standard"), mandatory=True) as label:
+                name = st.text_input(label, max_chars=200, key=fresh("ment_std_name"))
             active = c3.checkbox(tr("ment.cert.active"), value=True, key=fresh("ment_std_active"))
             if st.form_submit_button(tr("ment.cert.std_submit")):
                 with handled(feedback):

@@ -13,6 +13,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import DATE_FORMAT, choose, choose_many
+from components.common.state import Kept
 from components.common.text import plain
 from components.mentoring.views import (
     Labels,
@@ -28,7 +29,10 @@ from employdash.mentoring import operations as svc
 from employdash.mentoring.imports import ImportParticipants, plan_batch, read_batch
 from employdash.mentoring.vocabulary import AGE_BANDS, EVENT_KINDS, OUTCOME_KINDS, POPULATIONS
 
-FLASH = "ment_flash"
+# The message of the last write, shown once by `show_flash` after the rerun.
+FLASH: Kept[str] = Kept("ment_flash")
+# The pipeline the page shows; it outlives the language-keyed picker.
+PIPELINE: Kept[str] = Kept("ment_pipeline")
 
 
 ROUNDS = "_ment_form_rounds"
@@ -49,15 +53,21 @@ def finish(message: str, clear: Iterable[str] = ()) -> None:
     for key in clear:
         rounds[key] = rounds.get(key, 0) + 1
     st.session_state[ROUNDS] = rounds
-    st.session_state[FLASH] = message
+    FLASH.put(message)
     st.rerun()
+
+
+def date_field(feedback: FormFeedback, label: str, today: date, key: str | None = None) -> date:
+    """A required date (field "date"), today unless changed, with its error slot under it."""
+    with feedback.labelled("date", label, mandatory=True) as marked:
+        return st.date_input(marked, value=today, key=key, format=DATE_FORMAT)
 
 
 def show_flash() -> None:
     """The message of the last write, in a slot that is always there: the tabs below keep their
     place in the page, so the tab the user was on stays open after the write's rerun."""
     slot = st.container()
-    message = st.session_state.pop(FLASH, None)
+    message = FLASH.take()
     if message:
         slot.success(plain(message))
 
@@ -109,42 +119,36 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         feedback = FormFeedback()
         feedback.note()
         ids_key = f"ment_adv_ids_{ctx.lang}"
-        chosen = st.multiselect(
-            required(tr("ment.entry.participants")),
-            list(options),
-            format_func=options.__getitem__,
-            key=fresh(ids_key),
-            placeholder=choose_many(),
-        )
-        feedback.field("participants", tr("ment.entry.participants"))
+        with feedback.labelled(
+            "participants", tr("ment.entry.participants"), mandatory=True
+        ) as label:
+            chosen = st.multiselect(
+                label,
+                list(options),
+                format_func=options.__getitem__,
+                key=fresh(ids_key),
+                placeholder=choose_many(),
+            )
         feedback.field("stage", tr("ment.col.stage"))
         c1, c2, c3 = st.columns(3)
-        with c1:
+        with c1, feedback.labelled("kind", tr("ment.entry.kind"), mandatory=True) as label:
             kind = st.selectbox(
-                required(tr("ment.entry.kind")),
+                label,
                 EVENT_KINDS,
                 format_func=lambda k: tr(f"ment.kind.{k}"),
                 key=f"ment_adv_kind_{ctx.lang}",
                 placeholder=choose(EVENT_KINDS),
             )
-            feedback.field("kind", tr("ment.entry.kind"))
-        with c2:
+        with c2, feedback.labelled("reason", tr("ment.entry.reason")) as label:
             reason = st.selectbox(
-                tr("ment.entry.reason"),
+                label,
                 reasons,
                 format_func=lambda r: reason_label(ctx, r),
                 key=f"ment_adv_reason_{ctx.lang}",
                 placeholder=choose(reasons),
             )
-            feedback.field("reason", tr("ment.entry.reason"))
         with c3:
-            on = st.date_input(
-                required(tr("ment.entry.date")),
-                value=today,
-                key="ment_adv_date",
-                format=DATE_FORMAT,
-            )
-            feedback.field("date", tr("ment.entry.date"))
+            on = date_field(feedback, tr("ment.entry.date"), today, "ment_adv_date")
         if st.form_submit_button(tr("ment.entry.submit"), type="primary"):
             with handled(feedback):
                 moved = perform(
@@ -181,33 +185,33 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
             feedback.note()
             feedback.field("program", tr("ment.entry.program"))
             c1, c2, c3, c4 = st.columns(4)
-            with c1:
+            with (
+                c1,
+                feedback.labelled("population", tr("ment.col.population"), mandatory=True) as label,
+            ):
                 population = st.selectbox(
-                    required(tr("ment.col.population")),
+                    label,
                     POPULATIONS,
                     format_func=lambda p: tr(f"ment.pop.{p}"),
                     key=f"ment_add_pop_{ctx.lang}",
                     placeholder=choose(POPULATIONS),
                 )
-                feedback.field("population", tr("ment.col.population"))
-            with c2:
+            with c2, feedback.labelled("age_band", tr("ment.col.age")) as label:
                 age = st.selectbox(
-                    tr("ment.col.age"),
+                    label,
                     AGE_BANDS,
                     format_func=lambda a: tr(f"ment.age.{a}"),
                     key=f"ment_add_age_{ctx.lang}",
                     placeholder=choose(AGE_BANDS),
                 )
-                feedback.field("age_band", tr("ment.col.age"))
-            with c3:
+            with c3, feedback.labelled("cohort", tr("ment.col.cohort")) as label:
                 cohort = st.selectbox(
-                    tr("ment.col.cohort"),
+                    label,
                     [None, *cohorts],
                     format_func=lambda c: "—" if c is None else labels.cohorts[c],
                     key="ment_add_cohort",
                     placeholder=choose(),
                 )
-                feedback.field("cohort", tr("ment.col.cohort"))
             on = c4.date_input(
                 required(tr("ment.entry.date")),
                 value=today,
@@ -260,14 +264,13 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
         feedback.note()
         feedback.field("match", tr("ment.entry.match"))
         c1, c2, c3 = st.columns(3)
-        with c1:
+        with c1, feedback.labelled("mentee", tr("ment.entry.mentee"), mandatory=True) as label:
             mentee = st.selectbox(
-                required(tr("ment.entry.mentee")),
+                label,
                 list(mentees),
                 format_func=mentees.__getitem__,
                 placeholder=choose(),
             )
-            feedback.field("mentee", tr("ment.entry.mentee"))
         mentor = c2.selectbox(
             required(tr("ment.entry.mentor")),
             list(mentors),
@@ -275,8 +278,7 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
             placeholder=choose(),
         )
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today, format=DATE_FORMAT)
-            feedback.field("date", tr("ment.entry.date"))
+            on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.RecordMatch.of(mentor, mentee, on))
@@ -305,18 +307,16 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
             format_func=options.__getitem__,
             placeholder=choose(),
         )
-        with c2:
+        with c2, feedback.labelled("kind", tr("ment.entry.outcome_kind"), mandatory=True) as label:
             kind = st.selectbox(
-                required(tr("ment.entry.outcome_kind")),
+                label,
                 OUTCOME_KINDS,
                 format_func=lambda k: tr(f"ment.outcome.{k}"),
                 key=f"ment_out_kind_{ctx.lang}",
                 placeholder=choose(OUTCOME_KINDS),
             )
-            feedback.field("kind", tr("ment.entry.outcome_kind"))
         with c3:
-            on = st.date_input(required(tr("ment.entry.date")), value=today, format=DATE_FORMAT)
-            feedback.field("date", tr("ment.entry.date"))
+            on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.RecordOutcome.of(who, kind, on))

@@ -63,14 +63,13 @@ def _program_fields(
     people = {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
     orgs = {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
     c1, c2 = st.columns(2)
-    with c1:
+    with c1, feedback.labelled("name", tr("ment.program.name"), mandatory=True) as label:
         name = st.text_input(
-            required(tr("ment.program.name")),
+            label,
             value=values.get("name", ""),
             max_chars=200,
             key=fresh(f"{key}_name"),
         )
-        feedback.field("name", tr("ment.program.name"))
     started = c2.date_input(
         tr("ment.program.started"),
         value=values.get("started_on"),
@@ -79,27 +78,33 @@ def _program_fields(
     )
     c3, c4 = st.columns(2)
     models = list(OPERATING_MODELS)
-    with c3:
+    with (
+        c3,
+        feedback.labelled("operating_model", tr("ment.program.model"), mandatory=True) as label,
+    ):
         model = st.selectbox(
-            required(tr("ment.program.model")),
+            label,
             models,
             index=models.index(values.get("operating_model", models[0])),
             format_func=lambda m: tr(f"ment.model.{m}"),
             key=f"{key}_model_{ctx.lang}",
             placeholder=choose(models),
         )
-        feedback.field("operating_model", tr("ment.program.model"))
     pops = [*POPULATIONS, "mixed"]
-    with c4:
+    with (
+        c4,
+        feedback.labelled(
+            "target_population", tr("ment.program.population"), mandatory=True
+        ) as label,
+    ):
         population = st.selectbox(
-            required(tr("ment.program.population")),
+            label,
             pops,
             index=pops.index(values.get("target_population", "mixed")),
             format_func=lambda p: tr(f"ment.pop.{p}"),
             key=f"{key}_pop_{ctx.lang}",
             placeholder=choose(pops),
         )
-        feedback.field("target_population", tr("ment.program.population"))
     chosen: dict[str, Any] = {
         "name": name,
         "started_on": started,
@@ -141,14 +146,14 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=False):
         feedback = FormFeedback()
         feedback.note()
-        kind = st.selectbox(
-            required(tr("ment.program.kind")),
-            PROGRAM_KINDS,
-            format_func=lambda k: tr(f"ment.program.kind.{k}"),
-            key=f"ment_prog_new_kind_{ctx.lang}",
-            placeholder=choose(PROGRAM_KINDS),
-        )
-        feedback.field("kind", tr("ment.program.kind"))
+        with feedback.labelled("kind", tr("ment.program.kind"), mandatory=True) as label:
+            kind = st.selectbox(
+                label,
+                PROGRAM_KINDS,
+                format_func=lambda k: tr(f"ment.program.kind.{k}"),
+                key=f"ment_prog_new_kind_{ctx.lang}",
+                placeholder=choose(PROGRAM_KINDS),
+            )
         values = _program_fields(ctx, {}, "ment_prog_new", feedback)
         if st.form_submit_button(tr("ment.program.create_submit")):
             with handled(feedback):
@@ -195,13 +200,13 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
                     finish(tr("ment.program.saved"))
         with st.form("ment_prog_close"):
             closing = FormFeedback()
-            closed = st.date_input(
-                required(tr("ment.program.close_on")),
-                value=today,
-                key="ment_close_on",
-                format=DATE_FORMAT,
-            )
-            closing.field("date", tr("ment.program.close_on"))
+            with closing.labelled("date", tr("ment.program.close_on"), mandatory=True) as label:
+                closed = st.date_input(
+                    label,
+                    value=today,
+                    key="ment_close_on",
+                    format=DATE_FORMAT,
+                )
             if st.form_submit_button(tr("ment.program.close")):
                 with handled(closing):
                     perform(ctx.db, ctx.actor, progsvc.CloseProgram.of(pid, seen, closed))
@@ -238,22 +243,19 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         feedback = FormFeedback()
         feedback.note()
         c1, c2 = st.columns(2)
-        with c1:
-            name = st.text_input(
-                required(tr("ment.cohort.name")), max_chars=120, key=fresh("ment_coh_name")
-            )
-            feedback.field("name", tr("ment.cohort.name"))
+        with c1, feedback.labelled("name", tr("ment.cohort.name"), mandatory=True) as label:
+            name = st.text_input(label, max_chars=120, key=fresh("ment_coh_name"))
         starts = c2.date_input(
             tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"), format=DATE_FORMAT
         )
-        chosen = st.multiselect(
-            tr("ment.cohort.participants"),
-            list(options),
-            format_func=options.__getitem__,
-            key=fresh("ment_coh_members"),
-            placeholder=choose_many(),
-        )
-        feedback.field("participants", tr("ment.cohort.participants"))
+        with feedback.labelled("participants", tr("ment.cohort.participants")) as label:
+            chosen = st.multiselect(
+                label,
+                list(options),
+                format_func=options.__getitem__,
+                key=fresh("ment_coh_members"),
+                placeholder=choose_many(),
+            )
         if st.form_submit_button(tr("ment.cohort.create_submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.CreateCohort.of(program, name, starts, chosen))
@@ -277,14 +279,16 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
             key="ment_coh_pick",
             placeholder=choose(cohorts),
         )
-        chosen = st.multiselect(
-            required(tr("ment.cohort.participants")),
-            list(options),
-            format_func=options.__getitem__,
-            key=fresh("ment_coh_bulk"),
-            placeholder=choose_many(),
-        )
-        feedback.field("participants", tr("ment.cohort.participants"))
+        with feedback.labelled(
+            "participants", tr("ment.cohort.participants"), mandatory=True
+        ) as label:
+            chosen = st.multiselect(
+                label,
+                list(options),
+                format_func=options.__getitem__,
+                key=fresh("ment_coh_bulk"),
+                placeholder=choose_many(),
+            )
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
             with handled(feedback):
                 n = perform(ctx.db, ctx.actor, svc.AssignCohort.of(cohort, chosen))
@@ -314,29 +318,27 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
             key="ment_tgt_start",
             format=DATE_FORMAT,
         )
-        with c2:
+        with c2, feedback.labelled("period", tr("ment.targets.end"), mandatory=True) as label:
             end = st.date_input(
-                required(tr("ment.targets.end")),
+                label,
                 value=date(today.year, 12, 31),
                 key="ment_tgt_end",
                 format=DATE_FORMAT,
             )
-            feedback.field("period", tr("ment.targets.end"))
         st.caption(tr("ment.targets.goals_note"))
         feedback.field("goals", tr("ment.targets.goals"))
         cols = st.columns(3)
         goals: dict[str, Any] = {}
         for col, metric in zip(cols, targets.METRICS, strict=True):
-            with col:
+            with col, feedback.labelled(metric, tr(f"ment.targets.{metric}")) as label:
                 goals[metric] = st.number_input(
-                    tr(f"ment.targets.{metric}"),
+                    label,
                     min_value=0,
                     max_value=targets.GOAL_LIMIT,
                     value=None,
                     step=1,
                     key=fresh(f"ment_tgt_{metric}"),
                 )
-                feedback.field(metric, tr(f"ment.targets.{metric}"))
         if st.form_submit_button(tr("ment.targets.save")):
             with handled(feedback):
                 current = next(
@@ -380,13 +382,10 @@ def pipelines_tab(ctx: PageContext) -> None:
         feedback = FormFeedback()
         feedback.note()
         c1, c2, c3 = st.columns(3)
-        with c1:
-            code = st.text_input(
-                required(tr("ment.pipelines.code")), max_chars=30, key=fresh("ment_pl_code")
-            )
-            feedback.field("code", tr("ment.pipelines.code"))
-        label = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key=fresh("ment_pl_label"))
-        label_en = c3.text_input(
+        with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
+            code = st.text_input(label, max_chars=30, key=fresh("ment_pl_code"))
+        title = c2.text_input(tr("ment.pipelines.label"), max_chars=120, key=fresh("ment_pl_label"))
+        title_en = c3.text_input(
             tr("ment.pipelines.label_en"), max_chars=120, key=fresh("ment_pl_label_en")
         )
         role = st.selectbox(
@@ -396,15 +395,12 @@ def pipelines_tab(ctx: PageContext) -> None:
             key=f"ment_pl_role_{ctx.lang}",
             placeholder=choose(),
         )
-        stages_text = st.text_area(
-            required(tr("ment.pipelines.stages")), key=fresh("ment_pl_stages")
-        )
-        feedback.field("stages", tr("ment.pipelines.stages"))
+        with feedback.labelled("stages", tr("ment.pipelines.stages"), mandatory=True) as label:
+            stages_text = st.text_area(label, key=fresh("ment_pl_stages"))
         c4, c5 = st.columns(2)
         terminal = c4.text_input(tr("ment.pipelines.terminal"), key=fresh("ment_pl_terminal"))
-        with c5:
-            reasons = st.text_input(tr("ment.pipelines.reasons"), key=fresh("ment_pl_reasons"))
-            feedback.field("drop_reasons", tr("ment.pipelines.reasons"))
+        with c5, feedback.labelled("drop_reasons", tr("ment.pipelines.reasons")) as label:
+            reasons = st.text_input(label, key=fresh("ment_pl_reasons"))
         if st.form_submit_button(tr("ment.pipelines.submit")):
             with handled(feedback):
                 stages, stage_labels, stage_labels_en = parse_stages(stages_text)
@@ -414,9 +410,9 @@ def pipelines_tab(ctx: PageContext) -> None:
                     stages,
                     frozenset(s.strip() for s in terminal.split(",") if s.strip()),
                     list(dict.fromkeys(r.strip() for r in reasons.split(",") if r.strip())),
-                    label,
+                    title,
                     stage_labels,
-                    label_en,
+                    title_en,
                     stage_labels_en,
                 )
                 perform(ctx.db, ctx.actor, command)

@@ -11,8 +11,8 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import DATE_FORMAT, choose
-from components.mentoring.forms import finish, fresh
+from components.common.localized import choose
+from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, plural
@@ -86,24 +86,17 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         )
         c1, c2 = st.columns(2)
         with c1:
-            held = st.date_input(
-                required(tr("ment.sessions.date")),
-                value=today,
-                key=fresh("ment_ses_date"),
-                format=DATE_FORMAT,
-            )
-            feedback.field("date", tr("ment.sessions.date"))
-        with c2:
+            held = date_field(feedback, tr("ment.sessions.date"), today, fresh("ment_ses_date"))
+        with c2, feedback.labelled("minutes", tr("ment.sessions.minutes"), mandatory=True) as label:
             minutes = st.number_input(
-                required(tr("ment.sessions.minutes")),
+                label,
                 min_value=1,
                 max_value=600,
                 value=60,
                 key=fresh("ment_ses_min"),
             )
-            feedback.field("minutes", tr("ment.sessions.minutes"))
-        note = st.text_input(tr("ment.sessions.note"), max_chars=500, key=fresh("ment_ses_note"))
-        feedback.field("note", tr("ment.sessions.note"))
+        with feedback.labelled("note", tr("ment.sessions.note")) as label:
+            note = st.text_input(label, max_chars=500, key=fresh("ment_ses_note"))
         if st.form_submit_button(tr("ment.sessions.submit")):
             with handled(feedback):
                 command = matchsvc.LogSession.of(match, held, int(minutes), note)
@@ -137,41 +130,33 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     with st.form("ment_end_match", clear_on_submit=False):
         feedback = FormFeedback()
         feedback.note()
-        match = st.selectbox(
-            required(tr("ment.sessions.match")),
-            list(options),
-            format_func=options.__getitem__,
-            key="ment_end_pick",
-            placeholder=choose(),
-        )
-        feedback.field("match", tr("ment.sessions.match"))
+        with feedback.labelled("match", tr("ment.sessions.match"), mandatory=True) as label:
+            match = st.selectbox(
+                label,
+                list(options),
+                format_func=options.__getitem__,
+                key="ment_end_pick",
+                placeholder=choose(),
+            )
         c1, c2, c3 = st.columns(3)
         with c1:
-            ended = st.date_input(
-                required(tr("ment.entry.date")),
-                value=today,
-                key="ment_end_date",
-                format=DATE_FORMAT,
-            )
-            feedback.field("date", tr("ment.entry.date"))
-        with c2:
+            ended = date_field(feedback, tr("ment.entry.date"), today, "ment_end_date")
+        with c2, feedback.labelled("status", tr("ment.matches.status"), mandatory=True) as label:
             status = st.selectbox(
-                required(tr("ment.matches.status")),
+                label,
                 ("completed", "ended_early"),
                 format_func=lambda s: tr(f"ment.match.{s}"),
                 key=f"ment_end_status_{ctx.lang}",
                 placeholder=choose(),
             )
-            feedback.field("status", tr("ment.matches.status"))
-        with c3:
+        with c3, feedback.labelled("reason", tr("ment.entry.reason"), mandatory=True) as label:
             reason = st.selectbox(
-                required(tr("ment.entry.reason")),
+                label,
                 svc.MATCH_END_REASONS,
                 format_func=lambda r: tr(f"ment.match_end.{r}"),
                 key=f"ment_end_reason_{ctx.lang}",
                 placeholder=choose(svc.MATCH_END_REASONS),
             )
-            feedback.field("reason", tr("ment.entry.reason"))
         if st.form_submit_button(tr("ment.matches.end_submit")):
             with handled(feedback):
                 ending = svc.EndMatch.of(match, ended, status, reason, version=versions[match])

@@ -18,6 +18,7 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import grid_chart
+from components.stakeholders.page import STAKE_FLASH
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.grid import GridFilter
 from employdash.stakeholders.rules import QUADRANTS
@@ -125,7 +126,7 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
         with guarded():
             moved = perform(ctx.db, ctx.actor, stakeholders.MoveStakeholders.of(code, edits))
             st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
-            st.session_state["stake_flash"] = ctx.tr("stake.grid.saved", count=moved)
+            STAKE_FLASH.put(ctx.tr("stake.grid.saved", count=moved))
             st.rerun()
 
 

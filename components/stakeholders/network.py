@@ -14,6 +14,7 @@ from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
+from components.stakeholders.page import STAKE_FLASH
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders.network import AddRelation, DeleteRelation
 from employdash.stakeholders.vocabulary import RELATION_KINDS
@@ -48,29 +49,30 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
             key="stake_rel_source",
             placeholder=choose(),
         )
-        with c2:
+        with c2, feedback.labelled("kind", ctx.tr("stake.col.kind"), mandatory=True) as label:
             kind = st.selectbox(
-                required(ctx.tr("stake.col.kind")),
+                label,
                 RELATION_KINDS,
                 format_func=lambda k: ctx.tr(f"stake.relation.{k}"),
                 key=f"stake_rel_kind_{ctx.lang}",
                 placeholder=choose(RELATION_KINDS),
             )
-            feedback.field("kind", ctx.tr("stake.col.kind"))
-        with c3:
+        with (
+            c3,
+            feedback.labelled("target_id", ctx.tr("stake.col.target"), mandatory=True) as label,
+        ):
             target = st.selectbox(
-                required(ctx.tr("stake.col.target")),
+                label,
                 list(names),
                 format_func=lambda i: names[i],
                 key="stake_rel_target",
                 placeholder=choose(),
             )
-            feedback.field("target_id", ctx.tr("stake.col.target"))
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
                 command = AddRelation.of(code, int(source), int(target), kind)
                 perform(ctx.db, ctx.actor, command)
-                st.session_state["stake_flash"] = ctx.tr("common.saved")
+                STAKE_FLASH.put(ctx.tr("common.saved"))
                 st.rerun()
 
 

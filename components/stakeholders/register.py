@@ -14,6 +14,7 @@ from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose
 from components.shell.context import PageContext
+from components.stakeholders.page import STAKE_FLASH
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import (
@@ -143,8 +144,8 @@ def _fields(
         format="DD/MM/YYYY",
     )
     _slot(c1, feedback, "last_contact", tr("stake.col.last_contact"))
-    notes = st.text_area(tr("stake.col.notes"), value=cur.get("notes") or "", key=f"{key}_notes")
-    feedback.field("notes", tr("stake.col.notes"))
+    with feedback.labelled("notes", tr("stake.col.notes")) as label:
+        notes = st.text_area(label, value=cur.get("notes") or "", key=f"{key}_notes")
     return StakeholderInput(
         organisation_id=None if org_id == NEW else org_id,
         new_organisation=new_org or None,
@@ -176,7 +177,7 @@ def _add(ctx: PageContext, code: int, opts: Options) -> None:
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, CreateStakeholder.of(code, data))
-                st.session_state["stake_flash"] = ctx.tr("stake.form.created")
+                STAKE_FLASH.put(ctx.tr("stake.form.created"))
                 st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
@@ -212,12 +213,12 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
                 with handled(feedback):
                     command = UpdateStakeholder.of(int(chosen), int(row.version), changes)
                     perform(ctx.db, ctx.actor, command)
-                    st.session_state["stake_flash"] = ctx.tr("common.saved")
+                    STAKE_FLASH.put(ctx.tr("common.saved"))
                     st.rerun()
             if remove.form_submit_button(ctx.tr("stake.form.delete")):
                 with handled(feedback):
                     perform(ctx.db, ctx.actor, DeleteStakeholder.of(int(chosen), int(row.version)))
-                    st.session_state["stake_flash"] = ctx.tr("stake.form.deleted")
+                    STAKE_FLASH.put(ctx.tr("stake.form.deleted"))
                     st.rerun()
 
 

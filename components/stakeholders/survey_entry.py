@@ -16,6 +16,7 @@ from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose, choose_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
+from components.stakeholders.page import SURVEY_FLASH
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
@@ -171,15 +172,15 @@ def _questions(
         key=f"{form_key}_employees",
     )
     slot(c2, "employee_count")
-    areas = st.multiselect(
-        tr("survey.field.recruitment_areas"),
-        list(places),
-        default=[a for a in (start.recruitment_areas or [code]) if a in places],
-        format_func=lambda c: places[c],
-        key=f"{form_key}_areas_{ctx.lang}",
-        placeholder=choose_many(),
-    )
-    feedback.field("recruitment_areas", tr("survey.field.recruitment_areas"))
+    with feedback.labelled("recruitment_areas", tr("survey.field.recruitment_areas")) as label:
+        areas = st.multiselect(
+            label,
+            list(places),
+            default=[a for a in (start.recruitment_areas or [code]) if a in places],
+            format_func=lambda c: places[c],
+            key=f"{form_key}_areas_{ctx.lang}",
+            placeholder=choose_many(),
+        )
     c1, c2 = st.columns(2)
     has_vacancies = _yes_no(ctx, c1, "has_vacancies", start.has_vacancies, form_key)
     slot(c1, "has_vacancies")
@@ -248,13 +249,13 @@ def _questions(
         form_key,
     )
     slot(c2, "training_need")
-    needs = st.text_input(
-        tr("survey.field.training_needs"),
-        value="; ".join(start.training_needs),
-        help=tr("survey.form.needs_help"),
-        key=f"{form_key}_needs",
-    )
-    feedback.field("training_needs", tr("survey.field.training_needs"))
+    with feedback.labelled("training_needs", tr("survey.field.training_needs")) as label:
+        needs = st.text_input(
+            label,
+            value="; ".join(start.training_needs),
+            help=tr("survey.form.needs_help"),
+            key=f"{form_key}_needs",
+        )
     c1, c2 = st.columns(2)
     has_contact = _yes_no(ctx, c1, "has_service_contact", start.has_service_contact, form_key)
     slot(c1, "has_service_contact")
@@ -353,7 +354,7 @@ def _form(ctx: PageContext, code: int) -> None:
             data.company = company
             with handled(feedback):
                 perform(ctx.db, ctx.actor, surveys.CreateResponse.of(code, data))
-                st.session_state["survey_flash"] = tr("survey.form.created")
+                SURVEY_FLASH.put(tr("survey.form.created"))
                 st.session_state[ADD_ROUND] = rounds + 1
                 st.rerun()
 
@@ -385,8 +386,8 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
                     with handled(feedback):
                         command = surveys.UpdateResponse.of(int(picked), version, data)
                         saved = perform(ctx.db, ctx.actor, command)
-                        st.session_state["survey_flash"] = tr(
-                            "survey.edit.saved" if saved != version else "survey.edit.unchanged"
+                        SURVEY_FLASH.put(
+                            tr("survey.edit.saved" if saved != version else "survey.edit.unchanged")
                         )
                         st.rerun()
 

@@ -12,6 +12,7 @@ from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
+from components.stakeholders.page import SURVEY_FLASH
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput, SaveProfile
 from employdash.stakeholders.vocabulary import AUDIENCES
@@ -62,23 +63,21 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
     answers = saved or BLANK_PROFILE
     with st.form(f"org_profile_{org_id}_{version}"):
         feedback = FormFeedback()
-        goals = st.text_area(tr("org.goals"), value=answers["goals"] or "")
-        feedback.field("goals", tr("org.goals"))
-        activities = st.text_area(tr("org.activities"), value=answers["activities"] or "")
-        feedback.field("activities", tr("org.activities"))
-        audiences = st.multiselect(
-            tr("org.audiences"),
-            AUDIENCES,
-            default=answers["audiences"],
-            format_func=lambda a: tr(f"org.audience.{a}"),
-            key=f"org_audiences_{org_id}_{version}_{ctx.lang}",
-            placeholder=choose_many(AUDIENCES),
-        )
-        feedback.field("audiences", tr("org.audiences"))
-        collaborations = st.text_area(
-            tr("org.collaborations"), value=answers["collaborations"] or ""
-        )
-        feedback.field("collaborations", tr("org.collaborations"))
+        with feedback.labelled("goals", tr("org.goals")) as label:
+            goals = st.text_area(label, value=answers["goals"] or "")
+        with feedback.labelled("activities", tr("org.activities")) as label:
+            activities = st.text_area(label, value=answers["activities"] or "")
+        with feedback.labelled("audiences", tr("org.audiences")) as label:
+            audiences = st.multiselect(
+                label,
+                AUDIENCES,
+                default=answers["audiences"],
+                format_func=lambda a: tr(f"org.audience.{a}"),
+                key=f"org_audiences_{org_id}_{version}_{ctx.lang}",
+                placeholder=choose_many(AUDIENCES),
+            )
+        with feedback.labelled("collaborations", tr("org.collaborations")) as label:
+            collaborations = st.text_area(label, value=answers["collaborations"] or "")
         st.markdown(f"**{tr('org.programs')}**")
         programs = st.data_editor(
             pd.DataFrame(
@@ -120,7 +119,7 @@ def _form(ctx: PageContext, code: int, org_id: int, can_edit: bool) -> None:
             with handled(feedback):
                 command = SaveProfile.of(code, org_id, data, version, profile_id)
                 perform(ctx.db, ctx.actor, command)
-                st.session_state["survey_flash"] = tr("common.saved")
+                SURVEY_FLASH.put(tr("common.saved"))
                 st.rerun()
 
 

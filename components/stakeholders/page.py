@@ -1,0 +1,29 @@
+"""The top of the stakeholder and survey pages: the title, the locality they need, and the message
+a form left for the rerun that follows its save (set by the form, shown once here)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.common.state import Kept
+from components.common.text import plain
+from components.shell.context import PageContext
+
+STAKE_FLASH: Kept[str] = Kept("stake_flash")
+SURVEY_FLASH: Kept[str] = Kept("survey_flash")
+
+
+def top(ctx: PageContext, title_key: str, flash: Kept[str], intro_key: str | None = None) -> int:
+    """Draw the page's top and return its locality's code; a user with none sees why and the
+    page stops."""
+    st.header(ctx.tr(title_key))
+    if ctx.locality is None:
+        st.info(ctx.tr("empty.no_data"))
+        st.stop()
+    code = ctx.locality_code
+    if intro_key is not None:
+        st.caption(ctx.tr(intro_key, locality=plain(ctx.locality.name(ctx.lang))))
+    message = flash.take()
+    if message:
+        st.success(plain(message))
+    return code
