@@ -2,7 +2,7 @@
 on SQLite and PostgreSQL.
 
 Figures (each against a baseline measured in the same run):
-- the national views (issue 14 item 3): the indicator services an admin calls over all 1,300
+- the national views: the indicator services an admin calls over all 1,300
   localities (series, the map's month, ranks, district aggregates), against the same SQL run
   alone; aim under 1 s on both databases (`results/indicators_national.*`);
 - briefing and explorer rendered server-side with AppTest, cold (caches cleared) and warm,

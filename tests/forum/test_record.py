@@ -484,7 +484,7 @@ def test_an_ended_membership_keeps_history_and_leaves_expected_attendance(
 def test_a_members_role_and_team_change_in_the_fixed_vocabulary(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    """Item 4: change role or team; the role is one of the fixed forum roles, the team one of
+    """A member's role or team changes; the role is one of the fixed forum roles, the team one of
     this locality's; version checked and audited."""
     manager = actors["manager"]
     rows = forum_service.members(db, manager, SEDEROT)

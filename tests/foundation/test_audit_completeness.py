@@ -1,5 +1,5 @@
-"""Every write leaves an audit row with the values before and after and the locality (issue 12,
-item 9).
+"""Every write leaves an audit row with the values before and after and the locality, so that
+any change can be traced to who made it, where and what it replaced.
 
 `test_every_writer_is_listed` finds the public functions of the area packages and the
 foundation's services that write (they add, delete, insert, update or set attributes on rows, or

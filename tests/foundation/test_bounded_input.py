@@ -1,4 +1,4 @@
-"""Bounded input (issue 12, item 5): text is cleaned of control characters and held to the
+"""Bounded input: text is cleaned of control characters and held to the
 limits declared in `employdash.limits`, by forms and imports alike, and documents generated from
 stored text stay bounded in time and valid (a 2 MB meeting text took 7 minutes as a PDF; control
 characters made the Word export fail every time)."""

@@ -1,5 +1,5 @@
-"""Every editable entity under a real race (issue 12, items 3 and 12): several processes save the
-same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
+"""Every editable entity under a real race, so that no save is silently lost: several processes
+save the same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
 accepted, every other is refused (never silently lost, never a crash), the stored record equals
 the accepted save, and the audit log holds exactly one row for it.
 

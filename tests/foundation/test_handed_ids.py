@@ -61,7 +61,8 @@ def test_every_guarded_model_has_a_locality_rule() -> None:
 
 
 def test_target_progress_refuses_a_foreign_locality_or_program(db: Database, actors) -> None:
-    """It used to filter them out quietly (an empty list), unlike every other read."""
+    """Refused like every other read handed a foreign ID: a quiet empty list would hide the
+    mistake."""
     from datetime import date
 
     from employdash.errors import PermissionDenied
@@ -203,7 +204,7 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
 def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one(
     db: Database, actors
 ) -> None:
-    """Issue 12, item 2: a manager handing another locality's person, team, organisation or
+    """A manager handing another locality's person, team, organisation or
     participant to their own write gets the error a missing ID gets, and nothing is written."""
     from sqlalchemy import func
 
@@ -241,7 +242,7 @@ def _person_of(db: Database, locality: int, name: str) -> int:
 
 
 def test_every_write_refuses_a_person_of_the_actors_other_locality(db: Database, actors) -> None:
-    """Issue 12, item 2, one rule for every write handed a person: the person belongs to the
+    """One rule for every write handed a person: the person belongs to the
     locality the write is for. A person of the manager's *other* locality (one they may see and
     write for) is refused like a missing one, and nothing is written."""
     from sqlalchemy import func

@@ -428,7 +428,7 @@ def test_reset_role_change_and_deactivation_revoke_sessions(db: Database, actors
 
 def test_update_user_refuses_a_save_over_a_stale_version(db: Database, actors) -> None:
     """Two admins edit the same account: the second save, read at the old version, is refused
-    and changes nothing (it used to overwrite the first silently)."""
+    and changes nothing: the first admin's save is never silently overwritten."""
     from employdash.errors import StaleVersion
 
     admin, member = actors["admin"], actors["member"]
