@@ -51,6 +51,7 @@ from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import StakeholderInput
 from tests.support.concurrency import race
+from tests.support.present import present
 from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
@@ -111,12 +112,13 @@ def run_race(db: Database, race_: Race) -> int:
     entity, action = race_.audit
     mark = _last_audit(db)
     results = race(db.url, race_.username, race_.work, WORKERS)
-    refused = ("stale", "busy", "error: ValidationError")
+    refused: tuple[str, ...] = ("stale", "busy", "error: ValidationError")
     if action == "delete":  # the winner deleted it: the others find it gone
         refused = (*refused, "error: NotFound")
     assert all(r == "ok" or r.startswith(refused) for r in results.values()), results
     accepted = [n for n, r in results.items() if r == "ok"]
     assert len(accepted) == 1, results  # exactly one save per version wins
+    winner: int
     (winner,) = accepted
     race_.check(db, winner)
     with db.transaction() as s:
@@ -147,7 +149,9 @@ def _get(db: Database, model: type[Any], row_id: int) -> Any:
 
 def _plenary(db: Database, actor: Actor) -> int:
     return int(
-        next(t for t in forum.overview(db, actor, SEDEROT).teams if t["kind"] == "forum")["id"]
+        next(t for t in present(forum.overview(db, actor, SEDEROT)).teams if t["kind"] == "forum")[
+            "id"
+        ]
     )
 
 
@@ -312,6 +316,7 @@ def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
     def check(db: Database, n: int) -> None:
         with db.transaction() as s:
             row = s.scalar(select(MilestoneNote).where(MilestoneNote.milestone_key == key))
+            assert row is not None
             assert (row.note, row.version) == (f"note {n}", version + 1)
 
     return Race(

@@ -11,6 +11,7 @@ from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.models import AuditEntry, Person, User
+from tests.support.present import present
 
 SEDEROT, NETIVOT = 1031, 246
 PASSWORD = "a long enough password"
@@ -47,7 +48,7 @@ def test_one_form_makes_the_person_the_account_and_the_link(
         "Coordinator",
         ["noa"],
     )
-    assert users.load_actor(db, "noa").person_id == pid  # the member sees their own tasks
+    assert present(users.load_actor(db, "noa")).person_id == pid  # the member sees their own tasks
     with db.transaction() as s:
         audited = s.execute(
             select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.username).where(
