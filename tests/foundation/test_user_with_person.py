@@ -17,7 +17,9 @@ SEDEROT, NETIVOT = 1031, 246
 PASSWORD = "a long enough password"
 
 
-def _form(username: str, name: str = "Noa Member", localities: tuple[int, ...] = (SEDEROT,)):  # type: ignore[no-untyped-def]
+def _form(
+    username: str, name: str = "Noa Member", localities: tuple[int, ...] = (SEDEROT,)
+) -> users.UserForm:
     return users.UserForm(username, name, "member", localities, "noa@example.org", PASSWORD)
 
 
