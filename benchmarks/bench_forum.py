@@ -9,8 +9,11 @@ import random
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Date, func, insert, select, text
+from sqlalchemy import Date, Executable, func, insert, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from benchmarks.harness import Figure, median_time, write
 from employdash.db import Database, migrate
@@ -30,10 +33,10 @@ TODAY = date(2026, 11, 1)
 REPEAT = 9
 
 
-def _localities(s) -> list[int]:  # type: ignore[no-untyped-def]
+def _localities(s: Session) -> list[int]:
     """All catalogue localities, topped up with synthetic ones to reach 1,300."""
     codes = list(s.scalars(select(Locality.code)))
-    extra = [
+    extra: list[dict[str, Any]] = [
         {"code": 900000 + i, "name_he": f"יישוב {i}", "name_en": f"Locality {i}"}
         for i in range(LOCALITIES - len(codes))
     ]
@@ -42,7 +45,7 @@ def _localities(s) -> list[int]:  # type: ignore[no-untyped-def]
     return codes + [e["code"] for e in extra]
 
 
-def build(db: Database) -> dict:
+def build(db: Database) -> dict[str, Any]:
     migrate(db)
     rng = random.Random(4)
     with db.transaction() as s:
@@ -70,6 +73,7 @@ def build(db: Database) -> dict:
                 .limit(MEMBERS)
             )
         )
+        assert ctx.member_person_id is not None
         people[0] = ctx.member_person_id
         task_teams = []
         for i in range(10):
@@ -121,7 +125,7 @@ def build(db: Database) -> dict:
             ],
         )
 
-        def task(f: int, team: int | None, owner: int | None, k: int) -> dict:
+        def task(f: int, team: int | None, owner: int | None, k: int) -> dict[str, Any]:
             return {
                 "forum_id": f,
                 "team_id": team,
@@ -158,7 +162,12 @@ FROM task t JOIN forum f ON f.id = t.forum_id LEFT JOIN person p ON p.id = t.own
 LEFT JOIN team tm ON tm.id = t.team_id LEFT JOIN strategic_focus sf ON sf.id = t.focus_id
 LEFT JOIN meeting mt ON mt.id = t.meeting_id"""
 # Typed like the service's columns, so both parse dates the same way on SQLite.
-TYPES = {"due_date": Date(), "completed_on": Date(), "created_at": UtcDateTime(), "held_on": Date()}
+TYPES: dict[str, TypeEngine[Any]] = {
+    "due_date": Date(),
+    "completed_on": Date(),
+    "created_at": UtcDateTime(),
+    "held_on": Date(),
+}
 RAW_BOARD = text(RAW_SELECT + " WHERE t.forum_id = :forum ORDER BY t.due_date, t.id").columns(
     **TYPES
 )
@@ -208,6 +217,7 @@ def _raw_save(db: Database, forum: int, team: int, people: list[int], k: int) ->
 def measure(db: Database, label: str) -> list[Figure]:
     info = build(db)
     manager, member = load_actor(db, "manager"), load_actor(db, "member")
+    assert manager is not None and member is not None
     with db.transaction() as s:
         counts = {
             t.__tablename__: s.scalar(select(func.count()).select_from(t))
@@ -217,11 +227,11 @@ def measure(db: Database, label: str) -> list[Figure]:
 
     def board() -> None:
         rows = tasks.list_tasks(db, manager, DEMO_LOCALITY, TODAY)
-        grid: dict[tuple[str, str], int] = {}
+        grid: dict[tuple[str | None, str], int] = {}
         for r in rows:
             grid[(r["team"], r["status"])] = grid.get((r["team"], r["status"]), 0) + 1
 
-    def raw(query, **params) -> None:  # type: ignore[no-untyped-def]
+    def raw(query: Executable, **params: object) -> None:
         with db.engine.connect() as conn:
             conn.execute(query, params).fetchall()
 

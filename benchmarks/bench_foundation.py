@@ -23,6 +23,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from playwright.sync_api import Browser
+
 from benchmarks.harness import Figure, write
 from tests.support.browser import chromium, wait_idle
 from tests.support.postgres import free_port
@@ -32,7 +34,7 @@ EMPTY = ROOT / "benchmarks" / "fixtures" / "empty_page.py"
 REPEAT = 3
 
 
-def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+def _wait_health(port: int, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -47,7 +49,7 @@ def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 120) -> Non
 
 def _start(
     command: Callable[[int], list[str]], env: dict[str, str]
-) -> tuple[subprocess.Popen, int, float]:
+) -> tuple[subprocess.Popen[bytes], int, float]:
     port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -62,12 +64,12 @@ def _start(
     return proc, port, start
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen[bytes]) -> None:
     os.killpg(proc.pid, 15)
     proc.wait(timeout=20)
 
 
-def _first_render(browser, port: int, selector: str) -> float:
+def _first_render(browser: Browser, port: int, selector: str) -> float:
     page = browser.new_page()
     page.goto(f"http://127.0.0.1:{port}/")
     page.wait_for_selector(selector, timeout=60_000)
@@ -218,7 +220,7 @@ def _runs_finished_after(states: list[list[Any]], since: float) -> list[float]:
     return ends
 
 
-def _login(browser, port: int, typed: bool) -> dict[str, float]:
+def _login(browser: Browser, port: int, typed: bool) -> dict[str, float]:
     """One login on a server nobody has visited yet. Cold: the submit as soon as the form is
     drawn (what a script does; on a fresh server the pages' modules are still being imported).
     Typed: a person's pace (READ_S, then each key KEY_DELAY_MS). Seconds from the click to the
@@ -289,7 +291,7 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _button_round_trip(browser, port: int) -> float:
+def _button_round_trip(browser: Browser, port: int) -> float:
     """Seconds from the click to the rerun drawn: the first paint after the rerun's last message
     (its end of run), from browser timestamps; no fixed waits in the timing. (The script state
     attribute is no clock for it: a rerun this short may never show as running.)"""
@@ -347,7 +349,7 @@ def main() -> None:
     profile = _profile(env)
     shutil.rmtree(workdir, ignore_errors=True)
     click = median(empty_click)
-    typed, cold = logins[True], logins[False]
+    typed_logins, cold_logins = logins[True], logins[False]
     figures = [
         Figure(
             "make run → login form rendered",
@@ -360,13 +362,13 @@ def main() -> None:
         ),
         _login_figure(
             "login round trip, typed at a person's pace (submit → navigation drawn)",
-            typed,
+            typed_logins,
             click,
             "≤ 1.5×",
         ),
         _login_figure(
             "login round trip, submitted the moment the form appears (submit → navigation drawn)",
-            cold,
+            cold_logins,
             click,
             "",
         ),

@@ -2,7 +2,7 @@
 on SQLite and PostgreSQL.
 
 Figures (each against a baseline measured in the same run):
-- the national views (issue 14 item 3): the indicator services an admin calls over all 1,300
+- the national views: the indicator services an admin calls over all 1,300
   localities (series, the map's month, ranks, district aggregates), against the same SQL run
   alone; aim under 1 s on both databases (`results/indicators_national.*`);
 - briefing and explorer rendered server-side with AppTest, cold (caches cleared) and warm,
@@ -20,14 +20,17 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert, text
+from sqlalchemy import Table, insert, text
 
 from benchmarks.harness import Figure, median_time, once, peak_memory, write
 from employdash.db import Database, migrate
@@ -35,6 +38,7 @@ from employdash.indicators.catalogue import ensure_catalogue
 from employdash.models.indicators import IndicatorValue
 from employdash.seed.core import load_localities
 from employdash.users import CHEAP, hash_password, load_actor
+from tests.support.present import present
 
 LOCALITIES = 1300
 YEARS = 15
@@ -127,7 +131,7 @@ def prepare_schema(db: Database) -> list[int]:
         return codes + [e["code"] for e in extra]
 
 
-def value_rows(codes: list[int], periods: list[date], seed: int = 7):
+def value_rows(codes: list[int], periods: list[date], seed: int = 7) -> Iterator[tuple[Any, ...]]:
     """Yield rows per locality (plausible levels, seasonal, noisy), as tuples of COLUMNS."""
     rng = np.random.default_rng(seed)
     season = np.array([1.05, 1.06, 1.03, 1.0, 0.98, 0.96, 0.95, 0.96, 0.99, 1.02, 1.0, 1.02])
@@ -156,7 +160,7 @@ def value_rows(codes: list[int], periods: list[date], seed: int = 7):
                 yield (code, period, indicator, value, "ok", "bench", stamp)
 
 
-def load_sqlite(path: Path, rows) -> None:  # type: ignore[no-untyped-def]
+def load_sqlite(path: Path, rows: Iterable[tuple[Any, ...]]) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA synchronous=OFF")
     batch = []
@@ -174,7 +178,7 @@ def load_sqlite(path: Path, rows) -> None:  # type: ignore[no-untyped-def]
     con.close()
 
 
-def load_postgres(url: str, rows) -> None:  # type: ignore[no-untyped-def]
+def load_postgres(url: str, rows: Iterable[tuple[Any, ...]]) -> None:
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
@@ -286,7 +290,7 @@ def render_seconds(page: str, username: str) -> tuple[float, float]:
         at.switch_page(page).run()
         colds.append(time.perf_counter() - start)
         assert not at.exception, at.exception
-        warms.append(median_time(lambda at=at: at.run(), repeat=3))
+        warms.append(median_time(at.run, repeat=3))
     return float(np.median(colds)), float(np.median(warms))
 
 
@@ -338,7 +342,7 @@ def page_figures(db: Database, label: str) -> list[Figure]:
 HEADLINES = ["job_seekers", "unemployment_rate", "avg_wage", "jobs", "businesses", "open_positions"]
 
 
-def _raw_series(codes: list[int], indicators: list[str], start: date) -> tuple[str, dict]:
+def _raw_series(codes: list[int], indicators: list[str], start: date) -> tuple[str, dict[str, Any]]:
     """The series' SQL as the service sends it (it sorts in pandas, not in SQL)."""
     marks = ", ".join(f"'{i}'" for i in indicators)
     places = ", ".join(str(c) for c in codes)
@@ -368,7 +372,7 @@ RAW_DISTRICT = (
 )
 
 
-def _raw(db: Database, sql: str, params: dict, repeat: int = 2) -> float:
+def _raw(db: Database, sql: str, params: dict[str, Any], repeat: int = 2) -> float:
     def run() -> None:
         with db.engine.connect() as conn:
             conn.execute(text(sql), params).all()
@@ -457,10 +461,10 @@ def baseline_import(db: Database, data: bytes) -> None:
     ]
     with db.transaction() as s:
         for start in range(0, len(rows), 20_000):
-            s.execute(insert(IndicatorValue.__table__), rows[start : start + 20_000])
+            s.execute(insert(cast(Table, IndicatorValue.__table__)), rows[start : start + 20_000])
 
 
-def import_figures(fresh, label: str, data: bytes) -> list[Figure]:  # type: ignore[no-untyped-def]
+def import_figures(fresh: Callable[[], Database], label: str, data: bytes) -> list[Figure]:
     from employdash.indicators.imports import commit_import
 
     measured = {}
@@ -468,13 +472,13 @@ def import_figures(fresh, label: str, data: bytes) -> list[Figure]:  # type: ign
         (
             "importer",
             lambda db: commit_import(
-                db, load_actor(db, "admin"), "bench.csv", data, "bench", date(2026, 11, 23)
+                db, present(load_actor(db, "admin")), "bench.csv", data, "bench", date(2026, 11, 23)
             ),
         ),
         ("baseline", lambda db: baseline_import(db, data)),
     ):
         db = fresh()
-        seconds, _ = once(lambda run=run, db=db: run(db))
+        seconds, _ = once(partial(run, db))
         db.dispose()
         db = fresh()
         with peak_memory() as memory:

@@ -157,10 +157,10 @@ class ServerMeter:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def rss_mib(self) -> float:
-        return sum(p.memory_info().rss for p in self.procs) / 2**20
+        return float(sum(p.memory_info().rss for p in self.procs)) / 2**20
 
     def cpu_seconds(self) -> float:
-        return sum(p.cpu_times().user + p.cpu_times().system for p in self.procs)
+        return float(sum(p.cpu_times().user + p.cpu_times().system for p in self.procs))
 
     def _sample(self) -> None:
         while not self._stop.is_set():
@@ -200,7 +200,7 @@ def _postmaster(url: str) -> int | None:
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmd = proc.info.get("cmdline") or []
         if proc.info.get("name") == "postgres" and "-p" in cmd and port in cmd:
-            return proc.pid
+            return int(proc.pid)
     return None
 
 

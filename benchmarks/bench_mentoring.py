@@ -15,9 +15,11 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Date, bindparam, text
@@ -61,7 +63,9 @@ SELECT grp, position, kind, reason, count(*) FROM (
 WHERE rn = 1 GROUP BY grp, position, kind, reason"""
 
 
-def generate(seed: int = 6) -> tuple[list[tuple], list[tuple], list[tuple]]:
+def generate(
+    seed: int = 6,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Programs, participants and ~10 events each: forward moves, back-and-forth churn, drops."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -80,7 +84,8 @@ def generate(seed: int = 6) -> tuple[list[tuple], list[tuple], list[tuple]]:
         )
         for i in range(1, PROGRAMS + 1)
     ]
-    participants, events = [], []
+    participants: list[tuple[Any, ...]] = []
+    events: list[tuple[int, int, date, str, str | None]] = []
     start = date(2023, 1, 1)
     for pid in range(1, PARTICIPANTS + 1):
         participants.append(
@@ -117,10 +122,15 @@ def generate(seed: int = 6) -> tuple[list[tuple], list[tuple], list[tuple]]:
     return programs, participants, events
 
 
-def load(db: Database, programs, participants, events) -> None:  # type: ignore[no-untyped-def]
+def load(
+    db: Database,
+    programs: list[tuple[Any, ...]],
+    participants: list[tuple[Any, ...]],
+    events: list[tuple[Any, ...]],
+) -> None:
     now = datetime.now(UTC)
     with db.engine.begin() as conn:
-        stage_id = dict(
+        stage_id: dict[int, int] = dict(
             conn.execute(
                 text("SELECT position, id FROM ment_stage WHERE pipeline_code = 'mentee'")
             ).all()
@@ -171,7 +181,7 @@ def build_spans(db: Database) -> None:
         conn.execute(text("VACUUM ANALYZE" if db.dialect == "postgresql" else "ANALYZE"))
 
 
-def raw_counts(db: Database, by: str, as_of: date = AS_OF) -> tuple[list, list]:
+def raw_counts(db: Database, by: str, as_of: date = AS_OF) -> tuple[Sequence[Any], Sequence[Any]]:
     d = bindparam("d", type_=Date)
     with db.engine.connect() as conn:
         reached = conn.execute(
@@ -206,7 +216,7 @@ def same_counts(db: Database, by: str, as_of: date) -> None:
         assert int(table[column].sum()) == expected_total, f"{column} differs from raw SQL"
 
 
-def render(db: Database, by: str) -> dict:
+def render(db: Database, by: str) -> dict[str, Any]:
     """The breakdown as the page draws it: the service's funnel, then the Altair chart spec."""
     fun = funnel(db, ADMIN, Selection(), AS_OF, by=by)
     frame = fun.table.assign(label=fun.table["stage"], group=fun.table["group"].astype(str))
@@ -245,11 +255,11 @@ def measure(db: Database, label: str) -> list[Figure]:
             same_counts(db, by, as_of)  # also the raw SQL's warm-up
             fun = funnel(db, ADMIN, Selection(), as_of, by=by)  # the service's warm-up
             fns: dict[str, Callable[[], object]] = {
-                "raw": lambda b=by, d=as_of: raw_counts(db, b, d),
-                "service": lambda b=by, d=as_of: funnel(db, ADMIN, Selection(), d, by=b),
+                "raw": partial(raw_counts, db, by, as_of),
+                "service": partial(funnel, db, ADMIN, Selection(), as_of, by=by),
             }
             if when == "past date":
-                fns["render"] = lambda b=by: render(db, b)
+                fns["render"] = partial(render, db, by)
             times, cpu = interleaved(fns, warm=("render",) if "render" in fns else ())
             load = round(os.getloadavg()[0], 1)
             figures.append(
@@ -283,7 +293,11 @@ def measure(db: Database, label: str) -> list[Figure]:
     return figures
 
 
-def run_on(db: Database, label: str, data) -> list[Figure]:  # type: ignore[no-untyped-def]
+def run_on(
+    db: Database,
+    label: str,
+    data: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
+) -> list[Figure]:
     migrate(db)
     with db.transaction() as s:
         load_localities(s)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import random
 import tempfile
+from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+import altair as alt
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from benchmarks.harness import Figure, paired_median_times, write
@@ -26,6 +31,7 @@ from employdash.access import Actor, ReadScope, only
 from employdash.db import Database, migrate
 from employdash.i18n import t
 from employdash.models import SECTORS, Organisation
+from employdash.models.base import Base
 from employdash.models.stakeholders import (
     BRANCHES,
     HIRING_HORIZONS,
@@ -66,7 +72,18 @@ ADMIN = Actor(user_id=0, username="bench", full_name="bench", role="admin", loca
 REPEAT = 7
 
 
-def render(chart) -> None:  # type: ignore[no-untyped-def]
+AnyChart = (
+    alt.Chart
+    | alt.ConcatChart
+    | alt.FacetChart
+    | alt.HConcatChart
+    | alt.LayerChart
+    | alt.RepeatChart
+    | alt.VConcatChart
+)
+
+
+def render(chart: AnyChart) -> None:
     """What `st.altair_chart` does with a chart: the Vega-Lite spec plus Arrow datasets."""
     _convert_altair_to_vega_lite_spec(chart)
 
@@ -75,12 +92,12 @@ def tr(key: str, **params: object) -> str:
     return t(key, "he", **params)
 
 
-def _chunks(rows: list[dict], size: int = 5_000):  # type: ignore[no-untyped-def]
+def _chunks(rows: list[dict[str, Any]], size: int = 5_000) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def _bulk(s, model, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def _bulk(s: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     for chunk in _chunks(rows):
         s.execute(insert(model), chunk)
 
@@ -313,7 +330,7 @@ def measure(db: Database, label: str) -> list[Figure]:
     )
     figures = []
     for name, fn, raw, baseline, aim in cases:
-        full_s, raw_s = paired_median_times(fn, lambda raw=raw: raw(db), REPEAT, warmup=1)
+        full_s, raw_s = paired_median_times(fn, partial(raw, db), REPEAT, warmup=1)
         figures.append(Figure(name, full_s, baseline, raw_s, label, aim))
         print(f"{label}: {name}: {full_s:.3f}s vs {raw_s:.3f}s", flush=True)
     return figures

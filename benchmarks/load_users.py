@@ -74,7 +74,7 @@ def add_users(db: Database, sessions: int) -> list[str]:
                     Task.team_id.not_in(sorted(member_teams)),
                 )
                 .order_by(Task.id)
-            )
+            ).tuples()
         )
         taken = set(s.scalars(select(Task.id).where(Task.owner_person_id.in_(_load_people(s)))))
         free_tasks = [(t, code) for t, code in free_tasks if t not in taken]

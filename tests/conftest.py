@@ -13,9 +13,10 @@ built once; database names carry the worker's id so that workers sharing one ser
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
+import pluggy
 import pytest
 
 from employdash.access import Actor
@@ -74,19 +75,25 @@ def pg_db(pg_pool: DatabasePool) -> Iterator[Database]:
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
 def db(request: pytest.FixtureRequest) -> Database:
     """A freshly seeded demo database, on SQLite and on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_db")
+    chosen: Database = request.getfixturevalue(f"{request.param}_db")
+    return chosen
 
 
 @pytest.fixture
 def actors(db: Database) -> dict[str, Actor]:
     """The demo users as the services see them: admin, mayor, manager, member."""
-    found = {name: load_actor(db, name) for name in ("admin", "mayor", "manager", "member")}
-    assert all(found.values())
-    return found  # type: ignore[return-value]
+    found: dict[str, Actor] = {}
+    for name in ("admin", "mayor", "manager", "member"):
+        actor = load_actor(db, name)
+        assert actor is not None
+        found[name] = actor
+    return found
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     """In CI a skipped test is a failure: nothing may quietly not run there."""
     outcome = yield
     report = outcome.get_result()

@@ -12,22 +12,28 @@ SEDEROT = 1031
 
 def forum_id(db: Database, code: int = SEDEROT) -> int:
     with db.transaction() as s:
-        return s.scalar(select(Forum.id).where(Forum.locality_code == code))
+        found = s.scalar(select(Forum.id).where(Forum.locality_code == code))
+    assert found is not None
+    return found
 
 
-def member_task(db: Database, person_id: int) -> Task:
-    """A task the member owns."""
+def member_task(db: Database, person_id: int | None) -> Task:
+    """A task the member owns (the person of the member's account, which has one)."""
+    assert person_id is not None
     with db.transaction() as s:
-        return s.scalars(
+        task = s.scalars(
             select(Task).where(Task.owner_person_id == person_id).order_by(Task.id)
         ).first()
+    assert task is not None
+    return task
 
 
-def foreign_task(db: Database, person_id: int) -> Task:
+def foreign_task(db: Database, person_id: int | None) -> Task:
     """A Sederot task neither owned by the person nor in any of their teams."""
+    assert person_id is not None
     with db.transaction() as s:
         teams = select(Membership.team_id).where(Membership.person_id == person_id)
-        return s.scalars(
+        task = s.scalars(
             select(Task)
             .join(Team, Team.id == Task.team_id)
             .where(
@@ -37,3 +43,5 @@ def foreign_task(db: Database, person_id: int) -> Task:
             )
             .order_by(Task.id)
         ).first()
+    assert task is not None
+    return task

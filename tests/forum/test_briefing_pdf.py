@@ -1,4 +1,4 @@
-"""The briefing PDF carries what the briefing screen shows of the forum (issue 10, item 10): the
+"""The briefing PDF carries what the briefing screen shows of the forum: the
 mayor's approval of the work plan and progress against the focus targets."""
 
 from __future__ import annotations

@@ -20,12 +20,14 @@ from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry
 from employdash.models.forum import Attendance, Decision, Meeting, MeetingDraft, Task
 from tests.forum.helpers import SEDEROT
+from tests.support.present import present
 
 HELD = date(2026, 11, 20)
 
 
-def _input(db: Database, actor: Actor, member_person: int) -> meetings.MeetingInput:
-    view = forum_service.overview(db, actor, SEDEROT)
+def _input(db: Database, actor: Actor, member_person: int | None) -> meetings.MeetingInput:
+    assert member_person is not None  # the member's account has a person
+    view = present(forum_service.overview(db, actor, SEDEROT))
     team = next(t for t in view.teams if t["kind"] == "forum")
     people = [
         r["person_id"]
@@ -62,7 +64,7 @@ def _input(db: Database, actor: Actor, member_person: int) -> meetings.MeetingIn
 def _counts(db: Database) -> tuple[int, ...]:
     with db.transaction() as s:
         return tuple(
-            s.scalar(select(func.count()).select_from(t))
+            present(s.scalar(select(func.count()).select_from(t)))
             for t in (Meeting, Attendance, Decision, Task, AuditEntry)
         )
 

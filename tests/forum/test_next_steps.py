@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import Executable, Select, delete, select, update
 
 from employdash.access import Actor
 from employdash.briefing.next_steps import STEPS, setup_progress
@@ -41,7 +41,7 @@ def _forum_id(db: Database) -> int:
     return forum_id
 
 
-def _focus_ids(forum_id: int) -> select:  # type: ignore[type-arg]
+def _focus_ids(forum_id: int) -> Select[int]:
     return select(StrategicFocus.id).where(StrategicFocus.forum_id == forum_id)
 
 
@@ -54,7 +54,7 @@ def test_each_step_undone_in_turn_is_listed_in_set_up_order(
     forum_id = _forum_id(db)
     teams = select(Team.id).where(Team.forum_id == forum_id)
     metrics = SuccessMetric.focus_id.in_(_focus_ids(forum_id))
-    undo = [
+    undo: list[tuple[str, list[Executable]]] = [
         ("indicators", [delete(IndicatorValue).where(IndicatorValue.locality_code == SEDEROT)]),
         (
             "meeting",

@@ -32,6 +32,7 @@ from employdash.models.forum import (
 )
 from tests.forum.helpers import SEDEROT
 from tests.forum.test_meetings import HELD, _input
+from tests.support.present import present
 
 NETIVOT = 246
 
@@ -49,7 +50,9 @@ def _audits(db: Database, entity: str, entity_id: object) -> list[AuditEntry]:
 
 def _person_of(db: Database, code: int) -> int:
     with db.transaction() as s:
-        return s.scalar(select(Person.id).where(Person.locality_code == code).order_by(Person.id))
+        person = s.scalar(select(Person.id).where(Person.locality_code == code).order_by(Person.id))
+    assert person is not None
+    return person
 
 
 def _saved(db: Database, actors: dict[str, Actor]) -> tuple[int, meetings.MeetingInput]:
@@ -108,8 +111,8 @@ def test_correcting_attendance_and_date_follows_into_the_minutes_and_the_audit(
 
     entry = _audits(db, "meeting", mid)[-1]
     assert entry.action == "update"
-    assert entry.before["attendance"][str(absent)] is False
-    assert entry.after["attendance"][str(absent)] is True
+    assert present(entry.before)["attendance"][str(absent)] is False
+    assert present(entry.after)["attendance"][str(absent)] is True
 
     with pytest.raises(StaleVersion):  # a second tab still holding the old version
         meeting_edits.correct_meeting(db, manager, mid, version, data)
@@ -173,9 +176,9 @@ def test_correcting_the_tasks_a_meeting_created(db: Database, actors: dict[str, 
         assert fixed.version == first.version + 1
         assert cancelled.status == "cancelled"
     entry = _audits(db, "task", first.task_id)[-1]
-    assert entry.action == "update" and entry.after["title"] == "Book the big hall"
+    assert entry.action == "update" and present(entry.after)["title"] == "Book the big hall"
     assert entry.locality_code == SEDEROT
-    assert _audits(db, "meeting", mid)[-1].after["tasks_corrected"] == [
+    assert present(_audits(db, "meeting", mid)[-1].after)["tasks_corrected"] == [
         first.task_id,
         second.task_id,
     ]
@@ -224,6 +227,7 @@ def test_deleting_a_meeting_needs_a_reason_keeps_its_tasks_and_is_audited(
     with db.transaction() as s:
         task_ids = list(s.scalars(select(Task.id).where(Task.meeting_id == mid)))
         version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+    assert version is not None
     with pytest.raises(ValidationError):
         meeting_edits.delete_meeting(db, manager, SEDEROT, mid, version, "  ")
     with pytest.raises(StaleVersion):
@@ -237,7 +241,7 @@ def test_deleting_a_meeting_needs_a_reason_keeps_its_tasks_and_is_audited(
         assert len(kept) == 2 and all(t.meeting_id is None for t in kept)
     entry = _audits(db, "meeting", mid)[-1]
     assert entry.action == "delete" and entry.after == {"reason": "Twice entered"}
-    assert entry.before["decisions"]
+    assert present(entry.before)["decisions"]
 
 
 def test_meeting_edits_are_refused_to_members_and_outside_the_locality(
@@ -279,10 +283,10 @@ def test_closing_a_decision_takes_it_off_the_open_lists(
     )
     open_ids = {d.id for d in decisions.list_decisions(db, manager, SEDEROT, open_only=True)}
     assert first.id not in open_ids and second.id not in open_ids
-    brief = forum_briefing.briefing_status(db, actors["mayor"], SEDEROT, as_of=HELD)
+    brief = present(forum_briefing.briefing_status(db, actors["mayor"], SEDEROT, as_of=HELD))
     assert first.text not in brief.open_decisions and second.text not in brief.open_decisions
     assert tasks.get_task(db, manager, task_id)["title"] == second.text
-    assert _audits(db, "decision", first.id)[-1].after["outcome"] == "Team started"
+    assert present(_audits(db, "decision", first.id)[-1].after)["outcome"] == "Team started"
     with pytest.raises(NotFound):  # another locality's person may not own the task
         third = _saved(db, actors)[0]
         row = next(
@@ -382,14 +386,14 @@ def test_a_cancelled_task_stays_in_history_and_leaves_the_counts(
     db: Database, actors: dict[str, Actor]
 ) -> None:
     manager, member = actors["manager"], actors["member"]
-    before = forum_briefing.briefing_status(db, manager, SEDEROT)
+    before = present(forum_briefing.briefing_status(db, manager, SEDEROT))
     task = next(r for r in tasks.my_tasks(db, member) if r["status"] != "done")
     with pytest.raises(PermissionDenied):
         tasks.cancel_task(db, member, task["id"], task["version"], "not needed")
     with pytest.raises(ValidationError):
         tasks.cancel_task(db, manager, task["id"], task["version"], "")
     tasks.cancel_task(db, manager, task["id"], task["version"], "Not needed any more")
-    after = forum_briefing.briefing_status(db, manager, SEDEROT)
+    after = present(forum_briefing.briefing_status(db, manager, SEDEROT))
     assert after.tasks_total == before.tasks_total - 1
     row = tasks.get_task(db, manager, task["id"])
     assert row["status"] == "cancelled" and row["timing"] == ""
@@ -410,7 +414,7 @@ def test_a_task_deleted_by_a_manager_is_gone_with_its_reason_audited(
     with db.transaction() as s:
         assert s.get(Task, task_id) is None
     entry = _audits(db, "task", task_id)[-1]
-    assert entry.action == "delete" and entry.before["title"] == "Entered by mistake"
+    assert entry.action == "delete" and present(entry.before)["title"] == "Entered by mistake"
 
 
 def test_members_add_notes_and_give_a_reason_when_blocked(
@@ -435,7 +439,7 @@ def test_members_add_notes_and_give_a_reason_when_blocked(
             .where(Task.owner_person_id != member.person_id, Task.team_id.is_(None))
             .order_by(Task.id)
         )
-        assert s.scalar(select(func.count()).select_from(TaskNote)) >= 2
+        assert present(s.scalar(select(func.count()).select_from(TaskNote))) >= 2
     if foreign is not None:
         with pytest.raises((PermissionDenied, NotFound)):
             tasks.add_note(db, member, foreign, "not mine")
@@ -484,7 +488,7 @@ def test_an_ended_membership_keeps_history_and_leaves_expected_attendance(
 def test_a_members_role_and_team_change_in_the_fixed_vocabulary(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    """Item 4: change role or team; the role is one of the fixed forum roles, the team one of
+    """A member's role or team changes; the role is one of the fixed forum roles, the team one of
     this locality's; version checked and audited."""
     manager = actors["manager"]
     rows = forum_service.members(db, manager, SEDEROT)

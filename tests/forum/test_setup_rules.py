@@ -19,6 +19,7 @@ from employdash.models import AuditEntry, Locality
 from employdash.models.forum import Forum
 from employdash.models.indicators import IndicatorDefinition
 from tests.forum.helpers import SEDEROT
+from tests.support.present import present
 
 NEXT_YEAR = date.today() + timedelta(days=365)
 
@@ -31,6 +32,7 @@ def _new_forum(db: Database, admin: Actor) -> int:
             .where(Locality.code.not_in(select(Forum.locality_code)))
             .order_by(Locality.code)
         )
+    assert code is not None
     setup.create_forum(db, admin, code, "New forum", date.today())
     return int(code)
 
@@ -48,7 +50,9 @@ def test_a_new_forum_lists_what_it_lacks_until_it_has_it(
     assert _keys(db, admin, code) == [missing + "members", missing + "focus", missing + "meeting"]
 
     person = people.create_person(db, admin, code, people.PersonInput("First Member"))
-    plenary = next(t for t in forum_service.overview(db, admin, code).teams if t["kind"] == "forum")
+    plenary = next(
+        t for t in present(forum_service.overview(db, admin, code)).teams if t["kind"] == "forum"
+    )
     forum_service.add_member(db, admin, code, plenary["id"], person, "member")
     assert _keys(db, admin, code) == [missing + "focus", missing + "meeting"]
 
@@ -88,7 +92,7 @@ def test_a_lead_named_for_a_team_is_seated_in_it(db: Database, actors: dict[str,
             .where(AuditEntry.entity == "membership")
             .order_by(AuditEntry.id.desc())
         ).first()
-        assert entry is not None and entry.after["person_id"] == lead
+        assert entry is not None and present(entry.after)["person_id"] == lead
 
     setup.update_team(db, admin, code, team, 1, {"lead_person_id": other})
     assert seated(team) == {lead: "team_lead", other: "team_lead"}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 
 from employdash.access import Actor
 from employdash.db import Database
@@ -21,6 +22,7 @@ from employdash.models import AuditEntry, Person
 from employdash.models.forum import Meeting, Membership, MilestoneCheck
 from employdash.models.indicators import IndicatorValue
 from tests.forum.helpers import SEDEROT
+from tests.support.present import present
 
 NETIVOT = 246
 AS_OF = date(2026, 11, 1)
@@ -39,9 +41,11 @@ def test_checking_the_last_milestone_moves_the_forum_on(
 ) -> None:
     manager = actors["manager"]
     with db.transaction() as s:  # put Netivot back in stage 2 with one milestone missing
-        fid = forum_service.forum_row(s, NETIVOT).id
+        fid = present(forum_service.forum_row(s, NETIVOT)).id
         s.execute(
-            MilestoneCheck.__table__.delete().where(
+            cast(Table, MilestoneCheck.__table__)
+            .delete()
+            .where(
                 MilestoneCheck.forum_id == fid,
                 MilestoneCheck.milestone_key.in_(["plan_presented_to_mayor", *STAGES[3]]),
             )
@@ -51,7 +55,7 @@ def test_checking_the_last_milestone_moves_the_forum_on(
         forum_service.set_milestone(db, manager, NETIVOT, "plan_presented_to_mayor", True, AS_OF)
         == 3
     )
-    view = forum_service.overview(db, manager, NETIVOT)
+    view = present(forum_service.overview(db, manager, NETIVOT))
     assert view.stage == 3
     assert view.checks["plan_presented_to_mayor"] == (AS_OF, "manager")
     assert (
@@ -97,8 +101,9 @@ def test_metric_progress_comes_from_the_latest_indicator_value(
     assert again["latest"] == pytest.approx(halfway)
     assert again["latest_period"] == newest
     assert again["progress"] == pytest.approx(0.5)
-    brief = forum_briefing.briefing_status(db, manager, SEDEROT, AS_OF)
-    assert brief.focus_progress[0] == (metric["focus_title"], pytest.approx(0.5))
+    brief = present(forum_briefing.briefing_status(db, manager, SEDEROT, AS_OF))
+    expected: object = (metric["focus_title"], pytest.approx(0.5))
+    assert brief.focus_progress[0] == expected
 
 
 def _facts(**kw) -> HealthFacts:  # type: ignore[no-untyped-def]
@@ -146,7 +151,7 @@ def test_health_rules_fire_with_their_reasons() -> None:
 
 def test_briefing_status_from_the_database(db: Database, actors: dict[str, Actor]) -> None:
     mayor = actors["mayor"]
-    brief = forum_briefing.briefing_status(db, mayor, SEDEROT, AS_OF)
+    brief = present(forum_briefing.briefing_status(db, mayor, SEDEROT, AS_OF))
     rows = tasks.list_tasks(db, actors["admin"], SEDEROT, AS_OF)
     assert brief.stage == 3 and brief.stage_key == "forum.stage.3"
     assert brief.tasks_total == len(rows)
@@ -165,9 +170,11 @@ def test_a_recent_forum_meeting_clears_the_gap_warning(
 ) -> None:
     """Moving Netivot's last plenary meeting into the past quarter silences the warning."""
     admin = actors["admin"]
-    before = [k for k, _ in forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF).warnings]
+    before = [
+        k for k, _ in present(forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF)).warnings
+    ]
     with db.transaction() as s:
-        fid = forum_service.forum_row(s, NETIVOT).id
+        fid = present(forum_service.forum_row(s, NETIVOT)).id
         last = s.scalar(
             select(Meeting.id)
             .where(Meeting.forum_id == fid, Meeting.kind == "forum")
@@ -177,13 +184,17 @@ def test_a_recent_forum_meeting_clears_the_gap_warning(
         s.execute(
             update(Meeting).where(Meeting.id == last).values(held_on=AS_OF - timedelta(days=200))
         )
-    stale = [k for k, _ in forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF).warnings]
+    stale = [
+        k for k, _ in present(forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF)).warnings
+    ]
     assert "forum.health.no_forum_meeting" in stale
     with db.transaction() as s:
         s.execute(
             update(Meeting).where(Meeting.id == last).values(held_on=AS_OF - timedelta(days=10))
         )
-    fresh = [k for k, _ in forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF).warnings]
+    fresh = [
+        k for k, _ in present(forum_briefing.briefing_status(db, admin, NETIVOT, AS_OF)).warnings
+    ]
     assert "forum.health.no_forum_meeting" not in fresh
     assert set(fresh) <= set(before) | set(stale)
 
@@ -193,7 +204,7 @@ def test_editors_add_focuses_metrics_and_members(db: Database, actors: dict[str,
     focus_id = forum_service.create_focus(db, manager, NETIVOT, "קשר עם מעסיקים", "")
     latest = forum_targets.latest
     with db.transaction() as s:
-        _, now = latest(s, NETIVOT, "jobs")
+        _, now = present(latest(s, NETIVOT, "jobs"))
     forum_service.add_metric(
         db, manager, NETIVOT, focus_id, "jobs", now * 0.9, now * 1.1, date(2027, 12, 31)
     )
@@ -205,10 +216,12 @@ def test_editors_add_focuses_metrics_and_members(db: Database, actors: dict[str,
         forum_service.add_metric(
             db, manager, NETIVOT, focus_id, "no_such_code", 1, 2, date(2027, 1, 1)
         )
-    view = forum_service.overview(db, manager, NETIVOT)
+    view = present(forum_service.overview(db, manager, NETIVOT))
     team = next(t for t in view.teams if t["kind"] == "steering")
     with pytest.raises(NotFound):  # the member is a Sederot person: not Netivot's to seat
-        forum_service.add_member(db, manager, NETIVOT, team["id"], member.person_id, "referent")
+        forum_service.add_member(
+            db, manager, NETIVOT, team["id"], present(member.person_id), "referent"
+        )
     with db.transaction() as s:
         seated = select(Membership.person_id).where(Membership.team_id == team["id"])
         person = s.scalar(

@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 
 from employdash import localities
-from employdash.access import Area, require_read_all, require_write
+from employdash.access import Actor, Area, require_read_all, require_write
+from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied
 
 
-def test_scope_lists_only_the_users_localities(db, actors) -> None:
+def test_scope_lists_only_the_users_localities(db: Database, actors: dict[str, Actor]) -> None:
     assert [loc.code for loc in localities.in_scope(db, actors["mayor"])] == [1031]
     assert {loc.code for loc in localities.in_scope(db, actors["manager"])} == {1031, 246}
     assert len(localities.in_scope(db, actors["admin"])) == 14
 
 
-def test_reading_another_locality_is_refused(db, actors) -> None:
+def test_reading_another_locality_is_refused(db: Database, actors: dict[str, Actor]) -> None:
     assert localities.get(db, actors["member"], 1031).name_en == "Sederot"
     with pytest.raises(PermissionDenied):
         localities.get(db, actors["member"], 246)
@@ -35,7 +36,7 @@ def test_reading_another_locality_is_refused(db, actors) -> None:
         ("member", 1031, False),
     ],
 )
-def test_who_may_edit_where(actors, who, code, allowed) -> None:
+def test_who_may_edit_where(actors: dict[str, Actor], who: str, code: int, allowed: bool) -> None:
     if allowed:
         require_write(actors[who], Area.FORUM, code)
     else:

@@ -1,5 +1,5 @@
-"""Every write leaves an audit row with the values before and after and the locality (issue 12,
-item 9).
+"""Every write leaves an audit row with the values before and after and the locality, so that
+any change can be traced to who made it, where and what it replaced.
 
 `test_every_writer_is_listed` finds the public functions of the area packages and the
 foundation's services that write (they add, delete, insert, update or set attributes on rows, or
@@ -39,12 +39,14 @@ from employdash.forum import (
 )
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum
+from employdash.forum.structure import TeamRow
 from employdash.mentoring import imports as mentoring_import
 from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
+from tests.support.present import present
 from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
@@ -192,14 +194,16 @@ def test_every_writer_is_listed() -> None:
 # --- scenarios ----------------------------------------------------------------------------------
 
 
-def _team(db: Database, actor: Actor) -> dict:
-    return next(t for t in forum.overview(db, actor, SEDEROT).teams if t["kind"] == "forum")
+def _team(db: Database, actor: Actor) -> TeamRow:
+    return next(
+        t for t in present(forum.overview(db, actor, SEDEROT)).teams if t["kind"] == "forum"
+    )
 
 
 @audited("employdash.forum.structure.set_milestone")
 def _set_milestone(db, actors):  # type: ignore[no-untyped-def]
     manager = actors["manager"]
-    view = forum.overview(db, manager, SEDEROT)
+    view = present(forum.overview(db, manager, SEDEROT))
     from employdash.forum.stages import ALL_MILESTONES
 
     key = next(k for k in ALL_MILESTONES if k not in view.checks)
@@ -311,7 +315,7 @@ def _program(db: Database, actor: Actor, name: str = "Audit program") -> int:
     )
 
 
-def _mentoring_import(db, actors):  # type: ignore[no-untyped-def]
+def _mentoring_import(db: Database, actors: dict[str, Actor]) -> tuple[Write, list[Expect]]:
     manager = actors["manager"]
     _program(db, manager, "Import program")
     book = Workbook()
@@ -500,6 +504,7 @@ def test_the_mentoring_import_row_counts_what_it_wrote_in_its_locality(
         row = s.scalar(
             select(AuditEntry).where(AuditEntry.id > mark, AuditEntry.action == "import")
         )
+    assert row is not None
     assert row.locality_code == NETIVOT
-    assert row.after["events"] == 2  # AUD-1 referred, then screened
-    assert row.after["rejected"] == 0
+    assert present(row.after)["events"] == 2  # AUD-1 referred, then screened
+    assert present(row.after)["rejected"] == 0

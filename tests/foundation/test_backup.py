@@ -10,15 +10,18 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, select
 
 from employdash import logins, users
+from employdash.access import Actor
 from employdash.backup import BackupError, backup, pg_tool, restore
 from employdash.db import Database
 from employdash.models import AuditEntry
 from tests.support.postgres import create_database, drop_database
+from tests.support.present import present
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +54,7 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _contents(db: Database) -> dict[str, list[tuple]]:
+def _contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in primary-key order."""
     meta = MetaData()
     meta.reflect(db.engine)
@@ -63,7 +66,9 @@ def _contents(db: Database) -> dict[str, list[tuple]]:
     return found
 
 
-def test_backup_and_restore_give_back_every_table(db: Database, empty: Database, actors, tmp_path):
+def test_backup_and_restore_give_back_every_table(
+    db: Database, empty: Database, actors: dict[str, Actor], tmp_path: Path
+) -> None:
     logins.set_language(db, actors["member"], "en")  # a write after the seed
     file = tmp_path / "backup.dump"
     done = _cli(db.url, "backup", str(file))
@@ -76,21 +81,25 @@ def test_backup_and_restore_give_back_every_table(db: Database, empty: Database,
     assert {"app_user", "audit_entry", "alembic_version"} <= set(original)
     for table in original:
         assert restored[table] == original[table], table
-    assert users.load_actor(empty, "member").language == "en"
+    assert present(users.load_actor(empty, "member")).language == "en"
 
 
-def test_restore_refuses_a_database_that_is_not_empty(db: Database, actors, tmp_path):
+def test_restore_refuses_a_database_that_is_not_empty(
+    db: Database, actors: dict[str, Actor], tmp_path: Path
+) -> None:
     file = backup(db, tmp_path / "b.dump")
     logins.set_language(db, actors["mayor"], "en")  # a change after the backup
     done = _cli(db.url, "restore", str(file))
     assert done.returncode == 1 and "not empty" in done.stderr and "Traceback" not in done.stderr
-    assert users.load_actor(db, "mayor").language == "en"  # refused: nothing was touched
+    assert present(users.load_actor(db, "mayor")).language == "en"  # refused: nothing was touched
     # --force replaces the contents: the change made after the backup is gone again.
     restore(db, file, force=True)
-    assert users.load_actor(db, "mayor").language == "he"
+    assert present(users.load_actor(db, "mayor")).language == "he"
 
 
-def test_a_backup_taken_during_writes_is_consistent(db: Database, empty: Database, tmp_path):
+def test_a_backup_taken_during_writes_is_consistent(
+    db: Database, empty: Database, tmp_path: Path
+) -> None:
     """Writes in pairs (one transaction each) keep going during the backup; the copy never
     holds half a pair."""
     stop = threading.Event()

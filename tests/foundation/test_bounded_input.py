@@ -1,4 +1,4 @@
-"""Bounded input (issue 12, item 5): text is cleaned of control characters and held to the
+"""Bounded input: text is cleaned of control characters and held to the
 limits declared in `employdash.limits`, by forms and imports alike, and documents generated from
 stored text stay bounded in time and valid (a 2 MB meeting text took 7 minutes as a PDF; control
 characters made the Word export fail every time)."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import time
 from datetime import date, timedelta
+from typing import cast
 
 import pytest
 from docx import Document as WordDocument
@@ -19,6 +20,7 @@ from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum import meetings, minutes, tasks
 from employdash.forum import structure as forum_service
+from employdash.forum.meetings import MeetingRecord
 from employdash.i18n import t
 from employdash.limits import (
     FIELDS,
@@ -52,6 +54,7 @@ from employdash.models.stakeholders import (
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import survey_import
 from employdash.stakeholders.register import StakeholderInput
+from tests.support.present import present
 
 SEDEROT = 1031
 HOSTILE = "a\x00b\x0bc\x1bd\uffffe"  # the characters that broke the Word export
@@ -120,7 +123,9 @@ def test_the_meeting_form_stores_clean_text_and_refuses_oversized_input(
 ) -> None:
     manager = actors["manager"]
     team = next(
-        t for t in forum_service.overview(db, manager, SEDEROT).teams if t["kind"] == "forum"
+        t
+        for t in present(forum_service.overview(db, manager, SEDEROT)).teams
+        if t["kind"] == "forum"
     )
 
     def meeting(**changes: object) -> meetings.MeetingInput:
@@ -140,7 +145,7 @@ def test_the_meeting_form_stores_clean_text_and_refuses_oversized_input(
 
     mid = meetings.save_meeting(db, manager, meeting())
     with db.transaction() as s:
-        stored = s.get(Meeting, mid)
+        stored = present(s.get(Meeting, mid))
         assert stored.agenda == ["Agenda abcde"]
         assert stored.issues == "line one abcde\nline two"
         guest = s.scalar(select(MeetingGuest.name).where(MeetingGuest.meeting_id == mid))
@@ -169,9 +174,9 @@ def test_every_write_service_cleans_its_text(db: Database, actors: dict[str, Act
             db, admin, SEDEROT, StakeholderInput(new_organisation="o" * 201, sector="employer")
         )
     with db.transaction() as s:
-        assert s.get(Task, task_id).title == "T abcde"
-        row = s.get(Stakeholder, org)
-        assert s.get(Organisation, row.organisation_id).name == "Org abcde"
+        assert present(s.get(Task, task_id)).title == "T abcde"
+        row = present(s.get(Stakeholder, org))
+        assert present(s.get(Organisation, row.organisation_id)).name == "Org abcde"
         assert row.notes == "n\nb"
 
 
@@ -195,6 +200,7 @@ def test_imports_clean_text_and_refuse_oversized_values(
             .join(Organisation, Organisation.id == EmployerSurveyResponse.organisation_id)
             .where(Organisation.name == "Co abcde")
         )
+        assert stored is not None
         assert stored.contact_name == "Dana"
     codes = (
         "code,role,program,population,stage,date\n" + f"{'X' * 21},mentee,1,haredi,x,2025-01-01\n"
@@ -221,8 +227,8 @@ def test_a_long_file_name_does_not_break_an_import(db: Database, actors: dict[st
     assert len(plan.events) == 1
 
 
-def _record(**changes: object) -> dict:
-    record = {
+def _record(**changes: object) -> MeetingRecord:
+    record: dict[str, object] = {
         "id": 1,
         "forum": f"Forum {HOSTILE}",
         "locality_code": SEDEROT,
@@ -242,7 +248,7 @@ def _record(**changes: object) -> dict:
         "next_dates": [date(2026, 12, 20)],
     }
     record.update(changes)
-    return record
+    return cast(MeetingRecord, record)
 
 
 @pytest.mark.parametrize("lang", ["he", "en"])
@@ -266,7 +272,7 @@ def test_control_characters_do_not_break_the_word_export(lang: str) -> None:
     ],
     ids=["one-paragraph", "short-lines", "many-decisions"],
 )
-def test_minutes_of_a_huge_meeting_render_in_seconds(changes: dict) -> None:
+def test_minutes_of_a_huge_meeting_render_in_seconds(changes: dict[str, object]) -> None:
     record = _record(**changes)
     started = time.perf_counter()
     pdf = minutes.pdf(record, "he")
@@ -282,7 +288,9 @@ def test_minutes_of_a_huge_meeting_render_in_seconds(changes: dict) -> None:
 def test_a_meeting_saved_at_the_limits_prints_whole(db: Database, actors: dict[str, Actor]) -> None:
     manager = actors["manager"]
     team = next(
-        t for t in forum_service.overview(db, manager, SEDEROT).teams if t["kind"] == "forum"
+        t
+        for t in present(forum_service.overview(db, manager, SEDEROT)).teams
+        if t["kind"] == "forum"
     )
     issues = "\n".join(f"נושא {i}: " + "מילה " * 30 for i in range(20))
     mid = meetings.save_meeting(

@@ -1,5 +1,5 @@
-"""Every editable entity under a real race (issue 12, items 3 and 12): several processes save the
-same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
+"""Every editable entity under a real race, so that no save is silently lost: several processes
+save the same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
 accepted, every other is refused (never silently lost, never a crash), the stored record equals
 the accepted save, and the audit log holds exactly one row for it.
 
@@ -51,6 +51,7 @@ from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import StakeholderInput
 from tests.support.concurrency import race
+from tests.support.present import present
 from tests.support.registry import registrar
 
 SEDEROT, NETIVOT = 1031, 246
@@ -111,12 +112,13 @@ def run_race(db: Database, race_: Race) -> int:
     entity, action = race_.audit
     mark = _last_audit(db)
     results = race(db.url, race_.username, race_.work, WORKERS)
-    refused = ("stale", "busy", "error: ValidationError")
+    refused: tuple[str, ...] = ("stale", "busy", "error: ValidationError")
     if action == "delete":  # the winner deleted it: the others find it gone
         refused = (*refused, "error: NotFound")
     assert all(r == "ok" or r.startswith(refused) for r in results.values()), results
     accepted = [n for n, r in results.items() if r == "ok"]
     assert len(accepted) == 1, results  # exactly one save per version wins
+    winner: int
     (winner,) = accepted
     race_.check(db, winner)
     with db.transaction() as s:
@@ -147,12 +149,14 @@ def _get(db: Database, model: type[Any], row_id: int) -> Any:
 
 def _plenary(db: Database, actor: Actor) -> int:
     return int(
-        next(t for t in forum.overview(db, actor, SEDEROT).teams if t["kind"] == "forum")["id"]
+        next(t for t in present(forum.overview(db, actor, SEDEROT)).teams if t["kind"] == "forum")[
+            "id"
+        ]
     )
 
 
 @case("employdash.forum.tasks.update_task")
-def _task_update(db, actors):  # type: ignore[no-untyped-def]
+def _task_update(db: Database, actors: dict[str, Actor]) -> Race:
     tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced task"})
 
     def check(db: Database, n: int) -> None:
@@ -167,7 +171,7 @@ def _task_update(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.forum.tasks.cancel_task")
-def _task_cancel(db, actors):  # type: ignore[no-untyped-def]
+def _task_cancel(db: Database, actors: dict[str, Actor]) -> Race:
     tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced cancel"})
 
     def check(db: Database, n: int) -> None:
@@ -183,7 +187,7 @@ def _task_cancel(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.forum.tasks.delete_task")
-def _task_delete(db, actors):  # type: ignore[no-untyped-def]
+def _task_delete(db: Database, actors: dict[str, Actor]) -> Race:
     tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced delete"})
 
     def check(db: Database, n: int) -> None:
@@ -211,7 +215,7 @@ def _decision(db: Database, manager: Actor, text: str) -> int:
 
 
 @case("employdash.forum.decisions.close_decision")
-def _decision_close(db, actors):  # type: ignore[no-untyped-def]
+def _decision_close(db: Database, actors: dict[str, Actor]) -> Race:
     did = _decision(db, actors["manager"], "Raced decision")
 
     def check(db: Database, n: int) -> None:
@@ -228,7 +232,7 @@ def _decision_close(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.forum.decisions.decision_to_task")
-def _decision_task(db, actors):  # type: ignore[no-untyped-def]
+def _decision_task(db: Database, actors: dict[str, Actor]) -> Race:
     did = _decision(db, actors["manager"], "Raced into a task")
 
     def check(db: Database, n: int) -> None:
@@ -264,7 +268,7 @@ def _metric_value(db: Database, mid: int) -> tuple[float, int]:
 
 
 @case("employdash.forum.focuses.enter_value")
-def _metric_value_replace(db, actors):  # type: ignore[no-untyped-def]
+def _metric_value_replace(db: Database, actors: dict[str, Actor]) -> Race:
     mid = _manual_metric(db, actors["manager"], "Replaced value")
     month = date(2026, 3, 1)
     version = focuses.enter_value(db, actors["manager"], SEDEROT, mid, month, 1.0, None)
@@ -280,7 +284,7 @@ def _metric_value_replace(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.forum.focuses.enter_value (first value of a period)")
-def _metric_value_first(db, actors):  # type: ignore[no-untyped-def]
+def _metric_value_first(db: Database, actors: dict[str, Actor]) -> Race:
     mid = _manual_metric(db, actors["manager"], "First value")
     month = date(2026, 4, 1)
 
@@ -299,7 +303,7 @@ RACED_ROLES = dict(enumerate(("chair", "referent", "team_lead"), start=1))
 
 
 @case("employdash.forum.milestones.set_note")
-def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
+def _milestone_note(db: Database, actors: dict[str, Actor]) -> Race:
     from employdash.forum.stages import ALL_MILESTONES
 
     manager = actors["manager"]
@@ -312,6 +316,7 @@ def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
     def check(db: Database, n: int) -> None:
         with db.transaction() as s:
             row = s.scalar(select(MilestoneNote).where(MilestoneNote.milestone_key == key))
+            assert row is not None
             assert (row.note, row.version) == (f"note {n}", version + 1)
 
     return Race(
@@ -325,7 +330,7 @@ def _milestone_note(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.stakeholders.register.delete")
-def _stakeholder_delete(db, actors):  # type: ignore[no-untyped-def]
+def _stakeholder_delete(db: Database, actors: dict[str, Actor]) -> Race:
     sid = stakeholders.create(
         db, actors["manager"], SEDEROT, StakeholderInput(new_organisation="Raced", sector="ngo")
     )
@@ -368,14 +373,14 @@ def _participant(db: Database, actor: Actor, program: int, role: str = "mentee")
 
 
 @case("employdash.mentoring.operations.advance")
-def _stage_move(db, actors):  # type: ignore[no-untyped-def]
+def _stage_move(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     pid = _participant(db, manager, _program(db, manager))
     seen = _get(db, Participant, pid).version
 
     def events() -> int:
         with db.transaction() as s:
-            return int(s.scalar(select(func.count()).where(StageEvent.participant_id == pid)))
+            return present(s.scalar(select(func.count()).where(StageEvent.participant_id == pid)))
 
     before = events()
 
@@ -396,7 +401,7 @@ def _stage_move(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.mentoring.operations.record_match")
-def _match_create(db, actors):  # type: ignore[no-untyped-def]
+def _match_create(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     program = _program(db, manager)
     mentee = _participant(db, manager, program)
@@ -419,7 +424,7 @@ def _match_create(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.mentoring.certification.save_standard")
-def _standard_rename(db, actors):  # type: ignore[no-untyped-def]
+def _standard_rename(db: Database, actors: dict[str, Actor]) -> Race:
     sid = certification.save_standard(db, actors["admin"], "renamed_std", "Safety", version=None)
 
     def check(db: Database, n: int) -> None:
@@ -437,7 +442,7 @@ def _standard_rename(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.mentoring.certification.save_standard (a new code)")
-def _standard_add(db, actors):  # type: ignore[no-untyped-def]
+def _standard_add(db: Database, actors: dict[str, Actor]) -> Race:
     def check(db: Database, n: int) -> None:
         with db.transaction() as s:
             rows = s.execute(
@@ -456,7 +461,7 @@ def _standard_add(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.mentoring.certification.record_assessment")
-def _assessment(db, actors):  # type: ignore[no-untyped-def]
+def _assessment(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     standard = certification.save_standard(db, actors["admin"], "raced_std", "Safety", version=None)
     trainee = _participant(db, manager, _program(db, manager), "trainee")
@@ -476,7 +481,7 @@ def _assessment(db, actors):  # type: ignore[no-untyped-def]
 
 
 @case("employdash.mentoring.certification.record_assessment (first result)")
-def _assessment_first(db, actors):  # type: ignore[no-untyped-def]
+def _assessment_first(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     standard = certification.save_standard(
         db, actors["admin"], "first_result_std", "Safety", version=None

@@ -42,7 +42,7 @@ def test_every_setting_has_help_text() -> None:
         {"DEFAULT_LANGUAGE": "fr"},
     ],
 )
-def test_bad_values_are_clear_errors(tmp_path: Path, env: dict) -> None:
+def test_bad_values_are_clear_errors(tmp_path: Path, env: dict[str, str]) -> None:
     with pytest.raises(ConfigError):
         load_config(env, tmp_path / "none.toml", tmp_path / "k")
 

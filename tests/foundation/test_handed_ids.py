@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+from typing import Any
 
+import pytest
+from sqlalchemy import ColumnElement, select
+
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import NotFound
 from employdash.handed_ids import LOCALITY_OF, SHARED_MODELS, in_locality, in_scope, locality_of
 from employdash.models import Organisation, Person
 from employdash.models.forum import Team
 from employdash.models.mentoring import PipelineStage
+from tests.support.present import present
 
 SEDEROT, OTHER_OWN, FOREIGN = 1031, 246, 31  # the manager's two localities, and one outside
 
 
-def _first(db: Database, model, where) -> int:
+def _first(db: Database, model: Any, where: ColumnElement[bool]) -> int:
     with db.transaction() as s:
-        found = s.scalar(select(model.id).where(where).order_by(model.id))
+        found: int | None = s.scalar(select(model.id).where(where).order_by(model.id))
     assert found is not None
     return found
 
 
-def test_a_foreign_record_gets_the_same_error_as_a_missing_one(db: Database, actors) -> None:
+def test_a_foreign_record_gets_the_same_error_as_a_missing_one(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     manager = actors["manager"]
     foreign = _first(db, Person, Person.locality_code == FOREIGN)
     own = _first(db, Person, Person.locality_code == SEDEROT)
@@ -36,17 +42,22 @@ def test_a_foreign_record_gets_the_same_error_as_a_missing_one(db: Database, act
         assert in_scope(s, actors["admin"], Person, foreign).id == foreign
 
 
-def test_a_record_of_the_actors_other_locality_is_refused_for_this_locality(db, actors) -> None:
+def test_a_record_of_the_actors_other_locality_is_refused_for_this_locality(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     team = _first(db, Team, Team.forum_id.is_not(None))
     with db.transaction() as s:
         code = locality_of(s, Team, team)
         other = OTHER_OWN if code == SEDEROT else SEDEROT
+        assert code is not None
         assert in_locality(s, actors["admin"], Team, team, code).id == team
         with pytest.raises(NotFound):
             in_locality(s, actors["admin"], Team, team, other)
 
 
-def test_national_organisations_and_pipelines_are_shared_by_design(db: Database, actors) -> None:
+def test_national_organisations_and_pipelines_are_shared_by_design(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     with db.transaction() as s:
         national = s.scalar(select(Organisation.id).where(Organisation.locality_code.is_(None)))
         stage = s.scalar(select(PipelineStage.id))
@@ -60,8 +71,11 @@ def test_every_guarded_model_has_a_locality_rule() -> None:
     assert SHARED_MODELS.isdisjoint(LOCALITY_OF)
 
 
-def test_target_progress_refuses_a_foreign_locality_or_program(db: Database, actors) -> None:
-    """It used to filter them out quietly (an empty list), unlike every other read."""
+def test_target_progress_refuses_a_foreign_locality_or_program(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Refused like every other read handed a foreign ID: a quiet empty list would hide the
+    mistake."""
     from datetime import date
 
     from employdash.errors import PermissionDenied
@@ -120,7 +134,9 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
     from employdash.mentoring import operations
 
     manager = actors["manager"]
-    plenary = next(t for t in forum.overview(db, manager, SEDEROT).teams if t["kind"] == "forum")
+    plenary = next(
+        t for t in present(forum.overview(db, manager, SEDEROT)).teams if t["kind"] == "forum"
+    )
     task = tasks.create_task(db, manager, SEDEROT, {"title": "Own task"})
     meeting = meetings.save_meeting(
         db,
@@ -134,11 +150,15 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
     )
     own_person = people.create_person(db, manager, SEDEROT, people.PersonInput("Own person"))
 
-    def meeting_with(**changes):  # type: ignore[no-untyped-def]
-        values = {"locality_code": SEDEROT, "team_id": plenary["id"], "held_on": date(2026, 11, 2)}
+    def meeting_with(**changes: Any) -> meetings.MeetingInput:
+        values: dict[str, Any] = {
+            "locality_code": SEDEROT,
+            "team_id": plenary["id"],
+            "held_on": date(2026, 11, 2),
+        }
         return meetings.MeetingInput(**{**values, **changes})
 
-    program_args = {
+    program_args: dict[str, Any] = {
         "name": "Linked program",
         "locality_code": OTHER_OWN,
         "operating_model": "freelancer",
@@ -201,9 +221,9 @@ def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
 
 
 def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one(
-    db: Database, actors
+    db: Database, actors: dict[str, Actor]
 ) -> None:
-    """Issue 12, item 2: a manager handing another locality's person, team, organisation or
+    """A manager handing another locality's person, team, organisation or
     participant to their own write gets the error a missing ID gets, and nothing is written."""
     from sqlalchemy import func
 
@@ -214,7 +234,7 @@ def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one
     for name, (kind, write) in _handed_writes(db, actors).items():
         with db.transaction() as s:
             mark = s.scalar(select(func.max(AuditEntry.id)))
-        errors = []
+        errors: list[type[Exception] | None] = []
         for handed in (foreign[kind], 10**9):
             try:
                 write(handed)
@@ -240,8 +260,10 @@ def _person_of(db: Database, locality: int, name: str) -> int:
         return person.id
 
 
-def test_every_write_refuses_a_person_of_the_actors_other_locality(db: Database, actors) -> None:
-    """Issue 12, item 2, one rule for every write handed a person: the person belongs to the
+def test_every_write_refuses_a_person_of_the_actors_other_locality(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """One rule for every write handed a person: the person belongs to the
     locality the write is for. A person of the manager's *other* locality (one they may see and
     write for) is refused like a missing one, and nothing is written."""
     from sqlalchemy import func
@@ -266,7 +288,7 @@ def test_every_write_refuses_a_person_of_the_actors_other_locality(db: Database,
         handed = of_sederot if name in WRITES_FOR_OTHER_OWN else of_other
         with db.transaction() as s:
             mark = s.scalar(select(func.max(AuditEntry.id)))
-        errors = []
+        errors: list[type[Exception] | None] = []
         for person in (handed, 10**9):
             try:
                 write(person)
@@ -280,7 +302,9 @@ def test_every_write_refuses_a_person_of_the_actors_other_locality(db: Database,
     assert not wrong, "\n".join(wrong)
 
 
-def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(db: Database, actors) -> None:
+def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """The other side of the same rule: the locality's own people, and a member of its forum
     who comes from elsewhere (the forum's people lists offer them), are accepted by every forum
     write handed a person."""
@@ -336,7 +360,9 @@ def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(db: Databa
         )
 
 
-def test_an_owner_or_lead_kept_from_before_the_rule_does_not_block_an_edit(db, actors) -> None:
+def test_an_owner_or_lead_kept_from_before_the_rule_does_not_block_an_edit(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """A task owner or team lead of another locality stored before the rule (older data) is
     not re-judged when the record is edited with it unchanged; choosing one anew is refused."""
     from sqlalchemy import update

@@ -13,6 +13,7 @@ from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.indicators.values import SIZE_BAND
 from employdash.localities import LocalityInUse
 from employdash.models import AuditEntry, Locality
+from tests.support.present import present
 
 SEDEROT, ELAT, TEL_AVIV = 1031, 2600, 5000
 
@@ -22,7 +23,9 @@ def _audit(db: Database, action: str) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.action == action)).all())
 
 
-def test_search_by_hebrew_or_english_name_or_cbs_code(db: Database, actors) -> None:
+def test_search_by_hebrew_or_english_name_or_cbs_code(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     assert localities.search(db, admin, "1031")[0].code == SEDEROT
     assert ELAT in [loc.code for loc in localities.search(db, admin, "elat")]
@@ -36,7 +39,9 @@ def test_search_by_hebrew_or_english_name_or_cbs_code(db: Database, actors) -> N
         localities.search(db, admin, "x" * 500)
 
 
-def test_enable_makes_a_locality_offered_and_is_audited(db: Database, actors) -> None:
+def test_enable_makes_a_locality_offered_and_is_audited(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     assert ELAT not in {loc.code for loc in localities.in_scope(db, admin)}
     changed = localities.enable(db, admin, [ELAT, ELAT, SEDEROT])
@@ -52,7 +57,7 @@ def test_enable_makes_a_locality_offered_and_is_audited(db: Database, actors) ->
     assert ELAT not in {loc.code for loc in localities.in_scope(db, admin)}
 
 
-def test_an_unknown_code_enables_nothing(db: Database, actors) -> None:
+def test_an_unknown_code_enables_nothing(db: Database, actors: dict[str, Actor]) -> None:
     with pytest.raises(NotFound):
         localities.enable(db, actors["admin"], [ELAT, 99_999])
     with db.transaction() as s:
@@ -61,7 +66,7 @@ def test_an_unknown_code_enables_nothing(db: Database, actors) -> None:
         localities.disable(db, actors["admin"], 99_999)
 
 
-def test_a_locality_people_work_in_is_not_disabled(db: Database, actors) -> None:
+def test_a_locality_people_work_in_is_not_disabled(db: Database, actors: dict[str, Actor]) -> None:
     with pytest.raises(LocalityInUse) as refused:
         localities.disable(db, actors["admin"], SEDEROT)
     assert refused.value.params["users"] >= 1 and refused.value.params["forum"] == 1
@@ -70,7 +75,9 @@ def test_a_locality_people_work_in_is_not_disabled(db: Database, actors) -> None
 
 
 @pytest.mark.parametrize("role", ["mayor", "manager", "member"])
-def test_only_an_admin_chooses_the_localities(db: Database, actors, role: str) -> None:
+def test_only_an_admin_chooses_the_localities(
+    db: Database, actors: dict[str, Actor], role: str
+) -> None:
     actor: Actor = actors[role]
     with pytest.raises(PermissionDenied):
         localities.search(db, actor, "Eilat")
@@ -80,10 +87,12 @@ def test_only_an_admin_chooses_the_localities(db: Database, actors, role: str) -
         localities.disable(db, actor, ELAT)
 
 
-def test_the_peer_group_counts_similar_size_localities(db: Database, actors) -> None:
+def test_the_peer_group_counts_similar_size_localities(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     with db.transaction() as s:
         pops = [p for p in s.scalars(select(Locality.population)) if p]
-        mine = s.get(Locality, SEDEROT).population  # type: ignore[union-attr]
+        mine = present(present(s.get(Locality, SEDEROT)).population)
     expected = sum(1 for p in pops if mine * SIZE_BAND[0] <= p <= mine * SIZE_BAND[1]) - 1
     counts = localities.peer_counts(db, actors["admin"], [SEDEROT], SIZE_BAND)
     assert counts == {SEDEROT: expected} and expected > 5

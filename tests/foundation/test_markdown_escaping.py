@@ -122,7 +122,11 @@ def _safe(expr: ast.expr | None, scope: _Scope, seen: frozenset[str] = frozenset
         if expr.id in seen:
             return True
         values = scope.values(expr.id)
-        return bool(values) and all(_safe(v, scope, seen | {expr.id}) for v in values)
+        return (
+            values is not None
+            and bool(values)
+            and all(_safe(v, scope, seen | {expr.id}) for v in values)
+        )
     if isinstance(expr, ast.Call):
         return _safe_call(expr, scope, seen)
     return False

@@ -113,7 +113,9 @@ def test_every_page_a_role_sees_can_be_served(db: Database, role: str) -> None:
         assert _allowed(probes[page.area], db, actor), page.path
 
 
-def test_a_write_outside_the_scope_is_refused_even_where_the_area_is_allowed(db, actors) -> None:
+def test_a_write_outside_the_scope_is_refused_even_where_the_area_is_allowed(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     with pytest.raises(PermissionDenied):
         structure.create_focus(db, actors["manager"], 31, title="Tel Aviv focus")
 

@@ -26,5 +26,7 @@ def test_migrations_match_the_models(db: Database) -> None:
     assert diff == []
 
 
-def test_sqlite_and_postgresql_have_the_same_tables_and_columns(sqlite_db, pg_db) -> None:
+def test_sqlite_and_postgresql_have_the_same_tables_and_columns(
+    sqlite_db: Database, pg_db: Database
+) -> None:
     assert _shape(sqlite_db) == _shape(pg_db)

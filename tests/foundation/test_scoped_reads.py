@@ -122,7 +122,9 @@ def unscoped_reads(source: str, exempt: frozenset[str] | set[str] = frozenset())
         nodes = list(ast.walk(fn))
         for node in nodes:
             if _filters_by_hand(node):
-                problems.append(f"{fn.name}:{node.lineno} filters a locality by hand")
+                problems.append(
+                    f"{fn.name}:{getattr(node, 'lineno', '?')} filters a locality by hand"
+                )
         models = sorted(
             {
                 n.value.id

@@ -11,12 +11,15 @@ from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.models import AuditEntry, Person, User
+from tests.support.present import present
 
 SEDEROT, NETIVOT = 1031, 246
 PASSWORD = "a long enough password"
 
 
-def _form(username: str, name: str = "Noa Member", localities: tuple[int, ...] = (SEDEROT,)):  # type: ignore[no-untyped-def]
+def _form(
+    username: str, name: str = "Noa Member", localities: tuple[int, ...] = (SEDEROT,)
+) -> users.UserForm:
     return users.UserForm(username, name, "member", localities, "noa@example.org", PASSWORD)
 
 
@@ -47,7 +50,7 @@ def test_one_form_makes_the_person_the_account_and_the_link(
         "Coordinator",
         ["noa"],
     )
-    assert users.load_actor(db, "noa").person_id == pid  # the member sees their own tasks
+    assert present(users.load_actor(db, "noa")).person_id == pid  # the member sees their own tasks
     with db.transaction() as s:
         audited = s.execute(
             select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.username).where(

@@ -20,6 +20,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.models import AuditEntry, LoginThrottle, User
 from employdash.models.base import utcnow
+from tests.support.present import present
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,8 +38,8 @@ def _audit_actions(db: Database, username: str) -> list[str]:
 
 def test_demo_users_have_their_roles_and_scope(actors: dict[str, Actor]) -> None:
     assert actors["admin"].role == "admin" and actors["admin"].localities is None
-    assert actors["mayor"].role == "leadership" and actors["mayor"].localities == {1031}
-    assert actors["manager"].localities == {1031, 246}
+    assert actors["mayor"].role == "leadership" and actors["mayor"].localities == frozenset({1031})
+    assert actors["manager"].localities == frozenset({1031, 246})
     assert actors["member"].role == "member" and actors["member"].person_id is not None
 
 
@@ -64,7 +65,9 @@ def _set_hash(db: Database, username: str, hashed: str) -> None:
         s.execute(update(User).where(User.username == username).values(password_hash=hashed))
 
 
-def test_a_new_hash_is_argon2id_at_owasps_parameters(db: Database, actors) -> None:
+def test_a_new_hash_is_argon2id_at_owasps_parameters(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     hashed = users.hash_password("  long-enough-pw ")  # the form strips spaces: so does hashing
     params = extract_parameters(hashed)
     assert (params.type, params.memory_cost, params.time_cost, params.parallelism) == (
@@ -152,7 +155,9 @@ def test_a_login_over_an_outdated_hash_stores_an_owasp_one_with_its_audit_row(
     assert users.rehash_for("demo", after) is None
 
 
-def test_a_rehash_never_overwrites_a_password_reset_meanwhile(db: Database, actors) -> None:
+def test_a_rehash_never_overwrites_a_password_reset_meanwhile(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """The login checked the old hash; an admin resets the password before the login is
     recorded: the new password stays, the old one's upgrade is dropped, nothing is audited."""
     old = _stored_hash(db, "member")
@@ -173,7 +178,9 @@ def test_a_failed_login_stores_no_rehash(db: Database) -> None:
     assert _audit_actions(db, "member") == ["login_failed"]
 
 
-def test_failures_lock_the_username_in_the_database(db: Database, monkeypatch) -> None:
+def test_failures_lock_the_username_in_the_database(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOCKOUT_ATTEMPTS", "3")
     from employdash.config import get_config
 
@@ -206,11 +213,13 @@ def test_lock_expires_and_success_clears_the_count(db: Database) -> None:
     logins.record_login(db, "mayor", succeeded=False)
     logins.record_login(db, "mayor", succeeded=True)
     with db.transaction() as s:
-        assert s.get(LoginThrottle, "mayor").failures == 0
+        assert present(s.get(LoginThrottle, "mayor")).failures == 0
     assert _audit_actions(db, "mayor")[-1] == "login"
 
 
-def test_admin_manages_users_and_everything_is_audited(db: Database, actors) -> None:
+def test_admin_manages_users_and_everything_is_audited(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     new_id = users.create_user(
         db,
@@ -220,7 +229,7 @@ def test_admin_manages_users_and_everything_is_audited(db: Database, actors) -> 
         ),
     )
     actor = users.load_actor(db, "referent.ofakim")
-    assert actor is not None and actor.localities == {31} and actor.role == "manager"
+    assert actor is not None and actor.localities == frozenset({31}) and actor.role == "manager"
 
     users.update_user(
         db,
@@ -263,14 +272,18 @@ def test_admin_manages_users_and_everything_is_audited(db: Database, actors) -> 
         (users.UserForm("newuser", "x", "member", (1031,), None, "short"), "password"),
     ],
 )
-def test_bad_user_input_is_refused_with_the_field(db: Database, actors, form, field) -> None:
+def test_bad_user_input_is_refused_with_the_field(
+    db: Database, actors: dict[str, Actor], form: users.UserForm, field: str
+) -> None:
     with pytest.raises(ValidationError) as err:
         users.create_user(db, actors["admin"], form)
     assert field in err.value.fields
     assert users.load_actor(db, "newuser") is None
 
 
-def test_a_locality_not_in_the_catalogue_is_not_found(db: Database, actors) -> None:
+def test_a_locality_not_in_the_catalogue_is_not_found(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     form = users.UserForm("newuser", "x", "member", (999999,), None, "long-enough-pw")
     with pytest.raises(NotFound):
         users.create_user(db, actors["admin"], form)
@@ -278,7 +291,7 @@ def test_a_locality_not_in_the_catalogue_is_not_found(db: Database, actors) -> N
 
 
 @pytest.mark.parametrize("who", ["mayor", "manager", "member"])
-def test_only_admins_administer(db: Database, actors, who: str) -> None:
+def test_only_admins_administer(db: Database, actors: dict[str, Actor], who: str) -> None:
     with pytest.raises(PermissionDenied):
         users.list_users(db, actors[who])
     with pytest.raises(PermissionDenied):
@@ -289,10 +302,10 @@ def test_only_admins_administer(db: Database, actors, who: str) -> None:
         users.reset_password(db, actors[who], actors["admin"].user_id, "long-enough-pw")
 
 
-def test_language_is_remembered_per_user(db: Database, actors) -> None:
+def test_language_is_remembered_per_user(db: Database, actors: dict[str, Actor]) -> None:
     logins.set_language(db, actors["member"], "en")
-    assert users.load_actor(db, "member").language == "en"
-    assert users.load_actor(db, "manager").language == "he"
+    assert present(users.load_actor(db, "member")).language == "en"
+    assert present(users.load_actor(db, "manager")).language == "he"
     with pytest.raises(ValidationError):
         logins.set_language(db, actors["member"], "fr")
 
@@ -303,7 +316,9 @@ HEBREW_40 = "ש" * 40  # 80 bytes in UTF-8
 HEBREW_36 = "ש" * 36  # exactly 72 bytes
 
 
-def test_a_password_over_72_bytes_is_a_clear_validation_error(db: Database, actors) -> None:
+def test_a_password_over_72_bytes_is_a_clear_validation_error(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     form = users.UserForm("long.pw", "x", "member", (1031,), None, HEBREW_40)
     with pytest.raises(ValidationError) as err:
@@ -315,7 +330,7 @@ def test_a_password_over_72_bytes_is_a_clear_validation_error(db: Database, acto
     assert err.value.fields == {"password": "validation.password_too_long"}
 
 
-def test_a_72_byte_hebrew_password_works(db: Database, actors) -> None:
+def test_a_72_byte_hebrew_password_works(db: Database, actors: dict[str, Actor]) -> None:
     admin = actors["admin"]
     form = users.UserForm("hebrew.pw", "x", "member", (1031,), None, HEBREW_36)
     users.create_user(db, admin, form)
@@ -362,7 +377,7 @@ def test_parallel_failures_on_several_processes_cannot_outrun_the_lock(db: Datab
             .where(AuditEntry.entity_id == "manager", AuditEntry.action.like("login_%"))
             .order_by(AuditEntry.id)
         ).all()
-    failed = [e.after["failures"] for e in entries if e.action == "login_failed"]
+    failed = [present(e.after)["failures"] for e in entries if e.action == "login_failed"]
     # Every one of the 20 failures was counted once: the counts 1..5 each appear 4 times, and
     # exactly 4 locks were taken (a read-modify-write counter loses increments here).
     assert len(failed) == processes * each
@@ -380,7 +395,9 @@ def _version(db: Database, username: str) -> int:
     return version
 
 
-def test_a_session_lives_only_at_the_current_version(db: Database, actors) -> None:
+def test_a_session_lives_only_at_the_current_version(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     v = _version(db, "member")
     assert users.resume_session(db, "member", v) == actors["member"]
     assert users.resume_session(db, "member", v - 1) is None
@@ -390,7 +407,7 @@ def test_a_session_lives_only_at_the_current_version(db: Database, actors) -> No
     assert logins.record_login(db, "member", succeeded=True) == v  # a login does not revoke
 
 
-def test_logout_ends_every_session_of_the_user(db: Database, actors) -> None:
+def test_logout_ends_every_session_of_the_user(db: Database, actors: dict[str, Actor]) -> None:
     v = _version(db, "member")
     logins.record_logout(db, actors["member"])
     assert users.resume_session(db, "member", v) is None
@@ -407,7 +424,9 @@ def _record_version(db: Database, user_id: int) -> int:
         return s.get_one(User, user_id).version
 
 
-def test_reset_role_change_and_deactivation_revoke_sessions(db: Database, actors) -> None:
+def test_reset_role_change_and_deactivation_revoke_sessions(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin, member = actors["admin"], actors["member"]
     v = _version(db, "member")
     users.reset_password(db, admin, member.user_id, "a-new-long-password")
@@ -426,9 +445,11 @@ def test_reset_role_change_and_deactivation_revoke_sessions(db: Database, actors
     assert users.session_version(db, "member") is None  # inactive: no session at all
 
 
-def test_update_user_refuses_a_save_over_a_stale_version(db: Database, actors) -> None:
+def test_update_user_refuses_a_save_over_a_stale_version(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """Two admins edit the same account: the second save, read at the old version, is refused
-    and changes nothing (it used to overwrite the first silently)."""
+    and changes nothing: the first admin's save is never silently overwritten."""
     from employdash.errors import StaleVersion
 
     admin, member = actors["admin"], actors["member"]

@@ -1,5 +1,5 @@
 """Uploads are bounded by bytes, rows, columns, cell length and the size a workbook expands to,
-and a hostile file is refused quickly with a message in the user's language (issue 12: a
+and a hostile file is refused quickly with a message in the user's language (a
 340 KiB xlsx expanded to 2 million rows in 84 s, a 300 KiB one to a 300 MiB header)."""
 
 from __future__ import annotations

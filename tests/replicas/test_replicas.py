@@ -82,7 +82,8 @@ async def _logged_in(base: str, username: str, password: str = LOAD_PASSWORD) ->
 def _progress_of(session: Session, task_id: int) -> str:
     for widget in session.widgets("button_group", PROGRESS):
         if f"-task_progress_{task_id}_" in widget.id:
-            return widget.options[widget.default[0]].content
+            content: str = widget.options[widget.default[0]].content
+            return content
     raise AssertionError(f"task {task_id} is not on the page")
 
 

@@ -21,4 +21,6 @@ def scan_components_once() -> None:
 
     scan = manifest_scanner.scan_component_manifests
     if not hasattr(scan, "cache_info"):
-        manifest_scanner.scan_component_manifests = functools.cache(scan)  # type: ignore[assignment]  # same signature, answer kept
+        manifest_scanner.scan_component_manifests = functools.cache(
+            scan
+        )  # same signature, answer kept

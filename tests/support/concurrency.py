@@ -21,7 +21,9 @@ from employdash.users import load_actor
 Work = Callable[[Database, Actor, Any], object]
 
 
-def _run(url: str, username: str, work: Work, arg: object, barrier: Barrier, out: mp.Queue) -> None:
+def _run(
+    url: str, username: str, work: Work, arg: object, barrier: Barrier, out: mp.Queue[object]
+) -> None:
     db = Database(url)
     actor = load_actor(db, username)
     assert actor is not None

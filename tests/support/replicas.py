@@ -30,7 +30,7 @@ NGINX = "/usr/sbin/nginx"
 @dataclass
 class AppServer:
     base: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     log: Path
 
     def tracebacks(self) -> list[str]:
@@ -56,7 +56,7 @@ def tracebacks_in(text: str) -> list[str]:
     return found
 
 
-def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def _wait_ok(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:

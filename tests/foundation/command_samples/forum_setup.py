@@ -4,7 +4,7 @@ notes, focuses and their metrics and values, quarterly snapshots, and the plan's
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 
@@ -18,6 +18,8 @@ from employdash.models import Locality, Person
 from employdash.models.forum import Forum, Membership, StrategicFocus, SuccessMetric, Team
 from tests.foundation.command_samples import SEDEROT, first, of_forum, sample
 
+Versioned = TypeVar("Versioned", Team, StrategicFocus)
+
 NEXT_YEAR = date(date.today().year + 1, 1, 1)
 MONTH = date(2026, 3, 1)
 
@@ -29,7 +31,7 @@ def _forum(db: Database) -> tuple[int, int]:
     return int(row.id), int(row.version)
 
 
-def _versioned(db: Database, model: type[Team] | type[StrategicFocus]) -> tuple[int, int]:
+def _versioned(db: Database, model: type[Versioned]) -> tuple[int, int]:
     record_id = of_forum(db, model)
     with db.transaction() as s:
         return record_id, s.get_one(model, record_id).version
