@@ -11,7 +11,8 @@ from tests.support.browser import login, open_page, screenshot, set_language, wa
 
 
 def _direction(page: Page, selector: str) -> str:
-    return page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+    direction: str = page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+    return direction
 
 
 def test_login_switch_language_and_direction(page: Page, server: str) -> None:

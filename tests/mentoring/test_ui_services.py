@@ -29,7 +29,7 @@ D = date
 
 def person_of(db: Database, locality: int) -> int:
     with db.transaction() as s:
-        return int(s.scalar(select(Person.id).where(Person.locality_code == locality).limit(1)))
+        return s.scalars(select(Person.id).where(Person.locality_code == locality).limit(1)).one()
 
 
 def mentor_in(db: Database, manager: Actor, program_id: int, trained_on: date) -> int:
@@ -48,7 +48,7 @@ def mentor_in(db: Database, manager: Actor, program_id: int, trained_on: date) -
     return mentor
 
 
-def spans_snapshot(db: Database) -> list[tuple]:
+def spans_snapshot(db: Database) -> list[tuple[object, ...]]:
     with db.transaction() as s:
         return [
             tuple(r)
@@ -244,7 +244,7 @@ def test_repeating_a_move_from_the_same_state_is_refused(
     )
     versions = {pid: int(seen.at[pid, "version"])}
     with db.transaction() as s:
-        before = s.scalar(select(func.count()).where(StageEvent.participant_id == pid))
+        before = s.scalars(select(func.count()).where(StageEvent.participant_id == pid)).one()
     svc.advance(db, manager, [pid], D(2025, 6, 1), versions=versions)
     with pytest.raises(StaleVersion):  # the second click carries the same state
         svc.advance(db, manager, [pid], D(2025, 6, 1), versions=versions)
