@@ -128,7 +128,7 @@ def test_an_empty_chart_cannot_be_drawn_so_it_is_never_asked_for(
     briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
     rate = briefing.headline("unemployment_rate")
     assert rate is not None
-    empty = [(period, None) for period, _ in rate.spark]
+    empty: list[tuple[date, float | None]] = [(period, None) for period, _ in rate.spark]
     spec = trend_spec(replace(rate, spark=empty, district_spark=empty), briefing, "en")
     with pytest.raises(ValueError, match="SVG has an invalid size"):
         chart_png(spec)
