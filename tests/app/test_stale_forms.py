@@ -17,7 +17,7 @@ from employdash.forum import structure as forum_service
 from employdash.mentoring import certification
 from employdash.models.forum import MetricValue
 from employdash.models.mentoring import Standard
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as
 
 SEDEROT = 1031
@@ -39,7 +39,7 @@ def _changes(at: AppTest) -> str:
 
 def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
-    manager, admin = load_actor(db, "manager"), load_actor(db, "admin")
+    manager, admin = demo_actor(db, "manager"), demo_actor(db, "admin")
     assert manager is not None and admin is not None
     fid = forum_service.create_focus(db, manager, SEDEROT, "Raced in the form")
     mid = focuses.add_manual_metric(
@@ -77,7 +77,7 @@ def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: 
 
 def test_a_standard_renamed_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
-    admin = load_actor(db, "admin")
+    admin = demo_actor(db, "admin")
     assert admin is not None
     code = certification.standards(db, admin)[0].code
     at = app_as("admin", page="pages/mentoring.py", lang="en", locality=1031)
