@@ -4,10 +4,12 @@ and nothing is written."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from employdash.db import Database
 from employdash.models import AuditEntry
@@ -18,7 +20,7 @@ from tests.support.apptest import app_as, rendered
 SEDEROT = 1031
 
 
-def _in_form(widgets, form: str, label: str):  # type: ignore[no-untyped-def]
+def _in_form(widgets: Iterable[Widget], form: str, label: str) -> Widget:
     return next(w for w in widgets if w.form_id.startswith(form) and w.label == label)
 
 

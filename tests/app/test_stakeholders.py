@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from employdash.db import Database
 from employdash.models import AuditEntry
@@ -15,7 +16,7 @@ from tests.support.apptest import app_as, texts
 PAGE = "pages/stakeholders.py"
 
 
-def _buttons(at) -> list[str]:  # type: ignore[no-untyped-def]
+def _buttons(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
 
@@ -89,12 +90,12 @@ def test_manager_adds_a_stakeholder_through_the_form(app_db: str) -> None:
     assert "Negev makers hub" in set(frame.organisation)
 
 
-def _refused(at: object, summary: str, *items: str) -> None:
+def _refused(at: AppTest, summary: str, *items: str) -> None:
     """The summary on top names every item, and each item also stands under its field."""
     from tests.support.apptest import rendered
 
-    assert not at.exception, at.exception  # type: ignore[attr-defined]
-    errors = [rendered(str(e.value)) for e in at.error]  # type: ignore[attr-defined]
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
     assert any(summary in e for e in errors), errors
     for item in items:
         assert sum(item in e for e in errors) >= 2, (item, errors)

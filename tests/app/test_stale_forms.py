@@ -6,10 +6,12 @@ drawn from what is stored now, goes through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from employdash.db import Database
 from employdash.forum import focuses
@@ -24,7 +26,7 @@ SEDEROT = 1031
 STALE = "Someone else saved this record meanwhile"
 
 
-def _in_form(widgets, form: str, label: str):  # type: ignore[no-untyped-def]
+def _in_form(widgets: Iterable[Widget], form: str, label: str) -> Widget:
     return next(w for w in widgets if w.form_id.startswith(form) and w.label == label)
 
 
