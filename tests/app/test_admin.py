@@ -49,7 +49,7 @@ def test_audit_log_lists_logins_in_hebrew(app_db: str) -> None:
     assert "יומן ביקורת" in texts(at)
 
 
-# --- the people register's form (issue 10, item 1; issue 13, item 7) ------------------------------
+# --- the people register's form ---------------------------------------------------------------
 
 
 def _refused(at: AppTest, field: str) -> None:

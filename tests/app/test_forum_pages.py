@@ -186,7 +186,7 @@ def test_opening_the_form_without_typing_leaves_no_draft(app_db: str) -> None:
     assert draft is not None and draft["issues"] == "נפתח הדיון"
 
 
-# --- an empty production database (issue 10, item 11): every page says what to do next ----------
+# --- an empty production database: every page says what to do next ----------------------------
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_manager_cancels_a_task_with_a_reason(app_db: str) -> None:
     assert row["status"] == "cancelled", texts(at)
 
 
-# --- correcting the tasks a meeting created (issue 10, item 7) ----------------------------------
+# --- correcting the tasks a meeting created ---------------------------------------------------
 
 
 def test_manager_corrects_a_task_the_meeting_created(app_db: str) -> None:

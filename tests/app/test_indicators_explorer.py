@@ -93,7 +93,7 @@ def test_admin_import_page_lists_batches(app_db: str) -> None:
 
 def test_pickers_follow_the_form_rules_in_both_languages(app_db: str) -> None:
     """Visible labels, the required one marked; no locality is an error under the field and a
-    summary above the pickers, in the user's language (item 7 of issue 13)."""
+    summary above the pickers, in the user's language, as on every other form."""
     for lang, label, summary, message in (
         ("en", "Localities", "Nothing to show: one field needs fixing", "Choose at least one"),
         ("he", "יישובים", "אין מה להציג: יש לתקן שדה אחד", "בחרו לפחות יישוב אחד"),

@@ -1,5 +1,5 @@
 """The admin's local-indicator forms on the indicator admin page: add an indicator to the
-catalogue, then enter a value of it (issue 11 item 12)."""
+catalogue, then enter a value of it."""
 
 from __future__ import annotations
 

@@ -112,7 +112,7 @@ def test_other_pipelines_and_a_past_date(app_db: str, pipeline: str) -> None:
     assert past.table["reached"].iloc[0] < now.table["reached"].iloc[0]
 
 
-# ---- the forms that run mentoring from the UI (issue 11) ----
+# ---- the forms that run mentoring from the UI ----
 
 
 def button(at: AppTest, label: str) -> Button:

@@ -1,4 +1,4 @@
-"""Refused saves on the forum's edit forms (issue 12, item 5 and the forms' error slots): bad input
+"""Refused saves on the forum's edit forms and their error slots: bad input
 is refused with the message at the summary and under the field, the form keeps what was typed,
 and nothing is written."""
 

@@ -1,4 +1,4 @@
-"""Two people saving the same record through the forms (issue 12, item 3): a manual metric's
+"""Two people saving the same record through the forms: a manual metric's
 value for a month and a certification standard are saved over the version the form was drawn
 from, kept across the submit's rerun. Saved meanwhile by someone else, the save is refused with
 what they changed, nothing is written and the form keeps what the user typed; the next submit,

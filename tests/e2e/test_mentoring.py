@@ -116,7 +116,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     set_language(page, "he")
 
 
-# ---- the journey of issue 11: program → cohort → participants → match → sessions → end match
+# ---- a mentoring journey: program → cohort → participants → match → sessions → end match
 # ---- → the mentor matched again → funnel and target progress, all through the browser ----
 
 

@@ -124,7 +124,7 @@ def test_an_empty_chart_cannot_be_drawn_so_it_is_never_asked_for(
     db: Database, actors: dict[str, Actor]
 ) -> None:
     """What the server logged: a headline with no values makes an empty chart, and vl-convert
-    refuses it. The briefing no longer holds such a headline, so it never asks."""
+    refuses it. The briefing holds no such headline, so it never asks."""
     briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
     rate = briefing.headline("unemployment_rate")
     assert rate is not None

@@ -1,4 +1,4 @@
-"""The Employment Service's published table as it is (issue 11 items 10-11), in Windows-1255 and
+"""The Employment Service's published table as it is, in Windows-1255 and
 UTF-8: every measure lands in a catalogue indicator, every column not read is named, a name
 written two ways with the same figures is one value reported as a duplicate (only a differing
 figure is rejected), and a totals row is skipped and reported, not an unknown locality."""

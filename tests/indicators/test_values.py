@@ -124,7 +124,7 @@ def test_district_aggregate_and_rank_agree_with_the_values(
 def test_series_frame_matches_the_stored_rows_in_order_and_types(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    """The national series reads driver tuples straight into pandas (issue 14): the frame
+    """The national series reads driver tuples straight into pandas (for speed): the frame
     must still hold exactly the stored rows, sorted by locality, indicator and month, with
     months as datetime64[s] and a suppressed cell as NaN, on both databases."""
     start, end = date(2025, 11, 1), date(2026, 10, 1)

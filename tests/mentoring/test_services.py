@@ -77,7 +77,7 @@ def test_writes_outside_scope_or_by_readers_are_refused(
             target_population="arab",
         )
     other = next(p for p in svc.programs(db, actors["admin"]) if p.locality_code == 2800)
-    # another locality's program is "not found", exactly like a missing one (issue 12)
+    # another locality's program is "not found", exactly like a missing one (no hint it exists)
     with pytest.raises(NotFound):
         svc.add_participant(
             db,

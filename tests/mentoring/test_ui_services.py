@@ -1,4 +1,4 @@
-"""The services behind the mentoring UI (issue 11) and their integrity rules (issue 12): programs
+"""The services behind the mentoring UI and their integrity rules: programs
 with person links, cohorts, ending a match, one active match per mentee in the database,
 idempotent stage moves, defined pipelines, targets, sessions, certification, the import's audit
 and the state spans that the funnel reads."""

@@ -1,4 +1,4 @@
-"""Issue 12: several processes save the same record from the same version at once, on SQLite and
+"""Several processes save the same record from the same version at once, on SQLite and
 PostgreSQL. At most one save is accepted, every other is refused (never silently lost), and the
 stored record equals the accepted save."""
 

@@ -92,7 +92,7 @@ def test_profile_versions_audit_and_access(
 def test_save_profile_refuses_another_localitys_organisation(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    """Issue 12: a handed organisation ID of another locality is refused like a missing one."""
+    """A handed organisation ID of another locality is refused like a missing one."""
     foreign = add_org(db, "ארגון בקריית שמונה", "ngo", 2800)
     with pytest.raises(NotFound):
         organisations.save_profile(

@@ -102,7 +102,7 @@ def test_validation_refuses_out_of_range_and_foreign_organisations(
 def test_handed_ids_of_another_locality_are_refused_like_missing_ones(
     db: Database, actors: dict[str, Actor]
 ) -> None:
-    """Issue 12: a manager may not point a stakeholder at another locality's person or
+    """A manager may not point a stakeholder at another locality's person or
     organisation (and then read their contact details back)."""
     manager = actors["manager"]
     foreign_org = add_org(db, "ארגון בקריית שמונה", "ngo", OUTSIDE)

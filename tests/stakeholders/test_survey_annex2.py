@@ -1,4 +1,4 @@
-"""The employer survey as annex 2 of the locality model gives it (issue 11 items 8-9, issue 12):
+"""The employer survey as annex 2 of the locality model gives it:
 every question with its scale, correcting a response (version-checked, audited with before and
 after), the import following the same questions, and the audit of what an import overwrote."""
 
@@ -91,7 +91,7 @@ def test_every_question_is_stored_and_read_back(db: Database, actors: dict[str, 
     frame = surveys.responses(db, manager, SEDEROT)
     row = frame[frame.id == rid].iloc[0]
     assert row.contact_consent and row.recruiting_help and "[8211]" in row.professions
-    # the organisation the survey created is audited (issue 12)
+    # the organisation the survey created is audited like any other change
     with db.transaction() as s:
         org_id = s.get_one(EmployerSurveyResponse, rid).organisation_id
         entry = s.scalar(
