@@ -107,8 +107,8 @@ def test_district_aggregate_and_rank_agree_with_the_values(
     district = indicators.district_series(
         db, actors["mayor"], SEDEROT, ["job_seekers"], period, period
     )
-    assert all(v is not None for _, v in rows) and all(p is not None for p in pops.values())
     known = [(c, v) for c, v in rows if v is not None]
+    assert len(known) == len(rows)
     people = {c: p for c, p in pops.items() if p is not None}
     assert district.value.iloc[0] == pytest.approx(sum(v for _, v in known))
     assert district.localities.iloc[0] == len(rows)
