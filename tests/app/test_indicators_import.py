@@ -71,7 +71,6 @@ def _draw_preview(url: str, lang: str) -> None:
 
     db = Database(url)
     manager = demo_actor(db, "manager")
-    assert manager is not None
     preview(preview_import(db, manager, "mixed.csv", MIXED, date(2026, 11, 23)), lang)
 
 

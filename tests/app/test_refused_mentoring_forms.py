@@ -64,7 +64,6 @@ def test_a_result_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -
     assert not at.exception, at.exception
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    assert manager is not None
     who = at.selectbox(key="ment_cert_who").value
     assert who is not None
     standard = at.selectbox(key="ment_cert_std").value

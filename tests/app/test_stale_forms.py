@@ -42,7 +42,6 @@ def _changes(at: AppTest) -> str:
 def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
     manager, admin = demo_actor(db, "manager"), demo_actor(db, "admin")
-    assert manager is not None and admin is not None
     fid = forum_service.create_focus(db, manager, SEDEROT, "Raced in the form")
     mid = focuses.add_manual_metric(
         db, manager, SEDEROT, fid, "Hired", "#", "up", 1.0, date(2026, 1, 1), 9.0, date(2027, 1, 1)
@@ -80,7 +79,6 @@ def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: 
 def test_a_standard_renamed_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
     admin = demo_actor(db, "admin")
-    assert admin is not None
     code = certification.standards(db, admin)[0].code
     at = app_as("admin", page="pages/mentoring.py", lang="en", locality=1031)
     assert not at.exception, at.exception
