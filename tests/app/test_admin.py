@@ -49,7 +49,7 @@ def test_audit_log_lists_logins_in_hebrew(app_db: str) -> None:
     assert "יומן ביקורת" in texts(at)
 
 
-# --- the people register's form (issue 10, item 1; issue 13, item 7) ------------------------------
+# --- the people register's form ---------------------------------------------------------------
 
 
 def _refused(at: AppTest, field: str) -> None:
@@ -105,6 +105,7 @@ def test_two_admins_editing_one_account_do_not_overwrite_each_other(app_db: str)
     """The edit form saves against the version it was drawn from, not the one read at submit."""
     at = app_as("admin", page="pages/admin_users.py", lang="en")
     chosen = at.selectbox(key="edit_pick").value
+    assert chosen is not None
     db = Database(app_db)
     reader = Actor(user_id=0, username="", full_name="", role="admin", localities=None)
     boss = next(r for r in users.list_users(db, reader) if r["username"] == "admin")

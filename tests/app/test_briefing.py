@@ -8,11 +8,13 @@ from datetime import date
 import pytest
 import streamlit as st
 from sqlalchemy import delete
+from streamlit.testing.v1 import AppTest
 
 from employdash.db import Database
 from employdash.i18n import fmt_month, fmt_number, t
 from employdash.indicators import values as indicators
 from employdash.models.indicators import IndicatorValue
+from tests.app.widgets import widgets
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/briefing.py"
@@ -21,12 +23,13 @@ PAGE = "pages/briefing.py"
 def latest(app_db: str, code: int, indicator: str) -> float:
     db = Database(app_db)
     with db.transaction() as s:
-        _, value = indicators.latest_value(s, code, indicator)
+        latest = indicators.latest_value(s, code, indicator)
     db.dispose()
-    return value
+    assert latest is not None
+    return latest[1]
 
 
-def metrics(at) -> dict[str, str]:
+def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
@@ -41,7 +44,7 @@ def test_mayor_reads_sederot_in_hebrew(app_db: str) -> None:
     assert "דורשי עבודה: גרוע מאשתקד" in shown  # the attention list's first item
     assert "משימות שהושלמו" in cards and "שלב:" in shown  # the forum's status
     assert "חניכים פעילים" in cards  # the mentoring snapshot
-    assert [b.label for b in at.get("download_button")] == ["הורדת PDF (A4)"]
+    assert [b.label for b in widgets(at, "download_button")] == ["הורדת PDF (A4)"]
 
 
 def test_english_sentences_and_print_view(app_db: str) -> None:
@@ -75,7 +78,7 @@ def test_empty_states(app_db: str) -> None:
     with db.transaction() as s:
         from employdash.models.indicators import IndicatorValue
 
-        s.execute(IndicatorValue.__table__.delete().where(IndicatorValue.locality_code == 1063))
+        s.execute(delete(IndicatorValue).where(IndicatorValue.locality_code == 1063))
     db.dispose()
     st.cache_data.clear()  # the data changed behind the app's back
     at = app_as("admin", PAGE, lang="en", locality=1063)
@@ -119,7 +122,7 @@ def test_every_stage_shows_what_it_can_and_the_download(app_db: str, stage: str,
     assert not at.exception, at.exception
     shown = texts(at)
     assert not re.search(r"\bnan\b", shown, re.IGNORECASE)
-    assert [b.label for b in at.get("download_button")] == [t("brief.download_pdf", lang)]
+    assert [b.label for b in widgets(at, "download_button")] == [t("brief.download_pdf", lang)]
     assert t("brief.section.forum", lang) in shown and t("brief.section.mentoring", lang) in shown
     cards = metrics(at)
     charts = at.get("vega_lite_chart")

@@ -24,7 +24,7 @@ def _series() -> pd.DataFrame:
     )
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def _spec(chart: vega_charts.AltairChart) -> dict[str, Any]:
     """The spec `charts.show` reads the text alternative from: Streamlit's own conversion."""
     spec: dict[str, Any] = vega_charts._convert_altair_to_vega_lite_spec(chart)
     return spec

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from components.shell.first_paint import FirstPaintDirection, language_from_cookie, rewrite
+from components.shell.first_paint import (
+    FirstPaintDirection,
+    Receive,
+    Scope,
+    Send,
+    language_from_cookie,
+    rewrite,
+)
 from components.shell.style import FIRST_PAINT_CSS
 
 PAGE = b'<!doctype html><html lang="en"><head><title>x</title></head><body></body></html>'
@@ -27,9 +34,13 @@ def test_rewrite_sets_the_language_and_adds_the_rules_once() -> None:
     assert "html:lang(he) .stMain" in page
 
 
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Never called: the middleware refuses the CSS before it wraps an app."""
+
+
 def test_css_that_could_close_the_style_tag_is_refused() -> None:
     with pytest.raises(ValueError):
-        FirstPaintDirection(lambda *_: None, css="a{}</style><script>")  # type: ignore[arg-type]
+        FirstPaintDirection(_no_app, css="a{}</style><script>")
 
 
 def _serve(content_type: bytes, body: bytes, headers: list[tuple[bytes, bytes]]) -> Any:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import ButtonGroup
 
 from employdash import localities, users
 from employdash.db import Database
 from employdash.forum import meetings
 from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, production_install, reset_caches, texts
 
 SEDEROT = 1031
@@ -35,7 +38,7 @@ def test_tracker_opens_for_every_role(app_db: str, user: str, lang: str) -> None
     assert bool(snapshot) == (user in ("admin", "manager"))
 
 
-def _status_controls(at) -> list:  # type: ignore[no-untyped-def]
+def _status_controls(at: AppTest) -> list[ButtonGroup[Any]]:
     return [c for c in at.button_group if c.key and c.key.startswith("task_status_")]
 
 
@@ -44,29 +47,29 @@ def test_member_lands_on_my_tasks_and_marks_one_done(app_db: str) -> None:
     assert not at.exception, at.exception
     assert at.expander[0].label.startswith("My tasks")
     control = _status_controls(at)[0]
-    task_id = int(control.key.split("_")[2])
+    task_id = int(str(control.key).split("_")[2])
     control.set_value("done").run()  # the one click
     assert not at.exception, at.exception
     db = Database(app_db)
-    row = task_service.get_task(db, load_actor(db, "member"), task_id)
+    row = task_service.get_task(db, demo_actor(db, "member"), task_id)
     assert (row["status"], row["progress"]) == ("done", 100)
 
 
 def test_a_stale_save_is_refused_and_the_input_kept(app_db: str) -> None:
     at = app_as("member", lang="en")
     control = _status_controls(at)[0]
-    task_id, version = int(control.key.split("_")[2]), int(control.key.split("_")[3])
+    task_id, version = int(str(control.key).split("_")[2]), int(str(control.key).split("_")[3])
     db = Database(app_db)
-    task_service.update_task(db, load_actor(db, "manager"), task_id, version, {"progress": 50})
+    task_service.update_task(db, demo_actor(db, "manager"), task_id, version, {"progress": 50})
     at.text_input(key=f"task_note_{task_id}").set_value("No hall yet")  # the reason blocked
     control.set_value("blocked").run()  # drawn from the old version
     assert not at.exception, at.exception
     assert "Someone else saved this record" in texts(at)
     reapply = next(b for b in at.button if b.label == "Apply my change again")
     reapply.click().run()
-    row = task_service.get_task(db, load_actor(db, "member"), task_id)
+    row = task_service.get_task(db, demo_actor(db, "member"), task_id)
     assert (row["status"], row["progress"], row["version"]) == ("blocked", 50, version + 2)
-    assert [n.body for n in task_service.notes(db, load_actor(db, "member"), task_id)] == [
+    assert [n.body for n in task_service.notes(db, demo_actor(db, "member"), task_id)] == [
         "No hall yet"
     ]
 
@@ -74,12 +77,12 @@ def test_a_stale_save_is_refused_and_the_input_kept(app_db: str) -> None:
 def test_marking_blocked_without_a_reason_is_refused_on_the_card(app_db: str) -> None:
     at = app_as("member", lang="en")
     control = _status_controls(at)[0]
-    task_id = int(control.key.split("_")[2])
+    task_id = int(str(control.key).split("_")[2])
     control.set_value("blocked").run()
     assert not at.exception, at.exception
     assert "Give a reason when marking a task blocked" in texts(at)
     db = Database(app_db)
-    assert task_service.get_task(db, load_actor(db, "member"), task_id)["status"] != "blocked"
+    assert task_service.get_task(db, demo_actor(db, "member"), task_id)["status"] != "blocked"
 
 
 def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) -> None:
@@ -87,10 +90,10 @@ def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) ->
     db = Database(app_db)
     editable = {
         r["id"]
-        for r in task_service.list_tasks(db, load_actor(db, "member"), SEDEROT)
+        for r in task_service.list_tasks(db, demo_actor(db, "member"), SEDEROT)
         if r["editable"]
     }
-    shown = {int(c.key.split("_")[2]) for c in _status_controls(member)}
+    shown = {int(str(c.key).split("_")[2]) for c in _status_controls(member)}
     assert shown and shown <= editable
     assert not [s for s in member.selectbox if s.key == "task_edit_pick"]
     mayor = app_as("mayor", page="pages/tasks.py", lang="he", locality=SEDEROT)
@@ -104,8 +107,9 @@ def test_editor_records_a_meeting_with_the_outline_as_agenda(app_db: str, user: 
     at = app_as(user, page="pages/meeting.py", lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
     at.selectbox(key="meet_number").set_value(4).run()
-    assert "Choosing strategic focuses" in at.text_area(key="meet_agenda").value
-    ticks = [c for c in at.checkbox if c.key.startswith("meet_att_")]
+    agenda = at.text_area(key="meet_agenda").value
+    assert agenda is not None and "Choosing strategic focuses" in agenda
+    ticks = [c for c in at.checkbox if c.key is not None and c.key.startswith("meet_att_")]
     for c in ticks[:3]:
         c.check()
     at.text_area(key="meet_decisions").input("Open a second employer round table").run()
@@ -118,11 +122,12 @@ def test_editor_records_a_meeting_with_the_outline_as_agenda(app_db: str, user: 
     next(b for b in at.button if b.label == "Add").click().run()
     assert at.text_input(key="meet_quick_title_1").value == ""  # emptied for the next task
     db = Database(app_db)
-    editor = load_actor(db, user)
+    editor = demo_actor(db, user)
     draft = meetings.load_draft(db, editor, SEDEROT)  # kept on the server as it is typed
+    assert draft is not None
     assert draft["tasks"][0]["title"] == "Call the college" and draft["number"] == 4
     with db.transaction() as s:
-        before = s.scalar(select(func.count()).select_from(Meeting))
+        before = s.scalars(select(func.count()).select_from(Meeting)).one()
     next(b for b in at.button if b.label == "Save the meeting record").click().run()
     assert not at.exception, at.exception
     assert "The meeting is saved" in texts(at)
@@ -138,7 +143,7 @@ def test_editor_records_a_meeting_with_the_outline_as_agenda(app_db: str, user: 
 def test_a_draft_comes_back_in_a_new_session(app_db: str) -> None:
     """A dropped connection means a new session: the server-side draft refills the form."""
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     meetings.save_draft(
         db,
         manager,
@@ -175,12 +180,13 @@ def test_opening_the_form_without_typing_leaves_no_draft(app_db: str) -> None:
     assert not at.exception, at.exception
     assert "סוג המפגש" in texts(at)
     db = Database(app_db)
-    assert meetings.load_draft(db, load_actor(db, "manager"), SEDEROT) is None
+    assert meetings.load_draft(db, demo_actor(db, "manager"), SEDEROT) is None
     at.text_area(key="meet_issues").input("נפתח הדיון").run()
-    assert meetings.load_draft(db, load_actor(db, "manager"), SEDEROT)["issues"] == "נפתח הדיון"
+    draft = meetings.load_draft(db, demo_actor(db, "manager"), SEDEROT)
+    assert draft is not None and draft["issues"] == "נפתח הדיון"
 
 
-# --- an empty production database (issue 10, item 11): every page says what to do next ----------
+# --- an empty production database: every page says what to do next ----------------------------
 
 
 @pytest.fixture
@@ -188,7 +194,7 @@ def empty_prod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     """DEMO_MODE=false: reference data, an administrator, a mayor and a member (not linked)."""
     db = production_install(tmp_path, monkeypatch, "boss", "Strong-pass-2026")
     localities.enable(db, localities.COMMAND_LINE, [SEDEROT])
-    boss = load_actor(db, "boss")
+    boss = demo_actor(db, "boss")
     assert boss is not None
     for name, role in (("rina", "leadership"), ("avi", "member")):
         users.create_user(

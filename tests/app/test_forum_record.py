@@ -14,7 +14,8 @@ from employdash.forum import structure as forum_service
 from employdash.forum import tasks as task_service
 from employdash.models import AuditEntry
 from employdash.models.forum import Attendance, Meeting, Task
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
+from tests.app.widgets import chosen_id
 from tests.support.apptest import app_as, texts
 
 SEDEROT = 1031
@@ -27,7 +28,7 @@ def _submit(at: AppTest, form: str, label: str) -> None:
 
 
 def _picked_meeting(at: AppTest) -> int:
-    return int(at.selectbox(key="forum_meeting_pick").value)
+    return chosen_id(at.selectbox(key="forum_meeting_pick"))
 
 
 def test_manager_corrects_a_meetings_attendance(app_db: str) -> None:
@@ -36,7 +37,7 @@ def test_manager_corrects_a_meetings_attendance(app_db: str) -> None:
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
-        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
         rows = s.execute(
             select(Attendance.person_id, Attendance.present).where(Attendance.meeting_id == mid)
         ).all()
@@ -46,7 +47,7 @@ def test_manager_corrects_a_meetings_attendance(app_db: str) -> None:
     _submit(at, f"meeting_fix_{mid}_{version}", "Save")
     assert "The meeting was corrected" in texts(at)
     with db.transaction() as s:
-        assert s.get(Attendance, (mid, absent)).present is True
+        assert s.get_one(Attendance, (mid, absent)).present is True
         assert s.scalar(select(Meeting.version).where(Meeting.id == mid)) == version + 1
 
 
@@ -55,7 +56,7 @@ def test_manager_deletes_a_meeting_with_a_reason(app_db: str) -> None:
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
-        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
     form = f"meeting_delete_{mid}_{version}"
     next(t for t in at.text_input if t.label == "סיבת המחיקה *").set_value("נרשם פעמיים")
     _submit(at, form, "מחיקת המפגש")
@@ -81,11 +82,11 @@ def test_readers_see_the_minutes_on_screen_but_no_correction(app_db: str) -> Non
 
 def test_manager_closes_a_decision_with_an_outcome(app_db: str) -> None:
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     before = decisions.list_decisions(db, manager, SEDEROT, open_only=True)
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
     assert f"Open decisions ({len(before)})" in texts(at)
-    picked = int(next(s for s in at.selectbox if s.label == "Decision *").value)
+    picked = chosen_id(next(s for s in at.selectbox if s.label == "Decision *"))
     next(t for t in at.text_area if t.label == "Outcome *").set_value("The youth team met")
     _submit(at, "decision_close", "Close the decision")
     assert "Saved" in texts(at)
@@ -95,9 +96,9 @@ def test_manager_closes_a_decision_with_an_outcome(app_db: str) -> None:
 
 def test_manager_ends_a_membership(app_db: str) -> None:
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
-    picked = int(next(s for s in at.selectbox if s.label == "Team member *").value)
+    picked = chosen_id(next(s for s in at.selectbox if s.label == "Team member *"))
     _submit(at, "member_end", "End a team membership")
     assert "Membership ended" in texts(at)
     ids = {r["membership_id"] for r in forum_service.members(db, manager, SEDEROT, date.today())}
@@ -107,16 +108,16 @@ def test_manager_ends_a_membership(app_db: str) -> None:
 def test_manager_cancels_a_task_with_a_reason(app_db: str) -> None:
     at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
-    task_id = int(at.selectbox(key="task_edit_pick").value)
+    task_id = chosen_id(at.selectbox(key="task_edit_pick"))
     db = Database(app_db)
-    version = task_service.get_task(db, load_actor(db, "manager"), task_id)["version"]
+    version = task_service.get_task(db, demo_actor(db, "manager"), task_id)["version"]
     next(t for t in at.text_input if t.label == "Reason *").set_value("No longer needed")
     _submit(at, f"task_manage_{task_id}_{version}", "Cancel the task (kept in history)")
-    row = task_service.get_task(db, load_actor(db, "manager"), task_id)
+    row = task_service.get_task(db, demo_actor(db, "manager"), task_id)
     assert row["status"] == "cancelled", texts(at)
 
 
-# --- correcting the tasks a meeting created (issue 10, item 7) ----------------------------------
+# --- correcting the tasks a meeting created ---------------------------------------------------
 
 
 def test_manager_corrects_a_task_the_meeting_created(app_db: str) -> None:
@@ -124,7 +125,7 @@ def test_manager_corrects_a_task_the_meeting_created(app_db: str) -> None:
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
-        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
         task = s.scalars(select(Task).where(Task.meeting_id == mid).order_by(Task.id)).first()
     assert task is not None, "the seeded meeting created tasks"
     key = f"meeting_fix_task_{mid}_{task.id}_{task.version}"
@@ -188,7 +189,7 @@ def test_deleting_a_meeting_without_a_reason_is_refused_at_the_field(app_db: str
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
-        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
     _submit(at, f"meeting_delete_{mid}_{version}", "Delete the meeting")
     _refused(at, "Reason for deleting")
     with db.transaction() as s:
@@ -200,7 +201,7 @@ def test_a_meeting_correction_with_an_empty_task_title_keeps_the_rest(app_db: st
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
-        version = s.scalar(select(Meeting.version).where(Meeting.id == mid))
+        version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
         task = s.scalars(select(Task).where(Task.meeting_id == mid).order_by(Task.id)).first()
     assert task is not None
     form = f"meeting_fix_{mid}_{version}"
@@ -220,9 +221,9 @@ def test_a_new_task_without_a_title_is_refused_and_a_cancel_needs_a_reason(app_d
     _submit(at, "task_new", "New task")
     _refused(at, "Task")
     at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
-    task_id = int(at.selectbox(key="task_edit_pick").value)
+    task_id = chosen_id(at.selectbox(key="task_edit_pick"))
     db = Database(app_db)
-    version = task_service.get_task(db, load_actor(db, "manager"), task_id)["version"]
+    version = task_service.get_task(db, demo_actor(db, "manager"), task_id)["version"]
     _submit(at, f"task_manage_{task_id}_{version}", "Cancel the task (kept in history)")
     _refused(at, "Reason")
 
@@ -242,9 +243,9 @@ def test_the_mayors_approval_in_the_future_is_refused_at_the_date(app_db: str) -
 
 def test_manager_changes_a_members_role(app_db: str) -> None:
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
-    picked = int(at.selectbox(key="member_change_pick").value)
+    picked = chosen_id(at.selectbox(key="member_change_pick"))
     row = next(
         r for r in forum_service.members(db, manager, SEDEROT) if r["membership_id"] == picked
     )

@@ -5,21 +5,25 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
 from employdash.db import Database
 from employdash.indicators import values as indicators
 from employdash.indicators.imports import commit_import
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
+from tests.app.widgets import widgets
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/explorer.py"
 FILES = Path(__file__).parents[1] / "indicators" / "files"
 
 
-def frames(at) -> list:
+def frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
 
 
-def show(at, view: str, lang: str = "en"):
+def show(at: AppTest, view: str, lang: str = "en") -> AppTest:
     at.segmented_control(key=f"explorer_view_{lang}").set_value(view).run()
     assert not at.exception, at.exception
     return at
@@ -40,7 +44,7 @@ def test_manager_explores_both_localities(app_db: str) -> None:
     ranks = texts(show(at, "rank"))
     assert "in the district" in ranks and "among similar-sized localities" in ranks
     show(at, "data")
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    assert [b.label for b in widgets(at, "download_button")] == ["Download CSV", "Download Excel"]
 
 
 def test_values_shown_are_the_stored_ones(app_db: str) -> None:
@@ -49,7 +53,9 @@ def test_values_shown_are_the_stored_ones(app_db: str) -> None:
     table = frames(show(at, "data"))[-1].set_index("Month")
     db = Database(app_db)
     with db.transaction() as s:
-        period, value = indicators.latest_value(s, 1031, "avg_wage")
+        latest = indicators.latest_value(s, 1031, "avg_wage")
+    assert latest is not None
+    period, value = latest
     db.dispose()
     assert table.loc[f"{period:%Y-%m}", "Value"] == value
     assert set(at.multiselect(key="explorer_localities_en").options) == {"Sederot"}
@@ -72,7 +78,7 @@ def test_admin_import_page_lists_batches(app_db: str) -> None:
     db = Database(app_db)
     commit_import(
         db,
-        load_actor(db, "admin"),
+        demo_actor(db, "admin"),
         "long_codes.csv",
         (FILES / "long_codes.csv").read_bytes(),
         "IES",
@@ -87,7 +93,7 @@ def test_admin_import_page_lists_batches(app_db: str) -> None:
 
 def test_pickers_follow_the_form_rules_in_both_languages(app_db: str) -> None:
     """Visible labels, the required one marked; no locality is an error under the field and a
-    summary above the pickers, in the user's language (item 7 of issue 13)."""
+    summary above the pickers, in the user's language, as on every other form."""
     for lang, label, summary, message in (
         ("en", "Localities", "Nothing to show: one field needs fixing", "Choose at least one"),
         ("he", "יישובים", "אין מה להציג: יש לתקן שדה אחד", "בחרו לפחות יישוב אחד"),

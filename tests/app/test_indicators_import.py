@@ -15,7 +15,7 @@ from components.indicators.span import HANDED, Imported
 from employdash.db import Database
 from employdash.i18n import fmt_month
 from employdash.indicators.imports import commit_import
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/indicators_admin.py"
@@ -49,7 +49,7 @@ def test_the_manager_opens_the_import_page_without_the_catalogue_forms(
 
 def test_the_manager_sees_the_imports_of_their_localities_only(app_db: str) -> None:
     db = Database(app_db)
-    admin = load_actor(db, "admin")
+    admin = demo_actor(db, "admin")
     foreign = b"locality_code,period,indicator,value\n5000,2020-01,job_seekers,9000\n"
     commit_import(db, admin, "tel-aviv.csv", foreign, "IES", TODAY)
     commit_import(db, admin, "sderot.csv", foreign.replace(b"5000", b"1031"), "IES", TODAY)
@@ -66,12 +66,11 @@ def _draw_preview(url: str, lang: str) -> None:
     from components.indicators.imports import preview
     from employdash.db import Database
     from employdash.indicators.imports import preview_import
-    from employdash.users import load_actor
+    from tests.app.accounts import demo_actor
     from tests.app.test_indicators_import import MIXED
 
     db = Database(url)
-    manager = load_actor(db, "manager")
-    assert manager is not None
+    manager = demo_actor(db, "manager")
     preview(preview_import(db, manager, "mixed.csv", MIXED, date(2026, 11, 23)), lang)
 
 
@@ -118,7 +117,7 @@ HISTORY = "locality_code,period,indicator,value\n" + "\n".join(
 
 def _import_history(url: str) -> None:
     db = Database(url)
-    commit_import(db, load_actor(db, "manager"), "history.csv", HISTORY.encode(), "IES", TODAY)
+    commit_import(db, demo_actor(db, "manager"), "history.csv", HISTORY.encode(), "IES", TODAY)
     db.dispose()
 
 

@@ -1,5 +1,5 @@
 """The admin's local-indicator forms on the indicator admin page: add an indicator to the
-catalogue, then enter a value of it (issue 11 item 12)."""
+catalogue, then enter a value of it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from streamlit.testing.v1.element_tree import Button
 from employdash.db import Database
 from employdash.indicators import local
 from employdash.models.indicators import IndicatorDefinition
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/indicators_admin.py"
@@ -34,7 +34,7 @@ def test_admin_adds_a_local_indicator_then_enters_its_value(app_db: str) -> None
     assert "Indicator local.job_diversity added to the catalogue." in texts(at)
     db = Database(app_db)
     with db.transaction() as s:
-        row = s.get(IndicatorDefinition, "local.job_diversity")
+        row = s.get_one(IndicatorDefinition, "local.job_diversity")
         assert (row.name_he, row.parent_code, row.higher_is_better) == (
             "מגוון המשרות המוצעות",
             "open_positions",
@@ -48,7 +48,7 @@ def test_admin_adds_a_local_indicator_then_enters_its_value(app_db: str) -> None
     assert not at.exception, at.exception
     today = date.today()
     stored = local.stored_value(
-        db, load_actor(db, "admin"), 1031, "local.job_diversity", date(today.year, today.month, 1)
+        db, demo_actor(db, "admin"), 1031, "local.job_diversity", date(today.year, today.month, 1)
     )
     assert stored == local.StoredValue(17.0, "ok")
     assert "Stored value: 17 · " in texts(at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 import bcrypt
 import pytest
@@ -176,7 +177,7 @@ def test_database_behind_the_code_asks_for_migrate(
 
 
 def test_demo_mode_migrates_and_seeds_an_empty_database_itself(
-    tmp_path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -39,10 +39,13 @@ def probe_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[l
 
 def test_the_warm_up_imports_nothing_while_a_script_runs(probe_modules: list[str]) -> None:
     done = threading.Event()
+
+    def warm_then_signal() -> None:
+        warmup.warm(probe_modules, poll=0.005)
+        done.set()
+
     with warmup.script_run():  # a login submitted: its run is under way
-        thread = threading.Thread(
-            target=lambda: (warmup.warm(probe_modules, poll=0.005), done.set()), daemon=True
-        )
+        thread = threading.Thread(target=warm_then_signal, daemon=True)
         thread.start()
         time.sleep(0.3)
         assert not any(name in sys.modules for name in probe_modules)
@@ -84,7 +87,12 @@ def test_the_warm_up_starts_only_where_serve_py_enabled_it(
     started: list[object] = []
     monkeypatch.setattr(warmup, "_started", False)
     monkeypatch.setattr(warmup, "_enabled", False)
-    monkeypatch.setattr(warmup.threading, "Thread", lambda **kw: started.append(kw) or _NoThread())
+
+    def record_thread(**kw: object) -> _NoThread:
+        started.append(kw)
+        return _NoThread()
+
+    monkeypatch.setattr(threading, "Thread", record_thread)
     warmup.start()
     assert started == []
     warmup.enable()

@@ -16,7 +16,8 @@ from employdash.db import Database
 from employdash.i18n import has_key
 from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.operations import participants
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
+from tests.app.widgets import widgets
 from tests.support.apptest import app_as, texts
 from tests.support.sources import product_sources
 
@@ -71,7 +72,7 @@ def test_manager_advances_participants_through_the_form(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids_en")
     db = Database(app_db)
-    frame = participants(db, load_actor(db, "manager"), 1031, "mentee", date.today())
+    frame = participants(db, demo_actor(db, "manager"), 1031, "mentee", date.today())
     id_of = dict(zip(frame["code"], frame["participant_id"], strict=True))
     accepted = [o.split(" · ")[0] for o in picker.options if o.endswith("· Accepted")]
     chosen = [int(id_of[code]) for code in accepted[:2]]
@@ -81,7 +82,7 @@ def test_manager_advances_participants_through_the_form(app_db: str) -> None:
     submit.click().run()
     assert not at.exception, at.exception
     assert "2 participants updated." in texts(at)
-    after = participants(db, load_actor(db, "manager"), 1031, "mentee", date.today())
+    after = participants(db, demo_actor(db, "manager"), 1031, "mentee", date.today())
     assert set(after.set_index("participant_id").loc[chosen, "stage"]) == {"matched"}
     db.dispose()
 
@@ -104,14 +105,14 @@ def test_other_pipelines_and_a_past_date(app_db: str, pipeline: str) -> None:
     first_stage = {"mentor": "Recruited", "certification": "Enrolled"}[pipeline]
     assert first_stage in frames_text(at)
     db = Database(app_db)
-    past = funnel(db, load_actor(db, "manager"), Selection(pipeline=pipeline), date(2025, 6, 30))
-    now = funnel(db, load_actor(db, "manager"), Selection(pipeline=pipeline), date.today())
+    past = funnel(db, demo_actor(db, "manager"), Selection(pipeline=pipeline), date(2025, 6, 30))
+    now = funnel(db, demo_actor(db, "manager"), Selection(pipeline=pipeline), date.today())
     db.dispose()
     assert at.metric[0].value == f"{int(past.table['reached'].iloc[0]):,}"
     assert past.table["reached"].iloc[0] < now.table["reached"].iloc[0]
 
 
-# ---- the forms that run mentoring from the UI (issue 11) ----
+# ---- the forms that run mentoring from the UI ----
 
 
 def button(at: AppTest, label: str) -> Button:
@@ -123,7 +124,7 @@ def test_manager_creates_edits_and_closes_a_program_with_people(app_db: str) -> 
     from employdash.mentoring.operations import programs as list_programs
 
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     person = progsvc.people_choices(db, manager, 246)[0]
     at = app_as("manager", PAGE, lang="en", locality=246)
     at.text_input(key="ment_prog_new_name").input("Evening mentoring")
@@ -151,9 +152,10 @@ def test_manager_creates_a_cohort_with_participants_and_sets_targets(app_db: str
     from employdash.mentoring.operations import cohorts
 
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=246)
     program = at.selectbox(key="ment_coh_program").value
+    assert program is not None
     assert len(at.multiselect(key="ment_coh_members").options) >= 3
     at.text_input(key="ment_coh_name").input("Winter group")
     at.multiselect(key="ment_coh_members").set_value(
@@ -177,7 +179,7 @@ def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
     from employdash.mentoring import matches
 
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=1031)
     running = [m for m in matches.matches(db, manager, 1031) if m.status == "active"]
     assert running
@@ -216,9 +218,10 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
     from employdash.mentoring import certification
 
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=1031)
     who = at.selectbox(key="ment_cert_who").value
+    assert who is not None
     at.radio(key="ment_cert_passed_en").set_value(False)
     at.text_input(key="ment_cert_note").input("needs practice with employers")
     button(at, "Save result").click().run()
@@ -235,7 +238,7 @@ def choice_widgets(at: AppTest) -> list[tuple[str | None, str, list[str]]]:
     return [
         (w.key, w.label, [str(o) for o in w.options])
         for kind in ("selectbox", "multiselect", "radio", "segmented_control")
-        for w in at.get(kind)
+        for w in widgets(at, kind)
     ]
 
 
@@ -293,7 +296,7 @@ def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -
     assert "Pipeline job_club defined." in texts(at)
     assert at.text_area(key="ment_pl_stages__1").value == ""  # saved: a new, empty field
     db = Database(app_db)
-    admin = load_actor(db, "admin")
+    admin = demo_actor(db, "admin")
     program = next(
         p.id
         for p in svc.programs(db, admin, "mentoring")
@@ -347,7 +350,7 @@ def refused(at: AppTest, *items: str) -> None:
 def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> None:
     db = Database(app_db)
     person = __import__("employdash.mentoring.programs", fromlist=["x"]).people_choices(
-        db, load_actor(db, "manager"), 246
+        db, demo_actor(db, "manager"), 246
     )[0]
     db.dispose()
     at = app_as("manager", PAGE, lang="en", locality=246)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.shell.navigation import PAGES, pages_for
+from components.shell.navigation import PAGES, PageSpec, pages_for
 from tests.support.apptest import app_as
 
 EXPECTED = {
@@ -26,7 +26,7 @@ USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.path)
-def test_visitor_sees_only_the_login_form_on_every_page(app_db: str, spec) -> None:
+def test_visitor_sees_only_the_login_form_on_every_page(app_db: str, spec: PageSpec) -> None:
     at = app_as(None)
     with pytest.raises(Exception):  # noqa: B017 - the page is not registered for a visitor
         at.switch_page(spec.path).run()

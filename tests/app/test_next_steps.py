@@ -18,7 +18,8 @@ from employdash.briefing.next_steps import STEPS
 from employdash.db import get_database
 from employdash.i18n import t
 from employdash.models import Locality
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
+from tests.app.widgets import widgets
 from tests.support.apptest import app_as, production_install, reset_caches, texts
 
 SEDEROT = 1031
@@ -33,7 +34,7 @@ def new_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     db = production_install(tmp_path, monkeypatch, "boss", PASSWORD)
     with db.transaction() as s:
         s.execute(update(Locality).values(is_program=Locality.code == SEDEROT))
-    boss = load_actor(db, "boss")
+    boss = demo_actor(db, "boss")
     assert boss is not None
     users.create_user(
         db, boss, users.UserForm("rina", "Rina", "leadership", (SEDEROT,), None, PASSWORD)
@@ -97,7 +98,7 @@ def test_the_mayor_is_told_who_does_each_step(new_install: str, lang: str) -> No
         who = t(f"next.who.{doer}", lang)
         assert t("next.by", lang, step=label(n, step, lang), who=who) in shown
     assert t("next.who.manager", lang) in shown and t("next.who.admin", lang) in shown
-    assert [b.label for b in at.get("download_button")] == [t("brief.download_pdf", lang)]
+    assert [b.label for b in widgets(at, "download_button")] == [t("brief.download_pdf", lang)]
 
 
 def test_the_forum_page_keeps_its_set_up_form_below_the_list(new_install: str) -> None:

@@ -62,7 +62,9 @@ def _signed_in(version: int | None, lang: str = "he") -> AppTest:
 PAGES = ["pages/audit.py", "pages/admin_users.py", "pages/briefing.py", "pages/forum.py"]
 
 
-def test_pages_show_a_message_during_an_outage_and_recover(outage_server) -> None:
+def test_pages_show_a_message_during_an_outage_and_recover(
+    outage_server: tuple[OwnServer, Database],
+) -> None:
     server, db = outage_server
     version = users.session_version(db, "chief")
     at = app_as("chief", lang="he")
@@ -97,7 +99,9 @@ def test_pages_show_a_message_during_an_outage_and_recover(outage_server) -> Non
     assert users.load_actor(db, "chief") is not None
 
 
-def test_a_save_interrupted_by_the_outage_leaves_nothing_half_written(outage_server) -> None:
+def test_a_save_interrupted_by_the_outage_leaves_nothing_half_written(
+    outage_server: tuple[OwnServer, Database],
+) -> None:
     server, db = outage_server
     with pytest.raises(DatabaseUnavailable), db.transaction() as s:
         s.add(AuditEntry(username="chief", action="half", entity="first"))

@@ -4,6 +4,7 @@ per area after a write."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from components.common.cache import clear_area, read_model
 from employdash.access import Actor, Area
@@ -26,7 +27,7 @@ def mentoring_size(db: Database, actor: Actor, code: int) -> str:
     return f"mentoring {code} for {actor.username}"
 
 
-def test_each_read_model_has_its_own_cache_keyed_by_actor(tmp_path) -> None:
+def test_each_read_model_has_its_own_cache_keyed_by_actor(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'a.db'}")
     assert forum_size(db, MANAGER, 1031) == "forum 1031 for manager"
     assert mentoring_size(db, MANAGER, 1031) == "mentoring 1031 for manager"
@@ -36,7 +37,7 @@ def test_each_read_model_has_its_own_cache_keyed_by_actor(tmp_path) -> None:
     assert calls == before  # a hit
 
 
-def test_another_database_is_another_key(tmp_path) -> None:
+def test_another_database_is_another_key(tmp_path: Path) -> None:
     first = Database(f"sqlite:///{tmp_path / 'a.db'}")
     second = Database(f"sqlite:///{tmp_path / 'b.db'}")
     mentoring_size(first, MANAGER, 7)
@@ -45,7 +46,7 @@ def test_another_database_is_another_key(tmp_path) -> None:
     assert calls["mentoring"] == before + 1
 
 
-def test_clearing_an_area_leaves_the_others(tmp_path) -> None:
+def test_clearing_an_area_leaves_the_others(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'a.db'}")
     forum_size(db, MANAGER, 5)
     mentoring_size(db, MANAGER, 5)
@@ -57,7 +58,7 @@ def test_clearing_an_area_leaves_the_others(tmp_path) -> None:
     assert calls["mentoring"] == before["mentoring"]
 
 
-def test_entries_are_bounded(tmp_path) -> None:
+def test_entries_are_bounded(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'a.db'}")
     clear_area(Area.FORUM)
     for code in (1, 2, 3):  # max_entries=2: the first is evicted

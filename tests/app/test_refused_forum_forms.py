@@ -1,23 +1,26 @@
-"""Refused saves on the forum's edit forms (issue 12, item 5 and the forms' error slots): bad input
+"""Refused saves on the forum's edit forms and their error slots: bad input
 is refused with the message at the summary and under the field, the form keeps what was typed,
 and nothing is written."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.forum import Forum, MilestoneNote, SuccessMetric, Team
+from tests.app.widgets import chosen_id
 from tests.support.apptest import app_as, rendered
 
 SEDEROT = 1031
 
 
-def _in_form(widgets, form: str, label: str):  # type: ignore[no-untyped-def]
+def _in_form(widgets: Iterable[Widget], form: str, label: str) -> Widget:
     return next(w for w in widgets if w.form_id.startswith(form) and w.label == label)
 
 
@@ -81,7 +84,7 @@ def test_a_milestone_note_with_a_bad_link_keeps_the_note(app_db: str) -> None:
 
 def test_a_metric_target_date_before_its_baseline_keeps_the_target(app_db: str) -> None:
     at, db, mark = _forum_page(app_db)
-    mid = int(at.selectbox(key="metric_edit_pick").value)
+    mid = chosen_id(at.selectbox(key="metric_edit_pick"))
     with db.transaction() as s:
         metric = s.get_one(SuccessMetric, mid)
         baseline_date, version, target = metric.baseline_date, metric.version, metric.target
@@ -102,7 +105,7 @@ def test_a_metric_target_date_before_its_baseline_keeps_the_target(app_db: str) 
 
 def test_a_team_renamed_to_nothing_is_refused(app_db: str) -> None:
     at, db, mark = _forum_page(app_db)
-    tid = int(at.selectbox(key="team_edit_pick").value)
+    tid = chosen_id(at.selectbox(key="team_edit_pick"))
     with db.transaction() as s:
         team = s.get_one(Team, tid)
         name, version = team.name, team.version

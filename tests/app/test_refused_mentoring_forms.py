@@ -13,7 +13,7 @@ from employdash.db import Database
 from employdash.mentoring import certification
 from employdash.models import AuditEntry
 from employdash.models.mentoring import Assessment
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, rendered
 
 PAGE = "pages/mentoring.py"
@@ -38,6 +38,7 @@ def test_a_result_dated_after_today_is_refused_at_the_date(app_db: str) -> None:
     assert not at.exception, at.exception
     db = Database(app_db)
     who = at.selectbox(key="ment_cert_who").value
+    assert who is not None
     before = _results(db, who)
     with db.transaction() as s:
         mark = s.scalar(select(func.max(AuditEntry.id))) or 0
@@ -62,10 +63,11 @@ def test_a_result_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -
     at = app_as("manager", PAGE, lang="en", locality=1031)
     assert not at.exception, at.exception
     db = Database(app_db)
-    manager = load_actor(db, "manager")
-    assert manager is not None
+    manager = demo_actor(db, "manager")
     who = at.selectbox(key="ment_cert_who").value
+    assert who is not None
     standard = at.selectbox(key="ment_cert_std").value
+    assert standard is not None
     assert standard not in {r[0] for r in _results(db, who)}
     # Someone else records this trainee's result on the standard after the form was drawn.
     certification.record_assessment(db, manager, who, standard, True, date.today())

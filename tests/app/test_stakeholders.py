@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import Stakeholder
 from employdash.stakeholders import register as stakeholders
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/stakeholders.py"
 
 
-def _buttons(at) -> list[str]:  # type: ignore[no-untyped-def]
+def _buttons(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
 
@@ -24,7 +25,7 @@ def test_manager_sees_the_map_of_the_chosen_locality(app_db: str, locality: int)
     at = app_as("manager", PAGE, lang="en", locality=locality)
     assert not at.exception, at.exception
     db = Database(app_db)
-    count = len(stakeholders.register(db, load_actor(db, "manager"), locality))
+    count = len(stakeholders.register(db, demo_actor(db, "manager"), locality))
     shown = texts(at)
     assert f"{count} stakeholders in the register." in shown
     assert f"{count} stakeholders shown" in shown
@@ -49,10 +50,10 @@ def test_member_cannot_reach_the_page(app_db: str) -> None:
 def test_grid_table_edit_moves_a_stakeholder_and_audits(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     db = Database(app_db)
-    first = stakeholders.register(db, load_actor(db, "manager"), 1031)
+    first = stakeholders.register(db, demo_actor(db, "manager"), 1031)
     from employdash.stakeholders import grid as stakeholders_map
 
-    grid = stakeholders_map.grid(db, load_actor(db, "manager"), 1031)
+    grid = stakeholders_map.grid(db, demo_actor(db, "manager"), 1031)
     grid = grid.sort_values(["organisation", "id"], kind="stable")
     target = int(grid.id.iloc[0])
     new_power = 1 if int(grid.power.iloc[0]) != 1 else 5
@@ -66,15 +67,15 @@ def test_grid_table_edit_moves_a_stakeholder_and_audits(app_db: str) -> None:
     assert not at.exception, at.exception
     assert "Saved: 1 stakeholders moved." in texts(at)
     with db.transaction() as s:
-        row = s.get(Stakeholder, target)
+        row = s.get_one(Stakeholder, target)
         entry = s.scalars(
             select(AuditEntry).where(
                 AuditEntry.action == "move", AuditEntry.entity_id == str(target)
             )
         ).one()
-    assert row.power == new_power and row.version == 2
+    assert row.power == new_power and row.version == 2 and entry.after is not None
     assert entry.username == "manager" and entry.after["power"] == new_power
-    assert len(first) == len(stakeholders.register(db, load_actor(db, "manager"), 1031))
+    assert len(first) == len(stakeholders.register(db, demo_actor(db, "manager"), 1031))
 
 
 def test_manager_adds_a_stakeholder_through_the_form(app_db: str) -> None:
@@ -85,16 +86,16 @@ def test_manager_adds_a_stakeholder_through_the_form(app_db: str) -> None:
     assert not at.exception, at.exception
     assert "Stakeholder added." in texts(at)
     db = Database(app_db)
-    frame = stakeholders.register(db, load_actor(db, "manager"), 1031)
+    frame = stakeholders.register(db, demo_actor(db, "manager"), 1031)
     assert "Negev makers hub" in set(frame.organisation)
 
 
-def _refused(at: object, summary: str, *items: str) -> None:
+def _refused(at: AppTest, summary: str, *items: str) -> None:
     """The summary on top names every item, and each item also stands under its field."""
     from tests.support.apptest import rendered
 
-    assert not at.exception, at.exception  # type: ignore[attr-defined]
-    errors = [rendered(str(e.value)) for e in at.error]  # type: ignore[attr-defined]
+    assert not at.exception, at.exception
+    errors = [rendered(str(e.value)) for e in at.error]
     assert any(summary in e for e in errors), errors
     for item in items:
         assert sum(item in e for e in errors) >= 2, (item, errors)

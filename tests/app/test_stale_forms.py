@@ -1,4 +1,4 @@
-"""Two people saving the same record through the forms (issue 12, item 3): a manual metric's
+"""Two people saving the same record through the forms: a manual metric's
 value for a month and a certification standard are saved over the version the form was drawn
 from, kept across the submit's rerun. Saved meanwhile by someone else, the save is refused with
 what they changed, nothing is written and the form keeps what the user typed; the next submit,
@@ -6,10 +6,12 @@ drawn from what is stored now, goes through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from employdash.db import Database
 from employdash.forum import focuses
@@ -17,14 +19,14 @@ from employdash.forum import structure as forum_service
 from employdash.mentoring import certification
 from employdash.models.forum import MetricValue
 from employdash.models.mentoring import Standard
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as
 
 SEDEROT = 1031
 STALE = "Someone else saved this record meanwhile"
 
 
-def _in_form(widgets, form: str, label: str):  # type: ignore[no-untyped-def]
+def _in_form(widgets: Iterable[Widget], form: str, label: str) -> Widget:
     return next(w for w in widgets if w.form_id.startswith(form) and w.label == label)
 
 
@@ -39,8 +41,7 @@ def _changes(at: AppTest) -> str:
 
 def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
-    manager, admin = load_actor(db, "manager"), load_actor(db, "admin")
-    assert manager is not None and admin is not None
+    manager, admin = demo_actor(db, "manager"), demo_actor(db, "admin")
     fid = forum_service.create_focus(db, manager, SEDEROT, "Raced in the form")
     mid = focuses.add_manual_metric(
         db, manager, SEDEROT, fid, "Hired", "#", "up", 1.0, date(2026, 1, 1), 9.0, date(2027, 1, 1)
@@ -77,8 +78,7 @@ def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: 
 
 def test_a_standard_renamed_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
     db = Database(app_db)
-    admin = load_actor(db, "admin")
-    assert admin is not None
+    admin = demo_actor(db, "admin")
     code = certification.standards(db, admin)[0].code
     at = app_as("admin", page="pages/mentoring.py", lang="en", locality=1031)
     assert not at.exception, at.exception

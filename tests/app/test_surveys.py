@@ -9,7 +9,7 @@ from streamlit.testing.v1.element_tree import Button
 from employdash.db import Database
 from employdash.i18n import fmt_number
 from employdash.stakeholders import surveys
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/surveys.py"
@@ -19,7 +19,7 @@ def test_manager_sees_the_locality_summary_and_can_import(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     assert not at.exception, at.exception
     db = Database(app_db)
-    summary = surveys.summary(db, load_actor(db, "manager"), [1031])
+    summary = surveys.summary(db, demo_actor(db, "manager"), [1031])
     shown = texts(at)
     assert f"Employers responding {fmt_number(summary.respondents, 'en')}" in shown
     assert f"Open positions {fmt_number(summary.open_positions, 'en')}" in shown
@@ -33,7 +33,7 @@ def test_region_scope_sums_the_managers_localities(app_db: str) -> None:
     at.run()
     assert not at.exception, at.exception
     db = Database(app_db)
-    region = surveys.summary(db, load_actor(db, "manager"), [246, 1031])
+    region = surveys.summary(db, demo_actor(db, "manager"), [246, 1031])
     assert f"Open positions {fmt_number(region.open_positions, 'en')}" in texts(at)
     assert "By locality" in texts(at)
 
@@ -67,7 +67,7 @@ def test_manager_enters_a_response_with_the_annex_questions(app_db: str) -> None
     _button(at, "Save the response").click().run()
     assert not at.exception, at.exception
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     frame = surveys.responses(db, manager, 1031)
     row = frame[frame.company == "Annex Works"].iloc[0]
     assert (row.contact_consent, row.recruiting_help, row.training_offered) == (
@@ -80,10 +80,11 @@ def test_manager_enters_a_response_with_the_annex_questions(app_db: str) -> None
 
 def test_manager_corrects_a_response_in_place(app_db: str) -> None:
     db = Database(app_db)
-    manager = load_actor(db, "manager")
+    manager = demo_actor(db, "manager")
     at = app_as("manager", PAGE, lang="en", locality=1031)
     assert "Correct a response" in [e.label for e in at.expander]
     picked = at.selectbox(key="survey_edit_pick_en").value
+    assert picked is not None
     before, version = surveys.get_response(db, manager, picked)
     prefix = f"survey_edit_{picked}_{version}"
     assert at.text_input(key=f"{prefix}_phone").value == (before.contact_phone or "")
@@ -131,8 +132,9 @@ def test_refused_survey_response_keeps_every_answer(app_db: str) -> None:
 def test_refused_correction_and_profile_forms(app_db: str) -> None:
     at = app_as("manager", PAGE, lang="en", locality=1031)
     picked = at.selectbox(key="survey_edit_pick_en").value
+    assert picked is not None
     db = Database(app_db)
-    _, version = surveys.get_response(db, load_actor(db, "manager"), picked)
+    _, version = surveys.get_response(db, demo_actor(db, "manager"), picked)
     db.dispose()
     prefix = f"survey_edit_{picked}_{version}"
     at.text_input(key=f"{prefix}_email").input("not an address")

@@ -62,7 +62,7 @@ def _record(name: str, findings: list[axe.Finding], seconds: float) -> None:
 
 def _open_expanders(page: Page) -> int:
     """Open every visible closed expander (those in hidden tabs stay as they are)."""
-    return page.evaluate(
+    opened: int = page.evaluate(
         """() => {
       const closed = [...document.querySelectorAll('.stMain details:not([open]) > summary')]
         .filter(s => s.offsetParent !== null);
@@ -70,6 +70,7 @@ def _open_expanders(page: Page) -> int:
       return closed.length;
     }"""
     )
+    return opened
 
 
 def _scan_page(page: Page, where: str) -> list[axe.Finding]:

@@ -36,7 +36,9 @@ def test_the_mayor_downloads_the_pdf_of_a_partial_import(
     browser: Browser, server: str, e2e_db: Database
 ) -> None:
     with e2e_db.transaction() as s:
-        _, seekers = indicators.latest_value(s, SEDEROT, "job_seekers")
+        latest = indicators.latest_value(s, SEDEROT, "job_seekers")
+    assert latest is not None
+    _, seekers = latest
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     try:

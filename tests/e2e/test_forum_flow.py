@@ -19,11 +19,11 @@ TITLES = ("להזמין אולם ליריד התעסוקה", "לנסח את סק
 
 def _member_name(db: Database) -> str:
     with db.transaction() as s:
-        return s.scalar(
+        return s.scalars(
             select(Person.full_name)
             .join(User, User.person_id == Person.id)
             .where(User.username == "member")
-        )
+        ).one()
 
 
 def _quick_add(page: Page, title: str, owner: str) -> None:

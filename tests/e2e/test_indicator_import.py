@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from employdash.db import Database
 from employdash.i18n import fmt_month
@@ -35,9 +35,8 @@ def test_the_manager_previews_and_imports_their_locality_only(
     page.wait_for_url("**/indicators_admin")
     idle(page)
     page.get_by_text("הייבוא הוא ליישובים שלך: נתיבות, שדרות").wait_for(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": "sderot-history.csv", "mimeType": "text/csv", "buffer": FILE}]
-    )
+    history: FilePayload = {"name": "sderot-history.csv", "mimeType": "text/csv", "buffer": FILE}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files=[history])
     idle(page)
     page.locator("button:visible", has_text="תצוגה מקדימה").first.click()
     idle(page)

@@ -1,17 +1,17 @@
 """One submit of the login form logs in, also for the first visitor of a freshly started server.
 
-The bug: the project has a `pages/` folder, so a fresh server ran app.py's first run inside
+The project has a `pages/` folder, so a fresh server could run app.py's first run inside
 Streamlit's old multipage shim, under another script hash. The login form's widget ids include
-that hash, so the form the first visitor filled in had ids the next run no longer drew: the submit
-reached the server with an empty username and password, and only a second submit logged in.
+that hash, so the form the first visitor filled in would have ids the next run did not draw: the
+submit would reach the server with an empty username and password.
 
-And the form's run ends with the form: it used to import every page's modules after drawing it,
-in the script thread, running on for seconds; a submit in that time ran the login beside those
-imports (components/shell/warmup.py now does them in the background, stepping aside for runs).
+The form's run ends with the form: importing every page's modules after drawing it, in the script
+thread, would keep it running for seconds, and a submit in that time would run the login beside
+those imports (components/shell/warmup.py does them in the background, stepping aside for runs).
 
-And a login is one script run: the submit's run clears the form and draws the navigation and the
-page (it used to st.rerun() first, which the browser saw as a second run), and the seeded test
-hash (Argon2id at cheap parameters) is replaced by one at OWASP's on that login.
+A login is one script run: the submit's run clears the form and draws the navigation and the page
+(an st.rerun() first would show the browser a second run), and the seeded test hash (Argon2id at
+cheap parameters) is replaced by one at OWASP's on that login.
 """
 
 from __future__ import annotations

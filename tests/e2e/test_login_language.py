@@ -11,7 +11,8 @@ from tests.support.browser import login, open_page, screenshot, set_language, wa
 
 
 def _direction(page: Page, selector: str) -> str:
-    return page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+    direction: str = page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+    return direction
 
 
 def test_login_switch_language_and_direction(page: Page, server: str) -> None:
@@ -71,7 +72,7 @@ def test_visitor_deep_link_shows_only_login(page: Page, server: str) -> None:
 def test_english_survives_fresh_page_loads(page: Page, server: str, e2e_db: Database) -> None:
     """A page opened by URL is a new session that logs in by cookie with extra reruns; a late
     update from the language buttons drawn before the saved language was adopted once switched
-    the language back to Hebrew and saved that (the flaky forum flow of issue 9)."""
+    the language back to Hebrew and saved that, which made the forum flow flaky."""
     login(page, server, "member")
     set_language(page, "en")
     for path in ("forum", "tasks", "forum", "tasks"):

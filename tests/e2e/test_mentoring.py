@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
@@ -55,6 +55,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     page: Page, server: str, e2e_db: Database
 ) -> None:
     manager = load_actor(e2e_db, "manager")
+    assert manager is not None
     patient_login(page, server, "manager")
     # through the menu: a deep link right after login can race the login cookie
     page.locator(".st-key-nav").get_by_text("משפך חונכות").click()
@@ -115,7 +116,7 @@ def test_manager_advances_participants_and_sees_the_funnel_change(
     set_language(page, "he")
 
 
-# ---- the journey of issue 11: program → cohort → participants → match → sessions → end match
+# ---- a mentoring journey: program → cohort → participants → match → sessions → end match
 # ---- → the mentor matched again → funnel and target progress, all through the browser ----
 
 
@@ -147,7 +148,7 @@ def patient_login(page: Page, base: str, username: str) -> None:
     idle(page)
 
 
-def visible(page: Page, selector: str, text: str):  # type: ignore[no-untyped-def]
+def visible(page: Page, selector: str, text: str) -> Locator:
     return page.locator(f"{selector}:visible").filter(has_text=text).first
 
 
@@ -205,6 +206,7 @@ def journey(page: Page, server: str, e2e_db: Database) -> None:
     from employdash.mentoring import targets
 
     manager = load_actor(e2e_db, "manager")
+    assert manager is not None
     patient_login(page, server, "manager")
     page.locator('[data-testid="stSidebar"] button', has_text="English").first.click()
     idle(page)
@@ -235,15 +237,12 @@ def journey(page: Page, server: str, e2e_db: Database) -> None:
     open_tab(page, "Import")
     upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     start = date.today() - timedelta(days=30)
-    upload.set_input_files(
-        files=[
-            {
-                "name": "journey.csv",
-                "mimeType": "text/csv",
-                "buffer": journey_file("Journey program", "Journey cohort", start),
-            }
-        ]
-    )
+    journey: FilePayload = {
+        "name": "journey.csv",
+        "mimeType": "text/csv",
+        "buffer": journey_file("Journey program", "Journey cohort", start),
+    }
+    upload.set_input_files(files=[journey])
     idle(page)
     page.locator("button:visible", has_text="Import the valid rows").first.click()
     page.get_by_text("Imported 9 events and 3 new participants.").wait_for(timeout=90_000)

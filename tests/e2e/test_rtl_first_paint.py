@@ -32,7 +32,8 @@ _SAMPLER = """
 
 
 def _samples(page: Page) -> list[str]:
-    return page.evaluate("() => window.__dirSamples.splice(0)")
+    samples: list[str] = page.evaluate("() => window.__dirSamples.splice(0)")
+    return samples
 
 
 def _assert_all_rtl(samples: list[str], where: str) -> None:

@@ -4,15 +4,21 @@ stale, forged or deactivated user's cookie shows the login form, never a trace."
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, cast
 
 import jwt
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Cookie, Page
+from sqlalchemy import select
 
 from employdash import users
 from employdash.config import installation_key
 from employdash.db import Database
+from employdash.models import User
 from tests.support.browser import login, screenshot, wait_idle
+
+if TYPE_CHECKING:  # playwright names the type of add_cookies' items only internally
+    from playwright._impl._api_structures import SetCookieParam
 
 COOKIE = "employdash_auth"
 NAV = ".st-key-nav"
@@ -23,7 +29,7 @@ def _context(browser: Browser) -> BrowserContext:
     return browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
 
 
-def _auth_cookie(context: BrowserContext) -> dict:
+def _auth_cookie(context: BrowserContext) -> Cookie:
     for _ in range(50):  # the component writes the cookie just after the login's rerun
         found = [c for c in context.cookies() if c["name"] == COOKIE]
         if found:
@@ -32,9 +38,10 @@ def _auth_cookie(context: BrowserContext) -> dict:
     raise AssertionError("no login cookie was written")
 
 
-def _with_cookie(browser: Browser, server: str, cookie: dict) -> Page:
+def _with_cookie(browser: Browser, server: str, cookie: Cookie) -> Page:
     other = _context(browser)
-    other.add_cookies([{**cookie, "url": server}] if "domain" not in cookie else [cookie])
+    param = cast("SetCookieParam", dict(cookie))
+    other.add_cookies([{**param, "url": server}] if "domain" not in cookie else [param])
     page = other.new_page()
     page.goto(server + "/")
     wait_idle(page)
@@ -60,7 +67,9 @@ def _warm(browser: Browser, server: str) -> None:
     context.close()
 
 
-def test_logout_in_one_tab_revokes_a_copied_cookie(page: Page, browser: Browser, server: str):
+def test_logout_in_one_tab_revokes_a_copied_cookie(
+    page: Page, browser: Browser, server: str
+) -> None:
     login(page, server, "manager")
     cookie = _auth_cookie(page.context)
     thief = _with_cookie(browser, server, cookie)  # a copy of the cookie, e.g. a second device
@@ -127,7 +136,9 @@ def test_a_deactivated_users_cookie_shows_the_login_form(
     admin, mayor = users.load_actor(e2e_db, "admin"), users.load_actor(e2e_db, "mayor")
     assert admin and mayor
     form = users.UserForm("mayor", mayor.full_name, mayor.role, tuple(mayor.localities or ()))
-    users.update_user(e2e_db, admin, mayor.user_id, form, active=False)
+    with e2e_db.transaction() as s:
+        version = s.scalars(select(User.version).where(User.id == mayor.user_id)).one()
+    users.update_user(e2e_db, admin, mayor.user_id, form, active=False, version=version)
     page.reload()
     assert _shows_login_form(page)
     screenshot(page, "session_deactivated_user")

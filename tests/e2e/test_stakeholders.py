@@ -3,7 +3,7 @@ table, and the grid, the database and the audit log show it; screenshots in Hebr
 
 from __future__ import annotations
 
-from playwright.sync_api import Error, Page, expect
+from playwright.sync_api import Error, FloatRect, Page, expect
 from sqlalchemy import select
 
 from employdash.db import Database
@@ -35,7 +35,7 @@ def _stakeholder(db: Database) -> Stakeholder | None:
         )
 
 
-def _set_first_power(page: Page, canvas: dict, power: str) -> None:
+def _set_first_power(page: Page, canvas: FloatRect, power: str) -> None:
     """Type into the first row's power cell (the narrow first column: the grid stays left to
     right) and commit with Tab. The grid ignores a click without a hover first, and the commit
     reruns the script, so wait for it."""
@@ -84,6 +84,7 @@ def test_manager_adds_and_moves_a_stakeholder(page: Page, server: str, e2e_db: D
     page.get_by_text("נשמר: 1 בעלי עניין הוזזו.").wait_for(timeout=30_000)
     wait_idle(page)
     moved = _stakeholder(e2e_db)
+    assert moved is not None
     assert (moved.power, moved.interest, moved.version) == (1, 3, 2)  # quadrant C
     with e2e_db.transaction() as s:
         entry = s.scalars(

@@ -1,4 +1,4 @@
-"""User text is shown as typed, in a real browser (issue 12, item 7).
+"""User text is shown as typed, in a real browser, never as HTML or Markdown.
 
 First the helper itself: a tiny Streamlit script shows hostile text through `plain` in every
 Markdown-reading call, and Chromium finds no image, no link (bare URLs, www. addresses and

@@ -124,11 +124,11 @@ def test_an_empty_chart_cannot_be_drawn_so_it_is_never_asked_for(
     db: Database, actors: dict[str, Actor]
 ) -> None:
     """What the server logged: a headline with no values makes an empty chart, and vl-convert
-    refuses it. The briefing no longer holds such a headline, so it never asks."""
+    refuses it. The briefing holds no such headline, so it never asks."""
     briefing = build_briefing(db, actors["mayor"], SEDEROT, AS_OF)
     rate = briefing.headline("unemployment_rate")
     assert rate is not None
-    empty = [(period, None) for period, _ in rate.spark]
+    empty: list[tuple[date, float | None]] = [(period, None) for period, _ in rate.spark]
     spec = trend_spec(replace(rate, spark=empty, district_spark=empty), briefing, "en")
     with pytest.raises(ValueError, match="SVG has an invalid size"):
         chart_png(spec)

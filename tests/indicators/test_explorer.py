@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import update
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.indicators import values as indicators
 from employdash.indicators.catalogue import breakdown_code
@@ -18,7 +21,7 @@ SEDEROT, NETIVOT = 1031, 246
 PERIOD = date(2026, 10, 1)
 
 
-def frame(values: list[float | None], start: str = "2025-01-01") -> pd.DataFrame:
+def frame(values: Sequence[float | None], start: str = "2025-01-01") -> pd.DataFrame:
     periods = pd.date_range(start, periods=len(values), freq="MS")
     return pd.DataFrame({"locality_code": 1, "period": periods, "value": values})
 
@@ -41,7 +44,7 @@ def test_seasonal_view_lines_up_months_of_each_year() -> None:
     assert out[(out.year == 2025) & (out.month == 3)]["value"].item() == 14.0
 
 
-def set_cells(db, code: int, cells: dict[str, float | None]) -> None:
+def set_cells(db: Database, code: int, cells: dict[str, float | None]) -> None:
     with db.transaction() as s:
         for indicator, value in cells.items():
             s.execute(
@@ -55,7 +58,9 @@ def set_cells(db, code: int, cells: dict[str, float | None]) -> None:
             )
 
 
-def test_small_cells_are_hidden_and_cannot_be_derived_from_the_total(db, actors) -> None:
+def test_small_cells_are_hidden_and_cannot_be_derived_from_the_total(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     men, women = breakdown_code("gender", "men"), breakdown_code("gender", "women")
     ages = [breakdown_code("age_group", c) for c in ("18_24", "25_34", "35_44", "45_54", "55_plus")]
     set_cells(
@@ -82,7 +87,7 @@ def test_small_cells_are_hidden_and_cannot_be_derived_from_the_total(db, actors)
     assert not any(v is not None and 0 < v < 5 for v in shown.values())
 
 
-def test_source_suppressed_cells_count_as_hidden(db, actors) -> None:
+def test_source_suppressed_cells_count_as_hidden(db: Database, actors: dict[str, Actor]) -> None:
     groups = [breakdown_code("population_group", c) for c in ("general", "haredi", "arab")]
     set_cells(db, SEDEROT, {"job_seekers": 400, groups[0]: 380, groups[1]: 20, groups[2]: None})
     _, cells = breakdown(db, actors["mayor"], SEDEROT, PERIOD, threshold=5)
@@ -92,7 +97,7 @@ def test_source_suppressed_cells_count_as_hidden(db, actors) -> None:
     assert shown[groups[0]] == 380
 
 
-def test_threshold_is_configurable(db, actors) -> None:
+def test_threshold_is_configurable(db: Database, actors: dict[str, Actor]) -> None:
     men, women = breakdown_code("gender", "men"), breakdown_code("gender", "women")
     set_cells(db, SEDEROT, {"job_seekers": 500, men: 8, women: 492})
     _, low = breakdown(db, actors["mayor"], SEDEROT, PERIOD, threshold=5)
@@ -101,7 +106,7 @@ def test_threshold_is_configurable(db, actors) -> None:
     assert {c.code: c.value for c in high}[men] is None
 
 
-def test_breakdown_and_targets_respect_scope(db, actors) -> None:
+def test_breakdown_and_targets_respect_scope(db: Database, actors: dict[str, Actor]) -> None:
     with pytest.raises(PermissionDenied):
         breakdown(db, actors["mayor"], NETIVOT, PERIOD, threshold=5)
     with pytest.raises(PermissionDenied):
@@ -110,7 +115,7 @@ def test_breakdown_and_targets_respect_scope(db, actors) -> None:
         indicators.latest_in_scope(db, actors["mayor"], "job_seekers", PERIOD, [SEDEROT, NETIVOT])
 
 
-def test_targets_carry_the_latest_value(db, actors) -> None:
+def test_targets_carry_the_latest_value(db: Database, actors: dict[str, Actor]) -> None:
     found = against_targets(db, actors["manager"], SEDEROT)
     assert found is not None
     with db.transaction() as s:
@@ -119,7 +124,7 @@ def test_targets_carry_the_latest_value(db, actors) -> None:
             assert (target["latest_period"], target["latest"]) == (latest or (None, None))
 
 
-def test_map_values_for_the_scope(db, actors) -> None:
+def test_map_values_for_the_scope(db: Database, actors: dict[str, Actor]) -> None:
     rows = indicators.latest_in_scope(
         db, actors["manager"], "avg_wage", PERIOD, [SEDEROT, NETIVOT]
     ).set_index("locality_code")
@@ -129,7 +134,9 @@ def test_map_values_for_the_scope(db, actors) -> None:
     assert rows["latitude"].notna().all()
 
 
-def test_map_context_shows_district_neighbours_without_their_values(db, actors) -> None:
+def test_map_context_shows_district_neighbours_without_their_values(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     rows = indicators.latest_in_scope(db, actors["mayor"], "job_seekers", PERIOD, [SEDEROT])
     rows = rows.set_index("locality_code")
     assert rows.loc[SEDEROT, "in_scope"] and rows.loc[SEDEROT, "value"] > 0

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from employdash.access import Actor
 from employdash.commands import execute
+from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.indicators import values as indicators
 from employdash.indicators.import_plan import Planned, apply_plan, build_plan
@@ -31,16 +33,18 @@ def load(name: str) -> bytes:
     return (FILES / name).read_bytes()
 
 
-def counts(db) -> tuple[int, int, int]:
+def counts(db: Database) -> tuple[int, int, int]:
     with db.transaction() as s:
         return (
-            s.scalar(select(func.count()).select_from(IndicatorValue)),
-            s.scalar(select(func.count()).select_from(IndicatorValueHistory)),
-            s.scalar(select(func.count()).select_from(ImportBatch)),
+            s.scalars(select(func.count()).select_from(IndicatorValue)).one(),
+            s.scalars(select(func.count()).select_from(IndicatorValueHistory)).one(),
+            s.scalars(select(func.count()).select_from(ImportBatch)).one(),
         )
 
 
-def stored(db, code: int, indicator: str, period: date) -> tuple[float | None, str] | None:
+def stored(
+    db: Database, code: int, indicator: str, period: date
+) -> tuple[float | None, str] | None:
     with db.transaction() as s:
         row = s.execute(
             select(IndicatorValue.value, IndicatorValue.status).where(
@@ -52,7 +56,9 @@ def stored(db, code: int, indicator: str, period: date) -> tuple[float | None, s
         return (row.value, row.status) if row else None
 
 
-def test_long_csv_preview_writes_nothing_then_commit_and_reimport(db, actors) -> None:
+def test_long_csv_preview_writes_nothing_then_commit_and_reimport(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin, data = actors["admin"], load("long_codes.csv")
     before = counts(db)
     plan = preview_import(db, admin, "long_codes.csv", data, TODAY)
@@ -65,12 +71,14 @@ def test_long_csv_preview_writes_nothing_then_commit_and_reimport(db, actors) ->
     assert counts(db) == (before[0] + 11, before[1], before[2] + 1)
     assert stored(db, 1031, "job_seekers", date(2022, 1, 1)) == (812.0, "ok")
     assert stored(db, 1031, "job_seekers", date(2022, 3, 1)) == (829.0, "preliminary")
-    assert stored(db, 1031, "unemployment_rate", date(2022, 1, 1))[0] == pytest.approx(0.051)
+    rate = stored(db, 1031, "unemployment_rate", date(2022, 1, 1))
+    assert rate is not None and rate[0] == pytest.approx(0.051)
     assert stored(db, 1031, "avg_wage", date(2022, 3, 1)) == (10450.0, "ok")
     assert stored(db, 246, "job_seekers.gender.men", date(2022, 1, 1)) == (None, "suppressed")
     assert stored(db, 246, "job_seekers.gender.women", date(2022, 1, 1)) == (None, "suppressed")
     with db.transaction() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+        assert entry.after is not None
         assert entry.username == "admin" and entry.after["added"] == 11
     assert list_batches(db, admin)[0]["added"] == 11
 
@@ -79,7 +87,9 @@ def test_long_csv_preview_writes_nothing_then_commit_and_reimport(db, actors) ->
     assert counts(db) == (before[0] + 11, before[1], before[2] + 1)
 
 
-def test_names_bom_bad_rows_duplicates_and_unknown_localities(db, actors) -> None:
+def test_names_bom_bad_rows_duplicates_and_unknown_localities(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     plan = preview_import(db, actors["admin"], "names.csv", load("long_names_bom.csv"), TODAY)
     assert plan.encoding == "utf-8-sig"
     added = {
@@ -116,7 +126,7 @@ def test_names_bom_bad_rows_duplicates_and_unknown_localities(db, actors) -> Non
     assert "2" in next(r.detail for r in plan.rejected if r.line == 19)  # points at line 2
 
 
-def test_wide_ies_layout_in_windows_1255(db, actors) -> None:
+def test_wide_ies_layout_in_windows_1255(db: Database, actors: dict[str, Actor]) -> None:
     admin = actors["admin"]
     result = commit_import(db, admin, "ies.csv", load("wide_ies_cp1255.csv"), "IES", TODAY)
     plan = preview_import(db, admin, "ies.csv", load("wide_ies_cp1255.csv"), TODAY)
@@ -137,7 +147,9 @@ def test_wide_ies_layout_in_windows_1255(db, actors) -> None:
     ]
 
 
-def test_wide_excel_with_title_rows_and_year_month_columns(db, actors) -> None:
+def test_wide_excel_with_title_rows_and_year_month_columns(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     plan = preview_import(db, actors["admin"], "ies.xlsx", load("wide_ies.xlsx"), TODAY)
     assert plan.layout == "wide" and not plan.rejected
     added = {(p.locality_code, p.period, p.indicator_code): p.value for p in plan.to_add}
@@ -147,13 +159,13 @@ def test_wide_excel_with_title_rows_and_year_month_columns(db, actors) -> None:
     assert len(added) == 16
 
 
-def test_long_excel(db, actors) -> None:
+def test_long_excel(db: Database, actors: dict[str, Actor]) -> None:
     result = commit_import(db, actors["admin"], "long.xlsx", load("long.xlsx"), "CBS", TODAY)
     assert result.added == 3
     assert stored(db, 1161, "job_seekers", date(2022, 2, 1)) == (4180.0, "ok")
 
 
-def test_a_revision_keeps_the_value_shown_before(db, actors) -> None:
+def test_a_revision_keeps_the_value_shown_before(db: Database, actors: dict[str, Actor]) -> None:
     admin = actors["admin"]
     commit_import(db, admin, "a.csv", load("long_codes.csv"), "IES", TODAY)
     with db.transaction() as s:
@@ -175,6 +187,7 @@ def test_a_revision_keeps_the_value_shown_before(db, actors) -> None:
     with db.transaction() as s:
         old = s.scalars(select(IndicatorValueHistory)).one()
         assert (old.value, old.status, old.replaced_by_batch_id is not None) == (835.0, "ok", True)
+        assert first_recorded is not None
         between = first_recorded + timedelta(microseconds=1)
         assert indicators.value_known_at(s, 1031, "job_seekers", date(2022, 2, 1), between) == 835
         now = datetime.now(first_recorded.tzinfo) + timedelta(seconds=5)
@@ -183,7 +196,7 @@ def test_a_revision_keeps_the_value_shown_before(db, actors) -> None:
     assert again.batch_id is None and again.unchanged == 11
 
 
-def test_commit_is_all_or_nothing(db, actors) -> None:
+def test_commit_is_all_or_nothing(db: Database, actors: dict[str, Actor]) -> None:
     before = counts(db)
     with pytest.raises(IntegrityError), db.transaction() as s:
         plan = build_plan(s, "long_codes.csv", load("long_codes.csv"), TODAY, None)
@@ -193,14 +206,16 @@ def test_commit_is_all_or_nothing(db, actors) -> None:
 
 
 @pytest.mark.parametrize("user", ["mayor", "member"])
-def test_leadership_and_members_do_not_import(db, actors, user) -> None:
+def test_leadership_and_members_do_not_import(
+    db: Database, actors: dict[str, Actor], user: str
+) -> None:
     with pytest.raises(PermissionDenied):
         preview_import(db, actors[user], "a.csv", load("long_codes.csv"), TODAY)
     with pytest.raises(PermissionDenied):
         commit_import(db, actors[user], "a.csv", load("long_codes.csv"), "IES", TODAY)
 
 
-def test_unreadable_and_unknown_files(db, actors) -> None:
+def test_unreadable_and_unknown_files(db: Database, actors: dict[str, Actor]) -> None:
     admin = actors["admin"]
     plan = preview_import(db, admin, "x.csv", b"a,b,c\n1,2,3\n", TODAY)
     assert plan.rejected[0].reason == "ind.import.reason.unknown_layout" and not plan.to_add
@@ -215,7 +230,9 @@ def test_unreadable_and_unknown_files(db, actors) -> None:
 ONE_VALUE = "locality_code,period,indicator,value,status\n1031,2022-01,job_seekers,{},\n"
 
 
-def test_a_revision_is_audited_with_the_values_it_replaced_under_its_locality(db, actors) -> None:
+def test_a_revision_is_audited_with_the_values_it_replaced_under_its_locality(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     commit_import(db, admin, "a.csv", ONE_VALUE.format(812).encode(), "IES", TODAY)
     result = commit_import(db, admin, "b.csv", ONE_VALUE.format(815).encode(), "IES", TODAY)
@@ -231,6 +248,7 @@ def test_a_revision_is_audited_with_the_values_it_replaced_under_its_locality(db
                 AuditEntry.entity_id == f"{result.batch_id}/1031",
             )
         ).one()
+    assert batch.after is not None
     assert (batch.locality_code, batch.after["revised"], batch.after["filename"]) == (
         1031,
         1,
@@ -243,7 +261,9 @@ def test_a_revision_is_audited_with_the_values_it_replaced_under_its_locality(db
     )
 
 
-def test_the_commit_compares_with_what_is_stored_then_not_with_the_preview(db, actors) -> None:
+def test_the_commit_compares_with_what_is_stored_then_not_with_the_preview(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """The command's input is the previewed plan: a value someone else stored in between is
     revised from its new value, and one already equal to the file's is left unchanged."""
     admin = actors["admin"]

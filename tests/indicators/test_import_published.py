@@ -1,4 +1,4 @@
-"""The Employment Service's published table as it is (issue 11 items 10-11), in Windows-1255 and
+"""The Employment Service's published table as it is, in Windows-1255 and
 UTF-8: every measure lands in a catalogue indicator, every column not read is named, a name
 written two ways with the same figures is one value reported as a duplicate (only a differing
 figure is rejected), and a totals row is skipped and reported, not an unknown locality."""
@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.indicators.catalogue import BY_CODE
 from employdash.indicators.imports import commit_import, preview_import
 from employdash.indicators.layouts import WIDE_COLUMNS
@@ -42,7 +44,9 @@ def test_every_published_measure_maps_to_a_catalogue_indicator() -> None:
     assert BY_CODE["job_seekers.income_support.recipients"].parent_code == "job_seekers"
 
 
-def _value(db, code: int, indicator: str, period: date = JAN) -> tuple[float | None, str] | None:
+def _value(
+    db: Database, code: int, indicator: str, period: date = JAN
+) -> tuple[float | None, str] | None:
     with db.transaction() as s:
         row = s.execute(
             select(IndicatorValue.value, IndicatorValue.status).where(
@@ -58,7 +62,9 @@ def _value(db, code: int, indicator: str, period: date = JAN) -> tuple[float | N
     ("name", "encoding"),
     [("ies_published_cp1255.csv", "cp1255"), ("ies_published_utf8.csv", "utf-8")],
 )
-def test_published_table_preview_and_commit(db, actors, name: str, encoding: str) -> None:
+def test_published_table_preview_and_commit(
+    db: Database, actors: dict[str, Actor], name: str, encoding: str
+) -> None:
     admin, data = actors["admin"], (FILES / name).read_bytes()
     plan = preview_import(db, admin, name, data, TODAY)
     assert (plan.layout, plan.encoding, plan.rows_read) == ("wide", encoding, 7)
@@ -99,5 +105,6 @@ def test_published_table_preview_and_commit(db, actors, name: str, encoding: str
             .where(AuditEntry.entity == "import_batch")
             .order_by(AuditEntry.id.desc())
         ).first()
+        assert entry is not None and entry.after is not None
         assert entry.after["totals_skipped"] == [7] and entry.after["duplicates"] == 1
         assert entry.after["ignored_columns"] == ['מחוז למ"ס', "יישוב / מועצה איזורית", "הערות"]

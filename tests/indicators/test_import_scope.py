@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.i18n import t
 from employdash.indicators.import_plan import Planned, Revision, apply_plan, build_plan
@@ -41,20 +43,20 @@ WIDE = """סמל יישוב,חודש,"סה""כ דורשי עבודה",גברים
 """.encode()
 
 
-def values_before_2021(db, locality: int) -> int:
+def values_before_2021(db: Database, locality: int) -> int:
     """How many values the locality has from before 2021 (the demo data starts later)."""
     with db.transaction() as s:
-        return s.scalar(
+        return s.scalars(
             select(func.count())
             .select_from(IndicatorValue)
             .where(
                 IndicatorValue.locality_code == locality, IndicatorValue.period < date(2021, 1, 1)
             )
-        )
+        ).one()
 
 
 def test_a_manager_imports_their_localities_and_other_rows_are_refused_with_the_reason(
-    db, actors
+    db: Database, actors: dict[str, Actor]
 ) -> None:
     manager = actors["manager"]
     plan = preview_import(db, manager, "mixed.csv", MIXED, TODAY)
@@ -91,13 +93,15 @@ def test_a_manager_imports_their_localities_and_other_rows_are_refused_with_the_
     assert logged == {SEDEROT, NETIVOT}
 
 
-def test_an_admin_imports_for_every_locality(db, actors) -> None:
+def test_an_admin_imports_for_every_locality(db: Database, actors: dict[str, Actor]) -> None:
     result = commit_import(db, actors["admin"], "mixed.csv", MIXED, "IES", TODAY)
     assert (result.added, result.rejected) == (5, 0)
     assert stored(db, TEL_AVIV, "job_seekers", JAN) == (9000.0, "ok")
 
 
-def test_the_commit_checks_the_scope_of_every_row_of_a_plan_it_is_handed(db, actors) -> None:
+def test_the_commit_checks_the_scope_of_every_row_of_a_plan_it_is_handed(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     """A plan built for all localities (as an admin's preview is) does not let a manager write
     a foreign row: the commit refuses it and writes nothing, not even the manager's own rows."""
     manager, before = actors["manager"], counts(db)
@@ -120,10 +124,10 @@ def test_the_commit_checks_the_scope_of_every_row_of_a_plan_it_is_handed(db, act
         apply_plan(s, plan, manager, "IES")
     assert counts(db) == before
     with db.transaction() as s:
-        assert s.get(IndicatorValue, foreign_id).value == foreign_value
+        assert s.get_one(IndicatorValue, foreign_id).value == foreign_value
 
 
-def test_a_rejected_line_imports_none_of_its_cells(db, actors) -> None:
+def test_a_rejected_line_imports_none_of_its_cells(db: Database, actors: dict[str, Actor]) -> None:
     plan = preview_import(db, actors["admin"], "wide.csv", WIDE, TODAY)
     assert [(r.line, r.reason, r.indicators) for r in plan.rejected] == [
         (3, "ind.import.reason.bad_value", ("job_seekers.gender.men",)),
@@ -137,7 +141,9 @@ def test_a_rejected_line_imports_none_of_its_cells(db, actors) -> None:
     assert stored(db, SEDEROT, "job_seekers.gender.women", JAN) == (441.0, "ok")
 
 
-def test_a_line_that_clashes_with_an_earlier_one_imports_none_of_its_cells(db, actors) -> None:
+def test_a_line_that_clashes_with_an_earlier_one_imports_none_of_its_cells(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     data = WIDE.splitlines()[0] + b"\n1031,01/2020,812,371,441\n1031,01/2020,812,371,999\n"
     data += b"1031,04/2020,800,370,430\n"
     plan = preview_import(db, actors["admin"], "clash.csv", data, TODAY)
@@ -152,7 +158,9 @@ def test_a_line_that_clashes_with_an_earlier_one_imports_none_of_its_cells(db, a
     }
 
 
-def test_suppressed_cells_are_kept_as_suppressed_not_rejected(db, actors) -> None:
+def test_suppressed_cells_are_kept_as_suppressed_not_rejected(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     plan = preview_import(db, actors["admin"], "wide.csv", WIDE, TODAY)
     added = {
         (p.locality_code, p.period, p.indicator_code): (p.value, p.status) for p in plan.to_add
@@ -170,7 +178,9 @@ def test_suppressed_cells_are_kept_as_suppressed_not_rejected(db, actors) -> Non
         assert stored(db, SEDEROT, "job_seekers", date(2020, month, 1)) == hidden
 
 
-def test_the_preview_names_measures_and_localities_and_covers_every_month(db, actors) -> None:
+def test_the_preview_names_measures_and_localities_and_covers_every_month(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     rows = "\n".join(
         f"1031,{year}-{month:02d},job_seekers,{800 + month}"
         for year in range(2015, 2021)
@@ -193,7 +203,9 @@ def test_the_preview_names_measures_and_localities_and_covers_every_month(db, ac
     assert wide.indicator_names["job_seekers.gender.men"][1] != "job_seekers.gender.men"
 
 
-def test_a_manager_lists_the_imports_of_their_localities(db, actors) -> None:
+def test_a_manager_lists_the_imports_of_their_localities(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin, manager = actors["admin"], actors["manager"]
     foreign = b"locality_code,period,indicator,value\n5000,2020-01,job_seekers,9000\n"
     commit_import(db, admin, "tel-aviv.csv", foreign, "IES", TODAY)

@@ -29,11 +29,11 @@ DIVERSITY = LocalIndicatorInput(
 )
 
 
-def test_admin_adds_a_local_indicator_audited(db, actors) -> None:
+def test_admin_adds_a_local_indicator_audited(db: Database, actors: dict[str, Actor]) -> None:
     code = local.add_indicator(db, actors["admin"], DIVERSITY)
     assert code == "local.job_diversity"
     with db.transaction() as s:
-        row = s.get(IndicatorDefinition, code)
+        row = s.get_one(IndicatorDefinition, code)
         assert (row.name_en, row.unit, row.higher_is_better, row.parent_code, row.headline) == (
             "Diversity of jobs offered",
             "count",
@@ -42,13 +42,16 @@ def test_admin_adds_a_local_indicator_audited(db, actors) -> None:
             False,
         )
         entry = s.scalar(select(AuditEntry).where(AuditEntry.entity == "indicator_definition"))
+        assert entry is not None and entry.after is not None
         assert entry.entity_id == code and entry.after["name_he"] == "מגוון המשרות המוצעות"
     with pytest.raises(ValidationError) as err:  # the same code twice
         local.add_indicator(db, actors["admin"], DIVERSITY)
     assert err.value.fields == {"code": "validation.duplicate"}
 
 
-def test_bad_definitions_and_other_roles_are_refused(db, actors) -> None:
+def test_bad_definitions_and_other_roles_are_refused(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     bad = LocalIndicatorInput("X y", "", "", "percent", True, parent_code="job_seekers.gender.men")
     with pytest.raises(ValidationError) as err:
         local.add_indicator(db, actors["admin"], bad)
@@ -58,7 +61,9 @@ def test_bad_definitions_and_other_roles_are_refused(db, actors) -> None:
             local.add_indicator(db, actors[role], DIVERSITY)
 
 
-def test_values_are_imported_and_entered_with_revisions_kept(db, actors) -> None:
+def test_values_are_imported_and_entered_with_revisions_kept(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     admin = actors["admin"]
     code = local.add_indicator(db, admin, DIVERSITY)
     csv = f"locality_code,period,indicator,value\n1031,2026-09,{code},14\n".encode()
@@ -88,7 +93,9 @@ def test_values_are_imported_and_entered_with_revisions_kept(db, actors) -> None
     assert set(err.value.fields) == {"period", "value"}
 
 
-def test_concurrent_entries_keep_exactly_the_accepted_one(db, actors) -> None:
+def test_concurrent_entries_keep_exactly_the_accepted_one(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     code = local.add_indicator(db, actors["admin"], DIVERSITY)
     local.enter_value(db, actors["admin"], 1031, code, date(2026, 9, 1), 10, None, today=TODAY)
     seen = StoredValue(10.0, "ok")

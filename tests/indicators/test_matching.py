@@ -49,12 +49,12 @@ def test_transliterations_share_a_skeleton(a: str, b: str) -> None:
         ("10", 2026, date(2026, 10, 1)),
     ],
 )
-def test_periods(raw, year, expected) -> None:
+def test_periods(raw: object, year: int | None, expected: date) -> None:
     assert parse_period(raw, year) == expected
 
 
 @pytest.mark.parametrize("raw", ["13/2026", "soon", "", "2026-00"])
-def test_bad_periods(raw) -> None:
+def test_bad_periods(raw: str) -> None:
     with pytest.raises(Rejected):
         parse_period(raw)
 
@@ -73,13 +73,13 @@ def test_bad_periods(raw) -> None:
         ("12,400 ₪", "ils", 12400.0),
     ],
 )
-def test_values(raw, unit, expected) -> None:
+def test_values(raw: object, unit: str, expected: float | None) -> None:
     found = parse_value(raw, unit)
     assert found is None if expected is None else found == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("raw", ["abc", "-3", "250%"])
-def test_bad_values(raw) -> None:
+def test_bad_values(raw: str) -> None:
     with pytest.raises(Rejected):
         parse_value(raw, "fraction" if raw.endswith("%") else "count")
 

@@ -34,8 +34,8 @@ IMP-002,,,,,screened,not a date,,
 def counts(db: Database) -> tuple[int, int]:
     with db.transaction() as s:
         return (
-            s.scalar(select(func.count()).select_from(Participant)),
-            s.scalar(select(func.count()).select_from(StageEvent)),
+            s.scalars(select(func.count()).select_from(Participant)).one(),
+            s.scalars(select(func.count()).select_from(StageEvent)).one(),
         )
 
 

@@ -22,16 +22,16 @@ from tests.mentoring.conftest import Scenario
 
 def events_of(db: Database, pid: int) -> int:
     with db.transaction() as s:
-        return s.scalar(
+        return s.scalars(
             select(func.count()).select_from(StageEvent).where(StageEvent.participant_id == pid)
-        )
+        ).one()
 
 
 def audits(db: Database, entity: str) -> int:
     with db.transaction() as s:
-        return s.scalar(
+        return s.scalars(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == entity)
-        )
+        ).one()
 
 
 def test_advance_many_is_all_or_nothing_and_audited(
@@ -77,7 +77,7 @@ def test_writes_outside_scope_or_by_readers_are_refused(
             target_population="arab",
         )
     other = next(p for p in svc.programs(db, actors["admin"]) if p.locality_code == 2800)
-    # another locality's program is "not found", exactly like a missing one (issue 12)
+    # another locality's program is "not found", exactly like a missing one (no hint it exists)
     with pytest.raises(NotFound):
         svc.add_participant(
             db,
@@ -150,7 +150,9 @@ def test_briefing_snapshot(db: Database, actors: dict[str, Actor]) -> None:
     assert counts[0] and all(n is None or n >= 5 for n in counts)
     assert all(a is None or b is None or a >= b for a, b in pairwise(counts))
     earlier = briefing_snapshot(db, actors["mayor"], 1031, date(2024, 6, 1))
-    assert earlier is not None and earlier.funnel[0][1] < counts[0]
+    assert earlier is not None and counts[0] is not None
+    first_then = earlier.funnel[0][1]
+    assert first_then is not None and first_then < counts[0]
     assert briefing_snapshot(db, actors["admin"], 1161, date(2026, 11, 1)) is None
     with pytest.raises(PermissionDenied):
         briefing_snapshot(db, actors["mayor"], 246)

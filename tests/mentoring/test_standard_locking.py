@@ -1,6 +1,6 @@
-"""The national certification standards are renamed or retired over the version the admin saw
-(issue 12, item 3): a change saved by someone else meanwhile, or the same code added by someone
-else, refuses the save with what they changed, writes nothing and leaves no audit row."""
+"""The national certification standards are renamed or retired over the version the admin saw:
+a change saved by someone else meanwhile, or the same code added by someone else, refuses the
+save with what they changed, writes nothing and leaves no audit row."""
 
 from __future__ import annotations
 

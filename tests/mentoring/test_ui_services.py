@@ -1,4 +1,4 @@
-"""The services behind the mentoring UI (issue 11) and their integrity rules (issue 12): programs
+"""The services behind the mentoring UI and their integrity rules: programs
 with person links, cohorts, ending a match, one active match per mentee in the database,
 idempotent stage moves, defined pipelines, targets, sessions, certification, the import's audit
 and the state spans that the funnel reads."""
@@ -29,7 +29,7 @@ D = date
 
 def person_of(db: Database, locality: int) -> int:
     with db.transaction() as s:
-        return int(s.scalar(select(Person.id).where(Person.locality_code == locality).limit(1)))
+        return s.scalars(select(Person.id).where(Person.locality_code == locality).limit(1)).one()
 
 
 def mentor_in(db: Database, manager: Actor, program_id: int, trained_on: date) -> int:
@@ -48,7 +48,7 @@ def mentor_in(db: Database, manager: Actor, program_id: int, trained_on: date) -
     return mentor
 
 
-def spans_snapshot(db: Database) -> list[tuple]:
+def spans_snapshot(db: Database) -> list[tuple[object, ...]]:
     with db.transaction() as s:
         return [
             tuple(r)
@@ -244,7 +244,7 @@ def test_repeating_a_move_from_the_same_state_is_refused(
     )
     versions = {pid: int(seen.at[pid, "version"])}
     with db.transaction() as s:
-        before = s.scalar(select(func.count()).where(StageEvent.participant_id == pid))
+        before = s.scalars(select(func.count()).where(StageEvent.participant_id == pid)).one()
     svc.advance(db, manager, [pid], D(2025, 6, 1), versions=versions)
     with pytest.raises(StaleVersion):  # the second click carries the same state
         svc.advance(db, manager, [pid], D(2025, 6, 1), versions=versions)

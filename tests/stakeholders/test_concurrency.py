@@ -1,4 +1,4 @@
-"""Issue 12: several processes save the same record from the same version at once, on SQLite and
+"""Several processes save the same record from the same version at once, on SQLite and
 PostgreSQL. At most one save is accepted, every other is refused (never silently lost), and the
 stored record equals the accepted save."""
 
@@ -30,7 +30,7 @@ def _accepted(results: dict[int, str]) -> list[int]:
 
 def _audits(db: Database, entity: str, entity_id: int, action: str) -> int:
     with db.transaction() as s:
-        return s.scalar(
+        return s.scalars(
             select(func.count())
             .select_from(AuditEntry)
             .where(
@@ -38,10 +38,12 @@ def _audits(db: Database, entity: str, entity_id: int, action: str) -> int:
                 AuditEntry.entity_id == str(entity_id),
                 AuditEntry.action == action,
             )
-        )
+        ).one()
 
 
-def test_concurrent_stakeholder_updates_keep_exactly_the_accepted_save(db, actors) -> None:
+def test_concurrent_stakeholder_updates_keep_exactly_the_accepted_save(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     sid = add_stakeholder(db, actors["admin"], "מעסיק", "employer", 3, 3, code=SEDEROT)
 
     def save(db: Database, actor: Actor, n: int) -> None:
@@ -49,7 +51,7 @@ def test_concurrent_stakeholder_updates_keep_exactly_the_accepted_save(db, actor
 
     accepted = _accepted(race(db.url, "manager", save, WORKERS))
     with db.transaction() as s:
-        row = s.get(Stakeholder, sid)
+        row = s.get_one(Stakeholder, sid)
         if accepted:
             (n,) = accepted
             assert (row.notes, row.power, row.version) == (f"from worker {n}", n, 2)
@@ -58,7 +60,9 @@ def test_concurrent_stakeholder_updates_keep_exactly_the_accepted_save(db, actor
     assert _audits(db, "stakeholder", sid, "update") == len(accepted)
 
 
-def test_concurrent_grid_moves_keep_exactly_the_accepted_move(db, actors) -> None:
+def test_concurrent_grid_moves_keep_exactly_the_accepted_move(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     sid = add_stakeholder(db, actors["admin"], "מעסיק", "employer", 3, 3, code=SEDEROT)
 
     def move(db: Database, actor: Actor, n: int) -> None:
@@ -66,13 +70,15 @@ def test_concurrent_grid_moves_keep_exactly_the_accepted_move(db, actors) -> Non
 
     accepted = _accepted(race(db.url, "manager", move, [1, 2, 4, 5]))
     with db.transaction() as s:
-        row = s.get(Stakeholder, sid)
+        row = s.get_one(Stakeholder, sid)
         expected = (accepted[0], 6 - accepted[0], 2) if accepted else (3, 3, 1)
         assert (row.power, row.interest, row.version) == expected
     assert _audits(db, "stakeholder", sid, "move") == len(accepted)
 
 
-def test_concurrent_profile_saves_keep_exactly_the_accepted_save(db, actors) -> None:
+def test_concurrent_profile_saves_keep_exactly_the_accepted_save(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     org = add_org(db, "עמותה", "ngo", SEDEROT)
     v1 = organisations.save_profile(
         db, actors["admin"], SEDEROT, org, ProfileInput(goals="0"), None
@@ -86,11 +92,14 @@ def test_concurrent_profile_saves_keep_exactly_the_accepted_save(db, actors) -> 
         profile = s.scalar(
             select(OrganisationProfile).where(OrganisationProfile.organisation_id == org)
         )
+        assert profile is not None
         expected = (f"g{accepted[0]}", 2) if accepted else ("0", 1)
         assert (profile.goals, profile.version) == expected
 
 
-def test_concurrent_first_profile_saves_create_one_profile(db, actors) -> None:
+def test_concurrent_first_profile_saves_create_one_profile(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     org = add_org(db, "עמותה חדשה", "ngo", SEDEROT)
 
     def save(db: Database, actor: Actor, n: int) -> None:

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.models import Organisation, Person
 from employdash.models.forum import Forum, Membership, Team
 from employdash.stakeholders import grid as stakeholders_map
@@ -15,7 +17,9 @@ from tests.stakeholders.conftest import add_forum_members, add_org, add_person, 
 TODAY = date(2026, 11, 1)
 
 
-def test_grid_spreads_shared_cells_and_filters(db, actors, empty_code) -> None:
+def test_grid_spreads_shared_cells_and_filters(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     ids = [add_stakeholder(db, admin, f"מעסיק {k}", "employer", 4, 4) for k in range(5)]
     other = add_stakeholder(db, admin, "עמותה", "ngo", 1, 5)
@@ -31,7 +35,9 @@ def test_grid_spreads_shared_cells_and_filters(db, actors, empty_code) -> None:
     assert ngo.id.tolist() == [other]
 
 
-def test_coverage_from_the_forum_tables_names_the_gaps(db, actors, empty_code) -> None:
+def test_coverage_from_the_forum_tables_names_the_gaps(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     city = add_person(db, "ראש העיר", add_org(db, "עירייה", "municipality"))
     office = add_person(db, "מנהלת הלשכה", add_org(db, "לשכה", "employment_office"))
@@ -46,7 +52,9 @@ def test_coverage_from_the_forum_tables_names_the_gaps(db, actors, empty_code) -
     assert rows["municipality"]["members"] == 1 and rows["residents"]["recommended"] is False
 
 
-def test_coverage_falls_back_to_the_register_without_forum_members(db, actors, empty_code) -> None:
+def test_coverage_falls_back_to_the_register_without_forum_members(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     add_stakeholder(db, admin, "עירייה", "municipality", 5, 5, engagement="forum_member")
     add_stakeholder(db, admin, "מעסיק", "employer", 3, 3, engagement="forum_member")
@@ -55,7 +63,9 @@ def test_coverage_falls_back_to_the_register_without_forum_members(db, actors, e
     assert cov.gaps == ["employment_office", "academia_training", "ngo"]
 
 
-def test_seeded_coverage_matches_the_membership_tables(db, actors) -> None:
+def test_seeded_coverage_matches_the_membership_tables(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     code = 1031
     with db.transaction() as s:
         sectors = set(
@@ -78,7 +88,9 @@ def test_seeded_coverage_matches_the_membership_tables(db, actors) -> None:
     assert cov.gaps == expected
 
 
-def test_follow_ups_list_quadrant_a_without_recent_contact(db, actors, empty_code) -> None:
+def test_follow_ups_list_quadrant_a_without_recent_contact(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     never = add_stakeholder(db, admin, "מעולם לא", "government", 5, 5, last_contact=None)
     old = add_stakeholder(

@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.stakeholders import network as net
 from tests.stakeholders.conftest import add_stakeholder
@@ -17,7 +19,9 @@ def test_reach_forum_walks_ties_in_both_directions() -> None:
     assert reach == {1: (0, None), 2: (1, 1), 3: (2, 2), 4: (None, None), 5: (None, None)}
 
 
-def test_network_places_stakeholders_in_rings_by_distance(db, actors, empty_code) -> None:
+def test_network_places_stakeholders_in_rings_by_distance(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     member = add_stakeholder(db, admin, "עירייה", "municipality", 5, 5, engagement="forum_member")
     near = add_stakeholder(db, admin, "מכללה", "academia_training", 3, 4)
@@ -41,7 +45,9 @@ def test_network_places_stakeholders_in_rings_by_distance(db, actors, empty_code
     assert len(model.edges) == 2 and set(model.edges.kind) == {"works_with", "funds"}
 
 
-def test_relations_are_validated_scoped_and_audited(db, actors, empty_code) -> None:
+def test_relations_are_validated_scoped_and_audited(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     a = add_stakeholder(db, admin, "א", "ngo", 2, 2)
     b = add_stakeholder(db, admin, "ב", "ngo", 2, 2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.models import AuditEntry
 from employdash.models.stakeholders import AUDIENCES, OrganisationProfile
@@ -13,7 +15,9 @@ from employdash.stakeholders.organisations import ProfileInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
 
 
-def test_matrix_shows_who_serves_which_audience_with_overlaps_and_gaps(db, actors, empty_code):
+def test_matrix_shows_who_serves_which_audience_with_overlaps_and_gaps(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     college = add_org(db, "מכללה", "academia_training")
     ngo = add_org(db, "עמותה", "ngo")
@@ -48,7 +52,9 @@ def test_matrix_shows_who_serves_which_audience_with_overlaps_and_gaps(db, actor
     }
 
 
-def test_profile_versions_audit_and_access(db, actors, empty_code) -> None:
+def test_profile_versions_audit_and_access(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     org = add_org(db, "ארגון", "ngo")
     add_stakeholder(db, admin, "ארגון חבר", "ngo", 3, 3, engagement="forum_member")
@@ -61,7 +67,8 @@ def test_profile_versions_audit_and_access(db, actors, empty_code) -> None:
     with pytest.raises(StaleVersion) as err:
         organisations.save_profile(db, admin, empty_code, org, ProfileInput(goals="ג"), v1)
     assert err.value.changes["goals"] == ("ב", "ג")
-    assert organisations.get_profile(db, admin, empty_code, org)["goals"] == "ב"
+    profile = organisations.get_profile(db, admin, empty_code, org)
+    assert profile is not None and profile["goals"] == "ב"
     assert v2 == 2
     with pytest.raises(ValidationError):
         organisations.save_profile(
@@ -82,8 +89,10 @@ def test_profile_versions_audit_and_access(db, actors, empty_code) -> None:
     assert actions == ["create", "update"]
 
 
-def test_save_profile_refuses_another_localitys_organisation(db, actors) -> None:
-    """Issue 12: a handed organisation ID of another locality is refused like a missing one."""
+def test_save_profile_refuses_another_localitys_organisation(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """A handed organisation ID of another locality is refused like a missing one."""
     foreign = add_org(db, "ארגון בקריית שמונה", "ngo", 2800)
     with pytest.raises(NotFound):
         organisations.save_profile(

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.models import AuditEntry, Person
 from employdash.models.stakeholders import Stakeholder, StakeholderPosition
@@ -18,16 +20,20 @@ from tests.stakeholders.conftest import add_org, add_stakeholder
 SEDEROT, OUTSIDE = 1031, 2800
 
 
-def _audit(db, entity: str, entity_id: int) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def _audit(db: Database, entity: str, entity_id: int) -> list[AuditEntry]:
     with db.transaction() as s:
-        return s.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-            .order_by(AuditEntry.id)
-        ).all()
+        return list(
+            s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+                .order_by(AuditEntry.id)
+            ).all()
+        )
 
 
-def test_manager_adds_a_stakeholder_with_a_new_organisation_audited(db, actors) -> None:
+def test_manager_adds_a_stakeholder_with_a_new_organisation_audited(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     before = len(stakeholders.register(db, actors["manager"], SEDEROT))
     new_id = stakeholders.create(
         db,
@@ -49,10 +55,13 @@ def test_manager_adds_a_stakeholder_with_a_new_organisation_audited(db, actors) 
     assert (row.organisation, row.quadrant, row.stance) == ("מרכז היזמות שדרות", "C", "supporter")
     entries = _audit(db, "stakeholder", new_id)
     assert [e.action for e in entries] == ["create"]
+    assert entries[0].after is not None
     assert entries[0].username == "manager" and entries[0].after["interest"] == 5
 
 
-def test_roles_and_scope_are_enforced_by_the_service(db, actors) -> None:
+def test_roles_and_scope_are_enforced_by_the_service(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     data = StakeholderInput(new_organisation="ארגון", sector="ngo")
     with pytest.raises(PermissionDenied):
         stakeholders.register(db, actors["member"], SEDEROT)
@@ -70,7 +79,9 @@ def test_roles_and_scope_are_enforced_by_the_service(db, actors) -> None:
         stakeholders.move(db, actors["manager"], SEDEROT, [PositionEdit(row_id, 1, 2, 2)])
 
 
-def test_validation_refuses_out_of_range_and_foreign_organisations(db, actors) -> None:
+def test_validation_refuses_out_of_range_and_foreign_organisations(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     with pytest.raises(ValidationError) as err:
         stakeholders.create(
             db,
@@ -88,8 +99,10 @@ def test_validation_refuses_out_of_range_and_foreign_organisations(db, actors) -
         )
 
 
-def test_handed_ids_of_another_locality_are_refused_like_missing_ones(db, actors) -> None:
-    """Issue 12: a manager may not point a stakeholder at another locality's person or
+def test_handed_ids_of_another_locality_are_refused_like_missing_ones(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """A manager may not point a stakeholder at another locality's person or
     organisation (and then read their contact details back)."""
     manager = actors["manager"]
     foreign_org = add_org(db, "ארגון בקריית שמונה", "ngo", OUTSIDE)
@@ -107,10 +120,12 @@ def test_handed_ids_of_another_locality_are_refused_like_missing_ones(db, actors
             db, manager, SEDEROT, StakeholderInput(new_organisation="x", owner_person_id=person_id)
         )
     with db.transaction() as s:
-        assert s.get(Stakeholder, sid).version == 1
+        assert s.get_one(Stakeholder, sid).version == 1
 
 
-def test_stale_version_is_refused_and_nothing_is_overwritten(db, actors) -> None:
+def test_stale_version_is_refused_and_nothing_is_overwritten(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     sid = add_stakeholder(db, actors["admin"], "מעסיק", "employer", 2, 2, code=SEDEROT)
     v2 = stakeholders.update(db, actors["manager"], sid, 1, {"power": 4})
     assert v2 == 2
@@ -121,11 +136,13 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(db, actors) -> None
     with pytest.raises(StaleVersion):
         stakeholders.move(db, actors["manager"], SEDEROT, [PositionEdit(sid, 1, 5, 5)])
     with db.transaction() as s:
-        row = s.get(Stakeholder, sid)
+        row = s.get_one(Stakeholder, sid)
         assert (row.power, row.interest, row.notes, row.version) == (4, 2, None, 2)
 
 
-def test_move_is_all_or_nothing_and_records_the_quarter(db, actors) -> None:
+def test_move_is_all_or_nothing_and_records_the_quarter(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     a = add_stakeholder(
         db, actors["admin"], "א", "employer", 1, 1, code=SEDEROT, as_of=date(2026, 8, 1)
     )
@@ -167,7 +184,7 @@ def test_move_is_all_or_nothing_and_records_the_quarter(db, actors) -> None:
     assert (row.quadrant, row.prev_power, row.prev_interest, bool(row.moved)) == ("A", 1, 1, True)
 
 
-def test_delete_removes_and_audits(db, actors) -> None:
+def test_delete_removes_and_audits(db: Database, actors: dict[str, Actor]) -> None:
     sid = add_stakeholder(db, actors["admin"], "למחיקה", "ngo", 2, 2, code=SEDEROT)
     stakeholders.delete(db, actors["manager"], sid, 1)
     assert sid not in set(stakeholders.register(db, actors["manager"], SEDEROT).id)

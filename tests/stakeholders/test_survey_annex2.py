@@ -1,4 +1,4 @@
-"""The employer survey as annex 2 of the locality model gives it (issue 11 items 8-9, issue 12):
+"""The employer survey as annex 2 of the locality model gives it:
 every question with its scale, correcting a response (version-checked, audited with before and
 after), the import following the same questions, and the audit of what an import overwrote."""
 
@@ -75,7 +75,7 @@ def test_the_scales_are_the_annexs() -> None:
     assert TRAINING_NEEDS == ("none", "onboarding", "training")  # Q11: three
 
 
-def test_every_question_is_stored_and_read_back(db, actors) -> None:
+def test_every_question_is_stored_and_read_back(db: Database, actors: dict[str, Actor]) -> None:
     manager = actors["manager"]
     rid = surveys.create_response(db, manager, SEDEROT, full())
     data, version = surveys.get_response(db, manager, rid)
@@ -91,9 +91,9 @@ def test_every_question_is_stored_and_read_back(db, actors) -> None:
     frame = surveys.responses(db, manager, SEDEROT)
     row = frame[frame.id == rid].iloc[0]
     assert row.contact_consent and row.recruiting_help and "[8211]" in row.professions
-    # the organisation the survey created is audited (issue 12)
+    # the organisation the survey created is audited like any other change
     with db.transaction() as s:
-        org_id = s.get(EmployerSurveyResponse, rid).organisation_id
+        org_id = s.get_one(EmployerSurveyResponse, rid).organisation_id
         entry = s.scalar(
             select(AuditEntry).where(
                 AuditEntry.entity == "organisation", AuditEntry.entity_id == str(org_id)
@@ -102,7 +102,7 @@ def test_every_question_is_stored_and_read_back(db, actors) -> None:
         assert entry is not None and entry.locality_code == SEDEROT
 
 
-def test_skip_rules_of_the_annex_are_enforced(db, actors) -> None:
+def test_skip_rules_of_the_annex_are_enforced(db: Database, actors: dict[str, Actor]) -> None:
     manager = actors["manager"]
     with pytest.raises(ValidationError) as err:  # Q6 "no" skips Q7
         surveys.create_response(db, manager, SEDEROT, replace(full(), has_vacancies=False))
@@ -126,7 +126,9 @@ def test_skip_rules_of_the_annex_are_enforced(db, actors) -> None:
     assert (data.remote_work, data.training_offered, data.contact_consent) == (None, None, None)
 
 
-def test_correcting_a_response_is_version_checked_and_audited(db, actors) -> None:
+def test_correcting_a_response_is_version_checked_and_audited(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     manager, admin = actors["manager"], actors["admin"]
     rid = surveys.create_response(db, manager, SEDEROT, full())
     data, version = surveys.get_response(db, manager, rid)
@@ -144,6 +146,7 @@ def test_correcting_a_response_is_version_checked_and_audited(db, actors) -> Non
     )
     update = [a for a in _audits(db, rid) if a.action == "update"]
     assert len(update) == 1
+    assert update[0].before is not None and update[0].after is not None
     assert update[0].before["contact_phone"] == "08-6600000"
     assert update[0].after["contact_phone"] == "050-1234567"
     assert update[0].before["satisfaction"] == 4 and update[0].locality_code == SEDEROT
@@ -151,7 +154,9 @@ def test_correcting_a_response_is_version_checked_and_audited(db, actors) -> Non
     assert surveys.update_response(db, manager, rid, 2, stored) == 2  # nothing changed
 
 
-def test_correcting_refuses_other_localities_and_read_only_roles(db, actors) -> None:
+def test_correcting_refuses_other_localities_and_read_only_roles(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     rid = surveys.create_response(db, actors["admin"], OUTSIDE, full())
     data, version = surveys.get_response(db, actors["admin"], rid)
     with pytest.raises(NotFound):  # another locality's response: as if missing
@@ -165,7 +170,9 @@ def test_correcting_refuses_other_localities_and_read_only_roles(db, actors) -> 
         )
 
 
-def test_concurrent_corrections_keep_exactly_the_accepted_one(db, actors) -> None:
+def test_concurrent_corrections_keep_exactly_the_accepted_one(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     rid = surveys.create_response(db, actors["admin"], SEDEROT, full())
     data, version = surveys.get_response(db, actors["admin"], rid)
 
@@ -194,7 +201,7 @@ def _csv(*rows: str, encoding: str = "utf-8") -> bytes:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1255"])
 def test_import_follows_the_annex_and_keeps_what_a_revision_overwrote(
-    db, actors, encoding: str
+    db: Database, actors: dict[str, Actor], encoding: str
 ) -> None:
     manager = actors["manager"]
     row = (
@@ -219,11 +226,13 @@ def test_import_follows_the_annex_and_keeps_what_a_revision_overwrote(
             .join(Organisation, Organisation.id == EmployerSurveyResponse.organisation_id)
             .where(Organisation.name == "מפעל יבוא")
         )
+        assert rid is not None
         org_audit = s.scalar(
             select(AuditEntry)
             .where(AuditEntry.entity == "organisation", AuditEntry.action == "create")
             .order_by(AuditEntry.id.desc())
         )
+        assert org_audit is not None and org_audit.after is not None
         assert org_audit.after["name"] == "מפעל יבוא"
     # the same row again with a new phone number: a revision that keeps the old number
     changed = row.replace("08-6611111", "050-9999999").replace(",4,כן,", ",2,כן,")
@@ -234,12 +243,13 @@ def test_import_follows_the_annex_and_keeps_what_a_revision_overwrote(
     assert survey_import.commit(db, manager, revision).revised == 1
     entry = [a for a in _audits(db, rid) if a.action == "import_revise"][-1]
     assert entry.before == {"contact_phone": "08-6611111", "satisfaction": 4}
+    assert entry.after is not None
     assert entry.after["contact_phone"] == "050-9999999" and entry.after["satisfaction"] == 2
     stored, version = surveys.get_response(db, manager, rid)
     assert (stored.contact_phone, version) == ("050-9999999", 2)
 
 
-def test_files_for_the_older_form_still_import(db, actors) -> None:
+def test_files_for_the_older_form_still_import(db: Database, actors: dict[str, Actor]) -> None:
     old = (
         "company,survey_date,branch,hiring_horizon,remote_work,offers_training,service_contact\n"
         "חברה ותיקה,2026-07-01,logistics,1_2,partial,yes,occasional\n"

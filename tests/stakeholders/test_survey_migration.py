@@ -49,7 +49,7 @@ def _migrate(db: Database, action: str, revision: str) -> None:
         getattr(command, action)(cfg, revision)
 
 
-def _rows(db: Database, columns: str) -> list[tuple]:
+def _rows(db: Database, columns: str) -> list[tuple[object, ...]]:
     with db.engine.connect() as conn:
         return [
             tuple(r)

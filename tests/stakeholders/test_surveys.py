@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.errors import PermissionDenied, StaleVersion, ValidationError
 from employdash.models import Organisation
 from employdash.models.stakeholders import EmployerSurveyResponse
@@ -22,7 +24,7 @@ def response(
     company: str,
     horizon: str = "1_2",
     satisfaction: int | None = 4,
-    positions: list[tuple[str, int]] | None = None,
+    positions: list[tuple[str, int] | tuple[str, int, str | None]] | None = None,
     needs: list[str] | None = None,
     community: bool = False,
 ) -> SurveyInput:
@@ -40,7 +42,9 @@ def response(
     )
 
 
-def test_summary_counts_positions_and_suppresses_small_respondent_counts(db, actors, empty_code):
+def test_summary_counts_positions_and_suppresses_small_respondent_counts(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     for k in range(6):
         surveys.create_response(
@@ -72,7 +76,9 @@ def test_summary_counts_positions_and_suppresses_small_respondent_counts(db, act
     assert result.per_locality.respondents.tolist() == [6]
 
 
-def test_small_localities_hide_their_respondent_figures(db, actors, empty_code) -> None:
+def test_small_localities_hide_their_respondent_figures(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     for k in range(3):
         surveys.create_response(db, admin, empty_code, response(f"חברה {k}"))
@@ -82,8 +88,11 @@ def test_small_localities_hide_their_respondent_figures(db, actors, empty_code) 
     assert result.per_locality.respondents.isna().all()
 
 
-def test_region_summary_adds_the_localities_in_scope(db, actors) -> None:
+def test_region_summary_adds_the_localities_in_scope(
+    db: Database, actors: dict[str, Actor]
+) -> None:
     manager = actors["manager"]
+    assert manager.localities is not None
     codes = sorted(manager.localities)
     region = surveys.summary(db, manager, codes)
     singles = [surveys.summary(db, manager, [c]) for c in codes]
@@ -102,7 +111,9 @@ def test_region_summary_adds_the_localities_in_scope(db, actors) -> None:
         surveys.summary(db, actors["member"], [1031])
 
 
-def test_response_validation_duplicates_and_roles(db, actors, empty_code) -> None:
+def test_response_validation_duplicates_and_roles(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     rid = surveys.create_response(db, admin, empty_code, response("חברה", positions=[("נהגים", 3)]))
     with pytest.raises(ValidationError) as err:
@@ -122,7 +133,9 @@ def test_response_validation_duplicates_and_roles(db, actors, empty_code) -> Non
     assert surveys.responses(db, admin, empty_code).empty
 
 
-def test_a_response_stores_its_texts_cleaned(db, actors, empty_code) -> None:
+def test_a_response_stores_its_texts_cleaned(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     """Control characters go from every text a response holds: the declared ones (the company,
     the contact) and those inside its lists (professions, training needs)."""
     hostile = "a\x00b\x0bc\x1bd\uffffe"
@@ -138,7 +151,9 @@ def test_a_response_stores_its_texts_cleaned(db, actors, empty_code) -> None:
     assert professions == ["Driver abcde"]
 
 
-def test_a_correction_of_the_positions_alone_moves_the_version(db, actors, empty_code) -> None:
+def test_a_correction_of_the_positions_alone_moves_the_version(
+    db: Database, actors: dict[str, Actor], empty_code: int
+) -> None:
     admin = actors["admin"]
     rid = surveys.create_response(db, admin, empty_code, response("חברה", positions=[("נהגים", 3)]))
     data, version = surveys.get_response(db, admin, rid)
