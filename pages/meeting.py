@@ -29,7 +29,7 @@ with guarded():
     if saved:
         fv.minutes_downloads(ctx, saved, key="meet_minutes")
         if st.button(ctx.tr("meet.new"), icon=":material/add:"):
-            st.session_state.pop(mf.SAVED, None)
+            mf.SAVED.forget()
             st.rerun()
         st.stop()
 
@@ -87,7 +87,7 @@ with guarded():
             show_error(exc)
         else:
             mf.clear()
-            st.session_state.pop("_meet_last_draft", None)
-            st.session_state[mf.SAVED] = mid
+            mf.LAST_DRAFT.forget()
+            mf.SAVED.put(mid)
             st.rerun()
     mf.discard(ctx, discard)

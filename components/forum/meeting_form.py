@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.common.form_feedback import FormFeedback, required
 from components.common.localized import DATE_FORMAT, choose
+from components.common.state import Kept
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
@@ -29,7 +30,9 @@ from employdash.i18n import fmt_date
 P = "meet_"  # session-state prefix of every field
 TEXT_FIELDS = ("agenda", "guests", "issues", "decisions", "attachments")
 TASK_COLUMNS = ("title", "owner", "due")
-SAVED = "_meet_saved_id"
+SAVED: Kept[int] = Kept("_meet_saved_id")  # the meeting just saved
+LAST_DRAFT: Kept[dict[str, Any]] = Kept("_meet_last_draft")  # the draft as last written
+RESTORED: Kept[bool] = Kept("_meet_restored")
 NEXT = (1, 2, 3)  # up to three next-meeting dates
 
 
@@ -142,19 +145,19 @@ def open_draft(ctx: PageContext) -> None:
     draft = meetings.load_draft(ctx.db, ctx.actor, ctx.locality_code)
     if draft:
         restore(draft)
-        st.session_state["_meet_last_draft"] = draft
-        st.session_state["_meet_restored"] = True
+        LAST_DRAFT.put(draft)
+        RESTORED.put(True)
 
 
 def persist(ctx: PageContext, edited: pd.DataFrame | None) -> None:
     """Write the draft when it changed since the last write (an untouched form is no draft)."""
     data = collect(edited)
     typed = any(data[f] for f in (*TEXT_FIELDS, "attendance", "tasks", "next", "number"))
-    last = st.session_state.get("_meet_last_draft")
+    last = LAST_DRAFT.get()
     if data != last and (typed or last is not None):
         try:
             meetings.save_draft(ctx.db, ctx.actor, ctx.locality_code, data)
-            st.session_state["_meet_last_draft"] = data
+            LAST_DRAFT.put(data)
         except DomainError as exc:  # the session state still holds everything
             show_error(exc)
 
@@ -342,7 +345,7 @@ def form_token() -> str:
 
 
 def saved_notice(ctx: PageContext) -> int | None:
-    mid = st.session_state.get(SAVED)
+    mid = SAVED.get()
     if mid:
         st.success(ctx.tr("meet.saved"), icon=":material/check_circle:")
     return mid
@@ -360,8 +363,8 @@ def next_dates(ctx: PageContext) -> None:
 
 
 def restored_notice(ctx: PageContext) -> None:
-    if st.session_state.pop("_meet_restored", False):
-        draft = st.session_state.get("_meet_last_draft") or {}
+    if RESTORED.take():
+        draft = LAST_DRAFT.get() or {}
         when = draft.get("held_on")
         st.info(
             ctx.tr(
@@ -374,31 +377,31 @@ def restored_notice(ctx: PageContext) -> None:
 
 # --- discarding the draft ----------------------------------------------------------------------
 
-DISCARD_ASKED = "_meet_discard_asked"
-DISCARDED = "_meet_discarded"
+DISCARD_ASKED: Kept[bool] = Kept("_meet_discard_asked")
+DISCARDED: Kept[bool] = Kept("_meet_discarded")
 
 
 def discard(ctx: PageContext, where: DeltaGenerator) -> None:
     """The draft's delete button (in `where`), then a confirmation under it: deleting throws away
     everything typed in the meeting, so one stray click must not do it."""
     if where.button(ctx.tr("meet.discard"), icon=":material/delete:", width="stretch"):
-        st.session_state[DISCARD_ASKED] = True
-    if not st.session_state.get(DISCARD_ASKED):
+        DISCARD_ASKED.put(True)
+    if not DISCARD_ASKED.get():
         return
     st.warning(ctx.tr("meet.discard.confirm"), icon=":material/warning:")
     yes, no = st.columns(2)
     if yes.button(ctx.tr("meet.discard.yes"), type="primary", icon=":material/delete:"):
         meetings.discard_draft(ctx.db, ctx.actor, ctx.locality_code)
         clear()
-        st.session_state.pop("_meet_last_draft", None)
-        st.session_state.pop(DISCARD_ASKED, None)
-        st.session_state[DISCARDED] = True
+        LAST_DRAFT.forget()
+        DISCARD_ASKED.forget()
+        DISCARDED.put(True)
         st.rerun()
     if no.button(ctx.tr("meet.discard.no"), icon=":material/undo:"):
-        st.session_state.pop(DISCARD_ASKED, None)
+        DISCARD_ASKED.forget()
         st.rerun()
 
 
 def discarded_notice(ctx: PageContext) -> None:
-    if st.session_state.pop(DISCARDED, False):
+    if DISCARDED.take():
         st.success(ctx.tr("meet.discard.done"), icon=":material/check_circle:")

@@ -45,16 +45,12 @@ def form(ctx: PageContext, notes: dict[str, NoteRow], forum_id: int) -> None:
         row = notes.get(key)
         with st.form(f"ms_note_{key}_{row.version if row else 0}"):
             feedback = FormFeedback()
-            note = st.text_area(ctx.tr("forum.ms.note"), (row.note or "") if row else "")
-            feedback.field("note", ctx.tr("forum.ms.note"))
-            title = st.text_input(
-                ctx.tr("forum.ms.link_title"), (row.link_title or "") if row else "", max_chars=200
-            )
-            feedback.field("link_title", ctx.tr("forum.ms.link_title"))
-            url = st.text_input(
-                ctx.tr("forum.ms.link_url"), (row.link_url or "") if row else "", max_chars=500
-            )
-            feedback.field("link_url", ctx.tr("forum.ms.link_url"))
+            with feedback.labelled("note", ctx.tr("forum.ms.note")) as label:
+                note = st.text_area(label, (row.note or "") if row else "")
+            with feedback.labelled("link_title", ctx.tr("forum.ms.link_title")) as label:
+                title = st.text_input(label, (row.link_title or "") if row else "", max_chars=200)
+            with feedback.labelled("link_url", ctx.tr("forum.ms.link_url")) as label:
+                url = st.text_input(label, (row.link_url or "") if row else "", max_chars=500)
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):
                     version = row.version if row else None

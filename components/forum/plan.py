@@ -12,7 +12,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, drawn_with, handled, required
 from components.common.localized import choose
-from components.forum.forms import form_key, renew
+from components.forum.forms import form_key, pick, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -56,14 +56,10 @@ def focus_edit(ctx: PageContext, view: Overview) -> None:
         with st.form(f"focus_edit_{fid}_{focus['version']}"):
             feedback = FormFeedback()
             feedback.note()
-            title = st.text_input(
-                required(ctx.tr("forum.focus.title")), focus["title"], max_chars=200
-            )
-            feedback.field("title", ctx.tr("forum.focus.title"))
-            description = st.text_area(
-                ctx.tr("forum.focus.description"), focus["description"] or ""
-            )
-            feedback.field("description", ctx.tr("forum.focus.description"))
+            with feedback.labelled("title", ctx.tr("forum.focus.title"), mandatory=True) as label:
+                title = st.text_input(label, focus["title"], max_chars=200)
+            with feedback.labelled("description", ctx.tr("forum.focus.description")) as label:
+                description = st.text_area(label, focus["description"] or "")
             retire = st.checkbox(ctx.tr("forum.focus.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):
@@ -83,38 +79,39 @@ def manual_metric_form(ctx: PageContext, view: Overview) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        focus_id = st.selectbox(
-            required(ctx.tr("forum.col.focus")),
-            list(names),
-            format_func=lambda i: names[i],
-            placeholder=choose(),
-        )
-        feedback.field("focus", ctx.tr("forum.col.focus"))
-        name = st.text_input(required(ctx.tr("forum.metric.name")), max_chars=200)
-        feedback.field("name", ctx.tr("forum.metric.name"))
+        with feedback.labelled("focus", ctx.tr("forum.col.focus"), mandatory=True) as label:
+            focus_id = pick(label, names)
+        with feedback.labelled("name", ctx.tr("forum.metric.name"), mandatory=True) as label:
+            name = st.text_input(label, max_chars=200)
         left, right = st.columns(2)
         unit = left.text_input(ctx.tr("forum.metric.unit"), max_chars=20)
-        direction = right.selectbox(
-            required(ctx.tr("forum.metric.direction")),
-            focus_service.DIRECTIONS,
-            format_func=lambda d: ctx.tr(f"forum.metric.direction.{d}"),
-            placeholder=choose(focus_service.DIRECTIONS),
-        )
-        feedback.field("direction", ctx.tr("forum.metric.direction"))
-        baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), value=0.0)
-        feedback.field("baseline", ctx.tr("forum.metric.baseline"))
-        baseline_date = st.date_input(
-            required(ctx.tr("forum.metric.baseline_date")), date.today(), format="DD/MM/YYYY"
-        )
-        feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
-        target = st.number_input(required(ctx.tr("forum.col.target")), value=0.0)
-        feedback.field("target", ctx.tr("forum.col.target"))
-        target_date = st.date_input(
-            required(ctx.tr("forum.metric.target_date")),
-            date(date.today().year + 1, 12, 31),
-            format="DD/MM/YYYY",
-        )
-        feedback.field("target_date", ctx.tr("forum.metric.target_date"))
+        with feedback.labelled(
+            "direction", ctx.tr("forum.metric.direction"), mandatory=True
+        ) as label:
+            direction = right.selectbox(
+                label,
+                focus_service.DIRECTIONS,
+                format_func=lambda d: ctx.tr(f"forum.metric.direction.{d}"),
+                placeholder=choose(focus_service.DIRECTIONS),
+            )
+        with feedback.labelled(
+            "baseline", ctx.tr("forum.metric.baseline"), mandatory=True
+        ) as label:
+            baseline = st.number_input(label, value=0.0)
+        with feedback.labelled(
+            "baseline_date", ctx.tr("forum.metric.baseline_date"), mandatory=True
+        ) as label:
+            baseline_date = st.date_input(label, date.today(), format="DD/MM/YYYY")
+        with feedback.labelled("target", ctx.tr("forum.col.target"), mandatory=True) as label:
+            target = st.number_input(label, value=0.0)
+        with feedback.labelled(
+            "target_date", ctx.tr("forum.metric.target_date"), mandatory=True
+        ) as label:
+            target_date = st.date_input(
+                label,
+                date(date.today().year + 1, 12, 31),
+                format="DD/MM/YYYY",
+            )
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             with handled(feedback):
                 add = focus_service.AddManualMetric.of(
@@ -152,13 +149,13 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
         ):
             feedback = FormFeedback()
             feedback.note()
-            mid = st.selectbox(
-                required(ctx.tr("forum.metric.pick")),
-                list(manual),
-                format_func=lambda i: _metric_label(ctx, manual[i]),
-                placeholder=choose(),
-            )
-            feedback.field("metric", ctx.tr("forum.metric.pick"))
+            with feedback.labelled("metric", ctx.tr("forum.metric.pick"), mandatory=True) as label:
+                mid = st.selectbox(
+                    label,
+                    list(manual),
+                    format_func=lambda i: _metric_label(ctx, manual[i]),
+                    placeholder=choose(),
+                )
             left, right = st.columns(2)
             period = left.date_input(
                 required(ctx.tr("forum.metric.period")),
@@ -197,22 +194,22 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
         with st.form(f"metric_edit_{mid}_{m['version']}"):
             feedback = FormFeedback()
             feedback.note()
-            baseline = st.number_input(
-                required(ctx.tr("forum.metric.baseline")), value=float(m["baseline"])
-            )
-            feedback.field("baseline", ctx.tr("forum.metric.baseline"))
-            baseline_date = st.date_input(
-                ctx.tr("forum.metric.baseline_date"), m["baseline_date"], format="DD/MM/YYYY"
-            )
-            feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
-            target = st.number_input(required(ctx.tr("forum.col.target")), value=float(m["target"]))
-            feedback.field("target", ctx.tr("forum.col.target"))
-            target_date = st.date_input(
-                required(ctx.tr("forum.metric.target_date")),
-                m["target_date"],
-                format="DD/MM/YYYY",
-            )
-            feedback.field("target_date", ctx.tr("forum.metric.target_date"))
+            with feedback.labelled(
+                "baseline", ctx.tr("forum.metric.baseline"), mandatory=True
+            ) as label:
+                baseline = st.number_input(label, value=float(m["baseline"]))
+            with feedback.labelled("baseline_date", ctx.tr("forum.metric.baseline_date")) as label:
+                baseline_date = st.date_input(label, m["baseline_date"], format="DD/MM/YYYY")
+            with feedback.labelled("target", ctx.tr("forum.col.target"), mandatory=True) as label:
+                target = st.number_input(label, value=float(m["target"]))
+            with feedback.labelled(
+                "target_date", ctx.tr("forum.metric.target_date"), mandatory=True
+            ) as label:
+                target_date = st.date_input(
+                    label,
+                    m["target_date"],
+                    format="DD/MM/YYYY",
+                )
             retire = st.checkbox(ctx.tr("forum.metric.retire"))
             if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                 with handled(feedback):

@@ -14,8 +14,9 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose, choose_many
+from components.common.state import Kept
 from components.common.text import plain
-from components.forum.forms import form_key, renew
+from components.forum.forms import form_key, leave_flash, pick_or_none, renew, show_flash
 from components.shell.context import PageContext
 from employdash.forum import meeting_edits, minutes
 from employdash.forum import meetings as meeting_service
@@ -27,14 +28,12 @@ from employdash.forum.structure import MemberRow
 from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date
 
-FLASH = "_record_flash"
+FLASH: Kept[str] = Kept("_record_flash")
 
 
 def flash(ctx: PageContext) -> None:
     """The outcome of the last write, shown once after the rerun it caused."""
-    key = st.session_state.pop(FLASH, None)
-    if key:
-        st.success(ctx.tr(key), icon=":material/check_circle:")
+    show_flash(ctx, FLASH)
 
 
 def done(key: str) -> None:
@@ -43,8 +42,7 @@ def done(key: str) -> None:
 
 
 def _done(key: str) -> None:
-    st.session_state[FLASH] = key
-    st.rerun()
+    leave_flash(FLASH, key)
 
 
 def read_minutes(ctx: PageContext, meeting_id: int) -> None:
@@ -90,26 +88,26 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        held_on = st.date_input(required(ctx.tr("meet.date")), data.held_on, format="DD/MM/YYYY")
-        feedback.field("held_on", ctx.tr("meet.date"))
-        present = st.multiselect(
-            ctx.tr("forum.meeting.present"),
-            expected,
-            default=[p for p, v in data.attendance.items() if v],
-            format_func=lambda i: people.get(i, str(i)),
-            placeholder=choose_many(expected),
-        )
-        feedback.field("attendance", ctx.tr("forum.meeting.present"))
-        guests = st.text_area(ctx.tr("meet.guests"), _guests(data), help=ctx.tr("meet.guests.help"))
-        feedback.field("guests", ctx.tr("meet.guests"))
-        agenda = st.text_area(ctx.tr("meet.agenda"), "\n".join(data.agenda))
-        feedback.field("agenda", ctx.tr("meet.agenda"))
-        issues = st.text_area(ctx.tr("meet.issues"), data.issues)
-        feedback.field("issues", ctx.tr("meet.issues"))
-        decided = st.text_area(
-            ctx.tr("meet.decisions"), "\n".join(data.decisions), help=ctx.tr("meet.decisions.help")
-        )
-        feedback.field("decisions", ctx.tr("meet.decisions"))
+        with feedback.labelled("held_on", ctx.tr("meet.date"), mandatory=True) as label:
+            held_on = st.date_input(label, data.held_on, format="DD/MM/YYYY")
+        with feedback.labelled("attendance", ctx.tr("forum.meeting.present")) as label:
+            present = st.multiselect(
+                label,
+                expected,
+                default=[p for p, v in data.attendance.items() if v],
+                format_func=lambda i: people.get(i, str(i)),
+                placeholder=choose_many(expected),
+            )
+        with feedback.labelled("guests", ctx.tr("meet.guests")) as label:
+            guests = st.text_area(label, _guests(data), help=ctx.tr("meet.guests.help"))
+        with feedback.labelled("agenda", ctx.tr("meet.agenda")) as label:
+            agenda = st.text_area(label, "\n".join(data.agenda))
+        with feedback.labelled("issues", ctx.tr("meet.issues")) as label:
+            issues = st.text_area(label, data.issues)
+        with feedback.labelled("decisions", ctx.tr("meet.decisions")) as label:
+            decided = st.text_area(
+                label, "\n".join(data.decisions), help=ctx.tr("meet.decisions.help")
+            )
         edits = _task_fields(ctx, meeting_id, tasks, people)
         feedback.field("tasks", ctx.tr("forum.meeting.tasks"))
         cols = st.columns(3)
@@ -198,8 +196,10 @@ def delete_form(ctx: PageContext, meeting_id: int) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        reason = st.text_input(required(ctx.tr("forum.meeting.delete_reason")), max_chars=300)
-        feedback.field("reason", ctx.tr("forum.meeting.delete_reason"))
+        with feedback.labelled(
+            "reason", ctx.tr("forum.meeting.delete_reason"), mandatory=True
+        ) as label:
+            reason = st.text_input(label, max_chars=300)
         if st.form_submit_button(ctx.tr("forum.meeting.delete"), icon=":material/delete:"):
             with handled(feedback):
                 command = meeting_edits.DeleteMeeting.of(
@@ -256,12 +256,14 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
             format_func=lambda i: _decision_label(ctx, by_id[i]),
             placeholder=choose(),
         )
-        on = st.date_input(
-            required(ctx.tr("forum.decision.close_on")), date.today(), format="DD/MM/YYYY"
-        )
-        feedback.field("closed_on", ctx.tr("forum.decision.close_on"))
-        outcome = st.text_area(required(ctx.tr("forum.decision.outcome")))
-        feedback.field("outcome", ctx.tr("forum.decision.outcome"))
+        with feedback.labelled(
+            "closed_on", ctx.tr("forum.decision.close_on"), mandatory=True
+        ) as label:
+            on = st.date_input(label, date.today(), format="DD/MM/YYYY")
+        with feedback.labelled(
+            "outcome", ctx.tr("forum.decision.outcome"), mandatory=True
+        ) as label:
+            outcome = st.text_area(label)
         if st.form_submit_button(ctx.tr("forum.decision.close"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
@@ -286,15 +288,10 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
             key="decision_task_pick",
             placeholder=choose(),
         )
-        owner = st.selectbox(
-            ctx.tr("task.owner"),
-            [None, *people],
-            format_func=lambda i: people.get(i, "—"),
-            placeholder=choose(),
-        )
-        feedback.field("owner_person_id", ctx.tr("task.owner"))
-        due = st.date_input(ctx.tr("task.due_date"), None, format="DD/MM/YYYY")
-        feedback.field("due_date", ctx.tr("task.due_date"))
+        with feedback.labelled("owner_person_id", ctx.tr("task.owner")) as label:
+            owner = pick_or_none(label, people)
+        with feedback.labelled("due_date", ctx.tr("task.due_date")) as label:
+            due = st.date_input(label, None, format="DD/MM/YYYY")
         if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
@@ -327,23 +324,25 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
             feedback = FormFeedback()
             feedback.note()
             team_ids = list(teams)
-            team = st.selectbox(
-                required(ctx.tr("forum.col.team")),
-                team_ids,
-                index=team_ids.index(row["team_id"]) if row["team_id"] in teams else 0,
-                format_func=lambda i: teams[i],
-                placeholder=choose(team_ids),
-            )
-            feedback.field("team", ctx.tr("forum.col.team"))
+            with feedback.labelled("team", ctx.tr("forum.col.team"), mandatory=True) as label:
+                team = st.selectbox(
+                    label,
+                    team_ids,
+                    index=team_ids.index(row["team_id"]) if row["team_id"] in teams else 0,
+                    format_func=lambda i: teams[i],
+                    placeholder=choose(team_ids),
+                )
             roles = list(FORUM_ROLES)
-            role = st.selectbox(
-                required(ctx.tr("forum.col.role")),
-                roles,
-                index=roles.index(row["role"]) if row["role"] in roles else roles.index("member"),
-                format_func=lambda r: ctx.tr(f"forum.role.{r}"),
-                placeholder=choose(roles),
-            )
-            feedback.field("role", ctx.tr("forum.col.role"))
+            with feedback.labelled("role", ctx.tr("forum.col.role"), mandatory=True) as label:
+                role = st.selectbox(
+                    label,
+                    roles,
+                    index=roles.index(row["role"])
+                    if row["role"] in roles
+                    else roles.index("member"),
+                    format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+                    placeholder=choose(roles),
+                )
             if st.form_submit_button(ctx.tr("common.save"), icon=":material/swap_horiz:"):
                 values: dict[str, object] = {}
                 if team != row["team_id"]:
@@ -376,10 +375,8 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
             format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
             placeholder=choose(),
         )
-        on = st.date_input(
-            required(ctx.tr("forum.members.end_on")), date.today(), format="DD/MM/YYYY"
-        )
-        feedback.field("ended_on", ctx.tr("forum.members.end_on"))
+        with feedback.labelled("ended_on", ctx.tr("forum.members.end_on"), mandatory=True) as label:
+            on = st.date_input(label, date.today(), format="DD/MM/YYYY")
         if st.form_submit_button(ctx.tr("forum.members.end"), icon=":material/person_remove:"):
             row = by_id[picked]
             with handled(feedback):

@@ -10,9 +10,10 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose
-from components.forum.forms import form_key, renew
+from components.common.state import Kept
+from components.forum.forms import form_key, leave_flash, pick_or_none, renew, show_flash
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.forum import setup as setup_service
@@ -20,7 +21,7 @@ from employdash.forum import structure as forum_service
 from employdash.forum.structure import Overview
 from employdash.forum.vocabulary import FORUM_ROLES, TEAM_KINDS
 
-FLASH = "_setup_flash"
+FLASH: Kept[str] = Kept("_setup_flash")
 
 
 def role_label(ctx: PageContext, role: str | None) -> str:
@@ -31,14 +32,11 @@ def role_label(ctx: PageContext, role: str | None) -> str:
 
 
 def flash(ctx: PageContext) -> None:
-    key = st.session_state.pop(FLASH, None)
-    if key:
-        st.success(ctx.tr(key), icon=":material/check_circle:")
+    show_flash(ctx, FLASH)
 
 
 def _done(key: str) -> None:
-    st.session_state[FLASH] = key
-    st.rerun()
+    leave_flash(FLASH, key)
 
 
 def no_forum(ctx: PageContext) -> None:
@@ -51,25 +49,25 @@ def no_forum(ctx: PageContext) -> None:
     with st.form("forum_create"):
         feedback = FormFeedback()
         feedback.note()
-        name = st.text_input(
-            required(ctx.tr("forum.setup.name")),
-            ctx.tr("forum.setup.default_name", locality=ctx.locality.name(ctx.lang))
-            if ctx.locality
-            else "",
-            max_chars=200,
-        )
-        feedback.field("name", ctx.tr("forum.setup.name"))
-        started = st.date_input(
-            required(ctx.tr("forum.setup.started_on")), date.today(), format="DD/MM/YYYY"
-        )
-        feedback.field("started_on", ctx.tr("forum.setup.started_on"))
-        stage = st.selectbox(
-            required(ctx.tr("forum.setup.stage")),
-            (1, 2, 3),
-            format_func=lambda n: f"{n}. {ctx.tr(f'forum.stage.{n}')}",
-            placeholder=choose(),
-        )
-        feedback.field("stage", ctx.tr("forum.setup.stage"))
+        with feedback.labelled("name", ctx.tr("forum.setup.name"), mandatory=True) as label:
+            name = st.text_input(
+                label,
+                ctx.tr("forum.setup.default_name", locality=ctx.locality.name(ctx.lang))
+                if ctx.locality
+                else "",
+                max_chars=200,
+            )
+        with feedback.labelled(
+            "started_on", ctx.tr("forum.setup.started_on"), mandatory=True
+        ) as label:
+            started = st.date_input(label, date.today(), format="DD/MM/YYYY")
+        with feedback.labelled("stage", ctx.tr("forum.setup.stage"), mandatory=True) as label:
+            stage = st.selectbox(
+                label,
+                (1, 2, 3),
+                format_func=lambda n: f"{n}. {ctx.tr(f'forum.stage.{n}')}",
+                placeholder=choose(),
+            )
         if st.form_submit_button(
             ctx.tr("forum.setup.create"), type="primary", icon=":material/add:"
         ):
@@ -97,30 +95,20 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
         st.markdown(f"**{ctx.tr('forum.setup.team_new')}**")
         feedback = FormFeedback()
         feedback.note()
-        name = st.text_input(required(ctx.tr("forum.setup.team_name")), max_chars=200)
-        feedback.field("name", ctx.tr("forum.setup.team_name"))
-        kind = st.selectbox(
-            required(ctx.tr("forum.setup.kind")),
-            TEAM_KINDS,
-            format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
-            placeholder=choose(TEAM_KINDS),
-        )
-        feedback.field("kind", ctx.tr("forum.setup.kind"))
-        lead = st.selectbox(
-            ctx.tr("forum.setup.lead"),
-            [None, *people],
-            format_func=lambda i: people.get(i, "—"),
-            placeholder=choose(),
-        )
-        feedback.field("lead", ctx.tr("forum.setup.lead"))
+        with feedback.labelled("name", ctx.tr("forum.setup.team_name"), mandatory=True) as label:
+            name = st.text_input(label, max_chars=200)
+        with feedback.labelled("kind", ctx.tr("forum.setup.kind"), mandatory=True) as label:
+            kind = st.selectbox(
+                label,
+                TEAM_KINDS,
+                format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
+                placeholder=choose(TEAM_KINDS),
+            )
+        with feedback.labelled("lead", ctx.tr("forum.setup.lead")) as label:
+            lead = pick_or_none(label, people)
         st.caption(ctx.tr("forum.setup.lead_seated"))
-        focus = st.selectbox(
-            ctx.tr("forum.col.focus"),
-            [None, *focuses],
-            format_func=lambda i: focuses.get(i, "—"),
-            placeholder=choose(),
-        )
-        feedback.field("focus", ctx.tr("forum.col.focus"))
+        with feedback.labelled("focus", ctx.tr("forum.col.focus")) as label:
+            focus = pick_or_none(label, focuses)
         if st.form_submit_button(ctx.tr("forum.setup.team_create"), icon=":material/group_add:"):
             with handled(feedback):
                 command = setup_service.CreateTeam.of(ctx.locality_code, kind, name, lead, focus)
@@ -144,10 +132,10 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
             with st.form(f"team_edit_{tid}_{team.version}"):
                 feedback = FormFeedback()
                 feedback.note()
-                name = st.text_input(
-                    required(ctx.tr("forum.setup.team_name")), team.name, max_chars=200
-                )
-                feedback.field("name", ctx.tr("forum.setup.team_name"))
+                with feedback.labelled(
+                    "name", ctx.tr("forum.setup.team_name"), mandatory=True
+                ) as label:
+                    name = st.text_input(label, team.name, max_chars=200)
                 lead_opts = [None, *people]
                 lead = st.selectbox(
                     ctx.tr("forum.setup.lead"),
@@ -187,8 +175,8 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
         with st.form(f"forum_rename_{version}"):
             feedback = FormFeedback()
             feedback.note()
-            name = st.text_input(required(ctx.tr("forum.setup.name")), view.name, max_chars=200)
-            feedback.field("name", ctx.tr("forum.setup.name"))
+            with feedback.labelled("name", ctx.tr("forum.setup.name"), mandatory=True) as label:
+                name = st.text_input(label, view.name, max_chars=200)
             if st.form_submit_button(ctx.tr("common.save")):
                 with handled(feedback):
                     rename = setup_service.RenameForum.of(view.forum_id, version, name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.errors import DomainError
@@ -80,8 +80,8 @@ def manage(ctx: PageContext, task: TaskRow) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        reason = st.text_input(required(ctx.tr("task.reason")), max_chars=1000)
-        feedback.field("reason", ctx.tr("task.reason"))
+        with feedback.labelled("reason", ctx.tr("task.reason"), mandatory=True) as label:
+            reason = st.text_input(label, max_chars=1000)
         left, right = st.columns(2)
         cancel = left.form_submit_button(ctx.tr("task.cancel"), icon=":material/cancel:")
         remove = right.form_submit_button(ctx.tr("task.delete"), icon=":material/delete:")

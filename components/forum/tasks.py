@@ -18,11 +18,12 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose, date_columns
+from components.common.state import Kept
 from components.common.text import plain
 from components.forum import task_notes
-from components.forum.forms import form_key, renew
+from components.forum.forms import form_key, pick_or_none, renew
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, StaleVersion, ValidationError
@@ -41,7 +42,7 @@ STATUS_ICON = {
 TIMING_ICON = {"overdue": ":material/alarm: ", "due_soon": ":material/schedule: "}
 PROGRESS_STEPS = (0, 25, 50, 75, 100)
 CONFLICTS = "_task_conflicts"
-FLASH = "_task_flash"
+FLASH: Kept[str] = Kept("_task_flash")
 BOARD_LIMIT = 15
 
 
@@ -67,7 +68,7 @@ def _save(ctx: PageContext, task: TaskRow, values: dict[str, Any], note: str | N
     try:
         if not values:  # only a note
             perform(ctx.db, ctx.actor, AddNote.of(task["id"], note))
-            st.session_state[FLASH] = task["title"]
+            FLASH.put(task["title"])
             return
         read = {k: _field(task, k) for k in values}
         command = UpdateTask.of(task["id"], task["version"], values, read, note)
@@ -75,7 +76,7 @@ def _save(ctx: PageContext, task: TaskRow, values: dict[str, Any], note: str | N
         if note and from_card:
             st.session_state[task_notes.note_key(task["id"])] = ""
         conflicts.pop(task["id"], None)
-        st.session_state[FLASH] = task["title"]
+        FLASH.put(task["title"])
     except StaleVersion as exc:
         conflicts[task["id"]] = {
             "values": values,
@@ -162,7 +163,7 @@ def _step(value: int) -> int:
 
 
 def flash(ctx: PageContext) -> None:
-    title = st.session_state.pop(FLASH, None)
+    title = FLASH.take()
     if title:
         st.toast(ctx.tr("task.saved", title=plain(title)), icon=":material/check:")
 
@@ -301,39 +302,23 @@ def edit_form(
     with st.form(f"task_edit_{tid}_{task['version']}"):
         feedback = FormFeedback()
         feedback.note()
-        title = st.text_input(required(ctx.tr("task.title")), task["title"], max_chars=300)
-        feedback.field("title", ctx.tr("task.title"))
-        owner = st.selectbox(
-            ctx.tr("task.owner"),
-            [None, *names],
-            format_func=lambda i: names.get(i, "—"),
-            index=[None, *names].index(task["owner_person_id"])
-            if task["owner_person_id"] in names
-            else 0,
-            placeholder=choose(),
-        )
-        team = st.selectbox(
-            ctx.tr("task.team"),
-            [None, *team_names],
-            format_func=lambda i: team_names.get(i, "—"),
-            index=[None, *team_names].index(task["team_id"])
-            if task["team_id"] in team_names
-            else 0,
-            placeholder=choose(),
-        )
+        with feedback.labelled("title", ctx.tr("task.title"), mandatory=True) as label:
+            title = st.text_input(label, task["title"], max_chars=300)
+        owner = pick_or_none(ctx.tr("task.owner"), names, task["owner_person_id"])
+        team = pick_or_none(ctx.tr("task.team"), team_names, task["team_id"])
         due = st.date_input(ctx.tr("task.due_date"), task["due_date"], format="DD/MM/YYYY")
-        status = st.selectbox(
-            required(ctx.tr("task.status")),
-            TASK_STATUSES,
-            index=TASK_STATUSES.index(task["status"]),
-            format_func=lambda s: _status_label(ctx, s),
-            placeholder=choose(TASK_STATUSES),
-        )
-        feedback.field("status", ctx.tr("task.status"))
-        progress = st.slider(ctx.tr("task.progress"), 0, 100, task["progress"], step=5)
-        feedback.field("progress", ctx.tr("task.progress"))
-        note = st.text_input(ctx.tr("task.note"), max_chars=4000)
-        feedback.field("note", ctx.tr("task.note"))
+        with feedback.labelled("status", ctx.tr("task.status"), mandatory=True) as label:
+            status = st.selectbox(
+                label,
+                TASK_STATUSES,
+                index=TASK_STATUSES.index(task["status"]),
+                format_func=lambda s: _status_label(ctx, s),
+                placeholder=choose(TASK_STATUSES),
+            )
+        with feedback.labelled("progress", ctx.tr("task.progress")) as label:
+            progress = st.slider(label, 0, 100, task["progress"], step=5)
+        with feedback.labelled("note", ctx.tr("task.note")) as label:
+            note = st.text_input(label, max_chars=4000)
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             values = {
                 "title": title,
@@ -367,20 +352,10 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
     with st.form(form_key("task_new")):
         feedback = FormFeedback()
         feedback.note()
-        title = st.text_input(required(ctx.tr("task.title")), max_chars=300)
-        feedback.field("title", ctx.tr("task.title"))
-        owner = st.selectbox(
-            ctx.tr("task.owner"),
-            [None, *names],
-            format_func=lambda i: names.get(i, "—"),
-            placeholder=choose(),
-        )
-        team = st.selectbox(
-            ctx.tr("task.team"),
-            [None, *team_names],
-            format_func=lambda i: team_names.get(i, "—"),
-            placeholder=choose(),
-        )
+        with feedback.labelled("title", ctx.tr("task.title"), mandatory=True) as label:
+            title = st.text_input(label, max_chars=300)
+        owner = pick_or_none(ctx.tr("task.owner"), names)
+        team = pick_or_none(ctx.tr("task.team"), team_names)
         due = st.date_input(
             ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"
         )
@@ -395,5 +370,5 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
                 }
                 perform(ctx.db, ctx.actor, CreateTask.of(ctx.locality_code, values))
                 renew("task_new")
-                st.session_state[FLASH] = title
+                FLASH.put(title)
                 st.rerun()

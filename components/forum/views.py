@@ -15,11 +15,11 @@ from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose, date_columns
 from components.common.text import plain
 from components.forum import milestone_notes
-from components.forum.forms import form_key, renew
+from components.forum.forms import form_key, pick, renew
 from components.forum.record import done as saved
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -384,10 +384,10 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        title = st.text_input(required(ctx.tr("forum.focus.title")), max_chars=200)
-        feedback.field("title", ctx.tr("forum.focus.title"))
-        description = st.text_area(ctx.tr("forum.focus.description"))
-        feedback.field("description", ctx.tr("forum.focus.description"))
+        with feedback.labelled("title", ctx.tr("forum.focus.title"), mandatory=True) as label:
+            title = st.text_input(label, max_chars=200)
+        with feedback.labelled("description", ctx.tr("forum.focus.description")) as label:
+            description = st.text_area(label)
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
                 command = forum_service.CreateFocus.of(view.forum_id, title, description)
@@ -405,34 +405,28 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        focus_id = st.selectbox(
-            required(ctx.tr("forum.col.focus")),
-            list(focus_names),
-            format_func=lambda i: focus_names[i],
-            placeholder=choose(),
-        )
-        feedback.field("focus", ctx.tr("forum.col.focus"))
-        code = st.selectbox(
-            required(ctx.tr("forum.col.indicator")),
-            list(names),
-            format_func=lambda c: names[c],
-            placeholder=choose(),
-        )
-        feedback.field("indicator", ctx.tr("forum.col.indicator"))
-        baseline = st.number_input(required(ctx.tr("forum.metric.baseline")), format="%.4f")
-        feedback.field("baseline", ctx.tr("forum.metric.baseline"))
-        since = st.date_input(
-            required(ctx.tr("forum.metric.baseline_date")), date.today(), format="DD/MM/YYYY"
-        )
-        feedback.field("baseline_date", ctx.tr("forum.metric.baseline_date"))
-        target = st.number_input(required(ctx.tr("forum.col.target")), format="%.4f")
-        feedback.field("target", ctx.tr("forum.col.target"))
-        due = st.date_input(
-            required(ctx.tr("forum.metric.target_date")),
-            date(date.today().year + 1, 12, 31),
-            format="DD/MM/YYYY",
-        )
-        feedback.field("target_date", ctx.tr("forum.metric.target_date"))
+        with feedback.labelled("focus", ctx.tr("forum.col.focus"), mandatory=True) as label:
+            focus_id = pick(label, focus_names)
+        with feedback.labelled("indicator", ctx.tr("forum.col.indicator"), mandatory=True) as label:
+            code = pick(label, names)
+        with feedback.labelled(
+            "baseline", ctx.tr("forum.metric.baseline"), mandatory=True
+        ) as label:
+            baseline = st.number_input(label, format="%.4f")
+        with feedback.labelled(
+            "baseline_date", ctx.tr("forum.metric.baseline_date"), mandatory=True
+        ) as label:
+            since = st.date_input(label, date.today(), format="DD/MM/YYYY")
+        with feedback.labelled("target", ctx.tr("forum.col.target"), mandatory=True) as label:
+            target = st.number_input(label, format="%.4f")
+        with feedback.labelled(
+            "target_date", ctx.tr("forum.metric.target_date"), mandatory=True
+        ) as label:
+            due = st.date_input(
+                label,
+                date(date.today().year + 1, 12, 31),
+                format="DD/MM/YYYY",
+            )
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
                 add = forum_service.AddMetric.of(focus_id, code, baseline, target, due, since)
@@ -452,28 +446,32 @@ def member_form(ctx: PageContext, view: Overview) -> None:
     ):
         feedback = FormFeedback()
         feedback.note()
-        team = st.selectbox(
-            required(ctx.tr("forum.col.team")),
-            list(teams),
-            format_func=lambda i: f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}",
-            placeholder=choose(),
-        )
-        feedback.field("team", ctx.tr("forum.col.team"))
-        person = st.selectbox(
-            required(ctx.tr("forum.col.name")),
-            list(people),
-            format_func=lambda i: f"{people[i]['full_name']} – {people[i]['organisation'] or ''}",
-            placeholder=choose(),
-        )
-        feedback.field("person", ctx.tr("forum.col.name"))
-        role = st.selectbox(
-            required(ctx.tr("forum.col.role")),
-            FORUM_ROLES,
-            index=FORUM_ROLES.index("member"),
-            format_func=lambda r: ctx.tr(f"forum.role.{r}"),
-            placeholder=choose(FORUM_ROLES),
-        )
-        feedback.field("role", ctx.tr("forum.col.role"))
+        with feedback.labelled("team", ctx.tr("forum.col.team"), mandatory=True) as label:
+            team = st.selectbox(
+                label,
+                list(teams),
+                format_func=lambda i: (
+                    f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}"
+                ),
+                placeholder=choose(),
+            )
+        with feedback.labelled("person", ctx.tr("forum.col.name"), mandatory=True) as label:
+            person = st.selectbox(
+                label,
+                list(people),
+                format_func=lambda i: (
+                    f"{people[i]['full_name']} – {people[i]['organisation'] or ''}"
+                ),
+                placeholder=choose(),
+            )
+        with feedback.labelled("role", ctx.tr("forum.col.role"), mandatory=True) as label:
+            role = st.selectbox(
+                label,
+                FORUM_ROLES,
+                index=FORUM_ROLES.index("member"),
+                format_func=lambda r: ctx.tr(f"forum.role.{r}"),
+                placeholder=choose(FORUM_ROLES),
+            )
         st.caption(ctx.tr("forum.members.not_listed"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):
