@@ -3,8 +3,8 @@
 Streamlit draws everything from JavaScript, and the app's stylesheet reaches the page as an
 element (`style.Head`) whose HTML support is a separate script file loaded on demand. On a page
 opened by URL, a session that logs in from the cookie sends the whole page in its first run, and
-its headings and captions (drawn without that file) painted left to right for a few frames
-before the stylesheet arrived (issue 13).
+its headings and captions (drawn without that file) would paint left to right for a few frames
+until the stylesheet arrives.
 
 So the server puts the right-to-left rules into the HTML document it serves: this ASGI middleware
 sets `<html lang>` from the language cookie the page script keeps (`LANG_COOKIE`; before any
