@@ -211,7 +211,7 @@ def _driver_frame(session: Session, query: Executable, columns: list[str]) -> pd
     """The query's rows straight from the database driver into a frame.
 
     A national series is ~200,000 rows: building a SQLAlchemy `Row` for each, then pandas
-    probing every `Row` for named-tuple fields, cost twice the query itself (issue 14). The
+    probing every `Row` for named-tuple fields, would cost twice the query itself. The
     driver's plain tuples skip SQLAlchemy's result types, so dates arrive as the driver gives
     them (ISO text from SQLite, `date` from PostgreSQL): `_months` reads both.
     """
