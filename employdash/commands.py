@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -339,6 +339,40 @@ class Command(ABC, Generic[R]):
         return found
 
 
+@dataclass
+class ChangeAtVersion(Generic[T]):
+    """A change of one record read at `version`: the fields of `values` that `editable` names are
+    set on it, refused if someone saved the record meanwhile; returns the new version. Mixed into
+    a command before `Command[int]`, which declares the rest:
+    `class UpdateX(ChangeAtVersion[X], Command[int], area=..., entity="x")`."""
+
+    record: Ref[T]
+    version: int
+    values: dict[str, Any]
+
+    model: ClassVar[type[Base]]
+    editable: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, record_id: int, version: int, values: dict[str, Any]) -> Self:
+        kept = {k: v for k, v in values.items() if k in cls.editable}
+        record = Ref(cls.model, record_id)
+        return cls(record, version, cls.handed(kept))  # type: ignore[arg-type]  # `model` is T
+
+    @classmethod
+    def handed(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """The values with the IDs among them typed as references (none by default)."""
+        return values
+
+    def where(self) -> Ref[T]:
+        return self.record
+
+    def run(self, w: Write) -> int:
+        row: Any = w.get(self.record)
+        w.update(row, self.version, ids(self.values))
+        return int(row.version)
+
+
 def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
     """Run `command` with every declared step, in one transaction (see the module's docstring)."""
     kind = type(command)
@@ -375,6 +409,11 @@ def _resolve(s: Session, actor: Actor, reference: Ref[Base], locality: int | Non
     if reference.within is not None:
         return reference.within(s, actor, reference.id, locality)
     return in_locality(s, actor, reference.model, reference.id, locality)
+
+
+def ids(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each reference replaced by the ID it resolved to (what the row stores)."""
+    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
 
 
 def registered() -> dict[str, type[Command[Any]]]:

@@ -50,76 +50,50 @@ T = TypeVar("T", bound=Base)
 LocalityQuery = Callable[[int], Select[Any]]
 
 
-def _forum_child(model: type[Team | StrategicFocus | Meeting | Task]) -> LocalityQuery:
-    return lambda i: (
-        select(Forum.locality_code).join(model, model.forum_id == Forum.id).where(model.id == i)
-    )
+def _own(model: Any) -> LocalityQuery:
+    """A record that names its locality itself."""
+    return lambda i: select(model.locality_code).where(model.id == i)
 
 
-def _program_child(model: type[Cohort | Participant]) -> LocalityQuery:
-    return lambda i: (
-        select(Program.locality_code)
-        .join(model, model.program_id == Program.id)
-        .where(model.id == i)
-    )
+def _via(owner: Any, *path: tuple[Any, Any]) -> LocalityQuery:
+    """A record whose locality is its owner's (a forum, a program), reached through `path`: each
+    step a record kind and its column naming the record of the step before (the first step's
+    names the owner)."""
+
+    def query(i: int) -> Select[Any]:
+        found, parent = select(owner.locality_code), owner
+        for model, parent_id in path:
+            found, parent = found.join(model, parent_id == parent.id), model
+        return found.where(parent.id == i)
+
+    return query
 
 
 LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Locality: lambda i: select(Locality.code).where(Locality.code == i),
-    Person: lambda i: select(Person.locality_code).where(Person.id == i),
-    Organisation: lambda i: select(Organisation.locality_code).where(Organisation.id == i),
-    Forum: lambda i: select(Forum.locality_code).where(Forum.id == i),
-    Team: _forum_child(Team),
-    StrategicFocus: _forum_child(StrategicFocus),
-    Meeting: _forum_child(Meeting),
-    Task: _forum_child(Task),
-    Decision: lambda i: (
-        select(Forum.locality_code)
-        .join(Meeting, Meeting.forum_id == Forum.id)
-        .join(Decision, Decision.meeting_id == Meeting.id)
-        .where(Decision.id == i)
+    Person: _own(Person),
+    Organisation: _own(Organisation),
+    Forum: _own(Forum),
+    Team: _via(Forum, (Team, Team.forum_id)),
+    StrategicFocus: _via(Forum, (StrategicFocus, StrategicFocus.forum_id)),
+    Meeting: _via(Forum, (Meeting, Meeting.forum_id)),
+    Task: _via(Forum, (Task, Task.forum_id)),
+    Decision: _via(Forum, (Meeting, Meeting.forum_id), (Decision, Decision.meeting_id)),
+    Membership: _via(Forum, (Team, Team.forum_id), (Membership, Membership.team_id)),
+    SuccessMetric: _via(
+        Forum, (StrategicFocus, StrategicFocus.forum_id), (SuccessMetric, SuccessMetric.focus_id)
     ),
-    Membership: lambda i: (
-        select(Forum.locality_code)
-        .join(Team, Team.forum_id == Forum.id)
-        .join(Membership, Membership.team_id == Team.id)
-        .where(Membership.id == i)
-    ),
-    SuccessMetric: lambda i: (
-        select(Forum.locality_code)
-        .join(StrategicFocus, StrategicFocus.forum_id == Forum.id)
-        .join(SuccessMetric, SuccessMetric.focus_id == StrategicFocus.id)
-        .where(SuccessMetric.id == i)
-    ),
-    Stakeholder: lambda i: select(Stakeholder.locality_code).where(Stakeholder.id == i),
-    StakeholderRelation: lambda i: select(StakeholderRelation.locality_code).where(
-        StakeholderRelation.id == i
-    ),
-    EmployerSurveyResponse: lambda i: select(EmployerSurveyResponse.locality_code).where(
-        EmployerSurveyResponse.id == i
-    ),
-    OrganisationProfile: lambda i: select(OrganisationProfile.locality_code).where(
-        OrganisationProfile.id == i
-    ),
-    Program: lambda i: select(Program.locality_code).where(Program.id == i),
-    Cohort: _program_child(Cohort),
-    Participant: _program_child(Participant),
-    Match: lambda i: (
-        select(Program.locality_code)
-        .join(Participant, Participant.program_id == Program.id)
-        .join(Match, Match.mentee_id == Participant.id)
-        .where(Match.id == i)
-    ),
-    Target: lambda i: (
-        select(Program.locality_code)
-        .join(Target, Target.program_id == Program.id)
-        .where(Target.id == i)
-    ),
-    Assessment: lambda i: (
-        select(Program.locality_code)
-        .join(Participant, Participant.program_id == Program.id)
-        .join(Assessment, Assessment.participant_id == Participant.id)
-        .where(Assessment.id == i)
+    Stakeholder: _own(Stakeholder),
+    StakeholderRelation: _own(StakeholderRelation),
+    EmployerSurveyResponse: _own(EmployerSurveyResponse),
+    OrganisationProfile: _own(OrganisationProfile),
+    Program: _own(Program),
+    Cohort: _via(Program, (Cohort, Cohort.program_id)),
+    Participant: _via(Program, (Participant, Participant.program_id)),
+    Match: _via(Program, (Participant, Participant.program_id), (Match, Match.mentee_id)),
+    Target: _via(Program, (Target, Target.program_id)),
+    Assessment: _via(
+        Program, (Participant, Participant.program_id), (Assessment, Assessment.participant_id)
     ),
 }
 # National by design: one pipeline definition every program follows, one list of certification

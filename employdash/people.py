@@ -10,7 +10,7 @@ one) or named new, in which case it is created with its sector.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -196,15 +196,24 @@ def add_person(w: Write, details: PersonDetails, locality_code: int, namesake_id
     return person.id
 
 
+R = TypeVar("R")
+
+
 @dataclass
-class CreatePerson(
+class PersonChange(
     PersonDetails,
-    Command[int],
+    Command[R],
     area=Area.PEOPLE,
     entity="person",
     texts=TEXTS,
     invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS}),
 ):
+    """What creating and editing a person share: the person's details, their bounds, and the
+    people and stakeholder read models refreshed after."""
+
+
+@dataclass
+class CreatePerson(PersonChange[int]):
     """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
 
     locality_code: int
@@ -223,14 +232,7 @@ class CreatePerson(
 
 
 @dataclass
-class UpdatePerson(
-    PersonDetails,
-    Command[int],
-    area=Area.PEOPLE,
-    entity="person",
-    texts=TEXTS,
-    invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS}),
-):
+class UpdatePerson(PersonChange[int]):
     """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
 
     person: Ref[Person]

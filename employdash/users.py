@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 import bcrypt
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -311,6 +311,17 @@ def _audit_locality(person: Person | None, codes: list[int]) -> int | None:
 ACCOUNT_TEXTS = {"full_name": "user/full_name", "email": "user/email"}
 
 
+R = TypeVar("R")
+
+
+@dataclass
+class AccountChange(
+    Command[R], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})
+):
+    """What every account write shares: the admin's area, and the account lists refreshed
+    after."""
+
+
 @dataclass
 class Account:
     """The fields an account form enters (bounded by `ACCOUNT_TEXTS`)."""
@@ -387,14 +398,7 @@ def _person_taken(w: Write, person: Person) -> tuple[dict[str, str], dict[str, d
 
 
 @dataclass
-class CreateUser(
-    NewAccount,
-    Command[int],
-    area=Area.USERS,
-    entity="user",
-    texts=ACCOUNT_TEXTS,
-    invalidates=frozenset({Area.USERS}),
-):
+class CreateUser(NewAccount, AccountChange[int], texts=ACCOUNT_TEXTS):
     """A new account, linked to an existing person when `person` is given."""
 
     person: Ref[Person] | None = None
@@ -495,14 +499,7 @@ class CreateUserWithPerson(
 
 
 @dataclass
-class UpdateUser(
-    Account,
-    Command[int],
-    area=Area.USERS,
-    entity="user",
-    texts=ACCOUNT_TEXTS,
-    invalidates=frozenset({Area.USERS}),
-):
+class UpdateUser(Account, AccountChange[int], texts=ACCOUNT_TEXTS):
     """Change an account read at `version`; returns its new version. A role change or a
     deactivation ends the account's open sessions (the old role's rights go at once)."""
 
@@ -545,7 +542,7 @@ class UpdateUser(
 
 
 @dataclass
-class LinkPerson(Command[int], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})):
+class LinkPerson(AccountChange[int]):
     """Link an account read at `version` to the person it is (or unlink it): a member then sees
     their tasks. The person must be of one of the account's localities (any, for an admin's).
     Returns the account's new version."""
@@ -575,9 +572,7 @@ class LinkPerson(Command[int], area=Area.USERS, entity="user", invalidates=froze
 
 
 @dataclass
-class ResetPassword(
-    Command[None], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})
-):
+class ResetPassword(AccountChange[None]):
     """A new password for an account; whoever knew the old one is logged out everywhere. The
     audit row says the password changed, never the password or its hash."""
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_locality
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import FORUM_READ_MODELS, forum_row, require_forum
+from employdash.forum.structure import ForumChange, forum_row, require_forum
 from employdash.models.forum import Forum, PlanApproval
 
 
@@ -39,11 +39,10 @@ def latest_approval(s: Session, forum_id: int) -> Approval | None:
 
 @dataclass
 class ApprovePlan(
-    Command[int],
+    ForumChange[int],
     area=Area.PLAN_APPROVAL,
     entity="work_plan",
     texts={"note": "forum/approval_note"},
-    invalidates=FORUM_READ_MODELS,
     emits=frozenset({EventName.PLAN_APPROVED}),
 ):
     """Record that the forum's plan was approved on `approved_on` (not in the future) by the

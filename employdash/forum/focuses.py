@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import ChangeAtVersion, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.structure import (
-    FORUM_READ_MODELS,
+    ForumChange,
     check_locality,
+    edit_in_locality,
     refuse_duplicate_metric,
 )
 from employdash.handed_ids import in_locality
@@ -36,26 +37,16 @@ METRIC_TEXTS = {"values.name": "forum/metric_name", "values.unit": "forum/metric
 
 @dataclass
 class UpdateFocus(
-    Command[int],
-    area=Area.FORUM,
+    ChangeAtVersion[StrategicFocus],
+    ForumChange[int],
     entity="strategic_focus",
     texts={"values.title": "forum/focus_title", "values.description": "forum/focus_description"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """Change `title`, `description` or `retired` of a focus read at `version`; returns the new
     version."""
 
-    focus: Ref[StrategicFocus]
-    version: int
-    values: dict[str, Any]
-
-    @classmethod
-    def of(cls, focus_id: int, version: int, values: dict[str, Any]) -> UpdateFocus:
-        kept = {k: v for k, v in values.items() if k in FOCUS_FIELDS}
-        return cls(Ref(StrategicFocus, focus_id), version, kept)
-
-    def where(self) -> Ref[StrategicFocus]:
-        return self.focus
+    model = StrategicFocus
+    editable = FOCUS_FIELDS
 
     def validate(self, w: Write) -> None:
         if "title" in self.values:
@@ -63,30 +54,13 @@ class UpdateFocus(
             if not self.values["title"]:
                 raise ValidationError({"title": "validation.required"})
 
-    def run(self, w: Write) -> int:
-        focus = w.get(self.focus)
-        w.update(focus, self.version, self.values)
-        return focus.version
 
-
-def update_focus(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    focus_id: int,
-    version: int,
-    values: dict[str, Any],
-) -> int:
-    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
-    return execute(db, actor, UpdateFocus.of(focus_id, version, values)).value
+update_focus = edit_in_locality(StrategicFocus, UpdateFocus.of)
 
 
 @dataclass
 class MoveFocus(
-    Command[None],
-    area=Area.FORUM,
-    entity="forum",
-    invalidates=FORUM_READ_MODELS,
+    ForumChange[None],
 ):
     """Move a focus one place up (-1) or down (+1) in the plan's order (audited on the forum:
     the order is the forum's)."""
@@ -158,11 +132,9 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class AddManualMetric(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="success_metric",
     texts=METRIC_TEXTS,
-    invalidates=FORUM_READ_MODELS,
 ):
     """A metric of a focus with no catalogue indicator: the manager enters its values per
     period. `values`: name, unit, baseline, baseline_date, target, target_date."""
@@ -233,59 +205,33 @@ def add_manual_metric(
 
 @dataclass
 class UpdateMetric(
-    Command[int],
-    area=Area.FORUM,
+    ChangeAtVersion[SuccessMetric],
+    ForumChange[int],
     entity="success_metric",
     texts=METRIC_TEXTS,
-    invalidates=FORUM_READ_MODELS,
 ):
     """Change a metric's baseline, target, their dates, a manual metric's name or unit, or
     retire it (`retired=True`), read at `version`; returns the new version."""
 
-    metric: Ref[SuccessMetric]
-    version: int
-    values: dict[str, Any]
-
-    @classmethod
-    def of(cls, metric_id: int, version: int, values: dict[str, Any]) -> UpdateMetric:
-        kept = {k: v for k, v in values.items() if k in METRIC_FIELDS}
-        return cls(Ref(SuccessMetric, metric_id), version, kept)
-
-    def where(self) -> Ref[SuccessMetric]:
-        return self.metric
+    model = SuccessMetric
+    editable = METRIC_FIELDS
 
     def validate(self, w: Write) -> None:
-        metric = w.get(self.metric)
+        metric = w.get(self.record)
         self.values = values = _metric_values(self.values)
         if metric.indicator_code and ({"name", "unit"} & set(values)):
             raise ValidationError({"name": "validation.invalid"})  # a catalogue indicator's own
         if "name" in values:
             refuse_duplicate_metric(w.session, metric.focus_id, name=values["name"], skip=metric.id)
 
-    def run(self, w: Write) -> int:
-        metric = w.get(self.metric)
-        w.update(metric, self.version, self.values)
-        return metric.version
 
-
-def update_metric(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    metric_id: int,
-    version: int,
-    values: dict[str, Any],
-) -> int:
-    check_locality(db, actor, locality_code, SuccessMetric, metric_id)
-    return execute(db, actor, UpdateMetric.of(metric_id, version, values)).value
+update_metric = edit_in_locality(SuccessMetric, UpdateMetric.of)
 
 
 @dataclass
 class EnterValue(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="metric_value",
-    invalidates=FORUM_READ_MODELS,
 ):
     """A manual metric's value for a period (the month it describes); entered again, replaced.
 

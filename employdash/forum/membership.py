@@ -12,11 +12,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from employdash.access import Actor, Area
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.access import Actor
+from employdash.commands import ChangeAtVersion, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
-from employdash.forum.structure import FORUM_READ_MODELS, check_locality, forum_role
+from employdash.forum.structure import (
+    ForumChange,
+    check_locality,
+    edit_in_locality,
+    forum_role,
+)
 from employdash.models.forum import Membership, Team
 
 __all__ = ["UpdateMembership", "end_membership", "forum_role", "update_membership"]
@@ -25,24 +30,21 @@ FIELDS = ("role", "team_id", "ended_on")
 
 @dataclass
 class UpdateMembership(
-    Command[int],
-    area=Area.FORUM,
+    ChangeAtVersion[Membership],
+    ForumChange[int],
     entity="membership",
-    invalidates=FORUM_READ_MODELS,
 ):
     """Change `role`, `team_id` (a team of the same forum) or `ended_on` of a membership read at
     `version`; returns the new version."""
 
-    membership: Ref[Membership]
-    version: int
-    values: dict[str, Any]
+    model = Membership
+    editable = FIELDS
 
     @classmethod
-    def of(cls, membership_id: int, version: int, values: dict[str, Any]) -> UpdateMembership:
-        kept = {k: v for k, v in values.items() if k in FIELDS}
-        if "team_id" in kept:
-            kept["team_id"] = ref(Team, kept["team_id"])
-        return cls(Ref(Membership, membership_id), version, kept)
+    def handed(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if "team_id" in values:
+            values["team_id"] = ref(Team, values["team_id"])
+        return values
 
     @classmethod
     def ending(cls, membership_id: int, version: int, on: date | None) -> UpdateMembership:
@@ -52,11 +54,8 @@ class UpdateMembership(
             raise ValidationError({"ended_on": "validation.required"})
         return cls.of(membership_id, version, {"ended_on": on})
 
-    def where(self) -> Ref[Membership]:
-        return self.membership
-
     def validate(self, w: Write) -> None:
-        row = w.get(self.membership)
+        row = w.get(self.record)
         if "role" in self.values:
             self.values["role"] = forum_role(self.values["role"])
         team = self.values.get("team_id")
@@ -74,23 +73,8 @@ class UpdateMembership(
         if ended is not None and row.joined_on is not None and ended < row.joined_on:
             raise ValidationError({"ended_on": "validation.out_of_range"})
 
-    def run(self, w: Write) -> int:
-        row = w.get(self.membership)
-        values = {k: v.id if isinstance(v, Ref) else v for k, v in self.values.items()}
-        w.update(row, self.version, values)
-        return row.version
 
-
-def update_membership(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    membership_id: int,
-    version: int,
-    values: dict[str, Any],
-) -> int:
-    check_locality(db, actor, locality_code, Membership, membership_id)
-    return execute(db, actor, UpdateMembership.of(membership_id, version, values)).value
+update_membership = edit_in_locality(Membership, UpdateMembership.of)
 
 
 def end_membership(

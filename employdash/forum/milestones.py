@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.stages import ALL_MILESTONES
-from employdash.forum.structure import FORUM_READ_MODELS, forum_id_of, forum_row
+from employdash.forum.structure import ForumChange, forum_id_of, forum_row
 from employdash.models.forum import Forum, MilestoneNote
 from employdash.models.stakeholders import EmployerSurveyResponse
 
@@ -55,15 +55,13 @@ NOTE_FIELDS = ("note", "link_title", "link_url")
 
 @dataclass
 class SetNote(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="milestone_note",
     texts={
         "note": "forum/milestone_note",
         "link_title": "forum/milestone_link_title",
         "link_url": "forum/milestone_link_url",
     },
-    invalidates=FORUM_READ_MODELS,
 ):
     """Write a milestone's note and link over the note read at `note_version` (None: there was
     none yet); returns the new version. Audited under "forum:milestone"."""

@@ -11,11 +11,16 @@ from typing import Any, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality
-from employdash.commands import Command, Ref, Write, execute
+from employdash.access import Actor, require_locality
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
-from employdash.forum.structure import FORUM_READ_MODELS, forum_id_of, metrics_of, require_forum
+from employdash.forum.structure import (
+    ForumChange,
+    forum_id_of,
+    metrics_of,
+    require_forum,
+)
 from employdash.forum.targets import progress
 from employdash.models.base import utcnow
 from employdash.models.forum import Forum, MetricValue, QuarterlyReview, Task
@@ -97,10 +102,8 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
 
 @dataclass
 class TakeSnapshot(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="quarterly_review",
-    invalidates=FORUM_READ_MODELS,
 ):
     """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
 

@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import select
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import ChangeAtVersion, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.structure import (
-    FORUM_READ_MODELS,
-    check_locality,
+    ForumChange,
+    edit_in_locality,
     forum_id_of,
     forum_row,
     require_forum,
@@ -57,11 +57,8 @@ def _name(name: str | None) -> str:
 
 @dataclass
 class CreateForum(
-    Command[int],
-    area=Area.FORUM,
-    entity="forum",
+    ForumChange[int],
     texts={"name": "forum/name"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """The locality's forum (one per locality), with the plenary forum as its first team."""
 
@@ -104,11 +101,8 @@ def create_forum(
 
 @dataclass
 class RenameForum(
-    Command[int],
-    area=Area.FORUM,
-    entity="forum",
+    ForumChange[int],
     texts={"name": "forum/name"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """A new name for the forum read at `version`; returns the new version."""
 
@@ -170,10 +164,6 @@ def _team_refs(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _ids(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
-
-
 def _seat_lead(w: Write, team: Team, lead_before: int | None) -> None:
     """A team's lead sits in the team: a new lead not yet seated is seated as its lead."""
     if team.lead_person_id not in (None, lead_before):
@@ -182,11 +172,9 @@ def _seat_lead(w: Write, team: Team, lead_before: int | None) -> None:
 
 @dataclass
 class CreateTeam(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """A team of the locality's forum, with an optional lead and focus."""
 
@@ -220,7 +208,7 @@ class CreateTeam(
 
     def run(self, w: Write) -> int:
         forum = require_forum(w.session, self.locality_code)
-        values = _ids(self.values)
+        values = ids(self.values)
         team = w.create(Team(forum_id=forum.id, active=True, **values), values)
         _seat_lead(w, team, None)
         return team.id
@@ -241,46 +229,31 @@ def create_team(
 
 @dataclass
 class UpdateTeam(
-    Command[int],
-    area=Area.FORUM,
+    ChangeAtVersion[Team],
+    ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """Rename, change the lead or focus, or deactivate (`active=False`) a team read at
     `version`; returns the new version. A lead kept as it was is not judged again."""
 
-    team: Ref[Team]
-    version: int
-    values: dict[str, Any]
+    model = Team
+    editable = TEAM_FIELDS
 
     @classmethod
-    def of(cls, team_id: int, version: int, values: dict[str, Any]) -> UpdateTeam:
-        kept = {k: v for k, v in values.items() if k in TEAM_FIELDS}
-        return cls(Ref(Team, team_id), version, _team_refs(kept))
-
-    def where(self) -> Ref[Team]:
-        return self.team
+    def handed(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return _team_refs(values)
 
     def validate(self, w: Write) -> None:
         if "name" in self.values:
             self.values["name"] = _name(self.values["name"])
 
     def run(self, w: Write) -> int:
-        team = w.get(self.team)
+        team = w.get(self.record)
         lead_before = team.lead_person_id
-        w.update(team, self.version, _ids(self.values))
+        w.update(team, self.version, ids(self.values))
         _seat_lead(w, team, lead_before)
         return team.version
 
 
-def update_team(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    team_id: int,
-    version: int,
-    values: dict[str, Any],
-) -> int:
-    check_locality(db, actor, locality_code, Team, team_id)
-    return execute(db, actor, UpdateTeam.of(team_id, version, values)).value
+update_team = edit_in_locality(Team, UpdateTeam.of)

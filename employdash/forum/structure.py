@@ -6,9 +6,10 @@ the structure).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict, cast
+from typing import Any, Protocol, TypedDict, TypeVar, cast
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from employdash.models.indicators import IndicatorDefinition
 # What a change of the forum's set-up makes stale: the forum's pages (overview, health, the plan
 # against its targets) and the mayor's briefing, which reads focuses, metrics and the approval.
 FORUM_READ_MODELS = frozenset({Area.FORUM, Area.BRIEFING})
+R = TypeVar("R")
 
 
 class TeamRow(TypedDict):
@@ -125,6 +127,13 @@ def forum_id_of(db: Database, actor: Actor, locality_code: int) -> int:
         return require_forum(s, locality_code).id
 
 
+@dataclass
+class ForumChange(Command[R], area=Area.FORUM, entity="forum", invalidates=FORUM_READ_MODELS):
+    """What every forum write shares: a manager of the forum's locality, and the forum's read
+    models and the briefing refreshed after it (the audit row names the forum unless the
+    command names its own record kind)."""
+
+
 def check_locality(
     db: Database, actor: Actor, locality_code: int, model: type[Base], record_id: int
 ) -> None:
@@ -136,6 +145,40 @@ def check_locality(
         return
     with db.transaction() as s:
         in_locality(s, actor, model, record_id, locality_code)
+
+
+class LocalityEdit(Protocol):
+    """A forum writer of one record read at `version`, named by its locality and the record."""
+
+    def __call__(
+        self,
+        db: Database,
+        actor: Actor,
+        locality_code: int,
+        record_id: int,
+        version: int,
+        values: dict[str, Any],
+    ) -> int: ...
+
+
+def edit_in_locality(
+    model: type[Base], of: Callable[[int, int, dict[str, Any]], Command[int]]
+) -> LocalityEdit:
+    """The writer that checks the record is of the locality it is named by (`check_locality`),
+    then runs the command `of` makes; it returns the record's new version."""
+
+    def edit(
+        db: Database,
+        actor: Actor,
+        locality_code: int,
+        record_id: int,
+        version: int,
+        values: dict[str, Any],
+    ) -> int:
+        check_locality(db, actor, locality_code, model, record_id)
+        return execute(db, actor, of(record_id, version, values)).value
+
+    return edit
 
 
 def forum_row(s: Session, locality_code: int) -> Forum | None:
@@ -267,10 +310,7 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
 
 @dataclass
 class SetMilestone(
-    Command[int],
-    area=Area.FORUM,
-    entity="forum",
-    invalidates=FORUM_READ_MODELS,
+    ForumChange[int],
 ):
     """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage."""
 
@@ -337,10 +377,8 @@ def set_milestone(
 
 @dataclass
 class AddMember(
-    Command[None],
-    area=Area.FORUM,
+    ForumChange[None],
     entity="membership",
-    invalidates=FORUM_READ_MODELS,
 ):
     """Seat a person of the forum's locality (or already in its forum) in one of its teams."""
 
@@ -501,11 +539,9 @@ def indicator_choices(db: Database, actor: Actor, locality_code: int) -> list[In
 
 @dataclass
 class CreateFocus(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="strategic_focus",
     texts={"title": "forum/focus_title", "description": "forum/focus_description"},
-    invalidates=FORUM_READ_MODELS,
 ):
     """A strategic focus, last in the plan's order."""
 
@@ -547,10 +583,8 @@ def create_focus(
 
 @dataclass
 class AddMetric(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="success_metric",
-    invalidates=FORUM_READ_MODELS,
 ):
     """A success metric of a focus: an outcome indicator from `baseline` (on `baseline_date`,
     today if not given) to `target` by `target_date`."""

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from employdash.access import Actor, Area, require_locality
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
@@ -243,10 +243,6 @@ def _task_refs(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ids(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
-
-
 def announce_owner(w: Write, task: Task, owner_before: int | None) -> None:
     """`task.assigned` when the task has an owner it did not have (made with one, or handed
     over): what the owner's mail needs, without reading the task again."""
@@ -301,7 +297,7 @@ class UpdateTask(
         return self.task
 
     def validate(self, w: Write) -> None:
-        task, values = w.get(self.task), _ids(self.values)
+        task, values = w.get(self.task), ids(self.values)
         if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
             raise PermissionDenied(f"{w.actor.username} may not edit task {task.id}")
         if w.actor.writes_own_only(Area.TASKS) and set(values) - set(MEMBER_FIELDS):
@@ -314,7 +310,7 @@ class UpdateTask(
             raise ValidationError({"note": "task.blocked_reason"})
 
     def run(self, w: Write) -> int:
-        task, values = w.get(self.task), _apply_status_rules(_ids(self.values))
+        task, values = w.get(self.task), _apply_status_rules(ids(self.values))
         owner_before, status_before = task.owner_person_id, task.status
         status = values.get("status", task.status)
         completed = date.today() if status == "done" else None
@@ -383,7 +379,7 @@ class CreateTask(
 
     def run(self, w: Write) -> int:
         forum = require_forum(w.session, self.locality_code)
-        task = Task(**new_task_row(forum.id, _ids(self.values)))
+        task = Task(**new_task_row(forum.id, ids(self.values)))
         w.session.add(task)
         w.session.flush()
         w.audit("create", task.id, after=_snapshot(task))

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_read, scope_clause
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.limits import FIELDS, clean_text
@@ -166,11 +166,6 @@ def program_refs(values: Mapping[str, Any]) -> dict[str, Any]:
         if key in found:
             found[key] = ref(Person, found[key])
     return found
-
-
-def ids(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values with each reference back to its plain ID."""
-    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
 
 
 def validate_program(

@@ -16,14 +16,13 @@ from typing import Any, TypedDict
 from sqlalchemy import or_, select
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Ref, Write, execute
+from employdash.commands import Ref, Write, execute, ids
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
     PROGRAM_PEOPLE,
     MentoringChange,
-    ids,
     program_refs,
     validate_program,
 )

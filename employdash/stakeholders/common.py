@@ -3,17 +3,33 @@ checks every form repeats. Who may read or edit is the access policy's `Area.STA
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from employdash.access import ReadScope
+from employdash.access import Area, ReadScope
+from employdash.commands import Command
 from employdash.errors import ValidationError
 from employdash.limits import FIELDS, strip_controls
 from employdash.models import Organisation, Person
 from employdash.models.stakeholders import Stakeholder
+
+R = TypeVar("R")
+
+
+@dataclass
+class StakeholderChange(
+    Command[R],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    invalidates=frozenset({Area.STAKEHOLDERS}),
+):
+    """What every stakeholder write shares: a manager of the locality, and the stakeholder read
+    models refreshed after it (the audit row names a stakeholder unless the command names its
+    own record kind)."""
 
 
 def quarter_start(day: date) -> date:

@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import Select, select
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation
 from employdash.models.stakeholders import RELATION_KINDS, Stakeholder, StakeholderRelation
+from employdash.stakeholders.common import StakeholderChange
 from employdash.stakeholders.grid import forum_member_ids
 
 OUTER_RING = 3  # distances of 3 and more, and the unreachable, share the outer ring
@@ -188,11 +189,9 @@ def relations(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
 
 @dataclass
 class AddRelation(
-    Command[int],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[int],
     entity="stakeholder_relation",
     texts={"note": "stakeholder/relation_note"},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """A directed tie between two stakeholders of the same locality."""
 
@@ -239,10 +238,8 @@ class AddRelation(
 
 @dataclass
 class DeleteRelation(
-    Command[None],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[None],
     entity="stakeholder_relation",
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     relation: Ref[StakeholderRelation]
 

@@ -16,12 +16,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import NotFound
 from employdash.models import Organisation
 from employdash.models.stakeholders import AUDIENCES, OrganisationProfile, Stakeholder
-from employdash.stakeholders.common import check_text, raise_if
+from employdash.stakeholders.common import StakeholderChange, check_text, raise_if
 from employdash.stakeholders.grid import forum_member_people
 
 
@@ -140,11 +140,9 @@ _NOTHING_READ: dict[str, Any] = {
 
 @dataclass
 class SaveProfile(
-    Command[int],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[int],
     entity="organisation_profile",
     texts={"goals": "profile/text", "activities": "profile/text", "collaborations": "profile/text"},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """An organisation's answers: the first save creates its profile (no `version`), a later one
     saves over the profile read at `version` (the organisation's profile, which the form names

@@ -17,13 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, read_scope
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.stakeholders import ENGAGEMENTS, STANCES, Stakeholder, StakeholderPosition
 from employdash.stakeholders.common import (
+    StakeholderChange,
     check_choice,
     check_scale,
     quarter_start,
@@ -149,17 +150,10 @@ def _as_refs(values: dict[str, Any]) -> dict[str, Any]:
     return {k: ref(_REFERENCES[k], v) if k in _REFERENCES else v for k, v in values.items()}
 
 
-def _ids(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.id if isinstance(v, Ref) else v for k, v in values.items()}
-
-
 @dataclass
 class CreateStakeholder(
-    Command[int],
-    area=Area.STAKEHOLDERS,
-    entity="stakeholder",
+    StakeholderChange[int],
     texts={"new_organisation": "organisation/name"} | {f"values.{k}": v for k, v in _TEXTS.items()},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """A new player on the map; a new organisation is created when its name is given."""
 
@@ -180,7 +174,7 @@ class CreateStakeholder(
         return self.locality_code
 
     def run(self, w: Write) -> int:
-        values = _ids(self.values)
+        values = ids(self.values)
         if self.new_organisation:
             org = w.create(
                 Organisation(
@@ -200,11 +194,8 @@ class CreateStakeholder(
 
 @dataclass
 class UpdateStakeholder(
-    Command[int],
-    area=Area.STAKEHOLDERS,
-    entity="stakeholder",
+    StakeholderChange[int],
     texts={f"changes.{k}": v for k, v in _TEXTS.items()},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """Some of the editable fields, read at `version`; returns the new version."""
 
@@ -227,7 +218,7 @@ class UpdateStakeholder(
 
     def run(self, w: Write) -> int:
         row = w.get(self.stakeholder)
-        changes = _ids(self.changes)
+        changes = ids(self.changes)
         _validate({**_state(row), **changes})
         if w.update(row, self.version, changes):
             _snapshot(w.session, row, self.as_of or date.today())
@@ -236,10 +227,7 @@ class UpdateStakeholder(
 
 @dataclass
 class MoveStakeholders(
-    Command[int],
-    area=Area.STAKEHOLDERS,
-    entity="stakeholder",
-    invalidates=frozenset({Area.STAKEHOLDERS}),
+    StakeholderChange[int],
 ):
     """The grid table's power/interest edits together: all of them, or none when any row was
     changed by someone else since it was read. Returns how many stakeholders moved."""
@@ -279,10 +267,7 @@ class MoveStakeholders(
 
 @dataclass
 class DeleteStakeholder(
-    Command[None],
-    area=Area.STAKEHOLDERS,
-    entity="stakeholder",
-    invalidates=frozenset({Area.STAKEHOLDERS}),
+    StakeholderChange[None],
 ):
     stakeholder: Ref[Stakeholder]
     version: int

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, only, require_locality
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.handed_ids import in_scope
@@ -49,6 +49,7 @@ from employdash.models.stakeholders import (
 )
 from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
 from employdash.reading import read_table, records
+from employdash.stakeholders.common import StakeholderChange
 from employdash.stakeholders.surveys import (
     SurveyInput,
     changes,
@@ -423,10 +424,8 @@ def _response_in_scope(
 
 @dataclass
 class ImportSurveys(
-    Command[ImportResult],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[ImportResult],
     entity="employer_survey_response",
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """The accepted rows of a preview, written all or nothing and re-checked against the data:
     a row stored meanwhile as the file says counts as unchanged, a response revised meanwhile

@@ -20,7 +20,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Ref, Write, execute, ref
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
@@ -39,7 +39,7 @@ from employdash.models.stakeholders import (
 )
 from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
 from employdash.privacy import is_small, suppress_group, suppress_total
-from employdash.stakeholders.common import check_choice, check_scale, check_text
+from employdash.stakeholders.common import StakeholderChange, check_choice, check_scale, check_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -313,11 +313,9 @@ def _answers(data: SurveyInput, *leave: str) -> dict[str, Any]:
 
 @dataclass
 class CreateResponse(
-    Command[int],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items()},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """One employer's answers; a new employer is created when `organisation` is None."""
 
@@ -345,11 +343,9 @@ class CreateResponse(
 
 @dataclass
 class UpdateResponse(
-    Command[int],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items() if k != "company"},
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     """A correction of a stored response (instead of deleting and typing it again): every answer
     as in `answers`, read at `version`; returns the new version. The employer stays the same."""
@@ -378,10 +374,8 @@ class UpdateResponse(
 
 @dataclass
 class DeleteResponse(
-    Command[None],
-    area=Area.STAKEHOLDERS,
+    StakeholderChange[None],
     entity="employer_survey_response",
-    invalidates=frozenset({Area.STAKEHOLDERS}),
 ):
     response: Ref[EmployerSurveyResponse]
     version: int
