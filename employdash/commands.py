@@ -9,7 +9,8 @@ A command declares what it is about and implements only the change itself:
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
-- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is, or
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is
+  (`at="field"` in the class statement says it is that field), or
   None for a change of no one locality: a national record (a pipeline definition), an account,
   a file of many localities; its references are then resolved in the actor's whole scope, and
   each audit row names its own locality, or none for a national record;
@@ -32,8 +33,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import MappingProxyType
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, get_args, get_type_hints
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -277,6 +279,7 @@ class Command(ABC, Generic[R]):
     texts: ClassVar[Mapping[str, str]] = MappingProxyType({})
     invalidates: ClassVar[frozenset[Area]] = frozenset()
     emits: ClassVar[frozenset[str]] = frozenset()
+    at: ClassVar[str | None] = None
 
     def __init_subclass__(
         cls,
@@ -286,6 +289,7 @@ class Command(ABC, Generic[R]):
         texts: Mapping[str, str] | None = None,
         invalidates: frozenset[Area] | None = None,
         emits: frozenset[EventName] | frozenset[str] | None = None,
+        at: str | None = None,
         **kwargs: Any,
     ) -> None:
         """The declaration, given in the class statement (what is not given is inherited):
@@ -301,13 +305,34 @@ class Command(ABC, Generic[R]):
             cls.invalidates = invalidates
         if emits is not None:
             cls.emits = emits
+        if at is not None:
+            cls.at = at
         if not hasattr(cls, "area") or not hasattr(cls, "entity"):
             raise TypeError(f"{cls.__name__} declares no area or entity")
 
-    @abstractmethod
+    @classmethod
+    def of(cls, *values: Any, **named: Any) -> Self:
+        """The command from the plain values a writer is called with, in the fields' order: the
+        ID given for a `Ref` field (or an optional one, or a list of them) becomes a reference to
+        that field's record. A command whose references resolve by a rule of their own
+        (`Ref.within`), or whose inputs need reading first, declares its own `of`."""
+        given = dict(zip((f.name for f in dataclasses.fields(cls)), values, strict=False)) | named  # type: ignore[arg-type]  # every subclass is a dataclass
+        for name, model in _referenced(cls).items():
+            value = given.get(name)
+            if isinstance(value, list):
+                given[name] = [_as_ref(model, v) for v in value]
+            else:
+                given[name] = _as_ref(model, value)
+        return cls(**given)
+
     def where(self) -> int | Ref[Any] | None:
         """The locality the change is in: its code, or the record whose locality it is, or None
-        when the change is of no one locality (see the module's docstring)."""
+        when the change is of no one locality (see the module's docstring). By default the
+        record of the field the class statement names (`at="field"`)."""
+        if self.at is None:
+            raise NotImplementedError(f"{type(self).__name__} declares neither `at` nor `where`")
+        located: int | Ref[Any] | None = getattr(self, self.at)
+        return located
 
     def validate(self, w: Write) -> None:
         """The command's own rules, once the declared steps have passed."""
@@ -427,6 +452,26 @@ def registered() -> dict[str, type[Command[Any]]]:
         if not inspect.isabstract(cls):
             found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     return found
+
+
+@cache
+def _referenced(kind: type[Command[Any]]) -> dict[str, type[Base]]:
+    """The fields of `kind` typed `Ref[Model]`, `Ref[Model] | None` or `list[Ref[Model]]`, with
+    the model each names."""
+    found: dict[str, type[Base]] = {}
+    for name, hint in get_type_hints(kind).items():
+        for part in (hint, *get_args(hint), *(a for p in get_args(hint) for a in get_args(p))):
+            if getattr(part, "__origin__", None) is Ref:
+                found[name] = get_args(part)[0]
+                break
+    return found
+
+
+def _as_ref(model: type[Base], value: Any) -> Any:
+    """An ID as a reference to `model`; a reference, None or anything else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Ref(model, value)
+    return value
 
 
 def _key(reference: Ref[Any]) -> str:

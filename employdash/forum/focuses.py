@@ -59,21 +59,12 @@ update_focus = edit_in_locality(StrategicFocus, UpdateFocus.of)
 
 
 @dataclass
-class MoveFocus(
-    ForumChange[None],
-):
+class MoveFocus(ForumChange[None], at="focus"):
     """Move a focus one place up (-1) or down (+1) in the plan's order (audited on the forum:
     the order is the forum's)."""
 
     focus: Ref[StrategicFocus]
     step: int
-
-    @classmethod
-    def of(cls, focus_id: int, step: int) -> MoveFocus:
-        return cls(Ref(StrategicFocus, focus_id), step)
-
-    def where(self) -> Ref[StrategicFocus]:
-        return self.focus
 
     def run(self, w: Write) -> None:
         forum_id = w.get(self.focus).forum_id

@@ -104,18 +104,12 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
 class TakeSnapshot(
     ForumChange[int],
     entity="quarterly_review",
+    at="forum",
 ):
     """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
 
     forum: Ref[Forum]
     quarter: str
-
-    @classmethod
-    def of(cls, forum_id: int, quarter: str) -> TakeSnapshot:
-        return cls(Ref(Forum, forum_id), quarter)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         quarter_bounds(self.quarter)
