@@ -11,12 +11,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality
+from employdash.access import Actor, Area
 from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import ForumChange, forum_row, require_forum
+from employdash.forum.structure import ForumChange, forum_id_of, reading_forum
 from employdash.models.forum import Forum, PlanApproval
 
 
@@ -44,6 +44,7 @@ class ApprovePlan(
     entity="work_plan",
     texts={"note": "forum/approval_note"},
     emits=frozenset({EventName.PLAN_APPROVED}),
+    at="forum",
 ):
     """Record that the forum's plan was approved on `approved_on` (not in the future) by the
     actor. The event names the forum, the approver and the day, so a consumer (the mail to the
@@ -52,13 +53,6 @@ class ApprovePlan(
     forum: Ref[Forum]
     approved_on: date
     note: str | None = None
-
-    @classmethod
-    def of(cls, forum_id: int, approved_on: date, note: str = "") -> ApprovePlan:
-        return cls(Ref(Forum, forum_id), approved_on, note)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         if self.approved_on is None or self.approved_on > date.today():
@@ -94,14 +88,10 @@ def approve_plan(
     db: Database, actor: Actor, locality_code: int, approved_on: date, note: str = ""
 ) -> int:
     """`ApprovePlan` for the forum of `locality_code`."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum_id = require_forum(s, locality_code).id
+    forum_id = forum_id_of(db, actor, locality_code)
     return execute(db, actor, ApprovePlan.of(forum_id, approved_on, note)).value
 
 
 def current_approval(db: Database, actor: Actor, locality_code: int) -> Approval | None:
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         return latest_approval(s, forum.id) if forum else None

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from employdash.access import Actor, require_locality
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum.approval import Approval, latest_approval
 from employdash.forum.health import evaluate, facts_for
 from employdash.forum.meetings import next_meeting
 from employdash.forum.stages import STAGE_KEYS
-from employdash.forum.structure import forum_row
+from employdash.forum.structure import reading_forum
 from employdash.forum.targets import focus_progress, metrics_with_progress
 from employdash.models.forum import TASK_CANCELLED, Decision, Meeting, Task
 
@@ -39,10 +39,8 @@ def briefing_status(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> ForumBriefing | None:
     """None when the locality has no forum; PermissionDenied outside the actor's scope."""
-    require_locality(actor, locality_code)
     as_of = as_of or date.today()
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return None
         counts = select(func.count()).where(

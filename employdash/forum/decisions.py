@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.access import Actor
+from employdash.commands import Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import forum_row
+from employdash.forum.structure import ForumChange, reading_forum, writer
 from employdash.forum.tasks import new_task_row
 from employdash.handed_ids import forum_person
 from employdash.models import Person
@@ -41,9 +41,7 @@ def list_decisions(
     db: Database, actor: Actor, locality_code: int, open_only: bool = False
 ) -> list[DecisionRow]:
     """The forum's decisions, newest meeting first."""
-    require_read(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return []
         query = (
@@ -70,42 +68,31 @@ def list_decisions(
         ]
 
 
-def _still_open(decision: Decision) -> None:
-    """A decision is closed once: closing it again would overwrite what came of it."""
-    if not decision.is_open:
-        raise ValidationError({"decision": "validation.already_closed"})
-
-
 @dataclass
-class CloseDecision(
-    Command[int],
-    area=Area.FORUM,
-    entity="decision",
-    texts={"outcome": "decision/outcome"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
-    emits=frozenset({EventName.DECISION_CLOSED}),
-):
-    """Close a decision on `closed_on` with what came of it; returns the new version."""
+class _ClosingDecision(ForumChange[int], entity="decision", at="locality_code"):
+    """What closing a decision and turning it into a task share: an open decision of the
+    locality, read at `version`. A decision is closed once: closing it again would overwrite
+    what came of it."""
 
     locality_code: int
     decision: Ref[Decision]
     version: int
+
+    def validate(self, w: Write) -> None:
+        if not w.get(self.decision).is_open:
+            raise ValidationError({"decision": "validation.already_closed"})
+
+
+@dataclass
+class CloseDecision(
+    _ClosingDecision,
+    texts={"outcome": "decision/outcome"},
+    emits=frozenset({EventName.DECISION_CLOSED}),
+):
+    """Close a decision on `closed_on` with what came of it; returns the new version."""
+
     closed_on: date | None
     outcome: str | None
-
-    @classmethod
-    def of(
-        cls,
-        locality_code: int,
-        decision_id: int,
-        version: int,
-        closed_on: date | None,
-        outcome: str | None,
-    ) -> CloseDecision:
-        return cls(locality_code, Ref(Decision, decision_id), version, closed_on, outcome)
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         errors: dict[str, str] = {}
@@ -117,7 +104,7 @@ class CloseDecision(
             errors["outcome"] = "validation.required"
         if errors:
             raise ValidationError(errors)
-        _still_open(w.get(self.decision))
+        super().validate(w)
 
     def run(self, w: Write) -> int:
         decision = w.get(self.decision)
@@ -131,20 +118,14 @@ class CloseDecision(
 
 @dataclass
 class DecisionToTask(
-    Command[int],
-    area=Area.FORUM,
-    entity="decision",
+    _ClosingDecision,
     texts={"title": "task/title"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=frozenset({EventName.DECISION_CLOSED, EventName.TASK_ASSIGNED}),
 ):
     """Turn an open decision into a task of the work plan, with its owner, team, focus and due
     date (the decision closes); returns the task id. The task is titled by the decision unless
     given a title of its own."""
 
-    locality_code: int
-    decision: Ref[Decision]
-    version: int
     owner: Ref[Person] | None = None
     team: Ref[Team] | None = None
     focus: Ref[StrategicFocus] | None = None
@@ -166,22 +147,18 @@ class DecisionToTask(
             task.get("title"),
         )
 
-    def where(self) -> int:
-        return self.locality_code
-
-    def validate(self, w: Write) -> None:
-        _still_open(w.get(self.decision))
-
     def run(self, w: Write) -> int:
         decision = w.get(self.decision)
         meeting = w.session.get_one(Meeting, decision.meeting_id)
-        values = {
-            "title": self.title or decision.text[:300],
-            "owner_person_id": self.owner.id if self.owner else None,
-            "team_id": self.team.id if self.team else None,
-            "focus_id": self.focus.id if self.focus else None,
-            "due_date": self.due_date,
-        }
+        values = ids(
+            {
+                "title": self.title or decision.text[:300],
+                "owner_person_id": self.owner,
+                "team_id": self.team,
+                "focus_id": self.focus,
+                "due_date": self.due_date,
+            }
+        )
         task = w.create(
             Task(**new_task_row(meeting.forum_id, values, meeting.id)),
             {**values, "decision_id": decision.id},
@@ -212,13 +189,4 @@ def close_decision(
     return execute(db, actor, command).value
 
 
-def decision_to_task(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    decision_id: int,
-    version: int,
-    task: dict[str, Any],
-) -> int:
-    command = DecisionToTask.of(locality_code, decision_id, version, task)
-    return execute(db, actor, command).value
+decision_to_task = writer(DecisionToTask.of)

@@ -22,8 +22,8 @@ from employdash.errors import ValidationError
 from employdash.forum.structure import (
     ForumChange,
     check_locality,
-    edit_in_locality,
     refuse_duplicate_metric,
+    writer_in_locality,
 )
 from employdash.handed_ids import in_locality
 from employdash.models.base import utcnow
@@ -55,7 +55,7 @@ class UpdateFocus(
                 raise ValidationError({"title": "validation.required"})
 
 
-update_focus = edit_in_locality(StrategicFocus, UpdateFocus.of)
+update_focus = writer_in_locality(StrategicFocus, UpdateFocus.of)
 
 
 @dataclass
@@ -122,11 +122,7 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
-class AddManualMetric(
-    ForumChange[int],
-    entity="success_metric",
-    texts=METRIC_TEXTS,
-):
+class AddManualMetric(ForumChange[int], entity="success_metric", texts=METRIC_TEXTS, at="focus"):
     """A metric of a focus with no catalogue indicator: the manager enters its values per
     period. `values`: name, unit, baseline, baseline_date, target, target_date."""
 
@@ -156,9 +152,6 @@ class AddManualMetric(
         }
         return cls(Ref(StrategicFocus, focus_id), direction, values)
 
-    def where(self) -> Ref[StrategicFocus]:
-        return self.focus
-
     def validate(self, w: Write) -> None:
         if self.direction not in DIRECTIONS:
             raise ValidationError({"direction": "validation.invalid"})
@@ -174,24 +167,7 @@ class AddManualMetric(
         return w.create(metric, after).id
 
 
-def add_manual_metric(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    focus_id: int,
-    name: str,
-    unit: str,
-    direction: str,
-    baseline: float,
-    baseline_date: date,
-    target: float,
-    target_date: date,
-) -> int:
-    check_locality(db, actor, locality_code, StrategicFocus, focus_id)
-    command = AddManualMetric.of(
-        focus_id, name, unit, direction, baseline, baseline_date, target, target_date
-    )
-    return execute(db, actor, command).value
+add_manual_metric = writer_in_locality(StrategicFocus, AddManualMetric.of)
 
 
 @dataclass
@@ -216,14 +192,11 @@ class UpdateMetric(
             refuse_duplicate_metric(w.session, metric.focus_id, name=values["name"], skip=metric.id)
 
 
-update_metric = edit_in_locality(SuccessMetric, UpdateMetric.of)
+update_metric = writer_in_locality(SuccessMetric, UpdateMetric.of)
 
 
 @dataclass
-class EnterValue(
-    ForumChange[int],
-    entity="metric_value",
-):
+class EnterValue(ForumChange[int], entity="metric_value", at="metric"):
     """A manual metric's value for a period (the month it describes); entered again, replaced.
 
     `value_version` is the version of the period's value the manager saw (None: there was none).
@@ -235,15 +208,6 @@ class EnterValue(
     period: date
     value: float
     value_version: int | None
-
-    @classmethod
-    def of(
-        cls, metric_id: int, period: date, value: float, value_version: int | None
-    ) -> EnterValue:
-        return cls(Ref(SuccessMetric, metric_id), period, value, value_version)
-
-    def where(self) -> Ref[SuccessMetric]:
-        return self.metric
 
     def validate(self, w: Write) -> None:
         if self.period is None or self.period > date.today():

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, require_locality
+from employdash.access import Actor
 from employdash.db import Database
 from employdash.forum.meetings import attendance_rows
 from employdash.forum.stages import STAGES
-from employdash.forum.structure import current_membership, forum_row
+from employdash.forum.structure import current_membership, reading_forum
 from employdash.models.forum import (
     Forum,
     Meeting,
@@ -172,7 +172,5 @@ def forum_health(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> list[Warning]:
     """The forum's warnings with their reasons, worst first (empty when it has no forum)."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         return evaluate(facts_for(s, forum, as_of or date.today())) if forum else []

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.access import Actor
+from employdash.commands import Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.events import EventName
@@ -30,6 +30,7 @@ from employdash.forum.meetings import (
     announce_schedule,
     meeting_columns,
 )
+from employdash.forum.structure import ForumChange, writer
 from employdash.forum.tasks import announce_owner
 from employdash.handed_ids import forum_person, in_scope, locality_of
 from employdash.models import Person
@@ -144,7 +145,6 @@ def _snapshot(s: Session, meeting: Meeting) -> dict[str, Any]:
 class CorrectMeeting(
     MeetingContent,
     texts={**MeetingContent.texts, "edits[].title": "task/title"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=MEETING_EVENTS | {EventName.MEETING_CORRECTED, EventName.TASK_UPDATED},
 ):
     """Replace the meeting's record (as read at `version`); returns the new version.
@@ -240,12 +240,14 @@ class CorrectMeeting(
         for edit in self.edits:
             task = w.get(edit.task)
             owner_before, status = task.owner_person_id, task.status
-            values = {
-                "title": edit.title,
-                "owner_person_id": edit.owner.id if edit.owner else None,
-                "due_date": edit.due_date,
-                "status": TASK_CANCELLED if edit.cancel else status,
-            }
+            values = ids(
+                {
+                    "title": edit.title,
+                    "owner_person_id": edit.owner,
+                    "due_date": edit.due_date,
+                    "status": TASK_CANCELLED if edit.cancel else status,
+                }
+            )
             if all(getattr(task, k) == v for k, v in values.items()):
                 continue
             if status == TASK_CANCELLED and task.version == edit.version:
@@ -263,27 +265,16 @@ class CorrectMeeting(
         return changed
 
 
-def correct_meeting(
-    db: Database,
-    actor: Actor,
-    meeting_id: int,
-    version: int,
-    data: MeetingInput,
-    task_edits: Sequence[TaskCorrection] = (),
-    opened: MeetingInput | None = None,
-) -> int:
-    command = CorrectMeeting.of(meeting_id, version, data, task_edits, opened)
-    return execute(db, actor, command).value
+correct_meeting = writer(CorrectMeeting.of)
 
 
 @dataclass
 class DeleteMeeting(
-    Command[None],
-    area=Area.FORUM,
+    ForumChange[None],
     entity="meeting",
     texts={"reason": "meeting/delete_reason"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=frozenset({EventName.MEETING_SCHEDULED}),
+    at="locality_code",
 ):
     """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
     work plan (they no longer name the meeting); its attendance and decisions go with it, and
@@ -293,13 +284,6 @@ class DeleteMeeting(
     meeting: Ref[Meeting]
     version: int
     reason: str | None
-
-    @classmethod
-    def of(cls, locality_code: int, meeting_id: int, version: int, reason: str) -> DeleteMeeting:
-        return cls(locality_code, Ref(Meeting, meeting_id), version, reason)
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         if not self.reason:

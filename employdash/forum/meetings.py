@@ -18,12 +18,12 @@ from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.access import Actor, Area, ReadScope, read_scope
+from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import require_forum
+from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum
 from employdash.forum.tasks import announce_owner, new_task_row
 from employdash.handed_ids import forum_person
 from employdash.limits import MAX_MEETING_ITEMS, check_count
@@ -132,7 +132,7 @@ def meeting_columns(
 
 
 @dataclass(kw_only=True)
-class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEETING_TEXTS):
+class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS, at="locality_code"):
     """What a meeting's form holds, and its rules, for saving a meeting and for correcting one."""
 
     locality_code: int
@@ -169,9 +169,6 @@ class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEET
             attachments=[dict(a) for a in data.attachments],
             next_dates=list(data.next_dates),
         )
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         for name in ("agenda", "decisions", "guests", "attachments", "tasks", "next_dates"):
@@ -234,13 +231,15 @@ class MeetingContent(Command[int], area=Area.FORUM, entity="meeting", texts=MEET
         """The tasks this command decides, each audited and its owner told."""
         made = []
         for new in self.tasks:
-            values = {
-                "title": new.title,
-                "owner_person_id": new.owner.id if new.owner else None,
-                "team_id": new.team.id if new.team else self.team.id,
-                "focus_id": new.focus.id if new.focus else None,
-                "due_date": new.due_date,
-            }
+            values = ids(
+                {
+                    "title": new.title,
+                    "owner_person_id": new.owner,
+                    "team_id": new.team or self.team,
+                    "focus_id": new.focus,
+                    "due_date": new.due_date,
+                }
+            )
             task = Task(**new_task_row(forum_id, values, meeting_id))
             w.create(task, {**values, "meeting_id": meeting_id}, entity="task")
             announce_owner(w, task, None)
@@ -285,9 +284,7 @@ def already_saved(s: Session, form_token: str | None) -> int | None:
 
 
 @dataclass(kw_only=True)
-class SaveMeeting(
-    MeetingContent, invalidates=frozenset({Area.FORUM, Area.BRIEFING}), emits=MEETING_EVENTS
-):
+class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
     """One meeting with everything decided in it; returns its id. A second save of the same form
     (its `form_token`) returns the meeting the first saved and writes nothing."""
 
@@ -519,14 +516,14 @@ def attendance_rows(s: Session, forum_id: int) -> list[MeetingAttendance]:
 
 
 def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[MeetingAttendance]:
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        return attendance_rows(s, require_forum(s, locality_code).id)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
+        return attendance_rows(s, forum.id)
 
 
 def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[MemberAttendance]:
-    """Per person: meetings they were expected at, how many they came to, and the share."""
-    require_locality(actor, locality_code)
+    """Per person: meetings they were expected at, how many they came to, and the share (a
+    member of another locality too: the forum's meetings say who was expected)."""
+    read_scope(actor, Area.FORUM, locality_code)
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
@@ -553,11 +550,12 @@ def next_meeting(s: Session, forum_id: int, as_of: date) -> date | None:
     return min((d for d in upcoming if d >= as_of), default=None)
 
 
-def _corrected_on(s: Session, meeting_id: int) -> date | None:
-    """A correction (meeting_edits.correct_meeting) leaves an "update" audit row on the meeting;
-    the minutes say when the latest was made."""
+def _corrected_on(s: Session, scope: ReadScope, meeting_id: int) -> date | None:
+    """A correction (`meeting_edits.CorrectMeeting`) leaves an "update" audit row on the meeting,
+    in its locality; the minutes say when the latest was made."""
     at = s.scalar(
         select(func.max(AuditEntry.at)).where(
+            scope.of(AuditEntry.locality_code),
             AuditEntry.entity == "meeting",
             AuditEntry.entity_id == str(meeting_id),
             AuditEntry.action == "update",
@@ -573,7 +571,7 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord
         if meeting is None:
             raise NotFound(f"meeting {meeting_id}")
         forum = s.get_one(Forum, meeting.forum_id)
-        require_locality(actor, forum.locality_code)
+        scope = read_scope(actor, Area.FORUM, forum.locality_code)
         team = s.get_one(Team, meeting.team_id)
         people = s.execute(
             select(
@@ -647,6 +645,6 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord
                     for t in tasks
                 ],
                 "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
-                "corrected_on": _corrected_on(s, meeting_id),
+                "corrected_on": _corrected_on(s, scope, meeting_id),
             }
         )

@@ -19,8 +19,8 @@ from employdash.errors import ValidationError
 from employdash.forum.structure import (
     ForumChange,
     check_locality,
-    edit_in_locality,
     forum_role,
+    writer_in_locality,
 )
 from employdash.models.forum import Membership, Team
 
@@ -74,7 +74,7 @@ class UpdateMembership(
             raise ValidationError({"ended_on": "validation.out_of_range"})
 
 
-update_membership = edit_in_locality(Membership, UpdateMembership.of)
+update_membership = writer_in_locality(Membership, UpdateMembership.of)
 
 
 def end_membership(

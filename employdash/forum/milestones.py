@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, read_scope
 from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.stages import ALL_MILESTONES
-from employdash.forum.structure import ForumChange, forum_id_of, forum_row
+from employdash.forum.structure import ForumChange, forum_id_of, reading_forum
 from employdash.models.forum import Forum, MilestoneNote
 from employdash.models.stakeholders import EmployerSurveyResponse
 
@@ -27,9 +27,7 @@ class NoteRow:
 
 
 def notes(db: Database, actor: Actor, locality_code: int) -> dict[str, NoteRow]:
-    require_read(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return {}
         return {
@@ -40,14 +38,10 @@ def notes(db: Database, actor: Actor, locality_code: int) -> dict[str, NoteRow]:
 
 def survey_responses(db: Database, actor: Actor, locality_code: int) -> int:
     """How many employer-survey responses the locality has (the survey milestone's evidence)."""
-    require_read(actor, Area.FORUM, locality_code)
+    scope = read_scope(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
-        return (
-            s.scalar(
-                select(func.count()).where(EmployerSurveyResponse.locality_code == locality_code)
-            )
-            or 0
-        )
+        responses = select(func.count()).where(scope.of(EmployerSurveyResponse.locality_code))
+        return s.scalar(responses) or 0
 
 
 NOTE_FIELDS = ("note", "link_title", "link_url")
@@ -62,6 +56,7 @@ class SetNote(
         "link_title": "forum/milestone_link_title",
         "link_url": "forum/milestone_link_url",
     },
+    at="forum",
 ):
     """Write a milestone's note and link over the note read at `note_version` (None: there was
     none yet); returns the new version. Audited under "forum:milestone"."""
@@ -72,21 +67,6 @@ class SetNote(
     note: str | None
     link_title: str | None = None
     link_url: str | None = None
-
-    @classmethod
-    def of(
-        cls,
-        forum_id: int,
-        key: str,
-        note_version: int | None,
-        note: str,
-        link_title: str = "",
-        link_url: str = "",
-    ) -> SetNote:
-        return cls(Ref(Forum, forum_id), key, note_version, note, link_title, link_url)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         if self.key not in ALL_MILESTONES:

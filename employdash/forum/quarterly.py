@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, require_locality
+from employdash.access import Actor
 from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -19,7 +19,7 @@ from employdash.forum.structure import (
     ForumChange,
     forum_id_of,
     metrics_of,
-    require_forum,
+    reading_existing_forum,
 )
 from employdash.forum.targets import progress
 from employdash.models.base import utcnow
@@ -142,9 +142,7 @@ def take_snapshot(db: Database, actor: Actor, locality_code: int, quarter: str) 
 
 def reviews(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:
     """Every kept snapshot, oldest quarter first."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
         rows = s.scalars(
             select(QuarterlyReview)
             .where(QuarterlyReview.forum_id == forum.id)

@@ -17,17 +17,20 @@ from typing import Any
 
 from sqlalchemy import select
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor
 from employdash.commands import ChangeAtVersion, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.structure import (
     ForumChange,
-    edit_in_locality,
     forum_id_of,
     forum_row,
+    reading_existing_forum,
+    reading_forum,
     require_forum,
     seat_member,
+    writer,
+    writer_in_locality,
 )
 from employdash.handed_ids import forum_person
 from employdash.models import Person
@@ -56,19 +59,13 @@ def _name(name: str | None) -> str:
 
 
 @dataclass
-class CreateForum(
-    ForumChange[int],
-    texts={"name": "forum/name"},
-):
+class CreateForum(ForumChange[int], texts={"name": "forum/name"}, at="locality_code"):
     """The locality's forum (one per locality), with the plenary forum as its first team."""
 
     locality_code: int
     name: str | None
     started_on: date
     stage: int = 1
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         self.name = _name(self.name)
@@ -100,22 +97,12 @@ def create_forum(
 
 
 @dataclass
-class RenameForum(
-    ForumChange[int],
-    texts={"name": "forum/name"},
-):
+class RenameForum(ForumChange[int], texts={"name": "forum/name"}, at="forum"):
     """A new name for the forum read at `version`; returns the new version."""
 
     forum: Ref[Forum]
     version: int
     name: str | None
-
-    @classmethod
-    def of(cls, forum_id: int, version: int, name: str) -> RenameForum:
-        return cls(Ref(Forum, forum_id), version, name)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         self.name = _name(self.name)
@@ -132,17 +119,14 @@ def rename_forum(db: Database, actor: Actor, locality_code: int, version: int, n
 
 
 def forum_version(db: Database, actor: Actor, locality_code: int) -> int:
-    require_read(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        return require_forum(s, locality_code).version
+    with reading_existing_forum(db, actor, locality_code) as (_, forum):
+        return forum.version
 
 
 def list_teams(
     db: Database, actor: Actor, locality_code: int, include_inactive: bool = True
 ) -> list[TeamRow]:
-    require_read(actor, Area.FORUM, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return []
         query = select(Team).where(Team.forum_id == forum.id).order_by(Team.id)
@@ -175,6 +159,7 @@ class CreateTeam(
     ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
+    at="locality_code",
 ):
     """A team of the locality's forum, with an optional lead and focus."""
 
@@ -198,9 +183,6 @@ class CreateTeam(
         }
         return cls(locality_code, _team_refs(values))
 
-    def where(self) -> int:
-        return self.locality_code
-
     def validate(self, w: Write) -> None:
         if self.values["kind"] not in TEAM_KINDS:
             raise ValidationError({"kind": "validation.invalid"})
@@ -214,17 +196,7 @@ class CreateTeam(
         return team.id
 
 
-def create_team(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    kind: str,
-    name: str,
-    lead_person_id: int | None = None,
-    focus_id: int | None = None,
-) -> int:
-    command = CreateTeam.of(locality_code, kind, name, lead_person_id, focus_id)
-    return execute(db, actor, command).value
+create_team = writer(CreateTeam.of)
 
 
 @dataclass
@@ -256,4 +228,4 @@ class UpdateTeam(
         return team.version
 
 
-update_team = edit_in_locality(Team, UpdateTeam.of)
+update_team = writer_in_locality(Team, UpdateTeam.of)

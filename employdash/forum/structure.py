@@ -6,15 +6,16 @@ the structure).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, TypedDict, TypeVar, cast
+from typing import Concatenate, ParamSpec, TypedDict, TypeVar, cast
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_locality
+from employdash.access import Actor, Area, only, read_scope, require_locality
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
@@ -38,6 +39,7 @@ from employdash.models.indicators import IndicatorDefinition
 # against its targets) and the mayor's briefing, which reads focuses, metrics and the approval.
 FORUM_READ_MODELS = frozenset({Area.FORUM, Area.BRIEFING})
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 class TeamRow(TypedDict):
@@ -122,9 +124,8 @@ def forum_role(role: str | None) -> str | None:
 
 def forum_id_of(db: Database, actor: Actor, locality_code: int) -> int:
     """The ID of the locality's forum, for a command about the forum itself."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        return require_forum(s, locality_code).id
+    with reading_existing_forum(db, actor, locality_code) as (_, forum):
+        return forum.id
 
 
 @dataclass
@@ -147,42 +148,62 @@ def check_locality(
         in_locality(s, actor, model, record_id, locality_code)
 
 
-class LocalityEdit(Protocol):
-    """A forum writer of one record read at `version`, named by its locality and the record."""
+def writer(of: Callable[P, Command[R]]) -> Callable[Concatenate[Database, Actor, P], R]:
+    """The function a caller with no command at hand writes with: `writer(X.of)(db, actor, ...)`
+    runs the command `X.of(...)` makes and returns its value (its arguments are `of`'s)."""
 
-    def __call__(
-        self,
+    def write(db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return execute(db, actor, of(*args, **kwargs)).value
+
+    return write
+
+
+def writer_in_locality(
+    model: type[Base], of: Callable[Concatenate[int, P], Command[R]]
+) -> Callable[Concatenate[Database, Actor, int, int, P], R]:
+    """A `writer` named by a locality and a record of `model` (the first argument of `of`): it
+    checks the record is of that locality (`check_locality`) before the command runs."""
+
+    def write(
         db: Database,
         actor: Actor,
         locality_code: int,
         record_id: int,
-        version: int,
-        values: dict[str, Any],
-    ) -> int: ...
-
-
-def edit_in_locality(
-    model: type[Base], of: Callable[[int, int, dict[str, Any]], Command[int]]
-) -> LocalityEdit:
-    """The writer that checks the record is of the locality it is named by (`check_locality`),
-    then runs the command `of` makes; it returns the record's new version."""
-
-    def edit(
-        db: Database,
-        actor: Actor,
-        locality_code: int,
-        record_id: int,
-        version: int,
-        values: dict[str, Any],
-    ) -> int:
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
         check_locality(db, actor, locality_code, model, record_id)
-        return execute(db, actor, of(record_id, version, values)).value
+        return execute(db, actor, of(record_id, *args, **kwargs)).value
 
-    return edit
+    return write
 
 
 def forum_row(s: Session, locality_code: int) -> Forum | None:
-    return s.scalar(select(Forum).where(Forum.locality_code == locality_code))
+    """The locality's forum, or None; the caller has checked the locality (a read's
+    `read_scope`, or the command's locality)."""
+    return s.scalar(select(Forum).where(only(locality_code).of(Forum.locality_code)))
+
+
+@contextmanager
+def reading_forum(
+    db: Database, actor: Actor, locality_code: int
+) -> Iterator[tuple[Session, Forum | None]]:
+    """A read of the locality's forum (None when it has none yet), in one transaction, once the
+    locality is checked against the actor's scope."""
+    read_scope(actor, Area.FORUM, locality_code)
+    with db.transaction() as s:
+        yield s, forum_row(s, locality_code)
+
+
+@contextmanager
+def reading_existing_forum(
+    db: Database, actor: Actor, locality_code: int
+) -> Iterator[tuple[Session, Forum]]:
+    """`reading_forum` of a locality that has its forum (`NotFound` when it has none)."""
+    read_scope(actor, Area.FORUM, locality_code)
+    with db.transaction() as s:
+        yield s, require_forum(s, locality_code)
 
 
 def require_forum(s: Session, locality_code: int) -> Forum:
@@ -216,9 +237,7 @@ def teams_of(s: Session, forum_id: int) -> list[TeamRow]:
 
 def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
     """The forum of a locality, or None when it has none yet."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return None
         checks = {
@@ -252,8 +271,9 @@ def current_membership(as_of: date) -> ColumnElement[bool]:
 def members(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> list[MemberRow]:
-    """One row per current (person, team): a person in three teams appears three times."""
-    require_locality(actor, locality_code)
+    """One row per current (person, team): a person in three teams appears three times (a
+    member of another locality too: the forum seats them)."""
+    read_scope(actor, Area.FORUM, locality_code)
     as_of = as_of or date.today()
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
@@ -288,7 +308,7 @@ def team_people(s: Session, team_id: int) -> list[int]:
 
 def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoice]:
     """Everyone the forum can add or assign: the locality's people and the forum's members."""
-    require_locality(actor, locality_code)
+    scope = read_scope(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         forum = forum_row(s, locality_code)
         member_ids = (
@@ -300,7 +320,7 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
             select(Person.id, Person.full_name, Organisation.name.label("organisation"))
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
             .where(
-                (Person.locality_code == locality_code) | Person.id.in_(member_ids),
+                scope.of(Person.locality_code) | Person.id.in_(member_ids),
                 Person.active.is_(True),
             )
             .order_by(Person.full_name)
@@ -309,22 +329,13 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
 
 
 @dataclass
-class SetMilestone(
-    ForumChange[int],
-):
+class SetMilestone(ForumChange[int], at="forum"):
     """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage."""
 
     forum: Ref[Forum]
     key: str
     checked: bool
     on: date
-
-    @classmethod
-    def of(cls, forum_id: int, key: str, checked: bool, on: date) -> SetMilestone:
-        return cls(Ref(Forum, forum_id), key, checked, on)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         if self.key not in ALL_MILESTONES:
@@ -376,10 +387,7 @@ def set_milestone(
 
 
 @dataclass
-class AddMember(
-    ForumChange[None],
-    entity="membership",
-):
+class AddMember(ForumChange[None], entity="membership", at="team"):
     """Seat a person of the forum's locality (or already in its forum) in one of its teams."""
 
     team: Ref[Team]
@@ -390,9 +398,6 @@ class AddMember(
     def of(cls, team_id: int, person_id: int, role: str | None) -> AddMember:
         return cls(Ref(Team, team_id), Ref(Person, person_id, within=forum_person), role)
 
-    def where(self) -> Ref[Team]:
-        return self.team
-
     def validate(self, w: Write) -> None:
         self.role = forum_role(self.role)
 
@@ -401,11 +406,7 @@ class AddMember(
             raise ValidationError({"person": "validation.duplicate"})
 
 
-def add_member(
-    db: Database, actor: Actor, locality_code: int, team_id: int, person_id: int, role: str | None
-) -> None:
-    check_locality(db, actor, locality_code, Team, team_id)
-    execute(db, actor, AddMember.of(team_id, person_id, role))
+add_member = writer_in_locality(Team, AddMember.of)
 
 
 def seat_member(w: Write, team_id: int, person_id: int, role: str | None) -> bool:
@@ -542,19 +543,13 @@ class CreateFocus(
     ForumChange[int],
     entity="strategic_focus",
     texts={"title": "forum/focus_title", "description": "forum/focus_description"},
+    at="forum",
 ):
     """A strategic focus, last in the plan's order."""
 
     forum: Ref[Forum]
     title: str | None
     description: str | None = None
-
-    @classmethod
-    def of(cls, forum_id: int, title: str, description: str = "") -> CreateFocus:
-        return cls(Ref(Forum, forum_id), title, description)
-
-    def where(self) -> Ref[Forum]:
-        return self.forum
 
     def validate(self, w: Write) -> None:
         if not self.title:
@@ -582,10 +577,7 @@ def create_focus(
 
 
 @dataclass
-class AddMetric(
-    ForumChange[int],
-    entity="success_metric",
-):
+class AddMetric(ForumChange[int], entity="success_metric", at="focus"):
     """A success metric of a focus: an outcome indicator from `baseline` (on `baseline_date`,
     today if not given) to `target` by `target_date`."""
 
@@ -595,28 +587,6 @@ class AddMetric(
     target: float
     target_date: date | None
     baseline_date: date | None = None
-
-    @classmethod
-    def of(
-        cls,
-        focus_id: int,
-        indicator_code: str,
-        baseline: float,
-        target: float,
-        target_date: date | None,
-        baseline_date: date | None = None,
-    ) -> AddMetric:
-        return cls(
-            Ref(StrategicFocus, focus_id),
-            indicator_code,
-            baseline,
-            target,
-            target_date,
-            baseline_date,
-        )
-
-    def where(self) -> Ref[StrategicFocus]:
-        return self.focus
 
     def validate(self, w: Write) -> None:
         errors: dict[str, str] = {}

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, require_locality
+from employdash.access import Actor
 from employdash.db import Database
-from employdash.forum.structure import MetricRow, forum_row, metrics_of
+from employdash.forum.structure import MetricRow, metrics_of, reading_forum
 from employdash.models.forum import MetricValue
 
 
@@ -86,18 +86,14 @@ def focus_progress(metrics: list[MetricProgress]) -> list[tuple[str, float | Non
 
 
 def metric_progress(db: Database, actor: Actor, locality_code: int) -> list[MetricProgress]:
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         return metrics_with_progress(s, locality_code, forum.id) if forum else []
 
 
 def targets_for(db: Database, actor: Actor, locality_code: int) -> list[dict[str, Any]]:
     """For the indicator explorer's "value against targets" (see CONTRACTS.md): plain dicts, as
     the explorer adds each one's latest value to it."""
-    require_locality(actor, locality_code)
-    with db.transaction() as s:
-        forum = forum_row(s, locality_code)
+    with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return []
         # Catalogue indicators only: a manual metric has no series in the explorer.

@@ -20,7 +20,7 @@ from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import require_forum
+from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum, writer
 from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
@@ -95,38 +95,35 @@ def may_edit(actor: Actor, locality_code: int, task: Task | TaskRow, team_ids: s
     return (actor.person_id is not None and owner == actor.person_id) or team in team_ids
 
 
-def _build_task_query() -> Select[*tuple[Any, ...]]:
-    owner = aliased(Person)
-    return (
-        select(
-            Task.id,
-            Task.title,
-            Task.status,
-            Task.progress,
-            Task.due_date,
-            Task.version,
-            Task.owner_person_id,
-            Task.team_id,
-            Task.focus_id,
-            Task.meeting_id,
-            Task.completed_on,
-            Task.created_at,
-            Forum.locality_code,
-            owner.full_name.label("owner"),
-            Team.name.label("team"),
-            StrategicFocus.title.label("focus"),
-            Meeting.held_on.label("meeting_date"),
-        )
-        .join(Forum, Forum.id == Task.forum_id)
-        .outerjoin(owner, owner.id == Task.owner_person_id)
-        .outerjoin(Team, Team.id == Task.team_id)
-        .outerjoin(StrategicFocus, StrategicFocus.id == Task.focus_id)
-        .outerjoin(Meeting, Meeting.id == Task.meeting_id)
+# What every read of tasks selects, built once (a fresh alias per read would defeat SQLAlchemy's
+# compiled-statement cache); each read adds its own scope: the forum's tasks, or the actor's.
+_owner = aliased(Person)
+TASK_QUERY = (
+    select(
+        Task.id,
+        Task.title,
+        Task.status,
+        Task.progress,
+        Task.due_date,
+        Task.version,
+        Task.owner_person_id,
+        Task.team_id,
+        Task.focus_id,
+        Task.meeting_id,
+        Task.completed_on,
+        Task.created_at,
+        Forum.locality_code,
+        _owner.full_name.label("owner"),
+        Team.name.label("team"),
+        StrategicFocus.title.label("focus"),
+        Meeting.held_on.label("meeting_date"),
     )
-
-
-# Built once: a fresh alias per call would defeat SQLAlchemy's compiled-statement cache.
-TASK_QUERY = _build_task_query()
+    .join(Forum, Forum.id == Task.forum_id)
+    .outerjoin(_owner, _owner.id == Task.owner_person_id)
+    .outerjoin(Team, Team.id == Task.team_id)
+    .outerjoin(StrategicFocus, StrategicFocus.id == Task.focus_id)
+    .outerjoin(Meeting, Meeting.id == Task.meeting_id)
+)
 
 
 def timing(due: date | None, status: str, as_of: date) -> str:
@@ -162,10 +159,8 @@ def list_tasks(
     db: Database, actor: Actor, locality_code: int, as_of: date | None = None
 ) -> list[TaskRow]:
     """Every task of the locality's forum, for the board, the timeline and the lists."""
-    require_locality(actor, locality_code)
     as_of = as_of or date.today()
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
         query = TASK_QUERY.where(Task.forum_id == forum.id).order_by(Task.due_date, Task.id)
         return _rows(s, actor, query, as_of)
 
@@ -266,6 +261,7 @@ class UpdateTask(
     texts={"values.title": "task/title", "note": "task/note"},
     invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=TASK_EVENTS,
+    at="task",
 ):
     """Save `values` over the task read at `version`; returns the new version.
 
@@ -292,9 +288,6 @@ class UpdateTask(
     ) -> UpdateTask:
         kept = _task_refs({k: v for k, v in values.items() if k in MANAGER_FIELDS})
         return cls(Ref(Task, task_id), version, kept, read, note)
-
-    def where(self) -> Ref[Task]:
-        return self.task
 
     def validate(self, w: Write) -> None:
         task, values = w.get(self.task), ids(self.values)
@@ -358,12 +351,11 @@ def new_task_row(
 
 @dataclass
 class CreateTask(
-    Command[int],
-    area=Area.FORUM,
+    ForumChange[int],
     entity="task",
     texts={"values.title": "task/title"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=TASK_EVENTS,
+    at="locality_code",
 ):
     """A task of the locality's work plan, outside any meeting."""
 
@@ -374,29 +366,15 @@ class CreateTask(
     def of(cls, locality_code: int, values: dict[str, Any]) -> CreateTask:
         return cls(locality_code, _task_refs(values))
 
-    def where(self) -> int:
-        return self.locality_code
-
     def run(self, w: Write) -> int:
         forum = require_forum(w.session, self.locality_code)
         task = Task(**new_task_row(forum.id, ids(self.values)))
-        w.session.add(task)
-        w.session.flush()
-        w.audit("create", task.id, after=_snapshot(task))
+        w.create(task, _snapshot(task))
         announce_owner(w, task, None)
         return task.id
 
 
-def create_task(db: Database, actor: Actor, locality_code: int, values: dict[str, Any]) -> int:
-    return execute(db, actor, CreateTask.of(locality_code, values)).value
-
-
-def _checked_task(s: Session, actor: Actor, task_id: int) -> tuple[Task, int]:
-    task = in_scope(s, actor, Task, task_id)
-    locality_code = s.execute(
-        select(Forum.locality_code).where(Forum.id == task.forum_id)
-    ).scalar_one()
-    return task, locality_code
+create_task = writer(CreateTask.of)
 
 
 def _add_note(w: Write, task: Task, body: str) -> int:
@@ -411,18 +389,12 @@ class AddNote(
     entity="task_note",
     texts={"body": "task/note"},
     invalidates=frozenset({Area.FORUM}),
+    at="task",
 ):
     """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
 
     task: Ref[Task]
     body: str | None
-
-    @classmethod
-    def of(cls, task_id: int, body: str) -> AddNote:
-        return cls(Ref(Task, task_id), body)
-
-    def where(self) -> Ref[Task]:
-        return self.task
 
     def validate(self, w: Write) -> None:
         if not self.body:
@@ -450,7 +422,7 @@ class Note:
 def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
     """The notes on a task, oldest first."""
     with db.transaction() as s:
-        _checked_task(s, actor, task_id)
+        in_scope(s, actor, Task, task_id)
         return [
             Note(n.id, n.author, n.body, n.created_at)
             for n in s.scalars(
@@ -460,7 +432,7 @@ def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
 
 
 @dataclass
-class _ManagerTaskChange(Command[R], area=Area.FORUM, entity="task"):
+class _ManagerTaskChange(ForumChange[R], entity="task", texts={"reason": "task/note"}, at="task"):
     """What cancelling and deleting share: a manager's change, with a reason, of a task read at
     `version`."""
 
@@ -468,26 +440,14 @@ class _ManagerTaskChange(Command[R], area=Area.FORUM, entity="task"):
     version: int
     reason: str | None
 
-    def where(self) -> Ref[Task]:
-        return self.task
-
     def validate(self, w: Write) -> None:
         if not self.reason:
             raise ValidationError({"reason": "validation.required"})
 
 
 @dataclass
-class CancelTask(
-    _ManagerTaskChange[int],
-    texts={"reason": "task/note"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
-    emits=frozenset({EventName.TASK_UPDATED}),
-):
+class CancelTask(_ManagerTaskChange[int], emits=frozenset({EventName.TASK_UPDATED})):
     """A manager cancels a task: it stays in the history with the reason, out of every count."""
-
-    @classmethod
-    def of(cls, task_id: int, version: int, reason: str) -> CancelTask:
-        return cls(Ref(Task, task_id), version, reason)
 
     def run(self, w: Write) -> int:
         task = w.get(self.task)
@@ -498,16 +458,8 @@ class CancelTask(
 
 
 @dataclass
-class DeleteTask(
-    _ManagerTaskChange[None],
-    texts={"reason": "task/note"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
-):
+class DeleteTask(_ManagerTaskChange[None]):
     """A manager deletes a task entered by mistake; the audit row keeps what it was and why."""
-
-    @classmethod
-    def of(cls, task_id: int, version: int, reason: str) -> DeleteTask:
-        return cls(Ref(Task, task_id), version, reason)
 
     def run(self, w: Write) -> None:
         task = w.get(self.task)
@@ -517,16 +469,7 @@ class DeleteTask(
         w.delete(task, before, version=self.version, after={"reason": self.reason})
 
 
-def update_task(
-    db: Database,
-    actor: Actor,
-    task_id: int,
-    version: int,
-    values: dict[str, Any],
-    read: dict[str, Any] | None = None,
-    note: str = "",
-) -> int:
-    return execute(db, actor, UpdateTask.of(task_id, version, values, read, note)).value
+update_task = writer(UpdateTask.of)
 
 
 def cancel_task(db: Database, actor: Actor, task_id: int, version: int, reason: str) -> int:

@@ -35,9 +35,20 @@ SCOPED_MODULES = (
     "indicators/values.py",
     "mentoring/briefing.py",
     "mentoring/funnel.py",
+    "forum/approval.py",
     "forum/briefing.py",
+    "forum/decisions.py",
+    "forum/focuses.py",
     "forum/health.py",
+    "forum/meeting_edits.py",
+    "forum/meetings.py",
+    "forum/membership.py",
+    "forum/milestones.py",
+    "forum/quarterly.py",
+    "forum/setup.py",
+    "forum/structure.py",
     "forum/targets.py",
+    "forum/tasks.py",
 )
 # Functions that read other localities' values by design and return only an aggregate of them
 # (their service makes its scope for the locality asked about): not row reads.
