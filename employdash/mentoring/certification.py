@@ -8,23 +8,24 @@ the per-trainee results are shown only under pseudonymous codes to managers of t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute, ref
+from employdash.commands import Command, Ref, Write, execute
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.handed_ids import in_scope
-from employdash.mentoring.operations import MentoringChange
+from employdash.mentoring.operations import MentoringChange, stored
 from employdash.models.mentoring import Assessment, Cohort, Participant, Program, Standard
 from employdash.privacy import suppress_group, suppress_total
+
+Unique = TypeVar("Unique", Standard, Assessment)  # one per code; one per trainee and standard
 
 
 @dataclass(frozen=True)
@@ -67,22 +68,17 @@ def standards(db: Database, actor: Actor, include_inactive: bool = False) -> lis
         return [StandardInfo(r.id, r.code, r.name, r.position, r.active) for r in s.scalars(query)]
 
 
-def first_of_its_kind(
-    w: Write,
-    row: Standard | Assessment,
-    after: dict[str, Any],
-    find: Callable[[], Standard | Assessment | None],
-) -> int:
-    """Add `row`, the one record of its kind (a standard per code, a result per trainee and
-    standard). When someone else added that record just now, the database refuses the second
-    and so does this save, naming what they saved (`find` reads their record). The row and its
-    audit are written in a savepoint, so it must be the command's only write: with SQLite's
-    driver the savepoint is the transaction itself."""
+def first_of_its_kind(w: Write, row: Unique, after: dict[str, Any], **key: Any) -> int:
+    """Add `row`, the one record of its kind with the values `key` (a standard per code, a result
+    per trainee and standard). When someone else added that record just now, the database refuses
+    the second and so does this save, naming what they saved. The row and its audit are written
+    in a savepoint, so it must be the command's only write: with SQLite's driver the savepoint is
+    the transaction itself."""
     try:
         with w.session.begin_nested():
             w.create(row, after)
     except IntegrityError:
-        theirs = find()
+        theirs = w.session.scalar(select(type(row)).filter_by(**key))
         if theirs is None:
             raise
         # A save "over version 0": every stored version is newer, so this is refused as stale.
@@ -123,9 +119,8 @@ class SaveStandard(
         version: int | None = None,
     ) -> SaveStandard:
         """The command for the standard with this code, if there is one."""
-        with db.transaction() as s:
-            found = s.scalar(select(Standard.id).where(Standard.code == code.strip()))
-        return cls(code, name, active, position, ref(Standard, found), version)
+        found = stored(db, Standard, code=code.strip())
+        return cls(code, name, active, position, found, version)
 
     def where(self) -> None:
         return None
@@ -151,12 +146,7 @@ class SaveStandard(
             return row.id
         last = w.session.scalar(select(func.max(Standard.position))) or 0
         new = Standard(code=self.code, **{"position": last + 1, **values})
-        return first_of_its_kind(
-            w,
-            new,
-            {"code": self.code, **values},
-            lambda: w.session.scalar(select(Standard).where(Standard.code == self.code)),
-        )
+        return first_of_its_kind(w, new, {"code": self.code, **values}, code=self.code)
 
 
 def save_standard(
@@ -183,7 +173,10 @@ def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
 
 @dataclass
 class RecordAssessment(
-    MentoringChange[int], entity="ment_assessment", texts={"gap_note": "mentoring/gap_note"}
+    MentoringChange[int],
+    entity="ment_assessment",
+    texts={"gap_note": "mentoring/gap_note"},
+    at="participant",
 ):
     """A trainee's result on one standard; a second result on it replaces the first.
 
@@ -212,25 +205,10 @@ class RecordAssessment(
         version: int | None = None,
     ) -> RecordAssessment:
         """The command over the trainee's result on the standard, if there is one."""
-        with db.transaction() as s:
-            found = s.scalar(
-                select(Assessment.id).where(
-                    Assessment.participant_id == participant_id,
-                    Assessment.standard_id == standard_id,
-                )
-            )
-        return cls(
-            Ref(Participant, participant_id),
-            standard_id,
-            passed,
-            assessed_on,
-            gap_note,
-            ref(Assessment, found),
-            version,
+        found = stored(db, Assessment, participant_id=participant_id, standard_id=standard_id)
+        return super().of(
+            participant_id, standard_id, passed, assessed_on, gap_note, found, version
         )
-
-    def where(self) -> Ref[Participant]:
-        return self.participant
 
     def validate(self, w: Write) -> None:
         if self.assessed_on is None or self.assessed_on > date.today():
@@ -262,17 +240,7 @@ class RecordAssessment(
         trainee, standard = w.get(self.participant), w.session.get_one(Standard, self.standard_id)
         new = Assessment(participant_id=trainee.id, standard_id=standard.id, **values)
         after = {"participant": trainee.code, "standard": standard.code, **values}
-        return first_of_its_kind(
-            w,
-            new,
-            after,
-            lambda: w.session.scalar(
-                select(Assessment).where(
-                    Assessment.participant_id == trainee.id,
-                    Assessment.standard_id == standard.id,
-                )
-            ),
-        )
+        return first_of_its_kind(w, new, after, participant_id=trainee.id, standard_id=standard.id)
 
 
 def record_assessment(

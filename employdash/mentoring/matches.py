@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, read_scope, require_read
 from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -60,7 +60,7 @@ def matches(
     active_only: bool = False,
 ) -> list[MatchRow]:
     """The locality's matches with their session count, last session and quiet flag."""
-    require_read(actor, Area.PARTICIPANTS, locality_code)
+    scope = read_scope(actor, Area.PARTICIPANTS, locality_code)
     as_of = as_of or date.today()
     mentor, mentee = aliased(Participant), aliased(Participant)
     last = (
@@ -86,7 +86,7 @@ def matches(
         .join(mentee, mentee.id == Match.mentee_id)
         .join(Program, Program.id == mentee.program_id)
         .outerjoin(last, last.c.match_id == Match.id)
-        .where(Program.locality_code == locality_code, Match.started_on <= as_of)
+        .where(scope.of(Program.locality_code), Match.started_on <= as_of)
         .order_by(Match.started_on.desc(), Match.id.desc())
     )
     if active_only:
@@ -120,7 +120,10 @@ def matches(
 
 @dataclass
 class LogSession(
-    MentoringChange[int], entity="ment_session", texts={"note": "mentoring/session_note"}
+    MentoringChange[int],
+    entity="ment_session",
+    texts={"note": "mentoring/session_note"},
+    at="match",
 ):
     """One session of a match: on or after its start, not after its end, not in the future."""
 
@@ -128,13 +131,6 @@ class LogSession(
     held_on: date
     minutes: int
     note: str | None = None
-
-    @classmethod
-    def of(cls, match_id: int, held_on: date, minutes: int, note: str | None = None) -> LogSession:
-        return cls(Ref(Match, match_id), held_on, minutes, note)
-
-    def where(self) -> Ref[Match]:
-        return self.match
 
     def validate(self, w: Write) -> None:
         match = w.get(self.match)

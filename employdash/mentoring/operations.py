@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read, scope_clause
+from employdash.access import Actor, Area, read_scope, require_read
 from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
@@ -35,6 +35,7 @@ from employdash.mentoring.funnel import (
     waiting_query,
 )
 from employdash.models import Organisation, Person
+from employdash.models.base import Base
 from employdash.models.mentoring import (
     AGE_BANDS,
     OPERATING_MODELS,
@@ -52,6 +53,7 @@ from employdash.models.mentoring import (
 )
 
 R = TypeVar("R")
+M = TypeVar("M", bound=Base)
 DROP_REASONS = (
     "lost_contact",
     "found_job",
@@ -93,44 +95,31 @@ class CohortInfo:
     starts_on: date | None
 
 
+def program_info(p: Program) -> ProgramInfo:
+    """The program as its lists and its edit form read it."""
+    return ProgramInfo(**{f.name: getattr(p, f.name) for f in fields(ProgramInfo)})
+
+
 def programs(db: Database, actor: Actor, kind: str | None = None) -> list[ProgramInfo]:
     """Programs in the actor's scope (names of programs are not personal data)."""
-    require_read(actor, Area.MENTORING)
+    scope = read_scope(actor, Area.MENTORING)
     query = (
         select(Program)
-        .where(scope_clause(actor, Program.locality_code))
+        .where(scope.of(Program.locality_code))
         .order_by(Program.locality_code, Program.id)
     )
     if kind:
         query = query.where(Program.kind == kind)
     with db.transaction() as s:
-        return [
-            ProgramInfo(
-                p.id,
-                p.name,
-                p.kind,
-                p.operating_model,
-                p.target_population,
-                p.locality_code,
-                p.host_organisation_id,
-                p.coordinator_person_id,
-                p.contact_person_id,
-                p.sponsor_person_id,
-                p.tevet_manager_person_id,
-                p.started_on,
-                p.closed_on,
-                p.version,
-            )
-            for p in s.scalars(query)
-        ]
+        return [program_info(p) for p in s.scalars(query)]
 
 
 def cohorts(db: Database, actor: Actor) -> list[CohortInfo]:
-    require_read(actor, Area.MENTORING)
+    scope = read_scope(actor, Area.MENTORING)
     query = (
         select(Cohort)
         .join(Program, Program.id == Cohort.program_id)
-        .where(scope_clause(actor, Program.locality_code))
+        .where(scope.of(Program.locality_code))
         .order_by(Cohort.starts_on)
     )
     with db.transaction() as s:
@@ -154,6 +143,14 @@ class MentoringChange(
 ):
     """What every mentoring write shares: a manager (or admin) of the program's locality, and the
     mentoring read models and briefing refreshed after it."""
+
+
+def stored(db: Database, model: type[M], **columns: Any) -> Ref[M] | None:
+    """The one record of `model` with these column values, if there is one: the record a save
+    of a form changes rather than adds (the pipeline resolves it in scope again)."""
+    with db.transaction() as s:
+        found: Any = s.scalar(select(model).filter_by(**columns))
+    return None if found is None else Ref(model, found.id)
 
 
 def program_refs(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,7 +184,10 @@ def validate_program(
 
 @dataclass
 class CreateProgram(
-    MentoringChange[int], entity="ment_program", texts={"values.name": "mentoring/program_name"}
+    MentoringChange[int],
+    entity="ment_program",
+    texts={"values.name": "mentoring/program_name"},
+    at="locality_code",
 ):
     """A program of the locality, with the people and host organisation it names."""
 
@@ -198,9 +198,6 @@ class CreateProgram(
     def of(cls, locality_code: int, **values: Any) -> CreateProgram:
         values.setdefault("kind", "mentoring")
         return cls(locality_code, program_refs(values))
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         v = self.values
@@ -240,13 +237,12 @@ def assign(w: Write, cohort: Cohort, participants: Iterable[Participant]) -> int
     return len(before)
 
 
-def _participant_refs(participant_ids: Iterable[int]) -> list[Ref[Participant]]:
-    return [Ref(Participant, int(i)) for i in dict.fromkeys(participant_ids)]
-
-
 @dataclass
 class CreateCohort(
-    MentoringChange[int], entity="ment_cohort", texts={"name": "mentoring/cohort_name"}
+    MentoringChange[int],
+    entity="ment_cohort",
+    texts={"name": "mentoring/cohort_name"},
+    at="program",
 ):
     """A cohort of a program, optionally with participants assigned to it at once."""
 
@@ -254,19 +250,6 @@ class CreateCohort(
     name: str | None
     starts_on: date | None = None
     participants: list[Ref[Participant]] = field(default_factory=list)
-
-    @classmethod
-    def of(
-        cls,
-        program_id: int,
-        name: str,
-        starts_on: date | None = None,
-        participant_ids: Iterable[int] = (),
-    ) -> CreateCohort:
-        return cls(Ref(Program, program_id), name, starts_on, _participant_refs(participant_ids))
-
-    def where(self) -> Ref[Program]:
-        return self.program
 
     def validate(self, w: Write) -> None:
         if not self.name:
@@ -289,22 +272,16 @@ def create_cohort(
     starts_on: date | None = None,
     participant_ids: Iterable[int] = (),
 ) -> int:
-    return execute(db, actor, CreateCohort.of(program_id, name, starts_on, participant_ids)).value
+    command = CreateCohort.of(program_id, name, starts_on, list(participant_ids))
+    return execute(db, actor, command).value
 
 
 @dataclass
-class AssignCohort(MentoringChange[int], entity="ment_cohort"):
+class AssignCohort(MentoringChange[int], entity="ment_cohort", at="cohort"):
     """Bulk assignment: every participant joins the cohort, or none does."""
 
     cohort: Ref[Cohort]
     participants: list[Ref[Participant]]
-
-    @classmethod
-    def of(cls, cohort_id: int, participant_ids: Iterable[int]) -> AssignCohort:
-        return cls(Ref(Cohort, cohort_id), _participant_refs(participant_ids))
-
-    def where(self) -> Ref[Cohort]:
-        return self.cohort
 
     def run(self, w: Write) -> int:
         return assign(w, w.get(self.cohort), [w.get(p) for p in self.participants])
@@ -313,7 +290,7 @@ class AssignCohort(MentoringChange[int], entity="ment_cohort"):
 def assign_cohort(
     db: Database, actor: Actor, cohort_id: int, participant_ids: Iterable[int]
 ) -> int:
-    return execute(db, actor, AssignCohort.of(cohort_id, participant_ids)).value
+    return execute(db, actor, AssignCohort.of(cohort_id, list(participant_ids))).value
 
 
 def pipeline_drop_reasons(s: Session, pipeline: str) -> tuple[str, ...]:
@@ -578,6 +555,7 @@ class AddParticipant(
     MentoringChange[int],
     entity="ment_participant",
     texts={"code": "mentoring/participant_code"},
+    at="program",
 ):
     """A participant of a program (and optionally a cohort of it), at the pipeline's first stage."""
 
@@ -591,31 +569,9 @@ class AddParticipant(
     pipeline: str | None = None
 
     @classmethod
-    def of(
-        cls,
-        *,
-        program_id: int,
-        role: str,
-        population: str,
-        age_band: str | None,
-        entered_on: date,
-        cohort_id: int | None = None,
-        code: str | None = None,
-        pipeline: str | None = None,
-    ) -> AddParticipant:
-        return cls(
-            Ref(Program, program_id),
-            ref(Cohort, cohort_id),
-            role,
-            population,
-            age_band,
-            entered_on,
-            code,
-            pipeline,
-        )
-
-    def where(self) -> Ref[Program]:
-        return self.program
+    def of(cls, *, program_id: int, cohort_id: int | None = None, **values: Any) -> Self:
+        """The command from the form's values, which name the program's and cohort's IDs."""
+        return super().of(program=program_id, cohort=cohort_id, **values)
 
     def run(self, w: Write) -> int:
         new = NewParticipant(
@@ -754,7 +710,7 @@ class Advance(MentoringChange[list[int]], entity="ment_stage_event"):
         stage_code: str | None = None,
         versions: Mapping[int, int] | None = None,
     ) -> Advance:
-        refs = _participant_refs(participant_ids)
+        refs = [Ref(Participant, int(i)) for i in dict.fromkeys(participant_ids)]
         if not refs:
             raise ValidationError({"participants": "validation.required"})
         return cls(refs, Move(kind, on, reason, stage_code), dict(versions or {}))
@@ -781,7 +737,7 @@ def advance(
 
 
 @dataclass
-class RecordMatch(MentoringChange[int], entity="ment_match"):
+class RecordMatch(MentoringChange[int], entity="ment_match", at="mentee"):
     """Pair a mentor and a mentee of the same program; optionally move both to 'matched'.
 
     One active match per mentee is a partial unique index: of two concurrent matches of the same
@@ -791,17 +747,6 @@ class RecordMatch(MentoringChange[int], entity="ment_match"):
     mentee: Ref[Participant]
     started_on: date
     advance_stages: bool = True
-
-    @classmethod
-    def of(
-        cls, mentor_id: int, mentee_id: int, started_on: date, advance_stages: bool = True
-    ) -> RecordMatch:
-        return cls(
-            Ref(Participant, mentor_id), Ref(Participant, mentee_id), started_on, advance_stages
-        )
-
-    def where(self) -> Ref[Participant]:
-        return self.mentee
 
     def validate(self, w: Write) -> None:
         mentor, mentee = w.get(self.mentor), w.get(self.mentee)
@@ -861,7 +806,7 @@ MATCH_END_REASONS = (
 
 
 @dataclass
-class EndMatch(MentoringChange[None], entity="ment_match"):
+class EndMatch(MentoringChange[None], entity="ment_match", at="match"):
     """End a running match on a date with a reason: the mentor is available again from then.
 
     `version` is the match's version the user saw (None: the current one)."""
@@ -871,20 +816,6 @@ class EndMatch(MentoringChange[None], entity="ment_match"):
     status: str
     reason: str | None = None
     version: int | None = None
-
-    @classmethod
-    def of(
-        cls,
-        match_id: int,
-        ended_on: date,
-        status: str,
-        reason: str | None = None,
-        version: int | None = None,
-    ) -> EndMatch:
-        return cls(Ref(Match, match_id), ended_on, status, reason, version)
-
-    def where(self) -> Ref[Match]:
-        return self.match
 
     def validate(self, w: Write) -> None:
         if self.status not in ("completed", "ended_early"):
@@ -919,19 +850,12 @@ def end_match(
 
 
 @dataclass
-class RecordOutcome(MentoringChange[int], entity="ment_outcome"):
+class RecordOutcome(MentoringChange[int], entity="ment_outcome", at="participant"):
     """An outcome a participant reached (a job, a promotion, ...) on a day."""
 
     participant: Ref[Participant]
     kind: str
     reached_on: date
-
-    @classmethod
-    def of(cls, participant_id: int, kind: str, reached_on: date) -> RecordOutcome:
-        return cls(Ref(Participant, participant_id), kind, reached_on)
-
-    def where(self) -> Ref[Participant]:
-        return self.participant
 
     def validate(self, w: Write) -> None:
         if self.kind not in OUTCOME_KINDS:

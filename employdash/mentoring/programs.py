@@ -9,20 +9,21 @@ each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import or_, select
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Ref, Write, execute, ids
+from employdash.commands import ChangeAtVersion, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
     PROGRAM_PEOPLE,
     MentoringChange,
+    program_info,
     program_refs,
     validate_program,
 )
@@ -83,7 +84,8 @@ def organisation_choices(db: Database, actor: Actor, locality_code: int) -> list
 
 
 class ProgramDetail(TypedDict):
-    """A program as the edit form reads it: its editable values, where it is, and its version."""
+    """A program as the edit form reads it: its editable values, where it is, and its version
+    (the fields of `ProgramInfo`, as the mapping the form keeps)."""
 
     id: int
     version: int
@@ -105,60 +107,50 @@ def _snapshot(p: Program) -> dict[str, Any]:
     return {f: getattr(p, f) for f in EDITABLE} | {"closed_on": p.closed_on}
 
 
-@dataclass
-class _ProgramChange(MentoringChange[int], entity="ment_program"):
-    """A change of an open program read at `version`; returns the new version."""
-
-    program: Ref[Program]
-    version: int
-
-    def where(self) -> Ref[Program]:
-        return self.program
-
-    def validate(self, w: Write) -> None:
-        if w.get(self.program).closed_on is not None:
-            raise ValidationError({"program": "ment.validation.program_closed"})
+def _open(program: Program) -> Program:
+    """The program, refused once closed: a closed program takes no change."""
+    if program.closed_on is not None:
+        raise ValidationError({"program": "ment.validation.program_closed"})
+    return program
 
 
 @dataclass
-class UpdateProgram(_ProgramChange, texts={"values.name": "mentoring/program_name"}):
-    """Save the program's editable fields; the people and organisation it names are of its own
-    locality (a national organisation is shared by design)."""
+class UpdateProgram(
+    ChangeAtVersion[Program],
+    MentoringChange[int],
+    entity="ment_program",
+    texts={"values.name": "mentoring/program_name"},
+):
+    """Save the editable fields of an open program read at `version`; the people and
+    organisation it names are of its own locality (a national organisation is shared by
+    design). Returns the new version."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    model = Program
+    editable = EDITABLE
 
     @classmethod
-    def of(cls, program_id: int, version: int, values: dict[str, Any]) -> UpdateProgram:
-        kept = program_refs({k: v for k, v in values.items() if k in EDITABLE})
-        return cls(Ref(Program, program_id), version, kept)
+    def handed(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return program_refs(values)
 
     def validate(self, w: Write) -> None:
-        super().validate(w)
-        program = w.get(self.program)
+        program = _open(w.get(self.record))
         merged = {**_snapshot(program), **self.values}
         validate_program(
             merged["name"], merged["operating_model"], merged["target_population"], program.kind
         )
 
-    def run(self, w: Write) -> int:
-        program = w.get(self.program)
-        w.update(program, self.version, ids(self.values))
-        return program.version
-
 
 @dataclass
-class CloseProgram(_ProgramChange):
-    """Close a program on a date: it stays in every figure but takes no new participants."""
+class CloseProgram(MentoringChange[int], entity="ment_program", at="program"):
+    """Close an open program read at `version` on a date: it stays in every figure but takes no
+    new participants. Returns the new version."""
 
+    program: Ref[Program]
+    version: int
     closed_on: date = field(default_factory=date.today)
 
-    @classmethod
-    def of(cls, program_id: int, version: int, closed_on: date) -> CloseProgram:
-        return cls(Ref(Program, program_id), version, closed_on)
-
     def validate(self, w: Write) -> None:
-        super().validate(w)
-        started = w.get(self.program).started_on
+        started = _open(w.get(self.program)).started_on
         if started is not None and self.closed_on < started:
             raise ValidationError({"date": "ment.validation.date_before_last"})
 
@@ -185,20 +177,4 @@ def program_detail(db: Database, actor: Actor, program_id: int) -> ProgramDetail
     """The program's editable values and version, for the edit form."""
     require_read(actor, Area.MENTORING)
     with db.transaction() as s:
-        p = in_scope(s, actor, Program, program_id)
-        return ProgramDetail(
-            id=p.id,
-            version=p.version,
-            locality_code=p.locality_code,
-            kind=p.kind,
-            name=p.name,
-            operating_model=p.operating_model,
-            target_population=p.target_population,
-            host_organisation_id=p.host_organisation_id,
-            coordinator_person_id=p.coordinator_person_id,
-            contact_person_id=p.contact_person_id,
-            sponsor_person_id=p.sponsor_person_id,
-            tevet_manager_person_id=p.tevet_manager_person_id,
-            started_on=p.started_on,
-            closed_on=p.closed_on,
-        )
+        return cast(ProgramDetail, asdict(program_info(in_scope(s, actor, Program, program_id))))

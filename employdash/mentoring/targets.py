@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from employdash.access import Actor, Area, require_read, require_read_all, scope_clause
-from employdash.commands import Ref, Write, execute, ref
+from employdash.access import Actor, Area, read_scope
+from employdash.commands import Ref, Write, execute
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.handed_ids import in_scope
-from employdash.mentoring.operations import MentoringChange
+from employdash.mentoring.operations import MentoringChange, stored
 from employdash.models.mentoring import Match, Outcome, Participant, Program, Target
 from employdash.privacy import suppress_total
 
@@ -66,7 +66,7 @@ def _validate(period_start: date, period_end: date, goals: dict[str, Any]) -> di
 
 
 @dataclass
-class SetTarget(MentoringChange[int], entity="ment_target"):
+class SetTarget(MentoringChange[int], entity="ment_target", at="program"):
     """Create the program's target for the period, or update the one it has (read at `version`);
     returns its ID."""
 
@@ -89,17 +89,12 @@ class SetTarget(MentoringChange[int], entity="ment_target"):
     ) -> SetTarget:
         """The command for the program's period: `version` is that of the target the user saw
         (the target is found by its program and start, and resolved in scope by the pipeline)."""
-        with db.transaction() as s:
-            found = s.scalar(
-                select(Target.id).where(
-                    Target.program_id == program_id, Target.period_start == period_start
-                )
-            )
-        target = None if version is None else ref(Target, found)
-        return cls(Ref(Program, program_id), period_start, period_end, goals, target, version)
-
-    def where(self) -> Ref[Program]:
-        return self.program
+        target = (
+            None
+            if version is None
+            else stored(db, Target, program_id=program_id, period_start=period_start)
+        )
+        return super().of(program_id, period_start, period_end, goals, target, version)
 
     def validate(self, w: Write) -> None:
         target = w.get_optional(self.target)
@@ -174,19 +169,15 @@ def progress(
 
     A locality outside the actor's scope is refused (PermissionDenied) and a program outside it
     is reported missing (NotFound), as every other read does, rather than quietly left out."""
-    require_read(actor, Area.MENTORING)
-    if locality_codes is not None:
-        locality_codes = tuple(require_read_all(actor, Area.MENTORING, locality_codes))
+    scope = read_scope(actor, Area.MENTORING, locality_codes)
     as_of = as_of or date.today()
     threshold = int(get_config().SUPPRESSION_THRESHOLD)
     query = (
         select(Target, Program.name, Program.locality_code)
         .join(Program, Program.id == Target.program_id)
-        .where(scope_clause(actor, Program.locality_code), Target.period_start <= as_of)
+        .where(scope.of(Program.locality_code), Target.period_start <= as_of)
         .order_by(Target.period_start.desc(), Program.name)
     )
-    if locality_codes is not None:
-        query = query.where(Program.locality_code.in_(locality_codes))
     if program_ids is not None:
         query = query.where(Target.program_id.in_(program_ids))
     if current_only:

@@ -192,6 +192,7 @@ class AddRelation(
     StakeholderChange[int],
     entity="stakeholder_relation",
     texts={"note": "stakeholder/relation_note"},
+    at="locality_code",
 ):
     """A directed tie between two stakeholders of the same locality."""
 
@@ -200,17 +201,6 @@ class AddRelation(
     target: Ref[Stakeholder]
     kind: str
     note: str | None = None
-
-    @classmethod
-    def of(
-        cls, locality_code: int, source_id: int, target_id: int, kind: str, note: str | None = None
-    ) -> AddRelation:
-        return cls(
-            locality_code, Ref(Stakeholder, source_id), Ref(Stakeholder, target_id), kind, note
-        )
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         errors: dict[str, str] = {}
@@ -237,18 +227,8 @@ class AddRelation(
 
 
 @dataclass
-class DeleteRelation(
-    StakeholderChange[None],
-    entity="stakeholder_relation",
-):
+class DeleteRelation(StakeholderChange[None], entity="stakeholder_relation", at="relation"):
     relation: Ref[StakeholderRelation]
-
-    @classmethod
-    def of(cls, relation_id: int) -> DeleteRelation:
-        return cls(Ref(StakeholderRelation, relation_id))
-
-    def where(self) -> Ref[StakeholderRelation]:
-        return self.relation
 
     def run(self, w: Write) -> None:
         rel = w.get(self.relation)

@@ -143,6 +143,7 @@ class SaveProfile(
     StakeholderChange[int],
     entity="organisation_profile",
     texts={"goals": "profile/text", "activities": "profile/text", "collaborations": "profile/text"},
+    at="locality_code",
 ):
     """An organisation's answers: the first save creates its profile (no `version`), a later one
     saves over the profile read at `version` (the organisation's profile, which the form names
@@ -178,9 +179,6 @@ class SaveProfile(
             ref(OrganisationProfile, profile_id),
             version,
         )
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         profile = w.get_optional(self.profile)

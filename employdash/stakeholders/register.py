@@ -154,6 +154,7 @@ def _as_refs(values: dict[str, Any]) -> dict[str, Any]:
 class CreateStakeholder(
     StakeholderChange[int],
     texts={"new_organisation": "organisation/name"} | {f"values.{k}": v for k, v in _TEXTS.items()},
+    at="locality_code",
 ):
     """A new player on the map; a new organisation is created when its name is given."""
 
@@ -169,9 +170,6 @@ class CreateStakeholder(
         values = asdict(data)
         new_organisation = values.pop("new_organisation")
         return cls(locality_code, _as_refs(values), new_organisation, as_of)
-
-    def where(self) -> int:
-        return self.locality_code
 
     def run(self, w: Write) -> int:
         values = ids(self.values)
@@ -196,6 +194,7 @@ class CreateStakeholder(
 class UpdateStakeholder(
     StakeholderChange[int],
     texts={f"changes.{k}": v for k, v in _TEXTS.items()},
+    at="stakeholder",
 ):
     """Some of the editable fields, read at `version`; returns the new version."""
 
@@ -213,9 +212,6 @@ class UpdateStakeholder(
             raise ValidationError({k: "validation.invalid" for k in sorted(unknown)})
         return cls(Ref(Stakeholder, stakeholder_id), version, _as_refs(dict(changes)), as_of)
 
-    def where(self) -> Ref[Stakeholder]:
-        return self.stakeholder
-
     def run(self, w: Write) -> int:
         row = w.get(self.stakeholder)
         changes = ids(self.changes)
@@ -226,9 +222,7 @@ class UpdateStakeholder(
 
 
 @dataclass
-class MoveStakeholders(
-    StakeholderChange[int],
-):
+class MoveStakeholders(StakeholderChange[int], at="locality_code"):
     """The grid table's power/interest edits together: all of them, or none when any row was
     changed by someone else since it was read. Returns how many stakeholders moved."""
 
@@ -243,9 +237,6 @@ class MoveStakeholders(
     ) -> MoveStakeholders:
         targets = [Ref(Stakeholder, e.stakeholder_id) for e in edits]
         return cls(locality_code, targets, edits, as_of)
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         errors: dict[str, str] = {}
@@ -266,18 +257,9 @@ class MoveStakeholders(
 
 
 @dataclass
-class DeleteStakeholder(
-    StakeholderChange[None],
-):
+class DeleteStakeholder(StakeholderChange[None], at="stakeholder"):
     stakeholder: Ref[Stakeholder]
     version: int
-
-    @classmethod
-    def of(cls, stakeholder_id: int, version: int) -> DeleteStakeholder:
-        return cls(Ref(Stakeholder, stakeholder_id), version)
-
-    def where(self) -> Ref[Stakeholder]:
-        return self.stakeholder
 
     def run(self, w: Write) -> None:
         row = w.get(self.stakeholder)

@@ -24,6 +24,7 @@ fields before and after, and each employer the import creates gets one too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,19 +39,12 @@ from employdash.errors import NotFound, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.i18n import t
 from employdash.models import Locality
-from employdash.models.stakeholders import (
-    BRANCHES,
-    HIRING_HORIZONS,
-    REMOTE_STANCES,
-    SERVICE_CONTACTS,
-    TRAINING_NEEDS,
-    TRAINING_OFFERED,
-    EmployerSurveyResponse,
-)
 from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
+from employdash.models.stakeholders import EmployerSurveyResponse
 from employdash.reading import read_table, records
 from employdash.stakeholders.common import StakeholderChange
 from employdash.stakeholders.surveys import (
+    CHOICES,
     SurveyInput,
     changes,
     clean_label,
@@ -87,14 +81,6 @@ HEADERS = {
     "contact_email": ("contact_email", "email", 'דוא"ל', "מייל"),
 }
 REQUIRED = ("company", "survey_date", "branch", "hiring_horizon")
-CHOICES = {
-    "branch": ("survey.branch", BRANCHES),
-    "hiring_horizon": ("survey.horizon", HIRING_HORIZONS),
-    "remote_work": ("survey.remote", REMOTE_STANCES),
-    "service_contact": ("survey.contact", SERVICE_CONTACTS),
-    "training_offered": ("survey.training_offered", TRAINING_OFFERED),
-    "training_need": ("survey.training_need", TRAINING_NEEDS),
-}
 # The older form's remote-work answers, read into annex 2's scale (as migration 0008 does).
 OLD_REMOTE = {"no": "not_relevant", "partial": "considering", "yes": "hybrid"}
 TRUE, FALSE = {"yes", "true", "1", "כן", "y"}, {"no", "false", "0", "לא", "n"}
@@ -286,6 +272,30 @@ class _Cells:
         return found
 
 
+# The answers read from the column of their own name, each as its question is read (the company,
+# the positions, the training needs and the service contact are read by `_parse` itself).
+READINGS: dict[str, Callable[[_Cells, str], Any]] = {
+    "survey_date": _Cells.day,
+    "branch": _Cells.choice,
+    "hiring_horizon": _Cells.choice,
+    "location": _Cells.text,
+    "employee_count": _Cells.integer,
+    "recruitment_areas": _Cells.places_list,
+    "has_vacancies": _Cells.maybe,
+    "vacancies": _Cells.integer,
+    "recruiting_help": _Cells.maybe,
+    "remote_work": _Cells.remote,
+    "training_offered": _Cells.training_offered,
+    "training_need": _Cells.optional_choice,
+    "satisfaction": _Cells.integer,
+    "contact_consent": _Cells.maybe,
+    "community_interest": _Cells.flag,
+    "contact_name": _Cells.text,
+    "contact_phone": _Cells.text,
+    "contact_email": _Cells.text,
+}
+
+
 def _places(s: Session) -> dict[str, int]:
     places: dict[str, int] = {}
     for code, he, en, aliases in s.execute(
@@ -319,29 +329,12 @@ def _parse(
     company = row.text("company") or ""
     has_contact, frequency = row.contact("service_contact")
     data = SurveyInput(
-        survey_date=row.day("survey_date"),
-        branch=row.choice("branch"),
-        hiring_horizon=row.choice("hiring_horizon"),
         company=company,
-        location=row.text("location"),
-        employee_count=row.integer("employee_count"),
-        recruitment_areas=row.places_list("recruitment_areas"),
-        has_vacancies=row.maybe("has_vacancies"),
-        vacancies=row.integer("vacancies"),
         positions=row.positions("open_positions"),
-        recruiting_help=row.maybe("recruiting_help"),
-        remote_work=row.remote("remote_work"),
-        training_offered=row.training_offered("training_offered"),
-        training_need=row.optional_choice("training_need"),
         training_needs=[n for n in (row.text("training_needs") or "").split(";")],
         has_service_contact=has_contact,
         service_contact=frequency,
-        satisfaction=row.integer("satisfaction"),
-        contact_consent=row.maybe("contact_consent"),
-        community_interest=row.flag("community_interest"),
-        contact_name=row.text("contact_name"),
-        contact_phone=row.text("contact_phone"),
-        contact_email=row.text("contact_email"),
+        **{answer: read(row, answer) for answer, read in READINGS.items()},
     )
     problems = dict(row.errors)
     try:
@@ -424,8 +417,7 @@ def _response_in_scope(
 
 @dataclass
 class ImportSurveys(
-    StakeholderChange[ImportResult],
-    entity="employer_survey_response",
+    StakeholderChange[ImportResult], entity="employer_survey_response", at="locality_code"
 ):
     """The accepted rows of a preview, written all or nothing and re-checked against the data:
     a row stored meanwhile as the file says counts as unchanged, a response revised meanwhile
@@ -460,9 +452,6 @@ class ImportSurveys(
             checked.unchanged,
             len(checked.rejected),
         )
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         for code in {p.locality_code for p in self.adds + self.edits}:

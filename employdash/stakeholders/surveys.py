@@ -42,6 +42,15 @@ from employdash.privacy import is_small, suppress_group, suppress_total
 from employdash.stakeholders.common import StakeholderChange, check_choice, check_scale, check_text
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The answers each choice question allows, under the catalogue prefix that names them.
+CHOICES = {
+    "branch": ("survey.branch", BRANCHES),
+    "hiring_horizon": ("survey.horizon", HIRING_HORIZONS),
+    "remote_work": ("survey.remote", REMOTE_STANCES),
+    "service_contact": ("survey.contact", SERVICE_CONTACTS),
+    "training_offered": ("survey.training_offered", TRAINING_OFFERED),
+    "training_need": ("survey.training_need", TRAINING_NEEDS),
+}
 
 
 @dataclass
@@ -316,6 +325,7 @@ class CreateResponse(
     StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items()},
+    at="locality_code",
 ):
     """One employer's answers; a new employer is created when `organisation` is None."""
 
@@ -326,9 +336,6 @@ class CreateResponse(
     @classmethod
     def of(cls, locality_code: int, data: SurveyInput) -> CreateResponse:
         return cls(locality_code, ref(Organisation, data.organisation_id), _answers(data))
-
-    def where(self) -> int:
-        return self.locality_code
 
     def run(self, w: Write) -> int:
         org = self.organisation
@@ -346,6 +353,7 @@ class UpdateResponse(
     StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items() if k != "company"},
+    at="response",
 ):
     """A correction of a stored response (instead of deleting and typing it again): every answer
     as in `answers`, read at `version`; returns the new version. The employer stays the same."""
@@ -357,9 +365,6 @@ class UpdateResponse(
     @classmethod
     def of(cls, response_id: int, version: int, data: SurveyInput) -> UpdateResponse:
         return cls(Ref(EmployerSurveyResponse, response_id), version, _answers(data, "company"))
-
-    def where(self) -> Ref[EmployerSurveyResponse]:
-        return self.response
 
     def run(self, w: Write) -> int:
         row = w.get(self.response)
@@ -373,19 +378,9 @@ class UpdateResponse(
 
 
 @dataclass
-class DeleteResponse(
-    StakeholderChange[None],
-    entity="employer_survey_response",
-):
+class DeleteResponse(StakeholderChange[None], entity="employer_survey_response", at="response"):
     response: Ref[EmployerSurveyResponse]
     version: int
-
-    @classmethod
-    def of(cls, response_id: int, version: int) -> DeleteResponse:
-        return cls(Ref(EmployerSurveyResponse, response_id), version)
-
-    def where(self) -> Ref[EmployerSurveyResponse]:
-        return self.response
 
     def run(self, w: Write) -> None:
         row = w.get(self.response)
