@@ -1,21 +1,27 @@
-"""The authorization matrix, generated from the access policy: every service that names a locality,
-as every role, on a locality inside its scope and on one outside, is allowed or refused exactly as
-`employdash.access.POLICY` says.
+"""The authorization matrix of the services a command does not guard, generated from the access
+policy: every such service that names a locality, as every role, on a locality inside its scope
+and on one outside, is allowed or refused exactly as `employdash.access.POLICY` says.
 
-Services are found by introspection (public functions of the area packages whose parameters start
-with `db, actor` and that take a locality), so a new service is in the matrix without anyone adding
-it. Arguments other than the locality are placeholders: a call that gets past the permission check
-may then fail on them (a validation error, a missing record) and writes nothing that matters; only
+A write is a command, and `execute` checks its role and locality against the area it declares
+(tests/foundation/test_commands.py refuses every forbidden role and a locality outside the scope
+for every registered command), so the services that run one are left out. What remains is every
+read, and the few services only writers may call without writing a record (a meeting draft, the
+choices of a form). Services are found by introspection (public functions of the area packages
+whose parameters start with `db, actor` and that take a locality), so a new read is in the matrix
+without anyone adding it. Arguments other than the locality are placeholders: a call that gets
+past the permission check may then fail on them (a validation error, a missing record); only
 `PermissionDenied` counts as a refusal.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import importlib
 import inspect
 import pkgutil
+import textwrap
 import typing
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -24,7 +30,7 @@ from typing import Any
 import pytest
 
 from employdash import users
-from employdash.access import Action, Area, allows
+from employdash.access import POLICY, Action, Area, allows
 from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.mentoring.funnel import Selection
@@ -33,25 +39,15 @@ AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring")
 USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
 OWN, FOREIGN = 1031, 31  # Sederot is in every demo user's scope; Tel Aviv in none but the admin's
 
-WRITE_VERBS = (
-    "add", "advance", "approve", "cancel", "close", "commit", "create", "deactivate", "define",
-    "delete", "discard", "end", "link", "move", "record", "rename", "reorder", "reset", "retire",
-    "save", "set", "take", "update", "correct", "assign", "log", "import", "enter",
-)  # fmt: skip
-
 # The area a module's services belong to, where it is not the package's own.
 AREA_OF_MODULE = {
-    "employdash.mentoring.briefing": Area.MENTORING,
-    "employdash.indicators.imports": Area.INDICATOR_IMPORTS,
     "employdash.indicators.local": Area.CATALOGUE,  # local indicators: the admin's catalogue
-    "employdash.forum.approval": Area.PLAN_APPROVAL,
 }
 # Single services whose area differs from their module's.
 AREA_OF_SERVICE = {
     "employdash.mentoring.operations.participants": Area.PARTICIPANTS,
     "employdash.mentoring.operations.waiting_lists": Area.PARTICIPANTS,
     "employdash.mentoring.matches.matches": Area.PARTICIPANTS,
-    "employdash.forum.approval.current_approval": Area.FORUM,  # everyone who reads the forum
     # the getting-started steps: shown on the forum page too, to everyone who reads the forum
     "employdash.briefing.next_steps.setup_progress": Area.FORUM,
 }
@@ -67,6 +63,14 @@ PACKAGE_AREA = {
 LOCALITY_PARAMS = {"locality_code", "locality_codes", "sel"}
 
 
+def _runs_a_command(fn: Callable[..., Any]) -> bool:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "execute"
+        for node in ast.walk(tree)
+    )
+
+
 def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
     for area in AREAS:
         package = importlib.import_module(f"employdash.{area}")
@@ -79,28 +83,26 @@ def _services() -> Iterator[tuple[str, Callable[..., Any]]]:
                     continue
                 params = list(inspect.signature(fn).parameters)
                 takes_locality = LOCALITY_PARAMS & set(params)
-                if params[:2] == ["db", "actor"] and takes_locality:
+                if params[:2] == ["db", "actor"] and takes_locality and not _runs_a_command(fn):
                     yield f"{module.__name__}.{name}", fn
 
 
 SERVICES = dict(_services())
 
 
-# Reads that only writers may make.
+# Services only writers may call, though they write no record: a meeting draft is the writer's own
+# unsaved form, and the program form's choices are part of writing the program.
 WRITERS_ONLY = {
-    "employdash.forum.meetings.load_draft",  # a meeting draft is part of writing the meeting
-    "employdash.mentoring.programs.organisation_choices",  # choices of the program form
+    "employdash.forum.meetings.save_draft",
+    "employdash.forum.meetings.load_draft",
+    "employdash.forum.meetings.discard_draft",
+    "employdash.mentoring.programs.organisation_choices",
     "employdash.mentoring.programs.people_choices",
 }
-# Writes whose name does not start with a verb.
-WRITES = {"employdash.forum.decisions.decision_to_task"}
 
 
 def _action(qualified: str) -> Action:
-    name = qualified.rsplit(".", 1)[1]
-    if qualified in WRITERS_ONLY | WRITES or name.split("_")[0] in WRITE_VERBS:
-        return Action.WRITE
-    return Action.READ
+    return Action.WRITE if qualified in WRITERS_ONLY else Action.READ
 
 
 def _area(qualified: str) -> Area:
@@ -165,9 +167,11 @@ def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
     return True
 
 
-def test_the_matrix_covers_every_area() -> None:
+def test_the_matrix_covers_every_area_and_every_role() -> None:
     assert {_area(q) for q in SERVICES} >= set(PACKAGE_AREA.values())
     assert len(SERVICES) >= 40
+    assert set(SERVICES) >= WRITERS_ONLY
+    assert set(USER_OF_ROLE) == set(POLICY)
 
 
 @pytest.mark.parametrize("role", sorted(USER_OF_ROLE))

@@ -156,11 +156,15 @@ def test_the_meeting_form_stores_clean_text_and_refuses_oversized_input(
     assert err.value.fields == {"decisions": "validation.too_many_max"}
 
 
-def test_every_write_service_cleans_its_text(db: Database, actors: dict[str, Actor]) -> None:
+def test_declared_texts_inside_a_commands_values_are_stored_clean(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """The pipeline cleans a declared text where it lies: a field, or a key of the values an
+    update or a creation carries ("values.title"), keeping line breaks where the field is
+    multiline. Over its bound, every declared text is refused by the generic test
+    (tests/foundation/test_commands.py)."""
     manager, admin = actors["manager"], actors["admin"]
     task_id = tasks.create_task(db, manager, SEDEROT, {"title": f"T {HOSTILE}"})
-    with pytest.raises(ValidationError):
-        tasks.create_task(db, manager, SEDEROT, {"title": "x" * 301})
     org = stakeholders.create(
         db,
         admin,
@@ -169,10 +173,6 @@ def test_every_write_service_cleans_its_text(db: Database, actors: dict[str, Act
             new_organisation=f"Org {HOSTILE}", sector="employer", notes="n\x00\nb\uffff"
         ),
     )
-    with pytest.raises(ValidationError):
-        stakeholders.create(
-            db, admin, SEDEROT, StakeholderInput(new_organisation="o" * 201, sector="employer")
-        )
     with db.transaction() as s:
         assert present(s.get(Task, task_id)).title == "T abcde"
         row = present(s.get(Stakeholder, org))

@@ -1,18 +1,19 @@
-"""Every editable entity under a real race, so that no save is silently lost: several processes
-save the same record from the same version at once, on SQLite and on PostgreSQL. Exactly one save is
-accepted, every other is refused (never silently lost, never a crash), the stored record equals
-the accepted save, and the audit log holds exactly one row for it.
+"""Races the pipeline's version check does not settle by itself, so that no save is silently
+lost: several processes save at once, on SQLite and on PostgreSQL. Exactly one save is accepted,
+every other is refused (never silently lost, never a crash), the stored record equals the accepted
+save, and the audit log holds exactly one row for it.
 
-One case per editable entity: every service that takes the version the user read, stage moves and
-match creation. Entities raced elsewhere with the same helper are listed in RACED_ELSEWHERE, and
-`test_every_versioned_service_is_raced` fails when a new versioned service appears unlisted.
+A command handed the version it read as `version` (or `edits`) is refused stale by the pipeline,
+in the UPDATE itself (tests/foundation/test_commands.py proves both for every such command). Raced
+here: the first save of a record that does not exist yet (two creates of the same key), a rule
+checked against other rows (one active match per mentee), and the commands that take the version
+they read under a name of their own (a value's, a note's, a participant's at each stage move);
+`test_every_command_handed_a_version_is_refused_stale_or_raced` fails when a new one is neither.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,23 +24,12 @@ from sqlalchemy import func, select
 
 from employdash.access import Actor
 from employdash.db import Database
-from employdash.forum import (
-    decisions,
-    focuses,
-    meetings,
-    milestones,
-    tasks,
-)
+from employdash.forum import focuses, milestones
 from employdash.forum import structure as forum
 from employdash.mentoring import certification
 from employdash.mentoring import operations as mentoring
 from employdash.models import AuditEntry
-from employdash.models.forum import (
-    Decision,
-    MetricValue,
-    MilestoneNote,
-    Task,
-)
+from employdash.models.forum import MetricValue, MilestoneNote
 from employdash.models.mentoring import (
     Assessment,
     Match,
@@ -47,9 +37,7 @@ from employdash.models.mentoring import (
     StageEvent,
     Standard,
 )
-from employdash.models.stakeholders import Stakeholder
-from employdash.stakeholders import register as stakeholders
-from employdash.stakeholders.register import StakeholderInput
+from tests.foundation.test_commands import COMMANDS, PRODUCT, READS_A_VERSION
 from tests.support.concurrency import race
 from tests.support.present import present
 from tests.support.registry import registrar
@@ -82,39 +70,20 @@ case = registrar(CASES)
 
 # Raced by processes on both databases in another file (with tests.support.concurrency.race).
 RACED_ELSEWHERE = {
-    "employdash.stakeholders.register.update": "tests/stakeholders/test_concurrency.py",
-    "employdash.stakeholders.register.move": "tests/stakeholders/test_concurrency.py",
-    "employdash.stakeholders.organisations.save_profile": "tests/stakeholders/test_concurrency.py",
-    "employdash.stakeholders.surveys.update_response": "tests/stakeholders/test_survey_annex2.py",
-    # commands: the pipeline's version check (mapper's version_id_col), for every command
-    "employdash.forum.meeting_edits.correct_meeting": "tests/foundation/test_commands.py",
-    "employdash.forum.meeting_edits.delete_meeting": "tests/foundation/test_commands.py",
-    "employdash.mentoring.operations.end_match": "tests/foundation/test_commands.py",
-    "employdash.mentoring.programs.update_program": "tests/foundation/test_commands.py",
-    "employdash.mentoring.programs.close_program": "tests/foundation/test_commands.py",
-    "employdash.mentoring.targets.set_target": "tests/foundation/test_commands.py",
-}
-# Take a version but edit nothing on their own.
-NOT_EDITS = {
-    "employdash.users.resume_session": "checks a session's version, writes nothing",
-    "employdash.stakeholders.surveys.delete_response": "a delete, refused stale by the pipeline",
-    "employdash.mentoring.operations.move": "inside advance and record_match (raced there)",
+    "employdash.indicators.local.EnterValue": "tests/indicators/test_local.py",
 }
 
 
 def run_race(db: Database, race_: Race) -> int:
     """Race every worker's save against the others in its own process; the one accepted.
 
-    Refusals are a stale version, a busy database, a validation error from a check made after
-    the winner committed (a match already running, a decision already closed) or, for a delete,
-    the record already gone; anything else
-    (an integrity error, a crash) fails the test."""
+    Refusals are a stale version, a busy database or a validation error from a check made after
+    the winner committed (a match already running); anything else (an integrity error, a crash)
+    fails the test."""
     entity, action = race_.audit
     mark = _last_audit(db)
     results = race(db.url, race_.username, race_.work, WORKERS)
-    refused: tuple[str, ...] = ("stale", "busy", "error: ValidationError")
-    if action == "delete":  # the winner deleted it: the others find it gone
-        refused = (*refused, "error: NotFound")
+    refused = ("stale", "busy", "error: ValidationError")
     assert all(r == "ok" or r.startswith(refused) for r in results.values()), results
     accepted = [n for n, r in results.items() if r == "ok"]
     assert len(accepted) == 1, results  # exactly one save per version wins
@@ -147,110 +116,6 @@ def _get(db: Database, model: type[Any], row_id: int) -> Any:
 # --- forum -----------------------------------------------------------------------------------
 
 
-def _plenary(db: Database, actor: Actor) -> int:
-    return int(
-        next(t for t in present(forum.overview(db, actor, SEDEROT)).teams if t["kind"] == "forum")[
-            "id"
-        ]
-    )
-
-
-@case("employdash.forum.tasks.update_task")
-def _task_update(db: Database, actors: dict[str, Actor]) -> Race:
-    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced task"})
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Task, tid)
-        assert (row.progress, row.version) == (n * 10, 2)
-
-    return Race(
-        lambda db, a, n: tasks.update_task(db, a, tid, 1, {"progress": n * 10}),
-        check,
-        ("task", "update"),
-    )
-
-
-@case("employdash.forum.tasks.cancel_task")
-def _task_cancel(db: Database, actors: dict[str, Actor]) -> Race:
-    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced cancel"})
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Task, tid)
-        assert (row.status, row.version) == ("cancelled", 2)
-        assert tasks.notes(db, actors["manager"], tid)[-1].body == f"reason {n}"
-
-    return Race(
-        lambda db, a, n: tasks.cancel_task(db, a, tid, 1, f"reason {n}"),
-        check,
-        ("task", "cancel"),
-    )
-
-
-@case("employdash.forum.tasks.delete_task")
-def _task_delete(db: Database, actors: dict[str, Actor]) -> Race:
-    tid = tasks.create_task(db, actors["manager"], SEDEROT, {"title": "Raced delete"})
-
-    def check(db: Database, n: int) -> None:
-        assert _get(db, Task, tid) is None
-
-    return Race(
-        lambda db, a, n: tasks.delete_task(db, a, tid, 1, f"reason {n}"),
-        check,
-        ("task", "delete"),
-    )
-
-
-def _decision(db: Database, manager: Actor, text: str) -> int:
-    data = meetings.MeetingInput(
-        locality_code=SEDEROT,
-        team_id=_plenary(db, manager),
-        held_on=date(2026, 11, 21),
-        decisions=[text],
-    )
-    meeting = meetings.save_meeting(db, manager, data)
-    with db.transaction() as s:
-        found = s.scalar(select(Decision.id).where(Decision.meeting_id == meeting))
-    assert found is not None
-    return found
-
-
-@case("employdash.forum.decisions.close_decision")
-def _decision_close(db: Database, actors: dict[str, Actor]) -> Race:
-    did = _decision(db, actors["manager"], "Raced decision")
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Decision, did)
-        assert (row.is_open, row.outcome, row.version) == (False, f"outcome {n}", 2)
-
-    return Race(
-        lambda db, a, n: decisions.close_decision(
-            db, a, SEDEROT, did, 1, date(2026, 11, 22), f"outcome {n}"
-        ),
-        check,
-        ("decision", "close"),
-    )
-
-
-@case("employdash.forum.decisions.decision_to_task")
-def _decision_task(db: Database, actors: dict[str, Actor]) -> Race:
-    did = _decision(db, actors["manager"], "Raced into a task")
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Decision, did)
-        assert row.task_id is not None and not row.is_open
-        with db.transaction() as s:
-            titles = s.scalars(select(Task.title).where(Task.title.like("task from %"))).all()
-        assert titles == [f"task from {n}"]  # the refused saves left no task behind
-
-    return Race(
-        lambda db, a, n: decisions.decision_to_task(
-            db, a, SEDEROT, did, 1, {"title": f"task from {n}"}
-        ),
-        check,
-        ("decision", "close"),
-    )
-
-
 def _manual_metric(db: Database, manager: Actor, name: str) -> int:
     fid = forum.create_focus(db, manager, SEDEROT, f"{name} focus")
     return focuses.add_manual_metric(
@@ -267,7 +132,7 @@ def _metric_value(db: Database, mid: int) -> tuple[float, int]:
     return rows[0][0], rows[0][1]
 
 
-@case("employdash.forum.focuses.enter_value")
+@case("employdash.forum.focuses.EnterValue")
 def _metric_value_replace(db: Database, actors: dict[str, Actor]) -> Race:
     mid = _manual_metric(db, actors["manager"], "Replaced value")
     month = date(2026, 3, 1)
@@ -283,7 +148,7 @@ def _metric_value_replace(db: Database, actors: dict[str, Actor]) -> Race:
     )
 
 
-@case("employdash.forum.focuses.enter_value (first value of a period)")
+@case("employdash.forum.focuses.EnterValue (first value of a period)")
 def _metric_value_first(db: Database, actors: dict[str, Actor]) -> Race:
     mid = _manual_metric(db, actors["manager"], "First value")
     month = date(2026, 4, 1)
@@ -298,11 +163,7 @@ def _metric_value_first(db: Database, actors: dict[str, Actor]) -> Race:
     )
 
 
-# Each worker a different role of the fixed vocabulary (the member starts as "member").
-RACED_ROLES = dict(enumerate(("chair", "referent", "team_lead"), start=1))
-
-
-@case("employdash.forum.milestones.set_note")
+@case("employdash.forum.milestones.SetNote")
 def _milestone_note(db: Database, actors: dict[str, Actor]) -> Race:
     from employdash.forum.stages import ALL_MILESTONES
 
@@ -323,25 +184,6 @@ def _milestone_note(db: Database, actors: dict[str, Actor]) -> Race:
         lambda db, a, n: milestones.set_note(db, a, SEDEROT, key, version, f"note {n}"),
         check,
         ("milestone_note", "update"),
-    )
-
-
-# --- people, users, stakeholders -----------------------------------------------------------------
-
-
-@case("employdash.stakeholders.register.delete")
-def _stakeholder_delete(db: Database, actors: dict[str, Actor]) -> Race:
-    sid = stakeholders.create(
-        db, actors["manager"], SEDEROT, StakeholderInput(new_organisation="Raced", sector="ngo")
-    )
-
-    def check(db: Database, n: int) -> None:
-        assert _get(db, Stakeholder, sid) is None
-
-    return Race(
-        lambda db, a, n: stakeholders.delete(db, a, sid, 1),
-        check,
-        ("stakeholder", "delete"),
     )
 
 
@@ -372,7 +214,7 @@ def _participant(db: Database, actor: Actor, program: int, role: str = "mentee")
     )
 
 
-@case("employdash.mentoring.operations.advance")
+@case("employdash.mentoring.operations.Advance")
 def _stage_move(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     pid = _participant(db, manager, _program(db, manager))
@@ -400,7 +242,7 @@ def _stage_move(db: Database, actors: dict[str, Actor]) -> Race:
     )
 
 
-@case("employdash.mentoring.operations.record_match")
+@case("employdash.mentoring.operations.RecordMatch")
 def _match_create(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     program = _program(db, manager)
@@ -423,25 +265,7 @@ def _match_create(db: Database, actors: dict[str, Actor]) -> Race:
     )
 
 
-@case("employdash.mentoring.certification.save_standard")
-def _standard_rename(db: Database, actors: dict[str, Actor]) -> Race:
-    sid = certification.save_standard(db, actors["admin"], "renamed_std", "Safety", version=None)
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Standard, sid)
-        assert (row.name, row.version) == (f"Standard {n}", 2)
-
-    return Race(
-        lambda db, a, n: certification.save_standard(
-            db, a, "renamed_std", f"Standard {n}", version=1
-        ),
-        check,
-        ("ment_standard", "update"),
-        username="admin",
-    )
-
-
-@case("employdash.mentoring.certification.save_standard (a new code)")
+@case("employdash.mentoring.certification.SaveStandard (a new code)")
 def _standard_add(db: Database, actors: dict[str, Actor]) -> Race:
     def check(db: Database, n: int) -> None:
         with db.transaction() as s:
@@ -460,27 +284,7 @@ def _standard_add(db: Database, actors: dict[str, Actor]) -> Race:
     )
 
 
-@case("employdash.mentoring.certification.record_assessment")
-def _assessment(db: Database, actors: dict[str, Actor]) -> Race:
-    manager = actors["manager"]
-    standard = certification.save_standard(db, actors["admin"], "raced_std", "Safety", version=None)
-    trainee = _participant(db, manager, _program(db, manager), "trainee")
-    aid = certification.record_assessment(db, manager, trainee, standard, False, date(2025, 4, 1))
-
-    def check(db: Database, n: int) -> None:
-        row = _get(db, Assessment, aid)
-        assert (row.gap_note, row.version) == (f"gap {n}", 2)
-
-    return Race(
-        lambda db, a, n: certification.record_assessment(
-            db, a, trainee, standard, False, date(2025, 5, 1), f"gap {n}", version=1
-        ),
-        check,
-        ("ment_assessment", "update"),
-    )
-
-
-@case("employdash.mentoring.certification.record_assessment (first result)")
+@case("employdash.mentoring.certification.RecordAssessment (first result)")
 def _assessment_first(db: Database, actors: dict[str, Actor]) -> Race:
     manager = actors["manager"]
     standard = certification.save_standard(
@@ -509,29 +313,18 @@ def _assessment_first(db: Database, actors: dict[str, Actor]) -> Race:
 # --- the tests ---------------------------------------------------------------------------------
 
 
-def _versioned_services() -> set[str]:
-    modules = ["employdash.users", "employdash.people"]
-    for area in ("indicators", "briefing", "forum", "stakeholders", "mentoring"):
-        package = importlib.import_module(f"employdash.{area}")
-        modules += [f"employdash.{area}.{i.name}" for i in pkgutil.iter_modules(package.__path__)]
-    found = set()
-    for name in modules:
-        module = importlib.import_module(name)
-        for fn_name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ != name or fn_name.startswith("_"):
-                continue
-            if "execute(" in inspect.getsource(fn):
-                continue  # a command's: its version is refused by the pipeline (test_commands)
-            params = inspect.signature(fn).parameters
-            if any("version" in p or p == "seen" for p in params):
-                found.add(f"{name}.{fn_name}")
-    return found
+def _handed_a_version(name: str) -> bool:
+    return any(
+        f.name in ("version", "versions", "seen") or f.name.endswith("_version")
+        for f in dataclasses.fields(COMMANDS[name])  # type: ignore[arg-type]  # commands are dataclasses
+    )
 
 
-def test_every_versioned_service_is_raced() -> None:
-    listed = set(CASES) | set(RACED_ELSEWHERE) | set(NOT_EDITS)
-    assert _versioned_services() - listed == set()
-    assert {"employdash.mentoring.operations.record_match"} <= set(CASES)  # match creation
+def test_every_command_handed_a_version_is_refused_stale_or_raced() -> None:
+    raced = {name.partition(" (")[0] for name in CASES} | set(RACED_ELSEWHERE)
+    assert raced <= set(COMMANDS), f"stale entries: {sorted(raced - set(COMMANDS))}"
+    unproven = {n for n in PRODUCT if _handed_a_version(n)} - set(READS_A_VERSION)
+    assert sorted(unproven - raced) == []
 
 
 @pytest.mark.parametrize("service", sorted(CASES))

@@ -1,20 +1,30 @@
-"""The handed-ID guard: a record outside the scope is indistinguishable from a missing one."""
+"""The handed-ID guard: a record outside the scope is indistinguishable from a missing one.
+
+The pipeline resolves every reference a command is handed; tests/foundation/test_commands.py
+swaps each for a record outside the actor's scope. Here: the guard's own rules, a read handed a
+foreign ID, every command handed a record of the actor's *other* locality, and the forum's rule
+for people (its members from elsewhere are accepted, an owner kept from older data is not
+judged again).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from sqlalchemy import ColumnElement, select
 
-from employdash.access import Actor
+from employdash.access import Action, Actor, allows
+from employdash.commands import Command, Ref, execute
 from employdash.db import Database
 from employdash.errors import NotFound
 from employdash.handed_ids import LOCALITY_OF, SHARED_MODELS, in_locality, in_scope, locality_of
 from employdash.models import Organisation, Person
 from employdash.models.forum import Team
 from employdash.models.mentoring import PipelineStage
-from tests.support.present import present
+from tests.foundation.command_samples import load
+from tests.foundation.test_commands import COMMANDS, NATIONAL, PRODUCT, _counts, _with_ref
 
 SEDEROT, OTHER_OWN, FOREIGN = 1031, 246, 31  # the manager's two localities, and one outside
 
@@ -102,156 +112,6 @@ def test_target_progress_refuses_a_foreign_locality_or_program(
     assert targets.progress(db, manager, (SEDEROT, OTHER_OWN)) is not None
 
 
-# --- every write that takes a handed ID refuses one outside the write's locality ----------------
-
-
-def _foreign_ids(db: Database, actors) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """A person and an organisation of a locality outside the manager's scope, and a team of the
-    manager's other locality (outside the write's locality)."""
-    with db.transaction() as s:
-        org = Organisation(name="Foreign org", sector="ngo", locality_code=FOREIGN)
-        person = Person(full_name="Foreign person", locality_code=FOREIGN)
-        s.add_all([org, person])
-        s.flush()
-        ids = {"person": person.id, "organisation": org.id}
-    ids["team"] = _first(db, Team, Team.forum_id.is_not(None))
-    with db.transaction() as s:
-        if locality_of(s, Team, ids["team"]) == SEDEROT:
-            other = s.scalar(
-                select(Team.id).where(Team.id.not_in([ids["team"]])).order_by(Team.id.desc())
-            )
-            assert other is not None and locality_of(s, Team, other) != SEDEROT
-            ids["team"] = other
-    return ids
-
-
-def _handed_writes(db: Database, actors):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from employdash import people
-    from employdash.forum import decisions, meetings, setup, tasks
-    from employdash.forum import structure as forum
-    from employdash.mentoring import operations
-
-    manager = actors["manager"]
-    plenary = next(
-        t for t in present(forum.overview(db, manager, SEDEROT)).teams if t["kind"] == "forum"
-    )
-    task = tasks.create_task(db, manager, SEDEROT, {"title": "Own task"})
-    meeting = meetings.save_meeting(
-        db,
-        manager,
-        meetings.MeetingInput(
-            locality_code=SEDEROT, team_id=plenary["id"], held_on=date(2026, 11, 1), decisions=["D"]
-        ),
-    )
-    decision = next(
-        d for d in decisions.list_decisions(db, manager, SEDEROT) if d.meeting_id == meeting
-    )
-    own_person = people.create_person(db, manager, SEDEROT, people.PersonInput("Own person"))
-
-    def meeting_with(**changes: Any) -> meetings.MeetingInput:
-        values: dict[str, Any] = {
-            "locality_code": SEDEROT,
-            "team_id": plenary["id"],
-            "held_on": date(2026, 11, 2),
-        }
-        return meetings.MeetingInput(**{**values, **changes})
-
-    program_args: dict[str, Any] = {
-        "name": "Linked program",
-        "locality_code": OTHER_OWN,
-        "operating_model": "freelancer",
-        "target_population": "haredi",
-    }
-    return {
-        "add_member person": (
-            "person",
-            lambda i: forum.add_member(db, manager, SEDEROT, plenary["id"], i, "member"),
-        ),
-        "add_member team": (
-            "team",
-            lambda i: forum.add_member(db, manager, SEDEROT, i, own_person, "member"),
-        ),
-        "create_task owner": (
-            "person",
-            lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "owner_person_id": i}),
-        ),
-        "create_task team": (
-            "team",
-            lambda i: tasks.create_task(db, manager, SEDEROT, {"title": "T", "team_id": i}),
-        ),
-        "update_task owner": (
-            "person",
-            lambda i: tasks.update_task(db, manager, task, 1, {"owner_person_id": i}),
-        ),
-        "meeting attendance": (
-            "person",
-            lambda i: meetings.save_meeting(db, manager, meeting_with(attendance={i: True})),
-        ),
-        "meeting team": (
-            "team",
-            lambda i: meetings.save_meeting(db, manager, meeting_with(team_id=i)),
-        ),
-        "meeting task owner": (
-            "person",
-            lambda i: meetings.save_meeting(
-                db,
-                manager,
-                meeting_with(tasks=[{"title": "X", "owner_person_id": i, "due_date": None}]),
-            ),
-        ),
-        "decision_to_task owner": (
-            "person",
-            lambda i: decisions.decision_to_task(
-                db, manager, SEDEROT, decision.id, decision.version, {"owner_person_id": i}
-            ),
-        ),
-        "create_team lead": (
-            "person",
-            lambda i: setup.create_team(db, manager, SEDEROT, "task", "Team", lead_person_id=i),
-        ),
-        "create_program coordinator": (
-            "person",
-            lambda i: operations.create_program(
-                db, manager, **program_args, coordinator_person_id=i
-            ),
-        ),
-    }
-
-
-def test_every_write_refuses_a_handed_id_outside_its_locality_like_a_missing_one(
-    db: Database, actors: dict[str, Actor]
-) -> None:
-    """A manager handing another locality's person, team, organisation or
-    participant to their own write gets the error a missing ID gets, and nothing is written."""
-    from sqlalchemy import func
-
-    from employdash.models import AuditEntry
-
-    foreign = _foreign_ids(db, actors)
-    wrong = []
-    for name, (kind, write) in _handed_writes(db, actors).items():
-        with db.transaction() as s:
-            mark = s.scalar(select(func.max(AuditEntry.id)))
-        errors: list[type[Exception] | None] = []
-        for handed in (foreign[kind], 10**9):
-            try:
-                write(handed)
-                errors.append(None)
-            except Exception as exc:
-                errors.append(type(exc))
-        with db.transaction() as s:
-            written = s.scalar(select(func.count()).where(AuditEntry.id > mark))
-        if errors[0] is None or errors[0] is not errors[1] or written:
-            wrong.append(f"{name}: foreign {errors[0]}, missing {errors[1]}, {written} written")
-    assert not wrong, "\n".join(wrong)
-
-
-# Writes for the manager's other locality (the program's): a person of Sederot is the "other".
-WRITES_FOR_OTHER_OWN = {"create_program coordinator"}
-
-
 def _person_of(db: Database, locality: int, name: str) -> int:
     with db.transaction() as s:
         person = Person(full_name=name, locality_code=locality)
@@ -260,46 +120,77 @@ def _person_of(db: Database, locality: int, name: str) -> int:
         return person.id
 
 
-def test_every_write_refuses_a_person_of_the_actors_other_locality(
-    db: Database, actors: dict[str, Actor]
+# --- every command refuses a record of another locality the actor may also write ---------------
+
+
+def _locality(db: Database, command: Command[Any]) -> int | None:
+    where = command.where()
+    if isinstance(where, Ref):
+        with db.transaction() as s:
+            return locality_of(s, where.model, where.id)
+    return where
+
+
+def _of_other_locality(db: Database, actor: Actor, model: Any, locality: int) -> int | None:
+    """A record of `model` in a locality of the actor's scope other than `locality` (a person
+    made for the purpose, so that no forum of `locality` counts them among its members)."""
+    other = next(code for code in sorted(actor.localities or ()) if code != locality)
+    if model is Person:
+        return _person_of(db, other, "Person of the actor's other locality")
+    key = model.__mapper__.primary_key[0]
+    with db.transaction() as s:
+        for record_id in s.scalars(select(key).order_by(key)):
+            if locality_of(s, model, record_id) == other:
+                return int(record_id)
+    return None
+
+
+SAMPLES = load()
+
+
+def _swaps(db: Database, writer: Actor, command: Command[Any]) -> dict[str, int]:
+    """Each reference of `command` but the record it changes, by path, with a record of the
+    writer's other locality to hand in its place; none for a command judged against the whole
+    scope (of no one locality)."""
+    locality = _locality(db, command)
+    if locality is None:
+        return {}
+    target = command.where()
+    found = {
+        path: _of_other_locality(db, writer, reference.model, locality)
+        for path, reference in command.refs().items()
+        if reference is not target and reference.model not in SHARED_MODELS
+    }
+    return {path: other for path, other in found.items() if other is not None}
+
+
+# The commands the manager writes: of the demo users, only they write for two localities.
+MANAGERS = [
+    n for n in sorted(set(PRODUCT) - NATIONAL) if allows("manager", COMMANDS[n].area, Action.WRITE)
+]
+
+
+@pytest.mark.parametrize("name", MANAGERS)
+def test_a_reference_of_the_actors_other_locality_is_not_found(
+    db: Database, actors: dict[str, Actor], name: str
 ) -> None:
-    """One rule for every write handed a person: the person belongs to the
-    locality the write is for. A person of the manager's *other* locality (one they may see and
-    write for) is refused like a missing one, and nothing is written."""
-    from sqlalchemy import func
-
-    from employdash.models import AuditEntry
-
-    of_other = _person_of(db, OTHER_OWN, "Person of the other own locality")
-    of_sederot = _person_of(db, SEDEROT, "Person of Sederot")
-    wrong = []
-    writes = _handed_writes(db, actors)
-    person_writes = {n: w for n, (kind, w) in writes.items() if kind == "person"}
-    assert {
-        "add_member person",
-        "create_task owner",
-        "update_task owner",
-        "meeting attendance",
-        "meeting task owner",
-        "decision_to_task owner",
-        "create_team lead",
-    } <= set(person_writes)
-    for name, write in person_writes.items():
-        handed = of_sederot if name in WRITES_FOR_OTHER_OWN else of_other
-        with db.transaction() as s:
-            mark = s.scalar(select(func.max(AuditEntry.id)))
-        errors: list[type[Exception] | None] = []
-        for person in (handed, 10**9):
-            try:
-                write(person)
-                errors.append(None)
-            except Exception as exc:
-                errors.append(type(exc))
-        with db.transaction() as s:
-            written = s.scalar(select(func.count()).where(AuditEntry.id > mark))
-        if errors[0] is None or errors[0] is not errors[1] or written:
-            wrong.append(f"{name}: other own {errors[0]}, missing {errors[1]}, {written} written")
-    assert not wrong, "\n".join(wrong)
+    """The pipeline's generic test hands each reference a record outside the actor's scope; this
+    one hands a record of the actor's own other locality, which they may read and write, to a
+    write for this one: one locality's person, team or focus attached to the other's record is
+    refused like a missing ID, and nothing is written. The record the command changes is not
+    swapped (that moves the whole write to the other locality, where it is allowed)."""
+    command = SAMPLES[name](db, actors)
+    writer = actors["manager"]
+    assert writer.localities == frozenset({SEDEROT, OTHER_OWN})
+    swaps = _swaps(db, writer, command)
+    if not swaps:
+        pytest.skip("judged against the whole scope, or handed only the record it changes")
+    before = _counts(db)
+    for path, other in swaps.items():
+        reference = command.refs()[path]
+        with pytest.raises(NotFound):
+            execute(db, writer, _with_ref(command, path, dataclasses.replace(reference, id=other)))
+    assert _counts(db) == before
 
 
 def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(
