@@ -82,9 +82,8 @@ def person_fields(
     )
     left, right = st.columns(2)
     new_org = left.text_input(ctx.tr("people.org.new_name"), max_chars=200, key=f"{key}_org_name")
-    with right:
-        sector = pick_term(ctx, ctx.tr("people.org.sector"), SECTORS, "sector", key=f"{key}_sector")
-    fb.field("sector", ctx.tr("people.org.sector"))
+    with fb.labelled("sector", ctx.tr("people.org.sector")) as label, right:
+        sector = pick_term(ctx, label, SECTORS, "sector", key=f"{key}_sector")
     with fb.labelled("email", ctx.tr("people.col.email")) as label:
         email = st.text_input(label, (current.email or "") if current else "", key=f"{key}_email")
     with fb.labelled("phone", ctx.tr("people.col.phone")) as label:

@@ -18,7 +18,6 @@ from components.common.form_feedback import (
     expander_form,
     feedback_form,
     handled,
-    required,
 )
 from components.common.pickers import pick, pick_term
 from components.forum.forms import form_key, renew
@@ -60,45 +59,25 @@ def _span_fields(
     number_format: str | None = None,
     baseline_date_mandatory: bool = True,
 ) -> Span[D]:
-    """The four fields of a metric's span, each with its error slot, drawn from `start`."""
-    baseline, baseline_date = _value_on(
-        ctx,
-        feedback,
-        "baseline",
-        ("forum.metric.baseline", "forum.metric.baseline_date"),
-        (start.baseline, start.baseline_date),
-        number_format,
-        date_mandatory=baseline_date_mandatory,
+    """The metric's baseline and target, each a value and the date it holds on, with their
+    error slots, drawn from `start`."""
+    ends = (
+        ("baseline", "forum.metric.baseline", start.baseline, start.baseline_date),
+        ("target", "forum.col.target", start.target, start.target_date),
     )
-    target, target_date = _value_on(
-        ctx,
-        feedback,
-        "target",
-        ("forum.col.target", "forum.metric.target_date"),
-        (start.target, start.target_date),
-        number_format,
-    )
+    drawn: list[tuple[float, D]] = []
+    for field, label_key, value, on in ends:
+        with feedback.labelled(field, ctx.tr(label_key), mandatory=True) as label:
+            number = st.number_input(label, value=value, format=number_format)
+        with feedback.labelled(
+            f"{field}_date",
+            ctx.tr(f"forum.metric.{field}_date"),
+            mandatory=field == "target" or baseline_date_mandatory,
+        ) as label:
+            day: D = st.date_input(label, on, format="DD/MM/YYYY")
+        drawn.append((number, day))
+    (baseline, baseline_date), (target, target_date) = drawn
     return Span(baseline, baseline_date, target, target_date)
-
-
-def _value_on(
-    ctx: PageContext,
-    feedback: FormFeedback,
-    field: str,
-    label_keys: tuple[str, str],
-    start: tuple[float, D],
-    number_format: str | None,
-    *,
-    date_mandatory: bool = True,
-) -> tuple[float, D]:
-    """A value (the field `field`) and the date it holds on (`field`_date)."""
-    with feedback.labelled(field, ctx.tr(label_keys[0]), mandatory=True) as label:
-        value = st.number_input(label, value=start[0], format=number_format)
-    with feedback.labelled(
-        f"{field}_date", ctx.tr(label_keys[1]), mandatory=date_mandatory
-    ) as label:
-        on: D = st.date_input(label, start[1], format="DD/MM/YYYY")
-    return value, on
 
 
 def _focus_field(ctx: PageContext, feedback: FormFeedback, view: Overview) -> int:
@@ -255,17 +234,16 @@ def _value_form(ctx: PageContext, manual: dict[int, MetricProgress]) -> None:
         with feedback.labelled("metric", ctx.tr("forum.metric.pick"), mandatory=True) as label:
             mid = pick(label, {i: _metric_label(ctx, m) for i, m in manual.items()})
         left, right = st.columns(2)
-        period = left.date_input(
-            required(ctx.tr("forum.metric.period")),
-            date.today().replace(day=1),
-            format="DD/MM/YYYY",
-        )
-        value = right.number_input(required(ctx.tr("forum.metric.value")), value=0.0)
-        left, right = st.columns(2)
-        with left:
-            feedback.field("period", ctx.tr("forum.metric.period"))
-        with right:
-            feedback.field("value", ctx.tr("forum.metric.value"))
+        with (
+            left,
+            feedback.labelled("period", ctx.tr("forum.metric.period"), mandatory=True) as label,
+        ):
+            period = st.date_input(label, date.today().replace(day=1), format="DD/MM/YYYY")
+        with (
+            right,
+            feedback.labelled("value", ctx.tr("forum.metric.value"), mandatory=True) as label,
+        ):
+            value = st.number_input(label, value=0.0)
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
             month = period.replace(day=1) if isinstance(period, date) else period
             with handled(feedback):
