@@ -6,7 +6,7 @@ import streamlit as st
 from components.common import accounts
 from components.common import people as pw
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, drawn_with, handled
+from components.common.form_feedback import drawn_with, feedback_form, handled
 from components.common.localized import choose
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -78,9 +78,7 @@ with guarded():
         chosen = pick_user("edit_pick")
         seen_key = f"edit_user_seen_{chosen}"
         seen = drawn_with(seen_key, lambda: by_id[chosen]["version"])
-        with st.form("edit_user"):
-            edit_feedback = FormFeedback()
-            edit_feedback.note()
+        with feedback_form("edit_user") as edit_feedback:
             form = accounts.user_fields(ctx, f"edit_{chosen}", dict(by_id[chosen]), edit_feedback)
             active = st.checkbox(
                 ctx.tr("admin.users.active"),

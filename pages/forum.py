@@ -62,7 +62,7 @@ with guarded():
     with tabs[0]:
         fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
         if editor:
-            fv.focus_forms(ctx, view)
+            fp.focus_forms(ctx, view)
             fp.manual_metric_form(ctx, view)
             fp.focus_edit(ctx, view)
             fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
@@ -74,7 +74,7 @@ with guarded():
             fr.change_membership_form(
                 ctx,
                 members,
-                {t["id"]: f"{ctx.tr('forum.kind.' + t['kind'])}: {t['name']}" for t in view.teams},
+                {t["id"]: fs.team_label(ctx, t["kind"], t["name"]) for t in view.teams},
             )
             fr.end_membership_form(ctx, members)
     with tabs[2]:

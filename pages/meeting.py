@@ -55,17 +55,10 @@ with guarded():
     mf.attendance(ctx, members)
     feedback.field("attendance", ctx.tr("meet.attendance"))
     left, right = st.columns(2)
-    left.text_area(ctx.tr("meet.guests"), key=mf.fkey("guests"), help=ctx.tr("meet.guests.help"))
-    right.text_area(
-        ctx.tr("meet.attachments"),
-        key=mf.fkey("attachments"),
-        help=ctx.tr("meet.attachments.help"),
-    )
-    left, right = st.columns(2)
-    with left:
-        feedback.field("guests", ctx.tr("meet.guests"))
-    with right:
-        feedback.field("attachments", ctx.tr("meet.attachments"))
+    with left, feedback.labelled("guests", ctx.tr("meet.guests")) as label:
+        st.text_area(label, key=mf.fkey("guests"), help=ctx.tr("meet.guests.help"))
+    with right, feedback.labelled("attachments", ctx.tr("meet.attachments")) as label:
+        st.text_area(label, key=mf.fkey("attachments"), help=ctx.tr("meet.attachments.help"))
     st.text_area(ctx.tr("meet.issues"), key=mf.fkey("issues"), height=140)
     st.text_area(
         ctx.tr("meet.decisions"), key=mf.fkey("decisions"), help=ctx.tr("meet.decisions.help")

@@ -11,7 +11,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import expander_form, handled
 from components.common.state import Kept
 from components.shell.context import PageContext
 from employdash.access import Area
@@ -30,12 +30,9 @@ def approval_form(ctx: PageContext, briefing: Briefing) -> None:
         st.success(ctx.tr("brief.approve.done"), icon=":material/verified:")
     if briefing.forum is None or not ctx.actor.can_write(Area.PLAN_APPROVAL, ctx.locality_code):
         return
-    with (
-        st.expander(ctx.tr("brief.approve.title"), icon=":material/verified:"),
-        st.form(f"plan_approve_{ROUND.get() or 0}"),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
+    with expander_form(
+        ctx.tr("brief.approve.title"), ":material/verified:", f"plan_approve_{ROUND.get() or 0}"
+    ) as feedback:
         with feedback.labelled("approved_on", ctx.tr("brief.approve.on"), mandatory=True) as label:
             on = st.date_input(label, date.today(), format="DD/MM/YYYY")
         with feedback.labelled("note", ctx.tr("brief.approve.note")) as label:

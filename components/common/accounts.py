@@ -15,8 +15,9 @@ from typing import Any
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback
+from components.common.form_feedback import FormFeedback, feedback_form
 from components.common.localized import choose, choose_many
+from components.common.pickers import pick_term
 from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -54,14 +55,8 @@ def user_fields(
             key=f"{prefix}_email",
         )
     with fb.labelled("role", ctx.tr("admin.users.role")) as label:
-        role = st.selectbox(
-            label,
-            ROLES,
-            format_func=lambda r: ctx.tr(f"role.{r}"),
-            index=ROLES.index((current_user or {}).get("role", "member")),
-            key=f"{prefix}_role_{ctx.lang}",  # keyed choices keep the labels they were drawn with
-            placeholder=choose(ROLES),
-        )
+        current_role = (current_user or {}).get("role", "member")
+        role = pick_term(ctx, label, ROLES, "role", current=current_role, key=f"{prefix}_role")
     with fb.labelled("localities", ctx.tr("admin.users.localities")) as label:
         scope = st.multiselect(
             label,
@@ -112,9 +107,7 @@ def create_account_form(ctx: PageContext) -> None:
         for p in people.search_people(ctx.db, ctx.actor, code)
         if not p.users
     }
-    with st.form(keys["form"], clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(keys["form"], clear_on_submit=False) as feedback:
         with feedback.labelled("username", ctx.tr("admin.users.username"), mandatory=True) as label:
             st.text_input(label, key=keys["username"])
         user_fields(ctx, keys["form"], feedback=feedback)
@@ -220,9 +213,7 @@ def reset_password_form(ctx: PageContext, user_id: int) -> None:
     empty one on the next draw whether the password was taken or refused."""
     ss = st.session_state
     key = f"reset_pw_{int(ss.get('reset_tries', 0))}"
-    with st.form("reset_password"):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form("reset_password") as feedback:
         with feedback.labelled(
             "password", ctx.tr("admin.users.new_password"), mandatory=True
         ) as label:

@@ -49,6 +49,19 @@ def reading_scale(lang: str, **options: Any) -> alt.Scale:
     return alt.Scale(reverse=_rtl(lang), **options)
 
 
+def reading_lines(
+    frame: pd.DataFrame, x: str, lang: str, *, title: str | None = None, **x_options: Any
+) -> alt.Chart:
+    """Lines with points along `x`, which runs from where reading starts (right to left in
+    Hebrew); the caller encodes the values and the series on the chart returned."""
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x=alt.X(x, title=title, scale=reading_scale(lang), **x_options))
+    )
+    return chart
+
+
 AnyChart: TypeAlias = (
     alt.Chart
     | alt.LayerChart

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -99,6 +99,23 @@ class FormFeedback:
                     ),
                     icon=":material/error:",
                 )
+
+
+@contextmanager
+def feedback_form(key: str, **options: Any) -> Iterator[FormFeedback]:
+    """A form (`st.form(key, **options)`) opening with its error summary and the note that
+    explains the required mark; the fields are drawn inside the block."""
+    with st.form(key, **options):
+        feedback = FormFeedback()
+        feedback.note()
+        yield feedback
+
+
+@contextmanager
+def expander_form(title: str, icon: str, key: str) -> Iterator[FormFeedback]:
+    """A `feedback_form` folded under an expander: an editor's form on a page most people read."""
+    with st.expander(title, icon=icon), feedback_form(key) as feedback:
+        yield feedback
 
 
 @contextmanager

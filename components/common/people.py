@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import FormFeedback, feedback_form, handled
 from components.common.localized import choose
+from components.common.pickers import pick, pick_term
 from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -81,14 +82,8 @@ def person_fields(
     )
     left, right = st.columns(2)
     new_org = left.text_input(ctx.tr("people.org.new_name"), max_chars=200, key=f"{key}_org_name")
-    sector = right.selectbox(
-        ctx.tr("people.org.sector"),
-        SECTORS,
-        format_func=lambda s: ctx.tr(f"sector.{s}"),
-        key=f"{key}_sector_{ctx.lang}",
-        placeholder=choose(SECTORS),
-    )
-    fb.field("sector", ctx.tr("people.org.sector"))
+    with fb.labelled("sector", ctx.tr("people.org.sector")) as label, right:
+        sector = pick_term(ctx, label, SECTORS, "sector", key=f"{key}_sector")
     with fb.labelled("email", ctx.tr("people.col.email")) as label:
         email = st.text_input(label, (current.email or "") if current else "", key=f"{key}_email")
     with fb.labelled("phone", ctx.tr("people.col.phone")) as label:
@@ -112,6 +107,22 @@ def _duplicate_box(ctx: PageContext, key: str) -> bool:
     return st.checkbox(ctx.tr("people.duplicate.confirm"), key=f"{key}_dup_ok")
 
 
+def _saved(
+    ctx: PageContext, feedback: FormFeedback, key: str, command: people.PersonChange[int]
+) -> bool:
+    """Whether the person's form `key` saved; a likely duplicate reruns to ask for the
+    confirmation (`_duplicate_box`), any other refusal shows in the form."""
+    saved = False
+    with handled(feedback):
+        try:
+            perform(ctx.db, ctx.actor, command)
+            saved = True
+        except people.LikelyDuplicate:
+            st.session_state[f"{key}_dup"] = True
+            st.rerun()
+    return saved
+
+
 def create_form(ctx: PageContext, key: str = "person_new") -> None:
     """A new person of the chosen locality (a likely duplicate needs a confirmation).
 
@@ -120,24 +131,14 @@ def create_form(ctx: PageContext, key: str = "person_new") -> None:
     everything typed and shows the errors at the top and under each field."""
     generation = int(st.session_state.get(f"{key}_gen", 0))
     form_key = f"{key}_{generation}" if generation else key
-    with st.form(form_key, clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(form_key, clear_on_submit=False) as feedback:
         data = person_fields(ctx, form_key, feedback=feedback)
         confirmed = _duplicate_box(ctx, form_key)
         if st.form_submit_button(
             ctx.tr("people.create"), type="primary", icon=":material/person_add:"
         ):
-            saved = False
-            with handled(feedback):
-                try:
-                    command = people.CreatePerson.of(ctx.locality_code, data, confirmed)
-                    perform(ctx.db, ctx.actor, command)
-                    saved = True
-                except people.LikelyDuplicate:
-                    st.session_state[f"{form_key}_dup"] = True
-                    st.rerun()
-            if saved:
+            command = people.CreatePerson.of(ctx.locality_code, data, confirmed)
+            if _saved(ctx, feedback, form_key, command):
                 for k in [k for k in st.session_state if str(k).startswith(form_key)]:
                     del st.session_state[k]
                 st.session_state[f"{key}_gen"] = generation + 1
@@ -149,32 +150,17 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
     if not rows:
         return
     by_id = {r.id: r for r in rows}
-    pid = st.selectbox(
-        ctx.tr("people.pick"),
-        list(by_id),
-        format_func=lambda i: f"{by_id[i].full_name} · {by_id[i].organisation or ''} · #{i}",
-        key="person_edit_pick",
-        placeholder=choose(),
-    )
+    labels = {r.id: f"{r.full_name} · {r.organisation or ''} · #{r.id}" for r in rows}
+    pid = pick(ctx.tr("people.pick"), labels, key="person_edit_pick")
     row = by_id[pid]
     key = f"person_edit_{pid}_{row.version}"
-    with st.form(key):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(key) as feedback:
         data = person_fields(ctx, key, row, feedback)
         active = st.checkbox(ctx.tr("people.col.active"), row.active, key=f"{key}_active")
         confirmed = _duplicate_box(ctx, key)
         if st.form_submit_button(ctx.tr("common.save"), type="primary"):
-            saved = False
-            with handled(feedback):
-                try:
-                    edit = people.UpdatePerson.of(pid, row.version, data, active, confirmed)
-                    perform(ctx.db, ctx.actor, edit)
-                    saved = True
-                except people.LikelyDuplicate:
-                    st.session_state[f"{key}_dup"] = True
-                    st.rerun()
-            if saved:
+            edit = people.UpdatePerson.of(pid, row.version, data, active, confirmed)
+            if _saved(ctx, feedback, key, edit):
                 SAVED.put(data.full_name)
                 st.rerun()
 
@@ -190,13 +176,8 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
     by_id = {a["id"]: a for a in accounts}
     if not by_id:
         return
-    uid = st.selectbox(
-        ctx.tr("admin.users.pick"),
-        list(by_id),
-        format_func=lambda i: f"{by_id[i]['username']} · {by_id[i]['full_name']}",
-        key="link_pick",
-        placeholder=choose(),
-    )
+    labels = {i: f"{a['username']} · {a['full_name']}" for i, a in by_id.items()}
+    uid = pick(ctx.tr("admin.users.pick"), labels, key="link_pick")
     account = by_id[uid]
     names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     codes = [c for c in account["localities"] if c in names] or list(names)
@@ -210,9 +191,7 @@ def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:
     found = people.search_people(ctx.db, ctx.actor, code)
     choices = {p.id: f"{p.full_name} · {p.organisation or ''}" for p in found}
     current = account.get("person_id")
-    with st.form(f"link_{uid}_{account['version']}"):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(f"link_{uid}_{account['version']}") as feedback:
         options = [None, NEW_ORG, *choices]
         with feedback.labelled("person", ctx.tr("admin.users.person")) as label:
             person = st.selectbox(

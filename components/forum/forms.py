@@ -8,16 +8,10 @@ widget's state merely deleted is kept by the browser; a form under a new key has
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
-
 import streamlit as st
 
-from components.common.localized import choose
 from components.common.state import Kept
 from components.shell.context import PageContext
-
-K = TypeVar("K")
 
 
 def form_key(base: str) -> str:
@@ -43,24 +37,3 @@ def leave_flash(flash: Kept[str], key: str) -> None:
     """Remember a success message (a catalogue key) for the next run, then rerun."""
     flash.put(key)
     st.rerun()
-
-
-def pick(label: str, names: Mapping[K, str]) -> K:
-    """One of `names`' keys, each shown by its name; the first until the user picks another."""
-    chosen: K = st.selectbox(
-        label, list(names), format_func=lambda k: names[k], placeholder=choose()
-    )
-    return chosen
-
-
-def pick_or_none(label: str, names: Mapping[K, str], current: K | None = None) -> K | None:
-    """One of `names`' keys or none ("—"), starting at `current` when it is one of them."""
-    options: list[K | None] = [None, *names]
-    chosen: K | None = st.selectbox(
-        label,
-        options,
-        format_func=lambda k: names.get(k, "—") if k is not None else "—",
-        index=options.index(current) if current in names else 0,
-        placeholder=choose(),
-    )
-    return chosen

@@ -12,11 +12,12 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import expander_form, feedback_form, handled, required
 from components.common.localized import choose, choose_many
+from components.common.pickers import pick, pick_or_none, pick_term
 from components.common.state import Kept
 from components.common.text import plain
-from components.forum.forms import form_key, leave_flash, pick_or_none, renew, show_flash
+from components.forum.forms import form_key, leave_flash, renew, show_flash
 from components.shell.context import PageContext
 from employdash.forum import meeting_edits, minutes
 from employdash.forum import meetings as meeting_service
@@ -82,12 +83,9 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
     ]
     expected = list(dict.fromkeys([*data.attendance, *team_members]))
     tasks = meeting_edits.meeting_tasks(ctx.db, ctx.actor, meeting_id)
-    with (
-        st.expander(ctx.tr("forum.meeting.correct"), icon=":material/edit:"),
-        st.form(f"meeting_fix_{meeting_id}_{version}"),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
+    with expander_form(
+        ctx.tr("forum.meeting.correct"), ":material/edit:", f"meeting_fix_{meeting_id}_{version}"
+    ) as feedback:
         with feedback.labelled("held_on", ctx.tr("meet.date"), mandatory=True) as label:
             held_on = st.date_input(label, data.held_on, format="DD/MM/YYYY")
         with feedback.labelled("attendance", ctx.tr("forum.meeting.present")) as label:
@@ -190,12 +188,11 @@ def _task_fields(
 
 def delete_form(ctx: PageContext, meeting_id: int) -> None:
     _, version = meeting_edits.meeting_input(ctx.db, ctx.actor, meeting_id)
-    with (
-        st.expander(ctx.tr("forum.meeting.delete"), icon=":material/delete:"),
-        st.form(f"meeting_delete_{meeting_id}_{version}"),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
+    with expander_form(
+        ctx.tr("forum.meeting.delete"),
+        ":material/delete:",
+        f"meeting_delete_{meeting_id}_{version}",
+    ) as feedback:
         with feedback.labelled(
             "reason", ctx.tr("forum.meeting.delete_reason"), mandatory=True
         ) as label:
@@ -244,18 +241,12 @@ def decisions(ctx: PageContext, rows: list[DecisionRow], editable: bool) -> None
 
 def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
     by_id = {d.id: d for d in open_rows}
-    with (
-        st.expander(ctx.tr("forum.decision.close"), icon=":material/task_alt:"),
-        st.form(form_key("decision_close")),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
-        picked = st.selectbox(
-            required(ctx.tr("forum.decision.pick")),
-            list(by_id),
-            format_func=lambda i: _decision_label(ctx, by_id[i]),
-            placeholder=choose(),
-        )
+    labels = {d.id: _decision_label(ctx, d) for d in open_rows}
+    pick_label = required(ctx.tr("forum.decision.pick"))
+    with expander_form(
+        ctx.tr("forum.decision.close"), ":material/task_alt:", form_key("decision_close")
+    ) as feedback:
+        picked = pick(pick_label, labels)
         with feedback.labelled(
             "closed_on", ctx.tr("forum.decision.close_on"), mandatory=True
         ) as label:
@@ -275,19 +266,10 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         p["id"]: p["full_name"]
         for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
     }
-    with (
-        st.expander(ctx.tr("forum.decision.make_task"), icon=":material/add_task:"),
-        st.form(form_key("decision_task")),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
-        picked = st.selectbox(
-            required(ctx.tr("forum.decision.pick")),
-            list(by_id),
-            format_func=lambda i: _decision_label(ctx, by_id[i]),
-            key="decision_task_pick",
-            placeholder=choose(),
-        )
+    with expander_form(
+        ctx.tr("forum.decision.make_task"), ":material/add_task:", form_key("decision_task")
+    ) as feedback:
+        picked = pick(pick_label, labels, key="decision_task_pick")
         with feedback.labelled("owner_person_id", ctx.tr("task.owner")) as label:
             owner = pick_or_none(label, people)
         with feedback.labelled("due_date", ctx.tr("task.due_date")) as label:
@@ -306,23 +288,20 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
 # --- membership ---------------------------------------------------------------------------------
 
 
+def _member_labels(rows: list[MemberRow]) -> dict[int, str]:
+    """Each membership by its person and team (a person may sit in several teams)."""
+    return {r["membership_id"]: f"{r['full_name']} – {r['team']}" for r in rows}
+
+
 def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[int, str]) -> None:
     """Editors: move a member to another team or give them another forum role."""
     if not rows:
         return
     by_id = {r["membership_id"]: r for r in rows}
     with st.expander(ctx.tr("forum.members.change"), icon=":material/swap_horiz:"):
-        picked = st.selectbox(
-            ctx.tr("forum.members.pick"),
-            list(by_id),
-            format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
-            key="member_change_pick",
-            placeholder=choose(),
-        )
+        picked = pick(ctx.tr("forum.members.pick"), _member_labels(rows), key="member_change_pick")
         row = by_id[picked]
-        with st.form(f"member_change_{picked}_{row['membership_version']}"):
-            feedback = FormFeedback()
-            feedback.note()
+        with feedback_form(f"member_change_{picked}_{row['membership_version']}") as feedback:
             team_ids = list(teams)
             with feedback.labelled("team", ctx.tr("forum.col.team"), mandatory=True) as label:
                 team = st.selectbox(
@@ -332,17 +311,9 @@ def change_membership_form(ctx: PageContext, rows: list[MemberRow], teams: dict[
                     format_func=lambda i: teams[i],
                     placeholder=choose(team_ids),
                 )
-            roles = list(FORUM_ROLES)
+            role_now = row["role"] if row["role"] in FORUM_ROLES else "member"
             with feedback.labelled("role", ctx.tr("forum.col.role"), mandatory=True) as label:
-                role = st.selectbox(
-                    label,
-                    roles,
-                    index=roles.index(row["role"])
-                    if row["role"] in roles
-                    else roles.index("member"),
-                    format_func=lambda r: ctx.tr(f"forum.role.{r}"),
-                    placeholder=choose(roles),
-                )
+                role = pick_term(ctx, label, FORUM_ROLES, "forum.role", current=role_now)
             if st.form_submit_button(ctx.tr("common.save"), icon=":material/swap_horiz:"):
                 values: dict[str, object] = {}
                 if team != row["team_id"]:
@@ -363,18 +334,10 @@ def end_membership_form(ctx: PageContext, rows: list[MemberRow]) -> None:
     if not rows:
         return
     by_id = {r["membership_id"]: r for r in rows}
-    with (
-        st.expander(ctx.tr("forum.members.end"), icon=":material/person_remove:"),
-        st.form(form_key("member_end")),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
-        picked = st.selectbox(
-            required(ctx.tr("forum.members.pick")),
-            list(by_id),
-            format_func=lambda i: f"{by_id[i]['full_name']} – {by_id[i]['team']}",
-            placeholder=choose(),
-        )
+    with expander_form(
+        ctx.tr("forum.members.end"), ":material/person_remove:", form_key("member_end")
+    ) as feedback:
+        picked = pick(required(ctx.tr("forum.members.pick")), _member_labels(rows))
         with feedback.labelled("ended_on", ctx.tr("forum.members.end_on"), mandatory=True) as label:
             on = st.date_input(label, date.today(), format="DD/MM/YYYY")
         if st.form_submit_button(ctx.tr("forum.members.end"), icon=":material/person_remove:"):

@@ -10,10 +10,11 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import FormFeedback, feedback_form, handled
 from components.common.localized import choose
+from components.common.pickers import pick, pick_or_none, pick_term
 from components.common.state import Kept
-from components.forum.forms import form_key, leave_flash, pick_or_none, renew, show_flash
+from components.forum.forms import form_key, leave_flash, renew, show_flash
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.forum import setup as setup_service
@@ -46,9 +47,7 @@ def no_forum(ctx: PageContext) -> None:
         st.info(ctx.tr("forum.none.readonly"), icon=":material/groups:")
         return
     st.info(ctx.tr("forum.none.setup"), icon=":material/groups:")
-    with st.form("forum_create"):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form("forum_create") as feedback:
         with feedback.labelled("name", ctx.tr("forum.setup.name"), mandatory=True) as label:
             name = st.text_input(
                 label,
@@ -77,7 +76,8 @@ def no_forum(ctx: PageContext) -> None:
                 _done("forum.setup.created")
 
 
-def _team_label(ctx: PageContext, kind: str, name: str) -> str:
+def team_label(ctx: PageContext, kind: str, name: str) -> str:
+    """A team as the forum's pages name it: its kind, then its name."""
     return f"{ctx.tr('forum.kind.' + kind)}: {name}"
 
 
@@ -98,12 +98,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
         with feedback.labelled("name", ctx.tr("forum.setup.team_name"), mandatory=True) as label:
             name = st.text_input(label, max_chars=200)
         with feedback.labelled("kind", ctx.tr("forum.setup.kind"), mandatory=True) as label:
-            kind = st.selectbox(
-                label,
-                TEAM_KINDS,
-                format_func=lambda k: ctx.tr(f"forum.kind.{k}"),
-                placeholder=choose(TEAM_KINDS),
-            )
+            kind = pick_term(ctx, label, TEAM_KINDS, "forum.kind")
         with feedback.labelled("lead", ctx.tr("forum.setup.lead")) as label:
             lead = pick_or_none(label, people)
         st.caption(ctx.tr("forum.setup.lead_seated"))
@@ -117,44 +112,22 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                 _done("forum.setup.team_created")
     teams = {t.id: t for t in setup_service.list_teams(ctx.db, ctx.actor, ctx.locality_code)}
     if teams:
+        inactive = f" ({ctx.tr('forum.setup.inactive')})"
+        labels = {
+            i: team_label(ctx, t.kind, t.name) + ("" if t.active else inactive)
+            for i, t in teams.items()
+        }
         with st.expander(ctx.tr("forum.setup.team_edit"), icon=":material/edit:"):
-            tid = st.selectbox(
-                ctx.tr("forum.col.team"),
-                list(teams),
-                format_func=lambda i: (
-                    _team_label(ctx, teams[i].kind, teams[i].name)
-                    + ("" if teams[i].active else f" ({ctx.tr('forum.setup.inactive')})")
-                ),
-                key="team_edit_pick",
-                placeholder=choose(),
-            )
+            tid = pick(ctx.tr("forum.col.team"), labels, key="team_edit_pick")
             team = teams[tid]
-            with st.form(f"team_edit_{tid}_{team.version}"):
-                feedback = FormFeedback()
-                feedback.note()
+            with feedback_form(f"team_edit_{tid}_{team.version}") as feedback:
                 with feedback.labelled(
                     "name", ctx.tr("forum.setup.team_name"), mandatory=True
                 ) as label:
                     name = st.text_input(label, team.name, max_chars=200)
-                lead_opts = [None, *people]
-                lead = st.selectbox(
-                    ctx.tr("forum.setup.lead"),
-                    lead_opts,
-                    index=lead_opts.index(team.lead_person_id)
-                    if team.lead_person_id in people
-                    else 0,
-                    format_func=lambda i: people.get(i, "—"),
-                    placeholder=choose(lead_opts),
-                )
+                lead = pick_or_none(ctx.tr("forum.setup.lead"), people, team.lead_person_id)
                 st.caption(ctx.tr("forum.setup.lead_seated"))
-                focus_opts = [None, *focuses]
-                focus = st.selectbox(
-                    ctx.tr("forum.col.focus"),
-                    focus_opts,
-                    index=focus_opts.index(team.focus_id) if team.focus_id in focuses else 0,
-                    format_func=lambda i: focuses.get(i, "—"),
-                    placeholder=choose(focus_opts),
-                )
+                focus = pick_or_none(ctx.tr("forum.col.focus"), focuses, team.focus_id)
                 active = st.checkbox(ctx.tr("forum.setup.active"), team.active)
                 if st.form_submit_button(ctx.tr("common.save"), type="primary"):
                     with handled(feedback):
@@ -172,9 +145,7 @@ def setup_tab(ctx: PageContext, view: Overview) -> None:
                         _done("common.saved")
     with st.expander(ctx.tr("forum.setup.rename"), icon=":material/edit:"):
         version = setup_service.forum_version(ctx.db, ctx.actor, ctx.locality_code)
-        with st.form(f"forum_rename_{version}"):
-            feedback = FormFeedback()
-            feedback.note()
+        with feedback_form(f"forum_rename_{version}") as feedback:
             with feedback.labelled("name", ctx.tr("forum.setup.name"), mandatory=True) as label:
                 name = st.text_input(label, view.name, max_chars=200)
             if st.form_submit_button(ctx.tr("common.save")):

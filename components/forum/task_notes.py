@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import expander_form, handled
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.errors import DomainError
@@ -74,12 +74,9 @@ def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
 
 def manage(ctx: PageContext, task: TaskRow) -> None:
     """Managers: cancel a task (it stays in the history, out of the counts) or delete it."""
-    with (
-        st.expander(ctx.tr("task.manage"), icon=":material/cancel:"),
-        st.form(f"task_manage_{task['id']}_{task['version']}"),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
+    with expander_form(
+        ctx.tr("task.manage"), ":material/cancel:", f"task_manage_{task['id']}_{task['version']}"
+    ) as feedback:
         with feedback.labelled("reason", ctx.tr("task.reason"), mandatory=True) as label:
             reason = st.text_input(label, max_chars=1000)
         left, right = st.columns(2)

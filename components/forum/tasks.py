@@ -18,12 +18,13 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import feedback_form, handled
 from components.common.localized import choose, date_columns
+from components.common.pickers import pick, pick_or_none
 from components.common.state import Kept
 from components.common.text import plain
 from components.forum import task_notes
-from components.forum.forms import form_key, pick_or_none, renew
+from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, StaleVersion, ValidationError
@@ -286,22 +287,16 @@ def edit_form(
     by_id = {r["id"]: r for r in rows if r["status"] != "cancelled"}  # a cancelled task is closed
     if not by_id:
         return
-    tid = st.selectbox(
-        ctx.tr("task.pick"),
-        list(by_id),
-        key="task_edit_pick",
-        # Titles repeat across teams; the label must be unique or the pick jumps to the twin.
-        format_func=lambda i: " · ".join(
-            x for x in (by_id[i]["title"], by_id[i]["team"] or "", f"#{i}") if x
-        ),
-        placeholder=choose(),
-    )
+    # Titles repeat across teams; the label must be unique or the pick jumps to the twin.
+    labels = {
+        i: " · ".join(x for x in (r["title"], r["team"] or "", f"#{i}") if x)
+        for i, r in by_id.items()
+    }
+    tid = pick(ctx.tr("task.pick"), labels, key="task_edit_pick")
     task = by_id[tid]
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
-    with st.form(f"task_edit_{tid}_{task['version']}"):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(f"task_edit_{tid}_{task['version']}") as feedback:
         with feedback.labelled("title", ctx.tr("task.title"), mandatory=True) as label:
             title = st.text_input(label, task["title"], max_chars=300)
         owner = pick_or_none(ctx.tr("task.owner"), names, task["owner_person_id"])
@@ -349,9 +344,7 @@ def edit_form(
 def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow]) -> None:
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
-    with st.form(form_key("task_new")):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form(form_key("task_new")) as feedback:
         with feedback.labelled("title", ctx.tr("task.title"), mandatory=True) as label:
             title = st.text_input(label, max_chars=300)
         owner = pick_or_none(ctx.tr("task.owner"), names)

@@ -11,16 +11,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.common.charts import reading_axis, reading_scale
+from components.common.charts import reading_axis, reading_lines, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
-from components.common.form_feedback import FormFeedback, handled
+from components.common.form_feedback import expander_form, handled
 from components.common.localized import choose, date_columns
+from components.common.pickers import pick, pick_term
 from components.common.text import plain
 from components.forum import milestone_notes
-from components.forum.forms import form_key, pick, renew
 from components.forum.record import done as saved
+from components.forum.setup import team_label
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -60,7 +61,7 @@ def structure(ctx: PageContext, rows: list[MemberRow]) -> None:
     table = pd.DataFrame(
         [
             {
-                ctx.tr("forum.col.team"): f"{ctx.tr('forum.kind.' + r['kind'])}: {r['team']}",
+                ctx.tr("forum.col.team"): team_label(ctx, r["kind"], r["team"]),
                 ctx.tr("forum.col.name"): r["full_name"],
                 ctx.tr("forum.col.organisation"): r["organisation"] or "",
                 ctx.tr("forum.col.sector"): ctx.tr(f"sector.{r['sector']}") if r["sector"] else "",
@@ -189,22 +190,12 @@ def _attendance_chart(ctx: PageContext, data: pd.DataFrame) -> alt.LayerChart:
         scale=alt.Scale(domain=[0, 1]),
         axis=reading_axis(ctx.lang, format="%"),
     )
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(
-                "date:T",
-                title=None,
-                scale=reading_scale(ctx.lang),
-                axis=alt.Axis(format=month_format(ctx)),
-            ),
-            y=y,
-            color=alt.Color(
-                "team:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
-            ),
-            tooltip=["date:T", "team", alt.Tooltip("rate:Q", format=".0%")],
-        )
+    line = reading_lines(data, "date:T", ctx.lang, axis=alt.Axis(format=month_format(ctx))).encode(
+        y=y,
+        color=alt.Color(
+            "team:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
+        ),
+        tooltip=["date:T", "team", alt.Tooltip("rate:Q", format=".0%")],
     )
     rule = (
         alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
@@ -376,102 +367,22 @@ def minutes_downloads(ctx: PageContext, meeting_id: int, key: str) -> None:
         )
 
 
-def focus_forms(ctx: PageContext, view: Overview) -> None:
-    """Editors: add a strategic focus, and a success metric on an outcome indicator."""
-    with (
-        st.expander(ctx.tr("forum.focus.add"), icon=":material/add:"),
-        st.form(form_key("focus_new")),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
-        with feedback.labelled("title", ctx.tr("forum.focus.title"), mandatory=True) as label:
-            title = st.text_input(label, max_chars=200)
-        with feedback.labelled("description", ctx.tr("forum.focus.description")) as label:
-            description = st.text_area(label)
-        if st.form_submit_button(ctx.tr("common.save")):
-            with handled(feedback):
-                command = forum_service.CreateFocus.of(view.forum_id, title, description)
-                perform(ctx.db, ctx.actor, command)
-                renew("focus_new")
-                saved("common.saved")
-    if not view.focuses:
-        return
-    choices = forum_service.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
-    names = {c["code"]: c["name_he"] if ctx.lang == "he" else c["name_en"] for c in choices}
-    focus_names = {f["id"]: f["title"] for f in view.focuses}
-    with (
-        st.expander(ctx.tr("forum.metric.add"), icon=":material/add_chart:"),
-        st.form(form_key("metric_new")),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
-        with feedback.labelled("focus", ctx.tr("forum.col.focus"), mandatory=True) as label:
-            focus_id = pick(label, focus_names)
-        with feedback.labelled("indicator", ctx.tr("forum.col.indicator"), mandatory=True) as label:
-            code = pick(label, names)
-        with feedback.labelled(
-            "baseline", ctx.tr("forum.metric.baseline"), mandatory=True
-        ) as label:
-            baseline = st.number_input(label, format="%.4f")
-        with feedback.labelled(
-            "baseline_date", ctx.tr("forum.metric.baseline_date"), mandatory=True
-        ) as label:
-            since = st.date_input(label, date.today(), format="DD/MM/YYYY")
-        with feedback.labelled("target", ctx.tr("forum.col.target"), mandatory=True) as label:
-            target = st.number_input(label, format="%.4f")
-        with feedback.labelled(
-            "target_date", ctx.tr("forum.metric.target_date"), mandatory=True
-        ) as label:
-            due = st.date_input(
-                label,
-                date(date.today().year + 1, 12, 31),
-                format="DD/MM/YYYY",
-            )
-        if st.form_submit_button(ctx.tr("common.save")):
-            with handled(feedback):
-                add = forum_service.AddMetric.of(focus_id, code, baseline, target, due, since)
-                perform(ctx.db, ctx.actor, add)
-                renew("metric_new")
-                saved("common.saved")
-
-
 def member_form(ctx: PageContext, view: Overview) -> None:
     """Editors: put a person in a team with a role (a person may sit in several teams)."""
-    people = {p["id"]: p for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)}
-    teams = {t["id"]: t for t in view.teams}
-    with (
-        st.expander(ctx.tr("forum.members.add"), icon=":material/person_add:"),
-        # Choices only, nothing typed: the form keeps its key (and its choices) after a save.
-        st.form("member_new"),
-    ):
-        feedback = FormFeedback()
-        feedback.note()
+    people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+    teams = {t["id"]: team_label(ctx, t["kind"], t["name"]) for t in view.teams}
+    # Choices only, nothing typed: the form keeps its key (and its choices) after a save.
+    with expander_form(
+        ctx.tr("forum.members.add"), ":material/person_add:", "member_new"
+    ) as feedback:
         with feedback.labelled("team", ctx.tr("forum.col.team"), mandatory=True) as label:
-            team = st.selectbox(
-                label,
-                list(teams),
-                format_func=lambda i: (
-                    f"{ctx.tr('forum.kind.' + teams[i]['kind'])}: {teams[i]['name']}"
-                ),
-                placeholder=choose(),
-            )
+            team = pick(label, teams)
         with feedback.labelled("person", ctx.tr("forum.col.name"), mandatory=True) as label:
-            person = st.selectbox(
-                label,
-                list(people),
-                format_func=lambda i: (
-                    f"{people[i]['full_name']} – {people[i]['organisation'] or ''}"
-                ),
-                placeholder=choose(),
+            person = pick(
+                label, {p["id"]: f"{p['full_name']} – {p['organisation'] or ''}" for p in people}
             )
         with feedback.labelled("role", ctx.tr("forum.col.role"), mandatory=True) as label:
-            role = st.selectbox(
-                label,
-                FORUM_ROLES,
-                index=FORUM_ROLES.index("member"),
-                format_func=lambda r: ctx.tr(f"forum.role.{r}"),
-                placeholder=choose(FORUM_ROLES),
-            )
+            role = pick_term(ctx, label, FORUM_ROLES, "forum.role", current="member")
         st.caption(ctx.tr("forum.members.not_listed"))
         if st.form_submit_button(ctx.tr("common.save")):
             with handled(feedback):

@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from components.common import charts
-from components.common.charts import reading_scale
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.text import plain
@@ -96,18 +95,11 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
             f"**{t('ind.explorer.seasonal', lang)} · {plain(names.get(sel.codes[0], ''))}**"
         )
         season["year"] = season["year"].astype(str)
-        chart = (
-            alt.Chart(season)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X(
-                    "month:O",
-                    title=t("ind.col.period", lang),
-                    scale=reading_scale(lang),
-                ),
-                y=charts.value_axis("value", "", lang, axis_format(unit)),
-                color=alt.Color("year:N", title=None, scale=alt.Scale(range=charts.PALETTE)),
-            )
+        chart = charts.reading_lines(
+            season, "month:O", lang, title=t("ind.col.period", lang)
+        ).encode(
+            y=charts.value_axis("value", "", lang, axis_format(unit)),
+            color=alt.Color("year:N", title=None, scale=alt.Scale(range=charts.PALETTE)),
         )
         chart = charts.titled(chart, sel.indicator.name(lang), lang)
         show_chart(charts.configure(chart, height=240), lang)

@@ -8,8 +8,9 @@ from datetime import date
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import feedback_form, handled, required
 from components.common.localized import DATE_FORMAT, choose
+from components.common.pickers import pick_term
 from components.common.state import Kept
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -36,20 +37,12 @@ def add_form(ctx: PageContext) -> None:
     # a refused one keeps its keys and what was typed.
     rounds = st.session_state.get(ROUND, 0)
     suffix = "" if not rounds else f"_{rounds}"
-    with st.form("ind_local_add", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with feedback_form("ind_local_add", clear_on_submit=False) as feedback:
         c1, c2 = st.columns(2)
         with c1, feedback.labelled("code", tr("ind.local.code"), mandatory=True) as label:
             code = st.text_input(label, max_chars=40, key=f"ind_local_code{suffix}")
         with c2, feedback.labelled("unit", tr("ind.local.unit"), mandatory=True) as label:
-            unit = st.selectbox(
-                label,
-                UNITS,
-                format_func=lambda u: tr(f"ind.unit.{u}"),
-                key=f"ind_local_unit_{ctx.lang}",
-                placeholder=choose(UNITS),
-            )
+            unit = pick_term(ctx, label, UNITS, "ind.unit", key="ind_local_unit")
         with c1, feedback.labelled("name_he", tr("ind.local.name_he"), mandatory=True) as label:
             name_he = st.text_input(label, max_chars=160, key=f"ind_local_name_he{suffix}")
         with c2, feedback.labelled("name_en", tr("ind.local.name_en"), mandatory=True) as label:
@@ -126,9 +119,7 @@ def value_form(ctx: PageContext) -> None:
             number = "—" if seen.value is None else f"{seen.value:g}"
             shown = f"{number} · {tr(f'ind.status.{seen.status}')}"
         st.text(tr("ind.local.current", value=shown))
-        with st.form(f"ind_value_{place}_{indicator}_{period:%Y%m}"):
-            feedback = FormFeedback()
-            feedback.note()
+        with feedback_form(f"ind_value_{place}_{indicator}_{period:%Y%m}") as feedback:
             # The indicator, locality and month are chosen above the form: their errors here.
             for name, label in (
                 ("indicator_code", "ind.col.indicator"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from components.common.charts import reading_axis, reading_scale
+from components.common.charts import reading_axis, reading_lines, reading_scale
 
 FONT = "Noto Sans Hebrew, DejaVu Sans, sans-serif"
 HEIGHT_PER_STAGE = 34
@@ -53,27 +53,18 @@ def share_lines(frame: pd.DataFrame, lang: str, y_title: str, color_title: str) 
     """Share of each group's entrants reaching each stage: `label`, `position`, `group`, `share`."""
     data = frame.dropna(subset=["share"])
     order = list(frame.sort_values("position")["label"].drop_duplicates())
-    chart = (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(
-                "label:N",
-                sort=order,
-                title=None,
-                scale=reading_scale(lang),
-                axis=alt.Axis(labelAngle=0, labelLimit=120),
-            ),
-            y=alt.Y(
-                "share:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
-            ),
-            color=alt.Color("group:N", title=color_title, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("group:N", title=color_title),
-                alt.Tooltip("label:N", title=""),
-                alt.Tooltip("share:Q", title=y_title, format=".0%"),
-            ],
-        )
+    chart = reading_lines(
+        data, "label:N", lang, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=120)
+    ).encode(
+        y=alt.Y(
+            "share:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+        ),
+        color=alt.Color("group:N", title=color_title, legend=alt.Legend(orient="bottom")),
+        tooltip=[
+            alt.Tooltip("group:N", title=color_title),
+            alt.Tooltip("label:N", title=""),
+            alt.Tooltip("share:Q", title=y_title, format=".0%"),
+        ],
     )
     return _configure(chart.properties(height=320, width="container"))
 

@@ -1,0 +1,64 @@
+"""Pickers that show names but answer keys: one of a mapping's keys shown by its name (or none),
+and a term of a fixed vocabulary shown in the catalogue's words.
+
+Each passes the localized placeholder (components/common/localized.py), so a caller cannot
+forget it, and binds the language when the widget is drawn: Streamlit calls `format_func` again
+later, outside the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
+import streamlit as st
+
+from components.common.localized import choose
+from components.shell.context import PageContext
+
+K = TypeVar("K")
+T = TypeVar("T", bound=str)
+
+
+def pick(label: str, names: Mapping[K, str], *, key: str | None = None) -> K:
+    """One of `names`' keys, each shown by its name; the first until the user picks another."""
+    chosen: K = st.selectbox(
+        label, list(names), format_func=lambda k: names[k], key=key, placeholder=choose()
+    )
+    return chosen
+
+
+def pick_or_none(label: str, names: Mapping[K, str], current: K | None = None) -> K | None:
+    """One of `names`' keys or none ("—"), starting at `current` when it is one of them."""
+    options: list[K | None] = [None, *names]
+    chosen: K | None = st.selectbox(
+        label,
+        options,
+        format_func=lambda k: names.get(k, "—") if k is not None else "—",
+        index=options.index(current) if current in names else 0,
+        placeholder=choose(),
+    )
+    return chosen
+
+
+def pick_term(
+    ctx: PageContext,
+    label: str,
+    terms: Sequence[T],
+    prefix: str,
+    *,
+    current: T | None = None,
+    key: str | None = None,
+) -> T:
+    """One term of `terms`, each shown as the catalogue's `prefix.term`; starts at `current`
+    (else the first). A keyed picker keeps the labels it was first drawn with, so its key carries
+    the language."""
+    chosen: T = st.selectbox(
+        label,
+        terms,
+        index=terms.index(current) if current in terms else 0,
+        format_func=lambda term: ctx.tr(f"{prefix}.{term}"),
+        key=None if key is None else f"{key}_{ctx.lang}",
+        placeholder=choose(terms),
+    )
+    return chosen
