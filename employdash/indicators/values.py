@@ -21,6 +21,7 @@ from employdash.access import Actor, Area, only, read_scope, require_read
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality
+from employdash.models.base import as_row
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue, IndicatorValueHistory
 
 SHOWN = ("ok", "preliminary", "revised")
@@ -122,27 +123,11 @@ class IndicatorInfo:
         return self.name_he if lang == "he" else self.name_en
 
 
-def _info(row: IndicatorDefinition) -> IndicatorInfo:
-    return IndicatorInfo(
-        row.code,
-        row.name_he,
-        row.name_en,
-        row.unit,
-        row.higher_is_better,
-        row.source,
-        row.frequency,
-        row.headline,
-        row.parent_code,
-        row.dimension,
-        row.category,
-    )
-
-
 def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
     require_read(actor, Area.INDICATORS)
     with db.transaction() as s:
         rows = s.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.sort_order))
-        return [_info(r) for r in rows]
+        return [as_row(IndicatorInfo, r) for r in rows]
 
 
 def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None:

@@ -32,12 +32,15 @@ SCOPED_MODULES = (
     "briefing/build.py",
     "briefing/next_steps.py",
     "indicators/explorer.py",
+    "indicators/imports.py",
+    "indicators/local.py",
     "indicators/values.py",
     "mentoring/briefing.py",
     "mentoring/funnel.py",
     "forum/briefing.py",
     "forum/health.py",
     "forum/targets.py",
+    "users.py",
 )
 # Functions that read other localities' values by design and return only an aggregate of them
 # (their service makes its scope for the locality asked about): not row reads.
