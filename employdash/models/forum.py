@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from employdash.models.base import Base, JsonType, UtcDateTime, VersionedRecord, utcnow
 
@@ -144,32 +144,34 @@ class Membership(VersionedRecord, Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
 
 
-class MilestoneCheck(Base):
+class MilestoneRecord:
+    """Mixed into what a forum keeps about one of its stage milestones (its check, its note):
+    one row per forum and milestone."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), sort_order=-1)
+    milestone_key: Mapped[str] = mapped_column(String(60), sort_order=-1)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
+        name = f"uq_{cls.__tablename__}_forum_key"  # type: ignore[attr-defined]  # mapped subclasses name their table
+        return (UniqueConstraint("forum_id", "milestone_key", name=name),)
+
+
+class MilestoneCheck(MilestoneRecord, Base):
     """A stage milestone checked off: when, and by whom."""
 
     __tablename__ = "milestone_check"
-    __table_args__ = (
-        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_check_forum_key"),
-    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    milestone_key: Mapped[str] = mapped_column(String(60))
     checked_on: Mapped[date] = mapped_column(Date)
     checked_by: Mapped[str] = mapped_column(String(60))
 
 
-class MilestoneNote(VersionedRecord, Base):
+class MilestoneNote(MilestoneRecord, VersionedRecord, Base):
     """A note on a stage milestone and an optional link to its document (title and URL)."""
 
     __tablename__ = "milestone_note"
-    __table_args__ = (
-        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_note_forum_key"),
-    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    milestone_key: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     link_title: Mapped[str | None] = mapped_column(String(200))
     link_url: Mapped[str | None] = mapped_column(String(500))
