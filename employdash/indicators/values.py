@@ -144,6 +144,8 @@ def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None
 # --- series -----------------------------------------------------------------------------------
 
 SERIES_COLUMNS = ["locality_code", "period", "indicator_code", "value", "status"]
+# A stored value's key (locality, month, indicator) and content, as a series or an import reads it.
+SERIES = tuple(getattr(IndicatorValue, name) for name in SERIES_COLUMNS)
 
 
 def _check_codes(s: Session, codes: list[str]) -> None:
@@ -171,13 +173,7 @@ def series(
         _check_codes(s, indicator_codes)
         frame = _driver_frame(
             s,
-            select(
-                IndicatorValue.locality_code,
-                IndicatorValue.period,
-                IndicatorValue.indicator_code,
-                IndicatorValue.value,
-                IndicatorValue.status,
-            ).where(
+            select(*SERIES).where(
                 scope.of(IndicatorValue.locality_code),
                 IndicatorValue.indicator_code.in_(indicator_codes),
                 IndicatorValue.period >= month_start(start),
