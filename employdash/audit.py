@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from employdash.access import Actor, Area, require_read
 from employdash.db import Database
 from employdash.models import AuditEntry
+from employdash.models.base import as_row
 
 
 def jsonable(value: Any) -> Any:
@@ -99,19 +100,7 @@ def list_entries(db: Database, actor: Actor, flt: AuditFilter = AuditFilter()) -
         query = query.where(AuditEntry.at < flt.until)
     with db.transaction() as s:
         rows = s.scalars(query.limit(flt.limit)).all()
-        return [
-            AuditRow(
-                at=r.at,
-                username=r.username,
-                action=r.action,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                locality_code=r.locality_code,
-                before=r.before,
-                after=r.after,
-            )
-            for r in rows
-        ]
+        return [as_row(AuditRow, r) for r in rows]
 
 
 def distinct_values(db: Database, actor: Actor, column: str) -> list[str]:

@@ -1,10 +1,11 @@
 """Bounds on everything a user can hand the app: text fields, uploaded files, generated documents.
 
-One place declares them so forms and imports refuse the same things: `clean_text` is the
-boundary every write service passes user text through. It removes control characters (they break
-the Word export and hide text on screen), keeps line breaks and tabs only where a field is
-multi-line, strips surrounding space, and refuses text over the field's limit with a
-`ValidationError` whose message names the limit in the user's language. The limits sit at or
+One place declares them so forms and imports refuse the same things: the command pipeline
+bounds every text a command declares with `FIELDS`, and `clean_text` is the boundary for other
+user text (a search, a text inside a change). Both remove control characters (they break the Word
+export and hide text on screen), keep line breaks and tabs only where a field is multi-line,
+strip surrounding space, and refuse text over the field's limit with a `ValidationError` whose
+message names the limit in the user's language. The limits sit at or
 below the database columns' lengths (a test checks that), so no database ever truncates or fails.
 """
 

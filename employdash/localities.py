@@ -18,6 +18,7 @@ from employdash.db import Database
 from employdash.errors import DomainError, NotFound
 from employdash.limits import clean_text
 from employdash.models import Locality, UserLocality
+from employdash.models.base import as_row
 from employdash.models.forum import Forum
 
 # Who the command line acts as: an administrator, named so in the audit log.
@@ -54,19 +55,7 @@ class LocalityInfo:
 
 
 def _info(row: Locality) -> LocalityInfo:
-    return LocalityInfo(
-        row.code,
-        row.name_he,
-        row.name_en,
-        row.district_id,
-        row.district_he,
-        row.district_en,
-        row.region,
-        row.population,
-        row.latitude,
-        row.longitude,
-        row.is_program,
-    )
+    return as_row(LocalityInfo, row, enabled="is_program")
 
 
 def in_scope(db: Database, actor: Actor, program_only: bool = True) -> list[LocalityInfo]:
@@ -189,18 +178,12 @@ class DisableLocality(
     area=Area.LOCALITIES,
     entity="locality",
     invalidates=frozenset({Area.LOCALITIES, Area.INDICATORS}),
+    at="locality",
 ):
     """Stop serving a locality; False when it was not served. Refused while users have it in
     their scope or it has a forum: their pickers would lose it. Nothing is ever deleted."""
 
     locality: Ref[Locality]
-
-    @classmethod
-    def of(cls, code: int) -> DisableLocality:
-        return cls(Ref(Locality, int(code)))
-
-    def where(self) -> Ref[Locality]:
-        return self.locality
 
     def validate(self, w: Write) -> None:
         code = self.locality.id

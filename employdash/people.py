@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -141,7 +141,7 @@ class PersonDetails:
             return None if chosen is None else chosen.id
         existing = w.session.scalar(
             select(Organisation.id).where(
-                Organisation.locality_code == locality_code,
+                only(locality_code).of(Organisation.locality_code),
                 func.lower(Organisation.name) == name.lower(),
             )
         )
@@ -161,7 +161,7 @@ def _duplicates(
 ) -> list[int]:
     rows = s.execute(
         select(Person.id, Person.full_name).where(
-            Person.locality_code == locality_code,
+            only(locality_code).of(Person.locality_code),
             Person.organisation_id.is_(None)
             if organisation_id is None
             else Person.organisation_id == organisation_id,
@@ -175,7 +175,7 @@ def namesakes(s: Session, locality_code: int, name: str) -> list[int]:
     """People of the locality with this name in any organisation (or none): an account made
     with a new person names no organisation, so any of them may be the same person."""
     rows = s.execute(
-        select(Person.id, Person.full_name).where(Person.locality_code == locality_code)
+        select(Person.id, Person.full_name).where(only(locality_code).of(Person.locality_code))
     )
     return [r.id for r in rows if _norm(r.full_name) == _norm(name)]
 
@@ -213,7 +213,7 @@ class PersonChange(
 
 
 @dataclass
-class CreatePerson(PersonChange[int]):
+class CreatePerson(PersonChange[int], at="locality_code"):
     """A new person of the locality; `LikelyDuplicate` unless the user confirmed a namesake."""
 
     locality_code: int
@@ -224,15 +224,12 @@ class CreatePerson(PersonChange[int]):
     ) -> CreatePerson:
         return cls(**PersonDetails.details(data, allow_duplicate), locality_code=locality_code)
 
-    def where(self) -> int:
-        return self.locality_code
-
     def run(self, w: Write) -> int:
         return add_person(w, self, self.locality_code, namesake_ids=False)
 
 
 @dataclass
-class UpdatePerson(PersonChange[int]):
+class UpdatePerson(PersonChange[int], at="person"):
     """Edit (or deactivate, `active=False`) a person read at `version`; returns the new version."""
 
     person: Ref[Person]
@@ -250,9 +247,6 @@ class UpdatePerson(PersonChange[int]):
     ) -> UpdatePerson:
         details = PersonDetails.details(data, allow_duplicate)
         return cls(**details, person=Ref(Person, person_id), version=version, active=active)
-
-    def where(self) -> Ref[Person]:
-        return self.person
 
     def run(self, w: Write) -> int:
         person = w.get(self.person)
@@ -333,10 +327,13 @@ def _rows(s: Session, query: Select[Person, str]) -> list[PersonRow]:
     ]
 
 
-def _base() -> Select[Person, str]:
-    """People with their organisation's name (None when they have none: an outer join)."""
-    return select(Person, Organisation.name.label("organisation")).outerjoin(
-        Organisation, Organisation.id == Person.organisation_id
+def _base(scope: ReadScope) -> Select[Person, str]:
+    """People of the scope with their organisation's name (None when they have none: an outer
+    join)."""
+    return (
+        select(Person, Organisation.name.label("organisation"))
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(scope.of(Person.locality_code))
     )
 
 
@@ -349,8 +346,7 @@ def search_people(
     limit: int = 200,
 ) -> list[PersonRow]:
     """People of the locality whose name, job title, organisation or email contains `text`."""
-    require_read(actor, Area.PEOPLE, locality_code)
-    query = _base().where(Person.locality_code == locality_code)
+    query = _base(read_scope(actor, Area.PEOPLE, locality_code))
     needle = (text or "").strip().lower()
     if needle:
         like = f"%{needle}%"
@@ -369,21 +365,19 @@ def search_people(
 
 
 def get_person(db: Database, actor: Actor, locality_code: int, person_id: int) -> PersonRow:
-    require_read(actor, Area.PEOPLE, locality_code)
+    scope = read_scope(actor, Area.PEOPLE, locality_code)
     with db.transaction() as s:
         in_locality(s, actor, Person, person_id, locality_code)
-        return _rows(s, _base().where(Person.id == person_id))[0]
+        return _rows(s, _base(scope).where(Person.id == person_id))[0]
 
 
 def organisations(db: Database, actor: Actor, locality_code: int) -> list[OrganisationChoice]:
     """Organisations a person of the locality may belong to: the locality's and national ones."""
-    require_read(actor, Area.PEOPLE, locality_code)
+    scope = read_scope(actor, Area.PEOPLE, locality_code)
     with db.transaction() as s:
         rows = s.scalars(
             select(Organisation)
-            .where(
-                (Organisation.locality_code == locality_code) | Organisation.locality_code.is_(None)
-            )
+            .where(scope.of(Organisation.locality_code) | Organisation.locality_code.is_(None))
             .order_by(Organisation.name)
         )
         return [OrganisationChoice(o.id, o.name, o.sector) for o in rows]

@@ -34,7 +34,7 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.models import Locality, LoginThrottle, Person, User
-from employdash.models.base import utcnow
+from employdash.models.base import as_row, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,60}$")
 MIN_PASSWORD = 10
@@ -264,20 +264,7 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
     require_read(actor, Area.USERS)
     with db.transaction() as s:
         users = s.scalars(select(User).order_by(User.username)).all()
-        return [
-            UserRow(
-                id=u.id,
-                username=u.username,
-                full_name=u.full_name,
-                role=u.role,
-                active=u.active,
-                email=u.email,
-                localities=u.locality_codes,
-                person_id=u.person_id,
-                version=u.version,
-            )
-            for u in users
-        ]
+        return [as_row(UserRow, u, localities="locality_codes") for u in users]
 
 
 def _scoped(role: str) -> bool:
@@ -318,8 +305,12 @@ R = TypeVar("R")
 class AccountChange(
     Command[R], area=Area.USERS, entity="user", invalidates=frozenset({Area.USERS})
 ):
-    """What every account write shares: the admin's area, and the account lists refreshed
-    after."""
+    """What every account write shares: the admin's area, the account lists refreshed after,
+    and no one locality: an account spans localities (an admin's none), each is checked in
+    scope."""
+
+    def where(self) -> None:
+        return None
 
 
 @dataclass
@@ -415,9 +406,6 @@ class CreateUser(NewAccount, AccountChange[int], texts=ACCOUNT_TEXTS):
             person=ref(Person, form.person_id),
         )
 
-    def where(self) -> None:
-        return None  # an account spans localities (an admin's none): each is checked in scope
-
     def validate(self, w: Write) -> None:
         errors, params = self.new_account_errors(w)
         person = w.get_optional(self.person)
@@ -444,6 +432,7 @@ class CreateUserWithPerson(
     entity="user",
     texts=ACCOUNT_TEXTS | {k: v for k, v in people.TEXTS.items() if k != "full_name"},
     invalidates=frozenset({Area.USERS, Area.PEOPLE, Area.STAKEHOLDERS}),
+    at="locality_code",
 ):
     """A new account and the new person it is, of `locality_code`, made and linked at once: an
     admin adding a forum member who logs in does it in one step, and a refusal of either leaves
@@ -476,9 +465,6 @@ class CreateUserWithPerson(
                 "locality_code": locality_code,
             }
         )
-
-    def where(self) -> int:
-        return self.locality_code
 
     def validate(self, w: Write) -> None:
         if not w.actor.can_write(Area.PEOPLE, self.locality_code):
@@ -514,9 +500,6 @@ class UpdateUser(Account, AccountChange[int], texts=ACCOUNT_TEXTS):
             Ref(User, user_id), version, active,
         )  # fmt: skip
 
-    def where(self) -> None:
-        return None
-
     def validate(self, w: Write) -> None:
         if errors := self.account_errors():
             raise ValidationError(errors)
@@ -551,13 +534,6 @@ class LinkPerson(AccountChange[int]):
     version: int
     person: Ref[Person] | None
 
-    @classmethod
-    def of(cls, user_id: int, version: int, person_id: int | None) -> LinkPerson:
-        return cls(Ref(User, user_id), version, ref(Person, person_id))
-
-    def where(self) -> None:
-        return None
-
     def validate(self, w: Write) -> None:
         user = w.get(self.user)
         if _person_outside(user.role, w.get_optional(self.person), user.locality_codes):
@@ -578,13 +554,6 @@ class ResetPassword(AccountChange[None]):
 
     user: Ref[User]
     password: str = dataclasses.field(repr=False)
-
-    @classmethod
-    def of(cls, user_id: int, password: str) -> ResetPassword:
-        return cls(Ref(User, user_id), password)
-
-    def where(self) -> None:
-        return None
 
     def validate(self, w: Write) -> None:
         if problem := password_problem(self.password):

@@ -38,6 +38,7 @@ from employdash.indicators.layouts import (
     parse_value,
 )
 from employdash.indicators.matching import LocalityMatcher
+from employdash.indicators.values import SERIES
 from employdash.limits import INDICATOR_UPLOAD
 from employdash.models.base import utcnow
 from employdash.models.indicators import (
@@ -210,14 +211,7 @@ def _existing(session: Session, keys: Iterable[Key]) -> dict[Key, tuple[int, flo
     found: dict[Key, tuple[int, float | None, str]] = {}
     for start in range(0, len(localities), 500):
         rows = session.execute(
-            select(
-                IndicatorValue.id,
-                IndicatorValue.locality_code,
-                IndicatorValue.period,
-                IndicatorValue.indicator_code,
-                IndicatorValue.value,
-                IndicatorValue.status,
-            ).where(
+            select(IndicatorValue.id, *SERIES).where(
                 IndicatorValue.locality_code.in_(localities[start : start + 500]),
                 IndicatorValue.indicator_code.in_(codes),
                 IndicatorValue.period >= min(periods),

@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 
 from sqlalchemy import or_, select, union
 
-from employdash.access import Actor, Area, require_read, scope_clause
+from employdash.access import Actor, Area, read_scope
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
@@ -31,6 +31,7 @@ from employdash.indicators.import_plan import (
 )
 from employdash.limits import INDICATOR_UPLOAD
 from employdash.models import Locality
+from employdash.models.base import as_row
 from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
 
 MAX_BYTES = INDICATOR_UPLOAD.max_bytes
@@ -181,35 +182,24 @@ class BatchRow(TypedDict):
 def list_batches(db: Database, actor: Actor, limit: int = 50) -> list[BatchRow]:
     """The latest imports; for a scoped importer, those that wrote a value of one of their
     localities (shown now or since replaced) and their own."""
-    require_read(actor, Area.INDICATOR_IMPORTS)
+    scope = read_scope(actor, Area.INDICATOR_IMPORTS)
     with db.transaction() as s:
         query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
-        if actor.localities is not None:
+        if scope.codes is not None:
             touched = union(
-                select(IndicatorValue.batch_id).where(
-                    scope_clause(actor, IndicatorValue.locality_code)
-                ),
+                select(IndicatorValue.batch_id).where(scope.of(IndicatorValue.locality_code)),
                 select(IndicatorValueHistory.batch_id).where(
-                    scope_clause(actor, IndicatorValueHistory.locality_code)
+                    scope.of(IndicatorValueHistory.locality_code)
                 ),
             )
             query = query.where(
                 or_(ImportBatch.id.in_(touched), ImportBatch.username == actor.username)
             )
         rows = s.scalars(query)
-        return [
-            BatchRow(
-                id=b.id,
-                created_at=b.created_at,
-                username=b.username,
-                filename=b.filename,
-                layout=b.layout,
-                source=b.source,
-                rows_read=b.rows_read,
-                added=b.rows_added,
-                revised=b.rows_revised,
-                unchanged=b.rows_unchanged,
-                rejected=b.rows_rejected,
-            )
-            for b in rows
-        ]
+        renamed = {
+            "added": "rows_added",
+            "revised": "rows_revised",
+            "unchanged": "rows_unchanged",
+            "rejected": "rows_rejected",
+        }
+        return [as_row(BatchRow, b, **renamed) for b in rows]

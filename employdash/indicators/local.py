@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor, Area
+from employdash.access import Actor, Area, only
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
@@ -179,8 +179,10 @@ def stored_value(
 
 
 def _stored_query(locality_code: int, indicator_code: str, month: date) -> Select[IndicatorValue]:
+    """The stored value of one locality, already authorised: the command's, or any for a
+    catalogue writer."""
     return select(IndicatorValue).where(
-        IndicatorValue.locality_code == locality_code,
+        only(locality_code).of(IndicatorValue.locality_code),
         IndicatorValue.indicator_code == indicator_code,
         IndicatorValue.period == date(month.year, month.month, 1),
     )
@@ -204,6 +206,7 @@ class EnterValue(
     area=Area.CATALOGUE,
     entity="indicator_value",
     invalidates=frozenset({Area.INDICATORS, Area.BRIEFING}),
+    at="locality",
 ):
     """Store one value of any catalogue indicator for a locality and month, over `seen` (what
     the admin was shown: None when there was no value). Returns the batch that recorded it.
@@ -220,22 +223,8 @@ class EnterValue(
     status: str = "ok"
     today: date | None = None
 
-    @classmethod
-    def of(
-        cls,
-        locality_code: int,
-        indicator_code: str,
-        period: date,
-        raw: str | float | None,
-        seen: StoredValue | None,
-        status: str = "ok",
-        today: date | None = None,
-    ) -> EnterValue:
-        month = date(period.year, period.month, 1)
-        return cls(Ref(Locality, locality_code), indicator_code, month, raw, seen, status, today)
-
-    def where(self) -> Ref[Locality]:
-        return self.locality
+    def __post_init__(self) -> None:
+        self.period = date(self.period.year, self.period.month, 1)  # any day names its month
 
     def value(self, w: Write) -> float | None:
         """The entered value in the indicator's unit; every problem named at once."""

@@ -21,6 +21,7 @@ from employdash.access import Actor, Area, only, read_scope, require_read
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.models import Locality
+from employdash.models.base import as_row
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue, IndicatorValueHistory
 
 SHOWN = ("ok", "preliminary", "revised")
@@ -122,27 +123,11 @@ class IndicatorInfo:
         return self.name_he if lang == "he" else self.name_en
 
 
-def _info(row: IndicatorDefinition) -> IndicatorInfo:
-    return IndicatorInfo(
-        row.code,
-        row.name_he,
-        row.name_en,
-        row.unit,
-        row.higher_is_better,
-        row.source,
-        row.frequency,
-        row.headline,
-        row.parent_code,
-        row.dimension,
-        row.category,
-    )
-
-
 def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
     require_read(actor, Area.INDICATORS)
     with db.transaction() as s:
         rows = s.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.sort_order))
-        return [_info(r) for r in rows]
+        return [as_row(IndicatorInfo, r) for r in rows]
 
 
 def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None:
@@ -159,6 +144,8 @@ def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None
 # --- series -----------------------------------------------------------------------------------
 
 SERIES_COLUMNS = ["locality_code", "period", "indicator_code", "value", "status"]
+# A stored value's key (locality, month, indicator) and content, as a series or an import reads it.
+SERIES = tuple(getattr(IndicatorValue, name) for name in SERIES_COLUMNS)
 
 
 def _check_codes(s: Session, codes: list[str]) -> None:
@@ -186,13 +173,7 @@ def series(
         _check_codes(s, indicator_codes)
         frame = _driver_frame(
             s,
-            select(
-                IndicatorValue.locality_code,
-                IndicatorValue.period,
-                IndicatorValue.indicator_code,
-                IndicatorValue.value,
-                IndicatorValue.status,
-            ).where(
+            select(*SERIES).where(
                 scope.of(IndicatorValue.locality_code),
                 IndicatorValue.indicator_code.in_(indicator_codes),
                 IndicatorValue.period >= month_start(start),

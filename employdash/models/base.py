@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Dialect, MetaData
+from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -18,6 +20,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+R = TypeVar("R")
 
 # JSON on SQLite, JSONB on PostgreSQL.
 JsonType = JSON().with_variant(JSONB(), "postgresql")
@@ -53,3 +57,27 @@ class UtcDateTime(DateTime):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def as_row(kind: type[R], record: object, **renamed: str) -> R:
+    """The row `kind` (a dataclass or a TypedDict a read returns) filled from `record`'s
+    attributes of the same names; `renamed` names the attribute a field is read from where the
+    two names differ."""
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+    else:
+        names = list(inspect.get_annotations(kind))
+    return kind(**{name: getattr(record, renamed.get(name, name)) for name in names})
+
+
+class VersionedRecord:
+    """Mixed into a record that people edit: its `version` counter is the mapper's
+    `version_id_col`, so every UPDATE and DELETE names the version it read and refuses when
+    another save won (two people saving the same record never silently overwrite each other).
+    A table whose counter has no server default redeclares `version` without one."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]  # mapped subclasses have a table

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
+from employdash.models.base import Base, JsonType, UtcDateTime, VersionedRecord, utcnow
 
 # Sectors of organisations, as the model names the forum's players (annex 9).
 SECTORS = (
@@ -70,7 +70,7 @@ class Organisation(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class Person(Base):
+class Person(VersionedRecord, Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,13 +81,11 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
-class User(Base):
+class User(VersionedRecord, Base):
     __tablename__ = "app_user"
     __table_args__ = (
         CheckConstraint("role IN ('admin','leadership','manager','member')", name="role"),
@@ -103,8 +101,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # no server default here
     # Signed into the login cookie and bumped on logout, password reset, role change and
     # deactivation: every older cookie (and open session) of the user stops working at once.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -23,9 +23,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
+from employdash.models.base import Base, JsonType, UtcDateTime, VersionedRecord, utcnow
 
 TEAM_KINDS = ("steering", "forum", "task", "adhoc")
 TASK_STATUSES = ("not_started", "in_progress", "blocked", "done")
@@ -36,11 +36,17 @@ FORUM_ROLES = ("chair", "referent", "team_lead", "member")
 MEETING_KINDS = ("steering", "forum", "task")
 
 
-def _meeting_fk() -> ForeignKey:
-    return ForeignKey("meeting.id", ondelete="CASCADE")
+class MeetingPart:
+    """Mixed into a row of one meeting's record (a guest, an attachment, a decision): it is
+    deleted with the meeting."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True, sort_order=-1
+    )
 
 
-class Forum(Base):
+class Forum(VersionedRecord, Base):
     """One forum per locality; `stage` is the model stage (1..3) its milestones have reached."""
 
     __tablename__ = "forum"
@@ -52,13 +58,9 @@ class Forum(Base):
     stage: Mapped[int] = mapped_column(Integer, default=1)
     stage_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class StrategicFocus(Base):
+class StrategicFocus(VersionedRecord, Base):
     __tablename__ = "strategic_focus"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -67,13 +69,9 @@ class StrategicFocus(Base):
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class SuccessMetric(Base):
+class SuccessMetric(VersionedRecord, Base):
     """An outcome indicator a focus aims to move, from `baseline` to `target` by `target_date`.
 
     Either a catalogue indicator (`indicator_code`, its values come from the imports) or a manual
@@ -95,13 +93,9 @@ class SuccessMetric(Base):
     target: Mapped[float] = mapped_column(Float)
     target_date: Mapped[date] = mapped_column(Date)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class MetricValue(Base):
+class MetricValue(VersionedRecord, Base):
     """A value of a manual metric for one period, as the manager entered it; entered again, it is
     replaced over the `version` the manager saw (one row per period: a second first entry is
     refused by the unique constraint)."""
@@ -117,13 +111,9 @@ class MetricValue(Base):
     value: Mapped[float] = mapped_column(Float)
     entered_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class Team(Base):
+class Team(VersionedRecord, Base):
     __tablename__ = "team"
     __table_args__ = (CheckConstraint("kind IN ('steering','forum','task','adhoc')", name="kind"),)
 
@@ -134,13 +124,9 @@ class Team(Base):
     focus_id: Mapped[int | None] = mapped_column(ForeignKey("strategic_focus.id"))
     lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class Membership(Base):
+class Membership(VersionedRecord, Base):
     """A person in a team, with their role there; a person may sit in several teams.
 
     An ended membership (`ended_on`) stays for the history; from that day the person is no longer
@@ -156,48 +142,42 @@ class Membership(Base):
     role: Mapped[str | None] = mapped_column(String(120))
     joined_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class MilestoneCheck(Base):
+class MilestoneRecord:
+    """Mixed into what a forum keeps about one of its stage milestones (its check, its note):
+    one row per forum and milestone."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), sort_order=-1)
+    milestone_key: Mapped[str] = mapped_column(String(60), sort_order=-1)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[UniqueConstraint]:
+        name = f"uq_{cls.__tablename__}_forum_key"  # type: ignore[attr-defined]  # mapped subclasses name their table
+        return (UniqueConstraint("forum_id", "milestone_key", name=name),)
+
+
+class MilestoneCheck(MilestoneRecord, Base):
     """A stage milestone checked off: when, and by whom."""
 
     __tablename__ = "milestone_check"
-    __table_args__ = (
-        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_check_forum_key"),
-    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    milestone_key: Mapped[str] = mapped_column(String(60))
     checked_on: Mapped[date] = mapped_column(Date)
     checked_by: Mapped[str] = mapped_column(String(60))
 
 
-class MilestoneNote(Base):
+class MilestoneNote(MilestoneRecord, VersionedRecord, Base):
     """A note on a stage milestone and an optional link to its document (title and URL)."""
 
     __tablename__ = "milestone_note"
-    __table_args__ = (
-        UniqueConstraint("forum_id", "milestone_key", name="uq_milestone_note_forum_key"),
-    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    milestone_key: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     link_title: Mapped[str | None] = mapped_column(String(200))
     link_url: Mapped[str | None] = mapped_column(String(500))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class Meeting(Base):
+class Meeting(VersionedRecord, Base):
     __tablename__ = "meeting"
     __table_args__ = (
         CheckConstraint("kind IN ('steering','forum','task')", name="kind"),
@@ -217,10 +197,6 @@ class Meeting(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # The form instance that saved it: a second save of the same form finds this meeting.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class Attendance(Base):
@@ -233,47 +209,31 @@ class Attendance(Base):
     present: Mapped[bool] = mapped_column(Boolean)
 
 
-class MeetingGuest(Base):
+class MeetingGuest(MeetingPart, Base):
     __tablename__ = "meeting_guest"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
     name: Mapped[str] = mapped_column(String(160))
     organisation: Mapped[str | None] = mapped_column(String(200))
 
 
-class MeetingAttachment(Base):
+class MeetingAttachment(MeetingPart, Base):
     __tablename__ = "meeting_attachment"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
 
 
-class Decision(Base):
+class Decision(MeetingPart, VersionedRecord, Base):
     __tablename__ = "decision"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
     text: Mapped[str] = mapped_column(Text)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class Task(Base):
+class Task(VersionedRecord, Base):
     __tablename__ = "task"
     __table_args__ = (
         CheckConstraint(
@@ -298,10 +258,7 @@ class Task(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # no server default here
 
 
 class TaskNote(Base):

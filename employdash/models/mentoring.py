@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from employdash.models.base import Base, UtcDateTime, utcnow
+from employdash.models.base import Base, UtcDateTime, VersionedRecord, utcnow
 
 # The four operating models of the JDC-TEVET mentoring program (operating-model source, ch. 4).
 OPERATING_MODELS = ("program_coordinator", "freelancer", "mentoring_coordinator", "disability")
@@ -71,7 +71,7 @@ class PipelineStage(Base):
     )
 
 
-class Program(Base):
+class Program(VersionedRecord, Base):
     __tablename__ = "ment_program"
     __table_args__ = (
         CheckConstraint(
@@ -98,10 +98,6 @@ class Program(Base):
     sponsor_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     tevet_manager_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     closed_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class Cohort(Base):
@@ -113,8 +109,9 @@ class Cohort(Base):
     starts_on: Mapped[date | None] = mapped_column(Date)
 
 
-class Participant(Base):
-    """A mentor, mentee or trainee under a pseudonymous code: no name is stored at all."""
+class Participant(VersionedRecord, Base):
+    """A mentor, mentee or trainee under a pseudonymous code: no name is stored at all. Its
+    version is bumped by every stage move, so a repeated or concurrent move is refused."""
 
     __tablename__ = "ment_participant"
     __table_args__ = (
@@ -132,11 +129,6 @@ class Participant(Base):
     population: Mapped[str] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    # Bumped by every stage move (compare-and-set): a repeated or concurrent move is refused.
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class StageEvent(Base):
@@ -163,7 +155,7 @@ class StageEvent(Base):
 ACTIVE_MATCH = "status = 'active'"
 
 
-class Match(Base):
+class Match(VersionedRecord, Base):
     __tablename__ = "ment_match"
     __table_args__ = (
         CheckConstraint("status IN ('active','completed','ended_early')", name="status"),
@@ -186,10 +178,6 @@ class Match(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(15), default="active")
     end_reason: Mapped[str | None] = mapped_column(String(30))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class Outcome(Base):
@@ -205,7 +193,7 @@ class Outcome(Base):
     reached_on: Mapped[date] = mapped_column(Date)
 
 
-class Target(Base):
+class Target(VersionedRecord, Base):
     """A program manager's goals for one program and period."""
 
     __tablename__ = "ment_target"
@@ -221,10 +209,6 @@ class Target(Base):
     matches: Mapped[int | None] = mapped_column(Integer)
     completions: Mapped[int | None] = mapped_column(Integer)
     outcomes: Mapped[int | None] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class MentoringSession(Base):
@@ -244,7 +228,7 @@ class MentoringSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class Standard(Base):
+class Standard(VersionedRecord, Base):
     """A professional standard employment promoters are certified against (configurable)."""
 
     __tablename__ = "ment_standard"
@@ -254,13 +238,9 @@ class Standard(Base):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
-class Assessment(Base):
+class Assessment(VersionedRecord, Base):
     """Pass or fail of one trainee on one standard, with a skill-gap note."""
 
     __tablename__ = "ment_assessment"
@@ -276,10 +256,6 @@ class Assessment(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     gap_note: Mapped[str | None] = mapped_column(String(500))
     assessed_on: Mapped[date] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-
-    # Every UPDATE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 OPEN_END = date(9999, 12, 31)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
-from employdash.models.base import Base, JsonType, UtcDateTime, utcnow
+from employdash.models.base import Base, JsonType, UtcDateTime, VersionedRecord, utcnow
 
 STANCES = ("supporter", "neutral", "resistant")
 ENGAGEMENTS = ("not_contacted", "contacted", "engaged", "forum_member")
@@ -74,7 +74,7 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ",".join(f"'{v}'" for v in values) + ")"
 
 
-class Stakeholder(Base):
+class Stakeholder(VersionedRecord, Base):
     """A player in a locality's map, with its place on the power x interest grid."""
 
     __tablename__ = "stakeholder"
@@ -99,12 +99,9 @@ class Stakeholder(Base):
     owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     last_contact: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # no server default here
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
-
-    # Every UPDATE and DELETE names the version it read, and refuses when another save won.
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class StakeholderPosition(Base):
@@ -145,7 +142,7 @@ class StakeholderRelation(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class OrganisationProfile(Base):
+class OrganisationProfile(VersionedRecord, Base):
     """A member organisation's answers to the mapping questionnaire (annex 4, meeting 2)."""
 
     __tablename__ = "organisation_profile"
@@ -160,14 +157,12 @@ class OrganisationProfile(Base):
     activities: Mapped[str | None] = mapped_column(Text)
     audiences: Mapped[list[str]] = mapped_column(JsonType, default=list)
     collaborations: Mapped[str | None] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # no server default here
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     programs: Mapped[list[OrganisationProgram]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationProgram.id"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
     @property
     def program_list(self) -> list[tuple[str, list[str]]]:
@@ -203,7 +198,7 @@ class OrganisationProgram(Base):
     audiences: Mapped[list[str]] = mapped_column(JsonType, default=list)
 
 
-class EmployerSurveyResponse(Base):
+class EmployerSurveyResponse(VersionedRecord, Base):
     """One employer's answers to the employer survey (annex 2)."""
 
     __tablename__ = "employer_survey_response"
@@ -257,15 +252,13 @@ class EmployerSurveyResponse(Base):
     contact_name: Mapped[str | None] = mapped_column(String(160))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(200))
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # no server default here
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     positions: Mapped[list[EmployerSurveyPosition]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="EmployerSurveyPosition.id"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
     @property
     def position_list(self) -> list[tuple[str, int, str | None]]:
