@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from employdash.errors import PermissionDenied
@@ -211,13 +211,16 @@ class ReadScope:
 
     codes: frozenset[int] | None  # None: every locality (a scope of all, nothing asked)
 
-    def of(self, column: LocalityColumn) -> ColumnElement[bool]:
-        """A WHERE clause limiting `column` (a locality code) to this read's localities."""
+    def of(self, column: LocalityColumn, *, national: bool = False) -> ColumnElement[bool]:
+        """A WHERE clause limiting `column` (a locality code) to this read's localities, and with
+        `national` to the records of no locality too (national organisations, shared by all)."""
         if self.codes is None:
             return true()
         if len(self.codes) == 1:
-            return column == next(iter(self.codes))
-        return column.in_(sorted(self.codes))
+            clause = column == next(iter(self.codes))
+        else:
+            clause = column.in_(sorted(self.codes))
+        return or_(clause, column.is_(None)) if national else clause
 
 
 def read_scope(

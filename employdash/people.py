@@ -377,7 +377,7 @@ def organisations(db: Database, actor: Actor, locality_code: int) -> list[Organi
     with db.transaction() as s:
         rows = s.scalars(
             select(Organisation)
-            .where(scope.of(Organisation.locality_code) | Organisation.locality_code.is_(None))
+            .where(scope.of(Organisation.locality_code, national=True))
             .order_by(Organisation.name)
         )
         return [OrganisationChoice(o.id, o.name, o.sector) for o in rows]

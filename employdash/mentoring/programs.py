@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from employdash.access import Actor, Area, require_read
+from employdash.access import Actor, Area, only, require_read
 from employdash.commands import ChangeAtVersion, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
@@ -60,7 +60,7 @@ def people_choices(db: Database, actor: Actor, locality_code: int) -> list[Choic
     with db.transaction() as s:
         rows = s.execute(
             select(Person.id, Person.full_name)
-            .where(Person.locality_code == locality_code)
+            .where(only(locality_code).of(Person.locality_code))
             .order_by(Person.full_name)
         )
         return [Choice(i, n) for i, n in rows]
@@ -72,12 +72,7 @@ def organisation_choices(db: Database, actor: Actor, locality_code: int) -> list
     with db.transaction() as s:
         rows = s.execute(
             select(Organisation.id, Organisation.name)
-            .where(
-                or_(
-                    Organisation.locality_code == locality_code,
-                    Organisation.locality_code.is_(None),
-                )
-            )
+            .where(only(locality_code).of(Organisation.locality_code, national=True))
             .order_by(Organisation.name)
         )
         return [Choice(i, n) for i, n in rows]

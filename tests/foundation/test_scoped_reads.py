@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from employdash.access import Actor, Area, ReadScope, read_scope
+from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.db import Database
 from employdash.errors import PermissionDenied
+from employdash.models import Organisation
 from employdash.models.base import Base
 
 ROOT = Path(__file__).resolve().parents[2] / "employdash"
@@ -47,7 +48,9 @@ SCOPED_MODULES = (
     "mentoring/funnel.py",
     "mentoring/matches.py",
     "mentoring/operations.py",
+    "mentoring/programs.py",
     "mentoring/targets.py",
+    "people.py",
     "stakeholders/common.py",
     "stakeholders/grid.py",
     "stakeholders/network.py",
@@ -220,3 +223,14 @@ def test_a_scope_is_refused_where_the_actor_may_not_read(actors: dict[str, Actor
     with pytest.raises(PermissionDenied):  # a role that does not read the area
         read_scope(actors["member"], Area.STAKEHOLDERS)
     assert read_scope(actors["manager"], Area.STAKEHOLDERS, []).codes == frozenset()
+
+
+def test_a_national_read_adds_the_records_of_no_locality_and_no_other(db: Database) -> None:
+    """Organisations of the locality and national ones (a person or a program may name either):
+    `national=True` widens the scope to records of no locality, never to another locality's."""
+    with db.transaction() as s:
+        s.add(Organisation(name="National employer", sector="public", locality_code=None))
+    column = Organisation.locality_code
+    with db.transaction() as s:
+        found = set(s.scalars(select(column).where(only(1031).of(column, national=True))))
+    assert found == {1031, None}
