@@ -9,8 +9,8 @@ A command declares what it is about and implements only the change itself:
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
-- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is
-  (`at="field"` in the class statement says it is that field), or
+- `where()`: the locality it writes in, or the `Ref` of the record whose locality that is (by
+  default its first field; `at="field"` in the class statement names another), or
   None for a change of no one locality: a national record (a pipeline definition), an account,
   a file of many localities; its references are then resolved in the actor's whole scope, and
   each audit row names its own locality, or none for a national record;
@@ -328,10 +328,10 @@ class Command(ABC, Generic[R]):
     def where(self) -> int | Ref[Any] | None:
         """The locality the change is in: its code, or the record whose locality it is, or None
         when the change is of no one locality (see the module's docstring). By default the
-        record of the field the class statement names (`at="field"`)."""
-        if self.at is None:
-            raise NotImplementedError(f"{type(self).__name__} declares neither `at` nor `where`")
-        located: int | Ref[Any] | None = getattr(self, self.at)
+        command's first field (a locality code, or the record it changes), or the field the class
+        statement names (`at="field"`)."""
+        placing = self.at or dataclasses.fields(self)[0].name  # type: ignore[arg-type]  # a dataclass
+        located: int | Ref[Any] | None = getattr(self, placing)
         return located
 
     def validate(self, w: Write) -> None:

@@ -178,7 +178,6 @@ class DisableLocality(
     area=Area.LOCALITIES,
     entity="locality",
     invalidates=frozenset({Area.LOCALITIES, Area.INDICATORS}),
-    at="locality",
 ):
     """Stop serving a locality; False when it was not served. Refused while users have it in
     their scope or it has a forum: their pickers would lose it. Nothing is ever deleted."""

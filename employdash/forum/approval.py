@@ -44,7 +44,6 @@ class ApprovePlan(
     entity="work_plan",
     texts={"note": "forum/approval_note"},
     emits=frozenset({EventName.PLAN_APPROVED}),
-    at="forum",
 ):
     """Record that the forum's plan was approved on `approved_on` (not in the future) by the
     actor. The event names the forum, the approver and the day, so a consumer (the mail to the

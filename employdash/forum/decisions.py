@@ -69,7 +69,7 @@ def list_decisions(
 
 
 @dataclass
-class _ClosingDecision(ForumChange[int], entity="decision", at="locality_code"):
+class _ClosingDecision(ForumChange[int], entity="decision"):
     """What closing a decision and turning it into a task share: an open decision of the
     locality, read at `version`. A decision is closed once: closing it again would overwrite
     what came of it."""

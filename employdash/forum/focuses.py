@@ -59,7 +59,7 @@ update_focus = writer_in_locality(StrategicFocus, UpdateFocus.of)
 
 
 @dataclass
-class MoveFocus(ForumChange[None], at="focus"):
+class MoveFocus(ForumChange[None]):
     """Move a focus one place up (-1) or down (+1) in the plan's order (audited on the forum:
     the order is the forum's)."""
 
@@ -122,7 +122,7 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
-class AddManualMetric(ForumChange[int], entity="success_metric", texts=METRIC_TEXTS, at="focus"):
+class AddManualMetric(ForumChange[int], entity="success_metric", texts=METRIC_TEXTS):
     """A metric of a focus with no catalogue indicator: the manager enters its values per
     period. `values`: name, unit, baseline, baseline_date, target, target_date."""
 
@@ -196,7 +196,7 @@ update_metric = writer_in_locality(SuccessMetric, UpdateMetric.of)
 
 
 @dataclass
-class EnterValue(ForumChange[int], entity="metric_value", at="metric"):
+class EnterValue(ForumChange[int], entity="metric_value"):
     """A manual metric's value for a period (the month it describes); entered again, replaced.
 
     `value_version` is the version of the period's value the manager saw (None: there was none).

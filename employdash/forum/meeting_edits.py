@@ -274,7 +274,6 @@ class DeleteMeeting(
     entity="meeting",
     texts={"reason": "meeting/delete_reason"},
     emits=frozenset({EventName.MEETING_SCHEDULED}),
-    at="locality_code",
 ):
     """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
     work plan (they no longer name the meeting); its attendance and decisions go with it, and

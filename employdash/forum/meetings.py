@@ -132,7 +132,7 @@ def meeting_columns(
 
 
 @dataclass(kw_only=True)
-class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS, at="locality_code"):
+class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
     """What a meeting's form holds, and its rules, for saving a meeting and for correcting one."""
 
     locality_code: int

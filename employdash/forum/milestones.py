@@ -56,7 +56,6 @@ class SetNote(
         "link_title": "forum/milestone_link_title",
         "link_url": "forum/milestone_link_url",
     },
-    at="forum",
 ):
     """Write a milestone's note and link over the note read at `note_version` (None: there was
     none yet); returns the new version. Audited under "forum:milestone"."""

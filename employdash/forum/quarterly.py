@@ -104,7 +104,6 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
 class TakeSnapshot(
     ForumChange[int],
     entity="quarterly_review",
-    at="forum",
 ):
     """Freeze the quarter's figures; taking it again replaces it (the audit log keeps both)."""
 

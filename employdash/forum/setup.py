@@ -59,7 +59,7 @@ def _name(name: str | None) -> str:
 
 
 @dataclass
-class CreateForum(ForumChange[int], texts={"name": "forum/name"}, at="locality_code"):
+class CreateForum(ForumChange[int], texts={"name": "forum/name"}):
     """The locality's forum (one per locality), with the plenary forum as its first team."""
 
     locality_code: int
@@ -97,7 +97,7 @@ def create_forum(
 
 
 @dataclass
-class RenameForum(ForumChange[int], texts={"name": "forum/name"}, at="forum"):
+class RenameForum(ForumChange[int], texts={"name": "forum/name"}):
     """A new name for the forum read at `version`; returns the new version."""
 
     forum: Ref[Forum]
@@ -159,7 +159,6 @@ class CreateTeam(
     ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
-    at="locality_code",
 ):
     """A team of the locality's forum, with an optional lead and focus."""
 

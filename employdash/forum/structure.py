@@ -329,7 +329,7 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
 
 
 @dataclass
-class SetMilestone(ForumChange[int], at="forum"):
+class SetMilestone(ForumChange[int]):
     """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage."""
 
     forum: Ref[Forum]
@@ -387,7 +387,7 @@ def set_milestone(
 
 
 @dataclass
-class AddMember(ForumChange[None], entity="membership", at="team"):
+class AddMember(ForumChange[None], entity="membership"):
     """Seat a person of the forum's locality (or already in its forum) in one of its teams."""
 
     team: Ref[Team]
@@ -543,7 +543,6 @@ class CreateFocus(
     ForumChange[int],
     entity="strategic_focus",
     texts={"title": "forum/focus_title", "description": "forum/focus_description"},
-    at="forum",
 ):
     """A strategic focus, last in the plan's order."""
 
@@ -577,7 +576,7 @@ def create_focus(
 
 
 @dataclass
-class AddMetric(ForumChange[int], entity="success_metric", at="focus"):
+class AddMetric(ForumChange[int], entity="success_metric"):
     """A success metric of a focus: an outcome indicator from `baseline` (on `baseline_date`,
     today if not given) to `target` by `target_date`."""
 

@@ -261,7 +261,6 @@ class UpdateTask(
     texts={"values.title": "task/title", "note": "task/note"},
     invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=TASK_EVENTS,
-    at="task",
 ):
     """Save `values` over the task read at `version`; returns the new version.
 
@@ -355,7 +354,6 @@ class CreateTask(
     entity="task",
     texts={"values.title": "task/title"},
     emits=TASK_EVENTS,
-    at="locality_code",
 ):
     """A task of the locality's work plan, outside any meeting."""
 
@@ -389,7 +387,6 @@ class AddNote(
     entity="task_note",
     texts={"body": "task/note"},
     invalidates=frozenset({Area.FORUM}),
-    at="task",
 ):
     """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
 
@@ -432,7 +429,7 @@ def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
 
 
 @dataclass
-class _ManagerTaskChange(ForumChange[R], entity="task", texts={"reason": "task/note"}, at="task"):
+class _ManagerTaskChange(ForumChange[R], entity="task", texts={"reason": "task/note"}):
     """What cancelling and deleting share: a manager's change, with a reason, of a task read at
     `version`."""
 

@@ -206,7 +206,6 @@ class EnterValue(
     area=Area.CATALOGUE,
     entity="indicator_value",
     invalidates=frozenset({Area.INDICATORS, Area.BRIEFING}),
-    at="locality",
 ):
     """Store one value of any catalogue indicator for a locality and month, over `seen` (what
     the admin was shown: None when there was no value). Returns the batch that recorded it.

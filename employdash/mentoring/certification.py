@@ -176,7 +176,6 @@ class RecordAssessment(
     MentoringChange[int],
     entity="ment_assessment",
     texts={"gap_note": "mentoring/gap_note"},
-    at="participant",
 ):
     """A trainee's result on one standard; a second result on it replaces the first.
 

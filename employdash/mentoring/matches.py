@@ -123,7 +123,6 @@ class LogSession(
     MentoringChange[int],
     entity="ment_session",
     texts={"note": "mentoring/session_note"},
-    at="match",
 ):
     """One session of a match: on or after its start, not after its end, not in the future."""
 

@@ -187,7 +187,6 @@ class CreateProgram(
     MentoringChange[int],
     entity="ment_program",
     texts={"values.name": "mentoring/program_name"},
-    at="locality_code",
 ):
     """A program of the locality, with the people and host organisation it names."""
 
@@ -242,7 +241,6 @@ class CreateCohort(
     MentoringChange[int],
     entity="ment_cohort",
     texts={"name": "mentoring/cohort_name"},
-    at="program",
 ):
     """A cohort of a program, optionally with participants assigned to it at once."""
 
@@ -277,7 +275,7 @@ def create_cohort(
 
 
 @dataclass
-class AssignCohort(MentoringChange[int], entity="ment_cohort", at="cohort"):
+class AssignCohort(MentoringChange[int], entity="ment_cohort"):
     """Bulk assignment: every participant joins the cohort, or none does."""
 
     cohort: Ref[Cohort]
@@ -555,7 +553,6 @@ class AddParticipant(
     MentoringChange[int],
     entity="ment_participant",
     texts={"code": "mentoring/participant_code"},
-    at="program",
 ):
     """A participant of a program (and optionally a cohort of it), at the pipeline's first stage."""
 
@@ -806,7 +803,7 @@ MATCH_END_REASONS = (
 
 
 @dataclass
-class EndMatch(MentoringChange[None], entity="ment_match", at="match"):
+class EndMatch(MentoringChange[None], entity="ment_match"):
     """End a running match on a date with a reason: the mentor is available again from then.
 
     `version` is the match's version the user saw (None: the current one)."""
@@ -850,7 +847,7 @@ def end_match(
 
 
 @dataclass
-class RecordOutcome(MentoringChange[int], entity="ment_outcome", at="participant"):
+class RecordOutcome(MentoringChange[int], entity="ment_outcome"):
     """An outcome a participant reached (a job, a promotion, ...) on a day."""
 
     participant: Ref[Participant]

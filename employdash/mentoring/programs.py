@@ -136,7 +136,7 @@ class UpdateProgram(
 
 
 @dataclass
-class CloseProgram(MentoringChange[int], entity="ment_program", at="program"):
+class CloseProgram(MentoringChange[int], entity="ment_program"):
     """Close an open program read at `version` on a date: it stays in every figure but takes no
     new participants. Returns the new version."""
 

@@ -66,7 +66,7 @@ def _validate(period_start: date, period_end: date, goals: dict[str, Any]) -> di
 
 
 @dataclass
-class SetTarget(MentoringChange[int], entity="ment_target", at="program"):
+class SetTarget(MentoringChange[int], entity="ment_target"):
     """Create the program's target for the period, or update the one it has (read at `version`);
     returns its ID."""
 

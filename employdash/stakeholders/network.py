@@ -192,7 +192,6 @@ class AddRelation(
     StakeholderChange[int],
     entity="stakeholder_relation",
     texts={"note": "stakeholder/relation_note"},
-    at="locality_code",
 ):
     """A directed tie between two stakeholders of the same locality."""
 
@@ -227,7 +226,7 @@ class AddRelation(
 
 
 @dataclass
-class DeleteRelation(StakeholderChange[None], entity="stakeholder_relation", at="relation"):
+class DeleteRelation(StakeholderChange[None], entity="stakeholder_relation"):
     relation: Ref[StakeholderRelation]
 
     def run(self, w: Write) -> None:

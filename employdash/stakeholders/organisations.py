@@ -143,7 +143,6 @@ class SaveProfile(
     StakeholderChange[int],
     entity="organisation_profile",
     texts={"goals": "profile/text", "activities": "profile/text", "collaborations": "profile/text"},
-    at="locality_code",
 ):
     """An organisation's answers: the first save creates its profile (no `version`), a later one
     saves over the profile read at `version` (the organisation's profile, which the form names

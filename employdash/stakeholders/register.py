@@ -154,7 +154,6 @@ def _as_refs(values: dict[str, Any]) -> dict[str, Any]:
 class CreateStakeholder(
     StakeholderChange[int],
     texts={"new_organisation": "organisation/name"} | {f"values.{k}": v for k, v in _TEXTS.items()},
-    at="locality_code",
 ):
     """A new player on the map; a new organisation is created when its name is given."""
 
@@ -194,7 +193,6 @@ class CreateStakeholder(
 class UpdateStakeholder(
     StakeholderChange[int],
     texts={f"changes.{k}": v for k, v in _TEXTS.items()},
-    at="stakeholder",
 ):
     """Some of the editable fields, read at `version`; returns the new version."""
 
@@ -222,7 +220,7 @@ class UpdateStakeholder(
 
 
 @dataclass
-class MoveStakeholders(StakeholderChange[int], at="locality_code"):
+class MoveStakeholders(StakeholderChange[int]):
     """The grid table's power/interest edits together: all of them, or none when any row was
     changed by someone else since it was read. Returns how many stakeholders moved."""
 
@@ -257,7 +255,7 @@ class MoveStakeholders(StakeholderChange[int], at="locality_code"):
 
 
 @dataclass
-class DeleteStakeholder(StakeholderChange[None], at="stakeholder"):
+class DeleteStakeholder(StakeholderChange[None]):
     stakeholder: Ref[Stakeholder]
     version: int
 

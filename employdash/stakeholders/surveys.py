@@ -325,7 +325,6 @@ class CreateResponse(
     StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items()},
-    at="locality_code",
 ):
     """One employer's answers; a new employer is created when `organisation` is None."""
 
@@ -353,7 +352,6 @@ class UpdateResponse(
     StakeholderChange[int],
     entity="employer_survey_response",
     texts={f"answers.{k}": v for k, v in TEXTS.items() if k != "company"},
-    at="response",
 ):
     """A correction of a stored response (instead of deleting and typing it again): every answer
     as in `answers`, read at `version`; returns the new version. The employer stays the same."""
@@ -378,7 +376,7 @@ class UpdateResponse(
 
 
 @dataclass
-class DeleteResponse(StakeholderChange[None], entity="employer_survey_response", at="response"):
+class DeleteResponse(StakeholderChange[None], entity="employer_survey_response"):
     response: Ref[EmployerSurveyResponse]
     version: int
 

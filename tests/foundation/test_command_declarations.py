@@ -1,9 +1,10 @@
-"""How a command is declared: `of` builds it from the IDs a writer is handed, `at` names the field
-that places it. Run on no database: these are properties of the classes alone."""
+"""How a command is declared: `of` builds it from the IDs a writer is handed; its first field, or
+the one `at` names, places it. Run on no database: these are properties of the classes alone."""
 
 from __future__ import annotations
 
 import dataclasses
+from typing import get_origin, get_type_hints
 
 import pytest
 
@@ -30,10 +31,14 @@ def test_of_keeps_a_reference_none_and_a_plain_value_as_given() -> None:
 
 @pytest.mark.parametrize("name", PRODUCT)
 def test_every_command_says_where_it_writes(name: str) -> None:
-    """A command names the field that places it (`at`, one of its own fields) or says it itself."""
+    """A command is placed by its first field, or the field it names (`at`), or it says where
+    itself: the placing field is a locality code or a reference to the record it changes (a
+    field put first by a base class, a person's name, would place it nowhere)."""
     kind: type[Command[object]] = registered()[name]
-    if kind.at is None:
-        assert kind.where is not Command.where, f"{name} declares neither `at` nor `where`"
-    else:
-        fields = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]  # a dataclass
-        assert kind.at in fields, f"{name}: `at` names {kind.at!r}, not one of its fields"
+    if kind.where is not Command.where:
+        return
+    fields = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]  # a dataclass
+    placing = kind.at or fields[0]
+    assert placing in fields, f"{name}: `at` names {kind.at!r}, not one of its fields"
+    hint = get_type_hints(kind)[placing]
+    assert hint is int or get_origin(hint) is Ref, f"{name} is placed by {placing}: {hint}"
