@@ -12,9 +12,16 @@ from components.common.charts import show as show_chart
 from components.common.kpi import kpi
 from components.common.text import plain
 from employdash.briefing.build import TREND_MIN_MONTHS, Briefing, Headline
-from employdash.briefing.text import attention_text, fmt_signed_change, fmt_value, sentences
+from employdash.briefing.text import (
+    approval_text,
+    attention_text,
+    fmt_signed_change,
+    fmt_value,
+    next_meeting_text,
+    sentences,
+)
 from employdash.config import get_config
-from employdash.i18n import fmt_date, fmt_number, fmt_percent, t
+from employdash.i18n import fmt_number, fmt_percent, t
 
 MAX_ATTENTION = 5
 # Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
@@ -107,19 +114,9 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
         t("brief.forum.tasks_of", lang, done=forum.tasks_done, total=forum.tasks_total),
     )
     overdue.metric(t("brief.forum.overdue", lang), fmt_number(forum.tasks_overdue, lang))
-    meeting = (
-        fmt_date(forum.next_meeting, lang)
-        if forum.next_meeting
-        else t("brief.forum.no_meeting", lang)
-    )
-    st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
-    if forum.approval is not None:
-        approved = t(
-            "brief.forum.approved",
-            lang,
-            date=fmt_date(forum.approval.approved_on, lang),
-            who=forum.approval.approved_by,
-        )
+    st.caption(f"{t('brief.forum.next_meeting', lang)}: {next_meeting_text(forum, lang)}")
+    approved = approval_text(forum, lang)
+    if forum.approval is not None and approved is not None:
         st.success(plain(approved), icon=":material/verified:")
         if forum.approval.note:
             st.text(forum.approval.note)

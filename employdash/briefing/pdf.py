@@ -12,9 +12,11 @@ import pandas as pd
 
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import (
+    approval_text,
     attention_text,
     fmt_signed_change,
     fmt_value,
+    next_meeting_text,
     sentences,
     stale_text,
 )
@@ -136,11 +138,7 @@ def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
                 lang,
             )
         ]
-    meeting = (
-        fmt_date(forum.next_meeting, lang)
-        if forum.next_meeting
-        else t("brief.forum.no_meeting", lang)
-    )
+    meeting = next_meeting_text(forum, lang)
     lines = [
         f"{t('brief.forum.stage', lang)}: {t(forum.stage_key, lang)} · "
         f"{t('brief.forum.tasks_done', lang)}: "
@@ -150,13 +148,8 @@ def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
     ]
     # As on the screen: the mayor's approval of the work plan, then progress against the focus
     # targets (one line, to keep the page to one A4 sheet), then the truly open decisions.
-    if forum.approval is not None:
-        approved = t(
-            "brief.forum.approved",
-            lang,
-            date=fmt_date(forum.approval.approved_on, lang),
-            who=forum.approval.approved_by,
-        )
+    approved = approval_text(forum, lang)
+    if forum.approval is not None and approved is not None:
         lines.append(approved + (f" · {forum.approval.note}" if forum.approval.note else ""))
     else:
         lines.append(t("brief.forum.not_approved", lang))

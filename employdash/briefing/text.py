@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from employdash.briefing.attention import AttentionItem
 from employdash.briefing.build import Briefing, Headline
-from employdash.i18n import fmt_month, fmt_number, fmt_percent, t
+from employdash.forum.briefing import ForumBriefing
+from employdash.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
 
 MAX_SENTENCES = 5
 
@@ -140,4 +141,23 @@ def attention_text(item: AttentionItem, briefing: Briefing, lang: str) -> str:
         months=item.params.get("months", headline.bad_streak),
         change=fmt_signed_change(headline.unit, headline.yoy, lang),
         district_change=fmt_signed_change(headline.unit, headline.district_yoy, lang),
+    )
+
+
+def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
+    """The forum's next meeting as the screen and the PDF both say it."""
+    if forum.next_meeting is None:
+        return t("brief.forum.no_meeting", lang)
+    return fmt_date(forum.next_meeting, lang)
+
+
+def approval_text(forum: ForumBriefing, lang: str) -> str | None:
+    """The mayor's latest approval of the work plan, as one sentence (its note is shown apart)."""
+    if forum.approval is None:
+        return None
+    return t(
+        "brief.forum.approved",
+        lang,
+        date=fmt_date(forum.approval.approved_on, lang),
+        who=forum.approval.approved_by,
     )
