@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, drawn_with, handled, required
-from components.common.localized import choose
+from components.common.form_feedback import drawn_with, handled, required
 from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
+from components.mentoring.widgets import entry_form, pick
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.errors import StaleVersion
@@ -47,12 +47,8 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     st.subheader(tr("ment.cert.gaps"))
     cohorts = [c for c, p in labels.cohort_programs.items() if p in programs]
     if cohorts:
-        cohort = st.selectbox(
-            tr("ment.col.cohort"),
-            cohorts,
-            format_func=labels.cohorts.__getitem__,
-            key="ment_cert_cohort",
-            placeholder=choose(cohorts),
+        cohort = pick(
+            tr("ment.col.cohort"), {c: labels.cohorts[c] for c in cohorts}, "ment_cert_cohort"
         )
         gaps = certsvc.cohort_gaps(ctx.db, ctx.actor, cohort)
         show_table(
@@ -81,13 +77,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     if not trainees or not standards:
         st.caption(tr("ment.entry.none"))
         return
-    who = st.selectbox(
-        tr("ment.entry.participant"),
-        list(trainees),
-        format_func=trainees.__getitem__,
-        key="ment_cert_who",
-        placeholder=choose(),
-    )
+    who = pick(tr("ment.entry.participant"), trainees, "ment_cert_who")
     results = certsvc.assessments(ctx.db, ctx.actor, who)
     if results:
         show_table(
@@ -107,19 +97,11 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     # reading them again then would compare a save against a result the user never saw.
     seen_key = f"{RESULTS_SEEN}_{who}"
     versions = st.session_state.setdefault(seen_key, {r.standard_id: r.version for r in results})
-    with st.form("ment_cert_form", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with entry_form("ment_cert_form") as feedback:
         feedback.field("participant", tr("ment.entry.participant"))
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("standard", tr("ment.cert.standard"), mandatory=True) as label:
-            standard = st.selectbox(
-                label,
-                list(names),
-                format_func=names.__getitem__,
-                key="ment_cert_std",
-                placeholder=choose(),
-            )
+            standard = pick(label, names, "ment_cert_std")
         passed = c2.radio(
             required(tr("ment.cert.result")),
             (True, False),
@@ -169,9 +151,7 @@ def standards_form(ctx: PageContext) -> None:
             ),
         )
         seen = drawn_with(STANDARDS_SEEN, lambda: certsvc.standard_versions(ctx.db, ctx.actor))
-        with st.form("ment_std_form", clear_on_submit=False):
-            feedback = FormFeedback()
-            feedback.note()
+        with entry_form("ment_std_form") as feedback:
             c1, c2, c3 = st.columns([1, 2, 1])
             with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
                 code = st.text_input(label, max_chars=30, key=fresh("ment_std_code"))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import DATE_FORMAT, choose, choose_many
+from components.common.localized import DATE_FORMAT
 from components.common.state import Kept
 from components.common.text import plain
 from components.mentoring.views import (
@@ -23,6 +23,7 @@ from components.mentoring.views import (
     show_table,
     stage_names,
 )
+from components.mentoring.widgets import entry_form, named, pick, pick_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.mentoring import operations as svc
@@ -96,13 +97,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
     if not programs:
         st.info(tr("ment.entry.no_programs"))
         return
-    program = st.selectbox(
-        tr("ment.entry.program"),
-        programs,
-        format_func=labels.program,
-        key="ment_adv_program",
-        placeholder=choose(programs),
-    )
+    program = pick(tr("ment.entry.program"), labels.programs_named(programs), "ment_adv_program")
     frame = svc.participants(ctx.db, ctx.actor, ctx.locality_code, pipeline, today, program)
     names = stage_names(ctx, pipeline)
     # The versions the user saw: a second click on "save" is refused, not a second move.
@@ -115,37 +110,19 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         + (tr("ment.kind.drop") if r.kind == "drop" else names.get(r.stage, r.stage))
         for r in frame.itertuples()
     }
-    with st.form("ment_advance", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with entry_form("ment_advance") as feedback:
         ids_key = f"ment_adv_ids_{ctx.lang}"
         with feedback.labelled(
             "participants", tr("ment.entry.participants"), mandatory=True
         ) as label:
-            chosen = st.multiselect(
-                label,
-                list(options),
-                format_func=options.__getitem__,
-                key=fresh(ids_key),
-                placeholder=choose_many(),
-            )
+            chosen = pick_many(label, options, fresh(ids_key))
         feedback.field("stage", tr("ment.col.stage"))
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("kind", tr("ment.entry.kind"), mandatory=True) as label:
-            kind = st.selectbox(
-                label,
-                EVENT_KINDS,
-                format_func=lambda k: tr(f"ment.kind.{k}"),
-                key=f"ment_adv_kind_{ctx.lang}",
-                placeholder=choose(EVENT_KINDS),
-            )
+            kind = pick(label, named(EVENT_KINDS, "ment.kind"), f"ment_adv_kind_{ctx.lang}")
         with c2, feedback.labelled("reason", tr("ment.entry.reason")) as label:
-            reason = st.selectbox(
-                label,
-                reasons,
-                format_func=lambda r: reason_label(ctx, r),
-                key=f"ment_adv_reason_{ctx.lang}",
-                placeholder=choose(reasons),
+            reason = pick(
+                label, {r: reason_label(ctx, r) for r in reasons}, f"ment_adv_reason_{ctx.lang}"
             )
         with c3:
             on = date_field(feedback, tr("ment.entry.date"), today, "ment_adv_date")
@@ -172,52 +149,28 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
         return
     role = _role(ctx, pipeline)
     with st.expander(tr("ment.entry.add")):
-        program = st.selectbox(
-            tr("ment.entry.program"),
-            programs,
-            format_func=labels.program,
-            key="ment_add_program",
-            placeholder=choose(programs),
+        program = pick(
+            tr("ment.entry.program"), labels.programs_named(programs), "ment_add_program"
         )
         cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
-        with st.form("ment_add", clear_on_submit=False):
-            feedback = FormFeedback()
-            feedback.note()
+        with entry_form("ment_add") as feedback:
             feedback.field("program", tr("ment.entry.program"))
             c1, c2, c3, c4 = st.columns(4)
             with (
                 c1,
                 feedback.labelled("population", tr("ment.col.population"), mandatory=True) as label,
             ):
-                population = st.selectbox(
-                    label,
-                    POPULATIONS,
-                    format_func=lambda p: tr(f"ment.pop.{p}"),
-                    key=f"ment_add_pop_{ctx.lang}",
-                    placeholder=choose(POPULATIONS),
-                )
+                population = pick(label, named(POPULATIONS, "ment.pop"), f"ment_add_pop_{ctx.lang}")
             with c2, feedback.labelled("age_band", tr("ment.col.age")) as label:
-                age = st.selectbox(
-                    label,
-                    AGE_BANDS,
-                    format_func=lambda a: tr(f"ment.age.{a}"),
-                    key=f"ment_add_age_{ctx.lang}",
-                    placeholder=choose(AGE_BANDS),
-                )
+                age = pick(label, named(AGE_BANDS, "ment.age"), f"ment_add_age_{ctx.lang}")
             with c3, feedback.labelled("cohort", tr("ment.col.cohort")) as label:
-                cohort = st.selectbox(
+                cohort = pick(
                     label,
-                    [None, *cohorts],
-                    format_func=lambda c: "—" if c is None else labels.cohorts[c],
-                    key="ment_add_cohort",
-                    placeholder=choose(),
+                    {None: "—", **{c: labels.cohorts[c] for c in cohorts}},
+                    "ment_add_cohort",
                 )
-            on = c4.date_input(
-                required(tr("ment.entry.date")),
-                value=today,
-                key="ment_add_date",
-                format=DATE_FORMAT,
-            )
+            with c4:
+                on = date_field(feedback, tr("ment.entry.date"), today, "ment_add_date")
             submitted = st.form_submit_button(tr("ment.entry.submit"))
             if submitted:
                 with handled(feedback):
@@ -251,32 +204,14 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
     if waiting.empty or idle.empty:
         st.caption(tr("ment.entry.none"))
         return
-    mentees = {
-        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
-        for r in waiting.itertuples()
-    }
-    mentors = {
-        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
-        for r in idle.itertuples()
-    }
-    with st.form("ment_match", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    mentees, mentors = labels.participants(waiting), labels.participants(idle)
+    with entry_form("ment_match") as feedback:
         feedback.field("match", tr("ment.entry.match"))
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("mentee", tr("ment.entry.mentee"), mandatory=True) as label:
-            mentee = st.selectbox(
-                label,
-                list(mentees),
-                format_func=mentees.__getitem__,
-                placeholder=choose(),
-            )
-        mentor = c2.selectbox(
-            required(tr("ment.entry.mentor")),
-            list(mentors),
-            format_func=mentors.__getitem__,
-            placeholder=choose(),
-        )
+            mentee = pick(label, mentees)
+        with c2:
+            mentor = pick(required(tr("ment.entry.mentor")), mentors)
         with c3:
             on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):
@@ -293,28 +228,13 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
     if frame.empty:
         st.caption(tr("ment.entry.none"))
         return
-    options = {
-        int(r.participant_id): f"{r.code} · {labels.program(r.program_id)}"
-        for r in frame.itertuples()
-    }
-    with st.form("ment_outcome", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    options = labels.participants(frame)
+    with entry_form("ment_outcome") as feedback:
         c1, c2, c3 = st.columns(3)
-        who = c1.selectbox(
-            required(tr("ment.entry.participant")),
-            list(options),
-            format_func=options.__getitem__,
-            placeholder=choose(),
-        )
+        with c1:
+            who = pick(required(tr("ment.entry.participant")), options)
         with c2, feedback.labelled("kind", tr("ment.entry.outcome_kind"), mandatory=True) as label:
-            kind = st.selectbox(
-                label,
-                OUTCOME_KINDS,
-                format_func=lambda k: tr(f"ment.outcome.{k}"),
-                key=f"ment_out_kind_{ctx.lang}",
-                placeholder=choose(OUTCOME_KINDS),
-            )
+            kind = pick(label, named(OUTCOME_KINDS, "ment.outcome"), f"ment_out_kind_{ctx.lang}")
         with c3:
             on = date_field(feedback, tr("ment.entry.date"), today)
         if st.form_submit_button(tr("ment.entry.submit")):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import DATE_FORMAT, choose, choose_many
+from components.common.localized import DATE_FORMAT
 from components.common.text import plain
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
@@ -22,6 +22,7 @@ from components.mentoring.views import (
     progress_table,
     show_table,
 )
+from components.mentoring.widgets import entry_form, named, pick, pick_many
 from components.shell.context import PageContext
 from employdash.mentoring import operations as svc
 from employdash.mentoring import programs as progsvc
@@ -36,19 +37,6 @@ PEOPLE_FIELDS = (
 )
 
 
-def _picker(label: str, choices: dict[int, str], value: int | None, key: str) -> int | None:
-    """A selectbox over people or organisations with an empty first choice."""
-    options: list[int | None] = [None, *choices]
-    return st.selectbox(
-        label,
-        options,
-        index=options.index(value) if value in options else 0,
-        format_func=lambda i: "—" if i is None else choices[i],
-        key=key,
-        placeholder=choose(options),
-    )
-
-
 PROGRAM_KEYS = ("name", "started")
 
 
@@ -60,8 +48,10 @@ def _program_fields(
     tr = ctx.tr
     code = ctx.locality_code
     assert code is not None
-    people = {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
-    orgs = {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
+    # People and organisations are optional: an empty first choice.
+    none: dict[int | None, str] = {None: "—"}
+    people = none | {c.id: c.label for c in progsvc.people_choices(ctx.db, ctx.actor, code)}
+    orgs = none | {c.id: c.label for c in progsvc.organisation_choices(ctx.db, ctx.actor, code)}
     c1, c2 = st.columns(2)
     with c1, feedback.labelled("name", tr("ment.program.name"), mandatory=True) as label:
         name = st.text_input(
@@ -77,47 +67,41 @@ def _program_fields(
         format=DATE_FORMAT,
     )
     c3, c4 = st.columns(2)
-    models = list(OPERATING_MODELS)
     with (
         c3,
         feedback.labelled("operating_model", tr("ment.program.model"), mandatory=True) as label,
     ):
-        model = st.selectbox(
+        model = pick(
             label,
-            models,
-            index=models.index(values.get("operating_model", models[0])),
-            format_func=lambda m: tr(f"ment.model.{m}"),
-            key=f"{key}_model_{ctx.lang}",
-            placeholder=choose(models),
+            named(OPERATING_MODELS, "ment.model"),
+            f"{key}_model_{ctx.lang}",
+            values.get("operating_model"),
         )
-    pops = [*POPULATIONS, "mixed"]
     with (
         c4,
         feedback.labelled(
             "target_population", tr("ment.program.population"), mandatory=True
         ) as label,
     ):
-        population = st.selectbox(
+        population = pick(
             label,
-            pops,
-            index=pops.index(values.get("target_population", "mixed")),
-            format_func=lambda p: tr(f"ment.pop.{p}"),
-            key=f"{key}_pop_{ctx.lang}",
-            placeholder=choose(pops),
+            named([*POPULATIONS, "mixed"], "ment.pop"),
+            f"{key}_pop_{ctx.lang}",
+            values.get("target_population", "mixed"),
         )
     chosen: dict[str, Any] = {
         "name": name,
         "started_on": started,
         "operating_model": model,
         "target_population": population,
-        "host_organisation_id": _picker(
-            tr("ment.program.host"), orgs, values.get("host_organisation_id"), f"{key}_host"
+        "host_organisation_id": pick(
+            tr("ment.program.host"), orgs, f"{key}_host", values.get("host_organisation_id")
         ),
     }
     cols = st.columns(2)
     for i, (field, label) in enumerate(PEOPLE_FIELDS):
         with cols[i % 2]:
-            chosen[field] = _picker(tr(label), people, values.get(field), f"{key}_{field}")
+            chosen[field] = pick(tr(label), people, f"{key}_{field}", values.get(field))
     return chosen
 
 
@@ -143,16 +127,10 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
-    with st.expander(tr("ment.program.create")), st.form("ment_prog_new", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with st.expander(tr("ment.program.create")), entry_form("ment_prog_new") as feedback:
         with feedback.labelled("kind", tr("ment.program.kind"), mandatory=True) as label:
-            kind = st.selectbox(
-                label,
-                PROGRAM_KINDS,
-                format_func=lambda k: tr(f"ment.program.kind.{k}"),
-                key=f"ment_prog_new_kind_{ctx.lang}",
-                placeholder=choose(PROGRAM_KINDS),
+            kind = pick(
+                label, named(PROGRAM_KINDS, "ment.program.kind"), f"ment_prog_new_kind_{ctx.lang}"
             )
         values = _program_fields(ctx, {}, "ment_prog_new", feedback)
         if st.form_submit_button(tr("ment.program.create_submit")):
@@ -175,13 +153,7 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
 def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
     tr = ctx.tr
     with st.expander(tr("ment.program.edit")):
-        pid = st.selectbox(
-            tr("ment.entry.program"),
-            program_ids,
-            format_func=labels.program,
-            key="ment_prog_edit",
-            placeholder=choose(program_ids),
-        )
+        pid = pick(tr("ment.entry.program"), labels.programs_named(program_ids), "ment_prog_edit")
         detail = progsvc.program_detail(ctx.db, ctx.actor, pid)
         # The version as first shown: a save over someone else's newer save is refused.
         seen_key = f"ment_prog_seen_{pid}"
@@ -189,9 +161,7 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
         if detail["closed_on"] is not None:
             st.info(plain(tr("ment.program.closed_on", date=str(detail["closed_on"]))))
             return
-        with st.form("ment_prog_edit_form"):
-            feedback = FormFeedback()
-            feedback.note()
+        with entry_form("ment_prog_edit_form") as feedback:
             values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}", feedback)
             if st.form_submit_button(tr("ment.program.save")):
                 with handled(feedback):
@@ -231,17 +201,9 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
     st.subheader(tr("ment.cohort.title"))
     if not program_ids:
         return
-    program = st.selectbox(
-        tr("ment.entry.program"),
-        program_ids,
-        format_func=labels.program,
-        key="ment_coh_program",
-        placeholder=choose(program_ids),
-    )
+    program = pick(tr("ment.entry.program"), labels.programs_named(program_ids), "ment_coh_program")
     options = _participant_options(ctx, program)
-    with st.expander(tr("ment.cohort.create")), st.form("ment_coh_new", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with st.expander(tr("ment.cohort.create")), entry_form("ment_coh_new") as feedback:
         c1, c2 = st.columns(2)
         with c1, feedback.labelled("name", tr("ment.cohort.name"), mandatory=True) as label:
             name = st.text_input(label, max_chars=120, key=fresh("ment_coh_name"))
@@ -249,13 +211,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
             tr("ment.cohort.starts"), value=None, key=fresh("ment_coh_starts"), format=DATE_FORMAT
         )
         with feedback.labelled("participants", tr("ment.cohort.participants")) as label:
-            chosen = st.multiselect(
-                label,
-                list(options),
-                format_func=options.__getitem__,
-                key=fresh("ment_coh_members"),
-                placeholder=choose_many(),
-            )
+            chosen = pick_many(label, options, fresh("ment_coh_members"))
         if st.form_submit_button(tr("ment.cohort.create_submit")):
             with handled(feedback):
                 perform(ctx.db, ctx.actor, svc.CreateCohort.of(program, name, starts, chosen))
@@ -268,27 +224,17 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         return
     with (
         st.expander(tr("ment.cohort.assign")),
-        st.form("ment_coh_assign", clear_on_submit=False),
+        entry_form("ment_coh_assign") as feedback,
     ):
-        feedback = FormFeedback()
-        feedback.note()
-        cohort = st.selectbox(
+        cohort = pick(
             required(tr("ment.col.cohort")),
-            cohorts,
-            format_func=labels.cohorts.__getitem__,
-            key="ment_coh_pick",
-            placeholder=choose(cohorts),
+            {c: labels.cohorts[c] for c in cohorts},
+            "ment_coh_pick",
         )
         with feedback.labelled(
             "participants", tr("ment.cohort.participants"), mandatory=True
         ) as label:
-            chosen = st.multiselect(
-                label,
-                list(options),
-                format_func=options.__getitem__,
-                key=fresh("ment_coh_bulk"),
-                placeholder=choose_many(),
-            )
+            chosen = pick_many(label, options, fresh("ment_coh_bulk"))
         if st.form_submit_button(tr("ment.cohort.assign_submit")):
             with handled(feedback):
                 n = perform(ctx.db, ctx.actor, svc.AssignCohort.of(cohort, chosen))
@@ -301,15 +247,9 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
     rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code,), today)
     if rows:
         show_table(ctx, progress_table(ctx, rows))
-    with st.expander(tr("ment.targets.set")), st.form("ment_target", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
-        program = st.selectbox(
-            required(tr("ment.entry.program")),
-            program_ids,
-            format_func=labels.program,
-            key="ment_tgt_prog",
-            placeholder=choose(program_ids),
+    with st.expander(tr("ment.targets.set")), entry_form("ment_target") as feedback:
+        program = pick(
+            required(tr("ment.entry.program")), labels.programs_named(program_ids), "ment_tgt_prog"
         )
         c1, c2 = st.columns(2)
         start = c1.date_input(
@@ -378,9 +318,7 @@ def pipelines_tab(ctx: PageContext) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.pipelines.title"))
     st.caption(tr("ment.pipelines.help"))
-    with st.form("ment_pipeline_new", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with entry_form("ment_pipeline_new") as feedback:
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
             code = st.text_input(label, max_chars=30, key=fresh("ment_pl_code"))
@@ -388,12 +326,10 @@ def pipelines_tab(ctx: PageContext) -> None:
         title_en = c3.text_input(
             tr("ment.pipelines.label_en"), max_chars=120, key=fresh("ment_pl_label_en")
         )
-        role = st.selectbox(
+        role = pick(
             required(tr("ment.entry.role")),
-            list(svc.PIPELINE_OF_ROLE),
-            format_func=lambda r: tr(f"ment.role.{r}"),
-            key=f"ment_pl_role_{ctx.lang}",
-            placeholder=choose(),
+            named(svc.PIPELINE_OF_ROLE, "ment.role"),
+            f"ment_pl_role_{ctx.lang}",
         )
         with feedback.labelled("stages", tr("ment.pipelines.stages"), mandatory=True) as label:
             stages_text = st.text_area(label, key=fresh("ment_pl_stages"))

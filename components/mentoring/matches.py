@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose
+from components.common.form_feedback import handled, required
 from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
+from components.mentoring.widgets import entry_form, named, pick
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, plural
 from employdash.mentoring import matches as matchsvc
@@ -74,16 +74,8 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     options = {m.id: _label(labels, m) for m in running}
     versions = {m.id: m.version for m in running}
     st.subheader(tr("ment.sessions.title"))
-    with st.form("ment_session", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
-        match = st.selectbox(
-            required(tr("ment.sessions.match")),
-            list(options),
-            format_func=options.__getitem__,
-            key="ment_ses_match",
-            placeholder=choose(),
-        )
+    with entry_form("ment_session") as feedback:
+        match = pick(required(tr("ment.sessions.match")), options, "ment_ses_match")
         c1, c2 = st.columns(2)
         with c1:
             held = date_field(feedback, tr("ment.sessions.date"), today, fresh("ment_ses_date"))
@@ -105,13 +97,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     tr("ment.sessions.saved"),
                     clear=("ment_ses_date", "ment_ses_min", "ment_ses_note"),
                 )
-    shown = st.selectbox(
-        tr("ment.sessions.of"),
-        list(options),
-        format_func=options.__getitem__,
-        key="ment_ses_show",
-        placeholder=choose(),
-    )
+    shown = pick(tr("ment.sessions.of"), options, "ment_ses_show")
     logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
     if logged:
         show_table(
@@ -127,35 +113,21 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     else:
         st.caption(tr("ment.sessions.none"))
     st.subheader(tr("ment.matches.end"))
-    with st.form("ment_end_match", clear_on_submit=False):
-        feedback = FormFeedback()
-        feedback.note()
+    with entry_form("ment_end_match") as feedback:
         with feedback.labelled("match", tr("ment.sessions.match"), mandatory=True) as label:
-            match = st.selectbox(
-                label,
-                list(options),
-                format_func=options.__getitem__,
-                key="ment_end_pick",
-                placeholder=choose(),
-            )
+            match = pick(label, options, "ment_end_pick")
         c1, c2, c3 = st.columns(3)
         with c1:
             ended = date_field(feedback, tr("ment.entry.date"), today, "ment_end_date")
         with c2, feedback.labelled("status", tr("ment.matches.status"), mandatory=True) as label:
-            status = st.selectbox(
+            status = pick(
                 label,
-                ("completed", "ended_early"),
-                format_func=lambda s: tr(f"ment.match.{s}"),
-                key=f"ment_end_status_{ctx.lang}",
-                placeholder=choose(),
+                named(("completed", "ended_early"), "ment.match"),
+                f"ment_end_status_{ctx.lang}",
             )
         with c3, feedback.labelled("reason", tr("ment.entry.reason"), mandatory=True) as label:
-            reason = st.selectbox(
-                label,
-                svc.MATCH_END_REASONS,
-                format_func=lambda r: tr(f"ment.match_end.{r}"),
-                key=f"ment_end_reason_{ctx.lang}",
-                placeholder=choose(svc.MATCH_END_REASONS),
+            reason = pick(
+                label, named(svc.MATCH_END_REASONS, "ment.match_end"), f"ment_end_reason_{ctx.lang}"
             )
         if st.form_submit_button(tr("ment.matches.end_submit")):
             with handled(feedback):

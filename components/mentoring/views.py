@@ -6,7 +6,7 @@ services, which every cache miss calls). Hidden (suppressed) cells show as "—"
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -16,13 +16,12 @@ import streamlit as st
 from components.common.cache import read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
-from components.common.localized import choose, choose_many
 from components.common.text import plain
 from components.mentoring import charts
+from components.mentoring.widgets import named, pick, pick_many
 from components.shell.context import PageContext
-from employdash.access import Actor, Area
+from employdash.access import Area
 from employdash.config import get_config
-from employdash.db import Database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
 from employdash.mentoring import funnel as engine
 from employdash.mentoring import operations as svc
@@ -73,31 +72,12 @@ def program_kind(role: str) -> str:
     return "certification" if role == "trainee" else "mentoring"
 
 
-@read_model(Area.MENTORING)
-def cached_funnel(
-    db: Database, actor: Actor, sel: Selection, as_of: date, by: str | None
-) -> engine.Funnel:
-    return engine.funnel(db, actor, sel, as_of, by)
-
-
-@read_model(Area.MENTORING)
-def cached_dropoff(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.dropoff(db, actor, sel, as_of)
-
-
-@read_model(Area.MENTORING)
-def cached_durations(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.durations(db, actor, sel, as_of)
-
-
-@read_model(Area.MENTORING)
-def cached_cohorts(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.time_to_outcome(db, actor, sel, as_of)
-
-
-@read_model(Area.MENTORING)
-def cached_waiting(db: Database, actor: Actor, sel: Selection, as_of: date) -> pd.DataFrame:
-    return engine.waiting_summary(db, actor, sel, as_of)
+# The read models this page shows, cached (components/common/cache.py).
+cached_funnel = read_model(Area.MENTORING)(engine.funnel)
+cached_dropoff = read_model(Area.MENTORING)(engine.dropoff)
+cached_durations = read_model(Area.MENTORING)(engine.durations)
+cached_cohorts = read_model(Area.MENTORING)(engine.time_to_outcome)
+cached_waiting = read_model(Area.MENTORING)(engine.waiting_summary)
 
 
 class Labels:
@@ -129,6 +109,17 @@ class Labels:
     def program(self, program_id: int) -> str:
         return self.group("program", program_id)
 
+    def programs_named(self, program_ids: Iterable[int]) -> dict[int, str]:
+        """The programs with their names, for a picker."""
+        return {p: self.program(p) for p in program_ids}
+
+    def participants(self, frame: pd.DataFrame) -> dict[int, str]:
+        """The participants of `frame` (one row each) by ID, shown as their code and program."""
+        return {
+            int(r.participant_id): f"{r.code} · {self.program(r.program_id)}"
+            for r in frame.itertuples()
+        }
+
 
 def show_table(ctx: PageContext, frame: pd.DataFrame) -> None:
     """st.dataframe is never mirrored: in Hebrew put the first column on the right."""
@@ -152,41 +143,31 @@ def selection_widgets(
     """Filters of a selection (empty = everything in scope); `models` preselects models."""
     tr = ctx.tr
     cols = st.columns(per_row) * (4 // per_row)
-    localities = cols[0].multiselect(
-        tr("ment.filter.localities"),
-        list(labels.localities),
-        format_func=lambda c: labels.localities[c],
-        key=f"{key}_loc_{ctx.lang}",
-        placeholder=choose_many(),
-    )
+    with cols[0]:
+        localities = pick_many(
+            tr("ment.filter.localities"), labels.localities, f"{key}_loc_{ctx.lang}"
+        )
     kind = program_kind(pipeline_choices(ctx)[pipeline].role)
     program_ids = [
         p.id
         for p in labels.programs.values()
         if p.kind == kind and (not localities or p.locality_code in localities)
     ]
-    programs = cols[1].multiselect(
-        tr("ment.filter.programs"),
-        program_ids,
-        format_func=labels.program,
-        key=f"{key}_prog_{ctx.lang}",
-        placeholder=choose_many(program_ids),
-    )
-    chosen_models = cols[2].multiselect(
-        tr("ment.filter.models"),
-        list(OPERATING_MODELS),
-        default=list(models),
-        format_func=lambda m: tr(f"ment.model.{m}"),
-        key=f"{key}_model_{ctx.lang}",
-        placeholder=choose_many(),
-    )
-    populations = cols[3].multiselect(
-        tr("ment.filter.populations"),
-        list(POPULATIONS),
-        format_func=lambda p: tr(f"ment.pop.{p}"),
-        key=f"{key}_pop_{ctx.lang}",
-        placeholder=choose_many(),
-    )
+    with cols[1]:
+        programs = pick_many(
+            tr("ment.filter.programs"), labels.programs_named(program_ids), f"{key}_prog_{ctx.lang}"
+        )
+    with cols[2]:
+        chosen_models = pick_many(
+            tr("ment.filter.models"),
+            named(OPERATING_MODELS, "ment.model"),
+            f"{key}_model_{ctx.lang}",
+            models,
+        )
+    with cols[3]:
+        populations = pick_many(
+            tr("ment.filter.populations"), named(POPULATIONS, "ment.pop"), f"{key}_pop_{ctx.lang}"
+        )
     return Selection(
         pipeline=pipeline,
         locality_codes=tuple(localities) or None,
@@ -268,13 +249,11 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     show_table(ctx, table)
     download_buttons(table, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
     dims = ("program", "operating_model", "population", "cohort", "locality")
-    by = st.selectbox(
+    by = pick(
         tr("ment.breakdown"),
-        dims,
-        format_func=lambda d: tr(f"ment.dim.{d}"),
-        key=f"ment_by_{ctx.lang}",
-        index=2 if pipeline == "mentee" else 0,
-        placeholder=choose(dims),
+        named(dims, "ment.dim"),
+        f"ment_by_{ctx.lang}",
+        "population" if pipeline == "mentee" else None,
     )
     st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
     grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)

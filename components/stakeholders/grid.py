@@ -7,10 +7,12 @@ editor gets a new key, so it never reads its own output back as input (Streamlit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.charts import show as show_chart
 from components.common.commands import perform
@@ -25,41 +27,36 @@ from employdash.stakeholders.rules import QUADRANTS
 from employdash.stakeholders.vocabulary import ENGAGEMENTS, SECTORS, STANCES
 
 REVISION = "stake_grid_revision"
+Named = Callable[[str], str]
 
 
 def _filters(ctx: PageContext) -> GridFilter:
+    tr = ctx.tr
+
+    def any_of(
+        where: DeltaGenerator, label: str, options: tuple[str, ...], key: str, name: Named
+    ) -> tuple[str, ...]:
+        """One field of the filter: the options chosen, none meaning all."""
+        chosen = where.multiselect(
+            tr(label), options, key=key, placeholder=tr("common.all"), format_func=name
+        )
+        return tuple(chosen)
+
+    def coded(prefix: str) -> Named:
+        return lambda code: tr(f"{prefix}.{code}")
+
+    def quadrant(q: str) -> str:
+        return tr("stake.quadrant.label", letter=q, action=tr(f"stake.action.{q}"))
+
     c1, c2, c3, c4 = st.columns(4)
-    sectors = c1.multiselect(
-        ctx.tr("stake.col.sector"),
-        SECTORS,
-        key="stake_f_sector",
-        placeholder=ctx.tr("common.all"),
-        format_func=lambda s: ctx.tr(f"sector.{s}"),
-    )
-    quadrants = c2.multiselect(
-        ctx.tr("stake.col.quadrant"),
-        QUADRANTS,
-        key="stake_f_quadrant",
-        placeholder=ctx.tr("common.all"),
-        format_func=lambda q: ctx.tr(
-            "stake.quadrant.label", letter=q, action=ctx.tr(f"stake.action.{q}")
+    return GridFilter(
+        sectors=any_of(c1, "stake.col.sector", SECTORS, "stake_f_sector", coded("sector")),
+        quadrants=any_of(c2, "stake.col.quadrant", QUADRANTS, "stake_f_quadrant", quadrant),
+        stances=any_of(c3, "stake.col.stance", STANCES, "stake_f_stance", coded("stake.stance")),
+        engagements=any_of(
+            c4, "stake.col.engagement", ENGAGEMENTS, "stake_f_eng", coded("stake.engagement")
         ),
     )
-    stances = c3.multiselect(
-        ctx.tr("stake.col.stance"),
-        STANCES,
-        key="stake_f_stance",
-        placeholder=ctx.tr("common.all"),
-        format_func=lambda s: ctx.tr(f"stake.stance.{s}"),
-    )
-    engagements = c4.multiselect(
-        ctx.tr("stake.col.engagement"),
-        ENGAGEMENTS,
-        key="stake_f_eng",
-        placeholder=ctx.tr("common.all"),
-        format_func=lambda s: ctx.tr(f"stake.engagement.{s}"),
-    )
-    return GridFilter(tuple(sectors), tuple(stances), tuple(engagements), tuple(quadrants))
 
 
 def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) -> None:

@@ -9,12 +9,12 @@ from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
 from components.stakeholders.page import STAKE_FLASH
+from components.stakeholders.widgets import named, pick
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders.network import AddRelation, DeleteRelation
 from employdash.stakeholders.vocabulary import RELATION_KINDS
@@ -42,32 +42,17 @@ def _relation_form(ctx: PageContext, code: int, nodes: pd.DataFrame) -> None:
         feedback = FormFeedback()
         feedback.note()
         c1, c2, c3 = st.columns(3)
-        source = c1.selectbox(
-            required(ctx.tr("stake.col.source")),
-            list(names),
-            format_func=lambda i: names[i],
-            key="stake_rel_source",
-            placeholder=choose(),
-        )
+        with c1:
+            source = pick(required(ctx.tr("stake.col.source")), names, "stake_rel_source")
         with c2, feedback.labelled("kind", ctx.tr("stake.col.kind"), mandatory=True) as label:
-            kind = st.selectbox(
-                label,
-                RELATION_KINDS,
-                format_func=lambda k: ctx.tr(f"stake.relation.{k}"),
-                key=f"stake_rel_kind_{ctx.lang}",
-                placeholder=choose(RELATION_KINDS),
+            kind = pick(
+                label, named(RELATION_KINDS, "stake.relation"), f"stake_rel_kind_{ctx.lang}"
             )
         with (
             c3,
             feedback.labelled("target_id", ctx.tr("stake.col.target"), mandatory=True) as label,
         ):
-            target = st.selectbox(
-                label,
-                list(names),
-                format_func=lambda i: names[i],
-                key="stake_rel_target",
-                placeholder=choose(),
-            )
+            target = pick(label, names, "stake_rel_target")
         if st.form_submit_button(ctx.tr("stake.form.submit"), type="primary"):
             with handled(feedback):
                 command = AddRelation.of(code, int(source), int(target), kind)
@@ -93,13 +78,7 @@ def _relations(ctx: PageContext, code: int, can_edit: bool) -> None:
                 int(r.id): f"{r.source} → {ctx.tr(f'stake.relation.{r.kind}')} → {r.target}"
                 for r in ties.itertuples()
             }
-            chosen = st.selectbox(
-                ctx.tr("stake.network.remove_pick"),
-                list(labels),
-                format_func=lambda i: labels[i],
-                key="stake_rel_remove",
-                placeholder=choose(),
-            )
+            chosen = pick(ctx.tr("stake.network.remove_pick"), labels, "stake_rel_remove")
             if st.button(ctx.tr("stake.network.remove"), key="stake_rel_remove_btn"):
                 with guarded():
                     perform(ctx.db, ctx.actor, DeleteRelation.of(chosen))

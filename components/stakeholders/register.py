@@ -11,10 +11,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.common.commands import perform
 from components.common.downloads import download_buttons
-from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose
+from components.common.form_feedback import FormFeedback, handled
 from components.shell.context import PageContext
 from components.stakeholders.page import STAKE_FLASH
+from components.stakeholders.widgets import named, pick
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import (
@@ -52,12 +52,6 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _slot(where: DeltaGenerator, feedback: FormFeedback, name: str, label: str) -> None:
-    """The error slot of field `name`, right under its widget in the same column."""
-    with where:
-        feedback.field(name, label)
-
-
 def _fields(
     ctx: PageContext,
     opts: Options,
@@ -69,81 +63,52 @@ def _fields(
     their widgets through `feedback`."""
     tr, cur = ctx.tr, current or {}
     feedback.note()
-    org_names = {o.id: o.name for o in opts.organisations}
-    org_ids = ([] if current else [NEW]) + list(org_names)
-    c1, c2 = st.columns(2)
-    org_id = c1.selectbox(
-        required(tr("stake.col.organisation")),
-        org_ids,
-        key=f"{key}_org_{ctx.lang}",
-        index=org_ids.index(cur["organisation_id"]) if current else 0,
-        format_func=lambda i: tr("stake.form.new_org") if i == NEW else org_names[i],
-        placeholder=choose(org_ids),
-    )
-    _slot(c1, feedback, "organisation_id", tr("stake.col.organisation"))
-    new_org = (
-        None if current else c2.text_input(tr("stake.form.new_org_name"), key=f"{key}_new_org")
-    )
+    orgs = {o.id: o.name for o in opts.organisations}
     if not current:
-        _slot(c2, feedback, "new_organisation", tr("stake.form.new_org_name"))
-    people = {p.id: p.name for p in opts.people}
-    person_ids = [None, *people]
-    person = c1.selectbox(
-        tr("stake.col.person"),
-        person_ids,
-        key=f"{key}_person",
-        index=person_ids.index(cur.get("person_id")) if cur.get("person_id") in person_ids else 0,
-        format_func=lambda i: "—" if i is None else people[i],
-        placeholder=choose(person_ids),
-    )
-    sector = c2.selectbox(
-        tr("stake.col.sector"),
-        SECTORS,
-        key=f"{key}_sector_{ctx.lang}",
-        index=SECTORS.index(cur.get("sector", "municipality")),
-        format_func=lambda s: tr(f"sector.{s}"),
-        placeholder=choose(SECTORS),
-    )
-    role = c1.text_input(tr("stake.col.role"), value=cur.get("role") or "", key=f"{key}_role")
-    _slot(c1, feedback, "role", tr("stake.col.role"))
-    owner = c2.selectbox(
-        tr("stake.col.owner"),
-        person_ids,
-        key=f"{key}_owner",
-        index=person_ids.index(cur.get("owner_person_id"))
-        if cur.get("owner_person_id") in person_ids
-        else 0,
-        format_func=lambda i: "—" if i is None else people[i],
-        placeholder=choose(person_ids),
-    )
+        orgs = {NEW: tr("stake.form.new_org"), **orgs}
+    people: dict[int | None, str] = {None: "—", **{p.id: p.name for p in opts.people}}
+
+    def coded(
+        where: DeltaGenerator, field: str, codes: tuple[str, ...], prefix: str, new: str
+    ) -> str:
+        """A vocabulary field, on its current code (a new stakeholder's: `new`)."""
+        value: str = cur.get(field, new)
+        with where:
+            return pick(
+                tr(f"stake.col.{field}"), named(codes, prefix), f"{key}_{field}_{ctx.lang}", value
+            )
+
+    c1, c2 = st.columns(2)
+    with (
+        c1,
+        feedback.labelled("organisation_id", tr("stake.col.organisation"), mandatory=True) as label,
+    ):
+        org_id = pick(label, orgs, f"{key}_org_{ctx.lang}", cur.get("organisation_id"))
+    new_org = None
+    if not current:
+        with c2, feedback.labelled("new_organisation", tr("stake.form.new_org_name")) as label:
+            new_org = st.text_input(label, key=f"{key}_new_org")
+    with c1:
+        person = pick(tr("stake.col.person"), people, f"{key}_person", cur.get("person_id"))
+    sector = coded(c2, "sector", SECTORS, "sector", "municipality")
+    with c1, feedback.labelled("role", tr("stake.col.role")) as label:
+        role = st.text_input(label, value=cur.get("role") or "", key=f"{key}_role")
+    with c2:
+        owner = pick(tr("stake.col.owner"), people, f"{key}_owner", cur.get("owner_person_id"))
     power = c1.slider(tr("stake.col.power"), 1, 5, int(cur.get("power", 3)), key=f"{key}_power")
     interest = c2.slider(
         tr("stake.col.interest"), 1, 5, int(cur.get("interest", 3)), key=f"{key}_interest"
     )
-    stance = c1.selectbox(
-        tr("stake.col.stance"),
-        STANCES,
-        key=f"{key}_stance_{ctx.lang}",
-        index=STANCES.index(cur.get("stance", "neutral")),
-        format_func=lambda s: tr(f"stake.stance.{s}"),
-        placeholder=choose(STANCES),
-    )
-    engagement = c2.selectbox(
-        tr("stake.col.engagement"),
-        ENGAGEMENTS,
-        key=f"{key}_eng_{ctx.lang}",
-        index=ENGAGEMENTS.index(cur.get("engagement", "not_contacted")),
-        format_func=lambda s: tr(f"stake.engagement.{s}"),
-        placeholder=choose(ENGAGEMENTS),
-    )
-    last = c1.date_input(
-        tr("stake.col.last_contact"),
-        value=cur.get("last_contact"),
-        max_value=date.today(),
-        key=f"{key}_last",
-        format="DD/MM/YYYY",
-    )
-    _slot(c1, feedback, "last_contact", tr("stake.col.last_contact"))
+    stance = coded(c1, "stance", STANCES, "stake.stance", "neutral")
+    engagement = coded(c2, "engagement", ENGAGEMENTS, "stake.engagement", "not_contacted")
+    with c1, feedback.labelled("last_contact", tr("stake.col.last_contact")) as label:
+        last = st.date_input(
+            label,
+            value=cur.get("last_contact"),
+            max_value=date.today(),
+            key=f"{key}_last",
+            format="DD/MM/YYYY",
+        )
     with feedback.labelled("notes", tr("stake.col.notes")) as label:
         notes = st.text_area(label, value=cur.get("notes") or "", key=f"{key}_notes")
     return StakeholderInput(
@@ -191,13 +156,7 @@ def _edit(ctx: PageContext, frame: pd.DataFrame, opts: Options) -> None:
         )
     )
     with st.expander(ctx.tr("stake.form.edit"), icon=":material/edit:"):
-        chosen = st.selectbox(
-            ctx.tr("stake.form.pick"),
-            list(names),
-            key="stake_edit_pick",
-            format_func=lambda i: names[i],
-            placeholder=choose(),
-        )
+        chosen = pick(ctx.tr("stake.form.pick"), names, "stake_edit_pick")
         row = frame[frame.id == chosen].iloc[0]
         current: dict[str, Any] = {
             k: (None if pd.isna(row[k]) else row[k]) for k in stakeholders.EDITABLE

@@ -3,7 +3,9 @@ one (annex 2 of the locality model, question by question)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -13,10 +15,11 @@ from streamlit.delta_generator import DeltaGenerator
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
-from components.common.localized import choose, choose_many
+from components.common.localized import choose_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders.page import SURVEY_FLASH
+from components.stakeholders.widgets import named, pick
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys
@@ -87,40 +90,70 @@ def _table(ctx: PageContext, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _yes_no(
-    ctx: PageContext, where: DeltaGenerator, key: str, value: bool | None, form_key: str
-) -> bool | None:
-    tr = ctx.tr
-    return where.radio(
-        tr(f"survey.field.{key}"),
-        ANSWERS,
-        index=ANSWERS.index(value),
-        horizontal=True,
-        format_func=lambda v: _answer(tr, v),
-        key=f"{form_key}_{key}_{ctx.lang}",
-    )
+@dataclass(frozen=True)
+class _Questions:
+    """Draws one survey form's questions: each widget keyed under the form (`form_key`), labelled
+    from the catalogue (`survey.field.<name>`), with its error slot right under it."""
 
+    ctx: PageContext
+    feedback: FormFeedback
+    form_key: str
 
-def _choice(
-    ctx: PageContext,
-    where: DeltaGenerator,
-    key: str,
-    options: tuple[str, ...],
-    prefix: str,
-    value: str | None,
-    form_key: str,
-) -> str | None:
-    tr = ctx.tr
-    choices: tuple[str | None, ...] = (None, *options)
-    if value is not None and value not in options:  # an older answer (level not recorded)
-        choices = (*choices, value)
-    return where.radio(
-        tr(f"survey.field.{key}"),
-        choices,
-        index=choices.index(value),
-        format_func=lambda v: _label(tr, prefix, v),
-        key=f"{form_key}_{key}_{ctx.lang}",
-    )
+    @contextmanager
+    def question(
+        self, where: DeltaGenerator, name: str, *, mandatory: bool = False
+    ) -> Iterator[str]:
+        """Inside `where`: the label to draw question `name` with, its error slot under it."""
+        label = self.ctx.tr(f"survey.field.{name}")
+        with where, self.feedback.labelled(name, label, mandatory=mandatory) as marked:
+            yield marked
+
+    def text(self, where: DeltaGenerator, name: str, value: str | None, key: str) -> str:
+        with self.question(where, name) as label:
+            return st.text_input(label, value=value or "", key=f"{self.form_key}_{key}")
+
+    def count(self, where: DeltaGenerator, name: str, value: int | None, key: str) -> int:
+        """A whole number; 0 stands for not answered."""
+        with self.question(where, name) as label:
+            return int(
+                st.number_input(
+                    label, min_value=0, step=1, value=value or 0, key=f"{self.form_key}_{key}"
+                )
+            )
+
+    def yes_no(self, where: DeltaGenerator, name: str, value: bool | None) -> bool | None:
+        tr = self.ctx.tr
+        with self.question(where, name) as label:
+            return st.radio(
+                label,
+                ANSWERS,
+                index=ANSWERS.index(value),
+                horizontal=True,
+                format_func=lambda v: _answer(tr, v),
+                key=f"{self.form_key}_{name}_{self.ctx.lang}",
+            )
+
+    def choice(
+        self,
+        where: DeltaGenerator,
+        name: str,
+        options: tuple[str, ...],
+        prefix: str,
+        value: str | None,
+    ) -> str | None:
+        """One of `options` (named `prefix.<option>`), or not asked."""
+        tr = self.ctx.tr
+        choices: tuple[str | None, ...] = (None, *options)
+        if value is not None and value not in options:  # an older answer (level not recorded)
+            choices = (*choices, value)
+        with self.question(where, name) as label:
+            return st.radio(
+                label,
+                choices,
+                index=choices.index(value),
+                format_func=lambda v: _label(tr, prefix, v),
+                key=f"{self.form_key}_{name}_{self.ctx.lang}",
+            )
 
 
 def _questions(
@@ -133,45 +166,26 @@ def _questions(
     """Annex 2's questions in its order, prefilled from `initial` (a correction) or empty.
     Each question's error appears under it through `feedback`."""
     tr = ctx.tr
-
-    def slot(where: DeltaGenerator, name: str, label_key: str | None = None) -> None:
-        with where:
-            feedback.field(name, tr(label_key or f"survey.field.{name}"))
-
+    ask = _Questions(ctx, feedback, form_key)
     places = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
     start = initial or SurveyInput(
         survey_date=date.today(), branch=BRANCHES[0], hiring_horizon=HIRING_HORIZONS[0]
     )
     c1, c2 = st.columns(2)
-    survey_date = c1.date_input(
-        required(tr("survey.field.survey_date")),
-        value=start.survey_date,
-        max_value=date.today(),
-        format="DD/MM/YYYY",
-        key=f"{form_key}_date",
-    )
-    slot(c1, "survey_date")
-    location = c2.text_input(
-        tr("survey.field.location"), value=start.location or "", key=f"{form_key}_location"
-    )
-    slot(c2, "location")
-    branch = c1.selectbox(
-        required(tr("survey.field.branch")),
-        BRANCHES,
-        index=BRANCHES.index(start.branch),
-        format_func=lambda b: tr(f"survey.branch.{b}"),
-        key=f"{form_key}_branch_{ctx.lang}",
-        placeholder=choose(BRANCHES),
-    )
-    slot(c1, "branch")
-    employees = c2.number_input(
-        tr("survey.field.employee_count"),
-        min_value=0,
-        step=1,
-        value=start.employee_count or 0,
-        key=f"{form_key}_employees",
-    )
-    slot(c2, "employee_count")
+    with ask.question(c1, "survey_date", mandatory=True) as label:
+        survey_date = st.date_input(
+            label,
+            value=start.survey_date,
+            max_value=date.today(),
+            format="DD/MM/YYYY",
+            key=f"{form_key}_date",
+        )
+    location = ask.text(c2, "location", start.location, "location")
+    with ask.question(c1, "branch", mandatory=True) as label:
+        branch = pick(
+            label, named(BRANCHES, "survey.branch"), f"{form_key}_branch_{ctx.lang}", start.branch
+        )
+    employees = ask.count(c2, "employee_count", start.employee_count, "employees")
     with feedback.labelled("recruitment_areas", tr("survey.field.recruitment_areas")) as label:
         areas = st.multiselect(
             label,
@@ -182,73 +196,50 @@ def _questions(
             placeholder=choose_many(),
         )
     c1, c2 = st.columns(2)
-    has_vacancies = _yes_no(ctx, c1, "has_vacancies", start.has_vacancies, form_key)
-    slot(c1, "has_vacancies")
-    vacancies = c2.number_input(
-        tr("survey.field.vacancies"),
-        min_value=0,
-        step=1,
-        value=start.vacancies or 0,
-        key=f"{form_key}_vacancies",
-    )
-    slot(c2, "vacancies")
+    has_vacancies = ask.yes_no(c1, "has_vacancies", start.has_vacancies)
+    vacancies = ask.count(c2, "vacancies", start.vacancies, "vacancies")
     st.caption(tr("survey.form.positions_help"))
-    positions = st.data_editor(
-        pd.DataFrame(
-            {
-                "profession": pd.Series([p[0] for p in start.positions], dtype="str"),
-                "count": pd.Series([p[1] for p in start.positions], dtype="int"),
-                "code": pd.Series(
-                    [(p[2] if len(p) > 2 else None) or "" for p in start.positions], dtype="str"
+    with feedback.labelled("positions", tr("survey.field.open_positions")):
+        positions = st.data_editor(
+            pd.DataFrame(
+                {
+                    "profession": pd.Series([p[0] for p in start.positions], dtype="str"),
+                    "count": pd.Series([p[1] for p in start.positions], dtype="int"),
+                    "code": pd.Series(
+                        [(p[2] if len(p) > 2 else None) or "" for p in start.positions],
+                        dtype="str",
+                    ),
+                }
+            ),
+            num_rows="dynamic",
+            key=f"{form_key}_positions",
+            width="stretch",
+            column_config={
+                "profession": st.column_config.TextColumn(tr("survey.col.profession")),
+                "count": st.column_config.NumberColumn(
+                    tr("survey.col.positions"), min_value=1, step=1
                 ),
-            }
-        ),
-        num_rows="dynamic",
-        key=f"{form_key}_positions",
-        width="stretch",
-        column_config={
-            "profession": st.column_config.TextColumn(tr("survey.col.profession")),
-            "count": st.column_config.NumberColumn(tr("survey.col.positions"), min_value=1, step=1),
-            "code": st.column_config.TextColumn(tr("survey.col.profession_code")),
-        },
-    )
-    feedback.field("positions", tr("survey.field.open_positions"))
+                "code": st.column_config.TextColumn(tr("survey.col.profession_code")),
+            },
+        )
     c1, c2 = st.columns(2)
-    horizon = c1.radio(
-        required(tr("survey.field.hiring_horizon")),
-        HIRING_HORIZONS,
-        index=HIRING_HORIZONS.index(start.hiring_horizon),
-        format_func=lambda h: tr(f"survey.horizon.{h}"),
-        key=f"{form_key}_horizon_{ctx.lang}",
-    )
-    slot(c1, "hiring_horizon")
-    recruiting_help = _yes_no(ctx, c2, "recruiting_help", start.recruiting_help, form_key)
-    slot(c2, "recruiting_help")
-    remote = _choice(
-        ctx, c2, "remote_work", REMOTE_STANCES, "survey.remote", start.remote_work, form_key
-    )
-    slot(c2, "remote_work")
+    with ask.question(c1, "hiring_horizon", mandatory=True) as label:
+        horizon = st.radio(
+            label,
+            HIRING_HORIZONS,
+            index=HIRING_HORIZONS.index(start.hiring_horizon),
+            format_func=lambda h: tr(f"survey.horizon.{h}"),
+            key=f"{form_key}_horizon_{ctx.lang}",
+        )
+    recruiting_help = ask.yes_no(c2, "recruiting_help", start.recruiting_help)
+    remote = ask.choice(c2, "remote_work", REMOTE_STANCES, "survey.remote", start.remote_work)
     c1, c2 = st.columns(2)
-    offered = _choice(
-        ctx,
-        c1,
-        "training_offered",
-        TRAINING_OFFERED,
-        "survey.training_offered",
-        start.training_offered,
-        form_key,
+    offered = ask.choice(
+        c1, "training_offered", TRAINING_OFFERED, "survey.training_offered", start.training_offered
     )
-    slot(c1, "training_offered")
-    need = _choice(
-        ctx,
-        c2,
-        "training_need",
-        TRAINING_NEEDS,
-        "survey.training_need",
-        start.training_need,
-        form_key,
+    need = ask.choice(
+        c2, "training_need", TRAINING_NEEDS, "survey.training_need", start.training_need
     )
-    slot(c2, "training_need")
     with feedback.labelled("training_needs", tr("survey.field.training_needs")) as label:
         needs = st.text_input(
             label,
@@ -257,37 +248,27 @@ def _questions(
             key=f"{form_key}_needs",
         )
     c1, c2 = st.columns(2)
-    has_contact = _yes_no(ctx, c1, "has_service_contact", start.has_service_contact, form_key)
-    slot(c1, "has_service_contact")
-    satisfaction = c2.select_slider(
-        tr("survey.field.satisfaction_scale"),
-        [None, 1, 2, 3, 4, 5],
-        value=start.satisfaction,
-        format_func=lambda v: "—" if v is None else str(v),
-        key=f"{form_key}_satisfaction",
-    )
-    slot(c2, "satisfaction", "survey.field.satisfaction")
+    has_contact = ask.yes_no(c1, "has_service_contact", start.has_service_contact)
+    # The error names the question; the widget's label also gives the scale.
+    with ask.question(c2, "satisfaction"):
+        satisfaction = st.select_slider(
+            tr("survey.field.satisfaction_scale"),
+            [None, 1, 2, 3, 4, 5],
+            value=start.satisfaction,
+            format_func=lambda v: "—" if v is None else str(v),
+            key=f"{form_key}_satisfaction",
+        )
     c1, c2 = st.columns(2)
-    consent = _yes_no(ctx, c1, "contact_consent", start.contact_consent, form_key)
-    slot(c1, "contact_consent")
+    consent = ask.yes_no(c1, "contact_consent", start.contact_consent)
     community = c2.checkbox(
         tr("survey.field.community_interest"),
         value=start.community_interest,
         key=f"{form_key}_community",
     )
     c1, c2, c3 = st.columns(3)
-    contact_name = c1.text_input(
-        tr("survey.field.contact_name"), value=start.contact_name or "", key=f"{form_key}_cname"
-    )
-    slot(c1, "contact_name")
-    phone = c2.text_input(
-        tr("survey.field.contact_phone"), value=start.contact_phone or "", key=f"{form_key}_phone"
-    )
-    slot(c2, "contact_phone")
-    email = c3.text_input(
-        tr("survey.field.contact_email"), value=start.contact_email or "", key=f"{form_key}_email"
-    )
-    slot(c3, "contact_email")
+    contact_name = ask.text(c1, "contact_name", start.contact_name, "cname")
+    phone = ask.text(c2, "contact_phone", start.contact_phone, "phone")
+    email = ask.text(c3, "contact_email", start.contact_email, "email")
     rows = positions.dropna(subset=["profession"])
     return SurveyInput(
         survey_date=survey_date,
@@ -295,10 +276,10 @@ def _questions(
         hiring_horizon=horizon,
         organisation_id=start.organisation_id,
         location=location,
-        employee_count=int(employees) or None,
+        employee_count=employees or None,
         recruitment_areas=[int(a) for a in areas],
         has_vacancies=has_vacancies,
-        vacancies=int(vacancies) or None,
+        vacancies=vacancies or None,
         positions=[
             (str(p), int(c), (str(k).strip() or None) if isinstance(k, str) else None)
             for p, c, k in zip(rows.profession, rows["count"], rows["code"], strict=True)
@@ -334,20 +315,19 @@ def _form(ctx: PageContext, code: int) -> None:
         feedback = FormFeedback()
         feedback.note()
         c1, c2 = st.columns(2)
-        org = c1.selectbox(
-            required(tr("survey.field.company")),
-            [NEW, *employers],
-            format_func=lambda i: tr("survey.form.new_company") if i == NEW else employers[i],
-            key=f"survey_add_org_{ctx.lang}",
-            placeholder=choose(),
-        )
+        with c1:
+            org = pick(
+                required(tr("survey.field.company")),
+                {NEW: tr("survey.form.new_company"), **employers},
+                f"survey_add_org_{ctx.lang}",
+            )
         # A saved form's widgets get new keys (a new round), so the browser draws them empty;
         # a refused one keeps its keys and every answer typed.
         rounds = st.session_state.get(ADD_ROUND, 0)
         prefix = "survey_add" if not rounds else f"survey_add{rounds}"
-        with c2:
+        # The error names the company; the widget asks for a new one's name.
+        with c2, feedback.labelled("company", tr("survey.field.company")):
             company = st.text_input(tr("survey.form.new_company_name"), key=f"{prefix}_company")
-            feedback.field("company", tr("survey.field.company"))
         data = _questions(ctx, code, None, prefix, feedback)
         if st.form_submit_button(tr("survey.form.submit"), type="primary"):
             data.organisation_id = None if org == NEW else int(org)
@@ -369,13 +349,7 @@ def _edit(ctx: PageContext, code: int, frame: pd.DataFrame) -> None:
     if not labels:
         return
     with st.expander(tr("survey.edit.title"), icon=":material/edit_note:"):
-        picked = st.selectbox(
-            tr("survey.edit.pick"),
-            list(labels),
-            format_func=lambda i: labels[i],
-            key=f"survey_edit_pick_{ctx.lang}",
-            placeholder=choose(),
-        )
+        picked = pick(tr("survey.edit.pick"), labels, f"survey_edit_pick_{ctx.lang}")
         with guarded():
             initial, version = surveys.get_response(ctx.db, ctx.actor, int(picked))
             with st.form(f"survey_edit_{picked}_{version}"):

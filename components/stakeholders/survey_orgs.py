@@ -9,10 +9,11 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
-from components.common.localized import choose, choose_many
+from components.common.localized import choose_many
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.page import SURVEY_FLASH
+from components.stakeholders.widgets import pick
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput, SaveProfile
 from employdash.stakeholders.vocabulary import AUDIENCES
@@ -131,12 +132,6 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         done = int(members.answered.sum())
         st.caption(ctx.tr("org.answered", done=done, total=len(members)))
         names = {int(r.id): ("✓ " if r.answered else "○ ") + r.name for r in members.itertuples()}
-        org_id = st.selectbox(
-            ctx.tr("org.pick"),
-            list(names),
-            format_func=lambda i: names[i],
-            key="org_pick",
-            placeholder=choose(),
-        )
+        org_id = pick(ctx.tr("org.pick"), names, "org_pick")
         _form(ctx, code, org_id, can_edit)
     _matrix(ctx, code)
