@@ -1,0 +1,91 @@
+"""What the pipeline's property tests share: every registered command, its sample, who runs it,
+and the database's state to compare before and after a command that must change nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+import employdash
+from employdash.access import Action, Actor, allows
+from employdash.commands import Command, registered
+from employdash.db import Database
+from employdash.models import AuditEntry
+from employdash.models.base import Base
+from tests.foundation.command_samples import load
+
+SAMPLES = load()
+for _module in pkgutil.walk_packages(employdash.__path__, "employdash."):
+    importlib.import_module(_module.name)  # every command is registered, sampled or not
+COMMANDS = registered()
+PRODUCT = sorted(name for name in COMMANDS if name.startswith("employdash."))
+
+# Commands of national records, of no locality: their audit rows name none, and the records they
+# name are shared by every locality.
+NATIONAL = frozenset(
+    {
+        "employdash.indicators.local.AddLocalIndicator",
+        "employdash.mentoring.certification.SaveStandard",
+        "employdash.mentoring.operations.DefinePipeline",
+    }
+)
+
+
+def fields_of(name: str) -> set[str]:
+    return {f.name for f in dataclasses.fields(COMMANDS[name])}  # type: ignore[arg-type]  # commands are dataclasses
+
+
+# Rows of every table and the sum of its versions, in one query (one round trip, not two per
+# table): a refused or failed command changes none of them (an update shows in the versions).
+_STATE = select(
+    *(
+        column
+        for table in Base.metadata.sorted_tables
+        for column in (
+            select(func.count()).select_from(table).scalar_subquery(),
+            *(
+                [select(func.coalesce(func.sum(table.c.version), 0)).scalar_subquery()]
+                if "version" in table.c
+                else []
+            ),
+        )
+    )
+)
+
+
+def counts(db: Database) -> tuple[int, ...]:
+    with db.transaction() as s:
+        return tuple(int(value) for value in s.execute(_STATE).one())
+
+
+def command(db: Database, actors: dict[str, Actor], name: str) -> Command[Any]:
+    return SAMPLES[name](db, actors)
+
+
+def writer(actors: dict[str, Actor], command: Command[Any]) -> Actor:
+    """Who runs a sample: Sederot's manager; the mayor for leadership's own write (the plan's
+    approval); the admin for a national command (the catalogue's), which no one else may write."""
+    area = type(command).area
+    return next(
+        a
+        for a in (actors["manager"], actors["mayor"], actors["admin"])
+        if allows(a.role, area, Action.WRITE)
+    )
+
+
+@contextmanager
+def audit_fails() -> Iterator[None]:
+    def boom(*_args: object) -> None:
+        raise RuntimeError("injected: the audit row cannot be written")
+
+    event.listen(AuditEntry, "before_insert", boom)
+    try:
+        yield
+    finally:
+        event.remove(AuditEntry, "before_insert", boom)
