@@ -2,7 +2,7 @@
 any change can be traced to who made it, where and what it replaced.
 
 A command's audit rows are written by the pipeline (`Write.create`, `update`, `delete` record the
-values before and after themselves), and tests/foundation/test_commands.py proves for every
+values before and after themselves), and tests/foundation/commands/ proves for every
 registered command that a valid run leaves rows by its actor, of its entity, in its locality.
 What is left here:
 - `test_every_writer_outside_a_command_is_listed` finds the public functions of the area packages

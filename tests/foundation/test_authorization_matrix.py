@@ -3,7 +3,7 @@ policy: every such service that names a locality, as every role, on a locality i
 and on one outside, is allowed or refused exactly as `employdash.access.POLICY` says.
 
 A write is a command, and `execute` checks its role and locality against the area it declares
-(tests/foundation/test_commands.py refuses every forbidden role and a locality outside the scope
+(tests/foundation/commands/ refuses every forbidden role and a locality outside the scope
 for every registered command), so the services that run one are left out. What remains is every
 read, and the few services only writers may call without writing a record (a meeting draft, the
 choices of a form). Services are found by introspection (public functions of the area packages

@@ -162,7 +162,7 @@ def test_declared_texts_inside_a_commands_values_are_stored_clean(
     """The pipeline cleans a declared text where it lies: a field, or a key of the values an
     update or a creation carries ("values.title"), keeping line breaks where the field is
     multiline. Over its bound, every declared text is refused by the generic test
-    (tests/foundation/test_commands.py)."""
+    (tests/foundation/commands/)."""
     manager, admin = actors["manager"], actors["admin"]
     task_id = tasks.create_task(db, manager, SEDEROT, {"title": f"T {HOSTILE}"})
     org = stakeholders.create(

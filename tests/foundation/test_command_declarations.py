@@ -11,7 +11,7 @@ import pytest
 from employdash.commands import Command, Ref, registered
 from employdash.forum.focuses import MoveFocus
 from employdash.models.forum import StrategicFocus
-from tests.foundation.test_commands import PRODUCT
+from tests.foundation.commands.harness import PRODUCT
 
 
 def test_of_turns_each_id_into_a_reference_to_its_fields_record() -> None:

@@ -4,7 +4,7 @@ every other is refused (never silently lost, never a crash), the stored record e
 save, and the audit log holds exactly one row for it.
 
 A command handed the version it read as `version` (or `edits`) is refused stale by the pipeline,
-in the UPDATE itself (tests/foundation/test_commands.py proves both for every such command). Raced
+in the UPDATE itself (tests/foundation/commands/ proves both for every such command). Raced
 here: the first save of a record that does not exist yet (two creates of the same key), a rule
 checked against other rows (one active match per mentee), and the commands that take the version
 they read under a name of their own (a value's, a note's, a participant's at each stage move);
@@ -37,7 +37,7 @@ from employdash.models.mentoring import (
     StageEvent,
     Standard,
 )
-from tests.foundation.test_commands import COMMANDS, PRODUCT, READS_A_VERSION
+from tests.foundation.commands.harness import COMMANDS, PRODUCT, READS_A_VERSION
 from tests.support.concurrency import race
 from tests.support.present import present
 from tests.support.registry import registrar

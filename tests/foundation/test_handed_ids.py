@@ -1,6 +1,6 @@
 """The handed-ID guard: a record outside the scope is indistinguishable from a missing one.
 
-The pipeline resolves every reference a command is handed; tests/foundation/test_commands.py
+The pipeline resolves every reference a command is handed; tests/foundation/commands/
 swaps each for a record outside the actor's scope. Here: the guard's own rules, a read handed a
 foreign ID, every command handed a record of the actor's *other* locality, and the forum's rule
 for people (its members from elsewhere are accepted, an owner kept from older data is not
@@ -26,7 +26,7 @@ from employdash.models.forum import Team
 from employdash.models.mentoring import PipelineStage
 from employdash.users import load_actor
 from tests.foundation.command_samples import load
-from tests.foundation.test_commands import COMMANDS, NATIONAL, PRODUCT, _counts, _with_ref
+from tests.foundation.commands.harness import COMMANDS, NATIONAL, PRODUCT, counts, with_ref
 from tests.support.databases import copy_sqlite
 
 SEDEROT, OTHER_OWN, FOREIGN = 1031, 246, 31  # the manager's two localities, and one outside
@@ -190,17 +190,17 @@ def test_a_reference_of_the_actors_other_locality_is_not_found(
         assert writer.localities == frozenset({SEDEROT, OTHER_OWN})
         command = SAMPLES[name](db, actors)
         swaps = _swaps(db, writer, command)
-        before = _counts(db)
+        before = counts(db)
         for path, other in swaps.items():
             reference = command.refs()[path]
             try:
                 execute(
-                    db, writer, _with_ref(command, path, dataclasses.replace(reference, id=other))
+                    db, writer, with_ref(command, path, dataclasses.replace(reference, id=other))
                 )
             except NotFound:
                 continue
             accepted.append(f"{name}: {path}")
-        assert _counts(db) == before, name
+        assert counts(db) == before, name
         db.dispose()
         if swaps:
             checked.append(name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import event, func, select
 
 import employdash
 from employdash.access import Action, Actor, allows
-from employdash.commands import Command, registered
+from employdash.commands import Command, Ref, registered
 from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.base import Base
@@ -39,6 +40,10 @@ NATIONAL = frozenset(
 
 def fields_of(name: str) -> set[str]:
     return {f.name for f in dataclasses.fields(COMMANDS[name])}  # type: ignore[arg-type]  # commands are dataclasses
+
+
+# The commands whose stale-version refusal the generic test proves (they read `version`).
+READS_A_VERSION = [n for n in PRODUCT if {"version", "edits"} & fields_of(n)]
 
 
 # Rows of every table and the sum of its versions, in one query (one round trip, not two per
@@ -89,3 +94,25 @@ def audit_fails() -> Iterator[None]:
         yield
     finally:
         event.remove(AuditEntry, "before_insert", boom)
+
+
+def with_ref(sampled: Command[Any], path: str, replacement: Ref[Any]) -> Command[Any]:
+    """A copy of `sampled` with the reference at `path` ("owner", "changes.x", "targets[0]",
+    "tasks[0].owner") replaced."""
+    copy = dataclasses.replace(sampled)  # type: ignore[type-var]
+    if "]." in path:
+        name, index, field = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path).groups()  # type: ignore[union-attr]
+        items = list(getattr(copy, name))
+        items[int(index)] = dataclasses.replace(items[int(index)], **{field: replacement})
+        setattr(copy, name, items)
+    elif "[" in path:
+        name, index = path[:-1].split("[")
+        items = list(getattr(copy, name))
+        items[int(index)] = replacement
+        setattr(copy, name, items)
+    elif "." in path:
+        name, key = path.split(".", 1)
+        setattr(copy, name, {**getattr(copy, name), key: replacement})
+    else:
+        setattr(copy, path, replacement)
+    return copy

@@ -4,19 +4,17 @@ reference it is handed, answers "not found" and changes nothing."""
 from __future__ import annotations
 
 import dataclasses
-import re
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from employdash.access import Actor
-from employdash.commands import Command, Ref, execute
+from employdash.commands import execute
 from employdash.db import Database
 from employdash.errors import NotFound
 from employdash.handed_ids import SHARED_MODELS, locality_of
 from employdash.models.base import Base
-from tests.foundation.commands.harness import NATIONAL, PRODUCT, command, counts, writer
+from tests.foundation.commands.harness import NATIONAL, PRODUCT, command, counts, with_ref, writer
 
 
 def _foreign(db: Database, actor: Actor, model: type[Base]) -> int:
@@ -31,28 +29,6 @@ def _foreign(db: Database, actor: Actor, model: type[Base]) -> int:
             if code is not None and not actor.can_see(code):
                 return int(record_id)
     raise AssertionError(f"the demo data has no {model.__name__} outside {actor.username}'s scope")
-
-
-def _with_ref(sampled: Command[Any], path: str, replacement: Ref[Any]) -> Command[Any]:
-    """A copy of `sampled` with the reference at `path` ("owner", "changes.x", "targets[0]",
-    "tasks[0].owner") replaced."""
-    copy = dataclasses.replace(sampled)  # type: ignore[type-var]
-    if "]." in path:
-        name, index, field = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path).groups()  # type: ignore[union-attr]
-        items = list(getattr(copy, name))
-        items[int(index)] = dataclasses.replace(items[int(index)], **{field: replacement})
-        setattr(copy, name, items)
-    elif "[" in path:
-        name, index = path[:-1].split("[")
-        items = list(getattr(copy, name))
-        items[int(index)] = replacement
-        setattr(copy, name, items)
-    elif "." in path:
-        name, key = path.split(".", 1)
-        setattr(copy, name, {**getattr(copy, name), key: replacement})
-    else:
-        setattr(copy, path, replacement)
-    return copy
 
 
 # Handed no ID at all: a new forum names only its locality (the locality test covers it).
@@ -72,5 +48,5 @@ def test_a_reference_outside_the_scope_is_not_found(
             continue
         foreign = dataclasses.replace(reference, id=_foreign(db, runner, reference.model))
         with pytest.raises(NotFound):
-            execute(db, runner, _with_ref(sampled, path, foreign))
+            execute(db, runner, with_ref(sampled, path, foreign))
     assert counts(db) == before

@@ -17,9 +17,9 @@ from employdash.limits import FIELDS, TOO_LONG
 from tests.foundation.commands.harness import (
     COMMANDS,
     PRODUCT,
+    READS_A_VERSION,
     command,
     counts,
-    fields_of,
     writer,
 )
 
@@ -60,9 +60,6 @@ def test_every_declared_text_is_bounded(db: Database, actors: dict[str, Actor], 
 
 def _versioned_targets(sampled: Command[Any]) -> list[Ref[Any]]:
     return [r for r in sampled.refs().values() if r.model.__mapper__.version_id_col is not None]
-
-
-READS_A_VERSION = [n for n in PRODUCT if {"version", "edits"} & fields_of(n)]
 
 
 @pytest.mark.parametrize("name", READS_A_VERSION)
