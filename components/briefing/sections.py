@@ -114,7 +114,7 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
         t("brief.forum.tasks_of", lang, done=forum.tasks_done, total=forum.tasks_total),
     )
     overdue.metric(t("brief.forum.overdue", lang), fmt_number(forum.tasks_overdue, lang))
-    st.caption(f"{t('brief.forum.next_meeting', lang)}: {next_meeting_text(forum, lang)}")
+    st.caption(f"{t('brief.forum.next_meeting', lang)}: {plain(next_meeting_text(forum, lang))}")
     approved = approval_text(forum, lang)
     if forum.approval is not None and approved is not None:
         st.success(plain(approved), icon=":material/verified:")

@@ -159,7 +159,11 @@ def _call(fn: Callable[..., Any], db: Database, actor: Any, code: int) -> bool:
         if p.kind is p.KEYWORD_ONLY
     }
     try:
-        fn(db, actor, *args, **kwargs)
+        result = fn(db, actor, *args, **kwargs)
+        # a read opened by a `with` checks on entering it
+        if isinstance(result, contextlib.AbstractContextManager):
+            with result:
+                pass
     except PermissionDenied:
         return False
     except Exception:
