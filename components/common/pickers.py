@@ -1,5 +1,5 @@
-"""Pickers that show names but answer keys: one of a mapping's keys shown by its name (or none),
-and a term of a fixed vocabulary shown in the catalogue's words.
+"""Pickers that show names but answer keys: one (or any) of a mapping's keys shown by its name
+(or none), and a term of a fixed vocabulary shown in the catalogue's words.
 
 Each passes the localized placeholder (components/common/localized.py), so a caller cannot
 forget it, and binds the language when the widget is drawn: Streamlit calls `format_func` again
@@ -8,22 +8,48 @@ later, outside the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import streamlit as st
 
-from components.common.localized import choose
-from components.shell.context import PageContext
+from components.common.localized import choose, choose_many
+from components.shell.context import PageContext, tr
 
 K = TypeVar("K")
 T = TypeVar("T", bound=str)
 
 
-def pick(label: str, names: Mapping[K, str], *, key: str | None = None) -> K:
-    """One of `names`' keys, each shown by its name; the first until the user picks another."""
+def named(codes: Iterable[str], prefix: str) -> dict[str, str]:
+    """Vocabulary codes with their catalogue names (`prefix.<code>`) in the reader's language."""
+    return {code: tr(f"{prefix}.{code}") for code in codes}
+
+
+def pick(label: str, names: Mapping[K, str], key: str | None = None, value: K | None = None) -> K:
+    """One of `names`' keys, each shown by its name: on `value` when it is one of them, else on
+    the first until the user picks another."""
+    choices: tuple[K, ...] = tuple(names)
     chosen: K = st.selectbox(
-        label, list(names), format_func=lambda k: names[k], key=key, placeholder=choose()
+        label,
+        choices,
+        index=choices.index(value) if value in choices else 0,
+        format_func=names.__getitem__,
+        key=key,
+        placeholder=choose(choices),
+    )
+    return chosen
+
+
+def pick_many(label: str, names: Mapping[K, str], key: str, default: Iterable[K] = ()) -> list[K]:
+    """Any of `names`' keys, each shown by its name, `default` chosen at first."""
+    choices: tuple[K, ...] = tuple(names)
+    chosen: list[K] = st.multiselect(
+        label,
+        choices,
+        default=list(default),
+        format_func=names.__getitem__,
+        key=key,
+        placeholder=choose_many(choices),
     )
     return chosen
 

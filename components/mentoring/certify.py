@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import drawn_with, handled, required
+from components.common.form_feedback import drawn_with, feedback_form, handled, required
+from components.common.pickers import pick
 from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
-from components.mentoring.widgets import entry_form, pick
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.errors import StaleVersion
@@ -97,7 +97,7 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     # reading them again then would compare a save against a result the user never saw.
     seen_key = f"{RESULTS_SEEN}_{who}"
     versions = st.session_state.setdefault(seen_key, {r.standard_id: r.version for r in results})
-    with entry_form("ment_cert_form") as feedback:
+    with feedback_form("ment_cert_form") as feedback:
         feedback.field("participant", tr("ment.entry.participant"))
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("standard", tr("ment.cert.standard"), mandatory=True) as label:
@@ -151,7 +151,7 @@ def standards_form(ctx: PageContext) -> None:
             ),
         )
         seen = drawn_with(STANDARDS_SEEN, lambda: certsvc.standard_versions(ctx.db, ctx.actor))
-        with entry_form("ment_std_form") as feedback:
+        with feedback_form("ment_std_form") as feedback:
             c1, c2, c3 = st.columns([1, 2, 1])
             with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
                 code = st.text_input(label, max_chars=30, key=fresh("ment_std_code"))

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, feedback_form, handled, required
 from components.common.localized import DATE_FORMAT
+from components.common.pickers import named, pick, pick_many
 from components.common.state import Kept
 from components.common.text import plain
 from components.mentoring.views import (
@@ -23,7 +24,6 @@ from components.mentoring.views import (
     show_table,
     stage_names,
 )
-from components.mentoring.widgets import entry_form, named, pick, pick_many
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.mentoring import operations as svc
@@ -110,7 +110,7 @@ def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         + (tr("ment.kind.drop") if r.kind == "drop" else names.get(r.stage, r.stage))
         for r in frame.itertuples()
     }
-    with entry_form("ment_advance") as feedback:
+    with feedback_form("ment_advance") as feedback:
         ids_key = f"ment_adv_ids_{ctx.lang}"
         with feedback.labelled(
             "participants", tr("ment.entry.participants"), mandatory=True
@@ -153,7 +153,7 @@ def add_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> No
             tr("ment.entry.program"), labels.programs_named(programs), "ment_add_program"
         )
         cohorts = [c for c, p in labels.cohort_programs.items() if p == program]
-        with entry_form("ment_add") as feedback:
+        with feedback_form("ment_add") as feedback:
             feedback.field("program", tr("ment.entry.program"))
             c1, c2, c3, c4 = st.columns(4)
             with (
@@ -205,7 +205,7 @@ def match_form(ctx: PageContext, labels: Labels, today: date) -> None:
         st.caption(tr("ment.entry.none"))
         return
     mentees, mentors = labels.participants(waiting), labels.participants(idle)
-    with entry_form("ment_match") as feedback:
+    with feedback_form("ment_match") as feedback:
         feedback.field("match", tr("ment.entry.match"))
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("mentee", tr("ment.entry.mentee"), mandatory=True) as label:
@@ -229,7 +229,7 @@ def outcome_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -
         st.caption(tr("ment.entry.none"))
         return
     options = labels.participants(frame)
-    with entry_form("ment_outcome") as feedback:
+    with feedback_form("ment_outcome") as feedback:
         c1, c2, c3 = st.columns(3)
         with c1:
             who = pick(required(tr("ment.entry.participant")), options)

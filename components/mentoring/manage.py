@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import FormFeedback, handled, required
+from components.common.form_feedback import FormFeedback, feedback_form, handled, required
 from components.common.localized import DATE_FORMAT
+from components.common.pickers import named, pick, pick_many
 from components.common.text import plain
 from components.mentoring.forms import finish, fresh
 from components.mentoring.views import (
@@ -22,7 +23,6 @@ from components.mentoring.views import (
     progress_table,
     show_table,
 )
-from components.mentoring.widgets import entry_form, named, pick, pick_many
 from components.shell.context import PageContext
 from employdash.mentoring import operations as svc
 from employdash.mentoring import programs as progsvc
@@ -127,7 +127,7 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
-    with st.expander(tr("ment.program.create")), entry_form("ment_prog_new") as feedback:
+    with st.expander(tr("ment.program.create")), feedback_form("ment_prog_new") as feedback:
         with feedback.labelled("kind", tr("ment.program.kind"), mandatory=True) as label:
             kind = pick(
                 label, named(PROGRAM_KINDS, "ment.program.kind"), f"ment_prog_new_kind_{ctx.lang}"
@@ -161,7 +161,7 @@ def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today
         if detail["closed_on"] is not None:
             st.info(plain(tr("ment.program.closed_on", date=str(detail["closed_on"]))))
             return
-        with entry_form("ment_prog_edit_form") as feedback:
+        with feedback_form("ment_prog_edit_form") as feedback:
             values = _program_fields(ctx, detail, f"ment_prog_edit_{pid}", feedback)
             if st.form_submit_button(tr("ment.program.save")):
                 with handled(feedback):
@@ -203,7 +203,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         return
     program = pick(tr("ment.entry.program"), labels.programs_named(program_ids), "ment_coh_program")
     options = _participant_options(ctx, program)
-    with st.expander(tr("ment.cohort.create")), entry_form("ment_coh_new") as feedback:
+    with st.expander(tr("ment.cohort.create")), feedback_form("ment_coh_new") as feedback:
         c1, c2 = st.columns(2)
         with c1, feedback.labelled("name", tr("ment.cohort.name"), mandatory=True) as label:
             name = st.text_input(label, max_chars=120, key=fresh("ment_coh_name"))
@@ -224,7 +224,7 @@ def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) ->
         return
     with (
         st.expander(tr("ment.cohort.assign")),
-        entry_form("ment_coh_assign") as feedback,
+        feedback_form("ment_coh_assign") as feedback,
     ):
         cohort = pick(
             required(tr("ment.col.cohort")),
@@ -247,7 +247,7 @@ def targets_form(ctx: PageContext, labels: Labels, program_ids: list[int], today
     rows = targets.progress(ctx.db, ctx.actor, (ctx.locality_code,), today)
     if rows:
         show_table(ctx, progress_table(ctx, rows))
-    with st.expander(tr("ment.targets.set")), entry_form("ment_target") as feedback:
+    with st.expander(tr("ment.targets.set")), feedback_form("ment_target") as feedback:
         program = pick(
             required(tr("ment.entry.program")), labels.programs_named(program_ids), "ment_tgt_prog"
         )
@@ -318,7 +318,7 @@ def pipelines_tab(ctx: PageContext) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.pipelines.title"))
     st.caption(tr("ment.pipelines.help"))
-    with entry_form("ment_pipeline_new") as feedback:
+    with feedback_form("ment_pipeline_new") as feedback:
         c1, c2, c3 = st.columns(3)
         with c1, feedback.labelled("code", tr("ment.pipelines.code"), mandatory=True) as label:
             code = st.text_input(label, max_chars=30, key=fresh("ment_pl_code"))

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
-from components.common.form_feedback import handled, required
+from components.common.form_feedback import feedback_form, handled, required
+from components.common.pickers import named, pick
 from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
-from components.mentoring.widgets import entry_form, named, pick
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, plural
 from employdash.mentoring import matches as matchsvc
@@ -74,7 +74,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     options = {m.id: _label(labels, m) for m in running}
     versions = {m.id: m.version for m in running}
     st.subheader(tr("ment.sessions.title"))
-    with entry_form("ment_session") as feedback:
+    with feedback_form("ment_session") as feedback:
         match = pick(required(tr("ment.sessions.match")), options, "ment_ses_match")
         c1, c2 = st.columns(2)
         with c1:
@@ -113,7 +113,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     else:
         st.caption(tr("ment.sessions.none"))
     st.subheader(tr("ment.matches.end"))
-    with entry_form("ment_end_match") as feedback:
+    with feedback_form("ment_end_match") as feedback:
         with feedback.labelled("match", tr("ment.sessions.match"), mandatory=True) as label:
             match = pick(label, options, "ment_end_pick")
         c1, c2, c3 = st.columns(3)

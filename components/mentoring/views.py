@@ -16,9 +16,9 @@ import streamlit as st
 from components.common.cache import read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.pickers import named, pick, pick_many
 from components.common.text import plain
 from components.mentoring import charts
-from components.mentoring.widgets import named, pick, pick_many
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.config import get_config

@@ -9,12 +9,12 @@ from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
+from components.common.pickers import named, pick
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.charts import network_chart
 from components.stakeholders.page import STAKE_FLASH
-from components.stakeholders.widgets import named, pick
 from employdash.stakeholders import network as stakeholders_network
 from employdash.stakeholders.network import AddRelation, DeleteRelation
 from employdash.stakeholders.vocabulary import RELATION_KINDS

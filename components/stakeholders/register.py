@@ -12,9 +12,9 @@ from streamlit.delta_generator import DeltaGenerator
 from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
+from components.common.pickers import named, pick
 from components.shell.context import PageContext
 from components.stakeholders.page import STAKE_FLASH
-from components.stakeholders.widgets import named, pick
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import (

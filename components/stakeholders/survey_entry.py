@@ -16,10 +16,10 @@ from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose_many
+from components.common.pickers import named, pick
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders.page import SURVEY_FLASH
-from components.stakeholders.widgets import named, pick
 from employdash.i18n import fmt_date, plural
 from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders import surveys

@@ -10,10 +10,10 @@ from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose_many
+from components.common.pickers import pick
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.page import SURVEY_FLASH
-from components.stakeholders.widgets import pick
 from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileAnswers, ProfileInput, SaveProfile
 from employdash.stakeholders.vocabulary import AUDIENCES
