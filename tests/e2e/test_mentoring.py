@@ -168,9 +168,20 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def submit(page: Page, label: str, expect: str) -> None:
-    page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label).first.click()
+    """Submit the form and wait for `expect`. A click that lands while a rerun starts can be lost
+    (the form stays as it was, with no message and no error): then it is clicked once more."""
+    button = page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label)
+    message = page.get_by_text(expect).first
     idle(page)
-    page.get_by_text(expect).first.wait_for(timeout=90_000)
+    for attempt in range(2):
+        button.first.click()
+        idle(page)
+        try:
+            message.wait_for(timeout=45_000)
+            break
+        except PlaywrightTimeout:
+            if attempt or page.locator('[data-testid="stAlertContentError"]').count():
+                raise
     idle(page)
 
 
