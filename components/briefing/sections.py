@@ -11,15 +11,8 @@ from components.common import charts
 from components.common.charts import show as show_chart
 from components.common.kpi import kpi
 from components.common.text import plain
+from employdash.briefing import text as say
 from employdash.briefing.build import TREND_MIN_MONTHS, Briefing, Headline
-from employdash.briefing.text import (
-    approval_text,
-    attention_text,
-    fmt_signed_change,
-    fmt_value,
-    next_meeting_text,
-    sentences,
-)
 from employdash.config import get_config
 from employdash.i18n import fmt_number, fmt_percent, t
 
@@ -43,7 +36,7 @@ def _comparison(h: Headline, lang: str) -> str | None:
     if h.district_yoy is None:
         return t("brief.vs_year", lang)
     district = t(
-        "brief.card.district", lang, change=fmt_signed_change(h.unit, h.district_yoy, lang)
+        "brief.card.district", lang, change=say.fmt_signed_change(h.unit, h.district_yoy, lang)
     )
     return f"{t('brief.vs_year', lang)} · {district}"
 
@@ -52,8 +45,8 @@ def _card(h: Headline, lang: str) -> None:
     rank = h.rank("district")
     kpi(
         h.name(lang),
-        fmt_value(h.unit, h.value, lang),
-        delta=fmt_signed_change(h.unit, h.yoy, lang) if h.yoy is not None else None,
+        say.fmt_value(h.unit, h.value, lang),
+        delta=say.fmt_signed_change(h.unit, h.yoy, lang) if h.yoy is not None else None,
         direction=h.yoy,
         verdict=h.verdict,
         description=_comparison(h, lang),
@@ -84,7 +77,7 @@ def headline_cards(briefing: Briefing, lang: str, per_row: int = 3) -> None:
 
 def summary(briefing: Briefing, lang: str) -> None:
     st.subheader(t("brief.section.summary", lang))
-    st.markdown("\n".join(f"- {plain(s)}" for s in sentences(briefing, lang)))
+    st.markdown("\n".join(f"- {plain(s)}" for s in say.sentences(briefing, lang)))
 
 
 def attention(briefing: Briefing, lang: str) -> None:
@@ -94,7 +87,7 @@ def attention(briefing: Briefing, lang: str) -> None:
         return
     st.markdown(
         "\n".join(
-            f"{int(i)}. {plain(attention_text(item, briefing, lang))}"
+            f"{int(i)}. {plain(say.attention_text(item, briefing, lang))}"
             for i, item in enumerate(briefing.attention[:MAX_ATTENTION], start=1)
         )
     )
@@ -114,8 +107,9 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
         t("brief.forum.tasks_of", lang, done=forum.tasks_done, total=forum.tasks_total),
     )
     overdue.metric(t("brief.forum.overdue", lang), fmt_number(forum.tasks_overdue, lang))
-    st.caption(f"{t('brief.forum.next_meeting', lang)}: {plain(next_meeting_text(forum, lang))}")
-    approved = approval_text(forum, lang)
+    meeting = plain(say.next_meeting_text(forum, lang))
+    st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
+    approved = say.approval_text(forum, lang)
     if forum.approval is not None and approved is not None:
         st.success(plain(approved), icon=":material/verified:")
         if forum.approval.note:
