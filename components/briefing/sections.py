@@ -109,8 +109,8 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
     overdue.metric(t("brief.forum.overdue", lang), fmt_number(forum.tasks_overdue, lang))
     meeting = plain(say.next_meeting_text(forum, lang))
     st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
-    approved = say.approval_text(forum, lang)
-    if forum.approval is not None and approved is not None:
+    if forum.approval is not None:
+        approved = say.approval_text(forum.approval, lang)
         st.success(plain(approved), icon=":material/verified:")
         if forum.approval.note:
             st.text(forum.approval.note)

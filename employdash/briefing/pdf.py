@@ -148,8 +148,8 @@ def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
     ]
     # As on the screen: the mayor's approval of the work plan, then progress against the focus
     # targets (one line, to keep the page to one A4 sheet), then the truly open decisions.
-    approved = approval_text(forum, lang)
-    if forum.approval is not None and approved is not None:
+    if forum.approval is not None:
+        approved = approval_text(forum.approval, lang)
         lines.append(approved + (f" · {forum.approval.note}" if forum.approval.note else ""))
     else:
         lines.append(t("brief.forum.not_approved", lang))

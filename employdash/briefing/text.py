@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from employdash.briefing.attention import AttentionItem
 from employdash.briefing.build import Briefing, Headline
+from employdash.forum.approval import Approval
 from employdash.forum.briefing import ForumBriefing
 from employdash.i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
 
@@ -151,13 +152,11 @@ def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
     return fmt_date(forum.next_meeting, lang)
 
 
-def approval_text(forum: ForumBriefing, lang: str) -> str | None:
-    """The mayor's latest approval of the work plan, as one sentence (its note is shown apart)."""
-    if forum.approval is None:
-        return None
+def approval_text(approval: Approval, lang: str) -> str:
+    """The mayor's approval of the work plan, as one sentence (its note is shown apart)."""
     return t(
         "brief.forum.approved",
         lang,
-        date=fmt_date(forum.approval.approved_on, lang),
-        who=forum.approval.approved_by,
+        date=fmt_date(approval.approved_on, lang),
+        who=approval.approved_by,
     )

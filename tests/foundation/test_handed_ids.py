@@ -24,7 +24,7 @@ from employdash.handed_ids import LOCALITY_OF, SHARED_MODELS, in_locality, in_sc
 from employdash.models import Organisation, Person
 from employdash.models.forum import Team
 from employdash.models.mentoring import PipelineStage
-from employdash.users import load_actor
+from tests.app.accounts import demo_actor
 from tests.foundation.command_samples import load
 from tests.foundation.commands.harness import COMMANDS, NATIONAL, PRODUCT, counts, with_ref
 from tests.support.databases import copy_sqlite
@@ -185,7 +185,7 @@ def test_a_reference_of_the_actors_other_locality_is_not_found(
     checked, accepted = [], []
     for n, name in enumerate(MANAGERS):
         db = Database(copy_sqlite(sqlite_template, tmp_path / f"{n}.db"))
-        actors = {a: _actor(db, a) for a in ("admin", "mayor", "manager", "member")}
+        actors = {a: demo_actor(db, a) for a in ("admin", "mayor", "manager", "member")}
         writer = actors["manager"]
         assert writer.localities == frozenset({SEDEROT, OTHER_OWN})
         command = SAMPLES[name](db, actors)
@@ -208,12 +208,6 @@ def test_a_reference_of_the_actors_other_locality_is_not_found(
     # the commands handed a reference besides their record (the rest judge the whole scope, or
     # are handed only the record they change): a sample that stops handing one shows here
     assert len(checked) >= 26, checked
-
-
-def _actor(db: Database, username: str) -> Actor:
-    actor = load_actor(db, username)
-    assert actor is not None
-    return actor
 
 
 def test_a_person_of_the_locality_or_already_in_its_forum_is_accepted(
