@@ -61,6 +61,35 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_TTL_SECONDS", 60, "Lifetime of cached read models (per app replica).", int),
     Setting("LOGIN_SLEEP_SECONDS", 0.0, "Delay streamlit-authenticator adds before login.", float),
     Setting(
+        "APP_URL",
+        "http://localhost:8501",
+        "The address people open the app at; the links in e-mails (RSVP, a task's card, the "
+        "briefing, unsubscribe) start with it.",
+    ),
+    Setting(
+        "SMTP_HOST", "", "The mail server that delivers the outbox. Empty: mail is off (queued)."
+    ),
+    Setting("SMTP_PORT", 587, "The mail server's port (587: submission with STARTTLS).", int),
+    Setting("SMTP_STARTTLS", True, "Upgrade the connection with STARTTLS before AUTH.", bool),
+    Setting("SMTP_USER", "", "The account the sender logs in with (AUTH); empty: no login."),
+    Setting("SMTP_PASSWORD", "", "The password of SMTP_USER."),
+    Setting(
+        "MAIL_FROM",
+        "",
+        "The From address of every e-mail (the authority's, e.g. forum@city.gov.il); the "
+        "calendar invitations name it as the organiser.",
+    ),
+    Setting(
+        "REMINDER_DAYS", 3, "A task owner's daily reminder lists tasks due within these days.", int
+    ),
+    Setting(
+        "NOTIFY_IN_APP",
+        False,
+        "Run the scheduled mail (`python -m employdash notify`) inside the app every few minutes; "
+        "demo mode always does. A production installation runs it from cron or a systemd timer.",
+        bool,
+    ),
+    Setting(
         "ACCESSIBILITY_CONTACT",
         "",
         "The accessibility coordinator the accessibility statement names (IS 5568 asks for one): "
@@ -170,6 +199,10 @@ def load_config(
         values[setting.name] = _coerce(setting, raw)
     if values["DEFAULT_LANGUAGE"] not in {"he", "en"}:
         raise ConfigError("DEFAULT_LANGUAGE must be 'he' or 'en'")
+    if not 1 <= values["SMTP_PORT"] <= 65535:
+        raise ConfigError("SMTP_PORT must be a port number (1-65535)")
+    if values["REMINDER_DAYS"] < 0:
+        raise ConfigError("REMINDER_DAYS must be 0 or more")
     if values["SUPPRESSION_THRESHOLD"] < 1:
         raise ConfigError("SUPPRESSION_THRESHOLD must be at least 1")
     if values["DEMO_MODE"]:

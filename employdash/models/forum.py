@@ -7,7 +7,7 @@ record never silently overwrite each other.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
@@ -34,6 +35,8 @@ TASK_CANCELLED = "cancelled"
 ALL_TASK_STATUSES = (*TASK_STATUSES, TASK_CANCELLED)
 FORUM_ROLES = ("chair", "referent", "team_lead", "member")
 MEETING_KINDS = ("steering", "forum", "task")
+PLANNED_STATUSES = ("planned", "cancelled", "held")
+RSVP_ANSWERS = ("coming", "not_coming", "maybe")
 
 
 class MeetingPart:
@@ -197,6 +200,66 @@ class Meeting(VersionedRecord, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # The form instance that saved it: a second save of the same form finds this meeting.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class PlannedMeeting(VersionedRecord, Base):
+    """A meeting before it is held: when and where, its agenda and whom it invites. Its `uid`
+    and `sequence` are the calendar invitation's (RFC 5545): the uid never changes, the sequence
+    rises with every change sent, so a calendar replaces the entry instead of adding one."""
+
+    __tablename__ = "planned_meeting"
+    __table_args__ = (
+        CheckConstraint("kind IN ('steering','forum','task')", name="kind"),
+        CheckConstraint("status IN ('planned','cancelled','held')", name="status"),
+        CheckConstraint("ends > starts", name="ends_after_starts"),
+        Index("ix_planned_meeting_forum_on", "forum_id", "on_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    on_date: Mapped[date] = mapped_column(Date, doc="the local date (Asia/Jerusalem)")
+    starts: Mapped[time] = mapped_column(Time, doc="local time")
+    ends: Mapped[time] = mapped_column(Time, doc="local time")
+    place: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    agenda: Mapped[list[Any]] = mapped_column(
+        JsonType, default=list, doc="[{topic, presenter, minutes}]"
+    )
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), doc="the meeting record once it is held"
+    )
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Invitee(Base):
+    """One person (a member, or a guest with an e-mail) invited to a planned meeting, with their
+    answer. `token` is the RSVP link's: it names this invitation and nothing else."""
+
+    __tablename__ = "invitee"
+    __table_args__ = (
+        CheckConstraint("answer IN ('coming','not_coming','maybe')", name="answer"),
+        CheckConstraint(
+            "person_id IS NOT NULL OR guest_email IS NOT NULL", name="person_or_guest_email"
+        ),
+        UniqueConstraint("planned_meeting_id", "person_id", name="uq_invitee_person"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    planned_meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("planned_meeting.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    guest_name: Mapped[str | None] = mapped_column(String(160))
+    guest_email: Mapped[str | None] = mapped_column(String(200))
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    token: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Attendance(Base):

@@ -1,0 +1,68 @@
+"""An outbox row as the MIME message the sender hands to SMTP.
+
+Headers are set through `email.message.EmailMessage`, which refuses a line break in a header
+value, and names and subjects are made one line first: a name or subject typed with a line break
+cannot add a header (no header injection). A calendar invitation goes both as an alternative part
+(`text/calendar; method=...`, which mail clients show with accept and decline buttons) and as an
+`.ics` attachment (for those that only offer files).
+"""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from employdash.models.mail import OutboxMessage
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _parameters(content_type: str) -> tuple[str, str, dict[str, str]]:
+    kind, *rest = (part.strip() for part in content_type.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(p.partition("=")[::2] for p in rest if "=" in p)
+    return maintype, subtype, {k.strip(): v.strip().strip('"') for k, v in params.items()}
+
+
+def message_id(row: OutboxMessage, mail_from: str) -> str:
+    """Stable per outbox row: a message delivered twice by accident is one message to the
+    receiving server (it may drop the copy), and tests can find it."""
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    return f"<outbox-{row.id}@{domain}>"
+
+
+def build(row: OutboxMessage, mail_from: str) -> EmailMessage:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = mail_from
+    msg["To"] = Address(display_name=one_line(row.to_name or ""), addr_spec=row.to_address)
+    msg["Subject"] = one_line(row.subject)
+    msg["Date"] = format_datetime(row.created_at)
+    msg["Message-ID"] = message_id(row, mail_from)
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (row.headers or {}).items():
+        msg[one_line(name)] = one_line(str(value))
+    msg.set_content(row.text_body)
+    if row.html_body:
+        msg.add_alternative(row.html_body, subtype="html")
+    for attachment in row.attachments:
+        maintype, subtype, params = _parameters(attachment.content_type)
+        if (maintype, subtype) == ("text", "calendar"):
+            msg.add_alternative(
+                attachment.content.decode("utf-8"), subtype="calendar", params=params
+            )
+    for attachment in row.attachments:
+        maintype, subtype, params = _parameters(attachment.content_type)
+        msg.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=params,
+        )
+    # Last: making the message multipart moves every Content-* header into its first part.
+    msg["Content-Language"] = row.language
+    return msg
