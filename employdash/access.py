@@ -40,6 +40,8 @@ class Area(StrEnum):
     USERS = "users"
     LOCALITIES = "localities"  # which catalogue localities the installation serves
     AUDIT = "audit"
+    RSVP = "rsvp"  # answering an invitation to a meeting: everyone, their own invitation only
+    OUTBOX = "outbox"  # the mail outbox: what was sent, what failed and why, retrying
 
 
 class Action(StrEnum):
@@ -78,6 +80,8 @@ WRITABLE = frozenset(
         Area.LOCALITIES,
         Area.PEOPLE,
         Area.PLAN_APPROVAL,
+        Area.RSVP,
+        Area.OUTBOX,
     }
 )
 _PRODUCT = frozenset(
@@ -86,16 +90,22 @@ _PRODUCT = frozenset(
 
 POLICY: Mapping[str, RolePolicy] = MappingProxyType(
     {
-        ADMIN: RolePolicy(Scope.ALL, reads=READABLE, writes=WRITABLE),
-        # Leadership's only write: approving the work plan.
+        ADMIN: RolePolicy(
+            Scope.ALL, reads=READABLE, writes=WRITABLE, own_only=frozenset({Area.RSVP})
+        ),
+        # Leadership's writes: approving the work plan, and answering its own invitations.
         LEADERSHIP: RolePolicy(
-            Scope.ASSIGNED, reads=_PRODUCT, writes=frozenset({Area.PLAN_APPROVAL})
+            Scope.ASSIGNED,
+            reads=_PRODUCT | {Area.RSVP},
+            writes=frozenset({Area.PLAN_APPROVAL, Area.RSVP}),
+            own_only=frozenset({Area.RSVP}),
         ),
         MANAGER: RolePolicy(
             Scope.ASSIGNED,
-            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE, Area.INDICATOR_IMPORTS},
+            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE, Area.INDICATOR_IMPORTS, Area.RSVP},
             writes=frozenset(
                 {
+                    Area.RSVP,
                     Area.FORUM,
                     Area.TASKS,
                     Area.STAKEHOLDERS,
@@ -104,12 +114,13 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
                     Area.INDICATOR_IMPORTS,
                 }
             ),
+            own_only=frozenset({Area.RSVP}),
         ),
         MEMBER: RolePolicy(
             Scope.ASSIGNED,
-            reads=frozenset({Area.FORUM}),
-            writes=frozenset({Area.TASKS}),
-            own_only=frozenset({Area.TASKS}),
+            reads=frozenset({Area.FORUM, Area.RSVP}),
+            writes=frozenset({Area.TASKS, Area.RSVP}),
+            own_only=frozenset({Area.TASKS, Area.RSVP}),
         ),
     }
 )
