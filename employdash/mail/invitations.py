@@ -11,6 +11,7 @@ which only an installation that cannot send mail at all ever shows.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -246,6 +247,14 @@ def _calendar(m: MeetingMail, who: Recipient, state: State, reason: str | None) 
     return ics(meeting, cancelled=state in ("cancelled", "removed"), stamp=datetime.now(UTC))
 
 
+def dedupe_key(kind: str, planned_id: int, sequence: int, address: str) -> str:
+    """One message of a kind per address and version of the meeting: an address that two
+    invitees share gets it once. The address goes in as a digest, so the key stays within its
+    column however long the address."""
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"{kind}:{planned_id}:{sequence}:{digest}"
+
+
 def invitation_mail(
     m: MeetingMail, who: Recipient, state: State, reason: str | None = None
 ) -> Mail:
@@ -278,7 +287,7 @@ def invitation_mail(
                 _calendar(m, who, state, reason),
             ),
         ),
-        dedupe_key=f"{KINDS[state]}:{m.planned.id}:{m.sequence}:{who.address}",
+        dedupe_key=dedupe_key(KINDS[state], m.planned.id, m.sequence, who.address),
     )
 
 

@@ -90,9 +90,9 @@ def _addresses(db: Database, person_ids: Sequence[int]) -> dict[int, str]:
         return {pid: email.lower() for pid, email in rows if email}
 
 
-def _no_email(db: Database, person_id: int) -> None:
+def _set_email(db: Database, person_id: int, email: str | None) -> None:
     with db.transaction() as s:
-        s.execute(update(Person).where(Person.id == person_id).values(email=None))
+        s.execute(update(Person).where(Person.id == person_id).values(email=email))
 
 
 def _language(db: Database, username: str, language: str) -> None:
@@ -104,14 +104,17 @@ def test_each_invitee_with_an_address_gets_one_invitation_with_the_meetings_cale
     db: Database,
 ) -> None:
     p = plenary(db)
-    unreachable = next(pid for pid in p.members if pid != p.member_person)
-    _no_email(db, unreachable)
+    no_address, broken = [pid for pid in p.members if pid != p.member_person][:2]
+    _set_email(db, no_address, None)
+    _set_email(db, broken, "broken@")
     with db.transaction() as s:
         planned = schedule(s, p)
         scheduled(s, planned)
         uid = planned.uid
     rows = _outbox(db)
-    expected = set(_addresses(db, p.members).values()) | {GUEST[1]}
+    reachable = [pid for pid in p.members if pid != broken]
+    expected = set(_addresses(db, reachable).values()) | {GUEST[1]}
+    assert len(expected) == len(p.members) - 1
     assert sorted(r.to_address for r in rows) == sorted(expected)  # one each, none unreachable
     assert all(r.kind == "invitation" and r.locality_code == SEDEROT for r in rows)
     guest = next(r for r in rows if r.to_address == GUEST[1])
@@ -146,6 +149,34 @@ def test_each_invitee_with_an_address_gets_one_invitation_with_the_meetings_cale
     roles = {str(a).removeprefix("mailto:"): a.params["ROLE"] for a in attendees}
     assert roles[GUEST[1]] == "OPT-PARTICIPANT"
     assert set(roles.values()) == {"OPT-PARTICIPANT", "REQ-PARTICIPANT"}
+
+
+def test_without_mail_from_the_invitations_are_queued_with_a_placeholder_organiser(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAIL_FROM", "")
+    get_config.cache_clear()
+    p = plenary(db)
+    _invited(db, p)
+    rows = _outbox(db)
+    assert len(rows) == len(p.members) + 1
+    organiser = _event(_ics(rows[0]))["ORGANIZER"]
+    assert str(organiser) == "mailto:no-reply@employdash.invalid"
+
+
+def test_a_long_address_and_an_address_two_invitees_share_get_one_invitation_each(
+    db: Database,
+) -> None:
+    long_address = "guest@" + ".".join(["d" * 60] * 3) + ".example.org"
+    assert len(long_address) == 200  # the longest an invitee's address column holds
+    p = plenary(db)
+    with db.transaction() as s:
+        planned = schedule(s, p, guests=[("Long", long_address), ("Twin", GUEST[1]), GUEST])
+        scheduled(s, planned)
+    rows = _outbox(db)
+    assert len(rows) == len(p.members) + 2
+    assert [r.to_address for r in rows].count(GUEST[1]) == 1
+    assert any(r.to_address == long_address for r in rows)
 
 
 def test_the_invitation_says_when_where_what_and_who_with_an_rsvp_link(db: Database) -> None:
@@ -214,19 +245,24 @@ def test_an_update_keeps_the_uid_raises_the_sequence_and_cancels_for_whoever_was
                 Invitee.planned_meeting_id == planned_id, Invitee.person_id == removed
             )
         )
-        gone = {"person_id": removed, "guest_name": None, "guest_email": None}
-        scheduled(s, planned, "changed", removed=[gone])
+        s.execute(delete(Invitee).where(Invitee.guest_email == GUEST[1]))
+        gone = [
+            {"person_id": removed, "guest_name": None, "guest_email": None},
+            {"person_id": None, "guest_name": GUEST[0], "guest_email": GUEST[1]},
+        ]
+        scheduled(s, planned, "changed", removed=gone)
     removed_address = _addresses(db, [removed])[removed]
     updates = _outbox(db, "invitation_update")
-    assert {r.to_address for r in updates} == first - {removed_address}
+    assert {r.to_address for r in updates} == first - {removed_address, GUEST[1]}
     for row in updates:
         assert row.subject.startswith("הפגישה השתנתה: ") and "18:00" in row.subject
         event = _event(_ics(row))
         assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
         assert event.decoded("DTSTART").hour == 18
         assert removed_address not in {str(a).removeprefix("mailto:") for a in event["ATTENDEE"]}
-    [withdrawn] = _outbox(db, "invitation_cancel")
-    assert withdrawn.to_address == removed_address
+    withdrawn, guest = _outbox(db, "invitation_cancel")
+    assert (withdrawn.to_address, guest.to_address) == (removed_address, GUEST[1])
+    assert str(_cancelled(guest, uid, sequence=1)["ATTENDEE"]) == f"mailto:{GUEST[1]}"
     assert withdrawn.subject.startswith("ההזמנה בוטלה: ")
     assert "אינך ברשימת המוזמנים עוד" in withdrawn.text_body
     event = _cancelled(withdrawn, uid, sequence=1)
