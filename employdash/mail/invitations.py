@@ -118,7 +118,7 @@ def recipients_for(
     found: list[Recipient] = []
     for person_id, guest_name, guest_email, token in people:
         person = persons.get(person_id) if person_id is not None else None
-        name = person.full_name if person else guest_name
+        name = one_line(person.full_name if person else guest_name or "") or None
         if name:
             names.append(name)
         address = valid_address(person.email if person else guest_email)

@@ -308,6 +308,8 @@ def test_user_text_is_escaped_in_html_and_one_line_in_headers(db: Database) -> N
         assert "text/calendar" in types and "text/html" in types and "text/plain" in types
     eve = next(r for r in rows if r.to_address == "eve@example.com")
     assert eve.to_name == "Eve Bcc: x@example.com"
+    cn = {str(a): a.params["CN"] for a in _event(_ics(eve))["ATTENDEE"]}
+    assert cn["mailto:eve@example.com"] == "Eve Bcc: x@example.com"
 
 
 def test_a_change_rolled_back_leaves_no_mail(db: Database) -> None:
