@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from employdash.config import get_config
@@ -33,6 +33,7 @@ from employdash.mail.outbox import Attachment, Mail, enqueue_all
 from employdash.models import Event
 from employdash.models.core import Locality, Person, User
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Team
+from employdash.models.mail import OutboxMessage
 
 State = Literal["created", "changed", "cancelled", "removed"]
 KINDS: Mapping[State, str] = {
@@ -247,12 +248,30 @@ def _calendar(m: MeetingMail, who: Recipient, state: State, reason: str | None) 
     return ics(meeting, cancelled=state in ("cancelled", "removed"), stamp=datetime.now(UTC))
 
 
+def _digest(address: str) -> str:
+    return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def dedupe_key(kind: str, planned_id: int, sequence: int, address: str) -> str:
     """One message of a kind per address and version of the meeting: an address that two
     invitees share gets it once. The address goes in as a digest, so the key stays within its
     column however long the address."""
-    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"{kind}:{planned_id}:{sequence}:{digest}"
+    return f"{kind}:{planned_id}:{sequence}:{_digest(address)}"
+
+
+def _invited_before(session: Session, planned_id: int) -> set[str]:
+    """The digests of the addresses an invitation or update of the meeting was queued for."""
+    keys = session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            or_(
+                *(
+                    OutboxMessage.dedupe_key.startswith(f"{KINDS[state]}:{planned_id}:")
+                    for state in ("created", "changed")
+                )
+            )
+        )
+    )
+    return {key.rpartition(":")[2] for key in keys if key}
 
 
 def invitation_mail(
@@ -293,15 +312,20 @@ def invitation_mail(
 
 @consumes(EventName.MEETING_SCHEDULED)
 def invite(session: Session, event: Event) -> None:
-    """Every invitee with an address gets the invitation (a new meeting) or its update (a
-    changed one); those taken off the list get a cancellation. The dates a held meeting sets
+    """Every invitee with an address gets the invitation (a new meeting, or one just added to
+    the list) or its update (a changed meeting they were invited to); those taken off the list
+    get a cancellation. The dates a held meeting sets
     for the next ones are announced with the same event about the `meeting`: those have no
     planned meeting, so nothing to invite to yet."""
     if event.entity != PLANNED_MEETING:
         return
     m = _meeting_mail(session, event.payload)
-    state: State = "changed" if event.payload.get("change") == "changed" else "created"
-    mails = [invitation_mail(m, who, state) for who in m.recipients]
+    changed = event.payload.get("change") == "changed"
+    before = _invited_before(session, m.planned.id) if changed else set()
+    mails = [
+        invitation_mail(m, who, "changed" if _digest(who.address) in before else "created")
+        for who in m.recipients
+    ]
     mails += [
         invitation_mail(m, who, "removed") for who in _removed(session, event.payload["removed"])
     ]

@@ -4,6 +4,7 @@ messages built as the sender builds them."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from tests.mail.planned import (
 )
 
 MAIL_FROM = "forum@sderot.example.org"
+NEWCOMER = "new.guest@example.com"
 
 
 @pytest.fixture(autouse=True)
@@ -246,6 +248,14 @@ def test_an_update_keeps_the_uid_raises_the_sequence_and_cancels_for_whoever_was
             )
         )
         s.execute(delete(Invitee).where(Invitee.guest_email == GUEST[1]))
+        s.add(
+            Invitee(
+                planned_meeting_id=planned_id,
+                guest_name="New",
+                guest_email=NEWCOMER,
+                token=secrets.token_urlsafe(16),
+            )
+        )
         gone = [
             {"person_id": removed, "guest_name": None, "guest_email": None},
             {"person_id": None, "guest_name": GUEST[0], "guest_email": GUEST[1]},
@@ -254,6 +264,9 @@ def test_an_update_keeps_the_uid_raises_the_sequence_and_cancels_for_whoever_was
     removed_address = _addresses(db, [removed])[removed]
     updates = _outbox(db, "invitation_update")
     assert {r.to_address for r in updates} == first - {removed_address, GUEST[1]}
+    [added] = _outbox(db, "invitation")[len(first) :]  # one just invited: an invitation
+    assert added.to_address == NEWCOMER and added.subject.startswith("הזמנה: ")
+    assert int(_event(_ics(added))["SEQUENCE"]) == 1
     for row in updates:
         assert row.subject.startswith("הפגישה השתנתה: ") and "18:00" in row.subject
         event = _event(_ics(row))
