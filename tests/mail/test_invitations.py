@@ -305,6 +305,7 @@ def test_user_text_is_escaped_in_html_and_one_line_in_headers(db: Database) -> N
         s.get_one(Team, p.team_id).name = "<script>alert(1)</script>\nBcc: victim@example.com"
         planned = schedule(s, p, guests=[("Eve\r\nBcc: x@example.com", "eve@example.com")])
         planned.agenda = [{"topic": "<b>bold</b> & <script>x()</script>", "minutes": 5}]
+        planned.online_url = "javascript:alert(1)"
         scheduled(s, planned)
     rows = _outbox(db)
     assert rows
@@ -313,6 +314,8 @@ def test_user_text_is_escaped_in_html_and_one_line_in_headers(db: Database) -> N
         assert "<script>" not in row.html_body and "<b>bold" not in row.html_body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row.html_body
         assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in row.html_body
+        assert 'href="javascript' not in row.html_body  # shown, not linked
+        assert "javascript:alert(1)" in row.html_body
         built = message.build(row, MAIL_FROM)
         assert built["Bcc"] is None
         assert "\n" not in str(built["Subject"]) and "\n" not in str(built["To"])
