@@ -54,6 +54,7 @@ def status_filter(ctx: PageContext) -> str | None:
         [ALL, *outbox_admin.STATUSES],
         format_func=lambda s: t(f"outbox.status.{s}", language),
         key=f"outbox_status_{language}",
+        placeholder=choose(),
     )
     return None if chosen == ALL else chosen
 
@@ -62,21 +63,24 @@ def message_table(ctx: PageContext, rows: list[OutboxRow]) -> None:
     if not rows:
         st.info(ctx.tr("outbox.empty"))
         return
-    frame = pd.DataFrame(
-        {
-            ctx.tr("outbox.col.created"): [_when(r.created_at, ctx.lang) for r in rows],
-            ctx.tr("outbox.col.kind"): [kind_label(ctx, r.kind) for r in rows],
-            ctx.tr("outbox.col.to"): [
-                f"{r.to_name} <{r.to_address}>" if r.to_name else r.to_address for r in rows
-            ],
-            ctx.tr("outbox.col.subject"): [r.subject for r in rows],
-            ctx.tr("outbox.col.status"): [ctx.tr(f"outbox.status.{r.status}") for r in rows],
-            ctx.tr("outbox.col.attempts"): [r.attempts for r in rows],
-            ctx.tr("outbox.col.last_error"): [r.last_error or "" for r in rows],
-            ctx.tr("outbox.col.sent_at"): [_when(r.sent_at, ctx.lang) for r in rows],
-        }
+    columns = {
+        "outbox.col.created": [_when(r.created_at, ctx.lang) for r in rows],
+        "outbox.col.kind": [kind_label(ctx, r.kind) for r in rows],
+        "outbox.col.to": [r.to_address for r in rows],
+        "outbox.col.subject": [r.subject for r in rows],
+        "outbox.col.status": [ctx.tr(f"outbox.status.{r.status}") for r in rows],
+        "outbox.col.attempts": [r.attempts for r in rows],
+        "outbox.col.last_error": [r.last_error or "" for r in rows],
+        "outbox.col.sent_at": [_when(r.sent_at, ctx.lang) for r in rows],
+    }
+    # The short columns narrow, so the subject and the reason of a failure fit on one screen.
+    narrow = {"outbox.col.status", "outbox.col.attempts"}
+    st.dataframe(
+        pd.DataFrame({ctx.tr(key): values for key, values in columns.items()}),
+        hide_index=True,
+        width="stretch",
+        column_config={ctx.tr(key): st.column_config.Column(width="small") for key in narrow},
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
     if len(rows) >= outbox_admin.PAGE_SIZE:
         st.caption(ctx.tr("outbox.shown", n=fmt_number(len(rows), ctx.lang)))
 
