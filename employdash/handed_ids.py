@@ -21,8 +21,10 @@ from employdash.models.base import Base
 from employdash.models.forum import (
     Decision,
     Forum,
+    Invitee,
     Meeting,
     Membership,
+    PlannedMeeting,
     StrategicFocus,
     SuccessMetric,
     Task,
@@ -78,6 +80,10 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Team: _via(Forum, (Team, Team.forum_id)),
     StrategicFocus: _via(Forum, (StrategicFocus, StrategicFocus.forum_id)),
     Meeting: _via(Forum, (Meeting, Meeting.forum_id)),
+    PlannedMeeting: _via(Forum, (PlannedMeeting, PlannedMeeting.forum_id)),
+    Invitee: _via(
+        Forum, (PlannedMeeting, PlannedMeeting.forum_id), (Invitee, Invitee.planned_meeting_id)
+    ),
     Task: _via(Forum, (Task, Task.forum_id)),
     Decision: _via(Forum, (Meeting, Meeting.forum_id), (Decision, Decision.meeting_id)),
     Membership: _via(Forum, (Team, Team.forum_id), (Membership, Membership.team_id)),

@@ -55,6 +55,13 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/tasks.py", "page.tasks", ":material/task_alt:", "nav.section.forum", Area.FORUM
     ),
     PageSpec(
+        "pages/rsvp.py",
+        "page.rsvp",
+        ":material/event_available:",
+        "nav.section.forum",
+        Area.RSVP,
+    ),
+    PageSpec(
         "pages/meeting.py",
         "page.meeting",
         ":material/edit_note:",
