@@ -1,11 +1,11 @@
-"""The warning two days before a meeting that too few of its team's members are expected.
+"""The e-mail two days before a meeting that too few of the people invited are expected.
 
-Expected are the team's current members who are invited and have not answered "not coming":
-those coming, those who said maybe and those who have not answered yet. A member who said "not
-coming", or who is not invited, lowers the expected attendance; guests do not count (the forum's
-rule is about its members). Below two-thirds of the members (the line forum health measures held
-meetings by), each manager of the forum with an e-mail is warned, once a day: the scheduled run
-that calls `warnings_due` may run again the same day and adds nothing.
+Which meetings fall short is the forum's own rule (`planning.below_two_thirds`), the one the
+forum page warns with, so the mail and the page always agree: the invited people (guests aside)
+who answered coming or have not answered yet, against two-thirds of those invited; "maybe" and
+"not coming" are not expected. The mail goes to each active manager of the forum's locality with
+an e-mail, for a meeting exactly `WARNING_DAYS` ahead, once a day: the scheduled run that calls
+`warnings_due` may run again the same day and adds nothing (the dedupe key names the day).
 """
 
 from __future__ import annotations
@@ -16,68 +16,54 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from employdash.forum.health import ATTENDANCE_LINE
-from employdash.forum.structure import current_membership
-from employdash.i18n import fmt_number, fmt_percent, t
+from employdash.forum.planning import WARNING_DAYS, Shortfall, below_two_thirds
+from employdash.i18n import fmt_number, t
 from employdash.mail import layout
 from employdash.mail.invitations import isolate, valid_address, when
 from employdash.mail.message import one_line
 from employdash.mail.outbox import Mail
 from employdash.models.core import Locality, User, UserLocality
-from employdash.models.forum import Forum, Invitee, Membership, PlannedMeeting, Team
+from employdash.models.forum import Forum, Invitee, PlannedMeeting, Team
 
-WARNING_DAYS = 2
 KIND = "attendance_warning"
+ANSWERS = ("coming", None, "maybe", "not_coming")  # the order the mail lists them in
+ANSWER_KEYS = {
+    "coming": "mail.attendance.coming",
+    None: "mail.attendance.unanswered",
+    "maybe": "mail.attendance.maybe",
+    "not_coming": "mail.attendance.not_coming",
+}
 
 
 @dataclass(frozen=True)
-class ExpectedAttendance:
-    """The team's current members by their answer to the invitation."""
+class LowAttendance:
+    """A planned meeting expected under the line, with what its warning names."""
 
-    members: int
-    coming: int
-    maybe: int
-    unanswered: int
-    not_coming: int
-    not_invited: int
-
-    @property
-    def expected(self) -> int:
-        return self.coming + self.maybe + self.unanswered
-
-    @property
-    def share(self) -> float | None:
-        return self.expected / self.members if self.members else None
-
-    @property
-    def below_line(self) -> bool:
-        return self.share is not None and self.share < ATTENDANCE_LINE
+    shortfall: Shortfall
+    planned: PlannedMeeting
+    team: Team
+    forum: Forum
+    locality: Locality
+    answers: dict[str | None, int]  # the invited people's answers (guests aside), counted
 
 
-def expected_attendance(session: Session, planned: PlannedMeeting) -> ExpectedAttendance:
-    members = set(
+def _low(session: Session, shortfall: Shortfall) -> LowAttendance:
+    planned = session.get_one(PlannedMeeting, shortfall.planned_meeting_id)
+    given = list(
         session.scalars(
-            select(Membership.person_id).where(
-                Membership.team_id == planned.team_id, current_membership(planned.on_date)
+            select(Invitee.answer).where(
+                Invitee.planned_meeting_id == planned.id, Invitee.person_id.is_not(None)
             )
         )
     )
-    answers = {
-        person_id: answer
-        for person_id, answer in session.execute(
-            select(Invitee.person_id, Invitee.answer).where(
-                Invitee.planned_meeting_id == planned.id, Invitee.person_id.in_(members)
-            )
-        )
-    }
-    counted = list(answers.values())
-    return ExpectedAttendance(
-        members=len(members),
-        coming=counted.count("coming"),
-        maybe=counted.count("maybe"),
-        unanswered=counted.count(None),
-        not_coming=counted.count("not_coming"),
-        not_invited=len(members) - len(answers),
+    forum = session.get_one(Forum, planned.forum_id)
+    return LowAttendance(
+        shortfall,
+        planned,
+        session.get_one(Team, planned.team_id),
+        forum,
+        session.get_one(Locality, forum.locality_code),
+        {answer: given.count(answer) for answer in ANSWERS},
     )
 
 
@@ -96,28 +82,11 @@ def _managers(session: Session, locality_code: int) -> list[User]:
     )
 
 
-@dataclass(frozen=True)
-class LowAttendance:
-    """A planned meeting expected under the line, with what its warning names."""
-
-    planned: PlannedMeeting
-    team: Team
-    forum: Forum
-    locality: Locality
-    outlook: ExpectedAttendance
-
-
 def _warning(low: LowAttendance, manager: User, address: str, today: date) -> Mail:
     lang = manager.language
     times = when(low.planned, lang)
     place = low.locality.name_he if lang == "he" else low.locality.name_en
-    counts = [
-        ("mail.attendance.coming", low.outlook.coming),
-        ("mail.attendance.maybe", low.outlook.maybe),
-        ("mail.attendance.unanswered", low.outlook.unanswered),
-        ("mail.attendance.not_coming", low.outlook.not_coming),
-        ("mail.attendance.not_invited", low.outlook.not_invited),
-    ]
+    attendance = low.shortfall.attendance
     blocks: list[layout.Block] = [
         layout.Paragraph(
             t(
@@ -125,15 +94,18 @@ def _warning(low: LowAttendance, manager: User, address: str, today: date) -> Ma
                 lang,
                 team=isolate(low.team.name),
                 forum=isolate(low.forum.name),
-                expected=fmt_number(low.outlook.expected, lang),
-                members=fmt_number(low.outlook.members, lang),
-                share=fmt_percent(low.outlook.share, lang, 0),
+                expected=fmt_number(attendance.expected, lang),
+                invited=fmt_number(attendance.invited, lang),
+                needed=fmt_number(attendance.needed, lang),
                 **times,
             )
         ),
         layout.Items(
             t("mail.attendance.answers", lang),
-            [(t(key, lang, n=fmt_number(n, lang)), None) for key, n in counts],
+            [
+                (t(ANSWER_KEYS[answer], lang, n=fmt_number(low.answers[answer], lang)), None)
+                for answer in ANSWERS
+            ],
         ),
         layout.Paragraph(t("mail.attendance.rule", lang)),
         layout.Button(t("mail.attendance.open", lang), layout.link("/forum")),
@@ -158,32 +130,16 @@ def _warning(low: LowAttendance, manager: User, address: str, today: date) -> Ma
 
 
 def warnings_due(session: Session, today: date) -> list[Mail]:
-    """A warning to each manager with an e-mail of every forum whose planned meeting in
-    `WARNING_DAYS` days expects fewer than two-thirds of its team's members. `today` is the local
-    date of the run; a second run the same day builds the same dedupe keys, which the outbox
-    refuses."""
+    """A warning to each manager with an e-mail of every planned meeting `WARNING_DAYS` days
+    after `today` (the run's local date) that expects fewer than two-thirds of those invited.
+    A second run the same day builds the same dedupe keys, which the outbox refuses."""
+    day = today + timedelta(days=WARNING_DAYS)
     mails = []
-    planned_meetings = session.scalars(
-        select(PlannedMeeting)
-        .where(
-            PlannedMeeting.on_date == today + timedelta(days=WARNING_DAYS),
-            PlannedMeeting.status == "planned",
-        )
-        .order_by(PlannedMeeting.id)
-    )
-    for planned in planned_meetings:
-        outlook = expected_attendance(session, planned)
-        if not outlook.below_line:
+    for shortfall in below_two_thirds(session, today, WARNING_DAYS):
+        if shortfall.on_date != day:
             continue
-        forum = session.get_one(Forum, planned.forum_id)
-        low = LowAttendance(
-            planned,
-            session.get_one(Team, planned.team_id),
-            forum,
-            session.get_one(Locality, forum.locality_code),
-            outlook,
-        )
-        for manager in _managers(session, forum.locality_code):
+        low = _low(session, shortfall)
+        for manager in _managers(session, shortfall.locality_code):
             address = valid_address(manager.email)
             if address is not None:
                 mails.append(_warning(low, manager, address, today))

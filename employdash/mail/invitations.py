@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
@@ -201,7 +202,8 @@ def _blocks(m: MeetingMail, who: Recipient, state: State, reason: str | None) ->
         details.append((t("mail.invitation.place", lang, place=isolate(m.planned.place)), None))
     if m.planned.online_url and state in ("created", "changed"):
         url = m.planned.online_url
-        details.append((t("mail.invitation.online", lang, url=isolate(url)), url))
+        link = url if urlsplit(url).scheme in ("http", "https") else None
+        details.append((t("mail.invitation.online", lang, url=isolate(url)), link))
     blocks: list[layout.Block] = [
         layout.Paragraph(t(f"mail.invitation.intro.{state}", lang, **_names(m, lang)))
     ]
@@ -265,7 +267,9 @@ def _invited_before(session: Session, planned_id: int) -> set[str]:
         select(OutboxMessage.dedupe_key).where(
             or_(
                 *(
-                    OutboxMessage.dedupe_key.startswith(f"{KINDS[state]}:{planned_id}:")
+                    OutboxMessage.dedupe_key.startswith(
+                        f"{KINDS[state]}:{planned_id}:", autoescape=True
+                    )
                     for state in ("created", "changed")
                 )
             )
