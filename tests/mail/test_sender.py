@@ -230,3 +230,19 @@ def test_two_senders_at_once_send_each_message_once(
     assert delivered == Counter(addresses)
     assert len({m["Message-ID"] for m in smtp_server.messages}) == len(addresses)
     assert {r.status for r in _rows(pg_db).values()} == {"sent"}
+
+
+def test_the_certificate_is_verified_by_default(
+    db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a context the sender verifies the server's certificate against the system's
+    trusted ones: the test server's self-signed one is refused (and the message waits) until
+    the environment names it (`SSL_CERT_FILE`, as `env()` does for a process it starts)."""
+    _queue(db, _mail("dana@example.org"))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    report = deliver_due(db, smtp_server.config(), now=NOW)
+    row = _rows(db)["dana@example.org"]
+    assert report.retried == 1 and "SSLCertVerificationError" in (row.last_error or "")
+    monkeypatch.setenv("SSL_CERT_FILE", smtp_server.env()["SSL_CERT_FILE"])
+    assert deliver_due(db, smtp_server.config(), now=NOW + backoff(1)).sent == 1
+    assert len(smtp_server.messages) == 1
