@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from employdash.db import Database
+from employdash.mail import sender
 from employdash.mail.outbox import Attachment, Mail, enqueue_all
 from employdash.mail.sender import STALE_CLAIM, backoff, deliver_due, mail_is_on
 from employdash.models.mail import OutboxMessage
@@ -246,3 +247,23 @@ def test_the_certificate_is_verified_by_default(
     monkeypatch.setenv("SSL_CERT_FILE", smtp_server.env()["SSL_CERT_FILE"])
     assert deliver_due(db, smtp_server.config(), now=NOW + backoff(1)).sent == 1
     assert len(smtp_server.messages) == 1
+
+
+def test_a_run_past_its_window_gives_back_what_it_has_not_sent(
+    db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow server must not make a live claim look stale: past its window a run stops and
+    puts the rest back in the queue as it was (no attempt counted); the next run sends it."""
+    _queue(db, _mail("a@example.org"), _mail("b@example.org"))
+    monkeypatch.setattr(sender, "SEND_WINDOW", timedelta(seconds=-1))
+    assert _deliver(db, smtp_server) == sender.DeliveryReport()
+    for row in _rows(db).values():
+        assert (row.status, row.attempts, row.claimed_by, row.last_error) == (
+            "queued",
+            0,
+            None,
+            None,
+        )
+    monkeypatch.undo()
+    assert _deliver(db, smtp_server).sent == 2
+    assert len(smtp_server.messages) == 2
