@@ -30,7 +30,7 @@ import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from email_validator import EmailNotValidError, validate_email
@@ -300,7 +300,8 @@ def deliver_due(
     server's certificate (tests hand one that trusts their own server's)."""
     if not mail_is_on(config):
         return DeliveryReport()
-    now = now or utcnow()
+    # In UTC: SQLite keeps a time without its zone, so every time compared there must be UTC.
+    now = (now or utcnow()).astimezone(UTC)
     claimer = _claimer()
     ids = claim(db, now, limit, claimer)
     if not ids:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
@@ -267,3 +268,16 @@ def test_a_run_past_its_window_gives_back_what_it_has_not_sent(
     monkeypatch.undo()
     assert _deliver(db, smtp_server).sent == 2
     assert len(smtp_server.messages) == 2
+
+
+def test_a_time_given_in_israel_counts_as_the_same_moment(
+    db: Database, smtp_server: SmtpServer
+) -> None:
+    """10:00 in Israel is 08:00 UTC: a message due at 09:00 UTC is not due yet."""
+    _queue(db, _mail("dana@example.org"))
+    with db.transaction() as s:
+        s.execute(update(OutboxMessage).values(next_attempt_at=NOW + timedelta(hours=1)))
+    israel = NOW.astimezone(ZoneInfo("Asia/Jerusalem"))
+    assert israel.hour == 10
+    assert _deliver(db, smtp_server, now=israel).sent == 0
+    assert _deliver(db, smtp_server, now=israel + timedelta(hours=1)).sent == 1
