@@ -10,7 +10,9 @@ It then sends the claimed rows over one SMTP connection (STARTTLS and AUTH as co
 records each outcome in its own transaction right after the server answered: a message the
 server accepted is marked sent before the next is sent, so a sender that dies mid-way leaves at
 most the message in flight unrecorded. A claim older than `STALE_CLAIM` is such a dead sender's,
-and is taken over (the stable Message-ID lets the receiving side drop a copy in that rare case).
+and is taken over (the stable Message-ID lets the receiving side drop a copy in that rare case);
+a live sender never holds a claim that long: after `SEND_WINDOW` it gives back what it has not
+sent.
 
 A temporary failure (the server unreachable, a 4xx answer, the connection lost) puts the row
 back in the queue with a growing delay; after `MAX_ATTEMPTS` it is failed. A permanent one (a 5xx
@@ -25,9 +27,10 @@ import secrets
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from email_validator import EmailNotValidError, validate_email
@@ -44,6 +47,9 @@ from employdash.models.mail import OutboxMessage
 BACKOFF_MINUTES = (1, 5, 15, 60, 240, 720)
 MAX_ATTEMPTS = 10  # about three days of retries, then failed: the admin may retry it
 STALE_CLAIM = timedelta(minutes=10)  # a claim this old is a sender that died mid-way
+# A run sends for this long at most, then gives back what it has not sent: a slow server never
+# makes a live sender's claim look stale (another sender would take it over and send it too).
+SEND_WINDOW = STALE_CLAIM / 2
 TIMEOUT_SECONDS = 30
 ERROR_LENGTH = 300
 
@@ -220,6 +226,11 @@ class _Outcomes:
         )
         self.retried += 1
 
+    def release(self, row_ids: Sequence[int]) -> None:
+        """Back in the queue as they were, no attempt counted: the next run sends them."""
+        for row_id in row_ids:
+            self._set(row_id, status="queued")
+
     def _set(self, row_id: int, **values: object) -> None:
         """Only while the claim is still this sender's (not taken over as stale meanwhile)."""
         _record(self.db, row_id, OutboxMessage.claimed_by == self.claimer, values)
@@ -251,6 +262,30 @@ def _load(db: Database, ids: Sequence[int], mail_from: str) -> list[_Claimed]:
     return loaded
 
 
+def _send_all(
+    smtp: smtplib.SMTP, pending: Sequence[_Claimed], outcomes: _Outcomes, mail_from: str
+) -> None:
+    """Send each message in turn over `smtp`, recording each outcome as it comes."""
+    deadline = time.monotonic() + SEND_WINDOW.total_seconds()
+    for index, item in enumerate(pending):
+        if time.monotonic() > deadline:
+            outcomes.release([left.id for left in pending[index:]])
+            return
+        assert item.mail is not None
+        try:
+            _send(smtp, item.mail, mail_from, item.to_address)
+        except _ConnectionLost as exc:
+            for left in pending[index:]:
+                outcomes.retry(left.id, left.attempts, str(exc))
+            return
+        except _Temporary as exc:
+            outcomes.retry(item.id, item.attempts, str(exc))
+        except _Permanent as exc:
+            outcomes.failed_one(item.id, item.attempts, str(exc))
+        else:
+            outcomes.sent_one(item.id)
+
+
 def deliver_due(
     db: Database,
     config: Config,
@@ -265,7 +300,8 @@ def deliver_due(
     server's certificate (tests hand one that trusts their own server's)."""
     if not mail_is_on(config):
         return DeliveryReport()
-    now = now or utcnow()
+    # In UTC: SQLite keeps a time without its zone, so every time compared there must be UTC.
+    now = (now or utcnow()).astimezone(UTC)
     claimer = _claimer()
     ids = claim(db, now, limit, claimer)
     if not ids:
@@ -286,20 +322,7 @@ def deliver_due(
             outcomes.retry(item.id, item.attempts, _connection_error(exc))
         return outcomes.report()
     try:
-        for index, item in enumerate(pending):
-            assert item.mail is not None
-            try:
-                _send(smtp, item.mail, config.MAIL_FROM, item.to_address)
-            except _ConnectionLost as exc:
-                for left in pending[index:]:
-                    outcomes.retry(left.id, left.attempts, str(exc))
-                break
-            except _Temporary as exc:
-                outcomes.retry(item.id, item.attempts, str(exc))
-            except _Permanent as exc:
-                outcomes.failed_one(item.id, item.attempts, str(exc))
-            else:
-                outcomes.sent_one(item.id)
+        _send_all(smtp, pending, outcomes, config.MAIL_FROM)
     finally:
         try:
             smtp.quit()

@@ -12,6 +12,7 @@ from employdash.config import get_config
 from employdash.db import get_database
 from employdash.models import AuditEntry
 from employdash.models.mail import OutboxMessage, ScheduledRun
+from tests.mail.rows import failed_message
 from tests.support.apptest import app_as, texts
 
 PAGE = "pages/outbox.py"
@@ -33,19 +34,11 @@ def _fill(url: str) -> int:
                 **common,
             )
         )
-        failed = OutboxMessage(
-            kind="invitation",
-            to_address="gone@example.org",
-            subject="**Forum** [meeting](http://evil.example)",
-            status="failed",
-            attempts=1,
-            last_error="550 5.1.1 No such mailbox",
-            **common,
+        failed = failed_message(
+            s, kind="invitation", subject="**Forum** [meeting](http://evil.example)"
         )
-        s.add(failed)
         s.add(ScheduledRun(kind="reminder", period="2026-12-07", messages=1))
-        s.flush()
-        return failed.id
+        return failed
 
 
 def test_mail_off_is_said_and_the_outbox_is_listed(app_db: str) -> None:

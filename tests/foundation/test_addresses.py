@@ -1,7 +1,9 @@
-"""An e-mail address typed on the person form or the user form: refused when it is not an
+"""An e-mail address typed on the person, user or survey form: refused when it is not an
 address (nothing saved), stored in its normal form when it is."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +14,8 @@ from employdash.addresses import INVALID, address_problem
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.models import Person, User
+from employdash.models.stakeholders import EmployerSurveyResponse
+from employdash.stakeholders import surveys
 from tests.foundation.command_samples import SEDEROT
 
 NOT_ADDRESSES = [
@@ -84,3 +88,28 @@ def test_the_user_form_refuses_a_bad_address_and_normalises_a_good_one(
     users.update_user(db, admin, member.user_id, good, active=True, version=version)
     with db.transaction() as s:
         assert s.get_one(User, member.user_id).email == "Member@example.org"
+
+
+def test_the_survey_form_refuses_a_bad_contact_address_and_normalises_a_good_one(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    def answer(company: str, address: str) -> surveys.SurveyInput:
+        return surveys.SurveyInput(
+            survey_date=date(2026, 9, 1),
+            branch="logistics",
+            hiring_horizon="1_2",
+            remote_work="not_relevant",
+            has_service_contact=True,
+            company=company,
+            contact_email=address,
+        )
+
+    manager = actors["manager"]
+    with pytest.raises(ValidationError) as refused:
+        surveys.create_response(db, manager, SEDEROT, answer("Sapir Logistics", "avi@sapir"))
+    assert refused.value.fields == {"contact_email": "validation.email"}
+    made = surveys.create_response(
+        db, manager, SEDEROT, answer("Sapir Logistics", "Avi@SAPIR.co.il")
+    )
+    with db.transaction() as s:
+        assert s.get_one(EmployerSurveyResponse, made).contact_email == "Avi@sapir.co.il"

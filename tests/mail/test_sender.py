@@ -7,11 +7,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 
 from employdash.db import Database
+from employdash.mail import sender
 from employdash.mail.outbox import Attachment, Mail, enqueue_all
 from employdash.mail.sender import STALE_CLAIM, backoff, deliver_due, mail_is_on
 from employdash.models.mail import OutboxMessage
@@ -230,3 +232,52 @@ def test_two_senders_at_once_send_each_message_once(
     assert delivered == Counter(addresses)
     assert len({m["Message-ID"] for m in smtp_server.messages}) == len(addresses)
     assert {r.status for r in _rows(pg_db).values()} == {"sent"}
+
+
+def test_the_certificate_is_verified_by_default(
+    db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a context the sender verifies the server's certificate against the system's
+    trusted ones: the test server's self-signed one is refused (and the message waits) until
+    the environment names it (`SSL_CERT_FILE`, as `env()` does for a process it starts)."""
+    _queue(db, _mail("dana@example.org"))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    report = deliver_due(db, smtp_server.config(), now=NOW)
+    row = _rows(db)["dana@example.org"]
+    assert report.retried == 1 and "SSLCertVerificationError" in (row.last_error or "")
+    monkeypatch.setenv("SSL_CERT_FILE", smtp_server.env()["SSL_CERT_FILE"])
+    assert deliver_due(db, smtp_server.config(), now=NOW + backoff(1)).sent == 1
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_run_past_its_window_gives_back_what_it_has_not_sent(
+    db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow server must not make a live claim look stale: past its window a run stops and
+    puts the rest back in the queue as it was (no attempt counted); the next run sends it."""
+    _queue(db, _mail("a@example.org"), _mail("b@example.org"))
+    monkeypatch.setattr(sender, "SEND_WINDOW", timedelta(seconds=-1))
+    assert _deliver(db, smtp_server) == sender.DeliveryReport()
+    for row in _rows(db).values():
+        assert (row.status, row.attempts, row.claimed_by, row.last_error) == (
+            "queued",
+            0,
+            None,
+            None,
+        )
+    monkeypatch.undo()
+    assert _deliver(db, smtp_server).sent == 2
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_time_given_in_israel_counts_as_the_same_moment(
+    db: Database, smtp_server: SmtpServer
+) -> None:
+    """10:00 in Israel is 08:00 UTC: a message due at 09:00 UTC is not due yet."""
+    _queue(db, _mail("dana@example.org"))
+    with db.transaction() as s:
+        s.execute(update(OutboxMessage).values(next_attempt_at=NOW + timedelta(hours=1)))
+    israel = NOW.astimezone(ZoneInfo("Asia/Jerusalem"))
+    assert israel.hour == 10
+    assert _deliver(db, smtp_server, now=israel).sent == 0
+    assert _deliver(db, smtp_server, now=israel + timedelta(hours=1)).sent == 1

@@ -8,24 +8,11 @@ from employdash.access import Actor
 from employdash.commands import Command
 from employdash.db import Database
 from employdash.mail import outbox_admin
-from employdash.models.mail import OutboxMessage
-from tests.foundation.command_samples import SEDEROT, sample
+from tests.foundation.command_samples import sample
+from tests.mail.rows import failed_message
 
 
 @sample("employdash.mail.outbox_admin.RetryMessage")
 def _retry_message(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     with db.transaction() as s:
-        row = OutboxMessage(
-            kind="reminder",
-            locality_code=SEDEROT,
-            to_address="gone@example.org",
-            language="he",
-            subject="Your tasks",
-            text_body="Your tasks",
-            status="failed",
-            attempts=1,
-            last_error="550 5.1.1 No such mailbox",
-        )
-        s.add(row)
-        s.flush()
-        return outbox_admin.RetryMessage.of(row.id)
+        return outbox_admin.RetryMessage.of(failed_message(s))
