@@ -5,7 +5,7 @@ servers' answers are shown as plain text: in tables (which never read Markdown) 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -25,11 +25,10 @@ ALL = "all"
 
 
 def _when(value: datetime | None, lang: str) -> str:
-    """A stored UTC time as the local time people read (SQLite keeps no zone: it is UTC)."""
+    """A stored UTC time as the local time people read."""
     if value is None:
         return "—"
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return fmt_date(aware.astimezone(LOCAL), lang)
+    return fmt_date(value.astimezone(LOCAL), lang)
 
 
 def kind_label(ctx: PageContext, kind: str) -> str:
