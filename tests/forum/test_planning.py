@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select, update
 
 from employdash.access import Actor
+from employdash.briefing import text as say
 from employdash.commands import Ref, execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum import meetings, planning
+from employdash.forum.briefing import briefing_status
 from employdash.models import Event, Person
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Team
 from tests.forum.helpers import SEDEROT, forum_id
@@ -343,3 +345,16 @@ def test_a_planned_meeting_of_another_forum_is_not_held_by_this_one(
     )
     with pytest.raises(NotFound):
         meetings.save_meeting(db, actors["manager"], data)
+
+
+def test_the_briefing_names_the_next_planned_meeting_with_its_time_and_place(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    mayor = actors["mayor"]
+    before = briefing_status(db, mayor, SEDEROT, as_of=TODAY)
+    assert before is not None and before.next_planned is None  # the dates the meetings set
+    _schedule(db, actors, on_date=TODAY + timedelta(days=3), place="", online_url="https://x.org")
+    _schedule(db, actors, on_date=TODAY + timedelta(days=1), starts=time(9, 30))
+    forum = briefing_status(db, mayor, SEDEROT, as_of=TODAY)
+    assert forum is not None and forum.next_meeting == TODAY + timedelta(days=1)
+    assert say.next_meeting_text(forum, "en") == "03/03/2031, 09:30, City hall"
