@@ -13,9 +13,10 @@ from sqlalchemy import select
 from employdash.db import Database
 from employdash.forum import planning
 from employdash.i18n import t
-from employdash.models.forum import Forum, Invitee, Team
+from employdash.models.forum import Invitee
 from employdash.users import load_actor
 from tests.e2e.test_forum_flow import _pick_sederot
+from tests.forum.helpers import team_of_kind
 from tests.support import axe
 from tests.support.browser import login, screenshot, set_language, wait_idle
 
@@ -27,13 +28,7 @@ def _schedule(db: Database) -> str:
     not coming (so the two-thirds warning shows): the member's token."""
     manager, member = load_actor(db, "manager"), load_actor(db, "member")
     assert manager is not None and member is not None
-    with db.transaction() as s:
-        team = s.scalar(
-            select(Team.id)
-            .join(Forum, Forum.id == Team.forum_id)
-            .where(Forum.locality_code == SEDEROT, Team.kind == "forum")
-        )
-    assert team is not None
+    team = team_of_kind(db)
     values = {
         "team_id": team,
         "on_date": planning.local_today() + timedelta(days=2),
