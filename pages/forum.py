@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.briefing import next_steps
 from components.common.text import plain
+from components.forum import minutes_mail as mm
 from components.forum import plan as fp
 from components.forum import planning as fpl
 from components.forum import record as fr
@@ -102,6 +103,7 @@ with guarded():
         if mid is not None:
             fr.read_minutes(ctx, mid)
             if editor:
+                mm.send_minutes(ctx, mid)
                 fr.correct_form(ctx, mid)
                 fr.delete_form(ctx, mid)
     with tabs[7]:

@@ -21,7 +21,11 @@ st.header(ctx.tr("page.tasks"))
 tw.flash(ctx)
 
 with guarded():
-    mine = task_service.my_tasks(ctx.db, ctx.actor)
+    linked = tw.linked_task_id()
+    if linked is not None:
+        tw.linked_card(ctx, linked)
+    # The linked task's card is drawn above; once is enough (and its widgets' keys are unique).
+    mine = [r for r in task_service.my_tasks(ctx.db, ctx.actor) if r["id"] != linked]
     if ctx.actor.person_id is None and ctx.actor.writes_own_only(Area.TASKS):
         fs.unlinked_account(ctx)
     if ctx.actor.person_id is not None:

@@ -118,6 +118,9 @@ PAGES: tuple[PageSpec, ...] = (
         Action.WRITE,
     ),
     PageSpec("pages/audit.py", "page.audit", ":material/history:", "nav.section.admin", Area.AUDIT),
+    PageSpec(
+        "pages/outbox.py", "page.outbox", ":material/outbox:", "nav.section.admin", Area.OUTBOX
+    ),
 )
 
 # The landing page per role: the briefing for leadership, "my tasks" for forum members.

@@ -65,6 +65,7 @@ def app_as(
     locality: int | None = None,
     timeout: float = 60,
     state: dict[str, object] | None = None,
+    query: dict[str, str] | None = None,
 ) -> AppTest:
     """The app after a login as `username` (None: a visitor), optionally on `page`.
 
@@ -86,6 +87,7 @@ def app_as(
         at.session_state["locality_code"] = locality
     for key, value in (state or {}).items():
         at.session_state[key] = value
+    at.query_params.update(query or {})  # the address's ?name=value, as a link opens it
     at.run()
     if page:
         at.switch_page(page).run()
