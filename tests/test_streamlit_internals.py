@@ -8,6 +8,8 @@ test. Each one is kept because it pays for itself (benchmarks/results/internals.
   converts a chart once, as `st.altair_chart` would, and caches the finished spec;
 - `ScriptRunContext.pages_manager.main_script_hash` and `run_with_active_hash`: app.py runs as
   the main script in the first run of a fresh server (its login form's widget ids);
+- `PagesManager.uses_pages_directory`: pages/rsvp.py leaves the pages-folder mode when a fresh
+  server's first request is an invitation's link (it would run the page without app.py);
 - Streamlit's `gc.collect()` after every script run (`runner.postScriptGC`): the reason
   components/common/cache.py freezes the imported heap.
 """
@@ -127,3 +129,16 @@ def test_every_apptest_looks_the_component_scan_up_where_the_tests_keep_it() -> 
     scan = manifest_scanner.scan_component_manifests
     assert hasattr(scan, "cache_info"), "tests/conftest.py did not install the kept scan"
     assert scan() is scan(), "the scan ran again instead of answering from the kept one"
+
+
+def test_the_pages_folder_mode_is_a_flag_the_rsvp_page_can_leave() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    where = "pages/rsvp.py (a mail's link to a fresh server)"
+    assert hasattr(PagesManager, "uses_pages_directory"), UPGRADE.format(
+        user=where, what="PagesManager.uses_pages_directory is gone"
+    )
+    assert "PagesManager.uses_pages_directory" in inspect.getsource(script_runner), UPGRADE.format(
+        user=where, what="the script runner no longer chooses its mode by that flag"
+    )

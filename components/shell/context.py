@@ -43,6 +43,11 @@ def set_current(ctx: PageContext) -> None:
     st.session_state[_KEY] = ctx
 
 
+def has_current() -> bool:
+    """False when a page script runs without the app around it (see `pages/rsvp.py`)."""
+    return _KEY in st.session_state
+
+
 def current() -> PageContext:
     ctx: PageContext = st.session_state[_KEY]
     return ctx

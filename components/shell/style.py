@@ -82,7 +82,9 @@ _RTL = """
 .stMain input, .stMain textarea, [data-testid="stSidebar"] input {
   direction: rtl; text-align: right;
 }
-.stMain [data-testid="stDateInputField"] { direction: ltr; }
+.stMain [data-testid="stDateInputField"], .stMain [data-testid="stTimeInputTimeDisplay"] {
+  direction: ltr;
+}
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol {
   padding-right: 1.2em; padding-left: 0;
 }

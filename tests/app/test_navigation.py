@@ -17,10 +17,11 @@ EXPECTED = {
         "pages/stakeholders.py",
         "pages/surveys.py",
         "pages/mentoring.py",
+        "pages/rsvp.py",
     },
     "manager": {p.path for p in PAGES}
     - {"pages/admin_localities.py", "pages/admin_users.py", "pages/audit.py", "pages/outbox.py"},
-    "member": {"pages/forum.py", "pages/tasks.py"},
+    "member": {"pages/forum.py", "pages/tasks.py", "pages/rsvp.py"},
 }
 USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
 

@@ -13,29 +13,19 @@ from streamlit.testing.v1 import AppTest
 from employdash.commands import execute
 from employdash.db import Database
 from employdash.forum import planning
-from employdash.models.forum import Forum, Invitee, Membership, PlannedMeeting, Team
+from employdash.models.forum import Invitee, Membership, PlannedMeeting
 from employdash.users import load_actor
+from tests.forum.helpers import team_of_kind
 from tests.support.apptest import app_as, rendered, texts
 
 SEDEROT = 1031
-
-
-def _plenary(db: Database) -> int:
-    with db.transaction() as s:
-        found = s.scalar(
-            select(Team.id)
-            .join(Forum, Forum.id == Team.forum_id)
-            .where(Forum.locality_code == SEDEROT, Team.kind == "forum")
-        )
-    assert found is not None
-    return found
 
 
 def _schedule(db: Database, **changes: Any) -> int:
     manager, member = load_actor(db, "manager"), load_actor(db, "member")
     assert manager is not None and member is not None
     values = {
-        "team_id": _plenary(db),
+        "team_id": team_of_kind(db),
         "on_date": planning.local_today() + timedelta(days=5),
         "starts": time(17, 0),
         "ends": time(19, 0),
@@ -93,9 +83,9 @@ def test_a_manager_schedules_a_meeting_inviting_the_teams_members(app_db: str) -
             s.scalars(select(Invitee.person_id).where(Invitee.planned_meeting_id == planned.id))
         )
         members = set(
-            s.scalars(select(Membership.person_id).where(Membership.team_id == _plenary(db)))
+            s.scalars(select(Membership.person_id).where(Membership.team_id == team_of_kind(db)))
         )
-    assert (planned.place, planned.team_id) == ("City hall, room 2", _plenary(db))
+    assert (planned.place, planned.team_id) == ("City hall, room 2", team_of_kind(db))
     assert invited == members
     assert "City hall, room 2" in texts(at)
 
@@ -216,7 +206,7 @@ def test_the_outcome_form_opens_filled_from_the_planned_meeting(app_db: str) -> 
     at.query_params["planned"] = str(planned_id)
     at.switch_page("pages/meeting.py").run()
     assert not at.exception, at.exception
-    assert at.session_state["meet_team"] == _plenary(db)
+    assert at.session_state["meet_team"] == team_of_kind(db)
     assert at.session_state["meet_date"] == date.today()
     assert at.session_state["meet_agenda"] == "Job fair – Dana"
     assert at.session_state[f"meet_att_{manager.person_id}"] is True

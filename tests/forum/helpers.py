@@ -17,6 +17,19 @@ def forum_id(db: Database, code: int = SEDEROT) -> int:
     return found
 
 
+def team_of_kind(db: Database, kind: str = "forum", code: int = SEDEROT) -> int:
+    """The first team of `kind` in the locality's forum (the plenary by default)."""
+    with db.transaction() as s:
+        found = s.scalar(
+            select(Team.id)
+            .where(Team.forum_id == forum_id(db, code), Team.kind == kind)
+            .order_by(Team.id)
+            .limit(1)
+        )
+    assert found is not None
+    return found
+
+
 def member_task(db: Database, person_id: int | None) -> Task:
     """A task the member owns (the person of the member's account, which has one)."""
     assert person_id is not None

@@ -11,30 +11,23 @@ import pytest
 from sqlalchemy import select, update
 
 from employdash.access import Actor
+from employdash.briefing import text as say
 from employdash.commands import Ref, execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum import meetings, planning
+from employdash.forum.briefing import briefing_status
 from employdash.models import Event, Person
-from employdash.models.forum import Forum, Invitee, PlannedMeeting, Team
-from tests.forum.helpers import SEDEROT, forum_id
+from employdash.models.forum import Invitee, PlannedMeeting
+from tests.forum.helpers import SEDEROT, team_of_kind
 
 TODAY = date(2031, 3, 2)  # a Sunday; every test judges dates against it
-
-
-def _team(db: Database, kind: str = "forum") -> int:
-    with db.transaction() as s:
-        found = s.scalar(
-            select(Team.id).where(Team.forum_id == forum_id(db), Team.kind == kind).limit(1)
-        )
-    assert found is not None
-    return found
 
 
 def _form(db: Database, actors: dict[str, Actor], **changes: Any) -> dict[str, Any]:
     people = [actors["manager"].person_id, actors["member"].person_id]
     return {
-        "team_id": _team(db),
+        "team_id": team_of_kind(db),
         "on_date": TODAY + timedelta(days=7),
         "starts": time(17, 0),
         "ends": time(19, 0),
@@ -314,13 +307,13 @@ def test_holding_a_planned_meeting_marks_it_held_with_its_record(
     manager = actors["manager"]
     planned_id = _schedule(db, actors, on_date=date.today() + timedelta(days=1), today=None)
     data = meetings.MeetingInput(
-        locality_code=SEDEROT, team_id=_team(db), held_on=date.today(), planned_id=planned_id
+        locality_code=SEDEROT, team_id=team_of_kind(db), held_on=date.today(), planned_id=planned_id
     )
     meeting_id = meetings.save_meeting(db, manager, data)
     held, _ = _row(db, planned_id)
     assert (held.status, held.meeting_id) == ("held", meeting_id)
     again = meetings.MeetingInput(
-        locality_code=SEDEROT, team_id=_team(db), held_on=date.today(), planned_id=planned_id
+        locality_code=SEDEROT, team_id=team_of_kind(db), held_on=date.today(), planned_id=planned_id
     )
     with pytest.raises(ValidationError) as refused:
         meetings.save_meeting(db, manager, again)
@@ -331,15 +324,25 @@ def test_a_planned_meeting_of_another_forum_is_not_held_by_this_one(
     db: Database, actors: dict[str, Actor]
 ) -> None:
     admin = actors["admin"]
-    with db.transaction() as s:
-        netivot = s.scalar(select(Forum.id).where(Forum.locality_code == 246))
-        team = s.scalar(select(Team.id).where(Team.forum_id == netivot).limit(1))
-    assert team is not None
+    team = team_of_kind(db, "steering", 246)  # Netivot: the manager's other locality
     form = {**_form(db, actors), "team_id": team, "invitee_ids": [], "today": None}
     form["on_date"] = date.today() + timedelta(days=1)
     planned_id = planning.schedule_meeting(db, admin, 246, form)
     data = meetings.MeetingInput(
-        locality_code=SEDEROT, team_id=_team(db), held_on=date.today(), planned_id=planned_id
+        locality_code=SEDEROT, team_id=team_of_kind(db), held_on=date.today(), planned_id=planned_id
     )
     with pytest.raises(NotFound):
         meetings.save_meeting(db, actors["manager"], data)
+
+
+def test_the_briefing_names_the_next_planned_meeting_with_its_time_and_place(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    mayor = actors["mayor"]
+    before = briefing_status(db, mayor, SEDEROT, as_of=TODAY)
+    assert before is not None and before.next_planned is None  # the dates the meetings set
+    _schedule(db, actors, on_date=TODAY + timedelta(days=3), place="", online_url="https://x.org")
+    _schedule(db, actors, on_date=TODAY + timedelta(days=1), starts=time(9, 30))
+    forum = briefing_status(db, mayor, SEDEROT, as_of=TODAY)
+    assert forum is not None and forum.next_meeting == TODAY + timedelta(days=1)
+    assert say.next_meeting_text(forum, "en") == "03/03/2031, 09:30, City hall"
