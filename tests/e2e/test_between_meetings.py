@@ -12,10 +12,7 @@ right after each action, so every step's mail is looked at before the next step.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,7 +36,6 @@ from employdash.models import Person, User
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Task
 from employdash.models.mail import OutboxMessage
 from tests.support.browser import (
-    ROOT,
     app_server,
     open_page,
     screenshot,
@@ -47,6 +43,7 @@ from tests.support.browser import (
     wait_idle,
 )
 from tests.support.browser import login as log_in
+from tests.support.cli import employdash
 from tests.support.databases import copy_sqlite
 from tests.support.smtp import Received, SmtpServer
 
@@ -73,21 +70,9 @@ class Journey:
 
     def notify(self) -> str:
         """`python -m employdash notify --date <today>` with the app's settings; its report."""
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.url,
-            "DEMO_MODE": "true",
-            "APP_URL": self.base,
-            **self.smtp.env(),
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "employdash", "notify", "--date", self.today.isoformat()],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        env = {"DATABASE_URL": self.url, "DEMO_MODE": "true", "APP_URL": self.base}
+        done = employdash(
+            "notify", "--date", self.today.isoformat(), env={**env, **self.smtp.env()}
         )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
