@@ -67,7 +67,8 @@ def notify(
     queued = schedule.run_scheduled(db, today, now=now)
     if not mail_is_on(config):
         return NotifyReport(today, queued, mail_on=False)
-    delivered = deliver_all(db, config, now)
+    # Due as of now, after queuing: what this run just queued goes out in this run too.
+    delivered = deliver_all(db, config, max(now, utcnow()))
     return NotifyReport(
         today,
         queued,

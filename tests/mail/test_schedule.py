@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,11 +15,11 @@ from employdash.mail.outbox import Mail, enqueue_all
 from employdash.mail.schedule import ScheduledKind, run_scheduled
 from employdash.models.forum import Task
 from employdash.models.mail import OutboxMessage, ScheduledRun
+from tests.support.cli import employdash
 from tests.support.databases import copy_sqlite
 
 MONDAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _outbox(db: Database, kind: str) -> int:
@@ -109,16 +107,7 @@ def test_every_message_is_queued_in_batches(db: Database) -> None:
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url, "SMTP_HOST": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "employdash", "notify", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return employdash("notify", *args, env={"DATABASE_URL": url, "SMTP_HOST": ""})
 
 
 def test_the_command_line_run_twice_queues_nothing_the_second_time(

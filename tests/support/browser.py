@@ -38,14 +38,15 @@ def app_server(
 ) -> Iterator[str]:
     """Serve the app (serve.py: app.py behind its first-paint middleware) against
     `database_url`; yield its base URL. `command` replaces the test's own command line (the
-    README's start command), with "{port}" where the port goes."""
+    README's start command), with "{port}" where the port goes; so may `extra_env`'s values
+    (e.g. APP_URL, for links in mail that point back at this server)."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEMO_MODE": "true",
         "NOTIFY_INTERVAL_SECONDS": "0",  # no scheduled mail behind a test's back (extra_env may)
-        **(extra_env or {}),
+        **{k: v.replace("{port}", str(port)) for k, v in (extra_env or {}).items()},
     }
     proc = subprocess.Popen(
         [arg.replace("{port}", str(port)) for arg in command]
@@ -133,6 +134,12 @@ def login(page: Page, base: str, username: str, password: str = "demo", lang: st
     wait_idle(page)
     if lang == "en":
         set_language(page, "en")
+    submit_login(page, username, password)
+
+
+def submit_login(page: Page, username: str, password: str = "demo") -> None:
+    """Fill and submit the login form the page shows (also a mail's link, which logs in where
+    it points) and wait for the app behind it."""
     for _ in range(3):
         # `.first`: while a rerun replaces the page, a stale copy of the form may still be
         # attached; and a late rerun can wipe what was typed, so check it before submitting.
