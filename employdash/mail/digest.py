@@ -38,7 +38,7 @@ from employdash.limits import MAX_MAIL_ATTACHMENT_BYTES
 from employdash.mail import layout
 from employdash.mail.outbox import Attachment, Mail
 from employdash.models import User
-from employdash.models.mail import MailPreference
+from employdash.models.mail import MailPreference, OutboxMessage
 from employdash.users import load_actor
 
 LOG = logging.getLogger(__name__)
@@ -56,6 +56,23 @@ _COLUMNS = (
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _dedupe_key(user_id: int, locality_code: int, today: date) -> str:
+    return f"{KIND}:{user_id}:{locality_code}:{iso_week(today)}"
+
+
+def _queued(s: Session, today: date) -> set[str]:
+    """This week's digests already in the outbox: a run repeated (or resumed after a failure)
+    builds only the missing ones."""
+    return set(
+        s.scalars(
+            select(OutboxMessage.dedupe_key).where(
+                OutboxMessage.kind == KIND,
+                OutboxMessage.dedupe_key.endswith(f":{iso_week(today)}"),
+            )
+        )
+    )
 
 
 def _readers(s: Session) -> list[tuple[int, str, str]]:
@@ -174,8 +191,28 @@ def _blocks(
     return blocks
 
 
+# PDFs made in one run, by locality and language, with the briefing each shows: readers of the
+# same locality and language who read the same briefing share one (it is most of a digest's cost).
+PdfsMade = dict[tuple[int, str], tuple[Briefing, bytes]]
+
+
+def _pdf(briefing: Briefing, lang: str, today: date, threshold: int, made: PdfsMade) -> bytes:
+    key = (briefing.locality_code, lang)
+    if key in made and made[key][0] == briefing:
+        return made[key][1]
+    pdf = briefing_download(briefing, lang, today, threshold)
+    made[key] = (briefing, pdf)
+    return pdf
+
+
 def digest_mail(
-    db: Database, actor: Actor, address: str, token: str, locality_code: int, today: date
+    db: Database,
+    actor: Actor,
+    address: str,
+    token: str,
+    locality_code: int,
+    today: date,
+    made: PdfsMade | None = None,
 ) -> Mail:
     """One leadership user's digest of one locality, read as that user."""
     lang = actor.language
@@ -183,7 +220,7 @@ def digest_mail(
     briefing = build_briefing(db, actor, locality_code, today)
     blocks = _blocks(db, actor, briefing, today, lang, threshold)
     title = t("mail.digest.subject", lang, name=briefing.name(lang), date=fmt_date(today, lang))
-    pdf = briefing_download(briefing, lang, today, threshold)
+    pdf = _pdf(briefing, lang, today, threshold, {} if made is None else made)
     attachments: tuple[Attachment, ...] = ()
     if len(pdf) <= MAX_MAIL_ATTACHMENT_BYTES:
         month = briefing.period or today
@@ -208,20 +245,27 @@ def digest_mail(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         attachments=attachments,
-        dedupe_key=f"{KIND}:{actor.user_id}:{locality_code}:{iso_week(today)}",
+        dedupe_key=_dedupe_key(actor.user_id, locality_code, today),
     )
 
 
 def _digests(
-    db: Database, today: date, readers: list[tuple[int, str, str]], tokens: dict[int, str]
+    db: Database,
+    today: date,
+    readers: list[tuple[int, str, str]],
+    tokens: dict[int, str],
+    queued: set[str],
 ) -> Iterator[Mail]:
+    made: PdfsMade = {}
     for user_id, username, address in readers:
         actor = load_actor(db, username)
         if actor is None or actor.localities is None:
             continue
         for code in sorted(actor.localities):
+            if _dedupe_key(user_id, code, today) in queued:
+                continue
             try:
-                yield digest_mail(db, actor, address, tokens[user_id], code, today)
+                yield digest_mail(db, actor, address, tokens[user_id], code, today, made)
             except DomainError:  # a locality no longer served: the others still go
                 LOG.exception("weekly digest of locality %s for user %s not made", code, user_id)
 
@@ -229,8 +273,10 @@ def _digests(
 def weekly_digests(db: Database, today: date) -> list[Mail]:
     """This week's digests, for the caller to enqueue (`outbox.enqueue_all`, in its run's
     transaction). The unsubscribe tokens missing are made first, in a transaction of their own:
-    a token with no mail sent harms nothing, and the briefing reads open their own."""
+    a token with no mail sent harms nothing, and the briefing reads open their own. A digest
+    already queued this week is not built again."""
     with db.transaction() as s:
         readers = _readers(s)
         tokens = _tokens(s, [user_id for user_id, _, _ in readers])
-    return list(_digests(db, today, readers, tokens))
+        queued = _queued(s, today)
+    return list(_digests(db, today, readers, tokens, queued))

@@ -183,11 +183,17 @@ class _InTransaction(Database):
         yield self._session
 
 
+def _isolated(text: str) -> str:
+    """A name or title typed in either script, isolated (FSI...PDI) so a Hebrew name in an English
+    sentence, or the reverse, does not carry the punctuation around it to its own side."""
+    return f"\u2068{text}\u2069"
+
+
 def _body(
     record: MeetingRecord, lang: str, note: str | None, sender: str, replaces: date | None
 ) -> tuple[str, list[layout.Block]]:
     when = fmt_date(record["held_on"], lang)
-    names = {"forum": record["forum"], "team": record["team"], "date": when}
+    names = {"forum": _isolated(record["forum"]), "team": _isolated(record["team"]), "date": when}
     if replaces is None:
         title = t("mail.minutes.subject", lang, **names)
         opening = t("mail.minutes.intro", lang, **names)
@@ -197,7 +203,11 @@ def _body(
         opening = t("mail.minutes.intro_replaces", lang, sent=sent, **names)
     blocks: list[layout.Block] = [layout.Paragraph(opening)]
     if note:
-        blocks.append(layout.Paragraph(t("mail.minutes.note", lang, name=sender, note=note)))
+        blocks.append(
+            layout.Paragraph(
+                t("mail.minutes.note", lang, name=_isolated(sender), note=_isolated(note))
+            )
+        )
     blocks.append(
         layout.Paragraph(plural(len(record["decisions"]), "mail.minutes.decisions", lang))
     )
@@ -210,8 +220,8 @@ def _body(
                         t(
                             "meet.minutes.task",
                             lang,
-                            title=task["title"],
-                            owner=task["owner"] or "—",
+                            title=_isolated(task["title"]),
+                            owner=_isolated(task["owner"] or "—"),
                             due=fmt_date(task["due_date"], lang),
                         ),
                         None,

@@ -28,7 +28,9 @@ TODAY = date(2026, 12, 7)
 SEDEROT = 1031
 
 
-def _leader(db: Database, username: str, email: str | None, codes: tuple[int, ...]) -> int:
+def _leader(
+    db: Database, username: str, email: str | None, codes: tuple[int, ...], language: str = "en"
+) -> int:
     with db.transaction() as s:
         user = User(
             username=username,
@@ -36,7 +38,7 @@ def _leader(db: Database, username: str, email: str | None, codes: tuple[int, ..
             email=email,
             role="leadership",
             password_hash=hash_password("not used here"),
-            language="en",
+            language=language,
             localities=[UserLocality(locality_code=c) for c in codes],
         )
         s.add(user)
@@ -118,11 +120,21 @@ def test_small_counts_stay_suppressed(
     assert f"{label}: {suppressed}" in mail.text_body
 
 
+def test_readers_of_the_same_briefing_share_its_pdf(db: Database) -> None:
+    _leader(db, "deputy", "deputy@example.org", (SEDEROT,), language="he")
+    mayor, deputy = weekly_digests(db, TODAY)
+    assert deputy.to_address == "deputy@example.org"
+    assert mayor.attachments[0].content is deputy.attachments[0].content
+
+
 def test_a_second_run_of_the_week_adds_nothing(db: Database) -> None:
+    first, again = weekly_digests(db, TODAY), weekly_digests(db, TODAY)  # two runs at once
     with db.transaction() as s:
-        assert enqueue_all(s, weekly_digests(db, TODAY)) == 1
+        assert enqueue_all(s, first) == 1
     with db.transaction() as s:
-        assert enqueue_all(s, weekly_digests(db, date(2026, 12, 13))) == 0  # the same ISO week
+        assert enqueue_all(s, again) == 0  # its dedupe key is taken
+    assert weekly_digests(db, date(2026, 12, 13)) == []  # the same ISO week: nothing built
+    with db.transaction() as s:
         assert enqueue_all(s, weekly_digests(db, date(2026, 12, 14))) == 1  # the next
     with db.transaction() as s:
         row = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")).first()
