@@ -17,6 +17,16 @@ from employdash.limits import FIELDS
 from employdash.mail import minutes as minutes_mail
 
 SENT: Kept[str] = Kept("_minutes_mail_sent")
+MEETING_PARAM = "meeting"  # the minutes e-mail's link names its meeting
+
+
+def linked_meeting() -> int | None:
+    """The meeting a link into the forum page names (`?meeting=<id>`), taken once."""
+    linked = st.query_params.get(MEETING_PARAM)
+    if linked is None:
+        return None
+    del st.query_params[MEETING_PARAM]
+    return int(linked) if linked.isdigit() else None
 
 
 def _confirm(ctx: PageContext, sent: minutes_mail.MinutesSent) -> str:

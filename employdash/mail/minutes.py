@@ -232,7 +232,8 @@ def _body(
         )
     blocks.append(
         layout.Button(
-            t("mail.minutes.open", lang), layout.link("/forum", meeting=str(record["id"]))
+            t("mail.minutes.open", lang),
+            layout.link("/forum", locality=str(record["locality_code"]), meeting=str(record["id"])),
         )
     )
     return title, blocks

@@ -65,6 +65,7 @@ def app_as(
     locality: int | None = None,
     timeout: float = 60,
     state: dict[str, object] | None = None,
+    query: dict[str, str] | None = None,
 ) -> AppTest:
     """The app after a login as `username` (None: a visitor), optionally on `page`.
 
@@ -72,6 +73,7 @@ def app_as(
     the password check; tests/app/test_login.py logs in through the real form.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params.update(query or {})  # the URL the session opens (a link into the app)
     at.session_state["lang"] = lang
     if username:
         at.session_state["authentication_status"] = True
