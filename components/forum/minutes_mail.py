@@ -44,14 +44,15 @@ def send_minutes(ctx: PageContext, meeting_id: int) -> None:
     sendings = minutes_mail.sendings(ctx.db, ctx.actor, meeting_id)
     if sendings:
         last = sendings[-1]
-        st.caption(ctx.tr("mail.minutes.sent_on", date=fmt_date(last.on, ctx.lang), n=last.count))
+        on = fmt_date(last.on, ctx.lang)
+        st.caption(plural(last.count, "mail.minutes.sent_on", ctx.lang, date=on))
     to = minutes_mail.recipients(ctx.db, ctx.actor, meeting_id)
     with expander_form(
         ctx.tr("mail.minutes.action"), ":material/forward_to_inbox:", f"minutes_mail_{meeting_id}"
     ) as feedback:
         if to.reachable:
             st.caption(ctx.tr("mail.minutes.will_reach"))
-            st.text("\n".join(f"• {r.name} <{r.address}>" for r in to.reachable))
+            st.text("\n".join(f"• {r.name} – {r.address}" for r in to.reachable))
         else:
             st.warning(ctx.tr("mail.minutes.nobody"), icon=":material/unsubscribe:")
         if to.unreachable:

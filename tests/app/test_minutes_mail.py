@@ -35,7 +35,7 @@ def test_manager_sees_the_recipients_sends_and_sees_it_sent(app_db: str) -> None
     assert "No e-mail address (they will not receive the minutes):" in shown
     assert f"• {silent.name}" in shown
     other = to.reachable[1]
-    assert f"• {other.name} <{other.address}>" in shown
+    assert f"• {other.name} – {other.address}" in shown
 
     next(
         a for a in at.text_area if a.label == "A short note to the recipients (optional)"
