@@ -16,7 +16,7 @@ from employdash.i18n import fmt_date, plural
 from employdash.limits import FIELDS
 from employdash.mail import minutes as minutes_mail
 
-SENT: Kept[str] = Kept("_minutes_mail_sent")
+SENT: Kept[tuple[int, int]] = Kept("_minutes_mail_sent")  # (queued, already had it)
 MEETING_PARAM = "meeting"  # the minutes e-mail's link names its meeting
 
 
@@ -29,18 +29,17 @@ def linked_meeting() -> int | None:
     return int(linked) if linked.isdigit() else None
 
 
-def _confirm(ctx: PageContext, sent: minutes_mail.MinutesSent) -> str:
-    lines = [plural(sent.queued, "mail.minutes.queued", ctx.lang)]
-    if sent.already:
-        lines.append(ctx.tr("mail.minutes.already", n=sent.already))
-    return " ".join(lines)
+def _confirm(ctx: PageContext, queued: int, already: int) -> None:
+    st.success(plural(queued, "mail.minutes.queued", ctx.lang), icon=":material/mark_email_read:")
+    if already:
+        st.info(ctx.tr("mail.minutes.already", n=int(already)))
 
 
 def send_minutes(ctx: PageContext, meeting_id: int) -> None:
     """The record's "sent on" line and the send form (for those who may write the forum)."""
     done = SENT.take()
     if done:
-        st.success(done, icon=":material/mark_email_read:")
+        _confirm(ctx, *done)
     sendings = minutes_mail.sendings(ctx.db, ctx.actor, meeting_id)
     if sendings:
         last = sendings[-1]
@@ -67,5 +66,5 @@ def send_minutes(ctx: PageContext, meeting_id: int) -> None:
                 sent = perform(
                     ctx.db, ctx.actor, minutes_mail.SendMinutes.of(meeting_id, note or None)
                 )
-                SENT.put(_confirm(ctx, sent))
+                SENT.put((sent.queued, sent.already))
                 st.rerun()
