@@ -6,6 +6,9 @@ components/shell/first_paint.py). `streamlit run app.py` still works, without th
 Served this way, the process also
 - imports the pages' modules in the background once the first login form is out
   (components/shell/warmup.py), so a fresh server's first login does not pay them;
+- serves the unsubscribe link of the reminders (components/shell/unsubscribe.py) beside the app;
+- runs the scheduled mail (`notify`) in a background thread in demo mode or with NOTIFY_IN_APP
+  (employdash/mail/in_app.py), started and stopped with the server (the app's lifespan);
 - watches no source files (`fileWatcherType = "none"` in .streamlit/config.toml, a public
   setting): Streamlit's watcher re-read the path of every imported module (some 2,400) on the
   event loop after each run that imported anything new, the landing page's run after a login
@@ -16,14 +19,23 @@ Served this way, the process also
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import streamlit as st
 from starlette.middleware import Middleware
 
 from components.shell import warmup
 from components.shell.first_paint import FirstPaintDirection
 from components.shell.style import FIRST_PAINT_CSS
+from components.shell.unsubscribe import ROUTES as UNSUBSCRIBE_ROUTES
 from employdash.config import get_config
 from employdash.errors import ConfigError
+from employdash.mail import in_app
+
+_LOG = logging.getLogger(__name__)
 
 
 def _default_language() -> str:
@@ -33,10 +45,23 @@ def _default_language() -> str:
         return "he"  # app.py shows the configuration error itself
 
 
+@asynccontextmanager
+async def _lifespan(_app: st.App) -> AsyncIterator[dict[str, Any] | None]:
+    """The in-app notify runner lives as long as the server (one per process)."""
+    try:
+        in_app.start(get_config())
+    except ConfigError:
+        _LOG.exception("scheduled mail not started: the configuration is not valid")
+    yield None
+    in_app.stop()
+
+
 warmup.enable()
 
 app = st.App(
     "app.py",
+    lifespan=_lifespan,
+    routes=UNSUBSCRIBE_ROUTES,
     middleware=[
         Middleware(FirstPaintDirection, css=FIRST_PAINT_CSS, default_lang=_default_language())
     ],

@@ -1,13 +1,15 @@
-"""Command line: `python -m employdash migrate|create-admin|localities|prepare|backup|restore`."""
+"""Command line: `python -m employdash
+migrate|create-admin|localities|prepare|backup|restore|notify`."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from datetime import date
 from pathlib import Path
 
-from employdash.config import get_config
+from employdash.config import Config, get_config
 from employdash.db import Database, get_database
 from employdash.errors import DomainError, ValidationError
 from employdash.i18n import t
@@ -38,7 +40,26 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--force", action="store_true", help="replace the contents of a database that is not empty"
     )
+    notify = sub.add_parser(
+        "notify", help="queue the scheduled mail due today and deliver the outbox (idempotent)"
+    )
+    notify.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the day to run for (default: today in Israel)",
+    )
     return parser
+
+
+def _notify(db: Database, config: Config, today: date | None) -> int:
+    """Prints what was queued and sent; 1 when a message failed for good (the outbox page says
+    why), so cron mails the operator and a systemd timer's unit shows failed."""
+    from employdash.mail.notify import notify
+
+    report = notify(db, config, today=today)
+    print(report.describe())
+    return 1 if report.failed else 0
 
 
 def _create_admin(db: Database, username: str) -> str:
@@ -104,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             from employdash.bootstrap import prepare  # the seed's imports only when needed
 
             print(prepare(db, config))
+        elif args.command == "notify":
+            return _notify(db, config, args.date)
         elif args.command == "backup":
             from employdash.backup import backup
 

@@ -90,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
     ),
     Setting(
+        "NOTIFY_INTERVAL_SECONDS",
+        300,
+        "Seconds between two in-app runs of notify (see NOTIFY_IN_APP); 0 turns the in-app "
+        "runner off, also in demo mode.",
+        int,
+    ),
+    Setting(
         "ACCESSIBILITY_CONTACT",
         "",
         "The accessibility coordinator the accessibility statement names (IS 5568 asks for one): "

@@ -41,6 +41,7 @@ with guarded():
     )
     mf.discarded_notice(ctx)
     mf.open_draft(ctx)
+    mf.from_planned(ctx, st.query_params.get("planned"))
     mf.restored_notice(ctx)
     # A refused save: the summary here at the top, each message under its part of the form.
     feedback = FormFeedback()

@@ -5,6 +5,7 @@ import streamlit as st
 from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.text import plain
+from components.forum import rsvp
 from components.forum import setup as fs
 from components.forum import tasks as tw
 from components.shell.context import current
@@ -20,7 +21,11 @@ st.header(ctx.tr("page.tasks"))
 tw.flash(ctx)
 
 with guarded():
-    mine = task_service.my_tasks(ctx.db, ctx.actor)
+    linked = tw.linked_task_id()
+    if linked is not None:
+        tw.linked_card(ctx, linked)
+    # The linked task's card is drawn above; once is enough (and its widgets' keys are unique).
+    mine = [r for r in task_service.my_tasks(ctx.db, ctx.actor) if r["id"] != linked]
     if ctx.actor.person_id is None and ctx.actor.writes_own_only(Area.TASKS):
         fs.unlinked_account(ctx)
     if ctx.actor.person_id is not None:
@@ -41,6 +46,7 @@ with guarded():
                 for task in done_mine:
                     tw.quick_card(ctx, task)
 
+    rsvp.my_invitations(ctx)
     if ctx.locality is None:
         st.stop()
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)

@@ -27,9 +27,9 @@ from components.forum import task_notes
 from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
-from employdash.errors import DomainError, StaleVersion, ValidationError
+from employdash.errors import DomainError, NotFound, PermissionDenied, StaleVersion, ValidationError
 from employdash.forum.structure import PersonChoice, TeamRow
-from employdash.forum.tasks import AddNote, CreateTask, TaskRow, UpdateTask
+from employdash.forum.tasks import AddNote, CreateTask, TaskRow, UpdateTask, get_task
 from employdash.forum.vocabulary import TASK_STATUSES
 from employdash.i18n import fmt_date
 
@@ -157,6 +157,25 @@ def quick_card(ctx: PageContext, task: TaskRow) -> None:
         )
         task_notes.notes(ctx, task)
         _conflict(ctx, task)
+
+
+def linked_task_id() -> int | None:
+    """The task a link names (`/tasks?task=<id>`: each task in a reminder e-mail links there)."""
+    raw = st.query_params.get("task", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def linked_card(ctx: PageContext, task_id: int) -> None:
+    """The linked task's card first on the page, marked, so a phone opening the reminder's link
+    lands on it without scrolling; a task the reader may not see reads as not found."""
+    try:
+        task = get_task(ctx.db, ctx.actor, task_id)
+    except (NotFound, PermissionDenied):
+        st.info(ctx.tr("task.link.not_found"))
+        return
+    with st.container(border=True, key="linked_task"):
+        st.subheader(ctx.tr("task.link.title"), anchor="linked-task")
+        quick_card(ctx, task)
 
 
 def _step(value: int) -> int:

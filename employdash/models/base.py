@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData
+from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -31,28 +30,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UtcDateTime(DateTime):
-    """Timezone-aware timestamps on both databases (SQLite drops the zone, so it is put back)."""
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamps on both databases (SQLite drops the zone, so it is put back).
 
+    A decorator, not a subclass of `DateTime`: a dialect adapts a plain type to its own class
+    (SQLite's `DATETIME`), so a subclass's result processor is never called."""
+
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
-
-    def result_processor(
-        self, dialect: Dialect, coltype: object
-    ) -> Callable[[Any], datetime | None]:
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: Any) -> datetime | None:
-            if parent is not None:
-                value = parent(value)
-            when: datetime | None = value
-            if when is not None and when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            return when
-
-        return process
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):

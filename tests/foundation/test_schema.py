@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from employdash.db import Database, check_schema
-from employdash.models import Base
+from employdash.models import AuditEntry, Base
 
 
 def _shape(db: Database) -> dict[str, set[str]]:
@@ -30,3 +32,17 @@ def test_sqlite_and_postgresql_have_the_same_tables_and_columns(
     sqlite_db: Database, pg_db: Database
 ) -> None:
     assert _shape(sqlite_db) == _shape(pg_db)
+
+
+def test_a_stored_time_comes_back_in_utc(db: Database) -> None:
+    """SQLite keeps no zone: the column type puts UTC back, so times compare and convert alike
+    on both databases."""
+    with db.transaction() as s:
+        entry = AuditEntry(username="t", action="probe", entity="probe", entity_id="1")
+        s.add(entry)
+        s.flush()
+        entry_id = entry.id
+    with db.transaction() as s:
+        at = s.scalar(select(AuditEntry.at).where(AuditEntry.id == entry_id))
+    assert at is not None and at.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - at) < timedelta(minutes=5)

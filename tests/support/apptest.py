@@ -88,6 +88,7 @@ def app_as(
         at.session_state["locality_code"] = locality
     for key, value in (state or {}).items():
         at.session_state[key] = value
+    at.query_params.update(query or {})  # the address's ?name=value, as a link opens it
     at.run()
     if page:
         at.switch_page(page).run()

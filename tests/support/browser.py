@@ -40,7 +40,13 @@ def app_server(
     `database_url`; yield its base URL. `command` replaces the test's own command line (the
     README's start command), with "{port}" where the port goes."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DEMO_MODE": "true", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEMO_MODE": "true",
+        "NOTIFY_INTERVAL_SECONDS": "0",  # no scheduled mail behind a test's back (extra_env may)
+        **(extra_env or {}),
+    }
     proc = subprocess.Popen(
         [arg.replace("{port}", str(port)) for arg in command]
         if command

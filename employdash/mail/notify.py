@@ -1,0 +1,78 @@
+"""`python -m employdash notify`: queue the scheduled messages due today, then deliver the outbox.
+
+Idempotent: the scheduled kinds run once per period (`employdash.mail.schedule`) and the sender
+sends each queued message once, so cron or a systemd timer may run it as often as it likes (every
+ten minutes drains what invitations and minutes queued meanwhile). With mail off (no SMTP_HOST)
+the messages are queued and wait for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from employdash.config import Config
+from employdash.db import Database
+from employdash.mail import schedule
+from employdash.mail.sender import DeliveryReport, deliver_due, mail_is_on
+from employdash.models.base import utcnow
+
+LOCAL = ZoneInfo("Asia/Jerusalem")
+DELIVERY_BATCH = 500
+
+
+@dataclass(frozen=True)
+class NotifyReport:
+    today: date
+    queued: dict[str, int]
+    mail_on: bool
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def describe(self) -> str:
+        parts = [f"{kind}: {n} queued" for kind, n in self.queued.items()]
+        if self.mail_on:
+            parts.append(f"sent {self.sent}, to retry {self.retried}, failed {self.failed}")
+        else:
+            parts.append("mail is off (SMTP_HOST is empty): the outbox waits")
+        return f"notify {self.today.isoformat()}: " + "; ".join(parts)
+
+
+def local_today(now: datetime) -> date:
+    """The date in Israel at `now` (a run at 23:30 UTC on Saturday is Sunday there)."""
+    return now.astimezone(LOCAL).date()
+
+
+def deliver_all(db: Database, config: Config, now: datetime) -> DeliveryReport:
+    """Batches of the sender until a batch finds fewer rows than it may take."""
+    sent = retried = failed = 0
+    while True:
+        report = deliver_due(db, config, now=now, limit=DELIVERY_BATCH)
+        sent, retried, failed = (
+            sent + report.sent,
+            retried + report.retried,
+            failed + report.failed,
+        )
+        if report.sent + report.retried + report.failed < DELIVERY_BATCH:
+            return DeliveryReport(sent=sent, retried=retried, failed=failed)
+
+
+def notify(
+    db: Database, config: Config, *, today: date | None = None, now: datetime | None = None
+) -> NotifyReport:
+    now = now or utcnow()
+    today = today or local_today(now)
+    queued = schedule.run_scheduled(db, today, now=now)
+    if not mail_is_on(config):
+        return NotifyReport(today, queued, mail_on=False)
+    delivered = deliver_all(db, config, now)
+    return NotifyReport(
+        today,
+        queued,
+        mail_on=True,
+        sent=delivered.sent,
+        retried=delivered.retried,
+        failed=delivered.failed,
+    )

@@ -1,0 +1,97 @@
+"""The served app runs notify in the background (demo mode) and answers the unsubscribe link:
+a GET only shows the button, the one-click POST stops the mail, and an unknown token is a 404."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from employdash.db import Database
+from employdash.models import AuditEntry
+from employdash.models.mail import MailPreference, OutboxMessage, ScheduledRun
+from tests.support.browser import app_server
+from tests.support.databases import copy_sqlite
+
+
+@pytest.fixture(scope="module")
+def served(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Database]]:
+    url = copy_sqlite(sqlite_template, tmp_path_factory.mktemp("unsub") / "app.db")
+    db = Database(url)
+    with app_server(url, extra_env={"NOTIFY_INTERVAL_SECONDS": "1"}) as base:
+        yield base, db
+    db.dispose()
+
+
+def _request(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+def _reminder_token(db: Database) -> tuple[int, str]:
+    """Waits for the in-app runner's first round, then a reminder's holder and token."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with db.transaction() as s:
+            finished = s.scalar(
+                select(ScheduledRun.id).where(
+                    ScheduledRun.kind == "reminder", ScheduledRun.finished_at.is_not(None)
+                )
+            )
+            row = s.execute(
+                select(MailPreference.id, MailPreference.token)
+                .where(MailPreference.person_id.is_not(None))
+                .order_by(MailPreference.id)
+            ).first()
+        if finished and row:
+            return row.id, row.token
+        time.sleep(0.5)
+    raise AssertionError("the in-app runner queued no reminder within a minute")
+
+
+def test_in_app_notify_queues_reminders_and_the_link_unsubscribes_only_on_post(
+    served: tuple[str, Database],
+) -> None:
+    base, db = served
+    pref_id, token = _reminder_token(db)
+    with db.transaction() as s:
+        reminder = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "reminder").limit(1)
+        ).one()
+        assert reminder.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    status, page = _request(f"{base}/mail/unsubscribe?token={token}")
+    assert status == 200 and 'method="post"' in page and "<button" in page
+    with db.transaction() as s:  # a GET (a link scanner) changes nothing
+        assert s.get(MailPreference, pref_id).reminders_off is False  # type: ignore[union-attr]
+
+    one_click = b"List-Unsubscribe=One-Click"
+    status, page = _request(f"{base}/mail/unsubscribe?token={token}", "POST", one_click)
+    assert status == 200 and "resubscribe" in page
+    with db.transaction() as s:
+        pref = s.get(MailPreference, pref_id)
+        assert pref is not None and (pref.reminders_off, pref.digest_off) == (True, True)
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "mail_preference")).all()
+    assert [(a.username, a.action) for a in audit] == [("unsubscribe-link", "unsubscribe")]
+
+    status, _page = _request(f"{base}/mail/resubscribe?token={token}", "POST", b"")
+    assert status == 200
+    with db.transaction() as s:
+        assert s.get(MailPreference, pref_id).reminders_off is False  # type: ignore[union-attr]
+
+    for unknown in ("nobody-holds-this", ""):
+        status, page = _request(f"{base}/mail/unsubscribe?token={unknown}", "POST", one_click)
+        assert status == 404 and "nobody" not in page
+        status, _page = _request(f"{base}/mail/unsubscribe?token={unknown}")
+        assert status == 404
