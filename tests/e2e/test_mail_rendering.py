@@ -38,7 +38,8 @@ def _digests(db: Database) -> dict[str, str]:
     for lang in ("he", "en"):
         with db.transaction() as s:
             s.execute(update(User).where(User.username == "mayor").values(language=lang))
-        [mail] = weekly_digests(db, TODAY)
+        with db.transaction() as s:
+            [mail] = weekly_digests(s, TODAY)
         assert mail.html_body
         found[lang] = mail.html_body
     return found
