@@ -44,6 +44,9 @@ with guarded():
     st.caption(plain(view.name))
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
+    linked = mm.linked_meeting()
+    if linked is not None:  # a minutes e-mail's link: open the meetings tab on that meeting
+        st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")
     tabs = st.tabs(
         [
             ctx.tr(f"forum.tab.{k}")
@@ -99,7 +102,9 @@ with guarded():
             editor,
         )
     with tabs[6]:
-        mid = fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
+        mid = fv.meetings_list(
+            ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code), linked
+        )
         if mid is not None:
             fr.read_minutes(ctx, mid)
             if editor:

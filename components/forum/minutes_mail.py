@@ -16,32 +16,42 @@ from employdash.i18n import fmt_date, plural
 from employdash.limits import FIELDS
 from employdash.mail import minutes as minutes_mail
 
-SENT: Kept[str] = Kept("_minutes_mail_sent")
+SENT: Kept[tuple[int, int]] = Kept("_minutes_mail_sent")  # (queued, already had it)
+MEETING_PARAM = "meeting"  # the minutes e-mail's link names its meeting
 
 
-def _confirm(ctx: PageContext, sent: minutes_mail.MinutesSent) -> str:
-    lines = [plural(sent.queued, "mail.minutes.queued", ctx.lang)]
-    if sent.already:
-        lines.append(ctx.tr("mail.minutes.already", n=sent.already))
-    return " ".join(lines)
+def linked_meeting() -> int | None:
+    """The meeting a link into the forum page names (`?meeting=<id>`), taken once."""
+    linked = st.query_params.get(MEETING_PARAM)
+    if linked is None:
+        return None
+    del st.query_params[MEETING_PARAM]
+    return int(linked) if linked.isdigit() else None
+
+
+def _confirm(ctx: PageContext, queued: int, already: int) -> None:
+    st.success(plural(queued, "mail.minutes.queued", ctx.lang), icon=":material/mark_email_read:")
+    if already:
+        st.info(ctx.tr("mail.minutes.already", n=int(already)))
 
 
 def send_minutes(ctx: PageContext, meeting_id: int) -> None:
     """The record's "sent on" line and the send form (for those who may write the forum)."""
     done = SENT.take()
     if done:
-        st.success(done, icon=":material/mark_email_read:")
+        _confirm(ctx, *done)
     sendings = minutes_mail.sendings(ctx.db, ctx.actor, meeting_id)
     if sendings:
         last = sendings[-1]
-        st.caption(ctx.tr("mail.minutes.sent_on", date=fmt_date(last.on, ctx.lang), n=last.count))
+        on = fmt_date(last.on, ctx.lang)
+        st.caption(plural(last.count, "mail.minutes.sent_on", ctx.lang, date=on))
     to = minutes_mail.recipients(ctx.db, ctx.actor, meeting_id)
     with expander_form(
         ctx.tr("mail.minutes.action"), ":material/forward_to_inbox:", f"minutes_mail_{meeting_id}"
     ) as feedback:
         if to.reachable:
             st.caption(ctx.tr("mail.minutes.will_reach"))
-            st.text("\n".join(f"• {r.name} <{r.address}>" for r in to.reachable))
+            st.text("\n".join(f"• {r.name} – {r.address}" for r in to.reachable))
         else:
             st.warning(ctx.tr("mail.minutes.nobody"), icon=":material/unsubscribe:")
         if to.unreachable:
@@ -56,5 +66,5 @@ def send_minutes(ctx: PageContext, meeting_id: int) -> None:
                 sent = perform(
                     ctx.db, ctx.actor, minutes_mail.SendMinutes.of(meeting_id, note or None)
                 )
-                SENT.put(_confirm(ctx, sent))
+                SENT.put((sent.queued, sent.already))
                 st.rerun()

@@ -317,8 +317,11 @@ def _plan_bars(ctx: PageContext, data: pd.DataFrame, planned: str, done: str) ->
     return chart
 
 
-def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None:
-    """The meetings table and a picker; returns the meeting picked (None when there are none)."""
+def meetings_list(
+    ctx: PageContext, rows: list[MeetingAttendance], linked: int | None = None
+) -> int | None:
+    """The meetings table and a picker; returns the meeting picked (None when there are none).
+    `linked` (a meeting a link into the app names) is picked when it is one of them."""
     if not rows:
         st.info(ctx.tr("forum.meetings.none"), icon=":material/groups:")
         return None
@@ -337,6 +340,8 @@ def meetings_list(ctx: PageContext, rows: list[MeetingAttendance]) -> int | None
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
     by_id = {r["id"]: r for r in rows}
+    if linked in by_id:
+        st.session_state["forum_meeting_pick"] = linked
     mid = st.selectbox(
         ctx.tr("meet.pick"),
         list(reversed(by_id)),

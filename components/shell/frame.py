@@ -15,6 +15,7 @@ from employdash.localities import LocalityInfo
 
 LANG_KEY = "lang"
 LOCALITY_KEY = "locality_code"
+LOCALITY_PARAM = "locality"  # a link into the app (an e-mail's) may name the locality to show
 
 
 def init_language(default: str) -> None:
@@ -79,6 +80,11 @@ def locality_picker(
             first_run_notice(setup, st.sidebar)
         return None
     by_code = {loc.code: loc for loc in localities}
+    linked = st.query_params.get(LOCALITY_PARAM)
+    if linked is not None:
+        del st.query_params[LOCALITY_PARAM]  # taken once: the picker decides after that
+        if linked.isdigit() and int(linked) in by_code:  # one outside the scope is ignored
+            st.session_state[LOCALITY_KEY] = int(linked)
     if st.session_state.get(LOCALITY_KEY) not in by_code:
         st.session_state[LOCALITY_KEY] = localities[0].code
     language = lang()  # bound now: a format_func may be called outside this run

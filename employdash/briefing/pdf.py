@@ -155,7 +155,7 @@ def forum_lines(briefing: Briefing, lang: str) -> list[str]:
     else:
         lines.append(t("brief.forum.not_approved", lang))
     targets = " · ".join(
-        f"{title}: "
+        f"\u2068{title}\u2069: "  # isolated: a Hebrew title in an English line (e-mail)
         + (fmt_percent(share, lang, 0) if share is not None else t("brief.forum.no_value", lang))
         for title, share in forum.focus_progress
     )
@@ -163,7 +163,7 @@ def forum_lines(briefing: Briefing, lang: str) -> list[str]:
         f"{t('brief.forum.targets', lang)}: {targets or t('brief.forum.no_targets', lang)}"
     )
     lines += [
-        f"{t('brief.section.decisions', lang)}: {d}"
+        f"{t('brief.section.decisions', lang)}: \u2068{d}\u2069"
         for d in list(dict.fromkeys(forum.open_decisions))[:3]
     ]
     return lines

@@ -5,13 +5,13 @@ items, the briefing PDF attached and a button to the briefing page.
 It is built from the same read the briefing page makes (`build_briefing` as that user's
 `Actor`), so the role, the scope and the small-cell suppression are exactly the app's: a digest
 shows nothing its reader could not see on the page. Its dedupe key names the user, the locality
-and the ISO week, so a second run of the same week enqueues nothing new.
+and the week (`reminders.week_of`: Sunday to Saturday), so a second run of the same week
+enqueues nothing new.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Iterator
 from datetime import date
 
@@ -35,10 +35,12 @@ from employdash.errors import DomainError
 from employdash.forum.meetings import list_meetings
 from employdash.i18n import fmt_date, fmt_month, fmt_percent, t
 from employdash.limits import MAX_MAIL_ATTACHMENT_BYTES
-from employdash.mail import layout
+from employdash.mail import layout, preferences
+from employdash.mail.in_session import SessionDatabase
 from employdash.mail.outbox import Attachment, Mail
+from employdash.mail.reminders import week_of
 from employdash.models import User
-from employdash.models.mail import MailPreference
+from employdash.models.mail import OutboxMessage
 from employdash.users import load_actor
 
 LOG = logging.getLogger(__name__)
@@ -53,21 +55,31 @@ _COLUMNS = (
 )
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def _dedupe_key(user_id: int, locality_code: int, today: date) -> str:
+    return f"{KIND}:{user_id}:{locality_code}:{week_of(today)}"
+
+
+def _queued(s: Session, today: date) -> set[str]:
+    """This week's digests already in the outbox: a run repeated (or resumed after a failure)
+    builds only the missing ones."""
+    return set(
+        s.scalars(
+            select(OutboxMessage.dedupe_key).where(
+                OutboxMessage.kind == KIND,
+                OutboxMessage.dedupe_key.endswith(f":{week_of(today)}"),
+            )
+        )
+    )
 
 
 def _readers(s: Session) -> list[tuple[int, str, str]]:
     """(user id, username, address) of each active leadership user with a valid e-mail who has
-    not stopped the digest."""
-    stopped = select(MailPreference.user_id).where(
-        MailPreference.digest_off.is_(True), MailPreference.user_id.is_not(None)
-    )
+    not stopped the digest (by the unsubscribe link of the account or of its person)."""
+    stopped = preferences.stopped(s, "digest_off").user_ids
     found = []
     for user in s.scalars(
         select(User)
-        .where(User.role == LEADERSHIP, User.active.is_(True), User.id.not_in(stopped))
+        .where(User.role == LEADERSHIP, User.active.is_(True), User.id.not_in(sorted(stopped)))
         .order_by(User.id)
     ):
         try:
@@ -76,24 +88,6 @@ def _readers(s: Session) -> list[tuple[int, str, str]]:
             continue
         found.append((user.id, user.username, str(address)))
     return found
-
-
-def _tokens(s: Session, user_ids: list[int]) -> dict[int, str]:
-    """Each user's unsubscribe token, made for those who have none yet."""
-    tokens: dict[int, str] = {
-        int(user_id): token
-        for user_id, token in s.execute(
-            select(MailPreference.user_id, MailPreference.token).where(
-                MailPreference.user_id.in_(user_ids)
-            )
-        )
-        if user_id is not None
-    }
-    for user_id in user_ids:
-        if user_id not in tokens:
-            tokens[user_id] = secrets.token_urlsafe(32)
-            s.add(MailPreference(user_id=user_id, token=tokens[user_id]))
-    return tokens
 
 
 def _headline_table(briefing: Briefing, lang: str) -> layout.Table:
@@ -174,8 +168,28 @@ def _blocks(
     return blocks
 
 
+# PDFs made in one run, by locality and language, with the briefing each shows: readers of the
+# same locality and language who read the same briefing share one (it is most of a digest's cost).
+PdfsMade = dict[tuple[int, str], tuple[Briefing, bytes]]
+
+
+def _pdf(briefing: Briefing, lang: str, today: date, threshold: int, made: PdfsMade) -> bytes:
+    key = (briefing.locality_code, lang)
+    if key in made and made[key][0] == briefing:
+        return made[key][1]
+    pdf = briefing_download(briefing, lang, today, threshold)
+    made[key] = (briefing, pdf)
+    return pdf
+
+
 def digest_mail(
-    db: Database, actor: Actor, address: str, token: str, locality_code: int, today: date
+    db: Database,
+    actor: Actor,
+    address: str,
+    token: str,
+    locality_code: int,
+    today: date,
+    made: PdfsMade | None = None,
 ) -> Mail:
     """One leadership user's digest of one locality, read as that user."""
     lang = actor.language
@@ -183,7 +197,7 @@ def digest_mail(
     briefing = build_briefing(db, actor, locality_code, today)
     blocks = _blocks(db, actor, briefing, today, lang, threshold)
     title = t("mail.digest.subject", lang, name=briefing.name(lang), date=fmt_date(today, lang))
-    pdf = briefing_download(briefing, lang, today, threshold)
+    pdf = _pdf(briefing, lang, today, threshold, {} if made is None else made)
     attachments: tuple[Attachment, ...] = ()
     if len(pdf) <= MAX_MAIL_ATTACHMENT_BYTES:
         month = briefing.period or today
@@ -208,29 +222,31 @@ def digest_mail(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         attachments=attachments,
-        dedupe_key=f"{KIND}:{actor.user_id}:{locality_code}:{iso_week(today)}",
+        dedupe_key=_dedupe_key(actor.user_id, locality_code, today),
     )
 
 
-def _digests(
-    db: Database, today: date, readers: list[tuple[int, str, str]], tokens: dict[int, str]
-) -> Iterator[Mail]:
-    for user_id, username, address in readers:
+def _digests(s: Session, today: date) -> Iterator[Mail]:
+    db = SessionDatabase(s)
+    queued = _queued(s, today)
+    made: PdfsMade = {}
+    for user_id, username, address in _readers(s):
         actor = load_actor(db, username)
         if actor is None or actor.localities is None:
             continue
+        token = preferences.token_for(s, user_id=user_id)
         for code in sorted(actor.localities):
+            if _dedupe_key(user_id, code, today) in queued:
+                continue
             try:
-                yield digest_mail(db, actor, address, tokens[user_id], code, today)
+                yield digest_mail(db, actor, address, token, code, today, made)
             except DomainError:  # a locality no longer served: the others still go
                 LOG.exception("weekly digest of locality %s for user %s not made", code, user_id)
 
 
-def weekly_digests(db: Database, today: date) -> list[Mail]:
-    """This week's digests, for the caller to enqueue (`outbox.enqueue_all`, in its run's
-    transaction). The unsubscribe tokens missing are made first, in a transaction of their own:
-    a token with no mail sent harms nothing, and the briefing reads open their own."""
-    with db.transaction() as s:
-        readers = _readers(s)
-        tokens = _tokens(s, [user_id for user_id, _, _ in readers])
-    return list(_digests(db, today, readers, tokens))
+def weekly_digests(s: Session, today: date) -> list[Mail]:
+    """This week's digests (the Israeli work week of `today`, as the scheduled run's period),
+    for the caller to enqueue; a scheduled kind's builder (`schedule.ScheduledKind`). Every read
+    runs in `s`, the run's transaction, which also makes the unsubscribe tokens the mails name.
+    A digest already queued this week is not built again."""
+    return list(_digests(s, today))

@@ -15,8 +15,6 @@ The same keys tell the record "sent on <date> to N" (`sendings`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -35,6 +33,7 @@ from employdash.forum.meetings import MeetingRecord, meeting_record
 from employdash.i18n import fmt_date, plural, t
 from employdash.limits import MAX_MAIL_ATTACHMENT_BYTES
 from employdash.mail import layout
+from employdash.mail.in_session import SessionDatabase
 from employdash.mail.outbox import Attachment, Mail, enqueue
 from employdash.models import Person, User
 from employdash.models.forum import Attendance, Forum, Meeting, MeetingGuest, Membership
@@ -171,23 +170,17 @@ def sendings(db: Database, actor: Actor, meeting_id: int) -> list[Sending]:
         return _sendings(s, meeting_id, locality)
 
 
-class _InTransaction(Database):
-    """The command's session as a `Database`: the forum's read of the minutes runs inside the
-    command's transaction, so the PDF shows exactly the version the outbox rows name."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        yield self._session
+def _isolated(text: str) -> str:
+    """A name or title typed in either script, isolated (FSI...PDI) so a Hebrew name in an English
+    sentence, or the reverse, does not carry the punctuation around it to its own side."""
+    return f"\u2068{text}\u2069"
 
 
 def _body(
     record: MeetingRecord, lang: str, note: str | None, sender: str, replaces: date | None
 ) -> tuple[str, list[layout.Block]]:
     when = fmt_date(record["held_on"], lang)
-    names = {"forum": record["forum"], "team": record["team"], "date": when}
+    names = {"forum": _isolated(record["forum"]), "team": _isolated(record["team"]), "date": when}
     if replaces is None:
         title = t("mail.minutes.subject", lang, **names)
         opening = t("mail.minutes.intro", lang, **names)
@@ -197,7 +190,11 @@ def _body(
         opening = t("mail.minutes.intro_replaces", lang, sent=sent, **names)
     blocks: list[layout.Block] = [layout.Paragraph(opening)]
     if note:
-        blocks.append(layout.Paragraph(t("mail.minutes.note", lang, name=sender, note=note)))
+        blocks.append(
+            layout.Paragraph(
+                t("mail.minutes.note", lang, name=_isolated(sender), note=_isolated(note))
+            )
+        )
     blocks.append(
         layout.Paragraph(plural(len(record["decisions"]), "mail.minutes.decisions", lang))
     )
@@ -210,8 +207,8 @@ def _body(
                         t(
                             "meet.minutes.task",
                             lang,
-                            title=task["title"],
-                            owner=task["owner"] or "—",
+                            title=_isolated(task["title"]),
+                            owner=_isolated(task["owner"] or "—"),
                             due=fmt_date(task["due_date"], lang),
                         ),
                         None,
@@ -222,7 +219,8 @@ def _body(
         )
     blocks.append(
         layout.Button(
-            t("mail.minutes.open", lang), layout.link("/forum", meeting=str(record["id"]))
+            t("mail.minutes.open", lang),
+            layout.link("/forum", locality=str(record["locality_code"]), meeting=str(record["id"])),
         )
     )
     return title, blocks
@@ -293,7 +291,8 @@ class SendMinutes(
         meeting = w.get(self.meeting)
         locality = w.locality
         assert locality is not None  # a meeting is always in its forum's locality
-        record = meeting_record(_InTransaction(w.session), w.actor, meeting.id)
+        # read in this transaction: the PDF shows the very version the outbox rows name
+        record = meeting_record(SessionDatabase(w.session), w.actor, meeting.id)
         earlier = [
             x for x in _sendings(w.session, meeting.id, locality) if x.version < meeting.version
         ]

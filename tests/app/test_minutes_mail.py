@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select, update
 
 from employdash.db import Database
+from employdash.forum import meetings
 from employdash.mail import minutes as minutes_mail
 from employdash.models import Person
 from employdash.models.mail import OutboxMessage
@@ -34,7 +35,7 @@ def test_manager_sees_the_recipients_sends_and_sees_it_sent(app_db: str) -> None
     assert "No e-mail address (they will not receive the minutes):" in shown
     assert f"• {silent.name}" in shown
     other = to.reachable[1]
-    assert f"• {other.name} <{other.address}>" in shown
+    assert f"• {other.name} – {other.address}" in shown
 
     next(
         a for a in at.text_area if a.label == "A short note to the recipients (optional)"
@@ -59,3 +60,23 @@ def test_a_member_is_not_offered_the_send(app_db: str) -> None:
     at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
     assert "Send the minutes by e-mail" not in [e.label for e in at.expander]
+
+
+def test_the_e_mails_link_opens_its_locality_and_meeting(app_db: str) -> None:
+    db = Database(app_db)
+    oldest = meetings.list_meetings(db, demo_actor(db, "manager"), SEDEROT)[0]["id"]
+    link = {"locality": str(SEDEROT), "meeting": str(oldest)}
+    # Netivot was the manager's choice; the link names Sederot's oldest meeting
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=246, query=link)
+    assert not at.exception, at.exception
+    assert at.session_state["locality_code"] == SEDEROT
+    assert at.session_state["forum_tabs_en"] == "Meetings and minutes"
+    assert chosen_id(at.selectbox(key="forum_meeting_pick")) == oldest
+    assert at.query_params == {}  # taken once: the pickers decide after that
+
+
+def test_a_linked_locality_outside_the_scope_is_ignored(app_db: str) -> None:
+    query = {"locality": "246"}  # Netivot: not the member's
+    at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT, query=query)
+    assert not at.exception, at.exception
+    assert at.session_state["locality_code"] == SEDEROT

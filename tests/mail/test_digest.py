@@ -19,7 +19,7 @@ from employdash.config import get_config
 from employdash.db import Database
 from employdash.i18n import t
 from employdash.mail.digest import weekly_digests
-from employdash.mail.outbox import enqueue_all
+from employdash.mail.outbox import Mail, enqueue_all
 from employdash.models import User, UserLocality
 from employdash.models.mail import MailPreference, OutboxMessage
 from employdash.users import hash_password
@@ -28,7 +28,14 @@ TODAY = date(2026, 12, 7)
 SEDEROT = 1031
 
 
-def _leader(db: Database, username: str, email: str | None, codes: tuple[int, ...]) -> int:
+def _build(db: Database, today: date) -> list[Mail]:
+    with db.transaction() as s:  # as the scheduled run builds them: in its transaction
+        return weekly_digests(s, today)
+
+
+def _leader(
+    db: Database, username: str, email: str | None, codes: tuple[int, ...], language: str = "en"
+) -> int:
     with db.transaction() as s:
         user = User(
             username=username,
@@ -36,7 +43,7 @@ def _leader(db: Database, username: str, email: str | None, codes: tuple[int, ..
             email=email,
             role="leadership",
             password_hash=hash_password("not used here"),
-            language="en",
+            language=language,
             localities=[UserLocality(locality_code=c) for c in codes],
         )
         s.add(user)
@@ -52,7 +59,7 @@ def test_only_leadership_with_an_address_gets_it_for_their_own_localities(
     stopped = _leader(db, "stopped", "stopped@example.org", (SEDEROT,))
     with db.transaction() as s:
         s.add(MailPreference(user_id=stopped, token="t" * 40, digest_off=True))
-    mails = weekly_digests(db, TODAY)
+    mails = _build(db, TODAY)
     assert [(m.to_address, m.locality_code) for m in mails] == [("mayor@example.org", SEDEROT)]
     [mail] = mails
     assert mail.kind == "digest" and mail.language == mayor.language == "he"
@@ -65,11 +72,11 @@ def test_only_leadership_with_an_address_gets_it_for_their_own_localities(
     assert mail.headers["List-Unsubscribe"].endswith(f"/mail/unsubscribe?token={token}>")
     assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f"/briefing?locality={SEDEROT}" in mail.text_body
-    assert weekly_digests(db, TODAY)[0].headers == mail.headers  # the token is kept, not remade
+    assert _build(db, TODAY)[0].headers == mail.headers  # the token is kept, not remade
 
     with db.transaction() as s:  # a second locality in scope: a second digest
         s.add(UserLocality(user_id=mayor.user_id, locality_code=246))
-    assert sorted(m.locality_code or 0 for m in weekly_digests(db, TODAY)) == [246, SEDEROT]
+    assert sorted(m.locality_code or 0 for m in _build(db, TODAY)) == [246, SEDEROT]
 
 
 def test_the_figures_are_the_briefing_s_and_the_pdf_is_attached(
@@ -77,7 +84,7 @@ def test_the_figures_are_the_briefing_s_and_the_pdf_is_attached(
 ) -> None:
     with db.transaction() as s:
         s.execute(update(User).where(User.username == "mayor").values(language="en"))
-    [mail] = weekly_digests(db, TODAY)
+    [mail] = _build(db, TODAY)
     briefing = build_briefing(db, actors["mayor"], SEDEROT, TODAY)
     assert briefing.headlines and briefing.attention and briefing.forum is not None
     for h in briefing.headlines:
@@ -104,12 +111,12 @@ def test_small_counts_stay_suppressed(
     shown = build_briefing(db, actors["mayor"], SEDEROT, TODAY).mentoring
     assert shown is not None and shown.mentees_active
     label = t("brief.mentoring.mentees", "en")
-    assert f"{label}: {shown.mentees_active}" in weekly_digests(db, TODAY)[0].text_body
+    assert f"{label}: {shown.mentees_active}" in _build(db, TODAY)[0].text_body
 
     monkeypatch.setenv("SUPPRESSION_THRESHOLD", str(shown.mentees_active + 1))
     get_config.cache_clear()
     try:
-        [mail] = weekly_digests(db, TODAY)
+        [mail] = _build(db, TODAY)
     finally:
         monkeypatch.undo()
         get_config.cache_clear()
@@ -118,12 +125,23 @@ def test_small_counts_stay_suppressed(
     assert f"{label}: {suppressed}" in mail.text_body
 
 
+def test_readers_of_the_same_briefing_share_its_pdf(db: Database) -> None:
+    _leader(db, "deputy", "deputy@example.org", (SEDEROT,), language="he")
+    mayor, deputy = _build(db, TODAY)
+    assert deputy.to_address == "deputy@example.org"
+    assert mayor.attachments[0].content is deputy.attachments[0].content
+
+
 def test_a_second_run_of_the_week_adds_nothing(db: Database) -> None:
+    first, again = _build(db, TODAY), _build(db, TODAY)  # two runs at once
     with db.transaction() as s:
-        assert enqueue_all(s, weekly_digests(db, TODAY)) == 1
+        assert enqueue_all(s, first) == 1
     with db.transaction() as s:
-        assert enqueue_all(s, weekly_digests(db, date(2026, 12, 13))) == 0  # the same ISO week
-        assert enqueue_all(s, weekly_digests(db, date(2026, 12, 14))) == 1  # the next
+        assert enqueue_all(s, again) == 0  # its dedupe key is taken
+    assert _build(db, date(2026, 12, 12)) == []  # Saturday, the same work week: nothing built
+    sunday = _build(db, date(2026, 12, 13))  # Sunday starts the next work week
+    with db.transaction() as s:
+        assert enqueue_all(s, sunday) == 1
     with db.transaction() as s:
         row = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")).first()
         assert row is not None and row.attachments and row.html_body

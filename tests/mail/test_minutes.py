@@ -101,7 +101,7 @@ def test_one_message_per_reachable_person_in_their_language_with_the_pdf(
     assert "1 decision" not in english.text_body and "One decision was made" in english.text_body
     assert "Book the hall" in english.text_body  # the task, with its owner
     assert "Read &lt;b&gt;before&lt;/b&gt; Sunday" in (english.html_body or "")
-    assert f"/forum?meeting={meeting}" in english.text_body
+    assert f"/forum?locality=1031&meeting={meeting}" in english.text_body
     [pdf] = english.attachments
     assert pdf.content_type == "application/pdf" and pdf.filename.endswith("_en.pdf")
     assert "Start the youth team" in _pdf_text(pdf.content)

@@ -73,6 +73,7 @@ def app_as(
     the password check; tests/app/test_login.py logs in through the real form.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params.update(query or {})  # the URL the session opens (a link into the app)
     at.session_state["lang"] = lang
     if username:
         at.session_state["authentication_status"] = True
