@@ -54,7 +54,7 @@ COST: dict[str, float] = {
     "tests/foundation/commands/test_audited.py": 30,
     "tests/foundation/commands/test_failed_last_step.py": 30,
     "tests/e2e/test_indicator_import.py": 29,
-    "tests/foundation/test_handed_ids.py": 29,
+    "tests/foundation/test_handed_ids.py": 20,
     "tests/app/test_forum_record.py": 25,
     "tests/mentoring/test_funnel.py": 23,
     "tests/mentoring/test_import.py": 23,
