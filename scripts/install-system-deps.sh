@@ -7,6 +7,8 @@ set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The browser tests run Chromium's headless shell (tests/support/browser.py: less CPU per test).
+[ -x /usr/bin/chromium-headless-shell ] || need+=(chromium-headless-shell)
 [ -f /usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf ] || need+=(fonts-noto-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || need+=(nginx)

@@ -27,7 +27,7 @@ from employdash.models.mentoring import PipelineStage
 from tests.app.accounts import demo_actor
 from tests.foundation.command_samples import load
 from tests.foundation.commands.harness import COMMANDS, NATIONAL, PRODUCT, counts, with_ref
-from tests.support.databases import copy_sqlite
+from tests.support.databases import RolledBackDatabase, copy_sqlite
 
 SEDEROT, OTHER_OWN, FOREIGN = 1031, 246, 31  # the manager's two localities, and one outside
 
@@ -181,29 +181,33 @@ def test_a_reference_of_the_actors_other_locality_is_not_found(
     write for this one: one locality's person, team or focus attached to the other's record is
     refused like a missing ID, and nothing is written. The record the command changes is not
     swapped (that moves the whole write to the other locality, where it is allowed). The rule is
-    the pipeline's, not the dialect's: SQLite alone, a fresh copy of the demo per command."""
+    the pipeline's, not the dialect's: SQLite alone, each command on the demo data as it is (one
+    copy, every command's changes rolled back after it)."""
     checked, accepted = [], []
-    for n, name in enumerate(MANAGERS):
-        db = Database(copy_sqlite(sqlite_template, tmp_path / f"{n}.db"))
-        actors = {a: demo_actor(db, a) for a in ("admin", "mayor", "manager", "member")}
-        writer = actors["manager"]
-        assert writer.localities == frozenset({SEDEROT, OTHER_OWN})
-        command = SAMPLES[name](db, actors)
-        swaps = _swaps(db, writer, command)
-        before = counts(db)
-        for path, other in swaps.items():
-            reference = command.refs()[path]
-            try:
-                execute(
-                    db, writer, with_ref(command, path, dataclasses.replace(reference, id=other))
-                )
-            except NotFound:
-                continue
-            accepted.append(f"{name}: {path}")
-        assert counts(db) == before, name
-        db.dispose()
+    db = RolledBackDatabase(copy_sqlite(sqlite_template, tmp_path / "demo.db"))
+    actors = {a: demo_actor(db, a) for a in ("admin", "mayor", "manager", "member")}
+    writer = actors["manager"]
+    assert writer.localities == frozenset({SEDEROT, OTHER_OWN})
+    for name in MANAGERS:
+        with db.rolled_back():
+            command = SAMPLES[name](db, actors)
+            swaps = _swaps(db, writer, command)
+            before = counts(db)
+            for path, other in swaps.items():
+                reference = command.refs()[path]
+                try:
+                    execute(
+                        db,
+                        writer,
+                        with_ref(command, path, dataclasses.replace(reference, id=other)),
+                    )
+                except NotFound:
+                    continue
+                accepted.append(f"{name}: {path}")
+            assert counts(db) == before, name
         if swaps:
             checked.append(name)
+    db.dispose()
     assert accepted == [], "a record of the other locality was accepted"
     # the commands handed a reference besides their record (the rest judge the whole scope, or
     # are handed only the record they change): a sample that stops handing one shows here

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from employdash.access import Actor
 from employdash.db import Database
+from employdash.users import load_actor
 from tests.support.databases import RolledBackDatabase, copy_sqlite
 from tests.support.pool import DatabasePool
 
@@ -44,3 +46,13 @@ def db(module_db: RolledBackDatabase) -> Iterator[Database]:
     """The module's database, as the demo data left it; what the test changes is rolled back."""
     with module_db.rolled_back():
         yield module_db
+
+
+@pytest.fixture(scope="module")
+def actors(module_db: RolledBackDatabase) -> dict[str, Actor]:
+    """The demo users as the services see them, loaded once per module database: each test
+    starts from the same demo data, so these are the users it would load itself."""
+    loaded = {name: load_actor(module_db, name) for name in ("admin", "mayor", "manager", "member")}
+    found = {name: actor for name, actor in loaded.items() if actor is not None}
+    assert found.keys() == loaded.keys()
+    return found

@@ -16,10 +16,20 @@ from employdash.handed_ids import SHARED_MODELS, locality_of
 from employdash.models.base import Base
 from tests.foundation.commands.harness import NATIONAL, PRODUCT, command, counts, with_ref, writer
 
+# Found once per module database, actor and model (the search reads the locality of record after
+# record): every test starts from the same demo data, the module's database rolled back after each.
+_FOREIGN: dict[tuple[Database, Actor, type[Base]], int] = {}
+
 
 def _foreign(db: Database, actor: Actor, model: type[Base]) -> int:
     """A record of `model` in a locality outside the actor's scope (for an admin, whose scope is
     every locality, a record that does not exist)."""
+    if (db, actor, model) not in _FOREIGN:
+        _FOREIGN[db, actor, model] = _search(db, actor, model)
+    return _FOREIGN[db, actor, model]
+
+
+def _search(db: Database, actor: Actor, model: type[Base]) -> int:
     key = model.__mapper__.primary_key[0]
     with db.transaction() as s:
         if actor.localities is None:
