@@ -21,13 +21,16 @@ from employdash.models.base import Base
 from employdash.models.forum import (
     Decision,
     Forum,
+    Invitee,
     Meeting,
     Membership,
+    PlannedMeeting,
     StrategicFocus,
     SuccessMetric,
     Task,
     Team,
 )
+from employdash.models.mail import OutboxMessage
 from employdash.models.mentoring import (
     Assessment,
     Cohort,
@@ -77,6 +80,10 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Team: _via(Forum, (Team, Team.forum_id)),
     StrategicFocus: _via(Forum, (StrategicFocus, StrategicFocus.forum_id)),
     Meeting: _via(Forum, (Meeting, Meeting.forum_id)),
+    PlannedMeeting: _via(Forum, (PlannedMeeting, PlannedMeeting.forum_id)),
+    Invitee: _via(
+        Forum, (PlannedMeeting, PlannedMeeting.forum_id), (Invitee, Invitee.planned_meeting_id)
+    ),
     Task: _via(Forum, (Task, Task.forum_id)),
     Decision: _via(Forum, (Meeting, Meeting.forum_id), (Decision, Decision.meeting_id)),
     Membership: _via(Forum, (Team, Team.forum_id), (Membership, Membership.team_id)),
@@ -95,12 +102,14 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Assessment: _via(
         Program, (Participant, Participant.program_id), (Assessment, Assessment.participant_id)
     ),
+    OutboxMessage: _own(OutboxMessage),
 }
 # National by design: one pipeline definition every program follows, one list of certification
 # standards, the accounts (only administrators manage them); an organisation without a locality
-# is a national body (the Employment Service, National Insurance) any forum may name.
+# is a national body (the Employment Service, National Insurance) any forum may name; a message
+# of no locality (to a national user) is the administrators', who see every locality.
 SHARED_MODELS: frozenset[type[Base]] = frozenset({Pipeline, PipelineStage, Standard, User})
-SHARED_WHEN_NATIONAL: frozenset[type[Base]] = frozenset({Organisation})
+SHARED_WHEN_NATIONAL: frozenset[type[Base]] = frozenset({Organisation, OutboxMessage})
 
 
 def locality_of(s: Session, model: type[Base], record_id: int) -> int | None:

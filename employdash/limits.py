@@ -61,7 +61,15 @@ FIELDS: dict[str, TextLimit] = {
     "meeting/guest_organisation": TextLimit(200),
     "meeting/attachment_title": TextLimit(200),
     "meeting/attachment_url": TextLimit(500),
+    "planned_meeting/place": TextLimit(300),
+    "planned_meeting/online_url": TextLimit(500),
+    "planned_meeting/agenda_topic": TextLimit(300),
+    "planned_meeting/agenda_presenter": TextLimit(160),
+    "planned_meeting/guest_name": TextLimit(160),
+    "planned_meeting/guest_email": TextLimit(200),
+    "planned_meeting/cancel_reason": TextLimit(1_000, multiline=True),
     "meeting/delete_reason": TextLimit(300),
+    "meeting/minutes_note": TextLimit(1_000, multiline=True),
     "stakeholder/role": TextLimit(160),
     "stakeholder/notes": TextLimit(4_000, multiline=True),
     "stakeholder/relation_note": TextLimit(300),
@@ -170,6 +178,9 @@ MAX_DOCUMENT_LINE = 2_000
 MAX_DOCUMENT_CHARS = 24_000
 MAX_DOCUMENT_LINES = 400
 ELLIPSIS = "…"
+# A file attached to an e-mail: well under what mail servers accept (often 10-25 MB, counted
+# after base64 grows it by a third); the documents made above stay far below it.
+MAX_MAIL_ATTACHMENT_BYTES = 5 * MIB
 
 
 def document_line(text: object) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
+from employdash.addresses import address_problem
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
@@ -113,8 +114,9 @@ class PersonDetails:
         errors: dict[str, str] = {}
         if not self.full_name:
             errors["full_name"] = "validation.required"
-        if self.email and "@" not in self.email:
-            errors["email"] = "validation.invalid"
+        self.email, problem = address_problem(self.email)
+        if problem:
+            errors["email"] = problem
         if self.new_organisation and self.new_sector not in SECTORS:
             errors["sector"] = "validation.invalid"
         return errors

@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from employdash import people
 from employdash.access import ADMIN, ROLES, Actor, Area, Scope, policy_of, require_read
+from employdash.addresses import address_problem
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety
 from employdash.db import Database
@@ -330,6 +331,9 @@ class Account:
         errors: dict[str, str] = {}
         if not self.full_name:
             errors["full_name"] = "validation.required"
+        self.email, problem = address_problem(self.email)
+        if problem:
+            errors["email"] = problem
         if self.role not in ROLES:
             errors["role"] = "validation.invalid"
         elif _scoped(self.role) and not self.localities:

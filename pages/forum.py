@@ -5,7 +5,9 @@ import streamlit as st
 
 from components.briefing import next_steps
 from components.common.text import plain
+from components.forum import minutes_mail as mm
 from components.forum import plan as fp
+from components.forum import planning as fpl
 from components.forum import record as fr
 from components.forum import setup as fs
 from components.forum import views as fv
@@ -51,6 +53,7 @@ with guarded():
                 "stages",
                 "attendance",
                 "quarterly",
+                "planned",
                 "meetings",
                 "decisions",
                 *(("setup",) if editor else ()),
@@ -88,16 +91,25 @@ with guarded():
     with tabs[4]:
         fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
     with tabs[5]:
+        fpl.section(
+            ctx,
+            view,
+            members,
+            forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else [],
+            editor,
+        )
+    with tabs[6]:
         mid = fv.meetings_list(ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code))
         if mid is not None:
             fr.read_minutes(ctx, mid)
             if editor:
+                mm.send_minutes(ctx, mid)
                 fr.correct_form(ctx, mid)
                 fr.delete_form(ctx, mid)
-    with tabs[6]:
+    with tabs[7]:
         fr.decisions(
             ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
         )
     if editor:
-        with tabs[7]:
+        with tabs[8]:
             fs.setup_tab(ctx, view)

@@ -8,6 +8,7 @@ from components.common.text import plain
 from components.forum import meeting_form as mf
 from components.forum import setup as fs
 from components.forum import views as fv
+from components.forum.minutes_mail import send_minutes
 from components.shell.context import current
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, ValidationError
@@ -28,6 +29,7 @@ with guarded():
     saved = mf.saved_notice(ctx)
     if saved:
         fv.minutes_downloads(ctx, saved, key="meet_minutes")
+        send_minutes(ctx, saved)
         if st.button(ctx.tr("meet.new"), icon=":material/add:"):
             mf.SAVED.forget()
             st.rerun()
@@ -39,6 +41,7 @@ with guarded():
     )
     mf.discarded_notice(ctx)
     mf.open_draft(ctx)
+    mf.from_planned(ctx, st.query_params.get("planned"))
     mf.restored_notice(ctx)
     # A refused save: the summary here at the top, each message under its part of the form.
     feedback = FormFeedback()

@@ -5,6 +5,7 @@ import streamlit as st
 from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.text import plain
+from components.forum import rsvp
 from components.forum import setup as fs
 from components.forum import tasks as tw
 from components.shell.context import current
@@ -45,6 +46,7 @@ with guarded():
                 for task in done_mine:
                     tw.quick_card(ctx, task)
 
+    rsvp.my_invitations(ctx)
     if ctx.locality is None:
         st.stop()
     view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)

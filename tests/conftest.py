@@ -27,6 +27,7 @@ from tests.support.components_scan import scan_components_once
 from tests.support.databases import build_pg_template, build_sqlite_template, copy_sqlite
 from tests.support.pool import DatabasePool
 from tests.support.postgres import running_server
+from tests.support.smtp import SmtpServer
 
 # "gw0", "gw1", ... under pytest-xdist; "main" when the run has no workers.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -88,6 +89,15 @@ def actors(db: Database) -> dict[str, Actor]:
         assert actor is not None
         found[name] = actor
     return found
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server requiring STARTTLS and AUTH (tests/support/smtp.py), empty."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

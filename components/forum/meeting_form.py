@@ -22,7 +22,7 @@ from components.common.state import Kept
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
-from employdash.forum import meetings
+from employdash.forum import meetings, planning
 from employdash.forum.stages import MEETING_OUTLINE
 from employdash.forum.structure import MemberRow, PersonChoice, TeamRow
 from employdash.i18n import fmt_date
@@ -147,6 +147,36 @@ def open_draft(ctx: PageContext) -> None:
         restore(draft)
         LAST_DRAFT.put(draft)
         RESTORED.put(True)
+
+
+def from_planned(ctx: PageContext, planned_id: str | None) -> None:
+    """Opened from a planned meeting (once per planned meeting): its team, date and agenda, and
+    attendance ticked for those who answered coming; the save marks it held."""
+    if not planned_id or not planned_id.isdigit():
+        return
+    if st.session_state.get(fkey("planned")) == int(planned_id):
+        return
+    planned = planning.planned_meeting(ctx.db, ctx.actor, int(planned_id))
+    if planned.status != "planned" or planned.locality_code != ctx.locality_code:
+        return
+    clear()
+    restore(
+        {
+            "team_id": planned.team_id,
+            "held_on": planned.on_date.isoformat(),
+            "agenda": "\n".join(planned_agenda(planned)),
+            "attendance": {i.person_id: True for i in planned.answered("coming")},
+        }
+    )
+    st.session_state[fkey("planned")] = planned.id
+
+
+def planned_agenda(planned: planning.PlannedView) -> list[str]:
+    """The planned agenda as the outcome form's lines: topic, then its presenter."""
+    return [
+        " – ".join(str(v) for v in (a.get("topic"), a.get("presenter")) if v)
+        for a in planned.agenda
+    ]
 
 
 def persist(ctx: PageContext, edited: pd.DataFrame | None) -> None:
@@ -327,6 +357,7 @@ def build_input(
         attachments=attachments,
         next_dates=[ss[fkey(f"next{i}")] for i in NEXT if ss.get(fkey(f"next{i}"))],
         form_token=form_token(),
+        planned_id=ss.get(fkey("planned")),
     )
 
 

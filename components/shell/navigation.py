@@ -56,6 +56,13 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/tasks.py", "page.tasks", ":material/task_alt:", "nav.section.forum", Area.FORUM
     ),
     PageSpec(
+        "pages/rsvp.py",
+        "page.rsvp",
+        ":material/event_available:",
+        "nav.section.forum",
+        Area.RSVP,
+    ),
+    PageSpec(
         "pages/meeting.py",
         "page.meeting",
         ":material/edit_note:",
@@ -112,6 +119,9 @@ PAGES: tuple[PageSpec, ...] = (
         Action.WRITE,
     ),
     PageSpec("pages/audit.py", "page.audit", ":material/history:", "nav.section.admin", Area.AUDIT),
+    PageSpec(
+        "pages/outbox.py", "page.outbox", ":material/outbox:", "nav.section.admin", Area.OUTBOX
+    ),
 )
 
 # The landing page per role: the briefing for leadership, "my tasks" for forum members.

@@ -127,7 +127,8 @@ def _section(doc: Document, title: str, lines: list[str]) -> None:
     doc.bullets([_clean(line) for line in lines], 9)
 
 
-def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
+def forum_lines(briefing: Briefing, lang: str) -> list[str]:
+    """The forum section as lines (the PDF's and the weekly e-mail's)."""
     forum = briefing.forum
     if forum is None:
         return [
@@ -168,7 +169,8 @@ def _forum_lines(briefing: Briefing, lang: str) -> list[str]:
     return lines
 
 
-def _mentoring_lines(briefing: Briefing, lang: str, threshold: int) -> list[str]:
+def mentoring_lines(briefing: Briefing, lang: str, threshold: int) -> list[str]:
+    """The mentoring section as lines, a suppressed count said as such (PDF and e-mail)."""
     snap = briefing.mentoring
     if snap is None:
         return [
@@ -247,8 +249,8 @@ def briefing_pdf(briefing: Briefing, lang: str, generated: date, threshold: int 
         _indicators(doc, briefing, lang)
     else:
         doc.paragraph(t("brief.no_data", lang))
-    _section(doc, t("brief.section.forum", lang), _forum_lines(briefing, lang))
-    _section(doc, t("brief.section.mentoring", lang), _mentoring_lines(briefing, lang, threshold))
+    _section(doc, t("brief.section.forum", lang), forum_lines(briefing, lang))
+    _section(doc, t("brief.section.mentoring", lang), mentoring_lines(briefing, lang, threshold))
     doc.set_font(FAMILY, "", 7)
     doc.ln(1)
     doc.paragraph(

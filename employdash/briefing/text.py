@@ -149,7 +149,19 @@ def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
     """The forum's next meeting as the screen and the PDF both say it."""
     if forum.next_meeting is None:
         return t("brief.forum.no_meeting", lang)
-    return fmt_date(forum.next_meeting, lang)
+    planned = forum.next_planned
+    if planned is None:
+        return fmt_date(forum.next_meeting, lang)
+    when = t(
+        "brief.forum.next_meeting_at",
+        lang,
+        date=fmt_date(planned.on_date, lang),
+        time=planned.starts.strftime("%H:%M"),
+    )
+    place = planned.place or (t("brief.forum.online", lang) if planned.online else None)
+    return (
+        when if place is None else t("brief.forum.next_meeting_place", lang, when=when, place=place)
+    )
 
 
 def approval_text(approval: Approval, lang: str) -> str:

@@ -13,6 +13,7 @@ from employdash.db import Database
 from employdash.forum.approval import Approval, latest_approval
 from employdash.forum.health import evaluate, facts_for
 from employdash.forum.meetings import next_meeting
+from employdash.forum.planning import NextPlanned, next_planned
 from employdash.forum.stages import STAGE_KEYS
 from employdash.forum.structure import reading_forum
 from employdash.forum.targets import focus_progress, metrics_with_progress
@@ -33,6 +34,7 @@ class ForumBriefing:
     open_decisions: list[str]
     focus_progress: list[tuple[str, float | None]]
     approval: Approval | None = None  # the mayor's latest approval of the work plan
+    next_planned: NextPlanned | None = None  # the next planned meeting (its time and place)
 
 
 def briefing_status(
@@ -55,10 +57,12 @@ def briefing_status(
             .order_by(Meeting.held_on.desc(), Decision.id.desc())
             .limit(OPEN_DECISIONS)
         )
+        planned = next_planned(s, forum.id, as_of)
         return ForumBriefing(
             stage=forum.stage,
             stage_key=STAGE_KEYS[forum.stage],
-            next_meeting=next_meeting(s, forum.id, as_of),
+            # a planned meeting when there is one; else the date the last meeting set
+            next_meeting=planned.on_date if planned else next_meeting(s, forum.id, as_of),
             tasks_total=s.scalar(counts) or 0,
             tasks_done=s.scalar(counts.where(Task.status == "done")) or 0,
             tasks_overdue=s.scalar(counts.where(Task.status != "done", Task.due_date < as_of)) or 0,
@@ -66,4 +70,5 @@ def briefing_status(
             open_decisions=list(decisions),
             focus_progress=focus_progress(metrics_with_progress(s, locality_code, forum.id)),
             approval=latest_approval(s, forum.id),
+            next_planned=planned,
         )

@@ -39,6 +39,7 @@ from employdash.models.forum import (
     MeetingDraft,
     MeetingGuest,
     Membership,
+    PlannedMeeting,
     StrategicFocus,
     Task,
     Team,
@@ -66,6 +67,7 @@ class MeetingInput:
     attachments: list[dict[str, str]] = field(default_factory=list)  # title, url
     next_dates: list[date] = field(default_factory=list)  # up to MAX_NEXT_DATES
     form_token: str | None = None  # one per opened form: a second save returns the first meeting
+    planned_id: int | None = None  # the planned meeting this one holds (marked held with it)
 
 
 @dataclass
@@ -286,13 +288,26 @@ def already_saved(s: Session, form_token: str | None) -> int | None:
 @dataclass(kw_only=True)
 class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
     """One meeting with everything decided in it; returns its id. A second save of the same form
-    (its `form_token`) returns the meeting the first saved and writes nothing."""
+    (its `form_token`) returns the meeting the first saved and writes nothing. Opened from a
+    planned meeting (`planned`, of the same forum and still planned), it marks that one held."""
 
     form_token: str | None = None
+    planned: Ref[PlannedMeeting] | None = None
 
     @classmethod
     def of(cls, data: MeetingInput) -> SaveMeeting:
-        return cls(**cls.content(data), form_token=data.form_token or None)
+        return cls(
+            **cls.content(data),
+            form_token=data.form_token or None,
+            planned=ref(PlannedMeeting, data.planned_id),
+        )
+
+    def validate(self, w: Write) -> None:
+        super().validate(w)
+        planned = w.get_optional(self.planned)  # resolved in the meeting's locality: its forum's
+        held = planned is not None and planned.status != "planned"
+        if held and already_saved(w.session, self.form_token) is None:
+            raise ValidationError({"planned": "validation.invalid"})
 
     def run(self, w: Write) -> int:
         earlier = already_saved(w.session, self.form_token)
@@ -349,6 +364,15 @@ class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
             next_dates=meeting.next_dates,
         )
         announce_schedule(w, meeting, [])
+        planned = w.get_optional(self.planned)
+        if planned is not None:
+            w.update(
+                planned,
+                planned.version,
+                {"status": "held", "meeting_id": mid},
+                action="held",
+                entity="planned_meeting",
+            )
         return mid
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
+from employdash.addresses import address_problem
 from employdash.commands import Ref, Write, execute, ref
 from employdash.config import get_config
 from employdash.db import Database
@@ -41,7 +42,6 @@ from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_L
 from employdash.privacy import is_small, suppress_group, suppress_total
 from employdash.stakeholders.common import StakeholderChange, check_choice, check_scale, check_text
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The answers each choice question allows, under the catalogue prefix that names them.
 CHOICES = {
     "branch": ("survey.branch", BRANCHES),
@@ -212,9 +212,9 @@ def validate(s: Session, locality_code: int, data: SurveyInput) -> dict[str, Any
         ),
         "positions": positions,
     }
-    email: str | None = values["contact_email"]
-    if email and not EMAIL_RE.match(email):
-        errors["contact_email"] = "validation.invalid"
+    values["contact_email"], problem = address_problem(values["contact_email"])
+    if problem:
+        errors["contact_email"] = problem
     if data.organisation_id is None and not clean_label(data.company):
         errors["company"] = "validation.required"
     elif len(clean_label(data.company)) > FIELDS["survey/company"].max_len:

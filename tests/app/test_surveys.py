@@ -139,7 +139,7 @@ def test_refused_correction_and_profile_forms(app_db: str) -> None:
     prefix = f"survey_edit_{picked}_{version}"
     at.text_input(key=f"{prefix}_email").input("not an address")
     _button(at, "Save the correction").click().run()
-    _refused(at, "one field needs fixing", "Email: Invalid value")
+    _refused(at, "one field needs fixing", "Email: This is not a valid e-mail address")
     assert at.text_input(key=f"{prefix}_email").value == "not an address"
 
     goals = next(a for a in at.text_area if a.label == "Goals")

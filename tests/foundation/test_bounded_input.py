@@ -34,9 +34,11 @@ from employdash.mentoring.imports import commit_import, plan_import
 from employdash.models import Organisation, Person, User
 from employdash.models.forum import (
     Forum,
+    Invitee,
     Meeting,
     MeetingGuest,
     MilestoneNote,
+    PlannedMeeting,
     StrategicFocus,
     SuccessMetric,
     Task,
@@ -79,6 +81,10 @@ COLUMNS = {
     "task/title": Task.title,
     "meeting/guest_name": MeetingGuest.name,
     "meeting/guest_organisation": MeetingGuest.organisation,
+    "planned_meeting/place": PlannedMeeting.place,
+    "planned_meeting/online_url": PlannedMeeting.online_url,
+    "planned_meeting/guest_name": Invitee.guest_name,
+    "planned_meeting/guest_email": Invitee.guest_email,
     "stakeholder/role": Stakeholder.role,
     "stakeholder/relation_note": StakeholderRelation.note,
     "profile/program": OrganisationProgram.name,

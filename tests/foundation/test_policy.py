@@ -16,8 +16,9 @@ from employdash.access import POLICY, READABLE, ROLES, WRITABLE, Action, Actor, 
 from employdash.briefing.build import build_briefing
 from employdash.db import Database
 from employdash.errors import DomainError, PermissionDenied
-from employdash.forum import approval, structure, tasks
+from employdash.forum import approval, planning, structure, tasks
 from employdash.indicators import imports, local, values
+from employdash.mail import outbox_admin
 from employdash.mentoring import operations
 from employdash.stakeholders import grid
 from employdash.stakeholders.network import add_relation
@@ -38,6 +39,8 @@ READ_PROBES: dict[Area, Probe] = {
     Area.PEOPLE: lambda db, a: people.search_people(db, a, SEDEROT),
     Area.AUDIT: lambda db, a: audit.list_entries(db, a),
     Area.LOCALITIES: lambda db, a: localities.search(db, a, "Sederot"),
+    Area.OUTBOX: lambda db, a: outbox_admin.messages(db, a),
+    Area.RSVP: lambda db, a: planning.my_invitations(db, a),
 }
 
 
@@ -61,6 +64,8 @@ WRITE_PROBES: dict[Area, Probe] = {
     Area.PEOPLE: lambda db, a: people.create_person(db, a, SEDEROT, people.PersonInput("  ")),
     Area.LOCALITIES: lambda db, a: localities.enable(db, a, [-1]),  # not in the catalogue
     Area.PLAN_APPROVAL: lambda db, a: approval.approve_plan(db, a, SEDEROT, date.max),
+    Area.OUTBOX: lambda db, a: outbox_admin.retry_message(db, a, -1),  # no such message
+    Area.RSVP: lambda db, a: planning.answer_invitation(db, a, "no-such-token", "coming"),
 }
 
 USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}

@@ -34,6 +34,7 @@ SCOPED_MODULES = (
     "forum/meetings.py",
     "forum/membership.py",
     "forum/milestones.py",
+    "forum/planning.py",
     "forum/quarterly.py",
     "forum/setup.py",
     "forum/structure.py",

@@ -77,7 +77,7 @@ def test_a_refusal_of_either_part_leaves_neither(db: Database, actors: dict[str,
     assert both.value.fields == {
         "username": "admin.users.username_taken",
         "password": "validation.weak_password",
-        "email": "validation.invalid",
+        "email": "validation.email",
     }
     with pytest.raises(ValidationError) as outside:  # a member of Sederot, a person of Netivot
         users.create_user_with_person(
