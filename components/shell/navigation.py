@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -132,6 +133,11 @@ DEFAULT_PAGE = {
 }
 
 
+# The landing page's own name (served at the root) and the key of its alias at its file's name.
+LANDING_URL = "home"
+LANDING_ALIAS = "landing-at-its-own-path"
+
+
 def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if allows(role, p.area, p.action)]
 
@@ -157,15 +163,24 @@ def statement_page(lang: str) -> st.Page:
 
 def build(role: str, lang: str) -> dict[str, st.Page]:
     """The role's pages by script path, the statement included, for a hidden `st.navigation`."""
+    landing = DEFAULT_PAGE[role]
     pages = {
         spec.path: st.Page(
             spec.path,
             title=t(spec.title_key, lang),
             icon=spec.icon,
-            default=spec.path == DEFAULT_PAGE[role],
+            default=spec.path == landing,
+            url_path=LANDING_URL if spec.path == landing else None,
         )
         for spec in pages_for(role)
     }
+    if landing in pages:
+        # Streamlit serves the landing page at the root only, so a link that names it by its
+        # own path (an e-mail's /tasks?task=12 opened by a member) would find no page: the same
+        # script answers there too.
+        pages[LANDING_ALIAS] = st.Page(
+            landing, title=pages[landing].title, url_path=Path(landing).stem
+        )
     pages[STATEMENT.path] = statement_page(lang)
     return pages
 

@@ -35,14 +35,8 @@ class Mail:
     dedupe_key: str | None = None
 
 
-def enqueue(session: Session, mail: Mail) -> OutboxMessage | None:
-    """Queue `mail` in the caller's transaction; None when a message with its `dedupe_key` is
-    already queued or sent (a scheduled run repeated the same day adds nothing)."""
-    if mail.dedupe_key is not None and session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == mail.dedupe_key)
-    ):
-        return None
-    row = OutboxMessage(
+def _row(mail: Mail) -> OutboxMessage:
+    return OutboxMessage(
         kind=mail.kind,
         locality_code=mail.locality_code,
         dedupe_key=mail.dedupe_key,
@@ -58,10 +52,36 @@ def enqueue(session: Session, mail: Mail) -> OutboxMessage | None:
             for a in mail.attachments
         ],
     )
+
+
+def enqueue(session: Session, mail: Mail) -> OutboxMessage | None:
+    """Queue `mail` in the caller's transaction; None when a message with its `dedupe_key` is
+    already queued or sent (a scheduled run repeated the same day adds nothing)."""
+    if mail.dedupe_key is not None and session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == mail.dedupe_key)
+    ):
+        return None
+    row = _row(mail)
     session.add(row)
     return row
 
 
 def enqueue_all(session: Session, mails: Iterable[Mail]) -> int:
-    """Queue each of `mails`; the number newly queued."""
-    return sum(enqueue(session, mail) is not None for mail in mails)
+    """Queue each of `mails`; the number newly queued. The taken keys are read in one query and
+    the rows written in one flush (a national reminder run queues thousands)."""
+    mails = list(mails)
+    keys = [m.dedupe_key for m in mails if m.dedupe_key is not None]
+    taken = set(
+        session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
+        if keys
+        else ()
+    )
+    added = 0
+    for mail in mails:
+        if mail.dedupe_key is not None:
+            if mail.dedupe_key in taken:
+                continue
+            taken.add(mail.dedupe_key)
+        session.add(_row(mail))
+        added += 1
+    return added

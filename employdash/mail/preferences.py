@@ -10,9 +10,10 @@ counts for both.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from employdash.audit import record
@@ -23,24 +24,54 @@ from employdash.models.base import utcnow
 from employdash.models.mail import MailPreference
 
 AUDIT_USERNAME = "unsubscribe-link"
+IN_BATCH = 900  # ids per IN list: well under every driver's limit on bound parameters
 
 
-def _preference(session: Session, *, person_id: int | None, user_id: int | None) -> MailPreference:
-    column = MailPreference.person_id if person_id is not None else MailPreference.user_id
-    holder = person_id if person_id is not None else user_id
-    found = session.scalar(select(MailPreference).where(column == holder))
-    if found is None:
-        found = MailPreference(
-            token=secrets.token_urlsafe(32), person_id=person_id, user_id=user_id
+def tokens_for(
+    session: Session, *, person_ids: Iterable[int] = (), user_ids: Iterable[int] = ()
+) -> dict[tuple[str, int], str]:
+    """Each holder's unsubscribe token, made the first time a message needs one, keyed
+    ("person", id) or ("user", id); read and made in a few statements for a whole run."""
+    wanted = [("person", i) for i in sorted(set(person_ids))] + [
+        ("user", i) for i in sorted(set(user_ids))
+    ]
+    found: dict[tuple[str, int], str] = {}
+    for column, kind in ((MailPreference.person_id, "person"), (MailPreference.user_id, "user")):
+        ids = [i for k, i in wanted if k == kind]
+        for start in range(0, len(ids), IN_BATCH):
+            rows = session.execute(
+                select(column, MailPreference.token).where(
+                    column.in_(ids[start : start + IN_BATCH])
+                )
+            )
+            found.update(((kind, h), token) for h, token in rows if h is not None)
+    missing = [holder for holder in wanted if holder not in found]
+    for kind, holder in missing:
+        found[(kind, holder)] = secrets.token_urlsafe(32)
+    if missing:
+        session.execute(
+            insert(MailPreference),
+            [
+                {
+                    "token": found[(kind, holder)],
+                    "person_id": holder if kind == "person" else None,
+                    "user_id": holder if kind == "user" else None,
+                    "reminders_off": False,
+                    "digest_off": False,
+                    "changed_at": utcnow(),
+                }
+                for kind, holder in missing
+            ],
         )
-        session.add(found)
-        session.flush()
     return found
 
 
 def token_for(session: Session, *, person_id: int | None = None, user_id: int | None = None) -> str:
-    """The holder's unsubscribe token, made the first time a message needs one."""
-    return _preference(session, person_id=person_id, user_id=user_id).token
+    """One holder's unsubscribe token (see `tokens_for`)."""
+    if person_id is not None:
+        return tokens_for(session, person_ids=[person_id])[("person", person_id)]
+    assert user_id is not None, "a token belongs to a person or an account"
+    return tokens_for(session, user_ids=[user_id])[("user", user_id)]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -19,7 +20,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from employdash.config import get_config
-from employdash.i18n import fmt_date, t
+from employdash.i18n import fmt_date as _fmt_date
+from employdash.i18n import t
 from employdash.mail import preferences
 from employdash.mail.layout import Block, Button, Items, Paragraph, link, render
 from employdash.mail.outbox import Mail
@@ -30,6 +32,10 @@ REMINDER = "reminder"
 SUMMARY = "summary"
 CLOSED = ("done", "cancelled")
 DECISION_CHARS = 200
+
+
+# A national run writes some 50,000 dates, a few dozen distinct ones: Babel formats each once.
+fmt_date = lru_cache(maxsize=4096)(_fmt_date)
 
 
 def week_of(today: date) -> str:
@@ -142,16 +148,25 @@ def owner_reminders(session: Session, today: date) -> list[Mail]:
     rows = [_Due(*r) for r in session.execute(_due_query(today, days))]
     off = preferences.stopped(session).person_ids
     languages = _languages(session, {r.owner_id for r in rows})
-    mails: list[Mail] = []
+    owners = []
     for owner_id, owned in groupby(rows, key=lambda r: r.owner_id):
         tasks = list(owned)
         address = reachable(tasks[0].owner_email)
-        if owner_id in off or address is None:
-            continue
-        language = languages.get(owner_id, str(config.DEFAULT_LANGUAGE))
-        token = preferences.token_for(session, person_id=owner_id)
-        mails.append(_reminder(tasks, address, language, token, today, days))
-    return mails
+        if owner_id not in off and address is not None:
+            owners.append((tasks, address))
+    tokens = preferences.tokens_for(session, person_ids=[t[0].owner_id for t, _ in owners])
+    default = str(config.DEFAULT_LANGUAGE)
+    return [
+        _reminder(
+            tasks,
+            address,
+            languages.get(tasks[0].owner_id, default),
+            tokens[("person", tasks[0].owner_id)],
+            today,
+            days,
+        )
+        for tasks, address in owners
+    ]
 
 
 def _reminder(
@@ -274,7 +289,7 @@ def manager_summaries(session: Session, today: date) -> list[Mail]:
     }
     overdue = _overdue_by_forum(session, codes, today)
     decisions = _open_decisions_by_forum(session, codes)
-    mails = []
+    due = []
     for manager in managers:
         address = reachable(manager.email)
         mine = [forums[c] for c in scopes.get(manager.id, []) if c in forums]
@@ -283,11 +298,13 @@ def manager_summaries(session: Session, today: date) -> list[Mail]:
             for forum in mine
             for b in _forum_blocks(manager.language, forum, overdue, decisions, today)
         ]
-        if address is None or not blocks:
-            continue
-        token = preferences.token_for(session, user_id=manager.id)
-        mails.append(_summary(manager, address, blocks, token, today))
-    return mails
+        if address is not None and blocks:
+            due.append((manager, address, blocks))
+    tokens = preferences.tokens_for(session, user_ids=[m.id for m, _, _ in due])
+    return [
+        _summary(manager, address, blocks, tokens[("user", manager.id)], today)
+        for manager, address, blocks in due
+    ]
 
 
 def _scopes(session: Session, user_ids: Sequence[int]) -> dict[int, set[int]]:

@@ -1,5 +1,6 @@
 """The served app runs notify in the background (demo mode) and answers the unsubscribe link:
-a GET only shows the button, the one-click POST stops the mail, and an unknown token is a 404."""
+a GET only shows the button, the one-click POST stops the mail, and an unknown token is a 404;
+a reminder's link to a task opens its card."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from employdash.db import Database
-from employdash.models import AuditEntry
+from employdash.models import AuditEntry, User
+from employdash.models.forum import Task
 from employdash.models.mail import MailPreference, OutboxMessage, ScheduledRun
-from tests.support.browser import app_server
+from tests.support.browser import app_server, login, screenshot, wait_idle
 from tests.support.databases import copy_sqlite
 
 
@@ -95,3 +98,29 @@ def test_in_app_notify_queues_reminders_and_the_link_unsubscribes_only_on_post(
         assert status == 404 and "nobody" not in page
         status, _page = _request(f"{base}/mail/unsubscribe?token={unknown}")
         assert status == 404
+
+
+def test_a_reminders_task_link_opens_the_card_for_a_member_on_a_phone(
+    served: tuple[str, Database], browser: Browser
+) -> None:
+    """/tasks is the member's landing page, which Streamlit serves at the root: the link must
+    open it all the same, with the linked card first and no "page not found"."""
+    base, db = served
+    with db.transaction() as s:
+        person_id = s.scalar(select(User.person_id).where(User.username == "member"))
+        task_id = s.scalar(
+            select(Task.id).where(Task.owner_person_id == person_id).order_by(Task.id.desc())
+        )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="he-IL")
+    page = context.new_page()
+    try:
+        login(page, base, "member")
+        page.goto(f"{base}/tasks?task={task_id}")
+        page.wait_for_selector(".st-key-linked_task", timeout=30_000)
+        wait_idle(page)
+        assert page.locator('[data-testid="stDialog"]').count() == 0
+        box = page.locator(".st-key-linked_task").bounding_box()
+        assert box is not None and box["y"] < 844  # on the first screen, no scrolling
+        screenshot(page, "task_link_member_phone_he")
+    finally:
+        context.close()

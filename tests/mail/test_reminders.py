@@ -16,6 +16,7 @@ from employdash.models import Person, User
 from employdash.models.forum import Decision, Forum, Meeting, Task, Team
 from employdash.models.mail import MailPreference, OutboxMessage
 from tests.forum.helpers import SEDEROT, forum_id
+from tests.mail.planned import plenary, schedule, scheduled
 
 TODAY = date(2026, 12, 7)  # a Monday
 TASK_LINK = re.compile(r"/tasks\?task=(\d+)")
@@ -196,3 +197,17 @@ def test_the_summary_week_starts_on_sunday() -> None:
     sunday, saturday = date(2026, 12, 6), date(2026, 12, 12)
     assert reminders.week_of(sunday) == reminders.week_of(saturday) == "2026-W50"
     assert reminders.week_of(date(2026, 12, 5)) == "2026-W49"
+
+
+def test_an_unsubscribed_owner_still_gets_their_invitations(db: Database) -> None:
+    """Unsubscribing stops the scheduled mail, never a meeting's invitation."""
+    p = plenary(db)
+    with db.transaction() as s:
+        token = preferences.token_for(s, person_id=p.member_person)
+        address = s.scalar(select(Person.email).where(Person.id == p.member_person))
+    preferences.set_stopped(db, token, stop=True)
+    with db.transaction() as s:
+        scheduled(s, schedule(s, p))
+    with db.transaction() as s:
+        kinds = s.scalars(select(OutboxMessage.kind).where(OutboxMessage.to_address == address))
+        assert list(kinds) == ["invitation"]
