@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash.db import Database
-from employdash.mail import reminders
+from employdash.mail import attendance, digest, reminders
 from employdash.mail.outbox import Mail, enqueue_all
 from employdash.models.base import utcnow
 from employdash.models.mail import ScheduledRun
@@ -49,13 +49,10 @@ class ScheduledKind:
 
 KINDS: tuple[ScheduledKind, ...] = (
     ScheduledKind(reminders.REMINDER, "daily", reminders.owner_reminders),
+    ScheduledKind(attendance.KIND, "daily", attendance.warnings_due),
     ScheduledKind(reminders.SUMMARY, "weekly", reminders.manager_summaries),
+    ScheduledKind(digest.KIND, "weekly", digest.weekly_digests),
 )
-
-
-def _aware(when: datetime) -> datetime:
-    """SQLite hands back stored UTC times without their zone."""
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _claim(db: Database, kind: str, period: str, now: datetime) -> int | None:
@@ -66,7 +63,7 @@ def _claim(db: Database, kind: str, period: str, now: datetime) -> int | None:
             select(ScheduledRun).where(ScheduledRun.kind == kind, ScheduledRun.period == period)
         )
         if run is not None:
-            if run.finished_at is not None or _aware(run.started_at) > now - STALE_AFTER:
+            if run.finished_at is not None or run.started_at > now - STALE_AFTER:
                 return None
             run.started_at = now  # taken over: the earlier run died before it finished
             return run.id

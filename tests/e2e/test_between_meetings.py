@@ -27,11 +27,8 @@ from playwright.sync_api import Browser, Locator, Page
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from employdash.config import get_config
 from employdash.db import Database
 from employdash.forum.planning import local_today
-from employdash.mail.digest import weekly_digests
-from employdash.mail.outbox import Mail, enqueue_all
 from employdash.mail.sender import deliver_due
 from employdash.models import Person, User
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Task
@@ -221,17 +218,6 @@ def _schedule(page: Page, base: str) -> None:
     page.get_by_text("המפגש נקבע וההזמנות יישלחו").wait_for()
 
 
-def _digests(j: Journey) -> list[Mail]:
-    """This week's digests, with the app's settings (their links point at the server)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("APP_URL", j.base)
-        get_config.cache_clear()
-        try:
-            return weekly_digests(j.db, j.today)
-        finally:
-            get_config.cache_clear()
-
-
 def _wait_for(check: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     while not check():
@@ -339,11 +325,7 @@ def _run(j: Journey, browser: Browser, manager: Page, member: Page) -> None:
     assert "reminder: 0 queued" in second and "sent 0" in second, (first, second)
     assert len(j.smtp.messages) == before
 
-    # 6. The mayor's weekly digest, with the briefing PDF.
-    # Not one of notify's scheduled kinds yet: built and queued here as notify would.
-    with j.db.transaction() as s:
-        enqueue_all(s, _digests(j))
-    j.deliver()
+    # 6. The mayor's weekly digest, with the briefing PDF: the same first run of the week sent it.
     digest = _arrived(j.smtp, _kind(j.db, "digest"), "digest")[0]
     assert digest.rcpt_tos == ("mayor@example.org",)
     assert _pdf_text(digest.message).strip()

@@ -36,7 +36,7 @@ def test_the_runner_runs_notify_on_its_interval(sqlite_db: Database) -> None:
         runner.stop()
     with sqlite_db.transaction() as s:
         kinds = set(s.scalars(select(ScheduledRun.kind)))
-    assert kinds == {"reminder", "summary"}
+    assert kinds == {"reminder", "attendance_warning", "summary", "digest"}
 
 
 def test_a_failing_round_is_logged_and_the_next_one_runs(

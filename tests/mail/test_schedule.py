@@ -43,10 +43,7 @@ def test_a_second_run_of_the_same_day_queues_nothing(
     first = run_scheduled(db, MONDAY, now=NOW)
     assert first["reminder"] > 0 and first["summary"] > 0
     assert _outbox(db, "reminder") == first["reminder"]
-    assert run_scheduled(db, MONDAY, now=NOW + timedelta(minutes=10)) == {
-        "reminder": 0,
-        "summary": 0,
-    }
+    assert run_scheduled(db, MONDAY, now=NOW + timedelta(minutes=10)) == dict.fromkeys(first, 0)
     assert _outbox(db, "reminder") == first["reminder"]
     with db.transaction() as s:
         runs = s.execute(
@@ -54,6 +51,8 @@ def test_a_second_run_of_the_same_day_queues_nothing(
         ).all()
         assert all(r.finished_at is not None for r in s.scalars(select(ScheduledRun)))
     assert sorted(runs) == [
+        ("attendance_warning", "2026-12-07", first["attendance_warning"]),
+        ("digest", "2026-W50", first["digest"]),
         ("reminder", "2026-12-07", first["reminder"]),
         ("summary", "2026-W50", first["summary"]),
     ]
@@ -120,6 +119,9 @@ def test_the_command_line_run_twice_queues_nothing_the_second_time(
     assert queued > 0 and "mail is off" in first.stdout
     second = _cli(url, "--date", "2026-12-07")
     assert second.returncode == 0, second.stderr
-    assert "reminder: 0 queued; summary: 0 queued" in second.stdout
+    assert (
+        "reminder: 0 queued; attendance_warning: 0 queued; summary: 0 queued; digest: 0 queued"
+        in second.stdout
+    )
     bad = _cli(url, "--date", "07/12/2026")
     assert bad.returncode != 0
