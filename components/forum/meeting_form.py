@@ -24,7 +24,7 @@ from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
 from employdash.forum import meetings, planning
 from employdash.forum.stages import MEETING_OUTLINE
-from employdash.forum.structure import MemberRow, PersonChoice, TeamRow
+from employdash.forum.structure import TEAM_KIND_TO_MEETING, MemberRow, PersonChoice, TeamRow
 from employdash.i18n import fmt_date
 
 P = "meet_"  # session-state prefix of every field
@@ -233,7 +233,7 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
     st.text_area(
         ctx.tr("meet.agenda"), key=fkey("agenda"), height=110, help=ctx.tr("meet.agenda.help")
     )
-    kind = meetings.TEAM_KIND_TO_MEETING[by_id[team_id]["kind"]]
+    kind = TEAM_KIND_TO_MEETING[by_id[team_id]["kind"]]
     st.caption(ctx.tr("meet.kind", kind=ctx.tr(f"forum.kind.{kind}")))
     return by_id[team_id]
 

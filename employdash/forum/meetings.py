@@ -23,14 +23,18 @@ from employdash.commands import Command, Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum
+from employdash.forum.structure import (
+    ForumChange,
+    meeting_kind,
+    reading_existing_forum,
+    require_forum,
+)
 from employdash.forum.tasks import announce_owner, new_task_row
 from employdash.handed_ids import forum_person
 from employdash.limits import MAX_MEETING_ITEMS, check_count
 from employdash.models import AuditEntry, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
-    MEETING_KINDS,
     Attendance,
     Decision,
     Forum,
@@ -46,7 +50,6 @@ from employdash.models.forum import (
 )
 
 MAX_NEXT_DATES = 3
-TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task", "adhoc": "task"}
 
 
 @dataclass
@@ -177,13 +180,8 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
             check_count(getattr(self, name), name, MAX_MEETING_ITEMS)
         check_count([*self.present, *self.absent], "attendance", MAX_MEETING_ITEMS)
         forum = require_forum(w.session, self.locality_code)
-        team = w.get(self.team)
-        if team.forum_id != forum.id:
-            raise ValidationError({"team": "validation.invalid"})
-        self.kind = self.kind or TEAM_KIND_TO_MEETING[team.kind]
         errors: dict[str, str] = {}
-        if self.kind not in MEETING_KINDS:
-            errors["kind"] = "validation.invalid"
+        self.kind = meeting_kind(w, self.team, forum, self.kind, errors)
         if self.held_on is None:
             errors["held_on"] = "validation.required"
         if self.number is not None and not 1 <= self.number <= 7:

@@ -34,13 +34,12 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
 from employdash.forum.health import ATTENDANCE_LINE
-from employdash.forum.structure import ForumChange, require_forum
+from employdash.forum.structure import ForumChange, meeting_kind, require_forum
 from employdash.handed_ids import forum_person
 from employdash.limits import MAX_MEETING_ITEMS, check_count
 from employdash.models import Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
-    MEETING_KINDS,
     RSVP_ANSWERS,
     Forum,
     Invitee,
@@ -53,7 +52,6 @@ MAX_AGENDA_ITEMS = 50
 MAX_AGENDA_MINUTES = 600
 ANSWERS = RSVP_ANSWERS  # coming, not coming, maybe (the screens' order)
 WARNING_DAYS = 2  # the two-thirds warning looks this many days ahead
-TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task", "adhoc": "task"}
 PLANNED_TEXTS = {
     "place": "planned_meeting/place",
     "online_url": "planned_meeting/online_url",
@@ -111,13 +109,8 @@ class PlanContent(
         for name in ("agenda", "guests"):
             check_count(getattr(self, name), name, MAX_AGENDA_ITEMS)
         check_count(self.invitees, "invitees", MAX_MEETING_ITEMS)
-        team = w.get(self.team)
-        if team.forum_id != forum.id:
-            raise ValidationError({"team": "validation.invalid"})
-        self.kind = self.kind or TEAM_KIND_TO_MEETING[team.kind]
         errors: dict[str, str] = {}
-        if self.kind not in MEETING_KINDS:
-            errors["kind"] = "validation.invalid"
+        self.kind = meeting_kind(w, self.team, forum, self.kind, errors)
         if self.on_date is None:
             errors["on_date"] = "validation.required"
         elif self.on_date < (self.today or local_today()):

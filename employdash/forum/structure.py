@@ -25,6 +25,7 @@ from employdash.models import Organisation, Person
 from employdash.models.base import Base
 from employdash.models.forum import (
     FORUM_ROLES,
+    MEETING_KINDS,
     TEAM_KINDS,
     Forum,
     Membership,
@@ -211,6 +212,24 @@ def require_forum(s: Session, locality_code: int) -> Forum:
     if forum is None:
         raise NotFound(f"no forum in locality {locality_code}")
     return forum
+
+
+# A meeting's kind follows its team's unless the form says otherwise.
+TEAM_KIND_TO_MEETING = {"steering": "steering", "forum": "forum", "task": "task", "adhoc": "task"}
+
+
+def meeting_kind(
+    w: Write, team: Ref[Team], forum: Forum, kind: str | None, errors: dict[str, str]
+) -> str:
+    """The kind of a meeting of `team` (which must be `forum`'s); an unknown kind is put in
+    `errors` under "kind"."""
+    row = w.get(team)
+    if row.forum_id != forum.id:
+        raise ValidationError({"team": "validation.invalid"})
+    kind = kind or TEAM_KIND_TO_MEETING[row.kind]
+    if kind not in MEETING_KINDS:
+        errors["kind"] = "validation.invalid"
+    return kind
 
 
 @dataclass(frozen=True)

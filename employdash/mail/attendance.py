@@ -20,7 +20,6 @@ from employdash.forum.planning import WARNING_DAYS, Shortfall, below_two_thirds
 from employdash.i18n import fmt_number, t
 from employdash.mail import layout
 from employdash.mail.invitations import isolate, valid_address, when
-from employdash.mail.message import one_line
 from employdash.mail.outbox import Mail
 from employdash.models.core import Locality, User, UserLocality
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Team
@@ -110,20 +109,13 @@ def _warning(low: LowAttendance, manager: User, address: str, today: date) -> Ma
         layout.Paragraph(t("mail.attendance.rule", lang)),
         layout.Button(t("mail.attendance.open", lang), layout.link("/forum")),
     ]
-    text, html = layout.render(
-        lang,
+    return layout.compose(
+        KIND,
+        layout.Recipient(address, manager.full_name, lang),
         t("mail.attendance.title", lang),
         blocks,
-        footer=[t("mail.attendance.footer", lang, locality=place)],
-    )
-    return Mail(
-        kind=KIND,
-        to_address=address,
-        to_name=one_line(manager.full_name),
-        language=lang,
-        subject=one_line(t("mail.attendance.subject", lang, team=isolate(low.team.name), **times)),
-        text_body=text,
-        html_body=html,
+        [t("mail.attendance.footer", lang, locality=place)],
+        subject=t("mail.attendance.subject", lang, team=isolate(low.team.name), **times),
         locality_code=low.forum.locality_code,
         dedupe_key=f"attendance:{low.planned.id}:{today.isoformat()}:user:{manager.id}",
     )

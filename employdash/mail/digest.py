@@ -45,7 +45,6 @@ from employdash.users import load_actor
 
 LOG = logging.getLogger(__name__)
 KIND = "digest"
-UNSUBSCRIBE_PATH = "/mail/unsubscribe"
 _COLUMNS = (
     "brief.col.indicator",
     "brief.col.value",
@@ -205,22 +204,16 @@ def digest_mail(
         attachments = (Attachment(name, "application/pdf", pdf),)
     else:
         blocks.insert(0, layout.Paragraph(t("mail.digest.pdf_too_large", lang)))
-    unsubscribe = layout.link(UNSUBSCRIBE_PATH, token=token)
+    unsubscribe = layout.link(layout.UNSUBSCRIBE_PATH, token=token)
     footer = [t("mail.digest.why", lang), t("mail.digest.unsubscribe", lang, url=unsubscribe)]
-    text, html = layout.render(lang, title, blocks, footer)
-    return Mail(
-        kind=KIND,
-        to_address=address,
-        to_name=actor.full_name,
-        language=lang,
-        subject=title,
-        text_body=text,
-        html_body=html,
+    return layout.compose(
+        KIND,
+        layout.Recipient(address, actor.full_name, lang),
+        title,
+        blocks,
+        footer,
         locality_code=locality_code,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=layout.unsubscribe_headers(token),
         attachments=attachments,
         dedupe_key=_dedupe_key(actor.user_id, locality_code, today),
     )

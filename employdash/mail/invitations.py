@@ -287,21 +287,14 @@ def invitation_mail(
     subject = one_line(
         t(f"mail.invitation.subject.{state}", lang, **when(m.planned, lang), **names)
     )
-    text, html = layout.render(
-        lang,
+    cancel = state in ("cancelled", "removed")
+    return layout.compose(
+        KINDS[state],
+        layout.Recipient(who.address, who.name, lang),
         t(f"mail.invitation.title.{state}", lang),
         _blocks(m, who, state, reason),
-        footer=[t("mail.invitation.footer", lang, **names)],
-    )
-    cancel = state in ("cancelled", "removed")
-    return Mail(
-        kind=KINDS[state],
-        to_address=who.address,
-        to_name=one_line(who.name) if who.name else None,
-        language=lang,
+        [t("mail.invitation.footer", lang, **names)],
         subject=subject,
-        text_body=text,
-        html_body=html,
         locality_code=m.forum.locality_code,
         attachments=(
             Attachment(

@@ -15,6 +15,8 @@ from html import escape
 from urllib.parse import urlencode
 
 from employdash.config import get_config
+from employdash.mail.message import one_line
+from employdash.mail.outbox import Attachment, Mail
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,52 @@ def render(
         + "</div></body></html>"
     )
     return text, html
+
+
+UNSUBSCRIBE_PATH = "/mail/unsubscribe"
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """One-click unsubscribe (RFC 8058): a mail client offers it beside the sender's name."""
+    return {
+        "List-Unsubscribe": f"<{link(UNSUBSCRIBE_PATH, token=token)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    name: str | None
+    language: str
+
+
+def compose(
+    kind: str,
+    to: Recipient,
+    title: str,
+    blocks: Sequence[Block],
+    footer: Sequence[str] = (),
+    *,
+    subject: str | None = None,
+    locality_code: int | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    dedupe_key: str | None = None,
+) -> Mail:
+    """One e-mail to `to` in their language, its blocks rendered; the subject is the title
+    unless given, and it and the name are one line (they become headers)."""
+    text, html = render(to.language, title, blocks, footer)
+    return Mail(
+        kind,
+        to.address,
+        one_line(to.name) if to.name else None,
+        to.language,
+        one_line(subject or title),
+        text,
+        html,
+        locality_code,
+        headers,
+        attachments,
+        dedupe_key,
+    )

@@ -255,16 +255,13 @@ def minutes_mails(
         if lang not in attachments:
             attachments[lang] = _attachment(record, lang)
         title, blocks = _body(record, lang, note, sender, replaces)
-        text, html = layout.render(lang, title, blocks, [t("mail.minutes.footer", lang)])
         mails.append(
-            Mail(
-                kind=KIND,
-                to_address=person.address,
-                to_name=person.name,
-                language=lang,
-                subject=title,
-                text_body=text,
-                html_body=html,
+            layout.compose(
+                KIND,
+                layout.Recipient(person.address, person.name, lang),
+                title,
+                blocks,
+                [t("mail.minutes.footer", lang)],
                 locality_code=record["locality_code"],
                 attachments=(attachments[lang],),
                 dedupe_key=_dedupe_key(record["id"], version, person.person_id),

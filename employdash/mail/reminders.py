@@ -23,7 +23,17 @@ from employdash.config import get_config
 from employdash.i18n import fmt_date as _fmt_date
 from employdash.i18n import t
 from employdash.mail import preferences
-from employdash.mail.layout import Block, Button, Items, Paragraph, link, render
+from employdash.mail.layout import (
+    UNSUBSCRIBE_PATH,
+    Block,
+    Button,
+    Items,
+    Paragraph,
+    Recipient,
+    compose,
+    link,
+    unsubscribe_headers,
+)
 from employdash.mail.outbox import Mail
 from employdash.models import Locality, Person, User, UserLocality
 from employdash.models.forum import Decision, Forum, Meeting, Task, Team
@@ -55,17 +65,10 @@ def reachable(address: str | None) -> str | None:
         return None
 
 
-def unsubscribe_headers(token: str) -> dict[str, str]:
-    return {
-        "List-Unsubscribe": f"<{link('/mail/unsubscribe', token=token)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
 def _footer(language: str, token: str) -> tuple[str, ...]:
     return (
         t("mail.reminder.why", language),
-        t("mail.unsubscribe.footer", language, url=link("/mail/unsubscribe", token=token)),
+        t("mail.unsubscribe.footer", language, url=link(UNSUBSCRIBE_PATH, token=token)),
     )
 
 
@@ -184,15 +187,12 @@ def _reminder(
         blocks.append(Items(t("mail.reminder.due_soon", language, n=len(soon), days=days), soon))
     blocks.append(Button(t("mail.reminder.open_tasks", language), link("/tasks")))
     subject = t("mail.reminder.subject", language, n=len(tasks), date=fmt_date(today, language))
-    text, html = render(language, subject, blocks, _footer(language, token))
-    return Mail(
-        kind=REMINDER,
-        to_address=address,
-        to_name=owner.owner_name,
-        language=language,
-        subject=subject,
-        text_body=text,
-        html_body=html,
+    return compose(
+        REMINDER,
+        Recipient(address, owner.owner_name, language),
+        subject,
+        blocks,
+        _footer(language, token),
         locality_code=owner.owner_locality,
         headers=unsubscribe_headers(token),
         dedupe_key=f"reminder:{owner.owner_id}:{today.isoformat()}",
@@ -364,15 +364,12 @@ def _summary(manager: User, address: str, blocks: list[Block], token: str, today
         *blocks,
         Button(t("mail.summary.open_forum", language), link("/tasks")),
     ]
-    text, html = render(language, subject, body, _footer(language, token))
-    return Mail(
-        kind=SUMMARY,
-        to_address=address,
-        to_name=manager.full_name,
-        language=language,
-        subject=subject,
-        text_body=text,
-        html_body=html,
+    return compose(
+        SUMMARY,
+        Recipient(address, manager.full_name, language),
+        subject,
+        body,
+        _footer(language, token),
         headers=unsubscribe_headers(token),
         dedupe_key=f"summary:{manager.id}:{week_of(today)}",
     )
