@@ -43,7 +43,7 @@ def mail_notice(ctx: PageContext, state: OutboxState, host: str) -> None:
     else:
         st.warning(ctx.tr("outbox.mail_off"), icon=":material/unsubscribe:")
     shown = {s: fmt_number(n, ctx.lang) for s, n in state.counts.items()}
-    st.caption(ctx.tr("outbox.counts", **shown))
+    st.caption(plain(ctx.tr("outbox.counts", **shown)))
 
 
 def status_filter(ctx: PageContext) -> str | None:

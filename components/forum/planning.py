@@ -67,7 +67,7 @@ def details(ctx: PageContext, view: PlannedView) -> None:
 
 def _answers(ctx: PageContext, view: PlannedView) -> None:
     counts = {a: len(view.answered(a)) for a in ANSWERS}
-    st.caption(ctx.tr("planning.answers", none=len(view.answered(None)), **counts))
+    st.caption(plain(ctx.tr("planning.answers", none=len(view.answered(None)), **counts)))
     for answer in (*ANSWERS, None):
         names = [i.name for i in view.answered(answer)]
         if names:
@@ -100,15 +100,15 @@ def section(
     teams = {t["id"]: team_label(ctx, t["kind"], t["name"]) for t in view.teams}
     for planned in upcoming:
         with st.container(border=True, key=f"planned_{planned.id}"):
-            st.subheader(teams.get(planned.team_id, planned.team), divider=False)
+            st.subheader(plain(teams.get(planned.team_id, planned.team)), divider=False)
             if planning.soon_and_below(planned, today):
                 attendance = planned.attendance
                 st.warning(
                     ctx.tr(
                         "planning.warning",
-                        expected=attendance.expected,
-                        invited=attendance.invited,
-                        needed=attendance.needed,
+                        expected=int(attendance.expected),
+                        invited=int(attendance.invited),
+                        needed=int(attendance.needed),
                     ),
                     icon=":material/group_off:",
                 )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.state import Kept
+from components.common.text import plain
 from components.forum.forms import leave_flash, show_flash
 from components.forum.planning import details, when
 from components.shell.context import PageContext
@@ -43,9 +44,9 @@ def answer_page(ctx: PageContext, token: str) -> None:
         st.error(ctx.tr("planning.rsvp.unknown"), icon=":material/link_off:")
         return
     meeting = found.meeting
-    st.subheader(meeting.team, divider=False)
+    st.subheader(plain(meeting.team), divider=False)
     details(ctx, meeting)
-    st.caption(ctx.tr("planning.rsvp.your_answer", answer=_answer_label(ctx, found.answer)))
+    st.caption(ctx.tr("planning.rsvp.your_answer", answer=plain(_answer_label(ctx, found.answer))))
     if meeting.status != "planned":
         st.warning(ctx.tr(f"planning.rsvp.{meeting.status}"), icon=":material/event_busy:")
         return
@@ -81,7 +82,9 @@ def my_invitations(ctx: PageContext) -> None:
     for found in mine:
         with st.container(border=True):
             st.text(f"{when(ctx, found.meeting)} · {found.meeting.team}")
-            st.caption(ctx.tr("planning.rsvp.your_answer", answer=_answer_label(ctx, found.answer)))
+            st.caption(
+                ctx.tr("planning.rsvp.your_answer", answer=plain(_answer_label(ctx, found.answer)))
+            )
             st.page_link(
                 RSVP_PAGE,
                 label=ctx.tr("planning.my.answer_link"),
