@@ -187,13 +187,11 @@ def _record(
     db: Database, row_id: int, mine: ColumnElement[bool], values: dict[str, object]
 ) -> None:
     """Write one outcome where `mine` still holds."""
-    with db.transaction() as s:
-        s.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, mine)
-            .values(claimed_by=None, claimed_at=None, **values)
-            .execution_options(synchronize_session=False)
-        )
+    db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, mine)
+        .values(claimed_by=None, claimed_at=None, **values)
+    )
 
 
 class _Outcomes:

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from streamlit.testing.v1 import AppTest
 
 from employdash import localities, users
@@ -111,3 +111,18 @@ def test_a_save_interrupted_by_the_outage_leaves_nothing_half_written(
     server.start()
     with db.transaction() as s:  # the pool drops the dead connection and reconnects by itself
         assert s.scalar(select(func.count()).where(AuditEntry.action == "half")) == 0
+
+
+def test_a_single_statement_in_an_outage_is_the_same_clear_error(
+    outage_server: tuple[OwnServer, Database],
+) -> None:
+    """`Database.execute` (the sender records each message's outcome with it) names the outage
+    like a transaction does, so `notify` reports it instead of a driver error."""
+    server, db = outage_server
+    server.stop()
+    try:
+        with pytest.raises(DatabaseUnavailable):
+            db.execute(update(AuditEntry).where(AuditEntry.id == -1).values(action="x"))
+    finally:
+        server.start()
+    db.execute(update(AuditEntry).where(AuditEntry.id == -1).values(action="x"))
