@@ -37,6 +37,7 @@ from tests.support.browser import (
     app_server,
     open_page,
     screenshot,
+    submit,
     submit_login,
     wait_idle,
 )
@@ -213,9 +214,7 @@ def _schedule(page: Page, base: str) -> None:
     form.get_by_role("textbox", name="סדר יום").fill(
         f"תעסוקת צעירים | רונית | 30\n{AGENDA_TOPIC} | | 20"
     )
-    form.locator('[data-testid="stFormSubmitButton"] button').click()
-    wait_idle(page)
-    page.get_by_text("המפגש נקבע וההזמנות יישלחו").wait_for()
+    submit(page, "קביעת מפגש", "המפגש נקבע וההזמנות יישלחו")
 
 
 def _wait_for(check: Callable[[], bool], what: str) -> None:

@@ -16,7 +16,7 @@ from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.operations import participants, programs
 from employdash.models.mentoring import PipelineStage, StageEvent
 from employdash.users import load_actor
-from tests.support.browser import screenshot, set_language, wait_idle
+from tests.support.browser import screenshot, set_language, submit, wait_idle
 
 
 def reached(db: Database, actor: Actor) -> list[int]:
@@ -164,24 +164,6 @@ def choose(page: Page, label: str, option: str) -> None:
     box.locator("input").click()
     box.locator("input").fill(option)
     page.get_by_role("option").filter(has_text=option).first.click()
-    idle(page)
-
-
-def submit(page: Page, label: str, expect: str) -> None:
-    """Submit the form and wait for `expect`. A click that lands while a rerun starts can be lost
-    (the form stays as it was, with no message and no error): then it is clicked once more."""
-    button = page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label)
-    message = page.get_by_text(expect).first
-    idle(page)
-    for attempt in range(2):
-        button.first.click()
-        idle(page)
-        try:
-            message.wait_for(timeout=45_000)
-            break
-        except PlaywrightTimeout:
-            if attempt or page.locator('[data-testid="stAlertContentError"]').count():
-                raise
     idle(page)
 
 

@@ -131,6 +131,25 @@ def wait_idle(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(100)
 
 
+def submit(page: Page, label: str, expect: str) -> None:
+    """Submit the form whose button says `label` and wait for `expect`. A click that lands while
+    a rerun starts can be lost (the form stays as it was, with no message and no error): then it
+    is clicked once more."""
+    button = page.locator('[data-testid="stFormSubmitButton"] button:visible', has_text=label)
+    message = page.get_by_text(expect).first
+    wait_idle(page, timeout=120_000)
+    for attempt in range(2):
+        button.first.click()
+        wait_idle(page, timeout=120_000)
+        try:
+            message.wait_for(timeout=45_000)
+            break
+        except PlaywrightTimeout:
+            if attempt or page.locator('[data-testid="stAlertContentError"]').count():
+                raise
+    wait_idle(page, timeout=120_000)
+
+
 def login(page: Page, base: str, username: str, password: str = "demo", lang: str = "he") -> None:
     """Log in with one submit of the form (tests/e2e/test_login_fast.py: one is enough, also for
     a fresh server's first visitor)."""
