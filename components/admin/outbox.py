@@ -6,7 +6,6 @@ servers' answers are shown as plain text: in tables (which never read Markdown) 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -15,12 +14,11 @@ from components.common.commands import perform
 from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
-from employdash.i18n import fmt_date, fmt_number, t
+from employdash.i18n import ISRAEL, fmt_date, fmt_number, t
 from employdash.mail import outbox_admin
 from employdash.mail.outbox_admin import OutboxRow, OutboxState, RunRow
 
 FLASH_KEY = "outbox_flash"
-LOCAL = ZoneInfo("Asia/Jerusalem")
 ALL = "all"
 
 
@@ -28,7 +26,7 @@ def _when(value: datetime | None, lang: str) -> str:
     """A stored UTC time as the local time people read."""
     if value is None:
         return "—"
-    return fmt_date(value.astimezone(LOCAL), lang)
+    return fmt_date(value.astimezone(ISRAEL), lang)
 
 
 def kind_label(ctx: PageContext, kind: str) -> str:

@@ -25,7 +25,7 @@ from employdash.errors import ValidationError
 from employdash.forum import planning
 from employdash.forum.planning import ANSWERS, PlannedView
 from employdash.forum.structure import MemberRow, Overview, PersonChoice
-from employdash.i18n import fmt_date
+from employdash.i18n import fmt_date, local_today
 
 FLASH: Kept[str] = Kept("_planning_flash")
 MEETING_PAGE = "pages/meeting.py"
@@ -90,7 +90,7 @@ def section(
     editor: bool,
 ) -> None:
     """The upcoming meetings of the forum, and (for an editor) the forms that plan them."""
-    today = planning.local_today()
+    today = local_today()
     upcoming = planning.upcoming(ctx.db, ctx.actor, ctx.locality_code, today)
     flash(ctx)
     if editor:
@@ -202,7 +202,7 @@ def _fields(
     view: PlannedView | None = None,
 ) -> dict[str, Any]:
     """The schedule form's fields (empty, or as `view` holds them), its values on submit."""
-    today = planning.local_today()
+    today = local_today()
     left, mid, right = st.columns(3)
     with left, feedback.labelled("on_date", ctx.tr("planning.date"), mandatory=True) as label:
         on_date = st.date_input(

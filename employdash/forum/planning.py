@@ -19,10 +19,9 @@ import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -36,6 +35,7 @@ from employdash.events import EventName
 from employdash.forum.health import ATTENDANCE_LINE
 from employdash.forum.structure import ForumChange, meeting_kind, require_forum
 from employdash.handed_ids import forum_person
+from employdash.i18n import local_today
 from employdash.limits import MAX_MEETING_ITEMS, check_count
 from employdash.models import Person
 from employdash.models.base import utcnow
@@ -47,7 +47,6 @@ from employdash.models.forum import (
     Team,
 )
 
-LOCAL_ZONE = ZoneInfo("Asia/Jerusalem")
 MAX_AGENDA_ITEMS = 50
 MAX_AGENDA_MINUTES = 600
 ANSWERS = RSVP_ANSWERS  # coming, not coming, maybe (the screens' order)
@@ -61,11 +60,6 @@ PLANNED_TEXTS = {
     "guests[].email": "planned_meeting/guest_email",
 }
 PLANNED_READ_MODELS = frozenset({Area.FORUM, Area.BRIEFING, Area.RSVP})
-
-
-def local_today() -> date:
-    """Today in Israel, where every planned meeting's date and times are."""
-    return datetime.now(LOCAL_ZONE).date()
 
 
 def invited(person_id: int) -> Ref[Person]:

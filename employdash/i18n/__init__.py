@@ -8,10 +8,11 @@ never edits another's file. Each entry is `{"key": {"he": "...", "en": "..."}}`;
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
@@ -19,6 +20,13 @@ from babel.numbers import format_decimal, format_percent
 LANGUAGES = ("he", "en")
 BABEL_LOCALE = {"he": "he_IL", "en": "en_US"}
 MESSAGES_DIR = Path(__file__).parent / "messages"
+# Every local date and time: a meeting's, "today" of a rule or a scheduled run, a time shown.
+ISRAEL = ZoneInfo("Asia/Jerusalem")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The date in Israel at `now` (by default now): 23:30 UTC on Saturday is Sunday there."""
+    return (now or datetime.now(UTC)).astimezone(ISRAEL).date()
 
 
 class CatalogueError(Exception):

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress
 
-LOCAL_ZONE = ZoneInfo("Asia/Jerusalem")
+from employdash.i18n import ISRAEL
+
 PRODID = "-//EmployDash//Employment forum meetings//HE"
 # The VTIMEZONE covers this long around the meeting: every transition a calendar needs for it,
 # without decades of history in each invitation.
@@ -72,8 +72,8 @@ def ics(meeting: CalendarMeeting, *, cancelled: bool, stamp: datetime) -> bytes:
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", stamp)
-    event.add("dtstart", datetime.combine(meeting.on_date, meeting.starts, tzinfo=LOCAL_ZONE))
-    event.add("dtend", datetime.combine(meeting.on_date, meeting.ends, tzinfo=LOCAL_ZONE))
+    event.add("dtstart", datetime.combine(meeting.on_date, meeting.starts, tzinfo=ISRAEL))
+    event.add("dtend", datetime.combine(meeting.on_date, meeting.ends, tzinfo=ISRAEL))
     event.add("summary", meeting.summary)
     if meeting.location:
         event.add("location", meeting.location)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
@@ -30,7 +29,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum import minutes as minutes_document
 from employdash.forum.meetings import MeetingRecord, meeting_record
-from employdash.i18n import fmt_date, plural, t
+from employdash.i18n import fmt_date, local_today, plural, t
 from employdash.limits import MAX_MAIL_ATTACHMENT_BYTES
 from employdash.mail import layout
 from employdash.mail.in_session import SessionDatabase
@@ -40,7 +39,6 @@ from employdash.models.forum import Attendance, Forum, Meeting, MeetingGuest, Me
 from employdash.models.mail import OutboxMessage
 
 KIND = "minutes"
-LOCAL = ZoneInfo("Asia/Jerusalem")  # the day a sending is said to be made on
 TOO_LARGE = "mail.minutes.too_large"
 
 
@@ -143,7 +141,7 @@ def _sendings(s: Session, meeting_id: int, locality_code: int) -> list[Sending]:
     by_version: dict[int, list[date]] = {}
     for key, created in rows:
         version = int(str(key).removeprefix(_key_prefix(meeting_id)).split(":", 1)[0])
-        by_version.setdefault(version, []).append(created.astimezone(LOCAL).date())
+        by_version.setdefault(version, []).append(local_today(created))
     return [Sending(v, max(days), len(days)) for v, days in sorted(by_version.items())]
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from employdash.config import Config
 from employdash.db import Database
+from employdash.i18n import local_today
 from employdash.mail import schedule
 from employdash.mail.sender import DeliveryReport, deliver_due, mail_is_on
 from employdash.models.base import utcnow
 
-LOCAL = ZoneInfo("Asia/Jerusalem")
 DELIVERY_BATCH = 500
 SENDERS = 4
 
@@ -40,11 +39,6 @@ class NotifyReport:
         else:
             parts.append("mail is off (SMTP_HOST is empty): the outbox waits")
         return f"notify {self.today.isoformat()}: " + "; ".join(parts)
-
-
-def local_today(now: datetime) -> date:
-    """The date in Israel at `now` (a run at 23:30 UTC on Saturday is Sunday there)."""
-    return now.astimezone(LOCAL).date()
 
 
 def _drain(db: Database, config: Config, now: datetime) -> DeliveryReport:

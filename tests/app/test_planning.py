@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from employdash.commands import execute
 from employdash.db import Database
 from employdash.forum import planning
+from employdash.i18n import local_today
 from employdash.models.forum import Invitee, Membership, PlannedMeeting
 from employdash.users import load_actor
 from tests.forum.helpers import team_of_kind
@@ -26,7 +27,7 @@ def _schedule(db: Database, **changes: Any) -> int:
     assert manager is not None and member is not None
     values = {
         "team_id": team_of_kind(db),
-        "on_date": planning.local_today() + timedelta(days=5),
+        "on_date": local_today() + timedelta(days=5),
         "starts": time(17, 0),
         "ends": time(19, 0),
         "place": "City hall",
@@ -139,7 +140,7 @@ def test_the_manager_edits_and_then_cancels_a_planned_meeting(app_db: str) -> No
 
 def test_the_two_thirds_warning_shows_for_a_meeting_within_two_days(app_db: str) -> None:
     db = Database(app_db)
-    planned_id = _schedule(db, on_date=planning.local_today() + timedelta(days=1))
+    planned_id = _schedule(db, on_date=local_today() + timedelta(days=1))
     member = load_actor(db, "member")
     assert member is not None
     planning.answer_invitation(db, member, _token(db, planned_id, "member"), "not_coming")

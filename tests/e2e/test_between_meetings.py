@@ -28,7 +28,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from employdash.db import Database
-from employdash.forum.planning import local_today
+from employdash.i18n import local_today
 from employdash.mail.sender import deliver_due
 from employdash.models import Person, User
 from employdash.models.forum import Forum, Invitee, PlannedMeeting, Task

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from employdash.db import Database
 from employdash.forum import planning
-from employdash.i18n import t
+from employdash.i18n import local_today, t
 from employdash.models.forum import Invitee
 from employdash.users import load_actor
 from tests.e2e.test_forum_flow import _pick_sederot
@@ -31,7 +31,7 @@ def _schedule(db: Database) -> str:
     team = team_of_kind(db)
     values = {
         "team_id": team,
-        "on_date": planning.local_today() + timedelta(days=2),
+        "on_date": local_today() + timedelta(days=2),
         "starts": time(17, 30),
         "ends": time(19, 0),
         "place": "אולם המועצה, קומה 2",
