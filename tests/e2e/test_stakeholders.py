@@ -9,7 +9,7 @@ from sqlalchemy import select
 from employdash.db import Database
 from employdash.models import AuditEntry, Organisation
 from employdash.models.stakeholders import Stakeholder
-from tests.support.browser import login, open_page, screenshot, set_language, wait_idle
+from tests.support.browser import login, open_page, screenshot, set_language, submit, wait_idle
 
 NAME = "Alpha Youth Hub"  # Latin letters sort before Hebrew: the first row of the grid table
 NETIVOT = 246  # the manager's first locality in Hebrew order, chosen by default
@@ -60,9 +60,7 @@ def test_manager_adds_and_moves_a_stakeholder(page: Page, server: str, e2e_db: D
     page.get_by_text("הוספת בעל עניין").click()
     page.get_by_label("שם הארגון החדש").fill(NAME)
     page.keyboard.press("Tab")
-    page.get_by_role("button", name="הוספה").click()
-    page.get_by_text("בעל העניין נוסף.").wait_for(timeout=30_000)
-    wait_idle(page)
+    submit(page, "הוספה", "בעל העניין נוסף.")
     added = _stakeholder(e2e_db)
     assert added is not None and added.locality_code == NETIVOT
     assert (added.power, added.interest) == (3, 3)  # quadrant A
