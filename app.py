@@ -35,7 +35,6 @@ def _demo_prepared(url: str) -> str:
 
 
 SCHEMA_RECHECK_SECONDS = 30
-DEEP_LINKS = ("rsvp",)  # pages a mail links to (by their URL path)
 
 
 def _login_here() -> None:
@@ -101,9 +100,11 @@ def main() -> None:
         shell.language_switch(None, None)
         login_page = st.Page(lambda: None, title=tr("login.title"), url_path="login", default=True)
         statement = navigation.statement_page(lang())
-        # A link from a mail (an invitation's answer) logs in where it points: the login form
-        # under the link's own path, so the page and its query stay for the run that logs in.
-        deep = [st.Page(_login_here, title=tr("login.title"), url_path=p) for p in DEEP_LINKS]
+        # A link from a mail logs in where it points (navigation.URL_PATHS).
+        deep = [
+            st.Page(_login_here, title=tr("login.title"), url_path=path)
+            for path in navigation.URL_PATHS
+        ]
         current = st.navigation([login_page, *deep, statement], position="hidden")
         navigation.statement_link(lang(), statement, current=current.url_path == statement.url_path)
         with st.columns([1, 2, 1])[1]:

@@ -8,8 +8,9 @@ test. Each one is kept because it pays for itself (benchmarks/results/internals.
   converts a chart once, as `st.altair_chart` would, and caches the finished spec;
 - `ScriptRunContext.pages_manager.main_script_hash` and `run_with_active_hash`: app.py runs as
   the main script in the first run of a fresh server (its login form's widget ids);
-- `PagesManager.uses_pages_directory`: pages/rsvp.py leaves the pages-folder mode when a fresh
-  server's first request is an invitation's link (it would run the page without app.py);
+- `PagesManager.uses_pages_directory`: components/shell/context.current() leaves the
+  pages-folder mode when a fresh server's first request is a mail's link to a page (it would
+  run the page without app.py);
 - Streamlit's `gc.collect()` after every script run (`runner.postScriptGC`): the reason
   components/common/cache.py freezes the imported heap.
 """
@@ -131,11 +132,11 @@ def test_every_apptest_looks_the_component_scan_up_where_the_tests_keep_it() -> 
     assert scan() is scan(), "the scan ran again instead of answering from the kept one"
 
 
-def test_the_pages_folder_mode_is_a_flag_the_rsvp_page_can_leave() -> None:
+def test_the_pages_folder_mode_is_a_flag_a_linked_page_can_leave() -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner import script_runner
 
-    where = "pages/rsvp.py (a mail's link to a fresh server)"
+    where = "components/shell/context.py (a mail's link to a fresh server)"
     assert hasattr(PagesManager, "uses_pages_directory"), UPGRADE.format(
         user=where, what="PagesManager.uses_pages_directory is gone"
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from employdash.access import Actor
 from employdash.db import Database
@@ -43,12 +44,17 @@ def set_current(ctx: PageContext) -> None:
     st.session_state[_KEY] = ctx
 
 
-def has_current() -> bool:
-    """False when a page script runs without the app around it (see `pages/rsvp.py`)."""
-    return _KEY in st.session_state
-
-
 def current() -> PageContext:
+    """The page's context, which app.py set before running the page.
+
+    A fresh server whose first request is a page's own address (a link in a mail) runs that
+    page's script alone: Streamlit keeps its pages-folder mode until the process's first
+    `st.navigation`. Then there is no context: leave that mode and run again, now through
+    app.py, which shows the login form at the link's own address and, once logged in, the page
+    with the link's query."""
+    if _KEY not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     ctx: PageContext = st.session_state[_KEY]
     return ctx
 

@@ -138,6 +138,11 @@ LANDING_URL = "home"
 LANDING_ALIAS = "landing-at-its-own-path"
 
 
+# Every page's own address: a link from a mail to any of them, opened before login, shows the
+# login form there, so the page and its query are still there for the run that logs in.
+URL_PATHS = tuple(Path(spec.path).stem for spec in PAGES)
+
+
 def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if allows(role, p.area, p.action)]
 
