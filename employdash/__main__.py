@@ -57,7 +57,7 @@ def _notify(db: Database, config: Config, today: date | None) -> int:
     why), so cron mails the operator and a systemd timer's unit shows failed."""
     from employdash.mail.notify import notify
 
-    report = notify(db, config, today=today)
+    report = notify(db, config, today=today, processes=True)
     print(report.describe())
     return 1 if report.failed else 0
 

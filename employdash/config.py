@@ -136,8 +136,10 @@ class Config:
     values: dict[str, Any]
 
     def __getattr__(self, name: str) -> Any:
+        # `vars(self)`, not `self.values`: unpickling (the mail sender's processes) asks for its
+        # hooks before `values` is set, and `self.values` would come back here without end.
         try:
-            return self.values[name]
+            return vars(self)["values"][name]
         except KeyError as exc:
             raise AttributeError(name) from exc
 

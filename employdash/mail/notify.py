@@ -8,15 +8,22 @@ the messages are queued and wait for it.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 
 from employdash.config import Config
 from employdash.db import Database
 from employdash.i18n import local_today
 from employdash.mail import schedule
-from employdash.mail.sender import DeliveryReport, deliver_due, mail_is_on
+from employdash.mail.sender import (
+    DeliveryReport,
+    drain,
+    drain_over_own_connection,
+    mail_is_on,
+)
 from employdash.models.base import utcnow
 
 DELIVERY_BATCH = 500
@@ -41,37 +48,43 @@ class NotifyReport:
         return f"notify {self.today.isoformat()}: " + "; ".join(parts)
 
 
-def _drain(db: Database, config: Config, now: datetime) -> DeliveryReport:
-    """Batches of the sender until a batch finds fewer rows than it may take."""
-    sent = retried = failed = 0
-    while True:
-        report = deliver_due(db, config, now=now, limit=DELIVERY_BATCH)
-        sent, retried, failed = (
-            sent + report.sent,
-            retried + report.retried,
-            failed + report.failed,
-        )
-        if report.sent + report.retried + report.failed < DELIVERY_BATCH:
-            return DeliveryReport(sent=sent, retried=retried, failed=failed)
+def _senders(processes: bool) -> Executor:
+    if processes:
+        # "spawn": a fresh interpreter, not a fork of a process whose threads hold locks.
+        return ProcessPoolExecutor(SENDERS, mp_context=multiprocessing.get_context("spawn"))
+    return ThreadPoolExecutor(SENDERS, thread_name_prefix="sender")
 
 
-def deliver_all(db: Database, config: Config, now: datetime) -> DeliveryReport:
+def deliver_all(
+    db: Database, config: Config, now: datetime, *, processes: bool = False
+) -> DeliveryReport:
     """The outbox drained by `SENDERS` senders at once on PostgreSQL, where each claims its own
-    rows (`FOR UPDATE SKIP LOCKED`) over its own connection: a sender spends most of its time
-    waiting for the mail server's answer and for the commit that marks each message sent, so
-    several overlap those waits. SQLite has one writer at a time: one sender."""
-    senders = SENDERS if db.dialect == "postgresql" else 1
-    with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="sender") as pool:
-        reports = list(pool.map(lambda _: _drain(db, config, now), range(senders)))
-    return DeliveryReport(
-        sent=sum(r.sent for r in reports),
-        retried=sum(r.retried for r in reports),
-        failed=sum(r.failed for r in reports),
-    )
+    rows (`FOR UPDATE SKIP LOCKED`) over its own connection: a sender waits for the mail
+    server's answer and for the commit that marks each message sent, so several overlap those
+    waits. Building each message is Python under one interpreter lock, so the command line's
+    `notify` runs its senders as processes, which use every core (measured in
+    benchmarks/results/notify.md); inside the app server they are threads, as the server's own
+    process must not be re-imported. SQLite has one writer at a time: one sender."""
+    if db.dialect != "postgresql":
+        return drain(db, config, now, DELIVERY_BATCH)
+    with _senders(processes) as pool:
+        reports = pool.map(
+            drain_over_own_connection,
+            repeat(db.url, SENDERS),
+            repeat(config, SENDERS),
+            repeat(now, SENDERS),
+            repeat(DELIVERY_BATCH, SENDERS),
+        )
+        return sum(reports, DeliveryReport())
 
 
 def notify(
-    db: Database, config: Config, *, today: date | None = None, now: datetime | None = None
+    db: Database,
+    config: Config,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    processes: bool = False,
 ) -> NotifyReport:
     now = now or utcnow()
     today = today or local_today(now)
@@ -79,7 +92,7 @@ def notify(
     if not mail_is_on(config):
         return NotifyReport(today, queued, mail_on=False)
     # Due as of now, after queuing: what this run just queued goes out in this run too.
-    delivered = deliver_all(db, config, max(now, utcnow()))
+    delivered = deliver_all(db, config, max(now, utcnow()), processes=processes)
     return NotifyReport(
         today,
         queued,

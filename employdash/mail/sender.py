@@ -60,6 +60,15 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
 
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
+        )
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
 
 class _Temporary(Exception):
     """Worth trying again later: the server or the network, not the message."""
@@ -327,3 +336,25 @@ def deliver_due(
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return outcomes.report()
+
+
+def drain(db: Database, config: Config, now: datetime, batch: int) -> DeliveryReport:
+    """Batches of `deliver_due` until one finds fewer rows than it may take."""
+    total = DeliveryReport()
+    while True:
+        report = deliver_due(db, config, now=now, limit=batch)
+        total += report
+        if report.handled < batch:
+            return total
+
+
+def drain_over_own_connection(
+    url: str, config: Config, now: datetime, batch: int
+) -> DeliveryReport:
+    """`drain` for a sender of its own (a thread or a process): its own engine, closed after.
+    Here and not in `notify`, so a sender process imports only what sending needs."""
+    db = Database(url)
+    try:
+        return drain(db, config, now, batch)
+    finally:
+        db.dispose()

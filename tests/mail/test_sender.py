@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from employdash.db import Database
 from employdash.mail import sender
+from employdash.mail.notify import deliver_all
 from employdash.mail.outbox import Attachment, Mail, enqueue_all
 from employdash.mail.sender import STALE_CLAIM, backoff, deliver_due, mail_is_on
 from employdash.models.mail import OutboxMessage
@@ -281,3 +282,19 @@ def test_a_time_given_in_israel_counts_as_the_same_moment(
     assert israel.hour == 10
     assert _deliver(db, smtp_server, now=israel).sent == 0
     assert _deliver(db, smtp_server, now=israel + timedelta(hours=1)).sent == 1
+
+
+@pytest.mark.pg
+def test_sender_processes_send_each_message_once(
+    pg_db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's senders run as processes: each claims its own rows over its own
+    connection, and the certificate is verified in each (the system's trust, here the test
+    server's through SSL_CERT_FILE, which the spawned processes inherit)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.cert_file))
+    addresses = [f"member{i}@example.org" for i in range(40)]
+    _queue(pg_db, *(_mail(a) for a in addresses))
+    report = deliver_all(pg_db, smtp_server.config(), NOW, processes=True)
+    assert (report.sent, report.retried, report.failed) == (len(addresses), 0, 0)
+    assert Counter(m.rcpt_tos[0] for m in smtp_server.messages) == Counter(addresses)
+    assert {r.status for r in _rows(pg_db).values()} == {"sent"}
