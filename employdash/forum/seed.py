@@ -35,7 +35,7 @@ from employdash.models.forum import (
     Task,
     Team,
 )
-from employdash.seed.context import DEMO_LOCALITY, DEMO_SEED, SeedContext
+from employdash.seed.context import DEMO_LOCALITY, DEMO_SEED, MANAGER_LOCALITIES, SeedContext
 
 # Stage per program locality (Sederot and Netivot, the manager's, are in implementation).
 STAGE = {
@@ -367,6 +367,11 @@ def _forum(
                 s, forum, plenary, forum_people, today - timedelta(days=25), None, 0.55, rng, today
             )
         )
+    if not rich and code in MANAGER_LOCALITIES and ctx.recent_activity:
+        recent = random.Random(f"recent-{code}-{DEMO_SEED}")
+        _meeting(
+            s, forum, plenary, forum_people, today - timedelta(days=20), None, 0.8, recent, today
+        )
     if stage < 3:
         return
     focus_ids = []
@@ -416,7 +421,7 @@ def _forum(
             )
     last = meetings[-1]
     last.next_dates = [(today + timedelta(days=d)).isoformat() for d in (15, 45)]
-    if rich and ctx.plan_next_meeting:
+    if rich and ctx.recent_activity:
         _planned_meeting(s, forum, plenary, forum_people, today)
     _tasks(s, forum, task_rows)
     s.flush()

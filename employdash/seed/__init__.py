@@ -40,16 +40,16 @@ def seed_demo(
     seed: int = DEMO_SEED,
     hashing: PasswordHashing = OWASP,
     as_of: date | None = None,
-    plan_next_meeting: bool = True,
+    recent_activity: bool = True,
 ) -> SeedContext:
-    """The demo data set as of `as_of` (today in Israel unless given), with Sederot's next forum
-    meeting planned unless `plan_next_meeting` is false; the users' password hash at `hashing`
-    (see `core.seed`)."""
+    """The demo data set as of `as_of` (today in Israel unless given), with the manager's forums'
+    recent activity (`SeedContext.recent_activity`) unless told not to; the users' password hash
+    at `hashing` (see `core.seed`)."""
     rng = random.Random(seed)
     with db.transaction() as s:
         ctx = core.seed(s, rng, hashing)
         ctx.as_of = as_of or local_today()
-        ctx.plan_next_meeting = plan_next_meeting
+        ctx.recent_activity = recent_activity
         for area in AREAS:
             area.seed(s, rng, ctx)
         return ctx

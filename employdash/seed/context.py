@@ -29,7 +29,10 @@ class SeedContext:
     member_person_id: int | None = None
     manager_person_id: int | None = None
     as_of: date = DEMO_AS_OF  # the demo's "today": indicator history runs up to the month before
-    plan_next_meeting: bool = True  # Sederot's next plenary meeting planned, invitations answered
+    # What a newcomer's first look needs to see live forums: Sederot's next plenary meeting
+    # planned (invitations mostly answered) and a recent plenary meeting in Netivot, the
+    # manager's other forum. Each has its own generator: the rest of the demo stays the same.
+    recent_activity: bool = True
 
     def shifted(self, day: date) -> date:
         """`day` of the story written at DEMO_AS_OF, moved to the same distance from `as_of`."""

@@ -14,7 +14,7 @@ from employdash.models import Locality, Organisation, Person
 from employdash.models.forum import FORUM_ROLES, Forum, Meeting, Membership, PlannedMeeting
 from employdash.models.indicators import indicator_value_table
 from employdash.seed import seed_demo
-from employdash.seed.context import DEMO_AS_OF, NORTH, SOUTH
+from employdash.seed.context import DEMO_AS_OF, MANAGER_LOCALITIES, NORTH, SOUTH
 from employdash.users import CHEAP
 from tests.support.databases import seed_for_tests
 from tests.support.present import present
@@ -59,16 +59,20 @@ def test_demo_forum_roles_come_from_the_fixed_vocabulary(sqlite_db: Database) ->
     assert roles and roles <= {*FORUM_ROLES, None}
 
 
-def _sederot_at(tmp_path: Path, as_of: date) -> tuple[list[str], date, date, list[date]]:
-    """Seed a demo at `as_of`: Sederot's health warnings, last plenary meeting, newest indicator
-    month and planned meeting dates."""
+def _sederot_at(tmp_path: Path, as_of: date) -> tuple[dict[int, list[str]], date, date, list[date]]:
+    """Seed a demo at `as_of`: the manager's forums' health warnings, Sederot's last plenary
+    meeting, the newest indicator month and Sederot's planned meeting dates."""
     db = Database(f"sqlite:///{tmp_path / f'demo-{as_of}.db'}")
     migrate(db)
     seed_demo(db, hashing=CHEAP, as_of=as_of)
     try:
         with db.transaction() as s:
+            warnings = {
+                code: [w.key for w in evaluate(facts_for(s, forum, as_of))]
+                for code in MANAGER_LOCALITIES
+                if (forum := s.scalar(select(Forum).where(Forum.locality_code == code)))
+            }
             forum = present(s.scalar(select(Forum).where(Forum.locality_code == 1031)))
-            warnings = [w.key for w in evaluate(facts_for(s, forum, as_of))]
             plenary = present(
                 s.scalar(
                     select(func.max(Meeting.held_on)).where(
@@ -95,8 +99,10 @@ def test_the_demo_is_current_on_the_day_it_is_seeded(tmp_path: Path, as_of: date
     assert planned == [as_of + timedelta(days=15)]
     last_month = as_of.replace(day=1) - timedelta(days=1)
     assert (newest.year, newest.month) == (last_month.year, last_month.month)
-    assert "forum.health.no_forum_meeting" not in warnings
-    assert 1 <= len(warnings) <= 4
+    assert set(warnings) == set(MANAGER_LOCALITIES)  # the manager's forums, Netivot first
+    for found in warnings.values():
+        assert "forum.health.no_forum_meeting" not in found
+        assert 1 <= len(found) <= 4
 
 
 def test_the_same_seed_date_gives_the_same_demo(tmp_path: Path) -> None:
