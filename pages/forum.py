@@ -11,6 +11,7 @@ from components.forum import planning as fpl
 from components.forum import record as fr
 from components.forum import setup as fs
 from components.forum import views as fv
+from components.forum import year_summary as fy
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -49,18 +50,21 @@ with guarded():
         st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")
     tabs = st.tabs(
         [
-            ctx.tr(f"forum.tab.{k}")
-            for k in (
-                "focuses",
-                "structure",
-                "stages",
-                "attendance",
-                "quarterly",
-                "planned",
-                "meetings",
-                "decisions",
-                *(("setup",) if editor else ()),
-            )
+            *(
+                ctx.tr(f"forum.tab.{k}")
+                for k in (
+                    "focuses",
+                    "structure",
+                    "stages",
+                    "attendance",
+                    "quarterly",
+                    "planned",
+                    "meetings",
+                    "decisions",
+                )
+            ),
+            ctx.tr("summary.section"),
+            *((ctx.tr("forum.tab.setup"),) if editor else ()),
         ],
         key=f"forum_tabs_{ctx.lang}",  # labels change with the language: a widget per language
         on_change="rerun",
@@ -115,6 +119,8 @@ with guarded():
         fr.decisions(
             ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
         )
+    with tabs[8]:
+        fy.section(ctx)
     if editor:
-        with tabs[8]:
+        with tabs[9]:
             fs.setup_tab(ctx, view)

@@ -1,13 +1,9 @@
 """Meeting minutes in the source document's layout (forum-meeting-summary): title and date,
 participants, absentees, guests, attached documents, agenda and issues discussed, decisions, tasks
-with owners, next meeting dates. PDF through `pdf.Document`, Word through python-docx with
-right-to-left paragraphs in Hebrew.
+with owners, next meeting dates; printed as PDF and Word by `employdash.reports.outline`.
 """
 
 from __future__ import annotations
-
-import io
-from typing import Any
 
 from employdash.forum.meetings import MeetingRecord, MinutesPerson
 from employdash.i18n import fmt_date, t
@@ -17,8 +13,9 @@ from employdash.limits import (
     document_line,
     strip_controls,
 )
+from employdash.reports import outline
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MIME = outline.DOCX_MIME
 
 
 def _person(p: MinutesPerson) -> str:
@@ -91,49 +88,8 @@ def _bounded(parts: list[tuple[str, list[str]]], lang: str) -> list[tuple[str, l
 
 
 def pdf(record: MeetingRecord, lang: str) -> bytes:
-    from employdash.reports.pdf import Document  # fpdf: loaded when minutes are made
-
-    title, parts = sections(record, lang)
-    doc = Document(lang, title)
-    doc.heading(title, 15)
-    for heading, lines in parts:
-        doc.heading(heading, 12)
-        doc.bullets(lines)
-        doc.ln(2)
-    return doc.to_bytes()
-
-
-def _rtl(paragraph: Any) -> None:  # python-docx ships no types: a docx Paragraph
-    """Mark a Word paragraph and its runs right to left (bidi), aligned right."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    ppr = paragraph._p.get_or_add_pPr()
-    bidi = OxmlElement("w:bidi")
-    bidi.set(qn("w:val"), "1")
-    ppr.append(bidi)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for run in paragraph.runs:
-        rpr = run._r.get_or_add_rPr()
-        rtl = OxmlElement("w:rtl")
-        rtl.set(qn("w:val"), "1")
-        rpr.append(rtl)
+    return outline.pdf(*sections(record, lang), lang)
 
 
 def docx(record: MeetingRecord, lang: str) -> bytes:
-    from docx import Document as WordDocument  # python-docx: loaded when minutes are made
-
-    title, parts = sections(record, lang)
-    doc = WordDocument()
-    doc.core_properties.title = title
-    paragraphs = [doc.add_heading(title, level=1)]
-    for heading, lines in parts:
-        paragraphs.append(doc.add_heading(heading, level=2))
-        paragraphs.extend(doc.add_paragraph(line, style="List Bullet") for line in lines)
-    if lang == "he":
-        for p in paragraphs:
-            _rtl(p)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return outline.docx(*sections(record, lang), lang)

@@ -3,35 +3,39 @@
 Sederot: steering team, a forum of every seeded person, three task teams tied to focuses, success
 metrics on real indicator codes, ~40 tasks (some overdue), ~10 meetings with attendance and
 decisions, and the `member` user's person owning several tasks and sitting in a task team.
-Everything is anchored at DEMO_AS_OF and drawn from its own seeded random generator.
+Everything is dated relative to the seed date and drawn from its own seeded random generator.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+import secrets
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from employdash.forum.quarterly import snapshot_data
+from employdash.forum.quarterly import quarter_bounds, quarter_of, snapshot_data
 from employdash.forum.stages import STAGES
 from employdash.models import Locality
 from employdash.models.forum import (
     Attendance,
     Decision,
     Forum,
+    Invitee,
     Meeting,
     Membership,
     MilestoneCheck,
+    PlannedMeeting,
     QuarterlyReview,
     StrategicFocus,
     SuccessMetric,
     Task,
     Team,
 )
-from employdash.seed.context import DEMO_AS_OF, DEMO_LOCALITY, DEMO_SEED, SeedContext
+from employdash.seed.context import DEMO_LOCALITY, DEMO_SEED, MANAGER_LOCALITIES, SeedContext
 
 # Stage per program locality (Sederot and Netivot, the manager's, are in implementation).
 STAGE = {
@@ -92,11 +96,23 @@ DECISIONS = (
     "לקיים יריד תעסוקה משותף עם נתיבות",
     "לעדכן את מדדי ההצלחה ברבעון הבא",
 )
+PLANNED_AGENDA = (
+    ("עדכון צוותי המשימה", 30),
+    ("נתוני הלשכה לחודש האחרון", 20),
+    ("יריד התעסוקה", 30),
+)
 STATUS_WEIGHTS = (("done", 0.35), ("in_progress", 0.35), ("not_started", 0.2), ("blocked", 0.1))
 
 
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def _last_two_quarters(today: date) -> tuple[str, str]:
+    """The two quarters before today's, oldest first ("2026Q2", "2026Q3" on 01/11/2026)."""
+    this_quarter = quarter_bounds(quarter_of(today))[0]
+    last = this_quarter - timedelta(days=1)
+    return quarter_of(quarter_bounds(quarter_of(last))[0] - timedelta(days=1)), quarter_of(last)
 
 
 def _team(
@@ -121,7 +137,7 @@ def _team(
 
 
 def _milestones(
-    s: Session, forum: Forum, stage: int, start: date, rng: random.Random, rich: bool
+    s: Session, forum: Forum, stage: int, start: date, rng: random.Random, rich: bool, today: date
 ) -> None:
     """Every milestone of the earlier stages, and part of the current one, over the years."""
     day, rows, reached = start, [], start
@@ -132,19 +148,19 @@ def _milestones(
             keys if st < stage else keys[: len(keys) - 1 if rich else rng.randint(0, len(keys) - 1)]
         )
         if st == stage:  # the current stage's checks spread up to the demo's today
-            gap = max(1, (DEMO_AS_OF - day).days // (len(done) + 1))
+            gap = max(1, (today - day).days // (len(done) + 1))
         for key in done:
             day += timedelta(days=rng.randint(15, 45) if st < stage else gap)
             rows.append(
                 {
                     "forum_id": forum.id,
                     "milestone_key": key,
-                    "checked_on": min(day, DEMO_AS_OF - timedelta(days=3)),
+                    "checked_on": min(day, today - timedelta(days=3)),
                     "checked_by": "manager",
                 }
             )
         if st < stage:
-            reached = min(day, DEMO_AS_OF - timedelta(days=3))
+            reached = min(day, today - timedelta(days=3))
     if rows:
         s.execute(insert(MilestoneCheck), rows)
     forum.stage = stage
@@ -160,6 +176,7 @@ def _meeting(
     number: int | None,
     presence: float,
     rng: random.Random,
+    today: date,
     next_dates: list[date] | None = None,
 ) -> Meeting:
     meeting = Meeting(
@@ -184,8 +201,47 @@ def _meeting(
         ],
     )
     for text in rng.sample(DECISIONS, rng.randint(1, 2)):
-        s.add(Decision(meeting_id=meeting.id, text=text, is_open=(DEMO_AS_OF - held_on).days < 120))
+        s.add(Decision(meeting_id=meeting.id, text=text, is_open=(today - held_on).days < 120))
     return meeting
+
+
+def _planned_meeting(
+    s: Session, forum: Forum, plenary: Team, people: list[int], today: date
+) -> None:
+    """The next plenary meeting, two weeks ahead, with most of its invitees' answers in. Its own
+    generator, so the other forums' draws stay the same."""
+    rng = random.Random(f"planned-{DEMO_SEED}")
+    planned = PlannedMeeting(
+        forum_id=forum.id,
+        team_id=plenary.id,
+        kind="forum",
+        on_date=today + timedelta(days=15),
+        starts=time(9, 0),
+        ends=time(11, 0),
+        place="אולם הישיבות, בניין העירייה",
+        agenda=[
+            {"topic": topic, "presenter": None, "minutes": minutes}
+            for topic, minutes in PLANNED_AGENDA
+        ],
+        status="planned",
+        uid=f"{uuid.uuid4()}@employdash",
+        sequence=0,
+        created_by="manager",
+        created_at=_at(today - timedelta(days=10)),
+    )
+    s.add(planned)
+    s.flush()
+    answers = ("coming", "coming", "coming", "maybe", "not_coming", None)
+    s.add_all(
+        Invitee(
+            planned_meeting_id=planned.id,
+            person_id=p,
+            answer=(answer := rng.choice(answers)),
+            answered_at=_at(today - timedelta(days=rng.randint(1, 9))) if answer else None,
+            token=secrets.token_urlsafe(32),
+        )
+        for p in people
+    )
 
 
 def _tasks(s: Session, forum: Forum, rows: list[dict[str, Any]]) -> None:
@@ -201,13 +257,14 @@ def _task_row(
     owner: int,
     title: str,
     rng: random.Random,
+    today: date,
 ) -> dict[str, Any]:
     due = meeting.held_on + timedelta(days=rng.randint(20, 200))
     status = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
-    if due > DEMO_AS_OF + timedelta(days=30) and status == "done":
+    if due > today + timedelta(days=30) and status == "done":
         status = "in_progress"
     progress = {"done": 100, "not_started": 0}.get(status, rng.choice((25, 50, 75)))
-    completed = min(due, DEMO_AS_OF - timedelta(days=1)) if status == "done" else None
+    completed = min(due, today - timedelta(days=1)) if status == "done" else None
     return dict(
         forum_id=forum.id,
         team_id=team.id,
@@ -225,7 +282,7 @@ def _task_row(
     )
 
 
-def _metrics(s: Session, loc: int, focus_ids: list[int], start: date) -> None:
+def _metrics(s: Session, loc: int, focus_ids: list[int], start: date, today: date) -> None:
     from employdash.indicators.values import latest_value, value_at
 
     for focus_id, (_, _, (code, change)) in zip(focus_ids, FOCUSES, strict=False):
@@ -241,7 +298,7 @@ def _metrics(s: Session, loc: int, focus_ids: list[int], start: date) -> None:
                 baseline=baseline,
                 baseline_date=start,
                 target=target,
-                target_date=date(DEMO_AS_OF.year + 1, 12, 31),
+                target_date=date(today.year + 1, 12, 31),
             )
         )
 
@@ -253,10 +310,14 @@ def _forum(
     people: list[int],
     rich: bool,
     member_person: int | None,
+    ctx: SeedContext,
 ) -> None:
+    today = ctx.as_of
     loc = s.get_one(Locality, code)
     stage = STAGE[code]
-    start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 240 if stage > 1 else 600))
+    start = ctx.shifted(date(2024, 1, 1)) + timedelta(
+        days=rng.randint(0, 240 if stage > 1 else 600)
+    )
     forum = Forum(
         locality_code=code,
         name=f"פורום התעסוקה {loc.name_he}",
@@ -266,7 +327,7 @@ def _forum(
     )
     s.add(forum)
     s.flush()
-    _milestones(s, forum, stage, start, rng, rich)
+    _milestones(s, forum, stage, start, rng, rich, today)
     # Forum roles from the fixed vocabulary; what each does for a living is the person's job title.
     steering = [
         (people[0], "chair"),
@@ -275,7 +336,9 @@ def _forum(
         (people[4], "member"),
     ]
     steer = _team(s, forum, "steering", "צוות היגוי", steering)
-    _meeting(s, forum, steer, [p for p, _ in steering], start + timedelta(days=20), None, 0.9, rng)
+    _meeting(
+        s, forum, steer, [p for p, _ in steering], start + timedelta(days=20), None, 0.9, rng, today
+    )
     if stage == 1:
         return
     size = len(people) if rich else rng.randint(10, min(16, len(people)))
@@ -290,19 +353,24 @@ def _forum(
     )
     n_forum = 7 if rich else (rng.randint(5, 7) if stage == 3 else rng.randint(2, 4))
     first = max(forum.stage_since or start, start + timedelta(days=60))
-    step = max(30, min(62, (DEMO_AS_OF - first).days // (n_forum + 1)))
+    step = max(30, min(62, (today - first).days // (n_forum + 1)))
     meetings = []
     for i in range(n_forum):
         held = first + timedelta(days=step * i)
         presence = 0.85 - (0.25 * i / n_forum if rich else rng.uniform(0, 0.2))
         meetings.append(
-            _meeting(s, forum, plenary, forum_people, held, min(i + 1, 7), presence, rng)
+            _meeting(s, forum, plenary, forum_people, held, min(i + 1, 7), presence, rng, today)
         )
     if rich:  # a recent plenary meeting, thinly attended
         meetings.append(
             _meeting(
-                s, forum, plenary, forum_people, DEMO_AS_OF - timedelta(days=25), None, 0.55, rng
+                s, forum, plenary, forum_people, today - timedelta(days=25), None, 0.55, rng, today
             )
+        )
+    if not rich and code in MANAGER_LOCALITIES and ctx.recent_activity:
+        recent = random.Random(f"recent-{code}-{DEMO_SEED}")
+        _meeting(
+            s, forum, plenary, forum_people, today - timedelta(days=20), None, 0.8, recent, today
         )
     if stage < 3:
         return
@@ -312,7 +380,7 @@ def _forum(
         s.add(focus)
         s.flush()
         focus_ids.append(focus.id)
-    _metrics(s, code, focus_ids, date(first.year, first.month, 1))
+    _metrics(s, code, focus_ids, date(first.year, first.month, 1), today)
     pool = [p for p in forum_people if p != member_person]
     task_rows: list[dict[str, Any]] = []
     plan_meeting = meetings[min(4, len(meetings) - 1)]
@@ -328,7 +396,7 @@ def _forum(
         )
         last_gap = (20, 30, 75)[i % 3]  # the third team has gone quiet
         team_meetings = [
-            _meeting(s, forum, team, crew, DEMO_AS_OF - timedelta(days=d), None, 0.8, rng)
+            _meeting(s, forum, team, crew, today - timedelta(days=d), None, 0.8, rng, today)
             for d in (last_gap + 60, last_gap + 30, last_gap)
         ]
         per_team = 13 if rich else rng.randint(4, 7)
@@ -348,19 +416,22 @@ def _forum(
                     owner,
                     TASK_TITLES[(i * 7 + k) % len(TASK_TITLES)],
                     rng,
+                    today,
                 )
             )
     last = meetings[-1]
-    last.next_dates = [(DEMO_AS_OF + timedelta(days=d)).isoformat() for d in (15, 45)]
+    last.next_dates = [(today + timedelta(days=d)).isoformat() for d in (15, 45)]
+    if rich and ctx.recent_activity:
+        _planned_meeting(s, forum, plenary, forum_people, today)
     _tasks(s, forum, task_rows)
     s.flush()
-    for quarter in ("2026Q2", "2026Q3"):
+    for back, quarter in zip((130, 40), _last_two_quarters(today), strict=True):
         s.add(
             QuarterlyReview(
                 forum_id=forum.id,
                 quarter=quarter,
                 taken_by="manager",
-                taken_at=_at(DEMO_AS_OF - timedelta(days=40 if quarter == "2026Q3" else 130)),
+                taken_at=_at(today - timedelta(days=back)),
                 data=snapshot_data(s, forum.id, code, quarter),
             )
         )
@@ -371,5 +442,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     own = random.Random(f"forum-{DEMO_SEED}")
     for code in ctx.localities:
         rich = code == DEMO_LOCALITY
-        _forum(session, own, code, ctx.people[code], rich, ctx.member_person_id if rich else None)
+        _forum(
+            session, own, code, ctx.people[code], rich, ctx.member_person_id if rich else None, ctx
+        )
     session.flush()

@@ -1,5 +1,6 @@
-"""Demo indicators: 48 months up to October 2026 for the program's localities and the towns of the
-North and South districts (so district comparisons and peer rankings mean something).
+"""Demo indicators: 48 months up to the month before the seed date for the program's localities
+and the towns of the North and South districts (so district comparisons and peer rankings mean
+something).
 
 Levels are plausible rather than real: job seekers a few percent of the population with a winter
 peak, wages of 8–14 thousand shekels growing a few percent a year, some localities improving and
@@ -158,7 +159,7 @@ def demo_localities(session: Session, program: tuple[int, ...]) -> list[Locality
 def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
     ensure_catalogue(session)
     rng = random.Random(f"indicators-{DEMO_SEED}")
-    periods = months()
+    periods = months(ctx.as_of)
     latest = periods[-1]
     rows: list[dict[str, Any]] = []
     for loc in demo_localities(session, ctx.localities):

@@ -1,6 +1,7 @@
 """Demo mentoring data: programs in six localities, mentees and mentors moving through their
 pipelines with realistic drop-off, waits and durations, matches, outcomes, and two certification
-cohorts of employment promoters. Everything is simulated up to DEMO_AS_OF and no later."""
+cohorts of employment promoters. Everything is simulated up to DEMO_AS_OF and no later, then
+moved in time to the seed date as it is stored (the same story, current on any day)."""
 
 from __future__ import annotations
 
@@ -264,7 +265,7 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
             coordinator_person_id=staff[min(2, len(staff) - 1)],
             host_organisation_id=_host(session, ctx, locality, sector),
             locality_code=locality,
-            started_on=START,
+            started_on=ctx.shifted(START),
         )
         session.add(program)
         session.flush()
@@ -291,19 +292,26 @@ def seed(session: Session, rng: random.Random, ctx: SeedContext) -> None:
         coordinator_person_id=next(iter(ctx.people.get(1031, [])), None),
         host_organisation_id=_host(session, ctx, 1031, "employment_office"),
         locality_code=1031,
-        started_on=date(2025, 1, 5),
+        started_on=ctx.shifted(date(2025, 1, 5)),
     )
     session.add(cert)
     session.flush()
-    for label, start in (("מחזור א׳ 2025", date(2025, 1, 5)), ("מחזור ב׳ 2025", date(2025, 9, 7))):
-        cohort = Cohort(program_id=cert.id, name=label, starts_on=start)
+    for label, start in (("מחזור א׳", date(2025, 1, 5)), ("מחזור ב׳", date(2025, 9, 7))):
+        starts_on = ctx.shifted(start)
+        cohort = Cohort(program_id=cert.id, name=f"{label} {starts_on.year}", starts_on=starts_on)
         session.add(cohort)
         session.flush()
         people += _trainees(rng, codes, cert.id, cohort.id, start)
-    _store(session, people, matches)
+    _store(session, people, matches, ctx.as_of - DEMO_AS_OF)
 
 
-def _store(session: Session, people: list[Person], matches: list[SeedMatch]) -> None:
+def _store(
+    session: Session, people: list[Person], matches: list[SeedMatch], shift: timedelta
+) -> None:
+    """Store the people, their events, matches and outcomes, every date moved by `shift`."""
+    for p in people:
+        p.events = [(s, d + shift, k, r) for s, d, k, r in p.events]
+    matches = [(m, me, s + shift, e and e + shift, st) for m, me, s, e, st in matches]
     pipeline = {"mentee": "mentee", "mentor": "mentor", "trainee": "certification"}
     rows = [
         Participant(

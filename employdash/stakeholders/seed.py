@@ -4,7 +4,7 @@ Per program locality: 15-40 stakeholders across sectors and quadrants (the core'
 plus municipal departments, NGOs, training bodies and more employers), many with last quarter's
 position, about twice as many relations, questionnaire answers for the forum's member
 organisations, and 20-60 employer survey responses. Drawn from its own seeded generator, anchored
-at DEMO_AS_OF, so the shared generator is left as the next area expects it.
+at the seed date, so the shared generator is left as the next area expects it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from employdash.models.stakeholders import (
     StakeholderPosition,
     StakeholderRelation,
 )
-from employdash.seed.context import DEMO_AS_OF, DEMO_LOCALITY, DEMO_SEED, SeedContext
+from employdash.seed.context import DEMO_LOCALITY, DEMO_SEED, SeedContext
 from employdash.stakeholders.common import quarter_start
 from employdash.stakeholders.grid import forum_member_people
 
@@ -170,7 +170,7 @@ def _stakeholders(
     target = 32 if loc.code == DEMO_LOCALITY else rng.randint(15, 40)
     orgs = list(core) + _extra_orgs(s, rng, loc, min(len(EXTRA_ORGS), max(0, target - len(core))))
     owners = [p.id for p in people[:6]]
-    review, previous = quarter_start(DEMO_AS_OF), quarter_start(DEMO_AS_OF - timedelta(days=95))
+    review, previous = quarter_start(ctx.as_of), quarter_start(ctx.as_of - timedelta(days=95))
     rows = []
     for org in orgs[:target]:
         contacts = by_org.get(org.id, [])
@@ -186,7 +186,7 @@ def _stakeholders(
         last = (
             None
             if engagement == "not_contacted"
-            else DEMO_AS_OF - timedelta(days=rng.randint(3, 150))
+            else ctx.as_of - timedelta(days=rng.randint(3, 150))
         )
         row = Stakeholder(
             locality_code=loc.code,
@@ -332,7 +332,7 @@ def _survey(s: Session, rng: random.Random, loc: Locality, ctx: SeedContext) -> 
         _, branch, professions = plans[org.id]
         contact = rng.choice(("none", "occasional", "occasional", "regular"))
         # Drawn in the order the pre-annex-2 seed drew them, so the demo figures stay the same.
-        day = DEMO_AS_OF - timedelta(days=rng.randint(10, 240))
+        day = ctx.as_of - timedelta(days=rng.randint(10, 240))
         location = rng.choice(("אזור התעשייה", "מרכז העיר", "הפארק העסקי", "שכונת הוותיקים"))
         employees = org.employee_count or rng.randint(8, 400)
         areas = sorted({loc.code, *rng.sample(nearby, rng.randint(0, 2))})

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2] / "employdash"
 SCOPED_MODULES = (
     "briefing/build.py",
     "briefing/next_steps.py",
+    "briefing/year_summary.py",
     "forum/approval.py",
     "forum/briefing.py",
     "forum/decisions.py",

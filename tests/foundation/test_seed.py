@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from employdash.db import Database, migrate
+from employdash.forum.health import evaluate, facts_for
 from employdash.models import Locality, Organisation, Person
-from employdash.models.forum import FORUM_ROLES, Membership
+from employdash.models.forum import FORUM_ROLES, Forum, Meeting, Membership, PlannedMeeting
+from employdash.models.indicators import indicator_value_table
 from employdash.seed import seed_demo
-from employdash.seed.context import NORTH, SOUTH
+from employdash.seed.context import DEMO_AS_OF, MANAGER_LOCALITIES, NORTH, SOUTH
 from employdash.users import CHEAP
+from tests.support.databases import seed_for_tests
 from tests.support.present import present
 
 
@@ -42,7 +47,7 @@ def test_program_localities_are_real_cbs_localities(sqlite_db: Database) -> None
 def test_same_seed_same_data(tmp_path: Path, sqlite_db: Database) -> None:
     fresh = Database(f"sqlite:///{tmp_path / 'again.db'}")
     migrate(fresh)
-    seed_demo(fresh, hashing=CHEAP)
+    seed_for_tests(fresh)
     assert _fingerprint(fresh) == _fingerprint(sqlite_db)
     fresh.dispose()
 
@@ -52,3 +57,64 @@ def test_demo_forum_roles_come_from_the_fixed_vocabulary(sqlite_db: Database) ->
     with sqlite_db.transaction() as s:
         roles = set(s.scalars(select(Membership.role).distinct()))
     assert roles and roles <= {*FORUM_ROLES, None}
+
+
+def _sederot_at(tmp_path: Path, as_of: date) -> tuple[dict[int, list[str]], date, date, list[date]]:
+    """Seed a demo at `as_of`: the manager's forums' health warnings, Sederot's last plenary
+    meeting, the newest indicator month and Sederot's planned meeting dates."""
+    db = Database(f"sqlite:///{tmp_path / f'demo-{as_of}.db'}")
+    migrate(db)
+    seed_demo(db, hashing=CHEAP, as_of=as_of)
+    try:
+        with db.transaction() as s:
+            warnings = {
+                code: [w.key for w in evaluate(facts_for(s, forum, as_of))]
+                for code in MANAGER_LOCALITIES
+                if (forum := s.scalar(select(Forum).where(Forum.locality_code == code)))
+            }
+            forum = present(s.scalar(select(Forum).where(Forum.locality_code == 1031)))
+            plenary = present(
+                s.scalar(
+                    select(func.max(Meeting.held_on)).where(
+                        Meeting.forum_id == forum.id, Meeting.kind == "forum"
+                    )
+                )
+            )
+            newest = present(s.scalar(select(func.max(indicator_value_table.c.period))))
+            planned = list(
+                s.scalars(select(PlannedMeeting.on_date).where(PlannedMeeting.forum_id == forum.id))
+            )
+        return warnings, plenary, newest, planned
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("as_of", [date(2027, 3, 18), date(2028, 1, 2)])
+def test_the_demo_is_current_on_the_day_it_is_seeded(tmp_path: Path, as_of: date) -> None:
+    """A newcomer's demo: the last forum meeting a few weeks ago, the next one planned ahead,
+    indicators up to last month, and a healthy forum with a few real warnings (never the
+    "no forum meeting" one an aged demo opened on)."""
+    warnings, plenary, newest, planned = _sederot_at(tmp_path, as_of)
+    assert 14 <= (as_of - plenary).days <= 35
+    assert planned == [as_of + timedelta(days=15)]
+    last_month = as_of.replace(day=1) - timedelta(days=1)
+    assert (newest.year, newest.month) == (last_month.year, last_month.month)
+    assert set(warnings) == set(MANAGER_LOCALITIES)  # the manager's forums, Netivot first
+    for found in warnings.values():
+        assert "forum.health.no_forum_meeting" not in found
+        assert 1 <= len(found) <= 4
+
+
+def test_the_same_seed_date_gives_the_same_demo(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    assert _sederot_at(first, date(2027, 3, 18)) == _sederot_at(second, date(2027, 3, 18))
+
+
+def test_tests_see_the_demo_as_written_on_its_pinned_date(sqlite_db: Database) -> None:
+    """The fixtures pin the seed date: the figures the tests rely on never move with the clock."""
+    with sqlite_db.transaction() as s:
+        newest = s.scalar(select(func.max(indicator_value_table.c.period)))
+        assert newest == (DEMO_AS_OF.replace(day=1) - timedelta(days=1)).replace(day=1)
+        assert s.scalar(select(func.count()).select_from(PlannedMeeting)) == 0
