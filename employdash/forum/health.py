@@ -99,9 +99,9 @@ def evaluate(f: HealthFacts) -> list[Warning]:
         out.append(
             Warning("forum.health.overdue", {"count": f.overdue_tasks, "open": f.open_tasks}, 2)
         )
-    for name_he, name_en in f.off_track:
+    for name_he, name_en in f.off_track:  # as grave as a forum that stopped meeting
         out.append(
-            Warning("forum.health.off_track", {"metric_he": name_he, "metric_en": name_en}, 2)
+            Warning("forum.health.off_track", {"metric_he": name_he, "metric_en": name_en}, 3)
         )
     for name, last in f.task_teams:
         if last is None:

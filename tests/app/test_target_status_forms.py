@@ -55,7 +55,7 @@ def test_the_focus_cards_and_the_health_say_a_metric_is_off_track(app_db: str) -
     assert "Status against target: Off track" in shown
     assert "The straight line to the target expects 50; measured 10" in shown
     assert "Employers visited is off track against its target." in [
-        rendered(str(w.value)) for w in at.warning
+        rendered(str(w.value)) for w in at.error
     ]
     he = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT)
     assert "מצב מול היעד: חורג מהמסלול" in rendered(texts(he))
@@ -132,4 +132,31 @@ def test_a_target_edited_the_wrong_way_is_refused(app_db: str) -> None:
     with db.transaction() as s:
         row = s.get_one(SuccessMetric, metric)
         assert (row.target, row.version) == (600, 1)
+    db.dispose()
+
+
+def test_the_quarterly_review_keeps_each_quarter_s_status(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    tables = [d.value for d in at.dataframe if "Status against target" in d.value.columns]
+    assert len(tables) == 1
+    statuses = set(tables[0]["Status against target"])
+    assert statuses and statuses <= {"On track", "At risk", "Off track", "No data"}
+
+
+def test_a_manual_value_out_of_range_for_its_unit_is_refused(app_db: str) -> None:
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    focus = forum_service.create_focus(db, manager, SEDEROT, "Shares")
+    month = date.today().replace(day=1)
+    metric = focuses.add_manual_metric(
+        db, manager, SEDEROT, focus, "Share placed", "%", "up", 20,
+        month - timedelta(days=30), 40, month + timedelta(days=300),
+    )  # fmt: skip
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    _in_form(at.selectbox, "metric_value", "Metric").set_value(metric)
+    _in_form(at.number_input, "metric_value", "Value").set_value(140.0)
+    _submit(at, "metric_value")
+    message = "The value is out of range for the unit (0.0 to 100.0)"
+    assert any(e.startswith(f"Value: {message}") for e in _errors(at)), _errors(at)
+    assert focuses.manual_values(db, manager, SEDEROT, metric) == []
     db.dispose()
