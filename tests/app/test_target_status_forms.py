@@ -34,23 +34,36 @@ def _errors(at: AppTest) -> list[str]:
     return [rendered(str(e.value)) for e in at.error]
 
 
+def _manual_metric(db: Database, title: str, name: str, unit: str, start: float, end: float) -> int:
+    """A manual metric of a new focus, from `start` 400 days before this month to `end` as long
+    after it (its line is halfway this month)."""
+    manager = demo_actor(db, "manager")
+    focus = forum_service.create_focus(db, manager, SEDEROT, title)
+    month = date.today().replace(day=1)
+    return focuses.add_manual_metric(
+        db, manager, SEDEROT, focus, name, unit, "up", start,
+        month - timedelta(days=400), end, month + timedelta(days=400),
+    )  # fmt: skip
+
+
 def _off_track_metric(db: Database) -> None:
     """A manual metric of a new focus far behind its line this month."""
-    manager = demo_actor(db, "manager")
-    focus = forum_service.create_focus(db, manager, SEDEROT, "Employers")
-    month = date.today().replace(day=1)
-    metric = focuses.add_manual_metric(
-        db, manager, SEDEROT, focus, "Employers visited", "#", "up", 0,
-        month - timedelta(days=400), 100, month + timedelta(days=400),
-    )  # fmt: skip
+    metric = _manual_metric(db, "Employers", "Employers visited", "#", 0, 100)
+    manager, month = demo_actor(db, "manager"), date.today().replace(day=1)
     focuses.enter_value(db, manager, SEDEROT, metric, month, 10, None)
 
 
-def test_the_focus_cards_and_the_health_say_a_metric_is_off_track(app_db: str) -> None:
+def _page_with_off_track(app_db: str, username: str, page: str) -> tuple[AppTest, Database]:
+    """`page` in English as `username`, once a metric has gone off track."""
     db = Database(app_db)
     _off_track_metric(db)
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as(username, page=page, lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
+    return at, db
+
+
+def test_the_focus_cards_and_the_health_say_a_metric_is_off_track(app_db: str) -> None:
+    at, db = _page_with_off_track(app_db, "manager", "pages/forum.py")
     shown = rendered(texts(at))
     assert "Status against target: Off track" in shown
     assert "The straight line to the target expects 50; measured 10" in shown
@@ -63,10 +76,7 @@ def test_the_focus_cards_and_the_health_say_a_metric_is_off_track(app_db: str) -
 
 
 def test_the_work_plan_lists_the_focuses_against_their_targets(app_db: str) -> None:
-    db = Database(app_db)
-    _off_track_metric(db)
-    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
-    assert not at.exception, at.exception
+    at, db = _page_with_off_track(app_db, "manager", "pages/tasks.py")
     assert [e.label for e in at.expander if e.label == "Focuses against their targets"]
     shown = rendered(texts(at))
     assert "Employers: Off track" in shown
@@ -75,10 +85,7 @@ def test_the_work_plan_lists_the_focuses_against_their_targets(app_db: str) -> N
 
 
 def test_the_briefing_says_the_status_of_each_focus(app_db: str) -> None:
-    db = Database(app_db)
-    _off_track_metric(db)
-    at = app_as("mayor", page="pages/briefing.py", lang="en", locality=SEDEROT)
-    assert not at.exception, at.exception
+    at, db = _page_with_off_track(app_db, "mayor", "pages/briefing.py")
     bars = [p.proto.text for p in at.get("progress")]
     assert any(
         b.startswith("Employers: ") and b.endswith("Status against target: Off track") for b in bars
@@ -145,18 +152,12 @@ def test_the_quarterly_review_keeps_each_quarter_s_status(app_db: str) -> None:
 
 def test_a_manual_value_out_of_range_for_its_unit_is_refused(app_db: str) -> None:
     db = Database(app_db)
-    manager = demo_actor(db, "manager")
-    focus = forum_service.create_focus(db, manager, SEDEROT, "Shares")
-    month = date.today().replace(day=1)
-    metric = focuses.add_manual_metric(
-        db, manager, SEDEROT, focus, "Share placed", "%", "up", 20,
-        month - timedelta(days=30), 40, month + timedelta(days=300),
-    )  # fmt: skip
+    metric = _manual_metric(db, "Shares", "Share placed", "%", 20, 40)
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
     _in_form(at.selectbox, "metric_value", "Metric").set_value(metric)
     _in_form(at.number_input, "metric_value", "Value").set_value(140.0)
     _submit(at, "metric_value")
     message = "The value is out of range for the unit (0.0 to 100.0)"
     assert any(e.startswith(f"Value: {message}") for e in _errors(at)), _errors(at)
-    assert focuses.manual_values(db, manager, SEDEROT, metric) == []
+    assert focuses.manual_values(db, demo_actor(db, "manager"), SEDEROT, metric) == []
     db.dispose()
