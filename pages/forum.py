@@ -10,6 +10,7 @@ from components.forum import plan as fp
 from components.forum import planning as fpl
 from components.forum import record as fr
 from components.forum import setup as fs
+from components.forum import target_status as ts
 from components.forum import views as fv
 from components.forum import year_summary as fy
 from components.shell.context import current
@@ -17,7 +18,7 @@ from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import decisions as forum_decisions
 from employdash.forum import health as forum_health
-from employdash.forum import meetings
+from employdash.forum import meetings, target_status
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
 from employdash.forum import targets as forum_targets
@@ -70,7 +71,7 @@ with guarded():
         on_change="rerun",
     )
     with tabs[0]:
-        fv.focuses(ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
+        fv.focuses(ctx, view, target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code))
         if editor:
             fp.focus_forms(ctx, view)
             fp.manual_metric_form(ctx, view)
@@ -124,3 +125,4 @@ with guarded():
     if editor:
         with tabs[9]:
             fs.setup_tab(ctx, view)
+            ts.tolerance_form(ctx)

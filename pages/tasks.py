@@ -7,11 +7,13 @@ from components.common.localized import date_columns
 from components.common.text import plain
 from components.forum import rsvp
 from components.forum import setup as fs
+from components.forum import target_status as ts
 from components.forum import tasks as tw
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import structure as forum_service
+from employdash.forum import target_status
 from employdash.forum import tasks as task_service
 from employdash.forum.stages import STAGE_KEYS
 from employdash.i18n import plural
@@ -57,6 +59,9 @@ with guarded():
     st.subheader(ctx.tr("task.plan.title", locality=plain(ctx.locality.name(ctx.lang))))
     st.caption(
         ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
+    )
+    ts.plan_summary(
+        ctx, view.focuses, target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code)
     )
     tabs = st.tabs(
         [

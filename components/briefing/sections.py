@@ -14,7 +14,7 @@ from components.common.text import plain
 from employdash.briefing import text as say
 from employdash.briefing.build import TREND_MIN_MONTHS, Briefing, Headline
 from employdash.config import get_config
-from employdash.i18n import fmt_number, fmt_percent, t
+from employdash.i18n import fmt_number, t
 
 MAX_ATTENTION = 5
 # Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
@@ -119,11 +119,7 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
     st.markdown(f"**{t('brief.forum.targets', lang)}**")
     if forum.focus_progress:
         for title, share in forum.focus_progress:
-            text = f"{title}: " + (
-                fmt_percent(share, lang, 0)
-                if share is not None
-                else t("brief.forum.no_value", lang)
-            )
+            text = say.focus_target_text(forum, title, share, lang)
             st.progress(share or 0.0, text=plain(text))
     else:
         st.caption(t("brief.forum.no_targets", lang))

@@ -19,7 +19,7 @@ from components.common.form_feedback import expander_form, handled
 from components.common.localized import choose, date_columns
 from components.common.pickers import pick, pick_term
 from components.common.text import plain
-from components.forum import milestone_notes
+from components.forum import milestone_notes, target_status
 from components.forum.record import done as saved
 from components.forum.setup import team_label
 from components.shell.context import PageContext
@@ -33,7 +33,7 @@ from employdash.forum.health import ATTENDANCE_LINE, Warning
 from employdash.forum.meetings import MeetingAttendance, MemberAttendance
 from employdash.forum.stages import STAGE_KEYS, STAGES, progress_by_stage
 from employdash.forum.structure import MemberRow, Overview
-from employdash.forum.targets import MetricProgress
+from employdash.forum.target_status import MetricStatus
 from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
@@ -129,7 +129,7 @@ def _indicator(ctx: PageContext, row: Mapping[str, Any], prefix: str = "name") -
     return str(row.get(f"{prefix}_{ctx.lang}") or row.get("indicator_code") or "")
 
 
-def focuses(ctx: PageContext, view: Overview, metrics: list[MetricProgress]) -> None:
+def focuses(ctx: PageContext, view: Overview, metrics: list[MetricStatus]) -> None:
     if not view.focuses:
         st.info(ctx.tr("forum.focus.none"))
     for focus in view.focuses:
@@ -149,6 +149,7 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[MetricProgress]) -> 
                     progress=fmt_percent(share, ctx.lang, 0),
                 )
                 st.progress(share or 0.0, text=text)
+                target_status.metric_detail(ctx, m, _value)
 
 
 def attendance(
@@ -277,6 +278,7 @@ def quarterly(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
                 ctx.tr("forum.col.progress"): round(100 * r["progress"])
                 if r["progress"] is not None
                 else None,
+                ctx.tr("forum.targets.col.status"): target_status.words(ctx, r["status"]),
                 ctx.tr("forum.quarterly.planned"): r["planned"],
                 ctx.tr("forum.quarterly.done"): r["done"],
             }

@@ -16,11 +16,12 @@ from employdash.briefing.text import (
     attention_text,
     fmt_signed_change,
     fmt_value,
+    focus_target_text,
     next_meeting_text,
     sentences,
     stale_text,
 )
-from employdash.i18n import fmt_date, fmt_month, fmt_percent, t
+from employdash.i18n import fmt_date, fmt_month, t
 
 if TYPE_CHECKING:  # fpdf is imported when a PDF is made, not with every page that offers one
     from employdash.reports.pdf import Document
@@ -154,9 +155,8 @@ def forum_lines(briefing: Briefing, lang: str) -> list[str]:
         lines.append(approved + (f" · {forum.approval.note}" if forum.approval.note else ""))
     else:
         lines.append(t("brief.forum.not_approved", lang))
-    targets = " · ".join(
-        f"\u2068{title}\u2069: "  # isolated: a Hebrew title in an English line (e-mail)
-        + (fmt_percent(share, lang, 0) if share is not None else t("brief.forum.no_value", lang))
+    targets = " · ".join(  # each title isolated: a Hebrew title in an English line (e-mail)
+        focus_target_text(forum, title, share, lang, f"\u2068{title}\u2069")
         for title, share in forum.focus_progress
     )
     lines.append(

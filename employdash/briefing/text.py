@@ -145,6 +145,19 @@ def attention_text(item: AttentionItem, briefing: Briefing, lang: str) -> str:
     )
 
 
+def focus_target_text(
+    forum: ForumBriefing, title: str, share: float | None, lang: str, shown: str | None = None
+) -> str:
+    """A focus's progress against its targets and its status in words (the screen, the PDF and
+    the e-mail); `shown` is the title as the medium writes it (isolated, escaped)."""
+    figure = fmt_percent(share, lang, 0) if share is not None else t("brief.forum.no_value", lang)
+    status = t(f"forum.targets.status.{forum.focus_status.get(title, 'no_data')}", lang)
+    status = t("forum.targets.status_line", lang, status=status)
+    return t(
+        "forum.targets.brief_focus", lang, title=shown or title, progress=figure, status=status
+    )
+
+
 def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
     """The forum's next meeting as the screen and the PDF both say it."""
     if forum.next_meeting is None:

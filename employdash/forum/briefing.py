@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,8 @@ from employdash.forum.meetings import next_meeting
 from employdash.forum.planning import NextPlanned, next_planned
 from employdash.forum.stages import STAGE_KEYS
 from employdash.forum.structure import reading_forum
-from employdash.forum.targets import focus_progress, metrics_with_progress
+from employdash.forum.target_status import Status, statuses_of, worst
+from employdash.forum.targets import focus_progress
 from employdash.models.forum import TASK_CANCELLED, Decision, Meeting, Task
 
 OPEN_DECISIONS = 5
@@ -35,6 +36,8 @@ class ForumBriefing:
     focus_progress: list[tuple[str, float | None]]
     approval: Approval | None = None  # the mayor's latest approval of the work plan
     next_planned: NextPlanned | None = None  # the next planned meeting (its time and place)
+    # per focus title (as in `focus_progress`), its worst metric's status against target
+    focus_status: dict[str, Status] = field(default_factory=dict)
 
 
 def briefing_status(
@@ -58,6 +61,10 @@ def briefing_status(
             .limit(OPEN_DECISIONS)
         )
         planned = next_planned(s, forum.id, as_of)
+        metrics = statuses_of(s, forum)
+        by_title: dict[str, list[Status]] = {}
+        for m in metrics:
+            by_title.setdefault(m["focus_title"], []).append(m["status"])
         return ForumBriefing(
             stage=forum.stage,
             stage_key=STAGE_KEYS[forum.stage],
@@ -68,7 +75,8 @@ def briefing_status(
             tasks_overdue=s.scalar(counts.where(Task.status != "done", Task.due_date < as_of)) or 0,
             warnings=[(w.key, w.params) for w in evaluate(facts_for(s, forum, as_of))],
             open_decisions=list(decisions),
-            focus_progress=focus_progress(metrics_with_progress(s, locality_code, forum.id)),
+            focus_progress=focus_progress(metrics),
             approval=latest_approval(s, forum.id),
             next_planned=planned,
+            focus_status={title: worst(found) for title, found in by_title.items()},
         )

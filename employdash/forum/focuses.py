@@ -19,6 +19,7 @@ from employdash.access import Actor, Area, require_read
 from employdash.commands import ChangeAtVersion, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
+from employdash.forum.metric_rules import check_metric, in_range, range_params
 from employdash.forum.structure import (
     ForumChange,
     check_locality,
@@ -28,6 +29,7 @@ from employdash.forum.structure import (
 from employdash.handed_ids import in_locality
 from employdash.models.base import utcnow
 from employdash.models.forum import MetricValue, StrategicFocus, SuccessMetric
+from employdash.models.indicators import IndicatorDefinition
 
 DIRECTIONS = ("up", "down")
 FOCUS_FIELDS = ("title", "description", "retired")
@@ -108,17 +110,29 @@ def _metric_values(values: dict[str, Any]) -> dict[str, Any]:
                 out[key] = float(out[key])
             except (TypeError, ValueError):
                 errors[key] = "validation.invalid"
-    if "target_date" in out and out["target_date"] is None:
-        errors["target_date"] = "validation.required"
-    if (
-        out.get("baseline_date")
-        and out.get("target_date")
-        and out["target_date"] <= out["baseline_date"]
-    ):
-        errors["target_date"] = "validation.out_of_range"
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _judged(values: dict[str, Any]) -> dict[str, Any]:
+    """What the metric rules judge, from a metric's values."""
+    return {
+        k: values.get(k) for k in ("unit", "baseline", "baseline_date", "target", "target_date")
+    }
+
+
+def _check_as_changed(w: Write, metric: SuccessMetric, values: dict[str, Any]) -> None:
+    """The metric rules on the metric as it would stand after the change: the indicator's
+    direction and unit for a catalogue metric, the metric's own for a manual one."""
+    after = {k: values.get(k, getattr(metric, k)) for k in _judged(values)}
+    definition = (
+        w.session.get(IndicatorDefinition, metric.indicator_code) if metric.indicator_code else None
+    )
+    if definition is not None:
+        after["unit"] = definition.unit
+    higher = definition.higher_is_better if definition is not None else metric.direction == "up"
+    check_metric(higher_is_better=higher, **after)
 
 
 @dataclass
@@ -156,9 +170,7 @@ class AddManualMetric(ForumChange[int], entity="success_metric", texts=METRIC_TE
         if self.direction not in DIRECTIONS:
             raise ValidationError({"direction": "validation.invalid"})
         self.values = values = _metric_values(self.values)
-        rise = values["target"] - values["baseline"]
-        if rise * (1 if self.direction == "up" else -1) <= 0:
-            raise ValidationError({"target": "forum.metric.direction_mismatch"})
+        check_metric(higher_is_better=self.direction == "up", **_judged(values))
         refuse_duplicate_metric(w.session, self.focus.id, name=values["name"])
 
     def run(self, w: Write) -> int:
@@ -188,6 +200,8 @@ class UpdateMetric(
         self.values = values = _metric_values(self.values)
         if metric.indicator_code and ({"name", "unit"} & set(values)):
             raise ValidationError({"name": "validation.invalid"})  # a catalogue indicator's own
+        if not values.get("retired"):  # retiring a metric is never refused by its figures
+            _check_as_changed(w, metric, values)
         if "name" in values:
             refuse_duplicate_metric(w.session, metric.focus_id, name=values["name"], skip=metric.id)
 
@@ -216,8 +230,14 @@ class EnterValue(ForumChange[int], entity="metric_value"):
             self.value = float(self.value)
         except (TypeError, ValueError):
             raise ValidationError({"value": "validation.invalid"}) from None
-        if w.get(self.metric).indicator_code:  # catalogue values come from the imports
+        metric = w.get(self.metric)
+        if metric.indicator_code:  # catalogue values come from the imports
             raise ValidationError({"metric": "validation.invalid"})
+        if not in_range(metric.unit, self.value):
+            raise ValidationError(
+                {"value": "forum.targets.rule.out_of_range"},
+                field_params={"value": range_params(metric.unit)},
+            )
 
     def _insert_first(self, w: Write) -> int | None:
         """Insert the period's first value; None when another one landed first. The unique

@@ -1,6 +1,7 @@
 """Forum health: early signs of a forum coming apart (model annex 4), each with its reason, and
 before those what a new forum still lacks (members, a focus, a first meeting): a forum with
-nothing in it is not reported healthy.
+nothing in it is not reported healthy. A success metric off track against its target is a warning
+too (employdash.forum.target_status).
 
 The rules are pure functions of `HealthFacts`, so they are tested on known facts; `facts_for`
 gathers those facts from the database for one forum as of a day.
@@ -20,6 +21,7 @@ from employdash.db import Database
 from employdash.forum.meetings import attendance_rows
 from employdash.forum.stages import STAGES
 from employdash.forum.structure import current_membership, reading_forum
+from employdash.forum.target_status import statuses_of
 from employdash.models.forum import (
     Forum,
     Meeting,
@@ -51,6 +53,7 @@ class HealthFacts:
     open_tasks: int = 0
     overdue_tasks: int = 0
     missing: tuple[str, ...] = ()  # of SETUP_PARTS: what the forum has not got yet
+    off_track: tuple[tuple[str, str], ...] = ()  # metrics off track: (Hebrew name, English name)
 
 
 SETUP_PARTS = ("members", "focus", "meeting")  # in the order they are set up
@@ -95,6 +98,10 @@ def evaluate(f: HealthFacts) -> list[Warning]:
     ):
         out.append(
             Warning("forum.health.overdue", {"count": f.overdue_tasks, "open": f.open_tasks}, 2)
+        )
+    for name_he, name_en in f.off_track:  # as grave as a forum that stopped meeting
+        out.append(
+            Warning("forum.health.off_track", {"metric_he": name_he, "metric_en": name_en}, 3)
         )
     for name, last in f.task_teams:
         if last is None:
@@ -165,6 +172,11 @@ def facts_for(s: Session, forum: Forum, as_of: date) -> HealthFacts:
         open_tasks=s.scalar(open_q) or 0,
         overdue_tasks=s.scalar(open_q.where(Task.due_date < as_of)) or 0,
         missing=tuple(part for part in SETUP_PARTS if not has[part]),
+        off_track=tuple(
+            (m["name_he"] or "", m["name_en"] or "")
+            for m in statuses_of(s, forum)
+            if m["status"] == "off_track"
+        ),
     )
 
 

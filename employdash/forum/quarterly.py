@@ -21,6 +21,7 @@ from employdash.forum.structure import (
     metrics_of,
     reading_existing_forum,
 )
+from employdash.forum.target_status import status_of
 from employdash.forum.targets import progress
 from employdash.models.base import utcnow
 from employdash.models.forum import Forum, MetricValue, QuarterlyReview, Task
@@ -43,37 +44,44 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     return start, date.fromordinal(end.toordinal() - 1)
 
 
-def _value_in_quarter(s: Session, locality_code: int, code: str, start: date) -> float | None:
-    """The quarter's last published month (the "state cut" at quarter end)."""
+def _value_in_quarter(
+    s: Session, locality_code: int, code: str, start: date
+) -> tuple[date, float] | None:
+    """The quarter's last published month and its value (the "state cut" at quarter end)."""
     from employdash.indicators.values import value_at
 
     for month in (start.month + 2, start.month + 1, start.month):
-        value = value_at(s, locality_code, code, date(start.year, month, 1))
+        period = date(start.year, month, 1)
+        value = value_at(s, locality_code, code, period)
         if value is not None:
-            return value
+            return period, value
     return None
 
 
-def _manual_in_quarter(s: Session, metric_id: int, end: date) -> float | None:
+def _manual_in_quarter(s: Session, metric_id: int, end: date) -> tuple[date, float] | None:
     """A manual metric's latest value entered for a period up to the quarter's end."""
-    return s.scalar(
-        select(MetricValue.value)
+    row = s.execute(
+        select(MetricValue.period, MetricValue.value)
         .where(MetricValue.metric_id == metric_id, MetricValue.period <= end)
         .order_by(MetricValue.period.desc())
         .limit(1)
-    )
+    ).first()
+    return (row.period, row.value) if row else None
 
 
 def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -> dict[str, Any]:
-    """The quarter's figures: each metric at quarter end against its target, and plan vs done."""
+    """The quarter's figures: each metric at quarter end against its target, with its status
+    then (under the forum's tolerance then, kept with it), and plan vs done."""
     start, end = quarter_bounds(quarter)
+    tolerance = s.get_one(Forum, forum_id).target_tolerance
     metrics = []
     for m in metrics_of(s, forum_id):
-        value = (
+        found = (
             _value_in_quarter(s, locality_code, m["indicator_code"], start)
             if m["indicator_code"]
             else _manual_in_quarter(s, m["id"], end)
         )
+        on, value = found if found else (None, None)
         metrics.append(
             {
                 "focus": m["focus_title"],
@@ -86,6 +94,15 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
                 "target_date": m["target_date"].isoformat(),
                 "value": value,
                 "progress": progress(m["baseline"], m["target"], value),
+                "status": status_of(
+                    m["baseline"],
+                    m["baseline_date"],
+                    m["target"],
+                    m["target_date"],
+                    value,
+                    on,
+                    tolerance,
+                ),
             }
         )
     due = select(func.count()).where(Task.forum_id == forum_id, Task.status != "cancelled")
@@ -97,7 +114,7 @@ def snapshot_data(s: Session, forum_id: int, locality_code: int, quarter: str) -
         "planned_to_date": s.scalar(due.where(Task.due_date <= end)) or 0,
         "done_to_date": s.scalar(due.where(Task.due_date <= end, done)) or 0,
     }
-    return {"quarter": quarter, "metrics": metrics, "plan": plan}
+    return {"quarter": quarter, "metrics": metrics, "plan": plan, "tolerance": tolerance}
 
 
 @dataclass
@@ -168,6 +185,7 @@ class QuarterRow(TypedDict):
     baseline: float | None
     target: float | None
     progress: float | None
+    status: str | None  # None in a quarter kept before statuses were
     planned: int
     done: int
     planned_to_date: int
@@ -192,6 +210,7 @@ def comparison_rows(kept: list[dict[str, Any]]) -> list[QuarterRow]:
                     "baseline": m.get("baseline"),
                     "target": m.get("target"),
                     "progress": m.get("progress"),
+                    "status": m.get("status"),
                     "planned": plan["planned"],
                     "done": plan["done"],
                     "planned_to_date": plan["planned_to_date"],

@@ -32,6 +32,7 @@ from employdash.forum.structure import (
     writer,
     writer_in_locality,
 )
+from employdash.forum.target_status import TOLERANCE_RANGE
 from employdash.handed_ids import forum_person
 from employdash.models import Person
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
@@ -116,6 +117,37 @@ class RenameForum(ForumChange[int], texts={"name": "forum/name"}):
 def rename_forum(db: Database, actor: Actor, locality_code: int, version: int, name: str) -> int:
     forum_id = forum_id_of(db, actor, locality_code)
     return execute(db, actor, RenameForum.of(forum_id, version, name)).value
+
+
+@dataclass
+class SetTargetTolerance(ForumChange[int]):
+    """How far behind its line a metric may fall before it is off track (a share of the way
+    from baseline to target, see employdash.forum.target_status), for the forum read at
+    `version`; returns the new version."""
+
+    forum: Ref[Forum]
+    version: int
+    tolerance: float
+
+    def validate(self, w: Write) -> None:
+        low, high = TOLERANCE_RANGE
+        try:
+            self.tolerance = float(self.tolerance)
+        except (TypeError, ValueError):
+            raise ValidationError({"tolerance": "validation.invalid"}) from None
+        if not low <= self.tolerance <= high:  # NaN fails too
+            raise ValidationError({"tolerance": "validation.out_of_range"})
+
+    def run(self, w: Write) -> int:
+        forum = w.get(self.forum)
+        w.update(forum, self.version, {"target_tolerance": self.tolerance})
+        return forum.version
+
+
+def forum_tolerance(db: Database, actor: Actor, locality_code: int) -> float:
+    """The forum's tolerance for a metric behind its line."""
+    with reading_existing_forum(db, actor, locality_code) as (_, forum):
+        return forum.target_tolerance
 
 
 def forum_version(db: Database, actor: Actor, locality_code: int) -> int:

@@ -19,6 +19,7 @@ from employdash.access import Actor, Area, only, read_scope, require_locality
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
+from employdash.forum.metric_rules import check_metric
 from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
 from employdash.handed_ids import forum_person, in_locality
 from employdash.models import Organisation, Person
@@ -607,15 +608,22 @@ class AddMetric(ForumChange[int], entity="success_metric"):
     baseline_date: date | None = None
 
     def validate(self, w: Write) -> None:
-        errors: dict[str, str] = {}
-        if self.baseline == self.target:
-            errors["target"] = "validation.invalid"
-        if self.target_date is None:
-            errors["target_date"] = "validation.required"
-        if errors:
-            raise ValidationError(errors)
-        if w.session.get(IndicatorDefinition, self.indicator_code) is None:
+        definition = w.session.get(IndicatorDefinition, self.indicator_code)
+        if definition is None:
             raise ValidationError({"indicator": "validation.invalid"})
+        try:
+            self.baseline, self.target = float(self.baseline), float(self.target)
+        except (TypeError, ValueError):
+            raise ValidationError({"target": "validation.invalid"}) from None
+        self.baseline_date = self.baseline_date or date.today()
+        check_metric(
+            higher_is_better=definition.higher_is_better,
+            unit=definition.unit,
+            baseline=self.baseline,
+            baseline_date=self.baseline_date,
+            target=self.target,
+            target_date=self.target_date,
+        )
         refuse_duplicate_metric(w.session, self.focus.id, indicator_code=self.indicator_code)
 
     def run(self, w: Write) -> int:

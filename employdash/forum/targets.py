@@ -8,6 +8,7 @@ the target counts as no progress, one beyond the target as reached. A lower-is-b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -75,7 +76,7 @@ def metrics_with_progress(s: Session, locality_code: int, forum_id: int) -> list
     return out
 
 
-def focus_progress(metrics: list[MetricProgress]) -> list[tuple[str, float | None]]:
+def focus_progress(metrics: Iterable[MetricProgress]) -> list[tuple[str, float | None]]:
     """One figure per focus: the mean progress of its metrics that have a value."""
     by_focus: dict[str, list[float]] = {}
     for m in metrics:

@@ -37,6 +37,7 @@ FORUM_ROLES = ("chair", "referent", "team_lead", "member")
 MEETING_KINDS = ("steering", "forum", "task")
 PLANNED_STATUSES = ("planned", "cancelled", "held")
 RSVP_ANSWERS = ("coming", "not_coming", "maybe")
+TARGET_TOLERANCE = 0.1  # a new forum's tolerance for a metric behind its line
 
 
 class MeetingPart:
@@ -61,6 +62,11 @@ class Forum(VersionedRecord, Base):
     stage: Mapped[int] = mapped_column(Integer, default=1)
     stage_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # How far behind its straight line a metric may fall before it is off track, as a share of
+    # the way from baseline to target (employdash.forum.target_status).
+    target_tolerance: Mapped[float] = mapped_column(
+        Float, default=TARGET_TOLERANCE, server_default=str(TARGET_TOLERANCE)
+    )
 
 
 class StrategicFocus(VersionedRecord, Base):

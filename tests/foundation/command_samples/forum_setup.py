@@ -86,6 +86,11 @@ def _rename_forum(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     return setup.RenameForum.of(*_forum(db), "Sederot forum, renamed")
 
 
+@sample("employdash.forum.setup.SetTargetTolerance")
+def _set_target_tolerance(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    return setup.SetTargetTolerance.of(*_forum(db), 0.15)
+
+
 @sample("employdash.forum.setup.CreateTeam")
 def _create_team(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     focus = of_forum(db, StrategicFocus)
