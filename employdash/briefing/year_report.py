@@ -33,6 +33,7 @@ def _metric(focus: str, m: MetricLine, lang: str) -> str:
         target_date=fmt_date(m.target_date, lang),
         latest=fmt_value(unit, m.latest, lang),
         period=fmt_month(m.latest_period, lang) if m.latest_period else "—",
+        status=t(f"forum.targets.status.{m.status}", lang),
     )
 
 

@@ -25,7 +25,7 @@ from employdash.config import get_config
 from employdash.db import Database
 from employdash.forum.stages import STAGE_OF
 from employdash.forum.structure import reading_existing_forum
-from employdash.forum.targets import metrics_with_progress
+from employdash.forum.target_status import Status, statuses_of
 from employdash.forum.tasks import TASK_QUERY
 from employdash.models.forum import (
     Attendance,
@@ -45,8 +45,8 @@ OUTCOME_KINDS = ("job", "integration", "promotion", "certified")
 
 @dataclass(frozen=True)
 class MetricLine:
-    """A focus's success metric: where it started, where it should be, where it is. The status
-    against target (on track, at risk, off track, no data) is meant to join as one more field."""
+    """A focus's success metric: where it started, where it should be, where it is, and its
+    status against target today (the forum's tolerance)."""
 
     name_he: str
     name_en: str
@@ -57,6 +57,7 @@ class MetricLine:
     target_date: date
     latest: float | None
     latest_period: date | None
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class YearSummary:
     threshold: int  # the smallest count of people shown (privacy: suppression)
 
 
-def _focuses(s: Session, locality_code: int, forum: Forum) -> tuple[FocusLine, ...]:
+def _focuses(s: Session, forum: Forum) -> tuple[FocusLine, ...]:
     """The forum's current focuses in their order, each with its metrics (none yet: empty)."""
     titles = s.scalars(
         select(StrategicFocus.title)
@@ -121,7 +122,7 @@ def _focuses(s: Session, locality_code: int, forum: Forum) -> tuple[FocusLine, .
         .order_by(StrategicFocus.position, StrategicFocus.id)
     )
     by_focus: dict[str, list[MetricLine]] = {title: [] for title in titles}
-    for m in metrics_with_progress(s, locality_code, forum.id):
+    for m in statuses_of(s, forum):
         by_focus.setdefault(m["focus_title"], []).append(
             MetricLine(
                 name_he=m["name_he"] or m["indicator_code"] or "",
@@ -133,6 +134,7 @@ def _focuses(s: Session, locality_code: int, forum: Forum) -> tuple[FocusLine, .
                 target_date=m["target_date"],
                 latest=m["latest"],
                 latest_period=m["latest_period"],
+                status=m["status"],
             )
         )
     return tuple(FocusLine(title, tuple(lines)) for title, lines in by_focus.items())
@@ -266,7 +268,7 @@ def year_summary(
             as_of=as_of,
             publication=publication,
             stage=forum.stage,
-            focuses=_focuses(s, locality_code, forum),
+            focuses=_focuses(s, forum),
             meetings=meetings,
             attendance_rate=rate,
             decisions_made=made,

@@ -14,6 +14,7 @@ from employdash.briefing import year_report
 from employdash.briefing.year_summary import year_summary
 from employdash.db import Database
 from employdash.errors import PermissionDenied
+from employdash.forum.target_status import metric_statuses
 from employdash.models import Person
 from employdash.models.forum import Attendance, Decision, Forum, Meeting, MilestoneCheck, Task
 from employdash.models.mentoring import Match, Outcome, Participant, Program
@@ -98,6 +99,8 @@ def test_the_figures_are_the_records_of_the_year(db: Database, actors: dict[str,
     assert [f.title for f in summary.focuses] and all(f.metrics for f in summary.focuses)
     metric = summary.focuses[0].metrics[0]
     assert metric.latest is not None and metric.target != metric.baseline
+    statuses = {m["name_en"]: m["status"] for m in metric_statuses(db, actors["manager"], SEDEROT)}
+    assert {m.name_en: m.status for f in summary.focuses for m in f.metrics} == statuses
     assert summary.mentoring is not None
     assert summary.mentoring.outcomes["job"] == (jobs if jobs and jobs >= 5 else None)
     assert summary.mentoring.matches_started == started
