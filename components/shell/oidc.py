@@ -4,11 +4,12 @@
 `GET /signin/oidc/callback` takes its answer, and Authlib checks it all: the state against the
 browser's, the code exchanged for tokens with the client secret, the ID token's signature (the
 provider's published keys), issuer, audience, expiry and nonce. The e-mail the provider vouches
-for then names the account: an active user with that e-mail (any case) signs in with their
-own role and locality scope, exactly as a password login (audited, the session version in the
-cookie, the cookie set by this response: components/shell/session_cookie.py). Nobody else gets
-in, and no account is ever made here: an unknown e-mail is sent back to the login page, which
-says why (`?signin=unknown`).
+for (in the ID token, or from its userinfo endpoint for the same subject) then names the
+account: an active user with that e-mail (any case) signs in with their own role and locality
+scope, exactly as a password login (audited, the session version in the cookie, the cookie set
+by this response: components/shell/session_cookie.py). Nobody else gets in, and no account is
+ever made here: an unknown e-mail is sent back to the login page, which says why
+(`?signin=unknown`).
 
 Authlib keeps the flow's state, nonce and PKCE verifier in Starlette's session, a cookie signed
 with COOKIE_KEY and scoped to these two paths: whichever replica the provider sends the browser
@@ -92,6 +93,19 @@ def email_of(claims: dict[str, object]) -> str | None:
     return None
 
 
+async def _vouched_email(client: StarletteOAuth2App, request: Request) -> str | None:
+    """The e-mail of the provider's answer: from the checked ID token, else (a provider that
+    puts only the subject in it) from its userinfo endpoint, for the same subject."""
+    token = await client.authorize_access_token(request)
+    claims = dict(token.get("userinfo") or {})
+    email = email_of(claims)
+    if email is None and claims.get("sub"):
+        more = dict(await client.userinfo(token=token))
+        if more.get("sub") == claims["sub"]:
+            email = email_of(more)
+    return email
+
+
 def _back_to_login(reason: str) -> RedirectResponse:
     return RedirectResponse(f"/?{REFUSAL_PARAM}={reason}", status_code=303)
 
@@ -115,11 +129,10 @@ async def callback(request: Request) -> Response:
     if not config.OIDC_ISSUER:
         return Response(status_code=404)
     try:
-        token = await _client_of(config).authorize_access_token(request)
+        email = await _vouched_email(_client_of(config), request)
     except (OAuthError, httpx2.HTTPError, ValueError) as exc:
         _LOG.warning("sign-in with the identity provider refused: %s", exc)
         return _back_to_login("failed")
-    email = email_of(dict(token.get("userinfo") or {}))
     db = get_database(config.DATABASE_URL)
     username = await run_in_threadpool(users.username_for_email, db, email) if email else None
     if username is None:
