@@ -5,19 +5,19 @@ account is refused with a message and no account made. Local passwords keep work
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext
 from sqlalchemy import func, select
 
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.i18n import t
 from employdash.models import AuditEntry, User
+from tests.support import axe
 from tests.support.browser import app_server, screenshot, submit_login, wait_idle
-from tests.support.oidc import Provider, oidc_provider, sign_in_at_provider
+from tests.support.oidc import Provider, login_cookie, oidc_provider, sign_in_with_provider
 
 NAV = ".st-key-nav"
 FORM = '[data-testid="stForm"]'
@@ -41,24 +41,8 @@ def _context(browser: Browser, locale: str = "he-IL") -> BrowserContext:
     return browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
 
 
-def _provider_link(page: Page, lang: str = "he") -> str:
+def _provider_link(lang: str = "he") -> str:
     return t("signin.provider_named", lang, provider=PROVIDER_NAME)
-
-
-def sign_in_with_provider(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/")
-    page.wait_for_selector(FORM, timeout=60_000)
-    wait_idle(page)
-    page.get_by_role("link", name=_provider_link(page)).click()
-    sign_in_at_provider(page, email)
-    page.wait_for_url(f"{base}/**", timeout=30_000)
-    page.wait_for_selector(f"{NAV}, {FORM}", state="attached", timeout=60_000)
-    wait_idle(page)
-
-
-def _login_cookie(context: BrowserContext) -> dict[str, object] | None:
-    found = [c for c in context.cookies() if c["name"] == get_config().COOKIE_NAME]
-    return dict(found[0]) if found else None
 
 
 def _logins(db: Database, username: str) -> int:
@@ -79,7 +63,7 @@ def test_staff_sign_in_with_the_provider_into_their_own_account(
     logins_before = _logins(e2e_db, "manager")
     context = _context(browser)
     page = context.new_page()
-    sign_in_with_provider(page, oidc_server, "Manager@Example.ORG")  # any case
+    sign_in_with_provider(page, oidc_server, "Manager@Example.ORG", _provider_link())  # any case
     page.wait_for_selector(NAV, state="attached", timeout=30_000)
     sidebar = page.locator(SIDEBAR)
     badge = t("user.signed_in_as", "he", name="מנהל לשכת התעסוקה", role=t("role.manager", "he"))
@@ -89,18 +73,14 @@ def test_staff_sign_in_with_the_provider_into_their_own_account(
     options = page.get_by_role("option").all_inner_texts()
     assert sorted(options) == sorted(["שדרות", "נתיבות"]), options
     page.keyboard.press("Escape")
-    cookie = _login_cookie(context)
+    cookie = login_cookie(context)
     assert cookie and cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
     assert _logins(e2e_db, "manager") == logins_before + 1, "audited as the manager's login"
     screenshot(page, "oidc_signed_in_manager")
     # Signing out ends it: the login form, the cookie cleared, a reload stays signed out.
     sidebar.get_by_role("button", name="יציאה").click()
     page.wait_for_selector(FORM, timeout=15_000)
-    for _ in range(50):
-        if _login_cookie(context) is None:
-            break
-        time.sleep(0.1)
-    assert _login_cookie(context) is None
+    login_cookie(context, present=False)
     page.reload()
     page.wait_for_selector(FORM, timeout=20_000)
     wait_idle(page)
@@ -115,14 +95,16 @@ def test_an_unknown_email_is_refused_and_no_account_is_made(
         accounts = s.scalar(select(func.count()).select_from(User))
     context = _context(browser)
     page = context.new_page()
-    sign_in_with_provider(page, oidc_server, "stranger@example.org")
+    sign_in_with_provider(page, oidc_server, "stranger@example.org", _provider_link())
     page.wait_for_selector(FORM, timeout=30_000)
     page.get_by_text(t("signin.unknown", "he")).wait_for(timeout=15_000)
     assert page.locator(NAV).count() == 0
-    assert _login_cookie(context) is None
+    assert not [c for c in context.cookies() if c["name"] == get_config().COOKIE_NAME]
     with e2e_db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(User)) == accounts
     screenshot(page, "oidc_unknown_email_he")
+    findings = axe.scan(page, "sign-in refused")
+    assert not findings, "\n".join(f.describe() for f in findings)
     context.close()
 
 
@@ -138,9 +120,11 @@ def test_the_login_page_offers_the_provider_and_passwords_still_work(
     if lang == "en":
         page.locator(SIDEBAR).locator("button", has_text="English").first.click()
         wait_idle(page)
-    link = page.get_by_role("link", name=_provider_link(page, lang))
+    link = page.get_by_role("link", name=_provider_link(lang))
     assert link.get_attribute("href") == "/signin/oidc/start"
     screenshot(page, f"login_with_provider_{lang}")
+    findings = axe.scan(page, f"login with provider/{lang}")
+    assert not findings, "\n".join(f.describe() for f in findings)
     submit_login(page, "member")  # a local password beside the provider
     assert page.locator(NAV).count() == 1
     context.close()

@@ -6,29 +6,19 @@ from __future__ import annotations
 
 import time
 
-from playwright.sync_api import Browser, BrowserContext, Cookie, Page, Route
+from playwright.sync_api import Browser, Page, Route
 
 from employdash.config import get_config
 from tests.support.browser import login, wait_idle
+from tests.support.oidc import login_cookie
 
 NAV = ".st-key-nav"
 FORM = '[data-testid="stForm"]'
 
 
-def _jar_cookie(context: BrowserContext, present: bool = True) -> Cookie | None:
-    """The login cookie in the browser's jar, waiting (up to 5 s) for it to appear or go."""
-    name = get_config().COOKIE_NAME
-    for _ in range(50):
-        found = [c for c in context.cookies() if c["name"] == name]
-        if bool(found) == present:
-            return found[0] if found else None
-        time.sleep(0.1)
-    raise AssertionError(f"the login cookie {'never came' if present else 'stayed'}")
-
-
 def test_the_login_cookie_is_httponly_strict_and_unseen_by_scripts(page: Page, server: str) -> None:
     login(page, server, "manager")
-    cookie = _jar_cookie(page.context)
+    cookie = login_cookie(page.context)
     assert cookie is not None
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Strict"
@@ -43,7 +33,7 @@ def test_the_login_cookie_is_httponly_strict_and_unseen_by_scripts(page: Page, s
     # Logging out clears it from the jar (the server's answer, not a script).
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="יציאה").click()
     page.wait_for_selector(FORM, timeout=15_000)
-    _jar_cookie(page.context, present=False)
+    login_cookie(page.context, present=False)
     page.reload()
     page.wait_for_selector(FORM, timeout=20_000)
     wait_idle(page)
@@ -60,7 +50,7 @@ def test_behind_https_the_login_cookie_is_secure(browser: Browser, server: str) 
     )
     page = context.new_page()
     login(page, server, "member")
-    cookie = _jar_cookie(context)
+    cookie = login_cookie(context)
     assert cookie is not None
     assert cookie["secure"] is True and cookie["httpOnly"] is True
     context.close()

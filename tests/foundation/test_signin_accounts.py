@@ -4,10 +4,15 @@ one); and which e-mail a provider's answer vouches for."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select, update
 
 from components.shell.oidc import email_of
+from employdash.config import load_config
 from employdash.db import Database
+from employdash.errors import ConfigError
 from employdash.models import User
 from employdash.users import username_for_email
 
@@ -39,3 +44,13 @@ def test_the_vouched_email() -> None:
     assert email_of({"preferred_username": "a@b.org"}) == "a@b.org"  # Entra ID's sign-in name
     assert email_of({"preferred_username": "a-user"}) is None
     assert email_of({"sub": "x"}) is None
+
+
+def test_a_provider_needs_its_client(tmp_path: Path) -> None:
+    none, key = tmp_path / "none.toml", tmp_path / "k"
+    issuer = {"OIDC_ISSUER": "https://login.example.org/tenant/v2.0"}
+    with pytest.raises(ConfigError, match="OIDC_CLIENT_ID and OIDC_CLIENT_SECRET"):
+        load_config({**issuer, "OIDC_CLIENT_ID": "app"}, none, key)
+    both = {**issuer, "OIDC_CLIENT_ID": "app", "OIDC_CLIENT_SECRET": "s"}
+    assert load_config(both, none, key).OIDC_CLIENT_ID == "app"
+    assert load_config({}, none, key).OIDC_ISSUER == ""  # no provider: passwords only

@@ -18,13 +18,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Cookie, Page
 
+from employdash.config import get_config
+from tests.support.browser import wait_idle
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "support" / "oidc_provider.mjs"
 CALLBACK = "/signin/oidc/callback"
+NAV = ".st-key-nav"
+FORM = '[data-testid="stForm"]'
 
 
 @dataclass(frozen=True)
@@ -94,3 +98,27 @@ def sign_in_at_provider(page: Page, email: str) -> None:
     consent = page.locator('form input[name="prompt"][value="consent"]')
     if consent.count():
         page.click('button[type="submit"]')
+
+
+def sign_in_with_provider(page: Page, base: str, email: str, link: str) -> None:
+    """From the app's login page at `base`: the provider's link (named `link`), the provider's
+    pages as `email`, and back in the app, on its navigation or (refused) its login form."""
+    page.goto(base + "/")
+    page.wait_for_selector(FORM, timeout=60_000)
+    wait_idle(page)
+    page.get_by_role("link", name=link).click()
+    sign_in_at_provider(page, email)
+    page.wait_for_url(f"{base}/**", timeout=30_000)
+    page.wait_for_selector(f"{NAV}, {FORM}", state="attached", timeout=60_000)
+    wait_idle(page)
+
+
+def login_cookie(context: BrowserContext, present: bool = True) -> Cookie | None:
+    """The login cookie in the browser's jar, waiting (up to 5 s) for it to appear or go."""
+    name = get_config().COOKIE_NAME
+    for _ in range(50):
+        found = [c for c in context.cookies() if c["name"] == name]
+        if bool(found) == present:
+            return found[0] if found else None
+        time.sleep(0.1)
+    raise AssertionError(f"the login cookie {'never came' if present else 'stayed'}")
