@@ -231,6 +231,8 @@ def load_config(
         raise ConfigError("SUPPRESSION_THRESHOLD must be at least 1")
     if values["OIDC_ISSUER"] and not (values["OIDC_CLIENT_ID"] and values["OIDC_CLIENT_SECRET"]):
         raise ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+    if values["OIDC_ISSUER"] and values["COOKIE_EXPIRY_DAYS"] <= 0:
+        raise ConfigError("OIDC_ISSUER needs a login cookie: COOKIE_EXPIRY_DAYS must be above 0")
     if values["DEMO_MODE"]:
         if not str(values["DATABASE_URL"]).startswith("sqlite"):
             raise ConfigError(

@@ -192,7 +192,10 @@ def _provider_sign_in(config: Config, slot: Any, refused: Any) -> None:
     if not config.OIDC_ISSUER:
         return
     name = str(config.OIDC_PROVIDER_NAME).strip()
-    label = tr("signin.provider_named", provider=name) if name else tr("signin.provider")
+    # The name as an isolate (FSI ... PDI): a Hebrew name in an English label, or the reverse,
+    # keeps its own direction and leaves the label's alone.
+    named = tr("signin.provider_named", provider=f"\u2068{name}\u2069")
+    label = named if name else tr("signin.provider")
     with slot:
         st.html(
             f"<style>{_PROVIDER_BUTTON_CSS}</style>"

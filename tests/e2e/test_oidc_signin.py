@@ -42,7 +42,7 @@ def _context(browser: Browser, locale: str = "he-IL") -> BrowserContext:
 
 
 def _provider_link(lang: str = "he") -> str:
-    return t("signin.provider_named", lang, provider=PROVIDER_NAME)
+    return t("signin.provider_named", lang, provider=f"\u2068{PROVIDER_NAME}\u2069")
 
 
 def _logins(db: Database, username: str) -> int:

@@ -53,4 +53,6 @@ def test_a_provider_needs_its_client(tmp_path: Path) -> None:
         load_config({**issuer, "OIDC_CLIENT_ID": "app"}, none, key)
     both = {**issuer, "OIDC_CLIENT_ID": "app", "OIDC_CLIENT_SECRET": "s"}
     assert load_config(both, none, key).OIDC_CLIENT_ID == "app"
+    with pytest.raises(ConfigError, match="COOKIE_EXPIRY_DAYS"):  # its sign-in ends in the cookie
+        load_config({**both, "COOKIE_EXPIRY_DAYS": "0"}, none, key)
     assert load_config({}, none, key).OIDC_ISSUER == ""  # no provider: passwords only
