@@ -29,7 +29,8 @@ run: setup
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 ## Install what the tests need from Debian (PostgreSQL, Chromium, Hebrew fonts, Node.js) and npm
-## (axe-core, the accessibility checker the browser tests inject), then run them all on
+## (axe-core, the accessibility checker the browser tests inject; oidc-provider, the OpenID
+## provider the sign-in tests run under Node), then run them all on
 ## TEST_WORKERS pytest-xdist workers (each has its own PostgreSQL server and Chromium, and runs
 ## whole files: tests/conftest.py). TEST_WORKERS=0 runs in one process. One more worker than cores by
 ## default: a browser test spends part of its time waiting (for a rerun to start, for the page to
@@ -41,7 +42,7 @@ test: setup system-deps node_modules/.installed
 	$(PY) -m compileall -q -j 0 $(CODE)
 	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
-# axe-core pinned by package-lock.json; npm ci installs exactly that, once per lock change.
+# The npm tools pinned by package-lock.json; npm ci installs exactly those, once per lock change.
 node_modules/.installed: package.json package-lock.json | system-deps
 	npm ci --no-audit --no-fund --silent
 	touch $@

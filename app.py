@@ -88,7 +88,7 @@ def main() -> None:
                 actor = auth.login_gate(db, config)
             if actor is not None:
                 gate.empty()
-                auth.write_pending_cookie(config)
+                auth.write_pending_cookie()
     except DomainError as exc:
         show_error(exc)
         st.stop()

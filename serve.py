@@ -7,6 +7,8 @@ Served this way, the process also
 - imports the pages' modules in the background once the first login form is out
   (components/shell/warmup.py), so a fresh server's first login does not pay them;
 - serves the unsubscribe link of the reminders (components/shell/unsubscribe.py) beside the app;
+- sets and clears the login cookie (HttpOnly: components/shell/session_cookie.py), and signs staff
+  in with the municipality's identity provider when one is configured (components/shell/oidc.py);
 - runs the scheduled mail (`notify`) in a background thread in demo mode or with NOTIFY_IN_APP
   (employdash/mail/in_app.py), started and stopped with the server (the app's lifespan);
 - watches no source files (`fileWatcherType = "none"` in .streamlit/config.toml, a public
@@ -26,8 +28,9 @@ from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
-from components.shell import warmup
+from components.shell import oidc, session_cookie, warmup
 from components.shell.first_paint import FirstPaintDirection
 from components.shell.style import FIRST_PAINT_CSS
 from components.shell.unsubscribe import ROUTES as UNSUBSCRIBE_ROUTES
@@ -43,6 +46,14 @@ def _default_language() -> str:
         return str(get_config().DEFAULT_LANGUAGE)
     except ConfigError:
         return "he"  # app.py shows the configuration error itself
+
+
+def _sign_in_routes() -> list[BaseRoute]:
+    try:
+        config = get_config()
+    except ConfigError:
+        return []  # app.py shows the configuration error itself; nobody can log in
+    return [*session_cookie.ROUTES, *oidc.routes(config)]
 
 
 @asynccontextmanager
@@ -61,7 +72,7 @@ warmup.enable()
 app = st.App(
     "app.py",
     lifespan=_lifespan,
-    routes=UNSUBSCRIBE_ROUTES,
+    routes=[*UNSUBSCRIBE_ROUTES, *_sign_in_routes()],
     middleware=[
         Middleware(FirstPaintDirection, css=FIRST_PAINT_CSS, default_lang=_default_language())
     ],

@@ -97,6 +97,23 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "OIDC_ISSUER",
+        "",
+        "Sign-in with the municipality's identity provider (OpenID Connect): its issuer URL, the "
+        "address its /.well-known/openid-configuration hangs under (Entra ID: "
+        "https://login.microsoftonline.com/<tenant id>/v2.0). Staff sign in with it into their "
+        "existing account, matched by e-mail; roles and locality scope stay in the app. Empty: "
+        "usernames and passwords only.",
+    ),
+    Setting("OIDC_CLIENT_ID", "", "The app's client ID at the identity provider (OIDC_ISSUER)."),
+    Setting("OIDC_CLIENT_SECRET", "", "The app's client secret at the identity provider."),
+    Setting(
+        "OIDC_PROVIDER_NAME",
+        "",
+        "The provider's name on the sign-in button (e.g. the municipality's name); empty: the "
+        "button says only that it signs in with the organisational account.",
+    ),
+    Setting(
         "ACCESSIBILITY_CONTACT",
         "",
         "The accessibility coordinator the accessibility statement names (IS 5568 asks for one): "
@@ -214,6 +231,10 @@ def load_config(
         raise ConfigError("REMINDER_DAYS must be 0 or more")
     if values["SUPPRESSION_THRESHOLD"] < 1:
         raise ConfigError("SUPPRESSION_THRESHOLD must be at least 1")
+    if values["OIDC_ISSUER"] and not (values["OIDC_CLIENT_ID"] and values["OIDC_CLIENT_SECRET"]):
+        raise ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+    if values["OIDC_ISSUER"] and values["COOKIE_EXPIRY_DAYS"] <= 0:
+        raise ConfigError("OIDC_ISSUER needs a login cookie: COOKIE_EXPIRY_DAYS must be above 0")
     if values["DEMO_MODE"]:
         if not str(values["DATABASE_URL"]).startswith("sqlite"):
             raise ConfigError(

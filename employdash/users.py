@@ -22,7 +22,7 @@ from typing import Any, TypedDict, TypeVar
 import bcrypt
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -181,6 +181,18 @@ def session_version(db: Database, username: str) -> int | None:
         return s.scalar(
             select(User.session_version).where(User.username == username, User.active.is_(True))
         )
+
+
+def username_for_email(db: Database, email: str) -> str | None:
+    """The active account an identity provider's sign-in with `email` lands in (any case), or
+    None: no such account, or several (which one would be a guess). Never makes one."""
+    with db.transaction() as s:
+        found = s.scalars(
+            select(User.username)
+            .where(func.lower(User.email) == email.strip().lower(), User.active.is_(True))
+            .limit(2)
+        ).all()
+        return found[0] if len(found) == 1 else None
 
 
 def resume_session(db: Database, username: str, version: object) -> Actor | None:

@@ -18,9 +18,11 @@ request (`st.context.cookies`) but also draws a cookie component on every run wh
 the answer of the component that writes the cookie after a login, each trigger one more rerun of
 the whole app from the browser: a login took three runs and two browser round trips, and every new
 session one extra run (profiled in benchmarks/results/foundation.md). Here the cookie is read from
-the request the same way and written or deleted by a small script in a zero-height HTML frame,
-which answers nothing. A login is one script run: the run that checks the password returns the
-user, and app.py clears the form, draws the cookie's frame, the navigation and the page.
+the request the same way, and set or cleared by the server (HttpOnly: no script in the page can
+read it; components/shell/session_cookie.py): a small script in a zero-height HTML frame, which
+answers nothing, posts the login's one-time token to the server, or asks it to clear the cookie.
+A login is one script run: the run that checks the password returns the user, and app.py clears
+the form, draws that frame, the navigation and the page.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import copy
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from html import escape
 from typing import Any
 
 import jwt
@@ -40,6 +42,7 @@ from streamlit_authenticator.models import AuthenticationModel
 from streamlit_authenticator.utilities import Encryptor, Validator
 from streamlit_authenticator.utilities.exceptions import LoginError
 
+from components.shell import oidc, session_cookie
 from components.shell.context import tr
 from employdash import logins, users
 from employdash.access import Actor
@@ -55,6 +58,7 @@ class _SignedCookie:
     """The login cookie: a JWT with the username, expiry and session version."""
 
     def __init__(self, config: Config, db: Database) -> None:
+        self.config = config
         self.cookie_name: str = config.COOKIE_NAME
         self.cookie_key: str = config.COOKIE_KEY
         self.cookie_expiry_days: float = config.COOKIE_EXPIRY_DAYS
@@ -85,17 +89,14 @@ class _SignedCookie:
     def set_cookie(self) -> None:
         if not self.cookie_expiry_days:
             return
-        expires = datetime.now(UTC) + timedelta(days=self.cookie_expiry_days)
-        claims = {
-            "username": st.session_state["username"],
-            "exp_date": expires.timestamp(),
-            "sv": st.session_state.get(SESSION_VERSION_KEY),
-        }
-        token = jwt.encode(claims, self.cookie_key, algorithm="HS256")
-        st.session_state[_PENDING_KEY] = (token, expires)
+        value, expires = session_cookie.encode(
+            self.config, st.session_state["username"], st.session_state.get(SESSION_VERSION_KEY)
+        )
+        token = session_cookie.issue_exchange(value, expires)
+        st.session_state[_PENDING_KEY] = (session_cookie.EXCHANGE_PATH, token)
 
     def delete_cookie(self) -> None:
-        st.session_state[_PENDING_KEY] = ("", datetime(1970, 1, 1, tzinfo=UTC))
+        st.session_state[_PENDING_KEY] = (session_cookie.LOGOUT_PATH, "")
 
 
 class _CookieController(CookieController):  # type: ignore[misc]  # the library ships no types
@@ -157,19 +158,50 @@ class _Authenticator(stauth.Authenticate):  # type: ignore[misc]  # the library 
         self.encryptor = Encryptor(config.COOKIE_KEY)
 
 
-def write_pending_cookie(config: Config) -> None:
-    """Draw the pending cookie write or delete: a script in a frame that sends nothing back."""
+def write_pending_cookie() -> None:
+    """Draw the pending cookie write or delete: a script in a frame, which sends nothing back to
+    the app, posts it to the server (the login's one-time token, or the logout)."""
     pending = st.session_state.pop(_PENDING_KEY, None)
     if pending is None:
         return
-    value, expires = pending
-    cookie = (
-        f"{config.COOKIE_NAME}={value}; path=/; SameSite=Strict; "
-        f"expires={expires.strftime('%a, %d %b %Y %H:%M:%S GMT')}"
-    )
+    path, body = pending
     st.html("<style>.element-container:has(iframe[height='0']){display:none}</style>")
-    script = f"<script>window.parent.document.cookie = {json.dumps(cookie)};</script>"
+    script = (
+        f"<script>fetch({json.dumps(path)}, {{method: 'POST', credentials: 'same-origin', "
+        f"cache: 'no-store', headers: {{'Content-Type': 'text/plain'}}, "
+        f"body: {json.dumps(body)}}});</script>"
+    )
     components.html(script, height=0)
+
+
+_PROVIDER_BUTTON_CSS = (
+    ".signin-provider{display:inline-block;padding:.55rem 1.1rem;border-radius:.5rem;"
+    "background:#0b5394;color:#fff !important;text-decoration:none;font-weight:600}"
+    ".signin-provider:hover{background:#083d6e}"
+    ".signin-provider:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}"
+)
+
+
+def _provider_sign_in(config: Config, slot: Any, refused: Any) -> None:
+    """The identity provider's sign-in link above the password form, when one is configured, and
+    why the last sign-in with it was refused (components/shell/oidc.py sends the browser back
+    with ?signin=unknown or ?signin=failed)."""
+    reason = st.query_params.get(oidc.REFUSAL_PARAM)
+    if reason in {"unknown", "failed"}:
+        refused.error(tr(f"signin.{reason}"), icon=":material/error:")
+    if not config.OIDC_ISSUER:
+        return
+    name = str(config.OIDC_PROVIDER_NAME).strip()
+    # The name as an isolate (FSI ... PDI): a Hebrew name in an English label, or the reverse,
+    # keeps its own direction and leaves the label's alone.
+    named = tr("signin.provider_named", provider=f"\u2068{name}\u2069")
+    label = named if name else tr("signin.provider")
+    with slot:
+        st.html(
+            f"<style>{_PROVIDER_BUTTON_CSS}</style>"
+            f'<p><a class="signin-provider" href="{oidc.START_PATH}">{escape(label)}</a></p>'
+            f"<p>{escape(tr('signin.or_password'))}</p>"
+        )
 
 
 def _authenticator(db: Database, config: Config) -> tuple[stauth.Authenticate, dict[str, Any]]:
@@ -199,13 +231,14 @@ def _logged_in(db: Database, username: str, model: _AuthenticationModel) -> None
 
 def login_gate(db: Database, config: Config) -> Actor | None:
     """Draw the login form when needed; return the acting user once logged in."""
-    write_pending_cookie(config)
+    write_pending_cookie()
     authenticator, credentials = _authenticator(db, config)
     model: _AuthenticationModel = authenticator.authentication_controller.authentication_model
     st.session_state[_AUTH_KEY] = authenticator
     # Form rules (IS 5568): required fields marked (" *", as components.common.form_feedback),
     # a refused login announced above the form.
     refused = st.empty()
+    provider = st.container()
     fields = {
         "Form name": tr("login.title"),
         "Username": tr("login.username") + " *",
@@ -234,10 +267,11 @@ def login_gate(db: Database, config: Config) -> Actor | None:
             icon=":material/error:",
         )
     if not status:
+        _provider_sign_in(config, provider, refused)
         st.caption(tr("a11y.required_note"))
         if config.DEMO_MODE:
             st.info(tr("login.demo_hint"))
-        write_pending_cookie(config)  # a dropped cookie is deleted in this run already
+        write_pending_cookie()  # a dropped cookie is deleted in this run already
         return None
     actor = users.resume_session(
         db, st.session_state["username"], st.session_state.get(SESSION_VERSION_KEY)

@@ -4,7 +4,8 @@ seen on the other within the cache TTL, a lock-out on one holds on the other, an
 sessions over both while keeping each on its replica (websocket included).
 
 The sessions are the load benchmark's protocol-level client (the browser's websocket messages);
-the login cookie, which only a browser's JavaScript sets, is checked in real Chromium.
+the login cookie, which the server sets in a browser, is checked in real Chromium, as is signing
+in with the identity provider (a real one: oidc-provider under Node) through nginx.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from employdash import users
 from employdash.db import Database
 from employdash.i18n import t
 from tests.support.browser import chromium, login, wait_idle
+from tests.support.oidc import Provider, login_cookie, oidc_provider, sign_in_with_provider
 from tests.support.postgres import create_database, drop_database
 from tests.support.replicas import AppServer, app_server, nginx
 
@@ -51,12 +53,18 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(pg_server: str, pg_template: str) -> Iterator[Cluster]:
+def provider() -> Iterator[Provider]:
+    with oidc_provider() as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_server: str, pg_template: str, provider: Provider) -> Iterator[Cluster]:
     name = f"employdash_replicas_{next(_names)}"
     url = create_database(pg_server, name, template=pg_template)
     # PostgreSQL is served outside demo mode: the users get a password that is not the public
     # demo one, and both replicas share one strong cookie key.
-    env = {"CACHE_TTL_SECONDS": str(TTL), **production_env()}
+    env = {"CACHE_TTL_SECONDS": str(TTL), **production_env(), **provider.app_env()}
     db = Database(url)
     set_password(db)
     try:
@@ -216,4 +224,43 @@ def _login_holds_on_both(cluster: Cluster) -> None:
             page.wait_for_selector(nav, state="attached", timeout=30_000)
             wait_idle(page)
             assert page.locator('[data-testid="stForm"] input[type="password"]').count() == 0
+        context.close()
+
+
+@pytest.mark.e2e
+def test_signing_in_with_the_identity_provider_through_nginx(cluster: Cluster) -> None:
+    """Through nginx: the manager signs in with the provider into their own account, which holds
+    on both replicas, and signs out; an unknown e-mail is refused."""
+    _in_own_thread(_provider_journey, cluster)
+
+
+def _provider_journey(cluster: Cluster) -> None:
+    nav, form = ".st-key-nav", '[data-testid="stForm"]'
+    link = t("signin.provider", "he")
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+        page = context.new_page()
+        sign_in_with_provider(page, cluster.balancer, "manager@example.org", link)
+        page.wait_for_selector(nav, state="attached", timeout=30_000)
+        signed_in = t(
+            "user.signed_in_as", "he", name="מנהל לשכת התעסוקה", role=t("role.manager", "he")
+        )
+        assert signed_in in page.locator('[data-testid="stSidebar"]').inner_text()
+        cookie = login_cookie(context)
+        assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        for base in (cluster.a.base, cluster.b.base, cluster.balancer):
+            page.goto(base + "/")
+            page.wait_for_selector(nav, state="attached", timeout=30_000)
+            wait_idle(page)
+            assert signed_in in page.locator('[data-testid="stSidebar"]').inner_text()
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="יציאה").click()
+        page.wait_for_selector(form, timeout=15_000)
+        login_cookie(context, present=False)
+        context.close()
+
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
+        page = context.new_page()
+        sign_in_with_provider(page, cluster.balancer, "stranger@example.org", link)
+        page.get_by_text(t("signin.unknown", "he")).wait_for(timeout=15_000)
+        assert page.locator(nav).count() == 0
         context.close()
