@@ -18,7 +18,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from employdash.errors import PermissionDenied
 
 ADMIN, LEADERSHIP, MANAGER, MEMBER = "admin", "leadership", "manager", "member"
-ROLES = (ADMIN, LEADERSHIP, MANAGER, MEMBER)
+PROGRAMME = "programme"  # the national programme's staff: every locality of theirs side by side
+ROLES = (ADMIN, LEADERSHIP, MANAGER, MEMBER, PROGRAMME)
 
 
 class Area(StrEnum):
@@ -42,6 +43,8 @@ class Area(StrEnum):
     AUDIT = "audit"
     RSVP = "rsvp"  # answering an invitation to a meeting: everyone, their own invitation only
     OUTBOX = "outbox"  # the mail outbox: what was sent, what failed and why, retrying
+    PORTFOLIO = "portfolio"  # every locality's forum, mentoring and indicators side by side
+    PROGRAMME_NOTES = "programme_notes"  # the programme's dated notes on a locality
 
 
 class Action(StrEnum):
@@ -52,6 +55,9 @@ class Action(StrEnum):
 class Scope(StrEnum):
     ALL = "all"  # every locality
     ASSIGNED = "assigned"  # the localities on the user's record
+    # the localities on the user's record, or every locality when the record names none (the
+    # programme's national staff; regional staff have their region's localities)
+    ASSIGNED_OR_ALL = "assigned_or_all"
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ WRITABLE = frozenset(
         Area.PLAN_APPROVAL,
         Area.RSVP,
         Area.OUTBOX,
+        Area.PROGRAMME_NOTES,
     }
 )
 _PRODUCT = frozenset(
@@ -102,7 +109,14 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
         ),
         MANAGER: RolePolicy(
             Scope.ASSIGNED,
-            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE, Area.INDICATOR_IMPORTS, Area.RSVP},
+            reads=_PRODUCT
+            | {
+                Area.PARTICIPANTS,
+                Area.PEOPLE,
+                Area.INDICATOR_IMPORTS,
+                Area.RSVP,
+                Area.PROGRAMME_NOTES,
+            },
             writes=frozenset(
                 {
                     Area.RSVP,
@@ -121,6 +135,21 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
             reads=frozenset({Area.FORUM, Area.RSVP}),
             writes=frozenset({Area.TASKS, Area.RSVP}),
             own_only=frozenset({Area.TASKS, Area.RSVP}),
+        ),
+        # Reads the forums (their targets too), mentoring and indicators of its localities and
+        # the portfolio of them all; writes nothing but its own notes.
+        PROGRAMME: RolePolicy(
+            Scope.ASSIGNED_OR_ALL,
+            reads=frozenset(
+                {
+                    Area.INDICATORS,
+                    Area.FORUM,
+                    Area.MENTORING,
+                    Area.PORTFOLIO,
+                    Area.PROGRAMME_NOTES,
+                }
+            ),
+            writes=frozenset({Area.PROGRAMME_NOTES}),
         ),
     }
 )

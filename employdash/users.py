@@ -152,9 +152,10 @@ def rehash_for(password: str, hashed: str) -> Rehash | None:
 
 
 def _actor_of(user: User) -> Actor:
+    rule = policy_of(user.role).scope
     scope = (
         None
-        if policy_of(user.role).scope is Scope.ALL
+        if rule is Scope.ALL or (rule is Scope.ASSIGNED_OR_ALL and not user.localities)
         else frozenset(ul.locality_code for ul in user.localities)
     )
     return Actor(
