@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.common.charts import reading_axis, reading_lines, reading_scale
+from components.common.charts import reading_axis, reading_lines, reading_scale, with_line
 from components.common.charts import show as show_chart
 from components.common.localized import choose_many
 from components.portfolio.data import cached_attendance, cached_stages
@@ -153,13 +153,7 @@ def attendance_chart(ctx: PageContext, rows: Sequence[PortfolioRow], today: date
             ),
             tooltip=["locality:N", "date:T", alt.Tooltip("share:Q", format=".0%")],
         )
-        rule = (
-            alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
-            .mark_rule(strokeDash=[6, 4], color="#d62728")
-            .encode(y="line:Q")
-        )
-        layered: alt.LayerChart = (line + rule).properties(height=300)
-        return layered
+        return with_line(line, ATTENDANCE_LINE)
 
     show_chart(
         build,

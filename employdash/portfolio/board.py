@@ -264,12 +264,13 @@ def _by_forum(s: Session, scope: ReadScope, query: Any, forums: dict[int, int]) 
 def _attendance(
     s: Session, scope: ReadScope, as_of: date, forums: dict[int, int]
 ) -> dict[int, list[float]]:
-    """The shares of the last three plenary meetings with an attendance list, per locality."""
-    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
-    per_meeting = (
+    """The shares of the last three plenary meetings with an attendance list, per locality: the
+    meetings are ranked first (the meeting table alone), then only theirs attendance is counted."""
+    listed = select(Attendance.meeting_id).where(Attendance.meeting_id == Meeting.id).exists()
+    ranked = (
         select(
+            Meeting.id,
             Meeting.forum_id,
-            (present * 1.0 / func.count(Attendance.person_id)).label("share"),
             func.row_number()
             .over(
                 partition_by=Meeting.forum_id,
@@ -277,20 +278,21 @@ def _attendance(
             )
             .label("recent"),
         )
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
         .where(
             Meeting.forum_id.in_(select(Forum.id).where(scope.of(Forum.locality_code))),
             Meeting.kind == PLENARY,
             Meeting.held_on <= as_of,
+            listed,
         )
-        .group_by(Meeting.forum_id, Meeting.id, Meeting.held_on)
         .subquery()
     )
+    present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
     shares: dict[int, list[float]] = defaultdict(list)
     for forum_id, share in s.execute(
-        select(per_meeting.c.forum_id, per_meeting.c.share).where(
-            per_meeting.c.recent <= RECENT_MEETINGS
-        )
+        select(ranked.c.forum_id, present * 1.0 / func.count(Attendance.person_id))
+        .join(Attendance, Attendance.meeting_id == ranked.c.id)
+        .where(ranked.c.recent <= RECENT_MEETINGS)
+        .group_by(ranked.c.forum_id, ranked.c.id)
     ):
         if forum_id in forums:
             shares[forums[forum_id]].append(float(share))

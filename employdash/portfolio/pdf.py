@@ -14,7 +14,7 @@ from employdash.portfolio.table import Definitions, headers, text_rows
 LOG = logging.getLogger(__name__)
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 # Millimetres per column (277 mm across A4 landscape inside the margins).
-WIDTHS = [26, 18, 14, 22, 12, 17, 17, 14, 12, 12, 14, 14, 21, 21, 21, 21]
+WIDTHS = [20, 14, 19, 20, 12, 17, 17, 17, 15, 14, 17, 16, 20, 20, 20, 20]
 
 
 def portfolio_pdf(
@@ -39,7 +39,7 @@ def portfolio_pdf(
         [c.translate(BIDI_CONTROLS) for c in row] for row in text_rows(rows, definitions, lang)
     ]
     header = headers(definitions, lang)
-    doc.grid(header, cells, widths=[w * doc.epw / sum(WIDTHS) for w in WIDTHS], size=7)
+    doc.grid(header, cells, widths=[w * doc.epw / sum(WIDTHS) for w in WIDTHS], size=6)
     doc.ln(1)
     doc.paragraph(t("portfolio.pdf.legend", lang), 7)
     return doc.to_bytes()
