@@ -7,7 +7,7 @@ policy allows its area, so what a role sees and what it may call cannot drift ap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -160,6 +160,12 @@ def policy_of(role: str) -> RolePolicy:
         return POLICY[role]
     except KeyError:
         raise PermissionDenied(f"unknown role {role!r}") from None
+
+
+def sees_every_locality(role: str, localities: Collection[int]) -> bool:
+    """Whether an account of `role` with `localities` on its record sees every locality."""
+    scope = policy_of(role).scope
+    return scope is Scope.ALL or (scope is Scope.ASSIGNED_OR_ALL and not localities)
 
 
 def allows(role: str, area: Area, action: Action) -> bool:
