@@ -9,14 +9,12 @@ under 1 s.
 from __future__ import annotations
 
 import random
-import tempfile
 from datetime import date, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from benchmarks.harness import Figure, paired_median_times, write
+from benchmarks.harness import Figure, on_both_databases, paired_median_times, write
 from employdash.db import Database, migrate
 from employdash.forum.stages import STAGES
 from employdash.indicators.values import add_months
@@ -344,20 +342,9 @@ def measure(db: Database, label: str) -> list[Figure]:
 
 
 def main() -> None:
-    from tests.support.postgres import create_database, running_server
-
-    figures: list[Figure] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        figures += measure(db, "sqlite")
-        db.dispose()
-    with running_server() as server:
-        db = Database(create_database(server, "bench_portfolio"))
-        figures += measure(db, "postgresql")
-        db.dispose()
     write(
         "portfolio",
-        figures,
+        on_both_databases("bench_portfolio", measure),
         notes=(
             f"{LOCALITIES} programme localities (the largest of the catalogue), each with "
             f"{MONTHS} months of forum records: a plenary and two task-team meetings a month, "

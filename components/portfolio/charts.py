@@ -79,7 +79,7 @@ def stage_chart(ctx: PageContext, rows: Sequence[PortfolioRow], today: date) -> 
                     "stage:N",
                     title=None,
                     scale=alt.Scale(domain=stages, range=list(STAGE_COLOURS)),
-                    legend=alt.Legend(orient="bottom"),
+                    legend=alt.Legend(orient="bottom", labelLimit=320),
                 ),
                 tooltip=["locality:N", "month:O", "stage:N"],
             )
