@@ -97,6 +97,26 @@ def peak_memory() -> Iterator[dict[str, float]]:
         box["peak_mib"] = peak / 2**20
 
 
+def on_both_databases(name: str, measure: Callable[[Any, str], list[Figure]]) -> list[Figure]:
+    """`measure(db, label)` on a fresh SQLite file, then on a fresh PostgreSQL database `name`
+    of a throwaway server."""
+    import tempfile
+
+    from employdash.db import Database
+    from tests.support.postgres import create_database, running_server
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        figures += measure(db, "sqlite")
+        db.dispose()
+    with running_server() as server:
+        db = Database(create_database(server, name))
+        figures += measure(db, "postgresql")
+        db.dispose()
+    return figures
+
+
 def write(area: str, figures: list[Figure], notes: str = "") -> Path:
     """Write `results/<area>.json` and a readable `results/<area>.md` rendered from it.
 

@@ -7,7 +7,7 @@ policy allows its area, so what a role sees and what it may call cannot drift ap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -18,7 +18,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from employdash.errors import PermissionDenied
 
 ADMIN, LEADERSHIP, MANAGER, MEMBER = "admin", "leadership", "manager", "member"
-ROLES = (ADMIN, LEADERSHIP, MANAGER, MEMBER)
+PROGRAMME = "programme"  # the national programme's staff: every locality of theirs side by side
+ROLES = (ADMIN, LEADERSHIP, MANAGER, MEMBER, PROGRAMME)
 
 
 class Area(StrEnum):
@@ -42,6 +43,8 @@ class Area(StrEnum):
     AUDIT = "audit"
     RSVP = "rsvp"  # answering an invitation to a meeting: everyone, their own invitation only
     OUTBOX = "outbox"  # the mail outbox: what was sent, what failed and why, retrying
+    PORTFOLIO = "portfolio"  # every locality's forum, mentoring and indicators side by side
+    PROGRAMME_NOTES = "programme_notes"  # the programme's dated notes on a locality
 
 
 class Action(StrEnum):
@@ -52,6 +55,9 @@ class Action(StrEnum):
 class Scope(StrEnum):
     ALL = "all"  # every locality
     ASSIGNED = "assigned"  # the localities on the user's record
+    # the localities on the user's record, or every locality when the record names none (the
+    # programme's national staff; regional staff have their region's localities)
+    ASSIGNED_OR_ALL = "assigned_or_all"
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ WRITABLE = frozenset(
         Area.PLAN_APPROVAL,
         Area.RSVP,
         Area.OUTBOX,
+        Area.PROGRAMME_NOTES,
     }
 )
 _PRODUCT = frozenset(
@@ -102,7 +109,14 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
         ),
         MANAGER: RolePolicy(
             Scope.ASSIGNED,
-            reads=_PRODUCT | {Area.PARTICIPANTS, Area.PEOPLE, Area.INDICATOR_IMPORTS, Area.RSVP},
+            reads=_PRODUCT
+            | {
+                Area.PARTICIPANTS,
+                Area.PEOPLE,
+                Area.INDICATOR_IMPORTS,
+                Area.RSVP,
+                Area.PROGRAMME_NOTES,
+            },
             writes=frozenset(
                 {
                     Area.RSVP,
@@ -122,6 +136,21 @@ POLICY: Mapping[str, RolePolicy] = MappingProxyType(
             writes=frozenset({Area.TASKS, Area.RSVP}),
             own_only=frozenset({Area.TASKS, Area.RSVP}),
         ),
+        # Reads the forums (their targets too), mentoring and indicators of its localities and
+        # the portfolio of them all; writes nothing but its own notes.
+        PROGRAMME: RolePolicy(
+            Scope.ASSIGNED_OR_ALL,
+            reads=frozenset(
+                {
+                    Area.INDICATORS,
+                    Area.FORUM,
+                    Area.MENTORING,
+                    Area.PORTFOLIO,
+                    Area.PROGRAMME_NOTES,
+                }
+            ),
+            writes=frozenset({Area.PROGRAMME_NOTES}),
+        ),
     }
 )
 
@@ -131,6 +160,12 @@ def policy_of(role: str) -> RolePolicy:
         return POLICY[role]
     except KeyError:
         raise PermissionDenied(f"unknown role {role!r}") from None
+
+
+def sees_every_locality(role: str, localities: Collection[int]) -> bool:
+    """Whether an account of `role` with `localities` on its record sees every locality."""
+    scope = policy_of(role).scope
+    return scope is Scope.ALL or (scope is Scope.ASSIGNED_OR_ALL and not localities)
 
 
 def allows(role: str, area: Area, action: Action) -> bool:

@@ -53,6 +53,7 @@ FIELDS: dict[str, TextLimit] = {
     "forum/approval_note": TextLimit(2_000, multiline=True),
     "task/title": TextLimit(300),
     "task/note": TextLimit(4_000, multiline=True),
+    "programme/note": TextLimit(4_000, multiline=True),
     "meeting/agenda_item": TextLimit(500),
     "meeting/issues": TextLimit(20_000, multiline=True),
     "meeting/decision": TextLimit(4_000, multiline=True),

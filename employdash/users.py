@@ -27,7 +27,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from employdash import people
-from employdash.access import ADMIN, ROLES, Actor, Area, Scope, policy_of, require_read
+from employdash.access import (
+    ADMIN,
+    ROLES,
+    Actor,
+    Area,
+    Scope,
+    policy_of,
+    require_read,
+    sees_every_locality,
+)
 from employdash.addresses import address_problem
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety
@@ -152,11 +161,8 @@ def rehash_for(password: str, hashed: str) -> Rehash | None:
 
 
 def _actor_of(user: User) -> Actor:
-    scope = (
-        None
-        if policy_of(user.role).scope is Scope.ALL
-        else frozenset(ul.locality_code for ul in user.localities)
-    )
+    codes = frozenset(ul.locality_code for ul in user.localities)
+    scope = None if sees_every_locality(user.role, codes) else codes
     return Actor(
         user_id=user.id,
         username=user.username,

@@ -11,6 +11,7 @@ from components.common.localized import choose
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
+from employdash.access import sees_every_locality
 from employdash.errors import StaleVersion
 
 ctx = current()
@@ -19,8 +20,10 @@ names = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
 
 
 def _scope_label(codes: list[int], role: str) -> str:
-    if role == "admin":
-        return ctx.tr("admin.users.all_localities")
+    if sees_every_locality(role, codes):
+        return ctx.tr(
+            "admin.users.all_localities" if role == "admin" else "portfolio.users.all_localities"
+        )
     return ", ".join(names.get(c, str(c)) for c in codes)
 
 

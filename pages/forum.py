@@ -13,6 +13,7 @@ from components.forum import setup as fs
 from components.forum import target_status as ts
 from components.forum import views as fv
 from components.forum import year_summary as fy
+from components.portfolio import notes as programme_notes
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -46,6 +47,7 @@ with guarded():
     st.caption(plain(view.name))
     fv.stage_header(ctx, view)
     fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
+    programme_notes.notes_folded(ctx, ctx.locality_code)
     linked = mm.linked_meeting()
     if linked is not None:  # a minutes e-mail's link: open the meetings tab on that meeting
         st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")

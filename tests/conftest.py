@@ -82,9 +82,9 @@ def db(request: pytest.FixtureRequest) -> Database:
 
 @pytest.fixture
 def actors(db: Database) -> dict[str, Actor]:
-    """The demo users as the services see them: admin, mayor, manager, member."""
+    """The demo users as the services see them: admin, mayor, manager, member, programme."""
     found: dict[str, Actor] = {}
-    for name in ("admin", "mayor", "manager", "member"):
+    for name in ("admin", "mayor", "manager", "member", "programme"):
         actor = load_actor(db, name)
         assert actor is not None
         found[name] = actor

@@ -65,6 +65,7 @@ def user_fields(
             format_func=lambda c: names[c],
             key=f"{prefix}_scope_{ctx.lang}",
             placeholder=choose_many(names),
+            help=ctx.tr("portfolio.users.scope_help"),
         )
     return users.UserForm(
         (current_user or {}).get("username", ""), full_name, role, tuple(scope), email or None

@@ -81,6 +81,18 @@ CHART_TYPES = (
 )
 
 
+def with_line(chart: alt.Chart, value: float) -> alt.LayerChart:
+    """`chart` with a dashed red rule across it at `value` on its y scale (a line to keep
+    above, such as the forum's two-thirds attendance), 300 px high."""
+    rule = (
+        alt.Chart(pd.DataFrame({"line": [value]}))
+        .mark_rule(strokeDash=[6, 4], color="#d62728")
+        .encode(y="line:Q")
+    )
+    layered: alt.LayerChart = (chart + rule).properties(height=300)
+    return layered
+
+
 def configure(chart: alt.Chart | alt.LayerChart | alt.FacetChart, height: int = 280) -> alt.Chart:
     configured: alt.Chart = (
         chart.properties(height=height)

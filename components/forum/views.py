@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.common.charts import reading_axis, reading_lines, reading_scale
+from components.common.charts import reading_axis, reading_lines, reading_scale, with_line
 from components.common.charts import show as show_chart
 from components.common.commands import perform
 from components.common.downloads import download_buttons
@@ -198,13 +198,7 @@ def _attendance_chart(ctx: PageContext, data: pd.DataFrame) -> alt.LayerChart:
         ),
         tooltip=["date:T", "team", alt.Tooltip("rate:Q", format=".0%")],
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"line": [ATTENDANCE_LINE]}))
-        .mark_rule(strokeDash=[6, 4], color="#d62728")
-        .encode(y="line:Q")
-    )
-    layered: alt.LayerChart = (line + rule).properties(height=300)
-    return layered
+    return with_line(line, ATTENDANCE_LINE)
 
 
 def _members_chart(ctx: PageContext, per: pd.DataFrame) -> alt.LayerChart:

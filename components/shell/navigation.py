@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from employdash.access import ADMIN, LEADERSHIP, MANAGER, MEMBER, Action, Area, allows
+from employdash.access import ADMIN, LEADERSHIP, MANAGER, MEMBER, PROGRAMME, Action, Area, allows
 from employdash.i18n import t
 
 
@@ -37,6 +37,13 @@ class PageSpec:
 LOCALITIES_PAGE = "pages/admin_localities.py"  # where an administrator enables localities
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "pages/portfolio.py",
+        "page.portfolio",
+        ":material/table_view:",
+        "nav.section.overview",
+        Area.PORTFOLIO,
+    ),
     PageSpec(
         "pages/briefing.py",
         "page.briefing",
@@ -130,6 +137,7 @@ DEFAULT_PAGE = {
     LEADERSHIP: "pages/briefing.py",
     MANAGER: "pages/briefing.py",
     MEMBER: "pages/tasks.py",
+    PROGRAMME: "pages/portfolio.py",
 }
 
 

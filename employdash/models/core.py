@@ -88,7 +88,9 @@ class Person(VersionedRecord, Base):
 class User(VersionedRecord, Base):
     __tablename__ = "app_user"
     __table_args__ = (
-        CheckConstraint("role IN ('admin','leadership','manager','member')", name="role"),
+        CheckConstraint(
+            "role IN ('admin','leadership','manager','member','programme')", name="role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

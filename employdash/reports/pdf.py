@@ -22,8 +22,9 @@ FAMILY = "DejaVu"
 class Document(FPDF):
     """An A4 page in the reader's language and direction."""
 
-    def __init__(self, lang: str, title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, lang: str, title: str, orientation: str = "P") -> None:
+        """`orientation` "L" for a wide table (A4 landscape)."""
+        super().__init__(orientation=orientation, unit="mm", format="A4")
         self.lang = lang
         self.rtl = lang == "he"
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
@@ -58,16 +59,20 @@ class Document(FPDF):
             self.paragraph(f"• {item}", size)
 
     def grid(
-        self, header: list[str], rows: list[list[str]], widths: list[float] | None = None
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float] | None = None,
+        size: int = 9,
     ) -> None:
         """A table of strings; in Hebrew the first column stands on the right."""
-        self.set_font(FAMILY, "", 9)
+        self.set_font(FAMILY, "", size)
         order = list(reversed(range(len(header)))) if self.rtl else list(range(len(header)))
         widths = widths or [(self.epw) / len(header)] * len(header)
         with self.table(
             col_widths=[widths[i] for i in order],
             text_align=self.align,
-            line_height=5.5,
+            line_height=size * 11 / 18,  # 5.5 mm at 9 pt
             first_row_as_headings=True,
         ) as table:
             for row in [header, *rows]:

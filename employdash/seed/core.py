@@ -195,7 +195,7 @@ def _user(
 
 
 def seed(s: Session, rng: random.Random, hashing: PasswordHashing = OWASP) -> SeedContext:
-    """The localities, organisations, people and the four demo users. Their password hash is made
+    """The localities, organisations, people and the five demo users. Their password hash is made
     at `hashing`: OWASP's for the app (demo mode and `make run`), CHEAP only for test and benchmark
     databases, whose users' hashes are then upgraded at their first login, like any outdated one."""
     load_localities(s)
@@ -215,6 +215,8 @@ def seed(s: Session, rng: random.Random, hashing: PasswordHashing = OWASP) -> Se
         ("mayor", "ראש העיר שדרות", "leadership", (DEMO_LOCALITY,), sederot_people[0]),
         ("manager", "מנהל לשכת התעסוקה", "manager", MANAGER_LOCALITIES, ctx.manager_person_id),
         ("member", "חברת הפורום", "member", (DEMO_LOCALITY,), ctx.member_person_id),
+        # the national programme's staff: no localities on record, so every locality
+        ("programme", "רכזת התוכנית הארצית", "programme", (), None),
     ):
         ctx.users[username] = _user(s, username, name, role, scope, demo_hash, person).id
     return ctx

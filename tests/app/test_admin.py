@@ -122,3 +122,23 @@ def test_two_admins_editing_one_account_do_not_overwrite_each_other(app_db: str)
     assert any("Someone else saved this record meanwhile" in e.value for e in at.error)
     stored = next(r for r in users.list_users(db, admin) if r["id"] == chosen)
     assert stored["full_name"] == "Renamed by the other admin"
+
+
+def test_admin_gives_an_account_the_programme_role_with_every_locality(app_db: str) -> None:
+    """Programme staff need no locality on their record: with none they see every one."""
+    at = app_as("admin", page="pages/admin_users.py", lang="en", locality=1031)
+    at.text_input(key="new_account_0_username").input("national")
+    at.text_input(key="new_account_0_name").input("National programme lead")
+    at.selectbox(key="new_account_0_role_en").select("programme")
+    at.selectbox(key="new_account_0_person_1031_en").set_value(0)  # no person record
+    at.text_input(key="new_account_0_pw_0").input("a-long-password")
+    next(b for b in at.button if b.form_id == "new_account_0").click().run()
+    assert not at.exception
+    assert "User national added." in texts(at)
+    frame = at.dataframe[0].value
+    row = frame[frame["Username"] == "national"].iloc[0]
+    assert (row["Role"], row["Localities"]) == ("Programme staff", "All localities")
+    db = Database(app_db)
+    actor = users.load_actor(db, "national")
+    db.dispose()
+    assert actor is not None and actor.role == "programme" and actor.localities is None

@@ -23,7 +23,7 @@ SEDEROT = 1031
 SNAPSHOT = ("צילום מצב לרבעון", "Take the quarter's snapshot")
 
 
-@pytest.mark.parametrize("user", ["admin", "mayor", "manager", "member"])
+@pytest.mark.parametrize("user", ["admin", "mayor", "manager", "member", "programme"])
 @pytest.mark.parametrize("lang", ["he", "en"])
 def test_tracker_opens_for_every_role(app_db: str, user: str, lang: str) -> None:
     at = app_as(user, page="pages/forum.py", lang=lang, locality=SEDEROT)

@@ -20,10 +20,29 @@ EXPECTED = {
         "pages/rsvp.py",
     },
     "manager": {p.path for p in PAGES}
-    - {"pages/admin_localities.py", "pages/admin_users.py", "pages/audit.py", "pages/outbox.py"},
+    - {
+        "pages/admin_localities.py",
+        "pages/admin_users.py",
+        "pages/audit.py",
+        "pages/outbox.py",
+        "pages/portfolio.py",
+    },
     "member": {"pages/forum.py", "pages/tasks.py", "pages/rsvp.py"},
+    "programme": {
+        "pages/portfolio.py",
+        "pages/explorer.py",
+        "pages/forum.py",
+        "pages/tasks.py",
+        "pages/mentoring.py",
+    },
 }
-USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+USER_OF_ROLE = {
+    "admin": "admin",
+    "leadership": "mayor",
+    "manager": "manager",
+    "member": "member",
+    "programme": "programme",
+}
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.path)

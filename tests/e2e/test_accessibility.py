@@ -22,8 +22,14 @@ from employdash.i18n import t
 from tests.support import axe
 from tests.support.browser import ROOT, login, set_language, wait_idle
 
-ROLES = ("admin", "leadership", "manager", "member")
-USERNAME = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+ROLES = ("admin", "leadership", "manager", "member", "programme")
+USERNAME = {
+    "admin": "admin",
+    "leadership": "mayor",
+    "manager": "manager",
+    "member": "member",
+    "programme": "programme",
+}
 ARTIFACTS = ROOT / "tests" / "artifacts" / "axe"
 
 pytestmark = pytest.mark.skipif(not axe.available(), reason="axe-core missing: run `npm ci`")

@@ -35,13 +35,20 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.mentoring.funnel import Selection
 
-AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring")
-USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring", "portfolio")
+USER_OF_ROLE = {
+    "admin": "admin",
+    "leadership": "mayor",
+    "manager": "manager",
+    "member": "member",
+    "programme": "programme",
+}
 OWN, FOREIGN = 1031, 31  # Sederot is in every demo user's scope; Tel Aviv in none but the admin's
 
 # The area a module's services belong to, where it is not the package's own.
 AREA_OF_MODULE = {
     "employdash.indicators.local": Area.CATALOGUE,  # local indicators: the admin's catalogue
+    "employdash.portfolio.notes": Area.PROGRAMME_NOTES,  # the programme's notes on a locality
 }
 # Single services whose area differs from their module's.
 AREA_OF_SERVICE = {
@@ -57,6 +64,7 @@ PACKAGE_AREA = {
     "forum": Area.FORUM,
     "stakeholders": Area.STAKEHOLDERS,
     "mentoring": Area.MENTORING,
+    "portfolio": Area.PORTFOLIO,
 }
 
 

@@ -20,6 +20,7 @@ from employdash.forum import approval, planning, structure, tasks
 from employdash.indicators import imports, local, values
 from employdash.mail import outbox_admin
 from employdash.mentoring import operations
+from employdash.portfolio import board, notes
 from employdash.stakeholders import grid
 from employdash.stakeholders.network import add_relation
 from tests.forum.helpers import SEDEROT, member_task
@@ -41,6 +42,8 @@ READ_PROBES: dict[Area, Probe] = {
     Area.LOCALITIES: lambda db, a: localities.search(db, a, "Sederot"),
     Area.OUTBOX: lambda db, a: outbox_admin.messages(db, a),
     Area.RSVP: lambda db, a: planning.my_invitations(db, a),
+    Area.PORTFOLIO: lambda db, a: board.portfolio(db, a),
+    Area.PROGRAMME_NOTES: lambda db, a: notes.notes(db, a, SEDEROT),
 }
 
 
@@ -66,9 +69,16 @@ WRITE_PROBES: dict[Area, Probe] = {
     Area.PLAN_APPROVAL: lambda db, a: approval.approve_plan(db, a, SEDEROT, date.max),
     Area.OUTBOX: lambda db, a: outbox_admin.retry_message(db, a, -1),  # no such message
     Area.RSVP: lambda db, a: planning.answer_invitation(db, a, "no-such-token", "coming"),
+    Area.PROGRAMME_NOTES: lambda db, a: notes.add_note(db, a, SEDEROT, date.max, " "),
 }
 
-USER_OF_ROLE = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+USER_OF_ROLE = {
+    "admin": "admin",
+    "leadership": "mayor",
+    "manager": "manager",
+    "member": "member",
+    "programme": "programme",
+}
 
 
 def _allowed(probe: Probe, db: Database, actor: Actor) -> bool:

@@ -53,6 +53,8 @@ SCOPED_MODULES = (
     "mentoring/programs.py",
     "mentoring/targets.py",
     "people.py",
+    "portfolio/board.py",
+    "portfolio/notes.py",
     "stakeholders/common.py",
     "stakeholders/grid.py",
     "stakeholders/network.py",

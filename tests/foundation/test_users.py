@@ -120,7 +120,7 @@ def test_a_malformed_hash_refuses_every_password() -> None:
 
 def test_demo_password_check_sees_both_formats(db: Database) -> None:
     assert users.demo_credentials_in_use(db)  # the seeded Argon2id hashes
-    for name in ("admin", "mayor", "manager", "member"):
+    for name in ("admin", "mayor", "manager", "member", "programme"):
         _set_hash(db, name, users.hash_password("not the demo one", users.CHEAP))
     assert not users.demo_credentials_in_use(db)
     _set_hash(db, "member", _bcrypt("demo"))  # an old database's demo password

@@ -20,7 +20,13 @@ from components.shell.navigation import DEFAULT_PAGE, pages_for
 from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open_page, wait_idle
 from tests.support.databases import build_sqlite_template, copy_sqlite
 
-USERS = {"admin": "admin", "leadership": "mayor", "manager": "manager", "member": "member"}
+USERS = {
+    "admin": "admin",
+    "leadership": "mayor",
+    "manager": "manager",
+    "member": "member",
+    "programme": "programme",
+}
 # name: (width, height, device pixels per CSS pixel)
 WIDTHS = {"desktop": (1400, 1000, 1), "phone": (390, 844, 1), "zoom200": (640, 500, 2)}
 

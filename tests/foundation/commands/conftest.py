@@ -52,7 +52,10 @@ def db(module_db: RolledBackDatabase) -> Iterator[Database]:
 def actors(module_db: RolledBackDatabase) -> dict[str, Actor]:
     """The demo users as the services see them, loaded once per module database: each test
     starts from the same demo data, so these are the users it would load itself."""
-    loaded = {name: load_actor(module_db, name) for name in ("admin", "mayor", "manager", "member")}
+    loaded = {
+        name: load_actor(module_db, name)
+        for name in ("admin", "mayor", "manager", "member", "programme")
+    }
     found = {name: actor for name, actor in loaded.items() if actor is not None}
     assert found.keys() == loaded.keys()
     return found

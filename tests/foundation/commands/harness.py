@@ -75,11 +75,12 @@ def command(db: Database, actors: dict[str, Actor], name: str) -> Command[Any]:
 
 def writer(actors: dict[str, Actor], command: Command[Any]) -> Actor:
     """Who runs a sample: Sederot's manager; the mayor for leadership's own write (the plan's
-    approval); the admin for a national command (the catalogue's), which no one else may write."""
+    approval); the programme's staff for theirs (a note); the admin for a national command (the
+    catalogue's), which no one else may write."""
     area = type(command).area
     return next(
         a
-        for a in (actors["manager"], actors["mayor"], actors["admin"])
+        for a in (actors["manager"], actors["mayor"], actors["programme"], actors["admin"])
         if allows(a.role, area, Action.WRITE)
     )
 

@@ -42,7 +42,9 @@ def _search(db: Database, actor: Actor, model: type[Base]) -> int:
 
 
 # Handed no ID at all: a new forum names only its locality (the locality test covers it).
-HANDED_NOTHING = frozenset({"employdash.forum.setup.CreateForum"})
+HANDED_NOTHING = frozenset(
+    {"employdash.forum.setup.CreateForum", "employdash.portfolio.notes.AddProgrammeNote"}
+)
 
 
 @pytest.mark.parametrize("name", sorted(set(PRODUCT) - NATIONAL - HANDED_NOTHING))

@@ -1,0 +1,1 @@
+"""The programme's portfolio page: every locality side by side, its comparisons and notes."""
