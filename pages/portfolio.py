@@ -23,6 +23,7 @@ with guarded():
     pt.open_locality(ctx, kept)
     charts.stage_chart(ctx, kept, today)
     charts.attendance_chart(ctx, kept, today)
+    charts.targets_chart(ctx, kept)
     st.header(ctx.tr("portfolio.notes.section"))
     names = {r.locality_code: r.name(ctx.lang) for r in kept}
     chosen = notes.note_form(ctx, names)

@@ -1,6 +1,7 @@
-"""The comparison charts: each locality's forum stage month by month, and the attendance of
-its plenary meetings against the two-thirds line; each with a sentence saying what it shows
-and a table view (`charts.show`), reading right to left in Hebrew."""
+"""The comparison charts: each locality's forum stage month by month, the attendance of its
+plenary meetings against the two-thirds line, and the share of its targets on track; each with
+a sentence saying what it shows and a table view (`charts.show`), reading right to left in
+Hebrew."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.common.charts import reading_axis, reading_lines, reading_scale, with_line
+from components.common.charts import bars, reading_axis, reading_lines, reading_scale, with_line
 from components.common.charts import show as show_chart
 from components.common.localized import choose_many
 from components.portfolio.data import cached_attendance, cached_stages
@@ -164,3 +165,49 @@ def attendance_chart(ctx: PageContext, rows: Sequence[PortfolioRow], today: date
         inputs=(data,),
     )
     st.caption(ctx.tr("forum.attendance.line_note"))
+
+
+def targets_chart(ctx: PageContext, rows: Sequence[PortfolioRow]) -> None:
+    """Per locality whose forum has metrics, the share of them on track against their target."""
+    st.subheader(ctx.tr("portfolio.chart.targets"))
+    counted = [(r, r.targets) for r in rows if sum(vars(r.targets).values())]
+    if not counted:
+        st.info(ctx.tr("empty.no_data"))
+        return
+    data = pd.DataFrame(
+        [
+            {
+                "locality": r.name(ctx.lang),
+                "share": c.on_track / sum(vars(c).values()),
+                "on_track": c.on_track,
+                "metrics": sum(vars(c).values()),
+            }
+            for r, c in counted
+        ]
+    )
+    description = ctx.tr(
+        "portfolio.chart.targets.description",
+        n=len(data),
+        all_on=int((data["share"] == 1).sum()),
+        none_on=int((data["share"] == 0).sum()),
+    )
+    table = pd.DataFrame(
+        {
+            ctx.tr("portfolio.col.locality"): data["locality"],
+            ctx.tr("portfolio.col.on_track"): data["on_track"],
+            ctx.tr("portfolio.chart.targets.metrics"): data["metrics"],
+            ctx.tr("portfolio.chart.targets.share"): [
+                fmt_percent(v, ctx.lang, 0) for v in data["share"]
+            ],
+        }
+    )
+    show_chart(
+        lambda: bars(data, "locality", "share", ctx.lang, fmt=".0%").properties(
+            height=alt.Step(22)
+        ),
+        ctx.lang,
+        title=ctx.tr("portfolio.chart.targets"),
+        description=description,
+        table=table,
+        inputs=(data,),
+    )

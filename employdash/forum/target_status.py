@@ -20,22 +20,26 @@ its baseline, from then on against its target.
 `status_of` is the rule, pure; `statuses_of` applies it to a forum's metrics in a session the
 caller has scoped; `metric_statuses` is the scoped read for a locality (the forum page, the work
 plan, the briefing and other summaries call it); `focus_statuses` gives one status per focus,
-its worst metric's.
+its worst metric's; `status_counts` counts the statuses of every forum in a scope at once (the
+programme's portfolio).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from employdash.access import Actor
+from employdash.access import Actor, ReadScope
 from employdash.db import Database
 from employdash.forum.structure import reading_forum
 from employdash.forum.targets import MetricProgress, metrics_with_progress
-from employdash.models.forum import Forum
+from employdash.models.forum import Forum, MetricValue, StrategicFocus, SuccessMetric
+from employdash.models.indicators import IndicatorValue
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 # Best first: a focus takes its worst metric's status ("no data" is not worse than any finding).
@@ -149,3 +153,87 @@ def focus_statuses(metrics: Iterable[MetricStatus]) -> dict[int, Status]:
     for m in metrics:
         by_focus.setdefault(m["focus_id"], []).append(m["status"])
     return {focus_id: worst(found) for focus_id, found in by_focus.items()}
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many of a forum's current metrics are in each status."""
+
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    no_data: int = 0
+
+
+def status_counts(s: Session, scope: ReadScope) -> dict[int, StatusCounts]:
+    """Per locality in `scope` whose forum has current metrics, the count of each status, by
+    the same rule as `statuses_of`, in three queries whatever the number of forums: the metrics,
+    the newest usable value of each (locality, indicator), the newest value of each manual
+    metric."""
+    metrics = s.execute(
+        select(
+            SuccessMetric.id,
+            SuccessMetric.indicator_code,
+            SuccessMetric.baseline,
+            SuccessMetric.baseline_date,
+            SuccessMetric.target,
+            SuccessMetric.target_date,
+            Forum.locality_code,
+            Forum.target_tolerance,
+        )
+        .join(StrategicFocus, StrategicFocus.id == SuccessMetric.focus_id)
+        .join(Forum, Forum.id == StrategicFocus.forum_id)
+        .where(
+            scope.of(Forum.locality_code),
+            StrategicFocus.retired.is_(False),
+            SuccessMetric.retired.is_(False),
+        )
+    ).all()
+    codes = sorted({m.indicator_code for m in metrics if m.indicator_code})
+    published = _newest(
+        s,
+        select(IndicatorValue.period, IndicatorValue.value)
+        .add_columns(IndicatorValue.locality_code, IndicatorValue.indicator_code)
+        .where(
+            scope.of(IndicatorValue.locality_code),
+            IndicatorValue.indicator_code.in_(codes),
+            IndicatorValue.value.is_not(None),
+            IndicatorValue.status != "suppressed",
+        ),
+        IndicatorValue.period,
+        IndicatorValue.locality_code,
+        IndicatorValue.indicator_code,
+    )
+    entered = _newest(
+        s,
+        select(MetricValue.period, MetricValue.value, MetricValue.metric_id).where(
+            MetricValue.metric_id.in_([m.id for m in metrics if not m.indicator_code])
+        ),
+        MetricValue.period,
+        MetricValue.metric_id,
+    )
+    found: dict[int, dict[Status, int]] = {}
+    for m in metrics:
+        newest = (
+            published.get((m.locality_code, m.indicator_code))
+            if m.indicator_code
+            else entered.get((m.id,))
+        )
+        value, on = (newest[1], newest[0]) if newest else (None, None)
+        status = status_of(
+            m.baseline, m.baseline_date, m.target, m.target_date, value, on, m.target_tolerance
+        )
+        counts = found.setdefault(m.locality_code, {})
+        counts[status] = counts.get(status, 0) + 1
+    return {code: StatusCounts(**counts) for code, counts in found.items()}
+
+
+def _newest(
+    s: Session, query: Select[Any], period: Any, *partition: Any
+) -> dict[tuple[Any, ...], tuple[date, float]]:
+    """{partition key: (period, value)} of the newest row per partition of `query`, whose first
+    two columns are the period and the value and whose others are the partition."""
+    rank = func.row_number().over(partition_by=partition, order_by=period.desc()).label("rank")
+    ranked = query.add_columns(rank).subquery()
+    rows = s.execute(select(ranked).where(ranked.c.rank == 1)).all()
+    return {tuple(row[2:-1]): (row[0], float(row[1])) for row in rows}

@@ -4,8 +4,8 @@ headline indicators against its district, for every locality the reader's scope 
 The read is set-based: a fixed handful of grouped queries whatever the number of localities
 (the localities with their forums, meetings held, meetings planned, the last three plenary
 meetings' attendance, open decisions, overdue tasks, mentoring, indicator values, district
-aggregates), joined in Python by locality; 250 localities with two years of records read in
-well under a second (benchmarks/bench_portfolio.py).
+aggregates, the metrics' status against target), joined in Python by locality; 250 localities
+with two years of records read in well under a second (benchmarks/bench_portfolio.py).
 
 Meetings are read as the briefing reads them: the last is the latest meeting the forum held (any
 of its teams), the next its soonest planned meeting, or else the soonest date a meeting of the
@@ -28,6 +28,7 @@ from employdash.access import Actor, Area, ReadScope, read_scope
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.forum.health import ATTENDANCE_LINE, RECENT_MEETINGS
+from employdash.forum.target_status import StatusCounts, status_counts
 from employdash.i18n import local_today
 from employdash.models import Locality
 from employdash.models.forum import (
@@ -112,8 +113,7 @@ class PortfolioRow:
     participants: int | None  # mentees of its mentoring programmes; None when suppressed
     placements: int | None  # of them, placed in a job; None when suppressed
     indicators: tuple[IndicatorVsDistrict, ...]
-    # The forum targets' status counts (on track / at risk / off track) join here as one field,
-    # read by one grouped query over the forums' metrics like the counts above.
+    targets: StatusCounts  # its forum's metrics by status against target
 
     def name(self, lang: str) -> str:
         return self.name_he if lang == "he" else self.name_en
@@ -146,6 +146,7 @@ def portfolio_rows(s: Session, scope: ReadScope, as_of: date) -> list[PortfolioR
     attendance = _attendance(s, scope, as_of, forums)
     mentoring = _mentoring(s, scope, as_of)
     indicators = _indicators(s, scope)
+    targets = status_counts(s, scope)
     threshold = int(get_config().SUPPRESSION_THRESHOLD)
     rows = []
     for loc in localities:
@@ -176,6 +177,7 @@ def portfolio_rows(s: Session, scope: ReadScope, as_of: date) -> list[PortfolioR
                     indicators.get((loc.code, code), IndicatorVsDistrict(code, None, None, None))
                     for code in INDICATORS
                 ),
+                targets=targets.get(loc.code, StatusCounts()),
             )
         )
     return rows

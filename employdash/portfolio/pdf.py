@@ -14,7 +14,7 @@ from employdash.portfolio.table import Definitions, headers, text_rows
 LOG = logging.getLogger(__name__)
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 # Millimetres per column (277 mm across A4 landscape inside the margins).
-WIDTHS = [20, 14, 19, 20, 12, 17, 17, 17, 15, 14, 17, 16, 20, 20, 20, 20]
+WIDTHS = [20, 14, 19, 20, 12, 17, 17, 17, 15, 14, 12, 12, 12, 17, 16, 20, 20, 20, 20]
 
 
 def portfolio_pdf(

@@ -28,11 +28,12 @@ FIXED = (
     "attendance",
     "decisions",
     "overdue",
+    "on_track",
+    "at_risk",
+    "off_track",
     "participants",
     "placements",
 )
-# The forum targets' status (on track / at risk / off track) goes after "overdue", as one
-# column of text built from the row's counts.
 
 
 def stage_of(row: PortfolioRow) -> int:
@@ -93,6 +94,9 @@ def frame(rows: Sequence[PortfolioRow], definitions: Definitions, lang: str) -> 
             None if r.attendance.share is None else round(r.attendance.share * 100),
             r.open_decisions,
             r.overdue_tasks,
+            r.targets.on_track,
+            r.targets.at_risk,
+            r.targets.off_track,
             r.participants,
             r.placements,
         ]
@@ -105,7 +109,7 @@ def frame(rows: Sequence[PortfolioRow], definitions: Definitions, lang: str) -> 
             ]
         records.append(record)
     table = pd.DataFrame(records, columns=headers(definitions, lang))
-    for column in table.columns[[4, 7, 8, 9, 10, 11]]:
+    for column in table.columns[[4, 7, 8, 9, 10, 11, 12, 13, 14]]:
         table[column] = table[column].astype("Int64")  # counts with gaps, not floats
     return table
 
@@ -145,6 +149,9 @@ def text_rows(rows: Sequence[PortfolioRow], definitions: Definitions, lang: str)
             attendance,
             str(r.open_decisions),
             str(r.overdue_tasks),
+            str(r.targets.on_track),
+            str(r.targets.at_risk),
+            str(r.targets.off_track),
             _count(r.participants),
             _count(r.placements),
         ]

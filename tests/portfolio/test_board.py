@@ -4,6 +4,7 @@ records say, counted here one locality at a time the plain way."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.forum import planning
 from employdash.forum.health import ATTENDANCE_LINE
+from employdash.forum.target_status import STATUSES, metric_statuses
 from employdash.i18n import local_today
 from employdash.models import Locality
 from employdash.models.forum import (
@@ -247,6 +249,19 @@ def test_every_figure_of_every_row_is_what_the_records_say(
     assert any(r.attendance.share is not None for r in rows)
     assert any(r.participants for r in rows) and any(r.placements for r in rows)
     assert any(f.value is not None and f.district is not None for r in rows for f in r.indicators)
+
+
+def test_each_rows_targets_are_its_forums_statuses_against_target(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """The grouped count agrees, locality by locality, with the forum page's own rule."""
+    rows = portfolio(db, actors["programme"], local_today())
+    for row in rows:
+        statuses = Counter(
+            m["status"] for m in metric_statuses(db, actors["admin"], row.locality_code)
+        )
+        assert vars(row.targets) == {s: statuses.get(s, 0) for s in STATUSES}, row.name_en
+    assert sum(r.targets.off_track for r in rows) > 0  # the demo gives the count something
 
 
 def test_a_day_moves_the_meetings_with_it(db: Database, actors: dict[str, Actor]) -> None:
