@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, ReadScope
@@ -229,7 +229,7 @@ def status_counts(s: Session, scope: ReadScope) -> dict[int, StatusCounts]:
 
 
 def _newest(
-    s: Session, query: Select[Any], period: Any, *partition: Any
+    s: Session, query: Any, period: Any, *partition: Any
 ) -> dict[tuple[Any, ...], tuple[date, float]]:
     """{partition key: (period, value)} of the newest row per partition of `query`, whose first
     two columns are the period and the value and whose others are the partition."""
