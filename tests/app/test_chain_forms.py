@@ -108,3 +108,25 @@ def test_an_optional_milestone_is_marked_not_applicable_with_a_reason(app_db: st
     assert view is not None
     assert view.not_applicable == {"public_participation": "Residents were surveyed instead"}
     assert any("not applicable: Residents were surveyed instead" in c.label for c in at.checkbox)
+
+
+def test_a_manual_metrics_value_is_listed_and_corrected(app_db: str) -> None:
+    from employdash.forum import focuses
+
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    focus = _of_forum(db, StrategicFocus)[0]
+    metric = focuses.add_manual_metric(
+        db, manager, SEDEROT, focus, "Employers met", "#", "up", 2.0, date(2026, 1, 1), 20.0,
+        date(2027, 12, 31),
+    )  # fmt: skip
+    month = date(2026, 3, 1)
+    focuses.enter_value(db, manager, SEDEROT, metric, month, 7.0, None)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at.selectbox(key="metric_values_pick").set_value(metric).run()
+    assert not at.exception, at.exception
+    form = f"metric_value_fix_{metric}"
+    next(n for n in at.number_input if n.form_id == form).set_value(8.0)
+    _submit(at, form, "Save")
+    [row] = focuses.metric_values(db, manager, SEDEROT, metric)
+    assert (row.period, row.value, row.version) == (month, 8.0, 2)
