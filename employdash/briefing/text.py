@@ -167,10 +167,9 @@ def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
 def approval_text(approval: Approval, lang: str) -> str:
     """The mayor's approval of the work plan, as one sentence (its note is shown apart), and
     a second when the plan changed after it."""
-    approved = t(
-        "brief.forum.approved",
+    return t(
+        "chain.plan_changed" if approval.plan_changed else "brief.forum.approved",
         lang,
         date=fmt_date(approval.approved_on, lang),
         who=approval.approved_by,
     )
-    return f"{approved} {t('chain.plan_changed', lang)}" if approval.plan_changed else approved
