@@ -130,3 +130,30 @@ def test_a_manual_metrics_value_is_listed_and_corrected(app_db: str) -> None:
     _submit(at, form, "Save")
     [row] = focuses.metric_values(db, manager, SEDEROT, metric)
     assert (row.period, row.value, row.version) == (month, 8.0, 2)
+
+
+def test_a_logged_session_is_corrected_then_removed(app_db: str) -> None:
+    from employdash.mentoring import matches
+
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    running = next(m for m in matches.matches(db, manager, SEDEROT) if m.status == "active")
+    session = matches.log_session(db, manager, running.id, date.today(), 30, "First talk")
+    at = app_as("manager", "pages/mentoring.py", lang="en", locality=SEDEROT)
+    at.selectbox(key="ment_ses_show").set_value(running.id).run()
+    at.selectbox(key="ment_ses_fix_pick").set_value(session).run()
+    form = f"ment_ses_fix_{session}_1"
+    next(n for n in at.number_input if n.form_id == form).set_value(90)
+    _submit(at, form, "Save")
+    assert "The session was updated" in texts(at)
+    fixed = next(s for s in matches.sessions(db, manager, running.id) if s.id == session)
+    assert (fixed.minutes, fixed.note, fixed.version) == (90, "First talk", 2)
+    at.selectbox(key="ment_ses_show").set_value(running.id).run()
+    at.selectbox(key="ment_ses_fix_pick").set_value(session).run()
+    form = f"ment_ses_fix_{session}_2"
+    next(c for c in at.checkbox if c.form_id == form).check()
+    next(
+        t for t in at.text_input if t.form_id == form and t.label == "Reason for removing it"
+    ).input("Logged for the wrong match")
+    _submit(at, form, "Save")
+    assert session not in [s.id for s in matches.sessions(db, manager, running.id)]
