@@ -168,3 +168,17 @@ def test_a_planned_meeting_held_is_not_cancelled(db: Database, actors: dict[str,
     with pytest.raises(ValidationError) as refused:
         execute(db, manager, planning.CancelPlannedMeeting.of(planned, version, "Rain"))
     assert refused.value.fields == {"status": "planning.already_held"}
+
+
+def test_a_raw_id_the_command_does_not_declare_is_refused_before_anything_runs(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """An ID among a command's values that no declaration types (here a meeting the task form
+    never hands) would reach the record unchecked: the pipeline refuses it as a defect."""
+    manager = actors["manager"]
+    task_id = tasks.create_task(db, manager, SEDEROT, {"title": "Plan"})
+    task = tasks.UpdateTask.of(task_id, 1, {}).task
+    with pytest.raises(TypeError, match="meeting_id"):
+        execute(db, manager, tasks.UpdateTask(task, 1, {"meeting_id": 1}))
+    with db.transaction() as s:
+        assert s.get_one(Task, task_id).version == 1
