@@ -91,6 +91,23 @@ def ref(model: type[T], record_id: int | None, within: Resolver | None = None) -
     return None if record_id is None else Ref(model, int(record_id), within)
 
 
+# What an ID among a command's values names: a record kind (resolved in the command's locality),
+# or a record kind and the resolver of its own rule (`Ref.within`).
+Handed = type[Base] | tuple[type[Base], Resolver]
+
+
+def as_refs(declared: Mapping[str, Handed], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with the ID under each key of `declared` as a reference to its record (a
+    reference or None left as it is): what a command's `of` and the pipeline both apply."""
+    out = dict(values)
+    for key, named in declared.items():
+        model, within = named if isinstance(named, tuple) else (named, None)
+        value = out.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = Ref(model, value, within)
+    return out
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[R]):
     """What a command returned, and what the UI must refresh after it."""
@@ -280,6 +297,10 @@ class Command(ABC, Generic[R]):
     invalidates: ClassVar[frozenset[Area]] = frozenset()
     emits: ClassVar[frozenset[str]] = frozenset()
     at: ClassVar[str | None] = None
+    id_fields: ClassVar[Mapping[str, Mapping[str, Handed]]] = MappingProxyType({})
+    # fields holding a record as its editor read it (to name what someone else changed), whose
+    # IDs are compared, never written
+    snapshots: ClassVar[frozenset[str]] = frozenset({"read"})
 
     def __init_subclass__(
         cls,
@@ -290,10 +311,12 @@ class Command(ABC, Generic[R]):
         invalidates: frozenset[Area] | None = None,
         emits: frozenset[EventName] | frozenset[str] | None = None,
         at: str | None = None,
+        id_fields: Mapping[str, Mapping[str, Handed]] | None = None,
         **kwargs: Any,
     ) -> None:
         """The declaration, given in the class statement (what is not given is inherited):
-        `class SaveX(Command[int], area=Area.FORUM, entity="x", texts={...}, ...)`."""
+        `class SaveX(Command[int], area=Area.FORUM, entity="x", texts={...}, ...)`; `id_fields`
+        names the IDs a field of values holds (`{"values": {"team_id": Team}}`)."""
         super().__init_subclass__(**kwargs)
         if area is not None:
             cls.area = area
@@ -307,6 +330,8 @@ class Command(ABC, Generic[R]):
             cls.emits = emits
         if at is not None:
             cls.at = at
+        if id_fields is not None:
+            cls.id_fields = MappingProxyType(dict(id_fields))
         if not hasattr(cls, "area") or not hasattr(cls, "entity"):
             raise TypeError(f"{cls.__name__} declares no area or entity")
 
@@ -402,6 +427,7 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
     """Run `command` with every declared step, in one transaction (see the module's docstring)."""
     kind = type(command)
     require_write(actor, kind.area)  # the role first: a refused role learns nothing more
+    _type_handed(command)
     _clean_texts(command)
     with db.transaction() as s:
         locality = _locality(s, actor, command)
@@ -416,6 +442,27 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
         command.validate(w)
         value = command.run(w)
     return Outcome(value, kind.invalidates, tuple(w.events))
+
+
+def _type_handed(command: Command[Any]) -> None:
+    """Every ID among the command's values as a reference resolved in scope, however the command
+    was built: the declared ones (`id_fields`) typed, and an ID under any other key ending in "_id"
+    refused as a defect (a raw ID would reach the record unchecked)."""
+    for name, declared in type(command).id_fields.items():
+        values = getattr(command, name)
+        if isinstance(values, Mapping):
+            setattr(command, name, as_refs(declared, values))
+    for f in dataclasses.fields(command):  # type: ignore[arg-type]  # every subclass is a dataclass
+        values = getattr(command, f.name)
+        if f.name in type(command).snapshots or not isinstance(values, Mapping):
+            continue
+        raw = [
+            k
+            for k, v in values.items()
+            if isinstance(k, str) and k.endswith("_id") and type(v) is int
+        ]
+        if raw:
+            raise TypeError(f"{type(command).__name__}.{f.name} hands raw IDs {raw}: declare them")
 
 
 def _kept(s: Session, target: int | Ref[Any] | None, path: str, reference: Ref[Any]) -> bool:

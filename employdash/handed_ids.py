@@ -24,6 +24,7 @@ from employdash.models.forum import (
     Invitee,
     Meeting,
     Membership,
+    MetricValue,
     PlannedMeeting,
     StrategicFocus,
     SuccessMetric,
@@ -35,6 +36,7 @@ from employdash.models.mentoring import (
     Assessment,
     Cohort,
     Match,
+    MentoringSession,
     Participant,
     Pipeline,
     PipelineStage,
@@ -90,6 +92,12 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     SuccessMetric: _via(
         Forum, (StrategicFocus, StrategicFocus.forum_id), (SuccessMetric, SuccessMetric.focus_id)
     ),
+    MetricValue: _via(
+        Forum,
+        (StrategicFocus, StrategicFocus.forum_id),
+        (SuccessMetric, SuccessMetric.focus_id),
+        (MetricValue, MetricValue.metric_id),
+    ),
     Stakeholder: _own(Stakeholder),
     StakeholderRelation: _own(StakeholderRelation),
     EmployerSurveyResponse: _own(EmployerSurveyResponse),
@@ -99,6 +107,12 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
     Participant: _via(Program, (Participant, Participant.program_id)),
     Match: _via(Program, (Participant, Participant.program_id), (Match, Match.mentee_id)),
     Target: _via(Program, (Target, Target.program_id)),
+    MentoringSession: _via(
+        Program,
+        (Participant, Participant.program_id),
+        (Match, Match.mentee_id),
+        (MentoringSession, MentoringSession.match_id),
+    ),
     Assessment: _via(
         Program, (Participant, Participant.program_id), (Assessment, Assessment.participant_id)
     ),

@@ -73,7 +73,12 @@ with guarded():
         on_change="rerun",
     )
     with tabs[0]:
-        fv.focuses(ctx, view, target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code))
+        fv.focuses(
+            ctx,
+            view,
+            target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
+            forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
+        )
         if editor:
             fp.focus_forms(ctx, view)
             fp.manual_metric_form(ctx, view)

@@ -86,6 +86,6 @@ with guarded():
         if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
             with st.expander(ctx.tr("task.edit.title")):
-                tw.edit_form(ctx, rows, people, view.teams)
+                tw.edit_form(ctx, rows, people, view.teams, view.focuses)
             with st.expander(ctx.tr("task.create")):
-                tw.new_task_form(ctx, people, view.teams)
+                tw.new_task_form(ctx, people, view.teams, view.focuses)

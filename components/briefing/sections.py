@@ -111,7 +111,10 @@ def forum_panel(briefing: Briefing, lang: str) -> None:
     st.caption(f"{t('brief.forum.next_meeting', lang)}: {meeting}")
     if forum.approval is not None:
         approved = say.approval_text(forum.approval, lang)
-        st.success(plain(approved), icon=":material/verified:")
+        if forum.approval.plan_changed:
+            st.warning(plain(approved), icon=":material/edit_note:")
+        else:
+            st.success(plain(approved), icon=":material/verified:")
         if forum.approval.note:
             st.text(forum.approval.note)
     else:

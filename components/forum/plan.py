@@ -20,6 +20,7 @@ from components.common.form_feedback import (
     handled,
 )
 from components.common.pickers import pick, pick_term
+from components.forum import metric_values
 from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
@@ -199,6 +200,7 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     manual = {i: m for i, m in by_id.items() if not m["indicator_code"]}
     if manual:
         _value_form(ctx, manual)
+        metric_values.values_list(ctx, manual, lambda m: _metric_label(ctx, m))
     with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):
         mid = pick(
             ctx.tr("forum.metric.pick"),

@@ -83,6 +83,9 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
     ]
     expected = list(dict.fromkeys([*data.attendance, *team_members]))
     tasks = meeting_edits.meeting_tasks(ctx.db, ctx.actor, meeting_id)
+    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    teams = {t["id"]: t["name"] for t in view.teams} if view else {}
+    focuses = {f["id"]: f["title"] for f in view.focuses} if view else {}
     with expander_form(
         ctx.tr("forum.meeting.correct"), ":material/edit:", f"meeting_fix_{meeting_id}_{version}"
     ) as feedback:
@@ -102,11 +105,10 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             agenda = st.text_area(label, "\n".join(data.agenda))
         with feedback.labelled("issues", ctx.tr("meet.issues")) as label:
             issues = st.text_area(label, data.issues)
-        with feedback.labelled("decisions", ctx.tr("meet.decisions")) as label:
-            decided = st.text_area(
-                label, "\n".join(data.decisions), help=ctx.tr("meet.decisions.help")
-            )
-        edits = _task_fields(ctx, meeting_id, tasks, people)
+        kept = _decision_fields(ctx, f"meeting_fix_{meeting_id}_{version}", data)
+        with feedback.labelled("decisions", ctx.tr("chain.decisions_new")) as label:
+            decided = st.text_area(label, "", help=ctx.tr("meet.decisions.help"))
+        edits = _task_fields(ctx, meeting_id, tasks, people, (teams, focuses))
         feedback.field("tasks", ctx.tr("forum.meeting.tasks"))
         cols = st.columns(3)
         nexts = [
@@ -127,7 +129,9 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
             ]
             data.agenda = _lines(agenda)
             data.issues = issues
-            data.decisions = _lines(decided)
+            new_lines = _lines(decided)
+            data.decisions = [text for _, text in kept] + new_lines
+            data.decision_ids = [i for i, _ in kept] + [None] * len(new_lines)
             data.next_dates = [d for d in nexts if isinstance(d, date)]
             with handled(feedback):
                 command = meeting_edits.CorrectMeeting.of(
@@ -137,14 +141,35 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
                 _done("forum.meeting.corrected")
 
 
+def _decision_fields(
+    ctx: PageContext, key: str, data: MeetingInput
+) -> list[tuple[int | None, str]]:
+    """Each decision of the meeting in its own field, so a corrected wording stays the same
+    decision (a closed one stays closed); an emptied field removes it."""
+    kept: list[tuple[int | None, str]] = []
+    for n, (decision_id, text) in enumerate(
+        zip(data.decision_ids, data.decisions, strict=False), start=1
+    ):
+        typed = st.text_input(
+            ctx.tr("chain.decision_n", n=n),
+            text,
+            max_chars=2000,
+            key=f"{key}_decision_{decision_id}",
+            help=ctx.tr("chain.decision_edit.help"),
+        )
+        kept.append((decision_id, typed))
+    return kept
+
+
 def _task_fields(
     ctx: PageContext,
     meeting_id: int,
     tasks: list[meeting_edits.TaskCorrection],
     people: dict[int, str],
+    structure: tuple[dict[int, str], dict[int, str]],
 ) -> list[meeting_edits.TaskCorrection]:
-    """The tasks the meeting created, each correctable (title, owner, due date) or cancelled.
-    Keys carry the task's version: a task saved elsewhere meanwhile comes back fresh."""
+    """The tasks the meeting created, each correctable (title, owner, due date, team, focus) or
+    cancelled. Keys carry the task's version: a task saved elsewhere meanwhile comes back fresh."""
     if not tasks:
         return []
     st.caption(ctx.tr("forum.meeting.tasks"))
@@ -172,6 +197,13 @@ def _task_fields(
                 ctx.tr("task.due_date"), task.due_date, format="DD/MM/YYYY", key=f"{key}_due"
             )
             cancel = right.checkbox(ctx.tr("forum.meeting.task_cancel"), key=f"{key}_cancel")
+            left, right = st.columns(2)
+            with left:
+                team = _pick_keyed(ctx.tr("task.team"), structure[0], task.team_id, f"{key}_team")
+            with right:
+                focus = _pick_keyed(
+                    ctx.tr("task.focus"), structure[1], task.focus_id, f"{key}_focus"
+                )
         edits.append(
             meeting_edits.TaskCorrection(
                 task.task_id,
@@ -181,9 +213,25 @@ def _task_fields(
                 due if isinstance(due, date) else None,
                 task.status,
                 cancel,
+                team,
+                focus,
             )
         )
     return edits
+
+
+def _pick_keyed(label: str, names: dict[int, str], current: int | None, key: str) -> int | None:
+    """One of `names` or none ("—"), as `pick_or_none`, with its own key (one per task row)."""
+    options: list[int | None] = [None, *names]
+    chosen: int | None = st.selectbox(
+        label,
+        options,
+        index=options.index(current) if current in names else 0,
+        format_func=lambda i: "—" if i is None else names.get(i, str(i)),
+        key=key,
+        placeholder=choose(options),
+    )
+    return chosen
 
 
 def delete_form(ctx: PageContext, meeting_id: int) -> None:
@@ -266,18 +314,30 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         p["id"]: p["full_name"]
         for p in forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
     }
+    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    teams = {t["id"]: t["name"] for t in view.teams} if view else {}
+    focuses = {f["id"]: f["title"] for f in view.focuses} if view else {}
     with expander_form(
         ctx.tr("forum.decision.make_task"), ":material/add_task:", form_key("decision_task")
     ) as feedback:
         picked = pick(pick_label, labels, key="decision_task_pick")
         with feedback.labelled("owner_person_id", ctx.tr("task.owner")) as label:
             owner = pick_or_none(label, people)
+        with feedback.labelled("team_id", ctx.tr("task.team")) as label:
+            team = pick_or_none(label, teams)
+        with feedback.labelled("focus_id", ctx.tr("task.focus")) as label:
+            focus = pick_or_none(label, focuses)
         with feedback.labelled("due_date", ctx.tr("task.due_date")) as label:
             due = st.date_input(label, None, format="DD/MM/YYYY")
         if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
-                task = {"owner_person_id": owner, "due_date": due}
+                task = {
+                    "owner_person_id": owner,
+                    "team_id": team,
+                    "focus_id": focus,
+                    "due_date": due,
+                }
                 perform(
                     ctx.db, ctx.actor, DecisionToTask.of(ctx.locality_code, d.id, d.version, task)
                 )

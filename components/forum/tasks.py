@@ -28,7 +28,7 @@ from components.forum.forms import form_key, renew
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, NotFound, PermissionDenied, StaleVersion, ValidationError
-from employdash.forum.structure import PersonChoice, TeamRow
+from employdash.forum.structure import FocusRow, PersonChoice, TeamRow
 from employdash.forum.tasks import AddNote, CreateTask, TaskRow, UpdateTask, get_task
 from employdash.forum.vocabulary import TASK_STATUSES
 from employdash.i18n import fmt_date
@@ -300,7 +300,11 @@ def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:
 
 
 def edit_form(
-    ctx: PageContext, rows: list[TaskRow], people: list[PersonChoice], teams: list[TeamRow]
+    ctx: PageContext,
+    rows: list[TaskRow],
+    people: list[PersonChoice],
+    teams: list[TeamRow],
+    focuses: list[FocusRow],
 ) -> None:
     """Managers: pick a task and change any field (refused if someone saved it meanwhile)."""
     by_id = {r["id"]: r for r in rows if r["status"] != "cancelled"}  # a cancelled task is closed
@@ -320,6 +324,7 @@ def edit_form(
             title = st.text_input(label, task["title"], max_chars=300)
         owner = pick_or_none(ctx.tr("task.owner"), names, task["owner_person_id"])
         team = pick_or_none(ctx.tr("task.team"), team_names, task["team_id"])
+        focus = pick_or_none(ctx.tr("task.focus"), _focus_names(focuses), task["focus_id"])
         due = st.date_input(ctx.tr("task.due_date"), task["due_date"], format="DD/MM/YYYY")
         with feedback.labelled("status", ctx.tr("task.status"), mandatory=True) as label:
             status = st.selectbox(
@@ -338,6 +343,7 @@ def edit_form(
                 "title": title,
                 "owner_person_id": owner,
                 "team_id": team,
+                "focus_id": focus,
                 "due_date": due,
                 "status": status,
                 "progress": progress,
@@ -360,7 +366,14 @@ def edit_form(
     task_notes.manage(ctx, task)
 
 
-def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow]) -> None:
+def _focus_names(focuses: list[FocusRow]) -> dict[int, str]:
+    return {f["id"]: f["title"] for f in focuses}
+
+
+def new_task_form(
+    ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow], focuses: list[FocusRow]
+) -> None:
+    """A task of the work plan: its team and focus picked (the focus the team's by default)."""
     names = {p["id"]: p["full_name"] for p in people}
     team_names = {t["id"]: t["name"] for t in teams}
     with feedback_form(form_key("task_new")) as feedback:
@@ -368,6 +381,7 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
             title = st.text_input(label, max_chars=300)
         owner = pick_or_none(ctx.tr("task.owner"), names)
         team = pick_or_none(ctx.tr("task.team"), team_names)
+        focus = pick_or_none(ctx.tr("task.focus"), _focus_names(focuses))
         due = st.date_input(
             ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"
         )
@@ -378,7 +392,9 @@ def new_task_form(ctx: PageContext, people: list[PersonChoice], teams: list[Team
                     "owner_person_id": owner,
                     "team_id": team,
                     "due_date": due,
-                    "focus_id": next((t["focus_id"] for t in teams if t["id"] == team), None),
+                    "focus_id": focus
+                    if focus is not None
+                    else next((t["focus_id"] for t in teams if t["id"] == team), None),
                 }
                 perform(ctx.db, ctx.actor, CreateTask.of(ctx.locality_code, values))
                 renew("task_new")

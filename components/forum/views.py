@@ -29,9 +29,10 @@ from employdash.forum import meetings, minutes
 from employdash.forum import milestones as ms_service
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
+from employdash.forum.decisions import FocusWork
 from employdash.forum.health import ATTENDANCE_LINE, Warning
 from employdash.forum.meetings import MeetingAttendance, MemberAttendance
-from employdash.forum.stages import STAGE_KEYS, STAGES, progress_by_stage
+from employdash.forum.stages import OPTIONAL_MILESTONES, STAGE_KEYS, STAGES, progress_by_stage
 from employdash.forum.structure import MemberRow, Overview
 from employdash.forum.target_status import MetricStatus
 from employdash.forum.vocabulary import FORUM_ROLES
@@ -42,6 +43,8 @@ def stage_header(ctx: PageContext, view: Overview) -> None:
     st.subheader(
         ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
+    if view.start_stage > 1:
+        st.caption(ctx.tr("chain.stage.started_at", stage=int(view.start_stage)))
     cols = st.columns(3)
     for col, sp in zip(cols, progress_by_stage(set(view.checks)), strict=True):
         col.progress(
@@ -93,7 +96,11 @@ def milestones(ctx: PageContext, view: Overview) -> None:
         for key in keys:
             done = view.checks.get(key)
             label = ctx.tr(f"forum.ms.{key}")
-            if done:
+            if key in view.not_applicable:
+                label += "  ·  " + ctx.tr(
+                    "chain.ms.not_applicable", reason=plain(view.not_applicable[key])
+                )
+            elif done:
                 label += "  ·  " + ctx.tr(
                     "forum.ms.checked", date=fmt_date(done[0], ctx.lang), who=plain(done[1])
                 )
@@ -107,9 +114,28 @@ def milestones(ctx: PageContext, view: Overview) -> None:
                 )
             else:
                 st.markdown(("✅ " if done else "⬜ ") + label)
+            if editable and not done and key in OPTIONAL_MILESTONES:
+                _not_applicable_form(ctx, view.forum_id, key)
             milestone_notes.show(ctx, key, notes, responses)
     if editable:
         milestone_notes.form(ctx, notes, view.forum_id)
+
+
+def _not_applicable_form(ctx: PageContext, forum_id: int, key: str) -> None:
+    """An optional milestone marked not applicable, with the reason (it then does not hold
+    the next stage back)."""
+    with expander_form(
+        ctx.tr("chain.ms.mark_not_applicable"), ":material/block:", f"ms_na_{key}"
+    ) as feedback:
+        with feedback.labelled("reason", ctx.tr("chain.ms.reason"), mandatory=True) as label:
+            reason = st.text_input(label, max_chars=2000)
+        if st.form_submit_button(ctx.tr("chain.ms.mark_not_applicable")):
+            with handled(feedback):
+                command = forum_service.SetMilestone.of(
+                    forum_id, key, True, date.today(), reason, True
+                )
+                perform(ctx.db, ctx.actor, command)
+                saved("common.saved")
 
 
 def _toggle(ctx: PageContext, forum_id: int, key: str, checked: bool) -> None:
@@ -129,7 +155,12 @@ def _indicator(ctx: PageContext, row: Mapping[str, Any], prefix: str = "name") -
     return str(row.get(f"{prefix}_{ctx.lang}") or row.get("indicator_code") or "")
 
 
-def focuses(ctx: PageContext, view: Overview, metrics: list[MetricStatus]) -> None:
+def focuses(
+    ctx: PageContext,
+    view: Overview,
+    metrics: list[MetricStatus],
+    work: Mapping[int, FocusWork] | None = None,
+) -> None:
     if not view.focuses:
         st.info(ctx.tr("forum.focus.none"))
     for focus in view.focuses:
@@ -150,6 +181,26 @@ def focuses(ctx: PageContext, view: Overview, metrics: list[MetricStatus]) -> No
                 )
                 st.progress(share or 0.0, text=text)
                 target_status.metric_detail(ctx, m, _value)
+            if work is not None:
+                _focus_work(ctx, work.get(focus["id"]))
+
+
+def _focus_work(ctx: PageContext, work: FocusWork | None) -> None:
+    """The tasks that serve a focus and the decisions they came from, on its card."""
+    if work is None:
+        st.caption(ctx.tr("chain.focus.no_tasks"))
+        return
+    with st.expander(ctx.tr("chain.focus.tasks", n=len(work.tasks)), icon=":material/task:"):
+        for task in work.tasks:
+            due = fmt_date(task["due_date"], ctx.lang) if task["due_date"] else "—"
+            status = ctx.tr(f"task.status.{task['status']}")
+            st.text(f"• {task['title']} · {status} · {due}")
+    if work.decisions:
+        with st.expander(
+            ctx.tr("chain.focus.decisions", n=len(work.decisions)), icon=":material/gavel:"
+        ):
+            for d in work.decisions:
+                st.text(f"• {d.text} · {fmt_date(d.held_on, ctx.lang)}")
 
 
 def attendance(

@@ -12,6 +12,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import feedback_form, handled, required
 from components.common.pickers import named, pick
+from components.mentoring import session_edits
 from components.mentoring.forms import date_field, finish, fresh
 from components.mentoring.views import Labels, show_table
 from components.shell.context import PageContext
@@ -110,6 +111,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                 }
             ),
         )
+        session_edits.correct_form(ctx, logged)
     else:
         st.caption(tr("ment.sessions.none"))
     st.subheader(tr("ment.matches.end"))

@@ -178,9 +178,10 @@ def next_meeting_text(forum: ForumBriefing, lang: str) -> str:
 
 
 def approval_text(approval: Approval, lang: str) -> str:
-    """The mayor's approval of the work plan, as one sentence (its note is shown apart)."""
+    """The mayor's approval of the work plan, as one sentence (its note is shown apart), and
+    a second when the plan changed after it."""
     return t(
-        "brief.forum.approved",
+        "chain.plan_changed" if approval.plan_changed else "brief.forum.approved",
         lang,
         date=fmt_date(approval.approved_on, lang),
         who=approval.approved_by,

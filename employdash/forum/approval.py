@@ -5,6 +5,7 @@ The briefing shows the latest approval next to the progress against the focus ta
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,8 +17,15 @@ from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
-from employdash.forum.structure import ForumChange, forum_id_of, reading_forum
-from employdash.models.forum import Forum, PlanApproval
+from employdash.forum.stages import APPROVAL_MILESTONE
+from employdash.forum.structure import (
+    ForumChange,
+    forum_id_of,
+    milestone_state,
+    reading_forum,
+    tick_milestone,
+)
+from employdash.models.forum import Forum, PlanApproval, StrategicFocus, SuccessMetric
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,27 @@ class Approval:
     approved_on: date
     approved_by: str
     note: str | None
+    plan_changed: bool = False  # the plan's focuses or metrics changed since it was approved
+
+
+def plan_version(s: Session, forum_id: int) -> str:
+    """The version of the forum's plan as presented to the mayor: its current focuses and their
+    success metrics (targets and dates), each at its version. Any change to one of them, a focus
+    or metric added or retired, gives another version; a task's progress does not (that is the
+    plan being carried out, not changed)."""
+    focuses = s.execute(
+        select(StrategicFocus.id, StrategicFocus.version)
+        .where(StrategicFocus.forum_id == forum_id, StrategicFocus.retired.is_(False))
+        .order_by(StrategicFocus.id)
+    ).all()
+    metrics = s.execute(
+        select(SuccessMetric.id, SuccessMetric.version)
+        .join(StrategicFocus, StrategicFocus.id == SuccessMetric.focus_id)
+        .where(StrategicFocus.forum_id == forum_id, SuccessMetric.retired.is_(False))
+        .order_by(SuccessMetric.id)
+    ).all()
+    kept = repr(([tuple(f) for f in focuses], [tuple(m) for m in metrics]))
+    return hashlib.sha256(kept.encode()).hexdigest()[:16]
 
 
 def latest_approval(s: Session, forum_id: int) -> Approval | None:
@@ -34,7 +63,10 @@ def latest_approval(s: Session, forum_id: int) -> Approval | None:
         .order_by(PlanApproval.approved_on.desc(), PlanApproval.id.desc())
         .limit(1)
     ).first()
-    return Approval(row.approved_on, row.approved_by, row.note) if row else None
+    if row is None:
+        return None
+    changed = row.plan_version is not None and row.plan_version != plan_version(s, forum_id)
+    return Approval(row.approved_on, row.approved_by, row.note, changed)
 
 
 @dataclass
@@ -46,8 +78,10 @@ class ApprovePlan(
     emits=frozenset({EventName.PLAN_APPROVED}),
 ):
     """Record that the forum's plan was approved on `approved_on` (not in the future) by the
-    actor. The event names the forum, the approver and the day, so a consumer (the mail to the
-    forum's manager) needs nothing else."""
+    actor, with the version of the plan approved (`plan_version`), and tick the milestone "plan
+    presented to the mayor" on that day if it is open (the stage follows). The event names the
+    forum, the approver and the day, so a consumer (the mail to the forum's manager) needs
+    nothing else."""
 
     forum: Ref[Forum]
     approved_on: date
@@ -60,16 +94,28 @@ class ApprovePlan(
     def run(self, w: Write) -> int:
         forum = w.get(self.forum)
         approver = w.actor.full_name or w.actor.username
+        version = plan_version(w.session, forum.id)
         row = PlanApproval(
-            forum_id=forum.id, approved_on=self.approved_on, approved_by=approver, note=self.note
+            forum_id=forum.id,
+            approved_on=self.approved_on,
+            approved_by=approver,
+            note=self.note,
+            plan_version=version,
         )
         w.session.add(row)
         w.session.flush()
         w.audit(
             "approve",
             row.id,
-            after={"forum_id": forum.id, "approved_on": self.approved_on, "note": self.note},
+            after={
+                "forum_id": forum.id,
+                "approved_on": self.approved_on,
+                "note": self.note,
+                "plan_version": version,
+            },
         )
+        if milestone_state(w.session, forum.id, APPROVAL_MILESTONE) == "open":
+            tick_milestone(w, forum, APPROVAL_MILESTONE, "done", self.approved_on)
         w.emit(
             EventName.PLAN_APPROVED,
             row.id,

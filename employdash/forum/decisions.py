@@ -17,8 +17,9 @@ from employdash.commands import Ref, Write, execute, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
+from employdash.forum.states import DECISION, decision_state
 from employdash.forum.structure import ForumChange, reading_forum, writer
-from employdash.forum.tasks import new_task_row
+from employdash.forum.tasks import TaskRow, list_tasks, new_task_row
 from employdash.handed_ids import forum_person
 from employdash.models import Person
 from employdash.models.forum import Decision, Meeting, StrategicFocus, Task, Team
@@ -68,6 +69,32 @@ def list_decisions(
         ]
 
 
+@dataclass(frozen=True)
+class FocusWork:
+    """What serves one strategic focus: its tasks (cancelled ones aside) and the decisions
+    they were made from."""
+
+    tasks: list[TaskRow]
+    decisions: list[DecisionRow]
+
+
+def focus_work(db: Database, actor: Actor, locality_code: int) -> dict[int, FocusWork]:
+    """Per focus of the forum, its tasks and their decisions: the chain decision -> task ->
+    focus read back (a focus nothing serves yet has no entry)."""
+    decided = {
+        d.task_id: d for d in list_decisions(db, actor, locality_code) if d.task_id is not None
+    }
+    work: dict[int, FocusWork] = {}
+    for task in list_tasks(db, actor, locality_code):
+        if task["focus_id"] is None or task["status"] == "cancelled":
+            continue
+        found = work.setdefault(task["focus_id"], FocusWork([], []))
+        found.tasks.append(task)
+        if task["id"] in decided:
+            found.decisions.append(decided[task["id"]])
+    return work
+
+
 @dataclass
 class _ClosingDecision(ForumChange[int], entity="decision"):
     """What closing a decision and turning it into a task share: an open decision of the
@@ -79,8 +106,8 @@ class _ClosingDecision(ForumChange[int], entity="decision"):
     version: int
 
     def validate(self, w: Write) -> None:
-        if not w.get(self.decision).is_open:
-            raise ValidationError({"decision": "validation.already_closed"})
+        # refused as closed even from a stale screen: that says more than "saved meanwhile"
+        DECISION.move(decision_state(w.get(self.decision).is_open), "closed", field="decision")
 
 
 @dataclass

@@ -300,6 +300,46 @@ def enter_value(
     return execute(db, actor, EnterValue.of(metric_id, period, value, version)).value
 
 
+@dataclass
+class RemoveValue(ForumChange[None], entity="metric_value"):
+    """A manual metric's value entered by mistake (a wrong month) removed, from the version the
+    manager read; the audit row keeps what it was."""
+
+    value: Ref[MetricValue]
+    version: int
+
+    def run(self, w: Write) -> None:
+        row = w.get(self.value)
+        before = {"period": row.period, "value": row.value, "entered_by": row.entered_by}
+        w.delete(row, before, version=self.version)
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """A manual metric's value as the list of its values shows it, correctable from `version`."""
+
+    id: int
+    period: date
+    value: float
+    entered_by: str | None
+    version: int
+
+
+def metric_values(db: Database, actor: Actor, locality_code: int, metric_id: int) -> list[ValueRow]:
+    """The values entered for a manual metric, newest period first, with who entered each."""
+    require_read(actor, Area.FORUM, locality_code)
+    with db.transaction() as s:
+        in_locality(s, actor, SuccessMetric, metric_id, locality_code)
+        return [
+            ValueRow(r.id, r.period, r.value, r.entered_by, r.version)
+            for r in s.scalars(
+                select(MetricValue)
+                .where(MetricValue.metric_id == metric_id)
+                .order_by(MetricValue.period.desc())
+            )
+        ]
+
+
 def value_versions(
     db: Database, actor: Actor, locality_code: int, metric_ids: list[int]
 ) -> dict[int, dict[date, int]]:

@@ -30,6 +30,7 @@ from employdash.forum.meetings import (
     announce_schedule,
     meeting_columns,
 )
+from employdash.forum.states import TASK
 from employdash.forum.structure import ForumChange, writer
 from employdash.forum.tasks import announce_owner
 from employdash.handed_ids import forum_person, in_scope, locality_of
@@ -42,7 +43,9 @@ from employdash.models.forum import (
     Meeting,
     MeetingAttachment,
     MeetingGuest,
+    StrategicFocus,
     Task,
+    Team,
 )
 
 
@@ -61,14 +64,17 @@ class TaskCorrection:
     due_date: date | None = None
     status: str = ""
     cancel: bool = False
+    team_id: int | None = None
+    focus_id: int | None = None
 
 
-TASK_FIELDS = ("title", "owner_person_id", "due_date", "status")
+TASK_FIELDS = ("title", "owner_person_id", "due_date", "status", "team_id", "focus_id")
 
 
 @dataclass
 class TaskEdit:
-    """A `TaskCorrection` as the command holds it: the task and its new owner as references."""
+    """A `TaskCorrection` as the command holds it: the task, its owner, team and focus as
+    references (a team or focus of this forum only)."""
 
     task: Ref[Task]
     version: int
@@ -77,6 +83,8 @@ class TaskEdit:
     due_date: date | None = None
     cancel: bool = False
     read: dict[str, Any] | None = None  # the task as the form opened it
+    team: Ref[Team] | None = None
+    focus: Ref[StrategicFocus] | None = None
 
     @classmethod
     def of(cls, edit: TaskCorrection, opened: TaskCorrection | None = None) -> TaskEdit:
@@ -89,6 +97,8 @@ class TaskEdit:
             edit.due_date,
             edit.cancel,
             read,
+            ref(Team, edit.team_id),
+            ref(StrategicFocus, edit.focus_id),
         )
 
 
@@ -97,7 +107,16 @@ def meeting_tasks(db: Database, actor: Actor, meeting_id: int) -> list[TaskCorre
     with db.transaction() as s:
         in_scope(s, actor, Meeting, meeting_id)
         return [
-            TaskCorrection(t.id, t.version, t.title, t.owner_person_id, t.due_date, t.status)
+            TaskCorrection(
+                t.id,
+                t.version,
+                t.title,
+                t.owner_person_id,
+                t.due_date,
+                t.status,
+                team_id=t.team_id,
+                focus_id=t.focus_id,
+            )
             for t in s.scalars(select(Task).where(Task.meeting_id == meeting_id).order_by(Task.id))
         ]
 
@@ -149,8 +168,10 @@ class CorrectMeeting(
 ):
     """Replace the meeting's record (as read at `version`); returns the new version.
 
-    Attendance, guests, links and the agenda are replaced. Decisions are matched by text: one
-    still listed keeps its state (closed stays closed), one removed is deleted, a new one is added.
+    Attendance, guests, links and the agenda are replaced. A decision named in `decision_ids`
+    (the line it is on) keeps its state with its text corrected: a closed decision stays closed,
+    with what came of it; a line naming none keeps the decision of the same text, if any, or adds
+    an open one; a decision no line keeps is deleted.
     `tasks` are tasks added by the correction. `edits` correct the tasks the meeting created
     (title, owner, due date, or cancelled), each guarded by its own version and audited as a task
     update; a task changed meanwhile refuses the whole correction.
@@ -160,6 +181,7 @@ class CorrectMeeting(
     version: int
     edits: list[TaskEdit] = field(default_factory=list)
     read: dict[str, Any] | None = None  # the meeting's columns as the form opened them
+    decision_ids: list[Ref[Decision] | None] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -186,6 +208,7 @@ class CorrectMeeting(
             version=version,
             edits=[TaskEdit.of(e, tasks_read.get(e.task_id)) for e in task_edits],
             read=read,
+            decision_ids=[ref(Decision, i) for i in data.decision_ids],
         )
 
     def validate(self, w: Write) -> None:
@@ -196,6 +219,9 @@ class CorrectMeeting(
                 raise NotFound(f"task {task.id}")  # not a task this meeting created
             if not edit.title:
                 raise ValidationError({"tasks": "validation.required"})
+        for named in self.decision_ids:
+            if named is not None and w.get(named).meeting_id != self.meeting.id:
+                raise NotFound(f"decision {named.id}")  # not a decision of this meeting
 
     def run(self, w: Write) -> int:
         s, meeting = w.session, w.get(self.meeting)
@@ -204,13 +230,7 @@ class CorrectMeeting(
         for model in (Attendance, MeetingGuest, MeetingAttachment):
             s.execute(delete(model).where(model.meeting_id == mid))
         self.write_owned(w, mid)
-        wanted = list(dict.fromkeys(t for t in self.decisions if t))
-        existing = list(s.scalars(select(Decision).where(Decision.meeting_id == mid)))
-        for d in existing:
-            if d.text not in wanted:
-                s.delete(d)
-        kept = {d.text for d in existing}
-        s.add_all(Decision(meeting_id=mid, text=t, is_open=True) for t in wanted if t not in kept)
+        self._correct_decisions(w, mid)
         corrected = self._correct_tasks(w)
         added = self.add_tasks(w, meeting.forum_id, mid)
         s.flush()
@@ -234,6 +254,32 @@ class CorrectMeeting(
             announce_schedule(w, meeting, previous)
         return meeting.version
 
+    def _correct_decisions(self, w: Write, meeting_id: int) -> None:
+        """The meeting's decisions as the lines now read (see the class's docstring)."""
+        s = w.session
+        existing = {
+            d.id: d for d in s.scalars(select(Decision).where(Decision.meeting_id == meeting_id))
+        }
+        named = [None if r is None else r.id for r in self.decision_ids]
+        named += [None] * (len(self.decisions) - len(named))
+        kept: set[int] = set()
+        unnamed: list[str] = []
+        for text, decision_id in zip(self.decisions, named, strict=False):
+            if text and decision_id is not None and decision_id not in kept:
+                existing[decision_id].text = text
+                kept.add(decision_id)
+            elif text:
+                unnamed.append(text)
+        same_text = {d.text: d for d in existing.values() if d.id not in kept}
+        for text in dict.fromkeys(unnamed):
+            if text in same_text:
+                kept.add(same_text.pop(text).id)
+            else:
+                s.add(Decision(meeting_id=meeting_id, text=text, is_open=True))
+        for decision in existing.values():
+            if decision.id not in kept:
+                s.delete(decision)
+
     def _correct_tasks(self, w: Write) -> list[int]:
         """Apply the corrections of the meeting's own tasks; returns the ids changed."""
         changed: list[int] = []
@@ -245,13 +291,15 @@ class CorrectMeeting(
                     "title": edit.title,
                     "owner_person_id": edit.owner,
                     "due_date": edit.due_date,
+                    "team_id": edit.team,
+                    "focus_id": edit.focus,
                     "status": TASK_CANCELLED if edit.cancel else status,
                 }
             )
             if all(getattr(task, k) == v for k, v in values.items()):
                 continue
-            if status == TASK_CANCELLED and task.version == edit.version:
-                raise ValidationError({"tasks": "task.cancelled_locked"})
+            if task.version == edit.version:  # a stale one is refused as such, by the update
+                TASK.move(status, values["status"], field="tasks")
             fields = w.update(task, edit.version, values, read=edit.read, entity="task")
             w.emit(
                 EventName.TASK_UPDATED,
@@ -337,6 +385,13 @@ def meeting_input(db: Database, actor: Actor, meeting_id: int) -> tuple[MeetingI
                 guests=guests,
                 issues=meeting.issues or "",
                 decisions=snap["decisions"],
+                decision_ids=list(
+                    s.scalars(
+                        select(Decision.id)
+                        .where(Decision.meeting_id == meeting_id)
+                        .order_by(Decision.id)
+                    )
+                ),
                 attachments=links,
                 next_dates=[date.fromisoformat(x) for x in snap["next_dates"]],
             ),

@@ -71,6 +71,8 @@ class MeetingInput:
     next_dates: list[date] = field(default_factory=list)  # up to MAX_NEXT_DATES
     form_token: str | None = None  # one per opened form: a second save returns the first meeting
     planned_id: int | None = None  # the planned meeting this one holds (marked held with it)
+    # in a correction, the decision each line of `decisions` is (None: a new one), in order
+    decision_ids: list[int | None] = field(default_factory=list)
 
 
 @dataclass

@@ -33,6 +33,7 @@ class UpdateMembership(
     ChangeAtVersion[Membership],
     ForumChange[int],
     entity="membership",
+    id_fields={"values": {"team_id": Team}},
 ):
     """Change `role`, `team_id` (a team of the same forum) or `ended_on` of a membership read at
     `version`; returns the new version."""

@@ -33,6 +33,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
 from employdash.forum.health import ATTENDANCE_LINE
+from employdash.forum.states import PLANNED_MEETING
 from employdash.forum.structure import ForumChange, meeting_kind, require_forum
 from employdash.handed_ids import forum_person
 from employdash.i18n import local_today
@@ -331,7 +332,9 @@ class CancelPlannedMeeting(
     def validate(self, w: Write) -> None:
         if not self.reason:
             raise ValidationError({"reason": "validation.required"})
-        _open_planned(w, self.planned, self.version)
+        row = w.get(self.planned)
+        if row.version == self.version:  # a stale screen is refused as such, by the update
+            PLANNED_MEETING.move(row.status, "cancelled")
 
     def run(self, w: Write) -> int:
         row = w.get(self.planned)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from employdash.access import Actor
-from employdash.commands import ChangeAtVersion, Ref, Write, execute, ids, ref
+from employdash.commands import ChangeAtVersion, Handed, Ref, Write, as_refs, execute, ids
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.forum.structure import (
@@ -83,6 +83,7 @@ class CreateForum(ForumChange[int], texts={"name": "forum/name"}):
             locality_code=self.locality_code,
             name=name,
             stage=self.stage,
+            start_stage=self.stage,
             stage_since=self.started_on,
         )
         w.create(forum, {"name": name, "stage": self.stage, "stage_since": self.started_on})
@@ -170,14 +171,11 @@ def list_teams(
         ]
 
 
-def _team_refs(values: dict[str, Any]) -> dict[str, Any]:
-    """A team's lead (a person of the locality or already in its forum) and focus, as references."""
-    out = dict(values)
-    if "lead_person_id" in out:
-        out["lead_person_id"] = ref(Person, out["lead_person_id"], within=forum_person)
-    if "focus_id" in out:
-        out["focus_id"] = ref(StrategicFocus, out["focus_id"])
-    return out
+# A team's lead (a person of the locality or already in its forum) and focus.
+TEAM_REFS: dict[str, Handed] = {
+    "lead_person_id": (Person, forum_person),
+    "focus_id": StrategicFocus,
+}
 
 
 def _seat_lead(w: Write, team: Team, lead_before: int | None) -> None:
@@ -191,6 +189,7 @@ class CreateTeam(
     ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
+    id_fields={"values": TEAM_REFS},
 ):
     """A team of the locality's forum, with an optional lead and focus."""
 
@@ -212,7 +211,7 @@ class CreateTeam(
             "lead_person_id": lead_person_id,
             "focus_id": focus_id,
         }
-        return cls(locality_code, _team_refs(values))
+        return cls(locality_code, as_refs(TEAM_REFS, values))
 
     def validate(self, w: Write) -> None:
         if self.values["kind"] not in TEAM_KINDS:
@@ -236,6 +235,7 @@ class UpdateTeam(
     ForumChange[int],
     entity="team",
     texts={"values.name": "forum/team_name"},
+    id_fields={"values": TEAM_REFS},
 ):
     """Rename, change the lead or focus, or deactivate (`active=False`) a team read at
     `version`; returns the new version. A lead kept as it was is not judged again."""
@@ -245,7 +245,7 @@ class UpdateTeam(
 
     @classmethod
     def handed(cls, values: dict[str, Any]) -> dict[str, Any]:
-        return _team_refs(values)
+        return as_refs(TEAM_REFS, values)
 
     def validate(self, w: Write) -> None:
         if "name" in self.values:

@@ -50,10 +50,19 @@ MEETING_OUTLINE = {
 }
 
 
-def stage_from(checked: set[str]) -> int:
-    """The first stage with an unchecked milestone (3 once everything is done)."""
+# Milestones the model leaves to the locality (a public-participation process is recommended,
+# not required): marked not applicable with a reason, they do not hold the forum's stage back.
+OPTIONAL_MILESTONES = frozenset({"public_participation"})
+# The milestone the mayor's approval of the plan is the evidence of.
+APPROVAL_MILESTONE = "plan_presented_to_mayor"
+
+
+def stage_from(checked: set[str], start: int = 1) -> int:
+    """The first stage from `start` (the stage the forum was set up at) with an unchecked
+    milestone (3 once everything is done); `checked` holds the milestones done or marked not
+    applicable."""
     for stage, keys in STAGES.items():
-        if not set(keys) <= checked:
+        if stage >= start and not set(keys) <= checked:
             return stage
     return 3
 

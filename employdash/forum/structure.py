@@ -20,7 +20,13 @@ from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum.metric_rules import check_metric
-from employdash.forum.stages import ALL_MILESTONES, stage_from, stage_started_on
+from employdash.forum.stages import (
+    ALL_MILESTONES,
+    OPTIONAL_MILESTONES,
+    stage_from,
+    stage_started_on,
+)
+from employdash.forum.states import MILESTONE
 from employdash.handed_ids import forum_person, in_locality
 from employdash.models import Organisation, Person
 from employdash.models.base import Base
@@ -242,6 +248,8 @@ class Overview:
     checks: dict[str, tuple[date, str]] = field(default_factory=dict)
     teams: list[TeamRow] = field(default_factory=list)
     focuses: list[FocusRow] = field(default_factory=list)
+    not_applicable: dict[str, str] = field(default_factory=dict)  # milestone -> the reason
+    start_stage: int = 1
 
 
 def teams_of(s: Session, forum_id: int) -> list[TeamRow]:
@@ -260,10 +268,8 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
     with reading_forum(db, actor, locality_code) as (s, forum):
         if forum is None:
             return None
-        checks = {
-            c.milestone_key: (c.checked_on, c.checked_by)
-            for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
-        }
+        rows = list(s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id)))
+        checks = {c.milestone_key: (c.checked_on, c.checked_by) for c in rows}
         focuses = [
             FocusRow(id=f.id, title=f.title, description=f.description, version=f.version)
             for f in s.scalars(
@@ -280,6 +286,12 @@ def overview(db: Database, actor: Actor, locality_code: int) -> Overview | None:
             checks,
             teams_of(s, forum.id),
             focuses,
+            {
+                c.milestone_key: c.not_applicable_reason or ""
+                for c in rows
+                if c.not_applicable_reason
+            },
+            forum.start_stage,
         )
 
 
@@ -348,62 +360,115 @@ def people_of(db: Database, actor: Actor, locality_code: int) -> list[PersonChoi
         return [cast(PersonChoice, dict(r._mapping)) for r in rows]
 
 
+def _check_of(s: Session, forum_id: int, key: str) -> MilestoneCheck | None:
+    return s.scalar(
+        select(MilestoneCheck).where(
+            MilestoneCheck.forum_id == forum_id, MilestoneCheck.milestone_key == key
+        )
+    )
+
+
+def milestone_state(s: Session, forum_id: int, key: str) -> str:
+    """ "open", "done" or "not_applicable" (`states.MILESTONE`)."""
+    row = _check_of(s, forum_id, key)
+    if row is None:
+        return "open"
+    return "done" if row.not_applicable_reason is None else "not_applicable"
+
+
+def follow_stage(w: Write, forum: Forum, on: date) -> int:
+    """The forum's stage after its milestones changed: never below the stage it was set up at."""
+    s = w.session
+    checks = {
+        c.milestone_key: c.checked_on
+        for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
+    }
+    stage = stage_from(set(checks), forum.start_stage)
+    if stage != forum.stage:
+        forum.stage = stage
+        forum.stage_since = stage_started_on(checks, stage) or on
+        s.flush()
+    return stage
+
+
+def tick_milestone(
+    w: Write, forum: Forum, key: str, state: str, on: date, reason: str | None = None
+) -> int:
+    """Move a milestone to `state` ("done", "not_applicable" with `reason`, or "open") on `on`,
+    as `states.MILESTONE` allows; the stage follows, and the audit row says both. A milestone
+    already in `state` is left as it is: no second check claimed, no audit row."""
+    s = w.session
+    row = _check_of(s, forum.id, key)
+    was = milestone_state(s, forum.id, key)
+    if was == state:  # ticked again (a stale screen): no second check claimed, no audit row
+        return follow_stage(w, forum, on)
+    MILESTONE.move(was, state, field="milestone")
+    before = {"state": was, "stage": forum.stage}
+    if row is not None:
+        s.delete(row)
+        s.flush()
+    if state != "open":
+        s.add(
+            MilestoneCheck(
+                forum_id=forum.id,
+                milestone_key=key,
+                checked_on=on,
+                checked_by=w.actor.username,
+                not_applicable_reason=reason if state == "not_applicable" else None,
+            )
+        )
+        s.flush()
+    stage = follow_stage(w, forum, on)
+    after = {"milestone": key, "state": state, "checked": state != "open", "stage": stage}
+    w.audit(
+        "milestone",
+        forum.id,
+        before=before,
+        after=after if reason is None else {**after, "reason": reason},
+        entity="forum",
+    )
+    return stage
+
+
 @dataclass
-class SetMilestone(ForumChange[int]):
-    """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage."""
+class SetMilestone(ForumChange[int], texts={"reason": "forum/milestone_note"}):
+    """Check (or uncheck) a milestone on `on`; the forum's stage follows. Returns the stage.
+    Checked as `not_applicable`, with the `reason`, an optional milestone does not hold the
+    stage back; a milestone the model requires cannot be marked so."""
 
     forum: Ref[Forum]
     key: str
     checked: bool
     on: date
+    reason: str | None = None
+    not_applicable: bool = False
 
     def validate(self, w: Write) -> None:
         if self.key not in ALL_MILESTONES:
             raise ValidationError({"milestone": "validation.invalid"})
+        if self.not_applicable and self.key not in OPTIONAL_MILESTONES:
+            raise ValidationError({"reason": "chain.milestone_required"})
+        if self.not_applicable and not self.reason:
+            raise ValidationError({"reason": "validation.required"})
 
     def run(self, w: Write) -> int:
-        s, forum = w.session, w.get(self.forum)
-        row = s.scalar(
-            select(MilestoneCheck).where(
-                MilestoneCheck.forum_id == forum.id, MilestoneCheck.milestone_key == self.key
-            )
-        )
-        before = {"checked": row is not None, "stage": forum.stage}
-        if self.checked and row is None:
-            s.add(
-                MilestoneCheck(
-                    forum_id=forum.id,
-                    milestone_key=self.key,
-                    checked_on=self.on,
-                    checked_by=w.actor.username,
-                )
-            )
-        elif not self.checked and row is not None:
-            s.delete(row)
-        s.flush()
-        checks = {
-            c.milestone_key: c.checked_on
-            for c in s.scalars(select(MilestoneCheck).where(MilestoneCheck.forum_id == forum.id))
-        }
-        stage = stage_from(set(checks))
-        if stage != forum.stage:
-            forum.stage = stage
-            forum.stage_since = stage_started_on(checks, stage) or self.on
-            s.flush()
-        w.audit(
-            "milestone",
-            forum.id,
-            before=before,
-            after={"milestone": self.key, "checked": self.checked, "stage": stage},
-        )
-        return stage
+        state = "open" if not self.checked else "not_applicable" if self.not_applicable else "done"
+        reason = self.reason if state == "not_applicable" else None
+        return tick_milestone(w, w.get(self.forum), self.key, state, self.on, reason)
 
 
 def set_milestone(
-    db: Database, actor: Actor, locality_code: int, key: str, checked: bool, on: date
+    db: Database,
+    actor: Actor,
+    locality_code: int,
+    key: str,
+    checked: bool,
+    on: date,
+    reason: str | None = None,
 ) -> int:
     forum_id = forum_id_of(db, actor, locality_code)
-    return execute(db, actor, SetMilestone.of(forum_id, key, checked, on)).value
+    command = SetMilestone.of(forum_id, key, checked, on, reason, reason is not None)
+    return execute(db, actor, command).value
 
 
 @dataclass

@@ -16,10 +16,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from employdash.access import Actor, Area, require_locality
-from employdash.commands import Command, Ref, Write, execute, ids, ref
+from employdash.commands import Command, Handed, Ref, Write, as_refs, execute, ids
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
+from employdash.forum.states import TASK
 from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum, writer
 from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
@@ -219,23 +220,14 @@ def _apply_status_rules(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-_TASK_REFS: dict[str, type[Person | Team | StrategicFocus]] = {
-    "owner_person_id": Person,
+# The IDs a task write is handed: the owner a person of the locality (or already sitting in its
+# forum), a team or focus only of this forum.
+TASK_REFS: dict[str, Handed] = {
+    "owner_person_id": (Person, forum_person),
     "team_id": Team,
     "focus_id": StrategicFocus,
 }
 TASK_EVENTS = frozenset({EventName.TASK_ASSIGNED, EventName.TASK_UPDATED})
-
-
-def _task_refs(values: dict[str, Any]) -> dict[str, Any]:
-    """The IDs a task write is handed, as references: the owner a person of the locality (or
-    already sitting in its forum), a team or focus only of this forum."""
-    return {
-        k: ref(_TASK_REFS[k], v, within=forum_person if k == "owner_person_id" else None)
-        if k in _TASK_REFS
-        else v
-        for k, v in values.items()
-    }
 
 
 def announce_owner(w: Write, task: Task, owner_before: int | None) -> None:
@@ -261,6 +253,7 @@ class UpdateTask(
     texts={"values.title": "task/title", "note": "task/note"},
     invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=TASK_EVENTS,
+    id_fields={"values": TASK_REFS},
 ):
     """Save `values` over the task read at `version`; returns the new version.
 
@@ -285,7 +278,7 @@ class UpdateTask(
         read: dict[str, Any] | None = None,
         note: str = "",
     ) -> UpdateTask:
-        kept = _task_refs({k: v for k, v in values.items() if k in MANAGER_FIELDS})
+        kept = as_refs(TASK_REFS, {k: v for k, v in values.items() if k in MANAGER_FIELDS})
         return cls(Ref(Task, task_id), version, kept, read, note)
 
     def validate(self, w: Write) -> None:
@@ -296,8 +289,8 @@ class UpdateTask(
             raise PermissionDenied(f"{w.actor.username} may only update status and progress")
         _validate(values)
         # (a stale version is refused as such first, by the update, with what changed)
-        if task.status == TASK_CANCELLED and task.version == self.version:
-            raise ValidationError({"status": "task.cancelled_locked"})
+        if task.version == self.version:
+            TASK.move(task.status, values.get("status", task.status))
         if values.get("status") == "blocked" and task.status != "blocked" and not self.note:
             raise ValidationError({"note": "task.blocked_reason"})
 
@@ -354,6 +347,7 @@ class CreateTask(
     entity="task",
     texts={"values.title": "task/title"},
     emits=TASK_EVENTS,
+    id_fields={"values": TASK_REFS},
 ):
     """A task of the locality's work plan, outside any meeting."""
 
@@ -362,7 +356,7 @@ class CreateTask(
 
     @classmethod
     def of(cls, locality_code: int, values: dict[str, Any]) -> CreateTask:
-        return cls(locality_code, _task_refs(values))
+        return cls(locality_code, as_refs(TASK_REFS, values))
 
     def run(self, w: Write) -> int:
         forum = require_forum(w.session, self.locality_code)
@@ -444,7 +438,14 @@ class _ManagerTaskChange(ForumChange[R], entity="task", texts={"reason": "task/n
 
 @dataclass
 class CancelTask(_ManagerTaskChange[int], emits=frozenset({EventName.TASK_UPDATED})):
-    """A manager cancels a task: it stays in the history with the reason, out of every count."""
+    """A manager cancels a task: it stays in the history with the reason, out of every count.
+    A task cancelled already or done is not cancelled (`states.TASK`)."""
+
+    def validate(self, w: Write) -> None:
+        super().validate(w)
+        task = w.get(self.task)
+        if task.version == self.version:  # a stale screen is refused as such, by the update
+            TASK.move(task.status, TASK_CANCELLED)
 
     def run(self, w: Write) -> int:
         task = w.get(self.task)

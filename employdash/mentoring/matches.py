@@ -49,6 +49,7 @@ class SessionRow:
     held_on: date
     minutes: int
     note: str | None
+    version: int = 1
 
 
 def matches(
@@ -132,22 +133,80 @@ class LogSession(
     note: str | None = None
 
     def validate(self, w: Write) -> None:
-        match = w.get(self.match)
-        errors = {}
-        if not isinstance(self.minutes, int) or not 0 < self.minutes <= 600:
-            errors["minutes"] = "validation.invalid"
-        held = self.held_on
-        if held < match.started_on or (match.ended_on and held > match.ended_on):
-            errors["date"] = "ment.validation.session_date"
-        if held > date.today() + timedelta(days=1):
-            errors["date"] = "ment.validation.session_date"
-        if errors:
-            raise ValidationError(errors)
+        _check_session(w.get(self.match), self.held_on, self.minutes)
 
     def run(self, w: Write) -> int:
         values = {"held_on": self.held_on, "minutes": self.minutes, "note": self.note}
         row = MentoringSession(match_id=self.match.id, **values)
         return w.create(row, {"match": self.match.id, **values}).id
+
+
+def _check_session(match: Match, held: date, minutes: int) -> None:
+    """A session's rules: on or after its match's start, not after its end, not in the future,
+    and a plausible duration."""
+    errors = {}
+    if not isinstance(minutes, int) or not 0 < minutes <= 600:
+        errors["minutes"] = "validation.invalid"
+    if held < match.started_on or (match.ended_on and held > match.ended_on):
+        errors["date"] = "ment.validation.session_date"
+    if held > date.today() + timedelta(days=1):
+        errors["date"] = "ment.validation.session_date"
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass
+class CorrectSession(
+    MentoringChange[int],
+    entity="ment_session",
+    texts={"note": "mentoring/session_note"},
+):
+    """A logged session put right (its date, duration or note) by its coordinator, from the
+    version they read; the same rules as logging it. Returns the new version."""
+
+    session: Ref[MentoringSession]
+    version: int
+    held_on: date
+    minutes: int
+    note: str | None = None
+
+    def validate(self, w: Write) -> None:
+        match = w.session.get_one(Match, w.get(self.session).match_id)
+        _check_session(match, self.held_on, self.minutes)
+
+    def run(self, w: Write) -> int:
+        row = w.get(self.session)
+        values = {"held_on": self.held_on, "minutes": self.minutes, "note": self.note}
+        w.update(row, self.version, values)
+        return row.version
+
+
+@dataclass
+class RemoveSession(
+    MentoringChange[None],
+    entity="ment_session",
+    texts={"reason": "mentoring/session_note"},
+):
+    """A session logged by mistake removed by its coordinator, with the reason (the audit row
+    keeps what it was)."""
+
+    session: Ref[MentoringSession]
+    version: int
+    reason: str | None
+
+    def validate(self, w: Write) -> None:
+        if not self.reason:
+            raise ValidationError({"reason": "validation.required"})
+
+    def run(self, w: Write) -> None:
+        row = w.get(self.session)
+        before = {
+            "match": row.match_id,
+            "held_on": row.held_on,
+            "minutes": row.minutes,
+            "note": row.note,
+        }
+        w.delete(row, before, version=self.version, after={"reason": self.reason})
 
 
 def log_session(
@@ -170,7 +229,7 @@ def sessions(db: Database, actor: Actor, match_id: int) -> list[SessionRow]:
         program = in_scope(s, actor, Program, mentee.program_id)
         require_read(actor, Area.PARTICIPANTS, program.locality_code)
         return [
-            SessionRow(r.id, r.held_on, r.minutes, r.note)
+            SessionRow(r.id, r.held_on, r.minutes, r.note, r.version)
             for r in s.scalars(
                 select(MentoringSession)
                 .where(MentoringSession.match_id == match_id)

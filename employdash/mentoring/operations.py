@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, read_scope, require_read
-from employdash.commands import Command, Ref, Write, execute, ids, ref
+from employdash.commands import Command, Handed, Ref, Write, as_refs, execute, ids
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.limits import FIELDS, clean_text
@@ -153,16 +153,17 @@ def stored(db: Database, model: type[M], **columns: Any) -> Ref[M] | None:
     return None if found is None else Ref(model, found.id)
 
 
+# A program's handed IDs: the host organisation (a national one is shared by design) and the
+# people, each of the program's own locality.
+PROGRAM_REFS: dict[str, Handed] = {
+    "host_organisation_id": Organisation,
+    **dict.fromkeys(PROGRAM_PEOPLE, Person),
+}
+
+
 def program_refs(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A program's handed IDs as references: the host organisation (a national one is shared by
-    design) and the people, each of the program's own locality."""
-    found = dict(values)
-    if "host_organisation_id" in found:
-        found["host_organisation_id"] = ref(Organisation, found["host_organisation_id"])
-    for key in PROGRAM_PEOPLE:
-        if key in found:
-            found[key] = ref(Person, found[key])
-    return found
+    """A program's handed IDs as references (`PROGRAM_REFS`)."""
+    return as_refs(PROGRAM_REFS, values)
 
 
 def validate_program(
@@ -187,6 +188,7 @@ class CreateProgram(
     MentoringChange[int],
     entity="ment_program",
     texts={"values.name": "mentoring/program_name"},
+    id_fields={"values": PROGRAM_REFS},
 ):
     """A program of the locality, with the people and host organisation it names."""
 

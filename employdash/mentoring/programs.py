@@ -22,6 +22,7 @@ from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
     PROGRAM_PEOPLE,
+    PROGRAM_REFS,
     MentoringChange,
     program_info,
     program_refs,
@@ -115,6 +116,7 @@ class UpdateProgram(
     MentoringChange[int],
     entity="ment_program",
     texts={"values.name": "mentoring/program_name"},
+    id_fields={"values": PROGRAM_REFS},
 ):
     """Save the editable fields of an open program read at `version`; the people and
     organisation it names are of its own locality (a national organisation is shared by

@@ -61,6 +61,8 @@ class Forum(VersionedRecord, Base):
     name: Mapped[str] = mapped_column(String(200))
     stage: Mapped[int] = mapped_column(Integer, default=1)
     stage_since: Mapped[date | None] = mapped_column(Date)
+    # the stage it was set up at: its stage never falls below it
+    start_stage: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # How far behind its straight line a metric may fall before it is off track, as a share of
     # the way from baseline to target (employdash.forum.target_status).
@@ -174,6 +176,8 @@ class MilestoneCheck(MilestoneRecord, Base):
 
     checked_on: Mapped[date] = mapped_column(Date)
     checked_by: Mapped[str] = mapped_column(String(60))
+    # set: an optional milestone marked not applicable, and why (it does not block the stage)
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class MilestoneNote(MilestoneRecord, VersionedRecord, Base):
@@ -352,6 +356,7 @@ class PlanApproval(Base):
     approved_on: Mapped[date] = mapped_column(Date)
     approved_by: Mapped[str] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
+    plan_version: Mapped[str | None] = mapped_column(String(64))  # the plan approved
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -211,8 +211,9 @@ class Target(VersionedRecord, Base):
     outcomes: Mapped[int | None] = mapped_column(Integer)
 
 
-class MentoringSession(Base):
-    """One mentoring meeting of a match (the mentor and mentee are the match's)."""
+class MentoringSession(VersionedRecord, Base):
+    """One mentoring meeting of a match (the mentor and mentee are the match's); corrected or
+    removed from the version its coordinator read."""
 
     __tablename__ = "ment_session"
     __table_args__ = (

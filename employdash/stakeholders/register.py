@@ -154,6 +154,7 @@ def _as_refs(values: dict[str, Any]) -> dict[str, Any]:
 class CreateStakeholder(
     StakeholderChange[int],
     texts={"new_organisation": "organisation/name"} | {f"values.{k}": v for k, v in _TEXTS.items()},
+    id_fields={"values": _REFERENCES},
 ):
     """A new player on the map; a new organisation is created when its name is given."""
 
@@ -193,6 +194,7 @@ class CreateStakeholder(
 class UpdateStakeholder(
     StakeholderChange[int],
     texts={f"changes.{k}": v for k, v in _TEXTS.items()},
+    id_fields={"changes": _REFERENCES},
 ):
     """Some of the editable fields, read at `version`; returns the new version."""
 

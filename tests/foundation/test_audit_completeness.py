@@ -98,6 +98,8 @@ HELPERS = {
     "employdash.mentoring.operations.add": "operations.AddParticipant, imports.ImportParticipants",
     "employdash.mentoring.operations.assign": "operations.AssignCohort, operations.CreateCohort",
     "employdash.forum.structure.seat_member": "structure.AddMember",
+    "employdash.forum.structure.tick_milestone": "structure.SetMilestone, approval.ApprovePlan",
+    "employdash.forum.structure.follow_stage": "structure.SetMilestone, approval.ApprovePlan",
 }
 
 

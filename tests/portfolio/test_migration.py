@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from employdash.access import Actor
@@ -19,7 +20,9 @@ def test_0019_goes_down_and_up_with_data(db: Database, actors: dict[str, Actor])
     add_note(db, actors["programme"], 1031, date(2026, 11, 3), "Visited the forum")
     cfg = alembic_config(db.url)
     db.dispose()
-    command.downgrade(cfg, "0015_mail")
+    ours = ScriptDirectory.from_config(cfg).get_revision("0019_programme")
+    assert ours is not None and isinstance(ours.down_revision, str)
+    command.downgrade(cfg, ours.down_revision)  # the revision before ours
     with db.transaction() as s:
         kept = s.scalars(select(User).where(User.username == "programme")).one()
         assert (kept.role, kept.active) == ("member", False)
