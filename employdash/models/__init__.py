@@ -1,6 +1,13 @@
 """All ORM models; importing this module registers every table on `Base.metadata`."""
 
-from employdash.models import forum, indicators, mail, mentoring, stakeholders  # noqa: F401
+from employdash.models import (  # noqa: F401
+    forum,
+    indicators,
+    mail,
+    mentoring,
+    record,
+    stakeholders,
+)
 from employdash.models.base import Base
 from employdash.models.core import (
     SECTORS,
