@@ -1,4 +1,4 @@
-"""Samples of the forum's trash and documents commands."""
+"""Samples of the record's commands: restoring from the trash, attaching and removing documents."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from sqlalchemy import select
 from employdash.access import Actor
 from employdash.commands import Command
 from employdash.db import Database
-from employdash.forum import tasks, trash
-from employdash.models.forum import Forum, Task
+from employdash.forum import documents, tasks, trash
+from employdash.models.forum import Forum, StrategicFocus
 from employdash.models.record import TrashItem
-from tests.foundation.command_samples import SEDEROT, sample
+from tests.foundation.command_samples import SEDEROT, first, of_forum, sample
 
 OFAKIM = 31  # outside the manager's localities
 
@@ -40,14 +40,25 @@ def _restore(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     return trash.RestoreFromTrash.of(SEDEROT, trashed_task(db, actors))
 
 
-def forum_task(db: Database, code: int = SEDEROT) -> int:
-    with db.transaction() as s:
-        found = s.scalar(
-            select(Task.id)
-            .join(Forum, Forum.id == Task.forum_id)
-            .where(Forum.locality_code == code)
-            .order_by(Task.id)
-            .limit(1)
-        )
-    assert found is not None
-    return int(found)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@sample("employdash.forum.documents.UploadDocument")
+def _upload(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    forum = first(db, Forum, Forum.locality_code == SEDEROT)
+    return documents.UploadDocument.of(
+        forum, "focus", of_forum(db, StrategicFocus), "plan.pdf", PDF
+    )
+
+
+def uploaded(db: Database, actors: dict[str, Actor], code: int = SEDEROT) -> int:
+    """A document an administrator attached to the work plan milestone of the locality `code`."""
+    return documents.upload_document(
+        db, actors["admin"], code, "milestone", "work_plan_written", "plan.pdf", PDF
+    )
+
+
+@sample("employdash.forum.documents.DeleteDocument")
+def _delete_document(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    uploaded(db, actors, OFAKIM)  # another locality's, for the foreign-reference test
+    return documents.DeleteDocument.of(uploaded(db, actors))
