@@ -87,7 +87,7 @@ def _focus_field(ctx: PageContext, feedback: FormFeedback, view: Overview) -> in
     return focus_id
 
 
-def _metric_label(ctx: PageContext, m: MetricProgress) -> str:
+def metric_label(ctx: PageContext, m: MetricProgress) -> str:
     name = (m["name_he"] if ctx.lang == "he" else m["name_en"]) or m["indicator_code"] or ""
     return f"{m['focus_title']} · {name} · #{m['id']}"
 
@@ -202,7 +202,7 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):
         mid = pick(
             ctx.tr("forum.metric.pick"),
-            {i: _metric_label(ctx, m) for i, m in by_id.items()},
+            {i: metric_label(ctx, m) for i, m in by_id.items()},
             key="metric_edit_pick",
         )
         m = by_id[mid]
@@ -232,7 +232,7 @@ def _value_form(ctx: PageContext, manual: dict[int, MetricProgress]) -> None:
         ctx.tr("forum.metric.enter"), ":material/add_chart:", form_key("metric_value")
     ) as feedback:
         with feedback.labelled("metric", ctx.tr("forum.metric.pick"), mandatory=True) as label:
-            mid = pick(label, {i: _metric_label(ctx, m) for i, m in manual.items()})
+            mid = pick(label, {i: metric_label(ctx, m) for i, m in manual.items()})
         left, right = st.columns(2)
         with (
             left,
