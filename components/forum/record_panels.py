@@ -26,6 +26,12 @@ from employdash.forum.targets import MetricProgress
 from employdash.i18n import fmt_date
 from employdash.limits import MAX_DOCUMENT_BYTES, MIB
 
+
+def isolated(text: str) -> str:
+    """A name or value typed in either script, isolated (FSI...PDI) from the text around it."""
+    return f"\u2068{text}\u2069"
+
+
 ACCEPTED = ["pdf", "doc", "docx", "xls", "xlsx", "png", "jpg", "jpeg", "gif", "webp"]
 
 
@@ -37,19 +43,17 @@ def history(ctx: PageContext, kind: str, record_id: int) -> None:
             st.caption(ctx.tr("record.history.none"))
         for line in lines:
             st.markdown(
-                f"**{plain(fmt_date(line.at, ctx.lang))}** · {plain(line.who)} · "
+                f"**{plain(fmt_date(line.at, ctx.lang))}** · {plain(isolated(line.who))} · "
                 f"{plain(line.action)} ({plain(line.entity)})"
             )
             for change in line.changes:
+                # Each part isolated: a Hebrew value in an English line (or the reverse) must
+                # not carry the arrow or the colon to its own side.
+                before, after = isolated(change.before), isolated(change.after)
                 st.text(
-                    ctx.tr(
-                        "record.history.change",
-                        field=change.field,
-                        before=change.before,
-                        after=change.after,
-                    )
+                    ctx.tr("record.history.change", field=change.field, before=before, after=after)
                     if change.before != "—"
-                    else ctx.tr("record.history.set", field=change.field, after=change.after)
+                    else ctx.tr("record.history.set", field=change.field, after=after)
                 )
 
 
@@ -107,7 +111,7 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
             st.caption(ctx.tr("record.documents.none"))
         for row in rows:
             left, middle, right = st.columns([5, 2, 2], vertical_alignment="center")
-            left.text(docs.describe(row.filename, row.kind, row.size, ctx.lang))
+            left.text(docs.describe(isolated(row.filename), row.kind, row.size, ctx.lang))
             left.caption(
                 plain(
                     ctx.tr(
@@ -139,6 +143,7 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
                 ctx.tr("record.documents.upload", max_mib=MAX_DOCUMENT_BYTES // MIB),
                 type=ACCEPTED,
                 key=key,
+                max_upload_size=MAX_DOCUMENT_BYTES // MIB,
             )
             st.button(
                 ctx.tr("record.documents.attach"),

@@ -45,7 +45,7 @@ def test_a_member_reads_a_tasks_history_in_words_and_downloads_its_document(
 ) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    task_id = tasks.create_task(db, manager, SEDEROT, {"title": "A" * 3 + " first task"})
+    task_id = tasks.create_task(db, manager, SEDEROT, {"title": "Print the flyers"})
     tasks.update_task(db, manager, task_id, 1, {"status": "in_progress"})
     documents.upload_document(db, manager, SEDEROT, "task", task_id, "plan.pdf", PDF)
     at = app_as("member", page="pages/tasks.py", lang="en", locality=SEDEROT)
@@ -53,9 +53,9 @@ def test_a_member_reads_a_tasks_history_in_words_and_downloads_its_document(
     at.selectbox(key="record_task_en").set_value(task_id).run()
     assert not at.exception, at.exception
     shown = texts(at)
-    assert "Status: Not started → In progress" in shown
+    assert "Status: \u2068Not started\u2069 → \u2068In progress\u2069" in shown
     assert "in_progress" not in shown
-    assert "plan.pdf (PDF, 1 KB)" in shown
+    assert "plan.pdf\u2069 · PDF · 1 KB" in shown
     keys = [str(b.key) for b in at.button]
     assert not any(k.startswith(f"record_docs_task_{task_id}_del_") for k in keys)
 
@@ -68,7 +68,7 @@ def test_a_manager_removes_a_document(app_db: str) -> None:
     )
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
-    assert "agreement.pdf (PDF, 1 KB)" in texts(at)
+    assert "agreement.pdf\u2069 · PDF · 1 KB" in texts(at)
     at.button(key=f"record_docs_milestone_mayor_on_board_del_{doc}").click().run()
     assert not at.exception, at.exception
     with db.transaction() as s:

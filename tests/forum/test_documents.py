@@ -64,7 +64,7 @@ def test_a_document_is_stored_listed_downloaded_and_named_in_the_minutes(
     stored = documents.document_file(db, member, doc)
     assert (stored.content, stored.media_type) == (PDF, "application/pdf")
     _, parts = minutes.sections(meetings.meeting_record(db, member, mid), "en")
-    assert ("Documents attached in the app", ["תוכנית.pdf (PDF, 1 KB)"]) in parts
+    assert ("Documents attached in the app", ["תוכנית.pdf · PDF · 1 KB"]) in parts
     with pytest.raises(PermissionDenied):
         documents.upload_document(db, member, SEDEROT, "meeting", mid, "more.pdf", PDF)
 
