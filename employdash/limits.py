@@ -92,6 +92,7 @@ FIELDS: dict[str, TextLimit] = {
     "mentoring/standard_name": TextLimit(200),
     "mentoring/gap_note": TextLimit(500, multiline=True),
     "document/filename": TextLimit(200),
+    "person/delete_reason": TextLimit(300),
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.text import plain
+from components.forum.record_panels import isolated
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError
@@ -46,7 +47,7 @@ def page(ctx: PageContext) -> None:
     for item in rows:
         with st.container(border=True, key=f"trash_item_{item.id}"):
             left, right = st.columns([4, 1], vertical_alignment="center")
-            left.markdown(f"**{plain(words(item.entity))}** · {plain(item.label)}")
+            left.markdown(f"**{plain(words(item.entity))}** · {plain(isolated(item.label))}")
             left.caption(
                 plain(
                     ctx.tr(

@@ -33,7 +33,7 @@ from employdash.models.record import TRASH_DAYS, Document, TrashItem
 from employdash.trash import Link, cutoff, keep, put_back
 
 # What the trash holds, as the audit and the trash page name it.
-TRASHED_ENTITIES = ("meeting", "task")
+TRASHED_ENTITIES = ("meeting", "task", "person")
 
 
 def trash_meeting(w: Write, meeting: Meeting, reason: str | None) -> None:
@@ -98,7 +98,7 @@ def trash_task(w: Write, task: Task, reason: str | None) -> None:
 
 @dataclass
 class RestoreFromTrash(ForumChange[int], entity="trash"):
-    """A manager puts a deleted meeting or task back, with what hung on it; returns its ID.
+    """A manager puts a deleted meeting, task or person back, with what hung on it; returns its ID.
     Audited twice: as the trash item's restore, and in the record's own history."""
 
     locality_code: int

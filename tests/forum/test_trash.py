@@ -9,17 +9,26 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from employdash import people
 from employdash.access import Actor
 from employdash.config import get_config
 from employdash.db import Database
-from employdash.errors import NotFound, PermissionDenied
+from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.forum import decisions, meeting_edits, meetings, tasks, trash
+from employdash.forum import structure as forum_service
 from employdash.mail.notify import notify
-from employdash.models import AuditEntry
+from employdash.models import AuditEntry, Person
 from employdash.models.base import utcnow
-from employdash.models.forum import Attendance, Decision, MeetingGuest, Task, TaskNote
+from employdash.models.forum import (
+    Attendance,
+    Decision,
+    MeetingGuest,
+    Membership,
+    Task,
+    TaskNote,
+)
 from employdash.models.record import TrashItem
-from tests.forum.helpers import SEDEROT
+from tests.forum.helpers import SEDEROT, team_of_kind
 from tests.forum.test_meetings import _input
 
 
@@ -179,3 +188,35 @@ def test_a_task_whose_id_was_taken_meanwhile_comes_back_under_a_new_one(
         assert list(s.scalars(select(TaskNote.body).where(TaskNote.task_id == back))) == [
             "Its note"
         ]
+
+
+def test_a_deleted_person_leaves_the_register_and_comes_back_with_their_seats_and_tasks(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    manager = actors["manager"]
+    pid = people.create_person(db, manager, SEDEROT, people.PersonInput("Dana Twice"))
+    forum_service.add_member(db, manager, SEDEROT, team_of_kind(db), pid, None)
+    task_id = tasks.create_task(
+        db, manager, SEDEROT, {"title": "Call the college", "owner_person_id": pid}
+    )
+    people.delete_person(db, manager, pid, 1, "Entered twice")
+    assert pid not in {p.id for p in people.search_people(db, manager, SEDEROT, "", True)}
+    with db.transaction() as s:
+        assert s.get_one(Task, task_id).owner_person_id is None
+        assert s.scalar(select(func.count()).where(Membership.person_id == pid)) == 0
+
+    trash.restore_from_trash(db, manager, SEDEROT, _item(db, "person", pid))
+    assert pid in {p.id for p in people.search_people(db, manager, SEDEROT, "", True)}
+    with db.transaction() as s:
+        assert s.get_one(Task, task_id).owner_person_id == pid
+        assert s.scalar(select(func.count()).where(Membership.person_id == pid)) == 1
+
+
+def test_a_person_an_account_names_is_not_deleted(db: Database, actors: dict[str, Actor]) -> None:
+    member = actors["member"]
+    assert member.person_id is not None
+    with db.transaction() as s:
+        version = s.get_one(Person, member.person_id).version
+    with pytest.raises(ValidationError) as refused:
+        people.delete_person(db, actors["manager"], member.person_id, version, "Left")
+    assert refused.value.fields == {"person": "record.people.in_use"}

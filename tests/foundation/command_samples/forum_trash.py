@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from employdash import people
 from employdash.access import Actor
 from employdash.commands import Command
 from employdash.db import Database
@@ -62,3 +63,10 @@ def uploaded(db: Database, actors: dict[str, Actor], code: int = SEDEROT) -> int
 def _delete_document(db: Database, actors: dict[str, Actor]) -> Command[Any]:
     uploaded(db, actors, OFAKIM)  # another locality's, for the foreign-reference test
     return documents.DeleteDocument.of(uploaded(db, actors))
+
+
+@sample("employdash.people.DeletePerson")
+def _delete_person(db: Database, actors: dict[str, Actor]) -> Command[Any]:
+    manager = actors["manager"]
+    person = people.create_person(db, manager, SEDEROT, people.PersonInput("Entered Twice"))
+    return people.DeletePerson.of(person, 1, "Entered twice")
