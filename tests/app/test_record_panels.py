@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from employdash import people
 from employdash.db import Database
 from employdash.forum import documents, tasks
 from employdash.models.forum import Task
@@ -73,3 +74,20 @@ def test_a_manager_removes_a_document(app_db: str) -> None:
     assert not at.exception, at.exception
     with db.transaction() as s:
         assert s.get(Document, doc) is None
+
+
+def test_a_manager_deletes_a_person_entered_by_mistake_and_finds_them_in_the_trash(
+    app_db: str,
+) -> None:
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    pid = people.create_person(db, manager, SEDEROT, people.PersonInput("Dana Twice"))
+    at = app_as("manager", page="pages/people.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    at.selectbox(key="person_delete_pick").set_value(pid).run()
+    at.text_input(key=f"person_delete_{pid}_1_reason").input("Entered twice")
+    next(b for b in at.button if b.form_id == f"person_delete_{pid}_1").click().run()
+    assert not at.exception, at.exception
+    assert "Dana Twice was moved to the trash." in texts(at)
+    at.switch_page("pages/trash.py").run()
+    assert "Dana Twice" in texts(at)
