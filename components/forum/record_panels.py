@@ -154,17 +154,21 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
             )
 
 
+def _picked_record(ctx: PageContext, kind: str, labels: Mapping[int, str], editor: bool) -> None:
+    """A record picked from `labels`, with its documents and its history."""
+    if not labels:
+        return
+    st.subheader(ctx.tr(f"record.{kind}.title"))
+    chosen = pick(ctx.tr(f"record.{kind}.pick"), labels, key=f"record_{kind}_{ctx.lang}")
+    documents(ctx, kind, chosen, editor)
+    history(ctx, kind, chosen)
+
+
 def focus_panels(
     ctx: PageContext, view: Overview, metrics: list[MetricProgress], editor: bool
 ) -> None:
     """A focus's documents and history, and a metric's history, each picked from the forum's."""
-    focuses = {f["id"]: f["title"] for f in view.focuses}
-    if not focuses:
-        return
-    st.subheader(ctx.tr("record.focus.title"))
-    chosen = pick(ctx.tr("record.documents.pick_focus"), focuses, key=f"record_focus_{ctx.lang}")
-    documents(ctx, "focus", chosen, editor)
-    history(ctx, "focus", chosen)
+    _picked_record(ctx, "focus", {f["id"]: f["title"] for f in view.focuses}, editor)
     labels = {m["id"]: metric_label(ctx, m) for m in metrics}
     picked_history(ctx, "metric", labels, "record_metric")
 
@@ -178,9 +182,4 @@ def milestone_documents(ctx: PageContext, editor: bool) -> None:
 
 def task_panels(ctx: PageContext, labels: Mapping[int, str], editor: bool) -> None:
     """A task's documents and history, the task picked from the plan's."""
-    if not labels:
-        return
-    st.subheader(ctx.tr("record.task.title"))
-    chosen = pick(ctx.tr("record.task.pick"), labels, key=f"record_task_{ctx.lang}")
-    documents(ctx, "task", chosen, editor)
-    history(ctx, "task", chosen)
+    _picked_record(ctx, "task", labels, editor)
