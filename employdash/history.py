@@ -44,6 +44,7 @@ _VOCABULARY = {
     "direction": "forum.metric.direction.{}",
     "attached_to": "record.history.owner.{}",
     "entity": "record.history.entity.{}",
+    "language": "record.history.language.{}",
 }
 # A field of the same name whose values depend on the record kind.
 _KIND = {
