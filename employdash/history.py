@@ -60,6 +60,19 @@ class Change:
     before: str
     after: str
 
+    def words(self, lang: str, wrap: Callable[[str], str] = str) -> str:
+        """ "field: before → after" (the arrow the language's way), or "field: after" when it
+        was empty; `wrap` marks each value (the screen isolates them from the line's script)."""
+        if self.before == EMPTY:
+            return t("record.history.set", lang, field=self.field, after=wrap(self.after))
+        return t(
+            "record.history.change",
+            lang,
+            field=self.field,
+            before=wrap(self.before),
+            after=wrap(self.after),
+        )
+
 
 @dataclass(frozen=True)
 class HistoryLine:
@@ -73,12 +86,9 @@ class HistoryLine:
     entity_id: str | None = None
     locality_code: int | None = None
 
-    def summary(self) -> str:
+    def summary(self, lang: str) -> str:
         """The changes on one line (the audit page's column)."""
-        return "; ".join(
-            f"{c.field}: {c.before} → {c.after}" if c.before != EMPTY else f"{c.field}: {c.after}"
-            for c in self.changes
-        )
+        return "; ".join(c.words(lang) for c in self.changes)
 
 
 def _pairs(s: Session, key: Any, value: Any, wanted: set[Any]) -> dict[Any, Any]:

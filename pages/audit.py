@@ -67,7 +67,7 @@ with guarded():
             ctx.tr("audit.col.entity"): [e.entity for e in entries],
             ctx.tr("audit.col.id"): [e.entity_id for e in entries],
             ctx.tr("audit.col.locality"): [e.locality_code for e in entries],
-            ctx.tr("record.history.changes"): [e.summary() for e in entries],
+            ctx.tr("record.history.changes"): [e.summary(ctx.lang) for e in entries],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")

@@ -47,14 +47,9 @@ def history(ctx: PageContext, kind: str, record_id: int) -> None:
                 f"{plain(line.action)} ({plain(line.entity)})"
             )
             for change in line.changes:
-                # Each part isolated: a Hebrew value in an English line (or the reverse) must
+                # Each value isolated: a Hebrew value in an English line (or the reverse) must
                 # not carry the arrow or the colon to its own side.
-                before, after = isolated(change.before), isolated(change.after)
-                st.text(
-                    ctx.tr("record.history.change", field=change.field, before=before, after=after)
-                    if change.before != "—"
-                    else ctx.tr("record.history.set", field=change.field, after=after)
-                )
+                st.text(change.words(ctx.lang, isolated))
 
 
 def picked_history(ctx: PageContext, kind: str, labels: Mapping[int, str], key: str) -> None:
