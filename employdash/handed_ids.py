@@ -44,6 +44,7 @@ from employdash.models.mentoring import (
     Standard,
     Target,
 )
+from employdash.models.record import Document, TrashItem
 from employdash.models.stakeholders import (
     EmployerSurveyResponse,
     OrganisationProfile,
@@ -117,6 +118,8 @@ LOCALITY_OF: dict[type[Base], LocalityQuery] = {
         Program, (Participant, Participant.program_id), (Assessment, Assessment.participant_id)
     ),
     OutboxMessage: _own(OutboxMessage),
+    TrashItem: _own(TrashItem),
+    Document: _via(Forum, (Document, Document.forum_id)),
 }
 # National by design: one pipeline definition every program follows, one list of certification
 # standards, the accounts (only administrators manage them); an organisation without a locality

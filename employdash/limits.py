@@ -92,6 +92,8 @@ FIELDS: dict[str, TextLimit] = {
     "mentoring/standard_code": TextLimit(30),
     "mentoring/standard_name": TextLimit(200),
     "mentoring/gap_note": TextLimit(500, multiline=True),
+    "document/filename": TextLimit(200),
+    "person/delete_reason": TextLimit(300),
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
@@ -189,3 +191,11 @@ def document_line(text: object) -> str:
     a Word document's XML) and at most MAX_DOCUMENT_LINE characters."""
     line = strip_controls("" if text is None else str(text)).strip()
     return line if len(line) <= MAX_DOCUMENT_LINE else line[:MAX_DOCUMENT_LINE] + ELLIPSIS
+
+
+# --- documents attached to forum records ----------------------------------------------------------
+
+# A document attached to a meeting, milestone, focus or task: a plan, slides, a signed protocol.
+# Stored in the database (backups and replicas carry it), so bounded per file and per record.
+MAX_DOCUMENT_BYTES = 10 * MIB
+MAX_DOCUMENTS_PER_RECORD = 30

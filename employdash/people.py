@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
@@ -23,6 +23,11 @@ from employdash.errors import ValidationError
 from employdash.handed_ids import in_locality
 from employdash.models import Organisation, Person, User
 from employdash.models.core import SECTORS as SECTORS  # the form offers these
+from employdash.models.forum import Attendance, Invitee, Membership, Task, Team
+from employdash.models.mail import MailPreference
+from employdash.models.mentoring import Program
+from employdash.models.stakeholders import Stakeholder
+from employdash.trash import Link, keep
 
 FIELDS = ("full_name", "job_title", "email", "phone", "organisation_id", "active")
 TEXTS = {
@@ -262,6 +267,78 @@ class UpdatePerson(PersonChange[int], at="person"):
             self.refuse_namesakes(twins)
         w.update(person, self.version, values)
         return person.version
+
+
+@dataclass
+class DeletePerson(
+    Command[None],
+    area=Area.PEOPLE,
+    entity="person",
+    texts={"reason": "person/delete_reason"},
+    invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS, Area.FORUM}),
+):
+    """Delete a person entered by mistake, read at `version`, with the reason: the person goes
+    to the trash with their team memberships, attendance and invitations; the tasks they owned
+    and the teams they led are left without (and get them back on a restore). A person an
+    account, a stakeholder or a mentoring program names is refused: deactivate them instead."""
+
+    person: Ref[Person]
+    version: int
+    reason: str | None
+
+    def validate(self, w: Write) -> None:
+        if not self.reason:
+            raise ValidationError({"reason": "validation.required"})
+        pid, s = self.person.id, w.session
+        named = (
+            select(User.id).where(User.person_id == pid),
+            select(Stakeholder.id).where(
+                or_(Stakeholder.person_id == pid, Stakeholder.owner_person_id == pid)
+            ),
+            select(Program.id).where(
+                or_(
+                    Program.coordinator_person_id == pid,
+                    Program.contact_person_id == pid,
+                    Program.tevet_manager_person_id == pid,
+                    Program.sponsor_person_id == pid,
+                )
+            ),
+        )
+        if any(s.execute(query.limit(1)).first() for query in named):
+            raise ValidationError({"person": "record.people.in_use"})
+
+    def run(self, w: Write) -> None:
+        person, s = w.get(self.person), w.session
+        pid = person.id
+        owned = list(s.scalars(select(Task.id).where(Task.owner_person_id == pid)))
+        led = list(s.scalars(select(Team.id).where(Team.lead_person_id == pid)))
+        keep(
+            s,
+            locality_code=w.locality,
+            entity="person",
+            entity_id=pid,
+            label=person.full_name,
+            reason=self.reason,
+            deleted_by=w.actor.username,
+            tables=[
+                (Person, Person.id == pid),
+                (Membership, Membership.person_id == pid),
+                (Attendance, Attendance.person_id == pid),
+                (Invitee, Invitee.person_id == pid),
+                (MailPreference, MailPreference.person_id == pid),
+            ],
+            links=[Link("task", "owner_person_id", owned), Link("team", "lead_person_id", led)],
+        )
+        s.execute(update(Task).where(Task.id.in_(owned)).values(owner_person_id=None))
+        s.execute(update(Team).where(Team.id.in_(led)).values(lead_person_id=None))
+        for model in (Membership, Attendance, Invitee, MailPreference):
+            s.execute(delete(model).where(model.person_id == pid))
+        before = {"full_name": person.full_name, "job_title": person.job_title, "tasks": owned}
+        w.delete(person, before, version=self.version, after={"reason": self.reason})
+
+
+def delete_person(db: Database, actor: Actor, person_id: int, version: int, reason: str) -> None:
+    execute(db, actor, DeletePerson.of(person_id, version, reason))
 
 
 def create_person(

@@ -1,6 +1,5 @@
-"""The audit log: who changed what and when, with the values before and after."""
+"""The audit log: who changed what and when, in words (the same renderer as a record's history)."""
 
-import json
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
@@ -10,15 +9,11 @@ from components.common.downloads import download_buttons
 from components.common.localized import DATE_FORMAT, choose
 from components.shell.context import current
 from components.shell.feedback import guarded
-from employdash import audit
+from employdash import audit, history
 from employdash.i18n import fmt_date, plural
 
 ctx = current()
 st.header(ctx.tr("audit.title"))
-
-
-def _as_text(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 with guarded():
@@ -32,12 +27,16 @@ with guarded():
     entity = c2.selectbox(
         ctx.tr("audit.filter.entity"),
         [everyone, *audit.distinct_values(ctx.db, ctx.actor, "entity")],
+        format_func=history.entity_words(ctx.lang, everyone),
         placeholder=choose(),
+        key=f"audit_entity_{ctx.lang}",
     )
     action = c3.selectbox(
         ctx.tr("audit.filter.action"),
         [everyone, *audit.distinct_values(ctx.db, ctx.actor, "action")],
+        format_func=history.action_words(ctx.lang, everyone),
         placeholder=choose(),
+        key=f"audit_action_{ctx.lang}",
     )
     today = datetime.now(UTC).date()
     dates = c4.date_input(
@@ -47,7 +46,7 @@ with guarded():
     if isinstance(dates, tuple) and len(dates) == 2:
         since = datetime.combine(dates[0], time.min, tzinfo=UTC)
         until = datetime.combine(dates[1] + timedelta(days=1), time.min, tzinfo=UTC)
-    entries = audit.list_entries(
+    entries = history.audit_in_words(
         ctx.db,
         ctx.actor,
         audit.AuditFilter(
@@ -57,18 +56,18 @@ with guarded():
             since=since,
             until=until,
         ),
+        ctx.lang,
     )
     st.caption(plural(len(entries), "audit.count", ctx.lang))
     frame = pd.DataFrame(
         {
-            ctx.tr("audit.col.at"): [fmt_date(e["at"], ctx.lang) for e in entries],
-            ctx.tr("audit.col.user"): [e["username"] for e in entries],
-            ctx.tr("audit.col.action"): [e["action"] for e in entries],
-            ctx.tr("audit.col.entity"): [e["entity"] for e in entries],
-            ctx.tr("audit.col.id"): [e["entity_id"] for e in entries],
-            ctx.tr("audit.col.locality"): [e["locality_code"] for e in entries],
-            ctx.tr("audit.col.before"): [_as_text(e["before"]) for e in entries],
-            ctx.tr("audit.col.after"): [_as_text(e["after"]) for e in entries],
+            ctx.tr("audit.col.at"): [fmt_date(e.at, ctx.lang) for e in entries],
+            ctx.tr("audit.col.user"): [e.who for e in entries],
+            ctx.tr("audit.col.action"): [e.action for e in entries],
+            ctx.tr("audit.col.entity"): [e.entity for e in entries],
+            ctx.tr("audit.col.id"): [e.entity_id for e in entries],
+            ctx.tr("audit.col.locality"): [e.locality_code for e in entries],
+            ctx.tr("record.history.changes"): [e.summary(ctx.lang) for e in entries],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")

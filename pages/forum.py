@@ -9,6 +9,7 @@ from components.forum import minutes_mail as mm
 from components.forum import plan as fp
 from components.forum import planning as fpl
 from components.forum import record as fr
+from components.forum import record_panels as rp
 from components.forum import setup as fs
 from components.forum import target_status as ts
 from components.forum import views as fv
@@ -84,6 +85,9 @@ with guarded():
             fp.manual_metric_form(ctx, view)
             fp.focus_edit(ctx, view)
             fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
+        rp.focus_panels(
+            ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code), editor
+        )
     with tabs[1]:
         members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
         fv.structure(ctx, members)
@@ -97,6 +101,7 @@ with guarded():
             fr.end_membership_form(ctx, members)
     with tabs[2]:
         fv.milestones(ctx, view)
+        rp.milestone_documents(ctx, editor)
     with tabs[3]:
         fv.attendance(
             ctx,
@@ -119,13 +124,17 @@ with guarded():
         )
         if mid is not None:
             fr.read_minutes(ctx, mid)
+            rp.documents(ctx, "meeting", mid, editor)
+            rp.history(ctx, "meeting", mid)
             if editor:
                 mm.send_minutes(ctx, mid)
                 fr.correct_form(ctx, mid)
                 fr.delete_form(ctx, mid)
     with tabs[7]:
-        fr.decisions(
-            ctx, forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code), editor
+        listed = forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code)
+        fr.decisions(ctx, listed, editor)
+        rp.picked_history(
+            ctx, "decision", {d.id: fr.decision_label(ctx, d) for d in listed}, "decisions"
         )
     with tabs[8]:
         fy.section(ctx)

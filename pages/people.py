@@ -41,3 +41,5 @@ with guarded():
         if rows:
             with st.expander(ctx.tr("people.edit"), icon=":material/edit:"):
                 pw.edit_form(ctx, rows)
+            with st.expander(ctx.tr("record.people.delete"), icon=":material/delete:"):
+                pw.delete_form(ctx, rows)

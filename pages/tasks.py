@@ -5,6 +5,7 @@ import streamlit as st
 from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.text import plain
+from components.forum import record_panels as rp
 from components.forum import rsvp
 from components.forum import setup as fs
 from components.forum import target_status as ts
@@ -83,6 +84,11 @@ with guarded():
         table = tw.frame(ctx, rows)
         st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
         download_buttons(table, "tasks", "tasks_all")
+        rp.task_panels(
+            ctx,
+            {r["id"]: f"{r['title']} · #{r['id']}" for r in rows},
+            ctx.actor.can_write(Area.FORUM, ctx.locality_code),
+        )
         if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
             people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
             with st.expander(ctx.tr("task.edit.title")):

@@ -22,6 +22,7 @@ from employdash.users import UserRow
 
 # Whose record the last save wrote, named once by `flash` after the rerun.
 SAVED: Kept[str] = Kept("_people_flash")
+DELETED: Kept[str] = Kept("_people_deleted_flash")
 NEW_ORG = -1  # the organisation picker's "a new organisation" choice
 
 
@@ -165,10 +166,32 @@ def edit_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
                 st.rerun()
 
 
+def delete_form(ctx: PageContext, rows: list[people.PersonRow]) -> None:
+    """A person entered by mistake goes to the trash (a manager can restore them for 90 days)."""
+    by_id = {r.id: r for r in rows}
+    labels = {r.id: f"{r.full_name} · {r.organisation or ''} · #{r.id}" for r in rows}
+    pid = pick(ctx.tr("people.pick"), labels, key="person_delete_pick")
+    key = f"person_delete_{pid}_{by_id[pid].version}"
+    with feedback_form(key) as feedback:
+        st.caption(ctx.tr("record.people.delete_note"))
+        with feedback.labelled(
+            "reason", ctx.tr("record.people.delete_reason"), mandatory=True
+        ) as label:
+            reason = st.text_input(label, max_chars=300, key=f"{key}_reason")
+        if st.form_submit_button(ctx.tr("record.people.delete"), icon=":material/delete:"):
+            with handled(feedback):
+                perform(ctx.db, ctx.actor, people.DeletePerson.of(pid, by_id[pid].version, reason))
+                DELETED.put(by_id[pid].full_name)
+                st.rerun()
+
+
 def flash(ctx: PageContext) -> None:
     name = SAVED.take()
     if name:
         st.success(plain(ctx.tr("people.saved", name=name)), icon=":material/check_circle:")
+    gone = DELETED.take()
+    if gone:
+        st.success(plain(ctx.tr("record.people.deleted", name=gone)), icon=":material/delete:")
 
 
 def link_account_form(ctx: PageContext, accounts: list[UserRow]) -> None:

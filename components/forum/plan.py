@@ -88,7 +88,7 @@ def _focus_field(ctx: PageContext, feedback: FormFeedback, view: Overview) -> in
     return focus_id
 
 
-def _metric_label(ctx: PageContext, m: MetricProgress) -> str:
+def metric_label(ctx: PageContext, m: MetricProgress) -> str:
     name = (m["name_he"] if ctx.lang == "he" else m["name_en"]) or m["indicator_code"] or ""
     return f"{m['focus_title']} · {name} · #{m['id']}"
 
@@ -200,11 +200,11 @@ def metric_edit(ctx: PageContext, metrics: list[MetricProgress]) -> None:
     manual = {i: m for i, m in by_id.items() if not m["indicator_code"]}
     if manual:
         _value_form(ctx, manual)
-        metric_values.values_list(ctx, manual, lambda m: _metric_label(ctx, m))
+        metric_values.values_list(ctx, manual, lambda m: metric_label(ctx, m))
     with st.expander(ctx.tr("forum.metric.edit"), icon=":material/tune:"):
         mid = pick(
             ctx.tr("forum.metric.pick"),
-            {i: _metric_label(ctx, m) for i, m in by_id.items()},
+            {i: metric_label(ctx, m) for i, m in by_id.items()},
             key="metric_edit_pick",
         )
         m = by_id[mid]
@@ -234,7 +234,7 @@ def _value_form(ctx: PageContext, manual: dict[int, MetricProgress]) -> None:
         ctx.tr("forum.metric.enter"), ":material/add_chart:", form_key("metric_value")
     ) as feedback:
         with feedback.labelled("metric", ctx.tr("forum.metric.pick"), mandatory=True) as label:
-            mid = pick(label, {i: _metric_label(ctx, m) for i, m in manual.items()})
+            mid = pick(label, {i: metric_label(ctx, m) for i, m in manual.items()})
         left, right = st.columns(2)
         with (
             left,

@@ -258,7 +258,7 @@ def delete_form(ctx: PageContext, meeting_id: int) -> None:
 # --- decisions ----------------------------------------------------------------------------------
 
 
-def _decision_label(ctx: PageContext, d: DecisionRow) -> str:
+def decision_label(ctx: PageContext, d: DecisionRow) -> str:
     return f"{fmt_date(d.held_on, ctx.lang)} · {d.text[:80]} · #{d.id}"
 
 
@@ -289,7 +289,7 @@ def decisions(ctx: PageContext, rows: list[DecisionRow], editable: bool) -> None
 
 def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
     by_id = {d.id: d for d in open_rows}
-    labels = {d.id: _decision_label(ctx, d) for d in open_rows}
+    labels = {d.id: decision_label(ctx, d) for d in open_rows}
     pick_label = required(ctx.tr("forum.decision.pick"))
     with expander_form(
         ctx.tr("forum.decision.close"), ":material/task_alt:", form_key("decision_close")

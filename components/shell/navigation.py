@@ -81,6 +81,14 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/people.py", "page.people", ":material/contacts:", "nav.section.forum", Area.PEOPLE
     ),
     PageSpec(
+        "pages/trash.py",
+        "page.trash",
+        ":material/delete:",
+        "nav.section.forum",
+        Area.FORUM,
+        Action.WRITE,
+    ),
+    PageSpec(
         "pages/stakeholders.py",
         "page.stakeholders",
         ":material/hub:",

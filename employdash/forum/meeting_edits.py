@@ -33,6 +33,7 @@ from employdash.forum.meetings import (
 from employdash.forum.states import TASK
 from employdash.forum.structure import ForumChange, writer
 from employdash.forum.tasks import announce_owner
+from employdash.forum.trash import trash_meeting
 from employdash.handed_ids import forum_person, in_scope, locality_of
 from employdash.models import Person
 from employdash.models.base import utcnow
@@ -324,8 +325,9 @@ class DeleteMeeting(
     emits=frozenset({EventName.MEETING_SCHEDULED}),
 ):
     """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
-    work plan (they no longer name the meeting); its attendance and decisions go with it, and
-    the next meetings it set are withdrawn (`meeting.scheduled` with no dates)."""
+    work plan (they no longer name the meeting); its attendance and decisions go with it to the
+    trash (a manager can restore them), and the next meetings it set are withdrawn
+    (`meeting.scheduled` with no dates)."""
 
     locality_code: int
     meeting: Ref[Meeting]
@@ -341,6 +343,7 @@ class DeleteMeeting(
         mid, dates = meeting.id, list(meeting.next_dates or [])
         before = _snapshot(s, meeting)
         before["tasks"] = list(s.scalars(select(Task.id).where(Task.meeting_id == mid)))
+        trash_meeting(w, meeting, self.reason)
         s.execute(
             update(Task)
             .where(Task.meeting_id == mid)

@@ -48,6 +48,7 @@ from employdash.models.forum import (
     Task,
     Team,
 )
+from employdash.models.record import Document
 
 MAX_NEXT_DATES = 3
 
@@ -468,6 +469,14 @@ class MinutesLink(TypedDict):
     url: str | None
 
 
+class MinutesDocument(TypedDict):
+    """A document attached to the meeting, as the minutes name it."""
+
+    filename: str
+    kind: str
+    size: int
+
+
 class MinutesTask(TypedDict):
     title: str
     owner: str | None
@@ -495,6 +504,7 @@ class MeetingRecord(TypedDict):
     tasks: list[MinutesTask]
     next_dates: list[date]
     corrected_on: date | None  # the day of the latest correction (its audit row), if any
+    documents: NotRequired[list[MinutesDocument]]  # the files attached in the app
 
 
 class MemberAttendance(TypedDict):
@@ -670,5 +680,13 @@ def meeting_record(db: Database, actor: Actor, meeting_id: int) -> MeetingRecord
                 ],
                 "next_dates": [date.fromisoformat(x) for x in meeting.next_dates or []],
                 "corrected_on": _corrected_on(s, scope, meeting_id),
+                "documents": [
+                    MinutesDocument(filename=d.filename, kind=d.kind, size=d.size)
+                    for d in s.execute(
+                        select(Document.filename, Document.kind, Document.size)
+                        .where(Document.meeting_id == meeting_id)
+                        .order_by(Document.id)
+                    )
+                ],
             }
         )

@@ -5,6 +5,7 @@ with owners, next meeting dates; printed as PDF and Word by `employdash.reports.
 
 from __future__ import annotations
 
+from employdash.forum.documents import describe
 from employdash.forum.meetings import MeetingRecord, MinutesPerson
 from employdash.i18n import fmt_date, t
 from employdash.limits import (
@@ -55,11 +56,16 @@ def sections(record: MeetingRecord, lang: str) -> tuple[str, list[tuple[str, lis
     attachments = [
         f"{a['title']} ({a['url']})" if a["url"] else a["title"] for a in record["attachments"]
     ]
+    documents = record.get("documents", [])  # a record built by hand may leave them out
     parts = [
         (t("meet.minutes.present", lang), [_person(p) for p in record["present"]]),
         (t("meet.minutes.absent", lang), [_person(p) for p in record["absent"]]),
         (t("meet.minutes.guests", lang), [_person(g) for g in record["guests"]]),
         (t("meet.minutes.attachments", lang), attachments),
+        (
+            t("record.minutes.documents", lang),
+            [describe(d["filename"], d["kind"], d["size"], lang) for d in documents],
+        ),
         (t("meet.minutes.agenda", lang), agenda),
         (t("meet.minutes.issues", lang), _lines(record["issues"])),
         (t("meet.minutes.decisions", lang), record["decisions"]),

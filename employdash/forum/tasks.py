@@ -22,6 +22,7 @@ from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
 from employdash.forum.states import TASK
 from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum, writer
+from employdash.forum.trash import trash_task
 from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
 from employdash.models import Person
@@ -457,11 +458,13 @@ class CancelTask(_ManagerTaskChange[int], emits=frozenset({EventName.TASK_UPDATE
 
 @dataclass
 class DeleteTask(_ManagerTaskChange[None]):
-    """A manager deletes a task entered by mistake; the audit row keeps what it was and why."""
+    """A manager deletes a task entered by mistake: it goes to the trash with its notes (a
+    manager can restore it); the audit row keeps what it was and why."""
 
     def run(self, w: Write) -> None:
         task = w.get(self.task)
         before = {**_snapshot(task), "meeting_id": task.meeting_id}
+        trash_task(w, task, self.reason)
         for decision in w.session.scalars(select(Decision).where(Decision.task_id == task.id)):
             decision.task_id = None
         w.delete(task, before, version=self.version, after={"reason": self.reason})

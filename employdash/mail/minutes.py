@@ -28,6 +28,7 @@ from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.forum import minutes as minutes_document
+from employdash.forum.documents import describe
 from employdash.forum.meetings import MeetingRecord, meeting_record
 from employdash.i18n import fmt_date, local_today, plural, t
 from employdash.limits import MAX_MAIL_ATTACHMENT_BYTES
@@ -212,6 +213,17 @@ def _body(
                         None,
                     )
                     for task in record["tasks"]
+                ],
+            )
+        )
+    documents = record.get("documents", [])
+    if documents:
+        blocks.append(
+            layout.Items(
+                t("record.minutes.documents", lang),
+                [
+                    (describe(_isolated(d["filename"]), d["kind"], d["size"], lang), None)
+                    for d in documents
                 ],
             )
         )

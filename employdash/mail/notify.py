@@ -1,4 +1,5 @@
-"""`python -m employdash notify`: queue the scheduled messages due today, then deliver the outbox.
+"""`python -m employdash notify`: queue the scheduled messages due today, then deliver the outbox
+(and forget what has been in the trash past restoring).
 
 Idempotent: the scheduled kinds run once per period (`employdash.mail.schedule`) and the sender
 sends each queued message once, so cron or a systemd timer may run it as often as it likes (every
@@ -25,6 +26,7 @@ from employdash.mail.sender import (
     mail_is_on,
 )
 from employdash.models.base import utcnow
+from employdash.trash import purge_expired
 
 DELIVERY_BATCH = 500
 SENDERS = 4
@@ -38,9 +40,12 @@ class NotifyReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    purged: int = 0  # items past restoring the trash forgot
 
     def describe(self) -> str:
         parts = [f"{kind}: {n} queued" for kind, n in self.queued.items()]
+        if self.purged:
+            parts.append(f"trash: {self.purged} forgotten")
         if self.mail_on:
             parts.append(f"sent {self.sent}, to retry {self.retried}, failed {self.failed}")
         else:
@@ -89,8 +94,10 @@ def notify(
     now = now or utcnow()
     today = today or local_today(now)
     queued = schedule.run_scheduled(db, today, now=now)
+    with db.transaction() as s:
+        purged = purge_expired(s, now)
     if not mail_is_on(config):
-        return NotifyReport(today, queued, mail_on=False)
+        return NotifyReport(today, queued, mail_on=False, purged=purged)
     # Due as of now, after queuing: what this run just queued goes out in this run too.
     delivered = deliver_all(db, config, max(now, utcnow()), processes=processes)
     return NotifyReport(
@@ -100,4 +107,5 @@ def notify(
         sent=delivered.sent,
         retried=delivered.retried,
         failed=delivered.failed,
+        purged=purged,
     )

@@ -6,6 +6,7 @@ from employdash.models import (  # noqa: F401
     mail,
     mentoring,
     portfolio,
+    record,
     stakeholders,
 )
 from employdash.models.base import Base

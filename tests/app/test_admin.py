@@ -24,7 +24,7 @@ def test_admin_adds_a_user_through_the_form(app_db: str) -> None:
     assert "User coordinator added." in texts(at)
     at = app_as("admin", page="pages/audit.py", lang="en")
     frame = at.dataframe[0].value
-    assert "coordinator" in " ".join(frame["After"].astype(str))
+    assert "coordinator" in " ".join(frame["What changed"].astype(str))
 
 
 def test_bad_user_input_shows_the_field(app_db: str) -> None:

@@ -15,7 +15,7 @@ from employdash.access import Actor
 from employdash.commands import execute
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied
-from employdash.forum import meeting_edits, meetings
+from employdash.forum import documents, meeting_edits, meetings
 from employdash.i18n import fmt_date
 from employdash.mail import minutes
 from employdash.mail.message import build
@@ -174,3 +174,18 @@ def test_only_a_manager_of_the_meeting_s_locality_sends_it(
     with pytest.raises((NotFound, PermissionDenied)):
         minutes.recipients(db, manager, elsewhere)
     assert _rows(db) == []
+
+
+def test_the_minutes_mail_lists_the_meetings_documents(
+    db: Database, actors: dict[str, Actor], meeting: int
+) -> None:
+    manager = actors["manager"]
+    documents.upload_document(
+        db, manager, 1031, "meeting", meeting, "slides.pdf", b"%PDF-1.7\n%%EOF\n"
+    )
+    _send(db, manager, meeting)
+    bodies = [r.text_body for r in _rows(db)]
+    assert bodies and all("מסמכים מצורפים באפליקציה" in body for body in bodies)  # Hebrew readers
+    assert all("slides.pdf\u2069 · PDF · 1 KB" in body for body in bodies)
+    pdf = _pdf_text(next(a.content for r in _rows(db) for a in r.attachments))
+    assert "slides.pdf" in pdf
