@@ -110,6 +110,18 @@ def strip_controls(text: str, *, multiline: bool = False) -> str:
     return _CONTROLS.sub("", _SINGLE_LINE_SPACE.sub(" ", text))
 
 
+# The same, but for tab and the line breaks: what a text cell of an export may hold as it is.
+_CONTROLS_BUT_BREAKS = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` without the control characters no file format holds (an Excel or Word cell refuses
+    them, a UTF-8 file cannot carry a lone surrogate); tab, CR and LF stay as they are."""
+    return _CONTROLS_BUT_BREAKS.sub("", text)
+
+
 def too_long(field: str, max_len: int) -> ValidationError:
     return ValidationError(
         {field: TOO_LONG}, f"{field}: over {max_len} characters", {field: {"max": max_len}}
