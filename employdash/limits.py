@@ -21,6 +21,8 @@ TOO_LONG = "validation.too_long_max"
 TOO_MANY = "validation.too_many_max"
 # Items of one list in a form (agenda items, decisions, guests, tasks, attendance rows).
 MAX_MEETING_ITEMS = 500
+# A meeting form's draft, as JSON: a long meeting's form fits many times over.
+MAX_DRAFT_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ FIELDS: dict[str, TextLimit] = {
     "mentoring/standard_code": TextLimit(30),
     "mentoring/standard_name": TextLimit(200),
     "mentoring/gap_note": TextLimit(500, multiline=True),
+    "import/filename": TextLimit(255),  # most file systems' longest name
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
