@@ -1,7 +1,7 @@
 """User text is shown as typed, in a real browser, never as HTML or Markdown.
 
 First the helper itself: a tiny Streamlit script shows hostile text through `plain` in every
-Markdown-reading call, and Chromium finds no image, no link (bare URLs, www. addresses and
+Markdown-reading call and as widget labels and options, and Chromium finds no image, no link (bare URLs, www. addresses and
 e-mail addresses included: Streamlit links those after escapes are resolved) and the text as
 typed. Then the app: a focus description, a task title and an organisation name written as
 Markdown place no image and no link on the forum and work-plan pages.
@@ -43,7 +43,15 @@ HOSTILE = {HOSTILE!r}
 for show in (st.markdown, st.caption, st.info, st.success, st.warning, st.error, st.write):
     show(plain(HOSTILE))
 st.toast(plain(HOSTILE))
+# Widgets draw their labels, help and some options as Markdown too.
+st.checkbox(plain(HOSTILE))
+st.button(plain(HOSTILE))
+st.text_input(plain(HOSTILE))
+st.radio("radio", [0], format_func=lambda _: plain(HOSTILE))
+with st.expander(plain(HOSTILE), expanded=True):
+    st.text("inside")
 """
+SHOWN = 12  # the seven calls that write text (the toast is outside the page) and five widgets
 INVISIBLE = "\u2060"
 
 
@@ -87,7 +95,7 @@ def test_plain_shows_hostile_text_literally_in_every_call(probe: str, browser: B
         page.goto(probe)
         wait_idle(page, 60_000)
         text = _no_image_no_link(page)
-        assert text.count(HOSTILE) == 7, text
+        assert text.count(HOSTILE) == SHOWN, text
         screenshot(page, "user_text_plain_probe")
     finally:
         page.close()
