@@ -1,10 +1,11 @@
 """User text is shown as typed, in a real browser, never as HTML or Markdown.
 
 First the helper itself: a tiny Streamlit script shows hostile text through `plain` in every
-Markdown-reading call and as widget labels and options, and Chromium finds no image, no link (bare URLs, www. addresses and
-e-mail addresses included: Streamlit links those after escapes are resolved) and the text as
-typed. Then the app: a focus description, a task title and an organisation name written as
-Markdown place no image and no link on the forum and work-plan pages.
+Markdown-reading call and as widget labels and options, and Chromium finds no image, no link
+(bare URLs, www. addresses and e-mail addresses included: Streamlit links those after escapes
+are resolved) and the text as typed. Then the app: a focus description, a task title and an
+organisation name written as Markdown place no image and no link on the forum and work-plan
+pages.
 """
 
 from __future__ import annotations
