@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -240,6 +241,21 @@ def get_config() -> Config:
 
 
 def _published_files(repository: Path) -> Iterator[Path]:
+    """The repository's files: those git tracks in a clone, else every file of the checkout but
+    the tools, caches and git-ignored secrets and data (an installation from an archive)."""
+    if (repository / ".git").exists():
+        try:
+            listed = subprocess.run(
+                ["git", "-C", str(repository), "ls-files", "-z"],
+                capture_output=True,
+                check=True,
+                timeout=30,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+        else:
+            yield from (repository / os.fsdecode(name) for name in listed.split(b"\0") if name)
+            return
     for folder, dirs, files in os.walk(repository):
         dirs[:] = [d for d in dirs if d not in _NOT_PUBLISHED_DIRS]
         here = Path(folder)

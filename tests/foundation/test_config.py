@@ -196,3 +196,18 @@ def test_a_secret_kept_in_the_git_ignored_files_is_not_published(tmp_path: Path)
     (repository / "data" / "cookie.key").write_text(key)
     cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
     check_production_safety(cfg, False, repository=repository)
+
+
+def test_in_a_clone_only_the_files_git_tracks_are_the_repository(tmp_path: Path) -> None:
+    """An installation's own untracked file (an environment file kept in the checkout) holds its
+    real secrets; a tracked file publishes them."""
+    repository = tmp_path / "clone"
+    repository.mkdir()
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    key = secrets.token_urlsafe(32)
+    (repository / "local.env").write_text(f"COOKIE_KEY={key}\n")
+    cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
+    check_production_safety(cfg, False, repository=repository)
+    subprocess.run(["git", "-C", str(repository), "add", "local.env"], check=True)
+    with pytest.raises(ConfigError, match="COOKIE_KEY appears in the repository"):
+        check_production_safety(cfg, False, repository=repository)
