@@ -5,7 +5,9 @@ that this package never imports streamlit), then from the default. Secrets such 
 and the database URL are never in the repository. Safe by default: demo mode signs its cookies with
 a random key made once per installation (kept in the git-ignored `data/cookie.key`), never a public
 one, and runs only on the embedded SQLite file; outside demo mode `check_production_safety` refuses
-a cookie key weaker than 32 random bytes.
+a cookie key weaker than 32 random bytes, and any secret (the cookie key, the mail password, the
+database's password) whose value is written anywhere in the repository: whoever reads it could
+use it (forge a login cookie with the example file's key).
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import math
 import os
 import secrets
+import subprocess
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from employdash.errors import ConfigError
 
@@ -30,6 +35,13 @@ COOKIE_KEY_FILE = DATA_DIR / "cookie.key"
 # Keys that were ever published (an old default, the example file's text): never accepted.
 PUBLIC_COOKIE_KEYS = frozenset({"demo-cookie-key-not-secret-change-me", "CHANGE-ME", "change-me"})
 MIN_KEY_BITS = 256  # 32 random bytes
+# What a checkout holds besides the repository: tools, caches, and the git-ignored files where an
+# installation keeps its own secrets and data (they are never published).
+_NOT_PUBLISHED_DIRS = frozenset(
+    {".git", ".venv", ".venv-tools", "node_modules", "__pycache__", "artifacts", "tmp"}
+    | {".pytest_cache", ".ruff_cache", ".mypy_cache"}
+)
+_NOT_PUBLISHED_FILES = (Path(".streamlit", "secrets.toml"), Path("data", "cookie.key"))
 DEMO_PASSWORD = "demo"
 
 
@@ -251,7 +263,59 @@ def get_config() -> Config:
     return load_config()
 
 
-def check_production_safety(config: Config, demo_credentials_in_use: bool) -> None:
+def _published_files(repository: Path) -> Iterator[Path]:
+    """The repository's files: those git tracks in a clone, else every file of the checkout but
+    the tools, caches and git-ignored secrets and data (an installation from an archive)."""
+    if (repository / ".git").exists():
+        try:
+            listed = subprocess.run(
+                ["git", "-C", str(repository), "ls-files", "-z"],
+                capture_output=True,
+                check=True,
+                timeout=30,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+        else:
+            yield from (repository / os.fsdecode(name) for name in listed.split(b"\0") if name)
+            return
+    for folder, dirs, files in os.walk(repository):
+        dirs[:] = [d for d in dirs if d not in _NOT_PUBLISHED_DIRS]
+        here = Path(folder)
+        for name in files:
+            path = here / name
+            relative = path.relative_to(repository)
+            if relative in _NOT_PUBLISHED_FILES or name.endswith((".db", ".db-wal", ".db-shm")):
+                continue
+            yield path
+
+
+def published_secrets(config: Config, repository: Path = ROOT) -> list[str]:
+    """The secret settings whose value is written somewhere in the repository (the example
+    secrets file, a test, a document), compared by value: a published value is no secret,
+    however random it looks."""
+    wanted = {
+        "COOKIE_KEY": config.COOKIE_KEY,
+        "SMTP_PASSWORD": config.SMTP_PASSWORD,
+        "OIDC_CLIENT_SECRET": config.OIDC_CLIENT_SECRET,
+        "DATABASE_URL": unquote(urlsplit(str(config.DATABASE_URL)).password or ""),
+    }
+    needles = {name: str(value).encode() for name, value in wanted.items() if value}
+    found: set[str] = set()
+    for path in _published_files(repository):
+        if len(found) == len(needles):
+            break
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        found |= {name for name, needle in needles.items() if needle in text}
+    return sorted(found)
+
+
+def check_production_safety(
+    config: Config, demo_credentials_in_use: bool, *, repository: Path = ROOT
+) -> None:
     """Refuse to serve real users with public or weak secrets in place."""
     problems = []
     if config.COOKIE_KEY in PUBLIC_COOKIE_KEYS:
@@ -267,6 +331,11 @@ def check_production_safety(config: Config, demo_credentials_in_use: bool) -> No
             "COOKIE_KEY is weaker than 32 random bytes (make one with: python -c "
             "'import secrets; print(secrets.token_urlsafe(32))')"
         )
+    problems += [
+        f"{name} appears in the repository (a published value, e.g. the example secrets file's): "
+        "set a new secret of your own"
+        for name in published_secrets(config, repository)
+    ]
     if demo_credentials_in_use:
         problems.append("a user still has the demo password; reset it or deactivate the user")
     if problems:

@@ -7,6 +7,10 @@ that mishandles quoting) would otherwise meet `=cmd|...` at the start of a line,
 applied after each carriage return or line feed too. Every CSV field is quoted, so `;` (the
 separator of Hebrew and European Excel), commas and line breaks stay inside their cell. Numbers
 stay numbers. CSV is written with a BOM so Excel opens Hebrew as UTF-8.
+
+Control characters are taken out of every text cell, header and sheet name first: the app cleans
+what it stores, but a name imported or saved before that (a person's name with a stray \x01)
+made the Excel writer refuse the whole file.
 """
 
 from __future__ import annotations
@@ -17,17 +21,29 @@ import re
 
 import pandas as pd
 
+from employdash.limits import printable
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# What Excel refuses in a sheet's name (besides control characters), and its length.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
 
 # A position at the start of the text or right after a line break, followed by a formula prefix.
 _FORMULA_START = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r])")
 
 
 def neutralise(value: object) -> object:
-    """Text with an apostrophe before every formula start (the cell's and each line's)."""
+    """Text without control characters, with an apostrophe before every formula start (the
+    cell's and each line's)."""
     if isinstance(value, str):
-        return _FORMULA_START.sub("'", value)
+        return _FORMULA_START.sub("'", printable(value))
     return value
+
+
+def sheet_name(name: str) -> str:
+    """A name Excel takes for a sheet: no control or forbidden characters, at most 31 long."""
+    return _SHEET_NAME_FORBIDDEN.sub("", printable(name))[:MAX_SHEET_NAME] or "data"
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,8 +62,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def to_excel_bytes(frame: pd.DataFrame, sheet: str = "data", right_to_left: bool = False) -> bytes:
     buffer = io.BytesIO()
+    title = sheet_name(sheet)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
+        safe_frame(frame).to_excel(writer, index=False, sheet_name=title)
         if right_to_left:
-            writer.sheets[sheet[:31]].sheet_view.rightToLeft = True
+            writer.sheets[title].sheet_view.rightToLeft = True
     return buffer.getvalue()

@@ -21,6 +21,8 @@ TOO_LONG = "validation.too_long_max"
 TOO_MANY = "validation.too_many_max"
 # Items of one list in a form (agenda items, decisions, guests, tasks, attendance rows).
 MAX_MEETING_ITEMS = 500
+# A meeting form's draft, as JSON: a long meeting's form fits many times over.
+MAX_DRAFT_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ FIELDS: dict[str, TextLimit] = {
     "mentoring/gap_note": TextLimit(500, multiline=True),
     "document/filename": TextLimit(200),
     "person/delete_reason": TextLimit(300),
+    "import/filename": TextLimit(255),  # most file systems' longest name
 }
 
 # C0/C1 controls, lone surrogates and the Unicode noncharacters (U+FDD0..U+FDEF, U+xFFFE/F).
@@ -111,6 +114,18 @@ def strip_controls(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
     return _CONTROLS.sub("", _SINGLE_LINE_SPACE.sub(" ", text))
+
+
+# The same, but for tab and the line breaks: what a text cell of an export may hold as it is.
+_CONTROLS_BUT_BREAKS = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` without the control characters no file format holds (an Excel or Word cell refuses
+    them, a UTF-8 file cannot carry a lone surrogate); tab, CR and LF stay as they are."""
+    return _CONTROLS_BUT_BREAKS.sub("", text)
 
 
 def too_long(field: str, max_len: int) -> ValidationError:

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.localized import DATE_FORMAT
+from components.common.text import plain
 from components.mentoring import certify, forms, manage, matches, views
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -27,7 +28,7 @@ with guarded():
         top[0].segmented_control(
             tr("ment.pipeline"),
             list(choices),
-            format_func=lambda p: views.pipeline_label(ctx, choices[p]),
+            format_func=lambda p: plain(views.pipeline_label(ctx, choices[p])),
             # The key holds the language (the labels change with it); the choice outlives it.
             default=forms.PIPELINE.get() or "mentee",
             key=f"ment_pipeline_{ctx.lang}",

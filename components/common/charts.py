@@ -20,6 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements import vega_charts
 
 from components.common import chart_a11y, chart_specs
+from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.i18n import t
 
@@ -293,7 +294,7 @@ def show(
     spec, data, name = drawn
     target.vega_lite_chart(spec=dict(spec), width=width, height=height)
     if data is not None:
-        label = t("chart.show_table", lang) + (f": {name}" if name else "")
+        label = t("chart.show_table", lang) + (f": {plain(name)}" if name else "")
         with target.expander(label, icon=":material/table:"):
             st.table(data)
 

@@ -114,7 +114,7 @@ def feedback_form(key: str, **options: Any) -> Iterator[FormFeedback]:
 @contextmanager
 def expander_form(title: str, icon: str, key: str) -> Iterator[FormFeedback]:
     """A `feedback_form` folded under an expander: an editor's form on a page most people read."""
-    with st.expander(title, icon=icon), feedback_form(key) as feedback:
+    with st.expander(plain(title), icon=icon), feedback_form(key) as feedback:
         yield feedback
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 import streamlit as st
 
+from components.common.text import plain
 from components.shell.context import tr
 
 DeltaColour = Literal["green", "red", "gray"]
@@ -46,13 +47,13 @@ def kpi(
         name = html.escape(sparkline_name(label, points))
         st.html(f'<span class="ed-spark-name" hidden>{name}</span>')
     st.metric(
-        label,
+        plain(label),
         value,
         delta,
         delta_color=VERDICT_COLOURS.get(verdict or "", "gray"),
         delta_arrow=arrow,
         delta_description=description,
-        help=help,
+        help=plain(help) if help else None,
         border=True,
         chart_data=points or None,
         chart_type="line",

@@ -14,6 +14,7 @@ from typing import TypeVar
 import streamlit as st
 
 from components.common.localized import choose, choose_many
+from components.common.text import plain
 from components.shell.context import PageContext, tr
 
 K = TypeVar("K")
@@ -30,7 +31,7 @@ def pick(label: str, names: Mapping[K, str], key: str | None = None, value: K | 
     the first until the user picks another."""
     choices: tuple[K, ...] = tuple(names)
     chosen: K = st.selectbox(
-        label,
+        plain(label),
         choices,
         index=choices.index(value) if value in choices else 0,
         format_func=names.__getitem__,
@@ -44,7 +45,7 @@ def pick_many(label: str, names: Mapping[K, str], key: str, default: Iterable[K]
     """Any of `names`' keys, each shown by its name, `default` chosen at first."""
     choices: tuple[K, ...] = tuple(names)
     chosen: list[K] = st.multiselect(
-        label,
+        plain(label),
         choices,
         default=list(default),
         format_func=names.__getitem__,
@@ -58,7 +59,7 @@ def pick_or_none(label: str, names: Mapping[K, str], current: K | None = None) -
     """One of `names`' keys or none ("—"), starting at `current` when it is one of them."""
     options: list[K | None] = [None, *names]
     chosen: K | None = st.selectbox(
-        label,
+        plain(label),
         options,
         format_func=lambda k: names.get(k, "—") if k is not None else "—",
         index=options.index(current) if current in names else 0,
@@ -80,7 +81,7 @@ def pick_term(
     (else the first). A keyed picker keeps the labels it was first drawn with, so its key carries
     the language."""
     chosen: T = st.selectbox(
-        label,
+        plain(label),
         terms,
         index=terms.index(current) if current in terms else 0,
         format_func=lambda term: ctx.tr(f"{prefix}.{term}"),

@@ -3,8 +3,9 @@ Markdown (st.markdown, st.caption, st.toast, st.info, st.success, st.warning, st
 st.subheader, st.title, st.header).
 
 Names, titles and notes people typed must never become links, images, HTML or formatting, so
-every value interpolated into such a call goes through `plain` (a test scans components/ and
-pages/ for interpolation without it).
+every value interpolated into such a call goes through `plain`, and so does every widget label,
+help text, tab name and Markdown option built from data (a test scans components/ and pages/
+for interpolation without it).
 """
 
 from __future__ import annotations

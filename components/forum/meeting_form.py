@@ -19,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.common.form_feedback import FormFeedback, required
 from components.common.localized import DATE_FORMAT, choose
 from components.common.state import Kept
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError, ValidationError
@@ -242,7 +243,7 @@ def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
     st.markdown(f"**{ctx.tr('meet.attendance')}**")
     cols = st.columns(3)
     for i, m in enumerate(members):
-        cols[i % 3].checkbox(m["full_name"], key=fkey(f"att_{m['person_id']}"))
+        cols[i % 3].checkbox(plain(m["full_name"]), key=fkey(f"att_{m['person_id']}"))
     present = sum(bool(st.session_state.get(fkey(f"att_{m['person_id']}"))) for m in members)
     st.caption(
         ctx.tr(
@@ -386,7 +387,7 @@ def next_dates(ctx: PageContext) -> None:
     for col, i in zip(st.columns(len(NEXT)), NEXT, strict=True):
         st.session_state.setdefault(fkey(f"next{i}"), None)
         col.date_input(
-            ctx.tr("meet.next", n=i),
+            ctx.tr("meet.next", n=int(i)),
             key=fkey(f"next{i}"),
             format="DD/MM/YYYY",
             min_value=date.today() - timedelta(days=365),

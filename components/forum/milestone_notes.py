@@ -22,7 +22,7 @@ def show(ctx: PageContext, key: str, notes: dict[str, NoteRow], responses: int) 
     if row and row.note:
         st.text(row.note)
     if row and row.link_url:
-        st.link_button(row.link_title or row.link_url, row.link_url, icon=":material/link:")
+        st.link_button(plain(row.link_title or row.link_url), row.link_url, icon=":material/link:")
     if key == "employer_survey":
         st.caption(
             plain(

@@ -151,7 +151,7 @@ def quick_card(ctx: PageContext, task: TaskRow) -> None:
             PROGRESS_STEPS,
             default=_step(task["progress"]),
             key=pkey,
-            format_func=lambda v: f"{v}%",
+            format_func=lambda v: f"{int(v)}%",
             on_change=_on_change,
             args=(ctx, task, "progress", pkey),
         )

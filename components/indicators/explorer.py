@@ -76,7 +76,7 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
     for i, row in enumerate(latest.itertuples()):
         with columns[i % len(columns)]:
             st.metric(
-                names.get(row.locality_code, str(row.locality_code)),
+                plain(names.get(row.locality_code, str(row.locality_code))),
                 fmt_value(unit, None if pd.isna(row.value) else row.value, lang),
                 border=True,
             )

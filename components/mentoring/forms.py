@@ -61,7 +61,7 @@ def finish(message: str, clear: Iterable[str] = ()) -> None:
 def date_field(feedback: FormFeedback, label: str, today: date, key: str | None = None) -> date:
     """A required date (field "date"), today unless changed, with its error slot under it."""
     with feedback.labelled("date", label, mandatory=True) as marked:
-        return st.date_input(marked, value=today, key=key, format=DATE_FORMAT)
+        return st.date_input(plain(marked), value=today, key=key, format=DATE_FORMAT)
 
 
 def show_flash() -> None:

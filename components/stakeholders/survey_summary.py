@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders import data as stakeholder_data
 from components.stakeholders.survey_charts import (
@@ -59,7 +60,7 @@ def section(ctx: PageContext) -> None:
         ["locality", "region"],
         default="locality",
         key=f"survey_scope_{ctx.lang}",
-        format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=here_name),
+        format_func=lambda s: ctx.tr(f"survey.scope.{s}", locality=plain(here_name)),
     )
     codes = (here,) if scope != "region" else tuple(sorted(loc.code for loc in ctx.localities))
     summary = stakeholder_data.survey_summary(ctx.db, ctx.actor, codes)

@@ -9,6 +9,7 @@ a rerun or a dropped connection mid-meeting loses nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ from employdash.forum.structure import (
 )
 from employdash.forum.tasks import announce_owner, new_task_row
 from employdash.handed_ids import forum_person
-from employdash.limits import MAX_MEETING_ITEMS, check_count
+from employdash.limits import FIELDS, MAX_DRAFT_CHARS, MAX_MEETING_ITEMS, check_count, too_long
 from employdash.models import AuditEntry, Organisation, Person
 from employdash.models.base import utcnow
 from employdash.models.forum import (
@@ -407,9 +408,33 @@ def _may_draft(actor: Actor, locality_code: int) -> None:
         raise PermissionDenied(f"{actor.username} may not record meetings in {locality_code}")
 
 
+# The longest text of the form (its issues): no text of a draft may be longer.
+_DRAFT_TEXT = max(FIELDS[f].max_len for f in FIELDS if f.startswith(("meeting/", "task/")))
+
+
+def _longest_text(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return max((_longest_text(item) for item in value), default=0)
+    return 0
+
+
+def _check_draft(data: dict[str, Any]) -> None:
+    """A draft is typed text too: bounded like the form it keeps (no text longer than the
+    form's longest field, the whole no larger than a long meeting's form many times over)."""
+    if _longest_text(data) > _DRAFT_TEXT:
+        raise too_long("draft", _DRAFT_TEXT)
+    if len(json.dumps(data, ensure_ascii=False, default=str)) > MAX_DRAFT_CHARS:
+        raise too_long("draft", MAX_DRAFT_CHARS)
+
+
 def save_draft(db: Database, actor: Actor, locality_code: int, data: dict[str, Any]) -> None:
     """Keep the form as typed (JSON-safe values), replacing the previous draft."""
     _may_draft(actor, locality_code)
+    _check_draft(data)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
         row = s.get(MeetingDraft, (actor.user_id, forum.id))

@@ -11,6 +11,7 @@ itself records the file's hash, so "which file did this value come from" is alwa
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
@@ -29,7 +30,8 @@ from employdash.indicators.import_plan import (
     quiet_gc,
     refreshed,
 )
-from employdash.limits import INDICATOR_UPLOAD
+from employdash.indicators.layouts import READERS
+from employdash.limits import INDICATOR_UPLOAD, clean_text
 from employdash.models import Locality
 from employdash.models.base import as_row
 from employdash.models.indicators import ImportBatch, IndicatorValue, IndicatorValueHistory
@@ -66,6 +68,9 @@ def preview_import(
         return build_plan(s, filename, data, today or date.today(), actor.localities)
 
 
+_SHA256 = re.compile("[0-9a-f]{64}")
+
+
 @dataclass
 class ImportIndicators(
     Command[ImportResult],
@@ -94,6 +99,10 @@ class ImportIndicators(
     def validate(self, w: Write) -> None:
         if not self.source:
             raise ValidationError({"source": "validation.required"})
+        clean_text(self.plan.filename, "import/filename")  # its audit row names the file
+        # The batch keeps the file's hash and layout: a hash, and a layout the importer reads.
+        if not _SHA256.fullmatch(self.plan.sha256) or self.plan.layout not in READERS:
+            raise ValidationError({"file": "validation.invalid"}, "not a planned file")
         if {p.locality_code for p in self.plan.accepted} != {r.id for r in self.localities}:
             raise ValidationError({"file": "validation.invalid"})
 

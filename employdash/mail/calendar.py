@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from icalendar import Calendar, Event, vCalAddress
 
 from employdash.i18n import ISRAEL
+from employdash.limits import strip_controls
+from employdash.mail.message import one_line
 
 PRODID = "-//EmployDash//Employment forum meetings//HE"
 # The VTIMEZONE covers this long around the meeting: every transition a calendar needs for it,
@@ -47,9 +49,10 @@ class CalendarMeeting:
 
 
 def _address(person: CalendarPerson) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.address}")
-    if person.name:
-        address.params["CN"] = person.name
+    address = vCalAddress(f"mailto:{one_line(person.address)}")
+    name = one_line(person.name or "")
+    if name:
+        address.params["CN"] = name
     return address
 
 
@@ -74,11 +77,11 @@ def ics(meeting: CalendarMeeting, *, cancelled: bool, stamp: datetime) -> bytes:
     event.add("dtstamp", stamp)
     event.add("dtstart", datetime.combine(meeting.on_date, meeting.starts, tzinfo=ISRAEL))
     event.add("dtend", datetime.combine(meeting.on_date, meeting.ends, tzinfo=ISRAEL))
-    event.add("summary", meeting.summary)
+    event.add("summary", one_line(meeting.summary))
     if meeting.location:
-        event.add("location", meeting.location)
+        event.add("location", one_line(meeting.location))
     if meeting.description:
-        event.add("description", meeting.description)
+        event.add("description", strip_controls(meeting.description, multiline=True))
     event.add("organizer", _address(meeting.organiser), encode=False)
     for person in meeting.attendees:
         event.add("attendee", _attendee(person), encode=False)

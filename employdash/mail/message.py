@@ -14,11 +14,13 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from employdash.limits import strip_controls
 from employdash.models.mail import OutboxMessage
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """`text` as one line with no control characters (a header, a calendar's name)."""
+    return " ".join(strip_controls(text).split())
 
 
 def _parameters(content_type: str) -> tuple[str, str, dict[str, str]]:

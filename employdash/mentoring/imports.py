@@ -21,7 +21,7 @@ from employdash.commands import Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
 from employdash.i18n import t
-from employdash.limits import FIELDS, strip_controls
+from employdash.limits import FIELDS, clean_text, strip_controls
 from employdash.mentoring import state as spans
 from employdash.mentoring.operations import (
     DROP_REASONS,
@@ -358,6 +358,9 @@ class ImportParticipants(MentoringChange[ImportPlan], entity="ment_stage_event")
 
     def where(self) -> Ref[Program]:
         return self.programs[0]
+
+    def validate(self, w: Write) -> None:
+        clean_text(self.batch.filename, "import/filename")  # its audit row names the file
 
     def run(self, w: Write) -> ImportPlan:
         s = w.session

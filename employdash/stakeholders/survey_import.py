@@ -416,7 +416,15 @@ def _response_in_scope(
 
 
 @dataclass
-class ImportSurveys(StakeholderChange[ImportResult], entity="employer_survey_response"):
+class ImportSurveys(
+    StakeholderChange[ImportResult],
+    entity="employer_survey_response",
+    texts={
+        "filename": "import/filename",
+        "adds[].company": "survey/company",
+        "edits[].company": "survey/company",
+    },
+):
     """The accepted rows of a preview, written all or nothing and re-checked against the data:
     a row stored meanwhile as the file says counts as unchanged, a response revised meanwhile
     refuses the whole import as stale. Each response added or revised gets its own audit row (a

@@ -51,7 +51,7 @@ def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: 
     assert not at.exception, at.exception
     # Someone else enters March's value after the form was drawn.
     focuses.enter_value(db, admin, SEDEROT, mid, month, 4.0, None)
-    _in_form(at.selectbox, "metric_value", "Metric *").set_value(mid)
+    _in_form(at.selectbox, "metric_value", "Metric \\*").set_value(mid)
     _in_form(at.date_input, "metric_value", "Month *").set_value(month)
     _in_form(at.number_input, "metric_value", "Value *").set_value(6.5)
     _submit(at, "metric_value", "Save")
@@ -64,7 +64,7 @@ def test_a_months_value_entered_meanwhile_is_refused_and_the_input_kept(app_db: 
     assert [tuple(r) for r in stored] == [(4.0, 1)]
     assert _in_form(at.number_input, "metric_value", "Value *").value == 6.5
     assert _in_form(at.date_input, "metric_value", "Month *").value == month
-    assert _in_form(at.selectbox, "metric_value", "Metric *").value == mid
+    assert _in_form(at.selectbox, "metric_value", "Metric \\*").value == mid
 
     _submit(at, "metric_value", "Save")  # having seen it: mine replaces theirs
     assert not any(STALE in str(e.value) for e in at.error)

@@ -1,10 +1,11 @@
 """User text is shown as typed, in a real browser, never as HTML or Markdown.
 
 First the helper itself: a tiny Streamlit script shows hostile text through `plain` in every
-Markdown-reading call, and Chromium finds no image, no link (bare URLs, www. addresses and
-e-mail addresses included: Streamlit links those after escapes are resolved) and the text as
-typed. Then the app: a focus description, a task title and an organisation name written as
-Markdown place no image and no link on the forum and work-plan pages.
+Markdown-reading call and as widget labels and options, and Chromium finds no image, no link
+(bare URLs, www. addresses and e-mail addresses included: Streamlit links those after escapes
+are resolved) and the text as typed. Then the app: a focus description, a task title and an
+organisation name written as Markdown place no image and no link on the forum and work-plan
+pages.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from sqlalchemy import select, update
 
 from employdash.db import Database
 from employdash.forum import structure as forum
 from employdash.forum import tasks
+from employdash.models import Person
+from employdash.models.forum import Forum, Membership, Team
 from employdash.users import load_actor
 from tests.support.browser import ROOT, login, open_page, screenshot, set_language, wait_idle
 from tests.support.postgres import free_port
@@ -43,7 +47,15 @@ HOSTILE = {HOSTILE!r}
 for show in (st.markdown, st.caption, st.info, st.success, st.warning, st.error, st.write):
     show(plain(HOSTILE))
 st.toast(plain(HOSTILE))
+# Widgets draw their labels, help and some options as Markdown too.
+st.checkbox(plain(HOSTILE))
+st.button(plain(HOSTILE))
+st.text_input(plain(HOSTILE))
+st.radio("radio", [0], format_func=lambda _: plain(HOSTILE))
+with st.expander(plain(HOSTILE), expanded=True):
+    st.text("inside")
 """
+SHOWN = 12  # the seven calls that write text (the toast is outside the page) and five widgets
 INVISIBLE = "\u2060"
 
 
@@ -87,7 +99,7 @@ def test_plain_shows_hostile_text_literally_in_every_call(probe: str, browser: B
         page.goto(probe)
         wait_idle(page, 60_000)
         text = _no_image_no_link(page)
-        assert text.count(HOSTILE) == 7, text
+        assert text.count(HOSTILE) == SHOWN, text
         screenshot(page, "user_text_plain_probe")
     finally:
         page.close()
@@ -127,3 +139,36 @@ def test_markdown_in_user_text_is_shown_literally(
         page.get_by_text("tracker").first.wait_for()
         assert f"Task {IMAGE} <b>x</b>" in _no_image_no_link(page)
         screenshot(page, f"user_text_tasks_{lang}")
+
+
+def test_a_name_written_as_markdown_is_a_plain_checkbox_label(
+    page: Page, server: str, e2e_db: Database
+) -> None:
+    """The meeting form's attendance draws each member's name as a checkbox label."""
+    with e2e_db.transaction() as s:
+        person_id = s.execute(
+            select(Membership.person_id)
+            .join(Team, Team.id == Membership.team_id)
+            .join(Forum, Forum.id == Team.forum_id)
+            .where(Forum.locality_code == SEDEROT, Membership.ended_on.is_(None))
+            .order_by(Membership.id)
+            .limit(1)
+        ).scalar_one()
+        name = s.get_one(Person, person_id).full_name
+        s.execute(update(Person).where(Person.id == person_id).values(full_name=f"Dana {IMAGE}"))
+    try:
+        login(page, server, "manager")
+        for lang in ("he", "en"):
+            if lang == "en":
+                set_language(page, "en")
+            open_page(page, server, "meeting")
+            _pick_sederot(page)
+            label = page.locator('[data-testid="stCheckbox"]').filter(has_text="tracker").first
+            label.wait_for()
+            assert f"Dana {IMAGE}" in label.inner_text().replace(INVISIBLE, "")
+            _no_image_no_link(page)
+            label.scroll_into_view_if_needed()
+            screenshot(page, f"user_text_attendance_{lang}")
+    finally:  # the other browser tests meet the demo data as it was
+        with e2e_db.transaction() as s:
+            s.execute(update(Person).where(Person.id == person_id).values(full_name=name))

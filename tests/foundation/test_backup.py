@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, select, text
 
 from employdash import logins, users
 from employdash.access import Actor
-from employdash.backup import BackupError, backup, pg_tool, restore
+from employdash.backup import BackupError, backup, pg_tool, restore, verify_restored
 from employdash.db import Database
 from employdash.models import AuditEntry
 from tests.support.postgres import create_database, drop_database
@@ -150,3 +150,56 @@ def test_pg_tools_match_the_server_version(tmp_path: Path) -> None:
     assert pg_tool("pg_dump", 14, str(tmp_path)).parts[-3] == "15"  # nearest newer
     with pytest.raises(BackupError, match="postgresql-client-17"):
         pg_tool("pg_dump", 17, str(tmp_path))
+
+
+def test_any_file_name_is_backed_up_and_restored(
+    db: Database, empty: Database, tmp_path: Path
+) -> None:
+    """Names are paths, never parts of a URI: a `#` (a fragment), a `?` (a query), `%`, spaces
+    and Hebrew, in the folder and in the file's name."""
+    file = tmp_path / "גיבויים #2 ?" / "גיבוי 100% #1?mode=rw.dump"
+    done = _cli(db.url, "backup", str(file))
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in file.parent.iterdir()] == [file.name]
+    done = _cli(empty.url, "restore", str(file))
+    assert done.returncode == 0, done.stderr
+    original, restored = _contents(db), _contents(empty)
+    assert set(restored) == set(original)
+    for table in original:
+        assert restored[table] == original[table], table
+
+
+def test_a_file_that_is_no_backup_of_the_app_never_replaces_the_live_database(
+    db: Database, empty: Database, tmp_path: Path
+) -> None:
+    """A database file of the right kind that is not the app's (or that restores no table of
+    it) is refused before anything is touched, even with --force, and the live data stays."""
+    with empty.transaction() as s:
+        s.execute(text("CREATE TABLE unrelated (x INTEGER)"))
+    other = backup(empty, tmp_path / "other.dump")
+    before = _contents(db)
+    done = _cli(db.url, "restore", "--force", str(other))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "not a backup" in done.stderr
+    assert _contents(db) == before
+
+
+def test_a_restore_names_the_tables_it_did_not_restore(
+    db: Database, empty: Database, tmp_path: Path
+) -> None:
+    """A restore reports success only when every table of the backup is back with its rows."""
+    file = backup(db, tmp_path / "b.dump")
+    with pytest.raises(BackupError, match="app_user"):
+        verify_restored(file, empty)  # nothing was restored into it
+    restore(empty, file)
+    verify_restored(file, empty)
+
+
+def test_a_backup_is_readable_by_its_owner_only(db: Database, tmp_path: Path) -> None:
+    target = tmp_path / "b.dump"
+    target.write_bytes(b"an older backup, readable by everyone")
+    target.chmod(0o644)
+    backup(db, target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    fresh = backup(db, tmp_path / "new" / "b.dump")
+    assert fresh.stat().st_mode & 0o777 == 0o600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,74 @@ def test_demo_mode_refuses_a_published_key(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="published"):
         check_production_safety(cfg, demo_credentials_in_use=True)
+
+
+def _example_cookie_key() -> str:
+    """The value the example secrets file shows for COOKIE_KEY (what a copy of it would set)."""
+    example = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.example.toml"
+    line = next(x for x in example.read_text().splitlines() if "COOKIE_KEY =" in x)
+    return str(tomllib.loads(line.lstrip("# "))["COOKIE_KEY"])
+
+
+def test_production_refuses_the_example_files_cookie_key(tmp_path: Path) -> None:
+    key = _example_cookie_key()
+    assert key_strength_bits(key) >= 256  # it passes the strength estimate: refused by value
+    cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
+    with pytest.raises(ConfigError, match="COOKIE_KEY appears in the repository"):
+        check_production_safety(cfg, demo_credentials_in_use=False)
+
+
+@pytest.mark.parametrize(
+    "setting", ["COOKIE_KEY", "SMTP_PASSWORD", "DATABASE_URL", "OIDC_CLIENT_SECRET"]
+)
+def test_production_refuses_any_secret_found_in_the_repository(
+    tmp_path: Path, setting: str
+) -> None:
+    """Whatever the file and however strong the value: a secret written anywhere in the
+    repository is published, and only a value found nowhere there is served."""
+    repository = tmp_path / "repository"
+    (repository / "docs" / "deep").mkdir(parents=True)
+    published = secrets.token_urlsafe(32)
+    (repository / "docs" / "deep" / "notes.md").write_text(f"try `{published}` in a test\n")
+    for value, refused in ((published, True), (secrets.token_urlsafe(32), False)):
+        env = {"DEMO_MODE": "false", "COOKIE_KEY": secrets.token_urlsafe(32)}
+        if setting == "DATABASE_URL":
+            env[setting] = f"postgresql+psycopg://app:{value}@db.example/employdash"
+        elif setting == "OIDC_CLIENT_SECRET":
+            env |= {"OIDC_ISSUER": "https://login.example/t/v2.0", "OIDC_CLIENT_ID": "app"}
+            env[setting] = value
+        else:
+            env[setting] = value
+        cfg = load_config(env, tmp_path / "n", tmp_path / "k")
+        if refused:
+            with pytest.raises(ConfigError, match=f"{setting} appears in the repository"):
+                check_production_safety(cfg, False, repository=repository)
+        else:
+            check_production_safety(cfg, False, repository=repository)
+
+
+def test_a_secret_kept_in_the_git_ignored_files_is_not_published(tmp_path: Path) -> None:
+    """The real secrets file and the demo key file sit in the checkout but not in the repository."""
+    repository = tmp_path / "repository"
+    (repository / ".streamlit").mkdir(parents=True)
+    (repository / "data").mkdir()
+    key = secrets.token_urlsafe(32)
+    (repository / ".streamlit" / "secrets.toml").write_text(f'COOKIE_KEY = "{key}"\n')
+    (repository / "data" / "cookie.key").write_text(key)
+    cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
+    check_production_safety(cfg, False, repository=repository)
+
+
+def test_in_a_clone_only_the_files_git_tracks_are_the_repository(tmp_path: Path) -> None:
+    """An installation's own untracked file (an environment file kept in the checkout) holds its
+    real secrets; a tracked file publishes them."""
+    repository = tmp_path / "clone"
+    repository.mkdir()
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    key = secrets.token_urlsafe(32)
+    (repository / "local.env").write_text(f"COOKIE_KEY={key}\n")
+    cfg = load_config({"DEMO_MODE": "false", "COOKIE_KEY": key}, tmp_path / "n", tmp_path / "k")
+    check_production_safety(cfg, False, repository=repository)
+    subprocess.run(["git", "-C", str(repository), "add", "local.env"], check=True)
+    with pytest.raises(ConfigError, match="COOKIE_KEY appears in the repository"):
+        check_production_safety(cfg, False, repository=repository)

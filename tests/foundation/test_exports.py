@@ -8,8 +8,16 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from docx import Document as WordDocument
+from sqlalchemy import select, update
 
+from employdash.access import Actor
+from employdash.db import Database
 from employdash.exports import neutralise, to_csv_bytes, to_excel_bytes
+from employdash.forum import meetings, minutes
+from employdash.models import Person
+from employdash.models.forum import Attendance, Forum, Meeting
+from tests.forum.helpers import SEDEROT
 
 EVIL = pd.DataFrame(
     {
@@ -99,3 +107,53 @@ def test_excel_guards_lines_inside_a_cell() -> None:
         for line in value.replace("\r", "\n").split("\n"):
             assert not line.startswith(("=", "+", "-", "@")), value
         assert sheet.cell(row=r, column=1).data_type != "f"
+
+
+# Every character a text cell may not carry: C0 controls but tab and the line breaks, DEL and the
+# C1 controls, a noncharacter (an XML file refuses them; a lone surrogate is no text a frame, and
+# so an export, can hold).
+CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
+UNSAFE = CONTROLS + "\x7f\x85\x9f\ufffe"
+NAME = f"דנה{UNSAFE}כהן"
+
+
+def test_excel_and_csv_exports_take_a_name_with_control_characters() -> None:
+    frame = pd.DataFrame({f"שם{UNSAFE}": [NAME, f"={UNSAFE}cmd", "tab\tand\nline"], "n": [1, 2, 3]})
+    book = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame, sheet=f"x{UNSAFE}[1]:*?/\\")))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["שם", "n"]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == [
+        "דנהכהן",
+        "'=cmd",  # the formula guard still holds once the controls are out
+        "tab\tand\nline",
+    ]
+    rows = _rows(to_csv_bytes(frame))
+    assert rows[0] == ["שם", "n"]
+    assert [r[0] for r in rows[1:]] == ["דנהכהן", "'=cmd", "tab\tand\nline"]
+
+
+def test_a_stored_name_with_control_characters_exports_everywhere(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """A person's name saved with control characters (imported or saved before the boundary
+    cleaned it) still gives the minutes in Word and PDF and the attendance in Excel and CSV."""
+    manager = actors["manager"]
+    with db.transaction() as s:
+        meeting_id, person_id = s.execute(
+            select(Attendance.meeting_id, Attendance.person_id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .join(Forum, Forum.id == Meeting.forum_id)
+            .where(Forum.locality_code == SEDEROT, Attendance.present)
+            .limit(1)
+        ).one()
+        stored = NAME.replace("\x00", "")  # PostgreSQL text holds no NUL
+        s.execute(update(Person).where(Person.id == person_id).values(full_name=stored))
+    record = meetings.meeting_record(db, manager, meeting_id)
+    assert stored in [p["name"] for p in record["present"]]
+    words = "".join(p.text for p in WordDocument(io.BytesIO(minutes.docx(record, "he"))).paragraphs)
+    assert "דנהכהן" in words
+    assert minutes.pdf(record, "he").startswith(b"%PDF")
+    frame = pd.DataFrame({"name": [p["name"] for p in record["present"]]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame, right_to_left=True))).active
+    assert "דנהכהן" in [c.value for c in sheet["A"]]
+    assert ["דנהכהן"] in _rows(to_csv_bytes(frame))

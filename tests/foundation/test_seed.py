@@ -102,7 +102,7 @@ def test_the_demo_is_current_on_the_day_it_is_seeded(tmp_path: Path, as_of: date
     assert set(warnings) == set(MANAGER_LOCALITIES)  # the manager's forums, Netivot first
     for found in warnings.values():
         assert "forum.health.no_forum_meeting" not in found
-        assert 1 <= len(found) <= 4
+        assert 1 <= len(set(found)) <= 4  # a few kinds (a metric off track is one each)
 
 
 def test_the_same_seed_date_gives_the_same_demo(tmp_path: Path) -> None:

@@ -118,3 +118,34 @@ def test_a_consumer_writes_in_the_writers_transaction(db: Database) -> None:
     with db.transaction() as s:
         record_event(s, "test.outbox_probe", "tester", None, "test", 1, {})
     assert _count(db) == before + 1
+
+
+def test_control_characters_in_a_name_or_subject_do_not_reach_the_message() -> None:
+    unsafe = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+    msg = _sent(_row(to_name=f"Da{unsafe}na", subject=f"Fo{unsafe}rum"))
+    assert str(msg["To"]) == "Dana <dana@example.org>"
+    assert msg["Subject"] == "Forum"
+
+
+def test_control_characters_do_not_reach_a_calendar_invitation() -> None:
+    from datetime import date, time
+
+    from employdash.mail.calendar import CalendarMeeting, CalendarPerson, ics
+
+    unsafe = "".join(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+    meeting = CalendarMeeting(
+        uid="u@example",
+        sequence=0,
+        on_date=date(2026, 12, 20),
+        starts=time(9),
+        ends=time(10),
+        summary=f"Fo{unsafe}rum",
+        location=f"Ha{unsafe}ll",
+        description=f"Line{unsafe}\nnext",
+        organiser=CalendarPerson("forum@city.example", f"Ci{unsafe}ty"),
+        attendees=[CalendarPerson("dana@example.org", f"Da{unsafe}na")],
+    )
+    made = ics(meeting, cancelled=False, stamp=datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
+    text = made.decode()
+    assert not set(text) & set(unsafe.replace("\t", "")) - {"\r", "\n"}
+    assert "CN=Dana" in text and "SUMMARY:Forum" in text and "LOCATION:Hall" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import secrets
 import socket
 import ssl
 import tempfile
@@ -33,7 +34,8 @@ from employdash.config import Config, load_config
 
 HOST = "127.0.0.1"
 USER = "sender@test.example"
-PASSWORD = "a-test-password"
+# Made per run: outside demo mode a secret written in the repository is refused.
+PASSWORD = secrets.token_urlsafe(16)
 MAIL_FROM = "forum@test.example"
 
 
