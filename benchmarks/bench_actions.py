@@ -1,14 +1,16 @@
 """Server CPU per action type: what one click costs the app server, against an empty page.
 
 A real app server (serve.py, demo data on SQLite) driven by the load benchmark's protocol-level
-client as a logged-in member on the tasks page. Each action's cost is the server process's CPU
-time (user + system, from /proc) across the run it causes, the mean of REPEAT (the kernel counts
-CPU time in 10 ms ticks: a mean over many runs resolves what one run's count cannot). Actions:
-a full run of the tasks page (what every click cost before fragments), and a status tap on a
-task card (a fragment run: the card alone). The baseline is an empty Streamlit page (a script of
-one import) served by a second server started the same way, its runs alternating with the
-actions so both see the same machine; CPU time, not wall time, so the other helpers' load on
-the shared machine weighs less (it still slows caches and the CPU's clock).
+client as a logged-in member on the tasks page and a manager on the indicator explorer. Each
+action's cost is the server process's CPU time (user + system, from /proc) across the run it
+causes, the mean of REPEAT (the kernel counts CPU time in 10 ms ticks: a mean over many runs
+resolves what one run's count cannot). Actions: a full run of the tasks page (what every click
+cost before fragments), a status tap on a task card (a fragment run: the card alone), a full
+run of the explorer, and a change of the explorer's view (a fragment run: the pickers and the
+view). The baseline is an empty Streamlit page (a script of one import) served by a second
+server started the same way, its runs alternating with the actions so both see the same
+machine; CPU time, not wall time, so the other helpers' load on the shared machine weighs less
+(it still slows caches and the CPU's clock).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ REPEAT = 30
 LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
 STATUS = t("task.status", "he")
 TASKS = t("page.tasks", "he")
+EXPLORER = t("page.explorer", "he")
+VIEW = t("ind.explorer.view", "he")
 
 
 @contextmanager
@@ -92,16 +96,28 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
     floor = Session(empty)
     await floor.open()
     await floor.load()
-    costs: dict[str, list[float]] = {"empty": [], "page": [], "tap": []}
+    manager = Session(app)
+    await manager.open()
+    await manager.load()
+    await manager.login("manager", "demo", LABELS)
+    await manager.open_page(EXPLORER, "explorer")
+    costs: dict[str, list[float]] = {k: [] for k in ("empty", "page", "tap", "explorer", "view")}
     for _ in range(REPEAT):
         costs["empty"].append(await _cost(empty_process, floor.load))
         costs["page"].append(await _cost(app_process, lambda: member.open_page(TASKS, "tasks")))
         costs["tap"].append(
             await _cost(app_process, lambda: member.choose("button_group", STATUS, _toggle, "tap"))
         )
-        assert not member.exceptions and not member.error_alerts, member.exceptions
-    await member.close()
-    await floor.close()
+        costs["explorer"].append(
+            await _cost(app_process, lambda: manager.open_page(EXPLORER, "explorer"))
+        )
+        costs["view"].append(
+            await _cost(app_process, lambda: manager.choose("button_group", VIEW, _toggle, "view"))
+        )
+        for session in (member, manager):
+            assert not session.exceptions and not session.error_alerts, session.exceptions
+    for session in (member, manager, floor):
+        await session.close()
     return costs
 
 
@@ -129,6 +145,8 @@ def main() -> None:
             for name, key, aim in (
                 ("tasks page, full run (member)", "page", "≤ 2×"),
                 ("status tap on a task card (fragment run)", "tap", "≤ 2×"),
+                ("explorer page, full run (manager)", "explorer", "≤ 2×"),
+                ("explorer view change (fragment run)", "view", "≤ 2×"),
             )
         ],
         __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
