@@ -34,6 +34,7 @@ from components.common.form_feedback import REQUIRED_MARK
 FINISHED = (
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 )
 
 
@@ -63,6 +64,8 @@ class Session:
     exceptions: list[str] = field(default_factory=list)
     error_alerts: list[str] = field(default_factory=list)
     runs: int = 0
+    # The fragment that drew each widget (by widget id): an action on it reruns that fragment.
+    fragments: dict[str, str] = field(default_factory=dict)
     _ws: Any = None
 
     async def open(self) -> None:
@@ -134,7 +137,9 @@ class Session:
         value = pick(options, current)
         state = WidgetState(id=widget.id)
         state.string_array_value.data.append(value)
-        return await self._rerun(action, self._client_state([state]))
+        client_state = self._client_state([state])
+        client_state.fragment_id = self.fragments.get(widget.id, "")
+        return await self._rerun(action, client_state)
 
     def widgets(self, kind: str, label: str) -> list[Any]:
         """The widgets of this kind and label drawn by the last run."""
@@ -200,6 +205,8 @@ class Session:
         if kind is None:
             return
         proto = getattr(element, kind)
+        if getattr(proto, "id", "") and fwd.delta.fragment_id:
+            self.fragments[proto.id] = fwd.delta.fragment_id
         if kind == "exception":
             self.exceptions.append(f"{action}: {proto.type}: {proto.message}")
         elif kind == "alert" and proto.format == Alert.ERROR:

@@ -45,6 +45,9 @@ PROGRESS_STEPS = (0, 25, 50, 75, 100)
 CONFLICTS = "_task_conflicts"
 FLASH: Kept[str] = Kept("_task_flash")
 BOARD_LIMIT = 15
+CLOSED = frozenset({"done", "cancelled"})
+WHOLE_PAGE = "_task_card_moved"
+_LATEST = "_task_latest_{id}"
 
 
 def _status_label(ctx: PageContext, status: str, icon: bool = True) -> str:
@@ -74,6 +77,7 @@ def _save(ctx: PageContext, task: TaskRow, values: dict[str, Any], note: str | N
         read = {k: _field(task, k) for k in values}
         command = UpdateTask.of(task["id"], task["version"], values, read, note)
         perform(ctx.db, ctx.actor, command)
+        st.session_state[_LATEST.format(id=task["id"])] = get_task(ctx.db, ctx.actor, task["id"])
         if note and from_card:
             st.session_state[task_notes.note_key(task["id"])] = ""
         conflicts.pop(task["id"], None)
@@ -93,6 +97,16 @@ def _on_change(ctx: PageContext, task: TaskRow, field: str, key: str) -> None:
     if value is None or value == _field(task, field):
         return
     _save(ctx, task, {field: value})
+    if field == "status" and (value in CLOSED) != (task["status"] in CLOSED):
+        # The task moves between the open and the closed lists: the page, not the card, changed.
+        st.session_state[WHOLE_PAGE] = True
+
+
+def _latest(task: TaskRow) -> TaskRow:
+    """The task as the card's last save left it: a card's rerun is handed the row the page read
+    before that save."""
+    saved: TaskRow | None = st.session_state.get(_LATEST.format(id=task["id"]))
+    return saved if saved is not None and saved["version"] > task["version"] else task
 
 
 def _conflict(ctx: PageContext, task: TaskRow) -> None:
@@ -111,9 +125,18 @@ def _conflict(ctx: PageContext, task: TaskRow) -> None:
         st.rerun()
 
 
+@st.fragment
 def quick_card(ctx: PageContext, task: TaskRow) -> None:
-    """One task with its status and progress controls; a change saves at once."""
-    with st.container(border=True):
+    """One task with its status and progress controls; a change saves at once.
+
+    A fragment: a tap reruns this card alone (the member's status tap does not redraw the board,
+    the timeline and the lists); a change that moves the task between the open and the closed
+    lists reruns the whole page."""
+    if st.session_state.pop(WHOLE_PAGE, False):
+        st.rerun(scope="app")
+    task = _latest(task)
+    flash(ctx)
+    with st.container(border=True, key=f"task_card_{task['id']}"):
         badge = TIMING_ICON.get(task["timing"], "")
         st.markdown(f"{badge}**{plain(task['title'])}**")
         st.caption(

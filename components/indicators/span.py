@@ -21,6 +21,7 @@ WINDOW = 48  # months offered at least
 OPENS_ON = 24  # months shown when nothing else is asked for
 EARLIEST = date(1990, 1, 1)  # the first month an import accepts
 HANDED = "explorer_imported"
+FRESH = "explorer_imported_fresh"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,14 @@ def take_over(ctx: PageContext, headline: list[str]) -> Imported | None:
     measure = next((c for c in headline if c in imported.indicators), None)
     if measure is not None:
         st.session_state[f"explorer_indicator_{ctx.lang}"] = measure
+    st.session_state[FRESH] = True
     return imported
+
+
+def first_run(imported: Imported | None) -> bool:
+    """Whether `imported` was taken over in this very run: a fragment's rerun is handed the
+    arguments of the run that drew it, and must not set the pickers to the import again."""
+    return imported is not None and bool(st.session_state.pop(FRESH, False))
 
 
 def months(

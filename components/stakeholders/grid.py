@@ -124,10 +124,18 @@ def _editor(ctx: PageContext, code: int, frame: pd.DataFrame, can_edit: bool) ->
             moved = perform(ctx.db, ctx.actor, stakeholders.MoveStakeholders.of(code, edits))
             st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
             STAKE_FLASH.put(ctx.tr("stake.grid.saved", count=moved))
-            st.rerun()
+            st.rerun(scope="app")
 
 
+@st.fragment
 def section(ctx: PageContext, code: int, can_edit: bool) -> None:
+    """The map tab as a fragment: a filter, or a move typed in the table, reruns this tab alone;
+    a save reruns the page (its message at the top, and the register's positions, change)."""
+    with guarded():
+        _section(ctx, code, can_edit)
+
+
+def _section(ctx: PageContext, code: int, can_edit: bool) -> None:
     flt = _filters(ctx)
     frame = stakeholder_data.grid(ctx.db, ctx.actor, code, flt, date.today())
     if frame.empty:

@@ -232,10 +232,11 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
                 w.session.add(MeetingAttachment(meeting_id=meeting_id, title=title or url, url=url))
 
     def add_tasks(self, w: Write, forum_id: int, meeting_id: int) -> list[Task]:
-        """The tasks this command decides, each audited and its owner told."""
-        made = []
-        for new in self.tasks:
-            values = ids(
+        """The tasks this command decides, each audited and its owner told. They are flushed
+        together (one batched INSERT, not one round trip per task); their audit rows and events
+        then land in one batch each when the transaction flushes."""
+        decided = [
+            ids(
                 {
                     "title": new.title,
                     "owner_person_id": new.owner,
@@ -244,10 +245,14 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
                     "due_date": new.due_date,
                 }
             )
-            task = Task(**new_task_row(forum_id, values, meeting_id))
-            w.create(task, {**values, "meeting_id": meeting_id}, entity="task")
+            for new in self.tasks
+        ]
+        made = [Task(**new_task_row(forum_id, values, meeting_id)) for values in decided]
+        w.session.add_all(made)
+        w.session.flush()
+        for task, values in zip(made, decided, strict=True):
+            w.audit("create", task.id, after={**values, "meeting_id": meeting_id}, entity="task")
             announce_owner(w, task, None)
-            made.append(task)
         return made
 
 

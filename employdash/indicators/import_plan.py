@@ -18,8 +18,8 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import groupby
+from datetime import date, datetime
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -27,6 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, require_locality
+from employdash.indicators import import_merge
 from employdash.indicators.layouts import (
     READERS,
     RawValue,
@@ -419,6 +420,9 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) ->
     )
     session.add(batch)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        _merge_staged(session, plan, actor, batch.id, source, now)
+        return batch.id
     added = [
         {
             "locality_code": p.locality_code,
@@ -484,3 +488,30 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) ->
         for chunk in _chunks(changes):
             session.execute(revise, chunk)
     return batch.id
+
+
+def _merge_staged(
+    session: Session, plan: ImportPlan, actor: Actor, batch_id: int, source: str, now: datetime
+) -> None:
+    """PostgreSQL's bulk path: the values through `COPY` into a staging table, one merge."""
+    staged = chain(
+        (
+            (None, p.locality_code, p.period, p.indicator_code, p.value, p.status)
+            for p in plan.to_add
+        ),
+        (
+            (
+                r.id,
+                r.new.locality_code,
+                r.new.period,
+                r.new.indicator_code,
+                r.new.value,
+                r.new.status,
+            )
+            for r in plan.to_revise
+        ),
+    )
+    import_merge.stage(session, staged)
+    for code in import_merge.replaced_localities(session):
+        require_locality(actor, code)
+    import_merge.merge(session, batch_id, source, now)

@@ -1,0 +1,157 @@
+"""Server CPU per action type: what one click costs the app server, against an empty page.
+
+A real app server (serve.py, demo data on SQLite) driven by the load benchmark's protocol-level
+client as a logged-in member on the tasks page and a manager on the indicator explorer. Each
+action's cost is the server process's CPU time (user + system, from /proc) across the run it
+causes, the mean of REPEAT (the kernel counts CPU time in 10 ms ticks: a mean over many runs
+resolves what one run's count cannot). Actions: a full run of the tasks page (what every click
+cost before fragments), a status tap on a task card (a fragment run: the card alone), a full
+run of the explorer, and a change of the explorer's view (a fragment run: the pickers and the
+view). The baseline is an empty Streamlit page (a script of one import) served by a second
+server started the same way, its runs alternating with the actions so both see the same
+machine; CPU time, not wall time, so the other helpers' load on the shared machine weighs less
+(it still slows caches and the CPU's clock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks.harness import Figure, write
+from benchmarks.loadclient import Session
+from employdash.i18n import t
+from tests.support.databases import build_sqlite_template, copy_sqlite
+from tests.support.postgres import free_port
+from tests.support.replicas import _wait_ok, app_server
+
+REPEAT = 30
+LABELS = {k: t(f"login.{k}", "he") for k in ("username", "password", "submit")}
+STATUS = t("task.status", "he")
+TASKS = t("page.tasks", "he")
+EXPLORER = t("page.explorer", "he")
+VIEW = t("ind.explorer.view", "he")
+
+
+@contextmanager
+def empty_server() -> Iterator[tuple[str, psutil.Process]]:
+    """A Streamlit server whose whole app is `import streamlit`: the floor of a run."""
+    work = Path(tempfile.mkdtemp(prefix="empty-page-"))
+    script = work / "empty.py"
+    script.write_text("import streamlit as st  # noqa: F401\n")
+    port = free_port()
+    log = work / "log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ok(f"{base}/_stcore/health", proc, log)
+        yield base, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+async def _cost(process: psutil.Process, action: Callable[[], Awaitable[Any]]) -> float:
+    """CPU seconds the server spent on `action` (its run, and any it restarted)."""
+    await asyncio.sleep(0.05)  # let the previous run's tail (a websocket flush) settle
+    before = _cpu(process)
+    await action()
+    await asyncio.sleep(0.05)
+    return _cpu(process) - before
+
+
+def _toggle(options: list[str], current: str | None) -> str:
+    """Between the first two statuses (not started, in progress): the task stays open."""
+    return options[1] if current == options[0] else options[0]
+
+
+async def measure(app: str, app_process: psutil.Process, empty: str, empty_process: psutil.Process
+                  ) -> dict[str, list[float]]:  # fmt: skip
+    member = Session(app)
+    await member.open()
+    await member.load()
+    await member.login("member", "demo", LABELS)
+    await member.open_page(TASKS, "tasks")
+    floor = Session(empty)
+    await floor.open()
+    await floor.load()
+    manager = Session(app)
+    await manager.open()
+    await manager.load()
+    await manager.login("manager", "demo", LABELS)
+    await manager.open_page(EXPLORER, "explorer")
+    costs: dict[str, list[float]] = {k: [] for k in ("empty", "page", "tap", "explorer", "view")}
+    for _ in range(REPEAT):
+        costs["empty"].append(await _cost(empty_process, floor.load))
+        costs["page"].append(await _cost(app_process, lambda: member.open_page(TASKS, "tasks")))
+        costs["tap"].append(
+            await _cost(app_process, lambda: member.choose("button_group", STATUS, _toggle, "tap"))
+        )
+        costs["explorer"].append(
+            await _cost(app_process, lambda: manager.open_page(EXPLORER, "explorer"))
+        )
+        costs["view"].append(
+            await _cost(app_process, lambda: manager.choose("button_group", VIEW, _toggle, "view"))
+        )
+        for session in (member, manager):
+            assert not session.exceptions and not session.error_alerts, session.exceptions
+    for session in (member, manager, floor):
+        await session.close()
+    return costs
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = copy_sqlite(build_sqlite_template(Path(tmp)), Path(tmp) / "actions.db")
+        with app_server(url) as app, empty_server() as (empty, empty_process):
+            app_process = psutil.Process(app.process.pid)
+            started = time.perf_counter()
+            costs = asyncio.run(measure(app.base, app_process, empty, empty_process))
+            print(f"actions measured in {time.perf_counter() - started:.0f} s", flush=True)
+    floor = statistics.mean(costs["empty"])
+    write(
+        "actions",
+        [
+            Figure(
+                name,
+                statistics.mean(costs[key]),
+                "an empty Streamlit page's run",
+                floor,
+                "sqlite",
+                aim,
+                {"runs": REPEAT},
+            )
+            for name, key, aim in (
+                ("tasks page, full run (member)", "page", "≤ 2×"),
+                ("status tap on a task card (fragment run)", "tap", "≤ 2×"),
+                ("explorer page, full run (manager)", "explorer", "≤ 2×"),
+                ("explorer view change (fragment run)", "view", "≤ 2×"),
+            )
+        ],
+        __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
+    )
+
+
+if __name__ == "__main__":
+    main()
