@@ -54,21 +54,19 @@ with guarded():
         st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")
     tabs = st.tabs(
         [
-            *(
-                ctx.tr(f"forum.tab.{k}")
-                for k in (
-                    "focuses",
-                    "structure",
-                    "stages",
-                    "attendance",
-                    "quarterly",
-                    "planned",
-                    "meetings",
-                    "decisions",
-                )
-            ),
-            ctx.tr("summary.section"),
-            *((ctx.tr("forum.tab.setup"),) if editor else ()),
+            ctx.tr(key)
+            for key in (
+                "forum.tab.focuses",
+                "forum.tab.structure",
+                "forum.tab.stages",
+                "forum.tab.attendance",
+                "forum.tab.quarterly",
+                "forum.tab.planned",
+                "forum.tab.meetings",
+                "forum.tab.decisions",
+                "summary.section",
+                *(("forum.tab.setup",) if editor else ()),
+            )
         ],
         key=f"forum_tabs_{ctx.lang}",  # labels change with the language: a widget per language
         on_change="rerun",

@@ -113,7 +113,7 @@ def correct_form(ctx: PageContext, meeting_id: int) -> None:
         cols = st.columns(3)
         nexts = [
             col.date_input(
-                ctx.tr("meet.next", n=i + 1),
+                plain(ctx.tr("meet.next", n=i + 1)),
                 data.next_dates[i] if i < len(data.next_dates) else None,
                 format="DD/MM/YYYY",
                 key=f"meeting_fix_next_{meeting_id}_{version}_{i}",
@@ -224,10 +224,10 @@ def _pick_keyed(label: str, names: dict[int, str], current: int | None, key: str
     """One of `names` or none ("—"), as `pick_or_none`, with its own key (one per task row)."""
     options: list[int | None] = [None, *names]
     chosen: int | None = st.selectbox(
-        label,
+        plain(label),
         options,
         index=options.index(current) if current in names else 0,
-        format_func=lambda i: "—" if i is None else names.get(i, str(i)),
+        format_func=lambda i: "—" if i is None else plain(names.get(i, str(i))),
         key=key,
         placeholder=choose(options),
     )

@@ -7,6 +7,7 @@ from functools import partial
 
 import streamlit as st
 
+from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.briefing import year_report
@@ -35,12 +36,13 @@ def section(ctx: PageContext) -> None:
     today = local_today()
     years = summary_years(ctx.db, ctx.actor, ctx.locality_code, today)
     left, right = st.columns(2)
-    year = left.selectbox(ctx.tr("summary.year"), years, key=f"year_summary_year_{ctx.lang}")
-    labels = {v: ctx.tr(f"summary.version.{v}") for v in VERSIONS}  # bound now (AppTest)
+    year = left.selectbox(
+        ctx.tr("summary.year"), years, key=f"year_summary_year_{ctx.lang}", placeholder=choose()
+    )
     version = right.radio(
         ctx.tr("summary.version"),
-        list(labels),
-        format_func=labels.__getitem__,
+        list(VERSIONS),
+        format_func=lambda v: ctx.tr(f"summary.version.{v}"),
         horizontal=True,
         key=f"year_summary_version_{ctx.lang}",
     )

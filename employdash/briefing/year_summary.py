@@ -256,9 +256,9 @@ def year_summary(
 ) -> YearSummary:
     """The forum's summary of `year`, its open and overdue work as on `as_of`; `publication`
     leaves out names and free text and hides small counts of people."""
-    start, end = date(year, 1, 1), min(date(year, 12, 31), as_of)
     threshold = int(get_config().SUPPRESSION_THRESHOLD)
-    with reading_existing_forum(db, actor, locality_code) as (s, forum):
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):  # the scope first
+        start, end = date(year, 1, 1), min(date(year, 12, 31), as_of)
         meetings, rate = _meetings(s, forum, start, end, threshold if publication else None)
         made, closed, still_open = _decisions(s, forum, start, end)
         done, overdue_count, open_count, overdue = _tasks(s, forum, start, end, as_of)

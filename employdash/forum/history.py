@@ -49,9 +49,9 @@ def record_history(
     db: Database, actor: Actor, locality_code: int, kind: str, record_id: int, lang: str
 ) -> list[HistoryLine]:
     """Who changed the record, what and when, newest first, in the reader's language."""
+    scope = read_scope(actor, Area.FORUM, locality_code)  # first: a refusal says nothing more
     if kind not in ENTITIES:
         raise ValueError(f"no history for {kind!r}")
-    scope = read_scope(actor, Area.FORUM, locality_code)
     with db.transaction() as s:
         rows = [
             as_row(AuditRow, r)

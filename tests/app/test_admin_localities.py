@@ -54,7 +54,8 @@ def test_admin_enables_a_locality_found_by_name_and_users_are_offered_it(app_db:
     assert not at.exception, at.exception
     assert "Elat" in at.multiselect(key="new_account_0_scope_en").options
     at = app_as("admin", page="pages/audit.py", lang="en")
-    assert "enable_locality" in " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())
+    shown = " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "enable locality" in shown and "enabled: No → Yes" in shown  # in words
 
 
 def test_the_page_in_hebrew_and_a_refused_disable(app_db: str) -> None:

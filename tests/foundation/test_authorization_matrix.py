@@ -49,6 +49,7 @@ OWN, FOREIGN = 1031, 31  # Sederot is in every demo user's scope; Tel Aviv in no
 AREA_OF_MODULE = {
     "employdash.indicators.local": Area.CATALOGUE,  # local indicators: the admin's catalogue
     "employdash.portfolio.notes": Area.PROGRAMME_NOTES,  # the programme's notes on a locality
+    "employdash.briefing.year_summary": Area.FORUM,  # the forum's year, for whoever reads it
 }
 # Single services whose area differs from their module's.
 AREA_OF_SERVICE = {
@@ -99,8 +100,10 @@ SERVICES = dict(_services())
 
 
 # Services only writers may call, though they write no record: a meeting draft is the writer's own
-# unsaved form, and the program form's choices are part of writing the program.
+# unsaved form, the program form's choices are part of writing the program, and the trash lists
+# what its reader may restore.
 WRITERS_ONLY = {
+    "employdash.forum.trash.list_trash",
     "employdash.forum.meetings.save_draft",
     "employdash.forum.meetings.load_draft",
     "employdash.forum.meetings.discard_draft",
