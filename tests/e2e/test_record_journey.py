@@ -211,7 +211,7 @@ def _metric_goes_off_track(page: Page, db: Database, focus: str) -> str:
         metric_id = metric.id
         title = s.scalar(select(StrategicFocus.title).where(StrategicFocus.id == metric.focus_id))
     assert forum_of_focus == _sederot_forum(db) and title == focus
-    assert added == ("up", BASELINE, TARGET, target_date)
+    assert added == ("up", float(BASELINE), float(TARGET), target_date)
 
     on_track = _he("forum.targets.status_line", status=_he("forum.targets.status.on_track"))
     off_track = _he("forum.targets.status_line", status=_he("forum.targets.status.off_track"))
