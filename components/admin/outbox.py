@@ -5,8 +5,6 @@ servers' answers are shown as plain text: in tables (which never read Markdown) 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
@@ -14,19 +12,12 @@ from components.common.commands import perform
 from components.common.localized import choose
 from components.common.text import plain
 from components.shell.context import PageContext
-from employdash.i18n import ISRAEL, fmt_date, fmt_number, t
+from employdash.i18n import fmt_date, fmt_number, t
 from employdash.mail import outbox_admin
 from employdash.mail.outbox_admin import OutboxRow, OutboxState, RunRow
 
 FLASH_KEY = "outbox_flash"
 ALL = "all"
-
-
-def _when(value: datetime | None, lang: str) -> str:
-    """A stored UTC time as the local time people read."""
-    if value is None:
-        return "—"
-    return fmt_date(value.astimezone(ISRAEL), lang)
 
 
 def kind_label(ctx: PageContext, kind: str) -> str:
@@ -61,14 +52,14 @@ def message_table(ctx: PageContext, rows: list[OutboxRow]) -> None:
         st.info(ctx.tr("outbox.empty"))
         return
     columns = {
-        "outbox.col.created": [_when(r.created_at, ctx.lang) for r in rows],
+        "outbox.col.created": [fmt_date(r.created_at, ctx.lang) for r in rows],
         "outbox.col.kind": [kind_label(ctx, r.kind) for r in rows],
         "outbox.col.to": [r.to_address for r in rows],
         "outbox.col.subject": [r.subject for r in rows],
         "outbox.col.status": [ctx.tr(f"outbox.status.{r.status}") for r in rows],
         "outbox.col.attempts": [r.attempts for r in rows],
         "outbox.col.last_error": [r.last_error or "" for r in rows],
-        "outbox.col.sent_at": [_when(r.sent_at, ctx.lang) for r in rows],
+        "outbox.col.sent_at": [fmt_date(r.sent_at, ctx.lang) for r in rows],
     }
     # The short columns narrow, so the subject and the reason of a failure fit on one screen.
     narrow = {"outbox.col.status", "outbox.col.attempts"}
@@ -116,8 +107,8 @@ def runs_table(ctx: PageContext, runs: list[RunRow]) -> None:
         {
             ctx.tr("outbox.runs.col.kind"): [kind_label(ctx, r.kind) for r in runs],
             ctx.tr("outbox.runs.col.period"): [r.period for r in runs],
-            ctx.tr("outbox.runs.col.started"): [_when(r.started_at, ctx.lang) for r in runs],
-            ctx.tr("outbox.runs.col.finished"): [_when(r.finished_at, ctx.lang) for r in runs],
+            ctx.tr("outbox.runs.col.started"): [fmt_date(r.started_at, ctx.lang) for r in runs],
+            ctx.tr("outbox.runs.col.finished"): [fmt_date(r.finished_at, ctx.lang) for r in runs],
             ctx.tr("outbox.runs.col.messages"): [r.messages for r in runs],
         }
     )

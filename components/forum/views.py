@@ -55,8 +55,10 @@ def stage_header(ctx: PageContext, view: Overview) -> None:
 def health(ctx: PageContext, warnings: list[Warning]) -> None:
     if not warnings:
         st.success(ctx.tr("forum.healthy"), icon=":material/favorite:")
-    for w in warnings:
-        text = ctx.tr(w.key, **w.params)
+    for w in warnings:  # the names in a warning (a metric's, a team's) are user text
+        text = ctx.tr(
+            w.key, **{k: plain(v) if isinstance(v, str) else v for k, v in w.params.items()}
+        )
         (st.error if w.severity >= 3 else st.warning)(text, icon=":material/warning:")
 
 

@@ -97,11 +97,13 @@ def fmt_date(value: date | datetime | None, lang: str) -> str:
     """A date as Israelis write it, day first and numeric ("07/12/2026"), in both languages, so
     tables, text and the date inputs (format "DD/MM/YYYY") all read the same; a datetime adds the
     24-hour time. Babel's own styles differ by language (the English "Dec 7, 2026" and "12/7/26"
-    put the month first), so one pattern serves both."""
+    put the month first), so one pattern serves both. A time stored with its zone (UTC) reads
+    as the time in Israel."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, format=DATETIME_PATTERN, locale=BABEL_LOCALE[lang])
+        local = value.astimezone(ISRAEL) if value.tzinfo is not None else value
+        return format_datetime(local, format=DATETIME_PATTERN, locale=BABEL_LOCALE[lang])
     return format_date(value, format=DATE_PATTERN, locale=BABEL_LOCALE[lang])
 
 

@@ -28,10 +28,15 @@ def _member_name(db: Database) -> str:
 
 def _quick_add(page: Page, title: str, owner: str) -> None:
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("textbox"))
-    form.get_by_role("textbox").first.fill(title)
-    form.locator('[data-testid="stSelectbox"]').first.click()
-    page.keyboard.type(owner)
-    page.keyboard.press("Enter")
+    box = form.get_by_role("textbox").first
+    for _ in range(3):  # the previous add's rerun may still wipe what is typed: type it again
+        wait_idle(page)
+        box.fill(title)
+        form.locator('[data-testid="stSelectbox"]').first.click()
+        page.keyboard.type(owner)
+        page.keyboard.press("Enter")
+        if box.input_value() == title:
+            break
     form.locator('[data-testid="stFormSubmitButton"] button').click()
     wait_idle(page)
 

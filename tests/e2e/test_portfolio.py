@@ -66,7 +66,9 @@ def test_the_portfolio_in_hebrew_then_english(page: Page, server: str, e2e_db: D
     _ready(page)
     expect(page.get_by_role("heading", name=t("portfolio.title", "he"))).to_be_visible()
     assert page.eval_on_selector(".stMain", "el => getComputedStyle(el).direction") == "rtl"
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
+    assert (
+        page.locator('[data-testid="stVegaLiteChart"]').count() == 3
+    )  # stages, attendance, on track
     findings = axe.scan(page, "portfolio/he") if axe.available() else []
     assert not findings, "\n".join(f.describe() for f in findings)
     screenshot(page, "portfolio_he")

@@ -15,27 +15,18 @@ from employdash import users
 from employdash.config import installation_key
 from employdash.db import Database
 from employdash.models import User
-from tests.support.browser import login, screenshot, wait_idle
+from tests.support.browser import LOGIN_COOKIE, login, login_cookie, screenshot, wait_idle
 
 if TYPE_CHECKING:  # playwright names the type of add_cookies' items only internally
     from playwright._impl._api_structures import SetCookieParam
 
-COOKIE = "employdash_auth"
+COOKIE = LOGIN_COOKIE
 NAV = ".st-key-nav"
 FORM = '[data-testid="stForm"]'
 
 
 def _context(browser: Browser) -> BrowserContext:
     return browser.new_context(viewport={"width": 1400, "height": 1000}, locale="he-IL")
-
-
-def _auth_cookie(context: BrowserContext) -> Cookie:
-    for _ in range(50):  # the component writes the cookie just after the login's rerun
-        found = [c for c in context.cookies() if c["name"] == COOKIE]
-        if found:
-            return found[0]
-        time.sleep(0.1)
-    raise AssertionError("no login cookie was written")
 
 
 def _with_cookie(browser: Browser, server: str, cookie: Cookie) -> Page:
@@ -71,7 +62,7 @@ def test_logout_in_one_tab_revokes_a_copied_cookie(
     page: Page, browser: Browser, server: str
 ) -> None:
     login(page, server, "manager")
-    cookie = _auth_cookie(page.context)
+    cookie = login_cookie(page.context)
     thief = _with_cookie(browser, server, cookie)  # a copy of the cookie, e.g. a second device
     thief.wait_for_selector(NAV, timeout=20_000)  # the copy works while the session lives
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="יציאה").click()
@@ -89,7 +80,7 @@ def test_password_reset_revokes_every_cookie(
     page: Page, browser: Browser, server: str, e2e_db: Database
 ) -> None:
     login(page, server, "member")
-    cookie = _auth_cookie(page.context)
+    cookie = login_cookie(page.context)
     page.reload()
     page.wait_for_selector(NAV, timeout=20_000)  # the cookie logs in again after a reload
     admin, member = users.load_actor(e2e_db, "admin"), users.load_actor(e2e_db, "member")
@@ -132,7 +123,7 @@ def test_a_deactivated_users_cookie_shows_the_login_form(
     page: Page, server: str, e2e_db: Database
 ) -> None:
     login(page, server, "mayor")
-    _auth_cookie(page.context)
+    login_cookie(page.context)
     admin, mayor = users.load_actor(e2e_db, "admin"), users.load_actor(e2e_db, "mayor")
     assert admin and mayor
     form = users.UserForm("mayor", mayor.full_name, mayor.role, tuple(mayor.localities or ()))

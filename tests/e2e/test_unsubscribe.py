@@ -15,6 +15,7 @@ from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from employdash.db import Database
+from employdash.mail import schedule
 from employdash.models import AuditEntry, User
 from employdash.models.forum import Task
 from employdash.models.mail import MailPreference, OutboxMessage, ScheduledRun
@@ -43,13 +44,16 @@ def _request(url: str, method: str = "GET", body: bytes | None = None) -> tuple[
 
 
 def _reminder_token(db: Database) -> tuple[int, str]:
-    """Waits for the in-app runner's first round, then a reminder's holder and token."""
+    """Waits for the in-app runner's whole first round (its last kind, the weekly digest, builds
+    briefing PDFs in its transaction: on SQLite a write beside it waits, and under load fails),
+    then a reminder's holder and token."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with db.transaction() as s:
             finished = s.scalar(
                 select(ScheduledRun.id).where(
-                    ScheduledRun.kind == "reminder", ScheduledRun.finished_at.is_not(None)
+                    ScheduledRun.kind == schedule.KINDS[-1].name,
+                    ScheduledRun.finished_at.is_not(None),
                 )
             )
             row = s.execute(

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from components.shell.navigation import DEFAULT_PAGE, STATEMENT, pages_for
-from tests.support.browser import login, open_page, wait_idle
+from tests.support.browser import login, login_cookie, open_page, wait_idle
 
 SIZES = {"phone": (390, 844, 1), "zoom200": (640, 400, 2)}
 # The menu links' targets; the role's default page is served at "/" (its own name finds no page).
@@ -86,9 +86,9 @@ def sized(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iter
     )
     page = context.new_page()
     login(page, server, "admin")
-    # The login cookie is written by a script a moment after the login: a page opened by URL
-    # before that would be a new session without it.
-    page.wait_for_function("() => document.cookie.includes('employdash_auth=')")
+    # The login cookie is set a moment after the login: a page opened by URL before that would
+    # be a new session without it.
+    login_cookie(context)
     yield page
     context.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from employdash.i18n import (
@@ -89,6 +89,9 @@ def test_dates_are_day_first_in_both_languages() -> None:
     for lang in ("he", "en"):
         assert fmt_date(date(2026, 3, 9), lang) == "09/03/2026"
         assert fmt_date(datetime(2026, 3, 9, 14, 5), lang) == "09/03/2026 14:05"
+        # a stored time (UTC) in Israel's time, winter and summer
+        assert fmt_date(datetime(2026, 12, 7, 15, 17, tzinfo=UTC), lang) == "07/12/2026 17:17"
+        assert fmt_date(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), lang) == "01/07/2026 12:00"
         assert fmt_date(None, lang) == "—"
 
 

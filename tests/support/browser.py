@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Cookie, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.postgres import free_port
@@ -148,6 +148,20 @@ def submit(page: Page, label: str, expect: str) -> None:
             if attempt or page.locator('[data-testid="stAlertContentError"]').count():
                 raise
     wait_idle(page, timeout=120_000)
+
+
+LOGIN_COOKIE = "employdash_auth"
+
+
+def login_cookie(context: BrowserContext) -> Cookie:
+    """The login cookie from the browser's jar (scripts cannot read it: HttpOnly), waiting for
+    the request that sets it, which the page makes just after the login's run."""
+    for _ in range(100):
+        found = [c for c in context.cookies() if c["name"] == LOGIN_COOKIE]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError("no login cookie was set")
 
 
 def login(page: Page, base: str, username: str, password: str = "demo", lang: str = "he") -> None:
