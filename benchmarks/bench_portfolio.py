@@ -396,7 +396,7 @@ def measure(db: Database, label: str) -> list[Figure]:
     assert programme is not None and programme.localities is None
     rows = portfolio(db, programme, TODAY)
     assert len(rows) == LOCALITIES, len(rows)
-    assert all(sum(vars(r.targets).values()) == 2 * FOCUSES for r in rows)
+    assert all(r.targets.total == 2 * FOCUSES for r in rows)
     read, baseline = paired_median_times(
         lambda: portfolio(db, programme, TODAY), lambda: raw(db), REPEAT
     )

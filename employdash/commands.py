@@ -6,6 +6,7 @@ A command declares what it is about and implements only the change itself:
 - `texts`: which of its text fields are bounded by which limit of `employdash.limits.FIELDS`
   ("changes.notes" for a text inside an update's changes, "agenda[]" for each text of a list,
   "tasks[].title" for one in each row of a list);
+- `required`: the text fields that may not be empty once cleaned (a delete's reason);
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
@@ -294,6 +295,7 @@ class Command(ABC, Generic[R]):
     area: ClassVar[Area]
     entity: ClassVar[str]
     texts: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    required: ClassVar[frozenset[str]] = frozenset()
     invalidates: ClassVar[frozenset[Area]] = frozenset()
     emits: ClassVar[frozenset[str]] = frozenset()
     at: ClassVar[str | None] = None
@@ -308,6 +310,7 @@ class Command(ABC, Generic[R]):
         area: Area | None = None,
         entity: str | None = None,
         texts: Mapping[str, str] | None = None,
+        required: frozenset[str] | None = None,
         invalidates: frozenset[Area] | None = None,
         emits: frozenset[EventName] | frozenset[str] | None = None,
         at: str | None = None,
@@ -324,6 +327,8 @@ class Command(ABC, Generic[R]):
             cls.entity = entity
         if texts is not None:
             cls.texts = MappingProxyType(dict(texts))
+        if required is not None:
+            cls.required = required
         if invalidates is not None:
             cls.invalidates = invalidates
         if emits is not None:
@@ -535,7 +540,8 @@ def _locality(s: Session, actor: Actor, command: Command[Any]) -> int | None:
 
 def _clean_texts(command: Command[Any]) -> None:
     """Control characters out and spaces trimmed in every declared text field (an empty text
-    becomes None); every field over its bound is named in one `ValidationError`."""
+    becomes None); every field over its bound, and every required one left empty, is named in
+    one `ValidationError`."""
     errors: dict[str, str] = {}
     limits: dict[str, dict[str, Any]] = {}
     for name, limit in type(command).texts.items():
@@ -559,8 +565,11 @@ def _clean_texts(command: Command[Any]) -> None:
             values[key] = text or None
         else:
             setattr(command, name, text or None)
+    for name in type(command).required:
+        if not getattr(command, name):
+            errors[name] = "validation.required"
     if errors:
-        raise ValidationError(errors, f"over the limit: {sorted(errors)}", limits)
+        raise ValidationError(errors, f"over the limit or missing: {sorted(errors)}", limits)
 
 
 def _clean_items(

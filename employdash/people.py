@@ -275,6 +275,7 @@ class DeletePerson(
     area=Area.PEOPLE,
     entity="person",
     texts={"reason": "person/delete_reason"},
+    required=frozenset({"reason"}),
     invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS, Area.FORUM}),
 ):
     """Delete a person entered by mistake, read at `version`, with the reason: the person goes
@@ -287,8 +288,6 @@ class DeletePerson(
     reason: str | None
 
     def validate(self, w: Write) -> None:
-        if not self.reason:
-            raise ValidationError({"reason": "validation.required"})
         pid, s = self.person.id, w.session
         named = (
             select(User.id).where(User.person_id == pid),

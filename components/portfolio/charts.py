@@ -170,7 +170,7 @@ def attendance_chart(ctx: PageContext, rows: Sequence[PortfolioRow], today: date
 def targets_chart(ctx: PageContext, rows: Sequence[PortfolioRow]) -> None:
     """Per locality whose forum has metrics, the share of them on track against their target."""
     st.subheader(ctx.tr("portfolio.chart.targets"))
-    counted = [(r, r.targets) for r in rows if sum(vars(r.targets).values())]
+    counted = [(r, r.targets) for r in rows if r.targets.total]
     if not counted:
         st.info(ctx.tr("empty.no_data"))
         return
@@ -178,9 +178,9 @@ def targets_chart(ctx: PageContext, rows: Sequence[PortfolioRow]) -> None:
         [
             {
                 "locality": r.name(ctx.lang),
-                "share": c.on_track / sum(vars(c).values()),
+                "share": c.on_track / c.total,
                 "on_track": c.on_track,
-                "metrics": sum(vars(c).values()),
+                "metrics": c.total,
             }
             for r, c in counted
         ]

@@ -322,6 +322,7 @@ class DeleteMeeting(
     ForumChange[None],
     entity="meeting",
     texts={"reason": "meeting/delete_reason"},
+    required=frozenset({"reason"}),
     emits=frozenset({EventName.MEETING_SCHEDULED}),
 ):
     """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the
@@ -333,10 +334,6 @@ class DeleteMeeting(
     meeting: Ref[Meeting]
     version: int
     reason: str | None
-
-    def validate(self, w: Write) -> None:
-        if not self.reason:
-            raise ValidationError({"reason": "validation.required"})
 
     def run(self, w: Write) -> None:
         s, meeting = w.session, w.get(self.meeting)

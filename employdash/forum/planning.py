@@ -320,6 +320,7 @@ class CancelPlannedMeeting(
     ForumChange[int],
     entity="planned_meeting",
     texts={"reason": "planned_meeting/cancel_reason"},
+    required=frozenset({"reason"}),
     emits=frozenset({EventName.MEETING_CANCELLED}),
     invalidates=PLANNED_READ_MODELS,
 ):
@@ -330,8 +331,6 @@ class CancelPlannedMeeting(
     reason: str | None
 
     def validate(self, w: Write) -> None:
-        if not self.reason:
-            raise ValidationError({"reason": "validation.required"})
         row = w.get(self.planned)
         if row.version == self.version:  # a stale screen is refused as such, by the update
             PLANNED_MEETING.move(row.status, "cancelled")

@@ -164,6 +164,10 @@ class StatusCounts:
     off_track: int = 0
     no_data: int = 0
 
+    @property
+    def total(self) -> int:
+        return self.on_track + self.at_risk + self.off_track + self.no_data
+
 
 def status_counts(s: Session, scope: ReadScope) -> dict[int, StatusCounts]:
     """Per locality in `scope` whose forum has current metrics, the count of each status, by

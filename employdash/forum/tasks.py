@@ -424,17 +424,15 @@ def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
 
 
 @dataclass
-class _ManagerTaskChange(ForumChange[R], entity="task", texts={"reason": "task/note"}):
+class _ManagerTaskChange(
+    ForumChange[R], entity="task", texts={"reason": "task/note"}, required=frozenset({"reason"})
+):
     """What cancelling and deleting share: a manager's change, with a reason, of a task read at
     `version`."""
 
     task: Ref[Task]
     version: int
     reason: str | None
-
-    def validate(self, w: Write) -> None:
-        if not self.reason:
-            raise ValidationError({"reason": "validation.required"})
 
 
 @dataclass

@@ -186,6 +186,7 @@ class RemoveSession(
     MentoringChange[None],
     entity="ment_session",
     texts={"reason": "mentoring/session_note"},
+    required=frozenset({"reason"}),
 ):
     """A session logged by mistake removed by its coordinator, with the reason (the audit row
     keeps what it was)."""
@@ -193,10 +194,6 @@ class RemoveSession(
     session: Ref[MentoringSession]
     version: int
     reason: str | None
-
-    def validate(self, w: Write) -> None:
-        if not self.reason:
-            raise ValidationError({"reason": "validation.required"})
 
     def run(self, w: Write) -> None:
         row = w.get(self.session)

@@ -1,5 +1,5 @@
-"""Every declared text of every command is refused over its bound, and every command that reads a
-version refuses a stale one; neither changes anything."""
+"""Every declared text of every command is refused over its bound, and a required one empty; every
+command that reads a version refuses a stale one; none of them changes anything."""
 
 from __future__ import annotations
 
@@ -55,6 +55,20 @@ def test_every_declared_text_is_bounded(db: Database, actors: dict[str, Actor], 
         with pytest.raises(ValidationError) as refused:
             execute(db, writer(actors, sampled), copy)
         assert refused.value.fields == {field: TOO_LONG}
+    assert counts(db) == before
+
+
+@pytest.mark.parametrize("name", [n for n in PRODUCT if COMMANDS[n].required])
+def test_every_required_text_is_refused_empty(
+    db: Database, actors: dict[str, Actor], name: str
+) -> None:
+    sampled = command(db, actors, name)
+    before = counts(db)
+    for field in type(sampled).required:
+        for empty in (None, "", "   "):
+            with pytest.raises(ValidationError) as refused:
+                execute(db, writer(actors, sampled), dataclasses.replace(sampled, **{field: empty}))  # type: ignore[type-var]
+            assert refused.value.fields == {field: "validation.required"}
     assert counts(db) == before
 
 
