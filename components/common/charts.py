@@ -178,8 +178,10 @@ def bars(
     highlight: str | None = None,
     sort: str | None = "-x",
     color_field: str | None = None,
+    domain: tuple[float, float] | None = None,
 ) -> alt.Chart:
-    """Horizontal bars; rows where `highlight` is true stand out."""
+    """Horizontal bars; rows where `highlight` is true stand out; `domain` fixes the value axis
+    (a share from 0 to 1 reads against the whole, not against the largest bar)."""
     color: Any = alt.value(NEUTRAL)
     if highlight is not None:
         color = alt.condition(alt.datum[highlight], alt.value(NEUTRAL), alt.value(MUTED))
@@ -199,7 +201,7 @@ def bars(
                 f"{value}:Q",
                 title=value_title,
                 axis=alt.Axis(format=fmt),
-                scale=reading_scale(lang),
+                scale=reading_scale(lang, **({"domain": list(domain)} if domain else {})),
             ),
             color=color,
             tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=fmt)],

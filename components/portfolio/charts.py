@@ -202,7 +202,7 @@ def targets_chart(ctx: PageContext, rows: Sequence[PortfolioRow]) -> None:
         }
     )
     show_chart(
-        lambda: bars(data, "locality", "share", ctx.lang, fmt=".0%").properties(
+        lambda: bars(data, "locality", "share", ctx.lang, fmt=".0%", domain=(0, 1)).properties(
             height=alt.Step(22)
         ),
         ctx.lang,

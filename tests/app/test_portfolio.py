@@ -5,6 +5,7 @@ the forum page."""
 from __future__ import annotations
 
 import io
+import json
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -41,6 +42,10 @@ def test_the_programme_lands_on_every_locality_in_hebrew(app_db: str) -> None:
     assert {"שלב", "נוכחות (3 אחרונות)", "משימות באיחור", "השמות"} <= set(table.columns)
     assert table["מעבר"].str.startswith("forum?locality=").all()
     assert "התקדמות בשלבים לאורך זמן" in shown and "מגמות נוכחות במליאה" in shown
+    assert "יעדים בתלם לפי יישוב" in shown
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    shares = [s for s in specs if s.get("encoding", {}).get("x", {}).get("field") == "share"]
+    assert [s["encoding"]["x"]["scale"]["domain"] for s in shares] == [[0, 1]]  # the whole
     labels = [b.label for b in widgets(at, "download_button")]
     assert labels[-1] == "הורדה כ-PDF" and len(labels) == 2
 
