@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from employdash.db import Database, migrate
 from employdash.forum.health import evaluate, facts_for
-from employdash.models import Locality, Organisation, Person
+from employdash.i18n import t
+from employdash.models import Locality, Organisation, Person, User
 from employdash.models.forum import FORUM_ROLES, Forum, Meeting, Membership, PlannedMeeting
 from employdash.models.indicators import indicator_value_table
 from employdash.seed import seed_demo
@@ -118,3 +119,11 @@ def test_tests_see_the_demo_as_written_on_its_pinned_date(sqlite_db: Database) -
         newest = s.scalar(select(func.max(indicator_value_table.c.period)))
         assert newest == (DEMO_AS_OF.replace(day=1) - timedelta(days=1)).replace(day=1)
         assert s.scalar(select(func.count()).select_from(PlannedMeeting)) == 0
+
+
+def test_the_login_hint_names_every_demo_user(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as s:
+        usernames = set(s.scalars(select(User.username)))
+    for lang in ("he", "en"):
+        hint = t("login.demo_hint", lang)
+        assert {u for u in usernames if u not in hint} == set(), lang
