@@ -16,6 +16,7 @@ from employdash.access import ADMIN, Actor, Area, require_locality, require_read
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import DomainError, NotFound
+from employdash.i18n.names import NamedPlace
 from employdash.limits import clean_text
 from employdash.models import Locality, UserLocality
 from employdash.models.base import as_row
@@ -34,7 +35,7 @@ class LocalityInUse(DomainError):
 
 
 @dataclass(frozen=True)
-class LocalityInfo:
+class LocalityInfo(NamedPlace):
     code: int
     name_he: str
     name_en: str
@@ -46,12 +47,6 @@ class LocalityInfo:
     latitude: float | None
     longitude: float | None
     enabled: bool = False
-
-    def name(self, lang: str) -> str:
-        return self.name_he if lang == "he" else self.name_en
-
-    def district(self, lang: str) -> str:
-        return (self.district_he if lang == "he" else self.district_en) or ""
 
 
 def _info(row: Locality) -> LocalityInfo:

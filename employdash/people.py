@@ -86,8 +86,26 @@ def _norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+class Contact:
+    """Mixed into a form's fields with a name and an e-mail address (a person's, an account's)."""
+
+    full_name: str
+    email: str | None
+
+    def contact_errors(self) -> dict[str, str]:
+        """The name is required; the address is refused when it is not one, else kept in its
+        normal form."""
+        errors: dict[str, str] = {}
+        if not self.full_name:
+            errors["full_name"] = "validation.required"
+        self.email, problem = address_problem(self.email)
+        if problem:
+            errors["email"] = problem
+        return errors
+
+
 @dataclass
-class PersonDetails:
+class PersonDetails(Contact):
     """What a person form enters (its texts bounded by `TEXTS` in the command that carries it)."""
 
     full_name: str
@@ -116,12 +134,7 @@ class PersonDetails:
     def person_errors(self) -> dict[str, str]:
         """What is wrong with the person's fields beyond their length (checked by the pipeline)."""
         self.full_name = " ".join((self.full_name or "").split())
-        errors: dict[str, str] = {}
-        if not self.full_name:
-            errors["full_name"] = "validation.required"
-        self.email, problem = address_problem(self.email)
-        if problem:
-            errors["email"] = problem
+        errors = self.contact_errors()
         if self.new_organisation and self.new_sector not in SECTORS:
             errors["sector"] = "validation.invalid"
         return errors

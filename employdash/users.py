@@ -37,7 +37,6 @@ from employdash.access import (
     require_read,
     sees_every_locality,
 )
-from employdash.addresses import address_problem
 from employdash.commands import Command, Ref, Write, execute, ref
 from employdash.config import DEMO_PASSWORD, Config, check_production_safety
 from employdash.db import Database
@@ -333,7 +332,7 @@ class AccountChange(
 
 
 @dataclass
-class Account:
+class Account(people.Contact):
     """The fields an account form enters (bounded by `ACCOUNT_TEXTS`)."""
 
     full_name: str
@@ -346,12 +345,7 @@ class Account:
         return sorted(r.id for r in self.localities)
 
     def account_errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if not self.full_name:
-            errors["full_name"] = "validation.required"
-        self.email, problem = address_problem(self.email)
-        if problem:
-            errors["email"] = problem
+        errors = self.contact_errors()
         if self.role not in ROLES:
             errors["role"] = "validation.invalid"
         elif _scoped(self.role) and not self.localities:

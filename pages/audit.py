@@ -1,9 +1,11 @@
 """The audit log: who changed what and when, in words (the same renderer as a record's history)."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
 from components.common.localized import DATE_FORMAT, choose
@@ -14,30 +16,29 @@ from employdash.i18n import fmt_date, plural
 
 ctx = current()
 st.header(ctx.tr("audit.title"))
+EVERYONE = "—"
+
+
+def chosen(
+    column: DeltaGenerator, label_key: str, field: str, words: Callable[[str], str] = str
+) -> str | None:
+    """The value picked in the filter of one audit field (its values in `words`); None for
+    everyone. A filter that shows words has one key per language, so they are redrawn."""
+    picked = column.selectbox(
+        ctx.tr(label_key),
+        [EVERYONE, *audit.distinct_values(ctx.db, ctx.actor, field)],
+        format_func=words,
+        placeholder=choose(),
+        key=None if words is str else f"audit_{field}_{ctx.lang}",
+    )
+    return None if picked == EVERYONE else picked
 
 
 with guarded():
-    everyone = "—"
     c1, c2, c3, c4 = st.columns(4)
-    user = c1.selectbox(
-        ctx.tr("audit.filter.user"),
-        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "username")],
-        placeholder=choose(),
-    )
-    entity = c2.selectbox(
-        ctx.tr("audit.filter.entity"),
-        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "entity")],
-        format_func=history.entity_words(ctx.lang, everyone),
-        placeholder=choose(),
-        key=f"audit_entity_{ctx.lang}",
-    )
-    action = c3.selectbox(
-        ctx.tr("audit.filter.action"),
-        [everyone, *audit.distinct_values(ctx.db, ctx.actor, "action")],
-        format_func=history.action_words(ctx.lang, everyone),
-        placeholder=choose(),
-        key=f"audit_action_{ctx.lang}",
-    )
+    user = chosen(c1, "audit.filter.user", "username")
+    entity = chosen(c2, "audit.filter.entity", "entity", history.entity_words(ctx.lang, EVERYONE))
+    action = chosen(c3, "audit.filter.action", "action", history.action_words(ctx.lang, EVERYONE))
     today = datetime.now(UTC).date()
     dates = c4.date_input(
         ctx.tr("audit.filter.dates"), (today - timedelta(days=30), today), format=DATE_FORMAT
@@ -50,9 +51,9 @@ with guarded():
         ctx.db,
         ctx.actor,
         audit.AuditFilter(
-            username=None if user == everyone else user,
-            entity=None if entity == everyone else entity,
-            action=None if action == everyone else action,
+            username=user,
+            entity=entity,
+            action=action,
             since=since,
             until=until,
         ),

@@ -6,6 +6,7 @@ import hashlib
 import streamlit as st
 
 from components.common.commands import perform
+from components.common.imports import import_done
 from components.common.text import plain
 from components.indicators import imports as view
 from components.indicators import local as local_forms
@@ -60,15 +61,7 @@ if uploaded is not None:
                 view.PLAN.forget()
                 span.hand_over(plan)
                 # Drawn by the next run, above the form, without the preview of what is done.
-                view.DONE.put(
-                    ctx.tr(
-                        "ind.import.done",
-                        added=int(result.added),
-                        revised=int(result.revised),
-                        unchanged=int(result.unchanged),
-                        rejected=int(result.rejected),
-                    )
-                )
+                view.DONE.put(import_done("ind.import.done", result))
                 st.rerun()
 
 with guarded():

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.common import people as pw
+from components.common.page import locality_page
 from components.common.text import plain
 from components.shell.context import current
 from components.shell.feedback import guarded
@@ -10,15 +11,12 @@ from employdash import people
 from employdash.access import Area
 
 ctx = current()
-st.header(ctx.tr("page.people"))
-if ctx.locality is None:
-    st.info(ctx.tr("people.pick_locality"))
-    st.stop()
+locality = locality_page(ctx, "page.people", "people.pick_locality")
 
 with guarded():
     with st.container():  # drawn every run: a confirmation coming or going moves nothing below
         pw.flash(ctx)
-    st.caption(plain(ctx.tr("people.intro", locality=ctx.locality.name(ctx.lang))))
+    st.caption(plain(ctx.tr("people.intro", locality=locality.name(ctx.lang))))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     text = left.text_input(ctx.tr("people.search"), key="people_search")
     inactive = right.checkbox(ctx.tr("people.show_inactive"), key="people_inactive")

@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.shell.context import tr
+from components.shell.context import lang, tr
+from employdash.i18n import fmt_date
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:mm"
@@ -33,6 +34,13 @@ def choose_many(options: Sized | None = None) -> str:
     if options is not None and len(options) == 0:
         return tr("common.no_options")
     return tr("common.choose_many")
+
+
+def dated(key: str, when: date | datetime, **params: object) -> str:
+    """The catalogue's `key` with `when` as a day-first date: the line under a note, a document
+    or a deleted record saying who did it and when (the names in `params` are what people
+    typed: the caller shows it through `plain`)."""
+    return tr(key, when=fmt_date(when, lang()), **params)
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, Any]:

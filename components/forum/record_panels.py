@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from components.common.commands import perform
+from components.common.localized import dated
 from components.common.pickers import pick
 from components.common.text import plain
 from components.forum.plan import metric_label
@@ -108,13 +109,7 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
             left, middle, right = st.columns([5, 2, 2], vertical_alignment="center")
             left.text(docs.describe(isolated(row.filename), row.kind, row.size, ctx.lang))
             left.caption(
-                plain(
-                    ctx.tr(
-                        "record.documents.uploaded",
-                        who=row.uploaded_by,
-                        when=fmt_date(row.uploaded_at, ctx.lang),
-                    )
-                )
+                plain(dated("record.documents.uploaded", row.uploaded_at, who=row.uploaded_by))
             )
             middle.download_button(
                 ctx.tr("record.documents.download"),

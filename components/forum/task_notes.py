@@ -10,12 +10,12 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import expander_form, handled
+from components.common.localized import dated
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
 from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, TaskRow
-from employdash.i18n import fmt_date
 
 NOTE = "task_note_{id}"
 
@@ -60,15 +60,7 @@ def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
     if listed:
         with st.expander(ctx.tr("task.notes", n=len(listed)), icon=":material/notes:"):
             for n in listed:
-                st.caption(
-                    plain(
-                        ctx.tr(
-                            "task.note.by",
-                            author=n.author,
-                            when=fmt_date(n.created_at.date(), ctx.lang),
-                        )
-                    )
-                )
+                st.caption(plain(dated("task.note.by", n.created_at.date(), author=n.author)))
                 st.text(n.body)
 
 

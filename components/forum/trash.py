@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.common.commands import perform
+from components.common.localized import dated
 from components.common.text import plain
 from components.forum.record_panels import isolated
 from components.shell.context import PageContext
@@ -48,16 +49,9 @@ def page(ctx: PageContext) -> None:
         with st.container(border=True, key=f"trash_item_{item.id}"):
             left, right = st.columns([4, 1], vertical_alignment="center")
             left.markdown(f"**{plain(words(item.entity))}** · {plain(isolated(item.label))}")
-            left.caption(
-                plain(
-                    ctx.tr(
-                        "record.trash.deleted",
-                        who=item.deleted_by,
-                        when=fmt_date(item.deleted_at, ctx.lang),
-                        until=fmt_date(item.restorable_until, ctx.lang),
-                    )
-                )
-            )
+            until = fmt_date(item.restorable_until, ctx.lang)
+            when = dated("record.trash.deleted", item.deleted_at, who=item.deleted_by, until=until)
+            left.caption(plain(when))
             if item.reason:
                 left.text(ctx.tr("record.trash.reason", reason=item.reason))
             right.button(

@@ -12,10 +12,11 @@ from employdash.access import Actor, Area
 from employdash.db import Database
 from employdash.indicators import explorer as indicators_explorer
 from employdash.indicators import values as indicators
+from employdash.indicators.catalogue import Definition
 
 
 @read_model(Area.INDICATORS)
-def catalogue(db: Database, actor: Actor) -> list[indicators.IndicatorInfo]:
+def catalogue(db: Database, actor: Actor) -> list[Definition]:
     return indicators.catalogue(db, actor)
 
 

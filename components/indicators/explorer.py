@@ -20,14 +20,14 @@ from components.shell.feedback import guarded
 from employdash.briefing.text import fmt_signed_change, fmt_value
 from employdash.config import get_config
 from employdash.i18n import fmt_date, fmt_month, fmt_number, t
+from employdash.indicators.catalogue import Definition
 from employdash.indicators.explorer import against_targets, seasonal, with_changes
-from employdash.indicators.values import IndicatorInfo
 
 
 @dataclass(frozen=True)
 class Selection:
     codes: tuple[int, ...]
-    indicator: IndicatorInfo
+    indicator: Definition
     start: date
     end: date
 
@@ -161,7 +161,7 @@ def locality_map(ctx: PageContext, sel: Selection) -> None:
     )
 
 
-def targets(ctx: PageContext, sel: Selection, catalogue: dict[str, IndicatorInfo]) -> None:
+def targets(ctx: PageContext, sel: Selection, catalogue: dict[str, Definition]) -> None:
     lang = ctx.lang
     for code in sel.codes:
         found = None

@@ -53,15 +53,13 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         gaps = certsvc.cohort_gaps(ctx.db, ctx.actor, cohort)
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.cert.standard"): [g.standard for g in gaps],
-                    tr("ment.cert.assessed"): [_count(g.assessed, lang) for g in gaps],
-                    tr("ment.cert.passed"): [_count(g.passed, lang) for g in gaps],
-                    tr("ment.cert.failed"): [_count(g.failed, lang) for g in gaps],
-                    tr("ment.cert.notes"): [fmt_number(g.notes, lang) for g in gaps],
-                }
-            ),
+            {
+                tr("ment.cert.standard"): [g.standard for g in gaps],
+                tr("ment.cert.assessed"): [_count(g.assessed, lang) for g in gaps],
+                tr("ment.cert.passed"): [_count(g.passed, lang) for g in gaps],
+                tr("ment.cert.failed"): [_count(g.failed, lang) for g in gaps],
+                tr("ment.cert.notes"): [fmt_number(g.notes, lang) for g in gaps],
+            },
         )
     else:
         st.caption(tr("ment.cert.no_cohorts"))
@@ -82,16 +80,14 @@ def certification_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     if results:
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.cert.standard"): [names.get(r.standard_id, "—") for r in results],
-                    tr("ment.cert.result"): [
-                        tr("ment.cert.pass") if r.passed else tr("ment.cert.fail") for r in results
-                    ],
-                    tr("ment.cert.gap_note"): [r.gap_note or "" for r in results],
-                    tr("ment.entry.date"): [fmt_date(r.assessed_on, lang) for r in results],
-                }
-            ),
+            {
+                tr("ment.cert.standard"): [names.get(r.standard_id, "—") for r in results],
+                tr("ment.cert.result"): [
+                    tr("ment.cert.pass") if r.passed else tr("ment.cert.fail") for r in results
+                ],
+                tr("ment.cert.gap_note"): [r.gap_note or "" for r in results],
+                tr("ment.entry.date"): [fmt_date(r.assessed_on, lang) for r in results],
+            },
         )
     # The result versions this form was first drawn with, kept across the submit's rerun:
     # reading them again then would compare a save against a result the user never saw.
@@ -140,15 +136,13 @@ def standards_form(ctx: PageContext) -> None:
         listed = certsvc.standards(ctx.db, ctx.actor, include_inactive=True)
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.pipelines.code"): [s.code for s in listed],
-                    tr("ment.cert.standard"): [s.name for s in listed],
-                    tr("ment.cert.active"): [
-                        tr("common.yes") if s.active else tr("common.no") for s in listed
-                    ],
-                }
-            ),
+            {
+                tr("ment.pipelines.code"): [s.code for s in listed],
+                tr("ment.cert.standard"): [s.name for s in listed],
+                tr("ment.cert.active"): [
+                    tr("common.yes") if s.active else tr("common.no") for s in listed
+                ],
+            },
         )
         seen = drawn_with(STANDARDS_SEEN, lambda: certsvc.standard_versions(ctx.db, ctx.actor))
         with feedback_form("ment_std_form") as feedback:

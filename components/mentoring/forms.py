@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
@@ -261,12 +260,10 @@ def import_panel(ctx: PageContext) -> None:
         if plan.rejected:
             show_table(
                 ctx,
-                pd.DataFrame(
-                    {
-                        tr("ment.col.line"): [line for line, _ in plan.rejected],
-                        tr("ment.col.reason"): [tr(key) for _, key in plan.rejected],
-                    }
-                ),
+                {
+                    tr("ment.col.line"): [line for line, _ in plan.rejected],
+                    tr("ment.col.reason"): [tr(key) for _, key in plan.rejected],
+                },
             )
         if plan.events and st.button(tr("ment.import.commit"), type="primary", key="ment_commit"):
             done = perform(ctx.db, ctx.actor, ImportParticipants.of(batch, plan))

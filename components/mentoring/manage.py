@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
@@ -112,20 +111,16 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     if local:
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.col.program"): [p.name for p in local],
-                    tr("ment.program.model"): [
-                        tr(f"ment.model.{p.operating_model}") for p in local
-                    ],
-                    tr("ment.program.status"): [
-                        tr("ment.program.open")
-                        if p.closed_on is None
-                        else tr("ment.program.closed_on", date=str(p.closed_on))
-                        for p in local
-                    ],
-                }
-            ),
+            {
+                tr("ment.col.program"): [p.name for p in local],
+                tr("ment.program.model"): [tr(f"ment.model.{p.operating_model}") for p in local],
+                tr("ment.program.status"): [
+                    tr("ment.program.open")
+                    if p.closed_on is None
+                    else tr("ment.program.closed_on", date=str(p.closed_on))
+                    for p in local
+                ],
+            },
         )
     with st.expander(tr("ment.program.create")), feedback_form("ment_prog_new") as feedback:
         with feedback.labelled("kind", tr("ment.program.kind"), mandatory=True) as label:
@@ -366,11 +361,9 @@ def pipelines_tab(ctx: PageContext) -> None:
     defined = svc.pipelines(ctx.db, ctx.actor)
     show_table(
         ctx,
-        pd.DataFrame(
-            {
-                tr("ment.pipelines.code"): [p.code for p in defined],
-                tr("ment.pipelines.label"): [pipeline_label(ctx, p) for p in defined],
-                tr("ment.pipelines.reasons"): [", ".join(p.drop_reasons) for p in defined],
-            }
-        ),
+        {
+            tr("ment.pipelines.code"): [p.code for p in defined],
+            tr("ment.pipelines.label"): [pipeline_label(ctx, p) for p in defined],
+            tr("ment.pipelines.reasons"): [", ".join(p.drop_reasons) for p in defined],
+        },
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
@@ -46,29 +45,25 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         return
     show_table(
         ctx,
-        pd.DataFrame(
-            {
-                tr("ment.entry.mentor"): [m.mentor_code for m in rows],
-                tr("ment.entry.mentee"): [m.mentee_code for m in rows],
-                tr("ment.col.program"): [labels.program(m.program_id) for m in rows],
-                tr("ment.matches.started"): [fmt_date(m.started_on, lang) for m in rows],
-                tr("ment.matches.status"): [
-                    tr(f"ment.match.{m.status}")
-                    + ("" if m.end_reason is None else f" ({tr(f'ment.match_end.{m.end_reason}')})")
-                    for m in rows
-                ],
-                tr("ment.matches.sessions"): [m.sessions for m in rows],
-                tr("ment.matches.last"): [
-                    "—" if m.last_session is None else fmt_date(m.last_session, lang) for m in rows
-                ],
-                tr("ment.matches.days_since"): [
-                    "—" if m.days_since is None else str(m.days_since) for m in rows
-                ],
-                tr("ment.matches.flag"): [
-                    tr("ment.matches.quiet") if m.quiet else "" for m in rows
-                ],
-            }
-        ),
+        {
+            tr("ment.entry.mentor"): [m.mentor_code for m in rows],
+            tr("ment.entry.mentee"): [m.mentee_code for m in rows],
+            tr("ment.col.program"): [labels.program(m.program_id) for m in rows],
+            tr("ment.matches.started"): [fmt_date(m.started_on, lang) for m in rows],
+            tr("ment.matches.status"): [
+                tr(f"ment.match.{m.status}")
+                + ("" if m.end_reason is None else f" ({tr(f'ment.match_end.{m.end_reason}')})")
+                for m in rows
+            ],
+            tr("ment.matches.sessions"): [m.sessions for m in rows],
+            tr("ment.matches.last"): [
+                "—" if m.last_session is None else fmt_date(m.last_session, lang) for m in rows
+            ],
+            tr("ment.matches.days_since"): [
+                "—" if m.days_since is None else str(m.days_since) for m in rows
+            ],
+            tr("ment.matches.flag"): [tr("ment.matches.quiet") if m.quiet else "" for m in rows],
+        },
     )
     if not running:
         return
@@ -103,13 +98,11 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     if logged:
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.sessions.date"): [fmt_date(s.held_on, lang) for s in logged],
-                    tr("ment.sessions.minutes"): [s.minutes for s in logged],
-                    tr("ment.sessions.note"): [s.note or "" for s in logged],
-                }
-            ),
+            {
+                tr("ment.sessions.date"): [fmt_date(s.held_on, lang) for s in logged],
+                tr("ment.sessions.minutes"): [s.minutes for s in logged],
+                tr("ment.sessions.note"): [s.note or "" for s in logged],
+            },
         )
         session_edits.correct_form(ctx, logged)
     else:

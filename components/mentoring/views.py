@@ -121,8 +121,10 @@ class Labels:
         }
 
 
-def show_table(ctx: PageContext, frame: pd.DataFrame) -> None:
-    """st.dataframe is never mirrored: in Hebrew put the first column on the right."""
+def show_table(ctx: PageContext, table: pd.DataFrame | dict[str, list[Any]]) -> None:
+    """A table (or its columns by title); st.dataframe is never mirrored: in Hebrew put the
+    first column on the right."""
+    frame = pd.DataFrame(table)
     if ctx.lang == "he":
         frame = frame[list(reversed(frame.columns))]
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -357,14 +359,12 @@ def durations_section(ctx: PageContext, spans: pd.DataFrame, names: dict[str, st
     show_chart(charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")), lang)
     show_table(
         ctx,
-        pd.DataFrame(
-            {
-                tr("ment.col.stage"): spans["label"],
-                tr("ment.col.stays"): [_count(v, lang) for v in spans["stays"]],
-                tr("ment.col.median"): [_count(v, lang) for v in spans["median_days"]],
-                tr("ment.col.p90"): [_count(v, lang) for v in spans["p90_days"]],
-            }
-        ),
+        {
+            tr("ment.col.stage"): spans["label"],
+            tr("ment.col.stays"): [_count(v, lang) for v in spans["stays"]],
+            tr("ment.col.median"): [_count(v, lang) for v in spans["median_days"]],
+            tr("ment.col.p90"): [_count(v, lang) for v in spans["p90_days"]],
+        },
     )
 
 
@@ -427,18 +427,14 @@ def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
     else:
         show_table(
             ctx,
-            pd.DataFrame(
-                {
-                    tr("ment.col.program"): [
-                        tr("ment.total") if p is None or p != p else labels.program(p)
-                        for p in summary["program_id"]
-                    ],
-                    tr("ment.col.waiting"): [_count(v, lang) for v in summary["waiting_mentees"]],
-                    tr("ment.col.idle"): [
-                        _count(v, lang) for v in summary["mentors_without_mentee"]
-                    ],
-                }
-            ),
+            {
+                tr("ment.col.program"): [
+                    tr("ment.total") if p is None or p != p else labels.program(p)
+                    for p in summary["program_id"]
+                ],
+                tr("ment.col.waiting"): [_count(v, lang) for v in summary["waiting_mentees"]],
+                tr("ment.col.idle"): [_count(v, lang) for v in summary["mentors_without_mentee"]],
+            },
         )
     if ctx.locality is None or not ctx.actor.can_write(Area.MENTORING, ctx.locality_code):
         st.caption(tr("ment.waiting.list_note"))

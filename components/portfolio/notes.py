@@ -9,13 +9,13 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.form_feedback import expander_form, handled
-from components.common.localized import DATE_FORMAT
+from components.common.localized import DATE_FORMAT, dated
 from components.common.pickers import pick
 from components.common.text import plain
 from components.portfolio.data import cached_notes
 from components.shell.context import PageContext
 from employdash.access import Area
-from employdash.i18n import fmt_date, local_today
+from employdash.i18n import local_today
 from employdash.limits import FIELDS
 from employdash.portfolio.notes import AddProgrammeNote
 
@@ -62,13 +62,5 @@ def _notes(ctx: PageContext, locality_code: int) -> None:
     if not listed:
         st.caption(ctx.tr("portfolio.notes.none"))
     for note in listed:
-        st.caption(
-            plain(
-                ctx.tr(
-                    "portfolio.note.by",
-                    author=note.author_name,
-                    when=fmt_date(note.noted_on, ctx.lang),
-                )
-            )
-        )
+        st.caption(plain(dated("portfolio.note.by", note.noted_on, author=note.author_name)))
         st.text(note.body)

@@ -15,7 +15,7 @@ from components.common.pickers import pick
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.portfolio.board import SIZE_BANDS, PortfolioRow
-from employdash.portfolio.pdf import portfolio_download
+from employdash.portfolio.pdf import portfolio_pdf
 from employdash.portfolio.table import (
     NO_FORUM,
     Definitions,
@@ -107,7 +107,7 @@ def downloads(
     kept, language = list(rows), ctx.lang
     right.download_button(
         ctx.tr("portfolio.download_pdf"),
-        lambda: portfolio_download(kept, definitions, language, today, filters_text),
+        lambda: portfolio_pdf(kept, definitions, language, today, filters_text),
         f"portfolio-{today.isoformat()}.pdf",
         "application/pdf",
         key="portfolio_pdf",

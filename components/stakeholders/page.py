@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.common.page import locality_page
 from components.common.state import Kept
 from components.common.text import plain
 from components.shell.context import PageContext
@@ -16,14 +17,10 @@ SURVEY_FLASH: Kept[str] = Kept("survey_flash")
 def top(ctx: PageContext, title_key: str, flash: Kept[str], intro_key: str | None = None) -> int:
     """Draw the page's top and return its locality's code; a user with none sees why and the
     page stops."""
-    st.header(ctx.tr(title_key))
-    if ctx.locality is None:
-        st.info(ctx.tr("empty.no_data"))
-        st.stop()
-    code = ctx.locality_code
+    locality = locality_page(ctx, title_key)
     if intro_key is not None:
-        st.caption(ctx.tr(intro_key, locality=plain(ctx.locality.name(ctx.lang))))
+        st.caption(ctx.tr(intro_key, locality=plain(locality.name(ctx.lang))))
     message = flash.take()
     if message:
         st.success(plain(message))
-    return code
+    return locality.code

@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components.common.commands import perform
+from components.common.imports import import_done
+from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from employdash.i18n import fmt_number
@@ -77,12 +79,4 @@ def section(ctx: PageContext, code: int) -> None:
         with guarded():
             result = perform(ctx.db, ctx.actor, survey_import.ImportSurveys.of(preview))
             st.session_state.pop(PREVIEW, None)
-            st.success(
-                ctx.tr(
-                    "survey.import.done",
-                    added=int(result.added),
-                    revised=int(result.revised),
-                    unchanged=int(result.unchanged),
-                    rejected=int(result.rejected),
-                )
-            )
+            st.success(plain(import_done("survey.import.done", result)))

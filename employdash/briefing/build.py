@@ -21,6 +21,7 @@ from employdash.access import Actor, Area, read_scope
 from employdash.briefing.attention import AttentionItem, rank_attention
 from employdash.db import Database
 from employdash.errors import NotFound
+from employdash.i18n.names import Named, NamedPlace
 from employdash.indicators import values as indicators
 from employdash.indicators.values import Rank, add_months
 from employdash.models import Locality
@@ -37,7 +38,7 @@ TREND_MIN_MONTHS = 2  # a trend needs two months: one point is not a line
 
 
 @dataclass(frozen=True)
-class Headline:
+class Headline(Named):
     """One headline indicator. Changes are relative (0.04 = +4%) except for rates, whose
     changes are in percentage points as fractions (0.003 = +0.3 points)."""
 
@@ -59,9 +60,6 @@ class Headline:
     ranks: tuple[Rank, ...]
     bad_streak: int  # months in a row ending now that were worse than a year earlier
 
-    def name(self, lang: str) -> str:
-        return self.name_he if lang == "he" else self.name_en
-
     def rank(self, group: str) -> Rank | None:
         return next((r for r in self.ranks if r.group == group), None)
 
@@ -72,7 +70,7 @@ class Headline:
 
 
 @dataclass(frozen=True)
-class Briefing:
+class Briefing(NamedPlace):
     locality_code: int
     name_he: str
     name_en: str
@@ -97,12 +95,6 @@ class Briefing:
         return next((h for h in drawable if h.code == preferred), None) or next(
             iter(drawable), None
         )
-
-    def name(self, lang: str) -> str:
-        return self.name_he if lang == "he" else self.name_en
-
-    def district(self, lang: str) -> str:
-        return self.district_he if lang == "he" else self.district_en
 
     def headline(self, code: str) -> Headline | None:
         return next((h for h in self.headlines if h.code == code), None)

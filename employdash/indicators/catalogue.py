@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from employdash.i18n.names import Named
 from employdash.models.indicators import IndicatorDefinition
 
 IES = "שירות התעסוקה / Israel Employment Service"
@@ -22,7 +23,9 @@ TAX = "רשות המסים / Tax Authority"
 
 
 @dataclass(frozen=True)
-class Definition:
+class Definition(Named):
+    """One indicator, as declared here and as the catalogue's readers get it back."""
+
     code: str
     name_he: str
     name_en: str

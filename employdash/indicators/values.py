@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from employdash.access import Actor, Area, only, read_scope, require_read
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
+from employdash.indicators.catalogue import Definition
 from employdash.models import Locality
 from employdash.models.base import as_row
 from employdash.models.indicators import IndicatorDefinition, IndicatorValue, IndicatorValueHistory
@@ -105,29 +106,11 @@ def add_months(day: date, months: int) -> date:
 # --- catalogue --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IndicatorInfo:
-    code: str
-    name_he: str
-    name_en: str
-    unit: str
-    higher_is_better: bool
-    source: str
-    frequency: str
-    headline: bool
-    parent_code: str | None
-    dimension: str | None
-    category: str | None
-
-    def name(self, lang: str) -> str:
-        return self.name_he if lang == "he" else self.name_en
-
-
-def catalogue(db: Database, actor: Actor) -> list[IndicatorInfo]:
+def catalogue(db: Database, actor: Actor) -> list[Definition]:
     require_read(actor, Area.INDICATORS)
     with db.transaction() as s:
         rows = s.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.sort_order))
-        return [as_row(IndicatorInfo, r) for r in rows]
+        return [as_row(Definition, r) for r in rows]
 
 
 def latest_period(db: Database, actor: Actor, locality_code: int) -> date | None:

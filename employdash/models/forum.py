@@ -190,17 +190,23 @@ class MilestoneNote(MilestoneRecord, VersionedRecord, Base):
     link_url: Mapped[str | None] = mapped_column(String(500))
 
 
-class Meeting(VersionedRecord, Base):
+class TeamMeeting:
+    """Mixed into a meeting, planned or held: the forum, the team that meets, and its kind
+    (a steering committee's, the forum's, a task team's)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), sort_order=-1)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), sort_order=-1)
+    kind: Mapped[str] = mapped_column(String(20), sort_order=-1)
+
+
+class Meeting(TeamMeeting, VersionedRecord, Base):
     __tablename__ = "meeting"
     __table_args__ = (
         CheckConstraint("kind IN ('steering','forum','task')", name="kind"),
         Index("ix_meeting_forum_held", "forum_id", "held_on"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
-    kind: Mapped[str] = mapped_column(String(20))
     number: Mapped[int | None] = mapped_column(Integer, doc="1..7: the model's meeting outline")
     held_on: Mapped[date] = mapped_column(Date)
     agenda: Mapped[list[Any]] = mapped_column(JsonType, default=list)
@@ -212,7 +218,7 @@ class Meeting(VersionedRecord, Base):
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-class PlannedMeeting(VersionedRecord, Base):
+class PlannedMeeting(TeamMeeting, VersionedRecord, Base):
     """A meeting before it is held: when and where, its agenda and whom it invites. Its `uid`
     and `sequence` are the calendar invitation's (RFC 5545): the uid never changes, the sequence
     rises with every change sent, so a calendar replaces the entry instead of adding one."""
@@ -225,10 +231,6 @@ class PlannedMeeting(VersionedRecord, Base):
         Index("ix_planned_meeting_forum_on", "forum_id", "on_date"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
-    kind: Mapped[str] = mapped_column(String(20))
     on_date: Mapped[date] = mapped_column(Date, doc="the local date (Asia/Jerusalem)")
     starts: Mapped[time] = mapped_column(Time, doc="local time")
     ends: Mapped[time] = mapped_column(Time, doc="local time")

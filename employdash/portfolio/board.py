@@ -30,6 +30,7 @@ from employdash.db import Database
 from employdash.forum.health import ATTENDANCE_LINE, RECENT_MEETINGS
 from employdash.forum.target_status import StatusCounts, status_counts
 from employdash.i18n import local_today
+from employdash.i18n.names import NamedPlace
 from employdash.models import Locality
 from employdash.models.forum import (
     TASK_CANCELLED,
@@ -92,7 +93,7 @@ class Attendance3:
 
 
 @dataclass(frozen=True)
-class PortfolioRow:
+class PortfolioRow(NamedPlace):
     locality_code: int
     name_he: str
     name_en: str
@@ -114,12 +115,6 @@ class PortfolioRow:
     placements: int | None  # of them, placed in a job; None when suppressed
     indicators: tuple[IndicatorVsDistrict, ...]
     targets: StatusCounts  # its forum's metrics by status against target
-
-    def name(self, lang: str) -> str:
-        return self.name_he if lang == "he" else self.name_en
-
-    def district(self, lang: str) -> str:
-        return self.district_he if lang == "he" else self.district_en
 
     def indicator(self, code: str) -> IndicatorVsDistrict | None:
         return next((i for i in self.indicators if i.code == code), None)

@@ -24,42 +24,30 @@ def portfolio_pdf(
     generated: date,
     filters: str = "",
 ) -> bytes:
+    """The PDF the download button gives. It is made on the download request, where nobody
+    would see an exception: on a failure it is a page saying so, the trace in the server's log."""
     from employdash.reports.pdf import Document
 
     title = t("portfolio.title", lang)
-    doc = Document(lang, title, orientation="L")
-    doc.heading(title, 15)
-    doc.paragraph(
-        t("portfolio.pdf.caption", lang, count=len(rows), date=fmt_date(generated, lang)), 8
-    )
-    if filters:
-        doc.paragraph(filters, 8)
-    doc.ln(1)
-    cells = [
-        [c.translate(BIDI_CONTROLS) for c in row] for row in text_rows(rows, definitions, lang)
-    ]
-    header = headers(definitions, lang)
-    doc.grid(header, cells, widths=[w * doc.epw / sum(WIDTHS) for w in WIDTHS], size=6)
-    doc.ln(1)
-    doc.paragraph(t("portfolio.pdf.legend", lang), 7)
-    return doc.to_bytes()
-
-
-def portfolio_download(
-    rows: Sequence[PortfolioRow],
-    definitions: Definitions,
-    lang: str,
-    generated: date,
-    filters: str = "",
-) -> bytes:
-    """What the download button gives: on a failure (nobody would see the exception on the
-    download request) a page saying so, the trace in the server's log."""
     try:
-        return portfolio_pdf(rows, definitions, lang, generated, filters)
+        doc = Document(lang, title, orientation="L")
+        doc.heading(title, 15)
+        doc.paragraph(
+            t("portfolio.pdf.caption", lang, count=len(rows), date=fmt_date(generated, lang)), 8
+        )
+        if filters:
+            doc.paragraph(filters, 8)
+        doc.ln(1)
+        cells = [
+            [c.translate(BIDI_CONTROLS) for c in row] for row in text_rows(rows, definitions, lang)
+        ]
+        header = headers(definitions, lang)
+        doc.grid(header, cells, widths=[w * doc.epw / sum(WIDTHS) for w in WIDTHS], size=6)
+        doc.ln(1)
+        doc.paragraph(t("portfolio.pdf.legend", lang), 7)
+        return doc.to_bytes()
     except Exception:
         LOG.exception("portfolio PDF not made")
-        from employdash.reports.pdf import Document
-
-        doc = Document(lang, t("portfolio.title", lang), orientation="L")
+        doc = Document(lang, title, orientation="L")
         doc.paragraph(t("portfolio.pdf.failed", lang))
         return doc.to_bytes()
