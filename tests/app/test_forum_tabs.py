@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from components.forum.views import EDITOR_TABS, TABS
 from employdash.i18n import t
 from tests.support.apptest import app_as
-
-SECTIONS = (
-    "forum.tab.focuses",
-    "forum.tab.structure",
-    "forum.tab.stages",
-    "forum.tab.attendance",
-    "forum.tab.quarterly",
-    "forum.tab.planned",
-    "forum.tab.meetings",
-    "forum.tab.decisions",
-    "summary.section",
-)
-EDITOR_ONLY = ("forum.tab.setup",)
 
 
 @pytest.mark.parametrize(
     ("username", "lang", "sections"),
     [
-        ("manager", "he", SECTIONS + EDITOR_ONLY),
-        ("manager", "en", SECTIONS + EDITOR_ONLY),
-        ("member", "en", SECTIONS),
+        ("manager", "he", TABS + EDITOR_TABS),
+        ("manager", "en", TABS + EDITOR_TABS),
+        ("member", "en", TABS),
     ],
 )
 def test_every_section_is_a_tab_with_its_content(

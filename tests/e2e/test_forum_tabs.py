@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
+from components.forum.views import EDITOR_TABS, TABS
 from tests.support.browser import login, open_page, screenshot, set_language
 
 SIZES = {"1400": (1400, 900), "phone": (390, 844)}
-SECTIONS = 10  # the manager's: tests/app/test_forum_tabs.py names them
+SECTIONS = len(TABS + EDITOR_TABS)  # the manager's
 
 # Per row of tabs in the main area: how many tabs, how wide it scrolls against its width, and
 # the tabs that stick out of it or out of the window.
