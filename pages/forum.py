@@ -53,21 +53,7 @@ with guarded():
     if linked is not None:  # a minutes e-mail's link: open the meetings tab on that meeting
         st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")
     tabs = st.tabs(
-        [
-            ctx.tr(key)
-            for key in (
-                "forum.tab.focuses",
-                "forum.tab.structure",
-                "forum.tab.stages",
-                "forum.tab.attendance",
-                "forum.tab.quarterly",
-                "forum.tab.planned",
-                "forum.tab.meetings",
-                "forum.tab.decisions",
-                "summary.section",
-                *(("forum.tab.setup",) if editor else ()),
-            )
-        ],
+        [ctx.tr(key) for key in (*fv.TABS, *(fv.EDITOR_TABS if editor else ()))],
         key=f"forum_tabs_{ctx.lang}",  # labels change with the language: a widget per language
         on_change="rerun",
     )

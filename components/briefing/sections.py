@@ -12,11 +12,11 @@ from components.common.charts import show as show_chart
 from components.common.kpi import kpi
 from components.common.text import plain
 from employdash.briefing import text as say
+from employdash.briefing.attention import MAX_ATTENTION
 from employdash.briefing.build import TREND_MIN_MONTHS, Briefing, Headline
 from employdash.config import get_config
 from employdash.i18n import fmt_number, t
 
-MAX_ATTENTION = 5
 # Hides the app's chrome on screen, as the print stylesheet does on paper (static CSS only).
 PRINT_VIEW_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],

@@ -38,6 +38,20 @@ from employdash.forum.target_status import MetricStatus
 from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
+# The forum page's sections, one tab each, in order; set-up only for those who may change it.
+TABS = (
+    "forum.tab.focuses",
+    "forum.tab.structure",
+    "forum.tab.stages",
+    "forum.tab.attendance",
+    "forum.tab.quarterly",
+    "forum.tab.planned",
+    "forum.tab.meetings",
+    "forum.tab.decisions",
+    "summary.section",
+)
+EDITOR_TABS = ("forum.tab.setup",)
+
 
 def stage_header(ctx: PageContext, view: Overview) -> None:
     st.subheader(

@@ -58,6 +58,9 @@ summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visib
   font-size: 0.8rem; font-weight: 700; color: {MUTED}; margin: 0.9rem 0 0.1rem 0; padding: 0;
   text-transform: none; letter-spacing: 0.02em;
 }}
+/* Tabs wider than the page (the forum's ten sections at 1400 px, any row on a phone) wrap onto
+   more rows: Streamlit scrolls them sideways behind an arrow, the last sections out of sight. */
+.stMain [role="tablist"] {{ flex-wrap: wrap; overflow-x: visible; }}
 [data-testid="stSidebar"] [data-testid="stPageLink"] a,
 [data-testid="stSidebar"] [data-testid="stPageLink"] a * {{
   white-space: normal; overflow: visible; text-overflow: clip; height: auto;

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import pandas as pd
 
+from employdash.briefing.attention import MAX_ATTENTION
 from employdash.briefing.build import Briefing, Headline
 from employdash.briefing.text import (
     approval_text,
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # fpdf is imported when a PDF is made, not with every page th
 
 LOG = logging.getLogger(__name__)
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
-MAX_ATTENTION = 5
 
 
 def _clean(text: str) -> str:

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import LEADERSHIP, Actor
+from employdash.briefing.attention import MAX_ATTENTION
 from employdash.briefing.build import Briefing, build_briefing
-from employdash.briefing.pdf import MAX_ATTENTION, briefing_download, forum_lines, mentoring_lines
+from employdash.briefing.pdf import briefing_download, forum_lines, mentoring_lines
 from employdash.briefing.text import (
     attention_text,
     fmt_signed_change,

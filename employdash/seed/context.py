@@ -29,9 +29,11 @@ class SeedContext:
     member_person_id: int | None = None
     manager_person_id: int | None = None
     as_of: date = DEMO_AS_OF  # the demo's "today": indicator history runs up to the month before
-    # What a newcomer's first look needs to see live forums: Sederot's next plenary meeting
-    # planned (invitations mostly answered) and a recent plenary meeting in Netivot, the
-    # manager's other forum. Each has its own generator: the rest of the demo stays the same.
+    # What a newcomer's first look needs to see live, healthy forums with a few real warnings:
+    # Sederot's next plenary meeting planned (invitations mostly answered) and its last one well
+    # attended, a recent plenary meeting in Netivot, the manager's other forum, and a milestone
+    # of its stage checked lately, and both forums' owners caught up on most overdue tasks. Each
+    # has its own generator or none: the rest of the demo stays the same.
     recent_activity: bool = True
 
     def shifted(self, day: date) -> date:

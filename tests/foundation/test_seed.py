@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from employdash.briefing.attention import MAX_ATTENTION
+from employdash.briefing.build import build_briefing
 from employdash.db import Database, migrate
 from employdash.forum.health import evaluate, facts_for
 from employdash.i18n import t
@@ -16,7 +18,7 @@ from employdash.models.forum import FORUM_ROLES, Forum, Meeting, Membership, Pla
 from employdash.models.indicators import indicator_value_table
 from employdash.seed import seed_demo
 from employdash.seed.context import DEMO_AS_OF, MANAGER_LOCALITIES, NORTH, SOUTH
-from employdash.users import CHEAP
+from employdash.users import CHEAP, load_actor
 from tests.support.databases import seed_for_tests
 from tests.support.present import present
 
@@ -60,9 +62,12 @@ def test_demo_forum_roles_come_from_the_fixed_vocabulary(sqlite_db: Database) ->
     assert roles and roles <= {*FORUM_ROLES, None}
 
 
-def _sederot_at(tmp_path: Path, as_of: date) -> tuple[dict[int, list[str]], date, date, list[date]]:
+def _sederot_at(
+    tmp_path: Path, as_of: date
+) -> tuple[dict[int, list[str]], date, date, list[date], list[str]]:
     """Seed a demo at `as_of`: the manager's forums' health warnings, Sederot's last plenary
-    meeting, the newest indicator month and Sederot's planned meeting dates."""
+    meeting, the newest indicator month, Sederot's planned meeting dates and the attention items
+    the mayor's briefing shows."""
     db = Database(f"sqlite:///{tmp_path / f'demo-{as_of}.db'}")
     migrate(db)
     seed_demo(db, hashing=CHEAP, as_of=as_of)
@@ -85,7 +90,9 @@ def _sederot_at(tmp_path: Path, as_of: date) -> tuple[dict[int, list[str]], date
             planned = list(
                 s.scalars(select(PlannedMeeting.on_date).where(PlannedMeeting.forum_id == forum.id))
             )
-        return warnings, plenary, newest, planned
+        mayor = present(load_actor(db, "mayor"))
+        shown = build_briefing(db, mayor, 1031, as_of).attention[:MAX_ATTENTION]
+        return warnings, plenary, newest, planned, [i.key for i in shown]
     finally:
         db.dispose()
 
@@ -95,15 +102,20 @@ def test_the_demo_is_current_on_the_day_it_is_seeded(tmp_path: Path, as_of: date
     """A newcomer's demo: the last forum meeting a few weeks ago, the next one planned ahead,
     indicators up to last month, and a healthy forum with a few real warnings (never the
     "no forum meeting" one an aged demo opened on)."""
-    warnings, plenary, newest, planned = _sederot_at(tmp_path, as_of)
+    warnings, plenary, newest, planned, attention = _sederot_at(tmp_path, as_of)
     assert 14 <= (as_of - plenary).days <= 35
     assert planned == [as_of + timedelta(days=15)]
     last_month = as_of.replace(day=1) - timedelta(days=1)
     assert (newest.year, newest.month) == (last_month.year, last_month.month)
     assert set(warnings) == set(MANAGER_LOCALITIES)  # the manager's forums, Netivot first
-    for found in warnings.values():
-        assert "forum.health.no_forum_meeting" not in found
-        assert 1 <= len(set(found)) <= 4  # a few kinds (a metric off track is one each)
+    # Both forums' metrics on the job seekers and the unemployment rate are off track (the data
+    # rise), and Sederot's employers' team has not met for 75 days: nothing else.
+    off_track = "forum.health.off_track"
+    assert warnings == {
+        1031: [off_track, off_track, "forum.health.team_idle"],
+        246: [off_track, off_track],
+    }
+    assert off_track in attention  # and the mayor's briefing shows it
 
 
 def test_the_same_seed_date_gives_the_same_demo(tmp_path: Path) -> None:
