@@ -31,7 +31,7 @@ from employdash.forum.meetings import (
     meeting_columns,
 )
 from employdash.forum.states import TASK
-from employdash.forum.structure import ForumChange, writer
+from employdash.forum.structure import ForumChange
 from employdash.forum.tasks import announce_owner
 from employdash.forum.trash import trash_meeting
 from employdash.handed_ids import forum_person, in_scope, locality_of
@@ -48,6 +48,7 @@ from employdash.models.forum import (
     Task,
     Team,
 )
+from employdash.writers import writer
 
 
 @dataclass

@@ -29,13 +29,13 @@ from employdash.forum.structure import (
     reading_forum,
     require_forum,
     seat_member,
-    writer,
     writer_in_locality,
 )
 from employdash.forum.target_status import TOLERANCE_RANGE
 from employdash.handed_ids import forum_person
 from employdash.models import Person
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
+from employdash.writers import writer
 
 TEAM_FIELDS = ("name", "lead_person_id", "focus_id", "active")
 

@@ -156,16 +156,6 @@ def check_locality(
         in_locality(s, actor, model, record_id, locality_code)
 
 
-def writer(of: Callable[P, Command[R]]) -> Callable[Concatenate[Database, Actor, P], R]:
-    """The function a caller with no command at hand writes with: `writer(X.of)(db, actor, ...)`
-    runs the command `X.of(...)` makes and returns its value (its arguments are `of`'s)."""
-
-    def write(db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return execute(db, actor, of(*args, **kwargs)).value
-
-    return write
-
-
 def writer_in_locality(
     model: type[Base], of: Callable[Concatenate[int, P], Command[R]]
 ) -> Callable[Concatenate[Database, Actor, int, int, P], R]:

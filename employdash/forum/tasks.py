@@ -21,7 +21,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
 from employdash.forum.states import TASK
-from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum, writer
+from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum
 from employdash.forum.trash import trash_task
 from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
@@ -38,6 +38,7 @@ from employdash.models.forum import (
     TaskNote,
     Team,
 )
+from employdash.writers import writer
 
 MEMBER_FIELDS = ("status", "progress")
 R = TypeVar("R")

@@ -16,7 +16,7 @@ from employdash.access import Actor, Area, read_scope
 from employdash.commands import Ref, Write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
-from employdash.forum.structure import ForumChange, writer
+from employdash.forum.structure import ForumChange
 from employdash.i18n import fmt_date
 from employdash.models.forum import (
     Attendance,
@@ -31,6 +31,7 @@ from employdash.models.forum import (
 )
 from employdash.models.record import TRASH_DAYS, Document, TrashItem
 from employdash.trash import Link, cutoff, keep, put_back
+from employdash.writers import writer
 
 # What the trash holds, as the audit and the trash page name it.
 TRASHED_ENTITIES = ("meeting", "task", "person")
