@@ -27,6 +27,7 @@ from employdash.forum.meetings import (
     MEETING_EVENTS,
     MeetingContent,
     MeetingInput,
+    announce,
     announce_schedule,
     meeting_columns,
 )
@@ -245,11 +246,10 @@ class CorrectMeeting(
             meeting, self.version, self.columns(), read=self.read, owned=(before, after)
         )
         if changed:
-            w.emit(
+            announce(
+                w,
                 EventName.MEETING_CORRECTED,
-                mid,
-                forum_id=meeting.forum_id,
-                team_id=meeting.team_id,
+                meeting,
                 held_on=meeting.held_on,
                 changed=sorted(changed),
             )

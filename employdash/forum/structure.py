@@ -295,10 +295,8 @@ def members(
 ) -> list[MemberRow]:
     """One row per current (person, team): a person in three teams appears three times (a
     member of another locality too: the forum seats them)."""
-    read_scope(actor, Area.FORUM, locality_code)
     as_of = as_of or date.today()
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
         rows = s.execute(
             select(
                 Person.id.label("person_id"),
