@@ -107,7 +107,6 @@ class SaveStandard(
     position: int | None = None
     version: int | None = None
     stored: Ref[Standard] | None = None
-    stored_model = Standard
 
     def key(self) -> dict[str, Any]:
         return {"code": (self.code or "").strip()}
@@ -169,7 +168,6 @@ class RecordAssessment(
     gap_note: str | None = None
     version: int | None = None
     stored: Ref[Assessment] | None = None
-    stored_model = Assessment
 
     def key(self) -> dict[str, Any]:
         return {"participant_id": self.participant.id, "standard_id": self.standard_id}

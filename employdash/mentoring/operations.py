@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, Self, TypeVar, get_args, get_type_hints
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -150,10 +150,10 @@ class SavesStored:
     """A save of a form that changes the one record its key finds (`key()`), or adds it when
     there is none. Mixed in before the command: `of(db, ...)` takes the command's fields in
     order, `version` among them (the version of the record the user saw; None: there was none),
-    and hands the record found as `stored` (the pipeline resolves it in scope again)."""
+    and hands the record found as `stored` (typed `Ref[Model] | None`: the model the key finds
+    in; the pipeline resolves it in scope again)."""
 
     stored: Ref[Any] | None
-    stored_model: ClassVar[type[Base]]
 
     def key(self) -> dict[str, Any]:
         """The column values that find the record."""
@@ -162,9 +162,11 @@ class SavesStored:
     @classmethod
     def of(cls, db: Database, *values: Any, **named: Any) -> Self:
         command: Self = super().of(*values, **named)  # type: ignore[misc]  # mixed before a Command
+        declared = get_args(get_type_hints(cls)["stored"])[0]  # Ref[Model], of `Ref[Model] | None`
+        model = get_args(declared)[0]
         with db.transaction() as s:
-            found: Any = s.scalar(select(cls.stored_model).filter_by(**command.key()))
-        command.stored = None if found is None else Ref(cls.stored_model, found.id)
+            found: Any = s.scalar(select(model).filter_by(**command.key()))
+        command.stored = None if found is None else Ref(model, found.id)
         return command
 
 
@@ -199,12 +201,17 @@ def validate_program(
 
 
 @dataclass
-class CreateProgram(
-    MentoringChange[int],
+class ProgramChange(
+    MentoringChange[R],
     entity="ment_program",
     texts={"values.name": "mentoring/program_name"},
     id_fields={"values": PROGRAM_REFS},
 ):
+    """A write of a program's values: its name bounded, its people and host handed IDs."""
+
+
+@dataclass
+class CreateProgram(ProgramChange[int]):
     """A program of the locality, with the people and host organisation it names."""
 
     locality_code: int

@@ -77,7 +77,6 @@ class SetTarget(SavesStored, MentoringChange[int], entity="ment_target"):
     goals: dict[str, Any]
     version: int | None = None
     stored: Ref[Target] | None = None
-    stored_model = Target
 
     def key(self) -> dict[str, Any]:
         return {"program_id": self.program.id, "period_start": self.period_start}
