@@ -18,11 +18,12 @@ from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.events import EventName
 from employdash.forum.states import DECISION, decision_state
-from employdash.forum.structure import ForumChange, reading_forum, writer
+from employdash.forum.structure import ForumChange, reading_forum
 from employdash.forum.tasks import TaskRow, list_tasks, new_task_row
 from employdash.handed_ids import forum_person
 from employdash.models import Person
 from employdash.models.forum import Decision, Meeting, StrategicFocus, Task, Team
+from employdash.writers import writer
 
 
 @dataclass(frozen=True)

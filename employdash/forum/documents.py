@@ -21,12 +21,13 @@ from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.file_types import base_name, sniff
 from employdash.forum.stages import ALL_MILESTONES
-from employdash.forum.structure import ForumChange, forum_id_of, writer
+from employdash.forum.structure import ForumChange, forum_id_of
 from employdash.handed_ids import in_scope
 from employdash.i18n import t
 from employdash.limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_RECORD, MIB, TOO_MANY
 from employdash.models.forum import Forum, Meeting, StrategicFocus, Task
 from employdash.models.record import DOCUMENT_OWNERS, Document
+from employdash.writers import writer
 
 TOO_LARGE = "record.documents.too_large"
 WRONG_TYPE = "record.documents.wrong_type"

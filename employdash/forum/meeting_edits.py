@@ -27,11 +27,12 @@ from employdash.forum.meetings import (
     MEETING_EVENTS,
     MeetingContent,
     MeetingInput,
+    announce,
     announce_schedule,
     meeting_columns,
 )
 from employdash.forum.states import TASK
-from employdash.forum.structure import ForumChange, writer
+from employdash.forum.structure import ForumChange
 from employdash.forum.tasks import announce_owner
 from employdash.forum.trash import trash_meeting
 from employdash.handed_ids import forum_person, in_scope, locality_of
@@ -48,6 +49,7 @@ from employdash.models.forum import (
     Task,
     Team,
 )
+from employdash.writers import writer
 
 
 @dataclass
@@ -244,11 +246,10 @@ class CorrectMeeting(
             meeting, self.version, self.columns(), read=self.read, owned=(before, after)
         )
         if changed:
-            w.emit(
+            announce(
+                w,
                 EventName.MEETING_CORRECTED,
-                mid,
-                forum_id=meeting.forum_id,
-                team_id=meeting.team_id,
+                meeting,
                 held_on=meeting.held_on,
                 changed=sorted(changed),
             )

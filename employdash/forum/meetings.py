@@ -256,6 +256,11 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
         return made
 
 
+def announce(w: Write, name: str, meeting: Meeting, **payload: Any) -> None:
+    """An event of a meeting, naming its forum and team (whose members its mail reaches)."""
+    w.emit(name, meeting.id, forum_id=meeting.forum_id, team_id=meeting.team_id, **payload)
+
+
 def announce_schedule(
     w: Write, meeting: Meeting, previous: list[str], dates: list[str] | None = None
 ) -> None:
@@ -274,11 +279,10 @@ def announce_schedule(
         )
         .order_by(Membership.person_id)
     )
-    w.emit(
+    announce(
+        w,
         EventName.MEETING_SCHEDULED,
-        meeting.id,
-        forum_id=meeting.forum_id,
-        team_id=meeting.team_id,
+        meeting,
         dates=dates,
         previous_dates=previous,
         invited_person_ids=sorted(set(invited)),
@@ -356,11 +360,10 @@ class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
                 "tasks": len(made),
             },
         )
-        w.emit(
+        announce(
+            w,
             EventName.MEETING_SAVED,
-            mid,
-            forum_id=forum.id,
-            team_id=meeting.team_id,
+            meeting,
             kind=meeting.kind,
             number=meeting.number,
             held_on=meeting.held_on,
@@ -587,10 +590,8 @@ def list_meetings(db: Database, actor: Actor, locality_code: int) -> list[Meetin
 def member_attendance(db: Database, actor: Actor, locality_code: int) -> list[MemberAttendance]:
     """Per person: meetings they were expected at, how many they came to, and the share (a
     member of another locality too: the forum's meetings say who was expected)."""
-    read_scope(actor, Area.FORUM, locality_code)
     present = func.sum(case((Attendance.present.is_(True), 1), else_=0))
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
         rows = s.execute(
             select(
                 Person.id.label("person_id"),

@@ -231,14 +231,7 @@ class ScheduleMeeting(
             + [_new_invitee(planned.id, name=n, email=e) for e, n in guests.items()]
         )
         w.session.flush()
-        w.emit(
-            EventName.MEETING_SCHEDULED,
-            planned.id,
-            planned_meeting_id=planned.id,
-            sequence=planned.sequence,
-            change="created",
-            removed=[],
-        )
+        announce_planned(w, EventName.MEETING_SCHEDULED, planned, change="created", removed=[])
         return planned.id
 
 
@@ -248,6 +241,12 @@ def handed(values: dict[str, Any]) -> dict[str, Any]:
     given["team"] = Ref(Team, int(given.pop("team_id")))
     given["invitees"] = [invited(p) for p in given.pop("invitee_ids", [])]
     return given
+
+
+def announce_planned(w: Write, name: str, planned: PlannedMeeting, **payload: Any) -> None:
+    """An event of a planned meeting, with what its invitations' mail needs: the meeting and the
+    sequence its calendar files carry (a calendar keeps the file of the highest)."""
+    w.emit(name, planned.id, planned_meeting_id=planned.id, sequence=planned.sequence, **payload)
 
 
 def _open_planned(w: Write, planned: Ref[PlannedMeeting], version: int) -> PlannedMeeting:
@@ -304,14 +303,8 @@ class EditPlannedMeeting(PlanContent, at="planned", emits=frozenset({EventName.M
             w.session.delete(invitee)
         w.session.add_all(added)
         w.session.flush()
-        w.emit(
-            EventName.MEETING_SCHEDULED,
-            row.id,
-            planned_meeting_id=row.id,
-            sequence=row.sequence,
-            change="changed",
-            removed=[_removed(i) for i in dropped],
-        )
+        removed = [_removed(i) for i in dropped]
+        announce_planned(w, EventName.MEETING_SCHEDULED, row, change="changed", removed=removed)
         return row.version
 
 
@@ -339,13 +332,7 @@ class CancelPlannedMeeting(
         row = w.get(self.planned)
         values = {"status": "cancelled", "sequence": row.sequence + 1}
         w.update(row, self.version, values, action="cancel", note={"reason": self.reason})
-        w.emit(
-            EventName.MEETING_CANCELLED,
-            row.id,
-            planned_meeting_id=row.id,
-            sequence=row.sequence,
-            reason=self.reason,
-        )
+        announce_planned(w, EventName.MEETING_CANCELLED, row, reason=self.reason)
         return row.version
 
 

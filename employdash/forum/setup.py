@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -29,15 +29,16 @@ from employdash.forum.structure import (
     reading_forum,
     require_forum,
     seat_member,
-    writer,
     writer_in_locality,
 )
 from employdash.forum.target_status import TOLERANCE_RANGE
 from employdash.handed_ids import forum_person
 from employdash.models import Person
 from employdash.models.forum import TEAM_KINDS, Forum, StrategicFocus, Team
+from employdash.writers import writer
 
 TEAM_FIELDS = ("name", "lead_person_id", "focus_id", "active")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -185,12 +186,17 @@ def _seat_lead(w: Write, team: Team, lead_before: int | None) -> None:
 
 
 @dataclass
-class CreateTeam(
-    ForumChange[int],
+class TeamChange(
+    ForumChange[R],
     entity="team",
     texts={"values.name": "forum/team_name"},
     id_fields={"values": TEAM_REFS},
 ):
+    """A write of a team's values: its name bounded, its lead and focus handed IDs."""
+
+
+@dataclass
+class CreateTeam(TeamChange[int]):
     """A team of the locality's forum, with an optional lead and focus."""
 
     locality_code: int
@@ -230,13 +236,7 @@ create_team = writer(CreateTeam.of)
 
 
 @dataclass
-class UpdateTeam(
-    ChangeAtVersion[Team],
-    ForumChange[int],
-    entity="team",
-    texts={"values.name": "forum/team_name"},
-    id_fields={"values": TEAM_REFS},
-):
+class UpdateTeam(ChangeAtVersion[Team], TeamChange[int]):
     """Rename, change the lead or focus, or deactivate (`active=False`) a team read at
     `version`; returns the new version. A lead kept as it was is not judged again."""
 

@@ -156,16 +156,6 @@ def check_locality(
         in_locality(s, actor, model, record_id, locality_code)
 
 
-def writer(of: Callable[P, Command[R]]) -> Callable[Concatenate[Database, Actor, P], R]:
-    """The function a caller with no command at hand writes with: `writer(X.of)(db, actor, ...)`
-    runs the command `X.of(...)` makes and returns its value (its arguments are `of`'s)."""
-
-    def write(db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return execute(db, actor, of(*args, **kwargs)).value
-
-    return write
-
-
 def writer_in_locality(
     model: type[Base], of: Callable[Concatenate[int, P], Command[R]]
 ) -> Callable[Concatenate[Database, Actor, int, int, P], R]:
@@ -305,10 +295,8 @@ def members(
 ) -> list[MemberRow]:
     """One row per current (person, team): a person in three teams appears three times (a
     member of another locality too: the forum seats them)."""
-    read_scope(actor, Area.FORUM, locality_code)
     as_of = as_of or date.today()
-    with db.transaction() as s:
-        forum = require_forum(s, locality_code)
+    with reading_existing_forum(db, actor, locality_code) as (s, forum):
         rows = s.execute(
             select(
                 Person.id.label("person_id"),

@@ -21,7 +21,7 @@ from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.events import EventName
 from employdash.forum.states import TASK
-from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum, writer
+from employdash.forum.structure import ForumChange, reading_existing_forum, require_forum
 from employdash.forum.trash import trash_task
 from employdash.handed_ids import forum_person, in_scope
 from employdash.limits import clean_text
@@ -38,6 +38,7 @@ from employdash.models.forum import (
     TaskNote,
     Team,
 )
+from employdash.writers import writer
 
 MEMBER_FIELDS = ("status", "progress")
 R = TypeVar("R")
@@ -247,12 +248,24 @@ def announce_owner(w: Write, task: Task, owner_before: int | None) -> None:
 
 
 @dataclass
+class TaskWrite(
+    Command[R], area=Area.TASKS, entity="task", invalidates=frozenset({Area.FORUM, Area.BRIEFING})
+):
+    """A write on a task by whoever may update it (a manager any task of the locality, a member
+    their own or their team's tasks); the forum's pages and the briefing show tasks."""
+
+    task: Ref[Task]
+
+    def validate(self, w: Write) -> None:
+        task = w.get(self.task)
+        if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
+            raise PermissionDenied(f"{w.actor.username} may not edit task {task.id}")
+
+
+@dataclass
 class UpdateTask(
-    Command[int],
-    area=Area.TASKS,
-    entity="task",
+    TaskWrite[int],
     texts={"values.title": "task/title", "note": "task/note"},
-    invalidates=frozenset({Area.FORUM, Area.BRIEFING}),
     emits=TASK_EVENTS,
     id_fields={"values": TASK_REFS},
 ):
@@ -283,9 +296,8 @@ class UpdateTask(
         return cls(Ref(Task, task_id), version, kept, read, note)
 
     def validate(self, w: Write) -> None:
+        super().validate(w)
         task, values = w.get(self.task), ids(self.values)
-        if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
-            raise PermissionDenied(f"{w.actor.username} may not edit task {task.id}")
         if w.actor.writes_own_only(Area.TASKS) and set(values) - set(MEMBER_FIELDS):
             raise PermissionDenied(f"{w.actor.username} may only update status and progress")
         _validate(values)
@@ -376,24 +388,15 @@ def _add_note(w: Write, task: Task, body: str) -> int:
 
 
 @dataclass
-class AddNote(
-    Command[int],
-    area=Area.TASKS,
-    entity="task_note",
-    texts={"body": "task/note"},
-    invalidates=frozenset({Area.FORUM}),
-):
-    """A note on a task, by anyone who may update it (a member on their own or team's tasks)."""
+class AddNote(TaskWrite[int], entity="task_note", texts={"body": "task/note"}):
+    """A note on a task, by anyone who may update it."""
 
-    task: Ref[Task]
     body: str | None
 
     def validate(self, w: Write) -> None:
         if not self.body:
             raise ValidationError({"note": "validation.required"})
-        task = w.get(self.task)
-        if not may_edit(w.actor, w.locality or 0, task, own_team_ids(w.session, w.actor.person_id)):
-            raise PermissionDenied(f"{w.actor.username} may not add a note to task {task.id}")
+        super().validate(w)
 
     def run(self, w: Write) -> int:
         return _add_note(w, w.get(self.task), self.body or "")

@@ -6,17 +6,20 @@ The deletion and the restore are each audited (the audit rows stay when the tras
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from employdash.access import Actor, Area, read_scope
 from employdash.commands import Ref, Write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
-from employdash.forum.structure import ForumChange, writer
+from employdash.forum.structure import ForumChange
 from employdash.i18n import fmt_date
 from employdash.models.forum import (
     Attendance,
@@ -31,6 +34,7 @@ from employdash.models.forum import (
 )
 from employdash.models.record import TRASH_DAYS, Document, TrashItem
 from employdash.trash import Link, cutoff, keep, put_back
+from employdash.writers import writer
 
 # What the trash holds, as the audit and the trash page name it.
 TRASHED_ENTITIES = ("meeting", "task", "person")
@@ -39,60 +43,57 @@ TRASHED_ENTITIES = ("meeting", "task", "person")
 def trash_meeting(w: Write, meeting: Meeting, reason: str | None) -> None:
     """Keep `meeting` and its rows (attendance, guests, links, decisions, documents) in the trash,
     with the tasks and planned meeting that named it; the caller deletes it."""
-    s, mid = w.session, meeting.id
-    team = s.get(Team, meeting.team_id)
-    keep(
-        s,
-        locality_code=w.locality,
-        entity="meeting",
-        entity_id=mid,
-        label=f"{team.name if team else ''} · {fmt_date(meeting.held_on, 'he')}",
-        reason=reason,
-        deleted_by=w.actor.username,
-        tables=[
-            (Meeting, Meeting.id == mid),
-            (Attendance, Attendance.meeting_id == mid),
-            (MeetingGuest, MeetingGuest.meeting_id == mid),
-            (MeetingAttachment, MeetingAttachment.meeting_id == mid),
-            (Decision, Decision.meeting_id == mid),
-            (Document, Document.meeting_id == mid),
-        ],
-        links=[
-            Link(
-                "task", "meeting_id", list(s.scalars(select(Task.id).where(Task.meeting_id == mid)))
-            ),
-            Link(
-                "planned_meeting",
-                "meeting_id",
-                list(s.scalars(select(PlannedMeeting.id).where(PlannedMeeting.meeting_id == mid))),
-            ),
-        ],
+    team = w.session.get(Team, meeting.team_id)
+    label = f"{team.name if team else ''} · {fmt_date(meeting.held_on, 'he')}"
+    rows = [
+        Meeting.id,
+        Attendance.meeting_id,
+        MeetingGuest.meeting_id,
+        MeetingAttachment.meeting_id,
+        Decision.meeting_id,
+        Document.meeting_id,
+    ]
+    _keep(
+        w, "meeting", meeting.id, label, reason, rows, [Task.meeting_id, PlannedMeeting.meeting_id]
     )
 
 
 def trash_task(w: Write, task: Task, reason: str | None) -> None:
     """Keep `task` with its notes and documents in the trash, and the decisions it came from."""
-    s, tid = w.session, task.id
+    rows = [Task.id, TaskNote.task_id, Document.task_id]
+    _keep(w, "task", task.id, task.title, reason, rows, [Decision.task_id])
+
+
+def _keep(
+    w: Write,
+    entity: str,
+    record_id: int,
+    label: str,
+    reason: str | None,
+    rows: Sequence[InstrumentedAttribute[Any]],
+    pointing: Sequence[InstrumentedAttribute[Any]],
+) -> None:
+    """`keep` the record and the rows whose column of `rows` names it (its own ID first), with
+    the records whose column of `pointing` names it (named again when it comes back)."""
+    s = w.session
+    links = [
+        Link(
+            c.parent.class_.__tablename__,
+            c.key,
+            list(s.scalars(select(c.parent.class_.id).where(c == record_id))),
+        )
+        for c in pointing
+    ]
     keep(
         s,
         locality_code=w.locality,
-        entity="task",
-        entity_id=tid,
-        label=task.title,
+        entity=entity,
+        entity_id=record_id,
+        label=label,
         reason=reason,
         deleted_by=w.actor.username,
-        tables=[
-            (Task, Task.id == tid),
-            (TaskNote, TaskNote.task_id == tid),
-            (Document, Document.task_id == tid),
-        ],
-        links=[
-            Link(
-                "decision",
-                "task_id",
-                list(s.scalars(select(Decision.id).where(Decision.task_id == tid))),
-            )
-        ],
+        tables=[(c.parent.class_, c == record_id) for c in rows],
+        links=links,
     )
 
 

@@ -16,14 +16,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from employdash.access import Actor, Area, require_read
-from employdash.commands import Command, Ref, Write, execute
+from employdash.commands import Ref, Write
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import NotFound, ValidationError
 from employdash.handed_ids import in_scope
-from employdash.mentoring.operations import MentoringChange, stored
+from employdash.mentoring.operations import CatalogueChange, MentoringChange, SavesStored
 from employdash.models.mentoring import Assessment, Cohort, Participant, Program, Standard
 from employdash.privacy import suppress_group, suppress_total
+from employdash.writers import reading_writer
 
 Unique = TypeVar("Unique", Standard, Assessment)  # one per code; one per trainee and standard
 
@@ -89,11 +90,10 @@ def first_of_its_kind(w: Write, row: Unique, after: dict[str, Any], **key: Any) 
 
 @dataclass
 class SaveStandard(
-    Command[int],
-    area=Area.CATALOGUE,
+    SavesStored,
+    CatalogueChange[int],
     entity="ment_standard",
     texts={"code": "mentoring/standard_code", "name": "mentoring/standard_name"},
-    invalidates=frozenset({Area.MENTORING}),
 ):
     """Add a standard or rename / retire one by its code (the list is national: admins).
 
@@ -105,25 +105,11 @@ class SaveStandard(
     name: str | None
     active: bool = True
     position: int | None = None
-    standard: Ref[Standard] | None = None
     version: int | None = None
+    stored: Ref[Standard] | None = None
 
-    @classmethod
-    def of(
-        cls,
-        db: Database,
-        code: str,
-        name: str,
-        active: bool = True,
-        position: int | None = None,
-        version: int | None = None,
-    ) -> SaveStandard:
-        """The command for the standard with this code, if there is one."""
-        found = stored(db, Standard, code=code.strip())
-        return cls(code, name, active, position, found, version)
-
-    def where(self) -> None:
-        return None
+    def key(self) -> dict[str, Any]:
+        return {"code": (self.code or "").strip()}
 
     def validate(self, w: Write) -> None:
         errors = {}
@@ -133,14 +119,14 @@ class SaveStandard(
             errors["name"] = "validation.required"
         if errors:
             raise ValidationError(errors)
-        if self.standard is None and self.version is not None:  # the one the admin saw is gone
+        if self.stored is None and self.version is not None:  # the one the admin saw is gone
             raise NotFound(f"standard {self.code}")
 
     def run(self, w: Write) -> int:
         values: dict[str, Any] = {"name": self.name, "active": self.active}
         if self.position is not None:
             values["position"] = self.position
-        row = w.get_optional(self.standard)
+        row = w.get_optional(self.stored)
         if row is not None:
             w.update(row, self.version or 0, values)
             return row.id
@@ -149,17 +135,7 @@ class SaveStandard(
         return first_of_its_kind(w, new, {"code": self.code, **values}, code=self.code)
 
 
-def save_standard(
-    db: Database,
-    actor: Actor,
-    code: str,
-    name: str,
-    active: bool = True,
-    position: int | None = None,
-    *,
-    version: int | None,
-) -> int:
-    return execute(db, actor, SaveStandard.of(db, code, name, active, position, version)).value
+save_standard = reading_writer(SaveStandard.of)
 
 
 def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
@@ -173,6 +149,7 @@ def standard_versions(db: Database, actor: Actor) -> dict[str, int]:
 
 @dataclass
 class RecordAssessment(
+    SavesStored,
     MentoringChange[int],
     entity="ment_assessment",
     texts={"gap_note": "mentoring/gap_note"},
@@ -189,25 +166,11 @@ class RecordAssessment(
     passed: bool
     assessed_on: date
     gap_note: str | None = None
-    assessment: Ref[Assessment] | None = None
     version: int | None = None
+    stored: Ref[Assessment] | None = None
 
-    @classmethod
-    def of(
-        cls,
-        db: Database,
-        participant_id: int,
-        standard_id: int,
-        passed: bool,
-        assessed_on: date,
-        gap_note: str | None = None,
-        version: int | None = None,
-    ) -> RecordAssessment:
-        """The command over the trainee's result on the standard, if there is one."""
-        found = stored(db, Assessment, participant_id=participant_id, standard_id=standard_id)
-        return super().of(
-            participant_id, standard_id, passed, assessed_on, gap_note, found, version
-        )
+    def key(self) -> dict[str, Any]:
+        return {"participant_id": self.participant.id, "standard_id": self.standard_id}
 
     def validate(self, w: Write) -> None:
         if self.assessed_on is None or self.assessed_on > date.today():
@@ -217,13 +180,13 @@ class RecordAssessment(
         standard = w.session.get(Standard, self.standard_id)
         if standard is None or not standard.active:
             raise NotFound(f"standard {self.standard_id}")
-        assessment = w.get_optional(self.assessment)
+        assessment = w.get_optional(self.stored)
         if assessment is not None and (
             assessment.participant_id,
             assessment.standard_id,
         ) != (self.participant.id, self.standard_id):
             raise ValidationError({"assessment": "validation.invalid"})
-        if self.assessment is None and self.version is not None:  # the result seen is gone
+        if self.stored is None and self.version is not None:  # the result seen is gone
             raise NotFound(f"assessment of {self.participant.id} on {self.standard_id}")
 
     def run(self, w: Write) -> int:
@@ -232,7 +195,7 @@ class RecordAssessment(
             "gap_note": self.gap_note,
             "assessed_on": self.assessed_on,
         }
-        row = w.get_optional(self.assessment)
+        row = w.get_optional(self.stored)
         if row is not None:
             w.update(row, self.version or 0, values)
             return row.id
@@ -242,20 +205,7 @@ class RecordAssessment(
         return first_of_its_kind(w, new, after, participant_id=trainee.id, standard_id=standard.id)
 
 
-def record_assessment(
-    db: Database,
-    actor: Actor,
-    participant_id: int,
-    standard_id: int,
-    passed: bool,
-    assessed_on: date,
-    gap_note: str | None = None,
-    version: int | None = None,
-) -> int:
-    command = RecordAssessment.of(
-        db, participant_id, standard_id, passed, assessed_on, gap_note, version
-    )
-    return execute(db, actor, command).value
+record_assessment = reading_writer(RecordAssessment.of)
 
 
 def assessments(db: Database, actor: Actor, participant_id: int) -> list[AssessmentRow]:

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, get_args, get_type_hints
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -51,6 +51,7 @@ from employdash.models.mentoring import (
     Program,
     StageEvent,
 )
+from employdash.writers import writer
 
 R = TypeVar("R")
 M = TypeVar("M", bound=Base)
@@ -145,12 +146,28 @@ class MentoringChange(
     mentoring read models and briefing refreshed after it."""
 
 
-def stored(db: Database, model: type[M], **columns: Any) -> Ref[M] | None:
-    """The one record of `model` with these column values, if there is one: the record a save
-    of a form changes rather than adds (the pipeline resolves it in scope again)."""
-    with db.transaction() as s:
-        found: Any = s.scalar(select(model).filter_by(**columns))
-    return None if found is None else Ref(model, found.id)
+class SavesStored:
+    """A save of a form that changes the one record its key finds (`key()`), or adds it when
+    there is none. Mixed in before the command: `of(db, ...)` takes the command's fields in
+    order, `version` among them (the version of the record the user saw; None: there was none),
+    and hands the record found as `stored` (typed `Ref[Model] | None`: the model the key finds
+    in; the pipeline resolves it in scope again)."""
+
+    stored: Ref[Any] | None
+
+    def key(self) -> dict[str, Any]:
+        """The column values that find the record."""
+        raise NotImplementedError
+
+    @classmethod
+    def of(cls, db: Database, *values: Any, **named: Any) -> Self:
+        command: Self = super().of(*values, **named)  # type: ignore[misc]  # mixed before a Command
+        declared = get_args(get_type_hints(cls)["stored"])[0]  # Ref[Model], of `Ref[Model] | None`
+        model = get_args(declared)[0]
+        with db.transaction() as s:
+            found: Any = s.scalar(select(model).filter_by(**command.key()))
+        command.stored = None if found is None else Ref(model, found.id)
+        return command
 
 
 # A program's handed IDs: the host organisation (a national one is shared by design) and the
@@ -184,12 +201,17 @@ def validate_program(
 
 
 @dataclass
-class CreateProgram(
-    MentoringChange[int],
+class ProgramChange(
+    MentoringChange[R],
     entity="ment_program",
     texts={"values.name": "mentoring/program_name"},
     id_fields={"values": PROGRAM_REFS},
 ):
+    """A write of a program's values: its name bounded, its people and host handed IDs."""
+
+
+@dataclass
+class CreateProgram(ProgramChange[int]):
     """A program of the locality, with the people and host organisation it names."""
 
     locality_code: int
@@ -212,8 +234,7 @@ class CreateProgram(
         return w.create(program, values).id
 
 
-def create_program(db: Database, actor: Actor, *, locality_code: int, **values: Any) -> int:
-    return execute(db, actor, CreateProgram.of(locality_code, **values)).value
+create_program = writer(CreateProgram.of)
 
 
 def assign(w: Write, cohort: Cohort, participants: Iterable[Participant]) -> int:
@@ -310,16 +331,24 @@ def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
 
 
 @dataclass
+class CatalogueChange(
+    Command[R], area=Area.CATALOGUE, entity="ment_pipeline", invalidates=MENTORING_VIEWS
+):
+    """A change of the national mentoring catalogue (pipelines, standards): the admin's, in no
+    one locality."""
+
+    def where(self) -> None:
+        return None
+
+
+@dataclass
 class DefinePipeline(
-    Command[str],
-    area=Area.CATALOGUE,
-    entity="ment_pipeline",
+    CatalogueChange[str],
     texts={
         "code": "mentoring/pipeline_code",
         "label": "mentoring/pipeline_label",
         "label_en": "mentoring/pipeline_label",
     },
-    invalidates=MENTORING_VIEWS,
 ):
     """A new pipeline with its ordered stages, closing stages and drop reasons (admins: pipelines
     are national): the engine computes any pipeline's funnel. `label`/`stage_labels` name the
@@ -335,9 +364,6 @@ class DefinePipeline(
     stage_labels: dict[str, str] = field(default_factory=dict)
     label_en: str | None = None
     stage_labels_en: dict[str, str] = field(default_factory=dict)
-
-    def where(self) -> None:
-        return None
 
     def validate(self, w: Write) -> None:
         errors = {}
@@ -493,6 +519,13 @@ def _validate_participant(new: NewParticipant) -> None:
         raise ValidationError(errors)
 
 
+def enter(s: Session, event: StageEvent) -> StageEvent:
+    """Write a participant's stage event and bring their state spans up to date with it."""
+    s.add(event)
+    state.refresh(s, [event.participant_id])
+    return event
+
+
 def add(w: Write, program: Program, cohort: Cohort | None, new: NewParticipant) -> int:
     """Add a participant and their first-stage event in the running command.
 
@@ -515,38 +548,20 @@ def add(w: Write, program: Program, cohort: Cohort | None, new: NewParticipant) 
             PipelineStage.pipeline_code == pipeline, PipelineStage.position == 1
         )
     )
-    cohort_id = cohort.id if cohort else None
-    row = Participant(
-        code=code,
-        role=new.role,
-        pipeline_code=pipeline,
-        program_id=program.id,
-        cohort_id=cohort_id,
-        population=new.population,
-        age_band=new.age_band,
+    values = {
+        "code": code,
+        "role": new.role,
+        "program_id": program.id,
+        "cohort_id": cohort.id if cohort else None,
+        "population": new.population,
+        "age_band": new.age_band,
+    }
+    after = {**values, "entered_on": new.entered_on}
+    row = w.create(Participant(pipeline_code=pipeline, **values), after, entity="ment_participant")
+    first_event = StageEvent(
+        participant_id=row.id, stage_id=first, occurred_on=new.entered_on, kind="forward"
     )
-    s.add(row)
-    s.flush()
-    s.add(
-        StageEvent(
-            participant_id=row.id, stage_id=first, occurred_on=new.entered_on, kind="forward"
-        )
-    )
-    state.refresh(s, [row.id])
-    w.audit(
-        "create",
-        row.id,
-        after={
-            "code": code,
-            "role": new.role,
-            "program_id": program.id,
-            "cohort_id": cohort_id,
-            "population": new.population,
-            "age_band": new.age_band,
-            "entered_on": new.entered_on,
-        },
-        entity="ment_participant",
-    )
+    enter(s, first_event)
     return row.id
 
 
@@ -579,8 +594,7 @@ class AddParticipant(
         return add(w, w.get(self.program), w.get_optional(self.cohort), new)
 
 
-def add_participant(db: Database, actor: Actor, **values: Any) -> int:
-    return execute(db, actor, AddParticipant.of(**values)).value
+add_participant = writer(AddParticipant.of)
 
 
 def _state(s: Session, participant_id: int) -> tuple[PipelineStage, StageEvent]:
@@ -663,16 +677,16 @@ def move(w: Write, participant: Participant, change: Move, version: int | None =
     taken and is refused, so the same move is never written twice. Dates may not go backwards."""
     w.claim(participant, participant.version if version is None else version)
     stage, target, last = _target(w.session, participant, change)
-    event = StageEvent(
-        participant_id=participant.id,
-        stage_id=target.id,
-        occurred_on=change.on,
-        kind=change.kind,
-        reason=change.reason if change.kind == "drop" else None,
+    event = enter(
+        w.session,
+        StageEvent(
+            participant_id=participant.id,
+            stage_id=target.id,
+            occurred_on=change.on,
+            kind=change.kind,
+            reason=change.reason if change.kind == "drop" else None,
+        ),
     )
-    w.session.add(event)
-    w.session.flush()
-    state.refresh(w.session, [participant.id])
     w.audit(
         change.kind,
         event.id,
@@ -721,18 +735,7 @@ class Advance(MentoringChange[list[int]], entity="ment_stage_event"):
         return [move(w, w.get(p), self.change, self.versions.get(p.id)) for p in self.participants]
 
 
-def advance(
-    db: Database,
-    actor: Actor,
-    participant_ids: Iterable[int],
-    on: date,
-    kind: str = "forward",
-    reason: str | None = None,
-    stage_code: str | None = None,
-    versions: Mapping[int, int] | None = None,
-) -> list[int]:
-    command = Advance.of(participant_ids, on, kind, reason, stage_code, versions)
-    return execute(db, actor, command).value
+advance = writer(Advance.of)
 
 
 @dataclass
@@ -781,16 +784,7 @@ class RecordMatch(MentoringChange[int], entity="ment_match", at="mentee"):
         return match.id
 
 
-def record_match(
-    db: Database,
-    actor: Actor,
-    mentor_id: int,
-    mentee_id: int,
-    started_on: date,
-    advance_stages: bool = True,
-) -> int:
-    command = RecordMatch.of(mentor_id, mentee_id, started_on, advance_stages)
-    return execute(db, actor, command).value
+record_match = writer(RecordMatch.of)
 
 
 MATCH_END_REASONS = (
@@ -836,16 +830,7 @@ class EndMatch(MentoringChange[None], entity="ment_match"):
         w.update(match, match.version if self.version is None else self.version, values)
 
 
-def end_match(
-    db: Database,
-    actor: Actor,
-    match_id: int,
-    ended_on: date,
-    status: str,
-    reason: str | None = None,
-    version: int | None = None,
-) -> None:
-    execute(db, actor, EndMatch.of(match_id, ended_on, status, reason, version))
+end_match = writer(EndMatch.of)
 
 
 @dataclass
@@ -867,10 +852,7 @@ class RecordOutcome(MentoringChange[int], entity="ment_outcome"):
         return w.create(outcome, after).id
 
 
-def record_outcome(
-    db: Database, actor: Actor, participant_id: int, kind: str, reached_on: date
-) -> int:
-    return execute(db, actor, RecordOutcome.of(participant_id, kind, reached_on)).value
+record_outcome = writer(RecordOutcome.of)
 
 
 def participants(

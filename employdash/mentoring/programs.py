@@ -22,8 +22,8 @@ from employdash.errors import PermissionDenied, ValidationError
 from employdash.handed_ids import in_scope
 from employdash.mentoring.operations import (
     PROGRAM_PEOPLE,
-    PROGRAM_REFS,
     MentoringChange,
+    ProgramChange,
     program_info,
     program_refs,
     validate_program,
@@ -111,13 +111,7 @@ def _open(program: Program) -> Program:
 
 
 @dataclass
-class UpdateProgram(
-    ChangeAtVersion[Program],
-    MentoringChange[int],
-    entity="ment_program",
-    texts={"values.name": "mentoring/program_name"},
-    id_fields={"values": PROGRAM_REFS},
-):
+class UpdateProgram(ChangeAtVersion[Program], ProgramChange[int]):
     """Save the editable fields of an open program read at `version`; the people and
     organisation it names are of its own locality (a national organisation is shared by
     design). Returns the new version."""

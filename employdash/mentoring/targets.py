@@ -15,14 +15,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from employdash.access import Actor, Area, read_scope
-from employdash.commands import Ref, Write, execute
+from employdash.commands import Ref, Write
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.handed_ids import in_scope
-from employdash.mentoring.operations import MentoringChange, stored
+from employdash.mentoring.operations import MentoringChange, SavesStored
 from employdash.models.mentoring import Match, Outcome, Participant, Program, Target
 from employdash.privacy import suppress_total
+from employdash.writers import reading_writer
 
 METRICS = ("matches", "completions", "outcomes")
 GOAL_LIMIT = 100_000
@@ -66,7 +67,7 @@ def _validate(period_start: date, period_end: date, goals: dict[str, Any]) -> di
 
 
 @dataclass
-class SetTarget(MentoringChange[int], entity="ment_target"):
+class SetTarget(SavesStored, MentoringChange[int], entity="ment_target"):
     """Create the program's target for the period, or update the one it has (read at `version`);
     returns its ID."""
 
@@ -74,37 +75,21 @@ class SetTarget(MentoringChange[int], entity="ment_target"):
     period_start: date
     period_end: date
     goals: dict[str, Any]
-    target: Ref[Target] | None = None
     version: int | None = None
+    stored: Ref[Target] | None = None
 
-    @classmethod
-    def of(
-        cls,
-        db: Database,
-        program_id: int,
-        period_start: date,
-        period_end: date,
-        goals: dict[str, Any],
-        version: int | None = None,
-    ) -> SetTarget:
-        """The command for the program's period: `version` is that of the target the user saw
-        (the target is found by its program and start, and resolved in scope by the pipeline)."""
-        target = (
-            None
-            if version is None
-            else stored(db, Target, program_id=program_id, period_start=period_start)
-        )
-        return super().of(program_id, period_start, period_end, goals, target, version)
+    def key(self) -> dict[str, Any]:
+        return {"program_id": self.program.id, "period_start": self.period_start}
 
     def validate(self, w: Write) -> None:
-        target = w.get_optional(self.target)
+        target = w.get_optional(self.stored)
         if target is not None and target.program_id != self.program.id:
             raise ValidationError({"target": "validation.invalid"})
         self.goals = _validate(self.period_start, self.period_end, self.goals)
 
     def run(self, w: Write) -> int:
         values = {"period_end": self.period_end, **self.goals}
-        row = w.get_optional(self.target) or w.session.scalar(
+        row = w.get_optional(self.stored) or w.session.scalar(
             select(Target).where(
                 Target.program_id == self.program.id, Target.period_start == self.period_start
             )
@@ -117,17 +102,7 @@ class SetTarget(MentoringChange[int], entity="ment_target"):
         return row.id
 
 
-def set_target(
-    db: Database,
-    actor: Actor,
-    program_id: int,
-    period_start: date,
-    period_end: date,
-    goals: dict[str, Any],
-    version: int | None = None,
-) -> int:
-    command = SetTarget.of(db, program_id, period_start, period_end, goals, version)
-    return execute(db, actor, command).value
+set_target = reading_writer(SetTarget.of)
 
 
 def actuals(s: Session, program_id: int, start: date, end: date) -> dict[str, int]:

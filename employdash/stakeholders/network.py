@@ -16,13 +16,14 @@ import pandas as pd
 from sqlalchemy import Select, select
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
-from employdash.commands import Ref, Write, execute
+from employdash.commands import Ref, Write
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation
 from employdash.models.stakeholders import RELATION_KINDS, Stakeholder, StakeholderRelation
 from employdash.stakeholders.common import StakeholderChange
 from employdash.stakeholders.grid import forum_member_ids
+from employdash.writers import writer
 
 OUTER_RING = 3  # distances of 3 and more, and the unreachable, share the outer ring
 MAX_DRAWN = 3000  # ties drawn in the chart; the table lists them all
@@ -234,18 +235,7 @@ class DeleteRelation(StakeholderChange[None], entity="stakeholder_relation"):
         w.delete(rel, {"source_id": rel.source_id, "target_id": rel.target_id, "kind": rel.kind})
 
 
-def add_relation(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    source_id: int,
-    target_id: int,
-    kind: str,
-    note: str | None = None,
-) -> int:
-    command = AddRelation.of(locality_code, source_id, target_id, kind, note)
-    return execute(db, actor, command).value
+add_relation = writer(AddRelation.of)
 
 
-def delete_relation(db: Database, actor: Actor, relation_id: int) -> None:
-    execute(db, actor, DeleteRelation.of(relation_id))
+delete_relation = writer(DeleteRelation.of)

@@ -16,13 +16,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
-from employdash.commands import Ref, Write, execute, ref
+from employdash.commands import Ref, Write, ref
 from employdash.db import Database
 from employdash.errors import NotFound
 from employdash.models import Organisation
 from employdash.models.stakeholders import AUDIENCES, OrganisationProfile, Stakeholder
 from employdash.stakeholders.common import StakeholderChange, check_text, raise_if
 from employdash.stakeholders.grid import forum_member_people
+from employdash.writers import writer
 
 
 @dataclass
@@ -227,18 +228,7 @@ class SaveProfile(
         return w.create(profile, values)
 
 
-def save_profile(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    organisation_id: int,
-    data: ProfileInput,
-    version: int | None,
-    profile_id: int | None = None,
-) -> int:
-    """Create (version None) or update the answers read at `version`; returns the new version."""
-    command = SaveProfile.of(locality_code, organisation_id, data, version, profile_id)
-    return execute(db, actor, command).value
+save_profile = writer(SaveProfile.of)
 
 
 def audience_matrix(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, read_scope
-from employdash.commands import Ref, Write, execute, ids, ref
+from employdash.commands import Ref, Write, ids, ref
 from employdash.db import Database
 from employdash.errors import ValidationError
 from employdash.models import SECTORS, Organisation, Person
@@ -32,6 +32,7 @@ from employdash.stakeholders.common import (
     stakeholders_named,
 )
 from employdash.stakeholders.rules import quadrant
+from employdash.writers import writer
 
 EDITABLE = (
     "organisation_id",
@@ -328,37 +329,13 @@ def register(db: Database, actor: Actor, locality_code: int) -> pd.DataFrame:
     return frame
 
 
-def create(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    data: StakeholderInput,
-    as_of: date | None = None,
-) -> int:
-    return execute(db, actor, CreateStakeholder.of(locality_code, data, as_of)).value
+create = writer(CreateStakeholder.of)
 
 
-def update(
-    db: Database,
-    actor: Actor,
-    stakeholder_id: int,
-    version: int,
-    changes: dict[str, Any],
-    as_of: date | None = None,
-) -> int:
-    """Apply `changes` (a subset of the editable fields) read at `version`; returns the new one."""
-    return execute(db, actor, UpdateStakeholder.of(stakeholder_id, version, changes, as_of)).value
+update = writer(UpdateStakeholder.of)
 
 
-def move(
-    db: Database,
-    actor: Actor,
-    locality_code: int,
-    edits: list[PositionEdit],
-    as_of: date | None = None,
-) -> int:
-    return execute(db, actor, MoveStakeholders.of(locality_code, edits, as_of)).value
+move = writer(MoveStakeholders.of)
 
 
-def delete(db: Database, actor: Actor, stakeholder_id: int, version: int) -> None:
-    execute(db, actor, DeleteStakeholder.of(stakeholder_id, version))
+delete = writer(DeleteStakeholder.of)

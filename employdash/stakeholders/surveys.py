@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.addresses import address_problem
-from employdash.commands import Ref, Write, execute, ref
+from employdash.commands import Ref, Write, ref
 from employdash.config import get_config
 from employdash.db import Database
 from employdash.errors import PermissionDenied, ValidationError
@@ -41,6 +41,7 @@ from employdash.models.stakeholders import (
 from employdash.models.stakeholders import TRAINING_OFFERED_LEGACY as TRAINING_LEGACY
 from employdash.privacy import is_small, suppress_group, suppress_total
 from employdash.stakeholders.common import StakeholderChange, check_choice, check_scale, check_text
+from employdash.writers import writer
 
 # The answers each choice question allows, under the catalogue prefix that names them.
 CHOICES = {
@@ -385,18 +386,13 @@ class DeleteResponse(StakeholderChange[None], entity="employer_survey_response")
         w.delete(row, snapshot(row), version=self.version)
 
 
-def create_response(db: Database, actor: Actor, locality_code: int, data: SurveyInput) -> int:
-    return execute(db, actor, CreateResponse.of(locality_code, data)).value
+create_response = writer(CreateResponse.of)
 
 
-def update_response(
-    db: Database, actor: Actor, response_id: int, version: int, data: SurveyInput
-) -> int:
-    return execute(db, actor, UpdateResponse.of(response_id, version, data)).value
+update_response = writer(UpdateResponse.of)
 
 
-def delete_response(db: Database, actor: Actor, response_id: int, version: int) -> None:
-    execute(db, actor, DeleteResponse.of(response_id, version))
+delete_response = writer(DeleteResponse.of)
 
 
 def get_response(db: Database, actor: Actor, response_id: int) -> tuple[SurveyInput, int]:
