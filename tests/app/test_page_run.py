@@ -1,0 +1,37 @@
+"""A page run draws what is on screen: a tabbed page runs only its open tab's content."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apptest import app_as, open_tab
+
+SEDEROT = 1031
+
+
+def _has_edit_form(at: AppTest) -> bool:
+    return any(s.key == "task_edit_pick" for s in at.selectbox)
+
+
+def test_the_tasks_page_runs_only_its_open_tab(app_db: str) -> None:
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    board = [e.label for e in at.expander]
+    assert board and not _has_edit_form(at)  # the board (the first tab), not the table's forms
+    at.session_state["tasks_tabs_en"] = "All tasks"  # what a click on the tab sends
+    at.run()
+    assert not at.exception, at.exception
+    assert _has_edit_form(at)
+    assert [e.label for e in at.expander] != board
+
+
+def test_a_tab_chosen_before_the_page_opens_is_the_one_drawn(app_db: str) -> None:
+    at = app_as(
+        "manager",
+        page="pages/tasks.py",
+        lang="en",
+        locality=SEDEROT,
+        state=open_tab("tasks_tabs", "task.tab.all", "en"),
+    )
+    assert not at.exception, at.exception
+    assert _has_edit_form(at)
