@@ -6,7 +6,7 @@ from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.text import plain
 from components.forum import record_panels as rp
-from components.forum import rsvp
+from components.forum import rsvp, task_notes
 from components.forum import setup as fs
 from components.forum import target_status as ts
 from components.forum import tasks as tw
@@ -35,10 +35,13 @@ with guarded():
         open_mine = [r for r in mine if r["status"] not in ("done", "cancelled")]
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
-        with st.expander(
-            plural(len(open_mine), "task.my.title", ctx.lang),
-            expanded=ctx.actor.writes_own_only(Area.TASKS),
-            icon=":material/person:",
+        with (
+            task_notes.read_together(ctx, [r["id"] for r in mine]),
+            st.expander(
+                plural(len(open_mine), "task.my.title", ctx.lang),
+                expanded=ctx.actor.writes_own_only(Area.TASKS),
+                icon=":material/person:",
+            ),
         ):
             if not open_mine:
                 st.info(ctx.tr("task.my.none"))
