@@ -18,11 +18,10 @@ from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
-from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, Note, TaskRow
+from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, TaskRow
 from employdash.i18n import fmt_date
 
 NOTE = "task_note_{id}"
-_READ: ContextVar[dict[int, list[Note]] | None] = ContextVar("task_notes_read", default=None)
 
 
 def note_key(task_id: int) -> str:
@@ -42,6 +41,11 @@ def _add(ctx: PageContext, task: TaskRow) -> None:
         st.session_state[f"_task_error_{task['id']}"] = exc
     else:
         st.session_state[note_key(task["id"])] = ""
+
+
+_READ: ContextVar[dict[int, list[task_service.Note]] | None] = ContextVar(
+    "task_notes_read", default=None
+)
 
 
 @contextmanager

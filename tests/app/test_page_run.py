@@ -10,6 +10,7 @@ from tests.app.accounts import demo_actor
 from tests.support.apptest import app_as, open_tab
 
 SEDEROT = 1031
+ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "en")  # the tab with the table and its forms
 
 
 def _has_edit_form(at: AppTest) -> bool:
@@ -29,13 +30,7 @@ def test_the_tasks_page_runs_only_its_open_tab(app_db: str) -> None:
 
 
 def test_a_tab_chosen_before_the_page_opens_is_the_one_drawn(app_db: str) -> None:
-    at = app_as(
-        "manager",
-        page="pages/tasks.py",
-        lang="en",
-        locality=SEDEROT,
-        state=open_tab("tasks_tabs", "task.tab.all", "en"),
-    )
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     assert not at.exception, at.exception
     assert _has_edit_form(at)
 
