@@ -1,5 +1,7 @@
 """Stakeholder map: the power x interest grid, the register, the network and the coverage."""
 
+from functools import partial
+
 import streamlit as st
 
 from components.shell.context import current
@@ -14,19 +16,25 @@ from employdash.access import Area
 ctx = current()
 code = page.top(ctx, "page.stakeholders", page.STAKE_FLASH, intro_key="stake.intro")
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
-grid_tab, register_tab, network_tab, coverage_tab = st.tabs(
+# Only the open tab's content runs: switching tabs reruns the page (the register's forms, the
+# network and the coverage are each a page's worth of work).
+tabs = st.tabs(
     [
         ctx.tr("stake.tab.grid"),
         ctx.tr("stake.tab.register"),
         ctx.tr("stake.tab.network"),
         ctx.tr("stake.tab.coverage"),
-    ]
+    ],
+    key=f"stake_tabs_{ctx.lang}",  # labels change with the language: a widget per language
+    on_change="rerun",
 )
-with grid_tab, guarded():
-    stakeholder_grid.section(ctx, code, can_edit)
-with register_tab, guarded():
-    stakeholder_register.section(ctx, code, can_edit)
-with network_tab, guarded():
-    stakeholder_network_view.section(ctx, code, can_edit)
-with coverage_tab, guarded():
-    stakeholder_coverage.section(ctx, code)
+sections = (
+    partial(stakeholder_grid.section, ctx, code, can_edit),
+    partial(stakeholder_register.section, ctx, code, can_edit),
+    partial(stakeholder_network_view.section, ctx, code, can_edit),
+    partial(stakeholder_coverage.section, ctx, code),
+)
+for tab, section in zip(tabs, sections, strict=True):
+    if tab.open:
+        with tab, guarded():
+            section()

@@ -6,7 +6,7 @@ from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.text import plain
 from components.forum import record_panels as rp
-from components.forum import rsvp
+from components.forum import rsvp, task_notes
 from components.forum import setup as fs
 from components.forum import target_status as ts
 from components.forum import tasks as tw
@@ -35,10 +35,13 @@ with guarded():
         open_mine = [r for r in mine if r["status"] not in ("done", "cancelled")]
         done_mine = [r for r in mine if r["status"] == "done"]
         # Members land here for their tasks; for managers the plan below matters more.
-        with st.expander(
-            plural(len(open_mine), "task.my.title", ctx.lang),
-            expanded=ctx.actor.writes_own_only(Area.TASKS),
-            icon=":material/person:",
+        with (
+            task_notes.read_together(ctx, [r["id"] for r in mine]),
+            st.expander(
+                plural(len(open_mine), "task.my.title", ctx.lang),
+                expanded=ctx.actor.writes_own_only(Area.TASKS),
+                icon=":material/person:",
+            ),
         ):
             if not open_mine:
                 st.info(ctx.tr("task.my.none"))
@@ -64,7 +67,9 @@ with guarded():
     ts.plan_summary(
         ctx, view.focuses, target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code)
     )
-    tabs = st.tabs(
+    # Only the open tab's content runs (the tabs rerun the page when switched): the board,
+    # the timeline, the lists and the table with its forms are each a page's worth of elements.
+    board_tab, timeline_tab, due_tab, all_tab = st.tabs(
         [
             ctx.tr("task.tab.board"),
             ctx.tr("task.tab.timeline"),
@@ -74,24 +79,28 @@ with guarded():
         key=f"tasks_tabs_{ctx.lang}",  # kept across a save; one widget per language (labels)
         on_change="rerun",
     )
-    with tabs[0]:
-        tw.board(ctx, rows)
-    with tabs[1]:
-        tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
-    with tabs[2]:
-        tw.due_lists(ctx, rows)
-    with tabs[3]:
-        table = tw.frame(ctx, rows)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
-        download_buttons(table, "tasks", "tasks_all")
-        rp.task_panels(
-            ctx,
-            {r["id"]: f"{r['title']} · #{r['id']}" for r in rows},
-            ctx.actor.can_write(Area.FORUM, ctx.locality_code),
-        )
-        if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
-            people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
-            with st.expander(ctx.tr("task.edit.title")):
-                tw.edit_form(ctx, rows, people, view.teams, view.focuses)
-            with st.expander(ctx.tr("task.create")):
-                tw.new_task_form(ctx, people, view.teams, view.focuses)
+    if board_tab.open:
+        with board_tab:
+            tw.board(ctx, rows)
+    if timeline_tab.open:
+        with timeline_tab:
+            tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
+    if due_tab.open:
+        with due_tab:
+            tw.due_lists(ctx, rows)
+    if all_tab.open:
+        with all_tab:
+            table = tw.frame(ctx, rows)
+            st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
+            download_buttons(table, "tasks", "tasks_all")
+            rp.task_panels(
+                ctx,
+                {r["id"]: f"{r['title']} · #{r['id']}" for r in rows},
+                ctx.actor.can_write(Area.FORUM, ctx.locality_code),
+            )
+            if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+                people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+                with st.expander(ctx.tr("task.edit.title")):
+                    tw.edit_form(ctx, rows, people, view.teams, view.focuses)
+                with st.expander(ctx.tr("task.create")):
+                    tw.new_task_form(ctx, people, view.teams, view.focuses)

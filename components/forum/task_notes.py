@@ -6,6 +6,10 @@ Note text is the user's: shown with st.text, never as Markdown.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import streamlit as st
 
 from components.common.commands import perform
@@ -39,9 +43,28 @@ def _add(ctx: PageContext, task: TaskRow) -> None:
         st.session_state[note_key(task["id"])] = ""
 
 
+_READ: ContextVar[dict[int, list[task_service.Note]] | None] = ContextVar(
+    "task_notes_read", default=None
+)
+
+
+@contextmanager
+def read_together(ctx: PageContext, task_ids: Iterable[int]) -> Iterator[None]:
+    """The notes of the cards drawn inside, read in one query instead of one per card (each
+    card's own rerun, a fragment, reads its notes again: nothing read here outlives the block)."""
+    token = _READ.set(task_service.notes_of(ctx.db, ctx.actor, task_ids))
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
     """The task's notes, oldest first, and (if the user may update it) a field to add one."""
-    listed = task_service.notes(ctx.db, ctx.actor, task["id"])
+    read = _READ.get()
+    listed = read.get(task["id"]) if read is not None else None
+    if listed is None:
+        listed = task_service.notes(ctx.db, ctx.actor, task["id"])
     if with_input and task["editable"]:
         st.text_input(
             ctx.tr("task.note"),

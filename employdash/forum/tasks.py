@@ -8,6 +8,7 @@ saved meanwhile, and the save is refused with what they changed (`StaleVersion`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict, TypeVar, cast
@@ -15,7 +16,7 @@ from typing import Any, TypedDict, TypeVar, cast
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from employdash.access import Actor, Area, require_locality
+from employdash.access import Actor, Area, read_scope, require_locality
 from employdash.commands import Command, Handed, Ref, Write, as_refs, execute, ids
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied, ValidationError
@@ -424,6 +425,29 @@ def notes(db: Database, actor: Actor, task_id: int) -> list[Note]:
                 select(TaskNote).where(TaskNote.task_id == task_id).order_by(TaskNote.id)
             )
         ]
+
+
+def notes_of(db: Database, actor: Actor, task_ids: Iterable[int]) -> dict[int, list[Note]]:
+    """The notes of several tasks, oldest first, in one query (a page of task cards asked once
+    per card: three queries each). Tasks outside the reader's scope are left out."""
+    wanted = sorted(set(task_ids))
+    if not wanted:
+        return {}
+    scope = read_scope(actor, Area.FORUM)
+    found: dict[int, list[Note]] = {}
+    with db.transaction() as s:
+        rows = s.execute(
+            select(Task.id, TaskNote)
+            .join(Forum, Forum.id == Task.forum_id)
+            .outerjoin(TaskNote, TaskNote.task_id == Task.id)
+            .where(Task.id.in_(wanted), scope.of(Forum.locality_code))
+            .order_by(Task.id, TaskNote.id)
+        )
+        for task_id, n in rows:
+            listed = found.setdefault(task_id, [])
+            if n is not None:
+                listed.append(Note(n.id, n.author, n.body, n.created_at))
+    return found
 
 
 @dataclass

@@ -17,9 +17,10 @@ from employdash.forum import meetings
 from employdash.forum import tasks as task_service
 from employdash.models.forum import Meeting, Task
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as, production_install, reset_caches, texts
+from tests.support.apptest import app_as, open_tab, production_install, reset_caches, texts
 
 SEDEROT = 1031
+ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "he")  # the tab with the table and its forms
 SNAPSHOT = ("צילום מצב לרבעון", "Take the quarter's snapshot")
 
 
@@ -86,7 +87,7 @@ def test_marking_blocked_without_a_reason_is_refused_on_the_card(app_db: str) ->
 
 
 def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) -> None:
-    member = app_as("member", page="pages/tasks.py", lang="he", locality=SEDEROT)
+    member = app_as("member", page="pages/tasks.py", lang="he", locality=SEDEROT, state=ALL_TASKS)
     db = Database(app_db)
     editable = {
         r["id"]
@@ -96,7 +97,7 @@ def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) ->
     shown = {int(str(c.key).split("_")[2]) for c in _status_controls(member)}
     assert shown and shown <= editable
     assert not [s for s in member.selectbox if s.key == "task_edit_pick"]
-    mayor = app_as("mayor", page="pages/tasks.py", lang="he", locality=SEDEROT)
+    mayor = app_as("mayor", page="pages/tasks.py", lang="he", locality=SEDEROT, state=ALL_TASKS)
     assert not mayor.exception, mayor.exception
     assert not _status_controls(mayor)
     assert not [s for s in mayor.selectbox if s.key == "task_edit_pick"]

@@ -16,9 +16,10 @@ from employdash.models import AuditEntry
 from employdash.models.forum import Attendance, Meeting, Task
 from tests.app.accounts import demo_actor
 from tests.app.widgets import chosen_id
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "en")  # the tab with the table and its forms
 
 
 def _submit(at: AppTest, form: str, label: str) -> None:
@@ -107,7 +108,7 @@ def test_manager_ends_a_membership(app_db: str) -> None:
 
 
 def test_manager_cancels_a_task_with_a_reason(app_db: str) -> None:
-    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     assert not at.exception, at.exception
     task_id = chosen_id(at.selectbox(key="task_edit_pick"))
     db = Database(app_db)
@@ -218,10 +219,10 @@ def test_a_meeting_correction_with_an_empty_task_title_keeps_the_rest(app_db: st
 
 
 def test_a_new_task_without_a_title_is_refused_and_a_cancel_needs_a_reason(app_db: str) -> None:
-    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     _submit(at, "task_new", "New task")
     _refused(at, "Task")
-    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     task_id = chosen_id(at.selectbox(key="task_edit_pick"))
     db = Database(app_db)
     version = task_service.get_task(db, demo_actor(db, "manager"), task_id)["version"]

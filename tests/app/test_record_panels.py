@@ -12,7 +12,9 @@ from employdash.models.forum import Task
 from employdash.models.record import Document
 from tests.app.accounts import demo_actor
 from tests.forum.helpers import SEDEROT
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
+
+ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "en")  # the tab with the table and its forms
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -49,7 +51,7 @@ def test_a_member_reads_a_tasks_history_in_words_and_downloads_its_document(
     task_id = tasks.create_task(db, manager, SEDEROT, {"title": "Print the flyers"})
     tasks.update_task(db, manager, task_id, 1, {"status": "in_progress"})
     documents.upload_document(db, manager, SEDEROT, "task", task_id, "plan.pdf", PDF)
-    at = app_as("member", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    at = app_as("member", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     assert not at.exception, at.exception
     at.selectbox(key="record_task_en").set_value(task_id).run()
     assert not at.exception, at.exception

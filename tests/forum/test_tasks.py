@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from employdash.access import Actor
 from employdash.db import Database
 from employdash.errors import PermissionDenied, StaleVersion, ValidationError
 from employdash.forum import tasks
 from employdash.models import AuditEntry
+from employdash.models.forum import Forum, Task
 from tests.forum.helpers import SEDEROT, foreign_task, member_task
 
 
@@ -113,3 +114,31 @@ def test_my_tasks_are_the_persons_and_their_teams(db: Database, actors: dict[str
     own_first = [r["owner_person_id"] == member.person_id for r in open_rows]
     assert any(own_first) and own_first == sorted(own_first, reverse=True)
     assert all(r["status"] == "done" for r in mine[len(open_rows) :])
+
+
+def test_the_notes_of_many_tasks_are_each_tasks_notes(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    member = actors["member"]
+    own = member_task(db, member.person_id)
+    tasks.add_note(db, member, own.id, "Called the employer")
+    tasks.add_note(db, member, own.id, "Meeting set for Sunday")
+    mine = [r["id"] for r in tasks.my_tasks(db, member)]
+    found = tasks.notes_of(db, member, mine)
+    assert found == {task_id: tasks.notes(db, member, task_id) for task_id in mine}
+    assert [n.body for n in found[own.id]][-2:] == ["Called the employer", "Meeting set for Sunday"]
+    assert any(not listed for listed in found.values())  # a task with no notes is there, empty
+
+
+def test_the_notes_of_tasks_outside_the_readers_scope_are_left_out(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    member = actors["member"]
+    assert member.localities is not None
+    elsewhere = select(Forum.id).where(Forum.locality_code.not_in(sorted(member.localities)))
+    with db.transaction() as s:
+        outside = s.scalar(select(func.min(Task.id)).where(Task.forum_id.in_(elsewhere)))
+    assert outside is not None
+    tasks.add_note(db, actors["admin"], outside, "Not for Sederot's eyes")
+    own = member_task(db, member.person_id)
+    assert tasks.notes_of(db, member, [outside, own.id]).keys() == {own.id}

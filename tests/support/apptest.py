@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from employdash.bootstrap import upgrade
 from employdash.config import get_config
 from employdash.db import Database, get_database
+from employdash.i18n import t
 from employdash.users import bootstrap_admin, session_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +94,12 @@ def app_as(
     if page:
         at.switch_page(page).run()
     return at
+
+
+def open_tab(tabs_key: str, label_key: str, lang: str) -> dict[str, object]:
+    """The session state that opens a page's tab (for `app_as(state=...)`): tabs keyed
+    `<tabs_key>_<lang>` run only the open tab's content, the first one unless chosen."""
+    return {f"{tabs_key}_{lang}": t(label_key, lang)}
 
 
 def texts(at: AppTest) -> str:
