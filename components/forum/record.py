@@ -14,10 +14,11 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import expander_form, feedback_form, handled, required
 from components.common.localized import choose, choose_many
-from components.common.pickers import pick, pick_or_none, pick_term
+from components.common.pickers import pick, pick_term
 from components.common.state import Kept
 from components.common.text import plain
 from components.forum.forms import form_key, leave_flash, renew, show_flash
+from components.forum.tasks import assignment
 from components.shell.context import PageContext
 from employdash.forum import meeting_edits, minutes
 from employdash.forum import meetings as meeting_service
@@ -321,23 +322,10 @@ def _decision_forms(ctx: PageContext, open_rows: list[DecisionRow]) -> None:
         ctx.tr("forum.decision.make_task"), ":material/add_task:", form_key("decision_task")
     ) as feedback:
         picked = pick(pick_label, labels, key="decision_task_pick")
-        with feedback.labelled("owner_person_id", ctx.tr("task.owner")) as label:
-            owner = pick_or_none(label, people)
-        with feedback.labelled("team_id", ctx.tr("task.team")) as label:
-            team = pick_or_none(label, teams)
-        with feedback.labelled("focus_id", ctx.tr("task.focus")) as label:
-            focus = pick_or_none(label, focuses)
-        with feedback.labelled("due_date", ctx.tr("task.due_date")) as label:
-            due = st.date_input(label, None, format="DD/MM/YYYY")
+        task = assignment(ctx, feedback, people, teams, focuses, None)
         if st.form_submit_button(ctx.tr("forum.decision.make_task"), type="primary"):
             d = by_id[picked]
             with handled(feedback):
-                task = {
-                    "owner_person_id": owner,
-                    "team_id": team,
-                    "focus_id": focus,
-                    "due_date": due,
-                }
                 perform(
                     ctx.db, ctx.actor, DecisionToTask.of(ctx.locality_code, d.id, d.version, task)
                 )

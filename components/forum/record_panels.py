@@ -8,10 +8,11 @@ Markdown. A file's type is checked by the domain from its content, not here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import streamlit as st
 
-from components.common.commands import perform
+from components.common.commands import command_button, perform
 from components.common.localized import dated
 from components.common.pickers import pick
 from components.common.text import plain
@@ -33,6 +34,7 @@ def isolated(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+DOC_REFUSAL = "_record_doc_error"  # a refused upload or removal, shown on the next draw
 ACCEPTED = ["pdf", "doc", "docx", "xls", "xlsx", "png", "jpg", "jpeg", "gif", "webp"]
 
 
@@ -67,13 +69,6 @@ def _content(ctx: PageContext, document_id: int) -> Callable[[], bytes]:
     return lambda: docs.document_file(ctx.db, ctx.actor, document_id).content
 
 
-def _delete(ctx: PageContext, document_id: int) -> None:
-    try:
-        perform(ctx.db, ctx.actor, docs.DeleteDocument.of(document_id))
-    except DomainError as exc:
-        st.session_state["_record_doc_error"] = exc
-
-
 def _upload(ctx: PageContext, owner_kind: str, owner: int | str, base: str, key: str) -> None:
     """Attach the file chosen in the field `key`; a new field (`base`'s next generation) waits
     for the next one."""
@@ -89,7 +84,7 @@ def _upload(ctx: PageContext, owner_kind: str, owner: int | str, base: str, key:
             docs.UploadDocument.of(forum, owner_kind, owner, uploaded.name, content),
         )
     except DomainError as exc:
-        st.session_state["_record_doc_error"] = exc
+        st.session_state[DOC_REFUSAL] = exc
     else:
         st.session_state[f"{base}_file_gen"] = st.session_state.get(f"{base}_file_gen", 0) + 1
 
@@ -100,7 +95,7 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
     base = f"record_docs_{owner_kind}_{owner}"
     rows = docs.list_documents(ctx.db, ctx.actor, ctx.locality_code, owner_kind, owner)
     with st.expander(ctx.tr("record.documents.title", n=len(rows)), icon=":material/attach_file:"):
-        error = st.session_state.pop("_record_doc_error", None)
+        error = st.session_state.pop(DOC_REFUSAL, None)
         if isinstance(error, DomainError):
             show_error(error)
         if not rows:
@@ -120,12 +115,14 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
                 on_click="ignore",
             )
             if editor:
-                right.button(
+                command_button(
+                    ctx,
                     ctx.tr("record.documents.delete"),
                     key=f"{base}_del_{row.id}",
                     icon=":material/delete:",
-                    on_click=_delete,
-                    args=(ctx, row.id),
+                    command=partial(docs.DeleteDocument.of, row.id),
+                    refusal=DOC_REFUSAL,
+                    place=right,
                 )
         if editor:
             key = f"{base}_file_{st.session_state.get(f'{base}_file_gen', 0)}"

@@ -12,12 +12,11 @@ from contextvars import ContextVar
 
 import streamlit as st
 
-from components.common.commands import perform
+from components.common.commands import command_button, perform
 from components.common.form_feedback import expander_form, handled
 from components.common.localized import dated
 from components.common.text import plain
 from components.shell.context import PageContext
-from employdash.errors import DomainError
 from employdash.forum import tasks as task_service
 from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, TaskRow
 
@@ -33,14 +32,8 @@ def pending_note(task_id: int) -> str:
     return str(st.session_state.get(note_key(task_id)) or "")
 
 
-def _add(ctx: PageContext, task: TaskRow) -> None:
-    body = pending_note(task["id"])
-    try:
-        perform(ctx.db, ctx.actor, AddNote.of(task["id"], body))
-    except DomainError as exc:  # shown on the next run by the card
-        st.session_state[f"_task_error_{task['id']}"] = exc
-    else:
-        st.session_state[note_key(task["id"])] = ""
+def _clear_note(task_id: int) -> None:
+    st.session_state[note_key(task_id)] = ""
 
 
 _READ: ContextVar[dict[int, list[task_service.Note]] | None] = ContextVar(
@@ -73,12 +66,14 @@ def notes(ctx: PageContext, task: TaskRow, with_input: bool = True) -> None:
             placeholder=ctx.tr("task.note"),
             label_visibility="collapsed",
         )
-        st.button(
+        command_button(
+            ctx,
             ctx.tr("task.note.add"),
             key=f"task_note_add_{task['id']}",
             icon=":material/note_add:",
-            on_click=_add,
-            args=(ctx, task),
+            command=lambda: AddNote.of(task["id"], pending_note(task["id"])),
+            refusal=f"_task_error_{task['id']}",  # shown on the next run by the card
+            then=lambda: _clear_note(task["id"]),
         )
     if listed:
         with st.expander(ctx.tr("task.notes", n=len(listed)), icon=":material/notes:"):

@@ -18,7 +18,7 @@ import streamlit as st
 from components.common.charts import reading_axis, reading_scale
 from components.common.charts import show as show_chart
 from components.common.commands import perform
-from components.common.form_feedback import feedback_form, handled
+from components.common.form_feedback import FormFeedback, feedback_form, handled
 from components.common.localized import choose, date_columns
 from components.common.pickers import pick, pick_or_none
 from components.common.state import Kept
@@ -393,6 +393,27 @@ def _focus_names(focuses: list[FocusRow]) -> dict[int, str]:
     return {f["id"]: f["title"] for f in focuses}
 
 
+def assignment(
+    ctx: PageContext,
+    feedback: FormFeedback,
+    people: Mapping[int, str],
+    teams: Mapping[int, str],
+    focuses: Mapping[int, str],
+    due: date | None,
+) -> dict[str, Any]:
+    """A task's owner, team, focus and due date (starting at `due`), as a form names them to
+    the command that makes the task."""
+    with feedback.labelled("owner_person_id", ctx.tr("task.owner")) as label:
+        owner = pick_or_none(label, people)
+    with feedback.labelled("team_id", ctx.tr("task.team")) as label:
+        team = pick_or_none(label, teams)
+    with feedback.labelled("focus_id", ctx.tr("task.focus")) as label:
+        focus = pick_or_none(label, focuses)
+    with feedback.labelled("due_date", ctx.tr("task.due_date")) as label:
+        due_date = st.date_input(label, due, format="DD/MM/YYYY")
+    return {"owner_person_id": owner, "team_id": team, "focus_id": focus, "due_date": due_date}
+
+
 def new_task_form(
     ctx: PageContext, people: list[PersonChoice], teams: list[TeamRow], focuses: list[FocusRow]
 ) -> None:
@@ -402,24 +423,16 @@ def new_task_form(
     with feedback_form(form_key("task_new")) as feedback:
         with feedback.labelled("title", ctx.tr("task.title"), mandatory=True) as label:
             title = st.text_input(label, max_chars=300)
-        owner = pick_or_none(ctx.tr("task.owner"), names)
-        team = pick_or_none(ctx.tr("task.team"), team_names)
-        focus = pick_or_none(ctx.tr("task.focus"), _focus_names(focuses))
-        due = st.date_input(
-            ctx.tr("task.due_date"), date.today() + timedelta(days=30), format="DD/MM/YYYY"
-        )
+        due = date.today() + timedelta(days=30)
+        values = assignment(ctx, feedback, names, team_names, _focus_names(focuses), due)
         if st.form_submit_button(ctx.tr("task.create"), icon=":material/add:"):
             with handled(feedback):
-                values = {
-                    "title": title,
-                    "owner_person_id": owner,
-                    "team_id": team,
-                    "due_date": due,
-                    "focus_id": focus
-                    if focus is not None
-                    else next((t["focus_id"] for t in teams if t["id"] == team), None),
-                }
-                perform(ctx.db, ctx.actor, CreateTask.of(ctx.locality_code, values))
+                if values["focus_id"] is None:
+                    team_focus = (t["focus_id"] for t in teams if t["id"] == values["team_id"])
+                    values["focus_id"] = next(team_focus, None)
+                perform(
+                    ctx.db, ctx.actor, CreateTask.of(ctx.locality_code, {"title": title, **values})
+                )
                 renew("task_new")
                 FLASH.put(title)
                 st.rerun()

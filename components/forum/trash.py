@@ -3,9 +3,11 @@ button. Labels and reasons are the users' text: shown through plain() or st.text
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from components.common.commands import perform
+from components.common.commands import command_button
 from components.common.localized import dated
 from components.common.text import plain
 from components.forum.record_panels import isolated
@@ -19,13 +21,8 @@ from employdash.i18n import fmt_date
 FLASH = "_trash_flash"
 
 
-def _restore(ctx: PageContext, item: trash.TrashRow) -> None:
-    try:
-        perform(ctx.db, ctx.actor, trash.RestoreFromTrash.of(ctx.locality_code, item.id))
-    except DomainError as exc:
-        st.session_state[FLASH] = exc
-    else:
-        st.session_state[FLASH] = item
+def _restored(item: trash.TrashRow) -> None:
+    st.session_state[FLASH] = item
 
 
 def _flash(ctx: PageContext) -> None:
@@ -54,10 +51,13 @@ def page(ctx: PageContext) -> None:
             left.caption(plain(when))
             if item.reason:
                 left.text(ctx.tr("record.trash.reason", reason=item.reason))
-            right.button(
+            command_button(
+                ctx,
                 ctx.tr("record.trash.restore"),
                 key=f"trash_restore_{item.id}",
                 icon=":material/restore_from_trash:",
-                on_click=_restore,
-                args=(ctx, item),
+                command=partial(trash.RestoreFromTrash.of, ctx.locality_code, item.id),
+                refusal=FLASH,
+                then=partial(_restored, item),
+                place=right,
             )

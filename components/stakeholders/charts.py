@@ -32,8 +32,37 @@ LOW, HIGH = 0.5, 5.5
 Tr = Callable[..., str]
 
 
+# The title of each field a stakeholder chart shows on hover.
+TOOLTIP_TITLES = {
+    "organisation:N": "stake.col.organisation",
+    "person:N": "stake.col.person",
+    "sector_label:N": "stake.col.sector",
+    "power:Q": "stake.col.power",
+    "interest:Q": "stake.col.interest",
+    "prev_power:Q": "stake.col.prev_power",
+    "prev_interest:Q": "stake.col.prev_interest",
+    "stance_label:N": "stake.col.stance",
+    "engagement_label:N": "stake.col.engagement",
+    "ring_label:N": "stake.col.distance",
+    "via:N": "stake.col.via",
+    "role:N": "stake.network.member",
+}
+
+
 def sector_scale(tr: Tr) -> alt.Scale:
     return alt.Scale(domain=[tr(f"sector.{s}") for s in SECTORS], range=list(PALETTE))
+
+
+def sector_color(tr: Tr, legend: alt.Legend) -> alt.Color:
+    """Colour by sector (the same colour for a sector on every chart)."""
+    return alt.Color(
+        "sector_label:N", title=tr("stake.col.sector"), scale=sector_scale(tr), legend=legend
+    )
+
+
+def _tooltips(tr: Tr, *fields: str) -> list[alt.Tooltip]:
+    """The hover fields, each titled in the user's language (`TOOLTIP_TITLES`)."""
+    return [alt.Tooltip(f, title=tr(TOOLTIP_TITLES[f])) for f in fields]
 
 
 def _quadrants(tr: Tr) -> pd.DataFrame:
@@ -126,12 +155,7 @@ def _grid_layers(
     actions = base_q.mark_text(fontSize=12, fontWeight="bold", color="#444", baseline="top").encode(
         x="cx:Q", y="ly:Q", text="action:N"
     )
-    color = alt.Color(
-        "sector_label:N",
-        title=tr("stake.col.sector"),
-        scale=sector_scale(tr),
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=180),
-    )
+    color = sector_color(tr, alt.Legend(orient="bottom", columns=2, labelLimit=180))
     trails = (
         alt.Chart(moved)
         .mark_rule(strokeDash=[4, 3], strokeWidth=1.4, opacity=0.7)
@@ -142,17 +166,18 @@ def _grid_layers(
         .mark_point(shape="circle", filled=False, size=70, opacity=0.7)
         .encode(x="prev_x:Q", y="prev_y:Q", color=color)
     )
-    tooltip = [
-        alt.Tooltip("organisation:N", title=tr("stake.col.organisation")),
-        alt.Tooltip("person:N", title=tr("stake.col.person")),
-        alt.Tooltip("sector_label:N", title=tr("stake.col.sector")),
-        alt.Tooltip("power:Q", title=tr("stake.col.power")),
-        alt.Tooltip("interest:Q", title=tr("stake.col.interest")),
-        alt.Tooltip("prev_power:Q", title=tr("stake.col.prev_power")),
-        alt.Tooltip("prev_interest:Q", title=tr("stake.col.prev_interest")),
-        alt.Tooltip("stance_label:N", title=tr("stake.col.stance")),
-        alt.Tooltip("engagement_label:N", title=tr("stake.col.engagement")),
-    ]
+    tooltip = _tooltips(
+        tr,
+        "organisation:N",
+        "person:N",
+        "sector_label:N",
+        "power:Q",
+        "interest:Q",
+        "prev_power:Q",
+        "prev_interest:Q",
+        "stance_label:N",
+        "engagement_label:N",
+    )
     points = (
         alt.Chart(data)
         .mark_circle(size=150, opacity=0.9, stroke="white", strokeWidth=1)
@@ -253,22 +278,13 @@ def _network_layers(
         .encode(
             x=alt.X("x:Q", axis=axis),
             y=alt.Y("y:Q", axis=axis),
-            color=alt.Color(
-                "sector_label:N",
-                title=tr("stake.col.sector"),
-                scale=sector_scale(tr),
-                legend=alt.Legend(orient="right", labelLimit=180),
-            ),
+            color=sector_color(tr, alt.Legend(orient="right", labelLimit=180)),
             size=alt.Size(
                 "forum:N", scale=alt.Scale(domain=[True, False], range=[320, 110]), legend=None
             ),
-            tooltip=[
-                alt.Tooltip("organisation:N", title=tr("stake.col.organisation")),
-                alt.Tooltip("sector_label:N", title=tr("stake.col.sector")),
-                alt.Tooltip("ring_label:N", title=tr("stake.col.distance")),
-                alt.Tooltip("via:N", title=tr("stake.col.via")),
-                alt.Tooltip("role:N", title=tr("stake.network.member")),
-            ],
+            tooltip=_tooltips(
+                tr, "organisation:N", "sector_label:N", "ring_label:N", "via:N", "role:N"
+            ),
         )
     )
     rings = (

@@ -86,6 +86,24 @@ def test_marking_blocked_without_a_reason_is_refused_on_the_card(app_db: str) ->
     assert task_service.get_task(db, demo_actor(db, "member"), task_id)["status"] != "blocked"
 
 
+def test_a_member_adds_a_note_to_a_task_and_an_empty_one_is_refused(app_db: str) -> None:
+    at = app_as("member", lang="en")
+    task_id = int(str(_status_controls(at)[0].key).split("_")[2])
+    at.button(key=f"task_note_add_{task_id}").click().run()  # nothing typed
+    assert not at.exception, at.exception
+    db = Database(app_db)
+    assert task_service.notes(db, demo_actor(db, "member"), task_id) == []
+    assert at.error, "the refusal is shown on the card"
+    at.text_input(key=f"task_note_{task_id}").set_value("Hall booked")
+    at.button(key=f"task_note_add_{task_id}").click().run()
+    assert not at.exception, at.exception
+    assert [n.body for n in task_service.notes(db, demo_actor(db, "member"), task_id)] == [
+        "Hall booked"
+    ]
+    assert at.text_input(key=f"task_note_{task_id}").value == ""
+    assert not at.error
+
+
 def test_member_cannot_edit_other_teams_tasks_nor_leadership_any(app_db: str) -> None:
     member = app_as("member", page="pages/tasks.py", lang="he", locality=SEDEROT, state=ALL_TASKS)
     db = Database(app_db)

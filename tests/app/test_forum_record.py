@@ -230,6 +230,24 @@ def test_a_new_task_without_a_title_is_refused_and_a_cancel_needs_a_reason(app_d
     _refused(at, "Reason")
 
 
+def test_a_new_task_of_a_team_takes_the_teams_focus_when_none_is_picked(app_db: str) -> None:
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    view = forum_service.overview(db, manager, SEDEROT)
+    assert view is not None
+    team = next(t for t in view.teams if t["focus_id"] is not None)
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    title = next(t for t in at.text_input if t.form_id.startswith("task_new"))
+    title.set_value("Book the hall")
+    _owner, team_pick, focus = [s for s in at.selectbox if s.form_id.startswith("task_new")]
+    team_pick.set_value(team["id"])
+    assert focus.value is None
+    _submit(at, "task_new", "New task")
+    with db.transaction() as s:
+        stored = s.scalars(select(Task).where(Task.title == "Book the hall")).one()
+        assert (stored.team_id, stored.focus_id) == (team["id"], team["focus_id"])
+
+
 def test_the_mayors_approval_in_the_future_is_refused_at_the_date(app_db: str) -> None:
     at = app_as("mayor", page="pages/briefing.py", lang="en", locality=SEDEROT)
     assert not at.exception, at.exception
