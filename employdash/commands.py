@@ -6,7 +6,9 @@ A command declares what it is about and implements only the change itself:
 - `texts`: which of its text fields are bounded by which limit of `employdash.limits.FIELDS`
   ("changes.notes" for a text inside an update's changes, "agenda[]" for each text of a list,
   "tasks[].title" for one in each row of a list);
-- `required`: the text fields that may not be empty once cleaned (a delete's reason);
+- `required`: the text fields that may not be empty once cleaned; `reason="<limit>"` declares
+  the commonest one, a `reason` field the user must give (a delete's, a cancellation's), bounded
+  by that limit;
 - handed IDs as `Ref` fields (or inside a dict, a list, or the dataclass rows of a list): each is
   resolved in the command's locality before the change runs
   (another locality's record is refused like a missing one);
@@ -311,6 +313,7 @@ class Command(ABC, Generic[R]):
         entity: str | None = None,
         texts: Mapping[str, str] | None = None,
         required: frozenset[str] | None = None,
+        reason: str | None = None,
         invalidates: frozenset[Area] | None = None,
         emits: frozenset[EventName] | frozenset[str] | None = None,
         at: str | None = None,
@@ -329,6 +332,9 @@ class Command(ABC, Generic[R]):
             cls.texts = MappingProxyType(dict(texts))
         if required is not None:
             cls.required = required
+        if reason is not None:
+            cls.texts = MappingProxyType({**cls.texts, "reason": reason})
+            cls.required = cls.required | {"reason"}
         if invalidates is not None:
             cls.invalidates = invalidates
         if emits is not None:

@@ -287,8 +287,7 @@ class DeletePerson(
     Command[None],
     area=Area.PEOPLE,
     entity="person",
-    texts={"reason": "person/delete_reason"},
-    required=frozenset({"reason"}),
+    reason="person/delete_reason",
     invalidates=frozenset({Area.PEOPLE, Area.STAKEHOLDERS, Area.FORUM}),
 ):
     """Delete a person entered by mistake, read at `version`, with the reason: the person goes

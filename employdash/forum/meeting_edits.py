@@ -322,8 +322,7 @@ correct_meeting = writer(CorrectMeeting.of)
 class DeleteMeeting(
     ForumChange[None],
     entity="meeting",
-    texts={"reason": "meeting/delete_reason"},
-    required=frozenset({"reason"}),
+    reason="meeting/delete_reason",
     emits=frozenset({EventName.MEETING_SCHEDULED}),
 ):
     """Delete a meeting recorded by mistake, with the reason. The tasks it created stay in the

@@ -312,8 +312,7 @@ class EditPlannedMeeting(PlanContent, at="planned", emits=frozenset({EventName.M
 class CancelPlannedMeeting(
     ForumChange[int],
     entity="planned_meeting",
-    texts={"reason": "planned_meeting/cancel_reason"},
-    required=frozenset({"reason"}),
+    reason="planned_meeting/cancel_reason",
     emits=frozenset({EventName.MEETING_CANCELLED}),
     invalidates=PLANNED_READ_MODELS,
 ):

@@ -451,9 +451,7 @@ def notes_of(db: Database, actor: Actor, task_ids: Iterable[int]) -> dict[int, l
 
 
 @dataclass
-class _ManagerTaskChange(
-    ForumChange[R], entity="task", texts={"reason": "task/note"}, required=frozenset({"reason"})
-):
+class _ManagerTaskChange(ForumChange[R], entity="task", reason="task/note"):
     """What cancelling and deleting share: a manager's change, with a reason, of a task read at
     `version`."""
 

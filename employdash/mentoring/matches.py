@@ -185,8 +185,7 @@ class CorrectSession(
 class RemoveSession(
     MentoringChange[None],
     entity="ment_session",
-    texts={"reason": "mentoring/session_note"},
-    required=frozenset({"reason"}),
+    reason="mentoring/session_note",
 ):
     """A session logged by mistake removed by its coordinator, with the reason (the audit row
     keeps what it was)."""

@@ -10,6 +10,8 @@ import pytest
 
 from employdash.commands import Command, Ref, registered
 from employdash.forum.focuses import MoveFocus
+from employdash.forum.planning import CancelPlannedMeeting
+from employdash.forum.tasks import CancelTask
 from employdash.models.forum import StrategicFocus
 from tests.foundation.commands.harness import PRODUCT
 
@@ -27,6 +29,16 @@ def test_of_keeps_a_reference_none_and_a_plain_value_as_given() -> None:
     assert MoveFocus.of(None, 1).focus is None
     flag: object = MoveFocus.of(True, 1).focus
     assert flag is True  # a flag is no ID, though Python counts it an int
+
+
+def test_a_declared_reason_is_a_bounded_text_the_user_must_give() -> None:
+    """`reason=` adds the field to the command's bounded texts (beside the ones it inherits or
+    declares) and to the texts it requires."""
+    assert CancelPlannedMeeting.texts["reason"] == "planned_meeting/cancel_reason"
+    assert "reason" in CancelPlannedMeeting.required
+    assert dict(CancelTask.texts) == {"reason": "task/note"}
+    assert CancelTask.required == frozenset({"reason"})
+    assert "reason" not in MoveFocus.required
 
 
 @pytest.mark.parametrize("name", PRODUCT)
