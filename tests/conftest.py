@@ -116,7 +116,8 @@ def db(request: pytest.FixtureRequest) -> Iterator[Database]:
     In a module marked `rolled_back` every test of the module shares one database per kind and
     what each test commits is rolled back at its end (tests/support/databases.py,
     RolledBackDatabase): each still starts from the untouched demo data, without a copy of its
-    own. Only for modules whose tests and code reach the database through `transaction()`."""
+    own. Only for modules whose tests and code reach the database through `transaction()` and
+    need no real commit (the indicator import's staging table is dropped on commit: not there)."""
     if request.node.get_closest_marker("rolled_back"):
         shared: ModuleDatabases = request.getfixturevalue("module_databases")
         module = shared.get(request.param, request)
