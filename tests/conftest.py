@@ -24,7 +24,12 @@ from employdash.db import Database
 from employdash.users import load_actor
 from tests.support.balance import order_by_cost
 from tests.support.components_scan import scan_components_once
-from tests.support.databases import build_pg_template, build_sqlite_template, copy_sqlite
+from tests.support.databases import (
+    RolledBackDatabase,
+    build_pg_template,
+    build_sqlite_template,
+    copy_sqlite,
+)
 from tests.support.pool import DatabasePool
 from tests.support.postgres import running_server
 from tests.support.smtp import SmtpServer
@@ -73,11 +78,54 @@ def pg_db(pg_pool: DatabasePool) -> Iterator[Database]:
     pg_pool.give_back(name)
 
 
+class ModuleDatabases:
+    """One demo database per kind for a module marked `rolled_back`, made on first use."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.made: dict[str, RolledBackDatabase] = {}
+        self.given_back: list[tuple[DatabasePool, str]] = []
+
+    def get(self, kind: str, request: pytest.FixtureRequest) -> RolledBackDatabase:
+        if kind not in self.made:
+            if kind == "sqlite":
+                template: Path = request.getfixturevalue("sqlite_template")
+                url = copy_sqlite(template, self.directory / "module.db")
+            else:
+                pool: DatabasePool = request.getfixturevalue("pg_pool")
+                name, url = pool.take()
+                self.given_back.append((pool, name))
+            self.made[kind] = RolledBackDatabase(url)
+        return self.made[kind]
+
+
+@pytest.fixture(scope="module")
+def module_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleDatabases]:
+    databases = ModuleDatabases(tmp_path_factory.mktemp("module"))
+    yield databases
+    for made in databases.made.values():
+        made.dispose()
+    for pool, name in databases.given_back:
+        pool.give_back(name)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def db(request: pytest.FixtureRequest) -> Database:
-    """A freshly seeded demo database, on SQLite and on PostgreSQL."""
+def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A freshly seeded demo database, on SQLite and on PostgreSQL.
+
+    In a module marked `rolled_back` every test of the module shares one database per kind and
+    what each test commits is rolled back at its end (tests/support/databases.py,
+    RolledBackDatabase): each still starts from the untouched demo data, without a copy of its
+    own. Only for modules whose tests and code reach the database through `transaction()` and
+    need no real commit (the indicator import's staging table is dropped on commit: not there)."""
+    if request.node.get_closest_marker("rolled_back"):
+        shared: ModuleDatabases = request.getfixturevalue("module_databases")
+        module = shared.get(request.param, request)
+        with module.rolled_back():
+            yield module
+        return
     chosen: Database = request.getfixturevalue(f"{request.param}_db")
-    return chosen
+    yield chosen
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from employdash.models.forum import StrategicFocus
 from tests.forum.helpers import SEDEROT, forum_id
 from tests.forum.test_meetings import _input
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

@@ -25,6 +25,9 @@ from employdash.forum import decisions, meeting_edits, meetings, tasks
 from employdash.models.forum import Decision, StrategicFocus, Task, Team
 from tests.forum.helpers import SEDEROT, forum_id, team_of_kind
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 OTHER_OWN = 246  # the manager's other locality
 
 

@@ -22,6 +22,9 @@ from employdash.models.forum import Attendance, Decision, Meeting, MeetingDraft,
 from tests.forum.helpers import SEDEROT
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 HELD = date(2026, 11, 20)
 
 

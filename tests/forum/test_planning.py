@@ -21,6 +21,9 @@ from employdash.models import Event, Person
 from employdash.models.forum import Invitee, PlannedMeeting
 from tests.forum.helpers import SEDEROT, team_of_kind
 
+# Every write here goes through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 TODAY = date(2031, 3, 2)  # a Sunday; every test judges dates against it
 
 

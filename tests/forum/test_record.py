@@ -34,6 +34,9 @@ from tests.forum.helpers import SEDEROT
 from tests.forum.test_meetings import HELD, _input
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 NETIVOT = 246
 
 

@@ -19,6 +19,9 @@ from employdash.models import AuditEntry, Person
 from tests.forum.helpers import SEDEROT
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 NETIVOT = 246
 NO_FORUM = 2200  # a locality the seed gives no forum (outside the manager's scope)
 

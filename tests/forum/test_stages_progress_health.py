@@ -24,6 +24,9 @@ from employdash.models.indicators import IndicatorValue
 from tests.forum.helpers import SEDEROT
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 NETIVOT = 246
 AS_OF = date(2026, 11, 1)
 

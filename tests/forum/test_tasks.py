@@ -13,6 +13,9 @@ from employdash.models import AuditEntry
 from employdash.models.forum import Forum, Task
 from tests.forum.helpers import SEDEROT, foreign_task, member_task
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 
 def test_second_of_two_concurrent_saves_is_refused_with_what_changed(
     db: Database, actors: dict[str, Actor]

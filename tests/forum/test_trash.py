@@ -31,6 +31,9 @@ from employdash.models.record import TrashItem
 from tests.forum.helpers import SEDEROT, team_of_kind
 from tests.forum.test_meetings import _input
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 
 def _item(db: Database, entity: str, entity_id: int) -> int:
     with db.transaction() as s:

@@ -9,6 +9,9 @@ from employdash.access import Actor, Area, require_read_all, require_write
 from employdash.db import Database
 from employdash.errors import NotFound, PermissionDenied
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 
 def test_scope_lists_only_the_users_localities(db: Database, actors: dict[str, Actor]) -> None:
     assert [loc.code for loc in localities.in_scope(db, actors["mayor"])] == [1031]

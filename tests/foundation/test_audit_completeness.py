@@ -46,6 +46,9 @@ from employdash.models import AuditEntry
 from tests.support.present import present
 from tests.support.registry import registrar
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, NETIVOT = 1031, 246
 
 

@@ -35,6 +35,9 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.mentoring.funnel import Selection
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 AREAS = ("indicators", "briefing", "forum", "stakeholders", "mentoring", "portfolio")
 USER_OF_ROLE = {
     "admin": "admin",

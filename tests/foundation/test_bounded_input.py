@@ -58,6 +58,9 @@ from employdash.stakeholders import survey_import
 from employdash.stakeholders.register import StakeholderInput
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT = 1031
 HOSTILE = "a\x00b\x0bc\x1bd\uffffe"  # the characters that broke the Word export
 # Columns whose length bounds each declared limit (Text columns have none).

@@ -15,6 +15,9 @@ from employdash.localities import LocalityInUse
 from employdash.models import AuditEntry, Locality
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, ELAT, TEL_AVIV = 1031, 2600, 5000
 
 

@@ -25,6 +25,9 @@ from employdash.stakeholders import grid
 from employdash.stakeholders.network import add_relation
 from tests.forum.helpers import SEDEROT, member_task
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 Probe = Callable[[Database, Actor], object]
 
 READ_PROBES: dict[Area, Probe] = {

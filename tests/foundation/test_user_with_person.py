@@ -13,6 +13,9 @@ from employdash.errors import PermissionDenied, ValidationError
 from employdash.models import AuditEntry, Person, User
 from tests.support.present import present
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, NETIVOT = 1031, 246
 PASSWORD = "a long enough password"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -341,14 +340,17 @@ def test_a_72_byte_hebrew_password_works(db: Database, actors: dict[str, Actor])
 
 # --- the lock-out is counted by the database, atomically -------------------------------------
 
+# Each process says it is ready once its imports are done, then waits for the word to go: all
+# fire at once however long the imports took (a start time fixed in advance waited 3 s in vain on
+# a quiet machine and passed before the imports ended on a loaded one).
 _HAMMER = """
-import sys, time
+import sys
 from employdash.db import Database
 from employdash import logins
-url, start, n = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+url, n = sys.argv[1], int(sys.argv[2])
 db = Database(url)
-while time.time() < start:
-    time.sleep(0.001)
+print("ready", flush=True)
+sys.stdin.readline()
 for _ in range(n):
     logins.record_login(db, "manager", succeeded=False)
 db.dispose()
@@ -358,16 +360,24 @@ db.dispose()
 def test_parallel_failures_on_several_processes_cannot_outrun_the_lock(db: Database) -> None:
     processes, each, limit = 4, 25, 5
     env = {**os.environ, "LOCKOUT_ATTEMPTS": str(limit), "DEMO_MODE": "false"}
-    start = time.time() + 3  # every process waits for the same instant, then fires at once
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _HAMMER, db.url, str(start), str(each)],
+            [sys.executable, "-c", _HAMMER, db.url, str(each)],
             env=env,
             cwd=os.environ.get("HAMMER_CODE", ROOT),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for _ in range(processes)
     ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"ready\n", proc.communicate()[1].decode()
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        proc.stdin.flush()
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()

@@ -21,6 +21,9 @@ from employdash.i18n import fmt_number
 from employdash.indicators import values as indicators
 from employdash.models.indicators import IndicatorValue
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, NETIVOT = 1031, 246
 AS_OF = date(2026, 11, 23)
 

@@ -23,6 +23,9 @@ from employdash.i18n import fmt_month, fmt_number, t
 from employdash.models.indicators import IndicatorValue
 from employdash.reports.pdf import chart_png
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT = 1031
 AS_OF = date(2026, 11, 23)
 NEWEST = date(2026, 10, 1)  # the demo's newest month

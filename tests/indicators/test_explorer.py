@@ -17,6 +17,9 @@ from employdash.indicators.catalogue import breakdown_code
 from employdash.indicators.explorer import against_targets, breakdown, seasonal, with_changes
 from employdash.models.indicators import IndicatorValue
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, NETIVOT = 1031, 246
 PERIOD = date(2026, 10, 1)
 

@@ -24,6 +24,9 @@ from employdash.models import User, UserLocality
 from employdash.models.mail import MailPreference, OutboxMessage
 from employdash.users import hash_password
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 TODAY = date(2026, 12, 7)
 SEDEROT = 1031
 

@@ -36,6 +36,9 @@ from tests.mail.planned import (
     scheduled,
 )
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 MAIL_FROM = "forum@sderot.example.org"
 NEWCOMER = "new.guest@example.com"
 TODAY = MEETING_DAY - timedelta(days=2)  # the local date the tests run on

@@ -22,6 +22,9 @@ from employdash.mentoring.funnel import (
 )
 from tests.mentoring.conftest import Scenario
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 
 def column(frame: pd.DataFrame, name: str, group: Any = None) -> list[int | None]:
     if group is not None:

@@ -19,6 +19,9 @@ from employdash.models.mentoring import Participant, StageEvent
 from tests.importers.uploads import KINDS, first_line, upload
 from tests.mentoring.conftest import Scenario
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 CSV = """code,role,program,population,age_band,stage,date,kind,reason
 IMP-001,mentee,Test program,haredi,25_34,referred,2025-05-01,,
 IMP-001,,,,,screened,2025-05-10,forward,

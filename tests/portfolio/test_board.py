@@ -40,6 +40,9 @@ from employdash.portfolio.board import (
 )
 from tests.forum.helpers import team_of_kind
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT = 1031
 
 

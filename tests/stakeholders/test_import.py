@@ -20,6 +20,9 @@ from employdash.models.stakeholders import EmployerSurveyResponse
 from employdash.stakeholders import survey_import, surveys
 from tests.importers.uploads import KINDS, first_line, upload
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 HEADER = (
     "company,locality,survey_date,branch,employee_count,open_positions,hiring_horizon,"
     "remote_work,offers_training,training_needs,service_contact,satisfaction,"

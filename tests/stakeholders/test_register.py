@@ -17,6 +17,9 @@ from employdash.stakeholders import register as stakeholders
 from employdash.stakeholders.register import PositionEdit, StakeholderInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, OUTSIDE = 1031, 2800
 
 

@@ -17,6 +17,9 @@ from employdash.models.stakeholders import EmployerSurveyResponse
 from employdash.stakeholders import surveys
 from employdash.stakeholders.surveys import SurveyInput
 
+# Every test reaches the database through transaction(): one database per kind for the module.
+pytestmark = pytest.mark.rolled_back
+
 DAY = date(2026, 9, 1)
 
 
