@@ -57,9 +57,18 @@ with guarded():
     members = [r for r in rows if r["team_id"] == team["id"]]
     mf.attendance(ctx, members)
     feedback.field("attendance", ctx.tr("meet.attendance"))
-    mf.notes(ctx, feedback)
+    left, right = st.columns(2)
+    with left, feedback.labelled("guests", ctx.tr("meet.guests")) as label:
+        st.text_area(label, key=mf.fkey("guests"), help=ctx.tr("meet.guests.help"))
+    with right, feedback.labelled("attachments", ctx.tr("meet.attachments")) as label:
+        st.text_area(label, key=mf.fkey("attachments"), help=ctx.tr("meet.attachments.help"))
+    st.text_area(ctx.tr("meet.issues"), key=mf.fkey("issues"), height=140)
+    st.text_area(
+        ctx.tr("meet.decisions"), key=mf.fkey("decisions"), help=ctx.tr("meet.decisions.help")
+    )
     mf.tasks_table(ctx, labels, feedback)
     mf.next_dates(ctx, feedback)
+    mf.persist(ctx)  # the header's and the notes' changes
 
     save, discard = st.columns(2)
     if save.button(ctx.tr("meet.save"), type="primary", icon=":material/save:", width="stretch"):

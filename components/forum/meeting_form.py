@@ -5,10 +5,12 @@ Every widget keeps its value in session state (reruns lose nothing) and, after e
 whole form is written as a draft on the server (a dropped connection loses nothing either); the
 draft comes back when the page opens again and is removed by the atomic save.
 
-Each section is a fragment: a tick, a typed note, a task row or a next date reruns that section
-alone (and writes the draft), not the whole page; the page reads every section's values from
-session state when it saves. The team and the date change whose attendance is asked: they rerun
-the page.
+The attendance, the new tasks and the next dates are fragments: a tick, a task row or a next date
+reruns that section alone (and writes the draft), not the whole page; the page reads every
+section's values from session state when it saves. The team and the date change whose attendance
+is asked, so they rerun the page. The text areas (agenda, guests, links, issues, decisions) rerun
+the page too: a text area sends its value when it loses focus, and in a fragment that rerun
+swallowed a click on the save button made straight from the text area (seen in Chromium).
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ SAVED: Kept[int] = Kept("_meet_saved_id")  # the meeting just saved
 LAST_DRAFT: Kept[dict[str, Any]] = Kept("_meet_last_draft")  # the draft as last written
 RESTORED: Kept[bool] = Kept("_meet_restored")
 NEXT = (1, 2, 3)  # up to three next-meeting dates
-WHOLE_PAGE = "_meet_whole_page"  # the header changed what the other sections show
 
 
 def fkey(name: str) -> str:
@@ -192,8 +193,9 @@ def planned_agenda(planned: planning.PlannedView) -> list[str]:
 def persist(ctx: PageContext) -> None:
     """Write the draft when it changed since the last write (an untouched form is no draft).
 
-    Every section calls it after drawing: a section's own rerun writes what it changed, and in a
-    page run the first call writes and the others find nothing new."""
+    Every fragment section calls it after drawing, and the page at its end: a section's own rerun
+    writes what it changed, and in a page run the first call writes and the others find nothing
+    new."""
     data = collect()
     typed = any(data[f] for f in (*TEXT_FIELDS, "attendance", "tasks", "next", "number"))
     last = LAST_DRAFT.get()
@@ -216,16 +218,7 @@ def _on_number(ctx: PageContext) -> None:
         st.session_state[fkey("agenda")] = outline_text(ctx, st.session_state.get(fkey("number")))
 
 
-def _on_team_or_date() -> None:
-    st.session_state[WHOLE_PAGE] = True
-
-
-@st.fragment
 def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
-    """Team, date, number and agenda. The number and the agenda rerun this section alone; the
-    team and the date change the members asked for attendance, so they rerun the page."""
-    if st.session_state.pop(WHOLE_PAGE, False):
-        st.rerun(scope="app")
     by_id = {t["id"]: t for t in teams}
     if st.session_state.get(fkey("team")) not in by_id:
         st.session_state[fkey("team")] = next(
@@ -239,14 +232,8 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
         key=fkey("team"),
         format_func=lambda i: f"{ctx.tr('forum.kind.' + by_id[i]['kind'])}: {by_id[i]['name']}",
         placeholder=choose(),
-        on_change=_on_team_or_date,
     )
-    c2.date_input(
-        required(ctx.tr("meet.date")),
-        key=fkey("date"),
-        format="DD/MM/YYYY",
-        on_change=_on_team_or_date,
-    )
+    c2.date_input(required(ctx.tr("meet.date")), key=fkey("date"), format="DD/MM/YYYY")
     c3.selectbox(
         ctx.tr("meet.number"),
         [0, *MEETING_OUTLINE],  # 0: a regular meeting outside the outline
@@ -263,7 +250,6 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
     )
     kind = TEAM_KIND_TO_MEETING[by_id[team_id]["kind"]]
     st.caption(ctx.tr("meet.kind", kind=ctx.tr(f"forum.kind.{kind}")))
-    persist(ctx)
     return by_id[team_id]
 
 
@@ -282,21 +268,6 @@ def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
             total=len(members),
             absent=len(members) - present,
         )
-    )
-    persist(ctx)
-
-
-@st.fragment
-def notes(ctx: PageContext, feedback: FormFeedback) -> None:
-    """Guests, links, issues and decisions: a typed note reruns this section alone."""
-    left, right = st.columns(2)
-    with left, feedback.labelled("guests", ctx.tr("meet.guests")) as label:
-        st.text_area(label, key=fkey("guests"), help=ctx.tr("meet.guests.help"))
-    with right, feedback.labelled("attachments", ctx.tr("meet.attachments")) as label:
-        st.text_area(label, key=fkey("attachments"), help=ctx.tr("meet.attachments.help"))
-    st.text_area(ctx.tr("meet.issues"), key=fkey("issues"), height=140)
-    st.text_area(
-        ctx.tr("meet.decisions"), key=fkey("decisions"), help=ctx.tr("meet.decisions.help")
     )
     persist(ctx)
 
