@@ -1,16 +1,18 @@
 """Server CPU per action type: what one click costs the app server, against an empty page.
 
 A real app server (serve.py, demo data on SQLite) driven by the load benchmark's protocol-level
-client as a logged-in member on the tasks page and a manager on the indicator explorer. Each
-action's cost is the server process's CPU time (user + system, from /proc) across the run it
-causes, the mean of REPEAT (the kernel counts CPU time in 10 ms ticks: a mean over many runs
-resolves what one run's count cannot). Actions: a full run of the tasks page (what every click
-cost before fragments), a status tap on a task card (a fragment run: the card alone), a full
-run of the explorer, and a change of the explorer's view (a fragment run: the pickers and the
-view). The baseline is an empty Streamlit page (a script of one import) served by a second
-server started the same way, its runs alternating with the actions so both see the same
-machine; CPU time, not wall time, so the other helpers' load on the shared machine weighs less
-(it still slows caches and the CPU's clock).
+client as a logged-in member on the tasks page and a manager on the indicator explorer, the meeting
+form and the mentoring page. Each action's cost is the server process's CPU time (user + system,
+from /proc) across the run it causes, the mean of REPEAT (the kernel counts CPU time in 10 ms
+ticks: a mean over many runs resolves what one run's count cannot). Actions: a full run of the
+tasks page (what every click cost before fragments), a status tap on a task card (a fragment run:
+the card alone), a full run of the explorer, a change of the explorer's view (a fragment run: the
+pickers and the view), a full run of the meeting form and a tick in its attendance (a fragment run:
+the ticks and their count, and the draft written), and a full run of the mentoring page and a pick
+of the match whose sessions are shown (a fragment run: that match's sessions). The baseline is an
+empty Streamlit page (a script of one import) served by a second server started the same way, its
+runs alternating with the actions so both see the same machine; CPU time, not wall time, so the
+other helpers' load on the shared machine weighs less (it still slows caches and the CPU's clock).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ STATUS = t("task.status", "he")
 TASKS = t("page.tasks", "he")
 EXPLORER = t("page.explorer", "he")
 VIEW = t("ind.explorer.view", "he")
+MEETING = t("page.meeting", "he")
+MENTORING = t("page.mentoring", "he")
+SESSIONS_OF = t("ment.sessions.of", "he")
 
 
 @contextmanager
@@ -101,7 +106,8 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
     await manager.load()
     await manager.login("manager", "demo", LABELS)
     await manager.open_page(EXPLORER, "explorer")
-    costs: dict[str, list[float]] = {k: [] for k in ("empty", "page", "tap", "explorer", "view")}
+    keys = ("empty", "page", "tap", "explorer", "view", "meeting", "tick", "mentoring", "match")
+    costs: dict[str, list[float]] = {k: [] for k in keys}
     for _ in range(REPEAT):
         costs["empty"].append(await _cost(empty_process, floor.load))
         costs["page"].append(await _cost(app_process, lambda: member.open_page(TASKS, "tasks")))
@@ -114,6 +120,17 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
         costs["view"].append(
             await _cost(app_process, lambda: manager.choose("button_group", VIEW, _toggle, "view"))
         )
+        costs["meeting"].append(
+            await _cost(app_process, lambda: manager.open_page(MEETING, "meeting"))
+        )
+        costs["tick"].append(await _cost(app_process, lambda: manager.tick("tick")))
+        costs["mentoring"].append(
+            await _cost(app_process, lambda: manager.open_page(MENTORING, "mentoring"))
+        )
+        costs["match"].append(
+            await _cost(app_process, lambda: manager.select(SESSIONS_OF, _toggle, "match"))
+        )
+        await manager.open_page(EXPLORER, "explorer")
         for session in (member, manager):
             assert not session.exceptions and not session.error_alerts, session.exceptions
     for session in (member, manager, floor):
@@ -147,6 +164,10 @@ def main() -> None:
                 ("status tap on a task card (fragment run)", "tap", "≤ 2×"),
                 ("explorer page, full run (manager)", "explorer", "≤ 2×"),
                 ("explorer view change (fragment run)", "view", "≤ 2×"),
+                ("meeting page, full run (manager)", "meeting", "≤ 2×"),
+                ("attendance tick in the meeting form (fragment run)", "tick", "≤ 2×"),
+                ("mentoring page, full run (manager)", "mentoring", "≤ 2×"),
+                ("mentoring match picker, its sessions (fragment run)", "match", "≤ 2×"),
             )
         ],
         __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
