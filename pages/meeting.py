@@ -68,7 +68,7 @@ with guarded():
     )
     mf.tasks_table(ctx, labels, feedback)
     mf.next_dates(ctx, feedback)
-    mf.persist(ctx)  # the header's and the notes' changes
+    mf.persist(ctx)
 
     save, discard = st.columns(2)
     if save.button(ctx.tr("meet.save"), type="primary", icon=":material/save:", width="stretch"):

@@ -5,12 +5,12 @@ Every widget keeps its value in session state (reruns lose nothing) and, after e
 whole form is written as a draft on the server (a dropped connection loses nothing either); the
 draft comes back when the page opens again and is removed by the atomic save.
 
-The attendance, the new tasks and the next dates are fragments: a tick, a task row or a next date
-reruns that section alone (and writes the draft), not the whole page; the page reads every
-section's values from session state when it saves. The team and the date change whose attendance
-is asked, so they rerun the page. The text areas (agenda, guests, links, issues, decisions) rerun
-the page too: a text area sends its value when it loses focus, and in a fragment that rerun
-swallowed a click on the save button made straight from the text area (seen in Chromium).
+The attendance is a fragment: a tick reruns the ticks and their count alone (and writes the
+draft); the page reads the ticks from session state when it saves. Everything else reruns the
+page: the team and the date change whose attendance is asked, and a text area or a task cell
+sends its value when it loses focus, which in a fragment swallowed a click on the save button
+made straight from it (seen in Chromium: the meeting was not saved); a typed date sends its value
+the same way.
 """
 
 from __future__ import annotations
@@ -193,9 +193,7 @@ def planned_agenda(planned: planning.PlannedView) -> list[str]:
 def persist(ctx: PageContext) -> None:
     """Write the draft when it changed since the last write (an untouched form is no draft).
 
-    Every fragment section calls it after drawing, and the page at its end: a section's own rerun
-    writes what it changed, and in a page run the first call writes and the others find nothing
-    new."""
+    The attendance fragment calls it after a tick, and the page at its end."""
     data = collect()
     typed = any(data[f] for f in (*TEXT_FIELDS, "attendance", "tasks", "next", "number"))
     last = LAST_DRAFT.get()
@@ -319,9 +317,8 @@ def _quick_add(ctx: PageContext, labels: dict[str, int]) -> None:
             feedback.show(ValidationError({"title": "validation.required"}))
 
 
-@st.fragment
 def tasks_table(ctx: PageContext, labels: dict[str, int], feedback: FormFeedback) -> None:
-    """The new tasks: a row added, edited or removed reruns this section alone."""
+    """The new tasks, kept in session state for the draft and the save."""
     st.markdown(f"**{ctx.tr('meet.tasks')}**")
     edited = st.data_editor(
         _tasks_frame(),
@@ -341,7 +338,6 @@ def tasks_table(ctx: PageContext, labels: dict[str, int], feedback: FormFeedback
     st.session_state[fkey("tasks_rows")] = edited
     feedback.field("tasks", ctx.tr("meet.tasks"))
     _quick_add(ctx, labels)
-    persist(ctx)
 
 
 def _lines(name: str) -> list[str]:
@@ -418,9 +414,7 @@ def saved_notice(ctx: PageContext) -> int | None:
     return mid
 
 
-@st.fragment
 def next_dates(ctx: PageContext, feedback: FormFeedback) -> None:
-    """A next date reruns this row of dates alone."""
     for col, i in zip(st.columns(len(NEXT)), NEXT, strict=True):
         st.session_state.setdefault(fkey(f"next{i}"), None)
         col.date_input(
@@ -430,7 +424,6 @@ def next_dates(ctx: PageContext, feedback: FormFeedback) -> None:
             min_value=date.today() - timedelta(days=365),
         )
     feedback.field("next_dates", ctx.tr("meet.next_dates"))
-    persist(ctx)
 
 
 def restored_notice(ctx: PageContext) -> None:
