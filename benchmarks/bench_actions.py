@@ -1,18 +1,20 @@
 """Server CPU per action type: what one click costs the app server, against an empty page.
 
 A real app server (serve.py, demo data on SQLite) driven by the load benchmark's protocol-level
-client as a logged-in member on the tasks page and a manager on the indicator explorer. Each
-action's cost is the server process's CPU time (user + system, from /proc) across the run it
-causes, the mean of REPEAT (the kernel counts CPU time in 10 ms ticks: a mean over many runs
-resolves what one run's count cannot). Actions: a full run of the tasks page (what every click
-cost before fragments), a status tap on a task card (a fragment run: the card alone), a full
-run of the explorer, and a change of the explorer's view (a fragment run: the pickers and the
-view). The baseline is an empty Streamlit page (a script of one import) served by a second
-server started the same way, its runs alternating with the actions so both see the same
-machine; CPU time, not wall time, so the other helpers' load on the shared machine weighs less
-(it still slows caches and the CPU's clock). The other pages the load benchmark's sessions open
-are measured the same way: a full run of the forum board and the stakeholder map (the manager)
-and of the briefing (the mayor).
+client as a logged-in member on the tasks page and a manager on the indicator explorer, the meeting
+form and the mentoring page. Each action's cost is the server process's CPU time (user + system,
+from /proc) across the run it causes, the mean of REPEAT (the kernel counts CPU time in 10 ms
+ticks: a mean over many runs resolves what one run's count cannot). Actions: a full run of the
+tasks page (what every click cost before fragments), a status tap on a task card (a fragment run:
+the card alone), a full run of the explorer, a change of the explorer's view (a fragment run: the
+pickers and the view), a full run of the meeting form and a tick in its attendance (a fragment run:
+the ticks and their count, and the draft written), and a full run of the mentoring page and a pick
+of the match whose sessions are shown (a fragment run: that match's sessions). The other pages
+the load benchmark's sessions open are measured the same way: a full run of the forum board and
+the stakeholder map (the manager) and of the briefing (the mayor). The baseline is an empty
+Streamlit page (a script of one import) served by a second server started the same way, its runs
+alternating with the actions so both see the same machine; CPU time, not wall time, so the other
+helpers' load on the shared machine weighs less (it still slows caches and the CPU's clock).
 
 Profile (2026-12-07, cProfile of each full run inside a real server, per page): the shell (the
 login cookie's session check, style, navigation and menu, language and locality pickers, badge,
@@ -60,6 +62,9 @@ FORUM = t("page.forum", "he")
 STAKEHOLDERS = t("page.stakeholders", "he")
 BRIEFING = t("page.briefing", "he")
 VIEW = t("ind.explorer.view", "he")
+MEETING = t("page.meeting", "he")
+MENTORING = t("page.mentoring", "he")
+SESSIONS_OF = t("ment.sessions.of", "he")
 
 
 @contextmanager
@@ -130,7 +135,12 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
         await session.open_page(title, "warm")
     await manager.open_page(EXPLORER, "explorer")
     costs: dict[str, list[float]] = {
-        k: [] for k in ("empty", "page", "tap", "explorer", "view", *others)
+        k: []
+        for k in (
+            *("empty", "page", "tap", "explorer", "view"),
+            *("meeting", "tick", "mentoring", "match"),
+            *others,
+        )
     }
     for _ in range(REPEAT):
         costs["empty"].append(await _cost(empty_process, floor.load))
@@ -146,6 +156,17 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
         )
         for key, (session, title) in others.items():
             costs[key].append(await _cost(app_process, partial(session.open_page, title, key)))
+        costs["meeting"].append(
+            await _cost(app_process, lambda: manager.open_page(MEETING, "meeting"))
+        )
+        costs["tick"].append(await _cost(app_process, lambda: manager.tick("tick")))
+        costs["mentoring"].append(
+            await _cost(app_process, lambda: manager.open_page(MENTORING, "mentoring"))
+        )
+        costs["match"].append(
+            await _cost(app_process, lambda: manager.select(SESSIONS_OF, _toggle, "match"))
+        )
+        await manager.open_page(EXPLORER, "explorer")
         assert not member.exceptions and not member.error_alerts, member.exceptions
         for session in (manager, mayor):  # the forum's and briefing's warnings are their content
             assert not session.exceptions, session.exceptions
@@ -183,6 +204,10 @@ def main() -> None:
                 ("forum board, full run (manager)", "forum", "≤ 2×"),
                 ("stakeholder map, full run (manager)", "stakeholders", "≤ 2×"),
                 ("briefing, full run (mayor)", "briefing", "≤ 2×"),
+                ("meeting page, full run (manager)", "meeting", "≤ 2×"),
+                ("attendance tick in the meeting form (fragment run)", "tick", "≤ 2×"),
+                ("mentoring page, full run (manager)", "mentoring", "≤ 2×"),
+                ("mentoring match picker, its sessions (fragment run)", "match", "≤ 2×"),
             )
         ],
         __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),

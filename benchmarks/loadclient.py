@@ -141,6 +141,28 @@ class Session:
         client_state.fragment_id = self.fragments.get(widget.id, "")
         return await self._rerun(action, client_state)
 
+    async def tick(self, action: str) -> float:
+        """Flip the first checkbox on the page (the meeting form's first attendance tick)."""
+        widget = next(e for k, e in self.elements if k == "checkbox")
+        sent = self.states.get(widget.id)
+        state = WidgetState(id=widget.id)
+        state.bool_value = not (sent.bool_value if sent is not None else widget.default)
+        client_state = self._client_state([state])
+        client_state.fragment_id = self.fragments.get(widget.id, "")
+        return await self._rerun(action, client_state)
+
+    async def select(self, label: str, pick: Any, action: str) -> float:
+        """Set the selectbox labelled `label` to the option `pick` chooses (as `choose`)."""
+        widget = self._find("selectbox", label, enabled=True)
+        options = list(widget.options)
+        sent = self.states.get(widget.id)
+        current = sent.string_value if sent is not None else options[widget.default]
+        state = WidgetState(id=widget.id)
+        state.string_value = pick(options, current)
+        client_state = self._client_state([state])
+        client_state.fragment_id = self.fragments.get(widget.id, "")
+        return await self._rerun(action, client_state)
+
     def widgets(self, kind: str, label: str) -> list[Any]:
         """The widgets of this kind and label drawn by the last run."""
         return [e for k, e in self.elements if k == kind and e.label == label]

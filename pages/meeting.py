@@ -66,16 +66,14 @@ with guarded():
     st.text_area(
         ctx.tr("meet.decisions"), key=mf.fkey("decisions"), help=ctx.tr("meet.decisions.help")
     )
-    edited = mf.tasks_table(ctx, labels)
-    feedback.field("tasks", ctx.tr("meet.tasks"))
-    mf.next_dates(ctx)
-    feedback.field("next_dates", ctx.tr("meet.next_dates"))
-    mf.persist(ctx, edited)
+    mf.tasks_table(ctx, labels, feedback)
+    mf.next_dates(ctx, feedback)
+    mf.persist(ctx)
 
     save, discard = st.columns(2)
     if save.button(ctx.tr("meet.save"), type="primary", icon=":material/save:", width="stretch"):
         try:
-            data = mf.build_input(ctx, team, members, edited, labels)
+            data = mf.build_input(ctx, team, members, labels)
             mid = meetings.save_meeting(ctx.db, ctx.actor, data, run=perform)
         except ValidationError as exc:
             feedback.show(mf.by_part(exc))

@@ -4,6 +4,13 @@ ticked per member, guests, issues, decisions, new tasks in a table, links and ne
 Every widget keeps its value in session state (reruns lose nothing) and, after each change, the
 whole form is written as a draft on the server (a dropped connection loses nothing either); the
 draft comes back when the page opens again and is removed by the atomic save.
+
+The attendance is a fragment: a tick reruns the ticks and their count alone (and writes the
+draft); the page reads the ticks from session state when it saves. Everything else reruns the
+page: the team and the date change whose attendance is asked, and a text area or a task cell
+sends its value when it loses focus, which in a fragment swallowed a click on the save button
+made straight from it (seen in Chromium: the meeting was not saved); a typed date sends its value
+the same way.
 """
 
 from __future__ import annotations
@@ -74,21 +81,24 @@ def _tasks_frame() -> pd.DataFrame:
     )
 
 
-def collect(edited: pd.DataFrame | None) -> dict[str, Any]:
+def task_rows() -> pd.DataFrame:
+    """The task table as last drawn (or restored): every section's draft write and the save read
+    it, though only the task section draws the table."""
+    rows = st.session_state.get(fkey("tasks_rows"))
+    return rows if isinstance(rows, pd.DataFrame) else _tasks_frame()
+
+
+def collect() -> dict[str, Any]:
     """The form as JSON-safe values, for the server-side draft."""
     ss = st.session_state
-    rows = (
-        []
-        if edited is None
-        else [
-            {
-                "title": r.get("title") or "",
-                "owner": r.get("owner") or "",
-                "due": r["due"].isoformat() if isinstance(r.get("due"), date) else None,
-            }
-            for r in edited.to_dict("records")
-        ]
-    )
+    rows = [
+        {
+            "title": r.get("title") or "",
+            "owner": r.get("owner") or "",
+            "due": r["due"].isoformat() if isinstance(r.get("due"), date) else None,
+        }
+        for r in task_rows().to_dict("records")
+    ]
     return {
         "team_id": ss.get(fkey("team")),
         "held_on": ss[fkey("date")].isoformat() if ss.get(fkey("date")) else None,
@@ -117,7 +127,7 @@ def restore(data: dict[str, Any]) -> None:
         ss[fkey(f)] = data.get(f, "")
     for key, present in (data.get("attendance") or {}).items():
         ss[fkey(f"att_{key}")] = bool(present)
-    ss[fkey("tasks_base")] = pd.DataFrame(
+    ss[fkey("tasks_base")] = ss[fkey("tasks_rows")] = pd.DataFrame(
         [
             {
                 "title": r["title"],
@@ -180,9 +190,11 @@ def planned_agenda(planned: planning.PlannedView) -> list[str]:
     ]
 
 
-def persist(ctx: PageContext, edited: pd.DataFrame | None) -> None:
-    """Write the draft when it changed since the last write (an untouched form is no draft)."""
-    data = collect(edited)
+def persist(ctx: PageContext) -> None:
+    """Write the draft when it changed since the last write (an untouched form is no draft).
+
+    The attendance fragment calls it after a tick, and the page at its end."""
+    data = collect()
     typed = any(data[f] for f in (*TEXT_FIELDS, "attendance", "tasks", "next", "number"))
     last = LAST_DRAFT.get()
     if data != last and (typed or last is not None):
@@ -239,7 +251,9 @@ def header(ctx: PageContext, teams: list[TeamRow]) -> TeamRow:
     return by_id[team_id]
 
 
+@st.fragment
 def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
+    """A tick reruns the ticks and their count alone."""
     st.markdown(f"**{ctx.tr('meet.attendance')}**")
     cols = st.columns(3)
     for i, m in enumerate(members):
@@ -253,41 +267,58 @@ def attendance(ctx: PageContext, members: list[MemberRow]) -> None:
             absent=len(members) - present,
         )
     )
+    persist(ctx)
 
 
-def _quick_add(ctx: PageContext, labels: dict[str, int], edited: pd.DataFrame) -> None:
+def _add_quick_row(gen: int) -> None:
+    """The quick row's submit: appended to the table as last drawn (its edits included) before
+    the section is drawn again, so the table shows it in the same rerun."""
+    ss = st.session_state
+    title = str(ss.get(fkey(f"quick_title_{gen}")) or "")
+    if not title.strip():
+        ss[fkey("quick_refused")] = True
+        return
+    row = {
+        "title": title,
+        "owner": ss.get(fkey(f"quick_owner_{gen}")) or "",
+        "due": ss.get(fkey(f"quick_due_{gen}")),
+    }
+    rows = pd.concat([task_rows(), pd.DataFrame([row])], ignore_index=True)
+    ss[fkey("tasks_base")] = ss[fkey("tasks_rows")] = rows
+    ss.pop(fkey("tasks_editor"), None)
+    ss[fkey("quick_gen")] = gen + 1
+
+
+def _quick_add(ctx: PageContext, labels: dict[str, int]) -> None:
     """A one-line add for phones and for speed; it merges the table's edits first."""
     # A new key after each add empties the row; a refused add (no title) keeps what was typed.
     gen = int(st.session_state.get(fkey("quick_gen"), 0))
     with st.form(fkey(f"quick_form_{gen}"), border=False):
         feedback = FormFeedback()
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
-        title = c1.text_input(required(ctx.tr("task.title")), key=fkey(f"quick_title_{gen}"))
-        owner = c2.selectbox(
+        c1.text_input(required(ctx.tr("task.title")), key=fkey(f"quick_title_{gen}"))
+        c2.selectbox(
             ctx.tr("task.owner"),
             ["", *labels],
             key=fkey(f"quick_owner_{gen}"),
             placeholder=choose(),
         )
-        due = c3.date_input(
+        c3.date_input(
             ctx.tr("task.due_date"),
             date.today() + timedelta(days=30),
             format="DD/MM/YYYY",
             key=fkey(f"quick_due_{gen}"),
         )
         feedback.field("title", ctx.tr("task.title"))
-        if c4.form_submit_button(ctx.tr("meet.task.add"), icon=":material/add:"):
-            if not title.strip():
-                feedback.show(ValidationError({"title": "validation.required"}))
-            else:
-                row = pd.DataFrame([{"title": title, "owner": owner, "due": due}])
-                st.session_state[fkey("tasks_base")] = pd.concat([edited, row], ignore_index=True)
-                st.session_state.pop(fkey("tasks_editor"), None)
-                st.session_state[fkey("quick_gen")] = gen + 1
-                st.rerun()
+        c4.form_submit_button(
+            ctx.tr("meet.task.add"), icon=":material/add:", on_click=_add_quick_row, args=(gen,)
+        )
+        if st.session_state.pop(fkey("quick_refused"), False):
+            feedback.show(ValidationError({"title": "validation.required"}))
 
 
-def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
+def tasks_table(ctx: PageContext, labels: dict[str, int], feedback: FormFeedback) -> None:
+    """The new tasks, kept in session state for the draft and the save."""
     st.markdown(f"**{ctx.tr('meet.tasks')}**")
     edited = st.data_editor(
         _tasks_frame(),
@@ -304,8 +335,9 @@ def tasks_table(ctx: PageContext, labels: dict[str, int]) -> pd.DataFrame:
         },
         column_order=list(TASK_COLUMNS),
     )
-    _quick_add(ctx, labels, edited)
-    return edited
+    st.session_state[fkey("tasks_rows")] = edited
+    feedback.field("tasks", ctx.tr("meet.tasks"))
+    _quick_add(ctx, labels)
 
 
 def _lines(name: str) -> list[str]:
@@ -321,7 +353,6 @@ def build_input(
     ctx: PageContext,
     team: TeamRow,
     members: list[MemberRow],
-    edited: pd.DataFrame,
     labels: dict[str, int],
 ) -> meetings.MeetingInput:
     ss = st.session_state
@@ -338,7 +369,7 @@ def build_input(
             "due_date": r["due"] if isinstance(r["due"], date) else None,
             "focus_id": team.get("focus_id"),
         }
-        for r in edited.to_dict("records")
+        for r in task_rows().to_dict("records")
         if str(r.get("title") or "").strip()
     ]
     return meetings.MeetingInput(
@@ -383,7 +414,7 @@ def saved_notice(ctx: PageContext) -> int | None:
     return mid
 
 
-def next_dates(ctx: PageContext) -> None:
+def next_dates(ctx: PageContext, feedback: FormFeedback) -> None:
     for col, i in zip(st.columns(len(NEXT)), NEXT, strict=True):
         st.session_state.setdefault(fkey(f"next{i}"), None)
         col.date_input(
@@ -392,6 +423,7 @@ def next_dates(ctx: PageContext) -> None:
             format="DD/MM/YYYY",
             min_value=date.today() - timedelta(days=365),
         )
+    feedback.field("next_dates", ctx.tr("meet.next_dates"))
 
 
 def restored_notice(ctx: PageContext) -> None:

@@ -145,7 +145,9 @@ def programs_tab(ctx: PageContext, labels: Labels, today: date) -> None:
         targets_form(ctx, labels, [p.id for p in local], today)
 
 
+@st.fragment
 def edit_program(ctx: PageContext, labels: Labels, program_ids: list[int], today: date) -> None:
+    """A fragment: picking another programme reruns this editor alone; a save reruns the page."""
     tr = ctx.tr
     with st.expander(tr("ment.program.edit")):
         pid = pick(tr("ment.entry.program"), labels.programs_named(program_ids), "ment_prog_edit")
@@ -191,7 +193,10 @@ def _participant_options(ctx: PageContext, program_id: int) -> dict[int, str]:
     return options
 
 
+@st.fragment
 def cohorts_section(ctx: PageContext, labels: Labels, program_ids: list[int]) -> None:
+    """A fragment: picking another programme reruns its participants and cohorts alone; a
+    cohort created or filled reruns the page."""
     tr = ctx.tr
     st.subheader(tr("ment.cohort.title"))
     if not program_ids:

@@ -24,6 +24,27 @@ def _label(labels: Labels, m: matchsvc.MatchRow) -> str:
     return f"{m.mentor_code} ↔ {m.mentee_code} · {labels.program(m.program_id)}"
 
 
+@st.fragment
+def sessions_of(ctx: PageContext, options: dict[int, str]) -> None:
+    """The sessions logged for the chosen match, with their correction form. A fragment: picking
+    another match reruns this part alone; a correction reruns the page."""
+    tr, lang = ctx.tr, ctx.lang
+    shown = pick(tr("ment.sessions.of"), options, "ment_ses_show")
+    logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
+    if logged:
+        show_table(
+            ctx,
+            {
+                tr("ment.sessions.date"): [fmt_date(s.held_on, lang) for s in logged],
+                tr("ment.sessions.minutes"): [s.minutes for s in logged],
+                tr("ment.sessions.note"): [s.note or "" for s in logged],
+            },
+        )
+        session_edits.correct_form(ctx, logged)
+    else:
+        st.caption(tr("ment.sessions.none"))
+
+
 def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
     tr, lang = ctx.tr, ctx.lang
     code = ctx.locality_code
@@ -93,20 +114,7 @@ def matches_tab(ctx: PageContext, labels: Labels, today: date) -> None:
                     tr("ment.sessions.saved"),
                     clear=("ment_ses_date", "ment_ses_min", "ment_ses_note"),
                 )
-    shown = pick(tr("ment.sessions.of"), options, "ment_ses_show")
-    logged = matchsvc.sessions(ctx.db, ctx.actor, shown)
-    if logged:
-        show_table(
-            ctx,
-            {
-                tr("ment.sessions.date"): [fmt_date(s.held_on, lang) for s in logged],
-                tr("ment.sessions.minutes"): [s.minutes for s in logged],
-                tr("ment.sessions.note"): [s.note or "" for s in logged],
-            },
-        )
-        session_edits.correct_form(ctx, logged)
-    else:
-        st.caption(tr("ment.sessions.none"))
+    sessions_of(ctx, options)
     st.subheader(tr("ment.matches.end"))
     with feedback_form("ment_end_match") as feedback:
         with feedback.labelled("match", tr("ment.sessions.match"), mandatory=True) as label:
