@@ -519,7 +519,7 @@ def _validate_participant(new: NewParticipant) -> None:
         raise ValidationError(errors)
 
 
-def enter(s: Session, event: StageEvent) -> StageEvent:
+def _enter(s: Session, event: StageEvent) -> StageEvent:
     """Write a participant's stage event and bring their state spans up to date with it."""
     s.add(event)
     state.refresh(s, [event.participant_id])
@@ -561,7 +561,7 @@ def add(w: Write, program: Program, cohort: Cohort | None, new: NewParticipant) 
     first_event = StageEvent(
         participant_id=row.id, stage_id=first, occurred_on=new.entered_on, kind="forward"
     )
-    enter(s, first_event)
+    _enter(s, first_event)
     return row.id
 
 
@@ -677,7 +677,7 @@ def move(w: Write, participant: Participant, change: Move, version: int | None =
     taken and is refused, so the same move is never written twice. Dates may not go backwards."""
     w.claim(participant, participant.version if version is None else version)
     stage, target, last = _target(w.session, participant, change)
-    event = enter(
+    event = _enter(
         w.session,
         StageEvent(
             participant_id=participant.id,

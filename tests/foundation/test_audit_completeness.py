@@ -100,6 +100,7 @@ HELPERS = {
     "employdash.indicators.import_plan.apply_plan": "the ImportIndicators command",
     "employdash.mentoring.operations.add": "operations.AddParticipant, imports.ImportParticipants",
     "employdash.mentoring.operations.assign": "operations.AssignCohort, operations.CreateCohort",
+    "employdash.mentoring.operations.move": "operations.Advance, operations.RecordMatch",
     "employdash.forum.structure.seat_member": "structure.AddMember",
     "employdash.forum.structure.tick_milestone": "structure.SetMilestone, approval.ApprovePlan",
     "employdash.forum.structure.follow_stage": "structure.SetMilestone, approval.ApprovePlan",
