@@ -12,6 +12,7 @@ connection, with no database: what sending alone costs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import smtplib
 import tempfile
@@ -212,6 +213,7 @@ def _baseline(port: int, count: int) -> float:
 
 def measure(db: Database, label: str) -> list[Figure]:
     sizes = build(db)
+    load_before = os.getloadavg()[0]  # the machine is shared: its load, to read the figure by
     with smtp_server() as (port, accepted):
         config = _config(db, port)
         start = time.perf_counter()
@@ -244,6 +246,8 @@ def measure(db: Database, label: str) -> list[Figure]:
                 "messages_per_s": round(messages / total, 1),
                 "batch": schedule.BATCH,
                 "second_run_queued": sum(again.queued.values()),
+                "load_before": round(load_before, 1),
+                "load_after": round(os.getloadavg()[0], 1),
             },
         )
     ]
@@ -273,14 +277,16 @@ def main() -> None:
             "each for its briefing PDF, is not in this figure). The figure is one `notify`: "
             "build and queue "
             f"(batches of {schedule.BATCH} messages per transaction: queue_s), then deliver "
-            "everything with the sender (deliver_s: batches of 500 claimed rows, each message "
-            "built, sent and recorded in its own transaction; on PostgreSQL "
-            f"{notify.SENDERS} sender processes at once, as the command line runs them, "
-            "each claiming its own rows) into an aiosmtpd server running "
+            f"everything with the sender (deliver_s: {notify.SENDERS} sender processes at "
+            "once on both databases, as the command line runs them, each claiming batches of "
+            f"{notify.DELIVERY_BATCH} rows of its own, each message built, sent and recorded "
+            "in its own transaction) into an aiosmtpd server running "
             "in a process of its own (plain SMTP, no TLS, the same machine). A second run the "
             "same day queues and sends nothing (checked). The baseline hands as many "
             "ready-made messages to the same server with smtplib and no database. One run per "
-            "database on a 2-core machine shared with other work."
+            "database on a 2-core machine shared with other work: load_before and load_after "
+            "are its 1-minute load average around the run (the baseline, run right after, "
+            "shows what that load did to sending alone)."
         ),
     )
 

@@ -21,7 +21,6 @@ from employdash.i18n import local_today
 from employdash.mail import schedule
 from employdash.mail.sender import (
     DeliveryReport,
-    drain,
     drain_over_own_connection,
     mail_is_on,
 )
@@ -63,15 +62,14 @@ def _senders(processes: bool) -> Executor:
 def deliver_all(
     db: Database, config: Config, now: datetime, *, processes: bool = False
 ) -> DeliveryReport:
-    """The outbox drained by `SENDERS` senders at once on PostgreSQL, where each claims its own
-    rows (`FOR UPDATE SKIP LOCKED`) over its own connection: a sender waits for the mail
-    server's answer and for the commit that marks each message sent, so several overlap those
-    waits. Building each message is Python under one interpreter lock, so the command line's
-    `notify` runs its senders as processes, which use every core (measured in
-    benchmarks/results/notify.md); inside the app server they are threads, as the server's own
-    process must not be re-imported. SQLite has one writer at a time: one sender."""
-    if db.dialect != "postgresql":
-        return drain(db, config, now, DELIVERY_BATCH)
+    """The outbox drained by `SENDERS` senders at once, each claiming its own rows
+    (`sender.claim`) over its own connection: a sender waits for the mail server's answer and
+    for the commit that marks each message sent, so several overlap those waits. On SQLite too:
+    its one writer at a time holds a claim or a message's outcome for a moment, while the
+    sending itself runs in parallel. Building each message is Python under one interpreter
+    lock, so the command line's `notify` runs its senders as processes, which use every core
+    (measured in benchmarks/results/notify.md); inside the app server they are threads, as the
+    server's own process must not be re-imported."""
     with _senders(processes) as pool:
         reports = pool.map(
             drain_over_own_connection,

@@ -1,10 +1,11 @@
 """Delivering the outbox over SMTP: nothing lost, nothing sent twice.
 
-A sender first claims the rows that are due, in a short transaction of its own: it marks them
-"sending" under a claim name no other sender has (host, process, a random part). On PostgreSQL
-the rows are picked with `FOR UPDATE SKIP LOCKED`, so two replicas sending at once take different
-rows instead of waiting for each other; on both databases the claiming UPDATE repeats the due
-condition, so a row another sender claimed first is left alone.
+A sender first claims the rows that are due, in one statement of its own: it marks them
+"sending" under a claim name no other sender has (host, process, a random part). The rows are
+picked inside that UPDATE, so two senders at once take different rows: on PostgreSQL the pick is
+`FOR UPDATE SKIP LOCKED` (a row another sender holds is passed over, not waited for); SQLite runs
+one writing statement at a time, so the second sender's pick sees the first one's claim and takes
+the next rows.
 
 It then sends the claimed rows over one SMTP connection (STARTTLS and AUTH as configured) and
 records each outcome in its own transaction right after the server answered: a message the
@@ -101,31 +102,23 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 def claim(db: Database, now: datetime, limit: int, claimer: str) -> list[int]:
     """Mark up to `limit` due rows as this sender's; their IDs, oldest due first."""
+    picked = (
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.dialect == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
     with db.transaction() as s:
-        picked = (
-            select(OutboxMessage.id)
-            .where(_due(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-        if db.dialect == "postgresql":
-            picked = picked.with_for_update(skip_locked=True)
-        ids = list(s.scalars(picked))
-        if not ids:
-            return []
-        # The due condition again: a row another sender claimed since it was read stays theirs.
-        s.execute(
+        claimed = s.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), _due(now))
+            .where(OutboxMessage.id.in_(picked), _due(now))
             .values(status="sending", claimed_by=claimer, claimed_at=now)
+            .returning(OutboxMessage.id, OutboxMessage.next_attempt_at)
             .execution_options(synchronize_session=False)
-        )
-        mine = select(OutboxMessage.id).where(
-            OutboxMessage.id.in_(ids),
-            OutboxMessage.status == "sending",
-            OutboxMessage.claimed_by == claimer,
-        )
-        return sorted(s.scalars(mine), key=ids.index)
+        ).all()
+    return [row_id for row_id, _ in sorted(claimed, key=lambda row: (row[1], row[0]))]
 
 
 def _claimer() -> str:

@@ -76,6 +76,15 @@ def test_parts_attachments_and_headers_survive() -> None:
     assert files["invite.ics"] == ICS and files["minutes.pdf"] == b"%PDF"
 
 
+def test_a_long_unsubscribe_link_goes_out_as_written() -> None:
+    """Not as encoded words (`=?utf-8?q?=3Chttps...`), which a mail client does not read as a
+    link: the one-click unsubscribe would be lost."""
+    link = "<https://app.example/mail/unsubscribe?token=" + "t" * 64 + ">"
+    sent = build(_row(headers={"List-Unsubscribe": link}), "forum@city.example").as_bytes()
+    assert b"\r\nList-Unsubscribe: " + link.encode() + b"\r\n" in sent
+    assert _sent(_row(headers={"List-Unsubscribe": link}))["List-Unsubscribe"] == link
+
+
 def _count(db: Database) -> int:
     with db.transaction() as s:
         return int(s.scalar(select(func.count()).select_from(OutboxMessage)) or 0)

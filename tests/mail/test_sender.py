@@ -5,6 +5,7 @@ alone with the reason, two senders at once send each message once."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -206,19 +207,42 @@ def test_a_stale_claim_is_taken_over_and_a_fresh_one_is_not(
     assert [m.rcpt_tos for m in smtp_server.messages] == [("stale@example.org",)]
 
 
-@pytest.mark.pg
-def test_two_senders_at_once_send_each_message_once(
-    pg_db: Database, smtp_server: SmtpServer
-) -> None:
+def test_a_claim_waiting_for_another_takes_the_next_rows(db: Database) -> None:
+    """A sender whose claim meets another sender's claim still open takes the rows after it,
+    not the same ones, and not nothing (SQLite makes it wait for the other's commit, PostgreSQL
+    passes over the locked rows): both send, neither stops early believing the queue empty."""
+    _queue(db, *(_mail(f"member{i}@example.org") for i in range(6)))
+    with db.transaction() as s:
+        first = list(s.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(3)))
+    got: list[list[int]] = []
+    with db.engine.connect() as other:
+        with other.begin():
+            other.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(first))
+                .values(status="sending", claimed_by="other:1:ab", claimed_at=NOW)
+            )
+            waiting = threading.Thread(target=lambda: got.append(sender.claim(db, NOW, 3, "me")))
+            waiting.start()
+            time.sleep(1)  # the claim meets the other's open transaction
+        waiting.join(timeout=60)
+    [mine] = got
+    assert len(mine) == 3 and not set(mine) & set(first)
+    with db.transaction() as s:
+        claimed = dict(s.execute(select(OutboxMessage.id, OutboxMessage.claimed_by)).all())
+    assert {claimed[i] for i in first} == {"other:1:ab"} and {claimed[i] for i in mine} == {"me"}
+
+
+def test_two_senders_at_once_send_each_message_once(db: Database, smtp_server: SmtpServer) -> None:
     addresses = [f"member{i}@example.org" for i in range(60)]
-    _queue(pg_db, *(_mail(a) for a in addresses))
+    _queue(db, *(_mail(a) for a in addresses))
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def sender() -> None:
         try:
             start.wait()
-            while _deliver(pg_db, smtp_server, limit=7).sent:
+            while _deliver(db, smtp_server, limit=7).sent:
                 pass
         except BaseException as exc:  # reported by the test below
             errors.append(exc)
@@ -232,7 +256,7 @@ def test_two_senders_at_once_send_each_message_once(
     delivered = Counter(m.rcpt_tos[0] for m in smtp_server.messages)
     assert delivered == Counter(addresses)
     assert len({m["Message-ID"] for m in smtp_server.messages}) == len(addresses)
-    assert {r.status for r in _rows(pg_db).values()} == {"sent"}
+    assert {r.status for r in _rows(db).values()} == {"sent"}
 
 
 def test_the_certificate_is_verified_by_default(
@@ -284,17 +308,16 @@ def test_a_time_given_in_israel_counts_as_the_same_moment(
     assert _deliver(db, smtp_server, now=israel + timedelta(hours=1)).sent == 1
 
 
-@pytest.mark.pg
 def test_sender_processes_send_each_message_once(
-    pg_db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    db: Database, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The command line's senders run as processes: each claims its own rows over its own
-    connection, and the certificate is verified in each (the system's trust, here the test
-    server's through SSL_CERT_FILE, which the spawned processes inherit)."""
+    """The command line's senders run as processes, on SQLite too: each claims its own rows
+    over its own connection, and the certificate is verified in each (the system's trust, here
+    the test server's through SSL_CERT_FILE, which the spawned processes inherit)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.cert_file))
     addresses = [f"member{i}@example.org" for i in range(40)]
-    _queue(pg_db, *(_mail(a) for a in addresses))
-    report = deliver_all(pg_db, smtp_server.config(), NOW, processes=True)
+    _queue(db, *(_mail(a) for a in addresses))
+    report = deliver_all(db, smtp_server.config(), NOW, processes=True)
     assert (report.sent, report.retried, report.failed) == (len(addresses), 0, 0)
     assert Counter(m.rcpt_tos[0] for m in smtp_server.messages) == Counter(addresses)
-    assert {r.status for r in _rows(pg_db).values()} == {"sent"}
+    assert {r.status for r in _rows(db).values()} == {"sent"}
