@@ -109,13 +109,9 @@ with guarded():
             fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
     if tabs["forum.tab.planned"].open:
         with tabs["forum.tab.planned"]:
-            fpl.section(
-                ctx,
-                view,
-                forum_service.members(ctx.db, ctx.actor, ctx.locality_code),
-                forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else [],
-                editor,
-            )
+            members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+            people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else []
+            fpl.section(ctx, view, members, people, editor)
     if tabs["forum.tab.meetings"].open:
         with tabs["forum.tab.meetings"]:
             mid = fv.meetings_list(
