@@ -52,77 +52,90 @@ with guarded():
     linked = mm.linked_meeting()
     if linked is not None:  # a minutes e-mail's link: open the meetings tab on that meeting
         st.session_state[f"forum_tabs_{ctx.lang}"] = ctx.tr("forum.tab.meetings")
-    tabs = st.tabs(
-        [ctx.tr(key) for key in (*fv.TABS, *(fv.EDITOR_TABS if editor else ()))],
-        key=f"forum_tabs_{ctx.lang}",  # labels change with the language: a widget per language
-        on_change="rerun",
+    # Only the open tab's content runs (the tabs rerun the page when switched): ten tabs of
+    # forms and tables are many pages' worth of elements and queries.
+    keys = (*fv.TABS, *(fv.EDITOR_TABS if editor else ()))
+    tabs = dict(
+        zip(
+            keys,
+            st.tabs(
+                [ctx.tr(key) for key in keys],
+                key=f"forum_tabs_{ctx.lang}",  # a widget per language (labels)
+                on_change="rerun",
+            ),
+            strict=True,
+        )
     )
-    with tabs[0]:
-        fv.focuses(
-            ctx,
-            view,
-            target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
-            forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
-        )
-        if editor:
-            fp.focus_forms(ctx, view)
-            fp.manual_metric_form(ctx, view)
-            fp.focus_edit(ctx, view)
-            fp.metric_edit(ctx, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code))
-        rp.focus_panels(
-            ctx, view, forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code), editor
-        )
-    with tabs[1]:
-        members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
-        fv.structure(ctx, members)
-        if editor:
-            fv.member_form(ctx, view)
-            fr.change_membership_form(
+    if tabs["forum.tab.focuses"].open:
+        with tabs["forum.tab.focuses"]:
+            fv.focuses(
                 ctx,
-                members,
-                {t["id"]: fs.team_label(ctx, t["kind"], t["name"]) for t in view.teams},
+                view,
+                target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
+                forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
             )
-            fr.end_membership_form(ctx, members)
-    with tabs[2]:
-        fv.milestones(ctx, view)
-        rp.milestone_documents(ctx, editor)
-    with tabs[3]:
-        fv.attendance(
-            ctx,
-            meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code),
-            meetings.member_attendance(ctx.db, ctx.actor, ctx.locality_code),
-        )
-    with tabs[4]:
-        fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
-    with tabs[5]:
-        fpl.section(
-            ctx,
-            view,
-            members,
-            forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else [],
-            editor,
-        )
-    with tabs[6]:
-        mid = fv.meetings_list(
-            ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code), linked
-        )
-        if mid is not None:
-            fr.read_minutes(ctx, mid)
-            rp.documents(ctx, "meeting", mid, editor)
-            rp.history(ctx, "meeting", mid)
+            progress = forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code)
             if editor:
-                mm.send_minutes(ctx, mid)
-                fr.correct_form(ctx, mid)
-                fr.delete_form(ctx, mid)
-    with tabs[7]:
-        listed = forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code)
-        fr.decisions(ctx, listed, editor)
-        rp.picked_history(
-            ctx, "decision", {d.id: fr.decision_label(ctx, d) for d in listed}, "decisions"
-        )
-    with tabs[8]:
-        fy.section(ctx)
-    if editor:
-        with tabs[9]:
+                fp.focus_forms(ctx, view)
+                fp.manual_metric_form(ctx, view)
+                fp.focus_edit(ctx, view)
+                fp.metric_edit(ctx, progress)
+            rp.focus_panels(ctx, view, progress, editor)
+    if tabs["forum.tab.structure"].open:
+        with tabs["forum.tab.structure"]:
+            members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+            fv.structure(ctx, members)
+            if editor:
+                fv.member_form(ctx, view)
+                fr.change_membership_form(
+                    ctx,
+                    members,
+                    {t["id"]: fs.team_label(ctx, t["kind"], t["name"]) for t in view.teams},
+                )
+                fr.end_membership_form(ctx, members)
+    if tabs["forum.tab.stages"].open:
+        with tabs["forum.tab.stages"]:
+            fv.milestones(ctx, view)
+            rp.milestone_documents(ctx, editor)
+    if tabs["forum.tab.attendance"].open:
+        with tabs["forum.tab.attendance"]:
+            fv.attendance(
+                ctx,
+                meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code),
+                meetings.member_attendance(ctx.db, ctx.actor, ctx.locality_code),
+            )
+    if tabs["forum.tab.quarterly"].open:
+        with tabs["forum.tab.quarterly"]:
+            fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
+    if tabs["forum.tab.planned"].open:
+        with tabs["forum.tab.planned"]:
+            members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+            people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else []
+            fpl.section(ctx, view, members, people, editor)
+    if tabs["forum.tab.meetings"].open:
+        with tabs["forum.tab.meetings"]:
+            mid = fv.meetings_list(
+                ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code), linked
+            )
+            if mid is not None:
+                fr.read_minutes(ctx, mid)
+                rp.documents(ctx, "meeting", mid, editor)
+                rp.history(ctx, "meeting", mid)
+                if editor:
+                    mm.send_minutes(ctx, mid)
+                    fr.correct_form(ctx, mid)
+                    fr.delete_form(ctx, mid)
+    if tabs["forum.tab.decisions"].open:
+        with tabs["forum.tab.decisions"]:
+            listed = forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code)
+            fr.decisions(ctx, listed, editor)
+            rp.picked_history(
+                ctx, "decision", {d.id: fr.decision_label(ctx, d) for d in listed}, "decisions"
+            )
+    if tabs["summary.section"].open:
+        with tabs["summary.section"]:
+            fy.section(ctx)
+    if editor and tabs["forum.tab.setup"].open:
+        with tabs["forum.tab.setup"]:
             fs.setup_tab(ctx, view)
             ts.tolerance_form(ctx)

@@ -16,9 +16,12 @@ from employdash.forum import structure as forum_service
 from employdash.models.forum import Decision, Meeting, MilestoneCheck, StrategicFocus, Task, Team
 from tests.app.accounts import demo_actor
 from tests.app.widgets import chosen_id
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+DECISIONS = open_tab("forum_tabs", "forum.tab.decisions", "en")  # the decisions
+MEETINGS = open_tab("forum_tabs", "forum.tab.meetings", "en")  # the meetings and their minutes
+STAGES = open_tab("forum_tabs", "forum.tab.stages", "en")  # the stages and milestones
 
 
 def _submit(at: AppTest, form: str, label: str) -> None:
@@ -38,7 +41,7 @@ def _of_forum(db: Database, model: type[Team] | type[StrategicFocus]) -> list[in
 def test_a_correction_keeps_a_closed_decision_closed_and_moves_a_task(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     mid = chosen_id(at.selectbox(key="forum_meeting_pick"))
     with db.transaction() as s:
         decision = s.scalars(
@@ -50,7 +53,7 @@ def test_a_correction_keeps_a_closed_decision_closed_and_moves_a_task(app_db: st
         decisions.close_decision(
             db, manager, SEDEROT, decision.id, decision.version, date.today(), "Done"
         )
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     with db.transaction() as s:
         version = s.scalars(select(Meeting.version).where(Meeting.id == mid)).one()
     form = f"meeting_fix_{mid}_{version}"
@@ -71,7 +74,7 @@ def test_a_correction_keeps_a_closed_decision_closed_and_moves_a_task(app_db: st
 
 def test_a_decision_becomes_a_task_with_a_team_and_a_focus(app_db: str) -> None:
     db = Database(app_db)
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=DECISIONS)
     picked = chosen_id(at.selectbox(key="decision_task_pick"))
     team, focus = _of_forum(db, Team)[0], _of_forum(db, StrategicFocus)[0]
     form = next(b.form_id for b in at.button if b.label == "Turn into a task")
@@ -96,7 +99,7 @@ def test_an_optional_milestone_is_marked_not_applicable_with_a_reason(app_db: st
                 MilestoneCheck.milestone_key == "public_participation",
             )
         )
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=STAGES)
     form = "ms_na_public_participation"
     _submit(at, form, "Mark not applicable")
     errors = [str(e.value) for e in at.error]

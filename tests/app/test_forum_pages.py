@@ -27,7 +27,8 @@ SNAPSHOT = ("צילום מצב לרבעון", "Take the quarter's snapshot")
 @pytest.mark.parametrize("user", ["admin", "mayor", "manager", "member", "programme"])
 @pytest.mark.parametrize("lang", ["he", "en"])
 def test_tracker_opens_for_every_role(app_db: str, user: str, lang: str) -> None:
-    at = app_as(user, page="pages/forum.py", lang=lang, locality=SEDEROT)
+    stages = open_tab("forum_tabs", "forum.tab.stages", lang)
+    at = app_as(user, page="pages/forum.py", lang=lang, locality=SEDEROT, state=stages)
     assert not at.exception, at.exception
     shown = texts(at)
     assert ("שלב 3" if lang == "he" else "Stage 3") in shown
@@ -35,6 +36,10 @@ def test_tracker_opens_for_every_role(app_db: str, user: str, lang: str) -> None
     assert ("לא נפגש" in shown) if lang == "he" else ("has not met for" in shown)
     editable = [c for c in at.checkbox if c.key and c.key.startswith("ms_")]
     assert bool(editable) == (user in ("admin", "manager"))
+    for key, value in open_tab("forum_tabs", "forum.tab.quarterly", lang).items():
+        at.session_state[key] = value  # what a click on the tab sends
+    at.run()
+    assert not at.exception, at.exception
     snapshot = [b for b in at.button if b.label in SNAPSHOT]
     assert bool(snapshot) == (user in ("admin", "manager"))
 

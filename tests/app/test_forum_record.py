@@ -19,6 +19,12 @@ from tests.app.widgets import chosen_id
 from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+DECISIONS = open_tab("forum_tabs", "forum.tab.decisions", "en")  # the decisions
+DECISIONS_HE = open_tab("forum_tabs", "forum.tab.decisions", "he")  # the decisions
+MEETINGS = open_tab("forum_tabs", "forum.tab.meetings", "en")  # the meetings and their minutes
+MEETINGS_HE = open_tab("forum_tabs", "forum.tab.meetings", "he")  # the meetings and their minutes
+SET_UP = open_tab("forum_tabs", "forum.tab.setup", "en")  # the forum's set-up
+STRUCTURE = open_tab("forum_tabs", "forum.tab.structure", "en")  # the teams and members
 ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "en")  # the tab with the table and its forms
 
 
@@ -33,7 +39,7 @@ def _picked_meeting(at: AppTest) -> int:
 
 
 def test_manager_corrects_a_meetings_attendance(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     assert not at.exception, at.exception
     mid = _picked_meeting(at)
     db = Database(app_db)
@@ -53,7 +59,7 @@ def test_manager_corrects_a_meetings_attendance(app_db: str) -> None:
 
 
 def test_manager_deletes_a_meeting_with_a_reason(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT, state=MEETINGS_HE)
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
@@ -74,7 +80,7 @@ def test_manager_deletes_a_meeting_with_a_reason(app_db: str) -> None:
 
 
 def test_readers_see_the_minutes_on_screen_but_no_correction(app_db: str) -> None:
-    at = app_as("mayor", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("mayor", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     assert not at.exception, at.exception
     labels = [e.label for e in at.expander]
     assert "Read the minutes" in labels
@@ -85,7 +91,7 @@ def test_manager_closes_a_decision_with_an_outcome(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
     before = decisions.list_decisions(db, manager, SEDEROT, open_only=True)
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=DECISIONS)
     assert f"Open decisions ({len(before)})" in texts(at)
     # A picker draws its label as plain text: the required mark comes escaped.
     picked = chosen_id(next(s for s in at.selectbox if s.label == "Decision \\*"))
@@ -99,7 +105,7 @@ def test_manager_closes_a_decision_with_an_outcome(app_db: str) -> None:
 def test_manager_ends_a_membership(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=STRUCTURE)
     picked = chosen_id(next(s for s in at.selectbox if s.label == "Team member \\*"))
     _submit(at, "member_end", "End a team membership")
     assert "Membership ended" in texts(at)
@@ -123,7 +129,7 @@ def test_manager_cancels_a_task_with_a_reason(app_db: str) -> None:
 
 
 def test_manager_corrects_a_task_the_meeting_created(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
@@ -152,7 +158,7 @@ def _refused(at: AppTest, field: str) -> None:
 
 
 def test_a_team_without_a_name_is_refused_at_the_field(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=SET_UP)
     # the name is left empty
     _submit(at, "team_new", "Add the team")
     _refused(at, "Team name")
@@ -180,14 +186,14 @@ def test_a_manual_metric_without_a_name_keeps_its_unit(app_db: str) -> None:
 
 
 def test_closing_a_decision_without_an_outcome_is_refused_at_the_field(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="he", locality=SEDEROT, state=DECISIONS_HE)
     _submit(at, "decision_close", "סגירת החלטה")
     errors = [str(e.value) for e in at.error]
     assert any(e.startswith("**הטופס לא נשמר") for e in errors), errors
 
 
 def test_deleting_a_meeting_without_a_reason_is_refused_at_the_field(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
@@ -199,7 +205,7 @@ def test_deleting_a_meeting_without_a_reason_is_refused_at_the_field(app_db: str
 
 
 def test_a_meeting_correction_with_an_empty_task_title_keeps_the_rest(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     mid = _picked_meeting(at)
     db = Database(app_db)
     with db.transaction() as s:
@@ -236,7 +242,7 @@ def test_a_new_task_of_a_team_takes_the_teams_focus_when_none_is_picked(app_db: 
     view = forum_service.overview(db, manager, SEDEROT)
     assert view is not None
     team = next(t for t in view.teams if t["focus_id"] is not None)
-    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/tasks.py", lang="en", locality=SEDEROT, state=ALL_TASKS)
     title = next(t for t in at.text_input if t.form_id.startswith("task_new"))
     title.set_value("Book the hall")
     _owner, team_pick, focus = [s for s in at.selectbox if s.form_id.startswith("task_new")]
@@ -264,7 +270,7 @@ def test_the_mayors_approval_in_the_future_is_refused_at_the_date(app_db: str) -
 def test_manager_changes_a_members_role(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=STRUCTURE)
     picked = chosen_id(at.selectbox(key="member_change_pick"))
     row = next(
         r for r in forum_service.members(db, manager, SEDEROT) if r["membership_id"] == picked

@@ -14,15 +14,16 @@ from employdash.models import Person
 from employdash.models.mail import OutboxMessage
 from tests.app.accounts import demo_actor
 from tests.app.widgets import chosen_id
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+MEETINGS = open_tab("forum_tabs", "forum.tab.meetings", "en")  # the meetings and their minutes
 
 
 def test_manager_sees_the_recipients_sends_and_sees_it_sent(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     assert not at.exception, at.exception
     mid = chosen_id(at.selectbox(key="forum_meeting_pick"))
     to = minutes_mail.recipients(db, manager, mid)
@@ -57,7 +58,7 @@ def test_manager_sees_the_recipients_sends_and_sees_it_sent(app_db: str) -> None
 
 
 def test_a_member_is_not_offered_the_send(app_db: str) -> None:
-    at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT, state=MEETINGS)
     assert not at.exception, at.exception
     assert "Send the minutes by e\\-mail" not in [e.label for e in at.expander]
 

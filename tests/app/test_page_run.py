@@ -49,3 +49,22 @@ def test_each_card_shows_its_own_notes_and_one_added_on_it(app_db: str) -> None:
     assert not at.exception, at.exception
     shown = [t.value for t in at.text]
     assert shown.count("Called the employer") == 1 and shown.count("Meeting set for Sunday") == 1
+
+
+def test_the_forum_page_runs_only_its_open_tab(app_db: str) -> None:
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    keys = {w.key for w in at.selectbox}
+    assert "forum_meeting_pick" not in keys  # the meetings tab is hidden: its picker never ran
+    assert len(at.tabs) == 10  # every section is still a tab to open
+    at.session_state["forum_tabs_en"] = "Meetings and minutes"  # what a click on the tab sends
+    at.run()
+    assert not at.exception, at.exception
+    assert "forum_meeting_pick" in {w.key for w in at.selectbox}
+
+
+def test_a_forum_tab_chosen_before_the_page_opens_is_the_one_drawn(app_db: str) -> None:
+    meetings_tab = open_tab("forum_tabs", "forum.tab.meetings", "en")
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=meetings_tab)
+    assert not at.exception, at.exception
+    assert "forum_meeting_pick" in {w.key for w in at.selectbox}

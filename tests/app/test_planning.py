@@ -17,7 +17,7 @@ from employdash.i18n import local_today
 from employdash.models.forum import Invitee, Membership, PlannedMeeting
 from employdash.users import load_actor
 from tests.forum.helpers import team_of_kind
-from tests.support.apptest import app_as, rendered, texts
+from tests.support.apptest import app_as, open_tab, rendered, texts
 
 SEDEROT = 1031
 
@@ -59,8 +59,11 @@ def _token(db: Database, planned_id: int, username: str) -> str:
     return token
 
 
+PLANNED = open_tab("forum_tabs", "forum.tab.planned", "en")  # the tab with the planned meetings
+
+
 def _forum(app_db: str) -> tuple[AppTest, Database]:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=PLANNED)
     assert not at.exception, at.exception
     return at, Database(app_db)
 

@@ -15,6 +15,7 @@ from tests.forum.helpers import SEDEROT
 from tests.support.apptest import app_as, open_tab, texts
 
 ALL_TASKS = open_tab("tasks_tabs", "task.tab.all", "en")  # the tab with the table and its forms
+STAGES = open_tab("forum_tabs", "forum.tab.stages", "en")  # the stages and milestones
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -69,7 +70,7 @@ def test_a_manager_removes_a_document(app_db: str) -> None:
     doc = documents.upload_document(
         db, manager, SEDEROT, "milestone", "mayor_on_board", "agreement.pdf", PDF
     )
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=STAGES)
     assert not at.exception, at.exception
     assert "agreement.pdf\u2069 · PDF · 1 KB" in texts(at)
     at.button(key=f"record_docs_milestone_mayor_on_board_del_{doc}").click().run()

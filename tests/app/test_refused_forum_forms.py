@@ -15,7 +15,7 @@ from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.forum import Forum, MilestoneNote, SuccessMetric, Team
 from tests.app.widgets import chosen_id
-from tests.support.apptest import app_as, rendered
+from tests.support.apptest import app_as, open_tab, rendered
 
 SEDEROT = 1031
 
@@ -48,15 +48,16 @@ def _audited_since(db: Database, mark: int) -> int:
         return int(s.scalar(select(func.count()).where(AuditEntry.id > mark)) or 0)
 
 
-def _forum_page(app_db: str) -> tuple[AppTest, Database, int]:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+def _forum_page(app_db: str, tab: str = "forum.tab.focuses") -> tuple[AppTest, Database, int]:
+    state = open_tab("forum_tabs", tab, "en")
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=state)
     assert not at.exception, at.exception
     db = Database(app_db)
     return at, db, _audit_mark(db)
 
 
 def test_a_milestone_note_with_a_bad_link_keeps_the_note(app_db: str) -> None:
-    at, db, mark = _forum_page(app_db)
+    at, db, mark = _forum_page(app_db, "forum.tab.stages")
     key = at.selectbox(key="ms_note_pick").value
     form = f"ms_note_{key}_"
     with db.transaction() as s:
@@ -104,7 +105,7 @@ def test_a_metric_target_date_before_its_baseline_keeps_the_target(app_db: str) 
 
 
 def test_a_team_renamed_to_nothing_is_refused(app_db: str) -> None:
-    at, db, mark = _forum_page(app_db)
+    at, db, mark = _forum_page(app_db, "forum.tab.setup")
     tid = chosen_id(at.selectbox(key="team_edit_pick"))
     with db.transaction() as s:
         team = s.get_one(Team, tid)
@@ -122,7 +123,7 @@ def test_a_team_renamed_to_nothing_is_refused(app_db: str) -> None:
 
 
 def test_a_forum_renamed_to_nothing_is_refused(app_db: str) -> None:
-    at, db, mark = _forum_page(app_db)
+    at, db, mark = _forum_page(app_db, "forum.tab.setup")
     with db.transaction() as s:
         name, version = s.execute(
             select(Forum.name, Forum.version).where(Forum.locality_code == SEDEROT)

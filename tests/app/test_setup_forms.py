@@ -18,9 +18,10 @@ from employdash.forum import structure as forum_service
 from employdash.models import Locality
 from employdash.models.forum import Forum
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+SET_UP = open_tab("forum_tabs", "forum.tab.setup", "en")  # the forum's set-up
 
 
 def _button(at: AppTest, label: str) -> Button:
@@ -234,7 +235,7 @@ def test_a_second_metric_of_one_name_on_a_focus_is_refused_at_the_field(app_db: 
 def test_a_team_made_with_its_lead_has_the_lead_as_a_member(app_db: str) -> None:
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=SET_UP)
     assert "The lead joins the team (as team lead) if not a member yet." in texts(at)
     person = forum_service.people_of(db, manager, SEDEROT)[0]["id"]
     _in_form(at.selectbox, "team_new", "Team lead").set_value(person)

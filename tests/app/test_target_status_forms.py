@@ -16,9 +16,11 @@ from employdash.forum import focuses, setup
 from employdash.forum import structure as forum_service
 from employdash.models.forum import SuccessMetric
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as, rendered, texts
+from tests.support.apptest import app_as, open_tab, rendered, texts
 
 SEDEROT = 1031
+QUARTERLY = open_tab("forum_tabs", "forum.tab.quarterly", "en")  # the quarterly reviews
+SET_UP = open_tab("forum_tabs", "forum.tab.setup", "en")  # the forum's set-up
 
 
 def _in_form(widgets: Iterable[Widget], form: str, label: str) -> Widget:
@@ -95,7 +97,7 @@ def test_the_briefing_says_the_status_of_each_focus(app_db: str) -> None:
 
 def test_the_tolerance_is_set_on_the_set_up_tab(app_db: str) -> None:
     db = Database(app_db)
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=SET_UP)
     _in_form(at.number_input, "forum_tolerance_", "Tolerance for a metric").set_value(25)
     _submit(at, "forum_tolerance_")
     assert setup.forum_tolerance(db, demo_actor(db, "manager"), SEDEROT) == 0.25
@@ -143,7 +145,7 @@ def test_a_target_edited_the_wrong_way_is_refused(app_db: str) -> None:
 
 
 def test_the_quarterly_review_keeps_each_quarter_s_status(app_db: str) -> None:
-    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=QUARTERLY)
     tables = [d.value for d in at.dataframe if "Status against target" in d.value.columns]
     assert len(tables) == 1
     statuses = set(tables[0]["Status against target"])

@@ -7,9 +7,10 @@ import pytest
 
 from employdash.i18n import t
 from employdash.seed.context import DEMO_AS_OF
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, open_tab, texts
 
 SEDEROT = 1031
+YEAR_SUMMARY = open_tab("forum_tabs", "summary.section", "en")  # the year summary
 DOWNLOADS = ("pdf_he", "docx_he", "pdf_en", "docx_en")
 TAB = {"he": "סיכום שנתי", "en": "Year summary"}
 
@@ -18,7 +19,13 @@ TAB = {"he": "סיכום שנתי", "en": "Year summary"}
 def test_the_manager_reads_the_year_summary_then_the_publication_version(
     app_db: str, lang: str
 ) -> None:
-    at = app_as("manager", page="pages/forum.py", lang=lang, locality=SEDEROT)
+    at = app_as(
+        "manager",
+        page="pages/forum.py",
+        lang=lang,
+        locality=SEDEROT,
+        state=open_tab("forum_tabs", "summary.section", lang),
+    )
     assert not at.exception, at.exception
     assert TAB[lang] in [tab.label for tab in at.tabs]
     year = DEMO_AS_OF.year - 1  # the year before the (pinned) demo's: a whole year of meetings
@@ -38,7 +45,7 @@ def test_the_manager_reads_the_year_summary_then_the_publication_version(
 
 
 def test_a_member_reads_it_without_the_mentoring_section(app_db: str) -> None:
-    at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT)
+    at = app_as("member", page="pages/forum.py", lang="en", locality=SEDEROT, state=YEAR_SUMMARY)
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Meetings held and attendance" in shown
