@@ -25,6 +25,9 @@ BUTTONS = {
 
 
 def _download(page: Page, label: str) -> tuple[str, bytes]:
+    """The file a download button gives. Each download reruns the page: the next click waits for
+    that run to end, or it can land on a button the run is replacing and start no download."""
+    wait_idle(page)
     with page.expect_download(timeout=90_000) as download:
         page.get_by_role("button", name=label, exact=True).click()
     path = download.value.path()

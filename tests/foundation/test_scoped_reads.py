@@ -10,6 +10,8 @@ hand. Add a module to the list when its reads move to the helper.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from employdash.access import Actor, Area, ReadScope, only, read_scope
 from employdash.db import Database
 from employdash.errors import PermissionDenied
+from employdash.forum import structure
 from employdash.models import Organisation
 from employdash.models.base import Base
 
@@ -79,8 +82,10 @@ LOCALITY_MODELS = {
     for mapper in Base.registry.mappers
     if "locality_code" in mapper.columns
 }
-# What makes a scope: the checked one of a read, or one locality a command already checked.
-SCOPE_MAKERS = {"read_scope", "only"}
+# What makes a scope: the checked one of a read, or one locality a command already checked, or
+# the forum's read of one locality (structure.reading_forum / reading_existing_forum check the
+# locality with read_scope before they open the transaction; tested below).
+SCOPE_MAKERS = {"read_scope", "only", "reading_forum", "reading_existing_forum"}
 
 
 def _is_locality_column(node: ast.AST) -> bool:
@@ -196,6 +201,19 @@ def test_the_scan_finds_a_forgotten_scope_and_a_hand_written_one() -> None:
     core = "def read(s, codes):\n    return select(G.c.id).where(G.c.locality_code.in_(codes))\n"
     assert unscoped_reads(core) == ["read:2 filters a locality by hand"]
     assert unscoped_reads(scoped) == []
+
+
+@pytest.mark.parametrize("maker", [structure.reading_forum, structure.reading_existing_forum])
+def test_a_forum_read_checks_the_scope_before_it_opens_the_database(
+    maker: Callable[[Database, Actor, int], AbstractContextManager[object]], tmp_path: Path
+) -> None:
+    """The forum's readers count as scope makers above because they refuse another locality
+    before they read: here on a database that cannot even be opened."""
+    sederot = 1031
+    outsider = Actor(1, "m", "M", "manager", frozenset({sederot + 1}))
+    unreachable = Database(f"sqlite:///{tmp_path / 'missing' / 'no.db'}")
+    with pytest.raises(PermissionDenied), maker(unreachable, outsider, sederot):
+        pass
 
 
 def _codes(db: Database, model: type[Base], scope: ReadScope) -> set[int]:
