@@ -4,6 +4,8 @@ alone with the reason, two senders at once send each message once."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -315,6 +317,10 @@ def test_sender_processes_send_each_message_once(
     over its own connection, and the certificate is verified in each (the system's trust, here
     the test server's through SSL_CERT_FILE, which the spawned processes inherit)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.cert_file))
+    # A spawned process first re-imports the parent's __main__ (`python -m employdash` on the
+    # command line). In a test process an AppTest run earlier leaves the app's script there, and
+    # each sender would run the whole app before its work (and die of it): the command line's.
+    monkeypatch.setitem(sys.modules, "__main__", importlib.import_module("employdash.__main__"))
     addresses = [f"member{i}@example.org" for i in range(40)]
     _queue(db, *(_mail(a) for a in addresses))
     report = deliver_all(db, smtp_server.config(), NOW, processes=True)
