@@ -47,10 +47,21 @@ from employdash.i18n import t
 from employdash.seed import seed_demo
 from tests.support.replicas import AppServer, app_server, nginx
 
-# BENCH_LOAD_SESSIONS=10,25 runs fewer single-server sizes (the replicas always get 50 sessions);
-# the notes of the results say which sizes ran.
+# BENCH_LOAD_SESSIONS=10,25 runs fewer single-server sizes (the replicas always get their own
+# counts); the notes of the results say which sizes ran.
 SESSIONS = tuple(int(n) for n in os.environ.get("BENCH_LOAD_SESSIONS", "10,25,50").split(","))
-REPLICA_SESSIONS = 50
+# Sizes past SESSIONS tried on one PostgreSQL server until the p95 passes CAPACITY_P95_S: the
+# largest size that stays under it is how many active people one server, which Python's GIL
+# holds to one core, serves.
+CAPACITY_STEPS = tuple(
+    int(n) for n in os.environ.get("BENCH_LOAD_CAPACITY", "75,100,150").split(",") if n
+)
+CAPACITY_P95_S = 1.0
+REPLICA_SESSIONS = 50  # no think time: throughput
+REPLICA_PEOPLE = 100  # with think time: latency of two replicas
+AIM_AT = 50  # the sessions one server must serve within the aims
+AIM_P95 = "under 1 s at 50 sessions, no errors"
+AIM_LOGIN = "under 1.5 s at 50 sessions"
 ROUNDS = 1
 # Seconds a person spends on a page before the next action (uniform): reading a dashboard page,
 # a task card or a chart takes several seconds, rarely under five and seldom over a quarter of a
@@ -491,7 +502,7 @@ def _prepare(url: str) -> None:
     db = Database(url)
     migrate(db)
     seed_demo(db)  # the app's own password hashing: a login costs what it costs in production
-    add_users(db, max(*SESSIONS, REPLICA_SESSIONS))
+    add_users(db, max(*SESSIONS, *CAPACITY_STEPS, REPLICA_SESSIONS, REPLICA_PEOPLE))
     set_password(db)  # not the demo password: PostgreSQL is served outside demo mode
     db.dispose()
 
@@ -501,19 +512,82 @@ def _env(kind: str) -> dict[str, str] | None:
     return production_env() if kind == "postgresql" else None
 
 
-def _single(kind: str, url: str) -> list[Figure]:
+def _one_server(kind: str, url: str, count: int) -> tuple[LoadRun, LoadRun]:
+    """`count` sessions with think time against one freshly started, warmed server."""
+    with app_server(url, _env(kind)) as server:
+        pids = [server.process.pid]
+        seen: dict[str, int] = {}
+        _warm(server.base)
+        alone = _alone_all(server.base, pids, kind)
+        run = measure("one server", kind, [server.base], pids, count)
+        _server_errors(run, [server], seen)
+    return run, alone
+
+
+def _within(run: LoadRun) -> bool:
+    return not run.errors and _percentile(run.action_seconds, 0.95) < CAPACITY_P95_S
+
+
+Runs = dict[int, tuple[LoadRun, LoadRun]]
+
+
+def _single(kind: str, url: str) -> tuple[list[Figure], Runs]:
     figures: list[Figure] = []
+    runs: Runs = {}
     for count in SESSIONS:
-        with app_server(url, _env(kind)) as server:
-            pids = [server.process.pid]
-            seen: dict[str, int] = {}
-            _warm(server.base)
-            alone = _alone_all(server.base, pids, kind)
-            run = measure("one server", kind, [server.base], pids, count)
-            _server_errors(run, [server], seen)
-            aim = "under 1 s at 25 sessions, no errors" if count == 25 else ""
-            figures += _figures(run, alone, aim)
-    return figures
+        run, alone = runs[count] = _one_server(kind, url, count)
+        figures += _figures(run, alone, AIM_P95 if count == AIM_AT else "")
+        if count == AIM_AT:
+            figures.append(_login_figure(run, alone))
+    return figures, runs
+
+
+def _login_figure(run: LoadRun, alone: LoadRun) -> Figure:
+    return Figure(
+        f"one server, {run.sessions} sessions: p95 login",
+        _percentile(run.login_seconds, 0.95),
+        "one session's login alone (p50)",
+        statistics.median(alone.login_seconds) if alone.login_seconds else float("nan"),
+        run.database,
+        AIM_LOGIN,
+        {"logins": len(run.login_seconds)},
+    )
+
+
+def _capacity(url: str, runs: Runs) -> list[Figure]:
+    """One PostgreSQL server under growing numbers of people (the sizes `_single` ran, then
+    CAPACITY_STEPS) until its p95 passes 1 s: the largest size within it is the per-core
+    capacity the README sizes replicas by."""
+    served: tuple[LoadRun, LoadRun] | None = None
+    tried: dict[int, float] = {}
+    for count in sorted({*SESSIONS, *CAPACITY_STEPS}):
+        run, alone = runs[count] if count in runs else _one_server("postgresql", url, count)
+        tried[count] = round(_percentile(run.action_seconds, 0.95), 3)
+        if not _within(run):
+            break
+        served = run, alone
+    if served is None:
+        return []
+    run, alone = served
+    return [
+        Figure(
+            f"capacity: {run.sessions} active people on one server (one core) within a 1 s p95",
+            _percentile(run.action_seconds, 0.95),
+            "the same actions by one session alone (p50)",
+            statistics.median(alone.action_seconds),
+            "postgresql",
+            "the README's replica sizing",
+            {
+                "people_per_core": run.sessions,
+                "p95_s_by_sessions": tried,
+                "cpu_s_per_run": round(run.cpu_per_run, 4),
+                "app_cores_used": round(
+                    run.cpu_breakdown.get("cpu_s_app", 0) / run.wall_seconds, 2
+                ),
+                "actions_per_s": round(len(run.action_seconds) / run.wall_seconds, 2),
+            },
+        )
+    ]
 
 
 def _alone_all(base: str, pids: list[int], kind: str) -> LoadRun:
@@ -577,7 +651,17 @@ def _replicas(url: str) -> list[Figure]:
             groups=_groups(pids, url),
         )
         _server_errors(pair_tp, [a, b], seen)
+        people = measure(
+            "nginx → two replicas, think time",
+            "postgresql",
+            [lb],
+            pids,
+            REPLICA_PEOPLE,
+            groups=_groups(pids, url),
+        )
+        _server_errors(people, [a, b], seen)
     figures = _figures(pair_tp, alone, "")
+    figures += _figures(people, alone, "under 1.5 s at 100 sessions, no errors")
     figures.append(
         Figure(
             "two replicas, 50 sessions, no think time: seconds per script run (1 / throughput)",
@@ -639,9 +723,10 @@ def main() -> None:
     figures: list[Figure] = [_heap_figure()]
     with tempfile.TemporaryDirectory() as tmp:
         with _database("sqlite", Path(tmp)) as url:
-            figures += _single("sqlite", url)
+            figures += _single("sqlite", url)[0]
         with _database("postgresql", Path(tmp)) as url:
-            figures += _single("postgresql", url)
+            single, runs = _single("postgresql", url)
+            figures += single + _capacity(url, runs)
             figures += _replicas(url)
     write(
         "load",
@@ -662,9 +747,14 @@ def main() -> None:
             "counts the script runs an action caused; mib_per_session is resident memory with "
             "every session open minus before they connected, over the sessions. SQLite runs in "
             "demo mode; PostgreSQL as in production (demo mode is SQLite-only): a shared strong "
-            "cookie key, no demo passwords. Replicas: nginx (deploy/nginx/employdash.conf) with "
+            "cookie key, no demo passwords. Capacity: on PostgreSQL, one server "
+            f"takes {', '.join(map(str, CAPACITY_STEPS))} sessions after the sizes above until "
+            f"its p95 passes {CAPACITY_P95_S:.0f} s; the largest size within it is what one "
+            "server, which Python's GIL holds to about one core, serves (people_per_core). "
+            "Replicas: nginx (deploy/nginx/employdash.conf) with "
             "cookie-sticky sessions in front of one server and then two, on one PostgreSQL; "
-            "throughput is script runs per second with no think time. The machine has 2 cores "
+            "throughput is script runs per second with no think time, latency is "
+            f"{REPLICA_PEOPLE} people with the same think time as above. The machine has 2 cores "
             "shared by the client, the server(s), nginx, PostgreSQL and other work. "
             "Profile (cProfile per script run, 2026-11-30), and what changed: (1) Streamlit runs "
             "gc.collect() after every script run, holding the GIL; over the heap the app's "

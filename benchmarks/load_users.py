@@ -77,7 +77,11 @@ def add_users(db: Database, sessions: int) -> list[str]:
             ).tuples()
         )
         taken = set(s.scalars(select(Task.id).where(Task.owner_person_id.in_(_load_people(s)))))
-        free_tasks = [(t, code) for t, code in free_tasks if t not in taken]
+        open_tasks, free_tasks = free_tasks, [(t, c) for t, c in free_tasks if t not in taken]
+        new_members = sum(
+            1 for i, n in enumerate(names) if n not in existing and role_of(i) == "member"
+        )
+        free_tasks += _copies(s, open_tasks, TASKS_PER_MEMBER * new_members - len(free_tasks))
         for index, name in enumerate(names):
             if name in existing:
                 continue
@@ -110,6 +114,24 @@ def add_users(db: Database, sessions: int) -> list[str]:
             s.flush()
             s.add_all(UserLocality(user_id=user.id, locality_code=c) for c in codes)
     return names
+
+
+def _copies(s: Session, free: list[tuple[int, int]], missing: int) -> list[tuple[int, int]]:
+    """`missing` more open tasks, copies of the demo's in turn: past about thirty members, the
+    demo has too few for each to own tasks of their own."""
+    if missing <= 0 or not free:
+        return []
+    columns = [c.key for c in Task.__table__.columns if c.key not in ("id", "version")]
+    originals = {t.id: t for t in s.scalars(select(Task).where(Task.id.in_([t for t, _ in free])))}
+    made: list[tuple[int, int]] = []
+    for k in range(missing):
+        task_id, code = free[k % len(free)]
+        copy = Task(**{c: getattr(originals[task_id], c) for c in columns})
+        copy.title = f"{copy.title} ({k + 1})"
+        s.add(copy)
+        s.flush()
+        made.append((copy.id, code))
+    return made
 
 
 def _load_people(s: Session) -> list[int]:
