@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.common.localized import DATE_FORMAT
+from components.common.tabs import shown_tab
 from components.common.text import plain
 from components.mentoring import certify, forms, manage, matches, views
 from components.shell.context import current
@@ -46,32 +47,34 @@ with guarded():
         keys += ["entry", "matches", "programs", "certification", "import", "participants"]
     if designer:
         keys += ["pipelines"]
-    tabs = dict(zip(keys, st.tabs([tr(f"ment.tab.{k}") for k in keys]), strict=True))
-    with tabs["funnel"]:
-        views.funnel_tab(ctx, labels, pipeline, as_of)
-    with tabs["compare"]:
-        views.compare_tab(ctx, labels, pipeline, as_of)
-    with tabs["cohorts"]:
-        views.cohorts_tab(ctx, pipeline, as_of)
-    with tabs["waiting"]:
-        views.waiting_tab(ctx, labels, as_of)
-    if editor:
-        with tabs["entry"]:
-            forms.advance_form(ctx, labels, pipeline, as_of)
-            forms.add_form(ctx, labels, pipeline, as_of)
-            if choices[pipeline].role == "mentee":
-                forms.match_form(ctx, labels, as_of)
-            forms.outcome_form(ctx, labels, pipeline, as_of)
-        with tabs["matches"]:
-            matches.matches_tab(ctx, labels, as_of)
-        with tabs["programs"]:
-            manage.programs_tab(ctx, labels, as_of)
-        with tabs["certification"]:
-            certify.certification_tab(ctx, labels, as_of)
-        with tabs["import"]:
-            forms.import_panel(ctx)
-        with tabs["participants"]:
-            views.participants_tab(ctx, labels, pipeline, as_of)
-    if designer:
-        with tabs["pipelines"]:
-            manage.pipelines_tab(ctx)
+    # Only the open tab's content runs (the tabs rerun the page when switched): eleven tabs of
+    # charts, tables and forms are many pages' worth of queries and elements.
+    shown, tab = shown_tab(ctx, [f"ment.tab.{k}" for k in keys], "ment_tabs")
+    with tab:
+        match shown:
+            case "ment.tab.funnel":
+                views.funnel_tab(ctx, labels, pipeline, as_of)
+            case "ment.tab.compare":
+                views.compare_tab(ctx, labels, pipeline, as_of)
+            case "ment.tab.cohorts":
+                views.cohorts_tab(ctx, pipeline, as_of)
+            case "ment.tab.waiting":
+                views.waiting_tab(ctx, labels, as_of)
+            case "ment.tab.entry":
+                forms.advance_form(ctx, labels, pipeline, as_of)
+                forms.add_form(ctx, labels, pipeline, as_of)
+                if choices[pipeline].role == "mentee":
+                    forms.match_form(ctx, labels, as_of)
+                forms.outcome_form(ctx, labels, pipeline, as_of)
+            case "ment.tab.matches":
+                matches.matches_tab(ctx, labels, as_of)
+            case "ment.tab.programs":
+                manage.programs_tab(ctx, labels, as_of)
+            case "ment.tab.certification":
+                certify.certification_tab(ctx, labels, as_of)
+            case "ment.tab.import":
+                forms.import_panel(ctx)
+            case "ment.tab.participants":
+                views.participants_tab(ctx, labels, pipeline, as_of)
+            case "ment.tab.pipelines":
+                manage.pipelines_tab(ctx)
