@@ -66,6 +66,7 @@ VIEW = t("ind.explorer.view", "he")
 MEETING = t("page.meeting", "he")
 MENTORING = t("page.mentoring", "he")
 SESSIONS_OF = t("ment.sessions.of", "he")
+MATCHES_TAB = t("ment.tab.matches", "he")
 
 
 @contextmanager
@@ -164,6 +165,7 @@ async def measure(app: str, app_process: psutil.Process, empty: str, empty_proce
         costs["mentoring"].append(
             await _cost(app_process, lambda: manager.open_page(MENTORING, "mentoring"))
         )
+        await manager.open_tab(MATCHES_TAB, "matches tab")  # the page opens on its funnel
         costs["match"].append(
             await _cost(app_process, lambda: manager.select(SESSIONS_OF, _toggle, "match"))
         )

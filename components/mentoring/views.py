@@ -202,23 +202,23 @@ def _labelled(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+def _known(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
+
+
 def _shares(
     fun: engine.Funnel, names: dict[str, str], group_label: Callable[[Any], str]
 ) -> pd.DataFrame:
     """Share of each group's entrants (reached stage 1) that reached each stage."""
     frame = _labelled(fun.table, names)
-    shares = []
-    for row in frame.itertuples():
-        first = frame[(frame["group"] == row.group) & (frame["position"] == 1)]["reached"].iloc[0]
-        ok = (
-            first is not None
-            and not pd.isna(first)
-            and first
-            and row.reached is not None
-            and not pd.isna(row.reached)
-        )
-        shares.append(float(row.reached) / float(first) if ok else None)
-    frame["share"] = shares
+    groups = [None if not _known(g) else g for g in frame["group"]]  # a missing group is one
+    entrants = {
+        g: n for g, p, n in zip(groups, frame["position"], frame["reached"], strict=True) if p == 1
+    }
+    frame["share"] = [
+        float(n) / float(entrants[g]) if _known(n) and _known(entrants[g]) and entrants[g] else None
+        for g, n in zip(groups, frame["reached"], strict=True)
+    ]
     frame["group"] = [group_label(g) for g in frame["group"]]
     return frame
 
@@ -244,9 +244,8 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     done = None if first in (None, 0) or last is None or pd.isna(last) else last / first
     m2.metric(tr("ment.metric.completion"), fmt_percent(done, lang))
     st.subheader(tr("ment.funnel.title"))
-    show_chart(
-        charts.funnel_chart(_labelled(fun.table, names), lang, tr("ment.col.reached")), ctx.lang
-    )
+    stages, reached = _labelled(fun.table, names), tr("ment.col.reached")
+    show_chart(lambda: charts.funnel_chart(stages, lang, reached), lang, inputs=(stages, reached))
     table = funnel_table(ctx, fun.table, names)
     show_table(ctx, table)
     download_buttons(table, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
@@ -261,9 +260,8 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)
     if grouped.groups:
         shares = _shares(grouped, names, lambda g: labels.group(by, g))
-        show_chart(
-            charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")), ctx.lang
-        )
+        titles = (tr("ment.col.reached"), tr(f"ment.dim.{by}"))
+        show_chart(lambda: charts.share_lines(shares, lang, *titles), lang, inputs=(shares, titles))
         pivot = shares.pivot_table(
             index="position", columns="group", values="reached", aggfunc="first", dropna=False
         )
@@ -335,10 +333,12 @@ def dropoff_section(ctx: PageContext, drops: pd.DataFrame, names: dict[str, str]
     drops = _labelled(drops, names)
     drops["reason_label"] = [reason_label(ctx, r) for r in drops["reason"]]
     stages = drops["position"].nunique()
+    titles = (tr("ment.col.count"), tr("ment.col.reason"))
     show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
-        charts.dropoff_chart(drops, lang, tr("ment.col.count"), tr("ment.col.reason")),
+        lambda: charts.dropoff_chart(drops, lang, *titles),
         lang,
         height=charts.HEIGHT_PER_STAGE * stages + 130,
+        inputs=(drops, titles),
     )
     pivot = drops.pivot_table(
         index="position", columns="reason_label", values="count", aggfunc="first", dropna=False
@@ -356,7 +356,8 @@ def durations_section(ctx: PageContext, spans: pd.DataFrame, names: dict[str, st
         st.caption(tr("empty.no_data"))
         return
     spans = _labelled(spans, names)
-    show_chart(charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")), lang)
+    titles = (tr("ment.col.median"), tr("ment.col.p90"))
+    show_chart(lambda: charts.durations_chart(spans, lang, *titles), lang, inputs=(spans, titles))
     show_table(
         ctx,
         {
@@ -394,12 +395,9 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))
-        show_chart(
-            charts.share_lines(
-                pd.concat(frames), ctx.lang, tr("ment.col.reached"), tr("ment.col.group")
-            ),
-            ctx.lang,
-        )
+        both, lang = pd.concat(frames), ctx.lang
+        titles = (tr("ment.col.reached"), tr("ment.col.group"))
+        show_chart(lambda: charts.share_lines(both, lang, *titles), lang, inputs=(both, titles))
 
 
 def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
@@ -410,12 +408,9 @@ def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
     if frame.empty:
         st.info(tr("empty.no_data"))
         return
-    show_chart(
-        charts.cohort_chart(
-            frame, ctx.lang, tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort")
-        ),
-        ctx.lang,
-    )
+    lang = ctx.lang
+    titles = (tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort"))
+    show_chart(lambda: charts.cohort_chart(frame, lang, *titles), lang, inputs=(frame, titles))
 
 
 def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
