@@ -9,7 +9,7 @@ import streamlit as st
 from components.common.localized import DATE_FORMAT
 from components.common.tabs import shown_tab
 from components.common.text import plain
-from components.mentoring import certify, forms, manage, matches, views
+from components.mentoring import certify, forms, funnel_tab, manage, matches, views
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -23,7 +23,7 @@ st.caption(tr("ment.caption", threshold=get_config().SUPPRESSION_THRESHOLD))
 forms.show_flash()
 with guarded():
     labels = views.Labels(ctx)
-    choices = views.pipeline_choices(ctx)
+    choices = labels.pipelines
     top = st.columns([2, 1])
     pipeline = (
         top[0].segmented_control(
@@ -53,7 +53,7 @@ with guarded():
     with tab:
         match shown:
             case "ment.tab.funnel":
-                views.funnel_tab(ctx, labels, pipeline, as_of)
+                funnel_tab.funnel_tab(ctx, labels, pipeline, as_of)
             case "ment.tab.compare":
                 views.compare_tab(ctx, labels, pipeline, as_of)
             case "ment.tab.cohorts":
