@@ -2,7 +2,9 @@
 targets; entry, matches and sessions, programs, certification, import and the participant list
 for the locality's managers; pipeline definitions for admins."""
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -42,39 +44,25 @@ with guarded():
     )
     editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
     designer = ctx.actor.can_write(Area.CATALOGUE)
-    keys = ["funnel", "compare", "cohorts", "waiting"]
+    sections: dict[str, Callable[[], None]] = {
+        "funnel": partial(funnel_tab.funnel_tab, ctx, labels, pipeline, as_of),
+        "compare": partial(views.compare_tab, ctx, labels, pipeline, as_of),
+        "cohorts": partial(views.cohorts_tab, ctx, pipeline, as_of),
+        "waiting": partial(views.waiting_tab, ctx, labels, as_of),
+    }
     if editor:
-        keys += ["entry", "matches", "programs", "certification", "import", "participants"]
+        sections |= {
+            "entry": partial(forms.entry_tab, ctx, labels, pipeline, as_of),
+            "matches": partial(matches.matches_tab, ctx, labels, as_of),
+            "programs": partial(manage.programs_tab, ctx, labels, as_of),
+            "certification": partial(certify.certification_tab, ctx, labels, as_of),
+            "import": partial(forms.import_panel, ctx),
+            "participants": partial(views.participants_tab, ctx, labels, pipeline, as_of),
+        }
     if designer:
-        keys += ["pipelines"]
+        sections["pipelines"] = partial(manage.pipelines_tab, ctx)
     # Only the open tab's content runs (the tabs rerun the page when switched): eleven tabs of
     # charts, tables and forms are many pages' worth of queries and elements.
-    shown, tab = shown_tab(ctx, [f"ment.tab.{k}" for k in keys], "ment_tabs")
+    shown, tab = shown_tab(ctx, [f"ment.tab.{k}" for k in sections], "ment_tabs")
     with tab:
-        match shown:
-            case "ment.tab.funnel":
-                funnel_tab.funnel_tab(ctx, labels, pipeline, as_of)
-            case "ment.tab.compare":
-                views.compare_tab(ctx, labels, pipeline, as_of)
-            case "ment.tab.cohorts":
-                views.cohorts_tab(ctx, pipeline, as_of)
-            case "ment.tab.waiting":
-                views.waiting_tab(ctx, labels, as_of)
-            case "ment.tab.entry":
-                forms.advance_form(ctx, labels, pipeline, as_of)
-                forms.add_form(ctx, labels, pipeline, as_of)
-                if choices[pipeline].role == "mentee":
-                    forms.match_form(ctx, labels, as_of)
-                forms.outcome_form(ctx, labels, pipeline, as_of)
-            case "ment.tab.matches":
-                matches.matches_tab(ctx, labels, as_of)
-            case "ment.tab.programs":
-                manage.programs_tab(ctx, labels, as_of)
-            case "ment.tab.certification":
-                certify.certification_tab(ctx, labels, as_of)
-            case "ment.tab.import":
-                forms.import_panel(ctx)
-            case "ment.tab.participants":
-                views.participants_tab(ctx, labels, pipeline, as_of)
-            case "ment.tab.pipelines":
-                manage.pipelines_tab(ctx)
+        sections[shown.removeprefix("ment.tab.")]()
