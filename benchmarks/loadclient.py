@@ -66,6 +66,8 @@ class Session:
     runs: int = 0
     # The fragment that drew each widget (by widget id): an action on it reruns that fragment.
     fragments: dict[str, str] = field(default_factory=dict)
+    # Each keyed tab set the last run drew: its widget id and its tabs' labels.
+    tab_sets: list[tuple[str, list[str]]] = field(default_factory=list)
     _ws: Any = None
 
     async def open(self) -> None:
@@ -163,6 +165,14 @@ class Session:
         client_state.fragment_id = self.fragments.get(widget.id, "")
         return await self._rerun(action, client_state)
 
+    async def open_tab(self, label: str, action: str) -> float:
+        """Click the tab labelled `label` (of a keyed tab set: the page reruns with it open)."""
+        tabs = next((tid for tid, labels in self.tab_sets if label in labels), None)
+        if tabs is None:
+            raise ActionFailed(f"no tab labelled {label!r} on the page")
+        state = WidgetState(id=tabs, string_value=label)
+        return await self._rerun(action, self._client_state([state]))
+
     def widgets(self, kind: str, label: str) -> list[Any]:
         """The widgets of this kind and label drawn by the last run."""
         return [e for k, e in self.elements if k == kind and e.label == label]
@@ -170,6 +180,7 @@ class Session:
     def _client_state(self, extra: list[WidgetState]) -> ClientState:
         """Like the browser: the values of widgets on the page now, plus this action's."""
         on_page = {getattr(e, "id", None) for _, e in self.elements}
+        on_page |= {tabs for tabs, _ in self.tab_sets}
         self.states = {k: v for k, v in self.states.items() if k in on_page}
         state = ClientState(query_string="", page_script_hash=self.page_hash)
         for w in extra:
@@ -191,6 +202,7 @@ class Session:
         msg = BackMsg()
         msg.rerun_script.CopyFrom(client_state)
         self.elements = []
+        self.tab_sets = []
         start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         runs = 0
@@ -214,12 +226,15 @@ class Session:
                 if fwd.script_finished in FINISHED:
                     break
                 self.elements = []
+                self.tab_sets = []
         seconds = time.perf_counter() - start
         self.runs += runs
         self.timings.append(Timing(kind, seconds, runs))
         return seconds
 
     def _on_delta(self, fwd: ForwardMsg, action: str = "") -> None:
+        if fwd.delta.WhichOneof("type") == "add_block":
+            self._on_block(fwd.delta.add_block)
         if fwd.delta.WhichOneof("type") != "new_element":
             return
         element = fwd.delta.new_element
@@ -234,6 +249,13 @@ class Session:
         elif kind == "alert" and proto.format == Alert.ERROR:
             self.error_alerts.append(proto.body)
         self.elements.append((kind, proto))
+
+    def _on_block(self, block: Any) -> None:
+        """A keyed tab set is sent as its block, then one block per tab, in order."""
+        if block.WhichOneof("type") == "tab_container" and block.tab_container.id:
+            self.tab_sets.append((block.tab_container.id, []))
+        elif block.WhichOneof("type") == "tab" and self.tab_sets:
+            self.tab_sets[-1][1].append(block.tab.label)
 
 
 def _get_cookies(url: str, cookies: dict[str, str]) -> dict[str, str]:

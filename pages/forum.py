@@ -4,6 +4,7 @@ quarterly reviews and meetings with their minutes."""
 import streamlit as st
 
 from components.briefing import next_steps
+from components.common.tabs import shown_tab
 from components.common.text import plain
 from components.forum import minutes_mail as mm
 from components.forum import plan as fp
@@ -55,87 +56,71 @@ with guarded():
     # Only the open tab's content runs (the tabs rerun the page when switched): ten tabs of
     # forms and tables are many pages' worth of elements and queries.
     keys = (*fv.TABS, *(fv.EDITOR_TABS if editor else ()))
-    tabs = dict(
-        zip(
-            keys,
-            st.tabs(
-                [ctx.tr(key) for key in keys],
-                key=f"forum_tabs_{ctx.lang}",  # a widget per language (labels)
-                on_change="rerun",
-            ),
-            strict=True,
-        )
-    )
-    if tabs["forum.tab.focuses"].open:
-        with tabs["forum.tab.focuses"]:
-            fv.focuses(
-                ctx,
-                view,
-                target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
-                forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
-            )
-            progress = forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code)
-            if editor:
-                fp.focus_forms(ctx, view)
-                fp.manual_metric_form(ctx, view)
-                fp.focus_edit(ctx, view)
-                fp.metric_edit(ctx, progress)
-            rp.focus_panels(ctx, view, progress, editor)
-    if tabs["forum.tab.structure"].open:
-        with tabs["forum.tab.structure"]:
-            members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
-            fv.structure(ctx, members)
-            if editor:
-                fv.member_form(ctx, view)
-                fr.change_membership_form(
+    shown, tab = shown_tab(ctx, keys, "forum_tabs")
+    with tab:
+        match shown:
+            case "forum.tab.focuses":
+                fv.focuses(
                     ctx,
-                    members,
-                    {t["id"]: fs.team_label(ctx, t["kind"], t["name"]) for t in view.teams},
+                    view,
+                    target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
+                    forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
                 )
-                fr.end_membership_form(ctx, members)
-    if tabs["forum.tab.stages"].open:
-        with tabs["forum.tab.stages"]:
-            fv.milestones(ctx, view)
-            rp.milestone_documents(ctx, editor)
-    if tabs["forum.tab.attendance"].open:
-        with tabs["forum.tab.attendance"]:
-            fv.attendance(
-                ctx,
-                meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code),
-                meetings.member_attendance(ctx.db, ctx.actor, ctx.locality_code),
-            )
-    if tabs["forum.tab.quarterly"].open:
-        with tabs["forum.tab.quarterly"]:
-            fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
-    if tabs["forum.tab.planned"].open:
-        with tabs["forum.tab.planned"]:
-            members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
-            people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else []
-            fpl.section(ctx, view, members, people, editor)
-    if tabs["forum.tab.meetings"].open:
-        with tabs["forum.tab.meetings"]:
-            mid = fv.meetings_list(
-                ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code), linked
-            )
-            if mid is not None:
-                fr.read_minutes(ctx, mid)
-                rp.documents(ctx, "meeting", mid, editor)
-                rp.history(ctx, "meeting", mid)
+                progress = forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code)
                 if editor:
-                    mm.send_minutes(ctx, mid)
-                    fr.correct_form(ctx, mid)
-                    fr.delete_form(ctx, mid)
-    if tabs["forum.tab.decisions"].open:
-        with tabs["forum.tab.decisions"]:
-            listed = forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code)
-            fr.decisions(ctx, listed, editor)
-            rp.picked_history(
-                ctx, "decision", {d.id: fr.decision_label(ctx, d) for d in listed}, "decisions"
-            )
-    if tabs["summary.section"].open:
-        with tabs["summary.section"]:
-            fy.section(ctx)
-    if editor and tabs["forum.tab.setup"].open:
-        with tabs["forum.tab.setup"]:
-            fs.setup_tab(ctx, view)
-            ts.tolerance_form(ctx)
+                    fp.focus_forms(ctx, view)
+                    fp.manual_metric_form(ctx, view)
+                    fp.focus_edit(ctx, view)
+                    fp.metric_edit(ctx, progress)
+                rp.focus_panels(ctx, view, progress, editor)
+            case "forum.tab.structure":
+                members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+                fv.structure(ctx, members)
+                if editor:
+                    fv.member_form(ctx, view)
+                    fr.change_membership_form(
+                        ctx,
+                        members,
+                        {t["id"]: fs.team_label(ctx, t["kind"], t["name"]) for t in view.teams},
+                    )
+                    fr.end_membership_form(ctx, members)
+            case "forum.tab.stages":
+                fv.milestones(ctx, view)
+                rp.milestone_documents(ctx, editor)
+            case "forum.tab.attendance":
+                fv.attendance(
+                    ctx,
+                    meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code),
+                    meetings.member_attendance(ctx.db, ctx.actor, ctx.locality_code),
+                )
+            case "forum.tab.quarterly":
+                fv.quarterly(ctx, forum_quarterly.reviews(ctx.db, ctx.actor, ctx.locality_code))
+            case "forum.tab.planned":
+                members = forum_service.members(ctx.db, ctx.actor, ctx.locality_code)
+                people = (
+                    forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code) if editor else []
+                )
+                fpl.section(ctx, view, members, people, editor)
+            case "forum.tab.meetings":
+                mid = fv.meetings_list(
+                    ctx, meetings.list_meetings(ctx.db, ctx.actor, ctx.locality_code), linked
+                )
+                if mid is not None:
+                    fr.read_minutes(ctx, mid)
+                    rp.documents(ctx, "meeting", mid, editor)
+                    rp.history(ctx, "meeting", mid)
+                    if editor:
+                        mm.send_minutes(ctx, mid)
+                        fr.correct_form(ctx, mid)
+                        fr.delete_form(ctx, mid)
+            case "forum.tab.decisions":
+                listed = forum_decisions.list_decisions(ctx.db, ctx.actor, ctx.locality_code)
+                fr.decisions(ctx, listed, editor)
+                rp.picked_history(
+                    ctx, "decision", {d.id: fr.decision_label(ctx, d) for d in listed}, "decisions"
+                )
+            case "summary.section":
+                fy.section(ctx)
+            case "forum.tab.setup":
+                fs.setup_tab(ctx, view)
+                ts.tolerance_form(ctx)

@@ -2,13 +2,16 @@
 targets; entry, matches and sessions, programs, certification, import and the participant list
 for the locality's managers; pipeline definitions for admins."""
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 from components.common.localized import DATE_FORMAT
+from components.common.tabs import shown_tab
 from components.common.text import plain
-from components.mentoring import certify, forms, manage, matches, views
+from components.mentoring import certify, forms, funnel_tab, manage, matches, views
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
@@ -22,7 +25,7 @@ st.caption(tr("ment.caption", threshold=get_config().SUPPRESSION_THRESHOLD))
 forms.show_flash()
 with guarded():
     labels = views.Labels(ctx)
-    choices = views.pipeline_choices(ctx)
+    choices = labels.pipelines
     top = st.columns([2, 1])
     pipeline = (
         top[0].segmented_control(
@@ -41,37 +44,25 @@ with guarded():
     )
     editor = ctx.locality is not None and ctx.actor.can_write(Area.MENTORING, ctx.locality_code)
     designer = ctx.actor.can_write(Area.CATALOGUE)
-    keys = ["funnel", "compare", "cohorts", "waiting"]
+    sections: dict[str, Callable[[], None]] = {
+        "funnel": partial(funnel_tab.funnel_tab, ctx, labels, pipeline, as_of),
+        "compare": partial(views.compare_tab, ctx, labels, pipeline, as_of),
+        "cohorts": partial(views.cohorts_tab, ctx, pipeline, as_of),
+        "waiting": partial(views.waiting_tab, ctx, labels, as_of),
+    }
     if editor:
-        keys += ["entry", "matches", "programs", "certification", "import", "participants"]
+        sections |= {
+            "entry": partial(forms.entry_tab, ctx, labels, pipeline, as_of),
+            "matches": partial(matches.matches_tab, ctx, labels, as_of),
+            "programs": partial(manage.programs_tab, ctx, labels, as_of),
+            "certification": partial(certify.certification_tab, ctx, labels, as_of),
+            "import": partial(forms.import_panel, ctx),
+            "participants": partial(views.participants_tab, ctx, labels, pipeline, as_of),
+        }
     if designer:
-        keys += ["pipelines"]
-    tabs = dict(zip(keys, st.tabs([tr(f"ment.tab.{k}") for k in keys]), strict=True))
-    with tabs["funnel"]:
-        views.funnel_tab(ctx, labels, pipeline, as_of)
-    with tabs["compare"]:
-        views.compare_tab(ctx, labels, pipeline, as_of)
-    with tabs["cohorts"]:
-        views.cohorts_tab(ctx, pipeline, as_of)
-    with tabs["waiting"]:
-        views.waiting_tab(ctx, labels, as_of)
-    if editor:
-        with tabs["entry"]:
-            forms.advance_form(ctx, labels, pipeline, as_of)
-            forms.add_form(ctx, labels, pipeline, as_of)
-            if choices[pipeline].role == "mentee":
-                forms.match_form(ctx, labels, as_of)
-            forms.outcome_form(ctx, labels, pipeline, as_of)
-        with tabs["matches"]:
-            matches.matches_tab(ctx, labels, as_of)
-        with tabs["programs"]:
-            manage.programs_tab(ctx, labels, as_of)
-        with tabs["certification"]:
-            certify.certification_tab(ctx, labels, as_of)
-        with tabs["import"]:
-            forms.import_panel(ctx)
-        with tabs["participants"]:
-            views.participants_tab(ctx, labels, pipeline, as_of)
-    if designer:
-        with tabs["pipelines"]:
-            manage.pipelines_tab(ctx)
+        sections["pipelines"] = partial(manage.pipelines_tab, ctx)
+    # Only the open tab's content runs (the tabs rerun the page when switched): eleven tabs of
+    # charts, tables and forms are many pages' worth of queries and elements.
+    shown, tab = shown_tab(ctx, [f"ment.tab.{k}" for k in sections], "ment_tabs")
+    with tab:
+        sections[shown.removeprefix("ment.tab.")]()

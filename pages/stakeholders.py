@@ -2,8 +2,7 @@
 
 from functools import partial
 
-import streamlit as st
-
+from components.common.tabs import shown_tab
 from components.shell.context import current
 from components.shell.feedback import guarded
 from components.stakeholders import coverage as stakeholder_coverage
@@ -18,23 +17,12 @@ code = page.top(ctx, "page.stakeholders", page.STAKE_FLASH, intro_key="stake.int
 can_edit = ctx.actor.can_write(Area.STAKEHOLDERS, code)
 # Only the open tab's content runs: switching tabs reruns the page (the register's forms, the
 # network and the coverage are each a page's worth of work).
-tabs = st.tabs(
-    [
-        ctx.tr("stake.tab.grid"),
-        ctx.tr("stake.tab.register"),
-        ctx.tr("stake.tab.network"),
-        ctx.tr("stake.tab.coverage"),
-    ],
-    key=f"stake_tabs_{ctx.lang}",  # labels change with the language: a widget per language
-    on_change="rerun",
-)
-sections = (
-    partial(stakeholder_grid.section, ctx, code, can_edit),
-    partial(stakeholder_register.section, ctx, code, can_edit),
-    partial(stakeholder_network_view.section, ctx, code, can_edit),
-    partial(stakeholder_coverage.section, ctx, code),
-)
-for tab, section in zip(tabs, sections, strict=True):
-    if tab.open:
-        with tab, guarded():
-            section()
+sections = {
+    "stake.tab.grid": partial(stakeholder_grid.section, ctx, code, can_edit),
+    "stake.tab.register": partial(stakeholder_register.section, ctx, code, can_edit),
+    "stake.tab.network": partial(stakeholder_network_view.section, ctx, code, can_edit),
+    "stake.tab.coverage": partial(stakeholder_coverage.section, ctx, code),
+}
+shown, tab = shown_tab(ctx, list(sections), "stake_tabs")
+with tab, guarded():
+    sections[shown]()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.common.downloads import download_buttons
 from components.common.localized import date_columns
+from components.common.tabs import shown_tab
 from components.common.text import plain
 from components.forum import record_panels as rp
 from components.forum import rsvp, task_notes
@@ -69,38 +70,30 @@ with guarded():
     )
     # Only the open tab's content runs (the tabs rerun the page when switched): the board,
     # the timeline, the lists and the table with its forms are each a page's worth of elements.
-    board_tab, timeline_tab, due_tab, all_tab = st.tabs(
-        [
-            ctx.tr("task.tab.board"),
-            ctx.tr("task.tab.timeline"),
-            ctx.tr("task.tab.due"),
-            ctx.tr("task.tab.all"),
-        ],
-        key=f"tasks_tabs_{ctx.lang}",  # kept across a save; one widget per language (labels)
-        on_change="rerun",
-    )
-    if board_tab.open:
-        with board_tab:
-            tw.board(ctx, rows)
-    if timeline_tab.open:
-        with timeline_tab:
-            tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
-    if due_tab.open:
-        with due_tab:
-            tw.due_lists(ctx, rows)
-    if all_tab.open:
-        with all_tab:
-            table = tw.frame(ctx, rows)
-            st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
-            download_buttons(table, "tasks", "tasks_all")
-            rp.task_panels(
-                ctx,
-                {r["id"]: f"{r['title']} · #{r['id']}" for r in rows},
-                ctx.actor.can_write(Area.FORUM, ctx.locality_code),
-            )
-            if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
-                people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
-                with st.expander(ctx.tr("task.edit.title")):
-                    tw.edit_form(ctx, rows, people, view.teams, view.focuses)
-                with st.expander(ctx.tr("task.create")):
-                    tw.new_task_form(ctx, people, view.teams, view.focuses)
+    keys = ("task.tab.board", "task.tab.timeline", "task.tab.due", "task.tab.all")
+    shown, tab = shown_tab(ctx, keys, "tasks_tabs")  # kept across a save
+    with tab:
+        match shown:
+            case "task.tab.board":
+                tw.board(ctx, rows)
+            case "task.tab.timeline":
+                tw.timeline(ctx, [r for r in rows if r["status"] not in ("done", "cancelled")])
+            case "task.tab.due":
+                tw.due_lists(ctx, rows)
+            case "task.tab.all":
+                table = tw.frame(ctx, rows)
+                st.dataframe(
+                    table, hide_index=True, width="stretch", column_config=date_columns(table)
+                )
+                download_buttons(table, "tasks", "tasks_all")
+                rp.task_panels(
+                    ctx,
+                    {r["id"]: f"{r['title']} · #{r['id']}" for r in rows},
+                    ctx.actor.can_write(Area.FORUM, ctx.locality_code),
+                )
+                if ctx.actor.can_write(Area.FORUM, ctx.locality_code):
+                    people = forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code)
+                    with st.expander(ctx.tr("task.edit.title")):
+                        tw.edit_form(ctx, rows, people, view.teams, view.focuses)
+                    with st.expander(ctx.tr("task.create")):
+                        tw.new_task_form(ctx, people, view.teams, view.focuses)

@@ -89,6 +89,15 @@ def _local_programs(
     ]
 
 
+def entry_tab(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
+    """Move participants, add one, record a match (mentees) and an outcome."""
+    advance_form(ctx, labels, pipeline, today)
+    add_form(ctx, labels, pipeline, today)
+    if _role(ctx, pipeline) == "mentee":
+        match_form(ctx, labels, today)
+    outcome_form(ctx, labels, pipeline, today)
+
+
 def advance_form(ctx: PageContext, labels: Labels, pipeline: str, today: date) -> None:
     tr = ctx.tr
     st.subheader(tr("ment.entry.advance"))

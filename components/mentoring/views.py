@@ -7,6 +7,7 @@ services, which every cache miss calls). Hidden (suppressed) cells show as "—"
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,12 +17,12 @@ import streamlit as st
 from components.common.cache import read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
-from components.common.pickers import named, pick, pick_many
+from components.common.pickers import named, pick_many
 from components.common.text import plain
 from components.mentoring import charts
 from components.shell.context import PageContext
-from employdash.access import Area
-from employdash.config import get_config
+from employdash.access import Actor, Area
+from employdash.db import Database
 from employdash.i18n import fmt_date, fmt_number, fmt_percent, has_key
 from employdash.mentoring import funnel as engine
 from employdash.mentoring import operations as svc
@@ -30,9 +31,28 @@ from employdash.mentoring.funnel import Selection
 from employdash.mentoring.vocabulary import OPERATING_MODELS, POPULATIONS
 
 
+@dataclass(frozen=True)
+class Lists:
+    """What every run of every tab names things by: the pipelines (shipped ones first), and the
+    programs and cohorts in the reader's scope."""
+
+    pipelines: list[svc.PipelineInfo]
+    programs: list[svc.ProgramInfo]
+    cohorts: list[svc.CohortInfo]
+
+
+def _lists(db: Database, actor: Actor) -> Lists:
+    return Lists(svc.pipelines(db, actor), svc.programs(db, actor), svc.cohorts(db, actor))
+
+
+# Read once per change, like the figures (components/common/cache.py): cleared by every
+# mentoring write and pipeline definition.
+cached_lists = read_model(Area.MENTORING)(_lists)
+
+
 def pipeline_choices(ctx: PageContext) -> dict[str, svc.PipelineInfo]:
     """The pipelines stored in the database (shipped ones first), by code."""
-    return {p.code: p for p in svc.pipelines(ctx.db, ctx.actor)}
+    return {p.code: p for p in cached_lists(ctx.db, ctx.actor).pipelines}
 
 
 def defined_name(
@@ -74,8 +94,6 @@ def program_kind(role: str) -> str:
 
 # The read models this page shows, cached (components/common/cache.py).
 cached_funnel = read_model(Area.MENTORING)(engine.funnel)
-cached_dropoff = read_model(Area.MENTORING)(engine.dropoff)
-cached_durations = read_model(Area.MENTORING)(engine.durations)
 cached_cohorts = read_model(Area.MENTORING)(engine.time_to_outcome)
 cached_waiting = read_model(Area.MENTORING)(engine.waiting_summary)
 
@@ -85,8 +103,10 @@ class Labels:
 
     def __init__(self, ctx: PageContext) -> None:
         self.ctx = ctx
-        self.programs = {p.id: p for p in svc.programs(ctx.db, ctx.actor)}
-        cohorts = svc.cohorts(ctx.db, ctx.actor)
+        lists = cached_lists(ctx.db, ctx.actor)
+        self.pipelines = {p.code: p for p in lists.pipelines}
+        self.programs = {p.id: p for p in lists.programs}
+        cohorts = lists.cohorts
         self.cohorts = {c.id: c.name for c in cohorts}
         self.cohort_programs = {c.id: c.program_id for c in cohorts}
         self.localities = {loc.code: loc.name(ctx.lang) for loc in ctx.localities}
@@ -130,7 +150,7 @@ def show_table(ctx: PageContext, table: pd.DataFrame | dict[str, list[Any]]) -> 
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def _count(value: Any, lang: str) -> str:
+def count_text(value: Any, lang: str) -> str:
     return "—" if value is None or pd.isna(value) else fmt_number(int(value), lang)
 
 
@@ -149,7 +169,7 @@ def selection_widgets(
         localities = pick_many(
             tr("ment.filter.localities"), labels.localities, f"{key}_loc_{ctx.lang}"
         )
-    kind = program_kind(pipeline_choices(ctx)[pipeline].role)
+    kind = program_kind(labels.pipelines[pipeline].role)
     program_ids = [
         p.id
         for p in labels.programs.values()
@@ -183,42 +203,42 @@ def funnel_table(ctx: PageContext, table: pd.DataFrame, names: dict[str, str]) -
     tr, lang = ctx.tr, ctx.lang
     return pd.DataFrame(
         {
-            tr("ment.col.stage"): _labelled(table, names)["label"],
-            tr("ment.col.reached"): [_count(v, lang) for v in table["reached"]],
+            tr("ment.col.stage"): labelled(table, names)["label"],
+            tr("ment.col.reached"): [count_text(v, lang) for v in table["reached"]],
             tr("ment.col.conversion"): [
                 fmt_percent(v, lang) if v is not None and not pd.isna(v) else "—"
                 for v in table["conversion"]
             ],
-            tr("ment.col.in_stage"): [_count(v, lang) for v in table["in_stage"]],
-            tr("ment.col.dropped"): [_count(v, lang) for v in table["dropped"]],
+            tr("ment.col.in_stage"): [count_text(v, lang) for v in table["in_stage"]],
+            tr("ment.col.dropped"): [count_text(v, lang) for v in table["dropped"]],
         }
     )
 
 
-def _labelled(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def labelled(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The frame with a `label` column: each row's stage named in the reader's language."""
     frame = frame.copy()
     frame["label"] = [names.get(c, c) for c in frame["stage"]]
     return frame
 
 
-def _shares(
+def _known(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def group_shares(
     fun: engine.Funnel, names: dict[str, str], group_label: Callable[[Any], str]
 ) -> pd.DataFrame:
     """Share of each group's entrants (reached stage 1) that reached each stage."""
-    frame = _labelled(fun.table, names)
-    shares = []
-    for row in frame.itertuples():
-        first = frame[(frame["group"] == row.group) & (frame["position"] == 1)]["reached"].iloc[0]
-        ok = (
-            first is not None
-            and not pd.isna(first)
-            and first
-            and row.reached is not None
-            and not pd.isna(row.reached)
-        )
-        shares.append(float(row.reached) / float(first) if ok else None)
-    frame["share"] = shares
+    frame = labelled(fun.table, names)
+    groups = [None if not _known(g) else g for g in frame["group"]]  # a missing group is one
+    entrants = {
+        g: n for g, p, n in zip(groups, frame["position"], frame["reached"], strict=True) if p == 1
+    }
+    frame["share"] = [
+        float(n) / float(entrants[g]) if _known(n) and _known(entrants[g]) and entrants[g] else None
+        for g, n in zip(groups, frame["reached"], strict=True)
+    ]
     frame["group"] = [group_label(g) for g in frame["group"]]
     return frame
 
@@ -226,84 +246,6 @@ def _shares(
 def _named(name: str) -> Callable[[Any], str]:
     """A group label that names every group the same (one side of the comparison)."""
     return lambda _group: name
-
-
-def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
-    tr, lang = ctx.tr, ctx.lang
-    with st.expander(tr("ment.filters"), expanded=False):
-        sel = selection_widgets(ctx, labels, pipeline, "f")
-    fun = cached_funnel(ctx.db, ctx.actor, sel, as_of, None)
-    if fun.table.empty:
-        st.info(tr("empty.no_data"))
-        return
-    names = stage_names(ctx, pipeline)
-    first = fun.table["reached"].iloc[0]
-    last = fun.table["reached"].iloc[-1]
-    m1, m2 = st.columns(2)
-    m1.metric(tr("ment.metric.participants"), _count(first, lang))
-    done = None if first in (None, 0) or last is None or pd.isna(last) else last / first
-    m2.metric(tr("ment.metric.completion"), fmt_percent(done, lang))
-    st.subheader(tr("ment.funnel.title"))
-    show_chart(
-        charts.funnel_chart(_labelled(fun.table, names), lang, tr("ment.col.reached")), ctx.lang
-    )
-    table = funnel_table(ctx, fun.table, names)
-    show_table(ctx, table)
-    download_buttons(table, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
-    dims = ("program", "operating_model", "population", "cohort", "locality")
-    by = pick(
-        tr("ment.breakdown"),
-        named(dims, "ment.dim"),
-        f"ment_by_{ctx.lang}",
-        "population" if pipeline == "mentee" else None,
-    )
-    st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
-    grouped = cached_funnel(ctx.db, ctx.actor, sel, as_of, by)
-    if grouped.groups:
-        shares = _shares(grouped, names, lambda g: labels.group(by, g))
-        show_chart(
-            charts.share_lines(shares, lang, tr("ment.col.reached"), tr(f"ment.dim.{by}")), ctx.lang
-        )
-        pivot = shares.pivot_table(
-            index="position", columns="group", values="reached", aggfunc="first", dropna=False
-        )
-        pivot = pivot.map(lambda v: _count(v, lang))
-        pivot.insert(
-            0,
-            tr("ment.col.stage"),
-            [names.get(fun.stages[p - 1].code, fun.stages[p - 1].code) for p in pivot.index],
-        )
-        show_table(ctx, pivot)
-    dropoff_section(ctx, cached_dropoff(ctx.db, ctx.actor, sel, as_of), names)
-    durations_section(ctx, cached_durations(ctx.db, ctx.actor, sel, as_of), names)
-    targets_section(ctx, labels, sel, as_of)
-
-
-def targets_section(ctx: PageContext, labels: Labels, sel: Selection, as_of: date) -> None:
-    """Progress against the program managers' goals for the periods running on the date."""
-    tr, lang = ctx.tr, ctx.lang
-    st.subheader(tr("ment.targets.title"))
-    rows = targets.progress(
-        ctx.db, ctx.actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
-    )
-    if not rows:
-        st.caption(tr("ment.targets.none"))
-        return
-    show_table(ctx, progress_table(ctx, rows))
-    for row in rows[:6]:
-        for metric in targets.METRICS:
-            share = row.share(metric)
-            if share is not None:  # the label is plain text: a program name is user text
-                st.text(
-                    tr(
-                        "ment.targets.bar",
-                        program=row.program_name,
-                        metric=tr(f"ment.targets.{metric}"),
-                        done=_count(row.actual[metric], lang),
-                        goal=fmt_number(row.goals[metric] or 0, lang),
-                    )
-                )
-                st.progress(min(share, 1.0))
 
 
 def progress_table(ctx: PageContext, rows: list[targets.TargetProgress]) -> pd.DataFrame:
@@ -318,54 +260,11 @@ def progress_table(ctx: PageContext, rows: list[targets.TargetProgress]) -> pd.D
         data[tr(f"ment.targets.{metric}")] = [
             "—"
             if r.goals[metric] is None
-            else f"{_count(r.actual[metric], lang)} / {fmt_number(r.goals[metric] or 0, lang)}"
+            else f"{count_text(r.actual[metric], lang)} / {fmt_number(r.goals[metric] or 0, lang)}"
             + ("" if r.share(metric) is None else f" ({fmt_percent(r.share(metric), lang)})")
             for r in rows
         ]
     return pd.DataFrame(data)
-
-
-def dropoff_section(ctx: PageContext, drops: pd.DataFrame, names: dict[str, str]) -> None:
-    """Drop-off by stage and reason: stacked bars and a stage × reason table."""
-    tr, lang = ctx.tr, ctx.lang
-    st.subheader(tr("ment.dropoff.title"))
-    if drops.empty:
-        st.caption(tr("empty.no_data"))
-        return
-    drops = _labelled(drops, names)
-    drops["reason_label"] = [reason_label(ctx, r) for r in drops["reason"]]
-    stages = drops["position"].nunique()
-    show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
-        charts.dropoff_chart(drops, lang, tr("ment.col.count"), tr("ment.col.reason")),
-        lang,
-        height=charts.HEIGHT_PER_STAGE * stages + 130,
-    )
-    pivot = drops.pivot_table(
-        index="position", columns="reason_label", values="count", aggfunc="first", dropna=False
-    ).map(lambda v: _count(v, lang))
-    names = drops.drop_duplicates("position").set_index("position")["label"]
-    pivot.insert(0, tr("ment.col.stage"), [names[p] for p in pivot.index])
-    show_table(ctx, pivot)
-
-
-def durations_section(ctx: PageContext, spans: pd.DataFrame, names: dict[str, str]) -> None:
-    tr, lang = ctx.tr, ctx.lang
-    st.subheader(tr("ment.durations.title"))
-    st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
-    if spans.empty:
-        st.caption(tr("empty.no_data"))
-        return
-    spans = _labelled(spans, names)
-    show_chart(charts.durations_chart(spans, lang, tr("ment.col.median"), tr("ment.col.p90")), lang)
-    show_table(
-        ctx,
-        {
-            tr("ment.col.stage"): spans["label"],
-            tr("ment.col.stays"): [_count(v, lang) for v in spans["stays"]],
-            tr("ment.col.median"): [_count(v, lang) for v in spans["median_days"]],
-            tr("ment.col.p90"): [_count(v, lang) for v in spans["p90_days"]],
-        },
-    )
 
 
 def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
@@ -388,18 +287,15 @@ def compare_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) ->
             else:
                 show_table(ctx, funnel_table(ctx, fun.table, stages))
     frames = [
-        _shares(f, stages, _named(n))
+        group_shares(f, stages, _named(n))
         for f, n in zip(funnels, names, strict=True)
         if not f.table.empty
     ]
     if frames:
         st.subheader(tr("ment.compare.title"))
-        show_chart(
-            charts.share_lines(
-                pd.concat(frames), ctx.lang, tr("ment.col.reached"), tr("ment.col.group")
-            ),
-            ctx.lang,
-        )
+        both, lang = pd.concat(frames), ctx.lang
+        titles = (tr("ment.col.reached"), tr("ment.col.group"))
+        show_chart(lambda: charts.share_lines(both, lang, *titles), lang, inputs=(both, titles))
 
 
 def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
@@ -410,12 +306,9 @@ def cohorts_tab(ctx: PageContext, pipeline: str, as_of: date) -> None:
     if frame.empty:
         st.info(tr("empty.no_data"))
         return
-    show_chart(
-        charts.cohort_chart(
-            frame, ctx.lang, tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort")
-        ),
-        ctx.lang,
-    )
+    lang = ctx.lang
+    titles = (tr("ment.col.month"), tr("ment.col.share"), tr("ment.col.cohort"))
+    show_chart(lambda: charts.cohort_chart(frame, lang, *titles), lang, inputs=(frame, titles))
 
 
 def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
@@ -432,8 +325,10 @@ def waiting_tab(ctx: PageContext, labels: Labels, as_of: date) -> None:
                     tr("ment.total") if p is None or p != p else labels.program(p)
                     for p in summary["program_id"]
                 ],
-                tr("ment.col.waiting"): [_count(v, lang) for v in summary["waiting_mentees"]],
-                tr("ment.col.idle"): [_count(v, lang) for v in summary["mentors_without_mentee"]],
+                tr("ment.col.waiting"): [count_text(v, lang) for v in summary["waiting_mentees"]],
+                tr("ment.col.idle"): [
+                    count_text(v, lang) for v in summary["mentors_without_mentee"]
+                ],
             },
         )
     if ctx.locality is None or not ctx.actor.can_write(Area.MENTORING, ctx.locality_code):

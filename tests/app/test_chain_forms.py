@@ -142,7 +142,8 @@ def test_a_logged_session_is_corrected_then_removed(app_db: str) -> None:
     manager = demo_actor(db, "manager")
     running = next(m for m in matches.matches(db, manager, SEDEROT) if m.status == "active")
     session = matches.log_session(db, manager, running.id, date.today(), 30, "First talk")
-    at = app_as("manager", "pages/mentoring.py", lang="en", locality=SEDEROT)
+    matches_tab = open_tab("ment_tabs", "ment.tab.matches", "en")
+    at = app_as("manager", "pages/mentoring.py", lang="en", locality=SEDEROT, state=matches_tab)
     at.selectbox(key="ment_ses_show").set_value(running.id).run()
     at.selectbox(key="ment_ses_fix_pick").set_value(session).run()
     form = f"ment_ses_fix_{session}_1"

@@ -13,12 +13,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from employdash.db import Database
-from employdash.i18n import has_key
+from employdash.i18n import has_key, t
 from employdash.mentoring.funnel import Selection, funnel
 from employdash.mentoring.operations import participants
 from tests.app.accounts import demo_actor
 from tests.app.widgets import widgets
-from tests.support.apptest import app_as, texts
+from tests.support.apptest import app_as, click_tab, open_tab, texts
 from tests.support.sources import product_sources
 
 PAGE = "pages/mentoring.py"
@@ -29,6 +29,24 @@ CODE = re.compile(r"\b(?:ME|MR|TR)-[A-Z0-9]{6}\b")
 
 def tab_labels(at: AppTest) -> list[str]:
     return [t.label for t in at.tabs]
+
+
+ADMIN_TABS = (
+    *("funnel", "compare", "cohorts", "waiting", "entry", "matches", "programs"),
+    *("certification", "import", "participants", "pipelines"),
+)
+
+
+def tab(name: str, lang: str = "en") -> dict[str, object]:
+    """The session state that opens the page on its tab `name` (app_as(state=...))."""
+    return open_tab("ment_tabs", f"ment.tab.{name}", lang)
+
+
+def show(at: AppTest, name: str, lang: str = "en") -> AppTest:
+    """A click on the tab `name`, and the run it starts."""
+    click_tab(at, "ment_tabs", f"ment.tab.{name}", lang)
+    assert not at.exception, at.exception
+    return at
 
 
 def frames_text(at: AppTest) -> str:
@@ -43,7 +61,8 @@ def test_manager_sees_funnel_entry_and_participant_codes(app_db: str, lang: str)
     assert len(labels) == 10
     shown = texts(at)
     assert ("Funnel: reached each stage" if lang == "en" else "משפך: הגיעו לכל שלב") in shown
-    assert CODE.search(frames_text(at))  # the participant list, by code
+    assert not CODE.search(frames_text(at))  # the funnel tab: aggregates
+    assert CODE.search(frames_text(show(at, "participants", lang)))  # the list, by code
     assert not at.error
 
 
@@ -51,12 +70,13 @@ def test_leadership_sees_aggregates_only(app_db: str) -> None:
     at = app_as("mayor", PAGE, lang="en", locality=1031)
     assert not at.exception, at.exception
     assert tab_labels(at) == ["Funnel", "Compare", "Cohorts", "Waiting for a match"]
-    assert not CODE.search(frames_text(at))
+    for name in ("funnel", "compare", "cohorts", "waiting"):
+        assert not CODE.search(frames_text(show(at, name))), name
     assert "Lists by code are shown only" in texts(at)
 
 
 def test_admin_sees_everything(app_db: str) -> None:
-    at = app_as("admin", PAGE, lang="en", locality=246)
+    at = app_as("admin", PAGE, lang="en", locality=246, state=tab("participants"))
     assert not at.exception, at.exception
     assert "Participants" in tab_labels(at)
     assert CODE.search(frames_text(at))
@@ -69,7 +89,7 @@ def test_member_cannot_open_the_page(app_db: str) -> None:
 
 
 def test_manager_advances_participants_through_the_form(app_db: str) -> None:
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=tab("entry"))
     picker = next(ms for ms in at.multiselect if ms.key == "ment_adv_ids_en")
     db = Database(app_db)
     frame = participants(db, demo_actor(db, "manager"), 1031, "mentee", date.today())
@@ -126,7 +146,7 @@ def test_manager_creates_edits_and_closes_a_program_with_people(app_db: str) -> 
     db = Database(app_db)
     manager = demo_actor(db, "manager")
     person = progsvc.people_choices(db, manager, 246)[0]
-    at = app_as("manager", PAGE, lang="en", locality=246)
+    at = app_as("manager", PAGE, lang="en", locality=246, state=tab("programs"))
     at.text_input(key="ment_prog_new_name").input("Evening mentoring")
     at.selectbox(key="ment_prog_new_sponsor_person_id").set_value(person.id)
     at.selectbox(key="ment_prog_new_tevet_manager_person_id").set_value(person.id)
@@ -153,7 +173,7 @@ def test_manager_creates_a_cohort_with_participants_and_sets_targets(app_db: str
 
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", PAGE, lang="en", locality=246)
+    at = app_as("manager", PAGE, lang="en", locality=246, state=tab("programs"))
     program = at.selectbox(key="ment_coh_program").value
     assert program is not None
     assert len(at.multiselect(key="ment_coh_members").options) >= 3
@@ -171,7 +191,7 @@ def test_manager_creates_a_cohort_with_participants_and_sets_targets(app_db: str
     assert "Targets saved." in texts(at)
     rows = targets.progress(db, manager, (246,), date.today(), (program,))
     assert rows and rows[0].goals["matches"] == 40
-    assert "Targets and progress" in texts(at)
+    assert "Targets and progress" in texts(show(at, "funnel"))
     db.dispose()
 
 
@@ -180,7 +200,7 @@ def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
 
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=tab("matches"))
     running = [m for m in matches.matches(db, manager, 1031) if m.status == "active"]
     assert running
     at.selectbox(key="ment_ses_match").set_value(running[0].id)
@@ -201,7 +221,7 @@ def test_manager_logs_a_session_and_ends_a_match(app_db: str) -> None:
 
 
 def test_admin_defines_a_pipeline_that_the_funnel_offers(app_db: str) -> None:
-    at = app_as("admin", PAGE, lang="en", locality=246)
+    at = app_as("admin", PAGE, lang="en", locality=246, state=tab("pipelines"))
     at.text_input(key="ment_pl_code").input("job_club")
     at.text_input(key="ment_pl_label").input("Job club")
     at.text_area(key="ment_pl_stages").input("joined | Joined\ncoached\nplaced | Placed")
@@ -219,7 +239,7 @@ def test_manager_records_a_certification_result(app_db: str) -> None:
 
     db = Database(app_db)
     manager = demo_actor(db, "manager")
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=tab("certification"))
     who = at.selectbox(key="ment_cert_who").value
     assert who is not None
     at.radio(key="ment_cert_passed_en").set_value(False)
@@ -263,29 +283,45 @@ def switch_language(at: AppTest, lang: str) -> None:
     at.run()
 
 
+def _switched_to_hebrew(at: AppTest, english: set[str], hebrew: set[str]) -> None:
+    """After a switch: no choice label left in English or shown as its catalogue key, and each
+    keyed widget with Hebrew labels keyed by the language."""
+    switch_language(at, "he")
+    assert not at.exception, at.exception
+    for key, label, opts in choice_widgets(at):
+        stale = [o for o in opts if translated(o, english)]
+        assert not stale, (key, label, stale)
+        raw = [o for o in opts if CATALOGUE_KEY.fullmatch(o)]  # a key shown as itself
+        assert not raw, (key, label, raw)
+        if key is not None and any(translated(o, hebrew) for o in opts):
+            assert key.endswith("_he"), (key, label, opts)
+
+
 def test_choice_labels_follow_a_language_switch(app_db: str) -> None:
     """A keyed widget keeps the option labels it was first drawn with in the browser, so every
     mentoring and survey choice widget whose labels come from the catalogue is keyed by the
-    language: after a switch its labels are Hebrew and its key is new."""
+    language: after a switch its labels are Hebrew and its key is new. Each mentoring tab is
+    drawn in English, then switched with that tab open."""
     english, hebrew = catalogue_texts("en"), catalogue_texts("he")
-    for page in (PAGE, "pages/surveys.py"):
-        at = app_as("admin", page, lang="en", locality=1031)
-        assert any(translated(o, english) for *_, opts in choice_widgets(at) for o in opts)
-        switch_language(at, "he")
-        assert not at.exception, at.exception
-        for key, label, opts in choice_widgets(at):
-            stale = [o for o in opts if translated(o, english)]
-            assert not stale, (key, label, stale)
-            raw = [o for o in opts if CATALOGUE_KEY.fullmatch(o)]  # a key shown as itself
-            assert not raw, (key, label, raw)
-            if key is not None and any(translated(o, hebrew) for o in opts):
-                assert key.endswith("_he"), (key, label, opts)
+    at = app_as("admin", PAGE, lang="en", locality=1031)
+    assert tab_labels(at) == [t(f"ment.tab.{k}", "en") for k in ADMIN_TABS]  # every tab
+    drawn_in_english = []
+    for name in ADMIN_TABS:
+        switch_language(at, "en")
+        at.session_state["ment_tabs_he"] = t(f"ment.tab.{name}", "he")  # open after the switch
+        show(at, name)
+        drawn_in_english += [o for *_, opts in choice_widgets(at) for o in opts]
+        _switched_to_hebrew(at, english, hebrew)
+    assert any(translated(o, english) for o in drawn_in_english)
+    at = app_as("admin", "pages/surveys.py", lang="en", locality=1031)
+    assert any(translated(o, english) for *_, opts in choice_widgets(at) for o in opts)
+    _switched_to_hebrew(at, english, hebrew)
 
 
 def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -> None:
     from employdash.mentoring import operations as svc
 
-    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at = app_as("admin", PAGE, lang="en", locality=1031, state=tab("pipelines"))
     at.text_input(key="ment_pl_code").input("job_club")
     at.text_input(key="ment_pl_label").input("מועדון תעסוקה")
     at.text_input(key="ment_pl_label_en").input("Job club")
@@ -324,8 +360,10 @@ def test_stage_names_given_in_the_ui_show_in_the_readers_language(app_db: str) -
         funnel_frame = at.dataframe[0].value
         stage_column = next(c for c in funnel_frame.columns if c in ("Stage", "שלב"))
         assert list(funnel_frame[stage_column]) == [joined, placed]
+        show(at, "entry", lang)
         picker = next(ms for ms in at.multiselect if ms.key == f"ment_adv_ids_{lang}")
         assert picker.options and all(o.endswith(f" · {joined}") for o in picker.options)
+        show(at, "participants", lang)
         assert joined in frames_text(at)  # the participant list's status column
         assert "joined" not in frames_text(at)
 
@@ -353,7 +391,7 @@ def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> No
         db, demo_actor(db, "manager"), 246
     )[0]
     db.dispose()
-    at = app_as("manager", PAGE, lang="en", locality=246)
+    at = app_as("manager", PAGE, lang="en", locality=246, state=tab("programs"))
     at.selectbox(key="ment_prog_new_sponsor_person_id").set_value(person.id)
     at.date_input(key="ment_prog_new_started").set_value(date(2025, 3, 1))
     button(at, "Create program").click().run()  # no name
@@ -379,7 +417,7 @@ def test_refused_program_and_cohort_forms_keep_what_was_typed(app_db: str) -> No
 
 
 def test_refused_targets_pipeline_and_standard_forms_keep_what_was_typed(app_db: str) -> None:
-    at = app_as("admin", PAGE, lang="en", locality=1031)
+    at = app_as("admin", PAGE, lang="en", locality=1031, state=tab("programs"))
     at.date_input(key="ment_tgt_start").set_value(date(2025, 12, 31))
     at.date_input(key="ment_tgt_end").set_value(date(2025, 1, 1))
     at.number_input(key="ment_tgt_matches").set_value(12)
@@ -387,6 +425,7 @@ def test_refused_targets_pipeline_and_standard_forms_keep_what_was_typed(app_db:
     refused(at, "Period end: Invalid value")
     assert at.number_input(key="ment_tgt_matches").value == 12
 
+    show(at, "pipelines")
     at.text_input(key="ment_pl_code").input("job club")
     at.text_input(key="ment_pl_label_en").input("Job club")
     at.text_area(key="ment_pl_stages").input("only | רק | Only")
@@ -395,6 +434,7 @@ def test_refused_targets_pipeline_and_standard_forms_keep_what_was_typed(app_db:
     assert at.text_area(key="ment_pl_stages").value == "only | רק | Only"
     assert at.text_input(key="ment_pl_label_en").value == "Job club"
 
+    show(at, "certification")
     at.text_input(key="ment_std_code").input("not a code")
     at.text_input(key="ment_std_name").input("Working with families")
     button(at, "Save standard").click().run()
@@ -407,7 +447,7 @@ def test_refused_entry_session_and_end_forms_in_hebrew(app_db: str) -> None:
     from employdash.i18n import t
     from tests.support.apptest import rendered
 
-    at = app_as("manager", PAGE, lang="he", locality=1031)
+    at = app_as("manager", PAGE, lang="he", locality=1031, state=tab("entry", "he"))
     at.date_input(key="ment_adv_date").set_value(date(2025, 5, 5))
     button(at, t("ment.entry.submit", "he")).click().run()  # nobody chosen
     item = t("a11y.errors.item", "he", field=t("ment.entry.participants", "he"), message="שדה חובה")
@@ -416,6 +456,7 @@ def test_refused_entry_session_and_end_forms_in_hebrew(app_db: str) -> None:
     assert sum(item in e for e in errors) >= 2, errors
     assert at.date_input(key="ment_adv_date").value == date(2025, 5, 5)
 
+    show(at, "matches", "he")
     at.text_input(key="ment_ses_note").input("שיחה טובה")
     at.date_input(key="ment_ses_date").set_value(date(2017, 1, 1))  # before the match began
     button(at, t("ment.sessions.submit", "he")).click().run()

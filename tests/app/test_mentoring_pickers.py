@@ -7,10 +7,12 @@ from __future__ import annotations
 from employdash.db import Database
 from employdash.mentoring import matches
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as
+from tests.support.apptest import app_as, open_tab
 
 PAGE = "pages/mentoring.py"
 SESSIONS = ",Session date,Duration (minutes),"  # the sessions table's header
+MATCHES = open_tab("ment_tabs", "ment.tab.matches", "en")
+PROGRAMS = open_tab("ment_tabs", "ment.tab.programs", "en")
 
 
 def _sessions(tables: list[str]) -> list[str]:
@@ -25,7 +27,7 @@ def test_picking_a_match_shows_its_sessions_and_keeps_the_rest(app_db: str) -> N
     db = Database(app_db)
     manager = demo_actor(db, "manager")
     first, other = [m for m in matches.matches(db, manager, 1031) if m.status == "active"][:2]
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=MATCHES)
     at.selectbox(key="ment_ses_match").set_value(first.id)
     at.text_input(key="ment_ses_note").input("called twice")
     next(b for b in at.button if b.label == "Log session").click().run()
@@ -42,7 +44,7 @@ def test_picking_a_match_shows_its_sessions_and_keeps_the_rest(app_db: str) -> N
 
 
 def test_picking_the_programme_edited_keeps_the_cohorts_programme(app_db: str) -> None:
-    at = app_as("manager", PAGE, lang="en", locality=246)
+    at = app_as("manager", PAGE, lang="en", locality=246, state=PROGRAMS)
     assert len(at.selectbox(key="ment_prog_edit").options) >= 2
     at.selectbox(key="ment_coh_program").select_index(1).run()
     cohort_programme = at.selectbox(key="ment_coh_program").value

@@ -68,3 +68,16 @@ def test_a_forum_tab_chosen_before_the_page_opens_is_the_one_drawn(app_db: str) 
     at = app_as("manager", page="pages/forum.py", lang="en", locality=SEDEROT, state=meetings_tab)
     assert not at.exception, at.exception
     assert "forum_meeting_pick" in {w.key for w in at.selectbox}
+
+
+def test_the_mentoring_page_runs_only_its_open_tab(app_db: str) -> None:
+    at = app_as("manager", page="pages/mentoring.py", lang="en", locality=SEDEROT)
+    assert not at.exception, at.exception
+    assert len(at.tabs) == 10  # every section is still a tab to open
+    assert at.get("vega_lite_chart")  # the funnel (the first tab) with its charts
+    assert "ment_ses_match" not in {w.key for w in at.selectbox}  # the matches tab never ran
+    at.session_state["ment_tabs_en"] = "Matches and sessions"  # what a click on the tab sends
+    at.run()
+    assert not at.exception, at.exception
+    assert "ment_ses_match" in {w.key for w in at.selectbox}
+    assert not at.get("vega_lite_chart")  # the funnel tab is hidden now: its charts never ran

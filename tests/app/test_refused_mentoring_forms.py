@@ -14,10 +14,11 @@ from employdash.mentoring import certification
 from employdash.models import AuditEntry
 from employdash.models.mentoring import Assessment
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as, rendered
+from tests.support.apptest import app_as, open_tab, rendered
 
 PAGE = "pages/mentoring.py"
 STALE = "Someone else saved this record meanwhile"
+CERTIFICATION = open_tab("ment_tabs", "ment.tab.certification", "en")
 
 
 def _save(at: AppTest) -> None:
@@ -34,7 +35,7 @@ def _results(db: Database, who: int) -> list[tuple[int, bool, str | None]]:
 
 
 def test_a_result_dated_after_today_is_refused_at_the_date(app_db: str) -> None:
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=CERTIFICATION)
     assert not at.exception, at.exception
     db = Database(app_db)
     who = at.selectbox(key="ment_cert_who").value
@@ -60,7 +61,7 @@ def test_a_result_dated_after_today_is_refused_at_the_date(app_db: str) -> None:
 
 
 def test_a_result_entered_meanwhile_is_refused_and_the_input_kept(app_db: str) -> None:
-    at = app_as("manager", PAGE, lang="en", locality=1031)
+    at = app_as("manager", PAGE, lang="en", locality=1031, state=CERTIFICATION)
     assert not at.exception, at.exception
     db = Database(app_db)
     manager = demo_actor(db, "manager")

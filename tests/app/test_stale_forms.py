@@ -20,7 +20,7 @@ from employdash.mentoring import certification
 from employdash.models.forum import MetricValue
 from employdash.models.mentoring import Standard
 from tests.app.accounts import demo_actor
-from tests.support.apptest import app_as
+from tests.support.apptest import app_as, open_tab
 
 SEDEROT = 1031
 STALE = "Someone else saved this record meanwhile"
@@ -80,7 +80,8 @@ def test_a_standard_renamed_meanwhile_is_refused_and_the_input_kept(app_db: str)
     db = Database(app_db)
     admin = demo_actor(db, "admin")
     code = certification.standards(db, admin)[0].code
-    at = app_as("admin", page="pages/mentoring.py", lang="en", locality=1031)
+    standards_tab = open_tab("ment_tabs", "ment.tab.certification", "en")
+    at = app_as("admin", page="pages/mentoring.py", lang="en", locality=1031, state=standards_tab)
     assert not at.exception, at.exception
     # Another admin renames it after the form was drawn.
     version = certification.standard_versions(db, admin)[code]

@@ -102,6 +102,14 @@ def open_tab(tabs_key: str, label_key: str, lang: str) -> dict[str, object]:
     return {f"{tabs_key}_{lang}": t(label_key, lang)}
 
 
+def click_tab(at: AppTest, tabs_key: str, label_key: str, lang: str) -> AppTest:
+    """What a click on a page's tab sends (tabs keyed `<tabs_key>_<lang>`), and the run it
+    starts."""
+    for key, label in open_tab(tabs_key, label_key, lang).items():
+        at.session_state[key] = label
+    return at.run()
+
+
 def texts(at: AppTest) -> str:
     """Every piece of text the run drew, to assert on what a user would read."""
     parts: list[str] = []

@@ -1,0 +1,238 @@
+"""The funnel tab: a pipeline's funnel for a selection on a date, its breakdown by a dimension,
+drop-off by reason, time in stage and progress against the programs' targets.
+
+The tab is the page's first, drawn on every run of it. Its tables and its charts' data are made
+once per selection, date, breakdown and language and kept as read models
+(components/common/cache.py: per database and actor, cleared by every mentoring write and
+pipeline definition), so a run draws them: naming stages and groups, pivoting and formatting
+counts for every run was most of the page's cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.common.cache import read_model
+from components.common.charts import show as show_chart
+from components.common.downloads import download_buttons
+from components.common.pickers import named, pick
+from components.mentoring import charts
+from components.mentoring.views import (
+    Labels,
+    count_text,
+    funnel_table,
+    group_shares,
+    labelled,
+    progress_table,
+    reason_label,
+    selection_widgets,
+    show_table,
+    stage_names,
+)
+from components.shell.context import PageContext
+from employdash.access import Actor, Area
+from employdash.config import get_config
+from employdash.db import Database
+from employdash.i18n import fmt_number, fmt_percent
+from employdash.localities import LocalityInfo
+from employdash.mentoring import funnel as engine
+from employdash.mentoring import targets
+from employdash.mentoring.funnel import Selection
+
+DIMENSIONS = ("program", "operating_model", "population", "cohort", "locality")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The funnel and what does not depend on the breakdown, ready to draw; the frames named
+    `*_chart` are the charts' data, the others tables."""
+
+    entrants: str
+    completion: str
+    funnel_chart: pd.DataFrame
+    funnel: pd.DataFrame
+    dropoff_chart: pd.DataFrame  # empty: nobody dropped out
+    dropoff: pd.DataFrame
+    durations_chart: pd.DataFrame  # empty: too few stays to show
+    durations: pd.DataFrame
+    progress: list[targets.TargetProgress]  # the goals of the periods running on the date
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The share of each group's entrants reaching each stage (the chart's data) and the count
+    reaching it (the table); no groups: both empty."""
+
+    shares_chart: pd.DataFrame
+    table: pd.DataFrame
+
+
+def _overview(
+    db: Database, actor: Actor, sel: Selection, as_of: date, lang: str
+) -> Overview | None:
+    """The funnel of `sel` on `as_of` in `lang`; None when nobody is in it."""
+    ctx = PageContext(db, actor, lang, None, ())
+    tr = ctx.tr
+    fun = engine.funnel(db, actor, sel, as_of, None)
+    if fun.table.empty:
+        return None
+    names = stage_names(ctx, sel.pipeline)
+    first, last = fun.table["reached"].iloc[0], fun.table["reached"].iloc[-1]
+    done = None if first in (None, 0) or last is None or pd.isna(last) else last / first
+    drops = engine.dropoff(db, actor, sel, as_of)
+    dropoff = pd.DataFrame()
+    if not drops.empty:
+        drops = labelled(drops, names)
+        drops["reason_label"] = [reason_label(ctx, r) for r in drops["reason"]]
+        dropoff = drops.pivot_table(
+            index="position", columns="reason_label", values="count", aggfunc="first", dropna=False
+        ).map(lambda v: count_text(v, lang))
+        by_position = drops.drop_duplicates("position").set_index("position")["label"]
+        dropoff.insert(0, tr("ment.col.stage"), [by_position[p] for p in dropoff.index])
+    spans = engine.durations(db, actor, sel, as_of)
+    durations = pd.DataFrame()
+    if not spans.empty:
+        spans = labelled(spans, names)
+        durations = pd.DataFrame(
+            {
+                tr("ment.col.stage"): spans["label"],
+                tr("ment.col.stays"): [count_text(v, lang) for v in spans["stays"]],
+                tr("ment.col.median"): [count_text(v, lang) for v in spans["median_days"]],
+                tr("ment.col.p90"): [count_text(v, lang) for v in spans["p90_days"]],
+            }
+        )
+    return Overview(
+        entrants=count_text(first, lang),
+        completion=fmt_percent(done, lang),
+        funnel_chart=labelled(fun.table, names),
+        funnel=funnel_table(ctx, fun.table, names),
+        dropoff_chart=drops,
+        dropoff=dropoff,
+        durations_chart=spans,
+        durations=durations,
+        progress=targets.progress(
+            db, actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
+        ),
+    )
+
+
+def _breakdown(
+    db: Database,
+    actor: Actor,
+    sel: Selection,
+    as_of: date,
+    by: str,
+    lang: str,
+    localities: tuple[LocalityInfo, ...],
+) -> Breakdown:
+    """The funnel of `sel` on `as_of` per group of the dimension `by`, groups named in `lang`
+    (localities by their names in `localities`)."""
+    ctx = PageContext(db, actor, lang, None, localities)
+    labels = Labels(ctx)
+    grouped = engine.funnel(db, actor, sel, as_of, by)
+    if not grouped.groups:
+        return Breakdown(pd.DataFrame(), pd.DataFrame())
+    names = stage_names(ctx, sel.pipeline)
+    shares = group_shares(grouped, names, lambda g: labels.group(by, g))
+    table = shares.pivot_table(
+        index="position", columns="group", values="reached", aggfunc="first", dropna=False
+    ).map(lambda v: count_text(v, lang))
+    stages = {s.position: names.get(s.code, s.code) for s in grouped.stages}
+    table.insert(0, ctx.tr("ment.col.stage"), [stages[p] for p in table.index])
+    return Breakdown(shares, table)
+
+
+cached_overview = read_model(Area.MENTORING)(_overview)
+cached_breakdown = read_model(Area.MENTORING)(_breakdown)
+
+
+def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    with st.expander(tr("ment.filters"), expanded=False):
+        sel = selection_widgets(ctx, labels, pipeline, "f")
+    view = cached_overview(ctx.db, ctx.actor, sel, as_of, lang)
+    if view is None:
+        st.info(tr("empty.no_data"))
+        return
+    m1, m2 = st.columns(2)
+    m1.metric(tr("ment.metric.participants"), view.entrants)
+    m2.metric(tr("ment.metric.completion"), view.completion)
+    st.subheader(tr("ment.funnel.title"))
+    stages, reached = view.funnel_chart, tr("ment.col.reached")
+    show_chart(lambda: charts.funnel_chart(stages, lang, reached), lang, inputs=(stages, reached))
+    show_table(ctx, view.funnel)
+    download_buttons(view.funnel, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
+    by = pick(
+        tr("ment.breakdown"),
+        named(DIMENSIONS, "ment.dim"),
+        f"ment_by_{ctx.lang}",
+        "population" if pipeline == "mentee" else None,
+    )
+    st.subheader(tr("ment.breakdown.title", dimension=tr(f"ment.dim.{by}")))
+    # Only a breakdown by locality names localities: other keys leave them out.
+    localities = ctx.localities if by == "locality" else ()
+    groups = cached_breakdown(ctx.db, ctx.actor, sel, as_of, by, lang, localities)
+    if not groups.table.empty:
+        shares, titles = groups.shares_chart, (tr("ment.col.reached"), tr(f"ment.dim.{by}"))
+        show_chart(lambda: charts.share_lines(shares, lang, *titles), lang, inputs=(shares, titles))
+        show_table(ctx, groups.table)
+    dropoff_section(ctx, view)
+    durations_section(ctx, view)
+    targets_section(ctx, view.progress)
+
+
+def dropoff_section(ctx: PageContext, view: Overview) -> None:
+    """Drop-off by stage and reason: stacked bars and a stage × reason table."""
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.dropoff.title"))
+    if view.dropoff.empty:
+        st.caption(tr("empty.no_data"))
+        return
+    drops, titles = view.dropoff_chart, (tr("ment.col.count"), tr("ment.col.reason"))
+    show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
+        lambda: charts.dropoff_chart(drops, lang, *titles),
+        lang,
+        height=charts.HEIGHT_PER_STAGE * drops["position"].nunique() + 130,
+        inputs=(drops, titles),
+    )
+    show_table(ctx, view.dropoff)
+
+
+def durations_section(ctx: PageContext, view: Overview) -> None:
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.durations.title"))
+    st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
+    if view.durations.empty:
+        st.caption(tr("empty.no_data"))
+        return
+    spans, titles = view.durations_chart, (tr("ment.col.median"), tr("ment.col.p90"))
+    show_chart(lambda: charts.durations_chart(spans, lang, *titles), lang, inputs=(spans, titles))
+    show_table(ctx, view.durations)
+
+
+def targets_section(ctx: PageContext, rows: list[targets.TargetProgress]) -> None:
+    """Progress against the program managers' goals for the periods running on the date."""
+    tr, lang = ctx.tr, ctx.lang
+    st.subheader(tr("ment.targets.title"))
+    if not rows:
+        st.caption(tr("ment.targets.none"))
+        return
+    show_table(ctx, progress_table(ctx, rows))
+    for row in rows[:6]:
+        for metric in targets.METRICS:
+            share = row.share(metric)
+            if share is not None:  # the label is plain text: a program name is user text
+                st.text(
+                    tr(
+                        "ment.targets.bar",
+                        program=row.program_name,
+                        metric=tr(f"ment.targets.{metric}"),
+                        done=count_text(row.actual[metric], lang),
+                        goal=fmt_number(row.goals[metric] or 0, lang),
+                    )
+                )
+                st.progress(min(share, 1.0))
