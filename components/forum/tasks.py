@@ -241,11 +241,21 @@ def board(ctx: PageContext, rows: list[TaskRow]) -> None:
                 in_status = [r for r in items if r["status"] == status]
                 label = f"{STATUS_ICON[status]} {ctx.tr(f'task.status.{status}')}"
                 col.markdown(f"**{label}** ({len(in_status)})")
-                for r in in_status[:BOARD_LIMIT]:
-                    flag = TIMING_ICON["overdue"] if r["timing"] == "overdue" else ""
-                    col.caption(f"{flag}{plain(r['title'])} — {plain(r['owner'])}")
-                if len(in_status) > BOARD_LIMIT:
-                    col.caption(ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT))
+                # The column's tasks as the paragraphs of one caption: an element per task made
+                # the board most of the tasks page's elements.
+                more = len(in_status) - BOARD_LIMIT
+                listed = "\n\n".join(
+                    f"{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}"
+                    for r in in_status[:BOARD_LIMIT]
+                )
+                if more > 0:
+                    listed = f"{listed}\n\n{ctx.tr('task.more', n=more)}"
+                if listed:
+                    col.caption(listed)
+
+
+def _overdue_flag(task: TaskRow) -> str:
+    return TIMING_ICON["overdue"] if task["timing"] == "overdue" else ""
 
 
 def timeline(ctx: PageContext, rows: list[TaskRow]) -> None:
