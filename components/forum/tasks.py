@@ -138,19 +138,19 @@ def quick_card(ctx: PageContext, task: TaskRow) -> None:
     flash(ctx)
     with st.container(border=True, key=f"task_card_{task['id']}"):
         badge = TIMING_ICON.get(task["timing"], "")
-        st.markdown(f"{badge}**{plain(task['title'])}**")
-        st.caption(
-            " · ".join(
-                x
-                for x in (
-                    ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
-                    plain(task["team"]),
-                    plain(task["owner"]),
-                    ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
-                )
-                if x
+        facts = " · ".join(
+            x
+            for x in (
+                ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
+                plain(task["team"]),
+                plain(task["owner"]),
+                ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
             )
+            if x
         )
+        # The title and its facts in one element (a card per task: elements are most of the
+        # page's run), the facts as small text the stylesheet mutes like a caption.
+        st.markdown(f"{badge}**{plain(task['title'])}**  \n:small[{facts}]")
         err = st.session_state.pop(f"_task_error_{task['id']}", None)
         if err:
             show_error(err)
