@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.briefing.data import cached_setup
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.shell.navigation import LOCALITIES_PAGE, PAGES, PageSpec, pages_for
 from employdash.access import ADMIN, MANAGER, Action, allows
-from employdash.briefing.next_steps import SetupProgress, setup_progress
+from employdash.briefing.next_steps import SetupProgress
 
 # The page each step is done on.
 STEP_PAGES = {
@@ -68,4 +69,4 @@ def show(ctx: PageContext, locality_code: int | None, expanded: bool) -> None:
     so that the list going away when its last step is done moves nothing below it (a form or
     tab a save left open stays where it was)."""
     with st.container(), guarded():
-        checklist(ctx, setup_progress(ctx.db, ctx.actor, locality_code), expanded)
+        checklist(ctx, cached_setup(ctx.db, ctx.actor, locality_code), expanded)

@@ -30,9 +30,11 @@ _BY_AREA: dict[Area, list[Callable[[], None]]] = {}
 
 
 def read_model(
-    area: Area, *, max_entries: int = 128
+    area: Area, *more: Area, max_entries: int = 128
 ) -> Callable[[ReadModel[P, R]], ReadModel[P, R]]:
-    """Cache `fn(db, actor, *args)`; `clear_area(area)` drops its entries after a write."""
+    """Cache `fn(db, actor, *args)`; `clear_area(area)` drops its entries after a write, and so
+    does clearing any of `more`: a read model that joins records of several areas (tasks with
+    their owners' names) is stale after a write to any of them."""
 
     def wrap(fn: ReadModel[P, R]) -> ReadModel[P, R]:
         def cached(url: str, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -43,7 +45,8 @@ def read_model(
         store = st.cache_data(
             ttl=get_config().CACHE_TTL_SECONDS, max_entries=max_entries, show_spinner=False
         )(cached)
-        _BY_AREA.setdefault(area, []).append(store.clear)
+        for each in (area, *more):
+            _BY_AREA.setdefault(each, []).append(store.clear)
 
         def call(db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
             return store(db.url, actor, *args, **kwargs)

@@ -8,6 +8,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.state import Kept
 from components.common.text import plain
+from components.forum import data
 from components.forum.forms import leave_flash, show_flash
 from components.forum.planning import details, when
 from components.shell.context import PageContext
@@ -75,7 +76,7 @@ def _answer(ctx: PageContext, found: InvitationView, answer: str) -> None:
 
 def my_invitations(ctx: PageContext) -> None:
     """The user's next invitations with their answer and a link to answer (the tasks page)."""
-    mine = planning.my_invitations(ctx.db, ctx.actor)
+    mine = data.my_invitations(ctx.db, ctx.actor)
     if not mine:
         return
     st.subheader(ctx.tr("planning.my.heading"), divider=False)

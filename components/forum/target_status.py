@@ -62,31 +62,30 @@ def plan_summary(ctx: PageContext, focuses: list[FocusRow], metrics: list[Metric
     if not metrics:
         return
     by_focus = focus_statuses(metrics)
+    blocks = []
+    for focus in focuses:
+        if focus["id"] not in by_focus:
+            continue
+        heading = ctx.tr(
+            "forum.targets.focus_line",
+            title=plain(focus["title"]),
+            status=plain(words(ctx, by_focus[focus["id"]])),
+        )
+        items = (
+            "- "
+            + ctx.tr(
+                "forum.targets.metric_line",
+                metric=plain(m["name_he"] if ctx.lang == "he" else m["name_en"]),
+                status=plain(words(ctx, m["status"])),
+            )
+            for m in metrics
+            if m["focus_id"] == focus["id"]
+        )
+        blocks.append(f"**{heading}**\n\n" + "\n".join(items))
     with st.expander(ctx.tr("forum.targets.plan_title"), expanded=True, icon=":material/flag:"):
-        for focus in focuses:
-            if focus["id"] not in by_focus:
-                continue
-            st.markdown(
-                "**"
-                + ctx.tr(
-                    "forum.targets.focus_line",
-                    title=plain(focus["title"]),
-                    status=plain(words(ctx, by_focus[focus["id"]])),
-                )
-                + "**"
-            )
-            st.markdown(
-                "\n".join(
-                    "- "
-                    + ctx.tr(
-                        "forum.targets.metric_line",
-                        metric=plain(m["name_he"] if ctx.lang == "he" else m["name_en"]),
-                        status=plain(words(ctx, m["status"])),
-                    )
-                    for m in metrics
-                    if m["focus_id"] == focus["id"]
-                )
-            )
+        # One Markdown block for the whole summary: two elements per focus were a share of the
+        # tasks page's run.
+        st.markdown("\n\n".join(blocks))
 
 
 def tolerance_form(ctx: PageContext) -> None:

@@ -16,6 +16,7 @@ from components.common.commands import command_button, perform
 from components.common.form_feedback import expander_form, handled
 from components.common.localized import dated
 from components.common.text import plain
+from components.forum import data
 from components.shell.context import PageContext
 from employdash.forum import tasks as task_service
 from employdash.forum.tasks import AddNote, CancelTask, DeleteTask, TaskRow
@@ -43,9 +44,10 @@ _READ: ContextVar[dict[int, list[task_service.Note]] | None] = ContextVar(
 
 @contextmanager
 def read_together(ctx: PageContext, task_ids: Iterable[int]) -> Iterator[None]:
-    """The notes of the cards drawn inside, read in one query instead of one per card (each
-    card's own rerun, a fragment, reads its notes again: nothing read here outlives the block)."""
-    token = _READ.set(task_service.notes_of(ctx.db, ctx.actor, task_ids))
+    """The notes of the cards drawn inside, read in one query instead of one per card, and cached
+    per actor and tasks until a write to the forum (each card's own rerun, a fragment, reads its
+    notes again: the list read here is used only inside the block)."""
+    token = _READ.set(data.task_notes(ctx.db, ctx.actor, tuple(sorted(set(task_ids)))))
     try:
         yield
     finally:

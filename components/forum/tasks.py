@@ -138,19 +138,19 @@ def quick_card(ctx: PageContext, task: TaskRow) -> None:
     flash(ctx)
     with st.container(border=True, key=f"task_card_{task['id']}"):
         badge = TIMING_ICON.get(task["timing"], "")
-        st.markdown(f"{badge}**{plain(task['title'])}**")
-        st.caption(
-            " · ".join(
-                x
-                for x in (
-                    ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
-                    plain(task["team"]),
-                    plain(task["owner"]),
-                    ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
-                )
-                if x
+        facts = " · ".join(
+            x
+            for x in (
+                ctx.tr("task.due_on", date=fmt_date(task["due_date"], ctx.lang)),
+                plain(task["team"]),
+                plain(task["owner"]),
+                ctx.tr(f"task.timing.{task['timing']}") if task["timing"] else "",
             )
+            if x
         )
+        # The title and its facts in one element (a card per task: elements are most of the
+        # page's run), the facts as small text the stylesheet mutes like a caption.
+        st.markdown(f"{badge}**{plain(task['title'])}**  \n:small[{facts}]")
         err = st.session_state.pop(f"_task_error_{task['id']}", None)
         if err:
             show_error(err)
@@ -241,11 +241,21 @@ def board(ctx: PageContext, rows: list[TaskRow]) -> None:
                 in_status = [r for r in items if r["status"] == status]
                 label = f"{STATUS_ICON[status]} {ctx.tr(f'task.status.{status}')}"
                 col.markdown(f"**{label}** ({len(in_status)})")
-                for r in in_status[:BOARD_LIMIT]:
-                    flag = TIMING_ICON["overdue"] if r["timing"] == "overdue" else ""
-                    col.caption(f"{flag}{plain(r['title'])} — {plain(r['owner'])}")
-                if len(in_status) > BOARD_LIMIT:
-                    col.caption(ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT))
+                # The column's tasks as the paragraphs of one caption: an element per task made
+                # the board most of the tasks page's elements.
+                more = len(in_status) - BOARD_LIMIT
+                listed = "\n\n".join(
+                    f"{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}"
+                    for r in in_status[:BOARD_LIMIT]
+                )
+                if more > 0:
+                    listed = f"{listed}\n\n{ctx.tr('task.more', n=more)}"
+                if listed:
+                    col.caption(listed)
+
+
+def _overdue_flag(task: TaskRow) -> str:
+    return TIMING_ICON["overdue"] if task["timing"] == "overdue" else ""
 
 
 def timeline(ctx: PageContext, rows: list[TaskRow]) -> None:

@@ -35,6 +35,7 @@ from employdash.forum.meetings import MeetingAttendance, MemberAttendance
 from employdash.forum.stages import OPTIONAL_MILESTONES, STAGE_KEYS, STAGES, progress_by_stage
 from employdash.forum.structure import MemberRow, Overview
 from employdash.forum.target_status import MetricStatus
+from employdash.forum.tasks import TaskRow
 from employdash.forum.vocabulary import FORUM_ROLES
 from employdash.i18n import fmt_date, fmt_number, fmt_percent
 
@@ -206,17 +207,31 @@ def _focus_work(ctx: PageContext, work: FocusWork | None) -> None:
     if work is None:
         st.caption(ctx.tr("chain.focus.no_tasks"))
         return
+    # One text element per list, a line per item: an element per line was a share of the forum
+    # board's run (every focus card draws these folded lists).
     with st.expander(ctx.tr("chain.focus.tasks", n=len(work.tasks)), icon=":material/task:"):
-        for task in work.tasks:
-            due = fmt_date(task["due_date"], ctx.lang) if task["due_date"] else "—"
-            status = ctx.tr(f"task.status.{task['status']}")
-            st.text(f"• {task['title']} · {status} · {due}")
+        st.text("\n".join(_task_line(ctx, task) for task in work.tasks))
     if work.decisions:
         with st.expander(
             ctx.tr("chain.focus.decisions", n=len(work.decisions)), icon=":material/gavel:"
         ):
-            for d in work.decisions:
-                st.text(f"• {d.text} · {fmt_date(d.held_on, ctx.lang)}")
+            st.text(
+                "\n".join(
+                    f"• {_one_line(d.text)} · {fmt_date(d.held_on, ctx.lang)}"
+                    for d in work.decisions
+                )
+            )
+
+
+def _task_line(ctx: PageContext, task: TaskRow) -> str:
+    due = fmt_date(task["due_date"], ctx.lang) if task["due_date"] else "—"
+    status = ctx.tr(f"task.status.{task['status']}")
+    return f"• {_one_line(task['title'])} · {status} · {due}"
+
+
+def _one_line(text: str) -> str:
+    """A typed text on one line of a list drawn as one text element."""
+    return " ".join(text.splitlines())
 
 
 def attendance(

@@ -54,17 +54,24 @@ def trend(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
                 [plot, district.assign(series=district_label)[["period", "value", "series"]]],
                 ignore_index=True,
             )
-    chart = charts.lines(
-        plot.dropna(),
-        "period",
-        "value",
-        "series",
+    drawn, title = plot.dropna(), sel.indicator.name(ctx.lang)
+    fmt = axis_format(sel.indicator.unit)
+    # A builder with its inputs: the finished spec is cached, so a run that draws the same trend
+    # again neither rebuilds nor validates the chart (most of the page's run otherwise).
+    show_chart(
+        lambda: _trend_chart(drawn, title, fmt, district_label, ctx.lang),
         ctx.lang,
-        y_title=sel.indicator.name(ctx.lang),
-        fmt=axis_format(sel.indicator.unit),
-        dashed=district_label,
+        inputs=(drawn, title, fmt, district_label),
     )
-    show_chart(charts.configure(chart), ctx.lang)
+
+
+def _trend_chart(
+    plot: pd.DataFrame, title: str, fmt: str, dashed: str | None, lang: str
+) -> alt.Chart:
+    chart = charts.lines(
+        plot, "period", "value", "series", lang, y_title=title, fmt=fmt, dashed=dashed
+    )
+    return charts.configure(chart)
 
 
 def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
@@ -95,14 +102,19 @@ def changes(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
             f"**{t('ind.explorer.seasonal', lang)} · {plain(names.get(sel.codes[0], ''))}**"
         )
         season["year"] = season["year"].astype(str)
-        chart = charts.reading_lines(
-            season, "month:O", lang, title=t("ind.col.period", lang)
-        ).encode(
-            y=charts.value_axis("value", "", lang, axis_format(unit)),
-            color=alt.Color("year:N", title=None, scale=alt.Scale(range=charts.PALETTE)),
+        name = sel.indicator.name(lang)
+        show_chart(
+            lambda: _seasonal_chart(season, name, unit, lang), lang, inputs=(season, name, unit)
         )
-        chart = charts.titled(chart, sel.indicator.name(lang), lang)
-        show_chart(charts.configure(chart, height=240), lang)
+
+
+def _seasonal_chart(season: pd.DataFrame, name: str, unit: str, lang: str) -> alt.Chart:
+    """Each year's months as one line, to read a month against the same month of other years."""
+    chart = charts.reading_lines(season, "month:O", lang, title=t("ind.col.period", lang)).encode(
+        y=charts.value_axis("value", "", lang, axis_format(unit)),
+        color=alt.Color("year:N", title=None, scale=alt.Scale(range=charts.PALETTE)),
+    )
+    return charts.configure(charts.titled(chart, name, lang), height=240)
 
 
 def _signed(unit: str, value: float | None, lang: str) -> str:

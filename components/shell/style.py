@@ -46,6 +46,9 @@ _COMMON = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMetricLabel"] p, small {{ color: {MUTED}; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; }}
+[class*="st-key-task_card_"] [data-testid="stMarkdownContainer"] p > span[style*="font-size"] {{
+  color: {MUTED};
+}}
 {_LOADING_SIDEBAR}
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible,
 summary:focus-visible, [role="tab"]:focus-visible, [role="combobox"]:focus-visible,
