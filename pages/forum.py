@@ -6,6 +6,7 @@ import streamlit as st
 from components.briefing import next_steps
 from components.common.tabs import shown_tab
 from components.common.text import plain
+from components.forum import data as forum_data
 from components.forum import minutes_mail as mm
 from components.forum import plan as fp
 from components.forum import planning as fpl
@@ -20,11 +21,9 @@ from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import decisions as forum_decisions
-from employdash.forum import health as forum_health
-from employdash.forum import meetings, target_status
+from employdash.forum import meetings
 from employdash.forum import quarterly as forum_quarterly
 from employdash.forum import structure as forum_service
-from employdash.forum import targets as forum_targets
 
 ctx = current()
 st.header(ctx.tr("page.forum"))
@@ -33,7 +32,7 @@ if ctx.locality is None:
     st.stop()
 
 with guarded():
-    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    view = forum_data.overview(ctx.db, ctx.actor, ctx.locality_code)
     # Confirmations go in containers drawn on every run, and the tabs are keyed: a confirmation
     # coming or going must not move the tabs, or a save would throw the editor back to the
     # first tab (and fold the form they were working in).
@@ -48,7 +47,7 @@ with guarded():
     editor = ctx.actor.can_write(Area.FORUM, ctx.locality_code)
     st.caption(plain(view.name))
     fv.stage_header(ctx, view)
-    fv.health(ctx, forum_health.forum_health(ctx.db, ctx.actor, ctx.locality_code))
+    fv.health(ctx, forum_data.forum_health(ctx.db, ctx.actor, ctx.locality_code))
     programme_notes.notes_folded(ctx, ctx.locality_code)
     linked = mm.linked_meeting()
     if linked is not None:  # a minutes e-mail's link: open the meetings tab on that meeting
@@ -63,10 +62,10 @@ with guarded():
                 fv.focuses(
                     ctx,
                     view,
-                    target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
-                    forum_decisions.focus_work(ctx.db, ctx.actor, ctx.locality_code),
+                    forum_data.metric_statuses(ctx.db, ctx.actor, ctx.locality_code),
+                    forum_data.focus_work(ctx.db, ctx.actor, ctx.locality_code),
                 )
-                progress = forum_targets.metric_progress(ctx.db, ctx.actor, ctx.locality_code)
+                progress = forum_data.metric_progress(ctx.db, ctx.actor, ctx.locality_code)
                 if editor:
                     fp.focus_forms(ctx, view)
                     fp.manual_metric_form(ctx, view)

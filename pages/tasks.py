@@ -6,6 +6,7 @@ from components.common.downloads import download_buttons
 from components.common.localized import date_columns
 from components.common.tabs import shown_tab
 from components.common.text import plain
+from components.forum import data as forum_data
 from components.forum import record_panels as rp
 from components.forum import rsvp, task_notes
 from components.forum import setup as fs
@@ -15,8 +16,6 @@ from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash.access import Area
 from employdash.forum import structure as forum_service
-from employdash.forum import target_status
-from employdash.forum import tasks as task_service
 from employdash.forum.stages import STAGE_KEYS
 from employdash.i18n import plural
 
@@ -29,7 +28,7 @@ with guarded():
     if linked is not None:
         tw.linked_card(ctx, linked)
     # The linked task's card is drawn above; once is enough (and its widgets' keys are unique).
-    mine = [r for r in task_service.my_tasks(ctx.db, ctx.actor) if r["id"] != linked]
+    mine = [r for r in forum_data.my_tasks(ctx.db, ctx.actor) if r["id"] != linked]
     if ctx.actor.person_id is None and ctx.actor.writes_own_only(Area.TASKS):
         fs.unlinked_account(ctx)
     if ctx.actor.person_id is not None:
@@ -56,17 +55,17 @@ with guarded():
     rsvp.my_invitations(ctx)
     if ctx.locality is None:
         st.stop()
-    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    view = forum_data.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None:
         fs.lead_to_setup(ctx)
         st.stop()
-    rows = task_service.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
+    rows = forum_data.list_tasks(ctx.db, ctx.actor, ctx.locality_code)
     st.subheader(ctx.tr("task.plan.title", locality=plain(ctx.locality.name(ctx.lang))))
     st.caption(
         ctx.tr("forum.current_stage", stage=int(view.stage), name=ctx.tr(STAGE_KEYS[view.stage]))
     )
     ts.plan_summary(
-        ctx, view.focuses, target_status.metric_statuses(ctx.db, ctx.actor, ctx.locality_code)
+        ctx, view.focuses, forum_data.metric_statuses(ctx.db, ctx.actor, ctx.locality_code)
     )
     # Only the open tab's content runs (the tabs rerun the page when switched): the board,
     # the timeline, the lists and the table with its forms are each a page's worth of elements.
