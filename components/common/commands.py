@@ -13,14 +13,21 @@ from components.shell.context import PageContext
 from employdash.access import Actor
 from employdash.commands import Command, execute
 from employdash.db import Database
-from employdash.errors import DomainError
+from employdash.errors import DomainError, StaleVersion
 
 R = TypeVar("R")
 
 
 def perform(db: Database, actor: Actor, command: Command[R]) -> R:
-    """Execute `command` and forget the cached read models of every area it invalidates."""
-    outcome = execute(db, actor, command)
+    """Execute `command` and forget the cached read models of every area it invalidates. A
+    stale refusal forgets them too: it proves what the page drew from is behind the database (a
+    save by someone else, maybe on another replica), and "apply my change again" must start
+    from the record as it now is."""
+    try:
+        outcome = execute(db, actor, command)
+    except StaleVersion:
+        clear_area(*type(command).invalidates)
+        raise
     clear_area(*outcome.invalidates)
     return outcome.value
 
