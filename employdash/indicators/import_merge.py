@@ -68,21 +68,34 @@ def _csv_text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _lines(rows: Iterable[tuple[Any, ...]], tail: str) -> Iterator[str]:
-    """CSV lines of `rows` (each ending with `tail`, the columns every row shares). The cells are
-    numbers, months, catalogue codes and statuses, none needing quotes; None is an empty cell,
-    which CSV `COPY` reads as NULL. A month is formatted once, not once a row."""
-    months: dict[date, str] = {}
-    for row in rows:
-        cells = []
-        for cell in row:
-            if cell is None:
-                cells.append("")
-            elif isinstance(cell, date):
-                cells.append(months.get(cell) or months.setdefault(cell, cell.isoformat()))
-            else:
-                cells.append(str(cell) if not isinstance(cell, float) else repr(cell))
-        yield ",".join(cells) + tail
+class _Months(dict[date, str]):
+    """Each month's ISO text, made once: a file has a few hundred months and millions of rows."""
+
+    def __missing__(self, month: date) -> str:
+        self[month] = month.isoformat()
+        return self[month]
+
+
+def _number(value: float | None) -> str:
+    """A value as CSV `COPY` reads it: the float's exact digits, or an empty cell for NULL."""
+    return "" if value is None else repr(value)
+
+
+def _new_lines(
+    rows: Iterable[tuple[int, date, str, float | None, str]], tail: str
+) -> Iterator[str]:
+    """CSV lines of new values, each ending with `tail` (the columns every row shares). The cells
+    are numbers, months, catalogue codes and statuses: none needs quoting."""
+    months = _Months()
+    for code, period, indicator, value, status in rows:
+        yield f"{code},{months[period]},{indicator},{_number(value)},{status}{tail}"
+
+
+def _staged_lines(rows: Iterable[tuple[int, int, date, str, float | None, str]]) -> Iterator[str]:
+    """CSV lines of revisions: the replaced row's id, then the new value as `_new_lines`."""
+    months = _Months()
+    for replaced, code, period, indicator, value, status in rows:
+        yield f"{replaced},{code},{months[period]},{indicator},{_number(value)},{status}\n"
 
 
 def _copy(session: Session, table: str, columns: tuple[str, ...], lines: Iterator[str]) -> None:
@@ -109,13 +122,13 @@ def insert_new(
 ) -> None:
     """Copy new values (locality, month, indicator, value, status) straight into the table."""
     tail = f",{_csv_text(source)},{batch_id},{now.isoformat()}\n"
-    _copy(session, "indicator_value", NEW, _lines(rows, tail))
+    _copy(session, "indicator_value", NEW, _new_lines(rows, tail))
 
 
-def stage(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
+def stage(session: Session, rows: Iterable[tuple[int, int, date, str, float | None, str]]) -> None:
     """Copy revisions (tuples of STAGED, `replaced` the stored row's id) into the staging table."""
     session.execute(_CREATE)
-    _copy(session, STAGING, STAGED, _lines(rows, "\n"))
+    _copy(session, STAGING, STAGED, _staged_lines(rows))
 
 
 def replaced_localities(session: Session) -> list[int]:

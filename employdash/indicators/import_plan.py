@@ -163,9 +163,10 @@ class _Validator:
 
     def place(self, raw: RawValue) -> int:
         key = (raw.locality_code, raw.locality_name)
-        if key not in self._places:
-            self._places[key] = self.matcher.match(*key)
-        code, reason = self._places[key]
+        known = self._places.get(key)
+        if known is None:
+            known = self._places[key] = self.matcher.match(*key)
+        code, reason = known
         if code is None:
             raise Rejected(reason or "ind.import.reason.unknown_locality")
         if self.scope is not None and code not in self.scope:
@@ -174,15 +175,14 @@ class _Validator:
 
     def period(self, raw: RawValue) -> date:
         key = (raw.period, raw.year)
-        if key not in self._periods:
+        known = self._periods.get(key)
+        if known is None:
             try:
                 parsed = parse_period(*key)
-                self._periods[key] = (
-                    parsed if parsed <= self.latest else "ind.import.reason.future_period"
-                )
+                known = parsed if parsed <= self.latest else "ind.import.reason.future_period"
             except Rejected as exc:
-                self._periods[key] = exc.reason
-        known = self._periods[key]
+                known = exc.reason
+            self._periods[key] = known
         if isinstance(known, str):
             raise Rejected(known)
         return known
@@ -194,7 +194,7 @@ class _Validator:
         code = self.place(raw)
         period = self.period(raw)
         value = parse_value(raw.value, unit)
-        status = str(raw.status or "").strip().lower() or "ok"
+        status = str(raw.status).strip().lower() or "ok" if raw.status else "ok"
         if status not in STATUSES:
             raise Rejected("ind.import.reason.bad_status")
         if value is None or status == "suppressed":
