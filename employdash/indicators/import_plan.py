@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain, groupby
+from itertools import groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -163,9 +163,10 @@ class _Validator:
 
     def place(self, raw: RawValue) -> int:
         key = (raw.locality_code, raw.locality_name)
-        if key not in self._places:
-            self._places[key] = self.matcher.match(*key)
-        code, reason = self._places[key]
+        known = self._places.get(key)
+        if known is None:
+            known = self._places[key] = self.matcher.match(*key)
+        code, reason = known
         if code is None:
             raise Rejected(reason or "ind.import.reason.unknown_locality")
         if self.scope is not None and code not in self.scope:
@@ -174,15 +175,14 @@ class _Validator:
 
     def period(self, raw: RawValue) -> date:
         key = (raw.period, raw.year)
-        if key not in self._periods:
+        known = self._periods.get(key)
+        if known is None:
             try:
                 parsed = parse_period(*key)
-                self._periods[key] = (
-                    parsed if parsed <= self.latest else "ind.import.reason.future_period"
-                )
+                known = parsed if parsed <= self.latest else "ind.import.reason.future_period"
             except Rejected as exc:
-                self._periods[key] = exc.reason
-        known = self._periods[key]
+                known = exc.reason
+            self._periods[key] = known
         if isinstance(known, str):
             raise Rejected(known)
         return known
@@ -194,7 +194,7 @@ class _Validator:
         code = self.place(raw)
         period = self.period(raw)
         value = parse_value(raw.value, unit)
-        status = str(raw.status or "").strip().lower() or "ok"
+        status = str(raw.status).strip().lower() or "ok" if raw.status else "ok"
         if status not in STATUSES:
             raise Rejected("ind.import.reason.bad_status")
         if value is None or status == "suppressed":
@@ -285,6 +285,22 @@ class _Planner:
         self.seen: dict[Key, Planned] = {}
         self.accepted: list[Planned] = []
 
+    def take_one(self, raw: RawValue) -> None:
+        """A line of one cell (the long layout): the common case, a valid value not seen
+        before, without the lists a line of many cells needs; anything else as `take`."""
+        if not is_totals_row(raw.locality_code, raw.locality_name):
+            try:
+                item = self.validator.planned(raw)
+            except Rejected:
+                item = None
+            if item is not None:
+                key = (item.locality_code, item.period, item.indicator_code)
+                if key not in self.seen:
+                    self.seen[key] = item
+                    self.accepted.append(item)
+                    return
+        self.take([raw])
+
     def take(self, cells: list[RawValue]) -> None:
         line = cells[0].line
         if is_totals_row(cells[0].locality_code, cells[0].locality_name):
@@ -342,15 +358,17 @@ def build_plan(
     plan.ignored_columns = ignored_columns(table, layout)
     validator = _Validator(session, today, scope)
     planner = _Planner(plan, validator)
-    # Readers give a line's cells one after another: take them a line at a time.
-    for _, cells in groupby(READERS[layout](table), key=attrgetter("line")):
-        planner.take(list(cells))
+    if layout == "long":  # a line is one cell
+        for raw in READERS[layout](table):
+            planner.take_one(raw)
+    else:  # readers give a line's cells one after another: take them a line at a time
+        for _, cells in groupby(READERS[layout](table), key=attrgetter("line")):
+            planner.take(list(cells))
     plan.accepted = planner.accepted
     _sort(session, plan)
-    for item in plan.accepted:
-        plan.months.add(item.period)
-        plan.localities.add(item.locality_code)
-        plan.indicators.add(item.indicator_code)
+    plan.months = {item.period for item in plan.accepted}
+    plan.localities = {item.locality_code for item in plan.accepted}
+    plan.indicators = {item.indicator_code for item in plan.accepted}
     _name(plan, validator)
     return plan
 
@@ -493,12 +511,19 @@ def apply_plan(session: Session, plan: ImportPlan, actor: Actor, source: str) ->
 def _merge_staged(
     session: Session, plan: ImportPlan, actor: Actor, batch_id: int, source: str, now: datetime
 ) -> None:
-    """PostgreSQL's bulk path: the values through `COPY` into a staging table, one merge."""
-    staged = chain(
-        (
-            (None, p.locality_code, p.period, p.indicator_code, p.value, p.status)
-            for p in plan.to_add
-        ),
+    """PostgreSQL's bulk path: new values through `COPY` into the table, revisions through
+    `COPY` into a staging table and one merge."""
+    import_merge.insert_new(
+        session,
+        ((p.locality_code, p.period, p.indicator_code, p.value, p.status) for p in plan.to_add),
+        batch_id,
+        source,
+        now,
+    )
+    if not plan.to_revise:
+        return
+    import_merge.stage(
+        session,
         (
             (
                 r.id,
@@ -511,7 +536,6 @@ def _merge_staged(
             for r in plan.to_revise
         ),
     )
-    import_merge.stage(session, staged)
     for code in import_merge.replaced_localities(session):
         require_locality(actor, code)
     import_merge.merge(session, batch_id, source, now)

@@ -25,6 +25,7 @@ from employdash.errors import PermissionDenied, ValidationError
 from employdash.indicators.catalogue import ensure_catalogue
 from employdash.indicators.import_plan import (
     ImportPlan,
+    Planned,
     apply_plan,
     build_plan,
     quiet_gc,
@@ -158,17 +159,22 @@ Values = dict[str, list[Any]]
 
 def _values_by_locality(plan: ImportPlan) -> dict[int, tuple[Values, Values]]:
     """Per locality the import touched, the values it replaced (before) and the values it wrote
-    (after), keyed `indicator/YYYY-MM`, so each locality's log is whole."""
+    (after), keyed `indicator/YYYY-MM`, so each locality's log is whole. A file has few months
+    and many values: each month is formatted once."""
+    months: dict[date, str] = {}
+
+    def key(value: Planned) -> str:
+        month = months.get(value.period) or months.setdefault(value.period, f"{value.period:%Y-%m}")
+        return f"{value.indicator_code}/{month}"
+
     found: dict[int, tuple[Values, Values]] = {}
     for old in plan.to_revise:
-        key = f"{old.new.indicator_code}/{old.new.period:%Y-%m}"
-        found.setdefault(old.new.locality_code, ({}, {}))[0][key] = [
+        found.setdefault(old.new.locality_code, ({}, {}))[0][key(old.new)] = [
             old.old_value,
             old.old_status,
         ]
     for new in [*plan.to_add, *(r.new for r in plan.to_revise)]:
-        key = f"{new.indicator_code}/{new.period:%Y-%m}"
-        found.setdefault(new.locality_code, ({}, {}))[1][key] = [new.value, new.status]
+        found.setdefault(new.locality_code, ({}, {}))[1][key(new)] = [new.value, new.status]
     return found
 
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from operator import itemgetter
 from typing import NamedTuple
 
 from employdash.indicators.catalogue import breakdown_code
@@ -196,18 +197,15 @@ def _cell(row: list[object], index: int | None) -> object:
 
 def long_values(table: Table) -> Iterator[RawValue]:
     at = _indexes(table, LONG_FIELDS)
-    code, name, period = at["locality_code"], at["locality"], at["period"]
-    indicator, value, status = at["indicator"], at["value"], at["status"]
+    fields = ("locality_code", "locality", "period", "indicator", "value", "status")
+    # A column the file lacks reads one past its widest column, where every row is padded with
+    # None: one C-level getter a row instead of a call a cell (files have millions of rows).
+    width = max((i for i in at.values() if i is not None), default=-1) + 1
+    cells = itemgetter(*(width if at[f] is None else at[f] for f in fields))
+    padding = [None] * (width + 1)
     for line, row in zip(table.lines, table.rows, strict=True):
-        yield RawValue(
-            line,
-            _cell(row, code),
-            _cell(row, name),
-            _cell(row, period),
-            str(_cell(row, indicator) or "").strip(),
-            _cell(row, value),
-            _cell(row, status),
-        )
+        code, name, period, indicator, value, status = cells(row + padding[len(row) :])
+        yield RawValue(line, code, name, period, str(indicator or "").strip(), value, status)
 
 
 def wide_values(table: Table) -> Iterator[RawValue]:
