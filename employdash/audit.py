@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, Concatenate, ParamSpec, TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from employdash.db import Database
 from employdash.models import AuditEntry
 from employdash.models.base import as_row, table_of
 
+P = ParamSpec("P")
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -55,31 +57,18 @@ def entry(
     }
 
 
-def record(
-    session: Session,
-    actor: Actor | str,
-    action: str,
-    entity: str,
-    entity_id: Any = None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    locality_code: int | None = None,
-) -> None:
-    """Add an entry in the caller's transaction, so the log and the change land together."""
-    session.add(
-        AuditEntry(
-            **entry(
-                actor,
-                action,
-                entity,
-                entity_id,
-                before=before,
-                after=after,
-                locality_code=locality_code,
-            )
-        )
-    )
+def _adding(
+    make: Callable[P, dict[str, Any]],
+) -> Callable[Concatenate[Session, P], None]:
+    def record(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Add an entry in the caller's transaction, so the log and the change land together."""
+        session.add(AuditEntry(**make(*args, **kwargs)))
+
+    return record
+
+
+# `record(session, actor, action, entity, ...)`: one entry, with `entry`'s arguments.
+record = _adding(entry)
 
 
 def record_all(session: Session, entries: list[dict[str, Any]]) -> None:

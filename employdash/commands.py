@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, get_args, get_type_hints
 
 from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -305,9 +306,9 @@ class Write:
             payload,
         )
         if consumers_of(name):
+            # the events before it first; the session writes it before its next statement
             self._write_events()
             record_event(self.session, name, *written)
-            self.session.flush()  # before any event written after it
         else:
             self._emitted.append(event_row(name, *written))
         self.events.append(name)
@@ -331,9 +332,9 @@ class Write:
 
 @cache
 def _inserting(model: type[Base]) -> ReturningInsert[int]:
-    """The insert of many rows of `model` returning their ids in order, built once per model."""
-    table = table_of(model)
-    return insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    """The insert of many rows of `model` returning their keys in order, built once per model."""
+    key = sa_inspect(model).primary_key[0]
+    return insert(table_of(model)).returning(key, sort_by_parameter_order=True)
 
 
 def _counter(version: int | datetime) -> int:
@@ -545,7 +546,7 @@ def _load_handed(s: Session, references: Iterable[Ref[Any]]) -> list[Base]:
         wanted.setdefault(reference.model, set()).add(reference.id)
     loaded: list[Base] = []
     for model, record_ids in wanted.items():
-        if len(record_ids) < 2:
+        if len(record_ids) < 2 or len(sa_inspect(model).primary_key) != 1:
             continue
         ordered = sorted(record_ids)
         for start in range(0, len(ordered), MANY_AT_ONCE):
@@ -556,8 +557,10 @@ def _load_handed(s: Session, references: Iterable[Ref[Any]]) -> list[Base]:
 
 @cache
 def _loading(model: type[Base]) -> Select[Base]:
-    """The query of the records of `model` with the IDs "ids", built once per model."""
-    return select(model).where(table_of(model).c.id.in_(bindparam("ids", expanding=True)))
+    """The query of the records of `model` (whose key is one column) with the keys "ids", built
+    once per model."""
+    key = sa_inspect(model).primary_key[0]
+    return select(model).where(key.in_(bindparam("ids", expanding=True)))
 
 
 def _resolve_handed(w: Write, command: Command[Any]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ class EventName(StrEnum):
     TASK_UPDATED = "task.updated"
 
 
+P = ParamSpec("P")
 Consumer = Callable[[Session, Event], None]
 
 # The modules whose consumers subscribe (loaded by name on the first event: the foundation imports
@@ -83,20 +84,19 @@ def event_row(
     }
 
 
-def record_event(
-    session: Session,
-    name: str,
-    username: str,
-    locality_code: int | None,
-    entity: str,
-    entity_id: Any,
-    payload: Mapping[str, Any],
-) -> None:
-    """Add the event and run its consumers on it, in the writer's transaction."""
-    event = Event(**event_row(name, username, locality_code, entity, entity_id, payload))
-    session.add(event)
-    for consumer in consumers_of(name):
-        consumer(session, event)
+def _consumed(make: Callable[P, dict[str, Any]]) -> Callable[Concatenate[Session, P], None]:
+    def record(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Add the event and run its consumers on it, in the writer's transaction."""
+        event = Event(**make(*args, **kwargs))
+        session.add(event)
+        for consumer in consumers_of(event.name):
+            consumer(session, event)
+
+    return record
+
+
+# `record_event(session, name, username, locality_code, entity, entity_id, payload)`
+record_event = _consumed(event_row)
 
 
 def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
