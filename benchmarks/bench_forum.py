@@ -425,10 +425,10 @@ def main() -> None:
             "counts the rows each writes per table and stops if they differ. The raw read "
             "baselines are hand-written SQL with the same joins and typed date columns; the "
             "service adds a session, the scope check, the member's teams lookup and per-row "
-            "dicts with overdue/editable flags. Medians of 9 runs on a machine shared with other "
-            "work (other benchmarks and test suites ran at the same time): expect some noise "
-            "between runs (the save and its raw inserts are timed alternately, so both see the "
-            "same load)."
+            "dicts with overdue/editable flags. Medians of 9 runs on a 2-core machine shared with "
+            "other work (other test suites and benchmarks, their load varying from run to run): "
+            "expect some noise between runs (the save and its raw inserts are timed alternately, "
+            "so both see the same load)."
         ),
     )
 
