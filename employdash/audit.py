@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, Concatenate, ParamSpec, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area, require_read
 from employdash.db import Database
 from employdash.models import AuditEntry
-from employdash.models.base import as_row
+from employdash.models.base import as_row, table_of
 
+P = ParamSpec("P")
 # Values JSON keeps as they are, passed through without a call (an import's entries hold
 # hundreds of thousands of them).
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def jsonable(value: Any) -> Any:
-    if type(value) in _PLAIN:
+    """`value` as JSON stores it (dates as ISO text, decimals as floats, collections as lists)."""
+    if type(value) in _PLAIN:  # most values: checked first, once
         return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
@@ -34,8 +37,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def record(
-    session: Session,
+def entry(
     actor: Actor | str,
     action: str,
     entity: str,
@@ -44,20 +46,41 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     locality_code: int | None = None,
-) -> None:
-    """Add an entry in the caller's transaction, so the log and the change land together."""
-    username = actor if isinstance(actor, str) else actor.username
-    session.add(
-        AuditEntry(
-            username=username,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            locality_code=locality_code,
-            before=jsonable(before) if before is not None else None,
-            after=jsonable(after) if after is not None else None,
-        )
-    )
+) -> dict[str, Any]:
+    """The columns of one audit row, as stored."""
+    return {
+        "username": actor if isinstance(actor, str) else actor.username,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "locality_code": locality_code,
+        "before": jsonable(before) if before is not None else None,
+        "after": jsonable(after) if after is not None else None,
+    }
+
+
+def _adding(
+    make: Callable[P, dict[str, Any]],
+) -> Callable[Concatenate[Session, P], None]:
+    def record(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Add an entry in the caller's transaction, so the log and the change land together."""
+        session.add(AuditEntry(**make(*args, **kwargs)))
+
+    return record
+
+
+# `record(session, actor, action, entity, ...)`: one entry, with `entry`'s arguments.
+record = _adding(entry)
+
+
+def record_all(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Write the rows `entry` made in one statement in the caller's transaction: a command that
+    changes many records (a meeting's tasks, an import) logs them without a unit of work per row."""
+    if entries:
+        session.execute(_INSERT, entries)
+
+
+_INSERT = insert(table_of(AuditEntry))
 
 
 def changed_fields(

@@ -33,25 +33,28 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, get_args, get_type_hints
 
+from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from employdash import audit
 from employdash.access import Actor, Area, require_write
 from employdash.db import Database
-from employdash.errors import StaleVersion, ValidationError
-from employdash.events import EventName, record_event
-from employdash.handed_ids import in_locality, in_scope, locality_of
+from employdash.errors import NotFound, StaleVersion, ValidationError
+from employdash.events import EventName, consumers_of, event_row, record_event, record_events
+from employdash.handed_ids import MANY_AT_ONCE, RESOLVE_MANY, in_locality, in_scope, locality_of
 from employdash.limits import FIELDS, TOO_LONG, TextLimit, strip_controls
-from employdash.models.base import Base
+from employdash.models.base import Base, table_of
 
 T = TypeVar("T", bound=Base)
 R = TypeVar("R")
@@ -130,7 +133,11 @@ class Write:
         self.session, self.actor, self.locality = session, actor, locality
         self._command = command
         self._resolved: dict[str, Base] = {}
+        self._loaded: list[Base] = []  # held: the session's identity map keeps weak references
         self.events: list[str] = []
+        # audit rows and events no consumer follows, written together when the change is done
+        self._audits: list[dict[str, Any]] = []
+        self._emitted: list[dict[str, Any]] = []
 
     def get(self, reference: Ref[T]) -> T:
         """The record a handed reference names (resolved in scope before the command ran)."""
@@ -156,6 +163,25 @@ class Write:
         record_id = getattr(row, "id", None)
         self.audit("create", record_id, after=after, entity=entity, locality_code=locality_code)
         return row
+
+    def create_all(
+        self,
+        model: type[Base],
+        rows: Sequence[Mapping[str, Any]],
+        afters: Sequence[Mapping[str, Any]],
+        *,
+        entity: str | None = None,
+    ) -> list[int]:
+        """Insert `rows` of `model` in one statement and audit the creation of each with its
+        `after` (the rows of one change: a meeting's tasks); returns their ids, in order. The rows
+        are written as given (every column the model fills itself included, such as a version),
+        without entering the session."""
+        if not rows:
+            return []
+        record_ids = list(self.session.scalars(_inserting(model), list(rows)))
+        for record_id, after in zip(record_ids, afters, strict=True):
+            self.audit("create", record_id, after=after, entity=entity)
+        return record_ids
 
     def update(
         self,
@@ -251,39 +277,64 @@ class Write:
         locality_code: int | None = None,
     ) -> None:
         """An audit row in the command's locality, or in `locality_code` for a change of a batch
-        that spans several (an import)."""
-        audit.record(
-            self.session,
-            self.actor,
-            action,
-            entity or self._command.entity,
-            record_id,
-            before=None if before is None else dict(before),
-            after=None if after is None else dict(after),
-            locality_code=self.locality if locality_code is None else locality_code,
+        that spans several (an import); the rows of one command are written in one statement
+        when it is done (`finish`)."""
+        self._audits.append(
+            audit.entry(
+                self.actor,
+                action,
+                entity or self._command.entity,
+                record_id,
+                before=None if before is None else dict(before),
+                after=None if after is None else dict(after),
+                locality_code=self.locality if locality_code is None else locality_code,
+            )
         )
 
     def emit(self, name: str, record_id: Any, *, entity: str | None = None, **payload: Any) -> None:
         """Write the event `name` (one the command declares) in the command's transaction, about
-        the record `record_id` of `entity` (the command's own by default)."""
+        the record `record_id` of `entity` (the command's own by default). An event a consumer
+        follows is written at once, with its consumers run on it (the events before it written
+        first, so they keep their order); the others when the command is done (`finish`)."""
         if name not in self._command.emits:
             raise ValueError(f"{type(self._command).__name__} does not declare the event {name!r}")
-        record_event(
-            self.session,
-            name,
+        written = (
             self.actor.username,
             self.locality,
             entity or self._command.entity,
             record_id,
             payload,
         )
+        if consumers_of(name):
+            # the events before it first; the session writes it before its next statement
+            self._write_events()
+            record_event(self.session, name, *written)
+        else:
+            self._emitted.append(event_row(name, *written))
         self.events.append(name)
+
+    def finish(self) -> None:
+        """Write the audit rows and events the change left to the end, one statement each."""
+        audit.record_all(self.session, self._audits)
+        self._audits = []
+        self._write_events()
+
+    def _write_events(self) -> None:
+        record_events(self.session, self._emitted)
+        self._emitted = []
 
     def _flush_versioned(self, version: int | datetime) -> None:
         try:
             self.session.flush()
         except StaleDataError:
             raise StaleVersion({}, _counter(version) + 1) from None
+
+
+@cache
+def _inserting(model: type[Base]) -> ReturningInsert[int]:
+    """The insert of many rows of `model` returning their keys in order, built once per model."""
+    key = sa_inspect(model).primary_key[0]
+    return insert(table_of(model)).returning(key, sort_by_parameter_order=True)
 
 
 def _counter(version: int | datetime) -> int:
@@ -444,14 +495,10 @@ def execute(db: Database, actor: Actor, command: Command[R]) -> Outcome[R]:
         locality = _locality(s, actor, command)
         require_write(actor, kind.area, locality)
         w = Write(s, actor, command, locality)
-        target = command.where()
-        for path, reference in command.refs().items():
-            if _kept(s, target, path, reference):
-                w._resolved[_key(reference)] = s.get_one(reference.model, reference.id)
-            else:
-                w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
+        _resolve_handed(w, command)
         command.validate(w)
         value = command.run(w)
+        w.finish()
     return Outcome(value, kind.invalidates, tuple(w.events))
 
 
@@ -474,6 +521,75 @@ def _type_handed(command: Command[Any]) -> None:
         ]
         if raw:
             raise TypeError(f"{type(command).__name__}.{f.name} hands raw IDs {raw}: declare them")
+
+
+def _resolve_together(
+    w: Write, together: Mapping[Resolver, Mapping[int, Ref[Any]]], locality: int
+) -> None:
+    """The references of each rule that resolves many IDs at once, in one call of it."""
+    for within, references in together.items():
+        found = RESOLVE_MANY[within](w.session, w.actor, list(references), locality)
+        for record_id, reference in references.items():
+            if record_id not in found:
+                raise NotFound(f"{reference.model.__name__} {record_id}")
+            w._resolved[_key(reference)] = found[record_id]
+        w._loaded += found.values()
+
+
+def _load_handed(s: Session, references: Iterable[Ref[Any]]) -> list[Base]:
+    """The records of each kind handed more than once, loaded in one query per kind (per
+    `MANY_AT_ONCE` IDs), so that resolving each reference finds its record in the session instead
+    of reading it alone: a meeting hands twenty attendees and ten task owners. The scope checks
+    still run per reference; a record not found here is reported missing by its check."""
+    wanted: dict[type[Base], set[int]] = {}
+    for reference in references:
+        wanted.setdefault(reference.model, set()).add(reference.id)
+    loaded: list[Base] = []
+    for model, record_ids in wanted.items():
+        if len(record_ids) < 2 or len(sa_inspect(model).primary_key) != 1:
+            continue
+        ordered = sorted(record_ids)
+        for start in range(0, len(ordered), MANY_AT_ONCE):
+            chunk = ordered[start : start + MANY_AT_ONCE]
+            loaded += s.scalars(_loading(model), {"ids": chunk}).all()
+    return loaded
+
+
+@cache
+def _loading(model: type[Base]) -> Select[Base]:
+    """The query of the records of `model` (whose key is one column) with the keys "ids", built
+    once per model."""
+    key = sa_inspect(model).primary_key[0]
+    return select(model).where(key.in_(bindparam("ids", expanding=True)))
+
+
+def _resolve_handed(w: Write, command: Command[Any]) -> None:
+    """Resolve every reference `command` is handed (see `execute`) into `w`: those whose rule
+    resolves many IDs at once (`handed_ids.RESOLVE_MANY`) in one query per rule, the others one
+    by one, each record found in the session when its kind was loaded in one query first."""
+    s, actor, locality = w.session, w.actor, w.locality
+    target = command.where()
+    checked: set[tuple[str, Resolver | None]] = set()
+    together: dict[Resolver, dict[int, Ref[Any]]] = {}
+    alone: list[Ref[Any]] = []
+    for path, reference in command.refs().items():
+        key = _key(reference)
+        if (key, reference.within) in checked:
+            continue  # checked already under the same rule (an attendee who owns a task)
+        if _kept(s, target, path, reference):
+            w._resolved[key] = s.get_one(reference.model, reference.id)
+            continue
+        within = reference.within
+        checked.add((key, within))
+        if locality is not None and within is not None and within in RESOLVE_MANY:
+            together.setdefault(within, {})[reference.id] = reference
+        else:
+            alone.append(reference)
+    if locality is not None:
+        _resolve_together(w, together, locality)
+    w._loaded += _load_handed(s, alone)
+    for reference in alone:
+        w._resolved[_key(reference)] = _resolve(s, actor, reference, locality)
 
 
 def _kept(s: Session, target: int | Ref[Any] | None, path: str, reference: Ref[Any]) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from employdash.audit import jsonable
 from employdash.models import Event
+from employdash.models.base import table_of
 
 
 class EventName(StrEnum):
@@ -33,6 +35,7 @@ class EventName(StrEnum):
     TASK_UPDATED = "task.updated"
 
 
+P = ParamSpec("P")
 Consumer = Callable[[Session, Event], None]
 
 # The modules whose consumers subscribe (loaded by name on the first event: the foundation imports
@@ -62,23 +65,44 @@ def consumers_of(name: str) -> tuple[Consumer, ...]:
     return tuple(_consumers.get(name, ()))
 
 
-def record_event(
-    session: Session,
+def event_row(
     name: str,
     username: str,
     locality_code: int | None,
     entity: str,
     entity_id: Any,
     payload: Mapping[str, Any],
-) -> None:
-    event = Event(
-        name=name,
-        username=username,
-        locality_code=locality_code,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        payload=jsonable(dict(payload)),
-    )
-    session.add(event)
-    for consumer in consumers_of(name):
-        consumer(session, event)
+) -> dict[str, Any]:
+    """The columns of one event, as stored."""
+    return {
+        "name": name,
+        "username": username,
+        "locality_code": locality_code,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "payload": jsonable(dict(payload)),
+    }
+
+
+def _consumed(make: Callable[P, dict[str, Any]]) -> Callable[Concatenate[Session, P], None]:
+    def record(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Add the event and run its consumers on it, in the writer's transaction."""
+        event = Event(**make(*args, **kwargs))
+        session.add(event)
+        for consumer in consumers_of(event.name):
+            consumer(session, event)
+
+    return record
+
+
+# `record_event(session, name, username, locality_code, entity, entity_id, payload)`
+record_event = _consumed(event_row)
+
+
+def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write the rows `event_row` made, of events no consumer follows, in one statement."""
+    if rows:
+        session.execute(_INSERT, rows)
+
+
+_INSERT = insert(table_of(Event))

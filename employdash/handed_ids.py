@@ -8,10 +8,10 @@ outside the scope gets the same `NotFound` as a missing one, so probing reveals 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from employdash.access import Actor
@@ -53,30 +53,29 @@ from employdash.models.stakeholders import (
 )
 
 T = TypeVar("T", bound=Base)
-LocalityQuery = Callable[[int], Select[Any]]
+# The query of a record's locality, its ID the parameter "record_id": built once per record kind
+# (building a statement costs more than running it, and a write resolves many IDs).
+LocalityQuery = Select[Any]
+RECORD_ID = bindparam("record_id", type_=Integer)
 
 
 def _own(model: Any) -> LocalityQuery:
     """A record that names its locality itself."""
-    return lambda i: select(model.locality_code).where(model.id == i)
+    return select(model.locality_code).where(model.id == RECORD_ID)
 
 
 def _via(owner: Any, *path: tuple[Any, Any]) -> LocalityQuery:
     """A record whose locality is its owner's (a forum, a program), reached through `path`: each
     step a record kind and its column naming the record of the step before (the first step's
     names the owner)."""
-
-    def query(i: int) -> Select[Any]:
-        found, parent = select(owner.locality_code), owner
-        for model, parent_id in path:
-            found, parent = found.join(model, parent_id == parent.id), model
-        return found.where(parent.id == i)
-
-    return query
+    found, parent = select(owner.locality_code), owner
+    for model, parent_id in path:
+        found, parent = found.join(model, parent_id == parent.id), model
+    return found.where(parent.id == RECORD_ID)
 
 
 LOCALITY_OF: dict[type[Base], LocalityQuery] = {
-    Locality: lambda i: select(Locality.code).where(Locality.code == i),
+    Locality: select(Locality.code).where(Locality.code == RECORD_ID),
     Person: _own(Person),
     Organisation: _own(Organisation),
     Forum: _own(Forum),
@@ -130,22 +129,27 @@ SHARED_WHEN_NATIONAL: frozenset[type[Base]] = frozenset({Organisation, OutboxMes
 
 
 def locality_of(s: Session, model: type[Base], record_id: int) -> int | None:
-    return s.scalar(LOCALITY_OF[model](record_id))
+    return s.scalar(LOCALITY_OF[model], {"record_id": record_id})
 
 
 def in_scope(s: Session, actor: Actor, model: type[T], record_id: int) -> T:
     """The record, if it exists and the actor's scope covers it; otherwise `NotFound`."""
+    return _scoped(s, actor, model, record_id)[0]
+
+
+def _scoped(s: Session, actor: Actor, model: type[T], record_id: int) -> tuple[T, int | None]:
+    """`in_scope`'s record and its locality (None for a shared or national record)."""
     row = s.get(model, record_id)
     if row is None:
         raise NotFound(f"{model.__name__} {record_id}")
     if model in SHARED_MODELS:
-        return row
+        return row, None
     locality = locality_of(s, model, record_id)
     if locality is None and model in SHARED_WHEN_NATIONAL:
-        return row
+        return row, None
     if locality is None or not actor.can_see(locality):
         raise NotFound(f"{model.__name__} {record_id}")
-    return row
+    return row, locality
 
 
 def optional_in_scope(s: Session, actor: Actor, model: type[T], record_id: int | None) -> T | None:
@@ -156,11 +160,10 @@ def optional_in_scope(s: Session, actor: Actor, model: type[T], record_id: int |
 def in_locality(s: Session, actor: Actor, model: type[T], record_id: int, locality_code: int) -> T:
     """`in_scope`, and the record belongs to the very locality the write is about: a manager of
     two localities must not attach one locality's person to the other's forum."""
-    row = in_scope(s, actor, model, record_id)
-    if model not in SHARED_MODELS:
-        locality = locality_of(s, model, record_id)
-        if not (locality is None and model in SHARED_WHEN_NATIONAL) and locality != locality_code:
-            raise NotFound(f"{model.__name__} {record_id}")
+    row, locality = _scoped(s, actor, model, record_id)
+    national = locality is None and model in SHARED_WHEN_NATIONAL
+    if model not in SHARED_MODELS and not national and locality != locality_code:
+        raise NotFound(f"{model.__name__} {record_id}")
     return row
 
 
@@ -177,20 +180,22 @@ def forum_people(s: Session, person_ids: Iterable[int], locality_code: int) -> s
     wanted = sorted(set(person_ids))
     if not wanted:
         return set()
-    members = (
-        select(Membership.person_id)
-        .join(Team, Team.id == Membership.team_id)
-        .join(Forum, Forum.id == Team.forum_id)
-        .where(Forum.locality_code == locality_code)
-    )
-    return set(
-        s.scalars(
-            select(Person.id).where(
-                Person.id.in_(wanted),
-                (Person.locality_code == locality_code) | Person.id.in_(members),
-            )
-        )
-    )
+    return set(s.scalars(_ADMITTED_IDS, {"ids": wanted, "locality_code": locality_code}))
+
+
+# `forum_people`'s rule as a condition on a person, and its queries, built once (building a
+# statement costs more than running it); their parameters "locality_code" and "ids".
+_FORUM_LOCALITY = bindparam("locality_code", type_=Integer)
+_OF_FORUM = (Person.locality_code == _FORUM_LOCALITY) | Person.id.in_(
+    select(Membership.person_id)
+    .join(Team, Team.id == Membership.team_id)
+    .join(Forum, Forum.id == Team.forum_id)
+    .where(Forum.locality_code == _FORUM_LOCALITY)
+)
+_HANDED = Person.id.in_(bindparam("ids", expanding=True))
+_ADMITTED_IDS = select(Person.id).where(_HANDED, _OF_FORUM)
+_ADMITTED = select(Person).where(_HANDED, _OF_FORUM)
+_ALL_ADMITTED_IDS = select(Person.id).where(_OF_FORUM)
 
 
 def forum_person(s: Session, actor: Actor, person_id: int, locality_code: int) -> Person:
@@ -202,23 +207,33 @@ def forum_person(s: Session, actor: Actor, person_id: int, locality_code: int) -
     return s.get_one(Person, person_id)
 
 
+def forum_persons(
+    s: Session, actor: Actor, person_ids: Collection[int], locality_code: int
+) -> dict[int, Person]:
+    """`forum_person` for many IDs at once, in one query (per `MANY_AT_ONCE` IDs): the people
+    admitted, by id; an ID missing from the answer is refused by the caller."""
+    wanted = sorted(set(person_ids))
+    found: dict[int, Person] = {}
+    for start in range(0, len(wanted), MANY_AT_ONCE):
+        chunk = wanted[start : start + MANY_AT_ONCE]
+        admitted = s.scalars(_ADMITTED, {"ids": chunk, "locality_code": locality_code})
+        found |= {person.id: person for person in admitted}
+    return found
+
+
+# The most IDs one query names (SQLite and PostgreSQL both bound a statement's parameters).
+MANY_AT_ONCE = 500
+ManyResolver = Callable[[Session, Actor, Collection[int], int], Mapping[int, Any]]
+# The resolvers (a `Ref.within`) that resolve many IDs in one query: the pipeline resolves
+# every ID a command hands under such a rule at once (a meeting's attendees and task owners).
+RESOLVE_MANY: dict[Callable[..., Any], ManyResolver] = {forum_person: forum_persons}
+
+
 def _forum_people_of(s: Session, locality_code: int) -> set[int]:
     """Everyone `forum_people` admits for the locality, read once per transaction: a meeting
     hands twenty attendees and ten task owners, one query instead of thirty. Handed IDs are
     resolved before a command changes anything, so the set cannot go stale while it is used."""
     memo: dict[int, set[int]] = s.info.setdefault("forum_people", {})
     if locality_code not in memo:
-        members = (
-            select(Membership.person_id)
-            .join(Team, Team.id == Membership.team_id)
-            .join(Forum, Forum.id == Team.forum_id)
-            .where(Forum.locality_code == locality_code)
-        )
-        memo[locality_code] = set(
-            s.scalars(
-                select(Person.id).where(
-                    (Person.locality_code == locality_code) | Person.id.in_(members)
-                )
-            )
-        )
+        memo[locality_code] = set(s.scalars(_ALL_ADMITTED_IDS, {"locality_code": locality_code}))
     return memo[locality_code]

@@ -239,7 +239,7 @@ class CorrectMeeting(
         s.flush()
         after = _owned(s, mid)
         if added:
-            after["tasks_added"] = [t.id for t in added]
+            after["tasks_added"] = added
         if corrected:
             after["tasks_corrected"] = corrected
         changed = w.update(

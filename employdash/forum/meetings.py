@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NotRequired, TypedDict, cast
 
-from sqlalchemy import case, delete, func, insert, or_, select
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ from employdash.forum.tasks import announce_owner, new_task_row
 from employdash.handed_ids import forum_person
 from employdash.limits import FIELDS, MAX_DRAFT_CHARS, MAX_MEETING_ITEMS, check_count, too_long
 from employdash.models import AuditEntry, Organisation, Person
-from employdash.models.base import utcnow
+from employdash.models.base import table_of, utcnow
 from employdash.models.forum import (
     Attendance,
     Decision,
@@ -114,6 +114,15 @@ MEETING_TEXTS = {
     "attachments[].url": "meeting/attachment_url",
     "tasks[].title": "task/title",
 }
+# The statements a save runs, built once (building one costs more than running it).
+INSERT_MEETING = insert(table_of(Meeting)).returning(Meeting.id)
+INSERT_ATTENDANCE = insert(table_of(Attendance))
+INSERT_DECISIONS = insert(table_of(Decision)).returning(Decision.id, sort_by_parameter_order=True)
+_DRAFTS = table_of(MeetingDraft).c
+# A user's draft of a forum's meeting form, removed when the form is saved or discarded.
+DROP_DRAFT = delete(table_of(MeetingDraft)).where(
+    _DRAFTS.user_id == bindparam("user_id"), _DRAFTS.forum_id == bindparam("forum_id")
+)
 MEETING_EVENTS = frozenset(
     {EventName.MEETING_SAVED, EventName.MEETING_SCHEDULED, EventName.TASK_ASSIGNED}
 )
@@ -183,7 +192,8 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
         for name in ("agenda", "decisions", "guests", "attachments", "tasks", "next_dates"):
             check_count(getattr(self, name), name, MAX_MEETING_ITEMS)
         check_count([*self.present, *self.absent], "attendance", MAX_MEETING_ITEMS)
-        forum = require_forum(w.session, self.locality_code)
+        # the team's forum: the team is resolved in the command's locality, whose one forum it is
+        forum = w.session.get_one(Forum, w.get(self.team).forum_id)
         errors: dict[str, str] = {}
         self.kind = meeting_kind(w, self.team, forum, self.kind, errors)
         if self.held_on is None:
@@ -216,7 +226,7 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
         seats = [(p.id, True) for p in self.present] + [(p.id, False) for p in self.absent]
         if seats:
             w.session.execute(
-                insert(Attendance),
+                INSERT_ATTENDANCE,
                 [{"meeting_id": meeting_id, "person_id": p, "present": v} for p, v in seats],
             )
         for guest in self.guests:
@@ -231,10 +241,21 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
             if title or url:
                 w.session.add(MeetingAttachment(meeting_id=meeting_id, title=title or url, url=url))
 
-    def add_tasks(self, w: Write, forum_id: int, meeting_id: int) -> list[Task]:
-        """The tasks this command decides, each audited and its owner told. They are flushed
-        together (one batched INSERT, not one round trip per task); their audit rows and events
-        then land in one batch each when the transaction flushes."""
+    def add_decisions(self, w: Write, meeting_id: int) -> list[int]:
+        """The meeting's decisions (its empty lines left out), open, inserted in one statement;
+        their ids in order."""
+        rows = [
+            {"meeting_id": meeting_id, "text": text, "is_open": True}
+            for text in self.decisions
+            if text
+        ]
+        if not rows:
+            return []
+        return list(w.session.scalars(INSERT_DECISIONS, rows))
+
+    def add_tasks(self, w: Write, forum_id: int, meeting_id: int) -> list[int]:
+        """The tasks this command decides, inserted in one statement, each audited and its owner
+        told; their ids in order."""
         decided = [
             ids(
                 {
@@ -247,13 +268,26 @@ class MeetingContent(ForumChange[int], entity="meeting", texts=MEETING_TEXTS):
             )
             for new in self.tasks
         ]
-        made = [Task(**new_task_row(forum_id, values, meeting_id)) for values in decided]
-        w.session.add_all(made)
-        w.session.flush()
-        for task, values in zip(made, decided, strict=True):
-            w.audit("create", task.id, after={**values, "meeting_id": meeting_id}, entity="task")
-            announce_owner(w, task, None)
-        return made
+        rows = [new_task_row(forum_id, values, meeting_id) for values in decided]
+        afters = [{**values, "meeting_id": meeting_id} for values in decided]
+        task_ids = w.create_all(Task, rows, afters, entity="task")
+        for task_id, row in zip(task_ids, rows, strict=True):
+            told = DecidedTask(
+                task_id, row["title"], row["owner_person_id"], row["due_date"], meeting_id
+            )
+            announce_owner(w, told, None)
+        return task_ids
+
+
+@dataclass(frozen=True)
+class DecidedTask:
+    """A task a meeting decided, as its owner is told of it (the row as inserted)."""
+
+    id: int
+    title: str
+    owner_person_id: int | None
+    due_date: date | None
+    meeting_id: int
 
 
 def announce(w: Write, name: str, meeting: Meeting, **payload: Any) -> None:
@@ -324,28 +358,19 @@ class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
         earlier = already_saved(w.session, self.form_token)
         if earlier is not None:
             return earlier
-        forum = require_forum(w.session, self.locality_code)
-        meeting = Meeting(
-            forum_id=forum.id,
+        forum_id = w.get(self.team).forum_id  # the forum's, as `validate` checked
+        columns = {
+            "forum_id": forum_id,
             **self.columns(),
-            created_by=w.actor.username,
-            form_token=self.form_token,
-        )
-        w.session.add(meeting)
-        w.session.flush()
-        mid = meeting.id
+            "created_by": w.actor.username,
+            "form_token": self.form_token,
+        }
+        mid = w.session.execute(INSERT_MEETING, columns).scalar_one()
+        meeting = Meeting(id=mid, **columns)  # the row as inserted, outside the session
         self.write_owned(w, mid)
-        decided = [
-            Decision(meeting_id=mid, text=text, is_open=True) for text in self.decisions if text
-        ]
-        w.session.add_all(decided)
-        w.session.flush()
-        made = self.add_tasks(w, forum.id, mid)
-        w.session.execute(
-            delete(MeetingDraft).where(
-                MeetingDraft.user_id == w.actor.user_id, MeetingDraft.forum_id == forum.id
-            )
-        )
+        decided = self.add_decisions(w, mid)
+        made = self.add_tasks(w, forum_id, mid)
+        w.session.execute(DROP_DRAFT, {"user_id": w.actor.user_id, "forum_id": forum_id})
         w.audit(
             "create",
             mid,
@@ -369,8 +394,8 @@ class SaveMeeting(MeetingContent, emits=MEETING_EVENTS):
             held_on=meeting.held_on,
             present_person_ids=[p.id for p in self.present],
             absent_person_ids=[p.id for p in self.absent],
-            decision_ids=[d.id for d in decided],
-            task_ids=[t.id for t in made],
+            decision_ids=decided,
+            task_ids=made,
             next_dates=meeting.next_dates,
         )
         announce_schedule(w, meeting, [])
@@ -465,11 +490,7 @@ def discard_draft(db: Database, actor: Actor, locality_code: int) -> None:
     _may_draft(actor, locality_code)
     with db.transaction() as s:
         forum = require_forum(s, locality_code)
-        s.execute(
-            delete(MeetingDraft).where(
-                MeetingDraft.user_id == actor.user_id, MeetingDraft.forum_id == forum.id
-            )
-        )
+        s.execute(DROP_DRAFT, {"user_id": actor.user_id, "forum_id": forum.id})
 
 
 # --- reading ------------------------------------------------------------------------------------

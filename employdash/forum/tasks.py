@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, Protocol, TypedDict, TypeVar, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
@@ -233,7 +233,22 @@ TASK_REFS: dict[str, Handed] = {
 TASK_EVENTS = frozenset({EventName.TASK_ASSIGNED, EventName.TASK_UPDATED})
 
 
-def announce_owner(w: Write, task: Task, owner_before: int | None) -> None:
+class AssignedTask(Protocol):
+    """What `announce_owner` tells of a task: a stored one, or a row a meeting just inserted."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def owner_person_id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def due_date(self) -> date | None: ...
+    @property
+    def meeting_id(self) -> int | None: ...
+
+
+def announce_owner(w: Write, task: AssignedTask, owner_before: int | None) -> None:
     """`task.assigned` when the task has an owner it did not have (made with one, or handed
     over): what the owner's mail needs, without reading the task again."""
     if task.owner_person_id is not None and task.owner_person_id != owner_before:

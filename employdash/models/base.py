@@ -8,7 +8,7 @@ import inspect
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Dialect, Integer, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -47,6 +47,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table `model` maps, typed as one: what a Core statement for many rows at once names
+    (an insert that needs no unit of work)."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 def as_row(kind: type[R], record: object, **renamed: str) -> R:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from employdash.access import Actor
 from employdash.db import Database
@@ -20,6 +20,7 @@ from employdash.forum import structure as forum_service
 from employdash.models import AuditEntry
 from employdash.models.forum import Attendance, Decision, Meeting, MeetingDraft, Task
 from tests.forum.helpers import SEDEROT
+from tests.foundation.commands.harness import insert_fails
 from tests.support.present import present
 
 # Every test reaches the database through transaction(): one database per kind for the module.
@@ -96,15 +97,8 @@ def test_a_failure_midway_leaves_nothing(db: Database, actors: dict[str, Actor])
     data = _input(db, manager, actors["member"].person_id)
     before = _counts(db)
 
-    def boom(*_args) -> None:  # type: ignore[no-untyped-def]
-        raise RuntimeError("injected: the database fails while inserting the tasks")
-
-    event.listen(Task, "before_insert", boom)
-    try:
-        with pytest.raises(RuntimeError, match="injected"):
-            meetings.save_meeting(db, manager, data)
-    finally:
-        event.remove(Task, "before_insert", boom)
+    with insert_fails("task"), pytest.raises(RuntimeError, match="injected"):
+        meetings.save_meeting(db, manager, data)
     assert _counts(db) == before  # no meeting, attendance, decision, task or audit row
 
 

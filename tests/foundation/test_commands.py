@@ -17,12 +17,14 @@ import dataclasses
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from employdash.access import Actor, Area
 from employdash.commands import Command, Ref, Write, execute
 from employdash.db import Database
 from employdash.errors import StaleVersion
-from employdash.models import Event
+from employdash.events import consumes
+from employdash.models import AuditEntry, Event
 from employdash.models.stakeholders import Stakeholder
 from tests.foundation.command_samples import SEDEROT
 from tests.foundation.command_samples.stakeholders import stakeholder
@@ -129,3 +131,58 @@ def test_a_save_between_the_read_and_the_write_is_refused(
     with db.transaction() as s:
         row = s.get_one(Stakeholder, sid)
         assert (row.notes, row.version) == ("Theirs", version + 1)
+
+
+FOLLOWED = "test.followed"  # an event of this test only, with a consumer of its own
+_followed: list[dict[str, object]] = []
+
+
+@consumes(FOLLOWED)
+def _follow(_session: Session, event: Event) -> None:
+    _followed.append(dict(event.payload))
+
+
+@dataclasses.dataclass
+class _TellThrice(
+    Command[None],
+    area=Area.STAKEHOLDERS,
+    entity="stakeholder",
+    emits=frozenset({"stakeholder.noted", FOLLOWED}),
+):
+    """A command of this test only: events no consumer follows around one a consumer follows."""
+
+    stakeholder: Ref[Stakeholder]
+
+    def where(self) -> Ref[Stakeholder]:
+        return self.stakeholder
+
+    def run(self, w: Write) -> None:
+        for n, name in enumerate(("stakeholder.noted", FOLLOWED, "stakeholder.noted")):
+            w.audit("note", self.stakeholder.id, after={"n": n})
+            w.emit(name, self.stakeholder.id, n=n)
+
+
+def test_a_commands_events_and_audit_rows_keep_their_order(
+    db: Database, actors: dict[str, Actor]
+) -> None:
+    """Rows no consumer follows are written when the command is done, one statement per table;
+    an event a consumer follows is written at once, after those before it, and its consumer
+    sees it in the command's transaction."""
+    sid, _ = stakeholder(db)
+    _followed.clear()
+    outcome = execute(db, actors["manager"], _TellThrice(Ref(Stakeholder, sid)))
+    assert outcome.events == ("stakeholder.noted", FOLLOWED, "stakeholder.noted")
+    assert _followed == [{"n": 1}]
+    with db.transaction() as s:
+        events = s.scalars(select(Event).order_by(Event.id)).all()
+        notes = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "note").order_by(AuditEntry.id)
+        ).all()
+    assert [(e.name, e.payload) for e in events] == [
+        ("stakeholder.noted", {"n": 0}),
+        (FOLLOWED, {"n": 1}),
+        ("stakeholder.noted", {"n": 2}),
+    ]
+    assert [(a.entity_id, a.locality_code, a.after) for a in notes] == [
+        (str(sid), SEDEROT, {"n": n}) for n in range(3)
+    ]

@@ -8,16 +8,15 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Engine, event, func, select
 
 import employdash
 from employdash.access import Action, Actor, allows
 from employdash.commands import Command, Ref, registered
 from employdash.db import Database
-from employdash.models import AuditEntry
 from employdash.models.base import Base
 from tests.foundation.command_samples import load
 
@@ -86,15 +85,23 @@ def writer(actors: dict[str, Actor], command: Command[Any]) -> Actor:
 
 
 @contextmanager
-def audit_fails() -> Iterator[None]:
-    def boom(*_args: object) -> None:
-        raise RuntimeError("injected: the audit row cannot be written")
+def insert_fails(table: str) -> Iterator[None]:
+    """The database refuses every INSERT into `table`, however the rows are written (a unit of
+    work's flush, or one statement for many rows)."""
 
-    event.listen(AuditEntry, "before_insert", boom)
+    def boom(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().startswith(f"INSERT INTO {table} ("):
+            raise RuntimeError(f"injected: the {table} row cannot be written")
+
+    event.listen(Engine, "before_cursor_execute", boom)
     try:
         yield
     finally:
-        event.remove(AuditEntry, "before_insert", boom)
+        event.remove(Engine, "before_cursor_execute", boom)
+
+
+def audit_fails() -> AbstractContextManager[None]:
+    return insert_fails("audit_entry")
 
 
 def with_ref(sampled: Command[Any], path: str, replacement: Ref[Any]) -> Command[Any]:
