@@ -16,15 +16,14 @@ from employdash.i18n import fmt_number, t
 from employdash.indicators import values as indicators
 from employdash.models.indicators import IndicatorValue
 from tests.support.browser import login, wait_idle
-from tests.support.databases import copy_sqlite
 
 SEDEROT = 1031
 
 
 @pytest.fixture(scope="module")
-def e2e_database_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+def e2e_database_url(e2e_database_url: str) -> str:
     """The demo with job seekers as the only measure ever imported."""
-    url = copy_sqlite(sqlite_template, tmp_path_factory.mktemp("partial") / "partial.db")
+    url = e2e_database_url
     db = Database(url)
     with db.transaction() as s:
         s.execute(delete(IndicatorValue).where(IndicatorValue.indicator_code != "job_seekers"))

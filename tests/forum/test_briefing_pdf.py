@@ -19,6 +19,8 @@ from employdash.forum import approval
 from employdash.i18n import fmt_date, fmt_percent
 from tests.forum.helpers import SEDEROT
 
+pytestmark = pytest.mark.rolled_back
+
 AS_OF = date(2026, 11, 23)
 
 

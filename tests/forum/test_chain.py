@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from employdash.access import Actor
@@ -13,6 +14,8 @@ from employdash.db import Database
 from employdash.forum import decisions, meeting_edits, meetings, tasks
 from employdash.models.forum import Decision, StrategicFocus, Task, Team
 from tests.forum.helpers import SEDEROT, forum_id, team_of_kind
+
+pytestmark = pytest.mark.rolled_back
 
 
 def _two(db: Database, model: type[Team] | type[StrategicFocus]) -> tuple[int, int]:

@@ -17,6 +17,8 @@ from tests.forum.helpers import SEDEROT
 from tests.foundation.command_samples.forum_setup import _manual_metric
 from tests.foundation.command_samples.mentoring import _match
 
+pytestmark = pytest.mark.rolled_back
+
 MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
 
 

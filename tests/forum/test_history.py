@@ -18,6 +18,8 @@ from employdash.forum.history import record_history
 from employdash.history import Change, audit_in_words
 from tests.forum.helpers import SEDEROT
 
+pytestmark = pytest.mark.rolled_back
+
 NETIVOT = 246
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from employdash.access import Actor
@@ -16,6 +17,8 @@ from employdash.models import Event
 from employdash.models.forum import Decision, Membership, Task
 from tests.foundation.command_samples import SEDEROT
 from tests.foundation.command_samples.forum_meetings import HELD, meeting_input
+
+pytestmark = pytest.mark.rolled_back
 
 
 def _events(db: Database, after: int = 0) -> list[Event]:

@@ -24,6 +24,8 @@ from employdash.models.forum import SuccessMetric
 from tests.forum.helpers import SEDEROT
 from tests.support.postgres import create_database, drop_database
 
+pytestmark = pytest.mark.rolled_back
+
 BASE = date(2026, 1, 1)
 LATER = date(2027, 12, 31)
 

@@ -15,6 +15,8 @@ from employdash.forum import meeting_edits, meetings, minutes
 from employdash.i18n import fmt_date
 from tests.forum.test_meetings import _input
 
+pytestmark = pytest.mark.rolled_back
+
 CORRECTED = {"he": "תוקן ב-", "en": "corrected on"}
 
 

@@ -26,6 +26,8 @@ from employdash.models.forum import (
 from employdash.models.indicators import IndicatorValue
 from tests.forum.helpers import SEDEROT
 
+pytestmark = pytest.mark.rolled_back
+
 NETIVOT = 246
 TODAY = date(2026, 11, 23)
 

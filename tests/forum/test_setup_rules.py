@@ -21,6 +21,8 @@ from employdash.models.indicators import IndicatorDefinition
 from tests.forum.helpers import SEDEROT
 from tests.support.present import present
 
+pytestmark = pytest.mark.rolled_back
+
 NEXT_YEAR = date.today() + timedelta(days=365)
 
 

@@ -22,6 +22,8 @@ from employdash.models.forum import Forum, MilestoneCheck, PlanApproval
 from tests.forum.helpers import SEDEROT, forum_id
 from tests.support.present import present
 
+pytestmark = pytest.mark.rolled_back
+
 TODAY = date.today()
 
 

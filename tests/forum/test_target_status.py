@@ -28,6 +28,8 @@ from employdash.forum.target_status import (
 from tests.forum.helpers import SEDEROT
 from tests.support.present import present
 
+pytestmark = pytest.mark.rolled_back
+
 START = date(2026, 1, 1)
 END = START + timedelta(days=200)
 HALFWAY = START + timedelta(days=100)  # the line is at 50 of 0 -> 100 (exactly)

@@ -18,6 +18,8 @@ from employdash.models.stakeholders import EmployerSurveyResponse
 from employdash.stakeholders import surveys
 from tests.foundation.command_samples import SEDEROT
 
+pytestmark = pytest.mark.rolled_back
+
 NOT_ADDRESSES = [
     "dana",
     "dana@",

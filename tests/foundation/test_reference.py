@@ -3,6 +3,7 @@ adds what is missing and refreshes the catalogue's names without touching what a
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from employdash import localities, reference
@@ -12,6 +13,8 @@ from employdash.indicators.catalogue import DEFINITIONS
 from employdash.models import Locality, User
 from employdash.models.indicators import IndicatorDefinition
 from tests.support.present import present
+
+pytestmark = pytest.mark.rolled_back
 
 SEDEROT, EILAT = 1031, 2600
 

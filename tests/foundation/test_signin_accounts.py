@@ -16,6 +16,8 @@ from employdash.errors import ConfigError
 from employdash.models import User
 from employdash.users import username_for_email
 
+pytestmark = pytest.mark.rolled_back
+
 
 def _accounts(db: Database) -> int:
     with db.transaction() as s:

@@ -14,6 +14,8 @@ from employdash.indicators import values as indicators
 from employdash.indicators.catalogue import HEADLINE_CODES
 from employdash.models.indicators import IndicatorValue
 
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, NETIVOT = 1031, 246
 
 

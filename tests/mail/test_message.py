@@ -18,6 +18,8 @@ from employdash.mail.outbox import Attachment, Mail, enqueue
 from employdash.models import Event
 from employdash.models.mail import OutboxAttachment, OutboxMessage
 
+pytestmark = pytest.mark.rolled_back
+
 ICS = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 
 

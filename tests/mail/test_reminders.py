@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from employdash.access import Actor
@@ -17,6 +18,8 @@ from employdash.models.forum import Decision, Forum, Meeting, Task, Team
 from employdash.models.mail import MailPreference, OutboxMessage
 from tests.forum.helpers import SEDEROT, forum_id
 from tests.mail.planned import plenary, schedule, scheduled
+
+pytestmark = pytest.mark.rolled_back
 
 TODAY = date(2026, 12, 7)  # a Monday
 TASK_LINK = re.compile(r"/tasks\?task=(\d+)")

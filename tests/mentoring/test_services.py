@@ -19,6 +19,8 @@ from employdash.models import AuditEntry
 from employdash.models.mentoring import StageEvent
 from tests.mentoring.conftest import Scenario
 
+pytestmark = pytest.mark.rolled_back
+
 
 def events_of(db: Database, pid: int) -> int:
     with db.transaction() as s:

@@ -18,6 +18,8 @@ from employdash.indicators.values import add_months, month_start
 from employdash.models.forum import Attendance, Forum, Meeting
 from employdash.portfolio.history import MONTHS, attendance_history, stage_history
 
+pytestmark = pytest.mark.rolled_back
+
 SEDEROT, TEL_AVIV = 1031, 31
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from employdash.access import Actor
@@ -13,6 +14,8 @@ from employdash.models.forum import Forum, Membership, Team
 from employdash.stakeholders import grid as stakeholders_map
 from employdash.stakeholders.grid import GridFilter
 from tests.stakeholders.conftest import add_forum_members, add_org, add_person, add_stakeholder
+
+pytestmark = pytest.mark.rolled_back
 
 TODAY = date(2026, 11, 1)
 

@@ -13,6 +13,8 @@ from employdash.errors import NotFound, PermissionDenied, ValidationError
 from employdash.stakeholders import network as net
 from tests.stakeholders.conftest import add_stakeholder
 
+pytestmark = pytest.mark.rolled_back
+
 
 def test_reach_forum_walks_ties_in_both_directions() -> None:
     reach = net.reach_forum([1, 2, 3, 4, 5], [(2, 1), (2, 3), (5, 4)], {1})

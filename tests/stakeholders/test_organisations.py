@@ -14,6 +14,8 @@ from employdash.stakeholders import organisations
 from employdash.stakeholders.organisations import ProfileInput
 from tests.stakeholders.conftest import add_org, add_stakeholder
 
+pytestmark = pytest.mark.rolled_back
+
 
 def test_matrix_shows_who_serves_which_audience_with_overlaps_and_gaps(
     db: Database, actors: dict[str, Actor], empty_code: int

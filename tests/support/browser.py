@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,6 +37,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def streamlit_run(port: str = "{port}") -> list[str]:
+    """The arguments after `streamlit` that serve the app on `port` (loopback, no file watcher);
+    by default with "{port}" for `app_server`'s `command` to fill in."""
+    return [
+        "run",
+        "serve.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        port,
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
 @contextmanager
 def app_server(
     database_url: str, extra_env: dict[str, str] | None = None, command: list[str] | None = None
@@ -44,6 +64,15 @@ def app_server(
     `database_url`; yield its base URL. `command` replaces the test's own command line (the
     README's start command), with "{port}" where the port goes; so may `extra_env`'s values
     (e.g. APP_URL, for links in mail that point back at this server)."""
+    with app_process(database_url, extra_env, command) as (base, _process):
+        yield base
+
+
+@contextmanager
+def app_process(
+    database_url: str, extra_env: dict[str, str] | None = None, command: list[str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`app_server`, yielding the server's process too."""
     port = free_port()
     env = {
         **os.environ,
@@ -52,52 +81,40 @@ def app_server(
         "NOTIFY_INTERVAL_SECONDS": "0",  # no scheduled mail behind a test's back (extra_env may)
         **{k: v.replace("{port}", str(port)) for k, v in (extra_env or {}).items()},
     }
-    proc = subprocess.Popen(
-        [arg.replace("{port}", str(port)) for arg in command]
-        if command
-        else [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "serve.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"app server did not start:\n{out}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
+    # Its output goes to a file, not a pipe nobody reads: a server kept for many modules could
+    # fill a pipe and block on its next log line.
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(
+            [arg.replace("{port}", str(port)) for arg in command]
+            if command
+            else [sys.executable, "-m", "streamlit", *streamlit_run(str(port))],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    out = output.read().decode(errors="replace")
+                    raise RuntimeError(f"app server did not start:\n{out}")
+                time.sleep(0.2)
+            yield base, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @contextmanager

@@ -8,8 +8,9 @@ migrations every time.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,18 @@ def build_sqlite_template(directory: Path) -> Path:
 
 def copy_sqlite(template: Path, target: Path) -> str:
     shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+def restore_sqlite(source: Path, target: Path) -> str:
+    """Make `target` hold what `source` holds, in place, through SQLite's backup API: a server
+    with connections open on `target` reads the new content in its next transaction (a file copied
+    over it would leave those connections on the old file, or on a mix)."""
+    with (
+        closing(sqlite3.connect(source)) as read,
+        closing(sqlite3.connect(target, timeout=15)) as written,
+    ):
+        read.backup(written)
     return f"sqlite:///{target}"
 
 
