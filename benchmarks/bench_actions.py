@@ -40,8 +40,11 @@ models. The mentoring page ran all of its up to eleven tabs (17.5x); it now runs
 (4.1x), the funnel tab (its first) draws its charts from cached specs, and its tables and charts'
 data are made once per selection, date, breakdown and language (cached read models), as are the
 page's pipelines, programs and cohorts: 2.3x. The page opens on its funnel tab; the match pick is
-measured after a click on the matches tab (not counted). Still above the aim: the tasks page (a
-card per task: its status, progress, note field and button stay on the card).
+measured after a click on the matches tab (not counted). Those pairs were measured while other
+work loaded the machine (load 12-20); on a quiet machine (the table) the empty page's run is
+cheaper and the ratios higher. Still above the aim: the tasks page (a card per task: its status,
+progress, note field and button stay on the card), the forum board, the meeting form and the
+mentoring page (its funnel tab: five tables and four charts, each with its table alternative).
 """
 
 from __future__ import annotations
