@@ -4,7 +4,7 @@ outcome form opened from a planned meeting, filled in and marking it held."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -202,7 +202,8 @@ def test_the_member_sees_their_invitation_on_the_tasks_page(app_db: str) -> None
 
 def test_the_outcome_form_opens_filled_from_the_planned_meeting(app_db: str) -> None:
     db = Database(app_db)
-    planned_id = _schedule(db, on_date=date.today())
+    # Israel's date, as the scheduling rule reads it: from 22:00 UTC the server's is a day behind.
+    planned_id = _schedule(db, on_date=local_today())
     manager = load_actor(db, "manager")
     assert manager is not None
     planning.answer_invitation(db, manager, _token(db, planned_id, "manager"), "coming")
@@ -211,7 +212,7 @@ def test_the_outcome_form_opens_filled_from_the_planned_meeting(app_db: str) -> 
     at.switch_page("pages/meeting.py").run()
     assert not at.exception, at.exception
     assert at.session_state["meet_team"] == team_of_kind(db)
-    assert at.session_state["meet_date"] == date.today()
+    assert at.session_state["meet_date"] == local_today()
     assert at.session_state["meet_agenda"] == "Job fair – Dana"
     assert at.session_state[f"meet_att_{manager.person_id}"] is True
     next(b for b in at.button if b.label == "Save the meeting record").click().run()
