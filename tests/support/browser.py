@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Cookie, Page, sync_play
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.postgres import free_port
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -110,11 +111,7 @@ def app_process(
                 time.sleep(0.2)
             yield base, proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 @contextmanager

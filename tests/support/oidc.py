@@ -23,6 +23,7 @@ from playwright.sync_api import BrowserContext, Cookie, Page
 from employdash.config import get_config
 from tests.support.browser import wait_idle
 from tests.support.postgres import free_port
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "support" / "oidc_provider.mjs"
@@ -79,12 +80,7 @@ def oidc_provider() -> Iterator[Provider]:
             time.sleep(0.1)
         yield Provider(issuer, client_id, client_secret)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.unlink(missing_ok=True)
 
 

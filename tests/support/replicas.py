@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.browser import streamlit_run
 from tests.support.postgres import free_port
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "employdash.conf"
@@ -82,18 +84,7 @@ def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> It
                 sys.executable,
                 "-m",
                 "streamlit",
-                "run",
-                "serve.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
+                *streamlit_run(str(port)),
             ],
             cwd=ROOT,
             env=env,
@@ -105,12 +96,7 @@ def app_server(database_url: str, extra_env: dict[str, str] | None = None) -> It
         _wait_ok(f"{base}/_stcore/health", proc, log)
         yield AppServer(base, proc, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
         log.unlink(missing_ok=True)
 
 
