@@ -35,7 +35,7 @@ def _select(page: Page, scope: Locator, label: str, option: str) -> None:
     for _ in range(3):  # a click landing during a rerun does not open the list: again
         box.locator("input").first.click()
         try:
-            choice.wait_for(timeout=5_000)
+            choice.wait_for(timeout=10_000)
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")

@@ -177,6 +177,7 @@ def test_a_wrong_password_is_retried_and_not_written_down(
     row = _rows(db)["dana@example.org"]
     assert report.retried == 1 and row.status == "queued"
     assert row.last_error and "not-the-password" not in row.last_error
+    assert row.last_error.startswith("535")  # the server's refusal, not a timeout
     assert not smtp_server.messages
 
 

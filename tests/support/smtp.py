@@ -134,7 +134,9 @@ def _authenticate(
         USER.encode(),
         PASSWORD.encode(),
     )
-    return AuthResult(success=ok, auth_data=data if ok else None)
+    # handled=False: aiosmtpd answers a refusal itself (535). Its default, handled=True, means
+    # the authenticator has answered, so the client would wait for a reply that never comes.
+    return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
 
 class SmtpServer:
