@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components.common.cache import read_model
@@ -24,6 +25,7 @@ from components.mentoring import charts
 from components.mentoring.views import (
     Labels,
     count_text,
+    drawn_table,
     funnel_table,
     group_shares,
     labelled,
@@ -49,17 +51,19 @@ DIMENSIONS = ("program", "operating_model", "population", "cohort", "locality")
 @dataclass(frozen=True)
 class Overview:
     """The funnel and what does not depend on the breakdown, ready to draw; the frames named
-    `*_chart` are the charts' data, the others tables."""
+    `*_chart` are the charts' data, the Arrow tables the tables as drawn (`drawn_table`)."""
 
     entrants: str
     completion: str
     funnel_chart: pd.DataFrame
-    funnel: pd.DataFrame
+    funnel: pd.DataFrame  # for the downloads
+    funnel_drawn: pa.Table
     dropoff_chart: pd.DataFrame  # empty: nobody dropped out
-    dropoff: pd.DataFrame
+    dropoff: pa.Table
     durations_chart: pd.DataFrame  # empty: too few stays to show
-    durations: pd.DataFrame
+    durations: pa.Table
     progress: list[targets.TargetProgress]  # the goals of the periods running on the date
+    progress_drawn: pa.Table
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Breakdown:
     reaching it (the table); no groups: both empty."""
 
     shares_chart: pd.DataFrame
-    table: pd.DataFrame
+    table: pa.Table
 
 
 def _overview(
@@ -105,18 +109,22 @@ def _overview(
                 tr("ment.col.p90"): [count_text(v, lang) for v in spans["p90_days"]],
             }
         )
+    funnel = funnel_table(ctx, fun.table, names)
+    progress = targets.progress(
+        db, actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
+    )
     return Overview(
         entrants=count_text(first, lang),
         completion=fmt_percent(done, lang),
         funnel_chart=labelled(fun.table, names),
-        funnel=funnel_table(ctx, fun.table, names),
+        funnel=funnel,
+        funnel_drawn=drawn_table(lang, funnel),
         dropoff_chart=drops,
-        dropoff=dropoff,
+        dropoff=drawn_table(lang, dropoff),
         durations_chart=spans,
-        durations=durations,
-        progress=targets.progress(
-            db, actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
-        ),
+        durations=drawn_table(lang, durations),
+        progress=progress,
+        progress_drawn=drawn_table(lang, progress_table(ctx, progress)),
     )
 
 
@@ -135,7 +143,7 @@ def _breakdown(
     labels = Labels(ctx)
     grouped = engine.funnel(db, actor, sel, as_of, by)
     if not grouped.groups:
-        return Breakdown(pd.DataFrame(), pd.DataFrame())
+        return Breakdown(pd.DataFrame(), drawn_table(lang, pd.DataFrame()))
     names = stage_names(ctx, sel.pipeline)
     shares = group_shares(grouped, names, lambda g: labels.group(by, g))
     table = shares.pivot_table(
@@ -143,7 +151,7 @@ def _breakdown(
     ).map(lambda v: count_text(v, lang))
     stages = {s.position: names.get(s.code, s.code) for s in grouped.stages}
     table.insert(0, ctx.tr("ment.col.stage"), [stages[p] for p in table.index])
-    return Breakdown(shares, table)
+    return Breakdown(shares, drawn_table(lang, table))
 
 
 cached_overview = read_model(Area.MENTORING)(_overview)
@@ -164,7 +172,7 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     st.subheader(tr("ment.funnel.title"))
     stages, reached = view.funnel_chart, tr("ment.col.reached")
     show_chart(lambda: charts.funnel_chart(stages, lang, reached), lang, inputs=(stages, reached))
-    show_table(ctx, view.funnel)
+    show_table(ctx, view.funnel_drawn)
     download_buttons(view.funnel, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
     by = pick(
         tr("ment.breakdown"),
@@ -176,20 +184,20 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     # Only a breakdown by locality names localities: other keys leave them out.
     localities = ctx.localities if by == "locality" else ()
     groups = cached_breakdown(ctx.db, ctx.actor, sel, as_of, by, lang, localities)
-    if not groups.table.empty:
+    if groups.table.num_rows:
         shares, titles = groups.shares_chart, (tr("ment.col.reached"), tr(f"ment.dim.{by}"))
         show_chart(lambda: charts.share_lines(shares, lang, *titles), lang, inputs=(shares, titles))
         show_table(ctx, groups.table)
     dropoff_section(ctx, view)
     durations_section(ctx, view)
-    targets_section(ctx, view.progress)
+    targets_section(ctx, view.progress, view.progress_drawn)
 
 
 def dropoff_section(ctx: PageContext, view: Overview) -> None:
     """Drop-off by stage and reason: stacked bars and a stage × reason table."""
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.dropoff.title"))
-    if view.dropoff.empty:
+    if not view.dropoff.num_rows:
         st.caption(tr("empty.no_data"))
         return
     drops, titles = view.dropoff_chart, (tr("ment.col.count"), tr("ment.col.reason"))
@@ -206,7 +214,7 @@ def durations_section(ctx: PageContext, view: Overview) -> None:
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.durations.title"))
     st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
-    if view.durations.empty:
+    if not view.durations.num_rows:
         st.caption(tr("empty.no_data"))
         return
     spans, titles = view.durations_chart, (tr("ment.col.median"), tr("ment.col.p90"))
@@ -214,14 +222,14 @@ def durations_section(ctx: PageContext, view: Overview) -> None:
     show_table(ctx, view.durations)
 
 
-def targets_section(ctx: PageContext, rows: list[targets.TargetProgress]) -> None:
+def targets_section(ctx: PageContext, rows: list[targets.TargetProgress], table: pa.Table) -> None:
     """Progress against the program managers' goals for the periods running on the date."""
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.targets.title"))
     if not rows:
         st.caption(tr("ment.targets.none"))
         return
-    show_table(ctx, progress_table(ctx, rows))
+    show_table(ctx, table)
     for row in rows[:6]:
         for metric in targets.METRICS:
             share = row.share(metric)
