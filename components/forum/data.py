@@ -46,5 +46,9 @@ members = read_model(*PEOPLE)(structure.members)
 people_of = read_model(*PEOPLE)(structure.people_of)
 record_history = read_model(*HISTORY)(history.record_history)
 list_documents = read_model(*TASKS)(documents.list_documents)
-indicator_choices = read_model(Area.FORUM, Area.CATALOGUE)(structure.indicator_choices)
+# The indicators a metric can follow: the catalogue (local indicators are written under the
+# catalogue area and clear the indicators' read models).
+indicator_choices = read_model(Area.FORUM, Area.CATALOGUE, Area.INDICATORS)(
+    structure.indicator_choices
+)
 my_invitations = read_model(Area.RSVP, *TASKS, max_entries=256)(planning.my_invitations)
