@@ -245,14 +245,14 @@ def board(ctx: PageContext, rows: list[TaskRow]) -> None:
                 # The column's heading and its tasks (small paragraphs) in one element: an
                 # element per task, then a caption per column, made the board most of the tasks
                 # page's elements.
-                lines = [f"**{heading}** ({len(in_status)})"]
-                lines += (
-                    f":small[{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}]"
+                listed = "".join(
+                    f"\n\n:small[{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}]"
                     for r in in_status[:BOARD_LIMIT]
                 )
                 if len(in_status) > BOARD_LIMIT:
-                    lines.append(f":small[{ctx.tr('task.more', n=len(in_status) - BOARD_LIMIT)}]")
-                col.markdown("\n\n".join(lines))
+                    more = ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT)
+                    listed = f"{listed}\n\n:small[{more}]"
+                col.markdown(f"**{heading}** ({len(in_status)}){listed}")
 
 
 def _overdue_flag(task: TaskRow) -> str:
