@@ -9,55 +9,21 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.common.cache import settle_heap
 from components.common.text import plain
-from components.shell import auth, navigation, style, warmup
+from components.shell import auth, navigation, schema, style, warmup
 from components.shell import frame as shell
 from components.shell.context import PageContext, lang, set_current, tr
 from components.shell.feedback import show_error
 from employdash import localities
-from employdash.config import Config, get_config
-from employdash.db import Database, check_schema, get_database, outage
-from employdash.errors import DomainError, SchemaOutdated
+from employdash.config import get_config
+from employdash.db import get_database, outage
+from employdash.errors import DomainError
 from employdash.users import ensure_safe_to_serve
 
 st.set_page_config(page_title="Employment dashboard", page_icon=":material/work:", layout="wide")
 
 
-@st.cache_resource(show_spinner=False)
-def _demo_prepared(url: str) -> str:
-    """Demo mode migrates and seeds its own SQLite file, once per process.
-
-    `make run` used to start a separate Python process for this before Streamlit: a second
-    interpreter start and the same imports again on every start, even with nothing to do.
-    """
-    from employdash.bootstrap import prepare
-
-    return prepare(get_database(url), get_config())
-
-
-SCHEMA_RECHECK_SECONDS = 30
-
-
 def _login_here() -> None:
     """A linked page before login: the login form (drawn above) is all it shows."""
-
-
-@st.cache_resource(ttl=SCHEMA_RECHECK_SECONDS, max_entries=4, show_spinner=False)
-def _schema_current(url: str) -> bool:
-    """The database is at the code's migration head, checked once per SCHEMA_RECHECK_SECONDS per
-    process (a database upgraded under a running replica is noticed within that time) instead of
-    an Alembic query on every run. A failed check raises, and is not cached."""
-    check_schema(get_database(url))
-    return True
-
-
-def _check_schema(db: Database, config: Config) -> None:
-    try:
-        _schema_current(db.url)
-    except SchemaOutdated:
-        if not config.DEMO_MODE:
-            raise  # production: `make migrate` is a deliberate step
-        with st.spinner():
-            _demo_prepared(config.DATABASE_URL)
 
 
 def main() -> None:
@@ -75,7 +41,7 @@ def main() -> None:
     db = get_database(config.DATABASE_URL)
     header = st.container()
     try:
-        _check_schema(db, config)
+        schema.ensure_schema(db, config)
         ensure_safe_to_serve(db, config)
         if st.session_state.get("authentication_status"):
             actor = auth.login_gate(db, config)

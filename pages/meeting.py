@@ -5,6 +5,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import FormFeedback
 from components.common.text import plain
+from components.forum import data as forum_data
 from components.forum import meeting_form as mf
 from components.forum import setup as fs
 from components.forum import views as fv
@@ -13,7 +14,6 @@ from components.shell.context import current
 from components.shell.feedback import guarded, show_error
 from employdash.errors import DomainError, ValidationError
 from employdash.forum import meetings
-from employdash.forum import structure as forum_service
 from employdash.forum.stages import STAGE_KEYS
 
 ctx = current()
@@ -22,7 +22,7 @@ if ctx.locality is None:
     st.stop()
 
 with guarded():
-    view = forum_service.overview(ctx.db, ctx.actor, ctx.locality_code)
+    view = forum_data.overview(ctx.db, ctx.actor, ctx.locality_code)
     if view is None or not view.teams:
         fs.lead_to_setup(ctx, no_teams=view is not None)
         st.stop()
@@ -46,14 +46,14 @@ with guarded():
     # A refused save: the summary here at the top, each message under its part of the form.
     feedback = FormFeedback()
     feedback.note()
-    labels = mf.people_labels(forum_service.people_of(ctx.db, ctx.actor, ctx.locality_code))
+    labels = mf.people_labels(forum_data.people_of(ctx.db, ctx.actor, ctx.locality_code))
     team = mf.header(ctx, view.teams)
     feedback.field("team", ctx.tr("meet.team"))
     feedback.field("held_on", ctx.tr("meet.date"))
     feedback.field("number", ctx.tr("meet.number"))
     # Expected: the team's members on the meeting's day (an ended membership no longer counts).
     held_on = st.session_state.get(mf.fkey("date"))
-    rows = forum_service.members(ctx.db, ctx.actor, ctx.locality_code, as_of=held_on)
+    rows = forum_data.members(ctx.db, ctx.actor, ctx.locality_code, as_of=held_on)
     members = [r for r in rows if r["team_id"] == team["id"]]
     mf.attendance(ctx, members)
     feedback.field("attendance", ctx.tr("meet.attendance"))

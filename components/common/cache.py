@@ -14,6 +14,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
@@ -37,8 +38,12 @@ def read_model(
     their owners' names) is stale after a write to any of them."""
 
     def wrap(fn: ReadModel[P, R]) -> ReadModel[P, R]:
-        def cached(url: str, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            return fn(get_database(url), actor, *args, **kwargs)
+        # The actor is keyed by `actor_key` (Streamlit leaves `_actor` out of the key): hashing
+        # the Actor itself, field by field through its pickled form, was most of a cache hit.
+        def cached(
+            url: str, actor_key: str, _actor: Actor, /, *args: P.args, **kwargs: P.kwargs
+        ) -> R:
+            return fn(get_database(url), _actor, *args, **kwargs)
 
         # Streamlit keys a cache by module and qualified name: give each read model its own.
         cached.__module__, cached.__qualname__ = fn.__module__, f"cached.{fn.__qualname__}"
@@ -49,12 +54,19 @@ def read_model(
             _BY_AREA.setdefault(each, []).append(store.clear)
 
         def call(db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            return store(db.url, actor, *args, **kwargs)
+            return store(db.url, actor_key(actor), actor, *args, **kwargs)
 
         call.__doc__ = fn.__doc__
         return call
 
     return wrap
+
+
+def actor_key(actor: Actor) -> str:
+    """Every field of the actor (who, role, locality scope, person, language) as one text: two
+    actors share a key only when they are the same in everything a read model may depend on."""
+    values = (getattr(actor, f.name) for f in fields(actor))
+    return repr(tuple(sorted(v) if isinstance(v, frozenset) else v for v in values))
 
 
 def clear_area(*areas: Area) -> None:

@@ -11,10 +11,12 @@ same numbers in a real HTML table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements import vega_charts
@@ -298,10 +300,25 @@ def show(
     if data is not None:
         label = t("chart.show_table", lang) + (f": {plain(name)}" if name else "")
         with target.expander(label, icon=":material/table:"):
-            st.table(data)
+            st.table(data.rows, hide_index=data.hide_index)
 
 
-Drawn: TypeAlias = tuple[dict[str, Any], pd.DataFrame | None, str]
+@dataclass(frozen=True)
+class TableAlternative:
+    """A chart's table as st.table draws it, converted to Arrow once, with the drawing (a cached
+    drawing's table was converted from pandas again on every run: a sixth of the mentoring
+    funnel's script time), and whether its index is hidden (st.table hides a RangeIndex)."""
+
+    rows: pa.Table
+    hide_index: bool
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> TableAlternative:
+        # As st.table converts a data frame: a RangeIndex is kept as metadata, not a column.
+        return cls(pa.Table.from_pandas(frame), isinstance(frame.index, pd.RangeIndex))
+
+
+Drawn: TypeAlias = tuple[dict[str, Any], TableAlternative | None, str]
 
 
 def _page_context_read(
@@ -352,7 +369,7 @@ def _drawing(
     )
     text = t("chart.described", lang, title=name, description=sentence) if name else sentence
     spec["description"] = text
-    return spec, data, name
+    return spec, None if data is None else TableAlternative.of(data), name
 
 
 class _Drawing:

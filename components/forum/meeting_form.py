@@ -89,8 +89,11 @@ def task_rows() -> pd.DataFrame:
 
 
 def collect() -> dict[str, Any]:
-    """The form as JSON-safe values, for the server-side draft."""
-    ss = st.session_state
+    """The form as JSON-safe values, for the server-side draft.
+
+    Read from one snapshot of the session state: each read through `st.session_state` (and its
+    iteration, for the ticks) goes over every widget's state, and this runs twice a run."""
+    ss = st.session_state.to_dict()
     rows = [
         {
             "title": r.get("title") or "",

@@ -20,7 +20,7 @@ from components.common.form_feedback import (
     handled,
 )
 from components.common.pickers import pick, pick_term
-from components.forum import metric_values
+from components.forum import data, metric_values
 from components.forum.forms import form_key, renew
 from components.forum.record import done as _done
 from components.shell.context import PageContext
@@ -110,7 +110,7 @@ def focus_forms(ctx: PageContext, view: Overview) -> None:
                 _done("common.saved")
     if not view.focuses:
         return
-    choices = forum_service.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
+    choices = data.indicator_choices(ctx.db, ctx.actor, ctx.locality_code)
     names = {c["code"]: c["name_he"] if ctx.lang == "he" else c["name_en"] for c in choices}
     with expander_form(
         ctx.tr("forum.metric.add"), ":material/add_chart:", form_key("metric_new")

@@ -16,12 +16,12 @@ from components.common.commands import command_button, perform
 from components.common.localized import dated
 from components.common.pickers import pick
 from components.common.text import plain
+from components.forum import data
 from components.forum.plan import metric_label
 from components.shell.context import PageContext
 from components.shell.feedback import show_error
 from employdash.errors import DomainError
 from employdash.forum import documents as docs
-from employdash.forum.history import record_history
 from employdash.forum.stages import ALL_MILESTONES
 from employdash.forum.structure import Overview, forum_id_of
 from employdash.forum.targets import MetricProgress
@@ -41,7 +41,7 @@ ACCEPTED = ["pdf", "doc", "docx", "xls", "xlsx", "png", "jpg", "jpeg", "gif", "w
 def history(ctx: PageContext, kind: str, record_id: int) -> None:
     """Who changed the record, what and when, newest first."""
     with st.expander(ctx.tr("record.history.title"), icon=":material/history:"):
-        lines = record_history(ctx.db, ctx.actor, ctx.locality_code, kind, record_id, ctx.lang)
+        lines = data.record_history(ctx.db, ctx.actor, ctx.locality_code, kind, record_id, ctx.lang)
         if not lines:
             st.caption(ctx.tr("record.history.none"))
         for line in lines:
@@ -93,7 +93,7 @@ def documents(ctx: PageContext, owner_kind: str, owner: int | str, editor: bool)
     """The record's documents, each with a download (and for its managers a remove) button, and
     an upload field for its managers."""
     base = f"record_docs_{owner_kind}_{owner}"
-    rows = docs.list_documents(ctx.db, ctx.actor, ctx.locality_code, owner_kind, owner)
+    rows = data.list_documents(ctx.db, ctx.actor, ctx.locality_code, owner_kind, owner)
     with st.expander(ctx.tr("record.documents.title", n=len(rows)), icon=":material/attach_file:"):
         error = st.session_state.pop(DOC_REFUSAL, None)
         if isinstance(error, DomainError):

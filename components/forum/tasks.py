@@ -234,24 +234,25 @@ def board(ctx: PageContext, rows: list[TaskRow]) -> None:
     teams: dict[str, list[TaskRow]] = {}
     for r in rows:
         teams.setdefault(r["team"] or ctx.tr("task.no_team"), []).append(r)
-    for team, items in teams.items():
-        with st.expander(f"{plain(team)} ({len(items)})", expanded=len(teams) <= 4):
+    for n, (team, items) in enumerate(teams.items()):
+        # Keyed: the stylesheet mutes the columns' small text like a caption's.
+        label = f"{plain(team)} ({len(items)})"
+        with st.expander(label, expanded=len(teams) <= 4, key=f"task_board_{n}"):
             cols = st.columns(len(TASK_STATUSES))
             for col, status in zip(cols, TASK_STATUSES, strict=True):
                 in_status = [r for r in items if r["status"] == status]
-                label = f"{STATUS_ICON[status]} {ctx.tr(f'task.status.{status}')}"
-                col.markdown(f"**{label}** ({len(in_status)})")
-                # The column's tasks as the paragraphs of one caption: an element per task made
-                # the board most of the tasks page's elements.
-                more = len(in_status) - BOARD_LIMIT
-                listed = "\n\n".join(
-                    f"{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}"
+                heading = f"{STATUS_ICON[status]} {ctx.tr(f'task.status.{status}')}"
+                # The column's heading and its tasks (small paragraphs) in one element: an
+                # element per task, then a caption per column, made the board most of the tasks
+                # page's elements.
+                listed = "".join(
+                    f"\n\n:small[{_overdue_flag(r)}{plain(r['title'])} — {plain(r['owner'])}]"
                     for r in in_status[:BOARD_LIMIT]
                 )
-                if more > 0:
-                    listed = f"{listed}\n\n{ctx.tr('task.more', n=more)}"
-                if listed:
-                    col.caption(listed)
+                if len(in_status) > BOARD_LIMIT:
+                    more = ctx.tr("task.more", n=len(in_status) - BOARD_LIMIT)
+                    listed = f"{listed}\n\n:small[{more}]"
+                col.markdown(f"**{heading}** ({len(in_status)}){listed}")
 
 
 def _overdue_flag(task: TaskRow) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components.common.cache import read_model
@@ -24,6 +25,7 @@ from components.mentoring import charts
 from components.mentoring.views import (
     Labels,
     count_text,
+    drawn_table,
     funnel_table,
     group_shares,
     labelled,
@@ -47,19 +49,52 @@ DIMENSIONS = ("program", "operating_model", "population", "cohort", "locality")
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """A chart's data frame as plain values (its columns, their types and its rows).
+
+    charts.show keys a cached chart by its inputs on every run: a few rows of plain values are
+    hashed in a fraction of the time a data frame is (a quarter of the tab's run went to hashing
+    its four charts' frames). `frame()` gives the same frame back, types included."""
+
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> ChartData:
+        cells = frame.astype(object).where(frame.notna(), None)
+        return cls(
+            tuple(str(c) for c in frame.columns),
+            tuple(str(t) for t in frame.dtypes),
+            tuple(tuple(row) for row in cells.itertuples(index=False)),
+        )
+
+    def distinct(self, column: str) -> int:
+        """How many different values the column holds."""
+        at = self.columns.index(column)
+        return len({row[at] for row in self.rows})
+
+    def frame(self) -> pd.DataFrame:
+        rows = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=object)
+        return rows.astype(dict(zip(self.columns, self.types, strict=True)))
+
+
+@dataclass(frozen=True)
 class Overview:
     """The funnel and what does not depend on the breakdown, ready to draw; the frames named
-    `*_chart` are the charts' data, the others tables."""
+    `*_chart` are the charts' data, the Arrow tables the tables as drawn (`drawn_table`)."""
 
     entrants: str
     completion: str
-    funnel_chart: pd.DataFrame
-    funnel: pd.DataFrame
-    dropoff_chart: pd.DataFrame  # empty: nobody dropped out
-    dropoff: pd.DataFrame
-    durations_chart: pd.DataFrame  # empty: too few stays to show
-    durations: pd.DataFrame
+    funnel_chart: ChartData
+    funnel: pd.DataFrame  # for the downloads
+    funnel_drawn: pa.Table
+    dropoff_chart: ChartData  # no rows: nobody dropped out
+    dropoff: pa.Table
+    durations_chart: ChartData  # no rows: too few stays to show
+    durations: pa.Table
     progress: list[targets.TargetProgress]  # the goals of the periods running on the date
+    progress_drawn: pa.Table
 
 
 @dataclass(frozen=True)
@@ -67,8 +102,8 @@ class Breakdown:
     """The share of each group's entrants reaching each stage (the chart's data) and the count
     reaching it (the table); no groups: both empty."""
 
-    shares_chart: pd.DataFrame
-    table: pd.DataFrame
+    shares_chart: ChartData
+    table: pa.Table
 
 
 def _overview(
@@ -105,18 +140,22 @@ def _overview(
                 tr("ment.col.p90"): [count_text(v, lang) for v in spans["p90_days"]],
             }
         )
+    funnel = funnel_table(ctx, fun.table, names)
+    progress = targets.progress(
+        db, actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
+    )
     return Overview(
         entrants=count_text(first, lang),
         completion=fmt_percent(done, lang),
-        funnel_chart=labelled(fun.table, names),
-        funnel=funnel_table(ctx, fun.table, names),
-        dropoff_chart=drops,
-        dropoff=dropoff,
-        durations_chart=spans,
-        durations=durations,
-        progress=targets.progress(
-            db, actor, sel.locality_codes, as_of, sel.program_ids, current_only=True
-        ),
+        funnel_chart=ChartData.of(labelled(fun.table, names)),
+        funnel=funnel,
+        funnel_drawn=drawn_table(lang, funnel),
+        dropoff_chart=ChartData.of(drops),
+        dropoff=drawn_table(lang, dropoff),
+        durations_chart=ChartData.of(spans),
+        durations=drawn_table(lang, durations),
+        progress=progress,
+        progress_drawn=drawn_table(lang, progress_table(ctx, progress)),
     )
 
 
@@ -135,7 +174,7 @@ def _breakdown(
     labels = Labels(ctx)
     grouped = engine.funnel(db, actor, sel, as_of, by)
     if not grouped.groups:
-        return Breakdown(pd.DataFrame(), pd.DataFrame())
+        return Breakdown(ChartData.of(pd.DataFrame()), drawn_table(lang, pd.DataFrame()))
     names = stage_names(ctx, sel.pipeline)
     shares = group_shares(grouped, names, lambda g: labels.group(by, g))
     table = shares.pivot_table(
@@ -143,7 +182,7 @@ def _breakdown(
     ).map(lambda v: count_text(v, lang))
     stages = {s.position: names.get(s.code, s.code) for s in grouped.stages}
     table.insert(0, ctx.tr("ment.col.stage"), [stages[p] for p in table.index])
-    return Breakdown(shares, table)
+    return Breakdown(ChartData.of(shares), drawn_table(lang, table))
 
 
 cached_overview = read_model(Area.MENTORING)(_overview)
@@ -163,8 +202,10 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     m2.metric(tr("ment.metric.completion"), view.completion)
     st.subheader(tr("ment.funnel.title"))
     stages, reached = view.funnel_chart, tr("ment.col.reached")
-    show_chart(lambda: charts.funnel_chart(stages, lang, reached), lang, inputs=(stages, reached))
-    show_table(ctx, view.funnel)
+    show_chart(
+        lambda: charts.funnel_chart(stages.frame(), lang, reached), lang, inputs=(stages, reached)
+    )
+    show_table(ctx, view.funnel_drawn)
     download_buttons(view.funnel, f"funnel-{pipeline}-{as_of}", "ment_funnel_dl")
     by = pick(
         tr("ment.breakdown"),
@@ -176,27 +217,29 @@ def funnel_tab(ctx: PageContext, labels: Labels, pipeline: str, as_of: date) -> 
     # Only a breakdown by locality names localities: other keys leave them out.
     localities = ctx.localities if by == "locality" else ()
     groups = cached_breakdown(ctx.db, ctx.actor, sel, as_of, by, lang, localities)
-    if not groups.table.empty:
+    if groups.table.num_rows:
         shares, titles = groups.shares_chart, (tr("ment.col.reached"), tr(f"ment.dim.{by}"))
-        show_chart(lambda: charts.share_lines(shares, lang, *titles), lang, inputs=(shares, titles))
+        show_chart(
+            lambda: charts.share_lines(shares.frame(), lang, *titles), lang, inputs=(shares, titles)
+        )
         show_table(ctx, groups.table)
     dropoff_section(ctx, view)
     durations_section(ctx, view)
-    targets_section(ctx, view.progress)
+    targets_section(ctx, view.progress, view.progress_drawn)
 
 
 def dropoff_section(ctx: PageContext, view: Overview) -> None:
     """Drop-off by stage and reason: stacked bars and a stage × reason table."""
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.dropoff.title"))
-    if view.dropoff.empty:
+    if not view.dropoff.num_rows:
         st.caption(tr("empty.no_data"))
         return
     drops, titles = view.dropoff_chart, (tr("ment.col.count"), tr("ment.col.reason"))
     show_chart(  # an explicit height: Streamlit squeezes this single-view band chart
-        lambda: charts.dropoff_chart(drops, lang, *titles),
+        lambda: charts.dropoff_chart(drops.frame(), lang, *titles),
         lang,
-        height=charts.HEIGHT_PER_STAGE * drops["position"].nunique() + 130,
+        height=charts.HEIGHT_PER_STAGE * drops.distinct("position") + 130,
         inputs=(drops, titles),
     )
     show_table(ctx, view.dropoff)
@@ -206,22 +249,24 @@ def durations_section(ctx: PageContext, view: Overview) -> None:
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.durations.title"))
     st.caption(tr("ment.durations.help", threshold=get_config().SUPPRESSION_THRESHOLD))
-    if view.durations.empty:
+    if not view.durations.num_rows:
         st.caption(tr("empty.no_data"))
         return
     spans, titles = view.durations_chart, (tr("ment.col.median"), tr("ment.col.p90"))
-    show_chart(lambda: charts.durations_chart(spans, lang, *titles), lang, inputs=(spans, titles))
+    show_chart(
+        lambda: charts.durations_chart(spans.frame(), lang, *titles), lang, inputs=(spans, titles)
+    )
     show_table(ctx, view.durations)
 
 
-def targets_section(ctx: PageContext, rows: list[targets.TargetProgress]) -> None:
+def targets_section(ctx: PageContext, rows: list[targets.TargetProgress], table: pa.Table) -> None:
     """Progress against the program managers' goals for the periods running on the date."""
     tr, lang = ctx.tr, ctx.lang
     st.subheader(tr("ment.targets.title"))
     if not rows:
         st.caption(tr("ment.targets.none"))
         return
-    show_table(ctx, progress_table(ctx, rows))
+    show_table(ctx, table)
     for row in rows[:6]:
         for metric in targets.METRICS:
             share = row.share(metric)

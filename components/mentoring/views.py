@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components.common.cache import read_model
@@ -141,13 +142,25 @@ class Labels:
         }
 
 
-def show_table(ctx: PageContext, table: pd.DataFrame | dict[str, list[Any]]) -> None:
-    """A table (or its columns by title); st.dataframe is never mirrored: in Hebrew put the
-    first column on the right."""
+def show_table(ctx: PageContext, table: pd.DataFrame | dict[str, list[Any]] | pa.Table) -> None:
+    """A table (or its columns by title), or one `drawn_table` made ready."""
+    st.dataframe(
+        table if isinstance(table, pa.Table) else _in_reading_order(ctx.lang, table),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _in_reading_order(lang: str, table: pd.DataFrame | dict[str, list[Any]]) -> pd.DataFrame:
+    """st.dataframe is never mirrored: in Hebrew put the first column on the right."""
     frame = pd.DataFrame(table)
-    if ctx.lang == "he":
-        frame = frame[list(reversed(frame.columns))]
-    st.dataframe(frame, hide_index=True, width="stretch")
+    return frame[list(reversed(frame.columns))] if lang == "he" else frame
+
+
+def drawn_table(lang: str, table: pd.DataFrame | dict[str, list[Any]]) -> pa.Table:
+    """A table as `show_table` draws it, in Arrow (what st.dataframe sends): a table kept in a
+    cached read model is then drawn without being converted again on every run."""
+    return pa.Table.from_pandas(_in_reading_order(lang, table), preserve_index=False)
 
 
 def count_text(value: Any, lang: str) -> str:

@@ -46,7 +46,8 @@ _COMMON = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMetricLabel"] p, small {{ color: {MUTED}; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; }}
-[class*="st-key-task_card_"] [data-testid="stMarkdownContainer"] p > span[style*="font-size"] {{
+[class*="st-key-task_card_"] [data-testid="stMarkdownContainer"] p > span[style*="font-size"],
+[class*="st-key-task_board_"] [data-testid="stMarkdownContainer"] p > span[style*="font-size"] {{
   color: {MUTED};
 }}
 {_LOADING_SIDEBAR}

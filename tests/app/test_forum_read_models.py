@@ -13,6 +13,7 @@ from employdash.db import Database
 from employdash.errors import PermissionDenied
 from employdash.forum import planning
 from employdash.forum import tasks as task_service
+from employdash.forum.structure import AddMember
 from employdash.forum.tasks import AddNote, UpdateTask
 from employdash.i18n import t
 from employdash.localities import in_scope
@@ -89,3 +90,26 @@ def test_the_set_up_checklist_follows_a_write_of_another_area(app_db: str) -> No
     perform(db, admin, users.CreateUser.of(form))
     after = {s.key: s.done for s in cached_setup(db, admin, OFAQIM).steps}
     assert after == {**before, "accounts": True}
+
+
+def test_the_meeting_forms_members_and_a_records_history_follow_writes(app_db: str) -> None:
+    """The meeting form's members and a record's history (read through the cache) show a write
+    made through the pipeline on the next read."""
+    db = Database(app_db)
+    manager = demo_actor(db, "manager")
+    view = data.overview(db, manager, SEDEROT)
+    assert view is not None
+    team = view.teams[0]["id"]
+    seated = {r["person_id"] for r in data.members(db, manager, SEDEROT) if r["team_id"] == team}
+    stranger = next(p["id"] for p in data.people_of(db, manager, SEDEROT) if p["id"] not in seated)
+    perform(db, manager, AddMember.of(team, stranger, "member"))
+    members = data.members(db, manager, SEDEROT)
+    assert stranger in {r["person_id"] for r in members if r["team_id"] == team}
+
+    task = next(r for r in data.list_tasks(db, manager, SEDEROT) if r["progress"] != 75)
+    before = data.record_history(db, manager, SEDEROT, "task", task["id"], "en")
+    change = UpdateTask.of(task["id"], task["version"], {"progress": 75}, {"progress": 0})
+    perform(db, manager, change)
+    assert (
+        len(data.record_history(db, manager, SEDEROT, "task", task["id"], "en")) == len(before) + 1
+    )

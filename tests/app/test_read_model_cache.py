@@ -4,6 +4,7 @@ per area after a write."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from components.common.cache import clear_area, read_model
@@ -35,6 +36,24 @@ def test_each_read_model_has_its_own_cache_keyed_by_actor(tmp_path: Path) -> Non
     before = calls.copy()
     assert forum_size(db, MANAGER, 1031) == "forum 1031 for manager"
     assert calls == before  # a hit
+
+
+def test_an_actor_differing_in_any_field_is_another_key(tmp_path: Path) -> None:
+    """The actor is keyed by a text of its fields: another scope, person or role never hits."""
+    db = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    mentoring_size(db, MANAGER, 8)
+    before = calls["mentoring"]
+    others = (
+        replace(MANAGER, localities=frozenset({1031, 31})),
+        replace(MANAGER, localities=None),
+        replace(MANAGER, person_id=5),
+        replace(MANAGER, role="member"),
+    )
+    for n, other in enumerate(others, start=1):
+        mentoring_size(db, other, 8)
+        assert calls["mentoring"] == before + n
+    mentoring_size(db, replace(MANAGER, localities=frozenset({1031})), 8)  # equal to MANAGER
+    assert calls["mentoring"] == before + len(others)
 
 
 def test_another_database_is_another_key(tmp_path: Path) -> None:
