@@ -17,7 +17,15 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from components.shell.navigation import DEFAULT_PAGE, pages_for
-from tests.support.browser import SCREENSHOTS, app_server, chromium, login, open_page, wait_idle
+from tests.support.browser import (
+    SCREENSHOTS,
+    app_server,
+    chromium,
+    login,
+    login_cookie,
+    open_page,
+    wait_idle,
+)
 from tests.support.databases import build_sqlite_template, copy_sqlite
 
 USERS = {
@@ -46,8 +54,12 @@ def open_sidebar(page: Page) -> None:
         page.wait_for_function(off_screen + ".left >= 0")
 
 
-def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | None = None) -> None:
-    out = SCREENSHOTS / "pages"
+def main(
+    roles: list[str],
+    widths: list[str] | None = None,
+    langs: list[str] | None = None,
+    out: Path = SCREENSHOTS / "pages",
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         url = copy_sqlite(build_sqlite_template(Path(tmp)), Path(tmp) / "shots.db")
@@ -68,8 +80,9 @@ def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | N
                         login(page, server, USERS[role])
                         if lang == "en":
                             choose_english(page)
-                        # Pages are opened by URL: only once the login cookie is written.
-                        page.wait_for_function("() => document.cookie.includes('employdash_auth=')")
+                        # Pages are opened by URL: only once the login cookie is written (the
+                        # browser's jar: the page's scripts cannot read it).
+                        login_cookie(context)
                         for spec in pages_for(role):
                             name = Path(spec.path).stem
                             # The default page is served at "/"; its own name finds no page.
@@ -87,7 +100,7 @@ def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | N
                             page.wait_for_timeout(300)
                             page.screenshot(path=str(target), full_page=True)
                             page.set_viewport_size({"width": w, "height": h})
-                            print(target.relative_to(SCREENSHOTS.parents[1]), flush=True)
+                            print(target, flush=True)
                         context.close()
 
 
