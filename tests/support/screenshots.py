@@ -54,12 +54,8 @@ def open_sidebar(page: Page) -> None:
         page.wait_for_function(off_screen + ".left >= 0")
 
 
-def main(
-    roles: list[str],
-    widths: list[str] | None = None,
-    langs: list[str] | None = None,
-    out: Path = SCREENSHOTS / "pages",
-) -> None:
+def main(roles: list[str], widths: list[str] | None = None, langs: list[str] | None = None) -> None:
+    out = SCREENSHOTS / "pages"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         url = copy_sqlite(build_sqlite_template(Path(tmp)), Path(tmp) / "shots.db")
