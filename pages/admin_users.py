@@ -8,6 +8,7 @@ from components.common import people as pw
 from components.common.commands import perform
 from components.common.form_feedback import drawn_with, feedback_form, handled
 from components.common.localized import choose
+from components.common.tables import data_table
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import users
@@ -44,7 +45,7 @@ with guarded():
         }
     )
     st.subheader(ctx.tr("admin.users.list"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
 
     # The confirmation sits in a container drawn on every run, and the tabs are keyed: a
     # confirmation appearing or going must not move the tabs (a moved, unkeyed tab bar opens

@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.common.downloads import download_buttons
 from components.common.localized import DATE_FORMAT, choose
+from components.common.tables import data_table
 from components.shell.context import current
 from components.shell.feedback import guarded
 from employdash import audit, history
@@ -71,5 +72,5 @@ with guarded():
             ctx.tr("record.history.changes"): [e.summary(ctx.lang) for e in entries],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    data_table(frame, hide_index=True, width="stretch")
     download_buttons(frame, "audit-log", "audit")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.common.downloads import download_buttons
 from components.common.localized import date_columns
+from components.common.tables import data_table
 from components.common.tabs import shown_tab
 from components.common.text import plain
 from components.forum import data as forum_data
@@ -81,7 +82,7 @@ with guarded():
                 tw.due_lists(ctx, rows)
             case "task.tab.all":
                 table = tw.frame(ctx, rows)
-                st.dataframe(
+                data_table(
                     table, hide_index=True, width="stretch", column_config=date_columns(table)
                 )
                 download_buttons(table, "tasks", "tasks_all")

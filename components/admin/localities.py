@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.localized import choose
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import localities
@@ -52,7 +53,7 @@ def table(ctx: PageContext, rows: list[LocalityInfo], status: bool = False) -> N
             ctx.tr("localities.status.enabled" if r.enabled else "localities.status.available")
             for r in rows
         ]
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    data_table(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
 def flash(ctx: PageContext) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.localized import choose
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash.i18n import fmt_date, fmt_number, t
@@ -63,7 +64,7 @@ def message_table(ctx: PageContext, rows: list[OutboxRow]) -> None:
     }
     # The short columns narrow, so the subject and the reason of a failure fit on one screen.
     narrow = {"outbox.col.status", "outbox.col.attempts"}
-    st.dataframe(
+    data_table(
         pd.DataFrame({ctx.tr(key): values for key, values in columns.items()}),
         hide_index=True,
         width="stretch",
@@ -112,4 +113,4 @@ def runs_table(ctx: PageContext, runs: list[RunRow]) -> None:
             ctx.tr("outbox.runs.col.messages"): [r.messages for r in runs],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    data_table(frame, hide_index=True, width="stretch")

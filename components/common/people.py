@@ -14,6 +14,7 @@ from components.common.form_feedback import FormFeedback, feedback_form, handled
 from components.common.localized import choose
 from components.common.pickers import pick, pick_term
 from components.common.state import Kept
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from employdash import people, users
@@ -41,7 +42,7 @@ def table(ctx: PageContext, rows: list[people.PersonRow]) -> None:
             for r in rows
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    data_table(frame, hide_index=True, width="stretch")
 
 
 def person_fields(

@@ -11,6 +11,7 @@ import streamlit as st
 from components.common.commands import perform
 from components.common.form_feedback import expander_form, handled
 from components.common.pickers import pick
+from components.common.tables import data_table
 from components.forum.record import done
 from components.shell.context import PageContext
 from employdash.forum import focuses as focus_service
@@ -32,7 +33,7 @@ def values_list(
         if not rows:
             st.caption(ctx.tr("chain.values.none"))
             return
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     ctx.tr("forum.metric.period"): [fmt_date(r.period, ctx.lang) for r in rows],

@@ -22,6 +22,7 @@ from components.common.form_feedback import FormFeedback, feedback_form, handled
 from components.common.localized import choose, date_columns
 from components.common.pickers import pick, pick_or_none
 from components.common.state import Kept
+from components.common.tables import data_table
 from components.common.text import plain
 from components.forum import task_notes
 from components.forum.forms import form_key, renew
@@ -325,12 +326,12 @@ def due_lists(ctx: PageContext, rows: list[TaskRow]) -> None:
         st.subheader(ctx.tr("task.overdue", n=len(overdue)))
         if overdue:
             shown = frame(ctx, overdue)
-            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
+            data_table(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
     with right:
         st.subheader(ctx.tr("task.due_soon", n=len(soon)))
         if soon:
             shown = frame(ctx, soon)
-            st.dataframe(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
+            data_table(shown, hide_index=True, width="stretch", column_config=date_columns(shown))
 
 
 def edit_form(

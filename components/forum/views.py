@@ -18,6 +18,7 @@ from components.common.downloads import download_buttons
 from components.common.form_feedback import expander_form, handled
 from components.common.localized import choose, date_columns
 from components.common.pickers import pick, pick_term
+from components.common.tables import data_table
 from components.common.text import plain
 from components.forum import milestone_notes, target_status
 from components.forum.record import done as saved
@@ -100,7 +101,7 @@ def structure(ctx: PageContext, rows: list[MemberRow]) -> None:
     st.caption(
         ctx.tr("forum.members.count", people=people, teams=len({r["team_id"] for r in rows}))
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
     download_buttons(table, "forum_members", "forum_members")
 
 
@@ -361,7 +362,7 @@ def quarterly(ctx: PageContext, kept: list[dict[str, Any]]) -> None:
             for r in rows
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
     download_buttons(table, "quarterly_reviews", "quarterly")
     _plan_chart(ctx, kept)
 
@@ -416,7 +417,7 @@ def meetings_list(
             for r in reversed(rows)
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config=date_columns(table))
+    data_table(table, hide_index=True, width="stretch", column_config=date_columns(table))
     by_id = {r["id"]: r for r in rows}
     if linked in by_id:
         st.session_state["forum_meeting_pick"] = linked

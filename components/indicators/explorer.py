@@ -13,6 +13,7 @@ import streamlit as st
 from components.common import charts
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.tables import data_table
 from components.common.text import plain
 from components.indicators import data
 from components.shell.context import PageContext
@@ -202,7 +203,7 @@ def targets(ctx: PageContext, sel: Selection, catalogue: dict[str, Definition]) 
                     t("ind.col.target_date", lang): fmt_date(item["target_date"], lang),
                 }
             )
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        data_table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def breakdowns(ctx: PageContext, sel: Selection) -> None:
@@ -262,7 +263,7 @@ def table(ctx: PageContext, sel: Selection, frame: pd.DataFrame) -> None:
             t("ind.col.last_year", lang): changed["last_year"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch", height=360)
+    data_table(shown, hide_index=True, width="stretch", height=360)
     download_buttons(
         shown,
         f"indicators-{sel.indicator.code}-{sel.start:%Y%m}-{sel.end:%Y%m}",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.common.state import Kept
+from components.common.tables import data_table
 from components.common.text import plain
 from employdash.i18n import fmt_date, fmt_month, fmt_number, t
 from employdash.indicators.import_plan import ImportPlan, Rejection
@@ -106,7 +107,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
         st.text(t("ind.import.totals_skipped", lang, lines=lines))
     if plan.duplicates:
         st.markdown(f"**{t('ind.import.duplicates_title', lang)}**")
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     t("ind.import.col.line", lang): [d.line for d in plan.duplicates[:MAX_LISTED]],
@@ -122,7 +123,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
         listed = plan.rejected[:MAX_LISTED]
         st.markdown(f"**{t('ind.import.rejected_title', lang)}**")
         st.caption(t("ind.import.rejected_note", lang))
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     t("ind.import.col.line", lang): [r.line for r in listed],
@@ -140,7 +141,7 @@ def preview(plan: ImportPlan, lang: str) -> None:
     if plan.to_revise:
         listed_revisions = plan.to_revise[:MAX_LISTED]
         st.markdown(f"**{t('ind.import.revisions_title', lang)}**")
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     t("ind.import.col.line", lang): [r.new.line for r in listed_revisions],
@@ -181,6 +182,6 @@ def history(batches: list[BatchRow], lang: str) -> None:
     frame["created_at"] = frame["created_at"].map(lambda d: fmt_date(d, lang))
     frame["layout"] = frame["layout"].map(lambda k: t(f"ind.import.layout.{k}", lang))
     headers = {column: t(f"ind.import.history.{column}", lang) for column in HISTORY_COLUMNS}
-    st.dataframe(
+    data_table(
         frame[list(HISTORY_COLUMNS)].rename(columns=headers), hide_index=True, width="stretch"
     )

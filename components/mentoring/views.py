@@ -19,6 +19,7 @@ from components.common.cache import read_model
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
 from components.common.pickers import named, pick_many
+from components.common.tables import data_table
 from components.common.text import plain
 from components.mentoring import charts
 from components.shell.context import PageContext
@@ -144,7 +145,7 @@ class Labels:
 
 def show_table(ctx: PageContext, table: pd.DataFrame | dict[str, list[Any]] | pa.Table) -> None:
     """A table (or its columns by title), or one `drawn_table` made ready."""
-    st.dataframe(
+    data_table(
         table if isinstance(table, pa.Table) else _in_reading_order(ctx.lang, table),
         hide_index=True,
         width="stretch",

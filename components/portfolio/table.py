@@ -12,6 +12,7 @@ import streamlit as st
 from components.common.downloads import XLSX, excel_file
 from components.common.localized import choose_many, date_columns
 from components.common.pickers import pick
+from components.common.tables import data_table
 from components.shell.context import PageContext
 from employdash.access import Area
 from employdash.portfolio.board import SIZE_BANDS, PortfolioRow
@@ -82,7 +83,7 @@ def table(ctx: PageContext, rows: Sequence[PortfolioRow], definitions: Definitio
             help=ctx.tr("portfolio.help.attendance"), format="%d%%"
         ),
     }
-    st.dataframe(shown, hide_index=True, column_config=config, key="portfolio_table")
+    data_table(shown, hide_index=True, column_config=config, key="portfolio_table")
     st.caption(ctx.tr("portfolio.table_note"))
 
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import tr
 from employdash.errors import DomainError, StaleVersion, ValidationError
@@ -29,7 +30,7 @@ def show_error(exc: DomainError) -> None:
             }
             for k, (theirs, yours) in exc.changes.items()
         ]
-        st.dataframe(rows, hide_index=True)
+        data_table(rows, hide_index=True)
 
 
 @contextmanager

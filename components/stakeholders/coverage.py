@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.charts import coverage_chart
@@ -80,7 +81,7 @@ def _follow_ups(ctx: PageContext, code: int) -> None:
         }
     )
     st.caption(plural(len(due), "stake.followups.count", ctx.lang))
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
     download_buttons(table, f"stakeholder-follow-ups-{code}", "stake_followups")
 
 

@@ -10,6 +10,7 @@ from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.pickers import named, pick
+from components.common.tables import data_table
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders import data as stakeholder_data
@@ -71,7 +72,7 @@ def _relations(ctx: PageContext, code: int, can_edit: bool) -> None:
         }
     )
     with st.expander(ctx.tr("stake.network.relations", count=len(ties))):
-        st.dataframe(table, hide_index=True, width="stretch")
+        data_table(table, hide_index=True, width="stretch")
         download_buttons(table, f"stakeholder-relations-{code}", "stake_relations")
         if can_edit and len(ties):
             labels = {
@@ -103,7 +104,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
         if net.connectors.empty:
             st.caption(ctx.tr("stake.network.no_connectors"))
         else:
-            st.dataframe(
+            data_table(
                 pd.DataFrame(
                     {
                         ctx.tr("stake.col.organisation"): net.connectors.organisation,
@@ -114,7 +115,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
                 width="stretch",
             )
         st.markdown(f"**{ctx.tr('stake.network.bridges')}**")
-        st.dataframe(_bridges(ctx, net.nodes), hide_index=True, width="stretch", height=300)
+        data_table(_bridges(ctx, net.nodes), hide_index=True, width="stretch", height=300)
     _relations(ctx, code, can_edit)
     if can_edit:
         _relation_form(ctx, code, net.nodes)

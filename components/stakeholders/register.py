@@ -13,6 +13,7 @@ from components.common.commands import perform
 from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
 from components.common.pickers import named, pick
+from components.common.tables import data_table
 from components.shell.context import PageContext
 from components.stakeholders.page import STAKE_FLASH
 from employdash.i18n import fmt_date, plural
@@ -185,7 +186,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     frame = stakeholders.register(ctx.db, ctx.actor, code)
     st.caption(plural(len(frame), "stake.register.count", ctx.lang))
     table = _table(ctx, frame)
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
     download_buttons(table, f"stakeholders-{code}", "stake_register")
     if not can_edit:
         return

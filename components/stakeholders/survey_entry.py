@@ -17,6 +17,7 @@ from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled, required
 from components.common.localized import choose_many
 from components.common.pickers import named, pick
+from components.common.tables import data_table
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
 from components.stakeholders.page import SURVEY_FLASH
@@ -371,7 +372,7 @@ def section(ctx: PageContext, code: int, can_edit: bool) -> None:
     st.caption(plural(len(frame), "survey.responses.count", ctx.lang))
     if len(frame):
         table = _table(ctx, frame)
-        st.dataframe(table, hide_index=True, width="stretch")
+        data_table(table, hide_index=True, width="stretch")
         download_buttons(table, f"employer-survey-{code}", "survey_responses")
     if can_edit:
         _form(ctx, code)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.common.commands import perform
 from components.common.imports import import_done
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.shell.feedback import guarded
@@ -34,7 +35,7 @@ def _show(ctx: PageContext, preview: survey_import.SurveyPreview) -> None:
     ):
         col.metric(ctx.tr(f"survey.import.{key}"), fmt_number(value, ctx.lang))
     if preview.rejected:
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     ctx.tr("survey.import.line"): [r.line for r in preview.rejected],

@@ -11,6 +11,7 @@ from components.common.downloads import download_buttons
 from components.common.form_feedback import FormFeedback, handled
 from components.common.localized import choose_many
 from components.common.pickers import pick
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders.page import SURVEY_FLASH
@@ -52,7 +53,7 @@ def _matrix(ctx: PageContext, code: int) -> None:
         audience=[f"{ctx.tr(f'org.audience.{a}')} ({counts[a]})" for a in matrix.audience]
     )
     shown = shown.rename(columns={"audience": ctx.tr("org.col.audience")})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    data_table(shown, hide_index=True, width="stretch")
     download_buttons(shown, f"organisation-matrix-{code}", "org_matrix")
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.common.charts import show as show_chart
 from components.common.downloads import download_buttons
+from components.common.tables import data_table
 from components.common.text import plain
 from components.shell.context import PageContext
 from components.stakeholders import data as stakeholder_data
@@ -49,7 +50,7 @@ def _per_locality(ctx: PageContext, summary: SurveySummary) -> None:
         }
     )
     st.markdown(f"**{ctx.tr('survey.per_locality')}**")
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, hide_index=True, width="stretch")
 
 
 def section(ctx: PageContext) -> None:
@@ -91,7 +92,7 @@ def section(ctx: PageContext) -> None:
         }
     )
     with st.expander(ctx.tr("survey.table.professions")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        data_table(table, hide_index=True, width="stretch")
         download_buttons(table, "survey-professions", "survey_professions")
     if scope == "region":
         _per_locality(ctx, summary)
