@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from employdash.db import Database
 from tests.support.apptest import ROOT, app_as
 
 DIRECT = re.compile(r"\bst\.dataframe\(")
 
 
-def test_a_page_s_tables_show_missing_values_as_empty_cells(db: Database) -> None:
+def test_a_page_s_tables_show_missing_values_as_empty_cells(app_db: str) -> None:
     at = app_as("programme", "pages/portfolio.py")
     assert not at.exception
     tables = at.dataframe
